@@ -489,6 +489,8 @@ class OscServer:
         self.changes.heard(control, sender)
         if control["op"] == "volume" and self.volume is not None:
             self.volume.note(control["db"], OSC, sender)
+        elif control["op"] == "bypass" and self.volume is not None:       # who bypassed it, for hatbox status (p48)
+            self.volume.note_bypass(control["slot"], control["on"], OSC, sender)
 
     def _handle_error(self, _request: Any, client: Any) -> None:
         """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""

@@ -8,6 +8,12 @@ the box's control (hatbox.box_control.BoxControl: the panel's, OSC's, the API's)
 took it, so a turn of the panel clears it for good (a detour back to the noted value is not claimed again).  One
 :class:`VolumeSource` per control (:func:`volume_source`: the BoxControl's own), so the OSC server and the API of
 one box share it.
+
+The same record keeps who bypassed a slot over the network (:meth:`VolumeSource.note_bypass`; OSC's
+``/hatbox/bypass``, the API's ``PUT /bypass/{slot}``): a stranger's ``/hatbox/bypass sampler 1`` silenced the drums and
+`hatbox status` said nothing of it (forty-eighth stop's QA).  ``GET /status`` publishes it as the engine's
+``bypass_set`` ({slot: note}) while the engine still has that slot bypassed; a bypass message through the box's
+control forgets the slot's note (:meth:`VolumeSource.sent`), so a panel's bypass is never claimed as the stranger's.
 """
 from __future__ import annotations
 
@@ -31,13 +37,27 @@ class VolumeSet:
     at: float
 
 
+@dataclass(frozen=True)
+class BypassSet:
+    """One bypass of a slot from the network: ``slot``, ``on`` (bypassed, or back in), ``by``, ``source``, ``at``
+    (as :class:`VolumeSet`)."""
+
+    slot: str
+    on: bool
+    by: str
+    source: str
+    at: float
+
+
 class VolumeSource:
-    """The last network change of the output volume (thread-safe: the OSC thread and the API's workers note it)."""
+    """The last network change of the output volume, and of each slot's bypass (thread-safe: the OSC thread and the
+    API's workers note them)."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self._lock = threading.Lock()
         self._last: Optional[VolumeSet] = None
+        self._bypass: dict[str, BypassSet] = {}
 
     def note(self, db: float, by: str, source: str) -> VolumeSet:
         """Note that ``source`` set the volume to ``db`` dB (by ``by``) now."""
@@ -55,6 +75,31 @@ class VolumeSource:
     def last(self) -> Optional[VolumeSet]:
         with self._lock:
             return self._last
+
+    def sent(self, message: dict[str, Any]) -> None:
+        """A control message the box's control sent to the engine: a volume message forgets the volume's note, a
+        bypass message the note of its slot (OSC and the API note theirs after the send)."""
+        if message.get("op") == "volume":
+            self.forget()
+        elif message.get("op") == "bypass":
+            with self._lock:
+                self._bypass.pop(str(message.get("slot")), None)
+
+    def note_bypass(self, slot: str, on: bool, by: str, source: str) -> BypassSet:
+        """Note that ``source`` (by ``by``) bypassed ``slot`` (``on``) or turned it back on, now."""
+        change = BypassSet(str(slot), bool(on), by, source, self.clock())
+        with self._lock:
+            self._bypass[change.slot] = change
+        return change
+
+    def bypass_published(self, bypassed: Any) -> dict[str, dict[str, Any]]:
+        """The bypass notes as ``GET /status`` gives them, ``{slot: {"by", "source", "at", "ago_s"}}``, of the slots
+        the engine's ``bypassed`` ({slot: bool}) has bypassed that were bypassed over the network; {} for none."""
+        now = self.clock()
+        with self._lock:
+            notes = list(self._bypass.values())
+        return {n.slot: {"by": n.by, "source": n.source, "at": n.at, "ago_s": max(0.0, now - n.at)}
+                for n in notes if n.on and isinstance(bypassed, dict) and bypassed.get(n.slot) is True}
 
     def published(self, volume_db: Any) -> Optional[dict[str, Any]]:
         """The note as ``GET /status`` gives it (``{"db", "by", "source", "at", "ago_s"}``) when the engine's
@@ -88,7 +133,10 @@ def volume_source(control: Any) -> VolumeSource:
 
 def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:
     """The engine status ``engine`` (as ``GET /status`` answers it) with ``volume_set``: who set the volume it
-    reports, and when (:meth:`VolumeSource.published`); ``engine`` itself when that is not known."""
+    reports, and when (:meth:`VolumeSource.published`), and ``bypass_set``: who bypassed the slots it reports
+    bypassed (:meth:`VolumeSource.bypass_published`); ``engine`` itself when neither is known."""
     source = getattr(control, ATTRIBUTE, None)
-    said = source.published(engine.get("volume_db")) if isinstance(source, VolumeSource) else None
-    return engine if said is None else {**engine, "volume_set": said}
+    if not isinstance(source, VolumeSource):
+        return engine
+    said, bypass = source.published(engine.get("volume_db")), source.bypass_published(engine.get("bypassed"))
+    return {**engine, **({"volume_set": said} if said else {}), **({"bypass_set": bypass} if bypass else {})}

@@ -44,8 +44,8 @@ class BoxControl:
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
         elif message.get("op") == "xy":      # the pad, where MIDI's pad.x / pad.y pick it up
             self.knobs.set_pad(float(message["x"]), float(message["y"]))
-        elif message.get("op") == "volume":  # OSC and the API note theirs after: the panel's turn clears it (p48)
-            self.volume_source.forget()
+        elif message.get("op") in ("volume", "bypass"):  # OSC and the API note theirs after: the panel's clears it
+            self.volume_source.sent(message)
 
     def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
         """Several control messages (no load or unload) in one round trip where the engine takes them so

@@ -13,6 +13,7 @@ panel or OSC could bring it back).
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -128,6 +129,73 @@ def box_volume(c: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+BYPASS = "bypass"           # SLOT.bypass: the slot's bypass (PUT /bypass/SLOT), for effect, synth and sampler
+ON_WORDS, OFF_WORDS = ("1", "on", "yes", "true"), ("0", "off", "no", "false")
+
+
+def bypass_slot(given: str, knobs: list[dict[str, Any]]) -> str | None:
+    """The slot whose bypass ``given`` names (``sampler.bypass``, any case), or None for anything else; KnobError
+    when the slot's pack plays a knob itself named "bypass" (which is meant cannot be told)."""
+    from device.control import SLOTS
+    slot, dot, name = given.strip().partition(".")
+    if not dot or name.casefold() != BYPASS or slot.lower() not in SLOTS:
+        return None
+    slot = slot.lower()
+    if any(k.get("slot") == slot and str(k.get("name", "")).casefold() == BYPASS for k in knobs):
+        raise KnobError(f"'{slot}.bypass' names both the {slot} slot's bypass and its pack's knob 'bypass': which is "
+                        "meant cannot be told", hint=f"the panel's {slot} page bypasses the slot")
+    return slot
+
+
+def bypass_value(slot: str, words: list[str]) -> bool:
+    """``words`` ("0", "1", "on", "off") as the bypass to set: True bypasses ``slot``; KnobError otherwise."""
+    text = " ".join(words).strip().casefold()
+    if text in ON_WORDS or text in OFF_WORDS:
+        return text in ON_WORDS
+    raise KnobError(f"{slot}.bypass is 1 (bypassed) or 0 (plays), not {safe_text(' '.join(words))!r}",
+                    hint=f"e.g. hatbox box-knob {slot}.bypass 0 turns the {slot} slot back on")
+
+
+def bypass_knob_line(bypass: dict[str, Any]) -> str:
+    """One slot's bypass as `hatbox box-knob` shows it: ``sampler.bypass       1  (sampler bypassed: its notes play
+    nothing (bypassed over OSC from 192.0.2.7 at 14:05; hatbox box-knob sampler.bypass 0 turns it back on))``, or
+    ``sampler.bypass       0  (plays)``."""
+    from hatbox.status_report import bypass_line
+    slot = safe_text(str(bypass.get("slot")))
+    where = f"{slot}.bypass"
+    if not bypass.get("bypassed"):
+        return f"{where:<20} 0  (plays; hatbox box-knob {where} 1 bypasses it)"
+    if bypass.get("fault"):
+        return f"{where:<20} 1  (bypassed by the box for bad output: hatbox status says why)"
+    said = bypass_line(slot, bypass.get("set_by"), bypass.get("set_from"), bypass.get("set_ago_s"))
+    return f"{where:<20} 1  ({said})"
+
+
+def read_bypass(c: Any) -> list[dict[str, Any]]:
+    """The box's ``GET /bypass``; a box without it (404: from before the forty-eighth stop's QA) a KnobError."""
+    from hatbox.box_client import BoxRefused
+    try:
+        return list(_call(c, "GET", "/bypass", expect=list))
+    except BoxRefused as exc:
+        if exc.status != 404:
+            raise
+    raise KnobError("this box does not bypass slots from the laptop: it runs a hatbox from before the forty-eighth "
+                    "stop", hint="its panel's page of the slot bypasses it")
+
+
+def box_bypass(c: Any, slot: str, args: argparse.Namespace) -> int:
+    """`hatbox box-knob SLOT.bypass [0|1]`: show the slot's bypass, or set it (``PUT /bypass/SLOT``)."""
+    from hatbox.listing import print_json
+    bypasses = read_bypass(c)
+    if args.value:
+        shown = _call(c, "PUT", f"/bypass/{slot}", json={"on": bypass_value(slot, args.value)})
+    else:
+        shown = next((b for b in bypasses if b.get("slot") == slot), {"slot": slot, "bypassed": False})
+    with _box_reply(f"PUT /bypass/{slot}" if args.value else "GET /bypass"):
+        print_json(shown) if args.json else print(bypass_knob_line(shown))
+    return 0
+
+
 def box_knob(args: argparse.Namespace) -> int:
     """List the box's knobs, show one, or turn one (see the module docstring)."""
     from hatbox.listing import print_json
@@ -141,6 +209,9 @@ def box_knob(args: argparse.Namespace) -> int:
             return 0
         if is_volume(args.knob, knobs):
             return box_volume(c, args)
+        slot = bypass_slot(args.knob, knobs)
+        if slot is not None:
+            return box_bypass(c, slot, args)
         with _box_reply("GET /knobs"):
             knob = pick(knobs, args.knob)
             route = f"/knobs/{knob['slot']}/{quote(knob['name'], safe='')}"
@@ -167,6 +238,10 @@ def _list_knobs(c: Any, knobs: list[dict[str, Any]]) -> None:
     if volume is not None:
         with _box_reply("GET /volume"):
             print(volume_line(volume))
+    with _box_reply("GET /bypass"):                        # the slots bypassed (a box from before: none said)
+        for bypass in asked(c, "/bypass", list) or []:
+            if isinstance(bypass, dict) and bypass.get("bypassed"):
+                print(bypass_knob_line(bypass))
 
 
 def _say_unkept(knobs: list[dict[str, Any]]) -> None:
@@ -175,6 +250,11 @@ def _say_unkept(knobs: list[dict[str, Any]]) -> None:
     said = next((k["warning"] for k in knobs if isinstance(k.get("warning"), str) and k["warning"]), None)
     if said:
         print(f"warning: {safe_text(said)}")
+
+
+# A value below zero with its unit (or a space and its unit) is a value here, as a bare "-6" is to argparse (its
+# _negative_number_matcher, which hatbox.cli.check_options reads too): "-6dB" was "no option of hatbox box-knob".
+NEGATIVE_VALUE = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*[^\W\d_%]*%?$")
 
 
 def register(cli: Any) -> None:
@@ -188,3 +268,5 @@ def register(cli: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the knobs "
                                                        "(GET /knobs), or the knob shown or turned")
     _common(p)
+    p._negative_number_matcher = NEGATIVE_VALUE      # "-6dB", "-6 dB", "-3.5kHz": a value, not an option (p48 QA)
+

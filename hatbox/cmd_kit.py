@@ -87,12 +87,28 @@ def box_kit(args: argparse.Namespace) -> int:
                 from hatbox.listing import print_json
                 print_json(with_empty(kit))
                 return 0
-    for line in describe(kit) + hot_lines(kit):       # a sample over full scale the limiter squashes: said
+        cut = sampler_bypassed(c)
+    for line in describe(kit) + hot_lines(kit) + cut:     # a sample over full scale the limiter squashes: said
         print(line)
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")
     _say(after)                                  # --from: the drum module's pads that play nothing
     return 0
+
+
+def sampler_bypassed(client: Any) -> list[str]:
+    """"warning: sampler bypassed: its notes play nothing (bypassed over OSC from 192.0.2.7 at 14:05; ...)"
+    when the box's ``GET /bypass`` says so (p48 QA: a stranger's OSC bypassed it and box-kit listed its notes as
+    playable); [] when it plays, or the box does not say (one from before the route)."""
+    from hatbox.status_report import bypass_line
+    said = asked(client, "/bypass", list) or []
+    sampler = next((b for b in said if isinstance(b, dict) and b.get("slot") == "sampler"), {})
+    if sampler.get("bypassed") is not True:
+        return []
+    if sampler.get("fault"):
+        return ["warning: the box bypassed the sampler for bad output: its notes play nothing (hatbox status says why)"]
+    said_by = (sampler.get("set_by"), sampler.get("set_from"), sampler.get("set_ago_s"))
+    return [f"warning: {bypass_line('sampler', *said_by)}"]
 
 
 def _checked(args: argparse.Namespace) -> tuple[int, str] | None:

@@ -42,6 +42,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
     if volume_words(eng):                     # p48 QA: a stranger's OSC set -60 dB and the status said nothing
         print(f"  {volume_words(eng)}")
+    for line in bypass_lines(eng):            # p48 QA: a stranger's OSC bypassed the sampler, and no line said so
+        print(f"  {line}")
     if knob_words(eng):
         print(f"  knobs: {knob_words(eng, units or {})}  (hatbox box-knob: ranges, and turning one)")
     if isinstance(eng.get("midi_program"), dict):              # device/midi_programs.py, the box's program map
@@ -136,6 +138,42 @@ def volume_words(eng: dict[str, Any], now: float | None = None) -> str:
     said = set_by_words(told.get("by"), told.get("source"), told.get("ago_s"), now)
     quiet = ": you will hardly hear the box" if db <= QUIET_DB else ""
     return f"volume {round(db, 1):+g} dB{quiet} ({said + '; ' if said else ''}{PUT_BACK} puts it back)"
+
+
+CUT_OUT = {"effect": "it plays its input dry", "synth": "it is silent", "sampler": "its notes play nothing"}
+
+
+def bypass_put_back(slot: str) -> str:
+    """"hatbox box-knob sampler.bypass 0": the command that turns ``slot`` back on from the laptop (PUT /bypass)."""
+    return f"hatbox box-knob {slot}.bypass 0"
+
+
+def bypass_line(slot: str, by: Any = None, source: Any = None, ago_s: Any = None, now: float | None = None) -> str:
+    """"sampler bypassed: its notes play nothing (set over OSC from 192.0.2.7 at 14:05; hatbox box-knob
+    sampler.bypass 0 turns it back on)": one bypassed slot, who bypassed it where the box knows."""
+    said = set_by_words(by, source, ago_s, now).replace("set ", "bypassed ", 1)
+    what = CUT_OUT.get(slot, "it does not play")
+    return (f"{safe_text(slot)} bypassed: {what} ({said + '; ' if said else ''}{bypass_put_back(safe_text(slot))} "
+            "turns it back on)")
+
+
+def bypass_lines(eng: dict[str, Any], now: float | None = None) -> list[str]:
+    """A line (:func:`bypass_line`) for each slot the engine status has bypassed by a player (the panel, MIDI,
+    OSC, the laptop), the sampler included, which has no line of its own; who bypassed it from the box's
+    ``bypass_set`` (device/volume_source.py).  A slot bypassed by a fault is said by its warning (box-pack
+    --activate), and one that holds nothing is not said."""
+    from device.ui.faults import faulted
+    bypassed = eng.get("bypassed") if isinstance(eng.get("bypassed"), dict) else {}
+    active = eng.get("active") if isinstance(eng.get("active"), dict) else None
+    told = eng.get("bypass_set") if isinstance(eng.get("bypass_set"), dict) else {}
+    out = []
+    for slot, on in bypassed.items():
+        empty = active is not None and not active.get(slot) and slot != "sampler"   # the sampler: always there
+        if on is not True or faulted(eng, str(slot)) or empty:
+            continue
+        note = told.get(slot) if isinstance(told.get(slot), dict) else {}
+        out.append(bypass_line(str(slot), note.get("by"), note.get("source"), note.get("ago_s"), now))
+    return out
 
 
 def set_by_words(by: Any, source: Any, ago_s: Any, now: float | None = None) -> str:

@@ -35,6 +35,7 @@ from device.api.auth import AuthError
 from device.api.body_limit import BodyLimit
 from device.api.box import ACTIVATE_WAYS, PUT_BACK_ROOM_HINT, ApiConfig, Box, log_code  # noqa: F401  (re-exported)
 from device.api.box_routes import _add_box_routes
+from device.api.bypass_routes import _add_bypass_routes
 from device.api.capture_routes import _add_capture_routes
 from device.api.change_log import ChangeLog
 from device.api.cutoff import CutOffAnswer, StopGate
@@ -179,6 +180,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_prune_routes(app, auth)
     _add_kit_routes(app, auth)
     _add_knob_routes(app, auth)
+    _add_bypass_routes(app, auth)
     _add_log_routes(app, auth)
     _add_capture_routes(app, auth)
     box.start()

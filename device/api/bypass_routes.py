@@ -1,0 +1,90 @@
+"""The bypass routes (device/api/app.py adds them): ``GET /bypass`` says which slots (effect, synth, sampler) are
+bypassed, with who bypassed them over the network and when (device/volume_source.py), and ``PUT /bypass/{slot}``
+``{"on": false}`` turns a slot back on (``true`` bypasses it), through the same control as the panel and OSC.
+
+Before (forty-eighth stop's QA) a stranger's ``/hatbox/bypass sampler 1`` over OSC silenced the drums, and nothing on
+the laptop could turn the sampler back on: the knob routes take effect and synth knobs only, and no route bypassed.
+`hatbox box-knob sampler.bypass 0` (hatbox/cmd_box_knob.py) sends ``PUT /bypass/sampler``.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field
+
+from device.api.errors import ApiError, _engine_stopped, _errors
+from device.api.state import box_of, say_in_log
+from device.control import SLOTS, EngineStoppedError
+from device.volume_source import API, volume_source
+from hatbox.errors import HatboxError, first_line
+
+BypassSlot = Literal["effect", "synth", "sampler"]       # device.control.SLOTS, as the path parameter's type
+
+
+class SlotBypass(BaseModel):
+    """Whether one slot is bypassed (an effect plays its input dry, a source is silent)."""
+
+    slot: str = Field(description="effect, synth or sampler")
+    bypassed: bool = Field(description="true: bypassed (by a player, or by a fault: see fault)")
+    fault: bool = Field(False, description="true when the box bypassed it for bad output (hatbox box-pack ID "
+                                           "--activate loads the pack again)")
+    set_by: Optional[str] = Field(None, description="how it was bypassed, when over the network and still so: 'osc' "
+                                                    "or 'api' (absent: the panel, MIDI, or not known)")
+    set_from: Optional[str] = Field(None, description="the OSC sender's address, or the paired device's name")
+    set_ago_s: Optional[float] = Field(None, description="how long ago it was bypassed, s")
+
+
+class BypassTurn(BaseModel):
+    on: bool = Field(description="true bypasses the slot, false turns it back on")
+
+
+def _status(request: Request, unread: str, kept: str) -> dict[str, Any]:
+    """The engine's status; 503 in words of what could not be read (``unread``) and what stands (``kept``)."""
+    try:
+        return dict(box_of(request).control.status())
+    except EngineStoppedError as exc:
+        raise _engine_stopped(exc, unread, kept, "") from None
+
+
+def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
+    """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network."""
+    from device.ui.faults import faulted
+    bypassed = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
+    notes = volume_source(box_of(request).control).bypass_published(bypassed)
+    out = []
+    for slot in SLOTS:
+        note, on = notes.get(slot, {}), bypassed.get(slot) is True
+        out.append(SlotBypass(slot=slot, bypassed=on, fault=on and faulted(status, slot), set_by=note.get("by"),
+                              set_from=note.get("source"), set_ago_s=note.get("ago_s")))
+    return out
+
+
+def _send(request: Request, slot: str, on: bool) -> None:
+    """Send the bypass message through the box's control (as the panel and OSC do)."""
+    try:
+        box_of(request).control.send({"op": "bypass", "slot": slot, "on": on})
+    except EngineStoppedError as exc:
+        raise _engine_stopped(exc, f"the {slot} slot's bypass was not changed", "it stays as it was",
+                              "it may yet change once the engine answers") from None
+    except HatboxError as exc:
+        raise ApiError(422, "rejected", f"the engine did not change the {slot} slot's bypass: {first_line(exc)}") \
+            from None
+
+
+def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
+    @app.get("/bypass", response_model=list[SlotBypass], response_model_exclude_none=True, dependencies=[auth],
+             responses=_errors(401, 503))
+    def get_bypass(request: Request) -> list[SlotBypass]:
+        return slot_bypasses(request, _status(request, "the slots' bypass could not be read", "nothing was changed"))
+
+    @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
+             responses=_errors(401, 422, 503))
+    def put_bypass(request: Request, slot: BypassSlot, body: BypassTurn, token_id: str = auth) -> SlotBypass:
+        _send(request, slot, body.on)
+        box = box_of(request)                      # noted after the send (the control's send forgets the slot's note)
+        volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
+        say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
+        after = _status(request, f"the {slot} slot's bypass was {'set' if body.on else 'turned off'}; its state now "
+                        "could not be read", "hatbox status shows it once the engine answers")
+        return next(b for b in slot_bypasses(request, after) if b.slot == slot)
