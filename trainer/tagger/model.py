@@ -50,8 +50,8 @@ class TaggerConfig:
     channels: tuple[int, ...] = (16, 32, 48, 64)
     embed_dim: int = 64
     # dropout before the last layer: 0.1 since the forty-seventh stop (0.3 before): on the fixed unseen-kit split
-    # 0.892 vs 0.883 over ten seeds run beside each other, higher on 9 of 10; level on leave-one-kit-out (0.841 vs
-    # 0.840 over two seeds; docs/tagger.md)
+    # 0.892 vs 0.883 over ten seeds run beside each other, higher on 9 of 10; level on leave-one-kit-out (0.840 vs
+    # 0.841 over four seeds, higher on 2 of 4; docs/tagger.md)
     dropout: float = 0.1
     spec_mask: float = 0.5        # training only: chance of masking a mel band and a time span (SpecAugment)
     exclusive: bool = False       # one tag per sample (softmax) rather than independent tags (sigmoid)
