@@ -123,7 +123,8 @@ def test_a_drums_velocity_layers_do_not_fill_its_family() -> None:
 
 def test_each_drum_of_a_family_plays_its_loudest_layer_and_no_layer_of_a_drum_already_placed() -> None:
     levels = {"Snare.wav": -1.0, "Crash-Soft.wav": -18.0, "Crash-Hardest.wav": -1.0, "Ride-Med.wav": -9.0,
-              "Ride-Hard.wav": -3.0, "24Ride-4.wav": -6.0, "24Ride-5.wav": -2.0, "SideStick-Soft.wav": -20.0, "SideStick-Hard.wav": -2.0}
+              "Ride-Hard.wav": -3.0, "24Ride-4.wav": -6.0, "24Ride-5.wav": -2.0, "SideStick-Soft.wav": -20.0,
+              "SideStick-Hard.wav": -2.0}
     library = {"cymbal": ["Crash-Soft.wav", "Ride-Med.wav", "24Ride-4.wav", "Crash-Hardest.wav", "Ride-Hard.wav",
                           "24Ride-5.wav"],
                "snare": ["Snare.wav", "SideStick-Soft.wav"], "percussion": ["SideStick-Hard.wav"]}

@@ -56,7 +56,8 @@ def blast(src: SamplerSource, hits: int, toms: bool = True) -> np.ndarray:
 
 
 def test_a_tom_roll_at_64_hits_a_second_leaves_the_crash_ringing(tmp_path: Path) -> None:
-    """A tom roll at 64 hits a second (48 hits over 0.75 s) after a crash: the crash's band after the blast is as it is with no toms at all
+    """A tom roll at 64 hits a second (48 hits over 0.75 s) after a crash: the crash's band after the blast is as it is
+    with no toms at all
     (before: the crash, the oldest voice, was stolen and its band fell by 150 dB while the toms rang on)."""
     (tmp_path / "alone").mkdir()
     alone = blast(kit(tmp_path / "alone"), 48, toms=False)
