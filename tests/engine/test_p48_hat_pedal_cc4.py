@@ -1,6 +1,7 @@
 """The hi-hat pedal (forty-eighth stop, an e-drummer's QA): an electronic kit's module sends the pedal's position
 as CC 4 (0 open .. 127 closed); closing it past 90 on the kit's channel chokes the ringing open hi-hat (a 4 ms
-fade), as the pedal note does; the pedal moving within its open range, and CC 4 on a channel the synth plays, choke nothing."""
+fade), as the pedal note does; the pedal moving within its open range, and CC 4 on a
+channel the synth plays, choke nothing."""
 from __future__ import annotations
 
 from pathlib import Path
