@@ -26,6 +26,13 @@ status (``knobs_not_kept``, shown by `hatbox status` and the knob routes' answer
 restart brings them back as of the last write), and tried again every :data:`RETRY_S` until one succeeds.  A knob the
 file keeps for a pack other than the one its slot played (set before it; the pack did not take it) is held for that
 pack without a word when the same pack starts again (:meth:`KnobKeeper.restore`), not said "not restored".
+
+Forty-eighth stop's QA: the output volume is kept in the same file (``"volume_db"``), whoever set it (the panel, the
+laptop's ``PUT /volume``, OSC, MIDI): the box comes back as loud as it was left, never louder (before, a box left at
+-12 dB came back at 0 dB, 12 dB louder).  A volume a stranger set over OSC is kept too: leaving it out would bring the
+box back louder than it was left whenever that volume was a lower one.  It is put back with the start-up packs
+(:meth:`KnobKeeper.restore`), before the output fades in; a box that starts with no pack from its store puts none
+back (the file is the store's, found through its packs).
 """
 from __future__ import annotations
 
@@ -41,6 +48,7 @@ from typing import Any, Callable
 
 from device.audio.held import SetKnob
 from device.clock import clock_words
+from device.control import VOLUME_DB_RANGE
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -80,13 +88,29 @@ def parse_kept(data: bytes) -> Kept:
     return out
 
 
-def kept_bytes(kept: Kept, kept_at: float | None = None) -> bytes:
-    """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch)."""
+def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None = None) -> bytes:
+    """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch);
+    ``volume_db``: the output volume (dB, :func:`volume_of` reads it back), left out when None."""
     slots = {slot: {**{k: v for k, v in entry.items() if k != "knobs"},
                     "knobs": [{"name": k.name, "value": k.value, "unit": k.unit, "on": k.on} for k in entry["knobs"]]}
              for slot, entry in sorted(kept.items())}
     when = {} if kept_at is None else {"kept_at": round(kept_at, 3)}
-    return (json.dumps({"version": VERSION, "slots": slots, **when}, indent=1, sort_keys=True) + "\n").encode()
+    volume = {} if volume_db is None else {"volume_db": float(volume_db)}
+    return (json.dumps({"version": VERSION, "slots": slots, **when, **volume}, indent=1, sort_keys=True)
+            + "\n").encode()
+
+
+def volume_of(data: bytes) -> float | None:
+    """The output volume (dB) a knob file's bytes ``data`` keep; None when they keep none (a file from before the
+    forty-eighth stop), or a value that is no number within :data:`device.control.VOLUME_DB_RANGE` (edited by hand:
+    the box starts at 0 dB then, as before)."""
+    try:
+        value = json.loads(data).get("volume_db")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    lo, hi = VOLUME_DB_RANGE
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and lo <= value <= hi
+    return float(value) if ok else None
 
 
 def written_at(path: Path) -> float | None:
@@ -129,16 +153,21 @@ def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
     warning or None) from one reading of ``path`` (p46: the start read knobs.json twice, three times after a clean
     stop).  A damaged file (a cut write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob
     starts at its default."""
+    return read_kept_volume(path)[:3]
+
+
+def read_kept_volume(path: Path) -> tuple[Kept, float | None, str | None, float | None]:
+    """:func:`read_kept`'s three, and the output volume the file keeps (:func:`volume_of`), from one reading."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}, None, None
+        return {}, None, None, None
     except OSError as exc:
-        return {}, None, _set_aside(path, exc)
+        return {}, None, _set_aside(path, exc), None
     try:
-        return parse_kept(data), kept_at_of(data), None
+        return parse_kept(data), kept_at_of(data), None, volume_of(data)
     except ValueError as exc:
-        return {}, None, _set_aside(path, exc)
+        return {}, None, _set_aside(path, exc), None
 
 
 def _set_aside(path: Path, exc: Exception) -> str:
@@ -167,10 +196,13 @@ def knob_words(knob: SetKnob) -> str:
     return f"{knob.name} {knob.value:g}{' ' + knob.unit if knob.unit else ''}"
 
 
-def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None) -> str | None:
+def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None,
+                  volume_db: float | None = None) -> str | None:
     """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none; ``kept_at``: when
-    the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05")."""
-    named = [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
+    the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05");
+    ``volume_db``: the output volume put back, named first ("output.volume -12 dB") unless it is 0 dB."""
+    volume = [f"output.volume {round(volume_db, 1) + 0.0:g} dB"] if volume_db is not None and volume_db else []
+    named = volume + [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
     if not named:
         return None
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
@@ -230,6 +262,8 @@ class KnobKeeper:
         self._thread: threading.Thread | None = None
         self._saving = self._resting = False   # a write is under way / the thread waits out SAVE_EVERY_S
         self._looked = False                   # the store's knob file was read (at the start, or at a first load)
+        self.volume_back: float | None = None  # the output volume :meth:`restore` put back (dB), said by :meth:`start`
+        self._kept_volume: float | None = None  # the output volume the file keeps (dB), read with its knobs
         engine.knobs_changed = self._dirty.set
         engine.knobs_from = self._first_pack
 
@@ -243,6 +277,7 @@ class KnobKeeper:
         if not found:
             return []
         kept, warning = self._read(next(iter(found.values()))[0])
+        self._restore_volume()
         for slot, entry in kept.items():
             same = slot in found and found[slot][1] == entry["pack"]
             own = [k for k in entry["knobs"] if slot in packs and (not same or k.on in ("", entry["name"]))]
@@ -252,11 +287,24 @@ class KnobKeeper:
                 self.recalled.add(slot)
         return [warning] if warning else []
 
+    def _restore_volume(self) -> None:
+        """Put back the output volume the file keeps (:meth:`_read` read it): before the output fades in, as the
+        packs' knobs go back (a volume message, as the panel sends; the engine glides to it)."""
+        if self._kept_volume is not None:
+            self.engine.handle({"op": "volume", "db": self._kept_volume})
+            self.volume_back = self._kept_volume
+
+    def _volume_now(self) -> float | None:
+        """The engine's output volume (dB) to keep; None for an engine that does not say (a test's)."""
+        value = getattr(self.engine, "volume_db", None)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return float(value) if ok else None
+
     def _read(self, root: Path) -> tuple[Kept, str | None]:
         """Read the knob file of the store at ``root``, once (its knobs, a start warning or None)."""
         self.path, self._looked = root / KNOB_FILE, True
         _leftovers(root)
-        kept, kept_at, warning = read_kept(self.path)          # knobs.json is read once at the start
+        kept, kept_at, warning, self._kept_volume = read_kept_volume(self.path)     # read once at the start
         marked = _take_mark(self.path, kept_at)
         self.had_file, self.kept_at = self.path.exists(), kept_at
         self.clean = marked or self.kept_at is None
@@ -280,7 +328,7 @@ class KnobKeeper:
         for slot, knobs in self.held.items():            # (a slot empty now: the file's pack, for the next write)
             self.engine.hold_knobs(slot, knobs, self.infos.get(slot))
         carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
-        line = restored_line(carried, None if self.clean else self.kept_at)
+        line = restored_line(carried, None if self.clean else self.kept_at, self.volume_back)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:
@@ -354,7 +402,7 @@ class KnobKeeper:
             return False
         now = time.time()
         try:
-            write_atomic(self.path, kept_bytes(kept, now))
+            write_atomic(self.path, kept_bytes(kept, now, self._volume_now()))
         except OSError as exc:
             if self.problem is None:
                 log.warning("could not keep the knobs in %s (%s): they play as turned, and are tried again at the "

@@ -475,6 +475,7 @@ class Engine:
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
         self.volume_db = float(msg["db"])       # what the status reports (the panel, OSC and MIDI set it)
+        self.knobs_changed()                    # kept across a restart with the knobs (device/knob_store.py, p48)
         if not self._stopping:                  # the box is stopping: its output glides to silence
             self._volume.target = db_to_lin(self.volume_db)     # glides there over VOLUME_GLIDE_S
 
