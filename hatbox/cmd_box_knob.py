@@ -9,6 +9,11 @@ The box's output volume is a knob here too: `hatbox box-knob volume 0` (or outpu
 alone is a pack's knob of that name when one plays, refused as unclear) sets it in dB (``PUT /volume``), and the
 list ends with it, with who set it over the network and when (p48 QA: a stranger's OSC set -60 dB, and only the
 panel or OSC could bring it back).
+
+A slot's bypass is one too: `hatbox box-knob sampler.bypass 0` turns the sampler (effect, synth) back on, ``1``
+bypasses it (``PUT /bypass/{slot}``, device/api/bypass_routes.py), and the list ends with the slots bypassed, who
+bypassed them over the network and when (p48 QA: a stranger's OSC bypassed the sampler, and only a restart of the
+box brought it back).  A value below zero with its unit ("-6dB", "-6 dB") is a value, not an option.
 """
 from __future__ import annotations
 
@@ -261,8 +266,9 @@ def register(cli: Any) -> None:
     p = cli.command("box-knob", "show the knobs of the packs the box plays, or turn one (as the panel, MIDI and OSC "
                                 "do)", box_knob)
     p.add_argument("knob", nargs="?", help="SLOT.KNOB, e.g. effect.drive (a knob alone when one slot has it), or "
-                                           "volume: the box's output volume in dB; without it: list every knob "
-                                           "with its value and range")
+                                           "volume: the box's output volume in dB, or SLOT.bypass (effect, "
+                                           "synth, sampler): 1 bypasses the slot, 0 turns it back on; without it: "
+                                           "list every knob with its value and range")
     p.add_argument("value", nargs="*", help="turn the knob to this, in its unit (e.g. 750, 750Hz or 750 Hz); "
                                             "without it: show the knob")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the knobs "
