@@ -22,7 +22,7 @@ from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import fingerprint, left_out_said, remember
+from hatbox.library_memory import file_marks, fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
@@ -55,6 +55,7 @@ def push_library(args: argparse.Namespace) -> int:
         if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
             _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src), status=status)
         mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
+        marks = file_marks(src) if mark is not None else None     # its files as packed, taken before packing
         there = None if args.again or mark is None else remembered_there(c, src, mark, name)   # the box asked first
         if there is not None:
             held_named(there, name, src, args)    # under another name: refused (p48 regression QA), not taken
@@ -81,7 +82,7 @@ def push_library(args: argparse.Namespace) -> int:
         said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
         digest = file_sha256(archive)
         if mark is not None:
-            remember(src, mark, digest, left)
+            remember(src, mark, digest, left, marks)
         there = None if args.again else library_there(c, archive, look.audio, digest, name)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             held_named(there, name, src, args)

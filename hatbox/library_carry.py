@@ -26,8 +26,9 @@ from hatbox.text import count_words
 class Plan:
     """What --replace does with one old library's corrections (those this push does not send again): ``carry``
     (this laptop's, to the new library), ``lost`` (the rest: deleted with it), and why some of this laptop's are in
-    ``lost``: ``changed`` (the file changed since), ``gone`` (not in the new library), ``own`` (this push sends
-    other tags for it); ``unsure``: carried, not known whether the file changed."""
+    ``lost``: ``changed`` (the file changed since), ``gone`` (not in the new library); ``own``: neither carried nor
+    lost, this push's own corrections send other tags for the file (they replace yours); ``unsure``: carried, not
+    known whether the file changed."""
 
     def __init__(self) -> None:
         self.carry: list[dict[str, Any]] = []
@@ -41,8 +42,7 @@ class Plan:
         """"; yours not carried: kit/s0.wav changed since it was sent, ..." for the refusal ("" when none)."""
         parts = [f"{_paths(self.changed)} changed since it was sent (a correction of the old sound)"
                  if self.changed else "",
-                 f"{_paths(self.gone)} not in the new library" if self.gone else "",
-                 f"{_paths(self.own)} sent with other tags by this push" if self.own else ""]
+                 f"{_paths(self.gone)} not in the new library" if self.gone else ""]
         said = [p for p in parts if p]
         return f"; yours not carried: {', '.join(said)}" if said else ""
 
@@ -79,7 +79,8 @@ class Carry:
                 plan.lost.append(fix)
                 continue
             why = self._why_not(path, lib, own, held, sizes)
-            (plan.carry if why in ("", "unsure") else plan.lost).append(fix)
+            if why != "own":              # yours that this push re-tags: its tags replace them (R5: refused before)
+                (plan.carry if why in ("", "unsure") else plan.lost).append(fix)
             if why:
                 getattr(plan, why).append(path)
         return plan
@@ -141,6 +142,8 @@ def carry_to(client: Any, new: dict[str, Any], lib: dict[str, Any], plan: Plan) 
     from urllib.parse import quote
 
     from hatbox.library_fixes import kept_on_box_lines, replaced_lines
+    if plan.own:
+        print(f"--replace: {_paths(plan.own)}: this push's own tags replace your earlier correction on the box")
     if not plan.carry:
         return
     nid, oid = safe_text(str(new.get("id"))), safe_text(str(lib.get("id")))

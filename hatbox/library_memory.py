@@ -115,16 +115,19 @@ def left_out_said(folder: Path, print_: str) -> list[str]:
     return [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
 
 
-def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None = None) -> None:
+def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None = None,
+             marks: dict[str, str] | None = None) -> None:
     """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``, leaving out what
-    the lines ``left_out`` say, and its files' marks then (:func:`packed_marks`; the newest :data:`KEEP_FILES`
-    folders only: a mark is 16 characters a file); never raises (a folder not remembered is packed again next
-    time).  The file is this user's only (0600 from its making: folder paths are this user's business)."""
+    the lines ``left_out`` say, and its files' marks (``marks``, :func:`file_marks` taken beside the fingerprint,
+    before packing: a file saved while it packed then reads as changed, the safe side (p48 review); else taken now;
+    the newest :data:`KEEP_FILES` folders only: a mark is 16 characters a file); never raises (a folder not
+    remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
+    this user's business)."""
     from export.atomic import atomic_output
     kept = _read()
     kept.pop(str(folder.resolve()), None)
     kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or []),
-                                   "files": sorted(file_marks(folder).values())}
+                                   "files": sorted((file_marks(folder) if marks is None else marks).values())}
     kept = dict(list(kept.items())[-KEEP:])
     for entry in list(kept.values())[:-KEEP_FILES]:
         entry.pop("files", None)

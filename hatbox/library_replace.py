@@ -37,7 +37,8 @@ from hatbox.text import count_words
 
 REPLACE_HELP = ("once the box has accepted the new library, delete your older libraries of the same name (another "
                 "laptop's are left), your own corrections of them carried to it; refused, nothing sent, when one "
-                "holds others' corrections this push does not send again, unless --yes")
+                "holds corrections this push neither sends again nor carries (another laptop's, or yours of a file "
+                "changed since or gone), unless --yes")
 
 
 class Replaced:
