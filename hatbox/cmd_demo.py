@@ -152,7 +152,8 @@ def _push_everything(url: str, code: str, home: Path, samples: Path | None) -> N
         if samples is not None:
             print(f"\n== hatbox push-library {samples} (tagged on the box by the factory tagger)")
             _cli("push-library", str(samples), "--name", samples.name.replace(" ", "_"), "--wait", "--quiet")
-            print(f"\n== hatbox box-kit --from {samples.name.replace(' ', '_')} (each drum tag on its General MIDI notes: the kit below)")
+            print(f"\n== hatbox box-kit --from {samples.name.replace(' ', '_')} "
+                  "(each drum tag on its General MIDI notes: the kit below)")
             _cli("box-kit", "--from", samples.name.replace(" ", "_"), "--yes")
     finally:
         if before is None:
