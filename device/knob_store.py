@@ -31,8 +31,11 @@ Forty-eighth stop's QA: the output volume is kept in the same file (``"volume_db
 laptop's ``PUT /volume``, OSC, MIDI): the box comes back as loud as it was left, never louder (before, a box left at
 -12 dB came back at 0 dB, 12 dB louder).  A volume a stranger set over OSC is kept too: leaving it out would bring the
 box back louder than it was left whenever that volume was a lower one.  It is put back with the start-up packs
-(:meth:`KnobKeeper.restore`), before the output fades in; a box that starts with no pack from its store puts none
-back (the file is the store's, found through its packs).
+(:meth:`KnobKeeper.restore`), before the output fades in.  Its last review: a box that started with no pack from
+its store (the sampler alone) kept no volume, its file found only through the packs; the engine process is now given
+the store folder (``ServerConfig.store``, set by `hatbox device run`), and an engine given none (a test's, a bench)
+still keeps nothing with no pack from a store.  A ``volume_db`` that is no volume (edited by hand) is said in one
+start warning (:func:`kept_volume`): the box starts at 0 dB.
 """
 from __future__ import annotations
 
@@ -113,6 +116,23 @@ def volume_of(data: bytes) -> float | None:
     return float(value) if ok else None
 
 
+def kept_volume(data: bytes, name: str = KNOB_FILE) -> tuple[float | None, str | None]:
+    """(the output volume, dB, a knob file's bytes ``data`` keep (:func:`volume_of`); a start warning when they keep a
+    ``volume_db`` that is no volume, else None: no ``volume_db`` is a file from before the forty-eighth stop);
+    ``name``: the file's, for the warning."""
+    volume = volume_of(data)
+    try:
+        raw = json.loads(data) if volume is None else None
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(raw, dict) or "volume_db" not in raw:
+        return volume, None
+    lo, hi = VOLUME_DB_RANGE
+    shown = json.dumps(raw["volume_db"])[:40]
+    return None, (f"the kept output volume ({shown} in {name}) was not a volume ({lo:g} to {hi:g} dB): the box starts "
+                  "at 0 dB")
+
+
 def written_at(path: Path) -> float | None:
     """When the knob file at ``path`` says it was written (its ``kept_at``); None: no file, or one from before the
     forty-fifth stop (or not readable: :func:`read_kept` says that)."""
@@ -157,7 +177,8 @@ def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
 
 
 def read_kept_volume(path: Path) -> tuple[Kept, float | None, str | None, float | None]:
-    """:func:`read_kept`'s three, and the output volume the file keeps (:func:`volume_of`), from one reading."""
+    """:func:`read_kept`'s three, and the output volume the file keeps (:func:`kept_volume`: its warning is the
+    third when the file is not damaged), from one reading."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -165,9 +186,11 @@ def read_kept_volume(path: Path) -> tuple[Kept, float | None, str | None, float 
     except OSError as exc:
         return {}, None, _set_aside(path, exc), None
     try:
-        return parse_kept(data), kept_at_of(data), None, volume_of(data)
+        kept = parse_kept(data)
     except ValueError as exc:
         return {}, None, _set_aside(path, exc), None
+    volume, warning = kept_volume(data, path.name)
+    return kept, kept_at_of(data), warning, volume
 
 
 def _set_aside(path: Path, exc: Exception) -> str:
@@ -249,7 +272,7 @@ class KnobKeeper:
     def __init__(self, engine: Any, every_s: float = SAVE_EVERY_S,
                  thread_init: Callable[[], Any] | None = None) -> None:
         self.engine, self.every_s, self.thread_init = engine, every_s, thread_init
-        self.path: Path | None = None          # the store's knobs.json, once a pack from a store is known
+        self.path: Path | None = None          # the store's knobs.json, once the store or a pack from it is known
         self.recalled: set[str] = set()        # the slots :meth:`restore` put knobs back in
         self.held: dict[str, list[SetKnob]] = {}   # slot -> knobs kept for another pack, held again by :meth:`start`
         self.infos: dict[str, dict[str, str]] = {}  # slot -> the file's pack of each slot (path, name, version)
@@ -267,20 +290,25 @@ class KnobKeeper:
         engine.knobs_changed = self._dirty.set
         engine.knobs_from = self._first_pack
 
-    def restore(self, packs: dict[str, str]) -> list[str]:
-        """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots; returns the
-        start warnings (a damaged file).  A slot starting the pack it played at the stop gets back the knobs set on
-        it; those it keeps for other packs (set before it, which it did not take) are held for them (:meth:`start`)
-        and said nowhere: they were not carried to it then, and are not now.  A slot that starts empty (emptied
-        before the stop) holds all its knobs for the next pack loaded there (p46: they were dropped)."""
+    def restore(self, packs: dict[str, str], store: str | Path | None = None) -> list[str]:
+        """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots, and the
+        output volume; returns the start warnings (a damaged file, a kept volume that is none).  A slot starting the
+        pack it played at the stop gets back the knobs set on it; those it keeps for other packs (set before it,
+        which it did not take) are held for them (:meth:`start`) and said nowhere: they were not carried to it then,
+        and are not now.  A slot that starts empty (emptied before the stop) holds all its knobs for the next pack
+        loaded there (p46: they were dropped).  ``store``: the box's store folder, whose file is read when no
+        start-up pack is from a store (the sampler alone; p48 review: it kept no volume); its knobs are then all
+        held, as for a first pack loaded later (:meth:`_first_pack`)."""
         found = {slot: hit for slot, hit in ((s, installed_in(p)) for s, p in packs.items()) if hit is not None}
-        if not found:
+        root = next(iter(found.values()))[0] if found else store
+        if root is None:
             return []
-        kept, warning = self._read(next(iter(found.values()))[0])
+        kept, warning = self._read(Path(root))
         self._restore_volume()
         for slot, entry in kept.items():
             same = slot in found and found[slot][1] == entry["pack"]
-            own = [k for k in entry["knobs"] if slot in packs and (not same or k.on in ("", entry["name"]))]
+            mine = bool(found) and slot in packs        # (no start-up pack from the store: all held, as before)
+            own = [k for k in entry["knobs"] if mine and (not same or k.on in ("", entry["name"]))]
             self.held[slot] = [k for k in entry["knobs"] if k not in own]
             if own:
                 self.engine.recall_knobs(slot, entry["name"], own)

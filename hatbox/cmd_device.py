@@ -167,6 +167,7 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
     cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
+    cfg.store = str(Path(args.store).absolute())         # its knob file keeps the volume with no pack (the sampler)
     for line in unsigned:
         _say(line, err=True)
     return _pick_backend(cfg, args.sim, args.store)

@@ -152,7 +152,7 @@ def _start_child(cfg: ServerConfig) -> EngineChild:
     """The engine child with the knobs left at the last stop and the start-up packs loaded (a pack refused is a
     warning, said by the parent)."""
     child = EngineChild(cfg)
-    child.extra["warnings"] += child.knobs.restore(cfg.packs)     # the knobs left at the last stop, for these packs
+    child.extra["warnings"] += child.knobs.restore(cfg.packs, cfg.store)     # the knobs and volume left at the stop
     for slot, path in cfg.packs.items():
         try:
             child.request({"op": "load", "slot": slot, "path": path})

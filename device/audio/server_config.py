@@ -21,6 +21,8 @@ class ServerConfig:
     output_wav: str | None = None         # file backend: where the output is written
     output_limit_s: float | None = None   # file backend: seconds of output written at most (None: all of it)
     packs: dict[str, str] = field(default_factory=dict)   # slot -> pack loaded at start
+    store: str | None = None              # the box's store folder: its knob file (STORE/knobs.json) keeps the knobs
+                                          # and the volume with no pack from it (None: found through the packs)
     realtime: bool = True
     priority: int = 70
     status_json: str | None = None        # final status written here at exit

@@ -62,6 +62,14 @@ def test_a_file_without_a_volume_or_with_one_out_of_range_starts_at_0_db(box: Bo
     child = box.start({"effect": fxd})
     assert child.status()["volume_db"] == 0.0
     assert "knobs_restored" not in child.status()
+    said = [w for w in child.status()["warnings"] if "output volume" in w]       # p48 review: it was dropped silently
+    if kept is None:                                                  # a file from before the forty-eighth stop
+        assert not said
+    elif kept != kept:                                                # NaN: no store file holds it, set aside
+        assert not said and "were damaged (NaN is no number" in child.status()["warnings"][0]
+    else:
+        assert said == [f"the kept output volume ({json.dumps(kept)} in knobs.json) was not a volume (-60 to 6 dB): "
+                        "the box starts at 0 dB"]
 
 
 def test_the_write_at_the_start_keeps_the_volume_put_back(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
