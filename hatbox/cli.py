@@ -224,7 +224,9 @@ def _check_dash_name(parser: argparse.ArgumentParser, token: str, place: _Place 
     and refused as "unrecognized arguments" (or "expected N arguments" after an option).  Said so, with the way to
     give it that argparse takes there (:func:`_dash_ways`); ``place``: where it was given.  Exits as argparse does
     (2)."""
-    if token == "-" or parser._negative_number_matcher.match(token):     # argparse's "-6"; box-knob's "-6dB" too
+    import re
+    matcher = getattr(parser, "_negative_number_matcher", None) or re.compile(r"-\d+$|-\d*\.\d+$")   # argparse's own
+    if token == "-" or matcher.match(token):     # argparse's "-6"; box-knob's "-6dB" too (it sets its own matcher)
         return
     short = {o for a in parser._actions for o in a.option_strings if not o.startswith("--")}
     if token[:2] in short:
