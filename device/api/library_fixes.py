@@ -222,9 +222,9 @@ def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[st
     that cannot be one (export.manifest.tag_problem), before anything is written."""
     from export.manifest import TAG_RULE, normal_tag, tag_problem
     for path, tags in fixes:
-        bad = next((t for t in tags if tag_problem(t)), None)
+        bad, problem = next(((t, p) for t in tags if (p := tag_problem(t))), (None, None))
         if bad is not None:
-            said = "" if tag_problem(bad) == TAG_RULE else f": {tag_problem(bad)}"     # a character named (p48)
+            said = "" if problem == TAG_RULE else f": {problem}"     # a character named (p48)
             raise HatboxError(f"'{bad[:60]}' (for {path}) cannot be a tag{said}; no correction was kept", hint=TAG_RULE)
     return [(path, sorted({normal_tag(t) for t in tags})) for path, tags in fixes]
 

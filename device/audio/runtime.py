@@ -64,10 +64,10 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     in a folder named by the model's sha256 (:func:`model_key`): TensorRT names a cached engine by the model's
     name and settings, not its contents, so two packs of one graph retrained would share a stale engine in one
     folder.  Raises :class:`PackError` (check "onnx") when onnxruntime refuses the model, or (before onnxruntime
-    sees it) when model bytes refer to external data (device.validate.refuse_external_data).
+    sees it) when model bytes refer to external data (device.onnx_external.refuse_external_data).
     """
     if isinstance(model, bytes):        # a pack's model: refused before onnxruntime looks up any external-data path
-        from device.validate import refuse_external_data
+        from device.onnx_external import refuse_external_data
         refuse_external_data(model)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = max(1, threads)

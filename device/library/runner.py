@@ -157,7 +157,7 @@ def check_tagger_manifest(m: Manifest, stored: bool = False) -> None:
     for tag in tags:
         problem = tag_problem(tag, stored) or (None if tag == tag.strip() else TAG_RULE)
         if problem:
-            raise bad(f"'{escape_unsafe(tag)}' cannot be a tag ({TAG_RULE if problem == TAG_RULE else problem})")
+            raise bad(f"'{escape_unsafe(tag)}' cannot be a tag ({problem})")
     width = outs["probs"].shape[-1] if outs["probs"].shape else None
     if isinstance(width, int) and width != len(tags):
         raise bad(f"'probs' has {width} columns for {len(tags)} tags")

@@ -376,6 +376,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         report.failed.append((rel, reason))
         libdb.put_error(con, rel, stat, tagger.model_id, reason)
         return
+    fresh = _new_bytes(known, rel, stat)        # bytes new to the library: kept tags may come back to them
     try:
         audio, rate, why_not = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
@@ -388,17 +389,17 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         report.failed.append((rel, reason))
         digest = readable_hash(path)
         libdb.put_error(con, rel, stat, tagger.model_id, reason, digest)
-        if _new_bytes(known, rel, stat):
+        if fresh:
             pending.written.append((rel, digest))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
         libdb.put_skipped(con, rel, stat, tagger.model_id, why_not, digest)
-        if _new_bytes(known, rel, stat):
+        if fresh:
             pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
-    if _new_bytes(known, rel, stat):
+    if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)
     pending.stat.append(stat)
