@@ -40,8 +40,9 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
     print(f"  audio load {load_words(eng)}, "     # p45: not "worst" for p99.9
           f"xruns (dropouts) {safe_text(eng.get('xruns', '?'))}{since_words(eng)}"
           + (f" ({safe_text(eng['error'])})" if "error" in eng else ""))
-    if volume_words(eng):                     # p48 QA: a stranger's OSC set -60 dB and the status said nothing
-        print(f"  {volume_words(eng)}")
+    volume = volume_words(eng)                # p48 QA: a stranger's OSC set -60 dB and the status said nothing
+    if volume:
+        print(f"  {volume}")
     for line in bypass_lines(eng):            # p48 QA: a stranger's OSC bypassed the sampler, and no line said so
         print(f"  {line}")
     if knob_words(eng):

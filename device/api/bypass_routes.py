@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError, _engine_stopped, _errors
+from device.api.knob_routes import _engine
 from device.api.state import box_of, say_in_log
 from device.control import SLOTS, EngineStoppedError
 from device.volume_source import API, volume_source
@@ -37,14 +38,6 @@ class SlotBypass(BaseModel):
 
 class BypassTurn(BaseModel):
     on: bool = Field(description="true bypasses the slot, false turns it back on")
-
-
-def _status(request: Request, unread: str, kept: str) -> dict[str, Any]:
-    """The engine's status; 503 in words of what could not be read (``unread``) and what stands (``kept``)."""
-    try:
-        return dict(box_of(request).control.status())
-    except EngineStoppedError as exc:
-        raise _engine_stopped(exc, unread, kept, "") from None
 
 
 def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
@@ -76,7 +69,7 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/bypass", response_model=list[SlotBypass], response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
     def get_bypass(request: Request) -> list[SlotBypass]:
-        return slot_bypasses(request, _status(request, "the slots' bypass could not be read", "nothing was changed"))
+        return slot_bypasses(request, _engine(request, "the slots' bypass could not be read", "nothing was changed"))
 
     @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
              responses=_errors(401, 422, 503))
@@ -85,6 +78,6 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)                      # noted after the send (the control's send forgets the slot's note)
         volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
         say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
-        after = _status(request, f"the {slot} slot's bypass was {'set' if body.on else 'turned off'}; its state now "
+        after = _engine(request, f"the {slot} slot's bypass was {'set' if body.on else 'turned off'}; its state now "
                         "could not be read", "hatbox status shows it once the engine answers")
         return next(b for b in slot_bypasses(request, after) if b.slot == slot)
