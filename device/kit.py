@@ -193,7 +193,7 @@ def fullest_first(hits: list[tuple[str, float]], level: Callable[[str], float]) 
     top = hits[0][1]
     near = [(file, score) for file, score in hits[:LAYER_CANDIDATES] if score >= top - LAYER_MARGIN]
     levels = {file: level(file) for file, _ in near}
-    ranked = sorted(near, key=lambda h: (-_whole_db(layer_level(levels[h[0]])), is_over(levels[h[0]]), -h[1]))
+    ranked = sorted(near, key=lambda h: (*_loudness(levels[h[0]]), -h[1]))
     first = {file for file, _ in ranked}
     return [file for file, _ in ranked] + [file for file, _ in hits if file not in first]
 

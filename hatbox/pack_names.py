@@ -45,9 +45,6 @@ def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> 
                      not_on_box(packs, given), id_starts=True)
 
 
-KINDS = ("effect", "synth", "tagger")      # a pack file's usual name: KIND-NAME.hatpack (factory/effect-drive.hatpack)
-
-
 def not_on_box(packs: list[dict[str, Any]], given: str) -> NotOnBox:
     """The refusal of ``given``, which names no pack of ``packs``, with "did you mean 'hatbox-drive' (pushed from
     effect-drive.hatpack)?" where a pack file of that name here holds a pack on the box (its bytes, else its
@@ -103,6 +100,8 @@ def close_names(packs: list[dict[str, Any]], given: str, most: int = 3) -> list[
     among theirs ("drums": tagger-drums); else names difflib finds alike (a typo)."""
     import difflib
     import re
+
+    from export.manifest import KINDS          # a pack file's usual name: KIND-NAME.hatpack (effect-drive.hatpack)
     names = list(dict.fromkeys(str(p.get("name")) for p in packs if p.get("name")))
     head, _, rest = folded(given).partition("-")
     kind, words = (head, rest) if head in KINDS and rest else (None, folded(given))

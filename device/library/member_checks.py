@@ -93,12 +93,10 @@ def _unsafe_words(name: str) -> str:
     """Why ``name`` (empty, or holding a character :func:`hatbox.text.unsafe_char` refuses) is no safe path: an
     invisible character is named by its code point, as a listing cannot show it; what to do is the caller's to say
     (push-library: "rename it in the archive, then send it again"; p48 QA: a second "rename" here said it twice)."""
-    from hatbox.text import INVISIBLE, unsafe_char
+    from hatbox.text import INVISIBLE, unsafe_char, unsafe_char_words
     bad = next((c for c in name if unsafe_char(c)), "")
     if bad in INVISIBLE:
-        import unicodedata
-        return (f"unsafe path: holds an invisible character (U+{ord(bad):04X} {unicodedata.name(bad, '')}) that "
-                "makes it look like another name")
+        return f"unsafe path: holds {unsafe_char_words(bad)} that makes it look like another name"
     return "unsafe path: empty or contains control, bidi-override or other non-printable characters"
 
 
