@@ -19,6 +19,20 @@ _WORDS = {"error": "too large",
           "hint": "only pack and library uploads are large: hatbox push, hatbox push-library"}
 
 
+def is_upload(scope: dict[str, Any]) -> bool:
+    """Whether the request of ASGI ``scope`` is a pack or library upload (:data:`UPLOADS`: its body streams to disk
+    under its own limits, for as long as it takes; device/api/conn_guard.py gives it no body deadline)."""
+    return (scope.get("method"), str(scope.get("path", "")).rstrip("/")) in UPLOADS
+
+
+def declared_length(scope: dict[str, Any]) -> int:
+    """The request's Content-Length in bytes (from the ASGI ``scope``'s headers; 0 when unsaid or not a number)."""
+    for name, value in scope.get("headers") or ():
+        if name.lower() == b"content-length":
+            return int(value) if value.strip().isdigit() else 0
+    return 0
+
+
 class BodyLimit:
     """ASGI middleware capping non-upload request bodies at ``limit`` bytes (module docstring)."""
 
@@ -26,11 +40,10 @@ class BodyLimit:
         self.app, self.limit = app, int(limit)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope.get("type") != "http" or (scope.get("method"), scope.get("path", "").rstrip("/")) in UPLOADS:
+        if scope.get("type") != "http" or is_upload(scope):
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if length.strip().isdigit() and int(length) > self.limit:
+        if declared_length(scope) > self.limit:
             await _refuse(send)
             return
         seen, over = 0, False

@@ -46,7 +46,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from device.api.body_limit import MAX_BODY_BYTES, UPLOADS
+from device.api.body_limit import MAX_BODY_BYTES, declared_length, is_upload
 
 HEAD_TIMEOUT_S = 5.0       # a request head (or the first one after a response) must be complete within this
 BODY_TIMEOUT_S = 15.0      # a request body other than an upload's (1 MiB at most) must be complete within this...
@@ -154,10 +154,10 @@ class GuardedH11(H11Protocol):
             self._head_done()
         elif self.cycle is self._armed_cycle:
             return                          # no complete head yet: a new request cycle starts at one
-        elif self.conn.their_state is h11.SEND_BODY and not _is_upload(self.scope):
+        elif self.conn.their_state is h11.SEND_BODY and not is_upload(self.scope):
             if not self._in_body:
                 self._in_body = True
-                self._set_timer(self.guard.body_deadline(_declared_length(self.scope)))
+                self._set_timer(self.guard.body_deadline(declared_length(self.scope)))
         else:
             self._head_done()
 
@@ -209,19 +209,6 @@ class GuardedH11(H11Protocol):
             self.transport.close()
         else:
             self.transport.abort()
-
-
-def _is_upload(scope: dict[str, Any]) -> bool:
-    """Whether the request of ``scope`` is a pack or library upload (its body streams for as long as it takes)."""
-    return (scope.get("method"), str(scope.get("path", "")).rstrip("/")) in UPLOADS
-
-
-def _declared_length(scope: dict[str, Any]) -> int:
-    """The request's Content-Length in bytes (from the ASGI ``scope``'s headers; 0 when unsaid or not a number)."""
-    for name, value in scope.get("headers") or ():
-        if name.lower() == b"content-length":
-            return int(value) if value.strip().isdigit() else 0
-    return 0
 
 
 # What GuardedH11 uses of uvicorn's H11Protocol: methods it overrides or calls, and the names they must use.
