@@ -51,13 +51,20 @@ def _described(lib: dict[str, Any]) -> str:
     return f"{safe_text(str(lib.get('id')))} ({said})"
 
 
+def named(libraries: list[Any], name: Any) -> list[dict[str, Any]]:
+    """The libraries of ``libraries`` (GET /libraries) called ``name`` (any case, either Unicode form: device.versions
+    .folded), oldest upload first (device.versions.upload_order)."""
+    from device.versions import folded, upload_order
+    return sorted((lib for lib in libraries if isinstance(lib, dict) and folded(lib.get("name")) == folded(name)),
+                  key=upload_order)
+
+
 def _same_named(libraries: list[dict[str, Any]], given: str) -> list[dict[str, Any]]:
     """The libraries of ``libraries`` (GET /libraries) called ``given`` (any case, either Unicode form), oldest upload
     first, when more than one is and none has ``given`` as its id; [] otherwise (the name picks one, or none)."""
-    from device.versions import folded, upload_order
     if any(lib.get("id") == given for lib in libraries):
         return []
-    same = sorted((lib for lib in libraries if folded(lib.get("name")) == folded(given)), key=upload_order)
+    same = named(libraries, given)
     return same if len(same) > 1 else []
 
 
@@ -119,11 +126,9 @@ def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any]) -> li
     the box keeps both, and the name alone no longer picks one.  Only this laptop's upload of the same files (the
     archive's digest, ``sha256`` of the listing) is "an older copy" that `--delete` may go with; another laptop's
     library is said to be another library, and whose."""
-    from device.versions import folded, upload_order
-    name = folded(body.get("name"))
+    name = body.get("name")
     body = next((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") == body.get("id")), body)
-    same = sorted((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") != body.get("id")
-                   and folded(lib.get("name")) == name), key=upload_order)
+    same = [lib for lib in named(libraries, name) if lib.get("id") != body.get("id")]
     if not same:
         return []
     ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)

@@ -339,11 +339,10 @@ def json_answer(client: Any, on: bool, replace: Any = None) -> Iterator[Pushed]:
 def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:
     """`push-library --json`'s object for library ``pushed.lid``, as the box lists it now (``state``: "unknown",
     the rest null, where the box cannot be asked)."""
-    from device.versions import folded, upload_order
+    from hatbox.library_owners import named
     libs = asked(client, "/libraries", list) or []
     lib = next((x for x in libs if isinstance(x, dict) and x.get("id") == pushed.lid), {})
-    same = sorted((x for x in libs if isinstance(x, dict) and x.get("id") != pushed.lid and lib
-                   and folded(x.get("name")) == folded(lib.get("name"))), key=upload_order)
+    same = [x for x in named(libs, lib.get("name")) if x.get("id") != pushed.lid] if lib else []
     record = {"id": pushed.lid, "name": lib.get("name"), "files": lib.get("accepted"),
               "state": lib.get("state", "unknown"), "sent_before": pushed.sent_before,
               "same_name": [x.get("id") for x in same]}

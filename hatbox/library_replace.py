@@ -61,11 +61,12 @@ def box_name(name: str) -> str:
 def same_named(libs: list[Any], name: str, new: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The libraries of ``libs`` (GET /libraries) called ``name`` (any case, either Unicode form), oldest first, but
     ``new`` itself and any uploaded after it (device.versions.upload_order)."""
-    from device.versions import folded, upload_order
-    same = [lib for lib in libs if isinstance(lib, dict) and folded(lib.get("name")) == folded(name)]
+    from device.versions import upload_order
+    from hatbox.library_owners import named
+    same = named(libs, name)
     if new is not None:
         same = [lib for lib in same if lib.get("id") != new.get("id") and upload_order(lib) < upload_order(new)]
-    return sorted(same, key=upload_order)
+    return same
 
 
 def is_mine(lib: dict[str, Any]) -> bool:
