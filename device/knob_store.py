@@ -93,7 +93,7 @@ def parse_kept(data: bytes) -> Kept:
 
 def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None = None) -> bytes:
     """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch);
-    ``volume_db``: the output volume (dB, :func:`volume_of` reads it back), left out when None."""
+    ``volume_db``: the output volume (dB, :func:`kept_volume` reads it back), left out when None."""
     slots = {slot: {**{k: v for k, v in entry.items() if k != "knobs"},
                     "knobs": [{"name": k.name, "value": k.value, "unit": k.unit, "on": k.on} for k in entry["knobs"]]}
              for slot, entry in sorted(kept.items())}
@@ -103,32 +103,21 @@ def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None
             + "\n").encode()
 
 
-def volume_of(data: bytes) -> float | None:
-    """The output volume (dB) a knob file's bytes ``data`` keep; None when they keep none (a file from before the
-    forty-eighth stop), or a value that is no number within :data:`device.control.VOLUME_DB_RANGE` (edited by hand:
-    the box starts at 0 dB then, as before)."""
-    try:
-        value = json.loads(data).get("volume_db")
-    except (ValueError, AttributeError, RecursionError):
-        return None
-    lo, hi = VOLUME_DB_RANGE
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and lo <= value <= hi
-    return float(value) if ok else None
-
-
 def kept_volume(data: bytes, name: str = KNOB_FILE) -> tuple[float | None, str | None]:
-    """(the output volume, dB, a knob file's bytes ``data`` keep (:func:`volume_of`); a start warning when they keep a
-    ``volume_db`` that is no volume, else None: no ``volume_db`` is a file from before the forty-eighth stop);
-    ``name``: the file's, for the warning."""
-    volume = volume_of(data)
+    """(the output volume (dB) a knob file's bytes ``data`` keep, None when they keep none (a file from before the
+    forty-eighth stop) or one that is no number within :data:`device.control.VOLUME_DB_RANGE`; a start warning for
+    the latter (edited by hand: the box starts at 0 dB then), else None); ``name``: the file's, for the warning.
+    One parse of ``data``."""
     try:
-        raw = json.loads(data) if volume is None else None
+        raw = json.loads(data)
     except (ValueError, RecursionError):
         return None, None
     if not isinstance(raw, dict) or "volume_db" not in raw:
-        return volume, None
-    lo, hi = VOLUME_DB_RANGE
-    shown = json.dumps(raw["volume_db"])[:40]
+        return None, None
+    value, (lo, hi) = raw["volume_db"], VOLUME_DB_RANGE
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and lo <= value <= hi:
+        return float(value), None
+    shown = json.dumps(value)[:40]
     return None, (f"the kept output volume ({shown} in {name}) was not a volume ({lo:g} to {hi:g} dB): the box starts "
                   "at 0 dB")
 
