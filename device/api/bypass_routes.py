@@ -13,12 +13,12 @@ from typing import Any, Literal, Optional
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
-from device.api.errors import ApiError, _engine_stopped, _errors
+from device.api.engine_send import Unsent, send
+from device.api.errors import _errors
 from device.api.knob_routes import _engine
 from device.api.state import box_of, say_in_log
-from device.control import SLOTS, EngineStoppedError
+from device.control import SLOTS
 from device.volume_source import API, volume_source
-from hatbox.errors import HatboxError, first_line
 
 BypassSlot = Literal["effect", "synth", "sampler"]       # device.control.SLOTS, as the path parameter's type
 
@@ -55,14 +55,9 @@ def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
 
 def _send(request: Request, slot: str, on: bool) -> None:
     """Send the bypass message through the box's control (as the panel and OSC do)."""
-    try:
-        box_of(request).control.send({"op": "bypass", "slot": slot, "on": on})
-    except EngineStoppedError as exc:
-        raise _engine_stopped(exc, f"the {slot} slot's bypass was not changed", "it stays as it was",
-                              "it may yet change once the engine answers") from None
-    except HatboxError as exc:
-        raise ApiError(422, "rejected", f"the engine did not change the {slot} slot's bypass: {first_line(exc)}") \
-            from None
+    send(request, {"op": "bypass", "slot": slot, "on": on},
+         Unsent(f"the {slot} slot's bypass was not changed", "it stays as it was",
+                "it may yet change once the engine answers", f"the engine did not change the {slot} slot's bypass"))
 
 
 def _add_bypass_routes(app: FastAPI, auth: Any) -> None:

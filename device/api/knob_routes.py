@@ -15,6 +15,7 @@ from typing import Any, Literal, Optional
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
+from device.api.engine_send import Unsent, send
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
 from device.control import VOLUME_DB_RANGE, EngineStoppedError
@@ -157,13 +158,9 @@ def _in_range(knob: BoxKnob, value: float) -> float:
 
 def _turn(request: Request, knob: BoxKnob, value: float) -> None:
     """Send the knob message through the box's control (as the panel, MIDI and OSC do)."""
-    try:
-        box_of(request).control.send({"op": "knob", "slot": knob.slot, "name": knob.name, "value": value})
-    except EngineStoppedError as exc:
-        raise _engine_stopped(exc, f"knob '{knob.name}' was not turned", "it stays where it was",
-                              "it may yet turn once the engine answers") from None
-    except HatboxError as exc:
-        raise ApiError(422, "rejected", f"the engine did not turn knob '{knob.name}': {first_line(exc)}") from None
+    send(request, {"op": "knob", "slot": knob.slot, "name": knob.name, "value": value},
+         Unsent(f"knob '{knob.name}' was not turned", "it stays where it was",
+                "it may yet turn once the engine answers", f"the engine did not turn knob '{knob.name}'"))
 
 
 class OutputVolume(BaseModel):
@@ -212,15 +209,13 @@ def _volume_in_range(db: float, was: float) -> float:
     return db
 
 
+UNSET_VOLUME = Unsent("the volume was not set", "it stays where it was", "it may yet change once the engine answers",
+                      "the engine did not set the volume")
+
+
 def _set_volume(request: Request, db: float) -> None:
     """Send the volume message through the box's control (as the panel and OSC do)."""
-    try:
-        box_of(request).control.send({"op": "volume", "db": db})
-    except EngineStoppedError as exc:
-        raise _engine_stopped(exc, "the volume was not set", "it stays where it was",
-                              "it may yet change once the engine answers") from None
-    except HatboxError as exc:
-        raise ApiError(422, "rejected", f"the engine did not set the volume: {first_line(exc)}") from None
+    send(request, {"op": "volume", "db": db}, UNSET_VOLUME)
 
 
 def _was_words(volume: OutputVolume) -> str:
