@@ -68,7 +68,7 @@ def box_kit(args: argparse.Namespace) -> int:
                 return 1 if args.json else 0
             if args.json:                             # the JSON printed: nothing more to say
                 return 0
-            kit, after = made, empty_lines(made, _made_library(made))
+            kit, after = made[0], empty_lines(*made)      # the kit and the library it was made of
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -131,28 +131,30 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
         raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
 
 
-def _from_library(c: Any, args: argparse.Namespace) -> dict[str, Any] | None:
-    """`box-kit --from LIBRARY`: the kit made from the library (POST /kit/from-library), its first lines said (with
-    --json: the box's answer with ``empty_drum_notes`` printed instead); None when the producer answered no to
-    replacing a kit of other samples (nothing sent).  With --json that "the kit was not replaced" goes to stderr, as
-    the question does: stdout holds JSON or nothing, and the command exits 1 (a script sees no kit was made)."""
+def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str] | None:
+    """`box-kit --from LIBRARY`: the kit made from the library (POST /kit/from-library) and the library's id, the
+    kit's first lines said (with --json: the box's answer with ``empty_drum_notes`` printed instead); None when the
+    producer answered no to replacing a kit of other samples (nothing sent).  With --json that "the kit was not
+    replaced" goes to stderr, as the question does: stdout holds JSON or nothing, and the command exits 1 (a script
+    sees no kit was made)."""
     lib = _find(c, args.source)
+    lid = str(lib["id"])
     request: dict[str, Any] = {"library": lib["id"]}
     if not args.yes:
         seen = _call(c, "GET", "/kit")
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-            if not _may_replace(seen, str(lib["id"])):
+            if not _may_replace(seen, lid):
                 return None
         request["seen"] = seen_notes(seen)     # the box refuses (409) when the kit changed since
     kit = _made_from(c, request, lib)
     if args.json:                             # for scripts: the box's answer, and the drum notes left empty
         from hatbox.listing import print_json
         print_json(with_empty(kit))
-        return kit
-    print(f"kit made from library {safe_text(lib['id'])} ('{safe_text(lib.get('name', ''))}'): a note per "
+        return kit, lid
+    print(f"kit made from library {safe_text(lid)} ('{safe_text(lib.get('name', ''))}'): a note per "
           "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
-    _say(replaced_lines(kit, str(lib["id"])))
-    return kit
+    _say(replaced_lines(kit, lid))
+    return kit, lid
 
 
 def kit_notes(kit: dict[str, Any]) -> list[int]:
@@ -184,13 +186,6 @@ def empty_lines(kit: dict[str, Any], library: str | None = None) -> list[str]:
     return [f"drum notes (General MIDI, what a drum module sends) that play nothing: empty: {empty_words(empty)}",
             f"  set one by hand: hatbox box-kit --map NOTE FILE{lib} (e.g. --map {empty[0]} FILE: FILE a file of the "
             f"library no note plays yet; {listing} --tag TAG lists a tag's files)"]
-
-
-def _made_library(kit: dict[str, Any]) -> str | None:
-    """The library a kit made from one (POST /kit/from-library's answer) is of: its notes' library, None when they
-    name none or several."""
-    ids = {n.get("library") for n in kit.get("notes") or [] if isinstance(n, dict)}
-    return ids.pop() if len(ids) == 1 and isinstance(next(iter(ids)), str) else None
 
 
 def _kept_file(kit: dict[str, Any], note: int, typed: str) -> str:

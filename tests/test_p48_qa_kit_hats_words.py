@@ -4,11 +4,19 @@ hi-hat note 46 (its name says "open") while ``HatOpen-Hard.wav``, tagged hihat t
 half-open) hat now goes to 46 only where no plain open hat is there, and the example names the first empty note."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Iterator
+
 import pytest
 
 from device.kit import kit_from_tags
 from device.kit_families import FAMILIES, fill, placing
-from hatbox.cmd_kit import _made_library, empty_lines
+from hatbox.cli import main
+from hatbox.cmd_kit import empty_lines
+from tests.api.conftest import start_remote_box
+from tests.api.packs import tagger_pack
+from tests.test_p48_kit_box import hit_bytes
 
 HIHAT = FAMILIES["hihat"]
 ROCK_HATS = ["HatSemiOpen-Softest.wav", "HatSemiOpen-Hardest.wav", "HatClosed-Med.wav", "HatOpen-Hard.wav",
@@ -51,7 +59,7 @@ def _answer(notes: dict[int, str], library: str = "rock") -> dict[str, object]:
 
 def test_the_empty_notes_example_names_the_first_empty_note_and_no_made_up_file() -> None:
     kit = _answer({35: "Kick-Soft.wav", 36: "Kick.wav", 37: "SideStick-Med.wav", 38: "Snare.wav"})
-    lines = empty_lines(kit, _made_library(kit))
+    lines = empty_lines(kit, "rock")
     assert lines[0].split("empty: ")[1].startswith("39 clap, 40 snare 2 (rim), 41 low floor tom")
     assert "--map 39 FILE" in lines[1] and "--map 37" not in lines[1] and "Sidestick" not in lines[1]
     assert "--library rock" in lines[1] and "hatbox box-library rock --tag TAG" in lines[1]
@@ -59,10 +67,45 @@ def test_the_empty_notes_example_names_the_first_empty_note_and_no_made_up_file(
     assert empty_lines(_answer({n: f"{n}.wav" for n in range(35, 60)})) == []
 
 
-def test_the_example_names_a_library_only_when_the_kit_is_of_one() -> None:
-    assert _made_library(_answer({36: "k.wav"}, "lib 2")) == "lib 2"
+def test_the_example_names_a_library_only_when_given_one() -> None:
     assert "--library 'lib 2'" in empty_lines(_answer({36: "k.wav"}, "lib 2"), "lib 2")[1]
     mixed = {"notes": [{"note": 36, "file": "k.wav", "library": "a"}, {"note": 38, "file": "s.wav", "library": "b"}]}
-    assert _made_library(mixed) is None and _made_library({"notes": []}) is None
     line = empty_lines(mixed, None)[1]
     assert "--library" not in line and "hatbox box-library LIBRARY --tag TAG" in line
+
+
+@pytest.fixture
+def paired(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    running, codes, _control, _app = start_remote_box(tmp_path, monkeypatch)
+    try:
+        assert main(["pair", running.url, "--code", codes[-1], "--name", "laptop"]) == 0
+        yield
+    finally:
+        running.stop()
+
+
+def _pushed(tmp_path: Path, name: str, files: dict[str, float]) -> None:
+    """Library ``name`` on the box: ``files`` (path -> Hz of a hit) pushed, each tagged with its first folder."""
+    for rel, hz in files.items():
+        (tmp_path / name / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name / rel).write_bytes(hit_bytes(hz))
+    assert main(["push-library", str(tmp_path / name), "--wait", "--quiet"]) == 0
+    for rel in files:
+        assert main(["box-library", name, "--fix", rel, rel.split("/")[0]]) == 0
+
+
+def test_box_kit_from_names_the_library_it_made_the_kit_of_in_its_example(
+        tmp_path: Path, paired: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """`box-kit --from drums` with two libraries on the box: the example for the empty drum notes names drums by its
+    id (so --map finds the file there), and the first empty note."""
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
+    _pushed(tmp_path, "drums", {"kick/k.wav": 60.0, "snare/s.wav": 200.0})
+    _pushed(tmp_path, "loops", {"kick/boom.wav": 70.0})
+    capsys.readouterr()
+    assert main(["box-library", "--json"]) == 0
+    ids = {lib["name"]: lib["id"] for lib in json.loads(capsys.readouterr().out)}
+    assert main(["box-kit", "--from", "drums"]) == 0
+    out = capsys.readouterr().out
+    example = next(line for line in out.splitlines() if "set one by hand" in line)
+    assert f"--map NOTE FILE --library {ids['drums']} (e.g. --map 35 FILE" in example
+    assert f"hatbox box-library {ids['drums']} --tag TAG" in example and ids["loops"] not in out
