@@ -153,7 +153,7 @@ def fill(family: Family, files: list[str], free: Callable[[int], bool],
     :func:`fill_by_pitch`."""
     if family.by_pitch:
         return fill_by_pitch(family, files, free, pitch)
-    files = one_per_drum(files, family.by_pitch)
+    files = one_per_drum(files)                   # a drum's layers ("Ride_1", "Ride_2"): its first only
     said = {f: placing(family, f) for f in files}
     out: dict[int, str] = {}
     for note in (n for n in family.notes if free(n)):
