@@ -17,7 +17,7 @@ from typing import Any
 from hatbox.box_client import asked
 from hatbox.cmd_remote import _call, _client, _common, safe_text, target
 from hatbox.errors import HatboxError
-from hatbox.midi_program_words import NONE_WORDS, program_lines, set_program
+from hatbox.midi_program_words import program_lines, set_program
 
 LEARN_WAIT_S = 30.0          # how long `--learn` waits for a control change by default
 POLL_S = 0.25                # how often it asks the box meanwhile
@@ -38,10 +38,7 @@ def box_midi(args: argparse.Namespace) -> int:
             return 0
         channels = _set_channels(c, args)
         if args.program is not None:
-            rc = set_program(c, args.program, args.program_channel)
-            if args.program_channel is None and args.program[1].strip().lower() not in NONE_WORDS:
-                print(any_channel_note(args.program))
-            return rc
+            return set_program(c, args.program, args.program_channel)
         if channels and not (args.learn or args.unbind is not None or args.cancel):
             return 0
         if args.learn:
@@ -55,16 +52,6 @@ def box_midi(args: argparse.Namespace) -> int:
         for line in describe(_call(c, "GET", "/midi")) + program_lines(c):
             print(line)
     return 0
-
-
-def any_channel_note(given: list[str]) -> str:
-    """The line `--program N PACK` with no --program-channel adds (p48 QA: a drum module on channel 10 sends a program
-    change when the drummer changes kits on it, and it switched the box's pack)."""
-    import shlex
-    program, pack = safe_text(given[0]), safe_text(shlex.quote(given[1].strip()))
-    return (f"note: program {program} listens on every MIDI channel, so a drum module changing kits (it sends program "
-            f"changes on channel 10) switches the pack too; to listen on one channel only: hatbox box-midi --program "
-            f"{program} {pack} --program-channel N (your controller's channel)")
 
 
 def with_programs(client: Any, state: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,8 @@ def _program(text: str) -> int:
 
 def set_program(client: Any, given: list[str], channel: int | None) -> int:
     """``--program N PACK`` (``given``: [N, PACK]): map program N (on ``channel`` 1..16, None: any) to the pack PACK
-    names on the box, or clear it (PACK ``none``); says what was done."""
+    names on the box, or clear it (PACK ``none``); says what was done, and for a program set on any channel that a
+    drum module's kit change switches it too (:func:`any_channel_note`)."""
     from device.versions import folded
     from hatbox.pack_names import find_pack
     program, name = _program(given[0]), given[1].strip()
@@ -37,7 +38,19 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
     by_name = folded(pack.get("name", "")) == folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))
+    if channel is None:
+        print(any_channel_note(given))
     return 0
+
+
+def any_channel_note(given: list[str]) -> str:
+    """The line `--program N PACK` with no --program-channel adds (p48 QA: a drum module on channel 10 sends a program
+    change when the drummer changes kits on it, and it switched the box's pack)."""
+    import shlex
+    program, pack = safe_text(given[0]), safe_text(shlex.quote(given[1].strip()))
+    return (f"note: program {program} listens on every MIDI channel, so a drum module changing kits (it sends program "
+            f"changes on channel 10) switches the pack too; to listen on one channel only: hatbox box-midi --program "
+            f"{program} {pack} --program-channel N (your controller's channel)")
 
 
 def program_lines(client: Any) -> list[str]:
