@@ -117,7 +117,7 @@ def tag_problem(tag: str, stored: bool = False) -> str | None:
 
 def _refused_in_tag(tag: str, stored: bool) -> str | None:
     """The first character of ``tag`` a tag may not hold (:func:`tag_problem`), or None."""
-    rtl = holds_rtl(tag)
+    rtl = not BIDI_MARKS.isdisjoint(tag) and holds_rtl(tag)       # asked only of a tag with a bidi mark
     for c in tag:
         if unsafe_char(c) and not (c in INVISIBLE and (stored or (rtl and c in BIDI_MARKS))):
             return c
