@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from hatbox import library_archive, library_browse
 from hatbox.archive_look import look_archive
@@ -17,12 +17,12 @@ from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, o
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
 from hatbox.library_delete import delete_library, deleted_while_tagged
-from hatbox.library_fixes import cancel_words, export_fixes, fixes_db, fixes_in_folder, left_out_lines, \
-    refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
+from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_in_folder, left_out_lines, \
+    push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import file_marks, fingerprint, left_out_said, remember
+from hatbox.library_memory import file_marks, fingerprint, left_out_said, remember, walk
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
@@ -36,80 +36,138 @@ NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's
 
 
 def push_library(args: argparse.Namespace) -> int:
-    from device.store import file_sha256
+    """`hatbox push-library SOURCE`: the source checked before the box is reached (:func:`_checked_source`), then
+    :class:`_Push`'s steps with the box."""
     src = Path(args.source)
-    if not src.exists():                          # before the box is reached
+    name, fixes = _checked_source(src, args)
+    replace = Replacement(args, name, src, fixes)     # --replace's steps: none without it (--yes alone: refused)
+    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json, replace.done) as pushed:
+        return _Push(c, args, src, name, fixes, replace, pushed).run(Path(tmp))
+
+
+def _checked_source(src: Path, args: argparse.Namespace) -> tuple[str, LaptopFixes | None]:
+    """Before the box is reached: the library's name and the laptop's corrections that go with it (read once for the
+    push: hatbox.library_fixes.push_fixes); HatboxError for a source that is not there or is a pack, a name the box
+    refuses, a --fixes that is neither a tag database nor a corrections CSV."""
+    if not src.exists():
         raise HatboxError(f"{safe_text(src)} does not exist; nothing was sent",
                           hint="give a folder of samples, a .zip or a .tar (check the path's spelling)")
-    if src.is_file() and library_archive.is_pack(src):     # before the box is reached: it would take it, then refuse it
+    if src.is_file() and library_archive.is_pack(src):     # the box would take it, then refuse it
         raise HatboxError(f"{safe_text(src.name)} is a hatbox pack (a model), not a sample library; nothing was sent",
                           hint=f"send a pack with: hatbox push {shlex.quote(safe_text(src))} --activate")
     name = library_archive.name_for(src, args.name)      # before a byte is packed or sent
     check_name(name, args.name is not None, src)          # the box's rule, before any shortcut (p48 regression QA)
-    fixes = fixes_db(src, args.fixes, args.no_fixes)        # a --fixes that is neither DB nor CSV: refused here
-    replace = Replacement(args, name, src, fixes)     # --replace's steps: none without it (--yes alone: refused)
-    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json, replace.done) as pushed:
-        status = _box_status(c)          # read once (p47 leftover: twice): the box's limits, before a byte is packed
-        limits = limits_from(status)
-        seen, leave = folder_fits(src, fixes, fixes_in_folder(src, fixes), limits) if src.is_dir() else (None, {})
-        if seen is not None:        # the box reached and the size checked before the copy into a temporary archive
-            _check_limit(c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src), status=status)
-        mark = fingerprint(src, set(leave)) if src.is_dir() else None     # a folder unchanged since it was packed:
-        marks = file_marks(src) if mark is not None else None     # its files as packed, taken before packing
-        there = None if args.again or mark is None else remembered_there(c, src, mark, name)   # the box asked first
-        if there is not None:
-            held_named(there, name, src, args)    # under another name: refused (p48 regression QA), not taken
-            for line in left_out_said(src, mark):    # what the push that packed it left out, said again (p47 review)
-                print(line)
-            pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args, replace=replace)
-        replace.check(c)        # --replace's corrections check, before packing (p48 regression QA: after it)
-        archive, skipped = library_archive.as_archive(src, Path(tmp), seen, leave, args.quiet)
+    return name, push_fixes(src, args.fixes, args.no_fixes)
+
+
+class _Push:
+    """One `push-library` with the box reached (``c``), step by step (:meth:`run`): the folder looked at and walked
+    once (:meth:`_folder`), the box asked whether it holds it, packed and checked (:meth:`_pack`), sent
+    (:meth:`_upload`), the box's answer said (:meth:`_accepted`); ``pushed``: what --json reports."""
+
+    def __init__(self, c: Any, args: argparse.Namespace, src: Path, name: str, fixes: LaptopFixes | None,
+                 replace: Replacement, pushed: Any) -> None:
+        self.c, self.args, self.src, self.name, self.fixes = c, args, src, name, fixes
+        self.replace, self.pushed = replace, pushed
+        self.status = _box_status(c)     # read once (p47 leftover: twice): the box's limits, before a byte is packed
+        self.limits = limits_from(self.status)
+
+    def run(self, tmp: Path) -> int:
+        from device.store import file_sha256
+        seen, leave, mark, marks = self._folder()
+        there = None if self.args.again or mark is None else remembered_there(self.c, self.src, mark, self.name)
+        if there is not None and mark is not None:    # unchanged since packed: what it left out, said again (p47)
+            return self._held(there, left_out=left_out_said(self.src, mark))
+        self.replace.check(self.c)    # --replace's corrections check, before packing (p48 regression QA: after it)
+        archive, look, left, said = self._pack(tmp, seen, leave)
+        digest = file_sha256(archive)
+        if mark is not None:
+            remember(self.src, mark, digest, left, marks)
+        there = None if self.args.again else library_there(self.c, archive, look.audio, digest, self.name)
+        if there is not None:                     # its files are not sent again; the laptop's corrections go to it
+            return self._held(there, said)
+        body = self._upload(archive)
+        if self.pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
+            return held_push(self.c, body, self.src, self.fixes, self.args, said, sent=True, replace=self.replace)
+        self._accepted(body, said)
+        self.replace.end()
+        return 0
+
+    def _folder(self) -> tuple[Any, dict[str, str], str | None, dict[str, str] | None]:
+        """A folder's census and what it leaves out (hatbox.library_limits.folder_fits), its size checked before the
+        copy into a temporary archive; walked once (p49: three walks) for its fingerprint (unchanged since it was
+        packed?), its files' marks as packed (taken before packing) and --replace's :class:`Carry`.  An archive:
+        (None, {}, None, None)."""
+        src, given = self.src, self.fixes.path if self.fixes is not None else None
+        if not src.is_dir():
+            return None, {}, None, None
+        seen, leave = folder_fits(src, given, fixes_in_folder(src, given), self.limits)
+        if seen is not None:
+            _check_limit(self.c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src),
+                         status=self.status)
+        self.replace.walked = walked = walk(src)
+        mark = fingerprint(src, set(leave), walked)
+        return seen, leave, mark, file_marks(src, walked) if mark is not None else None
+
+    def _held(self, there: dict[str, Any], said: frozenset[str] = frozenset(), left_out: list[str] | None = None
+              ) -> int:
+        """The box holds the files as library ``there``: under another name refused (p48 regression QA), else the
+        lines ``left_out`` said and hatbox.library_push.held_push (the corrections go to it)."""
+        held_named(there, self.name, self.src, self.args)
+        for line in left_out or ():
+            print(line)
+        self.pushed.lid = there["id"]
+        return held_push(self.c, there, self.src, self.fixes, self.args, said, replace=self.replace)
+
+    def _pack(self, tmp: Path, seen: Any, leave: dict[str, str]) -> tuple[Path, Any, list[str], frozenset[str]]:
+        """The source packed into an archive in ``tmp`` and checked by the box's rules before a byte is sent: its
+        size, the names the box refuses (left out, said), its samples; (archive, its look, the left-out lines said,
+        the files named before sending)."""
+        src = self.src
+        archive, skipped = library_archive.as_archive(src, tmp, seen, leave, self.args.quiet)
         if not src.is_dir():                      # a size the box refuses is said before the archive is read
-            _check_limit(c, archive, "max_library_bytes", status=status)
+            _check_limit(self.c, archive, "max_library_bytes", status=self.status)
         refused = refused_names(archive) if src.is_dir() else []    # the box's own rule, before a byte is sent
         if refused:
             without_members(archive, {name for name, _ in refused})
         skipped += [(name, f"the box refuses its name ({why}): rename it, then send it again") for name, why in refused]
-        look = look_archive(archive, not src.is_dir(), limits)  # one reading for the checks below (a folder's samples
-        check_archive(src, look.refusal)                     # over 0 dBFS are read from the folder)
+        look = look_archive(archive, not src.is_dir(), self.limits)  # one reading for the checks below (a folder's
+        check_archive(src, look.refusal)                     # samples over 0 dBFS are read from the folder)
         library_archive.check_has_audio(src, archive, look)
         left = left_out_lines(src, skipped)
         for line in left:
             print(line)
         if src.is_dir():
-            _check_limit(c, archive, "max_library_bytes", status=status)
-        said = before_sending(src, archive, look)  # names the box refuses, samples over 0 dBFS: by the box's rules
-        digest = file_sha256(archive)
-        if mark is not None:
-            remember(src, mark, digest, left, marks)
-        there = None if args.again else library_there(c, archive, look.audio, digest, name)
-        if there is not None:                     # its files are not sent again; the laptop's corrections go to it
-            held_named(there, name, src, args)
-            pushed.lid = there["id"]
-            return held_push(c, there, src, fixes, args, said, replace=replace)
-        with replace.sending(c):    # guards the upload: a failed one deletes nothing
-            body = upload(c, "/libraries", archive, {"name": name, **({} if args.again else {"once": True})},
-                          args.quiet, listing="hatbox box-library",
-                          shown=str(src) if src.is_dir() else None)   # the folder, not the temporary archive
-        pushed.lid, pushed.sent_before = body["id"], bool(body.get("sent_before"))
-        if pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
-            return held_push(c, body, src, fixes, args, said, sent=True, replace=replace)
+            _check_limit(self.c, archive, "max_library_bytes", status=self.status)
+        return archive, look, left, before_sending(src, archive, look)  # by the box's rules: names, over 0 dBFS
+
+    def _upload(self, archive: Path) -> dict[str, Any]:
+        """Send ``archive`` (--replace guards it: a failed upload deletes nothing); the box's answer."""
+        with self.replace.sending(self.c):
+            body = upload(self.c, "/libraries", archive, {"name": self.name, **({} if self.args.again else
+                                                                                {"once": True})},
+                          self.args.quiet, listing="hatbox box-library",
+                          shown=str(self.src) if self.src.is_dir() else None)   # the folder, not the temporary archive
+        self.pushed.lid, self.pushed.sent_before = body["id"], bool(body.get("sent_before"))
+        return body
+
+    def _accepted(self, body: dict[str, Any], said: frozenset[str]) -> None:
+        """The box accepted the new library ``body``: said, the corrections sent to it, --replace's older libraries
+        deleted, its tagging followed with --wait."""
+        c, args = self.c, self.args
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body, said, args.wait)
-            say_no_fixes(src, fixes, args.no_fixes)
+            say_no_fixes(self.src, self.fixes, args.no_fixes)
             if not args.replace:
                 _same_name(c, body)
-            if fixes is not None:
-                send_fixes(c, str(body["id"]), fixes, src)
+            if self.fixes is not None:
+                send_fixes(c, str(body["id"]), self.fixes)
             if body["state"] == "tagging" and not args.wait:
                 print(f"  the box is tagging it: hatbox box-library {shlex.quote(safe_text(body['id']))} --wait "
                       "follows it")
-            replace.after(c, body)  # the new library accepted (and its corrections sent): the older ones go
+            self.replace.after(c, body)  # the new library accepted (and its corrections sent): the older ones go
             if args.wait:           # as box-library ID --wait: untagged (no tagger active) fails the command
                 _follow_to_end(c, body["id"], args.quiet, str(body.get("name") or ""))
-        replace.end()
-    return 0
 
 
 def _box_status(client: Any) -> dict[str, Any]:
@@ -329,7 +387,11 @@ def state_words(lib: dict[str, Any]) -> str:
     return state
 
 
-def _picks(args: argparse.Namespace) -> str:
+Picks = Literal["newest", "yours", "none"]     # how find_library picks among libraries of one name
+PICKS: tuple[Picks, ...] = ("newest", "yours", "none")
+
+
+def _picks(args: argparse.Namespace) -> Picks:
     """How `box-library NAME ...` picks among libraries of one name (:func:`find_library`): "none" for --delete,
     "yours" for the other actions that change the library (--fix, --retag, --cancel), "newest" for reading it."""
     if args.delete:
@@ -337,17 +399,18 @@ def _picks(args: argparse.Namespace) -> str:
     return "yours" if args.fix or args.retag or args.cancel else "newest"
 
 
-def find_library(libraries: list[dict[str, Any]], given: str, newest: bool = True,
-                 picks: str | None = None) -> dict[str, Any]:
+def find_library(libraries: list[dict[str, Any]], given: str, picks: Picks = "newest") -> dict[str, Any]:
     """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
-    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks, for reading (``picks``
-    "newest"), the newest of this laptop's uploads among them, else the newest, with a note on stderr naming the
-    others (hatbox.library_owners.newest_named; p47); for an action that changes the library ("yours"), only the one
-    of this laptop's uploads when exactly one is (hatbox.library_owners.yours_named; p47 review: "the newest" could
-    be another laptop's); for a deletion ("none", or ``newest`` False) none.  HatboxError when none does, or when
-    several do and none is picked (their ids listed; several of the name: oldest first, each with whose it is and
-    when it came, hatbox.library_owners.several_named)."""
-    pick = {"newest": newest_named, "yours": yours_named}.get(picks or ("newest" if newest else "none"))
+    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks (``picks``, one choice: p49,
+    it was two parameters), for reading ("newest"), the newest of this laptop's uploads among them, else the
+    newest, with a note on stderr naming the others (hatbox.library_owners.newest_named; p47); for an action that
+    changes the library ("yours"), only the one of this laptop's uploads when exactly one is (hatbox.library_owners.
+    yours_named; p47 review: "the newest" could be another laptop's); for a deletion ("none") none.  HatboxError
+    when none does, or when several do and none is picked (their ids listed; several of the name: oldest first,
+    each with whose it is and when it came, hatbox.library_owners.several_named); ValueError for another ``picks``."""
+    if picks not in PICKS:
+        raise ValueError(f"find_library: picks is one of {', '.join(PICKS)}, not {picks!r}")
+    pick = {"newest": newest_named, "yours": yours_named}.get(picks)
     picked = pick(libraries, given) if pick is not None else None
     if picked is not None:
         return picked

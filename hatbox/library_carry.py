@@ -59,12 +59,13 @@ class Carry:
     """The source of this push as it was before packing (``files``: path inside it -> (size, modification time in ns,
     None for an archive's member)) and the folder's memory then (``packed``: the digest of the archive it packed
     last, ``marks``: its files' marks then: hatbox.library_memory.packed_files), read before packing, which
-    remembers the new archive over it."""
+    remembers the new archive over it.  ``walked``: the folder's walk push-library took for its fingerprint (p49:
+    one walk a push)."""
 
-    def __init__(self, src: Path) -> None:
+    def __init__(self, src: Path, walked: list[tuple[str, Any]] | None = None) -> None:
         from hatbox.library_memory import packed_files
         self.src = src
-        self.files = source_files(src)
+        self.files = source_files(src, walked)
         self.packed, self.marks = packed_files(src) if src.is_dir() else (None, None)
 
     def plan(self, client: Any, lib: dict[str, Any], fixes: list[dict[str, Any]], own: set[str],
@@ -114,12 +115,13 @@ class _Sizes:
         return self.read.get(path)
 
 
-def source_files(src: Path) -> dict[str, tuple[int, int | None]]:
+def source_files(src: Path, walked: list[tuple[str, Any]] | None = None) -> dict[str, tuple[int, int | None]]:
     """The files of ``src`` as the box would list them (path inside: size in bytes, modification time in ns): a
-    folder's (hatbox.library_memory.walk, as it is packed), an archive's audio members (time not known: None)."""
+    folder's (hatbox.library_memory.walk, as it is packed; ``walked``: that walk taken already), an archive's audio
+    members (time not known: None)."""
     if src.is_dir():
         from hatbox.library_memory import walk
-        return {rel: (st.st_size, st.st_mtime_ns) for rel, st in walk(src)}
+        return {rel: (st.st_size, st.st_mtime_ns) for rel, st in (walk(src) if walked is None else walked)}
     from hatbox.library_push import audio_members
     return {rel: (size, None) for rel, size in audio_members(src).items()}
 

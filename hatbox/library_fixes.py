@@ -66,11 +66,18 @@ def retag_not_through(lib: dict[str, Any]) -> None:
 
 
 def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
+    """The path of :func:`push_fixes` (None: no corrections go)."""
+    fixes = push_fixes(src, given, off)
+    return fixes.path if fixes is not None else None
+
+
+def push_fixes(src: Path, given: str | None, off: bool) -> LaptopFixes | None:
     """The laptop's corrections `push-library` sends with ``src``: ``--fixes FILE`` (``given``: a tag database or the
     corrections CSV --export-fixes wrote, hatbox.fixes_given), else the folder's own database (`hatbox tag FOLDER`
     without --out keeps it inside, device.library.db.IN_LIBRARY), none with ``--no-fixes`` (``off``; none found:
     :func:`say_no_fixes` says so after the upload).  HatboxError, before anything is sent, for a ``--fixes`` that is
-    no file, or neither a tag database nor a corrections CSV (forty-sixth stop: read only after the upload)."""
+    no file, or neither a tag database nor a corrections CSV (forty-sixth stop: read only after the upload): that
+    reading is the push's one (:class:`LaptopFixes`)."""
     from device.library.db import IN_LIBRARY
     if off:
         return None
@@ -80,10 +87,27 @@ def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
             raise HatboxError(f"--fixes {safe_text(given)}: no such tag database; nothing was sent",
                               hint="give the database hatbox tag wrote (its --out; without --out it is "
                                    f"FOLDER/{IN_LIBRARY}), or the CSV hatbox box-library LIB --export-fixes wrote")
-        read_fixes(db)                      # refused here, before a byte is packed or sent, when it is neither
-        return db
+        return LaptopFixes(db, src, read_fixes(db))   # refused here, before a byte is packed or sent, when neither
     own = src / IN_LIBRARY
-    return own if src.is_dir() and own.is_file() else None
+    return LaptopFixes(own, src) if src.is_dir() and own.is_file() else None
+
+
+class LaptopFixes:
+    """The corrections file ``path`` (a tag database or a corrections CSV) that one push of ``src`` sends, read once
+    for the whole push (p49: its --replace check, the upload's corrections and the replacement each read it again):
+    ``read`` when :func:`push_fixes` read it already, else on first use (:meth:`sent`), as late as before."""
+
+    def __init__(self, path: Path, src: Path, read: dict[Path, list[str]] | None = None) -> None:
+        self.path, self.src, self._read = path, src, read
+        self._sent: tuple[list[dict[str, Any]], int] | None = None
+
+    def sent(self) -> tuple[list[dict[str, Any]], int]:
+        """:func:`laptop_fixes` of ``src``: the corrections of files sent ([{path, tags}]) and how many are not."""
+        if self._sent is None:
+            if self._read is None:
+                self._read = read_fixes(self.path)
+            self._sent = laptop_fixes(self.path, self.src, self._read)
+        return self._sent
 
 
 def read_fixes(given: Path) -> dict[Path, list[str]]:
@@ -129,15 +153,16 @@ def no_fixes_note(src: Path) -> str:
             "(hatbox tag --out DB, hatbox library fix DB): --fixes DB")
 
 
-def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
+def laptop_fixes(db: Path, src: Path, read: dict[Path, list[str]] | None = None) -> tuple[list[dict[str, Any]], int]:
     """The corrections in the laptop's database or corrections CSV ``db`` of files sent with ``src`` (path inside the
     folder sent, as the box lists it; an archive's: inside the folder ``db`` tagged, or the CSV's folder), and how
-    many corrected files are not in it (outside the folder sent, or a name the box would refuse)."""
+    many corrected files are not in it (outside the folder sent, or a name the box would refuse); ``read``: ``db``'s
+    :func:`read_fixes` taken already."""
     from device.library.query import root_of, utf8_name
     from hatbox.fixes_given import is_database
     base = (src if src.is_dir() else root_of(db) if is_database(db) else db.parent).resolve()
     found, outside = [], 0
-    for path, tags in read_fixes(db).items():
+    for path, tags in (read_fixes(db) if read is None else read).items():
         try:
             rel = Path(path).resolve().relative_to(base).as_posix()
         except ValueError:
@@ -150,13 +175,13 @@ def laptop_fixes(db: Path, src: Path) -> tuple[list[dict[str, Any]], int]:
     return found, outside
 
 
-def send_fixes(client: Any, lid: str, db: Path, src: Path, went: str = "went with it") -> None:
-    """Send the laptop's corrections (``db``) of the files sent with ``src`` to library ``lid``, which keeps them
+def send_fixes(client: Any, lid: str, given: LaptopFixes, went: str = "went with it") -> None:
+    """Send the laptop's corrections (``given``) of the files sent with its source to library ``lid``, which keeps them
     as its own (POST /libraries/{id}/fixes), and say so (``went``: how they went, "went with it" after an upload).
     When they do not reach it (the box went off after the upload) HatboxError says so and how to send them: the same
     push-library again (:mod:`hatbox.library_push`: the library there, only its corrections go)."""
     from urllib.parse import quote
-    fixes, outside = laptop_fixes(db, src)
+    (fixes, outside), db, src = given.sent(), given.path, given.src
     shown = safe_text(str(db))
     if not fixes:
         if outside:

@@ -33,14 +33,16 @@ def memory_path() -> Path:
     return config_path().parent / "pushed.json"
 
 
-def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset()) -> str | None:
+def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset(),
+                walked: list[tuple[str, Any]] | None = None) -> str | None:
     """A digest of what packing ``folder`` reads: every file's path inside it, size, modification and change times
     (ns) and inode number, with the paths in ``leave``; hidden files and links, which are not packed, are left out as
     the packing does.  None when a file was modified less than :data:`RACY_S` before now (or after it): such a folder
-    is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds)."""
+    is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds).  ``walked``: the
+    folder's :func:`walk` taken already (push-library walks it once, p49)."""
     h = hashlib.sha256(FORMAT.encode())
     now = time.time_ns()
-    for rel, st in walk(folder):
+    for rel, st in walk(folder) if walked is None else walked:
         if now - st.st_mtime_ns < RACY_S * 1e9:
             return None
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
@@ -71,9 +73,10 @@ def file_mark(rel: str, size: int, mtime_ns: int) -> str:
     return hashlib.blake2b(line, digest_size=8).hexdigest()
 
 
-def file_marks(folder: Path) -> dict[str, str]:
-    """Each file of ``folder`` that packing reads (path inside it, "/"-separated) and its :func:`file_mark` now."""
-    return {rel: file_mark(rel, st.st_size, st.st_mtime_ns) for rel, st in walk(folder)}
+def file_marks(folder: Path, walked: list[tuple[str, Any]] | None = None) -> dict[str, str]:
+    """Each file of ``folder`` that packing reads (path inside it, "/"-separated) and its :func:`file_mark` now
+    (``walked``: its :func:`walk` taken already)."""
+    return {rel: file_mark(rel, st.st_size, st.st_mtime_ns) for rel, st in (walk(folder) if walked is None else walked)}
 
 
 def packed_files(folder: Path) -> tuple[str | None, set[str] | None]:

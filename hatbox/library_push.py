@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from device.library.held import held_copy
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import archive_files, laptop_fixes, send_fixes
+from hatbox.library_fixes import LaptopFixes, archive_files, send_fixes
 from hatbox.text import NO_TAGGER, count_words
 
 if TYPE_CHECKING:
@@ -77,10 +77,11 @@ def remembered_there(client: Any, src: Path, mark: str, name: str | None = None)
 def check_name(name: str, given: bool, src: Path) -> None:
     """HatboxError, before a byte is packed or sent and before any look for the files on the box (p48 regression
     QA: the held shortcut took a --name the box refuses), for a library name the box refuses (device/api/
-    library_once.py ``library_name``'s rule: nothing once stripped, or a character hatbox.text.unsafe_char
-    refuses); ``given``: the --name's, else the folder's or archive's own name."""
+    library_once.py ``library_name``'s rule: nothing once stripped, or, once stripped, a character hatbox.text.
+    unsafe_char refuses: p49, a leading tab the box strips and takes was refused here); ``given``: the --name's, else
+    the folder's or archive's own name."""
     from hatbox.text import unsafe_char, unsafe_char_words
-    bad = next((c for c in name if unsafe_char(c)), None)
+    bad = next((c for c in name.strip() if unsafe_char(c)), None)
     if name.strip() and bad is None:
         return
     what = "--name" if given else f"the library's name (the name of {safe_text(src.name or str(src))})"
@@ -173,17 +174,17 @@ def audio_members(archive: Path) -> dict[str, int]:
     return found
 
 
-def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None,
+def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixes | None,
                   said: frozenset[str] | set[str] = frozenset(), wait: bool = False, sent: bool = False) -> None:
     """``src`` is on the box already as library ``lib``: its files are not sent again, said in a line (exit 0: a
     re-run of the same push, e.g. after a power cut, finds its work done).  What the box's checks found when it was
     sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just named).  The
-    laptop's corrections of them (``fixes``, the database `push-library` sends them from) go to it, said in words.
+    laptop's corrections of them (``fixes``, the database `push-library` sends them from, read once) go to it, said.
     ``wait``: the caller follows its tagging next (a library tagging or tagged), said here instead of the hint.
     ``sent``: the files went, and the box answered that it held them already (another push of the same folder at
     the same moment: device/api/library_once.py), so it kept no second copy."""
     earlier_checks(client, src, lib, said)
-    sending = laptop_fixes(fixes, src)[0] if fixes is not None else []
+    sending = fixes.sent()[0] if fixes is not None else []
     follows = wait and lib.get("state") in FOLLOWED
     following = "following its tagging" if lib.get("state") == "tagging" else "its tags as the box has them:"
     nothing = ("another push sent the same files a moment before: the box kept no second copy" if sent
@@ -196,7 +197,7 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: Path | Non
         return
     print(f"{_held_words(src, lib)}: its files were not sent again; sending your corrections of "
           f"{count_words(len(sending), 'file')} to it")
-    send_fixes(client, str(lib.get("id")), fixes, src, went="went to it")
+    send_fixes(client, str(lib.get("id")), fixes, went="went to it")
     print(f"  {following}" if follows else f"  {_next_step(client, lib)}")
 
 
@@ -352,7 +353,7 @@ def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:
     return record
 
 
-def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: Path | None, args: Any,
+def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixes | None, args: Any,
               said: frozenset[str] = frozenset(), sent: bool = False, replace: Any = None) -> int:
     """`push-library` of files the box holds already as library ``lib``: said (:func:`already_there`), the laptop's
     corrections sent to it; with --replace (``replace``: hatbox.library_replace.Replacement), ``lib`` replaces this

@@ -28,12 +28,15 @@ import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from hatbox.box_client import VERSION_HINT, BoxRefused, _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.library_carry import Carry, Plan, carry_to, held_files, let_go_lines, not_carried_error
 from hatbox.text import count_words
+
+if TYPE_CHECKING:
+    from hatbox.library_fixes import LaptopFixes
 
 REPLACE_HELP = ("once the box has accepted the new library, delete your older libraries of the same name (another "
                 "laptop's are left), your own corrections of them carried to it; refused, nothing sent, when one "
@@ -74,13 +77,13 @@ def is_mine(lib: dict[str, Any]) -> bool:
     return lib.get("uploaded_by_you") is True
 
 
-def sent_again(fixes: Path | None, src: Path) -> set[tuple[str, tuple[str, ...]]]:
-    """(path, tags) of the corrections this push sends with the new library (``fixes``: its database or CSV), tags
-    case-folded and sorted: a correction on the box equal to one of them is not lost with the old library."""
+def sent_again(fixes: LaptopFixes | None) -> set[tuple[str, tuple[str, ...]]]:
+    """(path, tags) of the corrections this push sends with the new library (``fixes``: its database or CSV, read
+    once for the push), tags case-folded and sorted: a correction on the box equal to one of them is not lost with
+    the old library."""
     if fixes is None:
         return set()
-    from hatbox.library_fixes import laptop_fixes
-    return {(f["path"], _tags_key(f["tags"])) for f in laptop_fixes(fixes, src)[0]}
+    return {(f["path"], _tags_key(f["tags"])) for f in fixes.sent()[0]}
 
 
 def _tags_key(tags: Any) -> tuple[str, ...]:
@@ -174,13 +177,13 @@ def fixes_refusal(lib: dict[str, Any], lost: list[dict[str, Any]], src: Path, na
                        hint=keep_hint(lib, src, name_given, others))
 
 
-def check_before(client: Any, name: str, src: Path, fixes: Path | None, yes: bool, name_given: bool,
+def check_before(client: Any, name: str, src: Path, fixes: LaptopFixes | None, yes: bool, name_given: bool,
                  carry: Carry | None = None) -> int:
     """Before a byte is packed or sent: HatboxError (nothing sent) when one of this laptop's libraries called
     ``name`` holds corrections made on the box that this push's ``fixes`` do not carry again and that are not this
     laptop's own to carry (``carry``: hatbox.library_carry), unless ``yes``, or when the box does not say which it
     holds (:func:`box_fixes`).  Returns how many of this laptop's libraries have the name."""
-    carried = sent_again(fixes, src) if not yes else set()
+    carried = sent_again(fixes) if not yes else set()
     mine = [lib for lib in same_named(_call(client, "GET", "/libraries", expect=list), box_name(name)) if is_mine(lib)]
     for lib in [] if yes else mine:
         try:
@@ -217,7 +220,7 @@ def not_sent_words(exc: BaseException, name: str, mine: int, again: str) -> str:
     return f"--replace: the new library was not accepted, so nothing was deleted{yours}"
 
 
-def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
+def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: LaptopFixes | None, yes: bool, name_given: bool,
                  done: Replaced, carry: Carry | None = None) -> None:
     """--replace of files the box holds already as library ``held`` (an unchanged folder, the same archive, a push
     whose answer was lost, sent again): nothing new was sent, and ``held`` replaces this laptop's older libraries
@@ -234,7 +237,7 @@ def held_replace(client: Any, held: dict[str, Any], src: Path, fixes: Path | Non
                   f"{safe_text(str(held.get('id')))}: hatbox box-library ID --delete deletes it)")
 
 
-def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | None, yes: bool, name_given: bool,
+def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: LaptopFixes | None, yes: bool, name_given: bool,
                   done: Replaced, carry: Carry | None = None) -> list[Any]:
     """After the box accepted library ``new`` (the upload's answer): delete this laptop's older libraries of its
     name, each said (its tagging stopped, kit notes gone silent), once this laptop's own corrections of it went to
@@ -245,7 +248,7 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: Path | Non
     held = set(held_files(client, new)) if carry is not None else None
     libs = _call(client, "GET", "/libraries", expect=list)
     new = next((lib for lib in libs if isinstance(lib, dict) and lib.get("id") == new.get("id")), new)
-    older, carried = same_named(libs, str(new.get("name") or ""), new), sent_again(fixes, src)
+    older, carried = same_named(libs, str(new.get("name") or ""), new), sent_again(fixes)
     done.replaced, done.left = [], []
     for lib in older:
         if not is_mine(lib):
@@ -360,7 +363,7 @@ class Replacement:
     at the end (exit 2 for a library of yours it meant to delete and left).  ``done``: what --json reports.
     HatboxError, before the box is reached, for --yes without --replace."""
 
-    def __init__(self, args: Any, name: str, src: Path, fixes: Path | None) -> None:
+    def __init__(self, args: Any, name: str, src: Path, fixes: LaptopFixes | None) -> None:
         if args.yes and not args.replace:           # before the box is reached
             raise HatboxError("--yes goes with --replace (delete your older libraries of the name even where they "
                               "hold corrections made on the box)", hint="hatbox push-library FOLDER --replace --yes")
@@ -368,12 +371,13 @@ class Replacement:
         self.name, self.src, self.fixes, self.done = name, src, fixes, Replaced()
         self.mine = 0                   # this laptop's libraries of the name before the upload (:meth:`check`)
         self.carry: Carry | None = None     # the source and its memory before packing (hatbox.library_carry)
+        self.walked: list[tuple[str, Any]] | None = None    # the folder's walk, taken once by push_library (p49)
 
     def check(self, client: Any) -> None:
         """Before the folder is packed (p48 regression QA: it packed all of it, then refused): the source as it is
         and the folder's memory read (:class:`Carry`), then :func:`check_before`."""
         if self.on and self.carry is None:
-            self.carry = Carry(self.src)
+            self.carry = Carry(self.src, self.walked)
             self.mine = check_before(client, self.name, self.src, self.fixes, self.yes, self.name_given, self.carry)
 
     @contextmanager
@@ -393,13 +397,13 @@ class Replacement:
         """The box accepted library ``new`` (and its corrections went): :func:`replace_older`."""
         if self.on:
             replace_older(client, new, self.src, self.fixes, self.yes, self.name_given, self.done,
-                          self.carry or Carry(self.src))
+                          self.carry or Carry(self.src, self.walked))
 
     def held(self, client: Any, lib: dict[str, Any]) -> None:
         """The box holds the files already as library ``lib``, its corrections sent: :func:`held_replace`."""
         if self.on:
             held_replace(client, lib, self.src, self.fixes, self.yes, self.name_given, self.done,
-                         self.carry or Carry(self.src))
+                         self.carry or Carry(self.src, self.walked))
 
     def end(self) -> None:
         """:func:`raise_failed`."""

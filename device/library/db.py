@@ -174,7 +174,8 @@ def _use_wal(con: sqlite3.Connection, wait_s: float = OPEN_WAIT_S) -> None:
             time.sleep(0.01)
 
 
-def _tables(con: sqlite3.Connection) -> set[str]:
+def table_names(con: sqlite3.Connection) -> set[str]:
+    """The names of the tables ``con``'s database holds (committed, or made in this connection's transaction)."""
     return {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
@@ -183,7 +184,7 @@ def _refuse_foreign(con: sqlite3.Connection, db_path: str | Path) -> None:
     ``meta`` with ``files`` and ``tags``; none at all is a new database).  The schema is made in one transaction
     (:func:`_make_schema`), so a half-made one is never seen here (before, a second opener of a new database saw
     ``meta`` and ``files`` alone, and a tagging failed: "another program's database (it holds files, meta)")."""
-    tables = _tables(con)
+    tables = table_names(con)
     if tables and not ({"meta", "files", "tags"} <= tables):
         raise HatboxError(f"{db_path} is another program's database (it holds {', '.join(sorted(tables))})",
                           hint="give hatbox a database file of its own with --out")

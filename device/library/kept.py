@@ -105,15 +105,10 @@ class Kept:
     digest: str
 
 
-def _has_table(con: sqlite3.Connection) -> bool:
-    """Whether the database holds ``kept_tags`` (one from before the forty-seventh stop, opened read-only, does
-    not: it keeps nothing)."""
-    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kept_tags'").fetchone() is not None
-
-
 def entries(con: sqlite3.Connection) -> list[Kept]:
-    """Every file that left keeping the producer's tags, the latest to leave first (then by path)."""
-    if not _has_table(con):
+    """Every file that left keeping the producer's tags, the latest to leave first (then by path); none in a
+    database without ``kept_tags`` (one from before the forty-seventh stop, opened read-only)."""
+    if "kept_tags" not in libdb.table_names(con):
         return []
     tags: dict[tuple[str, str], list[str]] = {}
     left: dict[tuple[str, str], int] = {}
@@ -126,8 +121,8 @@ def entries(con: sqlite3.Connection) -> list[Kept]:
 
 
 def count(con: sqlite3.Connection) -> int:
-    """How many files that left keep the producer's tags (one a hash and path)."""
-    if not _has_table(con):
+    """How many files that left keep the producer's tags (one a hash and path; none without ``kept_tags``)."""
+    if "kept_tags" not in libdb.table_names(con):
         return 0
     return int(con.execute("SELECT COUNT(*) FROM (SELECT 1 FROM kept_tags GROUP BY hash, path)").fetchone()[0])
 

@@ -225,7 +225,7 @@ def test_several_ids_starting_alike_are_not_said_to_be_called_so():
         find_library(libs, "lib-rock")
     assert str(err.value).startswith("3 ids on the box start or end with 'lib-rock': lib-rock-0a")
     with pytest.raises(HatboxError) as err:
-        find_library(libs, "Rock", newest=False)        # p47: a name of several picks the newest, but to delete
+        find_library(libs, "Rock", picks="none")          # p47: a name of several picks the newest, but to delete
     assert str(err.value).startswith("3 libraries on the box are called 'Rock'")
     assert find_library(libs, "Rock")["id"] == "lib-rock-2a"
 
