@@ -1,6 +1,6 @@
 """The box's log: what ``hatbox device run`` (hatbox/cmd_device.py) and its engine process (device/audio/server.py)
 say, kept in the store for a maintainer (``STORE/logs/box.log``; ``GET /logs`` and ``hatbox box-logs`` read its
-tail from a laptop).
+tail from a laptop; ``GET /logs?file=changes`` and ``hatbox box-logs --changes`` read changes.log's).
 
 - The main process (:func:`box_logging`): a rotating file, :data:`MAX_BYTES` per file, :data:`BACKUPS` older
   files beside it (``box.log.1`` ...), every line with its time, process, thread, level and logger; warnings and
@@ -66,10 +66,14 @@ def changes_path(store: str | Path) -> Path:
     return Path(store) / LOG_DIR / CHANGES_FILE
 
 
-def log_files(store: str | Path) -> list[Path]:
-    """The box's log files of ``store`` that exist, newest first (box.log, box.log.1, ...)."""
-    path = log_path(store)
-    names = [path] + [path.with_name(f"{LOG_FILE}.{n}") for n in range(1, BACKUPS + 1)]
+KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: 1}     # each log file of the store: how many older files it keeps
+
+
+def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
+    """The files of the box's log ``name`` (:data:`LOG_FILE` or :data:`CHANGES_FILE`) in ``store`` that exist, newest
+    first (box.log, box.log.1, ...)."""
+    path = Path(store) / LOG_DIR / name
+    names = [path] + [path.with_name(f"{name}.{n}") for n in range(1, KEPT_OLDER[name] + 1)]
     return [p for p in names if p.is_file()]
 
 
@@ -85,12 +89,12 @@ def _zeros_line(run: re.Match[str]) -> str:
     return before + said + after
 
 
-def tail(store: str | Path, lines: int) -> list[str]:
-    """The last ``lines`` lines of the box's log (continued from the older file when box.log has fewer: it was
-    just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are replaced; a run of zero bytes
-    (a write cut by a power loss) is one line saying so."""
+def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
+    """The last ``lines`` lines of the box's log ``name`` (box.log, or changes.log; continued from the older file
+    when it has fewer: it was just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are
+    replaced; a run of zero bytes (a write cut by a power loss) is one line saying so."""
     kept: list[str] = []
-    for path in log_files(store):
+    for path in log_files(store, name):
         try:
             text = path.read_bytes().decode("utf-8", errors="replace")
         except OSError:
@@ -289,17 +293,13 @@ class _Terminal(_Collapsing, logging.StreamHandler):  # type: ignore[type-arg]
         return sys.stderr
 
 
-class _BoxFile(_Collapsing, logging.handlers.RotatingFileHandler):
-    """box.log, repeats collapsed; a write (or a rotation) that fails turns it off for good: :meth:`failed` is told
-    once (with the record that could not be written) and the box goes on."""
+class _TurnsOff(logging.handlers.RotatingFileHandler):
+    """A rotating log file that a write (or a rotation) failing with an OSError (a full disk, a read-only store) turns
+    off for good: the file is closed, :attr:`on_failure` (None: nobody) is told once, with the error and the record
+    that could not be written, and the box goes on.  Any other error is logging's to report, as ever."""
 
-    def __init__(self, path: Path, failed: Any) -> None:
-        logging.handlers.RotatingFileHandler.__init__(self, path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                                      encoding="utf-8")
-        self.setFormatter(logging.Formatter(FILE_FORMAT))
-        self.collapse()
-        self.on_failure = failed
-        self.off = False
+    off = False
+    on_failure: Callable[[OSError, logging.LogRecord], Any] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         if not self.off:
@@ -313,31 +313,31 @@ class _BoxFile(_Collapsing, logging.handlers.RotatingFileHandler):
         self.off = True
         with contextlib.suppress(OSError):
             logging.handlers.RotatingFileHandler.close(self)        # the file only: the counts go nowhere now
-        self.on_failure(exc, record)
+        if self.on_failure is not None:
+            self.on_failure(exc, record)
 
 
-class _ChangesFile(logging.handlers.RotatingFileHandler):
+class _BoxFile(_Collapsing, _TurnsOff):
+    """box.log, repeats collapsed; a write (or a rotation) that fails turns it off for good (:class:`_TurnsOff`):
+    ``failed`` is told once (with the record that could not be written) and the box goes on."""
+
+    def __init__(self, path: Path, failed: Callable[[OSError, logging.LogRecord], Any]) -> None:
+        logging.handlers.RotatingFileHandler.__init__(self, path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                                      encoding="utf-8")
+        self.setFormatter(logging.Formatter(FILE_FORMAT))
+        self.collapse()
+        self.on_failure = failed
+
+
+class _ChangesFile(_TurnsOff):
     """changes.log: who changed what (:func:`is_change`), every line, apart from box.log's rotation; a write that
-    fails turns it off quietly (box.log, said otherwise, still has the lines)."""
+    fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, maxBytes=CHANGES_MAX_BYTES, backupCount=1, encoding="utf-8")
         self.setFormatter(logging.Formatter(FILE_FORMAT))
         self.setLevel(logging.INFO)
         self.addFilter(is_change)
-        self.off = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.off:
-            super().emit(record)
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):
-            super().handleError(record)
-            return
-        self.off = True
-        with contextlib.suppress(OSError):
-            self.close()
 
 
 class BoxLog:

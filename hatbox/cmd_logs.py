@@ -1,17 +1,19 @@
 """Laptop side of the box's log: `hatbox box-logs [--lines N]` prints the last lines of the log the box keeps while
 `hatbox device run` runs (STORE/logs/box.log on the box: its warnings, errors, the engine's starts and ends), for a
-maintainer looking into a box nobody watches.
+maintainer looking into a box nobody watches.  `hatbox box-logs --changes` prints the box's changes log instead
+(STORE/logs/changes.log: who changed what, every change a paired device made, kept apart from box.log's rotation).
 
-Talks to the box's API (``GET /logs``, device/api/log_routes.py) with the paired box's URL and token, as the other
-laptop commands do (hatbox/box_client.py, hatbox/cmd_remote.py).
+Talks to the box's API (``GET /logs``, ``GET /logs?file=changes``; device/api/log_routes.py) with the paired box's URL
+and token, as the other laptop commands do (hatbox/box_client.py, hatbox/cmd_remote.py).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Any
+from typing import Any, Iterator
 
-from hatbox.box_client import _box_reply, _call, _client, safe_text
+from hatbox.box_client import BoxRefused, _box_reply, _call, _client, safe_text
 from hatbox.cmd_remote import _common, target
 from hatbox.errors import HatboxError
 
@@ -20,33 +22,50 @@ MAX_LINES = 5000             # the box's limit (device/api/log_routes.py MAX_LIN
 
 
 def box_logs(args: argparse.Namespace) -> int:
-    """Print the last ``args.lines`` lines of the box's log, oldest first (a note on stderr when it keeps none);
-    more than the box sends (MAX_LINES) asks for that many, with a note."""
+    """Print the last ``args.lines`` lines of the box's log (``args.changes``: its changes log), oldest first (a note
+    on stderr when it keeps none); more than the box sends (MAX_LINES) asks for that many, with a note."""
     if args.lines < 1:
         raise HatboxError(f"--lines {args.lines} is out of range: the box sends 1 to {MAX_LINES} lines",
                           hint=f"e.g. hatbox box-logs --lines {DEFAULT_LINES}")
     lines = min(args.lines, MAX_LINES)
-    with _client(*target(args)) as c:
+    params: dict[str, Any] = {"lines": lines, "file": "changes"} if args.changes else {"lines": lines}
+    with _client(*target(args)) as c, _older_box(args.changes):
         # a box without GET /logs (an older hatbox) is said by box_client: "the box does not offer GET /logs"
-        body = _call(c, "GET", "/logs", params={"lines": lines})
+        body = _call(c, "GET", "/logs", params=params)
     if lines < args.lines:
         print(f"note: the box sends at most {MAX_LINES} lines: these are its last {MAX_LINES} at most",
               file=sys.stderr)
     with _box_reply("GET /logs"):
-        _print(body)
+        _print(body, args.changes)
     return 0
 
 
-def _print(body: dict[str, Any]) -> None:
+@contextlib.contextmanager
+def _older_box(changes: bool) -> Iterator[None]:
+    """Asking for the changes log: a box from before the forty-ninth stop refuses ``file`` as an unknown query
+    parameter (a 400: "unknown query parameter 'file' (accepted: lines)"), said as what it is."""
+    try:
+        yield
+    except BoxRefused as exc:
+        if not (changes and exc.status == 400 and "unknown query parameter 'file'" in str(exc)):
+            raise
+        raise HatboxError("the box cannot send its changes log: it runs a hatbox from before the forty-ninth stop, "
+                          "which sends box.log only",
+                          hint="hatbox box-logs shows box.log, which has the same change lines until they rotate "
+                               "away; or install this hatbox version on the box") from None
+
+
+def _print(body: dict[str, Any], changes: bool = False) -> None:
     """The lines of a ``GET /logs`` answer, safe for a terminal; what the box says when it has none."""
-    lines = body["lines"]
+    lines, command = body["lines"], "hatbox box-logs --changes" if changes else "hatbox box-logs"
     if body.get("more"):
-        print(f"... (older lines are left out: hatbox box-logs --lines N shows more, up to {MAX_LINES})",
+        print(f"... (older lines are left out: {command} --lines N shows more, up to {MAX_LINES})",
               file=sys.stderr)
     for line in lines:
         print(safe_text(line))
     if not lines:
-        print(f"the box's log has no lines: {safe_text(body.get('note') or 'it is empty')}", file=sys.stderr)
+        which = "changes log" if changes else "log"
+        print(f"the box's {which} has no lines: {safe_text(body.get('note') or 'it is empty')}", file=sys.stderr)
 
 
 def register(cli: Any) -> None:
@@ -54,4 +73,7 @@ def register(cli: Any) -> None:
                                 "ends), for looking into a box nobody watches", box_logs)
     p.add_argument("--lines", type=int, default=DEFAULT_LINES, metavar="N",
                    help=f"how many of the last lines (default {DEFAULT_LINES}, at most {MAX_LINES})")
+    p.add_argument("--changes", action="store_true",
+                   help="the box's changes log instead (who changed what: every change a paired device made, "
+                        "kept apart from box.log's rotation)")
     _common(p)
