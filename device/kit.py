@@ -43,6 +43,16 @@ LAYER_CANDIDATES = 6         # ... among its first this many
 OVER_FULL_SCALE_DB = 0.05    # a peak (dBFS) at or over this is over full scale (said to a tenth: "+0.1 dBFS" and up)
 OVER_PENALTY_DB = 3.0        # ... and its layer counts as this far under full scale (the limiter squashes its hit)
 LOOP_WORDS = ("loop", "loops", "break", "breaks", "groove")     # tags whose samples play as loops
+# a word of the producer's own (no drum word, none of these) whose files are mostly (more than half of its first
+# LONG_SAMPLE, most confident first) longer than LONG_S loops where its note's own file is that long too (p49 QA: a
+# beat-maker's "bass" and "pad" loops were one-shots; a 3.75 s bass loop held 6 s played once and went silent)
+LONG_S = 1.5
+LONG_SAMPLE = 5
+DRUM_LONG_S = 2.0            # a drum word's note whose file is longer than this is said (a 4-bar break called kick)
+CYMBAL_LONG_S = 8.0          # ... a cymbal's (a crash rings for seconds)
+CYMBAL_WORDS = frozenset({"cymbal", "crash", "crash cymbal", "ride", "ride cymbal", "ride bell", "china", "splash"})
+ONE_SHOT_WORDS = ("oneshot", "oneshots", "shot", "shots", "hit", "hits", "stab", "stabs", "fx", "sfx", "riser",
+                  "impact", "chop", "chops", "vox", "vocal", "vocals")
 
 
 class KitError(HatboxError):
@@ -217,16 +227,66 @@ def _whole_db(level_db: float) -> float:
 
 
 def is_loop_tag(tag: str) -> bool:
-    return any(w in tag.lower().replace("_", " ").replace("-", " ").split() for w in LOOP_WORDS)
+    return any(w in _words(tag) for w in LOOP_WORDS)
+
+
+def is_one_shot_tag(tag: str) -> bool:
+    """Whether ``tag`` says its samples play once ("one-shot", "One Shots", "stab", "fx": :data:`ONE_SHOT_WORDS`)."""
+    words = _words(tag)
+    return "oneshot" in "".join(words) or any(w in words for w in ONE_SHOT_WORDS)
+
+
+def _words(tag: str) -> list[str]:
+    return tag.lower().replace("_", " ").replace("-", " ").split()
+
+
+@dataclass(frozen=True)
+class Loops:
+    """How :func:`kit_from_tags` decides which notes loop: ``on``/``off`` the tags the producer named to loop or not
+    (lower case; `box-kit --from LIB --loop pad --no-loop break`), ``seconds(file)`` a file's length (nan: unknown;
+    None: by the tag's words only, as before the forty-ninth stop)."""
+
+    on: frozenset[str] = frozenset()
+    off: frozenset[str] = frozenset()
+    seconds: Callable[[str], float] | None = None
+
+
+def note_loops(tag: str, file: str, best: Callable[[str, int], list[str]], loops: Loops) -> bool:
+    """Whether the note of tag ``tag`` playing ``file`` loops: a tag named off never, named on always; a loop word
+    (:data:`LOOP_WORDS`) always; a drum word or a one-shot word (:data:`ONE_SHOT_WORDS`) never; any other word when
+    ``file`` is over :data:`LONG_S` long and so are most of the tag's first :data:`LONG_SAMPLE` files."""
+    word = tag.strip().lower()
+    if word in loops.off:
+        return False
+    if word in loops.on or is_loop_tag(tag):
+        return True
+    if loops.seconds is None or gm_note(tag) is not None or is_one_shot_tag(tag):
+        return False
+    return is_long(loops.seconds(file)) and mostly_long(best(tag, LONG_SAMPLE)[:LONG_SAMPLE], loops.seconds)
+
+
+def drum_long_s(tag: str) -> float:
+    """How long a file of drum word ``tag`` may be before it is said to be no drum hit (a loop?), in seconds."""
+    return CYMBAL_LONG_S if drum_word(tag) in CYMBAL_WORDS else DRUM_LONG_S
+
+
+def is_long(seconds: float, over: float = LONG_S) -> bool:
+    return math.isfinite(seconds) and seconds > over
+
+
+def mostly_long(files: list[str], seconds: Callable[[str], float]) -> bool:
+    """Whether more than half of ``files`` are longer than :data:`LONG_S`."""
+    return 2 * sum(is_long(seconds(f)) for f in files) > len(files)
 
 
 def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]], *,
                   families: bool = False, pitch: Callable[[str], float] | None = None,
-                  level: Callable[[str], float] | None = None) -> dict[int, KitNote]:
+                  level: Callable[[str], float] | None = None, loops: Loops | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``: each tag that some file carries (``tags``: tag -> files, most used first)
     gets a note (:func:`gm_note`, else the first free note from :data:`OWN_WORDS_FROM` up), played by the tag's
     most confident file no other note plays (``best(tag, k)``: the tag's first ``k`` files, best first, relative
-    paths).  Tags whose words say loop (:data:`LOOP_WORDS`) loop.  KitError when no tag holds a file.
+    paths).  Which notes loop: :func:`note_loops` (``loops``; none given: the tags whose words say loop,
+    :data:`LOOP_WORDS`).  KitError when no tag holds a file.
 
     ``families``: a generic drum word (kick, snare, hihat, tom, cymbal, percussion) fills its family of General MIDI
     notes with different files of the tag (device.kit_families; ``pitch(file)`` in Hz orders the toms, ``level(file)``
@@ -235,6 +295,10 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
     middle C, before a family's notes from there up (percussion's 60-81)."""
     kit: dict[int, KitNote] = {}
     used: set[str] = set()
+    chosen = loops or Loops()
+
+    def loop_of(tag: str, file: str) -> bool:
+        return note_loops(tag, file, best, chosen)
     order = sorted((t for t, n in tags.items() if n > 0), key=lambda t: (gm_note(t) is None, -tags[t], t))
     if families:                                # one-note drum words first, then the families, then own words
         order.sort(key=lambda t: 2 if gm_note(t) is None else int(_family(t) is not None))
@@ -243,7 +307,7 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
     for tag in order:
         if families and _family(tag) is not None:
             pools[tag] = one_per_drum(best(tag, len(used) + FAMILY_POOL), _numbered(tag), rank)
-            if _fill(kit, used, library, tag, pools[tag], pitch, below=OWN_WORDS_FROM) or \
+            if _fill(kit, used, library, tag, pools[tag], pitch, loop_of, below=OWN_WORDS_FROM) or \
                     not _left(pools[tag], used, _numbered(tag)):
                 continue
         note = _own_note(kit, gm_note(tag))
@@ -252,9 +316,10 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
         left = _left(pools[tag], used, _numbered(tag)) if tag in pools else best(tag, len(used) + 1)
         file = next((f for f in left if f not in used), None)
         if file is not None:
-            _put(kit, used, KitNote(note=note, library=library, file=check_file(file), loop=is_loop_tag(tag), tag=tag))
+            _put(kit, used, KitNote(note=note, library=library, file=check_file(file), loop=loop_of(tag, file),
+                                    tag=tag))
     for tag, pool in pools.items():             # a family's notes from middle C up (percussion), own words placed
-        _fill(kit, used, library, tag, pool, pitch, below=128)
+        _fill(kit, used, library, tag, pool, pitch, loop_of, below=128)
     if not kit:
         raise KitError(f"library '{library}' has no tagged file to make a kit of",
                        hint=f"tag it first: hatbox box-library {library} --retag")
@@ -297,14 +362,14 @@ def _put(kit: dict[int, KitNote], used: set[str], entry: KitNote) -> None:
 
 
 def _fill(kit: dict[int, KitNote], used: set[str], library: str, tag: str, pool: list[str],
-          pitch: Callable[[str], float] | None, below: int) -> int:
+          pitch: Callable[[str], float] | None, loop_of: Callable[[str, str], bool], below: int) -> int:
     """Put tag ``tag``'s family of notes under ``below`` that are free into ``kit``, each a file of ``pool`` (its
     files, best first) not ``used`` yet (device.kit_families.fill); returns how many notes it set."""
     family = _family(tag)
     files = [check_file(f) for f in _left(pool, used, _numbered(tag))]
     placed = fill(family, files, lambda n: n < below and n not in kit, pitch) if family and files else {}
     for note, file in placed.items():
-        _put(kit, used, KitNote(note=note, library=library, file=file, loop=is_loop_tag(tag), tag=tag))
+        _put(kit, used, KitNote(note=note, library=library, file=file, loop=loop_of(tag, file), tag=tag))
     return len(placed)
 
 

@@ -3,6 +3,7 @@
     hatbox box-kit                              # the kit: note, name, file, tag, library
     hatbox box-kit --from LIBRARY               # a note per tag of a tagged library (GM drum notes for drum words,
                                                 # a drum word's family filled: hats 42/46/44, toms, cymbals...)
+    hatbox box-kit --from LIBRARY --loop pad,bass --no-loop break    # these tags loop (or not) whatever their length
     hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY [--loop]
     hatbox box-kit --unmap C2                   # or --clear: every note
 """
@@ -19,7 +20,8 @@ from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
-from hatbox.kit_words import deleted_error, hot_lines, replaced_lines, seen_notes, silenced_lines, was_lines
+from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, older_box_lines, replaced_lines, \
+    seen_notes, silenced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -68,11 +70,11 @@ def box_kit(args: argparse.Namespace) -> int:
                 return 1 if args.json else 0
             if args.json:                             # the JSON printed: nothing more to say
                 return 0
-            kit, after = made[0], empty_lines(*made)      # the kit and the library it was made of
+            kit, after = made[0], made_lines(*made, typed=args.source, asked=bool(args.loop or args.no_loop))
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
-                                                               "loop": bool(args.loop)})
+                                                               "loop": args.loop is True})
             _say(was_lines(kit))
             warned = sampler_warnings(c, _kept_file(kit, note, file))
         elif args.unmap is not None:
@@ -92,7 +94,7 @@ def box_kit(args: argparse.Namespace) -> int:
         print(line)
     for text in warned:                          # the sampler's word on the file mapped (a loop cut at 60 s...)
         print(f"warning: {safe_text(text)}")
-    _say(after)                                  # --from: the drum module's pads that play nothing
+    _say(after)                                  # --from: long files played once, the drum pads that play nothing
     return 0
 
 
@@ -118,8 +120,7 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
         raise HatboxError("--library goes with --map", hint="hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY")
     if args.yes and args.source is None:
         raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
-    if args.loop and args.map is None:
-        raise HatboxError("--loop goes with --map", hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
+    _checked_loops(args)
     from hatbox.listing import refuse_json
     refuse_json(args.json, {"--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
                 "hatbox box-kit --json (or --from LIBRARY --json)")
@@ -131,6 +132,37 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
         raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
 
 
+def _checked_loops(args: argparse.Namespace) -> None:
+    """--loop alone goes with --map; --loop TAG[,TAG] and --no-loop TAG[,TAG] with --from (HatboxError otherwise)."""
+    if args.loop is not None and args.map is None and args.source is None:
+        raise HatboxError("--loop goes with --map (or --from LIBRARY --loop TAG)",
+                          hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
+    if args.map is not None and isinstance(args.loop, str):
+        raise HatboxError(f"--loop with --map takes no tag ({args.loop!r} given)",
+                          hint="hatbox box-kit --map C3 loops/break.wav --loop (tags to loop go with --from)")
+    if args.source is not None and args.loop is True:
+        raise HatboxError("--loop with --from names the tags to loop", hint=f"e.g. hatbox box-kit --from "
+                          f"{shlex.quote(safe_text(args.source))} --loop pad,bass")
+    if args.no_loop is not None and args.source is None:
+        raise HatboxError("--no-loop goes with --from", hint="hatbox box-kit --from LIBRARY --no-loop break")
+
+
+def tag_list(text: str | bool | None) -> list[str]:
+    """The tags of --loop/--no-loop ("pad,bass" -> ["pad", "bass"]; none given: [])."""
+    return [t.strip() for t in text.split(",") if t.strip()] if isinstance(text, str) else []
+
+
+def made_lines(kit: dict[str, Any], library: str, typed: str = "", asked: bool = False) -> list[str]:
+    """What `box-kit --from` says after the kit of ``library`` (its id; ``typed``: as the producer named it): its long
+    files that play once, drum notes holding long files (hatbox.kit_words.long_lines), a box too old for --loop
+    (``asked``), and the drum pads that play nothing, those only of a kit with drum words (p49 QA: a library of loops
+    got 25 lines' worth of empty drum notes)."""
+    from device.kit import drum_word
+    drums = any(isinstance(n, dict) and n.get("tag") and drum_word(str(n["tag"])) for n in kit.get("notes") or [])
+    empty = empty_lines(kit, library) if drums else []
+    return long_lines(kit, typed or library) + older_box_lines(kit, asked) + empty
+
+
 def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str] | None:
     """`box-kit --from LIBRARY`: the kit made from the library (POST /kit/from-library) and the library's id, the
     kit's first lines said (with --json: the box's answer with ``empty_drum_notes`` printed instead); None when the
@@ -140,8 +172,9 @@ def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str
     lib = _find(c, args.source)
     lid = str(lib["id"])
     request: dict[str, Any] = {"library": lib["id"]}
+    request.update({k: tag_list(v) for k, v in (("loop", args.loop), ("no_loop", args.no_loop)) if tag_list(v)})
+    seen = _call(c, "GET", "/kit")
     if not args.yes:
-        seen = _call(c, "GET", "/kit")
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             if not _may_replace(seen, lid):
                 return None
@@ -153,7 +186,7 @@ def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str
         return kit, lid
     print(f"kit made from library {safe_text(lid)} ('{safe_text(lib.get('name', ''))}'): a note per "
           "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
-    _say(replaced_lines(kit, lid))
+    _say(replaced_lines(kit, lid, [(n.get("note"), n.get("file")) for n in hand_set(seen, lid)]))
     return kit, lid
 
 
@@ -221,14 +254,19 @@ def _say(lines: list[str]) -> None:
 
 def _may_replace(kit: dict[str, Any], library: str) -> bool:
     """Whether `box-kit --from` may replace ``kit`` (GET /kit) with a kit of ``library``: at once when it holds no note
-    of another library (kit QA of the fortieth stop: a hand-made kit went without a word; the panel asks twice);
-    else the answer to a question on the terminal (HatboxError when there is none to read: --yes)."""
+    of another library nor one set by hand (kit QA of the fortieth stop: a hand-made kit went without a word; p49:
+    two `--map ... --loop` notes of the same library went so too; the panel asks twice); else the answer to a
+    question on the terminal (HatboxError when there is none to read: --yes)."""
     other = [n for n in kit.get("notes") or [] if n.get("library") != library]
-    if not other:
+    hand = hand_set(kit, library)
+    if not other and not hand:
         return True
-    shown = ", ".join(f"{n['name']} {safe_text(n['file'])}" for n in other[:3]) + (", ..." if len(other) > 3 else "")
-    return confirm(f"the kit holds {count_words(len(other), 'note')} of other samples ({shown}): replace the whole "
-                   "kit?", "the kit was not replaced", "pass --yes to replace it without asking")
+    held = [f"{count_words(len(other), 'note')} of other samples"] if other else []
+    held += [f"{count_words(len(hand), 'note')} set by hand"] if hand else []
+    named = other + hand
+    shown = ", ".join(f"{n['name']} {safe_text(n['file'])}" for n in named[:3]) + (", ..." if len(named) > 3 else "")
+    return confirm(f"the kit holds {' and '.join(held)} ({shown}): replace the whole kit?", "the kit was not replaced",
+                   "pass --yes to replace it without asking")
 
 
 def _library(client: Any, given: str | None) -> str:
@@ -266,7 +304,7 @@ def register(cli: Any) -> None:
                         "up), played by the tag's most confident sample; a drum word fills its family with more of "
                         "its files (hihat 42 closed, 46 open, 44 pedal; toms 41-50 low to high; cymbal 49 crash, 51 "
                         "ride...; a file named crash, ride, open... goes to its note); says the drum notes 35-59 "
-                        "left empty; replaces the kit")
+                        "left empty (in a kit with drum words); says long files that play once; replaces the kit")
     g.add_argument("--map", nargs=2, metavar=("NOTE", "FILE"),
                    help="let NOTE (a number or a name such as C2) play FILE, a path inside the library as "
                         "box-library lists it")
@@ -274,8 +312,14 @@ def register(cli: Any) -> None:
     g.add_argument("--clear", action="store_true", help="empty the kit")
     p.add_argument("--library", metavar="LIBRARY", help="with --map: the library (id or name) the file is in "
                                                        "(default: the box's only library)")
-    p.add_argument("--loop", action="store_true", help="with --map: the sample loops while the note is held")
-    p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples without asking")
+    p.add_argument("--loop", nargs="?", const=True, default=None, metavar="TAG[,TAG]",
+                   help="with --map: the sample loops while the note is held; with --from: these tags' notes loop "
+                        "(else a producer's own word loops when its files are mostly over 1.5 s long, and loop, "
+                        "break, groove always)")
+    p.add_argument("--no-loop", dest="no_loop", metavar="TAG[,TAG]",
+                   help="with --from: these tags' notes play once, whatever their length or name")
+    p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples (or notes set by "
+                                                       "hand) without asking")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the kit "
                                                        "(GET /kit, or with --from the kit made), with "
                                                        "empty_drum_notes: the drum notes 35-59 that play nothing")

@@ -7,11 +7,12 @@ in its question, so the box refuses when another laptop changed the kit meanwhil
 """
 from __future__ import annotations
 
-from typing import Any
+import shlex
+from typing import Any, Iterable
 
 from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
-from hatbox.text import count_words, when_words
+from hatbox.text import count_words, them, when_words
 
 SHOWN = 6                    # notes named in one line, then "..."
 
@@ -27,13 +28,65 @@ def _named(notes: list[dict[str, Any]]) -> str:
                      for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
 
 
-def replaced_lines(kit: dict[str, Any], library: str) -> list[str]:
+def replaced_lines(kit: dict[str, Any], library: str, by_hand: Iterable[tuple[int, str]] = ()) -> list[str]:
     """`box-kit --from LIBRARY`: the notes of other samples the new kit replaced ("replaced 2 notes of other
-    samples: C3 tom.wav, D3 mute.wav"), [] for none."""
+    samples: C3 tom.wav, D3 mute.wav"), and those of the library set by hand (``by_hand``: (note, file) of the kit
+    before, :func:`hand_set`; p49 QA: two `--map ... --loop` notes went without a word), [] for none."""
+    hand = set(by_hand)
     other = [n for n in _list(kit, "replaced") if n.get("library") != library]
-    if not other:
+    mine = [n for n in _list(kit, "replaced") if n.get("library") == library and (n.get("note"), n.get("file")) in hand]
+    return ([f"replaced {count_words(len(other), 'note')} of other samples: {_named(other)}"] if other else []) + \
+        ([f"replaced {count_words(len(mine), 'note')} set by hand: {_named(mine)}"] if mine else [])
+
+
+def hand_set(kit: dict[str, Any], library: str) -> list[dict[str, Any]]:
+    """The notes of GET /kit's answer ``kit`` of library ``library`` set by hand (`box-kit --map`: no tag), which a
+    kit made of the library replaces as much as one of other samples."""
+    return [n for n in _list(kit, "notes") if n.get("library") == library and not n.get("tag")]
+
+
+def long_lines(kit: dict[str, Any], library: str) -> list[str]:
+    """`box-kit --from LIBRARY`'s words on the answer's ``long_files`` (device/api/kit_loops.py): the long files
+    that play once on notes of the producer's words ("2 notes of long files play once (not looped): E4 pad
+    (pads/x.wav, 7.5 s), ...: hatbox box-kit --from LIB --loop pad loops them"), and the drum words' notes holding
+    files longer than a drum hit (a break the drum tagger called kick: device.kit.drum_long_s); [] for none."""
+    from device.kit import drum_long_s
+    long = _list(kit, "long_files")
+    once = [n for n in long if not n.get("loop") and not n.get("drum")]
+    drums = [n for n in long if not n.get("loop") and n.get("drum") and _seconds(n) > drum_long_s(str(n.get("tag")))]
+    lib, lines = shlex.quote(safe_text(library)), []
+    if once:
+        tags = ",".join(dict.fromkeys(safe_text(str(n.get("tag"))) for n in once if n.get("tag")))
+        lines.append(f"{count_words(len(once), 'note')} of long files {'plays' if len(once) == 1 else 'play'} once "
+                     f"(not looped): {_timed(once)}" + (f": hatbox box-kit --from {lib} --loop {shlex.quote(tags)} "
+                                                         f"loops {them(len(once))}" if tags else ""))
+    if drums:
+        lines.append(f"{count_words(len(drums), 'drum note')} {'holds' if len(drums) == 1 else 'hold'} files over "
+                     f"{drum_long_s(''):g} s (loops?): {_timed(drums)}: a pad plays {them(len(drums))} once; tag "
+                     f"a loop as one (hatbox box-library {lib} --fix FILE break) and make the kit again, or map it "
+                     "by hand: hatbox box-kit --map NOTE FILE --loop")
+    return lines
+
+
+def older_box_lines(kit: dict[str, Any], asked: bool) -> list[str]:
+    """A warning when `box-kit --from` named tags to loop (``asked``) and the box's answer carries no
+    ``long_files``: a box from before the forty-ninth stop took no ``loop``/``no_loop``."""
+    if not asked or "long_files" in kit:
         return []
-    return [f"replaced {count_words(len(other), 'note')} of other samples: {_named(other)}"]
+    return ["warning: the box is of an older version: it took no --loop/--no-loop (its kit loops the tags named "
+            "loop, loops, break or groove only): set a note to loop by hand, hatbox box-kit --map NOTE FILE --loop"]
+
+
+def _seconds(note: dict[str, Any]) -> float:
+    got = note.get("seconds")
+    return float(got) if isinstance(got, (int, float)) else 0.0
+
+
+def _timed(notes: list[dict[str, Any]]) -> str:
+    """"E4 pad (pads/x.wav, 7.5 s), ..." for notes of ``long_files``."""
+    return ", ".join(f"{safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('tag') or ''))} "
+                     f"({safe_text(str(n.get('file', '')))}, {_seconds(n):.1f} s)".replace("  (", " (")
+                     for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
 
 
 def was_lines(kit: dict[str, Any]) -> list[str]:

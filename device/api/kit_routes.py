@@ -20,13 +20,14 @@ from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
 from device.api.errors import ApiError, _engine_stopped, _errors
-from device.api.kit_answers import KitAnswer, KitFromLibrarySeen, gone_note, hot_notes, kit_changed, library_gone, \
+from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
+from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
 from device.api.kit_tags import tags_now
 from device.api.state import box_of
 from device.control import EngineStoppedError
-from device.kit import LAYER_CANDIDATES, KitError, KitNote, Pad, check_file, check_note, fullest_first, held_file, \
-    kit_from_tags, load_kit, map_message, save_kit, unmap_message
+from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, check_file, check_note, fullest_first, \
+    held_file, kit_from_tags, load_kit, map_message, save_kit, unmap_message
 from device.kit_families import empty_drum_notes
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
@@ -215,15 +216,16 @@ def _files(box: Any, library: str) -> Path:
     return box.libraries.files_path(library)
 
 
-def library_kit(box: Any, library: str) -> dict[int, KitNote]:
+def library_kit(box: Any, library: str, loops: Loops | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
     it is not tagged (or its database is damaged), 404 in words when it is deleted while the kit is made of it
     (p43 duo QA: a 500 "no library database at .../tags.db", a traceback in the box's log, the hint "tag a library
-    first")."""
+    first").  ``loops``: the tags the producer named to loop or not (:class:`device.kit.Loops`, its ``seconds``
+    filled here: a file's length on the box)."""
     name = library_name(box, library)
     _tagged_whole(box, library)
     try:
-        return _made_of(box, library)
+        return _made_of(box, library, loops or Loops())
     except (ApiError, HatboxError, sqlite3.Error, OSError):
         if _still_there(box, library):
             raise
@@ -257,7 +259,7 @@ def _still_there(box: Any, library: str) -> bool:
     return True
 
 
-def _made_of(box: Any, library: str) -> dict[int, KitNote]:
+def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
     """:func:`library_kit`'s making; a library deleted meanwhile fails on its database or files (HatboxError,
     sqlite3.Error, OSError), which the caller says in words."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
@@ -279,8 +281,9 @@ def _made_of(box: Any, library: str) -> dict[int, KitNote]:
         return yours + fullest_first(tagger, level)
     try:
         with _whole_db(library):
-            return kit_from_tags(library, list_tags(db), best, families=True,
-                                 pitch=lambda rel: file_pitch(files / rel), level=level)
+            tags = list_tags(db)
+            return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
+                                 level=level, loops=loops_asked(loops, tags, files))
     except KitError as exc:
         raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
 
@@ -478,20 +481,21 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     def get_kit(request: Request, token_id: str = auth) -> KitAnswer:
         return _kit(box_of(request), token_id=token_id)
 
-    @app.post("/kit/from-library", response_model=KitAnswer, responses=_errors(401, 404, 409, 422, 503, 507))
-    def kit_from_library(request: Request, body: KitFromLibrarySeen, token_id: str = auth) -> KitAnswer:
+    @app.post("/kit/from-library", response_model=KitMade, responses=_errors(401, 404, 409, 422, 503, 507))
+    def kit_from_library(request: Request, body: KitFromLibraryLoops, token_id: str = auth) -> KitMade:
         box = box_of(request)
         if not _still_there(box, body.library):
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
-        kit = library_kit(box, body.library)
+        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop")))
         try:
             old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
         except ApiError as exc:
             if exc.status == 404 and not _still_there(box, body.library):
                 raise deleted_library(box, body.library, name) from None   # between the making and the storing
             raise
-        return _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
+        answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
+        return KitMade(**answer.model_dump(), long_files=long_files(box.libraries.files_path(body.library), kit))
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
     def set_kit_note(request: Request, note: str, body: M.KitNoteRequest, token_id: str = auth) -> KitAnswer:

@@ -16,6 +16,7 @@ last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -137,6 +138,52 @@ def seam_words(key: str, got: Decoded) -> str | None:
         return None
     return (f"{file_label(key)} does not end where it starts (a step of {step:.2f} where the loop wraps): it clicks "
             "each time it comes round; trim it at a zero crossing, or crossfade its ends, in an audio editor")
+
+
+BPM_NAME = re.compile(r"(?<![0-9.])(\d{2,3}(?:\.\d+)?)\s*[-_ ]?bpm", re.IGNORECASE)     # "break_92bpm", "92 BPM"
+BARS_NAME = re.compile(r"(?<![0-9.])(\d{1,3})\s*[-_ ]?bars?(?![a-z])", re.IGNORECASE)       # "(8 bars)", "1bar"
+
+
+def loop_cut_words(key: str, got: Decoded, max_seconds: float) -> str | None:
+    """What to tell of a file mapped as a loop that the sampler cut at ``max_seconds`` (p49 QA: a 1:50 loop wrapped at
+    60.0 s mid-bar, and the warning said only that the sampler plays its first 60 s): it repeats every
+    ``max_seconds``, not at its own end, and where to trim it (a bar line, judged from a tempo or a bar count in its
+    name: "break_92bpm.wav", "groove (32 bars).wav"); None for a file not cut."""
+    if not got.tail:
+        return None
+    length = _length_s(key)
+    bar = bar_seconds(Path(key).name, length)
+    head = f"{file_label(key)} loops every {max_seconds:g} s, not at its own end"
+    head += f" ({_duration(length)} long)" if math.isfinite(length) else ""
+    if bar is None or bar > max_seconds:
+        return f"{head}: it wraps mid-phrase; trim it to under {max_seconds:g} s at a bar line"
+    bars = max_seconds / bar
+    whole = int(math.floor(bars + 1e-6))
+    if abs(bars - round(bars)) * bar < 0.001:
+        return f"{head}: it wraps on a bar line (after {round(bars)} bars of {bar:.3f} s), a {max_seconds:g} s loop"
+    return (f"{head}: it wraps {bars - whole:.2f} of the way into bar {whole + 1} (a bar of {bar:.3f} s); trim it to "
+            f"{whole} bars ({whole * bar:.2f} s) at a bar line")
+
+
+def bar_seconds(name: str, length: float) -> float | None:
+    """A 4/4 bar's length (s) as file ``name`` says it: from a tempo in it (40-300 BPM), else from a bar count and
+    the file's ``length`` (s); None when it says neither."""
+    tempo = BPM_NAME.search(name)
+    if tempo and 40.0 <= float(tempo[1]) <= 300.0:
+        return 240.0 / float(tempo[1])
+    count = BARS_NAME.search(name)
+    if count and int(count[1]) > 0 and math.isfinite(length):
+        return length / int(count[1])
+    return None
+
+
+def _length_s(key: str) -> float:
+    """File ``key``'s length (s) from its header; nan when it cannot be read."""
+    try:
+        own, _, frames = audiofile.info(key)
+    except (AudioFileError, OSError):
+        return math.nan
+    return frames / own if own > 0 else math.nan
 
 
 def loop_cycle(key: str, rate: int) -> np.ndarray:

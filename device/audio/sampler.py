@@ -125,6 +125,7 @@ class SamplerSource(SamplerControl):
         self.events: deque = deque()
         self.notices: deque[str] = deque(maxlen=MAX_WARNINGS)
         self.notice_file: dict[str, str] = {}     # notice -> the file it names (dropped with it: _release)
+        self.loop_notices: set[str] = set()       # notices true of a file as a loop only (dropped: _drop_loop_said)
         self.scratch = np.zeros(MAX_BLOCK, np.float32)
         self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
         self.limiter = Limiter(self.rate)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from device.audio.block_clock import due_time
-from device.audio.sample_decode import Decoded, decode_file, loop_cycle, seam_words, silent_words
+from device.audio.sample_decode import Decoded, decode_file, loop_cut_words, loop_cycle, seam_words, silent_words
 from device.control import file_label
 from hatbox.errors import AudioFileError, HatboxError
 
@@ -45,6 +45,7 @@ class SamplerControl:
     events: deque
     notices: deque[str]
     notice_file: dict[str, str]
+    loop_notices: set[str]
     retired: deque[Any]
 
     @staticmethod
@@ -140,9 +141,30 @@ class SamplerControl:
             if before is not None:
                 self._release(before[0])
             self._evict(keep=key)
-        said = silent_words(key, got, note) or (seam_words(key, got) if loop else None)
+            self._drop_loop_said()
+        said = silent_words(key, got, note)
         if said:
             self._warn(said, key)
+        elif loop:
+            self._warn_loop(key, got)
+
+    def _warn_loop(self, key: str, got: Decoded) -> None:
+        """The warnings true of file ``key`` as a loop only (its seam clicks, it is cut and wraps there): kept while
+        a looped note plays it (:meth:`_drop_loop_said`)."""
+        for said in (seam_words(key, got), loop_cut_words(key, got, self.max_seconds)):
+            if said:
+                self._warn(said, key)
+                self.loop_notices.add(said)
+
+    def _drop_loop_said(self) -> None:
+        """Forget the loop-only warnings of files no looped note plays now (lock held; p49 QA: a click-bass note made
+        a one-shot kept "... clicks each time it comes round" in `hatbox status`)."""
+        looped = {k for k, loop in self.note_map.values() if loop}
+        for text in [t for t in self.loop_notices if self.notice_file.get(t) not in looped]:
+            self.loop_notices.discard(text)
+            self.notice_file.pop(text, None)
+            with contextlib.suppress(ValueError):
+                self.notices.remove(text)
 
     def unmap_note(self, note: int) -> None:
         """Let ``note_on`` for ``note`` play nothing; its file is no longer pinned (voices sounding play on)."""
@@ -150,6 +172,7 @@ class SamplerControl:
             before = self.note_map.pop(int(note), None)
             if before is not None:
                 self._release(before[0])
+            self._drop_loop_said()
 
     def _release(self, key: str) -> None:
         """File ``key`` was mapped to a note no more: dropped from the cache when no other note maps it (lock
