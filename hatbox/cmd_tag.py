@@ -18,6 +18,7 @@ from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
 from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
     hit_line, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row, untagged_row
+from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
@@ -89,6 +90,7 @@ def register(cli) -> None:
     p.add_argument("--clear", action="store_true",
                    help="drop your tags for the file: the tagger's stand again (none for a file it skipped)")
     add_fix_args(p, [f, t])                  # --forget-left [PATH ...], --yes: hatbox/library_kept.py
+    add_word_args(p, [f, t])                 # --none, --rename-word OLD NEW, --drop-word WORD: hatbox/library_words.py
     p = cli.subcommand("library", "export", "write your corrections as a CSV to train the next tagger with",
                        export)
     p.add_argument("db", type=library_db, help=DB_HELP)
@@ -230,9 +232,11 @@ def tag(args: argparse.Namespace) -> int:
               "its best guesses; hatbox library fix tags one)")
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
+        say_foreign_words(str(db))
         return 1
     if args.links:
         print(f"{rep.links} links -> {_shown(args.links)}")
+    say_foreign_words(str(db))                # corrections in words this pack does not have (p49)
     return 0
 
 
@@ -324,6 +328,8 @@ def query(args: argparse.Namespace) -> int:
         say_summary_note(args.db)               # files that left keeping your tags, on stderr
     else:
         counts = _tags_in_use(library.list_tags(args.db))
+        if header := query_header(args.db):     # the pack that tagged it (p49)
+            footer(header)
         for tag, n in by_count(counts):
             print(f"{n:6d}  {escape_unsafe(tag)}")
         if not counts:
@@ -437,38 +443,45 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
         print_json([untagged_row(display_name(str(p)), t, sc) for p, t, sc in found])
         say_cut(len(found), len(every))
         return
+    from hatbox.library_words import none_lines
     if not found:
         footer("every file the tagger heard carries a tag")
-        return
-    heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
+    else:
+        heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
     for path, tag, score in found:
         print(f"  {escape_unsafe(tag) or '-'} {score:.2f}  {_shown(str(path))}")
     if len(every) > len(found):
         footer(cut_line(len(found), len(every)))
+    for line in none_lines(db):                     # corrected to none of the words (p49), listed apart
+        print(line)
 
 
 def fix(args: argparse.Namespace) -> int:
     from device import library
+    from hatbox.library_words import check_fix_args, fix_words, new_word_notes, tagger_said
     check_yes(args)                         # --yes answers --forget-left's question only (p48 review)
     if args.forget_left is not None:
         return forget_left(args)
-    if args.clear == bool(args.tags):
-        raise HatboxError("give the file's tags, or --clear to drop yours", hint="hatbox library fix DB FILE tom")
+    if (done := fix_words(args)) is not None:       # --rename-word / --drop-word: every correction at once (p49)
+        return done
+    check_fix_args(args)                            # tags, --clear or --none
     file = in_library(args.db, args.file)                       # as typed, or in the Unicode form the library has
     status, why = library.file_status(args.db, file)            # any file of the library, whatever its status
-    model = library.tags_of(args.db, file)
-    was = max(model, key=model.get) if model else None
     mine = library.corrected_tags(args.db, file)
-    now = library.set_tags(args.db, file, args.tags)
-    if status != "ok":                               # skipped (silent, empty...) or undecodable: none of the tagger's
-        guess = f"not tagged by the tagger: {_shown(why)}"
-    else:
-        guess = f"the tagger says {was} ({model[was]:.2f})" if was else "not tagged by the tagger"
+    if args.none:
+        from device.library.fixes import set_none
+        set_none(args.db, file)
+    now = [] if args.none else library.set_tags(args.db, file, args.tags)
+    guess = tagger_said(args.db, file, status, why)  # every tag the tagger gave it (p49)
     name = _shown(args.file)
     for note in respelled_notes(args.tags, now):
         print(_shown(note))
-    if now:
+    if args.none:
+        print(f"{name}: (none: yours; {guess})")
+    elif now:
         print(f"{name}: {', '.join(now)} (yours; {guess})")
+        for note in new_word_notes(args.db, now):   # a word not the tagger's (p49)
+            print(note)
     elif not mine:                                   # --clear on a file that carried none of the producer's tags
         print(f"{name}: no tags of yours to clear ({guess})")
     else:
@@ -494,6 +507,7 @@ def export(args: argparse.Namespace) -> int:
             print(f"    ... and {left - EXPORT_SHOWN} more (hatbox library query "
                   f"{shlex.quote(_shown(args.db))} --failed)")
     say_export_note(args.db)                   # corrections of files that left: kept, not in the CSV (p48)
+    say_export_words(args.db)                  # words the tagger lacks; the box's corrections not in it (p49)
     return 0
 
 

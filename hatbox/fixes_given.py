@@ -27,8 +27,9 @@ def given_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     database or CSV gives it, relative ones under the CSV's folder) -> its tags.  HatboxError, in words that say what
     ``--fixes`` takes, for a file that is neither a tag database nor a corrections CSV."""
     if is_database(path):
-        from device.library.fixes import corrections
+        from device.library.fixes import corrections, none_corrections
         try:
+            say_nones_not_sent(len(none_corrections(path)), shown)
             return dict(corrections(path))
         except HatboxError as exc:
             raise HatboxError(f"--fixes {shown}: {Exception.__str__(exc)}; nothing was sent",
@@ -50,8 +51,22 @@ def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     found: dict[Path, list[str]] = {}
     for name, tags, _line in rows:
         had = found.setdefault(listed_file(path.parent, name, encoding=encoding), [])
-        had += [t for t in tags if t not in had]
-    return found
+        had += [t for t in tags if t and t not in had]
+    nones = [file for file, tags in found.items() if not tags]       # `path,`: none of the words (p49)
+    say_nones_not_sent(len(nones), shown)
+    return {file: tags for file, tags in found.items() if tags}
+
+
+def say_nones_not_sent(count: int, shown: str) -> None:
+    """One line on stderr when ``count`` corrections of ``shown`` say a file carries none of the words (`library fix
+    --none`, a CSV's ``path,``): the box keeps tags only (an empty list there gives the file back to its tagger), so
+    they are not sent; every other correction goes (p49)."""
+    if count:
+        import sys
+
+        from hatbox.text import count_words
+        print(f"note: {count_words(count, 'correction')} in {shown} say a file carries none of the words: the box "
+              "does not keep such a correction yet, so it stays here (not sent); the others go", file=sys.stderr)
 
 
 def _refused(path: Path, shown: str, exc: DataError) -> HatboxError:

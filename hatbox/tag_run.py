@@ -91,36 +91,44 @@ def forget_db(db: Path, made: list[Path]) -> bool:
 
 def retag_line(db: Path, pack: str) -> str:
     """The line `hatbox tag` says before it tags every file of database ``db`` again because the pack at ``pack`` is not
-    the one that tagged it (device.library.runner.earlier_tagger): "this database was tagged by an older hatbox:
-    tagging all 29 files again"; "" when the database is new, was tagged by this pack, or cannot be read (the run
-    says what is wrong with it)."""
+    the one that tagged it (device.library.runner.earlier_tagger), naming both packs (name version) where known (p49):
+    "this database was tagged by mywords 0.1.0 (another pack): tagging all 29 files again with mywords 0.1.2", "...
+    by an older hatbox (or another pack): ..." where the database does not record the pack's name; "" when the
+    database is new, was tagged by this pack, or cannot be read (the run says what is wrong with it)."""
     from device.library.runner import earlier_tagger, pack_ids
     from export.pack import read_pack
     from hatbox.errors import HatboxError
     if not db.is_file():
         return ""
     try:
-        model_id, weights = pack_ids(read_pack(pack))
-        recorded, count = _recorded(db, model_id)
+        read = read_pack(pack)
+        model_id, weights = pack_ids(read)
+        recorded, count, old = _recorded(db, model_id)
     except (HatboxError, OSError, ValueError, KeyError, TypeError):     # the run says what is wrong
         return ""
     who = earlier_tagger(recorded, model_id, weights)
     if not who or not count:
         return ""
-    return f"this database was tagged by {who}: tagging all {count_words(count, 'file')} again"
+    new = f"{read.manifest.name} {read.manifest.version}"
+    if old and who != "an older hatbox":
+        who = f"{old} (another pack{': the same name and version, another network or settings' if old == new else ''})"
+    return f"this database was tagged by {shown(who)}: tagging all {count_words(count, 'file')} again with {shown(new)}"
 
 
-def _recorded(db: Path, model_id: str) -> tuple[str, int]:
-    """(the model id database ``db`` records, how many of its files another id tagged), read only."""
+def _recorded(db: Path, model_id: str) -> tuple[str, int, str]:
+    """(the model id database ``db`` records, how many of its files another id tagged, "name version" of the pack
+    recorded with that id or ""), read only."""
     import sqlite3
 
     from device.library.db import connect_readonly
     con = connect_readonly(db)
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('model', 'pack', 'pack_model')").fetchall())
         count = con.execute("SELECT COUNT(*) FROM files WHERE model IS NOT ? ", (model_id,)).fetchone()[0]
     except sqlite3.Error:
-        return "", 0
+        return "", 0, ""
     finally:
         con.close()
-    return (str(row[0]) if row else ""), int(count)
+    model = str(meta.get("model") or "")
+    named = str(meta.get("pack") or "") if model and meta.get("pack_model") == model else ""
+    return model, int(count), named

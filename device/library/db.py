@@ -56,7 +56,7 @@ VIEW = """CREATE VIEW effective_tags (path, tag, score, corrected) AS
     SELECT t.path, t.tag, t.score, 0 FROM tags t JOIN files f ON f.path = t.path AND (""" + CURRENT + """)
         WHERE t.hit = 1 AND t.path NOT IN (SELECT path FROM user_tags)
     UNION ALL
-    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path"""
+    SELECT u.path, u.tag, 1.0, 1 FROM user_tags u JOIN files f ON f.path = u.path WHERE u.tag <> ''"""
 OURS = {"meta", "files", "tags", "user_tags", "kept_tags"}   # kept_tags: p47, made by connect
 IN_LIBRARY = ".hatbox-tags.sqlite"     # the database `hatbox tag` keeps inside the library folder without --out
 TEXT = "CAST(? AS TEXT)"        # the placeholder for a value passed through :func:`stored`

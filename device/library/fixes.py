@@ -176,7 +176,7 @@ def untagged_corrections(db_path: str | Path) -> dict[str, list[str]]:
     con, _root = _open(db_path)
     try:
         rows = con.execute("SELECT path, tag FROM user_tags WHERE path NOT IN (SELECT path FROM files) "
-                           "ORDER BY path, tag").fetchall()
+                           "AND tag <> '' ORDER BY path, tag").fetchall()
     finally:
         con.close()
     out: dict[str, list[str]] = {}
@@ -187,12 +187,15 @@ def untagged_corrections(db_path: str | Path) -> dict[str, list[str]]:
 
 def export_csv(db_path: str | Path, out: str | Path) -> int:
     """Write the corrections as training data (``path,tag[,tag...]`` rows, absolute paths), for
-    ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  Files the tagger could
-    not hear (skipped: silent, empty; or undecodable) are left out, and so are files whose name is not valid
-    UTF-8 (a CSV of names is UTF-8; training reads one that is not as Windows-1252, every other name with it).
+    ``hatbox train tagger YOUR-TAGS/ corrections.csv``; returns the number of rows.  A file corrected to none of the
+    words (:func:`set_none`) is a row with an empty tag field, ``path,`` (p49: the trainer takes it as a negative).
+    Files the tagger could not hear (skipped: silent, empty; or undecodable) are left out, and so are files whose
+    name is not valid UTF-8 (a CSV of names is UTF-8; training reads one that is not as Windows-1252, every other
+    name with it).
     Written whole or not at all (device.library.fixes_csv, which the box's corrections are written by too)."""
     from device.library.fixes_csv import write_fixes_csv
-    rows = {path: tags for path, tags in corrections(db_path, heard=True).items() if utf8_name(path)}
+    given = {**corrections(db_path, heard=True), **{path: [] for path in none_corrections(db_path, heard=True)}}
+    rows = {path: given[path] for path in sorted(given) if utf8_name(path)}   # none of the words: ``path,``
     try:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -226,3 +229,37 @@ def _check_tag(tag: str) -> str:
         said = "" if problem == TAG_RULE else f": {problem}"       # an invisible character named (p48 review)
         raise HatboxError(f"'{shown}' cannot be a tag{said}", hint=TAG_RULE)
     return normal_tag(tag)
+
+
+NO_TAG = ""     # the user_tags row of "none of my words" (:func:`set_none`): it hides the tagger's tags of the file
+                # (db.VIEW lists no tag for it); no tag can be empty (export.manifest.tag_problem)
+
+
+def set_none(db_path: str | Path, path: str | Path) -> None:
+    """Give one library file the producer's correction "none of my words" (`library fix DB FILE --none`): no tag of
+    the tagger's and none of the producer's is listed for it; kept across re-tagging, following the file to a new
+    name and kept when it leaves, as any correction; written by :func:`export_csv` as ``path,``.  NotInLibrary and
+    the write errors as :func:`set_tags`."""
+    con, root = _open(db_path)
+    rel = _relative(root, Path(path))
+    try:
+        _status(con, rel, path, root, db_path)
+        with con:
+            libdb.put_user_tags(con, rel, [NO_TAG])
+    except sqlite3.OperationalError as exc:
+        raise unwritable(db_path, exc) from None
+    finally:
+        con.close()
+
+
+def none_corrections(db_path: str | Path, *, heard: bool = False) -> list[Path]:
+    """The files (absolute paths, in order) corrected to none of the words (:func:`set_none`); with ``heard`` only those
+    the tagger could hear (of use as training data, as :func:`corrections`)."""
+    con, root = _open(db_path)
+    only = " AND f.status = 'ok'" if heard else ""
+    try:
+        rows = con.execute("SELECT u.path FROM user_tags u JOIN files f ON f.path = u.path "
+                           f"WHERE u.tag = ''{only} ORDER BY u.path").fetchall()
+    finally:
+        con.close()
+    return [root / rel for (rel,) in rows]

@@ -71,7 +71,7 @@ def write_fixes_csv(out: Path, rows: Iterable[tuple[str, list[str]]], shown: str
             writer = csv.writer(fh)
             writer.writerow(["path", "tags"])
             for path, tags in rows:
-                writer.writerow([path, *tags])
+                writer.writerow([path, *(tags or [""])])        # none of the words: "path," (p49)
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

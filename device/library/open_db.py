@@ -55,7 +55,7 @@ def _pack_tags(con: sqlite3.Connection) -> list[str]:
 def known_tags(con: sqlite3.Connection) -> list[str]:
     """The pack's tags, then any the producer added (alphabetical)."""
     pack = _pack_tags(con)
-    own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t not in pack]
+    own = [t for (t,) in con.execute("SELECT DISTINCT tag FROM user_tags ORDER BY tag") if t and t not in pack]
     return pack + own
 
 

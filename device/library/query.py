@@ -156,7 +156,8 @@ def _unopened(text: str) -> list[tuple[str, str]]:
 
 
 # the files the tagger heard but gave no tag, nor the producer: :func:`untagged`, :func:`untagged_count`
-_UNTAGGED = f"f.status = 'ok' AND ({libdb.CURRENT}) AND f.path NOT IN (SELECT path FROM effective_tags)"
+_UNTAGGED = f"f.status = 'ok' AND ({libdb.CURRENT}) AND f.path NOT IN (SELECT path FROM effective_tags) " \
+            "AND f.path NOT IN (SELECT path FROM user_tags)"        # p49: "none of my words" is a correction
 
 
 def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
@@ -227,6 +228,17 @@ def pack_of(db_path: str | Path) -> str:
     con, _ = _open(db_path)
     try:
         return libdb.get_meta(con, "model")
+    finally:
+        con.close()
+
+
+def pack_name(db_path: str | Path) -> str:
+    """"name version" of the pack that tagged the library last ("" when the database does not say: tagged before the
+    forty-ninth stop, or by a hatbox that did not record it: its ``pack_model`` is not the ``model`` now)."""
+    con, _ = _open(db_path)
+    try:
+        same = libdb.get_meta(con, "pack_model") == libdb.get_meta(con, "model")
+        return libdb.get_meta(con, "pack") if same else ""
     finally:
         con.close()
 

@@ -212,6 +212,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     _check_same_library(con, root, paths + kept, known, inside, moves.rows)
     libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
                    model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
+                   pack=f"{tagger.pack.manifest.name} {tagger.pack.manifest.version}", pack_model=tagger.model_id,
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
                    unopened=json.dumps(report.unopened, ensure_ascii=False),   # for `library query --failed`
                    run="running", run_total=len(paths))                         # until it ends: tagging_state

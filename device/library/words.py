@@ -1,0 +1,153 @@
+"""The producer's words across every correction of a library at once (forty-ninth stop, QA "month"): a word renamed
+(``dusty`` -> ``lofi``) or dropped (``glitch``) in the training CSV stayed in the library's corrections, which
+`library export` wrote back and the next training learned again.  :func:`rename_word` and :func:`drop_word` change
+them all in one transaction, the corrections of files that left the library (``kept_tags``) with them;
+:func:`word_uses` counts the files each word is given to, :func:`pack_words` the words of the pack that tagged the
+library.  Torch-free; the box's library (its ``tags.db``) can call the same functions."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from device.library import db as libdb
+from device.library.fixes import NO_TAG, _check_tag, spelled_as_known, unwritable
+from device.library.open_db import _open, _pack_tags, known_tags
+from hatbox.errors import HatboxError
+
+
+class NoSuchWord(HatboxError):
+    """`--rename-word OLD` or `--drop-word WORD` named a word no correction of the library uses."""
+
+
+@dataclass
+class WordChange:
+    """What :func:`rename_word` or :func:`drop_word` changed: ``files`` (library files whose corrections changed),
+    ``back`` (paths, as stored, of files left with no correction: the tagger's tags stand again), ``kept`` (files that
+    left the library whose kept corrections changed)."""
+    files: int = 0
+    back: list[str] = field(default_factory=list)
+    kept: int = 0
+
+
+def word_uses(db_path: str | Path) -> dict[str, int]:
+    """Each word of the producer's corrections -> how many library files carry it (files that left not counted)."""
+    con, _root = _open(db_path)
+    try:
+        rows = con.execute("SELECT tag, COUNT(DISTINCT path) FROM user_tags WHERE tag <> ? GROUP BY tag",
+                           (NO_TAG,)).fetchall()
+    finally:
+        con.close()
+    return {str(t): int(n) for t, n in rows}
+
+
+def pack_words(db_path: str | Path) -> list[str]:
+    """The words of the pack that tagged the library last, in its order ([] for a database that records none)."""
+    con, _root = _open(db_path)
+    try:
+        return _pack_tags(con)
+    finally:
+        con.close()
+
+
+def foreign_words(uses: dict[str, int], words: list[str]) -> dict[str, int]:
+    """Of ``uses`` (:func:`word_uses`), the words not among ``words`` (a tagger's), most used first."""
+    have = set(words)
+    return dict(sorted(((w, n) for w, n in uses.items() if w not in have), key=lambda wn: (-wn[1], wn[0])))
+
+
+def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
+    """Rename the word ``old`` to ``new`` in every correction of the library (a file that has both keeps one),
+    in one transaction.  ``new`` is checked as any tag is and takes the library's spelling where it differs only in
+    case from one of its words.  NoSuchWord (nothing changed) when no correction uses ``old``."""
+    con, _root = _open(db_path)
+    try:
+        word = _used(con, old)
+        to = spelled_as_known([_check_tag(new)], [t for t in known_tags(con) if t != word])[0]
+        with con:
+            change = WordChange(files=_count(con, "user_tags", word), kept=_count(con, "kept_tags", word))
+            if to != word:
+                con.execute("INSERT OR IGNORE INTO user_tags (path, tag) SELECT path, ? FROM user_tags WHERE tag = ?",
+                            (to, word))
+                con.execute("INSERT OR IGNORE INTO kept_tags (hash, path, tag, left_ns) "
+                            "SELECT hash, path, ?, left_ns FROM kept_tags WHERE tag = ?", (to, word))
+                _delete(con, word)
+    except sqlite3.OperationalError as exc:
+        raise unwritable(db_path, exc) from None
+    finally:
+        con.close()
+    return change
+
+
+def drop_word(db_path: str | Path, word: str) -> WordChange:
+    """Take ``word`` out of every correction of the library, in one transaction; a file whose correction held it
+    alone has none left (its path in ``back``: the tagger's tags stand again).  NoSuchWord as :func:`rename_word`."""
+    con, _root = _open(db_path)
+    try:
+        used = _used(con, word)
+        with con:
+            paths = [p for (p,) in con.execute("SELECT path FROM user_tags WHERE tag = ?", (used,))]
+            change = WordChange(files=len(paths), kept=_count(con, "kept_tags", used))
+            _delete(con, used)
+            left = {p for (p,) in con.execute("SELECT DISTINCT path FROM user_tags")}
+            change.back = sorted(str(p) for p in paths if p not in left)
+    except sqlite3.OperationalError as exc:
+        raise unwritable(db_path, exc) from None
+    finally:
+        con.close()
+    return change
+
+
+def _used(con: sqlite3.Connection, word: str) -> str:
+    """``word`` as the corrections (those of files that left too) spell it (stripped; the only one that differs from
+    it in case); NoSuchWord, with the words they use, when none does."""
+    uses = [t for (t,) in con.execute("SELECT tag FROM user_tags WHERE tag <> ? UNION SELECT tag FROM kept_tags "
+                                      "WHERE tag <> ? ORDER BY tag", (NO_TAG, NO_TAG))]
+    given = word.strip()
+    if given in uses:
+        return given
+    near = [t for t in uses if t.casefold() == given.casefold()]
+    if len(near) == 1:
+        return near[0]
+    shown = given if len(given) <= 60 else given[:40] + "..."
+    raise NoSuchWord(f"no correction of this library uses the word '{shown}'; nothing was changed "
+                     f"(the words your corrections use: {', '.join(uses) or 'none yet'})",
+                     hint="give one of those words (hatbox library query DB lists the tags and their counts)")
+
+
+def _count(con: sqlite3.Connection, table: str, word: str) -> int:
+    """How many files of ``table`` (user_tags; kept_tags: by hash and path) carry ``word``."""
+    key = "path" if table == "user_tags" else "hash || '/' || path"
+    if table not in libdb.OURS:
+        raise ValueError(table)
+    return int(con.execute(f"SELECT COUNT(DISTINCT {key}) FROM {table} WHERE tag = ?", (word,)).fetchone()[0])
+
+
+def _delete(con: sqlite3.Connection, word: str) -> None:
+    """Delete ``word`` from the corrections and the kept corrections (in the caller's transaction)."""
+    con.execute("DELETE FROM user_tags WHERE tag = ?", (word,))
+    con.execute("DELETE FROM kept_tags WHERE tag = ?", (word,))
+
+
+def tagger_hits(db_path: str | Path, path: str | Path) -> list[tuple[str, float]]:
+    """The tagger's tags of one library file (its hits: each over its threshold), surest first, with their scores
+    (0..1); [] when it gave none (or has not tagged the file)."""
+    from device.library.open_db import _relative
+    con, root = _open(db_path)
+    try:
+        rows = con.execute(f"SELECT tag, score FROM tags WHERE path = {libdb.TEXT} AND hit = 1 "
+                           "ORDER BY score DESC, tag", (libdb.stored(_relative(root, Path(path))),)).fetchall()
+    finally:
+        con.close()
+    return [(str(t), float(s)) for t, s in rows]
+
+
+def files_using(db_path: str | Path, words: list[str]) -> int:
+    """How many library files' corrections use any of ``words``."""
+    con, _root = _open(db_path)
+    try:
+        marks = ", ".join("?" * len(words))
+        return int(con.execute(f"SELECT COUNT(DISTINCT path) FROM user_tags WHERE tag IN ({marks})",
+                               words).fetchone()[0]) if words else 0
+    finally:
+        con.close()

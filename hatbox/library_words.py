@@ -1,0 +1,290 @@
+"""The producer's words over weeks, on the laptop's library (forty-ninth stop, QA "month"; hatbox/cmd_tag.py registers
+the options and calls these):
+
+- `hatbox library fix DB --rename-word OLD NEW` / `--drop-word WORD`: a word renamed or dropped in the training CSV,
+  changed in every correction of the library at once (device.library.words): before, the old word stayed in the
+  corrections and `library export` taught it to the next tagger again;
+- `hatbox tag` (with the pack's words) and `library export` (with the words of the pack that tagged the library) say
+  how many corrections use words that tagger does not have, with the commands that rename or drop them;
+- `library fix DB FILE --none`: the file carries none of the words (exported as ``path,``, a negative for training);
+- the fix line names every tag the tagger gave the file ("the tagger says sub 0.85, punchy 0.81"), and a word that is
+  not one of the tagger's is said to be new;
+- `library export` says that the box's corrections of a library pushed to it are not in the CSV (from the laptop's
+  push records, hatbox.library_memory's ``pushed.json``; the box is not asked);
+- the pack that tagged a library is named by `hatbox tag`'s re-tag line and `library query DB`'s header.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from hatbox.errors import HatboxError
+from hatbox.text import count_words, display_name, escape_unsafe
+
+RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at once (a word renamed in your "
+               "training CSV: else the next `library export` teaches the old word again)")
+DROP_HELP = ("take WORD out of every correction of the library at once (a file corrected to that word alone goes "
+             "back to the tagger's tags)")
+NONE_HELP = ("the file carries none of the words (neither the tagger's nor yours): kept as a correction, exported as "
+             "`path,` (a file the next tagger learns to give none of them)")
+SHOWN_WORDS = 12        # a tagger's words named in a note, at most
+
+
+def _shown(text: str) -> str:
+    """A path or word as printed (bytes that are not UTF-8 as ``\\xNN``, nothing that drives the terminal)."""
+    return escape_unsafe(display_name(text))
+
+
+class _Whole(argparse.Action):
+    """``--rename-word OLD NEW`` / ``--drop-word WORD``: the values, and FILE TAGS no longer required (as
+    hatbox.library_kept's ``--forget-left``)."""
+
+    def __init__(self, *args: Any, unneeded: list[argparse.Action], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unneeded = unneeded
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        for action in self.unneeded:
+            action.required = False
+
+
+def add_word_args(parser: argparse.ArgumentParser, unneeded: list[argparse.Action]) -> None:
+    """`library fix`'s ``--none``, ``--rename-word OLD NEW`` and ``--drop-word WORD`` (``unneeded``: FILE and TAGS,
+    not needed with the last two)."""
+    parser.add_argument("--none", action="store_true", help=NONE_HELP)
+    parser.add_argument("--rename-word", nargs=2, metavar=("OLD", "NEW"), default=None, action=_Whole,
+                        unneeded=unneeded, help=RENAME_HELP)
+    parser.add_argument("--drop-word", metavar="WORD", default=None, action=_Whole, unneeded=unneeded,
+                        help=DROP_HELP)
+
+
+# ------------------------------------------------------------------------------------------ fix --rename/--drop-word
+def fix_words(args: argparse.Namespace) -> int | None:
+    """`library fix DB --rename-word OLD NEW` or `--drop-word WORD`: done and said (exit 0); None when neither was
+    given (a file's fix).  HatboxError, nothing changed, when a FILE, tags, --clear or --none come with them."""
+    if args.rename_word is None and args.drop_word is None:
+        return None
+    if args.rename_word is not None and args.drop_word is not None or args.file or args.tags or args.clear \
+            or args.none:
+        raise HatboxError("--rename-word and --drop-word each act on every correction of the library, alone: give "
+                          "no FILE, tags, --clear or --none with them (and one of the two at a time); nothing was "
+                          "changed", hint="hatbox library fix DB --rename-word dusty lofi")
+    from device.library.words import drop_word, rename_word
+    if args.rename_word is not None:
+        old, new = args.rename_word
+        print(_renamed(old, new, rename_word(args.db, old, new)))
+    else:
+        for line in _dropped(args.db, args.drop_word, drop_word(args.db, args.drop_word)):
+            print(line)
+    return 0
+
+
+def _kept_words(kept: int) -> str:
+    """" and of 1 file that left the library (kept)", or ""."""
+    return f" and of {count_words(kept, 'file')} that left the library (kept, to come back with it)" if kept else ""
+
+
+def _renamed(old: str, new: str, change: Any) -> str:
+    """What `--rename-word OLD NEW` changed (``change``: device.library.words.WordChange)."""
+    if old.strip() == new.strip():
+        return f"'{_shown(old.strip())}' is spelled so already; nothing was changed"
+    return (f"renamed '{_shown(old.strip())}' to '{_shown(new.strip())}' in the corrections of "
+            f"{count_words(change.files, 'file')}{_kept_words(change.kept)}")
+
+
+def _dropped(db: str, word: str, change: Any) -> list[str]:
+    """What `--drop-word WORD` changed (``change``: device.library.words.WordChange), a file gone back to the
+    tagger's tags said by name (five at most)."""
+    lines = [f"dropped '{_shown(word.strip())}' from the corrections of {count_words(change.files, 'file')}"
+             f"{_kept_words(change.kept)}"]
+    back = change.back
+    if back:
+        which = "it was the only word of its correction" if len(back) == 1 else \
+            "it was the only word of their corrections"
+        lines.append(f"  {count_words(len(back), 'file')}: {which}, now removed: the tagger's tags stand again "
+                     f"(hatbox library fix {shlex.quote(_shown(db))} FILE --none says it carries none of the words)")
+        lines += [f"    {_shown(p)}" for p in back[:5]]
+        if len(back) > 5:
+            lines.append(f"    ... and {len(back) - 5} more")
+    return lines
+
+
+# ------------------------------------------------------------------------------------------ fix FILE
+def check_fix_args(args: argparse.Namespace) -> None:
+    """A file's fix asks for exactly one of: tags, --clear, --none (HatboxError otherwise, nothing changed)."""
+    asked = sum((bool(args.tags), bool(args.clear), bool(args.none)))
+    if asked != 1:
+        raise HatboxError("give the file's tags, --none (it carries none of the words), or --clear to drop yours",
+                          hint="hatbox library fix DB FILE tom")
+
+
+def tagger_said(db: str, file: str, status: str, why: str) -> str:
+    """What the tagger made of library file ``file`` (``status``/``why``: device.library.file_status), for the fix
+    line: "the tagger says sub 0.85, punchy 0.81" (every tag it gave, surest first, as --unsure lists them), "the
+    tagger says none of its words, its best guess sub 0.41", or why it did not tag it."""
+    from device import library
+    from device.library.words import tagger_hits
+    if status != "ok":                              # skipped (silent, empty...) or undecodable
+        return f"not tagged by the tagger: {_shown(why)}"
+    hits = tagger_hits(db, file)
+    if hits:
+        return "the tagger says " + ", ".join(f"{escape_unsafe(t)} {s:.2f}" for t, s in hits)
+    scores = library.tags_of(db, file)
+    if not scores:
+        return "not tagged by the tagger"
+    best = max(scores, key=scores.get)
+    return f"the tagger says none of its words, its best guess {escape_unsafe(best)} {scores[best]:.2f}"
+
+
+def new_word_notes(db: str, now: list[str]) -> list[str]:
+    """A note for each of ``now`` (a file's tags as stored) that is not one of the words of the pack that tagged the
+    library: the next training learns it from the corrections (QA: `lo-fi` was taken without a word)."""
+    from device.library.words import pack_words, word_uses
+    words = pack_words(db)
+    if not words:
+        return []
+    uses = word_uses(db)
+    notes = []
+    for tag in now:
+        if tag in words:
+            continue
+        others = uses.get(tag, 1) - 1
+        also = f"; {count_words(others, 'other file')} of your corrections {'carries' if others == 1 else 'carry'} " \
+               "it" if others else ""
+        near = [w for w in words if _bare(w) == _bare(tag)]
+        meant = f"; did you mean '{escape_unsafe(near[0])}'?" if near else ""
+        notes.append(f"note: '{escape_unsafe(tag)}' is a new word (the tagger's words: {_words(words)}){also}{meant}: "
+                     "the next training learns it from your corrections (hatbox library export)")
+    return notes
+
+
+def _bare(word: str) -> str:
+    """``word`` without case, spaces and punctuation ("Lo-Fi" and "lofi" alike)."""
+    return "".join(c for c in word.casefold() if c.isalnum())
+
+
+def _words(words: list[str]) -> str:
+    """A tagger's words for a note ("bright, dusty, ..." past :data:`SHOWN_WORDS`)."""
+    shown = ", ".join(escape_unsafe(w) for w in words[:SHOWN_WORDS])
+    return shown + (f", ... ({len(words)} in all)" if len(words) > SHOWN_WORDS else "")
+
+
+# ------------------------------------------------------------------------------------------ words a tagger lacks
+def foreign_words_note(db: str, words: list[str]) -> str:
+    """The line `hatbox tag` and `library export` say when corrections of library ``db`` use words the tagger (its
+    ``words``) does not have: "13 of your corrections use words this tagger does not have: dusty (12), glitch (1)
+    ...", with the commands that rename or drop them; "" when none does (or ``words`` is empty: not known)."""
+    from device.library.words import files_using, foreign_words, word_uses
+    if not words:
+        return ""
+    foreign = foreign_words(word_uses(db), words)
+    if not foreign:
+        return ""
+    n = files_using(db, list(foreign))
+    listed = ", ".join(f"{escape_unsafe(w)} ({c})" for w, c in list(foreign.items())[:8])
+    more = f", ... ({len(foreign)} words)" if len(foreign) > 8 else ""
+    first, last = list(foreign)[0], list(foreign)[-1]
+    fix = f"hatbox library fix {shlex.quote(_shown(db))}"
+    return (f"note: {n} of your corrections {'uses' if n == 1 else 'use'} words this tagger does not have: "
+            f"{listed}{more} (its words: {_words(words)}); `hatbox library export` writes them and the next "
+            f"training learns them (again): a word you renamed or dropped since: `{fix} --rename-word "
+            f"{shlex.quote(escape_unsafe(first))} NEW` / `--drop-word {shlex.quote(escape_unsafe(last))}`")
+
+
+def say_foreign_words(db: str, words: list[str] | None = None, err: bool = False) -> None:
+    """:func:`foreign_words_note` for ``words`` (None: those of the pack that tagged the library), on stdout (stderr
+    with ``err``), when there is one; a database that cannot say (no pack recorded, unreadable) says nothing."""
+    from device.library.words import pack_words
+    try:
+        note = foreign_words_note(db, pack_words(db) if words is None else words)
+    except HatboxError:
+        return
+    if note:
+        print(note, file=sys.stderr if err else sys.stdout)
+
+
+# ------------------------------------------------------------------------------------------ the box's corrections
+def box_fixes_note(db: str) -> str:
+    """`library export`'s line when library ``db``'s folder (or a folder in it) was sent to a box: the corrections
+    made there are not in the CSV, and the command that writes them (from the laptop's push records only, without
+    asking the box; "" when it was never pushed)."""
+    from device import library
+    from hatbox.library_memory import memory_path
+    try:
+        root = library.root_of(db).resolve()
+        kept = json.loads(memory_path().read_bytes())
+    except (HatboxError, OSError, ValueError):
+        return ""
+    pushed = sorted(Path(k) for k in (kept if isinstance(kept, dict) else {})
+                    if Path(k) == root or root in Path(k).parents)
+    if not pushed:
+        return ""
+    names = [p.name for p in pushed]
+    lib = shlex.quote(_shown(names[0]))
+    what = "this library was" if pushed[0] == root else f"{_shown(', '.join(names[:3]))} of this library " \
+                                                        f"{'was' if len(names) == 1 else 'were'}"
+    return (f"note: {what} sent to a box (hatbox push-library): corrections made on the box are not in this file: "
+            f"`hatbox box-library {lib} --export-fixes FILE` writes them (the library's name or its id, as hatbox "
+            "box-library lists it)")
+
+
+# ------------------------------------------------------------------------------------------ which pack tagged it
+def pack_label(pack: str | Path) -> str:
+    """"name version" of the pack at ``pack`` ("" when it cannot be read: the run says why)."""
+    from export.pack import read_pack
+    try:
+        m = read_pack(pack).manifest
+    except (HatboxError, OSError, ValueError, KeyError, TypeError):
+        return ""
+    return f"{m.name} {m.version}"
+
+
+def query_header(db: str) -> str:
+    """`library query DB`'s first line: the pack that tagged the library ("tagged by mywords 0.1.2"), or its words
+    when the database does not record its name (tagged before the forty-ninth stop)."""
+    from device.library.query import pack_name
+    from device.library.words import pack_words
+    try:
+        name, words = pack_name(db), pack_words(db)
+    except HatboxError:
+        return ""
+    if name:
+        return f"tagged by {_shown(name)} (its words: {_words(words)})"
+    return f"tagged by a pack whose name this database does not record (its words: {_words(words)})" if words else ""
+
+
+def say_export_words(db: str) -> None:
+    """`library export`'s p49 lines: how many rows say "none of the words" (``path,``), the words the library's tagger
+    does not have (:func:`foreign_words_note`), and the box's corrections not in the file (:func:`box_fixes_note`)."""
+    from device.library.fixes import none_corrections
+    try:
+        nones = len(none_corrections(db, heard=True))
+    except HatboxError:
+        nones = 0
+    if nones:
+        print(f"  {nones} of them {'carries' if nones == 1 else 'carry'} none of the words (library fix --none): "
+              "written as `path,`, an empty tag")
+    say_foreign_words(db)
+    if note := box_fixes_note(db):
+        print(note)
+
+
+def none_lines(db: str) -> list[str]:
+    """`library query DB --untagged`'s lines for the files corrected to none of the words ("(none: yours; the tagger
+    says punchy 0.81)  FILE"), under a heading; [] for none."""
+    from device import library
+    from device.library.fixes import none_corrections
+    paths = none_corrections(db)
+    if not paths:
+        return []
+    lines = [f"none of the words, yours ({len(paths)}):"]
+    for path in paths:
+        status, why = library.file_status(db, path)
+        lines.append(f"  (none: yours; {tagger_said(db, str(path), status, why)})  {_shown(str(path))}")
+    return lines
