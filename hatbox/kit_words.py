@@ -49,11 +49,12 @@ def long_lines(kit: dict[str, Any], library: str) -> list[str]:
     """`box-kit --from LIBRARY`'s words on the answer's ``long_files`` (device/api/kit_loops.py): the long files
     that play once on notes of the producer's words ("2 notes of long files play once (not looped): E4 pad
     (pads/x.wav, 7.5 s), ...: hatbox box-kit --from LIB --loop pad loops them"), and the drum words' notes holding
-    files longer than a drum hit (a break the drum tagger called kick: device.kit.drum_long_s); [] for none."""
-    from device.kit import drum_long_s
+    files longer than a drum hit (a break the drum tagger called kick: device.kit.seems_loop); [] for none."""
+    from device.kit import DRUM_LONG_S, seems_loop
     long = _list(kit, "long_files")
     once = [n for n in long if not n.get("loop") and not n.get("drum")]
-    drums = [n for n in long if not n.get("loop") and n.get("drum") and _seconds(n) > drum_long_s(str(n.get("tag")))]
+    drums = [n for n in long if not n.get("loop") and n.get("drum")
+             and seems_loop(str(n.get("file", "")), _seconds(n), str(n.get("tag")))]
     lib, lines = shlex.quote(safe_text(library)), []
     if once:
         tags = ",".join(dict.fromkeys(safe_text(str(n.get("tag"))) for n in once if n.get("tag")))
@@ -62,7 +63,7 @@ def long_lines(kit: dict[str, Any], library: str) -> list[str]:
                                                          f"loops {them(len(once))}" if tags else ""))
     if drums:
         lines.append(f"{count_words(len(drums), 'drum note')} {'holds' if len(drums) == 1 else 'hold'} files over "
-                     f"{drum_long_s(''):g} s (loops?): {_timed(drums)}: a pad plays {them(len(drums))} once; tag "
+                     f"{DRUM_LONG_S:g} s (loops?): {_timed(drums)}: a pad plays {them(len(drums))} once; tag "
                      f"a loop as one (hatbox box-library {lib} --fix FILE break) and make the kit again, or map it "
                      "by hand: hatbox box-kit --map NOTE FILE --loop")
     return lines

@@ -16,7 +16,6 @@ last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +24,7 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.resample import resample, resample_cycle
 from device.control import file_label
+from device.kit import BARS_NAME, BPM_NAME
 from device.library.decode import play_mix
 from hatbox.errors import AudioFileError
 
@@ -138,10 +138,6 @@ def seam_words(key: str, got: Decoded) -> str | None:
         return None
     return (f"{file_label(key)} does not end where it starts (a step of {step:.2f} where the loop wraps): it clicks "
             "each time it comes round; trim it at a zero crossing, or crossfade its ends, in an audio editor")
-
-
-BPM_NAME = re.compile(r"(?<![0-9.])(\d{2,3}(?:\.\d+)?)\s*[-_ ]?bpm", re.IGNORECASE)     # "break_92bpm", "92 BPM"
-BARS_NAME = re.compile(r"(?<![0-9.])(\d{1,3})\s*[-_ ]?bars?(?![a-z])", re.IGNORECASE)       # "(8 bars)", "1bar"
 
 
 def loop_cut_words(key: str, got: Decoded, max_seconds: float) -> str | None:
