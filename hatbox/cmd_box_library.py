@@ -22,11 +22,11 @@ from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import file_marks, fingerprint, left_out_said, remember, walk
+from hatbox.library_memory import Earlier, file_marks, fingerprint, left_out_said, remember, walk
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
-from hatbox.library_owners import UNNAMED_NOTE, deleted_library_error, fixes_by, hit_label, newest_named, \
-    same_name_lines, several_named, unnamed_corrections, uploaded_words, yours_named
+from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, newest_named, \
+    same_name_note, several_named, unnamed_corrections, uploaded_words, yours_named
 from hatbox.library_replace import REPLACE_HELP, Replacement
 from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
     heading, print_json, respelled_notes, tag_heading, unsure_line
@@ -71,6 +71,7 @@ class _Push:
         self.replace, self.pushed = replace, pushed
         self.status = _box_status(c)     # read once (p47 leftover: twice): the box's limits, before a byte is packed
         self.limits = limits_from(self.status)
+        self.seen = PushSeen(src, args.name is not None, Earlier(), fixes)     # for the same-name note
 
     def run(self, tmp: Path) -> int:
         from device.store import file_sha256
@@ -107,7 +108,9 @@ class _Push:
                          status=self.status)
         self.replace.walked = walked = walk(src)
         mark = fingerprint(src, set(leave), walked)
-        return seen, leave, mark, file_marks(src, walked) if mark is not None else None
+        marks = file_marks(src, walked) if mark is not None else None
+        self.seen.earlier = Earlier(src, marks)           # the push before, read before this one is remembered
+        return seen, leave, mark, marks
 
     def _held(self, there: dict[str, Any], said: frozenset[str] = frozenset(), left_out: list[str] | None = None
               ) -> int:
@@ -159,7 +162,7 @@ class _Push:
             _print_library(c, body, said, args.wait)
             say_no_fixes(self.src, self.fixes, args.no_fixes)
             if not args.replace:
-                _same_name(c, body)
+                same_name_note(c, body, self.seen)
             if self.fixes is not None:
                 send_fixes(c, str(body["id"]), self.fixes)
             if body["state"] == "tagging" and not args.wait:
@@ -175,15 +178,6 @@ def _box_status(client: Any) -> dict[str, Any]:
     it takes at most, box_client._check_limit), its first word with the box: one not reached is said before a byte
     is packed."""
     return _call(client, "GET", "/status")
-
-
-def _same_name(client: Any, body: dict[str, Any]) -> None:
-    """A note when other libraries on the box have the name the new one (``body``) was given: the box keeps both, and
-    the name alone no longer picks one (``box-library NAME`` asks for an id); whose each is, and only this laptop's
-    upload of the same files called an older copy (hatbox.library_owners.same_name_lines)."""
-    libraries = asked(client, "/libraries", list)
-    for line in same_name_lines(libraries, body) if libraries is not None else ():
-        print(line, file=sys.stderr)        # notes on stderr, as push-library's other notes (p47)
 
 
 def _print_library(client: Any, body: dict[str, Any], said: frozenset[str] = frozenset(), wait: bool = False) -> None:

@@ -140,3 +140,22 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
             fh.write(json.dumps(kept, sort_keys=False).encode("utf-8", "surrogateescape"))
     except (OSError, UnicodeError):
         return
+
+
+class Earlier:
+    """The push of a folder before this one, as this laptop remembers it, read before this push remembers its own
+    (:func:`remember` writes over it): the digest of the archive it packed (``digest``) and its files' marks then
+    (``marks``); and the folder's files' marks now (``now``, :func:`file_marks`).  Says which files of the box's
+    library of that push are in this push unchanged (p49 month QA: a re-push of a grown folder called the older
+    library "your library of other files").  Made with no folder (an archive pushed): knows nothing."""
+
+    def __init__(self, folder: Path | None = None, now: dict[str, str] | None = None) -> None:
+        self.digest, self.marks = packed_files(folder) if folder is not None else (None, None)
+        self.now = now or {}
+
+    def changed(self, rel: str, lib: dict[str, Any]) -> bool | None:
+        """Whether file ``rel`` changed since it went to library ``lib`` (a GET /libraries record); None when not
+        known (``lib`` is not the push remembered, or the marks were not kept or taken)."""
+        if self.marks is None or not self.now or not self.digest or self.digest != lib.get("sha256"):
+            return None
+        return self.now.get(rel) not in self.marks

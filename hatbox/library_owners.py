@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 from typing import Any
 
 from hatbox.box_client import asked, safe_text
@@ -121,11 +122,31 @@ def picked_note(given: str, pick: dict[str, Any], others: list[dict[str, Any]], 
             + ": hatbox box-library ID --delete deletes one, its id picks it")
 
 
-def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any]) -> list[str]:
+def same_name_note(client: Any, body: dict[str, Any], push: PushSeen | None = None) -> None:
+    """Say on stderr (push-library's notes go there, p47) :func:`same_name_lines` for the new library ``body`` (the
+    upload's answer), as the box lists the libraries now; nothing when it cannot be asked."""
+    libraries = asked(client, "/libraries", list)
+    for line in same_name_lines(libraries, body, client, push) if libraries is not None else ():
+        print(line, file=sys.stderr)
+
+
+class PushSeen:
+    """What `push-library` knows of its own push for the same-name note: the source (``src``), whether --name was
+    given, the folder's earlier push (``earlier``: hatbox.library_memory.Earlier) and the corrections this push
+    sends (``fixes``: hatbox.library_fixes.LaptopFixes, or None)."""
+
+    def __init__(self, src: Path, name_given: bool, earlier: Any = None, fixes: Any = None) -> None:
+        self.src, self.name_given, self.earlier, self.fixes = src, name_given, earlier, fixes
+
+
+def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any], client: Any = None,
+                    push: PushSeen | None = None) -> list[str]:
     """The note when other libraries on the box have the name the new one (``body``, the upload's answer) was given:
     the box keeps both, and the name alone no longer picks one.  Only this laptop's upload of the same files (the
-    archive's digest, ``sha256`` of the listing) is "an older copy" that `--delete` may go with; another laptop's
-    library is said to be another library, and whose."""
+    archive's digest, ``sha256`` of the listing) is "an older copy" that `--delete` may go with; this laptop's
+    earlier push of files this one holds (some of them, changed or not: ``client`` asks the box which, ``push``
+    what the laptop remembers) is said with how many, and `--replace` first (:func:`overlap_words`); another
+    laptop's library is said to be another library, and whose."""
     name = body.get("name")
     body = next((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") == body.get("id")), body)
     same = [lib for lib in named(libraries, name) if lib.get("id") != body.get("id")]
@@ -134,17 +155,19 @@ def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any]) -> li
     ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
     head = (f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
             f"'{safe_text(str(body.get('name')))}' ({ids})")
-    says = [_same_name_words(lib, body) for lib in same]
+    says = [_same_name_words(lib, body, client, push) for lib in same]
     if len(same) == 1:
         return [f"{head}: {says[0]}; give the id to pick one"]
     return [f"{head}: give the id to pick one"] + [f"  {safe_text(str(lib.get('id')))}: {s}"
                                                   for lib, s in zip(same, says)]
 
 
-def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
+def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = None,
+                     push: PushSeen | None = None) -> str:
     """What library ``lib``, of the name new library ``body`` got, is to the laptop that sent ``body``: "yours,
     uploaded DATE, an older copy of these files: it goes with ... --delete" only for this laptop's upload of the same
-    files (the archive's digest); another laptop's is "laptopB's, uploaded DATE: another library"."""
+    files (the archive's digest); this laptop's upload of some of these files: :func:`overlap_words`; another
+    laptop's is "laptopB's, uploaded DATE: another library"."""
     from device.versions import upload_order
     lid = shlex.quote(safe_text(str(lib.get("id"))))
     date = when_words(lib.get("uploaded"))
@@ -152,6 +175,9 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
     copy = bool(lib.get("sha256")) and lib.get("sha256") == body.get("sha256")
     if lib.get("uploaded_by_you") is True:
         older = upload_order(lib) < upload_order(body)
+        shared = None if copy or client is None else overlap_words(client, lib, body, push)
+        if shared:
+            return f"yours, {up}, {shared}"
         what = ("an older copy of these files" if older else "a copy of these files") if copy else \
             "your library of other files"
         return f"yours, {up}, {what}: it goes with hatbox box-library {lid} --delete"
@@ -159,6 +185,50 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any]) -> str:
     if lib.get("uploaded_by_you") is False:
         return f"{whose(lib)}, {up}: {what}, not yours"
     return f"{up} before the box kept who uploaded it: {what}"
+
+
+def overlap_words(client: Any, lib: dict[str, Any], body: dict[str, Any], push: PushSeen | None) -> str:
+    """What this laptop's library ``lib`` of the name shares with the new library ``body``, when it holds files of
+    it: "an earlier push of these files: 300 of its 300 files are in this one unchanged, 40 are new; it holds
+    corrections of 7 files this push does not send: hatbox push-library FOLDER --replace ... first; hatbox
+    box-library ID --delete only after" ("" when they share no file, or the box does not list them).  A file is in
+    it unchanged when the new library holds its path at the same size and, where the laptop remembers that push
+    (``push.earlier``: its files' marks), its modification time is the same (p49 month QA)."""
+    from hatbox.library_carry import held_files
+    old, new = held_files(client, lib), held_files(client, body)
+    earlier = push.earlier if push is not None else None
+    same = sum(1 for p, size in old.items()
+               if new.get(p) == size and not (earlier is not None and earlier.changed(p, lib)))
+    if not same:
+        return ""
+    added = sum(1 for p in new if p not in old)
+    parts = [f"{same} of its {count_words(len(old), 'file')} {'is' if same == 1 else 'are'} in this one unchanged"]
+    parts += [f"{len(old) - same} changed or gone since"] if same < len(old) else []
+    parts += [f"{added} {'is' if added == 1 else 'are'} new"] if added else []
+    fixes = _fixes_not_sent(client, lib, push)
+    held = f"; it holds corrections of {count_words(fixes, 'file')} this push does not send" if fixes else ""
+    return f"an earlier push of these files: {', '.join(parts)}{held}: {_replace_first(lib, push)}"
+
+
+def _fixes_not_sent(client: Any, lib: dict[str, Any], push: PushSeen | None) -> int:
+    """How many of library ``lib``'s corrections this push does not send the same (its --fixes or the folder's
+    database, ``push.fixes``: hatbox.library_replace.lost_fixes); 0 when the box does not say."""
+    from hatbox.library_replace import lost_fixes, sent_again
+    try:
+        return len(lost_fixes(client, lib, sent_again(push.fixes if push is not None else None)))
+    except HatboxError:
+        return 0
+
+
+def _replace_first(lib: dict[str, Any], push: PushSeen | None) -> str:
+    """The way to keep one library of the name: --replace first (it carries this laptop's corrections of ``lib``
+    over, sends nothing again), --delete only after."""
+    from hatbox.library_replace import _again
+    lid = shlex.quote(safe_text(str(lib.get("id"))))
+    again = _again(lib, push.src, push.name_given) if push is not None else "hatbox push-library FOLDER"
+    return (f"{again} --replace makes the new library the one (your corrections of {lid} carried over to it, "
+            f"nothing sent again), then deletes {lid}; hatbox box-library {lid} --delete deletes it, corrections and "
+            "all")
 
 
 def fixes_by(client: Any, lid: str, hits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

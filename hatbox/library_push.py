@@ -175,22 +175,25 @@ def audio_members(archive: Path) -> dict[str, int]:
 
 
 def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixes | None,
-                  said: frozenset[str] | set[str] = frozenset(), wait: bool = False, sent: bool = False) -> None:
+                  said: frozenset[str] | set[str] = frozenset(), wait: bool = False, sent: bool = False,
+                  later: bool = False) -> None:
     """``src`` is on the box already as library ``lib``: its files are not sent again, said in a line (exit 0: a
     re-run of the same push, e.g. after a power cut, finds its work done).  What the box's checks found when it was
     sent is said again (:func:`earlier_checks`; but the files in ``said``, which the laptop has just named).  The
     laptop's corrections of them (``fixes``, the database `push-library` sends them from, read once) go to it, said.
     ``wait``: the caller follows its tagging next (a library tagging or tagged), said here instead of the hint.
     ``sent``: the files went, and the box answered that it held them already (another push of the same folder at
-    the same moment: device/api/library_once.py), so it kept no second copy."""
+    the same moment: device/api/library_once.py), so it kept no second copy.  ``later``: lines come between this and
+    the tagging followed (--replace's), so the caller says :func:`following_words` after them (p49 month QA: "its
+    tags as the box has them:" stood over the --replace lines)."""
     earlier_checks(client, src, lib, said)
     sending = fixes.sent()[0] if fixes is not None else []
     follows = wait and lib.get("state") in FOLLOWED
-    following = "following its tagging" if lib.get("state") == "tagging" else "its tags as the box has them:"
+    following = following_words(lib) if follows and not later else ""
     nothing = ("another push sent the same files a moment before: the box kept no second copy" if sent
                else "nothing was sent again")
     if not sending:
-        print(f"{_held_words(src, lib)}; {nothing}" + (f"; {following}" if follows else ""))
+        print(f"{_held_words(src, lib)}; {nothing}" + (f"; {following}" if following else ""))
         if not follows:
             print(f"  {_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
                   f"{shlex.quote(safe_text(str(src)))} --again")
@@ -198,7 +201,13 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixe
     print(f"{_held_words(src, lib)}: its files were not sent again; sending your corrections of "
           f"{count_words(len(sending), 'file')} to it")
     send_fixes(client, str(lib.get("id")), fixes, went="went to it")
-    print(f"  {following}" if follows else f"  {_next_step(client, lib)}")
+    if following or not follows:
+        print(f"  {following}" if following else f"  {_next_step(client, lib)}")
+
+
+def following_words(lib: dict[str, Any]) -> str:
+    """What `push-library --wait` says before the tagging of library ``lib`` (held already) it follows."""
+    return "following its tagging" if lib.get("state") == "tagging" else "its tags as the box has them:"
 
 
 FOLLOWED = ("tagging", "done")      # a library held already that push-library --wait follows (done: says its tags)
@@ -363,9 +372,12 @@ def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixes | 
     from urllib.parse import quote
 
     from hatbox.cmd_box_library import _follow_to_end
-    already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent)
+    replacing = replace is not None and bool(getattr(replace, "on", False))
+    already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent, later=replacing)
     if replace is not None:
         replace.held(client, lib)
+    if replacing and args.wait and lib.get("state") in FOLLOWED:    # over the tags it heads, not --replace's lines
+        print(following_words(lib))
     if args.wait:
         _follow_to_end(client, quote(str(lib["id"]), safe=""), args.quiet, str(lib.get("name") or ""))
     if replace is not None:
