@@ -16,6 +16,7 @@ from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, one_named, safe_text, upload
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
+from hatbox.library_audition import STOP_HELP, stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_in_folder, left_out_lines, \
     push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
@@ -310,6 +311,8 @@ def box_library(args: argparse.Namespace) -> int:
 
     from export.manifest import TAG_RULE, tag_problem
 
+    if args.stop:                   # the box's one audition: no library needed (hatbox.library_audition)
+        return stop_command(args)
     lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play or args.export_fixes
     asks = lists or args.delete or args.retag or args.cancel
     if (asks or args.wait) and not args.id:
@@ -560,6 +563,7 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     g.add_argument("--export-fixes", metavar="CSV", help="write the corrections made on the box as the CSV hatbox "
                    "train tagger takes (path,tag...: paths under --folder, default the CSV's folder)")
     g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
+    g.add_argument("--stop", action="store_true", help=STOP_HELP)
     g.add_argument("--delete", action="store_true",
                    help="delete the library from the box: its files, tags and your corrections (asks first; "
                         "tagging in progress is stopped)")

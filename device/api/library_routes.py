@@ -86,6 +86,8 @@ def _library(info: dict[str, Any]) -> M.Library:
 
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
+    from device.api.audition import add_audition_routes
+    add_audition_routes(app, auth)              # DELETE /audition: stops what POST /libraries/{id}/play started
     @app.post("/libraries", status_code=201, response_model=LibraryUpload, openapi_extra=_BINARY,
               responses={200: {"model": LibraryUpload, "description": "held already (once)"},
                          **_errors(401, 408, 409, 413, 415, 422, 500, 507)})
@@ -267,7 +269,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
               responses=_errors(401, 404, 422, 503))
     def play_library_file(request: Request, library_id: str, body: M.PlayRequest) -> Response:
         """Audition a file of the library on the box's speakers, as the panel's Library page does: a new audition
-        replaces the one still sounding (a quick fade)."""
+        replaces the one still sounding (a quick fade); DELETE /audition stops it (device/api/audition.py)."""
+        from device.api.audition import note_played
         from device.api.errors import _engine_stopped
         from device.control import EngineStoppedError, msg
         box = box_of(request)
@@ -287,6 +290,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             raise ApiError(422, "rejected", f"{rel} was not played: {first_line(exc).replace(str(wanted), rel)}",
                            hint="fix or convert the file (a WAV, FLAC, AIFF or OGG the box can read), then upload "
                                 "the library again") from None
+        note_played(request, library_id, rel, wanted)
         return Response(status_code=204)
 
     @app.put("/libraries/{library_id}/files/tags", response_model=M.FileTags,

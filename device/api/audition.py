@@ -1,0 +1,114 @@
+"""Stopping an audition from the laptop (p49 loops QA: `hatbox box-library ID --play long/break_16bars.wav` played all
+42.7 s; only another --play or an all-notes-off over OSC/MIDI stopped it).
+
+``POST /libraries/{id}/play`` (device/api/library_routes.py) starts an audition and notes it here (:func:`note_played`:
+which file, when, how long it plays); ``DELETE /audition`` stops the audition sounding and answers what it stopped.
+The stop is the sampler's own all-notes-off, sent to the sampler alone (``{"op": "all_notes_off", "slot":
+"sampler"}``: device/audio/sampler.py): an audition stops with a quick fade, whoever started it (this API or the
+panel's Library page); a kit's one-shots play on; a loop note of the sampler still held down is released as a
+note-off would release it (the sustain pedal still holds it); the synth is not touched.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, Field
+
+PLAYED_SECONDS = 60.0       # what the sampler plays of a file at most (device.library.decode.PLAYED_SECONDS)
+
+
+class Audition(BaseModel):
+    library: str = Field(description="the library's id")
+    path: str = Field(description="the file, relative to the library's folder")
+    played_s: float = Field(description="how long it had played when it was stopped (seconds)")
+    seconds: Optional[float] = Field(None, description="how long it would have played (its length, up to the "
+                                                       "sampler's 60 s; null: its header did not say)")
+
+
+class AuditionStopped(BaseModel):
+    stopped: Optional[Audition] = Field(None, description="the audition POST /libraries/{id}/play started that was "
+                                                          "still sounding; null when none was (an audition the "
+                                                          "panel started is stopped all the same)")
+
+
+class _Playing:
+    """The last audition the API started: (library id, path, time.monotonic() when sent, its length or None)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: tuple[str, str, float, float | None] | None = None
+
+
+def _playing(app: Any) -> _Playing:
+    """The app's record of its last audition (made on first use)."""
+    state = app.state
+    with _MAKING:
+        if not hasattr(state, "audition"):
+            state.audition = _Playing()
+    return state.audition
+
+
+_MAKING = threading.Lock()
+
+
+def file_length(path: Path) -> float | None:
+    """How long the sampler plays ``path`` (seconds: its header's length, at most :data:`PLAYED_SECONDS`); None when
+    its header cannot be read."""
+    from device.audio.audiofile import file_seconds
+    from hatbox.errors import HatboxError
+    try:
+        return min(file_seconds(path), PLAYED_SECONDS)
+    except (HatboxError, OSError):
+        return None
+
+
+def note_played(request: Request, library_id: str, rel: str, path: Path) -> None:
+    """POST /libraries/{id}/play sent file ``path`` (``rel`` in library ``library_id``) to the sampler: remember it
+    (a new audition replaces the one sounding, as the sampler does)."""
+    playing = _playing(request.app)
+    length = file_length(path)
+    with playing.lock:
+        playing.now = (library_id, rel, time.monotonic(), length)
+
+
+def _taken(app: Any) -> Audition | None:
+    """The audition the API started that still sounds (by its length; one of unknown length counts as sounding),
+    forgotten as it is taken; None for none."""
+    playing = _playing(app)
+    with playing.lock:
+        now, playing.now = playing.now, None
+    if now is None:
+        return None
+    library, rel, began, length = now
+    played = time.monotonic() - began
+    if length is not None and played >= length:
+        return None
+    return Audition(library=library, path=rel, played_s=round(played, 2), seconds=length)
+
+
+def stop_message() -> dict[str, Any]:
+    """The control message that stops an audition: the sampler's all-notes-off, to the sampler alone."""
+    from device.control import msg
+    return msg("all_notes_off", slot="sampler")
+
+
+def add_audition_routes(app: FastAPI, auth: Any) -> None:
+    """``DELETE /audition`` on ``app`` (``auth``: the paired-token dependency)."""
+    from device.api.errors import _engine_stopped, _errors
+
+    @app.delete("/audition", response_model=AuditionStopped, dependencies=[auth], responses=_errors(401, 503))
+    def stop_audition(request: Request) -> AuditionStopped:
+        """Stop the audition sounding on the box's speakers (a quick fade), whoever started it; answers the one
+        POST /libraries/{id}/play started, if it was still sounding."""
+        from device.api.state import box_of
+        from device.control import EngineStoppedError
+        try:
+            box_of(request).control.send(stop_message())
+        except EngineStoppedError as exc:
+            raise _engine_stopped(exc, "the audition was not stopped", "nothing changed",
+                                  "it may still stop once the engine answers") from None
+        return AuditionStopped(stopped=_taken(request.app))
