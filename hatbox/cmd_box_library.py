@@ -288,6 +288,9 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"
     print(f"tagging done: {shown}")
     results = body.get("results") if isinstance(body.get("results"), dict) else {}
+    from device.library.long_files import long_files_line     # files longer than the tagger hears (p49 loops QA)
+    if long := long_files_line(results):
+        print(f"  note: {long}")
     left = [(p, w) for kind in ("failed", "skipped") for p, w in (results.get(kind) or []) if isinstance(p, str)]
     for path, why in left[:NOT_TAGGED_SHOWN]:          # else a silent sample was under no tag and never named
         print(f"  not tagged: {safe_text(path)}: {safe_text(str(why))}")

@@ -29,6 +29,7 @@ from device.library import db as libdb
 from device.library import kept as kept_tags
 from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, links_problem, write_links
+from device.library.long_files import much_longer
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
@@ -72,6 +73,8 @@ class LibraryReport:
     left_during: list[str] = field(default_factory=list)     # found, then gone before they were read (deleted)
     other_formats: list[str] = field(default_factory=list)   # audio in a format hatbox does not read (.m4a): left out
     still_skipped: list[tuple[str, str]] = field(default_factory=list)   # of ``unchanged``: skipped before, unchanged
+    long_files: int = 0         # of ``tagged``: much longer than the clip the tagger hears (device.library.long_files)
+    clip_seconds: float = 0.0   # the clip the tagger hears of each file (s)
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -203,7 +206,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     blocked += [(link, "a link to nothing: a drive not plugged in?") for link in getattr(found, "dangling", ())
                 if any(rel.startswith(link + "/") for rel in known)]    # its files are known: a folder gone missing
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
-    report.total = len(paths)
+    report.total, report.clip_seconds = len(paths), tagger.n / tagger.rate
     report.other_formats = list(getattr(found, "other_formats", ()))
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
@@ -400,6 +403,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
             pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
+    report.long_files += much_longer(path, audio.shape[-1], rate, tagger.seconds, report.clip_seconds)
     if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)

@@ -1,0 +1,55 @@
+"""Files much longer than the clip a tagger hears (p49 loops QA: `hatbox tag Samples --pack factory/tagger-drums.hatpack`
+on a library of loops tagged pads as tom and breaks as kick, and said nothing; `train tagger` warns of the same).
+
+A tagger hears one clip of each file (the factory pack: 1 s, from its first sound); a file over :data:`LONG_FACTOR`
+clips long is tagged by its start alone.  The library tagging (device.library.tag, run by `hatbox tag` and by the
+box) counts them in its report (``long_files``, of the files it tagged, and ``clip_seconds``); :func:`long_files_line`
+says it when they are at least :data:`LONG_SHARE` of the files tagged (a one-shot library's few long crashes are not
+loops).  A file's length is read from its header only when the decode did not reach its end (a short file costs
+nothing more).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+LONG_FACTOR = 2.0       # a file longer than this many clips is "much longer" than what the tagger hears
+LONG_SHARE = 0.2        # said when at least this share of the files tagged are much longer
+
+
+def much_longer(path: Path, heard_frames: int, rate: int, decoded_seconds: float, clip_seconds: float) -> bool:
+    """Whether ``path`` is over :data:`LONG_FACTOR` clips of ``clip_seconds`` long, given that the tagger decoded
+    ``heard_frames`` frames of it at ``rate`` Hz, asking for ``decoded_seconds``: a decode that stopped short was the
+    whole file (no header read); else the header's length (a file whose header does not read: False)."""
+    from device.audio.audiofile import file_seconds
+    from hatbox.errors import HatboxError
+    if rate <= 0:
+        return False
+    if heard_frames < int(rate * decoded_seconds):          # the decode reached the file's end
+        return heard_frames > LONG_FACTOR * clip_seconds * rate
+    try:
+        return file_seconds(path) > LONG_FACTOR * clip_seconds
+    except (HatboxError, OSError):
+        return False
+
+
+def seconds_words(seconds: float) -> str:
+    """A length for a sentence: 1.0 -> "1 s", 1.5 -> "1.5 s", 3.84 -> "3.8 s"."""
+    return f"{seconds:.1f}".rstrip("0").rstrip(".") + " s"
+
+
+def long_files_line(report: Any) -> str:
+    """"62 of 90 files tagged are over 2 s, longer than the 1 s this tagger hears (loops?): their tags come from
+    their first second (from their first sound)" for a tagging ``report`` (device.library.tag.LibraryReport, or
+    its JSON: the box's ``results``) where at least :data:`LONG_SHARE` of the files it tagged are much longer than
+    its clip; "" otherwise (or for a report from before the count)."""
+    get = report.get if isinstance(report, dict) else lambda key: getattr(report, key, None)
+    long, tagged, clip = get("long_files"), get("tagged"), get("clip_seconds")
+    if not isinstance(long, int) or not isinstance(tagged, int) or not isinstance(clip, (int, float)) or clip <= 0:
+        return ""
+    if not long or long < LONG_SHARE * tagged:
+        return ""
+    first = "their first second" if abs(clip - 1.0) < 0.05 else f"their first {seconds_words(clip)}"
+    return (f"{long} of {tagged} files tagged are over {seconds_words(LONG_FACTOR * clip)}, longer than the "
+            f"{seconds_words(clip)} this tagger hears (loops?): their tags come from {first} (from their first "
+            "sound)")
