@@ -85,7 +85,7 @@ def register(cli) -> None:
                        fix)
     p.add_argument("db", type=library_db, help=DB_HELP)
     f = p.add_argument("file", help="a file of the library (absolute, or relative to the library folder; none with "
-                                    "--forget-left)")
+                                    "--forget-left, --rename-word or --drop-word)")
     t = p.add_argument("tags", nargs="*", help="its tags: the pack's words or new ones")
     p.add_argument("--clear", action="store_true",
                    help="drop your tags for the file: the tagger's stand again (none for a file it skipped)")
