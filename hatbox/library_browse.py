@@ -15,15 +15,20 @@ JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the l
              "{\"library\": ..., \"tags\": {tag: files}}; with --tag, --unsure, --untagged or --like the files")
 
 
+CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
+                   "middle file")
+
+
 def like_lines(hits: list[dict[str, Any]], path: str) -> None:
     """Print ``hits``, the files of a library that sound most like ``path`` (GET /libraries/{id}/similar), closest
     first, each with how alike (1 = the same, to the tagger's ear)."""
     if not hits:
         footer(f"no other file of the library to compare {safe_text(path)} with")
         return
-    heading(f"more like {safe_text(path)} (closest first; 1.00 = the same to the tagger's ear):")
-    for hit in hits:
-        print(f"  {hit['score']:.2f}  {safe_text(hit['path'])}")
+    heading(f"more like {safe_text(path)} (closest first; {CLOSENESS_WORDS}):")
+    for hit in hits:      # an older box gives only the cosine
+        shown = hit["closeness"] if "closeness" in hit else format(hit["score"], ".3f")
+        print(f"  {shown:>5}  {safe_text(hit['path'])}")
 
 
 def play(client: Any, lid: str, path: str) -> int:

@@ -85,6 +85,12 @@ def _library(info: dict[str, Any]) -> M.Library:
     return M.Library(**info)
 
 
+class SimilarFile(M.SimilarFile):
+    closeness: int = Field(description="how alike, 0-100 (device/library/closeness.py): 100 = the same to the "
+                                       "tagger's ear, 0 = no more alike than the library's middle file; the order is "
+                                       "the cosine's")
+
+
 def _add_library_routes(app: FastAPI, auth: Any) -> None:
     from device.api.audition import add_audition_routes
     add_audition_routes(app, auth)              # DELETE /audition: stops what POST /libraries/{id}/play started
@@ -235,7 +241,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             found = untagged(db)
         return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found[:k]]
 
-    @app.get("/libraries/{library_id}/similar", response_model=list[M.SimilarFile], dependencies=[auth],
+    @app.get("/libraries/{library_id}/similar", response_model=list[SimilarFile], dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
     def library_similar(request: Request, response: Response, library_id: str, offset: int = OFFSET,
                         path: str = Query(..., max_length=4096, description="a file of the library, relative to its "
@@ -243,6 +249,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                         k: int = Query(10, ge=1, le=1000)) -> list[M.SimilarFile]:
         """"More like this": the ``k`` files of the library that sound most like ``path`` to the tagger (its
         embedding; the panel's Library page does the same)."""
+        from device.library.closeness import closeness, middle
         from device.library.query import NotInLibrary, similar
         box = box_of(request)
         db, files = _tag_db(request, library_id), box.libraries.files_path(library_id)
@@ -255,7 +262,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                                  f"tag it (hatbox box-library {library_id} --retag carries on where it stopped)"))
         try:
             with _whole_db(library_id):
-                hits = page(response, similar(db, wanted, None), offset, k)
+                every = similar(db, wanted, None)         # every other file: the middle closeness rescales by
+                hits = page(response, every, offset, k)
         except NotInLibrary:
             raise (_refused_at_upload(request, library_id, rel) or _not_tagged_yet(request, library_id, rel)
                    or ApiError(404, "not found", f"{rel} is not a file of library '{library_id}'",
@@ -263,7 +271,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         except HatboxError as exc:            # not heard (silent, undecodable): nothing to compare it by
             raise ApiError(422, "rejected", first_line(exc).replace(str(wanted), rel),
                            hint=f"hatbox box-library {library_id} --tag TAG lists the files it tagged") from None
-        return [M.SimilarFile(path=_rel(h.path, files), score=h.score) for h in hits]
+        mid = middle(h.score for h in every)
+        return [SimilarFile(path=_rel(h.path, files), score=h.score, closeness=closeness(h.score, mid)) for h in hits]
 
     @app.post("/libraries/{library_id}/play", status_code=204, dependencies=[auth],
               responses=_errors(401, 404, 422, 503))

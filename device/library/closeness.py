@@ -1,0 +1,36 @@
+"""How alike two files sound, for a musician to read apart (p49 loops QA: `box-library ID --like breaks/x.wav -k 10`
+gave ten results of 1.00 and 0.99; the laptop's 0.958-0.999).  "More like this" ranks by the cosine of the tagger's
+embeddings, which bunch near 1: every file of a library of breaks is "0.95 alike" to every other.
+
+The one rule, the box's (GET /libraries/{id}/similar's ``closeness``) and the laptop's alike: **closeness** 0-100 is
+the cosine rescaled against the library's own spread as heard from the file asked about: 100 = the same to the
+tagger's ear (cosine 1), 0 = no more alike than the library's middle file (the median cosine of the file asked about
+to every other file of the library), and below that 0.  It rises with the cosine, so the order is the cosine's.
+"""
+from __future__ import annotations
+
+import statistics
+from typing import Iterable
+
+
+def middle(scores: Iterable[float]) -> float:
+    """The median of ``scores`` (the cosines of the file asked about to every other file of its library); 0.0 for
+    none."""
+    got = list(scores)
+    return float(statistics.median(got)) if got else 0.0
+
+
+def closeness(score: float, mid: float) -> int:
+    """0-100 for cosine ``score`` against the library's middle cosine ``mid`` (:func:`middle`): 100 * (score - mid)
+    / (1 - mid), held to 0..100, rounded; a library whose middle file is already the same (mid 1) gives 100 to a
+    file as alike, else 0."""
+    if mid >= 1.0 - 1e-9:
+        return 100 if score >= mid else 0
+    return int(round(100.0 * min(max((score - mid) / (1.0 - mid), 0.0), 1.0)))
+
+
+def closeness_of(scores: list[float]) -> list[int]:
+    """The closeness of each of ``scores``, every other file of the library's cosine to the file asked about (all of
+    them: the middle is theirs), in their order."""
+    mid = middle(scores)
+    return [closeness(s, mid) for s in scores]
