@@ -1,8 +1,10 @@
-"""A training that writes over an older pack says how the two compare, and keeps the older one when the new one
-scores worse (twenty-seventh stop's QA: a 15-step re-run replaced a pedal capture of held-out error 0.0069 with one
-of 0.301, with no word and no copy left).  A pack of another kind is refused before the training starts, and a file
-that is no readable pack is kept aside, said (thirty-ninth stop's QA: both were written over with no word).  The new
-pack of the older one's name takes the next version (:func:`carry_version`)."""
+"""A training that writes over an older pack says how the two compare, and keeps the older one beside it, always
+(forty-ninth stop's QA: a retrain called "better" on 12 held-out files replaced a pack that was better on the whole
+library, and the older pack was lost; until then it was kept only when the new one scored worse).  Where the held-out
+sets are small a difference within chance is "level" (:func:`level_margin`), and a tagger whose words changed is not
+compared as like for like (:func:`words_differ`).  A pack of another kind is refused before the training starts, and a
+file that is no readable pack is kept aside, said (thirty-ninth stop's QA: both were written over with no word).  The
+new pack of the older one's name takes the next version (:func:`carry_version`)."""
 from __future__ import annotations
 
 import re
@@ -27,6 +29,7 @@ class Older:
     name: str = ""              # its manifest's name and version (a readable pack's)
     version: str = ""
     held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
+    words: tuple[str, ...] = ()             # a tagger's tags (its manifest's), () for other kinds
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -50,7 +53,7 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
     return Older(data, manifest.kind, _score(manifest.metrics)[1], name=manifest.name, version=manifest.version,
-                 held=held_out_set(manifest.metrics))
+                 held=held_out_set(manifest.metrics), words=tuple(manifest.tags))
 
 
 def held_out_set(metrics: dict[str, Any]) -> tuple[str, Any] | None:
@@ -122,7 +125,8 @@ def _score(metrics: dict[str, Any]) -> tuple[str, float | None]:
 
 
 def kept_path(out: Path) -> Path:
-    """Where an older pack that scored better is kept: ``pedal.hatpack`` -> ``pedal.prev.hatpack``."""
+    """Where the older pack a training replaced is kept: ``pedal.hatpack`` -> ``pedal.prev.hatpack`` (one level:
+    the next training keeps the pack it replaces there in its place)."""
     return out.with_name(f"{out.stem}.prev{out.suffix}")
 
 
@@ -153,52 +157,134 @@ def carry_version(older: Older | None, out: str | Path, pack: Any) -> str | None
 
 
 def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
-    """Lines for the summary after a training wrote ``out`` over ``older``: both scores, better or worse, and, when the
-    new pack scores worse at all, that the older one was kept beside it (:func:`kept_path`, written atomically; until
-    the fortieth stop only when 10 % worse, and a pack 2-6 % better than its replacement was lost without a word).
-    [] when there was no older pack, the kinds differ, or either has no score; a file that was no readable pack is
-    kept aside (:func:`_keep_aside`); the new pack's version, when it took the next one (:func:`carry_version`)."""
+    """Lines for the summary after a training wrote ``out`` over ``older``: both scores, better, worse or level (or
+    that the two packs' words differ), and that the older pack is kept beside it (:func:`kept_path`, written
+    atomically; always since the forty-ninth stop, with how to go back: before, only when the new pack scored worse,
+    and a retrain "better" on a few held-out files lost it).  [] when there was no older pack; a file that was no
+    readable pack is kept aside (:func:`_keep_aside`); the new pack's version, when it took the next one
+    (:func:`carry_version`)."""
     from export.pack import read_pack
     out = Path(out)
     if older is not None and not older.readable:
         return [_keep_aside(older, out)]
-    if older is None:
+    if older is None or _unchanged(older, out):
         return []
     try:
         pack = read_pack(out)
-    except Exception:  # noqa: BLE001 - the summary goes on without the comparison
-        return []
+    except Exception:  # noqa: BLE001 - the summary goes on without the comparison; the older pack is kept all the same
+        return [_keep(older, out)]
     versioned = carry_version(older, out, pack)
-    return ([versioned] if versioned else []) + _compared(older, out, pack.manifest)
+    return ([versioned] if versioned else []) + _compared(older, out, pack.manifest) + [_keep(older, out)]
+
+
+def _unchanged(older: Older, out: Path) -> bool:
+    """Whether ``out`` still holds ``older``'s bytes (nothing was written over it: nothing to keep)."""
+    try:
+        return out.read_bytes() == older.data
+    except OSError:
+        return False
 
 
 def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
-    """:func:`compare_and_keep`'s lines once the older file is known to be a readable pack and the new one's
-    ``manifest`` (export.manifest.Manifest) is read."""
-    from export.atomic import write_atomic
-    if older.score is None:
-        return []
+    """:func:`compare_and_keep`'s comparison once the older file is known to be a readable pack and the new one's
+    ``manifest`` (export.manifest.Manifest) is read: [] when either has no score or the kinds differ."""
     key, new = _score(manifest.metrics)
-    if manifest.kind != older.kind or new is None:
+    differ = words_differ(older.words, tuple(manifest.tags)) if manifest.kind == older.kind else ""
+    if differ:
+        return [f"note: the new pack's words differ: {differ}" + _scores_apart(older.score, new, key)]
+    if older.score is None or manifest.kind != older.kind or new is None:
         return []
-    from device.store import SCORE_WORDS
-    words, higher = SCORE_WORDS[key], key in HIGHER_IS_BETTER
-    words = words if words.startswith("held-out") else f"held-out {words}"
+    words, higher = _held_words(key), key in HIGHER_IS_BETTER
     change = (new - older.score) if higher else (older.score - new)         # above 0: the new pack is better
     line = f"replaced {out.name}: its {words} was {older.score:.4g}, the new pack's is {new:.4g}" + \
         _other_set(older, manifest.metrics)
+    few = _few_files(older, manifest.metrics)
+    if few and abs(change) < level_margin(few):
+        return [f"note: {line}: level: {count_files(few)} cannot tell these apart"]
     if change >= -1e-9:
         return [f"note: {line}" + (" (better)" if change > 1e-9 else " (the same)")]
+    return [f"warning: {line}: worse"]
+
+
+def _scores_apart(old: float | None, new: float | None, key: str) -> str:
+    """The two scores of packs whose words differ, said as not like for like ("" when either is missing)."""
+    if old is None or new is None:
+        return ""
+    return f" (its {_held_words(key)} was {old:.4g}, now {new:.4g}: scores over other words, not like for like)"
+
+
+def _held_words(key: str) -> str:
+    """The headline score ``key`` in words, as a held-out figure: "held-out macro-F1", "held-out error"."""
+    from device.store import SCORE_WORDS
+    words = SCORE_WORDS[key]
+    return words if words.startswith("held-out") else f"held-out {words}"
+
+
+def words_differ(before: tuple[str, ...], now: tuple[str, ...], shown: int = 8) -> str:
+    """The words (a tagger's tags) one pack has and the other has not: "+ lofi, airy; - dusty, glitch" (new ones
+    first, in the new pack's order); "" when they are the same set, or either pack names none (effects, synths)."""
+    if not before or not now or set(before) == set(now):
+        return ""
+    plus, minus = [w for w in now if w not in before], [w for w in before if w not in now]
+    return "; ".join(f"{sign} {_listed(ws, shown)}" for sign, ws in (("+", plus), ("-", minus)) if ws)
+
+
+def _listed(words: list[str], shown: int) -> str:
+    """``words`` joined with ", ", the first ``shown`` of them and how many more."""
+    return ", ".join(words[:shown]) + (f" and {len(words) - shown} more" if len(words) > shown else "")
+
+
+LEVEL_SPREAD = 0.5      # level_margin(n) = LEVEL_SPREAD / sqrt(n)
+
+
+def level_margin(n: int) -> float:
+    """The smallest difference of two held-out scores (macro-F1, 0..1) on ``n`` files each that is called better or
+    worse: 0.5 / sqrt(n), about one standard error of the difference of two such scores near 0.85 (each file a
+    chance of being right: sqrt(2 * 0.85 * 0.15 / n)).  12 files: 0.14; 30: 0.09; 100: 0.05; 400: 0.025."""
+    return LEVEL_SPREAD / max(n, 1) ** 0.5
+
+
+def _few_files(older: Older, metrics: dict[str, Any]) -> int:
+    """The held-out files the two scores stand on (the smaller count when both packs say theirs), for
+    :func:`level_margin`; 0 when the packs do not count held-out files (effects: pairs, synths: notes)."""
+    now = held_out_set(metrics)
+    counts = [held[1] for held in (older.held, now) if held is not None and held[0] == "sample"]
+    return min(counts) if counts else 0
+
+
+def count_files(n: int) -> str:
+    """"12 held-out files"."""
+    from hatbox.text import count_words
+    return count_words(n, "held-out file")
+
+
+def _keep(older: Older, out: Path) -> str:
+    """Keep ``older`` (a readable pack ``out`` held) at :func:`kept_path`, atomically, in place of whatever was kept
+    there (one level of history); the summary's line: which file holds what, and how to go back."""
+    from export.atomic import write_atomic
     kept = kept_path(out)
-    before = older_pack(kept)
-    if before is not None and before.kind == older.kind and before.score is not None and \
-            (before.score >= older.score if higher else before.score <= older.score):
-        return [f"warning: {line}: worse; {kept.name} (its {words} {before.score:.4g}) was kept before and stays"]
+    before = _held_there(kept)
+    what = " ".join(w for w in (older.name, older.version) if w) or "the pack replaced"
     try:
         write_atomic(kept, older.data)
     except OSError as exc:
-        return [f"warning: {line}: worse, and the older pack could not be kept ({exc.strerror or exc})"]
-    return [f"warning: {line}: worse; the older pack is kept as {kept} (rename it back to use it)"]
+        return f"warning: the older pack ({what}) could not be kept as {kept} ({exc.strerror or exc})"
+    instead = f", in place of {before} kept there before" if before else ""
+    return (f"note: the older pack is kept as {kept} ({what}{instead}); to go back: mv {shlex.quote(str(kept))} "
+            f"{shlex.quote(str(out))} (or send it to the box: hatbox push {shlex.quote(str(kept))})")
+
+
+def _held_there(kept: Path) -> str:
+    """What :func:`kept_path` ``kept`` holds before a training keeps another pack there: "mywords 0.1.0", "a file
+    that was no readable pack", or "" when nothing is there."""
+    if not (kept.exists() or kept.is_symlink()):
+        return ""
+    from export.pack import read_pack
+    try:
+        manifest = read_pack(kept).manifest
+    except Exception:  # noqa: BLE001 - whatever it was
+        return "a file that was no readable pack"
+    return f"{manifest.name} {manifest.version}"
 
 
 def _keep_aside(older: Older, out: Path) -> str:

@@ -1,5 +1,5 @@
-"""A training over an older pack compares the two and keeps the older one when the new one scores worse
-(hatbox/replaced.py; twenty-seventh stop's QA)."""
+"""A training over an older pack compares the two and keeps the older one beside it (hatbox/replaced.py;
+twenty-seventh stop's QA: when the new one scored worse; forty-ninth stop: always, one level)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,16 +42,18 @@ def test_a_worse_retrain_keeps_the_older_pack_beside_it(two_packs, tmp_path: Pat
     assert _score(out) > _score(good)
 
 
-def test_a_better_one_says_so_and_keeps_nothing(two_packs, tmp_path: Path) -> None:
+def test_a_better_one_says_so_and_keeps_the_older_one_too(two_packs, tmp_path: Path) -> None:
+    """Forty-ninth stop: a "better" retrain keeps the pack it replaced as well (until then it kept nothing)."""
     good, bad, _data = two_packs
     out = tmp_path / "pedal.hatpack"
     out.write_bytes(bad.read_bytes())
     older = older_pack(out)
     out.write_bytes(good.read_bytes())                      # what the training wrote
-    said, line = compare_and_keep(older, out)
+    said, line, kept = compare_and_keep(older, out)
     assert said.endswith("0.1.1 (the pack it replaced was 0.1.0)")           # its name's next version
-    assert line.startswith("note: replaced pedal.hatpack: its held-out error was") and "kept" not in line
-    assert not kept_path(out).exists()
+    assert line.startswith("note: replaced pedal.hatpack: its held-out error was") and line.endswith("(better)")
+    assert kept.startswith(f"note: the older pack is kept as {kept_path(out)} (") and "; to go back: mv" in kept
+    assert kept_path(out).read_bytes() == bad.read_bytes()
 
 
 def test_nothing_to_compare_with_says_nothing(tmp_path: Path, two_packs) -> None:
@@ -61,19 +63,20 @@ def test_nothing_to_compare_with_says_nothing(tmp_path: Path, two_packs) -> None
     assert older_pack(out) is None
 
 
-def test_a_second_worse_retrain_keeps_the_best_older_pack(two_packs, tmp_path: Path) -> None:
-    """Review (twenty-seventh stop): good -> worse -> worse again overwrote the good pack kept as .prev."""
+def test_a_second_retrain_keeps_the_pack_it_replaced_and_says_what_it_replaced_there(two_packs,
+                                                                                      tmp_path: Path) -> None:
+    """Forty-ninth stop: one level of history, always the pack just replaced (until then the best of the older ones
+    stayed, and a better retrain kept nothing); the line says what the kept file held before."""
     from hatbox.replaced import Older
     good, bad, _data = two_packs
     out = tmp_path / "pedal.hatpack"
-    kept_path(out).write_bytes(good.read_bytes())            # the first worse retrain kept the good one
+    kept_path(out).write_bytes(good.read_bytes())            # an earlier retrain kept the good one
     older = Older(b"the middle one", "effect", _score(bad) / 2)   # replaced now by a worse one still
     out.write_bytes(bad.read_bytes())
-    (line,) = compare_and_keep(older, out)
-    assert line.endswith("was kept before and stays") and kept_path(out).read_bytes() == good.read_bytes()
-    kept_path(out).unlink()                                  # no better one kept: the older one is
-    (line,) = compare_and_keep(older, out)
-    assert "the older pack is kept as" in line and kept_path(out).read_bytes() == b"the middle one"
+    line, kept = compare_and_keep(older, out)
+    name = read_pack(good).manifest.name
+    assert line.endswith(": worse") and kept_path(out).read_bytes() == b"the middle one"
+    assert f"is kept as {kept_path(out)} (the pack replaced, in place of {name} 0.1.0 kept there before)" in kept
 
 
 def test_a_retrain_a_little_worse_keeps_the_older_pack_too(two_packs, tmp_path: Path) -> None:
@@ -84,12 +87,13 @@ def test_a_retrain_a_little_worse_keeps_the_older_pack_too(two_packs, tmp_path: 
     out = tmp_path / "pedal.hatpack"
     out.write_bytes(good.read_bytes())
     older = Older(b"the older one", "effect", _score(good) * 0.97)      # 3 % better than the new one
-    (line,) = compare_and_keep(older, out)
-    assert line.startswith("warning: replaced pedal.hatpack") and "worse; the older pack is kept as" in line
+    line, kept = compare_and_keep(older, out)
+    assert line.startswith("warning: replaced pedal.hatpack") and line.endswith(": worse")
+    assert f"the older pack is kept as {kept_path(out)} (the pack replaced);" in kept
     assert kept_path(out).read_bytes() == b"the older one"
     kept_path(out).unlink()
-    (line,) = compare_and_keep(Older(b"x", "effect", _score(good) * 1.03), out)
-    assert line.startswith("note: replaced") and line.endswith("(better)") and not kept_path(out).exists()
+    line, _kept = compare_and_keep(Older(b"x", "effect", _score(good) * 1.03), out)
+    assert line.startswith("note: replaced") and line.endswith("(better)") and kept_path(out).read_bytes() == b"x"
 
 
 def test_a_retrained_pack_takes_the_next_version(two_packs, tmp_path: Path, capsys) -> None:

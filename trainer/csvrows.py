@@ -4,7 +4,9 @@ read a CSV by the same rules, so that neither drifts from the other (forty-sixth
 ``file,tags`` header as a correction of a file named ``file``, a stray quote as one tag, and sent a tag no pack
 can hold).  The rules: the text and separator of :mod:`trainer.csvtext`; blank lines and ``#`` lines skipped; a
 header row allowed (``path...``, or a first row whose first cell names no file and no audio file name, with a
-note); a cell holding a line break is a stray quote, refused; every row has a path and at least one tag; every tag
+note); a cell holding a line break is a stray quote, refused; every row has a path and at least one tag (the
+tagger's training list takes a row with a path alone, ``path,``, as a file with none of the words: ``none_rows``);
+every tag
 normalised (:func:`export.manifest.normal_tag`) and passing :func:`export.manifest.tag_problem`; columns that look
 swapped (``tag,path``) refused.  Torch-free."""
 from __future__ import annotations
@@ -23,25 +25,28 @@ SOURCE_HINT = "give a folder of tag folders (kick/, snare/...) or a CSV of path,
 Row = tuple[str, tuple[str, ...], int]       # (the path cell as written, its tags, its line number)
 
 
-def csv_rows(path: Path, notes: list[str]) -> tuple[list[Row], str]:
+def csv_rows(path: Path, notes: list[str], none_rows: bool = False) -> tuple[list[Row], str]:
     """The rows of the tag CSV ``path`` (the rules of this module) and the encoding it was read in; notes ("note:
     ..." lines: its encoding, separator, a header of other names) appended to ``notes``.  DataError for a CSV that
-    breaks a rule (naming its line); no file a row names is looked for, but a first row's."""
+    breaks a rule (naming its line); no file a row names is looked for, but a first row's.  ``none_rows``: a row
+    with a path and no tag (``path,`` or ``path``) is a row of no tags (a file with none of the words: a negative
+    example for a tagger of any number of tags per file), not refused."""
     text, encoding = csv_text_encoding(path)
     said = encoding_note(path, encoding)
     notes.extend([f"note: {said}"] if said else [])
     sep = separator(text, None, comment="#")
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
-    rows, bad = _read(path, text, sep, encoding, notes)
+    rows, bad = _read(path, text, sep, encoding, notes, none_rows)
     refuse_swapped(path, rows)
     refuse_bad_tags(path, bad)
     return rows, encoding
 
 
-def _read(path: Path, text: str, sep: str, encoding: str,
-          notes: list[str]) -> tuple[list[Row], list[tuple[str, str, str]]]:
-    """The rows of ``text`` (CSV ``path``, cells split by ``sep``) and its bad tags [(tag, where, why)]."""
+def _read(path: Path, text: str, sep: str, encoding: str, notes: list[str],
+          none_rows: bool = False) -> tuple[list[Row], list[tuple[str, str, str]]]:
+    """The rows of ``text`` (CSV ``path``, cells split by ``sep``) and its bad tags [(tag, where, why)];
+    ``none_rows``: :func:`csv_rows`'s."""
     rows: list[Row] = []
     bad: list[tuple[str, str, str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -60,7 +65,7 @@ def _read(path: Path, text: str, sep: str, encoding: str,
                     notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
                                  "read as the header")
                 continue
-            if len(cells) < 2:
+            if len(cells) < 2 and not none_rows:
                 raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
             tags = tuple(dict.fromkeys(normal_tag(c) for c in cells[1:]))
             bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]

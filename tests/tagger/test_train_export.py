@@ -211,7 +211,7 @@ def test_a_run_without_a_held_out_report_removes_the_last_packs_report(tree, tmp
     assert (tmp_path / "t.hatpack.report.json").is_file() and (tmp_path / "t.hatpack.confusion.png").is_file()
     assert main(["train", "tagger", str(tree), "--out", str(out), "--steps", "5", "--holdout", "0",
                  "--threads", "1"]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "t.hatpack", "t.prev.hatpack"]    # p49: kept
 
 
 def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):

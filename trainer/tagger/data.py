@@ -4,7 +4,9 @@ Folder tree: ``ROOT/<tag>/**/<file>``; a file linked under several tag folders g
 Tag folders whose names differ only in the spaces around them ("kick", "kick ") make one tag, with a warning.
 CSV: one sample per row, the path first (absolute, or relative to the CSV's folder; Windows backslashes
 are read as folder separators when the name is no file as written), then one or more tags (a file on several
-rows gets all their tags, with a note naming the lines); cells separated by commas, by semicolons
+rows gets all their tags, with a note naming the lines; a row with a path and no tag, ``path,``, is a file with none
+of the words: a negative example, all its targets 0, taken by a tagger of any number of tags per file and refused
+for one of one tag per file by pipeline.check_items); cells separated by commas, by semicolons
 (``path;tag``, as a European Excel writes it) or by tabs (Excel's "Text (Tab delimited)" and "Unicode Text"),
 judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
 ``#`` are ignored; a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
@@ -26,7 +28,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,10 +52,12 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 
 @dataclass(frozen=True)
 class Item:
-    """One training sample: an audio file and its tags (at least one)."""
+    """One training sample: an audio file and its tags (none: a file with none of the words, from a CSV row with no
+    tag); ``where``: the CSV and line(s) that listed it ("train.csv: line 26"), "" for a folder's file."""
 
     path: Path
     tags: tuple[str, ...]
+    where: str = field(default="", compare=False)
 
 
 def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]:
@@ -93,7 +97,7 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
         for it in load_items(src, notes):
             key = it.path.absolute() if _dangling(it.path) else it.path.resolve()    # a link to nothing: its name
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
-            merged[key], source_of[key] = Item(key, it.tags), i
+            merged[key], source_of[key] = Item(key, it.tags, it.where), i
     items = list(merged.values())
     return later_source_wins(items, source_of, [str(s) for s in sources], notes if notes is not None else []) \
         if len(sources) > 1 else items
@@ -203,12 +207,12 @@ def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
 
 
 def _from_csv(path: Path, notes: list[str]) -> list[Item]:
-    rows, encoding = csv_rows(path, notes)        # the one CSV reader (trainer.csvrows)
+    rows, encoding = csv_rows(path, notes, none_rows=True)    # the one CSV reader (trainer.csvrows)
     found, missing = [], []
     for name, tags, line in rows:
         f = listed_file(path.parent, name, encoding=encoding)
         if f.is_file():
-            found.append((Item(f, tags), line))
+            found.append((Item(f, tags, f"{path}: line {line}"), line))
         else:
             missing.append((name, f, f"line {line}"))
     if missing:
@@ -235,7 +239,8 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     if len(repeats) > 5:
         notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
                      "tags of all of its lines")
-    merged = [Item(first[key], tuple(dict.fromkeys(tags))) for key, tags in tags_of.items()]
+    merged = [Item(first[key], tuple(dict.fromkeys(tags)), f"{path}: {_lines(lines_of[key])}")
+              for key, tags in tags_of.items()]
     said = made_multi_label(path, [it for it, _ in rows], merged)
     if said:
         notes.append(said)
@@ -251,7 +256,7 @@ def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
     """A warning when every line of CSV ``path`` holds one tag (``rows``) but files listed on several lines with
     different tags got several once merged (``merged``): that alone turns the tagger multi-label (a yes/no per tag,
     no statistics head), most likely because of a slip (a file pasted under two tags); "" otherwise."""
-    if any(len(it.tags) != 1 for it in rows):
+    if any(len(it.tags) > 1 for it in rows):
         return ""                               # the CSV says files may have several tags: merging is meant
     several = [it for it in merged if len(it.tags) > 1]
     if not several:
@@ -264,6 +269,11 @@ def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
             "or no per tag instead of one best tag, and without the statistics head that makes "
             "one-tag taggers more accurate. If each sample has one tag, remove the wrong lines; if samples may "
             "have several, put a file's tags on one line (path,tag,tag) to say so")
+
+
+def _lines(numbers: list[int]) -> str:
+    """"line 4", "lines 3 and 9"."""
+    return f"line{'s' if len(numbers) > 1 else ''} {_and(numbers)}"
 
 
 def _and(numbers: list[int]) -> str:
@@ -313,8 +323,8 @@ def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = No
 def short_of_shots(items: list[Item], shots: int, shown: int = 10) -> str:
     """A note naming the tags of which ``items`` (the samples to train on, before ``--shots`` picks from them)
     hold fewer than ``shots`` (counted by first tag, as :func:`few_shot` picks), with their counts; "" if none."""
-    counts = Counter(it.tags[0] for it in items)
-    short = sorted(t for t, n in counts.items() if n < shots)
+    counts = Counter(first_tag(it) for it in items)
+    short = sorted(t for t, n in counts.items() if n < shots and t)
     if not short:
         return ""
     listed = ", ".join(f"{t} ({counts[t]})" for t in short[:shown])
@@ -331,6 +341,7 @@ def mixed_tags_warning(items: list[Item], shown: int = 3) -> str:
     """A warning when a few of ``items`` carry several tags and the rest one ('' otherwise): those few alone make
     the tagger multi-label (a yes or no per tag, any number of tags per file, no statistics head), as a
     correction giving one file two tags (`hatbox library fix FILE hihat open-hat`, then `library export`) does."""
+    items = [it for it in items if it.tags]         # a file with none of the words is neither
     several = [it for it in items if len(it.tags) > 1]
     if not several or len(several) >= MOSTLY_ONE_TAG * len(items):
         return ""
@@ -488,14 +499,25 @@ def reorder_rows(a: np.ndarray, order: list[int] | np.ndarray) -> np.ndarray:
 
 
 def few_shot(items: list[Item], shots: int, seed: int = 0) -> list[Item]:
-    """At most ``shots`` items per tag (an item counts for its first tag), picked at random."""
+    """At most ``shots`` items per tag (an item counts for its first tag; those with none of the words count as one
+    more tag), picked at random."""
     rng = random.Random(seed)
     pool = items[:]
     rng.shuffle(pool)
     taken: Counter = Counter()
     out = []
     for it in pool:
-        if taken[it.tags[0]] < shots:
-            taken[it.tags[0]] += 1
+        if taken[first_tag(it)] < shots:
+            taken[first_tag(it)] += 1
             out.append(it)
     return out
+
+
+def first_tag(item: Item) -> str:
+    """``item``'s first tag, "" for a file with none of the words."""
+    return item.tags[0] if item.tags else ""
+
+
+def without_words(items: list[Item]) -> list[Item]:
+    """The items with none of the words (negative examples: a CSV row with a path and no tag)."""
+    return [it for it in items if not it.tags]

@@ -69,9 +69,13 @@ def evaluate(probs: np.ndarray, y_true: np.ndarray, tags: list[str],
     present = [v["f1"] for v in tags_report.values() if v["support"] > 0]
     out = {"macro_f1": float(np.mean(present)) if present else 0.0,
            "accuracy": float(np.mean(np.all(pred == y_true, axis=1))),
-           "per_tag": tags_report, "confusion": confusion(probs, y_true).tolist(), "tags": tags}
+           "per_tag": tags_report, "tags": tags}
+    worded = y_true.sum(axis=1) > 0             # a file with none of the words has no row in the confusion matrix
+    out["confusion"] = confusion(probs[worded], y_true[worded]).tolist()
     if not np.all(y_true.sum(axis=1) == 1):
         out["per_tag_counts"] = per_tag_counts(pred, y_true).tolist()
+    if not np.all(worded):
+        out["held_out_none"] = int(np.sum(~worded))      # held-out files with none of the words ("given wrongly")
     return out
 
 

@@ -60,9 +60,12 @@ class TrainResult:
 
 
 def sample_weights(y: np.ndarray) -> np.ndarray:
-    """Per-item draw probability [I]: mean inverse frequency of its tags, normalised."""
+    """Per-item draw probability [I]: mean inverse frequency of its tags, normalised; the files with none of the
+    words (an all-zero row) are drawn as one more tag would be (each 1 / their count: they were never drawn)."""
     freq = y.sum(axis=0).clip(min=1)
     w = (y / freq).sum(axis=1) / y.sum(axis=1).clip(min=1)
+    none = y.sum(axis=1) == 0
+    w[none] = 1.0 / max(int(none.sum()), 1)
     return w / w.sum()
 
 
