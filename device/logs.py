@@ -53,6 +53,7 @@ REPEAT_WINDOW_S = 60.0            # a line said again within this long of its fi
 REPEAT_KEYS = 512                 # distinct lines remembered at once (the oldest is forgotten first)
 CHANGES_FILE = "changes.log"      # who changed what, beside box.log and apart from its rotation
 CHANGES_MAX_BYTES = 256_000       # per file (bytes); one older file, changes.log.1
+CHANGES_BACKUPS = 1               # changes.log keeps this many older files (changes.log.1)
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
 
 
@@ -66,7 +67,7 @@ def changes_path(store: str | Path) -> Path:
     return Path(store) / LOG_DIR / CHANGES_FILE
 
 
-KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: 1}     # each log file of the store: how many older files it keeps
+KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS}     # each log file of the store: how many older files it keeps
 
 
 def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
@@ -334,7 +335,7 @@ class _ChangesFile(_TurnsOff):
     fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, maxBytes=CHANGES_MAX_BYTES, backupCount=1, encoding="utf-8")
+        super().__init__(path, maxBytes=CHANGES_MAX_BYTES, backupCount=CHANGES_BACKUPS, encoding="utf-8")
         self.setFormatter(logging.Formatter(FILE_FORMAT))
         self.setLevel(logging.INFO)
         self.addFilter(is_change)

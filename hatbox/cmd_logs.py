@@ -26,7 +26,7 @@ def box_logs(args: argparse.Namespace) -> int:
     on stderr when it keeps none); more than the box sends (MAX_LINES) asks for that many, with a note."""
     if args.lines < 1:
         raise HatboxError(f"--lines {args.lines} is out of range: the box sends 1 to {MAX_LINES} lines",
-                          hint=f"e.g. hatbox box-logs --lines {DEFAULT_LINES}")
+                          hint=f"e.g. {_command(args.changes)} --lines {DEFAULT_LINES}")
     lines = min(args.lines, MAX_LINES)
     params: dict[str, Any] = {"lines": lines, "file": "changes"} if args.changes else {"lines": lines}
     with _client(*target(args)) as c, _older_box(args.changes):
@@ -36,7 +36,7 @@ def box_logs(args: argparse.Namespace) -> int:
         print(f"note: the box sends at most {MAX_LINES} lines: these are its last {MAX_LINES} at most",
               file=sys.stderr)
     with _box_reply("GET /logs"):
-        _print(body, args.changes)
+        _print(body, args.changes, asked_most=lines >= MAX_LINES)
     return 0
 
 
@@ -55,12 +55,18 @@ def _older_box(changes: bool) -> Iterator[None]:
                                "away; or install this hatbox version on the box") from None
 
 
-def _print(body: dict[str, Any], changes: bool = False) -> None:
-    """The lines of a ``GET /logs`` answer, safe for a terminal; what the box says when it has none."""
-    lines, command = body["lines"], "hatbox box-logs --changes" if changes else "hatbox box-logs"
+def _command(changes: bool) -> str:
+    return "hatbox box-logs --changes" if changes else "hatbox box-logs"
+
+
+def _print(body: dict[str, Any], changes: bool = False, asked_most: bool = False) -> None:
+    """The lines of a ``GET /logs`` answer, safe for a terminal; what the box says when it has none.  ``asked_most``:
+    the box's most lines were asked for, so older ones left out cannot be had with a larger --lines."""
+    lines = body["lines"]
     if body.get("more"):
-        print(f"... (older lines are left out: {command} --lines N shows more, up to {MAX_LINES})",
-              file=sys.stderr)
+        more = (f"the box sends at most {MAX_LINES}" if asked_most
+                else f"{_command(changes)} --lines N shows more, up to {MAX_LINES}")
+        print(f"... (older lines are left out: {more})", file=sys.stderr)
     for line in lines:
         print(safe_text(line))
     if not lines:
@@ -75,5 +81,5 @@ def register(cli: Any) -> None:
                    help=f"how many of the last lines (default {DEFAULT_LINES}, at most {MAX_LINES})")
     p.add_argument("--changes", action="store_true",
                    help="the box's changes log instead (who changed what: every change a paired device made, "
-                        "kept apart from box.log's rotation)")
+                        "kept when box.log's older lines are dropped)")
     _common(p)

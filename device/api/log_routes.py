@@ -6,8 +6,8 @@ written, or the API runs without ``hatbox device run``) answers with no lines an
 
 ``GET /logs?file=changes`` answers the tail of STORE/logs/changes.log the same way: who changed what (every change
 a paired device made, never collapsed, apart from box.log's rotation; ``hatbox box-logs --changes``).  Before
-(forty-ninth stop) only box.log could be read from the laptop.  A box from before ignores ``file`` and answers
-box.log: its answer's ``file`` says which file it is (hatbox/cmd_logs.py checks it).
+(forty-ninth stop) only box.log could be read from the laptop.  A box from before refuses ``file`` as an unknown
+query parameter (400, device/api/app.py strict_query); hatbox/cmd_logs.py ``_older_box`` says so in one line.
 """
 from __future__ import annotations
 
