@@ -43,6 +43,7 @@ from device.api.errors import ApiError, _disk_error, _from_hatbox, _handlers, _u
 from device.api.kit_routes import _add_kit_routes
 from device.api.knob_routes import _add_knob_routes
 from device.api.library_routes import _add_library_routes
+from device.api.library_words_route import add_words_routes
 from device.api.log_routes import _add_log_routes
 from device.api.midi_routes import _add_midi_routes
 from device.api.pack_routes import _add_pack_routes
@@ -175,6 +176,7 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_pack_routes(app, auth, _install)
     _add_slot_routes(app, auth)
     _add_library_routes(app, auth)
+    add_words_routes(app, auth)                # GET/POST /libraries/{id}/words (p49 F8)
     _add_midi_routes(app, auth)
     _add_program_routes(app, auth)
     _add_prune_routes(app, auth)

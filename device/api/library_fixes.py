@@ -180,19 +180,21 @@ def read_fixes(db: Path, files: Path) -> list[dict[str, Any]]:
     library lists it), ``tags``, ``heard`` (whether the tagger could hear the file: only those are of use as training
     data; None, not known, for a file it has not tagged) and ``tagged`` (whether the tagger has tagged it: False for a
     file its tagging has not reached yet, device.library.fixes.untagged_corrections; p47, before they were left out
-    and `--export-fixes` lost them)."""
-    from device.library.fixes import untagged_corrections
+    and `--export-fixes` lost them).  A file corrected to none of the words (`box-library ID --fix FILE --none`, or
+    sent so: p49) is ``tags`` ``[""]``: an older laptop's --export-fixes writes it as ``path,`` all the same."""
+    from device.library.fixes import NO_TAG, none_corrections, untagged_corrections
     from device.library.query import corrections
-    heard = set(corrections(db, heard=True))
+    heard = {*corrections(db, heard=True), *none_corrections(db, heard=True)}
+    given = {**corrections(db), **{path: [NO_TAG] for path in none_corrections(db)}}
     root = files.resolve()
     out = []
-    for path, tags in corrections(db).items():
+    for path, tags in given.items():
         try:
             rel = path.resolve().relative_to(root).as_posix()
         except ValueError:
             rel = path.as_posix()
         out.append({"path": rel, "tags": tags, "heard": path in heard, "tagged": True})
-    out += [not_tagged_fix(rel, tags) for rel, tags in untagged_corrections(db).items()]
+    out += [not_tagged_fix(rel, tags) for rel, tags in untagged_corrections(db, nones=True).items()]
     return sorted(out, key=lambda f: f["path"])
 
 
@@ -219,9 +221,15 @@ def waits_for_tagging(folder: Path) -> bool:
 
 def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """``fixes`` (path, tags) with each tag as stored (stripped, one Unicode form); HatboxError naming the first tag
-    that cannot be one (export.manifest.tag_problem), before anything is written."""
+    that cannot be one (export.manifest.tag_problem), before anything is written.  Tags all empty (``[""]``) are
+    "none of my words", kept as device.library.fixes stores it (p49: a box before refused them, every correction
+    sent with them)."""
+    from device.library.fixes import NO_TAG, is_none
     from export.manifest import TAG_RULE, normal_tag, tag_problem
+    fixes = [(path, [NO_TAG] if is_none(tags) else tags) for path, tags in fixes]
     for path, tags in fixes:
+        if tags == [NO_TAG]:
+            continue
         bad, problem = next(((t, p) for t in tags if (p := tag_problem(t))), (None, None))
         if bad is not None:
             said = "" if problem == TAG_RULE else f": {problem}"     # a character named (p48)
@@ -341,6 +349,46 @@ def _json_fixes(path: Path) -> dict[str, list[str]]:
 def _waiting(folder: Path) -> dict[str, list[str]]:
     """The corrections :func:`put_fixes` kept for library ``folder`` while it had no tag database ({} for none)."""
     return _json_fixes(folder / WAITING)
+
+
+def waiting_words(folder: Path) -> dict[str, int]:
+    """Each word of library ``folder``'s corrections waiting for its tag database (:data:`WAITING`) -> its files."""
+    uses: dict[str, int] = {}
+    for tags in _waiting(folder).values():
+        for tag in {t for t in tags if t}:
+            uses[tag] = uses.get(tag, 0) + 1
+    return uses
+
+
+def change_kept_word(folder: Path, word: str, to: str) -> int:
+    """Rename ``word`` to ``to`` ("" drops it) in the corrections library ``folder`` keeps as JSON: those waiting for
+    its tag database (:data:`WAITING`) and those laptops sent it last (:data:`SENT`: left with the old word, a
+    laptop's next push would find its renamed corrections made on the box, and keep the box's: p49); a correction
+    left with no word goes.  Returns how many waiting files changed.  OSError when WAITING cannot be written (SENT
+    is logged, as :func:`_remember_sent` does)."""
+    waiting, sent = _waiting(folder), _sent(folder)
+    changed = _word_changed(waiting, word, to)
+    if changed:
+        _write_waiting(folder, waiting)
+    if _word_changed(sent, word, to):
+        _remember_sent(folder, sent)
+    return changed
+
+
+def _word_changed(fixes: dict[str, list[str]], word: str, to: str) -> int:
+    """``fixes`` (path: tags) with ``word`` (any case) renamed to ``to`` ("" drops it; a correction left empty goes),
+    changed in place; how many corrections changed."""
+    count, key = 0, word.casefold()
+    for path, tags in list(fixes.items()):
+        if not any(t.casefold() == key for t in tags):
+            continue
+        count += 1
+        now = sorted({to if t.casefold() == key else t for t in tags} - {""})
+        if now:
+            fixes[path] = now
+        else:
+            del fixes[path]
+    return count
 
 
 def take_waiting(folder: Path, db: Path) -> None:

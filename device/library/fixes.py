@@ -122,7 +122,12 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     not hold, HatboxError for a tag that cannot be a folder name or CSV cell.  A tag that differs only in
     case from one the library has ("Kick" where the pack says "kick") is stored in the library's spelling
     (:func:`spelled_as_known`): two would share one folder of links on macOS and Windows.  HatboxError, nothing
-    written, for a database that takes no writes (a read-only file, locked by another program: :func:`unwritable`)."""
+    written, for a database that takes no writes (a read-only file, locked by another program: :func:`unwritable`).
+    Tags that are all empty (``[""]``, the box's PUT /libraries/{id}/files/tags from `box-library ID --fix FILE
+    --none`: p49) are "none of my words" (:func:`set_none`), returned as ``[NO_TAG]``."""
+    if is_none(tags):
+        set_none(db_path, path)
+        return [NO_TAG]
     given = [_check_tag(t) for t in tags]
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
@@ -168,15 +173,17 @@ def corrections(db_path: str | Path, *, heard: bool = False) -> dict[Path, list[
     return out
 
 
-def untagged_corrections(db_path: str | Path) -> dict[str, list[str]]:
+def untagged_corrections(db_path: str | Path, *, nones: bool = False) -> dict[str, list[str]]:
     """The producer's corrections of files the database holds no row for: files its tagging has not reached yet (still
     tagging, stopped, failed; on the box, corrections a laptop sent before the tagger got there), which
     :func:`corrections` leaves out (its listing view knows a file by its row).  Path as stored (relative to the
-    library folder) -> its tags, alphabetical; the tagger has no tags of them, nor knows whether it can hear them."""
+    library folder) -> its tags, alphabetical; the tagger has no tags of them, nor knows whether it can hear them.
+    With ``nones``, a file corrected to none of the words (:func:`set_none`) too, as ``[NO_TAG]`` (the box's GET
+    /libraries/{id}/fixes, p49)."""
     con, _root = _open(db_path)
     try:
         rows = con.execute("SELECT path, tag FROM user_tags WHERE path NOT IN (SELECT path FROM files) "
-                           "AND tag <> '' ORDER BY path, tag").fetchall()
+                           "AND (tag <> '' OR ?) ORDER BY path, tag", (int(nones),)).fetchall()
     finally:
         con.close()
     out: dict[str, list[str]] = {}
@@ -233,6 +240,12 @@ def _check_tag(tag: str) -> str:
 
 NO_TAG = ""     # the user_tags row of "none of my words" (:func:`set_none`): it hides the tagger's tags of the file
                 # (db.VIEW lists no tag for it); no tag can be empty (export.manifest.tag_problem)
+
+
+def is_none(tags: list[str]) -> bool:
+    """Whether ``tags`` (as sent to the box) say "none of my words": one or more tags, every one empty (``[""]``); an
+    empty list gives a file back to its tagger."""
+    return bool(tags) and not any(str(t).strip() for t in tags)
 
 
 def set_none(db_path: str | Path, path: str | Path) -> None:

@@ -24,10 +24,13 @@ class NoSuchWord(HatboxError):
 class WordChange:
     """What :func:`rename_word` or :func:`drop_word` changed: ``files`` (library files whose corrections changed),
     ``back`` (paths, as stored, of files left with no correction: the tagger's tags stand again), ``kept`` (files that
-    left the library whose kept corrections changed)."""
+    left the library whose kept corrections changed); ``word``: the word as the corrections spell it, ``to``: what it
+    became ("" when dropped; p49 F8: the box renames it in the corrections a laptop sent it too)."""
     files: int = 0
     back: list[str] = field(default_factory=list)
     kept: int = 0
+    word: str = ""
+    to: str = ""
 
 
 def word_uses(db_path: str | Path) -> dict[str, int]:
@@ -65,7 +68,8 @@ def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
         word = _used(con, old)
         to = spelled_as_known([_check_tag(new)], [t for t in known_tags(con) if t != word])[0]
         with con:
-            change = WordChange(files=_count(con, "user_tags", word), kept=_count(con, "kept_tags", word))
+            change = WordChange(files=_count(con, "user_tags", word), kept=_count(con, "kept_tags", word), word=word,
+                                to=to)
             if to != word:
                 con.execute("INSERT OR IGNORE INTO user_tags (path, tag) SELECT path, ? FROM user_tags WHERE tag = ?",
                             (to, word))
@@ -87,7 +91,7 @@ def drop_word(db_path: str | Path, word: str) -> WordChange:
         used = _used(con, word)
         with con:
             paths = [p for (p,) in con.execute("SELECT path FROM user_tags WHERE tag = ?", (used,))]
-            change = WordChange(files=len(paths), kept=_count(con, "kept_tags", used))
+            change = WordChange(files=len(paths), kept=_count(con, "kept_tags", used), word=used)
             _delete(con, used)
             left = {p for (p,) in con.execute("SELECT DISTINCT path FROM user_tags")}
             change.back = sorted(str(p) for p in paths if p not in left)
@@ -103,6 +107,13 @@ def _used(con: sqlite3.Connection, word: str) -> str:
     it in case); NoSuchWord, with the words they use, when none does."""
     uses = [t for (t,) in con.execute("SELECT tag FROM user_tags WHERE tag <> ? UNION SELECT tag FROM kept_tags "
                                       "WHERE tag <> ? ORDER BY tag", (NO_TAG, NO_TAG))]
+    return word_in(uses, word)
+
+
+def word_in(uses: list[str], word: str) -> str:
+    """``word`` as ``uses`` (the words corrections use, in order) spell it: itself stripped, or the only one of them
+    that differs from it in case; NoSuchWord, naming ``uses``, when none does (the box's corrections waiting for a
+    tagging use it too: device.api.library_words_route)."""
     given = word.strip()
     if given in uses:
         return given
