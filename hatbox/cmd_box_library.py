@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from hatbox import library_archive, library_browse
+from hatbox import box_words, library_archive, library_browse
 from hatbox.archive_look import look_archive
 from hatbox.argtypes import whole
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, one_named, safe_text, upload
@@ -29,8 +29,8 @@ from hatbox.library_push import before_sending, check_name, held_named, held_pus
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, newest_named, \
     same_name_note, several_named, unnamed_corrections, uploaded_words, yours_named
 from hatbox.library_replace import REPLACE_HELP, Replacement
-from hatbox.listing import BOX_CASE, DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, \
-    heading, print_json, respelled_notes, tag_heading, unsure_line
+from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
+    print_json, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -296,6 +296,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         print(f"  not tagged: {safe_text(path)}: {safe_text(str(why))}")
     if len(left) > NOT_TAGGED_SHOWN:
         print(f"  ... and {len(left) - NOT_TAGGED_SHOWN} more not tagged")
+    box_words.say_foreign_words(client, quote(body["id"], safe=""))     # words the tagger lacks (p49 F8)
     none = len(_call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/untagged", expect=list))
     if none:
         print(f"  note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "
@@ -317,7 +318,8 @@ def box_library(args: argparse.Namespace) -> int:
     if args.stop:                   # the box's one audition: no library needed (hatbox.library_audition)
         return stop_command(args)
     lists = args.tag or args.fix or args.unsure or args.untagged or args.like or args.play or args.export_fixes
-    asks = lists or args.delete or args.retag or args.cancel
+    asks = lists or args.delete or args.retag or args.cancel or box_words.changes_words(args)
+    box_words.check(args)                           # --none with --fix PATH alone (p49 F8)
     if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id or name first, before the options (hatbox box-library LIB "
                           "--fix PATH TAG: a name after --fix is read as a tag)", hint="hatbox box-library lists them")
@@ -396,7 +398,7 @@ def _picks(args: argparse.Namespace) -> Picks:
     "yours" for the other actions that change the library (--fix, --retag, --cancel), "newest" for reading it."""
     if args.delete:
         return "none"
-    return "yours" if args.fix or args.retag or args.cancel else "newest"
+    return "yours" if args.fix or args.retag or args.cancel or box_words.changes_words(args) else "newest"
 
 
 def find_library(libraries: list[dict[str, Any]], given: str, picks: Picks = "newest") -> dict[str, Any]:
@@ -439,11 +441,9 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
         if args.cancel:
             return _cancel_library(c, lid)
         if args.fix:
-            path, tags = args.fix[0], args.fix[1:]
-            body = _call(c, "PUT", f"/libraries/{lid}/files/tags", json={"path": path, "tags": tags})
-            for note in respelled_notes(tags, body["tags"], BOX_CASE):
-                print(safe_text(note))
-            print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+            return box_words.fix_file(c, lid, args)             # tags, none: back to the tagger, or --none (p49)
+        elif box_words.changes_words(args):
+            return box_words.change_words(c, lid, args)         # --rename-word / --drop-word (p49 F8)
         elif args.export_fixes:
             return export_fixes(c, lid, Path(args.export_fixes), args.folder, force=args.yes)
         elif args.play:
@@ -565,6 +565,7 @@ def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
                    "inside the library), closest first")
     g.add_argument("--export-fixes", metavar="CSV", help="write the corrections made on the box as the CSV hatbox "
                    "train tagger takes (path,tag...: paths under --folder, default the CSV's folder)")
+    box_words.add_options(p, g)                     # --rename-word, --drop-word, --none (p49 F8)
     g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
     g.add_argument("--stop", action="store_true", help=STOP_HELP)
     g.add_argument("--delete", action="store_true",

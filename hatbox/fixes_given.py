@@ -22,22 +22,27 @@ def is_database(path: Path) -> bool:
     return sqlite_file(path) is True
 
 
-def given_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
+def given_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, list[str]]:
     """The corrections in ``path`` (``--fixes``; ``shown``: as messages name it): each corrected file (a path as the
-    database or CSV gives it, relative ones under the CSV's folder) -> its tags.  HatboxError, in words that say what
-    ``--fixes`` takes, for a file that is neither a tag database nor a corrections CSV."""
+    database or CSV gives it, relative ones under the CSV's folder) -> its tags.  A file corrected to none of the
+    words (`library fix --none`, a CSV's ``path,``) is ``[""]`` with ``nones`` (what a box of p49 F8 on keeps:
+    hatbox.library_fixes.send_fixes holds them back, saying so, for an older box), else left out with
+    :func:`say_nones_not_sent`'s line.  HatboxError, in words that say what ``--fixes`` takes, for a file that is
+    neither a tag database nor a corrections CSV."""
     if is_database(path):
-        from device.library.fixes import corrections, none_corrections
+        from device.library.fixes import NO_TAG, corrections, none_corrections
         try:
-            say_nones_not_sent(len(none_corrections(path)), shown)
-            return dict(corrections(path))
+            none = none_corrections(path)
+            if not nones:
+                say_nones_not_sent(len(none), shown)
+            return {**corrections(path), **({file: [NO_TAG] for file in none} if nones else {})}
         except HatboxError as exc:
             raise HatboxError(f"--fixes {shown}: {Exception.__str__(exc)}; nothing was sent",
                               hint=f"--fixes takes {TAKES}") from None
-    return csv_corrections(path, shown)
+    return csv_corrections(path, shown, nones)
 
 
-def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
+def csv_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, list[str]]:
     """The rows of the corrections CSV ``path`` (``path,tag[,tag...]``) read by the tagger's own CSV reader
     (trainer.csvrows: its encodings, separators, header, comment and quote rules, and every tag checked by
     export.manifest's rules): file -> tags, a relative path read from the CSV's folder.  HatboxError, before a
@@ -52,20 +57,21 @@ def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     for name, tags, _line in rows:
         had = found.setdefault(listed_file(path.parent, name, encoding=encoding), [])
         had += [t for t in tags if t and t not in had]
-    nones = [file for file, tags in found.items() if not tags]       # `path,`: none of the words (p49)
-    say_nones_not_sent(len(nones), shown)
+    if nones:                                       # `path,`: none of the words, [""] as the box keeps it (p49)
+        return {file: tags or [""] for file, tags in found.items()}
+    say_nones_not_sent(sum(1 for tags in found.values() if not tags), shown)
     return {file: tags for file, tags in found.items() if tags}
 
 
-def say_nones_not_sent(count: int, shown: str) -> None:
+def say_nones_not_sent(count: int, shown: str, box: str = "the box") -> None:
     """One line on stderr when ``count`` corrections of ``shown`` say a file carries none of the words (`library fix
-    --none`, a CSV's ``path,``): the box keeps tags only (an empty list there gives the file back to its tagger), so
-    they are not sent; every other correction goes (p49)."""
+    --none`, a CSV's ``path,``): a box before p49 F8 keeps tags only (an empty list there gives the file back to its
+    tagger), so they are not sent; every other correction goes (p49).  ``box``: the words for the box."""
     if count:
         import sys
 
         from hatbox.text import count_words
-        print(f"note: {count_words(count, 'correction')} in {shown} say a file carries none of the words: the box "
+        print(f"note: {count_words(count, 'correction')} in {shown} say a file carries none of the words: {box} "
               "does not keep such a correction yet, so it stays here (not sent); the others go", file=sys.stderr)
 
 

@@ -111,13 +111,15 @@ class LaptopFixes:
 
 
 def read_fixes(given: Path) -> dict[Path, list[str]]:
-    """The corrections in ``given`` (a tag database or a corrections CSV, hatbox.fixes_given): file -> tags."""
+    """The corrections in ``given`` (a tag database or a corrections CSV, hatbox.fixes_given): file -> tags; a file
+    corrected to none of the words is ``[""]`` (p49 F8: the box keeps it; :func:`send_fixes` holds such corrections
+    back from an older box)."""
     import sqlite3
 
     from hatbox.fixes_given import TAKES, given_corrections
     shown = safe_text(str(given))
     try:
-        return given_corrections(given, shown)
+        return given_corrections(given, shown, nones=True)
     except sqlite3.Error as exc:
         raise HatboxError(f"--fixes {shown}: cannot read it as a tag database ({exc}); nothing was sent",
                           hint=f"--fixes takes {TAKES}") from None
@@ -189,11 +191,13 @@ def send_fixes(client: Any, lid: str, given: LaptopFixes, went: str = "went with
                   "elsewhere): none sent")
         return
     try:
-        body = _call(client, "POST", f"/libraries/{quote(lid, safe='')}/fixes", json={"fixes": fixes})
+        body = _sent_fixes(client, f"/libraries/{quote(lid, safe='')}/fixes", fixes, shown)
     except HatboxError as exc:
         from device.library.db import IN_LIBRARY
         own = src.is_dir() and db.resolve() == (src / IN_LIBRARY).resolve()     # found by the push itself
         raise not_sent(exc, lid, len(fixes), shown, src, given=not own) from None
+    if body is None:                        # every one "none of my words", to a box that keeps none
+        return
     if int(body["kept"]) or not body.get("kept_on_box"):
         print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
               f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
@@ -203,6 +207,24 @@ def send_fixes(client: Any, lid: str, given: LaptopFixes, went: str = "went with
     if missing:
         print(f"  {count_words(len(missing), 'correction')} not kept: the box holds no such file (refused at "
               f"upload?): {', '.join(safe_text(p) for p in missing[:5])}{' ...' if len(missing) > 5 else ''}")
+
+
+def _sent_fixes(client: Any, route: str, fixes: list[dict[str, Any]], shown: str) -> dict[str, Any] | None:
+    """POST ``fixes`` to ``route`` (a library's /fixes), the box's answer; a box from before p49 F8 refuses a
+    correction to none of the words (``[""]``: "'' (for kit/a.wav) cannot be a tag", every correction refused): they
+    are sent again without those, which stay here, said in one line (hatbox.fixes_given.say_nones_not_sent); None
+    when they were all such."""
+    from hatbox.box_client import BoxRefused
+    from hatbox.fixes_given import say_nones_not_sent
+    try:
+        return _call(client, "POST", route, json={"fixes": fixes})
+    except BoxRefused as exc:
+        tags = [f for f in fixes if f["tags"] != [""]]
+        said = Exception.__str__(exc)             # "the box refused: '' (for kit/a.wav) cannot be a tag: ..."
+        if exc.status != 422 or "'' (for " not in said or "cannot be a tag" not in said or len(tags) == len(fixes):
+            raise
+    say_nones_not_sent(len(fixes) - len(tags), shown, box="this box (an older hatbox)")
+    return _call(client, "POST", route, json={"fixes": tags}) if tags else None
 
 
 KEPT_NAMED = 5             # files corrected otherwise on the box that push-library names, the rest counted
@@ -278,13 +300,17 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
     refuse_foreign(out, force, safe_text(str(out)), "--export-fixes")
     fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
     base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
-    rows = [f for f in fixes if f.get("heard") or f.get("tagged") is False]
+    rows = [f for f in fixes if f.get("heard") or f.get("tagged") is False]       # a none: [""], written `path,`
     write_fixes_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows],
                     safe_text(str(out)))
     print(f"{count_words(len(rows), 'corrected file')} -> {safe_text(str(out))} (paths inside "
           f"{safe_text(str(base))})" + ("" if rows or fixes else f" (none yet: hatbox box-library {lid} --fix PATH "
                                                               "TAG)"))
     say_not_tagged(rows)
+    nones = sum(1 for f in rows if f.get("tags") == [""])
+    if nones:
+        print(f"  {nones} of them {'carries' if nones == 1 else 'carry'} none of your words (box-library --fix PATH "
+              "--none): written as the path and an empty tag, `path,`")
     if len(fixes) > len(rows):
         print(f"  {count_words(len(fixes) - len(rows), 'corrected file')} left out: the tagger could not hear "
               "it (silent, empty or undecodable): no use as training data")

@@ -228,7 +228,7 @@ def checked_fixes(fixes: list[tuple[str, list[str]]]) -> list[tuple[str, list[st
     from export.manifest import TAG_RULE, normal_tag, tag_problem
     fixes = [(path, [NO_TAG] if is_none(tags) else tags) for path, tags in fixes]
     for path, tags in fixes:
-        if tags == [NO_TAG]:
+        if is_none(tags):
             continue
         bad, problem = next(((t, p) for t in tags if (p := tag_problem(t))), (None, None))
         if bad is not None:
