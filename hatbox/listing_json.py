@@ -47,8 +47,10 @@ def like_row(path: str, score: float) -> dict[str, Any]:
 
 
 def box_like_row(hit: dict[str, Any]) -> dict[str, Any]:
-    """A file of GET /libraries/{id}/similar as :func:`like_row` has it, the box's other fields kept."""
-    return {**hit, **like_row(str(hit.get("path")), hit.get("score", 0.0))}
+    """A file of GET /libraries/{id}/similar as :func:`like_row` has it, the box's other fields kept but its
+    ``closeness`` (p49: the laptop's rows have none yet; the text lines print it)."""
+    kept = {k: v for k, v in hit.items() if k != "closeness"}
+    return {**kept, **like_row(str(hit.get("path")), hit.get("score", 0.0))}
 
 
 def guesses(pairs: Iterable[Any]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""Files much longer than the clip a tagger hears (p49 loops QA: `hatbox tag Samples --pack factory/tagger-drums.hatpack`
-on a library of loops tagged pads as tom and breaks as kick, and said nothing; `train tagger` warns of the same).
+"""Files much longer than the clip a tagger hears (p49 loops QA: `hatbox tag Samples --pack
+factory/tagger-drums.hatpack` on a library of loops tagged pads as tom and breaks as kick, and said nothing; `train
+tagger` warns of the same).
 
 A tagger hears one clip of each file (the factory pack: 1 s, from its first sound); a file over :data:`LONG_FACTOR`
 clips long is tagged by its start alone.  The library tagging (device.library.tag, run by `hatbox tag` and by the
