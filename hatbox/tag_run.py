@@ -25,7 +25,15 @@ def summary(rep, db: Path) -> str:
     unchanged = rep.unchanged - len(rep.still_skipped)
     return (f"{count_words(rep.total, 'file')}: {rep.tagged} tagged, {unchanged} unchanged{renamed}, "
             f"{rep.failed_files} failed, {empty}{left}{rep.removed} removed from the database{unopened}; "
-            f"{rep.seconds:.1f} s -> {shown(str(db))}")
+            f"{rep.seconds:.1f} s -> {shown(str(db))}{_long_note(rep)}")
+
+
+def _long_note(rep) -> str:
+    """A second line when many of the files this run tagged are much longer than the clip the tagger hears (p49
+    loops QA: a loop library tagged by the drum tagger, pads as tom, without a word); "" otherwise."""
+    from device.library.long_files import long_files_line
+    line = long_files_line(rep)
+    return f"\nnote: {line}" if line else ""
 
 
 def bar_to(bar, done: int, total: int, unchanged: int) -> None:
