@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from export.atomic import write_atomic
 from device.kit_families import FAMILY_POOL, Family, family_of, fill, layer_key, one_per_drum
+from device.loop_names import says_bars
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,6 @@ LONG_SAMPLE = 5
 DRUM_LONG_S = 2.0            # a drum word's note whose file is longer than this is said (a 4-bar break called kick)
 CYMBAL_LONG_S = 15.0         # ... a cymbal's (a crash rings for seconds: Hydrogen's kits hold 12-s crashes and rides),
                              # or over DRUM_LONG_S where its name gives a tempo or bars ("..._90bpm_2bar.wav")
-BPM_NAME = re.compile(r"(?<![0-9.])(\d{2,3}(?:\.\d+)?)\s*[-_ ]?bpm", re.IGNORECASE)     # "break_92bpm", "92 BPM"
-BARS_NAME = re.compile(r"(?<![0-9.])(\d{1,3})\s*[-_ ]?bars?(?![a-z])", re.IGNORECASE)       # "(8 bars)", "1bar"
 CYMBAL_WORDS = frozenset({"cymbal", "crash", "crash cymbal", "ride", "ride cymbal", "ride bell", "china", "splash"})
 ONE_SHOT_WORDS = ("oneshot", "oneshots", "shot", "shots", "hit", "hits", "stab", "stabs", "fx", "sfx", "riser",
                   "impact", "chop", "chops", "vox", "vocal", "vocals")
@@ -277,9 +275,8 @@ def drum_long_s(tag: str) -> float:
 def seems_loop(file: str, seconds: float, tag: str) -> bool:
     """Whether a drum word ``tag``'s note playing ``file`` (``seconds`` long) holds what seems no drum hit but a loop:
     longer than :func:`drum_long_s`, or than :data:`DRUM_LONG_S` with a tempo or bars in its name."""
-    name = PurePosixPath(file).name
-    return is_long(seconds, drum_long_s(tag)) or (is_long(seconds, DRUM_LONG_S) and bool(BPM_NAME.search(name) or
-                                                                                         BARS_NAME.search(name)))
+    name = PurePosixPath(file).name          # device.loop_names: which names say a tempo or bars
+    return is_long(seconds, drum_long_s(tag)) or (is_long(seconds, DRUM_LONG_S) and says_bars(name))
 
 
 def is_long(seconds: float, over: float = LONG_S) -> bool:

@@ -70,7 +70,8 @@ def box_kit(args: argparse.Namespace) -> int:
                 return 1 if args.json else 0
             if args.json:                             # the JSON printed: nothing more to say
                 return 0
-            kit, after = made[0], made_lines(*made, typed=args.source, asked=bool(args.loop or args.no_loop))
+            kit, after = made[0], made_lines(*made, typed=args.source, loop=tag_list(args.loop),
+                                             no_loop=tag_list(args.no_loop))
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -152,15 +153,17 @@ def tag_list(text: str | bool | None) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()] if isinstance(text, str) else []
 
 
-def made_lines(kit: dict[str, Any], library: str, typed: str = "", asked: bool = False) -> list[str]:
+def made_lines(kit: dict[str, Any], library: str, typed: str = "", loop: list[str] | None = None,
+               no_loop: list[str] | None = None) -> list[str]:
     """What `box-kit --from` says after the kit of ``library`` (its id; ``typed``: as the producer named it): its long
-    files that play once, drum notes holding long files (hatbox.kit_words.long_lines), a box too old for --loop
-    (``asked``), and the drum pads that play nothing, those only of a kit with drum words (p49 QA: a library of loops
-    got 25 lines' worth of empty drum notes)."""
+    files that play once, drum notes holding long files (hatbox.kit_words.long_lines; ``loop``/``no_loop``: the tags
+    --loop/--no-loop named), a box too old for --loop, and the drum pads that play nothing, those only of a kit with
+    drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes)."""
     from device.kit import drum_word
     drums = any(isinstance(n, dict) and n.get("tag") and drum_word(str(n["tag"])) for n in kit.get("notes") or [])
     empty = empty_lines(kit, library) if drums else []
-    return long_lines(kit, typed or library) + older_box_lines(kit, asked) + empty
+    loop, no_loop = loop or [], no_loop or []
+    return long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + empty
 
 
 def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str] | None:
@@ -173,8 +176,9 @@ def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str
     lid = str(lib["id"])
     request: dict[str, Any] = {"library": lib["id"]}
     request.update({k: tag_list(v) for k, v in (("loop", args.loop), ("no_loop", args.no_loop)) if tag_list(v)})
-    seen = _call(c, "GET", "/kit")
+    seen: dict[str, Any] | None = None        # --yes asks nothing: the box's answer says which notes were by hand
     if not args.yes:
+        seen = _call(c, "GET", "/kit")
         with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
             if not _may_replace(seen, lid):
                 return None
@@ -186,7 +190,8 @@ def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str
         return kit, lid
     print(f"kit made from library {safe_text(lid)} ('{safe_text(lib.get('name', ''))}'): a note per "
           "tag, a drum word's family of General MIDI notes (hihat: closed, open, pedal...)")
-    _say(replaced_lines(kit, lid, [(n.get("note"), n.get("file")) for n in hand_set(seen, lid)]))
+    _say(replaced_lines(kit, lid, None if seen is None else [(n.get("note"), n.get("file"))
+                                                              for n in hand_set(seen, lid)]))
     return kit, lid
 
 

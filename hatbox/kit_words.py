@@ -28,15 +28,26 @@ def _named(notes: list[dict[str, Any]]) -> str:
                      for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
 
 
-def replaced_lines(kit: dict[str, Any], library: str, by_hand: Iterable[tuple[int, str]] = ()) -> list[str]:
+def replaced_lines(kit: dict[str, Any], library: str,
+                   by_hand: Iterable[tuple[int, str]] | None = None) -> list[str]:
     """`box-kit --from LIBRARY`: the notes of other samples the new kit replaced ("replaced 2 notes of other
-    samples: C3 tom.wav, D3 mute.wav"), and those of the library set by hand (``by_hand``: (note, file) of the kit
-    before, :func:`hand_set`; p49 QA: two `--map ... --loop` notes went without a word), [] for none."""
-    hand = set(by_hand)
-    other = [n for n in _list(kit, "replaced") if n.get("library") != library]
-    mine = [n for n in _list(kit, "replaced") if n.get("library") == library and (n.get("note"), n.get("file")) in hand]
+    samples: C3 tom.wav, D3 mute.wav"), and those of the library set by hand (p49 QA: two `--map ... --loop` notes
+    went without a word), [] for none.  Set by hand is what the box says of each note as it replaced it (its
+    ``tag`` null: p49 review, a note another laptop set between the laptop's GET /kit and its POST went without a
+    word); a box of an older version leaves ``tag`` out, and ``by_hand`` ((note, file) of the kit the laptop saw,
+    :func:`hand_set`) stands in; with neither (`--yes` asks the box nothing first) its notes of the library are
+    said as such."""
+    gone = _list(kit, "replaced")
+    other = [n for n in gone if n.get("library") != library]
+    mine = [n for n in gone if n.get("library") == library]
+    hand = set(by_hand or ())
+    said = [n for n in mine if ("tag" in n and not n["tag"]) or ("tag" not in n and (n.get("note"), n.get("file"))
+                                                                  in hand)]
+    unsaid = [n for n in mine if "tag" not in n and by_hand is None]
     return ([f"replaced {count_words(len(other), 'note')} of other samples: {_named(other)}"] if other else []) + \
-        ([f"replaced {count_words(len(mine), 'note')} set by hand: {_named(mine)}"] if mine else [])
+        ([f"replaced {count_words(len(said), 'note')} set by hand: {_named(said)}"] if said else []) + \
+        ([f"replaced {count_words(len(unsaid), 'note')} of the library (the box, of an older version, does not say "
+          f"which were set by hand): {_named(unsaid)}"] if unsaid else [])
 
 
 def hand_set(kit: dict[str, Any], library: str) -> list[dict[str, Any]]:
@@ -45,21 +56,24 @@ def hand_set(kit: dict[str, Any], library: str) -> list[dict[str, Any]]:
     return [n for n in _list(kit, "notes") if n.get("library") == library and not n.get("tag")]
 
 
-def long_lines(kit: dict[str, Any], library: str) -> list[str]:
+def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_loop: Iterable[str] = ()) -> list[str]:
     """`box-kit --from LIBRARY`'s words on the answer's ``long_files`` (device/api/kit_loops.py): the long files
     that play once on notes of the producer's words ("2 notes of long files play once (not looped): E4 pad
     (pads/x.wav, 7.5 s), ...: hatbox box-kit --from LIB --loop pad loops them"), and the drum words' notes holding
-    files longer than a drum hit (a break the drum tagger called kick: device.kit.seems_loop); [] for none."""
+    files longer than a drum hit (a break the drum tagger called kick: device.kit.seems_loop); [] for none.
+    ``loop``/``no_loop``: the tags `--loop`/`--no-loop` named: a tag named not to loop is not said (the producer
+    chose it), and the command said keeps the others they named (p49 review: after `--no-loop pad` it said
+    "--loop pad loops it", and left their other tags out)."""
     from device.kit import DRUM_LONG_S, seems_loop
-    long = _list(kit, "long_files")
-    once = [n for n in long if not n.get("loop") and not n.get("drum")]
+    long, off = _list(kit, "long_files"), {t.strip().lower() for t in no_loop}
+    once = [n for n in long if not n.get("loop") and not n.get("drum") and str(n.get("tag") or "").lower() not in off]
     drums = [n for n in long if not n.get("loop") and n.get("drum")
              and seems_loop(str(n.get("file", "")), _seconds(n), str(n.get("tag")))]
     lib, lines = shlex.quote(safe_text(library)), []
     if once:
-        tags = ",".join(dict.fromkeys(safe_text(str(n.get("tag"))) for n in once if n.get("tag")))
+        tags = [safe_text(str(n.get("tag"))) for n in once if n.get("tag")]
         lines.append(f"{count_words(len(once), 'note')} of long files {'plays' if len(once) == 1 else 'play'} once "
-                     f"(not looped): {_timed(once)}" + (f": hatbox box-kit --from {lib} --loop {shlex.quote(tags)} "
+                     f"(not looped): {_timed(once)}" + (f": hatbox box-kit --from {lib}{_tags_asked(loop, tags, off)} "
                                                          f"loops {them(len(once))}" if tags else ""))
     if drums:
         lines.append(f"{count_words(len(drums), 'drum note')} {'holds' if len(drums) == 1 else 'hold'} files over "
@@ -67,6 +81,13 @@ def long_lines(kit: dict[str, Any], library: str) -> list[str]:
                      f"a loop as one (hatbox box-library {lib} --fix FILE break) and make the kit again, or map it "
                      "by hand: hatbox box-kit --map NOTE FILE --loop")
     return lines
+
+
+def _tags_asked(loop: Iterable[str], more: list[str], no_loop: set[str]) -> str:
+    """" --loop bass,pad --no-loop break": the tags the producer named (``loop``, ``no_loop``) and ``more`` to loop."""
+    on = ",".join(dict.fromkeys([safe_text(t.strip()) for t in loop if t.strip()] + more))
+    off = ",".join(sorted(safe_text(t) for t in no_loop))
+    return f" --loop {shlex.quote(on)}" + (f" --no-loop {shlex.quote(off)}" if off else "")
 
 
 def older_box_lines(kit: dict[str, Any], asked: bool) -> list[str]:

@@ -42,6 +42,8 @@ class GoneNote(BaseModel):
     library: str
     library_name: str = ""
     file: str
+    tag: Optional[str] = Field(None, description="the tag it was chosen for (a kit made from a library); null: set by "
+                                                 "hand (`box-kit --map`)")
 
 
 class SilencedNotes(BaseModel):
@@ -85,7 +87,7 @@ class LibraryDeleted(BaseModel):
 def gone_note(entry: KitNote, names: dict[str, str] | None = None) -> GoneNote:
     """Kit note ``entry`` as an answer lists a note taken out; ``names``: library id -> name."""
     return GoneNote(note=entry.note, name=note_name(entry.note), library=entry.library, file=entry.file,
-                    library_name=(names or {}).get(entry.library, ""))
+                    library_name=(names or {}).get(entry.library, ""), tag=entry.tag)
 
 
 def hot_notes(box: Any, entries: list[KitNote]) -> list[HotNote]:

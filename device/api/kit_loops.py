@@ -9,14 +9,14 @@ file is over device.kit.LONG_S long, looped or not, so that the laptop can say t
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import Any, Optional
+from typing import Callable, Optional
 
 from pydantic import BaseModel, Field
 
 from device.api.errors import ApiError
 from device.api.kit_answers import HotNote, KitAnswer, KitFromLibrarySeen  # noqa: F401 - HotNote: KitAnswer's ref
+from device.audio.file_length import seconds_in
 from device.kit import LONG_S, KitNote, Loops, drum_word, is_long
 from device.notes import note_name
 
@@ -52,7 +52,8 @@ class KitMade(KitAnswer):
 
 def loops_asked(loops: Loops, tags: dict[str, int], files: Path) -> Loops:
     """``loops`` (the producer's tags to loop or not) checked against library ``tags`` (tag -> files; 422 naming a
-    tag it lacks: a typo would loop nothing without a word) and given the lengths of the library's ``files``."""
+    tag it lacks: a typo would loop nothing without a word) and given the lengths of the library's ``files`` (those
+    ``loops`` carries, else read here: each header once)."""
     have = {t.strip().lower() for t in tags}
     wrong = sorted((loops.on | loops.off) - have)
     if wrong:
@@ -61,30 +62,12 @@ def loops_asked(loops: Loops, tags: dict[str, int], files: Path) -> Loops:
                        f"it was", hint=f"its tags: {shown}")
     if loops.on & loops.off:
         raise ApiError(422, "rejected", f"{', '.join(sorted(loops.on & loops.off))}: both to loop and not to loop")
-    return Loops(loops.on, loops.off, file_seconds(files))
+    return Loops(loops.on, loops.off, loops.seconds or seconds_in(files))
 
 
-def file_seconds(files: Path) -> Any:
-    """A function: a file's path inside ``files`` -> its length in seconds (its header only; nan when it cannot be
-    read), each file read once."""
-    from device.audio.audiofile import info
-    from hatbox.errors import HatboxError
-    known: dict[str, float] = {}
-
-    def seconds(rel: str) -> float:
-        if rel not in known:
-            try:
-                rate, _channels, frames = info(files / rel)
-                known[rel] = frames / rate if rate > 0 else math.nan
-            except (HatboxError, OSError):
-                known[rel] = math.nan
-        return known[rel]
-    return seconds
-
-
-def long_files(files: Path, kit: dict[int, KitNote]) -> list[LongFile]:
-    """The notes of ``kit`` (a library's, in ``files``) whose file is over :data:`device.kit.LONG_S` long."""
-    seconds = file_seconds(files)
+def long_files(kit: dict[int, KitNote], seconds: Callable[[str], float]) -> list[LongFile]:
+    """The notes of ``kit`` whose file is over :data:`device.kit.LONG_S` long; ``seconds``: a file's length, the
+    request's one reader (device.audio.file_length.seconds_in, as :func:`loops_asked` gave the kit's making)."""
     return [LongFile(note=e.note, name=note_name(e.note), file=e.file, tag=e.tag, seconds=round(seconds(e.file), 2),
                      loop=e.loop, drum=bool(e.tag and drum_word(e.tag))) for _n, e in sorted(kit.items())
             if is_long(seconds(e.file))]

@@ -25,6 +25,7 @@ from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed,
 from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
 from device.api.kit_tags import tags_now
 from device.api.state import box_of
+from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, check_file, check_note, fullest_first, \
     held_file, kit_from_tags, load_kit, map_message, save_kit, unmap_message
@@ -487,7 +488,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if not _still_there(box, body.library):
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
-        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop")))
+        seconds = seconds_in(box.libraries.files_path(body.library))     # each header read once, for both
+        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds))
         try:
             old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
         except ApiError as exc:
@@ -495,7 +497,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
                 raise deleted_library(box, body.library, name) from None   # between the making and the storing
             raise
         answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
-        return KitMade(**answer.model_dump(), long_files=long_files(box.libraries.files_path(body.library), kit))
+        return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds))
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
     def set_kit_note(request: Request, note: str, body: M.KitNoteRequest, token_id: str = auth) -> KitAnswer:

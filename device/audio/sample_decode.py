@@ -24,9 +24,11 @@ import numpy as np
 from device.audio import audiofile
 from device.audio.resample import resample, resample_cycle
 from device.control import file_label
-from device.kit import BARS_NAME, BPM_NAME
+from device.audio.file_length import seconds_or_nan
 from device.library.decode import play_mix
+from device.loop_names import bar_seconds
 from hatbox.errors import AudioFileError
+from hatbox.text import count_words
 
 LOOP_XFADE_SECONDS = 0.05    # a loop cut at max_seconds crossfades its end into its start over this
 END_FADE_SECONDS = 0.01      # a one-shot cut at max_seconds fades out over its last this (no click at the cut)
@@ -147,7 +149,7 @@ def loop_cut_words(key: str, got: Decoded, max_seconds: float) -> str | None:
     name: "break_92bpm.wav", "groove (32 bars).wav"); None for a file not cut."""
     if not got.tail:
         return None
-    length = _length_s(key)
+    length = seconds_or_nan(key)
     bar = bar_seconds(Path(key).name, length)
     head = f"{file_label(key)} loops every {max_seconds:g} s, not at its own end"
     head += f" ({_duration(length)} long)" if math.isfinite(length) else ""
@@ -157,29 +159,19 @@ def loop_cut_words(key: str, got: Decoded, max_seconds: float) -> str | None:
     whole = int(math.floor(bars + 1e-6))
     if abs(bars - round(bars)) * bar < 0.001:
         return f"{head}: it wraps on a bar line (after {round(bars)} bars of {bar:.3f} s), a {max_seconds:g} s loop"
-    return (f"{head}: it wraps {bars - whole:.2f} of the way into bar {whole + 1} (a bar of {bar:.3f} s); trim it to "
-            f"{whole} bars ({whole * bar:.2f} s) at a bar line")
+    return (f"{head}: it wraps {_into_bar(bars - whole, bar, whole)} (a bar of {bar:.3f} s); trim it to "
+            f"{count_words(whole, 'bar')} ({whole * bar:.2f} s) at a bar line")
 
 
-def bar_seconds(name: str, length: float) -> float | None:
-    """A 4/4 bar's length (s) as file ``name`` says it: from a tempo in it (40-300 BPM), else from a bar count and
-    the file's ``length`` (s); None when it says neither."""
-    tempo = BPM_NAME.search(name)
-    if tempo and 40.0 <= float(tempo[1]) <= 300.0:
-        return 240.0 / float(tempo[1])
-    count = BARS_NAME.search(name)
-    if count and int(count[1]) > 0 and math.isfinite(length):
-        return length / int(count[1])
-    return None
-
-
-def _length_s(key: str) -> float:
-    """File ``key``'s length (s) from its header; nan when it cannot be read."""
-    try:
-        own, _, frames = audiofile.info(key)
-    except (AudioFileError, OSError):
-        return math.nan
-    return frames / own if own > 0 else math.nan
+def _into_bar(part: float, bar: float, whole: int) -> str:
+    """Where a cut falls in bar ``whole + 1`` (``part`` of the way into it, a bar ``bar`` s long): "0.42 of the way
+    into bar 2", or in ms off the bar line where that would print as 0.00 or 1.00 ("5 ms before the bar line after
+    bar 30": p49 review, a 64.005 s "groove (32 bars).wav" wrapped "1.00 of the way into bar 30")."""
+    if f"{part:.2f}" == "1.00":
+        return f"{round((1.0 - part) * bar * 1000):.0f} ms before the bar line after bar {whole + 1}"
+    if f"{part:.2f}" == "0.00":
+        return f"{round(part * bar * 1000):.0f} ms after the bar line, into bar {whole + 1}"
+    return f"{part:.2f} of the way into bar {whole + 1}"
 
 
 def loop_cycle(key: str, rate: int) -> np.ndarray:

@@ -150,9 +150,14 @@ class SamplerControl:
 
     def _warn_loop(self, key: str, got: Decoded) -> None:
         """The warnings true of file ``key`` as a loop only (its seam clicks, it is cut and wraps there): kept while
-        a looped note plays it (:meth:`_drop_loop_said`)."""
-        for said in (seam_words(key, got), loop_cut_words(key, got, self.max_seconds)):
-            if said:
+        a looped note plays it (:meth:`_drop_loop_said`).  The words are made outside the lock (a header read);
+        kept under it, and only while a looped note still plays ``key`` (another control thread may have made the
+        note a one-shot since :meth:`map_note` let the lock go: p49 review, a seam warning of no looped note)."""
+        words = [said for said in (seam_words(key, got), loop_cut_words(key, got, self.max_seconds)) if said]
+        with self._lock:
+            if (key, True) not in self.note_map.values():
+                return
+            for said in words:
                 self._warn(said, key)
                 self.loop_notices.add(said)
 
@@ -160,7 +165,7 @@ class SamplerControl:
         """Forget the loop-only warnings of files no looped note plays now (lock held; p49 QA: a click-bass note made
         a one-shot kept "... clicks each time it comes round" in `hatbox status`)."""
         looped = {k for k, loop in self.note_map.values() if loop}
-        for text in [t for t in self.loop_notices if self.notice_file.get(t) not in looped]:
+        for text in [t for t in list(self.loop_notices) if self.notice_file.get(t) not in looped]:
             self.loop_notices.discard(text)
             self.notice_file.pop(text, None)
             with contextlib.suppress(ValueError):

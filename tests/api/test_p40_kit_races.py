@@ -22,8 +22,8 @@ def test_a_kit_of_a_library_deleted_while_it_was_made_is_refused_and_the_kit_kep
     box, lid = _tagged_library(tmp_path)
     real = kit_routes.library_kit
 
-    def made_then_deleted(b, library):                  # the kit is made, then the other client's delete lands
-        kit = real(b, library)
+    def made_then_deleted(b, library, *loops):          # the kit is made, then the other client's delete lands
+        kit = real(b, library, *loops)
         assert box.client.delete(f"/libraries/{library}", headers=box.auth).status_code == 204
         return kit
     monkeypatch.setattr(kit_routes, "library_kit", made_then_deleted)

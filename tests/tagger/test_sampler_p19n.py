@@ -108,7 +108,9 @@ def test_a_loop_cut_at_max_seconds_wraps_without_a_click(tmp_path: Path, file_ra
     start = n + tail                                                  # from the first wrap on: cycles of n
     np.testing.assert_allclose(y[start + n:], y[start:y.shape[0] - n], atol=1e-6)
     assert np.abs(y[n - tail:n + tail]).max() > 0.3                   # the seam is no dip to silence
-    assert src.warnings()[:1] == [f"{tmp_path.name}/ambient.wav is 0:02 long: the sampler plays only its first 1 s"]
+    assert src.warnings() == [f"{tmp_path.name}/ambient.wav is 0:02 long: the sampler plays only its first 1 s",
+                              f"{tmp_path.name}/ambient.wav loops every 1 s, not at its own end (0:02 long): it "
+                              "wraps mid-phrase; trim it to under 1 s at a bar line"]
 
 
 # ---------------------------------------------------------------------------------------------- 3. mapping limits
