@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from typing import Any
+from typing import Any, Callable
 
-from hatbox.box_client import BoxRefused, VERSION_HINT, _call, asked, safe_text
+from hatbox.box_client import BoxRefused, VERSION_HINT, _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words
 
@@ -123,12 +123,15 @@ def changed_lines(lid: str, body: dict[str, Any], args: argparse.Namespace) -> l
     return lines
 
 
-def foreign_words_note(client: Any, lid: str) -> str:
+def foreign_words_note(get: Callable[[str], Any], lid: str) -> str:
     """The line the box's tagging summary adds when the corrections of library ``lid`` (quoted for the URL) use
-    words the tagger that tagged it lacks (GET /libraries/{id}/words), with the commands that rename or drop them;
-    "" when none does, or the box does not say (an older box)."""
+    words the tagger that tagged it lacks (``get``: the box's answer to a GET, here /libraries/{id}/words), with the
+    commands that rename or drop them; "" when none does, or the box does not say (an older box)."""
     from urllib.parse import unquote
-    words = asked(client, f"/libraries/{lid}/words")
+    try:
+        words = get(f"/libraries/{lid}/words")
+    except HatboxError:             # an older box (no such route), a library gone meanwhile: words it cannot add
+        return ""
     foreign = words.get("foreign") if isinstance(words, dict) else None
     if not isinstance(foreign, dict) or not foreign:
         return ""
@@ -144,8 +147,8 @@ def foreign_words_note(client: Any, lid: str) -> str:
             f"`--drop-word {last}`")
 
 
-def say_foreign_words(client: Any, lid: str) -> None:
+def say_foreign_words(get: Callable[[str], Any], lid: str) -> None:
     """Print :func:`foreign_words_note` (indented, as the tagging summary's other notes) when there is one."""
-    note = foreign_words_note(client, lid)
+    note = foreign_words_note(get, lid)
     if note:
         print(f"  {note}")

@@ -296,7 +296,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         print(f"  not tagged: {safe_text(path)}: {safe_text(str(why))}")
     if len(left) > NOT_TAGGED_SHOWN:
         print(f"  ... and {len(left) - NOT_TAGGED_SHOWN} more not tagged")
-    box_words.say_foreign_words(client, quote(body["id"], safe=""))     # words the tagger lacks (p49 F8)
+    box_words.say_foreign_words(lambda path: _call(client, "GET", path), quote(body["id"], safe=""))  # p49 F8
     none = len(_call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/untagged", expect=list))
     if none:
         print(f"  note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words "

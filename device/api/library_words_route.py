@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Annotated, Any, Iterator, Optional, Union
 
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox
 from device.api.state import box_of, say_in_log
@@ -21,12 +21,21 @@ from hatbox.errors import HatboxError
 WORD_CHARS = 4096       # a word asked about, at most (a tag's own limit is the tag rules': export.manifest)
 
 
-class WordsChange(BaseModel):
-    """``POST /libraries/{id}/words``: one of ``rename`` and ``drop``."""
-    rename: Optional[list[str]] = Field(None, min_length=2, max_length=2,
-                                        description="[OLD, NEW]: rename OLD to NEW in every correction")
-    drop: Optional[str] = Field(None, max_length=WORD_CHARS, description="take this word out of every correction (a "
-                                                                         "file left with none: back to the tagger)")
+class RenameWord(BaseModel):
+    """``POST /libraries/{id}/words`` renaming a word."""
+    model_config = ConfigDict(extra="forbid")
+    rename: list[Annotated[str, Field(min_length=1, max_length=WORD_CHARS)]] = Field(
+        min_length=2, max_length=2, description="[OLD, NEW]: rename OLD to NEW in every correction")
+
+
+class DropWord(BaseModel):
+    """``POST /libraries/{id}/words`` dropping a word."""
+    model_config = ConfigDict(extra="forbid")
+    drop: str = Field(min_length=1, max_length=WORD_CHARS, description="take this word out of every correction (a "
+                                                                       "file left with none: back to the tagger)")
+
+
+WordsChange = Union[RenameWord, DropWord]       # one of the two (a body with both, or neither, is refused: 422)
 
 
 class WordsChanged(BaseModel):
@@ -63,14 +72,12 @@ def add_words_routes(app: FastAPI, auth: Any) -> None:
         """Rename or drop a word in every correction of the library (`hatbox box-library ID --rename-word OLD NEW`,
         `--drop-word WORD`); 422 for a word no correction uses, naming those they use."""
         from device.api.library_routes import _whole_db
-        if (body.rename is None) == (body.drop is None):
-            raise ApiError(422, "rejected", "give one of rename ([OLD, NEW]) and drop (WORD)",
-                           hint=f"hatbox box-library {library_id} --rename-word OLD NEW, or --drop-word WORD")
         folder = _folder(request, library_id)
+        rename = body.rename if isinstance(body, RenameWord) else None
         with _whole_db(library_id), _answers(library_id):
-            change = changed_words(folder, body)
+            change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "")
         say_in_log(request, f"library {library_id}: {change_words_said(change)}")
-        return WordsChanged(word=change.word, to=change.to if body.rename else None, files=change.files,
+        return WordsChanged(word=change.word, to=change.to if rename else None, files=change.files,
                             kept=change.kept, back=change.back)
 
 
@@ -109,25 +116,25 @@ class _BadWord(HatboxError):
     """A NEW word that cannot be a tag."""
 
 
-def changed_words(folder: Path, body: WordsChange) -> Any:
-    """``body``'s change made to library ``folder``'s corrections: in its tag database when it has one
-    (device.library.words), and in those it keeps as JSON (device.api.library_fixes.change_kept_word); a
-    device.library.words.WordChange."""
+def changed_words(folder: Path, rename: list[str] | None, drop: str) -> Any:
+    """``rename`` ([OLD, NEW]; None: ``drop`` that word) made to library ``folder``'s corrections: in its tag database
+    when it has one (device.library.words), and in those it keeps as JSON (device.api.library_fixes.change_kept_word);
+    a device.library.words.WordChange."""
     from device.api.library_fixes import change_kept_word, waiting_words
     from device.library.fixes import _check_tag
     from device.library.words import WordChange, drop_word, rename_word, word_in
-    if body.rename is not None:
+    if rename is not None:
         try:
-            _check_tag(body.rename[1])
+            _check_tag(rename[1])
         except HatboxError as exc:
             raise _BadWord(f"{Exception.__str__(exc)}; nothing was changed", hint=exc.hint) from None
     db = folder / "tags.db"
     if db.is_file():
-        change = rename_word(db, *body.rename) if body.rename is not None else drop_word(db, str(body.drop))
+        change = rename_word(db, *rename) if rename is not None else drop_word(db, drop)
         change_kept_word(folder, change.word, change.to)
         return change
-    word = word_in(sorted(waiting_words(folder)), body.rename[0] if body.rename is not None else str(body.drop))
-    to = _check_tag(body.rename[1]) if body.rename is not None else ""
+    word = word_in(sorted(waiting_words(folder)), rename[0] if rename is not None else drop)
+    to = _check_tag(rename[1]) if rename is not None else ""
     return WordChange(files=change_kept_word(folder, word, to), word=word, to=to)
 
 

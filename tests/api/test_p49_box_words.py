@@ -117,8 +117,8 @@ def test_the_words_route_refuses_what_it_cannot_do(duo: Duo) -> None:
     assert "(the words your corrections use: dusty, kick)" in r.json()["message"]
     r = _words(duo, lid, {"rename": ["dusty", "a/b"]})            # NEW checked as any tag: nothing changed
     assert r.status_code == 422 and "cannot be a tag" in r.json()["message"]
-    assert _words(duo, lid, {"drop": "x", "rename": ["a", "b"]}).status_code == 422
-    assert _words(duo, lid, {}).status_code == 422
+    assert _words(duo, lid, {"drop": "x", "rename": ["a", "b"]}).status_code == 400    # one of the two
+    assert _words(duo, lid, {}).status_code == 400
     assert _fixes(duo, lid) == {"kit/s0.wav": ["dusty"], "kit/s1.wav": ["kick"]}
 
 
