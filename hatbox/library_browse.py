@@ -9,14 +9,12 @@ from typing import Any
 
 from hatbox import listing_json
 from hatbox.box_client import _call, asked, safe_text
-from hatbox.listing import by_count, cut_line, footer, heading, print_json, refuse_json
+from hatbox.listing import CLOSENESS_WORDS, by_count, cut_line, footer, heading, like_line, print_json, refuse_json
 
 JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the libraries; with ID "
              "{\"library\": ..., \"tags\": {tag: files}}; with --tag, --unsure, --untagged or --like the files")
 
 
-CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
-                   "middle file")
 
 
 def like_lines(hits: list[dict[str, Any]], path: str) -> None:
@@ -27,8 +25,8 @@ def like_lines(hits: list[dict[str, Any]], path: str) -> None:
         return
     heading(f"more like {safe_text(path)} (closest first; {CLOSENESS_WORDS}):")
     for hit in hits:      # an older box gives only the cosine
-        shown = hit["closeness"] if "closeness" in hit else format(hit["score"], ".3f")
-        print(f"  {shown:>5}  {safe_text(hit['path'])}")
+        alike = hit["closeness"] if "closeness" in hit else format(hit["score"], ".3f")
+        print(like_line(alike, safe_text(hit["path"])))
 
 
 def play(client: Any, lid: str, path: str) -> int:

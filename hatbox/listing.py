@@ -7,7 +7,9 @@ import sys
 
 UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
                   "least sure first)")
-LIKE_HEADING = " alike  file   (1: the same sound; most alike first)"
+CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
+                   "middle file")          # device/library/closeness.py: the box's and the laptop's one rule
+LIKE_HEADING = f" alike  file   (closest first; {CLOSENESS_WORDS})"
 DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
                  "its threshold; least sure first)")
 
@@ -57,6 +59,11 @@ def hit_line(score: float, yours: bool, path: str) -> str:
     """One file of a tag (its score, or "yours" for the producer's own tag) or of "more like this"."""
     label = "yours" if yours else f"{score:.3f}"
     return f"{label:>6}  {path}"
+
+
+def like_line(alike: int | str, path: str) -> str:
+    """One file of "more like this": its closeness (0-100, device.library.closeness; an older box's cosine as text)."""
+    return f"  {alike:>5}  {path}"
 
 
 def cut_line(shown: int, total: int) -> str:

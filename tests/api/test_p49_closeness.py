@@ -14,7 +14,7 @@ import soundfile as sf
 
 from device.api.libraries import default_tagger
 from device.library.closeness import closeness, closeness_of, middle
-from hatbox.library_browse import CLOSENESS_WORDS
+from hatbox.listing import CLOSENESS_WORDS
 from hatbox.cli import main
 from tests.api.conftest import make_box, paired_server, zip_bytes  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
