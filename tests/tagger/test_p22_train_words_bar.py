@@ -66,9 +66,9 @@ def test_a_time_budget_shorter_than_the_steps_moves_the_bar_by_time(monkeypatch)
     assert done == 6
     fractions = [n / total for n, total, _ in seen]
     assert fractions == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0])   # was 1/900, 2/900, ...
-    assert seen[2][2].startswith("3 of 900 steps, loss=")
+    assert seen[2][2].startswith("3 steps in the time budget (at most 900), loss=")    # not "3 of 900" at 50 % (p49)
     last = text.replace("\r", "\n").strip().splitlines()[-1]
-    assert last.startswith("training tagger: 100% [") and "6 of 900 steps, loss=" in last    # words first (p44)
+    assert last.startswith("training tagger: 100% [") and "6 steps in the time budget (at most 900), loss=" in last
     assert "/900" not in text and "step/s" not in text
 
 
