@@ -97,8 +97,9 @@ class _Push:
 
     def _folder(self) -> tuple[Any, dict[str, str], str | None, dict[str, str] | None]:
         """A folder's census and what it leaves out (hatbox.library_limits.folder_fits), its size checked before the
-        copy into a temporary archive; walked once (p49: three walks) for its fingerprint (unchanged since it was
-        packed?), its files' marks as packed (taken before packing) and --replace's :class:`Carry`.  An archive:
+        copy into a temporary archive; one walk (p49: three) for its fingerprint (unchanged since it was packed?), its
+        files' marks as packed (taken before packing) and --replace's :class:`Carry` (kept with --replace only; the
+        census and the packing walk it on their own).  An archive:
         (None, {}, None, None)."""
         src, given = self.src, self.fixes.path if self.fixes is not None else None
         if not src.is_dir():
@@ -107,7 +108,7 @@ class _Push:
         if seen is not None:
             _check_limit(self.c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src),
                          status=self.status)
-        self.replace.walked = walked = walk(src)
+        self.replace.keep_walk(walked := walk(src))
         mark = fingerprint(src, set(leave), walked)
         marks = file_marks(src, walked) if mark is not None else None
         self.seen.earlier = Earlier(src, marks)           # the push before, read before this one is remembered

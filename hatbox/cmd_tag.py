@@ -15,8 +15,8 @@ from hatbox.library_kept import LEFT_HELP, add_fix_args, check_yes, forget_left,
 from hatbox.argtypes import minutes, number, seed, whole
 from hatbox.names import default_name_help
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
-from hatbox.listing import DOUBT_HEADING, LIKE_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
-    hit_line, like_line, print_json, respelled_notes, tag_heading, unsure_line
+from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, hit_line, \
+    like_heading, like_line, like_words, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row, untagged_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
@@ -301,10 +301,12 @@ def query(args: argparse.Namespace) -> int:
         if not hits and not args.json:                  # it printed nothing at all (thirty-fourth stop's QA)
             _say_no_file_carries(args.db, args.tag)
     elif args.like:
-        from device.library.closeness import closeness_of
+        from device.library.closeness import alike_text, closeness_of
         every = _like(args, None)           # all of them: the closeness is against the library's middle file
         hits = every[:k]
-        _print_hits(hits, args.json, LIKE_HEADING, like=closeness_of([h.score for h in every])[:len(hits)])
+        near = closeness_of([h.score for h in every])[:len(hits)]
+        _print_hits(hits, args.json, like_heading(like_words(near)),
+                    like=[alike_text(n, h.score) for n, h in zip(near, hits)])
         if args.json:
             say_cut(len(hits), len(every))
         if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)
@@ -576,7 +578,7 @@ def _like(args: argparse.Namespace, k: int | None) -> list:
         return library.similar_to_file(args.db, like, args.pack, k=k)
 
 
-def _print_hits(hits: list, as_json: bool = False, title: str = "", like: list[int] | None = None) -> None:
+def _print_hits(hits: list, as_json: bool = False, title: str = "", like: list[str] | None = None) -> None:
     """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
     ``title`` on a terminal; with ``as_json`` a JSON list of hatbox.listing_json's rows instead (for scripts): {path,
     score, yours, corrected} for a tag's files, {path, score, yours} for ``like``'s, as `box-library --json` prints

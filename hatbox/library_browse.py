@@ -9,7 +9,7 @@ from typing import Any
 
 from hatbox import listing_json
 from hatbox.box_client import _call, asked, safe_text
-from hatbox.listing import CLOSENESS_WORDS, by_count, cut_line, footer, heading, like_line, print_json, refuse_json
+from hatbox.listing import by_count, cut_line, footer, heading, like_line, like_words, print_json, refuse_json
 
 JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the libraries; with ID "
              "{\"library\": ..., \"tags\": {tag: files}}; with --tag, --unsure, --untagged or --like the files")
@@ -19,14 +19,17 @@ JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the l
 
 def like_lines(hits: list[dict[str, Any]], path: str) -> None:
     """Print ``hits``, the files of a library that sound most like ``path`` (GET /libraries/{id}/similar), closest
-    first, each with how alike (1 = the same, to the tagger's ear)."""
+    first, each with its closeness (0-100: 100 = the same to the tagger's ear, 0 = no more alike than the
+    library's middle file), or its cosine (1 = the same) where the box gives none (null, or an older box)."""
+    from device.library.closeness import alike_text
     if not hits:
         footer(f"no other file of the library to compare {safe_text(path)} with")
         return
-    heading(f"more like {safe_text(path)} (closest first; {CLOSENESS_WORDS}):")
-    for hit in hits:      # an older box gives only the cosine
-        alike = hit["closeness"] if "closeness" in hit else format(hit["score"], ".3f")
-        print(like_line(alike, safe_text(hit["path"])))
+    near = [hit.get("closeness") for hit in hits]
+    words = like_words(near, older_box=all("closeness" not in hit for hit in hits))
+    heading(f"more like {safe_text(path)} (closest first; {words}):")
+    for hit, n in zip(hits, near):
+        print(like_line(alike_text(n if isinstance(n, int) else None, float(hit["score"])), safe_text(hit["path"])))
 
 
 def play(client: Any, lid: str, path: str) -> int:

@@ -147,7 +147,7 @@ def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any], clien
     earlier push of files this one holds (some of them, changed or not: ``client`` asks the box which, ``push``
     what the laptop remembers) is said with how many, and `--replace` first (:func:`overlap_words`); another
     laptop's library is said to be another library, and whose."""
-    name = body.get("name")
+    name, answer = body.get("name"), body
     body = next((lib for lib in libraries if isinstance(lib, dict) and lib.get("id") == body.get("id")), body)
     same = [lib for lib in named(libraries, name) if lib.get("id") != body.get("id")]
     if not same:
@@ -155,15 +155,31 @@ def same_name_lines(libraries: list[dict[str, Any]], body: dict[str, Any], clien
     ids = ", ".join(safe_text(str(lib.get("id"))) for lib in same)
     head = (f"note: the box holds {count_words(len(same), 'other library', 'other libraries')} called "
             f"'{safe_text(str(body.get('name')))}' ({ids})")
-    says = [_same_name_words(lib, body, client, push) for lib in same]
+    new = _NewFiles(client, answer)
+    says = [_same_name_words(lib, body, client, push, new) for lib in same]
     if len(same) == 1:
         return [f"{head}: {says[0]}; give the id to pick one"]
     return [f"{head}: give the id to pick one"] + [f"  {safe_text(str(lib.get('id')))}: {s}"
                                                   for lib, s in zip(same, says)]
 
 
+class _NewFiles:
+    """The new library's files (path: bytes), from the upload's answer ``answer`` (it lists them; the GET /libraries
+    record does not), read once on first use for every library of the name (p49 review: GET /libraries/{new} for
+    each)."""
+
+    def __init__(self, client: Any, answer: dict[str, Any]) -> None:
+        self.client, self.answer, self.files = client, answer, None
+
+    def get(self) -> dict[str, int]:
+        from hatbox.library_carry import held_files
+        if self.files is None:
+            self.files = held_files(self.client, self.answer)
+        return self.files
+
+
 def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = None,
-                     push: PushSeen | None = None) -> str:
+                     push: PushSeen | None = None, new: _NewFiles | None = None) -> str:
     """What library ``lib``, of the name new library ``body`` got, is to the laptop that sent ``body``: "yours,
     uploaded DATE, an older copy of these files: it goes with ... --delete" only for this laptop's upload of the same
     files (the archive's digest); this laptop's upload of some of these files: :func:`overlap_words`; another
@@ -175,7 +191,8 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = No
     copy = bool(lib.get("sha256")) and lib.get("sha256") == body.get("sha256")
     if lib.get("uploaded_by_you") is True:
         older = upload_order(lib) < upload_order(body)
-        shared = None if copy or client is None else overlap_words(client, lib, body, push)
+        shared = None if copy or client is None else overlap_words(client, lib, (new or _NewFiles(client, body)).get(),
+                                                                    push)
         if shared:
             return f"yours, {up}, {shared}"
         what = ("an older copy of these files" if older else "a copy of these files") if copy else \
@@ -187,15 +204,15 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = No
     return f"{up} before the box kept who uploaded it: {what}"
 
 
-def overlap_words(client: Any, lib: dict[str, Any], body: dict[str, Any], push: PushSeen | None) -> str:
-    """What this laptop's library ``lib`` of the name shares with the new library ``body``, when it holds files of
-    it: "an earlier push of these files: 300 of its 300 files are in this one unchanged, 40 are new; it holds
-    corrections of 7 files this push does not send: hatbox push-library FOLDER --replace ... first; hatbox
-    box-library ID --delete only after" ("" when they share no file, or the box does not list them).  A file is in
+def overlap_words(client: Any, lib: dict[str, Any], new: dict[str, int], push: PushSeen | None) -> str:
+    """What this laptop's library ``lib`` of the name shares with the new library, whose files are ``new`` (path:
+    bytes, hatbox.library_carry.held_files of the upload's answer), when it holds files of it: "an earlier push of
+    these files: 300 of its 300 files are in this one unchanged, 40 are new; it holds corrections of 7 files this
+    push does not send: hatbox push-library FOLDER --replace ... first; hatbox box-library ID --delete only after" ("" when they share no file, or the box does not list them).  A file is in
     it unchanged when the new library holds its path at the same size and, where the laptop remembers that push
     (``push.earlier``: its files' marks), its modification time is the same (p49 month QA)."""
     from hatbox.library_carry import held_files
-    old, new = held_files(client, lib), held_files(client, body)
+    old = held_files(client, lib)
     earlier = push.earlier if push is not None else None
     same = sum(1 for p, size in old.items()
                if new.get(p) == size and not (earlier is not None and earlier.changed(p, lib)))
@@ -206,29 +223,32 @@ def overlap_words(client: Any, lib: dict[str, Any], body: dict[str, Any], push: 
     parts += [f"{len(old) - same} changed or gone since"] if same < len(old) else []
     parts += [f"{added} {'is' if added == 1 else 'are'} new"] if added else []
     fixes = _fixes_not_sent(client, lib, push)
-    held = f"; it holds corrections of {count_words(fixes, 'file')} this push does not send" if fixes else ""
-    return f"an earlier push of these files: {', '.join(parts)}{held}: {_replace_first(lib, push)}"
+    held = f"; it holds corrections of {count_words(len(fixes), 'file')} this push does not send" if fixes else ""
+    theirs = any(f.get("by_you") is not True for f in fixes)
+    return f"an earlier push of these files: {', '.join(parts)}{held}: {_replace_first(lib, push, theirs)}"
 
 
-def _fixes_not_sent(client: Any, lib: dict[str, Any], push: PushSeen | None) -> int:
-    """How many of library ``lib``'s corrections this push does not send the same (its --fixes or the folder's
-    database, ``push.fixes``: hatbox.library_replace.lost_fixes); 0 when the box does not say."""
+def _fixes_not_sent(client: Any, lib: dict[str, Any], push: PushSeen | None) -> list[dict[str, Any]]:
+    """Library ``lib``'s corrections this push does not send the same (its --fixes or the folder's database,
+    ``push.fixes``: hatbox.library_replace.lost_fixes); [] when the box does not say."""
     from hatbox.library_replace import lost_fixes, sent_again
     try:
-        return len(lost_fixes(client, lib, sent_again(push.fixes if push is not None else None)))
+        return lost_fixes(client, lib, sent_again(push.fixes if push is not None else None))
     except HatboxError:
-        return 0
+        return []
 
 
-def _replace_first(lib: dict[str, Any], push: PushSeen | None) -> str:
+def _replace_first(lib: dict[str, Any], push: PushSeen | None, theirs: bool = False) -> str:
     """The way to keep one library of the name: --replace first (it carries this laptop's corrections of ``lib``
-    over, sends nothing again), --delete only after."""
-    from hatbox.library_replace import _again
+    over, sends nothing again), --delete only after; ``theirs``: some of its corrections are another laptop's (or
+    not known whose), and --replace refuses while it holds them (hatbox.library_replace.check_before)."""
+    from hatbox.library_replace import push_again
     lid = shlex.quote(safe_text(str(lib.get("id"))))
-    again = _again(lib, push.src, push.name_given) if push is not None else "hatbox push-library FOLDER"
+    again = push_again(lib, push.src, push.name_given) if push is not None else "hatbox push-library FOLDER"
+    refuses = " (--replace refuses while it holds another laptop's corrections)" if theirs else ""
     return (f"{again} --replace makes the new library the one (your corrections of {lid} carried over to it, "
-            f"nothing sent again), then deletes {lid}; hatbox box-library {lid} --delete deletes it, corrections and "
-            "all")
+            f"nothing sent again){refuses}, then deletes {lid}; hatbox box-library {lid} --delete deletes it, "
+            "corrections and all")
 
 
 def fixes_by(client: Any, lid: str, hits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

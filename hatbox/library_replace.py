@@ -148,7 +148,7 @@ def keep_hint(lib: dict[str, Any], src: Path, name_given: bool, others: bool = F
     sent from here they become its own on the new library (p48 regression QA: said)."""
     from device.library.db import IN_LIBRARY
     lid, folder = shlex.quote(safe_text(str(lib.get("id")))), shlex.quote(safe_text(str(src)))
-    again = _again(lib, src, name_given)
+    again = push_again(lib, src, name_given)
     own = (f" (it sends FILE.csv in place of {safe_text(IN_LIBRARY)}: then {again} sends your corrections made on "
            "this laptop to the new library too; for a file in both, this laptop's)"
            if src.is_dir() and (src / IN_LIBRARY).is_file() else "")
@@ -158,7 +158,7 @@ def keep_hint(lib: dict[str, Any], src: Path, name_given: bool, others: bool = F
             f"folder), then {again} --replace --fixes FILE.csv{theirs}{own}; or let them go: {again} --replace --yes")
 
 
-def _again(lib: dict[str, Any], src: Path, name_given: bool) -> str:
+def push_again(lib: dict[str, Any], src: Path, name_given: bool) -> str:
     """The same push-library of ``src`` (with --name when it was given: library ``lib``'s)."""
     return f"hatbox push-library {shlex.quote(safe_text(str(src)))}" + (
         f" --name {shlex.quote(safe_text(str(lib.get('name'))))}" if name_given else "")
@@ -191,7 +191,7 @@ def check_before(client: Any, name: str, src: Path, fixes: LaptopFixes | None, y
         except HatboxError as exc:
             raise HatboxError(f"{unread_words(lib, exc)}; nothing was sent, nothing deleted",
                               hint=f"{exc.hint or 'try again in a moment'}; or let them go: "
-                                   f"{_again(lib, src, name_given)} --replace --yes") from None
+                                   f"{push_again(lib, src, name_given)} --replace --yes") from None
         if plan.lost:
             raise fixes_refusal(lib, plan.lost, src, name_given, sent=False, why=plan.why_not())
     return len(mine)
@@ -373,6 +373,12 @@ class Replacement:
         self.carry: Carry | None = None     # the source and its memory before packing (hatbox.library_carry)
         self.walked: list[tuple[str, Any]] | None = None    # the folder's walk, taken once by push_library (p49)
 
+    def keep_walk(self, walked: list[tuple[str, Any]]) -> None:
+        """Keep the folder's walk ``walked`` (push_library's one) for :class:`Carry`, with --replace only: without
+        it nothing takes it, and a push holds no walk past its marks (p49 review: 7.6 MB per 10,000 files)."""
+        if self.on:
+            self.walked = walked
+
     def check(self, client: Any) -> None:
         """Before the folder is packed (p48 regression QA: it packed all of it, then refused): the source as it is
         and the folder's memory read (:class:`Carry`), then :func:`check_before`."""
@@ -389,7 +395,7 @@ class Replacement:
             yield
         except (HatboxError, KeyboardInterrupt) as exc:
             if self.on:
-                again = _again({"name": self.name}, self.src, self.name_given)
+                again = push_again({"name": self.name}, self.src, self.name_given)
                 print(not_sent_words(exc, self.name, self.mine, again), file=sys.stderr)
             raise
 

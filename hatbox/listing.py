@@ -9,7 +9,26 @@ UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how fa
                   "least sure first)")
 CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
                    "middle file")          # device/library/closeness.py: the box's and the laptop's one rule
-LIKE_HEADING = f" alike  file   (closest first; {CLOSENESS_WORDS})"
+COSINE_WORDS = "cosine: 1.000 = the same to the tagger's ear"     # where there is no closeness (closeness.py)
+FEW_WORDS = f"{COSINE_WORDS} (no closeness: under 4 other files, or all as alike)"
+OLDER_BOX_WORDS = f"{COSINE_WORDS} (a box from before closeness)"
+
+
+def like_words(near: list[int | None], older_box: bool = False) -> str:
+    """What a "more like this" heading says of its numbers, ``near`` the closeness of its files (None: none):
+    :data:`CLOSENESS_WORDS` when they have it, else that they are cosines and why (``older_box``: the box gave
+    none at all)."""
+    if any(n is not None for n in near):
+        return CLOSENESS_WORDS
+    return OLDER_BOX_WORDS if older_box else FEW_WORDS
+
+
+def like_heading(words: str = CLOSENESS_WORDS) -> str:
+    """The laptop's "more like this" column heading, saying ``words`` (:func:`like_words`)."""
+    return f" alike  file   (closest first; {words})"
+
+
+LIKE_HEADING = like_heading()
 DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
                  "its threshold; least sure first)")
 
@@ -62,7 +81,8 @@ def hit_line(score: float, yours: bool, path: str) -> str:
 
 
 def like_line(alike: int | str, path: str) -> str:
-    """One file of "more like this": its closeness (0-100, device.library.closeness; an older box's cosine as text)."""
+    """One file of "more like this": its closeness (0-100, device.library.closeness) or its cosine as text (none:
+    device.library.closeness.alike_text)."""
     return f"  {alike:>5}  {path}"
 
 

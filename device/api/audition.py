@@ -7,6 +7,12 @@ The stop is the sampler's own all-notes-off, sent to the sampler alone (``{"op":
 "sampler"}``: device/audio/sampler.py): an audition stops with a quick fade, whoever started it (this API or the
 panel's Library page); a kit's one-shots play on; a loop note of the sampler still held down is released as a
 note-off would release it (the sustain pedal still holds it); the synth is not touched.
+
+What DELETE answers as stopped is what this API knows of its own last audition, judged by the file's length (up to
+what the sampler plays): the engine is not asked.  An audition the panel's Library page started since, or one
+stopped meanwhile by an all-notes-off (MIDI CC 123, OSC), is still answered as "stopped after N s" while its
+length has not run out.  A stop the engine refuses is a 422, one it did not take (stopped) a 503
+(device/api/engine_send.py, as the knob and bypass routes).
 """
 from __future__ import annotations
 
@@ -17,9 +23,6 @@ from typing import Any, Optional
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
-
-PLAYED_SECONDS = 60.0       # what the sampler plays of a file at most (device.library.decode.PLAYED_SECONDS)
-
 
 class Audition(BaseModel):
     library: str = Field(description="the library's id")
@@ -56,9 +59,10 @@ _MAKING = threading.Lock()
 
 
 def file_length(path: Path) -> float | None:
-    """How long the sampler plays ``path`` (seconds: its header's length, at most :data:`PLAYED_SECONDS`); None when
-    its header cannot be read."""
+    """How long the sampler plays ``path`` (seconds: its header's length, at most what the sampler decodes,
+    device.library.decode.PLAYED_SECONDS); None when its header cannot be read."""
     from device.audio.audiofile import file_seconds
+    from device.library.decode import PLAYED_SECONDS
     from hatbox.errors import HatboxError
     try:
         return min(file_seconds(path), PLAYED_SECONDS)
@@ -76,8 +80,9 @@ def note_played(request: Request, library_id: str, rel: str, path: Path) -> None
 
 
 def _taken(app: Any) -> Audition | None:
-    """The audition the API started that still sounds (by its length; one of unknown length counts as sounding),
-    forgotten as it is taken; None for none."""
+    """The audition the API started that still sounds by its length (one of unknown length counts as sounding;
+    the engine is not asked: one replaced by the panel or stopped by MIDI meanwhile still counts), forgotten as it is
+    taken; None for none."""
     playing = _playing(app)
     with playing.lock:
         now, playing.now = playing.now, None
@@ -96,19 +101,21 @@ def stop_message() -> dict[str, Any]:
     return msg("all_notes_off", slot="sampler")
 
 
+def _unstopped() -> Any:
+    """What DELETE /audition says when the stop did not reach the engine (device.api.engine_send.Unsent)."""
+    from device.api.engine_send import Unsent
+    return Unsent("the audition was not stopped", "nothing changed", "it may still stop once the engine answers",
+                  "the engine did not stop the audition")
+
+
 def add_audition_routes(app: FastAPI, auth: Any) -> None:
     """``DELETE /audition`` on ``app`` (``auth``: the paired-token dependency)."""
-    from device.api.errors import _engine_stopped, _errors
+    from device.api.errors import _errors
 
-    @app.delete("/audition", response_model=AuditionStopped, dependencies=[auth], responses=_errors(401, 503))
+    @app.delete("/audition", response_model=AuditionStopped, dependencies=[auth], responses=_errors(401, 422, 503))
     def stop_audition(request: Request) -> AuditionStopped:
         """Stop the audition sounding on the box's speakers (a quick fade), whoever started it; answers the one
-        POST /libraries/{id}/play started, if it was still sounding."""
-        from device.api.state import box_of
-        from device.control import EngineStoppedError
-        try:
-            box_of(request).control.send(stop_message())
-        except EngineStoppedError as exc:
-            raise _engine_stopped(exc, "the audition was not stopped", "nothing changed",
-                                  "it may still stop once the engine answers") from None
+        POST /libraries/{id}/play started, if it was still sounding by its length (the engine is not asked)."""
+        from device.api.engine_send import send
+        send(request, stop_message(), _unstopped())
         return AuditionStopped(stopped=_taken(request.app))

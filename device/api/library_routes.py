@@ -86,9 +86,10 @@ def _library(info: dict[str, Any]) -> M.Library:
 
 
 class SimilarFile(M.SimilarFile):
-    closeness: int = Field(description="how alike, 0-100 (device/library/closeness.py): 100 = the same to the "
-                                       "tagger's ear, 0 = no more alike than the library's middle file; the order is "
-                                       "the cosine's")
+    closeness: Optional[int] = Field(description="how alike, 0-100 (device/library/closeness.py): 100 = the same to "
+                                                 "the tagger's ear, 0 = no more alike than the library's middle file; "
+                                                 "the order is the cosine's; null under 4 other files or when they "
+                                                 "are all as alike (read score)")
 
 
 def _add_library_routes(app: FastAPI, auth: Any) -> None:

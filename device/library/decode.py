@@ -43,21 +43,29 @@ def read_channels(path: Path, seconds: float, *, empty_ok: bool = False, start: 
     """(channels [C, n] float32, rate Hz) of the first ``seconds`` of ``path`` from ``start`` seconds into it (the
     nearest frame; of a long file only those are decoded).  A file whose header says it holds no samples is an
     AudioFileError, or with ``empty_ok`` [C, 0] when its header accounts for all of it (one with bytes past where its
-    header says it ends is a recording never finished: an error)."""
+    header says it ends is a recording never finished: an error).  :func:`read_counted` also says the file's length."""
+    channels, rate, _ = read_counted(path, seconds, empty_ok=empty_ok, start=start)
+    return channels, rate
+
+
+def read_counted(path: Path, seconds: float, *, empty_ok: bool = False, start: float = 0.0
+                 ) -> tuple[np.ndarray, int, int]:
+    """:func:`read_channels` and the whole file's length in frames as its header says it (read once: p49 review,
+    the library tagging's "much longer than the clip" read the header again)."""
     rate, channels, frames = audiofile.info(path)
     if frames == 0 and empty_ok:
         gap = bytes_past_header(path)
         if gap:
             raise AudioFileError(f"{path}: its header says it holds no audio, but {gap} bytes follow where the "
                                  "header says the file ends (a recording that was never finished?)")
-        return np.zeros((channels, 0), np.float32), rate
+        return np.zeros((channels, 0), np.float32), rate, 0
     head, skip = int(np.ceil(rate * seconds)), int(round(rate * max(start, 0.0)))
     if frames <= rate * max(start + seconds, WHOLE_FILE_SECONDS):
         audio, rate = audiofile.read(path)
-        return audio[:, skip:skip + head], rate
+        return audio[:, skip:skip + head], rate, frames
     if not skip:
-        return audiofile.read(path, max_frames=head)       # a long file: only its head is decoded
-    return _read_part(path, skip, head), rate
+        return (*audiofile.read(path, max_frames=head), frames)       # a long file: only its head is decoded
+    return _read_part(path, skip, head), rate, frames
 
 
 def _read_part(path: Path, skip: int, frames: int) -> np.ndarray:

@@ -6,37 +6,33 @@ A tagger hears one clip of each file (the factory pack: 1 s, from its first soun
 clips long is tagged by its start alone.  The library tagging (device.library.tag, run by `hatbox tag` and by the
 box) counts them in its report (``long_files``, of the files it tagged, and ``clip_seconds``); :func:`long_files_line`
 says it when they are at least :data:`LONG_SHARE` of the files tagged (a one-shot library's few long crashes are not
-loops).  A file's length is read from its header only when the decode did not reach its end (a short file costs
-nothing more).
+loops).  A file's length is the one its decode read from its header (device.library.decode.read_counted): no second
+read.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-LONG_FACTOR = 2.0       # a file longer than this many clips is "much longer" than what the tagger hears
+LONG_FACTOR = 2.0       # a file longer than this many clips is "much longer" than what the tagger hears (training:
+                        # files whose median length is, trainer/tagger/report_heard.py)
 LONG_SHARE = 0.2        # said when at least this share of the files tagged are much longer
 
 
-def much_longer(path: Path, heard_frames: int, rate: int, decoded_seconds: float, clip_seconds: float) -> bool:
-    """Whether ``path`` is over :data:`LONG_FACTOR` clips of ``clip_seconds`` long, given that the tagger decoded
-    ``heard_frames`` frames of it at ``rate`` Hz, asking for ``decoded_seconds``: a decode that stopped short was the
-    whole file (no header read); else the header's length (a file whose header does not read: False)."""
-    from device.audio.audiofile import file_seconds
-    from hatbox.errors import HatboxError
-    if rate <= 0:
-        return False
-    if heard_frames < int(rate * decoded_seconds):          # the decode reached the file's end
-        return heard_frames > LONG_FACTOR * clip_seconds * rate
-    try:
-        return file_seconds(path) > LONG_FACTOR * clip_seconds
-    except (HatboxError, OSError):
-        return False
+def much_longer(frames: int, rate: int, clip_seconds: float) -> bool:
+    """Whether a file of ``frames`` frames at ``rate`` Hz (its header's length, as the decode read it: p49 review,
+    no second read) is over :data:`LONG_FACTOR` clips of ``clip_seconds`` long."""
+    return rate > 0 and frames > LONG_FACTOR * clip_seconds * rate
 
 
 def seconds_words(seconds: float) -> str:
     """A length for a sentence: 1.0 -> "1 s", 1.5 -> "1.5 s", 3.84 -> "3.8 s"."""
     return f"{seconds:.1f}".rstrip("0").rstrip(".") + " s"
+
+
+def first_words(clip_seconds: float, whose: str = "their") -> str:
+    """"their first second" for a 1 s clip, else "their first 1.5 s" (``whose``: "their", "each file's")."""
+    length = "second" if abs(clip_seconds - 1.0) < 0.05 else seconds_words(clip_seconds)
+    return f"{whose} first {length}"
 
 
 def long_files_line(report: Any) -> str:
@@ -50,7 +46,7 @@ def long_files_line(report: Any) -> str:
         return ""
     if not long or long < LONG_SHARE * tagged:
         return ""
-    first = "their first second" if abs(clip - 1.0) < 0.05 else f"their first {seconds_words(clip)}"
+    first = first_words(clip)
     return (f"{long} of {tagged} files tagged are over {seconds_words(LONG_FACTOR * clip)}, longer than the "
             f"{seconds_words(clip)} this tagger hears (loops?): their tags come from {first} (from their first "
             "sound)")

@@ -11,7 +11,7 @@ import numpy as np
 from device.audio.mel import dc_offset, tagger_clip
 from device.audio.runtime import make_session, model_key
 from device.library.decode import SILENT_DBFS, SILENT_LEVEL, WHOLE_FILE_SECONDS, first_sound, mix, quiet_level, \
-    read_channels
+    read_channels, read_counted
 from export.manifest import TAG_RULE, Manifest, kind_phrase, tag_problem
 from export.pack import Pack, read_pack
 from hatbox.errors import PackError
@@ -86,6 +86,7 @@ class Heard(NamedTuple):
     rate: int
     why: str
     start: float = 0.0
+    frames: int = -1        # the whole file's length in frames, as its header says (-1: not known)
 
 
 def from_first_sound(path: Path, audio: np.ndarray, rate: int, whole: bool, seconds: float, where: str) -> Heard:
@@ -247,18 +248,18 @@ class PackTagger:
         """How much of a file the tagger decodes (seconds, at the file's rate): its clip and a margin."""
         return (self.n + 64) / self.rate
 
-    def decode(self, path: Path) -> tuple[np.ndarray, int, bool]:
-        """(channels [C, n] float32, rate Hz, whether that is the whole file): the head of ``path`` (:meth:`heard`
-        goes on from there to the file's first sound when the head is silent); a file with no samples at all comes
-        back as [C, 0] (:meth:`heard` says why it gets no tags)."""
-        audio, rate = read_channels(path, self.seconds, empty_ok=True)
-        return audio, rate, audio.shape[-1] < int(np.ceil(rate * self.seconds))
+    def decode(self, path: Path) -> tuple[np.ndarray, int, bool, int]:
+        """(channels [C, n] float32, rate Hz, whether that is the whole file, the file's length in frames): the head
+        of ``path`` (:meth:`heard` goes on from there to the file's first sound when the head is silent); a file with
+        no samples at all comes back as [C, 0] (:meth:`heard` says why it gets no tags)."""
+        audio, rate, frames = read_counted(path, self.seconds, empty_ok=True)
+        return audio, rate, audio.shape[-1] < int(np.ceil(rate * self.seconds)), frames
 
     def heard(self, path: Path) -> Heard:
         """What the tagger hears of ``path`` (:func:`from_first_sound`: its head, or from its first sound when the
         head is silent) and why it gets no tags ("" when it gets them); :meth:`fit` makes the clip of it."""
-        audio, rate, whole = self.decode(path)
-        return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens")
+        audio, rate, whole, frames = self.decode(path)
+        return from_first_sound(path, audio, rate, whole, self.seconds, "the tagger listens")._replace(frames=frames)
 
     def fit(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """``audio`` (mono [n], or channels [C, n]: their :func:`device.library.decode.mix`) at ``rate`` Hz ->

@@ -382,7 +382,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         return
     fresh = _new_bytes(known, rel, stat)        # bytes new to the library: kept tags may come back to them
     try:
-        audio, rate, why_not = _heard(path, tagger, decoding)
+        audio, rate, why_not, frames = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
         digest = content_hash(path)
     except (HatboxError, OSError, ValueError, MemoryError) as exc:
@@ -403,7 +403,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
             pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
-    report.long_files += much_longer(path, audio.shape[-1], rate, tagger.seconds, report.clip_seconds)
+    report.long_files += much_longer(max(frames, audio.shape[-1]), rate, report.clip_seconds)   # -1: not known
     if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)
@@ -428,16 +428,16 @@ def upload_refusal(path: Path) -> str:
     return "" if why == NO_AUDIO else why
 
 
-def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarray, int, str]:
-    """(channels [C, n] float32, rate Hz, why it gets no tags or "") of what the tagger hears of ``path``
-    (runner.PackTagger.heard: its head, or from its first sound), decoded as ``decoding`` says; AudioFileError
-    when it fails :func:`upload_refusal` or does not decode."""
+def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarray, int, str, int]:
+    """(channels [C, n] float32, rate Hz, why it gets no tags or "", the file's length in frames, -1 not known) of
+    what the tagger hears of ``path`` (runner.PackTagger.heard: its head, or from its first sound), decoded as
+    ``decoding`` says; AudioFileError when it fails :func:`upload_refusal` or does not decode."""
     with decoder_notes_hidden() if decoding.quiet else contextlib.nullcontext():
         refused = upload_refusal(path) if decoding.checked else ""
         if refused:
             raise AudioFileError(refused)
         heard = tagger.heard(path)
-        return heard.channels, heard.rate, heard.why
+        return heard.channels, heard.rate, heard.why, heard.frames
 
 
 # a file the tagger gave NaN for: its samples were checked finite and the clip is scaled to one level, so the fault

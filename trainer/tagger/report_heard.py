@@ -12,7 +12,9 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-LONG_FACTOR = 2.0       # files whose median length is over this many clips are "mostly much longer" than the clip
+# "much longer" than the clip, a length in words and "their first second": the library tagging's own
+# (device/library/long_files.py), one wording for training and tagging
+from device.library.long_files import LONG_FACTOR, first_words, seconds_words
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,6 @@ def heard_of(paths: list[Path], clip_samples: int, rate: int) -> Heard:
     """:class:`Heard` for training files ``paths`` and a clip of ``clip_samples`` at ``rate`` Hz."""
     lengths = header_lengths(paths)
     return Heard(clip_samples / rate, statistics.median(lengths) if lengths else 0.0)
-
-
-def seconds_words(seconds: float) -> str:
-    """A length for a sentence: 1.0 -> "1 s", 1.5 -> "1.5 s", 3.84 -> "3.8 s"."""
-    return f"{seconds:.1f}".rstrip("0").rstrip(".") + " s"
-
-
-def first_words(clip_seconds: float, whose: str = "their") -> str:
-    """"their first second" for a 1 s clip, else "their first 1.5 s" (``whose``: "their", "each file's")."""
-    length = "second" if abs(clip_seconds - 1.0) < 0.05 else seconds_words(clip_seconds)
-    return f"{whose} first {length}"
 
 
 def long_files_warning(heard: Heard) -> str:
