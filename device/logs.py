@@ -67,7 +67,8 @@ def changes_path(store: str | Path) -> Path:
     return Path(store) / LOG_DIR / CHANGES_FILE
 
 
-KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS}     # each log file of the store: how many older files it keeps
+# each log file of the store: how many older files it keeps
+KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS}
 
 
 def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
