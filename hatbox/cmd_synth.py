@@ -72,13 +72,14 @@ def register(cli) -> None:
 def train_synth(args: argparse.Namespace) -> int:
     from trainer.cpuwatch import busy_warning
     from trainer.synth.pipeline import train_to_pack
-    from hatbox.replaced import compare_and_keep, older_pack
+    from hatbox.replaced import compare_and_keep, kept_if_stopped, older_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
-    older = older_pack(out, "synth")               # compared with the new pack, kept if it scored better
-    metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
-                            seconds=args.seconds, threads=args.threads, device=args.device, report=report,
-                            seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout)
+    older = older_pack(out, "synth")               # compared with the new pack, always kept as NAME.prev.hatpack
+    with kept_if_stopped(older, out):              # stopped after the new pack was written: the older one kept first
+        metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
+                                seconds=args.seconds, threads=args.threads, device=args.device, report=report,
+                                seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout)
     if not metrics:                      # a torchrun worker other than the first
         return 0
     print(f"wrote {out} (report in {report})")

@@ -125,15 +125,16 @@ def library_db(text: str) -> str:
 # ------------------------------------------------------------------------------------------ train
 def train_tagger(args: argparse.Namespace) -> int:
     from trainer.tagger.pipeline import train_and_export
-    from hatbox.replaced import compare_and_keep, older_pack
+    from hatbox.replaced import compare_and_keep, kept_if_stopped, older_pack
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
     before = file_state(out)
-    older = older_pack(out, "tagger")          # compared with the new pack, kept if it scored better
+    older = older_pack(out, "tagger")          # compared with the new pack, always kept as NAME.prev.hatpack
     try:
-        summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
-                                   steps=args.steps, shots=args.shots, holdout=args.holdout,
-                                   name=args.name, threads=args.threads, seed=args.seed,
-                                   keep_level=args.keep_level)
+        with kept_if_stopped(older, out):      # stopped after the new pack was written: the older one kept first
+            summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
+                                       steps=args.steps, shots=args.shots, holdout=args.holdout,
+                                       name=args.name, threads=args.threads, seed=args.seed,
+                                       keep_level=args.keep_level, older=older)
     except KeyboardInterrupt as exc:
         close_progress_bars()
         if file_state(out) == before:

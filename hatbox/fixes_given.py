@@ -50,7 +50,7 @@ def csv_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, l
     from trainer.csvrows import csv_rows
     from trainer.csvtext import listed_file
     try:
-        rows, encoding = csv_rows(path, [])
+        rows, encoding = csv_rows(path, [], none_rows=True)     # `path,`: what library export writes (p49)
     except DataError as exc:
         raise _refused(path, shown, exc) from None
     found: dict[Path, list[str]] = {}

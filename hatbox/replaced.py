@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ class Older:
     version: str = ""
     held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
     words: tuple[str, ...] = ()             # a tagger's tags (its manifest's), () for other kinds
+    key: str = ""                           # its score's (device.store.SCORE_KEYS), "" when it has none
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -52,8 +55,15 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     if kind is not None and manifest.kind != kind:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
-    return Older(data, manifest.kind, _score(manifest.metrics)[1], name=manifest.name, version=manifest.version,
-                 held=held_out_set(manifest.metrics), words=tuple(manifest.tags))
+    key, score = _score(manifest.metrics)
+    return Older(data, manifest.kind, score, name=manifest.name, version=manifest.version,
+                 held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key)
+
+
+def pack_words(manifest: Any) -> tuple[str, ...]:
+    """A tagger's words (its manifest's tags); () for other kinds (a synth's tags are "synth" and its instruments'
+    names, no words it gives: forty-ninth stop's review)."""
+    return tuple(manifest.tags) if manifest.kind == "tagger" else ()
 
 
 def held_out_set(metrics: dict[str, Any]) -> tuple[str, Any] | None:
@@ -87,7 +97,7 @@ def _other_set(older: Older, metrics: dict[str, Any]) -> str:
 
 def aside_path(out: Path) -> Path:
     """Where a file at a training's --out that was no readable pack is kept: ``x.hatpack`` -> ``x.hatpack.old``
-    (not :func:`kept_path`: a later worse retrain would write an older pack over it there)."""
+    (not :func:`kept_path`: the next retrain keeps the pack it replaces there, in its place)."""
     return out.with_name(f"{out.name}.old")
 
 
@@ -177,6 +187,23 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     return ([versioned] if versioned else []) + _compared(older, out, pack.manifest) + [_keep(older, out)]
 
 
+@contextmanager
+def kept_if_stopped(older: Older | None, out: str | Path) -> Iterator[None]:
+    """Around a training that writes ``out`` over ``older``: when it ends by an exception (Ctrl-C, SIGTERM, an
+    error) after ``out`` was written, :func:`compare_and_keep` runs (its lines printed) before the exception goes
+    on, so the older pack, held only in memory, is kept (forty-ninth stop's review: a Ctrl-C while the report was
+    written lost it)."""
+    from hatbox.errors import file_state
+    before = file_state(out)
+    try:
+        yield
+    except BaseException:
+        if older is not None and file_state(out) != before:
+            for line in compare_and_keep(older, out):
+                print(line, flush=True)
+        raise
+
+
 def _unchanged(older: Older, out: Path) -> bool:
     """Whether ``out`` still holds ``older``'s bytes (nothing was written over it: nothing to keep)."""
     try:
@@ -189,7 +216,7 @@ def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     """:func:`compare_and_keep`'s comparison once the older file is known to be a readable pack and the new one's
     ``manifest`` (export.manifest.Manifest) is read: [] when either has no score or the kinds differ."""
     key, new = _score(manifest.metrics)
-    differ = words_differ(older.words, tuple(manifest.tags)) if manifest.kind == older.kind else ""
+    differ = words_differ(older.words, pack_words(manifest)) if manifest.kind == older.kind else ""
     if differ:
         return [f"note: the new pack's words differ: {differ}" + _scores_apart(older.score, new, key)]
     if older.score is None or manifest.kind != older.kind or new is None:
@@ -234,13 +261,15 @@ def _listed(words: list[str], shown: int) -> str:
     return ", ".join(words[:shown]) + (f" and {len(words) - shown} more" if len(words) > shown else "")
 
 
-LEVEL_SPREAD = 0.5      # level_margin(n) = LEVEL_SPREAD / sqrt(n)
+LEVEL_SPREAD = 1.0      # level_margin(n) = LEVEL_SPREAD / sqrt(n)
 
 
 def level_margin(n: int) -> float:
     """The smallest difference of two held-out scores (macro-F1, 0..1) on ``n`` files each that is called better or
-    worse: 0.5 / sqrt(n), about one standard error of the difference of two such scores near 0.85 (each file a
-    chance of being right: sqrt(2 * 0.85 * 0.15 / n)).  12 files: 0.14; 30: 0.09; 100: 0.05; 400: 0.025."""
+    worse: 1 / sqrt(n), about two standard errors of the difference of two such scores near 0.85 (each file a chance
+    of being right: sqrt(2 * 0.85 * 0.15 / n) = 0.5 / sqrt(n); macro-F1 over few files per word varies more than
+    that, and at one standard error two equally good taggers were called better or worse 33-42 % of the time:
+    forty-ninth stop's review).  12 files: 0.29; 30: 0.18; 100: 0.1; 400: 0.05."""
     return LEVEL_SPREAD / max(n, 1) ** 0.5
 
 
@@ -260,31 +289,88 @@ def count_files(n: int) -> str:
 
 def _keep(older: Older, out: Path) -> str:
     """Keep ``older`` (a readable pack ``out`` held) at :func:`kept_path`, atomically, in place of whatever was kept
-    there (one level of history); the summary's line: which file holds what, and how to go back."""
+    there (one level of history), unless that is a pack of the same kind and words that scored better: it is moved
+    to :func:`versioned_path` first (forty-ninth stop's review: retrains 0.95, 0.60, 0.70 lost the 0.95 one).  The
+    summary's line: which file holds what, what became of the one kept there before, and how to go back."""
     from export.atomic import write_atomic
     kept = kept_path(out)
-    before = _held_there(kept)
-    what = " ".join(w for w in (older.name, older.version) if w) or "the pack replaced"
+    there = _held_there(kept)
+    what = _pack_words(older) or "the pack replaced"
+    moved = _move_better(there, older, kept) if isinstance(there, Older) else None
+    if isinstance(moved, str) and moved.startswith("warning"):
+        return moved
     try:
         write_atomic(kept, older.data)
     except OSError as exc:
         return f"warning: the older pack ({what}) could not be kept as {kept} ({exc.strerror or exc})"
-    instead = f", in place of {before} kept there before" if before else ""
-    return (f"note: the older pack is kept as {kept} ({what}{instead}); to go back: mv {shlex.quote(str(kept))} "
-            f"{shlex.quote(str(out))} (or send it to the box: hatbox push {shlex.quote(str(kept))})")
+    return (f"note: the older pack is kept as {kept} ({what}{_instead(there, moved)}); to go back: mv "
+            f"{shlex.quote(str(kept))} {shlex.quote(str(out))} (or send it to the box: hatbox push "
+            f"{shlex.quote(str(kept))})")
 
 
-def _held_there(kept: Path) -> str:
-    """What :func:`kept_path` ``kept`` holds before a training keeps another pack there: "mywords 0.1.0", "a file
-    that was no readable pack", or "" when nothing is there."""
-    if not (kept.exists() or kept.is_symlink()):
+def _pack_words(older: Older) -> str:
+    """"mywords 0.1.1, held-out macro-F1 0.6": a pack's name, version and score as far as it has them."""
+    score = f"{_held_words(older.key)} {older.score:.4g}" if older.score is not None and older.key else ""
+    name = " ".join(w for w in (older.name, older.version) if w)
+    return ", ".join(w for w in (name, score) if w)
+
+
+def _instead(there: Older | str | None, moved: Path | None) -> str:
+    """What became of what :func:`kept_path` held before, for :func:`_keep`'s line ("" when nothing was there)."""
+    if there is None:
         return ""
-    from export.pack import read_pack
+    if isinstance(there, str):
+        return f", in place of {there} kept there before (replaced)"
+    if moved is not None:
+        return f"; {_pack_words(there)}, kept there before and better, is moved to {moved}"
+    return f", in place of {_pack_words(there) or 'the pack'} kept there before (replaced)"
+
+
+def _better(one: Older, other: Older) -> bool:
+    """Whether pack ``one`` scored better than ``other``, like for like: same kind, same words, same score."""
+    if one.kind != other.kind or set(one.words) != set(other.words) or not one.key or one.key != other.key:
+        return False
+    if one.score is None or other.score is None:
+        return False
+    return one.score > other.score if one.key in HIGHER_IS_BETTER else one.score < other.score
+
+
+def _move_better(there: Older, older: Older, kept: Path) -> Path | str | None:
+    """Move ``there`` (the pack at :func:`kept_path` ``kept``) to :func:`versioned_path` when it scored better than
+    ``older``, about to be kept in its place: the new path, a warning's line when it cannot be, None when it is not
+    better (it is replaced)."""
+    from export.atomic import write_atomic
+    if not _better(there, older):
+        return None
+    to = versioned_path(kept, there.version)
     try:
-        manifest = read_pack(kept).manifest
+        write_atomic(to, there.data)
+    except OSError as exc:
+        return (f"warning: {kept} holds a better pack ({_pack_words(there)}), which could not be moved to {to} "
+                f"({exc.strerror or exc}): it stays there, and the older pack ({_pack_words(older)}) is not kept")
+    return to
+
+
+def versioned_path(kept: Path, version: str) -> Path:
+    """Where a better pack :func:`kept_path` held is moved: ``pedal.prev.hatpack``, 0.1.0 -> ``pedal.0.1.0.hatpack``
+    (``pedal.0.1.0-2.hatpack`` and on when that is taken)."""
+    base = kept.name[: -len(f".prev{kept.suffix}")] + (f".{version}" if version else ".kept")
+    path, n = kept.with_name(f"{base}{kept.suffix}"), 2
+    while path.exists() or path.is_symlink():
+        path, n = kept.with_name(f"{base}-{n}{kept.suffix}"), n + 1
+    return path
+
+
+def _held_there(kept: Path) -> Older | str | None:
+    """What :func:`kept_path` ``kept`` holds before a training keeps another pack there: the pack (:class:`Older`),
+    "a file that was no readable pack", or None when nothing is there."""
+    if not (kept.exists() or kept.is_symlink()):
+        return None
+    try:
+        there = older_pack(kept)
     except Exception:  # noqa: BLE001 - whatever it was
-        return "a file that was no readable pack"
-    return f"{manifest.name} {manifest.version}"
+        there = None
+    return there if there is not None else "a file that was no readable pack"
 
 
 def _keep_aside(older: Older, out: Path) -> str:

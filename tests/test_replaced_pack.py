@@ -63,20 +63,38 @@ def test_nothing_to_compare_with_says_nothing(tmp_path: Path, two_packs) -> None
     assert older_pack(out) is None
 
 
-def test_a_second_retrain_keeps_the_pack_it_replaced_and_says_what_it_replaced_there(two_packs,
-                                                                                      tmp_path: Path) -> None:
-    """Forty-ninth stop: one level of history, always the pack just replaced (until then the best of the older ones
-    stayed, and a better retrain kept nothing); the line says what the kept file held before."""
-    from hatbox.replaced import Older
+def test_a_second_retrain_keeps_the_pack_it_replaced_and_moves_a_better_one_kept_there(two_packs,
+                                                                                         tmp_path: Path) -> None:
+    """Forty-ninth stop: one level of history, the pack just replaced; but a better pack of the same kind kept there
+    is moved to NAME.VERSION.hatpack, said with its score (its review: retrains 0.95, 0.60, 0.70 lost the 0.95 one,
+    "in place of mywords 0.1.0 kept there before" with no score and no word of it)."""
     good, bad, _data = two_packs
     out = tmp_path / "pedal.hatpack"
     kept_path(out).write_bytes(good.read_bytes())            # an earlier retrain kept the good one
-    older = Older(b"the middle one", "effect", _score(bad) / 2)   # replaced now by a worse one still
     out.write_bytes(bad.read_bytes())
-    line, kept = compare_and_keep(older, out)
+    older = older_pack(out)                                  # the worse one is replaced now
+    out.write_bytes(good.read_bytes())                       # by what the training wrote
+    *_lines, kept = compare_and_keep(older, out)
     name = read_pack(good).manifest.name
-    assert line.endswith(": worse") and kept_path(out).read_bytes() == b"the middle one"
-    assert f"is kept as {kept_path(out)} (the pack replaced, in place of {name} 0.1.0 kept there before)" in kept
+    moved = tmp_path / "pedal.0.1.0.hatpack"
+    assert kept_path(out).read_bytes() == bad.read_bytes() and moved.read_bytes() == good.read_bytes()
+    assert f"{name} 0.1.0, held-out error {_score(good):.4g}, kept there before and better, is moved to {moved}" \
+        in kept, kept
+
+
+def test_a_worse_pack_kept_there_is_replaced_and_said_with_its_score(two_packs, tmp_path: Path) -> None:
+    good, bad, _data = two_packs
+    out = tmp_path / "pedal.hatpack"
+    kept_path(out).write_bytes(bad.read_bytes())             # an earlier retrain kept the bad one
+    out.write_bytes(good.read_bytes())
+    older = older_pack(out)
+    out.write_bytes(bad.read_bytes())
+    *_lines, kept = compare_and_keep(older, out)
+    name = read_pack(good).manifest.name
+    assert kept_path(out).read_bytes() == good.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pedal.hatpack", "pedal.prev.hatpack"]
+    assert (f"({name} 0.1.0, held-out error {_score(good):.4g}, in place of {name} 0.1.0, held-out error "
+            f"{_score(bad):.4g} kept there before (replaced))") in kept, kept
 
 
 def test_a_retrain_a_little_worse_keeps_the_older_pack_too(two_packs, tmp_path: Path) -> None:

@@ -67,17 +67,20 @@ def test_training_data_takes_them_with_where_they_are(tmp_path: Path) -> None:
     assert merged["low0.wav"] == () and merged["low1.wav"] == ("low",)
 
 
-def test_one_tag_per_file_data_refuses_them_naming_the_lines(tmp_path: Path) -> None:
-    from trainer.tagger.pipeline import check_items
+def test_one_tag_per_file_data_takes_them_for_a_yes_or_no_tagger_with_a_note(tmp_path: Path) -> None:
+    """Forty-ninth stop's review: such data was refused as training "a tagger of one word per file", untrue
+    (is_exclusive is False once a file has no word): it is taken, and a note says what tagger it makes."""
+    from trainer.tagger.data import tag_list, targets
+    from trainer.tagger.pipeline import check_items, none_for_one_tag_note
+    from trainer.tagger.train import is_exclusive
     items, neg = _sounds(tmp_path / "s", n=2, none=1)
-    one_tag = [it for it in items if len(it.tags) == 1]
-    csv = _csv(tmp_path / "s" / "t.csv", one_tag + neg)
-    with pytest.raises(DataError) as exc:
-        check_items(load_items(csv))
-    assert str(exc.value).startswith(f"1 file with none of your words ({csv}: line 6), but every other file has "
-                                     "exactly one word")
-    assert "give each of those files one of your words" in exc.value.hint
-    check_items(load_items(_csv(csv, items + neg)))            # a file with two words: a yes or no per word
+    one_tag = load_items(_csv(tmp_path / "s" / "t.csv", [it for it in items if len(it.tags) == 1] + neg))
+    check_items(one_tag)
+    assert not is_exclusive(targets(one_tag, tag_list(one_tag)))
+    assert none_for_one_tag_note(one_tag) == ("note: 1 file with none of your words, every other with exactly one: "
+                                              "the tagger says yes or no to each word (it can say none of them), "
+                                              "not one word per file")
+    assert none_for_one_tag_note(load_items(_csv(tmp_path / "s" / "t.csv", items + neg))) == ""
 
 
 def test_training_on_them_lowers_the_tagger_for_those_files(tmp_path: Path) -> None:

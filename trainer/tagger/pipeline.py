@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -137,7 +138,6 @@ def check_items(items: list[Item]) -> None:
         found = f"only '{next(iter(counts))}'" if counts else "none"
         raise DataError(f"need at least two tags to train a tagger, found {found}",
                         hint="a tagger tells tags apart: give it examples of two tags or more")
-    refuse_none_for_one_tag(items)
     clashes = case_clashes(items)
     if clashes:
         shown = "; ".join(" and ".join(_clash_word(t, group, counts, items) for t in group) for group in clashes[:5])
@@ -158,20 +158,16 @@ def _clash_word(tag: str, group: list[str], counts: Counter, items: list[Item], 
     return f"'{tag}' ({counts[tag]}: {', '.join(places[:shown])}{more})"
 
 
-def refuse_none_for_one_tag(items: list[Item], shown: int = 3) -> None:
-    """DataError when some of ``items`` have none of the words (a CSV row with a path and no tag) and every other one
-    has exactly one: such data trains a tagger of one tag per file (a softmax: it always picks one of its words, the
-    rule :func:`trainer.tagger.train.is_exclusive` judges by), which cannot learn "none of them"."""
+def none_for_one_tag_note(items: list[Item]) -> str:
+    """A note when some of ``items`` have none of the words (a CSV row with a path and no tag) and every other one has
+    exactly one: such data trains a tagger of a yes or no per word (:func:`trainer.tagger.train.is_exclusive` is
+    False as soon as one file has no word), which can learn "none of them", not one that picks one word per file
+    (forty-ninth stop's review: it was refused, for a reason that was untrue); "" otherwise."""
     none = without_words(items)
     if not none or any(len(it.tags) > 1 for it in items):
-        return
-    places = ", ".join(it.where or str(it.path) for it in none[:shown]) + \
-        (f" and {len(none) - shown} more" if len(none) > shown else "")
-    raise DataError(f"{count_words(len(none), 'file')} with none of your words ({places}), but every other file has "
-                    "exactly one word: that trains a tagger of one word per file, which always picks one of its words "
-                    "and cannot learn 'none of them'",
-                    hint="give each of those files one of your words, or remove their rows (a tagger of any number "
-                         "of words per file, where some files have two or more, takes rows with none)")
+        return ""
+    return (f"note: {count_words(len(none), 'file')} with none of your words, every other with exactly one: the "
+            "tagger says yes or no to each word (it can say none of them), not one word per file")
 
 
 def examples_line(items: list[Item]) -> str:
@@ -183,17 +179,18 @@ def examples_line(items: list[Item]) -> str:
             (f"; {count_words(none, 'file')} with none of your words" if none else ""))
 
 
-def previous_score(out: Path) -> tuple[float, int | None] | None:
-    """(held-out macro-F1, held-out files) of the tagger pack at ``out`` before a training writes over it, for the
-    new report's picture; None when there is none (no file, no such pack, no held-out score)."""
+def previous_score(out: Path, older: Any = None) -> tuple[float, int | None, tuple[str, ...]] | None:
+    """(held-out macro-F1, held-out files, words) of the tagger pack at ``out`` before a training writes over it, for
+    the new report's picture; None when there is none (no file, no such pack, no held-out score).  ``older``: that
+    pack as the caller read it (hatbox.replaced.Older), else it is read here."""
     from hatbox.replaced import older_pack
     try:
-        older = older_pack(out)
+        older = older_pack(out) if older is None else older
     except HatboxError:
         return None
     if older is None or older.kind != "tagger" or older.score is None:
         return None
-    return older.score, (older.held[1] if older.held and older.held[0] == "sample" else None)
+    return older.score, (older.held[1] if older.held and older.held[0] == "sample" else None), tuple(older.words)
 
 
 def held_from(sources: list[Path]) -> str:
@@ -207,32 +204,35 @@ def held_from(sources: list[Path]) -> str:
 def train_and_export(source: Path | list[Path], out: Path, *, minutes: float = 4.5, steps: int = 900,
                      shots: int | None = None,
                      holdout: float = 0.15, name: str | None = None, threads: int = 2, seed: int = 0,
-                     keep_level: bool = False) -> Summary:
+                     keep_level: bool = False, older: Any = None) -> Summary:
     """Train on ``source`` (a folder or CSV, or several: a file listed again takes the later one's tags)
     and write ``out``, then ``out``.report.json / .confusion.png; returns a summary.  The options and
     ``out`` are checked, and every tag too, before any audio is decoded.  ``keep_level``: the tagger hears each
     sample at its own level (TaggerConfig.level_norm off), for words about loudness (accent, ghost note); by
     default every sample is scaled to one level first, so that its level does not change its tags.  ``name``: the
     pack's (checked before any work, as `train effect --name` is); None: made of ``out``'s file name
-    (hatbox.names.default_pack_name, as the other trainers make theirs)."""
+    (hatbox.names.default_pack_name, as the other trainers make theirs).  ``older``: the pack at ``out`` as the
+    caller read it (hatbox.replaced.older_pack), for the picture's title; None: read here."""
     out = Path(out)
     name = default_pack_name(out.stem, "tagger") if name is None else name
     check_pack_name(name)
     check_options(minutes=minutes, steps=steps, shots=shots, holdout=holdout, threads=threads)
     check_out(out)
     return _train_and_export(source, out, minutes=minutes, steps=steps, shots=shots, holdout=holdout,
-                             name=name, threads=threads, seed=seed, keep_level=keep_level, before=previous_score(out))
+                             name=name, threads=threads, seed=seed, keep_level=keep_level,
+                             before=previous_score(out, older))
 
 
 def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, steps: int, shots: int | None,
                       holdout: float, name: str, threads: int, seed: int, keep_level: bool = False,
-                      before: tuple[float, int | None] | None = None) -> Summary:
+                      before: tuple[float, int | None, tuple[str, ...]] | None = None) -> Summary:
     """:func:`train_and_export` once its options are checked; ``before``: :func:`previous_score` of ``out``."""
     from trainer.tagger.onnx_export import export_tagger
     notes: list[str] = []
     sources = source if isinstance(source, list) else [source]
     items = load_sources(sources, notes)
     check_items(items)
+    notes.extend(w for w in (none_for_one_tag_note(items),) if w)
     cfg = TaggerConfig(level_norm=not keep_level)
     guess = heard_rate(items, cfg.spec.rate)          # 0 unless every file is of a lower rate (headers only)
     n_load = int(cfg.clip_samples * LOAD_MARGIN)
@@ -310,7 +310,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
             rep.update(clip_seconds=heard.clip_seconds, median_file_seconds=round(heard.median_seconds, 3))
             rep["left_out"] = ([{"path": str(path), "why": why, "kind": "unreadable"} for path, why in skipped] +
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
-            text += _write_report(rep, tags, out, picture_title(rep, len(held), before))
+            text += _write_report(rep, tags, out, picture_title(rep, len(held), before, tags))
             limit = run_limit(res.steps, minutes, steps, res.stopped_early, stop.by)
             text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
                                                                  tag_counts(train_items), later_clause(heard)))
@@ -369,11 +369,13 @@ def _remove_old_report(out: Path) -> str:
     return ""
 
 
-def picture_title(rep: dict, held: int, before: tuple[float, int | None] | None) -> str:
+def picture_title(rep: dict, held: int, before: tuple[float, int | None, tuple[str, ...]] | None,
+                  tags: list[str] | None = None) -> str:
     """The confusion picture's title: the held-out file count beside the score, and the replaced pack's score when
-    there was one: "held-out: 12 files, macro-F1 0.91 (the pack replaced: 0.88 on 9 files)"."""
+    there was one: "held-out: 12 files, macro-F1 0.91 (the pack replaced: 0.88 on 9 files)"; not when its words
+    differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review)."""
     title = f"held-out: {count_words(held, 'file')}, macro-F1 {rep['macro_f1']:.2f}"
-    if before is None:
+    if before is None or (tags is not None and len(before) > 2 and before[2] and set(before[2]) != set(tags)):
         return title
     on = f" on {count_words(before[1], 'file')}" if before[1] else ""
     return f"{title} (the pack replaced: {before[0]:.2f}{on})"
