@@ -17,7 +17,6 @@ from typing import Any, Callable
 
 from hatbox.box_client import BoxRefused, VERSION_HINT, _call, safe_text
 from hatbox.errors import HatboxError
-from hatbox.text import count_words
 
 RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at once (a word renamed in your "
                "training CSV: else --export-fixes teaches the old word again)")
@@ -26,8 +25,6 @@ DROP_HELP = ("take WORD out of every correction of the library at once (a file c
 NONE_HELP = ("with --fix PATH (no TAG): the file carries none of the words, neither the tagger's nor yours (kept as "
              "a correction; --export-fixes writes it as `path,`)")
 OLDER_BOX = "this box runs an older hatbox"
-SHOWN = 5               # files named one by one, the rest counted
-SHOWN_WORDS = 12        # a tagger's words named in a note, at most
 
 
 def add_options(parser: argparse.ArgumentParser, group: Any) -> None:
@@ -44,11 +41,14 @@ def changes_words(args: argparse.Namespace) -> bool:
 
 
 def check(args: argparse.Namespace) -> None:
-    """HatboxError, before the box is asked, for ``--none`` without ``--fix PATH`` alone, and for --json or --wait
-    with a change of words."""
+    """HatboxError, before the box is asked, for ``--none`` without ``--fix PATH`` alone, for an empty TAG (the box
+    would keep ``[""]`` as none of the words: p49 review), and for --json or --wait with a change of words."""
     if args.none and (not args.fix or len(args.fix) > 1):
         raise HatboxError("--none goes with --fix PATH alone (no TAG): the file carries none of the words",
                           hint="hatbox box-library ID --fix kit/hat.wav --none")
+    if args.fix and not args.none:
+        from hatbox.library_words import refuse_blank
+        refuse_blank(args.fix[1:], f"hatbox box-library ID --fix {shlex.quote(safe_text(args.fix[0]))} --none")
     if changes_words(args) and (args.json or args.wait):
         raise HatboxError(f"{'--json' if args.json else '--wait'} does not go with --rename-word or --drop-word",
                           hint="hatbox box-library ID --rename-word dusty lofi")
@@ -98,36 +98,33 @@ def change_words(client: Any, lid: str, args: argparse.Namespace) -> int:
 
 
 def changed_lines(lid: str, body: dict[str, Any], args: argparse.Namespace) -> list[str]:
-    """The lines for POST /libraries/{id}/words' answer ``body`` (word, to, files, kept, back) to ``args``."""
+    """The lines for POST /libraries/{id}/words' answer ``body`` (word, to, files, kept, back), made as the laptop's
+    (hatbox.library_words.word_change_lines: the word as stored, not as typed), and what the laptop's own corrections
+    keep."""
     from urllib.parse import unquote
-    lib, word, to = safe_text(unquote(lid)), safe_text(str(body.get("word"))), body.get("to")
-    kept = int(body.get("kept") or 0)
-    left = f" and of {count_words(kept, 'file')} that left the library (kept, to come back with it)" if kept else ""
-    files = count_words(int(body.get("files") or 0), "file")
-    if to is not None and to == body.get("word"):
-        return [f"'{word}' is spelled so already; nothing was changed"]
-    lines = [f"renamed '{word}' to '{safe_text(str(to))}' in the corrections of {files}{left} (library {lib})"
-             if to is not None else f"dropped '{word}' from the corrections of {files}{left} (library {lib})"]
-    back = [safe_text(str(p)) for p in body.get("back") or []]
-    if back:
-        which = "it was the only word of its correction" if len(back) == 1 else \
-            "it was the only word of their corrections"
-        lines.append(f"  {count_words(len(back), 'file')}: {which}, now removed: the tagger's tags stand again "
-                     f"(hatbox box-library {lib} --fix PATH --none says a file carries none of the words)")
-        lines += [f"    {p}" for p in back[:SHOWN]] + ([f"    ... and {len(back) - SHOWN} more"]
-                                                        if len(back) > SHOWN else [])
-    same = f"--rename-word {shlex.quote(word)} {shlex.quote(safe_text(str(to)))}" if to is not None else \
-        f"--drop-word {shlex.quote(word)}"
-    lines.append(f"  the corrections on this laptop keep '{word}' until `hatbox library fix DB {same}` (a "
+
+    from hatbox.library_words import word_change_lines
+    lib, word, to = safe_text(unquote(lid)), str(body.get("word")), body.get("to")
+    to = None if to is None else str(to)
+    lines = word_change_lines(word, to, int(body.get("files") or 0), int(body.get("kept") or 0),
+                              [str(p) for p in body.get("back") or []],
+                              f"hatbox box-library {shlex.quote(lib)} --fix PATH --none", f" (library {lib})")
+    if to == word:
+        return lines
+    same = f"--rename-word {shlex.quote(safe_text(word))} {shlex.quote(safe_text(to))}" if to is not None else \
+        f"--drop-word {shlex.quote(safe_text(word))}"
+    lines.append(f"  the corrections on this laptop keep '{safe_text(word)}' until `hatbox library fix DB {same}` (a "
                  "push-library sends them again)")
     return lines
 
 
 def foreign_words_note(get: Callable[[str], Any], lid: str) -> str:
     """The line the box's tagging summary adds when the corrections of library ``lid`` (quoted for the URL) use
-    words the tagger that tagged it lacks (``get``: the box's answer to a GET, here /libraries/{id}/words), with the
-    commands that rename or drop them; "" when none does, or the box does not say (an older box)."""
+    words the tagger that tagged it lacks (``get``: the box's answer to a GET, here /libraries/{id}/words), as the
+    laptop says it (hatbox.library_words.foreign_note); "" when none does, or the box does not say (an older box)."""
     from urllib.parse import unquote
+
+    from hatbox.library_words import foreign_note
     try:
         words = get(f"/libraries/{lid}/words")
     except HatboxError:             # an older box (no such route), a library gone meanwhile: words it cannot add
@@ -135,16 +132,9 @@ def foreign_words_note(get: Callable[[str], Any], lid: str) -> str:
     foreign = words.get("foreign") if isinstance(words, dict) else None
     if not isinstance(foreign, dict) or not foreign:
         return ""
-    tagger = [safe_text(str(w)) for w in words.get("tagger") or []]
-    listed = ", ".join(f"{safe_text(str(w))} ({n})" for w, n in list(foreign.items())[:8])
-    more = f", ... ({len(foreign)} words)" if len(foreign) > 8 else ""
-    its = ", ".join(tagger[:SHOWN_WORDS]) + (f", ... ({len(tagger)} in all)" if len(tagger) > SHOWN_WORDS else "")
-    n, lib = int(words.get("files_foreign") or 0), shlex.quote(safe_text(unquote(lid)))
-    first, last = (shlex.quote(safe_text(str(w))) for w in (list(foreign)[0], list(foreign)[-1]))
-    return (f"note: {n} of your corrections on the box {'uses' if n == 1 else 'use'} words this tagger does not "
-            f"have: {listed}{more} (its words: {its}); --export-fixes writes them and the next training learns them "
-            f"(again): a word you renamed or dropped since: `hatbox box-library {lib} --rename-word {first} NEW` / "
-            f"`--drop-word {last}`")
+    tagger = [str(w) for w in words.get("tagger") or []]
+    return foreign_note({str(w): int(n) for w, n in foreign.items()}, int(words.get("files_foreign") or 0), tagger,
+                        "--export-fixes", f"hatbox box-library {shlex.quote(safe_text(unquote(lid)))}", " on the box")
 
 
 def say_foreign_words(get: Callable[[str], Any], lid: str) -> None:

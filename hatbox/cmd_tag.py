@@ -520,12 +520,14 @@ EXPORT_SHOWN = 10       # left-out files `library export` names one by one
 
 def _left_out(db: str) -> list[tuple[Path, str]]:
     """(file, why) of each corrected file `library export` leaves out: the tagger skipped it (silent, empty), it
-    does not decode, or its name is not valid UTF-8 (a CSV is UTF-8)."""
+    does not decode, or its name is not valid UTF-8 (a CSV is UTF-8); a correction to none of the words too (p49
+    review: one of a skipped file went nowhere, "0 corrected files")."""
     from device import library
+    from device.library.fixes import none_corrections
     from device.library.query import utf8_name
-    heard = set(library.corrections(db, heard=True))
+    heard = {*library.corrections(db, heard=True), *none_corrections(db, heard=True)}
     out = []
-    for path in library.corrections(db):
+    for path in sorted({*library.corrections(db), *none_corrections(db)}):
         if path in heard and not utf8_name(path):
             out.append((path, "its name is not valid UTF-8: rename it to train with it"))
         elif path not in heard:

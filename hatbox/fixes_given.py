@@ -22,31 +22,29 @@ def is_database(path: Path) -> bool:
     return sqlite_file(path) is True
 
 
-def given_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, list[str]]:
+def given_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     """The corrections in ``path`` (``--fixes``; ``shown``: as messages name it): each corrected file (a path as the
     database or CSV gives it, relative ones under the CSV's folder) -> its tags.  A file corrected to none of the
-    words (`library fix --none`, a CSV's ``path,``) is ``[""]`` with ``nones`` (what a box of p49 F8 on keeps:
-    hatbox.library_fixes.send_fixes holds them back, saying so, for an older box), else left out with
-    :func:`say_nones_not_sent`'s line.  HatboxError, in words that say what ``--fixes`` takes, for a file that is
-    neither a tag database nor a corrections CSV."""
+    words (`library fix --none`, a CSV's ``path,``) is ``[""]``, as a box of p49 F8 on keeps it
+    (hatbox.library_fixes.send_fixes holds them back from an older box, saying so with :func:`say_nones_not_sent`).
+    HatboxError, in words that say what ``--fixes`` takes, for a file that is neither a tag database nor a
+    corrections CSV."""
     if is_database(path):
         from device.library.fixes import NO_TAG, corrections, none_corrections
         try:
-            none = none_corrections(path)
-            if not nones:
-                say_nones_not_sent(len(none), shown)
-            return {**corrections(path), **({file: [NO_TAG] for file in none} if nones else {})}
+            return {**corrections(path), **{file: [NO_TAG] for file in none_corrections(path)}}
         except HatboxError as exc:
             raise HatboxError(f"--fixes {shown}: {Exception.__str__(exc)}; nothing was sent",
                               hint=f"--fixes takes {TAKES}") from None
-    return csv_corrections(path, shown, nones)
+    return csv_corrections(path, shown)
 
 
-def csv_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, list[str]]:
+def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     """The rows of the corrections CSV ``path`` (``path,tag[,tag...]``) read by the tagger's own CSV reader
     (trainer.csvrows: its encodings, separators, header, comment and quote rules, and every tag checked by
-    export.manifest's rules): file -> tags, a relative path read from the CSV's folder.  HatboxError, before a
-    byte is sent, when it is no such CSV (binary data, a row without a tag) or a tag is one no pack can hold."""
+    export.manifest's rules): file -> tags, a relative path read from the CSV's folder, ``[""]`` for a row with no
+    tag (``path,``: none of the words, as the box keeps it; p49).  HatboxError, before a byte is sent, when it is no
+    such CSV (binary data) or a tag is one no pack can hold."""
     from trainer.csvrows import csv_rows
     from trainer.csvtext import listed_file
     try:
@@ -57,16 +55,13 @@ def csv_corrections(path: Path, shown: str, nones: bool = False) -> dict[Path, l
     for name, tags, _line in rows:
         had = found.setdefault(listed_file(path.parent, name, encoding=encoding), [])
         had += [t for t in tags if t and t not in had]
-    if nones:                                       # `path,`: none of the words, [""] as the box keeps it (p49)
-        return {file: tags or [""] for file, tags in found.items()}
-    say_nones_not_sent(sum(1 for tags in found.values() if not tags), shown)
-    return {file: tags for file, tags in found.items() if tags}
+    return {file: tags or [""] for file, tags in found.items()}
 
 
 def say_nones_not_sent(count: int, shown: str, box: str = "the box") -> None:
     """One line on stderr when ``count`` corrections of ``shown`` say a file carries none of the words (`library fix
-    --none`, a CSV's ``path,``): a box before p49 F8 keeps tags only (an empty list there gives the file back to its
-    tagger), so they are not sent; every other correction goes (p49).  ``box``: the words for the box."""
+    --none`, a CSV's ``path,``) and the box (``box``: the words for it) is one from before p49 F8, which keeps tags
+    only (an empty list there gives the file back to its tagger): they are not sent; every other correction goes."""
     if count:
         import sys
 

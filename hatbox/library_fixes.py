@@ -65,19 +65,14 @@ def retag_not_through(lib: dict[str, Any]) -> None:
         raise HatboxError(words[0], hint=f"{words[1]} (hatbox box-logs shows the box's side)")
 
 
-def fixes_db(src: Path, given: str | None, off: bool) -> Path | None:
-    """The path of :func:`push_fixes` (None: no corrections go)."""
-    fixes = push_fixes(src, given, off)
-    return fixes.path if fixes is not None else None
-
-
 def push_fixes(src: Path, given: str | None, off: bool) -> LaptopFixes | None:
     """The laptop's corrections `push-library` sends with ``src``: ``--fixes FILE`` (``given``: a tag database or the
     corrections CSV --export-fixes wrote, hatbox.fixes_given), else the folder's own database (`hatbox tag FOLDER`
     without --out keeps it inside, device.library.db.IN_LIBRARY), none with ``--no-fixes`` (``off``; none found:
     :func:`say_no_fixes` says so after the upload).  HatboxError, before anything is sent, for a ``--fixes`` that is
-    no file, or neither a tag database nor a corrections CSV (forty-sixth stop: read only after the upload): that
-    reading is the push's one (:class:`LaptopFixes`)."""
+    no file, or neither a tag database nor a corrections CSV (forty-sixth stop: read only after the upload), and for
+    a folder's own database that cannot be read (p49 review: read lazily, it failed after the upload, in --fixes
+    words the user never typed): that reading is the push's one (:class:`LaptopFixes`)."""
     from device.library.db import IN_LIBRARY
     if off:
         return None
@@ -89,23 +84,39 @@ def push_fixes(src: Path, given: str | None, off: bool) -> LaptopFixes | None:
                                    f"FOLDER/{IN_LIBRARY}), or the CSV hatbox box-library LIB --export-fixes wrote")
         return LaptopFixes(db, src, read_fixes(db))   # refused here, before a byte is packed or sent, when neither
     own = src / IN_LIBRARY
-    return LaptopFixes(own, src) if src.is_dir() and own.is_file() else None
+    if not (src.is_dir() and own.is_file()):
+        return None
+    try:
+        return LaptopFixes(own, src, read_fixes(own))
+    except HatboxError as exc:
+        raise own_unreadable(src, own, exc) from None
+
+
+def own_unreadable(src: Path, own: Path, exc: HatboxError) -> HatboxError:
+    """The error for the folder ``src``'s own tag database ``own`` that :func:`read_fixes` refused (``exc``, said of
+    ``--fixes``, which was not given): what it is, why, and the option that sends the library without it."""
+    shown = safe_text(str(own))
+    why = Exception.__str__(exc).removeprefix(f"--fixes {shown}").removeprefix(":").strip()
+    why = why.removesuffix("; nothing was sent")
+    return HatboxError(f"cannot read {shown}, the folder's own tag database (its corrections go with the library by "
+                       f"default): {why}; nothing was sent",
+                       hint=f"send the library without its corrections: hatbox push-library "
+                            f"{quoted(safe_text(str(src)))} --no-fixes (or move the damaged file aside; hatbox tag "
+                            "makes a new one, without the corrections it held)")
 
 
 class LaptopFixes:
-    """The corrections file ``path`` (a tag database or a corrections CSV) that one push of ``src`` sends, read once
-    for the whole push (p49: its --replace check, the upload's corrections and the replacement each read it again):
-    ``read`` when :func:`push_fixes` read it already, else on first use (:meth:`sent`), as late as before."""
+    """The corrections file ``path`` (a tag database or a corrections CSV) that one push of ``src`` sends, read once,
+    before anything is sent, for the whole push (p49: its --replace check, the upload's corrections and the
+    replacement each read it again; ``read``: :func:`read_fixes` of it)."""
 
-    def __init__(self, path: Path, src: Path, read: dict[Path, list[str]] | None = None) -> None:
+    def __init__(self, path: Path, src: Path, read: dict[Path, list[str]]) -> None:
         self.path, self.src, self._read = path, src, read
         self._sent: tuple[list[dict[str, Any]], int] | None = None
 
     def sent(self) -> tuple[list[dict[str, Any]], int]:
         """:func:`laptop_fixes` of ``src``: the corrections of files sent ([{path, tags}]) and how many are not."""
         if self._sent is None:
-            if self._read is None:
-                self._read = read_fixes(self.path)
             self._sent = laptop_fixes(self.path, self.src, self._read)
         return self._sent
 
@@ -119,7 +130,7 @@ def read_fixes(given: Path) -> dict[Path, list[str]]:
     from hatbox.fixes_given import TAKES, given_corrections
     shown = safe_text(str(given))
     try:
-        return given_corrections(given, shown, nones=True)
+        return given_corrections(given, shown)
     except sqlite3.Error as exc:
         raise HatboxError(f"--fixes {shown}: cannot read it as a tag database ({exc}); nothing was sent",
                           hint=f"--fixes takes {TAKES}") from None

@@ -39,9 +39,10 @@ class NothingDropped(HatboxError):
     as every refusal of the CLI: hatbox.errors.HatboxError)."""
 
 
-class _ForgetLeft(argparse.Action):
-    """``--forget-left [PATH ...]``: the PATHs, and FILE TAGS no longer required (argparse checks them after every
-    option is read)."""
+class NoFileNeeded(argparse.Action):
+    """An option of `library fix` that acts on the whole library, FILE TAGS no longer required with it (argparse
+    checks them after every option is read): ``--forget-left [PATH ...]`` (its PATHs, a list), and
+    hatbox.library_words' ``--rename-word OLD NEW`` and ``--drop-word WORD`` (as given)."""
 
     def __init__(self, *args: Any, unneeded: list[argparse.Action], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,7 +50,7 @@ class _ForgetLeft(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        setattr(namespace, self.dest, list(values or []))
+        setattr(namespace, self.dest, values if isinstance(values, str) else list(values or []))
         for action in self.unneeded:
             action.required = False
 
@@ -57,7 +58,7 @@ class _ForgetLeft(argparse.Action):
 def add_fix_args(parser: argparse.ArgumentParser, unneeded: list[argparse.Action]) -> None:
     """`library fix`'s ``--forget-left [PATH ...]`` and ``--yes`` (``unneeded``: its FILE and TAGS, not needed
     with them; they stay required positionals otherwise, so ``fix DB --clear FILE`` works as before)."""
-    parser.add_argument("--forget-left", nargs="*", metavar="PATH", default=None, action=_ForgetLeft,
+    parser.add_argument("--forget-left", nargs="*", metavar="PATH", default=None, action=NoFileNeeded,
                         unneeded=unneeded, help=FORGET_HELP)
     parser.add_argument("--yes", action="store_true", help=YES_HELP)
 
@@ -101,8 +102,11 @@ def left_row(k: Any) -> dict[str, Any]:
 
 
 def left_line(k: Any) -> str:
-    """One kept entry as the text listing shows it: when it left, its path then, its tags."""
-    return f"  {when_words(k.left_ns / 1e9)}  {_shown(k.path)}: {', '.join(escape_unsafe(t) for t in k.tags)}"
+    """One kept entry as the text listing shows it: when it left, its path then, its tags ("none of the words (yours)"
+    for a correction to none of them, `library fix --none`: p49 review, it showed nothing; --json keeps it as the box
+    does, ``[""]``)."""
+    tags = ", ".join(escape_unsafe(t) for t in k.tags if t) or "none of the words (yours)"
+    return f"  {when_words(k.left_ns / 1e9)}  {_shown(k.path)}: {tags}"
 
 
 def print_left(db: str, as_json: bool, k: int | None) -> None:

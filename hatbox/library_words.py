@@ -30,7 +30,8 @@ RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at
 DROP_HELP = ("take WORD out of every correction of the library at once (a file corrected to that word alone goes "
              "back to the tagger's tags)")
 NONE_HELP = ("the file carries none of the words (neither the tagger's nor yours): kept as a correction, exported as "
-             "`path,` (a file the next tagger learns to give none of them)")
+             "`path,`, a file the next tagger learns to give none of them (with such a row it says yes or no to each "
+             "word, even where every other file has one word, rather than picking one word per file)")
 SHOWN_WORDS = 12        # a tagger's words named in a note, at most
 
 
@@ -39,28 +40,14 @@ def _shown(text: str) -> str:
     return escape_unsafe(display_name(text))
 
 
-class _Whole(argparse.Action):
-    """``--rename-word OLD NEW`` / ``--drop-word WORD``: the values, and FILE TAGS no longer required (as
-    hatbox.library_kept's ``--forget-left``)."""
-
-    def __init__(self, *args: Any, unneeded: list[argparse.Action], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.unneeded = unneeded
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
-        setattr(namespace, self.dest, values)
-        for action in self.unneeded:
-            action.required = False
-
-
 def add_word_args(parser: argparse.ArgumentParser, unneeded: list[argparse.Action]) -> None:
     """`library fix`'s ``--none``, ``--rename-word OLD NEW`` and ``--drop-word WORD`` (``unneeded``: FILE and TAGS,
     not needed with the last two)."""
+    from hatbox.library_kept import NoFileNeeded
     parser.add_argument("--none", action="store_true", help=NONE_HELP)
-    parser.add_argument("--rename-word", nargs=2, metavar=("OLD", "NEW"), default=None, action=_Whole,
+    parser.add_argument("--rename-word", nargs=2, metavar=("OLD", "NEW"), default=None, action=NoFileNeeded,
                         unneeded=unneeded, help=RENAME_HELP)
-    parser.add_argument("--drop-word", metavar="WORD", default=None, action=_Whole, unneeded=unneeded,
+    parser.add_argument("--drop-word", metavar="WORD", default=None, action=NoFileNeeded, unneeded=unneeded,
                         help=DROP_HELP)
 
 
@@ -76,43 +63,39 @@ def fix_words(args: argparse.Namespace) -> int | None:
                           "no FILE, tags, --clear or --none with them (and one of the two at a time); nothing was "
                           "changed", hint="hatbox library fix DB --rename-word dusty lofi")
     from device.library.words import drop_word, rename_word
-    if args.rename_word is not None:
-        old, new = args.rename_word
-        print(_renamed(old, new, rename_word(args.db, old, new)))
-    else:
-        for line in _dropped(args.db, args.drop_word, drop_word(args.db, args.drop_word)):
-            print(line)
+    change = rename_word(args.db, *args.rename_word) if args.rename_word is not None else \
+        drop_word(args.db, args.drop_word)
+    for line in word_change_lines(change.word, change.to if args.rename_word is not None else None, change.files,
+                                  change.kept, change.back,
+                                  f"hatbox library fix {shlex.quote(_shown(args.db))} FILE --none"):
+        print(line)
     return 0
 
 
-def _kept_words(kept: int) -> str:
-    """" and of 1 file that left the library (kept)", or ""."""
-    return f" and of {count_words(kept, 'file')} that left the library (kept, to come back with it)" if kept else ""
-
-
-def _renamed(old: str, new: str, change: Any) -> str:
-    """What `--rename-word OLD NEW` changed (``change``: device.library.words.WordChange)."""
-    if old.strip() == new.strip():
-        return f"'{_shown(old.strip())}' is spelled so already; nothing was changed"
-    return (f"renamed '{_shown(old.strip())}' to '{_shown(new.strip())}' in the corrections of "
-            f"{count_words(change.files, 'file')}{_kept_words(change.kept)}")
-
-
-def _dropped(db: str, word: str, change: Any) -> list[str]:
-    """What `--drop-word WORD` changed (``change``: device.library.words.WordChange), a file gone back to the
-    tagger's tags said by name (five at most)."""
-    lines = [f"dropped '{_shown(word.strip())}' from the corrections of {count_words(change.files, 'file')}"
-             f"{_kept_words(change.kept)}"]
-    back = change.back
+def word_change_lines(word: str, to: str | None, files: int, kept: int, back: list[str], none: str,
+                      where: str = "") -> list[str]:
+    """What `--rename-word OLD NEW` (``to``: NEW as stored; None: `--drop-word`) changed, on the laptop and (from
+    POST /libraries/{id}/words' answer) on the box alike: ``word`` as the corrections spelled it, ``files`` changed,
+    ``kept`` (files that left), ``back`` (files gone back to the tagger's tags, five named); ``none``: the command
+    that says a file carries none of the words, ``where``: added to the first line (" (library ID)").  Said as
+    stored, not as typed (p49 review: "renamed 'dusty' to 'KICK'" of a rename that stored kick)."""
+    if to is not None and to == word:
+        return [f"'{_shown(word)}' is spelled so already; nothing was changed"]
+    left = f" and of {count_words(kept, 'file')} that left the library (kept, to come back with it)" if kept else ""
+    what = f"renamed '{_shown(word)}' to '{_shown(to)}' in" if to is not None else f"dropped '{_shown(word)}' from"
+    lines = [f"{what} the corrections of {count_words(files, 'file')}{left}{where}"]
     if back:
         which = "it was the only word of its correction" if len(back) == 1 else \
             "it was the only word of their corrections"
         lines.append(f"  {count_words(len(back), 'file')}: {which}, now removed: the tagger's tags stand again "
-                     f"(hatbox library fix {shlex.quote(_shown(db))} FILE --none says it carries none of the words)")
-        lines += [f"    {_shown(p)}" for p in back[:5]]
-        if len(back) > 5:
-            lines.append(f"    ... and {len(back) - 5} more")
+                     f"({none} says a file carries none of the words)")
+        lines += [f"    {_shown(p)}" for p in back[:SHOWN_BACK]]
+        if len(back) > SHOWN_BACK:
+            lines.append(f"    ... and {len(back) - SHOWN_BACK} more")
     return lines
+
+
+SHOWN_BACK = 5          # files gone back to the tagger's tags named one by one, the rest counted
 
 
 # ------------------------------------------------------------------------------------------ fix FILE
@@ -122,6 +105,16 @@ def check_fix_args(args: argparse.Namespace) -> None:
     if asked != 1:
         raise HatboxError("give the file's tags, --none (it carries none of the words), or --clear to drop yours",
                           hint="hatbox library fix DB FILE tom")
+    refuse_blank(args.tags, "hatbox library fix DB FILE --none")
+
+
+def refuse_blank(tags: list[str], none: str) -> None:
+    """HatboxError, nothing changed, when one of ``tags`` (as typed) is empty or blank: an unset shell variable
+    ("$TAG") is no way to say "none of my words" (p49 review: it was kept as that, silently); ``none``: the command
+    that says it."""
+    if any(not t.strip() for t in tags):
+        raise HatboxError("a tag is empty (an unset shell variable?); nothing was changed",
+                          hint=f"give the tag, or say the file carries none of the words with --none: {none}")
 
 
 def tagger_said(db: str, file: str, status: str, why: str) -> str:
@@ -178,23 +171,28 @@ def _words(words: list[str]) -> str:
 # ------------------------------------------------------------------------------------------ words a tagger lacks
 def foreign_words_note(db: str, words: list[str]) -> str:
     """The line `hatbox tag` and `library export` say when corrections of library ``db`` use words the tagger (its
-    ``words``) does not have: "13 of your corrections use words this tagger does not have: dusty (12), glitch (1)
-    ...", with the commands that rename or drop them; "" when none does (or ``words`` is empty: not known)."""
+    ``words``) does not have (:func:`foreign_note`); "" when none does (or ``words`` is empty: not known)."""
     from device.library.words import files_using, foreign_words, word_uses
     if not words:
         return ""
     foreign = foreign_words(word_uses(db), words)
     if not foreign:
         return ""
-    n = files_using(db, list(foreign))
+    return foreign_note(foreign, files_using(db, list(foreign)), words, "`hatbox library export`",
+                        f"hatbox library fix {shlex.quote(_shown(db))}")
+
+
+def foreign_note(foreign: dict[str, int], n: int, words: list[str], export: str, cmd: str, where: str = "") -> str:
+    """The note for ``n`` corrections (``where``: " on the box") using ``foreign`` words (word -> files, most used
+    first) that a tagger of ``words`` lacks: "note: 13 of your corrections use words this tagger does not have:
+    dusty (12), glitch (1) ...", ``export`` (the command that writes them) and ``cmd`` (`hatbox library fix DB`,
+    `hatbox box-library ID`) with the options that rename or drop them; the laptop's and the box's alike."""
     listed = ", ".join(f"{escape_unsafe(w)} ({c})" for w, c in list(foreign.items())[:8])
     more = f", ... ({len(foreign)} words)" if len(foreign) > 8 else ""
-    first, last = list(foreign)[0], list(foreign)[-1]
-    fix = f"hatbox library fix {shlex.quote(_shown(db))}"
-    return (f"note: {n} of your corrections {'uses' if n == 1 else 'use'} words this tagger does not have: "
-            f"{listed}{more} (its words: {_words(words)}); `hatbox library export` writes them and the next "
-            f"training learns them (again): a word you renamed or dropped since: `{fix} --rename-word "
-            f"{shlex.quote(escape_unsafe(first))} NEW` / `--drop-word {shlex.quote(escape_unsafe(last))}`")
+    first, last = (shlex.quote(escape_unsafe(w)) for w in (list(foreign)[0], list(foreign)[-1]))
+    return (f"note: {n} of your corrections{where} {'uses' if n == 1 else 'use'} words this tagger does not have: "
+            f"{listed}{more} (its words: {_words(words)}); {export} writes them and the next training learns them "
+            f"(again): a word you renamed or dropped since: `{cmd} --rename-word {first} NEW` / `--drop-word {last}`")
 
 
 def say_foreign_words(db: str, words: list[str] | None = None, err: bool = False) -> None:
@@ -269,7 +267,8 @@ def say_export_words(db: str) -> None:
         nones = 0
     if nones:
         print(f"  {nones} of them {'carries' if nones == 1 else 'carry'} none of the words (library fix --none): "
-              "written as `path,`, an empty tag")
+              "written as `path,`, an empty tag: a tagger trained on it says yes or no to each word (it can give a "
+              "file none of them), not one word per file")
     say_foreign_words(db)
     if note := box_fixes_note(db):
         print(note)

@@ -18,12 +18,22 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 from hatbox.errors import HatboxError
 
 log = logging.getLogger("hatbox.api")
+# One change of a library's corrections at a time (routes run on worker threads; as library_owners._lock): a push
+# (put_fixes_sides) and a word renamed or dropped (library_words_route.changed_words) each read, change and write
+# back tags.db, SENT and WAITING; side by side, one wrote back what the other changed (p49 review).  Reentrant.
+_lock = threading.RLock()
+
+
+def fixes_locked() -> threading.RLock:
+    """:data:`_lock`, for a change of the corrections made outside this module (``with fixes_locked():``)."""
+    return _lock
 
 STAGE = "retag.db"              # in the library's folder: the copy a re-tag tags
 BEFORE = ("state", "tagger", "progress", "results", "error")     # the record a stopped re-tag gives back
@@ -253,14 +263,17 @@ def put_fixes_sides(folder: Path, fixes: list[tuple[str, list[str]]],
     """:func:`put_fixes`, and the corrections on the box that the laptop's replaced (a laptop sent them last: p46,
     another laptop's correction of the file went without a word), each ``path``, ``box`` (its tags before) and
     ``yours`` (the laptop's, kept now)."""
-    sent = _sent(folder)
-    if not has_db:
-        waiting = _waiting(folder)
-        take, kept, replaced = _sides(waiting, sent, fixes)
-        _write_waiting(folder, {**waiting, **dict(take)})
-    else:
-        fixes, kept, replaced = _put_in_db(folder, fixes, sent)
-    _remember_sent(folder, {**sent, **dict(fixes)})
+    with _lock:
+        sent = _sent(folder)
+        if not has_db:
+            waiting = _waiting(folder)
+            take, kept, replaced = _sides(waiting, sent, fixes)
+            _write_waiting(folder, {**waiting, **dict(take)})
+        else:
+            fixes, kept, replaced = _put_in_db(folder, fixes, sent)
+        # SENT after the corrections themselves: cut off between the two, the box holds the laptop's corrections
+        # and SENT the ones before, so its next push finds the same tags on both sides and changes nothing
+        _remember_sent(folder, {**sent, **dict(fixes)})
     return kept, replaced
 
 
@@ -366,12 +379,16 @@ def change_kept_word(folder: Path, word: str, to: str) -> int:
     laptop's next push would find its renamed corrections made on the box, and keep the box's: p49); a correction
     left with no word goes.  Returns how many waiting files changed.  OSError when WAITING cannot be written (SENT
     is logged, as :func:`_remember_sent` does)."""
-    waiting, sent = _waiting(folder), _sent(folder)
-    changed = _word_changed(waiting, word, to)
-    if changed:
-        _write_waiting(folder, waiting)
-    if _word_changed(sent, word, to):
-        _remember_sent(folder, sent)
+    with _lock:
+        waiting, sent = _waiting(folder), _sent(folder)
+        changed = _word_changed(waiting, word, to)
+        if changed:
+            _write_waiting(folder, waiting)
+        # SENT last (after tags.db and WAITING): cut off before it, a laptop's next push of the old word finds the
+        # box's (renamed) differing from SENT and keeps it, saying so; SENT first would hold a word no laptop sent,
+        # and a later push of the renamed word would keep the box's old one over it
+        if _word_changed(sent, word, to):
+            _remember_sent(folder, sent)
     return changed
 
 
@@ -393,18 +410,19 @@ def _word_changed(fixes: dict[str, list[str]], word: str, to: str) -> int:
 
 def take_waiting(folder: Path, db: Path) -> None:
     """Before library ``folder`` is tagged into ``db``: the corrections kept while it had none go into it."""
-    waiting = _waiting(folder)
-    if not waiting:
-        return
-    from device.library import db as libdb
-    con = libdb.connect(db)
-    try:
-        with con:
-            for path, tags in waiting.items():
-                libdb.put_user_tags(con, path, tags)
-    finally:
-        con.close()
-    (folder / WAITING).unlink(missing_ok=True)
+    with _lock:
+        waiting = _waiting(folder)
+        if not waiting:
+            return
+        from device.library import db as libdb
+        con = libdb.connect(db)
+        try:
+            with con:
+                for path, tags in waiting.items():
+                    libdb.put_user_tags(con, path, tags)
+        finally:
+            con.close()
+        (folder / WAITING).unlink(missing_ok=True)
 
 
 # what a correction the box's full disk did not take says to do

@@ -308,7 +308,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest, token_id: str = auth
                       ) -> M.FileTags:
         from device.api.library_fixes import no_room_for_fixes, not_on_box_hint
-        from device.library import set_tags, tags_of
+        from device.library import tags_of
+        from device.library.fixes import set_sent_tags
         from device.library.query import DiskFull, NotInLibrary
         db = _tag_db(request, library_id)
         if not _nameable(unicodedata.normalize("NFC", body.path)):     # a Mac's long decomposed name fits composed
@@ -316,8 +317,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                            hint=f"hatbox box-library {library_id} --tag TAG lists its files")
         files, who = box_of(request).libraries.files_path(library_id), box_of(request).tokens.name(token_id)
         try:
-            with _whole_db(library_id):         # who made it noted under the same lock (p45 review: two laptops'
-                now = set_tags(db, body.path, body.tags)       # corrections at once could note the other's name)
+            with _whole_db(library_id):         # a damaged database a 409 (no lock: note_fixers takes its own, p45)
+                now = set_sent_tags(db, body.path, body.tags)  # [""]: none of my words (p49)
                 model = tags_of(db, body.path)
                 note_fixers(files.parent, [(_as_held(files, body.path.strip()), now)], who, token_id)
         except NotInLibrary as exc:

@@ -120,7 +120,7 @@ def changed_words(folder: Path, rename: list[str] | None, drop: str) -> Any:
     """``rename`` ([OLD, NEW]; None: ``drop`` that word) made to library ``folder``'s corrections: in its tag database
     when it has one (device.library.words), and in those it keeps as JSON (device.api.library_fixes.change_kept_word);
     a device.library.words.WordChange."""
-    from device.api.library_fixes import change_kept_word, waiting_words
+    from device.api.library_fixes import change_kept_word, fixes_locked, waiting_words
     from device.library.fixes import _check_tag
     from device.library.words import WordChange, drop_word, rename_word, word_in
     if rename is not None:
@@ -129,13 +129,14 @@ def changed_words(folder: Path, rename: list[str] | None, drop: str) -> Any:
         except HatboxError as exc:
             raise _BadWord(f"{Exception.__str__(exc)}; nothing was changed", hint=exc.hint) from None
     db = folder / "tags.db"
-    if db.is_file():
-        change = rename_word(db, *rename) if rename is not None else drop_word(db, drop)
-        change_kept_word(folder, change.word, change.to)
-        return change
-    word = word_in(sorted(waiting_words(folder)), rename[0] if rename is not None else drop)
-    to = _check_tag(rename[1]) if rename is not None else ""
-    return WordChange(files=change_kept_word(folder, word, to), word=word, to=to)
+    with fixes_locked():                # no push's read-modify-write of SENT between the two (p49 review)
+        if db.is_file():                # tags.db first, SENT after: change_kept_word says why that order
+            change = rename_word(db, *rename) if rename is not None else drop_word(db, drop)
+            change_kept_word(folder, change.word, change.to)
+            return change
+        word = word_in(sorted(waiting_words(folder)), rename[0] if rename is not None else drop)
+        to = _check_tag(rename[1]) if rename is not None else ""
+        return WordChange(files=change_kept_word(folder, word, to), word=word, to=to)
 
 
 def change_words_said(change: Any) -> str:

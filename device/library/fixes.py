@@ -123,11 +123,9 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     case from one the library has ("Kick" where the pack says "kick") is stored in the library's spelling
     (:func:`spelled_as_known`): two would share one folder of links on macOS and Windows.  HatboxError, nothing
     written, for a database that takes no writes (a read-only file, locked by another program: :func:`unwritable`).
-    Tags that are all empty (``[""]``, the box's PUT /libraries/{id}/files/tags from `box-library ID --fix FILE
-    --none`: p49) are "none of my words" (:func:`set_none`), returned as ``[NO_TAG]``."""
-    if is_none(tags):
-        set_none(db_path, path)
-        return [NO_TAG]
+    An empty tag is refused as any tag that cannot be one (p49 review: ``[""]`` here meant "none of my words", and
+    `library fix DB FILE "$UNSET"` kept it without a word); "none of my words" is :func:`set_none`, or
+    :func:`set_sent_tags` for the box's routes, where ``[""]`` says it."""
     given = [_check_tag(t) for t in tags]
     con, root = _open(db_path)
     rel = _relative(root, Path(path))
@@ -141,6 +139,15 @@ def set_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str
     finally:
         con.close()
     return clean
+
+
+def set_sent_tags(db_path: str | Path, path: str | Path, tags: list[str]) -> list[str]:
+    """The box's PUT /libraries/{id}/files/tags: ``tags`` all empty (``[""]``, `box-library ID --fix FILE --none`)
+    are "none of my words" (:func:`set_none`, returned as ``[NO_TAG]``), any others :func:`set_tags`."""
+    if is_none(tags):
+        set_none(db_path, path)
+        return [NO_TAG]
+    return set_tags(db_path, path, tags)
 
 
 def unwritable(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:

@@ -62,11 +62,14 @@ def foreign_words(uses: dict[str, int], words: list[str]) -> dict[str, int]:
 def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
     """Rename the word ``old`` to ``new`` in every correction of the library (a file that has both keeps one),
     in one transaction.  ``new`` is checked as any tag is and takes the library's spelling where it differs only in
-    case from one of its words.  NoSuchWord (nothing changed) when no correction uses ``old``."""
+    case from one of its words (the pack's words included, ``old`` too when it is one: renaming the pack's ``kick`` to
+    ``Kick`` changes nothing, as a fix of ``Kick`` would).  NoSuchWord (nothing changed) when no correction uses
+    ``old``."""
     con, _root = _open(db_path)
     try:
         word = _used(con, old)
-        to = spelled_as_known([_check_tag(new)], [t for t in known_tags(con) if t != word])[0]
+        pack = _pack_tags(con)          # the pack's own spelling stands: `kick` -> `Kick` would split it (p49 review)
+        to = spelled_as_known([_check_tag(new)], [t for t in known_tags(con) if t != word or t in pack])[0]
         with con:
             change = WordChange(files=_count(con, "user_tags", word), kept=_count(con, "kept_tags", word), word=word,
                                 to=to)

@@ -9,7 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from device.library.db import IN_LIBRARY
-from hatbox.library_fixes import fixes_db, say_no_fixes
+from hatbox.library_fixes import push_fixes, say_no_fixes
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 
 
@@ -22,7 +22,7 @@ def _folder(tmp_path: Path) -> Path:
 
 def test_no_database_in_the_folder_is_said_with_the_option_to_send_one(tmp_path, capsys):
     src = _folder(tmp_path)
-    assert fixes_db(src, None, False) is None
+    assert push_fixes(src, None, False) is None
     say_no_fixes(src, None, False)
     out = capsys.readouterr().err
     assert out.count("\n") == 1 and "no corrections go with it" in out and "--fixes DB" in out, out
@@ -31,14 +31,14 @@ def test_no_database_in_the_folder_is_said_with_the_option_to_send_one(tmp_path,
 
 def test_no_fixes_and_a_database_that_goes_are_quiet(tmp_path, capsys):
     src = _folder(tmp_path)
-    assert fixes_db(src, None, True) is None
+    assert push_fixes(src, None, True) is None
     say_no_fixes(src, None, True)
     say_no_fixes(src, src / IN_LIBRARY, False)
     (src / IN_LIBRARY).write_bytes(b"")
-    assert fixes_db(src, None, False) == src / IN_LIBRARY
+    assert push_fixes(src, None, False).path == src / IN_LIBRARY
     other = tmp_path / "samples.db"
     other.write_bytes(b"")
-    assert fixes_db(src, str(other), False) == other
+    assert push_fixes(src, str(other), False).path == other
     assert capsys.readouterr() == ("", "")
 
 

@@ -13,7 +13,7 @@ import soundfile as sf
 
 from hatbox.cli import main
 from hatbox.errors import HatboxError
-from hatbox.library_fixes import fixes_db
+from hatbox.library_fixes import push_fixes
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -26,7 +26,7 @@ def _folder(tmp_path: Path) -> Path:
 
 def _refusal(src: Path, given: Path) -> HatboxError:
     with pytest.raises(HatboxError) as caught:
-        fixes_db(src, str(given), False)
+        push_fixes(src, str(given), False)
     return caught.value
 
 
