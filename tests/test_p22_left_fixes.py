@@ -36,7 +36,8 @@ def test_library_query_prints_a_table_of_tags_most_used_first(tmp_path, capsys) 
 def test_box_library_retag_wait_ends_with_tag_counts_and_a_next_step(tmp_path, monkeypatch, capsys) -> None:
     from hatbox import cmd_box_library as cmd_remote
 
-    answers = {"/libraries/lib-kit-1/tags": {"kick": 3, "snare": 1, "hat": 0}, "/libraries/lib-kit-1/untagged": []}
+    answers = {"/libraries/lib-kit-1/tags": {"kick": 3, "snare": 1, "hat": 0}, "/libraries/lib-kit-1/untagged": [],
+               "/libraries/lib-kit-1/words": {"foreign": {}}}       # p49 F8: no words the tagger lacks, no line
     monkeypatch.setattr(cmd_remote, "_call", lambda client, method, path, **kw: answers[path])
     cmd_remote._tagging_ended(None, {"id": "lib-kit-1", "state": "done"})
     out = capsys.readouterr().out.splitlines()
