@@ -78,6 +78,9 @@ OPS = {
     "volume": ("db",),
     "all_notes_off": (),               # every source releases every note as a note-off would (MIDI CC 123;
                                        # the sustain pedal still holds them until it lifts)
+    "stop_audition": (),               # the sampler's auditions (a "sample" without a note: the Library page's,
+                                       # POST /libraries/{id}/play) stop with a quick fade; kit notes and loops,
+                                       # held or pedalled, play on (DELETE /audition sends it with slot "sampler")
     "panic": (),                       # every source fades all its voices out within ~5 ms and forgets the
                                        # pedal (MIDI CC 120), and the audio thread clears the effect's state
                                        # (a tail stops) behind a 5 ms fade; all_notes_off leaves effects alone
@@ -173,6 +176,9 @@ def validate(msg: Any) -> dict[str, Any]:
         raise ControlError(f"control message '{op}' lacks {', '.join(missing)}")
     if "slot" in OPS[op] and msg["slot"] not in SLOTS:
         raise ControlError(f"unknown slot {msg['slot']!r} (slots: {', '.join(SLOTS)})")
+    if op == "stop_audition" and msg.get("slot", "sampler") != "sampler":
+        raise ControlError(f"control message 'stop_audition': slot {msg['slot']!r} plays no auditions (give "
+                           "sampler, or no slot)")
     if op in NOTE_OPS and "slot" in msg and msg["slot"] not in NOTE_SLOTS:
         raise ControlError(f"control message '{op}': slot {msg['slot']!r} plays no notes "
                            f"(give {' or '.join(NOTE_SLOTS)}, or no slot: both)")

@@ -3,10 +3,11 @@
 
 ``POST /libraries/{id}/play`` (device/api/library_routes.py) starts an audition and notes it here (:func:`note_played`:
 which file, when, how long it plays); ``DELETE /audition`` stops the audition sounding and answers what it stopped.
-The stop is the sampler's own all-notes-off, sent to the sampler alone (``{"op": "all_notes_off", "slot":
-"sampler"}``: device/audio/sampler.py): an audition stops with a quick fade, whoever started it (this API or the
-panel's Library page); a kit's one-shots play on; a loop note of the sampler still held down is released as a
-note-off would release it (the sustain pedal still holds it); the synth is not touched.
+The stop is the sampler's audition stop, sent to the sampler alone (``{"op": "stop_audition", "slot": "sampler"}``:
+device/audio/sampler.py): the auditions stop with a quick fade (4 ms), whoever started them (this API or the panel's
+Library page); the kit plays on: its one-shots, and its loops held on the pads or by the pedal (p49 regression QA
+"loops2": the sampler's all-notes-off, sent before, also released a pad's held loop, -19 dB to silence); the synth is
+not touched.
 
 What DELETE answers as stopped is what this API knows of its own last audition, judged by the file's length (up to
 what the sampler plays): the engine is not asked.  An audition the panel's Library page started since, or one
@@ -96,9 +97,10 @@ def _taken(app: Any) -> Audition | None:
 
 
 def stop_message() -> dict[str, Any]:
-    """The control message that stops an audition: the sampler's all-notes-off, to the sampler alone."""
+    """The control message that stops an audition: the sampler's audition stop, to the sampler alone (kit notes and
+    held loops play on)."""
     from device.control import msg
-    return msg("all_notes_off", slot="sampler")
+    return msg("stop_audition", slot="sampler")
 
 
 def _unstopped() -> Any:

@@ -16,6 +16,8 @@ Messages (``handle``; any thread):
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
   ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade (the pedal
   still holds them), one-shots play on, an audition stops (a quick fade).
+  ``{"op": "stop_audition"}`` the auditions alone stop (a quick fade): kit notes, one-shots and loops, held or
+  pedalled, play on (`hatbox box-library --stop`, DELETE /audition: device/api/audition.py).
   ``{"op": "choke", "note"}`` stops the voices of ``note`` (one-shots too) with a quick fade: a cymbal grabbed
   (an electronic kit's polyphonic aftertouch, device/midi.py).  With ``"group": true`` it stops the voices of every
   note of ``note``'s choke group instead (a pedal or closed hat, :data:`PEDAL_SPARED_NOTES`, struck less
@@ -206,9 +208,9 @@ class SamplerSource(SamplerControl):
             self._key_up(arg)
         elif kind == "all_off":
             self._key_up(None)
-            for v in range(len(self.buf)):
-                if self.buf[v] is not None and self.audition[v] is not None:
-                    self._cut(v)
+            self._cut_auditions()
+        elif kind == "audition_off":
+            self._cut_auditions()
         elif kind == "sustain":
             self.pedal = bool(arg)
             if not self.pedal:
@@ -239,6 +241,13 @@ class SamplerSource(SamplerControl):
                 self.key_down[v] = False
                 if not self.pedal:
                     fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
+
+    def _cut_auditions(self) -> None:
+        """Every audition voice stops with a quick fade (:meth:`_cut`); kit notes, loops held or pedalled, are not
+        touched (a plain loop over the slots: nothing allocated on the audio thread)."""
+        for v in range(len(self.buf)):
+            if self.buf[v] is not None and self.audition[v] is not None:
+                self._cut(v)
 
     def _pedal_up(self) -> None:
         """The pedal lifted: the loops of notes whose note-off came meanwhile fade out (those sounding and

@@ -221,6 +221,8 @@ class SamplerControl:
             self.events.append(("sustain", bool(msg["on"]), at))
         elif op == "all_notes_off":
             self.events.append(("all_off", 0, at))
+        elif op == "stop_audition":               # the auditions alone (DELETE /audition): kit notes play on
+            self.events.append(("audition_off", 0, at))
         elif op == "panic":
             self.events.append(("panic", 0, at))
         elif op == "choke":                       # with "group": the note's choke group (the hi-hat pedal)

@@ -48,10 +48,10 @@ def test_delete_audition_stops_what_play_started_and_says_it(tmp_path: Path) -> 
     stopped = r.json()["stopped"]
     assert stopped["library"] == lid and stopped["path"] == "long/break_16bars.wav"
     assert stopped["seconds"] == pytest.approx(3.0) and 0.0 <= stopped["played_s"] < 3.0
-    assert box.control.sent[-1] == {"op": "all_notes_off", "slot": "sampler"}
+    assert box.control.sent[-1] == {"op": "stop_audition", "slot": "sampler"}
     again = box.client.delete("/audition", headers=box.auth)              # nothing of the API's sounds now
     assert again.status_code == 200 and again.json() == {"stopped": None}
-    assert box.control.sent[-1] == {"op": "all_notes_off", "slot": "sampler"}   # (the panel's, if any, stops)
+    assert box.control.sent[-1] == {"op": "stop_audition", "slot": "sampler"}   # (the panel's, if any, stops)
 
 
 def test_box_library_stop_says_what_stopped(paired_server: Any, tmp_path: Path,  # noqa: F811 - the fixture
@@ -67,7 +67,7 @@ def test_box_library_stop_says_what_stopped(paired_server: Any, tmp_path: Path, 
     out = capsys.readouterr().out
     assert out.startswith(f"stopped long/break_16bars.wav (library {lid}) after ") and out.rstrip().endswith(
         "of 3.0 s"), out
-    assert paired_server.control.sent[-1] == {"op": "all_notes_off", "slot": "sampler"}
+    assert paired_server.control.sent[-1] == {"op": "stop_audition", "slot": "sampler"}
     assert main(["box-library", lid, "--stop"]) == 0          # an id is taken, and not needed
     assert "no audition started from a laptop was sounding" in capsys.readouterr().out
 
