@@ -2,7 +2,9 @@
 QA: a 42.7 s break played to its end; only another --play or an all-notes-off over OSC/MIDI stopped it).
 
 Asks the box's ``DELETE /audition`` (device/api/audition.py): a quick fade, whoever started the audition (this laptop,
-another, the panel); the box answers the one an API --play started if it was still sounding.
+another, the panel); the box answers the one an API --play started if it was still sounding.  An id given with it must
+name one of the box's libraries (p49 regression QA "loops2": `box-library nosuchlib --stop` said "no audition ... was
+sounding", exit 0): refused as every other `box-library ID` command refuses it, nothing stopped.
 """
 from __future__ import annotations
 
@@ -36,9 +38,22 @@ def stop(client: Any, as_json: bool = False) -> int:
     return 0
 
 
+def check_named(client: Any, given: str | None) -> None:
+    """NotOnBox (the words of `box-library ID` for an id or name the box has no library of: hatbox.cmd_box_library.
+    find_library, which reads GET /libraries) when ``given`` is not one of the box's libraries; none given: nothing
+    asked."""
+    if not given:
+        return
+    from hatbox.box_client import _call
+    from hatbox.cmd_box_library import find_library
+    find_library(_call(client, "GET", "/libraries", expect=list), given)
+
+
 def stop_command(args: argparse.Namespace) -> int:
-    """`hatbox box-library [ID] --stop` (an id is taken and not needed: the box plays one audition at a time)."""
+    """`hatbox box-library [ID] --stop` (an id is not needed: the box plays one audition at a time; one given is
+    checked first: :func:`check_named`)."""
     from hatbox.box_client import _box_reply, _client
     from hatbox.cmd_remote import target
     with _client(*target(args)) as c, _box_reply("stopping the audition"):
+        check_named(c, args.id)
         return stop(c, bool(args.json))

@@ -63,10 +63,10 @@ class Carry:
     one walk a push)."""
 
     def __init__(self, src: Path, walked: list[tuple[str, Any]] | None = None) -> None:
-        from hatbox.library_memory import packed_files
+        from hatbox.library_memory import packings
         self.src = src
         self.files = source_files(src, walked)
-        self.packed, self.marks = packed_files(src) if src.is_dir() else (None, None)
+        self.packed = packings(src) if src.is_dir() else {}
 
     def plan(self, client: Any, lib: dict[str, Any], fixes: list[dict[str, Any]], own: set[str],
              held: set[str] | None = None) -> Plan:
@@ -95,9 +95,10 @@ class Carry:
             return "own"
         if now is None or (held is not None and path not in held):
             return "gone"
-        if self.marks is not None and self.packed == lib.get("sha256") and now[1] is not None:
+        marks = self.packed.get(str(lib.get("sha256") or ""))
+        if marks is not None and now[1] is not None:
             from hatbox.library_memory import file_mark
-            return "" if file_mark(path, now[0], now[1]) in self.marks else "changed"
+            return "" if file_mark(path, now[0], now[1]) in marks else "changed"
         was = sizes.get(path)
         return "changed" if was is not None and was != now[0] else "unsure"
 

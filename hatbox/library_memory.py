@@ -23,6 +23,7 @@ from typing import Any
 
 KEEP = 64                   # folders remembered; the oldest is forgotten first
 KEEP_FILES = 8              # of those, the newest whose files' marks are kept too (:func:`file_marks`)
+KEEP_PACKINGS = 4           # of such a folder, the newest packings whose marks are kept (:func:`packings`)
 RACY_S = 2.0                # a file modified this close to the fingerprint may change again unseen (FAT: 2 s steps)
 FORMAT = "hatbox-folder-tar-2"      # what the fingerprint is of: a folder packed by device.library.folder_tar
 
@@ -90,6 +91,37 @@ def packed_files(folder: Path) -> tuple[str | None, set[str] | None]:
             {m for m in marks if isinstance(m, str)} if isinstance(marks, list) else None)
 
 
+def packings(folder: Path) -> dict[str, set[str]]:
+    """Each packing of ``folder`` this laptop remembers with its files' marks, newest first: the digest of the
+    archive it made (the box's library of that upload digest holds those files as they were) -> the :func:`file_mark`
+    of each file then.  The newest :data:`KEEP_PACKINGS` (p49 regression QA: a plain re-push of a grown folder
+    remembered its own packing over the older one's, and the `--replace` its note suggested no longer knew the older
+    library's files as this laptop packed them: "not known whether changed ... did not remember that packing")."""
+    entry = _read().get(str(folder.resolve())) or {}
+    found: dict[str, set[str]] = {}
+    for packing in [entry, *_earlier(entry)]:
+        digest, marks = packing.get("sha256"), packing.get("files")
+        if isinstance(digest, str) and isinstance(marks, list):
+            found.setdefault(digest, {m for m in marks if isinstance(m, str)})
+    return found
+
+
+def _earlier(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The older packings kept in a folder's ``entry`` (``earlier``: [{sha256, files}], newest first)."""
+    got = entry.get("earlier")
+    return [p for p in got if isinstance(p, dict)] if isinstance(got, list) else []
+
+
+def _kept_packings(old: dict[str, Any] | None, sha256: str) -> list[dict[str, Any]]:
+    """The packings of ``old`` (the folder's entry before this one) kept beside a new packing of digest ``sha256``:
+    the newest :data:`KEEP_PACKINGS` - 1 of those with marks and another digest."""
+    if not old:
+        return []
+    were = [{"sha256": p.get("sha256"), "files": p.get("files")} for p in [old, *_earlier(old)]]
+    kept = [p for p in were if isinstance(p["sha256"], str) and p["sha256"] != sha256 and isinstance(p["files"], list)]
+    return kept[:KEEP_PACKINGS - 1]
+
+
 def _read() -> dict[str, dict[str, Any]]:
     try:
         got = json.loads(memory_path().read_bytes())
@@ -123,17 +155,20 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
     """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``, leaving out what
     the lines ``left_out`` say, and its files' marks (``marks``, :func:`file_marks` taken beside the fingerprint,
     before packing: a file saved while it packed then reads as changed, the safe side (p48 review); else taken now;
-    the newest :data:`KEEP_FILES` folders only: a mark is 16 characters a file); never raises (a folder not
+    the newest :data:`KEEP_FILES` folders only: a mark is 16 characters a file), and the marks of the folder's
+    :data:`KEEP_PACKINGS` - 1 packings before it of other digests (:func:`packings`); never raises (a folder not
     remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
     this user's business)."""
     from export.atomic import atomic_output
     kept = _read()
-    kept.pop(str(folder.resolve()), None)
+    old = kept.pop(str(folder.resolve()), None)
     kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or []),
-                                   "files": sorted((file_marks(folder) if marks is None else marks).values())}
+                                   "files": sorted((file_marks(folder) if marks is None else marks).values()),
+                                   "earlier": _kept_packings(old, sha256)}
     kept = dict(list(kept.items())[-KEEP:])
     for entry in list(kept.values())[:-KEEP_FILES]:
         entry.pop("files", None)
+        entry.pop("earlier", None)
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
         with atomic_output(memory_path(), mode=0o600) as fh:
@@ -143,19 +178,20 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
 
 
 class Earlier:
-    """The push of a folder before this one, as this laptop remembers it, read before this push remembers its own
-    (:func:`remember` writes over it): the digest of the archive it packed (``digest``) and its files' marks then
-    (``marks``); and the folder's files' marks now (``now``, :func:`file_marks`).  Says which files of the box's
+    """The pushes of a folder before this one, as this laptop remembers them, read before this push remembers its own:
+    the digest of each archive packed and its files' marks then (``packed``: :func:`packings`); and the folder's
+    files' marks now (``now``, :func:`file_marks`).  Says which files of the box's
     library of that push are in this push unchanged (p49 month QA: a re-push of a grown folder called the older
     library "your library of other files").  Made with no folder (an archive pushed): knows nothing."""
 
     def __init__(self, folder: Path | None = None, now: dict[str, str] | None = None) -> None:
-        self.digest, self.marks = packed_files(folder) if folder is not None else (None, None)
+        self.packed = packings(folder) if folder is not None else {}
         self.now = now or {}
 
     def changed(self, rel: str, lib: dict[str, Any]) -> bool | None:
         """Whether file ``rel`` changed since it went to library ``lib`` (a GET /libraries record); None when not
-        known (``lib`` is not the push remembered, or the marks were not kept or taken)."""
-        if self.marks is None or not self.now or not self.digest or self.digest != lib.get("sha256"):
+        known (``lib`` is none of the pushes remembered with marks, or the marks were not taken now)."""
+        marks = self.packed.get(str(lib.get("sha256") or ""))
+        if marks is None or not self.now:
             return None
-        return self.now.get(rel) not in self.marks
+        return self.now.get(rel) not in marks
