@@ -20,8 +20,8 @@ from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.cmd_box_library import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
-from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, older_box_lines, replaced_lines, \
-    seen_notes, silenced_lines, was_lines
+from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, note_words, older_box_lines, \
+    replaced_lines, seen_notes, silenced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -262,14 +262,15 @@ def _may_replace(kit: dict[str, Any], library: str) -> bool:
     of another library nor one set by hand (kit QA of the fortieth stop: a hand-made kit went without a word; p49:
     two `--map ... --loop` notes of the same library went so too; the panel asks twice); else the answer to a
     question on the terminal (HatboxError when there is none to read: --yes)."""
-    other = [n for n in kit.get("notes") or [] if n.get("library") != library]
     hand = hand_set(kit, library)
+    other = [n for n in kit.get("notes") or [] if n.get("library") != library and n not in hand]
     if not other and not hand:
         return True
     held = [f"{count_words(len(other), 'note')} of other samples"] if other else []
     held += [f"{count_words(len(hand), 'note')} set by hand"] if hand else []
     named = other + hand
-    shown = ", ".join(f"{n['name']} {safe_text(n['file'])}" for n in named[:3]) + (", ..." if len(named) > 3 else "")
+    shown = ", ".join(note_words(n, library if n in hand else None) for n in named[:3]) + (
+        ", ..." if len(named) > 3 else "")
     return confirm(f"the kit holds {' and '.join(held)} ({shown}): replace the whole kit?", "the kit was not replaced",
                    "pass --yes to replace it without asking")
 

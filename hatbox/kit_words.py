@@ -8,6 +8,7 @@ in its question, so the box refuses when another laptop changed the kit meanwhil
 from __future__ import annotations
 
 import shlex
+from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from hatbox.box_client import safe_text
@@ -23,37 +24,55 @@ def seen_notes(kit: dict[str, Any]) -> list[dict[str, Any]]:
             if isinstance(n, dict)]
 
 
-def _named(notes: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('file', '')))}"
-                     for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
+def _named(notes: list[dict[str, Any]], library: str | None = None) -> str:
+    """"C3 tom.wav, D3 mute.wav, ..." (:data:`SHOWN` at most); a note of a library other than ``library`` (given) says
+    it: "C2 break 92 BPM.wav (library Names)"."""
+    return ", ".join(note_words(n, library) for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
+
+
+def note_words(note: dict[str, Any], library: str | None = None) -> str:
+    """"C2 kick.wav" for a kit note (GET /kit, a kit answer's ``replaced``), "C2 break 92 BPM.wav (library Names)"
+    when ``library`` is given and the note is of another one (its name as the box says it, else its id)."""
+    said = f"{safe_text(str(note.get('name', note.get('note'))))} {safe_text(str(note.get('file', '')))}"
+    if library is None or note.get("library") == library:
+        return said
+    return f"{said} (library {safe_text(str(note.get('library_name') or note.get('library')))})"
+
+
+def by_hand(note: dict[str, Any]) -> bool:
+    """Whether the box says kit note ``note`` was set by hand (`box-kit --map`, the panel: its ``tag`` null), of
+    whichever library; False when it does not say (a box of an older version leaves ``tag`` out)."""
+    return "tag" in note and not note["tag"]
 
 
 def replaced_lines(kit: dict[str, Any], library: str,
-                   by_hand: Iterable[tuple[int, str]] | None = None) -> list[str]:
+                   seen_by_hand: Iterable[tuple[int, str]] | None = None) -> list[str]:
     """`box-kit --from LIBRARY`: the notes of other samples the new kit replaced ("replaced 2 notes of other
     samples: C3 tom.wav, D3 mute.wav"), and those of the library set by hand (p49 QA: two `--map ... --loop` notes
     went without a word), [] for none.  Set by hand is what the box says of each note as it replaced it (its
     ``tag`` null: p49 review, a note another laptop set between the laptop's GET /kit and its POST went without a
-    word); a box of an older version leaves ``tag`` out, and ``by_hand`` ((note, file) of the kit the laptop saw,
-    :func:`hand_set`) stands in; with neither (`--yes` asks the box nothing first) its notes of the library are
-    said as such."""
+    word); a box of an older version leaves ``tag`` out, and ``seen_by_hand`` ((note, file) of the kit the laptop
+    saw, :func:`hand_set`) stands in; with neither (`--yes` asks the box nothing first) its notes of the library are
+    said as such.  A note set by hand is said so whatever its library (p49 regression QA "loops2": one mapped from
+    another library read "of other samples"), naming that library: "C2 break 92 BPM.wav (library Names)"."""
     gone = _list(kit, "replaced")
-    other = [n for n in gone if n.get("library") != library]
+    other = [n for n in gone if n.get("library") != library and not by_hand(n)]
     mine = [n for n in gone if n.get("library") == library]
-    hand = set(by_hand or ())
-    said = [n for n in mine if ("tag" in n and not n["tag"]) or ("tag" not in n and (n.get("note"), n.get("file"))
-                                                                  in hand)]
-    unsaid = [n for n in mine if "tag" not in n and by_hand is None]
+    hand = set(seen_by_hand or ())
+    said = [n for n in gone if by_hand(n) or ("tag" not in n and n.get("library") == library
+                                              and (n.get("note"), n.get("file")) in hand)]
+    unsaid = [n for n in mine if "tag" not in n and seen_by_hand is None]
     return ([f"replaced {count_words(len(other), 'note')} of other samples: {_named(other)}"] if other else []) + \
-        ([f"replaced {count_words(len(said), 'note')} set by hand: {_named(said)}"] if said else []) + \
+        ([f"replaced {count_words(len(said), 'note')} set by hand: {_named(said, library)}"] if said else []) + \
         ([f"replaced {count_words(len(unsaid), 'note')} of the library (the box, of an older version, does not say "
           f"which were set by hand): {_named(unsaid)}"] if unsaid else [])
 
 
 def hand_set(kit: dict[str, Any], library: str) -> list[dict[str, Any]]:
-    """The notes of GET /kit's answer ``kit`` of library ``library`` set by hand (`box-kit --map`: no tag), which a
-    kit made of the library replaces as much as one of other samples."""
-    return [n for n in _list(kit, "notes") if n.get("library") == library and not n.get("tag")]
+    """The notes of GET /kit's answer ``kit`` set by hand (`box-kit --map`: tag null), which a kit made of library
+    ``library`` replaces as much as one of other samples: those of any library whose ``tag`` the box gives as null,
+    and (a box of an older version, no ``tag``) those of ``library`` itself, which no kit made of it leaves untagged."""
+    return [n for n in _list(kit, "notes") if by_hand(n) or ("tag" not in n and n.get("library") == library)]
 
 
 def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_loop: Iterable[str] = ()) -> list[str]:
@@ -63,12 +82,13 @@ def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_l
     files longer than a drum hit (a break the drum tagger called kick: device.kit.seems_loop); [] for none.
     ``loop``/``no_loop``: the tags `--loop`/`--no-loop` named: a tag named not to loop is not said (the producer
     chose it), and the command said keeps the others they named (p49 review: after `--no-loop pad` it said
-    "--loop pad loops it", and left their other tags out)."""
-    from device.kit import DRUM_LONG_S, seems_loop
+    "--loop pad loops it", and left their other tags out).  A drum note's file whose name says a loop word (loop,
+    break, groove: "loop-120.wav") over 2 s is said as a tag of that word would be (p49 regression QA "loops2": a 4 s
+    loop-120.wav on a cymbal note, under the cymbal's 15 s, went unsaid)."""
+    from device.kit import DRUM_LONG_S
     long, off = _list(kit, "long_files"), {t.strip().lower() for t in no_loop}
     once = [n for n in long if not n.get("loop") and not n.get("drum") and str(n.get("tag") or "").lower() not in off]
-    drums = [n for n in long if not n.get("loop") and n.get("drum")
-             and seems_loop(str(n.get("file", "")), _seconds(n), str(n.get("tag")))]
+    drums = [n for n in long if not n.get("loop") and n.get("drum") and _holds_loop(n)]
     lib, lines = shlex.quote(safe_text(library)), []
     if once:
         tags = [safe_text(str(n.get("tag"))) for n in once if n.get("tag")]
@@ -81,6 +101,16 @@ def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_l
                      f"a loop as one (hatbox box-library {lib} --fix FILE break) and make the kit again, or map it "
                      "by hand: hatbox box-kit --map NOTE FILE --loop")
     return lines
+
+
+def _holds_loop(note: dict[str, Any]) -> bool:
+    """Whether a drum word's note of ``long_files`` seems to hold a loop: device.kit.seems_loop (its length, a tempo
+    or bars in its name), or a loop word in its file's name (device.kit.is_loop_tag: "loop-120.wav", "break 92
+    BPM.wav") and over :data:`device.kit.DRUM_LONG_S`."""
+    from device.kit import DRUM_LONG_S, is_loop_tag, is_long, seems_loop
+    file, seconds = str(note.get("file", "")), _seconds(note)
+    return seems_loop(file, seconds, str(note.get("tag"))) or (is_long(seconds, DRUM_LONG_S)
+                                                               and is_loop_tag(PurePosixPath(file).stem))
 
 
 def _tags_asked(loop: Iterable[str], more: list[str], no_loop: set[str]) -> str:

@@ -83,7 +83,7 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
         raise AudioFileError(f"{key}: {problem}", hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(key).name))
     warnings = []
     if frames > head and audio.shape[1] >= head:
-        warnings.append(f"{file_label(key)} is {_duration(frames / own)} long: the sampler plays only its "
+        warnings.append(f"{file_label(key)} is {_duration(frames / own, max_seconds)} long: the sampler plays only its "
                         f"first {max_seconds:g} s")
     mono = play_mix(audio)
     data = resample(mono, own, rate).astype(np.float32, copy=False)
@@ -152,7 +152,7 @@ def loop_cut_words(key: str, got: Decoded, max_seconds: float) -> str | None:
     length = seconds_or_nan(key)
     bar = bar_seconds(Path(key).name, length)
     head = f"{file_label(key)} loops every {max_seconds:g} s, not at its own end"
-    head += f" ({_duration(length)} long)" if math.isfinite(length) else ""
+    head += f" ({_duration(length, max_seconds)} long)" if math.isfinite(length) else ""
     if bar is None or bar > max_seconds:
         return f"{head}: it wraps mid-phrase; trim it to under {max_seconds:g} s at a bar line"
     bars = max_seconds / bar
@@ -216,7 +216,17 @@ def _hard_end(data: np.ndarray, fade: int) -> np.ndarray:
     return _faded_end(data, fade)
 
 
-def _duration(seconds: float) -> str:
-    """``seconds`` as m:ss (h:mm:ss past an hour)."""
-    s = int(round(seconds))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+def _duration(seconds: float, limit: float | None = None) -> str:
+    """``seconds`` as m:ss (h:mm:ss past an hour); a length over ``limit`` (the sampler's 60 s) that m:ss would round
+    to it or under gets as many decimals as it needs, up to 3, to read as over it ("1:00.1" for 60.1 s: p49 regression
+    QA "loops2": "is 1:00 long: the sampler plays only its first 60 s" of a 60.1 s file)."""
+    places = 0                           # (a hair over: 3 decimals, rounded up)
+    if limit is not None and seconds > limit:
+        places = next((d for d in range(4) if round(seconds, d) > limit), 3)
+        seconds = max(round(seconds, places), math.ceil(seconds * 1000.0) / 1000.0 if places == 3 else 0.0)
+    if places == 0:
+        s = int(round(seconds))
+        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    whole = int(seconds)
+    clock = f"{whole // 3600}:{whole // 60 % 60:02d}:" if whole >= 3600 else f"{whole // 60}:"
+    return clock + f"{seconds - whole // 60 * 60:0{3 + places}.{places}f}"

@@ -202,7 +202,7 @@ class RecordingNotices:
 
 
 # the sampler's warning for a file longer than it decodes (device/audio/sampler.py SamplerSource._decode)
-_SAMPLER_CUT = re.compile(r"^(?P<name>.+) is (?P<length>[0-9:]+) long: "
+_SAMPLER_CUT = re.compile(r"^(?P<name>.+) is (?P<length>[0-9:.]+) long: "
                           r"the sampler plays only its first (?P<head>\S+) s$")
 
 
