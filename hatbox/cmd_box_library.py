@@ -23,7 +23,7 @@ from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_
     stopped_retag_line, without_members
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import Earlier, file_marks, fingerprint, left_out_said, remember, walk
+from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember, walk
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, newest_named, \
@@ -73,6 +73,7 @@ class _Push:
         self.status = _box_status(c)     # read once (p47 leftover: twice): the box's limits, before a byte is packed
         self.limits = limits_from(self.status)
         self.seen = PushSeen(src, args.name is not None, Earlier(), fixes)     # for the same-name note
+        self.settle: Settle | None = None
 
     def run(self, tmp: Path) -> int:
         from device.store import file_sha256
@@ -85,7 +86,14 @@ class _Push:
         digest = file_sha256(archive)
         if mark is not None:
             remember(self.src, mark, digest, left, marks)
-        there = None if self.args.again else library_there(self.c, archive, look.audio, digest, self.name)
+        rc = self._send(archive, look.audio, digest, said)
+        if self.settle is not None:      # a file too new to remember before packing: remembered now if safe (p49)
+            self.settle.remember(self.src, set(leave), archive, digest, left)
+        return rc
+
+    def _send(self, archive: Path, audio: dict[str, int] | None, digest: str, said: frozenset[str]) -> int:
+        """The packed ``archive`` (digest ``digest``): the box's library of it answered, else sent and accepted."""
+        there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
         body = self._upload(archive)
@@ -108,8 +116,10 @@ class _Push:
         if seen is not None:
             _check_limit(self.c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src),
                          status=self.status)
-        self.replace.keep_walk(walked := walk(src))
+        started, walked = time.time_ns(), walk(src)
+        self.replace.keep_walk(walked)
         mark = fingerprint(src, set(leave), walked)
+        self.settle = Settle(walked, started) if mark is None else None
         marks = file_marks(src, walked) if mark is not None else None
         self.seen.earlier = Earlier(src, marks)           # the push before, read before this one is remembered
         return seen, leave, mark, marks

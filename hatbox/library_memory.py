@@ -195,3 +195,57 @@ class Earlier:
         if marks is None or not self.now:
             return None
         return self.now.get(rel) not in marks
+
+
+class Settle:
+    """A folder whose fingerprint was None before packing (a file modified within :data:`RACY_S`: p49 regression QA
+    "loops2", a file copied in and pushed at once was not remembered, and the `--replace` the push's note suggested
+    packed all 115 MiB again to hear "already on the box"): its walk then (``walked``) and when it was taken
+    (``started_ns``).  :meth:`remember` remembers the archive after the push when that is safe."""
+
+    def __init__(self, walked: list[tuple[str, Any]], started_ns: int) -> None:
+        self.walked, self.started_ns = walked, started_ns
+
+    def remember(self, folder: Path, leave: set[str], archive: Path, sha256: str, left_out: list[str]) -> bool:
+        """Remember ``archive`` (digest ``sha256``) as ``folder``'s packing when, now: no file is within RACY_S any
+        more (a later rewrite moves its modification time on), every file is as walked before packing (same paths
+        and stats) and each file that was within RACY_S of the walk holds the very bytes the archive holds of it
+        (a rewrite between the walk and now that kept its size and times is caught).  Reads those files and their
+        members only (a file just copied in: its bytes).  Whether it did; never raises."""
+        import tarfile
+        try:
+            now = walk(folder)
+            print_ = fingerprint(folder, leave, now)
+            if print_ is None or _stats(now) != _stats(self.walked):
+                return False
+            fresh = [rel for rel, st in now if st.st_mtime_ns > self.started_ns - RACY_S * 1e9]
+            if not _same_in_archive(folder, archive, fresh):
+                return False
+        except (OSError, ValueError, KeyError, tarfile.TarError):
+            return False
+        remember(folder, print_, sha256, left_out, file_marks(folder, now))
+        return True
+
+
+def _stats(walked: list[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """What :func:`fingerprint` reads of each walked file (path, size, times in ns, inode)."""
+    return [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in walked]
+
+
+def _same_in_archive(folder: Path, archive: Path, rels: list[str]) -> bool:
+    """Whether each of ``rels`` (paths inside ``folder``) holds the same bytes as its member of tar ``archive``
+    (a member missing: False); read in 1 MiB pieces."""
+    import tarfile
+    with tarfile.open(archive) as tf:
+        for rel in rels:
+            member = tf.extractfile(tf.getmember(rel))
+            if member is None:
+                return False
+            with member, (folder / rel).open("rb") as fh:
+                while True:
+                    a, b = member.read(1 << 20), fh.read(1 << 20)
+                    if a != b:
+                        return False
+                    if not a:
+                        break
+    return True

@@ -7,6 +7,7 @@ this laptop did not remember that packing)": the plain re-push had remembered it
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +97,74 @@ def test_the_memory_keeps_a_folder_s_newest_packings_by_digest(tmp_path: Path,
     assert list(kept) == [f"sha{i}" for i in newest]
     assert all(kept[f"sha{i}"] == marks[i] for i in newest)
     assert library_memory.packed_files(src) == (f"sha{library_memory.KEEP_PACKINGS}", marks[-1])
+
+
+def _fresh_push(server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                then: Any = None) -> tuple[Path, str]:
+    """The QA's sequence with the file copied in just before the re-push (its fingerprint None: modified within
+    library_memory.RACY_S), the upload and tagging lasting till it is RACY_S old (``then``: done to the folder
+    meanwhile); (folder, first id)."""
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
+    folder = tmp_path / "Big"
+    for i in range(4):
+        _write(folder, f"oneshots/synth_hit_{i}.wav", 2400 + 480 * i)
+    assert _run(capsys, "push-library", str(folder), "--wait", "--quiet")[0] == 0
+    first = _ids(server)[0]
+    assert _run(capsys, "box-library", first, "--fix", "oneshots/synth_hit_0.wav", "kick")[0] == 0
+    settle, called = library_memory.Settle.remember, []
+
+    def later(self: Any, *args: Any) -> bool:
+        called.append(True)                  # the push's own fingerprint was none: it settles after the push
+        if then is not None:
+            then(folder)
+        new = (folder / "loops" / "new.wav").stat().st_mtime_ns / 1e9
+        time.sleep(max(0.0, new + library_memory.RACY_S + 0.05 - time.time()))
+        return settle(self, *args)
+
+    monkeypatch.setattr(library_memory.Settle, "remember", later)
+    (folder / "loops").mkdir()
+    sf.write(folder / "loops" / "new.wav", np.zeros(3000), 48000)
+    rc, out, err = _run(capsys, "push-library", str(folder), "--wait", "--quiet")
+    assert rc == 0 and called == [True], out + err
+    return folder, first
+
+
+def test_a_file_copied_in_just_before_the_repush_is_remembered_once_settled(
+        paired_server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],  # noqa: F811 - the fixture
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, first = _fresh_push(paired_server, tmp_path, capsys, monkeypatch)
+    rc, out, err = _run(capsys, "push-library", str(folder), "--replace")
+    assert rc == 0 and "packing Big" not in out + err and "nothing was sent again" in out, out + err
+    assert "not known whether changed" not in out + err and f"library {first} to" in out
+
+
+def test_a_folder_changed_while_it_was_pushed_is_not_remembered(
+        paired_server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],  # noqa: F811 - the fixture
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def rewrite(folder: Path) -> None:
+        sf.write(folder / "loops" / "new.wav", np.ones(3000) * 0.1, 48000)         # same size, other bytes
+
+    folder, _ = _fresh_push(paired_server, tmp_path, capsys, monkeypatch, rewrite)
+    rc, out, err = _run(capsys, "push-library", str(folder), "--replace")
+    assert "packing Big" in out + err, out + err
+
+
+def test_settling_compares_a_fresh_file_s_bytes_with_the_archive_s(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from device.library.folder_tar import pack_directory
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    src = tmp_path / "kit"
+    _write(src, "a/s0.wav", 2400)                                     # modified 10 s ago
+    archive = pack_directory(src, tmp_path / "k.tar")
+    assert library_memory._same_in_archive(src, archive, ["a/s0.wav"])
+    walked, was = library_memory.walk(src), time.time_ns() - 9 * 10**9     # walked 1 s after it was modified
+    assert not library_memory.Settle(walked, was).remember(src, set(), tmp_path / "missing.tar", "sha", [])
+    data = bytearray((src / "a" / "s0.wav").read_bytes())
+    data[-1] ^= 1                                                     # same size, one bit other
+    other = tmp_path / "other"
+    _write(other, "a/s0.wav", 2400)
+    (other / "a" / "s0.wav").write_bytes(bytes(data))
+    assert not library_memory._same_in_archive(src, pack_directory(other, tmp_path / "o.tar"), ["a/s0.wav"])
+    assert not library_memory.Settle(walked, was).remember(src, set(), tmp_path / "o.tar", "sha-o", [])
+    assert library_memory.Settle(walked, was).remember(src, set(), archive, "sha-k", [])
+    assert list(library_memory.packings(src)) == ["sha-k"]
