@@ -73,14 +73,15 @@ def test_a_kit_of_other_samples_is_replaced_by_from_only_when_asked(tmp_path: Pa
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     rc, out, err = _run(capsys, "box-kit", "--from", "drums")       # p47: the question on stderr
-    assert rc == 0 and "the kit holds 1 note of other samples (C5 kit/boom.wav): replace the whole kit?" in err
+    assert rc == 0 and "the kit holds 1 note set by hand (C5 kit/boom.wav (library loops)): replace the whole kit?" \
+        in err                                                          # (p49 M6: set by hand, any library)
     assert "the kit was not replaced" in out and len(paired_server.app.state.box.kit.notes) == 1
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     rc, _, err = _run(capsys, "box-kit", "--from", "drums")
     assert rc == 2 and "no answer to the question" in err and "--yes" in err
     rc, out, _ = _run(capsys, "box-kit", "--from", "drums", "--yes")
     assert rc == 0 and "C2 ( 36)  kit/boom.wav  (tag kick, library drums)" in out and "C5 ( 72)" not in out
-    assert "replaced 1 note of other samples: C5 kit/boom.wav" in out
+    assert "replaced 1 note set by hand: C5 kit/boom.wav (library loops)" in out
     rc, out, _ = _run(capsys, "box-kit", "--from", "drums")                # of that library only: not asked
     assert rc == 0 and "replace the whole kit" not in out
 

@@ -56,7 +56,7 @@ def test_from_says_the_library_was_deleted_while_its_question_was_open(
             keeper.deleted, keeper.silenced = [], []
     _answer_after(monkeypatch, other_laptop)
     rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
-    assert "the kit holds 1 note of other samples" in err                  # the question, on stderr (p47)
+    assert "the kit holds 1 note set by hand" in err                       # the question, on stderr (p47)
     assert rc == 2 and "no library" not in err
     first = [line for line in err.splitlines() if line.startswith("hatbox: error:")][0]
     if box_forgot:
