@@ -128,17 +128,17 @@ def train(args: argparse.Namespace) -> int:
         settings["threads"] = args.threads
     from trainer.accel import planned_device
     planned_device(args.device)         # refused in words before any work (a CPU-only torch, no such GPU, ...)
-    from hatbox.replaced import compare_and_keep, kept_if_stopped, older_pack
+    from hatbox.replaced import kept_if_stopped, older_pack
     older = older_pack(args.out, "effect")        # compared with the new pack, always kept as NAME.prev.hatpack
-    with kept_if_stopped(older, args.out):        # stopped after the new pack was written: the older one kept first
+    with kept_if_stopped(older, args.out) as keeper:  # stopped after the new pack was written: the older one kept first
         result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                               report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                               arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
                               **settings)
-    if result.metrics:          # empty on a non-main torchrun process: rank 0 exports and reports
-        print_summary(result, getattr(args, "max_steps", None), getattr(args, "minutes", None))
-        for line in compare_and_keep(older, args.out):
-            print(line)
+        if result.metrics:      # empty on a non-main torchrun process: rank 0 exports and reports
+            keeper.keep()       # the older pack kept, the version carried, before a line of the summary is printed
+            print_summary(result, getattr(args, "max_steps", None), getattr(args, "minutes", None))
+            keeper.say()
     from hatbox.train_output import finish
     return finish(result.metrics.get("stopped_early"))     # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 

@@ -72,25 +72,25 @@ def register(cli) -> None:
 def train_synth(args: argparse.Namespace) -> int:
     from trainer.cpuwatch import busy_warning
     from trainer.synth.pipeline import train_to_pack
-    from hatbox.replaced import compare_and_keep, kept_if_stopped, older_pack
+    from hatbox.replaced import kept_if_stopped, older_pack
     out = Path(args.out)
     report = Path(args.report) if args.report else out.with_name(out.stem + "_report")
     older = older_pack(out, "synth")               # compared with the new pack, always kept as NAME.prev.hatpack
-    with kept_if_stopped(older, out):              # stopped after the new pack was written: the older one kept first
+    from hatbox.train_output import finish, warn
+    with kept_if_stopped(older, out) as keeper:    # stopped after the new pack was written: the older one kept first
         metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
                                 seconds=args.seconds, threads=args.threads, device=args.device, report=report,
                                 seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout)
-    if not metrics:                      # a torchrun worker other than the first
-        return 0
-    print(f"wrote {out} (report in {report})")
-    for line in summary_lines(metrics, args.minutes):
-        print(line)
-    from hatbox.train_output import finish, warn
-    warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
-    if warning:
-        warn(warning)                                   # on stderr, as every warning
-    for line in compare_and_keep(older, out):
-        print(line)
+        if not metrics:                  # a torchrun worker other than the first
+            return 0
+        keeper.keep()                    # the older pack kept, the version carried, before a line is printed
+        print(f"wrote {out} (report in {report})")
+        for line in summary_lines(metrics, args.minutes):
+            print(line)
+        warning = busy_warning(metrics.get("others_cores"), metrics["train_steps"])
+        if warning:
+            warn(warning)                               # on stderr, as every warning
+        keeper.say()
     return finish(metrics.get("stopped_early"))         # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 
 

@@ -124,17 +124,26 @@ def library_db(text: str) -> str:
 
 # ------------------------------------------------------------------------------------------ train
 def train_tagger(args: argparse.Namespace) -> int:
-    from trainer.tagger.pipeline import train_and_export
-    from hatbox.replaced import compare_and_keep, kept_if_stopped, older_pack
+    from hatbox.replaced import kept_if_stopped, older_pack
+    from hatbox.train_output import finish, say_summary
     out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
-    before = file_state(out)
     older = older_pack(out, "tagger")          # compared with the new pack, always kept as NAME.prev.hatpack
+    with kept_if_stopped(older, out) as keeper:    # stopped after the new pack was written: the older one kept first
+        summary = _trained(args, out, older)
+        keeper.keep()                          # the older pack kept, the version carried, before a line is printed
+        say_summary(summary, getattr(summary, "said", ()))        # its warnings on stderr, said once
+        keeper.say()
+    return finish(getattr(summary, "stopped_early", None))   # stopped early: 130 after Ctrl-C, 143 after SIGTERM
+
+
+def _trained(args: argparse.Namespace, out: Path, older: object) -> object:
+    """train_and_export's summary (Ctrl-C/SIGTERM said as what became of ``out``: Interrupted)."""
+    from trainer.tagger.pipeline import train_and_export
+    before = file_state(out)
     try:
-        with kept_if_stopped(older, out):      # stopped after the new pack was written: the older one kept first
-            summary = train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
-                                       steps=args.steps, shots=args.shots, holdout=args.holdout,
-                                       name=args.name, threads=args.threads, seed=args.seed,
-                                       keep_level=args.keep_level, older=older)
+        return train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
+                                steps=args.steps, shots=args.shots, holdout=args.holdout, name=args.name,
+                                threads=args.threads, seed=args.seed, keep_level=args.keep_level, older=older)
     except KeyboardInterrupt as exc:
         close_progress_bars()
         if file_state(out) == before:
@@ -142,11 +151,6 @@ def train_tagger(args: argparse.Namespace) -> int:
                                "was") from None
         raise Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
                            "report may be missing") from None
-    from hatbox.train_output import finish, say_summary
-    say_summary(summary, getattr(summary, "said", ()))        # its warnings on stderr, said once
-    for line in compare_and_keep(older, out):
-        print(line)
-    return finish(getattr(summary, "stopped_early", None))   # stopped early: 130 after Ctrl-C, 143 after SIGTERM
 
 
 # ------------------------------------------------------------------------------------------ tag

@@ -187,20 +187,80 @@ def compare_and_keep(older: Older | None, out: str | Path) -> list[str]:
     return ([versioned] if versioned else []) + _compared(older, out, pack.manifest) + [_keep(older, out)]
 
 
+@dataclass
+class Keeper:
+    """What :func:`kept_if_stopped` yields: :meth:`keep` (the older pack kept and the new one's version carried, once,
+    with Ctrl-C/SIGTERM/SIGHUP held off while it runs) and :meth:`say` (its lines printed, once)."""
+
+    older: Older | None
+    out: Path
+    lines: list[str] | None = None          # compare_and_keep's lines once it ran
+    said: bool = False
+
+    def keep(self) -> list[str]:
+        """Run :func:`compare_and_keep` (once): call it as soon as the new pack is written, before anything is
+        printed (forty-ninth stop's regression QA: a Ctrl-C while the summary was printed lost the older pack)."""
+        if self.lines is None:
+            with _signals_held():
+                self.lines = compare_and_keep(self.older, self.out)
+        return self.lines
+
+    def say(self) -> None:
+        """Print :meth:`keep`'s lines (once)."""
+        lines = self.keep()
+        if not self.said:
+            self.said = True
+            for line in lines:
+                print(line, flush=True)
+
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
 @contextmanager
-def kept_if_stopped(older: Older | None, out: str | Path) -> Iterator[None]:
-    """Around a training that writes ``out`` over ``older``: when it ends by an exception (Ctrl-C, SIGTERM, an
-    error) after ``out`` was written, :func:`compare_and_keep` runs (its lines printed) before the exception goes
-    on, so the older pack, held only in memory, is kept (forty-ninth stop's review: a Ctrl-C while the report was
-    written lost it)."""
-    from hatbox.errors import file_state
-    before = file_state(out)
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held back while the older pack is kept, and met (their handlers called) once it is,
+    so that no stop falls between the new pack's version and the older pack's copy: their Python handlers are
+    swapped for one that notes them (not the signal mask: another thread, torch's, would take them); in the main
+    thread only (where handlers are set), and only signals with a Python handler (default ones are left be)."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        sig = getattr(signal, name, None)
+        handler = signal.getsignal(sig) if sig is not None else None
+        if callable(handler):
+            before[sig] = handler
+            signal.signal(sig, lambda signum, _frame: caught.append(signum))
     try:
         yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+        if caught:
+            before[caught[0]](caught[0], None)         # the stop, met now that the older pack is kept
+
+
+@contextmanager
+def kept_if_stopped(older: Older | None, out: str | Path) -> Iterator[Keeper]:
+    """Around a training that writes ``out`` over ``older`` and its summary: when it ends by an exception (Ctrl-C,
+    SIGTERM, an error) after ``out`` was written, :func:`compare_and_keep` runs (its lines printed) before the
+    exception goes on, unless :meth:`Keeper.keep` ran already (then its lines are printed if they were not), so the
+    older pack, held only in memory, is kept and the new one takes the next version (forty-ninth stop's review: a
+    Ctrl-C while the report was written lost it; its regression QA: a Ctrl-C while the summary was printed, after
+    the training, lost it too and left the new pack at 0.1.0)."""
+    from hatbox.errors import file_state
+    before = file_state(out)
+    keeper = Keeper(older, Path(out))
+    try:
+        yield keeper
     except BaseException:
-        if older is not None and file_state(out) != before:
-            for line in compare_and_keep(older, out):
-                print(line, flush=True)
+        if keeper.lines is not None or (older is not None and file_state(out) != before):
+            keeper.say()
         raise
 
 
