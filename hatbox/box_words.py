@@ -73,7 +73,27 @@ def fix_file(client: Any, lid: str, args: argparse.Namespace) -> int:
     for note in respelled_notes(tags, body["tags"], BOX_CASE):
         print(safe_text(note))
     print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+    for note in new_word_notes(client, lid, [str(t) for t in body["tags"]]):
+        print(note)
     return 0
+
+
+def new_word_notes(client: Any, lid: str, now: list[str]) -> list[str]:
+    """The laptop's note for each of ``now`` (a file's tags as the box kept them) that the tagger of library ``lid``
+    (quoted for the URL) does not have (hatbox.library_words.word_notes: "did you mean 'lofi'?"; p49, the box took
+    `lo-fi` without a word), from GET /libraries/{id}/words; none from a box that does not say."""
+    from urllib.parse import unquote
+
+    from hatbox.library_words import word_notes
+    try:
+        words = _call(client, "GET", f"/libraries/{lid}/words") if now else None
+    except HatboxError:             # an older box (no such route): no note
+        return []
+    if not isinstance(words, dict):
+        return []
+    uses = words.get("uses") if isinstance(words.get("uses"), dict) else {}
+    return word_notes(now, [str(w) for w in words.get("tagger") or []], {str(w): int(n) for w, n in uses.items()},
+                      f"hatbox box-library {shlex.quote(safe_text(unquote(lid)))} --export-fixes")
 
 
 def older_box(what: str) -> HatboxError:
@@ -113,8 +133,26 @@ def changed_lines(lid: str, body: dict[str, Any], args: argparse.Namespace) -> l
         return lines
     same = f"--rename-word {shlex.quote(safe_text(word))} {shlex.quote(safe_text(to))}" if to is not None else \
         f"--drop-word {shlex.quote(safe_text(word))}"
-    lines.append(f"  the corrections on this laptop keep '{safe_text(word)}' until `hatbox library fix DB {same}` (a "
-                 "push-library sends them again)")
+    lines.append(f"  if this laptop's corrections use '{safe_text(word)}': `hatbox library fix DB {same}` changes "
+                 "them there too (the box remembers it: a push-library of the old word is changed on the box as well)")
+    return lines
+
+
+def renamed_on_box_lines(body: dict[str, Any], db: str) -> list[str]:
+    """push-library's lines for the words of its corrections renamed or dropped on the box since (POST /fixes'
+    ``renamed_on_box``: word, to, files), which the box made so in them (p49: a push undid a rename silently); ``db``:
+    the laptop's corrections, for the command that does the same here."""
+    lines = []
+    for r in body.get("renamed_on_box") or []:
+        word, to, n = safe_text(str(r.get("word"))), r.get("to"), int(r.get("files") or 0)
+        if to is None:
+            lines.append(f"  {n} of your corrections said '{word}', dropped on the box: kept without it; `hatbox "
+                         f"library fix {shlex.quote(db)} --drop-word {shlex.quote(word)}` does the same here")
+            continue
+        to = safe_text(str(to))
+        lines.append(f"  {n} of your corrections said '{word}', renamed '{to}' on the box: kept as '{to}'; `hatbox "
+                     f"library fix {shlex.quote(db)} --rename-word {shlex.quote(word)} {shlex.quote(to)}` does the "
+                     "same here")
     return lines
 
 

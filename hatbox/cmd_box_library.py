@@ -479,8 +479,7 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
             print(doubt_line(u["margin"], guesses, safe_text(u["path"])) if doubt and u.get("in_doubt") else
                   unsure_line(u["margin"], guesses, u.get("exclusive", True), safe_text(u["path"])))
     elif which == "untagged":
-        every = answer
-        found = every[:args.k]
+        every, found = answer, answer[:args.k]
         if found:
             heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
         else:
@@ -489,6 +488,7 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
             print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
         if len(every) > len(found):
             footer(cut_line(len(found), len(every)))
+        library_browse.say_nones(answer)          # corrected to none of the words: apart, after (p49)
     elif which == "tag":
         hits = answer
         if hits:

@@ -71,11 +71,41 @@ def _listing(client: Any, lid: str, args: argparse.Namespace, want: int | None) 
     if args.unsure:
         return ("unsure", *paged(client, f"{base}/unsure", "unsure", want))
     if args.untagged:
-        every = _call(client, "GET", f"{base}/untagged", expect=list)     # every box answers them all
-        return "untagged", every, len(every)
+        every = Untagged(_call(client, "GET", f"{base}/untagged", expect=list, params={"nones": "true"}))
+        return "untagged", every, len(every)          # every box answers them all
     if args.like:
         return ("like", *paged(client, f"{base}/similar", "like", want, {"path": args.like}))
     return "library", {"library": _call(client, "GET", base), "tags": dict(_call(client, "GET", f"{base}/tags"))}, 0
+
+
+class Untagged(list):
+    """GET /libraries/{id}/untagged's files the tagger left under no tag (the list), and apart (``nones``) those the
+    producer corrected to none of the words (the box's ``none`` rows, p49; an older box sends none)."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        super().__init__(r for r in rows if not (isinstance(r, dict) and r.get("none")))
+        self.nones = [r for r in rows if isinstance(r, dict) and r.get("none")]
+
+
+def say_nones(answer: Any) -> None:
+    """Print :func:`none_lines` of ``answer`` (nothing for none)."""
+    for line in none_lines(answer):
+        print(line)
+
+
+def none_lines(answer: Any) -> list[str]:
+    """`box-library ID --untagged`'s lines for the files corrected to none of the words, after the others, as the
+    laptop's `library query --untagged` says them ("none of the words, yours (1):"); [] for none."""
+    nones = getattr(answer, "nones", [])
+    if not nones:
+        return []
+    lines = [f"none of the words, yours ({len(nones)}):"]
+    for u in nones:
+        guess = safe_text(str(u.get("best_guess") or ""))
+        said = f"the tagger's best guess {guess} {float(u.get('score') or 0):.2f}" if guess else \
+            "not tagged by the tagger"
+        lines.append(f"  (none: yours; {said})  {safe_text(str(u.get('path')))}")
+    return lines
 
 
 def paged(client: Any, path: str, which: str, want: int | None,

@@ -212,7 +212,9 @@ def send_fixes(client: Any, lid: str, given: LaptopFixes, went: str = "went with
     if int(body["kept"]) or not body.get("kept_on_box"):
         print(f"  your corrections of {count_words(int(body['kept']), 'file')} (from {shown}) {went}: the box "
               f"keeps them as its own (hatbox box-library {safe_text(lid)} --tag TAG lists them first)")
-    for line in kept_on_box_lines(lid, body.get("kept_on_box") or []) + replaced_lines(lid, body.get("replaced") or []):
+    from hatbox.box_words import renamed_on_box_lines
+    for line in renamed_on_box_lines(body, shown) + kept_on_box_lines(lid, body.get("kept_on_box") or []) + \
+            replaced_lines(lid, body.get("replaced") or []):
         print(line)
     missing = body.get("not_in_library") or []
     if missing:

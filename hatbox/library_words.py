@@ -69,7 +69,21 @@ def fix_words(args: argparse.Namespace) -> int | None:
                                   change.kept, change.back,
                                   f"hatbox library fix {shlex.quote(_shown(args.db))} FILE --none"):
         print(line)
+    say_box_copies(args.db, change.word, change.to if args.rename_word is not None else None)
     return 0
+
+
+def say_box_copies(db: str, word: str, to: str | None) -> None:
+    """After ``word`` was renamed to ``to`` (None: dropped) in library ``db``'s corrections: when its folder was sent
+    to a box (pushed.json, not asking the box), that the box's copy keeps the old word until renamed there too."""
+    names = [p.name for p in _pushed(db)[1]]
+    if not names or to == word:
+        return
+    same = f"--rename-word {shlex.quote(_shown(word))} {shlex.quote(_shown(to))}" if to is not None else \
+        f"--drop-word {shlex.quote(_shown(word))}"
+    lib = shlex.quote(_shown(names[0]))
+    print(f"  the box's copy keeps '{_shown(word)}' until `hatbox box-library {lib} {same}` (or a push carries the "
+          "corrections changed here)")
 
 
 def word_change_lines(word: str, to: str | None, files: int, kept: int, back: list[str], none: str,
@@ -140,9 +154,15 @@ def new_word_notes(db: str, now: list[str]) -> list[str]:
     library: the next training learns it from the corrections (QA: `lo-fi` was taken without a word)."""
     from device.library.words import pack_words, word_uses
     words = pack_words(db)
+    return word_notes(now, words, word_uses(db) if words else {}, "hatbox library export")
+
+
+def word_notes(now: list[str], words: list[str], uses: dict[str, int], export: str) -> list[str]:
+    """:func:`new_word_notes` of ``now`` against a tagger's ``words`` ([]: not known, no note), ``uses`` (each word
+    of the corrections, this file's included -> its files), ``export`` (the command that writes the corrections): the
+    laptop's and the box's alike (`box-library ID --fix`, p49)."""
     if not words:
         return []
-    uses = word_uses(db)
     notes = []
     for tag in now:
         if tag in words:
@@ -153,7 +173,7 @@ def new_word_notes(db: str, now: list[str]) -> list[str]:
         near = [w for w in words if _bare(w) == _bare(tag)]
         meant = f"; did you mean '{escape_unsafe(near[0])}'?" if near else ""
         notes.append(f"note: '{escape_unsafe(tag)}' is a new word (the tagger's words: {_words(words)}){also}{meant}: "
-                     "the next training learns it from your corrections (hatbox library export)")
+                     f"the next training learns it from your corrections ({export})")
     return notes
 
 
@@ -189,10 +209,16 @@ def foreign_note(foreign: dict[str, int], n: int, words: list[str], export: str,
     `hatbox box-library ID`) with the options that rename or drop them; the laptop's and the box's alike."""
     listed = ", ".join(f"{escape_unsafe(w)} ({c})" for w, c in list(foreign.items())[:8])
     more = f", ... ({len(foreign)} words)" if len(foreign) > 8 else ""
-    first, last = (shlex.quote(escape_unsafe(w)) for w in (list(foreign)[0], list(foreign)[-1]))
+    slips = "; ".join(f"`{cmd} --rename-word {q} NEW` / `--drop-word {q}`"
+                      for q in (shlex.quote(escape_unsafe(w)) for w in list(foreign)[:SLIP_COMMANDS]))
+    them = "it" if len(foreign) == 1 else "them"
     return (f"note: {n} of your corrections{where} {'uses' if n == 1 else 'use'} words this tagger does not have: "
-            f"{listed}{more} (its words: {_words(words)}); {export} writes them and the next training learns them "
-            f"(again): a word you renamed or dropped since: `{cmd} --rename-word {first} NEW` / `--drop-word {last}`")
+            f"{listed}{more} (its words: {_words(words)}): new to this tagger: the next training learns {them} from "
+            f"your corrections ({export} writes them), or, if {'it' if them == 'it' else 'one'} is a slip: {slips}"
+            + (" ..." if len(foreign) > SLIP_COMMANDS else ""))
+
+
+SLIP_COMMANDS = 3       # foreign words given their own rename/drop commands in the note, at most
 
 
 def say_foreign_words(db: str, words: list[str] | None = None, err: bool = False) -> None:
@@ -212,15 +238,7 @@ def box_fixes_note(db: str) -> str:
     """`library export`'s line when library ``db``'s folder (or a folder in it) was sent to a box: the corrections
     made there are not in the CSV, and the command that writes them (from the laptop's push records only, without
     asking the box; "" when it was never pushed)."""
-    from device import library
-    from hatbox.library_memory import memory_path
-    try:
-        root = library.root_of(db).resolve()
-        kept = json.loads(memory_path().read_bytes())
-    except (HatboxError, OSError, ValueError):
-        return ""
-    pushed = sorted(Path(k) for k in (kept if isinstance(kept, dict) else {})
-                    if Path(k) == root or root in Path(k).parents)
+    root, pushed = _pushed(db)
     if not pushed:
         return ""
     names = [p.name for p in pushed]
@@ -230,6 +248,20 @@ def box_fixes_note(db: str) -> str:
     return (f"note: {what} sent to a box (hatbox push-library): corrections made on the box are not in this file: "
             f"`hatbox box-library {lib} --export-fixes FILE` writes them (the library's name or its id, as hatbox "
             "box-library lists it)")
+
+
+def _pushed(db: str) -> tuple[Path | None, list[Path]]:
+    """(library ``db``'s folder, it or the folders in it sent to a box, the folder itself first): from pushed.json,
+    the laptop's push records (the box is not asked); (None, []) when that cannot be read."""
+    from device import library
+    from hatbox.library_memory import memory_path
+    try:
+        root = library.root_of(db).resolve()
+        kept = json.loads(memory_path().read_bytes())
+    except (HatboxError, OSError, ValueError):
+        return None, []
+    return root, sorted(Path(k) for k in (kept if isinstance(kept, dict) else {})
+                        if Path(k) == root or root in Path(k).parents)
 
 
 # ------------------------------------------------------------------------------------------ which pack tagged it

@@ -253,17 +253,19 @@ def put_fixes(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool) ->
     is being tagged (``has_db``; a file the tagging has not reached yet shows them once it has), else kept in
     :data:`WAITING` until a tagging begins (:func:`take_waiting`).  A file the box holds another correction of,
     made on the box since a laptop last sent one (:func:`_sides`), keeps the box's: those come back as ``path``,
-    ``box`` (its tags there) and ``yours`` (the laptop's), nothing of them written.  Sending the same twice changes
-    nothing.  (:func:`put_fixes_sides` also says the corrections the laptop's replaced.)"""
+    ``box`` (its tags there) and ``yours`` (the laptop's), not written.  Sending the same twice changes nothing."""
     return put_fixes_sides(folder, fixes, has_db)[0]
 
 
-def put_fixes_sides(folder: Path, fixes: list[tuple[str, list[str]]],
-                    has_db: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """:func:`put_fixes`, and the corrections on the box that the laptop's replaced (a laptop sent them last: p46,
-    another laptop's correction of the file went without a word), each ``path``, ``box`` (its tags before) and
-    ``yours`` (the laptop's, kept now)."""
+def put_fixes_sides(folder: Path, fixes: list[tuple[str, list[str]]], has_db: bool,
+                    renamed: list[dict[str, Any]] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`put_fixes`, and the box's corrections the laptop's replaced (p46), each ``path``, ``box`` (its tags
+    before), ``yours`` (kept now).  Words renamed or dropped on the box are made so in ``fixes`` first
+    (device.library.word_memory: p49, a push undid a rename silently), said in ``renamed`` (word, to, files)."""
+    from device.library.word_memory import applied, memory_for
     with _lock:
+        fixes, said = applied(memory_for(folder), fixes)
+        (renamed if renamed is not None else []).extend(said)
         sent = _sent(folder)
         if not has_db:
             waiting = _waiting(folder)
@@ -379,7 +381,9 @@ def change_kept_word(folder: Path, word: str, to: str) -> int:
     laptop's next push would find its renamed corrections made on the box, and keep the box's: p49); a correction
     left with no word goes.  Returns how many waiting files changed.  OSError when WAITING cannot be written (SENT
     is logged, as :func:`_remember_sent` does)."""
+    from device.library.word_memory import remember_change
     with _lock:
+        remember_change(folder, word, to)         # a later push of the old word takes the box's (p49)
         waiting, sent = _waiting(folder), _sent(folder)
         changed = _word_changed(waiting, word, to)
         if changed:

@@ -55,6 +55,21 @@ class FixesKept(M.FixesTaken):
                                                          "sent their correction: the box's kept, the laptop's not")
     replaced: list[KeptOnBox] = Field([], description="files another laptop had corrected otherwise (p46): the "
                                                       "laptop's kept now; box: the tags it had, by: whose they were")
+    renamed_on_box: list[RenamedOnBox] = Field([], description="words of the corrections sent that were renamed "
+                                                   "or dropped on the box since (p49): kept so")
+
+
+class UntaggedOrNone(M.UntaggedFile):
+    """GET /libraries/{id}/untagged's file: M.UntaggedFile, and whether the producer corrected it to none of the
+    words (asked with ``nones``; an older laptop reads the fields it knows)."""
+    none: bool = Field(False, description="corrected to none of the words (yours), not left so by the tagger")
+
+
+class RenamedOnBox(BaseModel):
+    """A word of the corrections a laptop sent that was renamed or dropped on the box: made so in them."""
+    word: str = Field(description="the word as the box renamed or dropped it")
+    to: Optional[str] = Field(None, description="what it became (None: dropped)")
+    files: int = Field(description="how many of the corrections sent said it")
 
 
 class FileFixTagged(M.FileFix):
@@ -230,17 +245,22 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                              in_doubt=u.doubt)
                 for u in found]
 
-    @app.get("/libraries/{library_id}/untagged", response_model=list[M.UntaggedFile], dependencies=[auth],
+    @app.get("/libraries/{library_id}/untagged", response_model=list[UntaggedOrNone], dependencies=[auth],
              responses=_errors(401, 404, 409))
-    def library_untagged(request: Request, library_id: str,
-                         k: Optional[int] = Query(None, ge=1, le=100000)) -> list[M.UntaggedFile]:
+    def library_untagged(request: Request, library_id: str, k: Optional[int] = Query(None, ge=1, le=100000),
+                         nones: bool = Query(False, description="also the files you corrected to none of the "
+                                                                "words, after them, each ``none`` true (p49)")
+                         ) -> list[UntaggedOrNone]:
         """The (first ``k``) files the tagger heard but gave no tag (a tagger of several tags per file sure of none
-        of them)."""
+        of them); with ``nones``, then those corrected to none of the words (the tagger's best guess kept)."""
         from device.library import untagged
+        from device.library.query import none_untagged
         db, files = _tag_db(request, library_id), box_of(request).libraries.files_path(library_id)
         with _whole_db(library_id):
-            found = untagged(db)
-        return [M.UntaggedFile(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found[:k]]
+            found = untagged(db)[:k]
+            yours = none_untagged(db) if nones else []
+        return [UntaggedOrNone(path=_rel(p, files), best_guess=t, score=sc) for p, t, sc in found] + \
+            [UntaggedOrNone(path=_rel(p, files), best_guess=t, score=sc, none=True) for p, t, sc in yours]
 
     @app.get("/libraries/{library_id}/similar", response_model=list[SimilarFile], dependencies=[auth],
              responses=_errors(401, 404, 409, 422))
@@ -362,12 +382,13 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         wanted = [(f.path.strip().replace("\\", "/"), f.tags) for f in body.fixes]
         spelled = {p: _as_held(files, p) for p, _ in wanted}      # a Mac's decomposed names: as the box holds them
         held = [(spelled[p], t) for p, t in wanted if _nameable(spelled[p]) and _inside(files, spelled[p])]
+        renamed: list[dict[str, Any]] = []          # words renamed or dropped on the box (p49 M9)
         try:
             fixes = checked_fixes(held)
             has_db = info.get("state") == "tagging" or (files.parent / "tags.db").is_file()
             with _whole_db(library_id):
                 before = fixers(files.parent)
-                on_box, replaced = put_fixes_sides(files.parent, fixes, has_db)
+                on_box, replaced = put_fixes_sides(files.parent, fixes, has_db, renamed)
                 theirs = {k["path"] for k in on_box}
                 note_fixers(files.parent, [f for f in fixes if f[0] not in theirs],
                             box_of(request).tokens.name(token_id), token_id)
@@ -385,7 +406,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         others = [KeptOnBox(**r, **who) for r in replaced
                   if (who := fixer_fields(before.get(r["path"]), token_id, tokens))["by_you"] is False]
         return FixesKept(kept=len(fixes) - len(on_box), not_in_library=[p for p, _ in wanted if spelled[p] not in kept],
-                         kept_on_box=sides, replaced=others)
+                         kept_on_box=sides, replaced=others, renamed_on_box=[RenamedOnBox(**r) for r in renamed])
 
 
 def _tagged_file(rel: str, hit: Any, by: dict[str, dict[str, str]], token_id: str | None,

@@ -172,6 +172,18 @@ def untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
     return [(root / p, str(t or ""), float(s or 0.0)) for p, t, s in rows]
 
 
+def none_untagged(db_path: str | Path) -> list[tuple[Path, str, float]]:
+    """(file, the tagger's best guess, its score; "" and 0.0 for none) of every file the producer corrected to none
+    of the words (device.library.fixes.set_none): under no tag, and not in :func:`untagged` (a correction), listed
+    apart by the box's --untagged as the laptop's `library query --untagged` does (p49)."""
+    con, root = _open(db_path)
+    best = "(SELECT t.{} FROM tags t WHERE t.path = u.path ORDER BY t.score DESC, t.tag LIMIT 1)"
+    rows = con.execute(f"SELECT u.path, {best.format('tag')}, {best.format('score')} FROM user_tags u "
+                       "WHERE u.tag = '' ORDER BY u.path").fetchall()
+    con.close()
+    return [(root / p, str(t or ""), float(s or 0.0)) for p, t, s in rows]
+
+
 def untagged_count(db_path: str | Path) -> int:
     """How many files :func:`untagged` lists, counted in the database (the panel's tag list, the notes after `hatbox
     tag` and `library query` want the number only, not each file's best guess)."""
