@@ -238,6 +238,7 @@ class PackStore(Recovery):
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
+                **_held_and_words(manifest),
                 **({"installed_by": acting().by} if acting().by else {}), **extra}
 
     # -- what crash recovery (device/store_recovery.py, mixed in) uses, by public names ----------------------------
@@ -438,3 +439,14 @@ def _kind(kind: str) -> str:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def _held_and_words(manifest: Manifest) -> dict[str, Any]:
+    """What a tagger's score stands on and the words it gives, for GET /packs (forty-ninth stop's QA: `hatbox
+    box-pack` showed 0.982 beside 0.892 with neither said): ``held_out``, its metrics' holdout_items (the held-out
+    files), and ``words``, its tags; {} for other kinds."""
+    if manifest.kind != "tagger":
+        return {}
+    n = manifest.metrics.get("holdout_items") if isinstance(manifest.metrics, dict) else None
+    held = {"held_out": n} if isinstance(n, int) and not isinstance(n, bool) else {}
+    return {**held, "words": [str(t) for t in manifest.tags]}

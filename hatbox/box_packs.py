@@ -66,6 +66,9 @@ def box_pack(args: argparse.Namespace) -> int:
             for p in packs_in_order(packs):                 # by name, newest version first (as numbers)
                 print(_pack_line(p))
             if packs:
+                from hatbox.pack_scores import compare_notes
+                for note in compare_notes(packs):           # one name's taggers: better only beyond chance (p49)
+                    footer(note)
                 footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
         try:
@@ -78,6 +81,9 @@ def box_pack(args: argparse.Namespace) -> int:
             return _activate_pack(c, pack)
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
+        from hatbox.pack_scores import words_line
+        if words_line(pack):                                # a tagger's words (p49 QA "month2")
+            print(words_line(pack))
         for chk in pack["checks"]:
             mark = "FAIL" if not chk["ok"] else "-" if _skipped(chk) else "ok"
             print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")

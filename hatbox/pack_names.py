@@ -17,7 +17,7 @@ from device.versions import folded, newness     # folded: names compared as the 
 from hatbox.box_client import asked, one_named, safe_text
 from hatbox.errors import HatboxError, NotOnBox
 from hatbox.pack_who import activated_words
-from hatbox.text import number_words, size_words, when_words
+from hatbox.text import size_words, when_words
 
 
 def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> dict[str, Any]:
@@ -195,11 +195,9 @@ def pack_words(pack: dict[str, Any]) -> str:
 def pack_line(pack: dict[str, Any]) -> str:
     """One installed pack as `hatbox box-pack` lists it: id, name, version, kind, size, when it was installed (two
     trainings of one pedal differ there), its held-out scores, active or not."""
-    from device.store import SCORE_WORDS
+    from hatbox.pack_scores import score_words
     when = when_words(pack.get("installed"))
-    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
-    said = [f"{words} {number_words(float(scores[k]))}" for k, words in SCORE_WORDS.items()
-            if isinstance(scores.get(k), (int, float))]
+    said = score_words(pack)            # a tagger's macro-F1 with its held-out files (p49 QA "month2")
     size = f", {size_words(pack['size'])}" if isinstance(pack.get("size"), int) else ""
     return (f"{safe_text(pack['id'])}  {safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}, "
             f"{safe_text(pack.get('kind', '?'))}{size}" + "".join(f", {w}" for w in said)

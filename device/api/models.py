@@ -65,6 +65,10 @@ class PackInfo(BaseModel):
     seq: int = Field(0, description="the store's install sequence: a pack installed later has a larger one (0: "
                      "installed before the box kept one); what \"newest\" means on the box")
     scores: dict[str, float] = {}       # the trainer's headline scores (device.store.SCORE_KEYS) from its manifest
+    held_out: Optional[int] = Field(None, description="a tagger: the held-out files its macro-F1 stands on (its "
+                                    "metrics' holdout_items; null: not said, or installed before the forty-ninth stop)")
+    words: list[str] = Field([], description="a tagger: the words (tags) it gives ([]: other kinds, or installed "
+                             "before the forty-ninth stop)")
     checks: list[Check] = []
     signed_by: Optional[str] = None
     active: bool = False

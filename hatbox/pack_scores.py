@@ -1,0 +1,107 @@
+"""How `hatbox box-pack` says installed packs' held-out scores: with what a tagger's stands on ("macro-F1 0.98 on 12
+files", from the box's ``held_out``), and, where packs of one name are listed together, whether one scored better
+by the rule a training uses (:func:`hatbox.replaced.level_margin`, :func:`hatbox.replaced.words_differ`).
+
+Forty-ninth stop's regression QA ("month2"): the list showed "mywords 0.1.1 ... macro-F1 0.982" beside the active
+"0.1.4 ... macro-F1 0.892"; those stood on 12 and 11 held-out files and the two packs give other words, and neither
+was said, so 0.1.1 read as the better pack.  Light at import: hatbox.replaced and device are imported when used."""
+from __future__ import annotations
+
+from typing import Any
+
+from hatbox.box_client import safe_text
+from hatbox.text import count_words, number_words
+
+MACRO_F1 = "holdout_macro_f1"       # the tagger's headline score (device.store.SCORE_KEYS)
+
+
+def held_out(pack: dict[str, Any]) -> int | None:
+    """How many held-out files ``pack``'s (its GET /packs entry) tagger score stands on: the box's ``held_out``
+    (its manifest's metrics' holdout_items); None where the box does not say (a pack installed before the
+    forty-ninth stop, an older box, not a tagger)."""
+    n = pack.get("held_out")
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
+def words_of(pack: dict[str, Any]) -> tuple[str, ...]:
+    """A tagger's words as the box lists them (``words``); () where it does not say."""
+    words = pack.get("words")
+    return tuple(str(w) for w in words) if isinstance(words, list) else ()
+
+
+def _scores(pack: dict[str, Any]) -> dict[str, float]:
+    """``pack``'s headline scores (``scores``), the numbers only."""
+    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    return {k: float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def f1_words(value: float, n: int | None) -> str:
+    """A macro-F1 with what it stands on: "0.98 on 12 files" (two decimals: a few held-out files cannot tell a
+    third one), "0.982 (held-out files not said)" where the count is not known."""
+    return f"{value:.2f} on {count_words(n, 'file')}" if n else f"{number_words(value)} (held-out files not said)"
+
+
+def score_words(pack: dict[str, Any]) -> list[str]:
+    """``pack``'s scores as `hatbox box-pack` lists them: "macro-F1 0.98 on 12 files", "held-out error 0.0123"."""
+    from device.store import SCORE_WORDS
+    scores = _scores(pack)
+    return [f"{words} {f1_words(scores[k], held_out(pack)) if k == MACRO_F1 else number_words(scores[k])}"
+            for k, words in SCORE_WORDS.items() if k in scores]
+
+
+def words_line(pack: dict[str, Any], shown: int = 40) -> str:
+    """"  words (12): airy, dusty, ..." for a tagger whose words the box lists; "" otherwise (`box-pack ID`)."""
+    words = words_of(pack)
+    if not words:
+        return ""
+    more = f" and {len(words) - shown} more" if len(words) > shown else ""
+    return f"  words ({len(words)}): {', '.join(safe_text(w) for w in words[:shown])}{more}"
+
+
+def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
+    """One line for each other pack of a name that several taggers with a macro-F1 share, set against the active
+    one (else the newest): better only when the difference passes :func:`hatbox.replaced.level_margin` on the
+    smaller held-out count; level below it; not like for like when their words differ; neither better when a count
+    is not said.  [] when no two such packs share a name."""
+    from device.versions import folded, newness
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for p in packs:
+        if MACRO_F1 in _scores(p):
+            groups.setdefault((folded(str(p.get("name", ""))), str(p.get("kind", ""))), []).append(p)
+    lines = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ref = next((p for p in group if p.get("active")), None) or max(group, key=newness)
+        lines += [_compared(ref, p) for p in sorted(group, key=newness, reverse=True) if p is not ref]
+    return lines
+
+
+def _named(pack: dict[str, Any]) -> str:
+    """"mywords 0.1.4 (active)"."""
+    return (f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}"
+            + (" (active)" if pack.get("active") else ""))
+
+
+def _version(pack: dict[str, Any]) -> str:
+    """"0.1.1"."""
+    return safe_text(pack.get("version", "?"))
+
+
+def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
+    """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule."""
+    from hatbox.replaced import count_files, level_margin, words_differ
+    a, b = _scores(ref)[MACRO_F1], _scores(other)[MACRO_F1]
+    na, nb = held_out(ref), held_out(other)
+    head = (f"note: {_named(other)} macro-F1 {f1_words(b, nb)}, {_named(ref)} {f1_words(a, na)}: ")
+    differ = words_differ(words_of(ref), words_of(other))
+    if differ:
+        return head + (f"{_version(other)}'s words differ from {_version(ref)}'s ({safe_text(differ)}): scores "
+                       "over other words, not like for like")
+    if na is None or nb is None:
+        return head + "the box does not say how many held-out files one stands on: neither reads as better"
+    n = min(na, nb)
+    if abs(a - b) < level_margin(n):
+        return head + f"level: {count_files(n)} cannot tell them apart (a difference under {level_margin(n):.2f})"
+    better = other if b > a else ref
+    return head + f"{_named(better)} scored better (beyond the {level_margin(n):.2f} {count_files(n)} can tell)"
