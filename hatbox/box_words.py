@@ -105,7 +105,10 @@ def older_box(what: str) -> HatboxError:
 
 def change_words(client: Any, lid: str, args: argparse.Namespace) -> int:
     """`box-library ID --rename-word OLD NEW` / `--drop-word WORD`: POST /libraries/{id}/words, what changed said."""
-    ask = {"rename": list(args.rename_word)} if args.rename_word is not None else {"drop": args.drop_word}
+    ask: dict[str, Any] = {"rename": list(args.rename_word)} if args.rename_word is not None else \
+        {"drop": args.drop_word}
+    if args.rename_word is not None and getattr(args, "yes", False):
+        ask["merge"] = True             # NEW a word of the corrections already: merged (refused without, p49)
     try:
         body = _call(client, "POST", f"/libraries/{lid}/words", json=ask)
     except BoxRefused as exc:
@@ -128,7 +131,9 @@ def changed_lines(lid: str, body: dict[str, Any], args: argparse.Namespace) -> l
     to = None if to is None else str(to)
     lines = word_change_lines(word, to, int(body.get("files") or 0), int(body.get("kept") or 0),
                               [str(p) for p in body.get("back") or []],
-                              f"hatbox box-library {shlex.quote(lib)} --fix PATH --none", f" (library {lib})")
+                              f"hatbox box-library {shlex.quote(lib)} --fix PATH --none", f" (library {lib})",
+                              merged=(int(body.get("into") or 0), int(body.get("both") or 0)) if body.get("merged")
+                              else None)
     if to == word:
         return lines
     same = f"--rename-word {shlex.quote(safe_text(word))} {shlex.quote(safe_text(to))}" if to is not None else \

@@ -334,7 +334,7 @@ def box_library(args: argparse.Namespace) -> int:
     if (asks or args.wait) and not args.id:
         raise HatboxError("which library? give its id or name first, before the options (hatbox box-library LIB "
                           "--fix PATH TAG: a name after --fix is read as a tag)", hint="hatbox box-library lists them")
-    if args.yes and not (args.delete or args.export_fixes):
+    if args.yes and not (args.delete or args.export_fixes or args.rename_word):
         raise HatboxError("--yes goes with --delete, --force with --export-fixes", hint="ID --delete --yes")
     if args.folder and not args.export_fixes:
         raise HatboxError("--folder goes with --export-fixes (where the library's files are on this computer)",

@@ -146,11 +146,9 @@ def _trained(args: argparse.Namespace, out: Path, older: object) -> object:
                                 threads=args.threads, seed=args.seed, keep_level=args.keep_level, older=older)
     except KeyboardInterrupt as exc:
         close_progress_bars()
-        if file_state(out) == before:
-            raise Interrupted(f"training stopped ({stopped_by(exc)}): nothing written, {_shown(str(out))} is as it "
-                               "was") from None
-        raise Interrupted(f"training stopped ({stopped_by(exc)}) after {_shown(str(out))} was written; its held-out "
-                           "report may be missing") from None
+        what = f": nothing written, {_shown(str(out))} is as it was" if file_state(out) == before else \
+            f" after {_shown(str(out))} was written; its held-out report may be missing"
+        raise Interrupted(f"training stopped ({stopped_by(exc)}){what}") from None
 
 
 # ------------------------------------------------------------------------------------------ tag
@@ -467,7 +465,8 @@ def _print_untagged(db: str, as_json: bool = False, k: int | None = None) -> Non
 def fix(args: argparse.Namespace) -> int:
     from device import library
     from hatbox.library_words import check_fix_args, fix_words, new_word_notes, tagger_said
-    check_yes(args)                         # --yes answers --forget-left's question only (p48 review)
+    if args.rename_word is None:
+        check_yes(args)                     # --yes answers --forget-left's question (p48), or a rename's merge (p49)
     if args.forget_left is not None:
         return forget_left(args)
     if (done := fix_words(args)) is not None:       # --rename-word / --drop-word: every correction at once (p49)

@@ -63,11 +63,12 @@ def fix_words(args: argparse.Namespace) -> int | None:
                           "no FILE, tags, --clear or --none with them (and one of the two at a time); nothing was "
                           "changed", hint="hatbox library fix DB --rename-word dusty lofi")
     from device.library.words import drop_word, rename_word
-    change = rename_word(args.db, *args.rename_word) if args.rename_word is not None else \
+    change = rename_word(args.db, *args.rename_word, merge=getattr(args, "yes", False)) if args.rename_word is not None else \
         drop_word(args.db, args.drop_word)
     for line in word_change_lines(change.word, change.to if args.rename_word is not None else None, change.files,
                                   change.kept, change.back,
-                                  f"hatbox library fix {shlex.quote(_shown(args.db))} FILE --none"):
+                                  f"hatbox library fix {shlex.quote(_shown(args.db))} FILE --none",
+                                  merged=(change.into, change.both) if change.merged else None):
         print(line)
     say_box_copies(args.db, change.word, change.to if args.rename_word is not None else None)
     return 0
@@ -87,17 +88,18 @@ def say_box_copies(db: str, word: str, to: str | None) -> None:
 
 
 def word_change_lines(word: str, to: str | None, files: int, kept: int, back: list[str], none: str,
-                      where: str = "") -> list[str]:
+                      where: str = "", merged: tuple[int, int] | None = None) -> list[str]:
     """What `--rename-word OLD NEW` (``to``: NEW as stored; None: `--drop-word`) changed, on the laptop and (from
     POST /libraries/{id}/words' answer) on the box alike: ``word`` as the corrections spelled it, ``files`` changed,
     ``kept`` (files that left), ``back`` (files gone back to the tagger's tags, five named); ``none``: the command
     that says a file carries none of the words, ``where``: added to the first line (" (library ID)").  Said as
-    stored, not as typed (p49 review: "renamed 'dusty' to 'KICK'" of a rename that stored kick)."""
+    stored, not as typed (p49 review: "renamed 'dusty' to 'KICK'" of a rename that stored kick); ``merged``: (files
+    that carried NEW before, files that carried both) when NEW was a word of the corrections already (--yes)."""
     if to is not None and to == word:
         return [f"'{_shown(word)}' is spelled so already; nothing was changed"]
     left = f" and of {count_words(kept, 'file')} that left the library (kept, to come back with it)" if kept else ""
     what = f"renamed '{_shown(word)}' to '{_shown(to)}' in" if to is not None else f"dropped '{_shown(word)}' from"
-    lines = [f"{what} the corrections of {count_words(files, 'file')}{left}{where}"]
+    lines = [f"{what} the corrections of {count_words(files, 'file')}{left}{where}{_merged(to, merged)}"]
     if back:
         which = "it was the only word of its correction" if len(back) == 1 else \
             "it was the only word of their corrections"
@@ -109,6 +111,15 @@ def word_change_lines(word: str, to: str | None, files: int, kept: int, back: li
     return lines
 
 
+def _merged(to: str | None, merged: tuple[int, int] | None) -> str:
+    """The rename line's words for a merge into ``to`` (``merged``: its files before, files that had both)."""
+    if to is None or merged is None:
+        return ""
+    into, both = merged
+    return (f": merged into '{_shown(to)}', the word of {count_words(into, 'file')} already ({both} carried both: "
+            "one word each now; no rename parts them again)")
+
+
 SHOWN_BACK = 5          # files gone back to the tagger's tags named one by one, the rest counted
 
 
@@ -116,10 +127,23 @@ SHOWN_BACK = 5          # files gone back to the tagger's tags named one by one,
 def check_fix_args(args: argparse.Namespace) -> None:
     """A file's fix asks for exactly one of: tags, --clear, --none (HatboxError otherwise, nothing changed)."""
     asked = sum((bool(args.tags), bool(args.clear), bool(args.none)))
+    if asked > 1:
+        raise HatboxError(_too_many(args), hint="hatbox library fix DB FILE --none (or FILE TAG ..., or --clear FILE)")
     if asked != 1:
         raise HatboxError("give the file's tags, --none (it carries none of the words), or --clear to drop yours",
                           hint="hatbox library fix DB FILE tom")
     refuse_blank(args.tags, "hatbox library fix DB FILE --none")
+
+
+def _too_many(args: argparse.Namespace) -> str:
+    """Why a file's fix given two of tags, --clear and --none is refused, as the box says it (p49 regression QA:
+    `fix DB FILE punchy --none` was answered "give the file's tags, --none, or --clear", as if none was given)."""
+    if args.none and args.clear:
+        return "--none and --clear each go with FILE alone: give one of the two; nothing was changed"
+    one, does = ("--none", "says the file carries none of the words") if args.none else \
+        ("--clear", "drops your tags of it")
+    tags = " ".join(_shown(t) for t in args.tags)
+    return f"{one} goes with FILE alone (no TAG; {tags} given): it {does}; nothing was changed"
 
 
 def refuse_blank(tags: list[str], none: str) -> None:

@@ -26,6 +26,8 @@ class RenameWord(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rename: list[Annotated[str, Field(min_length=1, max_length=WORD_CHARS)]] = Field(
         min_length=2, max_length=2, description="[OLD, NEW]: rename OLD to NEW in every correction")
+    merge: bool = Field(False, description="NEW is already a word of the corrections: merge OLD into it (it cannot "
+                                           "be undone; without it such a rename is refused, 409 word_in_use)")
 
 
 class DropWord(BaseModel):
@@ -46,6 +48,9 @@ class WordsChanged(BaseModel):
                                    "tagging, corrections waiting for it)")
     kept: int = Field(0, description="files that left the library whose kept corrections changed")
     back: list[str] = Field([], description="files left with no correction: the tagger's tags stand again")
+    merged: bool = Field(False, description="NEW was a word of the corrections already: the two are one word now")
+    into: int = Field(0, description="when merged: the files that carried NEW before")
+    both: int = Field(0, description="when merged: the files that carried both (one word each now)")
 
 
 class LibraryWords(BaseModel):
@@ -75,10 +80,12 @@ def add_words_routes(app: FastAPI, auth: Any) -> None:
         folder = _folder(request, library_id)
         rename = body.rename if isinstance(body, RenameWord) else None
         with _whole_db(library_id), _answers(library_id):
-            change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "")
+            change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "",
+                                   merge=isinstance(body, RenameWord) and body.merge)
         say_in_log(request, f"library {library_id}: {change_words_said(change)}")
         return WordsChanged(word=change.word, to=change.to if rename else None, files=change.files,
-                            kept=change.kept, back=change.back)
+                            kept=change.kept, back=change.back, merged=change.merged, into=change.into,
+                            both=change.both)
 
 
 def _folder(request: Request, lid: str) -> Path:
@@ -96,9 +103,12 @@ def _answers(lid: str) -> Iterator[None]:
     writes now (locked by a tagging, read-only)."""
     from device.api.library_fixes import no_room_for_fixes
     from device.library.fixes import DiskFull
-    from device.library.words import NoSuchWord
+    from device.library.words import NoSuchWord, WordInUse
     try:
         yield
+    except WordInUse as exc:
+        raise ApiError(409, "word_in_use", Exception.__str__(exc).replace("--yes", "--yes (merge: true)"),
+                       hint=f"hatbox box-library {lid} --rename-word OLD NEW --yes merges them") from None
     except NoSuchWord as exc:
         raise ApiError(422, "rejected", Exception.__str__(exc),
                        hint=f"give one of those words (hatbox box-library {lid} lists the library's tags)") from None
@@ -116,10 +126,10 @@ class _BadWord(HatboxError):
     """A NEW word that cannot be a tag."""
 
 
-def changed_words(folder: Path, rename: list[str] | None, drop: str) -> Any:
+def changed_words(folder: Path, rename: list[str] | None, drop: str, merge: bool = False) -> Any:
     """``rename`` ([OLD, NEW]; None: ``drop`` that word) made to library ``folder``'s corrections: in its tag database
     when it has one (device.library.words), and in those it keeps as JSON (device.api.library_fixes.change_kept_word);
-    a device.library.words.WordChange."""
+    a device.library.words.WordChange.  WordInUse when NEW is a word of the corrections already, unless ``merge``."""
     from device.api.library_fixes import change_kept_word, fixes_locked, waiting_words
     from device.library.fixes import _check_tag
     from device.library.words import WordChange, drop_word, rename_word, word_in
@@ -131,17 +141,34 @@ def changed_words(folder: Path, rename: list[str] | None, drop: str) -> Any:
     db = folder / "tags.db"
     with fixes_locked():                # no push's read-modify-write of SENT between the two (p49 review)
         if db.is_file():                # tags.db first, SENT after: change_kept_word says why that order
-            change = rename_word(db, *rename) if rename is not None else drop_word(db, drop)
+            change = rename_word(db, *rename, merge=merge) if rename is not None else drop_word(db, drop)
             change_kept_word(folder, change.word, change.to)
             return change
-        word = word_in(sorted(waiting_words(folder)), rename[0] if rename is not None else drop)
+        waiting = waiting_words(folder)
+        word = word_in(sorted(waiting), rename[0] if rename is not None else drop)
         to = _check_tag(rename[1]) if rename is not None else ""
-        return WordChange(files=change_kept_word(folder, word, to), word=word, to=to)
+        into = _waiting_merge(waiting, word, to, merge)
+        return WordChange(files=change_kept_word(folder, word, to), word=word, to=to, merged=into is not None,
+                          into=into or 0)
+
+
+def _waiting_merge(waiting: dict[str, int], word: str, to: str, merge: bool) -> int | None:
+    """Before a library's first tagging: the files of ``to`` among the corrections ``waiting`` (word -> files) when
+    renaming ``word`` to it merges the two (None when it does not); WordInUse unless ``merge``."""
+    from device.library.words import in_use
+    same = [w for w in waiting if to and w != word and w.casefold() == to.casefold()]
+    if not same:
+        return None
+    into = sum(waiting[w] for w in same)
+    if not merge:
+        raise in_use(word, to, waiting[word], into, None)
+    return into
 
 
 def change_words_said(change: Any) -> str:
     """The box's log words for ``change`` (device.library.words.WordChange)."""
-    what = f"renamed '{change.word}' to '{change.to}'" if change.to else f"dropped '{change.word}'"
+    what = f"{'merged' if change.merged else 'renamed'} '{change.word}' {'into' if change.merged else 'to'} " \
+        f"'{change.to}'" if change.to else f"dropped '{change.word}'"
     return f"{what} in the corrections of {change.files} file(s)" + (f", {len(change.back)} back to the tagger"
                                                                       if change.back else "")
 

@@ -20,6 +20,12 @@ class NoSuchWord(HatboxError):
     """`--rename-word OLD` or `--drop-word WORD` named a word no correction of the library uses."""
 
 
+class WordInUse(HatboxError):
+    """`--rename-word OLD NEW` without --yes (the box: ``merge``) where NEW is already a word of the corrections:
+    renaming would merge the two words, which no rename undoes (forty-ninth stop's regression QA: `--rename-word
+    dusty punchy` merged them silently, and renaming punchy back renamed every punchy).  Nothing was changed."""
+
+
 @dataclass
 class WordChange:
     """What :func:`rename_word` or :func:`drop_word` changed: ``files`` (library files whose corrections changed),
@@ -31,6 +37,9 @@ class WordChange:
     kept: int = 0
     word: str = ""
     to: str = ""
+    merged: bool = False        # ``to`` was already a word of the corrections: the two are one word now (p49)
+    into: int = 0               # when merged: the files that carried ``to`` before
+    both: int = 0               # when merged: the files that carried both (one word each now)
 
 
 def word_uses(db_path: str | Path) -> dict[str, int]:
@@ -59,12 +68,13 @@ def foreign_words(uses: dict[str, int], words: list[str]) -> dict[str, int]:
     return dict(sorted(((w, n) for w, n in uses.items() if w not in have), key=lambda wn: (-wn[1], wn[0])))
 
 
-def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
+def rename_word(db_path: str | Path, old: str, new: str, merge: bool = False) -> WordChange:
     """Rename the word ``old`` to ``new`` in every correction of the library (a file that has both keeps one),
     in one transaction.  ``new`` is checked as any tag is and takes the library's spelling where it differs only in
     case from one of its words (the pack's words included, ``old`` too when it is one: renaming the pack's ``kick`` to
     ``Kick`` changes nothing, as a fix of ``Kick`` would).  NoSuchWord (nothing changed) when no correction uses
-    ``old``."""
+    ``old``; WordInUse (nothing changed) when ``new`` is already a word of the corrections (any case), unless
+    ``merge``: then the two are merged, said in the change (``merged``, ``into``, ``both``)."""
     con, _root = _open(db_path)
     try:
         word = _used(con, old)
@@ -74,6 +84,7 @@ def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
             change = WordChange(files=_count(con, "user_tags", word), kept=_count(con, "kept_tags", word), word=word,
                                 to=to)
             if to != word:
+                _merging(con, change, merge)
                 con.execute("INSERT OR IGNORE INTO user_tags (path, tag) SELECT path, ? FROM user_tags WHERE tag = ?",
                             (to, word))
                 con.execute("INSERT OR IGNORE INTO kept_tags (hash, path, tag, left_ns) "
@@ -84,6 +95,37 @@ def rename_word(db_path: str | Path, old: str, new: str) -> WordChange:
     finally:
         con.close()
     return change
+
+
+def _merging(con: sqlite3.Connection, change: WordChange, merge: bool) -> None:
+    """When ``change.to`` (a word of the corrections or not, in any case) is already one: WordInUse unless
+    ``merge``; with it, ``change`` says the merge (``merged``, ``into``, ``both``)."""
+    uses = _words_used(con)
+    if change.to.casefold() not in {t.casefold() for t in uses if t != change.word}:
+        return
+    into = sum(_count(con, "user_tags", t) for t in uses if t.casefold() == change.to.casefold() and t != change.word)
+    both = int(con.execute("SELECT COUNT(DISTINCT a.path) FROM user_tags a JOIN user_tags b ON a.path = b.path "
+                           "WHERE a.tag = ? AND b.tag = ?", (change.word, change.to)).fetchone()[0])
+    if not merge:
+        raise in_use(change.word, change.to, change.files, into, both)
+    change.merged, change.into, change.both = True, into, both
+
+
+def in_use(word: str, to: str, files: int, into: int, both: int | None, yes: str = "--yes") -> WordInUse:
+    """The refusal of renaming ``word`` (on ``files`` files) to ``to``, already the word of ``into`` files (``both``
+    of them carry the two; None: not known): the laptop's and the box's alike (``yes``: how to say merge)."""
+    from hatbox.text import count_words
+    carry = "" if both is None else f"; {both} {'carries' if both == 1 else 'carry'} both"
+    return WordInUse(f"'{to}' is already the word of {count_words(into, 'file')}: renaming '{word}' to it merges the "
+                     f"two ({count_words(files, 'file')}{carry}) and cannot be undone; {yes} to merge",
+                     hint=f"to keep the two apart, give a word your corrections do not use yet (or {yes} to merge); "
+                          "nothing was changed")
+
+
+def _words_used(con: sqlite3.Connection) -> list[str]:
+    """The words the corrections use (those of files that left too), in order."""
+    return [t for (t,) in con.execute("SELECT tag FROM user_tags WHERE tag <> ? UNION SELECT tag FROM kept_tags "
+                                      "WHERE tag <> ? ORDER BY tag", (NO_TAG, NO_TAG))]
 
 
 def drop_word(db_path: str | Path, word: str) -> WordChange:
@@ -108,9 +150,7 @@ def drop_word(db_path: str | Path, word: str) -> WordChange:
 def _used(con: sqlite3.Connection, word: str) -> str:
     """``word`` as the corrections (those of files that left too) spell it (stripped; the only one that differs from
     it in case); NoSuchWord, with the words they use, when none does."""
-    uses = [t for (t,) in con.execute("SELECT tag FROM user_tags WHERE tag <> ? UNION SELECT tag FROM kept_tags "
-                                      "WHERE tag <> ? ORDER BY tag", (NO_TAG, NO_TAG))]
-    return word_in(uses, word)
+    return word_in(_words_used(con), word)
 
 
 def word_in(uses: list[str], word: str) -> str:

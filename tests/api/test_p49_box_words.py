@@ -86,7 +86,8 @@ def test_rename_and_drop_a_word_across_the_box_s_corrections(duo: Duo) -> None:
     _post(duo, lid, {"kit/s0.wav": ["dusty"], "kit/s1.wav": ["dusty", "kick"], "kit/s2.wav": ["glitch"]})
     r = _words(duo, lid, {"rename": ["Dusty", "lofi"]})            # the corrections' spelling found in any case
     assert r.status_code == 200, r.text
-    assert r.json() == {"word": "dusty", "to": "lofi", "files": 2, "kept": 0, "back": []}
+    assert r.json() == {"word": "dusty", "to": "lofi", "files": 2, "kept": 0, "back": [], "merged": False, "into": 0,
+                        "both": 0}
     assert _fixes(duo, lid) == {"kit/s0.wav": ["lofi"], "kit/s1.wav": ["kick", "lofi"], "kit/s2.wav": ["glitch"]}
     r = _words(duo, lid, {"drop": "glitch"})
     assert r.status_code == 200 and r.json()["back"] == ["kit/s2.wav"] and r.json()["to"] is None

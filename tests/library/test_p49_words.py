@@ -46,7 +46,7 @@ def test_a_renamed_word_changes_in_every_correction_and_the_export(tagged, tmp_p
     assert _fix(db, "a.wav", "dusty") == 0 and _fix(db, "b.wav", "dusty", "kick") == 0
     assert _fix(db, "c.wav", "lofi", "dusty") == 0 and _fix(db, "d.wav", "glitch") == 0
     capsys.readouterr()
-    assert _fix(db, "--rename-word", "dusty", "lofi") == 0
+    assert _fix(db, "--rename-word", "dusty", "lofi", "--yes") == 0            # lofi in use: a merge (p49 M8)
     assert "renamed 'dusty' to 'lofi' in the corrections of 3 files" in capsys.readouterr().out
     assert library.corrected_tags(db, "a.wav") == ["lofi"]
     assert library.corrected_tags(db, "b.wav") == ["kick", "lofi"]
