@@ -26,7 +26,8 @@ from hatbox.errors import HatboxError
 from hatbox.text import count_words, display_name, escape_unsafe
 
 RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at once (a word renamed in your "
-               "training CSV: else the next `library export` teaches the old word again)")
+               "training CSV: else the next `library export` teaches the old word again); a NEW your corrections "
+               "use already is refused unless --yes: that merges the two words, and no rename parts them again")
 DROP_HELP = ("take WORD out of every correction of the library at once (a file corrected to that word alone goes "
              "back to the tagger's tags)")
 NONE_HELP = ("the file carries none of the words (neither the tagger's nor yours): kept as a correction, exported as "
