@@ -5,6 +5,8 @@ the box's --fix says a word its tagger lacks, the foreign-words note gives each 
 rename hint is conditional and the laptop's rename names the box's copy."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -34,8 +36,10 @@ def box(paired_server: PairedServer, tmp_path: Path) -> Iterator[PairedServer]:
 def _folder(tmp_path: Path, n: int = 3) -> Path:
     root = tmp_path / "Samples"
     (root / "kit").mkdir(parents=True, exist_ok=True)
+    back = time.time() - 10         # older than library_memory.RACY_S: the push remembers the folder (pushed.json)
     for i in range(n):
         sf.write(root / "kit" / f"s{i}.wav", np.linspace(-0.5, 0.5, 4800 + 2400 * i, dtype=np.float32), 48000)
+        os.utime(root / "kit" / f"s{i}.wav", (back, back))
     return root
 
 
