@@ -208,7 +208,8 @@ def overlap_words(client: Any, lib: dict[str, Any], new: dict[str, int], push: P
     """What this laptop's library ``lib`` of the name shares with the new library, whose files are ``new`` (path:
     bytes, hatbox.library_carry.held_files of the upload's answer), when it holds files of it: "an earlier push of
     these files: 300 of its 300 files are in this one unchanged, 40 are new; it holds corrections of 7 files this
-    push does not send: hatbox push-library FOLDER --replace ... first; hatbox box-library ID --delete only after" ("" when they share no file, or the box does not list them).  A file is in
+    push does not send: hatbox push-library FOLDER --replace ... first; hatbox box-library ID --delete only after"
+    ("" when they share no file, or the box does not list them).  A file is in
     it unchanged when the new library holds its path at the same size and, where the laptop remembers that push
     (``push.earlier``: its files' marks), its modification time is the same (p49 month QA)."""
     from hatbox.library_carry import held_files

@@ -64,9 +64,10 @@ def fix_words(args: argparse.Namespace) -> int | None:
                           "no FILE, tags, --clear or --none with them (and one of the two at a time); nothing was "
                           "changed", hint="hatbox library fix DB --rename-word dusty lofi")
     from device.library.words import drop_word, rename_word
-    change = rename_word(args.db, *args.rename_word, merge=getattr(args, "yes", False)) if args.rename_word is not None else \
+    renaming = args.rename_word is not None
+    change = rename_word(args.db, *args.rename_word, merge=getattr(args, "yes", False)) if renaming else \
         drop_word(args.db, args.drop_word)
-    for line in word_change_lines(change.word, change.to if args.rename_word is not None else None, change.files,
+    for line in word_change_lines(change.word, change.to if renaming else None, change.files,
                                   change.kept, change.back,
                                   f"hatbox library fix {shlex.quote(_shown(args.db))} FILE --none",
                                   merged=(change.into, change.both) if change.merged else None):

@@ -74,7 +74,8 @@ def test_folder_tree_and_multilabel_csv(tmp_path):
     np.testing.assert_array_equal(targets(items, tag_list(items)), [[0, 1, 1], [1, 0, 0]])
 
 
-@pytest.mark.parametrize("content,match", [("missing.wav,kick\n", "1 listed file does not exist"), ("", "no tagged audio")])
+@pytest.mark.parametrize("content,match", [("missing.wav,kick\n", "1 listed file does not exist"),
+                                           ("", "no tagged audio")])
 # ("a.wav\n": a row with no tag is a file with none of the words since p49: tests/tagger/test_p49_none_rows.py)
 def test_bad_csv_is_a_clear_error(tmp_path, content, match):
     sf.write(tmp_path / "a.wav", thump(16000), 16000)

@@ -114,7 +114,8 @@ def test_tags_that_differ_only_in_case_are_refused_before_decoding(tree, tmp_pat
     # (more/'s first kick and hat are the very sounds of the tree's first ones: one sample each, the later source's)
     # (p49: the rarer spellings say where they are, here a folder's file: Hat/0.wav is the very sound of HAT/0.wav)
     more = tmp_path / "more"
-    assert (f"tags that differ only in case: 'HAT' (1: {more / 'HAT' / '0.wav'}) and 'Hat' (1: {more / 'HAT' / '0.wav'})"
+    first = more / "HAT" / "0.wav"
+    assert (f"tags that differ only in case: 'HAT' (1: {first}) and 'Hat' (1: {first})"
             f" and 'hat' (3); 'Kick' (1: {more / 'Kick' / '0.wav'}) and 'kick' (3)") in err
     assert "--links" in err and "internal error" not in err and not out.exists()
 
