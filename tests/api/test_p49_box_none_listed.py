@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,18 +14,9 @@ import soundfile as sf
 
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
-from tests.api.packs import tagger_pack
+from tests.api.test_p49_box_words_cli import box  # noqa: F401 - the fixture (a tagger pack active)
 
 
-@pytest.fixture
-def box(paired_server: PairedServer, tmp_path: Path) -> Iterator[PairedServer]:
-    """The paired box with a tagger pack (words kick, snare) active."""
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    yield paired_server
-    libraries = paired_server.app.state.box.libraries
-    for lib in libraries.list():
-        libraries.cancel(lib["id"])
-        libraries.wait(lib["id"], 20)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
