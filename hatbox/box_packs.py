@@ -82,8 +82,9 @@ def box_pack(args: argparse.Namespace) -> int:
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
         from hatbox.pack_scores import words_line
-        if words_line(pack):                                # a tagger's words (p49 QA "month2")
-            print(words_line(pack))
+        words = words_line(pack)                            # a tagger's words (p49 QA "month2")
+        if words:
+            print(words)
         for chk in pack["checks"]:
             mark = "FAIL" if not chk["ok"] else "-" if _skipped(chk) else "ok"
             print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")

@@ -357,7 +357,7 @@ def _keep(older: Older, out: Path) -> str:
     there = _held_there(kept)
     what = _pack_words(older) or "the pack replaced"
     moved = _move_better(there, older, kept) if isinstance(there, Older) else None
-    if isinstance(moved, str) and moved.startswith("warning"):
+    if isinstance(moved, str):                                      # a warning: the better pack stays where it is
         return moved
     try:
         write_atomic(kept, older.data)

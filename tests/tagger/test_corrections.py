@@ -176,7 +176,11 @@ def test_the_laptop_lists_and_corrects_a_library_on_the_box(library_dir, small_p
         lid, name, state = capsys.readouterr().out.split()[:3]
         assert name == "kicks" and state == "done,"
         assert main(["box-library", lid, "--fix", "k2.flac", "tom", "808"]) == 0
-        assert capsys.readouterr().out.strip() == "k2.flac: 808, tom"
+        said = capsys.readouterr().out.strip().splitlines()
+        assert said[0] == "k2.flac: 808, tom"
+        assert [line.split("'")[1] for line in said[1:]] == ["808", "tom"]     # new words to its tagger (p49 M9)
+        assert all(line.startswith("note: '") and " is a new word (the tagger's words: kick, hat)" in line
+                   for line in said[1:])
         assert main(["box-library", lid, "--tag", "tom"]) == 0
         assert capsys.readouterr().out.split() == ["yours", "k2.flac"]
         assert main(["box-library", lid]) == 0

@@ -212,7 +212,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     for name, tags, line in rows:
         f = listed_file(path.parent, name, encoding=encoding)
         if f.is_file():
-            found.append((Item(f, tags, f"{path}: line {line}"), line))
+            found.append((Item(f, tags), line))             # _merge_repeats gives each its lines
         else:
             missing.append((name, f, f"line {line}"))
     if missing:

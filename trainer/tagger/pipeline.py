@@ -374,8 +374,9 @@ def picture_title(rep: dict, held: int, before: tuple[float, int | None, tuple[s
     """The confusion picture's title: the held-out file count beside the score, and the replaced pack's score when
     there was one: "held-out: 12 files, macro-F1 0.91 (the pack replaced: 0.88 on 9 files)"; not when its words
     differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review)."""
+    from hatbox.replaced import words_differ
     title = f"held-out: {count_words(held, 'file')}, macro-F1 {rep['macro_f1']:.2f}"
-    if before is None or (tags is not None and len(before) > 2 and before[2] and set(before[2]) != set(tags)):
+    if before is None or (tags is not None and words_differ(before[2], tuple(tags))):
         return title
     on = f" on {count_words(before[1], 'file')}" if before[1] else ""
     return f"{title} (the pack replaced: {before[0]:.2f}{on})"
