@@ -17,12 +17,11 @@ from typing import Any, Callable
 
 from hatbox.box_client import BoxRefused, VERSION_HINT, _call, safe_text
 from hatbox.errors import HatboxError
+from hatbox.library_words import DROP_HELP
 
 RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at once (a word renamed in your "
                "training CSV: else --export-fixes teaches the old word again); a NEW its corrections use already "
                "is refused unless --yes: that merges the two words, and no rename parts them again")
-DROP_HELP = ("take WORD out of every correction of the library at once (a file corrected to that word alone goes "
-             "back to the tagger's tags)")
 NONE_HELP = ("with --fix PATH (no TAG): the file carries none of the words, neither the tagger's nor yours (kept as "
              "a correction; --export-fixes writes it as `path,`)")
 OLDER_BOX = "this box runs an older hatbox"
