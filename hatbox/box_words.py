@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from hatbox.box_client import BoxRefused, VERSION_HINT, _call, safe_text
 from hatbox.errors import HatboxError
-from hatbox.library_words import DROP_HELP
+from hatbox.library_words import DROP_HELP, word_option
 
 RENAME_HELP = ("rename the word OLD to NEW in every correction of the library at once (a word renamed in your "
                "training CSV: else --export-fixes teaches the old word again); a NEW its corrections use already "
@@ -136,8 +136,7 @@ def changed_lines(lid: str, body: dict[str, Any], args: argparse.Namespace) -> l
                               else None)
     if to == word:
         return lines
-    same = f"--rename-word {shlex.quote(safe_text(word))} {shlex.quote(safe_text(to))}" if to is not None else \
-        f"--drop-word {shlex.quote(safe_text(word))}"
+    same = word_option(safe_text(word), None if to is None else safe_text(to))
     lines.append(f"  if this laptop's corrections use '{safe_text(word)}': `hatbox library fix DB {same}` changes "
                  "them there too (the box remembers it: a push-library of the old word is changed on the box as well)")
     return lines
@@ -150,14 +149,10 @@ def renamed_on_box_lines(body: dict[str, Any], db: str) -> list[str]:
     lines = []
     for r in body.get("renamed_on_box") or []:
         word, to, n = safe_text(str(r.get("word"))), r.get("to"), int(r.get("files") or 0)
-        if to is None:
-            lines.append(f"  {n} of your corrections said '{word}', dropped on the box: kept without it; `hatbox "
-                         f"library fix {shlex.quote(db)} --drop-word {shlex.quote(word)}` does the same here")
-            continue
-        to = safe_text(str(to))
-        lines.append(f"  {n} of your corrections said '{word}', renamed '{to}' on the box: kept as '{to}'; `hatbox "
-                     f"library fix {shlex.quote(db)} --rename-word {shlex.quote(word)} {shlex.quote(to)}` does the "
-                     "same here")
+        to = None if to is None else safe_text(str(to))
+        what = "dropped on the box: kept without it" if to is None else f"renamed '{to}' on the box: kept as '{to}'"
+        lines.append(f"  {n} of your corrections said '{word}', {what}; `hatbox library fix {shlex.quote(db)} "
+                     f"{word_option(word, to)}` does the same here")
     return lines
 
 

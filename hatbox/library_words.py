@@ -82,11 +82,17 @@ def say_box_copies(db: str, word: str, to: str | None) -> None:
     names = [p.name for p in _pushed(db)[1]]
     if not names or to == word:
         return
-    same = f"--rename-word {shlex.quote(_shown(word))} {shlex.quote(_shown(to))}" if to is not None else \
-        f"--drop-word {shlex.quote(_shown(word))}"
+    same = word_option(_shown(word), None if to is None else _shown(to))
     lib = shlex.quote(_shown(names[0]))
     print(f"  the box's copy keeps '{_shown(word)}' until `hatbox box-library {lib} {same}` (or a push carries the "
           "corrections changed here)")
+
+
+def word_option(word: str, to: str | None) -> str:
+    """The option that renames ``word`` to ``to`` (None: drops it), each quoted for the shell as given (the caller
+    makes them printable): "--rename-word 'OLD' 'NEW'" or "--drop-word 'WORD'" (the laptop's and the box's alike)."""
+    return f"--rename-word {shlex.quote(word)} {shlex.quote(to)}" if to is not None else \
+        f"--drop-word {shlex.quote(word)}"
 
 
 def word_change_lines(word: str, to: str | None, files: int, kept: int, back: list[str], none: str,
