@@ -53,7 +53,7 @@ DRUM_LONG_S = 2.0            # a drum word's note whose file is longer than this
 CYMBAL_LONG_S = 15.0         # ... a cymbal's (a crash rings for seconds: Hydrogen's kits hold 12-s crashes and rides),
                              # or over DRUM_LONG_S where its name gives a tempo or bars ("..._90bpm_2bar.wav")
 CYMBAL_WORDS = frozenset({"cymbal", "crash", "crash cymbal", "ride", "ride cymbal", "ride bell", "china", "splash"})
-ONE_SHOT_WORDS = ("oneshot", "oneshots", "shot", "shots", "hit", "hits", "stab", "stabs", "fx", "sfx", "riser",
+ONE_SHOT_WORDS = ("shot", "shots", "hit", "hits", "stab", "stabs", "fx", "sfx", "riser",
                   "impact", "chop", "chops", "vox", "vocal", "vocals")
 
 
@@ -185,7 +185,7 @@ def gm_note(tag: str) -> int | None:
 
 def drum_word(tag: str) -> str | None:
     """The key of :data:`GM_NOTES` that ``tag`` is written as (:func:`gm_note`'s spellings), None for none."""
-    word = " ".join(tag.lower().replace("_", " ").replace("-", " ").split())
+    word = " ".join(_words(tag))
     for form in (word, word.replace(" ", "")):
         for singular in (form, form[:-1] if form.endswith("s") else "", form[:-2] if form.endswith("es") else ""):
             if singular in GM_NOTES:
@@ -239,6 +239,7 @@ def is_one_shot_tag(tag: str) -> bool:
 
 
 def _words(tag: str) -> list[str]:
+    """``tag``'s words, lower case, "_" and "-" read as spaces: "One-Shot_Hits" -> ["one", "shot", "hits"]."""
     return tag.lower().replace("_", " ").replace("-", " ").split()
 
 
@@ -274,9 +275,11 @@ def drum_long_s(tag: str) -> float:
 
 def seems_loop(file: str, seconds: float, tag: str) -> bool:
     """Whether a drum word ``tag``'s note playing ``file`` (``seconds`` long) holds what seems no drum hit but a loop:
-    longer than :func:`drum_long_s`, or than :data:`DRUM_LONG_S` with a tempo or bars in its name."""
-    name = PurePosixPath(file).name          # device.loop_names: which names say a tempo or bars
-    return is_long(seconds, drum_long_s(tag)) or (is_long(seconds, DRUM_LONG_S) and says_bars(name))
+    longer than :func:`drum_long_s`, or than :data:`DRUM_LONG_S` with a tempo or bars in its name or a loop word
+    ("loop-120.wav", "break 92 BPM.wav": :func:`is_loop_tag` of its stem)."""
+    name = PurePosixPath(file)               # device.loop_names: which names say a tempo or bars
+    return is_long(seconds, drum_long_s(tag)) or (
+        is_long(seconds, DRUM_LONG_S) and (says_bars(name.name) or is_loop_tag(name.stem)))
 
 
 def is_long(seconds: float, over: float = LONG_S) -> bool:

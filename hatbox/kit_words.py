@@ -8,7 +8,6 @@ in its question, so the box refuses when another laptop changed the kit meanwhil
 from __future__ import annotations
 
 import shlex
-from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from hatbox.box_client import safe_text
@@ -104,13 +103,10 @@ def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_l
 
 
 def _holds_loop(note: dict[str, Any]) -> bool:
-    """Whether a drum word's note of ``long_files`` seems to hold a loop: device.kit.seems_loop (its length, a tempo
-    or bars in its name), or a loop word in its file's name (device.kit.is_loop_tag: "loop-120.wav", "break 92
-    BPM.wav") and over :data:`device.kit.DRUM_LONG_S`."""
-    from device.kit import DRUM_LONG_S, is_loop_tag, is_long, seems_loop
-    file, seconds = str(note.get("file", "")), _seconds(note)
-    return seems_loop(file, seconds, str(note.get("tag"))) or (is_long(seconds, DRUM_LONG_S)
-                                                               and is_loop_tag(PurePosixPath(file).stem))
+    """Whether a drum word's note of ``long_files`` seems to hold a loop: device.kit.seems_loop (its length; a tempo,
+    bars or a loop word in its name)."""
+    from device.kit import seems_loop
+    return seems_loop(str(note.get("file", "")), _seconds(note), str(note.get("tag")))
 
 
 def _tags_asked(loop: Iterable[str], more: list[str], no_loop: set[str]) -> str:

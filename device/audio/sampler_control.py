@@ -166,10 +166,14 @@ class SamplerControl:
         a one-shot kept "... clicks each time it comes round" in `hatbox status`)."""
         looped = {k for k, loop in self.note_map.values() if loop}
         for text in [t for t in list(self.loop_notices) if self.notice_file.get(t) not in looped]:
-            self.loop_notices.discard(text)
-            self.notice_file.pop(text, None)
-            with contextlib.suppress(ValueError):
-                self.notices.remove(text)
+            self._unsay(text)
+
+    def _unsay(self, text: str) -> None:
+        """Forget warning ``text``: no longer in the status, nor of a file, nor loop-only (lock held)."""
+        self.notice_file.pop(text, None)
+        self.loop_notices.discard(text)
+        with contextlib.suppress(ValueError):
+            self.notices.remove(text)
 
     def unmap_note(self, note: int) -> None:
         """Let ``note_on`` for ``note`` play nothing; its file is no longer pinned (voices sounding play on)."""
@@ -187,9 +191,8 @@ class SamplerControl:
         if key not in self._pinned():
             self.cache.pop(key, None)
             for text in [t for t, k in self.notice_file.items() if k == key]:     # said of a file that left the kit
-                self.notice_file.pop(text)                                        # (kit QA: a long file's warning
-                with contextlib.suppress(ValueError):                              # stayed in the status for good)
-                    self.notices.remove(text)
+                self._unsay(text)                                                 # (kit QA: a long file's warning
+                                                                                  # stayed in the status for good)
 
     def _drop_retired(self) -> None:
         """Drop what the voices let go of (:meth:`_retire`; control side: every message, every warnings read)."""
