@@ -224,13 +224,11 @@ def _words(words: list[str]) -> str:
 def foreign_words_note(db: str, words: list[str]) -> str:
     """The line `hatbox tag` and `library export` say when corrections of library ``db`` use words the tagger (its
     ``words``) does not have (:func:`foreign_note`); "" when none does (or ``words`` is empty: not known)."""
-    from device.library.words import files_using, foreign_words, word_uses
-    if not words:
-        return ""
-    foreign = foreign_words(word_uses(db), words)
+    from device.library.words import foreign_of
+    foreign, files = foreign_of(db, words)
     if not foreign:
         return ""
-    return foreign_note(foreign, files_using(db, list(foreign)), words, "`hatbox library export`",
+    return foreign_note(foreign, files, words, "`hatbox library export`",
                         f"hatbox library fix {shlex.quote(_shown(db))}")
 
 

@@ -177,10 +177,10 @@ def words_of(folder: Path) -> LibraryWords:
     """GET /libraries/{id}/words of library ``folder``: from its tag database, or (before its first tagging) from the
     corrections waiting for one, with no tagger's words."""
     from device.api.library_fixes import waiting_words
-    from device.library.words import files_using, foreign_words, pack_words, word_uses
+    from device.library.words import foreign_of, pack_words, word_uses
     db = folder / "tags.db"
     if not db.is_file():
         return LibraryWords(uses=waiting_words(folder), tagger=[], foreign={}, files_foreign=0)
     uses, tagger = word_uses(db), pack_words(db)
-    foreign = foreign_words(uses, tagger) if tagger else {}
-    return LibraryWords(uses=uses, tagger=tagger, foreign=foreign, files_foreign=files_using(db, list(foreign)))
+    foreign, files = foreign_of(db, tagger)
+    return LibraryWords(uses=uses, tagger=tagger, foreign=foreign, files_foreign=files)

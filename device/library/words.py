@@ -46,10 +46,15 @@ def word_uses(db_path: str | Path) -> dict[str, int]:
     """Each word of the producer's corrections -> how many library files carry it (files that left not counted)."""
     con, _root = _open(db_path)
     try:
-        rows = con.execute("SELECT tag, COUNT(DISTINCT path) FROM user_tags WHERE tag <> ? GROUP BY tag",
-                           (NO_TAG,)).fetchall()
+        return _uses(con)
     finally:
         con.close()
+
+
+def _uses(con: sqlite3.Connection) -> dict[str, int]:
+    """:func:`word_uses` on an open database."""
+    rows = con.execute("SELECT tag, COUNT(DISTINCT path) FROM user_tags WHERE tag <> ? GROUP BY tag",
+                       (NO_TAG,)).fetchall()
     return {str(t): int(n) for t, n in rows}
 
 
@@ -66,6 +71,20 @@ def foreign_words(uses: dict[str, int], words: list[str]) -> dict[str, int]:
     """Of ``uses`` (:func:`word_uses`), the words not among ``words`` (a tagger's), most used first."""
     have = set(words)
     return dict(sorted(((w, n) for w, n in uses.items() if w not in have), key=lambda wn: (-wn[1], wn[0])))
+
+
+def foreign_of(db_path: str | Path, words: list[str]) -> tuple[dict[str, int], int]:
+    """(:func:`foreign_words` of the library's :func:`word_uses` against ``words``, :func:`_files_using` them): the
+    words its corrections use that a tagger of ``words`` lacks (word -> files, most used first) and how many files'
+    corrections use any of them, read on one connection; ({}, 0) when ``words`` is empty (not known)."""
+    if not words:
+        return {}, 0
+    con, _root = _open(db_path)
+    try:
+        foreign = foreign_words(_uses(con), words)
+        return foreign, _files_using(con, list(foreign))
+    finally:
+        con.close()
 
 
 def rename_word(db_path: str | Path, old: str, new: str, merge: bool = False) -> WordChange:
@@ -196,12 +215,8 @@ def tagger_hits(db_path: str | Path, path: str | Path) -> list[tuple[str, float]
     return [(str(t), float(s)) for t, s in rows]
 
 
-def files_using(db_path: str | Path, words: list[str]) -> int:
+def _files_using(con: sqlite3.Connection, words: list[str]) -> int:
     """How many library files' corrections use any of ``words``."""
-    con, _root = _open(db_path)
-    try:
-        marks = ", ".join("?" * len(words))
-        return int(con.execute(f"SELECT COUNT(DISTINCT path) FROM user_tags WHERE tag IN ({marks})",
-                               words).fetchone()[0]) if words else 0
-    finally:
-        con.close()
+    marks = ", ".join("?" * len(words))
+    return int(con.execute(f"SELECT COUNT(DISTINCT path) FROM user_tags WHERE tag IN ({marks})",
+                           words).fetchone()[0]) if words else 0
