@@ -132,7 +132,7 @@ def changed_words(folder: Path, rename: list[str] | None, drop: str, merge: bool
     a device.library.words.WordChange.  WordInUse when NEW is a word of the corrections already, unless ``merge``."""
     from device.api.library_fixes import change_kept_word, fixes_locked, waiting_words
     from device.library.fixes import _check_tag
-    from device.library.words import WordChange, drop_word, rename_word, word_in
+    from device.library.words import WordChange, drop_word, merge_into, rename_word, word_in
     if rename is not None:
         try:
             _check_tag(rename[1])
@@ -147,22 +147,9 @@ def changed_words(folder: Path, rename: list[str] | None, drop: str, merge: bool
         waiting = waiting_words(folder)
         word = word_in(sorted(waiting), rename[0] if rename is not None else drop)
         to = _check_tag(rename[1]) if rename is not None else ""
-        into = _waiting_merge(waiting, word, to, merge)
+        into = merge_into(waiting, word, to, waiting[word], merge)
         return WordChange(files=change_kept_word(folder, word, to), word=word, to=to, merged=into is not None,
                           into=into or 0)
-
-
-def _waiting_merge(waiting: dict[str, int], word: str, to: str, merge: bool) -> int | None:
-    """Before a library's first tagging: the files of ``to`` among the corrections ``waiting`` (word -> files) when
-    renaming ``word`` to it merges the two (None when it does not); WordInUse unless ``merge``."""
-    from device.library.words import in_use
-    same = [w for w in waiting if to and w != word and w.casefold() == to.casefold()]
-    if not same:
-        return None
-    into = sum(waiting[w] for w in same)
-    if not merge:
-        raise in_use(word, to, waiting[word], into, None)
-    return into
 
 
 def change_words_said(change: Any) -> str:

@@ -119,15 +119,29 @@ def rename_word(db_path: str | Path, old: str, new: str, merge: bool = False) ->
 def _merging(con: sqlite3.Connection, change: WordChange, merge: bool) -> None:
     """When ``change.to`` (a word of the corrections or not, in any case) is already one: WordInUse unless
     ``merge``; with it, ``change`` says the merge (``merged``, ``into``, ``both``)."""
-    uses = _words_used(con)
-    if change.to.casefold() not in {t.casefold() for t in uses if t != change.word}:
-        return
-    into = sum(_count(con, "user_tags", t) for t in uses if t.casefold() == change.to.casefold() and t != change.word)
+    counts = _uses(con)
+    uses = {t: counts.get(t, 0) for t in _words_used(con)}      # a word of files that left only: 0
     both = int(con.execute("SELECT COUNT(DISTINCT a.path) FROM user_tags a JOIN user_tags b ON a.path = b.path "
                            "WHERE a.tag = ? AND b.tag = ?", (change.word, change.to)).fetchone()[0])
+    into = merge_into(uses, change.word, change.to, change.files, merge, both)
+    if into is not None:
+        change.merged, change.into, change.both = True, into, both
+
+
+def merge_into(uses: dict[str, int], word: str, to: str, files: int, merge: bool,
+               both: int | None = None) -> int | None:
+    """Renaming ``word`` (the word of ``files`` files) to ``to`` ("": a drop, never a merge), where ``uses`` are the
+    words the corrections use (word -> files; a word of files that left only: 0): the files of the other words
+    that are ``to`` in any case when the rename merges into them, None when it does not; WordInUse (``both``: the
+    files that carry the two, None: not known) unless ``merge``.  The laptop's and the box's rule alike (the box's
+    corrections waiting for a first tagging: device.api.library_words_route)."""
+    same = [w for w in uses if to and w != word and w.casefold() == to.casefold()]
+    if not same:
+        return None
+    into = sum(uses[w] for w in same)
     if not merge:
-        raise in_use(change.word, change.to, change.files, into, both)
-    change.merged, change.into, change.both = True, into, both
+        raise in_use(word, to, files, into, both)
+    return into
 
 
 def in_use(word: str, to: str, files: int, into: int, both: int | None, yes: str = "--yes") -> WordInUse:
