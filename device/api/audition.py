@@ -40,23 +40,12 @@ class AuditionStopped(BaseModel):
 
 
 class _Playing:
-    """The last audition the API started: (library id, path, time.monotonic() when sent, its length or None)."""
+    """The last audition the API started: (library id, path, time.monotonic() when sent, its length or None); the
+    app's ``state.audition``, made by :func:`add_audition_routes`."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.now: tuple[str, str, float, float | None] | None = None
-
-
-def _playing(app: Any) -> _Playing:
-    """The app's record of its last audition (made on first use)."""
-    state = app.state
-    with _MAKING:
-        if not hasattr(state, "audition"):
-            state.audition = _Playing()
-    return state.audition
-
-
-_MAKING = threading.Lock()
 
 
 def file_length(path: Path) -> float | None:
@@ -74,7 +63,7 @@ def file_length(path: Path) -> float | None:
 def note_played(request: Request, library_id: str, rel: str, path: Path) -> None:
     """POST /libraries/{id}/play sent file ``path`` (``rel`` in library ``library_id``) to the sampler: remember it
     (a new audition replaces the one sounding, as the sampler does)."""
-    playing = _playing(request.app)
+    playing: _Playing = request.app.state.audition
     length = file_length(path)
     with playing.lock:
         playing.now = (library_id, rel, time.monotonic(), length)
@@ -84,7 +73,7 @@ def _taken(app: Any) -> Audition | None:
     """The audition the API started that still sounds by its length (one of unknown length counts as sounding;
     the engine is not asked: one replaced by the panel or stopped by MIDI meanwhile still counts), forgotten as it is
     taken; None for none."""
-    playing = _playing(app)
+    playing: _Playing = app.state.audition
     with playing.lock:
         now, playing.now = playing.now, None
     if now is None:
@@ -113,6 +102,7 @@ def _unstopped() -> Any:
 def add_audition_routes(app: FastAPI, auth: Any) -> None:
     """``DELETE /audition`` on ``app`` (``auth``: the paired-token dependency)."""
     from device.api.errors import _errors
+    app.state.audition = _Playing()             # the last audition POST /libraries/{id}/play started
 
     @app.delete("/audition", response_model=AuditionStopped, dependencies=[auth], responses=_errors(401, 422, 503))
     def stop_audition(request: Request) -> AuditionStopped:
