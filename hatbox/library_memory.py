@@ -80,17 +80,6 @@ def file_marks(folder: Path, walked: list[tuple[str, Any]] | None = None) -> dic
     return {rel: file_mark(rel, st.st_size, st.st_mtime_ns) for rel, st in (walk(folder) if walked is None else walked)}
 
 
-def packed_files(folder: Path) -> tuple[str | None, set[str] | None]:
-    """The digest of the archive ``folder`` packed into last and the :func:`file_mark` of each of its files then
-    (the box's library of that digest holds those files as they were: p48 regression QA, a correction carried by
-    --replace must not go to a file changed since); None for what is not remembered (the folder forgotten, its
-    marks dropped, a memory from before the forty-eighth stop's regression QA)."""
-    entry = _read().get(str(folder.resolve())) or {}
-    digest, marks = entry.get("sha256"), entry.get("files")
-    return (digest if isinstance(digest, str) else None,
-            {m for m in marks if isinstance(m, str)} if isinstance(marks, list) else None)
-
-
 def packings(folder: Path) -> dict[str, set[str]]:
     """Each packing of ``folder`` this laptop remembers with its files' marks, newest first: the digest of the
     archive it made (the box's library of that upload digest holds those files as they were) -> the :func:`file_mark`

@@ -162,8 +162,9 @@ def test_the_memory_keeps_the_files_marks_of_its_newest_folders(tmp_path: Path,
     folders = [folder(tmp_path, f"f{i}", 1) for i in range(library_memory.KEEP_FILES + 1)]
     for i, f in enumerate(folders):
         library_memory.remember(f, "print", f"sha{i}")
-    digest, marks = library_memory.packed_files(folders[-1])
+    packed = library_memory.packings(folders[-1])
     st = (folders[-1] / "kit" / "s0.wav").stat()
-    assert digest == f"sha{len(folders) - 1}"
-    assert marks == {library_memory.file_mark("kit/s0.wav", st.st_size, st.st_mtime_ns)}
-    assert library_memory.packed_files(folders[0]) == ("sha0", None)          # an older folder: its digest only
+    assert packed == {f"sha{len(folders) - 1}": {library_memory.file_mark("kit/s0.wav", st.st_size, st.st_mtime_ns)}}
+    older = library_memory._read()[str(folders[0].resolve())]                  # an older folder: its digest only
+    assert older.get("sha256") == "sha0" and not isinstance(older.get("files"), list)
+    assert library_memory.packings(folders[0]) == {}

@@ -24,6 +24,6 @@ def test_marks_taken_before_packing_are_the_ones_kept(tmp_path: Path, monkeypatc
     f.write_bytes(b"B" * 100)                                    # saved while the push packed
     os.utime(f, (time.time() - 30, time.time() - 30))
     lm.remember(src, mark, "digest", [], before)
-    _, kept = lm.packed_files(src)
+    kept = lm.packings(src)["digest"]
     assert kept == set(before.values()) and kept != set(lm.file_marks(src).values())
 
