@@ -9,7 +9,8 @@ from typing import Any
 
 from hatbox import listing_json
 from hatbox.box_client import _call, asked, safe_text
-from hatbox.listing import by_count, cut_line, footer, heading, like_line, like_words, print_json, refuse_json
+from hatbox.listing import (by_count, cut_line, footer, heading, like_line, like_words, none_heading, none_line,
+                            print_json, refuse_json)
 
 JSON_HELP = ("print the box's own answer as JSON (for scripts): without ID the libraries; with ID "
              "{\"library\": ..., \"tags\": {tag: files}}; with --tag, --unsure, --untagged or --like the files")
@@ -99,12 +100,12 @@ def none_lines(answer: Any) -> list[str]:
     nones = getattr(answer, "nones", [])
     if not nones:
         return []
-    lines = [f"none of the words, yours ({len(nones)}):"]
+    lines = [none_heading(len(nones))]
     for u in nones:
         guess = safe_text(str(u.get("best_guess") or ""))
         said = f"the tagger's best guess {guess} {float(u.get('score') or 0):.2f}" if guess else \
             "not tagged by the tagger"
-        lines.append(f"  (none: yours; {said})  {safe_text(str(u.get('path')))}")
+        lines.append(none_line(said, safe_text(str(u.get("path")))))
     return lines
 
 

@@ -341,11 +341,12 @@ def none_lines(db: str) -> list[str]:
     says punchy 0.81)  FILE"), under a heading; [] for none."""
     from device import library
     from device.library.fixes import none_corrections
+    from hatbox.listing import none_heading, none_line
     paths = none_corrections(db)
     if not paths:
         return []
-    lines = [f"none of the words, yours ({len(paths)}):"]
+    lines = [none_heading(len(paths))]
     for path in paths:
         status, why = library.file_status(db, path)
-        lines.append(f"  (none: yours; {tagger_said(db, str(path), status, why)})  {_shown(str(path))}")
+        lines.append(none_line(tagger_said(db, str(path), status, why), _shown(str(path))))
     return lines

@@ -86,6 +86,18 @@ def like_line(alike: int | str, path: str) -> str:
     return f"  {alike:>5}  {path}"
 
 
+def none_heading(n: int) -> str:
+    """The heading over the ``n`` files the producer corrected to none of the words (the laptop's `library query
+    --untagged` and the box's `box-library --untagged` alike)."""
+    return f"none of the words, yours ({n}):"
+
+
+def none_line(said: str, path: str) -> str:
+    """One file corrected to none of the words: what the tagger made of it (``said``) and the file, both printable
+    already."""
+    return f"  (none: yours; {said})  {path}"
+
+
 def cut_line(shown: int, total: int) -> str:
     """The line under a listing cut at -k: it shows the first ``shown`` of ``total`` files, and how to see them
     all (the laptop's `hatbox library query --tag` and the box's `hatbox box-library --tag` say it alike)."""
