@@ -178,8 +178,8 @@ class _NewFiles:
         return self.files
 
 
-def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = None,
-                     push: PushSeen | None = None, new: _NewFiles | None = None) -> str:
+def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any, push: PushSeen | None,
+                     new: _NewFiles) -> str:
     """What library ``lib``, of the name new library ``body`` got, is to the laptop that sent ``body``: "yours,
     uploaded DATE, an older copy of these files: it goes with ... --delete" only for this laptop's upload of the same
     files (the archive's digest); this laptop's upload of some of these files: :func:`overlap_words`; another
@@ -191,8 +191,7 @@ def _same_name_words(lib: dict[str, Any], body: dict[str, Any], client: Any = No
     copy = bool(lib.get("sha256")) and lib.get("sha256") == body.get("sha256")
     if lib.get("uploaded_by_you") is True:
         older = upload_order(lib) < upload_order(body)
-        shared = None if copy or client is None else overlap_words(client, lib, (new or _NewFiles(client, body)).get(),
-                                                                    push)
+        shared = None if copy or client is None else overlap_words(client, lib, new.get(), push)
         if shared:
             return f"yours, {up}, {shared}"
         what = ("an older copy of these files" if older else "a copy of these files") if copy else \
