@@ -8,7 +8,8 @@ device.api.library_fixes), and :func:`applied` to the corrections a push brings:
 its new word, a word dropped on the box goes (a correction left with no word: back to the tagger, as the drop did).
 Words compare in any case.  A rename of NEW back to OLD clears the entry; a word that comes into use again (the NEW
 of a later rename) is no longer one renamed or dropped.  A library made by `push-library --replace` takes the
-memory of the older libraries of its name it replaces (:func:`memory_for`, before they are deleted).
+memory of the older libraries of its name it replaces (:func:`memory_for`, before they are deleted; the same
+laptop's only: another laptop's library of the name is not replaced, nor are its renames taken).
 """
 from __future__ import annotations
 
@@ -118,9 +119,11 @@ def memory_for(folder: Path) -> Memory:
 
 
 def _older_of_name(folder: Path) -> list[Path]:
-    """The other library folders beside ``folder`` whose record (library.json) has its name, oldest first."""
+    """The other library folders beside ``folder`` whose record (library.json) has its name and its uploader's pairing
+    (``uploaded_by_token``: `push-library --replace` replaces only the pushing laptop's own libraries; another
+    laptop's library of the name keeps its renames to itself), oldest first."""
     mine = _record(folder)
-    name = mine.get("name")
+    name, by = mine.get("name"), mine.get("uploaded_by_token")
     if not name:
         return []
     others = []
@@ -128,7 +131,7 @@ def _older_of_name(folder: Path) -> list[Path]:
         if other == folder or other.name.startswith(".") or not (other / MEMORY).is_file():
             continue
         record = _record(other)
-        if record.get("name") == name:
+        if record.get("name") == name and record.get("uploaded_by_token") == by:
             others.append((float(record.get("uploaded") or 0), other))
     return [o for _, o in sorted(others, key=lambda x: (x[0], x[1].name))]
 
