@@ -16,28 +16,17 @@ import pytest
 import soundfile as sf
 
 from hatbox import library_memory
-from hatbox.cli import main
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
-from tests.api.packs import tagger_pack
+from tests.api.push_steps import library_ids as _ids, pushed_fixed, run as _run, write as _write
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
-def _write(folder: Path, rel: str, n: int) -> None:
-    """A ramp of ``n`` frames at ``folder/rel``, its times 10 s back (older than library_memory.RACY_S)."""
-    path = folder / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(path, np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
-    back = path.stat().st_mtime_ns - 10**10
-    os.utime(path, ns=(back, back))
 
 
-def _ids(server: Any) -> list[str]:
-    return [lib["id"] for lib in sorted(server.app.state.box.libraries.list(), key=lambda x: x["uploaded"])]
+
+
+
 
 
 @pytest.fixture
@@ -45,13 +34,8 @@ def repushed(paired_server: Any, tmp_path: Path,  # noqa: F811 - the fixture's n
              capsys: pytest.CaptureFixture[str]) -> tuple[Any, Path, str, str]:
     """The QA's sequence: folder Big pushed and tagged, one file corrected on the box, a file added, a plain
     re-push (--wait); (server, folder, the older library's id, the newer's)."""
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    folder = tmp_path / "Big"
-    for i in range(4):
-        _write(folder, f"oneshots/synth_hit_{i}.wav", 2400 + 480 * i)
-    assert _run(capsys, "push-library", str(folder), "--wait", "--quiet")[0] == 0
+    folder = pushed_fixed(paired_server, tmp_path, capsys, "Big", "oneshots/synth_hit_{i}.wav")
     first = _ids(paired_server)[0]
-    assert _run(capsys, "box-library", first, "--fix", "oneshots/synth_hit_0.wav", "kick")[0] == 0
     _write(folder, "loops/new.wav", 5000)
     rc, _, err = _run(capsys, "push-library", str(folder), "--wait", "--quiet")
     assert rc == 0 and "--replace makes the new library the one" in err, err
@@ -104,13 +88,8 @@ def _fresh_push(server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     """The QA's sequence with the file copied in just before the re-push (its fingerprint None: modified within
     library_memory.RACY_S), the upload and tagging lasting till it is RACY_S old (``then``: done to the folder
     meanwhile); (folder, first id)."""
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    folder = tmp_path / "Big"
-    for i in range(4):
-        _write(folder, f"oneshots/synth_hit_{i}.wav", 2400 + 480 * i)
-    assert _run(capsys, "push-library", str(folder), "--wait", "--quiet")[0] == 0
+    folder = pushed_fixed(server, tmp_path, capsys, "Big", "oneshots/synth_hit_{i}.wav")
     first = _ids(server)[0]
-    assert _run(capsys, "box-library", first, "--fix", "oneshots/synth_hit_0.wav", "kick")[0] == 0
     settle, called = library_memory.Settle.remember, []
 
     def later(self: Any, *args: Any) -> bool:

@@ -17,43 +17,25 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from hatbox.cli import main
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
-from tests.api.packs import tagger_pack
+from tests.api.push_steps import library_ids as _lib_ids, pushed_fixed, run as _run, write as _write
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
-def _write(folder: Path, rel: str, n: int) -> None:
-    """A ramp of ``n`` frames at ``folder/rel``, its times set 10 s back (older than library_memory's RACY_S: the
-    push remembers its files' marks)."""
-    path = folder / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sf.write(path, np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
-    back = path.stat().st_mtime_ns - 10**10
-    os.utime(path, ns=(back, back))
 
 
-def _lib_ids(server: Any) -> list[str]:
-    return [lib["id"] for lib in sorted(server.app.state.box.libraries.list(), key=lambda x: x["uploaded"])]
+
+
+
 
 
 @pytest.fixture
 def pushed(paired_server: Any, tmp_path: Path,  # noqa: F811 - the fixture's name
            capsys: pytest.CaptureFixture[str]) -> tuple[Any, Path, str]:
     """A tagger active, folder ``Samples`` (4 files) pushed and tagged, one file corrected on the box."""
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    folder = tmp_path / "Samples"
-    for i in range(4):
-        _write(folder, f"kit/s{i}.wav", 2400 + 480 * i)
-    assert _run(capsys, "push-library", str(folder), "--wait", "--quiet")[0] == 0
-    first = _lib_ids(paired_server)[0]
-    assert _run(capsys, "box-library", first, "--fix", "kit/s0.wav", "kick")[0] == 0
-    return paired_server, folder, first
+    folder = pushed_fixed(paired_server, tmp_path, capsys, "Samples", "kit/s{i}.wav")
+    return paired_server, folder, _lib_ids(paired_server)[0]
 
 
 def test_a_grown_folder_s_note_counts_what_the_older_library_shares_and_points_to_replace(
