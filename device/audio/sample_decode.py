@@ -224,9 +224,8 @@ def _duration(seconds: float, limit: float | None = None) -> str:
     if limit is not None and seconds > limit:
         places = next((d for d in range(4) if round(seconds, d) > limit), 3)
         seconds = max(round(seconds, places), math.ceil(seconds * 1000.0) / 1000.0 if places == 3 else 0.0)
-    if places == 0:
-        s = int(round(seconds))
-        return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    whole = int(seconds)
+    else:
+        seconds = round(seconds)         # whole seconds (round half to even, as before)
+    whole = int(seconds)                 # ``seconds`` holds ``places`` decimals from here: the clock, then its seconds
     clock = f"{whole // 3600}:{whole // 60 % 60:02d}:" if whole >= 3600 else f"{whole // 60}:"
-    return clock + f"{seconds - whole // 60 * 60:0{3 + places}.{places}f}"
+    return clock + f"{seconds - whole // 60 * 60:0{2 + places + (places > 0)}.{places}f}"
