@@ -6,7 +6,9 @@ stops training and the pack is written ("stopped early (SIGTERM after ...)"), a 
 the run; SIGTERM before training (loading) and after it (scoring, writing) ends the command as before (p42 cloud
 QA: it wrote nothing; the README's and changes.md's "SIGTERM writes nothing" recorded no reason but history).
 The request stays in force while the trainer scores what it trained and writes the pack
-(:meth:`StopRequest.training_over`): a first Ctrl-C then only says so.
+(:meth:`StopRequest.training_over`): a first Ctrl-C then only says so; a second one stops the command there, which
+discards the run only until the pack is written (after it, the new pack stays and the older one is kept as
+NAME.prev.hatpack: hatbox.replaced.kept_if_stopped; p50, the words said "discard" throughout).
 
 Musicians stop a 20-minute training when it already sounds good enough, or when they need the laptop; throwing
 the minutes away then was the trainers' worst habit (twenty-seventh stop's QA).  The training loops read
@@ -27,8 +29,9 @@ FIRST_WORDS = ("stopping after this step (Ctrl-C): the pack will be written from
                "press Ctrl-C again to discard the run instead")
 TERM_WORDS = ("stopping after this step (SIGTERM): the pack will be written from what was trained so far; "
               "a second SIGTERM (or Ctrl-C) discards the run instead")
-LATE_WORDS = ("Ctrl-C: training has already ended and the pack is being written from it; press Ctrl-C again to "
-              "discard the run instead")
+LATE_WORDS = ("Ctrl-C: training has already ended and the pack is being written from it; a second Ctrl-C stops "
+              "at once: before the pack is written nothing is (an older pack stays as it was), after it the new "
+              "pack stays (the older one kept as NAME.prev.hatpack)")
 
 
 class StopRequest:
@@ -98,7 +101,8 @@ class StopRequest:
     def training_over(self) -> None:
         """Training has ended and the trainer goes on to score it and write the pack: a first Ctrl-C from now on has
         nothing left to stop, so it only says that the pack is being written (:data:`LATE_WORDS`), and a second one
-        discards the run.  Before (thirty-third stop's QA), the trainers left the request's scope when training
+        stops the command (nothing written before the pack is; the new pack and the older one as NAME.prev.hatpack
+        after).  Before (thirty-third stop's QA), the trainers left the request's scope when training
         ended, and one Ctrl-C during the scoring and export threw the whole run away.  SIGTERM goes back to its
         handler before (with ``sigterm``): from here on it ends the command, as outside training."""
         self._over = True
