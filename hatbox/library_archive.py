@@ -53,18 +53,20 @@ def name_for(src: Path, given: str | None) -> str:
 def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str, str] | None = None,
                 quiet: bool = True) -> tuple[Path, list[tuple[str, str]]]:
     """The archive to upload, and what was left out of a folder (path inside it, why); a folder (``seen``: its
-    census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing)."""
+    census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing),
+    from the push's one walk of it (hatbox.push_walk: the tar device.library.folder_tar.pack_directory writes)."""
     import tarfile
     import zipfile
 
     from device.library.archive import AUDIO_EXTENSIONS
-    from device.library.folder_tar import census, pack_directory
+    from hatbox.push_walk import census_of, pack_walked, walked
 
     if src.is_dir():
         skipped: list[tuple[str, str]] = []
+        walk = walked(src)
         try:
-            with packing(src, seen or census(src), quiet) as on_file:
-                return pack_directory(src, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file), skipped
+            with packing(src, seen or census_of(walk), quiet) as on_file:
+                return pack_walked(walk, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file), skipped
         except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
             raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "
                               f"({exc.strerror or exc}); nothing was sent",

@@ -58,8 +58,9 @@ def _paths(paths: list[str]) -> str:
 class Carry:
     """The source of this push as it was before packing (``files``: path inside it -> (size, modification time in ns,
     None for an archive's member)) and the folder's memory then (``packed``: hatbox.library_memory.packings
-    (digest -> marks)), read before packing, which remembers the new archive over it.  ``walked``: the folder's walk
-    push-library took for its fingerprint (p49: one walk a push)."""
+    (digest -> marks)), read before packing, which remembers the new archive over it (within a push, the push's one
+    read of pushed.json: hatbox.push_walk.one_reading, p50).  ``walked``: the folder's walk push-library took for its
+    fingerprint (p49: one walk a push)."""
 
     def __init__(self, src: Path, walked: list[tuple[str, Any]] | None = None) -> None:
         from hatbox.library_memory import packings

@@ -172,14 +172,15 @@ def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str],
     """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave`` and the files
     over the box's per-file limit left out), and what is left out (path inside -> why); HatboxError (nothing packed
     or sent) when it is over the box's limits on one library (:func:`check_folder`): ``limits``, the box's own
-    (:func:`limits_from`), else its defaults."""
-    from device.library.folder_tar import census
-    limits = limits or box_limits()
-    seen = census(src, limits.max_file_bytes, frozenset(leave))
+    (:func:`limits_from`), else its defaults.  Counted from the push's one walk of the folder
+    (hatbox.push_walk.walked: its fingerprint and its packing read the same walk)."""
+    from hatbox.push_walk import census_of, walked
+    limits, walk = limits or box_limits(), walked(src)
+    seen = census_of(walk, limits.max_file_bytes, frozenset(leave))
     big = too_big_files(seen, limits)
     if big:                                    # rare (a file over 1 GiB): counted again without them
         leave = {**leave, **big}
-        seen = census(src, None, frozenset(leave))
+        seen = census_of(walk, None, frozenset(leave))
     check_folder(src, seen, fixes, limits)
     return seen, leave
 

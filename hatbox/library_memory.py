@@ -12,11 +12,16 @@ not remembered (p47 review: FAT keeps modification times in 2 s steps, so a same
 look unchanged).  The archive
 a folder makes depends on its files and on what is left out of it (``leave``: names the box refuses, the
 corrections' database), both in the fingerprint.
+
+Within a push (hatbox.push_walk.one_reading) the folder's walk is the push's one (hatbox.push_walk.walked) and
+pushed.json is read once: its contents are kept for the push's later looks, and :func:`remember` writes over them
+(reading the file again only when another push wrote it since: its inode, size or time changed).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -40,10 +45,14 @@ def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset(),
     (ns) and inode number, with the paths in ``leave``; hidden files and links, which are not packed, are left out as
     the packing does.  None when a file was modified less than :data:`RACY_S` before now (or after it): such a folder
     is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds).  ``walked``: the
-    folder's :func:`walk` taken already (push-library walks it once, p49)."""
+    folder's :func:`walk` taken already (push-library walks it once, p49); a walk the push took earlier counts from
+    when it began (hatbox.push_walk: the files' stats are as old as that)."""
+    from hatbox.push_walk import push_walk_of
     h = hashlib.sha256(FORMAT.encode())
-    now = time.time_ns()
-    for rel, st in walk(folder) if walked is None else walked:
+    walked = walk(folder) if walked is None else walked
+    taken = push_walk_of(walked)
+    now = time.time_ns() if taken is None else min(time.time_ns(), taken.started_ns)
+    for rel, st in walked:
         if now - st.st_mtime_ns < RACY_S * 1e9:
             return None
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
@@ -53,19 +62,11 @@ def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset(),
 
 
 def walk(folder: Path) -> list[tuple[str, Any]]:
-    """The files packing ``folder`` reads (path inside it, its stat), hidden files and links left out as the packing
-    does; a file that cannot be read is left out."""
-    from device.audio.audiofile import hidden_name
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).parts
-        try:
-            if path.is_symlink() or any(hidden_name(p) for p in rel) or not path.is_file():
-                continue
-            found.append(("/".join(rel), path.stat()))
-        except OSError:
-            continue
-    return found
+    """The files packing ``folder`` reads (path inside it, its stat), in path order, hidden files and links left
+    out as the packing does; a file that cannot be read is left out.  Within a push, the push's one walk
+    (hatbox.push_walk.walked); else walked now."""
+    from hatbox.push_walk import walked
+    return walked(folder).files()
 
 
 def file_mark(rel: str, size: int, mtime_ns: int) -> str:
@@ -112,11 +113,58 @@ def _kept_packings(old: dict[str, Any] | None, sha256: str) -> list[dict[str, An
 
 
 def _read() -> dict[str, dict[str, Any]]:
+    """pushed.json's folders (resolved path -> entry; {} when it cannot be read): within a push, as the push read it
+    first (hatbox.push_walk.one_reading: one read a push), else read now.  Not to be changed in place."""
+    from hatbox.push_walk import reading
+    push = reading()
+    if push is not None and push.memory is not None:
+        return push.memory
+    got, sig = _read_file()
+    if push is not None:
+        push.memory, push.memory_sig = got, sig
+    return got
+
+
+def _read_file() -> tuple[dict[str, dict[str, Any]], tuple[int, int, int] | None]:
+    """pushed.json's folders, read now, and the file's :func:`_file_sig` as read ({}, None: none or unreadable)."""
     try:
-        got = json.loads(memory_path().read_bytes())
+        with open(memory_path(), "rb") as fh:
+            sig, raw = _file_sig(os.fstat(fh.fileno())), fh.read()
+        got = json.loads(raw)
     except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in got.items() if isinstance(v, dict)} if isinstance(got, dict) else {}
+        return {}, None
+    return ({k: v for k, v in got.items() if isinstance(v, dict)} if isinstance(got, dict) else {}), sig
+
+
+def _file_sig(st: os.stat_result) -> tuple[int, int, int]:
+    """(inode, size, modification time in ns) of pushed.json: another write (a new file put in its place) shows."""
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _to_write() -> dict[str, dict[str, Any]]:
+    """pushed.json's folders to write over (copies: the push's read stays as it was until written): the push's read
+    when the file is still the one it read, else read again (another push remembered its folder since)."""
+    from hatbox.push_walk import reading
+    push = reading()
+    if push is not None and push.memory is not None:
+        try:
+            now: tuple[int, int, int] | None = _file_sig(memory_path().stat())
+        except OSError:
+            now = None
+        if now != push.memory_sig:
+            push.memory = None
+    return {k: dict(v) for k, v in _read().items()}
+
+
+def _written(kept: dict[str, dict[str, Any]]) -> None:
+    """pushed.json now holds ``kept``: the push's later looks read it (no read of the file again)."""
+    from hatbox.push_walk import reading
+    push = reading()
+    if push is not None:
+        try:
+            push.memory, push.memory_sig = kept, _file_sig(memory_path().stat())
+        except OSError:
+            push.memory = None
 
 
 def _entry(folder: Path, print_: str) -> dict[str, Any]:
@@ -149,7 +197,7 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
     remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
     this user's business)."""
     from export.atomic import atomic_output
-    kept = _read()
+    kept = _to_write()
     old = kept.pop(str(folder.resolve()), None)
     kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or []),
                                    "files": sorted((file_marks(folder) if marks is None else marks).values()),
@@ -164,6 +212,7 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
             fh.write(json.dumps(kept, sort_keys=False).encode("utf-8", "surrogateescape"))
     except (OSError, UnicodeError):
         return
+    _written(kept)
 
 
 class Earlier:
@@ -193,6 +242,9 @@ class Settle:
     (``started_ns``).  :meth:`remember` remembers the archive after the push when that is safe."""
 
     def __init__(self, walked: list[tuple[str, Any]], started_ns: int) -> None:
+        from hatbox.push_walk import push_walk_of
+        taken = push_walk_of(walked)   # the push's one walk began before the caller's clock: its stats are that old
+        started_ns = started_ns if taken is None else min(started_ns, taken.started_ns)
         self.walked, self.started_ns = walked, started_ns
 
     def remember(self, folder: Path, leave: set[str], archive: Path, sha256: str, left_out: list[str]) -> bool:
@@ -202,8 +254,10 @@ class Settle:
         (a rewrite between the walk and now that kept its size and times is caught).  Reads those files and their
         members only (a file just copied in: its bytes).  Whether it did; never raises."""
         import tarfile
+
+        from hatbox.push_walk import walk_folder
         try:
-            now = walk(folder)
+            now = walk_folder(folder).files()         # walked again: after the push, not the push's walk
             print_ = fingerprint(folder, leave, now)
             if print_ is None or _stats(now) != _stats(self.walked):
                 return False

@@ -125,9 +125,10 @@ def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) ->
     here when not given).  Returns the paths it named (as the box's answer names them), which the box's answer then
     leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
     from hatbox.archive_look import look_archive
-    from hatbox.hot_samples import hot_lines, over_full_scale
+    from hatbox.hot_samples import hot_lines
+    from hatbox.push_walk import hot_in_walk, walked
     if src.is_dir():
-        said, hot = set(), over_full_scale(src)
+        said, hot = set(), hot_in_walk(walked(src))     # the push's one walk of the folder
     else:
         look = look or look_archive(archive)
         said, hot = say_refused_names(src, archive, look), look.hot
@@ -333,17 +334,20 @@ def json_answer(client: Any, on: bool, replace: Any = None) -> Iterator[Pushed]:
     new kept; same_name: the ids of the box's other libraries of its name, oldest first), from the box's listing
     then (:func:`pushed_record`); with --replace also ``replaced`` and ``left`` (the ids it deleted, and those of the
     other libraries of the name it left: another laptop's, or one it could not delete; ``replace``: the
-    hatbox.library_replace.Replaced the push fills).  Off: nothing changes."""
+    hatbox.library_replace.Replaced the push fills).  Off: nothing changes.  Around the whole push either way:
+    hatbox.push_walk.one_reading (the folder walked once, pushed.json read once)."""
+    from hatbox.push_walk import one_reading
     pushed = Pushed(replace)
-    if not on:
-        yield pushed
-        return
-    try:
-        with redirect_stdout(sys.stderr):
+    with one_reading():
+        if not on:
             yield pushed
-    finally:
-        if pushed.lid is not None:
-            print(json.dumps(pushed_record(client, pushed), ensure_ascii=False), flush=True)
+            return
+        try:
+            with redirect_stdout(sys.stderr):
+                yield pushed
+        finally:
+            if pushed.lid is not None:
+                print(json.dumps(pushed_record(client, pushed), ensure_ascii=False), flush=True)
 
 
 def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:

@@ -1,0 +1,219 @@
+"""p50 L2: one `hatbox push-library FOLDER` lists each of the folder's directories once (before: the size check's
+census, the fingerprint's walk, the packing and the check of samples over full scale each walked it, and Path.rglob
+lists each directory twice: 7 listings of the top folder) and opens pushed.json once (before: the earlier push's
+marks, the held shortcut's lookup, --replace's Carry, its left-out lines and the remembering each read it again:
+3 or 4 opens).  Counted by wrapping os.scandir / os.listdir / open against a box served on loopback."""
+from __future__ import annotations
+
+import builtins
+import io
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from hatbox.cli import main
+from tests.api.conftest import start_remote_box
+
+
+@pytest.fixture
+def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A served box, this laptop paired with it (its own config, so its own pushed.json)."""
+    monkeypatch.setenv("HATBOX_PROGRESS", "off")
+    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "laptop" / "remote.json"))
+    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptopA"]) == 0
+    yield app
+    running.stop()
+
+
+class Reads:
+    """Listings of each directory (realpath -> count) and read-opens of pushed.json, counted while installed."""
+
+    def __init__(self) -> None:
+        self.listed: Counter[str] = Counter()
+        self.memory_opens = 0
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> Reads:
+        real_scandir, real_listdir, real_open = os.scandir, os.listdir, builtins.open
+
+        def scandir(path: Any = ".") -> Any:
+            self._listed(path)
+            return real_scandir(path)
+
+        def listdir(path: Any = ".") -> Any:
+            self._listed(path)
+            return real_listdir(path)
+
+        def opened(file: Any, mode: str = "r", *a: Any, **k: Any) -> Any:
+            if isinstance(file, (str, os.PathLike)) and Path(file).name == "pushed.json" and "r" in mode:
+                self.memory_opens += 1
+            return real_open(file, mode, *a, **k)
+        monkeypatch.setattr(os, "scandir", scandir)
+        monkeypatch.setattr(os, "listdir", listdir)
+        monkeypatch.setattr(builtins, "open", opened)
+        monkeypatch.setattr(io, "open", opened)
+        return self
+
+    def _listed(self, path: Any) -> None:
+        if isinstance(path, (str, os.PathLike)):
+            self.listed[os.path.realpath(path)] += 1
+
+    def of(self, folder: Path) -> dict[str, int]:
+        """Listings of ``folder`` and the directories under it (path inside: count)."""
+        top = os.path.realpath(folder)
+        return {os.path.relpath(p, top): n for p, n in self.listed.items() if p == top or p.startswith(top + os.sep)}
+
+    def reset(self) -> None:
+        self.listed.clear()
+        self.memory_opens = 0
+
+
+def _ramp(path: Path, frames: int) -> None:
+    """A float ramp (checked for peaks over full scale), dated 10 s back (a folder push-library remembers)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, np.linspace(-0.5, 0.5, frames, dtype=np.float32), 48000, subtype="FLOAT")
+    os.utime(path, ns=(path.stat().st_mtime_ns - 10**10,) * 2)
+
+
+def _folder(tmp_path: Path) -> Path:
+    """tmp_path/Samples: two folders of ramps and one at its top."""
+    src = tmp_path / "Samples"
+    for i, rel in enumerate(("kick/k0.wav", "kick/k1.wav", "loops/fills/l0.wav", "top.wav")):
+        _ramp(src / rel, 2400 + 480 * i)
+    return src
+
+
+def _each_once(reads: Reads, src: Path) -> None:
+    listed = reads.of(src)
+    assert listed == {".": 1, "kick": 1, "loops": 1, os.path.join("loops", "fills"): 1}, listed
+    assert reads.memory_opens == 1, f"pushed.json was opened {reads.memory_opens} times"
+
+
+def test_a_first_push_lists_each_folder_once_and_opens_pushed_json_once(
+        box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _folder(tmp_path)
+    reads = Reads().install(monkeypatch)
+    assert main(["push-library", str(src), "--quiet"]) == 0, capsys.readouterr().err
+    _each_once(reads, src)
+    assert len(box.state.box.libraries.list()) == 1
+
+
+def test_an_unchanged_push_and_a_replace_each_list_once_and_open_pushed_json_once(
+        box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _folder(tmp_path)
+    assert main(["push-library", str(src), "--quiet"]) == 0
+    [old] = [lib["id"] for lib in box.state.box.libraries.list()]
+    reads = Reads().install(monkeypatch)
+    capsys.readouterr()
+    assert main(["push-library", str(src), "--quiet"]) == 0          # unchanged: the held shortcut, nothing packed
+    _each_once(reads, src)
+    assert "is already on the box as library" in capsys.readouterr().out
+    _ramp(src / "kick" / "k2.wav", 7000)
+    reads.reset()
+    assert main(["push-library", str(src), "--replace", "--quiet"]) == 0, capsys.readouterr().err
+    _each_once(reads, src)
+    assert f"--replace: deleted your older library {old}" in capsys.readouterr().out
+    assert [lib["id"] for lib in box.state.box.libraries.list()] != [old]
+
+
+def _tricky(tmp_path: Path) -> Path:
+    """A folder with what packing treats apart: hidden files and folders, links inside and outside, a FIFO, names
+    with spaces and a non-UTF-8 byte, folders whose names sort around a space, a file left out by name."""
+    src = tmp_path / "Tricky Kit"
+    for rel in ("a/x.wav", "a b/y.wav", "a-b/z.wav", "Z.wav", "kick/k 1.wav", "kick/deep/d.wav", ".git/cfg",
+                "kick/.DS_Store", "._a.wav", "notes.txt", "left.csv"):
+        path = src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(rel.encode() * 40)
+    (src / os.fsdecode(b"caf\xe9.wav")).write_bytes(b"RIFF" * 9)
+    outside = tmp_path / "outside.wav"
+    outside.write_bytes(b"secret")
+    (src / "out.wav").symlink_to(outside)
+    (src / "again.wav").symlink_to(src / "Z.wav")
+    (src / "loop").symlink_to(src)
+    (src / "broken.wav").symlink_to(tmp_path / "nowhere.wav")
+    os.mkfifo(src / "kick" / "pipe.wav")
+    return src
+
+
+def test_the_one_walk_packs_counts_and_marks_as_the_separate_walks_did(tmp_path: Path) -> None:
+    """The packing from the walk writes the very tar folder_tar.pack_directory writes (the box's upload digest of a
+    folder pushed before stays the same), says the same left-out lines; the census and the files' list agree too."""
+    from device.library import folder_tar
+    from device.audio.audiofile import hidden_name
+    from hatbox.push_walk import census_of, pack_walked, walk_folder
+    src = _tricky(tmp_path)
+    leave = {"left.csv": "", "notes.txt": "left out on purpose"}
+    walk = walk_folder(src)
+    old_skips: list[tuple[str, str]] = []
+    new_skips: list[tuple[str, str]] = []
+    old = folder_tar.pack_directory(src, tmp_path / "old.tar", old_skips, leave)
+    new = pack_walked(walk, tmp_path / "new.tar", new_skips, leave)
+    assert new.read_bytes() == old.read_bytes()
+    assert new_skips == old_skips and any("outside the folder" in why for _, why in new_skips), new_skips
+    for big, left in ((None, frozenset()), (30, frozenset(leave))):
+        was = folder_tar.census(src, big, left)
+        was.biggest.sort(key=lambda f: f[0].split("/"))     # rglob: the directory's order; the walk: path order
+        assert census_of(walk, big, left) == was
+    rglob = [("/".join(p.relative_to(src).parts), p.stat()) for p in sorted(src.rglob("*"))
+             if not p.is_symlink() and not any(hidden_name(x) for x in p.relative_to(src).parts) and p.is_file()]
+    assert [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in walk.files()] == \
+        [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in rglob]
+
+
+def test_hot_samples_from_the_walk_are_those_the_folders_own_check_finds(tmp_path: Path) -> None:
+    from hatbox.hot_samples import over_full_scale
+    from hatbox.push_walk import hot_in_walk, walk_folder
+    src = tmp_path / "hot"
+    for rel, peak in (("a/loud.wav", 2.0), ("a/ok.wav", 0.5), ("b/louder.wav", 3.0), (".h/hid.wav", 4.0)):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        sf.write(src / rel, np.linspace(-peak, peak, 480, dtype=np.float32), 48000, subtype="FLOAT")
+    (src / "link.wav").symlink_to(src / "b" / "louder.wav")
+    found = hot_in_walk(walk_folder(src))
+    assert found == over_full_scale(src) and [rel for rel, _ in found] == ["a/loud.wav", "b/louder.wav", "link.wav"]
+
+
+def test_outside_a_push_each_walk_and_read_is_fresh_and_inside_one_another_writer_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The push's reading lasts the push only: after it, a walk sees the folder as it is now; and a pushed.json
+    written by another push in the meantime is read again before this push writes its own folder over it."""
+    from hatbox import library_memory
+    from hatbox.push_walk import one_reading
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        _ramp(folder / "s.wav", 480)
+    with one_reading():
+        assert [rel for rel, _ in library_memory.walk(a)] == ["s.wav"]
+        assert library_memory.packings(a) == {}                       # pushed.json read (none yet)
+        _ramp(a / "t.wav", 480)
+        assert [rel for rel, _ in library_memory.walk(a)] == ["s.wav"]     # the push's one walk
+        library_memory.remember(b, "fp-b", "d" * 64)                  # another push, meanwhile (outside this read)
+        library_memory.remember(a, "fp-a", "e" * 64)
+        assert library_memory.archive_digest(a, "fp-a") == "e" * 64
+    assert [rel for rel, _ in library_memory.walk(a)] == ["s.wav", "t.wav"]
+    assert library_memory.archive_digest(b, "fp-b") == "d" * 64, "the other push's folder was lost"
+    assert library_memory.archive_digest(a, "fp-a") == "e" * 64
+
+
+def test_a_folder_over_the_boxs_limit_is_still_refused_before_it_is_packed(
+        box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The packing now reads the walk (hatbox.push_walk.pack_walked, not folder_tar.pack_directory, which the p46
+    and p47 tests watch): the size check still comes before it."""
+    from dataclasses import replace
+
+    from hatbox import push_walk
+    box.state.box.config = replace(box.state.box.config, max_library_bytes=10_000)
+    src = _folder(tmp_path)
+
+    def packed(*a: Any, **k: Any) -> None:
+        raise AssertionError("the folder was packed before its size was checked")
+    monkeypatch.setattr(push_walk, "pack_walked", packed)
+    assert main(["push-library", str(src), "--quiet"]) == 2
+    assert "the box takes at most 10 KiB a library; nothing was sent" in capsys.readouterr().err
+    assert box.state.box.libraries.list() == []
