@@ -25,7 +25,7 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CLI = "import sys; from hatbox.cli import main; sys.exit(main(sys.argv[1:]))"
+CLI = "import sys; from hatbox.cli import main; sys.exit(main(sys.argv[1:]))"   # run in --repo (sys.path[0] is ".")
 
 
 def _folder(where: Path, n: int) -> Path:
@@ -45,7 +45,7 @@ def _folder(where: Path, n: int) -> Path:
 def _push(folder: Path, env: dict[str, str], *extra: str) -> tuple[float, str]:
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", CLI, "push-library", str(folder), "--quiet", *extra], env=env,
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, cwd=env["PYTHONPATH"])
     return time.perf_counter() - t0, done.stdout + done.stderr
 
 
@@ -84,7 +84,7 @@ def main() -> None:
                                              ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         try:
             subprocess.run([sys.executable, "-c", CLI, "pair", running.url, "--code", codes[-1], "--name", "bench"],
-                           env=env, check=True, capture_output=True)
+                           env=env, check=True, capture_output=True, cwd=env["PYTHONPATH"])
             folder = _folder(where, args.files)
             first, _ = _push(folder, env)
             times = _runs(folder, env, args.runs)

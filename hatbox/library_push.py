@@ -126,9 +126,10 @@ def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) ->
     leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
     from hatbox.archive_look import look_archive
     from hatbox.hot_samples import hot_lines
-    from hatbox.push_walk import hot_in_walk, walked
+    from hatbox.push_walk import done_walking, hot_in_walk, walked
     if src.is_dir():
-        said, hot = set(), hot_in_walk(walked(src))     # the push's one walk of the folder
+        said, hot = set(), hot_in_walk(walked(src))     # the push's one walk of the folder: its last reader
+        done_walking()
     else:
         look = look or look_archive(archive)
         said, hot = say_refused_names(src, archive, look), look.hot
@@ -376,6 +377,8 @@ def held_push(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixes | 
     from urllib.parse import quote
 
     from hatbox.cmd_box_library import _follow_to_end
+    from hatbox.push_walk import done_walking
+    done_walking()                   # nothing packed: the push's walk is not held while its tagging is followed
     replacing = replace is not None and bool(getattr(replace, "on", False))
     already_there(client, lib, src, fixes, said, wait=args.wait, sent=sent, later=replacing)
     if replace is not None:

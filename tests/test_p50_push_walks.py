@@ -217,3 +217,18 @@ def test_a_folder_over_the_boxs_limit_is_still_refused_before_it_is_packed(
     assert main(["push-library", str(src), "--quiet"]) == 2
     assert "the box takes at most 10 KiB a library; nothing was sent" in capsys.readouterr().err
     assert box.state.box.libraries.list() == []
+
+
+def test_the_walk_is_let_go_before_the_upload(box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """p49 review: a push holds no walk past its use (7.6 MB per 10,000 files); the one walk goes once packed."""
+    from hatbox import cmd_box_library, push_walk
+    held: list[Any] = []
+    real = cmd_box_library.upload
+
+    def upload(*a: Any, **k: Any) -> Any:
+        now = push_walk.reading()
+        held.append(now.walk if now is not None else "no push")
+        return real(*a, **k)
+    monkeypatch.setattr(cmd_box_library, "upload", upload)
+    assert main(["push-library", str(_folder(tmp_path)), "--quiet"]) == 0
+    assert held == [None]
