@@ -2,17 +2,21 @@
 (trainer/tagger/data.py) and the corrections `hatbox push-library --fixes FILE` sends (hatbox/fixes_given.py)
 read a CSV by the same rules, so that neither drifts from the other (forty-sixth stop's review: the push read a
 ``file,tags`` header as a correction of a file named ``file``, a stray quote as one tag, and sent a tag no pack
-can hold).  The rules: the text and separator of :mod:`trainer.csvtext`; blank lines and ``#`` lines skipped; a
-header row allowed (``path...``, or a first row whose first cell names no file and no audio file name, with a
+can hold).  The rules: the text and separator of :mod:`trainer.csvtext`; blank lines skipped, and ``#`` lines
+unless their first cell names a file (:func:`is_comment`: "#03 Door.wav" and "#Favourites/..." are names, and hatbox's
+own exports write them bare; fiftieth stop's QA); a header row allowed (``path...``, or a first row whose first cell names no file and no audio file name, with a
 note); a cell holding a line break is a stray quote, refused; every row has a path and at least one tag (the
 tagger's training list takes a row with a path alone, ``path,``, as a file with none of the words: ``none_rows``);
 every tag
-normalised (:func:`export.manifest.normal_tag`) and passing :func:`export.manifest.tag_problem`; columns that look
-swapped (``tag,path``) refused.  Torch-free."""
+normalised (:func:`export.manifest.normal_tag`) and passing :func:`export.manifest.tag_problem`, a tag cell holding
+commas (``"glass,impact"``: words typed in one spreadsheet cell) read as its words (:func:`split_words`); columns that
+look swapped (``tag,path``) refused.  Torch-free."""
 from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from device.audio.audiofile import READABLE_SUFFIXES
@@ -34,19 +38,40 @@ def csv_rows(path: Path, notes: list[str], none_rows: bool = False) -> tuple[lis
     text, encoding = csv_text_encoding(path)
     said = encoding_note(path, encoding)
     notes.extend([f"note: {said}"] if said else [])
-    sep = separator(text, None, comment="#")
+    sep = separator(_without_comments(path.parent, text, encoding), None)
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
-    rows, bad = _read(path, text, sep, encoding, notes, none_rows)
+    found = Found()
+    rows, bad = _read(path, text, sep, encoding, found, none_rows)
+    notes.extend(line for line in (_header_note(path, found), comments_note(path, found.comments),
+                                   split_note(path, found.split)) if line)
     refuse_swapped(path, rows)
     refuse_bad_tags(path, bad)
     return rows, encoding
 
 
-def _read(path: Path, text: str, sep: str, encoding: str, notes: list[str],
+@dataclass
+class Found:
+    """What :func:`_read` met besides rows: the header it skipped (its line and cells, when it names no file), the
+    ``#`` lines read as comments [(line, cells)], the tag cells split at commas [(line, the cell)]."""
+
+    header: tuple[int, list[str]] | None = None
+    comments: list[tuple[int, list[str]]] = field(default_factory=list)
+    split: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _header_note(path: Path, found: Found) -> str:
+    """The note on a first row read as the header though it is no ``path...`` one ("" when none was)."""
+    if found.header is None:
+        return ""
+    line, cells = found.header
+    return f"note: {path}: line {line} ({', '.join(cells)}) names no file: read as the header"
+
+
+def _read(path: Path, text: str, sep: str, encoding: str, found: Found,
           none_rows: bool = False) -> tuple[list[Row], list[tuple[str, str, str]]]:
-    """The rows of ``text`` (CSV ``path``, cells split by ``sep``) and its bad tags [(tag, where, why)];
-    ``none_rows``: :func:`csv_rows`'s."""
+    """The rows of ``text`` (CSV ``path``, cells split by ``sep``) and its bad tags [(tag, where, why)]; the header,
+    comments and split cells met go in ``found``; ``none_rows``: :func:`csv_rows`'s."""
     rows: list[Row] = []
     bad: list[tuple[str, str, str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -57,22 +82,76 @@ def _read(path: Path, text: str, sep: str, encoding: str, notes: list[str],
             if any("\n" in c or "\r" in c for c in row):      # no path or tag holds a line break: a stray quote
                 raise unclosed_quote(path, text, start, end)
             cells = [c.strip() for c in row if c.strip()]
-            if not cells or cells[0].startswith("#"):
+            if not cells:
+                continue
+            if is_comment(path.parent, cells[0], encoding):
+                found.comments.append((start, cells))
                 continue
             header, first = first and is_header(path.parent, cells, encoding=encoding), False
             if header:
-                if cells[0].lower() != "path":
-                    notes.append(f"note: {path}: line {reader.line_num} ({', '.join(cells)}) names no file: "
-                                 "read as the header")
+                found.header = (reader.line_num, cells) if cells[0].lower() != "path" else None
                 continue
             if len(cells) < 2 and not none_rows:
                 raise DataError(f"{path}: line {reader.line_num}: row {cells!r} has a path but no tag")
-            tags = tuple(dict.fromkeys(normal_tag(c) for c in cells[1:]))
+            words = split_words(cells[1:])
+            found.split += [(reader.line_num, c) for c in cells[1:] if "," in c and len(split_words([c])) > 1]
+            tags = tuple(dict.fromkeys(normal_tag(c) for c in words))
             bad += [(t, f"CSV line {reader.line_num}", tag_problem(t)) for t in tags if tag_problem(t)]
             rows.append((cells[0], tags, reader.line_num))
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({exc})", hint=SOURCE_HINT) from None
     return rows, bad
+
+
+def is_comment(folder: Path, first: str, encoding: str) -> bool:
+    """Whether a CSV row whose first cell is ``first`` (stripped; the CSV in ``folder``, read as ``encoding``) is a
+    comment: it starts with ``#`` and, read as a path row's path is (:func:`trainer.csvtext.listed_file`), names no
+    file.  A numbered track ("#03 Door.wav") or a folder ("#Favourites/kick.wav") is a name: hatbox's exports write
+    such paths bare (fiftieth stop's QA: `push-library --fixes` sent nothing of such a CSV, and training said it
+    "holds no tagged audio files")."""
+    return first.startswith("#") and not listed_file(folder, first, encoding=encoding).is_file()
+
+
+def looks_like_path(cell: str) -> bool:
+    """Whether a comment's first cell looks like a path meant as a row: it holds a folder separator or ends in an
+    audio suffix."""
+    return "/" in cell or "\\" in cell or audio_name(cell)
+
+
+def comments_note(path: Path, comments: list[tuple[int, list[str]]], shown: int = 3) -> str:
+    """One note on the ``#`` lines of CSV ``path`` read as comments [(line, cells)] when any looks like a path
+    (:func:`looks_like_path`: a file it names is missing), counting them all; "" otherwise."""
+    pathlike = [(line, cells) for line, cells in comments if looks_like_path(cells[0])]
+    if not pathlike:
+        return ""
+    listed = ", ".join(f"line {line} ({cells[0]})" for line, cells in pathlike[:shown])
+    more = f" and {len(pathlike) - shown} more" if len(pathlike) > shown else ""
+    return (f"note: {path}: {count_words(len(comments), 'line')} starting with # read as comments; "
+            f"{count_words(len(pathlike), 'looks', 'look')} like a path of a file that is not there: {listed}{more}")
+
+
+def split_words(cells: list[str]) -> list[str]:
+    """The words of a row's tag ``cells``: a cell holding commas (``"glass,impact"``: two words typed in one
+    spreadsheet cell, quoted on saving) is its words, each stripped, empty ones dropped (no tag holds a comma)."""
+    return [w.strip() for c in cells for w in c.split(",") if w.strip()]
+
+
+def split_note(path: Path, split: list[tuple[int, str]]) -> str:
+    """One note on the tag cells of CSV ``path`` read as several words [(line, the cell)]; "" when none was."""
+    if not split:
+        return ""
+    line, cell = split[0]
+    return (f"note: {path}: {count_words(len(split), 'cell holds', 'cells hold')} several words separated by commas "
+            f"(line {line}: {cell!r}): each word read as a tag of its own")
+
+
+def _without_comments(folder: Path, text: str, encoding: str) -> str:
+    """``text`` without its blank lines and comment lines (:func:`is_comment`, the first cell taken up to the first
+    comma, semicolon or tab), for :func:`trainer.csvtext.separator` to judge the first row."""
+    def comment(line: str) -> bool:
+        first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"').strip()
+        return not line.strip() or is_comment(folder, first, encoding)
+    return "\n".join(line for line in text.lstrip("\ufeff").split("\n") if not comment(line.rstrip("\r")))
 
 
 def refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:
