@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Callable
+import os
+from typing import Any, Callable
 
 
 MAX_MINUTES = 7 * 24 * 60        # a training budget over a week is a typo (1e9 minutes read as 1,900 years)
@@ -60,3 +61,24 @@ def number(low: float, high: float | None, unit: str, *, open_low: bool = False,
             return f"above {low:g} and {upto}"
         return f"{low:g} {upto}" if open_high else f"{low:g}..{high:g}"
     return parse
+
+
+def local_path(inner: Callable[[str], Any] | None = None) -> Callable[[str], Any]:
+    """A path on this computer as a command reads it: :func:`home_expanded`, then ``inner`` (the argument's own type,
+    e.g. ``Path``; none: the text itself).  Every path argument of the laptop's commands has it (hatbox.path_args
+    gives it to them), so ``hatbox tag "~/Music/Samples"`` reads what ``train tagger "~/My Words"`` read (p50 QA)."""
+    def parse(text: str) -> Any:
+        path = home_expanded(text)
+        return path if inner is None else inner(path)
+    parse.__name__ = getattr(inner, "__name__", "path")      # argparse names it in "invalid NAME value"
+    setattr(parse, "local_path", True)
+    return parse
+
+
+def home_expanded(text: str) -> str:
+    """``text`` with a leading ``~`` (``~/x``, ``~user/x``) expanded to the home folder when the path does not exist
+    as written: a shell leaves ~ as it is inside quotes (``"~/My Words"``) and after ``=`` (``--out=~/x``).  A path
+    that does exist (a folder really named ``~``) and one that does not start with ~ are kept as they are."""
+    if not text.startswith("~") or os.path.lexists(text):
+        return text
+    return os.path.expanduser(text)

@@ -4,11 +4,14 @@ Light at import (``hatbox --help``): what a command needs beyond the HTTP client
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import functools
+import shlex
+from pathlib import Path
+from typing import Any, Callable
 
-from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
+from hatbox.box_client import _box_reply, _call, _client, asked, safe_text, upload
 from hatbox.box_config import target
-from hatbox.errors import HatboxError, NotOnBox
+from hatbox.errors import HatboxError, Interrupted, NotOnBox, stopped_by
 from hatbox.pack_names import find_pack
 from hatbox.pack_names import pack_line as _pack_line
 from hatbox.pack_names import pack_words as _pack_words
@@ -202,3 +205,76 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool, packs: list[dict[
                  headers={"Prefer": "return=representation"})
     print(f"deleted {what}" + "".join(f"\n  {w}" for w in programs_changed(body)))
     return 0
+
+
+SENDING = "hatbox_push_sending"      # set on push's args once its upload begins: a Ctrl-C then is said by the upload
+
+
+def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callable[..., Any] = upload) -> Any:
+    """`hatbox push`'s upload of the pack at ``path`` (``send``: hatbox.box_client.upload, as the caller names it;
+    ``args.activate``: make it active),
+    a Ctrl-C in it said as what the box may do (p50 QA: "the box may still keep it", when with --activate the box
+    installs AND activates it): the pack of its kind active before is asked of the box first, for the way back."""
+    kind = _pack_kind(path)
+    before = _active_pack(client, kind) if args.activate else None
+    setattr(args, SENDING, True)
+    try:
+        return send(client, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
+    except Interrupted as exc:
+        _reword_interrupted(exc, kind, bool(args.activate), before)
+        raise
+
+
+def _pack_kind(path: Path) -> str:
+    """The kind of the pack at ``path`` ("effect", "synth", "tagger"; "" when its manifest cannot be read)."""
+    from export.pack import read_pack
+    from hatbox.errors import PackError
+    try:
+        return str(read_pack(path).manifest.kind)
+    except (PackError, OSError):
+        return ""
+
+
+def _active_pack(client: Any, kind: str) -> dict[str, Any] | None:
+    """The box's active pack of ``kind`` (its GET /packs entry), None when there is none or the list cannot be read."""
+    packs = asked(client, "/packs", list)
+    return next((p for p in packs or [] if isinstance(p, dict) and p.get("active") and p.get("kind") == kind
+                 and p.get("id")), None)
+
+
+def _reword_interrupted(exc: Interrupted, kind: str, activate: bool, before: dict[str, Any] | None) -> None:
+    """Say in ``exc`` (the upload's Ctrl-C) what the box may still do: after the last byte with --activate, install
+    the pack and make it the active ``kind`` pack, and the command that puts ``before`` (the one active till then)
+    back; before the first byte, that nothing was sent.  A Ctrl-C part-way is left as the upload says it."""
+    said = str(exc.args[0]) if exc.args else ""
+    head = said.rpartition(": the box ")[0] or said
+    if " after all of " in head and activate:
+        exc.args = (f"{head}: the box may still install it and make it the active {kind or 'pack of its kind'}"
+                    f"{' pack' if kind else ''}",)
+        exc.hint = f"see whether it did: hatbox box-pack; {_way_back(kind, before)}"
+    elif " after 0 KiB of " in head:             # box_client's words for an upload of which no byte went
+        start, _, rest = head.partition(" after 0 KiB of ")
+        exc.args = (f"{start} before any of {rest.partition(' of ')[2]} was sent: nothing was sent",)
+
+
+def _way_back(kind: str, before: dict[str, Any] | None) -> str:
+    """How to put back ``before`` (the pack of ``kind`` active before the push), or to empty the slot (none was)."""
+    if before is None:
+        return (f"to empty the slot again: hatbox box-pack --deactivate {kind}" if kind else
+                "to go back: hatbox box-pack lists the packs; hatbox box-pack ID --activate makes one active")
+    name = safe_text(f"{before.get('name', '?')} {before.get('version', '')}".strip())
+    return f"to go back to {name} (active before): hatbox box-pack {shlex.quote(safe_text(before['id']))} --activate"
+
+
+def nothing_sent_if_stopped(push: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``push`` (the handler of `hatbox push`), a Ctrl-C before its upload began (reading and checking the pack, asking
+    the box) said as "nothing was sent" (it was "hatbox: interrupted" alone)."""
+    @functools.wraps(push)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return push(args)
+        except KeyboardInterrupt as exc:
+            if getattr(args, SENDING, False):
+                raise
+            raise Interrupted(f"interrupted ({stopped_by(exc)}) before the pack was sent: nothing was sent") from exc
+    return run

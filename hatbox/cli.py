@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = _command_module(name)
         if module is not None:
             module.register(cmds)
+    from hatbox.path_args import mark_local_paths
+    mark_local_paths(parser)                 # every path on this computer read alike: "~/My Words" quoted too (p50)
     return parser
 
 
@@ -349,6 +351,18 @@ def disk_full(exc: OSError) -> HatboxError:
                        hint="make room on the disk (or write to another one) and run the command again")
 
 
+def _path_hint(exc: HatboxError, args: argparse.Namespace, words: Sequence[str]) -> None:
+    """Put first in ``exc``'s hint why a path of the command that its words name is nearly right (hatbox.path_hints:
+    ``--pack my-tagger`` beside my-tagger.hatpack, a space at an end, a name with spaces not quoted)."""
+    from hatbox.path_hints import error_hint
+    try:
+        hint = error_hint(str(exc), args, words)
+    except (OSError, ValueError):            # a folder that cannot be listed: the error as it was
+        return
+    if hint:
+        exc.hint = f"{hint}; {exc.hint}" if exc.hint else hint
+
+
 def _utf8_file_names() -> None:
     """The entry point under a locale that is not UTF-8 starts itself again in Python's UTF-8 mode, so that file
     names are read as the UTF-8 bytes they are (hatbox.utf8_mode; forty-seventh stop: push-library under Latin-1
@@ -359,11 +373,32 @@ def _utf8_file_names() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The `hatbox` command: exit code 0, or the code of what stopped it.  A Ctrl-C at any moment, the first ~0.3 s
+    of the command line's reading included (the locale's restart, the parsers' building, argparse), is one line,
+    "hatbox: interrupted", exit 130 (p50 QA: a 20-line traceback when it came before the command ran)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Say that ``exc`` (Ctrl-C, or SIGTERM/SIGHUP met as it: :func:`_terminate_as_interrupt`) stopped the command,
+    on a line of its own, and give its exit code (130 after Ctrl-C)."""
+    close_progress_bars()                    # "hatbox: interrupted" on a line of its own, not after a bar
+    how = stopped_by(exc)
+    _say_stopped("hatbox: interrupted" + (f" ({how})" if how != "Ctrl-C" else ""))
+    return stopped_code(exc)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """:func:`main` but for a Ctrl-C met before the command ran (the parsing), which main says."""
     if argv is None:                         # the `hatbox` command itself, not a caller of main([...])
         _utf8_file_names()
     _printable_names()
     parser = build_parser()
-    check_options(parser, sys.argv[1:] if argv is None else list(argv))
+    words = sys.argv[1:] if argv is None else list(argv)
+    check_options(parser, words)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -375,13 +410,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.exit_code == INTERRUPTED:     # Ctrl-C, and what became of the work (hatbox/box_client.py's uploads)
             _say_stopped(f"hatbox: {exc}")
             return stopped_code(exc)
+        _path_hint(exc, args, words)
         _say(f"hatbox: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        close_progress_bars()                # "hatbox: interrupted" on a line of its own, not after a bar
-        how = stopped_by(exc)
-        _say_stopped("hatbox: interrupted" + (f" ({how})" if how != "Ctrl-C" else ""))
-        return stopped_code(exc)
+        return _interrupted(exc)
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -22,6 +22,7 @@ from hatbox.box_config import check_config_path, config_path, load_config, save_
 # confirm and _confirm_delete stay readable here for hatbox/cmd_kit.py and hatbox/library_delete.py (another helper's
 # files); everything else that moved out is imported from its own module
 from hatbox.box_packs import _checks_words, _confirm_delete, box_pack, confirm  # noqa: F401
+from hatbox.box_packs import nothing_sent_if_stopped, push_upload
 from hatbox.errors import HatboxError
 from hatbox.pack_names import twin_note
 from hatbox.pack_who import replaced_since, replaced_words
@@ -168,7 +169,7 @@ def push(args: argparse.Namespace) -> int:
         _check_limit(c, path, "max_pack_bytes")
         if (known := pack_on_box(c, path)) is not None:     # sent before (a broken connection): not sent again
             return on_box_already(c, known, args.activate, where[0])
-        body = upload(c, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
+        body = push_upload(c, path, args, upload)  # a Ctrl-C said as what the box may still do (p50 FE)
         since = replaced_since(c, body.get("pack")) if body.get("activated") else ""    # another laptop's, already
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
@@ -288,7 +289,8 @@ def register(cli: Any) -> None:
     p.add_argument("--ca", help="certificate to trust for an https box (self-signed)")
     p.add_argument("--box", help="with several boxes on the network: the name of the one to pair with "
                                  "(as `hatbox pair` lists them)")
-    p = cli.command("push", "send a .hatpack to the box (validated there before install)", push)
+    p = cli.command("push", "send a .hatpack to the box (validated there before install)",
+                    nothing_sent_if_stopped(push))
     p.add_argument("pack", help="the .hatpack to send (hatbox train ... --out wrote it)")
     p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
     p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")

@@ -1,0 +1,78 @@
+"""Which arguments of the laptop's commands are paths on this computer, one table for them all: each gets the one
+argument type :func:`hatbox.argtypes.local_path` (a ``~`` a shell left unexpanded is expanded), and a command's
+error that names a path which does not exist can say why (hatbox.path_hints: a suffix left off, a space at an end,
+a name with spaces not quoted).  The box's own names (a library, a file inside one, a pack id) are not listed."""
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Iterator
+
+from hatbox.argtypes import local_path
+
+# "GROUP NAME" or "NAME" of a command -> the dests of its arguments that are paths on this computer
+LOCAL_PATHS: dict[str, tuple[str, ...]] = {
+    "pack inspect": ("pack", "key"),
+    "pack sign": ("pack", "key", "out"),
+    "train effect": ("data", "input", "target", "out", "report"),
+    "train synth": ("dir", "out", "report"),
+    "train tagger": ("source", "out"),
+    "render": ("pack", "input", "out"),
+    "play": ("pack", "midi", "out"),
+    "tag": ("library", "pack", "out", "links"),
+    "library query": ("db", "like", "pack"),
+    "library fix": ("db", "file", "forget_left"),
+    "library export": ("db", "out"),
+    "device run": ("board", "store", "effect", "synth", "input", "output"),
+    "device service": ("out", "unit_dir"),
+    "device check": ("board", "store", "unit_dir"),
+    "keygen": ("path",),
+    "pair": ("ca",),
+    "push": ("pack", "sign", "ca"),
+    "push-library": ("source", "fixes", "ca"),
+    "box-library": ("export_fixes", "folder", "ca"),
+    "box-capture": ("dir", "ca"),
+    "box-pack": ("ca",),
+    "status": ("ca",),
+    "box-devices": ("ca",),
+    "unpair": ("ca",),
+    "box-midi": ("ca",),
+    "box-kit": ("ca",),
+    "box-logs": ("ca",),
+    "box-knob": ("ca",),
+}
+MARK = "hatbox_local_paths"        # the namespace's attribute: the dests of the command's local paths
+
+
+def commands(parser: argparse.ArgumentParser, words: str = "") -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Every (sub)command parser under ``parser`` with its words ("train tagger", "push")."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                said = f"{words} {name}".strip()
+                yield said, sub
+                yield from commands(sub, said)
+
+
+def mark_local_paths(parser: argparse.ArgumentParser) -> None:
+    """Give every argument :data:`LOCAL_PATHS` names the type :func:`local_path` (around its own type), and each
+    such command the default ``hatbox_local_paths`` (its dests), which :func:`path_values` reads after parsing."""
+    for words, sub in commands(parser):
+        dests = LOCAL_PATHS.get(words)
+        if not dests:
+            continue
+        for action in sub._actions:
+            if action.dest in dests and not getattr(action.type, "local_path", False):
+                action.type = local_path(action.type)
+        sub.set_defaults(**{MARK: dests})
+
+
+def path_values(args: argparse.Namespace) -> list[str]:
+    """The paths the parsed command ``args`` was given (each value of a list), as read (home expanded)."""
+    found: list[str] = []
+    for dest in getattr(args, MARK, ()):
+        value = getattr(args, dest, None)
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(one, (str, os.PathLike)) and str(one):
+                found.append(str(one))
+    return found
