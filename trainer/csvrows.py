@@ -38,7 +38,7 @@ def csv_rows(path: Path, notes: list[str], none_rows: bool = False) -> tuple[lis
     text, encoding = csv_text_encoding(path)
     said = encoding_note(path, encoding)
     notes.extend([f"note: {said}"] if said else [])
-    sep = separator(_without_comments(path.parent, text, encoding), None)
+    sep = separator(_first_row(path.parent, text, encoding), None)
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
     found = Found()
@@ -145,13 +145,14 @@ def split_note(path: Path, split: list[tuple[int, str]]) -> str:
             f"(line {line}: {cell!r}): each word read as a tag of its own")
 
 
-def _without_comments(folder: Path, text: str, encoding: str) -> str:
-    """``text`` without its blank lines and comment lines (:func:`is_comment`, the first cell taken up to the first
-    comma, semicolon or tab), for :func:`trainer.csvtext.separator` to judge the first row."""
-    def comment(line: str) -> bool:
+def _first_row(folder: Path, text: str, encoding: str) -> str:
+    """The first line of ``text`` that is neither blank nor a comment (:func:`is_comment`, its first cell taken up
+    to the first comma, semicolon or tab), for :func:`trainer.csvtext.separator` to judge; "" when there is none."""
+    for line in text.lstrip("\ufeff").split("\n"):
         first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"').strip()
-        return not line.strip() or is_comment(folder, first, encoding)
-    return "\n".join(line for line in text.lstrip("\ufeff").split("\n") if not comment(line.rstrip("\r")))
+        if first and not is_comment(folder, first, encoding):
+            return line.rstrip("\r")
+    return ""
 
 
 def refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:

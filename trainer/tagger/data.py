@@ -9,7 +9,7 @@ of the words: a negative example, all its targets 0, taken by a tagger of any nu
 for one of one tag per file by pipeline.check_items); cells separated by commas, by semicolons
 (``path;tag``, as a European Excel writes it) or by tabs (Excel's "Text (Tab delimited)" and "Unicode Text"),
 judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
-``#`` are ignored; a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
+``#`` that name no file are ignored (trainer.csvrows.is_comment: "#03 Door.wav" is a row); a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
 no audio file name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), as UTF-16
 when it starts with its BOM (Excel's "Unicode Text"), else as Shift-JIS (Japanese Excel) or Windows-1252 (what Excel
 on Windows writes elsewhere: :func:`trainer.csvtext.legacy_text`), the last three with a note; then a listed name
@@ -104,8 +104,13 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
 
 
 def _ignored(rel: Path) -> bool:
-    """A path (relative to its tag folder) under a hidden or __MACOSX folder, or a hidden file."""
-    return any(audiofile.hidden_name(part) for part in rel.parts)
+    """A path (relative to its tag folder) that no sample is: the rule `hatbox tag`, push-library and the box skip by
+    (device.library.member_checks.is_metadata: hidden and __MACOSX folders, recycle bins, NAS metadata, DAW sidecars,
+    Windows Explorer's files)."""
+    from pathlib import PurePosixPath
+
+    from device.library.member_checks import is_metadata
+    return bool(rel.parts) and is_metadata(PurePosixPath(*rel.parts))
 
 
 def _from_tree(root: Path, notes: list[str]) -> list[Item]:

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from trainer.tagger.data import (WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips, few_shot, heard_rate,
-                                 load_sources, lone_tags_warning, mixed_tags_warning, reorder_rows,
-                                 short_of_shots, tag_counts, tag_list, targets, without_words)
+from trainer.tagger.data import (RECOMMENDED_PER_TAG, WILL_BE_MULTI_LABEL, Item, case_clashes, decode_clips,
+                                 few_shot, heard_rate, load_sources, lone_tags_warning, mixed_tags_warning,
+                                 reorder_rows, short_of_shots, tag_counts, tag_list, targets, without_words)
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
 from trainer.tagger.report_heard import heard_of, later_clause, long_files_warning
@@ -179,6 +179,21 @@ def examples_line(items: list[Item]) -> str:
             (f"; {count_words(none, 'file')} with none of your words" if none else ""))
 
 
+def few_examples_line(items: list[Item], shown: int = 10) -> str:
+    """A line (with its leading line break) naming the words of which ``items`` (the training samples) hold 2 to
+    4, fewer than RECOMMENDED_PER_TAG (one example: data.lone_tags_warning's), with their counts: "note: 9 words
+    have fewer than 5 examples to train on: ambience 3, ...; add a few more of each (5 or more per word recommended)"
+    (fiftieth stop's QA: only one-example words got that advice); "" when none has."""
+    counts = tag_counts(items)
+    few = sorted((t for t, n in counts.items() if 1 < n < RECOMMENDED_PER_TAG), key=lambda t: (counts[t], t))
+    if not few:
+        return ""
+    listed = ", ".join(f"{t} {counts[t]}" for t in few[:shown]) + (f" and {len(few) - shown} more"
+                                                                  if len(few) > shown else "")
+    return (f"\nnote: {count_words(len(few), 'word has', 'words have')} fewer than {RECOMMENDED_PER_TAG} examples to "
+            f"train on: {listed}; add a few more of each ({RECOMMENDED_PER_TAG} or more per word recommended)")
+
+
 def previous_score(out: Path, older: Any = None) -> tuple[float, int | None, tuple[str, ...]] | None:
     """(held-out macro-F1, held-out files, words) of the tagger pack at ``out`` before a training writes over it, for
     the new report's picture; None when there is none (no file, no such pack, no held-out score).  ``older``: that
@@ -275,7 +290,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         text = "".join(f"{note}\n" for note in notes if not (once and ahead))
         kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
         text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
-        text += f"\n{examples_line(train_items)}"
+        text += f"\n{examples_line(train_items)}" + ("" if shots else few_examples_line(train_items))
         if silent:
             metrics["silent_files"] = len(silent)
             text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
@@ -375,11 +390,23 @@ def picture_title(rep: dict, held: int, before: tuple[float, int | None, tuple[s
     there was one: "held-out: 12 files, macro-F1 0.91 (the pack replaced: 0.88 on 9 files)"; not when its words
     differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review)."""
     from hatbox.replaced import words_differ
-    title = f"held-out: {count_words(held, 'file')}, macro-F1 {rep['macro_f1']:.2f}"
+    title = f"held-out: {count_words(held, 'file')}, macro-F1 {rep['macro_f1']:.2f}{title_words(rep)}"
     if before is None or (tags is not None and words_differ(before[2], tuple(tags))):
         return title
     on = f" on {count_words(before[1], 'file')}" if before[1] else ""
     return f"{title} (the pack replaced: {before[0]:.2f}{on})"
+
+
+def title_words(rep: dict) -> str:
+    """What the picture's title says after the score of a report that leaves words out (trainer.tagger.report.unscored):
+    " over 10 of 13 words (3 with none held out given to 3 files wrongly)"; "" when it is over every word."""
+    scored, words = rep.get("macro_f1_words"), len(rep.get("tags", ()))
+    if scored is None or scored == words:
+        return ""
+    wrong = rep["unscored_given_wrongly"]
+    given = (f" ({len(wrong['words'])} with none held out given to {count_words(wrong['files'], 'file')} wrongly)"
+             if wrong["words"] else "")
+    return f" over {scored} of {words} words{given}"
 
 
 def _write_report(rep: dict, tags: list[str], out: Path, title: str) -> str:
