@@ -8,27 +8,27 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable
 
 from hatbox import box_words, library_archive, library_browse
 from hatbox.archive_look import look_archive
-from hatbox.argtypes import whole
-from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, one_named, safe_text, upload
+from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, safe_text, upload
+from hatbox.box_library_args import box_library_options, push_library_options
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
-from hatbox.library_audition import STOP_HELP, stop_command
+from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
+from hatbox.library_find import find_library, newest_first, picks_for as _picks, state_words
 from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_in_folder, left_out_lines, \
     push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
-from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember, walk
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
-from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, newest_named, \
-    same_name_note, several_named, unnamed_corrections, uploaded_words, yours_named
-from hatbox.library_replace import REPLACE_HELP, Replacement
+from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, same_name_note, \
+    unnamed_corrections, uploaded_words
+from hatbox.library_replace import Replacement
 from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
     print_json, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -378,65 +378,6 @@ def box_library(args: argparse.Namespace) -> int:
         return _one_library(c, args, quote(lib["id"], safe=""))
 
 
-def newest_first(libraries: list[Any]) -> list[Any]:
-    """GET /libraries' records as `box-library` lists them, text and --json alike: the latest upload first (the box's
-    upload sequence, device/versions.py ``upload_order``, as box-pack lists the newest first), ties by id (p47 QA:
-    listed by id, which holds a hash, uploads came 3, 1, 2, 5, 4)."""
-    from device.versions import upload_order
-
-    def newest(lib: Any) -> tuple[int, float, str]:
-        seq, when, lid = upload_order(lib if isinstance(lib, dict) else {})
-        return -seq, -when, lid
-    return sorted(libraries, key=newest)
-
-
-def state_words(lib: dict[str, Any]) -> str:
-    """A library's state as its listing says it: "tagging 160 of 856" while the box tags it, else the state."""
-    state, progress = safe_text(lib.get("state", "?")), lib.get("progress")
-    if state == "tagging" and isinstance(progress, dict) and isinstance(progress.get("total"), int):
-        return f"tagging {progress.get('done', 0)} of {progress['total']}"
-    if state == "cancelled" and isinstance(progress, dict) and isinstance(progress.get("total"), int):
-        return f"cancelled at {progress.get('done', 0)} of {progress['total']}"
-    return state
-
-
-Picks = Literal["newest", "yours", "none"]     # how find_library picks among libraries of one name
-PICKS: tuple[Picks, ...] = ("newest", "yours", "none")
-
-
-def _picks(args: argparse.Namespace) -> Picks:
-    """How `box-library NAME ...` picks among libraries of one name (:func:`find_library`): "none" for --delete,
-    "yours" for the other actions that change the library (--fix, --retag, --cancel), "newest" for reading it."""
-    if args.delete:
-        return "none"
-    return "yours" if args.fix or args.retag or args.cancel or box_words.changes_words(args) else "newest"
-
-
-def find_library(libraries: list[dict[str, Any]], given: str, picks: Picks = "newest") -> dict[str, Any]:
-    """The library of ``libraries`` (GET /libraries) that ``given`` names: its id, its name in any case (``kit`` for
-    ``lib-kit-b7862e``), or the start of an id.  A name several libraries have picks (``picks``, one choice: p49,
-    it was two parameters), for reading ("newest"), the newest of this laptop's uploads among them, else the
-    newest, with a note on stderr naming the others (hatbox.library_owners.newest_named; p47); for an action that
-    changes the library ("yours"), only the one of this laptop's uploads when exactly one is (hatbox.library_owners.
-    yours_named; p47 review: "the newest" could be another laptop's); for a deletion ("none") none.  HatboxError
-    when none does, or when several do and none is picked (their ids listed; several of the name: oldest first,
-    each with whose it is and when it came, hatbox.library_owners.several_named); ValueError for another ``picks``."""
-    if picks not in PICKS:
-        raise ValueError(f"find_library: picks is one of {', '.join(PICKS)}, not {picks!r}")
-    pick = {"newest": newest_named, "yours": yours_named}.get(picks)
-    picked = pick(libraries, given) if pick is not None else None
-    if picked is not None:
-        return picked
-    several = several_named(libraries, given)
-    if several is not None:
-        raise several
-    return one_named(libraries, given, f"libraries on the box are called '{safe_text(given)}'",
-                     "give the id of the one you mean",
-                     NotOnBox(f"the box has no library '{safe_text(given)}'",
-                                 hint="hatbox box-library lists the libraries with their names and ids"),
-                     id_starts=True)
-
-
 def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
     """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL)."""
     with _box_reply("a library call"):
@@ -544,57 +485,9 @@ def _cancel_library(client: Any, lid: str) -> int:
 def register(cli: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
     """The two library commands on ``cli``; ``common``: cmd_remote's --url/--token/--ca options."""
     p = cli.command("push-library", "send a sample library (folder, zip or tar) to the box", push_library)
-    p.epilog = LIMITS_HELP
-    p.add_argument("source", help="a folder of samples, or a .zip / .tar(.gz) archive")
-    p.add_argument("--name", help="the library's name on the box (default: the folder's name)")
-    p.add_argument("--wait", action="store_true", help="follow tagging until it ends")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--again", action="store_true",
-                   help="send it even when the box already holds a library from the same files (a second copy)")
-    p.add_argument("--fixes", metavar="FILE", help="send your corrections with it: a tag database (hatbox library "
-                   "fix) or the CSV box-library --export-fixes wrote; default: the folder's own database "
-                   "(.hatbox-tags.sqlite), when hatbox tag kept one there")
-    p.add_argument("--no-fixes", action="store_true", help="send no corrections with it")
-    p.add_argument("--replace", action="store_true", help=REPLACE_HELP)
-    p.add_argument("--yes", action="store_true", help="with --replace: delete your older libraries of the name even "
-                   "where they hold corrections made on the box (box-library ID --export-fixes keeps them first)")
-    p.add_argument("--json", action="store_true", help="print the library as JSON on stdout at the end ({id, name, "
-                   "files, state, sent_before, same_name}; with --replace also replaced and left: the ids it "
-                   "deleted and the other libraries of the name it left); the other lines go to stderr")
+    push_library_options(p)
     common(p)
     p = cli.command("box-library", "list the box's sample libraries, their tags, correct a file's tags, "
                                    "tag a library again or stop its tagging, delete a library", box_library)
-    p.add_argument("id", nargs="?", help="a library id (from the list); without it: list the libraries")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--tag", help="list the files under this tag (your corrections first)")
-    g.add_argument("--unsure", action="store_true", help="the files the tagger was least sure of (check these first)")
-    g.add_argument("--untagged", action="store_true",
-                   help="the files the tagger gave no tag (sure of none of its words), with its best guess")
-    g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
-                   help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
-    g.add_argument("--like", metavar="PATH", help="more like this: the files that sound most like PATH (a path "
-                   "inside the library), closest first")
-    g.add_argument("--export-fixes", metavar="CSV", help="write the corrections made on the box as the CSV hatbox "
-                   "train tagger takes (path,tag...: paths under --folder, default the CSV's folder)")
-    box_words.add_options(p, g)                     # --rename-word, --drop-word, --none (p49 F8)
-    g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
-    g.add_argument("--stop", action="store_true", help=STOP_HELP)
-    g.add_argument("--delete", action="store_true",
-                   help="delete the library from the box: its files, tags and your corrections (asks first; "
-                        "tagging in progress is stopped)")
-    g.add_argument("--retag", action="store_true",
-                   help="tag the library again with the box's active tagger pack (after you pushed a new one); "
-                        "your corrections stay")
-    g.add_argument("--cancel", action="store_true",
-                   help="stop the library's tagging (after the batch it is on); --retag goes on with it later")
-    p.add_argument("--yes", "--force", dest="yes", action="store_true", help="with --delete: do not ask; with "
-                   "--export-fixes: write over a CSV hatbox did not write")
-    p.add_argument("--folder", help="with --export-fixes: the library's folder on this laptop (the one you sent)")
-    p.add_argument("--wait", action="store_true", help="follow the library's tagging until it ends (alone, or with "
-                                                       "--retag)")
-    p.add_argument("--quiet", action="store_true", help="with --retag --wait: no progress bar")
-    p.add_argument("-k", type=whole(1), default=None,
-                   help="how many files --tag, --unsure, --untagged or --like list (default 50; with --json every "
-                        "one, and a line on stderr when -k left some out)")
-    p.add_argument("--json", action="store_true", help=library_browse.JSON_HELP)
+    box_library_options(p)
     common(p)

@@ -17,7 +17,7 @@ from typing import Any
 
 from device.notes import parse_note
 from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
-from hatbox.cmd_box_library import find_library
+from hatbox.library_find import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
 from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, note_words, older_box_lines, \

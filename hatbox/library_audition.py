@@ -45,7 +45,7 @@ def check_named(client: Any, given: str | None) -> None:
     if not given:
         return
     from hatbox.box_client import _call
-    from hatbox.cmd_box_library import find_library
+    from hatbox.library_find import find_library
     find_library(_call(client, "GET", "/libraries", expect=list), given)
 
 
