@@ -39,7 +39,7 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
     :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again); ``digest``: the
     archive's SHA-256 when the caller has it already; ``name``: of several copies, one of that name first
     (:func:`named_copy`)."""
-    from device.api.library_fixes import FILES_DIGEST, files_digest
+    from device.api.library_rebuild import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
     libs = held_libraries(client)

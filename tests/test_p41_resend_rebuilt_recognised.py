@@ -89,6 +89,6 @@ def test_a_missing_record_is_said_missing(tmp_path: Path) -> None:
 
 
 def test_a_library_s_name_is_read_from_its_id() -> None:
-    from device.api.library_fixes import name_of_id
+    from device.api.library_rebuild import name_of_id
     assert name_of_id("lib-lib3-0e8031") == "lib3" and name_of_id("lib-kick-808-b7862e") == "kick-808"
     assert name_of_id("something-else") == "something-else"

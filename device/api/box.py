@@ -16,7 +16,7 @@ from device.api.auth import Pairing, TokenStore
 from device.api.errors import ApiError, _disk_error, _engine_stopped
 from device.api.kit_routes import KitKeeper
 from device.api.libraries import Libraries, Tagger, default_tagger, lower_priority
-from device.api.library_fixes import start_notes
+from device.api.library_rebuild import start_notes
 from device.api.state import ENGINE_SLOTS
 from device.control import Control, EngineStoppedError
 from device.kit import KIT_FILE, kit_damage

@@ -36,7 +36,8 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-from device.api.library_fixes import cut_off, name_of_id, rebuild_record, retag_ended
+from device.api.library_fixes import cut_off, retag_ended
+from device.api.library_rebuild import name_of_id, rebuild_record
 from device.api.library_tagging import DAMAGED, FINISH_WAIT_S, INTERRUPTED, MAX_RESUMES, UNEXPECTED, \
     LibraryBusy, LibraryDamaged, Progress, Tagger, TaggerMissing, Tagging, default_tagger, lower_priority  # noqa: F401
 from device.api.library_upkeep import DELETED, checked_deletions, remove, reroot, what

@@ -102,19 +102,35 @@ def applied(memory: Memory, fixes: list[tuple[str, list[str]]]
     return out, said
 
 
-def memory_for(folder: Path) -> Memory:
+def memory_for(folder: Path, older: Memory | None = None) -> Memory:
     """Library ``folder``'s memory: its own, or (a library with none yet, as `push-library --replace` makes) that of
-    the older libraries of its name on the box, newest last, taken as its own (written) when there is any."""
+    the older libraries of its name on the box, newest last, taken as its own (written) when there is any.
+    ``older``: that of the older libraries, looked up already (:func:`older_memory`, outside the corrections lock:
+    a scan of the box's library folders); None: looked up here."""
     own = read_memory(folder)
     if own is not None:
         return own
+    memory = inherited(folder) if older is None else older
+    if memory["renamed"] or memory["dropped"]:
+        write_memory(folder, memory)
+    return memory
+
+
+def older_memory(folder: Path) -> Memory | None:
+    """What :func:`memory_for` would take from the older libraries of ``folder``'s name (:func:`inherited`), looked
+    up before the corrections lock is taken (p50: with 50 libraries that each remember a word, 170 ms of reading
+    their records, bench/library_word_memory.py); None when the library has a memory of its own."""
+    return None if read_memory(folder) is not None else inherited(folder)
+
+
+def inherited(folder: Path) -> Memory:
+    """The memories of the older libraries of ``folder``'s name (:func:`_older_of_name`), newest last, as one; not
+    written."""
     memory = empty()
     for other in _older_of_name(folder):
         found = read_memory(other) or empty()
         memory = {"renamed": {**memory["renamed"], **found["renamed"]},
                   "dropped": sorted(set(memory["dropped"]) | set(found["dropped"]))}
-    if memory["renamed"] or memory["dropped"]:
-        write_memory(folder, memory)
     return memory
 
 
@@ -122,14 +138,14 @@ def _older_of_name(folder: Path) -> list[Path]:
     """The other library folders beside ``folder`` whose record (library.json) has its name and its uploader's pairing
     (``uploaded_by_token``: `push-library --replace` replaces only the pushing laptop's own libraries; another
     laptop's library of the name keeps its renames to itself), oldest first."""
-    mine = _record(folder)
+    remembering = [other for other in (folder.parent.iterdir() if folder.parent.is_dir() else ())
+                   if other != folder and not other.name.startswith(".") and (other / MEMORY).is_file()]
+    mine = _record(folder) if remembering else {}       # its own record read only when another remembers words
     name, by = mine.get("name"), mine.get("uploaded_by_token")
     if not name:
         return []
     others = []
-    for other in folder.parent.iterdir() if folder.parent.is_dir() else ():
-        if other == folder or other.name.startswith(".") or not (other / MEMORY).is_file():
-            continue
+    for other in remembering:
         record = _record(other)
         if record.get("name") == name and record.get("uploaded_by_token") == by:
             others.append((float(record.get("uploaded") or 0), other))
