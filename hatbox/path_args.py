@@ -41,7 +41,9 @@ LOCAL_PATHS: dict[str, tuple[str, ...]] = {
     "box-logs": ("ca",),
     "box-knob": ("ca",),
 }
-MARK = "hatbox_local_paths"        # the namespace's attribute: the dests of the command's local paths
+WRITTEN = ("out", "output", "report", "links", "export_fixes", "unit_dir")     # paths a command writes, not reads
+WRITTEN_BY = {"keygen": ("path",), "box-capture": ("dir",)}
+MARK = "hatbox_local_paths"        # the namespace's attribute: the dests of the paths the command reads
 
 
 def commands(parser: argparse.ArgumentParser, words: str = "") -> Iterator[tuple[str, argparse.ArgumentParser]]:
@@ -56,7 +58,8 @@ def commands(parser: argparse.ArgumentParser, words: str = "") -> Iterator[tuple
 
 def mark_local_paths(parser: argparse.ArgumentParser) -> None:
     """Give every argument :data:`LOCAL_PATHS` names the type :func:`local_path` (around its own type), and each
-    such command the default ``hatbox_local_paths`` (its dests), which :func:`path_values` reads after parsing."""
+    such command the default ``hatbox_local_paths`` (the dests it reads), which :func:`path_values` reads after
+    parsing."""
     for words, sub in commands(parser):
         dests = LOCAL_PATHS.get(words)
         if not dests:
@@ -64,11 +67,17 @@ def mark_local_paths(parser: argparse.ArgumentParser) -> None:
         for action in sub._actions:
             if action.dest in dests and not getattr(action.type, "local_path", False):
                 action.type = local_path(action.type)
-        sub.set_defaults(**{MARK: dests})
+        sub.set_defaults(**{MARK: read_paths(words, dests)})
+
+
+def read_paths(words: str, dests: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``dests`` (command ``words``' local paths) that it reads: not :data:`WRITTEN`, not its own
+    :data:`WRITTEN_BY` (a missing output is no mistake: no hint is looked for)."""
+    return tuple(d for d in dests if d not in WRITTEN and d not in WRITTEN_BY.get(words, ()))
 
 
 def path_values(args: argparse.Namespace) -> list[str]:
-    """The paths the parsed command ``args`` was given (each value of a list), as read (home expanded)."""
+    """The paths the parsed command ``args`` was given to read (each value of a list), home expanded."""
     found: list[str] = []
     for dest in getattr(args, MARK, ()):
         value = getattr(args, dest, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 from pathlib import Path
 from typing import Sequence
@@ -29,9 +30,10 @@ def error_hint(said: str, args: argparse.Namespace, words: Sequence[str]) -> str
 
 
 def _named(value: str, said: str) -> bool:
-    """Whether the error's words ``said`` name the path ``value`` (as given, by its last part, or made absolute)."""
-    name = Path(value).name
-    return value in said or bool(name) and name in said or os.path.abspath(value) in said
+    """Whether the error's words ``said`` name the path ``value`` (as given, made absolute, or by its last part: a
+    whole word of them, not a piece of a longer name)."""
+    return any(re.search(rf"(?<![\w.-]){re.escape(form)}(?![\w.-])", said) is not None
+               for form in {value, os.path.abspath(value), Path(value).name} if form.strip())
 
 
 def missing_hint(value: str, words: Sequence[str] = ()) -> str:
