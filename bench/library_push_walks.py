@@ -2,7 +2,9 @@
 16-bit at 48 kHz in 30 folders), against a box API served on a loopback port (no tagger: the library stays
 untagged), as a script runs it (the command in a subprocess, ``--quiet``).  Two pushes, each ``--runs`` times:
 ``again`` (packed and sent each time: ``--again``, the box keeps another copy) and ``unchanged`` (the folder the box
-holds, unchanged: walked, looked up, nothing packed).  ``--repo DIR`` runs the laptop's side from another source tree
+holds, unchanged: walked, looked up, nothing packed).  Run from this tree, also the laptop's reads of the folder
+alone, in this process: the census, walk, packing and check over full scale each on its own (the code before) vs
+hatbox.push_walk's one walk feeding them.  ``--repo DIR`` runs the laptop's side from another source tree
 (e.g. the code before a change, unpacked with ``git archive``); the box is this tree's either way.  Prints medians
 and writes bench/results/library_push_walks[-LABEL].json.
 
@@ -63,6 +65,40 @@ def _runs(folder: Path, env: dict[str, str], runs: int) -> dict[str, list[float]
     return {"again": again, "unchanged": unchanged}
 
 
+def _old_reads(folder: Path, out: Path) -> None:
+    """The laptop's reads of a folder before the fiftieth stop: the census, the fingerprint's walk (Path.rglob, as
+    hatbox.library_memory.walk was), the packing (device.library.folder_tar) and the check over full scale."""
+    from device.audio.audiofile import hidden_name
+    from device.library.folder_tar import census, pack_directory
+    from hatbox.hot_samples import over_full_scale
+    census(folder)
+    [p.stat() for p in sorted(folder.rglob("*"))
+     if not p.is_symlink() and not any(hidden_name(x) for x in p.relative_to(folder).parts) and p.is_file()]
+    pack_directory(folder, out)
+    over_full_scale(folder)
+
+
+def _new_reads(folder: Path, out: Path) -> None:
+    """The same from the one walk (hatbox.push_walk)."""
+    from hatbox.push_walk import census_of, hot_in_walk, pack_walked, walk_folder
+    walk = walk_folder(folder)
+    census_of(walk)
+    walk.files()
+    pack_walked(walk, out)
+    hot_in_walk(walk)
+
+
+def _steps(folder: Path, runs: int) -> dict[str, float]:
+    """Median seconds of the laptop's reads of ``folder`` each way, in this process (this tree's code), alternated."""
+    times: dict[str, list[float]] = {"old_reads": [], "one_walk": []}
+    for _ in range(runs):
+        for key, reads in (("old_reads", _old_reads), ("one_walk", _new_reads)):
+            t0 = time.perf_counter()
+            reads(folder, folder.parent / "steps.tar")
+            times[key].append(time.perf_counter() - t0)
+    return {f"{k}_median_s": round(statistics.median(v), 3) for k, v in times.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=3000)
@@ -90,8 +126,9 @@ def main() -> None:
             times = _runs(folder, env, args.runs)
         finally:
             running.stop()
+        steps = _steps(folder, args.runs) if args.repo.resolve() == ROOT else {}
     result = {"files": args.files, "runs": args.runs, "repo": str(args.repo), "load_1min": os.getloadavg()[0],
-              "first_push_s": round(first, 3),
+              "first_push_s": round(first, 3), **steps,
               **{f"{k}_median_s": round(statistics.median(v), 3) for k, v in times.items()},
               **{f"{k}_s": [round(x, 3) for x in v] for k, v in times.items()}}
     print(json.dumps(result, indent=1))
