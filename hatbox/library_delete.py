@@ -108,3 +108,28 @@ def deleted_while_tagged(lid: str, name: str = "") -> Iterator[None]:
                           "computer or the panel)",
                           hint="hatbox box-library lists what the box holds; to have it again, send it again: "
                                "hatbox push-library FOLDER --wait") from None
+
+
+def replaced_kit_lines(body: Any) -> list[str]:
+    """What `push-library --replace` says of the kit after deleting an older library (the box's DELETE answer
+    ``body``, asked with ``moved_to``: p50 FC): the notes that play the new library's same files now, then those
+    that went silent, each with why (its file not in the new library, or changed there).  An older box's answer
+    (no ``kit_moved``: it ignored ``moved_to`` and emptied the notes) is said in the words of before."""
+    gone = silenced_notes(body, [])
+    moved = body.get("kit_moved") if isinstance(body, dict) else None
+    if not isinstance(moved, list):
+        return [f"  {count_words(len(gone), 'note')} of the box's kit played it and went silent: {_first(gone)} "
+                "(hatbox box-kit --from LIBRARY sets the kit from the new one)"] if gone else []
+    lines = [f"  {count_words(len(moved), 'note')} of the kit now play{'s' if len(moved) == 1 else ''} the new "
+             f"library (the same files)"] if moved else []
+    whys = [n.get("why") for n in body.get("kit_silenced") or [] if isinstance(n, dict)]
+    said = [f"{g} ({safe_text(str(w))})" if w else g for g, w in zip(gone, whys + [None] * len(gone))]
+    if said:
+        lines.append(f"  {count_words(len(said), 'note')} of the box's kit played it and went silent (not the same "
+                     f"file in the new library): {_first(said)}")
+    return lines
+
+
+def _first(named: list[str]) -> str:
+    """The first 8 of ``named``, and "..." for more."""
+    return ", ".join(named[:8]) + (", ..." if len(named) > 8 else "")

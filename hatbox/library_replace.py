@@ -255,7 +255,7 @@ def replace_older(client: Any, new: dict[str, Any], src: Path, fixes: LaptopFixe
             done.left.append(str(lib.get("id")))
             print(f"--replace: left library {safe_text(str(lib.get('id')))}: {_not_yours(lib)}")
         elif _carried(client, new, lib, _plan_after(client, lib, carried, carry, held, yes, src, name_given, done),
-                      done) and _delete(client, lib, done):
+                      done) and _delete(client, lib, done, str(new.get("id") or "")):
             done.replaced.append(str(lib.get("id")))
     if not older:
         print(f"--replace: no older library called '{safe_text(str(new.get('name')))}' on the box: nothing to delete")
@@ -314,17 +314,19 @@ def _not_yours(lib: dict[str, Any]) -> str:
            "--delete deletes it)"
 
 
-def _delete(client: Any, lib: dict[str, Any], done: Replaced) -> bool:
+def _delete(client: Any, lib: dict[str, Any], done: Replaced, to: str = "") -> bool:
     """Delete library ``lib`` (this laptop's older one) and say so; False, with why in ``done.failed``, when the box
-    does not (another computer deleted it meanwhile counts as gone: True)."""
+    does not (another computer deleted it meanwhile counts as gone: True).  ``to``: the new library, which takes the
+    kit's notes of the same files (``moved_to``: p50 FC, the kit went silent on stage; an older box ignores it and
+    its notes go silent, said as before)."""
     from urllib.parse import quote
 
     from hatbox.box_client import BoxRefused
-    from hatbox.library_delete import silenced_notes
+    from hatbox.library_delete import replaced_kit_lines
     lid = str(lib.get("id"))
     try:
         body = _call(client, "DELETE", f"/libraries/{quote(lid, safe='')}", expect=None,
-                     headers={"Prefer": "return=representation"})
+                     headers={"Prefer": "return=representation"}, params={"moved_to": to} if to else None)
     except BoxRefused as exc:
         if exc.status == 404:
             print(f"--replace: library {safe_text(lid)} was gone already (deleted by another computer or the panel)")
@@ -339,10 +341,8 @@ def _delete(client: Any, lib: dict[str, Any], done: Replaced) -> bool:
     tagging = "; its tagging was stopped" if lib.get("state") == "tagging" else ""
     print(f"--replace: deleted your older library {safe_text(lid)} ('{safe_text(str(lib.get('name')))}', "
           f"{count_words(lib.get('accepted') or 0, 'file')}){tagging}")
-    gone = silenced_notes(body, [])
-    if gone:
-        print(f"  {count_words(len(gone), 'note')} of the box's kit played it and went silent: {', '.join(gone[:8])}"
-              f"{', ...' if len(gone) > 8 else ''} (hatbox box-kit --from LIBRARY sets the kit from the new one)")
+    for line in replaced_kit_lines(body):
+        print(line)
     return True
 
 

@@ -44,6 +44,9 @@ class GoneNote(BaseModel):
     file: str
     tag: Optional[str] = Field(None, description="the tag it was chosen for (a kit made from a library); null: set by "
                                                  "hand (`box-kit --map`)")
+    why: Optional[str] = Field(None, description="why it went silent although its library was replaced by another "
+                                                 "(DELETE ...?moved_to: not in the new library, or changed there); "
+                                                 "null otherwise")
 
 
 class SilencedNotes(BaseModel):
@@ -84,10 +87,11 @@ class LibraryDeleted(BaseModel):
     kit_silenced: list[GoneNote] = Field(description="the kit notes the deletion took out (they played its samples)")
 
 
-def gone_note(entry: KitNote, names: dict[str, str] | None = None) -> GoneNote:
-    """Kit note ``entry`` as an answer lists a note taken out; ``names``: library id -> name."""
+def gone_note(entry: KitNote, names: dict[str, str] | None = None, why: str | None = None) -> GoneNote:
+    """Kit note ``entry`` as an answer lists a note taken out; ``names``: library id -> name; ``why``: why it went
+    silent although its library was replaced (device/api/kit_move.py)."""
     return GoneNote(note=entry.note, name=note_name(entry.note), library=entry.library, file=entry.file,
-                    library_name=(names or {}).get(entry.library, ""), tag=entry.tag)
+                    library_name=(names or {}).get(entry.library, ""), tag=entry.tag, why=why)
 
 
 def hot_notes(box: Any, entries: list[KitNote]) -> list[HotNote]:

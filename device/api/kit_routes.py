@@ -23,6 +23,7 @@ from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
 from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
+from device.api.kit_move import release_message
 from device.api.kit_tags import tags_now
 from device.api.state import box_of
 from device.audio.file_length import seconds_in
@@ -161,13 +162,17 @@ class KitKeeper:
         the library is gone already), and the loss is kept with the kit (:attr:`silenced`: `box-kit` says why the
         notes went).  Returns the notes taken out: the box decides which at the deletion, under the kit's lock (kit
         QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every note of it
-        missing; p43: a laptop that read them before its question named the notes of the kit before)."""
+        missing; p43: a laptop that read them before its question named the notes of the kit before).  A loop still
+        sounding on one of them (its key held, or the sustain pedal down) is released as its key's note-off releases
+        it (a 10 ms fade; under the pedal, when it lifts: p50 FC, it looped on after "went silent")."""
         gone: list[KitNote] = []
         try:
             with self.lock:
                 gone = [e for n, e in sorted(self.notes.items()) if e.library == library]
                 for entry in gone:
                     _send(box, unmap_message(entry.note))
+                    if entry.loop:          # a loop held (or pedalled) on it ends as at its key's release (p50 FC)
+                        _send(box, release_message(entry.note))
                 loss = Silenced(library, name, tuple((e.note, e.file) for e in gone), by=by, token=token)
                 self.silenced, self.deleted = remember(self.silenced, loss), noted(self.deleted, loss)
                 self._keep({n: e for n, e in self.notes.items() if e.library != library})

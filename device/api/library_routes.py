@@ -14,14 +14,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterator, Optional
 
 from fastapi import FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from device.api import models as M
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
-from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox, _storage_failed
-from device.api.kit_answers import LibraryDeleted, gone_note
+from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox
 from device.api.libraries import Libraries, LibraryBusy
+from device.api.library_deletion import MOVED_TO, LibraryDeletedMoved
+from device.api.library_deletion import delete_library as delete_with_kit
 from device.api.library_once import ONCE, LibraryUpload, library_name, upload_answer, upload_errors
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
@@ -29,7 +30,6 @@ from device.api.paging import OFFSET, page
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS
-from device.kit_history import gone_words
 from device.library.db import DatabaseDamaged
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import NO_TAGGER, count_words
@@ -179,30 +179,14 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
                               ) from None
 
     @app.delete("/libraries/{library_id}", status_code=204, responses={
-        **_errors(401, 404, 409, 500),
-        200: {"model": LibraryDeleted, "description": "with Prefer: return=representation: the kit notes it emptied"}})
+        **_errors(401, 404, 409, 422, 500),
+        200: {"model": LibraryDeletedMoved, "description": "with Prefer: return=representation: the kit notes it "
+                                                            "emptied (and moved, with moved_to)"}})
     def delete_library(request: Request, library_id: str, token_id: str = auth,
                        prefer: Optional[str] = Header(None, description="return=representation: answer 200 with "
-                                                                         "the kit notes the deletion emptied")
-                       ) -> Response:
-        box = box_of(request)
-        libraries = box.libraries
-        try:
-            info = _lib(functools.partial(libraries.delete, by=box.tokens.name(token_id)), library_id)
-        except LibraryBusy as exc:
-            raise _from_hatbox(409, "conflict", exc) from None
-        except OSError as exc:      # the rename aside failed: the library is still whole and listed
-            log.error("deleting library %s failed: %s", library_id, exc)
-            raise _storage_failed(exc, "library", f"deleting library '{library_id}'",
-                                  _not_deleted(libraries, library_id)) from None
-        name = str(info.get("name") or "")
-        gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id), token_id)
-        if gone:                            # its notes play nothing now: out of the kit, and the log says which
-            say_in_log(request, f"library {library_id} deleted; {gone_words((e.note, e.file) for e in gone)}")
-        if "return=representation" not in (prefer or ""):
-            return Response(status_code=204)
-        return JSONResponse(LibraryDeleted(id=library_id, name=name,
-                                           kit_silenced=[gone_note(e, {library_id: name}) for e in gone]).model_dump())
+                                                                         "the kit notes the deletion emptied"),
+                       moved_to: Optional[str] = Query(None, max_length=128, description=MOVED_TO)) -> Response:
+        return delete_with_kit(request, library_id, token_id, moved_to, "return=representation" in (prefer or ""))
 
     @app.get("/libraries/{library_id}/tags", response_model=dict[str, int], dependencies=[auth],
              responses=_errors(401, 404, 409))
