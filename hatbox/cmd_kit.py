@@ -293,11 +293,12 @@ def _find(client: Any, given: str, libraries: list[dict[str, Any]] | None = None
     `box-kit --from LIB` of a library another laptop deleted said only "the box has no library 'LIB'")."""
     from hatbox.errors import NotOnBox
     from hatbox.library_owners import deleted_library_error
+    from hatbox.library_uploading import uploading_error
     try:
         return find_library(_call(client, "GET", "/libraries", expect=list) if libraries is None else libraries,
                             given)
-    except NotOnBox as exc:
-        raise deleted_library_error(client, given, exc) from None
+    except NotOnBox as exc:             # still being uploaded: said so (p50 FC)
+        raise uploading_error(client, given, deleted_library_error(client, given, exc)) from None
 
 
 def register(cli: Any) -> None:

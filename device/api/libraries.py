@@ -40,6 +40,7 @@ from device.api.library_fixes import cut_off, retag_ended
 from device.api.library_rebuild import name_of_id, rebuild_record
 from device.api.library_tagging import DAMAGED, FINISH_WAIT_S, INTERRUPTED, MAX_RESUMES, UNEXPECTED, \
     LibraryBusy, LibraryDamaged, Progress, Tagger, TaggerMissing, Tagging, default_tagger, lower_priority  # noqa: F401
+from device.api.library_uploads_live import LiveUploads
 from device.api.library_upkeep import DELETED, checked_deletions, remove, reroot, what
 from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
 from device.store_notes import KeptRecords
@@ -93,6 +94,7 @@ class Libraries(Tagging):
         # still says who, p46)
         self._deleted = KeptRecords(self.root.parent / DELETED, KEEP_DELETED, "who deleted which library")
         self._shutting = False                  # :meth:`shutdown`: its stopped taggings carry on at the next start
+        self.uploads = LiveUploads()            # uploads in progress: GET /libraries/uploading (p50 FC)
         self._recover()
 
     def _recover(self) -> None:
@@ -145,10 +147,10 @@ class Libraries(Tagging):
 
     def _damaged_record(self, d: Path, what: str) -> dict[str, Any]:
         """Library ``d``'s record while its ``library.json`` is damaged (``what``, said in the log): made again from its
-        files and tags.db (library_fixes.rebuild_record); with no file or tags.db to keep, a stand-in ``failed`` with
+        files and tags.db (library_rebuild.rebuild_record); with no file or tags.db to keep, a stand-in ``failed`` with
         :data:`DAMAGED`, named by its id, never written (the damaged one stays as it was until it is deleted)."""
         lid = d.name
-        found = rebuild_record(d, what, self._save)     # from its files and tags.db, when it has files (library_fixes)
+        found = rebuild_record(d, what, self._save)     # from its files and tags.db, when it has files (library_rebuild)
         if found is not None:
             self.rebuilt.append(lid)
             if not found[1]:

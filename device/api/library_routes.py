@@ -23,6 +23,7 @@ from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox
 from device.api.libraries import Libraries, LibraryBusy
 from device.api.library_deletion import MOVED_TO, LibraryDeletedMoved
 from device.api.library_deletion import delete_library as delete_with_kit
+from device.api.library_uploads_live import UNPACKING, UploadInProgress, declared
 from device.api.library_once import ONCE, LibraryUpload, library_name, upload_answer, upload_errors
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
@@ -119,9 +120,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         name = library_name(name)
         upload, began = _new_upload(box, ".archive", "library"), time.time()
-        with upload_errors(upload):
+        with upload_errors(upload), box.libraries.uploads.track(name, upload, declared(request.headers),
+                                                                box.tokens.name(token_id)) as live:
             _, sha256 = await receiving(receive_upload(request, upload, box.config.max_library_bytes, "library"),
                                         lambda: stopped_error("received the library", "library", AGAIN))
+            live.phase = UNPACKING              # GET /libraries/uploading says it (p50 FC)
             tagger = box.store.active().get("tagger")
             pack = box.store.pack_path(tagger) if tagger else None
             gate = StopGate()                   # the box stopping cuts the unpacking off before its commit
@@ -138,6 +141,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def list_libraries(request: Request, token_id: str = auth) -> list[M.LibrarySummary]:
         box = box_of(request)
         return [M.LibrarySummary(**with_owner(i, token_id, box.tokens)) for i in box.libraries.list()]
+
+    @app.get("/libraries/uploading", response_model=list[UploadInProgress], dependencies=[auth],
+             responses=_errors(401))
+    def libraries_uploading(request: Request) -> list[UploadInProgress]:
+        return box_of(request).libraries.uploads.listed()
 
     @app.get("/libraries/deleted", response_model=list[DeletedLibrary], dependencies=[auth], responses=_errors(401))
     def deleted_libraries(request: Request) -> list[DeletedLibrary]:
