@@ -55,10 +55,8 @@ def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str
     """The archive to upload, and what was left out of a folder (path inside it, why); a folder (``seen``: its
     census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing),
     from the push's one walk of it (hatbox.push_walk: the tar device.library.folder_tar.pack_directory writes)."""
-    import tarfile
-    import zipfile
-
     from device.library.archive import AUDIO_EXTENSIONS
+    from device.library.archive_kind import archive_kind
     from hatbox.push_walk import census_of, pack_walked, walked
 
     if src.is_dir():
@@ -66,7 +64,8 @@ def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str
         walk = walked(src)
         try:
             with packing(src, seen or census_of(walk), quiet) as on_file:
-                return pack_walked(walk, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file), skipped
+                packed = pack_walked(walk, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file)
+            return packed, _junk_said(walk.junk) + skipped
         except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
             raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "
                               f"({exc.strerror or exc}); nothing was sent",
@@ -75,10 +74,10 @@ def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str
         raise HatboxError(f"{safe_text(src)} is neither a folder nor an archive",
                           hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
     try:
-        is_archive = zipfile.is_zipfile(src) or tarfile.is_tarfile(src)
+        kind = archive_kind(src)          # by its start: a tar whose last member is a zip is a tar
     except OSError as exc:
         raise HatboxError(f"cannot read {safe_text(src)} ({exc.strerror or exc})") from None
-    if not is_archive:
+    if not kind:
         if src.suffix.lower() in AUDIO_EXTENSIONS:
             raise HatboxError(f"{safe_text(src.name)} is a single audio file, not a library",
                               hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
@@ -87,9 +86,17 @@ def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str
                               hint="make the zip again, or copy or download it again")
         raise HatboxError(f"{safe_text(src.name)} is not a zip or tar archive",
                           hint="give a folder of samples, a .zip or a .tar (.tar.gz, .tar.bz2, .tar.xz)")
-    if not zipfile.is_zipfile(src):
+    if kind == "tar":
         _check_tar(src)
     return src, []
+
+
+def _junk_said(junk: dict[str, int]) -> list[tuple[str, str]]:
+    """The one line (a count: path "") for the leftovers beside the samples that the walk left out (``junk``: kind ->
+    how many; device.audio.junk_names), or none."""
+    from device.audio.junk_names import junk_words
+    words = junk_words(junk)
+    return [("", f"{words}: no samples, not packed")] if words else []
 
 
 def _starts_as_zip(src: Path) -> bool:
@@ -106,9 +113,10 @@ def is_pack(src: Path) -> bool:
     producer may hand push-library by mistake: the box would take the upload and then refuse it."""
     import zipfile
 
+    from device.library.archive_kind import is_zip
     from export.pack import MANIFEST, MODEL
 
-    if not zipfile.is_zipfile(src):
+    if not is_zip(src):
         return False
     try:
         with zipfile.ZipFile(src) as zf:

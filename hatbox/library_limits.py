@@ -150,9 +150,10 @@ def _unpacked_words(src: Path, fold: int | None) -> str:
     the box's refusal says ("expands 1024-fold"), at least that (the box stops reading a tar at the limit)."""
     import zipfile
 
+    from device.library.archive_kind import is_zip
     from device.library.archive_members import bytes_words
     try:
-        if zipfile.is_zipfile(src):
+        if is_zip(src):
             with zipfile.ZipFile(src) as zf:
                 return bytes_words(sum(i.file_size for i in zf.infolist()))
         return f"at least {bytes_words(fold * src.stat().st_size)}" if fold else "far more than its size"

@@ -113,9 +113,10 @@ def samples_archive(path: Path) -> str:
     import zipfile
 
     from device.library.archive import ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS
+    from device.library.archive_kind import is_zip
 
     try:
-        if zipfile.is_zipfile(path):
+        if is_zip(path):
             with zipfile.ZipFile(path) as zf:
                 names, kind = zf.namelist(), "a zip of samples"
         elif path.name.lower().endswith(ARCHIVE_SUFFIXES) and tarfile.is_tarfile(path):

@@ -45,11 +45,14 @@ class Entry:
 @dataclass
 class FolderWalk:
     """A folder's :class:`Entry` list, depth first with each folder's entries in sorted order, hidden names left
-    out; ``started_ns``: when the walk began (time.time_ns)."""
+    out; ``started_ns``: when the walk began (time.time_ns); ``junk``: how many of the hidden names left out were
+    leftovers beside the samples, by kind (device.audio.junk_names.junk_kind: DAW sidecars, NAS metadata, recycle
+    bins, ``Icon\\r``; dot names are not counted)."""
 
     folder: Path
     started_ns: int
     entries: list[Entry] = field(default_factory=list)
+    junk: dict[str, int] = field(default_factory=dict)
     _files: list[tuple[str, os.stat_result]] | None = field(default=None, repr=False)
 
     def files(self) -> list[tuple[str, os.stat_result]]:
@@ -69,13 +72,14 @@ def push_walk_of(files: list[tuple[str, Any]] | None) -> FolderWalk | None:
 def walk_folder(folder: Path) -> FolderWalk:
     """Walk ``folder`` now: each directory listed once (os.scandir)."""
     walked = FolderWalk(Path(folder), time.time_ns())
-    _walk_into(os.fspath(folder), "", walked.entries)
+    _walk_into(os.fspath(folder), "", walked.entries, walked.junk)
     return walked
 
 
-def _walk_into(path: str, rel: str, entries: list[Entry]) -> None:
-    """Append the entries of directory ``path`` (``rel`` inside the folder) and, depth first, of its folders."""
-    from device.audio.audiofile import hidden_name
+def _walk_into(path: str, rel: str, entries: list[Entry], junk: dict[str, int]) -> None:
+    """Append the entries of directory ``path`` (``rel`` inside the folder) and, depth first, of its folders; count
+    the leftovers left out into ``junk`` (by kind)."""
+    from device.audio.junk_names import hidden_name, junk_kind
     try:
         with os.scandir(path) as listing:
             children = sorted(listing, key=lambda e: e.name)
@@ -84,6 +88,9 @@ def _walk_into(path: str, rel: str, entries: list[Entry]) -> None:
         return
     for child in children:
         if hidden_name(child.name):
+            leftover = junk_kind(child.name)
+            if leftover:
+                junk[leftover] = junk.get(leftover, 0) + 1
             continue
         name = f"{rel}/{child.name}" if rel else child.name
         try:
@@ -93,7 +100,7 @@ def _walk_into(path: str, rel: str, entries: list[Entry]) -> None:
             entries.append(Entry(name, ERROR, error=exc))
             continue
         if kind == DIR:
-            _walk_into(child.path, name, entries)
+            _walk_into(child.path, name, entries, junk)
 
 
 class PushReading:

@@ -20,17 +20,15 @@ import soundfile as sf
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
     STREAMING_SIZE, aiff_header_problem, header_problem, mp3_frames, mp3_length_header, w64_header_problem,
     wav_header_problem)
+from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
 from hatbox.errors import AudioFileError
 
 # what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file;
-# AIFF-C (.aifc: uncompressed, sowt, fl32, ulaw...), Apple's CAF and Sony's Wave64 (.w64) go through the same reader
-READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3")
-
-
-def hidden_name(name: str) -> bool:
-    """A file or folder name no sample library, tag tree or note folder means as audio: dot files and
-    folders (``.DS_Store``, macOS AppleDouble ``._kick.wav``, ``.git``) and macOS zip leftovers (``__MACOSX``)."""
-    return name.startswith(".") or name == "__MACOSX"
+# AIFF-C (.aifc: uncompressed, sowt, fl32, ulaw...), Apple's CAF and Sony's Wave64 (.w64) go through the same reader,
+# and so do the WAVs named otherwise: Broadcast WAV (.bwf), RF64 (.rf64: a WAV past 4 GiB) and ambisonic B-format
+# (.amb: WAVE_FORMAT_EXTENSIBLE); libsndfile reads a file by its content, never by its name
+READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3", ".bwf",
+                     ".rf64", ".amb")
 
 
 # the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some

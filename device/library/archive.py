@@ -44,7 +44,7 @@ from device.library.member_names import precheck as _precheck, verdict
 # ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS, STORAGE_HINT, each_member, library_name_problem and
 # others_if_no_audio stay readable here for device/api/ and hatbox's library commands (other helpers' files)
 from device.library.member_checks import (ARCHIVE_SUFFIXES, AUDIO_EXTENSIONS, LIBRARY_NAME_MAX_CHARS,  # noqa: F401
-                                          audio_problem, audio_warning, is_metadata, is_other_file,
+                                          audio_problem, audio_warning, is_metadata, is_metadata_member, is_other_file,
                                           library_name_problem, safe_relpath)
 from device.library.archive_errors import (NO_ROOM_HINT, STORAGE_HINT, ArchiveError, NoSpace,  # noqa: F401
                                            StorageFailed, _no_space, _storage_failed, is_disk_full,
@@ -286,10 +286,9 @@ def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()
         root.mkdir(parents=True, exist_ok=True)
         kept: dict[str, str] = {}
         for e in files:
-            rel = safe_relpath(e.name)
-            if not isinstance(rel, str) and is_metadata(rel):
+            if is_metadata_member(e.name):        # hidden, system or leftover files (Icon\r too): not reported
                 if skipped is not None:
-                    skipped.append(str(rel))
+                    skipped.append(e.name)
                 continue
             yield _one(e, root, limits, kept)
     finally:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterator
 
 from device.library.archive_errors import REMAKE, ArchiveError, _storage_failed, is_storage_failure, why_words
+from device.library.archive_kind import is_zip
 from device.library.member_checks import AUDIO_EXTENSIONS, is_metadata, open_zip_member
 from device.library.zip_names import zip_names
 
@@ -150,7 +151,7 @@ def _check_ratio(total: int, archive_bytes: int, limits: Limits) -> None:
                            f"(limit {limits.max_ratio:.0f}): refusing a possible archive bomb")
 def _open(archive: Path) -> tuple[object, Callable[[Limits], list[Entry]]]:
     try:
-        if zipfile.is_zipfile(archive):
+        if is_zip(archive):                   # by its start: a tar whose last member is a zip is a tar
             try:
                 zf = zipfile.ZipFile(archive)
             except UnicodeDecodeError:          # zipfile refuses the whole listing over one such name

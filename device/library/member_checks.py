@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from device.audio.audiofile import (FLOAT_PEAK_HINT, READABLE_SUFFIXES, empty_file_problem, float_peak_problem,
                                     header_problem, hidden_name, mp3_frames, mp3_length_header, sound_name)
+from device.audio.junk_names import ICON_FILE
 from device.library.paths import nfc
 from hatbox.errors import first_line
 from hatbox.text import is_safe_text
@@ -41,7 +42,7 @@ NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into th
 # only not audio, as its readme is
 OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
                         ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra",
-                        ".bwf", ".rf64", ".au", ".snd", ".wave", ".m4b", ".sf2", ".rex", ".rx2", ".voc", ".8svx")
+                        ".au", ".snd", ".wave", ".m4b", ".sf2", ".rex", ".rx2", ".voc", ".8svx")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
 LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
 _BLOCK = 1 << 16                          # sample frames decoded at a time
@@ -121,9 +122,20 @@ def _too_long(parts: list[str]) -> str:
 
 def is_metadata(rel: PurePosixPath) -> bool:
     """Whether ``rel`` is a hidden file or lies in a hidden folder (``.DS_Store``, AppleDouble ``._kick.wav``,
-    ``__MACOSX/``, ``.git/``: :func:`hidden_name`, as the library scan and ``hatbox push-library`` skip them)
-    or is one of Windows Explorer's files (``Thumbs.db``, ``desktop.ini``)."""
+    ``__MACOSX/``, ``.git/``, a recycle bin, a DAW sidecar, NAS metadata: :func:`hidden_name`, as the library scan
+    and ``hatbox push-library`` skip them) or is one of Windows Explorer's files (``Thumbs.db``, ``desktop.ini``)."""
     return any(hidden_name(p) for p in rel.parts) or rel.name.lower() in _SYSTEM_FILES
+
+
+def is_metadata_member(name: str) -> bool:
+    """Whether the archive member ``name`` (as the archive names it) is skipped as metadata: :func:`is_metadata` of
+    its safe path, or a path otherwise safe one of whose names is macOS's folder icon ``Icon\\r``, whose carriage
+    return :func:`safe_relpath` refuses (p50 QA: "the box refuses its name ... rename it" of a file no one sees)."""
+    parts = name.split("/")
+    if ICON_FILE not in parts:
+        rel = safe_relpath(name)
+        return not isinstance(rel, str) and is_metadata(rel)
+    return not isinstance(safe_relpath("/".join("Icon" if p == ICON_FILE else p for p in parts)), str)
 
 
 def is_other_file(rel: PurePosixPath) -> bool:
