@@ -150,7 +150,7 @@ class Libraries(Tagging):
         files and tags.db (library_rebuild.rebuild_record); with no file or tags.db to keep, a stand-in ``failed`` with
         :data:`DAMAGED`, named by its id, never written (the damaged one stays as it was until it is deleted)."""
         lid = d.name
-        found = rebuild_record(d, what, self._save)     # from its files and tags.db, when it has files (library_rebuild)
+        found = rebuild_record(d, what, self._save)     # from its files and tags.db, when it has any (library_rebuild)
         if found is not None:
             self.rebuilt.append(lid)
             if not found[1]:
