@@ -53,12 +53,18 @@ MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a r
 
 
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
-    """device.library.tag_library, imported only when a library is tagged."""
+    """device.library.tag_library, run in a process of its own (device.library.tag_worker: the box's main process,
+    where OSC and MIDI hand notes to the engine, keeps its GIL; p50), started only when a library is tagged."""
+    import importlib.util
+    if importlib.util.find_spec("device.library.tag") is None:
+        raise TaggerMissing("library tagging is not installed on this box")
+    from device.library.tag_worker import tag_in_process
     try:
-        from device.library import tag_library  # type: ignore[attr-defined]
-    except ImportError:
-        raise TaggerMissing("library tagging is not installed on this box") from None
-    return tag_library(root, pack, db_path, progress=progress, cancel=cancel)
+        return tag_in_process(root, pack, db_path, progress, cancel)
+    except HatboxError as exc:
+        if type(exc).__name__ == TaggerMissing.__name__:        # the child could not import it (a dependency)
+            raise TaggerMissing(str(exc.args[0])) from None
+        raise
 
 
 def lower_priority(nice: int) -> None:

@@ -1,0 +1,367 @@
+"""Do notes played over OSC stay on time while the box tags a library?
+
+Starts a simulated box (``hatbox device run --sim``: random ports, a scratch store, the file backend) in a child
+process, pairs with it, installs factory/tagger-drums.hatpack, and plays a steady beat of OSC ``/hatbox/note_on``
+(a chord of ``--chord`` notes every ``--step`` s) from this process, phase after phase, alternating: ``idle``
+(nothing tagging) and ``tagging`` (a library of ``--files`` small one-shots uploaded, POST /libraries, and tagged;
+the phase ends after ``--phase`` s and the library is deleted, which cancels its tagging).  The upload itself (the
+box unpacking the archive) is its own phase, ``upload``.
+
+Where a note is measured: inside the box process, :meth:`device.audio.server.EngineProcess._call` is wrapped so that
+each ``note_on`` records when it is written to the engine's control pipe (``handoff``: the box's main process is
+done with it; the engine's reader thread queues it and the audio thread plays it at the next block, 2.7 ms at most)
+and when the engine's reply came back (``reply``).  Each note carries its sequence number in its note and velocity,
+so the two clocks (CLOCK_MONOTONIC, one per machine) line up note by note.  Latency = that time minus the time this
+process sent the UDP packet.
+
+    .venv/bin/python bench/box_note_latency.py [--files 2000] [--rounds 2] [--phase 20] [--name box_note_latency]
+
+Prints per phase kind the median, p95 and max (ms) of handoff and reply latency, notes lost and the engine's xruns;
+writes bench/results/<name>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DRUMKITS = Path("/usr/share/hydrogen/data/drumkits")
+PACK = REPO / "factory" / "tagger-drums.hatpack"
+
+
+# ---- the box child: `hatbox device run --sim` with the engine's control pipe timed ----
+
+def gil_probe(lates: list[tuple[float, float]], tick_s: float = 0.001) -> None:
+    """A thread of the box's process that wants to run every ``tick_s``: (when, how late in s) of each wake-up
+    later than 2 ms: the time another thread of that process held the GIL (or the CPU was taken)."""
+    due = time.perf_counter()
+    while True:
+        due += tick_s
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        now = time.perf_counter()
+        if now - due > 0.002:
+            lates.append((now, now - due))
+        due = max(due, now)
+
+
+def box_child(times_path: str, argv: list[str]) -> int:
+    """Run the box (hatbox.cli.main) with each note_on's handoff and reply times kept; written at its end.
+    Environment (experiments): HATBOX_BENCH_SWITCH sets sys.setswitchinterval; HATBOX_BENCH_PROBE=1 runs
+    :func:`gil_probe`."""
+    from device.audio.server import EngineProcess
+    from hatbox.cli import main
+    notes: list[tuple[int, int, float, float]] = []
+    lates: list[tuple[float, float]] = []
+    if os.environ.get("HATBOX_BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["HATBOX_BENCH_SWITCH"]))
+    if os.environ.get("HATBOX_BENCH_PROBE"):
+        threading.Thread(target=gil_probe, args=(lates,), daemon=True).start()
+    orig = EngineProcess._call
+
+    def timed(self: Any, kind: str, payload: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        msg = payload.get("msg") or {}
+        if kind != "control" or msg.get("op") != "note_on":
+            return orig(self, kind, payload, **kw)
+        t0 = time.perf_counter()
+        try:
+            return orig(self, kind, payload, **kw)
+        finally:
+            notes.append((int(msg["note"]), int(msg["velocity"]), t0, time.perf_counter()))
+    EngineProcess._call = timed                 # type: ignore[method-assign]
+
+    def dump(*_: Any) -> None:
+        Path(times_path + ".part").write_text(json.dumps({"notes": notes, "lates": lates}))
+        os.replace(times_path + ".part", times_path)
+    signal.signal(signal.SIGUSR1, dump)         # the driver asks for them before it stops the box
+    print(f"box code from {Path(sys.modules['device'].__file__ or '').parent.parent}", file=sys.stderr)
+    return main(argv)
+
+
+# ---- the library ----
+
+def make_library(out: Path, n: int, seed: int = 0) -> Path:
+    """``n`` one-shots (0.1-0.5 s, 16-bit WAV) cut from the Hydrogen kits (synthetic hits when none): resampled
+    rates, gains, mono and stereo, in a folder per kit."""
+    import soundfile as sf
+    rng = random.Random(seed)
+    sources = sorted(p for p in DRUMKITS.rglob("*") if p.suffix.lower() in (".wav", ".flac"))[:400]
+    cache: dict[Path, tuple[np.ndarray, int]] = {}
+    for i in range(n):
+        if sources:
+            src = rng.choice(sources)
+            if src not in cache:
+                x, sr = sf.read(src, always_2d=True, dtype="float32")
+                cache[src] = (x[: int(sr * rng.uniform(0.1, 0.5))], sr)
+            x, sr = cache[src]
+            folder = out / src.parent.name.replace(" ", "_")[:12]
+        else:
+            sr = 44100
+            t = np.arange(int(sr * 0.3)) / sr
+            x = (np.sin(2 * np.pi * rng.uniform(50, 4000) * t) * np.exp(-t * 20)).astype(np.float32)[:, None]
+            folder = out / "synthetic"
+        folder.mkdir(parents=True, exist_ok=True)
+        sf.write(folder / f"{i:05d}_hit.wav", x * 10 ** (rng.uniform(-12, 0) / 20), sr, subtype="PCM_16")
+    return out
+
+
+def tar_bytes(folder: Path, tmp: Path) -> bytes:
+    from device.library.folder_tar import pack_directory
+    return pack_directory(folder, tmp / "library.tar").read_bytes()
+
+
+# ---- talking to the box ----
+
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Box:
+    """The box child process, paired."""
+
+    def __init__(self, tmp: Path, extra_env: dict[str, str], repo: Path = REPO) -> None:
+        self.api, self.osc = free_port(), free_port(socket.SOCK_DGRAM)
+        self.times = tmp / "notes.json"
+        argv = ["device", "run", "--sim", "--port", str(self.api), "--host", "127.0.0.1", "--osc-port",
+                str(self.osc), "--osc-host", "127.0.0.1", "--no-mdns", "--store", str(tmp / "store"),
+                "--output", str(tmp / "out.wav")]
+        env = {**os.environ, "HOME": str(tmp / "home"), "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(repo), **extra_env}
+        self.log = open(tmp / "box.out", "w+")
+        self.proc = subprocess.Popen([sys.executable, __file__, "--box-child", str(self.times), "--", *argv],
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True, env=env, cwd=repo)
+        self.url = f"http://127.0.0.1:{self.api}"
+        self.headers: dict[str, str] = {}
+
+    def pair(self, timeout_s: float = 120.0) -> None:
+        import httpx
+        end = time.monotonic() + timeout_s
+        assert self.proc.stdout is not None
+        code = ""
+        while not code and time.monotonic() < end:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the box ended: {Path(self.log.name).read_text()[-2000:]}")
+            if line.startswith("pairing code:"):
+                code = line.split(":", 1)[1].strip()
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()     # its status lines: drained
+        while True:                              # the code is shown before the API listens
+            try:
+                token = httpx.post(f"{self.url}/pair", json={"code": code, "name": "bench"}, timeout=30).json()["token"]
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.2)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def call(self, method: str, path: str, **kw: Any) -> Any:
+        import httpx
+        r = httpx.request(method, self.url + path, headers=self.headers, timeout=300, **kw)
+        r.raise_for_status()
+        return r.json() if r.content else None
+
+    def xruns(self) -> int:
+        return int((self.call("GET", "/status").get("engine") or {}).get("xruns") or 0)
+
+    def stop(self) -> dict[str, Any]:
+        """Stop the box; returns what its process kept: ``notes`` (note, velocity, handoff, reply) and ``lates``."""
+        self.proc.send_signal(signal.SIGUSR1)
+        end = time.monotonic() + 30
+        while not self.times.exists() and time.monotonic() < end and self.proc.poll() is None:
+            time.sleep(0.1)
+        self.proc.send_signal(signal.SIGTERM)          # (SIGINT: ignored when this runs in the background)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            print(f"the box did not stop in 60 s: killed; its last words: {Path(self.log.name).read_text()[-1500:]}")
+            self.proc.kill()
+            self.proc.wait()
+        return json.loads(self.times.read_text()) if self.times.exists() else {"notes": [], "lates": []}
+
+
+# ---- the player ----
+
+def set_phase(player: "Player", kind: str) -> None:
+    player.phase = kind
+    player.windows.append((kind, time.perf_counter()))
+
+
+class Player:
+    """A steady beat on its own thread: every ``step`` s a chord of ``chord`` note_ons, each numbered (note =
+    seq % 128, velocity = 1 + seq // 128 % 127); ``sent`` holds (seq, phase, perf_counter at send)."""
+
+    def __init__(self, port: int, step: float, chord: int) -> None:
+        from pythonosc.udp_client import SimpleUDPClient
+        self.client, self.step, self.chord = SimpleUDPClient("127.0.0.1", port), step, chord
+        self.phase, self.sent, self.seq = "warmup", [], 0
+        self.windows: list[tuple[str, float]] = []         # (phase, perf_counter when it began)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._play, daemon=True)
+
+    def _play(self) -> None:
+        due = time.perf_counter()
+        while not self.stopping.is_set():
+            due += self.step
+            while (wait := due - time.perf_counter()) > 0:
+                time.sleep(min(wait, 0.002))
+            for _ in range(self.chord):
+                seq = self.seq
+                self.seq += 1
+                t = time.perf_counter()
+                self.client.send_message("/hatbox/note_on", [seq % 128, 1 + seq // 128 % 127])
+                self.sent.append((seq, self.phase, t))
+                self.client.send_message("/hatbox/note_off", [seq % 128])
+
+
+# ---- the run ----
+
+def tag_phase(box: Box, player: Player, body: bytes, k: int, seconds: float) -> dict[str, Any]:
+    set_phase(player, "upload")
+    t0 = time.monotonic()
+    lid = box.call("POST", "/libraries", params={"name": f"bench{k}"}, content=body)["id"]
+    set_phase(player, "tagging")
+    upload_s = time.monotonic() - t0
+    end, done = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        time.sleep(0.5)
+        rec = box.call("GET", f"/libraries/{lid}")
+        done = (rec.get("progress") or {}).get("done", 0)
+        if rec["state"] != "tagging":
+            break
+    set_phase(player, "after")
+    box.call("DELETE", f"/libraries/{lid}")
+    return {"upload_s": round(upload_s, 2), "files_tagged": done, "state": rec["state"]}
+
+
+def idle_phase(player: Player, seconds: float) -> None:
+    set_phase(player, "idle")
+    time.sleep(seconds)
+    set_phase(player, "after")
+
+
+def stats(ms: list[float]) -> dict[str, float]:
+    if not ms:
+        return {"n": 0}
+    a = np.array(ms)
+    return {"n": len(a), "median": round(float(np.median(a)), 2), "p95": round(float(np.percentile(a, 95)), 2),
+            "max": round(float(a.max()), 2)}
+
+
+def probe_by_phase(windows: list[tuple[str, float]], lates: list[list[float]]) -> dict[str, Any]:
+    """The GIL probe's late wake-ups (ms) by the phase they fell in: how many over 2 / 10 / 30 ms, the worst."""
+    edges = [t for _, t in windows]
+    out: dict[str, Any] = {}
+    for when, late in lates:
+        i = int(np.searchsorted(edges, when, side="right")) - 1
+        kind = windows[i][0] if i >= 0 else "warmup"
+        row = out.setdefault(kind, {"over_2ms": 0, "over_10ms": 0, "over_30ms": 0, "max_ms": 0.0})
+        ms = late * 1000
+        row["over_2ms"] += 1
+        row["over_10ms"] += ms > 10
+        row["over_30ms"] += ms > 30
+        row["max_ms"] = round(max(row["max_ms"], ms), 1)
+    return out
+
+
+def summarise(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[str, Any]:
+    """Per phase kind: handoff and reply latency (ms) and notes lost."""
+    keyed = {(n, v): (h, r) for n, v, h, r in got}
+    out: dict[str, Any] = {}
+    for kind in ("idle", "upload", "tagging"):
+        rows = [(t, keyed.get((s % 128, 1 + s // 128 % 127))) for s, p, t in sent if p == kind]
+        hand = [(hr[0] - t) * 1000 for t, hr in rows if hr]
+        reply = [(hr[1] - t) * 1000 for t, hr in rows if hr]
+        out[kind] = {"handoff_ms": stats(hand), "reply_ms": stats(reply), "lost": sum(hr is None for _, hr in rows)}
+    return out
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    lib = make_library(tmp / "lib", args.files)
+    body = tar_bytes(lib, tmp)
+    extra = {"HATBOX_BENCH_SWITCH": str(args.switch)} if args.switch else {}
+    if args.probe:
+        extra["HATBOX_BENCH_PROBE"] = "1"
+    box = Box(tmp, extra, Path(args.repo).resolve())
+    phases: list[dict[str, Any]] = []
+    player = None
+    try:
+        box.pair()
+        box.call("POST", "/packs", params={"activate": True}, content=PACK.read_bytes())
+        player = Player(box.osc, args.step, args.chord)
+        player.thread.start()
+        time.sleep(3.0)                                     # warm-up: the first notes' imports
+        for k in range(args.rounds):
+            x0 = box.xruns()
+            idle_phase(player, args.phase)
+            x1 = box.xruns()
+            tagged = tag_phase(box, player, body, k, args.phase)
+            phases += [{"kind": "idle", "xruns": x1 - x0}, {"kind": "tagging", "xruns": box.xruns() - x1, **tagged}]
+            print(f"round {k}: {phases[-2]} {phases[-1]}", flush=True)
+        player.stopping.set()
+        player.thread.join()
+    finally:
+        if player is not None:
+            player.stopping.set()
+        got = box.stop()
+    result = summarise(player.sent if player else [], got["notes"])
+    if args.probe and player is not None:
+        result["gil_probe"] = probe_by_phase(player.windows, got["lates"])
+    for kind in ("idle", "tagging"):
+        result[kind]["xruns"] = sum(p["xruns"] for p in phases if p["kind"] == kind)
+    return {"args": vars(args), "phases": phases, "result": result, "cpus": os.cpu_count(),
+            "loadavg_at_end": os.getloadavg()}
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--box-child":
+        return box_child(sys.argv[2], sys.argv[4:])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--files", type=int, default=2000, help="one-shots in the library tagged")
+    ap.add_argument("--rounds", type=int, default=2, help="idle + tagging phase pairs")
+    ap.add_argument("--phase", type=float, default=20.0, help="seconds per phase")
+    ap.add_argument("--step", type=float, default=0.125, help="seconds between chords")
+    ap.add_argument("--chord", type=int, default=2, help="note_ons per chord")
+    ap.add_argument("--name", default="box_note_latency")
+    ap.add_argument("--keep", default="", help="copy the box's logs and terminal output to this folder")
+    ap.add_argument("--repo", default=str(REPO), help="the tree whose box runs (e.g. `git archive HEAD` unpacked)")
+    ap.add_argument("--switch", type=float, default=0.0, help="experiment: sys.setswitchinterval in the box (s)")
+    ap.add_argument("--probe", action="store_true", help="experiment: a 1 ms GIL probe thread in the box")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="hatbox-notelat-") as tmp:
+        out = run(args, Path(tmp))
+        if args.keep:                            # the box's store, log and output, for a look after
+            shutil.copytree(Path(tmp) / "store" / "logs", Path(args.keep) / "logs", dirs_exist_ok=True)
+            shutil.copy(Path(tmp) / "box.out", Path(args.keep) / "box.out")
+        print((Path(tmp) / "box.out").read_text().splitlines()[0])
+    for kind, r in out["result"].items():
+        if kind == "gil_probe":
+            print(f"gil probe (late wake-ups in the box's process): {r}")
+            continue
+        print(f"{kind:8s} handoff {r['handoff_ms']}  reply {r['reply_ms']}  lost {r['lost']}  "
+              f"xruns {r.get('xruns', '-')}")
+    dest = REPO / "bench" / "results" / f"{args.name}.json"
+    dest.parent.mkdir(exist_ok=True)
+    dest.write_text(json.dumps(out, indent=1))
+    print(f"wrote {dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

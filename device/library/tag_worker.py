@@ -1,0 +1,206 @@
+"""Tagging a library in a process of its own, so that the box's main process (OSC, MIDI, the API) keeps its GIL.
+
+The box's API tags an uploaded library on a background thread (device/api/library_tagging.py).  Renicing that thread
+did not keep it from holding the box process's GIL (decoding, resampling, onnxruntime's calls), which the OSC and
+MIDI threads need to hand each note to the engine: notes came out up to 73 ms late while a library was tagged (p50,
+bench/box_note_latency.py; docs/box-tagging.md).  :func:`tag_in_process` runs the same
+:func:`device.library.tag_library` in a child (``python -m device.library.tag_worker``, niced, in its own session so
+a terminal's Ctrl-C is the box's to handle), and is called like it from that thread:
+
+- progress comes back as it goes (``progress(done, total)``, at most every :data:`PROGRESS_EVERY_S` and at the end);
+- ``cancel`` (a threading.Event) set is passed on: the child stops after the batch it is on, as tag_library does;
+- the report comes back as JSON (device.api.library_upkeep.jsonable's shape), an error as an exception of the same
+  class name and words (a HatboxError keeps its hint, an OSError its errno), so the box's record says what it did.
+
+The protocol, one JSON object a line: the child writes ``{"progress": [done, total]}``, then ``{"report": {...}}`` or
+``{"error": {...}}``, on stdout (any other line, a library's own warning, is logged); the parent writes ``cancel`` on
+its stdin, and the child takes the end of its stdin (the box gone) as a cancel too.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from hatbox.errors import HatboxError
+
+PROGRESS_EVERY_S = 0.05         # the child's progress lines, at most this often (and the last one always)
+POLL_S = 0.1                    # how often the parent looks at ``cancel`` while it waits for the child's lines
+NICE = 10                       # the child's niceness: tagging never competes with the audio engine
+log = logging.getLogger("hatbox.api")
+
+
+class WorkerDied(RuntimeError):
+    """The tagging process ended without a report (killed, or out of memory)."""
+
+
+# ---- the parent's side ----
+
+def tag_in_process(root: Path, pack: Path, db_path: Path, progress: Callable[[int, int], None],
+                   cancel: threading.Event) -> dict[str, Any]:
+    """Tag ``root`` with ``pack`` into ``db_path`` in a child process; returns its report as JSON, or raises what it
+    raised (rebuilt: :func:`rebuilt_error`).  Blocks the calling thread (not the GIL) until the child ends."""
+    proc = subprocess.Popen([sys.executable, "-m", "device.library.tag_worker", str(root), str(pack), str(db_path)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=_child_env(), start_new_session=True)
+    try:
+        said = _follow(proc, progress, cancel)
+    finally:
+        _close(proc)
+    if "report" in said:
+        return dict(said["report"])
+    if "error" in said:
+        raise rebuilt_error(said["error"])
+    if cancel.is_set():                 # stopped before it could say (the box stopping): nothing more was tagged
+        return {"cancelled": True, "total": 0, "tagged": 0}
+    raise WorkerDied(f"the tagging process ended without a report (exit code {proc.returncode})")
+
+
+def _child_env() -> dict[str, str]:
+    """The box's environment, with the folder this ``device`` package is in first on PYTHONPATH."""
+    top = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": f"{top}{os.pathsep}{path}" if path else top}
+
+
+def _follow(proc: subprocess.Popen, progress: Callable[[int, int], None],
+            cancel: threading.Event) -> dict[str, Any]:
+    """Read the child's lines until it closes its stdout; pass ``cancel`` on once.  Returns its last word."""
+    assert proc.stdout is not None
+    fd, rest, last, told = proc.stdout.fileno(), b"", {}, False
+    while True:
+        if cancel.is_set() and not told:
+            told = _tell(proc, b"cancel\n")
+        ready, _, _ = select.select([fd], [], [], POLL_S)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return last
+        *lines, rest = (rest + chunk).split(b"\n")
+        for line in lines:
+            last = _heard(line, progress) or last
+
+
+def _heard(line: bytes, progress: Callable[[int, int], None]) -> dict[str, Any] | None:
+    """One line of the child's: progress passed on (None), its report or error returned, anything else logged."""
+    try:
+        said = json.loads(line)
+    except ValueError:
+        said = None
+    if not isinstance(said, dict):
+        if line.strip():
+            log.warning("tagging: %s", line.decode(errors="replace").rstrip())
+        return None
+    if "progress" in said:
+        progress(int(said["progress"][0]), int(said["progress"][1]))
+        return None
+    return said
+
+
+def _tell(proc: subprocess.Popen, what: bytes) -> bool:
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(what)
+        proc.stdin.flush()
+    except (OSError, ValueError):
+        pass                            # it has ended already
+    return True
+
+
+def _close(proc: subprocess.Popen, wait_s: float = 10.0) -> None:
+    """Close the child's stdin (its cue to stop, if it still runs) and wait for it; killed past ``wait_s``."""
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def rebuilt_error(said: dict[str, Any]) -> BaseException:
+    """The child's error as an exception of its class name: a HatboxError (with its hint), an OSError (with its errno,
+    for a full disk) or an Exception; each with the child's words."""
+    name, message = str(said.get("type") or "Exception"), str(said.get("message") or "")
+    if said.get("hatbox"):
+        return type(name, (HatboxError,), {})(message, hint=said.get("hint"))
+    if said.get("errno") is not None:
+        return type(name, (OSError,), {})(int(said["errno"]), str(said.get("strerror") or message),
+                                           *([said["filename"]] if said.get("filename") else []))
+    return type(name, (Exception,), {})(message)
+
+
+# ---- the child's side ----
+
+def error_words(exc: BaseException) -> dict[str, Any]:
+    """What :func:`rebuilt_error` needs of ``exc``."""
+    hatbox = isinstance(exc, HatboxError)
+    return {"type": type(exc).__name__, "hatbox": hatbox,
+            "message": str(exc.args[0]) if hatbox and exc.args else str(exc),
+            "hint": getattr(exc, "hint", None), "errno": getattr(exc, "errno", None),
+            "strerror": getattr(exc, "strerror", None), "filename": getattr(exc, "filename", None)}
+
+
+class _Say:
+    """The child's stdout, one JSON object a line; progress at most every :data:`PROGRESS_EVERY_S`."""
+
+    def __init__(self) -> None:
+        self.out, self.last = sys.stdout, 0.0
+
+    def line(self, what: dict[str, Any]) -> None:
+        self.out.write(json.dumps(what, default=str) + "\n")
+        self.out.flush()
+
+    def progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self.last >= PROGRESS_EVERY_S:
+            self.last = now
+            self.line({"progress": [int(done), int(total)]})
+
+
+def _listen(cancel: threading.Event) -> None:
+    """The parent's stdin: ``cancel``, or its end (the box gone), sets ``cancel``."""
+    for line in sys.stdin:
+        if line.strip() == "cancel":
+            break
+    cancel.set()
+
+
+def child_main(root: str, pack: str, db_path: str) -> int:
+    """``python -m device.library.tag_worker ROOT PACK DB``: tag, say the report (or the error) on stdout."""
+    try:
+        os.nice(NICE)
+    except OSError:
+        pass
+    say, cancel = _Say(), threading.Event()
+    threading.Thread(target=_listen, args=(cancel,), daemon=True).start()
+    try:
+        from device.api.library_upkeep import jsonable
+        from device.library import tag_library  # type: ignore[attr-defined]
+    except ImportError as exc:
+        say.line({"error": {"type": "TaggerMissing", "hatbox": True, "message": f"library tagging is not "
+                            f"installed on this box ({exc})"}})
+        return 0
+    try:
+        report = tag_library(Path(root), Path(pack), Path(db_path), progress=say.progress, cancel=cancel)
+    except BaseException as exc:  # noqa: BLE001 - every end is said to the box, which records it
+        say.line({"error": error_words(exc)})
+        return 0
+    say.line({"report": jsonable(report)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(*sys.argv[1:4]))
