@@ -73,12 +73,14 @@ def fix_file(client: Any, lid: str, args: argparse.Namespace) -> int:
     for note in respelled_notes(tags, body["tags"], BOX_CASE):
         print(safe_text(note))
     print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
-    for note in new_word_notes(client, lid, [str(t) for t in body["tags"]]):
+    again = f"hatbox box-library {shlex.quote(safe_text(args.id or lid))} --fix {shlex.quote(safe_text(path))}"
+    for note in new_word_notes(client, lid, [str(t) for t in body["tags"]],
+                               lambda fixed: " ".join([again, *(shlex.quote(safe_text(t)) for t in fixed)])):
         print(note)
     return 0
 
 
-def new_word_notes(client: Any, lid: str, now: list[str]) -> list[str]:
+def new_word_notes(client: Any, lid: str, now: list[str], again: Callable[[list[str]], str] | None = None) -> list[str]:
     """The laptop's note for each of ``now`` (a file's tags as the box kept them) that the tagger of library ``lid``
     (quoted for the URL) does not have (hatbox.library_words.word_notes: "did you mean 'lofi'?"; p49, the box took
     `lo-fi` without a word), from GET /libraries/{id}/words; none from a box that does not say."""
@@ -93,7 +95,7 @@ def new_word_notes(client: Any, lid: str, now: list[str]) -> list[str]:
         return []
     uses = words.get("uses") if isinstance(words.get("uses"), dict) else {}
     return word_notes(now, [str(w) for w in words.get("tagger") or []], {str(w): int(n) for w, n in uses.items()},
-                      f"hatbox box-library {shlex.quote(safe_text(unquote(lid)))} --export-fixes")
+                      f"hatbox box-library {shlex.quote(safe_text(unquote(lid)))} --export-fixes", again)
 
 
 def older_box(what: str) -> HatboxError:

@@ -30,8 +30,8 @@ from hatbox.library_push import before_sending, check_name, held_named, held_pus
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, same_name_note, \
     unnamed_corrections, uploaded_words
 from hatbox.library_replace import Replacement
-from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, \
-    print_json, tag_heading, unsure_line
+from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, cut_line, doubt_line, footer, \
+    heading, print_json, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -417,7 +417,7 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
         found = answer
         doubt = bool(found) and not found[0].get("exclusive", True) and bool(found[0].get("in_doubt"))
         if found:
-            heading(DOUBT_HEADING if doubt else UNSURE_HEADING)
+            column_key(DOUBT_HEADING if doubt else UNSURE_HEADING)
         for u in found:
             guesses = [(safe_text(t), p) for t, p in u["guesses"]]
             print(doubt_line(u["margin"], guesses, safe_text(u["path"])) if doubt and u.get("in_doubt") else

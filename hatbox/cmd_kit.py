@@ -159,8 +159,8 @@ def made_lines(kit: dict[str, Any], library: str, typed: str = "", loop: list[st
     files that play once, drum notes holding long files (hatbox.kit_words.long_lines; ``loop``/``no_loop``: the tags
     --loop/--no-loop named), a box too old for --loop, and the drum pads that play nothing, those only of a kit with
     drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes)."""
-    from device.kit import drum_word
-    drums = any(isinstance(n, dict) and n.get("tag") and drum_word(str(n["tag"])) for n in kit.get("notes") or [])
+    from hatbox.kit_words import drum_kit
+    drums = drum_kit(kit)            # half or more of its words GM drum words (p50 FF: not one of boom/tss/clap/weird)
     empty = empty_lines(kit, library) if drums else []
     loop, no_loop = loop or [], no_loop or []
     return long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + empty

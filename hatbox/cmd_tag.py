@@ -18,8 +18,8 @@ from hatbox.query_lines import print_failures as _print_failures, print_untagged
     say_if_moved as _say_if_moved, say_if_unfinished as _say_if_unfinished, \
     say_no_file_carries as _say_no_file_carries, tags_in_use as _tags_in_use
 from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
-from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, cut_line, doubt_line, footer, heading, hit_line, \
-    like_heading, like_line, like_words, print_json, respelled_notes, tag_heading, unsure_line
+from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, cut_line, doubt_line, footer, heading, \
+    hit_line, like_heading, like_line, like_words, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
@@ -202,6 +202,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
               f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
         note_other_formats(rep.other_formats)
+        _refuse_links_left(rep, args.links)
         if unwritten:
             return 0
     print(summary(rep, db))
@@ -244,6 +245,17 @@ def tag(args: argparse.Namespace) -> int:
         print(f"{rep.links} links -> {_shown(args.links)}")
     say_foreign_words(str(db))                # corrections in words this pack does not have (p49)
     return 0
+
+
+def _refuse_links_left(rep, links: str | None) -> None:
+    """HatboxError (exit 2) when a run over an empty library folder left ``links``'s links to files that are not
+    there as they were (device.library.tag: an empty library never empties a links folder; p50 QA: a drive not
+    plugged in, its mount point left, emptied a folder of 3,414 links with exit 0)."""
+    if links and rep.links_left:
+        raise HatboxError(f"the library folder is empty (a drive not plugged in?): the links in {_shown(links)} were "
+                          f"left as they are ({count_words(rep.links_left, 'link')} to files that are not there)",
+                          hint="plug the drive in (or give the right folder) and run the same command again; to "
+                               "start the links over, delete that folder")
 
 
 def _listed(paths: list[str]) -> str:
@@ -328,7 +340,7 @@ def query(args: argparse.Namespace) -> int:
             print_json([unsure_row(display_name(str(u.path)), u.margin, u.guesses, exclusive, u.doubt) for u in found])
             say_cut(len(found), len(every))
         if found and not args.json:
-            heading(UNSURE_HEADING if exclusive else DOUBT_HEADING)
+            column_key(UNSURE_HEADING if exclusive else DOUBT_HEADING)
         for u in [] if args.json else found:
             print(unsure_line(u.margin, u.guesses, exclusive, _shown(str(u.path))) if exclusive or not u.doubt else
                   doubt_line(u.margin, [(escape_unsafe(t), p) for t, p in u.guesses], _shown(str(u.path))))
@@ -376,8 +388,10 @@ def fix(args: argparse.Namespace) -> int:
         print(f"{name}: (none: yours; {guess})")
     elif now:
         print(f"{name}: {', '.join(now)} (yours; {guess})")
-        for note in new_word_notes(args.db, now):   # a word not the tagger's (p49)
-            print(note)
+        again = f"hatbox library fix {shlex.quote(_shown(args.db))} {shlex.quote(name)}"
+        for note in new_word_notes(args.db, now, lambda tags: " ".join([again, *(shlex.quote(_shown(t))
+                                                                                 for t in tags)])):
+            print(note)                             # a word not the tagger's (p49), a slip's command (p50)
     elif not mine:                                   # --clear on a file that carried none of the producer's tags
         print(f"{name}: no tags of yours to clear ({guess})")
     else:

@@ -67,6 +67,17 @@ def replaced_lines(kit: dict[str, Any], library: str,
           f"which were set by hand): {_named(unsaid)}"] if unsaid else [])
 
 
+def drum_kit(kit: dict[str, Any]) -> bool:
+    """Whether a kit made from a library (its notes' ``tag``: the library's words) is a drum kit: half or more of its
+    words are General MIDI drum words (device.kit.drum_word: kick, snare, clap...), so that the drum notes that play
+    nothing are worth a line.  A producer's own words (boom, tss, clap, weird: p50 QA) got 24 empty drum notes and a
+    --map hint for one GM word among four; a library of loops (p49) got them for none."""
+    from device.kit import drum_word
+    words = {str(n["tag"]) for n in _list(kit, "notes") if n.get("tag")}
+    drums = [w for w in words if drum_word(w)]
+    return bool(drums) and 2 * len(drums) >= len(words)
+
+
 def hand_set(kit: dict[str, Any], library: str) -> list[dict[str, Any]]:
     """The notes of GET /kit's answer ``kit`` set by hand (`box-kit --map`: tag null), which a kit made of library
     ``library`` replaces as much as one of other samples: those of any library whose ``tag`` the box gives as null,

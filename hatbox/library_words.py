@@ -20,7 +20,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from hatbox.errors import HatboxError
 from hatbox.text import count_words, display_name, escape_unsafe
@@ -181,18 +181,22 @@ def tagger_said(db: str, file: str, status: str, why: str) -> str:
     return f"the tagger says none of its words, its best guess {escape_unsafe(best)} {scores[best]:.2f}"
 
 
-def new_word_notes(db: str, now: list[str]) -> list[str]:
+def new_word_notes(db: str, now: list[str], again: Callable[[list[str]], str] | None = None) -> list[str]:
     """A note for each of ``now`` (a file's tags as stored) that is not one of the words of the pack that tagged the
-    library: the next training learns it from the corrections (QA: `lo-fi` was taken without a word)."""
+    library: the next training learns it from the corrections (QA: `lo-fi` was taken without a word); ``again``: see
+    :func:`word_notes`."""
     from device.library.words import pack_words, word_uses
     words = pack_words(db)
-    return word_notes(now, words, word_uses(db) if words else {}, "hatbox library export")
+    return word_notes(now, words, word_uses(db) if words else {}, "hatbox library export", again)
 
 
-def word_notes(now: list[str], words: list[str], uses: dict[str, int], export: str) -> list[str]:
+def word_notes(now: list[str], words: list[str], uses: dict[str, int], export: str,
+               again: Callable[[list[str]], str] | None = None) -> list[str]:
     """:func:`new_word_notes` of ``now`` against a tagger's ``words`` ([]: not known, no note), ``uses`` (each word
     of the corrections, this file's included -> its files), ``export`` (the command that writes the corrections): the
-    laptop's and the box's alike (`box-library ID --fix`, p49)."""
+    laptop's and the box's alike (`box-library ID --fix`, p49).  A new word that is a slip of a tagger's word or of one
+    the corrections use (:func:`slip_of`) gets "did you mean 'tss'?" and, with ``again`` (the fix command for a list
+    of tags), the command that puts it right (p50 QA: `tsss` for tss, `bom` for boom, said only "a new word")."""
     if not words:
         return []
     notes = []
@@ -202,11 +206,56 @@ def word_notes(now: list[str], words: list[str], uses: dict[str, int], export: s
         others = uses.get(tag, 1) - 1
         also = f"; {count_words(others, 'other file')} of your corrections {'carries' if others == 1 else 'carry'} " \
                "it" if others else ""
-        near = [w for w in words if _bare(w) == _bare(tag)]
-        meant = f"; did you mean '{escape_unsafe(near[0])}'?" if near else ""
+        near = slip_of(tag, words, {w: n for w, n in uses.items() if w not in now}, bare_only=bool(others))
+        meant = f"; did you mean '{escape_unsafe(near)}'{_whose(near, words, uses)}?" if near else ""
+        fixed = [near if t == tag else t for t in now] if near else []
+        right = f"; if it is a slip, `{again(fixed)}` puts it right" if near and again is not None else ""
         notes.append(f"note: '{escape_unsafe(tag)}' is a new word (the tagger's words: {_words(words)}){also}{meant}: "
-                     f"the next training learns it from your corrections ({export})")
+                     f"the next training learns it from your corrections ({export}){right}")
     return notes
+
+
+def _whose(word: str, words: list[str], uses: dict[str, int]) -> str:
+    """" (the word of 4 of your corrections)" for a suggested ``word`` the tagger (its ``words``) does not have."""
+    return "" if word in words else f" (the word of {uses.get(word, 0)} of your corrections)"
+
+
+def slip_of(tag: str, words: list[str], used: dict[str, int], bare_only: bool = False) -> str:
+    """The word ``tag`` is most likely a slip of ("" for none): a tagger's word (of ``words``) or one the corrections
+    use (``used``: word -> files, the most used first) the same but for case, spaces and punctuation ("Lo-Fi" for
+    lofi), or, unless ``bare_only``, but for a doubled letter ("bom" for boom, "tsss" for tss) or one edit (a letter
+    added, dropped, changed, or two swapped: "clpa" for clap; words of 3 letters or more)."""
+    known = [w for w in list(words) + sorted((w for w in used if w not in words), key=lambda w: -used[w]) if w != tag]
+    checks = (_same_bare,) if bare_only else (_same_bare, _same_but_doubled, _one_edit)
+    return next((w for alike in checks for w in known if alike(tag, w)), "")
+
+
+def _same_bare(a: str, b: str) -> bool:
+    return _bare(a) == _bare(b)
+
+
+def _same_but_doubled(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one word but for letters doubled or tripled ("bom", "boom"; "tsss", "tss")."""
+    return _single(_bare(a)) == _single(_bare(b)) != ""
+
+
+def _single(word: str) -> str:
+    """``word`` with each run of one letter made one letter ("tsss" -> "ts")."""
+    return "".join(c for i, c in enumerate(word) if i == 0 or word[i - 1] != c)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` (their bare forms, :func:`_bare`) by one letter added, dropped or changed, or two
+    neighbours swapped; only for words of 3 letters or more (a 2-letter word is one edit from too many)."""
+    a, b = _bare(a), _bare(b)
+    if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
 
 
 def _bare(word: str) -> str:

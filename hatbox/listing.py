@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how far apart the guesses are; "
-                  "least sure first)")
+UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how close the two best guesses are, 0-1; "
+                  "small = unsure; least sure first)")
 CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
                    "middle file")          # device/library/closeness.py: the box's and the laptop's one rule
 COSINE_WORDS = "cosine: 1.000 = the same to the tagger's ear"     # where there is no closeness (closeness.py)
@@ -30,13 +30,20 @@ def like_heading(words: str = CLOSENESS_WORDS) -> str:
 
 LIKE_HEADING = like_heading()
 DOUBT_HEADING = (f"margin  {'the tag in doubt (its other tags)':<36}  file   (margin: how far that tag's score is from "
-                 "its threshold; least sure first)")
+                 "its threshold; small = unsure; least sure first)")
 
 
 def heading(line: str) -> None:
     """A listing's column heading, on a terminal only: scripts that read the lines (and --json) get none."""
     if sys.stdout.isatty():
         print(line)
+
+
+def column_key(line: str) -> None:
+    """A heading that says what a listing's numbers are (--unsure's margin), said once: on a terminal as
+    :func:`heading`, on stderr when stdout is a pipe or a file (:func:`footer`), so a captured run says it too while a
+    script reading the rows gets rows only (p50 QA: "0.007  tss 0.47 or clap 0.46", no word of what 0.007 is)."""
+    footer(line)
 
 
 def footer(line: str) -> None:

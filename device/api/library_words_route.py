@@ -107,7 +107,7 @@ def _answers(lid: str) -> Iterator[None]:
     try:
         yield
     except WordInUse as exc:
-        raise ApiError(409, "word_in_use", Exception.__str__(exc).replace("--yes", "--yes (merge: true)"),
+        raise ApiError(409, "word_in_use", Exception.__str__(exc),
                        hint=f"hatbox box-library {lid} --rename-word OLD NEW --yes merges them") from None
     except NoSuchWord as exc:
         raise ApiError(422, "rejected", Exception.__str__(exc),

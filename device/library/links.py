@@ -154,6 +154,24 @@ def another_library(links_dir: Path, root: Path, looked: int = 64) -> str:
     return elsewhere
 
 
+def links_to_nothing(links_dir: Path) -> int:
+    """How many of the links in ``links_dir`` (those a run made, listed in MADE; in a folder without the list, the
+    links one folder down) point at nothing.  A run over an empty library folder (a drive not plugged in, its mount
+    point left) leaves them as they are and says so (p50 QA: it emptied a folder of 3,414 links a DAW pointed at)."""
+    if not links_dir.is_dir():
+        return 0
+    listed = links_dir / MADE
+    try:
+        if listed.is_file():
+            lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
+            entries = [links_dir / x for x in lines if x and ".." not in Path(x).parts]
+        else:
+            entries = [e for d in links_dir.iterdir() if d.is_dir() and not d.is_symlink() for e in d.iterdir()]
+    except OSError:
+        return 0
+    return sum(1 for e in entries if e.is_symlink() and not e.exists())
+
+
 def _samples_in(folder: Path) -> str:
     """The name of an audio file (not a link) in ``folder`` or one folder down ("" when none): a sample folder given
     as --links by mistake, whose samples the links folder's list would hide from every later run."""

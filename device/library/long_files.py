@@ -16,12 +16,19 @@ from typing import Any
 LONG_FACTOR = 2.0       # a file longer than this many clips is "much longer" than what the tagger hears (training:
                         # files whose median length is, trainer/tagger/report_heard.py)
 LONG_SHARE = 0.2        # said when at least this share of the files tagged are much longer
+LONG_TAKE_S = 60.0      # of the much longer files, those this long or longer are long recordings (a field recording,
+                        # a take), not loops: counted apart (p50 QA: 30 s - 3 min field recordings were "loops?")
 
 
 def much_longer(frames: int, rate: int, clip_seconds: float) -> bool:
     """Whether a file of ``frames`` frames at ``rate`` Hz (its header's length, as the decode read it: p49 review,
     no second read) is over :data:`LONG_FACTOR` clips of ``clip_seconds`` long."""
     return rate > 0 and frames > LONG_FACTOR * clip_seconds * rate
+
+
+def long_take(frames: int, rate: int) -> bool:
+    """Whether a file of ``frames`` frames at ``rate`` Hz is :data:`LONG_TAKE_S` or longer: a long recording."""
+    return rate > 0 and frames >= LONG_TAKE_S * rate
 
 
 def seconds_words(seconds: float) -> str:
@@ -48,5 +55,21 @@ def long_files_line(report: Any) -> str:
         return ""
     first = first_words(clip)
     return (f"{long} of {tagged} files tagged are over {seconds_words(LONG_FACTOR * clip)}, longer than the "
-            f"{seconds_words(clip)} this tagger hears (loops?): their tags come from {first} (from their first "
-            "sound)")
+            f"{seconds_words(clip)} this tagger hears{_which_long(long, get('long_takes'))}: their tags come from "
+            f"{first} (from their first sound)")
+
+
+def _which_long(long: int, takes: object) -> str:
+    """What the ``long`` files may be, by how many of them are long recordings (``takes``: of :data:`LONG_TAKE_S` or
+    more; None from a box from before the count): " (loops?)" when none, " (long recordings?)" when all, else the two
+    counts (" 20 under 60 s (loops?), 6 of 60 s or more (long recordings, field recordings?)"); " (loops or long
+    takes?)" when not known."""
+    if not isinstance(takes, int):
+        return " (loops or long takes?)"
+    minute = seconds_words(LONG_TAKE_S)
+    if takes <= 0:
+        return " (loops?)"
+    if takes >= long:
+        return f" (long recordings of {minute} or more: field recordings, takes?)"
+    return (f": {long - takes} under {minute} (loops?), {takes} of {minute} or more (long recordings: field "
+            "recordings, takes?)")

@@ -67,7 +67,7 @@ class LibraryWalk:
             self.other_formats.append(path.relative_to(self.root).as_posix())
         if suffix not in READABLE_SUFFIXES:
             return False
-        return not (link and _inside(path, top))
+        return not (link and _inside(path, top) and not _broken(path))   # a link to nothing is listed: it fails
 
     def _walks(self, sub: Path, top: Path, skip: Path | None, seen: set[Path]) -> bool:
         """Whether to go into folder ``sub``: not the excluded one, not a folder of links `hatbox tag --links` made
@@ -105,6 +105,13 @@ def _real(path: Path) -> Path | None:
         return path.resolve()
     except (OSError, RuntimeError):
         return None
+
+
+def _broken(link: Path) -> bool:
+    """Whether symlink ``link`` points at nothing (not a loop): listed wherever it points, so that tagging names it
+    "broken link" (p50 QA: ``Favourites/kick2.wav -> ../Drums/kick2.wav``, kick2 deleted, went without a word where
+    one pointing outside the library was named)."""
+    return _real(link) is not None and not os.path.lexists(link.resolve())
 
 
 def _inside(link: Path, top: Path) -> bool:

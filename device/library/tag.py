@@ -28,8 +28,8 @@ import numpy as np
 from device.library import db as libdb
 from device.library import kept as kept_tags
 from device.library.decode import decoder_notes_hidden
-from device.library.links import another_library, links_problem, write_links
-from device.library.long_files import much_longer
+from device.library.links import another_library, links_problem, links_to_nothing, write_links
+from device.library.long_files import long_take, much_longer
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
@@ -75,6 +75,8 @@ class LibraryReport:
     still_skipped: list[tuple[str, str]] = field(default_factory=list)   # of ``unchanged``: skipped before, unchanged
     long_files: int = 0         # of ``tagged``: much longer than the clip the tagger hears (device.library.long_files)
     clip_seconds: float = 0.0   # the clip the tagger hears of each file (s)
+    long_takes: int = 0         # of ``tagged``: long recordings, a minute or more (device.library.long_files.long_take)
+    links_left: int = 0         # an empty library folder: the links to nothing its --links folder kept as they were
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -235,7 +237,9 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending)
     libdb.set_meta(con, run="stopped" if report.cancelled else "done")
     con.commit()
-    if links_dir is not None and not report.cancelled:
+    if links_dir is not None and not paths:     # an empty library never empties a links folder (p50 QA)
+        report.links_left = links_to_nothing(links_dir)
+    elif links_dir is not None and not report.cancelled:
         try:
             report.links = write_links(con, root, links_dir)
         except HatboxError as exc:
@@ -404,6 +408,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         return
     buf[len(pending.rel)] = clip
     report.long_files += much_longer(max(frames, audio.shape[-1]), rate, report.clip_seconds)   # -1: not known
+    report.long_takes += long_take(max(frames, audio.shape[-1]), rate)           # of them, a minute or more (p50)
     if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)

@@ -150,7 +150,9 @@ def in_use(word: str, to: str, files: int, into: int, both: int | None, yes: str
     from hatbox.text import count_words
     carry = "" if both is None else f"; {both} {'carries' if both == 1 else 'carry'} both"
     return WordInUse(f"'{to}' is already the word of {count_words(into, 'file')}: renaming '{word}' to it merges the "
-                     f"two ({count_words(files, 'file')}{carry}) and cannot be undone; {yes} to merge",
+                     f"two ({count_words(files, 'file')}{carry}); add {yes} to merge them (the "
+                     f"{count_words(files, 'file')} of '{word}' {'becomes' if files == 1 else 'become'} '{to}'; "
+                     "this cannot be undone)",
                      hint=f"to keep the two apart, give a word your corrections do not use yet (or {yes} to merge); "
                           "nothing was changed")
 

@@ -30,8 +30,8 @@ def test_renaming_into_a_word_in_use_is_refused_without_yes(tagged, capsys) -> N
     capsys.readouterr()
     assert _fix(db, "--rename-word", "dusty", "PUNCHY") == 2          # any case: the corrections' punchy
     err = capsys.readouterr().err
-    assert ("'punchy' is already the word of 2 files: renaming 'dusty' to it merges the two (2 files; 1 carries both) "
-            "and cannot be undone; --yes to merge") in err
+    assert ("'punchy' is already the word of 2 files: renaming 'dusty' to it merges the two (2 files; 1 carries both); "
+            "add --yes to merge them (the 2 files of 'dusty' become 'punchy'; this cannot be undone)") in err
     assert _words(db) == before                                       # nothing changed
     with pytest.raises(WordInUse):
         rename_word(db, "dusty", "punchy")
