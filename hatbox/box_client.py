@@ -99,6 +99,21 @@ class _Upload:
 _Interrupted = Interrupted    # Ctrl-C: what became of the work, exit 130
 
 
+class UploadInterrupted(Interrupted):
+    """Ctrl-C part-way through :func:`upload`, carrying what was sent: ``name`` (as shown), ``sent`` and ``size``
+    (bytes) and ``how`` (hatbox.errors.stopped_by: "Ctrl-C", "SIGTERM"), so that a caller rewords it from those, not
+    from its sentence (hatbox.box_packs.push_upload)."""
+
+    def __init__(self, message: str, up: _Upload, how: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.name, self.sent, self.size, self.how = up.name, up.sent, up.size, how
+
+    @property
+    def done(self) -> bool:
+        """Every byte was written to the connection."""
+        return self.sent >= self.size
+
+
 class BoxRefused(HatboxError):
     """The box answered a request with an error.  The message says it in plain words; ``status`` (the HTTP
     status code) and ``error`` (the box's short word for it, e.g. ``rejected``) are kept for code that acts on
@@ -424,11 +439,12 @@ def upload(client: Any, route: str, path: Path, params: dict[str, Any], quiet: b
         client.close()                      # hang up now: the box drops a cut-off upload when the link goes
         if watch.gone:                      # not Ctrl-C: the box stopped answering its health checks
             raise _gone_error(up, watch.gone_after) from None
+        how = stopped_by(exc)
         if up.done:
-            raise _Interrupted(f"interrupted ({stopped_by(exc)}) after all of {safe_text(up.name)} was sent: the box may "
-                               f"still keep it", hint=f"see whether it did: {listing}") from None
-        raise _Interrupted(f"interrupted ({stopped_by(exc)}) after {up.progress()}: the box keeps nothing of an upload cut "
-                           "short") from None
+            raise UploadInterrupted(f"interrupted ({how}) after all of {safe_text(up.name)} was sent: the box may "
+                                    f"still keep it", up, how, hint=f"see whether it did: {listing}") from None
+        raise UploadInterrupted(f"interrupted ({how}) after {up.progress()}: the box keeps nothing of an upload cut "
+                                "short", up, how) from None
 
 
 def _answer_watch(client: Any, up: _Upload, quiet: bool) -> Any:

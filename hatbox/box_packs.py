@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 from typing import Any, Callable
 
-from hatbox.box_client import _box_reply, _call, _client, asked, safe_text, upload
+from hatbox.box_client import UploadInterrupted, _box_reply, _call, _client, asked, safe_text, upload
 from hatbox.box_config import target
 from hatbox.errors import HatboxError, Interrupted, NotOnBox, stopped_by
 from hatbox.pack_names import find_pack
@@ -208,67 +208,83 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool, packs: list[dict[
 
 
 SENDING = "hatbox_push_sending"      # set on push's args once its upload begins: a Ctrl-C then is said by the upload
+ACTIVATING = "hatbox_push_activating"    # set on push's args before a pack on the box already is made active
 
 
-def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callable[..., Any] = upload) -> Any:
+def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callable[..., Any] = upload,
+                packs: list[Any] | None = None) -> Any:
     """`hatbox push`'s upload of the pack at ``path`` (``send``: hatbox.box_client.upload, as the caller names it;
-    ``args.activate``: make it active),
+    ``args.activate``: make it active; ``packs``: the box's GET /packs list the push read, None when it could not),
     a Ctrl-C in it said as what the box may do (p50 QA: "the box may still keep it", when with --activate the box
-    installs AND activates it): the pack of its kind active before is asked of the box first, for the way back."""
-    kind = _pack_kind(path)
-    before = _active_pack(client, kind) if args.activate else None
+    installs AND activates it): with --activate, the pack of its kind active before, for the way back."""
+    kind = _pack_kind(path) if args.activate else ""        # manifest.json alone (p50 M3: not the whole pack again)
     setattr(args, SENDING, True)
     try:
         return send(client, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
-    except Interrupted as exc:
-        _reword_interrupted(exc, kind, bool(args.activate), before)
+    except UploadInterrupted as exc:
+        _reword_interrupted(exc, kind, bool(args.activate), _way_back(kind, packs))
         raise
 
 
+def mark_activating(args: argparse.Namespace, pack: dict[str, Any], packs: list[Any] | None) -> None:
+    """Before `hatbox push --activate` makes ``pack`` (its GET /packs entry: on the box already, nothing to send)
+    active: a Ctrl-C from here on is said as the box may have made it active, with the way back from ``packs`` (the
+    list the push read), not as "nothing was sent" (:func:`nothing_sent_if_stopped`)."""
+    kind = str(pack.get("kind") or "")
+    active = _active_in(packs, kind)
+    back = (f"it was the box's active {safe_text(kind)} pack already" if active and active.get("id") == pack.get("id")
+            else _way_back(kind, packs))
+    setattr(args, ACTIVATING, (safe_text(f"{pack.get('name', '?')} {pack.get('version', '')}".strip()), back))
+
+
 def _pack_kind(path: Path) -> str:
-    """The kind of the pack at ``path`` ("effect", "synth", "tagger"; "" when its manifest cannot be read)."""
-    from export.pack import read_pack
+    """The kind of the pack at ``path`` ("effect", "synth", "tagger"; "" when its manifest cannot be read), from its
+    manifest.json alone (the pack was read and checked whole before: hatbox.box_client.check_pack_opens)."""
+    from export.pack import manifest_bytes_of, manifest_json
     from hatbox.errors import PackError
     try:
-        return str(read_pack(path).manifest.kind)
+        manifest = manifest_json(manifest_bytes_of(path))
     except (PackError, OSError):
         return ""
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    return kind if isinstance(kind, str) else ""
 
 
-def _active_pack(client: Any, kind: str) -> dict[str, Any] | None:
-    """The box's active pack of ``kind`` (its GET /packs entry), None when there is none or the list cannot be read."""
-    packs = asked(client, "/packs", list)
+def _active_in(packs: list[Any] | None, kind: str) -> dict[str, Any] | None:
+    """The active pack of ``kind`` in ``packs`` (the box's GET /packs list), None when there is none."""
     return next((p for p in packs or [] if isinstance(p, dict) and p.get("active") and p.get("kind") == kind
                  and p.get("id")), None)
 
 
-def _reword_interrupted(exc: Interrupted, kind: str, activate: bool, before: dict[str, Any] | None) -> None:
-    """Say in ``exc`` (the upload's Ctrl-C) what the box may still do: after the last byte with --activate, install
-    the pack and make it the active ``kind`` pack, and the command that puts ``before`` (the one active till then)
-    back; before the first byte, that nothing was sent.  A Ctrl-C part-way is left as the upload says it."""
-    said = str(exc.args[0]) if exc.args else ""
-    head = said.rpartition(": the box ")[0] or said
-    if " after all of " in head and activate:
-        exc.args = (f"{head}: the box may still install it and make it the active {kind or 'pack of its kind'}"
-                    f"{' pack' if kind else ''}",)
-        exc.hint = f"see whether it did: hatbox box-pack; {_way_back(kind, before)}"
-    elif " after 0 KiB of " in head:             # box_client's words for an upload of which no byte went
-        start, _, rest = head.partition(" after 0 KiB of ")
-        exc.args = (f"{start} before any of {rest.partition(' of ')[2]} was sent: nothing was sent",)
+def _reword_interrupted(exc: UploadInterrupted, kind: str, activate: bool, back: str) -> None:
+    """Say in ``exc`` (the upload's Ctrl-C, with what was sent) what the box may still do: after the last byte with
+    --activate, install the pack and make it the active ``kind`` pack, and ``back``, the way back; before the first
+    byte, that nothing was sent.  A Ctrl-C part-way is left as the upload says it."""
+    name = safe_text(exc.name)
+    if exc.done and activate:
+        exc.args = (f"interrupted ({exc.how}) after all of {name} was sent: the box may still install it and make it "
+                    f"the active {kind or 'pack of its kind'}{' pack' if kind else ''}",)
+        exc.hint = f"see whether it did: hatbox box-pack; {back}"
+    elif exc.sent == 0 and not exc.done:
+        exc.args = (f"interrupted ({exc.how}) before any of {name} was sent: nothing was sent",)
 
 
-def _way_back(kind: str, before: dict[str, Any] | None) -> str:
-    """How to put back ``before`` (the pack of ``kind`` active before the push), or to empty the slot (none was)."""
+def _way_back(kind: str, packs: list[Any] | None) -> str:
+    """How to put back the pack of ``kind`` active in ``packs`` (the box's list before the push), or to empty the
+    slot (none was); how to pick one when the list could not be read (None) or the kind is not known."""
+    if packs is None or not kind:
+        return "to go back: hatbox box-pack lists the packs; hatbox box-pack ID --activate makes one active"
+    before = _active_in(packs, kind)
     if before is None:
-        return (f"to empty the slot again: hatbox box-pack --deactivate {kind}" if kind else
-                "to go back: hatbox box-pack lists the packs; hatbox box-pack ID --activate makes one active")
+        return f"to empty the slot again: hatbox box-pack --deactivate {safe_text(kind)}"
     name = safe_text(f"{before.get('name', '?')} {before.get('version', '')}".strip())
     return f"to go back to {name} (active before): hatbox box-pack {shlex.quote(safe_text(before['id']))} --activate"
 
 
 def nothing_sent_if_stopped(push: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """``push`` (the handler of `hatbox push`), a Ctrl-C before its upload began (reading and checking the pack, asking
-    the box) said as "nothing was sent" (it was "hatbox: interrupted" alone)."""
+    the box) said as "nothing was sent" (it was "hatbox: interrupted" alone); one while a pack on the box already is
+    made active (:func:`mark_activating`) as the box may have made it active, and the way back."""
     @functools.wraps(push)
     def run(args: argparse.Namespace) -> int:
         try:
@@ -276,5 +292,10 @@ def nothing_sent_if_stopped(push: Callable[[argparse.Namespace], int]) -> Callab
         except KeyboardInterrupt as exc:
             if getattr(args, SENDING, False):
                 raise
+            if activating := getattr(args, ACTIVATING, None):
+                what, back = activating
+                raise Interrupted(f"interrupted ({stopped_by(exc)}) as the box was asked to make {what} active (it "
+                                  "was on the box already: nothing was sent): the box may have made it active: see "
+                                  "hatbox box-pack", hint=back) from exc
             raise Interrupted(f"interrupted ({stopped_by(exc)}) before the pack was sent: nothing was sent") from exc
     return run

@@ -22,7 +22,7 @@ from hatbox.box_config import check_config_path, config_path, load_config, save_
 # confirm and _confirm_delete stay readable here for hatbox/cmd_kit.py and hatbox/library_delete.py (another helper's
 # files); everything else that moved out is imported from its own module
 from hatbox.box_packs import _checks_words, _confirm_delete, box_pack, confirm  # noqa: F401
-from hatbox.box_packs import nothing_sent_if_stopped, push_upload
+from hatbox.box_packs import mark_activating, nothing_sent_if_stopped, push_upload
 from hatbox.errors import HatboxError
 from hatbox.pack_names import twin_note
 from hatbox.pack_who import replaced_since, replaced_words
@@ -167,9 +167,12 @@ def push(args: argparse.Namespace) -> int:
         if args.sign:
             path = _signed_copy(path, Path(args.sign), Path(tmp))
         _check_limit(c, path, "max_pack_bytes")
-        if (known := pack_on_box(c, path)) is not None:     # sent before (a broken connection): not sent again
+        packs = asked(c, "/packs", list)            # one read: the pack held already, the active one (way back)
+        if packs is not None and (known := pack_on_box(c, path, packs)) is not None:   # sent before: not again
+            if args.activate:
+                mark_activating(args, known, packs)     # a Ctrl-C now: the box may have made it active (p50 M3)
             return on_box_already(c, known, args.activate, where[0])
-        body = push_upload(c, path, args, upload)  # a Ctrl-C said as what the box may still do (p50 FE)
+        body = push_upload(c, path, args, upload, packs)  # a Ctrl-C said as what the box may still do (p50 FE)
         since = replaced_since(c, body.get("pack")) if body.get("activated") else ""    # another laptop's, already
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]

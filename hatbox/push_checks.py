@@ -42,11 +42,12 @@ def check_box_takes(path: Path) -> None:
         return
 
 
-def pack_on_box(client: Any, path: Path) -> dict[str, Any] | None:
+def pack_on_box(client: Any, path: Path, packs: list[Any] | None = None) -> dict[str, Any] | None:
     """The box's entry (GET /packs) for the very bytes of the pack at ``path`` (its sha256), None when it holds no
-    such pack (or, a box of another version, lists no digests, or its list cannot be read)."""
+    such pack (or, a box of another version, lists no digests, or its list cannot be read).  ``packs``: that list,
+    when the caller read it already (hatbox push, p50 M3: one GET /packs)."""
     from device.store import file_sha256
-    packs = asked(client, "/packs", list)     # a list this laptop cannot read: the upload goes, the box answers it
+    packs = asked(client, "/packs", list) if packs is None else packs   # unreadable: the upload goes, the box answers
     if packs is None:
         return None
     digest = file_sha256(path)
