@@ -18,14 +18,23 @@ from trainer.early_stop import LATE_WORDS
 
 def test_the_late_words_promise_no_discard_once_the_pack_is_written() -> None:
     assert "discard" not in LATE_WORDS
-    assert "before the pack is written nothing is" in LATE_WORDS and "NAME.prev.hatpack" in LATE_WORDS
+    assert "before the pack is written, nothing is written" in LATE_WORDS
+
+
+def test_the_late_words_name_the_kept_pack_as_it_is_named_and_only_if_there_was_one() -> None:
+    """p50 M1 (review): they showed the literal "NAME.prev.hatpack", read "before the pack is written nothing is",
+    and spoke of the older pack as if there always was one."""
+    assert "NAME" not in LATE_WORDS and "nothing is (" not in LATE_WORDS
+    assert f"pedal.hatpack's as {kept_path(Path('pedal.hatpack')).name}" in LATE_WORDS       # as kept_path names it
+    assert "a pack already at --out stays" in LATE_WORDS and "a pack it replaced is kept" in LATE_WORDS
+    assert "the older one" not in LATE_WORDS
 
 
 @pytest.mark.parametrize("step, written", [("_evaluate", False), ("_remove_old_report", True)])
 def test_a_second_ctrl_c_leaves_what_the_words_say(tmp_path: Path, capfd: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch, step: str, written: bool) -> None:
     """Two Ctrl-Cs while scoring (before the pack is written): the older pack as it was, none kept beside it; two
-    right after the pack is written: the new pack at --out, the older one as NAME.prev.hatpack."""
+    right after the pack is written: the new pack at --out, the older one kept as kept_path names it."""
     import trainer.tagger.pipeline
     _, _, args = _kinds(tmp_path)["tagger"]
     out = tagger_pack(tmp_path / "p.hatpack", name="older")

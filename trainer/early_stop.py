@@ -30,8 +30,9 @@ FIRST_WORDS = ("stopping after this step (Ctrl-C): the pack will be written from
 TERM_WORDS = ("stopping after this step (SIGTERM): the pack will be written from what was trained so far; "
               "a second SIGTERM (or Ctrl-C) discards the run instead")
 LATE_WORDS = ("Ctrl-C: training has already ended and the pack is being written from it; a second Ctrl-C stops "
-              "at once: before the pack is written nothing is (an older pack stays as it was), after it the new "
-              "pack stays (the older one kept as NAME.prev.hatpack)")
+              "at once: before the pack is written, nothing is written (a pack already at --out stays as it was); "
+              "after it, the new pack stays, and a pack it replaced is kept beside it with .prev before .hatpack "
+              "(pedal.hatpack's as pedal.prev.hatpack)")
 
 
 class StopRequest:
