@@ -173,15 +173,16 @@ def laptop_fixes(db: Path, src: Path, read: dict[Path, list[str]] | None = None)
     :func:`read_fixes` taken already."""
     from device.library.query import root_of, utf8_name
     from hatbox.fixes_given import is_database
+    from hatbox.push_walk import twins_left_out
     base = (src if src.is_dir() else root_of(db) if is_database(db) else db.parent).resolve()
-    found, outside = [], 0
+    found, outside, twins = [], 0, twins_left_out(src)    # a file left out as another's twin: hatbox.push_walk
     for path, tags in (read_fixes(db) if read is None else read).items():
         try:
             rel = Path(path).resolve().relative_to(base).as_posix()
         except ValueError:
             outside += 1
             continue
-        if not utf8_name(rel):
+        if not utf8_name(rel) or rel in twins:
             outside += 1
             continue
         found.append({"path": rel, "tags": tags})

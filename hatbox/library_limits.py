@@ -170,13 +170,15 @@ def packing_line(src: Path, seen: Census) -> str:
 
 def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str],
                 limits: Limits | None = None) -> tuple[Census, dict[str, str]]:
-    """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave`` and the files
-    over the box's per-file limit left out), and what is left out (path inside -> why); HatboxError (nothing packed
+    """The census of folder ``src`` as it will be packed (device.library.folder_tar.census: ``leave``, the files
+    over the box's per-file limit and the second of two files whose names differ only in Unicode form
+    (hatbox.push_walk.twin_files) left out), and what is left out (path inside -> why); HatboxError (nothing packed
     or sent) when it is over the box's limits on one library (:func:`check_folder`): ``limits``, the box's own
     (:func:`limits_from`), else its defaults.  Counted from the push's one walk of the folder
     (hatbox.push_walk.walked: its fingerprint and its packing read the same walk)."""
-    from hatbox.push_walk import census_of, walked
+    from hatbox.push_walk import census_of, twin_words, twins_left_out, walked
     limits, walk = limits or box_limits(), walked(src)
+    leave = {**twin_words(twins_left_out(src)), **leave}    # one of two names alike but for Unicode form (p50 FG)
     seen = census_of(walk, limits.max_file_bytes, frozenset(leave))
     big = too_big_files(seen, limits)
     if big:                                    # rare (a file over 1 GiB): counted again without them

@@ -109,6 +109,7 @@ class PushReading:
 
     def __init__(self) -> None:
         self.walk: FolderWalk | None = None
+        self.twins: dict[Path, dict[str, str]] = {}      # a walked folder -> its :func:`twin_files` (p50 FG)
         self.memory: dict[str, dict[str, Any]] | None = None
         self.memory_sig: tuple[int, int, int] | None = None
 
@@ -138,7 +139,51 @@ def walked(folder: Path) -> FolderWalk:
         return walk_folder(folder)
     if now.walk is None or now.walk.folder != Path(folder):
         now.walk = walk_folder(folder)
+        now.twins[Path(folder)] = twin_files(now.walk)    # kept past done_walking: the corrections sent read it
     return now.walk
+
+
+def twin_files(walk: FolderWalk) -> dict[str, str]:
+    """The files of ``walk`` whose path is an earlier file's in another Unicode form (p50 QA: "café.wav" composed
+    and "café.wav" decomposed, as a Mac writes it, in one folder): path inside -> that earlier file's.  The box keeps
+    every path composed (device.library.member_checks.safe_relpath), so of two such files it keeps the first in the
+    archive (the walk's order) and refuses the other; the push leaves the other out (:func:`twin_words`)."""
+    from device.library.paths import has_two_forms, nfc
+    first: dict[str, str] = {}
+    twins: dict[str, str] = {}
+    for rel, _ in walk.files():
+        if not has_two_forms(rel):
+            continue
+        kept = first.setdefault(nfc(rel), rel)
+        if kept != rel:
+            twins[rel] = kept
+    return twins
+
+
+def twins_left_out(folder: Path) -> dict[str, str]:
+    """:func:`twin_files` of ``folder`` (a folder push-library packs): the push's, taken with its walk; outside a
+    push, walked now.  {} for what is not a folder."""
+    now, key = reading(), Path(folder)
+    if now is not None and key in now.twins:
+        return now.twins[key]
+    return twin_files(walked(key)) if key.is_dir() else {}
+
+
+def twin_words(twins: dict[str, str]) -> dict[str, str]:
+    """Why each file of ``twins`` (:func:`twin_files`) is not sent, in one line naming both (the two names look
+    alike: each form is said)."""
+    from device.library.paths import nfc
+    return {rel: (f"the same name as {kept} (sent) in another Unicode form: its accents are written "
+                  f"{_form_words(rel, nfc)}, that one's {_form_words(kept, nfc)}; the box keeps one name for both, "
+                  "so only the first is sent, with its corrections (rename one of them to send both)")
+            for rel, kept in twins.items()}
+
+
+def _form_words(name: str, nfc: Callable[[str], str]) -> str:
+    """How ``name``'s accents are written, in words."""
+    import unicodedata
+    return ("composed" if name == nfc(name) else "decomposed (as macOS writes them)"
+            if unicodedata.is_normalized("NFD", name) else "partly decomposed")
 
 
 def done_walking() -> None:
@@ -174,10 +219,12 @@ def hot_in_walk(walk: FolderWalk) -> list[tuple[str, float]]:
     from device.library.hot import hot_peak
     from device.library.member_checks import is_metadata
     from hatbox.hot_samples import FLOAT_SUFFIXES
-    found = []
+    found, twins = [], twin_files(walk)          # a twin is not sent (:func:`twin_files`)
     for e in walk.entries:
         path = walk.folder / e.rel
         if e.kind not in (FILE, LINK) or path.suffix.lower() not in FLOAT_SUFFIXES or is_metadata(PurePosixPath(e.rel)):
+            continue
+        if e.rel in twins:
             continue
         if e.kind == LINK and not path.is_file():
             continue
@@ -200,6 +247,26 @@ def pack_walked(walk: FolderWalk, out: Path, skipped: list[tuple[str, str]] | No
             packer.add(tf, e)
     packer.end()
     return out
+
+
+LOOP_WORDS = "a link that points back into itself (a loop): left out"
+
+
+def link_skip(path: Path, here: Path, top: Path) -> tuple[str, bool]:
+    """device.library.folder_tar._link_skip of the link ``path`` (why it is not followed, whether it is one to what
+    is inside), a link that loops (``loopA -> loopB -> loopA``: Path.resolve raises) said in words (p50 QA: "cannot
+    be read (RuntimeError: Symlink loop from '/tmp/...')")."""
+    import errno
+
+    from device.library.folder_tar import _link_skip
+    try:
+        return _link_skip(path, here, top)
+    except RuntimeError:                 # Python before 3.13: "Symlink loop from ..."
+        return LOOP_WORDS, False
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LOOP_WORDS, False
+        raise
 
 
 class _Packer:
@@ -235,12 +302,12 @@ class _Packer:
             self.cut.update([e.rel] if e.kind == DIR else [])
 
     def _add(self, tf: tarfile.TarFile, e: Entry, here: Path) -> None:
-        from device.library.folder_tar import _add_regular, _link_skip
+        from device.library.folder_tar import _add_regular
         path = self.folder / e.rel
         if e.kind == ERROR and e.error is not None:
             raise e.error
         if e.kind == LINK:
-            why, inner = _link_skip(path, here, self.top)
+            why, inner = link_skip(path, here, self.top)
             self.inner_links += inner
             self.skips.extend([] if inner else [(e.rel, why)])
         elif e.kind == DIR:
