@@ -287,19 +287,83 @@ def tagger_way(client: Any) -> str:
 
 TEMP_PREFIX = "hatbox-push-library-"     # the temporary folder of a folder's archive (a full copy of the library)
 STALE_S = 24 * 3600                      # one of them untouched this long was left by a push that was killed
+OWNER = "owner.json"                     # in it: the push's pid, boot id and start time (p50 FG; the archive: *.tar)
 
 
 def temp_folder() -> tempfile.TemporaryDirectory:
     """The temporary folder a folder is packed into for `push-library`, named ``hatbox-push-library-*`` in the
     system's temporary folder (TMPDIR); removed when the command ends, however it ends but SIGKILL (or a power cut).
-    Those are left behind: this push first removes this user's older than :data:`STALE_S` (:func:`sweep_stale`)."""
-    sweep_stale()
-    return tempfile.TemporaryDirectory(prefix=TEMP_PREFIX)
+    Those are left behind: this push first removes them (:func:`sweep_stale`: those whose push is gone, p50 QA
+    "165-224 MiB each"), said in one line on stderr; its own holds :data:`OWNER`, which says whose it is."""
+    gone = sweep_left()
+    if gone:
+        print(swept_words(gone), file=sys.stderr)
+    tmp = tempfile.TemporaryDirectory(prefix=TEMP_PREFIX)
+    write_owner(Path(tmp.name))
+    return tmp
+
+
+def write_owner(folder: Path, pid: int | None = None) -> None:
+    """Write :data:`OWNER` into ``folder``: the pid of its push (``pid``, this process by default), the boot id and
+    the process's start time (clock ticks since boot), so that a later push knows it from a live one (a pid used
+    again after a reboot or by another process is not its push).  Never raises (a folder without it is swept by
+    age, :data:`STALE_S`)."""
+    pid = os.getpid() if pid is None else pid
+    try:
+        (folder / OWNER).write_text(json.dumps({"pid": pid, "boot": boot_id(), "start": process_start(pid)}))
+    except OSError:
+        pass
+
+
+def boot_id() -> str:
+    """This boot's id (Linux's /proc/sys/kernel/random/boot_id); "" where there is none (macOS)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot, /proc/PID/stat's 22nd field); None where that cannot
+    be read (no such process, or no /proc)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat_line.rpartition(")")[2].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def owner_gone(folder: Path) -> bool | None:
+    """Whether the push that made the temporary folder ``folder`` is gone (its :data:`OWNER`: another boot's, no
+    such process, or another process under its pid); None when it does not say (no owner file: an older hatbox's, or
+    one just made)."""
+    try:
+        owner = json.loads((folder / OWNER).read_text())
+        pid = int(owner["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if owner.get("boot") and boot_id() and owner["boot"] != boot_id():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False                           # there, another user's: not ours to judge
+    start = owner.get("start")
+    return start is not None and process_start(pid) not in (None, start)
 
 
 def sweep_stale(root: Path | None = None, now: float | None = None) -> list[Path]:
-    """Remove the ``hatbox-push-library-*`` folders of this user in ``root`` (the temporary folder) that neither
-    they nor anything in them changed for :data:`STALE_S`; returns those removed.  Never raises."""
+    """:func:`sweep_left`'s folders removed."""
+    return [folder for folder, _ in sweep_left(root, now)]
+
+
+def sweep_left(root: Path | None = None, now: float | None = None) -> list[tuple[Path, int]]:
+    """Remove the ``hatbox-push-library-*`` folders of this user in ``root`` (the temporary folder) whose push is
+    gone (:func:`owner_gone`: killed, or the computer restarted), never another live push's; one that does not say
+    whose it is when neither it nor anything in it changed for :data:`STALE_S`.  Returns (folder, bytes freed) of
+    each removed.  Never raises."""
     root, now = Path(root or tempfile.gettempdir()), time.time() if now is None else now
     gone = []
     for folder in root.glob(TEMP_PREFIX + "*"):
@@ -307,13 +371,37 @@ def sweep_stale(root: Path | None = None, now: float | None = None) -> list[Path
             st = folder.lstat()
             if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
                 continue
-            newest = max([st.st_mtime] + [e.lstat().st_mtime for e in folder.iterdir()])
+            dead = owner_gone(folder)
+            if dead is None:
+                dead = now - max([st.st_mtime] + [e.lstat().st_mtime for e in folder.iterdir()]) > STALE_S
         except OSError:
             continue
-        if now - newest > STALE_S:
+        if dead:
+            size = _bytes_in(folder)
             shutil.rmtree(folder, ignore_errors=True)
-            gone.append(folder)
+            gone.append((folder, size))
     return gone
+
+
+def _bytes_in(folder: Path) -> int:
+    """Bytes of the files in ``folder`` (and its folders; links not followed)."""
+    total = 0
+    for top, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(top, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def swept_words(gone: list[tuple[Path, int]]) -> str:
+    """The line for the temporary folders :func:`sweep_left` removed: "removed 2 temporary folders left by
+    push-library runs that were killed (389 MiB freed)"."""
+    from device.library.archive_members import bytes_words
+    return (f"note: removed {count_words(len(gone), 'temporary folder')} left by push-library runs that were killed "
+            f"or cut off ({bytes_words(sum(size for _, size in gone))} freed, in "
+            f"{safe_text(str(gone[0][0].parent))})")
 
 
 class Pushed:
