@@ -18,7 +18,8 @@ LOCAL_PATHS: dict[str, tuple[str, ...]] = {
     "train synth": ("dir", "out", "report"),
     "train tagger": ("source", "out"),
     "render": ("pack", "input", "out"),
-    "play": ("pack", "midi", "out"),
+    "play": ("pack", "midi", "out", "xy"),
+    "demo": ("out",),
     "tag": ("library", "pack", "out", "links"),
     "library query": ("db", "like", "pack"),
     "library fix": ("db", "file", "forget_left"),
@@ -43,6 +44,16 @@ LOCAL_PATHS: dict[str, tuple[str, ...]] = {
 }
 WRITTEN = ("out", "output", "report", "links", "export_fixes", "unit_dir")     # paths a command writes, not reads
 WRITTEN_BY = {"keygen": ("path",), "box-capture": ("dir",)}
+# paths "~" is expanded in but no hint is looked for: `library fix FILE` is read relative to the library's folder
+# first (device/library/open_db.py), --forget-left names files that left the library (not there, by definition)
+NOT_HINTED = {"library fix": ("file", "forget_left")}
+# the arguments whose words name a file, folder or path but which are the box's (a file inside a library on the box,
+# a library on it), never this computer's: no "~" expanded, no hint (tests/test_p50_m3_paths.py checks that every
+# argument naming a path is here or in LOCAL_PATHS)
+BOX_SIDE: dict[str, tuple[str, ...]] = {
+    "box-library": ("fix", "like", "play"),
+    "box-kit": ("map", "source", "library"),
+}
 MARK = "hatbox_local_paths"        # the namespace's attribute: the dests of the paths the command reads
 
 
@@ -72,8 +83,9 @@ def mark_local_paths(parser: argparse.ArgumentParser) -> None:
 
 def read_paths(words: str, dests: tuple[str, ...]) -> tuple[str, ...]:
     """Those of ``dests`` (command ``words``' local paths) that it reads: not :data:`WRITTEN`, not its own
-    :data:`WRITTEN_BY` (a missing output is no mistake: no hint is looked for)."""
-    return tuple(d for d in dests if d not in WRITTEN and d not in WRITTEN_BY.get(words, ()))
+    :data:`WRITTEN_BY` (a missing output is no mistake: no hint is looked for), nor :data:`NOT_HINTED`."""
+    skip = (*WRITTEN, *WRITTEN_BY.get(words, ()), *NOT_HINTED.get(words, ()))
+    return tuple(d for d in dests if d not in skip)
 
 
 def path_values(args: argparse.Namespace) -> list[str]:

@@ -19,7 +19,10 @@ MOST_WORDS = 8           # words after a path tried as the rest of its name
 
 def error_hint(said: str, args: argparse.Namespace, words: Sequence[str]) -> str:
     """The hint for an error that says ``said``, from the first path of the command ``args`` that ``said`` names
-    and that does not exist (:func:`missing_hint`); ``words``: the command line's words.  "" when there is none."""
+    and that does not exist (:func:`missing_hint`); ``words``: the command line's words.  "" when there is none, or
+    when ``said`` already says which was meant ("did you mean": a second guess beside it only confuses)."""
+    if "did you mean" in said.lower():
+        return ""
     for value in path_values(args):
         if os.path.lexists(value) or not _named(value, said):
             continue
