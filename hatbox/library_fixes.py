@@ -201,6 +201,8 @@ def send_fixes(client: Any, lid: str, given: LaptopFixes, went: str = "went with
         if outside:
             print(f"  none of the corrections in {shown} is of a file sent here ({count_words(outside, 'file')} "
                   "elsewhere): none sent")
+        from hatbox.library_push import say_own_empty
+        say_own_empty(given)         # the folder's own database holds none: where the corrections are (p50 FG)
         return
     try:
         body = _sent_fixes(client, f"/libraries/{quote(lid, safe='')}/fixes", fixes, shown)

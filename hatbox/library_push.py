@@ -196,6 +196,7 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixe
                else "nothing was sent again")
     if not sending:
         print(f"{_held_words(src, lib)}; {nothing}" + (f"; {following}" if following else ""))
+        say_own_empty(fixes)
         if not follows:
             print(f"  {_next_step(client, lib)}; to send a second copy all the same: hatbox push-library "
                   f"{shlex.quote(safe_text(str(src)))} --again")
@@ -205,6 +206,86 @@ def already_there(client: Any, lib: dict[str, Any], src: Path, fixes: LaptopFixe
     send_fixes(client, str(lib.get("id")), fixes, went="went to it")
     if following or not follows:
         print(f"  {following}" if following else f"  {_next_step(client, lib)}")
+
+
+DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")     # a tag database kept elsewhere (`hatbox tag FOLDER --out lib.db`)
+LOOKED_AT = 200                                 # files of a folder looked at for one, at most
+
+
+def own_empty_note(fixes: LaptopFixes | None) -> str:
+    """The note when the corrections that go with a folder are its own database's (``fixes``: no --fixes given) and
+    it holds none (p50 QA: an early `hatbox tag FOLDER` without --out left an empty one; the corrections were made in
+    lib.db, as docs/tagger.md's steps do, and push-library said nothing of them): what to add, naming a tag database
+    of the folder that holds corrections where one lies beside it (:func:`databases_of`); "" otherwise."""
+    from device.library.db import IN_LIBRARY
+    if fixes is None or not fixes.src.is_dir() or fixes.sent() != ([], 0):
+        return ""
+    src, own = fixes.src, fixes.path
+    if own.resolve() != (src / IN_LIBRARY).resolve():
+        return ""
+    found = databases_of(src, own)
+    if not found:
+        return ("note: no corrections go with it (the folder's own database has none; corrections in another "
+                "database: --fixes DB)")
+    db, n = found[0]
+    shown = shlex.quote(safe_text(_near(db)))
+    return (f"note: no corrections go with it (the folder's own database has none; {shown} holds your corrections "
+            f"of {count_words(n, 'file')} of it: hatbox push-library {shlex.quote(safe_text(str(src)))} "
+            f"--fixes {shown})")
+
+
+def say_own_empty(fixes: LaptopFixes | None) -> None:
+    """Print :func:`own_empty_note` on stderr (a note beside the library's lines), when there is one."""
+    note = own_empty_note(fixes)
+    if note:
+        print(note, file=sys.stderr)
+
+
+def databases_of(src: Path, own: Path) -> list[tuple[Path, int]]:
+    """Tag databases of folder ``src`` (their library folder is ``src``) that hold corrections, but ``own``: looked
+    for where docs/tagger.md's steps keep one (the working folder, the folder's parent), each with how many files
+    it corrects, most first.  The laptop keeps no list of its databases (pushed.json records folders)."""
+    top, seen, found = src.resolve(), {own.resolve()}, []
+    for where in dict.fromkeys([Path.cwd(), top.parent]):
+        for db in _candidates(where):
+            if db.resolve() in seen:
+                continue
+            seen.add(db.resolve())
+            n = _corrections_of(db, top)
+            if n:
+                found.append((db, n))
+    return sorted(found, key=lambda f: -f[1])
+
+
+def _candidates(where: Path) -> list[Path]:
+    """The files of folder ``where`` named as a tag database may be (:data:`DB_SUFFIXES`), at most
+    :data:`LOOKED_AT` of its entries looked at."""
+    try:
+        with os.scandir(where) as listing:
+            names = [e.name for _, e in zip(range(LOOKED_AT), listing)]
+    except OSError:
+        return []
+    return [where / n for n in sorted(names) if n.lower().endswith(DB_SUFFIXES)]
+
+
+def _corrections_of(db: Path, top: Path) -> int:
+    """How many files of the library folder ``top`` the tag database ``db`` corrects (0: none, another folder's,
+    or not a tag database)."""
+    from device.library.query import root_of
+    from hatbox.fixes_given import is_database
+    from device.library.fixes import corrections
+    try:
+        return len(corrections(db)) if is_database(db) and root_of(db).resolve() == top else 0
+    except Exception:  # noqa: BLE001 - HatboxError, OSError, sqlite3's: one that is not a tag database says nothing
+        return 0
+
+
+def _near(path: Path) -> str:
+    """``path`` as typed from the working folder: relative when it lies under it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
 
 
 def following_words(lib: dict[str, Any]) -> str:
