@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: how close the two best guesses are, 0-1; "
+UNSURE_HEADING = (f"margin  {'its two best guesses':<28}  file   (margin: the gap between the two best guesses, 0-1; "
                   "small = unsure; least sure first)")
 CLOSENESS_WORDS = ("closeness 0-100: 100 = the same to the tagger's ear, 0 = no more alike than the library's "
                    "middle file")          # device/library/closeness.py: the box's and the laptop's one rule

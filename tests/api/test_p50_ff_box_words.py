@@ -55,4 +55,4 @@ def test_the_boxs_unsure_listing_says_what_the_margin_is(lib: str, capsys: Any) 
     rc, out, err = _run(capsys, "box-library", lib, "--unsure")
     assert rc == 0, err
     assert len(out.splitlines()) == 3
-    assert err.count("margin: how close the two best guesses are, 0-1; small = unsure") == 1, err
+    assert err.count("margin: the gap between the two best guesses, 0-1; small = unsure") == 1, err

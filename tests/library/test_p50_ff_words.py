@@ -72,4 +72,4 @@ def test_unsure_says_what_the_margin_is(tagged: Path, capsys: pytest.CaptureFixt
     got = capsys.readouterr()
     rows = got.out.splitlines()
     assert len(rows) == 4 and all(" or " in r for r in rows)        # stdout: the rows alone (scripts read them)
-    assert got.err.count("margin: how close the two best guesses are, 0-1; small = unsure") == 1, got.err
+    assert got.err.count("margin: the gap between the two best guesses, 0-1; small = unsure") == 1, got.err
