@@ -110,24 +110,56 @@ def deleted_while_tagged(lid: str, name: str = "") -> Iterator[None]:
                                "hatbox push-library FOLDER --wait") from None
 
 
+NOT_SAME_WHYS = ("not in the new library", "changed in the new library")   # device/api/kit_move.py SILENT_WHYS
+
+
 def replaced_kit_lines(body: Any) -> list[str]:
     """What `push-library --replace` says of the kit after deleting an older library (the box's DELETE answer
-    ``body``, asked with ``moved_to``: p50 FC): the notes that play the new library's same files now, then those
-    that went silent, each with why (its file not in the new library, or changed there).  An older box's answer
-    (no ``kit_moved``: it ignored ``moved_to`` and emptied the notes) is said in the words of before."""
+    ``body``, asked with ``moved_to``: p50 FC): the notes that play the new library's same files now, those moved with
+    a word (not known to be the same; not sounding yet: the sampler did not take the copy, p50 M4), then those that
+    went silent, each with why ("not the same file" said only when that is why).  An older box's answer (no
+    ``kit_moved``: it ignored ``moved_to`` and emptied the notes) is said in the words of before."""
     gone = silenced_notes(body, [])
     moved = body.get("kit_moved") if isinstance(body, dict) else None
     if not isinstance(moved, list):
         return [f"  {count_words(len(gone), 'note')} of the box's kit played it and went silent: {_first(gone)} "
                 "(hatbox box-kit --from LIBRARY sets the kit from the new one)"] if gone else []
-    lines = [f"  {count_words(len(moved), 'note')} of the kit now play{'s' if len(moved) == 1 else ''} the new "
-             f"library (the same files)"] if moved else []
+    moved = [m for m in moved if isinstance(m, dict)]
+    same = [m for m in moved if not m.get("why")]
+    lines = [f"  {count_words(len(same), 'note')} of the kit now play{'s' if len(same) == 1 else ''} the new "
+             f"library (the same files)"] if same else []
+    lines += _moved_with_a_word(moved)
     whys = [n.get("why") for n in body.get("kit_silenced") or [] if isinstance(n, dict)]
     said = [f"{g} ({safe_text(str(w))})" if w else g for g, w in zip(gone, whys + [None] * len(gone))]
     if said:
-        lines.append(f"  {count_words(len(said), 'note')} of the box's kit played it and went silent (not the same "
-                     f"file in the new library): {_first(said)}")
+        why = " (not the same file in the new library)" if all(w in NOT_SAME_WHYS for w in whys) and whys else ""
+        lines.append(f"  {count_words(len(said), 'note')} of the box's kit played it and went silent{why}: "
+                     f"{_first(said)}")
     return lines
+
+
+def _moved_with_a_word(moved: list[dict[str, Any]]) -> list[str]:
+    """The lines of the notes moved with a ``why``: those whose old file could not be compared, and those the sampler
+    did not take yet (``plays`` false: GET /kit maps them again, `hatbox box-kit` lists them missing until then)."""
+    lines = []
+    odd = [m for m in moved if m.get("why") and m.get("plays") is not False]
+    if odd:
+        lines.append(f"  {count_words(len(odd), 'note')} of the kit now play{'s' if len(odd) == 1 else ''} the new "
+                     f"library's file of the same path: {_first([_named(m, True) for m in odd])}")
+    waiting = [m for m in moved if m.get("plays") is False]
+    if waiting:
+        why = safe_text(str(waiting[0].get("why") or "the sampler did not take it"))
+        one = len(waiting) == 1
+        lines.append(f"  {count_words(len(waiting), 'note')} of the kit moved to the new library but "
+                     f"do{'es' if one else ''} not sound yet ({why}): {_first([_named(m) for m in waiting])} "
+                     f"(hatbox box-kit tries {'it' if one else 'them'} again and lists what still does not sound)")
+    return lines
+
+
+def _named(note: dict[str, Any], why: bool = False) -> str:
+    """"C2 kit/kick.wav" (with " (WHY)" when ``why``)."""
+    named = f"{safe_text(str(note.get('name', note.get('note', '?'))))} {safe_text(str(note.get('file', '')))}"
+    return named.strip() + (f" ({safe_text(str(note['why']))})" if why and note.get("why") else "")
 
 
 def _first(named: list[str]) -> str:

@@ -1,6 +1,14 @@
-"""``DELETE /libraries/{id}``'s work (device/api/library_routes.py holds the route): the library deleted and the kit
-told, in one step under the kit's lock; with ``moved_to`` (p50 FC), the kit notes whose file the new library holds
-the same move to it first (device/api/kit_move.py) and only the others go silent.
+"""``DELETE /libraries/{id}``'s work (device/api/library_routes.py holds the route): the library deleted, then the kit
+told (``KitKeeper.forget_library``, under the kit's lock: a kit of it stored meanwhile loses those notes too).  The
+deletion itself takes no kit lock: it may wait up to ``Libraries.delete_wait_s`` for a tagging it stops, then remove
+the folder, and kit changes, ``box-kit --from`` and GET /kit go on meanwhile (p50 M4; FC's first cut held the kit's
+lock throughout).
+
+With ``moved_to`` (p50 FC) the kit notes whose file the new library holds the same move to it first, under the kit's
+lock, while the old library's files are still there (device/api/kit_move.py): the sampler maps the new copy and
+kit.json names the new library before the old one's folder is renamed away (a power cut between the two: both
+libraries, the kit of the new one).  The lock is let go, the library deleted, and only the notes left behind go
+silent with it.  A deletion that then fails (409 busy, 500 storage) leaves the notes moved to the same bytes.
 
 An older box ignores ``moved_to`` (an unknown query) and answers as before, without ``kit_moved``: the laptop says
 then what it said before (the notes went silent).
@@ -27,47 +35,67 @@ from hatbox.text import count_words
 
 log = logging.getLogger("hatbox.api")
 MOVED_TO = ("the library that takes the kit's notes (the new one of a `push-library --replace`): each note that "
-            "played a file it holds too (the same path and bytes) plays its copy from then on, under the kit's lock "
-            "in one step with the deletion; only the others go silent (kit_silenced, each with why)")
+            "played a file it holds too (the same path and bytes) plays its copy from then on, moved under the kit's "
+            "lock before the deletion; only the others go silent (kit_silenced, each with why)")
+
+
+class MovedNote(GoneNote):
+    """A kit note that plays the new library now (``why``: null for the same file, mapped; else what to know)."""
+    plays: bool = Field(True, description="the sampler took the new library's copy; false: not yet (why says why: "
+                                          "its engine not running), listed missing by GET /kit until it does")
 
 
 class LibraryDeletedMoved(LibraryDeleted):
     """The DELETE's answer (``Prefer: return=representation``): :class:`LibraryDeleted`, and the notes moved."""
     moved_to: Optional[str] = Field(None, description="the library the notes moved to (moved_to asked)")
-    kit_moved: list[GoneNote] = Field([], description="the kit notes that play the same file of moved_to now (as "
-                                                      "they play now); [] without moved_to")
+    kit_moved: list[MovedNote] = Field([], description="the kit notes that play moved_to's file of their path now "
+                                                       "(as the kit holds them), each with why: null for the same "
+                                                       "bytes, mapped; else why it is not counted the same or does "
+                                                       "not sound yet (plays false); [] without moved_to")
 
 
 def delete_library(request: Request, library_id: str, token_id: str, moved_to: str | None,
                    representation: bool) -> Response:
     """Delete library ``library_id`` for the pairing ``token_id`` and answer (204, or 200 with the kit's notes when
-    ``representation``).  Under the kit's lock throughout, so no kit change comes between the move, the deletion and
-    the silencing (a deletion waits up to Libraries.delete_wait_s for a tagging it stops: kit changes wait too)."""
+    ``representation``).  With ``moved_to`` the notes move first (:func:`_moved_first`, the kit's lock held only for
+    that); the deletion and its tagging's stop hold no kit lock."""
     box = box_of(request)
-    with box.kit.lock:
-        move = _planned(box, library_id, moved_to)
+    move, moved = _moved_first(box, library_id, moved_to)
+    try:
         info = _deleted(box, library_id, token_id)
-        moved = _moved(box, move)
-        name = str(info.get("name") or "")
-        gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id), token_id)
-    _said(request, library_id, gone, moved, moved_to)
+    except ApiError as exc:
+        if moved:           # the notes play the new library's same bytes: they stay so
+            log.warning("%s kit notes moved to library %s; deleting library %s then failed: %s", len(moved),
+                        moved_to, library_id, exc.body.message)
+        raise
+    name = str(info.get("name") or "")
+    gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id), token_id)
+    _said(request, library_id, gone, moved, move)
     if not representation:
         return Response(status_code=204)
     names = {library_id: name, **({moved_to: _name_of(box, moved_to)} if moved_to else {})}
     silenced = [gone_note(e, names, why_silent(move, e.note)) for e in gone]
     return JSONResponse(LibraryDeletedMoved(id=library_id, name=name, kit_silenced=silenced, moved_to=moved_to,
-                                            kit_moved=[gone_note(e, names) for e in moved]).model_dump())
+                                            kit_moved=[_moved_note(e, names, move) for e in moved]).model_dump())
 
 
-def _planned(box: Any, library_id: str, moved_to: str | None) -> Move | None:
-    """The move asked (None: none), read before the deletion; 404 for no library ``library_id``, 422 for a
-    ``moved_to`` the box does not hold."""
+def _moved_first(box: Any, library_id: str, moved_to: str | None) -> tuple[Move | None, list[KitNote]]:
+    """With ``moved_to``: under the kit's lock, library ``library_id``'s notes that ``moved_to`` holds the same are
+    mapped to it and the kit kept naming it (the old files still there); (None, []) without.  404 for no library
+    ``library_id``, 422 for a ``moved_to`` the box does not hold: nothing moved, nothing deleted."""
     if not moved_to:
-        return None
+        return None, []
     from device.api.library_routes import _lib
-    _lib(box.libraries.get, library_id)
-    checked_target(box, library_id, moved_to)
-    return plan_move(box, library_id, moved_to)
+    with box.kit.lock:
+        _lib(box.libraries.get, library_id)
+        checked_target(box, library_id, moved_to)
+        move = plan_move(box, library_id, moved_to)
+        return move, _moved(box, move)
+
+
+def _moved_note(entry: KitNote, names: dict[str, str], move: Move | None) -> MovedNote:
+    said = move.said.get(entry.note) if move else None
+    return MovedNote(**gone_note(entry, names, said).model_dump(), plays=not move or entry.note not in move.waiting)
 
 
 def _deleted(box: Any, library_id: str, token_id: str) -> dict[str, Any]:
@@ -85,8 +113,8 @@ def _deleted(box: Any, library_id: str, token_id: str) -> dict[str, Any]:
 
 
 def _moved(box: Any, move: Move | None) -> list[KitNote]:
-    """The notes of ``move`` mapped to the new library and kept (best effort, as the silencing: the library is gone
-    already; a kit that cannot be kept on the disk is said in the log, the sampler plays the move)."""
+    """The notes of ``move`` moved to the new library and kept (best effort: a kit that cannot be kept on the disk is
+    said in the log, the sampler plays the move; any other failure leaves the notes to go silent with the library)."""
     if move is None or not move.to_move:
         return []
     try:
@@ -99,13 +127,24 @@ def _moved(box: Any, move: Move | None) -> list[KitNote]:
         return []
 
 
-def _said(request: Request, library_id: str, gone: list[KitNote], moved: list[KitNote], moved_to: str | None) -> None:
-    """The deletion's line in the box's log: the notes moved, the notes emptied."""
-    parts = [f"{count_words(len(moved), 'kit note')} now play library {moved_to} (the same files)"] if moved else []
+def _said(request: Request, library_id: str, gone: list[KitNote], moved: list[KitNote], move: Move | None) -> None:
+    """The deletion's line in the box's log: the notes moved (those with a word besides "the same files" counted),
+    the notes emptied."""
+    parts = [moved_words(len(moved), move)] if moved and move else []
     if gone:
         parts.append(gone_words((e.note, e.file) for e in gone))
     if parts:
         say_in_log(request, f"library {library_id} deleted; " + "; ".join(parts))
+
+
+def moved_words(moved: int, move: Move) -> str:
+    """The box log's "3 kit notes now play library NEW (the same files)"; "(1 not known to be the same file, 2 not
+    playing yet: the sampler did not take the copy)" when some are not known the same (kit_move.OLD_NOT_READ) or
+    wait for the sampler."""
+    odd, waiting = len(set(move.said) - move.waiting), len(move.waiting)
+    extra = ([f"{odd} not known to be the same file"] if odd else []) + (
+        [f"{waiting} not playing yet: the sampler did not take the copy"] if waiting else [])
+    return f"{count_words(moved, 'kit note')} now play library {move.new} ({', '.join(extra) or 'the same files'})"
 
 
 def _name_of(box: Any, lid: str) -> str:
