@@ -129,7 +129,7 @@ def library_db(text: str) -> str:
 def train_tagger(args: argparse.Namespace) -> int:
     from hatbox.replaced import kept_if_stopped, older_pack
     from hatbox.train_output import finish, say_summary
-    out = Path(args.out).expanduser()          # `--out=~/x.hatpack`: no shell expands a ~ after "="
+    out = Path(args.out)          # `--out=~/x.hatpack`: its argument type expanded the ~ (hatbox.argtypes.local_path)
     older = older_pack(out, "tagger")          # compared with the new pack, always kept as NAME.prev.hatpack
     with kept_if_stopped(older, out) as keeper:    # stopped after the new pack was written: the older one kept first
         summary = _trained(args, out, older)
@@ -144,7 +144,7 @@ def _trained(args: argparse.Namespace, out: Path, older: object) -> object:
     from trainer.tagger.pipeline import train_and_export
     before = file_state(out)
     try:
-        return train_and_export([Path(s).expanduser() for s in args.source], out, minutes=args.minutes,
+        return train_and_export([Path(s) for s in args.source], out, minutes=args.minutes,
                                 steps=args.steps, shots=args.shots, holdout=args.holdout, name=args.name,
                                 threads=args.threads, seed=args.seed, keep_level=args.keep_level, older=older)
     except KeyboardInterrupt as exc:

@@ -77,7 +77,7 @@ def push_fixes(src: Path, given: str | None, off: bool) -> LaptopFixes | None:
     if off:
         return None
     if given:
-        db = Path(given).expanduser()
+        db = Path(given)                        # a ~ expanded by its argument type (hatbox.argtypes.local_path)
         if not db.is_file():
             raise HatboxError(f"--fixes {safe_text(given)}: no such tag database; nothing was sent",
                               hint="give the database hatbox tag wrote (its --out; without --out it is "
@@ -315,7 +315,7 @@ def export_fixes(client: Any, lid: str, out: Path, folder: str | None, force: bo
     check_csv_out(out, flag="--export-fixes", show=lambda p: safe_text(str(p)), example="fixes.csv")
     refuse_foreign(out, force, safe_text(str(out)), "--export-fixes")
     fixes = _call(client, "GET", f"/libraries/{lid}/fixes", expect=list)
-    base = Path(folder).expanduser().resolve() if folder else out.parent.resolve()
+    base = Path(folder).resolve() if folder else out.parent.resolve()
     rows = [f for f in fixes if f.get("heard") or f.get("tagged") is False]       # a none: [""], written `path,`
     write_fixes_csv(out, [(os.path.relpath(base / f["path"], out.parent.resolve()), f["tags"]) for f in rows],
                     safe_text(str(out)))
