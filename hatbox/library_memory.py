@@ -15,7 +15,8 @@ corrections' database), both in the fingerprint.
 
 Within a push (hatbox.push_walk.one_reading) the folder's walk is the push's one (hatbox.push_walk.walked) and
 pushed.json is read once: its contents are kept for the push's later looks, and :func:`remember` writes over them
-(reading the file again only when another push wrote it since: its inode, size or time changed).
+(reading the file again only when another push wrote it since: its inode, size or time changed), under a lock on
+``pushed.json.lock`` from that read to the write (two pushes in two terminals each keep the other's folder).
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -141,9 +144,28 @@ def _file_sig(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
+@contextmanager
+def _locked() -> Iterator[None]:
+    """Held while pushed.json is read to be written over and written (:func:`remember`): an exclusive flock on
+    ``pushed.json.lock`` beside it, so that two pushes in two processes (two terminals) each keep the other's folder
+    (p50 review: both read, both wrote, the later write lost the earlier's).  Where flock is not had, no lock."""
+    try:
+        import fcntl
+    except ImportError:                      # not POSIX: as before, unlocked
+        yield
+        return
+    fd = os.open(memory_path().with_name(memory_path().name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)                         # closing it lets the lock go
+
+
 def _to_write() -> dict[str, dict[str, Any]]:
     """pushed.json's folders to write over (copies: the push's read stays as it was until written): the push's read
-    when the file is still the one it read, else read again (another push remembered its folder since)."""
+    when the file is still the one it read, else read again (another push remembered its folder since).  Taken
+    under :func:`_locked`."""
     from hatbox.push_walk import reading
     push = reading()
     if push is not None and push.memory is not None:
@@ -156,15 +178,25 @@ def _to_write() -> dict[str, dict[str, Any]]:
     return {k: dict(v) for k, v in _read().items()}
 
 
-def _written(kept: dict[str, dict[str, Any]]) -> None:
-    """pushed.json now holds ``kept``: the push's later looks read it (no read of the file again)."""
+def _write(kept: dict[str, dict[str, Any]]) -> tuple[int, int, int]:
+    """Write ``kept`` as pushed.json (atomically: a new file renamed over it; this user's only, 0600 from its
+    making) and say the written file's :func:`_file_sig`, taken from the file written (not a look at the path after
+    the rename, which could be another push's file by then)."""
+    from export.atomic import atomic_output
+    with atomic_output(memory_path(), mode=0o600) as fh:
+        fh.write(json.dumps(kept, sort_keys=False).encode("utf-8", "surrogateescape"))
+        fh.flush()
+        sig = _file_sig(os.fstat(fh.fileno()))       # the rename and the fsync after keep inode, size and time
+    return sig
+
+
+def _written(kept: dict[str, dict[str, Any]], sig: tuple[int, int, int]) -> None:
+    """pushed.json now holds ``kept``, written as the file of :func:`_file_sig` ``sig``: the push's later looks
+    read it (no read of the file again)."""
     from hatbox.push_walk import reading
     push = reading()
     if push is not None:
-        try:
-            push.memory, push.memory_sig = kept, _file_sig(memory_path().stat())
-        except OSError:
-            push.memory = None
+        push.memory, push.memory_sig = kept, sig
 
 
 def _entry(folder: Path, print_: str) -> dict[str, Any]:
@@ -195,24 +227,30 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
     the newest :data:`KEEP_FILES` folders only: a mark is 16 characters a file), and the marks of the folder's
     :data:`KEEP_PACKINGS` - 1 packings before it of other digests (:func:`packings`); never raises (a folder not
     remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
-    this user's business)."""
-    from export.atomic import atomic_output
-    kept = _to_write()
-    old = kept.pop(str(folder.resolve()), None)
-    kept[str(folder.resolve())] = {"fingerprint": print_, "sha256": sha256, "left_out": list(left_out or []),
-                                   "files": sorted((file_marks(folder) if marks is None else marks).values()),
-                                   "earlier": _kept_packings(old, sha256)}
-    kept = dict(list(kept.items())[-KEEP:])
-    for entry in list(kept.values())[:-KEEP_FILES]:
-        entry.pop("files", None)
-        entry.pop("earlier", None)
+    this user's business).  Read, changed and written under :func:`_locked` (another process's push between the
+    read and the write would be lost)."""
+    files = sorted((file_marks(folder) if marks is None else marks).values())
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
-        with atomic_output(memory_path(), mode=0o600) as fh:
-            fh.write(json.dumps(kept, sort_keys=False).encode("utf-8", "surrogateescape"))
+        with _locked():
+            kept = _with_folder(_to_write(), folder, {"fingerprint": print_, "sha256": sha256,
+                                                      "left_out": list(left_out or []), "files": files})
+            sig = _write(kept)
     except (OSError, UnicodeError):
         return
-    _written(kept)
+    _written(kept, sig)
+
+
+def _with_folder(kept: dict[str, dict[str, Any]], folder: Path, entry: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``kept`` (pushed.json's folders) with ``folder``'s ``entry`` as its newest (its packings before kept in it,
+    :func:`_kept_packings`), the newest :data:`KEEP` folders, the marks of the newest :data:`KEEP_FILES` only."""
+    old = kept.pop(str(folder.resolve()), None)
+    kept[str(folder.resolve())] = {**entry, "earlier": _kept_packings(old, entry["sha256"])}
+    kept = dict(list(kept.items())[-KEEP:])
+    for older in list(kept.values())[:-KEEP_FILES]:
+        older.pop("files", None)
+        older.pop("earlier", None)
+    return kept
 
 
 class Earlier:

@@ -141,25 +141,50 @@ def _tricky(tmp_path: Path) -> Path:
     return src
 
 
-def test_the_one_walk_packs_counts_and_marks_as_the_separate_walks_did(tmp_path: Path) -> None:
-    """The packing from the walk writes the very tar folder_tar.pack_directory writes (the box's upload digest of a
-    folder pushed before stays the same), says the same left-out lines; the census and the files' list agree too."""
-    from device.library import folder_tar
+PACKED = ["Z.wav", "a/x.wav", "a b/y.wav", "a-b/z.wav", os.fsdecode(b"caf\xe9.wav"), "kick/deep/d.wav", "kick/k 1.wav"]
+
+
+def _expected_tar(src: Path, out: Path) -> bytes:
+    """The tar of :data:`PACKED` (the files of :func:`_tricky` that are sent, in the order they always were: each
+    folder's names sorted, depth first), written member by member by tarfile itself."""
+    import tarfile
+    with tarfile.open(out, "w", dereference=True) as tf:
+        for rel in PACKED:
+            with open(src / rel, "rb") as fh:
+                tf.addfile(tf.gettarinfo(str(src / rel), arcname=rel), fh)
+    return out.read_bytes()
+
+
+def test_the_one_walk_packs_counts_and_marks_the_folder(tmp_path: Path) -> None:
+    """device.library.folder_tar packs and counts from one walk (walked now, or the push's, handed in): the tar holds
+    exactly the files sent, in the same order and headers, byte for byte (the box's upload digest of a folder pushed
+    before stays the same); the left-out lines are as they were; the census and the files' list agree."""
     from device.audio.audiofile import hidden_name
-    from hatbox.push_walk import census_of, pack_walked, walk_folder
+    from device.library import folder_tar
     src = _tricky(tmp_path)
     leave = {"left.csv": "", "notes.txt": "left out on purpose"}
-    walk = walk_folder(src)
-    old_skips: list[tuple[str, str]] = []
-    new_skips: list[tuple[str, str]] = []
-    old = folder_tar.pack_directory(src, tmp_path / "old.tar", old_skips, leave)
-    new = pack_walked(walk, tmp_path / "new.tar", new_skips, leave)
-    assert new.read_bytes() == old.read_bytes()
-    assert new_skips == old_skips and any("outside the folder" in why for _, why in new_skips), new_skips
-    for big, left in ((None, frozenset()), (30, frozenset(leave))):
-        was = folder_tar.census(src, big, left)
-        was.biggest.sort(key=lambda f: f[0].split("/"))     # rglob: the directory's order; the walk: path order
-        assert census_of(walk, big, left) == was
+    walk = folder_tar.walk_folder(src)
+    expected = _expected_tar(src, tmp_path / "expected.tar")
+    sizes: list[int] = []
+    for name, given in (("now", None), ("walked", walk)):
+        skips: list[tuple[str, str]] = []
+        packed = folder_tar.pack_directory(src, tmp_path / f"{name}.tar", skips, leave, sizes.append, walk=given)
+        assert packed.read_bytes() == expected, name
+        assert skips == [("broken.wav", "broken link (what it points at does not exist)"),
+                         ("kick/pipe.wav", "not a regular file (a FIFO, socket or device)"),
+                         ("loop", "folder link loops back to a folder that holds it (not followed)"),
+                         ("notes.txt", "left out on purpose"),
+                         ("out.wav", f"link to {(tmp_path / 'outside.wav').resolve()}, outside the folder: not sent "
+                          "(only what lies inside the folder leaves this computer; copy it in to send it)"),
+                         ("", "1 link to a file already in the folder or to a folder in it (sent once, under its "
+                          "own path)")], skips
+    assert sizes == [(src / rel).stat().st_size for rel in PACKED] * 2
+    seen = folder_tar.census(src, 30, frozenset(leave), walk=walk)
+    assert seen == folder_tar.census(src, 30, frozenset(leave))
+    assert (seen.files, seen.file_bytes) == (len(PACKED), sum((src / p).stat().st_size for p in PACKED))
+    assert seen.by_top == {"": 2, "a": 1, "a b": 1, "a-b": 1, "kick": 2}
+    assert [rel for rel, _ in seen.biggest] == [p for p in PACKED if (src / p).stat().st_size > 30]
+    assert folder_tar.census(src, walk=walk).files == len(PACKED) + 2          # notes.txt, left.csv: counted
     rglob = [("/".join(p.relative_to(src).parts), p.stat()) for p in sorted(src.rglob("*"))
              if not p.is_symlink() and not any(hidden_name(x) for x in p.relative_to(src).parts) and p.is_file()]
     assert [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in walk.files()] == \
@@ -181,7 +206,10 @@ def test_hot_samples_from_the_walk_are_those_the_folders_own_check_finds(tmp_pat
 def test_outside_a_push_each_walk_and_read_is_fresh_and_inside_one_another_writer_is_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The push's reading lasts the push only: after it, a walk sees the folder as it is now; and a pushed.json
-    written by another push in the meantime is read again before this push writes its own folder over it."""
+    written by another push in the meantime (another thread: a push of its own, outside this push's reading, as
+    another process's would be) is read again before this push writes its own folder over it."""
+    import threading
+
     from hatbox import library_memory
     from hatbox.push_walk import one_reading
     monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
@@ -193,7 +221,9 @@ def test_outside_a_push_each_walk_and_read_is_fresh_and_inside_one_another_write
         assert library_memory.packings(a) == {}                       # pushed.json read (none yet)
         _ramp(a / "t.wav", 480)
         assert [rel for rel, _ in library_memory.walk(a)] == ["s.wav"]     # the push's one walk
-        library_memory.remember(b, "fp-b", "d" * 64)                  # another push, meanwhile (outside this read)
+        other = threading.Thread(target=library_memory.remember, args=(b, "fp-b", "d" * 64))
+        other.start()                                                 # another push, meanwhile (a fresh context)
+        other.join()
         library_memory.remember(a, "fp-a", "e" * 64)
         assert library_memory.archive_digest(a, "fp-a") == "e" * 64
     assert [rel for rel, _ in library_memory.walk(a)] == ["s.wav", "t.wav"]

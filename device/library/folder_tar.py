@@ -1,18 +1,91 @@
 """A library folder packed into a tar on the laptop (what ``hatbox push-library FOLDER`` uploads), and the size that
-tar will have, both by the same rules: only what lies inside the folder, no links followed, hidden files left
-behind.  The box's side, unpacking what arrives, is :mod:`device.library.archive`."""
+tar will have, both by the same rules and from one walk of the folder (:func:`walk_folder`, p50: push-library lists
+each directory once and hands the walk to the census, its fingerprint, the packing and the check of samples over
+full scale): only what lies inside the folder, no links followed, hidden files left behind.  The box's side,
+unpacking what arrives, is :mod:`device.library.archive`."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tarfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from device.audio.audiofile import hidden_name
 from device.library.archive_errors import ArchiveError, why_words
 from hatbox.text import count_words
+
+FILE, DIR, LINK, OTHER, ERROR, UNREADABLE = "file", "dir", "link", "other", "error", "unreadable"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing in a walked folder: ``rel``, its path inside the folder ("/"-separated; "" for the folder itself,
+    UNREADABLE only), ``kind`` (FILE a regular file, DIR, LINK any symbolic link, OTHER a FIFO, socket or device,
+    ERROR one whose kind or stat could not be read, UNREADABLE a folder whose listing could not be read), ``stat``
+    (a FILE's) and ``error`` (ERROR's and UNREADABLE's)."""
+
+    rel: str
+    kind: str
+    stat: os.stat_result | None = None
+    error: BaseException | None = None
+
+
+@dataclass
+class FolderWalk:
+    """A folder's :class:`Entry` list, depth first with each folder's entries in sorted order, hidden names left
+    out; ``started_ns``: when the walk began (time.time_ns); ``junk``: how many of the hidden names left out were
+    leftovers beside the samples, by kind (device.audio.junk_names.junk_kind: DAW sidecars, NAS metadata, recycle
+    bins, ``Icon\\r``; dot names are not counted)."""
+
+    folder: Path
+    started_ns: int
+    entries: list[Entry] = field(default_factory=list)
+    junk: dict[str, int] = field(default_factory=dict)
+    _files: list[tuple[str, os.stat_result]] | None = field(default=None, repr=False)
+
+    def files(self) -> list[tuple[str, os.stat_result]]:
+        """(path inside, stat) of each regular file, in path order: hatbox.library_memory.walk's list (the same list
+        each call: not to be changed)."""
+        if self._files is None:
+            self._files = [(e.rel, e.stat) for e in self.entries if e.kind == FILE and e.stat is not None]
+        return self._files
+
+
+def walk_folder(folder: Path) -> FolderWalk:
+    """Walk ``folder`` now: each directory listed once (os.scandir), links not followed."""
+    walked = FolderWalk(Path(folder), time.time_ns())
+    _walk_into(os.fspath(folder), "", walked.entries, walked.junk)
+    return walked
+
+
+def _walk_into(path: str, rel: str, entries: list[Entry], junk: dict[str, int]) -> None:
+    """Append the entries of directory ``path`` (``rel`` inside the folder) and, depth first, of its folders; count
+    the leftovers left out into ``junk`` (by kind)."""
+    from device.audio.junk_names import hidden_name, junk_kind
+    try:
+        with os.scandir(path) as listing:
+            children = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        entries.append(Entry(rel, UNREADABLE, error=exc))
+        return
+    for child in children:
+        if hidden_name(child.name):
+            leftover = junk_kind(child.name)
+            if leftover:
+                junk[leftover] = junk.get(leftover, 0) + 1
+            continue
+        name = f"{rel}/{child.name}" if rel else child.name
+        try:
+            kind = LINK if child.is_symlink() else DIR if child.is_dir() else FILE if child.is_file() else OTHER
+            entries.append(Entry(name, kind, child.stat() if kind == FILE else None))
+        except OSError as exc:
+            entries.append(Entry(name, ERROR, error=exc))
+            continue
+        if kind == DIR:
+            _walk_into(child.path, name, entries, junk)
 
 
 @dataclass
@@ -30,22 +103,20 @@ class Census:
     bytes_by_top: dict[str, int] = field(default_factory=dict)     # their bytes, by the same keys
 
 
-def census(folder: Path, big: int | None = None, leave: frozenset[str] = frozenset()) -> Census:
+def census(folder: Path, big: int | None = None, leave: frozenset[str] = frozenset(),
+           walk: FolderWalk | None = None) -> Census:
     """:class:`Census` of ``folder``, by :func:`pack_directory`'s rules (hidden files and folders, links and
     ``leave``, paths inside the folder, are not packed, so not counted); ``big``: the files over this many bytes are
-    listed in ``biggest`` (None: none).  Files that cannot be read count as nothing here."""
+    listed in ``biggest``, in path order (None: none).  Files that cannot be read count as nothing here.  ``walk``:
+    the folder's :func:`walk_folder` taken already (None: walked now)."""
     seen = Census()
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder).parts
-        try:       # hidden files and folders (.git/) and links (a --links folder inside) are not packed: not counted
-            if path.is_symlink() or any(hidden_name(p) for p in rel) or "/".join(rel) in leave:
-                continue
-            if path.is_dir():
-                seen.packed += 512                    # a folder's own header (an overestimate: none is written)
-            elif path.is_file():
-                _count_file(seen, "/".join(rel), path.stat().st_size, big)
-        except OSError:
+    for e in (walk or walk_folder(folder)).entries:
+        if e.rel in leave:
             continue
+        if e.kind == DIR:
+            seen.packed += 512                        # a folder's own header (an overestimate: none is written)
+        elif e.kind == FILE and e.stat is not None:
+            _count_file(seen, e.rel, e.stat.st_size, big)
     seen.packed = -(-seen.packed // 10240) * 10240     # tar writes whole records of 20 blocks
     return seen
 
@@ -73,10 +144,22 @@ def _add_regular(tf: tarfile.TarFile, path: Path, arcname: str) -> bool:
     return True
 
 
+LOOP_WORDS = "a link that points back into itself (a loop): left out"
+
+
 def _link_skip(link: Path, here: Path, top: Path) -> tuple[str, bool]:
     """Why the link ``link`` (in the real folder ``here``, under the real library folder ``top``) is not
-    followed, and whether that is a link to something already in the folder (counted, not listed)."""
-    real = link.resolve()
+    followed, and whether that is a link to something already in the folder (counted, not listed); a link that loops
+    (``loopA -> loopB -> loopA``: Path.resolve raises) said in words (p50 QA: "cannot be read (RuntimeError: Symlink
+    loop from '/tmp/...')")."""
+    try:
+        real = link.resolve()
+    except RuntimeError:                 # Python before 3.13: "Symlink loop from ..."
+        return LOOP_WORDS, False
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LOOP_WORDS, False
+        raise
     if not real.exists():
         return "broken link (what it points at does not exist)", False
     if real != top and top not in real.parents:
@@ -88,8 +171,11 @@ def _link_skip(link: Path, here: Path, top: Path) -> tuple[str, bool]:
 
 
 def pack_directory(directory: str | Path, out: str | Path, skipped: list[tuple[str, str]] | None = None,
-                   leave: dict[str, str] | None = None, on_file: Callable[[int], None] | None = None) -> Path:
-    """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads).
+                   leave: dict[str, str] | None = None, on_file: Callable[[int], None] | None = None,
+                   walk: FolderWalk | None = None) -> Path:
+    """Write ``directory`` as an uncompressed tar (what ``hatbox push-library DIR`` uploads): its files in the order
+    of its walk (:func:`walk_folder`; ``walk``: taken already, None: walked now), each folder resolved again as it is
+    packed (one swapped for a link since the walk is not followed) and each file opened without following a link.
 
     Only what lies inside ``directory`` is packed: a link (to a file or a folder) is never followed.  A
     link whose target is outside the folder is left out and reported (a ``passwd.wav -> /etc/passwd``
@@ -102,51 +188,76 @@ def pack_directory(directory: str | Path, out: str | Path, skipped: list[tuple[s
     out without a word, e.g. the corrections CSV sent as corrections); ``on_file``: called with each packed file's
     size in bytes (a progress bar)."""
     directory, out = Path(directory), Path(out)
-    leave = leave or {}
     if not directory.is_dir():
         raise ArchiveError(f"{directory} is not a folder")
-    skips = skipped if skipped is not None else []
-    top = directory.resolve()
-    inner_links = 0
-
-    def walk(folder: Path, rel: str) -> None:
-        nonlocal inner_links
-        try:
-            here = folder.resolve()
-            children = sorted(folder.iterdir())
-        except (OSError, RuntimeError) as exc:
-            skips.append((rel or ".", f"cannot be read ({why_words(exc)})"))
-            return
-        if here != top and top not in here.parents:       # swapped for a link while packing
-            skips.append((rel, "no longer inside the folder (not followed)"))
-            return
-        for child in children:
-            name = f"{rel}/{child.name}" if rel else child.name
-            if hidden_name(child.name):
-                continue
-            if name in leave:
-                skips.extend([(name, leave[name])] if leave[name] else [])
-                continue
-            try:
-                if child.is_symlink():
-                    why, inner = _link_skip(child, here, top)
-                    if inner:
-                        inner_links += 1
-                    else:
-                        skips.append((name, why))
-                elif child.is_dir():
-                    walk(child, name)
-                elif not (child.is_file() and _add_regular(tf, child, name)):
-                    skips.append((name, "not a regular file (a FIFO, socket or device)"))
-                elif on_file is not None:
-                    on_file(child.stat().st_size)
-            except (OSError, RuntimeError) as exc:
-                skips.append((name, f"cannot be read ({why_words(exc)})"))
-
+    walk = walk or walk_folder(directory)
+    packer = _Packer(directory, skipped if skipped is not None else [], leave or {}, on_file)
     with tarfile.open(out, "w", dereference=True) as tf:
-        walk(directory, "")
-    if inner_links:
-        skips.append(("", count_words(inner_links, "link to a file already in the folder or to a folder in it (sent "
-                                      "once, under its own path)", "links to files already in the folder or to "
-                                      "folders in it (sent once, under their own path)")))
+        for e in walk.entries:
+            packer.add(tf, e)
+    packer.end()
     return out
+
+
+class _Packer:
+    """:func:`pack_directory`'s state: the folders resolved so far (path inside -> real path), those cut (not packed,
+    nor what is in them), the links to what is inside counted."""
+
+    def __init__(self, folder: Path, skips: list[tuple[str, str]], leave: dict[str, str],
+                 on_file: Callable[[int], None] | None) -> None:
+        self.folder, self.skips, self.leave, self.on_file = folder, skips, leave, on_file
+        self.top = folder.resolve()
+        self.heres: dict[str, Path] = {"": self.top}
+        self.cut: set[str] = set()
+        self.inner_links = 0
+
+    def add(self, tf: tarfile.TarFile, e: Entry) -> None:
+        """Pack entry ``e``, or say why not in ``skips``."""
+        parent = e.rel.rpartition("/")[0]
+        if parent in self.cut or e.rel in self.cut:
+            self.cut.update([e.rel] if e.kind == DIR else [])
+            return
+        if e.kind == UNREADABLE:
+            self.skips.append((e.rel or ".", f"cannot be read ({why_words(e.error)})"))
+            return
+        if e.rel in self.leave:
+            self.skips.extend([(e.rel, self.leave[e.rel])] if self.leave[e.rel] else [])
+            self.cut.update([e.rel] if e.kind == DIR else [])
+            return
+        try:
+            self._add(tf, e, self.heres[parent])
+        except (OSError, RuntimeError) as exc:
+            self.skips.append((e.rel, f"cannot be read ({why_words(exc)})"))
+            self.cut.update([e.rel] if e.kind == DIR else [])
+
+    def _add(self, tf: tarfile.TarFile, e: Entry, here: Path) -> None:
+        path = self.folder / e.rel
+        if e.kind == ERROR and e.error is not None:
+            raise e.error
+        if e.kind == LINK:
+            why, inner = _link_skip(path, here, self.top)
+            self.inner_links += inner
+            self.skips.extend([] if inner else [(e.rel, why)])
+        elif e.kind == DIR:
+            self._enter(path, e.rel)
+        elif not (e.kind == FILE and _add_regular(tf, path, e.rel)):
+            self.skips.append((e.rel, "not a regular file (a FIFO, socket or device)"))
+        elif self.on_file is not None and e.stat is not None:
+            self.on_file(e.stat.st_size)
+
+    def _enter(self, path: Path, rel: str) -> None:
+        """Folder ``rel`` is packed next: where it really is, cut when no longer inside the folder."""
+        here = path.resolve()
+        if here != self.top and self.top not in here.parents:       # swapped for a link since the walk
+            self.skips.append((rel, "no longer inside the folder (not followed)"))
+            self.cut.add(rel)
+            return
+        self.heres[rel] = here
+
+    def end(self) -> None:
+        """The count of links to what is inside, in one line."""
+        if self.inner_links:
+            self.skips.append(("", count_words(self.inner_links, "link to a file already in the folder or to a "
+                                               "folder in it (sent once, under its own path)", "links to files "
+                                               "already in the folder or to folders in it (sent once, under their "
+                                               "own path)")))
