@@ -11,7 +11,8 @@ loop, its end crossfades into its start over :data:`LOOP_XFADE_SECONDS`; as a on
 nothing left out (device.library.decode.play_mix: a sound on one side of a stereo file plays at its own level), and
 resamples it to the engine rate; a one-shot that stops on a sample louder than :data:`END_STEP` fades out over its
 last :data:`END_CLICK_SECONDS`.  A loop of a file at another rate gets its cycle resampled around the wrap
-(:func:`loop_cycle`; device.audio.resample.resample_cycle).
+(:func:`loop_cycle`; device.audio.resample.resample_cycle).  A file of more than two channels (5.1, B-format) is
+said to be played as a mix of them (:func:`mixed_words`, one of the warnings).
 """
 from __future__ import annotations
 
@@ -86,6 +87,8 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
         warnings.append(f"{file_label(key)} is {_duration(frames / own, max_seconds)} long: the sampler plays only its "
                         f"first {max_seconds:g} s")
     mono = play_mix(audio)
+    if audio.shape[0] > 2:           # 5.1, B-format: played as a plain mix, said (p50 QA: unsaid before)
+        warnings.append(mixed_words(key, audio.shape[0]))
     data = resample(mono, own, rate).astype(np.float32, copy=False)
     if audio.shape[1] <= head:
         end = _hard_end(data, int(round(END_CLICK_SECONDS * rate)))
@@ -96,6 +99,13 @@ def decode_file(key: str, rate: int, max_seconds: float, loop: bool = False) -> 
     tail = _seam(data, n, int(round(LOOP_XFADE_SECONDS * rate)))
     end = _faded_end(data[:n], int(round(END_FADE_SECONDS * rate)))
     return Decoded(np.concatenate([data[:n], tail, end]), n, end.shape[0], own), warnings
+
+
+def mixed_words(key: str, channels: int) -> str:
+    """The note for a file of more than two channels (5.1, B-format), which the sampler plays as one mix of them:
+    `box-library ID --play` prints it (hatbox.library_fixes.sampler_warnings)."""
+    return (f"{file_label(key)} is played as its {channels} channels mixed to one (the sampler plays one channel; "
+            "a surround or B-format file is not decoded for speakers)")
 
 
 SEAM_STEP = 0.05        # a whole file's wrap that steps more than this (of full scale) ...

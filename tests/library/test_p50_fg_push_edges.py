@@ -17,9 +17,10 @@ import pytest
 import soundfile as sf
 
 from device.library import files_with_tag, tag_library
+from device.library.folder_tar import LOOP_WORDS, pack_directory, walk_folder
 from hatbox.cli import main
 from hatbox.errors import HatboxError
-from hatbox.push_walk import LOOP_WORDS, pack_walked, twin_files, twins_left_out, walk_folder
+from hatbox.push_walk import twin_files, twins_left_out
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
 
@@ -80,6 +81,6 @@ def test_a_link_loop_is_said_in_words(tmp_path):
     os.symlink("loopB", lib / "Links" / "loopA")
     os.symlink("loopA", lib / "Links" / "loopB")
     skipped: list[tuple[str, str]] = []
-    pack_walked(walk_folder(lib), tmp_path / "out.tar", skipped)
+    pack_directory(lib, tmp_path / "out.tar", skipped)
     assert ("Links/loopA", LOOP_WORDS) in skipped and ("Links/loopB", LOOP_WORDS) in skipped, skipped
     assert not [why for _, why in skipped if "RuntimeError" in why or "cannot be read" in why], skipped
