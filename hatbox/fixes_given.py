@@ -43,14 +43,21 @@ def csv_corrections(path: Path, shown: str) -> dict[Path, list[str]]:
     """The rows of the corrections CSV ``path`` (``path,tag[,tag...]``) read by the tagger's own CSV reader
     (trainer.csvrows: its encodings, separators, header, comment and quote rules, and every tag checked by
     export.manifest's rules): file -> tags, a relative path read from the CSV's folder, ``[""]`` for a row with no
-    tag (``path,``: none of the words, as the box keeps it; p49).  HatboxError, before a byte is sent, when it is no
-    such CSV (binary data) or a tag is one no pack can hold."""
+    tag (``path,``: none of the words, as the box keeps it; p49).  The reader's notes (its encoding and separator,
+    a header of other names, ``#`` lines that look like a missing file's path read as comments, cells of several
+    words) go to stderr: they were thrown away, and a "#gone.wav" row left out unsaid (fiftieth stop's review).
+    HatboxError, before a byte is sent, when it is no such CSV (binary data) or a tag is one no pack can hold."""
+    import sys
+
     from trainer.csvrows import csv_rows
     from trainer.csvtext import listed_file
+    notes: list[str] = []
     try:
-        rows, encoding = csv_rows(path, [], none_rows=True)     # `path,`: what library export writes (p49)
+        rows, encoding = csv_rows(path, notes, none_rows=True)     # `path,`: what library export writes (p49)
     except DataError as exc:
         raise _refused(path, shown, exc) from None
+    for note in notes:                                              # the CSV named as the command's messages name it
+        print(note.replace(str(path), shown), file=sys.stderr)
     found: dict[Path, list[str]] = {}
     for name, tags, _line in rows:
         had = found.setdefault(listed_file(path.parent, name, encoding=encoding), [])

@@ -2,20 +2,19 @@
 (trainer/tagger/data.py) and the corrections `hatbox push-library --fixes FILE` sends (hatbox/fixes_given.py)
 read a CSV by the same rules, so that neither drifts from the other (forty-sixth stop's review: the push read a
 ``file,tags`` header as a correction of a file named ``file``, a stray quote as one tag, and sent a tag no pack
-can hold).  The rules: the text and separator of :mod:`trainer.csvtext`; blank lines skipped, and ``#`` lines
-unless their first cell names a file (:func:`is_comment`: "#03 Door.wav" and "#Favourites/..." are names, and hatbox's
-own exports write them bare; fiftieth stop's QA); a header row allowed (``path...``, or a first row whose first cell names no file and no audio file name, with a
-note); a cell holding a line break is a stray quote, refused; every row has a path and at least one tag (the
-tagger's training list takes a row with a path alone, ``path,``, as a file with none of the words: ``none_rows``);
-every tag
-normalised (:func:`export.manifest.normal_tag`) and passing :func:`export.manifest.tag_problem`, a tag cell holding
-commas (``"glass,impact"``: words typed in one spreadsheet cell) read as its words (:func:`split_words`); columns that
-look swapped (``tag,path``) refused.  Torch-free."""
+can hold).  The rules: the text of :mod:`trainer.csvtext`, the separator the one that ends the first row's first
+cell (:func:`_first_row`); blank lines skipped, and ``#`` lines unless their first cell names a file
+(:func:`is_comment`: "#03 Door.wav" and "#Favourites/..." are names, and hatbox's own exports write them bare;
+fiftieth stop's QA); a header row allowed (``path...``, or a first row whose first cell names no file and no
+audio file name, with a note); a cell holding a line break is a stray quote, refused; every row has a path and at
+least one tag (the tagger's training list takes a row with a path alone, ``path,``, as a file with none of the
+words: ``none_rows``); every tag normalised (:func:`export.manifest.normal_tag`) and passing
+:func:`export.manifest.tag_problem`, a tag cell holding commas (``"glass,impact"``: words typed in one spreadsheet
+cell) read as its words (:func:`split_words`); columns that look swapped (``tag,path``) refused.  Torch-free."""
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,10 +37,10 @@ def csv_rows(path: Path, notes: list[str], none_rows: bool = False) -> tuple[lis
     text, encoding = csv_text_encoding(path)
     said = encoding_note(path, encoding)
     notes.extend([f"note: {said}"] if said else [])
-    sep = separator(_first_row(path.parent, text, encoding), None)
+    found = Found()
+    found.first, sep = _first_row(path.parent, text, encoding)
     said = separator_note(str(path), sep)
     notes.extend([f"note: {said}"] if said else [])
-    found = Found()
     rows, bad = _read(path, text, sep, encoding, found, none_rows)
     notes.extend(line for line in (_header_note(path, found), comments_note(path, found.comments),
                                    split_note(path, found.split)) if line)
@@ -53,8 +52,10 @@ def csv_rows(path: Path, notes: list[str], none_rows: bool = False) -> tuple[lis
 @dataclass
 class Found:
     """What :func:`_read` met besides rows: the header it skipped (its line and cells, when it names no file), the
-    ``#`` lines read as comments [(line, cells)], the tag cells split at commas [(line, the cell)]."""
+    ``#`` lines read as comments [(line, cells)], the tag cells split at commas [(line, the cell)]; ``first``: the
+    line of the first row (:func:`_first_row`: the lines before it are blank or comments, judged there once)."""
 
+    first: int = 0
     header: tuple[int, list[str]] | None = None
     comments: list[tuple[int, list[str]]] = field(default_factory=list)
     split: list[tuple[int, str]] = field(default_factory=list)
@@ -84,7 +85,7 @@ def _read(path: Path, text: str, sep: str, encoding: str, found: Found,
             cells = [c.strip() for c in row if c.strip()]
             if not cells:
                 continue
-            if is_comment(path.parent, cells[0], encoding):
+            if start < found.first or start > found.first and is_comment(path.parent, cells[0], encoding):
                 found.comments.append((start, cells))
                 continue
             header, first = first and is_header(path.parent, cells, encoding=encoding), False
@@ -105,11 +106,18 @@ def _read(path: Path, text: str, sep: str, encoding: str, found: Found,
 
 def is_comment(folder: Path, first: str, encoding: str) -> bool:
     """Whether a CSV row whose first cell is ``first`` (stripped; the CSV in ``folder``, read as ``encoding``) is a
-    comment: it starts with ``#`` and, read as a path row's path is (:func:`trainer.csvtext.listed_file`), names no
-    file.  A numbered track ("#03 Door.wav") or a folder ("#Favourites/kick.wav") is a name: hatbox's exports write
-    such paths bare (fiftieth stop's QA: `push-library --fixes` sent nothing of such a CSV, and training said it
-    "holds no tagged audio files")."""
-    return first.startswith("#") and not listed_file(folder, first, encoding=encoding).is_file()
+    comment: it starts with ``#`` and names no file (:func:`names_file`).  A numbered track ("#03 Door.wav") or a
+    folder ("#Favourites/kick.wav") is a name: hatbox's exports write such paths bare (fiftieth stop's QA:
+    `push-library --fixes` sent nothing of such a CSV, and training said it "holds no tagged audio files")."""
+    return first.startswith("#") and not names_file(folder, first, encoding)
+
+
+def names_file(folder: Path, cell: str, encoding: str) -> bool:
+    """Whether the ``#`` cell ``cell`` (of a CSV in ``folder`` read as ``encoding``) names a file, read as a path
+    row's path is (:func:`trainer.csvtext.listed_file`).  Only a cell that looks like a path (:func:`looks_like_path`)
+    is looked for on disk: "# café note" is a comment without a look (the look for a name in another Unicode form
+    lists the folder: 36 s for 1000 such lines beside 10,000 files, fiftieth stop's review)."""
+    return looks_like_path(cell) and listed_file(folder, cell, encoding=encoding).is_file()
 
 
 def looks_like_path(cell: str) -> bool:
@@ -145,14 +153,43 @@ def split_note(path: Path, split: list[tuple[int, str]]) -> str:
             f"(line {line}: {cell!r}): each word read as a tag of its own")
 
 
-def _first_row(folder: Path, text: str, encoding: str) -> str:
-    """The first line of ``text`` that is neither blank nor a comment (:func:`is_comment`, its first cell taken up
-    to the first comma, semicolon or tab), for :func:`trainer.csvtext.separator` to judge; "" when there is none."""
-    for line in text.lstrip("\ufeff").split("\n"):
-        first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"').strip()
-        if first and not is_comment(folder, first, encoding):
-            return line.rstrip("\r")
-    return ""
+SEPARATORS = (",", ";", "\t")
+
+
+def _first_row(folder: Path, text: str, encoding: str) -> tuple[int, str]:
+    """(line number, separator) of the first line of CSV ``text`` (in ``folder``, read as ``encoding``) that is
+    neither blank nor a comment: a ``#`` line is one unless the cell a separator ends names a file
+    (:func:`names_file`).  The separator is the one that ends that line's first cell (:func:`_cell_end`), else
+    :func:`trainer.csvtext.separator`'s (a header).  (the line after the last, ",") when there is no such line."""
+    number = 0
+    for number, line in enumerate(io.StringIO(text.lstrip("\ufeff"), newline=""), 1):
+        line = line.rstrip("\r\n")
+        if not _cell(line):
+            continue
+        hashed = _cell(line).startswith("#")
+        ends = _cell_end(folder, line, encoding, hashed)
+        if ends or not hashed:
+            return number, ends or separator(line, None)
+    return number + 1, ","
+
+
+def _cell(text: str) -> str:
+    """``text`` (a cell, or a line from its start) stripped of spaces and quotes."""
+    return text.strip().strip('"').strip()
+
+
+def _cell_end(folder: Path, line: str, encoding: str, hashed: bool) -> str:
+    """The separator that ends the first cell of the CSV ``line``: of those it holds (:data:`SEPARATORS`), the one
+    whose cell before it is the longest that names a file, else (``hashed`` false: a line starting with ``#`` is
+    only a row when it names one) the longest that reads as an audio file's name; "" when none does.  A semicolon
+    CSV whose first row holds a cell of several words (``#03 Door.wav;door,wood``) was judged by the comma in it:
+    the ``#`` row dropped, the next read as the header (fiftieth stop's review)."""
+    cells = sorted(((_cell(line.split(sep, 1)[0]), sep) for sep in SEPARATORS if sep in line), reverse=True,
+                   key=lambda cs: len(cs[0]))
+    named = [sep for cell, sep in cells if cell and (names_file(folder, cell, encoding) if hashed else
+                                                      listed_file(folder, cell, encoding=encoding).is_file())]
+    audio = [sep for cell, sep in cells if not hashed and audio_name(cell)]
+    return (named + audio + [""])[0]
 
 
 def refuse_bad_tags(src: Path, bad: list[tuple[str, str, str]]) -> None:

@@ -131,18 +131,16 @@ def separator_note(name: str, sep: str) -> str:
     return f"{name} is separated by {words}: read it so" if words else ""
 
 
-def separator(text: str, first: tuple[str, ...] | None = ("input", "output"), *, comment: str = "") -> str:
+def separator(text: str, first: tuple[str, ...] | None = ("input", "output")) -> str:
     """The cell separator of CSV ``text``: a tab when its first line is tab-separated (:func:`_tabbed`: Excel's
     "Text (Tab delimited)" and "Unicode Text"); ";" when its first line holds no comma and, split at
     semicolons, starts with the cells ``first`` (a header as a European Excel writes it), else ",".  ``first``
     None: a CSV whose header is optional (the tagger's ``path;tag``), judged by its first line whatever it holds:
-    two cells or more split at semicolons and no comma.  ``comment``: that CSV's blank lines and lines starting
-    with ``comment`` are skipped to find the first line.  Only an unmistakable line counts: anything else is read
-    with commas (and its errors say what was found)."""
-    lines = (line.rstrip("\r") for line in text.lstrip("\ufeff").split("\n"))
-    if comment:
-        lines = (line for line in lines if line.strip() and not line.strip().startswith(comment))
-    header = next(lines, "")
+    two cells or more split at semicolons and no comma.  The tag CSV reader asks it only of a first row whose first
+    cell names no file and no audio file (a header, mostly): trainer.csvrows._first_row skips comments and judges
+    the others by the separator that ends that cell.  Only an unmistakable line counts: anything else is read with
+    commas (and its errors say what was found)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     if _tabbed(header, first):
         return "\t"
     if "," in header or ";" not in header:

@@ -74,7 +74,6 @@ def test_a_semicolon_csv_reads_like_the_comma_one(tmp_path, header):
 
 def test_the_shared_rule_judges_a_headerless_csv_by_its_first_row():
     assert separator("a.wav;kick\n", None) == ";" and separator("a.wav,kick\n", None) == ","
-    assert separator("#x;y\n\na.wav;kick\n", None, comment="#") == ";"
     assert separator("kick;1.wav,kick\n", None) == ","                     # a comma: the comma form
     assert separator("a.wav;\n", None) == ","                              # one cell: nothing to judge by
     assert separator("a.wav;kick\n") == ","                                # the effect CSV's header rule is kept

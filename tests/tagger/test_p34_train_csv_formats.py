@@ -74,7 +74,7 @@ def test_a_comma_csv_with_tabs_after_its_commas_is_still_read_with_commas(tree, 
                                       ("a.wav,\tkick", ","), ("a.wav,kick", ","), ("a.wav;kick", ";"),
                                       ("a.wav\t", ","), ("a.wav", ",")])
 def test_the_separator_of_a_csv_whose_header_is_optional(line, sep):
-    assert separator(line + "\n", None, comment="#") == sep
+    assert separator(line + "\n", None) == sep
 
 
 def test_an_effect_pairs_csv_header_with_tabs_is_told_too():

@@ -66,8 +66,8 @@ def test_words_with_two_to_four_examples_get_one_line_of_advice() -> None:
     items = [Item(Path(f"{t}{i}.wav"), (t,)) for t, n in (("door", 5), ("wood", 4), ("cloth", 3), ("rain", 1))
              for i in range(n)]
     line = few_examples_line(items)
-    assert line == ("\nnote: 2 words have fewer than 5 examples to train on: cloth 3, wood 4; add a few more of each "
-                    "(5 or more per word recommended)")
+    assert line == ("\nnote: 2 words have fewer than 5 examples (files listed, held-out ones too): cloth 3, wood 4; "
+                    "add a few more of each (5 or more per word recommended)")
     assert few_examples_line([it for it in items if it.tags == ("door",)]) == ""
 
 
@@ -96,7 +96,7 @@ def test_train_tagger_reads_hash_rows_and_word_cells_and_says_the_new_lines(tmp_
     text = said.out + said.err
     assert "3 cells hold several words separated by commas" in text
     assert "examples per word: " in text and "boom 5" in text          # the "#" rows trained (one held out)
-    assert "note: 1 word has fewer than 5 examples to train on: air 3" in text
+    assert "note: 1 word has fewer than 5 examples (files listed, held-out ones too): air 3" in text
     assert LEGEND in text and "macro-F1 " in text
     rep = json.loads(report_paths(out)[0].read_text())
     assert rep["macro_f1_words"] >= 1 and set(rep["unscored_given_wrongly"]) == {"words", "files"}

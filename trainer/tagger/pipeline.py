@@ -180,18 +180,21 @@ def examples_line(items: list[Item]) -> str:
 
 
 def few_examples_line(items: list[Item], shown: int = 10) -> str:
-    """A line (with its leading line break) naming the words of which ``items`` (the training samples) hold 2 to
-    4, fewer than RECOMMENDED_PER_TAG (one example: data.lone_tags_warning's), with their counts: "note: 9 words
-    have fewer than 5 examples to train on: ambience 3, ...; add a few more of each (5 or more per word recommended)"
-    (fiftieth stop's QA: only one-example words got that advice); "" when none has."""
+    """A line (with its leading line break) naming the words of which ``items`` (every file listed, the held-out
+    ones too, as data.lone_tags_warning counts: counted after the split, a word given 5 files read "door 4 ... add a
+    few more", fiftieth stop's review) hold 2 to 4, fewer than RECOMMENDED_PER_TAG (one example:
+    data.lone_tags_warning's), with their counts: "note: 9 words have fewer than 5 examples (files listed, held-out
+    ones too): ambience 3, ...; add a few more of each (5 or more per word recommended)" (fiftieth stop's QA: only
+    one-example words got that advice); "" when none has."""
     counts = tag_counts(items)
     few = sorted((t for t, n in counts.items() if 1 < n < RECOMMENDED_PER_TAG), key=lambda t: (counts[t], t))
     if not few:
         return ""
     listed = ", ".join(f"{t} {counts[t]}" for t in few[:shown]) + (f" and {len(few) - shown} more"
                                                                   if len(few) > shown else "")
-    return (f"\nnote: {count_words(len(few), 'word has', 'words have')} fewer than {RECOMMENDED_PER_TAG} examples to "
-            f"train on: {listed}; add a few more of each ({RECOMMENDED_PER_TAG} or more per word recommended)")
+    return (f"\nnote: {count_words(len(few), 'word has', 'words have')} fewer than {RECOMMENDED_PER_TAG} examples "
+            f"(files listed, held-out ones too): {listed}; add a few more of each ({RECOMMENDED_PER_TAG} or more per "
+            "word recommended)")
 
 
 def previous_score(out: Path, older: Any = None) -> tuple[float, int | None, tuple[str, ...]] | None:
@@ -290,7 +293,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         text = "".join(f"{note}\n" for note in notes if not (once and ahead))
         kind = "one tag per file" if res.net.cfg.exclusive else "any number of tags per file: a yes or no per tag"
         text += f"trained on {len(train_items)} samples ({kind}), {res.steps} steps in {res.seconds:.0f} s"
-        text += f"\n{examples_line(train_items)}" + ("" if shots else few_examples_line(train_items))
+        text += f"\n{examples_line(train_items)}" + ("" if shots else few_examples_line(items))
         if silent:
             metrics["silent_files"] = len(silent)
             text = (f"note: left out {count_words(len(silent), 'file')} with nothing to hear (silent or too short: "
@@ -388,25 +391,32 @@ def picture_title(rep: dict, held: int, before: tuple[float, int | None, tuple[s
                   tags: list[str] | None = None) -> str:
     """The confusion picture's title: the held-out file count beside the score, and the replaced pack's score when
     there was one: "held-out: 12 files, macro-F1 0.91 (the pack replaced: 0.88 on 9 files)"; not when its words
-    differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review)."""
+    differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review).  What the score leaves
+    out (:func:`title_words`) shares the one bracket: "... over 10 of 13 words (3 with none held out given to 3
+    files wrongly; the pack replaced: 0.88 on 9 files)"."""
     from hatbox.replaced import words_differ
-    title = f"held-out: {count_words(held, 'file')}, macro-F1 {rep['macro_f1']:.2f}{title_words(rep)}"
-    if before is None or (tags is not None and words_differ(before[2], tuple(tags))):
-        return title
-    on = f" on {count_words(before[1], 'file')}" if before[1] else ""
-    return f"{title} (the pack replaced: {before[0]:.2f}{on})"
+    from trainer.tagger.report import no_score
+    scored = rep.get("macro_f1_words")
+    score = no_score(rep) if scored == 0 else f"macro-F1 {rep['macro_f1']:.2f}"
+    words, aside = title_words(rep)
+    if before is not None and not (tags is not None and words_differ(before[2], tuple(tags))):
+        on = f" on {count_words(before[1], 'file')}" if before[1] else ""
+        aside.append(f"the pack replaced: {before[0]:.2f}{on}")
+    return f"held-out: {count_words(held, 'file')}, {score}{words}" + (f" ({'; '.join(aside)})" if aside else "")
 
 
-def title_words(rep: dict) -> str:
-    """What the picture's title says after the score of a report that leaves words out (trainer.tagger.report.unscored):
-    " over 10 of 13 words (3 with none held out given to 3 files wrongly)"; "" when it is over every word."""
+def title_words(rep: dict) -> tuple[str, list[str]]:
+    """What the picture's title says after the score of a report that leaves words out (trainer.tagger.report.unscored),
+    and what goes in its bracket: (" over 10 of 13 words", ["3 with none held out given to 3 files wrongly"]); ("",
+    []) when it is over every word; no "over" when it is over none (its title says why: report.no_score)."""
     scored, words = rep.get("macro_f1_words"), len(rep.get("tags", ()))
     if scored is None or scored == words:
-        return ""
+        return "", []
     wrong = rep["unscored_given_wrongly"]
-    given = (f" ({len(wrong['words'])} with none held out given to {count_words(wrong['files'], 'file')} wrongly)"
-             if wrong["words"] else "")
-    return f" over {scored} of {words} words{given}"
+    given = [f"{len(wrong['words'])} with none held out given to {count_words(wrong['files'], 'file')} wrongly"
+             if scored else f"{count_words(len(wrong['words']), 'word')} given to {count_words(wrong['files'], 'file')}"
+             " wrongly"] if wrong["words"] else []
+    return (f" over {scored} of {words} words" if scored else ""), given
 
 
 def _write_report(rep: dict, tags: list[str], out: Path, title: str) -> str:

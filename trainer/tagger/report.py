@@ -250,21 +250,42 @@ THIN_PER_WORD = 3          # fewer held-out files per word than this (the median
 def headline(rep: dict[str, Any], digits: int = 3) -> str:
     """The held-out score with what it leaves out (:func:`unscored`): "macro-F1 0.940 over the 10 words with
     held-out files; 3 words with none held out (gravel, latch, rain) were given to 3 held-out files wrongly";
-    "macro-F1 0.967 over all 10 words".  A report of before the fiftieth stop (no ``macro_f1_words``): the score."""
+    "macro-F1 0.967 over all 10 words" ("over its 1 word"); none scored (:func:`no_score`): "no macro-F1: none of
+    the 4 held-out files carries any of your words".  A report of before the fiftieth stop (no ``macro_f1_words``):
+    the score."""
     score = f"macro-F1 {rep['macro_f1']:.{digits}f}"
     if "macro_f1_words" not in rep:
         return score
     scored, words = rep["macro_f1_words"], len(rep["tags"])
+    if not scored:
+        return no_score(rep) + given_unscored(rep, "; it gave {files} of them a word wrongly ({listed})")
     if scored == words:
-        return f"{score} over all {count_words(words, 'word')}"
-    wrong = rep["unscored_given_wrongly"]
+        return f"{score} over {'its' if words == 1 else 'all'} {count_words(words, 'word')}"
     said = f"{score} over the {count_words(scored, 'word')} with held-out files"
+    return said + (given_unscored(rep, "; {words} with none held out ({listed}) {were} given to {held} wrongly") or
+                   f" ({words - scored} more with none held out)")
+
+
+def no_score(rep: dict[str, Any]) -> str:
+    """What a report none of whose words a held-out file carries says in place of its macro-F1 (0.000 over no word,
+    beside an exact-match accuracy of 1.000: fiftieth stop's review): "no macro-F1: none of the 4 held-out files
+    carries any of your words"."""
+    held = rep.get("held_out_none", 0)
+    return f"no macro-F1: none of the {count_words(held, 'held-out file')} carries any of your words"
+
+
+def given_unscored(rep: dict[str, Any], form: str) -> str:
+    """The words no held-out file carries that the tagger gave held-out files anyway (:func:`unscored`) said by
+    ``form`` (its fields: ``listed``, the first 5; ``words``, "3 words"; ``were``; ``files``, how many held-out
+    files got one; ``held``, "3 held-out files"): "; 3 words with none held out (gravel, latch, rain) were given to
+    3 held-out files wrongly"; "" when none was."""
+    wrong = rep["unscored_given_wrongly"]
     if not wrong["words"]:
-        return f"{said} ({words - scored} more with none held out)"
+        return ""
     listed = ", ".join(wrong["words"][:5]) + (f" and {len(wrong['words']) - 5} more" if len(wrong["words"]) > 5 else "")
-    were = "was" if len(wrong["words"]) == 1 else "were"
-    return (f"{said}; {count_words(len(wrong['words']), 'word')} with none held out ({listed}) {were} given to "
-            f"{count_words(wrong['files'], 'held-out file')} wrongly")
+    return form.format(listed=listed, words=count_words(len(wrong["words"]), "word"), files=wrong["files"],
+                       were="was" if len(wrong["words"]) == 1 else "were",
+                       held=count_words(wrong["files"], "held-out file"))
 
 
 def thin_note(rep: dict[str, Any]) -> str:
