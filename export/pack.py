@@ -280,6 +280,7 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
     if not path.is_file():
         raise PackError(f"no pack at {path}", check="archive", hint="check the path and the file name")
     try:
+        _zip_or_refused(path, uploaded)
         return zipfile.ZipFile(path)
     except _ZIP_ERRORS as exc:
         if not uploaded and path.stat().st_size == 0:
@@ -294,14 +295,32 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
                         check="archive") from None
 
 
+def _zip_or_refused(path: Path, uploaded: bool) -> None:
+    """Nothing when ``path`` is a zip by device.library.archive_kind (which tells a zip from a tar by the file's own
+    start); PackError when it is a tar (maybe compressed), zipfile.BadZipFile when it is neither (a zip cut short,
+    something else: said as zipfile's own error is), OSError when it cannot be read.  zipfile alone finds the end
+    record of a tar's last member when that is a zip, so a tar of old.hatpack then new.hatpack opened as new.hatpack
+    (p50 review: `hatbox push "my packs backup.tar"` installed it, and the box's POST /packs took it too)."""
+    from device.library.archive_kind import TAR, ZIP, archive_kind
+    kind = archive_kind(path)
+    if kind == TAR:
+        said = "the upload" if uploaded else path.name
+        raise PackError(f"{said} is a tar archive, not a hatbox pack: take the .hatpack out of it first",
+                        check="archive", hint="`tar -xf ARCHIVE NAME.hatpack`, then send that file; a sample library "
+                                              "(tar or zip of audio files) goes to the box with hatbox push-library")
+    if kind != ZIP:
+        raise zipfile.BadZipFile("File is not a zip file")
+
+
 def _not_a_pack_upload(path: Path, exc: BaseException) -> PackError:
     """What the box says of an upload that does not open as a zip archive: a damaged zip (a pack cut short on
     the way), or no zip at all, named as "the upload" (``path`` is the box's temporary copy, a name nobody gave)."""
+    from device.library.archive_kind import COMPRESSED_STARTS, ZIP_STARTS
     with open(path, "rb") as fh:
-        head = fh.read(4)
-    if head.startswith(b"PK"):
+        head = fh.read(8)
+    if head.startswith(ZIP_STARTS):
         return PackError(f"the upload is not a readable pack archive ({exc}); {DAMAGED_UPLOAD}", check="archive")
-    library = head.startswith(b"\x1f\x8b") or head.startswith(b"BZh") or head.startswith(b"\xfd7zX")
+    library = head.startswith(COMPRESSED_STARTS)
     return PackError("the upload is not a pack: a .hatpack is a zip archive, and this is not one", check="archive",
                      hint="a sample library (tar or zip of audio files) goes to POST /libraries: hatbox push-library"
                      if library else f"send the .hatpack file itself; {PACK_HINT}")

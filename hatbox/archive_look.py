@@ -35,14 +35,12 @@ def look_archive(archive: Path, hot: bool = True, limits: Limits | None = None) 
     defaults."""
     from device.library.archive_errors import ArchiveError
     from device.library.archive_members import Limits, each_member
-    from device.library.member_checks import is_metadata_member
     from device.library.member_names import NameCheck
     look, names = ArchiveLook(), NameCheck(limits or Limits())
     try:
         with tempfile.TemporaryDirectory(prefix="hatbox-look-") as tmp:
             for e in each_member(archive, names.limits):
-                if not is_metadata_member(e.name):     # skipped by the box without a word (macOS's Icon\r too)
-                    names.see(e)
+                names.see(e)                       # skips what the box skips without a word (Icon\r too)
                 _see(look, e, Path(tmp) if hot else None)
     except ArchiveError as exc:
         return ArchiveLook(readable=False, others=None, refusal=Exception.__str__(exc))

@@ -100,10 +100,12 @@ def _junk_said(junk: dict[str, int]) -> list[tuple[str, str]]:
 
 
 def _starts_as_zip(src: Path) -> bool:
-    """Whether ``src`` begins as a zip does (a local file header, ``PK\\x03\\x04``)."""
+    """Whether ``src`` begins as a zip does (device.library.archive_kind.ZIP_STARTS: a local file header, an empty zip's
+    end record, a spanned zip's marker)."""
+    from device.library.archive_kind import ZIP_STARTS
     try:
         with open(src, "rb") as f:
-            return f.read(4) == b"PK\x03\x04"
+            return f.read(4).startswith(ZIP_STARTS)
     except OSError:
         return False
 

@@ -408,10 +408,12 @@ def archive_files(archive: Path) -> list[tuple[str, int]]:
 
 def refused_names(archive: Path) -> list[tuple[str, str]]:
     """(name, why) of each file of the tar or zip ``archive`` whose name the box's upload refuses, by the box's own
-    rule (device.library.member_checks.safe_relpath: a Latin-1 name that is not valid UTF-8, a control character);
-    [] when it cannot be read (the box says why)."""
-    from device.library.member_checks import safe_relpath
-    return [(name, why) for name, _ in archive_files(archive) if isinstance(why := safe_relpath(name), str)]
+    rule (device.library.member_checks.safe_relpath: a Latin-1 name that is not valid UTF-8, a control character),
+    leaving out what the box skips as metadata (member_checks.is_metadata_member: macOS's ``Icon\\r`` too); [] when
+    it cannot be read (the box says why)."""
+    from device.library.member_checks import is_metadata_member, safe_relpath
+    return [(name, why) for name, _ in archive_files(archive)
+            if not is_metadata_member(name) and isinstance(why := safe_relpath(name), str)]
 
 
 def without_members(tar: Path, names: set[str]) -> None:

@@ -25,10 +25,14 @@ from hatbox.errors import AudioFileError
 
 # what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file;
 # AIFF-C (.aifc: uncompressed, sowt, fl32, ulaw...), Apple's CAF and Sony's Wave64 (.w64) go through the same reader,
-# and so do the WAVs named otherwise: Broadcast WAV (.bwf), RF64 (.rf64: a WAV past 4 GiB) and ambisonic B-format
-# (.amb: WAVE_FORMAT_EXTENSIBLE); libsndfile reads a file by its content, never by its name
-READABLE_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3", ".bwf",
-                     ".rf64", ".amb")
+# and so do the WAVs named otherwise: .wave, Broadcast WAV (.bwf), RF64 (.rf64: a WAV past 4 GiB) and ambisonic
+# B-format (.amb: WAVE_FORMAT_EXTENSIBLE, of which only W is heard: :func:`heard_channels`); libsndfile reads a file by
+# its content, never by its name
+READABLE_SUFFIXES = (".wav", ".wave", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3",
+                     ".bwf", ".rf64", ".amb")
+# ambisonic B-format files, by name: soundfile (0.14) does not expose libsndfile's WAVEX ambisonic flag
+# (SFC_WAVEX_GET_AMBISONIC), so a .wav holding B-format is not told from 4-channel audio
+AMBISONIC_SUFFIXES = (".amb",)
 
 
 # the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some
@@ -149,7 +153,8 @@ def file_seconds(path: str | Path) -> float:
 
 def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False,
          max_frames: int | None = None) -> tuple[np.ndarray, int]:
-    """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz).
+    """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz); of an ambisonic
+    B-format file (.amb) only its W channel, C = 1 (:func:`heard_channels`).
 
     ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N];
     ``max_frames`` decodes only the first that many frames (the head of a long file: memory bounded).
@@ -170,11 +175,25 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
                              hint=f"resample it, e.g. `sox {shlex.quote(str(path))} -r {expect_rate} "
                                   f"{shlex.quote(str(path.with_name(path.stem + f'-{expect_rate // 1000}k.wav')))}`")
-    audio = np.ascontiguousarray(data.T)
+    audio = np.ascontiguousarray(heard_channels(data.T, path))
     check_samples(audio, path)
     if mono and audio.shape[0] > 1:
         audio = audio.mean(axis=0, keepdims=True)
     return audio, int(rate)
+
+
+def ambisonic(path: str | Path) -> bool:
+    """Whether ``path`` is an ambisonic B-format file (:data:`AMBISONIC_SUFFIXES`, by its name)."""
+    return Path(path).suffix.lower() in AMBISONIC_SUFFIXES
+
+
+def heard_channels(audio: np.ndarray, path: str | Path) -> np.ndarray:
+    """The channels of ``audio`` [C, N] (decoded from ``path``) that carry the sound as one listener hears it: all of
+    them, or of an ambisonic B-format file (:func:`ambisonic`) its first, W [1, N]: the omnidirectional signal.  X, Y
+    and Z (and higher orders) are the sound times the cosine of its direction, so any mean of them with W plays and
+    tags a sound by where it was recorded from (p50 review: one hit played at -16.2 to -29.2 dB by its direction, W
+    alone at -19.1 dB: tests/library/test_p50_m5_amb.py)."""
+    return audio[:1] if audio.shape[0] > 1 and ambisonic(path) else audio
 
 
 def check_samples(audio: np.ndarray, path: str | Path) -> None:

@@ -27,7 +27,10 @@ RECYCLE_BIN, NAS_METADATA, SIDECAR, FOLDER_ICON = "recycle bin", "NAS metadata",
 def junk_kind(name: str) -> str:
     """What the file or folder name ``name`` is when it is one of the machines' own leftovers beside samples
     (:data:`RECYCLE_BIN`, :data:`NAS_METADATA`, :data:`SIDECAR`, :data:`FOLDER_ICON`), "" for any other name (dot
-    names too: :func:`hidden_name` takes those)."""
+    names too, ``._kick.wav.asd`` and ``.#recycle`` among them: :func:`hidden_name` takes those, and a Mac drive's
+    AppleDouble twin of each sidecar is not counted twice)."""
+    if name.startswith("."):
+        return ""
     low = name.lower()
     if low in RECYCLE_BINS:
         return RECYCLE_BIN

@@ -5,8 +5,10 @@
 own packing as the inner zip ("holds no audio file (only 3 other files)"), and the box would have unpacked the inner
 zip's files instead of the library.  Here a zip is what starts as one (a local file header ``PK\\x03\\x04``, or
 ``PK\\x05\\x06``: an empty zip) and zipfile can read, and a tar what starts with a tar header (``ustar`` at byte 257,
-or a header whose checksum holds: an old v7 tar) or as a gzip, bzip2 or xz stream that tarfile can read.  Only a file
-that starts as neither is asked the old way: a zip after other bytes (a self-extracting archive) is still a zip.
+or a header whose checksum holds: an old v7 tar) or as a gzip, bzip2 or xz stream that tarfile can read; the tar
+header is asked first, as a tar whose first member's name starts ``PK\\x03\\x04`` starts as a zip does, and a zip
+whose start only looks like a tar header is still a zip.  Only a file that starts as neither is asked the old way: a
+zip after other bytes (a self-extracting archive) is still a zip.
 One answer for every caller: the box's unpacking (device.library.archive_members), push-library's checks (hatbox/)."""
 from __future__ import annotations
 
@@ -27,12 +29,13 @@ def archive_kind(path: str | os.PathLike[str]) -> str:
     file cannot be read."""
     with open(path, "rb") as f:
         head = f.read(_BLOCK)
-    if head.startswith(ZIP_STARTS):
-        return ZIP if zipfile.is_zipfile(path) else ""
-    if tar_header(head) or head.startswith(COMPRESSED_STARTS):
-        return TAR if tarfile.is_tarfile(path) else ""
-    if zipfile.is_zipfile(path):          # a zip after other bytes: a self-extracting archive
+    as_zip, as_tar = head.startswith(ZIP_STARTS), tar_header(head) or head.startswith(COMPRESSED_STARTS)
+    if as_tar and tarfile.is_tarfile(path):    # first: a tar whose first member's name starts "PK\x03\x04" is a tar
+        return TAR
+    if (as_zip or not as_tar) and zipfile.is_zipfile(path):    # neither start: a self-extracting zip (a stub first)
         return ZIP
+    if as_zip or as_tar:
+        return ""
     return TAR if tarfile.is_tarfile(path) else ""
 
 

@@ -3,9 +3,10 @@ and the mono mix a tagger hears of them.
 
 Files are decoded by device.audio.audiofile (whole when short; long ones, loops and whole songs, only as
 far as the tagger looks), with its clear errors, whatever their name (one that is not valid UTF-8 too, a
-Latin-1 "caf\xe9.wav" from an old sample CD: device.audio.audiofile.sound_name).  Silence is judged on the
-loudest channel (a stereo file whose channels cancel in the mix is not silent); see :func:`mix` for what the
-tagger hears then.
+Latin-1 "caf\xe9.wav" from an old sample CD: device.audio.audiofile.sound_name); of an ambisonic B-format file
+(.amb) only its W channel is read (device.audio.audiofile.heard_channels: a mix of W with X, Y and Z would play and
+tag a sound by its direction).  Silence is judged on the loudest channel (a stereo file whose channels cancel in the
+mix is not silent); see :func:`mix` for what the tagger hears then.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def read_counted(path: Path, seconds: float, *, empty_ok: bool = False, start: f
         if gap:
             raise AudioFileError(f"{path}: its header says it holds no audio, but {gap} bytes follow where the "
                                  "header says the file ends (a recording that was never finished?)")
-        return np.zeros((channels, 0), np.float32), rate, 0
+        return audiofile.heard_channels(np.zeros((channels, 0), np.float32), path), rate, 0
     head, skip = int(np.ceil(rate * seconds)), int(round(rate * max(start, 0.0)))
     if frames <= rate * max(start + seconds, WHOLE_FILE_SECONDS):
         audio, rate = audiofile.read(path)
@@ -75,7 +76,7 @@ def _read_part(path: Path, skip: int, frames: int) -> np.ndarray:
         data, _ = sf.read(audiofile.sound_name(path), start=skip, frames=frames, dtype="float32", always_2d=True)
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
         raise AudioFileError(f"cannot decode {path}: {audiofile.reason(exc, path)}") from None
-    audio = np.ascontiguousarray(data.T)
+    audio = np.ascontiguousarray(audiofile.heard_channels(data.T, path))
     audiofile.check_samples(audio, path)
     return audio
 
@@ -126,7 +127,8 @@ def mix(channels: np.ndarray) -> np.ndarray:
         total = channels.sum(axis=0, dtype=np.float64)                               # their sum, [n]
         loudest = int(np.argmax(energy))
         swing = max(float(channels[loudest].max()) - means[loudest], means[loudest] - float(channels[loudest].min()))
-        if swing >= SILENT_LEVEL and cancels(float(total @ total) - n * float(means.sum()) ** 2, float(energy[loudest])):
+        summed = float(total @ total) - n * float(means.sum()) ** 2
+        if swing >= SILENT_LEVEL and cancels(summed, float(energy[loudest])):
             mono = channels[loudest]
     return mono.astype(np.float32, copy=False)
 
@@ -230,17 +232,19 @@ def bytes_past_header(path: Path) -> int:
 
 def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarray | None = None,
                 start: float = 0.0, until: float | None = None) -> tuple[float | None, float]:
-    """(seconds at which the loudest channel of ``path`` first reaches ``level`` (linear) or None, and the
-    peak of what was decoded up to there: all of it when it never does), decoded ``block`` frames at a time from
-    ``start`` seconds into the file up to ``until`` seconds (None: its end; memory stays one block);
-    ``offset`` [C]: each channel's DC offset, taken off its samples first."""
+    """(seconds at which the loudest channel of ``path`` (an ambisonic file's W alone) first reaches ``level``
+    (linear) or None, and the peak of what was decoded up to there: all of it when it never does), decoded
+    ``block`` frames at a time from ``start`` seconds into the file up to ``until`` seconds (None: its end; memory
+    stays one block); ``offset`` [C]: each channel's DC offset, taken off its samples first."""
     peak = 0.0
     try:
         with sf.SoundFile(audiofile.sound_name(path)) as f:
             rate = f.samplerate
             done = f.seek(int(round(rate * start))) if start > 0 else 0
             frames = -1 if until is None else max(int(np.ceil(rate * until)) - done, 0)
+            heard = 1 if audiofile.ambisonic(path) else f.channels     # an ambisonic file's W alone
             for data in f.blocks(blocksize=block, dtype="float32", always_2d=True, frames=frames):
+                data = data[:, :heard]
                 if offset is not None and offset.shape[0] == data.shape[1]:
                     data = data - offset
                 mag = np.abs(data).max(axis=1, initial=0.0)     # the loudest channel's magnitude [frames]

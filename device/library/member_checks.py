@@ -42,7 +42,7 @@ NESTED_ARCHIVE = "an archive inside the library: not unpacked; unpack it into th
 # only not audio, as its readme is
 OTHER_AUDIO_SUFFIXES = (".m4a", ".mp4", ".aac", ".alac", ".wma", ".opus", ".wv", ".ape", ".ac3", ".mp2", ".mpc",
                         ".amr", ".3gp", ".webm", ".mka", ".dsf", ".dff", ".tta", ".shn", ".ra",
-                        ".au", ".snd", ".wave", ".m4b", ".sf2", ".rex", ".rx2", ".voc", ".8svx")
+                        ".au", ".snd", ".m4b", ".sf2", ".rex", ".rx2", ".voc", ".8svx")
 _SYSTEM_FILES = ("thumbs.db", "desktop.ini")   # Windows Explorer's own files (names in any case)
 LIBRARY_NAME_MAX_CHARS = 64               # a library's name on the box (POST /libraries?name=), in characters
 _BLOCK = 1 << 16                          # sample frames decoded at a time

@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
-from device.library.member_checks import NESTED_ARCHIVE, format_problem, is_metadata, is_nested_archive, safe_relpath
+from device.library.member_checks import (NESTED_ARCHIVE, format_problem, is_metadata_member, is_nested_archive,
+                                          safe_relpath)
 from device.library.paths import other_spelling
 from hatbox.text import display_name
 
@@ -77,10 +78,11 @@ class NameCheck:
         self.refused: list[tuple[str, str]] = []
 
     def see(self, e: Entry) -> None:
-        """Take member ``e``, the next in the archive's order."""
-        found = verdict(e, self.limits, self.kept)
-        if isinstance(found.rel, PurePosixPath) and is_metadata(found.rel):
+        """Take member ``e``, the next in the archive's order; one the box skips as metadata
+        (device.library.member_checks.is_metadata_member, macOS's ``Icon\\r`` too) is neither refused nor kept."""
+        if is_metadata_member(e.name):
             return
+        found = verdict(e, self.limits, self.kept)
         if found.by_name:
             self.refused.append((found.shown, found.why))
         elif not found.why:

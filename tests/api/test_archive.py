@@ -325,7 +325,7 @@ def test_a_refused_member_is_named_as_the_accepted_ones_are(tmp_path: Path) -> N
 def test_audio_in_formats_the_box_does_not_take_is_rejected_with_a_hint_not_filed_as_not_audio() -> None:
     """Review (twenty-seventh stop): .au, .rf64, .bwf, .sf2 ... were filed as 'not audio'."""
     from device.library.member_checks import format_problem, is_other_file
-    for name in ("a.au", "d.sf2", "e.wave"):         # .rf64 and .bwf are audio the box reads (p50 FB)
+    for name in ("a.au", "d.sf2", "e.voc"):      # .rf64, .bwf (p50 FB) and .wave (p50 M5) are audio the box reads
         rel = PurePosixPath(name)
         assert not is_other_file(rel) and "convert it to WAV or FLAC" in format_problem(rel.suffix), name
     assert is_other_file(PurePosixPath("kit/drumkit.xml")) and is_other_file(PurePosixPath("readme.txt"))

@@ -9,8 +9,9 @@ of the words: a negative example, all its targets 0, taken by a tagger of any nu
 for one of one tag per file by pipeline.check_items); cells separated by commas, by semicolons
 (``path;tag``, as a European Excel writes it) or by tabs (Excel's "Text (Tab delimited)" and "Unicode Text"),
 judged by the first row (:func:`trainer.csvtext.separator`), with a note; blank lines and lines starting with
-``#`` that name no file are ignored (trainer.csvrows.is_comment: "#03 Door.wav" is a row); a header row is allowed (``path,tag...``, or any first row whose first cell names no file and
-no audio file name, ``file,label`` say, with a note); the file is read as UTF-8 (with or without a BOM), as UTF-16
+``#`` that name no file are ignored (trainer.csvrows.is_comment: "#03 Door.wav" is a row); a header row is allowed
+(``path,tag...``, or any first row whose first cell names no file and no audio file name, ``file,label`` say, with a
+note); the file is read as UTF-8 (with or without a BOM), as UTF-16
 when it starts with its BOM (Excel's "Unicode Text"), else as Shift-JIS (Japanese Excel) or Windows-1252 (what Excel
 on Windows writes elsewhere: :func:`trainer.csvtext.legacy_text`), the last three with a note; then a listed name
 that is no file as that text is the file its bytes name (a name that is not valid UTF-8, a Latin-1 "caf\\xe9.wav"),
@@ -438,7 +439,8 @@ def decode_clips(items: list[Item], rate: int, n: int, progress: bool = False, s
     box make of every file (device.library.member_checks.audio_problem: a WAV cut short was trained on, and then
     refused by `hatbox tag`): (the items that decoded, their clips [K, n] float32 in the same order, [(path, why)]
     for those that did not decode, [(path, why)] for those left out as silent (:func:`_heard`, as `hatbox tag`) when
-    ``skip_silent``).  ``progress``: a progress bar on stderr; ``heard_rate``: :func:`device.audio.mel.tagger_clip`'s."""
+    ``skip_silent``).  ``progress``: a progress bar on stderr; ``heard_rate``:
+    :func:`device.audio.mel.tagger_clip`'s."""
     from hatbox.progress import progress_bar
     out = np.zeros((len(items), n), np.float32)        # filled in place: no second copy of the clips
     kept, skipped, silent = [], [], []
