@@ -79,12 +79,13 @@ def _old_reads(folder: Path, out: Path) -> None:
 
 
 def _new_reads(folder: Path, out: Path) -> None:
-    """The same from the one walk (hatbox.push_walk)."""
-    from hatbox.push_walk import census_of, hot_in_walk, pack_walked, walk_folder
+    """The same from the one walk (device.library.folder_tar.walk_folder, handed to each: ``walk=``)."""
+    from device.library.folder_tar import census, pack_directory, walk_folder
+    from hatbox.hot_samples import hot_in_walk
     walk = walk_folder(folder)
-    census_of(walk)
+    census(folder, walk=walk)
     walk.files()
-    pack_walked(walk, out)
+    pack_directory(folder, out, walk=walk)
     hot_in_walk(walk)
 
 

@@ -22,22 +22,30 @@ NAMED = 10                   # files named, then "and N more"
 
 def over_full_scale(src: Path) -> list[tuple[str, float]]:
     """(path inside the folder or archive ``src``, POSIX, as the box lists it; peak dBFS) of its audio files that peak
-    over full scale, in path order (a folder) or the archive's; hidden and system files left out, as push-library and
-    the box leave them out."""
-    return _folder(src) if src.is_dir() else _archive(src)
+    over full scale, in path order (a folder: the files push-library sends, :func:`hot_in_walk`) or the archive's;
+    hidden and system files left out, as push-library and the box leave them out."""
+    from device.library.folder_tar import walk_folder
+    return hot_in_walk(walk_folder(src)) if src.is_dir() else _archive(src)
 
 
-def _folder(folder: Path) -> list[tuple[str, float]]:
+def hot_in_walk(walk: Any) -> list[tuple[str, float]]:
+    """(path inside, peak dBFS) of the float-capable audio files of the walked folder ``walk``
+    (device.library.folder_tar.FolderWalk) that peak over full scale, in path order: only regular files that are
+    sent (p50 review: a link was named, though links are never sent: one to a file inside is sent once, under that
+    file's path; one to outside not at all), hidden and system files and a name's twin in another Unicode form
+    (hatbox.push_walk.twin_files) left out."""
+    from device.library.folder_tar import FILE
     from device.library.hot import hot_peak
     from device.library.member_checks import is_metadata
-    found = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FLOAT_SUFFIXES):
-        rel = PurePosixPath(path.relative_to(folder).as_posix())
-        if is_metadata(rel) or not path.is_file():
+    from hatbox.push_walk import twin_files
+    found, twins = [], twin_files(walk)
+    for e in walk.entries:
+        rel = PurePosixPath(e.rel)
+        if e.kind != FILE or e.rel in twins or rel.suffix.lower() not in FLOAT_SUFFIXES or is_metadata(rel):
             continue
-        peak = hot_peak(path)
+        peak = hot_peak(walk.folder / e.rel)
         if peak is not None:
-            found.append((str(rel), peak))
+            found.append((e.rel, peak))
     return found
 
 

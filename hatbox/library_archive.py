@@ -54,17 +54,19 @@ def as_archive(src: Path, tmp: Path, seen: Census | None = None, leave: dict[str
                 quiet: bool = True) -> tuple[Path, list[tuple[str, str]]]:
     """The archive to upload, and what was left out of a folder (path inside it, why); a folder (``seen``: its
     census) packed without ``leave`` (path inside -> why), said while it is packed (hatbox.library_limits.packing),
-    from the push's one walk of it (hatbox.push_walk: the tar device.library.folder_tar.pack_directory writes)."""
+    from the push's one walk of it (hatbox.push_walk.walked, handed to device.library.folder_tar.pack_directory)."""
+    from device.library import folder_tar
     from device.library.archive import AUDIO_EXTENSIONS
     from device.library.archive_kind import archive_kind
-    from hatbox.push_walk import census_of, pack_walked, walked
+    from hatbox.push_walk import walked
 
     if src.is_dir():
         skipped: list[tuple[str, str]] = []
         walk = walked(src)
         try:
-            with packing(src, seen or census_of(walk), quiet) as on_file:
-                packed = pack_walked(walk, tmp / f"{src.name or 'library'}.tar", skipped, leave, on_file)
+            with packing(src, seen or folder_tar.census(src, walk=walk), quiet) as on_file:
+                out = tmp / f"{src.name or 'library'}.tar"
+                packed = folder_tar.pack_directory(src, out, skipped, leave, on_file, walk=walk)
             return packed, _junk_said(walk.junk) + skipped
         except OSError as exc:      # the temporary folder full or capped (EFBIG): said, not an internal error
             raise HatboxError(f"could not pack {safe_text(src)} into a temporary archive in {safe_text(tmp.parent)} "

@@ -176,14 +176,15 @@ def folder_fits(src: Path, fixes: Path | None, leave: dict[str, str],
     or sent) when it is over the box's limits on one library (:func:`check_folder`): ``limits``, the box's own
     (:func:`limits_from`), else its defaults.  Counted from the push's one walk of the folder
     (hatbox.push_walk.walked: its fingerprint and its packing read the same walk)."""
-    from hatbox.push_walk import census_of, twin_words, twins_left_out, walked
+    from device.library.folder_tar import census
+    from hatbox.push_walk import twin_words, twins_left_out, walked
     limits, walk = limits or box_limits(), walked(src)
     leave = {**twin_words(twins_left_out(src)), **leave}    # one of two names alike but for Unicode form (p50 FG)
-    seen = census_of(walk, limits.max_file_bytes, frozenset(leave))
+    seen = census(src, limits.max_file_bytes, frozenset(leave), walk=walk)
     big = too_big_files(seen, limits)
     if big:                                    # rare (a file over 1 GiB): counted again without them
         leave = {**leave, **big}
-        seen = census_of(walk, None, frozenset(leave))
+        seen = census(src, None, frozenset(leave), walk=walk)
     check_folder(src, seen, fixes, limits)
     return seen, leave
 

@@ -34,7 +34,7 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
     A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
     gone; QA, a second copy was sent) is known by the digest of its audio files' paths and sizes instead
-    (device.api.library_fixes.files_digest): a folder changed since, or holding a file the box refused, is not it.
+    (device.api.library_rebuild.files_digest): a folder changed since, or holding a file the box refused, is not it.
     A box from before libraries kept their digest lists none: nothing is compared there.  ``audio``: the archive's
     :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again); ``digest``: the
     archive's SHA-256 when the caller has it already; ``name``: of several copies, one of that name first
@@ -125,8 +125,8 @@ def before_sending(src: Path, archive: Path, look: ArchiveLook | None = None) ->
     here when not given).  Returns the paths it named (as the box's answer names them), which the box's answer then
     leaves unsaid.  HatboxError, nothing sent, when the box would refuse every audio file's name."""
     from hatbox.archive_look import look_archive
-    from hatbox.hot_samples import hot_lines
-    from hatbox.push_walk import done_walking, hot_in_walk, walked
+    from hatbox.hot_samples import hot_in_walk, hot_lines
+    from hatbox.push_walk import done_walking, walked
     if src.is_dir():
         said, hot = set(), hot_in_walk(walked(src))     # the push's one walk of the folder: its last reader
         done_walking()

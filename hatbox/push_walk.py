@@ -2,11 +2,10 @@
 
 Before, a push walked its folder four times (the size check's census, the fingerprint's walk that --replace's Carry
 shares, the packing and the check of samples over full scale; Path.rglob lists each folder twice: seven listings of
-each) and read pushed.json three or four times.  Now :func:`walk_folder` lists each directory once, by the packing's
-own rules (device.library.folder_tar: hidden names never looked into, links not followed, siblings in sorted order,
-depth first), and keeps what each user of it needs: the census and the fingerprint read the files' stats, the packing
-(:func:`pack_walked`, the same tar, byte for byte, as folder_tar.pack_directory writes) and the check of samples over
-full scale (:func:`hot_in_walk`) read the entries.
+each) and read pushed.json three or four times.  Now device.library.folder_tar.walk_folder lists each directory once,
+by the packing's own rules (hidden names never looked into, links not followed, siblings in sorted order, depth
+first), and each user of it reads the one walk: folder_tar.census and folder_tar.pack_directory (``walk=``),
+hatbox.library_memory's fingerprint and marks, hatbox.hot_samples.hot_in_walk.
 
 Inside :func:`one_reading` (hatbox.library_push.json_answer holds it around each push) the walk of a folder and the
 contents of pushed.json (hatbox.library_memory) are taken on first use and handed to every later user in the push
@@ -16,91 +15,19 @@ threads each keep their own.
 """
 from __future__ import annotations
 
-import os
-import tarfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FILE, DIR, LINK, OTHER, ERROR, UNREADABLE = "file", "dir", "link", "other", "error", "unreadable"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One thing in a walked folder: ``rel``, its path inside the folder ("/"-separated; "" for the folder itself,
-    UNREADABLE only), ``kind`` (FILE a regular file, DIR, LINK any symbolic link, OTHER a FIFO, socket or device,
-    ERROR one whose kind or stat could not be read, UNREADABLE a folder whose listing could not be read), ``stat``
-    (a FILE's) and ``error`` (ERROR's and UNREADABLE's)."""
-
-    rel: str
-    kind: str
-    stat: os.stat_result | None = None
-    error: BaseException | None = None
-
-
-@dataclass
-class FolderWalk:
-    """A folder's :class:`Entry` list, depth first with each folder's entries in sorted order, hidden names left
-    out; ``started_ns``: when the walk began (time.time_ns); ``junk``: how many of the hidden names left out were
-    leftovers beside the samples, by kind (device.audio.junk_names.junk_kind: DAW sidecars, NAS metadata, recycle
-    bins, ``Icon\\r``; dot names are not counted)."""
-
-    folder: Path
-    started_ns: int
-    entries: list[Entry] = field(default_factory=list)
-    junk: dict[str, int] = field(default_factory=dict)
-    _files: list[tuple[str, os.stat_result]] | None = field(default=None, repr=False)
-
-    def files(self) -> list[tuple[str, os.stat_result]]:
-        """(path inside, stat) of each regular file, in path order: hatbox.library_memory.walk's list (the same list
-        each call: not to be changed)."""
-        if self._files is None:
-            self._files = [(e.rel, e.stat) for e in self.entries if e.kind == FILE and e.stat is not None]
-        return self._files
+from device.library.folder_tar import LOOP_WORDS, Entry, FolderWalk, walk_folder  # noqa: F401  (re-exported names)
 
 
 def push_walk_of(files: list[tuple[str, Any]] | None) -> FolderWalk | None:
     """The push's walk whose :meth:`FolderWalk.files` list ``files`` is (None: another list, or no push)."""
     now = reading()
     return now.walk if now is not None and now.walk is not None and now.walk._files is files else None
-
-
-def walk_folder(folder: Path) -> FolderWalk:
-    """Walk ``folder`` now: each directory listed once (os.scandir)."""
-    walked = FolderWalk(Path(folder), time.time_ns())
-    _walk_into(os.fspath(folder), "", walked.entries, walked.junk)
-    return walked
-
-
-def _walk_into(path: str, rel: str, entries: list[Entry], junk: dict[str, int]) -> None:
-    """Append the entries of directory ``path`` (``rel`` inside the folder) and, depth first, of its folders; count
-    the leftovers left out into ``junk`` (by kind)."""
-    from device.audio.junk_names import hidden_name, junk_kind
-    try:
-        with os.scandir(path) as listing:
-            children = sorted(listing, key=lambda e: e.name)
-    except OSError as exc:
-        entries.append(Entry(rel, UNREADABLE, error=exc))
-        return
-    for child in children:
-        if hidden_name(child.name):
-            leftover = junk_kind(child.name)
-            if leftover:
-                junk[leftover] = junk.get(leftover, 0) + 1
-            continue
-        name = f"{rel}/{child.name}" if rel else child.name
-        try:
-            kind = LINK if child.is_symlink() else DIR if child.is_dir() else FILE if child.is_file() else OTHER
-            entries.append(Entry(name, kind, child.stat() if kind == FILE else None))
-        except OSError as exc:
-            entries.append(Entry(name, ERROR, error=exc))
-            continue
-        if kind == DIR:
-            _walk_into(child.path, name, entries, junk)
 
 
 class PushReading:
@@ -193,144 +120,3 @@ def done_walking() -> None:
     now = reading()
     if now is not None:
         now.walk = None
-
-
-def census_of(walk: FolderWalk, big: int | None = None, leave: frozenset[str] = frozenset()) -> Any:
-    """device.library.folder_tar.census of the walked folder (the same counts: its files and folders but those in
-    ``leave``; ``big``: the files over this many bytes listed in ``biggest``), from the walk's stats."""
-    from device.library.folder_tar import Census, _count_file
-    seen = Census()
-    for e in walk.entries:
-        if e.rel in leave:
-            continue
-        if e.kind == DIR:
-            seen.packed += 512                        # a folder's own header (an overestimate, as census)
-        elif e.kind == FILE and e.stat is not None:
-            _count_file(seen, e.rel, e.stat.st_size, big)
-    seen.packed = -(-seen.packed // 10240) * 10240     # tar writes whole records of 20 blocks
-    return seen
-
-
-def hot_in_walk(walk: FolderWalk) -> list[tuple[str, float]]:
-    """hatbox.hot_samples.over_full_scale of the walked folder: (path inside, peak dBFS) of its float-capable audio
-    files (and links to files, as that reads them) that peak over full scale, in path order."""
-    from pathlib import PurePosixPath
-
-    from device.library.hot import hot_peak
-    from device.library.member_checks import is_metadata
-    from hatbox.hot_samples import FLOAT_SUFFIXES
-    found, twins = [], twin_files(walk)          # a twin is not sent (:func:`twin_files`)
-    for e in walk.entries:
-        path = walk.folder / e.rel
-        if e.kind not in (FILE, LINK) or path.suffix.lower() not in FLOAT_SUFFIXES or is_metadata(PurePosixPath(e.rel)):
-            continue
-        if e.rel in twins:
-            continue
-        if e.kind == LINK and not path.is_file():
-            continue
-        peak = hot_peak(path)
-        if peak is not None:
-            found.append((e.rel, peak))
-    return found
-
-
-def pack_walked(walk: FolderWalk, out: Path, skipped: list[tuple[str, str]] | None = None,
-                leave: dict[str, str] | None = None, on_file: Callable[[int], None] | None = None) -> Path:
-    """device.library.folder_tar.pack_directory of the walked folder, from its walk: the same tar (members, order,
-    headers), the same ``skipped`` (path inside, why) and ``leave``/``on_file``.  Each folder is resolved again as
-    it is packed (one swapped for a link since the walk is not followed) and each file opened without following a
-    link (folder_tar's own ``_add_regular``)."""
-    skips = skipped if skipped is not None else []
-    packer = _Packer(walk, skips, leave or {}, on_file)
-    with tarfile.open(out, "w", dereference=True) as tf:
-        for e in walk.entries:
-            packer.add(tf, e)
-    packer.end()
-    return out
-
-
-LOOP_WORDS = "a link that points back into itself (a loop): left out"
-
-
-def link_skip(path: Path, here: Path, top: Path) -> tuple[str, bool]:
-    """device.library.folder_tar._link_skip of the link ``path`` (why it is not followed, whether it is one to what
-    is inside), a link that loops (``loopA -> loopB -> loopA``: Path.resolve raises) said in words (p50 QA: "cannot
-    be read (RuntimeError: Symlink loop from '/tmp/...')")."""
-    import errno
-
-    from device.library.folder_tar import _link_skip
-    try:
-        return _link_skip(path, here, top)
-    except RuntimeError:                 # Python before 3.13: "Symlink loop from ..."
-        return LOOP_WORDS, False
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return LOOP_WORDS, False
-        raise
-
-
-class _Packer:
-    """:func:`pack_walked`'s state: the folders resolved so far (path inside -> real path), those cut (not packed,
-    nor what is in them), the links to what is inside counted."""
-
-    def __init__(self, walk: FolderWalk, skips: list[tuple[str, str]], leave: dict[str, str],
-                 on_file: Callable[[int], None] | None) -> None:
-        self.folder, self.skips, self.leave, self.on_file = walk.folder, skips, leave, on_file
-        self.top = walk.folder.resolve()
-        self.heres: dict[str, Path] = {"": self.top}
-        self.cut: set[str] = set()
-        self.inner_links = 0
-
-    def add(self, tf: tarfile.TarFile, e: Entry) -> None:
-        """Pack entry ``e`` (or say why not, in pack_directory's words)."""
-        from device.library.archive_errors import why_words
-        parent = e.rel.rpartition("/")[0]
-        if parent in self.cut or e.rel in self.cut:
-            self.cut.update([e.rel] if e.kind == DIR else [])
-            return
-        if e.kind == UNREADABLE:
-            self.skips.append((e.rel or ".", f"cannot be read ({why_words(e.error)})"))
-            return
-        if e.rel in self.leave:
-            self.skips.extend([(e.rel, self.leave[e.rel])] if self.leave[e.rel] else [])
-            self.cut.update([e.rel] if e.kind == DIR else [])
-            return
-        try:
-            self._add(tf, e, self.heres[parent])
-        except (OSError, RuntimeError) as exc:
-            self.skips.append((e.rel, f"cannot be read ({why_words(exc)})"))
-            self.cut.update([e.rel] if e.kind == DIR else [])
-
-    def _add(self, tf: tarfile.TarFile, e: Entry, here: Path) -> None:
-        from device.library.folder_tar import _add_regular
-        path = self.folder / e.rel
-        if e.kind == ERROR and e.error is not None:
-            raise e.error
-        if e.kind == LINK:
-            why, inner = link_skip(path, here, self.top)
-            self.inner_links += inner
-            self.skips.extend([] if inner else [(e.rel, why)])
-        elif e.kind == DIR:
-            self._enter(path, e.rel)
-        elif not (e.kind == FILE and _add_regular(tf, path, e.rel)):
-            self.skips.append((e.rel, "not a regular file (a FIFO, socket or device)"))
-        elif self.on_file is not None and e.stat is not None:
-            self.on_file(e.stat.st_size)
-
-    def _enter(self, path: Path, rel: str) -> None:
-        """Folder ``rel`` is packed next: where it really is, cut when no longer inside the folder."""
-        here = path.resolve()
-        if here != self.top and self.top not in here.parents:       # swapped for a link since the walk
-            self.skips.append((rel, "no longer inside the folder (not followed)"))
-            self.cut.add(rel)
-            return
-        self.heres[rel] = here
-
-    def end(self) -> None:
-        """The count of links to what is inside, said as pack_directory says it."""
-        from hatbox.text import count_words
-        if self.inner_links:
-            self.skips.append(("", count_words(self.inner_links, "link to a file already in the folder or to a "
-                                               "folder in it (sent once, under its own path)", "links to files "
-                                               "already in the folder or to folders in it (sent once, under their "
-                                               "own path)")))

@@ -191,16 +191,20 @@ def test_the_one_walk_packs_counts_and_marks_the_folder(tmp_path: Path) -> None:
         [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in rglob]
 
 
-def test_hot_samples_from_the_walk_are_those_the_folders_own_check_finds(tmp_path: Path) -> None:
-    from hatbox.hot_samples import over_full_scale
-    from hatbox.push_walk import hot_in_walk, walk_folder
+def test_hot_samples_from_the_walk_are_the_files_sent_that_peak_over_full_scale(tmp_path: Path) -> None:
+    """p50 M1 (review): links were named too ("link.wav", "outside.wav"), though a link is never sent (one to a file
+    inside goes once under that file's path, one to outside not at all)."""
+    from device.library.folder_tar import walk_folder
+    from hatbox.hot_samples import hot_in_walk, over_full_scale
     src = tmp_path / "hot"
-    for rel, peak in (("a/loud.wav", 2.0), ("a/ok.wav", 0.5), ("b/louder.wav", 3.0), (".h/hid.wav", 4.0)):
+    for rel, peak in (("a/loud.wav", 2.0), ("a/ok.wav", 0.5), ("b/louder.wav", 3.0), (".h/hid.wav", 4.0),
+                      ("../elsewhere.wav", 3.0)):
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         sf.write(src / rel, np.linspace(-peak, peak, 480, dtype=np.float32), 48000, subtype="FLOAT")
     (src / "link.wav").symlink_to(src / "b" / "louder.wav")
+    (src / "outside.wav").symlink_to(tmp_path / "elsewhere.wav")
     found = hot_in_walk(walk_folder(src))
-    assert found == over_full_scale(src) and [rel for rel, _ in found] == ["a/loud.wav", "b/louder.wav", "link.wav"]
+    assert found == over_full_scale(src) and [rel for rel, _ in found] == ["a/loud.wav", "b/louder.wav"]
 
 
 def test_outside_a_push_each_walk_and_read_is_fresh_and_inside_one_another_writer_is_kept(
@@ -233,17 +237,17 @@ def test_outside_a_push_each_walk_and_read_is_fresh_and_inside_one_another_write
 
 def test_a_folder_over_the_boxs_limit_is_still_refused_before_it_is_packed(
         box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """The packing now reads the walk (hatbox.push_walk.pack_walked, not folder_tar.pack_directory, which the p46
-    and p47 tests watch): the size check still comes before it."""
+    """The packing reads the push's walk (device.library.folder_tar.pack_directory's walk=, the one packer the p46
+    and p47 tests watch too): the size check still comes before it."""
     from dataclasses import replace
 
-    from hatbox import push_walk
+    from device.library import folder_tar
     box.state.box.config = replace(box.state.box.config, max_library_bytes=10_000)
     src = _folder(tmp_path)
 
     def packed(*a: Any, **k: Any) -> None:
         raise AssertionError("the folder was packed before its size was checked")
-    monkeypatch.setattr(push_walk, "pack_walked", packed)
+    monkeypatch.setattr(folder_tar, "pack_directory", packed)
     assert main(["push-library", str(src), "--quiet"]) == 2
     assert "the box takes at most 10 KiB a library; nothing was sent" in capsys.readouterr().err
     assert box.state.box.libraries.list() == []
