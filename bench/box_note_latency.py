@@ -261,7 +261,7 @@ def stats(ms: list[float]) -> dict[str, float]:
         return {"n": 0}
     a = np.array(ms)
     return {"n": len(a), "median": round(float(np.median(a)), 2), "p95": round(float(np.percentile(a, 95)), 2),
-            "max": round(float(a.max()), 2)}
+            "max": round(float(a.max()), 2), "over_10ms": int((a > 10).sum()), "over_30ms": int((a > 30).sum())}
 
 
 def probe_by_phase(windows: list[tuple[str, float]], lates: list[list[float]]) -> dict[str, Any]:
@@ -289,6 +289,9 @@ def summarise(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[
         hand = [(hr[0] - t) * 1000 for t, hr in rows if hr]
         reply = [(hr[1] - t) * 1000 for t, hr in rows if hr]
         out[kind] = {"handoff_ms": stats(hand), "reply_ms": stats(reply), "lost": sum(hr is None for _, hr in rows)}
+    t0 = sent[0][2] if sent else 0.0                 # each note: (s since the first, phase, handoff ms)
+    out["notes"] = [(round(t - t0, 3), p, round((keyed[(s % 128, 1 + s // 128 % 127)][0] - t) * 1000, 2))
+                    for s, p, t in sent if (s % 128, 1 + s // 128 % 127) in keyed]
     return out
 
 
@@ -351,6 +354,8 @@ def main() -> int:
             shutil.copy(Path(tmp) / "box.out", Path(args.keep) / "box.out")
         print((Path(tmp) / "box.out").read_text().splitlines()[0])
     for kind, r in out["result"].items():
+        if kind == "notes":
+            continue
         if kind == "gil_probe":
             print(f"gil probe (late wake-ups in the box's process): {r}")
             continue

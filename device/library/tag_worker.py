@@ -7,31 +7,32 @@ bench/box_note_latency.py; docs/box-tagging.md).  :func:`tag_in_process` runs th
 :func:`device.library.tag_library` in a child (``python -m device.library.tag_worker``, niced, in its own session so
 a terminal's Ctrl-C is the box's to handle), and is called like it from that thread:
 
-- progress comes back as it goes (``progress(done, total)``, at most every :data:`PROGRESS_EVERY_S` and at the end);
-- ``cancel`` (a threading.Event) set is passed on: the child stops after the batch it is on, as tag_library does;
+- progress comes back as it goes (``progress(done, total)`` after each file), and the child waits for the parent's
+  answer before its next file: a ``cancel`` (a threading.Event) set by then, even by ``progress`` itself, stops it
+  there, as tag_library stops in the box's thread; one set at any other moment is passed on at once;
 - the report comes back as JSON (device.api.library_upkeep.jsonable's shape), an error as an exception of the same
   class name and words (a HatboxError keeps its hint, an OSError its errno), so the box's record says what it did.
 
-The protocol, one JSON object a line: the child writes ``{"progress": [done, total]}``, then ``{"report": {...}}`` or
-``{"error": {...}}``, on stdout (any other line, a library's own warning, is logged); the parent writes ``cancel`` on
-its stdin, and the child takes the end of its stdin (the box gone) as a cancel too.
+The protocol, one line each: the child writes ``{"progress": [done, total]}`` (JSON) and waits for ``go`` or
+``cancel`` on its stdin, then ``{"report": {...}}`` or ``{"error": {...}}``, on stdout (any other line, a library's
+own warning, is logged); the parent may write ``cancel`` at any time, and the child takes the end of its stdin (the
+box gone) as a cancel too.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import queue
 import select
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Callable
 
 from hatbox.errors import HatboxError
 
-PROGRESS_EVERY_S = 0.05         # the child's progress lines, at most this often (and the last one always)
 POLL_S = 0.1                    # how often the parent looks at ``cancel`` while it waits for the child's lines
 NICE = 10                       # the child's niceness: tagging never competes with the audio engine
 log = logging.getLogger("hatbox.api")
@@ -86,11 +87,17 @@ def _follow(proc: subprocess.Popen, progress: Callable[[int, int], None],
             return last
         *lines, rest = (rest + chunk).split(b"\n")
         for line in lines:
-            last = _heard(line, progress) or last
+            said = _heard(line, progress)
+            if said is None:
+                continue
+            if "progress" in said:              # the child waits for this answer before its next file
+                told = _tell(proc, b"cancel\n" if cancel.is_set() else b"go\n") and cancel.is_set()
+            else:
+                last = said
 
 
 def _heard(line: bytes, progress: Callable[[int, int], None]) -> dict[str, Any] | None:
-    """One line of the child's: progress passed on (None), its report or error returned, anything else logged."""
+    """One line of the child's, returned: progress passed on first; anything not JSON logged (None)."""
     try:
         said = json.loads(line)
     except ValueError:
@@ -101,7 +108,6 @@ def _heard(line: bytes, progress: Callable[[int, int], None]) -> dict[str, Any] 
         return None
     if "progress" in said:
         progress(int(said["progress"][0]), int(said["progress"][1]))
-        return None
     return said
 
 
@@ -154,27 +160,32 @@ def error_words(exc: BaseException) -> dict[str, Any]:
 
 
 class _Say:
-    """The child's stdout, one JSON object a line; progress at most every :data:`PROGRESS_EVERY_S`."""
+    """The child's stdout, one JSON object a line; after each progress line, the parent's answer is waited for (until
+    ``cancel`` is set: then at once)."""
 
-    def __init__(self) -> None:
-        self.out, self.last = sys.stdout, 0.0
+    def __init__(self, cancel: threading.Event) -> None:
+        self.out, self.cancel, self.answers = sys.stdout, cancel, queue.SimpleQueue()
 
     def line(self, what: dict[str, Any]) -> None:
         self.out.write(json.dumps(what, default=str) + "\n")
         self.out.flush()
 
     def progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self.last >= PROGRESS_EVERY_S:
-            self.last = now
-            self.line({"progress": [int(done), int(total)]})
+        self.line({"progress": [int(done), int(total)]})
+        while not self.cancel.is_set():
+            try:
+                self.answers.get(timeout=POLL_S)
+                return
+            except queue.Empty:
+                continue
 
 
-def _listen(cancel: threading.Event) -> None:
-    """The parent's stdin: ``cancel``, or its end (the box gone), sets ``cancel``."""
+def _listen(cancel: threading.Event, answers: queue.SimpleQueue) -> None:
+    """The parent's stdin: ``go`` answers a progress line; ``cancel``, or its end (the box gone), sets ``cancel``."""
     for line in sys.stdin:
         if line.strip() == "cancel":
             break
+        answers.put(True)
     cancel.set()
 
 
@@ -184,8 +195,9 @@ def child_main(root: str, pack: str, db_path: str) -> int:
         os.nice(NICE)
     except OSError:
         pass
-    say, cancel = _Say(), threading.Event()
-    threading.Thread(target=_listen, args=(cancel,), daemon=True).start()
+    cancel = threading.Event()
+    say = _Say(cancel)
+    threading.Thread(target=_listen, args=(cancel, say.answers), daemon=True).start()
     try:
         from device.api.library_upkeep import jsonable
         from device.library import tag_library  # type: ignore[attr-defined]
