@@ -16,7 +16,7 @@ from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, s
 from hatbox.box_library_args import box_library_options, push_library_options
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
-from hatbox.library_uploading import uploading_error, uploading_lines
+from hatbox.library_uploading import awaited_upload, no_library_words, uploading_lines
 from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_find import find_library, newest_first, picks_for as _picks, state_words
@@ -356,10 +356,11 @@ def box_library(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(libraries)
                 return 0
-            for line in uploading_lines(c):         # uploads in progress first (p50 FC)
+            uploads = uploading_lines(c)            # uploads in progress first (p50 FC)
+            for line in uploads:
                 print(line)
             if not libraries:
-                footer("no libraries on the box (send a folder of samples: hatbox push-library FOLDER)")
+                footer(no_library_words(len(uploads)))      # "no library yet: 1 upload in progress" (p50 M4)
                 return 0
             active = _active_tagger(c)
             for lib in libraries:
@@ -377,7 +378,7 @@ def box_library(args: argparse.Namespace) -> int:
         try:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, picks=_picks(args))
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when; one uploading too
-            raise uploading_error(c, args.id, deleted_library_error(c, args.id, exc)) from None
+            lib = awaited_upload(c, args, deleted_library_error(c, args.id, exc))   # --wait waits for it (p50 M4)
         return _one_library(c, args, quote(lib["id"], safe=""))
 
 

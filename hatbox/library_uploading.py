@@ -1,15 +1,26 @@
 """Library uploads the box is taking now, as the laptop says them (p50 FC, QA "liveset": while kitB uploaded, `box-kit
 --from kitB` and `box-library kitB --tag kick` said "the box has no library 'kitB'", and `box-library` listed no
 upload).  The box lists them at ``GET /libraries/uploading`` (device/api/library_uploads_live.py); an older box has
-no such route, and then nothing here says anything more than before."""
+no such route, and then nothing here says anything more than before.
+
+`box-library kitB --wait` during kitB's upload waits for it (p50 M4: it said "try again when it is tagged", although
+waiting is what was asked): :func:`awaited_upload` polls the box until the upload ends, then the command follows the
+library's tagging as --wait does."""
 from __future__ import annotations
 
+import argparse
+import shlex
+import sys
+import time
 from typing import Any
 
 from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
+from hatbox.text import count_words, part_of
 
-MIB = 1024 * 1024
+WAIT_UPLOAD_S = 3600.0      # the longest --wait waits for an upload to end (the box gives up one idle for 60 s)
+POLL_S = 0.5
+UPLOADING_HINT = "hatbox box-library lists the libraries and the uploads in progress"
 
 
 def uploads_now(client: Any) -> list[dict[str, Any]]:
@@ -19,23 +30,71 @@ def uploads_now(client: Any) -> list[dict[str, Any]]:
 
 
 def how_far(upload: dict[str, Any]) -> str:
-    """"being uploaded (12 MiB of 224)" or "being unpacked (224 MiB received)"."""
-    got, total = int(upload.get("received") or 0), upload.get("total")
+    """"being uploaded (12 of 224 MiB)" or "being unpacked (224 MiB received)" (hatbox.text.part_of)."""
+    got, total = upload.get("received"), upload.get("total")
+    got = got if isinstance(got, int) else 0
     if upload.get("phase") == "unpacking":
-        return f"being unpacked ({_mib(total or got)} received)"
-    of = f"{_mib(got).removesuffix(' MiB')} of {_mib(total)}" if isinstance(total, int) and total else _mib(got)
-    return f"being uploaded ({of})"
+        return f"being unpacked ({part_of(total if isinstance(total, int) and total else got)} received)"
+    return f"being uploaded ({part_of(got, total if isinstance(total, int) else None)})"
 
 
 def uploading_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
-    """``missing`` ("the box has no library 'kitB'") as "'kitB' is still being uploaded (N MiB of M): try again when
+    """``missing`` ("the box has no library 'kitB'") as "'kitB' is still being uploaded (N of M MiB): try again when
     it is tagged" where the box is taking an upload of that name (any case) now; ``missing`` itself otherwise."""
-    wanted = given.strip().casefold()
-    upload = next((u for u in uploads_now(client) if u["name"].strip().casefold() == wanted), None)
+    upload = _upload_named(client, given)
+    return missing if upload is None else _still_uploading(upload)
+
+
+def awaited_upload(client: Any, args: argparse.Namespace, missing: HatboxError) -> dict[str, Any]:
+    """`hatbox box-library NAME ...` where the box has no library ``args.id``: with ``--wait`` and an upload of that
+    name in progress, the library once the upload ends (:func:`until_received`; its tagging is followed next, as
+    --wait follows one); else the refusal (:func:`uploading_error`'s)."""
+    upload = _upload_named(client, args.id)
     if upload is None:
-        return missing
-    return HatboxError(f"'{safe_text(upload['name'])}' is still {how_far(upload)}: try again when it is tagged",
-                       hint="hatbox box-library lists the libraries and the uploads in progress")
+        raise missing
+    if not getattr(args, "wait", False):
+        raise _still_uploading(upload)
+    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)))
+
+
+def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool = False,
+                   limit_s: float | None = None, poll_s: float = POLL_S) -> dict[str, Any]:
+    """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload ``upload`` of ``given`` ends,
+    then the library of that name (GET /libraries, the newest).  HatboxError when it ends with none (cut off,
+    refused, its files held already under another name) or takes over ``limit_s``; Ctrl-C (exit 130) says how far
+    it was and that the upload goes on."""
+    if not quiet:
+        print(f"waiting for '{safe_text(upload['name'])}': {how_far(upload)}; then its tagging", file=sys.stderr)
+    limit_s = WAIT_UPLOAD_S if limit_s is None else limit_s
+    end, last = time.monotonic() + limit_s, upload
+    try:
+        while upload is not None:
+            if time.monotonic() > end:
+                raise HatboxError(f"'{safe_text(given)}' was still {how_far(upload)} after {limit_s:g} s: stopped "
+                                  "waiting (the upload goes on)", hint=_wait_again(given))
+            time.sleep(poll_s)
+            upload = _upload_named(client, given)
+            last = upload or last
+    except KeyboardInterrupt as exc:
+        from hatbox.box_client import _Interrupted
+        from hatbox.errors import stopped_by
+        raise _Interrupted(f"stopped waiting ({stopped_by(exc)}): '{safe_text(given)}' was {how_far(last)} (the "
+                           "upload goes on)", hint=_wait_again(given)) from None
+    return _library_after(client, given)
+
+
+def _library_after(client: Any, given: str) -> dict[str, Any]:
+    """The library ``given`` names once its upload ended; HatboxError when the box holds none."""
+    from hatbox.box_client import _call
+    from hatbox.errors import NotOnBox
+    from hatbox.library_find import find_library
+    try:
+        return find_library(_call(client, "GET", "/libraries", expect=list), given)
+    except NotOnBox:
+        raise HatboxError(f"the upload of '{safe_text(given)}' ended, and the box holds no library of that name: it "
+                          "was cut off or refused (hatbox box-logs says why), or its files were on the box already "
+                          "under another name", hint="hatbox box-library lists the libraries; send it again: hatbox "
+                                                     "push-library FOLDER --wait") from None
 
 
 def uploading_lines(client: Any) -> list[str]:
@@ -44,6 +103,25 @@ def uploading_lines(client: Any) -> list[str]:
             + (f", from {safe_text(str(u['by']))}" if u.get("by") else "") for u in uploads_now(client)]
 
 
-def _mib(n: Any) -> str:
-    value = (n if isinstance(n, int) else 0) / MIB
-    return f"{value:.1f} MiB" if value < 10 else f"{value:.0f} MiB"
+def no_library_words(uploads: int) -> str:
+    """`hatbox box-library`'s footer when the box holds no library, ``uploads`` uploads listed above it."""
+    if uploads:
+        return f"no library yet: {count_words(uploads, 'upload')} in progress (hatbox box-library NAME --wait waits " \
+               "for one and its tagging)"
+    return "no libraries on the box (send a folder of samples: hatbox push-library FOLDER)"
+
+
+def _upload_named(client: Any, given: str) -> dict[str, Any] | None:
+    """The box's upload in progress called ``given`` (any case, spaces around ignored), None for none."""
+    wanted = given.strip().casefold()
+    return next((u for u in uploads_now(client) if u["name"].strip().casefold() == wanted), None)
+
+
+def _still_uploading(upload: dict[str, Any]) -> HatboxError:
+    return HatboxError(f"'{safe_text(upload['name'])}' is still {how_far(upload)}: try again when it is tagged",
+                       hint=f"or wait for it: hatbox box-library {shlex.quote(safe_text(upload['name']))} --wait; "
+                            + UPLOADING_HINT)
+
+
+def _wait_again(given: str) -> str:
+    return f"wait again: hatbox box-library {shlex.quote(safe_text(given))} --wait; {UPLOADING_HINT}"

@@ -147,6 +147,16 @@ def size_words(size: int) -> str:
     return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{-(-size // 1024)} KiB"
 
 
+def part_of(got: int, total: int | None = None) -> str:
+    """``got`` bytes of ``total`` in MiB (whole from 10 MiB, to a tenth under it), the unit said once: (12 MiB,
+    224 MiB) -> "12 of 224 MiB", (0.5 MiB, 2 MiB) -> "0.5 of 2.0 MiB"; no total (None, 0) -> ``got`` alone, "224
+    MiB".  The one wording of an upload's progress, the box's log and the laptop's alike (p50 M4: there were two)."""
+    def mib(n: int) -> str:
+        value = max(n, 0) / 2**20
+        return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return f"{mib(got)} of {mib(total)} MiB" if total else f"{mib(got)} MiB"
+
+
 def them(n: int) -> str:
     """The pronoun for ``n`` things named just before, for a hint: "it" for one, "them" otherwise."""
     return "it" if n == 1 else "them"

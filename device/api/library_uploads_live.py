@@ -21,10 +21,11 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel, Field
 
+from hatbox.text import part_of
+
 log = logging.getLogger("hatbox.api")
 RECEIVING, UNPACKING = "receiving", "unpacking"
 CUT_OFF = frozenset({"upload cut short", "upload stalled"})    # device/api/uploads.py's errors for a body cut off
-MIB = 1024 * 1024
 
 
 class UploadInProgress(BaseModel):
@@ -94,16 +95,8 @@ class LiveUploads:
 
 def cut_off_words(live: Live) -> str:
     """"upload of 'kitF' cut off after 112 of 224 MiB: nothing kept" (of a total not declared: "after 112 MiB")."""
-    got = mib(live.received())
-    if live.total:
-        got = f"{got.removesuffix(' MiB')} of {mib(live.total)}"
-    return f"upload of '{live.name}' cut off after {got}: nothing kept" + (f" (from {live.by})" if live.by else "")
-
-
-def mib(n: int | None) -> str:
-    """``n`` bytes in whole MiB (a tenth under 10 MiB): "224 MiB", "0.3 MiB"."""
-    value = (n or 0) / MIB
-    return f"{value:.1f} MiB" if value < 10 else f"{value:.0f} MiB"
+    return (f"upload of '{live.name}' cut off after {part_of(live.received(), live.total)}: nothing kept"
+            + (f" (from {live.by})" if live.by else ""))
 
 
 def declared(headers: Any) -> int | None:
