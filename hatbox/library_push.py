@@ -478,11 +478,11 @@ def _bytes_in(folder: Path) -> int:
 
 def swept_words(gone: list[tuple[Path, int]]) -> str:
     """The line for the temporary folders :func:`sweep_left` removed: "removed 2 temporary folders left by
-    push-library runs that were killed (389 MiB freed)"."""
+    push-library runs that were killed or cut off (389 MiB freed, in /tmp)"."""
     from device.library.archive_members import bytes_words
-    return (f"note: removed {count_words(len(gone), 'temporary folder')} left by push-library runs that were killed "
-            f"or cut off ({bytes_words(sum(size for _, size in gone))} freed, in "
-            f"{safe_text(str(gone[0][0].parent))})")
+    runs = "a push-library run that was" if len(gone) == 1 else "push-library runs that were"
+    return (f"note: removed {count_words(len(gone), 'temporary folder')} left by {runs} killed or cut off "
+            f"({bytes_words(sum(size for _, size in gone))} freed, in {safe_text(str(gone[0][0].parent))})")
 
 
 class Pushed:

@@ -56,3 +56,10 @@ def test_a_push_removes_them_first_and_says_how_much_it_freed(tmp_path, monkeypa
 def test_write_owner_never_raises(tmp_path):
     write_owner(tmp_path / "gone")                   # no such folder: nothing written, no error
     assert not (tmp_path / "gone").exists()
+
+
+def test_one_folder_is_said_in_the_singular(tmp_path):
+    from hatbox.library_push import swept_words
+    line = swept_words([(tmp_path / f"{TEMP_PREFIX}x", 224 * 2**20)])
+    assert "removed 1 temporary folder left by a push-library run that was killed" in line, line
+    assert "(224 MiB freed, in " in line, line
