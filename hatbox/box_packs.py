@@ -275,8 +275,9 @@ def _way_back(kind: str, packs: list[Any] | None) -> str:
     if packs is None or not kind:
         return "to go back: hatbox box-pack lists the packs; hatbox box-pack ID --activate makes one active"
     before = _active_in(packs, kind)
-    if before is None:
-        return f"to empty the slot again: hatbox box-pack --deactivate {safe_text(kind)}"
+    if before is None:                  # a tagger tags the libraries waiting for one at once (device/api/box.py)
+        kept = " (the libraries it started tagging stay tagged by it)" if kind == "tagger" else ""
+        return f"to empty the slot again: hatbox box-pack --deactivate {safe_text(kind)}{kept}"
     name = safe_text(f"{before.get('name', '?')} {before.get('version', '')}".strip())
     return f"to go back to {name} (active before): hatbox box-pack {shlex.quote(safe_text(before['id']))} --activate"
 

@@ -123,3 +123,9 @@ def test_the_upload_interruption_carries_what_was_sent(tmp_path: Path) -> None:
     assert exc.exit_code == 130
     up.sent = up.size
     assert box_client.UploadInterrupted("x", up, "SIGTERM").done
+
+
+def test_the_way_back_from_a_first_tagger_says_its_libraries_stay_tagged() -> None:
+    assert box_packs._way_back("tagger", []) == ("to empty the slot again: hatbox box-pack --deactivate tagger (the "
+                                                 "libraries it started tagging stay tagged by it)")
+    assert box_packs._way_back("effect", []) == "to empty the slot again: hatbox box-pack --deactivate effect"
