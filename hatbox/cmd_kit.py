@@ -158,7 +158,7 @@ def made_lines(kit: dict[str, Any], library: str, typed: str = "", loop: list[st
     """What `box-kit --from` says after the kit of ``library`` (its id; ``typed``: as the producer named it): its long
     files that play once, drum notes holding long files (hatbox.kit_words.long_lines; ``loop``/``no_loop``: the tags
     --loop/--no-loop named), a box too old for --loop, and the drum pads that play nothing, those only of a kit with
-    drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes)."""
+    half or more of its words drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes)."""
     from hatbox.kit_words import drum_kit
     drums = drum_kit(kit)            # half or more of its words GM drum words (p50 FF: not one of boom/tss/clap/weird)
     empty = empty_lines(kit, library) if drums else []

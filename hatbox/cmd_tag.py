@@ -196,13 +196,13 @@ def tag(args: argparse.Namespace) -> int:
             if interrupted:          # cleared: the line that says what was kept is the last word
                 bar.leave = False
             bar.close()
-    if rep.total == 0:
+    if rep.total == 0 and not rep.kept_unopened:      # a folder of known files not opened: said below (p50 review)
         from device.audio.audiofile import READABLE_SUFFIXES
         unwritten = new_db and forget_db(db, made)    # an empty database would only stand for a library later
         print(f"note: no audio files under {_shown(str(lib))} (looked for {', '.join(sorted(READABLE_SUFFIXES))}, in "
               f"every sub-folder); is it the right folder?" + (" No database was written." if unwritten else ""))
         note_other_formats(rep.other_formats)
-        _refuse_links_left(rep, args.links)
+        _refuse_links_left(rep, args.links, lib)
         if unwritten:
             return 0
     print(summary(rep, db))
@@ -237,6 +237,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"note: {count_words(none, 'file')} got no tag: the tagger was sure of none of its words for "
               f"{them(none)} (hatbox library query {shlex.quote(_shown(str(db)))} --untagged lists {them(none)} with "
               "its best guesses; hatbox library fix tags one)")
+    _refuse_links_unread(rep, args.links)
     if rep.links_error:
         print(f"hatbox: links not made: {rep.links_error}")
         say_foreign_words(str(db))
@@ -247,15 +248,36 @@ def tag(args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_links_left(rep, links: str | None) -> None:
-    """HatboxError (exit 2) when a run over an empty library folder left ``links``'s links to files that are not
-    there as they were (device.library.tag: an empty library never empties a links folder; p50 QA: a drive not
-    plugged in, its mount point left, emptied a folder of 3,414 links with exit 0)."""
+def _refuse_links_left(rep, links: str | None, lib: Path) -> None:
+    """HatboxError (exit 2) when a run over a library folder with no audio file in it left ``links``'s links to files
+    that are not there as they were (device.library.tag: an empty library never empties a links folder; p50 QA: a
+    drive not plugged in, its mount point left, emptied a folder of 3,414 links with exit 0)."""
     if links and rep.links_left:
-        raise HatboxError(f"the library folder is empty (a drive not plugged in?): the links in {_shown(links)} were "
-                          f"left as they are ({count_words(rep.links_left, 'link')} to files that are not there)",
+        raise HatboxError(f"the library folder {_no_audio(lib)} (a drive not plugged in?): the links in "
+                          f"{_shown(links)} were left as they are ({count_words(rep.links_left, 'link')} to files "
+                          "that are not there)",
                           hint="plug the drive in (or give the right folder) and run the same command again; to "
                                "start the links over, delete that folder")
+
+
+def _no_audio(lib: Path) -> str:
+    """"is empty" for a library folder ``lib`` that holds nothing at all, else "holds no audio files" (a readme, a
+    drive's mount point with a file of its own: p50 review)."""
+    try:
+        return "holds no audio files" if any(lib.iterdir()) else "is empty"
+    except OSError:
+        return "holds no audio files"
+
+
+def _refuse_links_unread(rep, links: str | None) -> None:
+    """HatboxError (exit 2), said under the failed files, when no file of the library could be read (files cut short,
+    online-only placeholders: p50 review) and ``links``'s links were left as they were, not emptied."""
+    if links and rep.links_unread:
+        failed = "the file" if rep.failed_files == 1 else f"all {rep.failed_files} files"
+        raise HatboxError(f"no file of the library could be read ({failed} failed, above): the links in "
+                          f"{_shown(links)} were left as they are ({count_words(rep.links_unread, 'link')})",
+                          hint="make the files readable (on a cloud drive, keep them on this computer; a file cut "
+                               "short, copy it again) and run the same command again")
 
 
 def _listed(paths: list[str]) -> str:

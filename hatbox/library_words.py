@@ -206,7 +206,8 @@ def word_notes(now: list[str], words: list[str], uses: dict[str, int], export: s
         others = uses.get(tag, 1) - 1
         also = f"; {count_words(others, 'other file')} of your corrections {'carries' if others == 1 else 'carry'} " \
                "it" if others else ""
-        near = slip_of(tag, words, {w: n for w, n in uses.items() if w not in now}, bare_only=bool(others))
+        near = slip_of(tag, [w for w in words if w not in now], {w: n for w, n in uses.items() if w not in now},
+                       bare_only=bool(others))       # a word the file carries already is no suggestion (p50 review)
         meant = f"; did you mean '{escape_unsafe(near)}'{_whose(near, words, uses)}?" if near else ""
         fixed = [near if t == tag else t for t in now] if near else []
         right = f"; if it is a slip, `{again(fixed)}` puts it right" if near and again is not None else ""
@@ -245,8 +246,10 @@ def _single(word: str) -> str:
 
 
 def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` (their bare forms, :func:`_bare`) by one letter added, dropped or changed, or two
-    neighbours swapped; only for words of 3 letters or more (a 2-letter word is one edit from too many)."""
+    """Whether ``a`` becomes ``b`` (their bare forms, :func:`_bare`) by one letter added or dropped (words of 3 letters
+    or more: "kik" for kick), changed (words of 5 letters or more: "snsre" for snare; shorter ones are other words,
+    hit/hat, rise/ride), or two neighbours swapped (3 or more); never by a digit (snare2 is not a slip of snare, nor
+    809 of 808: p50 review)."""
     a, b = _bare(a), _bare(b)
     if min(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1 or a == b:
         return False
@@ -254,8 +257,15 @@ def _one_edit(a: str, b: str) -> bool:
         a, b = b, a
     i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
     if len(a) < len(b):
-        return a[i:] == b[i + 1:]
-    return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1])
+        return a[i:] == b[i + 1:] and not b[i].isdigit()
+    if a[i + 1:] == b[i + 1:]:
+        return len(a) >= 5 and not _digit(a[i] + b[i])
+    return a[i + 2:] == b[i + 2:] and a[i:i + 2] == b[i:i + 2][::-1] and not _digit(a[i:i + 2])
+
+
+def _digit(chars: str) -> bool:
+    """Whether any of ``chars`` is a digit."""
+    return any(c.isdigit() for c in chars)
 
 
 def _bare(word: str) -> str:

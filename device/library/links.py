@@ -85,14 +85,20 @@ def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()
                 emptied.add(entry.parent)
         listed.unlink()
     else:
-        root = root.resolve()
-        for tag_dir in links_dir.iterdir():
-            if tag_dir.is_dir() and not tag_dir.is_symlink():
-                for entry in tag_dir.iterdir():
-                    if entry.is_symlink() and (entry.name in names or _made_here(entry, root)):
-                        entry.unlink()
-                        emptied.add(tag_dir)
+        for entry in _unlisted_own(links_dir, root, names):
+            entry.unlink()
+            emptied.add(entry.parent)
     return emptied - {links_dir}
+
+
+def _unlisted_own(links_dir: Path, root: Path, names: frozenset[str]) -> list[Path]:
+    """The links a run made in ``links_dir`` when it holds no MADE list (a folder from before the list): the symlinks
+    one level down named after a library file (``names``: :func:`link_name` of each) or pointing into the library
+    ``root`` under the name a run gives them; a producer's own links there are none of them."""
+    root = root.resolve()
+    return [entry for tag_dir in links_dir.iterdir() if tag_dir.is_dir() and not tag_dir.is_symlink()
+            for entry in tag_dir.iterdir()
+            if entry.is_symlink() and (entry.name in names or _made_here(entry, root))]
 
 
 # what a file browser leaves in a folder it has shown (macOS Finder, Windows Explorer): not the producer's files
@@ -154,22 +160,27 @@ def another_library(links_dir: Path, root: Path, looked: int = 64) -> str:
     return elsewhere
 
 
-def links_to_nothing(links_dir: Path) -> int:
-    """How many of the links in ``links_dir`` (those a run made, listed in MADE; in a folder without the list, the
-    links one folder down) point at nothing.  A run over an empty library folder (a drive not plugged in, its mount
-    point left) leaves them as they are and says so (p50 QA: it emptied a folder of 3,414 links a DAW pointed at)."""
+def links_to_nothing(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> int:
+    """How many of the links a run made in ``links_dir`` (:func:`runs_links`) point at nothing.  A run over an empty
+    library folder (a drive not plugged in, its mount point left) leaves them as they are and says so (p50 QA: it
+    emptied a folder of 3,414 links a DAW pointed at)."""
+    return sum(1 for e in runs_links(links_dir, root, names) if not e.exists())
+
+
+def runs_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()) -> list[Path]:
+    """The links the runs made in ``links_dir``, as :func:`clear_links` would take them out: those listed in MADE; in
+    a folder without the list, those one folder down named after a library file (``names``) or pointing into the
+    library ``root`` under a run's name (p50 review: not a producer's own links there); [] when it cannot be read."""
     if not links_dir.is_dir():
-        return 0
+        return []
     listed = links_dir / MADE
     try:
-        if listed.is_file():
-            lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
-            entries = [links_dir / x for x in lines if x and ".." not in Path(x).parts]
-        else:
-            entries = [e for d in links_dir.iterdir() if d.is_dir() and not d.is_symlink() for e in d.iterdir()]
+        if not listed.is_file():
+            return _unlisted_own(links_dir, root, names)
+        lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
+        return [e for e in (links_dir / x for x in lines if x and ".." not in Path(x).parts) if e.is_symlink()]
     except OSError:
-        return 0
-    return sum(1 for e in entries if e.is_symlink() and not e.exists())
+        return []
 
 
 def _samples_in(folder: Path) -> str:

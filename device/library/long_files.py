@@ -18,6 +18,7 @@ LONG_FACTOR = 2.0       # a file longer than this many clips is "much longer" th
 LONG_SHARE = 0.2        # said when at least this share of the files tagged are much longer
 LONG_TAKE_S = 60.0      # of the much longer files, those this long or longer are long recordings (a field recording,
                         # a take), not loops: counted apart (p50 QA: 30 s - 3 min field recordings were "loops?")
+MID_TAKE_S = 30.0       # of the much longer files, those this long and under LONG_TAKE_S: loops or takes (p50 review)
 
 
 def much_longer(frames: int, rate: int, clip_seconds: float) -> bool:
@@ -29,6 +30,12 @@ def much_longer(frames: int, rate: int, clip_seconds: float) -> bool:
 def long_take(frames: int, rate: int) -> bool:
     """Whether a file of ``frames`` frames at ``rate`` Hz is :data:`LONG_TAKE_S` or longer: a long recording."""
     return rate > 0 and frames >= LONG_TAKE_S * rate
+
+
+def mid_take(frames: int, rate: int) -> bool:
+    """Whether a file of ``frames`` frames at ``rate`` Hz is :data:`MID_TAKE_S` long or longer, but under
+    :data:`LONG_TAKE_S`: a long loop or a short take."""
+    return rate > 0 and MID_TAKE_S * rate <= frames < LONG_TAKE_S * rate
 
 
 def seconds_words(seconds: float) -> str:
@@ -55,21 +62,25 @@ def long_files_line(report: Any) -> str:
         return ""
     first = first_words(clip)
     return (f"{long} of {tagged} files tagged are over {seconds_words(LONG_FACTOR * clip)}, longer than the "
-            f"{seconds_words(clip)} this tagger hears{_which_long(long, get('long_takes'))}: their tags come from "
-            f"{first} (from their first sound)")
+            f"{seconds_words(clip)} this tagger hears{_which_long(long, get('long_takes'), get('long_mid'))}: their "
+            f"tags come from {first} (from their first sound)")
 
 
-def _which_long(long: int, takes: object) -> str:
-    """What the ``long`` files may be, by how many of them are long recordings (``takes``: of :data:`LONG_TAKE_S` or
-    more; None from a box from before the count): " (loops?)" when none, " (long recordings?)" when all, else the two
-    counts (" 20 under 60 s (loops?), 6 of 60 s or more (long recordings, field recordings?)"); " (loops or long
-    takes?)" when not known."""
+def _which_long(long: int, takes: object, mid: object) -> str:
+    """What the ``long`` files may be, by their lengths: ``takes`` of :data:`LONG_TAKE_S` or more (long recordings),
+    ``mid`` of :data:`MID_TAKE_S` to under that (loops or takes; None, from a box of the same stop before the count:
+    none), the rest shorter (loops).  One kind alone: its words in brackets (" (loops?)"); else each kind counted
+    (": 20 under 30 s (loops?), 3 of 30-60 s (loops or takes?), 6 of 60 s or more (long recordings: field recordings,
+    takes?)").  A box from before the counts (``takes`` None): " (loops or long takes?)"."""
     if not isinstance(takes, int):
         return " (loops or long takes?)"
-    minute = seconds_words(LONG_TAKE_S)
-    if takes <= 0:
-        return " (loops?)"
-    if takes >= long:
-        return f" (long recordings of {minute} or more: field recordings, takes?)"
-    return (f": {long - takes} under {minute} (loops?), {takes} of {minute} or more (long recordings: field "
-            "recordings, takes?)")
+    mid = mid if isinstance(mid, int) else 0
+    half, minute = seconds_words(MID_TAKE_S), seconds_words(LONG_TAKE_S)
+    kinds = [(long - takes - mid, f"under {half}", "loops?", "loops?"),
+             (mid, f"of {MID_TAKE_S:g}-{minute}", "loops or takes?", f"{MID_TAKE_S:g}-{minute}: loops or takes?"),
+             (takes, f"of {minute} or more", "long recordings: field recordings, takes?",
+              f"long recordings of {minute} or more: field recordings, takes?")]
+    said = [kind for kind in kinds if kind[0] > 0]
+    if len(said) == 1:
+        return f" ({said[0][3]})"
+    return ": " + ", ".join(f"{n} {length} ({words})" for n, length, words, _ in said)

@@ -28,8 +28,9 @@ import numpy as np
 from device.library import db as libdb
 from device.library import kept as kept_tags
 from device.library.decode import decoder_notes_hidden
-from device.library.links import another_library, links_problem, links_to_nothing, write_links
-from device.library.long_files import long_take, much_longer
+from device.library.links import another_library, link_name, links_problem, links_to_nothing, runs_links, \
+    write_links
+from device.library.long_files import long_take, mid_take, much_longer
 from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
@@ -75,8 +76,11 @@ class LibraryReport:
     still_skipped: list[tuple[str, str]] = field(default_factory=list)   # of ``unchanged``: skipped before, unchanged
     long_files: int = 0         # of ``tagged``: much longer than the clip the tagger hears (device.library.long_files)
     clip_seconds: float = 0.0   # the clip the tagger hears of each file (s)
-    long_takes: int = 0         # of ``tagged``: long recordings, a minute or more (device.library.long_files.long_take)
+    long_takes: int = 0         # of ``long_files``: long recordings, a minute or more (device.library.long_files)
+    long_mid: int = 0           # of ``long_files``: 30 s to under a minute, loops or takes (long_files.mid_take)
     links_left: int = 0         # an empty library folder: the links to nothing its --links folder kept as they were
+    links_unread: int = 0       # files found, none read (all failed): the links its --links folder kept as they were
+    kept_unopened: int = 0      # files of the database under folders that could not be opened: kept as they were
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -208,7 +212,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     blocked += [(link, "a link to nothing: a drive not plugged in?") for link in getattr(found, "dangling", ())
                 if any(rel.startswith(link + "/") for rel in known)]    # its files are known: a folder gone missing
     kept = [rel for rel in known if any(rel.startswith(folder + "/") for folder, _ in blocked)]
-    report.total, report.clip_seconds = len(paths), tagger.n / tagger.rate
+    report.total, report.clip_seconds, report.kept_unopened = len(paths), tagger.n / tagger.rate, len(kept)
     report.other_formats = list(getattr(found, "other_formats", ()))
     report.failed += [(f"{folder}/", f"cannot open the folder ({why}); its files in the database are kept as "
                                      f"they were") for folder, why in blocked]
@@ -237,13 +241,30 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending)
     libdb.set_meta(con, run="stopped" if report.cancelled else "done")
     con.commit()
-    if links_dir is not None and not paths:     # an empty library never empties a links folder (p50 QA)
-        report.links_left = links_to_nothing(links_dir)
-    elif links_dir is not None and not report.cancelled:
-        try:
-            report.links = write_links(con, root, links_dir)
-        except HatboxError as exc:
-            report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
+    if links_dir is not None:
+        _update_links(con, root, links_dir, report, frozenset(link_name(rel) for rel in known), not paths and not kept)
+
+
+def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, names: frozenset[str],
+                  empty: bool) -> None:
+    """Rebuild ``links_dir`` from the database (device.library.links.write_links), unless the run was cancelled, the
+    library folder is ``empty`` (no audio file, no folder of known files that could not be opened: a drive not plugged
+    in, its mount point left; p50 QA) or no file of it could be read (files cut short, online-only placeholders; p50
+    review): an empty library never empties a links folder, their links are kept as they were (``links_left``,
+    ``links_unread``: ``names``, the library files' link names, find a run's links in a folder without its list)."""
+    if empty:
+        report.links_left = links_to_nothing(links_dir, root, names)
+        return
+    if report.failed_files and not report.tagged + report.unchanged:
+        report.links_unread = len(runs_links(links_dir, root, names))
+        if report.links_unread:
+            return
+    if report.cancelled:
+        return
+    try:
+        report.links = write_links(con, root, links_dir)
+    except HatboxError as exc:
+        report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
 
 
 def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport) -> None:
@@ -407,13 +428,23 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
             pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
-    report.long_files += much_longer(max(frames, audio.shape[-1]), rate, report.clip_seconds)   # -1: not known
-    report.long_takes += long_take(max(frames, audio.shape[-1]), rate)           # of them, a minute or more (p50)
+    _count_long(report, max(frames, audio.shape[-1]), rate)                      # frames -1: not known
     if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)
     pending.stat.append(stat)
     pending.digest.append(digest)
+
+
+def _count_long(report: LibraryReport, frames: int, rate: int) -> None:
+    """Count a file of ``frames`` frames at ``rate`` Hz that was tagged in ``report``'s ``long_files`` when it is much
+    longer than the clip the tagger hears, and then, by its length, in ``long_takes`` (a minute or more) or
+    ``long_mid`` (30 s to a minute): only of the long files (p50 review: a minute's file counted apart from them
+    when the clip was 30 s or more)."""
+    if much_longer(frames, rate, report.clip_seconds):
+        report.long_files += 1
+        report.long_takes += long_take(frames, rate)
+        report.long_mid += mid_take(frames, rate)
 
 
 def without_path(reason: str, path: Path) -> str:

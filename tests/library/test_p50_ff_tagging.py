@@ -61,7 +61,8 @@ def test_an_empty_library_with_an_empty_links_folder_is_only_a_note(tmp_path: Pa
             str(tmp_path / "links")]
     assert main(argv) == 0
     assert "no audio files under" in capsys.readouterr().out
-    assert links_to_nothing(tmp_path / "links") == 0 and links_to_nothing(tmp_path / "none") == 0
+    assert links_to_nothing(tmp_path / "links", tmp_path / "lib") == 0
+    assert links_to_nothing(tmp_path / "none", tmp_path / "lib") == 0
 
 
 def test_the_device_run_keeps_the_links_of_an_empty_library(tmp_path: Path) -> None:
@@ -112,7 +113,7 @@ def test_long_files_are_split_into_loop_length_and_long_recordings(tmp_path: Pat
     report = tag_library(lib, tagger_pack(tmp_path / "t.hatpack", clip=8000), tmp_path / "tags.db")
     assert (report.tagged, report.long_files, report.long_takes) == (4, 2, 1)
     assert long_files_line(report) == (
-        "2 of 4 files tagged are over 1 s, longer than the 0.5 s this tagger hears: 1 under 60 s (loops?), 1 of "
+        "2 of 4 files tagged are over 1 s, longer than the 0.5 s this tagger hears: 1 under 30 s (loops?), 1 of "
         "60 s or more (long recordings: field recordings, takes?): their tags come from their first 0.5 s (from "
         "their first sound)")
     box = {"tagged": 114, "long_files": 26, "clip_seconds": 1.0}
