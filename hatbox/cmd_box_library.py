@@ -107,8 +107,8 @@ class _Push:
     def _folder(self) -> tuple[Any, dict[str, str], str | None, dict[str, str] | None]:
         """A folder's census and what it leaves out (hatbox.library_limits.folder_fits), its size checked before the
         copy into a temporary archive; one walk (p49: three) for its fingerprint (unchanged since it was packed?), its
-        files' marks as packed (taken before packing) and --replace's :class:`Carry` (kept with --replace only; the
-        census and the packing walk it on their own).  An archive:
+        files' marks as packed (taken before packing) and --replace's :class:`Carry` (kept with --replace only); the
+        census and the packing read the same walk (hatbox.push_walk.walked).  An archive:
         (None, {}, None, None)."""
         src, given = self.src, self.fixes.path if self.fixes is not None else None
         if not src.is_dir():
@@ -117,7 +117,9 @@ class _Push:
         if seen is not None:
             _check_limit(self.c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src),
                          status=self.status)
-        started, walked = time.time_ns(), walk(src)
+        from hatbox import push_walk
+        started = push_walk.walked(src).started_ns     # the push's one walk began then: its files' stats are that old
+        walked = walk(src)
         self.replace.keep_walk(walked)
         mark = fingerprint(src, set(leave), walked)
         self.settle = Settle(walked, started) if mark is None else None

@@ -280,9 +280,6 @@ class Settle:
     (``started_ns``).  :meth:`remember` remembers the archive after the push when that is safe."""
 
     def __init__(self, walked: list[tuple[str, Any]], started_ns: int) -> None:
-        from hatbox.push_walk import push_walk_of
-        taken = push_walk_of(walked)   # the push's one walk began before the caller's clock: its stats are that old
-        started_ns = started_ns if taken is None else min(started_ns, taken.started_ns)
         self.walked, self.started_ns = walked, started_ns
 
     def remember(self, folder: Path, leave: set[str], archive: Path, sha256: str, left_out: list[str]) -> bool:

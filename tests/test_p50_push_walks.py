@@ -266,3 +266,23 @@ def test_the_walk_is_let_go_before_the_upload(box: Any, tmp_path: Path, monkeypa
     monkeypatch.setattr(cmd_box_library, "upload", upload)
     assert main(["push-library", str(_folder(tmp_path)), "--quiet"]) == 0
     assert held == [None]
+
+
+def test_a_fresh_folder_settles_from_when_the_push_walked_it(
+        box: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """p50 M1 (review): push-library took its clock after the walk and Settle looked the walk up to correct it; now
+    the push hands Settle its one walk's own start, and Settle takes what it is given."""
+    from hatbox import cmd_box_library, library_memory, push_walk
+    given: list[tuple[int, int | None]] = []
+
+    class Seen(library_memory.Settle):
+        def __init__(self, walked: Any, started_ns: int) -> None:
+            now = push_walk.reading()
+            given.append((started_ns, now.walk.started_ns if now is not None and now.walk is not None else None))
+            super().__init__(walked, started_ns)
+    monkeypatch.setattr(cmd_box_library, "Settle", Seen)
+    src = _folder(tmp_path)
+    sf.write(src / "new.wav", np.zeros(480, np.float32), 48000)        # modified now: no fingerprint, settled later
+    assert main(["push-library", str(src), "--quiet"]) == 0, capsys.readouterr().err
+    assert len(given) == 1 and given[0][0] == given[0][1], given
+    assert library_memory.Settle([], 123).started_ns == 123
