@@ -12,9 +12,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatbox.box_client import safe_text
+
+if TYPE_CHECKING:
+    from device.library.folder_tar import FolderWalk
 
 FLOAT_SUFFIXES = (".wav", ".wave", ".aif", ".aiff", ".aifc", ".w64", ".caf", ".rf64")   # formats that hold floats
 NAMED = 10                   # files named, then "and N more"
@@ -28,12 +31,11 @@ def over_full_scale(src: Path) -> list[tuple[str, float]]:
     return hot_in_walk(walk_folder(src)) if src.is_dir() else _archive(src)
 
 
-def hot_in_walk(walk: Any) -> list[tuple[str, float]]:
-    """(path inside, peak dBFS) of the float-capable audio files of the walked folder ``walk``
-    (device.library.folder_tar.FolderWalk) that peak over full scale, in path order: only regular files that are
-    sent (p50 review: a link was named, though links are never sent: one to a file inside is sent once, under that
-    file's path; one to outside not at all), hidden and system files and a name's twin in another Unicode form
-    (hatbox.push_walk.twin_files) left out."""
+def hot_in_walk(walk: FolderWalk) -> list[tuple[str, float]]:
+    """(path inside, peak dBFS) of the float-capable audio files of the walked folder ``walk`` that peak over full
+    scale, in path order: only regular files that are sent (p50 review: a link was named, though links are never
+    sent: one to a file inside is sent once, under that file's path; one to outside not at all), hidden and system
+    files and a name's twin in another Unicode form (hatbox.push_walk.twin_files) left out."""
     from device.library.folder_tar import FILE
     from device.library.hot import hot_peak
     from device.library.member_checks import is_metadata
