@@ -59,10 +59,10 @@ def awaited_upload(client: Any, args: argparse.Namespace, missing: HatboxError) 
 
 def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool = False,
                    limit_s: float | None = None, poll_s: float = POLL_S) -> dict[str, Any]:
-    """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload ``upload`` of ``given`` ends,
-    then the library of that name (GET /libraries, the newest).  HatboxError when it ends with none (cut off,
-    refused, its files held already under another name) or takes over ``limit_s``; Ctrl-C (exit 130) says how far
-    it was and that the upload goes on."""
+    """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload
+    ``upload`` of ``given`` ends, then the library of that name (GET /libraries, the newest).  HatboxError when it
+    ends with none (cut off, refused, its files held already under another name) or takes over ``limit_s``; Ctrl-C
+    (exit 130) says how far it was and that the upload goes on."""
     if not quiet:
         print(f"waiting for '{safe_text(upload['name'])}': {how_far(upload)}; then its tagging", file=sys.stderr)
     limit_s = WAIT_UPLOAD_S if limit_s is None else limit_s
