@@ -41,6 +41,8 @@ MOVED_TO = ("the library that takes the kit's notes (the new one of a `push-libr
 
 class MovedNote(GoneNote):
     """A kit note that plays the new library now (``why``: null for the same file, mapped; else what to know)."""
+    why: Optional[str] = Field(None, description="null: the same bytes, mapped; else kit_move.OLD_NOT_READ (moved, not "
+                                                 "known to be the same) or why the sampler did not take the copy")
     plays: bool = Field(True, description="the sampler took the new library's copy; false: not yet (why says why: "
                                           "its engine not running), listed missing by GET /kit until it does")
 
