@@ -14,12 +14,13 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from device.audio.audiofile import COMPRESSED_SUFFIXES, READABLE_SUFFIXES
 from hatbox.box_client import safe_text
 
 if TYPE_CHECKING:
     from device.library.folder_tar import FolderWalk
 
-FLOAT_SUFFIXES = (".wav", ".wave", ".aif", ".aiff", ".aifc", ".w64", ".caf", ".rf64")   # formats that hold floats
+FLOAT_SUFFIXES = tuple(s for s in READABLE_SUFFIXES if s not in COMPRESSED_SUFFIXES)    # formats that hold floats
 NAMED = 10                   # files named, then "and N more"
 
 

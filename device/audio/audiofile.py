@@ -30,6 +30,8 @@ from hatbox.errors import AudioFileError
 # its content, never by its name
 READABLE_SUFFIXES = (".wav", ".wave", ".flac", ".aif", ".aiff", ".aifc", ".caf", ".w64", ".ogg", ".oga", ".mp3",
                      ".bwf", ".rf64", ".amb")
+# the compressed ones among them, which hold no float samples (hatbox.hot_samples looks for floats in the rest)
+COMPRESSED_SUFFIXES = (".flac", ".ogg", ".oga", ".mp3")
 # ambisonic B-format files, by name: soundfile (0.14) does not expose libsndfile's WAVEX ambisonic flag
 # (SFC_WAVEX_GET_AMBISONIC), so a .wav holding B-format is not told from 4-channel audio
 AMBISONIC_SUFFIXES = (".amb",)

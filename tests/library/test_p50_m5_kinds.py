@@ -77,7 +77,7 @@ def test_push_library_calls_an_empty_zip_cut_short_a_damaged_zip(tmp_path: Path)
 
 def test_a_macs_appledouble_twin_of_a_sidecar_is_not_counted_twice(tmp_path: Path) -> None:
     from device.audio.junk_names import SIDECAR, junk_kind
-    from hatbox.push_walk import walk_folder
+    from device.library.folder_tar import walk_folder
     for name in ("._kick.wav.asd", ".#recycle", "._Icon\r", "._kick.wav@SynoEAStream"):
         assert junk_kind(name) == ""
     (tmp_path / "kick.wav").write_bytes(_wav_bytes())
@@ -138,3 +138,15 @@ def test_push_librarys_own_name_check_skips_icon_cr_too(tmp_path: Path) -> None:
     path = _tar(tmp_path / "kit.tar", {"Kit/kick.wav": _wav_bytes(), "Kit/Icon\r": b"", "Kit/Kick\r.wav": _wav_bytes(1)},
                 tarfile.PAX_FORMAT)
     assert [name for name, _ in refused_names(path)] == ["Kit/Kick\r.wav"]
+
+
+def test_float_samples_over_full_scale_are_said_in_every_wav_name(tmp_path: Path) -> None:
+    """hatbox.hot_samples.FLOAT_SUFFIXES: READABLE_SUFFIXES but the compressed ones (.bwf and .amb were missed)."""
+    from hatbox.hot_samples import FLOAT_SUFFIXES, over_full_scale
+    loud = (1.9 * np.sin(np.arange(RATE // 10) * 0.05)).astype(np.float32)
+    for name, fmt in (("hot.wav", "WAV"), ("hot.wave", "WAV"), ("hot.bwf", "WAV"), ("hot.amb", "WAVEX"),
+                      ("hot.rf64", "RF64")):
+        sf.write(tmp_path / name, loud, RATE, format=fmt, subtype="FLOAT")
+    said = [name for name, _ in over_full_scale(tmp_path)]
+    assert said == ["hot.amb", "hot.bwf", "hot.rf64", "hot.wav", "hot.wave"]
+    assert not {".flac", ".ogg", ".oga", ".mp3"} & set(FLOAT_SUFFIXES)
