@@ -231,7 +231,7 @@ def mark_activating(args: argparse.Namespace, pack: dict[str, Any], packs: list[
     active: a Ctrl-C from here on is said as the box may have made it active, with the way back from ``packs`` (the
     list the push read), not as "nothing was sent" (:func:`nothing_sent_if_stopped`)."""
     kind = str(pack.get("kind") or "")
-    active = _active_in(packs, kind)
+    active = active_in(packs, kind)
     back = (f"it was the box's active {safe_text(kind)} pack already" if active and active.get("id") == pack.get("id")
             else _way_back(kind, packs))
     setattr(args, ACTIVATING, (safe_text(f"{pack.get('name', '?')} {pack.get('version', '')}".strip()), back))
@@ -250,7 +250,7 @@ def _pack_kind(path: Path) -> str:
     return kind if isinstance(kind, str) else ""
 
 
-def _active_in(packs: list[Any] | None, kind: str) -> dict[str, Any] | None:
+def active_in(packs: list[Any] | None, kind: str) -> dict[str, Any] | None:
     """The active pack of ``kind`` in ``packs`` (the box's GET /packs list), None when there is none."""
     return next((p for p in packs or [] if isinstance(p, dict) and p.get("active") and p.get("kind") == kind
                  and p.get("id")), None)
@@ -274,7 +274,7 @@ def _way_back(kind: str, packs: list[Any] | None) -> str:
     slot (none was); how to pick one when the list could not be read (None) or the kind is not known."""
     if packs is None or not kind:
         return "to go back: hatbox box-pack lists the packs; hatbox box-pack ID --activate makes one active"
-    before = _active_in(packs, kind)
+    before = active_in(packs, kind)
     if before is None:                  # a tagger tags the libraries waiting for one at once (device/api/box.py)
         kept = " (the libraries it started tagging stay tagged by it)" if kind == "tagger" else ""
         return f"to empty the slot again: hatbox box-pack --deactivate {safe_text(kind)}{kept}"

@@ -59,12 +59,11 @@ MARK = "hatbox_local_paths"        # the namespace's attribute: the dests of the
 
 def commands(parser: argparse.ArgumentParser, words: str = "") -> Iterator[tuple[str, argparse.ArgumentParser]]:
     """Every (sub)command parser under ``parser`` with its words ("train tagger", "push")."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                said = f"{words} {name}".strip()
-                yield said, sub
-                yield from commands(sub, said)
+    from hatbox.cli import _sub_choices
+    for name, sub in _sub_choices(parser).items():
+        said = f"{words} {name}".strip()
+        yield said, sub
+        yield from commands(sub, said)
 
 
 def mark_local_paths(parser: argparse.ArgumentParser) -> None:

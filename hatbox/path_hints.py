@@ -43,7 +43,7 @@ def missing_hint(value: str, words: Sequence[str] = ()) -> str:
     """Why the path ``value`` (which does not exist) may be nearly right, "" when no reason is found: a space at an
     end of a part, the next words of the command line (``words``) that complete its name, a suffix left off, or a
     name with spaces in its folder that starts with it."""
-    return _edge_space(value) or _unquoted(value, words) or _suffix_left_off(value) or _spaced_name(value)
+    return _edge_space(value) or _unquoted(value, words) or _near_names(value)
 
 
 def _edge_space(value: str) -> str:
@@ -75,32 +75,39 @@ def _unquoted(value: str, words: Sequence[str]) -> str:
     return ""
 
 
-def _suffix_left_off(value: str) -> str:
-    """The file beside ``value`` whose name is ``value``'s and a suffix (``my-tagger`` -> ``my-tagger.hatpack``; the
-    suffixes hatbox reads first), when there is one."""
-    path = Path(value)
-    folder = path.parent
-    if not path.name or not folder.is_dir():
-        return ""
-    try:
-        found = [p.name for p in folder.iterdir() if p.name.startswith(path.name + ".") and p.stem == path.name]
-    except OSError:
-        return ""
-    found.sort(key=lambda n: (Path(n).suffix.lower() not in KNOWN_SUFFIXES, n))
-    return f"did you mean {_shown(value + found[0][len(path.name):])}?" if found else ""
-
-
-def _spaced_name(value: str) -> str:
-    """A name in ``value``'s folder that starts with its name and a space: the rest of the name was cut off, as
-    when a name with spaces is not quoted (the command line's other words not at hand)."""
-    path = Path(value)
+def _beside(path: Path) -> list[str]:
+    """The names in ``path``'s folder, listed once ([] when ``path`` has no name, its folder is not one, or it cannot
+    be listed)."""
     if not path.name or not path.parent.is_dir():
-        return ""
+        return []
     try:
-        found = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name + " "))
+        return [p.name for p in path.parent.iterdir()]
     except OSError:
-        return ""
-    return f"a name with spaces needs quotes: {_typed(value + found[0][len(path.name):])}" if found else ""
+        return []
+
+
+def _near_names(value: str) -> str:
+    """A suffix left off or a name with spaces cut off (:func:`_suffix_left_off`, :func:`_spaced_name`), from one
+    listing of ``value``'s folder."""
+    names = _beside(Path(value))
+    return _suffix_left_off(value, names) or _spaced_name(value, names)
+
+
+def _suffix_left_off(value: str, names: list[str]) -> str:
+    """The file of ``names`` (``value``'s folder's) whose name is ``value``'s and a suffix (``my-tagger`` ->
+    ``my-tagger.hatpack``; the suffixes hatbox reads first), when there is one."""
+    name = Path(value).name
+    found = [n for n in names if n.startswith(name + ".") and Path(n).stem == name]
+    found.sort(key=lambda n: (Path(n).suffix.lower() not in KNOWN_SUFFIXES, n))
+    return f"did you mean {_shown(value + found[0][len(name):])}?" if found else ""
+
+
+def _spaced_name(value: str, names: list[str]) -> str:
+    """A name of ``names`` (``value``'s folder's) that starts with ``value``'s name and a space: the rest of the name
+    was cut off, as when a name with spaces is not quoted (the command line's other words not at hand)."""
+    name = Path(value).name
+    found = sorted(n for n in names if n.startswith(name + " "))
+    return f"a name with spaces needs quotes: {_typed(value + found[0][len(name):])}" if found else ""
 
 
 def _shown(path: str) -> str:
