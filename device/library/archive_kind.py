@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import tarfile
 import zipfile
-from pathlib import Path
 
 ZIP, TAR = "zip", "tar"
 ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")    # a local file header, an empty zip, a spanned zip
@@ -59,9 +58,3 @@ def is_zip(path: str | os.PathLike[str]) -> bool:
         return archive_kind(path) == ZIP
     except OSError:
         return False
-
-
-def is_tar(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a tar, maybe compressed (:func:`archive_kind`); OSError when it cannot be read (as
-    tarfile.is_tarfile raises it)."""
-    return archive_kind(Path(path)) == TAR

@@ -43,6 +43,13 @@ def _made_list(text: str) -> list[str]:
     return text.split("\0") if "\0" in text else text.splitlines()
 
 
+def _made_entries(links_dir: Path) -> list[str]:
+    """The paths (relative to ``links_dir``) its MADE list names, the empty ones and those climbing out of it (a
+    ``..`` part) left out; OSError when the list cannot be read."""
+    text = (links_dir / MADE).read_text(encoding="utf-8", errors="surrogateescape")
+    return [x for x in _made_list(text) if x and ".." not in Path(x).parts]
+
+
 def _unique(folder_names: set[str], name: str) -> str:
     """``name``, or ``stem (2).ext``, ``stem (3).ext``... when another link in the folder took it
     (``a/b.wav`` and ``a__b.wav`` both flatten to ``a__b.wav``)."""
@@ -78,9 +85,9 @@ def clear_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset()
     emptied: set[Path] = set()
     listed = links_dir / MADE
     if listed.is_file():
-        for line in _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape")):
+        for line in _made_entries(links_dir):
             entry = links_dir / line
-            if line and ".." not in Path(line).parts and entry.is_symlink():
+            if entry.is_symlink():
                 entry.unlink()
                 emptied.add(entry.parent)
         listed.unlink()
@@ -147,8 +154,7 @@ def another_library(links_dir: Path, root: Path, looked: int = 64) -> str:
     if not listed.is_file():
         return ""
     root, elsewhere = root.resolve(), ""
-    lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
-    for line in [x for x in lines if x and ".." not in Path(x).parts][:looked]:
+    for line in _made_entries(links_dir)[:looked]:
         try:
             target = Path(os.readlink(links_dir / line))
         except OSError:
@@ -177,8 +183,7 @@ def runs_links(links_dir: Path, root: Path, names: frozenset[str] = frozenset())
     try:
         if not listed.is_file():
             return _unlisted_own(links_dir, root, names)
-        lines = _made_list(listed.read_text(encoding="utf-8", errors="surrogateescape"))
-        return [e for e in (links_dir / x for x in lines if x and ".." not in Path(x).parts) if e.is_symlink()]
+        return [e for e in (links_dir / x for x in _made_entries(links_dir)) if e.is_symlink()]
     except OSError:
         return []
 

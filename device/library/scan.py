@@ -111,7 +111,8 @@ def _broken(link: Path) -> bool:
     """Whether symlink ``link`` points at nothing (not a loop): listed wherever it points, so that tagging names it
     "broken link" (p50 QA: ``Favourites/kick2.wav -> ../Drums/kick2.wav``, kick2 deleted, went without a word where
     one pointing outside the library was named)."""
-    return _real(link) is not None and not os.path.lexists(link.resolve())
+    real = _real(link)
+    return real is not None and not os.path.lexists(real)
 
 
 def _inside(link: Path, top: Path) -> bool:

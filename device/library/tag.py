@@ -242,21 +242,21 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     libdb.set_meta(con, run="stopped" if report.cancelled else "done")
     con.commit()
     if links_dir is not None:
-        _update_links(con, root, links_dir, report, frozenset(link_name(rel) for rel in known), not paths and not kept)
+        _update_links(con, root, links_dir, report, known, not paths and not kept)
 
 
-def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, names: frozenset[str],
-                  empty: bool) -> None:
+def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, known: dict, empty: bool) -> None:
     """Rebuild ``links_dir`` from the database (device.library.links.write_links), unless the run was cancelled, the
     library folder is ``empty`` (no audio file, no folder of known files that could not be opened: a drive not plugged
     in, its mount point left; p50 QA) or no file of it could be read (files cut short, online-only placeholders; p50
     review): an empty library never empties a links folder, their links are kept as they were (``links_left``,
-    ``links_unread``: ``names``, the library files' link names, find a run's links in a folder without its list)."""
+    ``links_unread``: the link names of the library files ``known`` to the database, built only then, find a run's
+    links in a folder without its list)."""
     if empty:
-        report.links_left = links_to_nothing(links_dir, root, names)
+        report.links_left = links_to_nothing(links_dir, root, _link_names(known))
         return
     if report.failed_files and not report.tagged + report.unchanged:
-        report.links_unread = len(runs_links(links_dir, root, names))
+        report.links_unread = len(runs_links(links_dir, root, _link_names(known)))
         if report.links_unread:
             return
     if report.cancelled:
@@ -265,6 +265,11 @@ def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, names
         report.links = write_links(con, root, links_dir)
     except HatboxError as exc:
         report.links_error = exc.args[0] + (f" ({exc.hint})" if exc.hint else "")
+
+
+def _link_names(known: dict) -> frozenset[str]:
+    """The link names (device.library.links.link_name) of the library files ``known`` (relative paths)."""
+    return frozenset(link_name(rel) for rel in known)
 
 
 def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport) -> None:
