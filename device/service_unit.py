@@ -21,6 +21,10 @@ Things a service needs that a terminal gives for free, each a line of the unit:
 - ``LimitNOFILE``: systemd gives a service 1024 open files (soft) by default; a stranger's 1,100 idle connections
   used them all and the box could open nothing more (forty-eighth stop's QA).  The API holds at most about 1,000
   connections under this limit (device/api/conn_guard.py), leaving the rest to the store, audio and logs.
+- ``KillMode=mixed``: a stop's SIGTERM goes to the box alone, which stops its own children (a library's tagging
+  process stops after the file it is on, its record left to carry on at the next start); with systemd's default
+  (control-group) the child died first and the library was recorded ``failed`` (p50).  The SIGKILL that follows
+  still goes to the whole group: whatever is left once the box has gone, or after ``TimeoutStopSec``.
 - ``PYTHONUNBUFFERED``: the box's lines (its pairing code without a panel) reach the journal at once.
 """
 from __future__ import annotations
@@ -111,6 +115,7 @@ def unit_text(spec: ServiceSpec) -> str:
         f"RestartSec={RESTART_S}",
         f"SuccessExitStatus={' '.join(map(str, STOPPED_EXITS))}",
         f"TimeoutStopSec={STOP_TIMEOUT_S}",
+        "KillMode=mixed",                       # SIGTERM to the box only: it stops its children itself
         f"LimitRTPRIO={RTPRIO}",
         "LimitMEMLOCK=infinity",
         f"LimitNOFILE={NOFILE}",

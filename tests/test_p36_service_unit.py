@@ -62,7 +62,7 @@ def test_the_unit_lifts_the_limits_a_service_does_not_get_from_limits_conf() -> 
     lines = set(text.splitlines())
     assert {"LimitRTPRIO=95", "LimitMEMLOCK=infinity", "Restart=on-failure", "User=box",
             "SupplementaryGroups=audio gpio", "ExecStart=/opt/hb/bin/hatbox device run",
-            "WantedBy=multi-user.target", "SuccessExitStatus=129 130 143"} <= lines
+            "WantedBy=multi-user.target", "SuccessExitStatus=129 130 143", "KillMode=mixed"} <= lines
     no_groups = unit_text(ServiceSpec(name="hatbox", user="box", argv=("/bin/true",), store=Path("/x")))
     assert "SupplementaryGroups" not in no_groups
 

@@ -15,7 +15,9 @@ from typing import Any, Callable, Protocol
 
 from device.api.library_fixes import cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, retag_ended, \
     staged_start, tagging_failed, take_waiting
-from device.api.library_upkeep import jsonable, put_back, tally, what, with_library_failures
+from device.api.library_upkeep import put_back, tally, what, with_library_failures
+from device.library.report_json import jsonable
+from device.library.tag_worker import WorkerDied
 from device.versions import upload_order
 from hatbox.errors import HatboxError
 from hatbox.text import NO_TAGGER
@@ -47,6 +49,8 @@ INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be re
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
+DIED = ("the tagging stopped unexpectedly (killed: out of memory?); the box's log has the details; tag it again: "
+        "hatbox box-library {lid} --retag")
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 FINISH_WAIT_S = 5.0
 MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again
@@ -137,6 +141,9 @@ class Tagging:
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
             return {"state": "untagged", "error": str(exc)}
+        except WorkerDied as exc:           # its exit status is for the log, the record says what to do
+            log.error("tagging library %s failed: %s", info["id"], exc)
+            return {"state": "failed", "error": DIED.format(lid=info["id"])}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
             return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
@@ -271,7 +278,7 @@ class Tagging:
         return started
 
     def shutdown(self, timeout_s: float = 10.0) -> bool:
-        """The box is stopping: every tagging stops after the batch it is on, its record left saying ``tagging`` so the
+        """The box is stopping: every tagging stops after the file it is on, its record left saying ``tagging`` so the
         next start carries it on (:meth:`resume`), and its thread is waited for (up to ``timeout_s`` in all).  A
         tagging thread still inside the tagger's native code when the process exited aborted it ("terminate called
         without an active exception", exit 134: a crash to a service manager).  True when every tagging stopped."""
@@ -339,7 +346,7 @@ class Tagging:
 
 
     def cancel(self, lid: str) -> dict[str, Any]:
-        """Stop the tagging of library ``lid`` after the batch of files it is on.  The record says at once that a stop
+        """Stop the tagging of library ``lid`` after the file it is on.  The record says at once that a stop
         was asked (``cancel_asked``), so a restart before the tagging has stopped and written ``cancelled`` leaves it
         cancelled instead of carrying on with it (:meth:`resume`); best effort, a record that cannot be written
         changes nothing of the stop."""

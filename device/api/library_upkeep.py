@@ -3,24 +3,16 @@ in a few words for the log, an error in one line, and the library folder's upkee
 its files are now, a folder removed, renames undone)."""
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from device.library.report_json import jsonable  # noqa: F401 - its home is device/library now; kept for callers
 from hatbox.errors import HatboxError
 
 log = logging.getLogger("hatbox.api")
-
-
-def jsonable(value: Any) -> Any:
-    """The tagger's result as plain JSON (dataclasses become objects)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    return json.loads(json.dumps(value, default=str))
 
 
 def what(exc: BaseException) -> str:

@@ -15,7 +15,7 @@ import soundfile as sf
 
 from device.api.library_fixes import tagging_failed
 from device.api.library_tagging import default_tagger
-from device.api.library_upkeep import jsonable
+from device.library.report_json import jsonable
 from device.library.tag_worker import error_words, rebuilt_error
 from hatbox.errors import HatboxError
 from tests.api.packs import tagger_pack
@@ -51,7 +51,8 @@ def test_tagging_runs_outside_the_calling_process(tmp_path: Path) -> None:
 
 
 def test_cancel_reaches_the_child(tmp_path: Path) -> None:
-    """A cancel set while it runs stops it after the batch it is on: the files done stay done."""
+    """A cancel set while it runs stops it after the file it is on (tag.py looks at it before each file): the
+    files done stay done."""
     lib, pack = _library(tmp_path / "lib", 400), tagger_pack(tmp_path / "t.hatpack")
     cancel = threading.Event()
     report = jsonable(default_tagger(lib, pack, tmp_path / "tags.db", lambda d, t: cancel.set(), cancel))
