@@ -3,9 +3,10 @@
 untagged), as a script runs it (the command in a subprocess, ``--quiet``).  Two pushes, each ``--runs`` times:
 ``again`` (packed and sent each time: ``--again``, the box keeps another copy) and ``unchanged`` (the folder the box
 holds, unchanged: walked, looked up, nothing packed).  Run from this tree, also the laptop's reads of the folder
-alone, in this process: the census, walk, packing and check over full scale each on its own (the code before) vs
-hatbox.push_walk's one walk feeding them.  ``--repo DIR`` runs the laptop's side from another source tree
-(e.g. the code before a change, unpacked with ``git archive``); the box is this tree's either way.  Prints medians
+alone, in this process: the census, walk, packing and check over full scale each walking on its own (today's code,
+``old_reads``: not the code before) vs hatbox.push_walk's one walk feeding them (``one_walk``).  Only ``--repo DIR``
+is a real before/after: it runs the laptop's side from another source tree (e.g. the code before a change,
+unpacked with ``git archive``); the box is this tree's either way.  Prints medians
 and writes bench/results/library_push_walks[-LABEL].json.
 
     .venv/bin/python bench/library_push_walks.py [--files 3000] [--runs 3] [--repo DIR --label before]
@@ -65,9 +66,10 @@ def _runs(folder: Path, env: dict[str, str], runs: int) -> dict[str, list[float]
     return {"again": again, "unchanged": unchanged}
 
 
-def _old_reads(folder: Path, out: Path) -> None:
-    """The laptop's reads of a folder before the fiftieth stop: the census, the fingerprint's walk (Path.rglob, as
-    hatbox.library_memory.walk was), the packing (device.library.folder_tar) and the check over full scale."""
+def _separate_walks(folder: Path, out: Path) -> None:
+    """Each reader walking on its own, today's code (not the code before the fiftieth stop: --repo runs that): the
+    census, a walk for the fingerprint (Path.rglob, as hatbox.library_memory.walk walked), the packing
+    (device.library.folder_tar) and the check over full scale, each walking the folder itself."""
     from device.audio.audiofile import hidden_name
     from device.library.folder_tar import census, pack_directory
     from hatbox.hot_samples import over_full_scale
@@ -90,10 +92,11 @@ def _new_reads(folder: Path, out: Path) -> None:
 
 
 def _steps(folder: Path, runs: int) -> dict[str, float]:
-    """Median seconds of the laptop's reads of ``folder`` each way, in this process (this tree's code), alternated."""
+    """Median seconds of the laptop's reads of ``folder`` each way, in this process (this tree's code both ways:
+    ``old_reads`` is each reader walking on its own, ``one_walk`` the one walk handed to each), alternated."""
     times: dict[str, list[float]] = {"old_reads": [], "one_walk": []}
     for _ in range(runs):
-        for key, reads in (("old_reads", _old_reads), ("one_walk", _new_reads)):
+        for key, reads in (("old_reads", _separate_walks), ("one_walk", _new_reads)):
             t0 = time.perf_counter()
             reads(folder, folder.parent / "steps.tar")
             times[key].append(time.perf_counter() - t0)

@@ -24,7 +24,7 @@ from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_
     push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember, walk
+from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, same_name_note, \
@@ -39,11 +39,14 @@ NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's
 
 def push_library(args: argparse.Namespace) -> int:
     """`hatbox push-library SOURCE`: the source checked before the box is reached (:func:`_checked_source`), then
-    :class:`_Push`'s steps with the box."""
+    :class:`_Push`'s steps with the box, all in one reading (hatbox.push_walk.one_reading: the folder walked once,
+    pushed.json read once)."""
+    from hatbox.push_walk import one_reading
     src = Path(args.source)
     name, fixes = _checked_source(src, args)
     replace = Replacement(args, name, src, fixes)     # --replace's steps: none without it (--yes alone: refused)
-    with temp_folder() as tmp, _client(*target(args)) as c, json_answer(c, args.json, replace.done) as pushed:
+    with temp_folder() as tmp, _client(*target(args)) as c, one_reading(), \
+            json_answer(c, args.json, replace.done) as pushed:
         return _Push(c, args, src, name, fixes, replace, pushed).run(Path(tmp))
 
 
@@ -118,10 +121,10 @@ class _Push:
             _check_limit(self.c, src, "max_library_bytes", size=seen.packed, what=safe_text(src.name or src),
                          status=self.status)
         from hatbox import push_walk
-        started = push_walk.walked(src).started_ns     # the push's one walk began then: its files' stats are that old
-        walked = walk(src)
+        w = push_walk.walked(src)
+        started, walked = w.started_ns, w.files()      # the push's one walk began then: its files' stats are that old
         self.replace.keep_walk(walked)
-        mark = fingerprint(src, set(leave), walked)
+        mark = fingerprint(src, set(leave), walked, since_ns=started)
         self.settle = Settle(walked, started) if mark is None else None
         marks = file_marks(src, walked) if mark is not None else None
         self.seen.earlier = Earlier(src, marks)           # the push before, read before this one is remembered

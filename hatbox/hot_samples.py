@@ -36,12 +36,11 @@ def hot_in_walk(walk: FolderWalk) -> list[tuple[str, float]]:
     """(path inside, peak dBFS) of the float-capable audio files of the walked folder ``walk`` that peak over full
     scale, in path order: only regular files that are sent (p50 review: a link was named, though links are never
     sent: one to a file inside is sent once, under that file's path; one to outside not at all), hidden and system
-    files and a name's twin in another Unicode form (hatbox.push_walk.twin_files) left out."""
+    files and a name's twin in another Unicode form (device.library.folder_tar.FolderWalk.twins) left out."""
     from device.library.folder_tar import FILE
     from device.library.hot import hot_peak
     from device.library.member_checks import is_metadata
-    from hatbox.push_walk import twin_files
-    found, twins = [], twin_files(walk)
+    found, twins = [], walk.twins()
     for e in walk.entries:
         rel = PurePosixPath(e.rel)
         if e.kind != FILE or e.rel in twins or rel.suffix.lower() not in FLOAT_SUFFIXES or is_metadata(rel):

@@ -43,18 +43,16 @@ def memory_path() -> Path:
 
 
 def fingerprint(folder: Path, leave: frozenset[str] | set[str] = frozenset(),
-                walked: list[tuple[str, Any]] | None = None) -> str | None:
+                walked: list[tuple[str, Any]] | None = None, since_ns: int | None = None) -> str | None:
     """A digest of what packing ``folder`` reads: every file's path inside it, size, modification and change times
     (ns) and inode number, with the paths in ``leave``; hidden files and links, which are not packed, are left out as
     the packing does.  None when a file was modified less than :data:`RACY_S` before now (or after it): such a folder
     is neither looked up nor remembered.  Reads no file's bytes (500 files: a few milliseconds).  ``walked``: the
-    folder's :func:`walk` taken already (push-library walks it once, p49); a walk the push took earlier counts from
-    when it began (hatbox.push_walk: the files' stats are as old as that)."""
-    from hatbox.push_walk import push_walk_of
+    folder's :func:`walk` taken already (push-library walks it once, p49); ``since_ns``: when that walk began
+    (time.time_ns; its files' stats are as old as that, so "now" is then: hatbox.push_walk's FolderWalk.started_ns)."""
     h = hashlib.sha256(FORMAT.encode())
     walked = walk(folder) if walked is None else walked
-    taken = push_walk_of(walked)
-    now = time.time_ns() if taken is None else min(time.time_ns(), taken.started_ns)
+    now = time.time_ns() if since_ns is None else min(time.time_ns(), since_ns)
     for rel, st in walked:
         if now - st.st_mtime_ns < RACY_S * 1e9:
             return None

@@ -504,20 +504,17 @@ def json_answer(client: Any, on: bool, replace: Any = None) -> Iterator[Pushed]:
     new kept; same_name: the ids of the box's other libraries of its name, oldest first), from the box's listing
     then (:func:`pushed_record`); with --replace also ``replaced`` and ``left`` (the ids it deleted, and those of the
     other libraries of the name it left: another laptop's, or one it could not delete; ``replace``: the
-    hatbox.library_replace.Replaced the push fills).  Off: nothing changes.  Around the whole push either way:
-    hatbox.push_walk.one_reading (the folder walked once, pushed.json read once)."""
-    from hatbox.push_walk import one_reading
+    hatbox.library_replace.Replaced the push fills).  Off: nothing changes."""
     pushed = Pushed(replace)
-    with one_reading():
-        if not on:
+    if not on:
+        yield pushed
+        return
+    try:
+        with redirect_stdout(sys.stderr):
             yield pushed
-            return
-        try:
-            with redirect_stdout(sys.stderr):
-                yield pushed
-        finally:
-            if pushed.lid is not None:
-                print(json.dumps(pushed_record(client, pushed), ensure_ascii=False), flush=True)
+    finally:
+        if pushed.lid is not None:
+            print(json.dumps(pushed_record(client, pushed), ensure_ascii=False), flush=True)
 
 
 def pushed_record(client: Any, pushed: Pushed) -> dict[str, Any]:

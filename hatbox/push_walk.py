@@ -7,7 +7,7 @@ by the packing's own rules (hidden names never looked into, links not followed, 
 first), and each user of it reads the one walk: folder_tar.census and folder_tar.pack_directory (``walk=``),
 hatbox.library_memory's fingerprint and marks, hatbox.hot_samples.hot_in_walk.
 
-Inside :func:`one_reading` (hatbox.library_push.json_answer holds it around each push) the walk of a folder and the
+Inside :func:`one_reading` (hatbox.cmd_box_library.push_library holds it around each push) the walk of a folder and the
 contents of pushed.json (hatbox.library_memory) are taken on first use and handed to every later user in the push
 (the walk until :func:`done_walking`, once the packing's checks have read it); outside one, each call reads afresh,
 as before.  Held per thread and task (a ContextVar): two pushes at once in two
@@ -22,12 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from device.library.folder_tar import LOOP_WORDS, Entry, FolderWalk, walk_folder  # noqa: F401  (re-exported names)
-
-
-def push_walk_of(files: list[tuple[str, Any]] | None) -> FolderWalk | None:
-    """The push's walk whose :meth:`FolderWalk.files` list ``files`` is (None: another list, or no push)."""
-    now = reading()
-    return now.walk if now is not None and now.walk is not None and now.walk._files is files else None
 
 
 class PushReading:
@@ -66,25 +60,14 @@ def walked(folder: Path) -> FolderWalk:
         return walk_folder(folder)
     if now.walk is None or now.walk.folder != Path(folder):
         now.walk = walk_folder(folder)
-        now.twins[Path(folder)] = twin_files(now.walk)    # kept past done_walking: the corrections sent read it
+        now.twins[Path(folder)] = now.walk.twins()    # kept past done_walking: the corrections sent read it
     return now.walk
 
 
 def twin_files(walk: FolderWalk) -> dict[str, str]:
-    """The files of ``walk`` whose path is an earlier file's in another Unicode form (p50 QA: "café.wav" composed
-    and "café.wav" decomposed, as a Mac writes it, in one folder): path inside -> that earlier file's.  The box keeps
-    every path composed (device.library.member_checks.safe_relpath), so of two such files it keeps the first in the
-    archive (the walk's order) and refuses the other; the push leaves the other out (:func:`twin_words`)."""
-    from device.library.paths import has_two_forms, nfc
-    first: dict[str, str] = {}
-    twins: dict[str, str] = {}
-    for rel, _ in walk.files():
-        if not has_two_forms(rel):
-            continue
-        kept = first.setdefault(nfc(rel), rel)
-        if kept != rel:
-            twins[rel] = kept
-    return twins
+    """The files of ``walk`` left out as another's twin in another Unicode form: :meth:`FolderWalk.twins` (taken once
+    a walk; the push's is kept past :func:`done_walking` in :class:`PushReading`)."""
+    return walk.twins()
 
 
 def twins_left_out(folder: Path) -> dict[str, str]:
@@ -93,7 +76,7 @@ def twins_left_out(folder: Path) -> dict[str, str]:
     now, key = reading(), Path(folder)
     if now is not None and key in now.twins:
         return now.twins[key]
-    return twin_files(walked(key)) if key.is_dir() else {}
+    return walked(key).twins() if key.is_dir() else {}
 
 
 def twin_words(twins: dict[str, str]) -> dict[str, str]:

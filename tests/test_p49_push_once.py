@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from hatbox import cmd_box_library, library_fixes, library_memory
+from hatbox import cmd_box_library, library_fixes, push_walk
 from hatbox.cli import main
 from tests.api.conftest import start_remote_box
 
@@ -57,9 +57,8 @@ class Counted:
 
 @pytest.fixture
 def walks(monkeypatch: pytest.MonkeyPatch) -> Counted:
-    counted = Counted(library_memory.walk)
-    monkeypatch.setattr(library_memory, "walk", counted)
-    monkeypatch.setattr(cmd_box_library, "walk", counted, raising=False)   # where push_library holds it by name
+    counted = Counted(push_walk.walk_folder)          # the one lister of a folder (p50: the push's one walk)
+    monkeypatch.setattr(push_walk, "walk_folder", counted)
     return counted
 
 

@@ -45,6 +45,7 @@ class FolderWalk:
     entries: list[Entry] = field(default_factory=list)
     junk: dict[str, int] = field(default_factory=dict)
     _files: list[tuple[str, os.stat_result]] | None = field(default=None, repr=False)
+    _twins: dict[str, str] | None = field(default=None, repr=False)
 
     def files(self) -> list[tuple[str, os.stat_result]]:
         """(path inside, stat) of each regular file, in path order: hatbox.library_memory.walk's list (the same list
@@ -52,6 +53,30 @@ class FolderWalk:
         if self._files is None:
             self._files = [(e.rel, e.stat) for e in self.entries if e.kind == FILE and e.stat is not None]
         return self._files
+
+    def twins(self) -> dict[str, str]:
+        """The files whose path is an earlier file's in another Unicode form (p50 QA: "café.wav" composed and
+        "café.wav" decomposed, as a Mac writes it, in one folder): path inside -> that earlier file's.  The box keeps
+        every path composed (device.library.member_checks.safe_relpath), so of two such files it keeps the first in
+        the archive (the walk's order) and refuses the other; push-library leaves the other out
+        (hatbox.push_walk.twin_words).  The same dict each call: not to be changed."""
+        if self._twins is None:
+            self._twins = _twins_of(self.files())
+        return self._twins
+
+
+def _twins_of(files: list[tuple[str, os.stat_result]]) -> dict[str, str]:
+    """:meth:`FolderWalk.twins` of the walked ``files``."""
+    from device.library.paths import has_two_forms, nfc
+    first: dict[str, str] = {}
+    twins: dict[str, str] = {}
+    for rel, _ in files:
+        if not has_two_forms(rel):
+            continue
+        kept = first.setdefault(nfc(rel), rel)
+        if kept != rel:
+            twins[rel] = kept
+    return twins
 
 
 def walk_folder(folder: Path) -> FolderWalk:
@@ -214,21 +239,26 @@ class _Packer:
     def add(self, tf: tarfile.TarFile, e: Entry) -> None:
         """Pack entry ``e``, or say why not in ``skips``."""
         parent = e.rel.rpartition("/")[0]
-        if parent in self.cut or e.rel in self.cut:
-            self.cut.update([e.rel] if e.kind == DIR else [])
+        if parent in self.cut:
+            self._cut(e)
             return
         if e.kind == UNREADABLE:
             self.skips.append((e.rel or ".", f"cannot be read ({why_words(e.error)})"))
             return
         if e.rel in self.leave:
             self.skips.extend([(e.rel, self.leave[e.rel])] if self.leave[e.rel] else [])
-            self.cut.update([e.rel] if e.kind == DIR else [])
+            self._cut(e)
             return
         try:
             self._add(tf, e, self.heres[parent])
         except (OSError, RuntimeError) as exc:
             self.skips.append((e.rel, f"cannot be read ({why_words(exc)})"))
-            self.cut.update([e.rel] if e.kind == DIR else [])
+            self._cut(e)
+
+    def _cut(self, e: Entry) -> None:
+        """Entry ``e`` is not packed: when a folder, nor is anything in it."""
+        if e.kind == DIR:
+            self.cut.add(e.rel)
 
     def _add(self, tf: tarfile.TarFile, e: Entry, here: Path) -> None:
         path = self.folder / e.rel
