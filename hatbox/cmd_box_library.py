@@ -229,8 +229,9 @@ def _say_notes(body: dict[str, Any]) -> None:
 
 def _active_tagger(client: Any) -> str | None:
     """The id of the box's active tagger pack (None: none, or the box did not say)."""
-    return next((str(p["id"]) for p in asked(client, "/packs", list) or ()
-                 if isinstance(p, dict) and p.get("kind") == "tagger" and p.get("active") and p.get("id")), None)
+    from hatbox.box_packs import active_in
+    active = active_in(asked(client, "/packs", list), "tagger")
+    return None if active is None else str(active["id"])
 
 
 def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
@@ -383,7 +384,7 @@ def box_library(args: argparse.Namespace) -> int:
         try:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, picks=_picks(args))
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when; one uploading too
-            lib = awaited_upload(c, args, deleted_library_error(c, args.id, exc))   # --wait waits for it (p50 M4)
+            lib = awaited_upload(c, args, lambda: deleted_library_error(c, args.id, exc))   # --wait: waits (p50 M4)
         return _one_library(c, args, quote(lib["id"], safe=""))
 
 

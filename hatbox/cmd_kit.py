@@ -298,7 +298,7 @@ def _find(client: Any, given: str, libraries: list[dict[str, Any]] | None = None
         return find_library(_call(client, "GET", "/libraries", expect=list) if libraries is None else libraries,
                             given)
     except NotOnBox as exc:             # still being uploaded: said so (p50 FC)
-        raise uploading_error(client, given, deleted_library_error(client, given, exc)) from None
+        raise uploading_error(client, given, lambda: deleted_library_error(client, given, exc)) from None
 
 
 def register(cli: Any) -> None:

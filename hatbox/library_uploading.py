@@ -12,11 +12,14 @@ import argparse
 import shlex
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
 from hatbox.text import count_words, part_of
+
+if TYPE_CHECKING:
+    from hatbox.library_find import Picks
 
 WAIT_UPLOAD_S = 3600.0      # the longest --wait waits for an upload to end (the box gives up one idle for 60 s)
 POLL_S = 0.5
@@ -38,31 +41,36 @@ def how_far(upload: dict[str, Any]) -> str:
     return f"being uploaded ({part_of(got, total if isinstance(total, int) else None)})"
 
 
-def uploading_error(client: Any, given: str, missing: HatboxError) -> HatboxError:
-    """``missing`` ("the box has no library 'kitB'") as "'kitB' is still being uploaded (N of M MiB): try again when
-    it is tagged" where the box is taking an upload of that name (any case) now; ``missing`` itself otherwise."""
+def uploading_error(client: Any, given: str, missing: Callable[[], HatboxError]) -> HatboxError:
+    """"'kitB' is still being uploaded (N of M MiB): try again when it is tagged" where the box is taking an upload of
+    that name (any case) now; else ``missing()`` ("the box has no library 'kitB'"; called only then: it may ask the
+    box, hatbox.library_owners.deleted_library_error)."""
     upload = _upload_named(client, given)
-    return missing if upload is None else _still_uploading(upload)
+    return missing() if upload is None else _still_uploading(upload)
 
 
-def awaited_upload(client: Any, args: argparse.Namespace, missing: HatboxError) -> dict[str, Any]:
+def awaited_upload(client: Any, args: argparse.Namespace, missing: Callable[[], HatboxError]) -> dict[str, Any]:
     """`hatbox box-library NAME ...` where the box has no library ``args.id``: with ``--wait`` and an upload of that
-    name in progress, the library once the upload ends (:func:`until_received`; its tagging is followed next, as
-    --wait follows one); else the refusal (:func:`uploading_error`'s)."""
+    name in progress, the library once the upload ends, picked as the command picks one (hatbox.library_find.
+    picks_for: --retag, --fix, --cancel only this laptop's; p50 MF3) (:func:`until_received`; its tagging is followed
+    next, as --wait follows one); else the refusal (:func:`uploading_error`'s; ``missing()`` where none is uploading,
+    called only then)."""
+    from hatbox.library_find import picks_for
     upload = _upload_named(client, args.id)
     if upload is None:
-        raise missing
+        raise missing()
     if not getattr(args, "wait", False):
         raise _still_uploading(upload)
-    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)))
+    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args))
 
 
 def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool = False,
-                   limit_s: float | None = None, poll_s: float = POLL_S) -> dict[str, Any]:
+                   limit_s: float | None = None, poll_s: float = POLL_S, picks: Picks = "newest") -> dict[str, Any]:
     """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload
-    ``upload`` of ``given`` ends, then the library of that name (GET /libraries, the newest).  HatboxError when it
-    ends with none (cut off, refused, its files held already under another name) or takes over ``limit_s``; Ctrl-C
-    (exit 130) says how far it was and that the upload goes on."""
+    ``upload`` of ``given`` ends, then the library of that name (GET /libraries; of several so called, the one
+    ``picks`` picks: hatbox.library_find.find_library).  HatboxError when it ends with none (cut off, refused, its
+    files held already under another name) or takes over ``limit_s``; Ctrl-C (exit 130) says how far it was and that
+    the upload goes on."""
     if not quiet:
         print(f"waiting for '{safe_text(upload['name'])}': {how_far(upload)}; then its tagging", file=sys.stderr)
     limit_s = WAIT_UPLOAD_S if limit_s is None else limit_s
@@ -80,16 +88,17 @@ def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool 
         from hatbox.errors import stopped_by
         raise _Interrupted(f"stopped waiting ({stopped_by(exc)}): '{safe_text(given)}' was {how_far(last)} (the "
                            "upload goes on)", hint=_wait_again(given)) from None
-    return _library_after(client, given)
+    return _library_after(client, given, picks)
 
 
-def _library_after(client: Any, given: str) -> dict[str, Any]:
-    """The library ``given`` names once its upload ended; HatboxError when the box holds none."""
+def _library_after(client: Any, given: str, picks: Picks) -> dict[str, Any]:
+    """The library ``given`` names once its upload ended (of several so called, the one ``picks`` picks);
+    HatboxError when the box holds none."""
     from hatbox.box_client import _call
     from hatbox.errors import NotOnBox
     from hatbox.library_find import find_library
     try:
-        return find_library(_call(client, "GET", "/libraries", expect=list), given)
+        return find_library(_call(client, "GET", "/libraries", expect=list), given, picks=picks)
     except NotOnBox:
         raise HatboxError(f"the upload of '{safe_text(given)}' ended, and the box holds no library of that name: it "
                           "was cut off or refused (hatbox box-logs says why), or its files were on the box already "
