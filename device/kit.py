@@ -394,3 +394,10 @@ def map_message(entry: KitNote, files: Path) -> dict[str, Any]:
 def unmap_message(note: int) -> dict[str, Any]:
     """The engine's message that lets ``note`` play nothing on the sampler again."""
     return {"op": "sample", "path": "", "velocity": 0, "note": note}
+
+
+def release_message(note: int) -> dict[str, Any]:
+    """The sampler's note-off for kit note ``note`` (the synth's notes left alone): a loop sounding on it fades out
+    over the sampler's release (device.audio.sampler.FADE_SECONDS), as at its key's release; one-shots play to their
+    end; the sustain pedal holds it until it lifts, as any released loop."""
+    return {"op": "note_off", "note": note, "slot": "sampler"}

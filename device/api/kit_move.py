@@ -8,7 +8,7 @@ renamed away: a power cut between the two leaves both libraries and a kit of the
 it (its mapping is replaced, never emptied, and a held loop plays on).  A copy the sampler does not take (its engine
 stopped) stays in the kit, moved, as the box's start leaves a note it cannot map (``KitKeeper.unmapped``: GET /kit
 maps it again).  Only the notes whose file ``new`` lacks, holds changed, or that cannot be read go silent, with the
-deletion, said as a plain deletion says them (:func:`why_silent`).  Before this a re-push with ``--replace`` emptied
+deletion, said as a plain deletion says them (with ``Move.why``).  Before this a re-push with ``--replace`` emptied
 the whole kit until ``box-kit --from`` was run by hand (13 s of missing beat on stage; longer while the new library
 was being tagged, as no kit can be made of it then).
 """
@@ -79,19 +79,16 @@ def plan_move(box: Any, old: str, new: str) -> Move:
 def same_file(old: Path, new: Path) -> str:
     """"" when ``new`` holds the bytes of ``old``; else why not (:data:`NOT_IN_NEW`, :data:`CHANGED_IN_NEW`), or
     :data:`OLD_NOT_READ` when ``old`` cannot be read (gone already, a read error) and ``new`` is there: it moves, but
-    is not counted among "the same files".  Sizes first, then the bytes (filecmp, 8 KiB at a time: a kit's notes are
-    at most 128 files)."""
+    is not counted among "the same files".  filecmp compares the sizes first, then the bytes (8 KiB at a time: a
+    kit's notes are at most 128 files)."""
     try:
         if not new.is_file():
             return NOT_IN_NEW
-        size = new.stat().st_size
     except OSError:
         return NOT_IN_NEW
     try:
         if not old.is_file():
             return OLD_NOT_READ
-        if old.stat().st_size != size:
-            return CHANGED_IN_NEW
         return "" if filecmp.cmp(old, new, shallow=False) else CHANGED_IN_NEW
     except OSError:
         return OLD_NOT_READ
@@ -129,15 +126,3 @@ def _map_copy(box: Any, entry: KitNote, files: Path) -> tuple[str, bool]:
     except Exception as exc:  # noqa: BLE001 - the sampler's refusal: the note stays moved, not mapped yet
         return first_line(exc), False
     return "", False
-
-
-def why_silent(move: Move | None, note: int) -> str | None:
-    """Why kit note ``note`` went silent although its library was replaced (``move``; None: a plain deletion)."""
-    return None if move is None else move.why.get(note)
-
-
-def release_message(note: int) -> dict[str, Any]:
-    """The sampler's note-off for kit note ``note`` (the synth's notes left alone): a loop sounding on it fades out
-    over the sampler's release (device.audio.sampler.FADE_SECONDS), as at its key's release; one-shots play to their
-    end; the sustain pedal holds it until it lifts, as any released loop."""
-    return {"op": "note_off", "note": note, "slot": "sampler"}

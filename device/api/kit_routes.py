@@ -23,13 +23,12 @@ from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
 from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
-from device.api.kit_move import release_message
 from device.api.kit_tags import tags_now
 from device.api.state import box_of
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, check_file, check_note, fullest_first, \
-    held_file, kit_from_tags, load_kit, map_message, save_kit, unmap_message
+    held_file, kit_from_tags, load_kit, map_message, release_message, save_kit, unmap_message
 from device.kit_families import empty_drum_notes
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
@@ -103,11 +102,11 @@ class KitKeeper:
             return True
 
     def replace(self, box: Any, new: dict[int, KitNote], seen: Seen | None = None) -> dict[int, KitNote]:
-        """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped, then kept.  ApiError (422)
-        naming the note when the sampler refuses a file: the notes mapped before it are given back their old
-        samples (or nothing), so the sampler plays the old kit, as the file keeps it.  ``seen``: the kit as the laptop
-        saw it when it asked whether to replace it: 409 (nothing changed) when the kit is no longer that (another
-        laptop set a note meanwhile).  Returns the kit it replaced."""
+        """Make ``new`` the kit: its notes mapped, the old kit's other notes unmapped (:meth:`_unmap`), then kept.
+        ApiError (422) naming the note when the sampler refuses a file: the notes mapped before it are given back
+        their old samples (or nothing), so the sampler plays the old kit, as the file keeps it.  ``seen``: the kit as
+        the laptop saw it when it asked whether to replace it: 409 (nothing changed) when the kit is no longer that
+        (another laptop set a note meanwhile).  Returns the kit it replaced."""
         with self.lock:
             for library in sorted({e.library for e in new.values()}):
                 _files(box, library)            # deleted while the kit was made of it (its forget_library has run)
@@ -130,8 +129,8 @@ class KitKeeper:
                     except Exception as exc:  # noqa: BLE001 - best effort: said in the log, the refusal stands
                         log.warning("giving note %s its old sample back failed: %s", note, first_line(exc))
                 raise
-            for note in set(self.notes) - set(new):
-                _send(box, unmap_message(note))
+            for note in sorted(set(self.notes) - set(new)):
+                self._unmap(box, self.notes[note])
             self.unmapped -= set(new)
             self.silenced = []                  # a new kit: what the old one lost is no longer its story
             self._keep(new)
@@ -148,11 +147,12 @@ class KitKeeper:
             return old
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
-        """Clear ``notes`` (those in the kit); returns the ones that were there."""
+        """Clear ``notes`` (those in the kit; a loop held on one released: :meth:`_unmap`); returns the ones that
+        were there."""
         with self.lock:
             gone = [n for n in notes if n in self.notes]
             for note in gone:
-                _send(box, unmap_message(note))
+                self._unmap(box, self.notes[note])
             self._keep({n: e for n, e in self.notes.items() if n not in gone})
             return gone
 
@@ -170,15 +170,22 @@ class KitKeeper:
             with self.lock:
                 gone = [e for n, e in sorted(self.notes.items()) if e.library == library]
                 for entry in gone:
-                    _send(box, unmap_message(entry.note))
-                    if entry.loop:          # a loop held (or pedalled) on it ends as at its key's release (p50 FC)
-                        _send(box, release_message(entry.note))
+                    self._unmap(box, entry)
                 loss = Silenced(library, name, tuple((e.note, e.file) for e in gone), by=by, token=token)
                 self.silenced, self.deleted = remember(self.silenced, loss), noted(self.deleted, loss)
                 self._keep({n: e for n, e in self.notes.items() if e.library != library})
         except Exception as exc:  # noqa: BLE001 - the deletion stands; the next start skips the notes
             log.warning("taking library %s's notes out of the kit failed: %s", library, first_line(exc))
         return gone
+
+    @staticmethod
+    def _unmap(box: Any, entry: KitNote) -> None:
+        """Let kit note ``entry`` play nothing (best effort: a refusal is said in the log); a loop still sounding on
+        it (its key held, or the sustain pedal down) ends as at its key's release (a 10 ms fade; under the pedal, when
+        it lifts), one-shots play to their end: a note taken out of the kit by any way (p50 FC, MF2)."""
+        _send(box, unmap_message(entry.note))
+        if entry.loop:
+            _send(box, release_message(entry.note))
 
     def _map(self, box: Any, entry: KitNote) -> None:
         try:

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from device.api.errors import ApiError, _from_hatbox, _storage_failed
 from device.api.kit_answers import GoneNote, LibraryDeleted, gone_note
-from device.api.kit_move import Move, apply_move, checked_target, plan_move, why_silent
+from device.api.kit_move import Move, apply_move, checked_target, plan_move
 from device.api.libraries import LibraryBusy
 from device.api.state import box_of, say_in_log
 from device.kit import KitNote
@@ -76,7 +76,7 @@ def delete_library(request: Request, library_id: str, token_id: str, moved_to: s
     if not representation:
         return Response(status_code=204)
     names = {library_id: name, **({moved_to: _name_of(box, moved_to)} if moved_to else {})}
-    silenced = [gone_note(e, names, why_silent(move, e.note)) for e in gone]
+    silenced = [gone_note(e, names, move.why.get(e.note) if move else None) for e in gone]
     return JSONResponse(LibraryDeletedMoved(id=library_id, name=name, kit_silenced=silenced, moved_to=moved_to,
                                             kit_moved=[_moved_note(e, names, move) for e in moved]).model_dump())
 
@@ -123,7 +123,7 @@ def _moved(box: Any, move: Move | None) -> list[KitNote]:
         return apply_move(box, move)
     except ApiError as exc:
         log.warning("keeping the kit's notes moved to library %s failed: %s", move.new, exc.body.message)
-        return [e for n, e in sorted(box.kit.notes.items()) if n in move.to_move and e.library == move.new]
+        return [move.to_move[n] for n in sorted(move.to_move)]     # the keeper holds them all the same (_keep)
     except Exception as exc:  # noqa: BLE001 - the deletion stands; the notes left behind go silent with it
         log.warning("moving the kit's notes to library %s failed: %s", move.new, first_line(exc))
         return []

@@ -18,12 +18,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from device.api import models as M
+from device.api.body_limit import declared_length
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox
 from device.api.libraries import Libraries, LibraryBusy
 from device.api.library_deletion import MOVED_TO, LibraryDeletedMoved
 from device.api.library_deletion import delete_library as delete_with_kit
-from device.api.library_uploads_live import UNPACKING, UploadInProgress, declared
+from device.api.library_uploads_live import UNPACKING, UploadInProgress
 from device.api.library_once import ONCE, LibraryUpload, library_name, upload_answer, upload_errors
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
@@ -120,7 +121,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         name = library_name(name)
         upload, began = _new_upload(box, ".archive", "library"), time.time()
-        with upload_errors(upload), box.libraries.uploads.track(name, upload, declared(request.headers),
+        with upload_errors(upload), box.libraries.uploads.track(name, upload, declared_length(request.scope) or None,
                                                                 box.tokens.name(token_id)) as live:
             _, sha256 = await receiving(receive_upload(request, upload, box.config.max_library_bytes, "library"),
                                         lambda: stopped_error("received the library", "library", AGAIN))

@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
 from pydantic import BaseModel, Field
 
@@ -97,10 +97,3 @@ def cut_off_words(live: Live) -> str:
     """"upload of 'kitF' cut off after 112 of 224 MiB: nothing kept" (of a total not declared: "after 112 MiB")."""
     return (f"upload of '{live.name}' cut off after {part_of(live.received(), live.total)}: nothing kept"
             + (f" (from {live.by})" if live.by else ""))
-
-
-def declared(headers: Any) -> int | None:
-    """The Content-Length a request declares, None when it declares none."""
-    text = headers.get("content-length")
-    return int(text) if text is not None and text.isdigit() else None
-
