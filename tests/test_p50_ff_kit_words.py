@@ -1,5 +1,6 @@
 """p50 FF (newcomer QA): `box-kit --from` on a producer's own words (boom, tss, clap, weird) listed 24 empty General
-MIDI drum notes and a --map hint for the one GM word among four: said only for a kit whose words are mostly drum words."""
+MIDI drum notes and a --map hint for the one GM word among four: said only for a kit whose words are mostly drum
+words."""
 from __future__ import annotations
 
 from hatbox.cmd_kit import made_lines

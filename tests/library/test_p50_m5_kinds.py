@@ -135,8 +135,8 @@ def test_push_librarys_own_name_check_skips_icon_cr_too(tmp_path: Path) -> None:
     """hatbox.library_fixes.refused_names (push-library's check of the tar it packed) by the box's rule: Icon\\r is
     skipped, a control character elsewhere still refused."""
     from hatbox.library_fixes import refused_names
-    path = _tar(tmp_path / "kit.tar", {"Kit/kick.wav": _wav_bytes(), "Kit/Icon\r": b"", "Kit/Kick\r.wav": _wav_bytes(1)},
-                tarfile.PAX_FORMAT)
+    members = {"Kit/kick.wav": _wav_bytes(), "Kit/Icon\r": b"", "Kit/Kick\r.wav": _wav_bytes(1)}
+    path = _tar(tmp_path / "kit.tar", members, tarfile.PAX_FORMAT)
     assert [name for name, _ in refused_names(path)] == ["Kit/Kick\r.wav"]
 
 
