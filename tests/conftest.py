@@ -7,6 +7,8 @@ import signal
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")    # onnxruntime writes nothing under ~/.cache (runtime.py)
+os.environ.setdefault("HATBOX_TAG_IN_THREAD", "1")     # a box tags on its thread (device/api/library_tagging.py):
+#                                                      a process start per tagging slowed the suite; p50 FD/M7 unset it
 
 
 import pytest

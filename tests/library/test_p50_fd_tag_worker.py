@@ -21,6 +21,12 @@ from hatbox.errors import HatboxError
 from tests.api.packs import tagger_pack
 
 
+@pytest.fixture(autouse=True)
+def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are of the tagging process: the suite's in-thread setting (tests/conftest.py) off."""
+    monkeypatch.delenv("HATBOX_TAG_IN_THREAD", raising=False)
+
+
 def _library(root: Path, n: int) -> Path:
     rng = np.random.default_rng(1)
     for i in range(n):

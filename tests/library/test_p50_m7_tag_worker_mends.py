@@ -26,6 +26,12 @@ from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
 
 
+@pytest.fixture(autouse=True)
+def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are of the tagging process: the suite's in-thread setting (tests/conftest.py) off."""
+    monkeypatch.delenv("HATBOX_TAG_IN_THREAD", raising=False)
+
+
 def _library(root: Path, n: int) -> Path:
     t = np.arange(2400) / 16000
     for i in range(n):
