@@ -242,9 +242,15 @@ def _flam_take(tmp_path: Path, timed: bool, flams: int = 6) -> list[int]:
 def test_the_box_engine_plays_a_flam_at_its_spacing(tmp_path: Path) -> None:
     """End to end: the engine process on a paced run is timed (ServerConfig.timed_notes): the flams' two hits come
     out 72 samples apart (most of the six: a flam whose messages were held up past their block's time, on a busy
-    machine, starts that block); untimed, every hit starts a block, so no two are 72 samples apart."""
-    hits = _flam_take(tmp_path, timed=True)
-    gaps = [b - a for a, b in zip(hits, hits[1:])]
+    machine, starts that block); untimed, every hit starts a block, so no two are 72 samples apart.  Up to three
+    timed takes (p50: on the two-worker clean-clone run a take got 1 of 6 twice, the other worker busy; untimed takes
+    never get one, so a timing that is gone still fails all three)."""
+    for take in range(3):
+        (tmp_path / f"take{take}").mkdir()
+        hits = _flam_take(tmp_path / f"take{take}", timed=True)
+        gaps = [b - a for a, b in zip(hits, hits[1:])]
+        if sum(abs(g - 72) <= 2 for g in gaps) >= 2:
+            break
     assert sum(abs(g - 72) <= 2 for g in gaps) >= 2, gaps
     assert all(h % BLOCK == 0 for h in _flam_take(tmp_path, timed=False))
 
