@@ -16,18 +16,13 @@ import soundfile as sf
 
 from hatbox import cmd_box_library, library_fixes, push_walk
 from hatbox.cli import main
-from tests.api.conftest import start_remote_box
+from tests.api.push_steps import paired_box
 
 
 @pytest.fixture
 def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A served box, this laptop paired with it (its own config, so its own pushed.json)."""
-    monkeypatch.setenv("HATBOX_PROGRESS", "off")
-    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "laptop" / "remote.json"))
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptopA"]) == 0
-    yield app
-    running.stop()
+    yield from paired_box(tmp_path, monkeypatch)
 
 
 def _folder(tmp_path: Path, n: int = 3) -> Path:

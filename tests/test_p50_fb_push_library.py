@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from hatbox.cli import main
-from tests.api.conftest import start_remote_box
+from tests.api.push_steps import paired_box
 
 RATE = 44100
 
@@ -25,12 +25,7 @@ RATE = 44100
 @pytest.fixture
 def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A served box, this laptop paired with it."""
-    monkeypatch.setenv("HATBOX_PROGRESS", "off")
-    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "laptop" / "remote.json"))
-    assert main(["pair", running.url, "--code", codes[-1], "--name", "laptopA"]) == 0
-    yield app
-    running.stop()
+    yield from paired_box(tmp_path, monkeypatch)
 
 
 def _hit(seed: int, channels: int = 1) -> np.ndarray:

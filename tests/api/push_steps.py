@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pytest
@@ -47,3 +47,15 @@ def pushed_fixed(server: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert run(capsys, "push-library", str(folder), "--wait", "--quiet")[0] == 0
     assert run(capsys, "box-library", library_ids(server)[0], "--fix", rel.format(i=0), "kick")[0] == 0
     return folder
+
+
+def paired_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "laptopA") -> Iterator[Any]:
+    """A served box (its app yielded), this laptop paired with it under its own config (so its own pushed.json);
+    the box stopped after.  For a fixture: ``yield from paired_box(tmp_path, monkeypatch)``."""
+    from tests.api.conftest import start_remote_box
+    monkeypatch.setenv("HATBOX_PROGRESS", "off")
+    running, codes, _, app = start_remote_box(tmp_path, monkeypatch)
+    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "laptop" / "remote.json"))
+    assert main(["pair", running.url, "--code", codes[-1], "--name", name]) == 0
+    yield app
+    running.stop()
