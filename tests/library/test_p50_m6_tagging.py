@@ -8,25 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile as sf
 
 from device.library.links import links_to_nothing, runs_links
 from device.library.long_files import long_files_line
 from device.library.tag import LibraryReport, _count_long, tag_library
 from hatbox.cli import main
 from tests.api.packs import tagger_pack
-
-
-def _tone(path: Path, seconds: float = 0.2, rate: int = 16000) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    t = np.arange(int(seconds * rate)) / rate
-    sf.write(path, (0.4 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), rate)
-
-
-def _links(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_symlink())
+from tests.library.test_p50_ff_tagging import _links, _tone
 
 
 def test_a_library_linking_an_unplugged_drive_rebuilds_its_links_from_the_kept_rows(
