@@ -14,20 +14,13 @@ import pytest
 import soundfile as sf
 
 from device.library.archive_kind import TAR, ZIP, archive_kind, is_zip, tar_header
+from tests.api.conftest import zip_bytes
 
 
 def _wav_bytes(seed: int) -> bytes:
     buf = io.BytesIO()
     audio = 0.2 * np.random.default_rng(seed).standard_normal(2205).astype(np.float32)
     sf.write(buf, audio, 44100, format="WAV", subtype="PCM_16")
-    return buf.getvalue()
-
-
-def _zip_bytes(names: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in names.items():
-            zf.writestr(name, data)
     return buf.getvalue()
 
 
@@ -40,7 +33,7 @@ def _tar(path: Path, members: dict[str, bytes], mode: str = "w", fmt: int = tarf
     return path
 
 
-PACK = _zip_bytes({"manifest.json": b"{}", "model.onnx": bytes(3000)})
+PACK = zip_bytes({"manifest.json": b"{}", "model.onnx": bytes(3000)})
 SAMPLES = {"Kit/a.wav": _wav_bytes(1), "Kit/b.wav": _wav_bytes(2)}
 
 
@@ -54,11 +47,11 @@ def test_a_tar_whose_last_member_is_a_zip_is_a_tar(tmp_path: Path, last: str, fm
 
 def test_zips_compressed_tars_and_the_rest(tmp_path: Path) -> None:
     zipped = tmp_path / "kit.zip"
-    zipped.write_bytes(_zip_bytes(SAMPLES))
+    zipped.write_bytes(zip_bytes(SAMPLES))
     empty = tmp_path / "empty.zip"
-    empty.write_bytes(_zip_bytes({}))
+    empty.write_bytes(zip_bytes({}))
     sfx = tmp_path / "kit.exe"                       # a self-extracting zip: a stub, then the zip
-    sfx.write_bytes(b"MZ" + bytes(3000) + _zip_bytes(SAMPLES))
+    sfx.write_bytes(b"MZ" + bytes(3000) + zip_bytes(SAMPLES))
     assert [archive_kind(p) for p in (zipped, empty, sfx)] == [ZIP, ZIP, ZIP]
     for mode in ("w:gz", "w:bz2", "w:xz"):
         path = _tar(tmp_path / f"lib.{mode[2:]}", {**SAMPLES, "zz.zip": PACK}, mode)
