@@ -37,7 +37,40 @@ ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 # with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)
 SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
 SCORE_KEYS = tuple(SCORE_WORDS)
+MACRO_F1 = "holdout_macro_f1"           # a tagger's headline score, over the words some held-out file carries
+SCORED_WORDS = "holdout_scored_words"   # how many words that is (since the fifty-first stop; 0: no macro-F1 stored)
 LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
+
+
+def no_held_out_score(metrics: Any) -> bool:
+    """Whether a pack's ``metrics`` (its manifest's) are a tagger's that kept files aside and could score no word on
+    them (none of those files carries any of its words): ``holdout_scored_words`` 0, or, with no such count (a pack
+    from before the fifty-first stop, which stored a macro-F1 of 0.0 over no word), a macro-F1 of exactly 0 or none
+    beside ``holdout_items``.  Such a macro-F1 is no score: never shown as one nor compared (a tagger of then that
+    got every held-out word wrong reads the same; a 0 compares as nothing either way)."""
+    if not isinstance(metrics, dict) or not _count(metrics.get("holdout_items")):
+        return False
+    scored, value = metrics.get(SCORED_WORDS), metrics.get(MACRO_F1)
+    if _count(scored) is not None:
+        return scored == 0
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+
+
+def _count(value: Any) -> int | None:
+    """``value`` when it is a whole number >= 0 (not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def headline_scores(metrics: Any) -> dict[str, float]:
+    """The trainers' headline scores (:data:`SCORE_KEYS`, numbers only) in a pack's ``metrics``, less a tagger's
+    macro-F1 that is no score (:func:`no_held_out_score`): what a pack's record lists and a retrain compares."""
+    if not isinstance(metrics, dict):
+        return {}
+    scores = {k: float(v) for k, v in metrics.items()
+              if k in SCORE_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if no_held_out_score(metrics):
+        scores.pop(MACRO_F1, None)
+    return scores
 
 
 class StoreError(HatboxError):

@@ -175,6 +175,7 @@ FIGURES = {
     "train_set_mrstft_sine": "a plain sine at each training note's pitch and loudness scores {} (the distance's scale)",
     "train_set_notes": "training notes scored {}",
     "holdout_items": "held-out samples {}",
+    "holdout_scored_words": "",                             # said by the macro-F1's line (or its no-score line)
     "train_items": "trained on {} samples",
     "silent_files": "silent files left out {}",
     "skipped_files": "unreadable files left out {}",
@@ -229,14 +230,32 @@ def _channel_words(m: Any) -> str:
 
 
 def score_lines(metrics: dict) -> list[str]:
-    """The pack's scores in words (:data:`SCORES`) and "trained N steps in S s", from its manifest's metrics."""
-    lines = [words.format(_value_words(key, float(metrics[key]))) for key, words in SCORES.items()
-             if isinstance(metrics.get(key), (int, float)) and not isinstance(metrics.get(key), bool)]
+    """The pack's scores in words (:data:`SCORES`) and "trained N steps in S s", from its manifest's metrics; a
+    tagger's macro-F1 that is no score (device.store_layout.no_held_out_score) as :func:`no_score_line`."""
+    from device.store_layout import MACRO_F1, no_held_out_score
+    unscored = no_held_out_score(metrics)
+    lines = [no_score_line(metrics) if key == MACRO_F1 and unscored else
+             words.format(_value_words(key, float(metrics[key]))) for key, words in SCORES.items()
+             if (key == MACRO_F1 and unscored) or
+             (isinstance(metrics.get(key), (int, float)) and not isinstance(metrics.get(key), bool))]
     steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
     secs = metrics.get("train_seconds")
     if steps is not None and isinstance(secs, (int, float)):
         lines.append(f"trained {steps} steps in {secs:.0f} s")
     return lines
+
+
+def no_score_line(metrics: dict) -> str:
+    """`pack inspect`'s line for a tagger that could score no word on its held-out files: "no held-out score (none
+    of the 4 held-out files carries any of its words)"; one of before the fifty-first stop stored macro-F1 0 there,
+    said as such (it may be a real 0: not told apart)."""
+    from device.store_layout import MACRO_F1, SCORED_WORDS
+    n = metrics.get("holdout_items")
+    held = count_words(n, "held-out file")
+    if SCORED_WORDS not in metrics and MACRO_F1 in metrics:
+        return (f"held-out macro-F1 0 on {held}: no held-out score to go by (a tagger trained before the "
+                "fifty-first stop stored 0 also where none of its held-out files carried any of its words)")
+    return f"no held-out score (none of the {held} carries any of its words)"
 
 
 def _metric_text(value: object) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from hatbox.box_client import safe_text
 from hatbox.text import count_words, number_words
 
-MACRO_F1 = "holdout_macro_f1"       # the tagger's headline score (device.store.SCORE_KEYS)
+MACRO_F1 = "holdout_macro_f1"       # the tagger's headline score (device.store_layout.MACRO_F1)
 
 
 def held_out(pack: dict[str, Any]) -> int | None:
@@ -30,9 +30,36 @@ def words_of(pack: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _scores(pack: dict[str, Any]) -> dict[str, float]:
-    """``pack``'s headline scores (``scores``), the numbers only."""
+    """``pack``'s headline scores (``scores``), the numbers only, less a tagger's macro-F1 that is no score
+    (:func:`no_score`)."""
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
-    return {k: float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    out = {k: float(v) for k, v in scores.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if no_score(pack):
+        out.pop(MACRO_F1, None)
+    return out
+
+
+def no_score(pack: dict[str, Any]) -> bool:
+    """Whether ``pack`` (its GET /packs entry) is a tagger with held-out files and no held-out score: none listed
+    (since the fifty-first stop a tagger that could score no word on them stores none), or a macro-F1 of exactly 0
+    (what such a pack stored before; the box keeps no count of the words scored to tell it from a real 0), by
+    device.store_layout.no_held_out_score's rule."""
+    from device.store_layout import no_held_out_score
+    if pack.get("kind") != "tagger":
+        return False
+    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    return no_held_out_score({"holdout_items": held_out(pack), MACRO_F1: scores.get(MACRO_F1)})
+
+
+def no_score_words(pack: dict[str, Any]) -> str:
+    """What `hatbox box-pack` lists for a tagger with :func:`no_score`: "macro-F1: no held-out score (none of its 4
+    held-out files carries any of its words)"; a stored 0: "macro-F1 0 on 4 files (not compared: ...)"."""
+    n = held_out(pack)
+    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    if MACRO_F1 in scores:
+        return (f"macro-F1 0 on {count_words(n, 'file')} (not compared: a tagger trained before the fifty-first "
+                "stop stored 0 also where none of its held-out files carried any of its words)")
+    return f"macro-F1: no held-out score (none of its {count_words(n, 'held-out file')} carries any of its words)"
 
 
 def f1_words(value: float, n: int | None) -> str:
@@ -43,10 +70,10 @@ def f1_words(value: float, n: int | None) -> str:
 
 def score_words(pack: dict[str, Any]) -> list[str]:
     """``pack``'s scores as `hatbox box-pack` lists them: "macro-F1 0.98 on 12 files", "held-out error 0.0123"."""
-    from device.store import SCORE_WORDS
+    from device.store_layout import SCORE_WORDS
     scores = _scores(pack)
     return [f"{words} {f1_words(scores[k], held_out(pack)) if k == MACRO_F1 else number_words(scores[k])}"
-            for k, words in SCORE_WORDS.items() if k in scores]
+            for k, words in SCORE_WORDS.items() if k in scores] + ([no_score_words(pack)] if no_score(pack) else [])
 
 
 def words_line(pack: dict[str, Any], shown: int = 40) -> str:

@@ -33,6 +33,7 @@ class Older:
     held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
     words: tuple[str, ...] = ()             # a tagger's tags (its manifest's), () for other kinds
     key: str = ""                           # its score's (device.store.SCORE_KEYS), "" when it has none
+    unscored: bool = False                  # a tagger that could score no word on its held-out files (no score)
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -55,9 +56,11 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     if kind is not None and manifest.kind != kind:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
+    from device.store_layout import no_held_out_score
     key, score = _score(manifest.metrics)
     return Older(data, manifest.kind, score, name=manifest.name, version=manifest.version,
-                 held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key)
+                 held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key,
+                 unscored=no_held_out_score(manifest.metrics))
 
 
 def pack_words(manifest: Any) -> tuple[str, ...]:
@@ -125,13 +128,12 @@ def _not_a_pack(out: Path, kind: str | None) -> Older | None:
 
 def _score(metrics: dict[str, Any]) -> tuple[str, float | None]:
     """(key, value) of the headline score a trainer wrote into a pack's metrics (device.store.SCORE_KEYS: the one
-    `hatbox box-pack` lists); ("", None) when it has none."""
-    from device.store import SCORE_KEYS
-    for key in SCORE_KEYS:
-        value = metrics.get(key) if isinstance(metrics, dict) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return key, float(value)
-    return "", None
+    `hatbox box-pack` lists); ("", None) when it has none, a tagger's that scored no word too (fifty-first stop:
+    such a pack stored macro-F1 0.0, and a retrain over it or by it was called better or worse than a real score:
+    device.store_layout.no_held_out_score)."""
+    from device.store_layout import SCORE_KEYS, headline_scores
+    scores = headline_scores(metrics)
+    return next(((key, scores[key]) for key in SCORE_KEYS if key in scores), ("", None))
 
 
 def kept_path(out: Path) -> Path:
@@ -275,10 +277,13 @@ def _unchanged(older: Older, out: Path) -> bool:
 def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     """:func:`compare_and_keep`'s comparison once the older file is known to be a readable pack and the new one's
     ``manifest`` (export.manifest.Manifest) is read: [] when either has no score or the kinds differ."""
+    from device.store_layout import no_held_out_score
     key, new = _score(manifest.metrics)
     differ = words_differ(older.words, pack_words(manifest)) if manifest.kind == older.kind else ""
     if differ:
         return [f"note: the new pack's words differ: {differ}" + _scores_apart(older.score, new, key)]
+    if manifest.kind == older.kind and (older.unscored or no_held_out_score(manifest.metrics)):
+        return _unscored_line(older, out, manifest.metrics, key or older.key)
     if older.score is None or manifest.kind != older.kind or new is None:
         return []
     words, higher = _held_words(key), key in HIGHER_IS_BETTER
@@ -293,6 +298,25 @@ def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     return [f"warning: {line}: worse"]
 
 
+NO_SCORE = "no held-out score (none of its held-out files carries any of its words)"
+
+
+def _unscored_line(older: Older, out: Path, metrics: dict[str, Any], key: str) -> list[str]:
+    """:func:`_compared`'s line when the older pack or the new one has no held-out score
+    (device.store_layout.no_held_out_score): "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack
+    has no held-out score (...): not compared"; neither is called better or worse."""
+    from device.store_layout import MACRO_F1, no_held_out_score
+    words = _held_words(key or MACRO_F1)
+    _, new = _score(metrics)
+    was = f"it had {NO_SCORE}" if older.unscored else \
+        (f"its {words} was {older.score:.4g}" if older.score is not None else "")
+    now = f"the new pack has {NO_SCORE}" if no_held_out_score(metrics) else \
+        (f"the new pack's {words} is {new:.4g}" if new is not None else "")
+    if older.unscored and no_held_out_score(metrics):
+        was, now = "neither pack has a held-out score (none of their held-out files carries any of their words)", ""
+    return [f"note: replaced {out.name}: {', '.join(w for w in (was, now) if w)}: not compared"]
+
+
 def _scores_apart(old: float | None, new: float | None, key: str) -> str:
     """The two scores of packs whose words differ, said as not like for like ("" when either is missing)."""
     if old is None or new is None:
@@ -302,7 +326,7 @@ def _scores_apart(old: float | None, new: float | None, key: str) -> str:
 
 def _held_words(key: str) -> str:
     """The headline score ``key`` in words, as a held-out figure: "held-out macro-F1", "held-out error"."""
-    from device.store import SCORE_WORDS
+    from device.store_layout import SCORE_WORDS
     words = SCORE_WORDS[key]
     return words if words.startswith("held-out") else f"held-out {words}"
 
@@ -370,7 +394,8 @@ def _keep(older: Older, out: Path) -> str:
 
 def _pack_words(older: Older) -> str:
     """"mywords 0.1.1, held-out macro-F1 0.6": a pack's name, version and score as far as it has them."""
-    score = f"{_held_words(older.key)} {older.score:.4g}" if older.score is not None and older.key else ""
+    score = f"{_held_words(older.key)} {older.score:.4g}" if older.score is not None and older.key else \
+        ("no held-out score" if older.unscored else "")
     name = " ".join(w for w in (older.name, older.version) if w)
     return ", ".join(w for w in (name, score) if w)
 

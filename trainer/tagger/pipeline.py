@@ -315,7 +315,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         rep = None
         if held:
             rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
-            metrics.update(holdout_items=len(held), holdout_macro_f1=round(rep["macro_f1"], 4))
+            metrics.update(held_metrics(rep, len(held)))
             rough = (f" - only {len(held)}, and of the sounds it trained on ({held_from(sources)}): a rough "
                      f"check, not how it will do on a library it has never heard" if len(held) < FEW_HELD else "")
             text += f"\nheld-out report ({count_words(len(held), 'sample')}{rough}):\n{format_report(rep)}"
@@ -330,9 +330,21 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
                                [{"path": str(path), "why": why, "kind": "silent"} for path, why in silent])
             text += _write_report(rep, tags, out, picture_title(rep, len(held), before, tags))
             limit = run_limit(res.steps, minutes, steps, res.stopped_early, stop.by)
-            text += "".join(f"\n{line}" for line in tagger_next(rep["macro_f1"], limit, rep["per_tag"],
+            text += "".join(f"\n{line}" for line in tagger_next(metrics.get("holdout_macro_f1"), limit, rep["per_tag"],
                                                                  tag_counts(train_items), later_clause(heard)))
         return summary(text, metrics.get("stopped_early"), ahead)
+
+
+def held_metrics(rep: dict, held: int) -> dict[str, int | float]:
+    """The pack's metrics of held-out report ``rep`` on ``held`` files: ``holdout_items``, ``holdout_scored_words``
+    (the words its macro-F1 is the mean over: some held-out file carries them) and ``holdout_macro_f1``, only when
+    that is one or more (fifty-first stop: a tagger none of whose held-out files carries any of its words stored
+    0.0, read by `pack inspect`, a retrain's comparison and the box's list as a real score, "worse than before")."""
+    scored = int(rep.get("macro_f1_words", len(rep.get("tags", ()))))
+    out: dict[str, int | float] = {"holdout_items": held, "holdout_scored_words": scored}
+    if scored:
+        out["holdout_macro_f1"] = round(rep["macro_f1"], 4)
+    return out
 
 
 def _one_destination() -> bool:
