@@ -232,22 +232,44 @@ class Player:
 
 # ---- the run ----
 
+def watch_unpacking(box: Box, player: Player, done: threading.Event, seen: list[float]) -> None:
+    """While an upload runs: GET /libraries/uploading every 0.2 s; once the box says it unpacks, the player's phase
+    becomes ``unpack`` (before: ``receive``, the body on its way) and ``seen`` gets the time (time.monotonic())."""
+    while not done.wait(0.2):
+        try:
+            rows = box.call("GET", "/libraries/uploading") or []
+        except Exception:  # noqa: BLE001 - the upload's own answer says what went wrong
+            rows = []
+        if any(r.get("phase") == "unpacking" for r in rows):
+            set_phase(player, "unpack")
+            seen.append(time.monotonic())
+            return
+
+
 def tag_phase(box: Box, player: Player, body: bytes, k: int, seconds: float) -> dict[str, Any]:
-    set_phase(player, "upload")
+    """POST the library (phases ``receive`` then ``unpack``), then ``tagging`` for ``seconds`` (0: none), then
+    DELETE it.  ``upload_s``: the POST's time; ``unpack_s``: from the box saying it unpacks to its answer."""
+    set_phase(player, "receive")
+    done, seen = threading.Event(), []
+    watcher = threading.Thread(target=watch_unpacking, args=(box, player, done, seen), daemon=True)
     t0 = time.monotonic()
+    watcher.start()
     lid = box.call("POST", "/libraries", params={"name": f"bench{k}"}, content=body)["id"]
+    t1 = time.monotonic()
+    done.set()
+    watcher.join()
     set_phase(player, "tagging")
-    upload_s = time.monotonic() - t0
-    end, done = time.monotonic() + seconds, 0
+    end, done_files, rec = time.monotonic() + seconds, 0, {"state": "tagging"}
     while time.monotonic() < end:
         time.sleep(0.5)
         rec = box.call("GET", f"/libraries/{lid}")
-        done = (rec.get("progress") or {}).get("done", 0)
+        done_files = (rec.get("progress") or {}).get("done", 0)
         if rec["state"] != "tagging":
             break
     set_phase(player, "after")
     box.call("DELETE", f"/libraries/{lid}")
-    return {"upload_s": round(upload_s, 2), "files_tagged": done, "state": rec["state"]}
+    return {"upload_s": round(t1 - t0, 2), "unpack_s": round(t1 - seen[0], 2) if seen else None,
+            "files_tagged": done_files, "state": rec["state"]}
 
 
 def idle_phase(player: Player, seconds: float) -> None:
@@ -280,56 +302,157 @@ def probe_by_phase(windows: list[tuple[str, float]], lates: list[list[float]]) -
     return out
 
 
+PHASES = {"idle": ("idle",), "receive": ("receive",), "unpack": ("unpack",), "upload": ("receive", "unpack"),
+          "tagging": ("tagging",)}       # a kind reported -> the players' phases it pools (upload: the whole POST)
+
+
+def latencies(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[str, dict[str, Any]]:
+    """Per phase kind (:data:`PHASES`): handoff and reply latencies (ms) and notes lost."""
+    keyed = {(n, v): (h, r) for n, v, h, r in got}
+    out: dict[str, dict[str, Any]] = {}
+    for kind, phases in PHASES.items():
+        rows = [(t, keyed.get((s % 128, 1 + s // 128 % 127))) for s, p, t in sent if p in phases]
+        out[kind] = {"handoff": [(hr[0] - t) * 1000 for t, hr in rows if hr],
+                     "reply": [(hr[1] - t) * 1000 for t, hr in rows if hr], "lost": sum(hr is None for _, hr in rows)}
+    return out
+
+
 def summarise(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[str, Any]:
     """Per phase kind: handoff and reply latency (ms) and notes lost."""
     keyed = {(n, v): (h, r) for n, v, h, r in got}
-    out: dict[str, Any] = {}
-    for kind in ("idle", "upload", "tagging"):
-        rows = [(t, keyed.get((s % 128, 1 + s // 128 % 127))) for s, p, t in sent if p == kind]
-        hand = [(hr[0] - t) * 1000 for t, hr in rows if hr]
-        reply = [(hr[1] - t) * 1000 for t, hr in rows if hr]
-        out[kind] = {"handoff_ms": stats(hand), "reply_ms": stats(reply), "lost": sum(hr is None for _, hr in rows)}
+    out: dict[str, Any] = {kind: {"handoff_ms": stats(ms["handoff"]), "reply_ms": stats(ms["reply"]),
+                                  "lost": ms["lost"]} for kind, ms in latencies(sent, got).items()}
     t0 = sent[0][2] if sent else 0.0                 # each note: (s since the first, phase, handoff ms)
     out["notes"] = [(round(t - t0, 3), p, round((keyed[(s % 128, 1 + s // 128 % 127)][0] - t) * 1000, 2))
                     for s, p, t in sent if (s % 128, 1 + s // 128 % 127) in keyed]
     return out
 
 
-def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    lib = make_library(tmp / "lib", args.files)
-    body = tar_bytes(lib, tmp)
+def run_box(args: argparse.Namespace, tmp: Path, body: bytes, repo: Path, rounds: int) -> dict[str, Any]:
+    """One box (the tree ``repo``), ``rounds`` idle + upload/tagging phase pairs: its phases, summary, and the raw
+    ``sent``/``got`` (for pooling runs)."""
     extra = {"HATBOX_BENCH_SWITCH": str(args.switch)} if args.switch else {}
     if args.probe:
         extra["HATBOX_BENCH_PROBE"] = "1"
-    box = Box(tmp, extra, Path(args.repo).resolve())
+    tmp.mkdir(parents=True, exist_ok=True)
+    box = Box(tmp, extra, repo.resolve())
     phases: list[dict[str, Any]] = []
     player = None
+    tagging_s = args.phase if args.tagging is None else args.tagging
     try:
         box.pair()
         box.call("POST", "/packs", params={"activate": True}, content=PACK.read_bytes())
         player = Player(box.osc, args.step, args.chord)
         player.thread.start()
         time.sleep(3.0)                                     # warm-up: the first notes' imports
-        for k in range(args.rounds):
+        for k in range(rounds):
             x0 = box.xruns()
             idle_phase(player, args.phase)
             x1 = box.xruns()
-            tagged = tag_phase(box, player, body, k, args.phase)
+            tagged = tag_phase(box, player, body, k, tagging_s)
             phases += [{"kind": "idle", "xruns": x1 - x0}, {"kind": "tagging", "xruns": box.xruns() - x1, **tagged}]
-            print(f"round {k}: {phases[-2]} {phases[-1]}", flush=True)
+            print(f"{repo.name} round {k}: {phases[-2]} {phases[-1]}", flush=True)
         player.stopping.set()
         player.thread.join()
     finally:
         if player is not None:
             player.stopping.set()
         got = box.stop()
-    result = summarise(player.sent if player else [], got["notes"])
+    sent = player.sent if player else []
+    result = summarise(sent, got["notes"])
     if args.probe and player is not None:
         result["gil_probe"] = probe_by_phase(player.windows, got["lates"])
     for kind in ("idle", "tagging"):
         result[kind]["xruns"] = sum(p["xruns"] for p in phases if p["kind"] == kind)
-    return {"args": vars(args), "phases": phases, "result": result, "cpus": os.cpu_count(),
+    return {"phases": phases, "result": result, "sent": sent, "got": got["notes"], "loadavg": os.getloadavg()}
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    body = tar_bytes(make_library(tmp / "lib", args.files), tmp)
+    one = run_box(args, tmp, body, Path(args.repo), args.rounds)
+    return {"args": vars(args), "phases": one["phases"], "result": one["result"], "cpus": os.cpu_count(),
             "loadavg_at_end": os.getloadavg()}
+
+
+def compare(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """``--compare OLD``: rounds alternating a box of the tree OLD and one of ``--repo`` (old, new; then new, old;
+    ...), one idle + upload(/tagging) pair each, on the same library; per tree each run's summary, and its notes'
+    latencies pooled over its runs.  With ``--unpack-cost N``: then N alternated timings of the unpacking alone."""
+    body = tar_bytes(make_library(tmp / "lib", args.files), tmp)
+    trees = {"old": Path(args.compare), "new": Path(args.repo)}
+    runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+    for k in range(args.rounds):
+        for label in (("old", "new") if k % 2 == 0 else ("new", "old")):
+            one = run_box(args, tmp / f"{label}{k}", body, trees[label], 1)
+            runs[label].append(one)
+    out: dict[str, Any] = {"args": vars(args), "cpus": os.cpu_count()}
+    for label, done in runs.items():
+        pooled: dict[str, dict[str, list[float]]] = {}
+        for one in done:
+            for kind, ms in latencies(one["sent"], one["got"]).items():
+                pooled.setdefault(kind, {"handoff": [], "reply": []})
+                pooled[kind]["handoff"] += ms["handoff"]
+                pooled[kind]["reply"] += ms["reply"]
+        out[label] = {"tree": str(trees[label]), "pooled": {kind: {"handoff_ms": stats(ms["handoff"]),
+                                                                    "reply_ms": stats(ms["reply"])}
+                                                             for kind, ms in pooled.items()},
+                      "runs": [{"phases": one["phases"], "loadavg": one["loadavg"],
+                                "result": {k: v for k, v in one["result"].items() if k != "notes"}} for one in done]}
+    if args.unpack_cost:
+        out["unpack_cost"] = unpack_cost(trees, tmp, args.unpack_cost)
+    return out
+
+
+UNPACK_TIMED = """import os, sys, time
+from pathlib import Path
+os.environ.pop("HATBOX_TAG_IN_THREAD", None)
+import importlib
+unpack_archive = importlib.import_module(sys.argv[3]).unpack_archive
+t = time.perf_counter()
+report = unpack_archive(Path(sys.argv[1]), Path(sys.argv[2]))
+print(time.perf_counter() - t, len(report.accepted))
+"""
+
+
+def unpack_cost(trees: dict[str, Path], tmp: Path, n: int) -> dict[str, Any]:
+    """The unpacking of the library alone, ``n`` times per tree alternated, each in a fresh Python of that tree
+    (the old unpacks in its own process, the new starts its child): seconds of the unpack_archive call."""
+    times: dict[str, list[float]] = {label: [] for label in trees}
+    for k in range(n):
+        for label in (("old", "new") if k % 2 == 0 else ("new", "old")):
+            dest = tmp / f"cost-{label}{k}" / "files"
+            env = {**os.environ, "PYTHONPATH": str(trees[label].resolve())}
+            module = "device.library.archive" if label == "old" else "device.library.unpack_worker"
+            said = subprocess.run([sys.executable, "-c", UNPACK_TIMED, str(tmp / "library.tar"), str(dest), module],
+                                  env=env, cwd=trees[label], capture_output=True, text=True, check=True).stdout
+            times[label].append(float(said.split()[0]))
+            shutil.rmtree(dest.parent, ignore_errors=True)
+            print(f"unpack {label}: {times[label][-1]:.2f} s ({said.split()[1]} files)", flush=True)
+    return {label: {"runs_s": [round(t, 2) for t in ts], "median_s": round(float(np.median(ts)), 2)}
+            for label, ts in times.items()}
+
+
+def print_result(result: dict[str, Any]) -> None:
+    for kind, r in result.items():
+        if kind == "notes":
+            continue
+        if kind == "gil_probe":
+            print(f"gil probe (late wake-ups in the box's process): {r}")
+            continue
+        print(f"{kind:8s} handoff {r['handoff_ms']}  reply {r['reply_ms']}  lost {r['lost']}  "
+              f"xruns {r.get('xruns', '-')}")
+
+
+def print_compared(out: dict[str, Any]) -> None:
+    for label in ("old", "new"):
+        print(f"{label} ({out[label]['tree']}), pooled over {len(out[label]['runs'])} runs:")
+        for kind, r in out[label]["pooled"].items():
+            print(f"  {kind:8s} handoff {r['handoff_ms']}")
+        print("  upload_s / unpack_s per run: " + ", ".join(
+            f"{p['upload_s']} / {p['unpack_s']}" for one in out[label]["runs"] for p in one["phases"]
+            if p["kind"] == "tagging"))
+    if "unpack_cost" in out:
+        print(f"unpack alone (s): {out['unpack_cost']}")
 
 
 def main() -> int:
@@ -346,21 +469,23 @@ def main() -> int:
     ap.add_argument("--repo", default=str(REPO), help="the tree whose box runs (e.g. `git archive HEAD` unpacked)")
     ap.add_argument("--switch", type=float, default=0.0, help="experiment: sys.setswitchinterval in the box (s)")
     ap.add_argument("--probe", action="store_true", help="experiment: a 1 ms GIL probe thread in the box")
+    ap.add_argument("--compare", default="", help="OLD_TREE: alternate boxes of it and of --repo, one round each")
+    ap.add_argument("--tagging", type=float, default=None, help="seconds of tagging after each upload (--phase)")
+    ap.add_argument("--unpack-cost", type=int, default=0, help="with --compare: N timings of the unpacking alone")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hatbox-notelat-") as tmp:
-        out = run(args, Path(tmp))
-        if args.keep:                            # the box's store, log and output, for a look after
-            shutil.copytree(Path(tmp) / "store" / "logs", Path(args.keep) / "logs", dirs_exist_ok=True)
-            shutil.copy(Path(tmp) / "box.out", Path(args.keep) / "box.out")
-        print((Path(tmp) / "box.out").read_text().splitlines()[0])
-    for kind, r in out["result"].items():
-        if kind == "notes":
-            continue
-        if kind == "gil_probe":
-            print(f"gil probe (late wake-ups in the box's process): {r}")
-            continue
-        print(f"{kind:8s} handoff {r['handoff_ms']}  reply {r['reply_ms']}  lost {r['lost']}  "
-              f"xruns {r.get('xruns', '-')}")
+        if args.compare:
+            out = compare(args, Path(tmp))
+        else:
+            out = run(args, Path(tmp))
+            if args.keep:                            # the box's store, log and output, for a look after
+                shutil.copytree(Path(tmp) / "store" / "logs", Path(args.keep) / "logs", dirs_exist_ok=True)
+                shutil.copy(Path(tmp) / "box.out", Path(args.keep) / "box.out")
+            print((Path(tmp) / "box.out").read_text().splitlines()[0])
+    if args.compare:
+        print_compared(out)
+    else:
+        print_result(out["result"])
     dest = REPO / "bench" / "results" / f"{args.name}.json"
     dest.parent.mkdir(exist_ok=True)
     dest.write_text(json.dumps(out, indent=1))

@@ -42,7 +42,8 @@ from device.api.library_tagging import DAMAGED, FINISH_WAIT_S, INTERRUPTED, MAX_
     LibraryBusy, LibraryDamaged, Progress, Tagger, TaggerMissing, Tagging, default_tagger, lower_priority  # noqa: F401
 from device.api.library_uploads_live import LiveUploads
 from device.api.library_upkeep import DELETED, checked_deletions, remove, reroot, what
-from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits, unpack_archive
+from device.library.archive import LIBRARY_NAME_MAX_CHARS, ArchiveError, ArchiveReport, Limits
+from device.library.unpack_worker import unpack_archive     # in a child process: the box's GIL stays free (p51)
 from device.store_notes import KeptRecords
 from device.versions import install_seq
 from export.atomic import fsync_dir, write_atomic
@@ -182,6 +183,8 @@ class Libraries(Tagging):
         entered before unpacking and around the commit (the library's record), ``commit()`` (the box stopping:
         device/api/cutoff.py) around the commit too: whatever either raises (a revoked token's AuthError) leaves
         nothing.
+        The unpacking runs in a process of its own (device/library/unpack_worker.py), ``hold()`` entered now and then
+        meanwhile: what it raises stops it at once, nothing kept.
         ``room()``, read just before unpacking: the bytes the disk can give the library's files (None: not
         checked); members that declare more are NoSpace before a byte is written (device.library.archive).
         ``since`` (time.time()): when this upload began; a library of the same digest kept since then (sent at the
@@ -195,7 +198,7 @@ class Libraries(Tagging):
             self._not_sent_twice(sha256, since)
         stage = self.root / f"{lid}.partial"    # unpacked and recorded here, then renamed: never a folder
         report: ArchiveReport = unpack_archive(archive, stage / "files", self.limits,   # without its record
-                                               room() if room is not None else None)
+                                               room() if room is not None else None, hold=hold)
         if not report.accepted:             # nothing to keep: no library of 0 files left on the box
             shutil.rmtree(stage, ignore_errors=True)
             out = report.left_out

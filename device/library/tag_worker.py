@@ -25,23 +25,17 @@ the protocol (text found before a line's JSON anyway is logged and the JSON stil
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
 import queue
-import selectors
-import signal
-import subprocess
 import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from hatbox.errors import HatboxError
+# the pieces both work children share (device/library/child_process.py); these names stay readable here too
+from device.library.child_process import (NICE, POLL_S, Lines, close, ended_how, error_words,  # noqa: F401
+                                          follow, log_trace, protocol_out, rebuilt_error, set_nice, start)
 
-POLL_S = 0.1                    # how often the parent looks at ``cancel`` while it waits for the child's lines
-NICE = 10                       # the child's niceness (absolute): tagging never competes with the audio engine
 STOPPING_WAIT_S = 2.0           # how long a child killed by a signal waits for the box's cancel (the box stopping)
 log = logging.getLogger("hatbox.api")
 
@@ -55,33 +49,21 @@ class WorkerDied(RuntimeError):
         self.code = code
 
 
-def ended_how(code: int | None) -> str:
-    """A child's exit status in words: ``killed by SIGKILL`` for -9, ``exit code 3`` for 3."""
-    if code is not None and code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
-
-
 # ---- the parent's side ----
 
 def tag_in_process(root: Path, pack: Path, db_path: Path, progress: Callable[[int, int], None],
                    cancel: threading.Event) -> dict[str, Any]:
     """Tag ``root`` with ``pack`` into ``db_path`` in a child process; returns its report as JSON, or raises what it
     raised (rebuilt: :func:`rebuilt_error`).  Blocks the calling thread (not the GIL) until the child ends."""
-    proc = subprocess.Popen([sys.executable, "-m", "device.library.tag_worker", str(root), str(pack), str(db_path)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
-                            env=_child_env(), start_new_session=True)
+    proc = start("device.library.tag_worker", [str(root), str(pack), str(db_path)])
     try:
-        said = _follow(proc, progress, cancel)
+        said = follow(proc, cancel, _answer(progress, cancel), "tagging")
     finally:
-        _close(proc)
+        close(proc)
     if "report" in said:
         return dict(said["report"])
     if "error" in said:
-        _log_trace(said["error"])
+        log_trace(said["error"], "the tagging process")
         raise rebuilt_error(said["error"])
     if proc.returncode is not None and proc.returncode < 0 and not cancel.is_set():
         cancel.wait(STOPPING_WAIT_S)    # a stop's SIGTERM may reach the child a moment before the box sets cancel
@@ -90,143 +72,26 @@ def tag_in_process(root: Path, pack: Path, db_path: Path, progress: Callable[[in
     raise WorkerDied(proc.returncode)
 
 
-def _log_trace(error: dict[str, Any]) -> None:
-    """The child's traceback of an error that is not a HatboxError, into the box's log (the record keeps one line)."""
-    trace = error.get("trace")
-    if trace:
-        log.error("the tagging process stopped on %s:\n%s", error.get("type"), str(trace).rstrip())
-
-
-def _child_env() -> dict[str, str]:
-    """The box's environment, with the folder this ``device`` package is in first on PYTHONPATH."""
-    top = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": f"{top}{os.pathsep}{path}" if path else top}
-
-
-def _follow(proc: subprocess.Popen, progress: Callable[[int, int], None],
-            cancel: threading.Event) -> dict[str, Any]:
-    """Read the child's lines until it closes its stdout; pass ``cancel`` on once.  Returns its last word."""
-    assert proc.stdout is not None
-    fd = proc.stdout.fileno()
-    with selectors.DefaultSelector() as sel:    # not select.select: the box may hold 1024 descriptors and more
-        sel.register(fd, selectors.EVENT_READ)
-        return _read_lines(proc, sel, progress, cancel)
-
-
-def _read_lines(proc: subprocess.Popen, sel: selectors.BaseSelector, progress: Callable[[int, int], None],
-                cancel: threading.Event) -> dict[str, Any]:
-    """:func:`_follow`'s loop, on the child's stdout registered in ``sel``."""
-    assert proc.stdout is not None
-    fd, rest, last, told = proc.stdout.fileno(), b"", {}, False
-    while True:
-        if cancel.is_set() and not told:
-            told = _tell(proc, b"cancel\n")
-        if not sel.select(POLL_S):
-            continue
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return last
-        *lines, rest = (rest + chunk).split(b"\n")
-        for line in lines:
-            said = _heard(line, progress)
-            if said is None:
-                continue
-            if "progress" in said:              # the child waits for this answer before its next file
-                told = _tell(proc, b"cancel\n" if cancel.is_set() else b"go\n") and cancel.is_set()
-            else:
-                last = said
-
-
-def _heard(line: bytes, progress: Callable[[int, int], None]) -> dict[str, Any] | None:
-    """One line of the child's, returned: progress passed on first; anything not JSON logged (None), as is text
-    before a line's JSON (a native library's print without its newline) that is then read."""
-    junk, said = _json_tail(line)
-    if junk.strip():
-        log.warning("tagging: %s", junk.decode(errors="replace").rstrip())
-    if said is None:
-        return None
-    if "progress" in said:
+def _answer(progress: Callable[[int, int], None], cancel: threading.Event) -> Callable[[dict[str, Any]], bytes | None]:
+    """The answer to a child's progress line, which it waits for before its next file: progress passed on first (it
+    may set ``cancel`` itself), then ``cancel`` or ``go``."""
+    def answer(said: dict[str, Any]) -> bytes | None:
+        if "progress" not in said:
+            return None
         progress(int(said["progress"][0]), int(said["progress"][1]))
-    return said
-
-
-def _json_tail(line: bytes) -> tuple[bytes, dict[str, Any] | None]:
-    """(the text before ``line``'s JSON object, that object); (``line``, None) when no ``{"`` of it starts one."""
-    at = line.find(b'{"')
-    while at >= 0:
-        try:
-            said = json.loads(line[at:])
-        except ValueError:
-            said = None
-        if isinstance(said, dict):
-            return line[:at], said
-        at = line.find(b'{"', at + 1)
-    return line, None
-
-
-def _tell(proc: subprocess.Popen, what: bytes) -> bool:
-    try:
-        assert proc.stdin is not None
-        proc.stdin.write(what)
-        proc.stdin.flush()
-    except (OSError, ValueError):
-        pass                            # it has ended already
-    return True
-
-
-def _close(proc: subprocess.Popen, wait_s: float = 10.0) -> None:
-    """Close the child's stdin (its cue to stop, if it still runs) and wait for it; killed past ``wait_s``."""
-    for stream in (proc.stdin, proc.stdout):
-        try:
-            if stream is not None:
-                stream.close()
-        except OSError:
-            pass
-    try:
-        proc.wait(wait_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def rebuilt_error(said: dict[str, Any]) -> BaseException:
-    """The child's error as an exception of its class name: a HatboxError (with its hint), an OSError (with its errno,
-    for a full disk) or an Exception; each with the child's words."""
-    name, message = str(said.get("type") or "Exception"), str(said.get("message") or "")
-    if said.get("hatbox"):
-        return type(name, (HatboxError,), {})(message, hint=said.get("hint"))
-    if said.get("errno") is not None:
-        return type(name, (OSError,), {})(int(said["errno"]), str(said.get("strerror") or message),
-                                           *([said["filename"]] if said.get("filename") else []))
-    return type(name, (Exception,), {})(message)
+        return b"cancel\n" if cancel.is_set() else b"go\n"
+    return answer
 
 
 # ---- the child's side ----
 
-def error_words(exc: BaseException) -> dict[str, Any]:
-    """What :func:`rebuilt_error` needs of ``exc``; for an error that is not a HatboxError (a bug, a disk), its
-    ``trace`` too, for the box's log."""
-    hatbox = isinstance(exc, HatboxError)
-    words = {"type": type(exc).__name__, "hatbox": hatbox,
-             "message": str(exc.args[0]) if hatbox and exc.args else str(exc),
-             "hint": getattr(exc, "hint", None), "errno": getattr(exc, "errno", None),
-             "strerror": getattr(exc, "strerror", None), "filename": getattr(exc, "filename", None)}
-    if not hatbox:
-        words["trace"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return words
-
-
-class _Say:
+class _Say(Lines):
     """The child's stdout, one JSON object a line; after each progress line, the parent's answer is waited for (until
     ``cancel`` is set: then at once)."""
 
     def __init__(self, cancel: threading.Event, out: Any) -> None:
-        self.out, self.cancel, self.answers = out, cancel, queue.SimpleQueue()
-
-    def line(self, what: dict[str, Any]) -> None:
-        self.out.write(json.dumps(what, default=str) + "\n")
-        self.out.flush()
+        super().__init__(out)
+        self.cancel, self.answers = cancel, queue.SimpleQueue()
 
     def progress(self, done: int, total: int) -> None:
         self.line({"progress": [int(done), int(total)]})
@@ -247,24 +112,11 @@ def _listen(cancel: threading.Event, answers: queue.SimpleQueue) -> None:
     cancel.set()
 
 
-def _protocol_out() -> Any:
-    """A copy of descriptor 1 for the protocol's lines; descriptor 1 itself (and ``sys.stdout``) then points at the
-    stderr, so what a library prints cannot land inside a protocol line."""
-    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    sys.stdout.flush()
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return out
-
-
 def child_main(root: str, pack: str, db_path: str) -> int:
     """``python -m device.library.tag_worker ROOT PACK DB``: tag, say the report (or the error) on stdout."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, 0, NICE)   # absolute: not added to the box thread's own nice 10 (-> 19)
-    except OSError:
-        pass
+    set_nice()
     cancel = threading.Event()
-    say = _Say(cancel, _protocol_out())
+    say = _Say(cancel, protocol_out())
     threading.Thread(target=_listen, args=(cancel, say.answers), daemon=True).start()
     try:
         from device.library import tag_library  # type: ignore[attr-defined]

@@ -1,0 +1,245 @@
+"""What the box's work children share (device/library/tag_worker.py: tagging a library; device/library/unpack_worker.py:
+unpacking an uploaded archive): both run in a process of their own so that the box's main process, where OSC, MIDI and
+the API hand each note to the engine, keeps its GIL (p50, p51: docs/box-tagging.md).
+
+The protocol, one JSON object a line: the child writes its lines (``{"progress": ...}``, ``{"log": ...}``, and last
+``{"report": ...}``, ``{"error": ...}`` or ``{"cancelled": true}``) on a copy of its stdout (:func:`protocol_out`: its
+own descriptor 1 points at its stderr, the box's journal, so a native library's print never lands inside a line); the
+parent writes ``cancel`` (or an answer the child waits for: ``go``) on the child's stdin, and the end of that stdin
+(the box gone) is a cancel too.  :func:`start` starts a child (``python -m MODULE ARGS``, in its own session so that a
+terminal's Ctrl-C is the box's to handle; the child sets its own niceness: :func:`set_nice`), :func:`follow` reads its
+lines until it ends, :func:`close` waits for it.  An error crosses as :func:`error_words` and comes back as
+:func:`rebuilt_error` (its class name, words and hint; an OSError's errno; the classes given by name as themselves).
+
+:data:`IN_THREAD_ENV` set to "1" (the test suite's setting, tests/conftest.py) runs that work on the calling thread,
+in the box's process, as before each child was made: a Python start per tagging and per upload made the suite slower.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from hatbox.errors import HatboxError
+
+POLL_S = 0.1                    # how often the parent looks at its cancel while it waits for the child's lines
+NICE = 10                       # a child's niceness (absolute): its work never competes with the audio engine
+IN_THREAD_ENV = "HATBOX_TAG_IN_THREAD"  # "1": tag and unpack on the calling thread, in the box's process (the suite's)
+FINAL = ("report", "error", "cancelled")    # the keys of a child's last word
+log = logging.getLogger("hatbox.api")
+
+
+def in_thread() -> bool:
+    """Whether work runs on the calling thread (:data:`IN_THREAD_ENV` is "1"), not in a child."""
+    return os.environ.get(IN_THREAD_ENV) == "1"
+
+
+def ended_how(code: int | None) -> str:
+    """A child's exit status in words: ``killed by SIGKILL`` for -9, ``exit code 3`` for 3."""
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+# ---- the parent's side ----
+
+def child_env() -> dict[str, str]:
+    """The box's environment, with the folder this ``device`` package is in first on PYTHONPATH."""
+    top = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": f"{top}{os.pathsep}{path}" if path else top}
+
+
+def start(module: str, args: list[str]) -> subprocess.Popen:
+    """``python -m module *args``: its stdin and stdout are pipes to this process, its stderr is the box's own."""
+    return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=None, env=child_env(), start_new_session=True)
+
+
+def follow(proc: subprocess.Popen, cancel: threading.Event, answer: Callable[[dict[str, Any]], bytes | None],
+           label: str, tick: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Read the child's lines until it closes its stdout; pass ``cancel`` on once (``cancel\\n``).  Each line that
+    is not a last word (:data:`FINAL`) goes to ``answer``, whose bytes (if any) are written back to the child at
+    once; ``tick()`` is called before each wait (every :data:`POLL_S` at most: it may set ``cancel``).  Returns the
+    child's last word ({} when it ended without one); ``label`` names it in the box's log."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as sel:    # not select.select: the box may hold 1024 descriptors and more
+        sel.register(proc.stdout.fileno(), selectors.EVENT_READ)
+        return _read_lines(proc, sel, cancel, answer, label, tick)
+
+
+def _read_lines(proc: subprocess.Popen, sel: selectors.BaseSelector, cancel: threading.Event,
+                answer: Callable[[dict[str, Any]], bytes | None], label: str,
+                tick: Callable[[], None]) -> dict[str, Any]:
+    """:func:`follow`'s loop, on the child's stdout registered in ``sel``."""
+    assert proc.stdout is not None
+    fd, rest, last, told = proc.stdout.fileno(), b"", {}, False
+    while True:
+        tick()
+        if cancel.is_set() and not told:
+            told = tell(proc, b"cancel\n")
+        if not sel.select(POLL_S):
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return last
+        *lines, rest = (rest + chunk).split(b"\n")
+        for line in lines:
+            said = heard(line, label)
+            if said is None:
+                continue
+            if any(key in said for key in FINAL):
+                last = said
+                continue
+            reply = answer(said)
+            if reply:
+                tell(proc, reply)
+                told = told or reply == b"cancel\n"
+
+
+def heard(line: bytes, label: str) -> dict[str, Any] | None:
+    """One line of the child's as an object; anything not JSON logged (None), as is text before a line's JSON (a
+    native library's print without its newline) that is then read."""
+    junk, said = json_tail(line)
+    if junk.strip():
+        log.warning("%s: %s", label, junk.decode(errors="replace").rstrip())
+    return said
+
+
+def json_tail(line: bytes) -> tuple[bytes, dict[str, Any] | None]:
+    """(the text before ``line``'s JSON object, that object); (``line``, None) when no ``{"`` of it starts one."""
+    at = line.find(b'{"')
+    while at >= 0:
+        try:
+            said = json.loads(line[at:])
+        except ValueError:
+            said = None
+        if isinstance(said, dict):
+            return line[:at], said
+        at = line.find(b'{"', at + 1)
+    return line, None
+
+
+def tell(proc: subprocess.Popen, what: bytes) -> bool:
+    """Write ``what`` to the child's stdin (nothing when it has ended already); True."""
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(what)
+        proc.stdin.flush()
+    except (OSError, ValueError):
+        pass                            # it has ended already
+    return True
+
+
+def close(proc: subprocess.Popen, wait_s: float = 10.0) -> None:
+    """Close the child's stdin (its cue to stop, if it still runs) and wait for it; killed past ``wait_s``."""
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def log_trace(error: dict[str, Any], doing: str) -> None:
+    """The child's traceback of an error that is not a HatboxError (a bug), into the box's log (``doing``: "the
+    tagging process"); the caller's record keeps one line."""
+    trace = error.get("trace")
+    if trace:
+        log.error("%s stopped on %s:\n%s", doing, error.get("type"), str(trace).rstrip())
+
+
+def relog(said: dict[str, Any]) -> None:
+    """A child's ``{"log": {"name", "level", "message"}}`` line, into the box's own log under the same logger."""
+    what = said.get("log") or {}
+    logging.getLogger(str(what.get("name") or "hatbox")).log(int(what.get("level") or logging.WARNING), "%s",
+                                                             str(what.get("message") or ""))
+
+
+def rebuilt_error(said: dict[str, Any], known: Mapping[str, type[HatboxError]] | None = None) -> BaseException:
+    """The child's error as an exception of its class name: one of ``known`` (by name) as itself; else a HatboxError
+    (with its hint), an OSError (with its errno, for a full disk) or an Exception; each with the child's words."""
+    name, message = str(said.get("type") or "Exception"), str(said.get("message") or "")
+    if said.get("hatbox"):
+        kind = (known or {}).get(name) or type(name, (HatboxError,), {})
+        return kind(message, hint=said.get("hint"))
+    if said.get("errno") is not None:
+        return type(name, (OSError,), {})(int(said["errno"]), str(said.get("strerror") or message),
+                                           *([said["filename"]] if said.get("filename") else []))
+    return type(name, (Exception,), {})(message)
+
+
+# ---- the child's side ----
+
+def set_nice() -> None:
+    """This process's niceness to :data:`NICE` (absolute: not added to the box thread's own nice 10 -> 19)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, NICE)
+    except OSError:
+        pass
+
+
+def error_words(exc: BaseException) -> dict[str, Any]:
+    """What :func:`rebuilt_error` needs of ``exc``; for an error that is not a HatboxError (a bug, a disk), its
+    ``trace`` too, for the box's log."""
+    hatbox = isinstance(exc, HatboxError)
+    words = {"type": type(exc).__name__, "hatbox": hatbox,
+             "message": str(exc.args[0]) if hatbox and exc.args else str(exc),
+             "hint": getattr(exc, "hint", None), "errno": getattr(exc, "errno", None),
+             "strerror": getattr(exc, "strerror", None), "filename": getattr(exc, "filename", None)}
+    if not hatbox:
+        words["trace"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return words
+
+
+def protocol_out() -> Any:
+    """A copy of descriptor 1 for the protocol's lines; descriptor 1 itself (and ``sys.stdout``) then points at the
+    stderr, so what a library prints cannot land inside a protocol line."""
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+class Lines:
+    """The child's side of the protocol: one JSON object a line on ``out`` (any thread)."""
+
+    def __init__(self, out: Any) -> None:
+        self.out, self._lock = out, threading.Lock()
+
+    def line(self, what: dict[str, Any]) -> None:
+        text = json.dumps(what, default=str) + "\n"
+        with self._lock:
+            self.out.write(text)
+            self.out.flush()
+
+
+class LogLines(logging.Handler):
+    """The child's log records (warnings and worse), sent as ``{"log": ...}`` lines for the box's log (:func:`relog`)."""
+
+    def __init__(self, lines: Lines) -> None:
+        super().__init__(logging.WARNING)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.line({"log": {"name": record.name, "level": record.levelno, "message": self.format(record)}})
+        except Exception:  # noqa: BLE001 - a log line that cannot be sent is never the work's failure
+            self.handleError(record)
