@@ -221,6 +221,7 @@ def tag(args: argparse.Namespace) -> int:
         print(f"note: {_shown(path)} changed and its earlier sound is now {_shown(copy)}: your tags are on both "
               f"(`{clear}` if the new sound is another)")
     _say_kept_tags(rep)
+    _say_twins(db)
     for rel, why in rep.failed[:20]:
         print(f"  failed {_shown(rel)}: {_shown(why)}")
     skipped = sorted(rep.skipped + rep.still_skipped)
@@ -284,6 +285,32 @@ def _listed(paths: list[str]) -> str:
     """The first five of ``paths`` as shown, and how many more."""
     more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
     return ", ".join(_shown(r) for r in paths[:5]) + more
+
+
+TWINS_SHOWN = 5
+
+
+def _say_twins(db: Path) -> None:
+    """Notes on the library's files whose name is another's in another Unicode form (a Mac's decomposed café.wav
+    beside a Linux copy's composed one): both are tagged, and push-library sends only the first of each pair, as it
+    says it (hatbox.push_walk.twin_words; fifty-first stop: `hatbox tag` said nothing).  From the database's rows
+    (no second walk of the library)."""
+    from device.library.db import connect_readonly, known_files
+    from hatbox.push_walk import TAG_TAIL, twin_words, twins_among
+    try:
+        con = connect_readonly(db)
+        try:
+            twins = twins_among(known_files(con))
+        finally:
+            con.close()
+    except HatboxError:
+        return                                  # the summary said what it could; no note is worth a failure here
+    said = list(twin_words(twins, sent="", tail=TAG_TAIL).items())
+    for rel, why in said[:TWINS_SHOWN]:
+        print(f"note: {_shown(rel)}: {_shown(why)}")
+    if len(said) > TWINS_SHOWN:
+        print(f"note: ... and {count_words(len(said) - TWINS_SHOWN, 'more such file')} (hatbox push-library FOLDER "
+              "names each)")
 
 
 def _say_kept_tags(rep) -> None:

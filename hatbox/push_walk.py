@@ -15,7 +15,7 @@ threads each keep their own.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -79,14 +79,28 @@ def twins_left_out(folder: Path) -> dict[str, str]:
     return walked(key).twins() if key.is_dir() else {}
 
 
-def twin_words(twins: dict[str, str]) -> dict[str, str]:
-    """Why each file of ``twins`` (:func:`twin_files`) is not sent, in one line naming both (the two names look
-    alike: each form is said)."""
+PUSH_TAIL = ("the box keeps one name for both, so only the first is sent, with its corrections (rename one of them "
+             "to send both)")
+TAG_TAIL = ("both are tagged here, as two files; `hatbox push-library` sends only the first, {kept}, with its "
+            "corrections (the box keeps one name for both, as a Mac's disk does): rename one of them to keep both")
+
+
+def twin_words(twins: dict[str, str], sent: str = " (sent)", tail: str = PUSH_TAIL) -> dict[str, str]:
+    """Why each file of ``twins`` (:func:`twin_files`, :func:`twins_among`) is said, in one line naming both (the
+    two names look alike: each form is said): push-library's, by default (``sent``: after the kept one's name;
+    ``tail``: what becomes of the two, ``{kept}`` its name); `hatbox tag`'s with :data:`TAG_TAIL` (fifty-first stop:
+    it tagged both and said nothing)."""
     from device.library.paths import nfc
-    return {rel: (f"the same name as {kept} (sent) in another Unicode form: its accents are written "
-                  f"{_form_words(rel, nfc)}, that one's {_form_words(kept, nfc)}; the box keeps one name for both, "
-                  "so only the first is sent, with its corrections (rename one of them to send both)")
+    return {rel: (f"the same name as {kept}{sent} in another Unicode form: its accents are written "
+                  f"{_form_words(rel, nfc)}, that one's {_form_words(kept, nfc)}; {tail.format(kept=kept)}")
             for rel, kept in twins.items()}
+
+
+def twins_among(paths: Iterable[str]) -> dict[str, str]:
+    """:meth:`FolderWalk.twins` of ``paths`` (paths inside a folder, "/"-separated, e.g. a library database's rows),
+    taken in the walk's order (depth first, siblings sorted): the same rule, the same first of each pair."""
+    from device.library.folder_tar import _twins_of       # the rule FolderWalk.twins applies to a walk's files
+    return _twins_of([(rel, None) for rel in sorted(paths, key=lambda rel: rel.split("/"))])  # type: ignore[misc]
 
 
 def _form_words(name: str, nfc: Callable[[str], str]) -> str:
