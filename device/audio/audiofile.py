@@ -18,8 +18,8 @@ import numpy as np
 import soundfile as sf
 
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
-    STREAMING_SIZE, aiff_header_problem, header_problem, mp3_frames, mp3_length_header, w64_header_problem,
-    wav_header_problem)
+    STREAMING_SIZE, aiff_header_problem, bformat_header, header_problem, mp3_frames, mp3_length_header,
+    w64_header_problem, wav_header_problem)
 from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
 from hatbox.errors import AudioFileError
 
@@ -32,8 +32,8 @@ READABLE_SUFFIXES = (".wav", ".wave", ".flac", ".aif", ".aiff", ".aifc", ".caf",
                      ".bwf", ".rf64", ".amb")
 # the compressed ones among them, which hold no float samples (hatbox.hot_samples looks for floats in the rest)
 COMPRESSED_SUFFIXES = (".flac", ".ogg", ".oga", ".mp3")
-# ambisonic B-format files, by name: soundfile (0.14) does not expose libsndfile's WAVEX ambisonic flag
-# (SFC_WAVEX_GET_AMBISONIC), so a .wav holding B-format is not told from 4-channel audio
+# ambisonic B-format files, by name; under another name by the SubFormat GUID of their header (:func:`ambisonic`:
+# soundfile 0.14 does not expose libsndfile's WAVEX ambisonic flag, SFC_WAVEX_GET_AMBISONIC)
 AMBISONIC_SUFFIXES = (".amb",)
 
 
@@ -185,8 +185,11 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
 
 
 def ambisonic(path: str | Path) -> bool:
-    """Whether ``path`` is an ambisonic B-format file (:data:`AMBISONIC_SUFFIXES`, by its name)."""
-    return Path(path).suffix.lower() in AMBISONIC_SUFFIXES
+    """Whether ``path`` is an ambisonic B-format file: by its name (:data:`AMBISONIC_SUFFIXES`), or, under another
+    (a B-format WAV saved as .wav), by its header's WAVE_FORMAT_EXTENSIBLE SubFormat GUID (:func:`bformat_header`,
+    fifty-first stop: such a file played and tagged as the mean of W, X, Y and Z).  Callers ask it of files with
+    more than one channel only (a header read each)."""
+    return Path(path).suffix.lower() in AMBISONIC_SUFFIXES or bformat_header(path)
 
 
 def heard_channels(audio: np.ndarray, path: str | Path) -> np.ndarray:

@@ -157,6 +157,67 @@ def header_problem(path: str | Path) -> str:
     return wav_header_problem(path) or aiff_header_problem(path) or w64_header_problem(path)
 
 
+# WAVE_FORMAT_EXTENSIBLE's SubFormat GUIDs of ambisonic B-format, PCM and float (00000001-0721-11d3-8644-c8c1ca000000,
+# 00000003-...): the bytes after their first field (the format code, 1 or 3), as a fmt chunk holds them
+_BFORMAT_TAIL = bytes.fromhex("2107d3118644c8c1ca000000")
+_EXTENSIBLE = 0xFFFE
+_FMT_SEARCH = 16                              # chunks looked through for the fmt chunk (it is nearly always the first)
+
+
+def bformat_header(path: str | Path) -> bool:
+    """Whether the file at ``path`` is ambisonic B-format by its header, whatever its name: a RIFF, RF64 or BW64
+    WAVE, or a Wave64, whose fmt chunk is WAVE_FORMAT_EXTENSIBLE with a B-format SubFormat GUID (what libsndfile
+    writes for an .amb and reports by SFC_WAVEX_GET_AMBISONIC, which soundfile does not expose).  Reads the chunk
+    headers up to the fmt chunk (the first :data:`_FMT_SEARCH`), no audio; False for any other file or one that
+    does not read."""
+    try:
+        with open(path, "rb") as fh:
+            fmt = _wav_fmt(fh)
+            fmt = _w64_fmt(fh) if fmt is None else fmt
+    except OSError:
+        return False
+    return (fmt is not None and len(fmt) >= 40 and struct.unpack_from("<H", fmt)[0] == _EXTENSIBLE
+            and struct.unpack_from("<I", fmt, 24)[0] in (1, 3) and fmt[28:40] == _BFORMAT_TAIL)
+
+
+def _wav_fmt(fh: Any) -> bytes | None:
+    """The first 40 bytes of the fmt chunk of the RIFF / RF64 / BW64 WAVE open in ``fh``; None for another file."""
+    fh.seek(0)
+    head = fh.read(12)
+    if len(head) < 12 or head[:4] not in (b"RIFF", b"RF64", b"BW64") or head[8:12] != b"WAVE":
+        return None
+    for _ in range(_FMT_SEARCH):
+        cid, raw = fh.read(4), fh.read(4)
+        if len(raw) < 4:
+            return None
+        (csize,) = struct.unpack("<I", raw)
+        if cid == b"fmt ":
+            return fh.read(min(csize, 40))
+        fh.seek(csize + (csize & 1), 1)
+    return None
+
+
+def _w64_fmt(fh: Any) -> bytes | None:
+    """The first 40 bytes of the fmt chunk of the Wave64 open in ``fh``; None for another file."""
+    fh.seek(0)
+    head = fh.read(40)
+    if len(head) < 40 or head[:16] != _W64_RIFF or head[24:40] != b"wave" + _W64_GUID:
+        return None
+    pos = 40
+    for _ in range(_FMT_SEARCH):
+        fh.seek(pos)
+        guid, raw = fh.read(16), fh.read(8)
+        if len(raw) < 8:
+            return None
+        (csize,) = struct.unpack("<Q", raw)
+        if guid == b"fmt " + _W64_GUID:
+            return fh.read(min(max(csize - 24, 0), 40))
+        if csize < 24:                                  # a chunk size that cannot be: stop rather than loop
+            return None
+        pos += (csize + 7) & ~7
+    return None
+
+
 # MPEG audio Layer III frame headers (ISO 11172-3, 13818-3 and MPEG 2.5), by the header's version bits:
 # kbit/s by bitrate index, sample rates by rate index, sample frames per frame
 _MP3_KBPS = {3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),

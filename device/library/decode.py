@@ -242,7 +242,7 @@ def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarr
             rate = f.samplerate
             done = f.seek(int(round(rate * start))) if start > 0 else 0
             frames = -1 if until is None else max(int(np.ceil(rate * until)) - done, 0)
-            heard = 1 if audiofile.ambisonic(path) else f.channels     # an ambisonic file's W alone
+            heard = 1 if f.channels > 1 and audiofile.ambisonic(path) else f.channels    # an ambisonic file's W
             for data in f.blocks(blocksize=block, dtype="float32", always_2d=True, frames=frames):
                 data = data[:, :heard]
                 if offset is not None and offset.shape[0] == data.shape[1]:
