@@ -6,6 +6,8 @@ Addresses (arguments in brackets are optional):
 ``/hatbox/note_on note [velocity]``    note on (velocity 0..127, or a float 0..1 as a fraction of 127;
                                        default 100; 0 = note off)
 ``/hatbox/note_off note``              note off
+``/hatbox/note_on/<slot> note [vel]``  the same for one slot alone, ``sampler`` (the kit: a drum hit that leaves
+``/hatbox/note_off/<slot> note``       the synth quiet, as the panel's pads and MIDI channel 10 play it) or ``synth``
 ``/hatbox/bend value``                 pitch bend in [-1, 1]
 ``/hatbox/sustain on``                 sustain pedal (non-zero = down)
 ``/hatbox/xy x y``                     the pad, each in [0, 1]
@@ -42,7 +44,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Sequence
 
-from device.control import MIDI_RANGE, SLOTS, VOLUME_DB_RANGE
+from device.control import MIDI_RANGE, NOTE_SLOTS, SLOTS, VOLUME_DB_RANGE
 from device.midi import KNOB_SLOTS, KnobRanges
 from device.osc_changes import OscChanges
 from device.volume_source import OSC, VolumeSource
@@ -77,7 +79,10 @@ def _finite(v: Any) -> float:
 
 
 # how many address parts after /hatbox/<name> an address takes (those not named here: none)
-PARTS: dict[str, tuple[int, ...]] = {"knob": (0, 2), "fader": (1, 2)}
+PARTS: dict[str, tuple[int, ...]] = {"knob": (0, 2), "fader": (1, 2), "note_on": (0, 1), "note_off": (0, 1)}
+# the addresses whose one part names the slot that alone plays the note (/hatbox/note_on/sampler: the kit alone;
+# without it a note goes to every source, so a kick hit over OSC also played a C2 on the synth: p51 beatmaker QA)
+NOTE_ADDRESSES = ("note_on", "note_off")
 
 
 def _velocity(v: Any) -> int:
@@ -116,8 +121,9 @@ def _slot(v: Any, slots: tuple[str, ...]) -> str:
 
 # what each address takes, said when a message to it is dropped ("/hatbox/bypass takes ...")
 TAKES: dict[str, str] = {
-    "note_on": "a note 0..127 and an optional velocity, 0..127 or a fraction 0..1",
-    "note_off": "a note 0..127",
+    "note_on": "a note 0..127 and an optional velocity, 0..127 or a fraction 0..1 (/hatbox/note_on/sampler: "
+               "the kit alone)",
+    "note_off": "a note 0..127 (/hatbox/note_off/sampler: the kit alone)",
     "bend": "a number from -1 to 1",
     "sustain": "1 (down) or 0 (up)",
     "xy": "two numbers, x and y, each 0..1",
@@ -242,6 +248,17 @@ class DropLog:
         return said
 
 
+def _note_slot_ok(parts: list[str]) -> bool:
+    """Whether an address's parts after /hatbox/ name no slot, or a note address's slot that plays notes
+    (/hatbox/note_on/sampler, /hatbox/note_on/synth; /hatbox/note_on/typo is an unknown address)."""
+    return parts[0] not in NOTE_ADDRESSES or len(parts) == 1 or parts[1] in NOTE_SLOTS
+
+
+def _to_slot(parts: list[str]) -> dict[str, str]:
+    """A note message's ``slot`` from its address's part ({} without one: every source plays it)."""
+    return {"slot": parts[0]} if parts else {}
+
+
 def _brief(args: Sequence[Any], limit: int = 60) -> str:
     text = " ".join(repr(a) for a in args)
     return text if len(text) <= limit else text[:limit] + "..."
@@ -271,7 +288,7 @@ class OscMap:
             handler, rest = self.HANDLERS.get(parts[0]), parts[1:]
             # the parts after the first each address takes: "/hatbox/note_on/typo" played the note, and
             # "/hatbox/knob/effect/drive/extra" turned drive (thirty-third stop's QA)
-            if handler is None or len(rest) not in PARTS.get(parts[0], (0,)):
+            if handler is None or len(rest) not in PARTS.get(parts[0], (0,)) or not _note_slot_ok(parts):
                 return self._unknown(address)
         else:
             return self._unknown(address)
@@ -290,19 +307,21 @@ class OscMap:
     def _unknown(self, address: str) -> list[dict[str, Any]]:
         """An address hatbox does not know (a controller's default layout, "/1/fader1"; a typo): nothing is sent,
         and the (rate-limited) log says so, so that setting up a controller shows what arrives."""
+        first = address[len(PREFIX):].split("/")[0] if address.startswith(PREFIX) else ""
+        slots = f"; {PREFIX}{first}/SLOT takes {' or '.join(NOTE_SLOTS)}" if first in NOTE_ADDRESSES else ""
         self.drops.note(f"ignored OSC address {address[:80]!r}: hatbox listens to {PREFIX}" + "{" +
-                        ",".join(self.HANDLERS) + f"}} and {WEKINATOR} (docs/engine.md)")
+                        ",".join(self.HANDLERS) + f"}} and {WEKINATOR}{slots} (docs/engine.md)")
         return []
 
-    def _note_on(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+    def _note_on(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         note = _midi(a[0], "note")
         vel = _velocity(a[1]) if len(a) > 1 else 100
         if vel == 0:
-            return [{"op": "note_off", "note": note}]
-        return [{"op": "note_on", "note": note, "velocity": vel}]
+            return [{"op": "note_off", "note": note, **_to_slot(p)}]
+        return [{"op": "note_on", "note": note, "velocity": vel, **_to_slot(p)}]
 
-    def _note_off(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
-        return [{"op": "note_off", "note": _midi(a[0], "note")}]
+    def _note_off(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+        return [{"op": "note_off", "note": _midi(a[0], "note"), **_to_slot(p)}]
 
     def _bend(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "bend", "value": max(-1.0, min(1.0, _finite(a[0])))}]

@@ -54,7 +54,7 @@ def describe(kit: dict[str, Any]) -> list[str]:
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
                                                         else ""))
     lines.append(f"{count_words(len(notes), 'note')}: play {them(len(notes))} from a MIDI keyboard or drum pads on "
-                 "the box (or OSC /hatbox/note_on)")
+                 "the box (or OSC /hatbox/note_on/sampler NOTE VELOCITY: the kit alone, the synth quiet)")
     if kit.get("loading"):
         lines.append(f"the box is still loading its kit ({safe_text(kit['loading'])}): a note plays once it is loaded")
     return lines + silenced_lines(kit)

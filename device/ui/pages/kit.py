@@ -2,7 +2,9 @@
 
 A bank of pads shows consecutive MIDI notes, the lowest at the bottom left and rising to the right, then up, as
 drum pad controllers lay them out (the first bank starts at C2 = 36, General MIDI's kick).  A pad names its note
-and what it plays (the tag it was chosen for, else the file).  Touching a pad plays its note on the sampler alone
+and what it plays (the tag it was chosen for, else the file); where the tag repeats in the bank (a family of toms or
+hats) it names the words of its file's name that tell it from the others' ("tom Hi", else "Hi" where the pad is
+narrow: :func:`pad_labels`; p51 QA read "tom tom tom tom tom").  Touching a pad plays its note on the sampler alone
 (``note_on`` with ``slot: sampler``, as MIDI channel 10 does: the synth stays quiet), louder the higher up the pad
 the finger lands; lifting the finger sends the ``note_off`` (a loop stops, a one-shot plays out).  Several fingers
 play several pads.
@@ -24,8 +26,11 @@ would ask for a second one), so a panel without touch sets pads too.
 """
 from __future__ import annotations
 
+import re
 import time
-from typing import Any
+from collections import Counter
+from pathlib import PurePosixPath
+from typing import Any, Iterable
 
 import pygame
 
@@ -80,6 +85,7 @@ class KitPage(Page):
         self._fault_line: tuple[str, ...] = ()           # ... of a fault that silenced the sampler
         self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
         self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
+        self._bank_labels: tuple[Any, dict[int, tuple[str, ...]]] = (None, {})   # (pads, bank) -> pad_labels
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -392,9 +398,25 @@ class KitPage(Page):
         warned = self.warning(pad) is not None
         if warned:                        # the sampler warned of its file (a loop that clicks, silence): a mark
             f.draw(surface, "!", (r.right - 10, r.bottom - 12), 22, D.BG if lit else D.ACCENT, "midright")
-        label = D.fit(f, ("missing",) if pad.missing else (pad.tag or pad.name,), 22, r.width - (24 if warned else 12))
+        label = D.fit(f, ("missing",) if pad.missing else self._labels().get(note, (pad.tag or pad.name,)), 22,
+                      r.width - (24 if warned else 12))
         dim = pad.missing or pad.loading              # plays nothing (yet): dimmed
         f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if dim else D.TEXT, "center")
+
+    def _labels(self) -> dict[int, tuple[str, ...]]:
+        """:func:`pad_labels` of the bank on screen (worked out once per kit read and bank, not per frame); the pads
+        of a repeated tag all keep the tag where every one of them fits with it, else all drop it ("Lo", "Mid")."""
+        width = self.pad_rects[0].width - 24 if self.pad_rects else 0      # (room for a warning's "!")
+        key = (id(self.pads), self.first, self.size, width)
+        if self._bank_labels[0] != key:
+            bank = [p for n, p in self.pads.items() if self.first <= n < self.first + self.size]
+            labels = pad_labels(bank)
+            for tag in {p.tag for p in bank if len(labels[p.note]) > 1}:     # one tag's pads read alike: the
+                notes = [p.note for p in bank if p.tag == tag]              # tag with each, or with none
+                if any(self.ctx.fonts.size(labels[n][0], 22)[0] > width for n in notes):
+                    labels.update({n: labels[n][1:] for n in notes})
+            self._bank_labels = (key, labels)
+        return self._bank_labels[1]
 
     def _line(self) -> tuple[str, ...]:
         """The line over the buttons: the selected pad, then the Library page's pick (longest wording first)."""
@@ -435,6 +457,37 @@ class KitPage(Page):
         if self.kit_loading is None:
             return ""
         return f"loading kit {self.kit_loading[0]} of {self.kit_loading[1]}..."
+
+
+def pad_labels(pads: Iterable[Pad]) -> dict[int, tuple[str, ...]]:
+    """Each pad's label options, longest first (for draw.fit): its tag ("kick"), or the file's name where there is no
+    tag; a tag two or more pads of ``pads`` (a bank) share gets the words of each file's name that the others' lack
+    ("Tom_Hi.wav", "Tom_Lo.wav": ("tom Hi", "Hi")), the file's whole stem where no word tells them apart."""
+    pads = list(pads)
+    shared = {tag for tag, n in Counter(p.tag for p in pads if p.tag).items() if n > 1}
+    labels: dict[int, tuple[str, ...]] = {}
+    for pad in pads:
+        if pad.tag not in shared:
+            labels[pad.note] = (pad.tag or pad.name,)
+            continue
+        others = [name_words(p.path) for p in pads if p.tag == pad.tag and p.note != pad.note]
+        short = own_words(name_words(pad.path), others) or PurePosixPath(pad.path).stem
+        labels[pad.note] = (f"{pad.tag} {short}", short)
+    return labels
+
+
+def name_words(path: str) -> list[str]:
+    """The words of a file's name without its extension, split at spaces, "_", "-", "." and a lower-to-upper case
+    step: "Kit 2/TomHi_hard.wav" -> ["Tom", "Hi", "hard"]."""
+    stem = PurePosixPath(path.replace("\\", "/")).stem
+    return [w for w in re.split(r"[\s_.\-]+|(?<=[a-z])(?=[A-Z])", stem) if w]
+
+
+def own_words(words: list[str], others: list[list[str]]) -> str:
+    """The words of ``words`` that not every one of ``others`` holds too (case aside), joined by spaces: what tells a
+    file from the others of its tag ("" when none does)."""
+    common = set.intersection(*({w.lower() for w in o} for o in others)) if others else set()
+    return " ".join(w for w in words if w.lower() not in common)
 
 
 def _loading(kit: Any) -> tuple[int, int] | None:
