@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from export.signing import generate_key, key_id, private_pem, public_pem, sign_pack
-from hatbox.cli import main
 from hatbox.errors import PackError
 from tests.api.conftest import make_box
 from tests.api.packs import gain_pack
+from tests.cli_run import run as _run
 from tests.test_p22_pack_manifest import rewrite
 
 
@@ -23,12 +23,6 @@ def _keys(tmp: Path, name: str = "me") -> tuple[Path, Path]:
     (tmp / f"{name}.pem").write_bytes(private_pem(key))
     (tmp / f"{name}.pub").write_bytes(public_pem(key.public_key()))
     return tmp / f"{name}.pem", tmp / f"{name}.pub"
-
-
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def test_sign_then_inspect_with_the_right_key_the_wrong_key_and_none(tmp_path: Path, capsys) -> None:

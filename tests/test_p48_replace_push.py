@@ -18,6 +18,7 @@ from hatbox.box_client import BoxRefused
 from hatbox.cli import main
 from hatbox.errors import Interrupted
 from tests.api.conftest import start_remote_box
+from tests.cli_run import run
 
 
 class Duo:
@@ -58,13 +59,6 @@ def folder(tmp_path: Path, where: str, n: int = 3) -> Path:
 def aged(where: Path) -> None:
     for f in where.rglob("*.wav"):
         os.utime(f, ns=(f.stat().st_mtime_ns - 10**10,) * 2)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def test_replace_deletes_your_older_library_and_leaves_another_laptops(duo: Duo, tmp_path: Path,

@@ -18,6 +18,7 @@ from device.kit import Loops, kit_from_tags, note_loops
 from hatbox.cli import main
 from tests.api.conftest import start_remote_box
 from tests.api.packs import tagger_pack
+from tests.cli_run import run as _run
 
 RATE = 48000
 
@@ -44,12 +45,6 @@ def _library(tmp_path: Path, words: tuple[str, ...], files: dict[str, tuple[floa
     assert main(["push-library", str(tmp_path / "lib"), "--wait", "--quiet"]) == 0
     for rel, (_seconds, tag) in files.items():
         assert main(["box-library", "lib", "--fix", rel, tag]) == 0
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def test_from_asks_before_replacing_notes_set_by_hand_and_says_long_files_played_once(

@@ -1,6 +1,6 @@
 """Steps the p49 push-library tests share (tests/api/test_p49_regrown_push.py, tests/test_p49_replace_after_repush.py):
-run a command and catch what it printed, write a file the push will remember, list the box's libraries, and push a
-folder of a few files with one of them corrected on the box."""
+run a command (tests.cli_run.run, kept here under its old name), write a file the push will remember, list the
+box's libraries, and push a folder of a few files with one of them corrected on the box."""
 from __future__ import annotations
 
 import os
@@ -13,13 +13,7 @@ import soundfile as sf
 
 from hatbox.cli import main
 from tests.api.packs import tagger_pack
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """``hatbox ARGV``'s exit code, stdout and stderr."""
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
+from tests.cli_run import run
 
 
 def write(folder: Path, rel: str, n: int) -> None:

@@ -11,12 +11,7 @@ from device.notes import parse_note
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
+from tests.cli_run import run as _run
 
 
 def test_box_kit_from_a_library_then_a_note_by_name_then_cleared(tmp_path: Path, paired_server: PairedServer,

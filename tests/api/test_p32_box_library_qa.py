@@ -18,12 +18,7 @@ from hatbox.cli import main
 from tests.api.conftest import PairedServer, make_box, wav_bytes
 from tests.api.packs import tagger_pack
 from tests.api.test_libraries import RecordingTagger, _library_zip
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
+from tests.cli_run import run as _run
 
 
 def _drums(tmp_path: Path, name: str = "drums") -> Path:

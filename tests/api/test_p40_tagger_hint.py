@@ -11,7 +11,8 @@ from device.store import to_activate
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
-from tests.api.test_p32_box_library_qa import _drums, _lid, _run
+from tests.api.test_p32_box_library_qa import _drums, _lid
+from tests.cli_run import run as _run
 
 
 def test_the_hint_names_the_tagger_used_last_not_the_newest(tmp_path: Path, paired_server: PairedServer,

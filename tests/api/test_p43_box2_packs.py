@@ -9,16 +9,11 @@ import pytest
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
+from tests.cli_run import run as _run
 
 
 def _active(server: PairedServer) -> str | None:
     return server.app.state.box.store.active()["tagger"]
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def _two_of_one_version(tmp_path: Path, paired_server: PairedServer,

@@ -12,12 +12,7 @@ import soundfile as sf
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
+from tests.cli_run import run as _run
 
 
 def _libraries(tmp_path: Path, *names: str) -> None:

@@ -13,7 +13,7 @@ from device.library.zip_names import SHIFT_JIS_NOTE
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, wav_bytes
 from tests.api.p43_raw_zip import raw_zip
-from tests.api.test_p43_duo_cli import _run
+from tests.cli_run import run as _run
 
 
 def test_push_library_says_the_box_s_note_on_a_shift_jis_zip(tmp_path: Path, paired_server: PairedServer,

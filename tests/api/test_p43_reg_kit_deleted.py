@@ -14,7 +14,8 @@ from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.test_kit import _tagged_library
 from tests.api.test_p43_duo import _second_library
-from tests.api.test_p43_duo_cli import _answer_after, _id, _libraries, _run
+from tests.api.test_p43_duo_cli import _answer_after, _id, _libraries
+from tests.cli_run import run as _run
 
 
 def test_a_kit_of_a_library_deleted_meanwhile_says_who_deleted_it(tmp_path: Path) -> None:

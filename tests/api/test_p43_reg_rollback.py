@@ -13,7 +13,7 @@ import pytest
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, make_box
 from tests.api.packs import gain_pack
-from tests.api.test_p43_duo_cli import _run
+from tests.cli_run import run as _run
 
 
 def _three(box, tmp_path: Path) -> list[str]:

@@ -8,18 +8,12 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 import soundfile as sf
 
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
+from tests.cli_run import run as _run
 
 
 def _tagged_library(tmp_path: Path, paired_server: PairedServer) -> str:

@@ -20,14 +20,9 @@ from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
 from tests.api.test_libraries import _library_zip
+from tests.cli_run import run as _run
 
 FILES = 56          # more than the text listing's 50
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 @pytest.fixture

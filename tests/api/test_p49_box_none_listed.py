@@ -9,21 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import soundfile as sf
 
-from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.test_p49_box_words_cli import box  # noqa: F401 - the fixture (a tagger pack active)
+from tests.cli_run import run as _run
 
 
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def _get(box: PairedServer, path: str, **params: str) -> Any:

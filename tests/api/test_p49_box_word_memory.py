@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 import soundfile as sf
 
 from device.api.library_fixes import listed_fixes
 from device.library.word_memory import applied, changed, empty
-from hatbox.cli import main
 from hatbox.library_words import foreign_note
 from tests.api.conftest import PairedServer
 from tests.api.test_p49_box_words_cli import box  # noqa: F401 - the fixture (a tagger pack active)
+from tests.cli_run import run as _run
 
 
 
@@ -32,13 +31,6 @@ def _folder(tmp_path: Path, n: int = 3) -> Path:
         sf.write(root / "kit" / f"s{i}.wav", np.linspace(-0.5, 0.5, 4800 + 2400 * i, dtype=np.float32), 48000)
         os.utime(root / "kit" / f"s{i}.wav", (back, back))
     return root
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def _box_fixes(box: PairedServer, lid: str) -> dict[str, list[str]]:

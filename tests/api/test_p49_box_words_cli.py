@@ -15,6 +15,7 @@ from device.api.library_fixes import listed_fixes
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
+from tests.cli_run import run as _run
 
 
 @pytest.fixture
@@ -34,13 +35,6 @@ def _folder(tmp_path: Path) -> Path:
     for i, n in enumerate((4800, 7200, 9600)):
         sf.write(root / "kit" / f"s{i}.wav", np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
     return root
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def _pushed(box: PairedServer, capsys: Any, folder: Path, *more: str) -> tuple[str, str]:

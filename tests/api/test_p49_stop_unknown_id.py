@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from hatbox.cli import main
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
+from tests.cli_run import run as _run
 
 
 def _zip() -> bytes:
@@ -23,12 +23,6 @@ def _zip() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("oneshots/hit.wav", wav.getvalue())
     return buf.getvalue()
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def test_stop_with_an_unknown_id_is_refused_as_other_box_library_commands_refuse_it(

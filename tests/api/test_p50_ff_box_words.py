@@ -13,6 +13,7 @@ import soundfile as sf
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
+from tests.cli_run import run as _run
 
 
 @pytest.fixture
@@ -26,13 +27,6 @@ def lib(paired_server: PairedServer, tmp_path: Path) -> str:  # noqa: F811
         sf.write(root / "kit" / f"s{i}.wav", np.linspace(-0.5, 0.5, n, dtype=np.float32), 48000)
     assert main(["push-library", str(root), "--wait", "--quiet"]) == 0
     return "Samples"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
 
 
 def test_a_slip_on_the_box_gets_the_command_that_puts_it_right(lib: str, capsys: Any) -> None:

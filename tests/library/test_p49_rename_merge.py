@@ -13,7 +13,8 @@ from device import library
 from device.library.words import WordInUse, rename_word
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - paired_server: a fixture
-from tests.api.test_p49_box_words_cli import _box_fixes, _folder, _pushed, _run, box  # noqa: F401 - box: a fixture
+from tests.api.test_p49_box_words_cli import _box_fixes, _folder, _pushed, box  # noqa: F401 - box: a fixture
+from tests.cli_run import run as _run
 from tests.library.test_p49_words import _fix, tagged  # noqa: F401 - tagged: a fixture
 from tests.tagger.conftest import small_pack  # noqa: F401 - a fixture
 

@@ -253,3 +253,29 @@ def test_the_ingest_passes_its_hold_on(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(_Stop):
         libs.ingest(_archive(tmp_path, 20), "kit", None, None, hold=_hold_until(1.0, entered))
     assert _left(libs.root) == [] and libs.list() == []
+
+
+def test_the_box_stopping_mid_unpack_stops_the_child_and_answers_503(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real API (tests/api/test_p42_net_stop.py's server): a stop while the child unpacks a 20-member library
+    (0.3 s each) cuts it off, the upload is answered "box stopped", nothing is kept, no child runs on, and the stop does
+    not wait for the whole unpacking (before p51 U the worker thread went on to its end, then kept nothing)."""
+    from tests.api.test_p42_net_stop import _post_in_thread, _served
+    _slow_members(tmp_path, monkeypatch)
+    running, app, auth = _served(tmp_path)
+    out: dict[str, Any] = {}
+    thread = _post_in_thread(f"{running.url}/libraries?name=kit", _archive(tmp_path, 20).read_bytes(), auth, out)
+    end = time.monotonic() + 20
+    while not _children() and time.monotonic() < end:
+        time.sleep(0.02)
+    t0 = time.monotonic()
+    running.stop()                          # uvicorn waits 2 s, then cancels the request: the gate is cut
+    for worker in list(app.state.box._workers):
+        worker.join(20)
+    stopped_s = time.monotonic() - t0
+    thread.join(20)
+    assert out["resp"].status_code == 503, out["resp"].text
+    assert out["resp"].json()["message"] == "the box was stopped while it unpacked the library; it kept nothing"
+    assert stopped_s < 20 * 0.3, stopped_s
+    assert _children() == []
+    assert [p.name for p in (tmp_path / "box" / "libraries").iterdir() if not p.name.startswith(".")] == []
