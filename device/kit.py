@@ -64,13 +64,18 @@ class KitError(HatboxError):
 @dataclass(frozen=True)
 class KitNote:
     """One note of the kit: ``file`` is the sample's path inside library ``library``'s files (POSIX, relative);
-    ``loop``: it loops while the note is held (else a one-shot); ``tag``: the tag it was chosen for, if any."""
+    ``loop``: it loops while the note is held (else a one-shot); ``tag``: the tag it was chosen for, if any;
+    ``latch``: its loop latches (a strike starts it, the next stops it: `box-kit --latch`); ``choke``: its choke
+    group (None: General MIDI's, the hi-hat's 42/44/46; 0: none; N >= 1: the notes of group N cut each other:
+    `box-kit --choke`).  The last two are kept in kit.json only when set (an older box reads the file as before)."""
 
     note: int
     library: str
     file: str
     loop: bool = False
     tag: str | None = None
+    latch: bool = False
+    choke: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Pad:
     """One note of the kit as the panel shows it: ``path`` the sample on the box (what the Library page lists),
     ``tag`` the tag it was chosen for (None: set by hand), ``loop`` it loops while held, ``missing`` its file (or
     library) is gone, so the note plays nothing; ``loading`` the box's start has not handed its file to the sampler
-    yet (it plays nothing until it has)."""
+    yet (it plays nothing until it has); ``latch`` its loop latches (a tap starts it, the next stops it)."""
 
     note: int
     path: str
@@ -86,6 +91,7 @@ class Pad:
     loop: bool = False
     missing: bool = False
     loading: bool = False
+    latch: bool = False
 
     @property
     def name(self) -> str:
@@ -144,8 +150,31 @@ def _read_kit(path: Path) -> dict[int, KitNote]:
     for a file that cannot be read as one."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     notes = [KitNote(note=check_note(n["note"]), library=str(n["library"]), file=check_file(n["file"]),
-                     loop=bool(n.get("loop", False)), tag=n.get("tag")) for n in raw["notes"]]
+                     loop=bool(n.get("loop", False)), tag=n.get("tag"), latch=bool(n.get("latch", False)),
+                     choke=check_choke(n.get("choke"))) for n in raw["notes"]]
     return {n.note: n for n in notes}
+
+
+MAX_CHOKE_GROUP = 127        # choke groups 1..127 (0: none)
+
+
+def check_choke(group: Any) -> int | None:
+    """``group`` as a kit note's choke group (None: General MIDI's; 0 none; 1..:data:`MAX_CHOKE_GROUP`); KitError
+    otherwise."""
+    if group is None:
+        return None
+    if not isinstance(group, int) or isinstance(group, bool) or not 0 <= group <= MAX_CHOKE_GROUP:
+        raise KitError(f"choke group {group!r} is not 0..{MAX_CHOKE_GROUP}")
+    return group
+
+
+def note_json(entry: KitNote) -> dict[str, Any]:
+    """``entry`` as kit.json keeps it: ``latch`` and ``choke`` only when set."""
+    kept = asdict(entry)
+    for key, default in (("latch", False), ("choke", None)):
+        if kept[key] == default:
+            del kept[key]
+    return kept
 
 
 def kit_damage(path: Path) -> str | None:
@@ -168,7 +197,7 @@ def save_kit(path: Path, kit: dict[int, KitNote], silenced: list[dict[str, Any]]
     """Write ``kit`` to ``path`` whole or not at all (OSError when the disk refuses: the old file stays).
     ``silenced``: the kit's losses to keep with it (device.kit_history.Silenced.as_json); ``deleted``: the libraries
     deleted last, and by whom (the same form, no notes); both read by an older box's :func:`load_kit` as nothing."""
-    data: dict[str, Any] = {"version": 1, "notes": [asdict(kit[n]) for n in sorted(kit)]}
+    data: dict[str, Any] = {"version": 1, "notes": [note_json(kit[n]) for n in sorted(kit)]}
     if silenced:
         data["silenced"] = silenced
     if deleted:
@@ -388,7 +417,10 @@ def _fill(kit: dict[int, KitNote], used: set[str], library: str, tag: str, pool:
 def map_message(entry: KitNote, files: Path) -> dict[str, Any]:
     """The engine's message that lets ``entry.note`` play its file (in the library's ``files`` folder): a
     ``sample`` with the note and velocity 0, which maps without playing (device/audio/sampler.py)."""
-    return {"op": "sample", "path": str(files / entry.file), "velocity": 0, "note": entry.note, "loop": entry.loop}
+    options = ({"latch": True} if entry.latch and entry.loop else {}) | (
+        {} if entry.choke is None else {"choke": entry.choke})     # (the sampler's note options: latch, choke group)
+    return {"op": "sample", "path": str(files / entry.file), "velocity": 0, "note": entry.note, "loop": entry.loop,
+            **options}
 
 
 def unmap_message(note: int) -> dict[str, Any]:
@@ -398,6 +430,7 @@ def unmap_message(note: int) -> dict[str, Any]:
 
 def release_message(note: int) -> dict[str, Any]:
     """The sampler's note-off for kit note ``note`` (the synth's notes left alone): a loop sounding on it fades out
-    over the sampler's release (device.audio.sampler.FADE_SECONDS), as at its key's release; one-shots play to their
-    end; the sustain pedal holds it until it lifts, as any released loop."""
+    over the sampler's release (device.audio.sampler.FADE_SECONDS), as at its key's release (a latched one too, once
+    :func:`unmap_message` let the note go); one-shots play to their end; the sustain pedal holds it until it lifts,
+    as any released loop."""
     return {"op": "note_off", "note": note, "slot": "sampler"}

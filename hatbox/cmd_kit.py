@@ -6,6 +6,8 @@
     hatbox box-kit --from LIBRARY --loop pad,bass --no-loop break    # these tags loop (or not) whatever their length
     hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY [--loop]
     hatbox box-kit --unmap C2                   # or --clear: every note
+    hatbox box-kit --latch C3,D3                # these loops latch: a tap starts one, the next tap stops it
+    hatbox box-kit --choke C6,C#6               # these notes cut each other (hats on a keyboard's notes)
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import shlex
 import sys
 from typing import Any
 
-from device.notes import parse_note
+from device.notes import note_name, parse_note
 from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.library_find import find_library
 from hatbox.cmd_remote import _common, confirm, target
@@ -48,7 +50,8 @@ def describe(kit: dict[str, Any]) -> list[str]:
     for n in notes:
         what = f"{n['name']:>4} ({n['note']:>3})  {safe_text(n['file'])}"
         extra = [f"tag {safe_text(n['tag'])}"] if n.get("tag") else []
-        extra += ["loop"] if n.get("loop") else []
+        extra += (["loop, latched"] if n.get("latch") else ["loop"]) if n.get("loop") else []
+        extra += [choke_words(n["choke"])] if isinstance(n.get("choke"), int) else []
         name = str(n.get("library_name") or n["library"])
         extra += [f"library {safe_text(name)}" + (f" ({safe_text(n['library'])})" if len(ids_of[name]) > 1 else "")]
         lines.append(f"{what}  ({', '.join(extra)})" + ("  MISSING: its library or file is gone" if n.get("missing")
@@ -78,6 +81,8 @@ def box_kit(args: argparse.Namespace) -> int:
                                                                "loop": args.loop is True})
             _say(was_lines(kit))
             warned = sampler_warnings(c, _kept_file(kit, note, file))
+        elif _options_asked(args):
+            kit, after = set_options(c, args)
         elif args.unmap is not None:
             kit = _call(c, "DELETE", f"/kit/notes/{args.unmap}")
         elif args.clear:
@@ -97,6 +102,97 @@ def box_kit(args: argparse.Namespace) -> int:
         print(f"warning: {safe_text(text)}")
     _say(after)                                  # --from: long files played once, the drum pads that play nothing
     return 0
+
+
+OPTIONS = ("latch", "no_latch", "choke", "no_choke")      # box-kit's options of notes in the kit (PATCH /kit/notes)
+
+
+def _options_asked(args: argparse.Namespace) -> bool:
+    return any(getattr(args, name, None) for name in OPTIONS)
+
+
+def choke_words(group: int) -> str:
+    """"choke group 2" (its notes cut each other), "chokes nothing" (0)."""
+    return f"choke group {group}" if group else "chokes nothing"
+
+
+def note_list(text: str, option: str) -> list[int]:
+    """The notes of ``--latch C3,D3`` (numbers or names), in order, once each (HatboxError for one that is no note)."""
+    notes: list[int] = []
+    for word in (w.strip() for w in text.split(",")):
+        try:
+            note = parse_note(word)
+        except ValueError as exc:
+            raise HatboxError(f"--{option.replace('_', '-')}: {exc}", hint="e.g. hatbox box-kit --choke C6,C#6") \
+                from None
+        notes += [] if note in notes else [note]
+    return notes
+
+
+def options_asked(args: argparse.Namespace, kit: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Note -> the options to PATCH on it (``latch``, ``choke``), from --latch/--no-latch/--choke/--no-choke; each
+    --choke's notes get a choke group of their own, numbered past the kit's (1 is General MIDI's hi-hat group).
+    HatboxError for a note the kit does not play."""
+    playing = {n.get("note") for n in kit.get("notes") or [] if isinstance(n, dict) and not n.get("missing")}
+    asked: dict[int, dict[str, Any]] = {}
+    for name, value in (("latch", True), ("no_latch", False)):
+        for note in note_list(getattr(args, name) or "", name) if getattr(args, name) else []:
+            asked.setdefault(note, {})["latch"] = value
+    groups = [n.get("choke") for n in kit.get("notes") or [] if isinstance(n, dict)]
+    group = max([g for g in groups if isinstance(g, int)] + [1])
+    for text in args.choke or []:
+        group += 1
+        for note in note_list(text, "choke"):
+            asked.setdefault(note, {})["choke"] = group
+    for note in note_list(args.no_choke, "no_choke") if args.no_choke else []:
+        asked.setdefault(note, {})["choke"] = 0
+    for note in asked:
+        if note not in playing:
+            raise HatboxError(f"{note_name(note)} ({note}) plays nothing in the kit: nothing was changed",
+                              hint=f"set it first: hatbox box-kit --map {note_name(note)} FILE")
+    return asked
+
+
+def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
+    """--latch/--no-latch/--choke/--no-choke: each note's options set (PATCH /kit/notes/NOTE); the kit after, and the
+    lines said after it.  A box of an older version (no such route: 405) is said so, nothing changed."""
+    from hatbox.box_client import BoxRefused
+    asked = options_asked(args, _call(client, "GET", "/kit"))
+    kit: dict[str, Any] = {}
+    for note, options in sorted(asked.items()):
+        try:
+            kit = _call(client, "PATCH", f"/kit/notes/{note}", json=options)
+        except BoxRefused as exc:
+            if exc.status != 405:               # (405: no PATCH of a kit note, a box from before the fifty-first stop)
+                raise
+            raise HatboxError("the box is of an older version: it takes no --latch or --choke (a loop plays while "
+                              "held, or while the sustain pedal is down; General MIDI's hi-hats 42/44/46 choke)",
+                              hint="install the same hatbox version on the box") from None
+    return kit, option_lines(asked)
+
+
+def option_lines(asked: dict[int, dict[str, Any]]) -> list[str]:
+    """What --latch/--choke did, in a musician's words."""
+    lines = []
+    latched = [n for n, o in sorted(asked.items()) if o.get("latch") is True]
+    unlatched = [n for n, o in sorted(asked.items()) if o.get("latch") is False]
+    if latched:
+        lines.append(f"{_names(latched)}: a tap starts {'its' if len(latched) == 1 else 'each'} loop, the next tap "
+                     "stops it (latched; from MIDI, a note-on starts it and the next note-on stops it)")
+    if unlatched:
+        lines.append(f"{_names(unlatched)}: {'its loop plays' if len(unlatched) == 1 else 'their loops play'} "
+                     "while held (or while the sustain pedal is down)")
+    groups: dict[int, list[int]] = {}
+    for note, options in sorted(asked.items()):
+        if "choke" in options:
+            groups.setdefault(options["choke"], []).append(note)
+    for group, notes in sorted(groups.items()):
+        lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}")
+    return lines
+
+
+def _names(notes: list[int]) -> str:
+    return ", ".join(note_name(n) for n in notes)
 
 
 def sampler_bypassed(client: Any) -> list[str]:
@@ -122,6 +218,7 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
     if args.yes and args.source is None:
         raise HatboxError("--yes goes with --from", hint="hatbox box-kit --from LIBRARY --yes")
     _checked_loops(args)
+    _checked_options(args)
     from hatbox.listing import refuse_json
     refuse_json(args.json, {"--map": args.map, "--unmap": args.unmap, "--clear": args.clear},
                 "hatbox box-kit --json (or --from LIBRARY --json)")
@@ -131,6 +228,19 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
         return parse_note(args.map[0]), args.map[1]
     except ValueError as exc:
         raise HatboxError(f"--map: {exc}", hint="e.g. hatbox box-kit --map C2 kit/Kick.wav") from None
+
+
+def _checked_options(args: argparse.Namespace) -> None:
+    """--latch/--no-latch/--choke/--no-choke go with one another only (HatboxError otherwise)."""
+    if not _options_asked(args):
+        return
+    if args.source is not None or args.map is not None or args.unmap is not None or args.clear or args.json:
+        raise HatboxError("--latch, --no-latch, --choke and --no-choke change notes already in the kit: give them "
+                          "alone", hint="hatbox box-kit --latch C3 --choke C6,C#6")
+    both = set(note_list(args.latch, "latch")) & set(note_list(args.no_latch, "no_latch")) \
+        if args.latch and args.no_latch else set()
+    if both:
+        raise HatboxError(f"--latch and --no-latch both name {_names(sorted(both))}")
 
 
 def _checked_loops(args: argparse.Namespace) -> None:
@@ -325,6 +435,15 @@ def register(cli: Any) -> None:
                         "break, groove always)")
     p.add_argument("--no-loop", dest="no_loop", metavar="TAG[,TAG]",
                    help="with --from: these tags' notes play once, whatever their length or name")
+    p.add_argument("--latch", metavar="NOTE[,NOTE]",
+                   help="these notes' loops latch: a tap (a note-on) starts one, the next stops it, letting go does "
+                        "nothing (makes a one-shot note loop); kept in the kit")
+    p.add_argument("--no-latch", dest="no_latch", metavar="NOTE[,NOTE]",
+                   help="these notes' loops play while held again (or while the sustain pedal is down)")
+    p.add_argument("--choke", action="append", metavar="NOTE,NOTE[,NOTE]",
+                   help="these notes cut each other (a choke group: an open hat stopped by the closed one), kept in "
+                        "the kit; again for another group (General MIDI's hi-hats 42/44/46 choke unless set)")
+    p.add_argument("--no-choke", dest="no_choke", metavar="NOTE[,NOTE]", help="these notes cut no other note")
     p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples (or notes set by "
                                                        "hand) without asking")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the kit "

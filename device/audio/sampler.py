@@ -10,12 +10,17 @@ Messages (``handle``; any thread):
   it never decodes: a note whose mapping is still being decoded (another thread's ``sample``) plays
   what it was mapped to before, or nothing.  Striking a loop note whose loop still sounds (held, or
   by the pedal) restarts the loop: one voice per loop note (the old one fades over 4 ms).
-  Notes of one :data:`CHOKE_GROUPS` group (the hi-hat's 42, 44, 46) cut each other's voices (a quick fade).
+  Notes of one choke group cut each other's voices (a quick fade): :data:`CHOKE_GROUPS` (the hi-hat's 42, 44, 46)
+  unless the note's mapping names its own, ``"choke": N`` (N >= 1 a group, 0 none; the kit's `box-kit --choke`:
+  hats played from a keyboard layout's notes choke too).  ``"latch": true`` with ``"loop": true`` latches the
+  note's loop: a strike starts it, the next strike of the note stops it (the release fade), its note-off does
+  nothing (an MPC pad's latch; p51 beatmaker QA: a tap gave 200 ms of a 2-bar loop).  Unmapping a note (its path
+  "") unlatches its loops: the kit's note-off that follows (a note leaving the kit) releases them as held ones.
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
   while the sustain pedal is down they play on until it lifts.
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
-  ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade (the pedal
-  still holds them), one-shots play on, an audition stops (a quick fade).
+  ``{"op": "all_notes_off"}`` a note-off for every note (MIDI CC 123, a DAW's stop): loops fade, latched ones too
+  (the pedal still holds them), one-shots play on, an audition stops (a quick fade).
   ``{"op": "stop_audition"}`` the auditions alone stop (a quick fade): kit notes, one-shots and loops, held or
   pedalled, play on (`hatbox box-library --stop`, DELETE /audition: device/api/audition.py).
   ``{"op": "choke", "note"}`` stops the voices of ``note`` (one-shots too) with a quick fade: a cymbal grabbed
@@ -131,6 +136,12 @@ class SamplerSource(SamplerControl):
         self.scratch = np.zeros(MAX_BLOCK, np.float32)
         self.ramps = (_ramp(FADE_SECONDS * rate), _ramp(QUICK_FADE_SECONDS * rate))
         self.limiter = Limiter(self.rate)
+        # per MIDI note, set by its mapping (control side; read by the audio side as a voice starts): its loop latches,
+        # its choke group (0: none; General MIDI's hi-hat group unless the mapping names one)
+        self.latch = np.zeros(128, bool)
+        self.choke_group = np.zeros(128, np.int64)
+        for n, g in CHOKE_GROUPS.items():
+            self.choke_group[n] = g
         self._init_voices()
         # what the voices let go of (audio thread: append), dropped by the control side (_drop_retired: popleft)
         self.retired: deque[Any] = deque()
@@ -153,6 +164,7 @@ class SamplerSource(SamplerControl):
         self.fade_from = np.zeros(v, np.int64)    # where in this block its fade (fade >= 0) begins: before, it plays on
         self.age = np.zeros(v, np.int64)
         self.key_down = np.zeros(v, bool)         # its note's key is still down (False: its note-off came)
+        self.latched = np.zeros(v, bool)          # a latched loop: its note-off does nothing, its next strike stops it
         self.level = [0.0] * v                    # how loud it is about to be (a steal's measure: _level) ...
         self.level_pos = [_UNWEIGHED] * v         # ... weighed at this position of its audio
         self.clock = 0
@@ -203,7 +215,12 @@ class SamplerSource(SamplerControl):
 
     def _apply(self, kind: str, arg: Any) -> None:
         if kind == "on":
-            self._allocate(*arg)
+            if not self._latched_off(arg[2], arg[3], arg[4]):
+                self._allocate(*arg)
+        elif kind == "unlatch":
+            for v in range(len(self.buf)):
+                if self.note[v] == arg:
+                    self.latched[v] = False
         elif kind == "off":
             self._key_up(arg)
         elif kind == "all_off":
@@ -235,7 +252,7 @@ class SamplerSource(SamplerControl):
         that sound and are not fading out fade out now, or when the pedal lifts."""
         buf, notes, loop, fade = self.buf, self.note, self.loop, self.fade
         for v in range(len(buf)):
-            if buf[v] is None or not (notes[v] >= 0 if note is None else notes[v] == note):
+            if buf[v] is None or not (notes[v] >= 0 if note is None else notes[v] == note and not self.latched[v]):
                 continue
             if loop[v] and fade[v] < 0:
                 self.key_down[v] = False
@@ -261,12 +278,12 @@ class SamplerSource(SamplerControl):
         """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those of
         :data:`PEDAL_SPARED_NOTES` (pedal, closed hat) struck less than :data:`PEDAL_SPARE_SECONDS` ago (their
         position, a one-shot's samples played) aside: an open hat is always cut."""
-        group = CHOKE_GROUPS.get(note)
-        if group is None:
+        group = self._group(note)
+        if not group:
             return
         spare = PEDAL_SPARE_SECONDS * self.rate
         for v in range(len(self.buf)):
-            if (self.buf[v] is not None and self.audition[v] is None and CHOKE_GROUPS.get(int(self.note[v])) == group
+            if (self.buf[v] is not None and self.audition[v] is None and self._group(int(self.note[v])) == group
                     and (self.loop[v] or self.pos[v] >= spare or int(self.note[v]) not in PEDAL_SPARED_NOTES)):
                 self._cut(v)
 
@@ -294,7 +311,7 @@ class SamplerSource(SamplerControl):
                     end = self._end_at(v)
                     if end is not None and end <= self._at:
                         self._settle(v)
-        group, buf, fade, notes = CHOKE_GROUPS.get(note), self.buf, self.fade, self.note
+        group, buf, fade, notes = self._group(note), self.buf, self.fade, self.note
         live, same, counted = [], [], note >= 0 and audition is None
         for v in range(len(buf)):                   # one pass: what the new sound replaces stops, the rest is live
             if buf[v] is None or fade[v] >= 0:
@@ -318,6 +335,23 @@ class SamplerSource(SamplerControl):
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v], self.begin[v], self.fade_from[v], self.level_pos[v] = True, self._at, 0, _UNWEIGHED
+        self.latched[v] = loop and audition is None and 0 <= note < 128 and bool(self.latch[note])
+
+    def _group(self, note: int) -> int:
+        """Note ``note``'s choke group (0: none, and for an audition's -1)."""
+        return int(self.choke_group[note]) if 0 <= note < 128 else 0
+
+    def _latched_off(self, loop: bool, note: int, audition: str | None) -> bool:
+        """A strike of a latched loop note whose latched loop sounds: that loop fades out (the release, pedal or not)
+        and no voice starts (True); False otherwise: the strike starts its sound as any does."""
+        if not (loop and audition is None and 0 <= note < 128 and self.latch[note]):
+            return False
+        stopped = False
+        for v in range(len(self.buf)):
+            if self.buf[v] is not None and self.note[v] == note and self.latched[v] and self.fade[v] < 0:
+                self.fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
+                self.latched[v], stopped = False, True
+        return stopped
 
     def _quietest(self, live: list[int]) -> int:
         """The voice of ``live`` a steal takes: the quietest (:meth:`_level`), a loop whose key is held last, the
@@ -360,14 +394,14 @@ class SamplerSource(SamplerControl):
             energy, read = energy + float(np.dot(again, again)), read + again.shape[0]
         return energy / read if read else 0.0
 
-    def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int | None) -> bool:
+    def _replaced(self, v: int, audition: str | None, loop: bool, note: int, group: int) -> bool:
         """Whether sounding voice ``v`` stops for a new sound: a new audition replaces the one sounding, a loop note
         restarts its loop, a hi-hat note closes its choke ``group``'s voices (its own earlier one too)."""
         if audition is not None and self.audition[v] is not None:
             return True
         if audition is None and loop and note >= 0 and self.loop[v] and self.note[v] == note:
             return True
-        return group is not None and CHOKE_GROUPS.get(int(self.note[v])) == group
+        return group > 0 and self._group(int(self.note[v])) == group
 
     def _quietest_fading(self) -> int:
         """The fading voice furthest along its fade at the present event's sample (every slot busy: it is cut), mixed
@@ -457,6 +491,26 @@ class SamplerSource(SamplerControl):
         if self.buf[v] is not None:               # (a voice settled to its end is retired once)
             self.retired.append(self.buf[v])
             self.buf[v] = None
+
+    # ----------------------------------------------------------------------------- control side (options of a note)
+    def handle(self, msg: dict[str, Any]) -> None:
+        """:meth:`SamplerControl.handle`, and a note's options from its mapping (``latch``, ``choke``): set once the
+        mapping took (a file that does not decode changes nothing); a note unmapped lets its latched loops go to its
+        next note-off (the kit's release of a note leaving it: device.kit.release_message)."""
+        op = msg.get("op")
+        if op == "sample" and str(msg.get("path", "")) == "" and 0 <= int(msg.get("note", -1)) < 128:
+            self.events.append(("unlatch", int(msg["note"]), self._when(msg)))
+        super().handle(msg)
+        if op == "sample" and 0 <= int(msg.get("note", -1)) < 128:
+            self._note_options(int(msg["note"]), msg)
+
+    def _note_options(self, note: int, msg: dict[str, Any]) -> None:
+        """Note ``note``'s latch and choke group from its ``sample`` mapping message (an unmapping, path "": none, and
+        General MIDI's group)."""
+        mapped = str(msg.get("path", "")) != ""
+        self.latch[note] = mapped and bool(msg.get("loop")) and bool(msg.get("latch"))
+        group = msg.get("choke") if mapped else None
+        self.choke_group[note] = CHOKE_GROUPS.get(note, 0) if not isinstance(group, int) or group < 0 else group
 
     @property
     def active_voices(self) -> int:
