@@ -10,6 +10,9 @@ from hatbox.library_audition import STOP_HELP
 from hatbox.library_limits import HELP as LIMITS_HELP
 from hatbox.library_replace import REPLACE_HELP
 
+PATH_WORDS = ("PATH: a path inside the library; or the file on this laptop in the folder you pushed as it; or a "
+              "file name, or the end of a path, that only one of its files has")
+
 
 def push_library_options(p: argparse.ArgumentParser) -> None:
     """`hatbox push-library`'s own options on ``p`` (its help's epilog: the box's limits on a library)."""
@@ -42,13 +45,13 @@ def box_library_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--untagged", action="store_true",
                    help="the files the tagger gave no tag (sure of none of its words), with its best guess")
     g.add_argument("--fix", nargs="+", metavar=("PATH", "TAG"),
-                   help="give a file (path inside the library) your tags; no TAG gives it back to the tagger")
-    g.add_argument("--like", metavar="PATH", help="more like this: the files that sound most like PATH (a path "
-                   "inside the library), closest first")
+                   help="give a file (PATH: see --like) your tags; no TAG gives it back to the tagger")
+    g.add_argument("--like", metavar="PATH", help=f"more like this: the files that sound most like PATH, closest "
+                   f"first, each with its closeness 0-100 ({PATH_WORDS})")
     g.add_argument("--export-fixes", metavar="CSV", help="write the corrections made on the box as the CSV hatbox "
                    "train tagger takes (path,tag...: paths under --folder, default the CSV's folder)")
     box_words.add_options(p, g)                     # --rename-word, --drop-word, --none (p49 F8)
-    g.add_argument("--play", metavar="PATH", help="play PATH (a path inside the library) on the box's speakers")
+    g.add_argument("--play", metavar="PATH", help="play PATH (see --like) on the box's speakers")
     g.add_argument("--stop", action="store_true", help=STOP_HELP)
     g.add_argument("--delete", action="store_true",
                    help="delete the library from the box: its files, tags and your corrections (asks first; "

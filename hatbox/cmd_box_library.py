@@ -19,7 +19,7 @@ from hatbox.errors import HatboxError, NotOnBox
 from hatbox.library_uploading import awaited_upload, no_library_words, uploading_lines
 from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
-from hatbox.library_find import find_library, newest_first, picks_for as _picks, state_words
+from hatbox.library_find import find_library, newest_first, picks_for as _picks, retaken, state_words
 from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_in_folder, left_out_lines, \
     push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
@@ -385,11 +385,24 @@ def box_library(args: argparse.Namespace) -> int:
             lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, picks=_picks(args))
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when; one uploading too
             lib = awaited_upload(c, args, lambda: deleted_library_error(c, args.id, exc))   # --wait: waits (p50 M4)
-        return _one_library(c, args, quote(lib["id"], safe=""))
+        return _one_library(c, args, quote(lib["id"], safe=""), lib)
 
 
-def _one_library(c: Any, args: argparse.Namespace, lid: str) -> int:
-    """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL)."""
+def _one_library(c: Any, args: argparse.Namespace, lid: str, lib: dict[str, Any] | None = None) -> int:
+    """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL; ``lib``: its record in
+    GET /libraries).  A --like, --play or --fix PATH the box does not take as a path of the library is asked again as
+    the file it means, when it means one (p51 QA B3: a laptop path in the folder pushed, a bare file name:
+    hatbox.library_find.retaken)."""
+    try:
+        return _act(c, args, lid)
+    except HatboxError as exc:
+        if not retaken(c, lid, args, lib, exc):
+            raise
+    return _act(c, args, lid)
+
+
+def _act(c: Any, args: argparse.Namespace, lid: str) -> int:
+    """:func:`_one_library`'s one try."""
     with _box_reply("a library call"):
         if args.json:
             return library_browse.json_answer(c, lid, args)

@@ -195,9 +195,9 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     """`box-library ID ... --json`: the listing asked, as JSON on stdout: every file without -k (the box asked a page
     at a time), the first -k with it, said on stderr when that is not all (hatbox.listing_json.say_cut); each file a
     row of hatbox.listing_json, the shape `hatbox library query --json` prints (``[{path, score, yours, corrected,
-    by, by_you}]`` for --tag, ``[{path, score, yours}]`` for --like, ``[{path, margin, guesses: [{tag, score}],
-    exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score}]`` for --untagged), or ``{"library": ...,
-    "tags": {tag: files}}``."""
+    by, by_you}]`` for --tag, ``[{path, score, closeness, yours}]`` for --like (closeness: the text's figure),
+    ``[{path, margin, guesses: [{tag, score}], exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score}]``
+    for --untagged), or ``{"library": ..., "tags": {tag: files}}``."""
     which, answer, total = _listing(client, lid, args, args.k)
     if which == "library":
         print_json(answer)

@@ -7,7 +7,10 @@ The rows (keys added over time, none taken away: scripts read them):
 - a tag's files: ``{path, score, yours, corrected}`` (+ ``by``, ``by_you`` from the box): ``corrected``, a person's
   tag rather than the tagger's; ``yours``, made by you (on the box: by this laptop's pairing, or one the box does not
   know the maker of, as the text listing's "yours" column says);
-- "more like this": ``{path, score, yours}`` (``yours`` false: a similarity, no one's tag);
+- "more like this": ``{path, score, closeness, yours}``: ``closeness`` 0-100 (device/library/closeness.py, the figure
+  the text listings print; null where the library has no spread to read against, left out by a box from before
+  closeness), ``score`` the cosine, ``yours`` always false (a similarity is no one's tag; kept for the scripts that
+  read it: p51 QA B2 found the box's rows without the closeness the box sent, and only ``yours``);
 - the least sure: ``{path, margin, guesses: [{tag, score}], exclusive, in_doubt}``;
 - the untagged: ``{path, best_guess, score}``.
 Scores and margins are rounded to :data:`DECIMALS` places on both."""
@@ -41,16 +44,24 @@ def box_tag_row(hit: dict[str, Any]) -> dict[str, Any]:
                              corrected and hit.get("by_you") is not False)}
 
 
-def like_row(path: str, score: float) -> dict[str, Any]:
-    """A file of "more like this"."""
-    return {"path": path, "score": _round(score), "yours": False}
+UNSAID = object()        # like_row: no closeness given (a reader that does not know it): the row has none
+
+
+def like_row(path: str, score: float, closeness: int | None | object = UNSAID) -> dict[str, Any]:
+    """A file of "more like this": ``closeness`` its 0-100 (None: none, null in JSON; :data:`UNSAID`: not known,
+    left out of the row)."""
+    row: dict[str, Any] = {"path": path, "score": _round(score)}
+    if closeness is not UNSAID:
+        row["closeness"] = int(closeness) if isinstance(closeness, (int, float)) and not isinstance(closeness, bool) \
+            else None
+    return {**row, "yours": False}
 
 
 def box_like_row(hit: dict[str, Any]) -> dict[str, Any]:
-    """A file of GET /libraries/{id}/similar as :func:`like_row` has it, the box's other fields kept but its
-    ``closeness`` (p49: the laptop's rows have none yet; the text lines print it)."""
-    kept = {k: v for k, v in hit.items() if k != "closeness"}
-    return {**kept, **like_row(str(hit.get("path")), hit.get("score", 0.0))}
+    """A file of GET /libraries/{id}/similar as :func:`like_row` has it, the box's other fields kept, its
+    ``closeness`` too (left out only where the box sent none: a box from before closeness)."""
+    near = hit["closeness"] if "closeness" in hit else UNSAID
+    return {**hit, **like_row(str(hit.get("path")), hit.get("score", 0.0), near)}
 
 
 def guesses(pairs: Iterable[Any]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from device.ui.focus import ButtonFocus, pressed, turned
 from device.ui.faults import cut_sample, sample_label, slot_warnings, warning_lines
 from device.ui.sample_names import path_tail, row_labels  # noqa: F401  (re-exported)
 from device.ui.pages.base import ListDrag, Message, hit, scroll_window
+from device.ui.pages.library_alike import alike_samples
 from device.ui.pages.library_buttons import BUTTONS, HOME, button_rects, press_button
 from device.ui.pages.library_draw import BUTTONS_W, COMPACT_BELOW, ROW, LibraryDrawing  # noqa: F401  (re-exported)
 from device.ui.pages.library_fixers import CorrectionOwners
@@ -468,7 +469,7 @@ class LibraryPage(LibraryDrawing):
             else:
                 self.ctx.state.say(f"nothing like {ref.name} in the library")
 
-        self._ask(lambda: data.similar(ref.path), show)
+        self._ask(lambda: alike_samples(data, ref), show)      # on the laptop's scale (p51)
 
     def _waiting(self) -> tuple[str, ...]:
         """What the page says while the list it asked for is on its way (longest wording first)."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from device.library.closeness import alike_text
 from device.ui import draw as D
 from device.ui.data import Shelved
+from device.ui.pages.library_alike import near_of
 from hatbox.text import count_words
 
 Colour = tuple[int, int, int]
@@ -110,7 +112,7 @@ def status_words(page: Any) -> tuple[tuple[str, ...], Colour] | None:
     if page.similar_to:
         like = page.label(page.samples[0]) if page.samples and page.samples[0].name == page.similar_to \
             else page.similar_to                 # a "more like this" list starts with the sample it is like
-        return (f"like {like}", f"like {like[:16]}"), D.DIM
+        return like_status(page, like), D.DIM
     if page.reviewing:
         return ("least sure first: play, then retag the wrong ones", "least sure first"), D.DIM
     if page.samples:
@@ -188,13 +190,38 @@ def score_words(sample: Any, alike: bool, reference: bool = False) -> tuple[str,
     """What a sample row says at its right, longest first: "yours" for the producer's own tag, the tagger's guess
     ("kick / tom?") in the "unsure" list, "this one" for the sample a "more like this" list starts with, else the
     score in words: how sure the tagger is of the tag ("93% sure"), or in a "more like this" list how alike the
-    sample sounds ("81% alike"; cosine similarity, below 0 shown as 0%).  The bare figure ("93%") where the row is
-    narrow.  (A bare "0.93" said neither, and the two lists' figures mean different things.)"""
+    sample sounds (:func:`alike_words`).  The bare figure ("93%") where the row is narrow.  (A bare "0.93" said
+    neither, and the two lists' figures mean different things.)"""
     if sample.corrected:
         return ("yours",)
     if sample.guess:
         return (f"{sample.guess}?",)
     if reference:
         return ("this one",)
+    if alike:
+        return alike_words(sample)
     pct = f"{round(100 * min(max(float(sample.score), 0.0), 1.0))}%"
-    return (f"{pct} alike" if alike else f"{pct} sure", pct)
+    return (f"{pct} sure", pct)
+
+
+def alike_words(sample: Any) -> tuple[str, ...]:
+    """How alike a file of a "more like this" list sounds, longest first, on the laptop's and the box's one scale
+    (device/library/closeness.py; p51 QA: the page showed the raw cosine as "94% alike" where `hatbox box-library
+    --like` said 88): its closeness ("88/100 alike", "88 alike", "88"), or where it has none (a library of under 4
+    other files, or all as alike) its cosine as the listings print it ("cosine 0.999", "0.999")."""
+    near = near_of(sample)
+    if near is None:
+        cos = alike_text(None, float(sample.score))
+        return (f"cosine {cos}", cos)
+    return (f"{near}/100 alike", f"{near} alike", str(near))
+
+
+def like_status(page: Any, like: str) -> tuple[str, ...]:
+    """The status line of a "more like this" list of ``like`` (longest first): with the scale its figures are on
+    (:func:`alike_words`), the closeness's or, where none has one, the cosine's."""
+    if any(near_of(s) is not None for s in page.samples):
+        scale = ("100 = the same to the tagger's ear, 0 = no more alike than its library's middle file",
+                 "100 = the same, 0 = like the library's middle file", "100 = the same")
+    else:
+        scale = ("cosine: 1.000 = the same to the tagger's ear", "cosine: 1.000 = the same")
+    return (*(f"like {like} ({words})" for words in scale), f"like {like}", f"like {like[:16]}")

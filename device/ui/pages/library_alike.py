@@ -1,0 +1,61 @@
+"""The Library page's "more like this" list on the one scale of alike (device/library/closeness.py): the closeness
+0-100 the box's GET /libraries/{id}/similar gives and `hatbox box-library LIB --like` and `hatbox library query
+--like` print (p51 QA: the page said Kick-Hardest "94% alike", the raw cosine, where the CLI said 88, and a snare
+"51% alike" where the CLI said 0).
+
+The page lists the files most like a sample over every library tagged by the same pack (device/ui/data.py
+``similar``); each one's closeness is read against the middle of the sample's *own* library, as the box's route
+reads it, so that one pair gets one number on the panel and on the laptop.  Runs on the page's reader (device/ui/
+reader.py), never on the panel's thread: it reads the cosine of every file of the libraries searched."""
+from __future__ import annotations
+
+import inspect
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from device.library.closeness import closeness, middle
+from device.ui.data import Sample
+
+SHOWN = 8           # files a "more like this" list shows (device/ui/data.py's default k)
+
+
+@dataclass(frozen=True)
+class Alike(Sample):
+    """A file of a "more like this" list: :class:`Sample` (``score``: its cosine to the sample asked about) with its
+    ``closeness`` 0-100 (None: its library has no spread to read against, device.library.closeness.middle)."""
+
+    closeness: int | None = None
+
+
+def library_key(sample: Sample) -> str:
+    """Which library ``sample`` is of, as the page lists it: the first part of its shown path (the box's library
+    names, device/ui/data.py ``_library_names``, one per library: a shared name has its id's end added); "" for a
+    sample shown by its path (one library: the demo's, a test's)."""
+    return sample.shown.split("/", 1)[0] if sample.shown else ""
+
+
+def every_alike(data: Any, path: str) -> list[Sample] | None:
+    """Every file ``data`` ranks as like ``path``, closest first (``similar(path, k=None)``); None for a reader whose
+    ``similar`` takes no ``k`` (it gives only its first few: no middle to read them against)."""
+    try:
+        takes_k = "k" in inspect.signature(data.similar).parameters
+    except (TypeError, ValueError):
+        takes_k = False
+    return data.similar(path, k=None) if takes_k else None
+
+
+def alike_samples(data: Any, ref: Sample, k: int = SHOWN) -> list[Sample]:
+    """The ``k`` files most like ``ref``, closest first, each an :class:`Alike` with its closeness against the middle
+    cosine of ``ref``'s own library (:func:`library_key`); a reader that cannot list them all gives its own few,
+    without a closeness (the page then shows their cosines, as the laptop's listings do)."""
+    every = every_alike(data, ref.path)
+    if every is None:
+        return list(data.similar(ref.path))[:k]
+    own = library_key(ref)
+    mid = middle(s.score for s in every if library_key(s) == own)
+    return [Alike(**asdict(s), closeness=closeness(s.score, mid)) for s in every[:k]]
+
+
+def near_of(sample: Sample) -> int | None:
+    """``sample``'s closeness (None: none, or not a file of a "more like this" list)."""
+    return getattr(sample, "closeness", None)
