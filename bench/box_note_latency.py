@@ -4,8 +4,9 @@ Starts a simulated box (``hatbox device run --sim``: random ports, a scratch sto
 process, pairs with it, installs factory/tagger-drums.hatpack, and plays a steady beat of OSC ``/hatbox/note_on``
 (a chord of ``--chord`` notes every ``--step`` s) from this process, phase after phase, alternating: ``idle``
 (nothing tagging) and ``tagging`` (a library of ``--files`` small one-shots uploaded, POST /libraries, and tagged;
-the phase ends after ``--phase`` s and the library is deleted, which cancels its tagging).  The upload itself (the
-box unpacking the archive) is its own phase, ``upload``.
+the phase ends after ``--phase`` s (``--tagging``) and the library is deleted, which cancels its tagging).  The upload
+itself is its own phase, ``upload``, split into ``receive`` (the body on its way) and ``unpack`` (the box's
+Libraries.ingest: unpacking the archive and recording it; marked inside the box, in its clock).
 
 Where a note is measured: inside the box process, :meth:`device.audio.server.EngineProcess._call` is wrapped so that
 each ``note_on`` records when it is written to the engine's control pipe (``handoff``: the box's main process is
@@ -18,6 +19,14 @@ process sent the UDP packet.
 
 Prints per phase kind the median, p95 and max (ms) of handoff and reply latency, notes lost and the engine's xruns;
 writes bench/results/<name>.json.
+
+    .venv/bin/python bench/box_note_latency.py --compare OLD_TREE [--rounds 6] [--phase 12] [--tagging 3]
+        [--unpack-cost 6]
+
+alternates boxes of OLD_TREE (`git archive HEAD | tar -x -C OLD_TREE`) and of ``--repo`` (old, new; new, old; ...),
+one idle + upload round each, on one library; prints per tree the latencies pooled over its runs and each upload's
+time; ``--unpack-cost N`` then times the unpacking of that library alone, N times per tree alternated, each in a
+fresh Python of that tree (p51: the old tree unpacks in its own process, the new one in a child).
 """
 from __future__ import annotations
 
@@ -60,6 +69,21 @@ def gil_probe(lates: list[tuple[float, float]], tick_s: float = 0.001) -> None:
         due = max(due, now)
 
 
+def _mark_ingests(marks: list[tuple[float, float]]) -> None:
+    """Each Libraries.ingest of the box (the upload's unpacking and record, after its body was received): (start,
+    end) in time.perf_counter (CLOCK_MONOTONIC, the driver's clock too) appended to ``marks``."""
+    from device.api.libraries import Libraries
+    orig = Libraries.ingest
+
+    def timed(self: Any, *args: Any, **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return orig(self, *args, **kw)
+        finally:
+            marks.append((t0, time.perf_counter()))
+    Libraries.ingest = timed                    # type: ignore[method-assign]
+
+
 def box_child(times_path: str, argv: list[str]) -> int:
     """Run the box (hatbox.cli.main) with each note_on's handoff and reply times kept; written at its end.
     Environment (experiments): HATBOX_BENCH_SWITCH sets sys.setswitchinterval; HATBOX_BENCH_PROBE=1 runs
@@ -85,8 +109,11 @@ def box_child(times_path: str, argv: list[str]) -> int:
             notes.append((int(msg["note"]), int(msg["velocity"]), t0, time.perf_counter()))
     EngineProcess._call = timed                 # type: ignore[method-assign]
 
+    marks: list[tuple[float, float]] = []
+    _mark_ingests(marks)
+
     def dump(*_: Any) -> None:
-        Path(times_path + ".part").write_text(json.dumps({"notes": notes, "lates": lates}))
+        Path(times_path + ".part").write_text(json.dumps({"notes": notes, "lates": lates, "ingests": marks}))
         os.replace(times_path + ".part", times_path)
     signal.signal(signal.SIGUSR1, dump)         # the driver asks for them before it stops the box
     print(f"box code from {Path(sys.modules['device'].__file__ or '').parent.parent}", file=sys.stderr)
@@ -193,7 +220,8 @@ class Box:
             print(f"the box did not stop in 60 s: killed; its last words: {Path(self.log.name).read_text()[-1500:]}")
             self.proc.kill()
             self.proc.wait()
-        return json.loads(self.times.read_text()) if self.times.exists() else {"notes": [], "lates": []}
+        return json.loads(self.times.read_text()) if self.times.exists() else {"notes": [], "lates": [],
+                                                                                "ingests": []}
 
 
 # ---- the player ----
@@ -232,32 +260,14 @@ class Player:
 
 # ---- the run ----
 
-def watch_unpacking(box: Box, player: Player, done: threading.Event, seen: list[float]) -> None:
-    """While an upload runs: GET /libraries/uploading every 0.2 s; once the box says it unpacks, the player's phase
-    becomes ``unpack`` (before: ``receive``, the body on its way) and ``seen`` gets the time (time.monotonic())."""
-    while not done.wait(0.2):
-        try:
-            rows = box.call("GET", "/libraries/uploading") or []
-        except Exception:  # noqa: BLE001 - the upload's own answer says what went wrong
-            rows = []
-        if any(r.get("phase") == "unpacking" for r in rows):
-            set_phase(player, "unpack")
-            seen.append(time.monotonic())
-            return
-
-
 def tag_phase(box: Box, player: Player, body: bytes, k: int, seconds: float) -> dict[str, Any]:
-    """POST the library (phases ``receive`` then ``unpack``), then ``tagging`` for ``seconds`` (0: none), then
-    DELETE it.  ``upload_s``: the POST's time; ``unpack_s``: from the box saying it unpacks to its answer."""
-    set_phase(player, "receive")
-    done, seen = threading.Event(), []
-    watcher = threading.Thread(target=watch_unpacking, args=(box, player, done, seen), daemon=True)
+    """POST the library (phase ``upload``: split afterwards into ``receive`` and ``unpack`` by the box's own marks of
+    its ingest, :func:`split_upload`), then ``tagging`` for ``seconds`` (0: none), then DELETE it.  ``upload_s``:
+    the POST's time."""
+    set_phase(player, "upload")
     t0 = time.monotonic()
-    watcher.start()
     lid = box.call("POST", "/libraries", params={"name": f"bench{k}"}, content=body)["id"]
     t1 = time.monotonic()
-    done.set()
-    watcher.join()
     set_phase(player, "tagging")
     end, done_files, rec = time.monotonic() + seconds, 0, {"state": "tagging"}
     while time.monotonic() < end:
@@ -268,8 +278,17 @@ def tag_phase(box: Box, player: Player, body: bytes, k: int, seconds: float) -> 
             break
     set_phase(player, "after")
     box.call("DELETE", f"/libraries/{lid}")
-    return {"upload_s": round(t1 - t0, 2), "unpack_s": round(t1 - seen[0], 2) if seen else None,
-            "files_tagged": done_files, "state": rec["state"]}
+    return {"upload_s": round(t1 - t0, 2), "files_tagged": done_files, "state": rec["state"]}
+
+
+def split_upload(sent: list[tuple[int, str, float]], ingests: list[list[float]]) -> list[tuple[int, str, float]]:
+    """``sent`` with each ``upload`` note relabelled ``unpack`` when sent while the box ingested (unpacked) the
+    library, ``receive`` before (the body on its way)."""
+    def label(p: str, t: float) -> str:
+        if p != "upload":
+            return p
+        return "unpack" if any(a <= t <= b for a, b in ingests) else "receive"
+    return [(seq, label(p, t), t) for seq, p, t in sent]
 
 
 def idle_phase(player: Player, seconds: float) -> None:
@@ -358,7 +377,10 @@ def run_box(args: argparse.Namespace, tmp: Path, body: bytes, repo: Path, rounds
         if player is not None:
             player.stopping.set()
         got = box.stop()
-    sent = player.sent if player else []
+    ingests = got.get("ingests") or []
+    sent = split_upload(player.sent if player else [], ingests)
+    for p, (a, b) in zip([p for p in phases if p["kind"] == "tagging"], ingests):
+        p["unpack_s"] = round(b - a, 2)             # the box's ingest: the unpacking and the record
     result = summarise(sent, got["notes"])
     if args.probe and player is not None:
         result["gil_probe"] = probe_by_phase(player.windows, got["lates"])
@@ -397,7 +419,7 @@ def compare(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                                                                     "reply_ms": stats(ms["reply"])}
                                                              for kind, ms in pooled.items()},
                       "runs": [{"phases": one["phases"], "loadavg": one["loadavg"],
-                                "result": {k: v for k, v in one["result"].items() if k != "notes"}} for one in done]}
+                                "result": one["result"]} for one in done]}
     if args.unpack_cost:
         out["unpack_cost"] = unpack_cost(trees, tmp, args.unpack_cost)
     return out
@@ -449,7 +471,7 @@ def print_compared(out: dict[str, Any]) -> None:
         for kind, r in out[label]["pooled"].items():
             print(f"  {kind:8s} handoff {r['handoff_ms']}")
         print("  upload_s / unpack_s per run: " + ", ".join(
-            f"{p['upload_s']} / {p['unpack_s']}" for one in out[label]["runs"] for p in one["phases"]
+            f"{p['upload_s']} / {p.get('unpack_s')}" for one in out[label]["runs"] for p in one["phases"]
             if p["kind"] == "tagging"))
     if "unpack_cost" in out:
         print(f"unpack alone (s): {out['unpack_cost']}")

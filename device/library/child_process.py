@@ -232,7 +232,7 @@ class Lines:
 
 
 class LogLines(logging.Handler):
-    """The child's log records (warnings and worse), sent as ``{"log": ...}`` lines for the box's log (:func:`relog`)."""
+    """The child's log records (warnings and worse) as ``{"log": ...}`` lines, for the box's log (:func:`relog`)."""
 
     def __init__(self, lines: Lines) -> None:
         super().__init__(logging.WARNING)
