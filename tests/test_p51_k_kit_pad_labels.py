@@ -59,3 +59,21 @@ def test_the_pads_draw_the_words_that_fit(pg: Any, size: tuple[int, int]) -> Non
     for words, label in zip(("Lo", "Mid", "Hi"), shown):
         assert words in label and find_text(surface, label, 22, D.TEXT), (size, label)
     assert len({label.startswith("tom ") for label in shown}) == 1, shown   # the three alike: all with the tag or none
+
+
+def test_a_latched_loop_pad_says_latch(pg: Any) -> None:
+    from device.ui import draw as D
+    from device.ui.demo import demo_data, demo_status
+    from device.ui.panel import Panel
+    from device.ui.shots import RecordingControl
+    from tests.ui.conftest import find_text
+    panel = Panel(RecordingControl(demo_status()), demo_data(), (800, 480))
+    panel.set_status(demo_status())
+    panel.show_title("Kit")
+    page = panel.page
+    page.layout(panel.content)
+    page.pads = {48: Pad(48, "/box/lib/loops/break.wav", "break", loop=True, latch=True)}
+    page.loaded, page.note, page.first = True, 36, 48
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    assert find_text(surface, "latch", 18, D.DIM) and not find_text(surface, "loop", 18, D.DIM)

@@ -10,7 +10,9 @@ the finger lands; lifting the finger sends the ``note_off`` (a loop stops, a one
 play several pads.
 
 Setting pads: the sample last chosen on the Library page (turned to, tapped or played there) is the *pick*;
-"assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays),
+"assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays; a
+loop that latches, a tap starting it and the next stopping it, is set with ``hatbox box-kit --latch NOTE`` and shows
+"latch" on its pad),
 "clear" empties the pad, and "from library" makes the whole kit of the tagged library the pick comes from, or with no
 pick the box's biggest tagged library (a note per tag,
 as ``hatbox box-kit --from`` does; a kit that has notes already is replaced only on a second tap within
@@ -325,7 +327,8 @@ class KitPage(Page):
                 self.ctx.state.say(f"{where} plays nothing to loop")
                 return
             self._change(lambda: self.kit.assign(note, pad.path, not pad.loop, pad.tag), f"changing {where}...",
-                         f"{where} {'plays once' if pad.loop else 'loops while held'}")
+                         f"{where} plays once" if pad.loop else f"{where} loops while held (a tap to start, a tap to "
+                         f"stop: hatbox box-kit --latch {where})")
         elif name == "clear":
             if pad is None:
                 self.ctx.state.say(f"{where} plays nothing already")
@@ -391,8 +394,9 @@ class KitPage(Page):
         if pad is None:
             return
         if pad.loop:                      # the word where it fits beside the note's name, else a dot
-            if name_box.right + 8 + f.size("loop", 18)[0] <= r.right - 8:
-                f.draw(surface, "loop", (r.right - 8, r.y + 12), 18, ink, "midright")
+            word = "latch" if pad.latch else "loop"
+            if name_box.right + 8 + f.size(word, 18)[0] <= r.right - 8:
+                f.draw(surface, word, (r.right - 8, r.y + 12), 18, ink, "midright")
             else:
                 pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
         warned = self.warning(pad) is not None
