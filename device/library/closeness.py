@@ -2,7 +2,8 @@
 gave ten results of 1.00 and 0.99; the laptop's 0.958-0.999).  "More like this" ranks by the cosine of the tagger's
 embeddings, which bunch near 1: every file of a library of breaks is "0.95 alike" to every other.
 
-The one rule, the box's (GET /libraries/{id}/similar's ``closeness``) and the laptop's alike: **closeness** 0-100 is
+The one rule, the box's (GET /libraries/{id}/similar's ``closeness``), the laptop's and the panel's (its Library page's
+"more like this", device/ui/pages/library_alike.py, p51) alike: **closeness** 0-100 is
 the cosine rescaled against the library's own spread as heard from the file asked about: 100 = the same to the
 tagger's ear (cosine 1), 0 = no more alike than the library's middle file (the median cosine of the file asked about
 to every other file of the library), and below that 0.  It rises with the cosine, so the order is the cosine's.
@@ -15,6 +16,7 @@ cosine (:func:`alike_text`), not a 0 a musician reads as "not alike at all" (p49
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 from typing import Iterable
 
 
@@ -53,3 +55,10 @@ def alike_text(near: int | None, score: float) -> str:
     """How alike a listing prints a file: its closeness ``near``, or where there is none its cosine ``score`` to
     three decimals ("0.999"), on the laptop and from the box alike."""
     return str(near) if near is not None else format(score, ".3f")
+
+
+def middle_in(db_path: str | Path, path: str | Path) -> float | None:
+    """:func:`middle` of library ``db_path``'s other files' cosines to its file ``path`` (as GET /libraries/{id}/
+    similar reads them: device.library.query.similar over every file); NotInLibrary or HatboxError as that gives."""
+    from device.library.query import similar
+    return middle(h.score for h in similar(db_path, path, None))
