@@ -20,8 +20,8 @@ from hatbox.library_uploading import awaited_upload, no_library_words, uploading
 from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_find import find_library, newest_first, picks_for as _picks, retaken, state_words
-from hatbox.library_fixes import LaptopFixes, cancel_words, export_fixes, fixes_in_folder, left_out_lines, \
-    push_fixes, refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
+from hatbox.library_fixes import LaptopFixes, export_fixes, fixes_in_folder, left_out_lines, push_fixes, \
+    refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
 from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember
@@ -297,17 +297,15 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
                           hint=f"the box tags it as soon as one is: {tagger_way(client)}")
     if body["state"] != "done":
-        raise HatboxError(f"the tagging of library {lid} {safe_text(body['state'])}"
-                          + (f": {safe_text(body['error'])}" if body.get("error") else ""),
-                          hint=f"tag it again: hatbox box-library {lid} --retag (hatbox box-logs shows the box's "
-                               "side)")
+        error, hint = box_words.tagging_not_done(body)
+        raise HatboxError(error, hint=hint)
     counts = _call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/tags")
     used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
     shown = ", ".join(f"{safe_text(t)} {n}" for n, t in used) or "no file carries a tag"
     print(f"tagging done: {shown}")
     results = body.get("results") if isinstance(body.get("results"), dict) else {}
     from device.library.long_files import long_files_line     # files longer than the tagger hears (p49 loops QA)
-    if long := long_files_line(results):
+    if long := long_files_line(results) if box_words.long_count_true(results) else "":
         print(f"  note: {long}")
     left = [(p, w) for kind in ("failed", "skipped") for p, w in (results.get(kind) or []) if isinstance(p, str)]
     for path, why in left[:NOT_TAGGED_SHOWN]:          # else a silent sample was under no tag and never named
@@ -494,14 +492,14 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
 
 
 def _cancel_library(client: Any, lid: str) -> int:
-    """Stop the tagging of library ``lid`` (quoted for the URL) on the box: it stops after the batch it is on;
+    """Stop the tagging of library ``lid`` (quoted for the URL) on the box: it stops after the file it is on;
     the tags made so far stay and ``--retag`` resumes it.  A library not being tagged is left as it is."""
     body = _call(client, "POST", f"/libraries/{lid}/cancel")
     what = f"library {safe_text(body['id'])} ({safe_text(body['name'])})"
     if body["state"] != "tagging":
         print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
         return 0
-    print(f"{what}: {cancel_words(body)}")
+    print(f"{what}: {box_words.stop_words(body)}")
     return 0
 
 

@@ -298,7 +298,7 @@ def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
                                  level=level, loops=loops_asked(loops, tags, files))
     except KitError as exc:
-        raise ApiError(409, "not tagged", str(exc), hint=exc.hint) from None
+        raise ApiError(409, "not tagged", Exception.__str__(exc), hint=exc.hint) from None    # str() has the hint
 
 
 def file_pitch(path: Path) -> float:
@@ -520,7 +520,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             entry = KitNote(note=check_note(number), library=body.library, file=held_file(files, check_file(body.file)),
                             loop=body.loop)
         except KitError as exc:
-            raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
+            raise ApiError(422, "rejected", Exception.__str__(exc), hint=KIT_HINT) from None
         from device.api.library_routes import _library_file
         if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",

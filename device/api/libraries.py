@@ -281,7 +281,7 @@ class Libraries(Tagging):
     def delete(self, lid: str, by: str = "") -> dict[str, Any]:
         """Remove library ``lid`` (its files, tags and record) and return its last state; KeyError for an
         unknown library.  A library being tagged has its tagging cancelled first and waited for (up to
-        :attr:`delete_wait_s`: it stops after the batch it is on), so the tagger never writes into a folder
+        :attr:`delete_wait_s`: it stops after the file it is on), so the tagger never writes into a folder
         being removed; LibraryBusy (nothing deleted) if it does not stop in time.  The folder is renamed
         into ``.trash/`` (atomic: a crash leaves the library whole or gone, ``.trash/`` is emptied at the
         next start), then removed.  OSError (the storage failing) when the rename could not be made: nothing

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from device.api.library_fixes import cut_off_stays, cut_off_tagger, merge_stage, prepare_stage, retag_ended, \
-    staged_start, tagging_failed, take_waiting
+from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, merge_stage, prepare_stage, \
+    retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
@@ -49,8 +49,14 @@ INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be re
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
-DIED = ("the tagging stopped unexpectedly (killed: out of memory?); the box's log has the details; tag it again: "
-        "hatbox box-library {lid} --retag")
+DIED_WHY = "the tagging stopped unexpectedly (killed: out of memory?); the box's log has the details"
+DIED = DIED_WHY + "; tag it again: hatbox box-library {lid} --retag"
+UNEXPECTED_WHY = "tagging stopped on an unexpected error ({what}); the box's log has the details"
+# a re-tag's failure is said by the laptop as "a re-tag with NEW failed at N of M: WHY: every file keeps its tags from
+# OLD (hatbox box-library ID --retag tries again)" (hatbox/library_fixes.retag_words): its record keeps the WHY alone
+# (p51 QA: "tag it again" and --retag said twice)
+PACK_FAULT = "a fault of the pack"      # in device.library.tag.NAN_SCORES (not imported here: it loads onnxruntime)
+FAULT_SHARE = 0.5               # a tagging whose pack faults are this share of the files it heard or more failed
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 FINISH_WAIT_S = 5.0
 MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again
@@ -77,6 +83,24 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
         if type(exc).__name__ == TaggerMissing.__name__:        # the child could not import it (a dependency)
             raise TaggerMissing(str(exc.args[0])) from None
         raise
+
+
+def pack_fault(report: Any, tagger: str, lid: str, staged: bool) -> str:
+    """Why a tagging whose ``report`` (the run's own, as JSON) met pack faults (files the pack ``tagger`` gave NaN
+    for: device.library.tag.NAN_SCORES) for :data:`FAULT_SHARE` or more of the files it heard failed; "" for one
+    that did not.  A staged re-tag's words are its why alone (:data:`DIED_WHY`).  (p51 QA: a re-tag with a pack that
+    gave NaN for every batch of 4 files or more replaced a library's good tags by none and said "tagging done".)"""
+    failed = report.get("failed") if isinstance(report, dict) else None
+    faults = sum(1 for f in failed or () if isinstance(f, (list, tuple)) and len(f) > 1 and PACK_FAULT in str(f[1]))
+    heard = faults + int(report.get("tagged") or 0) if faults else 0
+    if not faults or faults < FAULT_SHARE * heard:
+        return ""
+    why = (f"the tagger pack {'' if staged else tagger + ' '}gave no usable scores (NaN) for {faults} of the {heard} "
+           "files it heard: a fault of the pack, not of the samples")
+    if staged:
+        return f"{why} (activate another tagger pack, or train this one again)"
+    return (f"{why}; activate another tagger pack (hatbox box-pack lists them) or train this one again, then tag it "
+            f"again: hatbox box-library {lid} --retag")
 
 
 def lower_priority(nice: int) -> None:
@@ -115,7 +139,8 @@ class Tagging:
             ended = self._tag(info, pack, cancel)
         except BaseException as exc:  # noqa: BLE001 - a bug here must not leave a library "tagging" for ever
             log.exception("tagging library %s stopped on an unexpected error", lid)
-            ended = {"state": "failed", "error": UNEXPECTED.format(what=what(exc), lid=lid)}
+            words = UNEXPECTED_WHY if info.get("before") else UNEXPECTED    # a re-tag: its why alone (retag_words)
+            ended = {"state": "failed", "error": words.format(what=what(exc), lid=lid)}
         if self._shutting and ended.get("state") == "cancelled":
             log.info("library %s: tagging stopped as the box stops (%s); its next start carries it on", lid,
                      tally(ended.get("results")))
@@ -135,29 +160,43 @@ class Tagging:
 
         def progress(done: int, total: int) -> None:
             info["progress"] = {"done": int(done), "total": int(total)}
+        staged = bool(info.get("before"))
         try:
-            db = prepare_stage(d) if info.get("before") else d / "tags.db"    # a re-tag: a copy (library_fixes)
+            db = prepare_stage(d) if staged else d / "tags.db"    # a re-tag: a copy (library_fixes)
             take_waiting(d, db)                 # corrections sent before it had a tag database
             report = jsonable(self.tagger(d / "files", pack, db, progress, cancel))
             state = "cancelled" if cancel.is_set() else "done"
-            if db != d / "tags.db" and state == "done":
+            fault = pack_fault(report, str(info.get("tagger")), info["id"], staged) if state == "done" else ""
+            if fault and staged:
+                drop_stage(d)                   # the pack's NaN rows: nothing of it to go on from
+            elif staged and state == "done":
                 merge_stage(d)                  # whole: its tags replace the old ones at once
                 info.update(before=None, tags_from=None)    # nothing to give back now
             results = with_library_failures(report, db if db.is_file() else d / "tags.db", d / "files")
-            log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
-            return {"results": results, "state": state}
+            return self._said_end(info, results, "failed" if fault else state, fault)
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
             return {"state": "untagged", "error": str(exc)}
         except WorkerDied as exc:           # its exit status is for the log, the record says what to do
             log.error("tagging library %s failed: %s", info["id"], exc)
-            return {"state": "failed", "error": DIED.format(lid=info["id"])}
+            return {"state": "failed", "error": DIED_WHY if staged else DIED.format(lid=info["id"])}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
             return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             log.exception("tagging library %s failed", info["id"])
             return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
+
+    def _said_end(self, info: dict[str, Any], results: Any, state: str, fault: str) -> dict[str, Any]:
+        """How a tagging whose tagger returned ended (``state``; ``fault``: :func:`pack_fault`'s words), said in the
+        log: a stop as the box stops is said by :meth:`_run` alone (p51 QA: "tagging cancelled" read as the library
+        cancelled, then "stopped as the box stops")."""
+        if fault:
+            log.error("library %s: tagging failed (%s): %s", info["id"], tally(results), fault)
+            return {"results": results, "state": state, "error": fault}
+        if not (self._shutting and state == "cancelled"):
+            log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
+        return {"results": results, "state": state}
 
     def _end(self, info: dict[str, Any], ended: dict[str, Any]) -> None:
         """Write the record of a tagging that ended (``info`` updated by ``ended``), then show it in memory, so
@@ -220,6 +259,8 @@ class Tagging:
         the restarts in a row that cut it off (:meth:`resume`; a re-tag the producer starts counts afresh).
         A library with a ``tags.db`` is tagged into a copy that replaces it once whole (device.api.library_fixes):
         the old tags stay until then, and a re-tag stopped part way leaves them; the producer's own tags are kept.
+        A library whose own tagging failed (cut off by a restart, killed, a pack's fault) is tagged in place: there
+        are no whole tags to keep, and what this tagging tags stays if it fails too (:meth:`_has_whole_tags`).
         KeyError for an unknown library; LibraryBusy (nothing changed) while it is being tagged (or a cancelled
         tagging has not stopped yet); LibraryDamaged (one) when its record is damaged (:data:`DAMAGED`); OSError
         (nothing changed) when its record cannot be written."""
@@ -240,7 +281,7 @@ class Tagging:
                         "results": None, "error": None, "resumes": resumes,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
-                info.update(staged_start(self._jobs[lid], (self.root / lid / "tags.db").is_file()))
+                info.update(staged_start(self._jobs[lid], self._has_whole_tags(lid)))
                 try:
                     self._save(info)            # OSError: the old record stands, in memory and on disk
                 except OSError:
@@ -251,6 +292,13 @@ class Tagging:
                 answer = {**info, "progress": dict(info["progress"])}   # as it starts: the thread may end at once
             self._start(info, tagger_pack)
             return answer
+
+    def _has_whole_tags(self, lid: str) -> bool:
+        """Whether library ``lid`` (its record in memory) has tags a re-tag keeps until it is whole (staged): a tag
+        database, and a record that does not say its tagging failed.  (p51 QA: a tagging carried on after a restart
+        ran as a staged re-tag of the part tagged before it; killed, it gave back "interrupted by a restart" and the
+        272 files tagged before it, dropping the 158 tagged since.)"""
+        return (self.root / lid / "tags.db").is_file() and self._jobs[lid].get("state") != "failed"
 
     def resume(self, pack_of: Callable[[str], Path | None]) -> list[str]:
         """Carry on tagging the libraries a restart cut off (:attr:`interrupted`) with the tagger pack each was being
