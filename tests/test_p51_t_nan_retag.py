@@ -99,3 +99,22 @@ def test_a_fresh_upload_tagged_by_a_nan_tagger_fails_and_wait_exits_non_zero(
     assert err.count("--retag") == 1, err
     rc, out, err = _run(capsys, "box-kit", "--from", "drums")
     assert rc != 0 and err.count("hint: tag it first") == 1, err      # its hint was printed twice
+
+
+def test_pack_faults_fail_a_tagging_from_half_the_files_heard() -> None:
+    from device.api.library_tagging import PACK_FAULT, pack_fault
+    from device.library.tag import NAN_SCORES
+    assert PACK_FAULT in NAN_SCORES                 # the words the box counts pack faults by
+    nan = ["kit/a.wav", NAN_SCORES]
+    assert pack_fault({"tagged": 3, "failed": [nan, nan]}, "tagger-x", "lib-a", False) == ""
+    fresh = pack_fault({"tagged": 2, "failed": [nan, nan]}, "tagger-x", "lib-a", False)
+    assert "tagger pack tagger-x gave no usable scores (NaN) for 2 of the 4 files" in fresh and "--retag" in fresh
+    staged = pack_fault({"tagged": 0, "failed": [nan]}, "tagger-x", "lib-a", True)
+    assert "--retag" not in staged and "tagger-x" not in staged     # the laptop's re-tag line names both
+    assert pack_fault({"tagged": 0, "failed": [["kit/b.wav", "cannot be read"]]}, "tagger-x", "lib-a", False) == ""
+
+
+def test_no_note_of_more_long_files_than_files_tagged() -> None:
+    from hatbox.box_words import long_count_true
+    assert not long_count_true({"long_files": 1, "tagged": 0})        # "1 of 0 files tagged are over 2 s"
+    assert long_count_true({"long_files": 2, "tagged": 9}) and long_count_true({})
