@@ -22,7 +22,7 @@ from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
 
 NAMES = ["oneshots/808/808_Kick_Long.wav", "oneshots/808/808_Kick_Short.wav", "Snare.wav", "kit/Snare.wav",
-         "kit/Hat.wav"]
+         "kit/Hat.wav", "oneshots/Hat.wav"]
 
 
 def _noise(seed: int) -> bytes:
@@ -56,7 +56,7 @@ def test_like_play_and_fix_take_a_laptop_path_or_a_bare_name(paired_server: Any,
     assert main(["push-library", str(folder), "--wait", "--quiet"]) == 0
     assert str(folder.resolve()) in json.loads((tmp_path / "cfg" / "pushed.json").read_text())
     rc, want, _ = _run(capsys, "box-library", "Samples", "--like", NAMES[0])
-    assert rc == 0 and len(want.splitlines()) == 4
+    assert rc == 0 and len(want.splitlines()) == len(NAMES) - 1
     rc, out, err = _run(capsys, "box-library", "Samples", "--like", str(folder / NAMES[0]))
     assert (rc, out) == (0, want), err                     # was: "'...' is not a path inside the library"
     assert f"note: took {NAMES[0]} (in {folder.resolve()}, the folder pushed as this library)" in err
@@ -65,8 +65,10 @@ def test_like_play_and_fix_take_a_laptop_path_or_a_bare_name(paired_server: Any,
     rc, out, err = _run(capsys, "box-library", "Samples", "--play", "808_Kick_Short.wav")
     assert rc == 0 and out == f"playing {NAMES[1]} on the box\n", err
     assert paired_server.control.sent[-1]["path"].endswith(NAMES[1])
-    rc, out, err = _run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")
-    assert rc == 0 and out.startswith("kit/Hat.wav: hat") and "note: took kit/Hat.wav" in err, (out, err)
+    rc, out, err = _run(capsys, "box-library", "Samples", "--fix", "808_Kick_Short.wav", "hat")
+    assert rc == 0 and out.startswith(f"{NAMES[1]}: hat") and f"note: took {NAMES[1]}" in err, (out, err)
+    rc, out, err = _run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")        # two Hat.wav: neither
+    assert rc == 2 and "'Hat.wav' is 2 files of library Samples: kit/Hat.wav, oneshots/Hat.wav" in err, err
     rc, out, err = _run(capsys, "box-library", "Samples", "--like", str(folder / "kit" / "Snare.wav"), "--json")
     assert rc == 0 and "note: took kit/Snare.wav (in" in err       # the push's record, not "Snare.wav" too
     assert "kit/Snare.wav" not in {row["path"] for row in json.loads(out)}
