@@ -23,7 +23,7 @@ from hatbox.library_find import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
 from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, note_words, older_box_lines, \
-    replaced_lines, seen_notes, silenced_lines, was_lines
+    replaced_lines, seen_notes, silenced_lines, unplaced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -74,7 +74,8 @@ def box_kit(args: argparse.Namespace) -> int:
             if args.json:                             # the JSON printed: nothing more to say
                 return 0
             kit, after = made[0], made_lines(*made, typed=args.source, loop=tag_list(args.loop),
-                                             no_loop=tag_list(args.no_loop))
+                                             no_loop=tag_list(args.no_loop), counts=_tag_counts(c, made[1]),
+                                             files_of=_files_of(c, made[1]))
         elif mapped is not None:
             note, file = mapped
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
@@ -263,17 +264,37 @@ def tag_list(text: str | bool | None) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()] if isinstance(text, str) else []
 
 
+def _tag_counts(client: Any, library: str) -> Any:
+    """The box's files per tag of ``library`` (GET /libraries/ID/tags), None when it does not answer."""
+    from urllib.parse import quote
+    return asked(client, f"/libraries/{quote(library, safe='')}/tags")
+
+
+def _files_of(client: Any, library: str) -> Any:
+    """``files_of(tag, n)``: the first ``n`` (at most 200) files of ``tag`` in ``library`` as the box lists them (GET
+    /libraries/ID/tags/TAG), None when it does not answer."""
+    from urllib.parse import quote
+
+    def files(tag: str, n: int) -> list[str] | None:
+        got = asked(client, f"/libraries/{quote(library, safe='')}/tags/{quote(tag, safe='')}?limit={min(n, 200)}",
+                    list)
+        return None if got is None else [str(f["path"]) for f in got if isinstance(f, dict) and "path" in f]
+    return files
+
+
 def made_lines(kit: dict[str, Any], library: str, typed: str = "", loop: list[str] | None = None,
-               no_loop: list[str] | None = None) -> list[str]:
+               no_loop: list[str] | None = None, counts: Any = None, files_of: Any = None) -> list[str]:
     """What `box-kit --from` says after the kit of ``library`` (its id; ``typed``: as the producer named it): its long
     files that play once, drum notes holding long files (hatbox.kit_words.long_lines; ``loop``/``no_loop``: the tags
     --loop/--no-loop named), a box too old for --loop, and the drum pads that play nothing, those only of a kit with
-    half or more of its words drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes)."""
+    half or more of its words drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes), and the
+    producer's own words' files on no note (``counts``: the box's files per tag; hatbox.kit_words.unplaced_lines)."""
     from hatbox.kit_words import drum_kit
     drums = drum_kit(kit)            # half or more of its words GM drum words (p50 FF: not one of boom/tss/clap/weird)
     empty = empty_lines(kit, library) if drums else []
     loop, no_loop = loop or [], no_loop or []
-    return long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + empty
+    return long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + \
+        unplaced_lines(kit, counts, typed or library, files_of) + empty
 
 
 def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str] | None:

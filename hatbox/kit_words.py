@@ -8,7 +8,7 @@ in its question, so the box refuses when another laptop changed the kit meanwhil
 from __future__ import annotations
 
 import shlex
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
@@ -111,6 +111,52 @@ def long_lines(kit: dict[str, Any], library: str, loop: Iterable[str] = (), no_l
                      f"a loop as one (hatbox box-library {lib} --fix FILE break) and make the kit again, or map it "
                      "by hand: hatbox box-kit --map NOTE FILE --loop")
     return lines
+
+
+def unplaced_lines(kit: dict[str, Any], counts: Any, library: str,
+                   files_of: Callable[[str, int], list[str] | None] | None = None) -> list[str]:
+    """`box-kit --from LIBRARY`'s words on the producer's own words (no General MIDI drum word) whose other files are
+    on no note: "break: 2 other files of this word are on no note (loops/b2.wav, loops/b3.wav): hatbox box-kit --map
+    D#4 loops/b2.wav --library LIB --loop puts one on D#4" (p51 beatmaker QA: three loops fixed to break, one on a
+    note, and not a word of the other two, while the empty drum notes were listed).  ``counts``: the box's GET
+    /libraries/ID/tags (tag -> files; None from a box that did not answer: nothing said); ``files_of(tag, n)``: the
+    tag's first ``n`` files (None: not known), so that a file on another word's note is not counted.  A drum word's
+    other files (velocity layers, more kicks) are not said."""
+    from device.kit import drum_word
+    if not isinstance(counts, dict):
+        return []
+    notes = _list(kit, "notes")
+    placed = {str(n.get("file")) for n in notes}
+    lines = []
+    for tag in dict.fromkeys(str(n["tag"]) for n in notes if n.get("tag") and not drum_word(str(n["tag"]))):
+        on = [n for n in notes if n.get("tag") == tag]
+        count = counts.get(tag)
+        if not isinstance(count, int) or count <= len(on):
+            continue
+        files = files_of(tag, count) if files_of is not None else None
+        left = [f for f in files if f not in placed] if files is not None else []
+        number = len(left) if files is not None else count - len(on)
+        if number > 0:
+            lines.append(_unplaced_line(tag, number, left, on[0], notes, library))
+    return lines
+
+
+def _unplaced_line(tag: str, number: int, left: list[str], first: dict[str, Any], notes: list[dict[str, Any]],
+                   library: str) -> str:
+    """One word's line of :func:`unplaced_lines`: its ``number`` files on no note (``left``: which, when known), and
+    the --map that puts the first on the next free note after the word's own (``first``)."""
+    from device.notes import note_name
+    taken = {n.get("note") for n in notes}
+    start = first.get("note") if isinstance(first.get("note"), int) else 59
+    free = next((k for k in range(start + 1, 128) if k not in taken), None)
+    where = note_name(free) if free is not None else "NOTE"
+    lib, loop = shlex.quote(safe_text(library)), " --loop" if first.get("loop") else ""
+    named = f" ({', '.join(safe_text(f) for f in left[:3])}{', ...' if len(left) > 3 else ''})" if left else ""
+    example = shlex.quote(safe_text(left[0])) if left else "FILE"
+    listing = "" if left else f"hatbox box-library {lib} --tag {shlex.quote(safe_text(tag))} lists them; "
+    return (f"{safe_text(tag)}: {count_words(number, 'other file')} of this word {'is' if number == 1 else 'are'} on "
+            f"no note{named}: {listing}hatbox box-kit --map {where} {example} --library {lib}{loop} puts "
+            f"{'it' if number == 1 else 'one'} on {where}")
 
 
 def _holds_loop(note: dict[str, Any]) -> bool:
