@@ -53,6 +53,10 @@ DRUM_LONG_S = 2.0            # a drum word's note whose file is longer than this
 CYMBAL_LONG_S = 15.0         # ... a cymbal's (a crash rings for seconds: Hydrogen's kits hold 12-s crashes and rides),
                              # or over DRUM_LONG_S where its name gives a tempo or bars ("..._90bpm_2bar.wav")
 CYMBAL_WORDS = frozenset({"cymbal", "crash", "crash cymbal", "ride", "ride cymbal", "ride bell", "china", "splash"})
+RINGING_LONG_S = 4.0         # ... a tom's (a floor tom rings 2-3 s: p51 QA, a 2.009 s tom was "over 2 s (loops?)"),
+RINGING_WORDS = frozenset({"tom", "low tom", "floor tom", "low floor tom", "mid tom", "high tom", "hi tom"})
+SAID_OVER_S = 0.05           # a length is said to be over a limit from this far over it: said to a tenth of a second,
+                             # it reads over it ("2.0 s" read as no more than "over 2 s", p51 QA)
 ONE_SHOT_WORDS = ("shot", "shots", "hit", "hits", "stab", "stabs", "fx", "sfx", "riser",
                   "impact", "chop", "chops", "vox", "vocal", "vocals")
 
@@ -298,17 +302,20 @@ def note_loops(tag: str, file: str, best: Callable[[str, int], list[str]], loops
 
 
 def drum_long_s(tag: str) -> float:
-    """How long a file of drum word ``tag`` may be before it is said to be no drum hit (a loop?), in seconds."""
-    return CYMBAL_LONG_S if drum_word(tag) in CYMBAL_WORDS else DRUM_LONG_S
+    """How long a file of drum word ``tag`` may be before it is said to be no drum hit (a loop?), in seconds: a
+    cymbal's and a tom's ring is no loop."""
+    word = drum_word(tag)
+    return CYMBAL_LONG_S if word in CYMBAL_WORDS else RINGING_LONG_S if word in RINGING_WORDS else DRUM_LONG_S
 
 
 def seems_loop(file: str, seconds: float, tag: str) -> bool:
     """Whether a drum word ``tag``'s note playing ``file`` (``seconds`` long) holds what seems no drum hit but a loop:
     longer than :func:`drum_long_s`, or than :data:`DRUM_LONG_S` with a tempo or bars in its name or a loop word
-    ("loop-120.wav", "break 92 BPM.wav": :func:`is_loop_tag` of its stem)."""
+    ("loop-120.wav", "break 92 BPM.wav": :func:`is_loop_tag` of its stem); longer by :data:`SAID_OVER_S` at least, so
+    that the length said to a tenth reads over the limit said."""
     name = PurePosixPath(file)               # device.loop_names: which names say a tempo or bars
-    return is_long(seconds, drum_long_s(tag)) or (
-        is_long(seconds, DRUM_LONG_S) and (says_bars(name.name) or is_loop_tag(name.stem)))
+    return is_long(seconds, drum_long_s(tag) + SAID_OVER_S) or (
+        is_long(seconds, DRUM_LONG_S + SAID_OVER_S) and (says_bars(name.name) or is_loop_tag(name.stem)))
 
 
 def is_long(seconds: float, over: float = LONG_S) -> bool:
