@@ -16,7 +16,7 @@ from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, s
 from hatbox.box_library_args import box_library_options, push_library_options
 from hatbox.cmd_remote import target
 from hatbox.errors import HatboxError, NotOnBox
-from hatbox.library_uploading import awaited_upload, no_library_words, uploading_lines
+from hatbox.library_uploading import awaited_upload, no_library_words, upload_first, uploading_lines
 from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
 from hatbox.library_find import find_library, newest_first, picks_for as _picks, retaken, state_words
@@ -380,7 +380,8 @@ def box_library(args: argparse.Namespace) -> int:
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
         try:
-            lib = find_library(_call(c, "GET", "/libraries", expect=list), args.id, picks=_picks(args))
+            lib = upload_first(c, args) or find_library(_call(c, "GET", "/libraries", expect=list), args.id,
+                                                        picks=_picks(args))     # --wait: one uploading first (p51)
         except NotOnBox as exc:         # one deleted lately is said so: who deleted it, and when; one uploading too
             lib = awaited_upload(c, args, lambda: deleted_library_error(c, args.id, exc))   # --wait: waits (p50 M4)
         return _one_library(c, args, quote(lib["id"], safe=""), lib)

@@ -5,7 +5,8 @@ no such route, and then nothing here says anything more than before.
 
 `box-library kitB --wait` during kitB's upload waits for it (p50 M4: it said "try again when it is tagged", although
 waiting is what was asked): :func:`awaited_upload` polls the box until the upload ends, then the command follows the
-library's tagging as --wait does."""
+library's tagging as --wait does; so does :func:`upload_first` where the box holds a library kitB already (p51: an
+upload that replaces it, `push-library --replace`)."""
 from __future__ import annotations
 
 import argparse
@@ -61,6 +62,21 @@ def awaited_upload(client: Any, args: argparse.Namespace, missing: Callable[[], 
         raise missing()
     if not getattr(args, "wait", False):
         raise _still_uploading(upload)
+    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args))
+
+
+def upload_first(client: Any, args: argparse.Namespace) -> dict[str, Any] | None:
+    """`hatbox box-library NAME --wait` (without --retag) while the box takes an upload called NAME: the library once
+    that upload ends (:func:`until_received`, picked as the command picks one: the newest), whose tagging is followed
+    next; None where no upload of that name is in progress (the library of that name is followed, as before).  (p51
+    QA: during `push-library FOLDER --name NAME --replace`, `box-library NAME --wait` said at once how the old
+    library's tagging had ended, a second before the push deleted it, and nothing of the upload.)"""
+    if not getattr(args, "wait", False) or getattr(args, "retag", False) or not args.id:
+        return None
+    upload = _upload_named(client, args.id)
+    if upload is None:
+        return None
+    from hatbox.library_find import picks_for
     return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args))
 
 
