@@ -234,11 +234,13 @@ def _list(kit: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def hot_lines(kit: dict[str, Any]) -> list[str]:
     """A ``warning:`` line for each note a kit change set whose sample peaks over full scale (the answer's ``hot``:
     a 32-bit float file at +6 dBFS; p43 formats QA: the box's limiter squashed it, 10 dB of distortion, without a
-    word); none from a box of an older version."""
+    word), with advice that works for its format (an MP3: a re-export, not sox: p51 QA); none from a box of an older
+    version."""
+    from device.library.hot import normalise_words
     hot = [n for n in kit.get("hot") or [] if isinstance(n, dict) and isinstance(n.get("peak_dbfs"), (int, float))]
     return [f"warning: {safe_text(str(n.get('name', n.get('note'))))} {safe_text(str(n.get('file', '')))} peaks at "
-            f"{float(n['peak_dbfs']):+.1f} dBFS: the box's limiter will take that off; normalise it (e.g. sox IN.wav "
-            "OUT.wav gain -n -1) and send it again" for n in hot]
+            f"{float(n['peak_dbfs']):+.1f} dBFS: the box's limiter will take that off; "
+            f"{normalise_words(str(n.get('file', '')))} and send it again" for n in hot]
 
 
 GONE_HINT = ("it was deleted meanwhile (by another computer, or on the box): hatbox box-library lists the libraries "

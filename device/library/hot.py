@@ -42,11 +42,28 @@ def hot_peak(path: Path) -> float | None:
     return peak if is_over(peak) else None
 
 
-def hot_words(peak_db: float) -> str:
+def hot_words(peak_db: float, name: str = "") -> str:
     """What is said of a file whose peak is ``peak_db`` (dBFS, over full scale), after its path: the laptop's
-    ``  warning PATH: ...`` line and the box's ``warning`` of the file in an upload's report say the same."""
-    return (f"peaks at {peak_db:+.1f} dBFS: the box's limiter will take that off when it plays; normalise it "
-            "(e.g. sox IN.wav OUT.wav gain -n -1)")
+    ``  warning PATH: ...`` line and the box's ``warning`` of the file in an upload's report say the same; ``name``
+    (the file's name, "" not known) picks the advice that works for its format (:func:`normalise_words`)."""
+    return f"peaks at {peak_db:+.1f} dBFS: the box's limiter will take that off when it plays; {normalise_words(name)}"
+
+
+# the file formats (by name) Debian's sox reads as it is installed with hatbox: no MP3, AAC/M4A, Opus or WMA (those
+# need libsox-fmt-mp3/-ffmpeg, which the box and most laptops lack: p51 QA, an MP3's warning suggested sox)
+SOX_READS = frozenset((".wav", ".wave", ".bwf", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga", ".caf", ".w64",
+                       ".wv", ".au", ".snd", ".amb"))
+
+
+def normalise_words(name: str = "") -> str:
+    """How to bring a file to a peak under full scale: sox for a format it reads (its own suffix: "normalise it (e.g.
+    sox IN.flac OUT.flac gain -n -1)", a WAV's where ``name`` is "" or has no suffix), else a re-export from the DAW or
+    editor it came from ("re-export it from your DAW or audio editor peaking at -1 dBFS (sox cannot read .mp3)")."""
+    suffix = Path(name).suffix.lower() if name else ""
+    if not suffix or suffix in SOX_READS:
+        ext = suffix or ".wav"
+        return f"normalise it (e.g. sox IN{ext} OUT{ext} gain -n -1)"
+    return f"re-export it from your DAW or audio editor peaking at -1 dBFS (sox cannot read {suffix})"
 
 
 def hot_warning(path: Path) -> str:
