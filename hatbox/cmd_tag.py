@@ -372,8 +372,11 @@ def query(args: argparse.Namespace) -> int:
         every = _like(args, None)           # all of them: the closeness is against the library's middle file
         hits = every[:k]
         near = closeness_of([h.score for h in every])[:len(hits)]
-        _print_hits(hits, args.json, like_heading(like_words(near)),
-                    like=[alike_text(n, h.score) for n, h in zip(near, hits)])
+        if args.json:                   # {path, score, closeness, yours}: the box's rows (p51 B2)
+            print_json([like_row(display_name(str(h.path)), h.score, n) for h, n in zip(hits, near)])
+        else:
+            _print_hits(hits, False, like_heading(like_words(near)),
+                        like=[alike_text(n, h.score) for n, h in zip(near, hits)])
         if args.json:
             say_cut(len(hits), len(every))
         if not hits and not args.json:                  # it printed nothing at all (thirty-ninth stop's QA)

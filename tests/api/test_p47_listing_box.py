@@ -92,7 +92,7 @@ def test_box_rows_have_the_laptops_keys_rounded(big_library, capsys) -> None:
     assert all(isinstance(g, dict) and set(g) == {"tag", "score"} and g["score"] == round(g["score"], 4)
                for r in rows for g in r["guesses"]) and rows[0]["margin"] == round(rows[0]["margin"], 4)
     rows = json.loads(_run(capsys, "box-library", lid, "--like", "hit 10.wav", "-k", "2", "--json")[1])
-    assert all(set(r) == {"path", "score", "yours"} and r["yours"] is False for r in rows)
+    assert all(set(r) == {"path", "score", "closeness", "yours"} and r["yours"] is False for r in rows)   # p51 B2
 
 
 class _OlderBox:

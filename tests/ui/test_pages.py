@@ -135,7 +135,7 @@ def test_library_browses_auditions_and_finds_similar(panel: Panel, surface: Any)
     panel.draw(surface)
     assert find_text(surface, "like kick_03.wav", 20, D.DIM)
     assert find_text(surface.subsurface(page.sample_rows[0]), "this one", 20, D.DIM)      # the one it is like
-    alike = f"{round(100 * page.samples[1].score)}% alike"                 # was a bare 0.93, as the tag's list
+    alike = f"{page.samples[1].closeness}/100 alike"          # the CLI's closeness (p51; was the raw cosine, "% alike")
     assert find_text(surface.subsurface(page.sample_rows[1]), alike, 20, D.DIM)
     assert find_text(surface, "snare", 26, D.TEXT) and find_text(surface, "kick_07.wav", 24, D.TEXT)
 
