@@ -138,10 +138,8 @@ class SamplerSource(SamplerControl):
         self.limiter = Limiter(self.rate)
         # per MIDI note, set by its mapping (control side; read by the audio side as a voice starts): its loop latches,
         # its choke group (0: none; General MIDI's hi-hat group unless the mapping names one)
-        self.latch = np.zeros(128, bool)
-        self.choke_group = np.zeros(128, np.int64)
-        for n, g in CHOKE_GROUPS.items():
-            self.choke_group[n] = g
+        self.latch = [False] * 128                # (lists: a scalar read is faster than numpy's, and a write is one
+        self.choke_group = [CHOKE_GROUPS.get(n, 0) for n in range(128)]    # store another thread may make)
         self._init_voices()
         # what the voices let go of (audio thread: append), dropped by the control side (_drop_retired: popleft)
         self.retired: deque[Any] = deque()
@@ -335,11 +333,11 @@ class SamplerSource(SamplerControl):
         self.loop_start[v], self.stop[v], self.then[v] = loop_start, stop, then
         self.note[v], self.fade[v], self.ramp_of[v], self.age[v], self.fresh[v] = note, -1, _RELEASE, self.clock, True
         self.key_down[v], self.begin[v], self.fade_from[v], self.level_pos[v] = True, self._at, 0, _UNWEIGHED
-        self.latched[v] = loop and audition is None and 0 <= note < 128 and bool(self.latch[note])
+        self.latched[v] = loop and audition is None and 0 <= note < 128 and self.latch[note]
 
     def _group(self, note: int) -> int:
         """Note ``note``'s choke group (0: none, and for an audition's -1)."""
-        return int(self.choke_group[note]) if 0 <= note < 128 else 0
+        return self.choke_group[note] if 0 <= note < 128 else 0
 
     def _latched_off(self, loop: bool, note: int, audition: str | None) -> bool:
         """A strike of a latched loop note whose latched loop sounds: that loop fades out (the release, pedal or not)
@@ -510,7 +508,7 @@ class SamplerSource(SamplerControl):
         mapped = str(msg.get("path", "")) != ""
         self.latch[note] = mapped and bool(msg.get("loop")) and bool(msg.get("latch"))
         group = msg.get("choke") if mapped else None
-        self.choke_group[note] = CHOKE_GROUPS.get(note, 0) if not isinstance(group, int) or group < 0 else group
+        self.choke_group[note] = CHOKE_GROUPS.get(note, 0) if not isinstance(group, int) or group < 0 else int(group)
 
     @property
     def active_voices(self) -> int:
