@@ -46,7 +46,7 @@ from device.deletion_records import PACK_DELETION, well_shaped
 from device.store_layout import (DAMAGED_POINTER, DELETED_FILE, HISTORY_LEN, KEEP_DELETED, KNOB_FILE,  # noqa: F401
                                  LIST_HINT, LOCK_FILE, META_FILE, PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS,
                                  SCORE_WORDS, TRUSTED_KEYS, Acting, Pointer, StoreError, acting, acting_as,
-                                 file_sha256, installed_in, pack_id, remove_path)
+                                 file_sha256, headline_scores, installed_in, pack_id, remove_path)
 from device.store_layout import ID_RE as _ID_RE
 from device.store_notes import KeptRecords
 from device.store_recovery import Recovery
@@ -233,8 +233,7 @@ class PackStore(Recovery):
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
-        scores = {k: float(v) for k, v in manifest.metrics.items()
-                  if k in SCORE_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)}
+        scores = headline_scores(manifest.metrics)      # a tagger's macro-F1 over no word is no score (p51)
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
