@@ -28,7 +28,7 @@ from device.api.state import box_of
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, check_file, check_note, fullest_first, \
-    held_file, kit_from_tags, load_kit, map_message, release_message, save_kit, unmap_message
+    held_file, kit_from_tags, load_kit, map_message, save_kit, unmap_message
 from device.kit_families import empty_drum_notes
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
@@ -147,7 +147,7 @@ class KitKeeper:
             return old
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
-        """Clear ``notes`` (those in the kit; a loop held on one released: :meth:`_unmap`); returns the ones that
+        """Clear ``notes`` (those in the kit; a loop sounding on one stopped: :meth:`_unmap`); returns the ones that
         were there."""
         with self.lock:
             gone = [n for n in notes if n in self.notes]
@@ -163,8 +163,8 @@ class KitKeeper:
         notes went).  Returns the notes taken out: the box decides which at the deletion, under the kit's lock (kit
         QA of the fortieth stop: read outside it, a kit of that library stored meanwhile was kept, every note of it
         missing; p43: a laptop that read them before its question named the notes of the kit before).  A loop still
-        sounding on one of them (its key held, or the sustain pedal down) is released as its key's note-off releases
-        it (a 10 ms fade; under the pedal, when it lifts: p50 FC, it looped on after "went silent")."""
+        sounding on one of them (its key held, the sustain pedal down, latched) stops with a quick fade
+        (:meth:`_unmap`: p50 FC, p51, it looped on after "went silent")."""
         gone: list[KitNote] = []
         try:
             with self.lock:
@@ -181,11 +181,12 @@ class KitKeeper:
     @staticmethod
     def _unmap(box: Any, entry: KitNote) -> None:
         """Let kit note ``entry`` play nothing (best effort: a refusal is said in the log); a loop still sounding on
-        it (its key held, or the sustain pedal down) ends as at its key's release (a 10 ms fade; under the pedal, when
-        it lifts), one-shots play to their end: a note taken out of the kit by any way (p50 FC, MF2)."""
+        it (its key held, the sustain pedal down, latched) stops now with the sampler's quick fade (its ``choke``),
+        one-shots play to their end: a note taken out of the kit by any way (p50 FC, MF2).  (p51 QA: the note-off sent
+        before left a loop the pedal held looping on after `push-library --replace` said it "went silent".)"""
         _send(box, unmap_message(entry.note))
         if entry.loop:
-            _send(box, release_message(entry.note))
+            _send(box, choke_message(entry.note))
 
     def _map(self, box: Any, entry: KitNote) -> None:
         try:
@@ -213,6 +214,12 @@ class KitKeeper:
                            hint="free some space on the box (hatbox status shows it), then set the kit again") from None
         self.notes = kit
         self.unmapped &= set(kit)
+
+
+def choke_message(note: int) -> dict[str, Any]:
+    """The sampler's message that stops every voice of kit note ``note`` now, pedal, latch or not, with a quick fade
+    (device/audio/sampler.py ``choke``; the synth's notes are left alone: the engine hands it to the sampler)."""
+    return {"op": "choke", "note": note}
 
 
 def _send(box: Any, message: dict[str, Any]) -> None:
