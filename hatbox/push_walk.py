@@ -99,8 +99,8 @@ def twin_words(twins: dict[str, str], sent: str = " (sent)", tail: str = PUSH_TA
 def twins_among(paths: Iterable[str]) -> dict[str, str]:
     """:meth:`FolderWalk.twins` of ``paths`` (paths inside a folder, "/"-separated, e.g. a library database's rows),
     taken in the walk's order (depth first, siblings sorted): the same rule, the same first of each pair."""
-    from device.library.folder_tar import _twins_of       # the rule FolderWalk.twins applies to a walk's files
-    return _twins_of([(rel, None) for rel in sorted(paths, key=lambda rel: rel.split("/"))])  # type: ignore[misc]
+    from device.library.folder_tar import twins_of       # the rule FolderWalk.twins applies to a walk's files
+    return twins_of([(rel, None) for rel in sorted(paths, key=lambda rel: rel.split("/"))])
 
 
 def _form_words(name: str, nfc: Callable[[str], str]) -> str:

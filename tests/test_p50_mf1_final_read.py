@@ -69,8 +69,8 @@ def test_a_walks_twins_are_found_once_and_read_by_the_push_and_the_hot_check(
     if len(os.listdir(tmp_path / "lib")) != 2:
         pytest.skip("this file system keeps one name for both forms")
     calls = []
-    real = folder_tar._twins_of
-    monkeypatch.setattr(folder_tar, "_twins_of", lambda files: calls.append(1) or real(files))
+    real = folder_tar.twins_of
+    monkeypatch.setattr(folder_tar, "twins_of", lambda files: calls.append(1) or real(files))
     with push_walk.one_reading():
         walk = push_walk.walked(tmp_path / "lib")
         assert hot_in_walk(walk) == [] and push_walk.twins_left_out(tmp_path / "lib") == walk.twins()

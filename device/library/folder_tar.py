@@ -61,11 +61,11 @@ class FolderWalk:
         the archive (the walk's order) and refuses the other; push-library leaves the other out
         (hatbox.push_walk.twin_words).  The same dict each call: not to be changed."""
         if self._twins is None:
-            self._twins = _twins_of(self.files())
+            self._twins = twins_of(self.files())
         return self._twins
 
 
-def _twins_of(files: list[tuple[str, os.stat_result]]) -> dict[str, str]:
+def twins_of(files: list[tuple[str, os.stat_result | None]]) -> dict[str, str]:
     """:meth:`FolderWalk.twins` of the walked ``files``."""
     from device.library.paths import has_two_forms, nfc
     first: dict[str, str] = {}
