@@ -167,6 +167,9 @@ class Tagging:
             report = jsonable(self.tagger(d / "files", pack, db, progress, cancel))
             state = "cancelled" if cancel.is_set() else "done"
             fault = pack_fault(report, str(info.get("tagger")), info["id"], staged) if state == "done" else ""
+            if fault:
+                log.error("library %s: tagging with %s failed (%s): %s", info["id"], info.get("tagger"), tally(report),
+                          fault)
             if fault and staged:
                 drop_stage(d)                   # the pack's NaN rows: nothing of it to go on from
             elif staged and state == "done":
@@ -191,8 +194,7 @@ class Tagging:
         """How a tagging whose tagger returned ended (``state``; ``fault``: :func:`pack_fault`'s words), said in the
         log: a stop as the box stops is said by :meth:`_run` alone (p51 QA: "tagging cancelled" read as the library
         cancelled, then "stopped as the box stops")."""
-        if fault:
-            log.error("library %s: tagging failed (%s): %s", info["id"], tally(results), fault)
+        if fault:                               # said by _tag (this run's count: a re-tag's copy is gone)
             return {"results": results, "state": state, "error": fault}
         if not (self._shutting and state == "cancelled"):
             log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
