@@ -121,8 +121,7 @@ def _slot(v: Any, slots: tuple[str, ...]) -> str:
 
 # what each address takes, said when a message to it is dropped ("/hatbox/bypass takes ...")
 TAKES: dict[str, str] = {
-    "note_on": "a note 0..127 and an optional velocity, 0..127 or a fraction 0..1 (/hatbox/note_on/sampler: "
-               "the kit alone)",
+    "note_on": "a note 0..127, a velocity 0..127 or 0..1 (kit only: note_on/sampler)",
     "note_off": "a note 0..127 (/hatbox/note_off/sampler: the kit alone)",
     "bend": "a number from -1 to 1",
     "sustain": "1 (down) or 0 (up)",

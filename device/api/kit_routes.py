@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -360,7 +361,8 @@ class BoxKit:
         out = {}
         for entry, info in zip(entries, _notes_info(self.box, entries)):
             path = self.box.libraries.files_path(entry.library) / entry.file
-            out[entry.note] = Pad(entry.note, str(path), info.tag, entry.loop, info.missing, entry.note in waiting)
+            out[entry.note] = Pad(entry.note, str(path), info.tag, entry.loop, info.missing, entry.note in waiting,
+                                  entry.latch and entry.loop)
         return out
 
     def loading(self) -> tuple[int, int] | None:
@@ -468,7 +470,8 @@ def _notes_info(box: Any, entries: list[KitNote]) -> list[M.KitNote]:
     found = [(e, *_where(box, e)) for e in entries]
     tags = tags_now(box, [e for e, _name, there in found if there])
     return [M.KitNote(note=e.note, name=note_name(e.note), library=e.library, library_name=name, file=e.file,
-                      loop=e.loop, tag=tags.get(e.note, e.tag), missing=not there) for e, name, there in found]
+                      loop=e.loop, tag=tags.get(e.note, e.tag), missing=not there, latch=e.latch and e.loop,
+                      choke=e.choke) for e, name, there in found]
 
 
 def _where(box: Any, entry: KitNote) -> tuple[str, bool]:
@@ -534,6 +537,25 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         old = box.kit.set(box, entry)
         return _kit(box, [old] if old is not None and old != entry else [], [entry], token_id)
+
+    @app.patch("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
+    def set_kit_note_options(request: Request, note: str, body: M.KitNoteOptions, token_id: str = auth) -> KitAnswer:
+        """A kit note's options (`box-kit --latch/--choke`), its file, loop and tag as they are (latch makes it loop)."""
+        box = box_of(request)
+        try:
+            number = parse_note(note)
+        except ValueError as exc:           # no note of the kit is called so: 404, as DELETE answers it
+            raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
+        entry = box.kit.notes.get(number)
+        if entry is None:
+            raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
+                           hint=KIT_HINT)
+        latch = entry.latch if body.latch is None else body.latch
+        new = replace(entry, latch=latch, loop=entry.loop or latch, choke=entry.choke if body.choke is None
+                      else body.choke)
+        if new != entry:
+            box.kit.set(box, new)
+        return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:

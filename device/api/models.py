@@ -420,6 +420,15 @@ class KitNote(BaseModel):
     loop: bool = False
     tag: Optional[str] = None       # the tag it was chosen for (a kit made from a library)
     missing: bool = False           # its library or file is no longer on the box: the note plays nothing
+    latch: bool = False             # its loop latches: a strike starts it, the next stops it (box-kit --latch)
+    choke: Optional[int] = None     # its choke group: null General MIDI's (42/44/46), 0 none, N the notes of N
+
+
+class KitNoteOptions(BaseModel):
+    latch: Optional[bool] = Field(None, description="its loop latches (a strike starts it, the next stops it; true "
+                                  "makes the note loop); null: as it is")
+    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group N "
+                                 "cut each other; null: as it is")
 
 
 class Kit(BaseModel):

@@ -391,8 +391,8 @@ class Engine:
         An effect's state restarts only on the audio thread (bypass off, a fault, a panic: :meth:`_on_panic`)."""
         targets = ("sampler",) if msg["op"] in SAMPLER_OPS else (msg["slot"],) if "slot" in msg else SOURCE_SLOTS
         with self._route_lock if "synth" in targets else contextlib.nullcontext():   # (a sampler's decode: unheld)
-            if "synth" in targets:
-                self.performance.see(msg)
+            if "synth" in targets:              # a key is held on the synth only where a synth unit plays it
+                self.performance.see(msg, heard=bool(self.slots["synth"].units() or self._incoming.get("synth")))
             for name in targets:
                 units = self.slots[name].units()    # during a swap both hear the note: none is lost
                 waiting = self._incoming.get(name)  # installed, not switched to yet: it hears it too (QA: a note-off

@@ -31,11 +31,18 @@ class Performance:
         self.bend = 0.0
         self.xy: tuple[float, float] | None = None     # None: no pad position was sent yet
 
-    def see(self, msg: dict[str, Any]) -> None:
-        """Take in one validated control message the synth is handed (device/control.py shapes)."""
+    def see(self, msg: dict[str, Any], heard: bool = True) -> None:
+        """Take in one validated control message the synth is handed (device/control.py shapes); ``heard``: a synth
+        unit played it.  A key struck while no synth played (``heard`` False) is not held on the synth, and is not
+        carried to one loaded later: a drum hit sent to every source with no note-off (OSC /hatbox/note_on 36) droned
+        as a C2 once a synth was activated (p51 beatmaker QA); its key coming up still counts."""
         op = msg["op"]
         with self._lock:
             if op == "note_on" and int(msg["velocity"]) > 0:
+                if not heard:                           # struck with no synth: held on none (nor the pedal)
+                    self.keys.pop(int(msg["note"]), None)
+                    self.pedalled.pop(int(msg["note"]), None)
+                    return
                 self.keys[int(msg["note"])] = int(msg["velocity"])
                 self.pedalled.pop(int(msg["note"]), None)
             elif op in ("note_on", "note_off"):
