@@ -16,6 +16,7 @@ from typing import Any, Callable, Protocol
 from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, merge_stage, prepare_stage, \
     retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
+from device.library.child_process import kill_children
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
 from device.versions import upload_order
@@ -59,6 +60,7 @@ PACK_FAULT = "a fault of the pack"      # in device.library.tag.NAN_SCORES (not 
 FAULT_SHARE = 0.5               # a tagging whose pack faults are this share of the files it heard or more failed
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 FINISH_WAIT_S = 5.0
+KILLED_WAIT_S = 2.0             # how long the box's stop waits for a tagging thread once its process is killed
 MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again
 
 
@@ -142,8 +144,10 @@ class Tagging:
             words = UNEXPECTED_WHY if info.get("before") else UNEXPECTED    # a re-tag: its why alone (retag_words)
             ended = {"state": "failed", "error": words.format(what=what(exc), lid=lid)}
         if self._shutting and ended.get("state") == "cancelled":
+            results = ended.get("results")
             log.info("library %s: tagging stopped as the box stops (%s); its next start carries it on", lid,
-                     tally(ended.get("results")))
+                     tally(results) if isinstance(results, dict) and "tagged" in results else "its process said no "
+                     "count")
             return                              # the record says "tagging": the next start resumes it
         try:
             self._end(info, ended)
@@ -337,7 +341,8 @@ class Tagging:
 
     def shutdown(self, timeout_s: float = 10.0) -> bool:
         """The box is stopping: every tagging stops after the file it is on, its record left saying ``tagging`` so the
-        next start carries it on (:meth:`resume`), and its thread is waited for (up to ``timeout_s`` in all).  A
+        next start carries it on (:meth:`resume`), and its thread is waited for (up to ``timeout_s`` in all); the
+        process of one that has not stopped by then is killed (:meth:`_end_stuck`), its thread waited for again.  A
         tagging thread still inside the tagger's native code when the process exited aborted it ("terminate called
         without an active exception", exit 134: a crash to a service manager).  True when every tagging stopped."""
         with self._lock:
@@ -347,11 +352,25 @@ class Tagging:
                 if lid in self._cancel and not self._jobs.get(lid, {}).get("cancel_asked"):
                     self._cancel[lid].set()
         end = time.monotonic() + timeout_s
-        for lid, thread in running:
+        for _, thread in running:
             thread.join(max(0.0, end - time.monotonic()))
-            if thread.is_alive():
-                log.warning("library %s: its tagging did not stop in %.0f s as the box stops", lid, timeout_s)
+        late = [lid for lid, thread in running if thread.is_alive()]
+        if late:
+            self._end_stuck(late, timeout_s)
+            for _, thread in running:
+                thread.join(KILLED_WAIT_S)
         return not any(thread.is_alive() for _, thread in running)
+
+    @staticmethod
+    def _end_stuck(late: list[str], timeout_s: float) -> None:
+        """The taggings of libraries ``late`` did not stop in ``timeout_s`` s as the box stops: their processes are
+        killed (device.library.child_process.kill_children), said in the log; the next start carries them on.
+        (p51 QA: a child stopped by SIGSTOP outlived the box, its parent then init; a tagging on the box's own
+        thread, the suite's, cannot be ended so and is only said.)"""
+        killed = kill_children("device.library.tag_worker")
+        for lid in late:
+            log.warning("library %s: its tagging did not stop in %.0f s as the box stops%s; the next start carries it "
+                        "on", lid, timeout_s, ": its tagging process is killed" if killed else "")
 
     def waiting(self) -> list[str]:
         """The libraries uploaded while no tagger pack was active (state ``untagged``, :data:`NO_TAGGER`), oldest

@@ -61,10 +61,33 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{top}{os.pathsep}{path}" if path else top}
 
 
+_live: dict[subprocess.Popen, str] = {}       # the children started and not closed yet -> their module
+_live_lock = threading.Lock()
+
+
 def start(module: str, args: list[str]) -> subprocess.Popen:
-    """``python -m module *args``: its stdin and stdout are pipes to this process, its stderr is the box's own."""
-    return subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    """``python -m module *args``: its stdin and stdout are pipes to this process, its stderr is the box's own.  It is
+    one of the children :func:`kill_children` can end until :func:`close` has waited for it."""
+    proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=None, env=child_env(), start_new_session=True)
+    with _live_lock:
+        _live[proc] = module
+    return proc
+
+
+def kill_children(module: str) -> list[int]:
+    """End now (SIGKILL to its session's process group: it reads no cancel while stuck in native code or stopped by
+    SIGSTOP) every child of ``module`` that :func:`close` has not waited for yet; their pids.  For the box's stop once
+    its wait for them is over: in its own session, a child left behind outlived the box, its parent then init (p51
+    QA, outside systemd)."""
+    with _live_lock:
+        procs = [proc for proc, of in _live.items() if of == module and proc.poll() is None]
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)         # its own session: its process group is its pid
+        except OSError:
+            proc.kill()
+    return [proc.pid for proc in procs]
 
 
 def follow(proc: subprocess.Popen, cancel: threading.Event, answer: Callable[[dict[str, Any]], bytes | None],
@@ -155,6 +178,8 @@ def close(proc: subprocess.Popen, wait_s: float = 10.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    with _live_lock:
+        _live.pop(proc, None)
 
 
 def log_trace(error: dict[str, Any], doing: str) -> None:
@@ -219,16 +244,38 @@ def protocol_out() -> Any:
 
 
 class Lines:
-    """The child's side of the protocol: one JSON object a line on ``out`` (any thread)."""
+    """The child's side of the protocol: one JSON object a line on ``out`` (any thread).  A line the box can no longer
+    read (its pipe closed: the box killed) is dropped quietly, and so is every line after it (``gone``): the work
+    stops at the end of its stdin, and its last word had nowhere to go (p51 QA: a BrokenPipeError traceback in the
+    journal from each child whose box died while it tagged)."""
 
     def __init__(self, out: Any) -> None:
-        self.out, self._lock = out, threading.Lock()
+        self.out, self._lock, self.gone = out, threading.Lock(), False
 
     def line(self, what: dict[str, Any]) -> None:
         text = json.dumps(what, default=str) + "\n"
         with self._lock:
-            self.out.write(text)
-            self.out.flush()
+            if self.gone:
+                return
+            try:
+                self.out.write(text)
+                self.out.flush()
+            except (OSError, ValueError):       # EPIPE (the box gone); ValueError: closed already
+                self.gone = True
+                self._drop()
+
+    def _drop(self) -> None:
+        """Close ``out`` once the box is gone, its unwritten bytes with it (else its flush at exit says the
+        BrokenPipeError again, as "Exception ignored")."""
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, self.out.fileno())    # what is left goes nowhere
+            finally:
+                os.close(null)
+            self.out.close()
+        except (OSError, ValueError):
+            pass
 
 
 class LogLines(logging.Handler):

@@ -95,6 +95,8 @@ class _Say(Lines):
 
     def progress(self, done: int, total: int) -> None:
         self.line({"progress": [int(done), int(total)]})
+        if self.gone:                   # no box reads it (killed): no answer comes, it stops as at a cancel
+            self.cancel.set()
         while not self.cancel.is_set():
             try:
                 self.answers.get(timeout=POLL_S)
