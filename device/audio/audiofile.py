@@ -156,7 +156,8 @@ def file_seconds(path: str | Path) -> float:
 def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False,
          max_frames: int | None = None) -> tuple[np.ndarray, int]:
     """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz); of an ambisonic
-    B-format file (.amb) only its W channel, C = 1 (:func:`heard_channels`).
+    B-format file (an .amb, or under any name a WAVE_FORMAT_EXTENSIBLE one with the B-format SubFormat GUID:
+    :func:`ambisonic`) only its W channel, C = 1 (:func:`heard_channels`).
 
     ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N];
     ``max_frames`` decodes only the first that many frames (the head of a long file: memory bounded).

@@ -7,6 +7,7 @@ Each returns "" for an honest file (or one it cannot judge) and a reason otherwi
 """
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,9 @@ def header_problem(path: str | Path) -> str:
 # 00000003-...): the bytes after their first field (the format code, 1 or 3), as a fmt chunk holds them
 _BFORMAT_TAIL = bytes.fromhex("2107d3118644c8c1ca000000")
 _EXTENSIBLE = 0xFFFE
-_FMT_SEARCH = 16                              # chunks looked through for the fmt chunk (it is nearly always the first)
+# chunks looked through for the fmt chunk (it is nearly always the first): a B-format fmt chunk behind 16 others
+# is not found, and that file is read as plain multichannel audio: its channels are mixed, W, X, Y and Z alike
+_FMT_SEARCH = 16
 
 
 def bformat_header(path: str | Path) -> bool:
@@ -203,8 +206,10 @@ def _w64_fmt(fh: Any) -> bytes | None:
     head = fh.read(40)
     if len(head) < 40 or head[:16] != _W64_RIFF or head[24:40] != b"wave" + _W64_GUID:
         return None
-    pos = 40
+    pos, size = 40, os.fstat(fh.fileno()).st_size
     for _ in range(_FMT_SEARCH):
+        if pos + 24 > size:                             # past the file (a chunk size up to 2**64 - 1): seek no further
+            return None
         fh.seek(pos)
         guid, raw = fh.read(16), fh.read(8)
         if len(raw) < 8:

@@ -4,9 +4,10 @@ and the mono mix a tagger hears of them.
 Files are decoded by device.audio.audiofile (whole when short; long ones, loops and whole songs, only as
 far as the tagger looks), with its clear errors, whatever their name (one that is not valid UTF-8 too, a
 Latin-1 "caf\xe9.wav" from an old sample CD: device.audio.audiofile.sound_name); of an ambisonic B-format file
-(.amb) only its W channel is read (device.audio.audiofile.heard_channels: a mix of W with X, Y and Z would play and
-tag a sound by its direction).  Silence is judged on the loudest channel (a stereo file whose channels cancel in the
-mix is not silent); see :func:`mix` for what the tagger hears then.
+(an .amb, or under any name a WAVE_FORMAT_EXTENSIBLE one with the B-format SubFormat GUID:
+device.audio.audiofile.ambisonic) only its W channel is read (device.audio.audiofile.heard_channels: a mix of W with
+X, Y and Z would play and tag a sound by its direction).  Silence is judged on the loudest channel (a stereo file
+whose channels cancel in the mix is not silent); see :func:`mix` for what the tagger hears then.
 """
 from __future__ import annotations
 
