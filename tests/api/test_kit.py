@@ -27,7 +27,7 @@ class SamplerBehind:
 
     def send(self, message: dict[str, Any]) -> None:
         self._send(message)
-        if message["op"] in ("sample", "note_on", "note_off"):
+        if message["op"] in ("sample", "note_on", "note_off", "choke"):
             self.sampler.handle(message)
 
     def strike(self, note: int) -> float:

@@ -159,7 +159,7 @@ def test_box_library_cancel_stops_a_tagging_and_the_busy_hint_names_it(paired_se
         assert f"stop it first: hatbox box-library {lid} --cancel" in err and "POST" not in err
         assert main(["box-library", lid, "--cancel"]) == 0
         out = capsys.readouterr().out
-        assert f"library {lid} (kit): tagging stops after the batch of files it is on" in out
+        assert f"library {lid} (kit): tagging stops after the file it is on" in out
         assert f"hatbox box-library {lid} --retag" in out
     finally:
         hold.set()

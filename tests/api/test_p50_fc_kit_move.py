@@ -94,7 +94,7 @@ def test_a_plain_delete_answers_as_before_and_releases_a_held_loop(tmp_path: Any
     assert _held_level(wired) > 0.1
     r = box.client.delete(f"/libraries/{old}", headers={**box.auth, **PREFER})
     assert r.status_code == 200 and r.json()["kit_moved"] == [] and len(r.json()["kit_silenced"]) == 4
-    assert {"op": "note_off", "note": 70, "slot": "sampler"} in box.control.sent
+    assert {"op": "choke", "note": 70} in box.control.sent
     assert _held_level(wired) == 0.0                                          # faded out (10 ms), not looping on
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.api.test_p50_fc_kit_move import _held_level, _kit_with_a_hand_loop
 
-RELEASE_70 = {"op": "note_off", "note": 70, "slot": "sampler"}
+RELEASE_70 = {"op": "choke", "note": 70}      # stops it, pedal or latch or not (p51 T7)
 
 
 def _holding_the_loop(tmp_path: Any) -> tuple[Any, str, Any]:
@@ -21,7 +21,7 @@ def _holding_the_loop(tmp_path: Any) -> tuple[Any, str, Any]:
 
 
 def _note_offs(box: Any) -> list[int]:
-    return [m["note"] for m in box.control.sent if m.get("op") == "note_off"]
+    return [m["note"] for m in box.control.sent if m.get("op") == "choke"]
 
 
 def test_clearing_a_looped_note_releases_its_held_loop(tmp_path: Any) -> None:
