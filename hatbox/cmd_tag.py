@@ -288,29 +288,44 @@ def _listed(paths: list[str]) -> str:
 
 
 TWINS_SHOWN = 5
+# what became of a file here, by its database row's status (device.library.db.known_files)
+_STATUS_WORDS = {"ok": "tagged", "skipped": "skipped (nothing to tag: silent, too short or empty)",
+                 "error": "not tagged (it did not decode; tried again at the next run)"}
 
 
 def _say_twins(db: Path) -> None:
     """Notes on the library's files whose name is another's in another Unicode form (a Mac's decomposed café.wav
-    beside a Linux copy's composed one): both are tagged, and push-library sends only the first of each pair, as it
-    says it (hatbox.push_walk.twin_words; fifty-first stop: `hatbox tag` said nothing).  From the database's rows
-    (no second walk of the library)."""
+    beside a Linux copy's composed one): what became of each here, and that push-library sends only the first of
+    each pair, as it says it (hatbox.push_walk.twin_words; fifty-first stop: `hatbox tag` said nothing).  From the
+    database's rows, whatever their status (no second walk of the library): push-library sends a skipped file too."""
     from device.library.db import connect_readonly, known_files
-    from hatbox.push_walk import TAG_TAIL, twin_words, twins_among
+    from hatbox.push_walk import twin_words, twins_among
     try:
         con = connect_readonly(db)
         try:
-            twins = twins_among(known_files(con))
+            status = {rel: row[3] for rel, row in known_files(con).items()}
         finally:
             con.close()
     except HatboxError:
         return                                  # the summary said what it could; no note is worth a failure here
-    said = list(twin_words(twins, sent="", tail=TAG_TAIL).items())
+    said = [(rel, why) for rel, kept in twins_among(status).items()
+            for why in twin_words({rel: kept}, sent="", tail=_twin_tail(status[rel], status[kept])).values()]
     for rel, why in said[:TWINS_SHOWN]:
         print(f"note: {_shown(rel)}: {_shown(why)}")
     if len(said) > TWINS_SHOWN:
         print(f"note: ... and {count_words(len(said) - TWINS_SHOWN, 'more such file')} (hatbox push-library FOLDER "
               "names each)")
+
+
+def _twin_tail(mine: str, kept: str) -> str:
+    """The end of `hatbox tag`'s note on a file whose name is another's (``kept``, which push-library sends) in
+    another Unicode form: :data:`hatbox.push_walk.TAG_TAIL` when both were tagged (``mine``, ``kept``: their
+    database statuses, "ok", "skipped", "error"); else what became of each here, then the same words on the push."""
+    from hatbox.push_walk import TAG_TAIL
+    if mine == kept == "ok":
+        return TAG_TAIL
+    done = f"here this one was {_STATUS_WORDS.get(mine, mine)}, that one {_STATUS_WORDS.get(kept, kept)}"
+    return done + "; " + TAG_TAIL.partition("; ")[2]
 
 
 def _say_kept_tags(rep) -> None:
