@@ -16,7 +16,7 @@ from typing import Any, Callable, Protocol
 from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, merge_stage, prepare_stage, \
     retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
-from device.library.child_process import kill_children
+from device.library.child_process import IN_THREAD_ENV, in_thread, kill_children  # noqa: F401
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
 from device.versions import upload_order
@@ -64,9 +64,6 @@ KILLED_WAIT_S = 2.0             # how long the box's stop waits for a tagging th
 MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a row is not carried on by itself again
 
 
-IN_THREAD_ENV = "HATBOX_TAG_IN_THREAD"   # "1": tag on the calling thread, in the box's process (the test suite's)
-
-
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
     """device.library.tag_library, run in a process of its own (device.library.tag_worker: the box's main process,
     where OSC and MIDI hand notes to the engine, keeps its GIL; p50), started only when a library is tagged.  With
@@ -75,7 +72,7 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
     import importlib.util
     if importlib.util.find_spec("device.library.tag") is None:
         raise TaggerMissing("library tagging is not installed on this box")
-    if os.environ.get(IN_THREAD_ENV) == "1":
+    if in_thread():
         from device.library import tag_library  # type: ignore[attr-defined]
         return tag_library(root, pack, db_path, progress=progress, cancel=cancel)
     from device.library.tag_worker import tag_in_process

@@ -295,7 +295,7 @@ def iter_unpack(archive: str | Path, dest: str | Path, limits: Limits = Limits()
         handle.close()  # type: ignore[attr-defined]
 
 
-def _first_missing(path: Path) -> Path | None:
+def first_missing(path: Path) -> Path | None:
     """The topmost folder of ``path`` that does not exist yet (what unpacking will create), or None."""
     top = None
     while not path.exists() and path != path.parent:
@@ -314,7 +314,7 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
     if dest.exists():
         raise ArchiveError(f"{dest.name} already exists")
     partial = dest.with_name(dest.name + ".partial")
-    made = _first_missing(dest.parent)
+    made = first_missing(dest.parent)
     shutil.rmtree(partial, ignore_errors=True)
     skipped: list[str] = []
     notes: list[str] = []
@@ -325,11 +325,22 @@ def unpack_archive(archive: str | Path, dest: str | Path, limits: Limits = Limit
         shutil.rmtree(partial, ignore_errors=True)
         if made is not None:
             shutil.rmtree(made, ignore_errors=True)
-        if is_disk_full(exc):
-            raise _no_space(exc) from None
-        if is_storage_failure(exc):
-            raise _storage_failed(exc) from None
-        if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
-            raise ArchiveError(f"the archive could not be unpacked ({why_words(exc)})") from None
-        raise
+        failure = error_of(exc)
+        if failure is exc:
+            raise
+        raise failure from None
     return report
+
+
+def error_of(exc: BaseException) -> BaseException:
+    """What :func:`unpack_archive` raises for ``exc``, met while unpacking: a full disk as NoSpace, the storage failing
+    as StorageFailed, any other Exception that is not an ArchiveError as an ArchiveError in words; an ArchiveError,
+    and what is not an Exception (a cancel, KeyboardInterrupt), as itself.  (device/library/unpack_worker.py says a
+    child's error so too.)"""
+    if is_disk_full(exc):
+        return _no_space(exc)
+    if is_storage_failure(exc):
+        return _storage_failed(exc)
+    if isinstance(exc, Exception) and not isinstance(exc, ArchiveError):
+        return ArchiveError(f"the archive could not be unpacked ({why_words(exc)})")
+    return exc

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -31,6 +32,8 @@ from typing import Any, Callable, Mapping
 from hatbox.errors import HatboxError
 
 POLL_S = 0.1                    # how often the parent looks at its cancel while it waits for the child's lines
+CANCEL_WAIT_S = 10.0            # how long a child told to stop may take to end before it is killed (SIGKILL)
+READ_BYTES = 1 << 20            # the most read from a child's output at a time (a pipe gives 64 KiB at most)
 NICE = 10                       # a child's niceness (absolute): its work never competes with the audio engine
 IN_THREAD_ENV = "HATBOX_TAG_IN_THREAD"  # "1": tag and unpack on the calling thread, in the box's process (the suite's)
 FINAL = ("report", "error", "cancelled")    # the keys of a child's last word
@@ -75,6 +78,19 @@ def start(module: str, args: list[str]) -> subprocess.Popen:
     return proc
 
 
+# what to do when a child could not be started (:func:`not_started`)
+START_AGAIN = ("try again in a moment; if it keeps happening, the box is short of memory or processes (its log has "
+               "the details)")
+
+
+def not_started(what: str, exc: OSError) -> str:
+    """Words for a child that could not be started (the fork's ENOMEM or EAGAIN on a loaded box; ``what``:
+    "unpacking", "tagging"), said in the box's log too: never the storage error an OSError was taken for (p51
+    review)."""
+    log.error("the %s process could not be started: %s", what, exc)
+    return f"the box could not start its {what} process ({exc.strerror or type(exc).__name__})"
+
+
 def kill_children(module: str) -> list[int]:
     """End now (SIGKILL to its session's process group: it reads no cancel while stuck in native code or stopped by
     SIGSTOP) every child of ``module`` that :func:`close` has not waited for yet; their pids.  For the box's stop once
@@ -83,11 +99,20 @@ def kill_children(module: str) -> list[int]:
     with _live_lock:
         procs = [proc for proc, of in _live.items() if of == module and proc.poll() is None]
     for proc in procs:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)         # its own session: its process group is its pid
-        except OSError:
-            proc.kill()
+        kill_group(proc)
     return [proc.pid for proc in procs]
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL to ``proc``'s process group (its own session, :func:`start`: the group is its pid), else to it alone;
+    nothing when it has ended already."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
 
 
 def follow(proc: subprocess.Popen, cancel: threading.Event, answer: Callable[[dict[str, Any]], bytes | None],
@@ -95,40 +120,109 @@ def follow(proc: subprocess.Popen, cancel: threading.Event, answer: Callable[[di
     """Read the child's lines until it closes its stdout; pass ``cancel`` on once (``cancel\\n``).  Each line that
     is not a last word (:data:`FINAL`) goes to ``answer``, whose bytes (if any) are written back to the child at
     once; ``tick()`` is called before each wait (every :data:`POLL_S` at most: it may set ``cancel``).  Returns the
-    child's last word ({} when it ended without one); ``label`` names it in the box's log."""
+    child's last word ({} when it ended without one); ``label`` names it in the box's log.  A child told to stop
+    (``cancel``, or an answer of ``cancel``) that has not ended :data:`CANCEL_WAIT_S` later (stuck in native code,
+    stopped by SIGSTOP) is killed with its process group (:func:`kill_group`) and its last word so far returned: the
+    caller's clean-up then runs (p51 review: a stopped unpacking child held the upload, and the box's exit, for
+    ever)."""
     assert proc.stdout is not None
     with selectors.DefaultSelector() as sel:    # not select.select: the box may hold 1024 descriptors and more
         sel.register(proc.stdout.fileno(), selectors.EVENT_READ)
-        return _read_lines(proc, sel, cancel, answer, label, tick)
+        return _Reader(proc, answer, label).run(sel, cancel, tick)
 
 
-def _read_lines(proc: subprocess.Popen, sel: selectors.BaseSelector, cancel: threading.Event,
-                answer: Callable[[dict[str, Any]], bytes | None], label: str,
-                tick: Callable[[], None]) -> dict[str, Any]:
-    """:func:`follow`'s loop, on the child's stdout registered in ``sel``."""
-    assert proc.stdout is not None
-    fd, rest, last, told = proc.stdout.fileno(), b"", {}, False
-    while True:
-        tick()
-        if cancel.is_set() and not told:
-            told = tell(proc, b"cancel\n")
-        if not sel.select(POLL_S):
-            continue
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return last
-        *lines, rest = (rest + chunk).split(b"\n")
-        for line in lines:
-            said = heard(line, label)
-            if said is None:
+class LineParts:
+    """A child's output as it comes, in reads of any size, cut into its lines: the line not finished yet is kept as
+    its parts and joined once, when its newline comes (p51 review: ``(rest + chunk).split`` copied a 5.1 MB report
+    line once a read, 78 reads)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """The lines ``chunk`` finishes (without their newlines); the rest kept."""
+        if b"\n" not in chunk:
+            if chunk:
+                self.parts.append(chunk)
+            return []
+        first, *lines = chunk.split(b"\n")
+        whole, rest = b"".join([*self.parts, first]), lines.pop()
+        self.parts = [rest] if rest else []
+        return [whole, *lines]
+
+    def left(self) -> bytes:
+        """What came after the last newline (a line cut off by the child's end)."""
+        return b"".join(self.parts)
+
+
+class _Reader:
+    """:func:`follow`'s state: the child's lines so far, its last word, when it was told to stop."""
+
+    def __init__(self, proc: subprocess.Popen, answer: Callable[[dict[str, Any]], bytes | None], label: str) -> None:
+        self.proc, self.answer, self.label = proc, answer, label
+        self.parts = LineParts()
+        self.last: dict[str, Any] = {}
+        self.told_at: float | None = None
+
+    def run(self, sel: selectors.BaseSelector, cancel: threading.Event, tick: Callable[[], None]) -> dict[str, Any]:
+        """Read until the child's output ends (or it is killed, late to stop); its last word."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while True:
+            tick()
+            if cancel.is_set() and self.told_at is None:
+                tell(self.proc, b"cancel\n")
+                self._told()
+            if self._late():
+                return self.last
+            if not sel.select(POLL_S):
                 continue
-            if any(key in said for key in FINAL):
-                last = said
-                continue
-            reply = answer(said)
-            if reply:
-                tell(proc, reply)
-                told = told or reply == b"cancel\n"
+            chunk = os.read(fd, READ_BYTES)
+            if not chunk:
+                self._at_end(self.parts.left())
+                return self.last
+            for line in self.parts.feed(chunk):
+                self._take(heard(line, self.label))
+
+    def _told(self) -> None:
+        """The child was told to stop now (its deadline: :data:`CANCEL_WAIT_S` from now)."""
+        if self.told_at is None:
+            self.told_at = time.monotonic()
+
+    def _late(self) -> bool:
+        """Whether the child, told to stop, is past its deadline: then killed (said in the box's log)."""
+        if self.told_at is None or time.monotonic() - self.told_at <= CANCEL_WAIT_S:
+            return False
+        log.error("%s: the process did not stop within %.0f s of being told to; killed", self.label, CANCEL_WAIT_S)
+        kill_group(self.proc)
+        return True
+
+    def _take(self, said: dict[str, Any] | None) -> None:
+        """One line of the child's: a last word kept, any other answered."""
+        if said is None:
+            return
+        if any(key in said for key in FINAL):
+            self.last = said
+            return
+        reply = self.answer(said)
+        if reply:
+            tell(self.proc, reply)
+            if reply == b"cancel\n":
+                self._told()
+
+    def _at_end(self, rest: bytes) -> None:
+        """The child's output ended after ``rest`` (no newline): a whole JSON object is a line like any other; else
+        a line cut off mid-way (the child killed while it wrote), said in the box's log by its size."""
+        if not rest.strip():
+            return
+        try:
+            said = json.loads(rest)
+        except ValueError:
+            said = None
+        if isinstance(said, dict):
+            self._take(said)
+        else:
+            log.warning("%s: its output ended in a cut line of %d bytes (%r...)", self.label, len(rest), rest[:60])
 
 
 def heard(line: bytes, label: str) -> dict[str, Any] | None:

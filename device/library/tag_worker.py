@@ -15,7 +15,10 @@ a terminal's Ctrl-C is the box's to handle), and is called like it from that thr
   any other error's traceback is written to the box's log;
 - a child that ended without a word (killed) is :class:`WorkerDied`, unless the box is stopping: a service manager's
   SIGTERM that reached the child a moment before the box set ``cancel`` (the unit says ``KillMode=mixed`` so that it
-  does not) is waited for up to :data:`STOPPING_WAIT_S` and taken as the cancel it was.
+  does not) is waited for up to :data:`STOPPING_WAIT_S` and taken as the cancel it was; a child told to stop that has
+  not ended :data:`~device.library.child_process.CANCEL_WAIT_S` later (stuck, SIGSTOPped) is killed and taken so too;
+- a child that could not be started (the fork's ENOMEM or EAGAIN on a loaded box) is :class:`NotStarted`, in words
+  with a try-again hint.
 
 The protocol, one line each: the child writes ``{"progress": [done, total]}`` (JSON) and waits for ``go`` or
 ``cancel`` on its stdin, then ``{"report": {...}}`` or ``{"error": {...}}``, on a copy of its stdout; its own
@@ -33,8 +36,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 # the pieces both work children share (device/library/child_process.py); these names stay readable here too
-from device.library.child_process import (NICE, POLL_S, Lines, close, ended_how, error_words,  # noqa: F401
-                                          follow, log_trace, protocol_out, rebuilt_error, set_nice, start)
+from device.library.child_process import (NICE, POLL_S, START_AGAIN, Lines, close, ended_how,  # noqa: F401
+                                          error_words, follow, log_trace, not_started, protocol_out, rebuilt_error,
+                                          set_nice, start)
+from hatbox.errors import HatboxError
 
 STOPPING_WAIT_S = 2.0           # how long a child killed by a signal waits for the box's cancel (the box stopping)
 log = logging.getLogger("hatbox.api")
@@ -49,13 +54,20 @@ class WorkerDied(RuntimeError):
         self.code = code
 
 
+class NotStarted(HatboxError):
+    """The tagging process could not be started (the box short of memory or processes): the record says so."""
+
+
 # ---- the parent's side ----
 
 def tag_in_process(root: Path, pack: Path, db_path: Path, progress: Callable[[int, int], None],
                    cancel: threading.Event) -> dict[str, Any]:
     """Tag ``root`` with ``pack`` into ``db_path`` in a child process; returns its report as JSON, or raises what it
     raised (rebuilt: :func:`rebuilt_error`).  Blocks the calling thread (not the GIL) until the child ends."""
-    proc = start("device.library.tag_worker", [str(root), str(pack), str(db_path)])
+    try:
+        proc = start("device.library.tag_worker", [str(root), str(pack), str(db_path)])
+    except OSError as exc:
+        raise NotStarted(not_started("tagging", exc), hint=START_AGAIN) from None
     try:
         said = follow(proc, cancel, _answer(progress, cancel), "tagging")
     finally:

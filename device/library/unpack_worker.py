@@ -16,9 +16,13 @@ pieces); the calling thread only waits for it.  What its callers see stays as it
 - ``hold`` (the upload's token check and the box stopping: device/api/cutoff.py) is entered every
   :data:`~device.library.child_process.POLL_S` while the child works: whatever it raises stops the child (nothing
   kept) and is raised here, at once rather than at the commit after a whole unpacking as before;
-- a child that ends without a word (the OOM killer's SIGKILL) is an ArchiveError in words (:data:`KILLED`), never a
-  traceback or an upload that waits for ever; a child stopped by a signal of its own (a service manager's SIGTERM
-  to every process of the unit) keeps nothing and says so (:data:`STOPPED`).
+- a child that ends without a word is an ArchiveError in words (:data:`KILLED`; "out of memory?" for a SIGKILL, the
+  OOM killer's, alone), never a traceback or an upload that waits for ever; a child stopped by a signal of its own (a
+  service manager's SIGTERM to every process of the unit) keeps nothing and says so (:data:`STOPPED`); a child told
+  to stop that has not ended :data:`~device.library.child_process.CANCEL_WAIT_S` later (stuck, or SIGSTOPped) is
+  killed, and the upload answered, its folders removed;
+- a child that could not be started (the fork's ENOMEM or EAGAIN on a loaded box) is an ArchiveError saying so, with
+  a try-again hint (never the storage failure an OSError is taken for).
 
 With :data:`~device.library.child_process.IN_THREAD_ENV` set to "1" (the test suite's setting) it unpacks on the
 calling thread, as before this module.
@@ -31,6 +35,7 @@ import json
 import logging
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 from contextlib import AbstractContextManager, nullcontext
@@ -38,14 +43,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device.library import archive as archive_mod
-from device.library.archive import ArchiveError, ArchiveReport, FileReport, Limits
-from device.library.archive_errors import _no_space, _storage_failed, is_disk_full, is_storage_failure
-from device.library.child_process import (LogLines, Lines, close, ended_how, error_words, follow, in_thread,
-                                          log_trace, protocol_out, rebuilt_error, relog, set_nice, start)
+from device.library.archive import ArchiveError, ArchiveReport, FileReport, Limits, error_of, first_missing
+from device.library.child_process import (START_AGAIN, LogLines, Lines, close, ended_how, error_words, follow,
+                                          in_thread, log_trace, not_started, protocol_out, rebuilt_error, relog,
+                                          set_nice, start)
 
-KILLED = ("the box's unpacking of the library stopped unexpectedly ({how}: out of memory?); nothing of the library "
-          "was kept")
+KILLED = "the box's unpacking of the library stopped unexpectedly ({how}); nothing of the library was kept"
 STOPPED = "the box's unpacking of the library was stopped ({how}: the box stopping?); nothing of the library was kept"
+OOM = ": out of memory?"        # after a SIGKILL's words (the OOM killer's signal) alone
 AGAIN = "send it again; if this keeps happening, the box's log has the details"
 log = logging.getLogger("hatbox.api")
 Hold = Callable[[], AbstractContextManager[Any]]
@@ -67,7 +72,7 @@ def unpack_in_process(archive: Path, dest: Path, limits: Limits, room: int | Non
     On any error (``hold``'s too) nothing is left of ``dest`` nor of the folders above it this call made."""
     if dest.exists():
         raise ArchiveError(f"{dest.name} already exists")
-    made = archive_mod._first_missing(dest.parent)
+    made = first_missing(dest.parent)
     try:
         return _unpacked(archive, dest, limits, room, hold)
     except BaseException:
@@ -80,23 +85,43 @@ def unpack_in_process(archive: Path, dest: Path, limits: Limits, room: int | Non
 def _unpacked(archive: Path, dest: Path, limits: Limits, room: int | None, hold: Hold) -> ArchiveReport:
     """The child's report, or what it (or ``hold``) raised, or its end in words."""
     cancel, held = threading.Event(), _Held(hold)
-    proc = start("device.library.unpack_worker", [str(archive), str(dest), json.dumps(dataclasses.asdict(limits)),
-                                                  "" if room is None else str(room)])
+    proc = _started([str(archive), str(dest), json.dumps(dataclasses.asdict(limits)),
+                     "" if room is None else str(room)])
     try:
         said = follow(proc, cancel, _logged, "unpacking", held.tick(cancel))
     finally:
         close(proc)
+    if held.raised is not None:         # a cut or a revoke wins over a report that came as it was raised
+        raise held.raised
     if "report" in said:
         return report_of(said["report"])
-    if held.raised is not None:
-        raise held.raised
     if "error" in said:
         log_trace(said["error"], "the unpacking process")
         raise archive_error(said["error"])
-    how = ended_how(proc.returncode)
+    if "cancelled" in said:
+        raise ArchiveError(STOPPED.format(how="told to stop"), hint=AGAIN)
+    raise ended_error(proc.returncode)
+
+
+def _started(args: list[str]) -> subprocess.Popen:
+    """The unpacking child, started; an ArchiveError in words when it cannot be (:func:`not_started`)."""
+    try:
+        return start("device.library.unpack_worker", args)
+    except OSError as exc:
+        raise ArchiveError(not_started("unpacking", exc), hint=START_AGAIN) from None
+
+
+def ended_error(code: int | None) -> ArchiveError:
+    """The error of a child that ended with status ``code`` and no last word: killed by a signal it did not handle
+    (:data:`STOPPED`; a SIGKILL, the OOM killer's, :data:`KILLED` with :data:`OOM`) or exited (an import error, a
+    crash: :data:`KILLED`)."""
+    how = ended_how(code)
     log.error("the unpacking process ended without a report (%s)", how)
-    words = STOPPED if "cancelled" in said else KILLED
-    raise ArchiveError(words.format(how=how if "cancelled" not in said else "told to stop"), hint=AGAIN)
+    if code == -signal.SIGKILL:
+        return ArchiveError(KILLED.format(how=how + OOM), hint=AGAIN)
+    if code is not None and code < 0:
+        return ArchiveError(STOPPED.format(how=how), hint=AGAIN)
+    return ArchiveError(KILLED.format(how=how), hint=AGAIN)
 
 
 class _Held:
@@ -151,11 +176,8 @@ def archive_error(said: dict[str, Any]) -> ArchiveError:
     if said.get("hatbox"):                      # a HatboxError of a class this process does not know
         return type(str(said.get("type") or "ArchiveError"), (ArchiveError,), {})(str(exc.args[0]),
                                                                                  hint=said.get("hint"))
-    if is_disk_full(exc):
-        return _no_space(exc)
-    if is_storage_failure(exc):
-        return _storage_failed(exc)
-    return ArchiveError(f"the archive could not be unpacked ({archive_mod.why_words(exc)})")
+    failure = error_of(exc)
+    return failure if isinstance(failure, ArchiveError) else ArchiveError(str(failure))
 
 
 # ---- the child's side ----
@@ -171,14 +193,31 @@ def report_json(report: ArchiveReport) -> dict[str, Any]:
             "notes": list(report.notes)}
 
 
-def _stop_once(flag: list[bool]) -> Callable[[int, Any], None]:
-    """A signal handler that raises :class:`Cancelled` in the main thread the first time only (the clean-up that
-    follows must not be cut short by a second)."""
-    def handler(signum: int, frame: Any) -> None:
-        if not flag:
-            flag.append(True)
+class _Stop:
+    """The child's stop: a signal (SIGINT, which :func:`_listen` sends, or SIGTERM) raises :class:`Cancelled` in the
+    main thread only while it unpacks (``working``: unpack_archive's clean-up then runs), and once; one that came
+    before stops the unpacking as it starts (``asked``); one after changes nothing: the end is being said (p51
+    review: a cancel that landed in the error's handling raised out of child_main, a traceback in the journal and the
+    real error lost)."""
+
+    def __init__(self) -> None:
+        self.working, self.asked = False, False
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.asked = True
+        if self.working:
+            self.working = False            # once: the clean-up that follows must not be cut short by a second
             raise Cancelled()
-    return handler
+
+    def unpack(self, unpack: Callable[[], ArchiveReport]) -> ArchiveReport:
+        """``unpack()``, stopped by a signal (:class:`Cancelled`) while it runs, or before it starts if one came."""
+        self.working = True
+        try:
+            if self.asked:
+                raise Cancelled()
+            return unpack()
+        finally:
+            self.working = False
 
 
 def _listen() -> None:
@@ -186,7 +225,7 @@ def _listen() -> None:
     for line in sys.stdin:
         if line.strip() == "cancel":
             break
-    _thread.interrupt_main()            # SIGINT's handler, in the main thread: :func:`_stop_once`'s
+    _thread.interrupt_main()            # SIGINT's handler, in the main thread: :meth:`_Stop.handler`
 
 
 def _limits(text: str) -> Limits:
@@ -200,18 +239,17 @@ def child_main(archive: str, dest: str, limits: str, room: str) -> int:
     set_nice()
     lines = Lines(protocol_out())
     logging.getLogger().addHandler(LogLines(lines))
-    flag: list[bool] = []
+    stop = _Stop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _stop_once(flag))
+        signal.signal(sig, stop.handler)
     threading.Thread(target=_listen, daemon=True).start()
     try:
-        said = {"report": report_json(archive_mod.unpack_archive(archive, dest, _limits(limits),
-                                                                 int(room) if room else None))}
+        said = {"report": report_json(stop.unpack(lambda: archive_mod.unpack_archive(
+            archive, dest, _limits(limits), int(room) if room else None)))}
     except (Cancelled, KeyboardInterrupt):
         said = {"cancelled": True}
     except BaseException as exc:  # noqa: BLE001 - every end is said to the box, which answers the upload with it
         said = {"error": error_words(exc)}
-    flag.append(True)                   # done: a cancel from now on (the box closing its end) changes nothing
     lines.line(said)
     return 0
 
