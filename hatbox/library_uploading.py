@@ -13,7 +13,7 @@ import argparse
 import shlex
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Collection
 
 from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
@@ -70,23 +70,28 @@ def upload_first(client: Any, args: argparse.Namespace) -> dict[str, Any] | None
     that upload ends (:func:`until_received`, picked as the command picks one: the newest), whose tagging is followed
     next; None where no upload of that name is in progress (the library of that name is followed, as before).  (p51
     QA: during `push-library FOLDER --name NAME --replace`, `box-library NAME --wait` said at once how the old
-    library's tagging had ended, a second before the push deleted it, and nothing of the upload.)"""
+    library's tagging had ended, a second before the push deleted it, and nothing of the upload.)  An upload that
+    ends without a new library (cut off, refused) is a HatboxError naming the library kept (p51 review: the old one's
+    "tagging done", exit 0)."""
     if not getattr(args, "wait", False) or getattr(args, "retag", False) or not args.id:
         return None
     upload = _upload_named(client, args.id)
     if upload is None:
         return None
     from hatbox.library_find import picks_for
-    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args))
+    return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args),
+                          before=_ids_named(client, args.id))
 
 
 def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool = False,
-                   limit_s: float | None = None, poll_s: float = POLL_S, picks: Picks = "newest") -> dict[str, Any]:
+                   limit_s: float | None = None, poll_s: float = POLL_S, picks: Picks = "newest",
+                   before: Collection[str] = ()) -> dict[str, Any]:
     """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload
     ``upload`` of ``given`` ends, then the library of that name (GET /libraries; of several so called, the one
     ``picks`` picks: hatbox.library_find.find_library).  HatboxError when it ends with none (cut off, refused, its
-    files held already under another name) or takes over ``limit_s``; Ctrl-C (exit 130) says how far it was and that
-    the upload goes on."""
+    files held already under another name), when the one picked is of ``before`` (the ids of that name as the wait
+    began: the upload made no new one), or when it takes over ``limit_s``; Ctrl-C (exit 130) says how far it was and
+    that the upload goes on."""
     if not quiet:
         print(f"waiting for '{safe_text(upload['name'])}': {how_far(upload)}; then its tagging", file=sys.stderr)
     limit_s = WAIT_UPLOAD_S if limit_s is None else limit_s
@@ -104,22 +109,37 @@ def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool 
         from hatbox.errors import stopped_by
         raise _Interrupted(f"stopped waiting ({stopped_by(exc)}): '{safe_text(given)}' was {how_far(last)} (the "
                            "upload goes on)", hint=_wait_again(given)) from None
-    return _library_after(client, given, picks)
+    return _library_after(client, given, picks, before)
 
 
-def _library_after(client: Any, given: str, picks: Picks) -> dict[str, Any]:
+def _ids_named(client: Any, given: str) -> set[str]:
+    """The ids of the box's libraries called ``given`` (any case, spaces around ignored; none when it does not
+    answer)."""
+    wanted = given.strip().casefold()
+    found = asked(client, "/libraries", expect=list) or []
+    return {str(lib.get("id")) for lib in found if isinstance(lib, dict) and isinstance(lib.get("name"), str)
+            and lib["name"].strip().casefold() == wanted}
+
+
+def _library_after(client: Any, given: str, picks: Picks, before: Collection[str] = ()) -> dict[str, Any]:
     """The library ``given`` names once its upload ended (of several so called, the one ``picks`` picks);
-    HatboxError when the box holds none."""
+    HatboxError when the box holds none, or when that one is of ``before`` (there before the upload ended)."""
     from hatbox.box_client import _call
     from hatbox.errors import NotOnBox
     from hatbox.library_find import find_library
     try:
-        return find_library(_call(client, "GET", "/libraries", expect=list), given, picks=picks)
+        lib = find_library(_call(client, "GET", "/libraries", expect=list), given, picks=picks)
     except NotOnBox:
         raise HatboxError(f"the upload of '{safe_text(given)}' ended, and the box holds no library of that name: it "
                           "was cut off or refused (hatbox box-logs says why), or its files were on the box already "
                           "under another name", hint="hatbox box-library lists the libraries; send it again: hatbox "
                                                      "push-library FOLDER --wait") from None
+    if str(lib.get("id")) in before:
+        raise HatboxError(f"the upload of '{safe_text(given)}' ended without a new library (cut off or refused: "
+                          f"hatbox box-logs); library {safe_text(str(lib.get('id')))} from before is unchanged",
+                          hint=f"send it again: hatbox push-library FOLDER --name {shlex.quote(safe_text(given))} "
+                               "--replace --wait")
+    return lib
 
 
 def uploading_lines(client: Any) -> list[str]:

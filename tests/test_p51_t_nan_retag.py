@@ -19,9 +19,10 @@ from tests.cli_run import run as _run
 TAGS = ("kick", "snare")
 
 
-def nan_tagger_pack(path: Path, clip: int = 4, version: str = "2.0.0") -> Path:
+def nan_tagger_pack(path: Path, clip: int = 4, version: str = "2.0.0", nan_for_one: bool = False) -> Path:
     """A tagger pack whose golden check passes (2 rows) but whose every output is NaN for a batch of 4 or more:
-    ``+ 0 * Sqrt(3.5 - batch size)`` added to each output (the QA tester's broken pack)."""
+    ``+ 0 * Sqrt(3.5 - batch size)`` added to each output (the QA tester's broken pack); ``nan_for_one``: NaN for a
+    batch of 1 alone instead (``Sqrt(batch size - 1.5)``: a library's last file, alone in its batch)."""
     f = TensorProto.FLOAT
     rng = np.random.default_rng(0)
     w = rng.standard_normal((clip, len(TAGS))).astype(np.float32)
@@ -29,7 +30,7 @@ def nan_tagger_pack(path: Path, clip: int = 4, version: str = "2.0.0") -> Path:
     nodes = [helper.make_node("Shape", ["audio"], ["shape"]),
              helper.make_node("Gather", ["shape", "zero"], ["b_i"], axis=0),
              helper.make_node("Cast", ["b_i"], ["b"], to=f),
-             helper.make_node("Sub", ["three_half", "b"], ["left"]),
+             helper.make_node("Sub", ["b", "three_half"] if nan_for_one else ["three_half", "b"], ["left"]),
              helper.make_node("Sqrt", ["left"], ["root"]),
              helper.make_node("Mul", ["root", "nought"], ["bad"]),
              helper.make_node("MatMul", ["audio", "w"], ["l0"]),
@@ -40,7 +41,7 @@ def nan_tagger_pack(path: Path, clip: int = 4, version: str = "2.0.0") -> Path:
              helper.make_node("Add", ["e0", "bad"], ["embedding"])]
     inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e"),
              numpy_helper.from_array(np.array(0, np.int64), "zero"),
-             numpy_helper.from_array(np.array(3.5, np.float32), "three_half"),
+             numpy_helper.from_array(np.array(1.5 if nan_for_one else 3.5, np.float32), "three_half"),
              numpy_helper.from_array(np.array(0.0, np.float32), "nought")]
     graph = helper.make_graph(nodes, "tagger", [helper.make_tensor_value_info("audio", f, ["B", clip])],
                               [helper.make_tensor_value_info("logits", f, ["B", len(TAGS)]),

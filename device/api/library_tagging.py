@@ -86,12 +86,12 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
 
 def pack_fault(report: Any, tagger: str, lid: str, staged: bool) -> str:
     """Why a tagging whose ``report`` (the run's own, as JSON) met pack faults (files the pack ``tagger`` gave NaN
-    for: device.library.tag.NAN_SCORES) for :data:`FAULT_SHARE` or more of the files it heard failed; "" for one
-    that did not.  A staged re-tag's words are its why alone (:data:`DIED_WHY`).  (p51 QA: a re-tag with a pack that
-    gave NaN for every batch of 4 files or more replaced a library's good tags by none and said "tagging done".)"""
-    failed = report.get("failed") if isinstance(report, dict) else None
-    faults = sum(1 for f in failed or () if isinstance(f, (list, tuple)) and len(f) > 1 and PACK_FAULT in str(f[1]))
-    heard = faults + int(report.get("tagged") or 0) if faults else 0
+    for: device.library.tag.NAN_SCORES) for :data:`FAULT_SHARE` or more of the files it heard (:func:`_heard`: with
+    those this pack tagged before a restart or a stop) failed; "" for one that did not.  A staged re-tag's words are
+    its why alone (:data:`DIED_WHY`).  (p51 QA: a re-tag with a pack that gave NaN for every batch of 4 files or more
+    replaced a library's good tags by none and said "tagging done".)"""
+    faults = _faults(report)
+    heard = _heard(report, faults) if faults else 0
     if not faults or faults < FAULT_SHARE * heard:
         return ""
     why = (f"the tagger pack {'' if staged else tagger + ' '}gave no usable scores (NaN) for {faults} of the {heard} "
@@ -100,6 +100,21 @@ def pack_fault(report: Any, tagger: str, lid: str, staged: bool) -> str:
         return f"{why} (activate another tagger pack, or train this one again)"
     return (f"{why}; activate another tagger pack (hatbox box-pack lists them) or train this one again, then tag it "
             f"again: hatbox box-library {lid} --retag")
+
+
+def _faults(report: Any) -> int:
+    """The files of ``report`` (a run's, as JSON) that the pack gave NaN for (:data:`PACK_FAULT` in their reason)."""
+    failed = report.get("failed") if isinstance(report, dict) else None
+    return sum(1 for f in failed or () if isinstance(f, (list, tuple)) and len(f) > 1 and PACK_FAULT in str(f[1]))
+
+
+def _heard(report: dict[str, Any], faults: int) -> int:
+    """The files this pack heard, by ``report`` (a run's, as JSON): its ``faults``, those it tagged now and those it
+    had tagged before (``unchanged``: rows of this pack's model, from a run a restart or a stop cut off, or a staged
+    re-tag's copy carried on), less those still skipped (unchanged, never heard: silent, too short).  (p51 review: a
+    tagging resumed for the last file of 9 failed "NaN for 1 of the 1 files it heard", its 8 good rows dropped.)"""
+    unchanged = int(report.get("unchanged") or 0) - len(report.get("still_skipped") or ())
+    return faults + int(report.get("tagged") or 0) + max(0, unchanged)
 
 
 def lower_priority(nice: int) -> None:
@@ -166,18 +181,9 @@ class Tagging:
             db = prepare_stage(d) if staged else d / "tags.db"    # a re-tag: a copy (library_fixes)
             take_waiting(d, db)                 # corrections sent before it had a tag database
             report = jsonable(self.tagger(d / "files", pack, db, progress, cancel))
-            state = "cancelled" if cancel.is_set() else "done"
-            fault = pack_fault(report, str(info.get("tagger")), info["id"], staged) if state == "done" else ""
-            if fault:
-                log.error("library %s: tagging with %s failed (%s): %s", info["id"], info.get("tagger"), tally(report),
-                          fault)
-            if fault and staged:
-                drop_stage(d)                   # the pack's NaN rows: nothing of it to go on from
-            elif staged and state == "done":
-                merge_stage(d)                  # whole: its tags replace the old ones at once
-                info.update(before=None, tags_from=None)    # nothing to give back now
+            state, fault = self._settled(info, report, staged, "cancelled" if cancel.is_set() else "done")
             results = with_library_failures(report, db if db.is_file() else d / "tags.db", d / "files")
-            return self._said_end(info, results, "failed" if fault else state, fault)
+            return self._said_end(info, results, state, fault)
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
             return {"state": "untagged", "error": str(exc)}
@@ -186,10 +192,28 @@ class Tagging:
             return {"state": "failed", "error": DIED_WHY if staged else DIED.format(lid=info["id"])}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
-            return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
+            return {"state": "failed", "error": tagging_failed(d, exc, staged)}
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             log.exception("tagging library %s failed", info["id"])
-            return {"state": "failed", "error": tagging_failed(d, exc, bool(info.get("before")))}
+            return {"state": "failed", "error": tagging_failed(d, exc, staged)}
+
+    def _settled(self, info: dict[str, Any], report: Any, staged: bool, state: str) -> tuple[str, str]:
+        """A tagging of record ``info`` whose tagger returned ``report`` (as JSON), ``state`` "done" or "cancelled":
+        its pack's faults (:func:`pack_fault`, said in the log) and a staged re-tag's copy, dropped for a pack's
+        fault (its NaN rows: nothing of it to go on from) or made the library's tags once done.  Returns (the state to
+        record, the fault's words or "")."""
+        d = self.root / info["id"]
+        fault = pack_fault(report, str(info.get("tagger")), info["id"], staged) if state == "done" else ""
+        if fault:
+            log.error("library %s: tagging with %s failed (%s): %s", info["id"], info.get("tagger"), tally(report),
+                      fault)
+            if staged:
+                drop_stage(d)
+            return "failed", fault
+        if staged and state == "done":
+            merge_stage(d)                      # whole: its tags replace the old ones at once
+            info.update(before=None, tags_from=None)    # nothing to give back now
+        return state, ""
 
     def _said_end(self, info: dict[str, Any], results: Any, state: str, fault: str) -> dict[str, Any]:
         """How a tagging whose tagger returned ended (``state``; ``fault``: :func:`pack_fault`'s words), said in the
@@ -262,8 +286,9 @@ class Tagging:
         the restarts in a row that cut it off (:meth:`resume`; a re-tag the producer starts counts afresh).
         A library with a ``tags.db`` is tagged into a copy that replaces it once whole (device.api.library_fixes):
         the old tags stay until then, and a re-tag stopped part way leaves them; the producer's own tags are kept.
-        A library whose own tagging failed (cut off by a restart, killed, a pack's fault) is tagged in place: there
-        are no whole tags to keep, and what this tagging tags stays if it fails too (:meth:`_has_whole_tags`).
+        A library whose tagging is not done (failed: cut off by a restart, killed, a pack's fault; or cancelled) is
+        tagged in place: there are no whole tags to keep, and what this tagging tags stays if it fails too
+        (:meth:`_has_whole_tags`).
         KeyError for an unknown library; LibraryBusy (nothing changed) while it is being tagged (or a cancelled
         tagging has not stopped yet); LibraryDamaged (one) when its record is damaged (:data:`DAMAGED`); OSError
         (nothing changed) when its record cannot be written."""
@@ -298,10 +323,12 @@ class Tagging:
 
     def _has_whole_tags(self, lid: str) -> bool:
         """Whether library ``lid`` (its record in memory) has tags a re-tag keeps until it is whole (staged): a tag
-        database, and a record that does not say its tagging failed.  (p51 QA: a tagging carried on after a restart
-        ran as a staged re-tag of the part tagged before it; killed, it gave back "interrupted by a restart" and the
-        272 files tagged before it, dropping the 158 tagged since.)"""
-        return (self.root / lid / "tags.db").is_file() and self._jobs[lid].get("state") != "failed"
+        database, and a record that says its tagging is ``done`` (a stopped staged re-tag gives that record back).
+        (p51 QA: a tagging carried on after a restart ran as a staged re-tag of the part tagged before it; killed, it
+        gave back "interrupted by a restart" and the 272 files tagged before it, dropping the 158 tagged since.  p51
+        review: a first tagging the producer cancelled at 3 of 10 was re-tagged staged; killed at 7, its record said
+        "every file keeps its tags" with 3 tagged.)"""
+        return (self.root / lid / "tags.db").is_file() and self._jobs[lid].get("state") == "done"
 
     def resume(self, pack_of: Callable[[str], Path | None]) -> list[str]:
         """Carry on tagging the libraries a restart cut off (:attr:`interrupted`) with the tagger pack each was being
@@ -351,7 +378,7 @@ class Tagging:
         end = time.monotonic() + timeout_s
         for _, thread in running:
             thread.join(max(0.0, end - time.monotonic()))
-        late = [lid for lid, thread in running if thread.is_alive()]
+        late = [(lid, thread) for lid, thread in running if thread.is_alive()]
         if late:
             self._end_stuck(late, timeout_s)
             for _, thread in running:
@@ -359,13 +386,14 @@ class Tagging:
         return not any(thread.is_alive() for _, thread in running)
 
     @staticmethod
-    def _end_stuck(late: list[str], timeout_s: float) -> None:
-        """The taggings of libraries ``late`` did not stop in ``timeout_s`` s as the box stops: their processes are
-        killed (device.library.child_process.kill_children), said in the log; the next start carries them on.
-        (p51 QA: a child stopped by SIGSTOP outlived the box, its parent then init; a tagging on the box's own
-        thread, the suite's, cannot be ended so and is only said.)"""
-        killed = kill_children("device.library.tag_worker")
-        for lid in late:
+    def _end_stuck(late: list[tuple[str, threading.Thread]], timeout_s: float) -> None:
+        """The taggings ``late`` ((library id, its tagging thread)) did not stop in ``timeout_s`` s as the box stops:
+        the processes their threads started are killed (device.library.child_process.kill_children: those alone, not
+        another box's in this process), said in the log; the next start carries them on.  (p51 QA: a child stopped by
+        SIGSTOP outlived the box, its parent then init; a tagging on the box's own thread, the suite's, cannot be
+        ended so and is only said.)"""
+        for lid, thread in late:
+            killed = kill_children("device.library.tag_worker", [thread])
             log.warning("library %s: its tagging did not stop in %.0f s as the box stops%s; the next start carries it "
                         "on", lid, timeout_s, ": its tagging process is killed" if killed else "")
 

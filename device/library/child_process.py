@@ -27,11 +27,12 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from hatbox.errors import HatboxError
 
 POLL_S = 0.1                    # how often the parent looks at its cancel while it waits for the child's lines
+REAP_POLL_S = 0.01              # how often :func:`close` looks whether its child has ended
 CANCEL_WAIT_S = 10.0            # how long a child told to stop may take to end before it is killed (SIGKILL)
 READ_BYTES = 1 << 20            # the most read from a child's output at a time (a pipe gives 64 KiB at most)
 NICE = 10                       # a child's niceness (absolute): its work never competes with the audio engine
@@ -64,8 +65,9 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{top}{os.pathsep}{path}" if path else top}
 
 
-_live: dict[subprocess.Popen, str] = {}       # the children started and not closed yet -> their module
-_live_lock = threading.Lock()
+# the children started and not closed yet -> (their module, the thread that started each: its library's tagging)
+_live: dict[subprocess.Popen, tuple[str, threading.Thread]] = {}
+_live_lock = threading.Lock()   # held while a child is signalled or reaped (:func:`close`): no signal to a reused pid
 
 
 def start(module: str, args: list[str]) -> subprocess.Popen:
@@ -74,7 +76,7 @@ def start(module: str, args: list[str]) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=None, env=child_env(), start_new_session=True)
     with _live_lock:
-        _live[proc] = module
+        _live[proc] = (module, threading.current_thread())
     return proc
 
 
@@ -91,21 +93,31 @@ def not_started(what: str, exc: OSError) -> str:
     return f"the box could not start its {what} process ({exc.strerror or type(exc).__name__})"
 
 
-def kill_children(module: str) -> list[int]:
+def kill_children(module: str, started_by: Collection[threading.Thread]) -> list[int]:
     """End now (SIGKILL to its session's process group: it reads no cancel while stuck in native code or stopped by
-    SIGSTOP) every child of ``module`` that :func:`close` has not waited for yet; their pids.  For the box's stop once
-    its wait for them is over: in its own session, a child left behind outlived the box, its parent then init (p51
-    QA, outside systemd)."""
+    SIGSTOP) every child of ``module`` that one of the threads ``started_by`` started and :func:`close` has not waited
+    for yet; the pids of those still running.  For the box's stop once its wait for them is over: in its own session,
+    a child left behind outlived the box, its parent then init (p51 QA, outside systemd).  Another box's children in
+    this process (the test suite's, a crash host's) are not touched (p51 review: every tagging child was killed)."""
     with _live_lock:
-        procs = [proc for proc, of in _live.items() if of == module and proc.poll() is None]
-    for proc in procs:
-        kill_group(proc)
-    return [proc.pid for proc in procs]
+        procs = [proc for proc, (of, by) in _live.items() if of == module and by in started_by]
+        return [proc.pid for proc in procs if _signal(proc)]
 
 
 def kill_group(proc: subprocess.Popen) -> None:
     """SIGKILL to ``proc``'s process group (its own session, :func:`start`: the group is its pid), else to it alone;
     nothing when it has ended already."""
+    with _live_lock:
+        _signal(proc)
+
+
+def _signal(proc: subprocess.Popen) -> bool:
+    """:func:`kill_group`'s signal, :data:`_live_lock` held: ``proc`` is polled right before it, and no other thread
+    reaps it meanwhile (:func:`close` reaps under that lock), so its pid is never one the system gave another process
+    since (p51 review: the signal was sent after the lock was let go, while the tagging thread could reap it).
+    Whether it was signalled (False: it has ended)."""
+    if proc.poll() is not None:
+        return False
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
@@ -113,6 +125,7 @@ def kill_group(proc: subprocess.Popen) -> None:
             proc.kill()
         except OSError:
             pass
+    return True
 
 
 def follow(proc: subprocess.Popen, cancel: threading.Event, answer: Callable[[dict[str, Any]], bytes | None],
@@ -267,13 +280,26 @@ def close(proc: subprocess.Popen, wait_s: float = 10.0) -> None:
                 stream.close()
         except OSError:
             pass
-    try:
-        proc.wait(wait_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    with _live_lock:
-        _live.pop(proc, None)
+    if not _reaped(proc, wait_s):
+        with _live_lock:
+            if proc.poll() is None:
+                proc.kill()
+        _reaped(proc, None)
+
+
+def _reaped(proc: subprocess.Popen, wait_s: float | None) -> bool:
+    """Wait up to ``wait_s`` s (None: until it ends) for the child to end, polled every :data:`REAP_POLL_S` s; it is
+    reaped (and no longer one of :data:`_live`) under :data:`_live_lock`, never while :func:`_signal` signals it.
+    Whether it ended."""
+    end = None if wait_s is None else time.monotonic() + wait_s
+    while True:
+        with _live_lock:
+            if proc.poll() is not None:
+                _live.pop(proc, None)
+                return True
+        if end is not None and time.monotonic() >= end:
+            return False
+        time.sleep(REAP_POLL_S)
 
 
 def log_trace(error: dict[str, Any], doing: str) -> None:
