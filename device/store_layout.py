@@ -47,13 +47,24 @@ def no_held_out_score(metrics: Any) -> bool:
     them (none of those files carries any of its words): ``holdout_scored_words`` 0, or, with no such count (a pack
     from before the fifty-first stop, which stored a macro-F1 of 0.0 over no word), a macro-F1 of exactly 0 or none
     beside ``holdout_items``.  Such a macro-F1 is no score: never shown as one nor compared (a tagger of then that
-    got every held-out word wrong reads the same; a 0 compares as nothing either way)."""
+    got every held-out word wrong reads the same; a 0 compares as nothing either way).  ``holdout_items`` 0 (since
+    the fifty-first stop: a tagger none of whose words had files enough to keep some aside, or --holdout 0) is no
+    score either (:func:`nothing_held_out`): such a pack stored no figure, and a retrain over it or by it compared
+    nothing and said nothing of it (fifty-first stop's QA)."""
+    if nothing_held_out(metrics):
+        return True
     if not isinstance(metrics, dict) or not _count(metrics.get("holdout_items")):
         return False
     scored, value = metrics.get(SCORED_WORDS), metrics.get(MACRO_F1)
     if _count(scored) is not None:
         return scored == 0
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+
+
+def nothing_held_out(metrics: Any) -> bool:
+    """Whether a pack's ``metrics`` say its trainer kept no file aside to score it on: a tagger's ``holdout_items``
+    of 0 (written since the fifty-first stop; before, such a tagger wrote no held-out figure at all)."""
+    return isinstance(metrics, dict) and _count(metrics.get("holdout_items")) == 0
 
 
 def _count(value: Any) -> int | None:

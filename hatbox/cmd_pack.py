@@ -176,6 +176,9 @@ FIGURES = {
     "train_set_notes": "training notes scored {}",
     "holdout_items": "held-out samples {}",
     "holdout_scored_words": "",                             # said by the macro-F1's line (or its no-score line)
+    "holdout_f1_per_word": "",                              # for a retrain's comparison (hatbox.replaced)
+    "holdout_labels": "held-out words on those samples {} (each word on each file; what a comparison stands on)",
+    "holdout_left_out": "left out of the macro-F1 (on every file: it tells the sounds nothing apart): {}",
     "train_items": "trained on {} samples",
     "silent_files": "silent files left out {}",
     "skipped_files": "unreadable files left out {}",
@@ -249,8 +252,10 @@ def no_score_line(metrics: dict) -> str:
     """`pack inspect`'s line for a tagger that could score no word on its held-out files: "no held-out score (none
     of the 4 held-out files carries any of its words)"; one of before the fifty-first stop stored macro-F1 0 there,
     said as such (it may be a real 0: not told apart)."""
-    from device.store_layout import MACRO_F1, SCORED_WORDS
+    from device.store_layout import MACRO_F1, SCORED_WORDS, nothing_held_out
     n = metrics.get("holdout_items")
+    if nothing_held_out(metrics):
+        return "no held-out score (no file was held out to score it on: every word had too few, or --holdout 0)"
     held = count_words(n, "held-out file")
     if SCORED_WORDS not in metrics and MACRO_F1 in metrics:
         return (f"held-out macro-F1 0 on {held}: no held-out score to go by (a tagger trained before the "

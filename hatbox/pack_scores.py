@@ -48,14 +48,25 @@ def no_score(pack: dict[str, Any]) -> bool:
     if pack.get("kind") != "tagger":
         return False
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    if MACRO_F1 not in scores or _none_held(pack):     # fifty-first stop's QA: a tagger none of whose words could
+        return True                                     # keep files aside was listed with no word of a score
     return no_held_out_score({"holdout_items": held_out(pack), MACRO_F1: scores.get(MACRO_F1)})
+
+
+def _none_held(pack: dict[str, Any]) -> bool:
+    """Whether the box says ``pack`` kept no file aside (``held_out`` 0: written since the fifty-first stop)."""
+    n = pack.get("held_out")
+    return isinstance(n, int) and not isinstance(n, bool) and n == 0
 
 
 def no_score_words(pack: dict[str, Any]) -> str:
     """What `hatbox box-pack` lists for a tagger with :func:`no_score`: "macro-F1: no held-out score (none of its 4
-    held-out files carries any of its words)"; a stored 0: "macro-F1 0 on 4 files (not compared: ...)"."""
+    held-out files carries any of its words)"; a stored 0: "macro-F1 0 on 4 files (not compared: ...)"; none held
+    out (or no held-out figure at all): "macro-F1: no held-out score (no file was held out to score it on)"."""
     n = held_out(pack)
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    if n is None:
+        return "macro-F1: no held-out score (no file was held out to score it on)"
     if MACRO_F1 in scores:
         return (f"macro-F1 0 on {count_words(n, 'file')} (not compared: a tagger trained before the fifty-first "
                 "stop stored 0 also where none of its held-out files carried any of its words)")

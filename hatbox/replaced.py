@@ -33,7 +33,10 @@ class Older:
     held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
     words: tuple[str, ...] = ()             # a tagger's tags (its manifest's), () for other kinds
     key: str = ""                           # its score's (device.store.SCORE_KEYS), "" when it has none
-    unscored: bool = False                  # a tagger that could score no word on its held-out files (no score)
+    unscored: bool = False                  # a tagger with no held-out score (:func:`tagger_unscored`)
+    why: str = ""                           # why it has none, in words (:func:`no_score_why`)
+    per_word: dict[str, float] | None = None    # a tagger's held-out F1 of each word it scored (:func:`scored_f1`)
+    labels: int | None = None               # the held-out words its macro-F1 stands on (:func:`held_labels`)
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -56,11 +59,54 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     if kind is not None and manifest.kind != kind:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
-    from device.store_layout import no_held_out_score
     key, score = _score(manifest.metrics)
+    unscored = tagger_unscored(manifest.kind, manifest.metrics)
     return Older(data, manifest.kind, score, name=manifest.name, version=manifest.version,
                  held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key,
-                 unscored=no_held_out_score(manifest.metrics))
+                 unscored=unscored, why=no_score_why(manifest.metrics) if unscored else "",
+                 per_word=scored_f1(manifest.metrics), labels=held_labels(manifest.metrics))
+
+
+F1_PER_WORD = "holdout_f1_per_word"     # a tagger's held-out F1 of each word its macro-F1 is the mean over (p51)
+HELD_LABELS = "holdout_labels"          # the held-out words (a word on a file: one) that mean stands on (p51)
+
+
+def tagger_unscored(kind: str, metrics: Any) -> bool:
+    """Whether a pack of ``kind`` with ``metrics`` is a tagger with no held-out score: none of its held-out files
+    carries any of its words, or none was held out (device.store_layout.no_held_out_score), or, a tagger trained
+    before the fifty-first stop (its ``train_items``), no held-out figure at all (nothing could be held out: every
+    word too rare).  A pack with no training figures (made otherwise) is not said to lack one."""
+    from device.store_layout import MACRO_F1, no_held_out_score
+    if kind != "tagger" or not isinstance(metrics, dict):
+        return False
+    return no_held_out_score(metrics) or ("train_items" in metrics and MACRO_F1 not in metrics)
+
+
+def no_score_why(metrics: Any) -> str:
+    """Why a tagger (:func:`tagger_unscored`) has no held-out score, in words: "no file was held out to score it on"
+    (:func:`device.store_layout.nothing_held_out`, or no held-out count at all), else "none of its held-out files
+    carries any of its words"."""
+    from device.store_layout import nothing_held_out
+    if nothing_held_out(metrics) or not isinstance(metrics, dict) or "holdout_items" not in metrics:
+        return "no file was held out to score it on"
+    return "none of its held-out files carries any of its words"
+
+
+def scored_f1(metrics: Any) -> dict[str, float] | None:
+    """A tagger's held-out F1 of each word its macro-F1 is the mean over (:data:`F1_PER_WORD`, written since the
+    fifty-first stop), None where the pack does not say (an older pack, another kind, a malformed figure)."""
+    got = metrics.get(F1_PER_WORD) if isinstance(metrics, dict) else None
+    if not isinstance(got, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                            for v in got.values()):
+        return None
+    return {str(k): float(v) for k, v in got.items()}
+
+
+def held_labels(metrics: Any) -> int | None:
+    """How many held-out words (each word on each held-out file) a tagger's macro-F1 stands on (:data:`HELD_LABELS`);
+    None where the pack does not say."""
+    n = metrics.get(HELD_LABELS) if isinstance(metrics, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
 
 
 def pack_words(manifest: Any) -> tuple[str, ...]:
@@ -276,44 +322,96 @@ def _unchanged(older: Older, out: Path) -> bool:
 
 def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     """:func:`compare_and_keep`'s comparison once the older file is known to be a readable pack and the new one's
-    ``manifest`` (export.manifest.Manifest) is read: [] when either has no score or the kinds differ."""
-    from device.store_layout import no_held_out_score
-    key, new = _score(manifest.metrics)
-    differ = words_differ(older.words, pack_words(manifest)) if manifest.kind == older.kind else ""
-    if differ:
-        return [f"note: the new pack's words differ: {differ}" + _scores_apart(older.score, new, key)]
-    if manifest.kind == older.kind and (older.unscored or no_held_out_score(manifest.metrics)):
-        return _unscored_line(older, out, manifest.metrics, key or older.key)
-    if older.score is None or manifest.kind != older.kind or new is None:
+    ``manifest`` (export.manifest.Manifest) is read: [] when the kinds differ or neither has a score.  Taggers: one
+    with no held-out score is said so, "not compared", whether their words differ or not (:func:`_unscored_line`;
+    fifty-first stop's QA: a retrain with nothing held out said nothing); two whose words differ are compared like
+    for like where both packs name the words they scored (:func:`_basis`)."""
+    if manifest.kind != older.kind:
         return []
+    differ = words_differ(older.words, pack_words(manifest))
+    key, new = _score(manifest.metrics)
+    head = [f"note: the new pack's words differ: {differ}"] if differ else []
+    if older.unscored or tagger_unscored(manifest.kind, manifest.metrics):
+        return head + _unscored_line(older, out, manifest.metrics, key or older.key)
+    if older.score is None or new is None:
+        return head
+    basis = _basis(older, manifest.metrics, new, bool(differ))
+    if basis is None:
+        return [head[0] + _scores_apart(older.score, new, key)] if head else []
+    was, now, over = basis
+    if head and over.startswith(" (over the same"):
+        head, over = [head[0] + over], ""
+    return head + [_verdict(older, out, manifest.metrics, key, (was, now), over)]
+
+
+def _basis(older: Older, metrics: dict[str, Any], new: float, differ: bool) -> tuple[float, float, str] | None:
+    """What two tagger packs' scores are compared by: (older, newer, words said of it).  Their headline scores when
+    they were taken over the same words (the same scored words where both packs name them: fifty-first stop's QA, two
+    new words with nothing held out made a like-for-like retrain "not like for like"; else the same words of the
+    packs); the mean F1 over the words both scored where those differ and both packs name them; None when nothing
+    is like for like (words differ and a pack does not name its scored words, or they share none).  ``new``: the new
+    pack's headline score (an effect's or a synth's too: they name no words)."""
+    before, now = older.per_word, scored_f1(metrics)
+    if before is None or now is None:
+        return None if differ else (older.score, new, "")
+    if set(before) == set(now):
+        return older.score, new, _same_words_said(before, differ)
+    shared = sorted(set(before) & set(now))
+    if not shared:
+        return None
+    mean = (sum(before[w] for w in shared) / len(shared), sum(now[w] for w in shared) / len(shared))
+    return (*mean, f" over the {_count_words(len(shared), 'word')} both packs scored on held-out files (their "
+                   f"macro-F1s, over {len(before)} and {len(now)} words: {older.score:.4g}, {new:.4g})")
+
+
+def _same_words_said(scored: dict[str, float], differ: bool) -> str:
+    """Words for two scores over one set of ``scored`` words, said only where the packs' words differ: " (over the
+    same 10 words: the others had none held out)"."""
+    if not differ:
+        return ""
+    return f" (over the same {_count_words(len(scored), 'word')}: the others had none held out)"
+
+
+def _count_words(n: int, word: str) -> str:
+    from hatbox.text import count_words
+    return count_words(n, word)
+
+
+def _verdict(older: Older, out: Path, metrics: dict[str, Any], key: str, scores: tuple[float, float],
+             over: str) -> str:
+    """The comparison's line: both scores (``over``: what they are taken over), and better, worse, the same, or
+    within what the held-out files can tell (:func:`level_margin` on :func:`_few_files`)."""
+    was, now = scores
     words, higher = _held_words(key), key in HIGHER_IS_BETTER
-    change = (new - older.score) if higher else (older.score - new)         # above 0: the new pack is better
-    line = f"replaced {out.name}: its {words} was {older.score:.4g}, the new pack's is {new:.4g}" + \
-        _other_set(older, manifest.metrics)
-    few = _few_files(older, manifest.metrics)
+    change = (now - was) if higher else (was - now)         # above 0: the new pack is better
+    line = f"replaced {out.name}: its {words}{over} was {was:.4g}, the new pack's is {now:.4g}" + \
+        _other_set(older, metrics)
+    few, on = _few_files(older, metrics)
     if few and abs(change) < level_margin(few):
-        return [f"note: {line}: level: {count_files(few)} cannot tell these apart"]
+        return f"note: {line}: level: {on} cannot tell these apart"
     if change >= -1e-9:
-        return [f"note: {line}" + (" (better)" if change > 1e-9 else " (the same)")]
-    return [f"warning: {line}: worse"]
+        return f"note: {line}" + (" (better)" if change > 1e-9 else " (the same)")
+    return f"warning: {line}: worse"
 
 
 NO_SCORE = "no held-out score (none of its held-out files carries any of its words)"
 
 
 def _unscored_line(older: Older, out: Path, metrics: dict[str, Any], key: str) -> list[str]:
-    """:func:`_compared`'s line when the older pack or the new one has no held-out score
-    (device.store_layout.no_held_out_score): "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack
-    has no held-out score (...): not compared"; neither is called better or worse."""
-    from device.store_layout import MACRO_F1, no_held_out_score
+    """:func:`_compared`'s line when the older pack or the new one has no held-out score (:func:`tagger_unscored`):
+    "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack has no held-out score (no file was held out
+    to score it on): not compared"; neither is called better or worse."""
+    from device.store_layout import MACRO_F1
     words = _held_words(key or MACRO_F1)
     _, new = _score(metrics)
-    was = f"it had {NO_SCORE}" if older.unscored else \
+    new_unscored = tagger_unscored("tagger", metrics)
+    was = f"it had no held-out score ({older.why})" if older.unscored else \
         (f"its {words} was {older.score:.4g}" if older.score is not None else "")
-    now = f"the new pack has {NO_SCORE}" if no_held_out_score(metrics) else \
+    now = f"the new pack has no held-out score ({no_score_why(metrics)})" if new_unscored else \
         (f"the new pack's {words} is {new:.4g}" if new is not None else "")
-    if older.unscored and no_held_out_score(metrics):
-        was, now = "neither pack has a held-out score (none of their held-out files carries any of their words)", ""
+    if older.unscored and new_unscored:
+        why = older.why if older.why == no_score_why(metrics) else f"{older.why}; the new pack: {no_score_why(metrics)}"
+        was, now = f"neither pack has a held-out score ({why.replace('its ', 'their ')})", ""
     return [f"note: replaced {out.name}: {', '.join(w for w in (was, now) if w)}: not compared"]
 
 
@@ -357,12 +455,22 @@ def level_margin(n: int) -> float:
     return LEVEL_SPREAD / max(n, 1) ** 0.5
 
 
-def _few_files(older: Older, metrics: dict[str, Any]) -> int:
-    """The held-out files the two scores stand on (the smaller count when both packs say theirs), for
-    :func:`level_margin`; 0 when the packs do not count held-out files (effects: pairs, synths: notes)."""
+def _few_files(older: Older, metrics: dict[str, Any]) -> tuple[int, str]:
+    """(what the two scores stand on, for :func:`level_margin`; its words): the held-out words of two taggers that
+    both count them (:func:`held_labels`: each word on each held-out file, the files' count for a tagger of one word
+    per file; the smaller), else the held-out files (the smaller count when both packs say theirs); (0, "") when the
+    packs count neither (effects: pairs, synths: notes).  Fifty-first stop's QA: a tagger of several words per file
+    scores each of them on each file, and its macro-F1 varies as 1 / sqrt(those), not of the files; by the files
+    (7: a margin of 0.38) a drop of 0.91 to 0.56 read "level" (in simulation two equally good taggers of 7 files of 3
+    to 4 words part by 1 / sqrt(words) some 5 % of the time, as one-word taggers do by 1 / sqrt(files))."""
     now = held_out_set(metrics)
     counts = [held[1] for held in (older.held, now) if held is not None and held[0] == "sample"]
-    return min(counts) if counts else 0
+    files = min(counts) if counts else 0
+    labels = [n for n in (older.labels, held_labels(metrics)) if n]
+    if len(labels) == 2 and min(labels) > files:
+        return min(labels), f"{count_files(files)} ({min(labels)} words on them)" if files else \
+            f"{min(labels)} held-out words"
+    return files, count_files(files)
 
 
 def count_files(n: int) -> str:

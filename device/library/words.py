@@ -184,8 +184,35 @@ def drop_word(db_path: str | Path, word: str) -> WordChange:
 
 def _used(con: sqlite3.Connection, word: str) -> str:
     """``word`` as the corrections (those of files that left too) spell it (stripped; the only one that differs from
-    it in case); NoSuchWord, with the words they use, when none does."""
-    return word_in(_words_used(con), word)
+    it in case); NoSuchWord, with the words they use, when none does, or, when it is a word of the tagger that tagged
+    the library, saying so (:func:`tagger_word`)."""
+    try:
+        return word_in(_words_used(con), word)
+    except NoSuchWord as exc:
+        raise tagger_word(con, word) or exc from None
+
+
+def tagger_word(con: sqlite3.Connection, word: str) -> NoSuchWord | None:
+    """The refusal of renaming or dropping ``word`` that no correction uses but the tagger gives (a word of the pack
+    that tagged the library, or one it gave some file): it is the tagger's, and renaming changes only corrections
+    (fifty-first stop's QA: `--rename-word metalic metallic` read "no correction uses 'metalic' (... none yet)"
+    beside `library query`'s "13 metalic"); None when it is no word of the tagger either."""
+    from hatbox.text import count_words
+    given = word.strip()
+    pack = [t for t in _pack_tags(con) if t.casefold() == given.casefold()]
+    hits = con.execute("SELECT tag, COUNT(DISTINCT path) FROM effective_tags WHERE corrected = 0 GROUP BY tag")
+    files = {str(t): int(n) for t, n in hits if str(t).casefold() == given.casefold()}
+    if not pack and not files:
+        return None
+    spelled = (pack or sorted(files))[0]
+    n = files.get(spelled, 0)
+    return NoSuchWord(f"'{spelled}' is the tagger's word ({count_words(n, 'file')} of this library tagged with it), "
+                      "not one of your corrections: --rename-word and --drop-word change only the words your "
+                      "corrections use; nothing was changed",
+                      hint=f"to rename or drop the tagger's '{spelled}': fix the training data (the CSV lines or the "
+                           "tag folder that give it) and train again, then tag the library with the new pack; or "
+                           f"correct those files one by one (hatbox library fix DB FILE TAG; hatbox library query DB "
+                           f"--tag {spelled} lists them)")
 
 
 def word_in(uses: list[str], word: str) -> str:

@@ -94,14 +94,30 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
     from trainer.tagger.copies import later_source_wins     # the same sound in two sources: the later one's tags
     merged: dict[Path, Item] = {}
     source_of: dict[Path, int] = {}
+    said: list[list[str]] = []
     for i, src in enumerate(sources):
-        for it in load_items(src, notes):
+        said.append([])
+        for it in load_items(src, said[-1]):
             key = it.path.absolute() if _dangling(it.path) else it.path.resolve()    # a link to nothing: its name
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
             merged[key], source_of[key] = Item(key, it.tags, it.where), i
     items = list(merged.values())
-    return later_source_wins(items, source_of, [str(s) for s in sources], notes if notes is not None else []) \
-        if len(sources) > 1 else items
+    notes = notes if notes is not None else []
+    notes.extend(_meant_multi_label(said, items, source_of))
+    return later_source_wins(items, source_of, [str(s) for s in sources], notes) if len(sources) > 1 else items
+
+
+def _meant_multi_label(said: list[list[str]], items: list[Item], source_of: dict[Path, int]) -> list[str]:
+    """The notes of each source (``said``, by source) less a source's warning that it alone turns the tagger
+    multi-label (copies of a sound in several tag folders, a CSV's lines merged: :data:`WILL_BE_MULTI_LABEL`) where
+    another source's own files (``items``, by ``source_of``) carry several words without such a warning: the data
+    is multi-label as given, and "if each sample has one tag, delete the copy" misled (fifty-first stop's QA: a
+    folder tree given with a CSV of 3 to 5 words a row)."""
+    several = {source_of.get(it.path) for it in items if len(it.tags) > 1}
+    warned = {i for i, notes in enumerate(said) if any(WILL_BE_MULTI_LABEL in n for n in notes)}
+    meant = several - warned
+    return [n for i, notes in enumerate(said) for n in notes
+            if not (WILL_BE_MULTI_LABEL in n and meant - {i})]
 
 
 def _ignored(rel: Path) -> bool:
@@ -309,21 +325,37 @@ def tag_counts(items: list[Item]) -> Counter:
 RECOMMENDED_PER_TAG = 5        # examples per tag the warning below asks for
 
 
-def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = None) -> str:
+def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = None,
+                      listed: Counter | None = None) -> str:
     """A warning naming the tags that only one of ``items`` has, with their counts, and a hint on a second line
     ('' when there is none): training on one sample of a tag is allowed, but the tagger learns little of it.
-    ``shots``: the ``--shots`` that picked ``items`` (the training samples), said in the hint when it is 1."""
+    ``shots``: the ``--shots`` that picked ``items`` (the training samples), said in the hint when it is 1;
+    ``listed``: each tag's files as listed (before the held-out split and --shots), said beside a tag --shots kept
+    fewer of ("'glassy' (1 of its 2 files ...)": fifty-first stop's QA read "(1)" here and "glassy (2)" later), and
+    a tag it kept none of is named too."""
     counts = tag_counts(items)
-    lone = sorted(t for t, n in counts.items() if n == 1)
+    listed = listed if listed is not None else counts
+    # none kept: --shots picked its files by their other words (a file counts for its first)
+    lone = sorted(t for t in listed if counts[t] == 1 or (shots and listed[t] and not counts[t]))
     if not lone:
         return ""
-    listed = ", ".join(f"'{t}' ({counts[t]})" for t in lone[:shown])
+    named = ", ".join(f"'{t}' ({_kept_of(counts[t], listed[t], shots)})" for t in lone[:shown])
     more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
     hint = (f"--shots 1 trains on one example of each tag: give a larger --shots ({RECOMMENDED_PER_TAG} or more), "
             "or leave it out to train on every file" if shots == 1 else
             f"add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
-    return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} only one example: {listed}{more}; "
+    which = "only one example" if all(counts[t] for t in lone) else "one example or none to train on"
+    return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} {which}: {named}{more}; "
             f"the tagger learns little of a tag from one sample\n  hint: {hint}")
+
+
+def _kept_of(kept: int, listed: int, shots: int | None) -> str:
+    """A tag's examples as :func:`lone_tags_warning` says them: "1", or "1 of its 2 files: --shots 3 picks a file
+    by its first word" where --shots kept fewer than were listed ("none of its 2 files: ...")."""
+    if not shots or kept >= min(listed, shots):          # what --shots takes of any word: said by its hint
+        return str(kept)
+    return (f"{'none' if not kept else kept} of its {count_words(listed, 'file')}: --shots {shots} picks a file by its "
+            "first word")
 
 
 def short_of_shots(items: list[Item], shots: int, shown: int = 10) -> str:

@@ -192,7 +192,9 @@ def few_examples_line(items: list[Item], shown: int = 10) -> str:
         return ""
     listed = ", ".join(f"{t} {counts[t]}" for t in few[:shown]) + (f" and {len(few) - shown} more"
                                                                   if len(few) > shown else "")
-    return (f"\nnote: {count_words(len(few), 'word has', 'words have')} fewer than {RECOMMENDED_PER_TAG} examples "
+    more = "more " if any(n == 1 for n in counts.values()) else ""      # beside the one-example warning (p51 QA)
+    return (f"\nnote: {count_words(len(few), f'{more}word has', f'{more}words have')} fewer than "
+            f"{RECOMMENDED_PER_TAG} examples "
             f"(files listed, held-out ones too): {listed}; add a few more of each ({RECOMMENDED_PER_TAG} or more per "
             "word recommended)")
 
@@ -260,12 +262,14 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         items, clips, skipped2, _ = readable(items, cfg.spec.rate, n_load, cfg.heard_rate)
         skipped += skipped2
     train_items, held = holdout_split(items, holdout, seed)
+    before_shots = tag_counts(train_items)
     if shots:
         notes.extend(w for w in (short_of_shots(train_items, shots),) if w)
         train_items = few_shot(train_items, shots, seed)
     # counted on the files training gets (after --shots picked them), not the ones listed; a CSV's own
     # multi-label warning is said once
-    said = [w for w in (lone_tags_warning(train_items, shots=shots) if shots else lone_tags_warning(items),
+    said = [w for w in (lone_tags_warning(train_items, shots=shots, listed=before_shots) if shots else
+                        lone_tags_warning(items), slips_warning(items), everywhere_warning(items),
                         "" if any(WILL_BE_MULTI_LABEL in n for n in notes) else mixed_tags_warning(items)) if w]
     notes.extend(said)
     heard = heard_of([it.path for it in items], cfg.clip_samples, cfg.spec.rate)
@@ -314,11 +318,13 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
                      f"minutes here (--minutes {number_words(need)})")
         rep = None
         if held:
-            rep = _evaluate(res.net, held, clips[k:k + len(held)], tags)
-            metrics.update(held_metrics(rep, len(held)))
+            rep = _evaluate(res.net, held, clips[k:k + len(held)], tags, on_every_file(items))
+            metrics.update(held_metrics(rep, len(held)), **scored_metrics(rep))
             rough = (f" - only {len(held)}, and of the sounds it trained on ({held_from(sources)}): a rough "
                      f"check, not how it will do on a library it has never heard" if len(held) < FEW_HELD else "")
             text += f"\nheld-out report ({count_words(len(held), 'sample')}{rough}):\n{format_report(rep)}"
+        else:                   # no file kept aside (every word too rare, or --holdout 0): no score, said so (p51)
+            metrics.update(holdout_items=0, holdout_scored_words=0)
         if holdout > 0:
             text += _holdout_note(items, held)
         export_tagger(res.net, tags, out, name=name, metrics=metrics)
@@ -345,6 +351,69 @@ def held_metrics(rep: dict, held: int) -> dict[str, int | float]:
     if scored:
         out["holdout_macro_f1"] = round(rep["macro_f1"], 4)
     return out
+
+
+def scored_metrics(rep: dict) -> dict[str, Any]:
+    """The pack's metrics beside :func:`held_metrics` (since the fifty-first stop; hatbox.replaced reads them):
+    ``holdout_f1_per_word`` (each scored word's F1: a retrain whose new words had nothing held out is compared like
+    for like, fifty-first stop's QA), ``holdout_labels`` (the scored words on the held-out files, one a word a file:
+    what a comparison's margin stands on), and ``holdout_left_out`` (words on every file, not scored:
+    :func:`on_every_file`); {} for a report that scored no word."""
+    from trainer.tagger.report import scored_words
+    per_word = scored_words(rep)
+    out: dict[str, Any] = {"holdout_f1_per_word": {t: round(f, 4) for t, f in per_word.items()},
+                           "holdout_labels": sum(int(rep["per_tag"][t]["support"]) for t in per_word)} \
+        if per_word else {}
+    if rep.get("macro_f1_left_out"):
+        out["holdout_left_out"] = list(rep["macro_f1_left_out"])
+    return out
+
+
+def on_every_file(items: list[Item]) -> tuple[str, ...]:
+    """The words every one of ``items`` (the training samples, held-out ones too) carries, when some word is not on
+    every file: such a word tells the sounds nothing apart, scores 1.0 on any held-out file and lifted the macro-F1
+    (fifty-first stop's QA: "mine" on all 40 files); () when there is none, or every word is on every file."""
+    counts = tag_counts(items)
+    every = tuple(t for t in sorted(counts) if counts[t] == len(items))
+    return every if len(every) < len(counts) else ()
+
+
+def everywhere_warning(items: list[Item]) -> str:
+    """A warning naming the words on every one of ``items`` (:func:`on_every_file`); "" when none is."""
+    every = on_every_file(items)
+    if not every:
+        return ""
+    named = ", ".join(f"'{t}'" for t in every)
+    one = len(every) == 1
+    it, tells, is_ = ("it", "it tells", "it is") if one else ("them", "they tell", "they are")
+    return (f"warning: {named} {'is' if one else 'are'} on every file ({len(items)}): {tells} the sounds nothing "
+            f"apart; the tagger will give {it} to every file (`hatbox tag --untagged` then lists none), and {is_} "
+            f"left out of the held-out macro-F1\n  hint: leave {it} out of your data, or add files without {it} "
+            "(sounds it does not describe)")
+
+
+SLIPS_SHOWN = 5
+
+
+def slips_warning(items: list[Item]) -> str:
+    """A warning naming the words of ``items`` that look like a slip of a more used one ("'metalic' (1): did you
+    mean 'metallic' (5)?"), by the rule `hatbox library fix` says a new word is a slip by
+    (hatbox.library_words.slip_of: the same but for case, spaces, punctuation, a doubled letter or one edit); ""
+    when none does (fifty-first stop's QA: "metalic" beside "metallic" trained as a word of its own, unsaid)."""
+    from hatbox.library_words import slip_of
+    counts = tag_counts(items)
+    slips = []
+    for word in sorted(counts, key=lambda t: (counts[t], t)):
+        more = {w: n for w, n in counts.items() if n > counts[word] or n == counts[word] and w < word}
+        near = slip_of(word, [], dict(sorted(more.items(), key=lambda wn: -wn[1])))
+        if near:
+            slips.append(f"'{word}' ({counts[word]}): did you mean '{near}' ({counts[near]})?")
+    if not slips:
+        return ""
+    rest = f"; and {len(slips) - SLIPS_SHOWN} more" if len(slips) > SLIPS_SHOWN else ""
+    return (f"warning: {count_words(len(slips), 'word looks', 'words look')} like a slip of another: "
+            f"{'; '.join(slips[:SLIPS_SHOWN])}{rest}\n  hint: if so, give those files the one spelling (fix the CSV or "
+            "rename the folder) and train again: the tagger learns each spelling as a word of its own")
 
 
 def _one_destination() -> bool:
@@ -377,10 +446,14 @@ def _holdout_note(items: list[Item], held: list[Item]) -> str:
     return f"\nnot in the held-out report ({why}): {listed}"
 
 
-def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str]) -> dict:
-    """Score ``net`` on the held-out items (their decoded clips [H, >= N])."""
+def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str], left_out: tuple[str, ...] = ()) -> dict:
+    """Score ``net`` on the held-out items (their decoded clips [H, >= N]); ``left_out``: words on every file, not
+    taken into the macro-F1 (unless no other word could be)."""
     probs, _ = predict(net, clips)
-    return evaluate(probs, targets(held, tags), tags, exclusive=net.cfg.exclusive)   # as the pack will decide
+    rep = evaluate(probs, targets(held, tags), tags, exclusive=net.cfg.exclusive, left_out=left_out)
+    if left_out and not rep["macro_f1_words"]:          # held-out files carrying only those: score them after all
+        rep = evaluate(probs, targets(held, tags), tags, exclusive=net.cfg.exclusive)
+    return rep
 
 
 def report_paths(out: Path) -> tuple[Path, Path]:
