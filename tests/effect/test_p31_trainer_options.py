@@ -10,7 +10,8 @@ import torch
 from hatbox.cli import main
 from tests.effect.synth import drive_folder
 
-TINY = ["--set", "model.hidden=8", "--set", "batch=8", "--set", "eval_every_s=0"]
+TINY = ["--set", "model.hidden=8", "--set", "batch=8", "--set", "eval_every_s=0",
+        "--set", "val_seconds=0.25"]     # a quarter of the default validation audio: plumbing, not accuracy
 
 
 def test_steps_and_threads_reach_the_trainer(tmp_path, monkeypatch, capsys):
