@@ -555,13 +555,12 @@ def _like(args: argparse.Namespace, k: int | None) -> list:
 
 
 def _print_hits(hits: list, as_json: bool = False, title: str = "", like: list[str] | None = None) -> None:
-    """One line per hit: its score (a tag's, or a similarity; "yours" for a correction) and its file, under
-    ``title`` on a terminal; with ``as_json`` a JSON list of hatbox.listing_json's rows instead (for scripts): {path,
-    score, yours, corrected} for a tag's files, {path, score, yours} for ``like``'s, as `box-library --json` prints
-    them."""
+    """One line per hit: its score (a tag's, or with ``like`` how alike, as closeness.alike_text says it; "yours" for
+    a correction) and its file, under ``title`` on a terminal; with ``as_json`` a tag's files as a JSON list of
+    hatbox.listing_json's rows instead (for scripts): {path, score, yours, corrected}, as `box-library --json` prints
+    them (--like --json prints its own rows, with their closeness: :func:`query`)."""
     if as_json:
-        print_json([like_row(display_name(str(h.path)), h.score) if like is not None else
-                    tag_row(display_name(str(h.path)), h.score, h.corrected) for h in hits])
+        print_json([tag_row(display_name(str(h.path)), h.score, h.corrected) for h in hits])
         return
     if hits and title:
         heading(title)

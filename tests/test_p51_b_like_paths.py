@@ -20,6 +20,7 @@ from hatbox.errors import HatboxError
 from hatbox.library_find import ending_as, pushed_path
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
+from tests.cli_run import run
 
 NAMES = ["oneshots/808/808_Kick_Long.wav", "oneshots/808/808_Kick_Short.wav", "Snare.wav", "kit/Snare.wav",
          "kit/Hat.wav", "oneshots/Hat.wav"]
@@ -42,39 +43,32 @@ def _folder(root: Path) -> Path:
     return folder
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(argv))
-    got = capsys.readouterr()
-    return rc, got.out, got.err
-
-
 def test_like_play_and_fix_take_a_laptop_path_or_a_bare_name(paired_server: Any, tmp_path: Path,  # noqa: F811
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["push", str(tagger_pack(tmp_path / "t.hatpack", clip=64)), "--activate", "--quiet"]) == 0
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--wait", "--quiet"]) == 0
     assert str(folder.resolve()) in json.loads((tmp_path / "cfg" / "pushed.json").read_text())
-    rc, want, _ = _run(capsys, "box-library", "Samples", "--like", NAMES[0])
+    rc, want, _ = run(capsys, "box-library", "Samples", "--like", NAMES[0])
     assert rc == 0 and len(want.splitlines()) == len(NAMES) - 1
-    rc, out, err = _run(capsys, "box-library", "Samples", "--like", str(folder / NAMES[0]))
+    rc, out, err = run(capsys, "box-library", "Samples", "--like", str(folder / NAMES[0]))
     assert (rc, out) == (0, want), err                     # was: "'...' is not a path inside the library"
     assert f"note: took {NAMES[0]} (in {folder.resolve()}, the folder pushed as this library)" in err
-    rc, out, err = _run(capsys, "box-library", "Samples", "--like", "808_Kick_Long.wav")
+    rc, out, err = run(capsys, "box-library", "Samples", "--like", "808_Kick_Long.wav")
     assert (rc, out) == (0, want) and f"note: took {NAMES[0]}\n" in err       # was: "is not a file of library"
-    rc, out, err = _run(capsys, "box-library", "Samples", "--play", "808_Kick_Short.wav")
+    rc, out, err = run(capsys, "box-library", "Samples", "--play", "808_Kick_Short.wav")
     assert rc == 0 and out == f"playing {NAMES[1]} on the box\n", err
     assert paired_server.control.sent[-1]["path"].endswith(NAMES[1])
-    rc, out, err = _run(capsys, "box-library", "Samples", "--fix", "808_Kick_Short.wav", "hat")
+    rc, out, err = run(capsys, "box-library", "Samples", "--fix", "808_Kick_Short.wav", "hat")
     assert rc == 0 and out.startswith(f"{NAMES[1]}: hat") and f"note: took {NAMES[1]}" in err, (out, err)
-    rc, out, err = _run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")        # two Hat.wav: neither
+    rc, out, err = run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")        # two Hat.wav: neither
     assert rc == 2 and "'Hat.wav' is 2 files of library Samples: kit/Hat.wav, oneshots/Hat.wav" in err, err
-    rc, out, err = _run(capsys, "box-library", "Samples", "--like", str(folder / "kit" / "Snare.wav"), "--json")
+    rc, out, err = run(capsys, "box-library", "Samples", "--like", str(folder / "kit" / "Snare.wav"), "--json")
     assert rc == 0 and "note: took kit/Snare.wav (in" in err       # the push's record, not "Snare.wav" too
     assert "kit/Snare.wav" not in {row["path"] for row in json.loads(out)}
-    rc, out, err = _run(capsys, "box-library", "Samples", "--play", "Snare.wav")      # a library path as it is
+    rc, out, err = run(capsys, "box-library", "Samples", "--play", "Snare.wav")      # a library path as it is
     assert rc == 0 and out == "playing Snare.wav on the box\n" and "took" not in err
-    rc, out, err = _run(capsys, "box-library", "Samples", "--like", "kit/Nothing.wav")
+    rc, out, err = run(capsys, "box-library", "Samples", "--like", "kit/Nothing.wav")
     assert rc == 2 and "kit/Nothing.wav is not a file of library" in err          # the box's answer, as before
 
 
