@@ -60,7 +60,7 @@ def box_library_options(p: argparse.ArgumentParser) -> None:
                    help="tag the library again with the box's active tagger pack (after you pushed a new one); "
                         "your corrections stay")
     g.add_argument("--cancel", action="store_true",
-                   help="stop the library's tagging (after the batch it is on); --retag goes on with it later")
+                   help="stop the library's tagging (after the file it is on); --retag goes on with it later")
     p.add_argument("--yes", "--force", dest="yes", action="store_true", help="with --delete: do not ask; with "
                    "--export-fixes: write over a CSV hatbox did not write")
     p.add_argument("--folder", help="with --export-fixes: the library's folder on this laptop (the one you sent)")

@@ -25,17 +25,6 @@ def retag_started(body: dict[str, Any]) -> str:
     return f"; until it has gone through every file the library keeps the tags of {safe_text(old)}"
 
 
-def cancel_words(body: dict[str, Any]) -> str:
-    """What a stop asked of library ``body``'s tagging keeps: a re-tag's stop keeps every file's old tags."""
-    lid, old = safe_text(body["id"]), body.get("tags_from")
-    again = f"to go on later from where it stops: hatbox box-library {lid} --retag"
-    if old:
-        return (f"re-tagging with {safe_text(body.get('tagger') or 'the new tagger')} stops after the batch of files "
-                f"it is on; every file keeps its tags from {safe_text(old)} (a re-tag's tags replace them only once "
-                f"it has gone through the whole library; {again})")
-    return f"tagging stops after the batch of files it is on (a few dozen); the tags so far stay ({again})"
-
-
 def stopped_retag_line(lib: dict[str, Any]) -> str:
     """The listing's line for a library whose re-tag was stopped part way, or failed ("" for none)."""
     words = retag_words(lib)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from device.api.libraries import default_tagger
-from hatbox.library_fixes import cancel_words, stopped_retag_line
+from hatbox.box_words import stop_words
+from hatbox.library_fixes import stopped_retag_line
 from tests.api.conftest import BoxUnderTest, make_box, wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
 
@@ -58,7 +59,7 @@ def test_a_stopped_retag_keeps_the_old_tags_then_a_whole_one_replaces_them(tmp_p
     new = _push(box, tmp_path, "2.0.0", ("tom", "hat", "clap"))
     started = box.client.post(f"/libraries/{lid}/retag", headers=box.auth).json()
     assert started["tags_from"] == old and started["tagger"] == new
-    assert "every file keeps its tags from " + old in cancel_words(started)
+    assert "every file keeps its tags from " + old in stop_words(started)
 
     stopped = _wait(box, lid)
     assert stopped["state"] == "done" and stopped["tagger"] == old, stopped      # the library as it was

@@ -123,6 +123,7 @@ class _Pending:
     rel: list[str] = field(default_factory=list)
     stat: list[tuple[int, int]] = field(default_factory=list)
     digest: list[str] = field(default_factory=list)
+    length: list[tuple[int, int]] = field(default_factory=list)     # of ``rel``: (frames, rate Hz), for _count_long
     written: list[tuple[str, str]] = field(default_factory=list)
     new: set[str] = field(default_factory=set)
     given: dict[str, list[str]] = field(default_factory=dict)
@@ -433,7 +434,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
             pending.written.append((rel, digest))
         return
     buf[len(pending.rel)] = clip
-    _count_long(report, max(frames, audio.shape[-1]), rate)                      # frames -1: not known
+    pending.length.append((max(frames, audio.shape[-1]), rate))                  # frames -1: not known
     if fresh:
         pending.new.add(rel)
     pending.rel.append(rel)
@@ -445,7 +446,8 @@ def _count_long(report: LibraryReport, frames: int, rate: int) -> None:
     """Count a file of ``frames`` frames at ``rate`` Hz that was tagged in ``report``'s ``long_files`` when it is much
     longer than the clip the tagger hears, and then, by its length, in ``long_takes`` (a minute or more) or
     ``long_mid`` (30 s to a minute): only of the long files (p50 review: a minute's file counted apart from them
-    when the clip was 30 s or more)."""
+    when the clip was 30 s or more).  Counted as its batch is committed with its tags (:func:`_flush`), never for a
+    file the pack gave no scores for (p51 QA: "1 of 0 files tagged are over 2 s")."""
     if much_longer(frames, rate, report.clip_seconds):
         report.long_files += 1
         report.long_takes += long_take(frames, rate)
@@ -489,6 +491,7 @@ NAN_SCORES = ("the tagger pack gave no usable scores for it (NaN): a fault of th
 
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:
     n, saved = len(pending.rel), 0
+    counted: list[tuple[int, int]] = []     # (frames, rate) of the files tagged now: _count_long
     if n:
         probs, emb = tagger.run(buf[:n])
         hits = tagger.hits(probs)
@@ -499,6 +502,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
                                  tagger.tags, probs[i], hits[i], emb[i])
                 if pending.rel[i] in pending.new:
                     pending.written.append((pending.rel[i], pending.digest[i]))
+                counted.append(pending.length[i])
             else:
                 reason = NAN_SCORES
                 report.failed.append((pending.rel[i], reason))
@@ -508,4 +512,6 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
     pending.written.clear()
     con.commit()
     report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
-    pending.rel.clear(), pending.stat.clear(), pending.digest.clear(), pending.new.clear()
+    for frames, rate in counted:
+        _count_long(report, frames, rate)
+    pending.rel.clear(), pending.stat.clear(), pending.digest.clear(), pending.length.clear(), pending.new.clear()
