@@ -106,7 +106,8 @@ BEND_RANGE = (-1.0, 1.0)
 _NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
     "note_on": {"note": ("int", MIDI_RANGE), "velocity": ("int", MIDI_RANGE)},
     "note_off": {"note": ("int", MIDI_RANGE)},
-    "sample": {"velocity": ("int", MIDI_RANGE), "note": ("int", MIDI_RANGE)},
+    "sample": {"velocity": ("int", MIDI_RANGE), "note": ("int", MIDI_RANGE),
+               "choke": ("int", MIDI_RANGE)},     # a kit note's choke group (0 none; device.kit.check_choke)
     "choke": {"note": ("int", MIDI_RANGE)},
     "xy": {"x": ("float", XY_RANGE), "y": ("float", XY_RANGE)},
     "bend": {"value": ("float", BEND_RANGE)},
@@ -166,8 +167,8 @@ def validate(msg: Any) -> dict[str, Any]:
 
     Numbers must be finite and in range (:data:`_NUMBERS`: notes and velocities 0..127, x/y 0..1,
     bend -1..1, volume in :data:`VOLUME_DB_RANGE`; numpy scalars count); slot, name and path are text, corners' names
-    a list of text.  Optional fields (sample's ``note``, any message's ``at``) are checked when
-    present."""
+    a list of text.  Optional fields (sample's ``note``, ``choke`` 0..127 and ``latch`` a bool, any message's ``at``)
+    are checked when present."""
     if not isinstance(msg, dict) or msg.get("op") not in OPS:
         raise ControlError(f"unknown control message: {msg!r}")
     op = msg["op"]
@@ -188,6 +189,8 @@ def validate(msg: Any) -> dict[str, Any]:
     for key in _STRINGS.intersection(OPS[op]):
         if not isinstance(msg[key], str) and not (key == "path" and isinstance(msg[key], os.PathLike)):
             raise ControlError(f"control message '{op}': {key} must be text, not {msg[key]!r}")
+    if op == "sample" and "latch" in msg and not isinstance(msg["latch"], bool):
+        raise ControlError(f"control message 'sample': latch must be true or false, not {msg['latch']!r}")
     if op == "corners" and not (isinstance(msg["names"], (list, tuple))
                                 and all(isinstance(n, str) for n in msg["names"])):
         raise ControlError(f"control message 'corners': names must be a list of text, not {msg['names']!r}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
@@ -435,9 +435,34 @@ def unmap_message(note: int) -> dict[str, Any]:
     return {"op": "sample", "path": "", "velocity": 0, "note": note}
 
 
-def release_message(note: int) -> dict[str, Any]:
-    """The sampler's note-off for kit note ``note`` (the synth's notes left alone): a loop sounding on it fades out
-    over the sampler's release (device.audio.sampler.FADE_SECONDS), as at its key's release (a latched one too, once
-    :func:`unmap_message` let the note go); one-shots play to their end; the sustain pedal holds it until it lifts,
-    as any released loop."""
-    return {"op": "note_off", "note": note, "slot": "sampler"}
+def choke_message(note: int) -> dict[str, Any]:
+    """The sampler's message that stops every voice of kit note ``note`` now, pedal, latch or not, with a quick fade
+    (device/audio/sampler.py ``choke``; the synth's notes are left alone: the engine hands it to the sampler): the
+    kit's way to silence a loop of a note leaving the kit, or a latched loop its note no longer latches (p51)."""
+    return {"op": "choke", "note": note}
+
+
+def is_latched_loop(entry: KitNote | None) -> bool:
+    """Whether kit note ``entry`` plays a latched loop (a strike starts it, the next stops it; its note-off nothing)."""
+    return entry is not None and entry.loop and entry.latch
+
+
+def stops_latched(old: KitNote | None, new: KitNote | None) -> bool:
+    """Whether a loop ``old`` latched must be choked when its note becomes ``new`` (None: out of the kit): ``old`` was
+    a latched loop and ``new`` is not the same latched loop (another file, a one-shot, a held loop, `--no-latch`).
+    A latched voice ignores its note-off, so once its note stops latching nothing else would stop it (p51 M3)."""
+    if not is_latched_loop(old):
+        return False
+    return not (is_latched_loop(new) and (new.library, new.file) == (old.library, old.file))
+
+
+def carried(old: KitNote | None, new: KitNote, latch: bool | None = None, choke: int | None = None,
+            default_choke: bool = False) -> KitNote:
+    """``new`` (a new file for a note, or its loop toggled) with ``old``'s options kept where the request does not
+    give them: its choke group (``choke`` None: ``old``'s; ``default_choke``: General MIDI's), its latch where ``new``
+    loops (``latch`` None: ``old``'s; ``latch`` True makes it loop).  A new file kept the pad's sound but dropped its
+    latch and choke group without a word (p51 M3)."""
+    if latch is None:
+        latch = bool(old is not None and old.latch and new.loop)
+    group = None if default_choke else choke if choke is not None else old.choke if old is not None else None
+    return replace(new, latch=latch, loop=new.loop or latch, choke=check_choke(group))

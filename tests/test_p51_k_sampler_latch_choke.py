@@ -56,10 +56,10 @@ def test_an_unlatched_loop_still_stops_at_its_note_off(tmp_path: Path) -> None:
 
 
 def test_a_note_leaving_the_kit_and_all_notes_off_stop_a_latched_loop(tmp_path: Path) -> None:
-    from device.kit import release_message, unmap_message
+    from device.kit import choke_message, unmap_message
     s = SamplerSource(RATE)
     loop = _wav(tmp_path / "loop.wav", 0.5)
-    for stop in ([unmap_message(60), release_message(60)], [{"op": "all_notes_off"}]):   # a note leaving the kit
+    for stop in ([unmap_message(60), choke_message(60)], [{"op": "all_notes_off"}]):   # a note leaving the kit
         _map(s, 60, loop, loop=True, latch=True)
         s.handle({"op": "note_on", "note": 60, "velocity": 100})
         assert _level(s) > 0.1

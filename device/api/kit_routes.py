@@ -13,7 +13,6 @@ import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,8 +27,9 @@ from device.api.kit_tags import tags_now
 from device.api.state import box_of
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
-from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, check_file, check_note, fullest_first, \
-    held_file, kit_from_tags, load_kit, map_message, save_kit, unmap_message
+from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, Pad, carried, check_file, check_note, \
+    choke_message, fullest_first, held_file, kit_from_tags, load_kit, map_message, save_kit, stops_latched, \
+    unmap_message
 from device.kit_families import empty_drum_notes
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
@@ -132,20 +132,49 @@ class KitKeeper:
                 raise
             for note in sorted(set(self.notes) - set(new)):
                 self._unmap(box, self.notes[note])
+            for note in sorted(n for n in new if stops_latched(self.notes.get(n), new[n])):
+                _send(box, choke_message(note))     # its latched loop would play on, deaf to its note-offs
             self.unmapped -= set(new)
             self.silenced = []                  # a new kit: what the old one lost is no longer its story
             self._keep(new)
             return old
 
     def set(self, box: Any, entry: KitNote) -> KitNote | None:
-        """Let ``entry.note`` play ``entry``'s file; returns what the note played before (None: nothing)."""
+        """Let ``entry.note`` play ``entry``'s file; returns what the note played before (None: nothing).  A latched
+        loop of the note that ``entry`` no longer latches (a new file, a one-shot, `--no-latch`) stops now with the
+        sampler's quick fade (device.kit.stops_latched): its note-offs were ignored and would be (p51 M3)."""
         with self.lock:
             self._map(box, entry)
             self.unmapped.discard(entry.note)
             old = self.notes.get(entry.note)
+            if stops_latched(old, entry):
+                _send(box, choke_message(entry.note))
             self.silenced = still_silent(self.silenced, [entry.note])
             self._keep({**self.notes, entry.note: entry})
             return old
+
+    def set_keeping(self, box: Any, entry: KitNote, latch: bool | None = None,
+                    choke: int | None = None) -> tuple[KitNote | None, KitNote]:
+        """:meth:`set` of ``entry`` (a new file for its note, its loop toggled) with the note's latch and choke group
+        kept where ``latch``/``choke`` (None) do not say otherwise (device.kit.carried), read under the lock; returns
+        (what the note played before, what it plays now)."""
+        with self.lock:
+            entry = carried(self.notes.get(entry.note), entry, latch, choke)
+            return self.set(box, entry), entry
+
+    def set_options(self, box: Any, note: int, latch: bool | None, choke: int | None,
+                    default_choke: bool = False) -> bool:
+        """Note ``note``'s latch and choke group (None: as it is; ``default_choke``: General MIDI's group), its file,
+        loop and tag as they are, read and written under the lock (a PUT of the note meanwhile was reverted);
+        False when the note plays nothing."""
+        with self.lock:
+            entry = self.notes.get(note)
+            if entry is None:
+                return False
+            new = carried(entry, entry, latch, choke, default_choke)
+            if new != entry:
+                self.set(box, new)
+            return True
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
         """Clear ``notes`` (those in the kit; a loop sounding on one stopped: :meth:`_unmap`); returns the ones that
@@ -215,12 +244,6 @@ class KitKeeper:
                            hint="free some space on the box (hatbox status shows it), then set the kit again") from None
         self.notes = kit
         self.unmapped &= set(kit)
-
-
-def choke_message(note: int) -> dict[str, Any]:
-    """The sampler's message that stops every voice of kit note ``note`` now, pedal, latch or not, with a quick fade
-    (device/audio/sampler.py ``choke``; the synth's notes are left alone: the engine hands it to the sampler)."""
-    return {"op": "choke", "note": note}
 
 
 def _send(box: Any, message: dict[str, Any]) -> None:
@@ -373,8 +396,8 @@ class BoxKit:
         library, rel = self._library_of(Path(path))
         entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
         with _said():
-            self.box.kit.set(self.box, entry)
-        return Pad(note, path, tag, loop)
+            _old, entry = self.box.kit.set_keeping(self.box, entry)     # its latch (still looping), its choke group
+        return Pad(note, path, tag, entry.loop, latch=entry.latch and entry.loop)
 
     def clear(self, note: int) -> None:
         with _said():
@@ -535,7 +558,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
-        old = box.kit.set(box, entry)
+        old, entry = box.kit.set_keeping(box, entry, body.latch, body.choke)    # the note's latch, choke kept
         return _kit(box, [old] if old is not None and old != entry else [], [entry], token_id)
 
     @app.patch("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
@@ -546,15 +569,9 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             number = parse_note(note)
         except ValueError as exc:           # no note of the kit is called so: 404, as DELETE answers it
             raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
-        entry = box.kit.notes.get(number)
-        if entry is None:
+        if not box.kit.set_options(box, number, body.latch, body.choke, body.choke_default):
             raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
                            hint=KIT_HINT)
-        latch = entry.latch if body.latch is None else body.latch
-        new = replace(entry, latch=latch, loop=entry.loop or latch, choke=entry.choke if body.choke is None
-                      else body.choke)
-        if new != entry:
-            box.kit.set(box, new)
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))

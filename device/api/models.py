@@ -429,6 +429,8 @@ class KitNoteOptions(BaseModel):
                                   "makes the note loop); null: as it is")
     choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group N "
                                  "cut each other; null: as it is")
+    choke_default: bool = Field(False, description="true: its choke group back to General MIDI's (the hi-hats "
+                                "42/44/46 cut each other, other notes nothing), whatever choke says")
 
 
 class Kit(BaseModel):
@@ -445,3 +447,6 @@ class KitNoteRequest(BaseModel):
     library: str = Field(max_length=128, description="a library's id")
     file: str = Field(max_length=4096, description="a file of the library, as box-library lists it")
     loop: bool = False
+    latch: Optional[bool] = Field(None, description="its loop latches (true makes it loop); null: as the note's was "
+                                  "where it loops (a new file keeps the pad's latch)")
+    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group (0 none); null: the note's as it was")

@@ -14,8 +14,9 @@ Messages (``handle``; any thread):
   unless the note's mapping names its own, ``"choke": N`` (N >= 1 a group, 0 none; the kit's `box-kit --choke`:
   hats played from a keyboard layout's notes choke too).  ``"latch": true`` with ``"loop": true`` latches the
   note's loop: a strike starts it, the next strike of the note stops it (the release fade), its note-off does
-  nothing (an MPC pad's latch; p51 beatmaker QA: a tap gave 200 ms of a 2-bar loop).  Unmapping a note (its path
-  "") unlatches its loops: the kit's note-off that follows (a note leaving the kit) releases them as held ones.
+  nothing (an MPC pad's latch; p51 beatmaker QA: a tap gave 200 ms of a 2-bar loop).  Any mapping of a note but a
+  latched loop's (unmapping it, path "", a one-shot, a held loop) unlatches its loops: its next note-off releases
+  them as held ones (the kit chokes them, device.kit.choke_message, as a note leaves the kit or stops latching).
   ``{"op": "note_off", "note"}`` fades out loops started by that note (one-shots play to their end);
   while the sustain pedal is down they play on until it lifts.
   ``{"op": "sustain", "on"}`` the pedal: lifting it fades out the loops whose note-off came meanwhile.
@@ -90,6 +91,7 @@ _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
 # Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
 # and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
 CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
+MAX_CHOKE_GROUP = 127        # a mapping's ``choke``: 0 (none) .. 127, as device.kit.check_choke and the API take it
 # A choke of a whole group (the hi-hat pedal closing) spares the pedal's and the closed hat's voices struck this
 # recently: a drum module sends the pedal's chick (note 44) as the pedal closes, about when its CC 4 passes the
 # threshold, in either order.  An open hat (46) is never spared: struck with the pedal half open and the pedal shut
@@ -493,22 +495,28 @@ class SamplerSource(SamplerControl):
     # ----------------------------------------------------------------------------- control side (options of a note)
     def handle(self, msg: dict[str, Any]) -> None:
         """:meth:`SamplerControl.handle`, and a note's options from its mapping (``latch``, ``choke``): set once the
-        mapping took (a file that does not decode changes nothing); a note unmapped lets its latched loops go to its
-        next note-off (the kit's release of a note leaving it: device.kit.release_message)."""
+        mapping took (a file that does not decode changes nothing).  A mapping that does not latch (an unmapping, a
+        one-shot, a held loop) lets the note's latched loops go to its next note-off (p51 M3: a note given a one-shot
+        kept its latched loop, deaf to its note-offs; the kit chokes it too, device.kit.stops_latched)."""
         op = msg.get("op")
-        if op == "sample" and str(msg.get("path", "")) == "" and 0 <= int(msg.get("note", -1)) < 128:
-            self.events.append(("unlatch", int(msg["note"]), self._when(msg)))
+        note = int(msg.get("note", -1)) if op == "sample" else -1
+        if 0 <= note < 128 and str(msg.get("path", "")) == "":
+            self.events.append(("unlatch", note, self._when(msg)))     # (an unmapping: before the kit's choke)
         super().handle(msg)
-        if op == "sample" and 0 <= int(msg.get("note", -1)) < 128:
-            self._note_options(int(msg["note"]), msg)
+        if 0 <= note < 128:
+            self._note_options(note, msg)
+            if str(msg.get("path", "")) != "" and not self.latch[note]:
+                self.events.append(("unlatch", note, self._when(msg)))
 
     def _note_options(self, note: int, msg: dict[str, Any]) -> None:
         """Note ``note``'s latch and choke group from its ``sample`` mapping message (an unmapping, path "": none, and
-        General MIDI's group)."""
+        General MIDI's group; a ``choke`` that is no group 0..127, a bool among them, is General MIDI's too:
+        device.control.validate refuses it before it comes here)."""
         mapped = str(msg.get("path", "")) != ""
         self.latch[note] = mapped and bool(msg.get("loop")) and bool(msg.get("latch"))
         group = msg.get("choke") if mapped else None
-        self.choke_group[note] = CHOKE_GROUPS.get(note, 0) if not isinstance(group, int) or group < 0 else int(group)
+        known = isinstance(group, int) and not isinstance(group, bool) and 0 <= group <= MAX_CHOKE_GROUP
+        self.choke_group[note] = int(group) if known else CHOKE_GROUPS.get(note, 0)
 
     @property
     def active_voices(self) -> int:
