@@ -226,14 +226,19 @@ class Box:
 
 # ---- the player ----
 
+def note_key(seq: int) -> tuple[int, int]:
+    """The note_on numbered ``seq`` as it is sent and heard: (note, velocity) = (seq % 128, 1 + seq // 128 % 127)."""
+    return seq % 128, 1 + seq // 128 % 127
+
+
 def set_phase(player: "Player", kind: str) -> None:
     player.phase = kind
     player.windows.append((kind, time.perf_counter()))
 
 
 class Player:
-    """A steady beat on its own thread: every ``step`` s a chord of ``chord`` note_ons, each numbered (note =
-    seq % 128, velocity = 1 + seq // 128 % 127); ``sent`` holds (seq, phase, perf_counter at send)."""
+    """A steady beat on its own thread: every ``step`` s a chord of ``chord`` note_ons, each numbered
+    (:func:`note_key`); ``sent`` holds (seq, phase, perf_counter at send)."""
 
     def __init__(self, port: int, step: float, chord: int) -> None:
         from pythonosc.udp_client import SimpleUDPClient
@@ -253,9 +258,10 @@ class Player:
                 seq = self.seq
                 self.seq += 1
                 t = time.perf_counter()
-                self.client.send_message("/hatbox/note_on", [seq % 128, 1 + seq // 128 % 127])
+                note, velocity = note_key(seq)
+                self.client.send_message("/hatbox/note_on", [note, velocity])
                 self.sent.append((seq, self.phase, t))
-                self.client.send_message("/hatbox/note_off", [seq % 128])
+                self.client.send_message("/hatbox/note_off", [note])
 
 
 # ---- the run ----
@@ -330,7 +336,7 @@ def latencies(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[
     keyed = {(n, v): (h, r) for n, v, h, r in got}
     out: dict[str, dict[str, Any]] = {}
     for kind, phases in PHASES.items():
-        rows = [(t, keyed.get((s % 128, 1 + s // 128 % 127))) for s, p, t in sent if p in phases]
+        rows = [(t, keyed.get(note_key(s))) for s, p, t in sent if p in phases]
         out[kind] = {"handoff": [(hr[0] - t) * 1000 for t, hr in rows if hr],
                      "reply": [(hr[1] - t) * 1000 for t, hr in rows if hr], "lost": sum(hr is None for _, hr in rows)}
     return out
@@ -342,8 +348,8 @@ def summarise(sent: list[tuple[int, str, float]], got: list[list[Any]]) -> dict[
     out: dict[str, Any] = {kind: {"handoff_ms": stats(ms["handoff"]), "reply_ms": stats(ms["reply"]),
                                   "lost": ms["lost"]} for kind, ms in latencies(sent, got).items()}
     t0 = sent[0][2] if sent else 0.0                 # each note: (s since the first, phase, handoff ms)
-    out["notes"] = [(round(t - t0, 3), p, round((keyed[(s % 128, 1 + s // 128 % 127)][0] - t) * 1000, 2))
-                    for s, p, t in sent if (s % 128, 1 + s // 128 % 127) in keyed]
+    out["notes"] = [(round(t - t0, 3), p, round((keyed[note_key(s)][0] - t) * 1000, 2))
+                    for s, p, t in sent if note_key(s) in keyed]
     return out
 
 
@@ -357,26 +363,39 @@ def run_box(args: argparse.Namespace, tmp: Path, body: bytes, repo: Path, rounds
     box = Box(tmp, extra, repo.resolve())
     phases: list[dict[str, Any]] = []
     player = None
-    tagging_s = args.phase if args.tagging is None else args.tagging
     try:
         box.pair()
         box.call("POST", "/packs", params={"activate": True}, content=PACK.read_bytes())
         player = Player(box.osc, args.step, args.chord)
         player.thread.start()
         time.sleep(3.0)                                     # warm-up: the first notes' imports
-        for k in range(rounds):
-            x0 = box.xruns()
-            idle_phase(player, args.phase)
-            x1 = box.xruns()
-            tagged = tag_phase(box, player, body, k, tagging_s)
-            phases += [{"kind": "idle", "xruns": x1 - x0}, {"kind": "tagging", "xruns": box.xruns() - x1, **tagged}]
-            print(f"{repo.name} round {k}: {phases[-2]} {phases[-1]}", flush=True)
+        play_rounds(args, box, player, body, rounds, repo.name, phases)
         player.stopping.set()
         player.thread.join()
     finally:
         if player is not None:
             player.stopping.set()
         got = box.stop()
+    return box_result(args, phases, got, player)
+
+
+def play_rounds(args: argparse.Namespace, box: Box, player: Player, body: bytes, rounds: int, name: str,
+                phases: list[dict[str, Any]]) -> None:
+    """``rounds`` idle + upload/tagging phase pairs on ``box`` while ``player`` plays, each pair's two phases (their
+    xruns, the upload's times) added to ``phases`` as it ends."""
+    tagging_s = args.phase if args.tagging is None else args.tagging
+    for k in range(rounds):
+        x0 = box.xruns()
+        idle_phase(player, args.phase)
+        x1 = box.xruns()
+        tagged = tag_phase(box, player, body, k, tagging_s)
+        phases += [{"kind": "idle", "xruns": x1 - x0}, {"kind": "tagging", "xruns": box.xruns() - x1, **tagged}]
+        print(f"{name} round {k}: {phases[-2]} {phases[-1]}", flush=True)
+
+
+def box_result(args: argparse.Namespace, phases: list[dict[str, Any]], got: dict[str, Any],
+               player: Player | None) -> dict[str, Any]:
+    """What :func:`run_box` returns, from the ``phases`` played and what the box heard (``got``: Box.stop)."""
     ingests = got.get("ingests") or []
     sent = split_upload(player.sent if player else [], ingests)
     for p, (a, b) in zip([p for p in phases if p["kind"] == "tagging"], ingests):
@@ -405,24 +424,27 @@ def compare(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
     for k in range(args.rounds):
         for label in (("old", "new") if k % 2 == 0 else ("new", "old")):
-            one = run_box(args, tmp / f"{label}{k}", body, trees[label], 1)
-            runs[label].append(one)
+            runs[label].append(run_box(args, tmp / f"{label}{k}", body, trees[label], 1))
     out: dict[str, Any] = {"args": vars(args), "cpus": os.cpu_count()}
     for label, done in runs.items():
-        pooled: dict[str, dict[str, list[float]]] = {}
-        for one in done:
-            for kind, ms in latencies(one["sent"], one["got"]).items():
-                pooled.setdefault(kind, {"handoff": [], "reply": []})
-                pooled[kind]["handoff"] += ms["handoff"]
-                pooled[kind]["reply"] += ms["reply"]
-        out[label] = {"tree": str(trees[label]), "pooled": {kind: {"handoff_ms": stats(ms["handoff"]),
-                                                                    "reply_ms": stats(ms["reply"])}
-                                                             for kind, ms in pooled.items()},
+        out[label] = {"tree": str(trees[label]), "pooled": pooled_stats(done),
                       "runs": [{"phases": one["phases"], "loadavg": one["loadavg"],
                                 "result": one["result"]} for one in done]}
     if args.unpack_cost:
         out["unpack_cost"] = unpack_cost(trees, tmp, args.unpack_cost)
     return out
+
+
+def pooled_stats(done: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per phase kind, the handoff and reply latencies (ms) of every note of the runs ``done`` (:func:`run_box`'s),
+    pooled: their stats."""
+    pooled: dict[str, dict[str, list[float]]] = {}
+    for one in done:
+        for kind, ms in latencies(one["sent"], one["got"]).items():
+            pooled.setdefault(kind, {"handoff": [], "reply": []})
+            pooled[kind]["handoff"] += ms["handoff"]
+            pooled[kind]["reply"] += ms["reply"]
+    return {kind: {"handoff_ms": stats(ms["handoff"]), "reply_ms": stats(ms["reply"])} for kind, ms in pooled.items()}
 
 
 UNPACK_TIMED = """import os, sys, time
@@ -477,9 +499,7 @@ def print_compared(out: dict[str, Any]) -> None:
         print(f"unpack alone (s): {out['unpack_cost']}")
 
 
-def main() -> int:
-    if len(sys.argv) > 2 and sys.argv[1] == "--box-child":
-        return box_child(sys.argv[2], sys.argv[4:])
+def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", type=int, default=2000, help="one-shots in the library tagged")
     ap.add_argument("--rounds", type=int, default=2, help="idle + tagging phase pairs")
@@ -494,16 +514,25 @@ def main() -> int:
     ap.add_argument("--compare", default="", help="OLD_TREE: alternate boxes of it and of --repo, one round each")
     ap.add_argument("--tagging", type=float, default=None, help="seconds of tagging after each upload (--phase)")
     ap.add_argument("--unpack-cost", type=int, default=0, help="with --compare: N timings of the unpacking alone")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def run_one(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """One box's run (:func:`run`), its logs kept as ``--keep`` asks; its first line of output printed."""
+    out = run(args, tmp)
+    if args.keep:                                   # the box's store, log and output, for a look after
+        shutil.copytree(tmp / "store" / "logs", Path(args.keep) / "logs", dirs_exist_ok=True)
+        shutil.copy(tmp / "box.out", Path(args.keep) / "box.out")
+    print((tmp / "box.out").read_text().splitlines()[0])
+    return out
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--box-child":
+        return box_child(sys.argv[2], sys.argv[4:])
+    args = parse_args()
     with tempfile.TemporaryDirectory(prefix="hatbox-notelat-") as tmp:
-        if args.compare:
-            out = compare(args, Path(tmp))
-        else:
-            out = run(args, Path(tmp))
-            if args.keep:                            # the box's store, log and output, for a look after
-                shutil.copytree(Path(tmp) / "store" / "logs", Path(args.keep) / "logs", dirs_exist_ok=True)
-                shutil.copy(Path(tmp) / "box.out", Path(args.keep) / "box.out")
-            print((Path(tmp) / "box.out").read_text().splitlines()[0])
+        out = compare(args, Path(tmp)) if args.compare else run_one(args, Path(tmp))
     if args.compare:
         print_compared(out)
     else:
