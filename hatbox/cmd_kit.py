@@ -8,6 +8,7 @@
     hatbox box-kit --unmap C2                   # or --clear: every note
     hatbox box-kit --latch C3,D3                # these loops latch: a tap starts one, the next tap stops it
     hatbox box-kit --choke C6,C#6               # these notes cut each other (hats on a keyboard's notes)
+    hatbox box-kit --choke-default F#2          # its choke back to General MIDI's (the hi-hats 42/44/46)
 """
 from __future__ import annotations
 
@@ -105,7 +106,10 @@ def box_kit(args: argparse.Namespace) -> int:
     return 0
 
 
-OPTIONS = ("latch", "no_latch", "choke", "no_choke")      # box-kit's options of notes in the kit (PATCH /kit/notes)
+OPTIONS = ("latch", "no_latch", "choke", "no_choke", "choke_default")   # box-kit's options of kit notes (PATCH)
+HI_HATS = (42, 44, 46)       # General MIDI's hi-hats (closed, pedal, open): choke group 1 unless set
+HAT_GROUP = 1
+MAX_CHOKE_GROUP = 127        # the box's choke groups: 1..127 (0 none; device.kit.check_choke)
 
 
 def _options_asked(args: argparse.Namespace) -> bool:
@@ -131,22 +135,22 @@ def note_list(text: str, option: str) -> list[int]:
 
 
 def options_asked(args: argparse.Namespace, kit: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    """Note -> the options to PATCH on it (``latch``, ``choke``), from --latch/--no-latch/--choke/--no-choke; each
-    --choke's notes get a choke group of their own, numbered past the kit's (1 is General MIDI's hi-hat group).
-    HatboxError for a note the kit does not play."""
+    """Note -> the options to PATCH on it (``latch``, ``choke``, ``choke_default``), from --latch/--no-latch/--choke/
+    --no-choke/--choke-default; each --choke's notes get a choke group (:func:`choke_groups`).  HatboxError for a
+    note the kit does not play, or when no choke group is free."""
     playing = {n.get("note") for n in kit.get("notes") or [] if isinstance(n, dict) and not n.get("missing")}
     asked: dict[int, dict[str, Any]] = {}
     for name, value in (("latch", True), ("no_latch", False)):
         for note in note_list(getattr(args, name) or "", name) if getattr(args, name) else []:
             asked.setdefault(note, {})["latch"] = value
-    groups = [n.get("choke") for n in kit.get("notes") or [] if isinstance(n, dict)]
-    group = max([g for g in groups if isinstance(g, int)] + [1])
-    for text in args.choke or []:
-        group += 1
-        for note in note_list(text, "choke"):
+    named = [note_list(text, "choke") for text in args.choke or []]
+    for group, notes in zip(choke_groups(named, kit_chokes(kit)), named):
+        for note in notes:
             asked.setdefault(note, {})["choke"] = group
     for note in note_list(args.no_choke, "no_choke") if args.no_choke else []:
         asked.setdefault(note, {})["choke"] = 0
+    for note in note_list(args.choke_default, "choke_default") if getattr(args, "choke_default", None) else []:
+        asked.setdefault(note, {})["choke_default"] = True
     for note in asked:
         if note not in playing:
             raise HatboxError(f"{note_name(note)} ({note}) plays nothing in the kit: nothing was changed",
@@ -154,13 +158,47 @@ def options_asked(args: argparse.Namespace, kit: dict[str, Any]) -> dict[int, di
     return asked
 
 
+def kit_chokes(kit: dict[str, Any]) -> dict[int, int | None]:
+    """Note -> its choke group in the box's answer ``kit`` (GET /kit: None General MIDI's), its notes that play."""
+    notes = [n for n in kit.get("notes") or [] if isinstance(n, dict) and isinstance(n.get("note"), int)]
+    return {n["note"]: n.get("choke") if isinstance(n.get("choke"), int) else None
+            for n in notes if not n.get("missing")}
+
+
+def group_of(note: int, choke: int | None) -> int:
+    """The choke group a kit note plays in: ``choke``, or General MIDI's (the hi-hats' 1, else none) for None."""
+    return choke if choke is not None else HAT_GROUP if note in HI_HATS else 0
+
+
+def choke_groups(named: list[list[int]], chokes: dict[int, int | None]) -> list[int]:
+    """The choke group of each of --choke's note lists ``named`` (``chokes``: the kit's, :func:`kit_chokes`): the first
+    naming a hi-hat that plays in the hi-hat group (1, General MIDI's 42/44/46) takes that group, so the hats it does
+    not name still cut it (`--choke 42,46` took the pedal hat 44 out of the open hat's group); the others the lowest
+    group from 2 that no other note plays in (they only grew: at 128 the box refused).  HatboxError when none is free."""
+    others = {n for notes in named for n in notes}
+    used = {group_of(n, c) for n, c in chokes.items() if n not in others}
+    groups: list[int] = []
+    for notes in named:
+        hat = HAT_GROUP not in groups and any(n in HI_HATS and group_of(n, chokes.get(n)) == HAT_GROUP for n in notes)
+        free = next((g for g in range(2, MAX_CHOKE_GROUP + 1) if g not in used and g not in groups), None)
+        if not hat and free is None:
+            raise HatboxError(f"no choke group is free: the kit's other notes play in all {MAX_CHOKE_GROUP - 1} "
+                              f"(2..{MAX_CHOKE_GROUP}); nothing was changed",
+                              hint="hatbox box-kit lists each note's group; --no-choke NOTE or --choke-default NOTE "
+                                   "frees one")
+        groups.append(HAT_GROUP if hat else int(free))
+    return groups
+
+
 def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
     """--latch/--no-latch/--choke/--no-choke: each note's options set (PATCH /kit/notes/NOTE); the kit after, and the
-    lines said after it.  A box of an older version (no such route: 405) is said so, nothing changed."""
+    lines said after it.  A box of an older version (no such route: 405; --choke-default not taken, the first
+    note's group left as it was) is said so, nothing changed."""
     from hatbox.box_client import BoxRefused
-    asked = options_asked(args, _call(client, "GET", "/kit"))
+    before = _call(client, "GET", "/kit")
+    asked = options_asked(args, before)
     kit: dict[str, Any] = {}
-    for note, options in sorted(asked.items()):
+    for note, options in sorted(asked.items(), key=lambda item: (not item[1].get("choke_default"), item[0])):
         try:
             kit = _call(client, "PATCH", f"/kit/notes/{note}", json=options)
         except BoxRefused as exc:
@@ -169,11 +207,15 @@ def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
             raise HatboxError("the box is of an older version: it takes no --latch or --choke (a loop plays while "
                               "held, or while the sustain pedal is down; General MIDI's hi-hats 42/44/46 choke)",
                               hint="install the same hatbox version on the box") from None
-    return kit, option_lines(asked)
+        if options.get("choke_default") and kit_chokes(kit).get(note) is not None:     # (an older box ignored it)
+            raise HatboxError("the box is of an older version: it takes no --choke-default; nothing was changed",
+                              hint="install the same hatbox version on the box (or hatbox box-kit --no-choke NOTE)")
+    return kit, option_lines(asked, kit_chokes(before))
 
 
-def option_lines(asked: dict[int, dict[str, Any]]) -> list[str]:
-    """What --latch/--choke did, in a musician's words."""
+def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None] | None = None) -> list[str]:
+    """What --latch/--choke did, in a musician's words (``chokes``: the kit's groups before, :func:`kit_chokes`: the
+    hi-hats left in or out of their group are named)."""
     lines = []
     latched = [n for n, o in sorted(asked.items()) if o.get("latch") is True]
     unlatched = [n for n, o in sorted(asked.items()) if o.get("latch") is False]
@@ -187,9 +229,26 @@ def option_lines(asked: dict[int, dict[str, Any]]) -> list[str]:
     for note, options in sorted(asked.items()):
         if "choke" in options:
             groups.setdefault(options["choke"], []).append(note)
+    hats = hats_left(asked, chokes or {})
     for group, notes in sorted(groups.items()):
-        lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}")
+        lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}"
+                     if group != HAT_GROUP else f"{_names(notes)}: cut each other{' and ' + _names(hats) if hats else ''}"
+                     " (choke group 1, General MIDI's hi-hats)")
+    moved = [n for n, o in sorted(asked.items()) if n in HI_HATS and o.get("choke", HAT_GROUP) not in (0, HAT_GROUP)]
+    if hats and moved:
+        lines.append(f"{_names(hats)}: still in the hi-hat group (choke group 1), no longer cut by {_names(moved)} "
+                     f"(hatbox box-kit --choke-default {','.join(note_name(n) for n in moved)} puts them back)")
+    back = [n for n, o in sorted(asked.items()) if o.get("choke_default")]
+    for notes, words in (([n for n in back if n in HI_HATS], "General MIDI's hi-hat group again (choke group 1)"),
+                         ([n for n in back if n not in HI_HATS], "General MIDI's choke again (none)")):
+        lines += [f"{_names(notes)}: {words}"] if notes else []
     return lines
+
+
+def hats_left(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]) -> list[int]:
+    """The hi-hats of the kit (``chokes``) this command leaves in General MIDI's hi-hat group (choke group 1)."""
+    return [n for n in HI_HATS if n in chokes and group_of(n, chokes[n]) == HAT_GROUP
+            and not {"choke", "choke_default"} & set(asked.get(n, {}))]
 
 
 def _names(notes: list[int]) -> str:
@@ -232,16 +291,24 @@ def _checked(args: argparse.Namespace) -> tuple[int, str] | None:
 
 
 def _checked_options(args: argparse.Namespace) -> None:
-    """--latch/--no-latch/--choke/--no-choke go with one another only (HatboxError otherwise)."""
+    """--latch/--no-latch/--choke/--no-choke/--choke-default go with one another only, and name a note once each
+    for its latch and its choke (HatboxError otherwise)."""
     if not _options_asked(args):
         return
     if args.source is not None or args.map is not None or args.unmap is not None or args.clear or args.json:
-        raise HatboxError("--latch, --no-latch, --choke and --no-choke change notes already in the kit: give them "
-                          "alone", hint="hatbox box-kit --latch C3 --choke C6,C#6")
+        raise HatboxError("--latch, --no-latch, --choke, --no-choke and --choke-default change notes already in the "
+                          "kit: give them alone", hint="hatbox box-kit --latch C3 --choke C6,C#6")
     both = set(note_list(args.latch, "latch")) & set(note_list(args.no_latch, "no_latch")) \
         if args.latch and args.no_latch else set()
     if both:
         raise HatboxError(f"--latch and --no-latch both name {_names(sorted(both))}")
+    chokes = [("choke", n) for text in args.choke or [] for n in note_list(text, "choke")] + \
+        [(name, n) for name in ("no_choke", "choke_default") if getattr(args, name, None)
+         for n in note_list(getattr(args, name), name)]
+    twice = sorted({n for _, n in chokes if sum(m == n for _, m in chokes) > 1})
+    if twice:
+        raise HatboxError(f"--choke, --no-choke and --choke-default name {_names(twice)} more than once: give each "
+                          "note one choke", hint="hatbox box-kit --choke C6,C#6 --no-choke F#2")
 
 
 def _checked_loops(args: argparse.Namespace) -> None:
@@ -465,6 +532,9 @@ def register(cli: Any) -> None:
                    help="these notes cut each other (a choke group: an open hat stopped by the closed one), kept in "
                         "the kit; again for another group (General MIDI's hi-hats 42/44/46 choke unless set)")
     p.add_argument("--no-choke", dest="no_choke", metavar="NOTE[,NOTE]", help="these notes cut no other note")
+    p.add_argument("--choke-default", dest="choke_default", metavar="NOTE[,NOTE]",
+                   help="these notes' choke back to General MIDI's (the hi-hats 42/44/46 cut each other, other notes "
+                        "nothing)")
     p.add_argument("--yes", action="store_true", help="with --from: replace a kit of other samples (or notes set by "
                                                        "hand) without asking")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the kit "

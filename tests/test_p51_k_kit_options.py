@@ -46,10 +46,10 @@ def test_a_bad_choke_group_in_kit_json_is_refused() -> None:
 
 def test_choke_gets_a_group_of_its_own_and_latch_its_notes() -> None:
     asked = cmd_kit.options_asked(_args(latch="C3", choke=["C6,C#6"]), KIT)
-    assert asked == {48: {"latch": True}, 84: {"choke": 3}, 85: {"choke": 3}}    # past the kit's group 2
+    assert asked == {48: {"latch": True}, 84: {"choke": 2}, 85: {"choke": 2}}    # 2: only C#6, named, played in it
     lines = cmd_kit.option_lines(asked)
     assert lines[0].startswith("C3: a tap starts its loop, the next tap stops it")
-    assert lines[1] == "C6, C#6: cut each other (choke group 3)"
+    assert lines[1] == "C6, C#6: cut each other (choke group 2)"
 
 
 def test_a_note_the_kit_does_not_play_is_refused_before_anything_changes() -> None:
