@@ -102,7 +102,7 @@ def hot_lines(hot: list[tuple[str, float]]) -> list[str]:
     """`push-library`'s ``  warning PATH: ...`` lines for the files ``hot`` (:func:`over_full_scale`), in the words
     the box's own check says them (device.library.hot.hot_words)."""
     from device.library.hot import hot_words
-    lines = [f"  warning {safe_text(rel)}: {hot_words(peak)}" for rel, peak in hot[:NAMED]]
+    lines = [f"  warning {safe_text(rel)}: {hot_words(peak, rel)}" for rel, peak in hot[:NAMED]]
     if len(hot) > NAMED:
         lines.append(f"  warning: {len(hot) - NAMED} more files peak over 0 dBFS")
     return lines

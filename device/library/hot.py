@@ -53,23 +53,29 @@ def hot_words(peak_db: float, name: str = "") -> str:
 # need libsox-fmt-mp3/-ffmpeg, which the box and most laptops lack: p51 QA, an MP3's warning suggested sox)
 SOX_READS = frozenset((".wav", ".wave", ".bwf", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga", ".caf", ".w64",
                        ".wv", ".au", ".snd", ".amb"))
+# ... of which these by a type named (``-t``): sox goes by the suffix, and has no handler for these names of a WAV or
+# an Ogg file ("no handler for file extension 'bwf'", p51 M3)
+SOX_TYPES = {".wave": "wav", ".bwf": "wav", ".oga": "ogg"}
 
 
 def normalise_words(name: str = "") -> str:
     """How to bring a file to a peak under full scale: sox for a format it reads (its own suffix: "normalise it (e.g.
-    sox IN.flac OUT.flac gain -n -1)", a WAV's where ``name`` is "" or has no suffix), else a re-export from the DAW or
-    editor it came from ("re-export it from your DAW or audio editor peaking at -1 dBFS (sox cannot read .mp3)")."""
+    sox IN.flac OUT.flac gain -n -1)", a WAV's where ``name`` is "" or has no suffix; its type named where sox does not
+    know the suffix, :data:`SOX_TYPES`: "sox -t wav IN.bwf -t wav OUT.bwf gain -n -1"), else a re-export from the DAW
+    or editor it came from ("re-export it from your DAW or audio editor peaking at -1 dBFS (sox cannot read .mp3)")."""
     suffix = Path(name).suffix.lower() if name else ""
     if not suffix or suffix in SOX_READS:
         ext = suffix or ".wav"
-        return f"normalise it (e.g. sox IN{ext} OUT{ext} gain -n -1)"
+        typed = f"-t {SOX_TYPES[suffix]} " if suffix in SOX_TYPES else ""
+        return f"normalise it (e.g. sox {typed}IN{ext} {typed}OUT{ext} gain -n -1)"
     return f"re-export it from your DAW or audio editor peaking at -1 dBFS (sox cannot read {suffix})"
 
 
 def hot_warning(path: Path) -> str:
-    """:func:`hot_words` for the file at ``path`` when it peaks over full scale (:func:`hot_peak`), else ""."""
+    """:func:`hot_words` for the file at ``path`` when it peaks over full scale (:func:`hot_peak`), else "" (the
+    advice for its format: a CAF was told ``sox IN.wav OUT.wav``)."""
     peak = hot_peak(path)
-    return "" if peak is None else hot_words(peak)
+    return "" if peak is None else hot_words(peak, path.name)
 
 
 def head_bytes(member: IO[bytes], size: int = 1 << 16) -> Any:
