@@ -60,6 +60,15 @@ BUTTONS = ("assign", "loop", "clear", "from library")   # left to right, as enco
 NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
 
 
+def loop_said(where: str, pad: Pad) -> str:
+    """What the loop button says once it toggled ``pad`` (on note ``where``, e.g. "C3"): it loops while held now (how
+    to latch it is said: the pad does not latch yet; p51 M3, "a tap to start, a tap to stop" read as if it did), or
+    plays once (a latch it had goes with its loop)."""
+    if pad.loop:
+        return f"{where} plays once" + (" (no longer latched)" if pad.latch else "")
+    return f"{where} loops while held (to latch it: hatbox box-kit --latch {where})"
+
+
 class KitPage(Page):
     title = "Kit"
 
@@ -327,8 +336,7 @@ class KitPage(Page):
                 self.ctx.state.say(f"{where} plays nothing to loop")
                 return
             self._change(lambda: self.kit.assign(note, pad.path, not pad.loop, pad.tag), f"changing {where}...",
-                         f"{where} plays once" if pad.loop else f"{where} loops while held (a tap to start, a tap to "
-                         f"stop: hatbox box-kit --latch {where})")
+                         loop_said(where, pad))
         elif name == "clear":
             if pad is None:
                 self.ctx.state.say(f"{where} plays nothing already")
