@@ -174,7 +174,7 @@ def choke_groups(named: list[list[int]], chokes: dict[int, int | None]) -> list[
     """The choke group of each of --choke's note lists ``named`` (``chokes``: the kit's, :func:`kit_chokes`): the first
     naming a hi-hat that plays in the hi-hat group (1, General MIDI's 42/44/46) takes that group, so the hats it does
     not name still cut it (`--choke 42,46` took the pedal hat 44 out of the open hat's group); the others the lowest
-    group from 2 that no other note plays in (they only grew: at 128 the box refused).  HatboxError when none is free."""
+    group from 2 that no other note plays in (they only grew: at 128 the box refused).  HatboxError for none free."""
     others = {n for notes in named for n in notes}
     used = {group_of(n, c) for n, c in chokes.items() if n not in others}
     groups: list[int] = []
@@ -231,9 +231,10 @@ def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]
             groups.setdefault(options["choke"], []).append(note)
     hats = hats_left(asked, chokes or {})
     for group, notes in sorted(groups.items()):
+        with_hats = f" and {_names(hats)}" if hats else ""
         lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}"
-                     if group != HAT_GROUP else f"{_names(notes)}: cut each other{' and ' + _names(hats) if hats else ''}"
-                     " (choke group 1, General MIDI's hi-hats)")
+                     if group != HAT_GROUP else f"{_names(notes)}: cut each other{with_hats} (choke group 1, General "
+                     "MIDI's hi-hats)")
     moved = [n for n, o in sorted(asked.items()) if n in HI_HATS and o.get("choke", HAT_GROUP) not in (0, HAT_GROUP)]
     if hats and moved:
         lines.append(f"{_names(hats)}: still in the hi-hat group (choke group 1), no longer cut by {_names(moved)} "

@@ -563,7 +563,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
 
     @app.patch("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
     def set_kit_note_options(request: Request, note: str, body: M.KitNoteOptions, token_id: str = auth) -> KitAnswer:
-        """A kit note's options (`box-kit --latch/--choke`), its file, loop and tag as they are (latch makes it loop)."""
+        """A kit note's options (`box-kit --latch/--choke`), its file, loop and tag as they are (latch: it loops)."""
         box = box_of(request)
         try:
             number = parse_note(note)
