@@ -394,9 +394,6 @@ def _verdict(older: Older, out: Path, metrics: dict[str, Any], key: str, scores:
     return f"warning: {line}: worse"
 
 
-NO_SCORE = "no held-out score (none of its held-out files carries any of its words)"
-
-
 def _unscored_line(older: Older, out: Path, metrics: dict[str, Any], key: str) -> list[str]:
     """:func:`_compared`'s line when the older pack or the new one has no held-out score (:func:`tagger_unscored`):
     "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack has no held-out score (no file was held out
