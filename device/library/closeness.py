@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import statistics
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 FEW_OTHERS = 4          # under this many other files in the library, its middle file is no scale to read against
@@ -59,6 +62,19 @@ def alike_text(near: int | None, score: float) -> str:
 
 def middle_in(db_path: str | Path, path: str | Path) -> float | None:
     """:func:`middle` of library ``db_path``'s other files' cosines to its file ``path`` (as GET /libraries/{id}/
-    similar reads them: device.library.query.similar over every file); NotInLibrary or HatboxError as that gives."""
-    from device.library.query import similar
-    return middle(h.score for h in similar(db_path, path, None))
+    similar reads them: device.library.query.similar over every file), read as one array (query.cosines_to: no
+    Hit of each file, p51 review: 20,000 files took 0.24-0.35 s, now a few tens of ms); NotInLibrary or HatboxError
+    as that gives, sqlite3.Error for a database that cannot be read."""
+    from device.library.query import cosines_to
+    return middle_of(cosines_to(db_path, path))
+
+
+def middle_of(cosines: "np.ndarray") -> float | None:
+    """:func:`middle` of the cosines in array ``cosines`` [N], in numpy: the same number (the median of float32
+    cosines in float64, the mean of the two middle ones for an even count, as statistics.median takes them)."""
+    import numpy as np
+    got = np.asarray(cosines, np.float64).ravel()
+    if got.size < FEW_OTHERS:
+        return None
+    mid = float(np.median(got))
+    return None if mid >= float(got.max()) else mid

@@ -112,7 +112,7 @@ class PanelData(Protocol):
 
     def samples(self, tag: str, limit: int | None = None) -> list[Sample]: ...   # the first ``limit``
 
-    def similar(self, path: str) -> list[Sample]: ...
+    def similar(self, path: str, k: int | None = 8) -> list[Sample]: ...    # the first k (None: every one)
 
     def unsure(self, k: int = 50) -> list[Sample]: ...
 
@@ -188,7 +188,7 @@ class MemoryData:
     def samples(self, tag: str, limit: int | None = None) -> list[Sample]:
         return list(self.library.get(tag, []))[:limit]
 
-    def similar(self, path: str, k: int = 8) -> list[Sample]:
+    def similar(self, path: str, k: int | None = 8) -> list[Sample]:
         if path not in self.embeddings:
             return []
         def cosine(a: list[float], b: list[float]) -> float:      # as the box's library ranks (device.library)
@@ -458,7 +458,7 @@ class StoreData:
         db = self._library_of(path)
         return query.current_tags(db, path), not query.is_exclusive(db)
 
-    def similar(self, path: str, k: int = 8) -> list[Sample]:
+    def similar(self, path: str, k: int | None = 8) -> list[Sample]:
         """The ``k`` files most like ``path`` over every library tagged by the same pack as its own (embeddings of
         two packs mean different things), best first (QA: only its own library was searched, while the page lists
         every library's files together)."""

@@ -9,13 +9,15 @@ reads it, so that one pair gets one number on the panel and on the laptop.  Runs
 reader.py), never on the panel's thread: it reads the cosine of every file of the libraries searched."""
 from __future__ import annotations
 
-import inspect
+import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from device.library.closeness import closeness, middle, middle_in
-from device.ui.data import Sample
+from device.ui.data import PanelData, Sample
 from hatbox.errors import HatboxError
 
 SHOWN = 8           # files a "more like this" list shows (device/ui/data.py's default k)
@@ -47,42 +49,69 @@ def own_db(path: str) -> Path | None:
     return None
 
 
-def every_alike(data: Any, path: str) -> list[Sample] | None:
-    """Every file ``data`` ranks as like ``path``, closest first (``similar(path, k=None)``); None for a reader whose
-    ``similar`` takes no ``k`` (it gives only its first few: no middle to read them against)."""
-    return data.similar(path, k=None) if _takes_k(data) else None
+def every_alike(data: PanelData, path: str) -> list[Sample]:
+    """Every file ``data`` ranks as like ``path``, closest first (``similar(path, k=None)``: every reader takes ``k``,
+    device/ui/data.py's PanelData)."""
+    return data.similar(path, k=None)
 
 
-def _takes_k(data: Any) -> bool:
-    try:
-        return "k" in inspect.signature(data.similar).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def alike_samples(data: Any, ref: Sample, k: int = SHOWN) -> list[Sample]:
+def alike_samples(data: PanelData, ref: Sample, k: int = SHOWN) -> list[Sample]:
     """The ``k`` files most like ``ref``, closest first, each an :class:`Alike` with its closeness against the middle
     cosine of ``ref``'s own library: read from that library's database where the box holds it (:func:`own_db`: the
-    cosines of its files alone, as the box's route reads them; p51: asking ``data`` for every file of 20,000 made
-    a Sample of each, 0.5 s), else from every file ``data`` ranks (:func:`library_key` picks its library's); a
-    reader that cannot list them all gives its own few, without a closeness (the page shows their cosines, as the
-    laptop's listings do)."""
+    cosines of its files alone, as the box's route reads them, as one array, kept for the next asking while the
+    database is unchanged: :func:`middle_kept`; p51: asking ``data`` for every file of 20,000 made a Sample of
+    each, 0.5 s), else from every file ``data`` ranks (:func:`library_key` picks its library's)."""
     db = own_db(ref.path)
     if db is not None:
-        shown = list(data.similar(ref.path, k=k) if _takes_k(data) else data.similar(ref.path))[:k]
-        return _with_closeness(shown, _middle_in(db, ref.path) if shown else None)
+        shown = list(data.similar(ref.path, k=k))[:k]
+        return _with_closeness(shown, middle_kept(db, ref.path) if shown else None)
     every = every_alike(data, ref.path)
-    if every is None:
-        return list(data.similar(ref.path))[:k]
     own = library_key(ref)
     return _with_closeness(every[:k], middle(s.score for s in every if library_key(s) == own))
 
 
+KEPT = 64               # middles kept (:func:`middle_kept`): a page's worth of samples asked about, and more
+_kept: OrderedDict[tuple[str, str], tuple[tuple[int, ...], float | None]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def middle_kept(db: Path, path: str) -> float | None:
+    """:func:`_middle_in` of ``path`` in library database ``db``, kept (the newest :data:`KEPT`) while the database
+    and its write-ahead log are unchanged (their sizes and times: a re-tag, a correction since reads it again): a
+    sample asked about again costs no read of every file (p51 review)."""
+    key, stamp = (str(db), path), _stamp(db)
+    with _kept_lock:
+        got = _kept.get(key)
+        if got is not None and got[0] == stamp:
+            _kept.move_to_end(key)
+            return got[1]
+    mid = _middle_in(db, path)
+    if stamp == _stamp(db):             # not changed while it was read
+        with _kept_lock:
+            _kept[key] = (stamp, mid)
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
+    return mid
+
+
+def _stamp(db: Path) -> tuple[int, ...]:
+    """The size and modification time (ns) of ``db`` and of its ``-wal`` beside it (-1s for one that is not there)."""
+    got: list[int] = []
+    for f in (db, db.with_name(db.name + "-wal")):
+        try:
+            st = f.stat()
+            got += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            got += [-1, -1]
+    return tuple(got)
+
+
 def _middle_in(db: Path, path: str) -> float | None:
-    """device.library.closeness.middle_in, None where the library cannot say (being replaced, damaged, re-tagged)."""
+    """device.library.closeness.middle_in, None where the library cannot say (being replaced, damaged, re-tagged;
+    sqlite3.Error too: p51 review, a database that failed a read lost the list of files read)."""
     try:
         return middle_in(db, path)
-    except HatboxError:
+    except (HatboxError, sqlite3.Error):
         return None
 
 
