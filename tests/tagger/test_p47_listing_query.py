@@ -60,7 +60,7 @@ def test_rows_have_the_boxs_keys(db, capsys) -> None:
     assert rows and all(set(r) == {"path", "margin", "guesses", "exclusive", "in_doubt"} for r in rows)
     assert all(set(g) == {"tag", "score"} for r in rows for g in r["guesses"])
     rows, _ = _query(capsys, db, "--like", str(db.parent / "lib" / "s00.wav"), "-k", "2", "--json")
-    assert all(set(r) == {"path", "score", "yours"} for r in rows)
+    assert all(set(r) == {"path", "score", "closeness", "yours"} for r in rows)
 
 
 def test_the_laptop_and_the_box_print_one_shape(library_dir, small_pack, tmp_path, monkeypatch, capsys) -> None:
