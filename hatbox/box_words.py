@@ -199,9 +199,10 @@ def tagging_not_done(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def long_count_true(results: dict[str, Any]) -> bool:
-    """Whether a tagging's ``results`` count no more long files than files tagged: a box whose tagger counted the
-    files a pack then gave NaN for said "1 of 0 files tagged are over 2 s" (p51 QA; device.library.tag counts a
-    long file as it is decoded, before its scores)."""
+    """Whether a tagging's ``results`` count no more long files than files tagged: an older box's tagger counted a
+    long file as it decoded it, before the pack's scores, so the files a pack then gave NaN for were counted and it
+    said "1 of 0 files tagged are over 2 s" (p51 QA).  device.library.tag counts one only once its scores are kept
+    (p51 M4); this check stays for the boxes from before."""
     long, tagged = results.get("long_files"), results.get("tagged")
     return not isinstance(long, int) or not isinstance(tagged, int) or long <= tagged
 

@@ -75,12 +75,13 @@ def upload_first(client: Any, args: argparse.Namespace) -> dict[str, Any] | None
     "tagging done", exit 0)."""
     if not getattr(args, "wait", False) or getattr(args, "retag", False) or not args.id:
         return None
+    before = _ids_named(client, args.id)       # first: an upload that commits after this is not of them (p51 MF1)
     upload = _upload_named(client, args.id)
     if upload is None:
         return None
     from hatbox.library_find import picks_for
     return until_received(client, args.id, upload, quiet=bool(getattr(args, "quiet", False)), picks=picks_for(args),
-                          before=_ids_named(client, args.id))
+                          before=before)
 
 
 def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool = False,
@@ -88,9 +89,10 @@ def until_received(client: Any, given: str, upload: dict[str, Any], quiet: bool 
                    before: Collection[str] = ()) -> dict[str, Any]:
     """Wait (polling every ``poll_s`` s, at most ``limit_s``: :data:`WAIT_UPLOAD_S` for None) until the box's upload
     ``upload`` of ``given`` ends, then the library of that name (GET /libraries; of several so called, the one
-    ``picks`` picks: hatbox.library_find.find_library).  HatboxError when it ends with none (cut off, refused, its
-    files held already under another name), when the one picked is of ``before`` (the ids of that name as the wait
-    began: the upload made no new one), or when it takes over ``limit_s``; Ctrl-C (exit 130) says how far it was and
+    ``picks`` picks among those not of ``before``: hatbox.library_find.find_library).  HatboxError when it ends with
+    none (cut off, refused, its files held already under another name), when every one of that name is of ``before``
+    (the ids of that name as the wait began, read before the upload was: the upload made no new one), or when it
+    takes over ``limit_s``; Ctrl-C (exit 130) says how far it was and
     that the upload goes on."""
     if not quiet:
         print(f"waiting for '{safe_text(upload['name'])}': {how_far(upload)}; then its tagging", file=sys.stderr)
@@ -122,24 +124,35 @@ def _ids_named(client: Any, given: str) -> set[str]:
 
 
 def _library_after(client: Any, given: str, picks: Picks, before: Collection[str] = ()) -> dict[str, Any]:
-    """The library ``given`` names once its upload ended (of several so called, the one ``picks`` picks);
-    HatboxError when the box holds none, or when that one is of ``before`` (there before the upload ended)."""
+    """The library ``given`` names once its upload ended, of those not of ``before`` (there before the upload ended;
+    of several so called, the one ``picks`` picks); HatboxError when the box holds none but those.  (p51 review: the
+    pick among all of the name took this laptop's old library over another laptop's new upload, and said "ended
+    without a new library".)"""
     from hatbox.box_client import _call
     from hatbox.errors import NotOnBox
     from hatbox.library_find import find_library
+    libraries = _call(client, "GET", "/libraries", expect=list)
+    fresh = [lib for lib in libraries if not (isinstance(lib, dict) and str(lib.get("id")) in before)]
     try:
-        lib = find_library(_call(client, "GET", "/libraries", expect=list), given, picks=picks)
+        return find_library(fresh, given, picks=picks)
     except NotOnBox:
-        raise HatboxError(f"the upload of '{safe_text(given)}' ended, and the box holds no library of that name: it "
-                          "was cut off or refused (hatbox box-logs says why), or its files were on the box already "
-                          "under another name", hint="hatbox box-library lists the libraries; send it again: hatbox "
-                                                     "push-library FOLDER --wait") from None
-    if str(lib.get("id")) in before:
-        raise HatboxError(f"the upload of '{safe_text(given)}' ended without a new library (cut off or refused: "
-                          f"hatbox box-logs); library {safe_text(str(lib.get('id')))} from before is unchanged",
-                          hint=f"send it again: hatbox push-library FOLDER --name {shlex.quote(safe_text(given))} "
-                               "--replace --wait")
-    return lib
+        raise _no_new_library(given, [str(lib.get("id")) for lib in libraries
+                                      if isinstance(lib, dict) and str(lib.get("id")) in before]) from None
+
+
+def _no_new_library(given: str, kept: list[str]) -> HatboxError:
+    """The upload of ``given`` ended and the box holds no new library of that name; ``kept``: the ids of the ones
+    there before it, still on the box."""
+    if not kept:
+        return HatboxError(f"the upload of '{safe_text(given)}' ended, and the box holds no library of that name: it "
+                           "was cut off or refused (hatbox box-logs says why), or its files were on the box already "
+                           "under another name", hint="hatbox box-library lists the libraries; send it again: hatbox "
+                                                      "push-library FOLDER --wait")
+    which = (f"library {safe_text(kept[0])} from before is unchanged" if len(kept) == 1 else
+             f"libraries {', '.join(safe_text(k) for k in kept)} from before are unchanged")
+    return HatboxError(f"the upload of '{safe_text(given)}' ended without a new library (cut off or refused: hatbox "
+                       f"box-logs); {which}", hint=f"send it again: hatbox push-library FOLDER --name "
+                                                   f"{shlex.quote(safe_text(given))} --replace --wait")
 
 
 def uploading_lines(client: Any) -> list[str]:

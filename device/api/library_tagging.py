@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, Callable, Protocol
 from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, merge_stage, prepare_stage, \
     retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
-from device.library.child_process import IN_THREAD_ENV, in_thread, kill_children  # noqa: F401
+from device.library.child_process import IN_THREAD_ENV, died_how, in_thread, kill_children  # noqa: F401
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
 from device.versions import upload_order
@@ -50,8 +51,10 @@ INTERRUPTED = ("tagging was interrupted by a restart (or its end could not be re
                "hatbox box-library {lid} --retag (or hatbox box-library {lid} --delete removes this copy)")
 UNEXPECTED = ("tagging stopped on an unexpected error ({what}); the box's log has the details - tag it again: "
               "hatbox box-library {lid} --retag")
-DIED_WHY = "the tagging stopped unexpectedly (killed: out of memory?); the box's log has the details"
-DIED = DIED_WHY + "; tag it again: hatbox box-library {lid} --retag"
+DIED_HOW = "the tagging stopped unexpectedly ({how}); the box's log has the details"     # how: died_how(its status)
+AGAIN = "; tag it again: hatbox box-library {lid} --retag"
+DIED_WHY = DIED_HOW.format(how=died_how(-signal.SIGKILL))    # a SIGKILL's (the OOM killer's): :func:`died_why`
+DIED = DIED_WHY + AGAIN
 UNEXPECTED_WHY = "tagging stopped on an unexpected error ({what}); the box's log has the details"
 # a re-tag's failure is said by the laptop as "a re-tag with NEW failed at N of M: WHY: every file keeps its tags from
 # OLD (hatbox box-library ID --retag tries again)" (hatbox/library_fixes.retag_words): its record keeps the WHY alone
@@ -82,6 +85,15 @@ def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, ca
         if type(exc).__name__ == TaggerMissing.__name__:        # the child could not import it (a dependency)
             raise TaggerMissing(str(exc.args[0])) from None
         raise
+
+
+def died_why(code: int | None, lid: str = "") -> str:
+    """The record's words for a tagging whose process ended with status ``code`` and no report: :data:`DIED_HOW`
+    with child_process.died_how's words ("out of memory?" for a SIGKILL alone: a SIGSEGV is a crash), and for a
+    library ``lid`` how to tag it again (a staged re-tag's, ``lid`` "": its why alone, hatbox/library_fixes.
+    retag_words).  (p51 review: every end was "killed: out of memory?".)"""
+    why = DIED_HOW.format(how=died_how(code))
+    return why + AGAIN.format(lid=lid) if lid else why
 
 
 def pack_fault(report: Any, tagger: str, lid: str, staged: bool) -> str:
@@ -115,6 +127,22 @@ def _heard(report: dict[str, Any], faults: int) -> int:
     tagging resumed for the last file of 9 failed "NaN for 1 of the 1 files it heard", its 8 good rows dropped.)"""
     unchanged = int(report.get("unchanged") or 0) - len(report.get("still_skipped") or ())
     return faults + int(report.get("tagged") or 0) + max(0, unchanged)
+
+
+NO_COUNT = "its process gave no count"     # a tagging process that ended without its report: tag_worker's fallback
+
+
+def counted(results: Any, progress: Any) -> str:
+    """A tagging's ``results`` in a few words for the box's log: their tally (library_upkeep.tally), or for a report
+    without counts (tag_worker's ``{"cancelled": true}``: its process stopped before it could say, the box stopping
+    or a ``--cancel`` whose stuck child was killed) :data:`NO_COUNT` and how far its ``progress`` (the record's
+    ``{"done", "total"}``) got: "its process gave no count; it was at 2 of 8".  (p51 review: a --cancel at 2 of 8
+    was logged "tagging cancelled (nothing to tag)".)"""
+    if isinstance(results, dict) and "tagged" in results:
+        return tally(results)
+    done, total = (progress.get("done"), progress.get("total")) if isinstance(progress, dict) else (None, None)
+    at = f"; it was at {done} of {total}" if isinstance(done, int) and isinstance(total, int) else ""
+    return NO_COUNT + at
 
 
 def lower_priority(nice: int) -> None:
@@ -156,10 +184,8 @@ class Tagging:
             words = UNEXPECTED_WHY if info.get("before") else UNEXPECTED    # a re-tag: its why alone (retag_words)
             ended = {"state": "failed", "error": words.format(what=what(exc), lid=lid)}
         if self._shutting and ended.get("state") == "cancelled":
-            results = ended.get("results")
             log.info("library %s: tagging stopped as the box stops (%s); its next start carries it on", lid,
-                     tally(results) if isinstance(results, dict) and "tagged" in results else "its process said no "
-                     "count")
+                     counted(ended.get("results"), info.get("progress")))
             return                              # the record says "tagging": the next start resumes it
         try:
             self._end(info, ended)
@@ -187,9 +213,9 @@ class Tagging:
         except TaggerMissing as exc:
             log.error("library %s cannot be tagged: %s", info["id"], exc)
             return {"state": "untagged", "error": str(exc)}
-        except WorkerDied as exc:           # its exit status is for the log, the record says what to do
+        except WorkerDied as exc:           # its exit status is for the log, the record says how and what to do
             log.error("tagging library %s failed: %s", info["id"], exc)
-            return {"state": "failed", "error": DIED_WHY if staged else DIED.format(lid=info["id"])}
+            return {"state": "failed", "error": died_why(exc.code, "" if staged else info["id"])}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
             return {"state": "failed", "error": tagging_failed(d, exc, staged)}
@@ -222,7 +248,7 @@ class Tagging:
         if fault:                               # said by _tag (this run's count: a re-tag's copy is gone)
             return {"results": results, "state": state, "error": fault}
         if not (self._shutting and state == "cancelled"):
-            log.info("library %s: tagging %s (%s)", info["id"], state, tally(results))
+            log.info("library %s: tagging %s (%s)", info["id"], state, counted(results, info.get("progress")))
         return {"results": results, "state": state}
 
     def _end(self, info: dict[str, Any], ended: dict[str, Any]) -> None:

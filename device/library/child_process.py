@@ -56,6 +56,18 @@ def ended_how(code: int | None) -> str:
     return f"exit code {code}"
 
 
+OOM_GUESS = "out of memory?"    # said after a SIGKILL's words (the OOM killer's signal) alone
+
+
+def died_how(code: int | None) -> str:
+    """How a child that ended with status ``code`` and no last word died, in words: ``killed by SIGKILL: out of
+    memory?`` for a SIGKILL (the OOM killer's signal) alone; any other status as :func:`ended_how` says it (``killed
+    by SIGSEGV``, ``exit code 1``: a crash is no memory shortage; p51 review: the tagging said "out of memory?" for
+    every end).  The unpacking's and the tagging's words both."""
+    how = ended_how(code)
+    return f"{how}: {OOM_GUESS}" if code == -signal.SIGKILL else how
+
+
 # ---- the parent's side ----
 
 def child_env() -> dict[str, str]:

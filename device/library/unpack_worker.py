@@ -44,13 +44,12 @@ from typing import Any, Callable
 
 from device.library import archive as archive_mod
 from device.library.archive import ArchiveError, ArchiveReport, FileReport, Limits, error_of, first_missing
-from device.library.child_process import (START_AGAIN, LogLines, Lines, close, ended_how, error_words, follow,
-                                          in_thread, log_trace, not_started, protocol_out, rebuilt_error, relog,
-                                          set_nice, start)
+from device.library.child_process import (START_AGAIN, LogLines, Lines, close, died_how, ended_how, error_words,
+                                          follow, in_thread, log_trace, not_started, protocol_out, rebuilt_error,
+                                          relog, set_nice, start)
 
 KILLED = "the box's unpacking of the library stopped unexpectedly ({how}); nothing of the library was kept"
 STOPPED = "the box's unpacking of the library was stopped ({how}: the box stopping?); nothing of the library was kept"
-OOM = ": out of memory?"        # after a SIGKILL's words (the OOM killer's signal) alone
 AGAIN = "send it again; if this keeps happening, the box's log has the details"
 log = logging.getLogger("hatbox.api")
 Hold = Callable[[], AbstractContextManager[Any]]
@@ -113,15 +112,12 @@ def _started(args: list[str]) -> subprocess.Popen:
 
 def ended_error(code: int | None) -> ArchiveError:
     """The error of a child that ended with status ``code`` and no last word: killed by a signal it did not handle
-    (:data:`STOPPED`; a SIGKILL, the OOM killer's, :data:`KILLED` with :data:`OOM`) or exited (an import error, a
-    crash: :data:`KILLED`)."""
-    how = ended_how(code)
-    log.error("the unpacking process ended without a report (%s)", how)
-    if code == -signal.SIGKILL:
-        return ArchiveError(KILLED.format(how=how + OOM), hint=AGAIN)
-    if code is not None and code < 0:
-        return ArchiveError(STOPPED.format(how=how), hint=AGAIN)
-    return ArchiveError(KILLED.format(how=how), hint=AGAIN)
+    (:data:`STOPPED`; a SIGKILL, the OOM killer's, :data:`KILLED` with "out of memory?": child_process.died_how) or
+    exited (an import error, a crash: :data:`KILLED`)."""
+    log.error("the unpacking process ended without a report (%s)", ended_how(code))
+    if code is not None and code < 0 and code != -signal.SIGKILL:
+        return ArchiveError(STOPPED.format(how=ended_how(code)), hint=AGAIN)
+    return ArchiveError(KILLED.format(how=died_how(code)), hint=AGAIN)
 
 
 class _Held:

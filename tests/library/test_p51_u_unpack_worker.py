@@ -209,14 +209,18 @@ def test_the_box_gone_stops_the_child_which_removes_what_it_made(tmp_path: Path,
     proc = child_process.start("device.library.unpack_worker", [str(_archive(tmp_path, 20)), str(tmp_path / "stage" /
                                "files"), json.dumps(dataclasses.asdict(Limits())), ""])
     end = time.monotonic() + 20
-    while not (tmp_path / "stage" / "files.partial" / "kit").exists() and time.monotonic() < end:
-        time.sleep(0.05)
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.close()                                  # the box gone
-    said = proc.stdout.read()
-    assert proc.wait(20) == 0
+    try:
+        while not (tmp_path / "stage" / "files.partial" / "kit").exists() and time.monotonic() < end:
+            time.sleep(0.05)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.close()                              # the box gone
+        said = proc.stdout.read()
+        assert proc.wait(20) == 0
+    finally:
+        child_process.close(proc)                       # no longer one of the children kill_children sees
     assert json.loads(said.splitlines()[-1]) == {"cancelled": True}
     assert _left(tmp_path) == ["lib.zip"]
+    assert proc not in child_process._live
 
 
 def test_a_sigterm_to_the_child_keeps_nothing_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
