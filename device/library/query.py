@@ -197,10 +197,12 @@ def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int | None = 1
                       exclude: str | None = None) -> list[Hit]:
     """The ``k`` files (None: every one) whose embeddings are closest (cosine) to ``vector`` [E], closest first; files
     as alike by their path (one order at every call: the box's pages of a listing follow on, p47).  For a ``k``,
-    only the paths of the first k + 1 are read (p51 review: decoding every path of 20,000 was half the read)."""
+    only the paths of the first k + 1 are read (p51 review: decoding every path of 20,000 was half the read), in the
+    same snapshot as the embeddings (p51 MF3: a re-tag between the reads, a new rowid, dropped its file)."""
     con, root = _open(db_path)
     rels: Sequence[str | None]
     try:
+        _snapshot(con)
         if k is None:
             rels, mat = _embeddings(con)
             ids: list[int] = []
@@ -217,6 +219,13 @@ def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int | None = 1
         con.close()
     order = [i for i in ranked if rels[i] is not None and rels[i] != exclude][:k]
     return [Hit(root / rels[i], float(sims[i])) for i in order]
+
+
+def _snapshot(con: sqlite3.Connection) -> None:
+    """Begin a read transaction on ``con``: its reads until it closes see one state of the database (WAL: a tagging
+    run commits beside it unhindered)."""
+    if not con.in_transaction:
+        con.execute("BEGIN")
 
 
 def _paths_of(con: sqlite3.Connection, rows: dict[int, int], n: int) -> list[str | None]:
