@@ -298,6 +298,8 @@ def _say_twins(db: Path) -> None:
     beside a Linux copy's composed one): what became of each here, and that push-library sends only the first of
     each pair, as it says it (hatbox.push_walk.twin_words; fifty-first stop: `hatbox tag` said nothing).  From the
     database's rows, whatever their status (no second walk of the library): push-library sends a skipped file too."""
+    import sqlite3
+
     from device.library.db import connect_readonly, known_files
     from hatbox.push_walk import twin_words, twins_among
     try:
@@ -306,7 +308,7 @@ def _say_twins(db: Path) -> None:
             status = {rel: row[3] for rel, row in known_files(con).items()}
         finally:
             con.close()
-    except HatboxError:
+    except (HatboxError, sqlite3.Error):       # malformed or locked since the run (p51 MF3: a traceback)
         return                                  # the summary said what it could; no note is worth a failure here
     said = [(rel, why) for rel, kept in twins_among(status).items()
             for why in twin_words({rel: kept}, sent="", tail=_twin_tail(status[rel], status[kept])).values()]
