@@ -10,7 +10,7 @@ from device.api.library_fixes import stage_path
 from device.api.library_tagging import DIED
 from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
-from tests.test_p51_t_resumed_kill import StopAt, _ok_files
+from tests.test_p51_t_resumed_kill import StopAt, ok_files
 
 
 def test_a_cancelled_first_tagging_is_retagged_in_place(tmp_path: Path) -> None:
@@ -26,4 +26,4 @@ def test_a_cancelled_first_tagging_is_retagged_in_place(tmp_path: Path) -> None:
     ended = libs.wait(lid, 20)
     assert ended["state"] == "failed" and ended["error"] == DIED.format(lid=lid), ended
     assert not ended.get("stopped_retag") and ended["progress"]["done"] == 7
-    assert _ok_files(root / lid / "tags.db") == 7 and not stage_path(root / lid).exists()
+    assert ok_files(root / lid / "tags.db") == 7 and not stage_path(root / lid).exists()

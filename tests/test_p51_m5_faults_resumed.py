@@ -13,8 +13,7 @@ from device.api.library_fixes import stage_path
 from device.api.library_tagging import pack_fault
 from device.library.tag import NAN_SCORES
 from tests.api.conftest import wav_bytes, zip_bytes
-from tests.api.packs import tagger_pack
-from tests.test_p51_t_nan_retag import nan_tagger_pack
+from tests.api.packs import nan_tagger_pack, tagger_pack
 from tests.test_p51_t_resumed_kill import StopAt
 
 FILES = 9           # cut after 8: the last file is tagged alone, a batch of 1, which the pack gives NaN for

@@ -22,15 +22,9 @@ from device.api.library_tagging import default_tagger
 from device.library import child_process
 from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
-from tests.test_p51_t_child_stops import _children, _gone
+from tests.library.children import gone, in_a_child, tag_children  # noqa: F401 - in_a_child: a fixture
 
 Progress = Callable[[int, int], None]
-
-
-@pytest.fixture(autouse=True)
-def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are of the tagging process: the suite's in-thread setting (tests/conftest.py) off."""
-    monkeypatch.delenv("HATBOX_TAG_IN_THREAD", raising=False)
 
 
 def test_a_box_stop_kills_its_own_tagging_child_not_another_box_s(tmp_path: Path,
@@ -50,14 +44,14 @@ def test_a_box_stop_kills_its_own_tagging_child_not_another_box_s(tmp_path: Path
         def hang(done: int, total: int) -> None:
             progress(done, total)
             if not a_stopped:
-                a_stopped.extend(c for c in _children() if c not in b_kids)
+                a_stopped.extend(c for c in tag_children() if c not in b_kids)
                 for pid in a_stopped:
                     os.kill(pid, signal.SIGSTOP)         # stuck: it reads no cancel and says nothing more
         return default_tagger(root, p, db, hang, cancel)
     b = Libraries(tmp_path / "b", b_tagger)
     lb = b.ingest(arc, "kitb", pack, "tagger-x")["id"]
     assert b_waits.wait(10)
-    b_kids = _children()
+    b_kids = tag_children()
     a = Libraries(tmp_path / "a", a_tagger)
     la = a.ingest(arc, "kita", pack, "tagger-x")["id"]
     end = time.monotonic() + 10
@@ -66,12 +60,12 @@ def test_a_box_stop_kills_its_own_tagging_child_not_another_box_s(tmp_path: Path
     try:
         with caplog.at_level(logging.WARNING, logger="hatbox.api"):
             a.shutdown(0.3)
-        assert a_stopped and _gone(a_stopped[0], 3.0)
-        assert b_kids and not _gone(b_kids[0], 0.2), "box B's tagging process was killed by box A's stop"
+        assert a_stopped and gone(a_stopped[0], 3.0)
+        assert b_kids and not gone(b_kids[0], 0.2), "box B's tagging process was killed by box A's stop"
     finally:
         b_go.set()
         for pid in a_stopped:
-            if not _gone(pid, 0.05):
+            if not gone(pid, 0.05):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
     assert b.wait(lb, 20)["state"] == "done"

@@ -14,45 +14,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
-
 from device.api.libraries import Libraries
 from device.api.library_tagging import default_tagger
 from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
-
-
-@pytest.fixture(autouse=True)
-def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are of the tagging process: the suite's in-thread setting (tests/conftest.py) off."""
-    monkeypatch.delenv("HATBOX_TAG_IN_THREAD", raising=False)
-
-
-def _gone(pid: int, within_s: float) -> bool:
-    """Whether process ``pid`` has ended (and been reaped, or is a zombie) within ``within_s`` seconds."""
-    end = time.monotonic() + within_s
-    while time.monotonic() < end:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return True
-        if state == "Z":
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def _children() -> list[int]:
-    """This process's tagging children (python -m device.library.tag_worker)."""
-    found = []
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            parent = int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            if parent == os.getpid() and b"tag_worker" in Path(f"/proc/{p}/cmdline").read_bytes():
-                found.append(int(p))
-        except (OSError, IndexError):
-            continue
-    return found
+from tests.library.children import gone, in_a_child, tag_children  # noqa: F401 - in_a_child: a fixture
 
 
 def test_a_hung_tagging_child_is_killed_as_the_box_stops(tmp_path: Path) -> None:
@@ -62,7 +28,7 @@ def test_a_hung_tagging_child_is_killed_as_the_box_stops(tmp_path: Path) -> None
         def hang(done: int, total: int) -> None:
             progress(done, total)
             if not stopped:
-                stopped.extend(_children())
+                stopped.extend(tag_children())
                 for pid in stopped:
                     os.kill(pid, signal.SIGSTOP)    # stuck: it reads no cancel and says nothing more
         return default_tagger(root, pack, db, hang, cancel)
@@ -76,10 +42,10 @@ def test_a_hung_tagging_child_is_killed_as_the_box_stops(tmp_path: Path) -> None
     assert stopped
     try:
         libs.shutdown(0.5)
-        assert _gone(stopped[0], 3.0), "the hung child outlived the box's stop"
+        assert gone(stopped[0], 3.0), "the hung child outlived the box's stop"
     finally:
         for pid in stopped:
-            if not _gone(pid, 0.05):                    # (ended already where the stop killed it)
+            if not gone(pid, 0.05):                    # (ended already where the stop killed it)
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
     record = json.loads((tmp_path / "libs" / lid / "library.json").read_bytes())

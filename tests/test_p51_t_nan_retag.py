@@ -7,61 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from onnx import TensorProto, helper, numpy_helper
 
-from export.manifest import Manifest, TensorSpec
-from export.pack import golden_bytes, write_pack
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - the fixture
-from tests.api.packs import tagger_pack
+from tests.api.packs import nan_tagger_pack, tagger_pack
 from tests.cli_run import run as _run
-
-TAGS = ("kick", "snare")
-
-
-def nan_tagger_pack(path: Path, clip: int = 4, version: str = "2.0.0", nan_for_one: bool = False) -> Path:
-    """A tagger pack whose golden check passes (2 rows) but whose every output is NaN for a batch of 4 or more:
-    ``+ 0 * Sqrt(3.5 - batch size)`` added to each output (the QA tester's broken pack); ``nan_for_one``: NaN for a
-    batch of 1 alone instead (``Sqrt(batch size - 1.5)``: a library's last file, alone in its batch)."""
-    f = TensorProto.FLOAT
-    rng = np.random.default_rng(0)
-    w = rng.standard_normal((clip, len(TAGS))).astype(np.float32)
-    e = rng.standard_normal((clip, 3)).astype(np.float32)
-    nodes = [helper.make_node("Shape", ["audio"], ["shape"]),
-             helper.make_node("Gather", ["shape", "zero"], ["b_i"], axis=0),
-             helper.make_node("Cast", ["b_i"], ["b"], to=f),
-             helper.make_node("Sub", ["b", "three_half"] if nan_for_one else ["three_half", "b"], ["left"]),
-             helper.make_node("Sqrt", ["left"], ["root"]),
-             helper.make_node("Mul", ["root", "nought"], ["bad"]),
-             helper.make_node("MatMul", ["audio", "w"], ["l0"]),
-             helper.make_node("Add", ["l0", "bad"], ["logits"]),
-             helper.make_node("Softmax", ["l0"], ["p0"], axis=1),
-             helper.make_node("Add", ["p0", "bad"], ["probs"]),
-             helper.make_node("MatMul", ["audio", "e"], ["e0"]),
-             helper.make_node("Add", ["e0", "bad"], ["embedding"])]
-    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e"),
-             numpy_helper.from_array(np.array(0, np.int64), "zero"),
-             numpy_helper.from_array(np.array(1.5 if nan_for_one else 3.5, np.float32), "three_half"),
-             numpy_helper.from_array(np.array(0.0, np.float32), "nought")]
-    graph = helper.make_graph(nodes, "tagger", [helper.make_tensor_value_info("audio", f, ["B", clip])],
-                              [helper.make_tensor_value_info("logits", f, ["B", len(TAGS)]),
-                               helper.make_tensor_value_info("probs", f, ["B", len(TAGS)]),
-                               helper.make_tensor_value_info("embedding", f, ["B", 3])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    audio = rng.uniform(-1, 1, (2, clip)).astype(np.float32)
-    logits = audio @ w
-    probs = np.exp(logits - logits.max(1, keepdims=True))
-    probs /= probs.sum(1, keepdims=True)
-    golden = golden_bytes({"audio": audio}, {"logits": logits, "probs": probs.astype(np.float32),
-                                             "embedding": audio @ e})
-    m = Manifest(kind="tagger", name="broken", version=version, sample_rate=16000,
-                 inputs=[TensorSpec("audio", ("B", clip))],
-                 outputs=[TensorSpec("logits", ("B", len(TAGS))), TensorSpec("probs", ("B", len(TAGS))),
-                          TensorSpec("embedding", ("B", 3))],
-                 tags=list(TAGS), golden={"file": "golden.npz", "atol": 1e-4, "rtol": 1e-4},
-                 extras={"tags": list(TAGS), "exclusive": True, "clip_samples": clip})
-    return write_pack(path, m, {"model.onnx": model.SerializeToString(), "golden.npz": golden})
 
 
 def _drums(tmp_path: Path, n: int = 6) -> Path:

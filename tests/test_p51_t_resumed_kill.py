@@ -36,7 +36,8 @@ class StopAt:
         return default_tagger(root, pack, db, stop, cancel)
 
 
-def _ok_files(db: Path) -> int:
+def ok_files(db: Path) -> int:
+    """The files tag database ``db`` holds as tagged (status ``ok``)."""
     con = sqlite3.connect(str(db))
     try:
         return int(con.execute("SELECT COUNT(*) FROM files WHERE status = 'ok'").fetchone()[0])
@@ -53,13 +54,13 @@ def test_a_resumed_tagging_killed_keeps_what_it_tagged_and_says_it_once(tmp_path
     record = json.loads((root / lid / "library.json").read_bytes())     # as the card holds it when the power goes
     libs.wait(lid, 20)
     (root / lid / "library.json").write_text(json.dumps(record))
-    assert _ok_files(root / lid / "tags.db") == 3
+    assert ok_files(root / lid / "tags.db") == 3
     again = Libraries(root, StopAt(7, "kill"))
     assert again.resume(lambda pid: pack if pid == "tagger-drums" else None) == [lid]
     ended = again.wait(lid, 20)
     assert ended["state"] == "failed" and ended["error"] == DIED.format(lid=lid), ended
     assert not ended.get("stopped_retag") and ended["progress"]["done"] == 7
-    assert _ok_files(root / lid / "tags.db") == 7          # before: 3 (the 4 tagged after the resume dropped)
+    assert ok_files(root / lid / "tags.db") == 7          # before: 3 (the 4 tagged after the resume dropped)
     error, hint = tagging_not_done(ended)
     assert "interrupted by a restart" not in error and "at 7 of 10" in error
     assert (error + hint).count("--retag") == 1, (error, hint)

@@ -124,20 +124,57 @@ def tagger_pack(path: str | Path, name: str = "tags", version: str = "1.0.0", *,
                 tags: tuple[str, ...] = ("kick", "snare")) -> Path:
     """A minimal tagger pack that follows the tagger contract (device/library/runner.py): ``audio``
     [B, clip] -> ``logits`` / ``probs`` [B, n_tags] (a linear layer and its softmax) and ``embedding`` [B, 3]."""
-    f = TensorProto.FLOAT
     rng = np.random.default_rng(0)
     w = rng.standard_normal((clip, len(tags))).astype(np.float32)
     e = rng.standard_normal((clip, 3)).astype(np.float32)
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["audio", "w"], ["logits"]),
-         helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
-         helper.make_node("MatMul", ["audio", "e"], ["embedding"])],
-        "tagger", [helper.make_tensor_value_info("audio", f, ["B", clip])],
-        [helper.make_tensor_value_info("logits", f, ["B", len(tags)]),
-         helper.make_tensor_value_info("probs", f, ["B", len(tags)]),
-         helper.make_tensor_value_info("embedding", f, ["B", 3])],
-        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e")])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    nodes = [helper.make_node("MatMul", ["audio", "w"], ["logits"]),
+             helper.make_node("Softmax", ["logits"], ["probs"], axis=1),
+             helper.make_node("MatMul", ["audio", "e"], ["embedding"])]
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e")]
+    return _tagger_written(path, name, version, tags, (nodes, inits), (w, e), rng)
+
+
+def nan_tagger_pack(path: str | Path, clip: int = 4, version: str = "2.0.0", nan_for_one: bool = False) -> Path:
+    """A tagger pack ("broken", tags kick and snare) whose golden check passes (2 rows) but whose every output is NaN
+    for a batch of 4 or more: ``+ 0 * Sqrt(3.5 - batch size)`` added to each output (the p51 QA tester's broken
+    pack); ``nan_for_one``: NaN for a batch of 1 alone instead (``Sqrt(batch size - 1.5)``: a library's last file,
+    alone in its batch)."""
+    tags = ("kick", "snare")
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((clip, len(tags))).astype(np.float32)
+    e = rng.standard_normal((clip, 3)).astype(np.float32)
+    nodes = [helper.make_node("Shape", ["audio"], ["shape"]),
+             helper.make_node("Gather", ["shape", "zero"], ["b_i"], axis=0),
+             helper.make_node("Cast", ["b_i"], ["b"], to=TensorProto.FLOAT),
+             helper.make_node("Sub", ["b", "three_half"] if nan_for_one else ["three_half", "b"], ["left"]),
+             helper.make_node("Sqrt", ["left"], ["root"]),
+             helper.make_node("Mul", ["root", "nought"], ["bad"]),
+             helper.make_node("MatMul", ["audio", "w"], ["l0"]),
+             helper.make_node("Add", ["l0", "bad"], ["logits"]),
+             helper.make_node("Softmax", ["l0"], ["p0"], axis=1),
+             helper.make_node("Add", ["p0", "bad"], ["probs"]),
+             helper.make_node("MatMul", ["audio", "e"], ["e0"]),
+             helper.make_node("Add", ["e0", "bad"], ["embedding"])]
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(e, "e"),
+             numpy_helper.from_array(np.array(0, np.int64), "zero"),
+             numpy_helper.from_array(np.array(1.5 if nan_for_one else 3.5, np.float32), "three_half"),
+             numpy_helper.from_array(np.array(0.0, np.float32), "nought")]
+    return _tagger_written(path, "broken", version, tags, (nodes, inits), (w, e), rng)
+
+
+def _tagger_written(path: str | Path, name: str, version: str, tags: tuple[str, ...], graph: tuple[list, list],
+                    weights: tuple[np.ndarray, np.ndarray], rng: np.random.Generator) -> Path:
+    """A tagger pack of ``graph`` (its nodes and initialisers: ``audio`` [B, clip] in; ``logits``, ``probs``
+    [B, n_tags] and ``embedding`` [B, 3] out), its golden the linear layer ``weights`` (w [clip, n_tags], e [clip, 3])
+    give for 2 rows of ``rng``'s noise."""
+    f, (w, e) = TensorProto.FLOAT, weights
+    clip = w.shape[0]
+    model = helper.make_model(
+        helper.make_graph(graph[0], "tagger", [helper.make_tensor_value_info("audio", f, ["B", clip])],
+                          [helper.make_tensor_value_info("logits", f, ["B", len(tags)]),
+                           helper.make_tensor_value_info("probs", f, ["B", len(tags)]),
+                           helper.make_tensor_value_info("embedding", f, ["B", 3])], graph[1]),
+        opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     audio = rng.uniform(-1, 1, (2, clip)).astype(np.float32)
     logits = audio @ w

@@ -22,23 +22,12 @@ import pytest
 
 from device.library import child_process, tag_worker, unpack_worker
 from device.library.archive import ArchiveError, Limits
-from tests.library.test_p51_u_unpack_worker import _archive, _children, _left, _site
-
-
-@pytest.fixture(autouse=True)
-def _in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(child_process.IN_THREAD_ENV, raising=False)
+from tests.library.children import (archive, in_a_child, left, site, slow_members, state,  # noqa: F401 - a fixture
+                                    tag_children, unpack_children)
 
 
 class _Cut(Exception):
     """The request cut off (device.api.cutoff.StoppedBeforeCommit in the box)."""
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
 
 
 def _cut_when(ready: Any) -> Any:
@@ -77,17 +66,17 @@ def test_a_stopped_unpacking_child_is_killed_and_the_upload_answered(tmp_path: P
     """The child SIGSTOPs itself (stuck) in a member check; the hold raises once it is stopped: before p51 M4 the upload
     (and the box's exit, waiting for the pool's thread) waited for ever and stage/files.partial was left."""
     monkeypatch.setattr(child_process, "CANCEL_WAIT_S", 0.5, raising=False)
-    _site(tmp_path, _SIGSTOP_AT_2, monkeypatch)
-    arc = _archive(tmp_path, 6)
-    hold = _cut_when(lambda: any(_state(pid) == "T" for pid in _children()))
+    site(tmp_path, _SIGSTOP_AT_2, monkeypatch)
+    arc = archive(tmp_path, 6)
+    hold = _cut_when(lambda: any(state(pid) == "T" for pid in unpack_children()))
     try:
         ended, out = _in_thread(lambda: unpack_worker.unpack_archive(arc, tmp_path / "stage" / "files", hold=hold), 8)
         assert ended, "the upload waited for ever on its stopped child"
         assert isinstance(out.get("exc"), _Cut), out
-        assert _left(tmp_path) == ["lib.zip"]
-        assert _children() == []
+        assert left(tmp_path) == ["lib.zip"]
+        assert unpack_children() == []
     finally:
-        for pid in _children():                         # (before the fix: let the waiting thread end)
+        for pid in unpack_children():                   # (before the fix: let the waiting thread end)
             os.kill(pid, signal.SIGKILL)
 
 
@@ -105,7 +94,7 @@ def test_a_stopped_tagging_child_is_killed_after_a_cancel(tmp_path: Path, monkey
 
     def progress(done: int, total: int) -> None:
         if not stopped:
-            stopped.extend(_tag_children())
+            stopped.extend(tag_children())
             for pid in stopped:
                 os.kill(pid, signal.SIGSTOP)
             cancel.set()
@@ -115,22 +104,10 @@ def test_a_stopped_tagging_child_is_killed_after_a_cancel(tmp_path: Path, monkey
                                                                   progress, cancel), 15)
         assert ended, "the cancelled tagging waited for ever on its stopped child"
         assert out.get("value") == {"cancelled": True}, out
-        assert stopped and _tag_children() == []
+        assert stopped and tag_children() == []
     finally:
-        for pid in _tag_children():
+        for pid in tag_children():
             os.kill(pid, signal.SIGKILL)
-
-
-def _tag_children() -> list[int]:
-    found = []
-    for p in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[1]) == os.getpid() and b"tag_worker" in Path(f"/proc/{p}/cmdline").read_bytes():
-                found.append(int(p))
-        except (OSError, IndexError):
-            continue
-    return found
 
 
 def _no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,13 +122,13 @@ def test_an_unpacking_child_that_cannot_start_is_said_so_not_as_the_storage(tmp_
     box's storage (its SD card...)"."""
     from device.api.errors import ApiError
     from device.api.library_once import upload_errors
-    arc = _archive(tmp_path)
+    arc = archive(tmp_path)
     _no_fork(monkeypatch)
     with pytest.raises(ArchiveError) as caught:
         unpack_worker.unpack_archive(arc, tmp_path / "stage" / "files")
     assert caught.value.args[0] == "the box could not start its unpacking process (Resource temporarily unavailable)"
     assert str(caught.value.hint).startswith("try again in a moment")
-    assert _left(tmp_path) == ["lib.zip"]
+    assert left(tmp_path) == ["lib.zip"]
     upload = tmp_path / "upload.part"
     upload.write_bytes(b"x")
     with pytest.raises(ApiError) as answered:
@@ -173,12 +150,12 @@ def test_a_tagging_child_that_cannot_start_is_said_so(tmp_path: Path, monkeypatc
 def _ends_how(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str) -> ArchiveError:
     """The error of an unpacking whose child runs ``code`` (indented, ``os`` and ``signal`` imported) at its 2nd
     member check."""
-    _site(tmp_path, "import os\nimport signal\nimport device.library.archive as a\nreal = a.audio_problem\nseen = []"
+    site(tmp_path, "import os\nimport signal\nimport device.library.archive as a\nreal = a.audio_problem\nseen = []"
           f"\n\n\ndef end(p):\n    seen.append(p)\n    if len(seen) == 2:\n        {code}\n    return real(p)\n\n\n"
           "a.audio_problem = end\n", monkeypatch)
     with pytest.raises(ArchiveError) as caught:
-        unpack_worker.unpack_archive(_archive(tmp_path), tmp_path / "stage" / "files")
-    assert _left(tmp_path) == ["lib.zip"]
+        unpack_worker.unpack_archive(archive(tmp_path), tmp_path / "stage" / "files")
+    assert left(tmp_path) == ["lib.zip"]
     return caught.value
 
 
@@ -206,7 +183,7 @@ def test_a_cancel_while_the_child_says_its_error_keeps_the_error(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The cancel (SIGINT, as the child's stdin reader sends it) lands in the child's except clause: before, its
     Cancelled left child_main (a traceback, exit 1) and the upload was told "out of memory?" instead of the error."""
-    _site(tmp_path, "import os\nimport signal\nimport device.library.child_process as c\nreal = c.error_words\n\n\n"
+    site(tmp_path, "import os\nimport signal\nimport device.library.child_process as c\nreal = c.error_words\n\n\n"
           "def late(exc):\n    os.kill(os.getpid(), signal.SIGINT)\n    return real(exc)\n\n\nc.error_words = late\n",
           monkeypatch)
     arc = tmp_path / "lib.zip"
@@ -217,25 +194,24 @@ def test_a_cancel_while_the_child_says_its_error_keeps_the_error(tmp_path: Path,
     with pytest.raises(ArchiveError) as caught:
         unpack_worker.unpack_archive(arc, tmp_path / "stage" / "files")
     assert str(caught.value) == str(here.value)
-    assert _left(tmp_path) == ["lib.zip"]
+    assert left(tmp_path) == ["lib.zip"]
 
 
 def test_a_cut_wins_over_a_report_that_came_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The hold raises (the token revoked, the box stopping) while the child finishes (it does not hear the cancel
     here): before, its report won and the library was kept after its token was revoked."""
-    _site(tmp_path, "import _thread\n_thread.interrupt_main = lambda *a: None\n", monkeypatch)
+    site(tmp_path, "import _thread\n_thread.interrupt_main = lambda *a: None\n", monkeypatch)
     with pytest.raises(_Cut):
-        unpack_worker.unpack_archive(_archive(tmp_path), tmp_path / "stage" / "files", hold=_cut_when(lambda: True))
-    assert _left(tmp_path) == ["lib.zip"]
+        unpack_worker.unpack_archive(archive(tmp_path), tmp_path / "stage" / "files", hold=_cut_when(lambda: True))
+    assert left(tmp_path) == ["lib.zip"]
 
 
 def test_the_unpacking_child_of_a_box_that_died_says_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The box killed mid-unpack (both its pipes closed): the child stops, removes what it made, and its last word
     into the closed pipe is no BrokenPipeError traceback in the journal (child_process.Lines.gone, p51 T4)."""
-    from tests.library.test_p51_u_unpack_worker import _slow_members
-    _slow_members(tmp_path, monkeypatch, 0.2)
+    slow_members(tmp_path, monkeypatch, 0.2)
     child = subprocess.Popen(
-        [child_process.sys.executable, "-m", "device.library.unpack_worker", str(_archive(tmp_path, 20)),
+        [child_process.sys.executable, "-m", "device.library.unpack_worker", str(archive(tmp_path, 20)),
          str(tmp_path / "stage" / "files"), json.dumps(dataclasses.asdict(Limits())), ""],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_process.child_env())
     end = time.monotonic() + 20
@@ -247,4 +223,4 @@ def test_the_unpacking_child_of_a_box_that_died_says_nothing(tmp_path: Path, mon
     err = child.stderr.read()
     assert child.wait(20) == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
-    assert _left(tmp_path) == ["lib.zip"]
+    assert left(tmp_path) == ["lib.zip"]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from device.library import tag_library  # type: ignore[attr-defined]
-from tests.api.packs import tagger_pack
+from tests.api.packs import nan_tagger_pack, tagger_pack
 from tests.library.test_p49_long_files import CLIP, _library
-from tests.test_p51_t_nan_retag import nan_tagger_pack
 
 
 def test_long_files_the_pack_gave_no_scores_for_are_not_counted(tmp_path: Path) -> None:
