@@ -77,8 +77,8 @@ _kept_lock = threading.Lock()
 
 def middle_kept(db: Path, path: str) -> float | None:
     """:func:`_middle_in` of ``path`` in library database ``db``, kept (the newest :data:`KEPT`) while the database
-    and its write-ahead log are unchanged (their sizes and times: a re-tag, a correction since reads it again): a
-    sample asked about again costs no read of every file (p51 review)."""
+    and its write-ahead log are unchanged (their sizes and times, its files' last rowid: :func:`_stamp`; a re-tag,
+    a correction since reads it again): a sample asked about again costs no read of every file (p51 review)."""
     key, stamp = (str(db), path), _stamp(db)
     with _kept_lock:
         got = _kept.get(key)
@@ -95,7 +95,9 @@ def middle_kept(db: Path, path: str) -> float | None:
 
 
 def _stamp(db: Path) -> tuple[int, ...]:
-    """The size and modification time (ns) of ``db`` and of its ``-wal`` beside it (-1s for one that is not there)."""
+    """The size and modification time (ns) of ``db`` and of its ``-wal`` beside it (-1s for one that is not there),
+    and the highest rowid of its files (a re-tag's row is a new one: p51 MF3, two commits in one clock tick, or one
+    after a checkpoint emptied the -wal, left the sizes and times as they were)."""
     got: list[int] = []
     for f in (db, db.with_name(db.name + "-wal")):
         try:
@@ -103,7 +105,22 @@ def _stamp(db: Path) -> tuple[int, ...]:
             got += [st.st_size, st.st_mtime_ns]
         except OSError:
             got += [-1, -1]
-    return tuple(got)
+    return (*got, _last_row(db))
+
+
+def _last_row(db: Path) -> int:
+    """The highest rowid of ``db``'s files (one look-up in its index; -1 where it cannot be read).  Opened as the
+    middle's read opens it, not read-only: a read-only connection, the last one, leaves a -wal behind, and the next
+    stamp would differ."""
+    try:
+        con = sqlite3.connect(db.resolve().as_uri() + "?mode=rw", uri=True, timeout=1.0)
+        try:
+            (last,) = con.execute("SELECT max(rowid) FROM files").fetchone()
+        finally:
+            con.close()
+    except (sqlite3.Error, OSError):
+        return -1
+    return -1 if last is None else int(last)
 
 
 def _middle_in(db: Path, path: str) -> float | None:
