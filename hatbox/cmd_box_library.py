@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from hatbox import box_words, library_archive, library_browse
+from hatbox import box_words, library_archive, library_browse, tagging_end_words
 from hatbox.archive_look import look_archive
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, safe_text, upload
 from hatbox.box_library_args import box_library_options, push_library_options
@@ -298,7 +298,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
                           hint=f"the box tags it as soon as one is: {tagger_way(client)}")
     if body["state"] != "done":
-        error, hint = box_words.tagging_not_done(body)
+        error, hint = tagging_end_words.tagging_not_done(body)
         raise HatboxError(error, hint=hint)
     counts = _call(client, "GET", f"/libraries/{quote(body['id'], safe='')}/tags")
     used = sorted(((n, t) for t, n in counts.items() if n), key=lambda nt: (-nt[0], nt[1]))
@@ -306,7 +306,8 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     print(f"tagging done: {shown}")
     results = body.get("results") if isinstance(body.get("results"), dict) else {}
     from device.library.long_files import long_files_line     # files longer than the tagger hears (p49 loops QA)
-    if long := long_files_line(results) if box_words.long_count_true(results) else "":
+    long = long_files_line(results) if tagging_end_words.long_count_true(results) else ""
+    if long:
         print(f"  note: {long}")
     left = [(p, w) for kind in ("failed", "skipped") for p, w in (results.get(kind) or []) if isinstance(p, str)]
     for path, why in left[:NOT_TAGGED_SHOWN]:          # else a silent sample was under no tag and never named
@@ -503,7 +504,7 @@ def _cancel_library(client: Any, lid: str) -> int:
     if body["state"] != "tagging":
         print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
         return 0
-    print(f"{what}: {box_words.stop_words(body)}")
+    print(f"{what}: {tagging_end_words.stop_words(body)}")
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from device.api.libraries import default_tagger
-from hatbox.box_words import stop_words
+from hatbox.tagging_end_words import stop_words
 from hatbox.library_fixes import stopped_retag_line
 from tests.api.conftest import BoxUnderTest, make_box, wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack

@@ -66,6 +66,6 @@ def test_pack_faults_fail_a_tagging_from_half_the_files_heard() -> None:
 
 
 def test_no_note_of_more_long_files_than_files_tagged() -> None:
-    from hatbox.box_words import long_count_true
+    from hatbox.tagging_end_words import long_count_true
     assert not long_count_true({"long_files": 1, "tagged": 0})        # "1 of 0 files tagged are over 2 s"
     assert long_count_true({"long_files": 2, "tagged": 9}) and long_count_true({})

@@ -11,7 +11,7 @@ from typing import Any, Callable
 from device.api.libraries import Libraries, default_tagger
 from device.api.library_tagging import DIED
 from device.library.tag_worker import WorkerDied
-from hatbox.box_words import tagging_not_done
+from hatbox.tagging_end_words import tagging_not_done
 from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
 

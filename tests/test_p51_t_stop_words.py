@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 
 from device.api.libraries import Libraries, default_tagger
-from hatbox.box_words import stop_words
+from hatbox.tagging_end_words import stop_words
 from tests.api.conftest import wav_bytes, zip_bytes
 from tests.api.packs import tagger_pack
 

@@ -1,6 +1,6 @@
 """p51 M4 (T's leftover): a tagging counts a long file in ``long_files`` only once the pack's scores for it are kept:
 a file the pack gave NaN for was counted as it was decoded, and the laptop's note said "1 of 0 files tagged are over
-2 s" (hatbox.box_words.long_count_true only hid it)."""
+2 s" (hatbox.tagging_end_words.long_count_true only hid it)."""
 from __future__ import annotations
 
 from pathlib import Path
