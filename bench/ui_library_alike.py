@@ -3,12 +3,15 @@
 they are read against), the middle alone (device.library.closeness.middle_in), the p51 B first reading
 (``similar(path, k=None)``: a Sample of every file, its library's middle among them) and a sample asked about again.
 
-    .venv/bin/python bench/ui_library_alike.py [--before COMMIT] [--runs 5] [--rounds 3] [--files 20000]
+    .venv/bin/python bench/ui_library_alike.py [--before COMMIT] [--after HEAD] [--runs 5] [--rounds 3]
+        [--files 20000]
 
 Writes bench/results/ui_library_alike.json. The store is one box library of ``--files`` rows (device.library.db rows,
 64-float embeddings, no audio: the reading reads none), written under a temporary folder. Each tree is measured in
 its own process; ``--before COMMIT`` (default 343e42a5, the code B1 left, commit f9a4d4be's reading) measures that
-commit's tree (``git archive``) on the same store in the same run, the two trees in turn ``--rounds`` times. Times
+commit's tree (``git archive``) on the same store in the same run, and ``--after`` (default HEAD: the committed
+code, not the working tree, where other helpers' edits sit; p51 MF3) in the same way, the two trees in turn
+``--rounds`` times; both commits are recorded, as hashes. Times
 are medians over every run of every round (a different sample each run); ``stall_ms`` is the longest a thread asking
 to wake every 2 ms (the panel's drawing, as it waits on the GIL) was held past its time during one asking, median
 over the runs. The machine's load average is recorded: figures taken on a shared 2-core machine under load."""
@@ -138,10 +141,18 @@ def tree_of(commit: str, into: Path) -> Path:
     return into
 
 
+def commit_of(rev: str) -> str:
+    """``rev``'s commit, its short hash."""
+    out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short=8", rev], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", default="343e42a5",
                     help="a commit to measure too (git archive into a temporary folder)")
+    ap.add_argument("--after", default="HEAD", help="the commit measured as 'after' (git archive, as --before)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--files", type=int, default=20000)
     ap.add_argument("--rounds", type=int, default=3, help="times each tree is run, in turn")
@@ -151,10 +162,12 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.runs)))
         return
     results: dict[str, Any] = {"load_before": os.getloadavg(), "cpus": os.cpu_count(), "files": args.files,
-                               "runs": args.runs, "rounds": args.rounds, "before_commit": args.before, "trees": {}}
+                               "runs": args.runs, "rounds": args.rounds, "before_commit": commit_of(args.before),
+                               "after_commit": commit_of(args.after), "trees": {}}
     with tempfile.TemporaryDirectory() as tmp:
         store = write_store(Path(tmp) / "store", args.files)
-        trees = {"before": tree_of(args.before, Path(tmp) / "before"), "after": REPO}
+        trees = {"before": tree_of(args.before, Path(tmp) / "before"),
+                 "after": tree_of(args.after, Path(tmp) / "after")}
         got: dict[str, dict[str, list[list[float]]]] = {name: {} for name in trees}
         for _ in range(args.rounds):                 # the trees in turn: the machine's load falls on both alike
             for name, tree in trees.items():
