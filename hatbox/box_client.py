@@ -151,6 +151,9 @@ def _call(client: Any, method: str, path: str, expect: type | None = dict, uploa
     return body
 
 
+call = _call        # the public name of one request to the box (hatbox/library_path.py; p51 MF3)
+
+
 def asked(client: Any, path: str, expect: type = dict) -> Any:
     """The box's answer to ``GET path`` (an ``expect``, as :func:`_call` checks it), or None when it gives none: an
     older box without the route, a library not tagged yet, a dropped connection.  For words a command adds when it

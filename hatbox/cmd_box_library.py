@@ -19,8 +19,8 @@ from hatbox.errors import HatboxError, NotOnBox
 from hatbox.library_uploading import awaited_upload, no_library_words, upload_first, uploading_lines
 from hatbox.library_audition import stop_command
 from hatbox.library_delete import delete_library, deleted_while_tagged
-from hatbox.library_find import (check_not_two, find_library, newest_first, picks_for as _picks, retaken,
-                                 state_words)
+from hatbox.library_find import find_library, newest_first, picks_for as _picks, state_words
+from hatbox.library_path import check_not_two, retaken
 from hatbox.library_fixes import LaptopFixes, export_fixes, fixes_in_folder, left_out_lines, push_fixes, \
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
@@ -393,8 +393,8 @@ def _one_library(c: Any, args: argparse.Namespace, lid: str, lib: dict[str, Any]
     """`hatbox box-library ID ...`: what the options ask of library ``lid`` (quoted for the URL; ``lib``: its record in
     GET /libraries).  A --like, --play or --fix PATH the box does not take as a path of the library is asked again as
     the file it means, when it means one (p51 QA B3: a laptop path in the folder pushed, a bare file name:
-    hatbox.library_find.retaken); one that is a path of the library and, from the working folder, a file of the
-    folder pushed as it that is another of its files is refused, naming both (library_find.check_not_two)."""
+    hatbox.library_path.retaken); one that is a path of the library and, from the working folder, a file of the
+    folder pushed as it that is another of its files is refused, naming both (library_path.check_not_two)."""
     check_not_two(c, lid, args, lib)
     try:
         return _act(c, args, lid)

@@ -17,7 +17,7 @@ import soundfile as sf
 
 from hatbox.cli import main
 from hatbox.errors import HatboxError
-from hatbox.library_find import ending_as, pushed_path
+from hatbox.library_path import ending_as, pushed_path
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
 from tests.cli_run import run

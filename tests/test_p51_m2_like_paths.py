@@ -20,7 +20,7 @@ import soundfile as sf
 
 from hatbox.cli import main
 from hatbox.errors import HatboxError
-from hatbox.library_find import ending_as, library_file, retaken
+from hatbox.library_path import ending_as, library_file, retaken
 from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
 from tests.cli_run import run
@@ -120,10 +120,10 @@ def test_a_laptop_file_of_no_pushed_folder_must_match_in_size(tmp_path: Path, mo
 
 def test_a_refused_file_is_no_match_and_letter_case_is_a_last_resort(capsys: pytest.CaptureFixture[str],
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from hatbox import box_client
+    from hatbox import box_client, library_path
     record = {"id": "lib-s", "name": "Samples", "files": [{"path": n, "ok": n != "kit/Hat.wav", "bytes": 100}
                                                           for n in NAMES]}     # kit/Hat.wav refused at upload
-    monkeypatch.setattr(box_client, "_call", lambda client, method, route, **kw: record)
+    monkeypatch.setattr(library_path, "call", lambda client, method, route, **kw: record)
     args = argparse.Namespace(like="Hat.wav", play=None, fix=None)
     assert retaken(None, "lib-s", args, None, box_client.BoxRefused("no", status=404))     # was: "2 files"
     assert args.like == "oneshots/Hat.wav"
