@@ -233,11 +233,12 @@ class PackStore(Recovery):
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
+        from device.store_layout import scored_record   # what a tagger's macro-F1 is over (p51 review)
         scores = headline_scores(manifest.metrics)      # a tagger's macro-F1 over no word is no score (p51)
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
-                **_held_and_words(manifest),
+                **_held_and_words(manifest), **scored_record(manifest),
                 **({"installed_by": acting().by} if acting().by else {}), **extra}
 
     # -- what crash recovery (device/store_recovery.py, mixed in) uses, by public names ----------------------------

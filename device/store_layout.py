@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import shutil
 from contextlib import contextmanager
@@ -39,6 +40,9 @@ SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance
 SCORE_KEYS = tuple(SCORE_WORDS)
 MACRO_F1 = "holdout_macro_f1"           # a tagger's headline score, over the words some held-out file carries
 SCORED_WORDS = "holdout_scored_words"   # how many words that is (since the fifty-first stop; 0: no macro-F1 stored)
+F1_PER_WORD = "holdout_f1_per_word"     # a tagger's held-out F1 of each word its macro-F1 is the mean over (p51)
+HELD_LABELS = "holdout_labels"          # the held-out words (a word on a file: one) that mean stands on (p51)
+HIGHER_IS_BETTER = frozenset({MACRO_F1})    # of SCORE_KEYS: the others (errors, distances) are better lower
 LIST_HINT = "hatbox box-pack lists the installed packs with their ids"   # `hatbox status` only counts them
 
 
@@ -82,6 +86,43 @@ def headline_scores(metrics: Any) -> dict[str, float]:
     if no_held_out_score(metrics):
         scores.pop(MACRO_F1, None)
     return scores
+
+
+def scored_f1(metrics: Any) -> dict[str, float] | None:
+    """A tagger's held-out F1 of each word its macro-F1 is the mean over (:data:`F1_PER_WORD`, written since the
+    fifty-first stop), None where the pack does not say (an older pack, another kind, a figure that is no finite
+    number)."""
+    got = metrics.get(F1_PER_WORD) if isinstance(metrics, dict) else None
+    if not isinstance(got, dict) or not all(_finite(v) for v in got.values()):
+        return None
+    return {str(k): float(v) for k, v in got.items()}
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` is a finite number (not a bool)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def held_labels(metrics: Any) -> int | None:
+    """How many held-out words (each word on each held-out file) a tagger's macro-F1 stands on (:data:`HELD_LABELS`);
+    None where the pack does not say."""
+    n = metrics.get(HELD_LABELS) if isinstance(metrics, dict) else None
+    return n if _count(n) else None
+
+
+def scored_record(manifest: Manifest) -> dict[str, Any]:
+    """What a tagger's macro-F1 is over, for its record in the store (GET /packs; fifty-first stop's review: the
+    record kept a real macro-F1 of 0 but not the count, and `hatbox box-pack` took it for an old pack's no-score):
+    ``scored_words`` (:data:`SCORED_WORDS`), ``f1_per_word`` (:func:`scored_f1`) and ``held_labels``
+    (:func:`held_labels`), each where the pack says it (the F1s only of words the tagger gives: a record stays as
+    small as its words); {} for other kinds and taggers of before."""
+    if manifest.kind != "tagger" or not isinstance(manifest.metrics, dict):
+        return {}
+    scored, f1, labels = _count(manifest.metrics.get(SCORED_WORDS)), scored_f1(manifest.metrics), \
+        held_labels(manifest.metrics)
+    f1 = f1 if f1 and set(f1) <= {str(t) for t in manifest.tags} else None
+    return {**({"scored_words": scored} if scored is not None else {}), **({"f1_per_word": f1} if f1 else {}),
+            **({"held_labels": labels} if labels else {})}
 
 
 class StoreError(HatboxError):

@@ -233,14 +233,9 @@ def _channel_words(m: Any) -> str:
 
 
 def score_lines(metrics: dict) -> list[str]:
-    """The pack's scores in words (:data:`SCORES`) and "trained N steps in S s", from its manifest's metrics; a
-    tagger's macro-F1 that is no score (device.store_layout.no_held_out_score) as :func:`no_score_line`."""
-    from device.store_layout import MACRO_F1, no_held_out_score
-    unscored = no_held_out_score(metrics)
-    lines = [no_score_line(metrics) if key == MACRO_F1 and unscored else
-             words.format(_value_words(key, float(metrics[key]))) for key, words in SCORES.items()
-             if (key == MACRO_F1 and unscored) or
-             (isinstance(metrics.get(key), (int, float)) and not isinstance(metrics.get(key), bool))]
+    """The pack's scores in words (:data:`SCORES`, :func:`_shown_score`) and "trained N steps in S s", from its
+    manifest's metrics."""
+    lines = [line for line in (_shown_score(key, metrics) for key in SCORES) if line]
     steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
     secs = metrics.get("train_seconds")
     if steps is not None and isinstance(secs, (int, float)):
@@ -248,18 +243,33 @@ def score_lines(metrics: dict) -> list[str]:
     return lines
 
 
+def _shown_score(key: str, metrics: dict) -> str:
+    """:data:`SCORES`' line of ``key`` in ``metrics``: its value in words; a tagger's macro-F1 that is no score
+    (device.store_layout.no_held_out_score) as :func:`no_score_line`; "" where the pack has no such figure."""
+    from device.store_layout import MACRO_F1, no_held_out_score
+    if key == MACRO_F1 and no_held_out_score(metrics):
+        return no_score_line(metrics)
+    value = metrics.get(key)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return ""
+    return SCORES[key].format(_value_words(key, float(value)))
+
+
+OLD_ZERO = ("a tagger trained before the fifty-first stop stored 0 also where none of its held-out files carried any "
+            "of its words")     # why its stored macro-F1 of 0 (no holdout_scored_words beside it) is no score to go by
+
+
 def no_score_line(metrics: dict) -> str:
     """`pack inspect`'s line for a tagger that could score no word on its held-out files: "no held-out score (none
     of the 4 held-out files carries any of its words)"; one of before the fifty-first stop stored macro-F1 0 there,
-    said as such (it may be a real 0: not told apart)."""
+    said as such (it may be a real 0: not told apart, :data:`OLD_ZERO`)."""
     from device.store_layout import MACRO_F1, SCORED_WORDS, nothing_held_out
     n = metrics.get("holdout_items")
     if nothing_held_out(metrics):
         return "no held-out score (no file was held out to score it on: every word had too few, or --holdout 0)"
     held = count_words(n, "held-out file")
     if SCORED_WORDS not in metrics and MACRO_F1 in metrics:
-        return (f"held-out macro-F1 0 on {held}: no held-out score to go by (a tagger trained before the "
-                "fifty-first stop stored 0 also where none of its held-out files carried any of its words)")
+        return f"held-out macro-F1 0 on {held}: no held-out score to go by ({OLD_ZERO})"
     return f"no held-out score (none of the {held} carries any of its words)"
 
 

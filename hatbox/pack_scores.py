@@ -12,7 +12,7 @@ from typing import Any
 from hatbox.box_client import safe_text
 from hatbox.text import count_words, number_words
 
-MACRO_F1 = "holdout_macro_f1"       # the tagger's headline score (device.store_layout.MACRO_F1)
+MACRO_F1 = "holdout_macro_f1"       # the tagger's headline score (device.store_layout.MACRO_F1: a test checks)
 
 
 def held_out(pack: dict[str, Any]) -> int | None:
@@ -21,6 +21,25 @@ def held_out(pack: dict[str, Any]) -> int | None:
     forty-ninth stop, an older box, not a tagger)."""
     n = pack.get("held_out")
     return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
+def _count(pack: dict[str, Any], key: str) -> int | None:
+    """``pack``'s ``key`` when it is a whole number >= 0 (not a bool), else None (not said: an older box or pack)."""
+    n = pack.get(key)
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else None
+
+
+def scored_words(pack: dict[str, Any]) -> int | None:
+    """How many words a tagger's macro-F1 is the mean over, as the box keeps it (``scored_words``, since the
+    fifty-first stop's review; 0: no held-out score); None where it does not say."""
+    return _count(pack, "scored_words")
+
+
+def f1_per_word(pack: dict[str, Any]) -> dict[str, float] | None:
+    """A tagger's held-out F1 of each word its macro-F1 is over, as the box keeps it (``f1_per_word``); None where
+    it does not say."""
+    from device.store_layout import scored_f1
+    return scored_f1({"holdout_f1_per_word": pack.get("f1_per_word")})
 
 
 def words_of(pack: dict[str, Any]) -> tuple[str, ...]:
@@ -41,16 +60,19 @@ def _scores(pack: dict[str, Any]) -> dict[str, float]:
 
 def no_score(pack: dict[str, Any]) -> bool:
     """Whether ``pack`` (its GET /packs entry) is a tagger with held-out files and no held-out score: none listed
-    (since the fifty-first stop a tagger that could score no word on them stores none), or a macro-F1 of exactly 0
-    (what such a pack stored before; the box keeps no count of the words scored to tell it from a real 0), by
-    device.store_layout.no_held_out_score's rule."""
-    from device.store_layout import no_held_out_score
+    (since the fifty-first stop a tagger that could score no word on them stores none), ``scored_words`` 0, or,
+    where the box keeps no such count (a pack trained or installed before the fifty-first stop's review), a
+    macro-F1 of exactly 0 (what such a pack stored before), by device.store_layout.no_held_out_score's rule: a
+    macro-F1 of 0 over counted words is a real score, listed and compared."""
+    from device.store_layout import MACRO_F1 as KEY, SCORED_WORDS, no_held_out_score
     if pack.get("kind") != "tagger":
         return False
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
     if MACRO_F1 not in scores or _none_held(pack):     # fifty-first stop's QA: a tagger none of whose words could
         return True                                     # keep files aside was listed with no word of a score
-    return no_held_out_score({"holdout_items": held_out(pack), MACRO_F1: scores.get(MACRO_F1)})
+    scored = scored_words(pack)
+    return no_held_out_score({"holdout_items": held_out(pack), KEY: scores.get(MACRO_F1),
+                              **({SCORED_WORDS: scored} if scored is not None else {})})
 
 
 def _none_held(pack: dict[str, Any]) -> bool:
@@ -67,9 +89,9 @@ def no_score_words(pack: dict[str, Any]) -> str:
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
     if n is None:
         return "macro-F1: no held-out score (no file was held out to score it on)"
-    if MACRO_F1 in scores:
-        return (f"macro-F1 0 on {count_words(n, 'file')} (not compared: a tagger trained before the fifty-first "
-                "stop stored 0 also where none of its held-out files carried any of its words)")
+    if MACRO_F1 in scores and scored_words(pack) is None:
+        from hatbox.cmd_pack import OLD_ZERO
+        return f"macro-F1 0 on {count_words(n, 'file')} (not compared: {OLD_ZERO})"
     return f"macro-F1: no held-out score (none of its {count_words(n, 'held-out file')} carries any of its words)"
 
 
@@ -127,19 +149,44 @@ def _version(pack: dict[str, Any]) -> str:
 
 
 def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
-    """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule."""
-    from hatbox.replaced import count_files, level_margin, words_differ
+    """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule: like for like
+    (:func:`_basis`), level within :func:`hatbox.replaced.level_margin` of what they stand on
+    (:func:`hatbox.replaced.stands_on`: the held-out words where the box keeps both counts, else the files)."""
+    from hatbox.replaced import level_margin, stands_on
     a, b = _scores(ref)[MACRO_F1], _scores(other)[MACRO_F1]
     na, nb = held_out(ref), held_out(other)
     head = (f"note: {_named(other)} macro-F1 {f1_words(b, nb)}, {_named(ref)} {f1_words(a, na)}: ")
-    differ = words_differ(words_of(ref), words_of(other))
-    if differ:
-        return head + (f"{_version(other)}'s words differ from {_version(ref)}'s ({safe_text(differ)}): scores "
-                       "over other words, not like for like")
+    basis = _basis(ref, other, (a, b))
+    if isinstance(basis, str):
+        return head + basis
+    a, b, over = basis
     if na is None or nb is None:
-        return head + "the box does not say how many held-out files one stands on: neither reads as better"
-    n = min(na, nb)
+        return head + over + "the box does not say how many held-out files one stands on: neither reads as better"
+    n, on = stands_on(min(na, nb), (_count(ref, "held_labels"), _count(other, "held_labels")))
     if abs(a - b) < level_margin(n):
-        return head + f"level: {count_files(n)} cannot tell them apart (a difference under {level_margin(n):.2f})"
+        return head + over + f"level: {on} cannot tell them apart (a difference under {level_margin(n):.2f})"
     better = other if b > a else ref
-    return head + f"{_named(better)} scored better (beyond the {level_margin(n):.2f} {count_files(n)} can tell)"
+    return head + over + f"{_named(better)} scored better (beyond the {level_margin(n):.2f} {on} can tell)"
+
+
+def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, float]) -> tuple[float, float, str] | str:
+    """What two packs' macro-F1s (``scores``: ``ref``'s, ``other``'s) are compared by, as a retrain compares them
+    (:func:`hatbox.replaced.like_for_like`): (``ref``'s, ``other``'s, words said of it: "" for their own scores);
+    the words of why they are not like for like when they are not (their words differ and a pack does not say the
+    F1 of each word it scored, or they scored no word in common).  Fifty-first stop's review: box-pack called two
+    retrains whose words differ only by words with nothing held out "not like for like", which a training
+    compared."""
+    from hatbox.replaced import like_for_like, words_differ
+    differ = words_differ(words_of(ref), words_of(other))
+    f1 = (f1_per_word(ref), f1_per_word(other))
+    got = like_for_like(scores, f1, bool(differ))
+    if got is None and differ:
+        return (f"{_version(other)}'s words differ from {_version(ref)}'s ({safe_text(differ)}): scores over other "
+                "words, not like for like")
+    if got is None:
+        return "they scored no held-out word in common: not like for like"
+    if not got[2]:
+        same = f"over the same {count_words(len(f1[0] or ()), 'word')} (the others had none held out): "
+        return got[0], got[1], same if differ else ""
+    return got[0], got[1], (f"over the {count_words(got[2], 'word')} both scored on held-out files, "
+                            f"{_version(other)} {got[1]:.2f} and {_version(ref)} {got[0]:.2f}: ")

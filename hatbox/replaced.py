@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HIGHER_IS_BETTER = {"holdout_macro_f1"}      # of the trainers' headline scores (device.store.SCORE_WORDS)
-
 
 @dataclass
 class Older:
@@ -35,8 +33,9 @@ class Older:
     key: str = ""                           # its score's (device.store.SCORE_KEYS), "" when it has none
     unscored: bool = False                  # a tagger with no held-out score (:func:`tagger_unscored`)
     why: str = ""                           # why it has none, in words (:func:`no_score_why`)
-    per_word: dict[str, float] | None = None    # a tagger's held-out F1 of each word it scored (:func:`scored_f1`)
-    labels: int | None = None               # the held-out words its macro-F1 stands on (:func:`held_labels`)
+    per_word: dict[str, float] | None = None    # its held-out F1 of each word it scored (store_layout.scored_f1)
+    labels: int | None = None               # the held-out words its macro-F1 stands on (store_layout.held_labels)
+    zero: bool = False                      # its "no score" is a stored 0 of before: maybe real (:func:`old_zero`)
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -45,6 +44,7 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     `train effect --out mytagger.hatpack` wrote over a tagger pack, and over any file, with no word and no copy):
     a pack of another kind is then refused (HatboxError) before any training, and a file that is no readable pack
     is returned to be kept aside (:func:`_not_a_pack`)."""
+    from device.store_layout import held_labels, scored_f1
     from export.manifest import kind_phrase
     from export.pack import read_pack
     from hatbox.errors import HatboxError
@@ -64,11 +64,8 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
     return Older(data, manifest.kind, score, name=manifest.name, version=manifest.version,
                  held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key,
                  unscored=unscored, why=no_score_why(manifest.metrics) if unscored else "",
-                 per_word=scored_f1(manifest.metrics), labels=held_labels(manifest.metrics))
-
-
-F1_PER_WORD = "holdout_f1_per_word"     # a tagger's held-out F1 of each word its macro-F1 is the mean over (p51)
-HELD_LABELS = "holdout_labels"          # the held-out words (a word on a file: one) that mean stands on (p51)
+                 per_word=scored_f1(manifest.metrics), labels=held_labels(manifest.metrics),
+                 zero=unscored and old_zero(manifest.metrics))
 
 
 def tagger_unscored(kind: str, metrics: Any) -> bool:
@@ -92,21 +89,12 @@ def no_score_why(metrics: Any) -> str:
     return "none of its held-out files carries any of its words"
 
 
-def scored_f1(metrics: Any) -> dict[str, float] | None:
-    """A tagger's held-out F1 of each word its macro-F1 is the mean over (:data:`F1_PER_WORD`, written since the
-    fifty-first stop), None where the pack does not say (an older pack, another kind, a malformed figure)."""
-    got = metrics.get(F1_PER_WORD) if isinstance(metrics, dict) else None
-    if not isinstance(got, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                            for v in got.values()):
-        return None
-    return {str(k): float(v) for k, v in got.items()}
-
-
-def held_labels(metrics: Any) -> int | None:
-    """How many held-out words (each word on each held-out file) a tagger's macro-F1 stands on (:data:`HELD_LABELS`);
-    None where the pack does not say."""
-    n = metrics.get(HELD_LABELS) if isinstance(metrics, dict) else None
-    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+def old_zero(metrics: Any) -> bool:
+    """Whether a tagger's metrics hold a macro-F1 with no count of the words it is over (a pack of before the
+    fifty-first stop): its 0 is no score to go by, but may be a real one (cmd_pack.OLD_ZERO), so it is not said to
+    have had none."""
+    from device.store_layout import MACRO_F1, SCORED_WORDS
+    return isinstance(metrics, dict) and MACRO_F1 in metrics and SCORED_WORDS not in metrics
 
 
 def pack_words(manifest: Any) -> tuple[str, ...]:
@@ -345,23 +333,38 @@ def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
 
 
 def _basis(older: Older, metrics: dict[str, Any], new: float, differ: bool) -> tuple[float, float, str] | None:
-    """What two tagger packs' scores are compared by: (older, newer, words said of it).  Their headline scores when
-    they were taken over the same words (the same scored words where both packs name them: fifty-first stop's QA, two
-    new words with nothing held out made a like-for-like retrain "not like for like"; else the same words of the
-    packs); the mean F1 over the words both scored where those differ and both packs name them; None when nothing
-    is like for like (words differ and a pack does not name its scored words, or they share none).  ``new``: the new
-    pack's headline score (an effect's or a synth's too: they name no words)."""
+    """What two tagger packs' scores are compared by (:func:`like_for_like`): (older, newer, words said of it), None
+    when nothing is like for like.  ``new``: the new pack's headline score (an effect's or a synth's too: they name
+    no words)."""
+    from device.store_layout import scored_f1
     before, now = older.per_word, scored_f1(metrics)
+    got = like_for_like((older.score, new), (before, now), differ)
+    if got is None:
+        return None
+    if not got[2]:
+        return got[0], got[1], "" if before is None or now is None else _same_words_said(before, differ)
+    return (got[0], got[1], f" over the {_count_words(got[2], 'word')} both packs scored on held-out files (their "
+            f"macro-F1s, over {len(before or ())} and {len(now or ())} words: {older.score:.4g}, {new:.4g})")
+
+
+def like_for_like(scores: tuple[float, float], per_word: tuple[dict[str, float] | None, dict[str, float] | None],
+                  differ: bool) -> tuple[float, float, int] | None:
+    """What two tagger packs' held-out ``scores`` (older's, newer's macro-F1) are compared by, given each one's F1
+    of each word it scored (``per_word``, None where a pack does not say) and whether their words ``differ``:
+    (older's, newer's, 0) their scores when they were taken over the same words (the same scored words where both
+    packs name them: fifty-first stop's QA, two new words with nothing held out made a like-for-like retrain "not
+    like for like"; else the same words of the packs); the mean F1 over the words both scored where those differ
+    and both packs name them, with how many they are; None when nothing is like for like (words differ and a pack
+    does not name its scored words, or they share none).  A training's retrain and `hatbox box-pack` both."""
+    before, now = per_word
     if before is None or now is None:
-        return None if differ else (older.score, new, "")
+        return None if differ else (*scores, 0)
     if set(before) == set(now):
-        return older.score, new, _same_words_said(before, differ)
+        return (*scores, 0)
     shared = sorted(set(before) & set(now))
     if not shared:
         return None
-    mean = (sum(before[w] for w in shared) / len(shared), sum(now[w] for w in shared) / len(shared))
-    return (*mean, f" over the {_count_words(len(shared), 'word')} both packs scored on held-out files (their "
-                   f"macro-F1s, over {len(before)} and {len(now)} words: {older.score:.4g}, {new:.4g})")
+    return sum(before[w] for w in shared) / len(shared), sum(now[w] for w in shared) / len(shared), len(shared)
 
 
 def _same_words_said(scored: dict[str, float], differ: bool) -> str:
@@ -381,6 +384,7 @@ def _verdict(older: Older, out: Path, metrics: dict[str, Any], key: str, scores:
              over: str) -> str:
     """The comparison's line: both scores (``over``: what they are taken over), and better, worse, the same, or
     within what the held-out files can tell (:func:`level_margin` on :func:`_few_files`)."""
+    from device.store_layout import HIGHER_IS_BETTER
     was, now = scores
     words, higher = _held_words(key), key in HIGHER_IS_BETTER
     change = (now - was) if higher else (was - now)         # above 0: the new pack is better
@@ -402,14 +406,24 @@ def _unscored_line(older: Older, out: Path, metrics: dict[str, Any], key: str) -
     words = _held_words(key or MACRO_F1)
     _, new = _score(metrics)
     new_unscored = tagger_unscored("tagger", metrics)
-    was = f"it had no held-out score ({older.why})" if older.unscored else \
+    was = _had_none(older, words) if older.unscored else \
         (f"its {words} was {older.score:.4g}" if older.score is not None else "")
     now = f"the new pack has no held-out score ({no_score_why(metrics)})" if new_unscored else \
         (f"the new pack's {words} is {new:.4g}" if new is not None else "")
-    if older.unscored and new_unscored:
+    if older.unscored and new_unscored and not older.zero:
         why = older.why if older.why == no_score_why(metrics) else f"{older.why}; the new pack: {no_score_why(metrics)}"
         was, now = f"neither pack has a held-out score ({why.replace('its ', 'their ')})", ""
     return [f"note: replaced {out.name}: {', '.join(w for w in (was, now) if w)}: not compared"]
+
+
+def _had_none(older: Older, words: str) -> str:
+    """An older pack with no held-out score, said: "it had no held-out score (why)"; a stored 0 of before (maybe
+    real: fifty-first stop's review) is said with `pack inspect`'s hedge (cmd_pack.OLD_ZERO)."""
+    from hatbox.cmd_pack import OLD_ZERO
+    if not older.zero:
+        return f"it had no held-out score ({older.why})"
+    on = f" on {count_files(older.held[1])}" if older.held and older.held[0] == "sample" else ""
+    return f"its {words} was 0{on}, no score to go by ({OLD_ZERO})"
 
 
 def _scores_apart(old: float | None, new: float | None, key: str) -> str:
@@ -453,20 +467,25 @@ def level_margin(n: int) -> float:
 
 
 def _few_files(older: Older, metrics: dict[str, Any]) -> tuple[int, str]:
-    """(what the two scores stand on, for :func:`level_margin`; its words): the held-out words of two taggers that
-    both count them (:func:`held_labels`: each word on each held-out file, the files' count for a tagger of one word
-    per file; the smaller), else the held-out files (the smaller count when both packs say theirs); (0, "") when the
-    packs count neither (effects: pairs, synths: notes).  Fifty-first stop's QA: a tagger of several words per file
-    scores each of them on each file, and its macro-F1 varies as 1 / sqrt(those), not of the files; by the files
-    (7: a margin of 0.38) a drop of 0.91 to 0.56 read "level" (in simulation two equally good taggers of 7 files of 3
-    to 4 words part by 1 / sqrt(words) some 5 % of the time, as one-word taggers do by 1 / sqrt(files))."""
+    """(what the two scores stand on, for :func:`level_margin`; its words) (:func:`stands_on`); (0, "") when the
+    packs count neither (effects: pairs, synths: notes)."""
+    from device.store_layout import held_labels
     now = held_out_set(metrics)
     counts = [held[1] for held in (older.held, now) if held is not None and held[0] == "sample"]
-    files = min(counts) if counts else 0
-    labels = [n for n in (older.labels, held_labels(metrics)) if n]
-    if len(labels) == 2 and min(labels) > files:
-        return min(labels), f"{count_files(files)} ({min(labels)} words on them)" if files else \
-            f"{min(labels)} held-out words"
+    return stands_on(min(counts) if counts else 0, (older.labels, held_labels(metrics)))
+
+
+def stands_on(files: int, labels: tuple[int | None, int | None]) -> tuple[int, str]:
+    """(what two taggers' scores stand on, for :func:`level_margin`; its words), from their held-out ``files`` (the
+    smaller count) and held-out words (``labels``, each word on each held-out file; None where a pack does not count
+    them): the smaller of the words where both count them and they are more than the files, else the files.
+    Fifty-first stop's QA: a tagger of several words per file scores each of them on each file, and its macro-F1
+    varies as 1 / sqrt(those), not of the files; by the files (7: a margin of 0.38) a drop of 0.91 to 0.56 read
+    "level" (in simulation two equally good taggers of 7 files of 3 to 4 words part by 1 / sqrt(words) some 5 % of
+    the time, as one-word taggers do by 1 / sqrt(files))."""
+    got = [n for n in labels if n]
+    if len(got) == 2 and min(got) > files:
+        return min(got), f"{count_files(files)} ({min(got)} words on them)" if files else f"{min(got)} held-out words"
     return files, count_files(files)
 
 
@@ -500,7 +519,7 @@ def _keep(older: Older, out: Path) -> str:
 def _pack_words(older: Older) -> str:
     """"mywords 0.1.1, held-out macro-F1 0.6": a pack's name, version and score as far as it has them."""
     score = f"{_held_words(older.key)} {older.score:.4g}" if older.score is not None and older.key else \
-        ("no held-out score" if older.unscored else "")
+        ("held-out macro-F1 0, no score to go by" if older.zero else "no held-out score" if older.unscored else "")
     name = " ".join(w for w in (older.name, older.version) if w)
     return ", ".join(w for w in (name, score) if w)
 
@@ -517,10 +536,15 @@ def _instead(there: Older | str | None, moved: Path | None) -> str:
 
 
 def _better(one: Older, other: Older) -> bool:
-    """Whether pack ``one`` scored better than ``other``, like for like: same kind, same words, same score."""
-    if one.kind != other.kind or set(one.words) != set(other.words) or not one.key or one.key != other.key:
+    """Whether pack ``one`` scored better than ``other``, like for like: same kind, same words, same score; or it has
+    a score and ``other``, a tagger, none (fifty-first stop's review: two retrains with no held-out score wrote
+    over the 0.9 pack kept before them)."""
+    from device.store_layout import HIGHER_IS_BETTER
+    if one.kind != other.kind or set(one.words) != set(other.words) or not one.key:
         return False
-    if one.score is None or other.score is None:
+    if other.unscored:                      # ``one`` has a score: its key is set
+        return True
+    if one.key != other.key or one.score is None or other.score is None:
         return False
     return one.score > other.score if one.key in HIGHER_IS_BETTER else one.score < other.score
 

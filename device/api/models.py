@@ -69,6 +69,13 @@ class PackInfo(BaseModel):
                                     "metrics' holdout_items; null: not said, or installed before the forty-ninth stop)")
     words: list[str] = Field([], description="a tagger: the words (tags) it gives ([]: other kinds, or installed "
                              "before the forty-ninth stop)")
+    scored_words: Optional[int] = Field(None, description="a tagger: how many of its words its macro-F1 is the mean "
+                                        "over (those some held-out file carries; 0: no held-out score; null: not "
+                                        "said, trained or installed before the fifty-first stop)")
+    f1_per_word: Optional[dict[str, float]] = Field(None, description="a tagger: the held-out F1 of each word its "
+                                                    "macro-F1 is the mean over (null: not said, as scored_words)")
+    held_labels: Optional[int] = Field(None, description="a tagger: the held-out words its macro-F1 stands on, "
+                                       "each word on each held-out file (null: not said, as scored_words)")
     checks: list[Check] = []
     signed_by: Optional[str] = None
     active: bool = False
