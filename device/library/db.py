@@ -337,8 +337,9 @@ def put_result(con: sqlite3.Connection, rel: str, stat: tuple[int, int], digest:
     top = int(np.argmax(probs))
     key = stored(rel)
     con.execute(f"DELETE FROM files WHERE path = {TEXT}", (key,))
+    blob = emb.astype(EMBEDDING_DTYPE).tobytes()
     con.execute(f"INSERT INTO files VALUES ({TEXT}, ?, ?, ?, 'ok', NULL, ?, ?, ?, ?)",
-                (key, stat[0], stat[1], digest, model, emb.astype("<f4").tobytes(), tags[top], float(probs[top])))
+                (key, stat[0], stat[1], digest, model, blob, tags[top], float(probs[top])))
     con.executemany(f"INSERT INTO tags VALUES ({TEXT}, ?, ?, ?)",
                     [(key, t, float(p), int(h)) for t, p, h in zip(tags, probs, hits)])
 
@@ -423,8 +424,20 @@ def remove(con: sqlite3.Connection, rels: list[str]) -> None:
     con.executemany(f"DELETE FROM user_tags WHERE path = {TEXT}", keys)
 
 
+EMBEDDING_DTYPE = "<f4"      # how put_result stores an embedding: little-endian float32, one after another
+
+
 def embedding(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<f4")
+    """The embedding [E] float32 a files row's ``blob`` holds."""
+    return np.frombuffer(blob, dtype=EMBEDDING_DTYPE)
+
+
+def embeddings(blobs: list[bytes]) -> np.ndarray:
+    """The embeddings [F, E] float32 of ``blobs`` (non-empty): read as one array where every one is as long (a
+    row at a time where not: ValueError then for rows of different lengths)."""
+    if len({len(b) for b in blobs}) == 1 and len(blobs[0]) % 4 == 0:
+        return np.frombuffer(b"".join(blobs), dtype=EMBEDDING_DTYPE).reshape(len(blobs), -1)
+    return np.stack([embedding(b) for b in blobs])
 
 
 def tagging_state(con: sqlite3.Connection, db_path: str | Path) -> str:

@@ -355,10 +355,7 @@ def _embeddings_by_id(con: sqlite3.Connection) -> tuple[list[int], np.ndarray]:
 
 
 def _rows_of(blobs: list[bytes]) -> np.ndarray:
-    """The embeddings ``blobs`` as rows of length 1 [F, E]: read as one array where every row is as long (a row at a
-    time where not)."""
-    if len({len(b) for b in blobs}) == 1 and len(blobs[0]) % 4 == 0:
-        mat = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), -1)
-    else:
-        mat = np.stack([libdb.embedding(b) for b in blobs])
+    """The embeddings ``blobs`` as rows of length 1 [F, E] (device.library.db.embeddings: one array where every row
+    is as long)."""
+    mat = libdb.embeddings(blobs)
     return mat / (np.linalg.norm(mat, axis=1, keepdims=True) + 1e-9)
