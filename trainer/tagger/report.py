@@ -303,7 +303,14 @@ def left_out_words(rep: dict[str, Any]) -> str:
 def no_score(rep: dict[str, Any]) -> str:
     """What a report none of whose words a held-out file carries says in place of its macro-F1 (0.000 over no word,
     beside an exact-match accuracy of 1.000: fiftieth stop's review): "no macro-F1: none of the 4 held-out files
-    carries any of your words"."""
+    carries any of your words"; where they carry only words on every file (``macro_f1_left_out``): "no held-out
+    score: the held-out files carry only 'mine', on every file (it tells the sounds nothing apart)"."""
+    aside = rep.get("macro_f1_left_out", [])
+    if aside:
+        named = ", ".join(f"'{t}'" for t in aside[:5]) + (f" and {len(aside) - 5} more" if len(aside) > 5 else "")
+        tells = "it tells" if len(aside) == 1 else "they tell"
+        return (f"no held-out score: the held-out files carry only {named}, on every file ({tells} the sounds "
+                "nothing apart)")
     held = rep.get("held_out_none", 0)
     return f"no macro-F1: none of the {count_words(held, 'held-out file')} carries any of your words"
 
