@@ -115,9 +115,9 @@ def test_the_few_examples_note_counts_beside_the_one_example_warning() -> None:
 def test_shots_say_how_many_of_a_words_files_they_kept() -> None:
     picked = [Item(Path("/x/a.wav"), ("bright", "glassy")), Item(Path("/x/b.wav"), ("bright",))]
     said = lone_tags_warning(picked, shots=3, listed=Counter(bright=5, glassy=2, metalic=1, airy=3))
-    assert "'glassy' (1 of its 2 files: --shots 3 picks a file by its first word)" in said, said
-    assert "'airy' (none of its 3 files: --shots 3 picks a file by its first word)" in said
+    assert "'glassy' (1 of its 2 training files: --shots 3 picks a file by its first word)" in said, said
+    assert "'airy' (none of its 3 training files: --shots 3 picks a file by its first word)" in said
     assert "one example or none to train on" in said
-    assert "'metalic' (none of its 1 file: --shots 3" in said          # no example at all to train on
+    assert "'metalic' (none of its 1 training file: --shots 3" in said          # no example at all to train on
     assert lone_tags_warning(picked, listed=Counter(bright=2, glassy=1)) == \
         lone_tags_warning(picked)                                       # without --shots: as before

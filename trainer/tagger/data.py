@@ -330,9 +330,10 @@ def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = No
     """A warning naming the tags that only one of ``items`` has, with their counts, and a hint on a second line
     ('' when there is none): training on one sample of a tag is allowed, but the tagger learns little of it.
     ``shots``: the ``--shots`` that picked ``items`` (the training samples), said in the hint when it is 1;
-    ``listed``: each tag's files as listed (before the held-out split and --shots), said beside a tag --shots kept
-    fewer of ("'glassy' (1 of its 2 files ...)": fifty-first stop's QA read "(1)" here and "glassy (2)" later), and
-    a tag it kept none of is named too."""
+    ``listed``: each tag's training files (after the held-out split, before --shots), said beside a tag --shots kept
+    fewer of ("'glassy' (1 of its 2 training files ...)": fifty-first stop's QA read "(1)" here and "glassy (2)"
+    later), and a tag it kept none of is named too; the hint of such a tag is a larger --shots or that word put
+    first, not more examples (fifty-first stop's final reading: it had 12)."""
     counts = tag_counts(items)
     listed = listed if listed is not None else counts
     # none kept: --shots picked its files by their other words (a file counts for its first)
@@ -341,21 +342,38 @@ def lone_tags_warning(items: list[Item], shown: int = 10, shots: int | None = No
         return ""
     named = ", ".join(f"'{t}' ({_kept_of(counts[t], listed[t], shots)})" for t in lone[:shown])
     more = f" and {len(lone) - shown} more" if len(lone) > shown else ""
-    hint = (f"--shots 1 trains on one example of each tag: give a larger --shots ({RECOMMENDED_PER_TAG} or more), "
-            "or leave it out to train on every file" if shots == 1 else
-            f"add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)")
     which = "only one example" if all(counts[t] for t in lone) else "one example or none to train on"
     return (f"warning: {count_words(len(lone), 'tag has', 'tags have')} {which}: {named}{more}; "
-            f"the tagger learns little of a tag from one sample\n  hint: {hint}")
+            f"the tagger learns little of a tag from one sample\n  hint: {_lone_hint(lone, counts, listed, shots)}")
+
+
+def _lone_hint(lone: list[str], counts: Counter, listed: Counter, shots: int | None) -> str:
+    """The hint of :func:`lone_tags_warning` for its ``lone`` tags: more examples of a tag with few files; a
+    larger --shots, or the word put first on its files, for a tag --shots skipped files of (:func:`_dropped`)."""
+    if shots == 1:
+        return (f"--shots 1 trains on one example of each tag: give a larger --shots ({RECOMMENDED_PER_TAG} or more), "
+                "or leave it out to train on every file")
+    dropped = [t for t in lone if _dropped(counts[t], listed[t], shots)]
+    more = f"add a few more examples of each ({RECOMMENDED_PER_TAG} or more per tag recommended)"
+    if not dropped:
+        return more
+    skipped = (f"--shots {shots} picks a file by its first word: give a larger --shots, or put that word first on "
+               "its files (or leave --shots out to train on every file)")
+    return skipped if len(dropped) == len(lone) else f"{skipped}; of the others, {more}"
+
+
+def _dropped(kept: int, listed: int, shots: int | None) -> bool:
+    """Whether --shots ``shots`` kept fewer of a tag's ``listed`` training files than it takes of any word."""
+    return bool(shots) and kept < min(listed, shots or 0)
 
 
 def _kept_of(kept: int, listed: int, shots: int | None) -> str:
-    """A tag's examples as :func:`lone_tags_warning` says them: "1", or "1 of its 2 files: --shots 3 picks a file
-    by its first word" where --shots kept fewer than were listed ("none of its 2 files: ...")."""
-    if not shots or kept >= min(listed, shots):          # what --shots takes of any word: said by its hint
+    """A tag's examples as :func:`lone_tags_warning` says them: "1", or "1 of its 2 training files: --shots 3 picks a
+    file by its first word" where --shots kept fewer than it had ("none of its 2 training files: ...")."""
+    if not _dropped(kept, listed, shots):          # what --shots takes of any word: said by its hint
         return str(kept)
-    return (f"{'none' if not kept else kept} of its {count_words(listed, 'file')}: --shots {shots} picks a file by its "
-            "first word")
+    return (f"{'none' if not kept else kept} of its {count_words(listed, 'training file')}: --shots {shots} picks a "
+            "file by its first word")
 
 
 def short_of_shots(items: list[Item], shots: int, shown: int = 10) -> str:

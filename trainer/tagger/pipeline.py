@@ -262,7 +262,7 @@ def _train_and_export(source: Path | list[Path], out: Path, *, minutes: float, s
         items, clips, skipped2, _ = readable(items, cfg.spec.rate, n_load, cfg.heard_rate)
         skipped += skipped2
     train_items, held = holdout_split(items, holdout, seed)
-    before_shots = tag_counts(train_items)
+    before_shots = tag_counts(train_items)      # each word's training files: lone_tags_warning says "training"
     if shots:
         notes.extend(w for w in (short_of_shots(train_items, shots),) if w)
         train_items = few_shot(train_items, shots, seed)
