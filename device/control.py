@@ -100,6 +100,13 @@ VOLUME_DB_RANGE = (-60.0, 6.0)         # output volume in dB: the panel's Settin
                                        # front end stay inside it (OSC clamps to it, validate refuses outside)
 XY_RANGE = (0.0, 1.0)
 BEND_RANGE = (-1.0, 1.0)
+# Choke groups: a kit note's voices cut those of the other notes of its group (a quick fade).  A note's own group is
+# 1..MAX_CHOKE_GROUP (0: none); unset, it is General MIDI's (default_group): a hi-hat is one instrument, so the closed
+# (42), pedal (44) and open (46) hi-hats stop one another's voices as a drummer closing the hat does, in HI_HAT_GROUP
+MAX_CHOKE_GROUP = 127
+HI_HAT_GROUP = 1
+HI_HATS = (42, 44, 46)
+CHOKE_GROUPS: dict[int, int] = {note: HI_HAT_GROUP for note in HI_HATS}
 
 # Per op, the numeric fields and their inclusive range (None: any finite number, e.g. a knob in the
 # pack's own units); "int" marks whole numbers (an integral float such as 60.0 is accepted).
@@ -107,7 +114,7 @@ _NUMBERS: dict[str, dict[str, tuple[str, tuple[float, float] | None]]] = {
     "note_on": {"note": ("int", MIDI_RANGE), "velocity": ("int", MIDI_RANGE)},
     "note_off": {"note": ("int", MIDI_RANGE)},
     "sample": {"velocity": ("int", MIDI_RANGE), "note": ("int", MIDI_RANGE),
-               "choke": ("int", MIDI_RANGE)},     # a kit note's choke group (0 none; device.kit.check_choke)
+               "choke": ("int", (0, MAX_CHOKE_GROUP))},     # a kit note's choke group (0 none)
     "choke": {"note": ("int", MIDI_RANGE)},
     "xy": {"x": ("float", XY_RANGE), "y": ("float", XY_RANGE)},
     "bend": {"value": ("float", BEND_RANGE)},
@@ -195,6 +202,25 @@ def validate(msg: Any) -> dict[str, Any]:
                                 and all(isinstance(n, str) for n in msg["names"])):
         raise ControlError(f"control message 'corners': names must be a list of text, not {msg['names']!r}")
     return msg
+
+
+def default_group(note: int, groups: dict[int, int] | None = None) -> int:
+    """General MIDI's choke group of ``note`` (0..127): :data:`HI_HAT_GROUP` for the hi-hats, else 0 (none); a note
+    whose kit entry names no group of its own plays in it.  ``groups``: the table to read (:data:`CHOKE_GROUPS`; the
+    sampler passes its own name for it, which tests may swap)."""
+    return (CHOKE_GROUPS if groups is None else groups).get(note, 0)
+
+
+def choke_group(value: Any) -> int | None:
+    """``value`` as a choke group, an int 0..:data:`MAX_CHOKE_GROUP`: any whole number (3, 3.0, numpy's int64(3)) but
+    a bool; None for anything else (True, 2.5, 300, "2", nan)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        whole = math.isfinite(value) and value == int(value)
+    except OverflowError:
+        return None
+    return int(value) if whole and 0 <= value <= MAX_CHOKE_GROUP else None
 
 
 def msg(op: str, **fields: Any) -> dict[str, Any]:

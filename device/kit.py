@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from export.atomic import write_atomic
+from device.control import MAX_CHOKE_GROUP     # choke groups 1..127 (0: none; device.control default_group)
 from device.kit_families import FAMILY_POOL, Family, family_of, fill, layer_key, one_per_drum
 from device.loop_names import says_bars
 from hatbox.errors import HatboxError
@@ -157,9 +158,6 @@ def _read_kit(path: Path) -> dict[int, KitNote]:
                      loop=bool(n.get("loop", False)), tag=n.get("tag"), latch=bool(n.get("latch", False)),
                      choke=check_choke(n.get("choke"))) for n in raw["notes"]]
     return {n.note: n for n in notes}
-
-
-MAX_CHOKE_GROUP = 127        # choke groups 1..127 (0: none)
 
 
 def check_choke(group: Any) -> int | None:

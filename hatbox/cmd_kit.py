@@ -107,9 +107,6 @@ def box_kit(args: argparse.Namespace) -> int:
 
 
 OPTIONS = ("latch", "no_latch", "choke", "no_choke", "choke_default")   # box-kit's options of kit notes (PATCH)
-HI_HATS = (42, 44, 46)       # General MIDI's hi-hats (closed, pedal, open): choke group 1 unless set
-HAT_GROUP = 1
-MAX_CHOKE_GROUP = 127        # the box's choke groups: 1..127 (0 none; device.kit.check_choke)
 
 
 def _options_asked(args: argparse.Namespace) -> bool:
@@ -166,8 +163,16 @@ def kit_chokes(kit: dict[str, Any]) -> dict[int, int | None]:
 
 
 def group_of(note: int, choke: int | None) -> int:
-    """The choke group a kit note plays in: ``choke``, or General MIDI's (the hi-hats' 1, else none) for None."""
-    return choke if choke is not None else HAT_GROUP if note in HI_HATS else 0
+    """The choke group a kit note plays in: ``choke``, or General MIDI's (device.control.default_group: the hi-hats'
+    1, else none) for None."""
+    from device.control import default_group
+    return choke if choke is not None else default_group(note)
+
+
+def in_hat_group(note: int, choke: int | None) -> bool:
+    """Whether kit note ``note`` (its ``choke``, None: General MIDI's) is a hi-hat playing in the hi-hat group (1)."""
+    from device.control import HI_HAT_GROUP, HI_HATS
+    return note in HI_HATS and group_of(note, choke) == HI_HAT_GROUP
 
 
 def choke_groups(named: list[list[int]], chokes: dict[int, int | None]) -> list[int]:
@@ -175,47 +180,76 @@ def choke_groups(named: list[list[int]], chokes: dict[int, int | None]) -> list[
     naming a hi-hat that plays in the hi-hat group (1, General MIDI's 42/44/46) takes that group, so the hats it does
     not name still cut it (`--choke 42,46` took the pedal hat 44 out of the open hat's group); the others the lowest
     group from 2 that no other note plays in (they only grew: at 128 the box refused).  HatboxError for none free."""
+    from device.control import HI_HAT_GROUP, MAX_CHOKE_GROUP
     others = {n for notes in named for n in notes}
     used = {group_of(n, c) for n, c in chokes.items() if n not in others}
     groups: list[int] = []
     for notes in named:
-        hat = HAT_GROUP not in groups and any(n in HI_HATS and group_of(n, chokes.get(n)) == HAT_GROUP for n in notes)
+        hat = HI_HAT_GROUP not in groups and any(in_hat_group(n, chokes.get(n)) for n in notes)
         free = next((g for g in range(2, MAX_CHOKE_GROUP + 1) if g not in used and g not in groups), None)
         if not hat and free is None:
             raise HatboxError(f"no choke group is free: the kit's other notes play in all {MAX_CHOKE_GROUP - 1} "
                               f"(2..{MAX_CHOKE_GROUP}); nothing was changed",
                               hint="hatbox box-kit lists each note's group; --no-choke NOTE or --choke-default NOTE "
                                    "frees one")
-        groups.append(HAT_GROUP if hat else int(free))
+        groups.append(HI_HAT_GROUP if hat else int(free))
     return groups
 
 
 def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
-    """--latch/--no-latch/--choke/--no-choke: each note's options set (PATCH /kit/notes/NOTE); the kit after, and the
-    lines said after it.  A box of an older version (no such route: 405; --choke-default not taken, the first
-    note's group left as it was) is said so, nothing changed."""
-    from hatbox.box_client import BoxRefused
+    """--latch/--no-latch/--choke/--no-choke: each note's options set (PATCH /kit/notes/NOTE, one note at a time); the
+    kit after, and the lines said after it.  A box of an older version (no such route: 405; --choke-default not taken,
+    the first note's group left as it was) is said so.  A refusal after the first note is said with the notes already
+    set (p51 final read: a 404 said "nothing was changed" of a kit whose earlier notes were)."""
     before = _call(client, "GET", "/kit")
     asked = options_asked(args, before)
     kit: dict[str, Any] = {}
+    done: list[int] = []
     for note, options in sorted(asked.items(), key=lambda item: (not item[1].get("choke_default"), item[0])):
         try:
-            kit = _call(client, "PATCH", f"/kit/notes/{note}", json=options)
-        except BoxRefused as exc:
-            if exc.status != 405:               # (405: no PATCH of a kit note, a box from before the fifty-first stop)
+            kit = _patched(client, note, options)
+        except HatboxError as exc:
+            if not done:
                 raise
-            raise HatboxError("the box is of an older version: it takes no --latch or --choke (a loop plays while "
-                              "held, or while the sustain pedal is down; General MIDI's hi-hats 42/44/46 choke)",
-                              hint="install the same hatbox version on the box") from None
-        if options.get("choke_default") and kit_chokes(kit).get(note) is not None:     # (an older box ignored it)
-            raise HatboxError("the box is of an older version: it takes no --choke-default; nothing was changed",
-                              hint="install the same hatbox version on the box (or hatbox box-kit --no-choke NOTE)")
+            raise partly_set(exc, done) from None
+        done.append(note)
     return kit, option_lines(asked, kit_chokes(before))
+
+
+def _patched(client: Any, note: int, options: dict[str, Any]) -> dict[str, Any]:
+    """PATCH /kit/notes/NOTE ``options``: the kit after.  HatboxError for a box of an older version: no such route
+    (405), or a --choke-default it ignored (the note's group is not General MIDI's after; its latch, asked with it,
+    is set then, and said so)."""
+    from hatbox.box_client import BoxRefused
+    try:
+        kit = _call(client, "PATCH", f"/kit/notes/{note}", json=options)
+    except BoxRefused as exc:
+        if exc.status != 405:               # (405: no PATCH of a kit note, a box from before the fifty-first stop)
+            raise
+        raise HatboxError("the box is of an older version: it takes no --latch or --choke (a loop plays while "
+                          "held, or while the sustain pedal is down; General MIDI's hi-hats 42/44/46 choke)",
+                          hint="install the same hatbox version on the box") from None
+    if options.get("choke_default") and kit_chokes(kit).get(note) is not None:     # (an older box ignored it)
+        latched = "latch" in options
+        raise HatboxError("the box is of an older version: it takes no --choke-default; " + (
+            f"{note_name(note)}'s latch was set, its choke group left as it was" if latched else "nothing was changed"),
+            hint="install the same hatbox version on the box (or hatbox box-kit --no-choke NOTE)")
+    return kit
+
+
+def partly_set(exc: HatboxError, done: list[int]) -> HatboxError:
+    """``exc`` (a note's PATCH refused) said with the notes ``done`` already set as asked before it: the box's "nothing
+    was changed" is true of that note only."""
+    said = exc.message.replace(": nothing was changed", "").replace("; nothing was changed", "")
+    return HatboxError(f"{said}; {_names(done)} {'was' if len(done) == 1 else 'were'} already set as asked (the "
+                       "notes after it were left as they were)",
+                       hint=exc.hint or "hatbox box-kit lists each note's latch and choke group")
 
 
 def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None] | None = None) -> list[str]:
     """What --latch/--choke did, in a musician's words (``chokes``: the kit's groups before, :func:`kit_chokes`: the
     hi-hats left in or out of their group are named)."""
+    from device.control import HI_HAT_GROUP, HI_HATS
     lines = []
     latched = [n for n, o in sorted(asked.items()) if o.get("latch") is True]
     unlatched = [n for n, o in sorted(asked.items()) if o.get("latch") is False]
@@ -233,9 +267,10 @@ def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]
     for group, notes in sorted(groups.items()):
         with_hats = f" and {_names(hats)}" if hats else ""
         lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}"
-                     if group != HAT_GROUP else f"{_names(notes)}: cut each other{with_hats} (choke group 1, General "
-                     "MIDI's hi-hats)")
-    moved = [n for n, o in sorted(asked.items()) if n in HI_HATS and o.get("choke", HAT_GROUP) not in (0, HAT_GROUP)]
+                     if group != HI_HAT_GROUP else f"{_names(notes)}: cut each other{with_hats} (choke group 1, "
+                     "General MIDI's hi-hats)")
+    moved = [n for n, o in sorted(asked.items())
+             if n in HI_HATS and o.get("choke", HI_HAT_GROUP) not in (0, HI_HAT_GROUP)]
     if hats and moved:
         lines.append(f"{_names(hats)}: still in the hi-hat group (choke group 1), no longer cut by {_names(moved)} "
                      f"(hatbox box-kit --choke-default {','.join(note_name(n) for n in moved)} puts them back)")
@@ -248,7 +283,8 @@ def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]
 
 def hats_left(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]) -> list[int]:
     """The hi-hats of the kit (``chokes``) this command leaves in General MIDI's hi-hat group (choke group 1)."""
-    return [n for n in HI_HATS if n in chokes and group_of(n, chokes[n]) == HAT_GROUP
+    from device.control import HI_HATS
+    return [n for n in HI_HATS if n in chokes and in_hat_group(n, chokes[n])
             and not {"choke", "choke_default"} & set(asked.get(n, {}))]
 
 

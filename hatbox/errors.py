@@ -23,6 +23,12 @@ class HatboxError(Exception):
         base = super().__str__()
         return f"{base}\n  hint: {self.hint}" if self.hint else base
 
+    @property
+    def message(self) -> str:
+        """The message alone, without its hint (``str(err)`` adds the hint): for a message built around it, or an
+        answer that carries the hint apart (the API's ``hint``)."""
+        return Exception.__str__(self)
+
 
 def first_line(exc: BaseException) -> str:
     """The first line of what ``exc`` says (its type's name when it says nothing): one line for a status, a

@@ -120,8 +120,10 @@ def unplaced_lines(kit: dict[str, Any], counts: Any, library: str,
     D#4 loops/b2.wav --library LIB --loop puts one on D#4" (p51 beatmaker QA: three loops fixed to break, one on a
     note, and not a word of the other two, while the empty drum notes were listed).  ``counts``: the box's GET
     /libraries/ID/tags (tag -> files; None from a box that did not answer: nothing said); ``files_of(tag, n)``: the
-    tag's first ``n`` files (None: not known), so that a file on another word's note is not counted.  A drum word's
-    other files (velocity layers, more kicks) are not said."""
+    tag's first ``n`` files (None: not known; `box-kit` asks for at most 200), so that a file on another word's note
+    is not counted, and to name a few: how many are on no note is counted from ``counts`` (p51 final read: a word of
+    500 files listed 200 and said "199 other files").  A drum word's other files (velocity layers, more kicks) are
+    not said."""
     from device.kit import drum_word
     if not isinstance(counts, dict):
         return []
@@ -135,7 +137,7 @@ def unplaced_lines(kit: dict[str, Any], counts: Any, library: str,
             continue
         files = files_of(tag, count) if files_of is not None else None
         left = [f for f in files if f not in placed] if files is not None else []
-        number = len(left) if files is not None else count - len(on)
+        number = count - len({str(n.get("file")) for n in on} | placed.intersection(files or []))
         if number > 0:
             lines.append(_unplaced_line(tag, number, left, on[0], notes, library))
     return lines

@@ -11,7 +11,7 @@ import pytest
 
 from hatbox import cmd_kit
 from hatbox.errors import HatboxError
-from tests.api.test_p50_fc_kit_move import _kit_with_a_hand_loop, _notes
+from tests.api.kit_helpers import kit_notes, kit_with_a_hand_loop
 
 
 def _args(**given: Any) -> argparse.Namespace:
@@ -62,12 +62,12 @@ def test_a_note_named_for_two_chokes_is_refused() -> None:
 
 
 def test_choke_default_puts_general_midi_s_group_back(tmp_path: Path) -> None:
-    box, _, wired = _kit_with_a_hand_loop(tmp_path)
+    box, _, wired = kit_with_a_hand_loop(tmp_path)
     assert box.client.patch("/kit/notes/70", json={"choke": 4}, headers=box.auth).status_code == 200
     assert wired.sampler.choke_group[70] == 4
     r = box.client.patch("/kit/notes/70", json={"choke_default": True}, headers=box.auth)
     assert r.status_code == 200, r.text
-    assert _notes(box)[70]["choke"] is None and wired.sampler.choke_group[70] == 0
+    assert kit_notes(box)[70]["choke"] is None and wired.sampler.choke_group[70] == 0
 
 
 def test_box_kit_choke_default_patches_and_an_older_box_is_said(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,17 +10,17 @@ from typing import Any
 
 from device.api.kit_routes import BoxKit
 from device.kit import KitNote
-from tests.api.test_p50_fc_kit_move import _kit_with_a_hand_loop, _notes
+from tests.api.kit_helpers import kit_notes, kit_with_a_hand_loop
 
 
 def _put(box: Any, lib: str, file: str, **more: Any) -> dict[str, Any]:
     r = box.client.put("/kit/notes/70", json={"library": lib, "file": file, **more}, headers=box.auth)
     assert r.status_code == 200, r.text
-    return _notes(box)[70]
+    return kit_notes(box)[70]
 
 
 def test_a_new_file_keeps_the_note_s_choke_group_and_latch(tmp_path: Path) -> None:
-    box, lib, _ = _kit_with_a_hand_loop(tmp_path)
+    box, lib, _ = kit_with_a_hand_loop(tmp_path)
     r = box.client.patch("/kit/notes/70", json={"latch": True, "choke": 3}, headers=box.auth)
     assert r.status_code == 200, r.text
     now = _put(box, lib, "kit/boom.wav", loop=True)             # another loop on the pad: still latched, group 3
@@ -34,15 +34,15 @@ def test_a_new_file_keeps_the_note_s_choke_group_and_latch(tmp_path: Path) -> No
 
 
 def test_the_panel_s_loop_button_and_assign_keep_the_choke_group_and_latch(tmp_path: Path) -> None:
-    box, lib, wired = _kit_with_a_hand_loop(tmp_path)
+    box, lib, wired = kit_with_a_hand_loop(tmp_path)
     assert box.client.patch("/kit/notes/70", json={"latch": True, "choke": 4}, headers=box.auth).status_code == 200
     kit = BoxKit(box.app.state.box)
     path = str(box.app.state.box.libraries.files_path(lib) / "kit/crack.wav")
     pad = kit.assign(70, path, loop=True)                        # assign on a latched pad (it loops: kept so)
-    assert pad.latch and pad.loop and _notes(box)[70]["choke"] == 4
+    assert pad.latch and pad.loop and kit_notes(box)[70]["choke"] == 4
     assert wired.sampler.latch[70] and wired.sampler.choke_group[70] == 4
     pad = kit.assign(70, path, loop=False)                       # the loop button: a one-shot, its group kept
-    assert not pad.latch and (_notes(box)[70]["latch"], _notes(box)[70]["choke"]) == (False, 4)
+    assert not pad.latch and (kit_notes(box)[70]["latch"], kit_notes(box)[70]["choke"]) == (False, 4)
     assert wired.sampler.choke_group[70] == 4
 
 
@@ -62,7 +62,7 @@ class _Watched:
 
 
 def test_a_patch_does_not_revert_a_put_that_came_while_it_waited(tmp_path: Path) -> None:
-    box, lib, _ = _kit_with_a_hand_loop(tmp_path)
+    box, lib, _ = kit_with_a_hand_loop(tmp_path)
     keeper = box.app.state.box.kit
     watched = keeper.lock = _Watched(keeper.lock)
     answers: list[int] = []
@@ -75,5 +75,5 @@ def test_a_patch_does_not_revert_a_put_that_came_while_it_waited(tmp_path: Path)
         keeper.set(box.app.state.box, KitNote(70, lib, "kit/boom.wav", loop=True))    # that change (re-entrant)
     patch.join(30)
     assert answers == [200]
-    now = _notes(box)[70]
+    now = kit_notes(box)[70]
     assert (now["file"], now["choke"]) == ("kit/boom.wav", 5)

@@ -16,7 +16,7 @@ from device.api.kit_routes import KitKeeper
 from device.audio import audiofile
 from device.audio.sampler import SamplerSource
 from device.kit import KitNote
-from tests.api.test_p50_fc_kit_move import _held_level, _kit_with_a_hand_loop
+from tests.api.kit_helpers import held_level, kit_with_a_hand_loop
 
 RATE, BLOCK = 48000, 256
 
@@ -91,12 +91,12 @@ def _latched_and_struck(box: Any, wired: Any) -> None:
     assert r.status_code == 200, r.text
     wired.sampler.handle({"op": "note_on", "note": 70, "velocity": 127})
     wired.sampler.handle({"op": "note_off", "note": 70})
-    assert _held_level(wired) > 0.1
+    assert held_level(wired) > 0.1
 
 
 @pytest.mark.parametrize("how", ["one-shot", "no-latch"])
 def test_a_latched_kit_loop_stops_when_its_note_stops_latching(tmp_path: Path, how: str) -> None:
-    box, lib, wired = _kit_with_a_hand_loop(tmp_path)            # note 70: kit/fx.wav looping, set by hand
+    box, lib, wired = kit_with_a_hand_loop(tmp_path)            # note 70: kit/fx.wav looping, set by hand
     _latched_and_struck(box, wired)
     if how == "one-shot":                                        # box-kit --map 70 kit/fx.wav (no --loop)
         r = box.client.put("/kit/notes/70", json={"library": lib, "file": "kit/fx.wav", "loop": False},
@@ -104,4 +104,4 @@ def test_a_latched_kit_loop_stops_when_its_note_stops_latching(tmp_path: Path, h
     else:
         r = box.client.patch("/kit/notes/70", json={"latch": False}, headers=box.auth)
     assert r.status_code == 200, r.text
-    assert _held_level(wired) == 0.0 and wired.sampler.active_voices == 0
+    assert held_level(wired) == 0.0 and wired.sampler.active_voices == 0

@@ -38,6 +38,8 @@ def test_a_note_taken_out_of_the_kit_stops_sounding(tmp_path: Path, how: str) ->
     s.handle({"op": "note_on", "note": 60, "velocity": 100})
     s.handle({"op": "note_off", "note": 60})            # the key lifts: the pedal, the latch hold it
     assert _level(s) > 0.1
-    KitKeeper._unmap(box, entry)
+    keeper = KitKeeper(tmp_path / "kit.json")
+    keeper.notes = {60: entry}
+    assert keeper.drop(box, [60]) == [60] and keeper.notes == {}     # (box-kit --unmap's, DELETE /kit/notes/60)
     _level(s, 8)                                        # its fade
     assert _level(s) == 0.0 and s.active_voices == 0, how

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from fastapi import FastAPI, Request, Response
 
@@ -329,7 +329,7 @@ def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
                                  level=level, loops=loops_asked(loops, tags, files))
     except KitError as exc:
-        raise ApiError(409, "not tagged", Exception.__str__(exc), hint=exc.hint) from None    # str() has the hint
+        raise ApiError(409, "not tagged", exc.message, hint=exc.hint) from None    # (str() adds the hint)
 
 
 def file_pitch(path: Path) -> float:
@@ -486,6 +486,17 @@ def _note(text: str) -> int:
         raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
 
 
+def _changed_or_404(text: str, change: Callable[[int], Any]) -> None:
+    """``change`` (PATCH, DELETE) of the kit note ``text`` names (its number or name; ``change`` False: the kit does
+    not play it); 404 for a name of no note or a note the kit does not play: nothing was changed."""
+    try:
+        number = parse_note(text)
+    except ValueError as exc:
+        raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
+    if not change(number):
+        raise ApiError(404, "not found", f"note {text} plays nothing in the kit: nothing was changed", hint=KIT_HINT)
+
+
 def _notes_info(box: Any, entries: list[KitNote]) -> list[M.KitNote]:
     """The listings of kit notes ``entries``: ``missing`` when its file (or library) is gone, or when the sampler could
     not take it at the start and cannot now (a file put back since is mapped here: :meth:`KitKeeper.mapped_now`); the
@@ -553,7 +564,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             entry = KitNote(note=check_note(number), library=body.library, file=held_file(files, check_file(body.file)),
                             loop=body.loop)
         except KitError as exc:
-            raise ApiError(422, "rejected", Exception.__str__(exc), hint=KIT_HINT) from None
+            raise ApiError(422, "rejected", exc.message, hint=KIT_HINT) from None
         from device.api.library_routes import _library_file
         if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
@@ -565,25 +576,14 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     def set_kit_note_options(request: Request, note: str, body: M.KitNoteOptions, token_id: str = auth) -> KitAnswer:
         """A kit note's options (`box-kit --latch/--choke`), its file, loop and tag as they are (latch: it loops)."""
         box = box_of(request)
-        try:
-            number = parse_note(note)
-        except ValueError as exc:           # no note of the kit is called so: 404, as DELETE answers it
-            raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
-        if not box.kit.set_options(box, number, body.latch, body.choke, body.choke_default):
-            raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
-                           hint=KIT_HINT)
+        _changed_or_404(note, lambda number: box.kit.set_options(box, number, body.latch, body.choke,
+                                                                 body.choke_default))
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
-        try:
-            number = parse_note(note)
-        except ValueError as exc:           # no note of the kit is called so: nothing to clear (404, as for one unset)
-            raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
-        if not box.kit.drop(box, [number]):
-            raise ApiError(404, "not found", f"note {note} plays nothing in the kit: nothing was changed",
-                           hint=KIT_HINT)
+        _changed_or_404(note, lambda number: box.kit.drop(box, [number]))
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))

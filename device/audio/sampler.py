@@ -76,6 +76,7 @@ from device.audio.limiter import SOURCE_CEILING, SOURCE_RELEASE_S, SourceLimiter
 from device.audio.sample_decode import (END_CLICK_SECONDS, END_FADE_SECONDS, END_STEP,  # noqa: F401 - its words
                                         LOOP_EXACT_SECONDS, LOOP_XFADE_SECONDS, Decoded)
 from device.audio.sampler_control import MAX_BLOCK, NotDecoded, SamplerControl  # noqa: F401 - NotDecoded re-exported
+from device.control import CHOKE_GROUPS, choke_group, default_group   # the kit's choke groups (hi-hats: General MIDI)
 from device.control import file_label  # noqa: F401 - re-exported (tests read sampler.file_label)
 from device.library.decode import PLAYED_SECONDS
 
@@ -88,10 +89,8 @@ MAX_WARNINGS = 8
 CACHE_SECONDS = 1800.0       # decoded audio kept (mapped + auditions): 346 MB at 48 kHz float32 mono, an 88-key
                              # multisample of 20 s notes; comfortable on an 8 GB Jetson-class box (all of it mlocked)
 _RELEASE, _QUICK = 0, 1      # which fade ramp a voice uses
-# Notes that cut each other (a choke group): a hi-hat is one instrument, so General MIDI's closed (42), pedal (44)
-# and open (46) hi-hat notes stop one another's voices (a quick fade) as a drummer closing the hat does
-CHOKE_GROUPS: dict[int, int] = {42: 1, 44: 1, 46: 1}
-MAX_CHOKE_GROUP = 127        # a mapping's ``choke``: 0 (none) .. 127, as device.kit.check_choke and the API take it
+# Notes that cut each other (a choke group): CHOKE_GROUPS, General MIDI's (the hi-hats 42, 44, 46), unless a note's
+# mapping names its own ``choke``, 0 (none) .. MAX_CHOKE_GROUP: device/control.py's (device.control.default_group)
 # A choke of a whole group (the hi-hat pedal closing) spares the pedal's and the closed hat's voices struck this
 # recently: a drum module sends the pedal's chick (note 44) as the pedal closes, about when its CC 4 passes the
 # threshold, in either order.  An open hat (46) is never spared: struck with the pedal half open and the pedal shut
@@ -141,7 +140,7 @@ class SamplerSource(SamplerControl):
         # per MIDI note, set by its mapping (control side; read by the audio side as a voice starts): its loop latches,
         # its choke group (0: none; General MIDI's hi-hat group unless the mapping names one)
         self.latch = [False] * 128                # (lists: a scalar read is faster than numpy's, and a write is one
-        self.choke_group = [CHOKE_GROUPS.get(n, 0) for n in range(128)]    # store another thread may make)
+        self.choke_group = [default_group(n, CHOKE_GROUPS) for n in range(128)]    # store another thread may make)
         self._init_voices()
         # what the voices let go of (audio thread: append), dropped by the control side (_drop_retired: popleft)
         self.retired: deque[Any] = deque()
@@ -510,13 +509,13 @@ class SamplerSource(SamplerControl):
 
     def _note_options(self, note: int, msg: dict[str, Any]) -> None:
         """Note ``note``'s latch and choke group from its ``sample`` mapping message (an unmapping, path "": none, and
-        General MIDI's group; a ``choke`` that is no group 0..127, a bool among them, is General MIDI's too:
-        device.control.validate refuses it before it comes here)."""
+        General MIDI's group).  A ``choke`` is any whole number 0..127 (3.0 and numpy's int64(3), as
+        device.control.validate passes them, kept as an int); one that is no group (a bool, 2.5, 300) is General
+        MIDI's too: validate refuses it before it comes here."""
         mapped = str(msg.get("path", "")) != ""
         self.latch[note] = mapped and bool(msg.get("loop")) and bool(msg.get("latch"))
-        group = msg.get("choke") if mapped else None
-        known = isinstance(group, int) and not isinstance(group, bool) and 0 <= group <= MAX_CHOKE_GROUP
-        self.choke_group[note] = int(group) if known else CHOKE_GROUPS.get(note, 0)
+        group = choke_group(msg.get("choke")) if mapped else None
+        self.choke_group[note] = group if group is not None else default_group(note, CHOKE_GROUPS)
 
     @property
     def active_voices(self) -> int:

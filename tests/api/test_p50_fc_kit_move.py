@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
-
 from device.api.kit_move import CHANGED_IN_NEW, NOT_IN_NEW
 from tests.api.conftest import wav_bytes, zip_bytes
-from tests.api.test_kit import SamplerBehind, _tagged_library
+from tests.api.kit_helpers import held_level, kit_notes, kit_with_a_hand_loop
 
 PREFER = {"Prefer": "return=representation"}
+# the names tests/api/test_p50_mf2_release.py imports from here (the helpers are tests/api/kit_helpers.py's now)
+_kit_with_a_hand_loop, _held_level, _notes = kit_with_a_hand_loop, held_level, kit_notes
 
 
 def _upload(box: Any, members: dict[str, bytes], name: str = "kitA") -> str:
@@ -24,32 +24,8 @@ def _upload(box: Any, members: dict[str, bytes], name: str = "kitA") -> str:
     return str(r.json()["id"])
 
 
-def _kit_with_a_hand_loop(tmp_path: Any) -> tuple[Any, str, SamplerBehind]:
-    """A box whose kit is made of library kitA (kick 36 boom, snare 38 crack, 60 fx) plus note 70 mapped by hand
-    to kit/fx.wav as a loop."""
-    box, old = _tagged_library(tmp_path)
-    wired = SamplerBehind(box.control)
-    assert box.client.post("/kit/from-library", json={"library": old}, headers=box.auth).status_code == 200
-    r = box.client.put("/kit/notes/70", json={"library": old, "file": "kit/fx.wav", "loop": True}, headers=box.auth)
-    assert r.status_code == 200, r.text
-    return box, old, wired
-
-
-def _notes(box: Any) -> dict[int, dict[str, Any]]:
-    return {n["note"]: n for n in box.client.get("/kit", headers=box.auth).json()["notes"]}
-
-
-def _held_level(wired: SamplerBehind, blocks: int = 3) -> float:
-    """The peak of the last of ``blocks`` blocks of 0.1 s the sampler renders now."""
-    out = np.zeros((4800,), np.float32)
-    for _ in range(blocks):
-        out[:] = 0.0
-        wired.sampler.render(out)
-    return float(np.abs(out).max())
-
-
 def test_a_replace_moves_the_notes_of_the_same_files_and_silences_only_a_changed_one(tmp_path: Any) -> None:
-    box, old, wired = _kit_with_a_hand_loop(tmp_path)
+    box, old, wired = kit_with_a_hand_loop(tmp_path)
     new = _upload(box, {"kit/boom.wav": wav_bytes(4800), "kit/crack.wav": wav_bytes(9000),     # crack changed
                         "kit/fx.wav": wav_bytes(7200), "kit/new.wav": wav_bytes(2400)})      # (the new library
     r = box.client.delete(f"/libraries/{old}", params={"moved_to": new}, headers={**box.auth, **PREFER})
@@ -57,7 +33,7 @@ def test_a_replace_moves_the_notes_of_the_same_files_and_silences_only_a_changed
     body = r.json()
     assert body["moved_to"] == new and sorted(n["note"] for n in body["kit_moved"]) == [36, 60, 70]
     assert [(n["note"], n["file"], n["why"]) for n in body["kit_silenced"]] == [(38, "kit/crack.wav", CHANGED_IN_NEW)]
-    notes = _notes(box)
+    notes = kit_notes(box)
     assert sorted(notes) == [36, 60, 70] and all(n["library"] == new and not n["missing"] for n in notes.values())
     assert notes[70]["loop"] is True                # (GET /kit's tag follows the new library's tags once it is tagged)
     kept = {n["note"]: n for n in json.loads((box.store_dir / "kit.json").read_text())["notes"]}
@@ -69,7 +45,7 @@ def test_a_replace_moves_the_notes_of_the_same_files_and_silences_only_a_changed
 
 
 def test_a_file_the_new_library_lacks_goes_silent_and_is_named(tmp_path: Any) -> None:
-    box, old, _ = _kit_with_a_hand_loop(tmp_path)
+    box, old, _ = kit_with_a_hand_loop(tmp_path)
     new = _upload(box, {"kit/boom.wav": wav_bytes(4800), "kit/crack.wav": wav_bytes(9600)})  # no fx.wav
     r = box.client.delete(f"/libraries/{old}", params={"moved_to": new}, headers={**box.auth, **PREFER})
     assert r.status_code == 200, r.text
@@ -81,30 +57,30 @@ def test_a_file_the_new_library_lacks_goes_silent_and_is_named(tmp_path: Any) ->
 
 
 def test_a_moved_to_the_box_does_not_hold_deletes_nothing(tmp_path: Any) -> None:
-    box, old, _ = _kit_with_a_hand_loop(tmp_path)
+    box, old, _ = kit_with_a_hand_loop(tmp_path)
     for target in ("lib-nosuch-000000", old):
         r = box.client.delete(f"/libraries/{old}", params={"moved_to": target}, headers={**box.auth, **PREFER})
         assert r.status_code == 422 and "nothing was deleted" in r.json()["message"]
-    assert box.client.get(f"/libraries/{old}", headers=box.auth).status_code == 200 and len(_notes(box)) == 4
+    assert box.client.get(f"/libraries/{old}", headers=box.auth).status_code == 200 and len(kit_notes(box)) == 4
 
 
 def test_a_plain_delete_answers_as_before_and_releases_a_held_loop(tmp_path: Any) -> None:
-    box, old, wired = _kit_with_a_hand_loop(tmp_path)
+    box, old, wired = kit_with_a_hand_loop(tmp_path)
     wired.sampler.handle({"op": "note_on", "note": 70, "velocity": 127})     # the performer holds the loop
-    assert _held_level(wired) > 0.1
+    assert held_level(wired) > 0.1
     r = box.client.delete(f"/libraries/{old}", headers={**box.auth, **PREFER})
     assert r.status_code == 200 and r.json()["kit_moved"] == [] and len(r.json()["kit_silenced"]) == 4
     assert {"op": "choke", "note": 70} in box.control.sent
-    assert _held_level(wired) == 0.0                                          # faded out (10 ms), not looping on
+    assert held_level(wired) == 0.0                                          # faded out (10 ms), not looping on
 
 
 def test_a_held_loop_plays_on_when_its_note_moves(tmp_path: Any) -> None:
-    box, old, wired = _kit_with_a_hand_loop(tmp_path)
+    box, old, wired = kit_with_a_hand_loop(tmp_path)
     new = _upload(box, {"kit/boom.wav": wav_bytes(4800), "kit/crack.wav": wav_bytes(9600),
                         "kit/fx.wav": wav_bytes(7200)})
     wired.sampler.handle({"op": "note_on", "note": 70, "velocity": 127})
-    assert _held_level(wired) > 0.1
+    assert held_level(wired) > 0.1
     r = box.client.delete(f"/libraries/{old}", params={"moved_to": new}, headers={**box.auth, **PREFER})
     assert r.status_code == 200 and r.json()["kit_silenced"] == []
-    assert _held_level(wired) > 0.1 and not any(m.get("op") == "note_off" for m in box.control.sent)
+    assert held_level(wired) > 0.1 and not any(m.get("op") == "note_off" for m in box.control.sent)
     box.tagged(new)

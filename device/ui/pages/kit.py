@@ -74,7 +74,8 @@ class KitPage(Page):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        self.pads: dict[int, Pad] = {}
+        self.pads_read = 0                  # kits read (each set of :attr:`pads` counts): the pad labels' cache key
+        self.pads = {}
         self.first = FIRST_NOTE            # the lowest note of the bank on screen
         self.note = FIRST_NOTE             # the selected pad
         self.size = COLS * MAX_ROWS        # pads a bank: set by layout
@@ -96,9 +97,18 @@ class KitPage(Page):
         self._fault_line: tuple[str, ...] = ()           # ... of a fault that silenced the sampler
         self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
         self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
-        self._bank_labels: tuple[Any, dict[int, tuple[str, ...]]] = (None, {})   # (pads, bank) -> pad_labels
+        self._bank_labels: tuple[Any, dict[int, tuple[str, ...]]] = (None, {})   # (pads read, bank) -> pad_labels
 
     # -- data -------------------------------------------------------------------------
+    @property
+    def pads(self) -> dict[int, Pad]:
+        """The kit's pads as last read (note -> pad)."""
+        return self._pads
+
+    @pads.setter
+    def pads(self, pads: dict[int, Pad]) -> None:
+        self._pads, self.pads_read = pads, self.pads_read + 1     # (not id(pads): a new dict may reuse an old address)
+
     @property
     def kit(self) -> Any:
         return getattr(self.ctx.data, "kit", None)
@@ -419,7 +429,7 @@ class KitPage(Page):
         """:func:`pad_labels` of the bank on screen (worked out once per kit read and bank, not per frame); the pads
         of a repeated tag all keep the tag where every one of them fits with it, else all drop it ("Lo", "Mid")."""
         width = self.pad_rects[0].width - 24 if self.pad_rects else 0      # (room for a warning's "!")
-        key = (id(self.pads), self.first, self.size, width)
+        key = (self.pads_read, self.first, self.size, width)
         if self._bank_labels[0] != key:
             bank = [p for n, p in self.pads.items() if self.first <= n < self.first + self.size]
             labels = pad_labels(bank)
