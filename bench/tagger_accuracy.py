@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from device.audio.mel import MelSpec, mfcc  # noqa: E402
 from trainer.tagger.data import Item, few_shot, load_clips, load_items, tag_list, targets  # noqa: E402
 from trainer.tagger.model import TaggerConfig  # noqa: E402
-from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
+from trainer.tagger.report import evaluate, format_report, report_png  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, _loop, fit_stats_head, is_exclusive, predict  # noqa: E402
 from trainer.tagger.model import TaggerNet  # noqa: E402
 
@@ -230,7 +230,7 @@ def run(args: argparse.Namespace) -> dict:
             "baseline": lambda c: baseline_probs(base_clf, mfcc_stats(c, cfg.spec), len(tags))})
     if args.save_probs:
         save_probs(args, te, te_y, tags, baseline=base_probs, cnn_only=cnn_probs, tagger=tag_probs)
-    confusion_png(np.array(out["cnn_full"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
+    report_png(out["cnn_full"], tags, OUT / f"{args.name}_confusion.png",
                   f"unseen kits, tagger macro-F1 {out['cnn_full']['macro_f1']:.2f}")
     if args.no_shots:
         return out

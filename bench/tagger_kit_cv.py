@@ -32,7 +32,7 @@ from tagger_accuracy import (DATA, OUT, _load, baseline, best_baseline, cnn, con
                              features_16k, front_end_args, mfcc_stats, save, save_probs, with_band_limit)
 
 from trainer.tagger.data import Item, load_clips, load_items, tag_list, targets  # noqa: E402
-from trainer.tagger.report import confusion_png, evaluate, format_report  # noqa: E402
+from trainer.tagger.report import evaluate, format_report, report_png  # noqa: E402
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, predict  # noqa: E402
 
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> dict:
            "baseline_16k": evaluate(p_base16[done], y[done], tags),
            "cnn_only": evaluate(p_cnn[done], y[done], tags),
            "tagger": evaluate(p_tag[done], y[done], tags)}
-    confusion_png(np.array(out["tagger"]["confusion"]), tags, OUT / f"{args.name}_confusion.png",
+    report_png(out["tagger"], tags, OUT / f"{args.name}_confusion.png",
                   f"leave-one-kit-out, tagger macro-F1 {out['tagger']['macro_f1']:.2f}")
     return out
 

@@ -17,7 +17,7 @@ from trainer.tagger.data import (RECOMMENDED_PER_TAG, WILL_BE_MULTI_LABEL, Item,
                                  few_shot, heard_rate, load_sources, lone_tags_warning, mixed_tags_warning,
                                  reorder_rows, short_of_shots, tag_counts, tag_list, targets, without_words)
 from trainer.tagger.model import TaggerConfig
-from trainer.tagger.report import PER_TAG_COLUMNS, confusion_png, evaluate, format_report
+from trainer.tagger.report import evaluate, format_report, report_png
 from trainer.tagger.report_heard import heard_of, later_clause, long_files_warning
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, is_exclusive, predict, train
@@ -533,10 +533,7 @@ def _write_report(rep: dict, tags: list[str], out: Path, title: str) -> str:
     try:
         write_atomic(json_path, json.dumps(rep, indent=2).encode())
         with atomic_output(png_path) as fh:     # a cut picture is never left (Ctrl-C, a full disk)
-            if "per_tag_counts" in rep:            # several tags per file: a yes or no per tag, not one guess
-                confusion_png(np.array(rep["per_tag_counts"]), tags, fh, title, columns=PER_TAG_COLUMNS)
-            else:
-                confusion_png(np.array(rep["confusion"]), tags, fh, title)
+            report_png(rep, tags, fh, title)   # several tags per file: a yes or no per tag, not one guess
     except OSError as exc:
         return f"\nwarning: the held-out report was not written ({exc.strerror or exc}: {exc.filename or json_path})"
     return f" and its held-out report {json_path.name}, {png_path.name}"
