@@ -10,8 +10,12 @@ import pytest
 
 from device.library.words import NoSuchWord, rename_word
 from hatbox.cli import main
-from tests.library.test_p49_words import _fix, tagged  # noqa: F401 - tagged: a fixture
+from tests.library.test_p49_words import tagged  # noqa: F401 - a fixture
 from tests.tagger.conftest import small_pack  # noqa: F401 - a fixture
+
+
+def _fix(db: Path, *args: str) -> int:
+    return main(["library", "fix", str(db), *args])
 
 
 def _counts(db: Path, capsys) -> dict[str, int]:
