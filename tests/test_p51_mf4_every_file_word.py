@@ -56,6 +56,7 @@ def test_held_out_files_with_only_the_every_file_word_give_no_score(tmp_path, mo
     assert metrics["holdout_left_out"] == ["mine"]
     assert "no held-out score: the held-out files carry only 'mine', on every file" in text, text
     assert "over the 1 word" not in text and "macro-F1 1.000" not in text
+    assert "the score rests on" not in text                             # there is none
 
 
 def test_nothing_held_out_stores_no_score(tmp_path, monkeypatch) -> None:

@@ -340,9 +340,10 @@ def given_unscored(rep: dict[str, Any], form: str) -> str:
 
 def thin_note(rep: dict[str, Any]) -> str:
     """A line when the words scored have fewer than :data:`THIN_PER_WORD` held-out files each (the median): "the
-    score rests on 1 held-out file per word: one file more right or wrong moves it a lot"; "" otherwise."""
+    score rests on 1 held-out file per word: one file more right or wrong moves it a lot"; "" otherwise, and for a
+    report with no score (a word on every file is not one it rests on: :func:`scored_words`)."""
     import statistics
-    held = [v["support"] for v in rep["per_tag"].values() if v["support"]]
+    held = [rep["per_tag"][t]["support"] for t in scored_words(rep)]
     if not held or statistics.median_low(held) >= THIN_PER_WORD:
         return ""
     n = statistics.median_low(held)
