@@ -45,7 +45,10 @@ class Host:
         self.proc.stdin.flush()
         seen: dict[str, str] = {}
         while len(seen) < 2:                   # every life prints its pid and its pairing code
-            line = self.proc.stdout.readline().split()
+            text = self.proc.stdout.readline()
+            if not text:                       # the host ended (its stderr says why): before, this spun forever
+                raise AssertionError(f"the crash host ended (exit {self.proc.wait(10)}), see its stderr")
+            line = text.split()
             if len(line) == 2:
                 seen[line[0]] = line[1]
         self.code, pid = seen["code"], int(seen["pid"])
