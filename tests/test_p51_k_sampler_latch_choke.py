@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from device.audio import audiofile
 from device.audio.sampler import SamplerSource
+from tests.sampler_helpers import RATE, tone_file
+from tests.sampler_helpers import level as _level
 
-RATE, BLOCK = 48000, 256
 
 
 def _wav(path: Path, seconds: float) -> str:
-    t = np.arange(int(RATE * seconds)) / RATE
-    audiofile.write(path, (0.3 * np.sin(2 * np.pi * 220 * t))[None, :].astype(np.float32), RATE)
-    return str(path)
+    return str(tone_file(path, seconds))
 
-
-def _level(s: SamplerSource, blocks: int = 8) -> float:
-    out, peak = np.zeros(BLOCK, np.float32), 0.0
-    for _ in range(blocks):
-        s.render(out)
-        peak = max(peak, float(np.abs(out).max()))
-    return peak
 
 
 def _map(s: SamplerSource, note: int, path: str, **options: object) -> None:

@@ -9,30 +9,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
 import pytest
 
 from device.api.kit_routes import KitKeeper
-from device.audio import audiofile
 from device.audio.sampler import SamplerSource
 from device.kit import KitNote
 from tests.api.kit_helpers import held_level, kit_with_a_hand_loop
-
-RATE, BLOCK = 48000, 256
-
-
-def _wav(path: Path, seconds: float = 0.5) -> Path:
-    t = np.arange(int(RATE * seconds)) / RATE
-    audiofile.write(path, (0.3 * np.sin(2 * np.pi * 220 * t))[None, :].astype(np.float32), RATE)
-    return path
+from tests.sampler_helpers import RATE
+from tests.sampler_helpers import level as _level
+from tests.sampler_helpers import tone_file as _wav
 
 
-def _level(s: SamplerSource, blocks: int = 8) -> float:
-    out, peak = np.zeros(BLOCK, np.float32), 0.0
-    for _ in range(blocks):
-        s.render(out)
-        peak = max(peak, float(np.abs(out).max()))
-    return peak
+
 
 
 def _latched_and_let_go(s: SamplerSource, path: Path) -> None:

@@ -14,15 +14,9 @@ from device.audio import audiofile
 from device.audio.sampler import SamplerSource
 from device.kit import KitNote, map_message
 
-RATE, BLOCK = 48000, 256
+from tests.sampler_helpers import RATE
+from tests.sampler_helpers import level as _level
 
-
-def _level(s: SamplerSource, blocks: int = 8) -> float:
-    out, peak = np.zeros(BLOCK, np.float32), 0.0
-    for _ in range(blocks):
-        s.render(out)
-        peak = max(peak, float(np.abs(out).max()))
-    return peak
 
 
 @pytest.mark.parametrize("how", ["pedal", "latch"])
