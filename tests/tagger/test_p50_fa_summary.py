@@ -66,7 +66,8 @@ def test_words_with_two_to_four_examples_get_one_line_of_advice() -> None:
     items = [Item(Path(f"{t}{i}.wav"), (t,)) for t, n in (("door", 5), ("wood", 4), ("cloth", 3), ("rain", 1))
              for i in range(n)]
     line = few_examples_line(items)
-    assert line == ("\nnote: 2 more words have fewer than 5 examples (files listed, held-out ones too): cloth 3, wood 4; "
+    assert line == ("\nnote: 2 more words have fewer than 5 examples (files listed, held-out ones too): "
+                    "cloth 3, wood 4; "
                     "add a few more of each (5 or more per word recommended)")
     assert few_examples_line([it for it in items if it.tags == ("door",)]) == ""
 
