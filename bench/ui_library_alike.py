@@ -30,31 +30,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parents[1]
-TAGS = ["cymbal", "hihat", "kick", "percussion", "snare", "tom"]
 LID = "lib-kit-000001"
+TAGS = ["cymbal", "hihat", "kick", "percussion", "snare", "tom"]   # as bench/ui_library_scale.py writes them
 
 
 def write_store(root: Path, files: int) -> Path:
     """A box store of one tagged library of ``files`` rows (a few found silent), as the box writes them."""
     import numpy as np
 
-    from device.library import db as libdb
-    rng = np.random.default_rng(7)
+    from ui_library_scale import write_tags_db       # bench/ is this script's own folder on sys.path
     folder = root / "libraries" / LID / "files"
     folder.mkdir(parents=True)
-    con = libdb.connect(folder.parent / "tags.db")
-    libdb.set_meta(con, root=str(folder.resolve()), inside=0, tags=",".join(TAGS), model="tagger", exclusive=1,
-                   run="done", run_total=files)
-    for i in range(files):
-        rel = f"kit/{TAGS[i % len(TAGS)]}_{i:05d}.wav"
-        if i % 997 == 5:
-            libdb.put_skipped(con, rel, (100, i), "tagger", "silent (all zeros)")
-            continue
-        p = rng.dirichlet(np.ones(len(TAGS))).astype(np.float32)
-        libdb.put_result(con, rel, (100, i), f"{i:064x}", "tagger", TAGS, p, p >= p.max(),
-                         rng.standard_normal(64).astype(np.float32))
-    con.commit()
-    con.close()
+    write_tags_db(folder, files, np.random.default_rng(7), dims=64)
     (folder.parent / "library.json").write_text(json.dumps({"id": LID, "name": "Kit", "state": "done",
                                                             "accepted": files, "rejected": 0, "seq": 1}))
     return root

@@ -26,29 +26,38 @@ TAGS = ["cymbal", "hihat", "kick", "percussion", "snare", "tom"]
 LIBRARIES = 8
 
 
+def write_tags_db(files: Path, count: int, rng: Any, dims: int) -> None:
+    """``files``' library's tags.db (beside it) as the box writes it: ``count`` rows kit/TAG_NNNNN.wav over :data:`TAGS`
+    (every 997th, from the 6th, found silent), random scores and ``dims``-number embeddings drawn from ``rng``
+    (a numpy Generator)."""
+    import numpy as np
+
+    from device.library import db as libdb
+    con = libdb.connect(files.parent / "tags.db")
+    libdb.set_meta(con, root=str(files.resolve()), inside=0, tags=",".join(TAGS), model="tagger", exclusive=1,
+                   run="done", run_total=count)
+    for i in range(count):
+        rel = f"kit/{TAGS[i % len(TAGS)]}_{i:05d}.wav"
+        if i % 997 == 5:
+            libdb.put_skipped(con, rel, (100, i), "tagger", "silent (all zeros)")
+            continue
+        p = rng.dirichlet(np.ones(len(TAGS))).astype(np.float32)
+        libdb.put_result(con, rel, (100, i), f"{i:064x}", "tagger", TAGS, p, p >= p.max(),
+                         rng.standard_normal(dims).astype(np.float32))
+    con.commit()
+    con.close()
+
+
 def write_store(root: Path, files_per_library: int) -> Path:
     """A box store of :data:`LIBRARIES` tagged libraries of ``files_per_library`` files each (a few found silent)."""
     import numpy as np
 
-    from device.library import db as libdb
     rng = np.random.default_rng(7)
     for n in range(LIBRARIES):
         lid = f"lib-kit{n}-{n:06x}"
         files = root / "libraries" / lid / "files"
         files.mkdir(parents=True)
-        con = libdb.connect(files.parent / "tags.db")
-        libdb.set_meta(con, root=str(files.resolve()), inside=0, tags=",".join(TAGS), model="tagger", exclusive=1,
-                       run="done", run_total=files_per_library)
-        for i in range(files_per_library):
-            rel = f"kit/{TAGS[i % len(TAGS)]}_{i:05d}.wav"
-            if i % 997 == 5:
-                libdb.put_skipped(con, rel, (100, i), "tagger", "silent (all zeros)")
-                continue
-            p = rng.dirichlet(np.ones(len(TAGS))).astype(np.float32)
-            libdb.put_result(con, rel, (100, i), f"{i:064x}", "tagger", TAGS, p, p >= p.max(),
-                             rng.standard_normal(16).astype(np.float32))
-        con.commit()
-        con.close()
+        write_tags_db(files, files_per_library, rng, dims=16)
         record = {"id": lid, "name": f"Kit {n}", "state": "done", "accepted": files_per_library, "rejected": n % 2,
                   "seq": n + 1, "uploaded": 1.0 + n,
                   "progress": {"done": files_per_library, "total": files_per_library},
