@@ -13,23 +13,15 @@ import argparse
 import contextlib
 from pathlib import Path
 
-import httpx
 import pytest
 
 from hatbox import library_uploading
 from hatbox.cli import main
 from hatbox.errors import HatboxError
-from tests.api.conftest import PairedServer, paired_server, wav_bytes, zip_bytes  # noqa: F401 - the fixture
+from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - the fixture
+from tests.api.push_steps import send_kitb
 
 MIB = 1024 * 1024
-
-
-def _send_kitb(server: PairedServer, frames: int) -> None:
-    """A real POST /libraries of a small kitB (``frames`` frames: each one's files differ) from laptopB."""
-    _, token = server.app.state.box.tokens.issue("laptopB")
-    r = httpx.post(f"{server.running.url}/libraries", params={"name": "kitB"}, headers={
-        "Authorization": f"Bearer {token}"}, content=zip_bytes({"kit/a.wav": wav_bytes(frames)}), timeout=30)
-    assert r.status_code == 201, r.text
 
 
 def _uploading(server: PairedServer, tmp_path: Path, stack: contextlib.ExitStack) -> None:
@@ -46,8 +38,8 @@ def test_retag_wait_picks_as_retag_does(paired_server: PairedServer, tmp_path: P
     _uploading(paired_server, tmp_path, stack)
 
     def uploads_end() -> None:                  # two libraries called kitB, neither this laptop's
-        _send_kitb(paired_server, 2400)
-        _send_kitb(paired_server, 3600)
+        send_kitb(paired_server, 2400, "laptopB")
+        send_kitb(paired_server, 3600, "laptopB")
         stack.close()
     monkeypatch.setattr(library_uploading.time, "sleep", lambda _s: uploads_end())
     capsys.readouterr()

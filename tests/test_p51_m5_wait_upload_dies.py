@@ -3,7 +3,6 @@ and the upload then ends without a new library (cut off, refused), fails naming 
 the old library and said its "tagging done", exit 0."""
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import pytest
@@ -11,21 +10,13 @@ import pytest
 from hatbox import library_uploading
 from hatbox.cli import main
 from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - the fixture
-from tests.api.packs import tagger_pack
-from tests.test_p51_t_wait_replace import MIB, _send_kitb
+from tests.test_p51_t_wait_replace import kitb_upload_in_progress
 
 
 def test_wait_for_a_replacing_upload_cut_off_fails_naming_the_library_kept(
         paired_server: PairedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    old = _send_kitb(paired_server, 2400)
-    paired_server.app.state.box.libraries.wait(old, 20)
-    archive = tmp_path / "up.archive"
-    with open(archive, "wb") as fh:
-        fh.truncate(12 * MIB)
-    stack = contextlib.ExitStack()
-    stack.enter_context(paired_server.app.state.box.libraries.uploads.track("kitB", archive, 224 * MIB, "laptop"))
+    old, stack = kitb_upload_in_progress(paired_server, tmp_path)
     monkeypatch.setattr(library_uploading.time, "sleep", lambda _s: stack.close())     # the upload is cut off
     capsys.readouterr()
     rc = main(["box-library", "kitB", "--wait"])

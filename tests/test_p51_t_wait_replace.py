@@ -6,41 +6,40 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import httpx
 import pytest
 
 from hatbox import cmd_box_library, library_uploading
 from hatbox.cli import main
-from tests.api.conftest import PairedServer, paired_server, wav_bytes, zip_bytes  # noqa: F401 - the fixture
+from tests.api.conftest import PairedServer, paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
+from tests.api.push_steps import send_kitb
 
 MIB = 1024 * 1024
 
 
-def _send_kitb(server: PairedServer, frames: int) -> str:
-    """A real POST /libraries of a small kitB (``frames`` frames: each one's files differ); its id."""
-    _, token = server.app.state.box.tokens.issue("laptop")
-    r = httpx.post(f"{server.running.url}/libraries", params={"name": "kitB"}, headers={
-        "Authorization": f"Bearer {token}"}, content=zip_bytes({"kit/a.wav": wav_bytes(frames)}), timeout=30)
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
+def kitb_upload_in_progress(server: PairedServer, tmp_path: Path) -> tuple[str, contextlib.ExitStack]:
+    """The tagger active, a library kitB tagged (its id), and an upload of a new kitB in progress on the box (12 of
+    224 MiB received), which closing the returned stack ends."""
+    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
+    old = send_kitb(server, 2400)
+    server.app.state.box.libraries.wait(old, 20)
+    archive = tmp_path / "up.archive"
+    with open(archive, "wb") as fh:
+        fh.truncate(12 * MIB)
+    stack = contextlib.ExitStack()
+    stack.enter_context(server.app.state.box.libraries.uploads.track("kitB", archive, 224 * MIB, "laptop"))
+    return old, stack
 
 
 def test_wait_during_a_replacing_upload_follows_the_new_library(paired_server: PairedServer, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    old = _send_kitb(paired_server, 2400)
-    paired_server.app.state.box.libraries.wait(old, 20)
-    archive = tmp_path / "up.archive"
-    with open(archive, "wb") as fh:
-        fh.truncate(12 * MIB)
-    stack, new = contextlib.ExitStack(), []
-    stack.enter_context(paired_server.app.state.box.libraries.uploads.track("kitB", archive, 224 * MIB, "laptop"))
+    old, stack = kitb_upload_in_progress(paired_server, tmp_path)
+    new: list[str] = []
 
     def upload_ends(_s: float) -> None:
         if not new:
-            new.append(_send_kitb(paired_server, 3600))
+            new.append(send_kitb(paired_server, 3600))
             stack.close()
     monkeypatch.setattr(library_uploading.time, "sleep", upload_ends)
     followed: list[str] = []

@@ -53,3 +53,16 @@ def paired_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "lap
     assert main(["pair", running.url, "--code", codes[-1], "--name", name]) == 0
     yield app
     running.stop()
+
+
+def send_kitb(server: Any, frames: int = 2400, device: str = "laptop") -> str:
+    """A real POST /libraries of a small kitB (one file of ``frames`` frames: sends of other lengths differ) from the
+    paired ``device`` (a tests.api.conftest.PairedServer ``server``); the new library's id."""
+    import httpx
+
+    from tests.api.conftest import wav_bytes, zip_bytes
+    _, token = server.app.state.box.tokens.issue(device)
+    r = httpx.post(f"{server.running.url}/libraries", params={"name": "kitB"}, headers={
+        "Authorization": f"Bearer {token}"}, content=zip_bytes({"kit/a.wav": wav_bytes(frames)}), timeout=30)
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])

@@ -13,13 +13,13 @@ import contextlib
 from pathlib import Path
 from typing import Any, Callable
 
-import httpx
 import pytest
 
 from hatbox import library_uploading
 from hatbox.cli import main
 from hatbox.text import part_of
-from tests.api.conftest import PairedServer, wav_bytes, zip_bytes
+from tests.api.conftest import PairedServer
+from tests.api.push_steps import send_kitb
 
 MIB = 1024 * 1024
 
@@ -41,14 +41,6 @@ def _on_first_poll(monkeypatch: pytest.MonkeyPatch, then: Callable[[], None]) ->
     def sleep(_s: float) -> None:
         then()
     monkeypatch.setattr(library_uploading.time, "sleep", sleep)
-
-
-def _send_kitb(server: PairedServer) -> None:
-    """A real POST /libraries of a small kitB from laptopB (the box has no tagger: untagged once unpacked)."""
-    _, token = server.app.state.box.tokens.issue("laptopB")
-    r = httpx.post(f"{server.running.url}/libraries", params={"name": "kitB"}, headers={
-        "Authorization": f"Bearer {token}"}, content=zip_bytes({"kit/a.wav": wav_bytes(2400)}), timeout=30)
-    assert r.status_code == 201, r.text
 
 
 def test_the_footer_says_an_upload_is_in_progress(paired_server: PairedServer, tmp_path: Path,
@@ -73,7 +65,7 @@ def test_wait_during_an_upload_waits_for_it_then_follows_the_library(paired_serv
     _uploading(paired_server, tmp_path, stack)
 
     def upload_ends() -> None:
-        _send_kitb(paired_server)
+        send_kitb(paired_server, device="laptopB")
         stack.close()
     _on_first_poll(monkeypatch, upload_ends)
     capsys.readouterr()
