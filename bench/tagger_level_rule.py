@@ -42,7 +42,7 @@ def held_out_score(rng: np.random.Generator, n: int, words: int, accuracy: float
 
 
 def main() -> None:
-    from hatbox.replaced import level_margin
+    from hatbox.score_rules import level_margin
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--draws", type=int, default=4000)
     ap.add_argument("--accuracy", type=float, default=0.85)

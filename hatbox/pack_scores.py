@@ -152,7 +152,7 @@ def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
     """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule: like for like
     (:func:`_basis`), level within :func:`hatbox.replaced.level_margin` of what they stand on
     (:func:`hatbox.replaced.stands_on`: the held-out words where the box keeps both counts, else the files)."""
-    from hatbox.replaced import level_margin, stands_on
+    from hatbox.score_rules import level_margin, stands_on
     a, b = _scores(ref)[MACRO_F1], _scores(other)[MACRO_F1]
     na, nb = held_out(ref), held_out(other)
     head = (f"note: {_named(other)} macro-F1 {f1_words(b, nb)}, {_named(ref)} {f1_words(a, na)}: ")
@@ -176,7 +176,7 @@ def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, floa
     F1 of each word it scored, or they scored no word in common).  Fifty-first stop's review: box-pack called two
     retrains whose words differ only by words with nothing held out "not like for like", which a training
     compared."""
-    from hatbox.replaced import like_for_like, words_differ
+    from hatbox.score_rules import like_for_like, words_differ
     differ = words_differ(words_of(ref), words_of(other))
     f1 = (f1_per_word(ref), f1_per_word(other))
     got = like_for_like(scores, f1, bool(differ))

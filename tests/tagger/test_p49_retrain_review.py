@@ -14,7 +14,8 @@ import pytest
 
 from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
 from hatbox.errors import Terminated
-from hatbox.replaced import compare_and_keep, kept_path, level_margin, older_pack
+from hatbox.replaced import compare_and_keep, kept_path, older_pack
+from hatbox.score_rules import level_margin
 from tests.tagger.test_p49_retrain_words import WORDS, _tagger
 
 

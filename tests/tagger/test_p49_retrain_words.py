@@ -12,7 +12,8 @@ import pytest
 
 from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
 from hatbox.errors import DataError
-from hatbox.replaced import compare_and_keep, kept_path, level_margin, older_pack, words_differ
+from hatbox.replaced import compare_and_keep, kept_path, older_pack
+from hatbox.score_rules import level_margin, words_differ
 
 
 def _tagger(src: Path, out: Path, f1: float, held: int, tags: list[str], version: str = "0.1.0") -> Path:

@@ -500,7 +500,7 @@ def picture_title(rep: dict, held: int, before: tuple[float, int | None, tuple[s
     differ from the new pack's ``tags`` (a score over other words: forty-ninth stop's review).  What the score leaves
     out (:func:`title_words`) shares the one bracket: "... over 10 of 13 words (3 with none held out given to 3
     files wrongly; the pack replaced: 0.88 on 9 files)"."""
-    from hatbox.replaced import words_differ
+    from hatbox.score_rules import words_differ
     from trainer.tagger.report import no_score
     scored = rep.get("macro_f1_words")
     score = no_score(rep) if scored == 0 else f"macro-F1 {rep['macro_f1']:.2f}"
