@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.api.kit_routes import BoxKit
+from device.api.box_kit import BoxKit
 from device.api.libraries import default_tagger
 from hatbox.cli import main
 from tests.api.conftest import make_box, start_remote_box, zip_bytes

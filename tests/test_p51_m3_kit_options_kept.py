@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from device.api.kit_routes import BoxKit
+from device.api.box_kit import BoxKit
 from device.kit import KitNote
 from tests.api.kit_helpers import kit_notes, kit_with_a_hand_loop
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from device.api.app import ApiConfig, create_app
+from device.api.box_kit import BoxKit
 from device.api.discovery import url_host
-from device.api.kit_routes import BoxKit
 from device.control import Control
 from device.validate import EngineSpec
 from hatbox.errors import HatboxError, first_line

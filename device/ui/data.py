@@ -241,7 +241,7 @@ class StoreData:
         self.store = PackStore(root)
         self.setting = dict(settings or {})
         self.pairing: Optional[PairingButton] = None
-        self.kit: Optional[KitDesk] = None               # the API's kit (device/api/kit_routes.BoxKit), set with it
+        self.kit: Optional[KitDesk] = None               # the API's kit (device/api/box_kit.BoxKit), set with it
         # the API's Box.tag_waiting_libraries, set with it: a tagger made active here tags the libraries that waited
         self.on_tagger: Optional[Callable[[], Any]] = None
         # the API's Libraries.list, where set with it: a tagging's progress (in memory while it runs); None: the records

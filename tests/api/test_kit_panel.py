@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from device.api.kit_routes import BoxKit
+from device.api.box_kit import BoxKit
 from device.ui.data import StoreData
 from device.ui.events import Touch
 from device.ui.panel import Panel

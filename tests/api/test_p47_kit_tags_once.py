@@ -14,7 +14,8 @@ import pytest
 import soundfile as sf
 
 from device import library
-from device.api.kit_routes import BoxKit, KitKeeper, _kit
+from device.api.box_kit import BoxKit
+from device.api.kit_routes import KitKeeper, _kit
 from device.api.libraries import Libraries
 from device.kit import KitNote, save_kit
 from device.library import db as libdb

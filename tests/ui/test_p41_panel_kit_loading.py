@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from typing import Any
 
 
-from device.api.kit_routes import BoxKit, KitKeeper
+from device.api.box_kit import BoxKit
+from device.api.kit_routes import KitKeeper
 from device.api.libraries import Libraries
 from device.kit import KitNote, save_kit
 

@@ -13,7 +13,8 @@ import numpy as np
 import soundfile as sf
 
 from device import library
-from device.api.kit_routes import BoxKit, KitKeeper, _kit
+from device.api.box_kit import BoxKit
+from device.api.kit_routes import KitKeeper, _kit
 from device.api.libraries import Libraries
 from device.kit import KitNote, save_kit
 from device.ui.shots import RecordingControl

@@ -1,0 +1,126 @@
+"""The panel's Kit page's hands on the box's kit (device/ui/kit_desk.KitDesk): :class:`BoxKit` works on the API's
+kit keeper (device/api/kit_routes.KitKeeper), so the panel and ``hatbox box-kit`` change one kit, under one lock
+(split from device/api/kit_routes.py at the fifty-second stop)."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from device.api.errors import ApiError
+from device.api.kit_routes import KitKeeper, _notes_info, library_kit
+from device.kit import KitError, KitNote, Pad, check_file, check_note
+from device.kit_families import empty_drum_notes
+from hatbox.errors import HatboxError
+
+
+class BoxKit:
+    """The panel's Kit page's hands on the box's kit (device/ui/kit_desk.KitDesk): the keeper's own methods, so the
+    panel and ``hatbox box-kit`` change one kit, under one lock.  The API's refusals reach the panel as HatboxError
+    in the same words.  Each call may wait on the engine decoding a sample: the panel makes them off its frame."""
+
+    def __init__(self, box: Any) -> None:
+        self.box = box
+
+    def pads(self) -> dict[int, Pad]:
+        """Note -> pad; while the box's start hands the kit to the sampler (:meth:`loading`), the notes it has not
+        reached yet are ``loading`` (it hands them over in the kit's own order, under the keeper's lock)."""
+        keeper: KitKeeper = self.box.kit
+        loading, order = keeper.loading, list(keeper.notes)
+        waiting = set(order[loading[0]:]) if loading else set()
+        entries = [entry for _note, entry in sorted(keeper.notes.items())]
+        out = {}
+        for entry, info in zip(entries, _notes_info(self.box, entries)):
+            path = self.box.libraries.files_path(entry.library) / entry.file
+            out[entry.note] = Pad(entry.note, str(path), info.tag, entry.loop, info.missing, entry.note in waiting,
+                                  entry.latch and entry.loop)
+        return out
+
+    def loading(self) -> tuple[int, int] | None:
+        """(notes handed to the sampler, of how many) while the box's start loads the kit; None once loaded."""
+        return self.box.kit.loading
+
+    def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
+        library, rel = self._library_of(Path(path))
+        entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
+        with _said():
+            _old, entry = self.box.kit.set_keeping(self.box, entry)     # its latch (still looping), its choke group
+        return Pad(note, path, tag, entry.loop, latch=entry.latch and entry.loop)
+
+    def clear(self, note: int) -> None:
+        with _said():
+            self.box.kit.drop(self.box, [note])
+
+    def holds(self, path: str) -> bool:
+        """Whether ``path`` is a file of a library on the box (a deleted library's samples are not)."""
+        try:
+            self._library_of(Path(path))
+        except KitError:
+            return False
+        return Path(path).is_file()
+
+    def from_library(self, picked: str = "") -> str:
+        """The kit of the library that holds ``picked`` (the sample chosen on the Library page, which lists every
+        library's samples together) when it is tagged; else of the library with the most tagged files."""
+        with _said():
+            tagged = [(_tagged_files(self.box, info["id"]), info) for info in self.box.libraries.list()]
+            tagged = [(n, info) for n, info in tagged if n > 0]
+            if not tagged:
+                raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
+                               hint="send one from the laptop: hatbox push-library FOLDER --wait")
+            chosen = self._picked_library(picked)
+            if picked and not chosen:
+                raise ApiError(409, "not tagged", f"the picked sample {Path(picked).name} is no longer on the box (its "
+                               "library was deleted): the kit is as it was",
+                               hint="pick a sample on the Library page, then make the kit from its library")
+            if chosen and all(i["id"] != chosen for _, i in tagged):
+                named = next((i.get("name") or i["id"] for i in self.box.libraries.list() if i["id"] == chosen), chosen)
+                raise ApiError(409, "not tagged", f"the picked sample's library {named} has no tags to make a kit of "
+                               "(not tagged yet, or its tag database is damaged): the kit is as it was",
+                               hint=f"tag it again (hatbox box-library {chosen} --retag), or pick a sample of "
+                                    "another library on the Library page")
+            n, info = next(((n, i) for n, i in tagged if i["id"] == chosen), None) or \
+                max(tagged, key=lambda t: (t[0], t[1]["id"]))
+            kit = library_kit(self.box, info["id"])
+            self.box.kit.replace(self.box, kit)
+        from hatbox.text import count_words
+        empty = empty_drum_notes(kit)        # the pads of a drum module (35-59) that play nothing: said in short
+        return (f"kit made of {info.get('name') or info['id']}: {count_words(len(kit), 'note')}"
+                + (f"; {len(empty)} of the drum notes 35-59 empty" if empty else ""))
+
+    def _picked_library(self, picked: str) -> str:
+        """The id of the library holding the sample ``picked``; "" for none (nothing picked, or not a library's)."""
+        if not picked:
+            return ""
+        try:
+            return self._library_of(Path(picked))[0]
+        except KitError:
+            return ""
+
+    def _library_of(self, path: Path) -> tuple[str, str]:
+        """(library id, the path inside its files) of a sample the Library page lists; KitError for another path."""
+        for info in self.box.libraries.list():
+            files = self.box.libraries.files_path(info["id"])
+            try:
+                return info["id"], path.resolve().relative_to(files.resolve()).as_posix()
+            except ValueError:
+                continue
+        raise KitError(f"{path.name} is not in a library on this box")
+
+
+def _tagged_files(box: Any, library: str) -> int:
+    from device.library import list_tags
+    try:
+        return sum(list_tags(box.libraries.db_path(library)).values())
+    except (KeyError, HatboxError, sqlite3.Error):
+        return 0
+
+
+@contextmanager
+def _said() -> Iterator[None]:
+    """An ApiError as a HatboxError of the same message and hint (the panel shows those)."""
+    try:
+        yield
+    except ApiError as exc:
+        raise HatboxError(str(exc), hint=exc.body.hint) from None
