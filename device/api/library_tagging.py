@@ -18,6 +18,7 @@ from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, 
     retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
 from device.library.child_process import IN_THREAD_ENV, died_how, in_thread, kill_children  # noqa: F401
+from device.library.pack_fault import PACK_FAULT
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
 from device.versions import upload_order
@@ -59,7 +60,6 @@ UNEXPECTED_WHY = "tagging stopped on an unexpected error ({what}); the box's log
 # a re-tag's failure is said by the laptop as "a re-tag with NEW failed at N of M: WHY: every file keeps its tags from
 # OLD (hatbox box-library ID --retag tries again)" (hatbox/library_fixes.retag_words): its record keeps the WHY alone
 # (p51 QA: "tag it again" and --retag said twice)
-PACK_FAULT = "a fault of the pack"      # in device.library.tag.NAN_SCORES (not imported here: it loads onnxruntime)
 FAULT_SHARE = 0.5               # a tagging whose pack faults are this share of the files it heard or more failed
 DAMAGED = "its record is damaged; delete it with hatbox box-library {lid} --delete and upload it again"
 FINISH_WAIT_S = 5.0
@@ -98,16 +98,16 @@ def died_why(code: int | None, lid: str = "") -> str:
 
 def pack_fault(report: Any, tagger: str, lid: str, staged: bool) -> str:
     """Why a tagging whose ``report`` (the run's own, as JSON) met pack faults (files the pack ``tagger`` gave NaN
-    for: device.library.tag.NAN_SCORES) for :data:`FAULT_SHARE` or more of the files it heard (:func:`_heard`: with
-    those this pack tagged before a restart or a stop) failed; "" for one that did not.  A staged re-tag's words are
-    its why alone (:data:`DIED_WHY`).  (p51 QA: a re-tag with a pack that gave NaN for every batch of 4 files or more
-    replaced a library's good tags by none and said "tagging done".)"""
+    for: device.library.pack_fault.NAN_SCORES) for :data:`FAULT_SHARE` or more of the files it heard
+    (:func:`_heard`: with those this pack tagged before a restart or a stop) failed; "" for one that did not.  A
+    staged re-tag's words are its why alone (:data:`DIED_WHY`).  (p51 QA: a re-tag with a pack that gave NaN for
+    every batch of 4 files or more replaced a library's good tags by none and said "tagging done".)"""
     faults = _faults(report)
     heard = _heard(report, faults) if faults else 0
     if not faults or faults < FAULT_SHARE * heard:
         return ""
     why = (f"the tagger pack {'' if staged else tagger + ' '}gave no usable scores (NaN) for {faults} of the {heard} "
-           "files it heard: a fault of the pack, not of the samples")
+           f"files it heard: {PACK_FAULT}, not of the samples")
     if staged:
         return f"{why} (activate another tagger pack, or train this one again)"
     return (f"{why}; activate another tagger pack (hatbox box-pack lists them) or train this one again, then tag it "

@@ -35,6 +35,7 @@ from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
 from device.library.moves import Moves, apply_moves, follow_moves, one_folder_of
+from device.library.pack_fault import NAN_SCORES
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
@@ -481,12 +482,6 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
             raise AudioFileError(refused)
         heard = tagger.heard(path)
         return heard.channels, heard.rate, heard.why, heard.frames
-
-
-# a file the tagger gave NaN for: its samples were checked finite and the clip is scaled to one level, so the fault
-# is the pack's (QA: "its samples overflow the network" blamed quiet samples peaking at 0.005)
-NAN_SCORES = ("the tagger pack gave no usable scores for it (NaN): a fault of the pack, not of the sample; try "
-              "another tagger pack, or train it again")
 
 
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:
