@@ -17,7 +17,7 @@ from typing import Any, Callable, Protocol
 from device.api.library_fixes import cut_off_stays, cut_off_tagger, drop_stage, merge_stage, prepare_stage, \
     retag_ended, staged_start, tagging_failed, take_waiting
 from device.api.library_upkeep import put_back, tally, what, with_library_failures
-from device.library.child_process import IN_THREAD_ENV, died_how, in_thread, kill_children  # noqa: F401
+from device.library.child_process import died_how, in_thread, kill_children
 from device.library.pack_fault import PACK_FAULT
 from device.library.report_json import jsonable
 from device.library.tag_worker import WorkerDied
@@ -70,8 +70,8 @@ MAX_RESUMES = 2                 # a tagging cut off by this many restarts in a r
 def default_tagger(root: Path, pack: Path, db_path: Path, progress: Progress, cancel: threading.Event) -> Any:
     """device.library.tag_library, run in a process of its own (device.library.tag_worker: the box's main process,
     where OSC and MIDI hand notes to the engine, keeps its GIL; p50), started only when a library is tagged.  With
-    :data:`IN_THREAD_ENV` set to "1" it runs on the calling thread as before p50: the test suite's setting (a
-    process start per tagging made the suite 60 % slower); the tag_worker tests unset it."""
+    :data:`device.library.child_process.IN_THREAD_ENV` set to "1" it runs on the calling thread as before p50: the
+    test suite's setting (a process start per tagging made the suite 60 % slower); the tag_worker tests unset it."""
     import importlib.util
     if importlib.util.find_spec("device.library.tag") is None:
         raise TaggerMissing("library tagging is not installed on this box")
