@@ -9,7 +9,9 @@ tagging run writes (SQLite WAL).  Paths come back absolute (library root + store
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -200,25 +202,121 @@ def similar_to_vector(db_path: str | Path, vector: np.ndarray, k: int | None = 1
     only the paths of the first k + 1 are read (p51 review: decoding every path of 20,000 was half the read), in the
     same snapshot as the embeddings (p51 MF3: a re-tag between the reads, a new rowid, dropped its file)."""
     con, root = _open(db_path)
-    rels: Sequence[str | None]
     try:
         _snapshot(con)
-        if k is None:
-            rels, mat = _embeddings(con)
-            ids: list[int] = []
-        else:
-            ids, mat = _embeddings_by_id(con)
-        if not len(mat):
-            return []
-        sims = _cosines(mat, vector)
-        ranked = np.argsort(-sims, kind="stable")       # rows in path order: as alike, by path
-        if k is not None:
-            ranked = ranked[:max(int(k), 0) + 1]        # one more: ``exclude`` may be among them
-            rels = _paths_of(con, {ids[i]: int(i) for i in ranked}, len(ids))
+        return _ranked(con, root, vector, k, exclude).hits
     finally:
         con.close()
+
+
+@dataclass
+class _Ranking:
+    """What :func:`_ranked` read: the ``hits``, and the cosine [F] of every row ranked (``sims``, in path order) with
+    each row's rowid (``ids``, for a ``k``) or its path (``rels``, for every file)."""
+
+    hits: list[Hit]
+    sims: np.ndarray
+    ids: list[int]
+    rels: Sequence[str | None]
+
+
+def _ranked(con: sqlite3.Connection, root: Path, vector: np.ndarray, k: int | None,
+            exclude: str | None) -> _Ranking:
+    """:func:`similar_to_vector`'s read, through ``con`` (in a snapshot: :func:`_snapshot`) of the library at
+    ``root``."""
+    rels: Sequence[str | None]
+    if k is None:
+        rels, mat = _embeddings(con)
+        ids: list[int] = []
+    else:
+        ids, mat = _embeddings_by_id(con)
+    if not len(mat):
+        return _Ranking([], np.zeros(0, np.float32), [], [])
+    sims = _cosines(mat, vector)
+    ranked = np.argsort(-sims, kind="stable")       # rows in path order: as alike, by path
+    if k is not None:
+        ranked = ranked[:max(int(k), 0) + 1]        # one more: ``exclude`` may be among them
+        rels = _paths_of(con, {ids[i]: int(i) for i in ranked}, len(ids))
     order = [i for i in ranked if rels[i] is not None and rels[i] != exclude][:k]
-    return [Hit(root / rels[i], float(sims[i])) for i in order]
+    return _Ranking([Hit(root / str(rels[i]), float(sims[i])) for i in order], sims, ids, rels)
+
+
+def similar_and_pack(db_path: str | Path, path: str | Path, k: int | None = 10) -> tuple[list[Hit], np.ndarray, str]:
+    """(:func:`similar`'s hits for the library's file ``path``, its embedding [E], the library's pack id: meta
+    ``model``) through one connection and one read of the embeddings, which also gives :func:`cosines_to` of
+    ``path`` (kept for it while the database is unchanged, :func:`_db_state`: the panel's first "more like this"
+    asks for both and read every embedding twice, p52).  NotInLibrary or HatboxError as :func:`embedding_of`."""
+    before = _db_state(db_path)
+    con, root = _open(db_path)
+    try:
+        _snapshot(con)
+        vector, rel, pack = _embedding_in(con, root, path)
+        got = _ranked(con, root, vector, k, rel)
+        others, last = _others(con, got, rel), _last_row(con)
+    finally:
+        con.close()
+    if before == _db_state(db_path):                    # not changed while it was read
+        _keep_cosines(db_path, rel, (*before, last), others)
+    return got.hits, vector, pack
+
+
+def _others(con: sqlite3.Connection, got: _Ranking, rel: str) -> np.ndarray:
+    """The cosines of :class:`_Ranking` ``got`` less the row of the file ``rel`` they were taken to: every other
+    file's, in path order (:func:`cosines_to`'s array)."""
+    if not got.ids:
+        return got.sims[np.array([r != rel for r in got.rels], bool)] if len(got.sims) else got.sims
+    row = con.execute(f"SELECT rowid FROM files WHERE path = {libdb.TEXT}", (libdb.stored(rel),)).fetchone()
+    return got.sims[np.array(got.ids) != (row[0] if row else -1)]
+
+
+KEPT_COSINES = 8        # arrays of :func:`cosines_to` kept (:func:`similar_and_pack`): one per library asked about
+_cosines_kept: dict[str, tuple[str, tuple[object, ...], np.ndarray]] = {}
+_cosines_lock = threading.Lock()
+
+
+def _keep_cosines(db_path: str | Path, rel: str, state: tuple[object, ...], cosines: np.ndarray) -> None:
+    """Keep ``cosines`` (:func:`cosines_to` of ``rel``) for library ``db_path`` as it was in ``state`` (its
+    :func:`_db_state` and the files' :func:`_last_row`), for the next :func:`cosines_to` of ``rel`` alone."""
+    with _cosines_lock:
+        _cosines_kept.pop(str(db_path), None)
+        _cosines_kept[str(db_path)] = (rel, state, cosines)
+        while len(_cosines_kept) > KEPT_COSINES:
+            _cosines_kept.pop(next(iter(_cosines_kept)))
+
+
+def _kept_cosines(db_path: str | Path, rel: str, state: tuple[object, ...]) -> np.ndarray | None:
+    """The cosines :func:`_keep_cosines` kept of ``rel`` in library ``db_path`` (taken: given once), None unless the
+    database was as it was then in ``state`` (:func:`_db_state`, taken before the asker opened it, and the files'
+    :func:`_last_row`)."""
+    with _cosines_lock:
+        got = _cosines_kept.get(str(db_path))
+        if got is None or got[0] != rel or got[1] != state:
+            return None
+        del _cosines_kept[str(db_path)]
+    return got[2]
+
+
+def _last_row(con: sqlite3.Connection) -> int:
+    """The highest rowid of the files (a re-tag's row is a new one: p51 MF3, as device/ui/pages/library_alike.py's
+    stamp)."""
+    (last,) = con.execute("SELECT max(rowid) FROM files").fetchone()
+    return -1 if last is None else int(last)
+
+
+def _db_state(db_path: str | Path) -> tuple[object, ...]:
+    """What every commit to library database ``db_path`` changes: the file's identity, size and time and its header's
+    change counter (a commit without a write-ahead log), and its ``-wal``'s size, time and header (a commit appends to
+    the log, or restarts it with new salts after a checkpoint: two commits in one clock tick differ too)."""
+    got: list[object] = []
+    for f, at, n in ((Path(db_path), 24, 4), (Path(f"{db_path}-wal"), 0, 32)):
+        try:
+            with open(f, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                fh.seek(at)
+                got += [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, fh.read(n)]
+        except OSError:
+            got.append(None)
+    return tuple(got)
 
 
 def _snapshot(con: sqlite3.Connection) -> None:
@@ -257,9 +355,13 @@ def cosines_to(db_path: str | Path, path: str | Path) -> np.ndarray:
     product): the numbers alone, read through one connection, with no path read and no :class:`Hit` made (p51
     review: the panel's middle of 20,000 files built a Hit of each, 0.36 s).  NotInLibrary or HatboxError as
     :func:`embedding_of` gives."""
+    state = _db_state(db_path)                  # before this connection's own -wal
     con, root = _open(db_path)
     try:
         vector, rel, _ = _embedding_in(con, root, path)
+        kept = _kept_cosines(db_path, rel, (*state, _last_row(con)))
+        if kept is not None:
+            return kept
         rows = con.execute(f"SELECT f.path = {libdb.TEXT}, f.embedding FROM files f WHERE f.status = 'ok' "
                            f"AND ({libdb.CURRENT}) ORDER BY path", (libdb.stored(rel),)).fetchall()
     finally:

@@ -461,18 +461,21 @@ class StoreData:
     def similar(self, path: str, k: int | None = 8) -> list[Sample]:
         """The ``k`` files most like ``path`` over every library tagged by the same pack as its own (embeddings of
         two packs mean different things), best first (QA: only its own library was searched, while the page lists
-        every library's files together)."""
+        every library's files together).  Its own library's embeddings are read once for its list and the cosines its
+        closeness is read against (query.similar_and_pack; p52: the first "more like this" read them twice)."""
         from device.library import query
         for db in self._dbs():
             try:
-                vector, rel, pack = query.embedding_of(db, path)
+                own, vector, pack = query.similar_and_pack(db, path, k)     # its middle's cosines with them (p52)
             except HatboxError:
                 continue
             hits = []
             for other in self._dbs():
                 try:
-                    if other == db or (pack and query.pack_of(other) == pack):
-                        hits += query.similar_to_vector(other, vector, k, exclude=rel if other == db else None)
+                    if other == db:
+                        hits += own
+                    elif pack and query.pack_of(other) == pack:
+                        hits += query.similar_to_vector(other, vector, k)
                 except HatboxError:                 # a library being replaced or damaged: the others still answer
                     continue
             return [self._sample(h.path, h.score) for h in sorted(hits, key=lambda h: -h.score)[:k]]
