@@ -52,6 +52,18 @@ class BoxKit:
         with _said():
             self.box.kit.drop(self.box, [note])
 
+    def latch(self, note: int, on: bool) -> Pad:
+        """Note ``note``'s loop latched (``on``) or not, its file, tag and choke group as they are: the keeper's
+        :meth:`~device.api.kit_routes.KitKeeper.set_options`, as PATCH /kit/notes/NOTE (`hatbox box-kit --latch`)
+        sets it; HatboxError for a note that plays nothing (cleared meanwhile)."""
+        keeper: KitKeeper = self.box.kit
+        with _said(), keeper.lock:                      # what it plays now read under the same lock
+            if not keeper.set_options(self.box, note, on, None):
+                raise HatboxError(f"note {note} plays nothing in the kit: nothing was changed")
+            entry = keeper.notes[note]
+        path = self.box.libraries.files_path(entry.library) / entry.file
+        return Pad(note, str(path), entry.tag, entry.loop, latch=entry.latch and entry.loop)
+
     def holds(self, path: str) -> bool:
         """Whether ``path`` is a file of a library on the box (a deleted library's samples are not)."""
         try:

@@ -1,7 +1,7 @@
 """What the panel's Kit page may do to the box's kit (device/kit.py): list its pads, put a library sample on a note,
-clear a note, make the kit from a tagged library.
+clear a note, latch a loop, make the kit from a tagged library.
 
-:class:`KitDesk` is the protocol; the box's own one works on the API's kit keeper (device/api/kit_routes.py
+:class:`KitDesk` is the protocol; the box's own one works on the API's kit keeper (device/api/box_kit.py
 ``BoxKit``: the same lock, the same kit.json, the same sampler messages as ``hatbox box-kit``), handed to the panel
 by whoever starts the API beside it (hatbox/cmd_device.py), as the pairing button is.  :class:`MemoryKit` keeps a
 kit in memory (tests, screenshots).  Every method may block (a sample is decoded as it is mapped): the page calls
@@ -9,7 +9,7 @@ them through its reader, never on the frame.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +23,10 @@ class KitDesk(Protocol):
     # (HatboxError: not a library sample; ``tag``: the tag the note keeps, None for a sample set by hand)
 
     def clear(self, note: int) -> None: ...
+
+    def latch(self, note: int, on: bool) -> Pad: ...
+    # the loop on ``note`` latches (``on``: a tap starts it, the next stops it) or plays while held, as `hatbox box-kit
+    # --latch/--no-latch NOTE` sets it (PATCH /kit/notes/NOTE); HatboxError for a note that plays nothing
 
     def holds(self, path: str) -> bool: ...        # ``path`` is a sample of a library on the box (one assign takes)
 
@@ -56,6 +60,14 @@ class MemoryKit:
 
     def clear(self, note: int) -> None:
         self.notes.pop(note, None)
+
+    def latch(self, note: int, on: bool) -> Pad:
+        """As the box's (device.kit.carried): a latch makes the pad loop; its file and tag stay."""
+        pad = self.notes.get(note)
+        if pad is None:
+            raise KitError(f"note {note} plays nothing in the kit")
+        self.notes[note] = replace(pad, latch=on, loop=pad.loop or on)
+        return self.notes[note]
 
     def holds(self, path: str) -> bool:
         return any(path in paths for paths in self.library.values())

@@ -10,9 +10,9 @@ the finger lands; lifting the finger sends the ``note_off`` (a loop stops, a one
 play several pads.
 
 Setting pads: the sample last chosen on the Library page (turned to, tapped or played there) is the *pick*;
-"assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays; a
-loop that latches, a tap starting it and the next stopping it, is set with ``hatbox box-kit --latch NOTE`` and shows
-"latch" on its pad),
+"assign" puts it on the selected pad, "loop" toggles whether the pad's sample loops while held (its tag stays),
+"latch" whether a looping pad's loop latches, a tap starting it and the next stopping it (as ``hatbox box-kit
+--latch/--no-latch NOTE`` sets it, PATCH /kit/notes/NOTE; its pad shows "latch"; p52),
 "clear" empties the pad, and "from library" makes the whole kit of the tagged library the pick comes from, or with no
 pick the box's biggest tagged library (a note per tag,
 as ``hatbox box-kit --from`` does; a kit that has notes already is replaced only on a second tap within
@@ -23,8 +23,8 @@ it.  Without the API in this process (``--no-api``) the page says the kit is kep
 
 Encoders: 1 turns through the pads (across banks), 2 turns the bank, and 2's press plays the selected pad while it
 is held (or turns a sampler a fault silenced back on).  4 is the button encoder (device/ui/focus.py): its turn puts a
-ring on assign, loop, clear or from library, and its press does that button, as a tap does ("press again" where a tap
-would ask for a second one), so a panel without touch sets pads too.
+ring on assign, loop, latch, clear or from library, and its press does that button, as a tap does ("press again"
+where a tap would ask for a second one), so a panel without touch sets pads too.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ BUTTON_H = 46
 TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its four buttons in two rows
 VELOCITY = (40, 127)     # a touch at a pad's bottom edge, at its top edge
 CONFIRM_S = 5.0          # s "from library" waits for its second tap over a kit that has notes
-BUTTONS = ("assign", "loop", "clear", "from library")   # left to right, as encoder 4 turns through them
+BUTTONS = ("assign", "loop", "latch", "clear", "from library")   # left to right, as encoder 4 turns through them
 NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
 
 
@@ -67,6 +67,14 @@ def loop_said(where: str, pad: Pad) -> str:
     if pad.loop:
         return f"{where} plays once" + (" (no longer latched)" if pad.latch else "")
     return f"{where} loops while held (to latch it: hatbox box-kit --latch {where})"
+
+
+def latch_said(where: str, pad: Pad) -> str:
+    """What the latch button says once it toggled ``pad``'s latch (a looping pad on note ``where``), in the words
+    `hatbox box-kit --latch` says it with."""
+    if pad.latch:
+        return f"{where}: its loop plays while held (no longer latched)"
+    return f"{where}: a tap starts its loop, the next tap stops it (latched)"
 
 
 class KitPage(Page):
@@ -347,6 +355,12 @@ class KitPage(Page):
                 return
             self._change(lambda: self.kit.assign(note, pad.path, not pad.loop, pad.tag), f"changing {where}...",
                          loop_said(where, pad))
+        elif name == "latch":
+            if pad is None or pad.missing or not pad.loop:
+                self.ctx.state.say(f"{where} plays nothing to latch" if pad is None or pad.missing else
+                                   f"{where} does not loop: tap loop first, then latch", f"{where}: no loop to latch")
+                return
+            self._change(lambda: self.kit.latch(note, not pad.latch), f"changing {where}...", latch_said(where, pad))
         elif name == "clear":
             if pad is None:
                 self.ctx.state.say(f"{where} plays nothing already")
@@ -394,6 +408,8 @@ class KitPage(Page):
                  on=self.confirming("assign"), enabled=enabled and bool(self.ctx.state.picked))
         D.button(surface, f, self.buttons["loop"], "loop", on=bool(pad and pad.loop),
                  enabled=enabled and pad is not None and not pad.missing)
+        D.button(surface, f, self.buttons["latch"], "latch", on=bool(pad and pad.loop and pad.latch),
+                 enabled=enabled and pad is not None and not pad.missing and pad.loop)
         D.button(surface, f, self.buttons["clear"], "clear", enabled=enabled and pad is not None)
         confirming = self.confirming()
         D.button(surface, f, self.buttons["from library"], again if confirming else "from library",
