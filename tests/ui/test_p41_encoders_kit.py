@@ -43,7 +43,7 @@ def test_encoder_4_assigns_loops_and_clears_the_selected_pad_without_a_touch(pg:
     assert ringed(surface, page.buttons["loop"]) and not ringed(surface, page.buttons["assign"])
     _click(panel, 3)
     assert kit.pads()[41].loop and kit.pads()[41].path == chosen
-    panel.handle(EncoderTurn(3, 1, 1))
+    panel.handle(EncoderTurn(3, 2, 2))                        # past latch (p52: the loop's latch, beside it)
     _click(panel, 3)
     assert 41 not in kit.pads() and "F2 cleared" in panel.state.toast
     assert panel.control.sent == []                           # setting pads plays nothing
