@@ -42,7 +42,10 @@ RELEASE_STEEPER = 3.0       # ... this many times as fast as the hold before it 
 RELEASE_DROP_DB = 8.0       # ... by this much at least (its fitted line's fall; a tremolo swings less) ...
 RELEASE_MIN_S = 0.04        # ... over this long at least ...
 RELEASE_FRAMES = 3          # ... and this many frames (a file cut mid-note drops in one or two) ...
-RELEASE_RESIDUAL = 0.2      # ... steadily: the tail's RMS distance from its line at most this share of its drop
+RELEASE_RESIDUAL = 0.2      # ... steadily: the tail's RMS distance from its line at most this share of its drop ...
+RELEASE_BELOW_HOLD_DB = 10.0    # ... and down past the hold's lowest frame by this much: the key is up there (a
+#                             tremolo's last downswing cut by the crop's end reaches its earlier troughs, no deeper)
+RELEASE_SHARE = 1 / 3       # an instrument's release is measured when this share of its notes holds a tail (2 at least)
 ATTACK_RANGE = (0.001, 2.0)         # seconds
 RELEASE_RANGE = (0.02, 20.0)        # seconds
 MAX_FALL = 60.0                     # dB a second (the pack check's limit for an envelope value)
@@ -72,11 +75,13 @@ class EnvelopeFit:
     notes: int = 0                              # notes whose curves were fitted
     release_measured: bool = False              # False: the default release (no note holds a release tail)
     instruments: dict[str, dict[str, float]] = field(default_factory=dict)   # each instrument's own fit
+    measured_in: list[str] = field(default_factory=list)    # the instruments whose release was measured ([]: all
+    #                                                         those fitted, when release_measured: a pack before p52)
 
     def to_dict(self) -> dict:
         """What the pack's extras keep beside the envelope (``envelope_fit``) and the checkpoint holds."""
         return {"from": "notes" if self.notes else "default", "notes": self.notes,
-                "release_from": "notes" if self.release_measured else "default",
+                "release_from": release_source(self), "release_measured_in": self.measured_in,
                 "instruments": self.instruments, "words": envelope_words(self)}
 
 
@@ -113,8 +118,10 @@ def find_release(curve: np.ndarray, start: int, end: int, frame_s: float) -> tup
     """(frame the release begins, seconds it takes to fall 60 dB) when ``curve`` [F] (dB re peak) falls, between
     frame ``start`` and its last sounding frame ``end``, first as a hold does and then much faster: two lines
     fitted, at the split that fits best (the knee), the second steeper than the first by RELEASE_STEEPER and
-    RELEASE_DB_S at least, falling steadily by RELEASE_DROP_DB over RELEASE_MIN_S at least; None when it holds
-    no such tail."""
+    RELEASE_DB_S at least, falling steadily by RELEASE_DROP_DB over RELEASE_MIN_S at least, and down past the
+    hold's lowest frame by RELEASE_BELOW_HOLD_DB (where the key is up: the file's note lengths are not known, so a
+    fall that stays within what the hold swung is a tremolo's downswing at the crop's end, no release); None when it
+    holds no such tail."""
     y = curve[start:end + 1].astype(np.float64)
     least = max(RELEASE_FRAMES, int(np.ceil(RELEASE_MIN_S / frame_s - 1e-9)))
     if len(y) < least + RELEASE_FRAMES:
@@ -126,8 +133,9 @@ def find_release(curve: np.ndarray, start: int, end: int, frame_s: float) -> tup
     tail_slope, tail = float(slope2[k]) / frame_s, len(y) - k
     drop = -tail_slope * (tail - 1) * frame_s
     steady = np.sqrt(float(second[k]) / tail) <= RELEASE_RESIDUAL * drop
+    key_up = float(np.min(y[k:])) <= float(np.min(y[:k])) - RELEASE_BELOW_HOLD_DB
     if tail_slope > -RELEASE_DB_S or tail_slope > RELEASE_STEEPER * min(hold_slope, 0.0) \
-            or drop < RELEASE_DROP_DB or not steady:
+            or drop < RELEASE_DROP_DB or not steady or not key_up:
         return None
     return start + k, float(np.clip(60.0 / -tail_slope, *RELEASE_RANGE))
 
@@ -223,18 +231,20 @@ def fit_hold(curve: np.ndarray, frame_s: float) -> tuple[float, float, float]:
 
 
 def fit_instrument(shapes: list[NoteShape], frame_s: float) -> dict[str, float]:
-    """One instrument's envelope (the box's keys; ``release`` 0 when none of its notes holds a release tail)."""
+    """One instrument's envelope (the box's keys; ``release`` 0 when fewer than RELEASE_SHARE of its notes, or
+    fewer than 2 of them, hold a release tail: a tail on a few notes of many is no instrument's release)."""
     decay, sustain, fall = fit_hold(median_hold(shapes), frame_s)
     tails = [s.release for s in shapes if s.release is not None]
-    enough = len(tails) >= min(2, len(shapes))
+    enough = len(tails) >= max(min(2, len(shapes)), RELEASE_SHARE * len(shapes) - 1e-9)
     return {"attack": float(np.median([s.attack for s in shapes])), "decay": decay, "sustain": sustain,
             "fall": fall, "release": float(np.median(tails)) if tails and enough else 0.0}
 
 
 def fit_envelope(loud: np.ndarray, inst: np.ndarray, names: list[str], frame_s: float) -> EnvelopeFit:
     """The pack's envelope from the training notes' loudness curves ``loud`` [N, F] dB (frames of ``frame_s`` s)
-    of instruments ``inst`` [N] (indices into ``names``): the median of the instruments' own fits (a release only
-    from those that hold release tails; the default when none does).  No note that sounds: the default envelope."""
+    of instruments ``inst`` [N] (indices into ``names``): the median of the instruments' own fits; the release's
+    median counts DEFAULT_ENVELOPE's for each instrument whose release was not measured (one instrument's tail is
+    not every instrument's release), the default when none was.  No note that sounds: the default envelope."""
     per: dict[str, dict[str, float]] = {}
     used = 0
     for k, name in enumerate(names):
@@ -245,9 +255,10 @@ def fit_envelope(loud: np.ndarray, inst: np.ndarray, names: list[str], frame_s: 
     if not per:
         return EnvelopeFit(dict(DEFAULT_ENVELOPE))
     env = {key: float(np.median([e[key] for e in per.values()])) for key in ("attack", "decay", "sustain", "fall")}
-    released = [e["release"] for e in per.values() if e["release"] > 0]
-    env["release"] = float(np.median(released)) if released else DEFAULT_ENVELOPE["release"]
-    return EnvelopeFit(_rounded(env), used, bool(released), per)
+    measured = [name for name, e in per.items() if e["release"] > 0]
+    env["release"] = float(np.median([e["release"] if e["release"] > 0 else DEFAULT_ENVELOPE["release"]
+                                      for e in per.values()]))
+    return EnvelopeFit(_rounded(env), used, bool(measured), per, measured)
 
 
 def _rounded(env: dict[str, float]) -> dict[str, float]:
@@ -262,9 +273,37 @@ def envelope_words(fit: EnvelopeFit) -> str:
     if not fit.notes:
         return "the default envelope (no note sounded long enough to fit one)"
     held = envelope_hold_words(e)
-    release = f"release {e['release']:.2f} s" + (" (from the notes' release tails)" if fit.release_measured else
-                                                  " (the default: the notes hold no release tail)")
-    return f"from your notes ({fit.notes}): attack {e['attack'] * 1000:.0f} ms, {held}; {release}"
+    return f"from your notes ({fit.notes}): attack {e['attack'] * 1000:.0f} ms, {held}; {release_words(fit)}"
+
+
+def release_source(fit: EnvelopeFit) -> str:
+    """Where the pack's release comes from: "notes" (every instrument's tails), "some" (the median of the measured
+    ones and the default for the others) or "default" (no instrument's notes hold a release tail)."""
+    if not fit.release_measured:
+        return "default"
+    unmeasured = [name for name in fit.instruments if name not in fit.measured_in]
+    return "some" if fit.measured_in and unmeasured else "notes"
+
+
+def release_words(fit: EnvelopeFit) -> str:
+    """"release 0.25 s (the default: ...)", "release 0.40 s (from the notes' release tails)" or, when only some
+    instruments' notes hold a tail, "release 0.25 s (the median of flute's measured 1.13 s and the default 0.25 s
+    for organ, piano and strings, whose notes hold no release tail)"."""
+    said = f"release {fit.envelope['release']:.2f} s"
+    source = release_source(fit)
+    if source == "default":
+        return f"{said} (the default: the notes hold no release tail)"
+    if source == "notes":
+        return f"{said} (from the notes' release tails)"
+    ones = _and_words([f"{name}'s measured {fit.instruments[name]['release']:.2f} s" for name in fit.measured_in])
+    others = _and_words([name for name in fit.instruments if name not in fit.measured_in])
+    return (f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for {others}, "
+            f"whose notes hold no release tail)")
+
+
+def _and_words(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def envelope_hold_words(e: dict[str, float]) -> str:

@@ -308,8 +308,9 @@ def load_checkpoint(path: str | Path) -> TrainResult:
     model = NeuralSynth(SynthConfig(**ck["cfg"]))
     model.load_state_dict(ck["state"])
     fit = ck.get("envelope_fit") or {}
-    envelope = EnvelopeFit(ck["envelope"], int(fit.get("notes", 0)), fit.get("release_from") == "notes",
-                           fit.get("instruments", {})) if ck.get("envelope") else None
+    envelope = EnvelopeFit(ck["envelope"], int(fit.get("notes", 0)), fit.get("release_from") in ("notes", "some"),
+                           fit.get("instruments", {}), list(fit.get("release_measured_in", []))) \
+        if ck.get("envelope") else None
     return TrainResult(model.eval(), ck["names"], ck["velocity_map"], ck["history"], ck["seconds"], ck["steps"],
                        eval_set=ck.get("eval_set", HELDOUT), envelope=envelope)
 
