@@ -38,6 +38,8 @@ ID_RE = re.compile(r"^[a-z]+-[a-z0-9.\-]+-[0-9a-f]{12}$")
 # with the few words a listing calls each by (hatbox/cmd_pack.py SCORES says them in full for one pack)
 SCORE_WORDS = {"val_esr": "held-out error", "heldout_mrstft": "spectral distance", "holdout_macro_f1": "macro-F1"}
 SCORE_KEYS = tuple(SCORE_WORDS)
+KIND_SCORE = dict(zip(("effect", "synth", "tagger"), SCORE_KEYS))   # each kind's headline score (a retrain names
+#                                                                     the one a pack with none would have had)
 MACRO_F1 = "holdout_macro_f1"           # a tagger's headline score, over the words some held-out file carries
 SCORED_WORDS = "holdout_scored_words"   # how many words that is (since the fifty-first stop; 0: no macro-F1 stored)
 F1_PER_WORD = "holdout_f1_per_word"     # a tagger's held-out F1 of each word its macro-F1 is the mean over (p51)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hatbox.score_rules import count_files, level_margin, like_for_like, stands_on, words_differ
+from hatbox.score_rules import (count_files, level_margin, like_for_like, no_score_why, stands_on, train_set_score,
+                                unscored, words_differ)
 
 
 @dataclass
@@ -33,11 +34,13 @@ class Older:
     held: tuple[str, Any] | None = None     # what its score was measured on (:func:`held_out_set`)
     words: tuple[str, ...] = ()             # a tagger's tags (its manifest's), () for other kinds
     key: str = ""                           # its score's (device.store.SCORE_KEYS), "" when it has none
-    unscored: bool = False                  # a tagger with no held-out score (:func:`tagger_unscored`)
-    why: str = ""                           # why it has none, in words (:func:`no_score_why`)
+    unscored: bool = False                  # a tagger or synth with no held-out score (score_rules.unscored)
+    why: str = ""                           # why it has none, in words (score_rules.no_score_why)
     per_word: dict[str, float] | None = None    # its held-out F1 of each word it scored (store_layout.scored_f1)
     labels: int | None = None               # the held-out words its macro-F1 stands on (store_layout.held_labels)
     zero: bool = False                      # its "no score" is a stored 0 of before: maybe real (:func:`old_zero`)
+    train_score: float | None = None        # a synth's distance on its own training notes (no held-out ones)
+    stopped: bool = False                   # its training was stopped early (Ctrl-C)
 
 
 def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
@@ -62,33 +65,14 @@ def older_pack(out: str | Path, kind: str | None = None) -> Older | None:
         raise HatboxError(f"{out} is {kind_phrase(manifest.kind)}, not {kind_phrase(kind)}: the training would "
                           "write over it; nothing was done", hint="give another --out (or delete it first)")
     key, score = _score(manifest.metrics)
-    unscored = tagger_unscored(manifest.kind, manifest.metrics)
-    return Older(data, manifest.kind, score, name=manifest.name, version=manifest.version,
-                 held=held_out_set(manifest.metrics), words=pack_words(manifest), key=key,
-                 unscored=unscored, why=no_score_why(manifest.metrics) if unscored else "",
-                 per_word=scored_f1(manifest.metrics), labels=held_labels(manifest.metrics),
-                 zero=unscored and old_zero(manifest.metrics))
-
-
-def tagger_unscored(kind: str, metrics: Any) -> bool:
-    """Whether a pack of ``kind`` with ``metrics`` is a tagger with no held-out score: none of its held-out files
-    carries any of its words, or none was held out (device.store_layout.no_held_out_score), or, a tagger trained
-    before the fifty-first stop (its ``train_items``), no held-out figure at all (nothing could be held out: every
-    word too rare).  A pack with no training figures (made otherwise) is not said to lack one."""
-    from device.store_layout import MACRO_F1, no_held_out_score
-    if kind != "tagger" or not isinstance(metrics, dict):
-        return False
-    return no_held_out_score(metrics) or ("train_items" in metrics and MACRO_F1 not in metrics)
-
-
-def no_score_why(metrics: Any) -> str:
-    """Why a tagger (:func:`tagger_unscored`) has no held-out score, in words: "no file was held out to score it on"
-    (:func:`device.store_layout.nothing_held_out`, or no held-out count at all), else "none of its held-out files
-    carries any of its words"."""
-    from device.store_layout import nothing_held_out
-    if nothing_held_out(metrics) or not isinstance(metrics, dict) or "holdout_items" not in metrics:
-        return "no file was held out to score it on"
-    return "none of its held-out files carries any of its words"
+    kind, metrics = manifest.kind, manifest.metrics
+    none = unscored(kind, metrics)
+    return Older(data, kind, score, name=manifest.name, version=manifest.version,
+                 held=held_out_set(metrics), words=pack_words(manifest), key=key,
+                 unscored=none, why=no_score_why(metrics, kind) if none else "",
+                 per_word=scored_f1(metrics), labels=held_labels(metrics), zero=none and old_zero(metrics),
+                 train_score=train_set_score(metrics), stopped=bool(isinstance(metrics, dict)
+                                                                     and metrics.get("stopped_early")))
 
 
 def old_zero(metrics: Any) -> bool:
@@ -314,15 +298,15 @@ def _compared(older: Older, out: Path, manifest: Any) -> list[str]:
     """:func:`compare_and_keep`'s comparison once the older file is known to be a readable pack and the new one's
     ``manifest`` (export.manifest.Manifest) is read: [] when the kinds differ or neither has a score.  Taggers: one
     with no held-out score is said so, "not compared", whether their words differ or not (:func:`_unscored_line`;
-    fifty-first stop's QA: a retrain with nothing held out said nothing); two whose words differ are compared like
-    for like where both packs name the words they scored (:func:`_basis`)."""
+    fifty-first stop's QA: a retrain with nothing held out said nothing), a synth's too (fifty-second stop's);
+    two whose words differ are compared like for like where both packs name the words they scored (:func:`_basis`)."""
     if manifest.kind != older.kind:
         return []
     differ = words_differ(older.words, pack_words(manifest))
     key, new = _score(manifest.metrics)
     head = [f"note: the new pack's words differ: {differ}"] if differ else []
-    if older.unscored or tagger_unscored(manifest.kind, manifest.metrics):
-        return head + _unscored_line(older, out, manifest.metrics, key or older.key)
+    if older.unscored or unscored(manifest.kind, manifest.metrics):
+        return head + _unscored_line(older, out, manifest, key or older.key)
     if older.score is None or new is None:
         return head
     basis = _basis(older, manifest.metrics, new, bool(differ))
@@ -380,22 +364,38 @@ def _verdict(older: Older, out: Path, metrics: dict[str, Any], key: str, scores:
     return f"warning: {line}: worse"
 
 
-def _unscored_line(older: Older, out: Path, metrics: dict[str, Any], key: str) -> list[str]:
-    """:func:`_compared`'s line when the older pack or the new one has no held-out score (:func:`tagger_unscored`):
-    "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack has no held-out score (no file was held out
-    to score it on): not compared"; neither is called better or worse."""
-    from device.store_layout import MACRO_F1
-    words = _held_words(key or MACRO_F1)
+def _unscored_line(older: Older, out: Path, manifest: Any, key: str) -> list[str]:
+    """:func:`_compared`'s line when the older pack or the new one (``manifest``) has no held-out score
+    (score_rules.unscored): "note: replaced w.hatpack: its held-out macro-F1 was 0.9, the new pack has no held-out
+    score (no file was held out to score it on): not compared"; neither is called better or worse.  Synths: with
+    their distances on their own training notes, said as such (:func:`_train_set_said`)."""
+    from device.store_layout import KIND_SCORE
+    kind, metrics = manifest.kind, manifest.metrics
+    words = _held_words(key or KIND_SCORE.get(kind, KIND_SCORE["tagger"]))
     _, new = _score(metrics)
-    new_unscored = tagger_unscored("tagger", metrics)
+    new_unscored, new_why = unscored(kind, metrics), no_score_why(metrics, kind)
     was = _had_none(older, words) if older.unscored else \
         (f"its {words} was {older.score:.4g}" if older.score is not None else "")
-    now = f"the new pack has no held-out score ({no_score_why(metrics)})" if new_unscored else \
+    now = f"the new pack has no held-out score ({new_why})" if new_unscored else \
         (f"the new pack's {words} is {new:.4g}" if new is not None else "")
     if older.unscored and new_unscored and not older.zero:
-        why = older.why if older.why == no_score_why(metrics) else f"{older.why}; the new pack: {no_score_why(metrics)}"
+        why = older.why if older.why == new_why else f"{older.why}; the new pack: {new_why}"
         was, now = f"neither pack has a held-out score ({why.replace('its ', 'their ')})", ""
-    return [f"note: replaced {out.name}: {', '.join(w for w in (was, now) if w)}: not compared"]
+    said = ', '.join(w for w in (was, now) if w)
+    return [f"note: replaced {out.name}: {said}: not compared{_train_set_said(older, metrics)}"]
+
+
+def _train_set_said(older: Older, metrics: dict[str, Any]) -> str:
+    """Two synths' distances on their own training notes, beside "not compared": " (on their own training notes,
+    not held-out ones, their spectral distances were 1.04 then and 1.26 now, the new pack stopped early)"; "" when
+    either has none."""
+    now = train_set_score(metrics)
+    if older.train_score is None or now is None:
+        return ""
+    stopped = [w for w, yes in (("the older pack", older.stopped), ("the new pack", bool(metrics.get("stopped_early"))))
+               if yes]
+    return (f" (on their own training notes, not held-out ones, their spectral distances were {older.train_score:.4g}"
+            f" then and {now:.4g} now" + "".join(f", {w} stopped early" for w in stopped) + ")")
 
 
 def _had_none(older: Older, words: str) -> str:
@@ -433,8 +433,10 @@ def _few_files(older: Older, metrics: dict[str, Any]) -> tuple[int, str]:
 
 def _keep(older: Older, out: Path) -> str:
     """Keep ``older`` (a readable pack ``out`` held) at :func:`kept_path`, atomically, in place of whatever was kept
-    there (one level of history), unless that is a pack of the same kind and words that scored better: it is moved
-    to :func:`versioned_path` first (forty-ninth stop's review: retrains 0.95, 0.60, 0.70 lost the 0.95 one).  The
+    there (one level of history), unless that is a pack of the same kind and words that scored better, or a synth
+    that cannot be compared with it (either has no held-out score, :func:`_not_comparable`): it is moved to
+    :func:`versioned_path` first (forty-ninth stop's review: retrains 0.95, 0.60, 0.70 lost the 0.95 one; fifty-second
+    stop's QA: synth retrains with no held-out notes lost the one full-budget pack of three).  The
     summary's line: which file holds what, what became of the one kept there before, and how to go back."""
     from export.atomic import write_atomic
     kept = kept_path(out)
@@ -447,7 +449,7 @@ def _keep(older: Older, out: Path) -> str:
         write_atomic(kept, older.data)
     except OSError as exc:
         return f"warning: the older pack ({what}) could not be kept as {kept} ({exc.strerror or exc})"
-    return (f"note: the older pack is kept as {kept} ({what}{_instead(there, moved)}); to go back: mv "
+    return (f"note: the older pack is kept as {kept} ({what}{_instead(there, moved, older)}); to go back: mv "
             f"{shlex.quote(str(kept))} {shlex.quote(str(out))} (or send it to the box: hatbox push "
             f"{shlex.quote(str(kept))})")
 
@@ -457,17 +459,18 @@ def _pack_words(older: Older) -> str:
     score = f"{_held_words(older.key)} {older.score:.4g}" if older.score is not None and older.key else \
         ("held-out macro-F1 0, no score to go by" if older.zero else "no held-out score" if older.unscored else "")
     name = " ".join(w for w in (older.name, older.version) if w)
-    return ", ".join(w for w in (name, score) if w)
+    return ", ".join(w for w in (name, score, "stopped early" if older.stopped else "") if w)
 
 
-def _instead(there: Older | str | None, moved: Path | None) -> str:
+def _instead(there: Older | str | None, moved: Path | None, older: Older) -> str:
     """What became of what :func:`kept_path` held before, for :func:`_keep`'s line ("" when nothing was there)."""
     if there is None:
         return ""
     if isinstance(there, str):
         return f", in place of {there} kept there before (replaced)"
     if moved is not None:
-        return f"; {_pack_words(there)}, kept there before and better, is moved to {moved}"
+        how = "better" if _better(there, older) else "not compared with it (no held-out score)"
+        return f"; {_pack_words(there)}, kept there before and {how}, is moved to {moved}"
     return f", in place of {_pack_words(there) or 'the pack'} kept there before (replaced)"
 
 
@@ -485,18 +488,25 @@ def _better(one: Older, other: Older) -> bool:
     return one.score > other.score if one.key in HIGHER_IS_BETTER else one.score < other.score
 
 
+def _not_comparable(there: Older, older: Older) -> bool:
+    """Whether ``there`` and ``older``, synth packs, cannot be told better or worse (either has no held-out score)
+    and ``older`` is not the better by :func:`_better` (a scored pack over an unscored one).  Synths only: a tagger
+    with no held-out score kept there is replaced by another (fifty-first stop's rule, its tests)."""
+    return there.kind == older.kind == "synth" and (there.unscored or older.unscored) and not _better(older, there)
+
+
 def _move_better(there: Older, older: Older, kept: Path) -> Path | str | None:
     """Move ``there`` (the pack at :func:`kept_path` ``kept``) to :func:`versioned_path` when it scored better than
-    ``older``, about to be kept in its place: the new path, a warning's line when it cannot be, None when it is not
-    better (it is replaced)."""
+    ``older``, about to be kept in its place, or cannot be compared with it (:func:`_not_comparable`): the new
+    path, a warning's line when it cannot be, None when it is not better (it is replaced)."""
     from export.atomic import write_atomic
-    if not _better(there, older):
+    if not (_better(there, older) or _not_comparable(there, older)):
         return None
     to = versioned_path(kept, there.version)
     try:
         write_atomic(to, there.data)
     except OSError as exc:
-        return (f"warning: {kept} holds a better pack ({_pack_words(there)}), which could not be moved to {to} "
+        return (f"warning: {kept} holds a pack to keep ({_pack_words(there)}), which could not be moved to {to} "
                 f"({exc.strerror or exc}): it stays there, and the older pack ({_pack_words(older)}) is not kept")
     return to
 

@@ -1,9 +1,14 @@
 """The rule by which two packs' held-out scores are compared, a retrain's summary (hatbox/replaced.py) and
 `hatbox box-pack`'s list (hatbox/pack_scores.py) alike: what they are taken over (:func:`like_for_like`, their words
 :func:`words_differ`), and when a difference is within what the held-out files can tell (:func:`level_margin` on
-what they stand on, :func:`stands_on`).  Pure and light: no pack is read here (split from hatbox/replaced.py at the
-fifty-second stop)."""
+what they stand on, :func:`stands_on`); which packs have no held-out score to compare (:func:`unscored`, why:
+:func:`no_score_why`).  Pure and light: no pack is read here (split from hatbox/replaced.py at the fifty-second
+stop)."""
 from __future__ import annotations
+
+from typing import Any
+
+TRAIN_SET_SCORE = "train_set_mrstft"    # a synth with no held-out notes: its distance on its own training notes
 
 
 def like_for_like(scores: tuple[float, float], per_word: tuple[dict[str, float] | None, dict[str, float] | None],
@@ -70,3 +75,49 @@ def count_files(n: int) -> str:
     """"12 held-out files"."""
     from hatbox.text import count_words
     return count_words(n, "held-out file")
+
+
+def unscored(kind: str, metrics: Any) -> bool:
+    """Whether a pack of ``kind`` with ``metrics`` has no held-out score to compare: a tagger none of whose held-out
+    files carries any of its words, or none was held out (device.store_layout.no_held_out_score), or, a tagger
+    trained before the fifty-first stop (its ``train_items``), no held-out figure at all (nothing could be held out:
+    every word too rare); a synth that held no note out (``heldout_notes`` 0: it scored its training notes,
+    ``train_set_*``; fifty-second stop's QA: a retrain of one compared nothing and said nothing).  A pack with no
+    training figures (made otherwise) is not said to lack one."""
+    from device.store_layout import MACRO_F1, no_held_out_score
+    if not isinstance(metrics, dict):
+        return False
+    if kind == "synth":
+        return _synth_unscored(metrics)
+    if kind != "tagger":
+        return False
+    return no_held_out_score(metrics) or ("train_items" in metrics and MACRO_F1 not in metrics)
+
+
+def _synth_unscored(metrics: dict[str, Any]) -> bool:
+    """A synth's metrics with no held-out distance where its trainer says no note was held out."""
+    held, score = metrics.get("heldout_notes"), metrics.get("heldout_mrstft")
+    if isinstance(score, (int, float)) and not isinstance(score, bool):
+        return False
+    none_held = isinstance(held, int) and not isinstance(held, bool) and held == 0
+    return none_held or metrics.get("eval_set") == "train_set"
+
+
+def no_score_why(metrics: Any, kind: str = "tagger") -> str:
+    """Why a pack (:func:`unscored`) has no held-out score, in words: a synth's "no note was held out to score it
+    on"; a tagger's "no file was held out to score it on" (:func:`device.store_layout.nothing_held_out`, or no
+    held-out count at all), else "none of its held-out files carries any of its words"."""
+    from device.store_layout import nothing_held_out
+    if kind == "synth":
+        return "no note was held out to score it on" + (" (--no-holdout)" if isinstance(metrics, dict) and
+                                                        metrics.get("no_holdout") else "")
+    if nothing_held_out(metrics) or not isinstance(metrics, dict) or "holdout_items" not in metrics:
+        return "no file was held out to score it on"
+    return "none of its held-out files carries any of its words"
+
+
+def train_set_score(metrics: Any) -> float | None:
+    """A synth's distance on its own training notes (:data:`TRAIN_SET_SCORE`), None where it has none: said beside
+    "not compared", never compared (the notes a pack trained on say nothing of the notes it did not)."""
+    value = metrics.get(TRAIN_SET_SCORE) if isinstance(metrics, dict) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
