@@ -5,9 +5,15 @@ bypassed, with who bypassed them over the network and when (device/volume_source
 Before (forty-eighth stop's QA) a stranger's ``/hatbox/bypass sampler 1`` over OSC silenced the drums, and nothing on
 the laptop could turn the sampler back on: the knob routes take effect and synth knobs only, and no route bypassed.
 `hatbox box-knob sampler.bypass 0` (hatbox/cmd_box_knob.py) sends ``PUT /bypass/sampler``.
+
+``PUT``'s answer is the slot once the engine shows the change (it takes the message on its next block), waiting at
+most :data:`~device.api.knob_routes.KEEP_WAIT_S`; an engine slower than that gets the state asked for, with
+``asked: true``.  Before (fifty-second stop's QA) it answered from the status read straight after the send, and about
+half the turns of `box-knob sampler.bypass` printed the state from before the change.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Literal, Optional
 
 from fastapi import FastAPI, Request
@@ -15,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from device.api.engine_send import Unsent, send
 from device.api.errors import _errors
-from device.api.knob_routes import _engine
+from device.api.knob_routes import KEEP_WAIT_S, _engine
 from device.api.state import box_of, say_in_log
 from device.control import SLOTS
 from device.volume_source import API, volume_source
@@ -34,6 +40,9 @@ class SlotBypass(BaseModel):
                                                     "or 'api' (absent: the panel, MIDI, or not known)")
     set_from: Optional[str] = Field(None, description="the OSC sender's address, or the paired device's name")
     set_ago_s: Optional[float] = Field(None, description="how long ago it was bypassed, s")
+    asked: Optional[bool] = Field(None, description="true (PUT only): the engine had not shown the change yet when "
+                                                    "the box answered; ``bypassed`` is the state asked for, and "
+                                                    "GET /bypass shows it once the engine takes it")
 
 
 class BypassTurn(BaseModel):
@@ -60,6 +69,30 @@ def _send(request: Request, slot: str, on: bool) -> None:
                 "it may yet change once the engine answers", f"the engine did not change the {slot} slot's bypass"))
 
 
+def _bypassed(status: dict[str, Any], slot: str) -> Optional[bool]:
+    """Whether ``status`` shows ``slot`` bypassed (None: the status does not say)."""
+    said = status.get("bypassed")
+    on = said.get(slot) if isinstance(said, dict) else None
+    return on if isinstance(on, bool) else None
+
+
+def _shown_after(request: Request, slot: str, on: bool) -> SlotBypass:
+    """``slot``'s bypass once the engine's status shows ``on`` (at most :data:`KEEP_WAIT_S`); past that, the state
+    asked for, marked ``asked`` (never the state from before the change as if it were the new one)."""
+    words = (f"the {slot} slot's bypass was {'set' if on else 'turned off'}; its state now could not be read",
+             "hatbox status shows it once the engine answers")
+    end = time.monotonic() + KEEP_WAIT_S
+    status = _engine(request, *words)
+    while _bypassed(status, slot) is not on and time.monotonic() < end:
+        time.sleep(0.005)
+        status = _engine(request, *words)
+    if _bypassed(status, slot) is on:
+        return next(b for b in slot_bypasses(request, status) if b.slot == slot)
+    said = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
+    asked = {**status, "bypassed": {**said, slot: on}}
+    return next(b for b in slot_bypasses(request, asked) if b.slot == slot).model_copy(update={"asked": True})
+
+
 def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/bypass", response_model=list[SlotBypass], response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
@@ -73,6 +106,4 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)                      # noted after the send (the control's send forgets the slot's note)
         volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
         say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
-        after = _engine(request, f"the {slot} slot's bypass was {'set' if body.on else 'turned off'}; its state now "
-                        "could not be read", "hatbox status shows it once the engine answers")
-        return next(b for b in slot_bypasses(request, after) if b.slot == slot)
+        return _shown_after(request, slot, body.on)
