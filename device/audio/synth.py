@@ -35,7 +35,11 @@ the engine's rate), so a note whose fundamental lies above it is silent: it has 
 (notes 126 and 127 on the factory synth, 11.8 and 12.5 kHz against its 11.5 kHz; a bend can move a note
 across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; a note-on above it leaves
 a warning naming every such note played so far in :meth:`SynthSource.warnings` (the engine status's slot
-warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).
+warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).  At the bottom,
+a voice's harmonics under :data:`LOW_HZ` (20 Hz) are left out, frame by frame as its pitch (bent) goes: notes 0-15
+(8.2-19.4 Hz) keep their audible harmonics, not their sub-audio ones (fifty-second stop's QA: note 0 sent 34 % of
+its energy under 20 Hz at -20 dBFS peaks to a woofer), and a note-on under :attr:`SynthSource.lowest_note` leaves a
+warning naming every such note played so far, beside the top one (:func:`low_notes_text`).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 
 A pack switched in while notes sound (:meth:`SynthSource.follow`, set by device.audio.swap) takes over the voices of
@@ -79,6 +83,7 @@ RELEASE_CROSSFADE_S = 0.001   # a timed release (a carry-on) crossfades from the
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "panic", "all_notes_off")
 PAD_OPS = ("xy", "corners")        # the pad: a setting, taken at once (read at the next frame), kept over a reset
+LOW_HZ = 20.0          # a voice's harmonics under this are left out (sub-audio: a speaker's cone moves, no one hears)
 
 
 class SynthSource:
@@ -105,8 +110,10 @@ class SynthSource:
         self.xy = (0.0, 0.0)
         self._pad_lock = threading.Lock()   # control threads (the panel's, MIDI's) setting the pad, not the audio one
         self.pack_name = pack.manifest.name
-        self._warnings: list[str] = []      # set by handle() (control side), read by the status
+        self._warnings: list[str] = []      # set by handle() (control side), read by the status; reset() clears
         self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
+        self._low: set[int] = set()         # the notes under lowest_note played so far (handle())
+        self._k = np.arange(1, self.n_harm + 1, dtype=np.float64)    # harmonic numbers (the low mask)
         self.limiter = SourceLimiter(self.rate)
         self.timed = False                  # set by the engine (Engine.install): notes placed to the sample
         self.block_clock = BlockClock(self.rate)
@@ -117,8 +124,10 @@ class SynthSource:
     def reset(self) -> None:
         """All voices off, all state zero, queued messages dropped; the pad (position, corners) is kept: it is the
         player's setting, as a knob's (QA: a synth bypassed, its timbre set on the pad, then brought back, came back at
-        (0, 0)).  Call it from the thread that renders (the engine's audio thread); from elsewhere send
-        ``{"op": "panic"}``."""
+        (0, 0)).  The warnings of notes played go too (:meth:`clear_warnings`: a unit the cache kept at rest, switched
+        in again, warned of a note played minutes before).  Call it from the thread that renders (the engine's audio
+        thread); from elsewhere send ``{"op": "panic"}``."""
+        self.clear_warnings()
         self._events: deque[tuple[dict[str, Any], float, Any, bool]] = deque()   # (message, when it is due: timed,
         self._placed: deque[tuple[int, dict[str, Any], Any, bool]] = deque()     # the one handled, taken over:
         # synth_carry) and (its sample in the stream, message, the one handled, taken over): timed
@@ -160,14 +169,28 @@ class SynthSource:
         if op == "corners":
             msg = {**msg, "names": as_spelled(msg["names"], self.names)}
             self._check_corners(msg["names"])
-        if op == "note_on" and int(msg.get("velocity", 0)) > 0 and int(msg["note"]) > self.highest_note \
-                and int(msg["note"]) not in self._silent:
-            self._silent.add(int(msg["note"]))
-            self._warnings = [silent_notes_text(self, self._silent)]     # one text, every silent note so far
+        if op == "note_on" and int(msg.get("velocity", 0)) > 0:
+            self._note_warning(int(msg["note"]))
         if op in PAD_OPS:
             self._set_pad(msg)
         elif op in QUEUED_OPS:
             self._events.append((dict(msg), due_time(msg) if self.timed else 0.0, msg, False))
+
+    def _note_warning(self, note: int) -> None:
+        """A note-on of ``note`` above :attr:`highest_note` or under :attr:`lowest_note`, not played so far: the
+        warnings say it (one text for each limit, every such note so far in it)."""
+        if note > self.highest_note and note not in self._silent:
+            self._silent.add(note)
+        elif note < self.lowest_note and note not in self._low:
+            self._low.add(note)
+        else:
+            return
+        self._warnings = [t for t in (silent_notes_text(self, self._silent), low_notes_text(self, self._low)) if t]
+
+    def clear_warnings(self) -> None:
+        """Forget the notes warned of (device.audio.swap, when a cached unit is switched in again: its warnings were
+        of notes played before, fifty-second stop's QA)."""
+        self._silent, self._low, self._warnings = set(), set(), []
 
     def render(self, out: np.ndarray) -> None:
         """Fill ``out`` [N] float32 with the next N samples.  A :attr:`timed` synth first places the messages due by
@@ -232,6 +255,12 @@ class SynthSource:
         while top >= 0 and 440.0 * 2.0 ** ((top - 69.0) / 12.0) >= self.cutoff:
             top -= 1
         return min(127, top)
+
+    @property
+    def lowest_note(self) -> int:
+        """The lowest MIDI note (unbent) whose fundamental is :data:`LOW_HZ` or over (16, 20.6 Hz): the notes under
+        it play without their harmonics under that (module docstring)."""
+        return next(n for n in range(128) if 440.0 * 2.0 ** ((n - 69.0) / 12.0) >= LOW_HZ)
 
     def warnings(self) -> list[str]:
         """What the player should know (the engine status's ``active["synth"]["warnings"]``): that the notes
@@ -520,6 +549,8 @@ class SynthSource:
                                               # it carries on a voice whose noise was there already
         if self._mask_needed:
             harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
+        if float(w.f0[:n].min()) < LOW_HZ:    # a voice under 20 Hz: its sub-audio harmonics out (a mask only then)
+            harm *= w.f0[:n, None] * self._k >= LOW_HZ
         _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)
         dsp.wavetables_into(harm, v.tab_next, act, w.spectra)
         np.remainder(self._frames + 7 * act, PHASOR_BANK, out=w.bank_rows[:n])
@@ -548,3 +579,18 @@ def as_spelled(names: Any, pack_names: list[str]) -> Any:
     composed = {unicodedata.normalize("NFC", n): n for n in pack_names}
     return [n if not isinstance(n, str) or n in pack_names else composed.get(unicodedata.normalize("NFC", n), n)
             for n in names]
+
+
+def low_notes_text(source: SynthSource, notes: set[int]) -> str:
+    """The warning that ``notes`` under ``source``'s :attr:`SynthSource.lowest_note` play without their sub-audio
+    harmonics: "notes 0, 12 lie under 20 Hz (from 8.2 Hz): their harmonics under 20 Hz are left out; the lowest note
+    that keeps its fundamental is 16".  "" when ``notes`` is empty."""
+    from device.audio.synth_render import note_runs
+    low = sorted(notes)
+    if not low:
+        return ""
+    many = len(low) > 1
+    f0 = 440.0 * 2.0 ** ((low[0] - 69.0) / 12.0)
+    return (f"note{'s' if many else ''} {note_runs(low)} {'lie' if many else 'lies'} under {LOW_HZ:g} Hz (from "
+            f"{f0:.1f} Hz) on '{source.pack_name}': {'their' if many else 'its'} harmonics under {LOW_HZ:g} Hz are "
+            f"left out; the lowest note that keeps its fundamental is {source.lowest_note}")
