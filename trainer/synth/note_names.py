@@ -12,6 +12,7 @@ unsaid, measured from the audio).  Where a name holds several marks the last cou
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -97,8 +98,17 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
     said = count_words(len(bad), "note file is named with a pitch its audio does not have",
                        "note files are named with a pitch their audio does not have")
     raise DataError(f"{said}: {shown}{more}",
-                    hint=f"rename {them(len(bad))} (C4.wav, 60.wav, name_060_100.wav) or take the number out of the "
-                         "name to have the pitch measured; if the names are right, pass --trust-names")
+                    hint=f"rename {them(len(bad))} (C4.wav, 60.wav, name_060_100.wav) or take {_pitch_words(bad)} out "
+                         "of the name to have the pitch measured; if the names are right, pass --trust-names")
+
+
+def _pitch_words(notes: list[Note]) -> str:
+    """What gives the pitch in ``notes``' names, as the hint says it: "the note name" (``F4 mf.wav``), "the number"
+    (``take_30.wav``), or "the pitch (a note name or a number)" where they differ or a name is not known (fifty-second
+    stop's QA: "take the number out" of ``F4 mf.wav``, which holds none)."""
+    kinds = {"" if not n.path else "the note name" if _NAME_RE.search(Path(n.path).stem) else "the number"
+             for n in notes}
+    return kinds.pop() if len(kinds) == 1 and "" not in kinds else "the pitch (a note name or a number)"
 
 
 def octave_off_names(notes: list[Note], rate: int, tolerance: float = PITCH_TOLERANCE) -> str | None:
