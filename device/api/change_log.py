@@ -11,22 +11,25 @@ from device.api.state import LOG_WORDS
 log = logging.getLogger("hatbox.api")
 
 
+CHANGES = ("POST", "PUT", "PATCH", "DELETE")       # the methods of a change (GET, HEAD: reads)
+
 # routes whose own line in the log says more (what was made, by whom), and pairing (no token yet)
 _LOGGED_BY_ROUTE = {("POST", "/packs"), ("POST", "/libraries"), ("POST", "/pair")}
 
 
 class ChangeLog:
-    """ASGI middleware: every change a paired device made (a POST, PUT or DELETE the box carried out, status under
-    400) goes in the box's log at info level with the device's name: "DELETE /packs/effect-fuzz-1.0.0-ab12 by
+    """ASGI middleware: every change a paired device made (a POST, PUT, PATCH or DELETE the box carried out, status
+    under 400) goes in the box's log at info level with the device's name: "DELETE /packs/effect-fuzz-1.0.0-ab12 by
     'studio-mac' (204)" - a box nobody watches can then say what changed and who changed it.  Bodies are never
     logged; the routes of :data:`_LOGGED_BY_ROUTE` say more themselves.  Pure ASGI (no BaseHTTPMiddleware), so an
-    upload's body streams to its route untouched."""
+    upload's body streams to its route untouched.  (PATCH, the kit notes' latch and choke: p52 QA1, `box-kit
+    --latch`/`--choke` never reached `box-logs --changes`.)"""
 
     def __init__(self, app: Any, box: Box) -> None:
         self.app, self.box = app, box
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope.get("type") != "http" or scope.get("method") not in ("POST", "PUT", "DELETE"):
+        if scope.get("type") != "http" or scope.get("method") not in CHANGES:
             await self.app(scope, receive, send)
             return
         status = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -23,7 +24,7 @@ from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed,
     library_names, seen_of, silenced_notes
 from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
 from device.api.kit_tags import tags_now
-from device.api.state import box_of
+from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, carried, check_file, check_note, \
@@ -161,15 +162,17 @@ class KitKeeper:
             return self.set(box, entry), entry
 
     def set_options(self, box: Any, note: int, latch: bool | None, choke: int | None,
-                    default_choke: bool = False) -> bool:
-        """Note ``note``'s latch and choke group (None: as it is; ``default_choke``: General MIDI's group), its file,
-        loop and tag as they are, read and written under the lock (a PUT of the note meanwhile was reverted);
-        False when the note plays nothing."""
+                    default_choke: bool = False, loop: bool | None = None) -> bool:
+        """Note ``note``'s latch and choke group (None: as it is; ``default_choke``: General MIDI's group), its file
+        and tag as they are, its loop as it is unless ``loop`` says (False: a one-shot again, its latch gone with its
+        loop: p52 QA1, `--latch` made a kick loop and `--no-latch` left it looping), read and written under the lock
+        (a PUT of the note meanwhile was reverted); False when the note plays nothing."""
         with self.lock:
             entry = self.notes.get(note)
             if entry is None:
                 return False
-            new = carried(entry, entry, latch, choke, default_choke)
+            base = entry if loop is None else replace(entry, loop=loop)
+            new = carried(entry, base, latch, choke, default_choke)
             if new != entry:
                 self.set(box, new)
             return True
@@ -373,6 +376,15 @@ def _note(text: str) -> int:
         raise ApiError(422, "rejected", str(exc), hint=KIT_HINT) from None
 
 
+def options_words(body: M.KitNoteOptions) -> str:
+    """PATCH /kit/notes/NOTE's ``body`` in the change log's words: "latch on, choke group 2", "loop off"."""
+    said = [] if body.latch is None else [f"latch {'on' if body.latch else 'off'}"]
+    said += [] if body.loop is None else [f"loop {'on' if body.loop else 'off'}"]
+    said += ["choke General MIDI's"] if body.choke_default else [] if body.choke is None else [f"choke group "
+                                                                                                 f"{body.choke}"]
+    return ", ".join(said) or "none"
+
+
 def _changed_or_404(text: str, change: Callable[[int], Any]) -> None:
     """``change`` (PATCH, DELETE) of the kit note ``text`` names (its number or name; ``change`` False: the kit does
     not play it); 404 for a name of no note or a note the kit does not play: nothing was changed."""
@@ -463,8 +475,12 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     def set_kit_note_options(request: Request, note: str, body: M.KitNoteOptions, token_id: str = auth) -> KitAnswer:
         """A kit note's options (`box-kit --latch/--choke`), its file, loop and tag as they are (latch: it loops)."""
         box = box_of(request)
+        if body.latch is True and body.loop is False:
+            raise ApiError(422, "rejected", "a latch is a loop's (a tap starts it, the next stops it): latch true "
+                           "with loop false cannot be both; nothing was changed", hint=KIT_HINT)
         _changed_or_404(note, lambda number: box.kit.set_options(box, number, body.latch, body.choke,
-                                                                 body.choke_default))
+                                                                 body.choke_default, body.loop))
+        say_in_log(request, f"kit note {note} options set: {options_words(body)}")
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field, model_serializer
+from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator, model_serializer
 
 Slot = Literal["effect", "synth", "tagger"]
 
@@ -431,13 +431,43 @@ class KitNote(BaseModel):
     choke: Optional[int] = None     # its choke group: null General MIDI's (42/44/46), 0 none, N the notes of N
 
 
+def _as_json(value: Any) -> str:
+    """``value`` as the JSON that sent it (true, "3"), for a refusal's words."""
+    import json
+    try:
+        return json.dumps(value)[:40]
+    except (TypeError, ValueError):
+        return repr(value)[:40]
+
+
+def strict_bool(value: Any, info: Any) -> Any:
+    """A kit note's true/false option as JSON gives it; ValueError in words for anything else ("yes", 1)."""
+    if value is not None and not isinstance(value, bool):
+        raise ValueError(f"{info.field_name} is true or false, not {_as_json(value)}")
+    return value
+
+
+def strict_group(value: Any) -> Any:
+    """A kit note's choke group as JSON gives it; ValueError in words for anything else (true: was group 1)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"choke is a group number 0..127 (0: none), not {_as_json(value)}")
+    return value
+
+
 class KitNoteOptions(BaseModel):
-    latch: Optional[bool] = Field(None, description="its loop latches (a strike starts it, the next stops it; true "
-                                  "makes the note loop); null: as it is")
-    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group N "
-                                 "cut each other; null: as it is")
-    choke_default: bool = Field(False, description="true: its choke group back to General MIDI's (the hi-hats "
-                                "42/44/46 cut each other, other notes nothing), whatever choke says")
+    # strict (p52 QA1): {"choke": true} was taken as group 1 (the hi-hats'), {"latch": "yes"} as true
+    latch: Optional[StrictBool] = Field(None, description="its loop latches (a strike starts it, the next stops it; "
+                                        "true makes the note loop); null: as it is")
+    choke: Optional[StrictInt] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group "
+                                       "N cut each other; null: as it is")
+    choke_default: StrictBool = Field(False, description="true: its choke group back to General MIDI's (the hi-hats "
+                                      "42/44/46 cut each other, other notes nothing), whatever choke says")
+    loop: Optional[StrictBool] = Field(None, description="false: the note plays its file once per strike (a latch "
+                                       "goes with its loop: what `box-kit --latch` made loop plays once again); true: "
+                                       "it loops while held; null: as it is")
+
+    _bools = field_validator("latch", "choke_default", "loop", mode="before")(strict_bool)
+    _group = field_validator("choke", mode="before")(strict_group)
 
 
 class Kit(BaseModel):
@@ -453,7 +483,11 @@ class KitFromLibrary(BaseModel):
 class KitNoteRequest(BaseModel):
     library: str = Field(max_length=128, description="a library's id")
     file: str = Field(max_length=4096, description="a file of the library, as box-library lists it")
-    loop: bool = False
-    latch: Optional[bool] = Field(None, description="its loop latches (true makes it loop); null: as the note's was "
-                                  "where it loops (a new file keeps the pad's latch)")
-    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group (0 none); null: the note's as it was")
+    loop: StrictBool = False
+    latch: Optional[StrictBool] = Field(None, description="its loop latches (true makes it loop); null: as the note's "
+                                        "was where it loops (a new file keeps the pad's latch)")
+    choke: Optional[StrictInt] = Field(None, ge=0, le=127, description="its choke group (0 none); null: the note's as "
+                                       "it was")
+
+    _bools = field_validator("loop", "latch", mode="before")(strict_bool)
+    _group = field_validator("choke", mode="before")(strict_group)
