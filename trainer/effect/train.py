@@ -20,6 +20,7 @@ the choice of architecture trainer/effect/runs.py's, the words said around a tra
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -332,9 +333,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
     """The pack name when --name is not given: the data folder's name, cleaned; for one pair (``--input``), the
     pack file's (``amp.hatpack`` -> amp: the DI file's name, ``di``, says nothing of the gear), else the input's."""
-    if data is not None:          # the folder's name, also when the pairs.csv itself is given
-        folder = Path(data).absolute().parent.name if Path(data).is_file() else Path(data).name
-        return default_pack_name(folder, "effect")
+    if data is not None:          # the folder's name, also when the pairs.csv itself is given; "." and ".." are
+        folder = Path(os.path.abspath(data))          # the folder they stand for (p52 QA2: "." named every pack "effect")
+        return default_pack_name((folder.parent if folder.is_file() else folder).name, "effect")
     return default_pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
 
 
