@@ -7,6 +7,7 @@
     hatbox box-kit --map C2 kit/Kick.wav --library LIBRARY [--loop]
     hatbox box-kit --unmap C2                   # or --clear: every note
     hatbox box-kit --latch C3,D3                # these loops latch: a tap starts one, the next tap stops it
+    hatbox box-kit --no-loop C2                 # C2 plays its file once per strike (what --latch made loop too)
     hatbox box-kit --choke C6,C#6               # these notes cut each other (hats on a keyboard's notes)
     hatbox box-kit --choke-default F#2          # its choke back to General MIDI's (the hi-hats 42/44/46)
 """
@@ -16,6 +17,7 @@ import argparse
 import contextlib
 import shlex
 import sys
+import unicodedata
 from typing import Any
 
 from device.notes import note_name, parse_note
@@ -23,8 +25,10 @@ from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
 from hatbox.library_find import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
+from hatbox.kit_options import choke_groups, choke_words, group_of, hats_left, in_hat_group, kit_chokes, \
+    kit_loops, no_loop_notes, note_list, note_names, option_lines, options_asked  # noqa: F401 (as before the split)
 from hatbox.kit_words import deleted_error, hand_set, hot_lines, long_lines, note_words, older_box_lines, \
-    replaced_lines, seen_notes, silenced_lines, unplaced_lines, was_lines
+    replaced_lines, seen_notes, silenced_lines, unlatched_by_map, unplaced_lines, was_lines
 from hatbox.library_fixes import sampler_warnings
 from hatbox.text import count_words, them
 
@@ -79,9 +83,10 @@ def box_kit(args: argparse.Namespace) -> int:
                                              files_of=_files_of(c, made[1]))
         elif mapped is not None:
             note, file = mapped
-            kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": _library(c, args.library), "file": file,
+            library, before = _library(c, args.library, file), asked(c, "/kit")
+            kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": library, "file": file,
                                                                "loop": args.loop is True})
-            _say(was_lines(kit))
+            _say(was_lines(kit) + unlatched_by_map(before, kit, note))
             warned = sampler_warnings(c, _kept_file(kit, note, file))
         elif _options_asked(args):
             kit, after = set_options(c, args)
@@ -110,90 +115,8 @@ OPTIONS = ("latch", "no_latch", "choke", "no_choke", "choke_default")   # box-ki
 
 
 def _options_asked(args: argparse.Namespace) -> bool:
-    return any(getattr(args, name, None) for name in OPTIONS)
-
-
-def choke_words(group: int) -> str:
-    """"choke group 2" (its notes cut each other), "chokes nothing" (0)."""
-    return f"choke group {group}" if group else "chokes nothing"
-
-
-def note_list(text: str, option: str) -> list[int]:
-    """The notes of ``--latch C3,D3`` (numbers or names), in order, once each (HatboxError for one that is no note)."""
-    notes: list[int] = []
-    for word in (w.strip() for w in text.split(",")):
-        try:
-            note = parse_note(word)
-        except ValueError as exc:
-            raise HatboxError(f"--{option.replace('_', '-')}: {exc}", hint="e.g. hatbox box-kit --choke C6,C#6") \
-                from None
-        notes += [] if note in notes else [note]
-    return notes
-
-
-def options_asked(args: argparse.Namespace, kit: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    """Note -> the options to PATCH on it (``latch``, ``choke``, ``choke_default``), from --latch/--no-latch/--choke/
-    --no-choke/--choke-default; each --choke's notes get a choke group (:func:`choke_groups`).  HatboxError for a
-    note the kit does not play, or when no choke group is free."""
-    playing = {n.get("note") for n in kit.get("notes") or [] if isinstance(n, dict) and not n.get("missing")}
-    asked: dict[int, dict[str, Any]] = {}
-    for name, value in (("latch", True), ("no_latch", False)):
-        for note in note_list(getattr(args, name) or "", name) if getattr(args, name) else []:
-            asked.setdefault(note, {})["latch"] = value
-    named = [note_list(text, "choke") for text in args.choke or []]
-    for group, notes in zip(choke_groups(named, kit_chokes(kit)), named):
-        for note in notes:
-            asked.setdefault(note, {})["choke"] = group
-    for note in note_list(args.no_choke, "no_choke") if args.no_choke else []:
-        asked.setdefault(note, {})["choke"] = 0
-    for note in note_list(args.choke_default, "choke_default") if getattr(args, "choke_default", None) else []:
-        asked.setdefault(note, {})["choke_default"] = True
-    for note in asked:
-        if note not in playing:
-            raise HatboxError(f"{note_name(note)} ({note}) plays nothing in the kit: nothing was changed",
-                              hint=f"set it first: hatbox box-kit --map {note_name(note)} FILE")
-    return asked
-
-
-def kit_chokes(kit: dict[str, Any]) -> dict[int, int | None]:
-    """Note -> its choke group in the box's answer ``kit`` (GET /kit: None General MIDI's), its notes that play."""
-    notes = [n for n in kit.get("notes") or [] if isinstance(n, dict) and isinstance(n.get("note"), int)]
-    return {n["note"]: n.get("choke") if isinstance(n.get("choke"), int) else None
-            for n in notes if not n.get("missing")}
-
-
-def group_of(note: int, choke: int | None) -> int:
-    """The choke group a kit note plays in: ``choke``, or General MIDI's (device.control.default_group: the hi-hats'
-    1, else none) for None."""
-    from device.control import default_group
-    return choke if choke is not None else default_group(note)
-
-
-def in_hat_group(note: int, choke: int | None) -> bool:
-    """Whether kit note ``note`` (its ``choke``, None: General MIDI's) is a hi-hat playing in the hi-hat group (1)."""
-    from device.control import HI_HAT_GROUP, HI_HATS
-    return note in HI_HATS and group_of(note, choke) == HI_HAT_GROUP
-
-
-def choke_groups(named: list[list[int]], chokes: dict[int, int | None]) -> list[int]:
-    """The choke group of each of --choke's note lists ``named`` (``chokes``: the kit's, :func:`kit_chokes`): the first
-    naming a hi-hat that plays in the hi-hat group (1, General MIDI's 42/44/46) takes that group, so the hats it does
-    not name still cut it (`--choke 42,46` took the pedal hat 44 out of the open hat's group); the others the lowest
-    group from 2 that no other note plays in (they only grew: at 128 the box refused).  HatboxError for none free."""
-    from device.control import HI_HAT_GROUP, MAX_CHOKE_GROUP
-    others = {n for notes in named for n in notes}
-    used = {group_of(n, c) for n, c in chokes.items() if n not in others}
-    groups: list[int] = []
-    for notes in named:
-        hat = HI_HAT_GROUP not in groups and any(in_hat_group(n, chokes.get(n)) for n in notes)
-        free = next((g for g in range(2, MAX_CHOKE_GROUP + 1) if g not in used and g not in groups), None)
-        if not hat and free is None:
-            raise HatboxError(f"no choke group is free: the kit's other notes play in all {MAX_CHOKE_GROUP - 1} "
-                              f"(2..{MAX_CHOKE_GROUP}); nothing was changed",
-                              hint="hatbox box-kit lists each note's group; --no-choke NOTE or --choke-default NOTE "
-                                   "frees one")
-        groups.append(HI_HAT_GROUP if hat else int(free))
-    return groups
+    """Whether box-kit was given options of kit notes (--no-loop NOTE: without --from, where it names tags)."""
+    return any(getattr(args, name, None) for name in OPTIONS) or no_loop_notes(args) is not None
 
 
 def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
@@ -213,7 +136,7 @@ def set_options(client: Any, args: argparse.Namespace) -> tuple[dict[str, Any], 
                 raise
             raise partly_set(exc, done) from None
         done.append(note)
-    return kit, option_lines(asked, kit_chokes(before))
+    return kit, option_lines(asked, kit_chokes(before), kit_loops(before))
 
 
 def _patched(client: Any, note: int, options: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +152,10 @@ def _patched(client: Any, note: int, options: dict[str, Any]) -> dict[str, Any]:
         raise HatboxError("the box is of an older version: it takes no --latch or --choke (a loop plays while "
                           "held, or while the sustain pedal is down; General MIDI's hi-hats 42/44/46 choke)",
                           hint="install the same hatbox version on the box") from None
+    if options.get("loop") is False and kit_loops(kit).get(note, (False, False))[0]:   # (an older box ignored it)
+        raise HatboxError(f"the box is of an older version: it takes no --no-loop NOTE; {note_name(note)} still loops",
+                          hint=f"hatbox box-kit --map {note_name(note)} FILE --library LIBRARY (no --loop) plays its "
+                               "file once per strike")
     if options.get("choke_default") and kit_chokes(kit).get(note) is not None:     # (an older box ignored it)
         latched = "latch" in options
         raise HatboxError("the box is of an older version: it takes no --choke-default; " + (
@@ -241,55 +168,9 @@ def partly_set(exc: HatboxError, done: list[int]) -> HatboxError:
     """``exc`` (a note's PATCH refused) said with the notes ``done`` already set as asked before it: the box's "nothing
     was changed" is true of that note only."""
     said = exc.message.replace(": nothing was changed", "").replace("; nothing was changed", "")
-    return HatboxError(f"{said}; {_names(done)} {'was' if len(done) == 1 else 'were'} already set as asked (the "
+    return HatboxError(f"{said}; {note_names(done)} {'was' if len(done) == 1 else 'were'} already set as asked (the "
                        "notes after it were left as they were)",
                        hint=exc.hint or "hatbox box-kit lists each note's latch and choke group")
-
-
-def option_lines(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None] | None = None) -> list[str]:
-    """What --latch/--choke did, in a musician's words (``chokes``: the kit's groups before, :func:`kit_chokes`: the
-    hi-hats left in or out of their group are named)."""
-    from device.control import HI_HAT_GROUP, HI_HATS
-    lines = []
-    latched = [n for n, o in sorted(asked.items()) if o.get("latch") is True]
-    unlatched = [n for n, o in sorted(asked.items()) if o.get("latch") is False]
-    if latched:
-        lines.append(f"{_names(latched)}: a tap starts {'its' if len(latched) == 1 else 'each'} loop, the next tap "
-                     "stops it (latched; from MIDI, a note-on starts it and the next note-on stops it)")
-    if unlatched:
-        lines.append(f"{_names(unlatched)}: {'its loop plays' if len(unlatched) == 1 else 'their loops play'} "
-                     "while held (or while the sustain pedal is down)")
-    groups: dict[int, list[int]] = {}
-    for note, options in sorted(asked.items()):
-        if "choke" in options:
-            groups.setdefault(options["choke"], []).append(note)
-    hats = hats_left(asked, chokes or {})
-    for group, notes in sorted(groups.items()):
-        with_hats = f" and {_names(hats)}" if hats else ""
-        lines.append(f"{_names(notes)}: {'choke nothing' if not group else f'cut each other (choke group {group})'}"
-                     if group != HI_HAT_GROUP else f"{_names(notes)}: cut each other{with_hats} (choke group 1, "
-                     "General MIDI's hi-hats)")
-    moved = [n for n, o in sorted(asked.items())
-             if n in HI_HATS and o.get("choke", HI_HAT_GROUP) not in (0, HI_HAT_GROUP)]
-    if hats and moved:
-        lines.append(f"{_names(hats)}: still in the hi-hat group (choke group 1), no longer cut by {_names(moved)} "
-                     f"(hatbox box-kit --choke-default {','.join(note_name(n) for n in moved)} puts them back)")
-    back = [n for n, o in sorted(asked.items()) if o.get("choke_default")]
-    for notes, words in (([n for n in back if n in HI_HATS], "General MIDI's hi-hat group again (choke group 1)"),
-                         ([n for n in back if n not in HI_HATS], "General MIDI's choke again (none)")):
-        lines += [f"{_names(notes)}: {words}"] if notes else []
-    return lines
-
-
-def hats_left(asked: dict[int, dict[str, Any]], chokes: dict[int, int | None]) -> list[int]:
-    """The hi-hats of the kit (``chokes``) this command leaves in General MIDI's hi-hat group (choke group 1)."""
-    from device.control import HI_HATS
-    return [n for n in HI_HATS if n in chokes and in_hat_group(n, chokes[n])
-            and not {"choke", "choke_default"} & set(asked.get(n, {}))]
-
-
-def _names(notes: list[int]) -> str:
-    return ", ".join(note_name(n) for n in notes)
 
 
 def sampler_bypassed(client: Any) -> list[str]:
@@ -333,23 +214,29 @@ def _checked_options(args: argparse.Namespace) -> None:
     if not _options_asked(args):
         return
     if args.source is not None or args.map is not None or args.unmap is not None or args.clear or args.json:
-        raise HatboxError("--latch, --no-latch, --choke, --no-choke and --choke-default change notes already in the "
-                          "kit: give them alone", hint="hatbox box-kit --latch C3 --choke C6,C#6")
+        raise HatboxError("--latch, --no-latch, --no-loop NOTE, --choke, --no-choke and --choke-default change notes "
+                          "already in the kit: give them alone", hint="hatbox box-kit --latch C3 --choke C6,C#6")
     both = set(note_list(args.latch, "latch")) & set(note_list(args.no_latch, "no_latch")) \
         if args.latch and args.no_latch else set()
     if both:
-        raise HatboxError(f"--latch and --no-latch both name {_names(sorted(both))}")
+        raise HatboxError(f"--latch and --no-latch both name {note_names(sorted(both))}")
+    once = set(note_list(no_loop_notes(args), "no_loop")) & set(note_list(args.latch, "latch")) \
+        if args.latch and no_loop_notes(args) else set()
+    if once:
+        raise HatboxError(f"--latch and --no-loop both name {note_names(sorted(once))}: a latch is a loop's (--latch "
+                          "makes a note loop, --no-loop plays it once)")
     chokes = [("choke", n) for text in args.choke or [] for n in note_list(text, "choke")] + \
         [(name, n) for name in ("no_choke", "choke_default") if getattr(args, name, None)
          for n in note_list(getattr(args, name), name)]
     twice = sorted({n for _, n in chokes if sum(m == n for _, m in chokes) > 1})
     if twice:
-        raise HatboxError(f"--choke, --no-choke and --choke-default name {_names(twice)} more than once: give each "
+        raise HatboxError(f"--choke, --no-choke and --choke-default name {note_names(twice)} more than once: give each "
                           "note one choke", hint="hatbox box-kit --choke C6,C#6 --no-choke F#2")
 
 
 def _checked_loops(args: argparse.Namespace) -> None:
-    """--loop alone goes with --map; --loop TAG[,TAG] and --no-loop TAG[,TAG] with --from (HatboxError otherwise)."""
+    """--loop alone goes with --map; --loop TAG[,TAG] with --from (HatboxError otherwise); --no-loop names tags with
+    --from, notes of the kit without (:func:`_checked_options`)."""
     if args.loop is not None and args.map is None and args.source is None:
         raise HatboxError("--loop goes with --map (or --from LIBRARY --loop TAG)",
                           hint="hatbox box-kit --map C3 loops/break.wav --library LIB --loop")
@@ -359,8 +246,6 @@ def _checked_loops(args: argparse.Namespace) -> None:
     if args.source is not None and args.loop is True:
         raise HatboxError("--loop with --from names the tags to loop", hint=f"e.g. hatbox box-kit --from "
                           f"{shlex.quote(safe_text(args.source))} --loop pad,bass")
-    if args.no_loop is not None and args.source is None:
-        raise HatboxError("--no-loop goes with --from", hint="hatbox box-kit --from LIBRARY --no-loop break")
 
 
 def tag_list(text: str | bool | None) -> list[str]:
@@ -510,16 +395,39 @@ def _may_replace(kit: dict[str, Any], library: str) -> bool:
                    "pass --yes to replace it without asking")
 
 
-def _library(client: Any, given: str | None) -> str:
+def _library(client: Any, given: str | None, file: str = "") -> str:
     """The id of the library ``given`` names (for a JSON body, so not URL-quoted); with none given, the box's only
-    library (HatboxError with several)."""
+    library, or the only one holding ``file`` (p52 QA1: with three libraries, a file only one held was refused
+    "which library is the file in?"); HatboxError otherwise."""
     libraries = _call(client, "GET", "/libraries", expect=list)
     if given:
         return str(_find(client, given, libraries)["id"])
     if len(libraries) == 1:
         return str(libraries[0]["id"])
-    raise HatboxError("which library is the file in? give --library" if libraries else "the box holds no library",
-                      hint="hatbox box-library lists them" if libraries else "send one: hatbox push-library FOLDER")
+    holding = _holding(client, libraries, file) if libraries and file else []
+    if len(holding) == 1:
+        return str(holding[0]["id"])
+    if not libraries:
+        raise HatboxError("the box holds no library", hint="send one: hatbox push-library FOLDER")
+    names = ", ".join(safe_text(str(i.get("name") or i.get("id"))) for i in holding)
+    raise HatboxError(f"which library is the file in? {names} each hold {safe_text(file)}: give --library" if holding
+                      else f"which library is the file in? none of the box's {len(libraries)} libraries lists "
+                      f"{safe_text(file)} (a path inside a library, as box-library lists it): give --library",
+                      hint="hatbox box-library lists them")
+
+
+def _holding(client: Any, libraries: list[dict[str, Any]], file: str) -> list[dict[str, Any]]:
+    """Those of ``libraries`` (GET /libraries) whose files (GET /libraries/ID, kept at upload) hold ``file``, a path
+    inside a library as box-library lists it (NFC; a library the box does not answer for: not counted)."""
+    from urllib.parse import quote
+    from hatbox.library_path import library_files
+    want = unicodedata.normalize("NFC", file.replace("\\", "/").removeprefix("./"))
+    out = []
+    for info in libraries:
+        read = library_files(client, quote(str(info.get("id")), safe=""))
+        if read is not None and want in {unicodedata.normalize("NFC", h) for h in read[1]}:
+            out.append(info)
+    return out
 
 
 def _find(client: Any, given: str, libraries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -558,13 +466,17 @@ def register(cli: Any) -> None:
                    help="with --map: the sample loops while the note is held; with --from: these tags' notes loop "
                         "(else a producer's own word loops when its files are mostly over 1.5 s long, and loop, "
                         "break, groove always)")
-    p.add_argument("--no-loop", dest="no_loop", metavar="TAG[,TAG]",
-                   help="with --from: these tags' notes play once, whatever their length or name")
+    p.add_argument("--no-loop", dest="no_loop", metavar="TAG[,TAG]|NOTE[,NOTE]",
+                   help="with --from: these tags' notes play once, whatever their length or name; alone: these "
+                        "notes of the kit play their file once per strike (no loop, no latch: a one-shot --latch "
+                        "made loop)")
     p.add_argument("--latch", metavar="NOTE[,NOTE]",
                    help="these notes' loops latch: a tap (a note-on) starts one, the next stops it, letting go does "
-                        "nothing (makes a one-shot note loop); kept in the kit")
+                        "nothing (makes a one-shot note loop: --no-loop NOTE gives the one-shot back); kept in the "
+                        "kit")
     p.add_argument("--no-latch", dest="no_latch", metavar="NOTE[,NOTE]",
-                   help="these notes' loops play while held again (or while the sustain pedal is down)")
+                   help="these notes' loops play while held again (or while the sustain pedal is down); a one-shot "
+                        "--latch made loop still loops: --no-loop NOTE plays it once per strike")
     p.add_argument("--choke", action="append", metavar="NOTE,NOTE[,NOTE]",
                    help="these notes cut each other (a choke group: an open hat stopped by the closed one), kept in "
                         "the kit; again for another group (General MIDI's hi-hats 42/44/46 choke unless set)")

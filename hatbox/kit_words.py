@@ -198,12 +198,17 @@ def _timed(notes: list[dict[str, Any]]) -> str:
 
 def was_lines(kit: dict[str, Any]) -> list[str]:
     """`box-kit --map NOTE FILE`: what the note played before ("C3 plays kit/tom.wav now (was noise.wav, library
-    kitA)"), [] when it played nothing (or the same)."""
+    kitA)"), [] when it played nothing (or the same); the same file set again says how it plays now ("C3 plays
+    loops/b.wav as before, looped while held")."""
     now = {n.get("note"): n for n in _list(kit, "notes")}
     lines = []
     for old in _list(kit, "replaced"):
         new = now.get(old.get("note"), {})
         library = old.get("library_name") or old.get("library")
+        if (new.get("library"), new.get("file")) == (old.get("library"), old.get("file")):   # p52 QA1: "was" it
+            lines.append(f"{safe_text(str(old.get('name')))} plays {safe_text(str(old.get('file')))} as before, "
+                         + ("looped while held" if new.get("loop") else "once per strike"))
+            continue
         lines.append(f"{safe_text(str(old.get('name')))} plays {safe_text(str(new.get('file', '?')))} now (was "
                      f"{safe_text(str(old.get('file')))}, library {safe_text(str(library))})")
     return lines
@@ -259,3 +264,20 @@ def deleted_error(refused: HatboxError, lib: dict[str, Any]) -> HatboxError:
     if not (said.startswith("library ") and " was deleted" in said):
         said = f"library {name} was deleted; the kit is as it was"
     return HatboxError(said, hint=GONE_HINT)
+
+
+def unlatched_by_map(before: Any, kit: dict[str, Any], note: int) -> list[str]:
+    """`box-kit --map NOTE FILE` (no --loop) on a note whose loop latched: that it no longer does, as the panel says
+    "(no longer latched)" (p52 QA1: the latch and loop went without a word); ``before``: GET /kit before the map
+    (None: not known, nothing said)."""
+    def latched(answer: Any) -> dict[str, Any] | None:
+        notes = answer.get("notes") if isinstance(answer, dict) else None
+        return next((n for n in notes or [] if isinstance(n, dict) and n.get("note") == note and n.get("latch")), None)
+    was = latched(before)
+    if was is None or latched(kit) is not None:
+        return []
+    name = safe_text(str(was.get("name") or note))
+    now = next((n for n in _list(kit, "notes") if n.get("note") == note), {})
+    return [f"{name}: no longer latched: it plays {safe_text(str(now.get('file', '?')))} once per strike "
+            f"(hatbox box-kit --map {name} FILE --loop keeps a latched loop's latch)"]
+
