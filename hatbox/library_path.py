@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import unicodedata
 from pathlib import Path
@@ -56,6 +57,8 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     laptop, library = Path(given).expanduser(), str(lib.get("name") or lib.get("id") or "")
     pushed = pushed_path(laptop, held, str(lib.get("sha256") or ""), given)
     if pushed is not None:
+        if pushed[0] is None and lib.get("sha256"):        # surely this library's folder: the file is not on the box
+            raise not_sent(given, pushed[1], library)
         if pushed[0] is not None:
             _said(note, f"{pushed[0]} (in {safe_text(pushed[1])}, the folder pushed as this library)")
         return pushed[0]
@@ -68,6 +71,17 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     if found is not None:
         _said(note, found + ("" if _ending(given, [found], fold=False) else " (the library's letter case)"))
     return found
+
+
+def not_sent(given: str, folder: str, library: str) -> HatboxError:
+    """The refusal of ``given``, a file of ``folder`` (the folder pushed as library ``library``) that the library does
+    not hold: `--like`/`--play` in the words `--fix` has (p52 QA1: they said "not a path inside the library", with a
+    hint to give a relative path, which would not help)."""
+    return HatboxError(f"{safe_text(given)} is in {safe_text(folder)}, the folder pushed as library "
+                       f"{safe_text(library)}, but the library does not hold it: a file added to the folder since it "
+                       "was sent is not on the box (nor one reached through a link the push did not follow)",
+                       hint=f"send the folder again: hatbox push-library {shlex.quote(safe_text(folder))} --replace "
+                            "(the library's kit notes and corrections go with it)")
 
 
 def _said(note: bool, what: str) -> None:
