@@ -34,6 +34,7 @@ from hatbox.errors import HatboxError
 POLL_S = 0.1                    # how often the parent looks at its cancel while it waits for the child's lines
 REAP_POLL_S = 0.01              # how often :func:`close` looks whether its child has ended
 CANCEL_WAIT_S = 10.0            # how long a child told to stop may take to end before it is killed (SIGKILL)
+SLOW_STOP_S = 1.0               # a child told to stop still running this long after is said in the box's log
 READ_BYTES = 1 << 20            # the most read from a child's output at a time (a pipe gives 64 KiB at most)
 NICE = 10                       # a child's niceness (absolute): its work never competes with the audio engine
 IN_THREAD_ENV = "HATBOX_TAG_IN_THREAD"  # "1": tag and unpack on the calling thread, in the box's process (the suite's)
@@ -188,6 +189,7 @@ class _Reader:
         self.parts = LineParts()
         self.last: dict[str, Any] = {}
         self.told_at: float | None = None
+        self.said_slow = False
 
     def run(self, sel: selectors.BaseSelector, cancel: threading.Event, tick: Callable[[], None]) -> dict[str, Any]:
         """Read until the child's output ends (or it is killed, late to stop); its last word."""
@@ -215,8 +217,17 @@ class _Reader:
             self.told_at = time.monotonic()
 
     def _late(self) -> bool:
-        """Whether the child, told to stop, is past its deadline: then killed (said in the box's log)."""
-        if self.told_at is None or time.monotonic() - self.told_at <= CANCEL_WAIT_S:
+        """Whether the child, told to stop, is past its deadline: then killed (said in the box's log).  One still
+        running :data:`SLOW_STOP_S` after being told is said at once, while the box's log is still written: at the
+        box's stop the kill comes after the box stopped, when only stderr takes its line (p52 QA1)."""
+        if self.told_at is None:
+            return False
+        waited = time.monotonic() - self.told_at
+        if waited > SLOW_STOP_S and not self.said_slow:
+            self.said_slow = True
+            log.warning("%s: the process is still running %g s after being told to stop: it is killed if it has "
+                        "not ended %g s after", self.label, SLOW_STOP_S, CANCEL_WAIT_S)
+        if waited <= CANCEL_WAIT_S:
             return False
         log.error("%s: the process did not stop within %.0f s of being told to; killed", self.label, CANCEL_WAIT_S)
         kill_group(self.proc)
