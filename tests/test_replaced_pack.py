@@ -20,11 +20,13 @@ def _score(path: Path) -> float:
 
 @pytest.fixture(scope="module")
 def two_packs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    """A better effect pack (60 steps) and a worse one (2 steps) of the same data, and the data."""
+    """A better effect pack (20 steps) and a worse one (2 steps) of the same data, and the data.  (20 steps score
+    0.21 against 2 steps' 0.30 here, a margin of 1.4 over the 1.2 asked below; 60 steps gave 0.15 in twice the
+    time, and nothing here needs the better one better than that.)"""
     tmp = tmp_path_factory.mktemp("packs")
     data = drive_folder(tmp / "data", seconds=1.2, settings=(0, 16))
     good, bad = tmp / "good.hatpack", tmp / "bad.hatpack"
-    assert main(["train", "effect", str(data), "--out", str(good), "--max-steps", "60", *TINY]) == 0
+    assert main(["train", "effect", str(data), "--out", str(good), "--max-steps", "20", *TINY]) == 0
     assert main(["train", "effect", str(data), "--out", str(bad), "--max-steps", "2", *TINY]) == 0
     assert _score(bad) > 1.2 * _score(good)
     return good, bad, data

@@ -29,6 +29,22 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     running.stop()
 
 
+BROWSE_S = 2.0
+
+
+def _quick_browse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hatbox pair` with no URL listens BROWSE_S seconds for boxes instead of its 3 s.  A box advertised a moment
+    before answers the browser's second query, about 1 s in (an answer is not sent again within 1 s of its
+    announcement), on 127.0.0.1 within 0.1 s of it: 2 s keep the margin and take a second off each look."""
+    from device.api import discovery
+    real = discovery.browse_named
+
+    def browse_named(seconds: float = 3.0, interface: str | None = None) -> list[tuple[str, str]]:
+        assert seconds == 3.0                    # what the CLI asks for: shortened here only
+        return real(BROWSE_S, interface)
+    monkeypatch.setattr(discovery, "browse_named", browse_named)
+
+
 def _pair(url: str, codes: list[str], *extra: str) -> int:
     return main(["pair", url, "--code", codes[-1], "--name", "laptop", *extra])
 
@@ -141,6 +157,7 @@ def test_pair_finds_the_box_by_mdns(server, monkeypatch: pytest.MonkeyPatch, cap
     port = int(running.url.rsplit(":", 1)[1])
     monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
     name = f"testbox-{port}"                  # --box: another box on this network (a developer's) is no matter
+    _quick_browse(monkeypatch)
     ad = advertise(name, port, "127.0.0.1")
     try:
         assert main(["pair", "--code", codes[-1], "--box", name.upper()]) == 0
@@ -157,6 +174,7 @@ def test_pair_with_several_boxes_lists_them_and_picks_one_by_name(server, monkey
     port = int(running.url.rsplit(":", 1)[1])
     monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
     mine, other = f"studio-a-{port}", f"studio-b-{port}"
+    _quick_browse(monkeypatch)
     ads = [advertise(mine, port, "127.0.0.1"), advertise(other, port + 1, "127.0.0.1")]
     try:
         assert main(["pair", "--code", codes[-1]]) == 2

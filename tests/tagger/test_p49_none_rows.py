@@ -92,8 +92,8 @@ def test_training_on_them_lowers_the_tagger_for_those_files(tmp_path: Path) -> N
     n = int(cfg.clip_samples * LOAD_MARGIN)
     heard = load_clips(neg, cfg.spec.rate, n)
     top = {}
-    for name, its in (("without", items), ("with", items + neg)):
-        res = train(its, cfg, TrainOptions(steps=30, batch=16, minutes=1, threads=1, progress=False),
+    for name, its in (("without", items), ("with", items + neg)):     # 20 steps: 0.81 -> 0.05 (30: 0.95 -> 0.01)
+        res = train(its, cfg, TrainOptions(steps=20, batch=16, minutes=1, threads=1, progress=False),
                     tags=["low", "noisy"], clips=load_clips(its, cfg.spec.rate, n))
         assert not res.net.cfg.exclusive
         top[name] = predict(res.net, heard)[0].max(axis=1)

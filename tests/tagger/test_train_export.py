@@ -228,13 +228,13 @@ def test_sigterm_during_training_is_met_as_ctrl_c(tree, tmp_path):
     out.write_bytes(b"the pack that was here")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen([sys.executable, "-m", "hatbox", "train", "tagger", str(tree), "--out", str(out),
-                             "--steps", "100000", "--minutes", "0.5", "--threads", "1"],
+                             "--steps", "100000", "--minutes", "0.2", "--threads", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     deadline = time.monotonic() + 60
     seen = b""
     while b"training" not in seen and time.monotonic() < deadline and proc.poll() is None:
         seen += os.read(proc.stderr.fileno(), 4096)              # the progress bar has started: its first
-    #                                     line comes at a tenth of the budget (3 s of 0.5 min; 12 s when it was 2 min)
+    # line comes at a tenth of the budget (1.2 s of 0.2 min; 3 s at 0.5 min, 12 s at 2 min), leaving 10.8 s of it
     proc.send_signal(signal.SIGTERM)
     printed, err = proc.communicate(timeout=60)
     said = (seen + err + printed).decode(errors="replace")
