@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator, model_serializer
+from pydantic import BaseModel, Field, StrictBool, field_validator, model_serializer
 
 Slot = Literal["effect", "synth", "tagger"]
 
@@ -448,8 +448,9 @@ def strict_bool(value: Any, info: Any) -> Any:
 
 
 def strict_group(value: Any) -> Any:
-    """A kit note's choke group as JSON gives it; ValueError in words for anything else (true: was group 1)."""
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+    """A kit note's choke group as JSON gives it (a whole number; 3.0 is one, as JSON Schema's integer has it);
+    ValueError in words for a bool (true: was group 1), a string ("3") or anything else."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise ValueError(f"choke is a group number 0..127 (0: none), not {_as_json(value)}")
     return value
 
@@ -458,8 +459,8 @@ class KitNoteOptions(BaseModel):
     # strict (p52 QA1): {"choke": true} was taken as group 1 (the hi-hats'), {"latch": "yes"} as true
     latch: Optional[StrictBool] = Field(None, description="its loop latches (a strike starts it, the next stops it; "
                                         "true makes the note loop); null: as it is")
-    choke: Optional[StrictInt] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group "
-                                       "N cut each other; null: as it is")
+    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group: 0 none, N the notes of group "
+                                 "N cut each other; null: as it is")
     choke_default: StrictBool = Field(False, description="true: its choke group back to General MIDI's (the hi-hats "
                                       "42/44/46 cut each other, other notes nothing), whatever choke says")
     loop: Optional[StrictBool] = Field(None, description="false: the note plays its file once per strike (a latch "
@@ -486,8 +487,8 @@ class KitNoteRequest(BaseModel):
     loop: StrictBool = False
     latch: Optional[StrictBool] = Field(None, description="its loop latches (true makes it loop); null: as the note's "
                                         "was where it loops (a new file keeps the pad's latch)")
-    choke: Optional[StrictInt] = Field(None, ge=0, le=127, description="its choke group (0 none); null: the note's as "
-                                       "it was")
+    choke: Optional[int] = Field(None, ge=0, le=127, description="its choke group (0 none); null: the note's as "
+                                 "it was")
 
     _bools = field_validator("loop", "latch", mode="before")(strict_bool)
     _group = field_validator("choke", mode="before")(strict_group)

@@ -42,6 +42,14 @@ def test_p52_K_loose_json_options_are_refused_and_nothing_changes(kit_box: Any, 
     assert kit_notes(box)[70] == before
 
 
+def test_p52_K_a_whole_number_choke_as_json_schema_has_it_is_taken(kit_box: Any) -> None:
+    box, _, _ = kit_box
+    r = box.client.patch("/kit/notes/70", json={"choke": 4.0}, headers=box.auth)     # JSON Schema's integer: 4.0 is
+    assert r.status_code == 200, r.text                                              # one (schemathesis sends it)
+    assert kit_notes(box)[70]["choke"] == 4
+    assert box.client.patch("/kit/notes/70", json={"choke": 2.5}, headers=box.auth).status_code == 400
+
+
 @pytest.mark.parametrize("body", [{"choke": True}, {"latch": "yes"}, {"loop": "true"}])
 def test_p52_K_a_put_of_a_kit_note_is_strict_too(kit_box: Any, body: dict[str, Any]) -> None:
     box, old, _ = kit_box
