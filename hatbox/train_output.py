@@ -1,8 +1,10 @@
 """How the three trainers (`hatbox train effect`, `synth`, `tagger`) end in a terminal, a log file or a script: the
 summary on stdout, every ``warning:`` line on stderr (said once: one already said before training is not said
-again), and a run a first Ctrl-C or SIGTERM stopped early ends with the signal's exit code and a last line that
-says so, though it wrote its pack (forty-fourth stop's terminal QA: it exited 0, so `hatbox train ... && hatbox push
-... --activate` pushed a pack stopped after a step, and a batch loop went on).  Torch-free."""
+again, but one that decides whether the box takes the pack, which is said again after training, marked "again": a
+long run's progress lines had scrolled it away, p52 QA2), and a run a first Ctrl-C or SIGTERM stopped early ends
+with the signal's exit code and a last line that says so, though it wrote its pack (forty-fourth stop's terminal QA:
+it exited 0, so `hatbox train ... && hatbox push ... --activate` pushed a pack stopped after a step, and a batch
+loop went on).  Torch-free."""
 from __future__ import annotations
 
 import sys
@@ -44,14 +46,19 @@ def warn(text: str) -> None:
 
 def say_summary(text: str, said: Iterable[str] = ()) -> None:
     """Print a trainer's summary ``text``: its warnings on stderr (a ``warning:`` line and the indented lines under
-    it, its "  hint: ..."; not again those in ``said``, said on stderr before training), every other line on
-    stdout."""
+    it, its "  hint: ..."; not again those in ``said``, said on stderr before training, but those that decide whether
+    the box takes the pack, said last, marked :data:`AGAIN`), every other line on stdout."""
     already = {block.strip().splitlines()[0] for block in said if block.strip()}
+    again = []
     for block, is_warning in _blocks(text):
         if not is_warning:
             print(block)
         elif block.splitlines()[0].strip() not in already:
             warn(block[len(WARNING):])
+        elif decides_box(block):
+            again.append(block[len(WARNING):])
+    for block in dict.fromkeys(again):
+        warn(AGAIN + block)
 
 
 def _blocks(text: str) -> list[tuple[str, bool]]:
@@ -65,10 +72,25 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+# words of a warning that the box will not take the pack (trainer/effect/train_words.py rate_warning and
+# knob_warnings): one said before training is said again after it (:func:`say_warnings`, :func:`say_summary`)
+BOX_REFUSES = "will refuse this pack"
+AGAIN = "again, as before training: "
+
+
+def decides_box(text: str) -> bool:
+    """Whether a warning's ``text`` says the box will refuse the pack (:data:`BOX_REFUSES`)."""
+    return BOX_REFUSES in text
+
+
 def say_warnings(warnings: Iterable[str], said: Iterable[str] = ()) -> None:
     """Each of ``warnings`` (without the prefix) as a ``warning:`` line on stderr, but those in ``said`` (said on
-    stderr before training, with or without the prefix)."""
+    stderr before training, with or without the prefix), which are said again, after the others and marked
+    :data:`AGAIN`, only when they decide whether the box takes the pack (:func:`decides_box`)."""
     already = {w.removeprefix(WARNING) for w in said}
+    warnings = list(warnings)
     for text in warnings:
         if text not in already:
             warn(text)
+    for text in dict.fromkeys(w for w in warnings if w in already and decides_box(w)):
+        warn(AGAIN + text)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -263,7 +264,8 @@ def knob_tracks(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None,
 def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
            knobs: Mapping[str, KnobValue] | None = None, block: int = 128,
            rate: int | None = None, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Render ``audio`` ([N] or [C, N], mixed to mono) through an effect pack -> [N] float32.
+    """Render ``audio`` ([N] or [C, N], mixed to mono) through an effect pack -> [N] float32 (the model's output:
+    no slot guard, no DC blocker, no limiter; :func:`render_file` adds what the box does).
 
     ``knobs`` maps knob names to a value in the gear's units, or to an array [N] of values
     (automation, smoothed per sample).  Unset knobs sit at their defaults.  ``rate`` (Hz), if
@@ -272,19 +274,33 @@ def render(pack: Pack | str | Path | EffectProcessor, audio: np.ndarray,
     ``progress(done, total)`` (samples) is told every second of audio or so.
     """
     proc = pack if isinstance(pack, EffectProcessor) else EffectProcessor(pack)
+    _check_rate_and_block(proc, rate, block)
+    x = _mono(audio)
+    tracks = start_at(proc, knobs, x.shape[0])
+    return _run_blocks(proc, x, tracks, int(block), progress)
+
+
+def _check_rate_and_block(proc: EffectProcessor, rate: int | None, block: int, most: int | None = None) -> None:
+    """AudioFileError unless ``rate`` (Hz; None: not known) is the pack's and ``block`` is 1 .. ``most`` samples."""
     if rate is not None and int(rate) != proc.sample_rate:
         raise AudioFileError(f"the audio is {rate} Hz but pack '{proc.manifest.name}' runs at "
                              f"{proc.sample_rate} Hz", hint=f"resample it to {proc.sample_rate} Hz first")
-    if int(block) < 1:
-        raise AudioFileError(f"block size must be >= 1, got {block}")
-    x = _mono(audio)
-    tracks = knob_tracks(proc, knobs, x.shape[0])
+    if int(block) < 1 or (most is not None and int(block) > most):
+        raise AudioFileError(f"block size must be 1 .. {most} samples (the box's largest block), got {block}"
+                             if most is not None else f"block size must be >= 1, got {block}")
+
+
+def start_at(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None, n: int) -> np.ndarray | None:
+    """Set ``proc``'s knobs for a render of ``n`` samples (:func:`knob_tracks`) and let it come to rest there (knobs
+    jump to their first values; no click: the model starts from rest, not zeros).  Returns the automation [n, K]
+    (normalised), or None for knobs that hold."""
+    tracks = knob_tracks(proc, knobs, n)
     if tracks is None:
         proc.set_knobs({k: float(v) for k, v in (knobs or {}).items()})
     else:
         proc.smoother.set_target(tracks[0])
-    proc.settle()           # knobs jump to their targets; no click: the model starts from rest, not zeros
-    return _run_blocks(proc, x, tracks, int(block), progress)
+    proc.settle()
+    return tracks
 
 
 def _run_blocks(proc: EffectProcessor, x: np.ndarray, tracks: np.ndarray | None,
@@ -378,7 +394,33 @@ def knob_number(knob: Knob, text: str, example: Callable[[str], str] | None = No
         raise KnobError(f"{said}; give the number in {knob.unit}: {say(_plain(float(number) * scale))}")
     if not (unit[:1].isalpha() or unit[:1] in "%\u00b0"):         # no unit after the number: what was meant is unclear
         raise KnobError(f"{said}; give a plain number" + (f" in {knob.unit}" if knob.unit else ""))
-    raise KnobError(f"{said}; give the number only: {say(number)}")
+    if unit == "%":
+        raise KnobError(f"{said}; {percent_hint(knob, float(number), say)}")
+    raise KnobError(f"{said}; give the number only: {say(number)}{range_note(knob, float(number))}")
+
+
+def range_words(knob: Knob) -> str:
+    """``knob``'s range as a person reads it: "0.2 to 0.8", "0 to 24 dB"."""
+    return f"{knob.min:g} to {knob.max:g}" + (f" {knob.unit}" if knob.unit else "")
+
+
+def range_note(knob: Knob, value: float) -> str:
+    """" (it goes from 0 to 24 dB)" when ``value`` is outside ``knob``'s range, else ""."""
+    return "" if knob.min <= value <= knob.max else f" (it goes from {range_words(knob)})"
+
+
+def percent_hint(knob: Knob, percent: float, say: Callable[[str], str]) -> str:
+    """What to type for ``percent`` % of a knob that is not in %: the value that far along its travel (its own
+    scale, log or linear), with its range ("70 % of its travel, 0.2 to 0.8: fuzz=0.62"); the number itself on a
+    knob that goes from 0 to 100 (p52 QA2: "fuzz=70%" was told "fuzz=70" on a 0.2 .. 0.8 knob)."""
+    if knob.min == 0 and knob.max == 100:
+        return f"give the number only: {say(_plain(percent))}"
+    if not 0 <= percent <= 100:
+        return f"it goes from {range_words(knob)}: give a number in that range"
+    width = knob.max - knob.min
+    decimals = max(0, 2 - int(np.floor(np.log10(width))))
+    value = round(knob.denormalize(percent / 100), decimals)
+    return f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
 
 
 def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
@@ -409,6 +451,67 @@ def slot_dc_block(y: np.ndarray, rate: int, rest_dc: float = 0.0) -> np.ndarray:
     return blocker.process(y)
 
 
+@dataclass
+class SlotRun:
+    """What the box's effect slot made of a render (:func:`play_in_slot`)."""
+
+    out: np.ndarray                 # [N] float32: the slot's output (DC taken off; the dry input from a fault on)
+    limits: dict[str, Any]          # the guard's limits (device.audio.swap.effect_gain_limit's keys)
+    fault: str | None = None        # the guard's reason (device.audio.protect: "runaway", "nonfinite", "dc")
+    at: int | None = None           # the sample of the block the slot bypassed the effect in
+
+
+def play_in_slot(proc: EffectProcessor, x: np.ndarray, block: int, limits: dict[str, Any],
+                 progress: Callable[[int, int], None] | None = None) -> SlotRun:
+    """Mono ``x`` [N] float32 through effect ``proc`` (set and at rest: :func:`start_at`) in ``block``-sample blocks
+    in the box's own effect slot (device.audio.slot.Slot: its guard at ``limits``, as the box's loader sets them,
+    the bypass to the dry input on a fault, with its fade, and the slot's DC blocker).  The effect plays from the
+    first sample (a one-sample switch, where the box crossfades a pack in)."""
+    from device.audio.protect import ProtectConfig
+    from device.audio.slot import Slot
+    slot = Slot("effect", True, proc.sample_rate, 1, block, ProtectConfig(), release=lambda unit: None)
+    slot.switch(proc, limits)
+    run = SlotRun(np.empty_like(x), limits)
+    every = max(1, proc.sample_rate // block)              # blocks between progress reports: about a second
+    for k, start in enumerate(range(0, x.shape[0], block)):
+        stop = min(start + block, x.shape[0])
+        fault = slot.run(x[start:stop], run.out[start:stop])
+        if fault and run.fault is None:
+            run.fault, run.at = fault, start
+        if progress is not None and k % every == every - 1:
+            progress(stop, x.shape[0])
+    return run
+
+
+def box_gain_limits(proc: EffectProcessor, block: int) -> dict[str, Any]:
+    """The slot guard's limits the box's loader sets for ``proc`` at ``block`` (device.audio.swap.effect_gain_limit:
+    its probe over the knobs' corners, about 0.3 s for two knobs); leaves ``proc`` reset at its default knobs."""
+    from device.audio.swap import effect_gain_limit
+    return effect_gain_limit(proc, proc.manifest, block, proc.sample_rate)
+
+
+def fault_line(name: str, run: SlotRun, rate: int) -> str:
+    """The warning for a render the box's slot guard bypassed (``run.fault``): when, why, what plays then."""
+    from device.ui.faults import FAULT_WORDS
+    why = FAULT_WORDS.get(str(run.fault), (str(run.fault), ""))[0]
+    if run.fault == "runaway" and run.limits.get("gain_max_db") is not None:
+        why += f": over {run.limits['gain_max_db']:g} dB above its input, the box's limit for this pack"
+    return (f"warning: the box would bypass effect '{name}' {(run.at or 0) / rate:.2f} s into this take: its output "
+            f"{why}; from there this render plays the dry input, as the box does (it stays bypassed until "
+            "turned back on: hatbox box-knob effect.bypass 0)")
+
+
+def no_gear_gain_line(manifest: Manifest) -> str:
+    """A note for a pack that carries no gear-gain figure (made by a hatbox before 2026-12-01), else "": the box
+    guards it by its test-tone probe and a wider margin (device.audio.swap.NO_GEAR_ALLOWANCE_DB)."""
+    from device.audio.swap import NO_GEAR_ALLOWANCE_DB, gear_gain_db
+    if gear_gain_db(manifest) is not None:
+        return ""
+    return (f"note: pack '{manifest.name}' carries no gear-gain figure (made by a hatbox before 2026-12-01): the box "
+            f"sets its runaway limit from a test-tone probe, {NO_GEAR_ALLOWANCE_DB:g} dB wider than for a pack that "
+            "has one; train it again to give the box the gear's own gain")
+
+
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float | str] | None = None, block: int = 128,
                 bar: Callable[[int, int], Any] | None = None, force: bool = False) -> Sequence[str]:
@@ -427,6 +530,8 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     audiofile.check_output(dst, force)
     proc = EffectProcessor(pack)
     settings = knob_settings(proc.manifest, knobs or {})       # before any decoding: a typo costs nothing
+    from device.audio.slot import MAX_BLOCK
+    _check_rate_and_block(proc, None, block, MAX_BLOCK)
     check_box_plays(proc.pack, proc.model.session)
     from device.validate import EngineSpec
     box_rate = EngineSpec().sample_rate
@@ -438,6 +543,7 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
         if off_box:
             raise AudioFileError(exc.args[0], hint=f"{off_box}; to hear it here all the same: {exc.hint}") from None
         raise
+    _check_rate_and_block(proc, rate, block)
     lines = [f"warning: {off_box}"] if off_box else []
     problem = audiofile.header_problem(src)        # WAV, AIFF, W64: told by the file's bytes, not its name
     if problem:
@@ -445,16 +551,26 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     mono, channels = mono_mix(audio)
     if channels:
         lines.append(f"note: {src}: {channels}")
+    limits = box_gain_limits(proc, block)                    # as the box's loader measures them
+    start_at(proc, settings, mono.shape[0])
     with bar(len(mono), rate) if bar is not None else contextlib.nullcontext() as progress:
-        raw = render(proc, mono, settings, block=block, rate=rate, progress=progress)
-    raw = slot_dc_block(raw, rate, proc.rest_dc)         # as the box's effect slot does, then its output stage
-    y, reduced_db = box_output(raw, rate, block)
+        run = play_in_slot(proc, mono, block, limits, progress)
+    y, reduced_db = box_output(run.out, rate, block)
     audiofile.write(dst, y, rate)
-    peak = float(np.max(np.abs(raw))) if raw.size else 0.0
+    return _render_lines(proc, run, y, reduced_db, block, dst, rate) + lines
+
+
+def _render_lines(proc: EffectProcessor, run: SlotRun, y: np.ndarray, reduced_db: float, block: int,
+                  dst: str | Path, rate: int) -> list[str]:
+    """What :func:`render_file` says of its render: what went through what, the level, and what the box's guard did."""
+    peak = float(np.max(np.abs(run.out))) if run.out.size else 0.0
     limited = (f"; the limiter took up to {reduced_db:.1f} dB off the peaks (-1 dBFS ceiling)"
                if reduced_db > 0.05 else "")
     said = (f"knobs {knob_words(proc.knob_values(), {k.name: k.unit for k in proc.manifest.knobs})}"
             if proc.knobs else "no knobs")
-    return [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' (block {block}, {said}) -> {dst}",
-            f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the box's output limiter{limited}" +
-            (f", {proc.faults} faults muted" if proc.faults else "")] + lines
+    lines = [f"rendered {y.shape[0] / rate:.2f} s through '{proc.manifest.name}' (block {block}, {said}) -> {dst}",
+             f"peak {20 * np.log10(max(peak, 1e-12)):.1f} dBFS before the box's output limiter{limited}" +
+             (f", {proc.faults} faults muted" if proc.faults else "")]
+    if run.fault:
+        lines.append(fault_line(proc.manifest.name, run, rate))
+    return lines + [line for line in [no_gear_gain_line(proc.manifest)] if line]

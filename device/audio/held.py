@@ -15,7 +15,7 @@ stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -92,7 +92,9 @@ class SetKnob:
     ``value`` in that pack's units, that ``unit`` (None: not known, a knob turned while a pack loaded that the pack
     playing lacks), whether it was turned while the new pack loaded (``during_load``), and the name of the pack it
     was set on (``on``; "" when not known); ``restored``: kept in the store when the box stopped, put back at its start
-    (:meth:`KnobMemory.recall`)."""
+    (:meth:`KnobMemory.recall`); ``told``: a switch in the slot has already said the pack it brought did not take it
+    (it is kept for a later pack that has it, said again only when it was carried and then dropped again: p52 QA2,
+    every push ended in a block of warnings about pedals no longer playing)."""
 
     name: str
     value: float
@@ -100,6 +102,7 @@ class SetKnob:
     during_load: bool = False
     on: str = ""
     restored: bool = False
+    told: bool = field(default=False, compare=False)     # what was said, not what the player set
 
 
 def knob_spec(unit: Any, name: str) -> Any:
@@ -143,14 +146,15 @@ class KnobMemory:
 
     def installed(self, slot: str, pack: str, unit: Any, kept: list[SetKnob]) -> None:
         """Pack ``pack`` (engine ``unit``) now plays in ``slot`` with the knobs ``kept`` from :meth:`plan` (in its
-        units).  What the player set that it could not take stays remembered as it was set (value, unit, pack),
-        so that a pack switched in later (a roll back) carries it again (forty-second stop's regression QA: rolling
-        back after a pack without 'tone' lost the player's tone); a knob turned on this pack replaces it.  (A knob
+        units).  What the player set that it could not take stays remembered as it was set (value, unit, pack), and
+        marked ``told`` (this switch said so: :func:`untold`), so that a pack switched in later (a roll back) carries
+        it again (forty-second stop's regression QA: rolling back after a pack without 'tone' lost the player's
+        tone); a knob turned on this pack replaces it.  (A knob
         :meth:`recall` put back that this pack could not take is remembered so too, as set before.)"""
         self.packs[slot] = pack
         taken = {knob.name.lower() for knob in kept}
         held = self.knobs.get(slot, {})
-        self.knobs[slot] = {k: replace(v, restored=False) for k, v in held.items() if k not in taken}
+        self.knobs[slot] = {k: replace(v, restored=False, told=True) for k, v in held.items() if k not in taken}
         for knob in kept:
             self.saw(slot, unit, knob.name, knob.value)
 
@@ -164,10 +168,12 @@ class KnobMemory:
         """The box started the pack it played when it stopped in ``slot``: ``knobs``, kept then for packs before it
         (which it did not take), are remembered again as they were set, for a later pack that has them; said
         nowhere (forty-fifth stop's QA: every start warned they were "not restored").  A knob of the same name
-        remembered already (set on this pack) stays.  So too for a slot that starts empty (p46): all its knobs."""
-        held = self.knobs.setdefault(slot, {})
+        remembered already (set on this pack) stays.  So too for a slot that starts empty (p46): all its knobs.  Held
+        while a pack plays in ``slot``, they are ``told`` (the pack it plays did not take them: its switch said so);
+        for an empty slot not: the first pack loaded there says which it does not take."""
+        held, told = self.knobs.setdefault(slot, {}), slot in self.packs
         for knob in knobs:
-            held.setdefault(knob.name.lower(), replace(knob, during_load=False, restored=False))
+            held.setdefault(knob.name.lower(), replace(knob, during_load=False, restored=False, told=told))
 
 
 def unit_factor(given: str, unit: str) -> float | None:
@@ -193,6 +199,13 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
         return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
     value = float(f"{knob.value * factor:.12g}")          # no float dust: 4000 Hz is 4 kHz, not 4.000000000000001
     return replace(knob, value=value, unit=str(spec.unit))
+
+
+def untold(knob: SetKnob, unit: Any) -> bool:
+    """Whether a switch to engine ``unit`` that does not take ``knob`` (a :meth:`KnobMemory.plan` entry) says so: not
+    when an earlier switch said it already (``told``), it was not turned while this pack loaded, and the pack has
+    no knob of its name (one it has, in another unit or a range without the value, starts at its default: said)."""
+    return knob.during_load or not knob.told or knob_spec(unit, knob.name) is not None
 
 
 def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:

@@ -13,7 +13,8 @@
 5. effects: measures the largest gain the pack gives at the corners of its knobs' range
    (:func:`calibrate_gain`) and sets its runaway limit from that or the recorded gear's gain the
    trainer stored in the pack, whichever is larger (:func:`effect_gain_limit`,
-   device/audio/protect.py), so the engine does not take a drive at full drive for a runaway model;
+   device/audio/protect.py), so the engine does not take a drive at full drive for a runaway model
+   (a pack without the gear's figure: the probe's, :data:`NO_GEAR_ALLOWANCE_DB` wider);
 6. hands it to :meth:`Engine.install`, which crossfades it in at the next block boundary (a synth unit first
    told to take over, at its first block, from the unit the slot plays then: :func:`follow_slot`).
 
@@ -211,19 +212,40 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
     return float(worst)
 
 
+# dB a pack with no gear-gain figure (trained before 2026-12-01) is allowed over its probe's gain: the probe's test
+# tones find less gain in a neural model than ordinary guitar draws from it (a DS-1 profile 14.1 dB on the probe,
+# 22.0 on held-out guitar; the factory drive of 2026-11-25 19.8 dB, 29.9 on a strummed DI at full drive: p52 QA2
+# #2, where its probe-only limit of 25.8 dB cut it out 6 s in).  Its tail limit stays the probe's.
+NO_GEAR_ALLOWANCE_DB = 12.0
+
+
+def gear_gain_db(manifest: Any) -> float | None:
+    """The recorded gear's largest block gain (dB) a pack carries (manifest metric ``gear_max_gain_db``), or None
+    for a pack made before the trainer wrote it (or with a value that is no finite number)."""
+    gear = getattr(manifest, "metrics", {}).get("gear_max_gain_db")
+    return float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
+
+
+def gain_limits(measured: float, gear: float | None, protect: ProtectConfig = ProtectConfig()) -> dict[str, Any]:
+    """The runaway limits of an effect whose probe found ``measured`` dB (-inf: none) and whose recorded gear gave
+    ``gear`` dB (None: not known): the gain limit from the larger of the two, or without ``gear`` from the probe
+    plus :data:`NO_GEAR_ALLOWANCE_DB`, through :func:`device.audio.protect.gain_limit_db` (its 18..40 dB bounds);
+    the tail limit from the larger of the two, the probe alone without ``gear`` (``tail_limit_db``)."""
+    worst = max(measured, gear if gear is not None else -np.inf)
+    allowance = NO_GEAR_ALLOWANCE_DB if gear is None else 0.0
+    limit, tail = gain_limit_db(worst + allowance, protect), tail_limit_db(worst, protect)
+    return {"gain_measured_db": round(measured, 1) if np.isfinite(measured) else None, "gain_gear_db": gear,
+            "gain_allowance_db": allowance, "gain_max_db": round(limit, 1), "gain_max": db_to_lin(limit),
+            "tail_max": db_to_lin(tail)}
+
+
 def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int,
                       protect: ProtectConfig = ProtectConfig(), abort: Callable[[], bool] = never) -> dict[str, Any]:
-    """The runaway limit of an effect (info keys ``gain_measured_db``, ``gain_gear_db``,
-    ``gain_max_db``, and ``gain_max`` linear for the engine): :func:`calibrate_gain` on the box, or
-    the gain the trainer measured on the recorded gear (manifest metric ``gear_max_gain_db``) if that
-    is larger, through :func:`device.audio.protect.gain_limit_db`."""
-    measured = calibrate_gain(unit, block, rate, protect, abort)
-    gear = manifest.metrics.get("gear_max_gain_db")
-    gear = float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
-    worst = max(measured, gear if gear is not None else -np.inf)
-    limit, tail = gain_limit_db(worst, protect), tail_limit_db(worst, protect)
-    return {"gain_measured_db": round(measured, 1) if np.isfinite(measured) else None, "gain_gear_db": gear,
-            "gain_max_db": round(limit, 1), "gain_max": db_to_lin(limit), "tail_max": db_to_lin(tail)}
+    """The runaway limit of an effect (info keys ``gain_measured_db``, ``gain_gear_db``, ``gain_allowance_db``,
+    ``gain_max_db``, and ``gain_max`` / ``tail_max`` linear for the engine): :func:`calibrate_gain` on the box, or
+    the gain the trainer measured on the recorded gear (manifest metric ``gear_max_gain_db``) if that is larger
+    (:func:`gain_limits`).  The box's loader and `hatbox render` (device/audio/effect.py) both set it here."""
+    return gain_limits(calibrate_gain(unit, block, rate, protect, abort), gear_gain_db(manifest), protect)
 
 
 def warm_runtime() -> None:
