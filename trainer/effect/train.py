@@ -333,8 +333,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
     """The pack name when --name is not given: the data folder's name, cleaned; for one pair (``--input``), the
     pack file's (``amp.hatpack`` -> amp: the DI file's name, ``di``, says nothing of the gear), else the input's."""
-    if data is not None:          # the folder's name, also when the pairs.csv itself is given; "." and ".." are
-        folder = Path(os.path.abspath(data))          # the folder they stand for (p52 QA2: "." named every pack "effect")
+    if data is not None:          # the folder's name, also when the pairs.csv itself is given; "." and ".." name
+        folder = Path(os.path.abspath(data))     # the folder they stand for (p52 QA2: "." named every pack "effect")
         return default_pack_name((folder.parent if folder.is_file() else folder).name, "effect")
     return default_pack_name(Path(str(out)).stem if out else Path(str(input)).stem, "effect")
 
