@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Security
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from device.api.auth import AuthError
@@ -36,7 +37,8 @@ from device.api.body_limit import BodyLimit
 from device.api.box import ACTIVATE_WAYS, PUT_BACK_ROOM_HINT, ApiConfig, Box, log_code  # noqa: F401  (re-exported)
 from device.api.box_routes import _add_box_routes
 from device.api.bypass_routes import _add_bypass_routes
-from device.api.capture_routes import _add_capture_routes
+from device.api.audition import init_audition_state
+from device.api.capture_routes import _add_capture_routes, init_capture_state
 from device.api.change_log import ChangeLog
 from device.api.cutoff import CutOffAnswer, StopGate
 from device.api.errors import ApiError, _disk_error, _from_hatbox, _handlers, _unauthorized
@@ -45,9 +47,9 @@ from device.api.knob_routes import _add_knob_routes
 from device.api.library_routes import _add_library_routes
 from device.api.library_words_route import add_words_routes
 from device.api.log_routes import _add_log_routes
-from device.api.midi_routes import _add_midi_routes
+from device.api.midi_routes import _add_midi_routes, init_midi_state
 from device.api.pack_routes import _add_pack_routes
-from device.api.program_routes import _add_program_routes
+from device.api.program_routes import _add_program_routes, attach_programs
 from device.api.prune_routes import _add_prune_routes
 from device.api.slot_routes import _add_slot_routes
 from device.api.state import box_of
@@ -155,23 +157,23 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.box.stop()
 
 
-def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None = None) -> FastAPI:
-    """The API app for the pack store at ``store_dir``, driving the engine through ``control``.
+def _new_app() -> FastAPI:
+    """A bare API app: its title, its strict query parameters (one app-wide dependency) and its lifespan."""
+    return FastAPI(title="hatbox device API", version=__version__,
+                   description="Pair, push packs and sample libraries, and look at the box.",
+                   dependencies=[Depends(strict_query)], redirect_slashes=False,   # /packs/: a JSON 404, no 307
+                   lifespan=_lifespan)
 
-    Recovers the store (see device/store.py), shows a pairing code and loads the active
-    packs into the engine before returning.  When the app stops (its lifespan's end), :meth:`Box.stop`.
-    """
-    box = Box(Path(store_dir), control, config or ApiConfig())
-    app = FastAPI(title="hatbox device API", version=__version__,
-                  description="Pair, push packs and sample libraries, and look at the box.",
-                  dependencies=[Depends(strict_query)], redirect_slashes=False,   # /packs/: a JSON 404, no 307
-                  lifespan=_lifespan)
-    app.state.box = box
-    auth = Depends(require_token)
-    _handlers(app)
-    app.add_middleware(ChangeLog, box=box)
-    app.add_middleware(BodyLimit)              # outermost but one: before a byte of a large body is read
-    app.add_middleware(CutOffAnswer)           # a request cut off by the box stopping: a JSON 503, not plain text
+
+@functools.cache
+def route_table() -> tuple[APIRoute, ...]:
+    """Every route of the API, built once per process and shared by each app :func:`create_app` makes.
+
+    Building them (FastAPI reads each parameter's type into a pydantic adapter) costs 0.13-0.3 s, more than the
+    rest of an app; the routes hold no state of their own: every handler reaches its box and the app's state
+    through ``request.app.state`` (:func:`_init_app_state`).  (``app.dependency_overrides`` is therefore not
+    consulted: nothing uses it.)"""
+    app, auth = _new_app(), Depends(require_token)
     _add_box_routes(app, auth)
     _add_pack_routes(app, auth, _install)
     _add_slot_routes(app, auth)
@@ -185,5 +187,33 @@ def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None
     _add_bypass_routes(app, auth)
     _add_log_routes(app, auth)
     _add_capture_routes(app, auth)
+    return tuple(r for r in app.router.routes if isinstance(r, APIRoute))
+
+
+def _init_app_state(app: FastAPI) -> None:
+    """What each app keeps of its own beside its box: the audition playing, the MIDI channels' setters, the
+    program switcher (hooked into the box), the capture sessions."""
+    init_audition_state(app)
+    init_midi_state(app)
+    attach_programs(app)
+    init_capture_state(app)
+
+
+def create_app(store_dir: str | Path, control: Control, config: ApiConfig | None = None) -> FastAPI:
+    """The API app for the pack store at ``store_dir``, driving the engine through ``control``.
+
+    Recovers the store (see device/store.py), shows a pairing code and loads the active
+    packs into the engine before returning.  When the app stops (its lifespan's end), :meth:`Box.stop`.
+    The routes are :func:`route_table`'s (built once per process).
+    """
+    box = Box(Path(store_dir), control, config or ApiConfig())
+    app = _new_app()
+    app.state.box = box
+    _handlers(app)
+    app.add_middleware(ChangeLog, box=box)
+    app.add_middleware(BodyLimit)              # outermost but one: before a byte of a large body is read
+    app.add_middleware(CutOffAnswer)           # a request cut off by the box stopping: a JSON 503, not plain text
+    app.router.routes.extend(route_table())
+    _init_app_state(app)
     box.start()
     return app

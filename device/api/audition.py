@@ -41,7 +41,7 @@ class AuditionStopped(BaseModel):
 
 class _Playing:
     """The last audition the API started: (library id, path, time.monotonic() when sent, its length or None); the
-    app's ``state.audition``, made by :func:`add_audition_routes`."""
+    app's ``state.audition``, made by :func:`init_audition_state`."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -99,10 +99,14 @@ def _unstopped() -> Any:
                   "the engine did not stop the audition")
 
 
+def init_audition_state(app: FastAPI) -> None:
+    """The app's own record of the last audition POST /libraries/{id}/play started (one per app)."""
+    app.state.audition = _Playing()
+
+
 def add_audition_routes(app: FastAPI, auth: Any) -> None:
-    """``DELETE /audition`` on ``app`` (``auth``: the paired-token dependency)."""
+    """``DELETE /audition`` on ``app`` (``auth``: the paired-token dependency); state: :func:`init_audition_state`."""
     from device.api.errors import _errors
-    app.state.audition = _Playing()             # the last audition POST /libraries/{id}/play started
 
     @app.delete("/audition", response_model=AuditionStopped, dependencies=[auth], responses=_errors(401, 422, 503))
     def stop_audition(request: Request) -> AuditionStopped:

@@ -403,8 +403,12 @@ def _audio(request: Request, cid: str, name: str) -> FileResponse:
     return FileResponse(path, media_type="audio/wav", filename=f"{cid}-{name}")
 
 
-def _add_capture_routes(app: FastAPI, auth: Any) -> None:
+def init_capture_state(app: FastAPI) -> None:
+    """The app's own capture sessions (one per app: the routes are shared, device/api/app.py)."""
     app.state.capture_sessions = Sessions()
+
+
+def _add_capture_routes(app: FastAPI, auth: Any) -> None:
 
     @app.post("/captures", status_code=202, response_model=CaptureInfo, dependencies=[auth],
               responses=_errors(401, 409, 500, 503, 507))

@@ -178,15 +178,19 @@ def _refuse_clash(now: Channels, wanted: Channels, body: ChannelsSet, setters: C
                         f"{n}; else pick another channel for the {mine} (hatbox box-midi shows the channels)")
 
 
-def _add_midi_routes(app: FastAPI, auth: Any) -> None:
+def init_midi_state(app: FastAPI) -> None:
+    """The app's own record of who set the MIDI channels (its box's store; one per app: the routes are shared)."""
     from device.store_layout import CHANNELS_BY_FILE
-    setters = ChannelSetters(app.state.box.store.root / CHANNELS_BY_FILE)
+    app.state.channel_setters = ChannelSetters(app.state.box.store.root / CHANNELS_BY_FILE)
+
+
+def _add_midi_routes(app: FastAPI, auth: Any) -> None:
 
     @app.put("/midi/channels", response_model=ChannelsResult, dependencies=[auth], responses=_errors(401, 409, 422))
     def midi_channels(request: Request, body: ChannelsSet) -> ChannelsResult:
         from device.api.slot_routes import device_of
         from device.midi_saved import set_channels
-        hub = _hub(request)
+        hub, setters = _hub(request), request.app.state.channel_setters
         with setters.lock:                 # check-and-set: a change made at the same moment waits, then sees this one
             channels = _channels_now(hub, body)
             _refuse_clash(hub.map.channels, channels, body, setters)

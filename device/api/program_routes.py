@@ -5,7 +5,8 @@ and what the last program change did; ``PUT /midi/programs/{program}`` maps a pr
 MIDI channel) to an installed effect or synth pack, by id or by name (a name follows the newest pack of that name);
 ``DELETE /midi/programs/{program}`` clears it.  Authenticated as every route.
 
-:func:`_add_program_routes` also makes the box's :class:`~device.midi_programs.ProgramSwitcher` (kept on
+:func:`attach_programs` (called per app by device/api/app.py) makes the box's
+:class:`~device.midi_programs.ProgramSwitcher` (kept on
 ``app.state.programs``), hands it to the box's MIDI map (``Box.midi``: the MIDI reader's program changes reach it)
 and, where the box's control takes status watchers (hatbox/box_control.py ``BoxControl``), puts what the last
 program change did in the engine status (``midi_program``: ``GET /status``, hatbox status).
@@ -122,7 +123,8 @@ def make_switcher(box: Any) -> ProgramSwitcher:
     return ProgramSwitcher(ProgramMap(box.store.root / PROGRAMS_FILE), hooks)
 
 
-def _attach(app: FastAPI) -> None:
+def attach_programs(app: FastAPI) -> None:
+    """The app's own program switcher, on its box's MIDI hub, control watchers and install hooks (one per app)."""
     box = app.state.box
     app.state.pack_deleted = pack_deleted       # DELETE /packs/{id}'s answer (device/api/pack_routes.py: one line)
     app.state.programs = switcher = make_switcher(box)
@@ -203,8 +205,6 @@ def who_mapped(box: Any, entry: Entry) -> str:
 
 
 def _add_program_routes(app: FastAPI, auth: Any) -> None:
-    _attach(app)
-
     @app.get("/midi/programs", response_model=ProgramList, dependencies=[auth], responses=_errors(401))
     def programs_list(request: Request) -> ProgramList:
         switcher = _switcher(request)
