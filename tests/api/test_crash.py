@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
@@ -25,6 +26,7 @@ from tests.api.packs import gain_pack
 
 ROUNDS = int(os.environ.get("HATBOX_CRASH_ROUNDS", "50"))
 HOST = Path(__file__).with_name("crash_host.py")
+START_WAIT_S = 60.0                            # a life prints its pid and code well within this, however loaded
 
 
 def _free_port() -> int:
@@ -37,23 +39,38 @@ class Host:
     def __init__(self, store: Path, port: int, log: Path) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen([sys.executable, str(HOST), str(store), str(port), str(log)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.code = ""
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.code, self._pending, self.heard = "", b"", []   # heard: every line the host printed (for a failure)
 
     def start(self) -> int:
-        self.proc.stdin.write("start\n")
+        self.proc.stdin.write(b"start\n")
         self.proc.stdin.flush()
         seen: dict[str, str] = {}
         while len(seen) < 2:                   # every life prints its pid and its pairing code
-            text = self.proc.stdout.readline()
-            if not text:                       # the host ended (its stderr says why): before, this spun forever
-                raise AssertionError(f"the crash host ended (exit {self.proc.wait(10)}), see its stderr")
-            line = text.split()
+            line = self._line(START_WAIT_S).split()
             if len(line) == 2:
                 seen[line[0]] = line[1]
         self.code, pid = seen["code"], int(seen["pid"])
         self._wait_healthy()
         return pid
+
+    def _line(self, seconds: float) -> str:
+        """The host's next line, within ``seconds`` (a stalled host fails the test, saying what it printed, instead of
+        hanging it: one hung a two-worker run for 8 minutes in the fifty-second stop)."""
+        end = time.monotonic() + seconds
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._pending:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise AssertionError(f"the crash host printed no line in {seconds:.0f} s (alive: "
+                                     f"{self.proc.poll() is None}); its lines so far: {self.heard[-8:]}")
+            chunk = os.read(fd, 4096)
+            if not chunk:                      # the host ended (its stderr says why): before, this spun forever
+                raise AssertionError(f"the crash host ended (exit {self.proc.wait(10)}), see its stderr")
+            self._pending += chunk
+        text, self._pending = self._pending.split(b"\n", 1)
+        self.heard.append(text.decode())
+        return self.heard[-1]
 
     def _wait_healthy(self) -> None:
         end = time.monotonic() + 30
