@@ -34,7 +34,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob, in_units, knob_spec, not_carried
+from device.audio.held import KnobMemory, Performance, SetKnob, in_units, knob_spec, not_carried, untold
 from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
@@ -296,7 +296,8 @@ class Engine:
             fit = in_units(knob, unit, new)
             why = fit if isinstance(fit, str) else self._refusal(unit, fit.name, fit.value)
             if why is not None:
-                notes.append(not_carried(knob, unit, old, new, why))
+                if untold(knob, unit):      # not again for a knob an earlier switch dropped (p52 QA2: held.untold)
+                    notes.append(not_carried(knob, unit, old, new, why))
             elif isinstance(fit, SetKnob):
                 kept.append(fit)
         return notes, kept
