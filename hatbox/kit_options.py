@@ -47,7 +47,8 @@ def check_groups(named: list[list[int]], groups: list[int]) -> None:
             name = note_name(notes[0])
             raise HatboxError(f"--choke {name} names one note: a choke group is two notes or more that cut each "
                               f"other (a group of one cuts nothing); nothing was changed",
-                              hint=f"e.g. hatbox box-kit --choke {name},NOTE (the notes that cut each other), or --no-choke {name}")
+                              hint=f"e.g. hatbox box-kit --choke {name},NOTE (the notes that cut each other), "
+                                   f"or --no-choke {name}")
 
 
 def options_asked(args: argparse.Namespace, kit: dict[str, Any]) -> dict[int, dict[str, Any]]:
