@@ -244,9 +244,9 @@ def _ranked(con: sqlite3.Connection, root: Path, vector: np.ndarray, k: int | No
 def similar_and_pack(db_path: str | Path, path: str | Path, k: int | None = 10) -> tuple[list[Hit], np.ndarray, str]:
     """(:func:`similar`'s hits for the library's file ``path``, its embedding [E], the library's pack id: meta
     ``model``) through one connection and one read of the embeddings, which also gives :func:`cosines_to` of
-    ``path`` (kept for it while the database is unchanged, :func:`_db_state`: the panel's first "more like this"
+    ``path`` (kept for it while the database is unchanged, :func:`db_state`: the panel's first "more like this"
     asks for both and read every embedding twice, p52).  NotInLibrary or HatboxError as :func:`embedding_of`."""
-    before = _db_state(db_path)
+    before = db_state(db_path)
     con, root = _open(db_path)
     try:
         _snapshot(con)
@@ -255,7 +255,7 @@ def similar_and_pack(db_path: str | Path, path: str | Path, k: int | None = 10) 
         others, last = _others(con, got, rel), _last_row(con)
     finally:
         con.close()
-    if before == _db_state(db_path):                    # not changed while it was read
+    if before == db_state(db_path):                     # not changed while it was read
         _keep_cosines(db_path, rel, (*before, last), others)
     return got.hits, vector, pack
 
@@ -276,39 +276,44 @@ _cosines_lock = threading.Lock()
 
 def _keep_cosines(db_path: str | Path, rel: str, state: tuple[object, ...], cosines: np.ndarray) -> None:
     """Keep ``cosines`` (:func:`cosines_to` of ``rel``) for library ``db_path`` as it was in ``state`` (its
-    :func:`_db_state` and the files' :func:`_last_row`), for the next :func:`cosines_to` of ``rel`` alone."""
+    :func:`db_state` and the files' :func:`_last_row`), for the next :func:`cosines_to` of ``rel`` alone.  Keyed on
+    the resolved path: a store given through a link, or as a relative path, is the same library (p52 R1)."""
+    key = os.path.realpath(db_path)
     with _cosines_lock:
-        _cosines_kept.pop(str(db_path), None)
-        _cosines_kept[str(db_path)] = (rel, state, cosines)
+        _cosines_kept.pop(key, None)
+        _cosines_kept[key] = (rel, state, cosines)
         while len(_cosines_kept) > KEPT_COSINES:
             _cosines_kept.pop(next(iter(_cosines_kept)))
 
 
 def _kept_cosines(db_path: str | Path, rel: str, state: tuple[object, ...]) -> np.ndarray | None:
     """The cosines :func:`_keep_cosines` kept of ``rel`` in library ``db_path`` (taken: given once), None unless the
-    database was as it was then in ``state`` (:func:`_db_state`, taken before the asker opened it, and the files'
+    database was as it was then in ``state`` (:func:`db_state`, taken before the asker opened it, and the files'
     :func:`_last_row`)."""
+    key = os.path.realpath(db_path)
     with _cosines_lock:
-        got = _cosines_kept.get(str(db_path))
+        got = _cosines_kept.get(key)
         if got is None or got[0] != rel or got[1] != state:
             return None
-        del _cosines_kept[str(db_path)]
+        del _cosines_kept[key]
     return got[2]
 
 
 def _last_row(con: sqlite3.Connection) -> int:
-    """The highest rowid of the files (a re-tag's row is a new one: p51 MF3, as device/ui/pages/library_alike.py's
-    stamp)."""
+    """The highest rowid of the files (a file added since; a re-tag of the last row reuses its rowid: the change is
+    seen by :func:`db_state`'s -shm header, p52 R1)."""
     (last,) = con.execute("SELECT max(rowid) FROM files").fetchone()
     return -1 if last is None else int(last)
 
 
-def _db_state(db_path: str | Path) -> tuple[object, ...]:
+def db_state(db_path: str | Path) -> tuple[object, ...]:
     """What every commit to library database ``db_path`` changes: the file's identity, size and time and its header's
-    change counter (a commit without a write-ahead log), and its ``-wal``'s size, time and header (a commit appends to
-    the log, or restarts it with new salts after a checkpoint: two commits in one clock tick differ too)."""
+    change counter (a commit without a write-ahead log), its ``-wal``'s identity, size, time and header, and the
+    ``-shm``'s wal-index header (48 bytes: its change counter, last frame and checksums, new on every commit).  The
+    -shm's is the one sign of a commit in one clock tick after a checkpoint: the next writer restarts the -wal from
+    its top, and while it writes inside the old length, the -wal keeps its size and header (p52 R1)."""
     got: list[object] = []
-    for f, at, n in ((Path(db_path), 24, 4), (Path(f"{db_path}-wal"), 0, 32)):
+    for f, at, n in ((Path(db_path), 24, 4), (Path(f"{db_path}-wal"), 0, 32), (Path(f"{db_path}-shm"), 0, 48)):
         try:
             with open(f, "rb") as fh:
                 st = os.fstat(fh.fileno())
@@ -355,7 +360,7 @@ def cosines_to(db_path: str | Path, path: str | Path) -> np.ndarray:
     product): the numbers alone, read through one connection, with no path read and no :class:`Hit` made (p51
     review: the panel's middle of 20,000 files built a Hit of each, 0.36 s).  NotInLibrary or HatboxError as
     :func:`embedding_of` gives."""
-    state = _db_state(db_path)                  # before this connection's own -wal
+    state = db_state(db_path)                   # before this connection's own -wal
     con, root = _open(db_path)
     try:
         vector, rel, _ = _embedding_in(con, root, path)

@@ -71,14 +71,14 @@ def alike_samples(data: PanelData, ref: Sample, k: int = SHOWN) -> list[Sample]:
 
 
 KEPT = 64               # middles kept (:func:`middle_kept`): a page's worth of samples asked about, and more
-_kept: OrderedDict[tuple[str, str], tuple[tuple[int, ...], float | None]] = OrderedDict()
+_kept: OrderedDict[tuple[str, str], tuple[tuple[object, ...], float | None]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
 def middle_kept(db: Path, path: str) -> float | None:
     """:func:`_middle_in` of ``path`` in library database ``db``, kept (the newest :data:`KEPT`) while the database
-    and its write-ahead log are unchanged (their sizes and times, its files' last rowid: :func:`_stamp`; a re-tag,
-    a correction since reads it again): a sample asked about again costs no read of every file (p51 review)."""
+    is unchanged (the file, its -wal and -shm, its files' last rowid: :func:`_stamp`; a re-tag, a correction since
+    reads it again): a sample asked about again costs no read of every file (p51 review)."""
     key, stamp = (str(db), path), _stamp(db)
     with _kept_lock:
         got = _kept.get(key)
@@ -94,18 +94,13 @@ def middle_kept(db: Path, path: str) -> float | None:
     return mid
 
 
-def _stamp(db: Path) -> tuple[int, ...]:
-    """The size and modification time (ns) of ``db`` and of its ``-wal`` beside it (-1s for one that is not there),
-    and the highest rowid of its files (a re-tag's row is a new one: p51 MF3, two commits in one clock tick, or one
-    after a checkpoint emptied the -wal, left the sizes and times as they were)."""
-    got: list[int] = []
-    for f in (db, db.with_name(db.name + "-wal")):
-        try:
-            st = f.stat()
-            got += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            got += [-1, -1]
-    return (*got, _last_row(db))
+def _stamp(db: Path) -> tuple[object, ...]:
+    """What every commit to library database ``db`` changes (device.library.query.db_state: the file's, its -wal's
+    identity, size and time and headers, and the -shm's wal-index header, new on every commit: p52 R1, a commit in
+    one clock tick after a checkpoint left the -wal's size and time as they were), and the highest rowid of its
+    files."""
+    from device.library.query import db_state
+    return (*db_state(db), _last_row(db))
 
 
 def _last_row(db: Path) -> int:
