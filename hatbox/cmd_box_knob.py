@@ -164,10 +164,14 @@ def bypass_value(slot: str, words: list[str]) -> bool:
 def bypass_knob_line(bypass: dict[str, Any]) -> str:
     """One slot's bypass as `hatbox box-knob` shows it: ``sampler.bypass       1  (sampler bypassed: its notes play
     nothing (bypassed over OSC from 192.0.2.7 at 14:05; hatbox box-knob sampler.bypass 0 turns it back on))``, or
-    ``sampler.bypass       0  (plays)``."""
+    ``sampler.bypass       0  (plays)``; a PUT's answer marked ``asked`` (the engine had not shown the change yet)
+    says so (p52 review R3: it read as done)."""
     from hatbox.status_report import bypass_line
     slot = safe_text(str(bypass.get("slot")))
     where = f"{slot}.bypass"
+    if bypass.get("asked") is True:
+        return (f"{where:<20} {1 if bypass.get('bypassed') else 0}  (asked; the engine has not shown it yet: "
+                f"hatbox box-knob {where} shows it once it does)")
     if not bypass.get("bypassed"):
         return f"{where:<20} 0  (plays; hatbox box-knob {where} 1 bypasses it)"
     if bypass.get("fault"):

@@ -9,7 +9,9 @@ the laptop could turn the sampler back on: the knob routes take effect and synth
 ``PUT``'s answer is the slot once the engine shows the change (it takes the message on its next block), waiting at
 most :data:`~device.api.knob_routes.KEEP_WAIT_S`; an engine slower than that gets the state asked for, with
 ``asked: true``.  Before (fifty-second stop's QA) it answered from the status read straight after the send, and about
-half the turns of `box-knob sampler.bypass` printed the state from before the change.
+half the turns of `box-knob sampler.bypass` printed the state from before the change.  A bypass of a slot that plays
+no pack, which the engine keeps no bypass for (device/audio/slot.py ``Slot._same``), is refused at once (409 "no
+pack"); before (p52 review R3) it waited the whole KEEP_WAIT_S and answered ``bypassed: true``, which GET never showed.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from device.api.engine_send import Unsent, send
-from device.api.errors import _errors
+from device.api.errors import ApiError, _errors
 from device.api.knob_routes import KEEP_WAIT_S, _engine
 from device.api.state import box_of, say_in_log
 from device.control import SLOTS
@@ -76,16 +78,32 @@ def _bypassed(status: dict[str, Any], slot: str) -> Optional[bool]:
     return on if isinstance(on, bool) else None
 
 
-def _shown_after(request: Request, slot: str, on: bool) -> SlotBypass:
-    """``slot``'s bypass once the engine's status shows ``on`` (at most :data:`KEEP_WAIT_S`); past that, the state
-    asked for, marked ``asked`` (never the state from before the change as if it were the new one)."""
-    words = (f"the {slot} slot's bypass was {'set' if on else 'turned off'}; its state now could not be read",
-             "hatbox status shows it once the engine answers")
+def _read(request: Request, slot: str, on: bool) -> dict[str, Any]:
+    """The engine's status, read after ``slot``'s bypass was sent (503 in words when it cannot be read)."""
+    return _engine(request, f"the {slot} slot's bypass was {'set' if on else 'turned off'}; its state now could not "
+                   "be read", "hatbox status shows it once the engine answers")
+
+
+def _plays_nothing(status: dict[str, Any], slot: str) -> bool:
+    """Whether ``status`` says ``slot`` plays no pack (``active`` names it, None)."""
+    active = status.get("active")
+    return isinstance(active, dict) and slot in active and active[slot] is None
+
+
+def no_pack(slot: str) -> ApiError:
+    """409 "no pack": ``slot`` plays no pack, so the engine keeps no bypass for it."""
+    return ApiError(409, "no pack", f"the {slot} slot plays no pack: nothing to bypass; nothing was changed",
+                    hint="a pack loaded into it later plays unbypassed (hatbox box-pack ID --activate loads one)")
+
+
+def _shown_after(request: Request, slot: str, on: bool, status: dict[str, Any]) -> SlotBypass:
+    """``slot``'s bypass once the engine's status (``status``: read right after the send) shows ``on`` (at most
+    :data:`KEEP_WAIT_S`); past that, the state asked for, marked ``asked`` (never the state from before the change as
+    if it were the new one)."""
     end = time.monotonic() + KEEP_WAIT_S
-    status = _engine(request, *words)
     while _bypassed(status, slot) is not on and time.monotonic() < end:
         time.sleep(0.005)
-        status = _engine(request, *words)
+        status = _read(request, slot, on)
     if _bypassed(status, slot) is on:
         return next(b for b in slot_bypasses(request, status) if b.slot == slot)
     said = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
@@ -100,10 +118,13 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
         return slot_bypasses(request, _engine(request, "the slots' bypass could not be read", "nothing was changed"))
 
     @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
-             responses=_errors(401, 422, 503))
+             responses=_errors(401, 409, 422, 503))
     def put_bypass(request: Request, slot: BypassSlot, body: BypassTurn, token_id: str = auth) -> SlotBypass:
         _send(request, slot, body.on)
+        status = _read(request, slot, body.on)
+        if _bypassed(status, slot) is not body.on and _plays_nothing(status, slot):
+            raise no_pack(slot)                    # the engine keeps no bypass of an empty slot: it never shows one
         box = box_of(request)                      # noted after the send (the control's send forgets the slot's note)
         volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
         say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
-        return _shown_after(request, slot, body.on)
+        return _shown_after(request, slot, body.on, status)

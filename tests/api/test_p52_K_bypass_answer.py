@@ -23,6 +23,7 @@ class LateEngine(RecordingControl):
 
     def __init__(self, late: int) -> None:
         super().__init__()
+        self.active["sampler"] = {"path": "kit"}       # a slot that plays something (an empty one: test_p52_M3_*)
         self.late, self.waiting = late, []   # type: ignore[var-annotated]
         self.reads = 0
 
