@@ -31,7 +31,8 @@ def _set(folder: Path, gapped: list[bool]) -> Path:
     folder.mkdir(parents=True)
     rows = ["input,output"]
     for i, g in enumerate(gapped):
-        noisy, clean = _take(i, 8.0, g)
+        noisy, clean = _take(i, 4.0, g)         # 4 s (8 s until the fifty-second stop): a 0.6 s held-out stretch,
+        #                                          12 frames of 50 ms with a 0.5 s gap in it (gaps.quiet_levels: 10)
         sf.write(folder / f"t{i}_noisy.wav", noisy, RATE, subtype="FLOAT")
         sf.write(folder / f"t{i}_clean.wav", clean, RATE, subtype="FLOAT")
         rows.append(f"t{i}_noisy.wav,t{i}_clean.wav")

@@ -68,7 +68,9 @@ def test_sim_without_input_runs_until_stopped_and_records_in_the_store(tmp_path:
             except queue.Empty:
                 assert proc.poll() is None, f"the box stopped by itself: {proc.stderr.read()}"
         assert any("audio load" in line for line in seen), seen         # its first status, 2 s in
-        time.sleep(3.0)                 # a second line comes a minute later into a pipe (STATUS_LOG_S): not waited for
+        # still running 1 s past its first status (3 s until the fifty-second stop: it used to stop at once, and
+        # the recording's 2 s below hold already); a second line comes a minute later (STATUS_LOG_S): not waited for
+        time.sleep(1.0)
         assert proc.poll() is None, f"the box stopped by itself: {proc.stderr.read()}"
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0, proc.stderr.read()
