@@ -46,19 +46,24 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     file on this laptop in no folder pushed from here, the one library file of its name and size
     (:func:`same_file`); else the one file of the library whose path ends as ``given`` does (:func:`ending_as`: a
     bare file name, the end of a library path; letter case only where none is spelled so).  Said on stderr ("note:
-    took oneshots/808/808_Kick_Long.wav") unless ``note`` is false.  None when none does, when ``given`` is a path
-    the upload listed, or when it is a file of the folder pushed as the library that the library does not hold
-    (added since it was sent, or reached through a link the push did not follow: p51 review, it was taken as
-    another file ending as it does): the box's answer stands.  HatboxError when several do (their paths), for a
-    file of a folder pushed as another library, and for a laptop file of no pushed folder no file of the library
-    matches in name and size."""
+    took oneshots/808/808_Kick_Long.wav") unless ``note`` is false.  None when none does, or when ``given`` is a path
+    the upload listed: the box's answer stands.  HatboxError when several do (their paths), for a file of the folder
+    pushed as the library that the library does not hold (:func:`unheld`: added since it was sent, or reached through
+    a link the push did not follow; p51 review, it was taken as another file ending as it does), for a file of a
+    folder pushed as another library, and for a laptop file of no pushed folder no file of the library matches in
+    name and size.  A file of that folder the upload listed and refused (a broken WAV, not audio) is
+    its path inside the library, for the box to say why it refused it; one the push leaves behind (hidden) is
+    said so (p52 review R3: both were called "added since it was sent", with a hint that could not help)."""
+    listed = list(listed)
     if _nfc(given) in {_nfc(h) for h in [*held, *listed]}:
         return None
     laptop, library = Path(given).expanduser(), str(lib.get("name") or lib.get("id") or "")
     pushed = pushed_path(laptop, held, str(lib.get("sha256") or ""), given)
     if pushed is not None:
         if pushed[0] is None and lib.get("sha256"):        # surely this library's folder: the file is not on the box
-            raise not_sent(given, pushed[1], library)
+            found = unheld(given, laptop, Path(pushed[1]), library, listed)
+            _said(note, f"{found} (in {safe_text(pushed[1])}, the folder pushed as this library)")
+            return found
         if pushed[0] is not None:
             _said(note, f"{pushed[0]} (in {safe_text(pushed[1])}, the folder pushed as this library)")
         return pushed[0]
@@ -71,6 +76,24 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     if found is not None:
         _said(note, found + ("" if _ending(given, [found], fold=False) else " (the library's letter case)"))
     return found
+
+
+def unheld(given: str, laptop: Path, folder: Path, library: str, listed: list[str]) -> str:
+    """The path inside the library of ``laptop`` (``given``), a file of ``folder`` (pushed as library ``library``)
+    that the library does not hold, when its upload listed it (``listed``: refused there, the box says why);
+    HatboxError otherwise: a hidden file, which the push leaves behind, or :func:`not_sent`'s words."""
+    spelled = {_nfc(p): p for p in listed}
+    rels = [rel for f, rel, _ in _places(laptop) if f == folder]
+    found = next((spelled[rel] for rel in rels if rel in spelled), None)
+    if found is not None:
+        return found
+    if any(part.startswith(".") for rel in rels for part in rel.split("/")):
+        raise HatboxError(f"{safe_text(given)} is in {safe_text(str(folder))}, the folder pushed as library "
+                          f"{safe_text(library)}, but push-library leaves hidden files and folders (.*) behind, as "
+                          "hatbox tag ignores them: the box holds no copy of it",
+                          hint="rename it without the leading dot, then send the folder again: hatbox push-library "
+                               f"{shlex.quote(safe_text(str(folder)))} --replace")
+    raise not_sent(given, str(folder), library)
 
 
 def not_sent(given: str, folder: str, library: str) -> HatboxError:
