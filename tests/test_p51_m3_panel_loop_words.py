@@ -36,7 +36,7 @@ def _loop_tapped(kit_pad: Any = None) -> str:
 
 
 def test_the_loop_button_says_how_to_latch_not_that_it_latches(pg: Any) -> None:
-    assert _loop_tapped() == "C2 loops while held (to latch it: hatbox box-kit --latch C2)"
+    assert _loop_tapped() == "C2 loops while held (tap latch to latch it)"      # p52 R1: the button beside it
 
 
 def test_a_latched_pad_looped_off_says_its_latch_went(pg: Any) -> None:

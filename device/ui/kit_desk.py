@@ -55,7 +55,8 @@ class MemoryKit:
         check_note(note)
         if not any(path in paths for paths in self.library.values()):
             raise KitError(f"{Path(path).name} is not in a library on this box")
-        self.notes[note] = Pad(note, path, tag, loop)
+        old = self.notes.get(note)          # its latch stays while it still loops, as the box's (device.kit.carried)
+        self.notes[note] = Pad(note, path, tag, loop, latch=bool(old and old.latch and loop))
         return self.notes[note]
 
     def clear(self, note: int) -> None:

@@ -42,13 +42,17 @@ def test_a_pad_that_does_not_loop_is_not_latched(pg: Any) -> None:
     assert "C2 does not loop: tap loop first, then latch" in panel.state.toast
 
 
-@pytest.mark.parametrize("size", [(800, 480), (480, 320), (320, 480)])
-def test_the_five_buttons_fit_every_screen(pg: Any, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize("size,pads", [((800, 480), 16), ((480, 320), 8), ((320, 480), 16)])
+def test_the_five_buttons_fit_every_screen(pg: Any, size: tuple[int, int], pads: int) -> None:
     page = _panel(size=size).page
     rects = [page.buttons[n] for n in BUTTONS]
     assert all(page.rect.contains(r) for r in rects) and not any(a.colliderect(b) for i, a in enumerate(rects)
                                                                for b in rects[i + 1:])
-    assert all(r.width >= 80 for r in rects) and page.size >= 8         # "from library" fits; two rows of pads
+    assert page.size == pads            # as many pads a bank as with four buttons (p52 R1: 320x480 had 12, 3 rows)
+    for r in rects:                     # every label whole, at 16 px or more (a tap asking again says "press again")
+        for label in ("from library", "press again", "tap again"):
+            assert D.shrink_to_fit(page.ctx.fonts, label, D.BUTTON_TEXT, r.width - 12, D.BUTTON_TEXT_MIN,
+                                   step=2)[0] == label
 
 
 def test_the_box_s_latch_is_box_kit_s(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ COLS = 4
 MAX_ROWS = 4             # 16 pads a bank on a 800x480 panel, fewer rows where the screen is lower
 MIN_PAD_H = 52           # px: a pad is never shorter than a fingertip and its two lines
 BUTTON_H = 46
-TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its four buttons in two rows
+TWO_ROWS_BELOW_W = 420   # px: a narrower page puts its five buttons in two rows, three a row
 VELOCITY = (40, 127)     # a touch at a pad's bottom edge, at its top edge
 CONFIRM_S = 5.0          # s "from library" waits for its second tap over a kit that has notes
 BUTTONS = ("assign", "loop", "latch", "clear", "from library")   # left to right, as encoder 4 turns through them
@@ -62,11 +62,12 @@ NO_API = ("the kit is kept by the box's API: start the box without --no-api", "t
 
 def loop_said(where: str, pad: Pad) -> str:
     """What the loop button says once it toggled ``pad`` (on note ``where``, e.g. "C3"): it loops while held now (how
-    to latch it is said: the pad does not latch yet; p51 M3, "a tap to start, a tap to stop" read as if it did), or
-    plays once (a latch it had goes with its loop)."""
+    to latch it is said, with the latch button beside it: the pad does not latch yet; p51 M3, "a tap to start, a tap
+    to stop" read as if it did; p52 R1, it named `hatbox box-kit --latch` from the laptop), or plays once (a latch it
+    had goes with its loop)."""
     if pad.loop:
         return f"{where} plays once" + (" (no longer latched)" if pad.latch else "")
-    return f"{where} loops while held (to latch it: hatbox box-kit --latch {where})"
+    return f"{where} loops while held (tap latch to latch it)"
 
 
 def latch_said(where: str, pad: Pad) -> str:
@@ -203,7 +204,7 @@ class KitPage(Page):
         self.fault_btn = pygame.Rect(self.prev_btn.right + 8, top.y, self.next_btn.x - self.prev_btn.right - 16,
                                      top.height)
         names = BUTTONS
-        per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 2      # "from library" fits a 320-px screen
+        per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 3      # two rows: 16 pads on a 320x480 screen
         lines = -(-len(names) // per_row)
         buttons_y = rect.bottom - lines * (BUTTON_H + 6)
         bw = (rect.width - 16 - 8 * (per_row - 1)) // per_row
