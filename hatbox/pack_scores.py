@@ -1,6 +1,6 @@
 """How `hatbox box-pack` says installed packs' held-out scores: with what a tagger's stands on ("macro-F1 0.98 on 12
 files", from the box's ``held_out``), and, where packs of one name are listed together, whether one scored better
-by the rule a training uses (:func:`hatbox.replaced.level_margin`, :func:`hatbox.replaced.words_differ`).
+by the rule a training uses (:func:`hatbox.score_rules.level_margin`, :func:`hatbox.score_rules.words_differ`).
 
 Forty-ninth stop's regression QA ("month2"): the list showed "mywords 0.1.1 ... macro-F1 0.982" beside the active
 "0.1.4 ... macro-F1 0.892"; those stood on 12 and 11 held-out files and the two packs give other words, and neither
@@ -120,7 +120,7 @@ def words_line(pack: dict[str, Any], shown: int = 40) -> str:
 
 def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
     """One line for each other pack of a name that several taggers with a macro-F1 share, set against the active
-    one (else the newest): better only when the difference passes :func:`hatbox.replaced.level_margin` on the
+    one (else the newest): better only when the difference passes :func:`hatbox.score_rules.level_margin` on the
     smaller held-out count; level below it; not like for like when their words differ; neither better when a count
     is not said.  [] when no two such packs share a name."""
     from device.versions import folded, newness
@@ -150,8 +150,8 @@ def _version(pack: dict[str, Any]) -> str:
 
 def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
     """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule: like for like
-    (:func:`_basis`), level within :func:`hatbox.replaced.level_margin` of what they stand on
-    (:func:`hatbox.replaced.stands_on`: the held-out words where the box keeps both counts, else the files)."""
+    (:func:`_basis`), level within :func:`hatbox.score_rules.level_margin` of what they stand on
+    (:func:`hatbox.score_rules.stands_on`: the held-out words where the box keeps both counts, else the files)."""
     from hatbox.score_rules import level_margin, stands_on
     a, b = _scores(ref)[MACRO_F1], _scores(other)[MACRO_F1]
     na, nb = held_out(ref), held_out(other)
@@ -171,7 +171,7 @@ def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
 
 def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, float]) -> tuple[float, float, str] | str:
     """What two packs' macro-F1s (``scores``: ``ref``'s, ``other``'s) are compared by, as a retrain compares them
-    (:func:`hatbox.replaced.like_for_like`): (``ref``'s, ``other``'s, words said of it: "" for their own scores);
+    (:func:`hatbox.score_rules.like_for_like`): (``ref``'s, ``other``'s, words said of it: "" for their own scores);
     the words of why they are not like for like when they are not (their words differ and a pack does not say the
     F1 of each word it scored, or they scored no word in common).  Fifty-first stop's review: box-pack called two
     retrains whose words differ only by words with nothing held out "not like for like", which a training

@@ -1,6 +1,6 @@
 """`hatbox box-pack` says a tagger's macro-F1 with the held-out files it stands on ("macro-F1 0.98 on 12 files"),
 and of two packs of one name calls one better only when the difference passes training's rule
-(hatbox.replaced.level_margin: under 1/sqrt(n) is level), never across packs whose words differ; `box-pack ID`
+(hatbox.score_rules.level_margin: under 1/sqrt(n) is level), never across packs whose words differ; `box-pack ID`
 lists a tagger's words (forty-ninth stop's regression QA "month2": "mywords 0.1.1 ... macro-F1 0.982" beside the
 active "0.1.4 ... macro-F1 0.892" read as the better pack; they stood on 12 and 11 files, with other words)."""
 from __future__ import annotations

@@ -162,7 +162,7 @@ class RunningServer:
     thread: threading.Thread
     advertisement: Any = None
     pairing: Any = None          # the app's device.api.auth.Pairing, for the panel's "new code" button
-    kit: Any = None              # the app's kit for the panel's Kit page (device.api.kit_routes.BoxKit)
+    kit: Any = None              # the app's kit for the panel's Kit page (device.api.box_kit.BoxKit)
     tag_waiting: Any = None      # the app's Box.tag_waiting_libraries, for a tagger the panel's Models page activates
     tagging_at_start: list[str] = field(default_factory=list)   # the libraries the start set tagging, in words
     stop_tagging: Any = None     # the app's Libraries.shutdown: taggings stop (carried on at the next start)

@@ -1,4 +1,4 @@
-"""The panel's Kit page on a real box (device/api/kit_routes.BoxKit, device/ui/pages/kit.py): the kit `hatbox box-kit`
+"""The panel's Kit page on a real box (device/api/box_kit.BoxKit, device/ui/pages/kit.py): the kit `hatbox box-kit`
 sets, played and set from the touch screen.  Before (twenty-ninth stop), the panel had no kit at all: the issue's
 "the sampler plays samples triggered by MIDI or the pad" had only MIDI."""
 from __future__ import annotations
