@@ -166,16 +166,23 @@ class KitKeeper:
         """Note ``note``'s latch and choke group (None: as it is; ``default_choke``: General MIDI's group), its file
         and tag as they are, its loop as it is unless ``loop`` says (False: a one-shot again, its latch gone with its
         loop: p52 QA1, `--latch` made a kick loop and `--no-latch` left it looping), read and written under the lock
-        (a PUT of the note meanwhile was reverted); False when the note plays nothing."""
+        (a PUT of the note meanwhile was reverted); False when the note plays nothing (:meth:`options_changed`
+        says whether anything changed)."""
+        return self.options_changed(box, note, latch, choke, default_choke, loop) is not None
+
+    def options_changed(self, box: Any, note: int, latch: bool | None, choke: int | None,
+                        default_choke: bool = False, loop: bool | None = None) -> bool | None:
+        """:meth:`set_options`: whether it changed note ``note`` (None: the note plays nothing), for PATCH's line
+        in the changes log (p52 review R3: a PATCH that changed nothing was logged as a change)."""
         with self.lock:
             entry = self.notes.get(note)
             if entry is None:
-                return False
+                return None
             base = entry if loop is None else replace(entry, loop=loop)
             new = carried(entry, base, latch, choke, default_choke)
             if new != entry:
                 self.set(box, new)
-            return True
+            return new != entry
 
     def drop(self, box: Any, notes: list[int]) -> list[int]:
         """Clear ``notes`` (those in the kit; a loop sounding on one stopped: :meth:`_unmap`); returns the ones that
@@ -385,15 +392,18 @@ def options_words(body: M.KitNoteOptions) -> str:
     return ", ".join(said) or "none"
 
 
-def _changed_or_404(text: str, change: Callable[[int], Any]) -> None:
-    """``change`` (PATCH, DELETE) of the kit note ``text`` names (its number or name; ``change`` False: the kit does
-    not play it); 404 for a name of no note or a note the kit does not play: nothing was changed."""
+def _changed_or_404(text: str, change: Callable[[int], Any]) -> tuple[int, Any]:
+    """``change`` (PATCH, DELETE) of the kit note ``text`` names (its number or name; ``change`` None: the kit does
+    not play it); 404 for a name of no note or a note the kit does not play: nothing was
+    changed.  The note's number and what ``change`` answered."""
     try:
         number = parse_note(text)
     except ValueError as exc:
         raise ApiError(404, "not found", f"{exc}: nothing was changed", hint=KIT_HINT) from None
-    if not change(number):
+    said = change(number)
+    if said is None:
         raise ApiError(404, "not found", f"note {text} plays nothing in the kit: nothing was changed", hint=KIT_HINT)
+    return number, said
 
 
 def _notes_info(box: Any, entries: list[KitNote]) -> list[M.KitNote]:
@@ -478,15 +488,16 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if body.latch is True and body.loop is False:
             raise ApiError(422, "rejected", "a latch is a loop's (a tap starts it, the next stops it): latch true "
                            "with loop false cannot be both; nothing was changed", hint=KIT_HINT)
-        _changed_or_404(note, lambda number: box.kit.set_options(box, number, body.latch, body.choke,
-                                                                 body.choke_default, body.loop))
-        say_in_log(request, f"kit note {note} options set: {options_words(body)}")
+        number, changed = _changed_or_404(note, lambda n: box.kit.options_changed(box, n, body.latch, body.choke,
+                                                                                 body.choke_default, body.loop))
+        if changed:                     # one name of the note, whatever was typed (70 or A#4); nothing changed: no line
+            say_in_log(request, f"kit note {number} ({note_name(number)}) options set: {options_words(body)}")
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
-        _changed_or_404(note, lambda number: box.kit.drop(box, [number]))
+        _changed_or_404(note, lambda number: box.kit.drop(box, [number]) or None)
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))

@@ -25,9 +25,9 @@ def test_p52_K_a_latch_and_a_choke_set_are_in_the_changes_log(kit_box: Any) -> N
         assert box.client.patch("/kit/notes/70", json={"latch": False}, headers=box.auth).status_code == 200
         lines = box.client.get("/logs", params={"file": "changes"}, headers=box.auth).json()["lines"]
     said = [line.split(": ", 1)[1] for line in lines]
-    assert any(s.startswith("kit note 70 options set: latch on by '") for s in said), said
-    assert any(s.startswith("kit note C4 options set: choke group 3 by '") for s in said), said
-    assert any(s.startswith("kit note 70 options set: latch off by '") for s in said), said
+    assert any(s.startswith("kit note 70 (A#4) options set: latch on by '") for s in said), said
+    assert any(s.startswith("kit note 60 (C4) options set: choke group 3 by '") for s in said), said
+    assert any(s.startswith("kit note 70 (A#4) options set: latch off by '") for s in said), said
 
 
 @pytest.mark.parametrize("body", [{"choke": True}, {"choke": "3"}, {"latch": "yes"}, {"latch": 1},
