@@ -179,7 +179,7 @@ class _Push:
         c, args = self.c, self.args
         with _box_reply("POST /libraries", note="; the library may be on the box all the same: see hatbox box-library"):
             _print_library(c, body, said, args.wait)
-            say_no_fixes(self.src, self.fixes, args.no_fixes, replacing=bool(args.replace))
+            say_no_fixes(self.src, self.fixes, args.no_fixes, replacing=bool(args.replace) and self.replace.mine > 0)
             if not args.replace:
                 same_name_note(c, body, self.seen)
             if self.fixes is not None:

@@ -140,8 +140,9 @@ def fixes_in_folder(src: Path, fixes: Path | None) -> dict[str, str]:
 def say_no_fixes(src: Path, fixes: Path | None, off: bool, replacing: bool = False) -> None:
     """Once the library went: :func:`no_fixes_note` on stderr when no corrections went with it and --no-fixes was not
     given (a note beside the output: scripts read the library's lines; said after the upload, so that a refusal
-    before it stays the message and its hint alone); ``replacing``: --replace, which carries the corrections made on
-    the box on its own lines."""
+    before it stays the message and its hint alone); ``replacing``: --replace with older libraries of this laptop's
+    of the name to replace, whose corrections made on the box it carries on its own lines (p52 review R3: without
+    any, the note pointed to lines that never came)."""
     if fixes is None and not off:
         print(no_fixes_note(src, replacing), file=sys.stderr)
 
@@ -149,14 +150,14 @@ def say_no_fixes(src: Path, fixes: Path | None, off: bool, replacing: bool = Fal
 def no_fixes_note(src: Path, replacing: bool = False) -> str:
     """The line `push-library` says when no corrections go with ``src`` (no --fixes, and no database of the folder's
     own): a database kept elsewhere (`hatbox tag FOLDER --out DB`, the README's way) is not looked for, and p42's QA
-    found its corrections left behind without a word.  Not said with --no-fixes.  With --replace it names the
-    laptop's databases only: "no corrections go with it" beside "--replace: carried your corrections of 3 files" read
-    as if those were lost (p52 QA1)."""
+    found its corrections left behind without a word.  Not said with --no-fixes.  With --replace of older libraries
+    (``replacing``) it names the laptop's databases only: "no corrections go with it" beside "--replace: carried your
+    corrections of 3 files" read as if those were lost (p52 QA1)."""
     from device.library.db import IN_LIBRARY
     where = f" ({safe_text(src.name or str(src))} holds no {IN_LIBRARY} of its own)" if src.is_dir() else ""
     what = ("no tag database of this laptop goes with it" if replacing else "no corrections go with it") + where
-    carried = ("; your corrections made on the box are --replace's to carry (its own lines say them)"
-               if replacing else "")
+    carried = ("; those made on the box of your older libraries of the name are --replace's to carry (its own lines "
+               "say any it carries)" if replacing else "")
     return (f"note: {what}{carried}; to send those of a tag database kept elsewhere "
             "(hatbox tag --out DB, hatbox library fix DB): --fixes DB")
 

@@ -17,5 +17,6 @@ def test_p52_K_the_no_fixes_note_of_a_replace_names_the_laptops_databases_only(t
     err = capsys.readouterr().err
     assert "no corrections go with it" not in err, err
     assert err.startswith("note: no tag database of this laptop goes with it (kit holds no ") and \
-        "your corrections made on the box are --replace's to carry" in err and "--fixes DB" in err
+        "those made on the box of your older libraries of the name are --replace's to carry" in err and \
+        "--fixes DB" in err
     assert no_fixes_note(tmp_path / "kit").startswith("note: no corrections go with it (kit holds no ")   # as before
