@@ -80,8 +80,8 @@ def inspect(args: argparse.Namespace) -> int:
     print(f"warning: the box would refuse it: {refused}" if refused else
           "the box's checks pass (model, operators, contract, golden run, knobs, silence; its speed is checked on the "
           "box)")
-    if m.kind == "effect":              # made before the trainer wrote its gear's gain (p52 QA2: E's handover)
-        from device.audio.effect import no_gear_gain_line
+    if m.kind == "effect":              # no gear-gain figure: an old pack, or quiet recordings (p52 QA2, R4 #1)
+        from device.audio.effect_render import no_gear_gain_line
         if note := no_gear_gain_line(m):
             print(note)
     return 0

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from device.audio.effect_render import SlotRun, box_gain_limits, fault_line, no_gear_gain_line, play_in_slot
 from device.audio.smoothing import DEFAULT_TIME_S, KnobSmoother
 from device.audio.stream import StreamingModel
 from export.manifest import Knob, Manifest
@@ -419,7 +419,8 @@ def percent_hint(knob: Knob, percent: float, say: Callable[[str], str]) -> str:
         return f"it goes from {range_words(knob)}: give a number in that range"
     width = knob.max - knob.min
     decimals = max(0, 2 - int(np.floor(np.log10(width))))
-    value = round(knob.denormalize(percent / 100), decimals)
+    value = min(knob.max, max(knob.min, round(knob.denormalize(percent / 100), decimals)))   # rounded past an end:
+    # the end itself (24.37 at 100 % was told 24.4, which the knob refuses: p52 review R4 #2)
     return f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
 
 
@@ -449,67 +450,6 @@ def slot_dc_block(y: np.ndarray, rate: int, rest_dc: float = 0.0) -> np.ndarray:
     blocker = DcBlocker(rate, EFFECT_DC_HZ)
     blocker.reset(rest_dc)
     return blocker.process(y)
-
-
-@dataclass
-class SlotRun:
-    """What the box's effect slot made of a render (:func:`play_in_slot`)."""
-
-    out: np.ndarray                 # [N] float32: the slot's output (DC taken off; the dry input from a fault on)
-    limits: dict[str, Any]          # the guard's limits (device.audio.swap.effect_gain_limit's keys)
-    fault: str | None = None        # the guard's reason (device.audio.protect: "runaway", "nonfinite", "dc")
-    at: int | None = None           # the sample of the block the slot bypassed the effect in
-
-
-def play_in_slot(proc: EffectProcessor, x: np.ndarray, block: int, limits: dict[str, Any],
-                 progress: Callable[[int, int], None] | None = None) -> SlotRun:
-    """Mono ``x`` [N] float32 through effect ``proc`` (set and at rest: :func:`start_at`) in ``block``-sample blocks
-    in the box's own effect slot (device.audio.slot.Slot: its guard at ``limits``, as the box's loader sets them,
-    the bypass to the dry input on a fault, with its fade, and the slot's DC blocker).  The effect plays from the
-    first sample (a one-sample switch, where the box crossfades a pack in)."""
-    from device.audio.protect import ProtectConfig
-    from device.audio.slot import Slot
-    slot = Slot("effect", True, proc.sample_rate, 1, block, ProtectConfig(), release=lambda unit: None)
-    slot.switch(proc, limits)
-    run = SlotRun(np.empty_like(x), limits)
-    every = max(1, proc.sample_rate // block)              # blocks between progress reports: about a second
-    for k, start in enumerate(range(0, x.shape[0], block)):
-        stop = min(start + block, x.shape[0])
-        fault = slot.run(x[start:stop], run.out[start:stop])
-        if fault and run.fault is None:
-            run.fault, run.at = fault, start
-        if progress is not None and k % every == every - 1:
-            progress(stop, x.shape[0])
-    return run
-
-
-def box_gain_limits(proc: EffectProcessor, block: int) -> dict[str, Any]:
-    """The slot guard's limits the box's loader sets for ``proc`` at ``block`` (device.audio.swap.effect_gain_limit:
-    its probe over the knobs' corners, about 0.3 s for two knobs); leaves ``proc`` reset at its default knobs."""
-    from device.audio.swap import effect_gain_limit
-    return effect_gain_limit(proc, proc.manifest, block, proc.sample_rate)
-
-
-def fault_line(name: str, run: SlotRun, rate: int) -> str:
-    """The warning for a render the box's slot guard bypassed (``run.fault``): when, why, what plays then."""
-    from device.ui.faults import FAULT_WORDS
-    why = FAULT_WORDS.get(str(run.fault), (str(run.fault), ""))[0]
-    if run.fault == "runaway" and run.limits.get("gain_max_db") is not None:
-        why += f": over {run.limits['gain_max_db']:g} dB above its input, the box's limit for this pack"
-    return (f"warning: the box would bypass effect '{name}' {(run.at or 0) / rate:.2f} s into this take: its output "
-            f"{why}; from there this render plays the dry input, as the box does (it stays bypassed until "
-            "turned back on: hatbox box-knob effect.bypass 0)")
-
-
-def no_gear_gain_line(manifest: Manifest) -> str:
-    """A note for a pack that carries no gear-gain figure (made by a hatbox before 2026-12-01), else "": the box
-    guards it by its test-tone probe and a wider margin (device.audio.swap.NO_GEAR_ALLOWANCE_DB)."""
-    from device.audio.swap import NO_GEAR_ALLOWANCE_DB, gear_gain_db
-    if gear_gain_db(manifest) is not None:
-        return ""
-    return (f"note: pack '{manifest.name}' carries no gear-gain figure (made by a hatbox before 2026-12-01): the box "
-            f"sets its runaway limit from a test-tone probe, {NO_GEAR_ALLOWANCE_DB:g} dB wider than for a pack that "
-            "has one; train it again to give the box the gear's own gain")
 
 
 def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,

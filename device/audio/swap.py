@@ -183,10 +183,11 @@ def knob_corners(knobs: list[Any]) -> list[dict[str, float]]:
 
 
 def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = ProtectConfig(),
-                   abort: Callable[[], bool] = never) -> float:
+                   abort: Callable[[], bool] = never, pause: float = YIELD_S) -> float:
     """The largest block gain (dB, as the engine's guard measures it) of effect ``unit`` on
     :func:`gain_probe_signal`, over :func:`knob_corners`; the unit is left reset at its defaults.
-    -inf when no output block passes the guard's floor."""
+    -inf when no output block passes the guard's floor.  ``pause``: seconds slept every 4 blocks to leave the GIL to
+    the audio thread (0: none, for `hatbox render`, which has no audio thread: p52 review R4 #3)."""
     x = gain_probe_signal(rate)
     n = (x.shape[0] // block) * block
     knobs = list(getattr(unit, "knobs", []))
@@ -201,7 +202,8 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
         for i, s in enumerate(range(0, n, block)):
             y[s:s + block] = unit.process(x[s:s + block])
             if i % 4 == 3:
-                time.sleep(YIELD_S)                     # leave the GIL to the audio thread
+                if pause > 0:
+                    time.sleep(pause)                   # leave the GIL to the audio thread
                 if abort():
                     raise Preempted
         worst = max(worst, max_block_gain_db(x[:n], y, block, db_to_lin(protect.gain_floor_db),
@@ -216,12 +218,18 @@ def calibrate_gain(unit: Any, block: int, rate: int, protect: ProtectConfig = Pr
 # tones find less gain in a neural model than ordinary guitar draws from it (a DS-1 profile 14.1 dB on the probe,
 # 22.0 on held-out guitar; the factory drive of 2026-11-25 19.8 dB, 29.9 on a strummed DI at full drive: p52 QA2
 # #2, where its probe-only limit of 25.8 dB cut it out 6 s in).  Its tail limit stays the probe's.
+# It also goes to a pack trained on recordings too quiet to measure (metric present but null; p52 review R4 #1): the
+# box knows only its probe there too, and the probe's shortfall is the model's, not the pack's age.  It goes to every
+# such pack whatever its probe (R4's caveat 1): one at unity gain (clean, EQ, reverb: probe <= 0 dB) keeps the 18 dB
+# floor all the same (0 + 6 + 12 = 18), so it widens only packs whose probe finds gain, boosts and drives, the kind
+# it was measured on; a probe threshold would put a cliff there (a mild drive at 11 dB: 18 dB, one at 12 dB: 30).
 NO_GEAR_ALLOWANCE_DB = 12.0
 
 
 def gear_gain_db(manifest: Any) -> float | None:
     """The recorded gear's largest block gain (dB) a pack carries (manifest metric ``gear_max_gain_db``), or None
-    for a pack made before the trainer wrote it (or with a value that is no finite number)."""
+    for a pack made before the trainer wrote it, one whose recordings were too quiet to measure (null), or one with a
+    value that is no finite number (device.audio.effect_render.no_gear_gain_line tells them apart)."""
     gear = getattr(manifest, "metrics", {}).get("gear_max_gain_db")
     return float(gear) if isinstance(gear, (int, float)) and np.isfinite(gear) else None
 
@@ -239,13 +247,14 @@ def gain_limits(measured: float, gear: float | None, protect: ProtectConfig = Pr
             "tail_max": db_to_lin(tail)}
 
 
-def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int,
-                      protect: ProtectConfig = ProtectConfig(), abort: Callable[[], bool] = never) -> dict[str, Any]:
+def effect_gain_limit(unit: Any, manifest: Any, block: int, rate: int, protect: ProtectConfig = ProtectConfig(),
+                      abort: Callable[[], bool] = never, pause: float = YIELD_S) -> dict[str, Any]:
     """The runaway limit of an effect (info keys ``gain_measured_db``, ``gain_gear_db``, ``gain_allowance_db``,
     ``gain_max_db``, and ``gain_max`` / ``tail_max`` linear for the engine): :func:`calibrate_gain` on the box, or
     the gain the trainer measured on the recorded gear (manifest metric ``gear_max_gain_db``) if that is larger
-    (:func:`gain_limits`).  The box's loader and `hatbox render` (device/audio/effect.py) both set it here."""
-    return gain_limits(calibrate_gain(unit, block, rate, protect, abort), gear_gain_db(manifest), protect)
+    (:func:`gain_limits`).  The box's loader and `hatbox render` (device/audio/effect_render.py, ``pause`` 0) both set
+    it here."""
+    return gain_limits(calibrate_gain(unit, block, rate, protect, abort, pause), gear_gain_db(manifest), protect)
 
 
 def warm_runtime() -> None:
