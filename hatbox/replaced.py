@@ -434,10 +434,11 @@ def _few_files(older: Older, metrics: dict[str, Any]) -> tuple[int, str]:
 def _keep(older: Older, out: Path) -> str:
     """Keep ``older`` (a readable pack ``out`` held) at :func:`kept_path`, atomically, in place of whatever was kept
     there (one level of history), unless that is a pack of the same kind and words that scored better, or a synth
-    that cannot be compared with it (either has no held-out score, :func:`_not_comparable`): it is moved to
-    :func:`versioned_path` first (forty-ninth stop's review: retrains 0.95, 0.60, 0.70 lost the 0.95 one; fifty-second
-    stop's QA: synth retrains with no held-out notes lost the one full-budget pack of three).  The
-    summary's line: which file holds what, what became of the one kept there before, and how to go back."""
+    that ran in full where ``older`` stopped early and the two cannot be compared (:func:`_full_run_kept`): it is
+    moved to :func:`versioned_path` first (forty-ninth stop's review: retrains 0.95, 0.60, 0.70 lost the 0.95 one;
+    fifty-second stop's QA: synth retrains with no held-out notes lost the one full-budget pack of three; its
+    review: moving every unscored one aside kept one more pack at each retrain).  The summary's line: which file
+    holds what, what became of the one kept there before, and how to go back."""
     from export.atomic import write_atomic
     kept = kept_path(out)
     there = _held_there(kept)
@@ -469,8 +470,7 @@ def _instead(there: Older | str | None, moved: Path | None, older: Older) -> str
     if isinstance(there, str):
         return f", in place of {there} kept there before (replaced)"
     if moved is not None:
-        how = "better" if _better(there, older) else "not compared with it (no held-out score)"
-        return f"; {_pack_words(there)}, kept there before and {how}, is moved to {moved}"
+        return f"; {_pack_words(there)}, kept there before and {_moved_why(there, older)}, is moved to {moved}"
     return f", in place of {_pack_words(there) or 'the pack'} kept there before (replaced)"
 
 
@@ -488,19 +488,36 @@ def _better(one: Older, other: Older) -> bool:
     return one.score > other.score if one.key in HIGHER_IS_BETTER else one.score < other.score
 
 
-def _not_comparable(there: Older, older: Older) -> bool:
-    """Whether ``there`` and ``older``, synth packs, cannot be told better or worse (either has no held-out score)
-    and ``older`` is not the better by :func:`_better` (a scored pack over an unscored one).  Synths only: a tagger
-    with no held-out score kept there is replaced by another (fifty-first stop's rule, its tests)."""
-    return there.kind == older.kind == "synth" and (there.unscored or older.unscored) and not _better(older, there)
+def _moved_why(there: Older, older: Older) -> str:
+    """Why ``there`` is moved aside rather than replaced by ``older``, for :func:`_instead`: "better" (for synths
+    only when both packs have a held-out score: fifty-second stop's review, a scored synth was called better than
+    the unscored --no-holdout one the docs recommend; a tagger with a score is better than one without, the
+    fifty-first stop's rule); else "not compared with it (no held-out score)", and that it ran in full where
+    ``older`` stopped early when that is why (:func:`_full_run_kept`)."""
+    synth_unscored = there.kind == "synth" and (there.unscored or older.unscored)
+    if not synth_unscored and _better(there, older):
+        return "better"
+    return "not compared with it (no held-out score)" + (", and it ran in full where that one stopped early"
+                                                         if _full_run_kept(there, older) else "")
+
+
+def _full_run_kept(there: Older, older: Older) -> bool:
+    """Whether ``there`` (kept) and ``older`` (about to be kept in its place), synth packs that cannot be told
+    better or worse (either has no held-out score, and ``older`` is not the better by :func:`_better`), are a full
+    run and one stopped early: only then is ``there`` moved aside (fifty-second stop's QA lost a full run pushed out
+    by a stopped one); else ``older`` replaces it, one level of history (its review: moving every unscored pack aside
+    kept one more file at each retrain, with no limit).  Synths only: a tagger with no held-out score kept there is
+    replaced by another (fifty-first stop's rule, its tests)."""
+    return (there.kind == older.kind == "synth" and (there.unscored or older.unscored)
+            and not _better(older, there) and older.stopped and not there.stopped)
 
 
 def _move_better(there: Older, older: Older, kept: Path) -> Path | str | None:
     """Move ``there`` (the pack at :func:`kept_path` ``kept``) to :func:`versioned_path` when it scored better than
-    ``older``, about to be kept in its place, or cannot be compared with it (:func:`_not_comparable`): the new
-    path, a warning's line when it cannot be, None when it is not better (it is replaced)."""
+    ``older``, about to be kept in its place, or ran in full where ``older`` stopped early (:func:`_full_run_kept`):
+    the new path, a warning's line when it cannot be, None when it is not to be kept (it is replaced)."""
     from export.atomic import write_atomic
-    if not (_better(there, older) or _not_comparable(there, older)):
+    if not (_better(there, older) or _full_run_kept(there, older)):
         return None
     to = versioned_path(kept, there.version)
     try:

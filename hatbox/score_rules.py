@@ -109,7 +109,7 @@ def no_score_why(metrics: Any, kind: str = "tagger") -> str:
     held-out count at all), else "none of its held-out files carries any of its words"."""
     from device.store_layout import nothing_held_out
     if kind == "synth":
-        return "no note was held out to score it on" + (" (--no-holdout)" if isinstance(metrics, dict) and
+        return "no note was held out to score it on" + (": --no-holdout" if isinstance(metrics, dict) and
                                                         metrics.get("no_holdout") else "")
     if nothing_held_out(metrics) or not isinstance(metrics, dict) or "holdout_items" not in metrics:
         return "no file was held out to score it on"

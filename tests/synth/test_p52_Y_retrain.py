@@ -49,6 +49,6 @@ def test_retrains_with_no_held_out_notes_say_not_compared_and_lose_no_pack(synth
     versioned = tmp_path / "mine.0.1.0.hatpack"
     assert versioned.is_file() and read_pack(versioned).manifest.metrics["train_set_mrstft"] == 1.04
     assert read_pack(kept_path(out)).manifest.version == "0.1.1" and read_pack(out).manifest.version == "0.1.2"
-    assert (f"mine 0.1.0, no held-out score, kept there before and not compared with it (no held-out score), is "
-            f"moved to {versioned}") in second, second
+    assert (f"mine 0.1.0, no held-out score, kept there before and not compared with it (no held-out score), and it "
+            f"ran in full where that one stopped early, is moved to {versioned}") in second, second
     assert "mine 0.1.1, no held-out score, stopped early" in second
