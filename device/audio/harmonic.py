@@ -25,6 +25,8 @@ except ImportError:                    # pragma: no cover - numpy alone works, o
     _fft = np.fft
 
 TABLE_SIZE = 2048
+LOW_HZ = 20.0          # the box's harmonics under this are left out (sub-audio: a speaker's cone moves, no one hears)
+LOW_FADE_HZ = 4.0      # ... fading out from LOW_HZ down to LOW_HZ - this (a wheel resting at 20 Hz does not flutter)
 
 
 def midi_to_hz(pitch: np.ndarray | float) -> np.ndarray:
@@ -32,10 +34,32 @@ def midi_to_hz(pitch: np.ndarray | float) -> np.ndarray:
     return 440.0 * 2.0 ** ((np.asarray(pitch, dtype=np.float64) - 69.0) / 12.0)
 
 
-def harmonic_mask(f0: np.ndarray, n_harmonics: int, cutoff: float) -> np.ndarray:
-    """[...] Hz -> [..., K] float32: 1 where harmonic k*f0 is below ``cutoff`` Hz, else 0."""
+def harmonic_mask(f0: np.ndarray, n_harmonics: int, cutoff: float, low: float = 0.0, fade: float = 0.0,
+                  out: np.ndarray | None = None, scratch: np.ndarray | None = None) -> np.ndarray:
+    """[...] Hz -> [..., K] float32 weights of harmonic k*f0: 0 at ``cutoff`` Hz and over; 1 from ``low`` Hz up to
+    it; under ``low``, fading linearly to 0 at ``low - fade`` Hz (``fade`` 0: a step, 0 under ``low``).  ``out``
+    ([..., K] float32) and ``scratch`` ([..., K] float64) are written in place when given (no allocation: the box's
+    frames), else new arrays."""
+    x = np.multiply(np.asarray(f0, np.float64)[..., None], _harmonic_numbers(n_harmonics), out=scratch)
+    mask = np.less(x, cutoff, out=out) if out is not None else (x < cutoff).astype(np.float32)
+    if low > 0.0:
+        if fade > 0.0:
+            x -= low - fade
+            x *= 1.0 / fade
+            np.clip(x, 0.0, 1.0, out=x)
+        else:
+            x -= low
+            np.heaviside(x, 1.0, out=x)
+        mask *= x
+    return mask
+
+
+@lru_cache(maxsize=8)
+def _harmonic_numbers(n_harmonics: int) -> np.ndarray:
+    """[K] float64 1..K (read-only: shared)."""
     k = np.arange(1, n_harmonics + 1, dtype=np.float64)
-    return (np.asarray(f0, np.float64)[..., None] * k < cutoff).astype(np.float32)
+    k.setflags(write=False)
+    return k
 
 
 def upsample_frames(frames: np.ndarray, hop: int) -> np.ndarray:

@@ -36,10 +36,11 @@ the engine's rate), so a note whose fundamental lies above it is silent: it has 
 across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; a note-on above it leaves
 a warning naming every such note played so far in :meth:`SynthSource.warnings` (the engine status's slot
 warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).  At the bottom,
-a voice's harmonics under :data:`LOW_HZ` (20 Hz) are left out, frame by frame as its pitch (bent) goes: notes 0-15
-(8.2-19.4 Hz) keep their audible harmonics, not their sub-audio ones (fifty-second stop's QA: note 0 sent 34 % of
-its energy under 20 Hz at -20 dBFS peaks to a woofer), and a note-on under :attr:`SynthSource.lowest_note` leaves a
-warning naming every such note played so far, beside the top one (:func:`low_notes_text`).
+a voice's harmonics under :data:`LOW_HZ` (20 Hz) are left out, frame by frame as its pitch (bent) goes, faded out
+from 20 to 16 Hz (a wheel resting at 20 Hz does not flutter): notes 0-15 (8.2-19.4 Hz) keep their audible harmonics,
+not their sub-audio ones (fifty-second stop's QA: note 0 sent 34 % of its energy under 20 Hz at -20 dBFS peaks to a
+woofer), and a note-on under :attr:`SynthSource.lowest_note`, or a note bent under 20 Hz, leaves a warning naming
+every such note played so far, beside the top one (device.audio.synth_low).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 
 A pack switched in while notes sound (:meth:`SynthSource.follow`, set by device.audio.swap) takes over the voices of
@@ -74,6 +75,8 @@ from device.audio.synth_voices import (ATTACK, DECAY, FADE, IDLE, RELEASE, SILEN
                                        SUSTAIN, FrameWork, Voices, _end_voices, _frame_controls, _frame_state,
                                        _key_up, _key_up_voice, _pick_voice, _voices_step, compile_kernels)
 from device.audio.synth_carry import SEEN, take_over
+from device.audio.harmonic import LOW_FADE_HZ, LOW_HZ  # noqa: F401 - LOW_HZ re-exported
+from device.audio.synth_low import HeldNotes, bent_low_text, low_notes_text, lowest_full_note  # noqa: F401
 from device.audio.synth_pack import (ENVELOPE_KEYS, INPUTS, OUTPUTS, REQUIRED_EXTRAS,  # noqa: F401 - re-exported
                                      VELOCITY_KEYS, SynthExtras, synth_extras)
 from export.pack import Pack
@@ -83,7 +86,6 @@ RELEASE_CROSSFADE_S = 0.001   # a timed release (a carry-on) crossfades from the
 PHASOR_BANK = 97       # random noise spectra cycled per frame (prime: voices decorrelate)
 QUEUED_OPS = ("note_on", "note_off", "bend", "sustain", "panic", "all_notes_off")
 PAD_OPS = ("xy", "corners")        # the pad: a setting, taken at once (read at the next frame), kept over a reset
-LOW_HZ = 20.0          # a voice's harmonics under this are left out (sub-audio: a speaker's cone moves, no one hears)
 
 
 class SynthSource:
@@ -113,7 +115,8 @@ class SynthSource:
         self._warnings: list[str] = []      # set by handle() (control side), read by the status; reset() clears
         self._silent: set[int] = set()      # the notes above the band limit played so far (handle())
         self._low: set[int] = set()         # the notes under lowest_note played so far (handle())
-        self._k = np.arange(1, self.n_harm + 1, dtype=np.float64)    # harmonic numbers (the low mask)
+        self._mask = np.zeros((2 * self.max_voices, self.n_harm), np.float32)    # per-frame harmonic weights, and
+        self._mask_x = np.zeros((2 * self.max_voices, self.n_harm), np.float64)  # k*f0 (dsp.harmonic_mask's scratch)
         self.limiter = SourceLimiter(self.rate)
         self.timed = False                  # set by the engine (Engine.install): notes placed to the sample
         self.block_clock = BlockClock(self.rate)
@@ -171,6 +174,8 @@ class SynthSource:
             self._check_corners(msg["names"])
         if op == "note_on" and int(msg.get("velocity", 0)) > 0:
             self._note_warning(int(msg["note"]))
+        if op in QUEUED_OPS and self._held.take(msg):
+            self._bend_warning()
         if op in PAD_OPS:
             self._set_pad(msg)
         elif op in QUEUED_OPS:
@@ -185,12 +190,25 @@ class SynthSource:
             self._low.add(note)
         else:
             return
-        self._warnings = [t for t in (silent_notes_text(self, self._silent), low_notes_text(self, self._low)) if t]
+        self._say_warnings()
+
+    def _bend_warning(self) -> None:
+        """Notes held that the wheel carries under :data:`LOW_HZ`, not said so far: the warnings say them."""
+        bent = self._held.bent_under(self.lowest_note, float(self.bend_range))
+        if not bent <= self._bent_low:
+            self._bent_low |= bent
+            self._say_warnings()
+
+    def _say_warnings(self) -> None:
+        """The warnings, one text for each limit (every note so far in it)."""
+        self._warnings = [t for t in (silent_notes_text(self, self._silent), low_notes_text(self, self._low),
+                                      bent_low_text(self, self._bent_low)) if t]
 
     def clear_warnings(self) -> None:
         """Forget the notes warned of (device.audio.swap, when a cached unit is switched in again: its warnings were
-        of notes played before, fifty-second stop's QA)."""
-        self._silent, self._low, self._warnings = set(), set(), []
+        of notes played before, fifty-second stop's QA) and the notes held (:class:`HeldNotes`)."""
+        self._silent, self._low, self._bent_low, self._warnings = set(), set(), set(), []
+        self._held = HeldNotes()
 
     def render(self, out: np.ndarray) -> None:
         """Fill ``out`` [N] float32 with the next N samples.  A :attr:`timed` synth first places the messages due by
@@ -260,7 +278,7 @@ class SynthSource:
     def lowest_note(self) -> int:
         """The lowest MIDI note (unbent) whose fundamental is :data:`LOW_HZ` or over (16, 20.6 Hz): the notes under
         it play without their harmonics under that (module docstring)."""
-        return next(n for n in range(128) if 440.0 * 2.0 ** ((n - 69.0) / 12.0) >= LOW_HZ)
+        return lowest_full_note()
 
     def warnings(self) -> list[str]:
         """What the player should know (the engine status's ``active["synth"]["warnings"]``): that the notes
@@ -547,10 +565,10 @@ class SynthSource:
             part = np.where(v.carried[act], 1.0, (self.hop - np.maximum(v.onset[act], 0)) / self.hop)  # boundary,
             noise *= (part ** 2).astype(np.float32)[:, None]   # before it) as the square of the part it plays, unless
                                               # it carries on a voice whose noise was there already
-        if self._mask_needed:
-            harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff)
-        if float(w.f0[:n].min()) < LOW_HZ:    # a voice under 20 Hz: its sub-audio harmonics out (a mask only then)
-            harm *= w.f0[:n, None] * self._k >= LOW_HZ
+        low = float(w.f0[:n].min()) < LOW_HZ          # a voice under 20 Hz: its sub-audio harmonics faded out
+        if self._mask_needed or low:
+            harm *= dsp.harmonic_mask(w.f0[:n], self.n_harm, self.cutoff if self._mask_needed else math.inf,
+                                      LOW_HZ if low else 0.0, LOW_FADE_HZ, self._mask[:n], self._mask_x[:n])
         _frame_state(act, h, v.h, w.f0, v.f0_prev, v.f0_next)
         dsp.wavetables_into(harm, v.tab_next, act, w.spectra)
         np.remainder(self._frames + 7 * act, PHASOR_BANK, out=w.bank_rows[:n])
@@ -579,18 +597,3 @@ def as_spelled(names: Any, pack_names: list[str]) -> Any:
     composed = {unicodedata.normalize("NFC", n): n for n in pack_names}
     return [n if not isinstance(n, str) or n in pack_names else composed.get(unicodedata.normalize("NFC", n), n)
             for n in names]
-
-
-def low_notes_text(source: SynthSource, notes: set[int]) -> str:
-    """The warning that ``notes`` under ``source``'s :attr:`SynthSource.lowest_note` play without their sub-audio
-    harmonics: "notes 0, 12 lie under 20 Hz (from 8.2 Hz): their harmonics under 20 Hz are left out; the lowest note
-    that keeps its fundamental is 16".  "" when ``notes`` is empty."""
-    from device.audio.synth_render import note_runs
-    low = sorted(notes)
-    if not low:
-        return ""
-    many = len(low) > 1
-    f0 = 440.0 * 2.0 ** ((low[0] - 69.0) / 12.0)
-    return (f"note{'s' if many else ''} {note_runs(low)} {'lie' if many else 'lies'} under {LOW_HZ:g} Hz (from "
-            f"{f0:.1f} Hz) on '{source.pack_name}': {'their' if many else 'its'} harmonics under {LOW_HZ:g} Hz are "
-            f"left out; the lowest note that keeps its fundamental is {source.lowest_note}")

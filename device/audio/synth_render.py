@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
+from device.audio.synth_low import HeldNotes, bent_low_notes, low_notes
 from device.midi import ALL_NOTES_OFF, ALL_SOUND_OFF, DRUM_CHANNEL, SUSTAIN_CC
 from export.manifest import RATE_RANGE
 from export.pack import Pack
@@ -181,7 +182,9 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
     At the end of the file every note is released (sustain pedal up too), then ``tail_s`` seconds
     follow; if the notes are still fading then, the render goes on until they are silent (at most
     the envelope's release time longer), so the file never ends in a click.  ``warn`` is told, once and
-    before the render, of the file's notes above the pack's band limit (:func:`silent_notes`).  ``bar(samples, rate)``:
+    before the render, of the file's notes above the pack's band limit (:func:`silent_notes`) or bent above it, and
+    of those under 20 Hz or bent under it (device.audio.synth_low: their harmonics under 20 Hz are left out).
+    ``bar(samples, rate)``:
     a context manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar)."""
     _check_render_options(rate, block, tail_s)
     notes, end, drums = _read_midi(midi, rate)
@@ -195,7 +198,8 @@ def render_midi(pack: Pack, midi: str, *, rate: int = 48000, block: int = 128, c
              "sampler's kit, not on the synth")
     from device.audio.synth import SynthSource     # here, not at the top: synth.py imports this module
     src = SynthSource(pack, rate)
-    for said in (silent_notes(src, notes, midi), bent_silent_notes(src, notes, midi)):
+    for said in (silent_notes(src, notes, midi), bent_silent_notes(src, notes, midi), low_notes(src, notes, midi),
+                 bent_low_notes(src, notes, midi)):
         if said and warn is not None:
             warn(said)
     end = max(end, notes[-1][0])
@@ -235,27 +239,10 @@ def bent_silent_notes(source: SynthSource, events: list[tuple[int, dict[str, Any
     stop's QA: note 124 bent up 2 semitones faded out mid-bend without a word).  "" when none is."""
     top, span = source.highest_note, float(source.bend_range)
     limit = 69.0 + 12.0 * math.log2(source.cutoff / 440.0)     # the pitch whose fundamental is the band limit
-    keys: set[int] = set()
-    held: set[int] = set()
-    bend, pedal, bent = 0.0, False, set()
+    notes, bent = HeldNotes(), set()
     for _, m in events:
-        op = m["op"]
-        if op == "note_on" and int(m["velocity"]) > 0:
-            keys.add(int(m["note"]))
-            held.add(int(m["note"]))
-        elif op in ("note_on", "note_off"):
-            keys.discard(int(m["note"]))
-            if not pedal:
-                held.discard(int(m["note"]))
-        elif op == "sustain":
-            pedal = bool(m["on"])
-            if not pedal:
-                held &= keys
-        elif op == "bend":
-            bend = min(1.0, max(-1.0, float(m["value"])))
-        else:
-            continue
-        bent |= {n for n in held if n <= top and n + bend * span >= limit}
+        if notes.take(m):
+            bent |= {n for n in notes.held if n <= top and n + notes.bend * span >= limit}
     if not bent:
         return ""
     many = len(bent) > 1
