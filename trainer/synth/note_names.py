@@ -41,6 +41,13 @@ NAME_ONLY_SHARE = 0.02              # features.name_only_share under this: the n
 
 def _name_pitch(stem: str) -> tuple[float, int | None] | None:
     """(MIDI pitch, velocity number or None) a name gives, or None when it gives no pitch."""
+    parsed = _parsed_pitch(stem)
+    return None if parsed is None else parsed[:2]
+
+
+def _parsed_pitch(stem: str) -> tuple[float, int | None, str] | None:
+    """(MIDI pitch, velocity number or None, what gave the pitch: "name", a note name, or "number") a name gives, or
+    None when it gives no pitch.  A note name out of :data:`NAME_PITCHES` is passed over for the numbers."""
     lo, hi = NAME_PITCHES
     m = _NAME_RE.search(stem)
     if m:
@@ -48,12 +55,12 @@ def _name_pitch(stem: str) -> tuple[float, int | None] | None:
         shift = {"#": 1, "s": 1, "b": -1}.get(acc or "", 0)
         pitch = 12 * (int(octave) + 1) + _NOTE_NAMES[letter.lower()] + shift
         if lo <= pitch <= hi:
-            return float(pitch), None
+            return float(pitch), None, "name"
     nums = [int(t) for t in re.split(r"[_\-\s]+", stem) if t.isdigit() and len(t) <= 3 and int(t) <= 127]
     if len(nums) >= 2 and lo <= nums[-2] <= hi:     # ..._PITCH_VELOCITY (NSynth: name_NNN-PPP-VVV)
-        return float(nums[-2]), max(1, nums[-1])
+        return float(nums[-2]), max(1, nums[-1]), "number"
     if len(nums) == 1 and lo <= nums[0] <= hi:
-        return float(nums[0]), None
+        return float(nums[0]), None, "number"
     return None                 # no pitch in the name (take_01, Piano 2, sample_2023_07): measured from the audio
 
 
@@ -105,9 +112,10 @@ def check_name_pitches(notes: list[Note], tolerance: float = PITCH_TOLERANCE) ->
 def _pitch_words(notes: list[Note]) -> str:
     """What gives the pitch in ``notes``' names, as the hint says it: "the note name" (``F4 mf.wav``), "the number"
     (``take_30.wav``), or "the pitch (a note name or a number)" where they differ or a name is not known (fifty-second
-    stop's QA: "take the number out" of ``F4 mf.wav``, which holds none)."""
-    kinds = {"" if not n.path else "the note name" if _NAME_RE.search(Path(n.path).stem) else "the number"
-             for n in notes}
+    stop's QA: "take the number out" of ``F4 mf.wav``, which holds none), as the name was read (its review:
+    ``C0 060.wav``, whose C0 is out of range, gives its pitch by the number)."""
+    words = {"name": "the note name", "number": "the number"}
+    kinds = {words.get((_parsed_pitch(Path(n.path).stem) or (0, None, ""))[2], "") if n.path else "" for n in notes}
     return kinds.pop() if len(kinds) == 1 and "" not in kinds else "the pitch (a note name or a number)"
 
 
