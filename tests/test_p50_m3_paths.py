@@ -25,7 +25,7 @@ NOT_PATHS = {
     "library query": ("tag",), "library fix": ("drop_word",),
     "push-library": ("name",),
     "box-library": ("tag", "drop_word", "k"),
-    "box-kit": ("loop",),
+    "box-kit": ("loop", "no_loop"),        # tags or notes (p52: --no-loop NOTE without --from)
 }
 
 

@@ -421,7 +421,10 @@ def percent_hint(knob: Knob, percent: float, say: Callable[[str], str]) -> str:
     decimals = max(0, 2 - int(np.floor(np.log10(width))))
     value = min(knob.max, max(knob.min, round(knob.denormalize(percent / 100), decimals)))   # rounded past an end:
     # the end itself (24.37 at 100 % was told 24.4, which the knob refuses: p52 review R4 #2)
-    return f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
+    travel = f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
+    if knob.min <= percent <= knob.max:         # "mix=0.5%" on a 0 .. 1 knob: most likely the number with a stray %
+        return f"give the number only: {say(_plain(percent))}, or for {travel}"
+    return travel
 
 
 def knob_settings(manifest: Manifest, given: Mapping[str, float | str]) -> dict[str, float]:
