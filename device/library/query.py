@@ -301,24 +301,25 @@ def _kept_cosines(db_path: str | Path, rel: str, state: tuple[object, ...]) -> n
 
 def _last_row(con: sqlite3.Connection) -> int:
     """The highest rowid of the files (a file added since; a re-tag of the last row reuses its rowid: the change is
-    seen by :func:`db_state`'s -shm header, p52 R1)."""
+    seen by :func:`db_state`'s file times)."""
     (last,) = con.execute("SELECT max(rowid) FROM files").fetchone()
     return -1 if last is None else int(last)
 
 
 def db_state(db_path: str | Path) -> tuple[object, ...]:
-    """What every commit to library database ``db_path`` changes: the file's identity, size and time and its header's
-    change counter (a commit without a write-ahead log), its ``-wal``'s identity, size, time and header, and the
-    ``-shm``'s wal-index header (48 bytes: its change counter, last frame and checksums, new on every commit).  The
-    -shm's is the one sign of a commit in one clock tick after a checkpoint: the next writer restarts the -wal from
-    its top, and while it writes inside the old length, the -wal keeps its size and header (p52 R1)."""
+    """What a commit to library database ``db_path`` changes, read from the file system only: the identity, size and
+    time (ns) of the database, its ``-wal`` and its ``-shm``.
+
+    Never ``open()`` these files: closing any descriptor of a file drops every POSIX lock this process holds on it,
+    SQLite's own included (p52 final read FR4: a "more like this" read the -shm's header beside an API correction
+    holding the write lock, a tagging child then wrote too and the database came out malformed).  The price: a
+    commit into a reused -wal within one tick of a coarse file clock can look unchanged (p52 R1), which costs at most
+    a kept array of cosines one commit old, used once, milliseconds after it was read."""
     got: list[object] = []
-    for f, at, n in ((Path(db_path), 24, 4), (Path(f"{db_path}-wal"), 0, 32), (Path(f"{db_path}-shm"), 0, 48)):
+    for f in (Path(db_path), Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         try:
-            with open(f, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                fh.seek(at)
-                got += [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, fh.read(n)]
+            st = os.stat(f)
+            got += [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
         except OSError:
             got.append(None)
     return tuple(got)

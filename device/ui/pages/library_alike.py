@@ -95,10 +95,8 @@ def middle_kept(db: Path, path: str) -> float | None:
 
 
 def _stamp(db: Path) -> tuple[object, ...]:
-    """What every commit to library database ``db`` changes (device.library.query.db_state: the file's, its -wal's
-    identity, size and time and headers, and the -shm's wal-index header, new on every commit: p52 R1, a commit in
-    one clock tick after a checkpoint left the -wal's size and time as they were), and the highest rowid of its
-    files."""
+    """What a commit to library database ``db`` changes (device.library.query.db_state: the identity, size and time of
+    the database, its -wal and -shm, read without opening them) and the highest rowid of its files."""
     from device.library.query import db_state
     return (*db_state(db), _last_row(db))
 
