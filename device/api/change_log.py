@@ -44,10 +44,10 @@ class ChangeLog:
         await self.app(scope, receive, sending)
         key = (scope["method"], scope.get("path", ""))
         if 0 < status < 400 and key not in _LOGGED_BY_ROUTE:
-            said = scope.get(LOG_WORDS)
+            said = scope.get(LOG_WORDS)     # "": the route said it changed nothing (no line at all)
             if said:
                 log.info("%s by %r", said, device)
-            else:
+            elif said is None:
                 log.info("%s %s by %r (%d)", key[0], key[1], device, status)
 
     def _device(self, scope: dict[str, Any]) -> str:

@@ -387,9 +387,13 @@ def options_words(body: M.KitNoteOptions) -> str:
     """PATCH /kit/notes/NOTE's ``body`` in the change log's words: "latch on, choke group 2", "loop off"."""
     said = [] if body.latch is None else [f"latch {'on' if body.latch else 'off'}"]
     said += [] if body.loop is None else [f"loop {'on' if body.loop else 'off'}"]
-    said += ["choke General MIDI's"] if body.choke_default else [] if body.choke is None else [f"choke group "
-                                                                                                 f"{body.choke}"]
+    said += ["choke General MIDI's"] if body.choke_default else [] if body.choke is None else [_choke_words(body.choke)]
     return ", ".join(said) or "none"
+
+
+def _choke_words(group: int) -> str:
+    """A choke group in the change log's words: "choke group 2"; 0 (no group, `--no-choke`): "choke none"."""
+    return f"choke group {group}" if group else "choke none"
 
 
 def _changed_or_404(text: str, change: Callable[[int], Any]) -> tuple[int, Any]:
@@ -490,8 +494,9 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
                            "with loop false cannot be both; nothing was changed", hint=KIT_HINT)
         number, changed = _changed_or_404(note, lambda n: box.kit.options_changed(box, n, body.latch, body.choke,
                                                                                  body.choke_default, body.loop))
-        if changed:                     # one name of the note, whatever was typed (70 or A#4); nothing changed: no line
-            say_in_log(request, f"kit note {number} ({note_name(number)}) options set: {options_words(body)}")
+        # one name of the note, whatever was typed (70 or A#4); nothing changed: "" (ChangeLog writes no line)
+        say_in_log(request, f"kit note {number} ({note_name(number)}) options set: {options_words(body)}"
+                   if changed else "")
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
