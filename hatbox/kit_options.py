@@ -151,10 +151,21 @@ def latch_lines(asked: dict[int, dict[str, Any]], loops: dict[int, tuple[bool, b
                      f"tap stops it (hatbox box-kit --no-loop {','.join(note_name(n) for n in made)} plays "
                      f"{'it' if len(made) == 1 else 'them'} once per strike again)")
     lines += unlatch_lines([n for n, o in sorted(asked.items()) if o.get("latch") is False], before)
-    once = [n for n, o in sorted(asked.items()) if o.get("loop") is False]
-    if once:
-        lines.append(f"{note_names(once)}: {'plays its file' if len(once) == 1 else 'play their files'} once per "
+    return lines + once_lines([n for n, o in sorted(asked.items()) if o.get("loop") is False], before)
+
+
+def once_lines(notes: list[int], before: dict[int, tuple[bool, bool]]) -> list[str]:
+    """--no-loop's lines: the loops that play once per strike now, and the notes that played once already ("as
+    before": p52 final read FR1 #5, a one-shot was said to have changed)."""
+    were = [n for n in notes if n in before and not before[n][0]]
+    now = [n for n in notes if n not in were]
+    lines = []
+    if now:
+        lines.append(f"{note_names(now)}: {'plays its file' if len(now) == 1 else 'play their files'} once per "
                      "strike now (no loop, no latch)")
+    if were:
+        lines.append(f"{note_names(were)}: {'plays its file' if len(were) == 1 else 'play their files'} once per "
+                     "strike, as before (no loop to take off)")
     return lines
 
 
