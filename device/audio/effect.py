@@ -422,7 +422,8 @@ def percent_hint(knob: Knob, percent: float, say: Callable[[str], str]) -> str:
     value = min(knob.max, max(knob.min, round(knob.denormalize(percent / 100), decimals)))   # rounded past an end:
     # the end itself (24.37 at 100 % was told 24.4, which the knob refuses: p52 review R4 #2)
     travel = f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
-    if knob.min <= percent <= knob.max:         # "mix=0.5%" on a 0 .. 1 knob: most likely the number with a stray %
+    if knob.max - knob.min <= 1 and knob.min <= percent <= knob.max:   # "mix=0.5%" on a 0 .. 1 knob: the number
+        # with a stray %, most likely; on a wider knob (drive=20% of 0 .. 24 dB) the travel only (p52 FR2)
         return f"give the number only: {say(_plain(percent))}, or for {travel}"
     return travel
 

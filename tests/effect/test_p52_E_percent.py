@@ -26,6 +26,9 @@ MIX = Knob(name="mix", min=0.0, max=100.0, default=50.0)
     (MIX, "70%", "give the number only: mix=70"),                           # a 0 .. 100 knob: the number itself
     (FUZZ, "170%", "it goes from 0.2 to 0.8: give a number in that range"),
     (FUZZ, "7dB", "give the number only: fuzz=7 (it goes from 0.2 to 0.8)"),
+    (DRIVE, "20%", "dB); 20 % of its travel, 0 to 24 dB: drive=4.8"),        # p52 FR2: not drive=20 first
+    (Knob(name="mix", min=0.0, max=1.0, default=0.5), "0.5%", "give the number only: mix=0.5, or for 0.5 % of its "
+     "travel, 0 to 1: mix=0.01"),
 ])
 def test_p52_E_a_percentage_is_told_as_a_value_in_the_knobs_range(knob, text, said):
     with pytest.raises(KnobError) as caught:
