@@ -9,11 +9,9 @@
    ``--store``) kept them under one spelling and asked under another, and read every embedding again."""
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -23,22 +21,7 @@ from device.library import db as libdb
 from device.ui.data import Sample, StoreData
 from device.ui.pages import library_alike
 from tests.test_p51_m2_alike_middle import _store
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Each read of a library's embeddings (device.library.db.embeddings), by its row count; nothing kept from
-    another test."""
-    got: list[int] = []
-    real = libdb.embeddings
-
-    def counting(blobs: Any) -> np.ndarray:
-        got.append(len(blobs))
-        return real(blobs)
-    monkeypatch.setattr(libdb, "embeddings", counting)
-    monkeypatch.setattr(library_alike, "_kept", OrderedDict())
-    monkeypatch.setattr(query, "_cosines_kept", {})
-    return got
+from tests.ui.test_p52_L_alike_one_read import reads  # noqa: F401  (the fixture: each read of the embeddings)
 
 
 @pytest.fixture
