@@ -503,13 +503,13 @@ def _moved_why(there: Older, older: Older) -> str:
 
 def _full_run_kept(there: Older, older: Older) -> bool:
     """Whether ``there`` (kept) and ``older`` (about to be kept in its place), synth packs that cannot be told
-    better or worse (either has no held-out score, and ``older`` is not the better by :func:`_better`), are a full
-    run and one stopped early: only then is ``there`` moved aside (fifty-second stop's QA lost a full run pushed out
-    by a stopped one); else ``older`` replaces it, one level of history (its review: moving every unscored pack aside
-    kept one more file at each retrain, with no limit).  Synths only: a tagger with no held-out score kept there is
-    replaced by another (fifty-first stop's rule, its tests)."""
+    better or worse (either has no held-out score), are a full run and one stopped early: only then is ``there``
+    moved aside (fifty-second stop's QA lost a full run pushed out by a stopped one; its final read: also where the
+    stopped one has a held-out score, a full --no-holdout run was lost); else ``older`` replaces it, one level of
+    history (its review: moving every unscored pack aside kept one more file at each retrain, with no limit).
+    Synths only: a tagger with no held-out score kept there is replaced by another (fifty-first stop's rule)."""
     return (there.kind == older.kind == "synth" and (there.unscored or older.unscored)
-            and not _better(older, there) and older.stopped and not there.stopped)
+            and older.stopped and not there.stopped)
 
 
 def _move_better(there: Older, older: Older, kept: Path) -> Path | str | None:
