@@ -25,7 +25,7 @@ from urllib.parse import quote
 from device.midi import KNOB_SLOTS
 from hatbox.box_client import _box_reply, _call, _client, safe_text
 from hatbox.cmd_remote import _common, target
-from hatbox.errors import KnobError
+from hatbox.errors import HatboxError, KnobError
 
 
 def knob_line(knob: dict[str, Any]) -> str:
@@ -45,7 +45,8 @@ def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:
     if not dot:
         slot, name = "", given
     elif slot not in KNOB_SLOTS:
-        raise KnobError(f"{given!r}: the slot is effect or synth, not {slot!r}",
+        bypass = " (a slot's bypass: effect, synth or sampler)" if name.casefold() == BYPASS else ""
+        raise KnobError(f"{given!r}: the slot is effect or synth, not {slot!r}{bypass}",
                         hint="e.g. hatbox box-knob effect.drive")
     found = [k for k in knobs if k["name"].casefold() == name.casefold() and slot in ("", k["slot"])]
     if len(found) == 1:
@@ -161,11 +162,12 @@ def bypass_value(slot: str, words: list[str]) -> bool:
                     hint=f"e.g. hatbox box-knob {slot}.bypass 0 turns the {slot} slot back on")
 
 
-def bypass_knob_line(bypass: dict[str, Any]) -> str:
+def bypass_knob_line(bypass: dict[str, Any], empty: bool = False) -> str:
     """One slot's bypass as `hatbox box-knob` shows it: ``sampler.bypass       1  (sampler bypassed: its notes play
     nothing (bypassed over OSC from 192.0.2.7 at 14:05; hatbox box-knob sampler.bypass 0 turns it back on))``, or
     ``sampler.bypass       0  (plays)``; a PUT's answer marked ``asked`` (the engine had not shown the change yet)
-    says so (p52 review R3: it read as done)."""
+    says so (p52 review R3: it read as done); ``empty``: the slot plays no pack, ``0  (no pack plays in the effect
+    slot: nothing to bypass)`` (it said "plays" and offered a `1` the box refuses: p52 final read FR1 #6)."""
     from hatbox.status_report import bypass_line
     slot = safe_text(str(bypass.get("slot")))
     where = f"{slot}.bypass"
@@ -173,7 +175,8 @@ def bypass_knob_line(bypass: dict[str, Any]) -> str:
         return (f"{where:<20} {1 if bypass.get('bypassed') else 0}  (asked; the engine has not shown it yet: "
                 f"hatbox box-knob {where} shows it once it does)")
     if not bypass.get("bypassed"):
-        return f"{where:<20} 0  (plays; hatbox box-knob {where} 1 bypasses it)"
+        return (f"{where:<20} 0  (no pack plays in the {slot} slot: nothing to bypass)" if empty else
+                f"{where:<20} 0  (plays; hatbox box-knob {where} 1 bypasses it)")
     if bypass.get("fault"):
         return f"{where:<20} 1  (bypassed by the box for bad output: hatbox status says why)"
     said = bypass_line(slot, bypass.get("set_by"), bypass.get("set_from"), bypass.get("set_ago_s"))
@@ -201,8 +204,23 @@ def box_bypass(c: Any, slot: str, args: argparse.Namespace) -> int:
     else:
         shown = next((b for b in bypasses if b.get("slot") == slot), {"slot": slot, "bypassed": False})
     with _box_reply(f"PUT /bypass/{slot}" if args.value else "GET /bypass"):
-        print_json(shown) if args.json else print(bypass_knob_line(shown))
+        print_json(shown) if args.json else print(bypass_knob_line(shown, _plays_no_pack(c, slot, shown)))
     return 0
+
+
+def _plays_no_pack(c: Any, slot: str, shown: dict[str, Any]) -> bool:
+    """Whether ``slot`` (effect, synth), shown not bypassed (``shown``), plays no pack: the engine's status in the box's GET /status
+    names it in ``active`` as None, as the box's 409 "no pack" reads it (a box that does not say, or cannot be read:
+    False, the line as before)."""
+    if shown.get("bypassed") or shown.get("asked") or slot not in KNOB_SLOTS:     # the sampler plays its kit
+        return False
+    try:
+        status = _call(c, "GET", "/status", expect=dict)
+    except HatboxError:
+        return False
+    engine = status.get("engine") if isinstance(status, dict) else None
+    active = engine.get("active") if isinstance(engine, dict) else None
+    return isinstance(active, dict) and slot in active and active[slot] is None
 
 
 def box_knob(args: argparse.Namespace) -> int:
