@@ -209,9 +209,9 @@ def box_bypass(c: Any, slot: str, args: argparse.Namespace) -> int:
 
 
 def _plays_no_pack(c: Any, slot: str, shown: dict[str, Any]) -> bool:
-    """Whether ``slot`` (effect, synth), shown not bypassed (``shown``), plays no pack: the engine's status in the box's GET /status
-    names it in ``active`` as None, as the box's 409 "no pack" reads it (a box that does not say, or cannot be read:
-    False, the line as before)."""
+    """Whether ``slot`` (effect, synth), shown not bypassed (``shown``), plays no pack: the engine's status in the
+    box's GET /status names it in ``active`` as None, as the box's 409 "no pack" reads it (a box that does not say,
+    or cannot be read: False, the line as before)."""
     if shown.get("bypassed") or shown.get("asked") or slot not in KNOB_SLOTS:     # the sampler plays its kit
         return False
     try:
