@@ -45,7 +45,10 @@ RELEASE_FRAMES = 3          # ... and this many frames (a file cut mid-note drop
 RELEASE_RESIDUAL = 0.2      # ... steadily: the tail's RMS distance from its line at most this share of its drop ...
 RELEASE_BELOW_HOLD_DB = 10.0    # ... and down past the hold's lowest frame by this much: the key is up there (a
 #                             tremolo's last downswing cut by the crop's end reaches its earlier troughs, no deeper)
-RELEASE_SHARE = 1 / 3       # an instrument's release is measured when this share of its notes holds a tail (2 at least)
+RELEASE_SHARE = 1 / 3       # an instrument's release is measured when this share of its notes that count holds a
+#                             tail (2 at least); a note counts when it has a tail or still sounds at the crop's end
+#                             (one that fell silent before, a long-held piano's top note, says nothing of a release)
+END_FRAMES = 3              # a note still sounds at the crop's end when it sounds this near its last frame
 ATTACK_RANGE = (0.001, 2.0)         # seconds
 RELEASE_RANGE = (0.02, 20.0)        # seconds
 MAX_FALL = 60.0                     # dB a second (the pack check's limit for an envelope value)
@@ -58,13 +61,14 @@ DECAY_GRID_S = np.geomspace(0.01, 4.0, 48)           # the decay times tried, s
 class NoteShape:
     """One note's curve in dB re its peak [F], the frame its hold begins (first within PEAK_DB of the peak), where
     its hold ends (exclusive), its attack in seconds and its release (seconds to fall 60 dB; None: no release tail
-    recorded)."""
+    recorded); ``to_end``: it still sounds at the crop's end (within END_FRAMES of its last frame)."""
 
     curve: np.ndarray
     peak_at: int
     hold_end: int
     attack: float
     release: float | None
+    to_end: bool = True
 
 
 @dataclass
@@ -77,12 +81,14 @@ class EnvelopeFit:
     instruments: dict[str, dict[str, float]] = field(default_factory=dict)   # each instrument's own fit
     measured_in: list[str] = field(default_factory=list)    # the instruments whose release was measured ([]: all
     #                                                         those fitted, when release_measured: a pack before p52)
+    tails: dict[str, list[int]] = field(default_factory=dict)   # each instrument's [notes with a tail, notes that
+    #                                                             count] (:func:`counted_tails`)
 
     def to_dict(self) -> dict:
         """What the pack's extras keep beside the envelope (``envelope_fit``) and the checkpoint holds."""
         return {"from": "notes" if self.notes else "default", "notes": self.notes,
                 "release_from": release_source(self), "release_measured_in": self.measured_in,
-                "instruments": self.instruments, "words": envelope_words(self)}
+                "instruments": self.instruments, "release_tails": self.tails, "words": envelope_words(self)}
 
 
 def _crossing(curve: np.ndarray, level: float, end: int) -> float:
@@ -159,7 +165,8 @@ def note_shape(loud: np.ndarray, frame_s: float) -> NoteShape | None:
     # no release: the hold lasts to the last sounding frame but one (its window reaches past a file's end)
     hold_end = release[0] if release else max(peak_at + 1, last - 1)
     attack = attack_seconds(curve, hold_end, frame_s)
-    return NoteShape(curve, peak_at, hold_end, attack, release[1] if release else None)
+    return NoteShape(curve, peak_at, hold_end, attack, release[1] if release else None,
+                     last >= len(raw) - 1 - END_FRAMES)
 
 
 def held_level(curve: np.ndarray, hold_end: int, frame_s: float) -> tuple[float, float]:
@@ -230,12 +237,21 @@ def fit_hold(curve: np.ndarray, frame_s: float) -> tuple[float, float, float]:
     return best[1], best[2], best[3]
 
 
+def counted_tails(shapes: list[NoteShape]) -> list[int]:
+    """[notes with a release tail, notes that count]: those with a tail and those that still sound at the crop's
+    end without one (p52 final read: a piano held 4 s of 5 had tails on its 4 lower notes of 14, the upper 10 fell
+    silent before the key-up, and the share over all 14 threw its 0.5 s release away)."""
+    tails = sum(s.release is not None for s in shapes)
+    return [tails, tails + sum(s.release is None and s.to_end for s in shapes)]
+
+
 def fit_instrument(shapes: list[NoteShape], frame_s: float) -> dict[str, float]:
-    """One instrument's envelope (the box's keys; ``release`` 0 when fewer than RELEASE_SHARE of its notes, or
-    fewer than 2 of them, hold a release tail: a tail on a few notes of many is no instrument's release)."""
+    """One instrument's envelope (the box's keys; ``release`` 0 when fewer than RELEASE_SHARE of its notes that
+    count (:func:`counted_tails`), or fewer than 2 notes, hold a release tail: a tail on a few notes of many still
+    sounding is no instrument's release)."""
     decay, sustain, fall = fit_hold(median_hold(shapes), frame_s)
     tails = [s.release for s in shapes if s.release is not None]
-    enough = len(tails) >= max(min(2, len(shapes)), RELEASE_SHARE * len(shapes) - 1e-9)
+    enough = len(tails) >= max(min(2, len(shapes)), RELEASE_SHARE * counted_tails(shapes)[1] - 1e-9)
     return {"attack": float(np.median([s.attack for s in shapes])), "decay": decay, "sustain": sustain,
             "fall": fall, "release": float(np.median(tails)) if tails and enough else 0.0}
 
@@ -246,11 +262,13 @@ def fit_envelope(loud: np.ndarray, inst: np.ndarray, names: list[str], frame_s: 
     median counts DEFAULT_ENVELOPE's for each instrument whose release was not measured (one instrument's tail is
     not every instrument's release), the default when none was.  No note that sounds: the default envelope."""
     per: dict[str, dict[str, float]] = {}
+    tails: dict[str, list[int]] = {}
     used = 0
     for k, name in enumerate(names):
         shapes = [s for s in (note_shape(row, frame_s) for row in loud[inst == k]) if s is not None]
         if shapes:
             per[name] = _rounded(fit_instrument(shapes, frame_s))
+            tails[name] = counted_tails(shapes)
             used += len(shapes)
     if not per:
         return EnvelopeFit(dict(DEFAULT_ENVELOPE))
@@ -258,7 +276,7 @@ def fit_envelope(loud: np.ndarray, inst: np.ndarray, names: list[str], frame_s: 
     measured = [name for name, e in per.items() if e["release"] > 0]
     env["release"] = float(np.median([e["release"] if e["release"] > 0 else DEFAULT_ENVELOPE["release"]
                                       for e in per.values()]))
-    return EnvelopeFit(_rounded(env), used, bool(measured), per, measured)
+    return EnvelopeFit(_rounded(env), used, bool(measured), per, measured, tails)
 
 
 def _rounded(env: dict[str, float]) -> dict[str, float]:
@@ -288,17 +306,31 @@ def release_source(fit: EnvelopeFit) -> str:
 def release_words(fit: EnvelopeFit) -> str:
     """"release 0.25 s (the default: ...)", "release 0.40 s (from the notes' release tails)" or, when only some
     instruments' notes hold a tail, "release 0.25 s (the median of flute's measured 1.13 s and the default 0.25 s
-    for organ, piano and strings, whose notes hold no release tail)"."""
+    for organ, piano and strings, whose notes hold no release tail)"; where an instrument's notes hold tails, but
+    too few: "release 0.25 s (the default: release tails on only 3 of 39 notes (not counting ...), too few)"."""
     said = f"release {fit.envelope['release']:.2f} s"
     source = release_source(fit)
     if source == "default":
-        return f"{said} (the default: the notes hold no release tail)"
+        return f"{said} (the default: {_no_tail_words(fit, list(fit.instruments))})"
     if source == "notes":
         return f"{said} (from the notes' release tails)"
     ones = _and_words([f"{name}'s measured {fit.instruments[name]['release']:.2f} s" for name in fit.measured_in])
-    others = _and_words([name for name in fit.instruments if name not in fit.measured_in])
-    return (f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for {others}, "
-            f"whose notes hold no release tail)")
+    unmeasured = [name for name in fit.instruments if name not in fit.measured_in]
+    why = _no_tail_words(fit, unmeasured)
+    why = ", whose notes hold no release tail" if why.startswith("the notes") else f": {why}"
+    return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
+           f"{_and_words(unmeasured)}{why})"
+
+
+def _no_tail_words(fit: EnvelopeFit, names: list[str]) -> str:
+    """Why instruments ``names`` have no measured release: "the notes hold no release tail", or where some do
+    (:func:`counted_tails`) "release tails on only 3 of 39 notes (not counting those that fell silent before the crop's end), too few"."""
+    tails = sum(fit.tails.get(name, [0, 0])[0] for name in names)
+    if not tails:
+        return "the notes hold no release tail"
+    counted = sum(fit.tails[name][1] for name in names if name in fit.tails)
+    return f"release tails on only {tails} of {counted} notes (not counting those that fell silent before the " \
+           "crop's end), too few"
 
 
 def _and_words(items: list[str]) -> str:
