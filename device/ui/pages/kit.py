@@ -60,22 +60,29 @@ BUTTONS = ("assign", "loop", "latch", "clear", "from library")   # left to right
 NO_API = ("the kit is kept by the box's API: start the box without --no-api", "the kit needs the box's API")
 
 
-def loop_said(where: str, pad: Pad) -> str:
+MODE_WORDS = ((18, 8, 8), (14, 4, 6))     # a pad's "loop"/"latch": (font px, gap after the name, right margin)
+
+
+def loop_said(where: str, pad: Pad) -> tuple[str, ...]:
     """What the loop button says once it toggled ``pad`` (on note ``where``, e.g. "C3"): it loops while held now (how
     to latch it is said, with the latch button beside it: the pad does not latch yet; p51 M3, "a tap to start, a tap
     to stop" read as if it did; p52 R1, it named `hatbox box-kit --latch` from the laptop), or plays once (a latch it
-    had goes with its loop)."""
+    had goes with its loop).  Longest first, then shorter wordings for a narrow tab bar (PanelState.say)."""
     if pad.loop:
-        return f"{where} plays once" + (" (no longer latched)" if pad.latch else "")
-    return f"{where} loops while held (tap latch to latch it)"
+        return (f"{where} plays once (no longer latched)", f"{where} plays once, not latched") if pad.latch else \
+            (f"{where} plays once",)
+    return f"{where} loops while held (tap latch to latch it)", f"{where} loops while held"
 
 
-def latch_said(where: str, pad: Pad) -> str:
+def latch_said(where: str, pad: Pad) -> tuple[str, ...]:
     """What the latch button says once it toggled ``pad``'s latch (a looping pad on note ``where``), in the words
-    `hatbox box-kit --latch` says it with."""
+    `hatbox box-kit --latch` says it with; then shorter wordings that keep "latched" (a 320-px tab bar cut the long
+    one before it: p52 final read FR4 #2)."""
     if pad.latch:
-        return f"{where}: its loop plays while held (no longer latched)"
-    return f"{where}: a tap starts its loop, the next tap stops it (latched)"
+        return (f"{where}: its loop plays while held (no longer latched)",
+                f"{where} no longer latched: plays while held", f"{where} no longer latched")
+    return (f"{where}: a tap starts its loop, the next tap stops it (latched)",
+            f"{where} latched: tap starts, tap stops", f"{where} latched")
 
 
 class KitPage(Page):
@@ -175,15 +182,18 @@ class KitPage(Page):
         if not there and self.ctx.state.picked == picked:      # gone from the box: no longer offered to assign
             self.ctx.state.picked = ""
 
-    def _change(self, job: Any, doing: str, said: str) -> None:
-        """Run ``job`` (a change to the kit) on the reader, saying ``doing`` until it answers; then say ``said`` (or
-        the refusal) and read the kit again.  Until then the buttons wait (a second tap would repeat it)."""
+    def _change(self, job: Any, doing: str, said: str | tuple[str, ...]) -> None:
+        """Run ``job`` (a change to the kit) on the reader, saying ``doing`` until it answers; then say ``said`` (its
+        wordings, longest first: :meth:`PanelState.say`) or the job's own words, or the refusal, and read the kit
+        again.  Until then the buttons wait (a second tap would repeat it)."""
+        wordings = (said,) if isinstance(said, str) else said
+
         def done(value: Any, error: BaseException | None) -> None:
             self.changing = ""
             if error is not None:
                 self.ctx.fail(error)
             else:
-                self.ctx.state.say(value if isinstance(value, str) else said)
+                self.ctx.state.say(*((value,) if isinstance(value, str) else wordings))
             self._read()
         self.changing = doing
         self.ctx.state.say(doing)
@@ -428,12 +438,8 @@ class KitPage(Page):
         name_box = f.draw(surface, note_name(note), (r.x + 8, r.y + 12), 18, ink, "midleft")
         if pad is None:
             return
-        if pad.loop:                      # the word where it fits beside the note's name, else a dot
-            word = "latch" if pad.latch else "loop"
-            if name_box.right + 8 + f.size(word, 18)[0] <= r.right - 8:
-                f.draw(surface, word, (r.right - 8, r.y + 12), 18, ink, "midright")
-            else:
-                pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
+        if pad.loop:
+            self._draw_mode(surface, "latch" if pad.latch else "loop", r, name_box.right, ink)
         warned = self.warning(pad) is not None
         if warned:                        # the sampler warned of its file (a loop that clicks, silence): a mark
             f.draw(surface, "!", (r.right - 10, r.bottom - 12), 22, D.BG if lit else D.ACCENT, "midright")
@@ -441,6 +447,17 @@ class KitPage(Page):
                       r.width - (24 if warned else 12))
         dim = pad.missing or pad.loading              # plays nothing (yet): dimmed
         f.draw(surface, label, (r.centerx, r.centery + 8), 22, D.BG if lit else D.DIM if dim else D.TEXT, "center")
+
+    def _draw_mode(self, surface: Any, word: str, r: Any, name_right: int, ink: Any) -> None:
+        """A looping pad's mark in its top right corner (``r``: the pad, ``name_right``: x where its note's name
+        ends): ``word`` ("loop", "latch") at 18 px where it fits beside the name, else at 14 px (a 70-px pad of a
+        320-px panel: "latch" showed as a dot while "loop" showed whole, p52 final read FR4 #3), else a dot."""
+        f = self.ctx.fonts
+        for size, gap, margin in MODE_WORDS:
+            if name_right + gap + f.size(word, size)[0] <= r.right - margin:
+                f.draw(surface, word, (r.right - margin, r.y + 12), size, ink, "midright")
+                return
+        pygame.draw.circle(surface, ink, (r.right - 12, r.y + 12), 4)
 
     def _labels(self) -> dict[int, tuple[str, ...]]:
         """:func:`pad_labels` of the bank on screen (worked out once per kit read and bank, not per frame); the pads
