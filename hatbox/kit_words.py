@@ -196,22 +196,34 @@ def _timed(notes: list[dict[str, Any]]) -> str:
                      for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN else "")
 
 
-def was_lines(kit: dict[str, Any]) -> list[str]:
+def was_lines(kit: dict[str, Any], before: Any = None) -> list[str]:
     """`box-kit --map NOTE FILE`: what the note played before ("C3 plays kit/tom.wav now (was noise.wav, library
     kitA)"), [] when it played nothing (or the same); the same file set again says how it plays now ("C3 plays
-    loops/b.wav as before, looped while held")."""
+    loops/b.wav as before, looped while held"), and that this changed where ``before`` (GET /kit before the map;
+    None: not known) says it played otherwise ("..., now once per strike (it looped while held)": p52 final read
+    FR1 #4, "as before" read as if the play mode was too)."""
     now = {n.get("note"): n for n in _list(kit, "notes")}
+    looped = {n.get("note"): n.get("loop") is True for n in _list(before if isinstance(before, dict) else {}, "notes")}
     lines = []
     for old in _list(kit, "replaced"):
         new = now.get(old.get("note"), {})
         library = old.get("library_name") or old.get("library")
         if (new.get("library"), new.get("file")) == (old.get("library"), old.get("file")):   # p52 QA1: "was" it
             lines.append(f"{safe_text(str(old.get('name')))} plays {safe_text(str(old.get('file')))} as before, "
-                         + ("looped while held" if new.get("loop") else "once per strike"))
+                         + _plays_now(new.get("loop") is True, looped.get(old.get("note"))))
             continue
         lines.append(f"{safe_text(str(old.get('name')))} plays {safe_text(str(new.get('file', '?')))} now (was "
                      f"{safe_text(str(old.get('file')))}, library {safe_text(str(library))})")
     return lines
+
+
+def _plays_now(loop: bool, looped: bool | None) -> str:
+    """How a note mapped again to its own file plays (``loop``), and how it played before where that differs
+    (``looped``; None: not known)."""
+    how = {True: "looped while held", False: "once per strike"}
+    if looped is None or looped == loop:
+        return how[loop]
+    return f"now {how[loop]} (it {'looped while held' if looped else 'played once per strike'})"
 
 
 def silenced_lines(kit: dict[str, Any]) -> list[str]:
