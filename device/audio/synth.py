@@ -36,11 +36,11 @@ the engine's rate), so a note whose fundamental lies above it is silent: it has 
 across).  :attr:`SynthSource.highest_note` is the top note that sounds unbent; a note-on above it leaves
 a warning naming every such note played so far in :meth:`SynthSource.warnings` (the engine status's slot
 warnings), in the offline player's wording (:func:`device.audio.synth_render.silent_notes_text`).  At the bottom,
-a voice's harmonics under :data:`LOW_HZ` (20 Hz) are left out, frame by frame as its pitch (bent) goes, faded out
-from 20 to 16 Hz (a wheel resting at 20 Hz does not flutter): notes 0-15 (8.2-19.4 Hz) keep their audible harmonics,
-not their sub-audio ones (fifty-second stop's QA: note 0 sent 34 % of its energy under 20 Hz at -20 dBFS peaks to a
-woofer), and a note-on under :attr:`SynthSource.lowest_note`, or a note bent under 20 Hz, leaves a warning naming
-every such note played so far, beside the top one (device.audio.synth_low).
+a voice's harmonics under :data:`LOW_HZ` (20 Hz) are faded out, frame by frame as its (bent) pitch goes, from 20 Hz
+(full) to 16 Hz (gone; a wheel at 20 Hz does not flutter): notes 0-15 (8.2-19.4 Hz) keep their audible harmonics and
+what the fade leaves of the rest (note 15: 86 % of its fundamental; p52 QA: note 0 sent 34 % of its energy under
+20 Hz to a woofer with none), and a note-on under :attr:`SynthSource.lowest_note`, or one bent under 20 Hz, leaves a
+warning naming every such note played so far, beside the top one (device.audio.synth_low).
 Pad layout: corner A = (x 0, y 0), B = (1, 0), C = (0, 1), D = (1, 1).
 
 A pack switched in while notes sound (:meth:`SynthSource.follow`, set by device.audio.swap) takes over the voices of

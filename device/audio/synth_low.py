@@ -1,5 +1,6 @@
-"""The synth's low limit in words: notes whose harmonics under :data:`device.audio.harmonic.LOW_HZ` (20 Hz) are left
-out (SynthSource fades them out between 16 and 20 Hz, frame by frame as the pitch goes), played or bent there, for
+"""The synth's low limit in words: notes whose harmonics under :data:`device.audio.harmonic.LOW_HZ` (20 Hz) are faded
+out (gone under 16 Hz: SynthSource fades them between 20 and 16 Hz, frame by frame as the pitch goes; note 15 at
+19.4 Hz keeps 86 % of its fundamental, note 13 at 17.3 Hz 33 %), played or bent there, for
 the offline player (hatbox play: device.audio.synth_render) and the box's warnings (SynthSource.warnings); and
 :class:`HeldNotes`, the notes sounding by key or pedal and the wheel as control messages say, which both limits'
 bend warnings follow.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Iterable
 
-from device.audio.harmonic import LOW_HZ, midi_to_hz
+from device.audio.harmonic import LOW_FADE_HZ, LOW_HZ, midi_to_hz
 
 if TYPE_CHECKING:
     from device.audio.synth import SynthSource
@@ -83,8 +84,9 @@ def bent_low_notes(source: SynthSource, events: list[tuple[int, dict[str, Any]]]
 
 def low_notes_text(source: SynthSource, notes: Iterable[int], where: str = "") -> str:
     """The warning that ``notes`` under ``source``'s :attr:`SynthSource.lowest_note` play without their sub-audio
-    harmonics: "notes 0, 12 lie under 20 Hz (from 8.2 Hz) on 'synth-gm4': their harmonics under 20 Hz are left
-    out; the lowest note that keeps its fundamental is 16" (``where``, the MIDI file, said before it).  "" when
+    harmonics: "notes 0, 12 lie under 20 Hz (from 8.2 Hz) on 'synth-gm4': their harmonics under 20 Hz are faded
+    out (gone under 16 Hz); the lowest note that keeps its fundamental is 16" (``where``, the MIDI file, said before
+    it).  "" when
     ``notes`` is empty."""
     from device.audio.synth_render import note_runs
     low = sorted(set(int(n) for n in notes))
@@ -93,18 +95,23 @@ def low_notes_text(source: SynthSource, notes: Iterable[int], where: str = "") -
     many = len(low) > 1
     return (f"{where + ': ' if where else ''}note{'s' if many else ''} {note_runs(low)} "
             f"{'lie' if many else 'lies'} under {LOW_HZ:g} Hz (from {float(midi_to_hz(low[0])):.1f} Hz) on "
-            f"'{source.pack_name}': {'their' if many else 'its'} harmonics under {LOW_HZ:g} Hz are left out; the "
-            f"lowest note that keeps its fundamental is {source.lowest_note}")
+            f"'{source.pack_name}': {'their' if many else 'its'} harmonics under {_faded_words()}; the lowest note "
+            f"that keeps its fundamental is {source.lowest_note}")
+
+
+def _faded_words() -> str:
+    """"20 Hz are faded out (gone under 16 Hz)": the fade, from LOW_HZ down to LOW_HZ - LOW_FADE_HZ."""
+    return f"{LOW_HZ:g} Hz are faded out (gone under {LOW_HZ - LOW_FADE_HZ:g} Hz)"
 
 
 def bent_low_text(source: SynthSource, notes: Iterable[int], where: str = "") -> str:
-    """The warning that ``notes`` are bent under :data:`LOW_HZ`: "note 17 is bent under 20 Hz on 'synth-gm4' and
-    loses its harmonics under 20 Hz while the bend lasts".  "" when ``notes`` is empty."""
+    """The warning that ``notes`` are bent under :data:`LOW_HZ`: "note 17 is bent under 20 Hz on 'synth-gm4': its
+    harmonics under 20 Hz are faded out (gone under 16 Hz) while the bend lasts".  "" when ``notes`` is empty."""
     from device.audio.synth_render import note_runs
     bent = sorted(set(int(n) for n in notes))
     if not bent:
         return ""
     many = len(bent) > 1
     return (f"{where + ': ' if where else ''}note{'s' if many else ''} {note_runs(bent)} {'are' if many else 'is'} "
-            f"bent under {LOW_HZ:g} Hz on '{source.pack_name}' and lose{'' if many else 's'} "
-            f"{'their' if many else 'its'} harmonics under {LOW_HZ:g} Hz while the bend lasts")
+            f"bent under {LOW_HZ:g} Hz on '{source.pack_name}': {'their' if many else 'its'} harmonics under "
+            f"{_faded_words()} while the bend lasts")

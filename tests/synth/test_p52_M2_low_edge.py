@@ -71,11 +71,11 @@ def test_play_names_the_notes_under_20_hz_and_those_bent_there(synth_pack: Pack,
     said: list[str] = []
     render_midi(synth_pack, _midi(tmp_path / "low.mid", [3, 12, 40]), tail_s=0.0, warn=said.append)
     assert said == [f"{tmp_path / 'low.mid'}: notes 3, 12 lie under 20 Hz (from 9.7 Hz) on 'small': their harmonics "
-                    "under 20 Hz are left out; the lowest note that keeps its fundamental is 16"], said
+                    "under 20 Hz are faded out (gone under 16 Hz); the lowest note that keeps its fundamental is 16"]
     said.clear()
     render_midi(synth_pack, _midi(tmp_path / "bent.mid", [17, 40], bend=-8192), tail_s=0.0, warn=said.append)
-    assert said == [f"{tmp_path / 'bent.mid'}: note 17 is bent under 20 Hz on 'small' and loses its harmonics under "
-                    "20 Hz while the bend lasts"], said
+    assert said == [f"{tmp_path / 'bent.mid'}: note 17 is bent under 20 Hz on 'small': its harmonics under "
+                    "20 Hz are faded out (gone under 16 Hz) while the bend lasts"], said
 
 
 def test_the_box_names_a_note_bent_under_20_hz(synth_pack: Pack) -> None:
@@ -85,11 +85,11 @@ def test_the_box_names_a_note_bent_under_20_hz(synth_pack: Pack) -> None:
     assert synth.warnings() == []
     synth.handle({"op": "bend", "value": -1.0})
     synth.handle({"op": "note_on", "note": 30, "velocity": 100})           # 30 - 2: far over it
-    assert synth.warnings() == ["note 17 is bent under 20 Hz on 'small' and loses its harmonics under 20 Hz while "
-                                "the bend lasts"]
+    assert synth.warnings() == ["note 17 is bent under 20 Hz on 'small': its harmonics under 20 Hz are faded out "
+                                "(gone under 16 Hz) while the bend lasts"]
     synth.handle({"op": "note_off", "note": 17})
     synth.handle({"op": "bend", "value": 0.0})
     synth.handle({"op": "note_on", "note": 16, "velocity": 100})
     synth.handle({"op": "bend", "value": -1.0})
-    assert synth.warnings() == ["notes 16, 17 are bent under 20 Hz on 'small' and lose their harmonics under 20 Hz "
-                                "while the bend lasts"]
+    assert synth.warnings() == ["notes 16, 17 are bent under 20 Hz on 'small': their harmonics under 20 Hz are "
+                                "faded out (gone under 16 Hz) while the bend lasts"]

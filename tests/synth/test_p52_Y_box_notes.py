@@ -40,7 +40,8 @@ def test_the_lowest_notes_send_nothing_under_20_hz_and_say_so(synth_pack: Pack) 
         assert float(np.max(np.abs(out))) > 1e-3                        # its audible harmonics still play
         assert _share_under(out, LOW_HZ) < 1e-3, note
         assert synth.warnings() == [f"note {note} lies under 20 Hz (from {440 * 2 ** ((note - 69) / 12):.1f} Hz) on "
-                                    f"'small': its harmonics under 20 Hz are left out; the lowest note that keeps "
+                                    f"'small': its harmonics under 20 Hz are faded out (gone under 16 Hz); the "
+                                    f"lowest note that keeps "
                                     f"its fundamental is 16"]
 
 

@@ -324,7 +324,8 @@ def release_words(fit: EnvelopeFit) -> str:
 
 def _no_tail_words(fit: EnvelopeFit, names: list[str]) -> str:
     """Why instruments ``names`` have no measured release: "the notes hold no release tail", or where some do
-    (:func:`counted_tails`) "release tails on only 3 of 39 notes (not counting those that fell silent before the crop's end), too few"."""
+    (:func:`counted_tails`) "release tails on only 3 of 39 notes (not counting those that fell silent before the
+    crop's end), too few"."""
     tails = sum(fit.tails.get(name, [0, 0])[0] for name in names)
     if not tails:
         return "the notes hold no release tail"
