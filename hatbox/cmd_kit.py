@@ -86,7 +86,7 @@ def box_kit(args: argparse.Namespace) -> int:
             library, before = _library(c, args.library, file), asked(c, "/kit")
             kit = _call(c, "PUT", f"/kit/notes/{note}", json={"library": library, "file": file,
                                                                "loop": args.loop is True})
-            _say(was_lines(kit) + unlatched_by_map(before, kit, note))
+            _say(was_lines(kit, before) + unlatched_by_map(before, kit, note))
             warned = sampler_warnings(c, _kept_file(kit, note, file))
         elif _options_asked(args):
             kit, after = set_options(c, args)

@@ -291,7 +291,11 @@ def test_a_long_tag_is_cut_rather_than_swapped_for_the_file_name(pg: Any) -> Non
     label = D.fit(panel.ctx.fonts, ("kick drum long decay",), 22, r.width - 12)
     assert label.startswith("kick") and label.endswith("...")
     assert find_text(surface, label, 22, D.TEXT)
-    assert not find_text(surface, "loop", 18, D.DIM)                      # no room beside "A#-1": a dot instead
+    assert not find_text(surface, "loop", 18, D.DIM)                      # no room beside "A#-1" at 18 px
+    assert find_text(surface, "loop", 14, D.DIM)                          # the word smaller (p52 FR4 #3), no dot
+    panel.page.pads[10] = Pad(10, "/box/libraries/drums/files/k.wav", "kick drum long decay", True, latch=True)
+    panel.draw(surface)
+    assert not find_text(surface, "latch", 14, D.DIM)                     # "latch" fits neither: a dot
     assert pixel(surface, r.right - 12, r.y + 12) == D.DIM
 
 
