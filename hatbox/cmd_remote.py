@@ -190,6 +190,8 @@ def push(args: argparse.Namespace) -> int:
             print(f"  it was already on the box, and is its active {safe_text(p['kind'])} pack")
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
+    if p.get("kind") == "effect":
+        _say_no_gear(Path(args.pack))           # an old pack's wider limit: said where every user looks (p52 FR2 #4)
     with _client(*where) as c:
         twin_note(c, p, bool(body["activated"] or p.get("active")))    # another pack of this name and version
         if body["activated"]:
@@ -197,6 +199,19 @@ def push(args: argparse.Namespace) -> int:
             if p.get("kind") == "tagger":
                 _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
     return 0
+
+
+def _say_no_gear(path: Path) -> None:
+    """The note render and pack inspect print for an effect pack at ``path`` with no gear-gain figure (the box
+    guards it by its probe, device.audio.swap.NO_GEAR_ALLOWANCE_DB wider; train it again), indented; nothing else."""
+    from device.audio.effect_render import no_gear_gain_line
+    from export.pack import read_pack
+    try:
+        note = no_gear_gain_line(read_pack(path).manifest)
+    except HatboxError:             # read once already before sending: a file changed since says nothing more
+        return
+    if note:
+        print(f"  {note}")
 
 
 def _say_untagged(client: Any, started: list[str], active: str) -> None:
