@@ -41,8 +41,8 @@ def test_the_live_warning_names_every_silent_note_played(pack) -> None:
         "the highest note it plays is 118"]
     assert _played(pack, 48000, [60, 125, 24]) == []
     assert _played(pack, 48000, [60, 125, 0]) == [                   # p52: not silent, but its sub-audio is left out
-        "note 0 lies under 20 Hz (from 8.2 Hz) on 'synth-gm4': its harmonics under 20 Hz are left out; the lowest note "
-        "that keeps its fundamental is 16"]
+        "note 0 lies under 20 Hz (from 8.2 Hz) on 'synth-gm4': its harmonics under 20 Hz are faded out (gone under "
+        "16 Hz); the lowest note that keeps its fundamental is 16"]
     assert _played(pack, 48000, [127, 127]) == [
         "note 127 is above the band limit of 'synth-gm4' (11.5 kHz at 48000 Hz) and plays as silence; "
         "the highest note it plays is 125"]
