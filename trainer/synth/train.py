@@ -309,8 +309,9 @@ def load_checkpoint(path: str | Path) -> TrainResult:
     model.load_state_dict(ck["state"])
     fit = ck.get("envelope_fit") or {}
     envelope = EnvelopeFit(ck["envelope"], int(fit.get("notes", 0)), fit.get("release_from") in ("notes", "some"),
-                           fit.get("instruments", {}), list(fit.get("release_measured_in", []))) \
-        if ck.get("envelope") else None
+                           fit.get("instruments", {}), list(fit.get("release_measured_in", [])),
+                           {k: list(v) for k, v in (fit.get("release_tails") or {}).items()}) \
+        if ck.get("envelope") else None                 # release_tails: "too few tails" said after a resume too
     return TrainResult(model.eval(), ck["names"], ck["velocity_map"], ck["history"], ck["seconds"], ck["steps"],
                        eval_set=ck.get("eval_set", HELDOUT), envelope=envelope)
 
