@@ -124,7 +124,7 @@ def test_a_retrained_pack_takes_the_next_version(two_packs, tmp_path: Path, caps
     assert read_pack(out).manifest.version == "0.1.0"                      # nothing before it
     assert main(["train", "effect", str(data), "--out", str(out), "--max-steps", "2", "--seed", "1", *TINY]) == 0
     assert read_pack(out).manifest.version == "0.1.1"     # another seed: other bytes (the same seed within a second
-    #                                                       wrote the same bytes, "nothing written over": no new version)
+    #                                                     wrote the same bytes, "nothing written over": no new version)
     name = read_pack(out).manifest.name
     assert f"note: pedal.hatpack is {name} 0.1.1 (the pack it replaced was 0.1.0)" in capsys.readouterr().out
     from device.validate import validate_pack
