@@ -15,7 +15,6 @@ pack"); before (p52 review R3) it waited the whole KEEP_WAIT_S and answered ``by
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Literal, Optional
 
 from fastapi import FastAPI, Request
@@ -23,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from device.api.engine_send import Unsent, send
 from device.api.errors import ApiError, _errors
-from device.api.knob_routes import KEEP_WAIT_S, _engine
+from device.api.knob_routes import KEEP_WAIT_S, _engine, status_until
 from device.api.state import box_of, say_in_log
 from device.control import SLOTS
 from device.volume_source import API, volume_source
@@ -100,10 +99,8 @@ def _shown_after(request: Request, slot: str, on: bool, status: dict[str, Any]) 
     """``slot``'s bypass once the engine's status (``status``: read right after the send) shows ``on`` (at most
     :data:`KEEP_WAIT_S`); past that, the state asked for, marked ``asked`` (never the state from before the change as
     if it were the new one)."""
-    end = time.monotonic() + KEEP_WAIT_S
-    while _bypassed(status, slot) is not on and time.monotonic() < end:
-        time.sleep(0.005)
-        status = _read(request, slot, on)
+    status = status_until(lambda: _read(request, slot, on), lambda s: _bypassed(s, slot) is on, status, every=0.005,
+                          seconds=KEEP_WAIT_S)
     if _bypassed(status, slot) is on:
         return next(b for b in slot_bypasses(request, status) if b.slot == slot)
     said = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}

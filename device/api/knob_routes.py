@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
@@ -127,13 +127,21 @@ def _unkept(status: dict[str, Any]) -> Optional[str]:
 def _kept_after_turn(request: Request, knob: BoxKnob) -> dict[str, Any]:
     """The engine's status once the knob file's write that a turn set off is done (it starts at once unless one was
     written less than a second ago; then the last write's outcome is what is known), at most :data:`KEEP_WAIT_S`."""
-    end = time.monotonic() + KEEP_WAIT_S
     words = (f"knob '{knob.name}' was turned; where it stands now could not be read",
              "hatbox box-knob shows it once the engine answers")
-    status = _engine(request, *words)
-    while (status.get("knobs_keep") or {}).get("pending") and time.monotonic() < end:
-        time.sleep(0.01)
-        status = _engine(request, *words)
+    return status_until(lambda: _engine(request, *words), lambda s: not (s.get("knobs_keep") or {}).get("pending"))
+
+
+def status_until(read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool],
+                 status: Optional[dict[str, Any]] = None, every: float = 0.01,
+                 seconds: Optional[float] = None) -> dict[str, Any]:
+    """The engine's status (``read``; ``status``: one read already) once ``done`` says so, read again every ``every``
+    seconds for at most ``seconds`` (None: :data:`KEEP_WAIT_S`); the last one read when the time is up."""
+    end = time.monotonic() + (KEEP_WAIT_S if seconds is None else seconds)
+    status = read() if status is None else status
+    while not done(status) and time.monotonic() < end:
+        time.sleep(every)
+        status = read()
     return status
 
 

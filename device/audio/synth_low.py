@@ -7,6 +7,7 @@ bend warnings follow.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -59,8 +60,10 @@ class HeldNotes:
         return {n for n in self.held if n >= lowest and n + self.bend * span < LOW_PITCH}
 
 
+@functools.cache
 def lowest_full_note() -> int:
-    """The lowest MIDI note (unbent) whose fundamental is :data:`LOW_HZ` or over: 16 (20.6 Hz)."""
+    """The lowest MIDI note (unbent) whose fundamental is :data:`LOW_HZ` or over: 16 (20.6 Hz).  Found once: every
+    note and bend message the synth takes asks for it (SynthSource.lowest_note)."""
     return next(n for n in range(128) if float(midi_to_hz(n)) >= LOW_HZ)
 
 
