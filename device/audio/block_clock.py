@@ -9,10 +9,12 @@ clocks do: each block's time is the last one's plus N / rate, pulled a fraction 
 reading; a reading further off than ``reset_s`` (the stream restarted after a dropout, the source was off a while)
 is taken as it is.
 
-:func:`due_time` is when a control message is due, the one reading of its ``at`` stamp for the sampler and the synth.
+:func:`due_time` is when a control message is due, the one reading of its ``at`` stamp for the sampler and the synth;
+:func:`batch_stamps` keeps the notes of one batch together when the batch reached the engine late.
 """
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -56,3 +58,19 @@ def due_time(msg: dict[str, Any]) -> float:
     if at is None:
         return now
     return max(now, min(float(at), now) + STAMP_SLACK_S)
+
+
+def batch_stamps(msgs: list[dict[str, Any]], taken: float) -> list[dict[str, Any]]:
+    """``msgs``, one batch the engine took at ``taken`` (time.monotonic() seconds), with the stamps of those that came
+    late (stamped longer than :data:`STAMP_SLACK_S` before ``taken``) moved to ``taken``: each is then due one slack
+    after the batch came, all at one sample, where :func:`due_time` would have made each due as the engine got to
+    it, a chord smeared over its handling (1.4 ms, six onsets, seen on a loaded 2-core machine).  A message on time
+    keeps its stamp (the notes of a played chord keep their own spread); an unstamped one, or one whose stamp is not a
+    finite number (validation refuses it), is left as it is."""
+    out = []
+    for msg in msgs:
+        at = msg.get("at") if isinstance(msg, dict) else None
+        late = (isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
+                and float(at) + STAMP_SLACK_S < taken)
+        out.append({**msg, "at": taken} if late else msg)
+    return out

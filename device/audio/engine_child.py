@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any
 
 from device.audio.alsa_io import FileIO
+from device.audio.block_clock import batch_stamps
 from device.audio.capture import CAPTURE_OPS, CaptureDeck
 from device.audio.engine import Engine
 from device.audio.heap import pin_mmap_threshold
@@ -73,9 +75,10 @@ class EngineChild:
 
     def request_many(self, msgs: list[dict[str, Any]]) -> list[str | None]:
         """Act on ``msgs`` in order, each as :meth:`request` does (no pack op: :data:`PACK_OPS` wait for their own
-        answer); a refused one (its error in words) does not stop the rest.  Returns each one's error or None."""
+        answer); a refused one (its error in words) does not stop the rest.  Returns each one's error or None.  The
+        stamps of those that came late are moved to when the batch came (:func:`batch_stamps`): a chord plays as one."""
         errors: list[str | None] = []
-        for msg in msgs:
+        for msg in batch_stamps(msgs, time.monotonic()):
             error = batch_error(msg)
             if error is None:
                 try:

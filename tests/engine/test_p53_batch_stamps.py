@@ -1,0 +1,79 @@
+"""A late batch plays as one (fifty-third stop): the MIDI relay's batch (EngineProcess.send_many) reached a loaded
+engine later than its stamps' slack, and each note was then due as the engine got to it: a chord of eight came out
+as six onsets over 69 samples (1.4 ms; CI, test_p38_midi_relay).  device.audio.block_clock.batch_stamps moves the
+late stamps to when the batch came, so they are due together, one slack later."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from device.audio.block_clock import STAMP_SLACK_S, batch_stamps
+from device.audio.engine_child import EngineChild
+from tests.engine.test_p37_note_timing import BLOCK, RATE, Clock, ago, block, burst, clock, timed_sampler
+
+__all__ = ["clock"]                  # the fixture, imported for pytest
+
+HANDLING_S = 0.0002                  # the engine's time per message of the batch on a loaded machine (s)
+
+
+def handle_batch(src, clk: Clock, msgs: list[dict], taken: float, restamp: bool) -> None:
+    """Hand ``msgs`` to ``src`` as the engine does a batch it took at ``taken``, :data:`HANDLING_S` apart."""
+    for i, msg in enumerate(batch_stamps(msgs, taken) if restamp else msgs):
+        clk.t = taken + i * HANDLING_S
+        src.handle(msg)
+
+
+def rises(x: np.ndarray) -> list[int]:
+    """Samples where ``x`` steps up by more than half a click's start (a note starting, even over another)."""
+    return [int(i) for i in np.flatnonzero(np.diff(np.concatenate([[0.0], x])) > 0.05)]
+
+
+def chord(at: float) -> list[dict]:
+    return [{"op": "note_on", "note": n, "velocity": 127, "at": at} for n in (60, 61, 62, 63)]
+
+
+def test_a_late_chord_starts_at_one_sample_one_slack_after_the_batch_came(tmp_path: Path, clock: Clock) -> None:
+    src = timed_sampler(tmp_path, {n: burst(level=0.1) for n in (60, 61, 62, 63)})
+    taken = ago(BLOCK - 40)
+    handle_batch(src, clock, chord(taken - 0.004), taken, restamp=True)          # 4 ms late
+    clock.t = ago(0)
+    out = block(src)
+    assert rises(out) == [40 + round(STAMP_SLACK_S * RATE)]
+    assert out[40 + round(STAMP_SLACK_S * RATE)] > 0.35                         # all four at once
+
+
+def test_without_the_restamp_the_late_chord_smears_over_its_handling(tmp_path: Path, clock: Clock) -> None:
+    """The measure above can fail: the same batch, stamps as they came, is four onsets."""
+    src = timed_sampler(tmp_path, {n: burst(level=0.1) for n in (60, 61, 62, 63)})
+    taken = ago(BLOCK - 40)
+    handle_batch(src, clock, chord(taken - 0.004), taken, restamp=False)
+    clock.t = ago(0)
+    assert rises(block(src)) == [40, 50, 59, 69]                               # 0.2 ms apart
+
+
+def test_on_time_unstamped_and_unreadable_stamps_are_kept() -> None:
+    taken = 500.0
+    on_time = {"op": "note_on", "note": 60, "velocity": 1, "at": taken - STAMP_SLACK_S / 2}
+    late = {"op": "note_on", "note": 61, "velocity": 1, "at": taken - 0.01}
+    bare = {"op": "note_on", "note": 62, "velocity": 1}
+    odd = [{"op": "note_on", "note": 63, "velocity": 1, "at": x} for x in (float("-inf"), True, "soon")]
+    out = batch_stamps([on_time, late, bare, *odd, "not a dict"], taken)    # type: ignore[list-item]
+    assert out[0] is on_time and out[2] is bare and out[3:] == [*odd, "not a dict"]
+    assert out[1] == {**late, "at": taken} and late["at"] == taken - 0.01   # the sender's message is left as it was
+
+
+def test_the_engine_restamps_each_batch_it_takes() -> None:
+    """EngineChild.request_many hands the engine the restamped batch (its own requests, in order)."""
+    class Child:
+        def __init__(self) -> None:
+            self.got: list[dict] = []
+
+        def request(self, msg: dict) -> None:
+            self.got.append(msg)
+
+    child = Child()
+    errors = EngineChild.request_many(child, chord(0.0) + [{"op": "nope"}])     # type: ignore[arg-type]
+    assert errors[:4] == [None] * 4 and "unknown control message" in str(errors[4])
+    assert [m["note"] for m in child.got] == [60, 61, 62, 63]
+    assert len({m["at"] for m in child.got}) == 1 and child.got[0]["at"] > 1.0  # moved to when the batch came
