@@ -1,5 +1,6 @@
 """The box behind the API: :class:`Box`, everything the routes share (the pack store, the engine's control, tokens,
-pairing, libraries, the kit, the worker thread that checks uploads), and :class:`ApiConfig`, what it is built with.
+pairing, libraries, the kit, the worker threads that check uploads: one for packs, one for libraries), and
+:class:`ApiConfig`, what it is built with.
 Split out of device/api/app.py (which builds the app around one and re-exports these names)."""
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from device.store import TRUSTED_KEYS, PackStore, Pointer
 from device.validate import EngineSpec
 
 log = logging.getLogger("hatbox.api")
-# s a stopping API waits for a push's checks still running on its worker thread: uvicorn has cut that push's request
+# s a stopping API waits for an upload's checks still running on its worker threads: uvicorn has cut its request
 # off by then (device/api/cutoff.py), so it keeps nothing; a short wait lets a small pack's checks end cleanly
 VALIDATE_STOP_S = 2.0
 TAGGING_STOP_S = 10.0     # s a stopping box waits for its libraries' taggings to stop (each after its batch)
 STOPPING = "box stopping"     # the error word of a request that came after the box began to stop
+PACKS, LIBRARIES = "packs", "libraries"     # the box's two upload workers (Box.validator, Box.library_worker)
 
 
 def log_code(code: str) -> None:
@@ -67,10 +69,10 @@ class Box:
         self.pairing = Pairing(config.on_code)
         self.libraries = Libraries(self.store.root / "libraries", config.tagger, config.library_limits)
         self.install_lock = threading.Lock()
-        self._validator: ThreadPoolExecutor | None = None
+        self._pools: dict[str, ThreadPoolExecutor] = {}     # PACKS / LIBRARIES -> its worker, made on first use
         self._validator_lock = threading.Lock()
         self._stopping = False                              # :meth:`stop` was called: no new worker is made
-        self._workers: list[threading.Thread] = []          # the validator pool's thread, as it starts
+        self._workers: list[threading.Thread] = []          # the workers' threads (both), as they start
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
         self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
@@ -89,34 +91,46 @@ class Box:
 
     @property
     def validator(self) -> ThreadPoolExecutor:
-        """The worker thread that checks and installs what is pushed (one at a time, at ``config.validate_nice``);
-        made on first use (its thread on the first push).  After :meth:`stop` none is made again (a pool nobody would
-        shut down): a late request gets 503 "the box is stopping" (:func:`stopping_error`)."""
+        """The worker thread that checks and installs the packs pushed (one at a time, at ``config.validate_nice``);
+        made on first use (its thread on the first push).  A library's unpacking has a worker of its own
+        (:attr:`library_worker`): a pack pushed while a big library unpacks does not wait for it (p53 U).  After
+        :meth:`stop` none is made again (a pool nobody would shut down): a late request gets 503 "the box is stopping"
+        (:func:`stopping_error`)."""
+        return self._worker(PACKS)
+
+    @property
+    def library_worker(self) -> ThreadPoolExecutor:
+        """The worker thread that unpacks and checks the libraries uploaded (:meth:`take_library`), one at a time
+        (device/api/libraries.py ``ingest`` relies on it), at ``config.validate_nice``; as :attr:`validator`
+        otherwise (made on first use, refused after :meth:`stop`)."""
+        return self._worker(LIBRARIES)
+
+    def _worker(self, what: str) -> ThreadPoolExecutor:
+        """The one-thread pool for ``what`` (:data:`PACKS`, :data:`LIBRARIES`), made on first use."""
         with self._validator_lock:
             if self._stopping:
                 raise stopping_error()
-            if self._validator is None:
-                self._workers = []
-                self._validator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hatbox-validate",
-                                                     initializer=self._worker_starts)
-            return self._validator
+            if what not in self._pools:
+                self._pools[what] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"hatbox-validate-{what}",
+                                                       initializer=self._worker_starts)
+            return self._pools[what]
 
     def _worker_starts(self) -> None:
-        """The validator's thread starts: kept (for :meth:`stop` to wait on), and reniced."""
+        """A worker's thread starts: kept (for :meth:`stop` to wait on), and reniced."""
         self._workers.append(threading.current_thread())
         lower_priority(self.config.validate_nice)
 
     def stop(self, wait_s: float = VALIDATE_STOP_S, tagging_s: float = TAGGING_STOP_S) -> bool:
         """The API stops (the app's lifespan ends: device/api/app.py; a Box stopped directly: tests, the demo, the
-        sim): the worker thread ends, the libraries' taggings stop (carried on at the next start:
+        sim): the worker threads end (packs', libraries'), the libraries' taggings stop (carried on at the next start:
         Libraries.shutdown, which device/api/server.py's RunningServer.stop calls again, a no-op by then), and the
         MIDI relays that feed this box's control (device.midi_ports.close_relays).  A check still running gets
-        ``wait_s`` to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_worker`).
-        A later use of :attr:`validator` is refused.  True when nothing was left running."""
+        ``wait_s`` to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_workers`).
+        A later use of :attr:`validator` or :attr:`library_worker` is refused.  True when nothing was left running."""
         with self._validator_lock:
             self._stopping = True
-            pool, self._validator, workers = self._validator, None, list(self._workers)
-        ended = pool is None or end_worker(pool, workers, wait_s)
+            pools, self._pools, workers = list(self._pools.values()), {}, list(self._workers)
+        ended = end_workers(pools, workers, wait_s)
         stopped = self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
@@ -200,11 +214,11 @@ class Box:
 
     def take_library(self, once: bool, sha256: str | None, ingest: Callable[[], dict[str, Any]]
                      ) -> tuple[dict[str, Any], bool]:
-        """An uploaded library, on the validator's thread (uploads are ingested there one at a time): ``ingest()``
-        (Libraries.ingest, its arguments bound), unless ``once`` and the box holds a library of the archive's digest
-        ``sha256`` already (device/api/library_once.py): that one is the answer, nothing is unpacked or kept.  The
-        look and the ingest are one step: of two uploads of the same bytes at once, the second finds the first.
-        Returns the library's record and whether it was held already."""
+        """An uploaded library, on :attr:`library_worker`'s thread (uploads are ingested there one at a time):
+        ``ingest()`` (Libraries.ingest, its arguments bound), unless ``once`` and the box holds a library of the
+        archive's digest ``sha256`` already (device/api/library_once.py): that one is the answer, nothing is unpacked
+        or kept.  The look and the ingest are one step: of two uploads of the same bytes at once, the second finds the
+        first.  Returns the library's record and whether it was held already."""
         from device.library.held import held_copy
         held = held_copy(self.libraries.list(), sha256) if once else None
         return (held, True) if held is not None else (ingest(), False)
@@ -277,18 +291,18 @@ def stopping_error() -> ApiError:
                     hint="send it again once the box is back (hatbox status says when it answers)")
 
 
-def end_worker(pool: ThreadPoolExecutor, threads: list[threading.Thread], wait_s: float) -> bool:
-    """Shut ``pool`` (its worker ``threads``) down without waiting on it for ever: what is queued is dropped
-    (cancelled: its requests were cut off), the work running gets ``wait_s`` seconds to end, then the caller goes on
-    (the thread ends with that work, idle at last; a warning says so).  True when every thread of the pool has
-    ended."""
+def end_workers(pools: list[ThreadPoolExecutor], threads: list[threading.Thread], wait_s: float) -> bool:
+    """Shut ``pools`` (their worker ``threads``) down without waiting on them for ever: what is queued is dropped
+    (cancelled: its requests were cut off), the work running gets ``wait_s`` seconds in all to end, then the caller
+    goes on (a thread ends with its work, idle at last; a warning says so).  True when every thread has ended."""
     import time
-    pool.shutdown(wait=False, cancel_futures=True)
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
     end = time.monotonic() + max(0.0, wait_s)
     for thread in threads:
         thread.join(max(0.0, end - time.monotonic()))
     if any(t.is_alive() for t in threads):
-        log.warning("a push's checks were still running as the API stopped: the stop goes on without waiting for "
-                    "them (their request was cut off: device/api/cutoff.py)")
+        log.warning("an upload's checks (a pack's, or a library's unpacking) were still running as the API stopped: "
+                    "the stop goes on without waiting for them (their request was cut off: device/api/cutoff.py)")
         return False
     return True

@@ -134,7 +134,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             by = uploader(box.tokens.name(token_id), token_id)          # kept in its record: who sent it
             ingest = functools.partial(box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
                                        gate.committing, by)
-            info, held = await until_cut(gate, box.take_library, once, sha256, ingest, executor=box.validator,
+            info, held = await until_cut(gate, box.take_library, once, sha256, ingest, executor=box.library_worker,
                                          stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         return upload_answer(box, info, held, token_id, response)
 
