@@ -17,9 +17,9 @@ from tests.api.test_libraries import _library_zip
 
 def test_two_uploads_of_one_archive_at_once_keep_one_library(tmp_path: Path) -> None:
     box = make_box(tmp_path)
-    validator = box.app.state.box.validator
+    validator = box.app.state.box.library_worker
     gate = threading.Event()
-    validator.submit(gate.wait, 10)                 # both uploads are received, then wait for the validator here
+    validator.submit(gate.wait, 10)                 # both uploads are received, then wait for the library worker here
     body, replies = _library_zip(3), []
 
     def send() -> None:

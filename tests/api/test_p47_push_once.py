@@ -15,7 +15,7 @@ from tests.api.test_libraries import _library_zip
 
 def _two_at_once(box: Any, body: bytes, params: dict[str, Any]) -> list[Any]:
     """Two uploads of ``body`` sent by two threads, both received before the box's worker takes the first."""
-    validator = box.app.state.box.validator
+    validator = box.app.state.box.library_worker
     gate, replies = threading.Event(), []
     validator.submit(gate.wait, 10)                 # both uploads are received, then wait for the worker here
 
