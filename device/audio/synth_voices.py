@@ -29,9 +29,9 @@ class Voices:
         self.pending = np.zeros(n, bool)                     # released in the frame it was struck: release after it
         self.struck = np.full(n, -1, np.int64)               # frame of the last note-on
         self.struck_at = np.zeros(n, np.int64)               # its sample in that frame (timed; else 0; negative: a
-        # voice carrying another on from there, which no shortest note lengthens, see synth.py _release)
+        # voice carrying another on from there, which no shortest note lengthens, see synth_notes.py _release)
         self.gated = np.zeros(n, bool)                       # timed, released in the frame it began part way into:
-        # it plays that frame's part of its attack, then releases at its strike's sample of the next (synth.py)
+        # it plays that frame's part of its attack, then releases at its strike's sample of the next (synth_notes.py)
         self.born = np.full(n, -1, np.int64)                 # frame the voice started from silence
         self.stamp = np.zeros(n, np.int64)                   # note-on order (oldest is stolen first)
         self.phase = np.zeros(n, np.float64)                 # cycles of the fundamental
@@ -42,7 +42,7 @@ class Voices:
         self.tab_next = np.zeros((n, table + 1), np.float32)
         self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
         self.onset = np.zeros(n, np.int64)                   # a timed note's first sample in its first frame (0: none;
-        # negative: a voice fading out under the note that carries it on holds its level up to -onset, see synth.py)
+        # negative: a voice fading out under the note that carries it on holds its level up to -onset, see synth_notes.py)
         self.carried = np.zeros(n, bool)                     # its first frame carries a faded voice on (full noise)
 
 
