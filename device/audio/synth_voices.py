@@ -42,7 +42,7 @@ class Voices:
         self.tab_next = np.zeros((n, table + 1), np.float32)
         self.ending = np.zeros(n, bool)                      # fading to silence this frame, free next
         self.onset = np.zeros(n, np.int64)                   # a timed note's first sample in its first frame (0: none;
-        # negative: a voice fading out under the note that carries it on holds its level up to -onset, see synth_notes.py)
+        # negative: a voice fading out under the note that carries it on holds its level up to -onset: synth_notes.py)
         self.carried = np.zeros(n, bool)                     # its first frame carries a faded voice on (full noise)
 
 
