@@ -161,10 +161,10 @@ class Engine:
         t0 = time.perf_counter()
         n = out.shape[0]
         self._drain()
-        if self._panic:
+        if self._panic:                    # an effect playing the live input is left alone (Slot.clear)
             self._panic = False
             for name in EFFECT_SLOTS:
-                self.slots[name].clear()
+                self.slots[name].clear(inp if self.live_input else None)
         bus = self._mix_sources(inp, n)
         bus = self._run_effects(bus)
         self._apply_volume(bus)
@@ -404,9 +404,11 @@ class Engine:
                         unit.handle(msg)
 
     def _on_panic(self, msg: dict[str, Any]) -> None:
-        """Every source fades its voices out (:meth:`_to_sources`), and every effect's state is cleared on
-        the audio thread at its next block (a flag: :meth:`process`, :meth:`Slot.clear`), so a reverb's or
-        delay's tail stops too: the effect fades to its dry input within ~5 ms, restarts from rest, fades back."""
+        """Every source fades its voices out (:meth:`_to_sources`), and every effect not playing a live input has
+        its state cleared on the audio thread at its next block (a flag: :meth:`process`, :meth:`Slot.clear`), so a
+        reverb's or delay's tail stops too: the effect fades to its dry input within ~5 ms, restarts from rest,
+        fades back.  One the live input sounds through plays on untouched (p53 QA: a guitar through the factory
+        drive dipped 5 dB for ~75 ms); a runaway one the slot guard bypasses by itself."""
         self._to_sources(msg)
         self._panic = True
 

@@ -12,6 +12,7 @@ from device.audio.protect import NONFINITE, DcBlocker, ProtectConfig, SlotGuard
 
 MAX_BLOCK = 8192                # samples: the largest block the engine (and so a slot) runs
 PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
+LIVE_FLOOR_DB = -50.0           # dBFS block RMS: a live input this loud is being played (a panic leaves its effect be)
 _NO_INFO: dict[str, Any] = {}   # the info of a unit installed without any (no dict made per block)
 FAULT_FADE_S = 0.005            # a unit bypassed on a fault: from its last good sample to the dry (or silence)
 # An effect's output loses its DC below this (Hz), as a pedal's output capacitor takes it off, before the slot mixes
@@ -25,6 +26,14 @@ def fade_curve(n: int) -> np.ndarray:
     """Raised-cosine fade-in [n] float32 from 0 to 1 (fade-out is 1 - it; they sum to 1)."""
     t = (np.arange(n, dtype=np.float64) + 1.0) / n
     return (0.5 - 0.5 * np.cos(np.pi * t)).astype(np.float32)
+
+
+def playing(live: np.ndarray | None) -> bool:
+    """Whether the live input block ``live`` [N] (None: no live input) sounds: RMS at least :data:`LIVE_FLOOR_DB`."""
+    if live is None or live.shape[0] == 0:
+        return False
+    rms = float(np.sqrt(np.dot(live, live) / live.shape[0]))
+    return rms >= 10.0 ** (LIVE_FLOOR_DB / 20.0)
 
 
 class Slot:
@@ -168,12 +177,15 @@ class Slot:
         if bool(on) != bool(bypassed):
             self.switch(unit, info, bool(on))
 
-    def clear(self) -> None:
+    def clear(self, live: np.ndarray | None = None) -> None:
         """Panic, on the audio thread (an effect slot; a source slot has nothing to do): fade the slot's
         output to its dry input over :data:`PANIC_FADE_S`, then at the next block boundary put every unit
         it holds back to its rest state (``reset``: a reverb's or delay's tail is gone) and fade back in.
-        A panic during the fade back in fades out again from where it is."""
-        if not self.is_effect or (self.unit is None and self._next is None):
+        A panic during the fade back in fades out again from where it is.  Not while ``live`` [N] (this block's
+        live input; None: none) is being played (:func:`playing`): a guitar through the effect plays on untouched
+        (p53 QA: the factory drive at 24 dB dipped 5 dB for ~75 ms, its knobs gliding back from rest), and a
+        runaway effect is bypassed by the slot guard without a panic."""
+        if not self.is_effect or (self.unit is None and self._next is None) or playing(live):
             return
         if self._quiet == "out":
             return
