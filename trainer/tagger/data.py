@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ from hatbox.text import count_words
 from trainer.csvrows import SOURCE_HINT, csv_rows
 from trainer.csvrows import refuse_bad_tags as _refuse_bad_tags
 from trainer.csvtext import listed_file, missing_error
+from trainer.tagger.several_words import MOSTLY_ONE_TAG, mixed_tags_warning  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from device.library.runner import Heard
@@ -54,11 +55,15 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 @dataclass(frozen=True)
 class Item:
     """One training sample: an audio file and its tags (none: a file with none of the words, from a CSV row with no
-    tag); ``where``: the CSV and line(s) that listed it ("train.csv: line 26"), "" for a folder's file."""
+    tag); ``where``: the CSV and line(s) that listed it ("train.csv: line 26"), "" for a folder's file; ``lines``:
+    those line numbers; ``source``: the folder or CSV it came from as given (:func:`load_sources` sets it; the
+    warnings name it: trainer.tagger.word_places)."""
 
     path: Path
     tags: tuple[str, ...]
     where: str = field(default="", compare=False)
+    lines: tuple[int, ...] = field(default=(), compare=False)
+    source: Path | None = field(default=None, compare=False)
 
 
 def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]:
@@ -100,7 +105,7 @@ def load_sources(sources: list[str | Path], notes: list[str] | None = None) -> l
         for it in load_items(src, said[-1]):
             key = it.path.absolute() if _dangling(it.path) else it.path.resolve()    # a link to nothing: its name
             merged.pop(key, None)               # re-insert: the file keeps its place of last mention
-            merged[key], source_of[key] = Item(key, it.tags, it.where), i
+            merged[key], source_of[key] = replace(it, path=key, source=Path(src)), i
     items = list(merged.values())
     notes = notes if notes is not None else []
     notes.extend(_meant_multi_label(said, items, source_of))
@@ -237,8 +242,10 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
             found.append((Item(f, tags), line))             # _merge_repeats gives each its lines
         else:
             missing.append((name, f, f"line {line}"))
-    if missing:
-        raise missing_error(str(path), path.parent, missing)
+    if missing:                 # "did you mean lib/instruments/vibes.wav?" for a file moved (a folder renamed)
+        from trainer.tagger.moved_files import with_moved
+        listed = {it.path.resolve() for it, _ in found}
+        raise with_moved(missing_error(str(path), path.parent, missing), path.parent, missing, listed)
     return _merge_repeats(path, found, notes)
 
 
@@ -261,7 +268,7 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     if len(repeats) > 5:
         notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
                      "tags of all of its lines")
-    merged = [Item(first[key], tuple(dict.fromkeys(tags)), f"{path}: {_lines(lines_of[key])}")
+    merged = [Item(first[key], tuple(dict.fromkeys(tags)), f"{path}: {_lines(lines_of[key])}", tuple(lines_of[key]))
               for key, tags in tags_of.items()]
     said = made_multi_label(path, [it for it, _ in rows], merged)
     if said:
@@ -388,27 +395,6 @@ def short_of_shots(items: list[Item], shots: int, shown: int = 10) -> str:
     every = " (every tag: --shots changes nothing)" if len(short) == len(counts) else ""
     return (f"note: --shots {shots}: {count_words(len(short), 'tag has', 'tags have')} fewer than {shots} samples "
             f"to train on, so each is trained on all it has{every}: {listed}{more}")
-
-
-MOSTLY_ONE_TAG = 0.25       # when fewer than this share of the files carry several tags, those few are likely slips
-
-
-def mixed_tags_warning(items: list[Item], shown: int = 3) -> str:
-    """A warning when a few of ``items`` carry several tags and the rest one ('' otherwise): those few alone make
-    the tagger multi-label (a yes or no per tag, any number of tags per file, no statistics head), as a
-    correction giving one file two tags (`hatbox library fix FILE hihat open-hat`, then `library export`) does."""
-    items = [it for it in items if it.tags]         # a file with none of the words is neither
-    several = [it for it in items if len(it.tags) > 1]
-    if not several or len(several) >= MOSTLY_ONE_TAG * len(items):
-        return ""
-    named = "; ".join(f"{it.path}: {', '.join(it.tags)}" for it in several[:shown])
-    more = f"; and {len(several) - shown} more" if len(several) > shown else ""
-    return (f"warning: {count_words(len(several), 'file carries', 'files carry')} several tags ({named}{more}) and "
-            f"the other {len(items) - len(several)} one, so this tagger gives each tag a yes or no of its own (any "
-            "number of tags per file) instead of one best tag, and without the statistics head that makes one-tag "
-            "taggers more accurate\n  hint: if each sample has one tag, give "
-            f"{'that file' if len(several) == 1 else 'those files'} one (hatbox library fix DB FILE TAG, then "
-            "export again)")
 
 
 def targets(items: list[Item], tags: list[str]) -> np.ndarray:

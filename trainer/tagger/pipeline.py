@@ -19,6 +19,7 @@ from trainer.tagger.data import (RECOMMENDED_PER_TAG, WILL_BE_MULTI_LABEL, Item,
 from trainer.tagger.model import TaggerConfig
 from trainer.tagger.report import evaluate, format_report, report_png
 from trainer.tagger.report_heard import heard_of, later_clause, long_files_warning
+from trainer.tagger.slips import SLIPS_SHOWN, _near_words, _slip_keys, slips_warning  # noqa: F401 (re-exported)
 from trainer.early_stop import StopRequest, stopped_words
 from trainer.tagger.train import LOAD_MARGIN, TrainOptions, is_exclusive, predict, train
 from export.atomic import atomic_output, check_out, locks_out, write_atomic
@@ -392,53 +393,6 @@ def everywhere_warning(items: list[Item]) -> str:
             "(sounds it does not describe)")
 
 
-SLIPS_SHOWN = 5
-
-
-def slips_warning(items: list[Item]) -> str:
-    """A warning naming the words of ``items`` that look like a slip of a more used one ("'metalic' (1): did you
-    mean 'metallic' (5)?"), by the rule `hatbox library fix` says a new word is a slip by
-    (hatbox.library_words.slip_of: the same but for case, spaces, punctuation, a doubled letter or one edit); ""
-    when none does (fifty-first stop's QA: "metalic" beside "metallic" trained as a word of its own, unsaid)."""
-    from hatbox.library_words import slip_of
-    counts = tag_counts(items)
-    rank = {w: i for i, w in enumerate(sorted(counts, key=lambda t: -counts[t]))}   # sorted once, most used first
-    near_of = _near_words(list(counts))
-    slips = []
-    for word in sorted(counts, key=lambda t: (counts[t], t)):
-        more = {w: counts[w] for w in sorted(near_of[word], key=rank.__getitem__)
-                if counts[w] > counts[word] or counts[w] == counts[word] and w < word}
-        near = slip_of(word, [], more) if more else ""
-        if near:
-            slips.append(f"'{word}' ({counts[word]}): did you mean '{near}' ({counts[near]})?")
-    if not slips:
-        return ""
-    rest = f"; and {len(slips) - SLIPS_SHOWN} more" if len(slips) > SLIPS_SHOWN else ""
-    return (f"warning: {count_words(len(slips), 'word looks', 'words look')} like a slip of another: "
-            f"{'; '.join(slips[:SLIPS_SHOWN])}{rest}\n  hint: if so, give those files the one spelling (fix the CSV or "
-            "rename the folder) and train again: the tagger learns each spelling as a word of its own")
-
-
-def _near_words(words: list[str]) -> dict[str, set[str]]:
-    """Each of ``words`` -> the others that may be a slip of it or it of them (hatbox.library_words.slip_of): those
-    sharing a key of :func:`_slip_keys`, a superset of slip_of's matches (a test checks it), so that each word is
-    compared with a few, not all (fifty-first stop's final reading: 1,500 words took 15.6 s)."""
-    by_key: dict[str, set[str]] = {}
-    for w in words:
-        for key in _slip_keys(w):
-            by_key.setdefault(key, set()).add(w)
-    return {w: set().union(*(by_key[k] for k in _slip_keys(w))) - {w} for w in words}
-
-
-def _slip_keys(word: str) -> set[str]:
-    """Keys two words that slip_of calls alike share: the word without case, spaces and punctuation (a slip but for
-    those), that with each run of one letter made one (a doubled letter), and that with one letter dropped (one
-    letter added, dropped, changed, or two neighbours swapped)."""
-    bare = "".join(c for c in word.casefold() if c.isalnum())
-    single = "".join(c for i, c in enumerate(bare) if i == 0 or bare[i - 1] != c)
-    return {"=" + bare, "1" + single} | {"=" + bare[:i] + bare[i + 1:] for i in range(len(bare))}
-
-
 def _one_destination() -> bool:
     """Whether stdout and stderr lead to one place (a terminal, a log of both): a note said on stderr before
     training is then not said again in the summary (QA: each warning was printed twice)."""
@@ -451,9 +405,11 @@ def _one_destination() -> bool:
 
 
 def _holdout_note(items: list[Item], held: list[Item]) -> str:
-    """Why tags are missing from the held-out report ('' when none is): fewer than 4 samples.  Every tag the table
+    """Why tags have no held-out files ('' when none lacks them): fewer than 4 samples.  Every tag the table
     shows with nothing held out is named (a file's second tag too: "kick" of files tagged "acoustic, kick" was
-    left out of this line while the table showed it n=0)."""
+    left out of this line while the table showed it n=0), in the table's own words, "none held out": the table
+    shows such a word (and what the tagger called it), so "not in the held-out report" contradicted it (fifty-third
+    stop's QA, T2)."""
     counts, in_held = tag_counts(items), tag_counts(held)
     small = sorted(t for t, c in counts.items() if c < MIN_FOR_HOLDOUT or not in_held[t])
     if not small:
@@ -465,8 +421,8 @@ def _holdout_note(items: list[Item], held: list[Item]) -> str:
                 f"({listed}); all were used for training")
     why = (f"fewer than {MIN_FOR_HOLDOUT} samples, all used for training" if all(counts[t] < MIN_FOR_HOLDOUT
                                                                                  for t in small) else
-           "none of their files was held out: all used for training")
-    return f"\nnot in the held-out report ({why}): {listed}"
+           f"all their files used for training; a word with fewer than {MIN_FOR_HOLDOUT} samples is never held out")
+    return f"\nnone held out, so not scored ({why}): {listed}"
 
 
 def _evaluate(net, held: list[Item], clips: np.ndarray, tags: list[str], left_out: tuple[str, ...] = ()) -> dict:

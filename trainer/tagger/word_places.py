@@ -1,0 +1,82 @@
+"""Where a training sample's words come from, as the tagger's warnings say it (fifty-third stop's QA, T2): the CSV and
+its lines ("mywords.csv: line 10"), or the tag folders of a tree; and whether a CSV is the producer's own or one
+hatbox wrote of a library's corrections (`hatbox library export`, `hatbox box-library ID --export-fixes`), whose
+words are changed in the library, not in the CSV.  Torch-free; reads at most a CSV's first line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from trainer.tagger.data import Item
+
+FOLDER, OWN_CSV, EXPORTED, UNKNOWN = "folder", "csv", "exported", ""
+
+
+def kind_of(source: Path | None) -> str:
+    """What training source ``source`` is: :data:`FOLDER` (a tree of tag folders), :data:`EXPORTED` (a corrections
+    CSV hatbox wrote: device.library.fixes_csv.written_by_hatbox), :data:`OWN_CSV`, or :data:`UNKNOWN` (None: an
+    item made without one)."""
+    if source is None:
+        return UNKNOWN
+    if source.is_dir():
+        return FOLDER
+    from device.library.fixes_csv import written_by_hatbox
+    return EXPORTED if written_by_hatbox(source) else OWN_CSV
+
+
+def source_words(source: Path) -> str:
+    """A source as a warning names it: "mywords.csv", "fixes.csv (corrections exported from a library)", "folder
+    tags/"."""
+    kind = kind_of(source)
+    if kind == FOLDER:
+        return f"folder {source}/"
+    return f"{source} (corrections exported from a library)" if kind == EXPORTED else str(source)
+
+
+def lines_words(numbers: list[int], shown: int = 6) -> str:
+    """"line 4", "lines 3, 9 and 12", "lines 3, 9, 12, 20, 31, 40 and 4 more"."""
+    numbers = sorted(set(numbers))
+    head = [str(k) for k in numbers[:shown]]
+    if len(numbers) > shown:
+        head.append(f"{len(numbers) - shown} more")
+    joined = ", ".join(head[:-1]) + " and " + head[-1] if len(head) > 1 else "".join(head)
+    return f"line{'s' if len(numbers) > 1 else ''} {joined}"
+
+
+def place_of_word(item: Item, word: str) -> str:
+    """Where ``item`` got ``word``: its CSV and line(s) ("boxfixes.csv: line 4"), or its tag folder ("folder
+    tags/metalic/"); "" when the item knows no source."""
+    if item.source is None:
+        return ""
+    if item.source.is_dir():
+        return f"folder {item.source / word}/"
+    return f"{item.source}: {lines_words(list(item.lines))}" if item.lines else str(item.source)
+
+
+def place_of_file(item: Item) -> str:
+    """Where ``item``'s words come from: its CSV line(s), or "folders 808/ and punchy/ of tags/" (a file linked or
+    copied into several tag folders); "" when the item knows no source."""
+    if item.source is None:
+        return ""
+    if item.source.is_dir():
+        folders = [f"{t}/" for t in item.tags]
+        named = ", ".join(folders[:-1]) + " and " + folders[-1] if len(folders) > 1 else "".join(folders)
+        return f"folder{'s' if len(folders) > 1 else ''} {named} of {item.source}/"
+    return f"{item.source}: {lines_words(list(item.lines))}" if item.lines else str(item.source)
+
+
+def word_places(items: list[Item], word: str) -> list[str]:
+    """Where the files of ``items`` carrying ``word`` got it, one entry per source in order of first appearance:
+    "mywords.csv: lines 4 and 9" (every line of that CSV), "folder tags/metalic/"; sources not known are left out."""
+    lines: dict[Path, list[int]] = {}
+    for it in items:
+        if word in it.tags and it.source is not None:
+            lines.setdefault(it.source, []).extend(it.lines)
+    return [(f"folder {src / word}/" if src.is_dir() else
+             f"{src}: {lines_words(numbers)}" if numbers else str(src)) for src, numbers in lines.items()]
+
+
+def word_sources(items: list[Item], word: str) -> list[Path]:
+    """The sources (in order of first appearance) of the files of ``items`` that carry ``word``."""
+    return list(dict.fromkeys(it.source for it in items if word in it.tags and it.source is not None))
