@@ -81,7 +81,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
               f"computer ({__version__})")
 
 
-CARRY_NOTES = (" was not carried to '", " loaded was dropped: ")   # held.not_carried's notes made at a switch
+CARRY_NOTES = (" was not carried to '", " loaded was dropped: ",   # device.audio.held's notes made at a switch:
+               " kept for a pack that has ")                      # (not_carried, knobless_note: held.KEPT_FOR)
 
 
 def slot_warning_lines(s: dict[str, Any], eng: dict[str, Any]) -> list[str]:

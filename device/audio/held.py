@@ -212,16 +212,59 @@ def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
     """The note in the new pack's ``warnings`` for a knob the player set that it does not take (set on the pack
     ``knob.on`` names, else on ``old``, the pack it replaces).  Values as the knob shows them (three significant
     digits, hatbox.text.number_words, as the panel's dial: p47 soak QA, "set to 3.56375 dB" stayed in `hatbox
-    status`); `hatbox status` adds when it happened (hatbox/status_report.py)."""
+    status`); `hatbox status` adds when it happened (hatbox/status_report.py).  A knob the pack has no knob of that
+    name for: the reason names the pack's knobs, not again the knob and the pack (:func:`missing_words`: p53 QA)."""
     from hatbox.text import number_words
     old, value = knob.on or old, number_words(knob.value)
+    spec = knob_spec(unit, knob.name)
+    why = missing_words(unit, knob) if spec is None else why
     if knob.during_load:
         return f"knob '{knob.name}' turned to {value} while '{new}' loaded was dropped: {why}"
-    spec = knob_spec(unit, knob.name)
     units = f" {knob.unit}" if knob.unit else ""
     text = f"knob '{knob.name}' set to {value}{units} on '{old}' was not carried to '{new}': {why}"
     if knob.restored:
         text = f"knob '{knob.name}' at {value}{units} on '{old}' when the box stopped was not restored: {why}"
     if spec is None:
-        return text
+        return f"{text}; {KEPT_FOR} it"
     return f"{text}; it starts at its default {number_words(float(spec.default))}{' ' + spec.unit if spec.unit else ''}"
+
+
+KEPT_FOR = "kept for a pack that has"      # the end of a note on a knob the memory keeps (hatbox/status_report.py)
+
+
+def missing_words(unit: Any, knob: SetKnob) -> str:
+    """Why engine ``unit`` did not take ``knob``, which it has no knob of that name for: "it has no knob of that name
+    (its knobs: gain, level)", "it has no knobs" (the pack's name and the knob's are in the note already)."""
+    names = [str(k.name) for k in getattr(unit, "knobs", None) or ()]
+    return f"it has no knob of that name (its knobs: {', '.join(names)})" if names else "it has no knobs"
+
+
+def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str) -> list[str]:
+    """The notes in the new pack's ``warnings`` for the knobs ``dropped`` (each with why engine ``unit``, pack
+    ``new``, did not take it; ``old``: the pack it replaces): one a knob (:func:`not_carried`), but one for all
+    those a pack with no knobs at all keeps for a later pack (:func:`knobless_note`: p53 QA, a pedal switched to
+    one without knobs said a line each for drive and tone, each ending "has no knobs (asked for 'drive')")."""
+    if getattr(unit, "knobs", None):
+        return [not_carried(knob, unit, old, new, why) for knob, why in dropped]
+    kept = [knob for knob, _ in dropped if not knob.during_load]
+    turned = [not_carried(knob, unit, old, new, why) for knob, why in dropped if knob.during_load]
+    return ([knobless_note(kept, old, new)] if kept else []) + turned
+
+
+def knobless_note(knobs: list[SetKnob], old: str, new: str) -> str:
+    """"'qa-od' has no knobs: drive (24 dB) and tone (8000 Hz), set on 'hatbox-drive', are kept for a pack that
+    has them": the one note for the ``knobs`` (at least one) pack ``new`` (no knobs) does not take, that the memory
+    keeps for a pack switched in later (a roll back carries them again); set on ``old`` where a knob does not say."""
+    from hatbox.text import number_words
+    where = {(k.on or old, k.restored) for k in knobs}
+
+    def item(k: SetKnob) -> str:
+        at = f" on '{k.on or old}'" + (" when the box stopped" if k.restored else "") if len(where) > 1 else ""
+        return f"{k.name} ({number_words(k.value)}{' ' + k.unit if k.unit else ''}{at})"
+    items = [item(k) for k in knobs]
+    said = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(where) == 1:
+        on, restored = next(iter(where))
+        said += f", set on '{on}'" + (" when the box stopped" if restored else "") + ","
+    verb = f"is {KEPT_FOR} it" if len(knobs) == 1 else f"are {KEPT_FOR} them"
+    return f"'{new}' has no knobs: {said} {verb}"
