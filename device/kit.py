@@ -325,9 +325,34 @@ def mostly_long(files: list[str], seconds: Callable[[str], float]) -> bool:
     return 2 * sum(is_long(seconds(f)) for f in files) > len(files)
 
 
+def kept_words(kit: dict[int, KitNote], library: str) -> dict[str, int]:
+    """The producer's own words (no General MIDI drum word) of kit ``kit`` chosen from library ``library``, each
+    with its note (its lowest, were it on several): what :func:`kit_from_tags` keeps (``keep``) when it makes the kit
+    of that library again, so that a word's pad stays where the drummer's hand knows it (p53 QA: after a re-tag every
+    pad moved, the own words being ordered by how many files carry them)."""
+    kept: dict[str, int] = {}
+    for note in sorted(kit):
+        entry = kit[note]
+        if entry.library == library and entry.tag and gm_note(entry.tag) is None:
+            kept.setdefault(entry.tag, note)
+    return kept
+
+
+def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str
+               ) -> list[tuple[str, int | None, int | None]]:
+    """(word, its note in kit ``old``, in kit ``new``; None: not on it) of each of the producer's own words of
+    library ``library`` whose note the new kit changed, a word new to the kit or no longer on it among them, by the
+    tag each note was chosen for (:func:`kept_words`); [] when ``old`` holds no word of that library (a first kit)."""
+    was, now = kept_words(old, library), kept_words(new, library)
+    if not was:
+        return []
+    return [(w, was.get(w), now.get(w)) for w in dict.fromkeys([*now, *was]) if was.get(w) != now.get(w)]
+
+
 def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]], *,
                   families: bool = False, pitch: Callable[[str], float] | None = None,
-                  level: Callable[[str], float] | None = None, loops: Loops | None = None) -> dict[int, KitNote]:
+                  level: Callable[[str], float] | None = None, loops: Loops | None = None,
+                  keep: dict[str, int] | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``: each tag that some file carries (``tags``: tag -> files, most used first)
     gets a note (:func:`gm_note`, else the first free note from :data:`OWN_WORDS_FROM` up), played by the tag's
     most confident file no other note plays (``best(tag, k)``: the tag's first ``k`` files, best first, relative
@@ -338,10 +363,16 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
     notes with different files of the tag (device.kit_families; ``pitch(file)`` in Hz orders the toms, ``level(file)``
     in dBFS picks a drum's loudest velocity layer, as :func:`fullest_first` does for the first note), after the
     tags of one drum note (crash, open hat) took theirs; the producer's own words still get one note each from
-    middle C, before a family's notes from there up (percussion's 60-81)."""
+    middle C, before a family's notes from there up (percussion's 60-81).
+
+    ``keep``: word -> note of the kit this one replaces (:func:`kept_words`): such a word of the producer's keeps
+    its note where it is free (no drum word took it), and no other word takes it; the words new to the kit take the
+    free notes from middle C up, those of more files first, so a word on one file only comes last."""
     kit: dict[int, KitNote] = {}
     used: set[str] = set()
     chosen = loops or Loops()
+    kept = {t: n for t, n in (keep or {}).items() if tags.get(t, 0) > 0 and gm_note(t) is None}
+    held = set(kept.values())                   # notes kept for their words: no other word takes one
 
     def loop_of(tag: str, file: str) -> bool:
         return note_loops(tag, file, best, chosen)
@@ -356,7 +387,7 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
             if _fill(kit, used, library, tag, pools[tag], pitch, loop_of, below=OWN_WORDS_FROM) or \
                     not _left(pools[tag], used, _numbered(tag)):
                 continue
-        note = _own_note(kit, gm_note(tag))
+        note = _own_note(kit, gm_note(tag) if tag not in kept else kept[tag], held - {kept.get(tag)})
         if note is None:
             break
         left = _left(pools[tag], used, _numbered(tag)) if tag in pools else best(tag, len(used) + 1)
@@ -394,12 +425,14 @@ def _numbered(tag: str) -> bool:
     return bool(family and family.by_pitch)
 
 
-def _own_note(kit: dict[int, KitNote], note: int | None) -> int | None:
-    """``note`` when it is free, else the first free note from :data:`OWN_WORDS_FROM` up (then down); None: full."""
+def _own_note(kit: dict[int, KitNote], note: int | None, held: set[int] | frozenset[int] = frozenset()
+              ) -> int | None:
+    """``note`` when it is free, else the first free note from :data:`OWN_WORDS_FROM` up (then down) that is not
+    ``held`` (kept for another word: :func:`kit_from_tags`' ``keep``); None: full."""
     if note is not None and note not in kit:
         return note
-    return next((n for n in range(OWN_WORDS_FROM, 128) if n not in kit),
-                next((n for n in range(OWN_WORDS_FROM - 1, -1, -1) if n not in kit), None))
+    free = [n for n in (*range(OWN_WORDS_FROM, 128), *range(OWN_WORDS_FROM - 1, -1, -1)) if n not in kit]
+    return next((n for n in free if n not in held), free[0] if free else None)
 
 
 def _put(kit: dict[int, KitNote], used: set[str], entry: KitNote) -> None:

@@ -129,7 +129,7 @@ def unplaced_lines(kit: dict[str, Any], counts: Any, library: str,
         return []
     notes = _list(kit, "notes")
     placed = {str(n.get("file")) for n in notes}
-    lines = []
+    lines, taken = [], {n.get("note") for n in notes}       # each line's --map names a note no other line names
     for tag in dict.fromkeys(str(n["tag"]) for n in notes if n.get("tag") and not drum_word(str(n["tag"]))):
         on = [n for n in notes if n.get("tag") == tag]
         count = counts.get(tag)
@@ -139,18 +139,20 @@ def unplaced_lines(kit: dict[str, Any], counts: Any, library: str,
         left = [f for f in files if f not in placed] if files is not None else []
         number = count - len({str(n.get("file")) for n in on} | placed.intersection(files or []))
         if number > 0:
-            lines.append(_unplaced_line(tag, number, left, on[0], notes, library))
+            lines.append(_unplaced_line(tag, number, left, on[0], taken, library))
     return lines
 
 
-def _unplaced_line(tag: str, number: int, left: list[str], first: dict[str, Any], notes: list[dict[str, Any]],
+def _unplaced_line(tag: str, number: int, left: list[str], first: dict[str, Any], taken: set[Any],
                    library: str) -> str:
     """One word's line of :func:`unplaced_lines`: its ``number`` files on no note (``left``: which, when known), and
-    the --map that puts the first on the next free note after the word's own (``first``)."""
+    the --map that puts the first on the next note after the word's own (``first``) that is not ``taken`` (the kit's
+    notes and those the lines before named, added to it here: p53 QA, six words' hints all named G#4, and following
+    them in turn overwrote it each time)."""
     from device.notes import note_name
-    taken = {n.get("note") for n in notes}
     start = first.get("note") if isinstance(first.get("note"), int) else 59
-    free = next((k for k in range(start + 1, 128) if k not in taken), None)
+    free = next((k for k in (*range(start + 1, 128), *range(start - 1, -1, -1)) if k not in taken), None)
+    taken.add(free)
     where = note_name(free) if free is not None else "NOTE"
     lib, loop = shlex.quote(safe_text(library)), " --loop" if first.get("loop") else ""
     named = f" ({', '.join(safe_text(f) for f in left[:3])}{', ...' if len(left) > 3 else ''})" if left else ""
@@ -159,6 +161,54 @@ def _unplaced_line(tag: str, number: int, left: list[str], first: dict[str, Any]
     return (f"{safe_text(tag)}: {count_words(number, 'other file')} of this word {'is' if number == 1 else 'are'} on "
             f"no note{named}: {listing}hatbox box-kit --map {where} {example} --library {lib}{loop} puts "
             f"{'it' if number == 1 else 'one'} on {where}")
+
+
+def moved_lines(kit: dict[str, Any]) -> list[str]:
+    """`box-kit --from LIBRARY`: the answer's ``words_moved`` (device.kit.word_moves: the producer's words whose note
+    changed against the kit replaced, by the tag each note was chosen for) in words: "1 word of yours moved to another
+    note: 808 C4 -> D4" (the box keeps a word's note unless a drum word took it), the words new to the kit and their
+    notes, those no longer on it; [] when every word kept its note, or from a box of an older version (p53 QA: after
+    a re-tag every pad moved without a word)."""
+    from device.notes import note_name
+    rows = [r for r in _list(kit, "words_moved") if isinstance(r.get("word"), str)]
+
+    def name(note: Any) -> str:
+        return note_name(note) if isinstance(note, int) else "?"
+    moved = [f"{safe_text(r['word'])} {name(r['was'])} -> {name(r['now'])}" for r in rows
+             if r.get("was") is not None and r.get("now") is not None]
+    added = [f"{safe_text(r['word'])} {name(r['now'])}" for r in rows if r.get("was") is None]
+    gone = [f"{safe_text(r['word'])} (was {name(r['was'])})" for r in rows if r.get("now") is None]
+    return ([f"{count_words(len(moved), 'word')} of yours moved to another note: "
+             f"{_shown_words(moved)}"] if moved else []) + \
+        ([f"new {'word' if len(added) == 1 else 'words'} on the kit (free notes from middle C up): "
+          f"{_shown_words(added)}"] if added else []) + \
+        ([f"no longer on the kit (no file carries {'it' if len(gone) == 1 else 'them'} now, or the kit is full): "
+          f"{_shown_words(gone)}"] if gone else [])
+
+
+def one_file_lines(kit: dict[str, Any], counts: Any, library: str) -> list[str]:
+    """`box-kit --from LIBRARY`: the producer's words on the kit that one file alone carries (``counts``: GET
+    /libraries/ID/tags; None: nothing said), a typo set on one file among them perhaps ('metalic' for 'metallic':
+    p53 QA): the box gives them the notes left after the words of more files (device.kit.kit_from_tags), and this
+    says so, and how to give the file another word."""
+    from device.kit import drum_word
+    if not isinstance(counts, dict):
+        return []
+    single = [n for n in _list(kit, "notes") if n.get("tag") and not drum_word(str(n["tag"]))
+              and counts.get(n["tag"]) == 1]
+    if not single:
+        return []
+    said = [f"{safe_text(str(n['tag']))} ({safe_text(str(n.get('name', n.get('note'))))} "
+            f"{safe_text(str(n.get('file', '')))})" for n in single]
+    lib = shlex.quote(safe_text(library))
+    return [f"{count_words(len(single), 'word')} of yours {'is' if len(single) == 1 else 'are'} on one file only, "
+            f"so {'it comes' if len(single) == 1 else 'they come'} after the words of more files: "
+            f"{_shown_words(said)}: a typo? hatbox box-library {lib} --fix FILE WORD gives the file the word you "
+            "meant (then make the kit again)"]
+
+
+def _shown_words(items: list[str]) -> str:
+    return ", ".join(items[:SHOWN]) + (", ..." if len(items) > SHOWN else "")
 
 
 def _holds_loop(note: dict[str, Any]) -> bool:
