@@ -66,18 +66,41 @@ def fix_file(client: Any, lid: str, args: argparse.Namespace) -> int:
         if args.none and exc.status == 422 and "'' cannot be a tag" in Exception.__str__(exc):
             raise older_box("keep a correction to none of the words (--none)") from None
         raise
+    said = tagger_part(body)
     if args.none:
-        print(f"{safe_text(path)}: none of your words (the tagger's tags no longer listed for it; --fix "
-              f"{shlex.quote(safe_text(path))} with no TAG gives it back to the tagger)")
+        print(f"{safe_text(path)}: (none: yours{'; ' + said if said else ''}) the tagger's tags no longer listed for "
+              f"it; --fix {shlex.quote(safe_text(path))} with no TAG gives it back to the tagger")
         return 0
     for note in respelled_notes(tags, body["tags"], BOX_CASE):
         print(safe_text(note))
-    print(f"{safe_text(path)}: {safe_text(', '.join(body['tags'])) or 'back to the tagger'}")
+    print(fix_line(safe_text(path), [safe_text(t) for t in body["tags"]], said))
     again = f"hatbox box-library {shlex.quote(safe_text(args.id or lid))} --fix {shlex.quote(safe_text(path))}"
     for note in new_word_notes(client, lid, [str(t) for t in body["tags"]],
                                lambda fixed: " ".join([again, *(shlex.quote(safe_text(t)) for t in fixed)])):
         print(note)
     return 0
+
+
+def tagger_part(body: dict[str, Any]) -> str:
+    """What the tagger made of the file, from PUT /libraries/{id}/files/tags' answer ``body``, in the laptop's words
+    (hatbox.library_words.tagger_words: "the tagger says 808 0.83"); "" from a box that does not say (before p53:
+    no ``hits``)."""
+    from hatbox.library_words import tagger_words
+    hits, scores, why = body.get("hits"), body.get("model"), body.get("not_tagged")
+    if not isinstance(hits, list):
+        return ""
+    hits = [(str(h[0]), float(h[1])) for h in hits if isinstance(h, (list, tuple)) and len(h) == 2]
+    scores = {str(t): float(s) for t, s in scores.items()} if isinstance(scores, dict) else {}
+    return tagger_words(hits, scores, None if why is None else str(why))
+
+
+def fix_line(path: str, tags: list[str], said: str) -> str:
+    """The line `box-library ID --fix PATH [TAG...]` prints, as `hatbox library fix` does: "808/808_Clap.wav: 808,
+    punchy (yours; the tagger says 808 0.83)", "808/808_Clap.wav: back to the tagger (the tagger says 808 0.83)";
+    ``path`` and ``tags`` printable, ``said``: :func:`tagger_part` ("": not said)."""
+    if tags:
+        return f"{path}: {', '.join(tags)}" + (f" (yours; {said})" if said else "")
+    return f"{path}: back to the tagger" + (f" ({said})" if said else "")
 
 
 def new_word_notes(client: Any, lid: str, now: list[str], again: Callable[[list[str]], str] | None = None) -> list[str]:

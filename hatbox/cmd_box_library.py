@@ -24,6 +24,7 @@ from hatbox.library_path import check_not_two, retaken
 from hatbox.library_fixes import LaptopFixes, export_fixes, fixes_in_folder, left_out_lines, push_fixes, \
     refused_names, retag_not_through, retag_started, say_no_fixes, say_sampler_warnings, send_fixes, \
     stopped_retag_line, without_members
+from hatbox.library_packs import names_of, pack_names, pack_said
 from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
@@ -228,10 +229,10 @@ def _say_notes(body: dict[str, Any]) -> None:
         print(line)
 
 
-def _active_tagger(client: Any) -> str | None:
-    """The id of the box's active tagger pack (None: none, or the box did not say)."""
+def _active_tagger(packs: list[Any] | None) -> str | None:
+    """The id of the active tagger pack of ``packs`` (GET /packs; None: none, or the box did not say)."""
     from hatbox.box_packs import active_in
-    active = active_in(asked(client, "/packs", list), "tagger")
+    active = active_in(packs, "tagger")
     return None if active is None else str(active["id"])
 
 
@@ -293,7 +294,7 @@ def _tagging_ended(client: Any, body: dict[str, Any]) -> None:
     from urllib.parse import quote
 
     lid = safe_text(body["id"])
-    retag_not_through(body)
+    retag_not_through(body, pack_names(client) if body.get("stopped_retag") else None)
     if body["state"] == "untagged" and body.get("error") == NO_TAGGER:
         raise HatboxError(f"library {lid} is not tagged: {NO_TAGGER}",
                           hint=f"the box tags it as soon as one is: {tagger_way(client)}")
@@ -368,17 +369,19 @@ def box_library(args: argparse.Namespace) -> int:
             if not libraries:
                 footer(no_library_words(len(uploads)))      # "no library yet: 1 upload in progress" (p50 M4)
                 return 0
-            active = _active_tagger(c)
+            packs = asked(c, "/packs", list)
+            active, names = _active_tagger(packs), names_of(packs)       # packs named as the laptop names them (p53)
             for lib in libraries:
                 print(f"{safe_text(lib['id'])}  {safe_text(lib['name'])}  {state_words(lib)}, "
                       f"{count_words(lib['accepted'], 'file')}{uploaded_words(lib)}")
                 if lib.get("error") and lib.get("state") in ("failed", "untagged", "cancelled"):
                     print(f"    {safe_text(lib['error'])}")
-                if stopped_retag_line(lib):
-                    print(stopped_retag_line(lib))
+                if stopped_retag_line(lib, names):
+                    print(stopped_retag_line(lib, names))
                 elif active and lib.get("tagger") and lib["tagger"] != active and lib.get("state") in ("done",
                                                                                                        "cancelled"):
-                    print(f"    tagged by {safe_text(lib['tagger'])}, not the active tagger ({safe_text(active)}): "
+                    print(f"    tagged by {pack_said(lib['tagger'], names)}, not the active tagger "
+                          f"({pack_said(active, names)}): "
                           f"hatbox box-library {shlex.quote(safe_text(lib['id']))} --retag tags it with the active one")
             return 0
         try:
@@ -488,9 +491,10 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
     stay); ``wait``: follow the tagging until it ends."""
     body = _call(client, "POST", f"/libraries/{lid}/retag")
+    names = pack_names(client)
+    new = pack_said(body["tagger"], names) if body.get("tagger") else "the active tagger pack"
     print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): "
-          f"tagging again with {safe_text(body.get('tagger') or 'the active tagger pack')}; your corrections stay"
-          + retag_started(body))
+          f"tagging again with {new}; your corrections stay" + retag_started(body, names))
     if wait:
         _follow_to_end(client, body["id"], quiet, str(body.get("name") or ""))
     return 0
@@ -504,7 +508,7 @@ def _cancel_library(client: Any, lid: str) -> int:
     if body["state"] != "tagging":
         print(f"{what} is not being tagged ({safe_text(body['state'])}); nothing to stop")
         return 0
-    print(f"{what}: {tagging_end_words.stop_words(body)}")
+    print(f"{what}: {tagging_end_words.stop_words(body, pack_names(client) if body.get('tags_from') else None)}")
     return 0
 
 

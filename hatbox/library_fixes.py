@@ -13,27 +13,31 @@ from typing import Any
 from device.library.fixes_csv import check_csv_out, refuse_foreign, write_fixes_csv
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
+from hatbox.library_packs import Names, pack_said
 from hatbox.names import quoted
 from hatbox.text import count_words, display_name
 
 
-def retag_started(body: dict[str, Any]) -> str:
-    """What `box-library ID --retag` adds about the library's tags meanwhile (``body``: the box's record)."""
+def retag_started(body: dict[str, Any], names: Names | None = None) -> str:
+    """What `box-library ID --retag` adds about the library's tags meanwhile (``body``: the box's record; ``names``:
+    its packs' names, hatbox.library_packs: "mywords 0.1.1", not the pack's id; None: the id)."""
     old = body.get("tags_from")
     if not old:
         return ""
-    return f"; until it has gone through every file the library keeps the tags of {safe_text(old)}"
+    return f"; until it has gone through every file the library keeps the tags of {pack_said(old, names)}"
 
 
-def stopped_retag_line(lib: dict[str, Any]) -> str:
-    """The listing's line for a library whose re-tag was stopped part way, or failed ("" for none)."""
-    words = retag_words(lib)
+def stopped_retag_line(lib: dict[str, Any], names: Names | None = None) -> str:
+    """The listing's line for a library whose re-tag was stopped part way, or failed ("" for none); ``names``: as
+    :func:`retag_words`."""
+    words = retag_words(lib, names)
     return f"    {words[0]} ({words[1]})" if words else ""
 
 
-def retag_words(lib: dict[str, Any]) -> tuple[str, str] | None:
+def retag_words(lib: dict[str, Any], names: Names | None = None) -> tuple[str, str] | None:
     """What became of library ``lib``'s re-tag that stopped part way or failed (what, what next), None for none: "a
-    re-tag with NEW failed at 3 of 6: the box's disk is full: ...; every file keeps its tags from OLD"."""
+    re-tag with NEW failed at 3 of 6: the box's disk is full: ...; every file keeps its tags from OLD", the packs
+    named by ``names`` (hatbox.library_packs.pack_said: "mywords 0.1.1"; None: by id)."""
     stopped = lib.get("stopped_retag")
     if not isinstance(stopped, dict):
         return None
@@ -42,14 +46,15 @@ def retag_words(lib: dict[str, Any]) -> tuple[str, str] | None:
     how = (f"failed at {at}: {safe_text(str(error))}" if error else
            f"was cut off by a restart at {at}" if stopped.get("cut_off") else f"stopped at {at}")
     nxt = "tries again" if error else "goes on from there"
-    return (f"a re-tag with {safe_text(str(stopped.get('tagger')))} {how}: every file keeps its tags from "
-            f"{safe_text(str(lib.get('tagger')))}", f"hatbox box-library {lid} --retag {nxt}")
+    return (f"a re-tag with {pack_said(stopped.get('tagger'), names)} {how}: every file keeps its tags from "
+            f"{pack_said(lib.get('tagger'), names)}", f"hatbox box-library {lid} --retag {nxt}")
 
 
-def retag_not_through(lib: dict[str, Any]) -> None:
+def retag_not_through(lib: dict[str, Any], names: Names | None = None) -> None:
     """After `--retag --wait` (or `--wait`) followed library ``lib`` to its end: HatboxError when the re-tag did not go
-    through (stopped or failed: the library keeps its old tags), instead of "tagging done" and the old tags' counts."""
-    words = retag_words(lib)
+    through (stopped or failed: the library keeps its old tags), instead of "tagging done" and the old tags' counts;
+    ``names``: as :func:`retag_words`."""
+    words = retag_words(lib, names)
     if words is not None:
         raise HatboxError(words[0], hint=f"{words[1]} (hatbox box-logs shows the box's side)")
 

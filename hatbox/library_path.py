@@ -46,7 +46,7 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     file on this laptop in no folder pushed from here, the one library file of its name and size
     (:func:`same_file`); else the one file of the library whose path ends as ``given`` does (:func:`ending_as`: a
     bare file name, the end of a library path; letter case only where none is spelled so).  Said on stderr ("note:
-    took oneshots/808/808_Kick_Long.wav") unless ``note`` is false.  None when none does, or when ``given`` is a path
+    Kick.wav matched oneshots/Kick.wav") unless ``note`` is false.  None when none does, or when ``given`` is a path
     the upload listed: the box's answer stands.  HatboxError when several do (their paths), for a file of the folder
     pushed as the library that the library does not hold (:func:`unheld`: added since it was sent, or reached through
     a link the push did not follow; p51 review, it was taken as another file ending as it does), for a file of a
@@ -62,19 +62,20 @@ def library_file(given: str, held: Held, lib: dict[str, Any], note: bool = True,
     if pushed is not None:
         if pushed[0] is None and lib.get("sha256"):        # surely this library's folder: the file is not on the box
             found = unheld(given, laptop, Path(pushed[1]), library, listed)
-            _said(note, f"{found} (in {safe_text(pushed[1])}, the folder pushed as this library)")
+            _said(note, given, f"{found} (in {safe_text(pushed[1])}, the folder pushed as this library)")
             return found
         if pushed[0] is not None:
-            _said(note, f"{pushed[0]} (in {safe_text(pushed[1])}, the folder pushed as this library)")
+            _said(note, given, f"{pushed[0]} (in {safe_text(pushed[1])}, the folder pushed as this library)")
         return pushed[0]
     if _is_file(laptop):
         found = same_file(laptop, held, library, given)
-        _said(note, f"{found} (the library's one file of its name and size, {held[found]} bytes: "
-                    f"{safe_text(given)} is in no folder pushed from this laptop)")
+        _said(note, given, f"{found} (the library's one file of its name and size, {held[found]} bytes: "
+                           f"{safe_text(given)} is in no folder pushed from this laptop)")
         return found
     found = ending_as(given, held, library)
     if found is not None:
-        _said(note, found + ("" if _ending(given, [found], fold=False) else " (the library's letter case)"))
+        case = "" if _ending(given, [found], fold=False) else ", in its letter case"
+        _said(note, given, f"{found} (the library's one file whose path ends so{case})")
     return found
 
 
@@ -107,10 +108,11 @@ def not_sent(given: str, folder: str, library: str) -> HatboxError:
                             "(the library's kit notes and corrections go with it)")
 
 
-def _said(note: bool, what: str) -> None:
-    """"note: took WHAT" on stderr, where ``note``."""
+def _said(note: bool, given: str, what: str) -> None:
+    """"note: GIVEN matched WHAT" on stderr, where ``note``: the name typed and the library file it was taken as (p53
+    QA T3: a lone "note: took electro/EE_Whistle.ogg" did not say the name typed was resolved to it)."""
     if note:
-        print(f"note: took {safe_text(what)}", file=sys.stderr)
+        print(f"note: {safe_text(given)} matched {safe_text(what)}", file=sys.stderr)
 
 
 def _is_file(path: Path) -> bool:

@@ -79,11 +79,11 @@ def fix_words(args: argparse.Namespace) -> int | None:
 def say_box_copies(db: str, word: str, to: str | None) -> None:
     """After ``word`` was renamed to ``to`` (None: dropped) in library ``db``'s corrections: when its folder was sent
     to a box (pushed.json, not asking the box), that the box's copy keeps the old word until renamed there too."""
-    names = [p.name for p in _pushed(db)[1]]
-    if not names or to == word:
+    pushed = _pushed(db)[1]
+    if not pushed or to == word:
         return
     same = word_option(_shown(word), None if to is None else _shown(to))
-    lib = shlex.quote(_shown(names[0]))
+    lib = shlex.quote(_shown(pushed[0][1] or pushed[0][0].name))
     print(f"  the box's copy keeps '{_shown(word)}' until `hatbox box-library {lib} {same}` (or a push carries the "
           "corrections changed here)")
 
@@ -170,14 +170,22 @@ def tagger_said(db: str, file: str, status: str, why: str) -> str:
     from device import library
     from device.library.words import tagger_hits
     if status != "ok":                              # skipped (silent, empty...) or undecodable
-        return f"not tagged by the tagger: {_shown(why)}"
-    hits = tagger_hits(db, file)
+        return tagger_words([], {}, why)
+    return tagger_words(tagger_hits(db, file), library.tags_of(db, file))
+
+
+def tagger_words(hits: list[tuple[str, float]], scores: dict[str, float], not_tagged: str | None = None) -> str:
+    """:func:`tagger_said`'s words, the laptop's and the box's alike (PUT /libraries/{id}/files/tags' ``hits`` and
+    ``not_tagged``; p53): ``hits``, the tags the tagger gave the file with their scores, surest first; ``scores``,
+    its score for each of its words (the best guess when it gave none); ``not_tagged``, why it did not tag it (None:
+    it did)."""
+    if not_tagged is not None:
+        return f"not tagged by the tagger: {_shown(not_tagged)}"
     if hits:
         return "the tagger says " + ", ".join(f"{escape_unsafe(t)} {s:.2f}" for t, s in hits)
-    scores = library.tags_of(db, file)
     if not scores:
         return "not tagged by the tagger"
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda t: scores[t])
     return f"the tagger says none of its words, its best guess {escape_unsafe(best)} {scores[best]:.2f}"
 
 
@@ -323,25 +331,57 @@ def say_foreign_words(db: str, words: list[str] | None = None, err: bool = False
 
 
 # ------------------------------------------------------------------------------------------ the box's corrections
+BOX_FIXES_CSV = "box-fixes.csv"     # the file box_fixes_note's command writes (numbered for several folders)
+
+
 def box_fixes_note(db: str) -> str:
     """`library export`'s line when library ``db``'s folder (or a folder in it) was sent to a box: the corrections
-    made there are not in the CSV, and the command that writes them (from the laptop's push records only, without
-    asking the box; "" when it was never pushed)."""
+    made there are not in the CSV, and the command that writes them, as it works typed (p53 QA T3: it named the local
+    folder, not the box's name for the library, and no --folder, so the CSV's paths did not resolve): the box's
+    name for the library (pushed.json's ``name``, else NAME, said to be a placeholder) and ``--folder`` the folder
+    pushed.  From the laptop's push records only, without asking the box; "" when it was never pushed."""
     root, pushed = _pushed(db)
     if not pushed:
         return ""
-    names = [p.name for p in pushed]
-    lib = shlex.quote(_shown(names[0]))
-    what = "this library was" if pushed[0] == root else f"{_shown(', '.join(names[:3]))} of this library " \
-                                                        f"{'was' if len(names) == 1 else 'were'}"
+    folders = [folder for folder, _ in pushed]
+    what = "this library was" if folders[0] == root else f"{_shown(', '.join(f.name for f in folders[:3]))} of " \
+                                                         f"this library {'was' if len(folders) == 1 else 'were'}"
+    shown = pushed[:SHOWN_PUSHED]
+    outs = [BOX_FIXES_CSV] if len(shown) == 1 else [f"box-fixes-{i}.csv" for i in range(1, len(shown) + 1)]
+    commands = "; ".join(f"`{box_export_command(folder, name, out)}`" for (folder, name), out in zip(shown, outs))
+    more = f" (and {len(pushed) - len(shown)} more folders likewise)" if len(pushed) > len(shown) else ""
+    unnamed = [folder for folder, name in shown if name is None]
+    placeholder = (f" (NAME: the library's name on the box, as hatbox box-library lists it: the folder's name, "
+                   f"{_shown(unnamed[0].name)}, unless push-library was given --name)") if unnamed else ""
     return (f"note: {what} sent to a box (hatbox push-library): corrections made on the box are not in this file: "
-            f"`hatbox box-library {lib} --export-fixes FILE` writes them (the library's name or its id, as hatbox "
-            "box-library lists it)")
+            f"{commands}{more} {'writes them' if len(shown) == 1 else 'write them'}{placeholder}")
 
 
-def _pushed(db: str) -> tuple[Path | None, list[Path]]:
-    """(library ``db``'s folder, it or the folders in it sent to a box, the folder itself first): from pushed.json,
-    the laptop's push records (the box is not asked); (None, []) when that cannot be read."""
+SHOWN_PUSHED = 3        # folders of a library sent to a box given their own export command in the note, at most
+
+
+def box_export_command(folder: Path, name: str | None, out: str) -> str:
+    """`hatbox box-library NAME --export-fixes OUT --folder FOLDER`, each quoted for the shell: ``name`` the box's
+    name for the library pushed from ``folder`` (None: NAME, a placeholder), ``folder`` as typed from here (relative
+    to the working folder when inside it, else whole), so the CSV's paths are the files here."""
+    lib = shlex.quote(_shown(name)) if name else "NAME"
+    return (f"hatbox box-library {lib} --export-fixes {shlex.quote(out)} "
+            f"--folder {shlex.quote(_shown(_from_here(folder)))}")
+
+
+def _from_here(folder: Path) -> str:
+    """``folder`` (resolved) relative to the working folder when inside it ("lib"), else its whole path."""
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        return str(folder)
+    return str(folder.relative_to(here)) if folder == here or here in folder.parents else str(folder)
+
+
+def _pushed(db: str) -> tuple[Path | None, list[tuple[Path, str | None]]]:
+    """(library ``db``'s folder, it or the folders in it sent to a box, the folder itself first, each with its name
+    on the box as push-library recorded it (None: not recorded, a push before p53)): from pushed.json, the laptop's
+    push records (the box is not asked); (None, []) when that cannot be read."""
     from device import library
     from hatbox.library_memory import memory_path
     try:
@@ -349,8 +389,15 @@ def _pushed(db: str) -> tuple[Path | None, list[Path]]:
         kept = json.loads(memory_path().read_bytes())
     except (HatboxError, OSError, ValueError):
         return None, []
-    return root, sorted(Path(k) for k in (kept if isinstance(kept, dict) else {})
-                        if Path(k) == root or root in Path(k).parents)
+    kept = kept if isinstance(kept, dict) else {}
+    return root, sorted(((Path(k), _box_name(v)) for k, v in kept.items() if Path(k) == root or root in
+                         Path(k).parents), key=lambda fn: fn[0])
+
+
+def _box_name(entry: Any) -> str | None:
+    """The library's name on the box in a pushed.json ``entry`` (None: none recorded)."""
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
 
 
 # ------------------------------------------------------------------------------------------ which pack tagged it

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from hatbox.box_client import safe_text
+from hatbox.library_packs import Names, pack_said
 
 
 def tagging_not_done(body: dict[str, Any]) -> tuple[str, str]:
@@ -31,7 +32,7 @@ def long_count_true(results: dict[str, Any]) -> bool:
     return not isinstance(long, int) or not isinstance(tagged, int) or long <= tagged
 
 
-def stop_words(body: dict[str, Any]) -> str:
+def stop_words(body: dict[str, Any], names: Names | None = None) -> str:
     """What `box-library ID --cancel` says of library ``body``'s tagging (the box's record as the stop was asked): it
     stops after the file it is on (the box's tagging looks at the stop before each file; p51 QA: "after the batch of
     files it is on (a few dozen)" was not so, and the files tagged between the push and the stop were read as tagged
@@ -41,7 +42,8 @@ def stop_words(body: dict[str, Any]) -> str:
     at = f"it was at {progress.get('done', '?')} of {progress.get('total', '?')}"
     again = f"to go on later from where it stops: hatbox box-library {lid} --retag"
     if old:
-        return (f"re-tagging with {safe_text(str(body.get('tagger') or 'the new tagger'))} stops after the file it "
-                f"is on ({at}); every file keeps its tags from {safe_text(str(old))} (a re-tag's tags replace them "
+        new = pack_said(body["tagger"], names) if body.get("tagger") else "the new tagger"
+        return (f"re-tagging with {new} stops after the file it "
+                f"is on ({at}); every file keeps its tags from {pack_said(old, names)} (a re-tag's tags replace them "
                 f"only once it has gone through the whole library; {again})")
     return f"tagging stops after the file it is on ({at}); the files tagged so far keep their tags ({again})"

@@ -450,3 +450,18 @@ def not_on_box_hint(lid: str) -> str:
     return (f"give its path inside the library, as its --tag and --unsure listings show it (hatbox box-library {lid} "
             "--tag TAG); a file added to the folder since it was sent is not on the box: send the folder again "
             "(hatbox push-library FOLDER: a new library, which hatbox box-library lists; fix the file there)")
+
+
+def tagger_said(db: Path, path: str) -> dict[str, Any]:
+    """What the tagger made of library file ``path`` for PUT /libraries/{id}/files/tags' answer, as the laptop's fix
+    line says it (hatbox.library_words.tagger_words; p53 QA T3: the box's line said only the tags kept): ``hits``, its
+    tags (each over its threshold), surest first, with their scores, and ``not_tagged``, why it did not tag the
+    file (None: it did).  Nothing (an empty dict) when the database cannot say."""
+    from device.library.fixes import file_status
+    from device.library.words import tagger_hits
+    try:
+        status, why = file_status(db, path)
+        hits = tagger_hits(db, path)
+    except (HatboxError, sqlite3.Error):
+        return {}
+    return {"hits": [(t, round(s, 4)) for t, s in hits], "not_tagged": None if status == "ok" else why or status}

@@ -320,7 +320,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
              responses=_errors(401, 404, 409, 422, 507))
     def set_file_tags(request: Request, library_id: str, body: M.FileTagsRequest, token_id: str = auth
                       ) -> M.FileTags:
-        from device.api.library_fixes import no_room_for_fixes, not_on_box_hint
+        from device.api.library_fixes import no_room_for_fixes, not_on_box_hint, tagger_said
         from device.library import tags_of
         from device.library.fixes import set_sent_tags
         from device.library.query import DiskFull, NotInLibrary
@@ -332,7 +332,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         try:
             with _whole_db(library_id):         # a damaged database a 409 (no lock: note_fixers takes its own, p45)
                 now = set_sent_tags(db, body.path, body.tags)  # [""]: none of my words (p49)
-                model = tags_of(db, body.path)
+                model, said = tags_of(db, body.path), tagger_said(db, body.path)    # the laptop's fix line's (p53)
                 note_fixers(files.parent, [(_as_held(files, body.path.strip()), now)], who, token_id)
         except NotInLibrary as exc:
             raise (_refused_at_upload(request, library_id, body.path) or _not_tagged_yet(request, library_id, body.path)
@@ -342,7 +342,7 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
         except HatboxError as exc:
             raise _from_hatbox(422, "rejected", exc) from None
         say_in_log(request, f"library {library_id}: {body.path} tagged {', '.join(now) or 'nothing'} (a correction)")
-        return M.FileTags(path=body.path, tags=now, model=model)
+        return M.FileTags(path=body.path, tags=now, model=model, **said)
 
     @app.get("/libraries/{library_id}/fixes", response_model=list[FileFixTagged], responses=_errors(401, 404, 409))
     def library_fixes(request: Request, library_id: str, token_id: str = auth) -> list[FileFixTagged]:

@@ -319,6 +319,11 @@ class FileTags(BaseModel):
     path: str
     tags: list[str] = Field(description="your tags for the file ([] when the tagger's stand)")
     model: dict[str, float] = Field(description="the tagger's score for each of its tags")
+    hits: Optional[list[tuple[str, float]]] = Field(None, description="the tags the tagger gave the file (each over "
+                                                    "its threshold), surest first, with their scores ([]: none of its "
+                                                    "words); what the laptop's fix line says (p53)")
+    not_tagged: Optional[str] = Field(None, description="why the tagger did not tag the file (silent, too short, "
+                                                        "undecodable); None: it did")
 
 
 class LibrarySummary(BaseModel):
