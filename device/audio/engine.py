@@ -34,7 +34,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob, in_units, knob_spec, not_carried, untold
+from device.audio.held import KnobMemory, Performance, SetKnob, carry_notes, in_units, knob_spec, untold
 from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
@@ -289,18 +289,18 @@ class Engine:
                plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
         """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``, each in the unit's units (a
         knob set in Hz goes to one in kHz: held.in_units); returns the notes on those it does not take and the
-        ones it took (in its units)."""
-        notes, kept = [], []
+        ones it took (in its units): one note for all those a pack without knobs keeps (held.carry_notes)."""
+        dropped, kept = [], []
         old, new = self.knob_memory.packs.get(slot, ""), str((info or {}).get("name", "the new pack"))
         for knob in plan:
             fit = in_units(knob, unit, new)
             why = fit if isinstance(fit, str) else self._refusal(unit, fit.name, fit.value)
             if why is not None:
                 if untold(knob, unit):      # not again for a knob an earlier switch dropped (p52 QA2: held.untold)
-                    notes.append(not_carried(knob, unit, old, new, why))
+                    dropped.append((knob, why))
             elif isinstance(fit, SetKnob):
                 kept.append(fit)
-        return notes, kept
+        return carry_notes(dropped, unit, old, new), kept
 
     @staticmethod
     def _settle(unit: Any, plan: list[SetKnob]) -> None:
