@@ -16,6 +16,9 @@ Addresses (arguments in brackets are optional):
 ``/hatbox/fader/<slot>/<name> f``      a knob from a 0..1 fader, scaled to the knob's range
 ``/hatbox/volume db``                  output volume, clamped to -60..+6 dB (VOLUME_DB_RANGE)
 ``/hatbox/bypass slot on``             bypass a slot
+``/hatbox/bypass/<slot> on``           the same, TouchOSC-style (a toggle's 0 or 1)
+``/hatbox/program n [channel]``        what a MIDI program change n does (the set list: device/osc_programs.py)
+``/hatbox/program/<n>[/<ch>] [v]``     the same from a button (fired on its press: v from 0.5 up, or none)
 ``/hatbox/all_notes_off``              release every note (as note-offs; the sustain pedal still holds)
 ``/hatbox/panic``                      every voice faded out in about 4 ms, the pedal let go, the
                                        effect's tail cleared (as MIDI CC 120)
@@ -79,7 +82,8 @@ def _finite(v: Any) -> float:
 
 
 # how many address parts after /hatbox/<name> an address takes (those not named here: none)
-PARTS: dict[str, tuple[int, ...]] = {"knob": (0, 2), "fader": (1, 2), "note_on": (0, 1), "note_off": (0, 1)}
+PARTS: dict[str, tuple[int, ...]] = {"knob": (0, 2), "fader": (1, 2), "note_on": (0, 1), "note_off": (0, 1),
+                                     "bypass": (0, 1), "program": (0, 1, 2)}
 # the addresses whose one part names the slot that alone plays the note (/hatbox/note_on/sampler: the kit alone;
 # without it a note goes to every source, so a kick hit over OSC also played a C2 on the synth: p51 beatmaker QA)
 NOTE_ADDRESSES = ("note_on", "note_off")
@@ -131,16 +135,25 @@ TAKES: dict[str, str] = {
     "fader": "a number 0..1 (/hatbox/fader/SLOT/KNOB, or /hatbox/fader/volume)",
     "volume": f"a number of dB, {VOLUME_DB_RANGE[0]:g} to {VOLUME_DB_RANGE[1]:+g}",
     "bypass": "a slot name (effect, synth, sampler) and 0 or 1",
+    "program": "a program 0..127 and a MIDI channel 1..16 or none",
     "panic": "nothing", "all_notes_off": "nothing",
 }
 WEK_TAKES = "numbers, one per Wekinator output (x, y, then the effect's knobs, each 0..1)"
+# what the per-control form of an address takes (/hatbox/bypass/effect 1.0: a TouchOSC toggle), said for it
+FORM_TAKES: dict[str, str] = {
+    "bypass": f"{PREFIX}bypass/SLOT takes 0 or 1 (SLOT: {', '.join(SLOTS)})",
+    "program": f"{PREFIX}program/N (or {PREFIX}program/N/CHANNEL) takes a button's value: its press (0.5 and up, "
+               "or no value) fires program N",
+}
 
 
 def takes_words(address: str) -> str:
     """"/hatbox/bypass takes a slot name (effect, synth, sampler) and 0 or 1": what ``address`` needs."""
     if address == WEKINATOR:
         return f"{WEKINATOR} takes {WEK_TAKES}"
-    first = address[len(PREFIX):].split("/")[0]
+    first, *rest = address[len(PREFIX):].split("/")
+    if rest and first in FORM_TAKES:
+        return FORM_TAKES[first]
     return f"{PREFIX}{first} takes {TAKES.get(first, 'nothing')}"
 
 
@@ -263,9 +276,11 @@ class DropLog:
 
 
 def _note_slot_ok(parts: list[str]) -> bool:
-    """Whether an address's parts after /hatbox/ name no slot, or a note address's slot that plays notes
-    (/hatbox/note_on/sampler, /hatbox/note_on/synth; /hatbox/note_on/typo is an unknown address)."""
-    return parts[0] not in NOTE_ADDRESSES or len(parts) == 1 or parts[1] in NOTE_SLOTS
+    """Whether an address's parts after /hatbox/ name no slot, or a slot its address takes: a note address's slot
+    that plays notes (/hatbox/note_on/sampler, /hatbox/note_on/synth; /hatbox/note_on/typo is an unknown address),
+    bypass's any slot (/hatbox/bypass/effect)."""
+    slots = NOTE_SLOTS if parts[0] in NOTE_ADDRESSES else SLOTS if parts[0] == "bypass" else None
+    return slots is None or len(parts) == 1 or parts[1] in slots
 
 
 def _to_slot(parts: list[str]) -> dict[str, str]:
@@ -323,8 +338,13 @@ class OscMap:
         and the (rate-limited) log says so, so that setting up a controller shows what arrives."""
         first = address[len(PREFIX):].split("/")[0] if address.startswith(PREFIX) else ""
         slots = f"; {PREFIX}{first}/SLOT takes {' or '.join(NOTE_SLOTS)}" if first in NOTE_ADDRESSES else ""
+        if first in self.HANDLERS:           # its rest is wrong: what it takes (p53: /hatbox/bypass/effect was
+            form = f"; {FORM_TAKES[first]}" if first in FORM_TAKES else ""      # told only that hatbox listens
+            self.drops.note(f"ignored OSC address {address[:80]!r}: {takes_words(PREFIX + first)}{form}{slots} "
+                            "(docs/engine.md)", setup=True)                     # to /hatbox/bypass)
+            return []
         self.drops.note(f"ignored OSC address {address[:80]!r}: hatbox listens to {PREFIX}" + "{" +
-                        ",".join(self.HANDLERS) + f"}} and {WEKINATOR}{slots} (docs/engine.md)", setup=True)
+                        ",".join(self.HANDLERS) + f"}} and {WEKINATOR} (docs/engine.md)", setup=True)
         return []
 
     def _note_on(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
@@ -376,8 +396,14 @@ class OscMap:
         lo, hi = VOLUME_DB_RANGE
         return [{"op": "volume", "db": min(hi, max(lo, _finite(a[0])))}]
 
-    def _bypass(self, _p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+    def _bypass(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+        if p:                                # /hatbox/bypass/effect 1.0: a TouchOSC toggle (the slot checked)
+            return [{"op": "bypass", "slot": p[0], "on": _finite(a[0]) >= ON}]
         return [{"op": "bypass", "slot": _slot(a[0], SLOTS), "on": _finite(a[1]) >= ON}]
+
+    def _program(self, p: list[str], a: list[Any]) -> list[dict[str, Any]]:
+        from device.osc_programs import program_controls
+        return program_controls(p, a)
 
     def _panic(self, _p: list[str], _a: list[Any]) -> list[dict[str, Any]]:
         return [{"op": "panic"}]
@@ -389,7 +415,7 @@ class OscMap:
     HANDLERS: ClassVar[dict[str, Callable[["OscMap", list[str], list[Any]], list[dict[str, Any]]]]] = {
         "note_on": _note_on, "note_off": _note_off, "bend": _bend, "sustain": _sustain, "xy": _xy,
         "knob": _knob, "fader": _fader, "volume": _volume, "bypass": _bypass, "panic": _panic,
-        "all_notes_off": _all_notes_off,
+        "all_notes_off": _all_notes_off, "program": _program,
     }
 
     def targets(self) -> list[str]:
@@ -478,13 +504,15 @@ class OscServer:
     about :data:`POLL_S` plus the message being handled."""
 
     def __init__(self, mapping: OscMap, send: Callable[[dict[str, Any]], None],
-                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, volume: VolumeSource | None = None) -> None:
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, volume: VolumeSource | None = None,
+                 midi: Any = None) -> None:
         from pythonosc.dispatcher import Dispatcher
         from pythonosc.osc_server import BlockingOSCUDPServer
         self.mapping, self.send = mapping, send
         self.received = 0
         self.changes = OscChanges()           # the volume and bypass changes, said in the log once each settles
         self.volume = volume                  # who set the volume, for the box's status (device/volume_source.py)
+        self.midi = midi                      # the box's MIDI map: /hatbox/program goes to it (device/osc_programs.py)
         dispatcher = Dispatcher(strict_timing=False)
         dispatcher.set_default_handler(self._on_packet, needs_reply_address=True)
         try:
@@ -510,12 +538,20 @@ class OscServer:
         self.received += 1
         for control in self.mapping.translate(address, args):
             try:
-                self.send(control)
+                self._deliver(control)
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
                 why = first_line(exc)
                 self.mapping.drops.note(f"{address} {_brief(args)} refused: {why}", key=f"{address}: {_shape(why)}")
                 continue
             self._heard(control, sender)
+
+    def _deliver(self, control: dict[str, Any]) -> None:
+        """``control`` to the engine, or a program change to the box's MIDI map (never the engine's)."""
+        if control["op"] == "program":
+            from device.osc_programs import fire
+            fire(self.midi, control)
+        else:
+            self.send(control)
 
     def _heard(self, control: dict[str, Any], sender: str) -> None:
         """A control the engine took from ``sender``: its log line once it settles, who set the volume."""

@@ -3,7 +3,8 @@
 ``GET /midi/programs`` lists the map (each program's pack, whether it is still on the box and what plays for it now)
 and what the last program change did; ``PUT /midi/programs/{program}`` maps a program (0..127, optionally on one
 MIDI channel) to an installed effect or synth pack, by id or by name (a name follows the newest pack of that name);
-``DELETE /midi/programs/{program}`` clears it.  Authenticated as every route.
+``DELETE /midi/programs/{program}`` clears it; ``POST /midi/programs/{program}/fire`` does what a MIDI program change
+does (for a laptop or a script with no MIDI port: :func:`fire_program`).  Authenticated as every route.
 
 :func:`attach_programs` (called per app by device/api/app.py) makes the box's
 :class:`~device.midi_programs.ProgramSwitcher` (kept on
@@ -74,6 +75,19 @@ class ProgramResult(BaseModel):
     mapped: Optional[ProgramRow] = Field(description="the program's mapping now; null: cleared")
     replaced: Optional[ProgramRow] = Field(description="the mapping it replaced (or cleared)")
     message: str
+
+
+class ProgramFired(BaseModel):
+    program: int = Field(description="the MIDI program fired, 0..127")
+    channel: Optional[int] = Field(description="the MIDI channel 1..16 it was fired on; null: any channel's mapping")
+    pack: Optional[str] = Field(description="the id of the pack that plays for it now")
+    slot: Optional[str] = Field(description="the slot it plays in: effect or synth")
+    switched: bool = Field(description="true: it was switched in now; false: it played already")
+    switch_ms: Optional[float] = Field(description="how long the switch took (null: nothing was switched)")
+    message: str
+
+
+FIRE_WAIT_S = 20.0          # how long POST /midi/programs/{program}/fire waits for its switch (a cold load: ~0.5 s)
 
 
 class BrokenProgram(BaseModel):
@@ -204,6 +218,39 @@ def who_mapped(box: Any, entry: Entry) -> str:
     return f", mapped by {by or 'the box'} {ago_words(max(0.0, time.time() - float(note['at'])))}"
 
 
+def _channels_of(switcher: ProgramSwitcher, program: int) -> str:
+    """" (it is mapped on channel 3, 10: give the channel)" for a program mapped on channels of their own only."""
+    channels = [str(e.channel + 1) for e in switcher.programs.listed()
+                if e.program == program and e.channel is not None]
+    return f"; it is mapped on channel {', '.join(channels)}: give ?channel=N" if channels else ""
+
+
+def fire_program(request: Request, program: int, channel: Optional[int]) -> ProgramFired:
+    """What a MIDI program change ``program`` on ``channel`` (0..15; None: no channel's own mapping) does, through the
+    box's program switcher (the same switch, log lines and status as one from MIDI), once it is done: 404 for a program
+    with no mapping, 409 for one that switched nothing (its pack is gone, the engine refused it, or another program
+    change came at once and won), 504 when the switch takes over :data:`FIRE_WAIT_S`."""
+    switcher = _switcher(request)
+    entry = switcher.programs.lookup(program, channel)
+    switcher.received(program, channel)
+    if not switcher.wait(FIRE_WAIT_S):
+        raise ApiError(504, "still switching", f"{program_words(program, channel)} is still switching after "
+                       f"{FIRE_WAIT_S:g} s", hint="GET /midi/programs says what it did once done (`last`)")
+    last = switcher.last or {}
+    said = str(last.get("message", ""))
+    if (last.get("program"), last.get("channel")) != (program, None if channel is None else channel + 1):
+        raise ApiError(409, "not switched", f"{program_words(program, channel)} was not switched: another program "
+                       f"change came at the same time and won ({said})")
+    if entry is None:
+        raise ApiError(404, "not found", said + _channels_of(switcher, program), hint="hatbox box-midi lists the "
+                       "program map; hatbox box-midi --program N PACK maps one")
+    if not last.get("ok"):
+        raise ApiError(409, "not switched", said, hint=LIST_HINT)
+    say_in_log(request, f"MIDI {said} (fired from the laptop)")
+    return ProgramFired(program=program, channel=last.get("channel"), pack=last.get("pack"), slot=last.get("slot"),
+                        switched=last.get("switch_ms") is not None, switch_ms=last.get("switch_ms"), message=said)
+
+
 def _add_program_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/midi/programs", response_model=ProgramList, dependencies=[auth], responses=_errors(401))
     def programs_list(request: Request) -> ProgramList:
@@ -260,3 +307,10 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
         return ProgramResult(mapped=None, replaced=_row(before, box_of(request).store.list()),
                              message=f"{said} no longer switches a pack (it switched {before.kind} pack "
                                      f"{before.name} {before.version}{who_mapped(box_of(request), before)})")
+
+    @app.post("/midi/programs/{program}/fire", response_model=ProgramFired, dependencies=[auth],
+              responses=_errors(401, 404, 409, 422, 504))
+    def program_fire(request: Request, program: int = PROGRAM,
+                     channel: Optional[int] = Query(None, ge=1, le=16, description="the MIDI channel 1..16 to fire "
+                                                    "it on (left out: the any-channel mapping)")) -> ProgramFired:
+        return fire_program(request, program, _check(program, channel))
