@@ -188,7 +188,7 @@ class _Seen:
 
 
 ROWS = {"tag": listing_json.box_tag_row, "unsure": listing_json.box_unsure_row,
-        "untagged": listing_json.box_untagged_row, "like": listing_json.box_like_row}
+        "untagged": lambda row: none_row(row, False), "like": listing_json.box_like_row}
 
 
 def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
@@ -196,17 +196,28 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     at a time), the first -k with it, said on stderr when that is not all (hatbox.listing_json.say_cut); each file a
     row of hatbox.listing_json, the shape `hatbox library query --json` prints (``[{path, score, yours, corrected,
     by, by_you}]`` for --tag, ``[{path, score, closeness, yours}]`` for --like (closeness: the text's figure),
-    ``[{path, margin, guesses: [{tag, score}], exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score}]``
-    for --untagged), or ``{"library": ..., "tags": {tag: files}}``."""
+    ``[{path, margin, guesses: [{tag, score}], exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score,
+    none, yours}]`` for --untagged: the files marked none of the words last, ``none``/``yours`` true, :func:`none_row`),
+    or ``{"library": ..., "tags": {tag: files}}``."""
     which, answer, total = _listing(client, lid, args, args.k)
     if which == "library":
         print_json(answer)
         return 0
+    nones = [none_row(row) for row in getattr(answer, "nones", [])]    # marked none of the words: listed too (p53)
     answer = answer[:args.k] if which == "untagged" else answer
-    print_json([ROWS[which](row) for row in answer])
+    print_json([ROWS[which](row) for row in answer] + nones)
     if total is None or total > len(answer):
         listing_json.say_cut(len(answer), total)
     return 0
+
+
+def none_row(row: dict[str, Any], none: bool = True) -> dict[str, Any]:
+    """A row of `box-library ID --untagged --json`: the box's row (GET /libraries/ID/untagged?nones=true) as
+    hatbox.listing_json.box_untagged_row has it, with ``none`` and ``yours``: true for a file the producer marked
+    none of the words (the box's ``none`` rows, listed last, as the text lists them apart: "none of the words, yours
+    (1)"; p53 QA: the JSON dropped them), false for one the tagger left under no tag; as `library query --untagged
+    --json` prints them."""
+    return {**listing_json.box_untagged_row(row), "none": none, "yours": none}
 
 
 def _tag_hits(client: Any, lid: str, tag: str, want: int | None) -> tuple[list[dict[str, Any]], int | None]:

@@ -106,12 +106,17 @@ def print_failures(db: str, as_json: bool = False) -> None:
 
 
 def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None:
-    """The first ``k`` files the tagger heard but gave no tag, each with its best guess (or ``as_json``)."""
+    """The first ``k`` files the tagger heard but gave no tag, each with its best guess, then every file the producer
+    marked none of the words (`library fix DB FILE --none`), as the text lists them apart; ``as_json``: rows
+    {path, best_guess, score, none, yours}, those marked none last with ``none`` and ``yours`` true (p53 QA: the JSON
+    dropped them, ``[]`` where the text listed one), as `box-library ID --untagged --json` prints them."""
     from device import library
     every = library.untagged(db)
     found = every[:k] if k else every
     if as_json:
-        print_json([untagged_row(display_name(str(p)), t, sc) for p, t, sc in found])
+        from device.library.query import none_untagged
+        print_json([_untagged_json(display_name(str(p)), t, sc) for p, t, sc in found]
+                   + [_untagged_json(display_name(str(p)), t, sc, none=True) for p, t, sc in none_untagged(db)])
         say_cut(len(found), len(every))
         return
     from hatbox.library_words import none_lines
@@ -125,3 +130,9 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
         footer(cut_line(len(found), len(every)))
     for line in none_lines(db):                     # corrected to none of the words (p49), listed apart
         print(line)
+
+
+def _untagged_json(path: str, best_guess: str, score: float, none: bool = False) -> dict[str, object]:
+    """An ``--untagged --json`` row: hatbox.listing_json.untagged_row, with ``none`` and ``yours``: whether the
+    producer marked the file none of the words (their own answer), or the tagger left it under no tag."""
+    return {**untagged_row(path, best_guess, score), "none": none, "yours": none}
