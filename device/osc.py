@@ -477,8 +477,8 @@ def network_warning(host: str, port: int) -> str | None:
     who = "anyone on the network" + ("" if wide else f" of {host.strip()}")
     narrow = "--osc-host ADDRESS to one network, " if wide else ""
     return (f"warning: OSC has no password: {who} who reaches UDP port {port} can play notes, turn knobs, bypass "
-            f"slots and set the output volume; --osc-host 127.0.0.1 keeps OSC to this machine, {narrow}--osc-port 0 "
-            "turns it off (docs/osc-shared-network.md)")
+            f"slots, switch the set list's packs and set the output volume; --osc-host 127.0.0.1 keeps OSC to this "
+            f"machine, {narrow}--osc-port 0 turns it off (docs/osc-shared-network.md)")
 
 
 RECEIVE_BUFFER = 1 << 20     # bytes asked for the OSC socket's receive buffer: a burst of some 8,000 messages waits

@@ -180,3 +180,8 @@ def test_the_api_fires_a_channels_own_mapping(box: ProgramBox, tmp_path: Path) -
     r = box.client.post("/midi/programs/4/fire", params={"channel": 10}, headers=box.auth)
     assert r.status_code == 200 and r.json()["channel"] == 10 and r.json()["pack"] == b, r.text
     assert r.json()["message"].startswith("program 4 on channel 10: effect pack beta")
+
+
+def test_the_start_warning_says_osc_can_switch_the_set_list() -> None:
+    from device.osc import network_warning
+    assert "switch the set list's packs" in str(network_warning("0.0.0.0", 12000))
