@@ -44,28 +44,6 @@ def lines_words(numbers: list[int], shown: int = 6) -> str:
     return f"line{'s' if len(numbers) > 1 else ''} {joined}"
 
 
-def place_of_word(item: Item, word: str) -> str:
-    """Where ``item`` got ``word``: its CSV and line(s) ("boxfixes.csv: line 4"), or its tag folder ("folder
-    tags/metalic/"); "" when the item knows no source."""
-    if item.source is None:
-        return ""
-    if item.source.is_dir():
-        return f"folder {item.source / word}/"
-    return f"{item.source}: {lines_words(list(item.lines))}" if item.lines else str(item.source)
-
-
-def place_of_file(item: Item) -> str:
-    """Where ``item``'s words come from: its CSV line(s), or "folders 808/ and punchy/ of tags/" (a file linked or
-    copied into several tag folders); "" when the item knows no source."""
-    if item.source is None:
-        return ""
-    if item.source.is_dir():
-        folders = [f"{t}/" for t in item.tags]
-        named = ", ".join(folders[:-1]) + " and " + folders[-1] if len(folders) > 1 else "".join(folders)
-        return f"folder{'s' if len(folders) > 1 else ''} {named} of {item.source}/"
-    return f"{item.source}: {lines_words(list(item.lines))}" if item.lines else str(item.source)
-
-
 def word_places(items: list[Item], word: str) -> list[str]:
     """Where the files of ``items`` carrying ``word`` got it, one entry per source in order of first appearance:
     "mywords.csv: lines 4 and 9" (every line of that CSV), "folder tags/metalic/"; sources not known are left out."""
