@@ -10,7 +10,7 @@ from hatbox.errors import HatboxError
 from hatbox.listing import by_count, cut_line, footer, heading, print_json
 from hatbox.listing_json import say_cut, untagged_row
 from hatbox.tag_run import shown as _shown
-from hatbox.text import count_words, display_name, escape_unsafe
+from hatbox.text import count_words, display_name, escape_unsafe, them
 
 
 def say_no_file_carries(db: str, tag: str) -> None:
@@ -39,20 +39,35 @@ def say_if_moved(db: str) -> None:
 
 def say_if_unfinished(db: str) -> None:
     """A note on stderr when the last hatbox tag into ``db`` stopped part-way or is running now: the listing shows
-    the files tagged so far, not the library (QA: one stopped at 116 of 856 files listed as a whole library)."""
+    the files tagged so far, not the library (QA: one stopped at 116 of 856 files listed as a whole library).  The
+    files counted as `hatbox tag` counts them (device.library.query.run_counts: p53 QA, "121 files tagged and saved"
+    then "stopped part-way, at 122"), those it went through without a tag said apart, and, after a re-tag with a new
+    pack stopped part-way, the files whose tags of the pack before are not listed."""
     from device import library
+    from device.library.query import run_counts
     try:
-        state, done, total = library.tagging_run(db)
+        state, _done, total = library.tagging_run(db)
+        counts = run_counts(db)
         root = library.root_of(db)
     except HatboxError:
         return                                      # the listing itself says what is wrong with the database
     if state == "running":
-        print(f"note: the library is being tagged now: what follows is the {done} of {total} files tagged so far",
-              file=sys.stderr)
+        print(f"note: the library is being tagged now: what follows is the {counts.tagged} of "
+              f"{count_words(total, 'file')} tagged so far{_untagged_words(counts.untagged)}", file=sys.stderr)
     elif state == "stopped":
         again = f"hatbox tag {shlex.quote(_shown(str(root)))} --pack TAGGER.hatpack --out {shlex.quote(_shown(db))}"
-        print(f"note: the last hatbox tag of this library stopped part-way, at {done} of {total} files: what follows "
-              f"is those; `{again}` goes on where it stopped", file=sys.stderr)
+        older = (f"; the tags the pack before gave the other {count_words(counts.older, 'file')} are not listed (one "
+                 "listing does not mix two packs' words)") if counts.older else ""
+        print(f"note: the last hatbox tag of this library stopped part-way, at {counts.tagged} of "
+              f"{count_words(total, 'file')} tagged and saved{_untagged_words(counts.untagged)}; what follows is "
+              f"those{older}; `{again}` goes on where it stopped", file=sys.stderr)
+
+
+def _untagged_words(count: int) -> str:
+    """" (and 1 file that failed or held nothing: --failed lists it)", "" for none."""
+    if not count:
+        return ""
+    return f" (and {count_words(count, 'file')} that failed or held nothing: --failed lists {them(count)})"
 
 
 def _tagging_state(db: str) -> str:

@@ -58,6 +58,31 @@ def tagging_run(db_path: str | Path) -> tuple[str, int, int]:
     return state, int(done), int(total) if total.isdigit() else int(done)
 
 
+@dataclass(frozen=True)
+class RunCounts:
+    """What a library database holds of its last `hatbox tag`'s pack (meta ``model``), counted as `hatbox tag` says
+    it (p53 QA: a stopped run said "121 files tagged and saved", `library query` "stopped part-way, at 122"):
+    ``tagged`` the files it tagged (status ok: its "tagged and saved"), ``untagged`` those it went through without a
+    tag (failed to decode, skipped: silent or empty; `library query --failed` lists them), ``older`` the files whose
+    tags another pack gave (a re-tag with a new pack stopped before it reached them: the listings leave those tags
+    out, two packs' words are not mixed in one listing, device.library.db ``effective_tags``)."""
+
+    tagged: int
+    untagged: int
+    older: int
+
+
+def run_counts(db_path: str | Path) -> RunCounts:
+    """:class:`RunCounts` of the database at ``db_path`` (HatboxError when it cannot be read as one)."""
+    con, _ = _open(db_path)
+    try:
+        row = con.execute(f"SELECT SUM(f.status = 'ok' AND ({libdb.CURRENT})), SUM(f.status <> 'ok' AND "
+                          f"({libdb.CURRENT})), SUM(f.status = 'ok' AND NOT ({libdb.CURRENT})) FROM files f").fetchone()
+    finally:
+        con.close()
+    return RunCounts(*(int(n or 0) for n in row))
+
+
 def list_tags(db_path: str | Path) -> dict[str, int]:
     """tag -> number of files carrying it: the tagger's hits (score over the tag's threshold) of files
     without corrections, plus the corrections; every tag of the pack is listed, even with no file (the
