@@ -277,12 +277,15 @@ def made_lines(kit: dict[str, Any], library: str, typed: str = "", loop: list[st
     files that play once, drum notes holding long files (hatbox.kit_words.long_lines; ``loop``/``no_loop``: the tags
     --loop/--no-loop named), a box too old for --loop, and the drum pads that play nothing, those only of a kit with
     half or more of its words drum words (p49 QA: a library of loops got 25 lines' worth of empty drum notes), and the
-    producer's own words' files on no note (``counts``: the box's files per tag; hatbox.kit_words.unplaced_lines)."""
-    from hatbox.kit_words import drum_kit
+    producer's own words' files on no note (``counts``: the box's files per tag; hatbox.kit_words.unplaced_lines),
+    first the words that moved to another note or are new against the kit replaced (hatbox.kit_words.moved_lines)
+    and those on one file only (one_file_lines: a typo? p53 QA)."""
+    from hatbox.kit_words import drum_kit, moved_lines, one_file_lines
     drums = drum_kit(kit)            # half or more of its words GM drum words (p50 FF: not one of boom/tss/clap/weird)
     empty = empty_lines(kit, library) if drums else []
     loop, no_loop = loop or [], no_loop or []
-    return long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + \
+    return moved_lines(kit) + one_file_lines(kit, counts, typed or library) + \
+        long_lines(kit, typed or library, loop, no_loop) + older_box_lines(kit, bool(loop or no_loop)) + \
         unplaced_lines(kit, counts, typed or library, files_of) + empty
 
 

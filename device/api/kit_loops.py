@@ -44,10 +44,20 @@ class LongFile(BaseModel):
     drum: bool = Field(description="its tag is a drum word (kick, snare, hihat...): a pad of a drum module")
 
 
+class MovedWord(BaseModel):
+    word: str = Field(description="one of the producer's own words (no General MIDI drum word)")
+    was: Optional[int] = Field(None, description="its note in the kit replaced (None: new to the kit)")
+    now: Optional[int] = Field(None, description="its note now (None: no longer on the kit)")
+
+
 class KitMade(KitAnswer):
     long_files: list[LongFile] = Field([], description=f"the notes of the kit made whose file is over {LONG_S:g} s "
                                                        "long (a loop played once misleads): `box-kit --from` says "
                                                        "those that do not loop")
+    words_moved: list[MovedWord] = Field([], description="the producer's words of the library whose note changed "
+                                         "against the kit replaced, made of the same library (a word keeps its note "
+                                         "unless a drum word took it; new words, words gone); [] for a first kit "
+                                         "(device.kit.word_moves, p53)")
 
 
 def loops_asked(loops: Loops, tags: dict[str, int], files: Path) -> Loops:

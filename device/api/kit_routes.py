@@ -22,14 +22,14 @@ from device.api import models as M
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
-from device.api.kit_loops import KitFromLibraryLoops, KitMade, long_files, loops_asked
+from device.api.kit_loops import KitFromLibraryLoops, KitMade, MovedWord, long_files, loops_asked
 from device.api.kit_tags import tags_now
 from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, carried, check_file, check_note, \
-    choke_message, fullest_first, held_file, kit_from_tags, load_kit, map_message, save_kit, stops_latched, \
-    unmap_message
+    choke_message, fullest_first, held_file, kept_words, kit_from_tags, load_kit, map_message, save_kit, \
+    stops_latched, unmap_message, word_moves
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
 from device.notes import note_name, parse_note
@@ -335,7 +335,8 @@ def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
         with _whole_db(library):
             tags = list_tags(db)
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
-                                 level=level, loops=loops_asked(loops, tags, files))
+                                 level=level, loops=loops_asked(loops, tags, files),
+                                 keep=kept_words(dict(box.kit.notes), library))    # a word keeps its note (p53)
     except KitError as exc:
         raise ApiError(409, "not tagged", exc.message, hint=exc.hint) from None    # (str() adds the hint)
 
@@ -466,7 +467,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
                 raise deleted_library(box, body.library, name) from None   # between the making and the storing
             raise
         answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
-        return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds))
+        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(old, kit, body.library)]
+        return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds), words_moved=moved)
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
     def set_kit_note(request: Request, note: str, body: M.KitNoteRequest, token_id: str = auth) -> KitAnswer:
