@@ -12,7 +12,8 @@ The rows (keys added over time, none taken away: scripts read them):
   closeness), ``score`` the cosine, ``yours`` always false (a similarity is no one's tag; kept for the scripts that
   read it: p51 QA B2 found the box's rows without the closeness the box sent, and only ``yours``);
 - the least sure: ``{path, margin, guesses: [{tag, score}], exclusive, in_doubt}``;
-- the untagged: ``{path, best_guess, score}``.
+- the untagged: ``{path, best_guess, score}``, and ``none``/``yours`` (true for a file marked none of the words,
+  listed last: hatbox.query_lines, hatbox.library_browse.none_row, p53).
 Scores and margins are rounded to :data:`DECIMALS` places on both."""
 from __future__ import annotations
 

@@ -46,5 +46,7 @@ def test_untagged_lists_none_of_the_words_apart(box: PairedServer, tmp_path: Pat
     assert _get(box, f"/libraries/{lid}/untagged") == [u for u in before if u["path"] != "kit/s1.wav"]
     asked = _get(box, f"/libraries/{lid}/untagged", nones="true")
     assert [u["path"] for u in asked if u["none"]] == ["kit/s1.wav"]
-    rc, out, _err = _run(capsys, "box-library", lid, "--untagged", "--json")
-    assert rc == 0 and all(not r.get("none") for r in json.loads(out))
+    rc, out, _err = _run(capsys, "box-library", lid, "--untagged", "--json")      # p53: last, marked none, yours
+    rows = json.loads(out)
+    assert rc == 0 and [(r["path"], r["yours"]) for r in rows if r["none"]] == [("kit/s1.wav", True)] == \
+        [(r["path"], r["yours"]) for r in rows[-1:]]
