@@ -118,6 +118,8 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str,
                 log.error("installing pack %s failed: %s", pid, exc)
                 raise _disk_error(exc, "pack", "installing the pack") from None
             seconds = time.perf_counter() - t
+            who = box.tokens.name(token_id)     # said now: a power cut before the activation keeps the install's line
+            log.info("pack %s %s by %r", pid, "installed" if fresh else "sent again", who)
             if not fresh:                       # what this push's checks found (the keys trusted now), not the record's
                 meta = {**meta, "checks": report.checks}
             if activate and not fresh and box.playing(meta["kind"], pid):
@@ -125,19 +127,22 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str,
             tagging: list[str] = []
             if activate:
                 try:
-                    tagging = box.activate_locked(pid).tagging
+                    done = box.activate_locked(pid)
                 except OSError as exc:          # the pointer was not switched: the old pack plays on
                     log.error("activating pack %s failed: %s", pid, exc)
-                    raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh)) from None
-    log.info("pack %s %s by %r%s", pid, "installed" if fresh else "sent again", box.tokens.name(token_id),
-             ", now active" if activate else "")
+                    raise _disk_error(exc, "pack", "making the pack active", _unactivated(box, pid, fresh, who)
+                                      ) from None
+                tagging = done.tagging
+                log.info("pack %s made the active %s pack%s by %r (its push)", pid, done.slot,
+                         f" (was {done.previous})" if done.previous and done.previous != pid else "", who)
     return meta, activate, seconds, not fresh, tagging
 
 
-def _unactivated(box: Box, pid: str, fresh: bool) -> str:
-    """Take back pack ``pid``, installed by an upload whose activation failed for a full disk or failing
-    storage, when that upload installed it (``fresh``); returns what the box kept, for the 507's (or the
-    500 "storage failed"'s) message."""
+def _unactivated(box: Box, pid: str, fresh: bool, who: str) -> str:
+    """Take back pack ``pid``, installed by an upload (of paired device ``who``) whose activation failed for a full
+    disk or failing storage, when that upload installed it (``fresh``); returns what the box kept, for the 507's (or
+    the 500 "storage failed"'s) message.  The change log, which has the install's line already, gets the taking
+    back."""
     if not fresh:
         return "the pack stays installed as it was before, not active; the active pack is unchanged"
     try:
@@ -145,6 +150,7 @@ def _unactivated(box: Box, pid: str, fresh: bool) -> str:
     except (OSError, StoreError):
         log.exception("could not take back pack %s after its activation failed", pid)
         return "the pack was installed but not made active; the active pack is unchanged"
+    log.info("pack %s taken back (its activation failed) from the push by %r", pid, who)
     return "nothing of the pack was kept; the active pack is unchanged"
 
 

@@ -35,7 +35,9 @@ def test_changes_are_logged_with_the_device_that_made_them(tmp_path: Path, caplo
     said = _said(caplog)
     assert any(line.startswith("paired 'test' (token ") for line in said)
     assert not any(code_used in line for line in said)
-    assert f"pack {one} installed by 'test', now active" in said and f"pack {two} installed by 'test', now active" in said
+    assert f"pack {one} installed by 'test'" in said and f"pack {two} installed by 'test'" in said
+    assert f"pack {one} made the active effect pack by 'test' (its push)" in said     # p53 Q1: a line of its own
+    assert f"pack {two} made the active effect pack (was {one}) by 'test' (its push)" in said
     assert f"pack {one} made the active effect pack (was {two}) by 'test'" in said     # p25: in words
     assert f"DELETE /packs/{two} by 'test' (204)" in said
     assert f"library {lid} uploaded by 'test': 1 file accepted, 0 rejected" in said

@@ -1,0 +1,55 @@
+"""p53 QA (Q1): a pack pushed with --activate and the box killed during its activation was installed and active
+after the restart, but box.log and changes.log had no line for it: the install was logged only after the activation.
+Now the install is in the change log as soon as it is committed, and the activation has a line of its own."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from device.api.box import Box
+from device.logs import box_logging, changes_path
+from tests.api.conftest import make_box
+from tests.api.packs import gain_pack
+
+
+class PowerCut(BaseException):
+    """The box stopping dead in the activation (kill -9): nothing after it runs, no handler catches it."""
+
+
+def _changes(store: Path) -> str:
+    return changes_path(store).read_text()
+
+
+def test_an_install_cut_off_in_its_activation_is_in_the_changes_log(tmp_path: Path, monkeypatch: Any) -> None:
+    box = make_box(tmp_path)
+    with box_logging(box.store_dir, terminal=False):
+        def cut(self: Box, pid: str) -> Any:
+            raise PowerCut(pid)
+        monkeypatch.setattr(Box, "activate_locked", cut)
+        with pytest.raises(PowerCut) as cutoff:
+            box.push(gain_pack(tmp_path / "mine5.hatpack", "mine", "5.0.0"))
+        pid = cutoff.value.args[0]
+        text = _changes(box.store_dir)
+    assert f"pack {pid} installed by 'test'" in text
+    assert "made the active" not in text                       # it was not said to be active
+
+
+def test_an_activated_push_logs_the_install_then_the_activation(tmp_path: Path) -> None:
+    box = make_box(tmp_path)
+    with box_logging(box.store_dir, terminal=False):
+        pid = box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0")).json()["pack"]["id"]
+        text = _changes(box.store_dir)
+    installed = text.index(f"pack {pid} installed by 'test'")
+    assert text.index(f"pack {pid} made the active effect pack by 'test' (its push)") > installed
+
+
+def test_a_push_without_activate_is_logged_once_and_not_as_active(tmp_path: Path, caplog: Any) -> None:
+    box = make_box(tmp_path)
+    with caplog.at_level(logging.INFO, logger="hatbox.api"):
+        pid = box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0"), activate=False).json()["pack"]["id"]
+        box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0"), activate=False)
+    said = [r.getMessage() for r in caplog.records if r.name == "hatbox.api" and pid in r.getMessage()]
+    assert said == [f"pack {pid} installed by 'test'", f"pack {pid} sent again by 'test'"]
