@@ -68,8 +68,8 @@ def fix_file(client: Any, lid: str, args: argparse.Namespace) -> int:
         raise
     said = tagger_part(body)
     if args.none:
-        print(f"{safe_text(path)}: (none: yours{'; ' + said if said else ''}) the tagger's tags no longer listed for "
-              f"it; --fix {shlex.quote(safe_text(path))} with no TAG gives it back to the tagger")
+        print(f"{safe_text(path)}: none of your words ({said + '; ' if said else ''}the tagger's tags no longer "
+              f"listed for it; --fix {shlex.quote(safe_text(path))} with no TAG gives it back to the tagger)")
         return 0
     for note in respelled_notes(tags, body["tags"], BOX_CASE):
         print(safe_text(note))

@@ -27,7 +27,7 @@ def test_the_box_fix_line_says_yours_and_what_the_tagger_says(library_dir, small
         assert main(["box-library", lid, "--fix", "k2.flac"]) == 0
         assert capsys.readouterr().out.startswith("k2.flac: back to the tagger (the tagger says ")
         assert main(["box-library", lid, "--fix", "k2.flac", "--none"]) == 0
-        assert capsys.readouterr().out.startswith("k2.flac: (none: yours; the tagger says ")
+        assert capsys.readouterr().out.startswith("k2.flac: none of your words (the tagger says ")
         assert main(["box-library", lid, "--fix", "K2.FLAC", "kick"]) == 0          # a name the box does not hold
         said = capsys.readouterr()
         assert said.err == "note: K2.FLAC matched k2.flac (the library's one file whose path ends so, in its " \
