@@ -26,12 +26,13 @@ from hatbox.library_fixes import LaptopFixes, export_fixes, fixes_in_folder, lef
     stopped_retag_line, without_members
 from hatbox.library_packs import names_of, pack_names, pack_said
 from hatbox.library_limits import check_archive, folder_fits, limits_from
-from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember
+from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember, \
+    remember_name
 from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
     note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, same_name_note, \
     unnamed_corrections, uploaded_words
-from hatbox.library_replace import Replacement
+from hatbox.library_replace import Replacement, box_name
 from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, cut_line, doubt_line, footer, \
     heading, print_json, tag_heading, unsure_line
 from hatbox.text import NO_TAGGER, count_words
@@ -80,6 +81,7 @@ class _Push:
         self.limits = limits_from(self.status)
         self.seen = PushSeen(src, args.name is not None, Earlier(), fixes)     # for the same-name note
         self.settle: Settle | None = None
+        self.box_as = box_name(name)     # the library's name on the box, remembered with the folder (p53)
 
     def run(self, tmp: Path) -> int:
         from device.store import file_sha256
@@ -91,10 +93,10 @@ class _Push:
         archive, look, left, said = self._pack(tmp, seen, leave)
         digest = file_sha256(archive)
         if mark is not None:
-            remember(self.src, mark, digest, left, marks)
+            remember(self.src, mark, digest, left, marks, self.box_as)       # the name: library export's note
         rc = self._send(archive, look.audio, digest, said)
         if self.settle is not None:      # a file too new to remember before packing: remembered now if safe (p49)
-            self.settle.remember(self.src, set(leave), archive, digest, left)
+            self.settle.remember(self.src, set(leave), archive, digest, left, self.box_as)
         return rc
 
     def _send(self, archive: Path, audio: dict[str, int] | None, digest: str, said: frozenset[str]) -> int:
@@ -135,8 +137,12 @@ class _Push:
     def _held(self, there: dict[str, Any], said: frozenset[str] = frozenset(), left_out: list[str] | None = None
               ) -> int:
         """The box holds the files as library ``there``: under another name refused (p48 regression QA), else the
-        lines ``left_out`` said and hatbox.library_push.held_push (the corrections go to it)."""
+        lines ``left_out`` said and hatbox.library_push.held_push (the corrections go to it); the name it has there
+        remembered for the folder (a push under another name does not rename it: library export's note names it)."""
         held_named(there, self.name, self.src, self.args)
+        if there.get("name"):
+            self.box_as = str(there["name"])
+            remember_name(self.src, self.box_as)
         for line in left_out or ():
             print(line)
         self.pushed.lid = there["id"]

@@ -218,7 +218,7 @@ def left_out_said(folder: Path, print_: str) -> list[str]:
 
 
 def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None = None,
-             marks: dict[str, str] | None = None) -> None:
+             marks: dict[str, str] | None = None, name: str | None = None) -> None:
     """Keep that ``folder`` of fingerprint ``print_`` packs into an archive of digest ``sha256``, leaving out what
     the lines ``left_out`` say, and its files' marks (``marks``, :func:`file_marks` taken beside the fingerprint,
     before packing: a file saved while it packed then reads as changed, the safe side (p48 review); else taken now;
@@ -226,13 +226,32 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
     :data:`KEEP_PACKINGS` - 1 packings before it of other digests (:func:`packings`); never raises (a folder not
     remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
     this user's business).  Read, changed and written under :func:`_locked` (another process's push between the
-    read and the write would be lost)."""
+    read and the write would be lost).  ``name``: the library's name on the box, kept as ``name`` (p53: `library
+    export`'s note gives the command that brings the box's corrections back by it, hatbox.library_words)."""
     files = sorted((file_marks(folder) if marks is None else marks).values())
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
         with _locked():
             kept = _with_folder(_to_write(), folder, {"fingerprint": print_, "sha256": sha256,
-                                                      "left_out": list(left_out or []), "files": files})
+                                                      "left_out": list(left_out or []), "files": files,
+                                                      **({"name": name} if name else {})})
+            sig = _write(kept)
+    except (OSError, UnicodeError):
+        return
+    _written(kept, sig)
+
+
+def remember_name(folder: Path, name: str) -> None:
+    """Keep ``name`` as the name on the box of the library pushed from ``folder`` (the box held its files under it:
+    a push under another --name does not rename it, hatbox.library_push.held_named); nothing when the folder is not
+    remembered or has that name already; never raises.  Read, changed and written under :func:`_locked`."""
+    try:
+        with _locked():
+            kept = _to_write()
+            entry = kept.get(str(folder.resolve()))
+            if entry is None or entry.get("name") == name:
+                return
+            entry["name"] = name
             sig = _write(kept)
     except (OSError, UnicodeError):
         return
@@ -280,7 +299,8 @@ class Settle:
     def __init__(self, walked: list[tuple[str, Any]], started_ns: int) -> None:
         self.walked, self.started_ns = walked, started_ns
 
-    def remember(self, folder: Path, leave: set[str], archive: Path, sha256: str, left_out: list[str]) -> bool:
+    def remember(self, folder: Path, leave: set[str], archive: Path, sha256: str, left_out: list[str],
+                 name: str | None = None) -> bool:
         """Remember ``archive`` (digest ``sha256``) as ``folder``'s packing when, now: no file is within RACY_S any
         more (a later rewrite moves its modification time on), every file is as walked before packing (same paths
         and stats) and each file that was within RACY_S of the walk holds the very bytes the archive holds of it
@@ -299,7 +319,7 @@ class Settle:
                 return False
         except (OSError, ValueError, KeyError, tarfile.TarError):
             return False
-        remember(folder, print_, sha256, left_out, file_marks(folder, now))
+        remember(folder, print_, sha256, left_out, file_marks(folder, now), name)
         return True
 
 

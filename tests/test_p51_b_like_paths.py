@@ -53,18 +53,21 @@ def test_like_play_and_fix_take_a_laptop_path_or_a_bare_name(paired_server: Any,
     assert rc == 0 and len(want.splitlines()) == len(NAMES) - 1
     rc, out, err = run(capsys, "box-library", "Samples", "--like", str(folder / NAMES[0]))
     assert (rc, out) == (0, want), err                     # was: "'...' is not a path inside the library"
-    assert f"note: took {NAMES[0]} (in {folder.resolve()}, the folder pushed as this library)" in err
+    assert f"note: {folder / NAMES[0]} matched {NAMES[0]} (in {folder.resolve()}, the folder pushed as this " \
+           "library)" in err
     rc, out, err = run(capsys, "box-library", "Samples", "--like", "808_Kick_Long.wav")
-    assert (rc, out) == (0, want) and f"note: took {NAMES[0]}\n" in err       # was: "is not a file of library"
+    assert (rc, out) == (0, want) and f"note: 808_Kick_Long.wav matched {NAMES[0]} (the library's one file whose " \
+                                      "path ends so)\n" in err       # was: "is not a file of library"
     rc, out, err = run(capsys, "box-library", "Samples", "--play", "808_Kick_Short.wav")
     assert rc == 0 and out == f"playing {NAMES[1]} on the box\n", err
     assert paired_server.control.sent[-1]["path"].endswith(NAMES[1])
     rc, out, err = run(capsys, "box-library", "Samples", "--fix", "808_Kick_Short.wav", "hat")
-    assert rc == 0 and out.startswith(f"{NAMES[1]}: hat") and f"note: took {NAMES[1]}" in err, (out, err)
+    assert rc == 0 and out.startswith(f"{NAMES[1]}: hat"), (out, err)
+    assert f"note: 808_Kick_Short.wav matched {NAMES[1]}" in err, err
     rc, out, err = run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")        # two Hat.wav: neither
     assert rc == 2 and "'Hat.wav' is 2 files of library Samples: kit/Hat.wav, oneshots/Hat.wav" in err, err
     rc, out, err = run(capsys, "box-library", "Samples", "--like", str(folder / "kit" / "Snare.wav"), "--json")
-    assert rc == 0 and "note: took kit/Snare.wav (in" in err       # the push's record, not "Snare.wav" too
+    assert rc == 0 and " matched kit/Snare.wav (in" in err       # the push's record, not "Snare.wav" too
     assert "kit/Snare.wav" not in {row["path"] for row in json.loads(out)}
     rc, out, err = run(capsys, "box-library", "Samples", "--play", "Snare.wav")      # a library path as it is
     assert rc == 0 and out == "playing Snare.wav on the box\n" and "took" not in err

@@ -78,9 +78,9 @@ def test_a_file_added_to_the_pushed_folder_is_no_other_file(paired_server: Any, 
     assert "'Snare.wav' is two files of library Samples: Snare.wav, as a path inside the library, and " \
            "kit/Snare.wav, the file Snare.wav here" in err, err
     rc, out, err = run(capsys, "box-library", "Samples", "--fix", "Hat.wav", "hat")   # here, and no library path
-    assert rc == 0 and out.startswith("kit/Hat.wav: hat") and "note: took kit/Hat.wav (in" in err, (out, err)
+    assert rc == 0 and out.startswith("kit/Hat.wav: hat") and "note: Hat.wav matched kit/Hat.wav (in" in err, (out, err)
     rc, out, err = run(capsys, "box-library", "Samples", "--like", "../Snare.wav")   # the library's Snare.wav
-    assert rc == 0 and "note: took Snare.wav (in" in err, err
+    assert rc == 0 and "note: ../Snare.wav matched Snare.wav (in" in err, err
 
 
 def test_a_file_of_another_librarys_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +111,7 @@ def test_a_laptop_file_of_no_pushed_folder_must_match_in_size(tmp_path: Path, mo
     shutil.copy(samples / NAMES[0], down / "808_Kick_Long.wav")                # the same file, copied out
     capsys.readouterr()
     assert library_file(str(down / "808_Kick_Long.wav"), _held(samples), {"name": "Samples"}) == NAMES[0]
-    assert f"note: took {NAMES[0]} (the library's one file of its name and size, {size} bytes" \
+    assert f"808_Kick_Long.wav matched {NAMES[0]} (the library's one file of its name and size, {size} bytes" \
            in capsys.readouterr().err
     (down / "Hat.wav").write_bytes((samples / "kit" / "Hat.wav").read_bytes())   # both Hat.wav are this size
     with pytest.raises(HatboxError, match="'.*Hat.wav' is 2 files of library Samples: kit/Hat.wav, oneshots/Hat.wav"):
@@ -132,7 +132,8 @@ def test_a_refused_file_is_no_match_and_letter_case_is_a_last_resort(capsys: pyt
     capsys.readouterr()
     held: dict[str, int | None] = {n: 100 for n in NAMES}
     assert library_file("808_kick_long.WAV", held, {"name": "Samples"}) == NAMES[0]          # was: None
-    assert capsys.readouterr().err == f"note: took {NAMES[0]} (the library's letter case)\n"
+    assert capsys.readouterr().err == f"note: 808_kick_long.WAV matched {NAMES[0]} (the library's one file whose " \
+                                      "path ends so, in its letter case)\n"
     with pytest.raises(HatboxError, match="'SNARE.WAV' is 2 files of library S: Snare.wav, kit/Snare.wav"):
         ending_as("SNARE.WAV", NAMES, "S")
     assert ending_as("hat.wav", ["kit/Hat.wav", "kit/hat.wav"]) == "kit/hat.wav"      # the exact one first

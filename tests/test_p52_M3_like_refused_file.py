@@ -43,7 +43,7 @@ def test_p52_M3_a_file_refused_at_upload_is_its_library_path(tmp_path: Path, mon
     folder = _folder(tmp_path, monkeypatch)
     lib = {"name": "kit", "sha256": "aa"}
     assert library_file(str(folder / name), HELD, lib, listed=LISTED) == name      # was: "added since it was sent"
-    assert f"note: took {name} (in {folder.resolve()}" in capsys.readouterr().err
+    assert f"note: {folder / name} matched {name} (in {folder.resolve()}" in capsys.readouterr().err
 
 
 def test_p52_M3_a_hidden_file_is_said_left_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

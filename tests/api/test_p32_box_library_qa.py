@@ -99,6 +99,7 @@ def test_the_listing_and_an_activation_say_which_libraries_keep_another_taggers_
     assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
     lid = _lid(paired_server, "drums")
     first = paired_server.app.state.box.libraries.get(lid)["tagger"]
+    assert first.startswith("tagger-")                          # an id: box-library names it "name version" (p53)
     capsys.readouterr()
     rc, out, _ = _run(capsys, "box-library")
     assert "not the active tagger" not in out
@@ -107,6 +108,8 @@ def test_the_listing_and_an_activation_say_which_libraries_keep_another_taggers_
     assert rc == 0 and "1 library on the box keeps the tags of another tagger pack" in out
     rc, out, _ = _run(capsys, "box-library")
     second = paired_server.app.state.box.store.active()["tagger"]
+    assert first not in out and second not in out
+    first, second = "tags 1.0.0", "tags 2.0.0"                  # as GET /packs names them, not their ids
     assert (f"tagged by {first}, not the active tagger ({second}): hatbox box-library {lid} --retag tags it with "
             "the active one") in out                            # p33: "with that one" read as the old tagger
 

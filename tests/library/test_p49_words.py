@@ -173,7 +173,8 @@ def test_export_of_a_pushed_library_says_the_boxs_corrections_are_not_in_it(tagg
     (tmp_path / "cfg" / "pushed.json").write_text(json.dumps({str(lib.resolve()): {"fingerprint": "x"}}))
     assert main(["library", "export", str(db), "--out", str(tmp_path / "f.csv")]) == 0
     out = capsys.readouterr().out
-    assert "corrections made on the box are not in this file: `hatbox box-library lib --export-fixes FILE`" in out
+    assert "corrections made on the box are not in this file: `hatbox box-library NAME --export-fixes box-fixes.csv " \
+           "--folder " in out                                   # no name recorded: NAME (p53: it said lib)
 
 
 def test_the_pack_that_tagged_the_library_is_named(tagged, small_pack, capsys):  # noqa: F811
