@@ -29,6 +29,7 @@ import numpy as np
 
 from export.atomic import atomic_output
 from export.manifest import Manifest
+from export.zip_damage import member_damage
 from hatbox.errors import PackError
 
 MANIFEST = "manifest.json"
@@ -257,12 +258,12 @@ def read_pack(path: str | Path, *, uploaded: bool = False) -> Pack:
     path = Path(path)
     with _open_zip(path, uploaded) as zf:
         infos = _checked_infos(zf)
-        manifest_bytes = _read_member(zf, _manifest_info(path, infos))
+        manifest_bytes = _read_member(zf, _manifest_info(path, infos), uploaded)
         manifest = _parse_manifest(manifest_bytes)
         golden = _golden_name(manifest)
         if golden in infos and infos[golden].file_size > MAX_GOLDEN_BYTES:      # before it is read
             raise _golden_refusal(golden, f"{infos[golden].file_size} bytes (limit {MAX_GOLDEN_BYTES})")
-        members = {n: _read_member(zf, infos[n]) for n in infos if n not in (MANIFEST,)}
+        members = {n: _read_member(zf, infos[n], uploaded) for n in infos if n not in (MANIFEST,)}
     _verify_checksums(manifest, members)
     return Pack(path=path, manifest=manifest, members=members, manifest_bytes=manifest_bytes)
 
@@ -309,7 +310,24 @@ def _zip_or_refused(path: Path, uploaded: bool) -> None:
                         check="archive", hint="`tar -xf ARCHIVE NAME.hatpack`, then send that file; a sample library "
                                               "(tar or zip of audio files) goes to the box with hatbox push-library")
     if kind != ZIP:
+        _named_or_refused(path, "the upload" if uploaded else path.name)
         raise zipfile.BadZipFile("File is not a zip file")
+
+
+def _named_or_refused(path: Path, said: str) -> None:
+    """PackError "SAID is a WAV audio file, not a hatbox pack" when ``path`` (no zip) starts as a kind of file
+    export.file_kind names (audio, an image, a web page ...), with what to do with it; nothing otherwise."""
+    from export.file_kind import AUDIO, HEAD_BYTES, WEB_PAGE, file_kind
+    with open(path, "rb") as fh:
+        named = file_kind(fh.read(HEAD_BYTES))
+    if named is None:
+        return
+    words, kind = named
+    hint = {AUDIO: f"{PACK_HINT}, from recordings like this one; audio for a sample library goes with "
+                   "hatbox push-library (a folder, zip or tar of audio files)",
+            WEB_PAGE: "a download that failed saves the web page under the file's name: download the pack again"
+            }.get(kind, f"send the .hatpack file itself; {PACK_HINT}")
+    raise PackError(f"{said} is {words}, not a hatbox pack", check="archive", hint=hint)
 
 
 def _not_a_pack_upload(path: Path, exc: BaseException) -> PackError:
@@ -357,15 +375,20 @@ def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     return out
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = False) -> bytes:
+    """Member ``info``'s bytes; PackError in words (and what to do: copy or build it again, or, ``uploaded``, was
+    the upload cut short?) when they cannot be read as they are (p53 QA Q3: zipfile's own words and class were
+    shown, and no hint)."""
     try:
         with zf.open(info) as fh:
             data = fh.read(info.file_size + 1)
     except _ZIP_ERRORS as exc:
-        raise PackError(f"member {info.filename!r} is corrupt or unreadable ({type(exc).__name__}: {exc})",
-                        check="archive") from None
+        why, hint = member_damage(exc)
+        raise PackError(f"member {info.filename!r} is damaged: {why}", check="archive",
+                        hint=hint or (DAMAGED_UPLOAD if uploaded else DAMAGED_FILE)) from None
     if len(data) != info.file_size:
-        raise PackError(f"member {info.filename!r} is not the size it claims", check="archive")
+        raise PackError(f"member {info.filename!r} is not the size it claims", check="archive",
+                        hint=DAMAGED_UPLOAD if uploaded else DAMAGED_FILE)
     return data
 
 

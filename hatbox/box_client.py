@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -487,8 +488,17 @@ def _check_limit(client: Any, path: Path, key: str, size: int | None = None, wha
         library = key == "max_library_bytes"
         raise HatboxError(f"{what or safe_text(path.name)} is {size_words(size)}"
                           f"{' (as an archive)' if what else ''}; the box takes at most {size_words(limit)} "
-                          f"{'a library' if library else 'an upload'}; nothing was sent",
-                          hint="send the library in parts (a folder of it at a time)" if library else None)
+                          f"{'a library' if library else 'a pack'}; nothing was sent",
+                          hint="send the library in parts (a folder of it at a time)" if library
+                          else _big_pack_hint(shlex.quote(safe_text(str(path)))))
+
+
+def _big_pack_hint(name: str) -> str:
+    """What to do with pack ``name`` (its path, quoted for a shell) over the box's pack limit (p53 QA Q3: the refusal said nothing).  The limit is
+    the box's own (device/api/box.py ApiConfig.max_pack_bytes), no setting a user can change."""
+    return (f"that limit is built into the box, not a setting; the packs hatbox trains are far smaller (kilobytes "
+            f"to a few MiB), so this one is unusual: `hatbox pack inspect {name}` shows what it holds; is it the "
+            "pack you meant? a pack that big is a model too big for the box: train a smaller one")
 
 
 def check_pack_opens(path: Path) -> None:

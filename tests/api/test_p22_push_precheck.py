@@ -65,7 +65,7 @@ def test_a_pack_that_does_not_open_is_refused_here_naming_the_file_and_nothing_i
         assert "the file is incomplete or damaged: copy it again, or build it again" in said[key]
     assert "empty.hatpack is empty (0 bytes): copy it again, or build it again" in said["empty"]
     assert "request body" not in said["empty"]
-    assert "gtr.wav is not a pack (a .hatpack is a zip archive)" in said["wav"]
+    assert "gtr.wav is a WAV audio file, not a hatbox pack" in said["wav"]      # p53 Q2: named for what it is
     assert "hint: a .hatpack is written by hatbox train" in said["wav"]
 
 
@@ -177,4 +177,4 @@ def test_pack_inspect_says_the_same_as_push_of_an_empty_file_or_a_non_pack(tmp_p
     assert main(["pack", "inspect", str(files["empty"])]) == 2
     assert "empty.hatpack is empty (0 bytes): copy it again, or build it again" in capsys.readouterr().err
     assert main(["pack", "inspect", str(files["wav"])]) == 2
-    assert "gtr.wav is not a pack (a .hatpack is a zip archive)" in capsys.readouterr().err
+    assert "gtr.wav is a WAV audio file, not a hatbox pack" in capsys.readouterr().err
