@@ -494,8 +494,9 @@ def _check_limit(client: Any, path: Path, key: str, size: int | None = None, wha
 
 
 def _big_pack_hint(name: str) -> str:
-    """What to do with pack ``name`` (its path, quoted for a shell) over the box's pack limit (p53 QA Q3: the refusal said nothing).  The limit is
-    the box's own (device/api/box.py ApiConfig.max_pack_bytes), no setting a user can change."""
+    """What to do with pack ``name`` (its path, quoted for a shell) over the box's pack limit (p53 QA Q3: the
+    refusal said nothing).  The limit is the box's own (device/api/box.py ApiConfig.max_pack_bytes), no setting a
+    user can change."""
     return (f"that limit is built into the box, not a setting; the packs hatbox trains are far smaller (kilobytes "
             f"to a few MiB), so this one is unusual: `hatbox pack inspect {name}` shows what it holds; is it the "
             "pack you meant? a pack that big is a model too big for the box: train a smaller one")
