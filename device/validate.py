@@ -137,7 +137,7 @@ def _guarded(check: str, step: Callable[[], Any]) -> Any:
 
 # ------------------------------------------------------------------------- signature
 def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
-    from export.signing import verify_manifest   # cryptography only when needed
+    from export.signing import UNTRUSTED, verify_manifest   # cryptography only when needed
 
     signature = report.pack.members.get(SIGNATURE)
     if signature is None and not required:
@@ -156,15 +156,21 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
     try:
         report.signed_by = verify_manifest(data, signature, trusted)
     except PackError as exc:
+        untrusted = exc.args[0].endswith(UNTRUSTED)
         if not required:        # taken as an unsigned pack would be: refusing it let the same pack stripped go in
             why = exc.args[0].removeprefix("signature: ")      # said once: the check's own name leads the line
-            return (f"taken as unsigned: {why} (this box does not require signatures; with "
-                    "--require-signature it would refuse it)")
-        raise PackError(str(exc.args[0]), check="signature", hint=SIGN_HINT) from None
+            return (f"taken as unsigned: {why}{'; ' + TRUST_WAY if untrusted else ''} (this box does not require "
+                    "signatures; with --require-signature it would refuse it)")
+        raise PackError(str(exc.args[0]), check="signature", hint=TRUST_HINT if untrusted else SIGN_HINT) from None
     return f"signed by trusted key {report.signed_by}"
 
 
 SIGNATURE_BYTES = 64        # an ed25519 signature (export/signing.py): manifest.sig of another length is none
+# the way to trust a key (p53 QA Q4: a pack signed by a key not trusted was said tampered with, and no way given)
+TRUST_WAY = ("to trust the key, copy the KEY.pub that hatbox keygen wrote beside KEY.pem into trusted_keys/ in the "
+             "box's store folder (~/.hatbox/trusted_keys/ by default), then send the pack again")
+TRUST_HINT = (f"{TRUST_WAY}; or sign it with a key the box trusts: hatbox pack sign PACK.hatpack --key KEY.pem, "
+              "then send it again")
 SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
              "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
              "--activate")

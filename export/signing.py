@@ -27,6 +27,11 @@ _log = logging.getLogger(__name__)
 _warned: set[tuple[str, int, int]] = set()     # (path, size, mtime_ns) of key files already reported unreadable
 
 
+# the manifest's signature holds under none of the keys trusted: a key not trusted is the likely cause (a signature
+# cannot say whose key made it), a manifest changed since signing the other (p53 QA Q4: "tampered with" came first)
+UNTRUSTED = "signed by a key this box does not trust (or changed since it was signed)"
+
+
 def _fail(msg: str) -> PackError:
     return PackError(f"signature: {msg}", check="signature")
 
@@ -135,8 +140,7 @@ def verify_manifest(manifest_bytes: bytes, signature: bytes | None,
             return key_id(key)
         except InvalidSignature:
             continue
-    raise _fail("the manifest does not match its signature under any trusted key "
-                "(tampered with, or signed by a key this box does not trust)")
+    raise _fail(UNTRUSTED)
 
 
 def sign_pack(path: str | Path, key: Ed25519PrivateKey, out: str | Path | None = None) -> Path:

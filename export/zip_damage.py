@@ -27,7 +27,7 @@ def member_damage(exc: BaseException) -> tuple[str, str | None]:
     if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
         return "it is encrypted (a pack never is)", NOT_HATBOX_HINT
     if isinstance(exc, zlib.error):
-        return "its compressed bytes are damaged", None
+        return "its compressed bytes do not unpack", None
     if isinstance(exc, EOFError):
         return "it is cut short", None
     text = str(exc)

@@ -148,16 +148,27 @@ def _checks_words(checks: list[dict[str, Any]]) -> str:
     """The checks an installed pack passed, in one line; those that do not apply to its kind (detail "skipped: ...":
     a tagger has no knobs, no real-time budget) said apart: "passed every check that applies: a, b (c, d do not
     apply to this kind)".  A signature that was not verified (an unsigned pack, no trusted key to check it with) is
-    not counted as passed: it is said after the rest ("; signature: unsigned")."""
+    not counted as passed: it is said after the rest ("; signature: unsigned"), in the box's words but for its note
+    on boxes that do not require signatures (p53 QA Q4: all after the first " (" was cut, the box's "(tampered with,
+    or signed by a key this box does not trust)" with it)."""
     unverified = [c for c in checks if c.get("check") == "signature" and not _skipped(c)
                   and not str(c.get("detail", "")).startswith("signed by")]
     ran = [safe_text(c["check"]) for c in checks if not _skipped(c) and c not in unverified]
     skipped = [safe_text(c["check"]) for c in checks if _skipped(c)]
-    sig = "".join(f"; signature: {safe_text(str(c.get('detail', '')).split(' (')[0])}" for c in unverified)
+    sig = "".join(f"; signature: {safe_text(_signature_words(str(c.get('detail', ''))))}" for c in unverified)
     if not skipped:
         return f"passed every check: {', '.join(ran)}{sig}"
     return (f"passed every check that applies: {', '.join(ran)} ({', '.join(skipped)} "
             f"{'does' if len(skipped) == 1 else 'do'} not apply to this kind){sig}")
+
+
+def _signature_words(detail: str) -> str:
+    """The box's words on a signature it did not verify, less its note for a box that does not require signatures
+    ("... (this box does not require signatures; with --require-signature it would refuse it)")."""
+    return detail.split(NOT_REQUIRED_NOTE)[0]
+
+
+NOT_REQUIRED_NOTE = " (this box does not require signatures"   # device/validate.py check_signature's words
 
 
 def _confirm_delete(what: str, question: str) -> bool:

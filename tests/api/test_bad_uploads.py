@@ -119,9 +119,9 @@ PACK_CORPUS = {
     "zip-slip member": (_zip_slip_pack, "members", "'../../evil.onnx' is not allowed"),
     "zip bomb member": (_zip_bomb_pack, "members", "archive bomb"),
     "corrupt deflate data in the model": (lambda t: _corrupt_member(t, "model.onnx"), "archive",
-                                          "'model.onnx' is corrupt"),
+                                          "'model.onnx' is damaged"),
     "corrupt deflate data in the manifest": (lambda t: _corrupt_member(t, "manifest.json"), "archive",
-                                             "'manifest.json' is corrupt"),
+                                             "'manifest.json' is damaged"),
     "manifest claims a 300-million-sample input": (lambda t: _manifest_edit(t, "huge", _huge_input), "manifest",
                                                    "more than 16777216 values"),
     "golden tolerance not a number": (lambda t: _manifest_edit(t, "atol", lambda m: m["golden"].update(atol="abc")),
@@ -174,7 +174,7 @@ def test_tampered_manifest_fails_signature(tmp_path: Path) -> None:
     bad = _rewrite(sign_pack(gain_pack(tmp_path / "b.hatpack", "bad", "2.0.0"), key), tmp_path / "x.hatpack", tamper)
     r = box.push(bad)
     assert r.status_code == 422 and r.json()["check"] == "signature"
-    assert "does not match its signature" in r.json()["message"]
+    assert "(or changed since it was signed)" in r.json()["message"]
     unsigned = box.push(gain_pack(tmp_path / "u.hatpack", "bad", "3.0.0"))
     assert unsigned.json()["check"] == "signature" and "not signed" in unsigned.json()["message"]
     assert_still_playing(box, good["id"])
