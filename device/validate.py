@@ -150,7 +150,8 @@ def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
                    "would refuse it)"
         raise PackError(f"signature: {why}", check="signature", hint=SIGN_HINT)
     if signature is not None and not trusted and not required:
-        return "not checked: signed, but no trusted keys are installed to check it (this box does not require signatures)"
+        return ("not checked: signed, but no trusted keys are installed to check it (this box does not require "
+                "signatures)")
     # the bytes read_pack parsed, not the file read again: what was checked is what is installed
     data = report.pack.manifest_bytes or manifest_bytes_of(report.pack.path)
     try:
