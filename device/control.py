@@ -83,7 +83,9 @@ OPS = {
                                        # held or pedalled, play on (DELETE /audition sends it with slot "sampler")
     "panic": (),                       # every source fades all its voices out within ~5 ms and forgets the
                                        # pedal (MIDI CC 120), and the audio thread clears the effect's state
-                                       # (a tail stops) behind a 5 ms fade; all_notes_off leaves effects alone
+                                       # (a tail stops) behind a 5 ms fade, unless the live input plays through
+                                       # it (a second panic within 2 s clears it anyway: engine._on_panic);
+                                       # all_notes_off leaves effects alone
     "shutdown": (),
     "capture": ("name", "path", "seconds"),   # capture mode: play the capture signal, record the input into folder
                                        # ``path`` (optional ``knobs``: {name: value}; device/audio/capture.py)

@@ -9,8 +9,9 @@ note_on (velocity > 0)          ``{"op": "note_on", "note", "velocity"}``; by de
 note_off, note_on velocity 0    ``{"op": "note_off", "note"}`` (the same ``slot``)
 pitchwheel (-8192..8191)        ``{"op": "bend", "value"}`` in [-1, 1]
 control_change 64 (sustain)     ``{"op": "sustain", "on"}`` (on when value >= 64)
-control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms,
-                                the effect's tail is cleared: device/audio/engine.py ``_on_panic``)
+control_change 120              ``{"op": "panic"}`` (all sound off: every voice fades out in ~5 ms; the
+                                effect's tail is cleared unless the live input plays through it, and a
+                                second panic within 2 s clears it anyway: device/audio/engine.py ``_on_panic``)
 control_change 123, 124..127    ``{"op": "all_notes_off"}`` (all notes off, sent by DAWs on every
                                 transport stop; omni/mono/poly mode changes imply it): a note-off
                                 for every note, the sustain pedal still holds them

@@ -26,6 +26,8 @@ pieces are in device/audio/engine_status.py).
 from __future__ import annotations
 
 import contextlib
+import logging
+import math
 import threading
 import time
 from collections import deque
@@ -38,9 +40,10 @@ from device.audio.held import KnobMemory, Performance, SetKnob, carry_notes, in_
 from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
-from device.audio.slot import MAX_BLOCK, PANIC_FADE_S, Slot, fade_curve  # noqa: F401  (re-exported)
+from device.audio.slot import LIVE_FLOOR_DB, MAX_BLOCK, PANIC_FADE_S, LiveLevel, Slot, fade_curve  # noqa: F401
 from hatbox.errors import KnobError, first_line
 
+log = logging.getLogger("hatbox.engine")
 EFFECT_SLOTS = ("effect",)
 SOURCE_SLOTS = ("synth", "sampler")
 SAMPLER_OPS = ("sample", "choke")   # messages for the sampler alone
@@ -48,6 +51,8 @@ MAX_FAULTS = 32
 MAX_XRUN_BLOCKS = 32       # the status's xrun_blocks: the blocks of the last this many xruns, oldest first
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
+PANIC_AGAIN_S = 2.0        # a panic this soon after the one before clears the effect whatever the live input plays
+PANIC_BURST_S = 0.1        # panics closer than this are one (a DAW's panic button sends CC 120 on every channel)
                                 # on the audio thread, then fades back in from the rest state
 
 
@@ -115,11 +120,14 @@ class Engine:
         self.latency_ms = 0.0
         self.timed_notes = False           # installed sources place notes to the sample (the engine process sets it)
         self.input_peak = 0.0                           # this block's capture peak (see _mix_sources)
+        self.clock: Callable[[], float] = time.monotonic   # seconds, for the time between panics (_on_panic)
+        self._panic_at = -math.inf                      # when the last panic came (clock; control side)
 
     def _make_levels(self) -> None:
         """The meters (peak holds over METER_HOLD_S), input gain and the output volume's glide."""
         held = int(np.ceil(METER_HOLD_S * self.cfg.rate / max(1, self.cfg.block)))   # blocks in the meters' window
         self.peaks, self.input_peaks, self.limiting = PeakHold(held), PeakHold(held), PeakHold(held)
+        self.live_level = LiveLevel(self.cfg.rate, self.cfg.block)     # what the effects get, for a panic
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
@@ -161,10 +169,10 @@ class Engine:
         t0 = time.perf_counter()
         n = out.shape[0]
         self._drain()
-        if self._panic:                    # an effect playing the live input is left alone (Slot.clear)
+        if self._panic:                    # raised only when the effect is to be cleared (_on_panic)
             self._panic = False
             for name in EFFECT_SLOTS:
-                self.slots[name].clear(inp if self.live_input else None)
+                self.slots[name].clear()
         bus = self._mix_sources(inp, n)
         bus = self._run_effects(bus)
         self._apply_volume(bus)
@@ -188,11 +196,12 @@ class Engine:
         bus = self._bus[:n]
         if inp is not None and self.live_input:
             np.multiply(inp, self._gain, out=bus)
-            self.input_peak = float(np.max(np.abs(inp))) if n else 0.0
+            self.input_peak = max(float(inp.max()), -float(inp.min())) if n else 0.0   # (no |inp| made)
         else:
             bus.fill(0.0)
         if self.input_mute is not None:            # a capture session: gear in the loop must not howl between captures
             self.input_mute.apply(bus)
+        self.live_level.add(bus)                   # the live input as the effects get it (a panic judges it)
         tmp = self._tmp[:n]
         for name in SOURCE_SLOTS:
             slot = self.slots[name]
@@ -404,13 +413,24 @@ class Engine:
                         unit.handle(msg)
 
     def _on_panic(self, msg: dict[str, Any]) -> None:
-        """Every source fades its voices out (:meth:`_to_sources`), and every effect not playing a live input has
-        its state cleared on the audio thread at its next block (a flag: :meth:`process`, :meth:`Slot.clear`), so a
-        reverb's or delay's tail stops too: the effect fades to its dry input within ~5 ms, restarts from rest,
-        fades back.  One the live input sounds through plays on untouched (p53 QA: a guitar through the factory
-        drive dipped 5 dB for ~75 ms); a runaway one the slot guard bypasses by itself."""
+        """Every source fades its voices out (:meth:`_to_sources`), and the effect has its state cleared on the audio
+        thread at its next block (a flag: :meth:`process`, :meth:`Slot.clear`), so a reverb's or delay's tail stops
+        too: it fades to its dry input within ~5 ms, restarts from rest, fades back.  Not while someone plays the
+        live input through it (:attr:`live_level`, after the input gain and mute, over the last ~50 ms: p53 QA, a
+        guitar through the factory drive dipped 5 dB for ~75 ms), unless this panic comes within
+        :data:`PANIC_AGAIN_S` of the one before (a runaway effect under the slot guard's limits, and MIDI cannot
+        bypass): the log says when one was left playing.  Panics closer than :data:`PANIC_BURST_S` are one."""
         self._to_sources(msg)
-        self._panic = True
+        now = self.clock()
+        if now - self._panic_at < PANIC_BURST_S:
+            return
+        again, self._panic_at = now - self._panic_at <= PANIC_AGAIN_S, now
+        level = self.live_level.db()
+        if again or level < LIVE_FLOOR_DB:
+            self._panic = True
+        elif any(self.slots[name].target_unit is not None and not self.slots[name].target_bypassed
+                 for name in EFFECT_SLOTS):
+            log.info("panic left the effect playing: the live input is at %.1f dBFS; panic again to reset it", level)
 
     def _on_knob(self, msg: dict[str, Any]) -> None:
         """Turn a knob of the unit that plays in the slot when the audio thread next runs: the unit installed

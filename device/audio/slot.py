@@ -12,7 +12,8 @@ from device.audio.protect import NONFINITE, DcBlocker, ProtectConfig, SlotGuard
 
 MAX_BLOCK = 8192                # samples: the largest block the engine (and so a slot) runs
 PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
-LIVE_FLOOR_DB = -50.0           # dBFS block RMS: a live input this loud is being played (a panic leaves its effect be)
+LIVE_FLOOR_DB = -50.0           # dBFS RMS: a live input this loud is being played (a panic leaves its effect be)
+LIVE_HOLD_S = 0.05              # s: a panic judges the live input over about this much of it (LiveLevel)
 _NO_INFO: dict[str, Any] = {}   # the info of a unit installed without any (no dict made per block)
 FAULT_FADE_S = 0.005            # a unit bypassed on a fault: from its last good sample to the dry (or silence)
 # An effect's output loses its DC below this (Hz), as a pedal's output capacitor takes it off, before the slot mixes
@@ -28,12 +29,33 @@ def fade_curve(n: int) -> np.ndarray:
     return (0.5 - 0.5 * np.cos(np.pi * t)).astype(np.float32)
 
 
-def playing(live: np.ndarray | None) -> bool:
-    """Whether the live input block ``live`` [N] (None: no live input) sounds: RMS at least :data:`LIVE_FLOOR_DB`."""
-    if live is None or live.shape[0] == 0:
-        return False
-    rms = float(np.sqrt(np.dot(live, live) / live.shape[0]))
-    return rms >= 10.0 ** (LIVE_FLOOR_DB / 20.0)
+class LiveLevel:
+    """The live input as the effects receive it (after the input gain and a capture session's mute) over about the
+    last ``hold`` seconds: the audio thread adds each block's energy (:meth:`add`, into arrays made here: no
+    allocation), the control side reads its RMS when a panic comes (:meth:`db`, :meth:`playing`).  One block alone
+    misjudged a soft low E: 64-128 samples of an 82 Hz wave near its zero crossing read ~10 dB under its level."""
+
+    def __init__(self, rate: int, block: int, hold: float = LIVE_HOLD_S) -> None:
+        size = max(1, int(np.ceil(hold * rate / max(1, block))))      # blocks in the window
+        self._energy = np.zeros(size, np.float64)                      # each block's sum of squares
+        self._count = np.zeros(size, np.int64)                         # and its samples
+        self._at = 0
+
+    def add(self, x: np.ndarray) -> None:
+        """Audio thread: ``x`` [N] is this block of the live input as the effects get it (zeros: none)."""
+        i = self._at % self._energy.shape[0]
+        self._energy[i] = float(np.dot(x, x)) if x.shape[0] else 0.0
+        self._count[i] = x.shape[0]
+        self._at += 1
+
+    def db(self) -> float:
+        """RMS over the window, dBFS (-inf before the first block, or of digital silence); control side."""
+        energy, count = float(self._energy.sum()), int(self._count.sum())
+        return 10.0 * float(np.log10(energy / count)) if count and energy > 0.0 else float("-inf")
+
+    def playing(self) -> bool:
+        """Whether someone plays the live input: its RMS over the window at least :data:`LIVE_FLOOR_DB`."""
+        return self.db() >= LIVE_FLOOR_DB
 
 
 class Slot:
@@ -177,15 +199,14 @@ class Slot:
         if bool(on) != bool(bypassed):
             self.switch(unit, info, bool(on))
 
-    def clear(self, live: np.ndarray | None = None) -> None:
+    def clear(self) -> None:
         """Panic, on the audio thread (an effect slot; a source slot has nothing to do): fade the slot's
         output to its dry input over :data:`PANIC_FADE_S`, then at the next block boundary put every unit
         it holds back to its rest state (``reset``: a reverb's or delay's tail is gone) and fade back in.
-        A panic during the fade back in fades out again from where it is.  Not while ``live`` [N] (this block's
-        live input; None: none) is being played (:func:`playing`): a guitar through the effect plays on untouched
-        (p53 QA: the factory drive at 24 dB dipped 5 dB for ~75 ms, its knobs gliding back from rest), and a
-        runaway effect is bypassed by the slot guard without a panic."""
-        if not self.is_effect or (self.unit is None and self._next is None) or playing(live):
+        A panic during the fade back in fades out again from where it is.  Whether a panic clears the effect at all
+        (not one the live input plays through, unless it is the second panic in a row) the engine decides
+        (device/audio/engine.py ``Engine._on_panic``)."""
+        if not self.is_effect or (self.unit is None and self._next is None):
             return
         if self._quiet == "out":
             return

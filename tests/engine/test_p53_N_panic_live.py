@@ -1,8 +1,8 @@
 """p53 QA #2: `/hatbox/panic` with a guitar playing through the factory drive (drive 24 dB, tone 8000 Hz) dipped the
 live signal about 6 dB for ~75 ms: the effect faded to its dry input, reset, and its knobs glided back from rest.
-Panic is for stuck notes and runaway sound (a runaway effect the slot guard bypasses by itself): an effect that is
-playing a live input is left alone; one that sounds on with no live input (a delay's or reverb's tail) is still
-reset (tests/engine/test_panic_effects_p20.py)."""
+Panic is for stuck notes and runaway sound: an effect that is playing a live input is left alone (a second panic
+within 2 s clears it: tests/engine/test_p53_M1_panic_again.py); one that sounds on with no live input (a delay's or
+reverb's tail) is still reset (tests/engine/test_panic_effects_p20.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -75,12 +75,20 @@ def test_a_panic_still_restarts_an_effect_whose_live_input_is_only_hiss() -> Non
     unit = _Counting()
     engine = Engine(EngineConfig(rate=RATE, block=BLOCK))
     engine.slots["effect"].unit, engine.slots["effect"].info = unit, {"name": "counting", "gain_max": 1e6}
-    engine.handle(validate({"op": "panic"}))
+    clock = [100.0]
+    engine.clock = lambda: clock[0]                 # (a second panic within 2 s clears whatever the input)
     y = np.zeros(BLOCK, np.float32)
+    for _ in range(24):                             # the engine judges the last ~50 ms of the input
+        engine.process(hiss, y)
+    engine.handle(validate({"op": "panic"}))
     for _ in range(4):
         engine.process(hiss, y)
     assert unit.resets == 1
+    soft = tone(0.1, 220.0, 0.01)                   # -43 dBFS: someone playing softly
+    for s in range(0, soft.shape[0] - BLOCK + 1, BLOCK):
+        engine.process(soft[s:s + BLOCK], y)
+    clock[0] += 5.0
     engine.handle(validate({"op": "panic"}))
     for _ in range(4):
-        engine.process(tone(BLOCK / RATE, 220.0, 0.01), y)          # -43 dBFS: someone playing softly
+        engine.process(soft[:BLOCK], y)
     assert unit.resets == 1
