@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from device.audio.held import KEPT_FOR
 from hatbox.box_client import safe_text
 from hatbox.status_line import bypass_words, load_words, since_words
 from hatbox.text import count_words
@@ -81,8 +82,8 @@ def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None 
               f"computer ({__version__})")
 
 
-CARRY_NOTES = (" was not carried to '", " loaded was dropped: ",   # device.audio.held's notes made at a switch:
-               " kept for a pack that has ")                      # (not_carried, knobless_note: held.KEPT_FOR)
+CARRY_NOTES = (" was not carried to '", " loaded was dropped: ",   # device.audio.held's notes made at a switch
+               f" {KEPT_FOR} ")                                    # (not_carried, kept_note)
 
 
 def slot_warning_lines(s: dict[str, Any], eng: dict[str, Any]) -> list[str]:

@@ -239,32 +239,60 @@ def missing_words(unit: Any, knob: SetKnob) -> str:
     return f"it has no knob of that name (its knobs: {', '.join(names)})" if names else "it has no knobs"
 
 
-def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str) -> list[str]:
+def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str,
+                remembered: dict[str, SetKnob] | None = None) -> list[str]:
     """The notes in the new pack's ``warnings`` for the knobs ``dropped`` (each with why engine ``unit``, pack
-    ``new``, did not take it; ``old``: the pack it replaces): one a knob (:func:`not_carried`), but one for all
-    those a pack with no knobs at all keeps for a later pack (:func:`knobless_note`: p53 QA, a pedal switched to
-    one without knobs said a line each for drive and tone, each ending "has no knobs (asked for 'drive')")."""
-    if getattr(unit, "knobs", None):
-        return [not_carried(knob, unit, old, new, why) for knob, why in dropped]
-    kept = [knob for knob, _ in dropped if not knob.during_load]
-    turned = [not_carried(knob, unit, old, new, why) for knob, why in dropped if knob.during_load]
-    return ([knobless_note(kept, old, new)] if kept else []) + turned
+    ``new``, did not take it; ``old``: the pack it replaces; ``remembered``: the memory's knobs by folded name, which
+    a knob turned while the pack loaded overrode in the plan).  One note for all the knobs it has no knob of that name
+    for that the memory keeps for a later pack (:func:`kept_note`: p53 QA, a pedal switched to one without knobs said
+    a line each for drive and tone; p53 review, one with other knobs repeated its knob list a line each), also one
+    turned while it loaded whose value set before the memory keeps ("drive (24 dB; the 30 turned while it loaded was
+    dropped)": the one-line note had said only the 30 dropped); one a knob for the rest (:func:`not_carried`).  A
+    single knob kept, by a pack with other knobs, keeps its line of its own."""
+    kept: list[tuple[SetKnob, SetKnob | None]] = []
+    lines: list[str] = []
+    for knob, why in dropped:
+        held = (remembered or {}).get(knob.name.lower()) if knob.during_load else None
+        if knob_spec(unit, knob.name) is None and not knob.during_load:
+            kept.append((knob, None))
+        elif knob_spec(unit, knob.name) is None and held is not None and not held.during_load:
+            kept.append((held, knob))
+        else:
+            lines.append(not_carried(knob, unit, old, new, why))
+    if not kept:
+        return lines
+    if getattr(unit, "knobs", None) and len(kept) == 1 and kept[0][1] is None:
+        return [not_carried(kept[0][0], unit, old, new, ""), *lines]
+    return [kept_note(kept, unit, old, new), *lines]
 
 
-def knobless_note(knobs: list[SetKnob], old: str, new: str) -> str:
-    """"'qa-od' has no knobs: drive (24 dB) and tone (8000 Hz), set on 'hatbox-drive', are kept for a pack that
-    has them": the one note for the ``knobs`` (at least one) pack ``new`` (no knobs) does not take, that the memory
-    keeps for a pack switched in later (a roll back carries them again); set on ``old`` where a knob does not say."""
+def or_words(names: list[str]) -> str:
+    """"drive", "drive or tone", "drive, tone or level"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, new: str) -> str:
+    """"'qa-od' has no knobs: drive (24 dB) and tone (8000 Hz), set on 'hatbox-drive', are kept for a pack that has
+    them", "'muff' has no drive or tone (its knobs: gain, level): ...": the one note for the knobs ``kept`` (each with
+    the knob turned while pack ``new`` loaded that it dropped, or None) that ``new`` has no knob of that name for and
+    the memory keeps for a pack switched in later (a roll back carries them again); set on ``old`` where a knob does
+    not say."""
     from hatbox.text import number_words
+    knobs = [k for k, _ in kept]
     where = {(k.on or old, k.restored) for k in knobs}
 
-    def item(k: SetKnob) -> str:
+    def item(k: SetKnob, turned: SetKnob | None) -> str:
         at = f" on '{k.on or old}'" + (" when the box stopped" if k.restored else "") if len(where) > 1 else ""
-        return f"{k.name} ({number_words(k.value)}{' ' + k.unit if k.unit else ''}{at})"
-    items = [item(k) for k in knobs]
+        also = f"; the {number_words(turned.value)} turned while it loaded was dropped" \
+            if turned is not None and turned.value != k.value else ""
+        return f"{k.name} ({number_words(k.value)}{' ' + k.unit if k.unit else ''}{at}{also})"
+    items = [item(k, turned) for k, turned in kept]
     said = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
     if len(where) == 1:
         on, restored = next(iter(where))
-        said += f", set on '{on}'" + (" when the box stopped" if restored else "") + ","
+        was = "it was" if len(knobs) == 1 else "they were"
+        said += f", as {was} on '{on}' when the box stopped," if restored else f", set on '{on}',"
     verb = f"is {KEPT_FOR} it" if len(knobs) == 1 else f"are {KEPT_FOR} them"
-    return f"'{new}' has no knobs: {said} {verb}"
+    names = [str(k.name) for k in getattr(unit, "knobs", None) or ()]
+    lacks = f"no {or_words([k.name for k in knobs])} (its knobs: {', '.join(names)})" if names else "no knobs"
+    return f"'{new}' has {lacks}: {said} {verb}"

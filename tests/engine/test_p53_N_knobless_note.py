@@ -24,7 +24,7 @@ def test_a_pack_with_no_knobs_gets_one_note_for_the_knobs_it_keeps() -> None:
     dropped = [_set("drive", 24.0, "dB", on="drive-a"), _set("tone", 8000.0, "Hz", on="drive-a")]
     assert carry_notes(dropped, _Unit(), "drive-a", "qa-od") == [BOTH]
     one = carry_notes([_set("drive", 24.0, "dB", restored=True)], _Unit(), "drive-a", "qa-od")
-    assert one == ["'qa-od' has no knobs: drive (24 dB), set on 'drive-a' when the box stopped, is kept for a "
+    assert one == ["'qa-od' has no knobs: drive (24 dB), as it was on 'drive-a' when the box stopped, is kept for a "
                    "pack that has it"]
     mixed = carry_notes([_set("drive", 24.0, "dB", on="a"), _set("tone", 8e3, "Hz", on="b"),
                          _set("level", 3.0, None, during_load=True)], _Unit(), "a", "qa-od")
