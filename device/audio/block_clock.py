@@ -10,7 +10,8 @@ reading; a reading further off than ``reset_s`` (the stream restarted after a dr
 is taken as it is.
 
 :func:`due_time` is when a control message is due, the one reading of its ``at`` stamp for the sampler and the synth;
-:func:`batch_stamps` keeps the notes of one batch together when the batch reached the engine late.
+:func:`batch_stamps` keeps the notes of one batch as they were played (a chord together, a flam's or a roll's spacing)
+when the batch reached the engine late.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ STAMP_SLACK_S = 0.001  # a stamped note is due this long after its stamp: its wa
 GAIN = 0.05          # the fraction of each reading's error taken in: random jitter shrinks sqrt((2 - GAIN) / GAIN)
                      # times, 6.2 (a steady drift is followed with no lasting error)
 RESET_S = 0.010      # a reading further than this from the expected time is a new start (s)
+AHEAD_S = 0.05       # a stamp a late batch moved on (batch_stamps) counts at most this far after now (s)
+MOVED = "moved"      # the key batch_stamps marks such a message with (True)
 
 
 class BlockClock:
@@ -53,24 +56,37 @@ def due_time(msg: dict[str, Any]) -> float:
     (the panel's pads, the API, OSC) is due as it comes; one stamped where its MIDI came in (``at``)
     :data:`STAMP_SLACK_S` after its stamp, so that its way here (another process, a busy interpreter) does not move
     it within its block, or as it comes when that was later still: a note held up longer is played late, never worse
-    placed than an unstamped one."""
+    placed than an unstamped one.  A stamp after now counts as now (a bad client's neither waits long nor holds up
+    the notes behind it), but one a late batch's :func:`batch_stamps` moved on (:data:`MOVED`) up to :data:`AHEAD_S`
+    ahead: the later notes of a flam keep their distance from its first."""
     now, at = time.monotonic(), msg.get("at")
     if at is None:
         return now
-    return max(now, min(float(at), now) + STAMP_SLACK_S)
+    return max(now, min(float(at), now + (AHEAD_S if msg.get(MOVED) is True else 0.0)) + STAMP_SLACK_S)
 
 
 def batch_stamps(msgs: list[dict[str, Any]], taken: float) -> list[dict[str, Any]]:
-    """``msgs``, one batch the engine took at ``taken`` (time.monotonic() seconds), with the stamps of those that came
-    late (stamped longer than :data:`STAMP_SLACK_S` before ``taken``) moved to ``taken``: each is then due one slack
-    after the batch came, all at one sample, where :func:`due_time` would have made each due as the engine got to
-    it, a chord smeared over its handling (1.4 ms, six onsets, seen on a loaded 2-core machine).  A message on time
-    keeps its stamp (the notes of a played chord keep their own spread); an unstamped one, or one whose stamp is not a
-    finite number (validation refuses it), is left as it is."""
-    out = []
-    for msg in msgs:
-        at = msg.get("at") if isinstance(msg, dict) else None
-        late = (isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
-                and float(at) + STAMP_SLACK_S < taken)
-        out.append({**msg, "at": taken} if late else msg)
-    return out
+    """``msgs``, one batch the engine took at ``taken`` (time.monotonic() seconds), with the stamps moved on by one
+    offset when some came late (stamped longer than :data:`STAMP_SLACK_S` before ``taken``): ``taken`` less the
+    earliest late stamp, so that one is due one slack after the batch came and the rest keep their distance from it.
+    A chord plays at one sample (:func:`due_time` had made each note due as the engine got to it, smeared over its
+    handling: 1.4 ms, six onsets, seen on a loaded 2-core machine), and a flam or a roll queued late keeps its spacing
+    (p53 review: moving each late stamp to ``taken`` squashed it onto one sample).  The batch's last notes, stamped
+    within the slack, move with the late ones, so all stay in the order and spacing they were played in; each message
+    moved is marked :data:`MOVED` (:func:`due_time` lets its stamp be ahead).  A batch with none late keeps its stamps
+    (the notes of a played chord keep their own spread); an unstamped message, or one whose stamp is not a finite
+    number (validation refuses it), is left as it is."""
+    stamps = [_stamp(msg) for msg in msgs]
+    late = [at for at in stamps if at is not None and at + STAMP_SLACK_S < taken]
+    if not late:
+        return list(msgs)
+    first, offset = min(late), taken - min(late)
+    return [{**msg, "at": at + offset, MOVED: True} if at is not None and at >= first else msg
+            for msg, at in zip(msgs, stamps)]
+
+
+def _stamp(msg: Any) -> float | None:
+    """The ``at`` stamp of control message ``msg`` (s), or None: unstamped, or not a finite number."""
+    at = msg.get("at") if isinstance(msg, dict) else None
+    ok = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
+    return float(at) if ok else None

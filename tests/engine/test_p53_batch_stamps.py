@@ -1,14 +1,16 @@
 """A late batch plays as one (fifty-third stop): the MIDI relay's batch (EngineProcess.send_many) reached a loaded
 engine later than its stamps' slack, and each note was then due as the engine got to it: a chord of eight came out
 as six onsets over 69 samples (1.4 ms; CI, test_p38_midi_relay).  device.audio.block_clock.batch_stamps moves the
-late stamps to when the batch came, so they are due together, one slack later."""
+late stamps on by one offset, the earliest to when the batch came: a chord is due together, one slack later, and a
+flam or a roll keeps its spacing (p53 review: each moved to when the batch came squashed a flam onto one sample)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from device.audio.block_clock import STAMP_SLACK_S, batch_stamps
+from device.audio.block_clock import MOVED, STAMP_SLACK_S, batch_stamps
 from device.audio.engine_child import EngineChild
 from tests.engine.test_p37_note_timing import BLOCK, RATE, Clock, ago, block, burst, clock, timed_sampler
 
@@ -52,15 +54,36 @@ def test_without_the_restamp_the_late_chord_smears_over_its_handling(tmp_path: P
     assert rises(block(src)) == [40, 50, 59, 69]                               # 0.2 ms apart
 
 
-def test_on_time_unstamped_and_unreadable_stamps_are_kept() -> None:
+def test_a_late_flam_keeps_its_spacing(tmp_path: Path, clock: Clock) -> None:
+    """p53 review: every late stamp moved to when the batch came put a flam (two notes 0.5 ms apart here, 24 samples)
+    on one sample; one offset for all keeps it a flam, its first note where a late chord's would be."""
+    src = timed_sampler(tmp_path, {n: burst(level=0.1) for n in (60, 61)})
+    taken = ago(BLOCK - 40)
+    flam = [{"op": "note_on", "note": n, "velocity": 127, "at": taken - 0.004 + i * 0.0005}
+            for i, n in enumerate((60, 61))]
+    handle_batch(src, clock, flam, taken, restamp=True)                          # 4 ms late
+    clock.t = ago(0)
+    first = 40 + round(STAMP_SLACK_S * RATE)
+    assert rises(block(src)) == [first, first + 24]
+
+
+def test_a_late_batch_moves_every_stamp_from_its_earliest_late_one_by_one_offset() -> None:
     taken = 500.0
-    on_time = {"op": "note_on", "note": 60, "velocity": 1, "at": taken - STAMP_SLACK_S / 2}
-    late = {"op": "note_on", "note": 61, "velocity": 1, "at": taken - 0.01}
-    bare = {"op": "note_on", "note": 62, "velocity": 1}
-    odd = [{"op": "note_on", "note": 63, "velocity": 1, "at": x} for x in (float("-inf"), True, "soon")]
-    out = batch_stamps([on_time, late, bare, *odd, "not a dict"], taken)    # type: ignore[list-item]
-    assert out[0] is on_time and out[2] is bare and out[3:] == [*odd, "not a dict"]
-    assert out[1] == {**late, "at": taken} and late["at"] == taken - 0.01   # the sender's message is left as it was
+    late = [{"op": "note_on", "note": n, "velocity": 1, "at": taken - 0.01 + i * 0.003} for i, n in enumerate((60, 61))]
+    on_time = {"op": "note_on", "note": 62, "velocity": 1, "at": taken - STAMP_SLACK_S / 2}   # the batch's last note
+    bare = {"op": "note_on", "note": 63, "velocity": 1}
+    odd = [{"op": "note_on", "note": 64, "velocity": 1, "at": x} for x in (float("-inf"), True, "soon")]
+    out = batch_stamps([*late, on_time, bare, *odd, "not a dict"], taken)    # type: ignore[list-item]
+    assert [m["at"] for m in out[:3]] == pytest.approx([taken, taken + 0.003, taken + 0.01 - STAMP_SLACK_S / 2])
+    assert out[3] is bare and out[4:] == [*odd, "not a dict"] and all(m[MOVED] is True for m in out[:3])
+    assert late[0]["at"] == taken - 0.01                                     # the sender's message is left as it was
+
+
+def test_a_batch_on_time_keeps_its_stamps() -> None:
+    taken = 500.0
+    on_time = [{"op": "note_on", "note": n, "velocity": 1, "at": taken - STAMP_SLACK_S / (n - 58)} for n in (60, 61)]
+    out = batch_stamps([*on_time, {"op": "note_off", "note": 60}], taken)
+    assert out[0] is on_time[0] and out[1] is on_time[1] and out[2] == {"op": "note_off", "note": 60}
 
 
 def test_the_engine_restamps_each_batch_it_takes() -> None:
