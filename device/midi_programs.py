@@ -35,6 +35,9 @@ PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindi
 SETTLE_S = 0.06             # a burst (program changes closer than this) switches on its last once it has ended
 SWITCH_KINDS = ("effect", "synth")       # the packs a program switches in (a tagger makes no sound)
 PREWARM_PER_KIND = 3        # mapped packs of each kind the engine prepares ahead (its cache keeps 4 per slot)
+PROGRAM_RANGE = (0, 127)    # a MIDI program as the message carries it (a controller counting from 1 shows 3 as 4)
+CHANNEL_RANGE = (1, 16)     # a MIDI channel as people count it (the message and :class:`Entry` carry 0..15)
+MIDI_IN = "MIDI"            # the source of a program change from the MIDI reader (not said in its log line)
 Key = tuple[int | None, int]             # (MIDI channel 0..15, None: any; program 0..127)
 log = logging.getLogger("hatbox.midi")
 
@@ -67,11 +70,15 @@ def program_words(program: int, channel: int | None) -> str:
 
 
 def check_program(program: int, channel: int | None = None) -> None:
-    """HatboxError unless ``program`` is 0..127 and ``channel`` None or 0..15."""
-    if not 0 <= int(program) <= 127:
-        raise HatboxError(f"a MIDI program is 0..127, not {program}", hint="e.g. hatbox box-midi --program 0 PACK")
-    if channel is not None and not 0 <= int(channel) <= 15:
-        raise HatboxError(f"a MIDI channel is 1..16, not {int(channel) + 1}")
+    """HatboxError unless ``program`` is within :data:`PROGRAM_RANGE` (0..127) and ``channel`` None or 0..15 (one
+    less than :data:`CHANNEL_RANGE`, 1..16)."""
+    low, high = PROGRAM_RANGE
+    if not low <= int(program) <= high:
+        raise HatboxError(f"a MIDI program is {low}..{high}, not {program}",
+                          hint="e.g. hatbox box-midi --program 0 PACK")
+    first, last = CHANNEL_RANGE
+    if channel is not None and not first <= int(channel) + 1 <= last:
+        raise HatboxError(f"a MIDI channel is {first}..{last}, not {int(channel) + 1}")
 
 
 def entry_of(row: dict[str, Any]) -> Entry:
@@ -217,6 +224,35 @@ class Hooks:
     prewarm: Callable[[str, str], None] | None = None
 
 
+SWITCHED, PLAYING, UNMAPPED, REFUSED, SUPERSEDED = "switched", "playing", "unmapped", "refused", "superseded"
+
+
+class Job:
+    """One program change handed to the switcher (:meth:`ProgramSwitcher.received` returns it): ``program`` 0..127,
+    ``channel`` 0..15 (None: none), when it ``came`` (monotonic s) and its ``source`` (:data:`MIDI_IN`, "OSC
+    192.0.2.7", "'studio-mac'" for the API's fire route).  :meth:`wait` answers its own outcome once known: switched,
+    played already, unmapped, refused (and why), or superseded by a later program change before it ran (a burst
+    switches its last only) - never another job's."""
+
+    def __init__(self, program: int, channel: int | None, came: float, source: str = MIDI_IN) -> None:
+        self.program, self.channel, self.came, self.source = program, channel, came, source
+        self.outcome: dict[str, Any] | None = None
+        self._done = threading.Event()
+
+    def resolve(self, outcome: dict[str, Any]) -> None:
+        self.outcome = outcome
+        self._done.set()
+
+    def wait(self, timeout_s: float) -> dict[str, Any] | None:
+        """Its outcome (:meth:`ProgramSwitcher._outcome`) once known; None when ``timeout_s`` passed first."""
+        return self.outcome if self._done.wait(timeout_s) else None
+
+
+def said_by(words: str, source: str) -> str:
+    """A switch's log words with who sent it: "...; sent by OSC 192.0.2.7" (a MIDI one's words as they are)."""
+    return words if source == MIDI_IN else f"{words}; sent by {source}"
+
+
 class ProgramSwitcher:
     """Switches the pack a program change maps to, on a thread of its own (started for a burst, ended once nothing
     waits: no thread idles).  :meth:`received` is what the MIDI reader calls (returns at once); :attr:`last` is what
@@ -225,7 +261,7 @@ class ProgramSwitcher:
     def __init__(self, programs: ProgramMap, hooks: Hooks, settle_s: float = SETTLE_S) -> None:
         self.programs, self.hooks, self.settle_s = programs, hooks, settle_s
         self.lock = threading.Lock()
-        self._pending: tuple[int, int | None, float] | None = None     # (program, channel, when it came: monotonic)
+        self._pending: Job | None = None               # the program change to switch next
         self._due = 0.0
         self._came_last = float("-inf")                # when the last program change came (monotonic)
         self._worker: threading.Thread | None = None
@@ -234,21 +270,29 @@ class ProgramSwitcher:
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
         self.prewarm_mapped()
 
-    def received(self, program: int, channel: int | None) -> None:
-        """A program change came (MIDI thread).  A lone one (no other in the ``settle_s`` before it, no switch
+    def received(self, program: int, channel: int | None, source: str = MIDI_IN) -> Job:
+        """A program change came (MIDI thread; ``source``: who sent it, :class:`Job`); returns its job, whose
+        :meth:`Job.wait` answers what it did.  A lone one (no other in the ``settle_s`` before it, no switch
         running) switches at once: a footswitch's press is not held back by the burst wait (a cached switch took
         82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last
         is part of a burst (a controller scrolled through programs): it switches once no other comes for
-        ``settle_s``, the last one winning; the burst's first has switched already, a short crossfade."""
+        ``settle_s``, the last one winning; the burst's first has switched already, a short crossfade.  A job still
+        waiting when a later one comes is resolved as superseded by it."""
         now = time.monotonic()
+        job = Job(int(program), None if channel is None else int(channel), now, source)
         with self.lock:
             lone = self._worker is None and now - self._came_last >= self.settle_s
             self._came_last = now
-            self._pending, self._due = (int(program), None if channel is None else int(channel), now), \
-                (now if lone else now + self.settle_s)
+            before, self._pending, self._due = self._pending, job, (now if lone else now + self.settle_s)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
                 self._worker.start()
+        if before is not None:
+            by = "" if source == MIDI_IN else f" (from {source})"
+            before.resolve(self._outcome(before, SUPERSEDED, f"{program_words(before.program, before.channel)}: not "
+                                         f"switched: {program_words(job.program, job.channel)}{by} came right after "
+                                         "it and won (a burst of program changes switches its last)"))
+        return job
 
     def forget_said(self) -> None:
         """The map changed: an unmapped or gone program is said once again, and the packs it maps are prepared
@@ -299,11 +343,16 @@ class ProgramSwitcher:
         return [pid]
 
     def wait(self, timeout_s: float = 10.0) -> bool:
-        """Until no switch waits or runs (tests, the bench, a stop); False when ``timeout_s`` passed first."""
-        worker = self._worker
-        if worker is not None:
-            worker.join(timeout_s)
-        return self._worker is None or not self._worker.is_alive()
+        """Until no switch waits or runs (tests, the bench, a stop), whichever worker thread runs them; False when
+        ``timeout_s`` passed first.  (One program change's own outcome: :meth:`Job.wait`.)"""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with self.lock:
+                worker = self._worker
+            left = deadline - time.monotonic()
+            if worker is None or left <= 0:
+                return worker is None
+            worker.join(left)
 
     @property
     def last(self) -> dict[str, Any] | None:
@@ -337,24 +386,27 @@ class ProgramSwitcher:
                 time.sleep(wait)
                 continue
             try:
-                self.last = self._switch(*job)
+                outcome = self._switch(job)
             except Exception as exc:  # noqa: BLE001 - the thread must end cleanly whatever a switch does
                 log.exception("MIDI program change: the switch stopped on an unexpected error")
-                self.last = self._outcome(job, False, f"{program_words(*job[:2])}: not switched ({first_line(exc)})")
+                outcome = self._outcome(job, REFUSED, f"{program_words(job.program, job.channel)}: not switched "
+                                                      f"({first_line(exc)})")
+            self.last = outcome
+            job.resolve(outcome)
 
-    def _switch(self, program: int, channel: int | None, came: float) -> dict[str, Any]:
-        """Switch in what ``program`` (on ``channel``) maps to; returns the outcome (:meth:`_outcome`)."""
-        job, entry = (program, channel, came), self.programs.lookup(program, channel)
+    def _switch(self, job: Job) -> dict[str, Any]:
+        """Switch in what ``job``'s program (on its channel) maps to; returns the outcome (:meth:`_outcome`)."""
+        program, entry = job.program, self.programs.lookup(job.program, job.channel)
         if entry is None:
             return self._quiet(job, (None, program), f"program {program}: nothing mapped (hatbox box-midi --program "
-                                                     f"{program} PACK maps one)")
+                                                     f"{program} PACK maps one)", result=UNMAPPED)
         said = program_words(program, entry.channel)       # the channel where the mapping is a channel's own
         pack, note = resolve(entry, self.hooks.packs())
         if pack is None:
             return self._quiet(job, entry.key, f"{said}: {note}", warn=True)
         pid, kind = str(pack["id"]), str(pack["kind"])
         if self.hooks.playing(kind, pid):
-            return self._outcome(job, True, f"{said}: {pack_words(pack)} plays already", pack)
+            return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already", pack)
         start = time.monotonic()
         try:
             before = self.hooks.activate(pid)
@@ -365,25 +417,26 @@ class ProgramSwitcher:
         self.switches += 1
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
-        log.info("MIDI %s", words)
-        return self._outcome(job, True, words, pack, time.monotonic() - start)
+        log.info("MIDI %s", said_by(words, job.source))
+        return self._outcome(job, SWITCHED, words, pack, time.monotonic() - start)
 
-    def _quiet(self, job: tuple[int, int | None, float], key: Key, words: str, warn: bool = False,
-               pack: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,
+               result: str = REFUSED) -> dict[str, Any]:
         """An outcome that switched nothing, logged once per program and words (a controller scrolling past an
         unmapped program is no flood) until the map changes."""
         if (key, words) not in self._said:
             self._said.add((key, words))
-            (log.warning if warn else log.info)("MIDI %s", words)
-        return self._outcome(job, False, words, pack)
+            (log.warning if warn else log.info)("MIDI %s", said_by(words, job.source))
+        return self._outcome(job, result, words, pack)
 
     @staticmethod
-    def _outcome(job: tuple[int, int | None, float], ok: bool, words: str, pack: dict[str, Any] | None = None,
+    def _outcome(job: Job, result: str, words: str, pack: dict[str, Any] | None = None,
                  seconds: float | None = None) -> dict[str, Any]:
-        """``{program, channel (1..16 or None), at (time.time()), ok, pack, slot, message, waited_ms, switch_ms}``."""
-        program, channel, came = job
-        waited = (time.monotonic() - came - (seconds or 0.0)) * 1000.0
-        return {"program": program, "channel": None if channel is None else channel + 1, "at": time.time(),
-                "ok": ok, "pack": None if pack is None else pack.get("id"), "slot": None if pack is None
-                else pack.get("kind"), "message": words, "waited_ms": round(waited, 1),
+        """``{program, channel (1..16 or None), at (time.time()), ok, result, source, pack, slot, message, waited_ms,
+        switch_ms}``: ``result`` one of switched, playing, unmapped, refused, superseded (``ok``: the first two)."""
+        waited = (time.monotonic() - job.came - (seconds or 0.0)) * 1000.0
+        return {"program": job.program, "channel": None if job.channel is None else job.channel + 1,
+                "at": time.time(), "ok": result in (SWITCHED, PLAYING), "result": result, "source": job.source,
+                "pack": None if pack is None else pack.get("id"), "slot": None if pack is None else pack.get("kind"),
+                "message": words, "waited_ms": round(waited, 1),
                 "switch_ms": None if seconds is None else round(seconds * 1000.0, 1)}

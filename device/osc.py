@@ -538,18 +538,19 @@ class OscServer:
         self.received += 1
         for control in self.mapping.translate(address, args):
             try:
-                self._deliver(control)
+                self._deliver(control, sender)
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
                 why = first_line(exc)
                 self.mapping.drops.note(f"{address} {_brief(args)} refused: {why}", key=f"{address}: {_shape(why)}")
                 continue
             self._heard(control, sender)
 
-    def _deliver(self, control: dict[str, Any]) -> None:
-        """``control`` to the engine, or a program change to the box's MIDI map (never the engine's)."""
+    def _deliver(self, control: dict[str, Any], sender: str) -> None:
+        """``control`` to the engine, or a program change from ``sender`` to the box's MIDI map (never the
+        engine's)."""
         if control["op"] == "program":
             from device.osc_programs import fire
-            fire(self.midi, control)
+            fire(self.midi, control, sender)
         else:
             self.send(control)
 

@@ -6,7 +6,8 @@ delivery to the box's program switcher (:func:`fire`).
 0.5 up; its release, v below 0.5, does nothing) do what a MIDI program change N does: the OSC server hands the
 control to the box's MIDI map (device/midi_hub.py ``MidiHub.translate``) as the MIDI reader hands it a program change,
 so the box's program switcher (device/midi_programs.py) switches the pack mapped to it, with the same log lines and
-the same refusals (an unmapped program, a pack no longer on the box).  A program with no channel plays the mapping made
+the same refusals (an unmapped program, a pack no longer on the box), its log line naming the sender ("; sent by OSC
+192.0.2.7", as the volume's and bypass's lines do).  A program with no channel plays the mapping made
 for any channel, as a MIDI program change on a channel with no mapping of its own does.  The control never reaches
 the engine (it has no such op).
 """
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from device.midi_programs import CHANNEL_RANGE, PROGRAM_RANGE
 from device.osc import BadPacket, _finite
 from hatbox.errors import HatboxError
 
 PROGRAM_OP = "program"          # the control /hatbox/program asks for: {"op", "program" 0..127, "channel" 0..15|None}
-PROGRAM_RANGE = (0, 127)
-CHANNEL_RANGE = (1, 16)         # as people count MIDI channels (the control carries 0..15, as MIDI does)
 PRESS = 0.5                     # a button's value from this up is its press (TouchOSC sends 1.0, then 0.0 on release)
 NO_SWITCHER = ("no set list here: the box's program map comes with its API, and this box runs without it "
                "(hatbox device run --no-api)")
@@ -56,12 +56,14 @@ def program_controls(parts: list[str], args: list[Any]) -> list[dict[str, Any]]:
     return _control(_whole(_finite(args[0]), "program", PROGRAM_RANGE), channel)
 
 
-def fire(hub: Any, control: dict[str, Any]) -> None:
-    """Hand a program ``control`` to the box's MIDI map ``hub`` (device.midi_hub.MidiHub) as a MIDI program change on
-    its channel (None: no channel's own mapping), which hands it to the box's program switcher (returns at once).
-    HatboxError when the box has no program switcher (no API) or no MIDI map."""
+def fire(hub: Any, control: dict[str, Any], sender: str = "?") -> None:
+    """Hand a program ``control`` from ``sender`` (its IP address) to the program switcher of the box's MIDI map
+    ``hub`` (device.midi_hub.MidiHub ``programs``, where the MIDI reader's program changes go) as a program change on
+    its channel (None: no channel's own mapping), its source "OSC <sender>" (returns at once).  HatboxError when the
+    box has no program switcher (no API) or no MIDI map."""
     if hub is None:
         raise HatboxError(NO_MIDI_MAP)
-    if getattr(hub, "programs", None) is None:
+    switcher = getattr(hub, "programs", None)
+    if switcher is None:
         raise HatboxError(NO_SWITCHER)
-    hub.translate({"type": "program_change", "program": control["program"], "channel": control["channel"]})
+    switcher.received(control["program"], control["channel"], source=f"OSC {sender}")

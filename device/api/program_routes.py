@@ -26,9 +26,9 @@ from pydantic import BaseModel, Field
 from device.api.errors import ApiError, _errors
 from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
-from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SWITCH_KINDS, Entry, Hooks, ProgramMap, ProgramSwitcher,
-                                  broken_by_delete, broken_words, check_program, newest_named, pack_words,
-                                  program_words, resolve)
+from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SUPERSEDED, SWITCH_KINDS, UNMAPPED, Entry, Hooks,
+                                  ProgramMap, ProgramSwitcher, broken_by_delete, broken_words, check_program,
+                                  newest_named, pack_words, program_words, resolve)
 from device.store_layout import json_dict
 from export.atomic import write_atomic
 from hatbox.errors import HatboxError, first_line
@@ -58,7 +58,9 @@ class ProgramRow(BaseModel):
 class ProgramList(BaseModel):
     programs: list[ProgramRow]
     last: Optional[dict[str, Any]] = Field(description="what the last program change did: program, channel, at "
-                                           "(seconds since the epoch), ok, pack, slot, message, waited_ms, switch_ms")
+                                           "(seconds since the epoch), ok, result (switched, playing, unmapped, "
+                                           "refused), source (MIDI, 'OSC 192.0.2.7', or the paired device's name in "
+                                           "quotes), pack, slot, message, waited_ms, switch_ms")
     midi: str = Field(description="on or off: whether the box's MIDI input is open (program changes come in)")
     settle_ms: int = Field(description="a program change switches once no other has come for this long")
     warnings: list[str]
@@ -227,28 +229,27 @@ def _channels_of(switcher: ProgramSwitcher, program: int) -> str:
 
 def fire_program(request: Request, program: int, channel: Optional[int]) -> ProgramFired:
     """What a MIDI program change ``program`` on ``channel`` (0..15; None: no channel's own mapping) does, through the
-    box's program switcher (the same switch, log lines and status as one from MIDI), once it is done: 404 for a program
-    with no mapping, 409 for one that switched nothing (its pack is gone, the engine refused it, or another program
-    change came at once and won), 504 when the switch takes over :data:`FIRE_WAIT_S`."""
+    box's program switcher (the same switch, log lines and status as one from MIDI, its source the paired device's
+    name), once it is done, by its own outcome (never another program change's): 404 for a program with no mapping,
+    409 for one that switched nothing (its pack is gone, the engine refused it, or a later program change came
+    before it ran and won), 504 when the switch takes over :data:`FIRE_WAIT_S`."""
     switcher = _switcher(request)
-    entry = switcher.programs.lookup(program, channel)
-    switcher.received(program, channel)
-    if not switcher.wait(FIRE_WAIT_S):
+    job = switcher.received(program, channel, source=repr(device_of(request) or "?"))
+    done = job.wait(FIRE_WAIT_S)
+    if done is None:
         raise ApiError(504, "still switching", f"{program_words(program, channel)} is still switching after "
                        f"{FIRE_WAIT_S:g} s", hint="GET /midi/programs says what it did once done (`last`)")
-    last = switcher.last or {}
-    said = str(last.get("message", ""))
-    if (last.get("program"), last.get("channel")) != (program, None if channel is None else channel + 1):
-        raise ApiError(409, "not switched", f"{program_words(program, channel)} was not switched: another program "
-                       f"change came at the same time and won ({said})")
-    if entry is None:
+    said = str(done["message"])
+    if done["result"] == SUPERSEDED:
+        raise ApiError(409, "not switched", said, hint="fire it again once the other program change is done")
+    if done["result"] == UNMAPPED:
         raise ApiError(404, "not found", said + _channels_of(switcher, program), hint="hatbox box-midi lists the "
                        "program map; hatbox box-midi --program N PACK maps one")
-    if not last.get("ok"):
+    if not done["ok"]:
         raise ApiError(409, "not switched", said, hint=LIST_HINT)
     say_in_log(request, f"MIDI {said} (fired from the laptop)")
-    return ProgramFired(program=program, channel=last.get("channel"), pack=last.get("pack"), slot=last.get("slot"),
-                        switched=last.get("switch_ms") is not None, switch_ms=last.get("switch_ms"), message=said)
+    return ProgramFired(program=program, channel=done["channel"], pack=done["pack"], slot=done["slot"],
+                        switched=done["switch_ms"] is not None, switch_ms=done["switch_ms"], message=said)
 
 
 def _add_program_routes(app: FastAPI, auth: Any) -> None:

@@ -55,8 +55,10 @@ def test_osc_program_switches_the_mapped_pack_over_udp(box: ProgramBox, tmp_path
     assert box.active() == b and box.loads()[-1].endswith(f"{b}/pack.hatpack")
     last = box.switcher.last
     assert last["ok"] and last["program"] == 3 and last["channel"] is None
-    # the MIDI program change's own line, as a MIDI one writes it
-    assert f"MIDI program 3: effect pack beta 1.0.0 ({b}) switched in (was {a})" in _said(caplog, "hatbox.midi")
+    # the MIDI program change's own line, as a MIDI one writes it, with its sender (p53 M3)
+    assert f"MIDI program 3: effect pack beta 1.0.0 ({b}) switched in (was {a}); sent by OSC 127.0.0.1" \
+        in _said(caplog, "hatbox.midi")
+    assert last["source"] == "OSC 127.0.0.1"
     assert not any(m["op"] == "program" for m in box.control.engine.sent)       # never the engine's
 
 
@@ -65,7 +67,7 @@ def test_osc_program_does_what_a_midi_program_change_does_when_unmapped(box: Pro
     caplog.set_level(logging.INFO, logger="hatbox.midi")
     server = _osc(box)
     try:
-        server._on_message("/hatbox/program", 9)
+        server._on_message("/hatbox/program", 9, sender="192.0.2.7")
         assert box.switcher.wait(10)
         osc_last, osc_said = box.switcher.last, _said(caplog, "hatbox.midi")
         box.switcher.forget_said()                      # so that the MIDI one is said again
@@ -75,8 +77,9 @@ def test_osc_program_does_what_a_midi_program_change_does_when_unmapped(box: Pro
         server.stop()
     assert osc_last["message"] == box.switcher.last["message"] == \
         "program 9: nothing mapped (hatbox box-midi --program 9 PACK maps one)"
-    assert osc_said == ["MIDI program 9: nothing mapped (hatbox box-midi --program 9 PACK maps one)"]
-    assert _said(caplog, "hatbox.midi") == osc_said * 2
+    midi_said = "MIDI program 9: nothing mapped (hatbox box-midi --program 9 PACK maps one)"
+    assert osc_said == [f"{midi_said}; sent by OSC 192.0.2.7"]          # its sender named (p53 M3)
+    assert _said(caplog, "hatbox.midi") == [*osc_said, midi_said]
 
 
 def test_osc_program_on_a_channel_and_from_a_button(box: ProgramBox, tmp_path: Path) -> None:
