@@ -58,7 +58,7 @@ def box_pack(args: argparse.Namespace) -> int:
         packs = _call(c, "GET", "/packs", expect=list)
         if args.json:                           # for scripts: the box's own answer, GET /packs (or one entry of it)
             from hatbox.listing import print_json
-            print_json(find_pack(packs, args.id) if args.id else packs)
+            print_json(find_pack(packs, args.id, again="hatbox box-pack {} --json") if args.id else packs)
             return 0
         if not args.id:
             from device.versions import packs_in_order
@@ -75,7 +75,7 @@ def box_pack(args: argparse.Namespace) -> int:
                 footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
         try:
-            pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest")
+            pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest", _again(args))
         except NotOnBox as exc:                 # deleted a moment ago, by another laptop's prune? say so
             raise deleted_error(c, args.id, exc) from None
         if args.delete:
@@ -92,6 +92,12 @@ def box_pack(args: argparse.Namespace) -> int:
             mark = "FAIL" if not chk["ok"] else "-" if _skipped(chk) else "ok"
             print(f"  {mark:<4}{safe_text(chk['check']):<10} {safe_text(chk['detail'])}")
     return 0
+
+
+def _again(args: argparse.Namespace) -> str:
+    """The user's `hatbox box-pack NAME ...` with "{}" where the name was, for a refusal's hint (--yes left out: a
+    copied hint asks before it deletes)."""
+    return "hatbox box-pack {}" + (" --delete" if args.delete else " --activate" if args.activate else "")
 
 
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:

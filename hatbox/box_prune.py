@@ -26,10 +26,28 @@ def pruned_line(pack: dict[str, Any]) -> str:
             f"({safe_text(pack.get('id', '?'))})")
 
 
-def kept_line(pack: dict[str, Any]) -> str:
-    """One pack a prune keeps, with why: "  kept  effect crunch 0.1.3  roll back 2"."""
+def kept_line(pack: dict[str, Any], ids: bool = False) -> str:
+    """One pack a prune keeps, with why: "  kept  effect crunch 0.1.3  roll back 2"; with ``ids`` (other packs of its
+    name and version are listed too: p53 QA, twins' kept lines could not be told apart) its short id after the
+    version: "  kept  effect my-amp 0.1.0 (7d375cfd1eb5)  program 0"."""
+    from hatbox.pack_names import short_id
     return (f"  kept  {safe_text(pack.get('kind', '?'))} {safe_text(pack.get('name', '?'))} "
-            f"{safe_text(pack.get('version', '?'))}  {safe_text(pack.get('why', '?'))}")
+            f"{safe_text(pack.get('version', '?'))}{f' ({short_id(pack)})' if ids else ''}  "
+            f"{safe_text(pack.get('why', '?'))}")
+
+
+def _release(pack: dict[str, Any]) -> tuple[str, str, str]:
+    """(kind, name, version) of ``pack``: what a kept line names it by."""
+    from device.versions import folded
+    return str(pack.get("kind")), folded(str(pack.get("name", ""))), str(pack.get("version"))
+
+
+def _twinned(packs: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    """The (kind, name, version) that several of ``packs`` share (those lines need ids)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for p in packs:
+        seen[_release(p)] = seen.get(_release(p), 0) + 1
+    return {k for k, n in seen.items() if n > 1}
 
 
 def dropped_words(plan: dict[str, Any], names: dict[str, str]) -> str:
@@ -51,12 +69,13 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
     kept = [p for p in plan.get("kept_packs") or [] if isinstance(p, dict)]
     names = {str(p.get("id")): f"{safe_text(p.get('name'))} {safe_text(p.get('version'))}" for p in packs + kept}
     steps = dropped_words(plan, names)
+    twins = _twinned(packs + kept)
     for pack in kept:
-        print(kept_line(pack))
+        print(kept_line(pack, _release(pack) in twins))
     for pack in packs:
         print(pruned_line(pack))
     if not packs and not steps:
-        print(safe_text(plan.get("message", "nothing to delete")))
+        print(_nothing_words(plan, kept))
         if any(str(p.get("why", "")).startswith("roll back") for p in kept):
             print("  (a pack kept only as a roll-back step goes with --history N: hatbox box-pack --prune --history 1 "
                   "keeps one step back per slot)")
@@ -69,6 +88,15 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
     if steps:
         print(f"roll-back history to drop: {steps}")
     return packs, " and ".join(w for w in (what, steps) if w)
+
+
+def _nothing_words(plan: dict[str, Any], kept: list[dict[str, Any]]) -> str:
+    """What a prune with nothing to delete says: why each pack stays is on its "kept" line above (p53 QA: the box's
+    words named its answer's field, "kept_packs says which"); the box's own words where it listed none kept."""
+    if not kept:
+        return safe_text(plan.get("message", "nothing to delete"))
+    return (f"nothing to delete: each of the {count_words(len(kept), 'pack')} on the box stays, for the reason on its "
+            "'kept' line above")
 
 
 def prune(client: Any, keep: int, yes: bool, confirm: Any, history: int | None = None) -> int:

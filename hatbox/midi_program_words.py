@@ -34,7 +34,8 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
     if name.lower() in NONE_WORDS:
         print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
         return 0
-    pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest")   # a set list plays the newest
+    again = f"hatbox box-midi --program {program} {{}}" + ("" if channel is None else f" --program-channel {channel}")
+    pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest", again)   # a set list: the newest
     by_name = folded(pack.get("name", "")) == folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))

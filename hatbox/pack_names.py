@@ -20,7 +20,10 @@ from hatbox.pack_who import activated_words
 from hatbox.text import size_words, when_words
 
 
-def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> dict[str, Any]:
+SHOW = "hatbox box-pack {}"             # the command a refusal's hint repeats, the id in place of the name ("{}")
+
+
+def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active", again: str = SHOW) -> dict[str, Any]:
     """The pack of ``packs`` (GET /packs) that ``given`` names: its id, its name (any case: ``mypedal`` for
     ``effect-mypedal-0.1.0-2d24...``, as `hatbox box-pack` lists it), the start of its hash (4 hex digits or more:
     ``2d24``), or the start or the hash at the end of one id.  Of several versions of one name (:func:`_by_name`),
@@ -29,12 +32,14 @@ def find_pack(packs: list[dict[str, Any]], given: str, pick: str = "active") -> 
     newest (`box-pack NAME --activate`), said on a line of their own; "newest": the newest, quietly (`box-midi
     --program N NAME`: the program follows the newest, and the box's answer says so).  HatboxError when none does;
     when several packs of one name share the version picked (:func:`twins_refused`: their ids, when each was
-    installed, its scores); when several ids start with ``given``."""
+    installed, its scores; its hint is ``again``, the user's own command with "{}" where the name was: p53 QA, a
+    hint that always said "--activate" swapped the live effect of a musician who had asked to delete or show one);
+    when several ids start with ``given``."""
     if any(p.get("id") == given for p in packs):
         return next(p for p in packs if p.get("id") == given)
     named = [p for p in packs if folded(p.get("name", "")) == folded(given)]
     if len(named) > 1:
-        return _by_name(given, named, pick)
+        return _by_name(given, named, pick, again)
     hashed = [p for p in packs if _hash_starts(p, given)] if not named else []
     if len(hashed) > 1:
         raise HatboxError(f"{len(hashed)} packs' hashes start with '{safe_text(given)}': "
@@ -122,8 +127,9 @@ def _hash_starts(pack: dict[str, Any], given: str) -> bool:
     return str(pack.get("id", "")).rsplit("-", 1)[-1].startswith(text) or str(pack.get("sha256", "")).startswith(text)
 
 
-def _by_name(given: str, named: list[dict[str, Any]], pick: str) -> dict[str, Any]:
-    """The one of ``named`` (several packs of the name ``given``) that :func:`find_pack`'s ``pick`` takes."""
+def _by_name(given: str, named: list[dict[str, Any]], pick: str, again: str = SHOW) -> dict[str, Any]:
+    """The one of ``named`` (several packs of the name ``given``) that :func:`find_pack`'s ``pick`` takes (``again``:
+    the command a refusal's hint repeats)."""
     active = [p for p in named if p.get("active")]
     chosen = active[0] if len(active) == 1 and pick != "newest" else None
     how = "the active one"
@@ -131,7 +137,7 @@ def _by_name(given: str, named: list[dict[str, Any]], pick: str) -> dict[str, An
         chosen, how = max(named, key=newness), "the newest"
     twins = [p for p in named if chosen is not None and _same_release(p, chosen)]
     if len(twins) > 1 or (chosen is None and all(_same_release(p, named[0]) for p in named)):
-        raise twins_refused(given, twins if len(twins) > 1 else named)
+        raise twins_refused(given, twins if len(twins) > 1 else named, again)
     if chosen is None:
         raise HatboxError(f"{len(named)} packs on the box match '{safe_text(given)}': "
                           f"{', '.join(safe_text(p['id']) for p in named)}",
@@ -150,40 +156,75 @@ def _same_release(a: dict[str, Any], b: dict[str, Any]) -> bool:
             and a.get("version") == b.get("version") and a.get("kind") == b.get("kind"))
 
 
-def twins_refused(given: str, twins: list[dict[str, Any]]) -> HatboxError:
+def twins_refused(given: str, twins: list[dict[str, Any]], again: str = SHOW) -> HatboxError:
     """The refusal of a name ``given`` that several packs of one name and version (``twins``) share: one line per
-    pack (:func:`pack_line`: its id, installed when, its scores, active or not), and the command with an id."""
+    pack (:func:`pack_line`: its id, installed when, its scores, active or not), and ``again`` (the user's own
+    command, "{}" where the name was: "hatbox box-pack {} --delete") with an id: the newest's, or for a deletion the
+    oldest one not active (the box deletes no active pack; a clean-up drops the old twin)."""
     first = twins[0]
     release = f"{safe_text(first.get('name', given))} {safe_text(first.get('version', '?'))}"
-    newest = max(twins, key=newness)                   # the install order, not the box's clock (device.versions)
+    example, which = _example(twins, " --delete" in again)
     lines = "".join(f"\n  {pack_line(p)}" for p in sorted(twins, key=newness))
     return HatboxError(f"{len(twins)} packs on the box are '{release}', with other bytes, and a name cannot tell "
                        f"them apart: nothing was done{lines}",
-                       hint=f"give the id of the one you mean, e.g. the newest: hatbox box-pack "
-                            f"{shlex.quote(safe_text(newest['id']))} --activate")
+                       hint=f"give the id of the one you mean, e.g. {which}: "
+                            + again.format(shlex.quote(safe_text(example['id']))))
+
+
+def _example(twins: list[dict[str, Any]], deleting: bool) -> tuple[dict[str, Any], str]:
+    """(the twin a refusal's hint names, how: "the newest"): the newest (the install order, not the box's clock:
+    device.versions); for a deletion the oldest not active ("the oldest not active")."""
+    idle = [p for p in twins if not p.get("active")]
+    if deleting and idle:
+        return min(idle, key=newness), "the oldest not active"
+    return max(twins, key=newness), "the newest"
 
 
 def twin_note(client: Any, pack: dict[str, Any], activated: bool) -> None:
-    """After `hatbox push` installed ``pack`` (its entry in POST /packs' answer): one ``note:`` line for each other
-    pack on the box of the same name, version and kind (other bytes: it has another id), saying when it was
-    installed, whether it is the active one, and the command that makes this one active by its id (``activated``:
-    this one was made active, and that is said instead).  Nothing when
-    the box's list cannot be read: the push itself went through."""
+    """After `hatbox push` installed ``pack`` (its entry in POST /packs' answer): one ``note:`` line when other packs
+    on the box have its name, version and kind (other bytes: other ids), however many: the one other said with its
+    id, when it was installed and whether it is active; several counted, their short ids (:func:`short_id`) listed
+    when they are few (p53 QA: a sixth push printed five lines with one tail); and the command that makes this one
+    active by its id (``activated``: this one was made active, and that is said instead).  Nothing when the box's
+    list cannot be read: the push itself went through."""
     packs = asked(client, "/packs", list)
     if packs is None:
         return
+    others = [o for o in packs if isinstance(o, dict) and o.get("id") != pack.get("id") and _same_release(o, pack)]
+    if not others:
+        return
+    what = f"'{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}'"
+    todo = ("this one is the active one now" if activated
+            else f"activate this one by its id: hatbox box-pack {shlex.quote(safe_text(pack.get('id', '?')))} "
+                 "--activate")
+    head = f"another {what} ({_other_words(others[0])})" if len(others) == 1 else \
+        f"{len(others)} other {what} packs ({_others_words(others)})"
+    print(f"  note: the box holds {head}, with other bytes: {todo}")
+
+
+def _other_words(other: dict[str, Any]) -> str:
+    """"effect-my-amp-0.1.0-3535ee245dc9, installed 2 h ago by laptopA, active": the one other pack of a release."""
+    when = when_words(other.get("installed"))
+    when = f"installed {when}{_by(other)}" if when else ""
+    return ", ".join(w for w in (safe_text(other.get("id", "?")), when, "active" if other.get("active") else "") if w)
+
+
+def _others_words(others: list[dict[str, Any]], most: int = 3) -> str:
+    """"3535ee245dc9 (active), 7d375cfd1eb5" for a few other packs of a release (oldest first); more than ``most``:
+    which is active and where they are listed."""
+    if len(others) <= most:
+        return ", ".join(short_id(o) + (" (active)" if o.get("active") else "") for o in sorted(others, key=newness))
+    active = next((o for o in others if o.get("active")), None)
+    said = f"{short_id(active)} active among them; " if active else ""
+    return f"{said}hatbox box-pack lists them with their ids"
+
+
+def short_id(pack: dict[str, Any]) -> str:
+    """The short form of ``pack``'s id that `hatbox box-pack` also takes: the hash at its end (``3535ee245dc9`` of
+    effect-my-amp-0.1.0-3535ee245dc9); the whole id where it ends in no such hash."""
     pid = safe_text(pack.get("id", "?"))
-    for other in packs:
-        if not isinstance(other, dict) or other.get("id") == pack.get("id") or not _same_release(other, pack):
-            continue
-        when = when_words(other.get("installed"))
-        when = f"installed {when}{_by(other)}" if when else ""
-        said = ", ".join(w for w in (safe_text(other.get("id", "?")), when,
-                                     "active" if other.get("active") else "") if w)
-        what = f"'{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}'"
-        todo = ("this one is the active one now" if activated
-                else f"activate this one by its id: hatbox box-pack {shlex.quote(pid)} --activate")
-        print(f"  note: the box holds another {what} ({said}), with other bytes: {todo}")
+    tail = pid.rsplit("-", 1)[-1]
+    return tail if tail != pid and len(tail) >= 8 and all(c in "0123456789abcdef" for c in tail) else pid
 
 
 def pack_words(pack: dict[str, Any]) -> str:

@@ -133,30 +133,36 @@ def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
         if len(group) < 2:
             continue
         ref = next((p for p in group if p.get("active")), None) or max(group, key=newness)
-        lines += [_compared(ref, p) for p in sorted(group, key=newness, reverse=True) if p is not ref]
+        ids = len({str(p.get("version")) for p in group}) < len(group)    # twins: a version cannot tell them apart
+        lines += [_compared(ref, p, ids) for p in sorted(group, key=newness, reverse=True) if p is not ref]
     return lines
 
 
-def _named(pack: dict[str, Any]) -> str:
-    """"mywords 0.1.4 (active)"."""
+def _named(pack: dict[str, Any], ids: bool = False) -> str:
+    """"mywords 0.1.4 (active)"; with ``ids`` (packs of one version are compared: p53 QA, two alike lines with no
+    ids), "mywords 0.1.4 (3535ee245dc9, active)" (hatbox.pack_names.short_id)."""
+    from hatbox.pack_names import short_id
+    said = [w for w in (short_id(pack) if ids else "", "active" if pack.get("active") else "") if w]
     return (f"{safe_text(pack.get('name', '?'))} {safe_text(pack.get('version', '?'))}"
-            + (" (active)" if pack.get("active") else ""))
+            + (f" ({', '.join(said)})" if said else ""))
 
 
-def _version(pack: dict[str, Any]) -> str:
-    """"0.1.1"."""
-    return safe_text(pack.get("version", "?"))
+def _version(pack: dict[str, Any], ids: bool = False) -> str:
+    """"0.1.1"; with ``ids``, "0.1.1 3535ee245dc9" (packs of one version compared)."""
+    from hatbox.pack_names import short_id
+    return safe_text(pack.get("version", "?")) + (f" {short_id(pack)}" if ids else "")
 
 
-def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
+def _compared(ref: dict[str, Any], other: dict[str, Any], ids: bool = False) -> str:
     """How ``other``'s macro-F1 stands against ``ref``'s (two packs of one name), by training's rule: like for like
     (:func:`_basis`), level within :func:`hatbox.score_rules.level_margin` of what they stand on
-    (:func:`hatbox.score_rules.stands_on`: the held-out words where the box keeps both counts, else the files)."""
+    (:func:`hatbox.score_rules.stands_on`: the held-out words where the box keeps both counts, else the files);
+    ``ids``: each pack named with its short id (:func:`_named`)."""
     from hatbox.score_rules import level_margin, stands_on
     a, b = _scores(ref)[MACRO_F1], _scores(other)[MACRO_F1]
     na, nb = held_out(ref), held_out(other)
-    head = (f"note: {_named(other)} macro-F1 {f1_words(b, nb)}, {_named(ref)} {f1_words(a, na)}: ")
-    basis = _basis(ref, other, (a, b))
+    head = (f"note: {_named(other, ids)} macro-F1 {f1_words(b, nb)}, {_named(ref, ids)} {f1_words(a, na)}: ")
+    basis = _basis(ref, other, (a, b), ids)
     if isinstance(basis, str):
         return head + basis
     a, b, over = basis
@@ -166,22 +172,24 @@ def _compared(ref: dict[str, Any], other: dict[str, Any]) -> str:
     if abs(a - b) < level_margin(n):
         return head + over + f"level: {on} cannot tell them apart (a difference under {level_margin(n):.2f})"
     better = other if b > a else ref
-    return head + over + f"{_named(better)} scored better (beyond the {level_margin(n):.2f} {on} can tell)"
+    return head + over + f"{_named(better, ids)} scored better (beyond the {level_margin(n):.2f} {on} can tell)"
 
 
-def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, float]) -> tuple[float, float, str] | str:
+def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, float],
+           ids: bool = False) -> tuple[float, float, str] | str:
     """What two packs' macro-F1s (``scores``: ``ref``'s, ``other``'s) are compared by, as a retrain compares them
     (:func:`hatbox.score_rules.like_for_like`): (``ref``'s, ``other``'s, words said of it: "" for their own scores);
     the words of why they are not like for like when they are not (their words differ and a pack does not say the
     F1 of each word it scored, or they scored no word in common).  Fifty-first stop's review: box-pack called two
     retrains whose words differ only by words with nothing held out "not like for like", which a training
-    compared."""
+    compared.  ``ids``: versions said with short ids (:func:`_version`)."""
     from hatbox.score_rules import like_for_like, words_differ
+    mine, theirs = _version(other, ids), _version(ref, ids)
     differ = words_differ(words_of(ref), words_of(other))
     f1 = (f1_per_word(ref), f1_per_word(other))
     got = like_for_like(scores, f1, bool(differ))
     if got is None and differ:
-        return (f"{_version(other)}'s words differ from {_version(ref)}'s ({safe_text(differ)}): scores over other "
+        return (f"{mine}'s words differ from {theirs}'s ({safe_text(differ)}): scores over other "
                 "words, not like for like")
     if got is None:
         return "they scored no held-out word in common: not like for like"
@@ -189,4 +197,4 @@ def _basis(ref: dict[str, Any], other: dict[str, Any], scores: tuple[float, floa
         same = f"over the same {count_words(len(f1[0] or ()), 'word')} (the others had none held out): "
         return got[0], got[1], same if differ else ""
     return got[0], got[1], (f"over the {count_words(got[2], 'word')} both scored on held-out files, "
-                            f"{_version(other)} {got[1]:.2f} and {_version(ref)} {got[0]:.2f}: ")
+                            f"{mine} {got[1]:.2f} and {theirs} {got[0]:.2f}: ")

@@ -13,7 +13,7 @@ def _pack(pid: str, seq: int, installed: float) -> dict:
 def test_the_newest_twin_is_the_later_install_whatever_the_clock_said() -> None:
     home = _pack("effect-gigpedal-1.0.0-aaaaaaaaaaaa", 1, 1796000000.0)       # pushed at home, the clock right
     gig = _pack("effect-gigpedal-1.0.0-bbbbbbbbbbbb", 2, 60.0)               # pushed at the gig, the clock at 1970
-    err = twins_refused("gigpedal", [home, gig])
+    err = twins_refused("gigpedal", [home, gig], "hatbox box-pack {} --activate")     # box-pack NAME --activate
     assert "e.g. the newest: hatbox box-pack effect-gigpedal-1.0.0-bbbbbbbbbbbb --activate" in str(err.hint)
     listed = str(err).splitlines()[1:]
     assert "aaaaaaaaaaaa" in listed[0] and "bbbbbbbbbbbb" in listed[1]       # listed oldest install first

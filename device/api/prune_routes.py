@@ -10,7 +10,8 @@ rest go.  Each kept pack is answered with its reason (``kept_packs``: device/pru
 that many roll-back steps of each slot (p44 regression QA: auditioned versions stayed forever as roll-back steps);
 the steps it lets go are answered (``history_dropped``) and, with ``dry_run`` false, dropped before the deletes.
 ``dry_run`` (the default) says what would go and deletes nothing; a call with ``ids`` (those a dry run
-listed) deletes only those of them that may still go, so what is deleted is what the person was shown.
+listed) deletes only those of them that may still go, so what is deleted is what the person was shown.  Only a
+prune that deletes is a change in the box's change log (p53 QA: `box-logs --changes` listed each dry run).
 """
 from __future__ import annotations
 
@@ -88,9 +89,19 @@ def _words(n: int, size: int, dry_run: bool, kept: int, dropped: int) -> str:
         if dropped else ""
     if n == 0:
         return (f"nothing to delete{steps}: each of the {kept} packs is active, reachable by a roll back, played by a "
-                "MIDI program, a library's tagger, or among the newest of its name (kept_packs says which)")
+                "MIDI program, a library's tagger, or among the newest of its name (each is answered with why it "
+                "stays)")
     verb = "would free" if dry_run else "freed"
     return f"{n} pack{'s' if n != 1 else ''} {'would go' if dry_run else 'deleted'}: {verb} {size_words(size)}{steps}"
+
+
+def _log_words(words: str, plan: list[dict[str, Any]], dropped: bool, dry_run: bool) -> str:
+    """The change log's line of a prune ("packs prune: 2 packs deleted: freed 72 KiB (ID, ID)"); "" (no line) for
+    one that changed nothing: a dry run, or nothing deleted and no roll-back step dropped (p53 QA: `box-logs
+    --changes` listed dry runs as changes)."""
+    if dry_run or not (plan or dropped):
+        return ""
+    return f"packs prune: {words}" + (f" ({', '.join(str(m['id']) for m in plan)})" if plan else "")
 
 
 def _fields(model: Any, meta: dict[str, Any], **more: Any) -> Any:
@@ -101,7 +112,8 @@ def _add_prune_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/packs/prune", response_model=PruneResult, dependencies=[auth], responses=_errors(401, 422, 500))
     def prune_packs(request: Request, body: PruneRequest) -> PruneResult:
         box = box_of(request)
-        with box.install_lock:                  # no push or activation between the plan and the deletes
+        # no push or activation between the plan and the deletes, and no library picks a tagger meanwhile (p53 M2)
+        with box.install_lock, box.libraries.starting:
             others = kept_by_others(request, box.store.list())
             if not body.dry_run and body.history is not None:     # the steps go first, then the plan of what is left
                 dropped = box.store.trim_history(body.history)
@@ -121,8 +133,7 @@ def _add_prune_routes(app: FastAPI, auth: Any) -> None:
         steps = [HistoryStep(slot=k, id=pid, step=body.history + i + 1) for k, ids in dropped.items()
                  for i, pid in enumerate(ids)] if body.history is not None else []
         words = _words(len(plan), size, body.dry_run, n_kept, len(steps))
-        say_in_log(request, f"packs prune{' (dry run)' if body.dry_run else ''}: {words}"
-                   + (f" ({', '.join(str(m['id']) for m in plan)})" if plan and not body.dry_run else ""))
+        say_in_log(request, _log_words(words, plan, bool(steps) and not body.dry_run, body.dry_run))
         return PruneResult(dry_run=body.dry_run, packs=[_fields(PrunedPack, m) for m in plan], bytes=size,
                            kept=n_kept, kept_bytes=totals["pack_bytes"] - (size if body.dry_run else 0),
                            message=words, kept_packs=[_fields(KeptPack, m, why=why) for m, why in kept],
