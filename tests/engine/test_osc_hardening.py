@@ -247,7 +247,7 @@ def test_osc_host_option_reaches_the_server(monkeypatch: pytest.MonkeyPatch) -> 
     seen: dict[str, Any] = {}
 
     class _Server:
-        def __init__(self, _m: Any, _s: Any, host: str, port: int) -> None:
+        def __init__(self, _m: Any, _s: Any, host: str, port: int, midi: Any = None) -> None:
             seen.update(host=host, port=port)
             self.port = port
 

@@ -137,7 +137,7 @@ def test_the_start_warns_that_anyone_on_the_network_can_drive_osc(monkeypatch: p
     from hatbox.cli import build_parser
 
     class _Server:
-        def __init__(self, _m: Any, _s: Any, host: str, port: int) -> None:
+        def __init__(self, _m: Any, _s: Any, host: str, port: int, midi: Any = None) -> None:
             self.port, self.volume = port, None
 
         def start(self) -> "_Server":
