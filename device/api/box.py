@@ -116,9 +116,16 @@ class Box:
             return self._pools[what]
 
     def _worker_starts(self) -> None:
-        """A worker's thread starts: kept (for :meth:`stop` to wait on), and reniced."""
-        self._workers.append(threading.current_thread())
+        """A worker's thread starts (its pool's initializer, before it takes any work): kept, under the lock, for
+        :meth:`stop` to wait on, and reniced."""
+        with self._validator_lock:
+            self._workers.append(threading.current_thread())
         lower_priority(self.config.validate_nice)
+
+    def _worker_threads(self) -> list[threading.Thread]:
+        """The workers' threads started so far (both pools')."""
+        with self._validator_lock:
+            return list(self._workers)
 
     def stop(self, wait_s: float = VALIDATE_STOP_S, tagging_s: float = TAGGING_STOP_S) -> bool:
         """The API stops (the app's lifespan ends: device/api/app.py; a Box stopped directly: tests, the demo, the
@@ -129,8 +136,8 @@ class Box:
         A later use of :attr:`validator` or :attr:`library_worker` is refused.  True when nothing was left running."""
         with self._validator_lock:
             self._stopping = True
-            pools, self._pools, workers = list(self._pools.values()), {}, list(self._workers)
-        ended = end_workers(pools, workers, wait_s)
+            pools, self._pools = list(self._pools.values()), {}
+        ended = end_workers(pools, self._worker_threads, wait_s)
         stopped = self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
@@ -202,15 +209,27 @@ class Box:
 
     def tag_waiting_libraries(self) -> list[str]:
         """Tag, with the active tagger pack, the libraries uploaded while none was active (Libraries.tag_waiting);
-        returns the ids started (none when no tagger is active).  Never raises: what cannot start is logged."""
+        returns the ids started (none when no tagger is active).  The tagger is read and the taggings started in one
+        step under ``Libraries.starting``, the lock a library's commit takes to pick its tagger (Libraries.ingest):
+        a library committed at the same moment is started by exactly one of the two, with the tagger active then.
+        Never raises: what cannot start is logged."""
+        with self.libraries.starting:
+            found = self.active_tagger()
+            if found is None:
+                return []
+            try:
+                return self.libraries.tag_waiting(*found)
+            except Exception:  # noqa: BLE001 - a hint of a start, never a failed activation
+                log.exception("tagging the libraries that waited for a tagger did not start")
+                return []
+
+    def active_tagger(self) -> tuple[Path, str] | None:
+        """The active tagger pack, as (its file, its id); None when none is active (or its pack is not installed).
+        Read at a library's commit (Libraries.ingest's ``tagger_now``), under ``Libraries.starting``."""
         pid = self.store.active().get("tagger")
         if not pid or pid not in self.store.ids():
-            return []
-        try:
-            return self.libraries.tag_waiting(self.store.pack_path(pid), pid)
-        except Exception:  # noqa: BLE001 - a hint of a start, never a failed activation
-            log.exception("tagging the libraries that waited for a tagger did not start")
-            return []
+            return None
+        return self.store.pack_path(pid), pid
 
     def take_library(self, once: bool, sha256: str | None, ingest: Callable[[], dict[str, Any]]
                      ) -> tuple[dict[str, Any], bool]:
@@ -291,13 +310,17 @@ def stopping_error() -> ApiError:
                     hint="send it again once the box is back (hatbox status says when it answers)")
 
 
-def end_workers(pools: list[ThreadPoolExecutor], threads: list[threading.Thread], wait_s: float) -> bool:
-    """Shut ``pools`` (their worker ``threads``) down without waiting on them for ever: what is queued is dropped
-    (cancelled: its requests were cut off), the work running gets ``wait_s`` seconds in all to end, then the caller
-    goes on (a thread ends with its work, idle at last; a warning says so).  True when every thread has ended."""
+def end_workers(pools: list[ThreadPoolExecutor], threads_of: Callable[[], list[threading.Thread]],
+                wait_s: float) -> bool:
+    """Shut ``pools`` down without waiting on them for ever: what is queued is dropped (cancelled: its requests were
+    cut off), the work running gets ``wait_s`` seconds in all (both pools together) to end, then the caller goes on
+    (a thread ends with its work, idle at last; a warning says so).  ``threads_of()``: their threads, asked once the
+    pools are shut down, so that a thread whose pool was just made is waited for if it took any work (one that had
+    not begun then finds none: its work was dropped).  True when every thread has ended."""
     import time
     for pool in pools:
         pool.shutdown(wait=False, cancel_futures=True)
+    threads = threads_of()
     end = time.monotonic() + max(0.0, wait_s)
     for thread in threads:
         thread.join(max(0.0, end - time.monotonic()))

@@ -83,6 +83,11 @@ class Libraries(Tagging):
         self.tagger, self.limits = tagger, limits
         self._lock = threading.Lock()
         self._deleting = threading.Lock()       # one deletion at a time
+        # held while a library's tagger is picked and its tagging started: an upload's commit (:meth:`ingest`), the
+        # tagging of those that waited for a tagger (device/api/box.py Box.tag_waiting_libraries), and the deletes
+        # of packs that keep a library's tagger (DELETE /packs/ID, POST /packs/prune): exactly one of a commit and an
+        # activation starts a library's tagging, with the tagger active then, whose pack stays while it is used
+        self.starting = threading.RLock()
         self._jobs: dict[str, dict[str, Any]] = {}
         self._cancel: dict[str, threading.Event] = {}
         self._threads: dict[str, threading.Thread] = {}
@@ -176,10 +181,15 @@ class Libraries(Tagging):
                hold: Callable[[], AbstractContextManager[Any]] = nullcontext,
                room: Callable[[], int | None] | None = None, sha256: str | None = None,
                since: float | None = None, commit: Callable[[], AbstractContextManager[Any]] = nullcontext,
-               by: dict[str, str] | None = None) -> dict[str, Any]:
+               by: dict[str, str] | None = None,
+               tagger_now: Callable[[], tuple[Path, str] | None] | None = None) -> dict[str, Any]:
         """Unpack ``archive`` (ArchiveError leaves nothing; so does an archive with no acceptable audio
-        file), then start tagging in the background.  ``sha256``: the archive's digest as received, kept in the
-        record so that a laptop can see the same archive is already here before sending it again.  ``hold()`` is
+        file), then start tagging in the background, with ``tagger_pack`` (installed pack ``tagger_id``; None: left
+        untagged, waiting for one) or, given ``tagger_now``, the tagger it returns at the commit ((its pack, its id),
+        None when none is active: the box's active one, device/api/box.py Box.active_tagger): picked, recorded and
+        started under :attr:`starting`, so a tagger made active while the library was unpacked tags it (p53 M2).
+        ``sha256``: the archive's digest as received, kept in the record so that a laptop can see the same archive is
+        already here before sending it again.  ``hold()`` is
         entered before unpacking and around the commit (the library's record), ``commit()`` (the box stopping:
         device/api/cutoff.py) around the commit too: whatever either raises (a revoked token's AuthError) leaves
         nothing.
@@ -189,8 +199,9 @@ class Libraries(Tagging):
         checked); members that declare more are NoSpace before a byte is written (device.library.archive).
         ``since`` (time.time()): when this upload began; a library of the same digest kept since then (sent at the
         same time: two pushes of one folder) makes this one :class:`SentTwice`.  Ingests run one at a time (the
-        API's validator thread), so of two such uploads exactly one is kept.  ``by``: who uploaded it, kept in its
-        record (device.api.library_owners.uploader: the pairing's device name and token id)."""
+        box's library worker: device/api/box.py Box.library_worker), so of two such uploads exactly one is kept.
+        ``by``: who uploaded it, kept in its record (device.api.library_owners.uploader: the pairing's device name and
+        token id)."""
         lid = f"lib-{slug(name, 'library', 32)}-{secrets.token_hex(3)}"
         with hold():
             pass
@@ -214,12 +225,23 @@ class Libraries(Tagging):
                                if pack else None)
         info = {"id": lid, "name": name[:LIBRARY_NAME_MAX_CHARS], "sha256": sha256, "uploaded": time.time(),
                 **(by or {}), **report.to_dict(),
-                "tagger": tagger_id,
-                "progress": {"done": 0, "total": len(report.accepted)}, "results": None, "error": None,
-                "state": "tagging" if tagger_pack and report.accepted else "untagged"}
-        if info["state"] == "untagged":
-            info["error"] = NO_TAGGER
-        info["seq"] = self.next_seq()       # ingests run one at a time: no other upload takes this number
+                "progress": {"done": 0, "total": len(report.accepted)}, "results": None}
+        info["seq"] = self.next_seq()       # ingests run one at a time (the library worker): no other takes it
+        with self.starting:
+            chosen = tagger_now() if tagger_now is not None else \
+                (tagger_pack, str(tagger_id)) if tagger_pack is not None else None
+            info.update(tagger=chosen[1] if chosen else tagger_id, state="tagging" if chosen else "untagged",
+                        error=None if chosen else NO_TAGGER)
+            self._commit(info, stage, hold, commit)
+            if chosen is not None:
+                self._start(info, chosen[0])
+        return dict(info)
+
+    def _commit(self, info: dict[str, Any], stage: Path, hold: Callable[[], AbstractContextManager[Any]],
+                commit: Callable[[], AbstractContextManager[Any]]) -> None:
+        """Keep library ``info``, unpacked in ``stage``: its record written there, the folder renamed to its id, the
+        record listed; within ``hold()`` and ``commit()`` (:meth:`ingest`).  Whatever fails leaves nothing."""
+        lid = info["id"]
         try:
             with hold(), commit():
                 self._save(info, stage)
@@ -231,9 +253,6 @@ class Libraries(Tagging):
             for d in (stage, self.root / lid):
                 shutil.rmtree(d, ignore_errors=True)
             raise
-        if info["state"] == "tagging":
-            self._start(info, tagger_pack)
-        return dict(info)
 
     def next_seq(self) -> int:
         """The install sequence number the next library uploaded gets: 1 + the largest of the libraries on the box

@@ -28,7 +28,7 @@ from device.api.library_owners import with_owner
 from device.library.archive import NoSpace, StorageFailed
 
 from hatbox.errors import HatboxError
-from hatbox.text import NO_TAGGER, count_words
+from hatbox.text import count_words
 
 log = logging.getLogger("hatbox.api")
 ONCE = ("true: when the box holds a library (not failed) uploaded from these very bytes (the archive's SHA-256), "
@@ -73,16 +73,18 @@ def upload_errors(upload: Path) -> Iterator[None]:
 
 def upload_answer(box: Any, info: dict[str, Any], held: bool, token_id: str, response: Response) -> LibraryUpload:
     """POST /libraries' answer for the library record ``info``: ``held`` (the same bytes, held already: 200,
-    ``sent_before``, nothing kept), else the new library, logged, as a tagger made active meanwhile left it."""
+    ``sent_before``, nothing kept), else the new library, logged, its record read again: its tagger is picked at its
+    commit (Libraries.ingest, under ``Libraries.starting``), and a tagger made active just after may have started
+    its tagging since (Box.tag_waiting_libraries)."""
     if held:
         response.status_code = 200
         return LibraryUpload(**with_owner(info, token_id, box.tokens), sent_before=True)
     log.info("library %s uploaded by %r: %s accepted, %d rejected", info["id"], box.tokens.name(token_id),
              count_words(info["accepted"], "file"), info["rejected"])
-    if info.get("error") == NO_TAGGER and box.store.active().get("tagger"):
-        # a tagger made active while this upload was unpacked (its activation found no such library yet)
-        if info["id"] in box.tag_waiting_libraries():
-            info = box.libraries.get(info["id"])
+    try:        # as it is now: a tagger made active since its commit may have started its tagging (p53 M2)
+        info = box.libraries.get(info["id"])
+    except KeyError:                    # deleted meanwhile: the record as it was kept
+        pass
     return LibraryUpload(**with_owner(info, token_id, box.tokens))
 
 

@@ -126,14 +126,12 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             _, sha256 = await receiving(receive_upload(request, upload, box.config.max_library_bytes, "library"),
                                         lambda: stopped_error("received the library", "library", AGAIN))
             live.phase = UNPACKING              # GET /libraries/uploading says it (p50 FC)
-            tagger = box.store.active().get("tagger")
-            pack = box.store.pack_path(tagger) if tagger else None
             gate = StopGate()                   # the box stopping cuts the unpacking off before its commit
             hold = gate.guard(functools.partial(box.tokens.held, token_id))  # before unpacking and at the commit
             room = functools.partial(room_bytes, box.libraries.root)  # read on the worker, just before unpacking
             by = uploader(box.tokens.name(token_id), token_id)          # kept in its record: who sent it
-            ingest = functools.partial(box.libraries.ingest, upload, name, pack, tagger, hold, room, sha256, began,
-                                       gate.committing, by)
+            ingest = functools.partial(box.libraries.ingest, upload, name, None, None, hold, room, sha256, began,
+                                       gate.committing, by, box.active_tagger)     # its tagger: at its commit
             info, held = await until_cut(gate, box.take_library, once, sha256, ingest, executor=box.library_worker,
                                          stopped=lambda: stopped_error("unpacked the library", "library", AGAIN))
         return upload_answer(box, info, held, token_id, response)
@@ -167,6 +165,11 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
     def retag_library(request: Request, library_id: str) -> M.Library:
         box = box_of(request)
         record = _lib(box.libraries.get, library_id)
+        with box.libraries.starting:            # the tagger active now, its pack kept while it starts (p53 M2)
+            return _retag(request, box, record, library_id)
+
+    def _retag(request: Request, box: Any, record: dict[str, Any], library_id: str) -> M.Library:
+        """POST /libraries/{id}/retag's work, under ``Libraries.starting``."""
         tagger = box.store.active().get("tagger")
         if not tagger:
             first = tagger_way(box)

@@ -129,6 +129,16 @@ def _heard(report: dict[str, Any], faults: int) -> int:
     return faults + int(report.get("tagged") or 0) + max(0, unchanged)
 
 
+def pack_gone(info: dict[str, Any], staged: bool) -> str:
+    """Why the tagging of library ``info`` failed when its tagger pack was no longer on the box as it read it (deleted
+    meanwhile; the deletes of the box keep a pack a tagging uses, so this is a pack removed by other means): in words,
+    never the store's path to it.  A staged re-tag's words are its why alone (hatbox/library_fixes.retag_words)."""
+    why = f"its tagger pack {info.get('tagger')} was no longer on the box when the tagging read it"
+    if staged:
+        return why
+    return f"{why}; make a tagger pack active, then tag it again: hatbox box-library {info['id']} --retag"
+
+
 NO_COUNT = "its process gave no count"     # a tagging process that ended without its report: tag_worker's fallback
 
 
@@ -218,7 +228,8 @@ class Tagging:
             return {"state": "failed", "error": died_why(exc.code, "" if staged else info["id"])}
         except HatboxError as exc:          # said in plain words by the tagger (an unreadable pack...)
             log.error("tagging library %s failed: %s", info["id"], exc)
-            return {"state": "failed", "error": tagging_failed(d, exc, staged)}
+            gone = not pack.is_file()       # its pack deleted meanwhile: said so, never the store's path
+            return {"state": "failed", "error": pack_gone(info, staged) if gone else tagging_failed(d, exc, staged)}
         except Exception as exc:  # noqa: BLE001 - a tagger failure is reported, never fatal to the box
             log.exception("tagging library %s failed", info["id"])
             return {"state": "failed", "error": tagging_failed(d, exc, staged)}

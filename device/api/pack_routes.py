@@ -157,20 +157,15 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
     def delete_pack(request: Request, pack_id: str) -> Response:
         box = box_of(request)
         kind = _meta(box, pack_id)["kind"]
-        tagging = [lib for lib in box.libraries.list()
-                   if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
-        if tagging:                     # a restart would find its tagging cut off and its pack gone: failed
-            lid = tagging[0]["id"]
-            raise ApiError(409, "conflict", f"pack '{pack_id}' is tagging library '{lid}' now; nothing was deleted",
-                           hint=f"wait for it (hatbox box-library {lid} --wait) or stop it (hatbox box-library {lid} "
-                                "--cancel), then delete the pack")
-        note_deleted_target(box, pack_id, kind, device_of(request))     # a roll back can say where its target went
-        try:
-            with acting_as(device_of(request)):
-                box.store.delete(pack_id)
-        except StoreError as exc:       # the active pack of its kind: the box never deletes it
-            raise ApiError(409, "conflict", Exception.__str__(exc),
-                           hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
+        with box.libraries.starting:    # no library commit or activation picks this tagger between look and delete
+            _not_tagging(box, pack_id)
+            note_deleted_target(box, pack_id, kind, device_of(request))     # a roll back can say where it went
+            try:
+                with acting_as(device_of(request)):
+                    box.store.delete(pack_id)
+            except StoreError as exc:       # the active pack of its kind: the box never deletes it
+                raise ApiError(409, "conflict", Exception.__str__(exc),
+                               hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
         return request.app.state.pack_deleted(request, pack_id)     # 204; the set list it changed (program_routes)
 
     @app.post("/packs/{pack_id}/activate", response_model=M.SlotResult, dependencies=[auth],
@@ -188,3 +183,13 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
                    + (f" (was {done.previous})" if done.previous and done.previous != pack_id else ""))
         return done
 
+
+def _not_tagging(box: Any, pack_id: str) -> None:
+    """409 when pack ``pack_id`` is tagging a library now (a restart would find its tagging cut off and its pack gone:
+    failed); the caller holds ``Libraries.starting`` (no tagging picks it meanwhile)."""
+    tagging = [lib for lib in box.libraries.list() if lib.get("state") == "tagging" and lib.get("tagger") == pack_id]
+    if tagging:
+        lid = tagging[0]["id"]
+        raise ApiError(409, "conflict", f"pack '{pack_id}' is tagging library '{lid}' now; nothing was deleted",
+                       hint=f"wait for it (hatbox box-library {lid} --wait) or stop it (hatbox box-library {lid} "
+                            "--cancel), then delete the pack")

@@ -27,14 +27,14 @@ class HeldIngests:
         self.running = self.most = 0
         self._lock = threading.Lock()
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             self.running += 1
             self.most = max(self.most, self.running)
         self.began.release()
         try:
             assert self.go.wait(20)
-            return self.ingest(*args)
+            return self.ingest(*args, **kwargs)
         finally:
             with self._lock:
                 self.running -= 1
@@ -95,25 +95,31 @@ def test_libraries_are_still_unpacked_one_at_a_time(tmp_path: Path) -> None:
 
 
 def test_the_stop_ends_both_workers_and_refuses_both_after(tmp_path: Path, caplog) -> None:
+    """Both workers busy: the stop waits ``wait_s`` for both together (one deadline), not for each in turn."""
     import logging
     box = make_box(tmp_path)
     the_box = box.app.state.box
     go = threading.Event()
-    running = the_box.library_worker.submit(go.wait, 10)
-    queued = the_box.library_worker.submit(lambda: "ran")
-    assert the_box.validator.submit(lambda: "checked").result(10) == "checked"
-    threads = list(the_box._workers)
+    running = [the_box.library_worker.submit(go.wait, 10), the_box.validator.submit(go.wait, 10)]
+    queued = [the_box.library_worker.submit(lambda: "ran"), the_box.validator.submit(lambda: "ran")]
+    deadline = time.monotonic() + 10
+    while len(the_box._worker_threads()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    threads = the_box._worker_threads()
     assert sorted(t.name.rsplit("_", 1)[0] for t in threads) == ["hatbox-validate-libraries",
                                                                    "hatbox-validate-packs"]
+    wait_s = 0.5
     started = time.monotonic()
     try:
         with caplog.at_level(logging.WARNING, logger="hatbox.api"):
-            assert the_box.stop(wait_s=0.2) is False        # the library's unpacking still runs: a short wait only
-        assert time.monotonic() - started < 1.5 and queued.cancelled()
+            assert the_box.stop(wait_s=wait_s) is False     # both still run: one short wait for the two
+        took = time.monotonic() - started
+        assert wait_s * 0.9 <= took < wait_s + 0.4, took
+        assert all(q.cancelled() for q in queued)
         assert "still running as the API stopped" in caplog.text
     finally:
         go.set()
-    assert running.result(5) is True
+    assert [r.result(5) for r in running] == [True, True]
     for thread in threads:
         thread.join(5)
         assert not thread.is_alive()
@@ -127,9 +133,38 @@ def test_the_stop_ends_both_workers_and_refuses_both_after(tmp_path: Path, caplo
     assert the_box.stop() is True
 
 
+def test_the_stop_waits_for_a_just_made_pools_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker whose thread had not yet registered when the stop began, and took its work before the pools were shut
+    down, is still waited for (its threads are read once the pools are shut down): never "nothing left running"."""
+    import device.api.box as box_module
+    box = make_box(tmp_path)
+    the_box = box.app.state.box
+    real_starts, real_end = the_box._worker_starts, box_module.end_workers
+    in_init, may_start, took, go = (threading.Event() for _ in range(4))
+
+    def starts() -> None:                   # the new thread, held before it registers
+        in_init.set()
+        assert may_start.wait(10)
+        real_starts()
+
+    def end_workers(pools: Any, threads: Any, wait_s: float) -> bool:    # the stop has begun: now it registers
+        may_start.set()
+        assert took.wait(10)                # and takes its work before the pools are shut down
+        return real_end(pools, threads, wait_s)
+    the_box._worker_starts = starts
+    monkeypatch.setattr(box_module, "end_workers", end_workers)
+    job = the_box.library_worker.submit(lambda: (took.set(), go.wait(10)))
+    assert in_init.wait(10)
+    try:
+        assert the_box.stop(wait_s=0.3) is False, "a thread running an unpacking was not waited for"
+    finally:
+        go.set()
+    assert job.result(5) == (None, True)
+
+
 def test_a_tagger_pushed_while_a_library_unpacks_tags_it(tmp_path: Path) -> None:
     """Before, the tagger's push waited for the library, then tagged it (it waited for a tagger); now the push ends
-    first, so the library, kept after, is tagged by its own upload's answer (library_routes.upload_answer)."""
+    first, and the library, kept after, is tagged with the tagger active at its commit (Libraries.ingest, p53 M2)."""
     box = make_box(tmp_path, tagger=RecordingTagger())
     held = _held(box)
     upload, uploaded = _upload(box, "kit")
