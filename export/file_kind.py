@@ -9,6 +9,7 @@ HEAD_BYTES = 64             # how much of a file's start :func:`file_kind` needs
 AUDIO = "audio"             # audio of a kind the box's sample libraries take (device/audio/audiofile.py)
 OTHER = "other"             # anything else named, audio the libraries do not take (AAC, M4A) included
 WEB_PAGE = "web page"
+TEXT = "text"               # text (a byte-order mark first): a redirect's or a download's words saved as the file
 
 # a start (bytes 0..) and what it is
 _STARTS: tuple[tuple[bytes, str, str], ...] = (
@@ -41,14 +42,38 @@ def file_kind(head: bytes) -> tuple[str, str] | None:
     for start, words, kind in _STARTS:
         if head.startswith(start):
             return words, kind
-    return _mpeg_audio(head) or _mp4(head) or _web_page(head)
+    return _text(head) or _mpeg_audio(head) or _mp4(head) or _web_page(head)
+
+
+# byte-order marks and the text encoding each starts: UTF-16LE's FF FE looks like an MPEG frame's sync
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _text(head: bytes) -> tuple[str, str] | None:
+    """Text that starts with a byte-order mark (PowerShell's ``>`` writes UTF-16LE): a web page when it is HTML,
+    "a text file" otherwise."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            text = head[len(bom):].decode(encoding, errors="ignore").encode("ascii", errors="ignore")
+            return _web_page(text) or ("a text file", TEXT)
+    return None
 
 
 def _mpeg_audio(head: bytes) -> tuple[str, str] | None:
-    """An MPEG audio frame's sync (11 bits set): MP3 (layer bits not 00) or AAC in ADTS (layer bits 00)."""
-    if len(head) < 2 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+    """A whole MPEG audio frame header, not only its sync (11 bits set): MP3 (layer bits not 00: version not the
+    reserved 01, bitrate index not 0000 (free) or 1111 (bad), sample-rate index not the reserved 11) or AAC in ADTS
+    (12 bits of sync, layer bits 00, sample-rate index under 13).  A file of 0xFF bytes is neither."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
         return None
-    return ("an AAC audio file", OTHER) if head[1] & 0x06 == 0 else ("an MP3 audio file", AUDIO)
+    version, layer = (head[1] >> 3) & 0x3, (head[1] >> 1) & 0x3
+    if layer == 0:
+        adts = head[1] & 0xF0 == 0xF0 and (head[2] >> 2) & 0xF < 13
+        return ("an AAC audio file", OTHER) if adts else None
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 0x3
+    if version == 1 or bitrate in (0, 15) or rate == 3:
+        return None
+    return "an MP3 audio file", AUDIO
 
 
 def _mp4(head: bytes) -> tuple[str, str] | None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from export.atomic import atomic_output
 from export.manifest import Manifest
-from export.zip_damage import member_damage
+from export.zip_damage import archive_damage, member_damage
 from hatbox.errors import PackError
 
 MANIFEST = "manifest.json"
@@ -47,6 +47,11 @@ _MEMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
 # what is said of a pack that is not a readable zip archive, by where it came from
 DAMAGED_FILE = "the file is incomplete or damaged: copy it again, or build it again"
 DAMAGED_UPLOAD = "was the upload cut short?"
+# what to do about an upload whose archive's end is missing (DAMAGED_UPLOAD), and about one whose members are damaged
+UPLOAD_AGAIN = ("send it again; if it is refused again, check the file where it came from (hatbox pack inspect FILE): "
+                "copy it again, or build it again")
+DAMAGED_SENT = ("the file sent is damaged: check it where it came from (hatbox pack inspect FILE), copy or build it "
+                "again")
 PACK_HINT = "a .hatpack is written by hatbox train effect|synth|tagger ... --out PACK.hatpack"
 
 
@@ -292,8 +297,8 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
                             hint=PACK_HINT) from None
         if uploaded:
             raise _not_a_pack_upload(path, exc) from None
-        raise PackError(f"{path.name} is not a readable pack archive ({exc}); {DAMAGED_FILE}",
-                        check="archive") from None
+        raise PackError(f"{path.name} is not a readable pack archive: {archive_damage(exc)}", check="archive",
+                        hint=DAMAGED_FILE) from None
 
 
 def _zip_or_refused(path: Path, uploaded: bool) -> None:
@@ -317,7 +322,7 @@ def _zip_or_refused(path: Path, uploaded: bool) -> None:
 def _named_or_refused(path: Path, said: str) -> None:
     """PackError "SAID is a WAV audio file, not a hatbox pack" when ``path`` (no zip) starts as a kind of file
     export.file_kind names (audio, an image, a web page ...), with what to do with it; nothing otherwise."""
-    from export.file_kind import AUDIO, HEAD_BYTES, WEB_PAGE, file_kind
+    from export.file_kind import AUDIO, HEAD_BYTES, TEXT, WEB_PAGE, file_kind
     with open(path, "rb") as fh:
         named = file_kind(fh.read(HEAD_BYTES))
     if named is None:
@@ -325,8 +330,9 @@ def _named_or_refused(path: Path, said: str) -> None:
     words, kind = named
     hint = {AUDIO: f"{PACK_HINT}, from recordings like this one; audio for a sample library goes with "
                    "hatbox push-library (a folder, zip or tar of audio files)",
-            WEB_PAGE: "a download that failed saves the web page under the file's name: download the pack again"
-            }.get(kind, f"send the .hatpack file itself; {PACK_HINT}")
+            WEB_PAGE: "a download that failed saves the web page under the file's name: download the pack again",
+            TEXT: "a download that failed, or a redirect (PowerShell's >), saves text under the file's name: copy or "
+                  "download the pack itself again"}.get(kind, f"send the .hatpack file itself; {PACK_HINT}")
     raise PackError(f"{said} is {words}, not a hatbox pack", check="archive", hint=hint)
 
 
@@ -337,7 +343,8 @@ def _not_a_pack_upload(path: Path, exc: BaseException) -> PackError:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(ZIP_STARTS):
-        return PackError(f"the upload is not a readable pack archive ({exc}); {DAMAGED_UPLOAD}", check="archive")
+        return PackError(f"the upload is not a readable pack archive: {archive_damage(exc)}; {DAMAGED_UPLOAD}",
+                         check="archive", hint=UPLOAD_AGAIN)
     library = head.startswith(COMPRESSED_STARTS)
     return PackError("the upload is not a pack: a .hatpack is a zip archive, and this is not one", check="archive",
                      hint="a sample library (tar or zip of audio files) goes to POST /libraries: hatbox push-library"
@@ -376,19 +383,20 @@ def _checked_infos(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = False) -> bytes:
-    """Member ``info``'s bytes; PackError in words (and what to do: copy or build it again, or, ``uploaded``, was
-    the upload cut short?) when they cannot be read as they are (p53 QA Q3: zipfile's own words and class were
+    """Member ``info``'s bytes; PackError in words (and what to do: copy or build it again, or, ``uploaded``, check
+    the file sent where it came from: a damaged member is no upload cut short, whose archive's end is missing) when
+    they cannot be read as they are (p53 QA Q3: zipfile's own words and class were
     shown, and no hint)."""
     try:
         with zf.open(info) as fh:
             data = fh.read(info.file_size + 1)
     except _ZIP_ERRORS as exc:
-        why, hint = member_damage(exc)
-        raise PackError(f"member {info.filename!r} is damaged: {why}", check="archive",
-                        hint=hint or (DAMAGED_UPLOAD if uploaded else DAMAGED_FILE)) from None
+        said, hint = member_damage(exc, info.compress_type)
+        raise PackError(f"member {info.filename!r} {said}", check="archive",
+                        hint=hint or (DAMAGED_SENT if uploaded else DAMAGED_FILE)) from None
     if len(data) != info.file_size:
         raise PackError(f"member {info.filename!r} is not the size it claims", check="archive",
-                        hint=DAMAGED_UPLOAD if uploaded else DAMAGED_FILE)
+                        hint=DAMAGED_SENT if uploaded else DAMAGED_FILE)
     return data
 
 
