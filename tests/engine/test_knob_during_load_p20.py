@@ -109,7 +109,8 @@ def test_a_knob_the_new_pack_lacks_is_dropped_with_a_note_in_its_status(child: A
     _blocks(child)
     assert not t.errors and _effect(child).manifest.name == "plain-gain"
     assert child.status()["active"]["effect"]["warnings"] == [
-        "knob 'drive' turned to 3 while 'plain-gain' loaded was dropped: it has no knobs"]      # (p53 N: said once)
+        "'plain-gain' has no knobs: drive (3 dB), set on 'hatbox-drive', is kept for a pack that has it"]
+    # (p53 M1: the pack playing took the 3, so the memory keeps it for a later pack: said kept, not dropped)
     with pytest.raises(KnobError, match="has no knobs"):          # no load now: refused as before
         child.request({"op": "knob", "slot": "effect", "name": "drive", "value": 3.0})
 

@@ -39,7 +39,7 @@ def test_knobs_kept_for_a_synth_without_knobs_are_not_said_restored(box: Box, tm
     assert child.engine.carried.get("synth", []) == []
     notes = status["active"]["synth"]["warnings"]
     assert not any("cutoff" in n for n in notes), notes     # p45: kept for pack 'old', held for it without a word
-    said = "'synth-gm4' has no knobs: drive (6 dB), set on 'synth-gm4' when the box stopped, is kept for a pack"
+    said = "'synth-gm4' has no knobs: drive (6 dB), as it was on 'synth-gm4' when the box stopped, is kept"
     assert any(n.startswith(said) for n in notes), notes        # p53 N: one line for what a knobless pack keeps
 
 
