@@ -100,16 +100,17 @@ class Report:
 
 def validate_pack(path: str | Path, engine: EngineSpec = EngineSpec(), *,
                   trusted: Iterable[Any] = (), require_signature: bool = False, uploaded: bool = False,
-                  realtime: bool = True) -> Report:
+                  realtime: bool = True, keys_dir: str | Path | None = None) -> Report:
     """Run every check on the pack at ``path``; returns the :class:`Report` or raises PackError.
     ``uploaded``: ``path`` is an upload the box received (export.pack.read_pack).  ``realtime``: False leaves out the
     real-time trial (a laptop's speed says nothing of the box's: `hatbox pack inspect` and `sign`); an effect's output
-    on silence, which the box checks with it, is checked all the same (:func:`check_silence`)."""
+    on silence, which the box checks with it, is checked all the same (:func:`check_silence`).  ``keys_dir``: the
+    box's trusted-keys folder, named in the way to trust a key (:func:`trust_way`)."""
     t = time.perf_counter()
     report = Report(pack=_guarded("archive", lambda: read_pack(path, uploaded=uploaded)))
     report.passed("archive", "schema, member names, sizes and sha256 checksums verified", t)
     steps: list[tuple[str, Callable[[Report], str]]] = [
-        ("signature", lambda r: check_signature(r, list(trusted), require_signature)),
+        ("signature", lambda r: check_signature(r, list(trusted), require_signature, keys_dir and str(keys_dir))),
         ("onnx", check_onnx), ("ops", check_ops), ("handshake", lambda r: check_handshake(r.pack, engine)),
         ("contract", check_contract), ("golden", lambda r: check_golden_run(r, engine)),
         ("knobs", lambda r: check_knob_settings(r, engine)),
@@ -136,42 +137,63 @@ def _guarded(check: str, step: Callable[[], Any]) -> Any:
 
 
 # ------------------------------------------------------------------------- signature
-def check_signature(report: Report, trusted: list[Any], required: bool) -> str:
+def check_signature(report: Report, trusted: list[Any], required: bool, keys_dir: str | None = None) -> str:
+    """The signature check's words for ``report``'s pack against ``trusted`` keys, on a box that does (``required``:
+    PackError when not signed by one) or does not require signatures.  ``keys_dir``: the box's trusted-keys folder
+    (Box.keys_dir), named in the way to trust a key; None names it as trusted_keys/ in the box's store folder."""
     from export.signing import UNTRUSTED, verify_manifest   # cryptography only when needed
 
     signature = report.pack.members.get(SIGNATURE)
     if signature is None and not required:
-        return "unsigned (this box does not require signatures)"
+        return f"unsigned{NOT_REQUIRED_NOTE})"
     if signature is not None and len(signature) != SIGNATURE_BYTES:     # junk, before any key is asked (p42 QA)
         why = (f"manifest.sig is not a valid signature ({len(signature)} bytes; an ed25519 signature is "
                f"{SIGNATURE_BYTES})")
         if not required:
-            return f"taken as unsigned: {why} (this box does not require signatures; with --require-signature it " \
-                   "would refuse it)"
+            return f"taken as unsigned: {why}{REFUSE_NOTE}"
         raise PackError(f"signature: {why}", check="signature", hint=SIGN_HINT)
     if signature is not None and not trusted and not required:
-        return ("not checked: signed, but no trusted keys are installed to check it (this box does not require "
-                "signatures)")
+        return f"not checked: signed, but no trusted keys are installed to check it{NOT_REQUIRED_NOTE})"
     # the bytes read_pack parsed, not the file read again: what was checked is what is installed
     data = report.pack.manifest_bytes or manifest_bytes_of(report.pack.path)
     try:
         report.signed_by = verify_manifest(data, signature, trusted)
     except PackError as exc:
-        untrusted = exc.args[0].endswith(UNTRUSTED)
-        if not required:        # taken as an unsigned pack would be: refusing it let the same pack stripped go in
+        if not required:        # taken as unsigned, as an unsigned pack would be: refusing it let it in stripped
             why = exc.args[0].removeprefix("signature: ")      # said once: the check's own name leads the line
-            return (f"taken as unsigned: {why}{'; ' + TRUST_WAY if untrusted else ''} (this box does not require "
-                    "signatures; with --require-signature it would refuse it)")
-        raise PackError(str(exc.args[0]), check="signature", hint=TRUST_HINT if untrusted else SIGN_HINT) from None
+            way = f"; {trust_way(keys_dir, installed=True)}" if exc.args[0].endswith(UNTRUSTED) else ""
+            return f"taken as unsigned: {why}{way}{REFUSE_NOTE}"
+        # a signed pack wants its key trusted (no trusted keys at all included), not signing (p53 review)
+        hint = trust_hint(keys_dir, bool(trusted)) if signature is not None else SIGN_HINT
+        raise PackError(str(exc.args[0]), check="signature", hint=hint) from None
     return f"signed by trusted key {report.signed_by}"
 
 
 SIGNATURE_BYTES = 64        # an ed25519 signature (export/signing.py): manifest.sig of another length is none
-# the way to trust a key (p53 QA Q4: a pack signed by a key not trusted was said tampered with, and no way given)
-TRUST_WAY = ("to trust the key, copy the KEY.pub that hatbox keygen wrote beside KEY.pem into trusted_keys/ in the "
-             "box's store folder (~/.hatbox/trusted_keys/ by default), then send the pack again")
-TRUST_HINT = (f"{TRUST_WAY}; or sign it with a key the box trusts: hatbox pack sign PACK.hatpack --key KEY.pem, "
-              "then send it again")
+# the note the signature check's words end with on a box that does not require signatures (hatbox.box_packs leaves
+# it out of the laptop's checks line): "unsigned (this box does not require signatures)"
+NOT_REQUIRED_NOTE = " (this box does not require signatures"
+REFUSE_NOTE = f"{NOT_REQUIRED_NOTE}; with --require-signature it would refuse it)"
+
+
+def trust_way(keys_dir: str | None, installed: bool = False) -> str:
+    """The way to trust the key that signed a pack (p53 QA Q4: a pack signed by a key not trusted was said tampered
+    with, and no way given), naming the box's folder ``keys_dir`` (None: trusted_keys/ in its store folder; never
+    the laptop's ~).  ``installed``: the pack went in all the same (a box that does not require signatures), and a
+    key copied in counts at once, so nothing is sent again."""
+    where = f"{keys_dir} on the box" if keys_dir else "trusted_keys/ in the box's store folder"
+    then = "the box counts it at once" if installed else "then send the pack again"
+    return f"to trust the key, copy the KEY.pub that hatbox keygen wrote beside KEY.pem into {where}: {then}"
+
+
+def trust_hint(keys_dir: str | None, any_trusted: bool = True) -> str:
+    """What to do about a signed pack a box that requires signatures refused: trust its key (:func:`trust_way`), or
+    (``any_trusted``: the box trusts some key) sign it with a key the box trusts."""
+    other = ("; or sign it with a key the box trusts: hatbox pack sign PACK.hatpack --key KEY.pem, then send it again"
+             if any_trusted else "")
+    return f"{trust_way(keys_dir)}{other}"
+
+
 SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
              "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
              "--activate")
@@ -190,7 +212,7 @@ def signature_words_now(path: str | Path, trusted: list[Any], required: bool) ->
         return f"not checked: {exc.args[0]}"
     if report.signed_by is None and required:
         return "not signed by a trusted key: installed, not played (this box takes only signed packs)"
-    return words if not required else words.split(" (this box does not require signatures")[0]
+    return words if not required else words.split(NOT_REQUIRED_NOTE)[0]
 
 
 def unsigned_now(store: Any, pid: str, trusted: list[Any]) -> bool:

@@ -29,7 +29,9 @@ _warned: set[tuple[str, int, int]] = set()     # (path, size, mtime_ns) of key f
 
 # the manifest's signature holds under none of the keys trusted: a key not trusted is the likely cause (a signature
 # cannot say whose key made it), a manifest changed since signing the other (p53 QA Q4: "tampered with" came first)
-UNTRUSTED = "signed by a key this box does not trust (or changed since it was signed)"
+OR_CHANGED = "(or changed since it was signed)"
+UNTRUSTED = f"signed by a key this box does not trust {OR_CHANGED}"
+OTHER_KEY = f"signed with another key {OR_CHANGED}"     # `hatbox pack inspect --key`: the likely cause first too
 
 
 def _fail(msg: str) -> PackError:

@@ -295,7 +295,7 @@ def _signature_line(pack: Pack, key: str | None) -> str:
     """What to say of the pack's signature; with ``key`` (a public key file or a folder of them) it is checked,
     and a signature that does not verify, or none, is a PackError."""
     from export.pack import SIGNATURE
-    from export.signing import key_id, verify_manifest
+    from export.signing import OTHER_KEY, key_id, verify_manifest
 
     signed = SIGNATURE in pack.members
     if key is None:
@@ -310,8 +310,8 @@ def _signature_line(pack: Pack, key: str | None) -> str:
         return f"signature verified: signed by key {signer}"
     except PackError:
         ids = ", ".join(key_id(k) for k in keys)
-        raise PackError(f"{pack.path.name}: the signature does not verify with {key} (key {ids}): the pack was "
-                        "changed after it was signed, or it was signed with another key", check="signature") from None
+        raise PackError(f"{pack.path.name}: the signature does not verify with {key} (key {ids}): {OTHER_KEY}",
+                        check="signature") from None
 
 
 def _public_keys(path: Path) -> list[Any]:

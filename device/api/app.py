@@ -104,7 +104,7 @@ def _install(box: Box, upload: Path, sha256: str, activate: bool, token_id: str,
         pass                                   # revoked during the upload: not even validated
     with box.install_lock:
         try:
-            report = validate_pack(upload, box.config.engine, trusted=box.trusted(),
+            report = validate_pack(upload, box.config.engine, trusted=box.trusted(), keys_dir=box.keys_dir,
                                    require_signature=box.config.require_signature, uploaded=True)
         except PackError as exc:
             raise _from_hatbox(422, "pack rejected", exc) from None

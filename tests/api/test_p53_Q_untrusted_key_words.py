@@ -42,11 +42,11 @@ def test_push_says_the_key_is_not_trusted_and_how_to_trust_it(paired_server: Pai
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if "signature:" in line)
     assert f"; signature: taken as unsigned: {SAID}; to trust the key, copy the KEY.pub" in line, out
-    assert "trusted_keys/ in the box's store folder" in line and "tampered" not in out
+    assert f"into {box.keys_dir} on the box: the box counts it at once" in line and "tampered" not in out
     assert "does not require signatures" not in line         # the box's note is left to hatbox box-pack
 
 
-def test_the_checks_line_keeps_the_boxs_words_but_its_note() -> None:
+def test_the_checks_line_keeps_the_boxs_words_but_its_note() -> None:     # an older box's words
     checks = [{"check": "archive", "detail": "ok"},
               {"check": "signature", "detail": "taken as unsigned: the manifest does not match its signature under any "
                "trusted key (tampered with, or signed by a key this box does not trust) (this box does not require "
@@ -54,3 +54,13 @@ def test_the_checks_line_keeps_the_boxs_words_but_its_note() -> None:
     assert _checks_words(checks) == ("passed every check: archive; signature: taken as unsigned: the manifest does not "
                                      "match its signature under any trusted key (tampered with, or signed by a key "
                                      "this box does not trust)")
+
+
+def test_the_checks_line_keeps_a_current_boxs_words_but_its_note() -> None:
+    checks = [{"check": "archive", "detail": "ok"},
+              {"check": "signature", "detail": f"taken as unsigned: {SAID}; to trust the key, copy the KEY.pub that "
+               "hatbox keygen wrote beside KEY.pem into /srv/box/trusted_keys on the box: the box counts it at once "
+               "(this box does not require signatures; with --require-signature it would refuse it)"}]
+    assert _checks_words(checks) == (f"passed every check: archive; signature: taken as unsigned: {SAID}; to trust "
+                                     "the key, copy the KEY.pub that hatbox keygen wrote beside KEY.pem into "
+                                     "/srv/box/trusted_keys on the box: the box counts it at once")
