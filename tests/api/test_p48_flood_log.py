@@ -34,8 +34,9 @@ def burst(n: int) -> None:
 
 def changes(n: int, who: str = "studio") -> None:
     api = logging.getLogger("hatbox.api")
-    for i in range(n):
-        api.info("pack effect-fuzz-1.0.%d-ab12 %s by %r%s", i, "installed", who, ", now active")
+    for i in range(n):          # a push with --activate: its install, then its activation (device/api/app.py)
+        api.info("pack %s %s by %r", f"effect-fuzz-1.0.{i}-ab12", "installed", who)
+        api.info("pack %s made the active %s pack%s by %r (its push)", f"effect-fuzz-1.0.{i}-ab12", "effect", "", who)
 
 
 def test_a_burst_of_10000_identical_lines_is_one_line_and_a_count(tmp_path: Path) -> None:
@@ -50,7 +51,8 @@ def test_a_burst_of_10000_identical_lines_is_one_line_and_a_count(tmp_path: Path
     assert text.count("OSError: [Errno 24] Too many open files") == 1
     assert "socket.accept() out of system resource (and 9,999 more like it in the last " in text
     for i in range(3):
-        assert f"pack effect-fuzz-1.0.{i}-ab12 installed by 'studio', now active" in text
+        assert f"pack effect-fuzz-1.0.{i}-ab12 installed by 'studio'\n" in text
+        assert f"pack effect-fuzz-1.0.{i}-ab12 made the active effect pack by 'studio' (its push)" in text
     assert "library drums uploaded by 'studio'" in text and "a distinct line after the burst" in text
     assert len(text) < 10_000
 
@@ -80,8 +82,11 @@ def test_changes_log_keeps_who_changed_what_when_box_log_rotates_away(tmp_path: 
     assert "installed by 'studio-mac'" not in kept                     # rotated out of box.log*
     record = changes_path(tmp_path).read_text().splitlines()
     assert [ln.split(": ", 1)[1] for ln in record] == [
-        "pack effect-fuzz-1.0.0-ab12 installed by 'studio-mac', now active",
-        "pack effect-fuzz-1.0.1-ab12 installed by 'studio-mac', now active", "paired 'laptop-b' (token ab12)"]
+        "pack effect-fuzz-1.0.0-ab12 installed by 'studio-mac'",
+        "pack effect-fuzz-1.0.0-ab12 made the active effect pack by 'studio-mac' (its push)",
+        "pack effect-fuzz-1.0.1-ab12 installed by 'studio-mac'",
+        "pack effect-fuzz-1.0.1-ab12 made the active effect pack by 'studio-mac' (its push)",
+        "paired 'laptop-b' (token ab12)"]
 
 
 def test_the_count_is_said_once_the_window_ends_and_the_line_again_after(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from device.logs import _ChangesFile, box_logging, changes_path, log_path
 from hatbox.cli import main
 from tests.api.conftest import BoxUnderTest, PairedServer
 
-CHANGE = "pack effect-fuzz-1.0.%d-ab12 installed by 'studio-mac', now active"
+CHANGE = "pack effect-fuzz-1.0.%d-ab12 made the active effect pack by 'studio-mac' (its push)"   # device/api/app.py
 
 
 def _write(store: Path, name: str, current: int, older: int = 0) -> None:

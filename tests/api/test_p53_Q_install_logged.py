@@ -53,3 +53,19 @@ def test_a_push_without_activate_is_logged_once_and_not_as_active(tmp_path: Path
         box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0"), activate=False)
     said = [r.getMessage() for r in caplog.records if r.name == "hatbox.api" and pid in r.getMessage()]
     assert said == [f"pack {pid} installed by 'test'", f"pack {pid} sent again by 'test'"]
+
+
+def test_a_push_whose_activation_fails_is_logged_installed_then_taken_back(tmp_path: Path, monkeypatch: Any) -> None:
+    box = make_box(tmp_path)
+    with box_logging(box.store_dir, terminal=False):
+        def full(self: Box, pid: str) -> Any:
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr(Box, "activate_locked", full)
+        r = box.push(gain_pack(tmp_path / "mine6.hatpack", "mine", "6.0.0"))
+        text = _changes(box.store_dir)
+    assert r.status_code == 507, r.text
+    assert "nothing of the pack was kept" in r.json()["message"] and box.app.state.box.store.ids() == []
+    pid = text.split("pack ", 1)[1].split(" ", 1)[0]
+    installed = text.index(f"pack {pid} installed by 'test'")
+    assert text.index(f"pack {pid} taken back (its activation failed) from the push by 'test'") > installed
+    assert "made the active" not in text
