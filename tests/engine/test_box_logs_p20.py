@@ -56,7 +56,8 @@ def test_a_box_refused_before_it_started_is_logged_as_not_started(tmp_path: Path
     store = tmp_path / "store"
     assert main(["device", "run", "--sim", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
                  "--store", str(store), "--seconds", "0.3", "--effect", str(tmp_path / "bad.hatpack")]) != 0
-    last = log_path(store).read_text().splitlines()[-1]
+    records = [ln for ln in log_path(store).read_text().splitlines() if ln[:4].isdigit()]   # a hint goes on a line
+    last = records[-1]                                                              # of its own, under its record
     assert " ERROR hatbox.device: the box did not start: " in last and "bad.hatpack" in last, last
     assert "the box stopped" not in capsys.readouterr().out
 
