@@ -325,27 +325,48 @@ def mostly_long(files: list[str], seconds: Callable[[str], float]) -> bool:
     return 2 * sum(is_long(seconds(f)) for f in files) > len(files)
 
 
-def kept_words(kit: dict[int, KitNote], library: str) -> dict[str, int]:
+def kept_words(kit: dict[int, KitNote], library: str, tags_of: dict[int, list[str]] | None = None
+               ) -> dict[str, int]:
     """The producer's own words (no General MIDI drum word) of kit ``kit`` chosen from library ``library``, each
     with its note (its lowest, were it on several): what :func:`kit_from_tags` keeps (``keep``) when it makes the kit
     of that library again, so that a word's pad stays where the drummer's hand knows it (p53 QA: after a re-tag every
-    pad moved, the own words being ordered by how many files carry them)."""
+    pad moved, the own words being ordered by how many files carry them).  ``tags_of``: note -> its file's tags now
+    (device.api.kit_tags.library_tags): a note set by hand (no tag) whose file carries one own word alone counts as
+    that word's, after the notes chosen for their words (p53 review: `box-kit --map E5 s/a.wav` of an 808 file, C4
+    unmapped, and the kit made again called 808 "new" and gave it C4)."""
     kept: dict[str, int] = {}
     for note in sorted(kit):
         entry = kit[note]
         if entry.library == library and entry.tag and gm_note(entry.tag) is None:
             kept.setdefault(entry.tag, note)
+    for note in sorted(kit):
+        entry, own = kit[note], own_words((tags_of or {}).get(note))
+        if entry.library == library and not entry.tag and len(own) == 1:
+            kept.setdefault(own[0], note)
     return kept
 
 
-def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str
-               ) -> list[tuple[str, int | None, int | None]]:
+def own_words(tags: list[str] | None) -> list[str]:
+    """Of a file's ``tags`` (None: not known), the producer's own words: those no General MIDI drum word."""
+    return [t for t in tags or [] if gm_note(t) is None]
+
+
+def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str,
+               tags_of: dict[int, list[str]] | None = None) -> list[tuple[str, int | None, int | None]]:
     """(word, its note in kit ``old``, in kit ``new``; None: not on it) of each of the producer's own words of
     library ``library`` whose note the new kit changed, a word new to the kit or no longer on it among them, by the
-    tag each note was chosen for (:func:`kept_words`); [] when ``old`` holds no word of that library (a first kit)."""
-    was, now = kept_words(old, library), kept_words(new, library)
+    tag each note was chosen for (:func:`kept_words`, ``tags_of`` its files' tags now in ``old``: a note set by hand
+    counts for its file's one own word); a word some file of ``old``'s notes of the library carries now is never
+    new: it was on that note (p53 review: a word on a note set by hand was said "new"); [] when ``old`` holds no
+    word of that library (a first kit)."""
+    was, now = kept_words(old, library, tags_of), kept_words(new, library)
     if not was:
         return []
+    for word in now:
+        if word not in was:
+            carried_by = [n for n in sorted(old) if old[n].library == library and word in (tags_of or {}).get(n, [])]
+            if carried_by:
+                was[word] = carried_by[0]
     return [(w, was.get(w), now.get(w)) for w in dict.fromkeys([*now, *was]) if was.get(w) != now.get(w)]
 
 

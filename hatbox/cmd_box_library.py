@@ -93,7 +93,7 @@ class _Push:
         archive, look, left, said = self._pack(tmp, seen, leave)
         digest = file_sha256(archive)
         if mark is not None:
-            remember(self.src, mark, digest, left, marks, self.box_as)       # the name: library export's note
+            remember(self.src, mark, digest, left, marks)    # the box's name for it: once it holds it (p53 review)
         rc = self._send(archive, look.audio, digest, said)
         if self.settle is not None:      # a file too new to remember before packing: remembered now if safe (p49)
             self.settle.remember(self.src, set(leave), archive, digest, left, self.box_as)
@@ -105,6 +105,8 @@ class _Push:
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
         body = self._upload(archive)
+        self.box_as = str(body.get("name") or self.box_as)
+        remember_name(self.src, self.box_as)    # the box holds it: its name for library export's note (p53 review)
         if self.pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
             return held_push(self.c, body, self.src, self.fixes, self.args, said, sent=True, replace=self.replace)
         self._accepted(body, said)

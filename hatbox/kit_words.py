@@ -189,8 +189,9 @@ def moved_lines(kit: dict[str, Any]) -> list[str]:
 def one_file_lines(kit: dict[str, Any], counts: Any, library: str) -> list[str]:
     """`box-kit --from LIBRARY`: the producer's words on the kit that one file alone carries (``counts``: GET
     /libraries/ID/tags; None: nothing said), a typo set on one file among them perhaps ('metalic' for 'metallic':
-    p53 QA): the box gives them the notes left after the words of more files (device.kit.kit_from_tags), and this
-    says so, and how to give the file another word."""
+    p53 QA), and how to give the file another word; of those new to the kit (``words_moved``' ``was`` null) it says
+    they come after the words of more files (device.kit.kit_from_tags gives them the notes left), not of a word that
+    kept its note (p53 review: "808 ... comes after the words of more files" of 808 on the C4 it had)."""
     from device.kit import drum_word
     if not isinstance(counts, dict):
         return []
@@ -198,13 +199,22 @@ def one_file_lines(kit: dict[str, Any], counts: Any, library: str) -> list[str]:
               and counts.get(n["tag"]) == 1]
     if not single:
         return []
+    new = {r.get("word") for r in _list(kit, "words_moved") if r.get("was") is None}
+    after = [n for n in single if n["tag"] in new]
+    return [line for group, last in ((after, True), ([n for n in single if n not in after], False)) if group
+            for line in [_one_file_line(group, library, last)]]
+
+
+def _one_file_line(single: list[dict[str, Any]], library: str, last: bool) -> str:
+    """one_file_lines' line of kit notes ``single``: ``last``, they took the notes left after the words of more
+    files."""
     said = [f"{safe_text(str(n['tag']))} ({safe_text(str(n.get('name', n.get('note'))))} "
             f"{safe_text(str(n.get('file', '')))})" for n in single]
     lib = shlex.quote(safe_text(library))
-    return [f"{count_words(len(single), 'word')} of yours {'is' if len(single) == 1 else 'are'} on one file only, "
-            f"so {'it comes' if len(single) == 1 else 'they come'} after the words of more files: "
-            f"{_shown_words(said)}: a typo? hatbox box-library {lib} --fix FILE WORD gives the file the word you "
-            "meant (then make the kit again)"]
+    after = f", so {'it comes' if len(single) == 1 else 'they come'} after the words of more files" if last else ""
+    return (f"{count_words(len(single), 'word')} of yours {'is' if len(single) == 1 else 'are'} on one file only"
+            f"{after}: {_shown_words(said)}: a typo? hatbox box-library {lib} --fix FILE WORD gives the file the word "
+            "you meant (then make the kit again)")
 
 
 def _shown_words(items: list[str]) -> str:

@@ -203,11 +203,14 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     if which == "library":
         print_json(answer)
         return 0
-    nones = [none_row(row) for row in getattr(answer, "nones", [])]    # marked none of the words: listed too (p53)
-    answer = answer[:args.k] if which == "untagged" else answer
-    print_json([ROWS[which](row) for row in answer] + nones)
-    if total is None or total > len(answer):
-        listing_json.say_cut(len(answer), total)
+    rows = [ROWS[which](row) for row in answer]
+    if which == "untagged":         # those marked none of the words too (p53), last; -k of both (p53 review)
+        rows += [none_row(row) for row in getattr(answer, "nones", [])]
+        total = len(rows)
+        rows = rows[:args.k]
+    print_json(rows)
+    if total is None or total > len(rows):
+        listing_json.say_cut(len(rows), total)
     return 0
 
 

@@ -227,7 +227,9 @@ def remember(folder: Path, print_: str, sha256: str, left_out: list[str] | None 
     remembered is packed again next time).  The file is this user's only (0600 from its making: folder paths are
     this user's business).  Read, changed and written under :func:`_locked` (another process's push between the
     read and the write would be lost).  ``name``: the library's name on the box, kept as ``name`` (p53: `library
-    export`'s note gives the command that brings the box's corrections back by it, hatbox.library_words)."""
+    export`'s note gives the command that brings the box's corrections back by it, hatbox.library_words); None: the
+    name kept before stays (a push remembers its packing before sending it, and the name once the box holds it,
+    :func:`remember_name`: a refused push left a name the box did not hold, p53 review)."""
     files = sorted((file_marks(folder) if marks is None else marks).values())
     try:
         memory_path().parent.mkdir(parents=True, exist_ok=True)
@@ -262,7 +264,8 @@ def _with_folder(kept: dict[str, dict[str, Any]], folder: Path, entry: dict[str,
     """``kept`` (pushed.json's folders) with ``folder``'s ``entry`` as its newest (its packings before kept in it,
     :func:`_kept_packings`), the newest :data:`KEEP` folders, the marks of the newest :data:`KEEP_FILES` only."""
     old = kept.pop(str(folder.resolve()), None)
-    kept[str(folder.resolve())] = {**entry, "earlier": _kept_packings(old, entry["sha256"])}
+    named = {"name": old["name"]} if isinstance(old, dict) and old.get("name") and "name" not in entry else {}
+    kept[str(folder.resolve())] = {**entry, **named, "earlier": _kept_packings(old, entry["sha256"])}
     kept = dict(list(kept.items())[-KEEP:])
     for older in list(kept.values())[:-KEEP_FILES]:
         older.pop("files", None)

@@ -128,11 +128,12 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
     from device import library
     every = library.untagged(db)
     found = every[:k] if k else every
-    if as_json:
+    if as_json:                         # -k of both, those marked none last (p53 review: -k 1 printed 2 rows)
         from device.library.query import none_untagged
-        print_json([_untagged_json(display_name(str(p)), t, sc) for p, t, sc in found]
-                   + [_untagged_json(display_name(str(p)), t, sc, none=True) for p, t, sc in none_untagged(db)])
-        say_cut(len(found), len(every))
+        rows = [_untagged_json(display_name(str(p)), t, sc) for p, t, sc in every] \
+            + [_untagged_json(display_name(str(p)), t, sc, none=True) for p, t, sc in none_untagged(db)]
+        print_json(rows[:k] if k else rows)
+        say_cut(len(rows[:k] if k else rows), len(rows))
         return
     from hatbox.library_words import none_lines
     if not found:

@@ -23,7 +23,7 @@ from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.kit_answers import KitAnswer, gone_note, hot_notes, kit_changed, library_gone, \
     library_names, seen_of, silenced_notes
 from device.api.kit_loops import KitFromLibraryLoops, KitMade, MovedWord, long_files, loops_asked
-from device.api.kit_tags import tags_now
+from device.api.kit_tags import library_tags, tags_now
 from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
@@ -153,13 +153,30 @@ class KitKeeper:
             return old
 
     def set_keeping(self, box: Any, entry: KitNote, latch: bool | None = None,
-                    choke: int | None = None) -> tuple[KitNote | None, KitNote]:
+                    choke: int | None = None, carries: list[str] | None = None) -> tuple[KitNote | None, KitNote]:
         """:meth:`set` of ``entry`` (a new file for its note, its loop toggled) with the note's latch and choke group
         kept where ``latch``/``choke`` (None) do not say otherwise (device.kit.carried), read under the lock; returns
-        (what the note played before, what it plays now)."""
+        (what the note played before, what it plays now).  ``carries``: the tags ``entry``'s file carries now: the
+        word the note was chosen for stays with it when the file carries it (:func:`kept_tag`)."""
         with self.lock:
-            entry = carried(self.notes.get(entry.note), entry, latch, choke)
+            old = self.notes.get(entry.note)
+            entry = carried(old, replace(entry, tag=kept_tag(old, entry, carries)), latch, choke)
             return self.set(box, entry), entry
+
+    def rename_word(self, library: str, word: str, to: str, carries: Callable[[list[KitNote]], dict[int, Any]]
+                    ) -> list[int]:
+        """Word ``word`` of library ``library`` renamed ``to`` (``POST /libraries/{id}/words``): the notes chosen for
+        it whose file carries ``to`` now (``carries``: note -> its file's tags now, None unknown: renamed too) are
+        chosen for ``to``, kept in kit.json, so that the kit made again keeps the word on its note (p53 review: "new
+        words ... grit C#4", "no longer on the kit ... dusty (was C#4)").  The sampler plays the same files: nothing
+        is sent to it.  Returns the notes renamed; call it holding :attr:`lock` around the rename itself."""
+        with self.lock:
+            chosen = [e for e in self.notes.values() if e.library == library and e.tag == word]
+            now = carries(chosen) if chosen else {}
+            renamed = [e.note for e in chosen if now.get(e.note) is None or to in now[e.note]]
+            if renamed:
+                self._keep({n: replace(e, tag=to) if n in renamed else e for n, e in self.notes.items()})
+            return renamed
 
     def set_options(self, box: Any, note: int, latch: bool | None, choke: int | None,
                     default_choke: bool = False, loop: bool | None = None) -> bool:
@@ -268,6 +285,22 @@ def _files(box: Any, library: str) -> Path:
     return box.libraries.files_path(library)
 
 
+def kept_tag(old: KitNote | None, entry: KitNote, carries: list[str] | None) -> str | None:
+    """The tag a note set by hand to ``entry``'s file keeps: the word ``old`` (what the note played) was chosen for,
+    when ``entry``'s file of the same library ``carries`` it (p53 review: `--map C4 808/5.wav` on 808's note dropped
+    808's claim on C4); else None (set by hand)."""
+    if old is None or not old.tag or old.library != entry.library or old.tag not in (carries or []):
+        return None
+    return old.tag
+
+
+def file_tags(box: Any, kit: dict[int, KitNote], library: str) -> dict[int, list[str]]:
+    """note -> its file's tags now, for the notes of ``kit`` of library ``library`` ({} for a database that cannot
+    be read: device.api.kit_tags.library_tags)."""
+    found = library_tags(box, library, [e for e in kit.values() if e.library == library])
+    return {n: t for n, t in found.items() if t is not None}
+
+
 def library_kit(box: Any, library: str, loops: Loops | None = None) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
     it is not tagged (or its database is damaged), 404 in words when it is deleted while the kit is made of it
@@ -336,9 +369,17 @@ def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
             tags = list_tags(db)
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
                                  level=level, loops=loops_asked(loops, tags, files),
-                                 keep=kept_words(dict(box.kit.notes), library))    # a word keeps its note (p53)
+                                 keep=_kept(box, library))    # a word keeps its note (p53)
     except KitError as exc:
         raise ApiError(409, "not tagged", exc.message, hint=exc.hint) from None    # (str() adds the hint)
+
+
+def _kept(box: Any, library: str) -> dict[str, int]:
+    """device.kit.kept_words of the box's kit for library ``library``, a note set by hand counting for its file's
+    one own word (its tags now: :func:`file_tags`)."""
+    with box.kit.lock:
+        notes = dict(box.kit.notes)
+        return kept_words(notes, library, file_tags(box, notes, library))
 
 
 def file_pitch(path: Path) -> float:
@@ -459,15 +500,18 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
         seconds = seconds_in(box.libraries.files_path(body.library))     # each header read once, for both
-        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds))
-        try:
-            old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
-        except ApiError as exc:
-            if exc.status == 404 and not _still_there(box, body.library):
-                raise deleted_library(box, body.library, name) from None   # between the making and the storing
-            raise
+        with box.kit.lock:      # the kit kept from, and the kit replaced, are one (p53 review: a PUT between them)
+            tags_of = file_tags(box, dict(box.kit.notes), body.library)
+            kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"),
+                                                       seconds=seconds))
+            try:
+                old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
+            except ApiError as exc:
+                if exc.status == 404 and not _still_there(box, body.library):
+                    raise deleted_library(box, body.library, name) from None   # between the making and the storing
+                raise
         answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
-        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(old, kit, body.library)]
+        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(old, kit, body.library, tags_of)]
         return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds), words_moved=moved)
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
@@ -484,7 +528,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         if not _library_file(files, entry.file)[0].is_file():     # 422 for a link leading out, a name no file has
             raise ApiError(404, "not found", f"library '{body.library}' holds no file {entry.file}",
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
-        old, entry = box.kit.set_keeping(box, entry, body.latch, body.choke)    # the note's latch, choke kept
+        carries = library_tags(box, body.library, [entry]).get(entry.note)     # its word kept where the file has it
+        old, entry = box.kit.set_keeping(box, entry, body.latch, body.choke, carries)    # latch, choke kept
         return _kit(box, [old] if old is not None and old != entry else [], [entry], token_id)
 
     @app.patch("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))

@@ -7,6 +7,7 @@ tag database and those a laptop sent it last (device.api.library_fixes.change_ke
 would take its renamed corrections for ones made on the box) with them."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional, Union
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from device.api.errors import ApiError, _disk_error, _errors, _from_hatbox
 from device.api.state import box_of, say_in_log
 from hatbox.errors import HatboxError
+
+log = logging.getLogger(__name__)
 
 WORD_CHARS = 4096       # a word asked about, at most (a tag's own limit is the tag rules': export.manifest)
 
@@ -79,13 +82,28 @@ def add_words_routes(app: FastAPI, auth: Any) -> None:
         from device.api.library_routes import _whole_db
         folder = _folder(request, library_id)
         rename = body.rename if isinstance(body, RenameWord) else None
-        with _whole_db(library_id), _answers(library_id):
+        box = box_of(request)
+        with box.kit.lock, _whole_db(library_id), _answers(library_id):     # no kit made between the two
             change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "",
                                    merge=isinstance(body, RenameWord) and body.merge)
+            if rename is not None and change.to:
+                kit_renamed(box, library_id, change.word, change.to)
         say_in_log(request, f"library {library_id}: {change_words_said(change)}")
         return WordsChanged(word=change.word, to=change.to if rename else None, files=change.files,
                             kept=change.kept, back=change.back, merged=change.merged, into=change.into,
                             both=change.both)
+
+
+def kit_renamed(box: Any, lid: str, word: str, to: str) -> list[int]:
+    """The kit's notes of library ``lid`` chosen for ``word`` renamed ``to`` where their file carries ``to`` now
+    (device.api.kit_routes.KitKeeper.rename_word: the kit made again keeps the word on its note, p53 review); the
+    notes renamed.  A kit that cannot be kept (a full disk) is said in the box's log: the words were renamed."""
+    from device.api.kit_tags import library_tags
+    try:
+        return box.kit.rename_word(lid, word, to, lambda entries: library_tags(box, lid, entries))
+    except ApiError as exc:
+        log.warning("the kit's notes of '%s' were not renamed '%s': %s", word, to, exc.body.message)
+        return []
 
 
 def _folder(request: Request, lid: str) -> Path:

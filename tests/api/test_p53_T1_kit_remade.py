@@ -41,4 +41,5 @@ def test_own_words_keep_their_pads_when_the_kit_is_made_again(tmp_path: Path, pa
     assert "moved to another note" not in out                              # each word kept its note
     assert "new word on the kit (free notes from middle C up): keep D4" in out
     assert "no longer on the kit (no file carries it now, or the kit is full): punchy (was D4)" in out
-    assert "2 words of yours are on one file only" in out and "808 (C4 s/c.wav)" in out
+    assert "1 word of yours is on one file only, so it comes after the words of more files: keep (D4 s/g.wav)" in out
+    assert "1 word of yours is on one file only: 808 (C4 s/c.wav): a typo?" in out     # it kept its note (p53 review)

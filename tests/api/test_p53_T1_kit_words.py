@@ -73,6 +73,7 @@ def test_moved_and_new_words_are_said_against_the_kit_replaced() -> None:
 def test_a_word_on_one_file_is_said() -> None:
     kit = _answer({60: KitNote(60, LIB, "pads/a.wav", tag="airy"), 61: KitNote(61, LIB, "x/typo.wav", tag="metalic"),
                    36: KitNote(36, LIB, "k.wav", tag="kick")})
+    kit["words_moved"] = [{"word": "metalic", "was": None, "now": 61}]      # new to the kit: it came after (M4)
     [line] = one_file_lines(kit, {"airy": 5, "metalic": 1, "kick": 1}, "Samples")
     assert "metalic (C#4 x/typo.wav)" in line and "airy" not in line and "kick" not in line
     assert "after the words of more files" in line and "box-library Samples --fix FILE WORD" in line
