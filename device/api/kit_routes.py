@@ -301,16 +301,18 @@ def file_tags(box: Any, kit: dict[int, KitNote], library: str) -> dict[int, list
     return {n: t for n, t in found.items() if t is not None}
 
 
-def library_kit(box: Any, library: str, loops: Loops | None = None) -> dict[int, KitNote]:
+def library_kit(box: Any, library: str, loops: Loops | None = None, notes: dict[int, KitNote] | None = None
+                ) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
     it is not tagged (or its database is damaged), 404 in words when it is deleted while the kit is made of it
     (p43 duo QA: a 500 "no library database at .../tags.db", a traceback in the box's log, the hint "tag a library
     first").  ``loops``: the tags the producer named to loop or not (:class:`device.kit.Loops`, its ``seconds``
-    filled here: a file's length on the box)."""
+    filled here: a file's length on the box).  ``notes``: the kit its words keep their notes from (None: the box's
+    kit now, read under its lock)."""
     name = library_name(box, library)
     _tagged_whole(box, library)
     try:
-        return _made_of(box, library, loops or Loops())
+        return _made_of(box, library, loops or Loops(), notes)
     except (ApiError, HatboxError, sqlite3.Error, OSError):
         if _still_there(box, library):
             raise
@@ -344,7 +346,7 @@ def _still_there(box: Any, library: str) -> bool:
     return True
 
 
-def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
+def _made_of(box: Any, library: str, loops: Loops, notes: dict[int, KitNote] | None = None) -> dict[int, KitNote]:
     """:func:`library_kit`'s making; a library deleted meanwhile fails on its database or files (HatboxError,
     sqlite3.Error, OSError), which the caller says in words."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
@@ -369,17 +371,18 @@ def _made_of(box: Any, library: str, loops: Loops) -> dict[int, KitNote]:
             tags = list_tags(db)
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
                                  level=level, loops=loops_asked(loops, tags, files),
-                                 keep=_kept(box, library))    # a word keeps its note (p53)
+                                 keep=_kept(box, library, notes))    # a word keeps its note (p53)
     except KitError as exc:
         raise ApiError(409, "not tagged", exc.message, hint=exc.hint) from None    # (str() adds the hint)
 
 
-def _kept(box: Any, library: str) -> dict[str, int]:
-    """device.kit.kept_words of the box's kit for library ``library``, a note set by hand counting for its file's
-    one own word (its tags now: :func:`file_tags`)."""
-    with box.kit.lock:
-        notes = dict(box.kit.notes)
-        return kept_words(notes, library, file_tags(box, notes, library))
+def _kept(box: Any, library: str, notes: dict[int, KitNote] | None = None) -> dict[str, int]:
+    """device.kit.kept_words of kit ``notes`` (None: the box's, read under its lock) for library ``library``, a note
+    set by hand counting for its file's one own word (its tags now: :func:`file_tags`)."""
+    if notes is None:
+        with box.kit.lock:
+            notes = dict(box.kit.notes)
+    return kept_words(notes, library, file_tags(box, notes, library))
 
 
 def file_pitch(path: Path) -> float:
@@ -500,18 +503,19 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
         seconds = seconds_in(box.libraries.files_path(body.library))     # each header read once, for both
-        with box.kit.lock:      # the kit kept from, and the kit replaced, are one (p53 review: a PUT between them)
-            tags_of = file_tags(box, dict(box.kit.notes), body.library)
-            kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"),
-                                                       seconds=seconds))
-            try:
-                old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
-            except ApiError as exc:
-                if exc.status == 404 and not _still_there(box, body.library):
-                    raise deleted_library(box, body.library, name) from None   # between the making and the storing
-                raise
+        with box.kit.lock:      # the kit its words are kept from and compared with: one (p53 review: a PUT between
+            before = dict(box.kit.notes)        # the two made words_moved compare with another kit)
+            tags_of = file_tags(box, before, body.library)
+        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds),
+                          before)
+        try:
+            old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
+        except ApiError as exc:
+            if exc.status == 404 and not _still_there(box, body.library):
+                raise deleted_library(box, body.library, name) from None   # between the making and the storing
+            raise
         answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
-        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(old, kit, body.library, tags_of)]
+        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(before, kit, body.library, tags_of)]
         return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds), words_moved=moved)
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
