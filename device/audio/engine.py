@@ -52,7 +52,8 @@ MAX_XRUN_BLOCKS = 32       # the status's xrun_blocks: the blocks of the last th
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
 PANIC_AGAIN_S = 2.0        # a panic this soon after the one before clears the effect whatever the live input plays
-PANIC_BURST_S = 0.1        # panics closer than this are one (a DAW's panic button sends CC 120 on every channel)
+PANIC_BURST_S = 0.1        # a panic this soon after the one before is part of its burst (a DAW's panic button sends
+                           # CC 120 on every channel)
                                 # on the audio thread, then fades back in from the rest state
 
 
@@ -121,7 +122,8 @@ class Engine:
         self.timed_notes = False           # installed sources place notes to the sample (the engine process sets it)
         self.input_peak = 0.0                           # this block's capture peak (see _mix_sources)
         self.clock: Callable[[], float] = time.monotonic   # seconds, for the time between panics (_on_panic)
-        self._panic_at = -math.inf                      # when the last panic came (clock; control side)
+        self._panic_at = -math.inf                      # when the last burst of panics began (clock; control side)
+        self._panic_last = -math.inf                    # when its latest panic came (a burst slides on with each)
 
     def _make_levels(self) -> None:
         """The meters (peak holds over METER_HOLD_S), input gain and the output volume's glide."""
@@ -419,10 +421,13 @@ class Engine:
         live input through it (:attr:`live_level`, after the input gain and mute, over the last ~50 ms: p53 QA, a
         guitar through the factory drive dipped 5 dB for ~75 ms), unless this panic comes within
         :data:`PANIC_AGAIN_S` of the one before (a runaway effect under the slot guard's limits, and MIDI cannot
-        bypass): the log says when one was left playing.  Panics closer than :data:`PANIC_BURST_S` are one."""
+        bypass): the log says when one was left playing.  A panic within :data:`PANIC_BURST_S` of the one before is
+        part of its burst (a DAW's sixteen channels, each with its note-offs, take well over 0.1 s over DIN MIDI: the
+        window slides on with each), and "again" is counted from a burst's start."""
         self._to_sources(msg)
         now = self.clock()
-        if now - self._panic_at < PANIC_BURST_S:
+        in_burst, self._panic_last = now - self._panic_last < PANIC_BURST_S, now
+        if in_burst:
             return
         again, self._panic_at = now - self._panic_at <= PANIC_AGAIN_S, now
         level = self.live_level.db()
