@@ -24,7 +24,8 @@ STAMP_SLACK_S = 0.001  # a stamped note is due this long after its stamp: its wa
 GAIN = 0.05          # the fraction of each reading's error taken in: random jitter shrinks sqrt((2 - GAIN) / GAIN)
                      # times, 6.2 (a steady drift is followed with no lasting error)
 RESET_S = 0.010      # a reading further than this from the expected time is a new start (s)
-AHEAD_S = 0.05       # a stamp a late batch moved on (batch_stamps) counts at most this far after now (s)
+AHEAD_S = 0.010      # a late batch keeps its notes' spacing over at most this span, and a stamp it moved on
+                     # (batch_stamps) counts at most this far after now (s): a flam, a roll's few strokes
 MOVED = "moved"      # the key batch_stamps marks such a message with (True)
 
 
@@ -73,15 +74,21 @@ def batch_stamps(msgs: list[dict[str, Any]], taken: float) -> list[dict[str, Any
     handling: 1.4 ms, six onsets, seen on a loaded 2-core machine), and a flam or a roll queued late keeps its spacing
     (p53 review: moving each late stamp to ``taken`` squashed it onto one sample).  The batch's last notes, stamped
     within the slack, move with the late ones, so all stay in the order and spacing they were played in; each message
-    moved is marked :data:`MOVED` (:func:`due_time` lets its stamp be ahead).  A batch with none late keeps its stamps
+    moved is marked :data:`MOVED` (:func:`due_time` lets its stamp be ahead).  That holds over :data:`AHEAD_S` (10 ms)
+    from the first late stamp; a batch spread wider (a stall: one note 80 ms late, the newest just played) has its
+    late stamps moved to ``taken`` and the rest kept, so a note played just now is never held back by the stall (final
+    read: moved by the one offset it was due 50 ms late).  A batch with none late keeps its stamps
     (the notes of a played chord keep their own spread); an unstamped message, or one whose stamp is not a finite
     number (validation refuses it), is left as it is."""
     stamps = [_stamp(msg) for msg in msgs]
     late = [at for at in stamps if at is not None and at + STAMP_SLACK_S < taken]
     if not late:
         return list(msgs)
-    first, offset = min(late), taken - min(late)
-    return [{**msg, "at": at + offset, MOVED: True} if at is not None and at >= first else msg
+    first = min(late)
+    if max(at for at in stamps if at is not None) - first > AHEAD_S:        # a stall: the late ones as the batch came,
+        return [{**msg, "at": taken} if at is not None and at + STAMP_SLACK_S < taken else msg   # the rest on time
+                for msg, at in zip(msgs, stamps)]
+    return [{**msg, "at": at + taken - first, MOVED: True} if at is not None and at >= first else msg
             for msg, at in zip(msgs, stamps)]
 
 

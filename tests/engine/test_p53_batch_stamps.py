@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from device.audio.block_clock import MOVED, STAMP_SLACK_S, batch_stamps
+from device.audio import block_clock
+from device.audio.block_clock import AHEAD_S, MOVED, STAMP_SLACK_S, batch_stamps, due_time
 from device.audio.engine_child import EngineChild
 from tests.engine.test_p37_note_timing import BLOCK, RATE, Clock, ago, block, burst, clock, timed_sampler
 
@@ -77,6 +78,26 @@ def test_a_late_batch_moves_every_stamp_from_its_earliest_late_one_by_one_offset
     assert [m["at"] for m in out[:3]] == pytest.approx([taken, taken + 0.003, taken + 0.01 - STAMP_SLACK_S / 2])
     assert out[3] is bare and out[4:] == [*odd, "not a dict"] and all(m[MOVED] is True for m in out[:3])
     assert late[0]["at"] == taken - 0.01                                     # the sender's message is left as it was
+
+
+def test_a_note_played_just_now_is_not_held_back_by_a_stall_in_its_batch() -> None:
+    """Final read: a batch spanning a stall (notes 80 and 40 ms late, the newest 0.5 ms old) moved by one offset had
+    its newest note due 51 ms late; alone it is due in 0.4 ms.  Wider than AHEAD_S, the late ones go as the batch
+    came and the newest keeps its stamp."""
+    taken = 500.0
+    msgs = [{"op": "note_on", "note": n, "velocity": 1, "at": taken - ago_s} for n, ago_s in
+            ((60, 0.08), (61, 0.04), (62, 0.0005))]
+    out = batch_stamps(msgs, taken)
+    assert [m["at"] for m in out] == [taken, taken, taken - 0.0005] and out[2] is msgs[2]
+    assert not any(m.get(MOVED) for m in out)
+
+
+def test_a_stamp_ahead_counts_as_now_unless_a_late_batch_moved_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(block_clock.time, "monotonic", lambda: 500.0)
+    ahead = {"op": "note_on", "note": 60, "velocity": 1, "at": 500.1}
+    assert due_time(ahead) == pytest.approx(500.0 + STAMP_SLACK_S)                        # a bad client's: now
+    assert due_time({**ahead, MOVED: True}) == pytest.approx(500.0 + AHEAD_S + STAMP_SLACK_S)   # capped
+    assert due_time({**ahead, "at": 500.004, MOVED: True}) == pytest.approx(500.004 + STAMP_SLACK_S)
 
 
 def test_a_batch_on_time_keeps_its_stamps() -> None:
