@@ -36,20 +36,6 @@ def kept_line(pack: dict[str, Any], ids: bool = False) -> str:
             f"{safe_text(pack.get('why', '?'))}")
 
 
-def _release(pack: dict[str, Any]) -> tuple[str, str, str]:
-    """(kind, name, version) of ``pack``: what a kept line names it by."""
-    from device.versions import folded
-    return str(pack.get("kind")), folded(str(pack.get("name", ""))), str(pack.get("version"))
-
-
-def _twinned(packs: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
-    """The (kind, name, version) that several of ``packs`` share (those lines need ids)."""
-    seen: dict[tuple[str, str, str], int] = {}
-    for p in packs:
-        seen[_release(p)] = seen.get(_release(p), 0) + 1
-    return {k for k, n in seen.items() if n > 1}
-
-
 def dropped_words(plan: dict[str, Any], names: dict[str, str]) -> str:
     """"4 roll-back steps (effect: crunch 0.1.1, crunch 0.1.0)" for the steps ``--history`` lets go ("" for none);
     ``names``: id -> "name version" of the packs the plan lists."""
@@ -69,9 +55,10 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
     kept = [p for p in plan.get("kept_packs") or [] if isinstance(p, dict)]
     names = {str(p.get("id")): f"{safe_text(p.get('name'))} {safe_text(p.get('version'))}" for p in packs + kept}
     steps = dropped_words(plan, names)
-    twins = _twinned(packs + kept)
+    from hatbox.pack_names import release_key, twinned
+    twins = twinned(packs + kept)
     for pack in kept:
-        print(kept_line(pack, _release(pack) in twins))
+        print(kept_line(pack, release_key(pack) in twins))
     for pack in packs:
         print(pruned_line(pack))
     if not packs and not steps:
@@ -82,12 +69,23 @@ def _show_plan(plan: dict[str, Any], keep: int) -> tuple[list[dict[str, Any]], s
         return packs, ""
     what = f"{count_words(len(packs), 'pack')} ({size_words(int(plan['bytes']))})" if packs else ""
     if packs:
-        print(f"{what} to delete: none is active, reachable by a roll back, played by a MIDI program (one mapped by "
-              f"name plays only the newest), a library's tagger, or among the {keep} newest of its name; "
-              f"{count_words(int(plan['kept']), 'pack')} stay")
+        print(f"{what} to delete: {_reasons_words(keep)}; {_stay_words(int(plan['kept']))}")
     if steps:
         print(f"roll-back history to drop: {steps}")
     return packs, " and ".join(w for w in (what, steps) if w)
+
+
+def _reasons_words(keep: int) -> str:
+    """Why none of the packs to delete stays: "none is active, ..., or among the 2 newest of its name"; with
+    ``keep`` 0 no newest are kept, and that clause is left out (p53 final read: "among the 0 newest")."""
+    newest = f", or among the {keep} newest of its name" if keep > 0 else ""
+    return ("none is active, reachable by a roll back, played by a MIDI program (one mapped by name plays only the "
+            f"newest){',' if newest else ', or'} a library's tagger{newest}")
+
+
+def _stay_words(n: int) -> str:
+    """"1 pack stays", "3 packs stay" (p53 final read: "1 pack stay")."""
+    return f"{count_words(n, 'pack')} {'stays' if n == 1 else 'stay'}"
 
 
 def _nothing_words(plan: dict[str, Any], kept: list[dict[str, Any]]) -> str:

@@ -149,11 +149,27 @@ def _by_name(given: str, named: list[dict[str, Any]], pick: str, again: str = SH
     return chosen
 
 
+def release_key(pack: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(kind, name folded as the box compares names, version) of ``pack``: packs with one key are twins, which a
+    name cannot tell apart, only their ids (their bytes differ).  None for a pack with no version (a box that lists
+    no versions): it is no one's twin."""
+    if pack.get("version") is None:
+        return None
+    return str(pack.get("kind")), folded(pack.get("name", "")), str(pack.get("version"))
+
+
+def twinned(packs: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    """The :func:`release_key` that several of ``packs`` share (those packs need their ids to be told apart)."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for key in filter(None, map(release_key, packs)):
+        seen[key] = seen.get(key, 0) + 1
+    return {key for key, n in seen.items() if n > 1}
+
+
 def _same_release(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether packs ``a`` and ``b`` have one name (any case) and one version (and kind): a name cannot tell them
-    apart, only their ids (their bytes differ).  A box that lists no versions has none alike."""
-    return (a.get("version") is not None and folded(a.get("name", "")) == folded(b.get("name", ""))
-            and a.get("version") == b.get("version") and a.get("kind") == b.get("kind"))
+    """Whether packs ``a`` and ``b`` are twins (one :func:`release_key`; none for a pack with no version)."""
+    key = release_key(a)
+    return key is not None and key == release_key(b)
 
 
 def twins_refused(given: str, twins: list[dict[str, Any]], again: str = SHOW) -> HatboxError:

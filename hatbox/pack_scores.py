@@ -124,6 +124,7 @@ def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
     smaller held-out count; level below it; not like for like when their words differ; neither better when a count
     is not said.  [] when no two such packs share a name."""
     from device.versions import folded, newness
+    from hatbox.pack_names import twinned
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for p in packs:
         if MACRO_F1 in _scores(p):
@@ -133,7 +134,7 @@ def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
         if len(group) < 2:
             continue
         ref = next((p for p in group if p.get("active")), None) or max(group, key=newness)
-        ids = len({str(p.get("version")) for p in group}) < len(group)    # twins: a version cannot tell them apart
+        ids = bool(twinned(group))                  # twins: a version cannot tell them apart (packs with none: no twins)
         lines += [_compared(ref, p, ids) for p in sorted(group, key=newness, reverse=True) if p is not ref]
     return lines
 
