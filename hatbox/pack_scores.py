@@ -134,7 +134,7 @@ def compare_notes(packs: list[dict[str, Any]]) -> list[str]:
         if len(group) < 2:
             continue
         ref = next((p for p in group if p.get("active")), None) or max(group, key=newness)
-        ids = bool(twinned(group))                  # twins: a version cannot tell them apart (packs with none: no twins)
+        ids = bool(twinned(group))      # twins: a version cannot tell them apart (none listed: no twins)
         lines += [_compared(ref, p, ids) for p in sorted(group, key=newness, reverse=True) if p is not ref]
     return lines
 
