@@ -45,7 +45,7 @@ def test_a_moved_file_is_refused_with_did_you_mean(tmp_path: Path) -> None:
         load_sources([csv])
     said = str(err.value)
     assert "3 listed files do not exist" in said, said                  # still refused whole: nothing trained
-    assert f"did you mean {tmp_path / 'lib/instruments/vibes.wav'} (line 2)?" in said
+    assert "did you mean lib/instruments/vibes.wav (line 2)?" in said       # as the cell is written
     assert "harp.wav (line" not in said.split("did you mean")[1]       # two files of that name: no guess
     assert "bell.wav (line 5)" not in said.split("did you mean")[1]    # the one of that name is listed already
     assert "nothing is trained on a guess" in said

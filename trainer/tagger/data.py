@@ -56,13 +56,15 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 class Item:
     """One training sample: an audio file and its tags (none: a file with none of the words, from a CSV row with no
     tag); ``where``: the CSV and line(s) that listed it ("train.csv: line 26"), "" for a folder's file; ``lines``:
-    those line numbers; ``source``: the folder or CSV it came from as given (:func:`load_sources` sets it; the
-    warnings name it: trainer.tagger.word_places)."""
+    those line numbers; ``word_lines``: {word: the lines of those giving it that word} (a file listed on several
+    lines has each word from some of them); ``source``: the folder or CSV it came from as given (:func:`load_sources`
+    sets it; the warnings name it: trainer.tagger.word_places)."""
 
     path: Path
     tags: tuple[str, ...]
     where: str = field(default="", compare=False)
     lines: tuple[int, ...] = field(default=(), compare=False)
+    word_lines: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     source: Path | None = field(default=None, compare=False)
 
 
@@ -255,10 +257,14 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     naming the lines (a multi-label CSV may list a file's tags one per line; no tag is ever dropped)."""
     tags_of: dict[Path, list[str]] = {}
     lines_of: dict[Path, list[int]] = {}
+    word_lines: dict[Path, dict[str, tuple[int, ...]]] = {}
     for it, line in rows:
         key = it.path.resolve()
         tags_of.setdefault(key, []).extend(it.tags)
         lines_of.setdefault(key, []).append(line)
+        words = word_lines.setdefault(key, {})
+        for tag in dict.fromkeys(it.tags):
+            words[tag] = (*words.get(tag, ()), line)
     first = {it.path.resolve(): it.path for it, _ in reversed(rows)}      # the name of its first line
     repeats = [key for key, lines in lines_of.items() if len(lines) > 1]
     for key in repeats[:5]:
@@ -268,8 +274,8 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     if len(repeats) > 5:
         notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
                      "tags of all of its lines")
-    merged = [Item(first[key], tuple(dict.fromkeys(tags)), f"{path}: {_lines(lines_of[key])}", tuple(lines_of[key]))
-              for key, tags in tags_of.items()]
+    merged = [Item(first[key], tuple(dict.fromkeys(tags)), f"{path}: {_lines(lines_of[key])}", tuple(lines_of[key]),
+                   word_lines[key]) for key, tags in tags_of.items()]
     said = made_multi_label(path, [it for it, _ in rows], merged)
     if said:
         notes.append(said)

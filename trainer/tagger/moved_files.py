@@ -30,16 +30,33 @@ def with_moved(err: DataError, folder: Path, missing: list[tuple[str, Path, str]
                      f"{said}{more}?", hint=f"{hint}; {err.hint}" if err.hint else hint)
 
 
-def moved_guesses(folder: Path, missing: list[tuple[str, Path, str]], listed: set[Path]) -> list[tuple[Path, str]]:
-    """[(the one file under ``folder`` with a missing file's name, where the CSV names it: "line 10")], in the
-    order of ``missing``, for each missing file whose name exactly one file under ``folder`` has (not among
-    ``listed``); [] when ``folder`` holds more than :data:`MAX_FILES` files or cannot be walked."""
-    wanted: dict[str, list[str]] = {}
+def moved_guesses(folder: Path, missing: list[tuple[str, Path, str]], listed: set[Path]) -> list[tuple[str, str]]:
+    """[(the one file under ``folder`` with a missing file's name as its cell would be written: :func:`as_cell`,
+    where the CSV names it: "line 10")], in the order of ``missing``, for each missing file whose name exactly one
+    file under ``folder`` has (not among ``listed``); [] when ``folder`` holds more than :data:`MAX_FILES` files or
+    cannot be walked."""
+    wanted: dict[str, list[tuple[str, str]]] = {}
     for name, _, where in missing:
         if not windows_path(name):
-            wanted.setdefault(PurePosixPath(name.replace("\\", "/")).name, []).append(where)
+            wanted.setdefault(PurePosixPath(name.replace("\\", "/")).name, []).append((name, where))
     found = _files_named(folder, set(wanted), listed)
-    return [(found[base][0], ", ".join(wheres)) for base, wheres in wanted.items() if len(found.get(base, ())) == 1]
+    guesses: dict[str, list[str]] = {}
+    for base, cells in wanted.items():
+        if len(found.get(base, ())) == 1:
+            for name, where in cells:
+                guesses.setdefault(as_cell(found[base][0], folder, name), []).append(where)
+    return [(guess, ", ".join(wheres)) for guess, wheres in guesses.items()]
+
+
+def as_cell(path: Path, folder: Path, cell: str) -> str:
+    """``path`` (a file under ``folder``, the CSV's) as a CSV cell names it in the way ``cell`` did: absolute where
+    ``cell`` is, else relative to ``folder`` (the rule of a CSV's paths; p53's final read: "did you mean
+    lib/moved/s5.wav" was relative to where the command ran, "lib/lib/moved/s5.wav" once pasted), with
+    ``cell``'s backslashes where it used only those."""
+    if PurePosixPath(cell.replace("\\", "/")).is_absolute():
+        return str(path.absolute())
+    rel = path.relative_to(folder).as_posix()
+    return rel.replace("/", "\\") if "\\" in cell and "/" not in cell else rel
 
 
 def _files_named(folder: Path, names: set[str], listed: set[Path]) -> dict[str, list[Path]]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hatbox.text import count_words
-from trainer.tagger.word_places import EXPORTED, FOLDER, OWN_CSV, UNKNOWN, kind_of, lines_words, source_words
+from trainer.tagger.word_places import (EXPORTED, FOLDER, OWN_CSV, UNKNOWN, kind_of, lines_words, source_words,
+                                        words_lines)
 
 if TYPE_CHECKING:
     from trainer.tagger.data import Item
@@ -51,7 +52,7 @@ def _source_place(source: Path, group: list[Item]) -> str:
     tags/ (2 files in several tag folders)"."""
     if kind_of(source) == FOLDER:
         return f"{source_words(source)} ({count_words(len(group), 'file')} in several tag folders)"
-    numbers = [k for it in group for k in it.lines]
+    numbers = [k for it in group for k in words_lines(it)]
     return f"{source_words(source)}: {lines_words(numbers)}" if numbers else source_words(source)
 
 
@@ -67,8 +68,7 @@ def _step(source: Path | None, group: list[Item]) -> str:
     that = "that file" if len(group) == 1 else "those files"
     kind = kind_of(source)
     if kind == OWN_CSV:
-        lines = {k for it in group for k in it.lines}
-        return f"keep one on {'that line' if len(lines) == 1 else 'those lines'} of {source}"
+        return _own_csv_step(source, group)
     if kind == EXPORTED:
         return (f"give {that} one in the library it was exported from (hatbox library fix DB FILE TAG, or hatbox "
                 f"box-library ID --fix PATH TAG for a box's library), then export {source} again")
@@ -77,3 +77,17 @@ def _step(source: Path | None, group: list[Item]) -> str:
     assert kind == UNKNOWN
     return (f"give {that} one (hatbox library fix DB FILE TAG, then export again, for a library's corrections; "
             "or its CSV line or tag folders)")
+
+
+def _own_csv_step(source: Path, group: list[Item]) -> str:
+    """The fix in the producer's own CSV ``source``: keep one word on a line holding several; a file whose words
+    come from several lines (each maybe of one word) is listed on one line with one word (p53's final read: "keep
+    one on those lines" was said of two lines of one word each)."""
+    one_line = {k for it in group if len(words_lines(it)) == 1 for k in words_lines(it)}
+    spread = [it for it in group if len(words_lines(it)) > 1]
+    steps = [f"keep one on {'that line' if len(one_line) == 1 else 'those lines'} of {source}"] if one_line else []
+    if spread:
+        lines = lines_words([k for it in spread for k in words_lines(it)])
+        steps.append(f"list {'that file' if len(spread) == 1 else 'each of those files'} on one line of {source} "
+                     f"with one word ({lines})")
+    return ", and ".join(steps) or f"keep one word a file in {source}"

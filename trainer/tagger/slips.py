@@ -5,14 +5,13 @@ CSV was exported from (fifty-third stop's QA, T2).  trainer.tagger.pipeline re-e
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
-
 from hatbox.text import count_words
 from trainer.tagger.data import Item, tag_counts
 from trainer.tagger.word_places import EXPORTED, FOLDER, OWN_CSV, kind_of, word_places, word_sources
 
 SLIPS_SHOWN = 5
 PLACES_SHOWN = 3        # places named for one slip
+RENAMES_SHOWN = 3       # --rename-word commands given
 
 
 def slips_warning(items: list[Item]) -> str:
@@ -58,22 +57,33 @@ def _where(items: list[Item], word: str) -> str:
 
 def _slip_hint(items: list[Item], pairs: list[tuple[str, str]]) -> str:
     """How to give the files of the slips ``pairs`` the one spelling, for the sources holding them: fix the CSV's
-    lines, rename the folder, or rename the word in the library a corrections CSV came from and export it again."""
-    kinds: dict[str, tuple[str, str, Path]] = {}
-    for word, near in pairs:
-        for src in word_sources(items, word):
-            kinds.setdefault(kind_of(src), (word, near, src))
+    lines, rename the folder, or rename each word in the library a corrections CSV came from and export it again."""
+    kinds = {kind_of(src) for word, _ in pairs for src in word_sources(items, word)}
     steps = []
     if OWN_CSV in kinds:
         steps.append("fix those lines of the CSV")
     if FOLDER in kinds:
         steps.append("rename the folder")
     if EXPORTED in kinds:
-        word, near, src = (shlex.quote(str(w)) for w in kinds[EXPORTED])
-        steps.append(f"for corrections exported from a library, rename the word there: hatbox library fix DB "
-                     f"--rename-word {word} {near}, or hatbox box-library ID --rename-word {word} {near} for a box's "
-                     f"library, then export {src} again")
+        steps.append(_rename_step(items, pairs))
     return "; ".join(steps) if steps else "fix the CSV or rename the folder"
+
+
+def _rename_step(items: list[Item], pairs: list[tuple[str, str]]) -> str:
+    """The `--rename-word` of each of ``pairs`` that an exported corrections CSV gives (one command a pair, up to
+    :data:`RENAMES_SHOWN`; p53's final read: only the first slip got its command), then the export again."""
+    exported = {word: [s for s in word_sources(items, word) if kind_of(s) == EXPORTED] for word, _ in pairs}
+    renames = [(shlex.quote(word), shlex.quote(near)) for word, near in pairs if exported[word]]
+    srcs = " and ".join(shlex.quote(str(s)) for s in dict.fromkeys(s for got in exported.values() for s in got))
+    if len(renames) == 1:
+        (word, near), = renames
+        return (f"for corrections exported from a library, rename the word there: hatbox library fix DB "
+                f"--rename-word {word} {near}, or hatbox box-library ID --rename-word {word} {near} for a box's "
+                f"library, then export {srcs} again")
+    said = ", ".join(f"hatbox library fix DB --rename-word {word} {near}" for word, near in renames[:RENAMES_SHOWN])
+    more = f" and {len(renames) - RENAMES_SHOWN} more" if len(renames) > RENAMES_SHOWN else ""
+    return (f"for corrections exported from a library, rename each word there, one command a word: {said}{more} "
+            f"(hatbox box-library ID --rename-word OLD NEW for a box's library), then export {srcs} again")
 
 
 def _near_words(words: list[str]) -> dict[str, set[str]]:

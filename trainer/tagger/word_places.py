@@ -46,11 +46,12 @@ def lines_words(numbers: list[int], shown: int = 6) -> str:
 
 def word_places(items: list[Item], word: str) -> list[str]:
     """Where the files of ``items`` carrying ``word`` got it, one entry per source in order of first appearance:
-    "mywords.csv: lines 4 and 9" (every line of that CSV), "folder tags/metalic/"; sources not known are left out."""
+    "mywords.csv: lines 4 and 9" (the lines of that CSV giving the word: :func:`item_word_lines`), "folder
+    tags/metalic/"; sources not known are left out."""
     lines: dict[Path, list[int]] = {}
     for it in items:
         if word in it.tags and it.source is not None:
-            lines.setdefault(it.source, []).extend(it.lines)
+            lines.setdefault(it.source, []).extend(item_word_lines(it, word))
     return [(f"folder {src / word}/" if src.is_dir() else
              f"{src}: {lines_words(numbers)}" if numbers else str(src)) for src, numbers in lines.items()]
 
@@ -58,3 +59,14 @@ def word_places(items: list[Item], word: str) -> list[str]:
 def word_sources(items: list[Item], word: str) -> list[Path]:
     """The sources (in order of first appearance) of the files of ``items`` that carry ``word``."""
     return list(dict.fromkeys(it.source for it in items if word in it.tags and it.source is not None))
+
+
+def item_word_lines(item: Item, word: str) -> tuple[int, ...]:
+    """The CSV lines giving ``item`` ``word`` (not another line listing the same file with another word: p53's
+    final read); all its lines when not known (an item made without them)."""
+    return item.word_lines.get(word, item.lines)
+
+
+def words_lines(item: Item) -> tuple[int, ...]:
+    """The CSV lines giving ``item`` any of its words, sorted (a `path,` line listing it with none left out)."""
+    return tuple(sorted({k for w in item.tags for k in item_word_lines(item, w)}))
