@@ -114,25 +114,35 @@ class GatedTagger(RecordingTagger):
         return super().__call__(root, pack, db_path, progress, cancel)
 
 
+class HeldCommit:
+    """A box whose library "kit" has picked tagger A (tags 1.0.0, active) at its commit and waits there until
+    :attr:`commit` is set, while another tagger B (pushed not active) has been made active: the moment a delete or a
+    prune of A races the commit."""
+
+    def __init__(self, tmp_path: Path, b_name: str, b_version: str) -> None:
+        self.tagger = GatedTagger()
+        self.box = make_box(tmp_path, tagger=self.tagger)
+        self.a = self.box.push(tagger_pack(tmp_path / "a.hatpack", "tags", "1.0.0")).json()["pack"]["id"]
+        b = self.box.push(tagger_pack(tmp_path / "b.hatpack", b_name, b_version, tags=NEW_TAGS), activate=False)
+        the_box = self.box.app.state.box
+        real_pick, picked, self.commit = the_box.active_tagger, threading.Event(), threading.Event()
+
+        def active_tagger() -> Any:
+            found = real_pick()
+            picked.set()
+            assert self.commit.wait(10)
+            return found
+        the_box.active_tagger = active_tagger
+        self.upload, self.uploaded = _upload(self.box, "kit")
+        assert picked.wait(10)
+        the_box.store.activate(b.json()["pack"]["id"])
+
+
 def test_a_tagger_picked_at_a_commit_cannot_be_deleted_before_its_tagging_is_recorded(tmp_path: Path) -> None:
     """The library picks tagger A at its commit; B is made active and A deleted at that moment: the delete waits for
     the commit, then finds A tagging the library (409), and the tagging ends done."""
-    tagger = GatedTagger()
-    box = make_box(tmp_path, tagger=tagger)
-    a = box.push(tagger_pack(tmp_path / "a.hatpack", "tags", "1.0.0")).json()["pack"]["id"]
-    b = box.push(tagger_pack(tmp_path / "b.hatpack", "tags", "2.0.0", tags=NEW_TAGS), activate=False)
-    the_box = box.app.state.box
-    real_pick, picked, commit = the_box.active_tagger, threading.Event(), threading.Event()
-
-    def active_tagger() -> Any:
-        found = real_pick()
-        picked.set()
-        assert commit.wait(10)
-        return found
-    the_box.active_tagger = active_tagger
-    upload, uploaded = _upload(box, "kit")
-    assert picked.wait(10)
-    the_box.store.activate(b.json()["pack"]["id"])
+    held = HeldCommit(tmp_path, "tags", "2.0.0")
+    box, a, commit, upload, uploaded, tagger = held.box, held.a, held.commit, held.upload, held.uploaded, held.tagger
     delete, deleted = _in_thread(lambda: box.client.delete(f"/packs/{a}", headers=box.auth))
     delete.join(0.3)
     assert delete.is_alive(), "the delete did not wait for the library's commit"
@@ -146,22 +156,8 @@ def test_a_tagger_picked_at_a_commit_cannot_be_deleted_before_its_tagging_is_rec
 
 
 def test_a_prune_keeps_a_tagger_picked_at_a_commit(tmp_path: Path) -> None:
-    tagger = GatedTagger()
-    box = make_box(tmp_path, tagger=tagger)
-    a = box.push(tagger_pack(tmp_path / "a.hatpack", "tags", "1.0.0")).json()["pack"]["id"]
-    b = box.push(tagger_pack(tmp_path / "b.hatpack", "other", "1.0.0", tags=NEW_TAGS), activate=False)
-    the_box = box.app.state.box
-    real_pick, picked, commit = the_box.active_tagger, threading.Event(), threading.Event()
-
-    def active_tagger() -> Any:
-        found = real_pick()
-        picked.set()
-        assert commit.wait(10)
-        return found
-    the_box.active_tagger = active_tagger
-    upload, uploaded = _upload(box, "kit")
-    assert picked.wait(10)
-    the_box.store.activate(b.json()["pack"]["id"])
+    held = HeldCommit(tmp_path, "other", "1.0.0")
+    box, a, commit, upload, uploaded, tagger = held.box, held.a, held.commit, held.upload, held.uploaded, held.tagger
     prune, pruned = _in_thread(lambda: box.client.post("/packs/prune", json={"dry_run": False, "keep": 0, "history": 0},
                                                        headers=box.auth))
     prune.join(0.3)

@@ -5,38 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pytest
-
-from device.audio.alsa_io import AudioConfig
-from device.audio.server import ServerConfig, _Child
 from export.manifest import Knob
+from tests.engine.switch_helpers import child, load  # noqa: F401 (child: the fixture)
 from tests.engine.test_p42_knobs_carry import capture, drive
-
-
-@pytest.fixture
-def child() -> Any:
-    c = _Child(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", realtime=False))
-    yield c
-    c.swapper.stop()
-
-
-def _load(child: _Child, path: str) -> list[str]:
-    child.request({"op": "load", "slot": "effect", "path": path})
-    x, y = np.zeros(128, np.float32), np.zeros(128, np.float32)
-    for _ in range(2):
-        child.engine.process(x, y)
-    return list(child.status()["active"]["effect"].get("warnings", []))
 
 
 def test_p52_E_a_switch_says_only_the_knobs_it_drops(child: Any, tmp_path: Path) -> None:
     fuzz = capture(tmp_path / "f.hatpack", "fuzz", drive(), Knob("level", 0.0, 1.0, 0.5))
     muff = capture(tmp_path / "m.hatpack", "muff", Knob("sustain", 0.0, 1.0, 0.5), Knob("tone", 0.0, 1.0, 0.5))
     other = capture(tmp_path / "k.hatpack", "knob", Knob("sustain", 0.0, 1.0, 0.5), Knob("gain", 0.0, 1.0, 0.5))
-    assert _load(child, fuzz) == []
+    assert load(child, fuzz) == []
     child.request({"op": "knob", "slot": "effect", "name": "level", "value": 0.8})
-    said = _load(child, muff)
+    said = load(child, muff)
     assert len(said) == 1 and said[0].startswith("knob 'level' set to 0.8 on 'fuzz' was not carried to 'muff'")
-    assert _load(child, other) == []                   # before: the same warning again, at every switch
-    assert _load(child, muff) == []
-    assert _load(child, fuzz) == [] and child.status()["slot_knobs"]["effect"]["level"] == 0.8   # carried back
+    assert load(child, other) == []                   # before: the same warning again, at every switch
+    assert load(child, muff) == []
+    assert load(child, fuzz) == [] and child.status()["slot_knobs"]["effect"]["level"] == 0.8   # carried back

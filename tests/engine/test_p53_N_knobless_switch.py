@@ -5,30 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pytest
-
-from device.audio.alsa_io import AudioConfig
-from device.audio.server import ServerConfig, _Child
+from device.audio.server import _Child
 from export.manifest import Knob
 from tests.engine.packs import effect_pack
+from tests.engine.switch_helpers import child, load  # noqa: F401 (child: the fixture)
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
 from tests.engine.test_p53_N_knobless_note import BOTH
-
-
-@pytest.fixture
-def child() -> Any:
-    c = _Child(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", realtime=False))
-    yield c
-    c.swapper.stop()
-
-
-def _load(child: _Child, path: str) -> list[str]:
-    child.request({"op": "load", "slot": "effect", "path": path})
-    x, y = np.zeros(128, np.float32), np.zeros(128, np.float32)
-    for _ in range(2):
-        child.engine.process(x, y)
-    return list(child.status()["active"]["effect"].get("warnings", []))
 
 
 def _turn(child: _Child, **knobs: float) -> None:
@@ -39,16 +21,16 @@ def _turn(child: _Child, **knobs: float) -> None:
 def test_a_pack_with_no_knobs_says_the_knobs_it_keeps_in_one_line(child: Any, tmp_path: Path) -> None:
     pedal = capture(tmp_path / "a.hatpack", "drive-a", drive(), tone())
     plain = str(effect_pack(tmp_path / "od.hatpack", "gain", 0.0, name="qa-od"))
-    assert _load(child, pedal) == []
+    assert load(child, pedal) == []
     _turn(child, drive=24.0, tone=8000.0)
-    assert _load(child, plain) == [BOTH]
-    assert _load(child, pedal) == [] and child.status()["slot_knobs"]["effect"] == {"drive": 24.0, "tone": 8000.0}
+    assert load(child, plain) == [BOTH]
+    assert load(child, pedal) == [] and child.status()["slot_knobs"]["effect"] == {"drive": 24.0, "tone": 8000.0}
 
 
 def test_a_knob_a_pack_with_other_knobs_lacks_is_named_without_repeating_it(child: Any, tmp_path: Path) -> None:
     pedal = capture(tmp_path / "a.hatpack", "drive-a", drive(), tone())
     muff = capture(tmp_path / "m.hatpack", "muff", drive(), Knob("sustain", 0.0, 1.0, 0.5))
-    assert _load(child, pedal) == []
+    assert load(child, pedal) == []
     _turn(child, drive=20.0, tone=5000.0)
-    assert _load(child, muff) == ["knob 'tone' set to 5000 Hz on 'drive-a' was not carried to 'muff': it has no "
+    assert load(child, muff) == ["knob 'tone' set to 5000 Hz on 'drive-a' was not carried to 'muff': it has no "
                                   "knob of that name (its knobs: drive, sustain); kept for a pack that has it"]

@@ -5,58 +5,19 @@ learns what is held now from the engine's replay of the performance (device/audi
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from device.audio.engine import Engine, EngineConfig
-from device.audio.swap import Swapper
-from device.control import validate
 from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
+from tests.engine.synth_box import SynthBox
 
-RATE, BLOCK = 48000, 128
 FACTORY = Path(__file__).parents[2] / "factory" / "synth-gm4.hatpack"
 
 
 def _bent(note: int, pack: str) -> str:
     return (f"note {note} is bent under 20 Hz on '{pack}': its harmonics under 20 Hz are faded out (gone under 16 Hz) "
             f"while the bend lasts")
-
-
-class _Box:
-    """An engine with the box's loader and its unit cache, played block by block."""
-
-    def __init__(self) -> None:
-        self.eng = Engine(EngineConfig(rate=RATE, block=BLOCK, live_input=False))
-        self.swapper = Swapper(self.eng, warm_s=0.02, budget=50.0).start()
-
-    def play(self, seconds: float) -> None:
-        y = np.zeros(BLOCK, np.float32)
-        for _ in range(int(round(seconds * RATE / BLOCK))):
-            self.eng.process(None, y)
-
-    def send(self, msg: dict) -> None:
-        self.eng.handle(validate(msg))
-        self.play(0.02)
-
-    def load(self, path: Path) -> dict:
-        info = self.swapper.load("synth", path)
-        self.play(0.1)
-        return info
-
-    def load_cached(self, path: Path) -> dict:
-        """``path`` again, once the loader keeps its unit at rest (the unit it let go of)."""
-        end = time.monotonic() + 5.0
-        while not self.swapper.cache._kept and time.monotonic() < end:
-            time.sleep(0.01)
-        info = self.load(path)
-        assert info.get("cached") is True
-        return info
-
-    def warnings(self) -> list[str]:
-        return list(self.eng.status()["active"]["synth"].get("warnings", []))
 
 
 @pytest.fixture()
@@ -71,7 +32,7 @@ def box_ab(tmp_path: Path):
         write_pack(path, dataclasses.replace(pack.manifest, name=name),
                    {k: v for k, v in pack.members.items() if k not in (MANIFEST, SIGNATURE)})
         paths.append(path)
-    box = _Box()
+    box = SynthBox()
     try:
         yield box, paths[0], paths[1]
     finally:

@@ -3,18 +3,14 @@ peaks (its 8 Hz fundamental and 16 Hz second harmonic) with no word on the box (
 again from the loader's unit cache came back with the warning of a note played minutes before (finding 4)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 
-from device.audio.engine import Engine, EngineConfig
-from device.audio.swap import Swapper
 from device.audio.synth import LOW_HZ, SynthSource
 from device.control import validate
 from export.pack import Pack
-
-RATE, BLOCK = 48000, 128
+from tests.engine.synth_box import BLOCK, RATE, SynthBox
 
 
 def _played(pack: Pack, note: int, seconds: float = 0.5) -> tuple[np.ndarray, SynthSource]:
@@ -55,34 +51,13 @@ def test_a_note_over_the_low_limit_plays_as_before(synth_pack: Pack) -> None:
     assert len(said) == 2 and "127 is above the band limit" in said[0] and said[1].startswith("notes 3, 5 lie under")
 
 
-class _Box:
-    """An engine with the box's loader and its unit cache, played block by block."""
-
-    def __init__(self) -> None:
-        self.eng = Engine(EngineConfig(rate=RATE, block=BLOCK, live_input=False))
-        self.swapper = Swapper(self.eng, warm_s=0.02, budget=50.0).start()
-
-    def play(self, seconds: float) -> None:
-        y = np.zeros(BLOCK, np.float32)
-        for _ in range(int(round(seconds * RATE / BLOCK))):
-            self.eng.process(None, y)
-
-    def load(self, path: Path) -> dict:
-        info = self.swapper.load("synth", path)
-        self.play(0.1)
-        return info
-
-    def warnings(self) -> list[str]:
-        return list(self.eng.status()["active"]["synth"].get("warnings", []))
-
-
 def test_a_pack_switched_in_again_brings_back_no_old_warning(synth_pack: Pack, tmp_path: Path) -> None:
     """Before: note 127 played on "a", then "b" switched in, then "a" again (from the cache): "note 127 is above the
     band limit" in the status while no note was played."""
     a, b = tmp_path / "a.hatpack", tmp_path / "b.hatpack"
     a.write_bytes(_renamed(synth_pack, "a"))
     b.write_bytes(_renamed(synth_pack, "b"))
-    box = _Box()
+    box = SynthBox()
     try:
         box.load(a)
         box.eng.handle(validate({"op": "note_on", "note": 127, "velocity": 100}))
@@ -92,11 +67,8 @@ def test_a_pack_switched_in_again_brings_back_no_old_warning(synth_pack: Pack, t
         assert any("127" in w for w in box.warnings())
         box.load(b)
         assert box.warnings() == []
-        end = time.monotonic() + 5.0
-        while not box.swapper.cache._kept and time.monotonic() < end:     # the loader keeps "a" at rest
-            time.sleep(0.01)
-        again = box.load(a)
-        assert again.get("cached") is True and box.warnings() == []
+        box.load_cached(a)                                              # the loader kept "a" at rest
+        assert box.warnings() == []
     finally:
         box.swapper.stop()
 
