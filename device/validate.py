@@ -294,8 +294,8 @@ def check_handshake(pack: Pack, engine: EngineSpec) -> str:
         return f"tagger pack ({m.sample_rate} Hz): runs offline on library files, not in the engine"
     if m.sample_rate != engine.sample_rate and m.kind != "synth":
         raise PackError(f"pack runs at {m.sample_rate} Hz but the engine runs at {engine.sample_rate} Hz",
-                        check="handshake", hint=f"resample the recordings to {engine.sample_rate} Hz "
-                                                f"(e.g. sox in.wav -r {engine.sample_rate} out.wav) and train the pack again")
+                        check="handshake", hint=f"resample the recordings to {engine.sample_rate} Hz (e.g. sox "
+                                                f"in.wav -r {engine.sample_rate} out.wav) and train the pack again")
     if m.channels_in > engine.channels_in or m.channels_out > engine.channels_out:
         raise PackError(f"pack needs {m.channels_in} in / {m.channels_out} out channels; the engine has "
                         f"{engine.channels_in} / {engine.channels_out}", check="handshake")
@@ -360,8 +360,8 @@ def check_contract(report: Report) -> str:
         _match_tensor(spec, outs[spec.name], "output")
     _check_state(m, ins)
     _check_kind_contract(report.pack)
-    return f"{count_words(len(ins), 'input')}, {count_words(len(outs), 'output')}, {count_words(len(m.state), 'state tensor')} " \
-           "match the model"
+    return (f"{count_words(len(ins), 'input')}, {count_words(len(outs), 'output')}, "
+            f"{count_words(len(m.state), 'state tensor')} match the model")
 
 
 def _check_state(m: Manifest, ins: dict[str, Any]) -> None:

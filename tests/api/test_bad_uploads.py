@@ -435,7 +435,8 @@ def test_library_unforeseen_unpack_error_is_a_clean_422_and_leaves_nothing(playi
     assert_still_playing(box, good)
 
 
-@pytest.mark.parametrize("errno_, status", [(28, 507), (5, 500)], ids=["disk full", "io error"])  # EIO: the box's storage failed
+@pytest.mark.parametrize("errno_, status", [(28, 507), (5, 500)],
+                         ids=["disk full", "io error"])                 # EIO: the box's storage failed
 def test_library_failure_after_unpacking_is_a_clean_answer(playing, monkeypatch: pytest.MonkeyPatch,
                                                           errno_: int, status: int) -> None:
     box, good = playing

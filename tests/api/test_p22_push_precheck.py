@@ -122,7 +122,8 @@ def _answer(status: int, body: dict[str, Any]) -> httpx.Response:
 
 def test_the_box_s_upload_name_becomes_the_user_s() -> None:
     resp = _answer(422, {"error": "pack rejected", "check": "archive",
-                         "message": "up-ab1_c9zq.hatpack is not a readable pack archive (x); was the upload cut short?"})
+                         "message": "up-ab1_c9zq.hatpack is not a readable pack archive (x); was the upload cut "
+                                    "short?"})
     with pytest.raises(PackError) as err:
         _checked(resp, BASE, "POST /packs", "my fx.hatpack")
     assert str(err.value) == ("the box refused the pack (its archive check): my fx.hatpack is not a readable pack "
