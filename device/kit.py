@@ -356,15 +356,16 @@ def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str,
     """(word, its note in kit ``old``, in kit ``new``; None: not on it) of each of the producer's own words of
     library ``library`` whose note the new kit changed, a word new to the kit or no longer on it among them, by the
     tag each note was chosen for (:func:`kept_words`, ``tags_of`` its files' tags now in ``old``: a note set by hand
-    counts for its file's one own word); a word some file of ``old``'s notes of the library carries now is never
-    new: it was on that note (p53 review: a word on a note set by hand was said "new"); [] when ``old`` holds no
-    word of that library (a first kit)."""
+    counts for its file's one own word); a word the file of one of ``old``'s notes of the library set by hand (no
+    tag) carries now is never new: it was on that note (p53 review: a word on a note set by hand was said "new"; a
+    note chosen for another word is that word's: MF3); [] when ``old`` holds no word of that library (a first kit)."""
     was, now = kept_words(old, library, tags_of), kept_words(new, library)
     if not was:
         return []
     for word in now:
         if word not in was:
-            carried_by = [n for n in sorted(old) if old[n].library == library and word in (tags_of or {}).get(n, [])]
+            carried_by = [n for n in sorted(old) if old[n].library == library and not old[n].tag
+                          and word in (tags_of or {}).get(n, [])]
             if carried_by:
                 was[word] = carried_by[0]
     return [(w, was.get(w), now.get(w)) for w in dict.fromkeys([*now, *was]) if was.get(w) != now.get(w)]

@@ -28,8 +28,8 @@ from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, carried, check_file, check_note, \
-    choke_message, fullest_first, held_file, kept_words, kit_from_tags, load_kit, map_message, save_kit, \
-    stops_latched, unmap_message, word_moves
+    choke_message, gm_note, fullest_first, held_file, kept_words, kit_from_tags, load_kit, map_message, own_words, \
+    save_kit, stops_latched, unmap_message, word_moves
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
 from device.notes import note_name, parse_note
@@ -163,20 +163,34 @@ class KitKeeper:
             entry = carried(old, replace(entry, tag=kept_tag(old, entry, carries)), latch, choke)
             return self.set(box, entry), entry
 
-    def rename_word(self, library: str, word: str, to: str, carries: Callable[[list[KitNote]], dict[int, Any]]
-                    ) -> list[int]:
+    def rename_word(self, library: str, word: str, to: str, carries: Callable[[list[KitNote]], dict[int, Any]],
+                    merged: bool = False) -> list[int]:
         """Word ``word`` of library ``library`` renamed ``to`` (``POST /libraries/{id}/words``): the notes chosen for
         it whose file carries ``to`` now (``carries``: note -> its file's tags now, None unknown: renamed too) are
         chosen for ``to``, kept in kit.json, so that the kit made again keeps the word on its note (p53 review: "new
-        words ... grit C#4", "no longer on the kit ... dusty (was C#4)").  The sampler plays the same files: nothing
-        is sent to it.  Returns the notes renamed; call it holding :attr:`lock` around the rename itself."""
+        words ... grit C#4").  None are when ``to`` has a note (:meth:`_has_word`, MF3: merged, punchy left its D4)
+        or is a drum word (the pad vanished unsaid): the kit made again says ``word`` gone.  Nothing is sent to the
+        sampler.  Returns the notes renamed; takes :attr:`lock` around its own change only."""
         with self.lock:
             chosen = [e for e in self.notes.values() if e.library == library and e.tag == word]
-            now = carries(chosen) if chosen else {}
+            if not chosen or gm_note(to) is not None or self._has_word(library, to, chosen, carries, merged):
+                return []
+            now = carries(chosen)
             renamed = [e.note for e in chosen if now.get(e.note) is None or to in now[e.note]]
             if renamed:
                 self._keep({n: replace(e, tag=to) if n in renamed else e for n, e in self.notes.items()})
             return renamed
+
+    def _has_word(self, library: str, to: str, chosen: list[KitNote],
+                  carries: Callable[[list[KitNote]], dict[int, Any]], merged: bool) -> bool:
+        """Whether a note of library ``library`` other than ``chosen`` is chosen for word ``to``, or (``merged``: a
+        word before) counts for it by hand (:func:`device.kit.kept_words`: no tag, its file's one own word)."""
+        others = [e for e in self.notes.values() if e.library == library and e not in chosen]
+        if any(e.tag == to for e in others):
+            return True
+        by_hand = [e for e in others if not e.tag] if merged else []
+        tags = carries(by_hand) if by_hand else {}
+        return any(own_words(tags.get(e.note)) == [to] for e in by_hand)
 
     def set_options(self, box: Any, note: int, latch: bool | None, choke: int | None,
                     default_choke: bool = False, loop: bool | None = None) -> bool:
@@ -503,13 +517,10 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
             raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
         name = library_name(box, body.library)
         seconds = seconds_in(box.libraries.files_path(body.library))     # each header read once, for both
-        with box.kit.lock:      # the kit its words are kept from and compared with: one (p53 review: a PUT between
-            before = dict(box.kit.notes)        # the two made words_moved compare with another kit)
-            tags_of = file_tags(box, before, body.library)
-        kit = library_kit(box, body.library, Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds),
-                          before)
+        loops = Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds)
         try:
-            old = box.kit.replace(box, kit, None if body.seen is None else seen_of(body.seen))
+            before, tags_of, kit, old = _made_and_kept(box, body.library, loops,
+                                                       None if body.seen is None else seen_of(body.seen))
         except ApiError as exc:
             if exc.status == 404 and not _still_there(box, body.library):
                 raise deleted_library(box, body.library, name) from None   # between the making and the storing
@@ -561,6 +572,26 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         box.kit.drop(box, list(box.kit.notes))
         return Response(status_code=204)
+
+
+MAKINGS = 3      # a kit made once, then again at most twice when the kit changed while it was made
+
+
+def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None) -> tuple[
+        dict[int, KitNote], dict[int, list[str]], dict[int, KitNote], dict[int, KitNote]]:
+    """(the kit made from, its files' tags, the kit made, the kit replaced): ``library``'s kit made outside the lock
+    (test_p40_kit_races), stored if the kit is still the one it was made from, else made again (MF3: a rename
+    meanwhile was overwritten), :data:`MAKINGS` times at most, then 409."""
+    for _ in range(MAKINGS):
+        with box.kit.lock:      # the kit its words are kept from and compared with: one (p53 review)
+            before = dict(box.kit.notes)
+            tags_of = file_tags(box, before, library)
+        kit = library_kit(box, library, loops, before)
+        with box.kit.lock:
+            if box.kit.notes == before:
+                return before, tags_of, kit, box.kit.replace(box, kit, seen)
+    raise ApiError(409, "busy", "the kit changed while it was made: try again; the kit was not changed",
+                   hint=f"hatbox box-kit --from {library} makes it again")
 
 
 def _send_map(box: Any, entry: KitNote) -> None:

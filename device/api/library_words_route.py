@@ -83,24 +83,25 @@ def add_words_routes(app: FastAPI, auth: Any) -> None:
         folder = _folder(request, library_id)
         rename = body.rename if isinstance(body, RenameWord) else None
         box = box_of(request)
-        with box.kit.lock, _whole_db(library_id), _answers(library_id):     # no kit made between the two
-            change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "",
-                                   merge=isinstance(body, RenameWord) and body.merge)
+        with _whole_db(library_id), _answers(library_id):     # the kit's lock only around kit.json's change: a kit
+            change = changed_words(folder, rename, body.drop if isinstance(body, DropWord) else "",  # made meanwhile
+                                   merge=isinstance(body, RenameWord) and body.merge)    # is made again (MF3)
             if rename is not None and change.to:
-                kit_renamed(box, library_id, change.word, change.to)
+                kit_renamed(box, library_id, change.word, change.to, change.merged)
         say_in_log(request, f"library {library_id}: {change_words_said(change)}")
         return WordsChanged(word=change.word, to=change.to if rename else None, files=change.files,
                             kept=change.kept, back=change.back, merged=change.merged, into=change.into,
                             both=change.both)
 
 
-def kit_renamed(box: Any, lid: str, word: str, to: str) -> list[int]:
+def kit_renamed(box: Any, lid: str, word: str, to: str, merged: bool = False) -> list[int]:
     """The kit's notes of library ``lid`` chosen for ``word`` renamed ``to`` where their file carries ``to`` now
-    (device.api.kit_routes.KitKeeper.rename_word: the kit made again keeps the word on its note, p53 review); the
-    notes renamed.  A kit that cannot be kept (a full disk) is said in the box's log: the words were renamed."""
+    (device.api.kit_routes.KitKeeper.rename_word, under the kit's lock: the kit made again keeps the word on its
+    note, p53 review; none when ``to`` has its own note, ``merged`` into it, or is a drum word); the notes renamed.
+    A kit that cannot be kept (a full disk) is said in the box's log: the words were renamed."""
     from device.api.kit_tags import library_tags
     try:
-        return box.kit.rename_word(lid, word, to, lambda entries: library_tags(box, lid, entries))
+        return box.kit.rename_word(lid, word, to, lambda entries: library_tags(box, lid, entries), merged)
     except ApiError as exc:
         log.warning("the kit's notes of '%s' were not renamed '%s': %s", word, to, exc.body.message)
         return []
