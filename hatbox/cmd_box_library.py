@@ -95,8 +95,8 @@ class _Push:
         if mark is not None:
             remember(self.src, mark, digest, left, marks)    # the box's name for it: once it holds it (p53 review)
         rc = self._send(archive, look.audio, digest, said)
-        if self.settle is not None:      # a file too new to remember before packing: remembered now if safe (p49)
-            self.settle.remember(self.src, set(leave), archive, digest, left, self.box_as)
+        if self.settle is not None and rc == 0:     # a file too new to remember before packing: remembered now if
+            self.settle.remember(self.src, set(leave), archive, digest, left, self.box_as)  # safe (p49), held (MF3)
         return rc
 
     def _send(self, archive: Path, audio: dict[str, int] | None, digest: str, said: frozenset[str]) -> int:
