@@ -227,32 +227,37 @@ class Libraries(Tagging):
                 **(by or {}), **report.to_dict(),
                 "progress": {"done": 0, "total": len(report.accepted)}, "results": None}
         info["seq"] = self.next_seq()       # ingests run one at a time (the library worker): no other takes it
-        with self.starting:
-            chosen = tagger_now() if tagger_now is not None else \
-                (tagger_pack, str(tagger_id)) if tagger_pack is not None else None
-            info.update(tagger=chosen[1] if chosen else tagger_id, state="tagging" if chosen else "untagged",
-                        error=None if chosen else NO_TAGGER)
-            self._commit(info, stage, hold, commit)
-            if chosen is not None:
-                self._start(info, chosen[0])
+        chosen: tuple[Path, str] | None = None
+        started = False
+        # hold() (the token store's lock) is taken before starting, as a tagger push takes them: its install lock,
+        # the token's, then its activation's tag_waiting under starting (the other order deadlocked: p53 final read)
+        try:
+            with hold(), commit(), self.starting:
+                chosen = tagger_now() if tagger_now is not None else \
+                    (tagger_pack, str(tagger_id)) if tagger_pack is not None else None
+                info.update(tagger=chosen[1] if chosen else tagger_id, state="tagging" if chosen else "untagged",
+                            error=None if chosen else NO_TAGGER)
+                self._commit(info, stage)
+                if chosen is not None:
+                    started = True
+                    self._start(info, chosen[0])
+        except BaseException:               # (a full disk, a revoked token) no library without its record; one
+            if not started:                 # whose tagging began stays (a failed start says so in its record)
+                for d in (stage, self.root / info["id"]):
+                    shutil.rmtree(d, ignore_errors=True)
+            raise
         return dict(info)
 
-    def _commit(self, info: dict[str, Any], stage: Path, hold: Callable[[], AbstractContextManager[Any]],
-                commit: Callable[[], AbstractContextManager[Any]]) -> None:
+    def _commit(self, info: dict[str, Any], stage: Path) -> None:
         """Keep library ``info``, unpacked in ``stage``: its record written there, the folder renamed to its id, the
-        record listed; within ``hold()`` and ``commit()`` (:meth:`ingest`).  Whatever fails leaves nothing."""
+        record listed (:meth:`ingest`, within ``hold()``, ``commit()`` and :attr:`starting`, which leaves nothing
+        of it when this fails)."""
         lid = info["id"]
-        try:
-            with hold(), commit():
-                self._save(info, stage)
-                os.replace(stage, self.root / lid)
-                fsync_dir(self.root)
-                with self._lock:
-                    self._jobs[lid] = info
-        except BaseException:               # (a full disk, a revoked token) no library without its record
-            for d in (stage, self.root / lid):
-                shutil.rmtree(d, ignore_errors=True)
-            raise
+        self._save(info, stage)
+        os.replace(stage, self.root / lid)
+        fsync_dir(self.root)
+        with self._lock:
+            self._jobs[lid] = info
 
     def next_seq(self) -> int:
         """The install sequence number the next library uploaded gets: 1 + the largest of the libraries on the box
