@@ -297,8 +297,19 @@ def _open_zip(path: Path, uploaded: bool = False) -> zipfile.ZipFile:
                             hint=PACK_HINT) from None
         if uploaded:
             raise _not_a_pack_upload(path, exc) from None
-        raise PackError(f"{path.name} is not a readable pack archive: {archive_damage(exc)}", check="archive",
+        said = archive_damage(exc) if _starts_as_zip(path) else "it is no zip archive at all (a .hatpack is one)"
+        raise PackError(f"{path.name} is not a readable pack archive: {said}", check="archive",
                         hint=DAMAGED_FILE) from None
+
+
+def _starts_as_zip(path: Path) -> bool:
+    """Whether ``path`` starts as a zip archive does (what :func:`archive_damage` speaks of; False when unreadable)."""
+    from device.library.archive_kind import ZIP_STARTS
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8).startswith(ZIP_STARTS)
+    except OSError:
+        return False
 
 
 def _zip_or_refused(path: Path, uploaded: bool) -> None:

@@ -65,3 +65,4 @@ def test_a_file_of_ff_bytes_is_not_called_mp3(tmp_path: Path) -> None:
     with pytest.raises(PackError) as err:
         read_pack(path)
     assert "MP3" not in str(err.value) and "not a readable pack archive" in err.value.args[0]
+    assert "no zip archive at all" in err.value.args[0] and "its end" not in err.value.args[0]   # final read FR2
