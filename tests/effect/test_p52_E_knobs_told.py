@@ -53,7 +53,20 @@ def _switch(engine: Engine, pack: str, knobs: tuple[Knob, ...], turned: dict | N
     engine.install("effect", _Unit(*knobs), {"name": pack})
     engine.end_load("effect")
     said = engine._knob_info["effect"].get("warnings", [])
-    return [m.group(1) for line in said if (m := re.match(r"knob '([^']+)'", line))]
+    return [name for line in said for name in _knobs_in(line)]
+
+
+def _knobs_in(line: str) -> list[str]:
+    """The knobs a switch's note names: "knob 'fuzz' set to ...", or the one note for several a pack without them
+    keeps (p53: "'muff' has no fuzz or level (its knobs: sustain): fuzz (0.3) and level (0.8), set on 'fuzz', are
+    kept ...")."""
+    if (m := re.match(r"knob '([^']+)'", line)):
+        return [m.group(1)]
+    if not re.match(r"'[^']+' has no ", line):
+        return []
+    items = re.split(r"\): |has no knobs: ", line, maxsplit=1)[-1]
+    items = re.split(r", set on | (?:are|is) kept | as (?:they were|it was) ", items)[0]
+    return re.findall(r"(\w+) \(", items)
 
 
 def test_p52_E_a_dropped_knob_is_said_once_not_at_every_later_switch():
