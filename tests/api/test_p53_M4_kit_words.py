@@ -9,34 +9,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-import soundfile as sf
 
 from device.api import kit_routes
 from hatbox.cli import main
 from hatbox.kit_words import one_file_lines
 from tests.api.conftest import PairedServer
-from tests.api.packs import tagger_pack
+from tests.api.test_p53_T1_kit_remade import kit_of_words as _kit_of_words
 from tests.cli_run import run as _run
-
-WORDS = {"a": "808", "b": "808", "c": "808", "d": "dusty", "e": "dusty", "f": "punchy", "g": "punchy"}
-
-
-def _kit_of_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A served box holding library "samples" (s/a..g.wav, corrected to :data:`WORDS`) and its kit: C4 808, C#4
-    dusty, D4 punchy."""
-    folder = tmp_path / "samples" / "s"
-    folder.mkdir(parents=True)
-    for i, name in enumerate("abcdefg"):
-        sf.write(folder / f"{name}.wav", np.linspace(-0.5, 0.5, 4800 + 480 * i, dtype=np.float32), 48000)
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate"]) == 0
-    assert main(["push-library", str(tmp_path / "samples"), "--wait", "--quiet"]) == 0
-    for name, word in WORDS.items():
-        assert main(["box-library", "samples", "--fix", f"s/{name}.wav", word]) == 0
-    capsys.readouterr()
-    rc, out, err = _run(capsys, "box-kit", "--from", "samples", "--yes")
-    assert rc == 0 and "C4 ( 60)  s/a.wav  (tag 808" in out and "C#4 ( 61)  s/d.wav  (tag dusty" in out, (out, err)
 
 
 def _again(capsys: pytest.CaptureFixture[str]) -> str:
