@@ -31,12 +31,13 @@ def mixed_tags_warning(items: list[Item], shown: int = 3) -> str:
     named = "; ".join(f"{it.path}: {', '.join(it.tags)}" for it in several[:shown])
     more = f"; and {len(several) - shown} more" if len(several) > shown else ""
     groups = _by_source(several)
-    given = "; ".join(_source_place(src, group) for src, group in groups.items() if src is not None)
+    kinds = {src: kind_of(src) for src in groups}          # each source's kind read once (a CSV's first line)
+    given = "; ".join(_source_place(src, kinds[src], group) for src, group in groups.items() if src is not None)
     return (f"warning: {count_words(len(several), 'file carries', 'files carry')} several tags ({named}{more})"
             f"{f', given by {given},' if given else ''} and the other {len(items) - len(several)} one, so this "
             "tagger gives each tag a yes or no of its own (any number of tags per file) instead of one best tag, and "
             "without the statistics head that makes one-tag taggers more accurate; that is fine where files do "
-            f"carry several words (dusty and 808 on one kick)\n  hint: {_hint(groups)}")
+            f"carry several words (dusty and 808 on one kick)\n  hint: {_hint(groups, kinds)}")
 
 
 def _by_source(several: list[Item]) -> dict[Path | None, list[Item]]:
@@ -47,26 +48,28 @@ def _by_source(several: list[Item]) -> dict[Path | None, list[Item]]:
     return groups
 
 
-def _source_place(source: Path, group: list[Item]) -> str:
-    """Where ``group`` (files with several words) sits in ``source``: "mywords.csv: lines 3, 9 and 12"; "folder
-    tags/ (2 files in several tag folders)"."""
-    if kind_of(source) == FOLDER:
-        return f"{source_words(source)} ({count_words(len(group), 'file')} in several tag folders)"
+def _source_place(source: Path, kind: str, group: list[Item]) -> str:
+    """Where ``group`` (files with several words) sits in ``source`` (of ``kind``: kind_of): "mywords.csv: lines 3,
+    9 and 12"; "folder tags/ (2 files in several tag folders)"."""
+    named = source_words(source, kind)
+    if kind == FOLDER:
+        return f"{named} ({count_words(len(group), 'file')} in several tag folders)"
     numbers = [k for it in group for k in words_lines(it)]
-    return f"{source_words(source)}: {lines_words(numbers)}" if numbers else source_words(source)
+    return f"{named}: {lines_words(numbers)}" if numbers else named
 
 
-def _hint(groups: dict[Path | None, list[Item]]) -> str:
-    """What to do if each sample should have one word, by source; and that nothing needs changing otherwise."""
-    steps = [_step(src, group) for src, group in groups.items()]
+def _hint(groups: dict[Path | None, list[Item]], kinds: dict[Path | None, str]) -> str:
+    """What to do if each sample should have one word, by source (of ``kinds``: kind_of); and that nothing needs
+    changing otherwise."""
+    steps = [_step(src, kinds[src], group) for src, group in groups.items()]
     return ("if each sample should have one tag: " + "; ".join(dict.fromkeys(steps)) +
             "; if files may carry several, nothing needs changing")
 
 
-def _step(source: Path | None, group: list[Item]) -> str:
-    """The fix of ``group`` (files with several words) in ``source`` when each should have one."""
+def _step(source: Path | None, kind: str, group: list[Item]) -> str:
+    """The fix of ``group`` (files with several words) in ``source`` (of ``kind``: kind_of) when each should have
+    one."""
     that = "that file" if len(group) == 1 else "those files"
-    kind = kind_of(source)
     if kind == OWN_CSV:
         return _own_csv_step(source, group)
     if kind == EXPORTED:

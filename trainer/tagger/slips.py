@@ -5,9 +5,11 @@ CSV was exported from (fifty-third stop's QA, T2).  trainer.tagger.pipeline re-e
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
+
 from hatbox.text import count_words
 from trainer.tagger.data import Item, tag_counts
-from trainer.tagger.word_places import EXPORTED, FOLDER, OWN_CSV, kind_of, word_places, word_sources
+from trainer.tagger.word_places import EXPORTED, FOLDER, OWN_CSV, kind_of, word_places
 
 SLIPS_SHOWN = 5
 PLACES_SHOWN = 3        # places named for one slip
@@ -21,21 +23,22 @@ def slips_warning(items: list[Item]) -> str:
     with the CSV lines or folder holding it; "" when none does (fifty-first stop's QA: "metalic" beside "metallic"
     trained as a word of its own, unsaid).  The hint fits the sources (:func:`_slip_hint`)."""
     counts = tag_counts(items)
-    pairs = _slips(items)
+    pairs = _slips(counts)
     if not pairs:
         return ""
     said = [f"'{word}' ({counts[word]}{_where(items, word)}): did you mean '{near}' ({counts[near]})?"
             for word, near in pairs[:SLIPS_SHOWN]]
     rest = f"; and {len(pairs) - SLIPS_SHOWN} more" if len(pairs) > SLIPS_SHOWN else ""
+    hint = _slip_hint(pairs, _slip_sources(items, pairs))
     return (f"warning: {count_words(len(pairs), 'word looks', 'words look')} like a slip of another: "
-            f"{'; '.join(said)}{rest}\n  hint: if so, give those files the one spelling ({_slip_hint(items, pairs)}) "
+            f"{'; '.join(said)}{rest}\n  hint: if so, give those files the one spelling ({hint}) "
             "and train again: the tagger learns each spelling as a word of its own")
 
 
-def _slips(items: list[Item]) -> list[tuple[str, str]]:
-    """[(word, the more used word it looks like a slip of)], rarest words first."""
+def _slips(counts: dict[str, int]) -> list[tuple[str, str]]:
+    """[(word, the more used word it looks like a slip of)], rarest words first; ``counts``: {word: files carrying
+    it} (tag_counts)."""
     from hatbox.library_words import slip_of
-    counts = tag_counts(items)
     rank = {w: i for i, w in enumerate(sorted(counts, key=lambda t: -counts[t]))}   # sorted once, most used first
     near_of = _near_words(list(counts))
     pairs = []
@@ -55,24 +58,38 @@ def _where(items: list[Item], word: str) -> str:
     return f", {'; '.join(places[:PLACES_SHOWN])}{more}" if places else ""
 
 
-def _slip_hint(items: list[Item], pairs: list[tuple[str, str]]) -> str:
-    """How to give the files of the slips ``pairs`` the one spelling, for the sources holding them: fix the CSV's
-    lines, rename the folder, or rename each word in the library a corrections CSV came from and export it again."""
-    kinds = {kind_of(src) for word, _ in pairs for src in word_sources(items, word)}
+def _slip_sources(items: list[Item], pairs: list[tuple[str, str]]) -> dict[str, dict[Path, str]]:
+    """Each slip of ``pairs`` -> its sources (word_places.word_sources: in order of first appearance) -> the kind of
+    each (word_places.kind_of), in one pass over ``items``, each source's kind read once (it reads the CSV's first
+    line)."""
+    sources: dict[str, dict[Path, str]] = {word: {} for word, _ in pairs}
+    for it in items:
+        for word in it.tags:
+            if word in sources and it.source is not None:
+                sources[word][it.source] = ""
+    kinds = {src: kind_of(src) for src in dict.fromkeys(src for got in sources.values() for src in got)}
+    return {word: {src: kinds[src] for src in got} for word, got in sources.items()}
+
+
+def _slip_hint(pairs: list[tuple[str, str]], sources: dict[str, dict[Path, str]]) -> str:
+    """How to give the files of the slips ``pairs`` the one spelling, for the sources holding them (``sources``:
+    :func:`_slip_sources`): fix the CSV's lines, rename the folder, or rename each word in the library a corrections
+    CSV came from and export it again."""
+    kinds = {kind for got in sources.values() for kind in got.values()}
     steps = []
     if OWN_CSV in kinds:
         steps.append("fix those lines of the CSV")
     if FOLDER in kinds:
         steps.append("rename the folder")
     if EXPORTED in kinds:
-        steps.append(_rename_step(items, pairs))
+        steps.append(_rename_step(pairs, sources))
     return "; ".join(steps) if steps else "fix the CSV or rename the folder"
 
 
-def _rename_step(items: list[Item], pairs: list[tuple[str, str]]) -> str:
+def _rename_step(pairs: list[tuple[str, str]], sources: dict[str, dict[Path, str]]) -> str:
     """The `--rename-word` of each of ``pairs`` that an exported corrections CSV gives (one command a pair, up to
     :data:`RENAMES_SHOWN`; p53's final read: only the first slip got its command), then the export again."""
-    exported = {word: [s for s in word_sources(items, word) if kind_of(s) == EXPORTED] for word, _ in pairs}
+    exported = {word: [s for s, kind in sources[word].items() if kind == EXPORTED] for word, _ in pairs}
     renames = [(shlex.quote(word), shlex.quote(near)) for word, near in pairs if exported[word]]
     srcs = " and ".join(shlex.quote(str(s)) for s in dict.fromkeys(s for got in exported.values() for s in got))
     if len(renames) == 1:

@@ -25,10 +25,9 @@ def kind_of(source: Path | None) -> str:
     return EXPORTED if written_by_hatbox(source) else OWN_CSV
 
 
-def source_words(source: Path) -> str:
-    """A source as a warning names it: "mywords.csv", "fixes.csv (corrections exported from a library)", "folder
-    tags/"."""
-    kind = kind_of(source)
+def source_words(source: Path, kind: str) -> str:
+    """A source of ``kind`` (:func:`kind_of`) as a warning names it: "mywords.csv", "fixes.csv (corrections exported
+    from a library)", "folder tags/"."""
     if kind == FOLDER:
         return f"folder {source}/"
     return f"{source} (corrections exported from a library)" if kind == EXPORTED else str(source)
