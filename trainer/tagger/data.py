@@ -45,6 +45,7 @@ from trainer.csvrows import SOURCE_HINT, csv_rows
 from trainer.csvrows import refuse_bad_tags as _refuse_bad_tags
 from trainer.csvtext import listed_file, missing_error
 from trainer.tagger.several_words import MOSTLY_ONE_TAG, mixed_tags_warning  # noqa: F401 (re-exported)
+from trainer.tagger.word_places import and_words
 
 if TYPE_CHECKING:
     from device.library.runner import Heard
@@ -230,7 +231,7 @@ def _spaced_twins(root: Path, dirs: list[Path]) -> list[str]:
     groups: dict[str, list[Path]] = {}
     for d in dirs:
         groups.setdefault(d.name.strip(), []).append(d)
-    return [f"warning: tag folders {_and([repr(d.name) for d in group])} in {root} differ only in the spaces "
+    return [f"warning: tag folders {and_words([repr(d.name) for d in group])} in {root} differ only in the spaces "
             f"around their names: their files are merged into one tag, {tag!r}"
             for tag, group in groups.items() if len(group) > 1]
 
@@ -269,7 +270,7 @@ def _merge_repeats(path: Path, rows: list[tuple[Item, int]], notes: list[str]) -
     repeats = [key for key, lines in lines_of.items() if len(lines) > 1]
     for key in repeats[:5]:
         tags = ", ".join(dict.fromkeys(tags_of[key]))
-        notes.append(f"note: {path}: {first[key]} is listed on lines {_and(lines_of[key])}; it gets the tags "
+        notes.append(f"note: {path}: {first[key]} is listed on lines {and_words(lines_of[key])}; it gets the tags "
                      f"of all of them: {tags}")
     if len(repeats) > 5:
         notes.append(f"note: {path}: {len(repeats) - 5} more files are listed on several lines; each gets the "
@@ -308,13 +309,7 @@ def made_multi_label(path: Path, rows: list[Item], merged: list[Item]) -> str:
 
 def _lines(numbers: list[int]) -> str:
     """"line 4", "lines 3 and 9"."""
-    return f"line{'s' if len(numbers) > 1 else ''} {_and(numbers)}"
-
-
-def _and(numbers: list[int]) -> str:
-    """"2, 5 and 9"."""
-    shown = [str(k) for k in numbers]
-    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
+    return f"line{'s' if len(numbers) > 1 else ''} {and_words(numbers)}"
 
 
 def tag_list(items: list[Item]) -> list[str]:

@@ -36,11 +36,16 @@ def source_words(source: Path, kind: str) -> str:
 def lines_words(numbers: list[int], shown: int = 6) -> str:
     """"line 4", "lines 3, 9 and 12", "lines 3, 9, 12, 20, 31, 40 and 4 more"."""
     numbers = sorted(set(numbers))
-    head = [str(k) for k in numbers[:shown]]
+    head: list[object] = list(numbers[:shown])
     if len(numbers) > shown:
         head.append(f"{len(numbers) - shown} more")
-    joined = ", ".join(head[:-1]) + " and " + head[-1] if len(head) > 1 else "".join(head)
-    return f"line{'s' if len(numbers) > 1 else ''} {joined}"
+    return f"line{'s' if len(numbers) > 1 else ''} {and_words(head)}"
+
+
+def and_words(parts: list) -> str:
+    """``parts`` (each as str() writes it) joined as said: "", "2", "2 and 5", "2, 5 and 9"."""
+    shown = [str(k) for k in parts]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
 
 
 def word_places(items: list[Item], word: str) -> list[str]:
