@@ -311,24 +311,25 @@ def release_words(fit: EnvelopeFit) -> str:
     said = f"release {fit.envelope['release']:.2f} s"
     source = release_source(fit)
     if source == "default":
-        return f"{said} (the default: {_no_tail_words(fit, list(fit.instruments))})"
+        why = _no_tail_words(fit, list(fit.instruments)) or "the notes hold no release tail"
+        return f"{said} (the default: {why})"
     if source == "notes":
         return f"{said} (from the notes' release tails)"
     ones = _and_words([f"{name}'s measured {fit.instruments[name]['release']:.2f} s" for name in fit.measured_in])
     unmeasured = [name for name in fit.instruments if name not in fit.measured_in]
     why = _no_tail_words(fit, unmeasured)
-    why = ", whose notes hold no release tail" if why.startswith("the notes") else f": {why}"
+    why = f": {why}" if why else ", whose notes hold no release tail"
     return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
            f"{_and_words(unmeasured)}{why})"
 
 
 def _no_tail_words(fit: EnvelopeFit, names: list[str]) -> str:
-    """Why instruments ``names`` have no measured release: "the notes hold no release tail", or where some do
-    (:func:`counted_tails`) "release tails on only 3 of 39 notes (not counting those that fell silent before the
-    crop's end), too few"."""
+    """Why instruments ``names`` have no measured release where some of their notes hold a tail
+    (:func:`counted_tails`): "release tails on only 3 of 39 notes (not counting those that fell silent before the
+    crop's end), too few"; "" where none does (the callers say so in their own words)."""
     tails = sum(fit.tails.get(name, [0, 0])[0] for name in names)
     if not tails:
-        return "the notes hold no release tail"
+        return ""
     counted = sum(fit.tails[name][1] for name in names if name in fit.tails)
     return f"release tails on only {tails} of {counted} notes (not counting those that fell silent before the " \
            "crop's end), too few"
