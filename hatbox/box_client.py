@@ -12,10 +12,13 @@ import shlex
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from hatbox.errors import HatboxError, Interrupted, PackError, stopped_by
 from hatbox.text import escape_unsafe, size_words
+
+if TYPE_CHECKING:
+    from export.manifest import Manifest
 
 _URL_HINT = "the box address looks like http://HOST:PORT, e.g. http://hatbox.local:8750"
 # Where the owner reads the pairing code: a box without a panel (``hatbox device run --no-panel``,
@@ -502,17 +505,16 @@ def _big_pack_hint(name: str) -> str:
             "pack you meant? a pack that big is a model too big for the box: train a smaller one")
 
 
-def check_pack_opens(path: Path) -> None:
-    """PackError naming ``path`` (nothing sent) when it does not open as a pack here: read with the box's own reader
-    (export.pack.read_pack: archive, member limits, manifest, sha256 checksums), so a file damaged on this computer,
-    or one that is no pack, is not uploaded for the box to refuse.  The box still checks what it gets (signature,
-    operators, golden snapshot, real time)."""
+def check_pack_opens(path: Path) -> Manifest:
+    """The manifest of the pack at ``path``; PackError naming it (nothing sent) when it does not open as a pack here:
+    read with the box's own reader (export.pack.read_pack: archive, member limits, manifest, sha256 checksums), so a
+    file damaged on this computer, or one that is no pack, is not uploaded for the box to refuse.  The box still
+    checks what it gets (signature, operators, golden snapshot, real time)."""
     from export.pack import read_pack
 
     name = safe_text(path.name)
     try:
-        read_pack(path)
-        return
+        return read_pack(path).manifest
     except PackError as exc:        # an empty file, one that is no zip: said so by the reader, as for pack inspect
         why, check, hint = safe_text(exc.args[0]), exc.check, exc.hint
     if not why.startswith(name):

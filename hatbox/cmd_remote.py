@@ -14,7 +14,7 @@ import os
 import shlex
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatbox.box_client import CODE_PLACE, _box_reply, _call, _check_limit, _client, asked, check_pack_opens, \
     check_url, safe_text, upload
@@ -29,6 +29,9 @@ from hatbox.pack_who import replaced_since, replaced_words
 from hatbox.push_checks import check_box_takes, on_box_already, pack_on_box, samples_archive, say_slot_warnings
 from hatbox.status_report import knob_units, print_status
 from hatbox.text import count_words
+
+if TYPE_CHECKING:
+    from export.manifest import Manifest
 
 
 # ------------------------------------------------------------------------- commands
@@ -160,7 +163,7 @@ def push(args: argparse.Namespace) -> int:
     if samples:
         raise HatboxError(f"{safe_text(path.name)} is {samples}, not a pack; nothing was sent",
                           hint=f"a sample library goes with: hatbox push-library {shlex.quote(str(path))}")
-    check_pack_opens(path)
+    manifest = check_pack_opens(path)
     check_box_takes(path)                       # NaN in its golden output...: the box's own checks, here
     where = target(args)
     with tempfile.TemporaryDirectory() as tmp, _client(*where) as c:
@@ -191,7 +194,7 @@ def push(args: argparse.Namespace) -> int:
         else:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     if p.get("kind") == "effect":
-        _say_no_gear(Path(args.pack))           # an old pack's wider limit: said where every user looks (p52 FR2 #4)
+        _say_no_gear(manifest)                  # an old pack's wider limit: said where every user looks (p52 FR2 #4)
     with _client(*where) as c:
         twin_note(c, p, bool(body["activated"] or p.get("active")))    # another pack of this name and version
         if body["activated"]:
@@ -201,15 +204,12 @@ def push(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say_no_gear(path: Path) -> None:
-    """The note render and pack inspect print for an effect pack at ``path`` with no gear-gain figure (the box
-    guards it by its probe, device.audio.swap.NO_GEAR_ALLOWANCE_DB wider; train it again), indented; nothing else."""
+def _say_no_gear(manifest: Manifest) -> None:
+    """The note render and pack inspect print for an effect pack of ``manifest`` (read by check_pack_opens before
+    sending) with no gear-gain figure (the box guards it by its probe, device.audio.swap.NO_GEAR_ALLOWANCE_DB wider;
+    train it again), indented; nothing else."""
     from device.audio.effect_render import no_gear_gain_line
-    from export.pack import read_pack
-    try:
-        note = no_gear_gain_line(read_pack(path).manifest)
-    except HatboxError:             # read once already before sending: a file changed since says nothing more
-        return
+    note = no_gear_gain_line(manifest)
     if note:
         print(f"  {note}")
 
