@@ -188,7 +188,7 @@ class _Seen:
 
 
 ROWS = {"tag": listing_json.box_tag_row, "unsure": listing_json.box_unsure_row,
-        "untagged": lambda row: none_row(row, False), "like": listing_json.box_like_row}
+        "untagged": listing_json.box_untagged_row, "like": listing_json.box_like_row}
 
 
 def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
@@ -197,7 +197,8 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
     row of hatbox.listing_json, the shape `hatbox library query --json` prints (``[{path, score, yours, corrected,
     by, by_you}]`` for --tag, ``[{path, score, closeness, yours}]`` for --like (closeness: the text's figure),
     ``[{path, margin, guesses: [{tag, score}], exclusive, in_doubt}]`` for --unsure, ``[{path, best_guess, score,
-    none, yours}]`` for --untagged: the files marked none of the words last, ``none``/``yours`` true, :func:`none_row`),
+    none, yours}]`` for --untagged: the files marked none of the words last (the box's ``none`` rows, as the text
+    lists them apart: "none of the words, yours (1)"; p53 QA: the JSON dropped them), ``none``/``yours`` true),
     or ``{"library": ..., "tags": {tag: files}}``."""
     which, answer, total = _listing(client, lid, args, args.k)
     if which == "library":
@@ -205,22 +206,13 @@ def json_answer(client: Any, lid: str, args: argparse.Namespace) -> int:
         return 0
     rows = [ROWS[which](row) for row in answer]
     if which == "untagged":         # those marked none of the words too (p53), last; -k of both (p53 review)
-        rows += [none_row(row) for row in getattr(answer, "nones", [])]
+        rows += [listing_json.box_untagged_row(row, none=True) for row in getattr(answer, "nones", [])]
         total = len(rows)
         rows = rows[:args.k]
     print_json(rows)
     if total is None or total > len(rows):
         listing_json.say_cut(len(rows), total)
     return 0
-
-
-def none_row(row: dict[str, Any], none: bool = True) -> dict[str, Any]:
-    """A row of `box-library ID --untagged --json`: the box's row (GET /libraries/ID/untagged?nones=true) as
-    hatbox.listing_json.box_untagged_row has it, with ``none`` and ``yours``: true for a file the producer marked
-    none of the words (the box's ``none`` rows, listed last, as the text lists them apart: "none of the words, yours
-    (1)"; p53 QA: the JSON dropped them), false for one the tagger left under no tag; as `library query --untagged
-    --json` prints them."""
-    return {**listing_json.box_untagged_row(row), "none": none, "yours": none}
 
 
 def _tag_hits(client: Any, lid: str, tag: str, want: int | None) -> tuple[list[dict[str, Any]], int | None]:

@@ -13,7 +13,7 @@ The rows (keys added over time, none taken away: scripts read them):
   read it: p51 QA B2 found the box's rows without the closeness the box sent, and only ``yours``);
 - the least sure: ``{path, margin, guesses: [{tag, score}], exclusive, in_doubt}``;
 - the untagged: ``{path, best_guess, score}``, and ``none``/``yours`` (true for a file marked none of the words,
-  listed last: hatbox.query_lines, hatbox.library_browse.none_row, p53).
+  listed last: hatbox.query_lines, hatbox.library_browse.json_answer, p53).
 Scores and margins are rounded to :data:`DECIMALS` places on both."""
 from __future__ import annotations
 
@@ -88,14 +88,16 @@ def box_unsure_row(u: dict[str, Any]) -> dict[str, Any]:
                               bool(u.get("exclusive", True)), str(u.get("in_doubt") or ""))}
 
 
-def untagged_row(path: str, best_guess: str, score: float) -> dict[str, Any]:
-    """A file the tagger heard and gave no tag, with its best guess."""
-    return {"path": path, "best_guess": best_guess, "score": _round(score)}
+def untagged_row(path: str, best_guess: str, score: float, none: bool = False) -> dict[str, Any]:
+    """A file the tagger heard and gave no tag, with its best guess; ``none`` and ``yours``: whether the producer
+    marked the file none of the words (their own answer, listed last), or the tagger left it under no tag."""
+    return {"path": path, "best_guess": best_guess, "score": _round(score), "none": none, "yours": none}
 
 
-def box_untagged_row(u: dict[str, Any]) -> dict[str, Any]:
-    """A file of GET /libraries/{id}/untagged as :func:`untagged_row` has it, the box's other fields kept."""
-    return {**u, **untagged_row(str(u.get("path")), str(u.get("best_guess") or ""), u.get("score", 0.0))}
+def box_untagged_row(u: dict[str, Any], none: bool = False) -> dict[str, Any]:
+    """A file of GET /libraries/{id}/untagged (?nones=true: ``none``, one of the box's ``none`` rows) as
+    :func:`untagged_row` has it, the box's other fields kept."""
+    return {**u, **untagged_row(str(u.get("path")), str(u.get("best_guess") or ""), u.get("score", 0.0), none)}
 
 
 def say_cut(shown: int, total: int | None) -> None:

@@ -130,10 +130,11 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
     found = every[:k] if k else every
     if as_json:                         # -k of both, those marked none last (p53 review: -k 1 printed 2 rows)
         from device.library.query import none_untagged
-        rows = [_untagged_json(display_name(str(p)), t, sc) for p, t, sc in every] \
-            + [_untagged_json(display_name(str(p)), t, sc, none=True) for p, t, sc in none_untagged(db)]
-        print_json(rows[:k] if k else rows)
-        say_cut(len(rows[:k] if k else rows), len(rows))
+        rows = [untagged_row(display_name(str(p)), t, sc) for p, t, sc in every] \
+            + [untagged_row(display_name(str(p)), t, sc, none=True) for p, t, sc in none_untagged(db)]
+        shown = rows[:k] if k else rows
+        print_json(shown)
+        say_cut(len(shown), len(rows))
         return
     from hatbox.library_words import none_lines
     if not found:
@@ -146,9 +147,3 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
         footer(cut_line(len(found), len(every)))
     for line in none_lines(db):                     # corrected to none of the words (p49), listed apart
         print(line)
-
-
-def _untagged_json(path: str, best_guess: str, score: float, none: bool = False) -> dict[str, object]:
-    """An ``--untagged --json`` row: hatbox.listing_json.untagged_row, with ``none`` and ``yours``: whether the
-    producer marked the file none of the words (their own answer), or the tagger left it under no tag."""
-    return {**untagged_row(path, best_guess, score), "none": none, "yours": none}
