@@ -499,7 +499,7 @@ def _retag_library(client: Any, lid: str, wait: bool, quiet: bool) -> int:
     """Have the box tag library ``lid`` (quoted for the URL) again with its active tagger pack (your corrections
     stay); ``wait``: follow the tagging until it ends."""
     body = _call(client, "POST", f"/libraries/{lid}/retag")
-    names = pack_names(client)
+    names = pack_names(client) if body.get("tagger") or body.get("tags_from") else None    # a pack to name: ask
     new = pack_said(body["tagger"], names) if body.get("tagger") else "the active tagger pack"
     print(f"library {safe_text(body['id'])} ({safe_text(body['name'])}, {count_words(body['accepted'], 'file')}): "
           f"tagging again with {new}; your corrections stay" + retag_started(body, names))
