@@ -28,7 +28,7 @@ from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.control import EngineStoppedError
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, carried, check_file, check_note, \
-    choke_message, gm_note, fullest_first, held_file, kept_words, kit_from_tags, load_kit, map_message, own_words, \
+    choke_message, gm_note, fullest_first, held_file, kept_words, kit_from_tags, load_kit, map_message, \
     save_kit, stops_latched, unmap_message, word_moves
 from device.kit_history import Seen, Silenced, deleted_words, deletion_of, load_silenced, noted, remember, \
     still_silent
@@ -185,12 +185,11 @@ class KitKeeper:
                   carries: Callable[[list[KitNote]], dict[int, Any]], merged: bool) -> bool:
         """Whether a note of library ``library`` other than ``chosen`` is chosen for word ``to``, or (``merged``: a
         word before) counts for it by hand (:func:`device.kit.kept_words`: no tag, its file's one own word)."""
-        others = [e for e in self.notes.values() if e.library == library and e not in chosen]
-        if any(e.tag == to for e in others):
+        others = {n: e for n, e in self.notes.items() if e.library == library and e not in chosen}
+        if to in kept_words(others, library):       # chosen for it (``to`` is no drum word: rename_word)
             return True
-        by_hand = [e for e in others if not e.tag] if merged else []
-        tags = carries(by_hand) if by_hand else {}
-        return any(own_words(tags.get(e.note)) == [to] for e in by_hand)
+        by_hand = [e for e in others.values() if not e.tag] if merged else []
+        return bool(by_hand) and to in kept_words(others, library, carries(by_hand))
 
     def set_options(self, box: Any, note: int, latch: bool | None, choke: int | None,
                     default_choke: bool = False, loop: bool | None = None) -> bool:
