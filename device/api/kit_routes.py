@@ -314,18 +314,18 @@ def file_tags(box: Any, kit: dict[int, KitNote], library: str) -> dict[int, list
     return {n: t for n, t in found.items() if t is not None}
 
 
-def library_kit(box: Any, library: str, loops: Loops | None = None, notes: dict[int, KitNote] | None = None
+def library_kit(box: Any, library: str, loops: Loops | None = None, keep: dict[str, int] | None = None
                 ) -> dict[int, KitNote]:
     """A kit of library ``library``'s tags (device.kit.kit_from_tags); ApiError 404 for no such library, 409 while
     it is not tagged (or its database is damaged), 404 in words when it is deleted while the kit is made of it
     (p43 duo QA: a 500 "no library database at .../tags.db", a traceback in the box's log, the hint "tag a library
     first").  ``loops``: the tags the producer named to loop or not (:class:`device.kit.Loops`, its ``seconds``
-    filled here: a file's length on the box).  ``notes``: the kit its words keep their notes from (None: the box's
-    kit now, read under its lock)."""
+    filled here: a file's length on the box).  ``keep``: word -> the note it keeps (device.kit.kept_words of the kit
+    made from; None: of the box's kit now, read under its lock: :func:`_kept`)."""
     name = library_name(box, library)
     _tagged_whole(box, library)
     try:
-        return _made_of(box, library, loops or Loops(), notes)
+        return _made_of(box, library, loops or Loops(), keep)
     except (ApiError, HatboxError, sqlite3.Error, OSError):
         if _still_there(box, library):
             raise
@@ -359,7 +359,7 @@ def _still_there(box: Any, library: str) -> bool:
     return True
 
 
-def _made_of(box: Any, library: str, loops: Loops, notes: dict[int, KitNote] | None = None) -> dict[int, KitNote]:
+def _made_of(box: Any, library: str, loops: Loops, keep: dict[str, int] | None = None) -> dict[int, KitNote]:
     """:func:`library_kit`'s making; a library deleted meanwhile fails on its database or files (HatboxError,
     sqlite3.Error, OSError), which the caller says in words."""
     from device.api.library_routes import _rel, _whole_db, tag_db_of
@@ -384,17 +384,16 @@ def _made_of(box: Any, library: str, loops: Loops, notes: dict[int, KitNote] | N
             tags = list_tags(db)
             return kit_from_tags(library, tags, best, families=True, pitch=lambda rel: file_pitch(files / rel),
                                  level=level, loops=loops_asked(loops, tags, files),
-                                 keep=_kept(box, library, notes))    # a word keeps its note (p53)
+                                 keep=_kept(box, library) if keep is None else keep)    # its note (p53)
     except KitError as exc:
         raise ApiError(409, "not tagged", exc.message, hint=exc.hint) from None    # (str() adds the hint)
 
 
-def _kept(box: Any, library: str, notes: dict[int, KitNote] | None = None) -> dict[str, int]:
-    """device.kit.kept_words of kit ``notes`` (None: the box's, read under its lock) for library ``library``, a note
-    set by hand counting for its file's one own word (its tags now: :func:`file_tags`)."""
-    if notes is None:
-        with box.kit.lock:
-            notes = dict(box.kit.notes)
+def _kept(box: Any, library: str) -> dict[str, int]:
+    """device.kit.kept_words of the box's kit (read under its lock) for library ``library``, a note set by hand
+    counting for its file's one own word (its tags now: :func:`file_tags`)."""
+    with box.kit.lock:
+        notes = dict(box.kit.notes)
     return kept_words(notes, library, file_tags(box, notes, library))
 
 
@@ -584,8 +583,8 @@ def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None) -> t
     for _ in range(MAKINGS):
         with box.kit.lock:      # the kit its words are kept from and compared with: one (p53 review)
             before = dict(box.kit.notes)
-            tags_of = file_tags(box, before, library)
-        kit = library_kit(box, library, loops, before)
+        tags_of = file_tags(box, before, library)       # read once, outside the lock, for both
+        kit = library_kit(box, library, loops, kept_words(before, library, tags_of))
         with box.kit.lock:
             if box.kit.notes == before:
                 return before, tags_of, kit, box.kit.replace(box, kit, seen)
