@@ -4,7 +4,8 @@ delivery to the box's program switcher (:func:`fire`).
 ``/hatbox/program N [CHANNEL]`` (a script: N 0..127 as a MIDI program change carries it, CHANNEL 1..16) and
 ``/hatbox/program/N[/CHANNEL] [v]`` (one TouchOSC button per program: fired on its press, no argument or v from
 0.5 up; its release, v below 0.5, does nothing) do what a MIDI program change N does: the OSC server hands the
-control to the box's MIDI map (device/midi_hub.py ``MidiHub.translate``) as the MIDI reader hands it a program change,
+control to the box's program switcher (``MidiHub.programs``: the ProgramSwitcher a MIDI program change reaches,
+not through ``MidiHub.translate``, which would run MIDI learn too),
 so the box's program switcher (device/midi_programs.py) switches the pack mapped to it, with the same log lines and
 the same refusals (an unmapped program, a pack no longer on the box), its log line naming the sender ("; sent by OSC
 192.0.2.7", as the volume's and bypass's lines do).  A program with no channel plays the mapping made

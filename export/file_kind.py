@@ -86,5 +86,5 @@ def _mp4(head: bytes) -> tuple[str, str] | None:
 
 def _web_page(head: bytes) -> tuple[str, str] | None:
     """An HTML page (what a download that failed often saves under the file's name)."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = head.lstrip(b" \t\r\n").lower()
     return ("a web page (HTML)", WEB_PAGE) if text.startswith(_WEB_STARTS) else None

@@ -350,13 +350,12 @@ def _named_or_refused(path: Path, said: str) -> None:
 def _not_a_pack_upload(path: Path, exc: BaseException) -> PackError:
     """What the box says of an upload that does not open as a zip archive: a damaged zip (a pack cut short on
     the way), or no zip at all, named as "the upload" (``path`` is the box's temporary copy, a name nobody gave)."""
-    from device.library.archive_kind import COMPRESSED_STARTS, ZIP_STARTS
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(ZIP_STARTS):
+    from device.library.archive_kind import COMPRESSED_STARTS
+    if _starts_as_zip(path):
         return PackError(f"the upload is not a readable pack archive: {archive_damage(exc)}; {DAMAGED_UPLOAD}",
                          check="archive", hint=UPLOAD_AGAIN)
-    library = head.startswith(COMPRESSED_STARTS)
+    with open(path, "rb") as fh:
+        library = fh.read(8).startswith(COMPRESSED_STARTS)
     return PackError("the upload is not a pack: a .hatpack is a zip archive, and this is not one", check="archive",
                      hint="a sample library (tar or zip of audio files) goes to POST /libraries: hatbox push-library"
                      if library else f"send the .hatpack file itself; {PACK_HINT}")

@@ -83,7 +83,7 @@ def batch_stamps(msgs: list[dict[str, Any]], taken: float) -> list[dict[str, Any
     stamps = [_stamp(msg) for msg in msgs]
     late = [at for at in stamps if at is not None and at + STAMP_SLACK_S < taken]
     if not late:
-        return list(msgs)
+        return msgs
     first = min(late)
     if max(at for at in stamps if at is not None) - first > AHEAD_S:        # a stall: the late ones as the batch came,
         return [{**msg, "at": taken} if at is not None and at + STAMP_SLACK_S < taken else msg   # the rest on time

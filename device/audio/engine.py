@@ -311,7 +311,7 @@ class Engine:
                     dropped.append((knob, why))
             elif isinstance(fit, SetKnob):
                 kept.append(fit)
-        return carry_notes(dropped, unit, old, new, dict(self.knob_memory.knobs.get(slot, {}))), kept
+        return carry_notes(dropped, unit, old, new, self.knob_memory.knobs.get(slot)), kept
 
     @staticmethod
     def _settle(unit: Any, plan: list[SetKnob]) -> None:

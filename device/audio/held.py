@@ -232,10 +232,15 @@ def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
 KEPT_FOR = "kept for a pack that has"      # the end of a note on a knob the memory keeps (hatbox/status_report.py)
 
 
+def knob_names(unit: Any) -> list[str]:
+    """The names of engine ``unit``'s knobs (its pack's), in its order; [] for a unit without any."""
+    return [str(k.name) for k in getattr(unit, "knobs", None) or ()]
+
+
 def missing_words(unit: Any, knob: SetKnob) -> str:
     """Why engine ``unit`` did not take ``knob``, which it has no knob of that name for: "it has no knob of that name
     (its knobs: gain, level)", "it has no knobs" (the pack's name and the knob's are in the note already)."""
-    names = [str(k.name) for k in getattr(unit, "knobs", None) or ()]
+    names = knob_names(unit)
     return f"it has no knob of that name (its knobs: {', '.join(names)})" if names else "it has no knobs"
 
 
@@ -253,15 +258,16 @@ def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: st
     lines: list[str] = []
     for knob, why in dropped:
         held = (remembered or {}).get(knob.name.lower()) if knob.during_load else None
-        if knob_spec(unit, knob.name) is None and not knob.during_load:
+        missing = knob_spec(unit, knob.name) is None
+        if missing and not knob.during_load:
             kept.append((knob, None))
-        elif knob_spec(unit, knob.name) is None and held is not None and not held.during_load:
+        elif missing and held is not None and not held.during_load:
             kept.append((held, knob))
         else:
             lines.append(not_carried(knob, unit, old, new, why))
     if not kept:
         return lines
-    if getattr(unit, "knobs", None) and len(kept) == 1 and kept[0][1] is None:
+    if knob_names(unit) and len(kept) == 1 and kept[0][1] is None:
         return [not_carried(kept[0][0], unit, old, new, ""), *lines]
     return [kept_note(kept, unit, old, new), *lines]
 
@@ -293,6 +299,6 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
         was = "it was" if len(knobs) == 1 else "they were"
         said += f", as {was} on '{on}' when the box stopped," if restored else f", set on '{on}',"
     verb = f"is {KEPT_FOR} it" if len(knobs) == 1 else f"are {KEPT_FOR} them"
-    names = [str(k.name) for k in getattr(unit, "knobs", None) or ()]
+    names = knob_names(unit)
     lacks = f"no {or_words([k.name for k in knobs])} (its knobs: {', '.join(names)})" if names else "no knobs"
     return f"'{new}' has {lacks}: {said} {verb}"

@@ -32,8 +32,9 @@ def fade_curve(n: int) -> np.ndarray:
 class LiveLevel:
     """The live input as the effects receive it (after the input gain and a capture session's mute) over about the
     last ``hold`` seconds: the audio thread adds each block's energy (:meth:`add`, into arrays made here: no
-    allocation), the control side reads its RMS when a panic comes (:meth:`db`, :meth:`playing`).  One block alone
-    misjudged a soft low E: 64-128 samples of an 82 Hz wave near its zero crossing read ~10 dB under its level."""
+    allocation), the control side reads its RMS when a panic comes (:meth:`db`, against :data:`LIVE_FLOOR_DB`).  One
+    block alone misjudged a soft low E: 64-128 samples of an 82 Hz wave near its zero crossing read ~10 dB under its
+    level."""
 
     def __init__(self, rate: int, block: int, hold: float = LIVE_HOLD_S) -> None:
         size = max(1, int(np.ceil(hold * rate / max(1, block))))      # blocks in the window
@@ -52,10 +53,6 @@ class LiveLevel:
         """RMS over the window, dBFS (-inf before the first block, or of digital silence); control side."""
         energy, count = float(self._energy.sum()), int(self._count.sum())
         return 10.0 * float(np.log10(energy / count)) if count and energy > 0.0 else float("-inf")
-
-    def playing(self) -> bool:
-        """Whether someone plays the live input: its RMS over the window at least :data:`LIVE_FLOOR_DB`."""
-        return self.db() >= LIVE_FLOOR_DB
 
 
 class Slot:

@@ -91,15 +91,19 @@ def low_notes_text(source: SynthSource, notes: Iterable[int], where: str = "") -
     out (gone under 16 Hz); the lowest note that keeps its fundamental is 16" (``where``, the MIDI file, said before
     it).  "" when
     ``notes`` is empty."""
-    from device.audio.synth_render import note_runs
     low = sorted(set(int(n) for n in notes))
     if not low:
         return ""
     many = len(low) > 1
-    return (f"{where + ': ' if where else ''}note{'s' if many else ''} {note_runs(low)} "
-            f"{'lie' if many else 'lies'} under {LOW_HZ:g} Hz (from {float(midi_to_hz(low[0])):.1f} Hz) on "
-            f"'{source.pack_name}': {'their' if many else 'its'} harmonics under {_faded_words()}; the lowest note "
-            f"that keeps its fundamental is {source.lowest_note}")
+    return (f"{_notes_lead(low, where)} {'lie' if many else 'lies'} under {LOW_HZ:g} Hz (from "
+            f"{float(midi_to_hz(low[0])):.1f} Hz) on '{source.pack_name}': {'their' if many else 'its'} harmonics "
+            f"under {_faded_words()}; the lowest note that keeps its fundamental is {source.lowest_note}")
+
+
+def _notes_lead(notes: list[int], where: str) -> str:
+    """"notes 0, 12" / "note 17" (``notes``: sorted, distinct MIDI notes), after ``where`` ("song.mid: ") if given."""
+    from device.audio.synth_render import note_runs
+    return f"{where + ': ' if where else ''}note{'s' if len(notes) > 1 else ''} {note_runs(notes)}"
 
 
 def _faded_words() -> str:
@@ -110,11 +114,10 @@ def _faded_words() -> str:
 def bent_low_text(source: SynthSource, notes: Iterable[int], where: str = "") -> str:
     """The warning that ``notes`` are bent under :data:`LOW_HZ`: "note 17 is bent under 20 Hz on 'synth-gm4': its
     harmonics under 20 Hz are faded out (gone under 16 Hz) while the bend lasts".  "" when ``notes`` is empty."""
-    from device.audio.synth_render import note_runs
     bent = sorted(set(int(n) for n in notes))
     if not bent:
         return ""
     many = len(bent) > 1
-    return (f"{where + ': ' if where else ''}note{'s' if many else ''} {note_runs(bent)} {'are' if many else 'is'} "
+    return (f"{_notes_lead(bent, where)} {'are' if many else 'is'} "
             f"bent under {LOW_HZ:g} Hz on '{source.pack_name}': {'their' if many else 'its'} harmonics under "
             f"{_faded_words()} while the bend lasts")
