@@ -144,6 +144,11 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--channels", default=None, metavar="C1,C2,...",
                    help="the CNN's channels per block (default: the tagger's 16,32,48,64; the fifth and "
                         "twenty-seventh stops' wider probe is 24,48,72,96)")
+    p.add_argument("--aug-strength", type=float, default=None, metavar="S",
+                   help="how often each training augmentation is applied, times its chance (TrainOptions.aug_strength, "
+                        "default 1.0; the fifty-fourth stop's probes 0.5 and 1.5)")
+    p.add_argument("--batch", type=int, default=None, metavar="B",
+                   help="training clips per step (TrainOptions.batch, default 32; the fifty-fourth stop's probe 64)")
     p.add_argument("--dropout", type=float, default=None, metavar="P",
                    help="dropout before the network's last layer (default: the tagger's, TaggerConfig.dropout; "
                         "the thirty-seventh stop's probe is 0.1)")
@@ -175,14 +180,18 @@ def config(args: argparse.Namespace) -> TaggerConfig:
 
 
 def with_band_limit(opts: TrainOptions, args: argparse.Namespace) -> TrainOptions:
-    """``opts`` with ``--band-limit``, ``--quantise`` and ``--head-band-copies`` where they were given (else
-    TrainOptions' defaults)."""
+    """``opts`` with ``--band-limit``, ``--quantise``, ``--head-band-copies``, ``--aug-strength`` and ``--batch`` where
+    they were given (else TrainOptions' defaults)."""
     if getattr(args, "band_limit", None) is not None:
         opts = replace(opts, band_limit=args.band_limit)
     if getattr(args, "quantise", None) is not None:
         opts = replace(opts, quantise=args.quantise)
     if getattr(args, "head_band_copies", None) is not None:
         opts = replace(opts, head_band_copies=tuple(int(r) for r in args.head_band_copies.split(",") if r))
+    if getattr(args, "aug_strength", None) is not None:
+        opts = replace(opts, aug_strength=args.aug_strength)
+    if getattr(args, "batch", None) is not None:
+        opts = replace(opts, batch=args.batch)
     return opts
 
 

@@ -91,3 +91,18 @@ def test_the_head_learns_from_band_limited_copies_when_asked() -> None:
     assert seen == [6, 6, 6, 6]
     with torch.no_grad():
         assert torch.isfinite(net(torch.from_numpy(clips))[0]).all()
+
+
+def test_make_batch_passes_the_augmentation_strength_on() -> None:
+    """strength 0: every clip comes out as itself at one gain (no speed, colour, reverb, shift or noise); strength 1: not."""
+    rng = np.random.default_rng(5)
+    clips = rng.standard_normal((8, RATE)).astype(np.float32)
+    y, idx = np.eye(2, dtype=np.float32)[np.arange(8) % 2], np.arange(8)
+    plain, _ = make_batch(clips, y, idx, RATE, RATE, np.random.default_rng(6), strength=0.0)
+    for got, clip in zip(plain.numpy(), clips):
+        scale = float(np.dot(got, clip) / np.dot(clip, clip))
+        assert np.allclose(got, scale * clip, atol=1e-5)
+    changed, _ = make_batch(clips, y, idx, RATE, RATE, np.random.default_rng(6), strength=1.0)
+    residual = [np.abs(g - np.dot(g, c) / np.dot(c, c) * c).max() for g, c in zip(changed.numpy(), clips)]
+    assert max(residual) > 1e-2
+    assert TrainOptions().aug_strength == 1.0

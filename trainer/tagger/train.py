@@ -45,6 +45,8 @@ class TrainOptions:
     quantise: float = 0.0         # chance that a training clip is heard as a quiet 16-bit (or 8-bit) file (a probe)
     # the statistics head is fitted on the clips and on copies of them band-limited to these rates (Hz; a probe)
     head_band_copies: tuple[int, ...] = ()
+    # how often each augmentation of augment.augment is applied (its chances times this, at most 1; a probe)
+    aug_strength: float = 1.0
     # a first Ctrl-C (trainer.early_stop.StopRequest) ends training after the current step: the result is kept
     stop: Any = field(default_factory=NoStop)
 
@@ -93,10 +95,11 @@ def loss_function(y: np.ndarray, exclusive: bool):
 
 def make_batch(clips: np.ndarray, y: np.ndarray, idx: np.ndarray, n: int, rate: int,
                rng: np.random.Generator, band_limit: float = 0.0,
-               quantise: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+               quantise: float = 0.0, strength: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Augmented clips [B, n] at ``rate`` Hz and their targets [B, n_tags] for the rows ``idx``; ``band_limit``:
-    :attr:`TrainOptions.band_limit`."""
-    x = np.stack([augment(clips[i], n, rng, rate=rate, band_limit_p=band_limit, quantise_p=quantise) for i in idx])
+    :attr:`TrainOptions.band_limit`; ``strength``: :attr:`TrainOptions.aug_strength`."""
+    x = np.stack([augment(clips[i], n, rng, strength=strength, rate=rate, band_limit_p=band_limit,
+                          quantise_p=quantise) for i in idx])
     return torch.from_numpy(x), torch.from_numpy(y[idx])
 
 
@@ -205,7 +208,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
 
     def draw() -> tuple[torch.Tensor, torch.Tensor]:
         return make_batch(clips, y, rng.choice(len(y), size=opts.batch, p=probs), n, rate, rng, opts.band_limit,
-                          opts.quantise)
+                          opts.quantise, opts.aug_strength)
 
     start, losses, budget = time.monotonic(), [], max(1.0, opts.minutes * 60)
     net.train()
