@@ -38,6 +38,8 @@ from device.output_checks import (DC_HINT, HOT_HINT, KNOBS_HINT, check_idle_leve
                                    TooLoud, check_output_level, dc_fault, with_setting)
 from device.onnx_external import check_self_contained, refuse_external_data  # noqa: F401 (re-exported)
 from device.realtime_trial import block_seconds, synth_load, time_calls, trial_feeds
+from device.signature_words import (NOT_REQUIRED_NOTE, REFUSE_NOTE, SIGN_HINT, trust_hint,  # noqa: F401
+                                    trust_way, without_note)
 from export.manifest import Manifest, TensorSpec
 from export.pack import SIGNATURE, Pack, manifest_bytes_of, read_pack
 from hatbox.errors import PackError, first_line
@@ -170,33 +172,6 @@ def check_signature(report: Report, trusted: list[Any], required: bool, keys_dir
 
 
 SIGNATURE_BYTES = 64        # an ed25519 signature (export/signing.py): manifest.sig of another length is none
-# the note the signature check's words end with on a box that does not require signatures (hatbox.box_packs leaves
-# it out of the laptop's checks line): "unsigned (this box does not require signatures)"
-NOT_REQUIRED_NOTE = " (this box does not require signatures"
-REFUSE_NOTE = f"{NOT_REQUIRED_NOTE}; with --require-signature it would refuse it)"
-
-
-def trust_way(keys_dir: str | None, installed: bool = False) -> str:
-    """The way to trust the key that signed a pack (p53 QA Q4: a pack signed by a key not trusted was said tampered
-    with, and no way given), naming the box's folder ``keys_dir`` (None: trusted_keys/ in its store folder; never
-    the laptop's ~).  ``installed``: the pack went in all the same (a box that does not require signatures), and a
-    key copied in counts at once, so nothing is sent again."""
-    where = f"{keys_dir} on the box" if keys_dir else "trusted_keys/ in the box's store folder"
-    then = "the box counts it at once" if installed else "then send the pack again"
-    return f"to trust the key, copy the KEY.pub that hatbox keygen wrote beside KEY.pem into {where}: {then}"
-
-
-def trust_hint(keys_dir: str | None, any_trusted: bool = True) -> str:
-    """What to do about a signed pack a box that requires signatures refused: trust its key (:func:`trust_way`), or
-    (``any_trusted``: the box trusts some key) sign it with a key the box trusts."""
-    other = ("; or sign it with a key the box trusts: hatbox pack sign PACK.hatpack --key KEY.pem, then send it again"
-             if any_trusted else "")
-    return f"{trust_way(keys_dir)}{other}"
-
-
-SIGN_HINT = ("sign it: hatbox pack sign PACK.hatpack --key KEY.pem (hatbox keygen makes a key), trust the key on the "
-             "box: copy KEY.pub into trusted_keys/ in its store folder, then send it again: hatbox push PACK.hatpack "
-             "--activate")
 
 
 def signature_words_now(path: str | Path, trusted: list[Any], required: bool) -> str:
@@ -212,7 +187,7 @@ def signature_words_now(path: str | Path, trusted: list[Any], required: bool) ->
         return f"not checked: {exc.args[0]}"
     if report.signed_by is None and required:
         return "not signed by a trusted key: installed, not played (this box takes only signed packs)"
-    return words if not required else words.split(NOT_REQUIRED_NOTE)[0]
+    return words if not required else without_note(words)
 
 
 def unsigned_now(store: Any, pid: str, trusted: list[Any]) -> bool:

@@ -171,8 +171,8 @@ def _checks_words(checks: list[dict[str, Any]]) -> str:
 def _signature_words(detail: str) -> str:
     """The box's words on a signature it did not verify, less its note for a box that does not require signatures
     ("... (this box does not require signatures; with --require-signature it would refuse it)")."""
-    from device.validate import NOT_REQUIRED_NOTE
-    return detail.split(NOT_REQUIRED_NOTE)[0]
+    from device.signature_words import without_note     # plain text: not device.validate, which loads numpy
+    return without_note(detail)
 
 
 def _confirm_delete(what: str, question: str) -> bool:

@@ -187,7 +187,7 @@ class Box:
     def check_signed(self, pid: str) -> None:
         """409 "not signed" when this box takes only signed packs (``require_signature``) and pack ``pid`` was
         installed without a trusted signature (before the box was started so): it stays installed, unplayed."""
-        from device.validate import SIGN_HINT
+        from device.signature_words import SIGN_HINT
         if self._unsigned(pid):
             raise ApiError(409, "not signed", f"pack '{pid}' is not signed by a trusted key, and this box takes only "
                            "signed packs (it was started with --require-signature)", hint=SIGN_HINT)
