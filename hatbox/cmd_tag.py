@@ -24,6 +24,7 @@ from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
+from hatbox.retag_words import merged_line, start_line, stopped_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
@@ -170,6 +171,7 @@ def tag(args: argparse.Namespace) -> int:
     live = LibraryReport()   # filled in as the run goes: the bar counts the files to tag, not the unchanged ones
     again = retag_line(db, args.pack)     # why every file is tagged again (an older hatbox, another pack): said once
                                           # the pack and the folder passed their checks, before the bar
+    again = start_line(db, again)         # the old tags stay listed until it ends (a re-tag going on: how far)
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
@@ -185,10 +187,12 @@ def tag(args: argparse.Namespace) -> int:
         rep = tag_library(lib, args.pack, db, links_dir=args.links, progress=progress, threads=args.threads,
                           lock=True,          # a second hatbox tag on this database is refused, touching nothing
                           decoding=Decoding(checked=True, quiet=True),    # what the box refuses fails here too
-                          report=live)
+                          report=live, staged=True)      # a re-tag: the old tags listed until it ends (p54)
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
+        if live.retag_from:
+            raise Interrupted(stopped_line(db, live.retag_from, stopped_by(exc))) from None
         raise Interrupted(f"tagging stopped ({stopped_by(exc)}): {saved_words(db, saved)} in {_shown(str(db))}"
                           f"{this_run(db, saved)}; run the same command again to continue where it stopped") from None
     finally:
@@ -206,6 +210,8 @@ def tag(args: argparse.Namespace) -> int:
         if unwritten:
             return 0
     print(summary(rep, db))
+    if rep.retagged:
+        print(merged_line(db, rep.retag_from))
     note_other_formats(rep.other_formats if rep.total else [])
     if rep.left_during:
         n = len(rep.left_during)

@@ -45,6 +45,9 @@ def say_if_unfinished(db: str) -> None:
     pack stopped part-way, the files whose tags of the pack before are not listed."""
     from device import library
     from device.library.query import run_counts
+    from hatbox.retag_words import query_note
+    if note := query_note(db):          # a re-tag with a new pack part way: the old pack's tags are listed (p54)
+        print(note, file=sys.stderr)
     try:
         state, _done, total = library.tagging_run(db)
         counts = run_counts(db)

@@ -27,6 +27,7 @@ import numpy as np
 
 from device.library import db as libdb
 from device.library import kept as kept_tags
+from device.library import retag
 from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, link_name, links_problem, links_to_nothing, runs_links, \
     write_links
@@ -82,6 +83,9 @@ class LibraryReport:
     links_left: int = 0         # an empty library folder: the links to nothing its --links folder kept as they were
     links_unread: int = 0       # files found, none read (all failed): the links its --links folder kept as they were
     kept_unopened: int = 0      # files of the database under folders that could not be opened: kept as they were
+    retag_from: str = ""        # a re-tag with a new pack kept apart (device.library.retag): the pack ("name
+    #                             version") whose tags the listings show until it has gone through every file
+    retagged: bool = False      # of such a re-tag: this run went through every file, the new tags replace the old
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -130,10 +134,21 @@ class _Pending:
     given: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class _Into:
+    """Where a run writes the tagger's rows (files, tags): ``con``, the library's database, or a re-tag's stage
+    (device.library.retag), with the rows it held before the run (``known``: path -> (size, mtime ns, model,
+    status); a file whose row matches is not tagged again)."""
+
+    con: sqlite3.Connection
+    known: dict
+
+
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
                 threads: int = 1, batch: int = BATCH, lock: bool = False,
-                decoding: Decoding = Decoding(), report: LibraryReport | None = None) -> LibraryReport:
+                decoding: Decoding = Decoding(), report: LibraryReport | None = None,
+                staged: bool = False) -> LibraryReport:
     """Tag ``root``'s audio files with a tagger ``pack`` into ``db_path`` (see module doc).
 
     ``progress(done, total)`` is called after each file; set ``cancel`` to stop after the current
@@ -144,6 +159,8 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     A ``links_dir`` in which no link can be made (a file, a folder that cannot be written) is refused before the
     pack is read or the database touched.  ``decoding``: see :class:`Decoding` (`hatbox tag` checks and hushes).
     ``report``: the report to fill in (a caller's, read by ``progress`` as the run goes: `hatbox tag`'s bar).
+    ``staged``: a re-tag with a new pack (the database records another) writes the new pack's rows apart until it has
+    gone through every file, the listings showing the old pack's tags meanwhile (device.library.retag; `hatbox tag`).
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
@@ -162,19 +179,40 @@ def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, 
     with libdb.tagging_lock(db_path) if lock else contextlib.nullcontext():
         con = libdb.connect(db_path)
         report = report if report is not None else LibraryReport()
+        stage = None
         try:
+            stage = _stage(con, db_path, tagger, staged, pack, report)
             inside = Path(db_path).resolve().parent == root.resolve()    # the database is kept in its library
             _run(root, tagger, con, Path(links_dir) if links_dir else None, progress, cancel, batch, report,
-                 decoding, inside)
+                 decoding, inside, stage, db_path)
         except sqlite3.OperationalError as exc:
             raise _write_error(db_path, exc) from None
         except KeyboardInterrupt:
             report.cancelled, report.seconds = True, time.monotonic() - start
             raise TaggingInterrupted(report) from None
         finally:
+            if stage is not None:
+                stage.close()
             con.close()
     report.seconds = time.monotonic() - start
     return report
+
+
+def _stage(con, db_path: str | Path, tagger: PackTagger, staged: bool, pack: str | Path | Pack,
+           report: LibraryReport) -> sqlite3.Connection | None:
+    """The re-tag stage this run writes the tagger's rows to (device.library.retag), its pack's file recorded there;
+    None (the library's own database) when ``staged`` is off or the run is no re-tag (``report.retag_from`` says the
+    pack whose tags stay listed when it is one)."""
+    if not staged:
+        return None
+    retag.drop_if_stale(con, db_path)
+    if not retag.needs_stage(con, tagger.model_id):
+        return None
+    report.retag_from = libdb.get_meta(con, "pack") or "the pack before"
+    stage = retag.open_stage(db_path, tagger.model_id)
+    if not isinstance(pack, Pack):
+        libdb.set_meta(stage, pack_file=str(Path(pack).resolve()))
+    return stage
 
 
 def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
@@ -198,10 +236,12 @@ def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxEr
 
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
          cancel: threading.Event | None, batch: int, report: LibraryReport, decoding: Decoding,
-         inside: bool = False) -> None:
+         inside: bool = False, stage: sqlite3.Connection | None = None, db_path: str | Path = "") -> None:
     """Tag the library into ``con``, filling in ``report`` as the run goes (what it holds stays true if the run
     stops part-way).  ``inside``: the database file sits in the library folder itself (recorded as meta ``inside``:
-    a copy of the library with it stands for the copy, device.library.open_db.library_root)."""
+    a copy of the library with it stands for the copy, device.library.open_db.library_root).  ``stage``: a re-tag's
+    (device.library.retag): the tagger's rows and the pack's meta go there, merged into ``con`` (at ``db_path``) once
+    the run went through every file; moves, removals and the producer's tags go to ``con`` as on any run."""
     found = audio_files(root, exclude=links_dir)
     paths = [p.relative_to(root).as_posix() for p in found]
     blocked = list(getattr(found, "unreadable", ()))     # (folder, why); a plain list of paths has none
@@ -221,11 +261,12 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     gone = sorted(set(known) - set(paths) - set(kept))
     moves = follow_moves(root, con, known, gone, paths)
     _check_same_library(con, root, paths + kept, known, inside, moves.rows)
-    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside), tags=",".join(tagger.tags),
-                   model=tagger.model_id, embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
+    libdb.set_meta(con, root=str(root.resolve()), inside=int(inside),
+                   unopened=json.dumps(report.unopened, ensure_ascii=False))   # for `library query --failed`
+    libdb.set_meta(con if stage is None else stage, tags=",".join(tagger.tags), model=tagger.model_id,
+                   embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
                    pack=f"{tagger.pack.manifest.name} {tagger.pack.manifest.version}", pack_model=tagger.model_id,
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
-                   unopened=json.dumps(report.unopened, ensure_ascii=False),   # for `library query --failed`
                    run="running", run_total=len(paths))                         # until it ends: tagging_state
     pending = _Pending()
     _move_rows(root, con, known, moves, report)
@@ -239,12 +280,23 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
     report.removed = len(left)
+    into = _Into(con, known) if stage is None else _staged_rows(stage, paths)
     con.commit()
-    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending)
-    libdb.set_meta(con, run="stopped" if report.cancelled else "done")
-    con.commit()
+    _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending, into)
+    libdb.set_meta(into.con, run="stopped" if report.cancelled else "done")
+    into.con.commit()
+    if stage is not None and not report.cancelled:
+        retag.merge(con, db_path)             # the new pack's rows replace the old's at once
+        report.retagged = True
     if links_dir is not None:
         _update_links(con, root, links_dir, report, known, not paths and not kept)
+
+
+def _staged_rows(stage: sqlite3.Connection, paths: list[str]) -> _Into:
+    """The re-tag ``stage``'s rows of the files in the library now (``paths``), as this run starts."""
+    retag.prune(stage, paths)
+    stage.commit()
+    return _Into(stage, libdb.known_files(stage))
 
 
 def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, known: dict, empty: bool) -> None:
@@ -334,27 +386,28 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
                  progress: Progress | None, cancel: threading.Event | None, batch: int, decoding: Decoding,
-                 pending: _Pending) -> None:
-    """Tag the new and changed files of ``paths``, ``batch`` at a time.  Whatever stops the run part-way (an
-    error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on up."""
+                 pending: _Pending, into: _Into) -> None:
+    """Tag the new and changed files of ``paths`` (their rows to ``into``), ``batch`` at a time.  Whatever stops the
+    run part-way (an error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on
+    up."""
     buf = np.zeros((batch, tagger.n), np.float32)
     try:
         for done, rel in enumerate(paths, 1):
             if cancel is not None and cancel.is_set():
                 report.cancelled = True
                 break
-            _one(root, rel, tagger, con, known, report, buf, pending, decoding)
+            _one(root, rel, tagger, con, known, report, buf, pending, decoding, into)
             if len(pending.rel) == batch:
-                _flush(tagger, con, buf, pending, report)
+                _flush(tagger, con, buf, pending, report, into)
             if progress is not None:
                 progress(done, len(paths))
     except sqlite3.OperationalError:       # the database takes no writes (locked, disk full): nothing to save
         raise
     except BaseException:
         with contextlib.suppress(Exception):
-            _flush(tagger, con, buf, pending, report)
+            _flush(tagger, con, buf, pending, report, into)
         raise
-    _flush(tagger, con, buf, pending, report)
+    _flush(tagger, con, buf, pending, report, into)
 
 
 BROKEN_LINK = "broken link (what it points at does not exist)"      # the box's words (device.library.folder_tar)
@@ -384,7 +437,10 @@ def os_words(exc: OSError) -> str:
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
-         buf: np.ndarray, pending: _Pending, decoding: Decoding) -> None:
+         buf: np.ndarray, pending: _Pending, decoding: Decoding, into: _Into) -> None:
+    """Look at the library file ``rel``: unchanged (its row in ``into`` matches), failed or skipped (its row written
+    to ``into`` now), or decoded into ``buf`` for the next batch (``pending``).  ``known``: the library's rows, which
+    tell bytes new to it (given kept tags back)."""
     path = root / rel
     if not libdb.storable(rel):            # lone surrogates that no bytes give (only Windows names have them)
         report.failed.append((rel, NOT_UTF8))
@@ -394,14 +450,14 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         # a new link to nothing gets a row, so that `library query --failed` lists it (a known row keeps its tags)
         if rel not in known and report.failed[-1:] == [(rel, BROKEN_LINK)]:
             with contextlib.suppress(OSError):
-                libdb.put_error(con, rel, key_of(path.lstat()), tagger.model_id, BROKEN_LINK)
+                libdb.put_error(into.con, rel, key_of(path.lstat()), tagger.model_id, BROKEN_LINK)
         return
     stat = key_of(st)
-    if known.get(rel) == (*stat, tagger.model_id, "ok"):
+    if into.known.get(rel) == (*stat, tagger.model_id, "ok"):
         report.unchanged += 1
         return
-    if known.get(rel) == (*stat, tagger.model_id, "skipped"):
-        reason = libdb.reason_of(con, rel)
+    if into.known.get(rel) == (*stat, tagger.model_id, "skipped"):
+        reason = libdb.reason_of(into.con, rel)
         if LATE_WORDS not in reason:            # (a sound after a silent head was skipped before p46: tagged now)
             report.unchanged += 1
             report.still_skipped.append((rel, reason))    # said by every run, as failed files are (tried again)
@@ -410,7 +466,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     if kind:                               # reading a named pipe would wait for a writer forever
         reason = f"not a regular file ({kind}): nothing to read"
         report.failed.append((rel, reason))
-        libdb.put_error(con, rel, stat, tagger.model_id, reason)
+        libdb.put_error(into.con, rel, stat, tagger.model_id, reason)
         return
     fresh = _new_bytes(known, rel, stat)        # bytes new to the library: kept tags may come back to them
     try:
@@ -424,13 +480,13 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         reason = os_words(exc) if isinstance(exc, OSError) else without_path(first_line(exc), path)
         report.failed.append((rel, reason))
         digest = readable_hash(path)
-        libdb.put_error(con, rel, stat, tagger.model_id, reason, digest)
+        libdb.put_error(into.con, rel, stat, tagger.model_id, reason, digest)
         if fresh:
             pending.written.append((rel, digest))
         return
     if clip is None:
         report.skipped.append((rel, why_not))
-        libdb.put_skipped(con, rel, stat, tagger.model_id, why_not, digest)
+        libdb.put_skipped(into.con, rel, stat, tagger.model_id, why_not, digest)
         if fresh:
             pending.written.append((rel, digest))
         return
@@ -484,7 +540,9 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
         return heard.channels, heard.rate, heard.why, heard.frames
 
 
-def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport) -> None:
+def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport, into: _Into) -> None:
+    """Tag the batch decoded into ``buf`` (``pending``), write its rows to ``into`` and the kept tags given back to
+    ``con`` (the library's database), and commit both."""
     n, saved = len(pending.rel), 0
     counted: list[tuple[int, int]] = []     # (frames, rate) of the files tagged now: _count_long
     if n:
@@ -493,7 +551,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
         usable = np.isfinite(probs).all(axis=1) & np.isfinite(emb).all(axis=1)
         for i in range(n):
             if usable[i]:
-                libdb.put_result(con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
+                libdb.put_result(into.con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
                                  tagger.tags, probs[i], hits[i], emb[i])
                 if pending.rel[i] in pending.new:
                     pending.written.append((pending.rel[i], pending.digest[i]))
@@ -501,11 +559,12 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
             else:
                 reason = NAN_SCORES
                 report.failed.append((pending.rel[i], reason))
-                libdb.put_error(con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
+                libdb.put_error(into.con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
         saved = int(usable.sum())
     report.tags_back += kept_tags.give_back(con, pending.written, pending.given)   # committed with the batch
     pending.written.clear()
-    con.commit()
+    con.commit()                    # the kept tags first: given again (to a file with none) if the rows are not
+    into.con.commit()
     report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
     for frames, rate in counted:
         _count_long(report, frames, rate)
