@@ -13,7 +13,9 @@ The switch goes through the box's own activation (device/api/app.py ``Box.activa
 of the switcher's own, so the MIDI reader that received the program change returns at once.  A burst (a foot
 controller scrolled through five programs in 100 ms) ends on its last program: a lone program change switches at
 once, one within :data:`SETTLE_S` of the one before waits until no program change has come for that long, and those
-that come while a switch runs leave only the last to switch next.
+that come while a switch runs leave only the last to switch next.  It stops with the box (``ProgramSwitcher.stop``,
+from device/api/box.py ``Box.stop_programs``): a program change still waiting, or one that comes after, switches
+nothing and says so; a switch already running ends as it began.
 
 The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
 null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a
@@ -225,14 +227,15 @@ class Hooks:
 
 
 SWITCHED, PLAYING, UNMAPPED, REFUSED, SUPERSEDED = "switched", "playing", "unmapped", "refused", "superseded"
+STOPPED = "stopped"         # the box is stopping (ProgramSwitcher.stop): nothing of the program change was switched
 
 
 class Job:
     """One program change handed to the switcher (:meth:`ProgramSwitcher.received` returns it): ``program`` 0..127,
     ``channel`` 0..15 (None: none), when it ``came`` (monotonic s) and its ``source`` (:data:`MIDI_IN`, "OSC
     192.0.2.7", "'studio-mac'" for the API's fire route).  :meth:`wait` answers its own outcome once known: switched,
-    played already, unmapped, refused (and why), or superseded by a later program change before it ran (a burst
-    switches its last only) - never another job's."""
+    played already, unmapped, refused (and why), superseded by a later program change before it ran (a burst
+    switches its last only), or stopped (the box began to stop before it ran) - never another job's."""
 
     def __init__(self, program: int, channel: int | None, came: float, source: str = MIDI_IN) -> None:
         self.program, self.channel, self.came, self.source = program, channel, came, source
@@ -256,7 +259,7 @@ def said_by(words: str, source: str) -> str:
 class ProgramSwitcher:
     """Switches the pack a program change maps to, on a thread of its own (started for a burst, ended once nothing
     waits: no thread idles).  :meth:`received` is what the MIDI reader calls (returns at once); :attr:`last` is what
-    the last program change did (``GET /midi/programs``, ``hatbox status``)."""
+    the last program change did (``GET /midi/programs``, ``hatbox status``).  :meth:`stop` ends it with the box."""
 
     def __init__(self, programs: ProgramMap, hooks: Hooks, settle_s: float = SETTLE_S) -> None:
         self.programs, self.hooks, self.settle_s = programs, hooks, settle_s
@@ -265,6 +268,7 @@ class ProgramSwitcher:
         self._due = 0.0
         self._came_last = float("-inf")                # when the last program change came (monotonic)
         self._worker: threading.Thread | None = None
+        self._stopping = False                         # :meth:`stop` was called: no program change switches now
         self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
         self.last = None                               # what the last program change did (the property)
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
@@ -277,22 +281,57 @@ class ProgramSwitcher:
         82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last
         is part of a burst (a controller scrolled through programs): it switches once no other comes for
         ``settle_s``, the last one winning; the burst's first has switched already, a short crossfade.  A job still
-        waiting when a later one comes is resolved as superseded by it."""
+        waiting when a later one comes is resolved as superseded by it.  After :meth:`stop`, resolved at once as
+        stopped: nothing switched."""
         now = time.monotonic()
         job = Job(int(program), None if channel is None else int(channel), now, source)
         with self.lock:
-            lone = self._worker is None and now - self._came_last >= self.settle_s
-            self._came_last = now
-            before, self._pending, self._due = self._pending, job, (now if lone else now + self.settle_s)
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
-                self._worker.start()
+            stopping = self._stopping
+            before = None if stopping else self._queue(job, now)
+        if stopping:
+            self._finish(job, self._stopped(job))
         if before is not None:
             by = "" if source == MIDI_IN else f" (from {source})"
             before.resolve(self._outcome(before, SUPERSEDED, f"{program_words(before.program, before.channel)}: not "
                                          f"switched: {program_words(job.program, job.channel)}{by} came right after "
                                          "it and won (a burst of program changes switches its last)"))
         return job
+
+    def _queue(self, job: Job, now: float) -> Job | None:
+        """Make ``job`` the one to switch next (under :attr:`lock`), starting the worker thread if none runs; returns
+        the job it replaced (None: none waited)."""
+        lone = self._worker is None and now - self._came_last >= self.settle_s
+        self._came_last = now
+        before, self._pending, self._due = self._pending, job, (now if lone else now + self.settle_s)
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
+            self._worker.start()
+        return before
+
+    def stop(self, wait_s: float = 0.0) -> bool:
+        """The box stops (device/api/box.py ``Box.stop_programs``): no program change switches a pack from now on
+        (MIDI, OSC, the API's fire route).  The one waiting to switch is resolved at once as stopped (its fire
+        answers the box's 503), nothing of it done; a switch already running (the pointer, then the engine's load,
+        under the box's install lock) is not cut half way: it gets ``wait_s`` seconds to end.  True when no switch
+        is left running.  Called again: only waits again."""
+        with self.lock:
+            self._stopping = True
+            waiting, self._pending = self._pending, None
+        if waiting is not None:
+            self._finish(waiting, self._stopped(waiting))
+        return self.wait(wait_s)
+
+    def _stopped(self, job: Job, why: str = "") -> dict[str, Any]:
+        """The outcome of ``job`` not switched because the box is stopping (``why``: what else is known), logged once
+        per program."""
+        return self._quiet(job, (job.channel, job.program), f"{program_words(job.program, job.channel)}: not "
+                           f"switched: the box is stopping{why} (program changes switch packs again once it is "
+                           "started)", result=STOPPED)
+
+    def _finish(self, job: Job, outcome: dict[str, Any]) -> None:
+        """``job`` is done: its ``outcome`` is :attr:`last` and :meth:`Job.wait`'s answer."""
+        self.last = outcome
+        job.resolve(outcome)
 
     def forget_said(self) -> None:
         """The map changed: an unmapped or gone program is said once again, and the packs it maps are prepared
@@ -391,8 +430,7 @@ class ProgramSwitcher:
                 log.exception("MIDI program change: the switch stopped on an unexpected error")
                 outcome = self._outcome(job, REFUSED, f"{program_words(job.program, job.channel)}: not switched "
                                                       f"({first_line(exc)})")
-            self.last = outcome
-            job.resolve(outcome)
+            self._finish(job, outcome)
 
     def _switch(self, job: Job) -> dict[str, Any]:
         """Switch in what ``job``'s program (on its channel) maps to; returns the outcome (:meth:`_outcome`)."""
@@ -407,11 +445,15 @@ class ProgramSwitcher:
         pid, kind = str(pack["id"]), str(pack["kind"])
         if self.hooks.playing(kind, pid):
             return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already", pack)
+        if self._stopping:                  # stopped since the job was taken: nothing begun, nothing switched
+            return self._stopped(job)
         start = time.monotonic()
         try:
             before = self.hooks.activate(pid)
         except Exception as exc:  # noqa: BLE001 - refused (engine, signature, storage): the box plays on
             text = getattr(getattr(exc, "body", None), "message", None) or first_line(exc)
+            if self._stopping:
+                return self._stopped(job, f": {pack_words(pack)} was not switched in ({text})")
             return self._quiet(job, entry.key, f"{said}: {pack_words(pack)} was not switched in ({text}): the box "
                                                "plays on as before", warn=True, pack=pack)
         self.switches += 1

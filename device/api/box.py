@@ -73,6 +73,7 @@ class Box:
         self._validator_lock = threading.Lock()
         self._stopping = False                              # :meth:`stop` was called: no new worker is made
         self._workers: list[threading.Thread] = []          # the workers' threads (both), as they start
+        self.programs: Any = None   # the app's MIDI program switcher (device/api/program_routes.attach_programs)
         self.keys_dir = config.trusted_keys or self.store.root / TRUSTED_KEYS
         self.kit = KitKeeper(self.store.root / KIT_FILE)      # the sampler's notes (device/kit.py)
         self.recovery.update(start_notes(kit_damaged, self.libraries))     # what `hatbox status` says of the start
@@ -129,19 +130,30 @@ class Box:
 
     def stop(self, wait_s: float = VALIDATE_STOP_S, tagging_s: float = TAGGING_STOP_S) -> bool:
         """The API stops (the app's lifespan ends: device/api/app.py; a Box stopped directly: tests, the demo, the
-        sim): the worker threads end (packs', libraries'), the libraries' taggings stop (carried on at the next start:
-        Libraries.shutdown, which device/api/server.py's RunningServer.stop calls again, a no-op by then), and the
-        MIDI relays that feed this box's control (device.midi_ports.close_relays).  A check still running gets
-        ``wait_s`` to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_workers`).
-        A later use of :attr:`validator` or :attr:`library_worker` is refused.  True when nothing was left running."""
+        sim): program changes stop switching packs (:meth:`stop_programs`), the worker threads end (packs',
+        libraries'), the libraries' taggings stop (carried on at the next start: Libraries.shutdown, which
+        device/api/server.py's RunningServer.stop calls again, a no-op by then), and the MIDI relays that feed this
+        box's control (device.midi_ports.close_relays).  A program switch or a check still running gets ``wait_s``
+        to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_workers`).  A later
+        use of :attr:`validator` or :attr:`library_worker` is refused.  True when nothing was left running."""
         with self._validator_lock:
             self._stopping = True
             pools, self._pools = list(self._pools.values()), {}
-        ended = end_workers(pools, self._worker_threads, wait_s)
+        switched = self.stop_programs(wait_s)
+        ended = end_workers(pools, self._worker_threads, wait_s) and switched
         stopped = self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
         return ended and stopped
+
+    def stop_programs(self, wait_s: float = 0.0) -> bool:
+        """Program changes (MIDI, OSC ``/hatbox/program``, ``POST /midi/programs/{program}/fire``) stop switching
+        packs (device/midi_programs.py ``ProgramSwitcher.stop``): one still waiting is answered at once, as the box's
+        other work is while it stops (:func:`stopping_error`'s 503 for a fire), nothing of it switched; the switch
+        already running gets ``wait_s`` to end (never cut half way).  Called first by device/api/server.py's
+        RunningServer.stop (no wait: before uvicorn's 2 s for running requests, so the fire's answer still reaches
+        the laptop), again by :meth:`stop`.  True when no switch is left running (or the box has no switcher)."""
+        return self.programs is None or bool(self.programs.stop(wait_s))
 
     def start(self) -> None:
         """Show the pairing code and load the active packs into the engine (unless ``config.load_active`` is

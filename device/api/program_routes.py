@@ -26,7 +26,8 @@ from pydantic import BaseModel, Field
 from device.api.errors import ApiError, _errors
 from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
-from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, SUPERSEDED, SWITCH_KINDS, UNMAPPED, Entry, Hooks,
+from device.api.box import stopping_error
+from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, STOPPED, SUPERSEDED, SWITCH_KINDS, UNMAPPED, Entry, Hooks,
                                   ProgramMap, ProgramSwitcher, broken_by_delete, broken_words, check_program,
                                   newest_named, pack_words, program_words, resolve)
 from device.store_layout import json_dict
@@ -143,7 +144,7 @@ def attach_programs(app: FastAPI) -> None:
     """The app's own program switcher, on its box's MIDI hub, control watchers and install hooks (one per app)."""
     box = app.state.box
     app.state.pack_deleted = pack_deleted       # DELETE /packs/{id}'s answer (device/api/pack_routes.py: one line)
-    app.state.programs = switcher = make_switcher(box)
+    app.state.programs = box.programs = switcher = make_switcher(box)     # box.programs: stopped with the box
     if box.midi is not None:
         box.midi.programs = switcher
     watchers = getattr(box.control, "watchers", None)
@@ -232,7 +233,8 @@ def fire_program(request: Request, program: int, channel: Optional[int]) -> Prog
     box's program switcher (the same switch, log lines and status as one from MIDI, its source the paired device's
     name), once it is done, by its own outcome (never another program change's): 404 for a program with no mapping,
     409 for one that switched nothing (its pack is gone, the engine refused it, or a later program change came
-    before it ran and won), 504 when the switch takes over :data:`FIRE_WAIT_S`."""
+    before it ran and won), 503 (the box's "the box is stopping" words) for one the box's stop came before: nothing
+    switched, 504 when the switch takes over :data:`FIRE_WAIT_S`."""
     switcher = _switcher(request)
     job = switcher.received(program, channel, source=repr(device_of(request) or "?"))
     done = job.wait(FIRE_WAIT_S)
@@ -240,6 +242,8 @@ def fire_program(request: Request, program: int, channel: Optional[int]) -> Prog
         raise ApiError(504, "still switching", f"{program_words(program, channel)} is still switching after "
                        f"{FIRE_WAIT_S:g} s", hint="GET /midi/programs says what it did once done (`last`)")
     said = str(done["message"])
+    if done["result"] == STOPPED:
+        raise stopping_error()
     if done["result"] == SUPERSEDED:
         raise ApiError(409, "not switched", said, hint="fire it again once the other program change is done")
     if done["result"] == UNMAPPED:
@@ -310,7 +314,7 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
                                      f"{before.name} {before.version}{who_mapped(box_of(request), before)})")
 
     @app.post("/midi/programs/{program}/fire", response_model=ProgramFired, dependencies=[auth],
-              responses=_errors(401, 404, 409, 422, 504))
+              responses=_errors(401, 404, 409, 422, 503, 504))
     def program_fire(request: Request, program: int = PROGRAM,
                      channel: Optional[int] = Query(None, ge=1, le=16, description="the MIDI channel 1..16 to fire "
                                                     "it on (left out: the any-channel mapping)")) -> ProgramFired:

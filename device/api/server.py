@@ -166,10 +166,15 @@ class RunningServer:
     tag_waiting: Any = None      # the app's Box.tag_waiting_libraries, for a tagger the panel's Models page activates
     tagging_at_start: list[str] = field(default_factory=list)   # the libraries the start set tagging, in words
     stop_tagging: Any = None     # the app's Libraries.shutdown: taggings stop (carried on at the next start)
+    stop_programs: Any = None    # the app's Box.stop_programs: program changes stop switching packs
 
     def stop(self) -> None:
+        """Stop serving: program changes stop switching first (a fire still waiting answers the box's 503 while its
+        connection is open, not cut off by uvicorn 2 s later), then uvicorn (the app's lifespan ends: Box.stop)."""
         if self.advertisement is not None:
             self.advertisement.close()
+        if self.stop_programs is not None:
+            self.stop_programs()
         self.server.should_exit = True
         self.thread.join(10)
         if self.stop_tagging is not None:
@@ -210,6 +215,7 @@ def start_api(store_dir: str | Path, control: Control, *, host: str = "0.0.0.0",
     running.tag_waiting = app.state.box.tag_waiting_libraries
     running.tagging_at_start = list(getattr(app.state.box, "tagging_at_start", []))
     running.stop_tagging = app.state.box.libraries.shutdown
+    running.stop_programs = app.state.box.stop_programs
     if advertise:
         running.advertisement = _advertise(box_name, host, int(running.url.rsplit(":", 1)[1]), bool(certfile))
     return running
