@@ -239,6 +239,20 @@ def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callabl
     except UploadInterrupted as exc:
         _reword_interrupted(exc, kind, bool(args.activate), _way_back(kind, packs))
         raise
+    except HatboxError as exc:      # cut once every byte went (p54 F4): the box asked whether it arrived, said
+        from hatbox import upload_asked
+        if not upload_asked.lost_answer(exc):
+            raise
+        raise ArrivedAfterCut(upload_asked.pack_asked(client, exc, path, bool(args.activate))) from None
+
+
+class ArrivedAfterCut(Exception):
+    """`hatbox push`'s upload lost the box's answer, and the box, asked, holds the pack (``pack``: its GET /packs
+    entry; hatbox.upload_asked said so): the push ends there, exit 0 (:func:`nothing_sent_if_stopped`)."""
+
+    def __init__(self, pack: dict[str, Any]) -> None:
+        super().__init__(pack.get("id"))
+        self.pack = pack
 
 
 def mark_activating(args: argparse.Namespace, pack: dict[str, Any], packs: list[Any] | None) -> None:
@@ -300,11 +314,14 @@ def _way_back(kind: str, packs: list[Any] | None) -> str:
 def nothing_sent_if_stopped(push: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """``push`` (the handler of `hatbox push`), a Ctrl-C before its upload began (reading and checking the pack, asking
     the box) said as "nothing was sent" (it was "hatbox: interrupted" alone); one while a pack on the box already is
-    made active (:func:`mark_activating`) as the box may have made it active, and the way back."""
+    made active (:func:`mark_activating`) as the box may have made it active, and the way back; an upload whose
+    answer was lost and that the box, asked, holds (:class:`ArrivedAfterCut`, said already) ends it with exit 0."""
     @functools.wraps(push)
     def run(args: argparse.Namespace) -> int:
         try:
             return push(args)
+        except ArrivedAfterCut:
+            return 0
         except KeyboardInterrupt as exc:
             if getattr(args, SENDING, False):
                 raise

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from hatbox import box_words, library_archive, library_browse, tagging_end_words
+from hatbox import box_words, library_archive, library_browse, tagging_end_words, upload_asked
 from hatbox.archive_look import look_archive
 from hatbox.box_client import _box_reply, _call, _check_limit, _client, asked, safe_text, upload
 from hatbox.box_library_args import box_library_options, push_library_options
@@ -104,7 +104,7 @@ class _Push:
         there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name)
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
-        body = self._upload(archive)
+        body = self._upload(archive, audio, digest)
         self.box_as = str(body.get("name") or self.box_as)
         remember_name(self.src, self.box_as)    # the box holds it: its name for library export's note (p53 review)
         if self.pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
@@ -172,13 +172,21 @@ class _Push:
             _check_limit(self.c, archive, "max_library_bytes", status=self.status)
         return archive, look, left, before_sending(src, archive, look)  # by the box's rules: names, over 0 dBFS
 
-    def _upload(self, archive: Path) -> dict[str, Any]:
-        """Send ``archive`` (--replace guards it: a failed upload deletes nothing); the box's answer."""
+    def _upload(self, archive: Path, audio: dict[str, int] | None, digest: str) -> dict[str, Any]:
+        """Send ``archive`` (--replace guards it: a failed upload deletes nothing); the box's answer, or, when the
+        connection was cut once every byte was sent, the library the box was asked for (hatbox.upload_asked)."""
+        before = {str(lib.get("id")) for lib in asked(self.c, "/libraries", list) or []} if self.args.again else ()
         with self.replace.sending(self.c):
-            body = upload(self.c, "/libraries", archive, {"name": self.name, **({} if self.args.again else
-                                                                                {"once": True})},
-                          self.args.quiet, listing="hatbox box-library",
-                          shown=str(self.src) if self.src.is_dir() else None)   # the folder, not the temporary archive
+            try:
+                body = upload(self.c, "/libraries", archive, {"name": self.name, **({} if self.args.again else
+                                                                                    {"once": True})},
+                              self.args.quiet, listing="hatbox box-library",
+                              shown=str(self.src) if self.src.is_dir() else None)   # the folder, not the archive
+            except HatboxError as exc:
+                if not upload_asked.lost_answer(exc):
+                    raise
+                look = upload_asked.library_look(self.c, self.name, archive, digest, audio, before)
+                body = upload_asked.library_asked(self.c, exc, look, self.name)
         self.pushed.lid, self.pushed.sent_before = body["id"], bool(body.get("sent_before"))
         return body
 

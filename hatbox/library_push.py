@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 
 def library_there(client: Any, archive: Path, audio: dict[str, int] | None = None,
-                  digest: str | None = None, name: str | None = None) -> dict[str, Any] | None:
+                  digest: str | None = None, name: str | None = None,
+                  libs: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """The box's library uploaded from the very bytes of ``archive`` (the same zip or tar, or a folder packed
     unchanged), unless that one failed (the box's own advice for it is to send it again); None when there is none.
     A library whose record the box made again from its files (a damaged or lost library.json: the upload's digest is
@@ -38,11 +39,12 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
     A box from before libraries kept their digest lists none: nothing is compared there.  ``audio``: the archive's
     :func:`audio_members` when the caller has them already (hatbox.archive_look: not read again); ``digest``: the
     archive's SHA-256 when the caller has it already; ``name``: of several copies, one of that name first
-    (:func:`named_copy`)."""
+    (:func:`named_copy`); ``libs``: the libraries to look in, when the caller read them (default: GET /libraries'
+    but the failed: :func:`held_libraries`)."""
     from device.api.library_rebuild import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
-    libs = held_libraries(client)
+    libs = held_libraries(client) if libs is None else libs
     digest = digest or file_sha256(archive)
     found = named_copy(libs, digest, name)     # the box's own rule (device.library.held)
     if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):

@@ -1,0 +1,144 @@
+"""p54 F4: a push whose connection is cut once its whole body was sent asks the box whether it arrived and says which
+(it said only "it may or may not have kept it").  A real box on a loopback port, reached through a proxy that cuts
+the upload's connection (tests/api/cut_proxy.py): after the body (the box keeps it), short of it (the box keeps
+nothing), or for good (the box cannot be asked)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import numpy as np
+import pytest
+import soundfile as sf
+
+from hatbox import upload_asked
+from hatbox.cli import main
+from tests.api.conftest import start_remote_box
+from tests.api.cut_proxy import CutProxy
+from tests.api.packs import gain_pack
+
+
+@pytest.fixture
+def boxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, dict[str, str]]]:
+    """(the running box, its auth header for the test's own reads); the pairing codes it shows: ``CODES``."""
+    running, codes, _, _ = start_remote_box(tmp_path, monkeypatch)
+    token = httpx.post(f"{running.url}/pair", json={"code": codes[-1], "name": "reader"}).json()["token"]
+    CODES[:] = [codes]
+    yield running, {"Authorization": f"Bearer {token}"}
+    running.stop()
+
+
+CODES: list[list[str]] = []
+
+
+def _through(running: Any, proxy: CutProxy) -> None:
+    """The laptop paired with the box through ``proxy`` (every command goes through it)."""
+    assert main(["pair", proxy.url, "--code", CODES[0][-1], "--name", "laptop"]) == 0
+
+
+def _folder(tmp_path: Path, n: int = 2) -> Path:
+    folder = tmp_path / "kit"
+    folder.mkdir()
+    for i in range(n):
+        sf.write(folder / f"hit{i}.wav", np.linspace(-0.5, 0.5, 2400 + 10 * i, dtype=np.float32), 48000)
+    return folder
+
+
+def _libraries(running: Any, auth: dict[str, str]) -> list[dict[str, Any]]:
+    return httpx.get(f"{running.url}/libraries", headers=auth).json()
+
+
+def test_a_library_that_arrived_is_said_and_the_push_goes_on(boxed: Any, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    _through(running, proxy)
+    capsys.readouterr()
+    rc = main(["push-library", str(_folder(tmp_path)), "--quiet"])
+    out, err = capsys.readouterr()
+    assert proxy.cuts == 1
+    kept = _libraries(running, auth)
+    assert [(lib["name"], lib["accepted"]) for lib in kept] == [("kit", 2)], kept
+    assert rc == 0, out + err
+    assert "asked the box: it arrived: 'kit', 2 files, " in out and f"(library {kept[0]['id']})" in out, out + err
+    assert "before the box answered" in out and "may or may not" not in out + err, out + err
+    assert f"library {kept[0]['id']}: 2 files accepted" in out, out      # the push went on with it
+
+
+def test_a_library_that_did_not_arrive_is_said_and_sent_again(boxed: Any, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /libraries", mode="short")
+    _through(running, proxy)
+    folder = _folder(tmp_path)
+    capsys.readouterr()
+    rc = main(["push-library", str(folder), "--quiet"])
+    out, err = capsys.readouterr()
+    assert proxy.cuts == 1 and rc == 2, out + err
+    assert "asked the box: it did not arrive: nothing changed on the box; run the same command again" in err, err
+    assert _libraries(running, auth) == []
+    assert main(["push-library", str(folder), "--quiet"]) == 0          # the same command again: it goes
+    assert [lib["name"] for lib in _libraries(running, auth)] == ["kit"]
+
+
+def test_a_box_that_cannot_be_asked_is_said_with_the_command_to_check(boxed: Any, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /libraries", mode="after", refuse_after=True)
+    _through(running, proxy)
+    capsys.readouterr()
+    rc = main(["push-library", str(_folder(tmp_path)), "--quiet"])
+    out, err = capsys.readouterr()
+    assert proxy.cuts == 1 and rc == 2, out + err
+    assert "it may or may not have kept it; the box could not be asked whether it did (no answer)" in err, err
+    assert "hint: check once the box answers: hatbox box-library kit" in err, err
+
+
+def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import device.library.archive as archive
+    running, auth = boxed
+    real = archive.audio_problem
+
+    def slow(path: Any) -> Any:
+        time.sleep(1.0)
+        return real(path)
+    monkeypatch.setattr(archive, "audio_problem", slow)                 # the box unpacks in this process
+    monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 0.5)
+    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    _through(running, proxy)
+    capsys.readouterr()
+    rc = main(["push-library", str(_folder(tmp_path, 3)), "--quiet"])
+    out, err = capsys.readouterr()
+    assert proxy.cuts == 1 and rc == 2, out + err
+    assert "asked the box: 'kit' is still being unpacked" in err, err
+    assert "hint: follow it: hatbox box-library kit --wait" in err, err
+
+
+def test_a_pack_that_arrived_is_said(boxed: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /packs", mode="after")
+    _through(running, proxy)
+    capsys.readouterr()
+    rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
+    out, err = capsys.readouterr()
+    packs = httpx.get(f"{running.url}/packs", headers=auth).json()
+    assert proxy.cuts == 1 and rc == 0, out + err
+    assert f"asked the box: it arrived: fx 1.0.0 (effect), installed as {packs[0]['id']}, now active" in out, out
+
+
+def test_a_pack_that_did_not_arrive_is_said(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 1.0)
+    proxy = CutProxy(running.url, b"POST /packs", mode="short")
+    _through(running, proxy)
+    capsys.readouterr()
+    rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--quiet"])
+    out, err = capsys.readouterr()
+    assert proxy.cuts == 1 and rc == 2, out + err
+    assert "asked the box: it did not arrive (not on the box 1 s later): nothing was installed; run the same " \
+           "command again" in err, err
+    assert httpx.get(f"{running.url}/packs", headers=auth).json() == []
