@@ -17,13 +17,14 @@ def _retag(db: str | Path):
     return retag_of(db)
 
 
-def start_line(db: Path, again: str) -> str:
-    """The line `hatbox tag` says before a re-tag (``again``: hatbox.tag_run.retag_line's, "" for none): that the
-    old tags stay listed meanwhile, or, when a stopped re-tag goes on, how far it had got."""
+def start_line(db: Path, again: str, pack: str) -> str:
+    """The line `hatbox tag` says before a re-tag with the pack file ``pack`` (``again``: hatbox.tag_run.retag_line's,
+    "" for none): that the old tags stay listed meanwhile, or, when a stopped re-tag with it goes on, how far it had
+    got."""
     if not again:
         return ""
     part = _retag(db)
-    if part is None or not part.done:
+    if part is None or not part.done or part.pack_file != str(Path(pack).resolve()):
         return f"{again}; {KEPT}"
     return (f"going on with the re-tag with {shown(part.pack)}: {part.done} of {count_words(part.total, 'file')} were "
             f"done; {KEPT}")

@@ -58,7 +58,10 @@ def test_a_stopped_retag_keeps_the_old_tags_listed(tagged: Path, library_dir: Pa
     _stop_at(monkeypatch, 4)
     capsys.readouterr()
     assert _tag(library_dir, NEW_PACK, tagged) == 130
-    err = capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "tagging all 6 files again with tagger-drums" in said.out
+    assert "the listings keep its tags until every file is tagged again" in said.out
+    err = said.err
     assert "re-tag stopped (Ctrl-C): 3 of 6 files tagged with the new pack so far" in err
     assert "run the same command again" in err
     assert _listing(tagged) == before                   # every file still under its old tags, "tom" with them
@@ -83,6 +86,7 @@ def test_the_same_command_goes_on_and_swaps_at_once(tagged: Path, library_dir: P
     capsys.readouterr()
     assert _tag(library_dir, NEW_PACK, tagged) == 0
     out = capsys.readouterr().out
+    assert "going on with the re-tag with tagger-drums" in out and "3 of 6 files were done" in out
     assert "3 tagged, 2 unchanged" in out               # the 2 the stopped run tagged are not tagged again
     assert "replaced those of" in out
     assert not retag.stage_path(tagged).exists()
