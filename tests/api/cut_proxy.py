@@ -2,7 +2,7 @@
 between the laptop and the box, but cuts the connection of the first request whose bytes start with ``cut_at``
 (b"POST /libraries") once its body has passed: ``mode`` "after" (the box got the whole body; the laptop's side is
 reset, the box's closed) or "short" (the last ``held`` bytes of the body never reach the box).  ``refuse_after``:
-the proxy then stops taking connections (the box cannot be asked)."""
+the proxy then stops taking connections (the box cannot be asked).  ``armed`` False: nothing is cut (yet)."""
 from __future__ import annotations
 
 import socket
@@ -19,6 +19,7 @@ class CutProxy:
         self.upstream = (where.hostname or "127.0.0.1", where.port or 80)
         self.cut_at, self.mode, self.held, self.refuse_after = cut_at, mode, held, refuse_after
         self.cuts, self.open = 0, []      # open: every connection's two sockets, closed for good by refuse_after
+        self.armed = True                 # False: relay everything (until set again)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -61,7 +62,7 @@ class CutProxy:
         try:
             while data := laptop.recv(65536):
                 stream += data
-                if ends is None and not self.cuts:
+                if ends is None and self.armed and not self.cuts:
                     ends = self._request_end(bytes(stream))
                     if ends is not None:
                         cutting.set()

@@ -96,16 +96,21 @@ def test_a_box_that_cannot_be_asked_is_said_with_the_command_to_check(boxed: Any
     assert "hint: check once the box answers: hatbox box-library kit" in err, err
 
 
-def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def _slow_unpacking(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The box's check of each member of an archive takes ``seconds`` longer (the box unpacks in this process)."""
     import device.library.archive as archive
-    running, auth = boxed
     real = archive.audio_problem
 
     def slow(path: Any) -> Any:
-        time.sleep(1.0)
+        time.sleep(seconds)
         return real(path)
-    monkeypatch.setattr(archive, "audio_problem", slow)                 # the box unpacks in this process
+    monkeypatch.setattr(archive, "audio_problem", slow)
+
+
+def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    _slow_unpacking(monkeypatch, 1.0)
     monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 0.5)
     proxy = CutProxy(running.url, b"POST /libraries", mode="after")
     _through(running, proxy)
@@ -142,3 +147,42 @@ def test_a_pack_that_did_not_arrive_is_said(boxed: Any, tmp_path: Path, monkeypa
     assert "asked the box: it did not arrive (not on the box 1 s later): nothing was installed; run the same " \
            "command again" in err, err
     assert httpx.get(f"{running.url}/packs", headers=auth).json() == []
+
+
+def test_a_replace_whose_answer_was_lost_finishes_once_it_arrived(boxed: Any, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    proxy.armed = False
+    _through(running, proxy)
+    folder = _folder(tmp_path)
+    assert main(["push-library", str(folder), "--quiet"]) == 0
+    [old] = [lib["id"] for lib in _libraries(running, auth)]
+    sf.write(folder / "new.wav", np.linspace(-0.5, 0.5, 5000, dtype=np.float32), 48000)
+    proxy.armed = True
+    capsys.readouterr()
+    rc = main(["push-library", str(folder), "--replace", "--quiet"])
+    out, err = capsys.readouterr()
+    kept = _libraries(running, auth)
+    assert proxy.cuts == 1 and rc == 0, out + err
+    assert [(lib["name"], lib["accepted"]) for lib in kept] == [("kit", 3)] and kept[0]["id"] != old, kept
+    assert "asked the box: it arrived: 'kit', 3 files" in out and f"--replace: deleted your older library {old}" in out
+
+
+def test_a_second_copy_whose_answer_was_lost_is_the_new_one(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    running, auth = boxed
+    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    proxy.armed = False
+    _through(running, proxy)
+    folder = _folder(tmp_path)
+    assert main(["push-library", str(folder), "--quiet"]) == 0
+    [old] = [lib["id"] for lib in _libraries(running, auth)]
+    _slow_unpacking(monkeypatch, 0.5)          # the first look finds the copy still unpacked, the old one there
+    proxy.armed = True
+    capsys.readouterr()
+    rc = main(["push-library", str(folder), "--again", "--quiet"])      # the same bytes: a second copy
+    out, err = capsys.readouterr()
+    [new] = [lib["id"] for lib in _libraries(running, auth) if lib["id"] != old]
+    assert proxy.cuts == 1 and rc == 0, out + err
+    assert f"asked the box: it arrived: 'kit', 2 files, untagged (library {new})" in out, out
