@@ -13,6 +13,7 @@ One implementation for both uploads: :func:`ask_box` polls a look (:data:`Look`)
 """
 from __future__ import annotations
 
+import shlex
 import time
 from pathlib import Path
 from typing import Any, Callable, Collection
@@ -53,6 +54,17 @@ def ask_box(look: Look, limit_s: float, poll_s: float = POLL_S) -> tuple[str, di
         if state in (ARRIVED, GONE, UNREACHED) or time.monotonic() >= end:
             return state, record
         time.sleep(poll_s)
+
+
+def asking(look: Look, limit_s: float, exc: HatboxError, check: str) -> tuple[str, dict[str, Any] | None]:
+    """:func:`ask_box`; a Ctrl-C while it waits said as what is known (the box may or may not hold the upload lost
+    with ``exc``; ``check``: the command that shows it), exit 130."""
+    from hatbox.errors import stopped_by
+    try:
+        return ask_box(look, limit_s)
+    except KeyboardInterrupt as stop:
+        raise Interrupted(f"{cut_words(exc)}; stopped asking the box whether it arrived ({stopped_by(stop)}): it may "
+                          "or may not have kept it", hint=f"see whether it did: {check}") from None
 
 
 def library_look(client: Any, name: str, archive: Path, digest: str, audio: dict[str, int] | None,
@@ -102,7 +114,8 @@ def library_asked(client: Any, exc: HatboxError, look: Look, name: str, limit_s:
     arrive (nothing changed: run the same command again), it is still being unpacked (how to follow it), or the box
     could not be asked (``exc``'s words, and the command to check)."""
     from urllib.parse import quote
-    state, record = ask_box(look, LIBRARY_WAIT_S if limit_s is None else limit_s)
+    state, record = asking(look, LIBRARY_WAIT_S if limit_s is None else limit_s, exc,
+                           f"hatbox box-library {shlex.quote(safe_text(name))}")
     cut = cut_words(exc)
     if state == ARRIVED and record is not None:
         body = asked(client, f"/libraries/{quote(str(record.get('id', '')), safe='')}") or record
@@ -123,7 +136,6 @@ def arrived_library_words(lib: dict[str, Any]) -> str:
 def library_not_known(exc: HatboxError, state: str, record: dict[str, Any] | None, name: str) -> HatboxError:
     """The error of a library push whose answer was lost and that the box does not hold (``state``: what
     :func:`ask_box` found; ``record``: the upload in progress, when :data:`BUSY`)."""
-    import shlex
     cut, shown = cut_words(exc), shlex.quote(safe_text(name))
     if state == GONE:
         return HatboxError(f"{cut}; asked the box: it did not arrive: nothing changed on the box; run the same "
@@ -152,7 +164,8 @@ def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, limit_
     not arrive (run the same command again), or the box could not be asked (``exc``'s words, and the command to
     check)."""
     from device.store import file_sha256
-    state, pack = ask_box(pack_look(client, file_sha256(path)), PACK_WAIT_S if limit_s is None else limit_s)
+    state, pack = asking(pack_look(client, file_sha256(path)), PACK_WAIT_S if limit_s is None else limit_s, exc,
+                         "hatbox box-pack")
     cut = cut_words(exc)
     if state == ARRIVED and pack is not None:
         print(f"{cut}; asked the box: it arrived: {arrived_pack_words(pack, activate)}")
@@ -169,7 +182,6 @@ def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, limit_
 
 def arrived_pack_words(pack: dict[str, Any], activate: bool) -> str:
     """"fx 1.0.0 (effect), installed as effect-fx-1.0.0-ab12, now active" (or how to make it active)."""
-    import shlex
     pid = safe_text(str(pack.get("id")))
     what = safe_text(f"{pack.get('name', '?')} {pack.get('version', '')}".strip())
     kind = safe_text(str(pack.get("kind", "?")))

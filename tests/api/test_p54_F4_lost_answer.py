@@ -186,3 +186,17 @@ def test_a_second_copy_whose_answer_was_lost_is_the_new_one(boxed: Any, tmp_path
     [new] = [lib["id"] for lib in _libraries(running, auth) if lib["id"] != old]
     assert proxy.cuts == 1 and rc == 0, out + err
     assert f"asked the box: it arrived: 'kit', 2 files, untagged (library {new})" in out, out
+
+
+def test_a_ctrl_c_while_the_box_is_asked_says_what_is_known() -> None:
+    from hatbox.box_client import _Upload, _upload_error
+    from hatbox.errors import Interrupted
+    lost = _upload_error(TimeoutError("read"), _Upload("kit", 10, "hatbox box-library", sent=10))
+
+    def look() -> Any:
+        raise KeyboardInterrupt
+    with pytest.raises(Interrupted) as info:
+        upload_asked.asking(look, 5.0, lost, "hatbox box-library kit")
+    assert str(info.value) == ("the connection to the box broke after all of kit was sent, before the box answered "
+                               "(read); stopped asking the box whether it arrived (Ctrl-C): it may or may not have "
+                               "kept it\n  hint: see whether it did: hatbox box-library kit"), str(info.value)
