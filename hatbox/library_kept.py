@@ -9,7 +9,9 @@ Since the forty-seventh stop `hatbox tag` keeps the producer's tags of a file th
   length the count);
 - `hatbox library query DB --left` lists them: the path when it left, its tags, when it left (--json too);
 - `hatbox library fix DB --forget-left [PATH ...]` drops them: those under each PATH (a file or a folder when it left;
-  every PATH must name some, or nothing is dropped), or, without PATH, all of them after a question (``--yes``);
+  every PATH must name some, or nothing is dropped; naming it is the answer, nothing is asked: p54 QA, a script's
+  ``--forget-left OLD-FOLDER`` failed for want of a terminal), or, without PATH (or with the library folder itself,
+  ``.``), all of them after a question (``--yes``); each file dropped is said;
 - `hatbox library export` says on stderr how many are not in the CSV.
 
 The listing is a form of `query` rather than `fix --forget-left --list`: the listings (--tag, --failed, --untagged)
@@ -30,8 +32,10 @@ LEFT_HELP = ("list the files that left the library keeping your tags (they come 
              "when it left, its tags, when it left; latest first")
 FORGET_HELP = ("drop your kept tags of files that left the library (hatbox library query DB --left lists them): "
                "those of each PATH (a file or a folder when it left: absolute, or relative to the working folder "
-               "inside the library, else to the library folder), or every one (asked first; --yes)")
-YES_HELP = "with --forget-left: drop them all without asking (no PATH, or PATHs that name every one)"
+               "inside the library, else to the library folder), dropped without a question; or every one (no "
+               "PATH, or the library folder itself: asked first; --yes)")
+YES_HELP = "with --forget-left: drop them all without asking (no PATH, or the library folder itself)"
+SAID_AT_MOST = 10          # the files a --forget-left names as dropped; "... and N more" for the others
 
 
 class NothingDropped(HatboxError):
@@ -133,8 +137,9 @@ def print_left(db: str, as_json: bool, k: int | None) -> None:
 
 # ------------------------------------------------------------------------------------------ fix --forget-left
 def forget_left(args: argparse.Namespace) -> int:
-    """`library fix DB --forget-left [PATH ...]` (:mod:`hatbox.library_kept`): PATHs that name every kept file
-    are asked about as no PATH is (p48 review: ``cd LIB/kicks; --forget-left .`` dropped them all unasked)."""
+    """`library fix DB --forget-left [PATH ...]` (:mod:`hatbox.library_kept`): the PATHs' kept files dropped unasked
+    (naming them is the answer, p54 QA); no PATH, or a PATH that reads as the library folder itself, asks first (p48
+    review: ``cd LIB/kicks; --forget-left .`` dropped them all unasked)."""
     if args.file is not None or args.tags or args.clear:
         raise HatboxError("--forget-left takes the paths of files that left, not FILE TAGS or --clear",
                           hint="hatbox library fix DB --forget-left [PATH ...]; a file of the library: hatbox "
@@ -150,12 +155,33 @@ def forget_left(args: argparse.Namespace) -> int:
         print("no file that left the library keeps your tags: nothing to drop")
         return 0
     chosen = _named(found, args.db) if args.forget_left else every
-    if len(chosen) == len(every) and not _ask_all(len(every), args.yes, args.forget_left):
+    whole = _whole_library(args.db, args.forget_left, every)
+    if (whole or not args.forget_left) and not _ask_all(len(every), args.yes, whole):
         return 0                                    # answered no: confirm() said "nothing was dropped"
-    gone = forget(args.db, chosen)
+    say_dropped(forget(args.db, chosen), chosen)
+    return 0
+
+
+def say_dropped(gone: int, chosen: list[Any]) -> None:
+    """After `--forget-left`: how many kept files' tags were dropped (``gone``), then which (``chosen``, the first
+    :data:`SAID_AT_MOST` as `query --left` lists them: when it left, its path then, its tags)."""
     print(f"dropped your tags of {count_words(gone, 'file')} that left the library: they do not come back with "
           f"{_its(gone)} sound")
-    return 0
+    for entry in chosen[:SAID_AT_MOST]:
+        print(left_line(entry))
+    if len(chosen) > SAID_AT_MOST:
+        print(f"  ... and {len(chosen) - SAID_AT_MOST} more")
+
+
+def _whole_library(db: str, paths: list[str], rows: list[Any]) -> list[str]:
+    """Those of ``paths`` that read as the library folder itself (``.``, its absolute path, or ``.`` typed in a
+    folder of it that no kept file left: device.library.kept.under): every kept file of ``rows``, as no PATH."""
+    from device import library
+    from device.library.kept import _typed_forms, under
+    if not paths:
+        return []
+    root = library.root_of(db)
+    return [p for p in paths if next((f for f in _typed_forms(root, p) if under(rows, f)), None) == "."]
 
 
 def check_yes(args: argparse.Namespace) -> None:
@@ -185,22 +211,23 @@ def _named(found: dict[str, list[Any]], db: str) -> list[Any]:
 
 
 def _ask_all(count: int, yes: bool, paths: list[str] | None = None) -> bool:
-    """Before dropping all ``count`` kept entries (no PATH, or ``paths`` that name every one): whether to (asked on
-    a terminal unless ``yes``: False after an answer that is not yes); NothingDropped when no one can answer (no
-    terminal, or CI set; stdin closed)."""
+    """Before dropping all ``count`` kept entries (no PATH, or ``paths`` that read as the library folder itself):
+    whether to (asked on a terminal unless ``yes``: False after an answer that is not yes); NothingDropped when no
+    one can answer (no terminal, or CI set; stdin closed)."""
     from hatbox.ask import can_ask
     if yes:
         return True
     what = f"your tags of {count_words(count, 'file')} that left the library"
     named = " ".join(shlex.quote(_shown(p)) for p in paths or [])
-    how = f"--forget-left {named} names every one of {what} and" if named else "--forget-left without PATH"
+    said = f"{named} (the library folder itself) names every one of {what}"
+    how = f"--forget-left {said} and" if named else "--forget-left without PATH"
     if not can_ask():
         raise NothingDropped(f"nothing was dropped: {how} asks before dropping "
                              f"{'them all' if named else what}, and there is no terminal to ask on (or CI is set)",
-                             hint="add --yes to drop them all without asking, or name "
-                                  + ("fewer files" if named else "them: --forget-left PATH"))
+                             hint="add --yes to drop them all without asking, or name the folders or files they "
+                                  "left from: --forget-left PATH drops those without asking")
     from hatbox.box_packs import confirm
-    ask = f"{named} names every one of {what}: drop them all?" if named else f"drop {what}?"
+    ask = f"{said}: drop them all?" if named else f"drop {what}?"
     try:
         return confirm(f"{ask} They will not come back with {_its(count)} sound", "nothing was dropped",
                        "pass --yes to drop them without asking")

@@ -54,8 +54,8 @@ def test_dropping_and_the_question_and_the_listing_agree(n: int, its: str, monke
     assert forget_left(args) == 0
     files = "1 file" if n == 1 else "2 files"
     assert asked == [f"drop your tags of {files} that left the library? They will not come back with {its} sound"]
-    assert capsys.readouterr().out.strip() == (f"dropped your tags of {files} that left the library: they do not "
-                                               f"come back with {its} sound")
+    assert capsys.readouterr().out.splitlines()[0] == (f"dropped your tags of {files} that left the library: they "
+                                                       f"do not come back with {its} sound")
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     print_left("lib.db", False, None)
     assert f"left the library, keeping your tags ({n}; they come back with {its} sound, under any name)" in \

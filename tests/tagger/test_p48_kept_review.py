@@ -1,9 +1,10 @@
 """Forty-eighth stop, review of `library fix --forget-left` (K1).
 
 #2: ``cd LIB/kicks && hatbox library fix DB --forget-left .`` dropped every kept correction (none under kicks/)
-without the question, and ``--forget-left ""`` too.  Now an empty PATH is refused; PATHs that name every kept file
-go through the question as no PATH does; a relative PATH typed inside the library is read from the working folder
-first.  #6: ``library fix DB FILE TAG --yes`` was taken and did nothing: --yes goes with --forget-left only."""
+without the question, and ``--forget-left ""`` too.  Now an empty PATH is refused; a PATH that reads as the library
+folder itself goes through the question as no PATH does (p54: other PATHs are dropped unasked, even all of them); a
+relative PATH typed inside the library is read from the working folder first.  #6: ``library fix DB FILE TAG
+--yes`` was taken and did nothing: --yes goes with --forget-left only."""
 from __future__ import annotations
 
 import sqlite3
@@ -52,19 +53,22 @@ def test_dot_inside_a_folder_of_the_library_is_that_folder_not_the_library(left,
     assert _kept(left) == ["hats/h1.wav"]
 
 
-def test_paths_naming_every_kept_file_are_asked_about_and_yes_answers(left, library_dir, capsys, monkeypatch):
+def test_paths_naming_every_kept_file_are_not_asked_about_the_library_folder_is(left, library_dir, capsys,
+                                                                                monkeypatch):
+    """p54 QA_B #5: naming PATHs is the answer for them, even when they name every kept file (a script's
+    ``--forget-left OLD-FOLDER`` failed for want of a terminal); the library folder itself is asked about."""
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    assert main(["library", "fix", str(left), "--forget-left", str(library_dir / "hats")]) == 2
+    assert main(["library", "fix", str(left), "--forget-left", str(library_dir)]) == 2
     assert "nothing was dropped" in capsys.readouterr().err and len(_kept(left)) == 2
     asked = []
     monkeypatch.setattr("hatbox.ask.can_ask", lambda: True)
     monkeypatch.setattr("hatbox.box_packs.confirm", lambda q, *a: asked.append(q) or False)
-    assert main(["library", "fix", str(left), "--forget-left", "hats/h1.wav", "hats/deep"]) == 0
+    assert main(["library", "fix", str(left), "--forget-left", str(library_dir)]) == 0
     assert len(asked) == 1 and "names every one of your tags of 2 files" in asked[0] and len(_kept(left)) == 2
     assert main(["library", "fix", str(left), "--forget-left", "hats/h1.wav"]) == 0        # one of two: not asked
     assert len(asked) == 1 and _kept(left) == ["hats/deep/h2.ogg"]
-    assert main(["library", "fix", str(left), "--forget-left", "hats", "--yes"]) == 0
-    assert _kept(left) == []
+    assert main(["library", "fix", str(left), "--forget-left", "hats"]) == 0             # every one left: not asked
+    assert len(asked) == 1 and _kept(left) == []
 
 
 def test_an_empty_path_is_refused_and_drops_nothing(left, capsys):
