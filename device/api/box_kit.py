@@ -1,18 +1,27 @@
 """The panel's Kit page's hands on the box's kit (device/ui/kit_desk.KitDesk): :class:`BoxKit` works on the API's
-kit keeper (device/api/kit_routes.KitKeeper), so the panel and ``hatbox box-kit`` change one kit, under one lock
-(split from device/api/kit_routes.py at the fifty-second stop)."""
+kit keeper (device/api/kit_keeper.KitKeeper), so the panel and ``hatbox box-kit`` change one kit, under one lock, and
+its "from library" makes the kit as ``POST /kit/from-library`` does (kit_routes.make_kit_from_library; split from
+device/api/kit_routes.py at the fifty-second stop)."""
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from device.api.errors import ApiError
-from device.api.kit_routes import KitKeeper, _notes_info, library_kit
-from device.kit import KitError, KitNote, Pad, check_file, check_note
+from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_kit_from_library
+from device.kit import KitError, KitNote, Loops, Pad, check_file, check_note
 from device.kit_families import empty_drum_notes
+from device.notes import note_name
 from hatbox.errors import HatboxError
+
+log = logging.getLogger(__name__)
+
+AGAIN = "tap from library again to make it"     # the hint of the refusal when the kit kept changing meanwhile
+MOVE_KINDS = ("moved", "new", "gone")
 
 
 class BoxKit:
@@ -54,7 +63,7 @@ class BoxKit:
 
     def latch(self, note: int, on: bool) -> Pad:
         """Note ``note``'s loop latched (``on``) or not, its file, tag and choke group as they are: the keeper's
-        :meth:`~device.api.kit_routes.KitKeeper.set_options`, as PATCH /kit/notes/NOTE (`hatbox box-kit --latch`)
+        :meth:`~device.api.kit_keeper.KitKeeper.set_options`, as PATCH /kit/notes/NOTE (`hatbox box-kit --latch`)
         sets it; HatboxError for a note that plays nothing (cleared meanwhile)."""
         keeper: KitKeeper = self.box.kit
         with _said(), keeper.lock:                      # what it plays now read under the same lock
@@ -74,32 +83,38 @@ class BoxKit:
 
     def from_library(self, picked: str = "") -> str:
         """The kit of the library that holds ``picked`` (the sample chosen on the Library page, which lists every
-        library's samples together) when it is tagged; else of the library with the most tagged files."""
+        library's samples together) when it is tagged; else of the library with the most tagged files.  Made as
+        ``hatbox box-kit --from`` makes it (device.api.kit_routes.make_kit_from_library: the producer's words kept on
+        their notes, made again when the kit changed meanwhile, then refused with the kit as it was).  Says what it
+        made (:func:`made_words`): a short first line, then the words that moved, are new or went."""
         with _said():
-            tagged = [(_tagged_files(self.box, info["id"]), info) for info in self.box.libraries.list()]
-            tagged = [(n, info) for n, info in tagged if n > 0]
-            if not tagged:
-                raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
-                               hint="send one from the laptop: hatbox push-library FOLDER --wait")
-            chosen = self._picked_library(picked)
-            if picked and not chosen:
-                raise ApiError(409, "not tagged", f"the picked sample {Path(picked).name} is no longer on the box (its "
-                               "library was deleted): the kit is as it was",
-                               hint="pick a sample on the Library page, then make the kit from its library")
-            if chosen and all(i["id"] != chosen for _, i in tagged):
-                named = next((i.get("name") or i["id"] for i in self.box.libraries.list() if i["id"] == chosen), chosen)
-                raise ApiError(409, "not tagged", f"the picked sample's library {named} has no tags to make a kit of "
-                               "(not tagged yet, or its tag database is damaged): the kit is as it was",
-                               hint=f"tag it again (hatbox box-library {chosen} --retag), or pick a sample of "
-                                    "another library on the Library page")
-            n, info = next(((n, i) for n, i in tagged if i["id"] == chosen), None) or \
-                max(tagged, key=lambda t: (t[0], t[1]["id"]))
-            kit = library_kit(self.box, info["id"])
-            self.box.kit.replace(self.box, kit)
-        from hatbox.text import count_words
-        empty = empty_drum_notes(kit)        # the pads of a drum module (35-59) that play nothing: said in short
-        return (f"kit made of {info.get('name') or info['id']}: {count_words(len(kit), 'note')}"
-                + (f"; {len(empty)} of the drum notes 35-59 empty" if empty else ""))
+            info = self._library_to_make(picked)
+            made = make_kit_from_library(self.box, info["id"], Loops(), again=AGAIN)
+        said = made_words(str(info.get("name") or info["id"]), made)
+        log.info("panel: %s", said.replace("\n", "; "))
+        return said
+
+    def _library_to_make(self, picked: str) -> dict[str, Any]:
+        """The listing of the library :meth:`from_library` makes the kit of; ApiError 409 when none is tagged, the
+        picked sample's library is gone or not tagged."""
+        tagged = [(_tagged_files(self.box, info["id"]), info) for info in self.box.libraries.list()]
+        tagged = [(n, info) for n, info in tagged if n > 0]
+        if not tagged:
+            raise ApiError(409, "not tagged", "no library on this box is tagged yet: nothing to make a kit of",
+                           hint="send one from the laptop: hatbox push-library FOLDER --wait")
+        chosen = self._picked_library(picked)
+        if picked and not chosen:
+            raise ApiError(409, "not tagged", f"the picked sample {Path(picked).name} is no longer on the box (its "
+                           "library was deleted): the kit is as it was",
+                           hint="pick a sample on the Library page, then make the kit from its library")
+        if chosen and all(i["id"] != chosen for _, i in tagged):
+            named = next((i.get("name") or i["id"] for i in self.box.libraries.list() if i["id"] == chosen), chosen)
+            raise ApiError(409, "not tagged", f"the picked sample's library {named} has no tags to make a kit of "
+                           "(not tagged yet, or its tag database is damaged): the kit is as it was",
+                           hint=f"tag it again (hatbox box-library {chosen} --retag), or pick a sample of "
+                                "another library on the Library page")
+        return next((i for _n, i in tagged if i["id"] == chosen), None) or \
+            max(tagged, key=lambda t: (t[0], t[1]["id"]))[1]
 
     def _picked_library(self, picked: str) -> str:
         """The id of the library holding the sample ``picked``; "" for none (nothing picked, or not a library's)."""
@@ -119,6 +134,38 @@ class BoxKit:
             except ValueError:
                 continue
         raise KitError(f"{path.name} is not in a library on this box")
+
+
+def made_words(name: str, made: MadeFromLibrary) -> str:
+    """What "from library" says of the kit ``made`` of library ``name``: its first line for the panel's status line
+    ("kit made of drums: 14 notes; your words: 1 moved, 1 gone; 3 of the drum notes 35-59 empty"), then a line for
+    each kind of the producer's words that changed note (:func:`moved_lines`)."""
+    from hatbox.text import count_words
+    empty = empty_drum_notes(made.kit)        # the pads of a drum module (35-59) that play nothing: said in short
+    counts = moved_counts(made.moved)
+    status = f"kit made of {name}: {count_words(len(made.kit), 'note')}" + (f"; your words: {counts}" if counts else "")
+    status += f"; {len(empty)} of the drum notes 35-59 empty" if empty else ""
+    return "\n".join([status, *moved_lines(made.moved)])
+
+
+def moved_counts(moved: list[tuple[str, int | None, int | None]]) -> str:
+    """device.kit.word_moves' ``moved`` counted: "1 moved, 2 new, 1 gone"; "" when no word changed note."""
+    kinds = Counter(_kind(was, now) for _word, was, now in moved)
+    return ", ".join(f"{kinds[k]} {k}" for k in MOVE_KINDS if kinds[k])
+
+
+def moved_lines(moved: list[tuple[str, int | None, int | None]]) -> list[str]:
+    """device.kit.word_moves' ``moved`` in full, a line a kind: "moved: 808 C4 -> D4", "new: keep D4", "gone: punchy
+    (was D4)" (the words `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, short enough for the panel)."""
+    said = {"moved": [f"{w} {note_name(a)} -> {note_name(b)}" for w, a, b in moved if _kind(a, b) == "moved"],
+            "new": [f"{w} {note_name(b)}" for w, a, b in moved if _kind(a, b) == "new"],
+            "gone": [f"{w} (was {note_name(a)})" for w, a, b in moved if _kind(a, b) == "gone"]}
+    return [f"{kind}: {', '.join(said[kind])}" for kind in MOVE_KINDS if said[kind]]
+
+
+def _kind(was: int | None, now: int | None) -> str:
+    """A moved word's kind: "new" (no note before), "gone" (none now), else "moved"."""
+    return "new" if was is None else "gone" if now is None else "moved"
 
 
 def _tagged_files(box: Any, library: str) -> int:

@@ -11,6 +11,7 @@ start).  Deleting a library takes its notes out of the kit.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -235,20 +236,12 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.post("/kit/from-library", response_model=KitMade, responses=_errors(401, 404, 409, 422, 503, 507))
     def kit_from_library(request: Request, body: KitFromLibraryLoops, token_id: str = auth) -> KitMade:
         box = box_of(request)
-        if not _still_there(box, body.library):
-            raise deleted_library(box, body.library)   # while the laptop asked whether to replace the kit
-        name = library_name(box, body.library)
         seconds = seconds_in(box.libraries.files_path(body.library))     # each header read once, for both
         loops = Loops(on=body.words("loop"), off=body.words("no_loop"), seconds=seconds)
-        try:
-            before, tags_of, kit, old = _made_and_kept(box, body.library, loops,
-                                                       None if body.seen is None else seen_of(body.seen))
-        except ApiError as exc:
-            if exc.status == 404 and not _still_there(box, body.library):
-                raise deleted_library(box, body.library, name) from None   # between the making and the storing
-            raise
-        answer = _kit(box, [e for n, e in sorted(old.items()) if kit.get(n) != e], list(kit.values()), token_id)
-        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in word_moves(before, kit, body.library, tags_of)]
+        made = make_kit_from_library(box, body.library, loops, None if body.seen is None else seen_of(body.seen))
+        kit = made.kit
+        answer = _kit(box, [e for n, e in sorted(made.old.items()) if kit.get(n) != e], list(kit.values()), token_id)
+        moved = [MovedWord(word=w, was=a, now=b) for w, a, b in made.moved]
         return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds), words_moved=moved)
 
     @app.put("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
@@ -299,11 +292,43 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
 MAKINGS = 3      # a kit made once, then again at most twice when the kit changed while it was made
 
 
-def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None) -> tuple[
+@dataclass(frozen=True)
+class MadeFromLibrary:
+    """What :func:`make_kit_from_library` did: ``kit``, the kit made (the box's now); ``old``, the kit it replaced;
+    ``moved``, the producer's words of the library whose note changed (device.kit.word_moves: (word, its note
+    before, its note now), None: not on that kit)."""
+
+    kit: dict[int, KitNote]
+    old: dict[int, KitNote]
+    moved: list[tuple[str, int | None, int | None]]
+
+
+def make_kit_from_library(box: Any, library: str, loops: Loops, seen: Seen | None = None,
+                          again: str = "") -> MadeFromLibrary:
+    """The kit of library ``library`` made and made the box's: the one making of ``POST /kit/from-library`` and of
+    the panel's "from library" (device/api/box_kit.py).  The producer's words keep their notes (device.kit.kept_words
+    of the kit replaced); a kit that changed while it was made is made again, :data:`MAKINGS` times at most, then
+    409 with the kit as the other change left it (``again``: the hint saying how to ask again; "": `box-kit
+    --from`'s).  ``seen``: the kit the asker saw (409 when it is no longer that: kit_answers.kit_changed).  404 in
+    words (who deleted it, when) for a library deleted before or while its kit is made."""
+    if not _still_there(box, library):
+        raise deleted_library(box, library)   # while the laptop asked whether to replace the kit
+    name = library_name(box, library)
+    try:
+        before, tags_of, kit, old = _made_and_kept(box, library, loops, seen,
+                                                   again or f"hatbox box-kit --from {library} makes it again")
+    except ApiError as exc:
+        if exc.status == 404 and not _still_there(box, library):
+            raise deleted_library(box, library, name) from None   # between the making and the storing
+        raise
+    return MadeFromLibrary(kit, old, word_moves(before, kit, library, tags_of))
+
+
+def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None, again: str) -> tuple[
         dict[int, KitNote], dict[int, list[str]], dict[int, KitNote], dict[int, KitNote]]:
     """(the kit made from, its files' tags, the kit made, the kit replaced): ``library``'s kit made outside the lock
     (test_p40_kit_races), stored if the kit is still the one it was made from, else made again (MF3: a rename
-    meanwhile was overwritten), :data:`MAKINGS` times at most, then 409."""
+    meanwhile was overwritten), :data:`MAKINGS` times at most, then 409 (``again``: its hint)."""
     for _ in range(MAKINGS):
         with box.kit.lock:      # the kit its words are kept from and compared with: one (p53 review)
             before = dict(box.kit.notes)
@@ -312,5 +337,4 @@ def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None) -> t
         with box.kit.lock:
             if box.kit.notes == before:
                 return before, tags_of, kit, box.kit.replace(box, kit, seen)
-    raise ApiError(409, "busy", "the kit changed while it was made: try again; the kit was not changed",
-                   hint=f"hatbox box-kit --from {library} makes it again")
+    raise ApiError(409, "busy", "the kit changed while it was made: try again; the kit was not changed", hint=again)

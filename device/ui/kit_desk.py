@@ -32,11 +32,20 @@ class KitDesk(Protocol):
 
     def from_library(self, picked: str = "") -> str: ...
     # makes the kit of the tagged library holding the sample ``picked`` (the Library page's pick), else of the
-    # biggest tagged library; says what it made
+    # biggest tagged library; says what it made: a short first line, then a line for each kind of the producer's
+    # words that changed note ("moved: 808 C4 -> D4", "new: ...", "gone: ..."; :func:`made_said` splits them)
 
     def loading(self) -> tuple[int, int] | None: ...
     # (notes handed to the sampler, of how many) while the box's start loads the kit (seconds for long loops); None
     # once it is loaded: the pads not handed over yet are ``Pad.loading``
+
+
+def made_said(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What :meth:`KitDesk.from_library` said (``text``), for the panel: (its first line and shorter wordings of it,
+    each without its last "; " clause, longest first: PanelState.say; the lines after it, the words that moved)."""
+    first, *details = text.splitlines() or [""]
+    clauses = first.split("; ")
+    return tuple("; ".join(clauses[:n]) for n in range(len(clauses), 0, -1)), tuple(details)
 
 
 @dataclass

@@ -14,12 +14,15 @@ Setting pads: the sample last chosen on the Library page (turned to, tapped or p
 "latch" whether a looping pad's loop latches, a tap starting it and the next stopping it (as ``hatbox box-kit
 --latch/--no-latch NOTE`` sets it, PATCH /kit/notes/NOTE; its pad shows "latch"; p52),
 "clear" empties the pad, and "from library" makes the whole kit of the tagged library the pick comes from, or with no
-pick the box's biggest tagged library (a note per tag,
-as ``hatbox box-kit --from`` does; a kit that has notes already is replaced only on a second tap within
-:data:`CONFIRM_S`, with nothing else done between).  While a change is on its way the line over the buttons says so
-and the buttons wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go through the API's kit (the same kit.json,
-lock and sampler messages as ``hatbox box-kit``) on the panel's reader, never on a frame: mapping a sample decodes
-it.  Without the API in this process (``--no-api``) the page says the kit is kept by the API.
+pick the box's biggest tagged library (a note per tag, as ``hatbox box-kit --from`` does, the producer's words kept
+on their notes; a kit that has notes already is replaced only on a second tap within :data:`CONFIRM_S`, with nothing
+else done between).  It says the words that moved, are new or went: counted in the tab bar, listed on the line over
+the buttons until the next touch or turn; a kit that kept changing while it was made (another laptop's changes) is
+left as they left it, and said so.  While a change is on its way the line over the buttons says so and the buttons
+wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go
+through the API's kit (the same kit.json, lock and sampler messages as ``hatbox box-kit``) on the panel's reader,
+never on a frame: mapping a sample decodes it.  Without the API in this process (``--no-api``) the page says the
+kit is kept by the API.
 
 Encoders: 1 turns through the pads (across banks), 2 turns the bank, and 2's press plays the selected pad while it
 is held (or turns a sampler a fault silenced back on).  4 is the button encoder (device/ui/focus.py): its turn puts a
@@ -42,6 +45,7 @@ from device.notes import note_name
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.bypass import SlotBypass
+from device.ui.kit_desk import made_said
 from device.ui.focus import ButtonFocus, draw_focus, pressed, released, turned
 from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
@@ -111,6 +115,8 @@ class KitPage(Page):
         self._warnings: tuple[Any, dict[str | None, str]] = (None, {})   # a status, its warnings by file named
         self._warned_line: tuple[str, ...] = ()          # the info line last made of a pad's warning
         self._fault_line: tuple[str, ...] = ()           # ... of a fault that silenced the sampler
+        self.made: tuple[str, ...] = ()       # the words "from library" moved (kit_desk.made_said), until a touch
+        self._made_line: tuple[str, ...] = ()            # the info line last made of them
         self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
         self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
         self._bank_labels: tuple[Any, dict[int, tuple[str, ...]]] = (None, {})   # (pads read, bank) -> pad_labels
@@ -157,7 +163,7 @@ class KitPage(Page):
         self._read()
 
     def leave(self) -> None:
-        self.confirm_at = None
+        self.confirm_at, self.made = None, ()
         self.focus.reset()
 
     def let_go(self) -> list[Message]:
@@ -192,8 +198,11 @@ class KitPage(Page):
             self.changing = ""
             if error is not None:
                 self.ctx.fail(error)
+            elif isinstance(value, str):                # "from library": its first line, the words it moved
+                status, self.made = made_said(value)
+                self.ctx.state.say(*status)
             else:
-                self.ctx.state.say(*((value,) if isinstance(value, str) else wordings))
+                self.ctx.state.say(*wordings)
             self._read()
         self.changing = doing
         self.ctx.state.say(doing)
@@ -245,6 +254,9 @@ class KitPage(Page):
 
     # -- events -----------------------------------------------------------------------
     def handle(self, event: Event) -> list[Message]:
+        if isinstance(event, EncoderTurn) or (isinstance(event, EncoderPress) and event.pressed) or \
+                (isinstance(event, Touch) and event.kind == "down"):
+            self.made = ()                         # what "from library" moved: said until the next touch or turn
         if isinstance(event, (EncoderTurn, EncoderPress)) and not (pressed(event) or released(event)):
             self.confirm_at = None                 # "from library" asks again after anything else
         if pressed(event):
@@ -409,7 +421,8 @@ class KitPage(Page):
         for i, r in enumerate(self.pad_rects):
             self._draw_pad(surface, self.first + i, r, held)
         line = self._line()                          # a pad's warning in the accent colour, a fault in red
-        colour = D.BAD if line is self._fault_line else D.ACCENT if line is self._warned_line else D.DIM
+        news = line is self._warned_line or line is self._made_line    # ... as what "from library" moved
+        colour = D.BAD if line is self._fault_line else D.ACCENT if news else D.DIM
         f.draw(surface, D.fit(f, line, 20, self.rect.width - 16), (self.rect.x + 8, self.buttons["assign"].y - 16),
                20, colour, "midleft")
         pad = self.pads.get(self.note)
@@ -492,6 +505,9 @@ class KitPage(Page):
             return self._fault_line
         if self.kit_loading is not None:             # the box's start hands the kit to the sampler
             return (f"{self._loading_words()}   {here}", self._loading_words())
+        if self.made:                                # what "from library" moved, in full where it fits
+            self._made_line = (f"your words: {'; '.join(self.made)}", "; ".join(self.made))
+            return self._made_line
         if (warned := self.warning(pad)) is not None:  # the sampler's warning of its file, whole where it fits
             self._warned_line = (*warning_lines(warned), here)
             return self._warned_line

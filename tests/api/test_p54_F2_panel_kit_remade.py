@@ -1,0 +1,84 @@
+"""p54 F2: the panel's "from library" (device/api/box_kit.BoxKit.from_library) makes the kit through the API route's
+own making (device/api/kit_routes.make_kit_from_library): the producer's words kept on their notes, made again
+when the kit changed while it was made, refused after MAKINGS makings with the kit as the other change left it; and
+it says the words that moved, are new, or went (first line short, the list on the lines after it)."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from device.api import kit_routes
+from device.api.box_kit import BoxKit
+from device.api.library_words_route import changed_words, kit_renamed
+from hatbox.errors import HatboxError
+from tests.api.conftest import PairedServer
+from tests.api.test_p53_T1_kit_remade import _fix, kit_of_words
+
+
+def test_the_panel_says_the_words_new_and_gone_short_then_the_list(tmp_path: Path, paired_server: PairedServer,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    kit_of_words(tmp_path, capsys)
+    _fix({"a": "dusty", "b": "dusty", "f": "dusty", "g": "keep"})       # punchy on no file now; keep on one
+    said = BoxKit(paired_server.app.state.box).from_library()
+    status, *details = said.splitlines()
+    assert status.startswith("kit made of samples: 3 notes; your words: 1 new, 1 gone"), said
+    assert details == ["new: keep D4", "gone: punchy (was D4)"], said
+    notes = paired_server.app.state.box.kit.notes
+    assert (notes[60].tag, notes[61].tag, notes[62].tag) == ("808", "dusty", "keep")   # kept on their notes
+
+
+def test_a_first_kit_says_no_words_moved(tmp_path: Path, paired_server: PairedServer,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    kit_of_words(tmp_path, capsys)
+    box = paired_server.app.state.box
+    box.kit.drop(box, list(box.kit.notes))
+    said = BoxKit(box).from_library()
+    assert "\n" not in said and "words" not in said and said.startswith("kit made of samples: "), said
+
+
+def test_a_word_renamed_while_the_panel_makes_the_kit_is_kept(tmp_path: Path, paired_server: PairedServer,
+                                                               capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    kit_of_words(tmp_path, capsys)
+    box = paired_server.app.state.box
+    lid = box.kit.notes[61].library
+    made, makings = kit_routes.library_kit, []
+
+    def renamed_meanwhile(*args: Any, **kw: Any) -> Any:
+        kit = made(*args, **kw)
+        makings.append(kit)
+        if len(makings) == 1:           # a laptop's rename: tags.db, then kit.json under the kit's lock
+            def rename() -> None:
+                changed_words(box.libraries.files_path(lid).parent, ["dusty", "grit"], "")
+                kit_renamed(box, lid, "dusty", "grit")
+            late = threading.Thread(target=rename)
+            late.start()
+            late.join(10)
+        return kit
+    monkeypatch.setattr(kit_routes, "library_kit", renamed_meanwhile)
+    said = BoxKit(box).from_library()
+    assert len(makings) == 2 and box.kit.notes[61].tag == "grit", said
+    assert "moved" not in said and "gone" not in said, said
+
+
+def test_a_kit_changing_at_each_making_is_refused_and_left_as_the_other_change_left_it(
+        tmp_path: Path, paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    kit_of_words(tmp_path, capsys)
+    box = paired_server.app.state.box
+    made, notes = kit_routes.library_kit, [60, 61, 62]
+
+    def cleared_meanwhile(*args: Any, **kw: Any) -> Any:
+        kit = made(*args, **kw)
+        box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
+        return kit
+    monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
+    with pytest.raises(HatboxError) as refused:
+        BoxKit(box).from_library()
+    message = refused.value.message
+    assert message.startswith("the kit changed while it was made: try again") and "the kit was not changed" in message
+    assert "tap from library" in (refused.value.hint or "") and "\n" not in message
+    assert notes == [] and not {60, 61, 62} & set(box.kit.notes)          # three makings; the deletions stand

@@ -1,0 +1,90 @@
+"""p54 F2: the Kit page's "from library" says what moved: the desk's first line (device/api/box_kit.made_words) in
+the tab bar, shorter wordings for a narrow one that keep the words' counts, and the full list of the words that
+moved, are new or went on the line over the buttons until the next touch; a refusal (the kit kept changing while it
+was made) says the kit was not changed."""
+from __future__ import annotations
+
+from typing import Any
+
+from device.ui import draw as D
+from device.ui.data import MemoryData
+from device.ui.demo import demo_data, demo_status
+from device.ui.events import EncoderPress, Touch
+from device.ui.kit_desk import MemoryKit
+from device.ui.panel import Panel
+from device.ui.shots import RecordingControl
+from hatbox.errors import HatboxError
+from tests.ui.conftest import find_text
+
+STATUS = "kit made of drums: 3 notes; your words: 1 moved, 1 gone; 22 of the drum notes 35-59 empty"
+DETAILS = ["moved: 808 C4 -> D4", "gone: punchy (was C#4)"]
+
+
+class SaidKit(MemoryKit):
+    """A kit whose "from library" answers ``said`` (what the box's says), or raises ``refusal``."""
+
+    said: str = "\n".join([STATUS, *DETAILS])
+    refusal: Exception | None = None
+
+    def from_library(self, picked: str = "") -> str:
+        if self.refusal is not None:
+            raise self.refusal
+        super().from_library(picked)
+        return self.said
+
+
+def _panel(size: tuple[int, int] = (800, 480)) -> tuple[Panel, SaidKit]:
+    kit = SaidKit({tag: [s.path for s in samples] for tag, samples in demo_data().library.items()})
+    panel = Panel(RecordingControl(demo_status()), MemoryData(library=demo_data().library, kit=kit), size)
+    panel.set_status(demo_status())
+    panel.show_title("Kit")
+    panel.page.layout(panel.content)
+    return panel, kit
+
+
+def _press(panel: Panel, name: str) -> None:
+    panel.handle(Touch("down", 9, *panel.page.buttons[name].center))
+    panel.handle(Touch("up", 9, *panel.page.buttons[name].center))
+
+
+def test_the_words_moved_are_counted_in_the_tab_bar_and_listed_over_the_buttons(pg: Any) -> None:
+    panel, _kit = _panel()
+    _press(panel, "from library")                                         # an empty kit: made at once
+    lines, alarm = panel.state.toast_lines()
+    assert lines[0] == STATUS and not alarm
+    assert "kit made of drums: 3 notes; your words: 1 moved, 1 gone" in lines[1:]     # a narrow tab bar keeps them
+    line = panel.page._line()
+    assert line[0] == "your words: moved: 808 C4 -> D4; gone: punchy (was C#4)", line
+    surface = pg.Surface((800, 480))
+    panel.draw(surface)
+    assert find_text(surface, D.fit(panel.ctx.fonts, line, 20, 784), 20, D.ACCENT)
+    r = panel.page.pad_rects[0]
+    panel.handle(Touch("down", 1, *r.center))                             # the next touch: the pad's line again
+    panel.handle(Touch("up", 1, *r.center))
+    assert not any("808 C4 -> D4" in w for w in panel.page._line())
+
+
+def test_the_list_stays_after_encoder_fours_press_made_the_kit(pg: Any) -> None:
+    panel, _kit = _panel()
+    panel.page.focus.at = "from library"
+    panel.handle(EncoderPress(3, True))
+    panel.handle(EncoderPress(3, False))
+    assert "808 C4 -> D4" in panel.page._line()[0]
+
+
+def test_a_first_kit_says_its_notes_alone(pg: Any) -> None:
+    panel, kit = _panel()
+    kit.said = "kit made of drums: 3 notes"
+    _press(panel, "from library")
+    assert panel.state.toast == "kit made of drums: 3 notes"
+    assert "your words" not in " ".join(panel.page._line())
+
+
+def test_a_kit_that_kept_changing_is_said_not_changed(pg: Any) -> None:
+    panel, kit = _panel()
+    kit.refusal = HatboxError("the kit changed while it was made: try again; the kit was not changed",
+                              hint="tap from library again to make it")
+    _press(panel, "from library")
+    assert panel.state.toast == "the kit changed while it was made: try again; the kit was not changed"
+    assert panel.state.toast_lines()[1] is False or "not changed" in panel.state.toast
+    assert "your words" not in " ".join(panel.page._line()) and kit.pads() == {}
