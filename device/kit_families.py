@@ -5,10 +5,10 @@ A generic drum word (kick, snare, hihat, tom, cymbal, percussion) is a family: h
 tom -> 41 43 45 47 48 50 low to high by the files' pitch (device.audio.drum_pitch); cymbal -> 49 crash, 51 ride,
 57 crash 2, 59 ride 2; snare -> 38, 40; kick -> 36, 35; percussion -> 56 and the GM percussion notes after it.
 Within a family a file whose name (or folder's name) says which one it is goes to that note first (a "crash" to 49,
-a "ride" to 51, an "open" hat to 46, a semi-open or half-open one there only where no plain open hat is); the
-notes whose sound is its own (37 side stick, 52 china, 53 ride bell, 55 splash, 39 clap) take only files named so:
-a ride-bell zone that plays a third crash misleads more than one said to be empty.  Pure data and functions: no
-audio is read here (``pitch`` is handed in).
+a "ride" to 51, an "open" hat, "Op" or "OHH" too, to 46, a semi-open or half-open one there only where no plain open
+hat is); the notes whose sound is its own (37 side stick, 52 china, 53 ride bell, 55 splash, 39 clap) take only
+files named so: a ride-bell zone that plays a third crash misleads more than one said to be empty.  Pure data and
+functions: no audio is read here (``pitch`` is handed in).
 """
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ NUMBERED = frozenset({"v", "vel", "velocity", "layer", "rr"})     # ... of them,
 # a hat's name that says it is partly open ("HatSemiOpen", "HH half-open", "halfopen"): not the open hat 46 plays
 # first, but its stand-in where the library has no plain open one (p48 QA: GMRockKit's semi-open hat took 46)
 SEMI_OPEN = ("semiopen", "halfopen", "semi", "half")
+# a hat's name for its pedal, closed and open hat, written out or as sample packs and Hydrogen's kits shorten it
+# ("VP Hat 1 Pd", "EE_Hat_Cl_Bs", "VP Hat 1 Op", "Hard_CHH_01", "Hard_Hse_OHH_1", "closehihat3", "HH Opn")
+HAT_PEDAL = ("pedal", "foot", "ped", "pd", "phh")
+HAT_CLOSED = ("closed", "close", "cls", "cl", "ch", "chh")
+HAT_OPEN = ("open", "opn", "op", "oh", "ohh")
 TOM_PREFERENCE = (45, 48, 43, 41, 47, 50)   # the tom notes n files take: the first n of these (a 3-tom kit 43 45 48)
 
 
@@ -61,9 +66,8 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "kick": Family((36, 35)),
     "snare": Family((38, 40, 37), (("stick", (37,)), ("rim", (40,))), frozenset({37})),
-    "hihat": Family((42, 46, 44), (("pedal", (44,)), ("foot", (44,)), ("closed", (42,)), ("ch", (42,)),
-                                    ("open", (46,)), ("oh", (46,))),
-                    second=tuple((w, (46,)) for w in SEMI_OPEN)),
+    "hihat": Family((42, 46, 44), tuple((w, (44,)) for w in HAT_PEDAL) + tuple((w, (42,)) for w in HAT_CLOSED)
+                    + tuple((w, (46,)) for w in HAT_OPEN), second=tuple((w, (46,)) for w in SEMI_OPEN)),
     "tom": Family((41, 43, 45, 47, 48, 50), by_pitch=True),
     "cymbal": Family((49, 51, 57, 59, 53, 52, 55),
                      (("bell", (53,)), ("china", (52,)), ("splash", (55,)), ("ride", (51, 59)), ("crash", (49, 57))),
@@ -107,15 +111,30 @@ def _parts(path: str) -> list[list[str]]:
 def layer_key(path: str, numbered: bool = False) -> tuple[str, ...]:
     """What a drum's velocity layers share: ``path``'s folder and the words and numbers of its file name without
     :data:`LAYER_WORDS` (and a number after one of them): "kick/Kick-Soft.wav" and "kick/Kick-Hardest.wav" alike;
-    "Tom1_hard" and "Tom2_hard" not.  Unless ``numbered`` (toms: "Tom_1", "Tom_2" are two drums), a number that ends
-    the name after a - _ . or space counts as a layer's too ("24Ride-5" and "24Ride-4", "Kick_01" and "Kick_02": one
-    drum; two crashes named "Crash_1" and "Crash_2" read so as well, and the 57 pad is said to be empty)."""
+    "Tom1_hard" and "Tom2_hard" not.  Unless ``numbered`` (toms: "Tom_1", "Tom_2" are two drums), the number that
+    ends a name after a - _ . or space counts as a take's (:func:`take_number`: "24Ride-5" and "24Ride-4", "bd_01"
+    and "bd_02": one drum; "Crash_1" and "Crash_2" read so too, and the 57 pad is said to be empty); a name whose
+    identity is its numbers ("beats_08-20", "beats_08-32", "01-02") keeps them all: each file is a drum of its own.
+    A file's tag is no part of the key: device.kit chooses which files' keys it compares."""
     p = PurePosixPath(path)
-    stem = p.stem if numbered else re.sub(r"(?:[\s_.-]+\d+)+$", "", p.stem)
+    stem = p.stem if numbered else without_take_number(p.stem)
     words = [t.lower() for t in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", stem)]
     kept = [w for i, w in enumerate(words)
             if w not in LAYER_WORDS and not (w.isdigit() and i and words[i - 1] in NUMBERED)]
     return (p.parent.as_posix().lower(), *kept)
+
+
+def without_take_number(stem: str) -> str:
+    """``stem`` without the one number that ends it after a - _ . or space ("24Ride-5" -> "24Ride", "HH2_01" ->
+    "HH2"), where what is left is a name: it has a letter and does not end in a number of its own ("beats_08-20",
+    "Kit 3-1" and "01-02" stay whole: the last number is one of the numbers a drum is told apart by)."""
+    found = re.fullmatch(r"(.*?)[\s_.-]+\d+", stem)
+    if found is None:
+        return stem
+    rest = found.group(1)
+    if not re.search(r"[A-Za-z]", rest) or re.search(r"(?:^|[\s_.-])\d+$", rest):
+        return stem
+    return rest
 
 
 def named_notes(family: Family, path: str) -> tuple[int, ...]:
