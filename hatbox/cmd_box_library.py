@@ -35,6 +35,7 @@ from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error,
 from hatbox.library_replace import Replacement, box_name
 from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, cut_line, doubt_line, footer, \
     heading, print_json, tag_heading, unsure_line
+from hatbox.query_lines import all_heard_line
 from hatbox.text import NO_TAGGER, count_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
@@ -468,8 +469,8 @@ def _print_listing(c: Any, args: argparse.Namespace, lid: str, which: str, answe
         every, found = answer, answer[:args.k]
         if found:
             heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
-        else:
-            footer("every file the tagger heard carries a tag")
+        else:                                       # one wording with the laptop's library query (p54 QA)
+            footer(all_heard_line(len(getattr(answer, "nones", []))))
         for u in found:
             print(f"  {safe_text(u['best_guess']) or '-'} {u['score']:.2f}  {safe_text(u['path'])}")
         if len(every) > len(found):

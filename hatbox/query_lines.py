@@ -139,9 +139,10 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
         print_json(shown)
         say_cut(len(shown), len(rows))
         return
+    from device.library.fixes import none_corrections
     from hatbox.library_words import none_lines
     if not found:
-        footer("every file the tagger heard carries a tag")
+        footer(all_heard_line(len(none_corrections(db))))
     else:
         heading(f"no tag ({len(every)}): the tagger's best guess, under its threshold")
     for path, tag, score in found:
@@ -150,3 +151,13 @@ def print_untagged(db: str, as_json: bool = False, k: int | None = None) -> None
         footer(cut_line(len(found), len(every)))
     for line in none_lines(db):                     # corrected to none of the words (p49), listed apart
         print(line)
+
+
+def all_heard_line(nones: int) -> str:
+    """The line of `library query DB --untagged` and `box-library ID --untagged` when the tagger left no file under no
+    tag, ``nones`` being the files the producer marked none of the words, listed after it (p54 QA: "every file ...
+    carries a tag" over one listed as carrying none)."""
+    line = "every file the tagger heard carries a tag"
+    if not nones:
+        return line
+    return f"{line}, except the {nones} you marked none of the words (listed under 'none of the words, yours')"
