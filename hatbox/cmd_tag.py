@@ -171,7 +171,7 @@ def tag(args: argparse.Namespace) -> int:
     live = LibraryReport()   # filled in as the run goes: the bar counts the files to tag, not the unchanged ones
     again = retag_line(db, args.pack)     # why every file is tagged again (an older hatbox, another pack): said once
                                           # the pack and the folder passed their checks, before the bar
-    again = start_line(db, again, args.pack)         # the old tags stay listed until it ends (a re-tag going on: how far)
+    again = start_line(db, again, args.pack)   # the old tags stay listed until it ends (going on: how far it got)
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
