@@ -407,12 +407,12 @@ def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int],
         if families and _family(tag) is not None:
             pools[tag] = one_per_drum(best(tag, len(used) + FAMILY_POOL), _numbered(tag), rank)
             if _fill(kit, used, library, tag, pools[tag], pitch, loop_of, below=OWN_WORDS_FROM) or \
-                    not _left(pools[tag], used, _numbered(tag)):
+                    not _left(pools[tag], kit, tag):
                 continue
         note = _own_note(kit, gm_note(tag) if tag not in kept else kept[tag], held - {kept.get(tag)})
         if note is None:
             break
-        left = _left(pools[tag], used, _numbered(tag)) if tag in pools else best(tag, len(used) + 1)
+        left = _left(pools[tag], kit, tag) if tag in pools else best(tag, len(used) + 1)
         file = next((f for f in left if f not in used), None)
         if file is not None:
             _put(kit, used, KitNote(note=note, library=library, file=check_file(file), loop=loop_of(tag, file),
@@ -435,10 +435,16 @@ def _loudness(peak_db: float) -> tuple[float, bool]:
     return -_whole_db(layer_level(peak_db)), is_over(peak_db)
 
 
-def _left(pool: list[str], used: set[str], numbered: bool) -> list[str]:
-    """The files of ``pool`` that are not ``used``, nor a layer of a drum that is (:func:`layer_key`)."""
-    placed = {layer_key(f, numbered) for f in used}
-    return [f for f in pool if f not in used and layer_key(f, numbered) not in placed]
+def _left(pool: list[str], kit: dict[int, KitNote], tag: str) -> list[str]:
+    """The files of tag ``tag``'s ``pool`` on no note of ``kit``, nor a layer (:func:`layer_key`) of a drum that a
+    note of ``tag`` plays, nor one another tag's note plays whose name differs only in velocity words ("SideStick-Soft",
+    "SideStick-Hard"): a take number alone ("hit_01", "hit_02") does not make files of two tags one drum (p54 M1)."""
+    numbered = _numbered(tag)
+    same = {layer_key(e.file, numbered) for e in kit.values() if e.tag == tag}
+    other = {layer_key(e.file, numbered=True) for e in kit.values() if e.tag != tag}
+    used = {e.file for e in kit.values()}
+    return [f for f in pool if f not in used and layer_key(f, numbered) not in same
+            and layer_key(f, numbered=True) not in other]
 
 
 def _numbered(tag: str) -> bool:
@@ -467,7 +473,7 @@ def _fill(kit: dict[int, KitNote], used: set[str], library: str, tag: str, pool:
     """Put tag ``tag``'s family of notes under ``below`` that are free into ``kit``, each a file of ``pool`` (its
     files, best first) not ``used`` yet (device.kit_families.fill); returns how many notes it set."""
     family = _family(tag)
-    files = [check_file(f) for f in _left(pool, used, _numbered(tag))]
+    files = [check_file(f) for f in _left(pool, kit, tag)]
     placed = fill(family, files, lambda n: n < below and n not in kit, pitch) if family and files else {}
     for note, file in placed.items():
         _put(kit, used, KitNote(note=note, library=library, file=file, loop=loop_of(tag, file), tag=tag))
