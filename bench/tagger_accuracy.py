@@ -147,6 +147,9 @@ def front_end_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aug-strength", type=float, default=None, metavar="S",
                    help="how often each training augmentation is applied, times its chance (TrainOptions.aug_strength, "
                         "default 1.0; the fifty-fourth stop's probes 0.5 and 1.5)")
+    p.add_argument("--optimizer", choices=("adamw", "sgd"), default=None,
+                   help="TrainOptions.optimizer (default adamw; the fifty-fourth stop's probe: sgd with --lr 0.05)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (TrainOptions.lr, default 3e-3)")
     p.add_argument("--batch", type=int, default=None, metavar="B",
                    help="training clips per step (TrainOptions.batch, default 32; the fifty-fourth stop's probe 64)")
     p.add_argument("--dropout", type=float, default=None, metavar="P",
@@ -180,8 +183,8 @@ def config(args: argparse.Namespace) -> TaggerConfig:
 
 
 def with_band_limit(opts: TrainOptions, args: argparse.Namespace) -> TrainOptions:
-    """``opts`` with ``--band-limit``, ``--quantise``, ``--head-band-copies``, ``--aug-strength`` and ``--batch`` where
-    they were given (else TrainOptions' defaults)."""
+    """``opts`` with the training options given (``--band-limit``, ``--quantise``, ``--head-band-copies``,
+    ``--aug-strength``, ``--batch``, ``--optimizer``, ``--lr``; else TrainOptions' defaults)."""
     if getattr(args, "band_limit", None) is not None:
         opts = replace(opts, band_limit=args.band_limit)
     if getattr(args, "quantise", None) is not None:
@@ -192,6 +195,10 @@ def with_band_limit(opts: TrainOptions, args: argparse.Namespace) -> TrainOption
         opts = replace(opts, aug_strength=args.aug_strength)
     if getattr(args, "batch", None) is not None:
         opts = replace(opts, batch=args.batch)
+    if getattr(args, "optimizer", None) is not None:
+        opts = replace(opts, optimizer=args.optimizer)
+    if getattr(args, "lr", None) is not None:
+        opts = replace(opts, lr=args.lr)
     return opts
 
 

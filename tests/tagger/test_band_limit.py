@@ -106,3 +106,15 @@ def test_make_batch_passes_the_augmentation_strength_on() -> None:
     residual = [np.abs(g - np.dot(g, c) / np.dot(c, c) * c).max() for g, c in zip(changed.numpy(), clips)]
     assert max(residual) > 1e-2
     assert TrainOptions().aug_strength == 1.0
+
+
+def test_the_optimizer_option_names_sgd_or_adamw_and_refuses_others() -> None:
+    from torch import nn, optim
+
+    from trainer.tagger.train import make_optimizer
+    net = nn.Linear(2, 2)
+    assert isinstance(make_optimizer(net, TrainOptions()), optim.AdamW)
+    sgd = make_optimizer(net, TrainOptions(optimizer="sgd", lr=0.05))
+    assert isinstance(sgd, optim.SGD) and sgd.defaults["nesterov"] and sgd.defaults["momentum"] == 0.9
+    with pytest.raises(ValueError, match="adamw or sgd"):
+        make_optimizer(net, TrainOptions(optimizer="adam"))

@@ -47,6 +47,8 @@ class TrainOptions:
     head_band_copies: tuple[int, ...] = ()
     # how often each augmentation of augment.augment is applied (its chances times this, at most 1; a probe)
     aug_strength: float = 1.0
+    # "adamw" (weight decay 1e-3), or "sgd" (Nesterov momentum 0.9, the same decay; a probe)
+    optimizer: str = "adamw"
     # a first Ctrl-C (trainer.early_stop.StopRequest) ends training after the current step: the result is kept
     stop: Any = field(default_factory=NoStop)
 
@@ -184,6 +186,15 @@ def fit_stats_head(net: TaggerNet, clips: np.ndarray, y: np.ndarray, c: float = 
     net.stats = head
 
 
+def make_optimizer(net: nn.Module, opts: TrainOptions) -> torch.optim.Optimizer:
+    """The optimiser :attr:`TrainOptions.optimizer` names, at ``opts.lr`` (the schedule sets it every step)."""
+    if opts.optimizer == "sgd":
+        return torch.optim.SGD(net.parameters(), lr=opts.lr, momentum=0.9, nesterov=True, weight_decay=1e-3)
+    if opts.optimizer != "adamw":
+        raise ValueError(f"no optimizer {opts.optimizer!r}: adamw or sgd")
+    return torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
+
+
 def schedule(progress: float, peak: float, warmup: float = 0.1) -> float:
     """Learning rate at ``progress`` in [0, 1]: linear warm-up, then cosine down to 2 % of ``peak``."""
     if progress < warmup:
@@ -202,7 +213,7 @@ def _loop(net: TaggerNet, clips: np.ndarray, y: np.ndarray, tags: list[str], opt
     torch.set_num_threads(max(1, opts.threads - 1))
     rng = np.random.default_rng(opts.seed)
     probs = sample_weights(y)
-    opt = torch.optim.AdamW(net.parameters(), lr=opts.lr, weight_decay=1e-3)
+    opt = make_optimizer(net, opts)
     loss_fn = loss_function(y, net.cfg.exclusive)
     n, rate = net.cfg.clip_samples, net.cfg.spec.rate
 
