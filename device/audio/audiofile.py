@@ -20,8 +20,12 @@ import soundfile as sf
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
     STREAMING_SIZE, aiff_header_problem, bformat_header, header_problem, mp3_frames, mp3_length_header,
     w64_header_problem, wav_header_problem)
+from device.audio.float_peaks import (  # noqa: F401  (re-exported: the float peak rules moved there)
+    FLOAT_PEAK_HINT, MAX_FLOAT_PEAK, OVER_FULL_SCALE, float_peak_problem, over_full_scale_words)
 from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
+from device.audio.unopened import open_refusal
 from hatbox.errors import AudioFileError
+from hatbox.file_access import access_hint, cannot_read, os_words
 
 # what libsndfile (>= 1.1, as the soundfile wheels bundle it) decodes; MP3 too, with its encoder delay as in the file;
 # AIFF-C (.aifc: uncompressed, sowt, fl32, ulaw...), Apple's CAF and Sony's Wave64 (.w64) go through the same reader,
@@ -40,33 +44,6 @@ AMBISONIC_SUFFIXES = (".amb",)
 # the largest |sample| accepted from a float file: far above full scale (1.0) and above the +-32768 some
 # programs write into float WAVs, far below where a network's power spectrum overflows float32 (about 1e19)
 MAX_ABS_SAMPLE = 1e8
-# +24 dBFS: float samples beyond this (linear) are integer-scale values (a 16-bit 16384 written as a float), not
-# audio: the sampler refuses to play such a file and the box refuses it at upload (:func:`float_peak_problem`)
-MAX_FLOAT_PEAK = 16.0
-# what to do about such a file (NAME: its file name)
-FLOAT_PEAK_HINT = ("scale it down to full scale: normalise it in an audio editor, or for 16-bit values "
-                   "`ffmpeg -i '{name}' -af volume=1/32768 fixed.wav`")
-
-
-def float_peak_problem(peak: float) -> str:
-    """Why audio whose decoded samples peak at ``peak`` (linear, full scale 1.0) is no audio the box plays
-    ("" if it is): above :data:`MAX_FLOAT_PEAK` it was written with integer values, not as float audio."""
-    if not peak > MAX_FLOAT_PEAK:
-        return ""
-    return (f"its float samples peak at {peak:.6g}, far beyond full scale (1.0): it was written with integer "
-            "values (16-bit ones run to 32768), not as float audio")
-
-
-OVER_FULL_SCALE = 10.0 ** (1.0 / 20.0)      # a float file peaking over +1 dBFS (linear) is said by the trainers
-
-
-def over_full_scale_words(peak: float, label: str) -> str | None:
-    """"C4.wav peaks at +5.1 dBFS, over full scale (a float file)" for a file (``label``) whose decoded samples peak
-    at ``peak`` (linear, full scale 1.0) over :data:`OVER_FULL_SCALE`, else None: the start of `train synth`'s and
-    `train effect`'s warnings, each going on with what it means for what it trains."""
-    if not peak > OVER_FULL_SCALE:
-        return None
-    return f"{label} peaks at {20.0 * np.log10(peak):+.1f} dBFS, over full scale (a float file)"
 
 
 def sound_name(path: str | Path) -> str | bytes:
@@ -92,11 +69,34 @@ def reason(exc: Exception, path: str | Path | None = None) -> str:
     text = error_string if isinstance(error_string, str) else str(exc)
     text = (text.strip() or type(exc).__name__).splitlines()[0]
     if path is not None:
+        refused = open_refusal(exc, sound_name(path))
+        if refused is not None:         # libsndfile's "System error": it could not open the file; the system says why
+            return os_words(refused)
         name = sound_name(path)
         text = text.removeprefix(f"Error opening {name!r}: ")
         if isinstance(name, bytes):
             text = text.replace(repr(name), f"'{os.fspath(path)}'")
     return _sentence_end(text)
+
+
+def _failed(path: Path, exc: Exception, verb: str) -> AudioFileError:
+    """The AudioFileError for libsndfile's failure ``exc`` to ``verb`` ("cannot decode", "cannot read") ``path``:
+    :func:`reason`'s words, or a file the system would not open said as it said it, with what to do."""
+    refused = open_refusal(exc, sound_name(path))
+    if refused is not None:
+        return AudioFileError(cannot_read(path, refused), hint=access_hint(path))
+    return AudioFileError(f"{verb} {path}: {reason(exc, path)}")
+
+
+def _check_file(path: Path) -> None:
+    """AudioFileError unless ``path`` is a file: :func:`not_a_file`'s words, or the system's (a folder on its way
+    that may not be entered: "permission denied") with what to do."""
+    try:
+        if path.is_file():
+            return
+    except OSError as exc:
+        raise AudioFileError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True)) from None
+    raise AudioFileError(not_a_file(path))
 
 
 def _sentence_end(text: str) -> str:
@@ -133,14 +133,13 @@ def not_a_file(path: Path, shown: str | None = None) -> str:
 def info(path: str | Path) -> tuple[int, int, int]:
     """(sample_rate Hz, channels, frames) without decoding the audio; any name the file system holds."""
     path = Path(path)
-    if not path.is_file():              # as read() says it: libsndfile's "system error" says nothing
-        raise AudioFileError(not_a_file(path))
+    _check_file(path)                   # as read() says it: libsndfile's "system error" says nothing
     if empty_file_problem(path):
         raise AudioFileError(f"cannot read {path}: {EMPTY_FILE}")
     try:
         i = sf.info(sound_name(path))
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
-        raise AudioFileError(f"cannot read {path}: {reason(exc, path)}") from None
+        raise _failed(path, exc, "cannot read") from None
     return int(i.samplerate), int(i.channels), int(i.frames)
 
 
@@ -163,15 +162,14 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
     ``max_frames`` decodes only the first that many frames (the head of a long file: memory bounded).
     """
     path = Path(path)
-    if not path.is_file():
-        raise AudioFileError(not_a_file(path))
+    _check_file(path)
     if empty_file_problem(path):
         raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
     try:
         data, rate = sf.read(sound_name(path), frames=-1 if max_frames is None else max_frames,
                              dtype="float32", always_2d=True)
     except Exception as exc:  # noqa: BLE001
-        raise AudioFileError(f"cannot decode {path}: {reason(exc, path)}") from None
+        raise _failed(path, exc, "cannot decode") from None
     if data.shape[0] == 0:
         raise AudioFileError(f"{path} holds no audio (0 frames)")
     if expect_rate is not None and rate != expect_rate:

@@ -34,6 +34,7 @@ from device.audio import audiofile
 from device.library.decode import held_channels, held_mix
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
+from hatbox.file_access import access_hint, cannot_read
 from trainer.csvtext import listed_file, missing_error
 from trainer.effect import channel_checks, checks, file_checks
 from trainer.effect import takes
@@ -380,7 +381,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     ranges (``knobs`` is empty): for scoring an existing pack on new recordings.
     """
     folder = Path(folder)
-    if folder.is_file() and folder.suffix.casefold() == ".csv":      # the pairs.csv itself: the folder is its own
+    if _is_file(folder) is True and folder.suffix.casefold() == ".csv":    # the pairs.csv itself: its folder is its own
         folder, csv_name = folder.parent, folder.name
     said: list[str] = []                       # read_rows' notes (Windows-1252, semicolons, decimal commas)
     columns, rows = read_rows(folder, csv_name, said)
@@ -389,10 +390,11 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
     comma = any(SEMICOLON_NOTE in n for n in said)
     wheres = [f"{csv_name} line {line}" for line, _row in rows]
     settings, bad = _row_settings(columns, [row for _line, row in rows], wheres, comma)
-    files = [tuple(listed_file(folder, row[k].strip(), cp1252=cp1252) for k in ("input", "output")) for _l, row in rows]
-    missing = [(row[k].strip(), f, f"line {line}, {k} column")
-               for (line, row), pair in zip(rows, files) for k, f in zip(("input", "output"), pair) if not f.is_file()]
-    unread = {w for w, pair in zip(wheres, files) if not all(f.is_file() for f in pair)}
+    files = [tuple(_listed(folder, row[k].strip(), cp1252) for k in ("input", "output")) for _l, row in rows]
+    found = {f: _is_file(f) for pair in files for f in pair}      # True, False (no file) or why it may not be read
+    missing = [(row[k].strip(), f, f"line {line}, {k} column") for (line, row), pair in zip(rows, files)
+               for k, f in zip(("input", "output"), pair) if found[f] is False]
+    unread = {w for w, pair in zip(wheres, files) if not all(found[f] is True for f in pair)}
     ok = [i for i, w in enumerate(wheres) if w not in bad]          # rows whose knob cells are numbers
     known = [settings[i] for i in ok]
     warnings: list[str] = []
@@ -403,11 +405,57 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         warnings += checks.collinear_knobs(moving, known)
         warnings += far_value_warnings([c for c in columns if c[1] in moving], known, [wheres[i] for i in ok])
     pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread)
-    problems = ([missing_error(csv_name, folder, missing)] if missing else []) + problems   # as the tagger says them
+    problems = ([missing_error(csv_name, folder, missing)] if missing else []) + \
+        refused_files(csv_name, [line for line, _row in rows], files, found) + problems   # as the tagger says them
     if problems:
         raise checks.all_problems(problems, csv_name)
     knobs = [] if keep_all_columns else _knob_list(columns, pairs, notes)
     return EffectData(rate=int(rate or 0), knobs=knobs, pairs=pairs, notes=notes, warnings=warnings)
+
+
+def check_data_path(data: str | Path) -> None:
+    """DataError when the recordings folder (or its pairs.csv) given as ``data`` may not even be looked at: a folder
+    on its way that this user may not enter (p54 QA_A: an internal error, PermissionError); call it before anything
+    looks at ``data``.  What is or is not there is :func:`load_folder`'s to say."""
+    path = Path(data)
+    try:
+        path.is_dir()
+    except OSError as exc:
+        raise DataError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True)) from None
+
+
+def _listed(folder: Path, name: str, cp1252: bool) -> Path:
+    """The file a pairs.csv cell ``name`` names (trainer.csvtext.listed_file), or the path as written where looking
+    for it is refused (a folder on its way that may not be entered: said by :func:`refused_files`)."""
+    try:
+        return listed_file(folder, name, cp1252=cp1252)
+    except OSError:
+        return Path(name) if Path(name).is_absolute() else folder / name
+
+
+def _is_file(path: Path) -> bool | OSError:
+    """Whether ``path`` is a file, or the system's error when it may not be looked at (no permission)."""
+    try:
+        return path.is_file()
+    except OSError as exc:
+        return exc
+
+
+def refused_files(csv_name: str, lines: list[int], files: list[tuple[Path, ...]],
+                  found: dict[Path, bool | OSError]) -> list[DataError]:
+    """A DataError per listed file that may not be looked at (``found``: :func:`_is_file` of each of ``files``, the
+    rows' files, on CSV ``lines``): "pairs.csv lines 2 and 3: cannot read X: permission denied", with what to do."""
+    rows: dict[Path, tuple[OSError, list[int]]] = {}
+    for line, pair in zip(lines, files):
+        for f in pair:
+            why = found[f]
+            if isinstance(why, OSError):
+                rows.setdefault(f, (why, []))[1].append(line)
+    said = []
+    for f, (why, at) in rows.items():
+        where = f"line {at[0]}" if len(at) == 1 else f"lines {', '.join(map(str, at[:-1]))} and {at[-1]}"
+        said.append(DataError(f"{csv_name} {where}: {cannot_read(f, why)}", hint=access_hint(f.parent, folder=True)))
+    return said
 
 
 def _row_settings(columns: list[tuple[str, str, str]], rows: list[dict[str, str]], wheres: list[str], comma: bool

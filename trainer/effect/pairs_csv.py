@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from hatbox.errors import DataError
+from hatbox.file_access import access_hint, cannot_read
 from trainer.csvtext import csv_text, separator, separator_note
 
 _HEADER_RE = re.compile(r"^\s*([^\[\]]+?)\s*(?:\[([^\]]*)\])?\s*$")
@@ -104,17 +105,7 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     with a note in ``notes``.
     """
     path = folder / csv_name
-    if not folder.exists():         # said as it is, not as a folder missing its pairs.csv (thirty-third stop's QA)
-        raise DataError(f"no folder or file at {folder}",
-                        hint="give the folder holding your recordings and their pairs.csv (or the pairs.csv itself), "
-                             "or --input DRY.wav --target WET.wav for one pair")
-    if folder.is_file():            # a take given where the folder goes (fortieth stop's QA: "no pairs.csv in di.wav")
-        raise DataError(f"{folder} is a file, not a folder of recordings",
-                        hint=f"one pair is given with --input DRY.wav --target WET.wav (--input {folder} if it is the "
-                             "dry one); several go in a folder with a pairs.csv listing them")
-    if not path.is_file():
-        raise DataError(f"no {csv_name} in {folder}",
-                        hint="write one with columns input,output,<knob names> (one row per recording)")
+    check_csv_path(folder, path)
     text = csv_text(path, notes)
     sep = separator(text)
     said = separator_note(csv_name, sep)
@@ -148,6 +139,31 @@ def read_rows(folder: Path, csv_name: str = "pairs.csv", notes: list[str] | None
     if not rows:
         raise DataError(f"{path} lists no recordings")
     return knobs, rows
+
+
+def check_csv_path(folder: Path, path: Path) -> None:
+    """DataError unless the CSV ``path`` in ``folder`` is a file this user may read: nothing at ``folder``, a file
+    given as the folder, no CSV in it, or (p54 QA_A: an internal error, PermissionError) a folder or CSV the system
+    will not let this user read, said with what to do."""
+    try:
+        if not folder.exists():     # said as it is, not as a folder missing its pairs.csv (thirty-third stop's QA)
+            raise DataError(f"no folder or file at {folder}",
+                            hint="give the folder holding your recordings and their pairs.csv (or the pairs.csv "
+                                 "itself), or --input DRY.wav --target WET.wav for one pair")
+        if folder.is_file():        # a take given where the folder goes (fortieth stop's QA: "no pairs.csv in di.wav")
+            raise DataError(f"{folder} is a file, not a folder of recordings",
+                            hint=f"one pair is given with --input DRY.wav --target WET.wav (--input {folder} if it is "
+                                 "the dry one); several go in a folder with a pairs.csv listing them")
+        there = path.is_file()
+    except OSError as exc:          # the folder, or one on its way, may not be entered
+        raise DataError(cannot_read(folder, exc), hint=access_hint(folder, folder=True)) from None
+    if not there:
+        raise DataError(f"no {path.name} in {folder}",
+                        hint="write one with columns input,output,<knob names> (one row per recording)")
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise DataError(cannot_read(path, exc), hint=access_hint(path)) from None
 
 
 def _split_decimal(cells: list[str]) -> str:

@@ -31,6 +31,7 @@ from device.audio import audiofile
 from device.library.decode import held_mix
 from device.notes import note_name
 from hatbox.errors import DataError, HatboxError
+from hatbox.file_access import access_hint, cannot_read, os_words
 from hatbox.text import count_words, duration_words, them
 from trainer.synth.note_names import (  # noqa: F401  (re-exported: the note-name parsing and checks moved there)
     ESTIMATOR_SLIPS, NAME_ONLY_SHARE, NAME_PITCHES, PITCH_TOLERANCE, check_name_pitches, octave_off_names,
@@ -187,16 +188,49 @@ def is_report_folder(folder: Path) -> bool:
     return (folder / REPORT_JSON).is_file() or (folder / REPORT_CHECKPOINT).is_file()
 
 
-def instrument_folders(root: Path, note: Callable[[str], None] = print_note) -> list[Path]:
+def instrument_folders(root: Path, note: Callable[[str], None] = print_note,
+                       warn: Callable[[str], None] = print_warning) -> list[Path]:
     """The instrument folders of a note set, sorted: hidden folders are left out, and report folders
-    (``is_report_folder``) too, each with a ``note``."""
-    folders = []
-    for d in sorted(p for p in root.iterdir() if p.is_dir() and not audiofile.hidden_name(p.name)):
-        if is_report_folder(d):
+    (``is_report_folder``) too, each with a ``note``; one that may not be read (:func:`unreadable_folder`) with a
+    ``warn``, or a DataError naming them when no folder but such is left.  DataError for a ``root`` that may not be
+    read."""
+    folders, unread = [], []
+    for d in _subfolders(root):
+        why = unreadable_folder(d)
+        if why:
+            unread.append((d, why))
+        elif is_report_folder(d):
             note(f"skipped {d}: a hatbox training report, not an instrument")
         else:
             folders.append(d)
+    if unread and not folders:
+        raise DataError(f"cannot read the instrument folder{'' if len(unread) == 1 else 's'} "
+                        f"{', '.join(str(d) for d, _why in unread)}: {'; '.join(dict.fromkeys(w for _d, w in unread))}",
+                        hint=access_hint(root, folder=True))
+    for d, why in unread:
+        warn(f"cannot read the instrument folder {d}: {why}: skipped, training goes on with the other instruments "
+             f"(to train it: chmod -R u+rX {shlex.quote(str(d))})")
     return folders
+
+
+def _subfolders(root: Path) -> list[Path]:
+    """The folders in note folder ``root`` that are not hidden, sorted; DataError when ``root`` may not be read."""
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not audiofile.hidden_name(p.name))
+    except OSError as exc:
+        raise DataError(cannot_read(root, exc, "the note folder "), hint=access_hint(root, folder=True)) from None
+
+
+def unreadable_folder(folder: Path) -> str:
+    """Why the notes in ``folder`` may not be read, in the system's words ("permission denied": listing it or
+    looking at what it holds is refused), "" when they may."""
+    try:
+        for f in folder.iterdir():
+            f.is_file()
+            break
+    except OSError as exc:
+        return os_words(exc)
+    return ""
 
 
 def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
@@ -233,13 +267,16 @@ def stray_files(root: Path, folders: list[Path]) -> list[Path]:
     instrument folder (``folders``); hidden ones left out."""
     def audio(d: Path, deep: bool) -> list[Path]:
         found = []
-        for f in sorted(d.iterdir()):
-            if audiofile.hidden_name(f.name) or f.is_symlink():
-                continue
-            if f.is_file() and f.suffix.lower() in audiofile.READABLE_SUFFIXES:
-                found.append(f)
-            elif deep and f.is_dir():
-                found += audio(f, True)
+        try:
+            for f in sorted(d.iterdir()):
+                if audiofile.hidden_name(f.name) or f.is_symlink():
+                    continue
+                if f.is_file() and f.suffix.lower() in audiofile.READABLE_SUFFIXES:
+                    found.append(f)
+                elif deep and f.is_dir():
+                    found += audio(f, True)
+        except OSError:         # a folder inside an instrument folder that may not be read: none of its files is said
+            pass
         return found
     return audio(root, False) + [f for d in folders for sub in sorted(d.iterdir())
                                  if sub.is_dir() and not sub.is_symlink() and not audiofile.hidden_name(sub.name)
@@ -257,11 +294,16 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     if not (isinstance(seconds, (int, float)) and np.isfinite(seconds) and seconds * rate >= 1):
         raise DataError(f"the note length must be a number of seconds above 0, got {seconds!r}")
     root = Path(root)
-    if not root.is_dir():
+    try:
+        there = root.is_dir()
+    except OSError as exc:      # a folder on its way that may not be entered
+        raise DataError(cannot_read(root, exc, "the note folder "),
+                        hint=access_hint(root.parent, folder=True)) from None
+    if not there:
         raise DataError(f"no note folder at {root}",
                         hint="give a folder holding a folder per instrument, each of notes named by their pitch: "
                              "my-notes/piano/C4.wav, my-notes/piano/60.wav, my-notes/strings/F#3.wav")
-    folders = instrument_folders(root, note)
+    folders = instrument_folders(root, note, warn)
     check_instrument_names(list(dict.fromkeys(timbre_name(d.name) for d in folders)))
     said = same_name_folders(folders)
     if said:
