@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -514,7 +515,9 @@ def test_pairing_while_the_box_has_paused_pairing(paired_server: PairedServer, c
     assert main(["pair", url, "--code", paired_server.app.state.box.pairing.current()]) == 2
     err = capsys.readouterr().err
     _one_error(err)
-    assert "pairing is paused for 30 s" in err and "wait 30 s" in err
+    # the pause's seconds are those left when the right code came (ceil): 30, or fewer on a loaded machine
+    paused = re.search(r"pairing is paused for (\d+) s", err)
+    assert paused and 25 <= int(paused[1]) <= 30 and f"wait {paused[1]} s" in err, err
 
 
 # ------------------------------------------------------------------ discovery
