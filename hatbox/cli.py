@@ -18,7 +18,7 @@ import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
-from hatbox.errors import HatboxError, Terminated, stopped_by
+from hatbox.errors import HatboxError, Terminated, file_state, stopped_by
 from hatbox.exit_codes import INTERRUPTED, signal_code
 from hatbox.text import close_progress_bars, display_name
 
@@ -372,6 +372,9 @@ def _utf8_file_names() -> None:
     take_typed_words()
 
 
+Training = tuple[str, "tuple[int, int, int] | None"]   # a training's --out, and its hatbox.errors.file_state before
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The `hatbox` command: exit code 0, or the code of what stopped it.  A Ctrl-C at any moment, the first ~0.3 s
     of the command line's reading included (the locale's restart, the parsers' building, argparse), is one line,
@@ -382,13 +385,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _interrupted(exc)
 
 
-def _interrupted(exc: KeyboardInterrupt) -> int:
+def _interrupted(exc: KeyboardInterrupt, training: Training | None = None) -> int:
     """Say that ``exc`` (Ctrl-C, or SIGTERM/SIGHUP met as it: :func:`_terminate_as_interrupt`) stopped the command,
-    on a line of its own, and give its exit code (130 after Ctrl-C)."""
+    on a line of its own (of a training, ``training``, what became of its run: :func:`training_stopped_words`), and
+    give its exit code (130 after Ctrl-C)."""
     close_progress_bars()                    # "hatbox: interrupted" on a line of its own, not after a bar
     how = stopped_by(exc)
-    _say_stopped("hatbox: interrupted" + (f" ({how})" if how != "Ctrl-C" else ""))
+    said = "interrupted" + (f" ({how})" if how != "Ctrl-C" else "")
+    _say_stopped(f"hatbox: {said if training is None else training_stopped_words(exc, how, training)}")
     return stopped_code(exc)
+
+
+def _training(args: argparse.Namespace) -> Training | None:
+    """(--out, its file state now) of a `hatbox train ...` command, None for any other command."""
+    out = getattr(args, "out", None)
+    if getattr(args, "command", None) != "train" or not isinstance(out, str):
+        return None
+    return out, file_state(out)
+
+
+def training_stopped_words(exc: KeyboardInterrupt, how: str, training: Training) -> str:
+    """What a Ctrl-C (``how``: or "SIGTERM", "SIGHUP") did to a `hatbox train` run (``training``: :func:`_training`),
+    as the first Ctrl-C's words promise it (p54 QA_A: "hatbox: interrupted" alone): the second one "the run was
+    discarded, nothing written; pedal.hatpack is as it was"; one before training (loading the data) "nothing
+    written"; one after the pack was written says it stays (hatbox.replaced said where the older one is kept)."""
+    from trainer.early_stop import is_discard
+    out, before = training
+    said = "interrupted" + (f" ({how})" if how != "Ctrl-C" else "")
+    if file_state(out) not in (before, None):
+        return f"{said} after {out} was written: the new pack stays"
+    kept = f"; {out} is as it was" if before is not None else ""
+    if is_discard(exc):
+        return f"interrupted ({how} again): the run was discarded, nothing written{kept}"
+    return f"{said}: nothing written{kept}"
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -403,6 +432,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    training = _training(args)
     try:
         with _terminate_as_interrupt():
             return int(args.func(args) or 0)
@@ -414,7 +444,7 @@ def _main(argv: Sequence[str] | None) -> int:
         _say(f"hatbox: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        return _interrupted(exc)
+        return _interrupted(exc, training)
     except BrokenPipeError:                  # output piped into `head` & co.: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

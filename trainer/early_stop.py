@@ -112,7 +112,7 @@ class StopRequest:
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self._asked:
             self._restore()
-            raise KeyboardInterrupt
+            raise discarding(KeyboardInterrupt())
         self.ask()
         if self._over:                  # no training loop left to read the flag and say it: said here
             self._said = True
@@ -122,7 +122,7 @@ class StopRequest:
         if self._asked:
             from hatbox.errors import Terminated
             self._restore()
-            raise Terminated("SIGTERM")
+            raise discarding(Terminated("SIGTERM"))
         self.ask("SIGTERM")
 
     def _restore(self) -> None:
@@ -135,6 +135,32 @@ class StopRequest:
         if self._term_installed:
             signal.signal(signal.SIGTERM, self._old_term)
             self._term_installed = False
+
+
+DISCARD_MARK = "hatbox_discards_run"      # the attribute :func:`discarding` sets
+
+
+def discarding(exc: KeyboardInterrupt) -> KeyboardInterrupt:
+    """``exc``, marked as the second Ctrl-C (or SIGTERM) that discards the run (:func:`is_discard`), for the one line
+    hatbox/cli.py ends the command with: "the run was discarded, nothing written" (p54 QA_A: "hatbox: interrupted")."""
+    setattr(exc, DISCARD_MARK, True)
+    return exc
+
+
+def is_discard(exc: BaseException) -> bool:
+    """Whether ``exc`` (or one it was raised from, or while handling) is a second Ctrl-C or SIGTERM of a
+    :class:`StopRequest`, which discards the run (:func:`discarding`)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if getattr(e, DISCARD_MARK, False):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
+    return False
 
 
 class NoStop:
