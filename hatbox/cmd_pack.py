@@ -144,7 +144,7 @@ SCORES = {      # metric -> what it says, for the figures a musician reads first
     "holdout_macro_f1": "held-out macro-F1 {} (1 = every tag right; on other files of the folders or CSV it trained "
                         "on, not a library it has never heard)",    # a drum pack's or a producer's pads (p42)
 }
-TRAINING = ("train_steps", "steps", "train_seconds")
+TRAINING = ("train_steps", "steps", "train_seconds", "load_check_seconds")
 # metric -> its line in words ({} takes the value), for the other figures the trainers write; "" leaves it out (said
 # elsewhere: the header, the model line).  A key not listed here (a newer trainer's) is printed as "figure KEY: value".
 FIGURES = {
@@ -167,13 +167,14 @@ FIGURES = {
     "device": "trained on {}",                              # "cpu", "cuda:0 (NVIDIA H100 80GB HBM3)" (trainer.accel)
     "stopped_early": "training stopped early: {} (the pack holds what was trained by then)",
     "no_holdout": "",                                       # said by the training-note figures' own words
+    "no_holdout_why": "no notes were held out: {}",          # trainer.synth.train.no_holdout_why
     "arch_trials": "models tried (held-out error): {}",
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",
     "envelope": "envelope {}",                              # "from your notes (21): attack 22 ms, falls to ..."
-    "heldout_pitch_p90_abs_cents": "9 in 10 held-out notes are off their pitch by {} cents",
+    "heldout_pitch_p90_abs_cents": "",                      # said by pitch_share_line, with its notes counted
     "train_set_pitch_median_abs_cents": "pitch error on training notes {} cents (median; no notes were held out)",
-    "train_set_pitch_p90_abs_cents": "9 in 10 training notes are off their pitch by {} cents",
+    "train_set_pitch_p90_abs_cents": "",                    # said by pitch_share_line
     "train_set_mrstft": "spectral distance to the training notes {} (lower is better)",
     "heldout_mrstft_sine": "a plain sine at each held-out note's pitch and loudness scores {} (the distance's scale)",
     "train_set_mrstft_sine": "a plain sine at each training note's pitch and loudness scores {} (the distance's scale)",
@@ -205,6 +206,9 @@ def figure_lines(metrics: dict) -> list[str]:
         size = metrics.get("params")
         lines.append(f"model {metrics['arch']}" + (f", {size:,} parameters" if isinstance(size, int) else ""))
     for key, value in sorted(metrics.items()):
+        if key.endswith(P90_CENTS) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            lines.append(pitch_share_line(key, metrics))
+            continue
         if key in SCORES or key in TRAINING or FIGURES.get(key) == "" or value is None:
             continue
         if key == "single_pair":
@@ -216,6 +220,34 @@ def figure_lines(metrics: dict) -> list[str]:
         text = _value_words(key, value)
         lines.append(FIGURES[key].format(text) if key in FIGURES else f"figure {key}: {text}")
     return lines
+
+
+P90_CENTS = "_pitch_p90_abs_cents"      # a synth's 90th percentile of |pitch error| (trainer.synth.report)
+FEW_NOTES = 10                          # under this many notes scored, "9 in 10" is said as a count: "1 of 2"
+
+
+def within_count(notes: int) -> int:
+    """How many of ``notes`` scored notes are surely at or under their 90th percentile (numpy's linear one, as
+    trainer.synth.report takes it): those up to its index, ``0.9 * (notes - 1)`` rounded down, so 9 of 10, 1 of 2."""
+    return 9 * (notes - 1) // 10 + 1
+
+
+def pitch_share_line(key: str, metrics: dict) -> str:
+    """The line of a synth's 90th-percentile pitch error ``key`` ("heldout_..." or "train_set_..."): "9 in 10
+    held-out notes are off their pitch by 3.5 cents"; over fewer than :data:`FEW_NOTES` notes scored (the metrics'
+    ``heldout_notes`` or ``train_set_notes``), counted: "1 of 2 training notes is off its pitch by 12.4 cents or
+    less" (it said "9 in 10" of 2 notes: QA of the fifty-fourth stop)."""
+    held = key.startswith("heldout")
+    kind = "held-out" if held else "training"
+    cents = cents_words(float(metrics[key]))
+    n = metrics.get("heldout_notes" if held else f"{key.split(P90_CENTS)[0]}_notes")
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < FEW_NOTES:
+        return f"9 in 10 {kind} notes are off their pitch by {cents} cents"
+    if n == 1:
+        return f"the one {kind} note scored is off its pitch by {cents} cents"
+    k = within_count(n)
+    return f"{k} of {n} {kind} notes {'is' if k == 1 else 'are'} off {'its' if k == 1 else 'their'} pitch by " \
+           f"{cents} cents or less"
 
 
 def _natural(key: object) -> list[object]:
@@ -238,12 +270,14 @@ def _channel_words(m: Any) -> str:
 
 def score_lines(metrics: dict) -> list[str]:
     """The pack's scores in words (:data:`SCORES`, :func:`_shown_score`) and "trained N steps in S s", from its
-    manifest's metrics."""
+    manifest's metrics; an effect's "trained 188 steps in 60 s of training; 8 s loading and checking" (its
+    ``load_check_seconds``: the time around the training, which "in 68 s" took in before the fifty-fourth stop)."""
     lines = [line for line in (_shown_score(key, metrics) for key in SCORES) if line]
     steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
-    secs = metrics.get("train_seconds")
+    secs, other = metrics.get("train_seconds"), metrics.get("load_check_seconds")
     if steps is not None and isinstance(secs, (int, float)):
-        lines.append(f"trained {steps} steps in {secs:.0f} s")
+        around = f" of training; {other:.0f} s loading and checking" if isinstance(other, (int, float)) else ""
+        lines.append(f"trained {steps} steps in {secs:.0f} s{around}")
     return lines
 
 

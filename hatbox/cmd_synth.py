@@ -113,11 +113,8 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
     what to try next when it is poor (``minutes``: the run's --minutes); a first line when no note was held out to
     score them."""
     tag = str(metrics.get("eval_set", "heldout"))
-    lines = [] if tag == "heldout" else [
-        "  no held-out notes (--no-holdout: every note was trained on): the figures below are on training notes"
-        if metrics.get("no_holdout") else
-        "  no held-out notes (every C#, F and A is held out to score the synth, and these notes have none): the "
-        "figures below are on training notes"]
+    lines = [] if tag == "heldout" else [f"  no held-out notes ({no_holdout_words(metrics)}): the figures below are "
+                                         "on training notes"]
     dist, sine = float(metrics[f"{tag}_mrstft"]), metrics.get(f"{tag}_mrstft_sine")
     verdict = sine_verdict(dist, sine)
     lines += score_lines(metrics, tag) + ([f"  {verdict}"] if verdict else []) + \
@@ -134,6 +131,20 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
                              "play, at a few loudnesses", seed_words("notes")],
                             "the synth sounds little like your notes yet; to get closer, try:")
     return lines
+
+
+def no_holdout_words(metrics: dict[str, Any]) -> str:
+    """Why a synth's figures are on training notes: --no-holdout, or the reason training gave (``no_holdout_why``,
+    trainer.synth.train.no_holdout_why: an instrument's only note stays in training, no note is a C#, F or A, ...);
+    for a pack trained before that reason was kept, the rule, which holds whatever the reason was (it said "these
+    notes have none" to notes with an A among them: QA of the fifty-fourth stop)."""
+    if metrics.get("no_holdout"):
+        return "--no-holdout: every note was trained on"
+    why = metrics.get("no_holdout_why")
+    if isinstance(why, str) and why:
+        return why
+    return ("every C#, F and A is held out to score the synth, unless that would leave an instrument, or the "
+            "whole set, too few notes to train on")
 
 
 def sine_verdict(dist: float, sine: object) -> str:

@@ -61,6 +61,7 @@ class TrainResult:
     ranges: dict[str, list[int]] = field(default_factory=dict)    # instrument -> [lowest, highest] trained MIDI note
     envelope: EnvelopeFit | None = None     # the envelope fitted from the training notes (trainer.synth.envelope_fit)
     device: str | None = None              # where it trained, in words (trainer.accel.device_words); None: not known
+    no_holdout_why: str | None = None       # why no note was held out (:func:`no_holdout_why`); None: some were
 
 
 def print_line(text: str) -> None:
@@ -195,18 +196,16 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     envelope = fit_envelope(tr.loud.numpy(), tr.inst.numpy(), names, cfg.hop / cfg.rate)
     result = TrainResult(model, names, velocity_map, eval_set=HELDOUT if ho_notes else TRAIN_SET,
                          no_holdout=not hold_out, ranges=pitch_ranges(tr_notes), envelope=envelope,
-                         device=accel.device_words(dist))
+                         device=accel.device_words(dist),
+                         no_holdout_why=None if ho_notes else no_holdout_why(notes, hold_out, kept_back))
     if dist.main:
         say(plan_words(tr_notes, ho_notes, minutes, device=result.device))
         idle = accel.idle_gpu_words(dist.device)
         if idle:
             say(f"note: {idle}")
         say(f"envelope {envelope_words(envelope)}")
-    if not ho_notes and dist.main:
-        why = ("holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
-               if kept_back else "--no-holdout: every note is trained" if not hold_out
-               else "every C#, F and A is held out, and none of your notes is one")
-        say(f"note: no held-out notes ({why}): progress and the report score "
+    if result.no_holdout_why and dist.main:
+        say(f"note: no held-out notes ({result.no_holdout_why}): progress and the report score "
             f"{len(ho)} training notes ({TRAIN_SET}_* figures), not unseen ones")
     win = min(int(win_s * cfg.rate) // cfg.hop * cfg.hop, tr.audio.shape[1])
     if log_every_s is None:         # a dozen points on the report's curve, at most one every 2 minutes
@@ -215,6 +214,31 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
     return result, tr, ho
+
+
+HELD_EVERY, HELD_PHASE = 4, 1     # trainer.synth.heldout.split_heldout's pitch rule: C#, F and A are held out
+
+
+def no_holdout_why(notes: list[Note], hold_out: bool, kept_back: bool) -> str:
+    """Why :func:`train` held no note of ``notes`` out, in words: --no-holdout (``hold_out`` False); holding them out
+    would have left fewer than 2 to train on (``kept_back``); no note on a held-out pitch; or each note on one is its
+    instrument's only note, which split_heldout keeps in training (QA of the fifty-fourth stop: flute A3 and nylon
+    G3 were told "none of your notes is one")."""
+    if not hold_out:
+        return "--no-holdout: every note is trained"
+    if kept_back:
+        return "holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
+    on = [n for n in notes if int(round(n.pitch)) % HELD_EVERY == HELD_PHASE]
+    if not on:
+        return "none of your notes is a C#, F or A, the pitches held out to score the synth"
+    from device.notes import note_name
+    shown = ", ".join(f"{n.instrument}'s {note_name(n.pitch)}" for n in on[:5]) + \
+        (f" and {len(on) - 5} more" if len(on) > 5 else "")
+    if len(on) == 1:
+        return f"your only C#, F or A, {shown}, is its instrument's only note, and an instrument's only note " \
+               "stays in training"
+    return f"each of your C#, F and A notes ({shown}) is its instrument's only note, and an instrument's only note " \
+           "stays in training"
 
 
 def pitch_ranges(notes: list[Note]) -> dict[str, list[int]]:
