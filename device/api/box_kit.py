@@ -16,12 +16,17 @@ from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_
 from device.kit import KitError, KitNote, Loops, Pad, check_file, check_note
 from device.kit_families import empty_drum_notes
 from device.notes import note_name
+from device.ui.kit_desk import KitRefused
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
 
 AGAIN = "tap from library again to make it"     # the hint of the refusal when the kit kept changing meanwhile
-MOVE_KINDS = ("moved", "new", "gone")
+MEANWHILE = ("the kit changed while it was made: yours was not made, the kit is as that change left it - "
+             "tap from library again", "kit changed meanwhile: not made - tap from library again",
+             "kit changed meanwhile: not made")     # ... as the panel says it, longest first (KitRefused)
+MOVE_KINDS = ("moved", "new", "gone")         # counted in this order: "2 moved, 1 new, 1 gone"
+LINE_KINDS = ("gone", "moved", "new")         # listed in this order: the words that lost their note first
 
 
 class BoxKit:
@@ -86,10 +91,11 @@ class BoxKit:
         library's samples together) when it is tagged; else of the library with the most tagged files.  Made as
         ``hatbox box-kit --from`` makes it (device.api.kit_routes.make_kit_from_library: the producer's words kept on
         their notes, made again when the kit changed meanwhile, then refused with the kit as it was).  Says what it
-        made (:func:`made_words`): a short first line, then the words that moved, are new or went."""
+        made (:func:`made_words`): a short first line, then the words that went, moved or are new.  A kit that kept
+        changing is refused as :class:`~device.ui.kit_desk.KitRefused` in the panel's words (:data:`MEANWHILE`)."""
         with _said():
             info = self._library_to_make(picked)
-            made = make_kit_from_library(self.box, info["id"], Loops(), again=AGAIN)
+            made = _made_or_refused(self.box, info["id"])
         said = made_words(str(info.get("name") or info["id"]), made)
         log.info("panel: %s", said.replace("\n", "; "))
         return said
@@ -136,6 +142,17 @@ class BoxKit:
         raise KitError(f"{path.name} is not in a library on this box")
 
 
+def _made_or_refused(box: Any, library: str) -> MadeFromLibrary:
+    """kit_routes.make_kit_from_library for the panel; its refusal of a kit that kept changing meanwhile (the one
+    409 that carries :data:`AGAIN`) as :class:`KitRefused` in :data:`MEANWHILE`'s words, its hint in them."""
+    try:
+        return make_kit_from_library(box, library, Loops(), again=AGAIN)
+    except ApiError as exc:
+        if exc.status == 409 and exc.body.hint == AGAIN:
+            raise KitRefused(*MEANWHILE) from None
+        raise
+
+
 def made_words(name: str, made: MadeFromLibrary) -> str:
     """What "from library" says of the kit ``made`` of library ``name``: its first line for the panel's status line
     ("kit made of drums: 14 notes; your words: 1 moved, 1 gone; 3 of the drum notes 35-59 empty"), then a line for
@@ -155,12 +172,13 @@ def moved_counts(moved: list[tuple[str, int | None, int | None]]) -> str:
 
 
 def moved_lines(moved: list[tuple[str, int | None, int | None]]) -> list[str]:
-    """device.kit.word_moves' ``moved`` in full, a line a kind: "moved: 808 C4 -> D4", "new: keep D4", "gone: punchy
-    (was D4)" (the words `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, short enough for the panel)."""
+    """device.kit.word_moves' ``moved`` in full, a line a kind, the words that lost their note first (a narrow panel
+    cut the list before them: R3 review): "gone: punchy (was D4)", "moved: 808 C4 -> D4", "new: keep D4" (the words
+    `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, short enough for the panel)."""
     said = {"moved": [f"{w} {note_name(a)} -> {note_name(b)}" for w, a, b in moved if _kind(a, b) == "moved"],
             "new": [f"{w} {note_name(b)}" for w, a, b in moved if _kind(a, b) == "new"],
             "gone": [f"{w} (was {note_name(a)})" for w, a, b in moved if _kind(a, b) == "gone"]}
-    return [f"{kind}: {', '.join(said[kind])}" for kind in MOVE_KINDS if said[kind]]
+    return [f"{kind}: {', '.join(said[kind])}" for kind in LINE_KINDS if said[kind]]
 
 
 def _kind(was: int | None, now: int | None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from device.kit import KitError, Pad, check_note, kit_from_tags
+from hatbox.errors import HatboxError
 
 
 class KitDesk(Protocol):
@@ -40,12 +41,52 @@ class KitDesk(Protocol):
     # once it is loaded: the pads not handed over yet are ``Pad.loading``
 
 
+class KitRefused(HatboxError):
+    """A change to the kit refused, nothing of it done: ``wordings`` say so for the panel's tab bar, longest first
+    (PanelState.say), each short enough to keep what happened and what was kept, the first also what to do next;
+    the Kit page says them in red, as its other failures."""
+
+    def __init__(self, *wordings: str) -> None:
+        super().__init__(wordings[0])
+        self.wordings = wordings
+
+
 def made_said(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What :meth:`KitDesk.from_library` said (``text``), for the panel: (its first line and shorter wordings of it,
-    each without its last "; " clause, longest first: PanelState.say; the lines after it, the words that moved)."""
+    """What :meth:`KitDesk.from_library` said (``text``), for the panel, each as wordings longest first
+    (PanelState.say, draw.fit): (its first line for the tab bar, then shorter ones, :func:`status_wordings`; the
+    lines after it for the line over the buttons, :func:`list_wordings`; () when no word moved)."""
     first, *details = text.splitlines() or [""]
+    counts = next((c[len(WORDS):] for c in first.split("; ") if c.startswith(WORDS)), "")
+    return status_wordings(first, counts), list_wordings(tuple(details), counts)
+
+
+WORDS = "your words: "      # the first line's clause counting the producer's words that moved, are new or went
+
+
+def status_wordings(first: str, counts: str) -> tuple[str, ...]:
+    """``first`` ("kit made of drums: 14 notes; your words: 2 moved, 1 gone; 3 of the drum notes 35-59 empty"),
+    then shorter wordings, each without its last "; " clause, down to the one that still counts the words
+    (``counts``: "2 moved, 1 gone"), then "14 notes; words: 2 moved, 1 gone" (a 320-px tab bar: R3 review)."""
     clauses = first.split("; ")
-    return tuple("; ".join(clauses[:n]) for n in range(len(clauses), 0, -1)), tuple(details)
+    keep = next((i + 1 for i, c in enumerate(clauses) if counts and c == WORDS + counts), 1)
+    said = tuple("; ".join(clauses[:n]) for n in range(len(clauses), keep - 1, -1))
+    return (*said, f"{clauses[0].rsplit(': ', 1)[-1]}; words: {counts}") if counts else said
+
+
+def list_wordings(details: tuple[str, ...], counts: str) -> tuple[str, ...]:
+    """The line over the Kit page's buttons for the words listed in ``details`` ("gone: punchy (was C#4)",
+    "moved: 808 C4 -> D4", ...), longest first: the whole list, then the "gone" words (the ones that lost their note)
+    with the others counted, then the counts alone ("your words: 2 moved, 1 gone"), never a list cut before the
+    gone words (R3 review); () when ``details`` lists none."""
+    if not details:
+        return ()
+    whole = "; ".join(details)
+    gone = next((d for d in details if d.startswith("gone: ")), "")
+    others = ", ".join(c for c in counts.split(", ") if c and not c.endswith(" gone"))
+    said = [WORDS + whole, whole]
+    if gone and others:
+        said.append(f"{gone}; also {others}")
+    return tuple(said + ([WORDS + counts] if counts else []))
 
 
 @dataclass

@@ -13,6 +13,7 @@ import pytest
 from device.api import kit_routes
 from device.api.box_kit import BoxKit
 from device.api.library_words_route import changed_words, kit_renamed
+from device.ui.kit_desk import KitRefused
 from hatbox.errors import HatboxError
 from tests.api.conftest import PairedServer
 from tests.api.test_p53_T1_kit_remade import _fix, kit_of_words
@@ -25,7 +26,7 @@ def test_the_panel_says_the_words_new_and_gone_short_then_the_list(tmp_path: Pat
     said = BoxKit(paired_server.app.state.box).from_library()
     status, *details = said.splitlines()
     assert status.startswith("kit made of samples: 3 notes; your words: 1 new, 1 gone"), said
-    assert details == ["new: keep D4", "gone: punchy (was D4)"], said
+    assert details == ["gone: punchy (was D4)", "new: keep D4"], said     # gone first (R3 review)
     notes = paired_server.app.state.box.kit.notes
     assert (notes[60].tag, notes[61].tag, notes[62].tag) == ("808", "dusty", "keep")   # kept on their notes
 
@@ -76,9 +77,9 @@ def test_a_kit_changing_at_each_making_is_refused_and_left_as_the_other_change_l
         box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
         return kit
     monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
-    with pytest.raises(HatboxError) as refused:
+    with pytest.raises(KitRefused) as refused:          # in the panel's own words (p54 MR3b)
         BoxKit(box).from_library()
     message = refused.value.message
-    assert message.startswith("the kit changed while it was made: try again") and "the kit was not changed" in message
-    assert "tap from library" in (refused.value.hint or "") and "\n" not in message
+    assert message.startswith("the kit changed while it was made: yours was not made") and "\n" not in message
+    assert "tap from library again" in message and isinstance(refused.value, HatboxError)
     assert notes == [] and not {60, 61, 62} & set(box.kit.notes)          # three makings; the deletions stand

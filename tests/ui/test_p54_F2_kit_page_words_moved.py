@@ -1,7 +1,7 @@
 """p54 F2: the Kit page's "from library" says what moved: the desk's first line (device/api/box_kit.made_words) in
 the tab bar, shorter wordings for a narrow one that keep the words' counts, and the full list of the words that
 moved, are new or went on the line over the buttons until the next touch; a refusal (the kit kept changing while it
-was made) says the kit was not changed."""
+was made) says in red that the kit was not made."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,14 +10,13 @@ from device.ui import draw as D
 from device.ui.data import MemoryData
 from device.ui.demo import demo_data, demo_status
 from device.ui.events import EncoderPress, Touch
-from device.ui.kit_desk import MemoryKit
+from device.ui.kit_desk import KitRefused, MemoryKit
 from device.ui.panel import Panel
 from device.ui.shots import RecordingControl
-from hatbox.errors import HatboxError
 from tests.ui.conftest import find_text
 
 STATUS = "kit made of drums: 3 notes; your words: 1 moved, 1 gone; 22 of the drum notes 35-59 empty"
-DETAILS = ["moved: 808 C4 -> D4", "gone: punchy (was C#4)"]
+DETAILS = ["gone: punchy (was C#4)", "moved: 808 C4 -> D4"]      # as the box lists them: gone first
 
 
 class SaidKit(MemoryKit):
@@ -54,7 +53,7 @@ def test_the_words_moved_are_counted_in_the_tab_bar_and_listed_over_the_buttons(
     assert lines[0] == STATUS and not alarm
     assert "kit made of drums: 3 notes; your words: 1 moved, 1 gone" in lines[1:]     # a narrow tab bar keeps them
     line = panel.page._line()
-    assert line[0] == "your words: moved: 808 C4 -> D4; gone: punchy (was C#4)", line
+    assert line[0] == "your words: gone: punchy (was C#4); moved: 808 C4 -> D4", line
     surface = pg.Surface((800, 480))
     panel.draw(surface)
     assert find_text(surface, D.fit(panel.ctx.fonts, line, 20, 784), 20, D.ACCENT)
@@ -82,9 +81,10 @@ def test_a_first_kit_says_its_notes_alone(pg: Any) -> None:
 
 def test_a_kit_that_kept_changing_is_said_not_changed(pg: Any) -> None:
     panel, kit = _panel()
-    kit.refusal = HatboxError("the kit changed while it was made: try again; the kit was not changed",
-                              hint="tap from library again to make it")
+    kit.refusal = KitRefused("kit changed meanwhile: not made - tap from library again",
+                             "kit changed meanwhile: not made")
     _press(panel, "from library")
-    assert panel.state.toast == "the kit changed while it was made: try again; the kit was not changed"
-    assert panel.state.toast_lines()[1] is False or "not changed" in panel.state.toast
+    assert panel.state.toast == "kit changed meanwhile: not made - tap from library again"
+    assert panel.state.toast_lines() == (("kit changed meanwhile: not made - tap from library again",
+                                          "kit changed meanwhile: not made"), True)       # a failure: in red
     assert "your words" not in " ".join(panel.page._line()) and kit.pads() == {}

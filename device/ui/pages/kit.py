@@ -16,10 +16,11 @@ Setting pads: the sample last chosen on the Library page (turned to, tapped or p
 "clear" empties the pad, and "from library" makes the whole kit of the tagged library the pick comes from, or with no
 pick the box's biggest tagged library (a note per tag, as ``hatbox box-kit --from`` does, the producer's words kept
 on their notes; a kit that has notes already is replaced only on a second tap within :data:`CONFIRM_S`, with nothing
-else done between).  It says the words that moved, are new or went: counted in the tab bar, listed on the line over
-the buttons until the next touch or turn; a kit that kept changing while it was made (another laptop's changes) is
-left as they left it, and said so.  While a change is on its way the line over the buttons says so and the buttons
-wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go
+else done between).  It says the words that moved, are new or went: counted in the tab bar (a narrow one too),
+listed on the line over the buttons (where the list does not fit: the gone words, then the counts alone) until the
+next touch or turn or the page is left; a kit that kept changing while it was made (another laptop's changes) is
+left as they left it, and said so in red.  While a change is on its way the line over the buttons says so and the
+buttons wait for it.  A note held by two fingers (or a finger and encoder 2) sounds until the last lets go.  Changes go
 through the API's kit (the same kit.json, lock and sampler messages as ``hatbox box-kit``) on the panel's reader,
 never on a frame: mapping a sample decodes it.  Without the API in this process (``--no-api``) the page says the
 kit is kept by the API.
@@ -31,6 +32,7 @@ where a tap would ask for a second one), so a panel without touch sets pads too.
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import Counter
@@ -45,12 +47,14 @@ from device.notes import note_name
 from device.ui import draw as D
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.bypass import SlotBypass
-from device.ui.kit_desk import made_said
+from device.ui.kit_desk import KitRefused, made_said
 from device.ui.focus import ButtonFocus, draw_focus, pressed, released, turned
 from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
 from hatbox.errors import first_line
 from hatbox.text import count_words
+
+log = logging.getLogger(__name__)
 
 FIRST_NOTE = 36          # the first bank starts at C2: General MIDI's kick, where pad controllers start
 COLS = 4
@@ -115,7 +119,8 @@ class KitPage(Page):
         self._warnings: tuple[Any, dict[str | None, str]] = (None, {})   # a status, its warnings by file named
         self._warned_line: tuple[str, ...] = ()          # the info line last made of a pad's warning
         self._fault_line: tuple[str, ...] = ()           # ... of a fault that silenced the sampler
-        self.made: tuple[str, ...] = ()       # the words "from library" moved (kit_desk.made_said), until a touch
+        self.made: tuple[str, ...] = ()       # the words "from library" moved, as the line's wordings
+                                              # (kit_desk.made_said): until a touch or turn, or the page is left
         self._made_line: tuple[str, ...] = ()            # the info line last made of them
         self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
         self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
@@ -136,6 +141,7 @@ class KitPage(Page):
         return getattr(self.ctx.data, "kit", None)
 
     def enter(self) -> None:
+        self.made = ()             # a making that ended while another page was shown: its list is not news here
         self._read()
         self.follow()
 
@@ -196,7 +202,10 @@ class KitPage(Page):
 
         def done(value: Any, error: BaseException | None) -> None:
             self.changing = ""
-            if error is not None:
+            if isinstance(error, KitRefused):          # nothing done: said in red, in the desk's short words
+                log.info("panel: %s", error)
+                self.ctx.state.say(*error.wordings, alarm=True)
+            elif error is not None:
                 self.ctx.fail(error)
             elif isinstance(value, str):                # "from library": its first line, the words it moved
                 status, self.made = made_said(value)
@@ -505,8 +514,8 @@ class KitPage(Page):
             return self._fault_line
         if self.kit_loading is not None:             # the box's start hands the kit to the sampler
             return (f"{self._loading_words()}   {here}", self._loading_words())
-        if self.made:                                # what "from library" moved, in full where it fits
-            self._made_line = (f"your words: {'; '.join(self.made)}", "; ".join(self.made))
+        if self.made:                    # what "from library" moved: in full where it fits, else gone first, counts
+            self._made_line = self.made
             return self._made_line
         if (warned := self.warning(pad)) is not None:  # the sampler's warning of its file, whole where it fits
             self._warned_line = (*warning_lines(warned), here)
