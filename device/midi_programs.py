@@ -14,8 +14,8 @@ of the switcher's own, so the MIDI reader that received the program change retur
 controller scrolled through five programs in 100 ms) ends on its last program: a lone program change switches at
 once, one within :data:`SETTLE_S` of the one before waits until no program change has come for that long, and those
 that come while a switch runs leave only the last to switch next.  It stops with the box (``ProgramSwitcher.stop``,
-from device/api/box.py ``Box.stop_programs``): a program change still waiting, or one that comes after, switches
-nothing and says so; a switch already running ends as it began.
+from device/api/box.py ``Box.stop_programs``): a program change still waiting (for its turn, or for the box's
+install lock), or one that comes after, switches nothing and says so; a switch already running ends as it began.
 
 The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
 null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a
@@ -217,13 +217,21 @@ class Hooks:
     """What the switcher does to the box (device/api/program_routes.py gives the API's Box's): ``packs()`` the
     installed packs' records (the store's list), ``playing(kind, id)`` whether that pack is active and playing,
     ``activate(id)`` makes it active as ``POST /packs/{id}/activate`` does (returns the id active before, raises when
-    it could not: the box plays on); ``prewarm(kind, id)``, when given, asks the engine to prepare that pack ahead,
-    not installed (the ``prewarm`` control message: device/audio/unit_cache.py), so its first switch is at once."""
+    it could not: the box plays on; raises :class:`SwitchStopped` when, once it holds the box's install lock, it
+    finds the switcher stopping, :attr:`ProgramSwitcher.stopping`: nothing written); ``prewarm(kind, id)``, when
+    given, asks the engine to prepare that pack ahead, not installed (the ``prewarm`` control message:
+    device/audio/unit_cache.py), so its first switch is at once."""
 
     packs: Callable[[], list[dict[str, Any]]]
     playing: Callable[[str, str], bool]
     activate: Callable[[str], str | None]
     prewarm: Callable[[str, str], None] | None = None
+
+
+class SwitchStopped(Exception):
+    """Raised by an activation hook (:attr:`Hooks.activate`) that found the switcher stopping once it held the box's
+    install lock (the switch waited there for a push's checks while the box began to stop): nothing was written,
+    nothing loaded; the switch ends as :data:`STOPPED`."""
 
 
 SWITCHED, PLAYING, UNMAPPED, REFUSED, SUPERSEDED = "switched", "playing", "unmapped", "refused", "superseded"
@@ -311,15 +319,21 @@ class ProgramSwitcher:
     def stop(self, wait_s: float = 0.0) -> bool:
         """The box stops (device/api/box.py ``Box.stop_programs``): no program change switches a pack from now on
         (MIDI, OSC, the API's fire route).  The one waiting to switch is resolved at once as stopped (its fire
-        answers the box's 503), nothing of it done; a switch already running (the pointer, then the engine's load,
-        under the box's install lock) is not cut half way: it gets ``wait_s`` seconds to end.  True when no switch
-        is left running.  Called again: only waits again."""
+        answers the box's 503), nothing of it done; one taken but still waiting for the box's install lock ends as
+        stopped, nothing done, once it holds it (its hook finds :attr:`stopping`: :class:`SwitchStopped`); a switch
+        already running (the pointer, then the engine's load, under that lock) is not cut half way.  Either gets
+        ``wait_s`` seconds to end.  True when no switch is left running.  Called again: only waits again."""
         with self.lock:
             self._stopping = True
             waiting, self._pending = self._pending, None
         if waiting is not None:
             self._finish(waiting, self._stopped(waiting))
         return self.wait(wait_s)
+
+    @property
+    def stopping(self) -> bool:
+        """Whether :meth:`stop` was called: an activation hook asks it once it holds the box's install lock."""
+        return self._stopping
 
     def _stopped(self, job: Job, why: str = "") -> dict[str, Any]:
         """The outcome of ``job`` not switched because the box is stopping (``why``: what else is known), logged once
@@ -450,6 +464,8 @@ class ProgramSwitcher:
         start = time.monotonic()
         try:
             before = self.hooks.activate(pid)
+        except SwitchStopped:               # the stop came while it waited for the install lock: nothing written
+            return self._stopped(job)
         except Exception as exc:  # noqa: BLE001 - refused (engine, signature, storage): the box plays on
             text = getattr(getattr(exc, "body", None), "message", None) or first_line(exc)
             if self._stopping:

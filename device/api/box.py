@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from device.api.state import ENGINE_SLOTS
 from device.control import Control, EngineStoppedError
 from device.kit import KIT_FILE, kit_damage
 from device.library.archive import Limits
+from device.midi_programs import SwitchStopped
 from device.store import TRUSTED_KEYS, PackStore, Pointer
 from device.validate import EngineSpec
 
@@ -133,14 +135,18 @@ class Box:
         sim): program changes stop switching packs (:meth:`stop_programs`), the worker threads end (packs',
         libraries'), the libraries' taggings stop (carried on at the next start: Libraries.shutdown, which
         device/api/server.py's RunningServer.stop calls again, a no-op by then), and the MIDI relays that feed this
-        box's control (device.midi_ports.close_relays).  A program switch or a check still running gets ``wait_s``
-        to end, the taggings ``tagging_s``; past that the stop goes on without them (:func:`end_workers`).  A later
-        use of :attr:`validator` or :attr:`library_worker` is refused.  True when nothing was left running."""
+        box's control (device.midi_ports.close_relays).  The checks queued are dropped first; the program switch
+        and the checks still running get ``wait_s`` in all to end (one deadline: a switch waiting for the install
+        lock a check holds ends, nothing switched, once the check does), the taggings ``tagging_s``; past that the
+        stop goes on without them (:func:`end_workers`).  A later use of :attr:`validator` or
+        :attr:`library_worker` is refused.  True when nothing was left running."""
         with self._validator_lock:
             self._stopping = True
             pools, self._pools = list(self._pools.values()), {}
-        switched = self.stop_programs(wait_s)
-        ended = end_workers(pools, self._worker_threads, wait_s) and switched
+        end = time.monotonic() + max(0.0, wait_s)
+        self.stop_programs()                    # no program change switches from now on; none is waited for yet
+        ended = end_workers(pools, self._worker_threads, end - time.monotonic())   # queued checks dropped first
+        ended = self.stop_programs(max(0.0, end - time.monotonic())) and ended
         stopped = self.libraries.shutdown(tagging_s)
         from device.midi_ports import close_relays
         close_relays(self.control)
@@ -187,8 +193,13 @@ class Box:
         except Exception as exc:  # noqa: BLE001 - any engine-side failure is reported the same way
             raise ApiError(502, "engine refused", f"the engine did not take pack '{pid}': {exc}") from None
 
-    def activate(self, pid: str) -> M.SlotResult:
+    def activate(self, pid: str, stopping: Callable[[], bool] = lambda: False) -> M.SlotResult:
+        """Make pack ``pid`` active (the pointer, then the engine's load), under ``install_lock``.  ``stopping()``
+        is asked once the lock is held (a program change's switch may have waited there for a push's checks while
+        the box began to stop): True raises :class:`~device.midi_programs.SwitchStopped`, nothing written."""
         with self.install_lock:
+            if stopping():
+                raise SwitchStopped(f"pack '{pid}' was not made active: the box is stopping")
             return self.activate_locked(pid)
 
     def _unsigned(self, pid: str) -> bool:
@@ -329,7 +340,6 @@ def end_workers(pools: list[ThreadPoolExecutor], threads_of: Callable[[], list[t
     (a thread ends with its work, idle at last; a warning says so).  ``threads_of()``: their threads, asked once the
     pools are shut down, so that a thread whose pool was just made is waited for if it took any work (one that had
     not begun then finds none: its work was dropped).  True when every thread has ended."""
-    import time
     for pool in pools:
         pool.shutdown(wait=False, cancel_futures=True)
     threads = threads_of()

@@ -133,11 +133,15 @@ def _switcher(request: Request) -> ProgramSwitcher:
 
 
 def make_switcher(box: Any) -> ProgramSwitcher:
-    """The switcher for ``box`` (device/api/box.py Box): its store's map, its own activation."""
-    hooks = Hooks(packs=box.store.list, playing=box.playing, activate=lambda pid: box.activate(pid).previous,
+    """The switcher for ``box`` (device/api/box.py Box): its store's map, its own activation, which asks whether
+    the switcher is stopping once it holds the box's install lock (``Box.activate``'s ``stopping``)."""
+    def activate(pid: str) -> str | None:
+        return box.activate(pid, stopping=lambda: switcher.stopping).previous
+    hooks = Hooks(packs=box.store.list, playing=box.playing, activate=activate,
                   prewarm=lambda kind, pid: box.control.send({"op": "prewarm", "slot": kind,
                                                               "path": str(box.store.pack_path(pid))}))
-    return ProgramSwitcher(ProgramMap(box.store.root / PROGRAMS_FILE), hooks)
+    switcher = ProgramSwitcher(ProgramMap(box.store.root / PROGRAMS_FILE), hooks)
+    return switcher
 
 
 def attach_programs(app: FastAPI) -> None:

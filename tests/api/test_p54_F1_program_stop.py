@@ -36,16 +36,18 @@ def _map(box: ProgramBox, program: int, pack: str) -> None:
     assert box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth).status_code == 200
 
 
-def _hold(switcher: ProgramSwitcher) -> tuple[threading.Event, threading.Event]:
-    """Hold each switch's activation until ``release`` is set; ``running`` is set once one is held."""
+def _hold(the_box: Any) -> tuple[threading.Event, threading.Event]:
+    """Hold each activation, once it holds the box's install lock (the switch has begun), until ``release`` is set;
+    ``running`` is set once one is held.  (Held before the lock, a switch the stop comes to ends as stopped, nothing
+    written: tests/api/test_p54_MR2b_switch_into_stop.py.)"""
     release, running = threading.Event(), threading.Event()
-    activate = switcher.hooks.activate
+    activate = the_box.activate_locked
 
-    def held(pid: str) -> str | None:
+    def held(pid: str) -> Any:
         running.set()
         release.wait(10)
         return activate(pid)
-    switcher.hooks.activate = held
+    the_box.activate_locked = held
     return release, running
 
 
@@ -61,7 +63,7 @@ def test_a_fire_waiting_as_the_box_stops_answers_503_at_once(box: ProgramBox, tm
     a, b = box.push(p["a"], activate=True), box.push(p["b"])
     _map(box, 3, b)
     _map(box, 4, a)
-    release, running = _hold(box.switcher)
+    release, running = _hold(box.app.state.box)
     box.program(3)                                        # its switch runs, held in the activation
     assert running.wait(10)
     answer: dict[str, Any] = {}
