@@ -437,14 +437,24 @@ def _loudness(peak_db: float) -> tuple[float, bool]:
 
 def _left(pool: list[str], kit: dict[int, KitNote], tag: str) -> list[str]:
     """The files of tag ``tag``'s ``pool`` on no note of ``kit``, nor a layer (:func:`layer_key`) of a drum that a
-    note of ``tag`` plays, nor one another tag's note plays whose name differs only in velocity words ("SideStick-Soft",
-    "SideStick-Hard"): a take number alone ("hit_01", "hit_02") does not make files of two tags one drum (p54 M1)."""
+    note of ``tag``'s family plays (tagged ``tag``, or on one of its family's notes: "Crash_1" tagged crash on 49 and
+    "Crash_2" tagged cymbal are one crash, p54 MR3a), nor one another tag's note plays whose name differs only in
+    velocity words ("SideStick-Soft", "SideStick-Hard"): a take number alone ("hit_01" a kick, "hit_02" a snare)
+    does not make files of two drums' tags one drum (p54 M1)."""
     numbered = _numbered(tag)
-    same = {layer_key(e.file, numbered) for e in kit.values() if e.tag == tag}
+    same = {layer_key(e.file, numbered) for e in kit.values() if _one_kind(e, tag)}
     other = {layer_key(e.file, numbered=True) for e in kit.values() if e.tag != tag}
     used = {e.file for e in kit.values()}
     return [f for f in pool if f not in used and layer_key(f, numbered) not in same
             and layer_key(f, numbered=True) not in other]
+
+
+def _one_kind(entry: KitNote, tag: str) -> bool:
+    """Whether kit note ``entry`` plays a drum of tag ``tag``'s kind: it was chosen for ``tag``, or for a drum word
+    (not the producer's own) of a note of ``tag``'s family (crash on 49 for the cymbal tag)."""
+    family = _family(tag)
+    return entry.tag == tag or (family is not None and entry.note in family.notes and entry.tag is not None
+                                and gm_note(entry.tag) is not None)
 
 
 def _numbered(tag: str) -> bool:

@@ -41,10 +41,21 @@ NUMBERED = frozenset({"v", "vel", "velocity", "layer", "rr"})     # ... of them,
 # first, but its stand-in where the library has no plain open one (p48 QA: GMRockKit's semi-open hat took 46)
 SEMI_OPEN = ("semiopen", "halfopen", "semi", "half")
 # a hat's name for its pedal, closed and open hat, written out or as sample packs and Hydrogen's kits shorten it
-# ("VP Hat 1 Pd", "EE_Hat_Cl_Bs", "VP Hat 1 Op", "Hard_CHH_01", "Hard_Hse_OHH_1", "closehihat3", "HH Opn")
+# ("VP Hat 1 Pd", "EE_Hat_Cl_Bs", "VP Hat 1 Op", "Hard_CHH_01", "Hard_Hse_OHH_1", "closehihat3", "HH Opn");
+# "close" is looked for last: it names a close mic as often as a closed hat ("Hat_Open_Close": an open hat)
 HAT_PEDAL = ("pedal", "foot", "ped", "pd", "phh")
-HAT_CLOSED = ("closed", "close", "cls", "cl", "ch", "chh")
+HAT_CLOSED = ("closed", "cls", "cl", "ch", "chh")
 HAT_OPEN = ("open", "opn", "op", "oh", "ohh")
+HAT_LAST = ("close",)
+# ... of them, those said only by the file's own name, as a word of their own or joined with a hat word ("HH Opn",
+# "HatOp", "closehihat3"): not by a folder ("OP-1/", "PD-8/", "Close Mics/") nor inside a word ("XOp", "Hat Sped")
+OWN_NAME_WORDS = frozenset({"op", "opn", "cl", "cls", "pd", "ped", "phh", "close"})
+HAT_WORDS = ("hat", "hats", "hh", "hihat", "hihats")
+# words a number after which names the drum ("Kick 1", "Snare 2", "Crash 16", "Ride 20"), so that a number after
+# that one is a take's ("Kick 1_02", "Crash 16 - 2"); a name without one keeps its numbers ("beats_08-20", "Kit 3-1")
+DRUM_NAMES = frozenset({"kick", "kik", "bd", "kd", "bass", "snare", "snr", "sd", "sn", "rim", "stick", "clap", "tom",
+                        "hat", "hats", "hh", "hihat", "chh", "ohh", "phh", "cym", "cymbal", "crash", "ride", "china",
+                        "splash", "bell", "perc", "cowbell", "tamb", "tambourine", "shaker", "conga", "bongo"})
 TOM_PREFERENCE = (45, 48, 43, 41, 47, 50)   # the tom notes n files take: the first n of these (a 3-tom kit 43 45 48)
 
 
@@ -67,7 +78,8 @@ FAMILIES: dict[str, Family] = {
     "kick": Family((36, 35)),
     "snare": Family((38, 40, 37), (("stick", (37,)), ("rim", (40,))), frozenset({37})),
     "hihat": Family((42, 46, 44), tuple((w, (44,)) for w in HAT_PEDAL) + tuple((w, (42,)) for w in HAT_CLOSED)
-                    + tuple((w, (46,)) for w in HAT_OPEN), second=tuple((w, (46,)) for w in SEMI_OPEN)),
+                    + tuple((w, (46,)) for w in HAT_OPEN) + tuple((w, (42,)) for w in HAT_LAST),
+                    second=tuple((w, (46,)) for w in SEMI_OPEN)),
     "tom": Family((41, 43, 45, 47, 48, 50), by_pitch=True),
     "cymbal": Family((49, 51, 57, 59, 53, 52, 55),
                      (("bell", (53,)), ("china", (52,)), ("splash", (55,)), ("ride", (51, 59)), ("crash", (49, 57))),
@@ -102,6 +114,18 @@ def says(token: str, word: str) -> bool:
     return token.endswith(word) and token[:-len(word)] in JOINED
 
 
+def own_words(path: str) -> list[str]:
+    """The words of ``path``'s file name (its stem) as written between anything not a letter, lower case: "VP Hat 1
+    Op" -> vp, hat, op; "XOp" -> xop; "closehihat3" -> closehihat."""
+    return [w.lower() for w in re.findall(r"[A-Za-z]+", PurePosixPath(path).stem)]
+
+
+def says_own(words: list[str], word: str) -> bool:
+    """Whether ``words`` (:func:`own_words`) say short word ``word``: one of them is it, or it joined with a hat word
+    before or after it ("hatop", "closehihat", "hhcl"); "xop", "sped" or "ops" do not."""
+    return any(w == word or any(w in (word + h, h + word) for h in HAT_WORDS) for w in words)
+
+
 def _parts(path: str) -> list[list[str]]:
     """The words of ``path``'s file name (its stem), then of its folders, nearest first."""
     p = PurePosixPath(path)
@@ -126,13 +150,16 @@ def layer_key(path: str, numbered: bool = False) -> tuple[str, ...]:
 
 def without_take_number(stem: str) -> str:
     """``stem`` without the one number that ends it after a - _ . or space ("24Ride-5" -> "24Ride", "HH2_01" ->
-    "HH2"), where what is left is a name: it has a letter and does not end in a number of its own ("beats_08-20",
-    "Kit 3-1" and "01-02" stay whole: the last number is one of the numbers a drum is told apart by)."""
+    "HH2"), where what is left is a name: it has a letter and does not end in a number of its own after a - _ . or
+    space unless a drum word (:data:`DRUM_NAMES`) says that number is the drum's ("Kick 1_02" -> "Kick 1", "Crash 16
+    - 2" -> "Crash 16"; "beats_08-20", "Kit 3-1" and "01-02" stay whole: their last number tells drums apart)."""
     found = re.fullmatch(r"(.*?)[\s_.-]+\d+", stem)
     if found is None:
         return stem
     rest = found.group(1)
-    if not re.search(r"[A-Za-z]", rest) or re.search(r"(?:^|[\s_.-])\d+$", rest):
+    if not re.search(r"[A-Za-z]", rest):
+        return stem
+    if re.search(r"(?:^|[\s_.-])\d+$", rest) and not DRUM_NAMES.intersection(name_tokens(rest)):
         return stem
     return rest
 
@@ -146,12 +173,21 @@ def named_notes(family: Family, path: str) -> tuple[int, ...]:
 def placing(family: Family, path: str) -> tuple[tuple[int, ...], bool]:
     """(the notes ``path``'s name says it is for, whether only as a second choice: :attr:`Family.second`), looked
     for in its file name first, then in its folders' names; ((), False) when it says none."""
-    for tokens in _parts(path):
+    own = own_words(path)
+    for i, tokens in enumerate(_parts(path)):
         for words, second in ((family.second, True), (family.named, False)):
-            notes = next((n for word, n in words if any(says(t, word) for t in tokens)), None)
+            notes = next((n for word, n in words if _said(word, tokens, own if i == 0 else None)), None)
             if notes is not None:
                 return notes, second
     return (), False
+
+
+def _said(word: str, tokens: list[str], own: list[str] | None) -> bool:
+    """Whether a name of ``tokens`` (:func:`name_tokens`) says ``word``; a word of :data:`OWN_NAME_WORDS` only where
+    ``own`` (:func:`own_words`; None: a folder's name) says it."""
+    if word in OWN_NAME_WORDS:
+        return own is not None and says_own(own, word)
+    return any(says(t, word) for t in tokens)
 
 
 def tom_rank(path: str) -> int:
