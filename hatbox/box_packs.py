@@ -231,7 +231,8 @@ def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callabl
     """`hatbox push`'s upload of the pack at ``path`` (``send``: hatbox.box_client.upload, as the caller names it;
     ``args.activate``: make it active; ``packs``: the box's GET /packs list the push read, None when it could not),
     a Ctrl-C in it said as what the box may do (p50 QA: "the box may still keep it", when with --activate the box
-    installs AND activates it): with --activate, the pack of its kind active before, for the way back."""
+    installs AND activates it): with --activate, the pack of its kind active before, for the way back.  An upload
+    whose answer was lost asks the box (hatbox.upload_asked_pack.pack_asked): a pack found is the answer."""
     kind = _pack_kind(path) if args.activate else ""        # manifest.json alone (p50 M3: not the whole pack again)
     setattr(args, SENDING, True)
     try:
@@ -243,16 +244,9 @@ def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callabl
         from hatbox import upload_asked
         if not upload_asked.lost_answer(exc):
             raise
-        raise ArrivedAfterCut(upload_asked.pack_asked(client, exc, path, bool(args.activate))) from None
-
-
-class ArrivedAfterCut(Exception):
-    """`hatbox push`'s upload lost the box's answer, and the box, asked, holds the pack (``pack``: its GET /packs
-    entry; hatbox.upload_asked said so): the push ends there, exit 0 (:func:`nothing_sent_if_stopped`)."""
-
-    def __init__(self, pack: dict[str, Any]) -> None:
-        super().__init__(pack.get("id"))
-        self.pack = pack
+        from hatbox.upload_asked_pack import pack_asked     # its entry as the answer: the push's own lines follow
+        return pack_asked(client, exc, path, bool(args.activate), kind, _way_back(kind, packs),
+                          bool(getattr(args, "quiet", False)))
 
 
 def mark_activating(args: argparse.Namespace, pack: dict[str, Any], packs: list[Any] | None) -> None:
@@ -314,14 +308,11 @@ def _way_back(kind: str, packs: list[Any] | None) -> str:
 def nothing_sent_if_stopped(push: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """``push`` (the handler of `hatbox push`), a Ctrl-C before its upload began (reading and checking the pack, asking
     the box) said as "nothing was sent" (it was "hatbox: interrupted" alone); one while a pack on the box already is
-    made active (:func:`mark_activating`) as the box may have made it active, and the way back; an upload whose
-    answer was lost and that the box, asked, holds (:class:`ArrivedAfterCut`, said already) ends it with exit 0."""
+    made active (:func:`mark_activating`) as the box may have made it active, and the way back."""
     @functools.wraps(push)
     def run(args: argparse.Namespace) -> int:
         try:
             return push(args)
-        except ArrivedAfterCut:
-            return 0
         except KeyboardInterrupt as exc:
             if getattr(args, SENDING, False):
                 raise

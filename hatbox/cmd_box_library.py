@@ -102,10 +102,13 @@ class _Push:
 
     def _send(self, archive: Path, audio: dict[str, int] | None, digest: str, said: frozenset[str]) -> int:
         """The packed ``archive`` (digest ``digest``): the box's library of it answered, else sent and accepted."""
-        there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name)
+        libs = _call(self.c, "GET", "/libraries", expect=list)      # read once: held already? held before sending?
+        there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name,
+                                                           libs=[lib for lib in libs if isinstance(lib, dict)
+                                                                 and lib.get("state") != "failed"])
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
-        body = self._upload(archive, audio, digest)
+        body = self._upload(archive, audio, digest, {str(lib.get("id")) for lib in libs if isinstance(lib, dict)})
         self.box_as = str(body.get("name") or self.box_as)
         remember_name(self.src, self.box_as)    # the box holds it: its name for library export's note (p53 review)
         if self.pushed.sent_before:      # another push of the same files came first (device/api/library_once.py)
@@ -173,10 +176,11 @@ class _Push:
             _check_limit(self.c, archive, "max_library_bytes", status=self.status)
         return archive, look, left, before_sending(src, archive, look)  # by the box's rules: names, over 0 dBFS
 
-    def _upload(self, archive: Path, audio: dict[str, int] | None, digest: str) -> dict[str, Any]:
+    def _upload(self, archive: Path, audio: dict[str, int] | None, digest: str, held: set[str]) -> dict[str, Any]:
         """Send ``archive`` (--replace guards it: a failed upload deletes nothing); the box's answer, or, when the
-        connection was cut once every byte was sent, the library the box was asked for (hatbox.upload_asked)."""
-        before = {str(lib.get("id")) for lib in asked(self.c, "/libraries", list) or []} if self.args.again else ()
+        connection was cut once every byte was sent, the library the box was asked for (hatbox.upload_asked; ``held``:
+        the ids the box held before sending: with --again none of them is the new copy, and a failed one not among
+        them is this upload's)."""
         with self.replace.sending(self.c):
             try:
                 body = upload(self.c, "/libraries", archive, {"name": self.name, **({} if self.args.again else
@@ -186,8 +190,9 @@ class _Push:
             except HatboxError as exc:
                 if not upload_asked.lost_answer(exc):
                     raise
-                look = upload_asked.library_look(self.c, self.name, archive, digest, audio, before)
-                body = upload_asked.library_asked(self.c, exc, look, self.name)
+                look = upload_asked.library_look(self.c, self.name, archive, digest, audio,
+                                                 held if self.args.again else (), held)
+                body = upload_asked.library_asked(self.c, exc, look, self.name, quiet=bool(self.args.quiet))
         self.pushed.lid, self.pushed.sent_before = body["id"], bool(body.get("sent_before"))
         return body
 

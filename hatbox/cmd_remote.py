@@ -180,9 +180,10 @@ def push(args: argparse.Namespace) -> int:
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
         p = body["pack"]
         done = "was on the box already" if body.get("installed_before") else "installed on the box"
-        print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} at "
-              f"{safe_text(where[0])} as {safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, "
-              f"{body['total_seconds']:.2f} s in all")
+        if not body.get("asked"):           # an answer lost, the box asked: its line said it (hatbox.upload_asked)
+            print(f"{safe_text(p['name'])} {safe_text(p['version'])} ({safe_text(p['kind'])}) {done} at "
+                  f"{safe_text(where[0])} as {safe_text(p['id'])}: checked in {body['validate_seconds']:.2f} s, "
+                  f"{body['total_seconds']:.2f} s in all")
         print(f"  {_checks_words(p['checks'])} (what each found: hatbox box-pack {shlex.quote(safe_text(p['id']))})")
         if p.get("signed_by"):
             print(f"  signed by {safe_text(p['signed_by'])}")

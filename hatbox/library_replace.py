@@ -203,20 +203,35 @@ LOST_ANSWER = ("after all of", "may still", "may or may not")   # hatbox.box_cli
 def answer_lost(exc: BaseException) -> bool:
     """Whether the upload that failed with ``exc`` sent every byte and lost the box's answer (the box may keep the
     library: hatbox.box_client._upload_error, _gone_error, a Ctrl-C after the last byte), not refused or cut short
-    (the box keeps nothing)."""
+    (the box keeps nothing).  Once the box was asked (hatbox.upload_asked.asked_state), what it said decides: it
+    did not arrive, or arrived but failed, is not a lost answer, whatever the words."""
+    from hatbox.upload_asked import FAILED, GONE, asked_state
+    state = asked_state(exc)
+    if state is not None:
+        return state not in (GONE, FAILED)
     return isinstance(exc, HatboxError) and not isinstance(exc, BoxRefused) \
         and any(words in Exception.__str__(exc) for words in LOST_ANSWER)
 
 
 def not_sent_words(exc: BaseException, name: str, mine: int, again: str) -> str:
     """What --replace says (stderr) when the upload failed with ``exc``: nothing was deleted; the box may hold the
-    new library when its answer was lost (``again``: the push that finishes the replacement then); ``mine``: this
-    laptop's libraries called ``name`` (none: nothing said of them)."""
+    new library when its answer was lost (``again``: the push that finishes the replacement then), holds it when
+    the box, asked, said it arrived (the push stopped after), or does not (it did not arrive, or failed: the box
+    said so, hatbox.upload_asked.asked_state); ``mine``: this laptop's libraries called ``name`` (none: nothing
+    said of them)."""
+    from hatbox.upload_asked import ARRIVED, FAILED, GONE, asked_state
+    state = asked_state(exc)
+    if state == ARRIVED:
+        return (f"--replace: the new library arrived, but the push stopped before the replacement: nothing was "
+                f"deleted ({again} --replace again finishes the replacement)")
+    yours = (f": your {'library' if mine == 1 else 'libraries'} called '{safe_text(box_name(name))}' "
+             f"{'stays as it was' if mine == 1 else 'stay as they were'}") if mine else ""
+    if state in (GONE, FAILED):
+        what = "did not arrive" if state == GONE else "arrived but failed"
+        return f"--replace: the new library {what}, so nothing was deleted{yours}"
     if answer_lost(exc):
         return (f"--replace: the box's answer did not come back: it may hold the new library; nothing was deleted "
                 f"({again} --replace again finishes the replacement once the box holds it)")
-    yours = (f": your {'library' if mine == 1 else 'libraries'} called '{safe_text(box_name(name))}' "
-             f"{'stays as it was' if mine == 1 else 'stay as they were'}") if mine else ""
     return f"--replace: the new library was not accepted, so nothing was deleted{yours}"
 
 

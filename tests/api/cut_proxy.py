@@ -1,7 +1,8 @@
 """A TCP proxy on a loopback port for the tests of an upload whose answer is lost (p54 F4): it relays every byte
 between the laptop and the box, but cuts the connection of the first request whose bytes start with ``cut_at``
-(b"POST /libraries") once its body has passed: ``mode`` "after" (the box got the whole body; the laptop's side is
-reset, the box's closed) or "short" (the last ``held`` bytes of the body never reach the box).  ``refuse_after``:
+(b"POST /libraries"; a tuple: one request of each, in turn) once its body (if any) has passed: ``mode`` "after"
+(the box got the whole body; the laptop's side is reset, the box's closed) or "short" (the last ``held`` bytes of
+the body never reach the box).  ``refuse_after``:
 the proxy then stops taking connections (the box cannot be asked).  ``armed`` False: nothing is cut (yet)."""
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import time
 
 
 class CutProxy:
-    def __init__(self, upstream: str, cut_at: bytes, mode: str = "after", held: int = 64,
+    def __init__(self, upstream: str, cut_at: bytes | tuple[bytes, ...], mode: str = "after", held: int = 64,
                  refuse_after: bool = False) -> None:
         from urllib.parse import urlsplit
         where = urlsplit(upstream)
         self.upstream = (where.hostname or "127.0.0.1", where.port or 80)
-        self.cut_at, self.mode, self.held, self.refuse_after = cut_at, mode, held, refuse_after
+        self.cut_at = (cut_at,) if isinstance(cut_at, bytes) else cut_at
+        self.mode, self.held, self.refuse_after = mode, held, refuse_after
         self.cuts, self.open = 0, []      # open: every connection's two sockets, closed for good by refuse_after
         self.armed = True                 # False: relay everything (until set again)
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -62,7 +64,7 @@ class CutProxy:
         try:
             while data := laptop.recv(65536):
                 stream += data
-                if ends is None and self.armed and not self.cuts:
+                if ends is None and self.armed and self.cuts < len(self.cut_at):
                     ends = self._request_end(bytes(stream))
                     if ends is not None:
                         cutting.set()
@@ -78,14 +80,15 @@ class CutProxy:
             pass
 
     def _request_end(self, stream: bytes) -> int | None:
-        """Where in ``stream`` the request that starts with ``cut_at`` ends (its head and Content-Length body);
-        None while its head is not all there."""
-        start = stream.find(self.cut_at)
+        """Where in ``stream`` the next request to cut (``cut_at``) ends (its head and Content-Length body, none
+        without one); None while its head is not all there."""
+        start = stream.find(self.cut_at[self.cuts])
         head_end = stream.find(b"\r\n\r\n", start) if start >= 0 else -1
         if head_end < 0:
             return None
         head = stream[start:head_end].decode("latin-1").lower()
-        return head_end + 4 + int(head.split("content-length:", 1)[1].split("\r\n", 1)[0])
+        length = head.split("content-length:", 1)[1].split("\r\n", 1)[0] if "content-length:" in head else "0"
+        return head_end + 4 + int(length)
 
     def _cut(self, laptop: socket.socket, box: socket.socket) -> None:
         """Reset the laptop's connection (an RST: SO_LINGER 0) and close the box's, a moment after the body."""

@@ -1,0 +1,90 @@
+"""`hatbox push` after its upload lost the box's answer: the box asked whether the pack arrived (p54 F4, MR2a).
+
+The box lists no pack while it checks one, so a pack not listed yet is never said to be gone: "not on the box yet:
+it may still be checking it", with how to see (hatbox box-pack) and, with --activate, that it may still become
+active and the way back.  A pack found is handed back as the body of a push's answer (:func:`pack_asked`), for the
+push's own lines (its checks, its notes), exit as a push's: found installed but not made active with --activate
+is an error (exit 2), as the box's own answer would have been.
+"""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from hatbox.box_client import safe_text
+from hatbox.errors import HatboxError
+from hatbox import upload_asked as waits      # its PACK_WAIT_S and ACTIVE_WAIT_S, read when asked (tests set them)
+from hatbox.upload_asked import (ARRIVED, BUSY, REFUSED, UNKNOWN, UNREACHED, Look, asking, cut_words, failed_read,
+                                 marked, not_asked_error, read, say_asking)
+
+
+def pack_look(client: Any, path: Path, activate: bool) -> Look:
+    """The look for the pack at ``path`` (GET /packs, by its SHA-256, hashed on the first look: inside the asking's
+    Ctrl-C guard); found but not active with ``activate``: :data:`BUSY` (the box installs, then makes it active);
+    not there: :data:`UNKNOWN` (the box lists no pack under check)."""
+    digest: list[str] = []
+
+    def look() -> tuple[str, dict[str, Any] | None]:
+        if not digest:
+            from device.store import file_sha256
+            digest.append(file_sha256(path))
+        packs, lost = read(client, "/packs")
+        if packs is None:
+            return failed_read(lost)
+        found = next((p for p in packs if isinstance(p, dict) and p.get("sha256") == digest[0] and p.get("id")), None)
+        if found is None:
+            return UNKNOWN, None
+        return (BUSY, found) if activate and not found.get("active") else (ARRIVED, found)
+    return look
+
+
+def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: str = "", back: str = "",
+               quiet: bool = False, limit_s: float | None = None) -> dict[str, Any]:
+    """After `hatbox push`'s upload of the pack at ``path`` (of ``kind``; ``back``: the way back with ``activate``,
+    --activate) failed with ``exc``, its answer lost: the box asked (:func:`pack_look`, for
+    hatbox.upload_asked.PACK_WAIT_S), said first on stderr unless ``quiet``.  Arrived: the line that says so, and
+    a push's answer made of its GET /packs entry (``pack``, ``activated``, ``asked``: True) for the push's own
+    lines.  Otherwise a HatboxError, marked
+    (hatbox.upload_asked.asked_state): installed but not made active (with ``activate``), not on the box yet (it
+    may still be checking it), or the box could not be asked."""
+    limit = waits.PACK_WAIT_S if limit_s is None else limit_s
+    say_asking(exc, limit, quiet)
+    may = (f"the box may still install it and make it the active {kind or 'pack of its kind'}"
+           f"{' pack' if kind else ''}" if activate else "it may or may not have kept it")
+    look = pack_look(client, path, activate)
+    state, pack = asking(look, limit, exc, "hatbox box-pack", may, back if activate else "")
+    if state == BUSY:                   # installed, made active a moment later: looked at a little longer
+        state, pack = asking(look, waits.ACTIVE_WAIT_S, exc, "hatbox box-pack", may, back)
+    if state == ARRIVED and pack is not None:
+        print(f"{cut_words(exc)}; asked the box: it arrived: {arrived_pack_words(pack)}")
+        return {"pack": pack, "activated": bool(activate and pack.get("active")), "asked": True}
+    raise marked(pack_not_known(exc, state, pack, kind if activate else None, back, limit), state)
+
+
+def pack_not_known(exc: HatboxError, state: str, pack: dict[str, Any] | None, kind: str | None, back: str,
+                   waited: float) -> HatboxError:
+    """The error of a pack push whose answer was lost (``state``: what the asking found, ``waited`` s; ``pack``: the
+    entry found installed, not active, when :data:`BUSY`; ``kind``: the pack's, with --activate, else None;
+    ``back``: the way back then)."""
+    cut = cut_words(exc)
+    if state == BUSY and pack is not None:
+        pid = shlex.quote(safe_text(str(pack.get("id"))))
+        return HatboxError(f"{cut}; asked the box: it arrived: {arrived_pack_words(pack)}, but it was not made "
+                           f"active ({waits.ACTIVE_WAIT_S:g} s later): the box may have refused to play it "
+                           "(hatbox box-logs says why)", hint=f"make it active: hatbox box-pack {pid} --activate")
+    if state in (UNREACHED, REFUSED):
+        return not_asked_error(exc, state, pack, "hatbox box-pack (it lists the packs)")
+    slot = f"{kind} pack" if kind else "pack of its kind"
+    active = f"; with --activate it may still make it the active {slot} ({back})" if kind is not None else ""
+    return HatboxError(f"{cut}; asked the box: it is not on the box yet ({waited:g} s later): it may still be "
+                       f"checking it (the box lists no pack under check){active}",
+                       hint="see in a while: hatbox box-pack; if it is not there, run the same command again (it "
+                            "sends nothing the box holds already)")
+
+
+def arrived_pack_words(pack: dict[str, Any]) -> str:
+    """"fx 1.0.0 (effect), installed as effect-fx-1.0.0-ab12"."""
+    pid = safe_text(str(pack.get("id")))
+    what = safe_text(f"{pack.get('name', '?')} {pack.get('version', '')}".strip())
+    return f"{what} ({safe_text(str(pack.get('kind', '?')))}), installed as {pid}"
