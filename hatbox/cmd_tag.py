@@ -24,7 +24,7 @@ from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
-from hatbox.retag_words import merged_line, start_line, stopped_line
+from hatbox.retag_words import end_lines, interrupted_line, start_line
 from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
@@ -191,8 +191,8 @@ def tag(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         interrupted = True
         saved = exc.report.tagged if isinstance(exc, TaggingInterrupted) else 0
-        if live.retag_from:
-            raise Interrupted(stopped_line(db, live.retag_from, stopped_by(exc))) from None
+        if live.retag_from:     # part way, or after the merge went through (then the links were being rewritten)
+            raise Interrupted(interrupted_line(db, live, stopped_by(exc), args.links)) from None
         raise Interrupted(f"tagging stopped ({stopped_by(exc)}): {saved_words(db, saved)} in {_shown(str(db))}"
                           f"{this_run(db, saved)}; run the same command again to continue where it stopped") from None
     finally:
@@ -210,8 +210,8 @@ def tag(args: argparse.Namespace) -> int:
         if unwritten:
             return 0
     print(summary(rep, db))
-    if rep.retagged:
-        print(merged_line(db, rep.retag_from))
+    for line in end_lines(db, rep):      # a re-tag: the new tags in, or held back by files not reached (p54)
+        print(line)
     note_other_formats(rep.other_formats if rep.total else [])
     if rep.left_during:
         n = len(rep.left_during)

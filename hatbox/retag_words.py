@@ -20,14 +20,38 @@ def _retag(db: str | Path):
 def start_line(db: Path, again: str, pack: str) -> str:
     """The line `hatbox tag` says before a re-tag with the pack file ``pack`` (``again``: hatbox.tag_run.retag_line's,
     "" for none): that the old tags stay listed meanwhile, or, when a stopped re-tag with it goes on, how far it had
-    got."""
+    got (decided by the pack's model id, as the stage keeps its rows by it: a pack exported again to the same file
+    starts over, the same pack copied elsewhere goes on)."""
     if not again:
         return ""
     part = _retag(db)
-    if part is None or not part.done or part.pack_file != str(Path(pack).resolve()):
+    if part is None or not part.done or part.model != _model_of(pack):
         return f"{again}; {KEPT}"
     return (f"going on with the re-tag with {shown(part.pack)}: {part.done} of {count_words(part.total, 'file')} were "
             f"done; {KEPT}")
+
+
+def _model_of(pack: str) -> str:
+    """The model id a library records for the tagger pack file ``pack`` ("" when it cannot be read)."""
+    from device.library.runner import pack_ids
+    from export.pack import read_pack
+    from hatbox.errors import HatboxError
+    try:
+        return pack_ids(read_pack(pack))[0]
+    except (HatboxError, OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def interrupted_line(db: Path, report, by: str, links: str | None) -> str:
+    """What `hatbox tag` says when a re-tag of ``db`` (device.library.tag.LibraryReport ``report``) was stopped
+    (``by``: "Ctrl-C", "SIGTERM"): part way (:func:`stopped_line`), or after its merge was committed, while the
+    ``links`` folder was rewritten (None: no --links): the new tags are in, only the links are not."""
+    if not report.retagged:
+        return stopped_line(db, report.retag_from, by)
+    done = f"the re-tag went through: {merged_line(db, report.retag_from)}; then it stopped ({by})"
+    if not links:
+        return done
+    return f"{done} before the links in {shown(links)} were rewritten: run the same command again to write them"
 
 
 def stopped_line(db: Path, old: str, by: str) -> str:
@@ -51,6 +75,34 @@ def merged_line(db: Path, old: str) -> str:
     return f"the tags of {shown(new)} replaced those of {shown(old)} in one go; your own tags stay as they were"
 
 
+def end_lines(db: Path, report) -> list[str]:
+    """What `hatbox tag` says after its summary of a re-tag of ``db`` (device.library.tag.LibraryReport ``report``):
+    a stage of an earlier database dropped, the new tags in (:func:`merged_line`), or the merge held back by files
+    not reached (:func:`held_line`)."""
+    lines = []
+    if report.stage_dropped:
+        lines.append(f"note: a re-tag with {shown(report.stage_dropped)} left part way beside {shown(str(db))} was of "
+                     "an earlier database there (deleted since): dropped, as this database never began it")
+    if report.retagged:
+        lines.append(merged_line(db, report.retag_from))
+    elif report.retag_from and not report.cancelled:
+        lines.append(held_line(db, report))
+    return lines
+
+
+def held_line(db: Path, report) -> str:
+    """What `hatbox tag` says when a re-tag of ``db`` went through every file it reached but not those under the
+    folders that could not be opened (``report.unopened``): no merge, the old tags stay listed, what to do."""
+    part = _retag(db)
+    new = shown(part.pack) if part is not None else "the new pack"
+    folders = ", ".join(shown(rel) for rel, _why in report.unopened[:3]) + (", ..." if len(report.unopened) > 3 else "")
+    return (f"the re-tag with {new} is not finished: {count_words(report.kept_unopened, 'file')} of the library under "
+            f"{folders} could not be reached, so {shown(str(db))} still lists the tags of {shown(report.retag_from)} "
+            "(and your own tags); once the folder opens again (its drive plugged in, its permissions right), run the "
+            "same command again: the files tagged so far are kept apart, not tagged again (if its files are gone for "
+            "good, take the folder or link out of the library folder first)")
+
+
 def query_note(db: str) -> str:
     """The note `hatbox library query` prints on stderr while a re-tag of ``db`` is part way: whose tags it lists,
     how far the re-tag got and the command that finishes it; "" when none is."""
@@ -58,6 +110,11 @@ def query_note(db: str) -> str:
     if part is None:
         return ""
     old = shown(part.old) if part.old else "the pack before"
+    if part.held:
+        return (f"note: a re-tag with {shown(part.pack)} went through every file it could reach ({part.done} of "
+                f"{count_words(part.total, 'file')}), not those under a folder that could not be opened: what follows "
+                f"is the tags of {old} until it has gone through every file; `{_command(db, part)}` finishes it once "
+                "the folder opens again")
     if part.running:
         return (f"note: a re-tag with {shown(part.pack)} is running now ({part.done} of "
                 f"{count_words(part.total, 'file')} so far): what follows is the tags of {old} until it ends")

@@ -86,6 +86,7 @@ class LibraryReport:
     retag_from: str = ""        # a re-tag with a new pack kept apart (device.library.retag): the pack ("name
     #                             version") whose tags the listings show until it has gone through every file
     retagged: bool = False      # of such a re-tag: this run went through every file, the new tags replace the old
+    stage_dropped: str = ""     # the pack of a re-tag part way of an earlier database at this path: dropped
 
     @property
     def unopened(self) -> list[tuple[str, str]]:
@@ -142,6 +143,7 @@ class _Into:
 
     con: sqlite3.Connection
     known: dict
+    library: dict | None = None     # a stage's: the library's rows (as ``known``), the files it holds a row of
 
 
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
@@ -205,14 +207,11 @@ def _stage(con, db_path: str | Path, tagger: PackTagger, staged: bool, pack: str
     pack whose tags stay listed when it is one)."""
     if not staged:
         return None
-    retag.drop_if_stale(con, db_path)
+    report.stage_dropped = retag.drop_if_stale(con, db_path)
     if not retag.needs_stage(con, tagger.model_id):
         return None
     report.retag_from = libdb.get_meta(con, "pack") or "the pack before"
-    stage = retag.open_stage(db_path, tagger.model_id)
-    if not isinstance(pack, Pack):
-        libdb.set_meta(stage, pack_file=str(Path(pack).resolve()))
-    return stage
+    return retag.open_stage(con, db_path, tagger.model_id, "" if isinstance(pack, Pack) else str(Path(pack).resolve()))
 
 
 def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
@@ -267,7 +266,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                    embed_dim=tagger.pack.manifest.extras.get("embed_dim", 0),
                    pack=f"{tagger.pack.manifest.name} {tagger.pack.manifest.version}", pack_model=tagger.model_id,
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
-                   run="running", run_total=len(paths))                         # until it ends: tagging_state
+                   run="running", run_total=len(paths) + (len(kept) if stage else 0))   # until it ends: tagging_state
     pending = _Pending()
     _move_rows(root, con, known, moves, report)
     _fill_hashes(root, con, paths)
@@ -280,23 +279,26 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
     report.removed = len(left)
-    into = _Into(con, known) if stage is None else _staged_rows(stage, paths)
+    into = _Into(con, known) if stage is None else _staged_rows(stage, paths + kept, moves, known)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending, into)
-    libdb.set_meta(into.con, run="stopped" if report.cancelled else "done")
+    held = stage is not None and bool(kept)     # files not reached (a folder not opened): no merge until they are
+    libdb.set_meta(into.con, run="stopped" if report.cancelled else "held" if held else "done")
     into.con.commit()
-    if stage is not None and not report.cancelled:
-        retag.merge(con, db_path)             # the new pack's rows replace the old's at once
-        report.retagged = True
+    if stage is not None and not report.cancelled and not held:
+        stage.close()                         # (the stage file goes with the merge)
+        retag.merge(con, db_path, report)     # the new pack's rows replace the old's at once
     if links_dir is not None:
         _update_links(con, root, links_dir, report, known, not paths and not kept)
 
 
-def _staged_rows(stage: sqlite3.Connection, paths: list[str]) -> _Into:
-    """The re-tag ``stage``'s rows of the files in the library now (``paths``), as this run starts."""
+def _staged_rows(stage: sqlite3.Connection, paths: list[str], moves: Moves, library: dict) -> _Into:
+    """The re-tag ``stage``'s rows of the files in the library now (``paths``: found, or under a folder not opened),
+    with this run's ``moves`` replayed on them, as this run starts; ``library``: the library's rows."""
+    retag.follow(stage, moves.rows)
     retag.prune(stage, paths)
     stage.commit()
-    return _Into(stage, libdb.known_files(stage))
+    return _Into(stage, libdb.known_files(stage), library)
 
 
 def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, known: dict, empty: bool) -> None:
@@ -540,6 +542,16 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
         return heard.channels, heard.rate, heard.why, heard.frames
 
 
+def _back_now(written: list[tuple[str, str]], into: _Into) -> list[tuple[str, str]]:
+    """Of ``written`` ((path, hash) of rows written with new bytes), those given kept tags back now: all but, in a
+    re-tag's stage, those of files the library holds no row of (their kept tags wait in the stage for the merge:
+    device.library.retag.give_back_later)."""
+    if into.library is None:
+        return written
+    retag.give_back_later(into.con, [(rel, h) for rel, h in written if rel not in into.library])
+    return [(rel, h) for rel, h in written if rel in into.library]
+
+
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport, into: _Into) -> None:
     """Tag the batch decoded into ``buf`` (``pending``), write its rows to ``into`` and the kept tags given back to
     ``con`` (the library's database), and commit both."""
@@ -561,7 +573,7 @@ def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: 
                 report.failed.append((pending.rel[i], reason))
                 libdb.put_error(into.con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
         saved = int(usable.sum())
-    report.tags_back += kept_tags.give_back(con, pending.written, pending.given)   # committed with the batch
+    report.tags_back += kept_tags.give_back(con, _back_now(pending.written, into), pending.given)   # with the batch
     pending.written.clear()
     con.commit()                    # the kept tags first: given again (to a file with none) if the rows are not
     into.con.commit()
