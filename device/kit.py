@@ -66,6 +66,16 @@ class KitError(HatboxError):
     """A kit note that cannot be set: a note out of range, a file not in the library."""
 
 
+class KitRefused(HatboxError):
+    """A change to the kit refused, nothing of it done: ``wordings`` say so for the panel's tab bar, longest first
+    (PanelState.say), each short enough to keep what happened and what was kept, the first also what to do next;
+    the Kit page says them in red, as its other failures."""
+
+    def __init__(self, *wordings: str) -> None:
+        super().__init__(wordings[0])
+        self.wordings = wordings
+
+
 @dataclass(frozen=True)
 class KitNote:
     """One note of the kit: ``file`` is the sample's path inside library ``library``'s files (POSIX, relative);

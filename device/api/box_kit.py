@@ -16,7 +16,7 @@ from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_
 from device.kit import KitError, KitNote, Loops, Pad, check_file, check_note
 from device.kit_families import empty_drum_notes
 from device.notes import note_name
-from device.ui.kit_desk import KitRefused
+from device.kit import KitRefused
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class BoxKit:
         ``hatbox box-kit --from`` makes it (device.api.kit_routes.make_kit_from_library: the producer's words kept on
         their notes, made again when the kit changed meanwhile, then refused with the kit as it was).  Says what it
         made (:func:`made_words`): a short first line, then the words that went, moved or are new.  A kit that kept
-        changing is refused as :class:`~device.ui.kit_desk.KitRefused` in the panel's words (:data:`MEANWHILE`)."""
+        changing is refused as :class:`~device.kit.KitRefused` in the panel's words (:data:`MEANWHILE`)."""
         with _said():
             info = self._library_to_make(picked)
             made = _made_or_refused(self.box, info["id"])

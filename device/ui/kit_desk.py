@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from device.kit import KitError, Pad, check_note, kit_from_tags
+from device.kit import KitError, KitRefused, Pad, check_note, kit_from_tags     # KitRefused: the page imports it here
 from hatbox.errors import HatboxError
 
 
@@ -39,16 +39,6 @@ class KitDesk(Protocol):
     def loading(self) -> tuple[int, int] | None: ...
     # (notes handed to the sampler, of how many) while the box's start loads the kit (seconds for long loops); None
     # once it is loaded: the pads not handed over yet are ``Pad.loading``
-
-
-class KitRefused(HatboxError):
-    """A change to the kit refused, nothing of it done: ``wordings`` say so for the panel's tab bar, longest first
-    (PanelState.say), each short enough to keep what happened and what was kept, the first also what to do next;
-    the Kit page says them in red, as its other failures."""
-
-    def __init__(self, *wordings: str) -> None:
-        super().__init__(wordings[0])
-        self.wordings = wordings
 
 
 def made_said(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
