@@ -75,6 +75,12 @@ def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]
     Windows-1252) are appended to ``notes`` when given."""
     src = Path(source)
     notes = notes if notes is not None else []
+    try:
+        src.is_dir()
+    except OSError as exc:      # a folder on its way that may not be entered (p54 QA_A: an internal error)
+        raise DataError(f"training data {src} cannot be opened ({os_words(exc)})",
+                        hint="check that you may read it and the folders above it (their permissions), or give "
+                             "another folder") from None
     if src.is_dir():
         items = _from_tree(src, notes)
     elif src.is_file():
