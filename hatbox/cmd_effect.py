@@ -105,6 +105,16 @@ def steps_text(steps: int) -> str:
     return count_words(steps, "step")
 
 
+def time_text(metrics: dict) -> str:
+    """An effect's training time in words: "188 steps in 60.0 s of training; 7.7 s loading and checking" (its
+    ``steps``, ``train_seconds`` and ``load_check_seconds``: the budget counts the first alone; "in 67.7 s", the
+    two together, was more than a 60 s budget: QA of the fifty-fourth stop); a pack of before then: "... in 67.7 s"."""
+    other = metrics.get("load_check_seconds")
+    if not isinstance(other, (int, float)) or isinstance(other, bool):
+        return f"{steps_text(metrics['steps'])} in {metrics['train_seconds']} s"
+    return f"{steps_text(metrics['steps'])} in {metrics['train_seconds']} s of training; {other} s loading and checking"
+
+
 def held_out_line(esr: float, recordings: int = 1) -> str:
     """The summary's line for the held-out error ``esr`` (ESR: the error's energy over the gear's output energy,
     measured through the pack; the mean over ``recordings`` pairs), in words a musician can read: "held-out error
@@ -191,8 +201,7 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
     from trainer.cpuwatch import busy_warning
     m = result.metrics
     limit = run_limit(m, max_steps, minutes)
-    print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {steps_text(m['steps'])} "
-          f"in {m['train_seconds']} s")
+    print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {time_text(m)}")
     if m.get("stopped_early"):
         print(f"stopped early ({m['stopped_early']}): the pack holds the best model trained by then")
     if m.get("arch_trial_skipped"):

@@ -169,10 +169,10 @@ def _held_out_audio(pack: Path, val_fraction: float, pair: Pair) -> tuple[np.nda
 
 def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
               made: dict[str, str] | None = None) -> str:
+    from hatbox.cmd_effect import time_text        # "188 steps in 60.0 s of training; 7.7 s loading and checking"
     lines = ["# Effect capture report", "",
              *([f"- {k}: `{v}`" for k, v in made.items()] if made else []),
-             f"- architecture: `{metrics['arch']}` ({metrics['params']} parameters), "
-             f"{metrics['steps']} step{'' if metrics['steps'] == 1 else 's'} in {metrics['train_seconds']} s"
+             f"- architecture: `{metrics['arch']}` ({metrics['params']} parameters), {time_text(metrics)}"
              + ("; chosen by a trial of " + ", ".join(f"`{a}` (validation ESR {v:.4f})"
                                                      for a, v in metrics["arch_trials"].items())
                 if metrics.get("arch_trials") else "")

@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import deque
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -104,8 +105,18 @@ def train_segment(model: EffectModel, net: torch.nn.Module, opt: torch.optim.Opt
 # --------------------------------------------------------------------------- the loop
 
 
-def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopRequest | NoStop = NoStop()) -> Run:
-    """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights.
+@dataclass
+class Spent:
+    """What a :func:`fit` spent: ``seconds``, the seconds its training steps took (every phase's, its checks on the way
+    included, as the budget counts them; not the preparation before nor each phase's last check)."""
+
+    seconds: float = 0.0
+
+
+def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopRequest | NoStop = NoStop(),
+        spent: Spent | None = None) -> Run:
+    """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights (``spent``, when given,
+    gets the training steps' seconds: :class:`Spent`).
     ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, keeping the best
     weights so far (``run.stopped_early``); under ``auto`` the trials not started yet are left out.
 
@@ -126,12 +137,14 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
     segs = Segments(data, cfg, np.random.default_rng(cfg.seed + dist.rank))
     val, budget = segs.validation(cfg.val_seconds), cfg.minutes * 60.0
     watch = CpuWatch()
+    spent = Spent() if spent is None else spent
     try:
         if cfg.arch == AUTO_ARCH:
-            run = _fit_auto(data, cfg, segs, val, dist, progress, stop)
+            run, spent.seconds = _fit_auto(data, cfg, segs, val, dist, progress, stop)
         else:
             run = new_run(data, cfg, segs, dist, cfg.arch)
-            _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=cfg.arch), progress, stop)
+            spent.seconds = _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=cfg.arch), progress,
+                                   stop)
     finally:
         accel.teardown(dist)
     run.others_cores = watch.others_cores()
@@ -140,7 +153,8 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
 
 
 def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist,
-              progress: bool, stop: StopRequest | NoStop = NoStop()) -> Run:
+              progress: bool, stop: StopRequest | NoStop = NoStop()) -> tuple[Run, float]:
+    """The trials and the winner's further training -> (the winner, the seconds every phase's steps took)."""
     budget = cfg.minutes * 60.0
     trial_s = AUTO_TRIAL * budget
     own_s = budget - (len(AUTO_CANDIDATES) - 1) * trial_s        # the winner's whole training time
@@ -150,16 +164,16 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     if trial_steps == 0:           # too few steps for a trial: the default architecture takes them all
         run = new_run(data, cfg, segs, dist, AUTO_CANDIDATES[0])
         run.trial_skipped = trial_skipped_reason(cfg.max_steps)
-        _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress, stop)
-        return run
+        return run, _train(run, cfg, segs, val, dist, _Phase(budget, cfg.max_steps, label=run.arch), progress, stop)
     runs: dict[str, Run] = {}
     trials: dict[str, float] = {}
+    trained = 0.0
     for arch in AUTO_CANDIDATES:
         if runs and asked_anywhere(stop, dist):            # stopped early: the trials run so far choose
             break
         run = runs[arch] = new_run(data, cfg, segs, dist, arch)
-        _train(run, cfg, segs, val, dist, _Phase(trial_s, trial_steps, 0.0, share, label=f"trial {arch}"), progress,
-               stop)
+        trained += _train(run, cfg, segs, val, dist, _Phase(trial_s, trial_steps, 0.0, share, label=f"trial {arch}"),
+                          progress, stop)
         # every process takes the main process's score, so all pick the same winner
         trials[arch] = accel.mean_across(run.best_esr if dist.main else 0.0, dist) * dist.world
     win = runs[choose_arch(trials)]
@@ -168,16 +182,18 @@ def _fit_auto(data: EffectData, cfg: TrainConfig, segs: Segments, val: tuple, di
     rest_steps = None if cfg.max_steps is None else cfg.max_steps - win.other_steps - win.steps
     if asked_anywhere(stop, dist):
         win.stopped_early = True
-        return win
-    _train(win, cfg, segs, val, dist, _Phase(own_s - trial_s, rest_steps, share, 1.0 - share, t0=trial_s,
-                                              label=win.arch), progress, stop)
-    return win
+        return win, trained
+    trained += _train(win, cfg, segs, val, dist, _Phase(own_s - trial_s, rest_steps, share, 1.0 - share, t0=trial_s,
+                                                         label=win.arch), progress, stop)
+    return win, trained
 
 
 def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.Dist, phase: _Phase,
-           progress: bool, stop: StopRequest | NoStop = NoStop()) -> None:
+           progress: bool, stop: StopRequest | NoStop = NoStop()) -> float:
     """Train ``run.model`` for one phase, validating every ``cfg.eval_every_s`` seconds, or under a step budget every
-    twentieth of its steps (best weights kept; trainer/effect/schedule.py)."""
+    twentieth of its steps (best weights kept; trainer/effect/schedule.py), and once more at its end -> the seconds
+    its steps took (the checks on the way included: the budget counts them; the last one not).  The bar shows the
+    loss of the last :data:`LOSS_WINDOW` segments as it moves and the latest check as such (:func:`bar_words`)."""
     from hatbox.progress import progress_bar
 
     model = run.model
@@ -190,34 +206,69 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
     # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s"); with a step limit too, over
     # the further along of the two (as `train tagger`'s), so that it ends full whichever ends the phase
     steps_too = phase.max_steps is not None
-    bar = progress_bar(total=phase.max_steps if steps_too else round(phase.seconds), desc=f"train {phase.label}",
-                       kind="budget" if steps_too else "seconds", disable=not (progress and dist.main))
+    total = phase.max_steps if steps_too else round(phase.seconds)
+    bar = progress_bar(total=total, desc=f"train {phase.label}", kind="budget" if steps_too else "seconds",
+                       disable=not (progress and dist.main))
+    recent: deque[float] = deque(maxlen=LOSS_WINDOW)
+    check: tuple[float, int] | None = None          # the latest check: (held-out ESR, the step it was taken at)
     while not finished(phase, run.steps - first_step, t := time.monotonic() - start, dist, stop):
         for g in opt.param_groups:
             g["lr"] = phase_lr(cfg, phase, run.steps - first_step, t)
         left = None if phase.max_steps is None else phase.max_steps - (run.steps - first_step)
         batch = tuple(b.to(dist.device) for b in segs.batch(cfg.batch))
         loss, e, taken = train_segment(model, net, opt, batch, segs, cfg, left)
+        recent.append(loss)
         run.steps += taken
         run.history.append({"t": phase.t0 + t, "step": run.steps, "loss": loss, "train_esr": e})
         if dist.main and clock.due(run.steps - first_step):
-            # the held-out error first: a narrow terminal cuts the line's end (p44 terminal QA)
-            bar.set_postfix({"val_esr": f"{evaluate(run, val, dist.device, phase.t0 + t):.4f}", "loss": f"{loss:.4f}"})
-        if steps_too:
-            done = run.steps - first_step
-            along = max(done / max(1, phase.max_steps or 1), (time.monotonic() - start) / phase.seconds)
-            bar.set_postfix_str(f"{done} of {phase.max_steps} steps, loss={loss:.4f}", refresh=False)
-            bar.update(min(1.0, along) * (phase.max_steps or 1) - bar.n)
-        else:
-            bar.update(max(0, min(round(phase.seconds), round(time.monotonic() - start)) - bar.n))
+            check = evaluate(run, val, dist.device, phase.t0 + t), run.steps
+        done = run.steps - first_step
+        bar.set_postfix_str(bar_words(float(np.mean(recent)), check, done, phase.max_steps), refresh=False)
+        # short of full until the last check is shown with it (a plain line is said as the bar fills)
+        bar.update(bar_position(phase, done, time.monotonic() - start, full=False) - bar.n)
+    trained = time.monotonic() - start
     done = run.steps - first_step
-    ran_out = (time.monotonic() - start >= phase.seconds
-               or (phase.max_steps is not None and done >= phase.max_steps))
+    ran_out = trained >= phase.seconds or (phase.max_steps is not None and done >= phase.max_steps)
     if asked_anywhere(stop, dist) and not ran_out:      # a Ctrl-C ended it, not its budget (one at the end is no stop)
         run.stopped_early = True
-    if dist.main:
-        evaluate(run, val, dist.device, phase.t0 + time.monotonic() - start)
+    if dist.main:       # the last check (what curves.png plots last; the best weights may be these)
+        check = evaluate(run, val, dist.device, phase.t0 + trained), run.steps
+        bar.set_postfix_str(bar_words(float(np.mean(recent)) if recent else None, check, done, phase.max_steps),
+                            refresh=False)
+    bar.update(bar_position(phase, done, trained, full=ran_out) - bar.n)
     bar.close()
+    return trained
+
+
+LOSS_WINDOW = 10        # the bar's loss: the mean of the last this many segments' (one alone jumps about)
+
+
+def bar_words(loss: float | None, check: tuple[float, int] | None, done: int, max_steps: int | None) -> str:
+    """The training bar's words after its budget: "24 of 60 steps" under a step budget, the latest check "val_esr=
+    0.6853 at step 120" (the held-out error first: a narrow terminal drops fields from the end), then the running
+    ``loss`` "loss=0.4631".  Before: "val_esr=..., loss=..." set at each check only, so both stood still between
+    checks, and the last check was never shown (QA of the fifty-fourth stop)."""
+    parts = [f"{done} of {max_steps} steps"] if max_steps is not None else []
+    if check is not None:
+        parts.append(f"val_esr={check[0]:.4f} at step {check[1]}")
+    if loss is not None:
+        parts.append(f"loss={loss:.4f}")
+    return ", ".join(parts)
+
+
+def bar_position(phase: _Phase, done: int, elapsed: float, full: bool) -> float:
+    """Where the bar of ``phase`` stands after ``done`` steps and ``elapsed`` seconds: seconds of its budget, or
+    under a step budget its steps, by whichever of steps and time is further along; short of its end unless
+    ``full`` (the last check is shown as it fills)."""
+    if phase.max_steps is None:
+        total = round(phase.seconds)
+        return total if full else max(0, min(total - 1, round(elapsed)))
+    total = phase.max_steps or 1
+    along = max(done / total, elapsed / phase.seconds if phase.seconds > 0 else 0.0)
+    return float(total) if full else min(along, BAR_SHORT) * total
+
+
+BAR_SHORT = 0.999       # the most of a step budget's bar filled before the phase's last check
 
 
 def load_data(data: str | Path | None, input: str | Path | None, target: str | Path | None,
@@ -254,12 +305,14 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     lr, stft_weight, val_fraction, max_steps, threads, model={arch overrides}).
     Returns a :class:`TrainResult`; ``metrics`` holds ``val_esr`` (mean over pairs, measured on
     the held-out tails through the exported pack), ``val_esr_per_setting``, ``val_esr_per_pair``,
-    ``latency`` (samples found per pair), ``train_seconds``, ``steps`` (optimiser steps, trials included),
+    ``latency`` (samples found per pair), ``train_seconds`` (the training steps', as the budget counts them),
+    ``load_check_seconds`` (the rest: loading, checking, scoring), ``steps`` (optimiser steps, trials included),
     ``params``, ``arch``,
     ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown).
     """
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data, quality_warnings
+    began = time.monotonic()        # loading and checking: all but the training steps (``load_check_seconds``)
     cfg = make_config(**config)
     name = name or _default_name(data, input, out)
     check_pack_name(name)
@@ -279,11 +332,11 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         print("".join(f"warning: {line}\n" for line in said) + TRAINING_GOES_ON, file=sys.stderr, flush=True)
     if accel.torchrun_rank() == 0 and progress:
         print(f"{plan_words(eff, cfg)}, on {accel.device_words(cfg.device)}", flush=True)
-    t0 = time.monotonic()
+    spent = Spent()                 # the training steps' seconds, as the budget counts them
     with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop, keep the best weights so far
-        run = fit(eff, cfg, progress, stop)
+        run = fit(eff, cfg, progress, stop, spent)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
-        seconds = time.monotonic() - t0
+        seconds = spent.seconds
         if not run.main:
             return TrainResult(Path(out), {}, None, run.history)
         metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
@@ -313,6 +366,9 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
             metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                            val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
                            val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
+            # the time around the training: loading, preparing, the last checks, scoring the pack (68 s were said
+            # for a 60 s budget, the training's and this together: QA of the fifty-fourth stop)
+            metrics["load_check_seconds"] = round(time.monotonic() - began - seconds, 1)
             from hatbox.advice import run_limit      # what ended the run: the warning names it (p41)
             warnings = (list(eff.warnings) + result_warnings(metrics)
                         + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes),
