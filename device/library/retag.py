@@ -14,9 +14,10 @@ leftover of a merge cut off before it was removed (:func:`drop_if_stale`).  Firs
 library's own pack write the library's database as before.
 
 p54 review R1: the run's moves are replayed on the stage (:func:`follow`: a file moved over another staged one takes
-its row, not the other's); the producer's kept tags given back to a file the library holds no row of yet wait in the
+its row, not the other's); the producer's kept tags given back to a file new or changed during a re-tag wait in the
 stage (table ``back_later``) and are given back by :func:`merge`, in its transaction (before, they sat in
-``user_tags`` under a path no row stood for: lost to a rename, stuck to the next sound saved there); a run that could
+``user_tags`` under a path no row stood for, lost to a rename and stuck to the next sound saved there, or by a row
+of the file's old bytes, kept again by their hash when it left); a run that could
 not reach every file (a folder not opened) merges nothing (``run`` "held"), the stage's rows there kept; a stage
 records the identity of its library's database (meta ``retag_id`` in both): one beside another database (the library
 deleted to start over) is dropped.
@@ -132,8 +133,8 @@ def prune(stage: sqlite3.Connection, paths: list[str]) -> None:
 
 
 def give_back_later(stage: sqlite3.Connection, written: list[tuple[str, str]]) -> None:
-    """Keep (path, content hash) of rows written to the stage for files the library holds no row of, whose kept
-    tags :func:`merge` gives back (device.library.kept.give_back) when their rows join the library's."""
+    """Keep (path, content hash) of rows written to the stage for new bytes (a file new or changed during the re-tag),
+    whose kept tags :func:`merge` gives back (device.library.kept.give_back) when their rows join the library's."""
     stage.executemany(f"INSERT OR REPLACE INTO back_later (path, hash) VALUES ({libdb.TEXT}, ?)",
                       [(libdb.stored(rel), digest) for rel, digest in written if digest])
 
@@ -158,11 +159,12 @@ def merge(con: sqlite3.Connection, db_path: str | Path, report: LibraryReport) -
 
 
 def _waiting(con: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(path, hash) of the kept tags waiting in the attached stage ``s`` for files whose rows it holds."""
+    """(path, hash) of the kept tags waiting in the attached stage ``s`` for files whose rows it holds of those same
+    bytes (a file changed again since, to bytes the library knew, waits for nothing)."""
     if not con.execute("SELECT 1 FROM s.sqlite_master WHERE name = 'back_later'").fetchone():
         return []
-    return [(str(p), str(h)) for p, h in
-            con.execute("SELECT path, hash FROM s.back_later WHERE path IN (SELECT path FROM s.files) ORDER BY path")]
+    return [(str(p), str(h)) for p, h in con.execute(
+        "SELECT b.path, b.hash FROM s.back_later b JOIN s.files f ON f.path = b.path AND f.hash = b.hash ORDER BY 1")]
 
 
 def _swap_rows(con: sqlite3.Connection) -> None:

@@ -143,7 +143,7 @@ class _Into:
 
     con: sqlite3.Connection
     known: dict
-    library: dict | None = None     # a stage's: the library's rows (as ``known``), the files it holds a row of
+    staged: bool = False            # a re-tag's stage: kept tags given back wait there for the merge
 
 
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
@@ -279,7 +279,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
     report.removed = len(left)
-    into = _Into(con, known) if stage is None else _staged_rows(stage, paths + kept, moves, known)
+    into = _Into(con, known) if stage is None else _staged_rows(stage, paths + kept, moves)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending, into)
     held = stage is not None and bool(kept)     # files not reached (a folder not opened): no merge until they are
@@ -292,13 +292,13 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
         _update_links(con, root, links_dir, report, known, not paths and not kept)
 
 
-def _staged_rows(stage: sqlite3.Connection, paths: list[str], moves: Moves, library: dict) -> _Into:
+def _staged_rows(stage: sqlite3.Connection, paths: list[str], moves: Moves) -> _Into:
     """The re-tag ``stage``'s rows of the files in the library now (``paths``: found, or under a folder not opened),
-    with this run's ``moves`` replayed on them, as this run starts; ``library``: the library's rows."""
+    with this run's ``moves`` replayed on them, as this run starts."""
     retag.follow(stage, moves.rows)
     retag.prune(stage, paths)
     stage.commit()
-    return _Into(stage, libdb.known_files(stage), library)
+    return _Into(stage, libdb.known_files(stage), staged=True)
 
 
 def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, known: dict, empty: bool) -> None:
@@ -543,13 +543,14 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
 
 
 def _back_now(written: list[tuple[str, str]], into: _Into) -> list[tuple[str, str]]:
-    """Of ``written`` ((path, hash) of rows written with new bytes), those given kept tags back now: all but, in a
-    re-tag's stage, those of files the library holds no row of (their kept tags wait in the stage for the merge:
-    device.library.retag.give_back_later)."""
-    if into.library is None:
+    """Of ``written`` ((path, hash) of rows written with new bytes), those given kept tags back now: all, or, in a
+    re-tag's stage, none: the library holds no row of a new file, and one of a changed file's old bytes, until the
+    merge, which gives them back (device.library.retag.give_back_later; p54 review: given before, they stayed under
+    a name no row stood for, or were kept again by the old bytes' hash when the file left)."""
+    if not into.staged:
         return written
-    retag.give_back_later(into.con, [(rel, h) for rel, h in written if rel not in into.library])
-    return [(rel, h) for rel, h in written if rel in into.library]
+    retag.give_back_later(into.con, written)
+    return []
 
 
 def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport, into: _Into) -> None:

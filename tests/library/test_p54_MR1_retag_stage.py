@@ -277,3 +277,45 @@ def test_a_stage_beside_a_database_deleted_is_dropped(library_dir: Path, small_p
     capsys.readouterr()
     assert main(["library", "query", str(db)]) == 0
     assert "re-tag" not in capsys.readouterr().err
+
+
+def test_kept_tags_back_to_a_file_changed_during_a_retag_wait_too(library_dir: Path, small_pack: Path,  # noqa: F811
+                                                                  tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's row of a file changed during a re-tag is of its old bytes until the merge: kept tags given to
+    its new bytes then, and the file deleted, were kept again by the old bytes' hash (a copy of the old sound
+    would have got them)."""
+    db = tmp_path / "lib.db"
+    assert _tag(library_dir, small_pack, db) == 0
+    k1, h1 = library_dir / "kicks" / "k1.wav", library_dir / "hats" / "h1.wav"
+    assert main(["library", "fix", str(db), str(k1), "tom"]) == 0
+    shutil.move(k1, tmp_path / "k1.bak")
+    assert _tag(library_dir, small_pack, db) == 0             # k1 left: "tom" kept by its bytes
+    shutil.copy2(tmp_path / "k1.bak", h1)                      # its bytes over hats/h1.wav, during the re-tag
+    _stop_at(monkeypatch, 4)                                   # the three hats tagged into the stage
+    assert _tag(library_dir, NEW_PACK, db) == 130
+    monkeypatch.undo()
+    h1.unlink()                                                # deleted before the re-tag ends
+    assert _tag(library_dir, NEW_PACK, db) == 0
+    assert [(k.path, k.tags) for k in kept_left(db)] == [("kicks/k1.wav", ("tom",))]
+
+
+def test_kept_tags_wait_for_the_bytes_they_came_back_with(library_dir: Path, small_pack: Path,  # noqa: F811
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that took a kept sound's bytes during a re-tag and then got its own bytes back before it ended is not
+    given that sound's tags at the merge."""
+    db = tmp_path / "lib.db"
+    assert _tag(library_dir, small_pack, db) == 0
+    k1, h1 = library_dir / "kicks" / "k1.wav", library_dir / "hats" / "h1.wav"
+    assert main(["library", "fix", str(db), str(k1), "tom"]) == 0
+    shutil.move(k1, tmp_path / "k1.bak")
+    assert _tag(library_dir, small_pack, db) == 0
+    shutil.copy2(h1, tmp_path / "h1.bak")
+    shutil.copy2(tmp_path / "k1.bak", h1)                      # k1's bytes over hats/h1.wav, during the re-tag
+    _stop_at(monkeypatch, 4)
+    assert _tag(library_dir, NEW_PACK, db) == 130
+    monkeypatch.undo()
+    shutil.copy2(tmp_path / "h1.bak", h1)                      # and h1's own sound back (a new mtime)
+    assert _tag(library_dir, NEW_PACK, db) == 0
+    assert "tom" not in library.current_tags(db, h1)
+    assert [(k.path, k.tags) for k in kept_left(db)] == [("kicks/k1.wav", ("tom",))]
