@@ -104,8 +104,8 @@ class _Push:
         """The packed ``archive`` (digest ``digest``): the box's library of it answered, else sent and accepted."""
         libs = _call(self.c, "GET", "/libraries", expect=list)      # read once: held already? held before sending?
         there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name,
-                                                           libs=[lib for lib in libs if isinstance(lib, dict)
-                                                                 and lib.get("state") != "failed"])
+                                                           [lib for lib in libs if isinstance(lib, dict)
+                                                            and lib.get("state") != "failed"])    # libs, as read
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
         body = self._upload(archive, audio, digest, {str(lib.get("id")) for lib in libs if isinstance(lib, dict)})
