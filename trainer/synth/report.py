@@ -105,6 +105,7 @@ def heldout_metrics(result: TrainResult, ho: NoteSet, scores: NoteScores | None 
             "train_seconds": round(result.seconds, 1), "train_steps": result.steps, "device": result.device,
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
             "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {}),
+            **({"no_holdout_why": result.no_holdout_why} if result.no_holdout_why else {}),   # the summary says it
             **({"envelope": envelope_words(result.envelope)} if result.envelope is not None else {})}
 
 
@@ -208,8 +209,9 @@ def _score_lines(metrics: dict, per: dict[str, dict]) -> list[str]:
              f"sine at each note's pitch and loudness scores {metrics[f'{tag}_mrstft_sine']:.3f}): the synth "
              "resynthesising each recording from its own loudness curve, so this scores the timbre",
              f"- pitch error: {metrics[f'{tag}_pitch_median_abs_cents']:.1f} cents median, "
-             f"{metrics[f'{tag}_pitch_p90_abs_cents']:.1f} cents for 9 notes in 10 (the synth is given each note's "
-             "pitch: this catches a timbre heard an octave or a fifth off)", "", "Each instrument:", ""]
+             f"{metrics[f'{tag}_pitch_p90_abs_cents']:.1f} cents for {_share_words(metrics, tag)} (the synth is "
+             "given each note's pitch: this catches a timbre heard an octave or a fifth off)", "", "Each instrument:",
+             ""]
     for name, row in per.items():
         if not row["notes"]:
             lines.append(f"- {name}: no {notes}: not scored (record more notes of it: C#, F and A are held out)")
@@ -221,6 +223,16 @@ def _score_lines(metrics: dict, per: dict[str, dict]) -> list[str]:
                      f"(a plain sine {row['mrstft_sine']:.3f}; as the box plays them, with the velocity map and "
                      f"the envelope: {row['mrstft_as_played']:.3f}){level}")
     return lines
+
+
+def _share_words(metrics: dict, tag: str) -> str:
+    """Of how many notes the 90th-percentile pitch error holds: "9 notes in 10", or counted over few notes scored,
+    "1 of 2 notes" (hatbox.cmd_pack.within_count; "9 notes in 10" of 2 notes: QA of the fifty-fourth stop)."""
+    from hatbox.cmd_pack import FEW_NOTES, within_count
+    n = metrics.get("heldout_notes" if tag == HELDOUT else f"{tag}_notes")
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < FEW_NOTES:
+        return "9 notes in 10"
+    return f"{within_count(n)} of {n} notes" if n > 1 else "the one note scored"
 
 
 def _envelope_lines(result: TrainResult) -> list[str]:
