@@ -314,6 +314,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     from trainer.effect.evaluate import evaluate_data, quality_warnings
     began = time.monotonic()        # loading and checking: all but the training steps (``load_check_seconds``)
     cfg = make_config(**config)
+    if data is not None:         # a folder on its way that may not be entered: said in words, not an internal error
+        datamod.check_data_path(data)
     name = name or _default_name(data, input, out)
     check_pack_name(name)
     csv_file = None if data is None else (Path(data) / "pairs.csv" if Path(data).is_dir() else Path(data))
