@@ -106,9 +106,8 @@ def merge_stage(folder: Path) -> None:
 
 def drop_stage(folder: Path) -> None:
     """Remove library ``folder``'s re-tag copy (:data:`STAGE`, with its -wal and -shm)."""
-    stage = stage_path(folder)
-    for suffix in ("", "-wal", "-shm"):
-        stage.with_name(stage.name + suffix).unlink(missing_ok=True)
+    from device.library import db as libdb
+    libdb.remove_db(stage_path(folder))
 
 
 def retag_ended(info: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:

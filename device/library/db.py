@@ -467,6 +467,14 @@ def tagged_of(db_path: str | Path) -> tuple[int, int]:
     return int(done), int(total) if total.isdigit() else int(done)
 
 
+def remove_db(db_path: str | Path) -> None:
+    """Remove the SQLite database ``db_path`` with its -wal and -shm files, those first (a removal cut off part way
+    leaves no journal beside a database it is not of); a file already gone is no error, any other OSError is raised."""
+    db_path = Path(db_path)
+    for suffix in ("-wal", "-shm", ""):
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
 def lock_path(db_path: str | Path) -> Path:
     """The lock file of a library database: ``<db>.lock`` beside it."""
     db_path = Path(db_path)

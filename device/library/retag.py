@@ -185,9 +185,7 @@ def _swap_meta(con: sqlite3.Connection) -> None:
 
 def drop(db_path: str | Path) -> None:
     """Remove the stage of ``db_path`` (with its SQLite -wal and -shm files)."""
-    stage = stage_path(db_path)
-    for suffix in ("-wal", "-shm", ""):
-        stage.with_name(stage.name + suffix).unlink(missing_ok=True)
+    libdb.remove_db(stage_path(db_path))
 
 
 @dataclass(frozen=True)
