@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from device.kit import kit_from_tags
 from device.kit_families import FAMILIES, fill, layer_key, placing, without_take_number
+from tests.test_p54_M1_kit_tag_layers import _kit
 
 HIHAT = FAMILIES["hihat"]
-
-
-def _kit(library: dict[str, list[str]]) -> dict[int, str]:
-    kit = kit_from_tags("lib", {t: len(f) for t, f in library.items()}, lambda tag, k: library[tag][:k],
-                        families=True)
-    return {n: e.file for n, e in kit.items()}
 
 
 @pytest.mark.parametrize("a, b", [("beats_08-20.flac", "beats_08-32.flac"), ("beats_08-32.flac", "beats_06-25.flac"),

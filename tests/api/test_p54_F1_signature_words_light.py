@@ -3,31 +3,20 @@
 the signature words live in device/signature_words.py, which both import; the words are as they were."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+from tests.test_p44_imports import _loaded_after
 
 NOTE = " (this box does not require signatures"
 REFUSE = f"{NOTE}; with --require-signature it would refuse it)"
 
-_PROBE = """
-import json, sys
-from hatbox.box_packs import _signature_words
-said = [_signature_words(d) for d in json.loads(sys.argv[1])]
-print(json.dumps({"said": said, "numpy": "numpy" in sys.modules, "validate": "device.validate" in sys.modules}))
-"""
+_SAID = ["unsigned", "taken as unsigned: manifest.sig is not a valid signature", "signed by trusted key abc123"]
+_DETAILS = [f"unsigned{NOTE})", f"taken as unsigned: manifest.sig is not a valid signature{REFUSE}",
+            "signed by trusted key abc123"]
 
 
 def test_the_checks_line_s_signature_words_import_no_numpy() -> None:
-    details = [f"unsigned{NOTE})", f"taken as unsigned: manifest.sig is not a valid signature{REFUSE}",
-               "signed by trusted key abc123"]
-    done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(details)], capture_output=True, text=True,
-                          timeout=60, check=True)
-    got = json.loads(done.stdout)
-    assert got["said"] == ["unsigned", "taken as unsigned: manifest.sig is not a valid signature",
-                           "signed by trusted key abc123"], got
-    assert not got["numpy"], "hatbox.box_packs' signature words imported numpy"
-    assert not got["validate"], "hatbox.box_packs' signature words imported device.validate"
+    code = (f"from hatbox.box_packs import _signature_words\nsaid = [_signature_words(d) for d in {_DETAILS!r}]\n"
+            f"assert said == {_SAID!r}, said")  # a wrong word fails the probe with said on stderr
+    assert _loaded_after(code, ("numpy", "device.validate")) == [], "the signature words imported them"
 
 
 def test_the_words_are_unchanged_and_validate_still_offers_them() -> None:
@@ -49,6 +38,4 @@ def test_the_words_are_unchanged_and_validate_still_offers_them() -> None:
 
 
 def test_the_light_module_imports_nothing_heavy() -> None:
-    probe = "import sys, device.signature_words; print('numpy' in sys.modules, 'device.validate' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
-    assert done.stdout.split() == ["False", "False"], done.stdout
+    assert _loaded_after("import device.signature_words", ("numpy", "device.validate")) == []

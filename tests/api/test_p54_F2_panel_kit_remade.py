@@ -1,7 +1,7 @@
 """p54 F2: the panel's "from library" (device/api/box_kit.BoxKit.from_library) makes the kit through the API route's
 own making (device/api/kit_routes.make_kit_from_library): the producer's words kept on their notes, made again
-when the kit changed while it was made, refused after MAKINGS makings with the kit as the other change left it; and
-it says the words that moved, are new, or went (first line short, the list on the lines after it)."""
+when the kit changed while it was made (refused after MAKINGS makings: tests/api/test_p54_MR3b_panel_kit_words.py);
+and it says the words that moved, are new, or went (first line short, the list on the lines after it)."""
 from __future__ import annotations
 
 import threading
@@ -13,8 +13,6 @@ import pytest
 from device.api import kit_routes
 from device.api.box_kit import BoxKit
 from device.api.library_words_route import changed_words, kit_renamed
-from device.ui.kit_desk import KitRefused
-from hatbox.errors import HatboxError
 from tests.api.conftest import PairedServer
 from tests.api.test_p53_T1_kit_remade import _fix, kit_of_words
 
@@ -64,22 +62,3 @@ def test_a_word_renamed_while_the_panel_makes_the_kit_is_kept(tmp_path: Path, pa
     assert len(makings) == 2 and box.kit.notes[61].tag == "grit", said
     assert "moved" not in said and "gone" not in said, said
 
-
-def test_a_kit_changing_at_each_making_is_refused_and_left_as_the_other_change_left_it(
-        tmp_path: Path, paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    kit_of_words(tmp_path, capsys)
-    box = paired_server.app.state.box
-    made, notes = kit_routes.library_kit, [60, 61, 62]
-
-    def cleared_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
-    with pytest.raises(KitRefused) as refused:          # in the panel's own words (p54 MR3b)
-        BoxKit(box).from_library()
-    message = refused.value.message
-    assert message.startswith("the kit changed while it was made: yours was not made") and "\n" not in message
-    assert "tap from library again" in message and isinstance(refused.value, HatboxError)
-    assert notes == [] and not {60, 61, 62} & set(box.kit.notes)          # three makings; the deletions stand

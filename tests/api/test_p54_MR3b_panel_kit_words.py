@@ -13,6 +13,7 @@ from device.api import kit_routes
 from device.api.box_kit import MEANWHILE, BoxKit, made_words, moved_lines
 from device.api.kit_routes import MadeFromLibrary
 from device.ui.kit_desk import KitRefused
+from hatbox.errors import HatboxError
 from tests.api.conftest import PairedServer
 from tests.api.test_p53_T1_kit_remade import kit_of_words
 
@@ -50,6 +51,7 @@ def test_a_kit_changing_at_each_making_is_refused_in_the_panels_words(
     monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
     with pytest.raises(KitRefused) as refused:
         BoxKit(box).from_library()
-    assert refused.value.wordings == MEANWHILE
+    assert refused.value.wordings == MEANWHILE and isinstance(refused.value, HatboxError)
+    assert refused.value.message.startswith("the kit changed while it was made: yours was not made")
     assert "tap from library again" in refused.value.message and "\n" not in str(refused.value)
     assert notes == [] and not {60, 61, 62} & set(box.kit.notes)          # the other changes stand

@@ -22,5 +22,5 @@ def test_the_effect_bar_reads_seconds_of_the_budget(tmp_path: Path, capsys, monk
     assert bars and all("s/s" not in b and "it/s" not in b for b in bars), bars
     # the budget (2 s), then the latest check's held-out error and its step, and the loss (p44: in that order, as
     # docs/terminal.md shows them; p54 M4: the last check shown as the bar fills)
-    assert re.fullmatch(r"train gru: +\d+% \d of 2 s, (val_esr=[\d.]+ at step \d+, )?loss=[\d.]+ \|[^|]+\|",
+    assert re.fullmatch(r"train gru: +\d+% \d of 2 s, val_esr=[\d.]+ at step \d+, loss=[\d.]+ \|[^|]+\|",
                         bars[-1]), bars[-1]

@@ -13,14 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from device.ui import draw as D
-from device.ui.data import MemoryData
-from device.ui.demo import demo_data, demo_status
-from device.ui.events import Touch
-from device.ui.kit_desk import KitRefused, MemoryKit, made_said
+from device.ui.kit_desk import KitRefused, made_said
 from device.ui.panel import Panel
 from device.ui.reader import run_job
-from device.ui.shots import RecordingControl
 from tests.ui.conftest import find_text
+from tests.ui.test_p54_F2_kit_page_words_moved import _panel, _press
 
 NARROW = (320, 480)
 STATUS = "kit made of drums: 3 notes; your words: 1 moved, 1 gone; 22 of the drum notes 35-59 empty"
@@ -31,19 +28,6 @@ MANY = ("kit made of drums: 14 notes; your words: 2 moved, 1 new, 2 gone; 3 of t
 REFUSED = ("the kit changed while it was made: yours was not made, the kit is as that change left it - "
            "tap from library again", "kit changed meanwhile: not made - tap from library again",
            "kit changed meanwhile: not made")
-
-
-class SaidKit(MemoryKit):
-    """A kit whose "from library" answers ``said``, or raises ``refusal``."""
-
-    said: str = MANY
-    refusal: Exception | None = None
-
-    def from_library(self, picked: str = "") -> str:
-        if self.refusal is not None:
-            raise self.refusal
-        super().from_library(picked)
-        return self.said
 
 
 class HeldReader:
@@ -66,21 +50,6 @@ class HeldReader:
 
     def close(self) -> None:
         """Nothing to stop."""
-
-
-def _panel(size: tuple[int, int], reader: Any = None) -> tuple[Panel, SaidKit]:
-    kit = SaidKit({tag: [s.path for s in samples] for tag, samples in demo_data().library.items()})
-    panel = Panel(RecordingControl(demo_status()), MemoryData(library=demo_data().library, kit=kit), size,
-                  reader=reader)
-    panel.set_status(demo_status())
-    panel.show_title("Kit")
-    panel.page.layout(panel.content)
-    return panel, kit
-
-
-def _press(panel: Panel, name: str) -> None:
-    panel.handle(Touch("down", 9, *panel.page.buttons[name].center))
-    panel.handle(Touch("up", 9, *panel.page.buttons[name].center))
 
 
 def _tab_line(panel: Panel) -> str:
@@ -118,7 +87,8 @@ def test_a_kit_without_moved_words_keeps_its_shorter_wordings() -> None:
 
 
 def test_a_320px_line_over_the_buttons_says_the_gone_words_or_the_counts_never_a_cut_list(pg: Any) -> None:
-    panel, _kit = _panel(NARROW)
+    panel, kit = _panel(NARROW)
+    kit.said = MANY
     _press(panel, "from library")
     shown = _page_line(panel)
     assert not shown.endswith("..."), shown
@@ -171,7 +141,8 @@ def test_another_refusal_still_reaches_the_tab_bar(pg: Any) -> None:
 
 def test_a_making_that_ends_on_another_page_does_not_show_its_list_on_return(pg: Any) -> None:
     reader = HeldReader()
-    panel, _kit = _panel((800, 480), reader)
+    panel, kit = _panel((800, 480), reader)
+    kit.said = MANY
     reader.finish()                                     # the kit read on entering
     _press(panel, "from library")
     panel.show_title("Play")                            # turned away while the box makes the kit
