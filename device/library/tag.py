@@ -40,6 +40,7 @@ from device.library.pack_fault import NAN_SCORES
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
+from hatbox.file_access import access_hint, cannot_read
 
 Progress = Callable[[int, int], None]
 BATCH = 32
@@ -431,11 +432,14 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
     return None
 
 
-def os_words(exc: OSError) -> str:
-    """Why a file could not be read, in words (QA: "[Errno 13] Permission denied: 'lib/24bit.wav'" was Python's)."""
-    if isinstance(exc, PermissionError):
-        return "cannot be read: no permission to read it (check the file's permissions)"
-    return f"cannot be read ({(exc.strerror or type(exc).__name__).lower()})"
+def failed_words(exc: Exception, path: Path) -> str:
+    """Why ``path`` failed, listed beside its name: the error's first line without the path; a file the system would
+    not open as device.audio.audiofile says it (hatbox.file_access): "cannot read: permission denied (let your...)"."""
+    if isinstance(exc, OSError):
+        exc = AudioFileError(cannot_read(path, exc), hint=access_hint(path))
+    said = without_path(first_line(exc), path)
+    hint = getattr(exc, "hint", None)
+    return f"{said} ({hint})" if hint and hint == access_hint(path) else said
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
@@ -479,7 +483,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         if not os.path.lexists(path):      # deleted while it was read
             report.left_during.append(rel)
             return
-        reason = os_words(exc) if isinstance(exc, OSError) else without_path(first_line(exc), path)
+        reason = failed_words(exc, path)
         report.failed.append((rel, reason))
         digest = readable_hash(path)
         libdb.put_error(into.con, rel, stat, tagger.model_id, reason, digest)

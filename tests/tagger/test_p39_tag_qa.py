@@ -56,7 +56,7 @@ def test_a_sample_that_cannot_be_read_is_said_in_words(tmp_path: Path, capsys, m
     monkeypatch.setattr(tag, "_heard", heard)
     assert main(["tag", str(lib), "--pack", PACK, "--out", str(tmp_path / "t.db")]) == 0
     out = capsys.readouterr().out
-    assert "hat.wav: cannot be read: no permission to read it" in out and "Errno" not in out
+    assert "hat.wav: cannot read: permission denied (let your user read it: chmod u+r" in out and "Errno" not in out
 
 
 def stopped_after_one(lib: Path, db: Path) -> None:
