@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tagger_accuracy import _load, cnn, config, extra_sets, front_end_args, save, split  # noqa: E402
+from tagger_accuracy import _load, cnn, config, extra_sets, front_end_args, save, split, with_band_limit  # noqa: E402
 from tagger_errors import load_run  # noqa: E402
 from tagger_review import review_order  # noqa: E402
 
@@ -38,6 +38,13 @@ from trainer.tagger.train import LOAD_MARGIN, TrainOptions, fit_stats_head, pred
 def checked_rows(probs: np.ndarray, share: float) -> np.ndarray:
     """Rows [k] of the ``share`` least sure files (exclusive tagger), in review order."""
     return review_order(probs)[:int(round(share * len(probs)))]
+
+
+def train_options(args: argparse.Namespace) -> TrainOptions:
+    """The retraining's options: the run's steps, minutes, seed and threads, and the front end's training options
+    (tagger_accuracy.with_band_limit: --aug-strength, --optimizer, --lr, --batch... were accepted and ignored)."""
+    return with_band_limit(TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed,
+                                        threads=args.threads), args)
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -58,7 +65,7 @@ def run(args: argparse.Namespace) -> dict:
     tr_clips = load_clips(tr, cfg.spec.rate, int(n * LOAD_MARGIN))
     clips = np.concatenate([tr_clips, te_clips[added]])
     y = np.concatenate([targets(tr, tags), te_y[added]])
-    opts = TrainOptions(steps=args.steps, minutes=args.minutes, seed=args.seed, threads=args.threads)
+    opts = train_options(args)
     t0 = time.monotonic()
     net, _, steps = cnn(clips, y, tags, opts, cfg)
     fit_stats_head(net, clips, y)
@@ -72,7 +79,8 @@ def run(args: argparse.Namespace) -> dict:
             "before_mean": round(float(np.mean(list(before.values()))), 4) if before else None, "load": _load()}
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """The bench's command line."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--from", dest="source", required=True, help="the run whose probabilities order the review")
     p.add_argument("--before", nargs="*", default=[], help="saved runs scored on the same unchecked files")
@@ -86,7 +94,11 @@ def main() -> None:
     p.add_argument("--extra", action="append", default=[])
     p.add_argument("--name", default="tagger_loop")
     front_end_args(p)
-    args = p.parse_args()
+    return p
+
+
+def main() -> None:
+    args = parser().parse_args()
     out = run(args)
     print(f"checked {out['checked']} of {out['checked'] + out['unchecked']} test files ({args.share:.0%}, least sure "
           f"first), {out['wrong_among_checked']} wrong; {out['added_to_training']} added to the training side; "

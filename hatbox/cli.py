@@ -18,7 +18,7 @@ import threading
 from typing import Any, Callable, Iterator, Sequence
 
 from hatbox import __version__
-from hatbox.errors import HatboxError, Terminated, file_state, stopped_by
+from hatbox.errors import HatboxError, Terminated, file_state, stopped_by, stopped_words
 from hatbox.exit_codes import INTERRUPTED, signal_code
 from hatbox.text import close_progress_bars, display_name
 
@@ -372,7 +372,8 @@ def _utf8_file_names() -> None:
     take_typed_words()
 
 
-Training = tuple[str, "tuple[int, int, int] | None"]   # a training's --out, and its hatbox.errors.file_state before
+Training = tuple[str, "tuple[int, int, int] | None", str]   # a training's --out, its hatbox.errors.file_state
+                                                            # before, and its trainer's words after "the new pack stays"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -397,27 +398,28 @@ def _interrupted(exc: KeyboardInterrupt, training: Training | None = None) -> in
 
 
 def _training(args: argparse.Namespace) -> Training | None:
-    """(--out, its file state now) of a `hatbox train ...` command, None for any other command."""
+    """(--out, its file state now, what its trainer adds after "the new pack stays": its parser's default
+    ``stopped_after_written``) of a `hatbox train ...` command, None for any other command."""
     out = getattr(args, "out", None)
     if getattr(args, "command", None) != "train" or not isinstance(out, str):
         return None
-    return out, file_state(out)
+    return out, file_state(out), getattr(args, "stopped_after_written", "")
 
 
 def training_stopped_words(exc: KeyboardInterrupt, how: str, training: Training) -> str:
     """What a Ctrl-C (``how``: or "SIGTERM", "SIGHUP") did to a `hatbox train` run (``training``: :func:`_training`),
-    as the first Ctrl-C's words promise it (p54 QA_A: "hatbox: interrupted" alone): the second one "the run was
-    discarded, nothing written; pedal.hatpack is as it was"; one before training (loading the data) "nothing
-    written"; one after the pack was written says it stays (hatbox.replaced said where the older one is kept)."""
+    as the first Ctrl-C's words promise it (p54 QA_A: "hatbox: interrupted" alone), by hatbox.errors.stopped_words:
+    the second one "the run was discarded, nothing written; pedal.hatpack is as it was"; one before training
+    (loading the data) "nothing written"; one after the pack was written says it stays, and what its trainer adds
+    (the tagger: its held-out report may be missing; hatbox.replaced said where the older one is kept)."""
     from trainer.early_stop import is_discard
-    out, before = training
+    out, before, also = training
     said = "interrupted" + (f" ({how})" if how != "Ctrl-C" else "")
-    if file_state(out) not in (before, None):
-        return f"{said} after {out} was written: the new pack stays"
-    kept = f"; {out} is as it was" if before is not None else ""
     if is_discard(exc):
-        return f"interrupted ({how} again): the run was discarded, nothing written{kept}"
-    return f"{said}: nothing written{kept}"
+        said, nothing = f"interrupted ({how} again)", "the run was discarded, nothing written"
+    else:
+        nothing = "nothing written"
+    return stopped_words(said, out, before, nothing=nothing, written=f": the new pack stays{also}")
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -17,7 +17,7 @@ from hatbox.names import default_name_help
 from hatbox.query_lines import print_failures as _print_failures, print_untagged as _print_untagged, \
     say_if_moved as _say_if_moved, say_if_unfinished as _say_if_unfinished, \
     say_no_file_carries as _say_no_file_carries, tags_in_use as _tags_in_use
-from hatbox.errors import HatboxError, Interrupted, file_state, stopped_by
+from hatbox.errors import HatboxError, Interrupted, stopped_by
 from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, cut_line, doubt_line, footer, heading, \
     hit_line, like_heading, like_line, like_words, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
@@ -25,15 +25,19 @@ from hatbox.library_words import add_word_args, query_header, say_export_words, 
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
     this_run
 from hatbox.retag_words import end_lines, interrupted_line, start_line
-from hatbox.text import close_progress_bars, count_words, display_name, escape_unsafe, them
+from hatbox.text import count_words, display_name, escape_unsafe, them
 
 # what a tagger hears of a file (trainer.tagger.model.TaggerConfig: clip_samples at spec.rate, from the onset; a test
 # holds these words to it: the help cannot import the trainer, torch)
 HEARD = "a tagger hears each file's first second from its first sound"
+# what a Ctrl-C after the pack was written adds to "the new pack stays": the report is written after the pack
+# (trainer.tagger.pipeline), so it may not be there
+AFTER_WRITTEN = "; its held-out report may be missing"
 
 def register(cli) -> None:
     p = cli.subcommand("train", "tagger", "train a sample tagger from a folder per tag or a CSV of path,tag[,tag...]",
                        train_tagger, group_help="train a model on your own recordings")
+    p.set_defaults(stopped_after_written=AFTER_WRITTEN)
     p.description += (f"; {HEARD}, so words about what happens later (a riser's sweep, a fade) cannot be learned, "
                       "whatever the examples or minutes")
     p.add_argument("source", nargs="+",
@@ -141,18 +145,12 @@ def train_tagger(args: argparse.Namespace) -> int:
 
 
 def _trained(args: argparse.Namespace, out: Path, older: object) -> object:
-    """train_and_export's summary (Ctrl-C/SIGTERM said as what became of ``out``: Interrupted)."""
+    """train_and_export's summary; a Ctrl-C or SIGTERM goes on to hatbox.cli, which says what became of ``out`` in
+    the words of every trainer (hatbox.cli.training_stopped_words, with :data:`AFTER_WRITTEN`)."""
     from trainer.tagger.pipeline import train_and_export
-    before = file_state(out)
-    try:
-        return train_and_export([Path(s) for s in args.source], out, minutes=args.minutes,
-                                steps=args.steps, shots=args.shots, holdout=args.holdout, name=args.name,
-                                threads=args.threads, seed=args.seed, keep_level=args.keep_level, older=older)
-    except KeyboardInterrupt as exc:
-        close_progress_bars()
-        what = f": nothing written, {_shown(str(out))} is as it was" if file_state(out) == before else \
-            f" after {_shown(str(out))} was written; its held-out report may be missing"
-        raise Interrupted(f"training stopped ({stopped_by(exc)}){what}") from None
+    return train_and_export([Path(s) for s in args.source], out, minutes=args.minutes,
+                            steps=args.steps, shots=args.shots, holdout=args.holdout, name=args.name,
+                            threads=args.threads, seed=args.seed, keep_level=args.keep_level, older=older)
 
 
 # ------------------------------------------------------------------------------------------ tag

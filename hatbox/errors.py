@@ -99,13 +99,23 @@ def file_state(path: str | Path) -> tuple[int, int, int] | None:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
+def stopped_words(said: str, out: str | Path, before: tuple[int, int, int] | None, *,
+                  nothing: str = "nothing written", written: str = "") -> str:
+    """The one rule for what a command stopped (``said``: "render stopped (Ctrl-C)", "interrupted") made of the file
+    ``out`` (whose :func:`file_state` was ``before``): "SAID: NOTHING; out.wav is as it was" (the clause only when
+    a file was there before and is unchanged), or "SAID after out.wav was written" and ``written`` ("": the new pack
+    stays") when it was written since.  Render, play and the three trainers say it alike (p54 final read)."""
+    now = file_state(out)
+    if now is not None and now != before:
+        return f"{said} after {out} was written{written}"
+    kept = f"; {out} is as it was" if before is not None and now == before else ""
+    return f"{said}: {nothing}{kept}"
+
+
 def stopped_writing(exc: BaseException, what: str, out: str | Path,
                     before: tuple[int, int, int] | None) -> Interrupted:
     """The one line for ``what`` ("render", "play") stopped by ``exc`` (Ctrl-C, SIGTERM) before it wrote ``out``
     (whose :func:`file_state` was ``before``): nothing written and the file there as it was, or written after all
     (QA: "hatbox: interrupted" alone left the musician to guess; the output is written atomically, so there is no
-    half file either way)."""
-    if file_state(out) == before:
-        kept = f", {out} is as it was" if before is not None else ""
-        return Interrupted(f"{what} stopped ({stopped_by(exc)}): nothing written{kept}")
-    return Interrupted(f"{what} stopped ({stopped_by(exc)}) after {out} was written")
+    half file either way): :func:`stopped_words`."""
+    return Interrupted(stopped_words(f"{what} stopped ({stopped_by(exc)})", out, before))

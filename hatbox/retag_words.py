@@ -8,7 +8,11 @@ from pathlib import Path
 from hatbox.tag_run import shown
 from hatbox.text import count_words
 
-KEPT = "the listings keep its tags until every file is tagged again, then the new ones replace them at once"
+def kept_words(old: str = "") -> str:
+    """That the listings keep the tags of pack ``old`` ("name version"; "": the old tags, the pack the line names
+    before) until the re-tag has gone through every file (p54 final read: "keep its tags" read as the new pack's)."""
+    whose = f"the tags of {shown(old)}" if old else "the old tags"
+    return f"the listings keep {whose} until every file is tagged again, then the new ones replace them at once"
 
 
 def _retag(db: str | Path):
@@ -17,18 +21,19 @@ def _retag(db: str | Path):
     return retag_of(db)
 
 
-def start_line(db: Path, again: str, pack: str) -> str:
-    """The line `hatbox tag` says before a re-tag with the pack file ``pack`` (``again``: hatbox.tag_run.retag_line's,
-    "" for none): that the old tags stay listed meanwhile, or, when a stopped re-tag with it goes on, how far it had
-    got (decided by the pack's model id, as the stage keeps its rows by it: a pack exported again to the same file
-    starts over, the same pack copied elsewhere goes on)."""
+def start_line(db: Path, again: str, pack: str = "", model: str | None = None) -> str:
+    """The line `hatbox tag` says before a re-tag with the pack whose model id is ``model`` (``again`` and ``model``:
+    hatbox.tag_run.retag_said's, "" for no line): that the old tags stay listed meanwhile, or, when a stopped re-tag
+    with it goes on, how far it had got (decided by the model id, as the stage keeps its rows by it: a pack exported
+    again to the same file starts over, the same pack copied elsewhere goes on).  ``model`` None: read from the pack
+    file ``pack`` (callers of before retag_said)."""
     if not again:
         return ""
     part = _retag(db)
-    if part is None or not part.done or part.model != _model_of(pack):
-        return f"{again}; {KEPT}"
+    if part is None or not part.done or part.model != (_model_of(pack) if model is None else model):
+        return f"{again}; {kept_words()}"
     return (f"going on with the re-tag with {shown(part.pack)}: {part.done} of {count_words(part.total, 'file')} were "
-            f"done; {KEPT}")
+            f"done; {kept_words(part.old)}")
 
 
 def _model_of(pack: str) -> str:

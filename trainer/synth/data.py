@@ -209,7 +209,7 @@ def instrument_folders(root: Path, note: Callable[[str], None] = print_note,
                         hint=access_hint(root, folder=True))
     for d, why in unread:
         warn(f"cannot read the instrument folder {d}: {why}: skipped, training goes on with the other instruments "
-             f"(to train it: chmod -R u+rX {shlex.quote(str(d))})")
+             f"(to train it: {access_hint(d, folder=True)})")
     return folders
 
 

@@ -40,6 +40,7 @@ from device.audio.mel import tagger_clip
 from device.library.member_checks import NO_AUDIO, audio_problem
 from export.manifest import normal_tag, tag_problem
 from hatbox.errors import AudioFileError, DataError
+from hatbox.file_access import access_hint, cannot_read, os_words
 from hatbox.text import count_words
 from trainer.csvrows import SOURCE_HINT, csv_rows
 from trainer.csvrows import refuse_bad_tags as _refuse_bad_tags
@@ -78,9 +79,7 @@ def load_items(source: str | Path, notes: list[str] | None = None) -> list[Item]
     try:
         src.is_dir()
     except OSError as exc:      # a folder on its way that may not be entered (p54 QA_A: an internal error)
-        raise DataError(f"training data {src} cannot be opened ({os_words(exc)})",
-                        hint="check that you may read it and the folders above it (their permissions), or give "
-                             "another folder") from None
+        raise DataError(cannot_read(src, exc, "the training data "), hint=access_hint(src, folder=True)) from None
     if src.is_dir():
         items = _from_tree(src, notes)
     elif src.is_file():
@@ -183,18 +182,12 @@ def _loose_audio(root: Path) -> int:
                and p.suffix.lower() in audiofile.READABLE_SUFFIXES)
 
 
-def os_words(exc: OSError) -> str:
-    """Why the system refused, in its own words made plain ("permission denied"), without a path."""
-    return (exc.strerror or str(exc)).lower()
-
-
 def _entries(root: Path) -> list[Path]:
     """What folder ``root`` (a training source) holds; DataError when it cannot be opened."""
     try:
         return list(root.iterdir())
     except OSError as exc:
-        raise DataError(f"training folder {root} cannot be opened ({os_words(exc)})",
-                        hint="check that you may read it (its permissions), or give another folder") from None
+        raise DataError(cannot_read(root, exc, "the training folder "), hint=access_hint(root, folder=True)) from None
 
 
 def _tree_files(tag_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
