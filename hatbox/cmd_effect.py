@@ -109,10 +109,17 @@ def time_text(metrics: dict) -> str:
     """An effect's training time in words: "188 steps in 60.0 s of training; 7.7 s loading and checking" (its
     ``steps``, ``train_seconds`` and ``load_check_seconds``: the budget counts the first alone; "in 67.7 s", the
     two together, was more than a 60 s budget: QA of the fifty-fourth stop); a pack of before then: "... in 67.7 s"."""
-    other = metrics.get("load_check_seconds")
+    return f"{steps_text(metrics['steps'])} in {seconds_words(metrics)}"
+
+
+def seconds_words(metrics: dict, fmt: str = "") -> str:
+    """A pack's training seconds (``metrics``' ``train_seconds``, and ``load_check_seconds`` where it has them:
+    the time around the training) in words, each number formatted with ``fmt`` (".0f": whole seconds): "60.0 s of
+    training; 7.7 s loading and checking", or "60.0 s" (a pack of before the fifty-fourth stop)."""
+    secs, other = format(metrics["train_seconds"], fmt), metrics.get("load_check_seconds")
     if not isinstance(other, (int, float)) or isinstance(other, bool):
-        return f"{steps_text(metrics['steps'])} in {metrics['train_seconds']} s"
-    return f"{steps_text(metrics['steps'])} in {metrics['train_seconds']} s of training; {other} s loading and checking"
+        return f"{secs} s"
+    return f"{secs} s of training; {format(other, fmt)} s loading and checking"
 
 
 def held_out_line(esr: float, recordings: int = 1) -> str:

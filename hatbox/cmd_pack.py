@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from export.atomic import check_out
 from hatbox.errors import HatboxError, PackError
-from hatbox.cmd_effect import CLOSE_ESR
+from hatbox.cmd_effect import CLOSE_ESR, seconds_words
 from hatbox.text import cents_words, count_words, escape_unsafe, number_words
 
 if TYPE_CHECKING:       # export.pack (numpy, zipfile) is imported by the handlers: `hatbox --help` stays quick
@@ -232,6 +232,16 @@ def within_count(notes: int) -> int:
     return 9 * (notes - 1) // 10 + 1
 
 
+def share_count(metrics: dict, tag: str) -> tuple[int, int] | None:
+    """Of how many notes a synth's 90th-percentile pitch error holds, counted, ``(k, n)``: ``k`` of the ``n`` notes
+    scored on ``tag``'s set ("heldout": metrics' ``heldout_notes``; "train_set": ``train_set_notes``) where ``n`` is
+    under :data:`FEW_NOTES` (:func:`within_count`); None where it is said "9 in 10" (more notes, or no count)."""
+    n = metrics.get(f"{tag}_notes")
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < FEW_NOTES:
+        return None
+    return within_count(n), n
+
+
 def pitch_share_line(key: str, metrics: dict) -> str:
     """The line of a synth's 90th-percentile pitch error ``key`` ("heldout_..." or "train_set_..."): "9 in 10
     held-out notes are off their pitch by 3.5 cents"; over fewer than :data:`FEW_NOTES` notes scored (the metrics'
@@ -240,12 +250,12 @@ def pitch_share_line(key: str, metrics: dict) -> str:
     held = key.startswith("heldout")
     kind = "held-out" if held else "training"
     cents = cents_words(float(metrics[key]))
-    n = metrics.get("heldout_notes" if held else f"{key.split(P90_CENTS)[0]}_notes")
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < FEW_NOTES:
+    counted = share_count(metrics, key.split(P90_CENTS)[0])
+    if counted is None:
         return f"9 in 10 {kind} notes are off their pitch by {cents} cents"
+    k, n = counted
     if n == 1:
         return f"the one {kind} note scored is off its pitch by {cents} cents"
-    k = within_count(n)
     return f"{k} of {n} {kind} notes {'is' if k == 1 else 'are'} off {'its' if k == 1 else 'their'} pitch by " \
            f"{cents} cents or less"
 
@@ -274,10 +284,8 @@ def score_lines(metrics: dict) -> list[str]:
     ``load_check_seconds``: the time around the training, which "in 68 s" took in before the fifty-fourth stop)."""
     lines = [line for line in (_shown_score(key, metrics) for key in SCORES) if line]
     steps = next((metrics[k] for k in ("train_steps", "steps") if isinstance(metrics.get(k), int)), None)
-    secs, other = metrics.get("train_seconds"), metrics.get("load_check_seconds")
-    if steps is not None and isinstance(secs, (int, float)):
-        around = f" of training; {other:.0f} s loading and checking" if isinstance(other, (int, float)) else ""
-        lines.append(f"trained {steps} steps in {secs:.0f} s{around}")
+    if steps is not None and isinstance(metrics.get("train_seconds"), (int, float)):
+        lines.append(f"trained {steps} steps in {seconds_words(metrics, '.0f')}")
     return lines
 
 

@@ -177,11 +177,11 @@ def _whole_library(db: str, paths: list[str], rows: list[Any]) -> list[str]:
     """Those of ``paths`` that read as the library folder itself (``.``, its absolute path, or ``.`` typed in a
     folder of it that no kept file left: device.library.kept.under): every kept file of ``rows``, as no PATH."""
     from device import library
-    from device.library.kept import _typed_forms, under
+    from device.library.kept import read_as
     if not paths:
         return []
     root = library.root_of(db)
-    return [p for p in paths if next((f for f in _typed_forms(root, p) if under(rows, f)), None) == "."]
+    return [p for p in paths if read_as(root, rows, p) == "."]
 
 
 def check_yes(args: argparse.Namespace) -> None:

@@ -98,8 +98,15 @@ def forget_db(db: Path, made: list[Path]) -> bool:
 
 
 def retag_line(db: Path, pack: str) -> str:
-    """The line `hatbox tag` says before it tags every file of database ``db`` again because the pack at ``pack`` is not
-    the one that tagged it (device.library.runner.earlier_tagger), naming both packs (name version) where known (p49):
+    """:func:`retag_said`'s line alone."""
+    return retag_said(db, pack)[0]
+
+
+def retag_said(db: Path, pack: str) -> tuple[str, str]:
+    """(the line, the model id of the pack at ``pack`` as a library records it: passed on to
+    hatbox.retag_words.start_line, so the pack is read and hashed once; "" where it was not read).  The line `hatbox
+    tag` says before it tags every file of database ``db`` again because the pack at ``pack`` is not the one that
+    tagged it (device.library.runner.earlier_tagger), naming both packs (name version) where known (p49):
     "this database was tagged by mywords 0.1.0 (another pack): tagging all 29 files again with mywords 0.1.2", "...
     by an older hatbox (or another pack): ..." where the database does not record the pack's name; "" when the
     database is new, was tagged by this pack, or cannot be read (the run says what is wrong with it)."""
@@ -107,20 +114,21 @@ def retag_line(db: Path, pack: str) -> str:
     from export.pack import read_pack
     from hatbox.errors import HatboxError
     if not db.is_file():
-        return ""
+        return "", ""
     try:
         read = read_pack(pack)
         model_id, weights = pack_ids(read)
         recorded, count, old = _recorded(db, model_id)
     except (HatboxError, OSError, ValueError, KeyError, TypeError):     # the run says what is wrong
-        return ""
+        return "", ""
     who = earlier_tagger(recorded, model_id, weights)
     if not who or not count:
-        return ""
+        return "", model_id
     new = f"{read.manifest.name} {read.manifest.version}"
     if old and who != "an older hatbox":
         who = f"{old} (another pack{': the same name and version, another network or settings' if old == new else ''})"
-    return f"this database was tagged by {shown(who)}: tagging all {count_words(count, 'file')} again with {shown(new)}"
+    return (f"this database was tagged by {shown(who)}: tagging all {count_words(count, 'file')} again with "
+            f"{shown(new)}", model_id)
 
 
 def _recorded(db: Path, model_id: str) -> tuple[str, int, str]:

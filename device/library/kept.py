@@ -182,11 +182,15 @@ def matching(db_path: str | Path, typed: list[str]) -> tuple[list[Kept], dict[st
         rows = entries(con)
     finally:
         con.close()
-    found = {}
-    for text in typed:
-        forms = _typed_forms(root, text) if text.strip() else []
-        found[text] = next((hit for form in forms if (hit := under(rows, form))), [])
-    return rows, found
+    return rows, {text: under(rows, form) if (form := read_as(root, rows, text)) else [] for text in typed}
+
+
+def read_as(root: Path, rows: list[Kept], typed: str) -> str | None:
+    """The path in the library folder ``root`` that the path ``typed`` stands for among the kept files ``rows``:
+    the first of its readings (:func:`_typed_forms`) that names one of them (``.``: the library folder itself, every
+    one); None when none does, and for an empty path (it names nothing).  :func:`matching` picks by it."""
+    forms = _typed_forms(root, typed) if typed.strip() else []
+    return next((form for form in forms if under(rows, form)), None)
 
 
 def kept_left(db_path: str | Path) -> list[Kept]:

@@ -228,11 +228,12 @@ def _score_lines(metrics: dict, per: dict[str, dict]) -> list[str]:
 def _share_words(metrics: dict, tag: str) -> str:
     """Of how many notes the 90th-percentile pitch error holds: "9 notes in 10", or counted over few notes scored,
     "1 of 2 notes" (hatbox.cmd_pack.within_count; "9 notes in 10" of 2 notes: QA of the fifty-fourth stop)."""
-    from hatbox.cmd_pack import FEW_NOTES, within_count
-    n = metrics.get("heldout_notes" if tag == HELDOUT else f"{tag}_notes")
-    if isinstance(n, bool) or not isinstance(n, int) or not 0 < n < FEW_NOTES:
+    from hatbox.cmd_pack import share_count
+    counted = share_count(metrics, tag)
+    if counted is None:
         return "9 notes in 10"
-    return f"{within_count(n)} of {n} notes" if n > 1 else "the one note scored"
+    k, n = counted
+    return f"{k} of {n} notes" if n > 1 else "the one note scored"
 
 
 def _envelope_lines(result: TrainResult) -> list[str]:

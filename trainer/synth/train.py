@@ -20,6 +20,7 @@ from trainer import accel
 from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.synth.data import Note, print_warning, split_heldout
+from trainer.synth.heldout import held_pitch, held_pitch_words
 from trainer.synth.envelope_fit import EnvelopeFit, envelope_words, fit_envelope
 from trainer.synth.features import loudness_db
 from trainer.synth.loss import multires_stft
@@ -216,9 +217,6 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     return result, tr, ho
 
 
-HELD_EVERY, HELD_PHASE = 4, 1     # trainer.synth.heldout.split_heldout's pitch rule: C#, F and A are held out
-
-
 def no_holdout_why(notes: list[Note], hold_out: bool, kept_back: bool) -> str:
     """Why :func:`train` held no note of ``notes`` out, in words: --no-holdout (``hold_out`` False); holding them out
     would have left fewer than 2 to train on (``kept_back``); no note on a held-out pitch; or each note on one is its
@@ -227,18 +225,19 @@ def no_holdout_why(notes: list[Note], hold_out: bool, kept_back: bool) -> str:
     if not hold_out:
         return "--no-holdout: every note is trained"
     if kept_back:
-        return "holding out your C#, F and A notes would leave fewer than 2 to train on, so every note is trained"
-    on = [n for n in notes if int(round(n.pitch)) % HELD_EVERY == HELD_PHASE]
+        return f"holding out your {held_pitch_words(last='and')} notes would leave fewer than 2 to train on, " \
+               "so every note is trained"
+    on = [n for n in notes if held_pitch(n.pitch)]
     if not on:
-        return "none of your notes is a C#, F or A, the pitches held out to score the synth"
+        return f"none of your notes is a {held_pitch_words()}, the pitches held out to score the synth"
     from device.notes import note_name
     shown = ", ".join(f"{n.instrument}'s {note_name(n.pitch)}" for n in on[:5]) + \
         (f" and {len(on) - 5} more" if len(on) > 5 else "")
     if len(on) == 1:
-        return f"your only C#, F or A, {shown}, is its instrument's only note, and an instrument's only note " \
-               "stays in training"
-    return f"each of your C#, F and A notes ({shown}) is its instrument's only note, and an instrument's only note " \
-           "stays in training"
+        return f"your only {held_pitch_words()}, {shown}, is its instrument's only note, and an instrument's only " \
+               "note stays in training"
+    return f"each of your {held_pitch_words(last='and')} notes ({shown}) is its instrument's only note, and an " \
+           "instrument's only note stays in training"
 
 
 def pitch_ranges(notes: list[Note]) -> dict[str, list[int]]:
