@@ -76,6 +76,28 @@ class KitRefused(HatboxError):
         self.wordings = wordings
 
 
+YOUR_WORDS = "your words: "    # "from library"'s clause counting the words that moved, are new, went
+
+
+class KitMade(str):
+    """What the panel's "from library" says (device/ui/kit_desk.KitDesk.from_library): its text, the ``clauses``
+    joined by "; " on the first line, then the ``details`` (a line each), and the parts it is made of, so that the
+    panel shortens it without splitting its own text back (a library named "Drums; live" lost its counts: FR1).
+    ``notes``: "14 notes"; ``counts``: the words that changed note, counted ("1 moved, 1 gone"; "" for none), said
+    in the clause :data:`YOUR_WORDS` + ``counts``."""
+
+    clauses: tuple[str, ...]
+    notes: str
+    counts: str
+    details: tuple[str, ...]
+
+    def __new__(cls, clauses: tuple[str, ...], notes: str = "", counts: str = "",
+                details: tuple[str, ...] = ()) -> KitMade:
+        made = super().__new__(cls, "\n".join(["; ".join(clauses), *details]))
+        made.clauses, made.notes, made.counts, made.details = tuple(clauses), notes, counts, tuple(details)
+        return made
+
+
 @dataclass(frozen=True)
 class KitNote:
     """One note of the kit: ``file`` is the sample's path inside library ``library``'s files (POSIX, relative);
@@ -379,6 +401,12 @@ def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str,
             if carried_by:
                 was[word] = carried_by[0]
     return [(w, was.get(w), now.get(w)) for w in dict.fromkeys([*now, *was]) if was.get(w) != now.get(w)]
+
+
+def move_kind(was: int | None, now: int | None) -> str:
+    """A word of :func:`word_moves` (its note ``was`` in the kit replaced, ``now`` in the new one; None: not on it):
+    "new" (no note before), "gone" (none now), else "moved"; the one split of the panel's and `box-kit`'s words."""
+    return "new" if was is None else "gone" if now is None else "moved"
 
 
 def kit_from_tags(library: str, tags: dict[str, int], best: Callable[[str, int], list[str]], *,

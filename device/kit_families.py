@@ -136,9 +136,10 @@ def layer_key(path: str, numbered: bool = False) -> tuple[str, ...]:
     """What a drum's velocity layers share: ``path``'s folder and the words and numbers of its file name without
     :data:`LAYER_WORDS` (and a number after one of them): "kick/Kick-Soft.wav" and "kick/Kick-Hardest.wav" alike;
     "Tom1_hard" and "Tom2_hard" not.  Unless ``numbered`` (toms: "Tom_1", "Tom_2" are two drums), the number that
-    ends a name after a - _ . or space counts as a take's (:func:`take_number`: "24Ride-5" and "24Ride-4", "bd_01"
-    and "bd_02": one drum; "Crash_1" and "Crash_2" read so too, and the 57 pad is said to be empty); a name whose
-    identity is its numbers ("beats_08-20", "beats_08-32", "01-02") keeps them all: each file is a drum of its own.
+    ends a name after a - _ . or space counts as a take's (:func:`without_take_number`: "24Ride-5" and "24Ride-4",
+    "bd_01" and "bd_02": one drum; "Crash_1" and "Crash_2" read so too, and the 57 pad is said to be empty); a name
+    whose identity is its numbers ("beats_08-20", "beats_08-32", "01-02") keeps them all: each file is a drum of its
+    own.
     A file's tag is no part of the key: device.kit chooses which files' keys it compares."""
     p = PurePosixPath(path)
     stem = p.stem if numbered else without_take_number(p.stem)

@@ -13,10 +13,10 @@ from typing import Any, Iterator
 
 from device.api.errors import ApiError
 from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_kit_from_library
-from device.kit import KitError, KitNote, Loops, Pad, check_file, check_note
+from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file, check_note,
+                        move_kind)
 from device.kit_families import empty_drum_notes
 from device.notes import note_name
-from device.kit import KitRefused
 from hatbox.errors import HatboxError
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class BoxKit:
             return False
         return Path(path).is_file()
 
-    def from_library(self, picked: str = "") -> str:
+    def from_library(self, picked: str = "") -> KitMade:
         """The kit of the library that holds ``picked`` (the sample chosen on the Library page, which lists every
         library's samples together) when it is tagged; else of the library with the most tagged files.  Made as
         ``hatbox box-kit --from`` makes it (device.api.kit_routes.make_kit_from_library: the producer's words kept on
@@ -153,37 +153,42 @@ def _made_or_refused(box: Any, library: str) -> MadeFromLibrary:
         raise
 
 
-def made_words(name: str, made: MadeFromLibrary) -> str:
+def made_words(name: str, made: MadeFromLibrary) -> KitMade:
     """What "from library" says of the kit ``made`` of library ``name``: its first line for the panel's status line
     ("kit made of drums: 14 notes; your words: 1 moved, 1 gone; 3 of the drum notes 35-59 empty"), then a line for
-    each kind of the producer's words that changed note (:func:`moved_lines`)."""
+    each kind of the producer's words that changed note (:func:`moved_lines`), with the parts the panel shortens it
+    from (device.kit.KitMade: the name may hold "; ")."""
     from hatbox.text import count_words
     empty = empty_drum_notes(made.kit)        # the pads of a drum module (35-59) that play nothing: said in short
-    counts = moved_counts(made.moved)
-    status = f"kit made of {name}: {count_words(len(made.kit), 'note')}" + (f"; your words: {counts}" if counts else "")
-    status += f"; {len(empty)} of the drum notes 35-59 empty" if empty else ""
-    return "\n".join([status, *moved_lines(made.moved)])
+    counts, notes = moved_counts(made.moved), count_words(len(made.kit), "note")
+    clauses = (f"kit made of {name}: {notes}", *([YOUR_WORDS + counts] if counts else []),
+               *([f"{len(empty)} of the drum notes 35-59 empty"] if empty else []))
+    return KitMade(clauses, notes, counts, tuple(moved_lines(made.moved)))
 
 
 def moved_counts(moved: list[tuple[str, int | None, int | None]]) -> str:
     """device.kit.word_moves' ``moved`` counted: "1 moved, 2 new, 1 gone"; "" when no word changed note."""
-    kinds = Counter(_kind(was, now) for _word, was, now in moved)
+    kinds = Counter(move_kind(was, now) for _word, was, now in moved)
     return ", ".join(f"{kinds[k]} {k}" for k in MOVE_KINDS if kinds[k])
 
 
 def moved_lines(moved: list[tuple[str, int | None, int | None]]) -> list[str]:
     """device.kit.word_moves' ``moved`` in full, a line a kind, the words that lost their note first (a narrow panel
     cut the list before them: R3 review): "gone: punchy (was D4)", "moved: 808 C4 -> D4", "new: keep D4" (the words
-    `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, short enough for the panel)."""
-    said = {"moved": [f"{w} {note_name(a)} -> {note_name(b)}" for w, a, b in moved if _kind(a, b) == "moved"],
-            "new": [f"{w} {note_name(b)}" for w, a, b in moved if _kind(a, b) == "new"],
-            "gone": [f"{w} (was {note_name(a)})" for w, a, b in moved if _kind(a, b) == "gone"]}
+    `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, split by the same device.kit.move_kind, short
+    enough for the panel)."""
+    said: dict[str, list[str]] = {kind: [] for kind in LINE_KINDS}
+    for word, was, now in moved:
+        said[move_kind(was, now)].append(_moved_words(word, was, now))
     return [f"{kind}: {', '.join(said[kind])}" for kind in LINE_KINDS if said[kind]]
 
 
-def _kind(was: int | None, now: int | None) -> str:
-    """A moved word's kind: "new" (no note before), "gone" (none now), else "moved"."""
-    return "new" if was is None else "gone" if now is None else "moved"
+def _moved_words(word: str, was: int | None, now: int | None) -> str:
+    """One word of :func:`moved_lines`: "808 C4 -> D4" (moved), "keep D4" (new), "punchy (was D4)" (gone)."""
+    kind = move_kind(was, now)
+    if kind == "moved":
+        return f"{word} {note_name(was)} -> {note_name(now)}"
+    return f"{word} {note_name(now)}" if kind == "new" else f"{word} (was {note_name(was)})"
 
 
 def _tagged_files(box: Any, library: str) -> int:

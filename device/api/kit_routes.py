@@ -337,4 +337,5 @@ def _made_and_kept(box: Any, library: str, loops: Loops, seen: Seen | None, agai
         with box.kit.lock:
             if box.kit.notes == before:
                 return before, tags_of, kit, box.kit.replace(box, kit, seen)
-    raise ApiError(409, "busy", "the kit changed while it was made: try again; the kit was not changed", hint=again)
+    raise ApiError(409, "busy", "the kit changed while it was made: yours was not made; the kit is as that change "
+                   "left it", hint=again)

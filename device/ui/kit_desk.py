@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from device.kit import KitError, KitRefused, Pad, check_note, kit_from_tags     # KitRefused: the page imports it here
-from hatbox.errors import HatboxError
+from device.kit import (YOUR_WORDS, KitError, KitMade, KitRefused, Pad, check_note,
+                        kit_from_tags)     # KitRefused: the Kit page imports it from here
 
 
 class KitDesk(Protocol):
@@ -34,7 +34,8 @@ class KitDesk(Protocol):
     def from_library(self, picked: str = "") -> str: ...
     # makes the kit of the tagged library holding the sample ``picked`` (the Library page's pick), else of the
     # biggest tagged library; says what it made: a short first line, then a line for each kind of the producer's
-    # words that changed note ("moved: 808 C4 -> D4", "new: ...", "gone: ..."; :func:`made_said` splits them)
+    # words that changed note ("moved: 808 C4 -> D4", "new: ...", "gone: ..."); a device.kit.KitMade carries the
+    # parts it is made of, which :func:`made_said` shortens
 
     def loading(self) -> tuple[int, int] | None: ...
     # (notes handed to the sampler, of how many) while the box's start loads the kit (seconds for long loops); None
@@ -44,23 +45,29 @@ class KitDesk(Protocol):
 def made_said(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What :meth:`KitDesk.from_library` said (``text``), for the panel, each as wordings longest first
     (PanelState.say, draw.fit): (its first line for the tab bar, then shorter ones, :func:`status_wordings`; the
-    lines after it for the line over the buttons, :func:`list_wordings`; () when no word moved)."""
+    lines after it for the line over the buttons, :func:`list_wordings`; () when no word moved).  Shortened from the
+    parts the box made it of (device.kit.KitMade); a desk's plain text is read into them (:func:`read_made`)."""
+    made = text if isinstance(text, KitMade) else read_made(text)
+    return status_wordings(made), list_wordings(made.details, made.counts)
+
+
+def read_made(text: str) -> KitMade:
+    """A desk's plain text ("kit made of drums: 14 notes; your words: 2 moved; ...", then a line a kind of word) in
+    parts: its first line's "; " clauses, the notes said before them, the count after :data:`YOUR_WORDS`."""
     first, *details = text.splitlines() or [""]
-    counts = next((c[len(WORDS):] for c in first.split("; ") if c.startswith(WORDS)), "")
-    return status_wordings(first, counts), list_wordings(tuple(details), counts)
+    clauses = tuple(first.split("; "))
+    counts = next((c[len(YOUR_WORDS):] for c in clauses if c.startswith(YOUR_WORDS)), "")
+    return KitMade(clauses, clauses[0].rsplit(": ", 1)[-1], counts, tuple(details))
 
 
-WORDS = "your words: "      # the first line's clause counting the producer's words that moved, are new or went
-
-
-def status_wordings(first: str, counts: str) -> tuple[str, ...]:
-    """``first`` ("kit made of drums: 14 notes; your words: 2 moved, 1 gone; 3 of the drum notes 35-59 empty"),
-    then shorter wordings, each without its last "; " clause, down to the one that still counts the words
-    (``counts``: "2 moved, 1 gone"), then "14 notes; words: 2 moved, 1 gone" (a 320-px tab bar: R3 review)."""
-    clauses = first.split("; ")
-    keep = next((i + 1 for i, c in enumerate(clauses) if counts and c == WORDS + counts), 1)
+def status_wordings(made: KitMade) -> tuple[str, ...]:
+    """The first line of ``made`` ("kit made of drums: 14 notes; your words: 2 moved, 1 gone; 3 of the drum notes
+    35-59 empty"), then shorter wordings, each without its last clause, down to the one that still counts the words
+    (its ``counts``: "2 moved, 1 gone"), then "14 notes; words: 2 moved, 1 gone" (a 320-px tab bar: R3 review)."""
+    clauses, counts = made.clauses, made.counts
+    keep = next((i + 1 for i, c in enumerate(clauses) if counts and c == YOUR_WORDS + counts), 1)
     said = tuple("; ".join(clauses[:n]) for n in range(len(clauses), keep - 1, -1))
-    return (*said, f"{clauses[0].rsplit(': ', 1)[-1]}; words: {counts}") if counts else said
+    return (*said, f"{made.notes}; words: {counts}") if counts else said
 
 
 def list_wordings(details: tuple[str, ...], counts: str) -> tuple[str, ...]:
@@ -73,10 +80,10 @@ def list_wordings(details: tuple[str, ...], counts: str) -> tuple[str, ...]:
     whole = "; ".join(details)
     gone = next((d for d in details if d.startswith("gone: ")), "")
     others = ", ".join(c for c in counts.split(", ") if c and not c.endswith(" gone"))
-    said = [WORDS + whole, whole]
+    said = [YOUR_WORDS + whole, whole]
     if gone and others:
         said.append(f"{gone}; also {others}")
-    return tuple(said + ([WORDS + counts] if counts else []))
+    return tuple(said + ([YOUR_WORDS + counts] if counts else []))
 
 
 @dataclass
