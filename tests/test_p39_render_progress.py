@@ -59,6 +59,6 @@ def test_ctrl_c_in_a_render_says_nothing_was_written_and_keeps_the_file(tmp_path
     monkeypatch.setattr(text, "LONG_RENDER_S", 0.1)
     monkeypatch.setattr(text, "audio_bar", bar)
     assert main(commands(tmp_path)[what]) == 130
-    assert f"hatbox: {what} stopped (Ctrl-C): nothing written, {tmp_path / 'out.wav'} is as it was" in \
+    assert f"hatbox: {what} stopped (Ctrl-C): nothing written; {tmp_path / 'out.wav'} is as it was" in \
         capsys.readouterr().err
     assert (tmp_path / "out.wav").read_bytes() == b"the last take"

@@ -60,7 +60,7 @@ def test_a_stopped_retag_keeps_the_old_tags_listed(tagged: Path, library_dir: Pa
     assert _tag(library_dir, NEW_PACK, tagged) == 130
     said = capsys.readouterr()
     assert "tagging all 6 files again with tagger-drums" in said.out
-    assert "the listings keep its tags until every file is tagged again" in said.out
+    assert "the listings keep the old tags until every file is tagged again" in said.out
     err = said.err
     assert "re-tag stopped (Ctrl-C): 3 of 6 files tagged with the new pack so far" in err
     assert "run the same command again" in err

@@ -88,7 +88,7 @@ def test_a_folder_inside_a_tag_folder_that_cannot_be_opened_is_named(tree, monke
 
 def test_a_training_folder_that_cannot_be_opened_is_a_plain_error(tree, monkeypatch):
     _refusing_scandir(monkeypatch, tree)
-    with pytest.raises(DataError, match="cannot be opened \\(permission denied\\)"):
+    with pytest.raises(DataError, match="cannot read the training folder .*: permission denied"):
         load_items(tree)
 
 
