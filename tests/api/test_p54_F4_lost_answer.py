@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 import numpy as np
@@ -16,26 +16,35 @@ import soundfile as sf
 from hatbox import upload_asked
 from hatbox.cli import main
 from tests.api.conftest import start_remote_box
-from tests.api.cut_proxy import CutProxy
+from tests.api.cut_proxy import CutProxy, _hang_up
 from tests.api.packs import gain_pack
 
 
+Cut = Callable[..., CutProxy]
+
+
 @pytest.fixture
-def boxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, dict[str, str]]]:
-    """(the running box, its auth header for the test's own reads); the pairing codes it shows: ``CODES``."""
+def boxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, dict[str, str], list[str], Cut]]:
+    """(the running box, its auth header for the test's own reads, the pairing codes it shows, ``cut``): ``cut(cut_at,
+    **kw)`` is a :class:`CutProxy` to the box, closed with its connections when the test ends."""
     running, codes, _, _ = start_remote_box(tmp_path, monkeypatch)
     token = httpx.post(f"{running.url}/pair", json={"code": codes[-1], "name": "reader"}).json()["token"]
-    CODES[:] = [codes]
-    yield running, {"Authorization": f"Bearer {token}"}
+    made: list[CutProxy] = []
+
+    def cut(cut_at: bytes | tuple[bytes, ...], **kw: Any) -> CutProxy:
+        made.append(CutProxy(running.url, cut_at, **kw))
+        return made[-1]
+    yield running, {"Authorization": f"Bearer {token}"}, codes, cut
+    for proxy in made:
+        proxy.close()
+        for s in proxy.open:
+            _hang_up(s)
     running.stop()
 
 
-CODES: list[list[str]] = []
-
-
-def _through(running: Any, proxy: CutProxy) -> None:
+def _through(codes: list[str], proxy: CutProxy) -> None:
     """The laptop paired with the box through ``proxy`` (every command goes through it)."""
-    assert main(["pair", proxy.url, "--code", CODES[0][-1], "--name", "laptop"]) == 0
+    assert main(["pair", proxy.url, "--code", codes[-1], "--name", "laptop"]) == 0
 
 
 def _folder(tmp_path: Path, n: int = 2) -> Path:
@@ -52,9 +61,9 @@ def _libraries(running: Any, auth: dict[str, str]) -> list[dict[str, Any]]:
 
 def test_a_library_that_arrived_is_said_and_the_push_goes_on(boxed: Any, tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
-    _through(running, proxy)
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /libraries", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push-library", str(_folder(tmp_path)), "--quiet"])
     out, err = capsys.readouterr()
@@ -69,9 +78,9 @@ def test_a_library_that_arrived_is_said_and_the_push_goes_on(boxed: Any, tmp_pat
 
 def test_a_library_that_did_not_arrive_is_said_and_sent_again(boxed: Any, tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /libraries", mode="short")
-    _through(running, proxy)
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /libraries", mode="short")
+    _through(codes, proxy)
     folder = _folder(tmp_path)
     capsys.readouterr()
     rc = main(["push-library", str(folder), "--quiet"])
@@ -86,10 +95,10 @@ def test_a_library_that_did_not_arrive_is_said_and_sent_again(boxed: Any, tmp_pa
 def test_a_box_that_cannot_be_asked_is_said_with_the_command_to_check(boxed: Any, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
+    running, auth, codes, cut = boxed
     monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 1.0)       # asked again until then (MR2a: not given up at once)
-    proxy = CutProxy(running.url, b"POST /libraries", mode="after", refuse_after=True)
-    _through(running, proxy)
+    proxy = cut(b"POST /libraries", mode="after", refuse_after=True)
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push-library", str(_folder(tmp_path)), "--quiet"])
     out, err = capsys.readouterr()
@@ -111,11 +120,11 @@ def _slow_unpacking(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 
 def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
+    running, auth, codes, cut = boxed
     _slow_unpacking(monkeypatch, 1.0)
     monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 0.5)
-    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
-    _through(running, proxy)
+    proxy = cut(b"POST /libraries", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push-library", str(_folder(tmp_path, 3)), "--quiet"])
     out, err = capsys.readouterr()
@@ -125,9 +134,9 @@ def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Pa
 
 
 def test_a_pack_that_arrived_is_said(boxed: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /packs", mode="after")
-    _through(running, proxy)
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /packs", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
     out, err = capsys.readouterr()
@@ -139,10 +148,10 @@ def test_a_pack_that_arrived_is_said(boxed: Any, tmp_path: Path, capsys: pytest.
 
 def test_a_pack_not_on_the_box_is_said_as_not_there_yet(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
+    running, auth, codes, cut = boxed
     monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 1.0)
-    proxy = CutProxy(running.url, b"POST /packs", mode="short")
-    _through(running, proxy)
+    proxy = cut(b"POST /packs", mode="short")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--quiet"])
     out, err = capsys.readouterr()
@@ -155,10 +164,10 @@ def test_a_pack_not_on_the_box_is_said_as_not_there_yet(boxed: Any, tmp_path: Pa
 
 def test_a_replace_whose_answer_was_lost_finishes_once_it_arrived(boxed: Any, tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /libraries", mode="after")
     proxy.armed = False
-    _through(running, proxy)
+    _through(codes, proxy)
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     [old] = [lib["id"] for lib in _libraries(running, auth)]
@@ -175,10 +184,10 @@ def test_a_replace_whose_answer_was_lost_finishes_once_it_arrived(boxed: Any, tm
 
 def test_a_second_copy_whose_answer_was_lost_is_the_new_one(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /libraries", mode="after")
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /libraries", mode="after")
     proxy.armed = False
-    _through(running, proxy)
+    _through(codes, proxy)
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     [old] = [lib["id"] for lib in _libraries(running, auth)]

@@ -13,7 +13,6 @@ import soundfile as sf
 
 from hatbox import upload_asked
 from hatbox.cli import main
-from tests.api.cut_proxy import CutProxy
 from tests.api.packs import gain_pack
 from tests.api.test_p54_F4_lost_answer import _folder, _libraries, _slow_unpacking, _through, boxed  # noqa: F401
 
@@ -25,7 +24,7 @@ def _packs(running: Any, auth: dict[str, str]) -> list[tuple[str, bool]]:
 def test_a_pack_still_checked_is_not_said_gone(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     import device.api.app as app
-    running, auth = boxed
+    running, auth, codes, cut = boxed
     real = app.validate_pack
 
     def slow(*a: Any, **k: Any) -> Any:
@@ -33,8 +32,8 @@ def test_a_pack_still_checked_is_not_said_gone(boxed: Any, tmp_path: Path, monke
         return real(*a, **k)
     monkeypatch.setattr(app, "validate_pack", slow)
     monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 0.5)
-    proxy = CutProxy(running.url, b"POST /packs", mode="after")
-    _through(running, proxy)
+    proxy = cut(b"POST /packs", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
     out, err = capsys.readouterr()
@@ -52,9 +51,9 @@ def test_a_pack_still_checked_is_not_said_gone(boxed: Any, tmp_path: Path, monke
 
 def test_a_pack_that_arrived_goes_through_the_push_lines(boxed: Any, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /packs", mode="after")
-    _through(running, proxy)
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /packs", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate"])
     out, err = capsys.readouterr()
@@ -70,14 +69,14 @@ def test_a_pack_installed_but_not_made_active_fails_the_push(boxed: Any, tmp_pat
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     from device.api.box import Box
     from device.api.errors import ApiError
-    running, auth = boxed
+    running, auth, codes, cut = boxed
 
     def refuses(self: Any, pid: str) -> Any:
         raise ApiError(500, "engine", "the engine could not load it")
     monkeypatch.setattr(Box, "activate_locked", refuses)
     monkeypatch.setattr(upload_asked, "ACTIVE_WAIT_S", 0.5, raising=False)
-    proxy = CutProxy(running.url, b"POST /packs", mode="after")
-    _through(running, proxy)
+    proxy = cut(b"POST /packs", mode="after")
+    _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
     out, err = capsys.readouterr()
@@ -89,10 +88,10 @@ def test_a_pack_installed_but_not_made_active_fails_the_push(boxed: Any, tmp_pat
 
 def test_a_replace_whose_library_did_not_arrive_says_so_once(boxed: Any, tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, b"POST /libraries", mode="short")
+    running, auth, codes, cut = boxed
+    proxy = cut(b"POST /libraries", mode="short")
     proxy.armed = False
-    _through(running, proxy)
+    _through(codes, proxy)
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     sf.write(folder / "new.wav", np.linspace(-0.5, 0.5, 5000, dtype=np.float32), 48000)
@@ -109,10 +108,10 @@ def test_a_replace_whose_library_did_not_arrive_says_so_once(boxed: Any, tmp_pat
 
 def test_again_whose_list_cannot_be_read_sends_nothing(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    running, auth = boxed
-    proxy = CutProxy(running.url, (b"GET /libraries HTTP", b"POST /libraries"), mode="after")
+    running, auth, codes, cut = boxed
+    proxy = cut((b"GET /libraries HTTP", b"POST /libraries"), mode="after")
     proxy.armed = False
-    _through(running, proxy)
+    _through(codes, proxy)
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     [old] = [lib["id"] for lib in _libraries(running, auth)]
