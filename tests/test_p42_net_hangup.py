@@ -27,6 +27,7 @@ class Box:
 m._client, m.target = (lambda *a, **k: Box()), (lambda args: ("http://box", "t", None))
 m._check_limit = m.library_there = lambda *a, **k: None
 m._box_status = lambda *a, **k: {}      # p48: push-library reads the box's GET /status once
+m._call = lambda *a, **k: []            # p54 MR2a: and its GET /libraries once, before sending
 def stall(*a, **k):
     print("ready", flush=True)
     time.sleep(60)
