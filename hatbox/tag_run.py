@@ -86,13 +86,13 @@ def note_other_formats(paths: list[str]) -> None:
 def forget_db(db: Path, made: list[Path]) -> bool:
     """Remove the database ``db`` that a run over a folder with no audio file has just made (with its SQLite
     journal files, its lock file and the folders ``made`` for it: export.atomic.remove_made); True when it is gone."""
-    from device.library.db import lock_path
+    from device.library.db import lock_path, remove_db
     from export.atomic import remove_made
-    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), lock_path(db)):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            return False
+    try:
+        remove_db(db)
+        lock_path(db).unlink(missing_ok=True)
+    except OSError:
+        return False
     remove_made(made)
     return True
 
