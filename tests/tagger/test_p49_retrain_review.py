@@ -46,7 +46,7 @@ def test_ctrl_c_after_the_tagger_pack_is_written_keeps_the_older_pack(small_pack
     assert rc == 130 and out.read_bytes() != small_pack.read_bytes()
     assert kept_path(out).read_bytes() == small_pack.read_bytes()
     assert f"the older pack is kept as {kept_path(out)}" in cap.out
-    assert "was written; its held-out report may be missing" in cap.err
+    assert "was written: the new pack stays; its held-out report may be missing" in cap.err
 
 
 @pytest.mark.parametrize("kind", ["effect", "synth"])
