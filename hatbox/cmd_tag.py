@@ -22,7 +22,7 @@ from hatbox.listing import DOUBT_HEADING, UNSURE_HEADING, by_count, column_key, 
     hit_line, like_heading, like_line, like_words, print_json, respelled_notes, tag_heading, unsure_line
 from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
-from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_line, saved_words, summary, \
+from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_said, saved_words, summary, \
     this_run
 from hatbox.retag_words import end_lines, interrupted_line, start_line
 from hatbox.text import count_words, display_name, escape_unsafe, them
@@ -167,9 +167,9 @@ def tag(args: argparse.Namespace) -> int:
                           hint=f"e.g. --out {db / 'tags.sqlite'}")
     bar = None               # appears with the first progress report, after the pack and folder checks
     live = LibraryReport()   # filled in as the run goes: the bar counts the files to tag, not the unchanged ones
-    again = retag_line(db, args.pack)     # why every file is tagged again (an older hatbox, another pack): said once
-                                          # the pack and the folder passed their checks, before the bar
-    again = start_line(db, again, args.pack)   # the old tags stay listed until it ends (going on: how far it got)
+    again, model = retag_said(db, args.pack)   # why every file is tagged again (an older hatbox, another pack): said
+                                               # once the pack and the folder passed their checks, before the bar
+    again = start_line(db, again, model=model)   # the old tags stay listed until it ends (going on: how far it got)
 
     def progress(done: int, total: int) -> None:
         nonlocal bar

@@ -21,30 +21,18 @@ def _retag(db: str | Path):
     return retag_of(db)
 
 
-def start_line(db: Path, again: str, pack: str = "", model: str | None = None) -> str:
+def start_line(db: Path, again: str, model: str) -> str:
     """The line `hatbox tag` says before a re-tag with the pack whose model id is ``model`` (``again`` and ``model``:
     hatbox.tag_run.retag_said's, "" for no line): that the old tags stay listed meanwhile, or, when a stopped re-tag
     with it goes on, how far it had got (decided by the model id, as the stage keeps its rows by it: a pack exported
-    again to the same file starts over, the same pack copied elsewhere goes on).  ``model`` None: read from the pack
-    file ``pack`` (callers of before retag_said)."""
+    again to the same file starts over, the same pack copied elsewhere goes on)."""
     if not again:
         return ""
     part = _retag(db)
-    if part is None or not part.done or part.model != (_model_of(pack) if model is None else model):
+    if part is None or not part.done or part.model != model:
         return f"{again}; {kept_words()}"
     return (f"going on with the re-tag with {shown(part.pack)}: {part.done} of {count_words(part.total, 'file')} were "
             f"done; {kept_words(part.old)}")
-
-
-def _model_of(pack: str) -> str:
-    """The model id a library records for the tagger pack file ``pack`` ("" when it cannot be read)."""
-    from device.library.runner import pack_ids
-    from export.pack import read_pack
-    from hatbox.errors import HatboxError
-    try:
-        return pack_ids(read_pack(pack))[0]
-    except (HatboxError, OSError, ValueError, KeyError, TypeError):
-        return ""
 
 
 def interrupted_line(db: Path, report, by: str, links: str | None) -> str:

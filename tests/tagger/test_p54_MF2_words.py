@@ -95,12 +95,11 @@ def test_the_going_on_line_names_the_pack_whose_tags_stay_listed(tmp_path, monke
     part = Retag(pack="tagger-drums 0.2.0", pack_file="", old="mywords 0.1.0", done=3, total=6, running=False,
                  model="m1")
     monkeypatch.setattr(words, "_retag", lambda _db: part)
-    monkeypatch.setattr(words, "_model_of", lambda _pack: "m1")
-    line = words.start_line(tmp_path / "lib.db", "tagging all 6 files again", "new.hatpack")
+    line = words.start_line(tmp_path / "lib.db", "tagging all 6 files again", model="m1")
     assert "the listings keep the tags of mywords 0.1.0 until every file is tagged again" in line
     assert "keep its tags" not in line
     monkeypatch.setattr(words, "_retag", lambda _db: None)
-    assert "the listings keep the old tags until" in words.start_line(tmp_path / "lib.db", "again", "new.hatpack")
+    assert "the listings keep the old tags until" in words.start_line(tmp_path / "lib.db", "again", model="m1")
 
 
 def test_the_loop_bench_passes_the_training_options_on() -> None:

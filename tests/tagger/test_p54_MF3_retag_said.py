@@ -12,9 +12,11 @@ def test_no_database_no_line_and_no_model(tmp_path: Path) -> None:
 
 
 def test_start_line_given_the_model_reads_no_pack(tmp_path: Path, monkeypatch) -> None:
-    def no_read(pack: str) -> str:
+    import export.pack
+
+    def no_read(*_a, **_k) -> None:
         raise AssertionError("the pack was read again")
-    monkeypatch.setattr(retag_words, "_model_of", no_read)
+    monkeypatch.setattr(export.pack, "read_pack", no_read)
     part = SimpleNamespace(done=3, total=6, model="m1", pack="new.hatpack", old="old.hatpack")
     monkeypatch.setattr(retag_words, "_retag", lambda db: part)
     going = retag_words.start_line(tmp_path / "t.sqlite", "tagging again", model="m1")
