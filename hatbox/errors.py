@@ -7,6 +7,7 @@ never a traceback.  This module is dependency-free so the box can import it with
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -74,19 +75,25 @@ class Terminated(KeyboardInterrupt):
     for a closed terminal's hang-up: its first argument names the signal, SIGTERM when none)."""
 
 
-def stopped_by(exc: BaseException) -> str:
-    """What stopped a command, for the one line that says what became of its work: "Ctrl-C", or "SIGTERM" when
-    ``exc`` is (or was raised while handling, or from) a :class:`Terminated`."""
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it was raised from or while handling (``__cause__``, ``__context__``), each once."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
         e = todo.pop()
         if e is None or id(e) in seen:
             continue
+        seen.add(id(e))
+        yield e
+        todo += [e.__cause__, e.__context__]
+
+
+def stopped_by(exc: BaseException) -> str:
+    """What stopped a command, for the one line that says what became of its work: "Ctrl-C", or "SIGTERM" when
+    ``exc`` is (or was raised while handling, or from) a :class:`Terminated`."""
+    for e in exception_chain(exc):
         if isinstance(e, Terminated):
             return str(e.args[0]) if e.args else "SIGTERM"
-        seen.add(id(e))
-        todo += [e.__cause__, e.__context__]
     return "Ctrl-C"
 
 

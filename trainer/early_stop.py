@@ -150,17 +150,8 @@ def discarding(exc: KeyboardInterrupt) -> KeyboardInterrupt:
 def is_discard(exc: BaseException) -> bool:
     """Whether ``exc`` (or one it was raised from, or while handling) is a second Ctrl-C or SIGTERM of a
     :class:`StopRequest`, which discards the run (:func:`discarding`)."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or id(e) in seen:
-            continue
-        if getattr(e, DISCARD_MARK, False):
-            return True
-        seen.add(id(e))
-        todo += [e.__cause__, e.__context__]
-    return False
+    from hatbox.errors import exception_chain
+    return any(getattr(e, DISCARD_MARK, False) for e in exception_chain(exc))
 
 
 class NoStop:
