@@ -94,7 +94,8 @@ def test_the_head_learns_from_band_limited_copies_when_asked() -> None:
 
 
 def test_make_batch_passes_the_augmentation_strength_on() -> None:
-    """strength 0: every clip comes out as itself at one gain (no speed, colour, reverb, shift or noise); strength 1: not."""
+    """strength 0: every clip comes out as itself at one gain (no speed, colour, reverb, shift or noise);
+    strength 1: not."""
     rng = np.random.default_rng(5)
     clips = rng.standard_normal((8, RATE)).astype(np.float32)
     y, idx = np.eye(2, dtype=np.float32)[np.arange(8) % 2], np.arange(8)
