@@ -4,15 +4,14 @@ made is not overwritten by it (the kit is made again, at most three times in all
 calls a note chosen for another word a new word's old note."""
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 
 from device.api import kit_routes
-from device.api.library_words_route import changed_words, kit_renamed
 from device.kit import KitNote, word_moves
 from tests.api.conftest import PairedServer
+from tests.api.kit_meanwhile import clear_a_note_at_each_making, rename_at_the_first_making
 from tests.api.test_p53_M4_kit_words import _again, _kit_of_words
 from tests.cli_run import run as _run
 
@@ -42,21 +41,8 @@ def test_a_word_renamed_while_the_kit_is_made_is_kept(tmp_path: Any, paired_serv
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     _kit_of_words(tmp_path, capsys)
     box = paired_server.app.state.box
-    lid = box.kit.notes[61].library
-    made, makings = kit_routes.library_kit, []
-
-    def renamed_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        makings.append(kit)
-        if len(makings) == 1:           # the route's rename: tags.db, then kit.json under the kit's lock
-            def rename() -> None:
-                changed_words(box.libraries.files_path(lid).parent, ["dusty", "grit"], "")
-                kit_renamed(box, lid, "dusty", "grit")
-            late = threading.Thread(target=rename)
-            late.start()
-            late.join(10)
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", renamed_meanwhile)
+    made = kit_routes.library_kit
+    makings = rename_at_the_first_making(box, box.kit.notes[61].library, "dusty", "grit", monkeypatch)
     rc, out, err = _run(capsys, "box-kit", "--from", "samples", "--yes")
     assert rc == 0, err
     assert len(makings) == 2 and box.kit.notes[61].tag == "grit", (out, err)
@@ -70,13 +56,7 @@ def test_a_kit_changing_at_each_making_is_refused_after_three(tmp_path: Any, pai
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     _kit_of_words(tmp_path, capsys)
     box = paired_server.app.state.box
-    made, notes = kit_routes.library_kit, [60, 61, 62]
-
-    def cleared_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
+    notes = clear_a_note_at_each_making(box, [60, 61, 62], monkeypatch)     # another laptop's DELETEs
     rc, out, err = _run(capsys, "box-kit", "--from", "samples", "--yes")
     assert rc != 0 and "the kit changed while it was made: yours was not made" in err + out, (out, err)
     assert notes == [] and not {60, 61, 62} & set(box.kit.notes)    # what the others did stands

@@ -4,16 +4,13 @@ when the kit changed while it was made (refused after MAKINGS makings: tests/api
 and it says the words that moved, are new, or went (first line short, the list on the lines after it)."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from device.api import kit_routes
 from device.api.box_kit import BoxKit
-from device.api.library_words_route import changed_words, kit_renamed
 from tests.api.conftest import PairedServer
+from tests.api.kit_meanwhile import rename_at_the_first_making
 from tests.api.test_p53_T1_kit_remade import _fix, kit_of_words
 
 
@@ -43,21 +40,7 @@ def test_a_word_renamed_while_the_panel_makes_the_kit_is_kept(tmp_path: Path, pa
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     kit_of_words(tmp_path, capsys)
     box = paired_server.app.state.box
-    lid = box.kit.notes[61].library
-    made, makings = kit_routes.library_kit, []
-
-    def renamed_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        makings.append(kit)
-        if len(makings) == 1:           # a laptop's rename: tags.db, then kit.json under the kit's lock
-            def rename() -> None:
-                changed_words(box.libraries.files_path(lid).parent, ["dusty", "grit"], "")
-                kit_renamed(box, lid, "dusty", "grit")
-            late = threading.Thread(target=rename)
-            late.start()
-            late.join(10)
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", renamed_meanwhile)
+    makings = rename_at_the_first_making(box, box.kit.notes[61].library, "dusty", "grit", monkeypatch)
     said = BoxKit(box).from_library()
     assert len(makings) == 2 and box.kit.notes[61].tag == "grit", said
     assert "moved" not in said and "gone" not in said, said

@@ -5,7 +5,6 @@ new or went by one rule (device.kit.move_kind)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from device.api.errors import ApiError
 from device.kit import Loops, move_kind
 from hatbox import kit_words
 from tests.api.conftest import PairedServer
+from tests.api.kit_meanwhile import clear_a_note_at_each_making
 from tests.api.test_p53_T1_kit_remade import kit_of_words
 
 MOVES: list[tuple[str, int | None, int | None]] = [("808", 60, 62), ("keep", None, 64), ("dusty", 61, None)]
@@ -33,13 +33,7 @@ def test_a_kit_changing_at_each_making_says_the_other_change_stands(
         monkeypatch: pytest.MonkeyPatch) -> None:
     kit_of_words(tmp_path, capsys)
     box = paired_server.app.state.box
-    made, notes = kit_routes.library_kit, [60, 61, 62]
-
-    def cleared_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
+    notes = clear_a_note_at_each_making(box, [60, 61, 62], monkeypatch)     # another laptop's DELETEs
     lid = box.kit.notes[61].library
     with pytest.raises(ApiError) as refused:
         kit_routes.make_kit_from_library(box, lid, Loops())

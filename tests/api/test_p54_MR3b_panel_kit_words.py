@@ -5,16 +5,15 @@ changing while it was made is refused in the panel's own short words, longest fi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from device.api import kit_routes
 from device.api.box_kit import MEANWHILE, BoxKit, made_words, moved_lines
 from device.api.kit_routes import MadeFromLibrary
 from device.ui.kit_desk import KitRefused
 from hatbox.errors import HatboxError
 from tests.api.conftest import PairedServer
+from tests.api.kit_meanwhile import clear_a_note_at_each_making
 from tests.api.test_p53_T1_kit_remade import kit_of_words
 
 MOVES: list[tuple[str, int | None, int | None]] = [("808", 60, 62), ("keep", None, 64), ("dusty", 61, None),
@@ -42,13 +41,7 @@ def test_a_kit_changing_at_each_making_is_refused_in_the_panels_words(
         monkeypatch: pytest.MonkeyPatch) -> None:
     kit_of_words(tmp_path, capsys)
     box = paired_server.app.state.box
-    made, notes = kit_routes.library_kit, [60, 61, 62]
-
-    def cleared_meanwhile(*args: Any, **kw: Any) -> Any:
-        kit = made(*args, **kw)
-        box.kit.drop(box, [notes.pop(0)])      # another laptop's DELETE of a note at each making
-        return kit
-    monkeypatch.setattr(kit_routes, "library_kit", cleared_meanwhile)
+    notes = clear_a_note_at_each_making(box, [60, 61, 62], monkeypatch)     # another laptop's DELETEs
     with pytest.raises(KitRefused) as refused:
         BoxKit(box).from_library()
     assert refused.value.wordings == MEANWHILE and isinstance(refused.value, HatboxError)
