@@ -28,8 +28,8 @@ from hatbox.library_packs import names_of, pack_names, pack_said
 from hatbox.library_limits import check_archive, folder_fits, limits_from
 from hatbox.library_memory import Earlier, Settle, file_marks, fingerprint, left_out_said, remember, \
     remember_name
-from hatbox.library_push import before_sending, check_name, held_named, held_push, json_answer, library_there, \
-    note_lines, remembered_there, report_lines, tagger_way, temp_folder
+from hatbox.library_push import before_sending, check_name, held_named, held_of, held_push, json_answer, \
+    library_there, note_lines, remembered_there, report_lines, tagger_way, temp_folder
 from hatbox.library_owners import UNNAMED_NOTE, PushSeen, deleted_library_error, fixes_by, hit_label, same_name_note, \
     unnamed_corrections, uploaded_words
 from hatbox.library_replace import Replacement, box_name
@@ -104,8 +104,7 @@ class _Push:
         """The packed ``archive`` (digest ``digest``): the box's library of it answered, else sent and accepted."""
         libs = _call(self.c, "GET", "/libraries", expect=list)      # read once: held already? held before sending?
         there = None if self.args.again else library_there(self.c, archive, audio, digest, self.name,
-                                                           [lib for lib in libs if isinstance(lib, dict)
-                                                            and lib.get("state") != "failed"])    # libs, as read
+                                                           held_of(libs))    # libs, as read
         if there is not None:                     # its files are not sent again; the laptop's corrections go to it
             return self._held(there, said)
         body = self._upload(archive, audio, digest, {str(lib.get("id")) for lib in libs if isinstance(lib, dict)})

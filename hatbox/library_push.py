@@ -41,15 +41,23 @@ def library_there(client: Any, archive: Path, audio: dict[str, int] | None = Non
     archive's SHA-256 when the caller has it already; ``name``: of several copies, one of that name first
     (:func:`named_copy`); ``libs``: the libraries to look in, when the caller read them (default: GET /libraries'
     but the failed: :func:`held_libraries`)."""
-    from device.api.library_rebuild import FILES_DIGEST, files_digest
     from device.store import file_sha256
 
     libs = held_libraries(client) if libs is None else libs
     digest = digest or file_sha256(archive)
     found = named_copy(libs, digest, name)     # the box's own rule (device.library.held)
-    if found is None and any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
-        found = named_copy(libs, files_digest(audio_members(archive) if audio is None else audio), name)
+    if found is None and (mark := files_mark(libs, archive, audio)) is not None:
+        found = named_copy(libs, mark, name)
     return found
+
+
+def files_mark(libs: list[dict[str, Any]], archive: Path, audio: dict[str, int] | None) -> str | None:
+    """The digest of ``archive``'s audio files (``audio``: its :func:`audio_members`, read when None) where one of
+    ``libs`` is listed by its files' digest (a box that made the record again from its files), else None."""
+    from device.api.library_rebuild import FILES_DIGEST, files_digest
+    if not any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
+        return None
+    return files_digest(audio_members(archive) if audio is None else audio)
 
 
 def named_copy(libs: list[dict[str, Any]], digest: str | None, name: str | None) -> dict[str, Any] | None:
@@ -63,8 +71,12 @@ def named_copy(libs: list[dict[str, Any]], digest: str | None, name: str | None)
 
 def held_libraries(client: Any) -> list[dict[str, Any]]:
     """The box's libraries (GET /libraries) but those that failed (the box's own advice for one: send it again)."""
-    return [lib for lib in _call(client, "GET", "/libraries", expect=list)
-            if isinstance(lib, dict) and lib.get("state") != "failed"]
+    return held_of(_call(client, "GET", "/libraries", expect=list))
+
+
+def held_of(libs: list[Any]) -> list[dict[str, Any]]:
+    """The libraries of ``libs`` (GET /libraries, as read) but those that failed."""
+    return [lib for lib in libs if isinstance(lib, dict) and lib.get("state") != "failed"]
 
 
 def remembered_there(client: Any, src: Path, mark: str, name: str | None = None) -> dict[str, Any] | None:

@@ -50,7 +50,11 @@ def pack_on_box(client: Any, path: Path, packs: list[Any] | None = None) -> dict
     packs = asked(client, "/packs", list) if packs is None else packs   # unreadable: the upload goes, the box answers
     if packs is None:
         return None
-    digest = file_sha256(path)
+    return pack_of(packs, file_sha256(path))
+
+
+def pack_of(packs: list[Any], digest: str) -> dict[str, Any] | None:
+    """The entry of ``packs`` (GET /packs, as read) for the pack whose SHA-256 is ``digest``, None for none."""
     return next((p for p in packs if isinstance(p, dict) and p.get("sha256") == digest and p.get("id")), None)
 
 

@@ -147,10 +147,10 @@ def _arrived(client: Any, libs: list[dict[str, Any]], ids: tuple[Collection[str]
              audio: dict[str, int] | None, digest: str, name: str) -> tuple[str, dict[str, Any]] | None:
     """(:data:`ARRIVED`, the library) of ``libs`` uploaded from ``archive``, not one of ``ids``' first (before);
     (:data:`FAILED`, it) for one that failed, not one of ``ids``' second (held before sending); None for none."""
-    from hatbox.library_push import library_there
+    from hatbox.library_push import held_of, library_there
     before, held = ids
-    found = library_there(client, archive, audio, digest, name, libs=[
-        lib for lib in libs if str(lib.get("id")) not in before and lib.get("state") != "failed"])
+    found = library_there(client, archive, audio, digest, name,
+                          libs=[lib for lib in held_of(libs) if str(lib.get("id")) not in before])
     if found is not None:
         return ARRIVED, found
     failed = failed_copy([lib for lib in libs if lib.get("state") == "failed" and str(lib.get("id")) not in held],
@@ -164,11 +164,8 @@ def failed_copy(libs: list[dict[str, Any]], archive: Path, audio: dict[str, int]
     record again from its files, their digest: hatbox.library_push.library_there's rule), None for none."""
     if not libs:
         return None
-    from device.api.library_rebuild import FILES_DIGEST, files_digest
-    from hatbox.library_push import audio_members
-    marks = {digest}
-    if any(str(lib.get("sha256") or "").startswith(FILES_DIGEST) for lib in libs):
-        marks.add(files_digest(audio_members(archive) if audio is None else audio))
+    from hatbox.library_push import files_mark
+    marks = {digest, files_mark(libs, archive, audio)} - {None}
     return next((lib for lib in libs if lib.get("sha256") in marks), None)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
+from hatbox.push_checks import pack_of
 from hatbox import upload_asked as waits      # its PACK_WAIT_S and ACTIVE_WAIT_S, read when asked (tests set them)
 from hatbox.upload_asked import (ARRIVED, BUSY, REFUSED, UNKNOWN, UNREACHED, Look, asking, cut_words, failed_read,
                                  marked, not_asked_error, read, say_asking)
@@ -32,7 +33,7 @@ def pack_look(client: Any, path: Path, activate: bool) -> Look:
         packs, lost = read(client, "/packs")
         if packs is None:
             return failed_read(lost)
-        found = next((p for p in packs if isinstance(p, dict) and p.get("sha256") == digest[0] and p.get("id")), None)
+        found = pack_of(packs, digest[0])
         if found is None:
             return UNKNOWN, None
         return (BUSY, found) if activate and not found.get("active") else (ARRIVED, found)
