@@ -111,7 +111,7 @@ def test_a_service_stop_leaves_the_library_to_carry_on(tmp_path: Path) -> None:
         return default_tagger(root, pack, db, lambda d, t: (seen.append(d), progress(d, t)), cancel)
     libs = Libraries(tmp_path / "libs", tagger)
     arc = tmp_path / "lib.zip"
-    arc.write_bytes(zip_bytes({f"kit/s{i}.wav": wav_bytes(2400) for i in range(20)}))
+    arc.write_bytes(zip_bytes({f"kit/s{i}.wav": wav_bytes(2400) for i in range(200)}))
     lid = libs.ingest(arc, "kit", tagger_pack(tmp_path / "t.hatpack"), "tagger-x")["id"]
     end = time.monotonic() + 30
     while not seen and time.monotonic() < end:
