@@ -165,7 +165,8 @@ def test_the_stop_waits_for_a_just_made_pools_thread(tmp_path: Path, monkeypatch
 def test_a_tagger_pushed_while_a_library_unpacks_tags_it(tmp_path: Path) -> None:
     """Before, the tagger's push waited for the library, then tagged it (it waited for a tagger); now the push ends
     first, and the library, kept after, is tagged with the tagger active at its commit (Libraries.ingest, p53 M2)."""
-    box = make_box(tmp_path, tagger=RecordingTagger())
+    tagging_may_go = threading.Event()      # the tagging waits until the upload's answer is read (CI: it had
+    box = make_box(tmp_path, tagger=RecordingTagger(hold=tagging_may_go))   # ended first, the answer said 'done')
     held = _held(box)
     upload, uploaded = _upload(box, "kit")
     try:
@@ -176,6 +177,7 @@ def test_a_tagger_pushed_while_a_library_unpacks_tags_it(tmp_path: Path) -> None
     finally:
         held.go.set()
     upload.join(10)
+    tagging_may_go.set()
     answer = uploaded[0].json()
     tid = pushed[0].json()["pack"]["id"]
     assert uploaded[0].status_code == 201 and answer["tagger"] == tid and answer["state"] == "tagging", answer
