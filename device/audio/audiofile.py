@@ -79,7 +79,7 @@ def reason(exc: Exception, path: str | Path | None = None) -> str:
     return _sentence_end(text)
 
 
-def _failed(path: Path, exc: Exception, verb: str) -> AudioFileError:
+def decode_failure(path: Path, exc: Exception, verb: str) -> AudioFileError:
     """The AudioFileError for libsndfile's failure ``exc`` to ``verb`` ("cannot decode", "cannot read") ``path``:
     :func:`reason`'s words, or a file the system would not open said as it said it, with what to do."""
     refused = open_refusal(exc, sound_name(path))
@@ -139,7 +139,7 @@ def info(path: str | Path) -> tuple[int, int, int]:
     try:
         i = sf.info(sound_name(path))
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
-        raise _failed(path, exc, "cannot read") from None
+        raise decode_failure(path, exc, "cannot read") from None
     return int(i.samplerate), int(i.channels), int(i.frames)
 
 
@@ -169,7 +169,7 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         data, rate = sf.read(sound_name(path), frames=-1 if max_frames is None else max_frames,
                              dtype="float32", always_2d=True)
     except Exception as exc:  # noqa: BLE001
-        raise _failed(path, exc, "cannot decode") from None
+        raise decode_failure(path, exc, "cannot decode") from None
     if data.shape[0] == 0:
         raise AudioFileError(f"{path} holds no audio (0 frames)")
     if expect_rate is not None and rate != expect_rate:

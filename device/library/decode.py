@@ -76,7 +76,7 @@ def _read_part(path: Path, skip: int, frames: int) -> np.ndarray:
     try:
         data, _ = sf.read(audiofile.sound_name(path), start=skip, frames=frames, dtype="float32", always_2d=True)
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
-        raise audiofile._failed(path, exc, "cannot decode") from None    # its one wording (FR1 6)
+        raise audiofile.decode_failure(path, exc, "cannot decode") from None    # its one wording
     audio = np.ascontiguousarray(audiofile.heard_channels(data.T, path))
     audiofile.check_samples(audio, path)
     return audio
@@ -255,7 +255,7 @@ def first_sound(path: Path, level: float, block: int = 1 << 16, offset: np.ndarr
                 peak = max(peak, float(np.max(mag, initial=0.0)))
                 done += data.shape[0]
     except Exception as exc:  # noqa: BLE001 - libsndfile reports many kinds of failure
-        raise audiofile._failed(path, exc, "cannot decode") from None    # its one wording (FR1 6)
+        raise audiofile.decode_failure(path, exc, "cannot decode") from None    # its one wording
     return None, peak
 
 

@@ -83,6 +83,7 @@ def test_a_note_that_may_not_be_opened_is_skipped_as_permission_denied(tmp_path:
     assert len(load_folder(root, RATE, 0.5)) == 7
     said = [w for w in _warnings(capsys) if "55.wav" in w]
     assert len(said) == 1 and "permission denied" in said[0] and "system error" not in said[0], said
+    assert "chmod u+r" in said[0] and said[0].index("skipped") < said[0].index("chmod"), said   # what to do (p55)
 
 
 def test_train_synth_says_it_in_one_error_line(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -93,3 +94,22 @@ def test_train_synth_says_it_in_one_error_line(tmp_path: Path, monkeypatch, caps
     err = capsys.readouterr().err
     assert err.startswith(f"hatbox: error: cannot read the note folder {root}: permission denied"), err
     assert "internal error" not in err and "hint:" in err and "chmod" in err
+
+
+def test_an_instrument_none_of_whose_notes_may_be_opened_is_refused_with_chmod(tmp_path: Path, monkeypatch) -> None:
+    """p55: its notes all skipped for permission, the refusal said "replace the files"; now what to do about them."""
+    root = _notes(tmp_path / "notes")
+    for pitch in (55, 57, 60, 62):
+        refuse_file(monkeypatch, root / "soft" / f"{pitch}.wav")
+    with pytest.raises(DataError) as caught:
+        load_folder(root, RATE, 0.5)
+    assert "no note of instrument soft can be used" in caught.value.args[0], caught.value.args[0]
+    assert (caught.value.hint or "").startswith(f"let your user read it: chmod -R u+rX {root / 'soft'}"), caught.value.hint
+
+
+def test_an_instrument_of_one_note_that_may_not_be_opened_is_refused_with_its_chmod(tmp_path: Path, monkeypatch) -> None:
+    root = _notes(tmp_path / "notes", pitches=(60,))
+    refuse_file(monkeypatch, root / "soft" / "60.wav")
+    with pytest.raises(DataError) as caught:
+        load_folder(root, RATE, 0.5)
+    assert (caught.value.hint or "").startswith(f"let your user read it: chmod u+r {root / 'soft' / '60.wav'}")

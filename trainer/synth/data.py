@@ -19,6 +19,7 @@ a low sample rate, noise, a name an octave off, stray files, copies, a long file
 from __future__ import annotations
 
 import math
+import os
 import shlex
 import unicodedata
 from pathlib import Path
@@ -243,17 +244,27 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
         try:
             notes.append(load_note(f, name, rate, seconds, warn))
         except HatboxError as exc:
-            skipped.append((name, exc.args[0]))
-    lost = sorted({name for name, _why in skipped} - {n.instrument for n in notes})
+            denied = exc.hint == access_hint(f)        # the system would not open it: chmod's hint
+            skipped.append((name, exc.args[0], exc.hint if denied else None, f if denied else None))
+    lost = sorted({name for name, *_ in skipped} - {n.instrument for n in notes})
     if lost:
-        shown = "; ".join(why for name, why in skipped if name in lost)
+        gone = [(why, path) for name, why, _hint, path in skipped if name in lost]
+        shown = "; ".join(why for why, _path in gone)
         raise DataError(f"no note of instrument{'' if len(lost) == 1 else 's'} {', '.join(lost)} can be used: {shown}",
-                        hint="replace the files (or remove the folder); the pitch goes in the name: C4.wav, "
-                             "60.wav, name_060_100.wav")
-    for _name, why in skipped:
-        warn(f"{why}: skipped, training goes on with the other notes")
+                        hint=_lost_hint([path for _why, path in gone]))
+    for _name, why, hint, _path in skipped:    # a file the system would not open: what to do, as `hatbox tag` says
+        warn(f"{why}: skipped, training goes on with the other notes" + (f" ({hint})" if hint else ""))
     warn_low_rates(notes, rate, warn)
     return notes
+
+
+def _lost_hint(denied: list[Path | None]) -> str:
+    """What to do when an instrument has no note left: let your user read the files where the system would not open
+    any of them (``denied``: each skipped file, None where it was skipped for another reason), else replace them."""
+    if denied and all(denied):
+        paths = [p for p in denied if p is not None]
+        return access_hint(paths[0]) if len(paths) == 1 else access_hint(Path(os.path.commonpath(paths)), folder=True)
+    return "replace the files (or remove the folder); the pitch goes in the name: C4.wav, 60.wav, name_060_100.wav"
 
 
 def _one_suffix(files: list[Path]) -> str:
