@@ -6,8 +6,9 @@ had the whole body and went on to unpack and keep it.  Now the laptop asks the b
 polled a short, bounded while, a failed read polled again: a box still unpacking is waited for) and says which, on
 stderr first that it asks: it arrived (the push goes on as if the answer had come), a library did not arrive
 (nothing changed on the box: run the same command again), it arrived but failed (the box's reason), it is still being
-unpacked (how to follow it), a pack is not on the box yet (the box lists no pack under check: it may still be
-checking it), or the box could not be asked (why, and the command to check).
+unpacked (how to follow it), a pack the box refused (its reason) or is still checking (its record of the upload,
+GET /packs/uploads/{sha256}, p55 F1; an older box without it: "not on the box yet: it may still be checking it"), or
+the box could not be asked (why, and the command to check).
 
 The outcome rides on the error itself (:func:`asked_state`, not its words): hatbox.library_replace says what
 --replace did from it.  One implementation for both uploads: :func:`ask_box` polls a look (:data:`Look`) for
@@ -27,13 +28,14 @@ from hatbox.box_client import BoxRefused, _call, asked, safe_text
 from hatbox.errors import HatboxError, Interrupted
 
 LIBRARY_WAIT_S = 60.0     # a library the box is still unpacking is waited for this long at most
-PACK_WAIT_S = 15.0        # a pack is looked for this long (the box lists none under check: not there says nothing)
+PACK_WAIT_S = 15.0        # a pack is looked for this long (one the box still checks: asked again until then)
 ACTIVE_WAIT_S = 5.0       # a pack found installed, not active yet, with --activate: looked at this much longer
 POLL_S = 0.5
 READ_S = 10.0             # one read of the box while asking (a read that hangs is polled again)
 
 ARRIVED, GONE, FAILED, BUSY, UNKNOWN, UNREACHED, REFUSED = (
     "arrived", "gone", "failed", "busy", "unknown", "unreached", "refused")
+CHECKING = "checking"     # a pack the box is still checking (its record of the upload says so): asked again
 FINAL = (ARRIVED, GONE, FAILED, REFUSED)     # what ends the asking; the others are looked at again until the limit
 Look = Callable[[], "tuple[str, dict[str, Any] | None]"]     # (one of the states above, the box's record of it)
 
@@ -85,9 +87,9 @@ def failed_read(exc: HatboxError | None) -> tuple[str, dict[str, Any]]:
 
 def ask_box(look: Look, limit_s: float, poll_s: float = POLL_S) -> tuple[str, dict[str, Any] | None]:
     """``look()`` until it says one of :data:`FINAL`, polled every ``poll_s`` s for at most ``limit_s`` s
-    (:data:`BUSY`: still being unpacked; :data:`UNKNOWN`: not there yet, and the box does not say whether it is
-    still at it; :data:`UNREACHED`: a read failed, asked again); the last answer, or the last the box gave when
-    the last read failed."""
+    (:data:`BUSY`: still being unpacked; :data:`CHECKING`: a pack still being checked; :data:`UNKNOWN`: not there
+    yet, and the box does not say whether it is still at it; :data:`UNREACHED`: a read failed, asked again); the
+    last answer, or the last the box gave when the last read failed."""
     end, said = time.monotonic() + limit_s, None
     while True:
         state, record = look()

@@ -1,8 +1,12 @@
 """`hatbox push` after its upload lost the box's answer: the box asked whether the pack arrived (p54 F4, MR2a).
 
-The box lists no pack while it checks one, so a pack not listed yet is never said to be gone: "not on the box yet:
-it may still be checking it", with how to see (hatbox box-pack) and, with --activate, that it may still become
-active and the way back.  A pack found is handed back as the body of a push's answer (:func:`pack_asked`), for the
+A pack not listed in GET /packs yet is looked up in the box's record of its recent pack uploads (GET
+/packs/uploads/{sha256}, p55 F1): one the box refused ends the asking with the box's reason; one it is still
+checking is asked again, and said so at the end ("it is still checking it: it may still install it"); an older box
+without the record (or a failed read of it) is said as before: "not on the box yet: it may still be checking it",
+never gone, with how to see (hatbox box-pack) and, with --activate, that it may still become active and the way
+back.  A pack found installed but not made active with --activate is looked up there too (the box's reason for
+not making it active).  A pack found is handed back as the body of a push's answer (:func:`pack_asked`), for the
 push's own lines (its checks, its notes), exit as a push's: found installed but not made active with --activate
 is an error (exit 2), as the box's own answer would have been.
 """
@@ -12,18 +16,19 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import safe_text
+from hatbox.box_client import _call, safe_text
 from hatbox.errors import HatboxError
 from hatbox.push_checks import pack_of
 from hatbox import upload_asked as waits      # its PACK_WAIT_S and ACTIVE_WAIT_S, read when asked (tests set them)
-from hatbox.upload_asked import (ARRIVED, BUSY, REFUSED, UNKNOWN, UNREACHED, Look, asking, cut_words, failed_read,
-                                 marked, not_asked_error, read, say_asking)
+from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, READ_S, REFUSED, UNKNOWN, UNREACHED, Look, asking,
+                                 cut_words, failed_read, marked, not_asked_error, read, say_asking)
 
 
 def pack_look(client: Any, path: Path, activate: bool) -> Look:
     """The look for the pack at ``path`` (GET /packs, by its SHA-256, hashed on the first look: inside the asking's
-    Ctrl-C guard); found but not active with ``activate``: :data:`BUSY` (the box installs, then makes it active);
-    not there: :data:`UNKNOWN` (the box lists no pack under check)."""
+    Ctrl-C guard); found but not active with ``activate``: :data:`BUSY` (the box installs, then makes it active),
+    or :data:`FAILED` when the box refused to (:func:`not_active`); not there: what the box's record of the upload
+    says (:func:`upload_state`)."""
     digest: list[str] = []
 
     def look() -> tuple[str, dict[str, Any] | None]:
@@ -35,9 +40,43 @@ def pack_look(client: Any, path: Path, activate: bool) -> Look:
             return failed_read(lost)
         found = pack_of(packs, digest[0])
         if found is None:
-            return UNKNOWN, None
-        return (BUSY, found) if activate and not found.get("active") else (ARRIVED, found)
+            return upload_state(client, digest[0])
+        return not_active(client, digest[0], found) if activate and not found.get("active") else (ARRIVED, found)
     return look
+
+
+def upload_record(client: Any, digest: str) -> dict[str, Any] | None:
+    """The box's record of its upload of the pack of SHA-256 ``digest`` (GET /packs/uploads/{digest}: ``state``
+    checking, installed or refused, ``refused`` the box's answer); None when it gives none (an older box: 404, or
+    a failed read)."""
+    try:
+        record = _call(client, "GET", f"/packs/uploads/{digest}", expect=dict, timeout=READ_S)
+    except HatboxError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def upload_state(client: Any, digest: str) -> tuple[str, dict[str, Any] | None]:
+    """The look's answer for a pack of ``digest`` not listed: :data:`CHECKING` (the box still checks it: asked
+    again), :data:`FAILED` (it refused it: its record, ``refused`` the box's answer), else :data:`UNKNOWN` (no
+    record: an older box; or installed since GET /packs was read: found at the next look)."""
+    record = upload_record(client, digest)
+    state = record.get("state") if record else None
+    if state == "checking":
+        return CHECKING, record
+    if state == "refused":
+        return FAILED, record
+    return UNKNOWN, None
+
+
+def not_active(client: Any, digest: str, found: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The look's answer for pack ``found`` (of ``digest``) installed but not active, pushed with --activate:
+    :data:`FAILED` when the box's record of the upload says it refused (its activation failed: ``found`` with the
+    record as ``upload``), else :data:`BUSY` (it makes it active a moment later)."""
+    record = upload_record(client, digest)
+    if record is not None and record.get("state") == "refused":
+        return FAILED, {**found, "upload": record}
+    return BUSY, found
 
 
 def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: str = "", back: str = "",
@@ -47,7 +86,8 @@ def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: 
     hatbox.upload_asked.PACK_WAIT_S), said first on stderr unless ``quiet``.  Arrived: the line that says so, and
     a push's answer made of its GET /packs entry (``pack``, ``activated``, ``asked``: True) for the push's own
     lines.  Otherwise a HatboxError, marked
-    (hatbox.upload_asked.asked_state): installed but not made active (with ``activate``), not on the box yet (it
+    (hatbox.upload_asked.asked_state): the box refused it (its reason), installed but not made active (with
+    ``activate``; the box's reason when it gives one), still being checked, not on the box yet (an older box: it
     may still be checking it), or the box could not be asked."""
     limit = waits.PACK_WAIT_S if limit_s is None else limit_s
     say_asking(exc, limit, quiet)
@@ -66,9 +106,12 @@ def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: 
 def pack_not_known(exc: HatboxError, state: str, pack: dict[str, Any] | None, kind: str | None, back: str,
                    waited: float) -> HatboxError:
     """The error of a pack push whose answer was lost (``state``: what the asking found, ``waited`` s; ``pack``: the
-    entry found installed, not active, when :data:`BUSY`; ``kind``: the pack's, with --activate, else None;
-    ``back``: the way back then)."""
+    entry found installed, not active, when :data:`BUSY`, the box's record of the upload when :data:`FAILED`
+    (:func:`refused_error`) or :data:`CHECKING`; ``kind``: the pack's, with --activate, else None; ``back``: the
+    way back then)."""
     cut = cut_words(exc)
+    if state == FAILED and pack is not None:
+        return refused_error(cut, pack)
     if state == BUSY and pack is not None:
         pid = shlex.quote(safe_text(str(pack.get("id"))))
         return HatboxError(f"{cut}; asked the box: it arrived: {arrived_pack_words(pack)}, but it was not made "
@@ -77,11 +120,32 @@ def pack_not_known(exc: HatboxError, state: str, pack: dict[str, Any] | None, ki
     if state in (UNREACHED, REFUSED):
         return not_asked_error(exc, state, pack, "hatbox box-pack (it lists the packs)")
     slot = f"{kind} pack" if kind else "pack of its kind"
+    if state == CHECKING:
+        active = f" and make it the active {slot} ({back})" if kind is not None else ""
+        return HatboxError(f"{cut}; asked the box: it is still checking it ({waited:g} s later): it may still "
+                           f"install it{active}",
+                           hint="see in a while: hatbox box-pack; if it is not there then, run the same command again "
+                                "(the box says why if it refuses it)")
     active = f"; with --activate it may still make it the active {slot} ({back})" if kind is not None else ""
     return HatboxError(f"{cut}; asked the box: it is not on the box yet ({waited:g} s later): it may still be "
                        f"checking it (the box lists no pack under check){active}",
                        hint="see in a while: hatbox box-pack; if it is not there, run the same command again (it "
                             "sends nothing the box holds already)")
+
+
+def refused_error(cut: str, record: dict[str, Any]) -> HatboxError:
+    """The error of a pack push (whose answer was lost: ``cut``, what happened) the box refused: ``record`` is its
+    record of the upload (GET /packs/uploads/{sha256}, ``refused``: the box's answer), or the pack's GET /packs
+    entry with that record as ``upload`` when it installed the pack but refused to make it active."""
+    upload = record.get("upload") if isinstance(record.get("upload"), dict) else record
+    said = upload.get("refused") if isinstance(upload.get("refused"), dict) else {}
+    reason = safe_text(str(said.get("message") or f"the box gives no reason (HTTP {upload.get('status', '?')})"))
+    hint = safe_text(str(said.get("hint") or "hatbox box-logs says why"))
+    if upload is record:
+        return HatboxError(f"{cut}; asked the box: it arrived, and the box refused it: {reason}", hint=hint)
+    pid = shlex.quote(safe_text(str(record.get("id"))))
+    return HatboxError(f"{cut}; asked the box: it arrived: {arrived_pack_words(record)}, but the box refused to make "
+                       f"it active: {reason}", hint=f"make it active: hatbox box-pack {pid} --activate ({hint})")
 
 
 def arrived_pack_words(pack: dict[str, Any]) -> str:

@@ -85,6 +85,8 @@ class Box:
         from device.clock import ClockCheck
         self.clock = ClockCheck.for_store(self.store.root)       # a board with no battery clock: said (/status)
         self.library_sizes = LibrarySizes(self.store.root / "libraries")
+        from device.api.pack_uploads import PackUploads
+        self.pack_uploads = PackUploads()       # what became of the latest packs pushed (GET /packs/uploads/{sha256})
 
     @property
     def library_limits(self) -> Limits:

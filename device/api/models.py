@@ -114,6 +114,18 @@ class DeletedPack(BaseModel):
     ago_s: Optional[float] = Field(None, description="seconds since it was deleted, by the box's clock")
 
 
+class PackUpload(BaseModel):
+    """``GET /packs/uploads/{sha256}``: what became of a pack pushed lately (the latest 64 since the box started; p55
+    F1), for a laptop whose push lost the box's answer: ``checking`` from when its whole body arrived until the
+    push's answer, then ``installed`` (``pack``: its id) or ``refused`` (``status`` and the answer, ``refused``)."""
+    sha256: str
+    state: Literal["checking", "installed", "refused"]
+    pack: Optional[str] = Field(None, description="the pack's id, once installed")
+    status: Optional[int] = Field(None, description="the push's HTTP status, once refused")
+    refused: Optional[ErrorBody] = Field(None, description="the push's answer, once refused")
+    ago_s: float = Field(description="seconds since it last changed, by the box's clock")
+
+
 class UploadResult(BaseModel):
     pack: PackInfo
     activated: bool

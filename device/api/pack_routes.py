@@ -14,6 +14,7 @@ from device.api.auth import AuthError
 from device.api.box import Box
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed, _unauthorized
+from device.api.pack_uploads import KEEP
 from device.api.slot_routes import device_of, note_deleted_target
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload
@@ -111,6 +112,19 @@ def _active_pack_hint(pack_id: str, kind: str) -> str:
             f"hatbox box-pack {pack_id} --delete")
 
 
+async def _checked(gate: StopGate, box: Box, token_id: str, install: Callable[..., Any], upload: Any, sha: str,
+                   activate: bool) -> tuple[Any, dict[str, Any] | None]:
+    """A push's checks, install and activation (``install``: device/api/app.py _install) of ``upload`` (its
+    SHA-256 ``sha``) on the box's pack worker as token ``token_id``'s device, awaited until the box stops
+    (device/api/cutoff.py ``until_cut``); a token revoked meanwhile: its 401 (nothing was installed)."""
+    try:
+        return await until_cut(gate, _install_as, box.tokens.name(token_id), install, box, upload, sha, activate,
+                               token_id, gate, executor=box.validator,
+                               stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
+    except AuthError as exc:
+        raise _unauthorized(exc, "nothing was installed") from None
+
+
 def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> None:
     """The pack routes on ``app`` (``auth``: the token dependency); ``install(box, upload, sha256, activate,
     token_id, gate)``: a push's checks, install and activation on the box's worker (device/api/app.py _install)."""
@@ -130,9 +144,10 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
             _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
                                      lambda: stopped_error("received the pack", "pack", "push it again"))
             received, gate = time.perf_counter() - t, StopGate()
-            (meta, activated, checked, before, tagging), replaced = await until_cut(
-                gate, _install_as, box.tokens.name(token_id), install, box, upload, sha, activate, token_id, gate,
-                executor=box.validator, stopped=lambda: stopped_error("checked the pack", "pack", "push it again"))
+            with box.pack_uploads.marking(sha) as installed:       # a laptop that lost this answer asks it
+                (meta, activated, checked, before, tagging), replaced = await _checked(
+                    gate, box, token_id, install, upload, sha, activate)
+                installed(meta["id"])
         except AuthError as exc:
             raise _unauthorized(exc, "nothing was installed") from None
         finally:
@@ -147,6 +162,17 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
         """The packs the box deleted lately (the last 16, kept on its card across a restart), newest last, with who
         deleted them."""
         return [_deleted_pack(m) for m in box_of(request).store.deleted.values()]
+
+    @app.get("/packs/uploads/{sha256}", response_model=M.PackUpload, dependencies=[auth], responses=_errors(401, 404))
+    def pack_upload(request: Request, sha256: str) -> M.PackUpload:
+        """What became of the pack pushed lately whose bytes have SHA-256 ``sha256`` (hex): being checked, installed
+        or refused (the box's answer); a laptop whose push lost its answer asks it (p55 F1)."""
+        mark = box_of(request).pack_uploads.get(sha256)
+        if mark is None:
+            raise ApiError(404, "not found", f"the box has no record of a pack upload of SHA-256 '{sha256[:64]}' "
+                           f"(it keeps the latest {KEEP} since it started)", hint=LIST_HINT)
+        return M.PackUpload(sha256=sha256.lower(), state=mark.state, pack=mark.pack, status=mark.status,
+                            refused=mark.refused, ago_s=mark.ago_s())
 
     @app.get("/packs/{pack_id}", response_model=M.PackInfo, dependencies=[auth], responses=_errors(401, 404))
     def get_pack(request: Request, pack_id: str) -> M.PackInfo:

@@ -39,8 +39,8 @@ def test_a_pack_still_checked_is_not_said_gone(boxed: Any, tmp_path: Path, monke
     out, err = capsys.readouterr()
     assert proxy.cuts == 1 and rc == 2, out + err
     assert "did not arrive" not in err and "nothing was installed" not in err, err
-    assert "asked the box: it is not on the box yet (0.5 s later): it may still be checking it" in err, err
-    assert "with --activate it may still make it the active effect pack (to empty the slot again: hatbox box-pack " \
+    assert "asked the box: it is still checking it (0.5 s later): it may still install it" in err, err    # p55 F1
+    assert "and make it the active effect pack (to empty the slot again: hatbox box-pack " \
            "--deactivate effect)" in err and "hint: see in a while: hatbox box-pack" in err, err
     for _ in range(40):                                          # and so it does
         if _packs(running, auth):
@@ -82,7 +82,7 @@ def test_a_pack_installed_but_not_made_active_fails_the_push(boxed: Any, tmp_pat
     out, err = capsys.readouterr()
     [(pid, active)] = _packs(running, auth)
     assert proxy.cuts == 1 and rc == 2 and not active, out + err          # as the box's own answer: an error
-    assert f"installed as {pid}, but it was not made active (0.5 s later)" in err, err
+    assert f"installed as {pid}, but the box refused to make it active: the engine could not load it" in err, err
     assert f"hint: make it active: hatbox box-pack {pid} --activate" in err, err
 
 
