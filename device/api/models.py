@@ -123,7 +123,7 @@ class PackUpload(BaseModel):
     pack: Optional[str] = Field(None, description="the pack's id, once installed")
     status: Optional[int] = Field(None, description="the push's HTTP status, once refused")
     refused: Optional[ErrorBody] = Field(None, description="the push's answer, once refused")
-    ago_s: float = Field(description="seconds since it last changed, by the box's clock")
+    ago_s: float = Field(description="seconds since it last changed (a monotonic clock: right on an unset clock)")
 
 
 class UploadResult(BaseModel):
