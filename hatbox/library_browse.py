@@ -9,6 +9,7 @@ from typing import Any
 
 from hatbox import listing_json
 from hatbox.box_client import _call, asked, safe_text
+from hatbox.errors import HatboxError
 from hatbox.listing import (by_count, cut_line, footer, heading, like_line, like_words, none_heading, none_line,
                             print_json, refuse_json)
 
@@ -59,7 +60,9 @@ def asked_listing(client: Any, lid: str, args: argparse.Namespace) -> tuple[str,
     to it, for its lines (hatbox/cmd_box_library.py): the first -k (its caller's default :data:`TEXT_K`) files under a
     tag or like a file, the least sure, every untagged file (the lines count those cut at -k), or ``{"library": GET
     /libraries/ID, "tags": {tag: files}}``."""
-    which, answer, _ = _listing(client, lid, args, args.k)
+    which, answer, total = _listing(client, lid, args, args.k)
+    if which in PAGES and total is None and args.k is not None and len(answer) < args.k:
+        print(first_only(len(answer)), file=sys.stderr)     # a box that cannot page gave one page, under -k
     return which, answer
 
 
@@ -72,11 +75,42 @@ def _listing(client: Any, lid: str, args: argparse.Namespace, want: int | None) 
     if args.unsure:
         return ("unsure", *paged(client, f"{base}/unsure", "unsure", want))
     if args.untagged:
-        every = Untagged(_call(client, "GET", f"{base}/untagged", expect=list, params={"nones": "true"}))
+        every = Untagged(_untagged(client, f"{base}/untagged"))
         return "untagged", every, len(every)          # every box answers them all
     if args.like:
         return ("like", *paged(client, f"{base}/similar", "like", want, {"path": args.like}))
     return "library", {"library": _call(client, "GET", base), "tags": dict(_call(client, "GET", f"{base}/tags"))}, 0
+
+
+OLDER_BOX = "this box (an older hatbox)"      # as hatbox/library_fixes.py names such a box in its notes
+NO_NONES = (f"note: {OLDER_BOX} does not list the files you marked as none of the words (it keeps no such "
+            "correction): these are the files its tagger left untagged; install this hatbox version on the box to "
+            "keep and list them")
+
+
+def refused_parameter(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is a box's refusal of the query parameter ``name`` as unknown: a box older than the parameter
+    answers 400 "unknown query parameter 'offset' (accepted: limit)" (device/api/app.py strict_query, since
+    e2177bf6), as hatbox/cmd_logs.py recognises one for ``file``."""
+    from hatbox.box_client import BoxRefused
+    return isinstance(exc, BoxRefused) and exc.status == 400 and f"unknown query parameter '{name}'" in str(exc)
+
+
+def _untagged(client: Any, path: str) -> list[Any]:
+    """GET ``path`` (a library's /untagged) with ``nones`` (the files corrected to none of the words too, p49); a box
+    from before it, which refuses ``nones``, is asked again without it and :data:`NO_NONES` said on stderr."""
+    try:
+        return _call(client, "GET", path, expect=list, params={"nones": "true"})
+    except HatboxError as exc:
+        if not refused_parameter(exc, "nones"):
+            raise
+    print(NO_NONES, file=sys.stderr)
+    return _call(client, "GET", path, expect=list)
+
+
+def first_only(n: int) -> str:
+    """The note for a listing that a box which cannot page (:func:`paged`) cut at its one page of ``n`` files."""
+    return f"note: {OLDER_BOX} lists the first {n} only: install this hatbox version on the box to list more"
 
 
 class Untagged(list):
@@ -113,8 +147,9 @@ def paged(client: Any, path: str, which: str, want: int | None,
           params: dict[str, Any] | None = None) -> tuple[list[Any], int | None]:
     """The first ``want`` files (None: every one) of the listing GET ``path`` answers, asked a page at a time
     (:data:`PAGES`: ``offset`` and the ``X-Total-Count`` header, device/api/paging.py), and how many it holds in all;
-    an older box (no header: it ignores ``offset``) is asked once, its count known only when it gave fewer than
-    asked (else None).  The box builds the listing again for each page, so a file tagged or corrected between two
+    an older box is asked once, its count known only when it gave fewer than asked (else None): one from before
+    paging (p47) either ignores ``offset`` (no header) or refuses it as unknown (a 400, :func:`_page` asks again
+    without it).  The box builds the listing again for each page, so a file tagged or corrected between two
     pages moves the rows (p47 review: one file twice, another never): a file already read is not kept twice, and a
     count that changes between pages starts the reading over, once; changed again, it is said on stderr."""
     items, total, steady = _pages(client, path, which, want, params)
@@ -165,7 +200,19 @@ def _new_rows(rows: list[Any], seen: set[str]) -> list[Any]:
 
 
 def _page(client: Any, path: str, params: dict[str, Any]) -> tuple[list[Any], int | None]:
-    """One page of a listing (a JSON array, asked and checked by box_client._call) and its ``X-Total-Count``."""
+    """One page of a listing (a JSON array, asked and checked by box_client._call) and its ``X-Total-Count``; the
+    first page of a box that refuses ``offset`` (:func:`refused_parameter`: one from before paging) is asked again
+    without it, and its count is not known (None: such a box sends one page only)."""
+    try:
+        return _one_page(client, path, params)
+    except HatboxError as exc:
+        if params.get("offset") or not refused_parameter(exc, "offset"):
+            raise
+    return _one_page(client, path, {k: v for k, v in params.items() if k != "offset"})[0], None
+
+
+def _one_page(client: Any, path: str, params: dict[str, Any]) -> tuple[list[Any], int | None]:
+    """:func:`_page`'s one request."""
     seen = _Seen(client)
     body = _call(seen, "GET", path, expect=list, params=params)
     total = seen.response.headers.get(TOTAL_HEADER, "") if seen.response is not None else ""
