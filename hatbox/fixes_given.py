@@ -73,7 +73,8 @@ def say_nones_not_sent(count: int, shown: str, box: str = "the box") -> None:
         import sys
 
         from hatbox.text import count_words
-        print(f"note: {count_words(count, 'correction')} in {shown} say a file carries none of the words: {box} "
+        says = "says" if count == 1 else "say"
+        print(f"note: {count_words(count, 'correction')} in {shown} {says} a file carries none of the words: {box} "
               "does not keep such a correction yet, so it stays here (not sent); the others go", file=sys.stderr)
 
 
