@@ -132,12 +132,29 @@ class PackStore(Recovery):
         stamp, kept = file_state(path), self._metas.get(pid)
         try:
             if stamp is None or kept is None or kept[0] != stamp:
-                kept = (stamp, json.loads(path.read_bytes()))      # no stamp: reading says why (gone, unreadable)
+                kept = (stamp, self._filled(pid, json.loads(path.read_bytes())))   # no stamp: reading says why
                 self._metas[pid] = kept
             return dict(kept[1])
         except FileNotFoundError:
             self._metas.pop(pid, None)
             raise StoreError(f"no installed pack '{pid}'", hint=LIST_HINT) from None
+
+    def _filled(self, pid: str, meta: Any) -> Any:
+        """``meta``, pack ``pid``'s record as read, with what a tagger's record holds since the forty-ninth and
+        fifty-first stops (``held_out``, ``words``, ``scored_words``, ``f1_per_word``, ``held_labels``:
+        :func:`tagger_record`) taken from its installed pack's manifest where the record lacks them (one written by
+        an older box: p55 QA, "macro-F1 1 (held-out files not said)" and no words for a pack whose manifest holds
+        both); what the record says wins.  The file is left as it was written (no half-written record, an older
+        hatbox reads it as before); a manifest that cannot be read leaves the record as it is, logged."""
+        if not isinstance(meta, dict) or meta.get("kind") != "tagger" or "words" in meta:
+            return meta
+        from export.pack import _parse_manifest, manifest_bytes_of
+        try:
+            manifest = _parse_manifest(manifest_bytes_of(self.pack_path(pid)))
+        except Exception as exc:  # noqa: BLE001 - a pack that cannot be read: its record as it is (recovery checks)
+            _log.warning("pack store: could not read the manifest of %s to fill in its record: %s", pid, exc)
+            return meta
+        return {**tagger_record(manifest), **meta}
 
     def pack_path(self, pid: str) -> Path:
         return self._dir(pid) / PACK_FILE
@@ -233,12 +250,11 @@ class PackStore(Recovery):
 
     @staticmethod
     def _meta(pid: str, manifest: Manifest, sha256: str, path: Path, extra: dict[str, Any]) -> dict[str, Any]:
-        from device.store_layout import scored_record   # what a tagger's macro-F1 is over (p51 review)
         scores = headline_scores(manifest.metrics)      # a tagger's macro-F1 over no word is no score (p51)
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
-                **_held_and_words(manifest), **scored_record(manifest),
+                **tagger_record(manifest),
                 **({"installed_by": acting().by} if acting().by else {}), **extra}
 
     # -- what crash recovery (device/store_recovery.py, mixed in) uses, by public names ----------------------------
@@ -439,6 +455,13 @@ def _kind(kind: str) -> str:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+def tagger_record(manifest: Manifest) -> dict[str, Any]:
+    """What a tagger's record keeps of its manifest besides its scores: :func:`_held_and_words` and what its macro-F1
+    is over (device.store_layout.scored_record, p51 review); {} for other kinds."""
+    from device.store_layout import scored_record
+    return {**_held_and_words(manifest), **scored_record(manifest)}
 
 
 def _held_and_words(manifest: Manifest) -> dict[str, Any]:
