@@ -27,7 +27,7 @@ from hatbox.box_midi_map import describe_midi as _describe_midi, midi_hub
 from hatbox.box_signals import shielded, stop_on_sigterm
 from hatbox.box_store_lock import one_box as _one_box, store_usable as _store_usable
 from hatbox.device_run_args import add_arguments
-from hatbox.engine_end import died_before_asked, engine_died, engine_end
+from hatbox.engine_end import died_before_asked, died_hint, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
 from hatbox.headless_status import print_until_end
 
@@ -147,8 +147,7 @@ def _run(args: argparse.Namespace) -> int:
         from device.audio.server import EngineBugError
         raise EngineBugError(died)            # one line (it names the traceback's file), exit code 1
     if died:
-        raise HatboxError(died, hint=engine.error_hint
-                          or "the messages above say why; start the box again with `hatbox device run`")
+        raise HatboxError(died, hint=died_hint(engine))
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
 

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -46,10 +47,33 @@ def next_step() -> str:
     """What happens after the box stopped, for a stop that said no hint of its own: the service that runs it starts
     it again (systemd sets INVOCATION_ID for its services; the unit `hatbox device service` writes restarts on a
     failure), else how to start it (QA: the stop screen said what stopped, not what comes next)."""
-    import os
     if os.environ.get("INVOCATION_ID"):
         return "the box's service starts it again by itself in a few seconds"
     return "start it again: hatbox device run (or turn the box off and on)"
+
+
+OOM_CHECK = ("nothing above says why: a SIGKILL comes from outside the box; if the system ran out of memory, its "
+             "kernel log says so (journalctl -k | grep -i oom, or dmesg | grep -i oom)")
+UNSAID = "the engine said nothing before it ended (box.log has what came before it: hatbox box-logs)"
+SERVICE_HINT = "a box installed with hatbox device service --install starts again by itself"
+
+
+def died_hint(engine: Any) -> str:
+    """The hint under :func:`engine_died`'s words on the terminal and in box.log: the engine's own
+    (``engine.error_hint``) when it said one; for a process ended by a signal, which says nothing before it ends,
+    where to look (SIGKILL: the kernel's out-of-memory killer, p55 stage QA: "the messages above say why" pointed
+    at no message), then what comes next (:func:`next_step`, and outside a service, that one starts it again)."""
+    if engine.error_hint:
+        return str(engine.error_hint)
+    code = engine.wait(0)
+    if code is not None and code < 0 and not engine.error:
+        look = OOM_CHECK if -code == 9 else UNSAID
+    else:
+        look = "the messages above say why"
+    step = next_step()
+    if look == OOM_CHECK and not os.environ.get("INVOCATION_ID"):
+        step += f"; {SERVICE_HINT}"
+    return f"{look}; {step}"
 
 
 def died_before_asked(engine: Any) -> str | None:
