@@ -112,7 +112,7 @@ def test_push_fixes_takes_the_none_rows_library_export_writes(tmp_path: Path, ca
     if tmp_path / "b.wav" in found:                     # none of the words, as the box keeps it
         assert found[tmp_path / "b.wav"] == [""]
     else:                                               # held back, said
-        assert "1 correction in fixes.csv say a file carries none of the words" in capsys.readouterr().err
+        assert "1 correction in fixes.csv says a file carries none of the words" in capsys.readouterr().err
 
 
 def test_negatives_do_not_change_the_weight_of_a_yes() -> None:
