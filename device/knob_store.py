@@ -36,6 +36,10 @@ its store (the sampler alone) kept no volume, its file found only through the pa
 the store folder (``ServerConfig.store``, set by `hatbox device run`), and an engine given none (a test's, a bench)
 still keeps nothing with no pack from a store.  A ``volume_db`` that is no volume (edited by hand) is said in one
 start warning (:func:`kept_volume`): the box starts at 0 dB.
+
+Fifty-fifth stop's QA: the XY pad's position and the slots the player bypassed are kept in the same file (``"xy"``,
+``"bypassed"``: device/kept_play.py), written as the knobs are; the pad is put back with the volume, a bypass once its
+slot's start-up pack is in (not carried to another pack there now: said), both named in the start line.
 """
 from __future__ import annotations
 
@@ -52,6 +56,7 @@ from typing import Any, Callable
 from device.audio.held import SetKnob
 from device.clock import clock_words
 from device.control import VOLUME_DB_RANGE
+from device.kept_play import Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -91,15 +96,18 @@ def parse_kept(data: bytes) -> Kept:
     return out
 
 
-def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None = None) -> bytes:
+def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None = None,
+               play: dict[str, Any] | None = None) -> bytes:
     """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch);
-    ``volume_db``: the output volume (dB, :func:`kept_volume` reads it back), left out when None."""
+    ``volume_db``: the output volume (dB, :func:`kept_volume` reads it back), left out when None; ``play``: the pad
+    and bypass keys (device/kept_play.play_fields)."""
     slots = {slot: {**{k: v for k, v in entry.items() if k != "knobs"},
                     "knobs": [{"name": k.name, "value": k.value, "unit": k.unit, "on": k.on} for k in entry["knobs"]]}
              for slot, entry in sorted(kept.items())}
     when = {} if kept_at is None else {"kept_at": round(kept_at, 3)}
     volume = {} if volume_db is None else {"volume_db": float(volume_db)}
-    return (json.dumps({"version": VERSION, "slots": slots, **when, **volume}, indent=1, sort_keys=True)
+    return (json.dumps({"version": VERSION, "slots": slots, **when, **volume, **(play or {})}, indent=1,
+                       sort_keys=True)
             + "\n").encode()
 
 
@@ -162,24 +170,26 @@ def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
     warning or None) from one reading of ``path`` (p46: the start read knobs.json twice, three times after a clean
     stop).  A damaged file (a cut write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob
     starts at its default."""
-    return read_kept_volume(path)[:3]
+    kept, kept_at, warnings, _volume, _play = read_kept_file(path)
+    return kept, kept_at, (warnings or [None])[0]
 
 
-def read_kept_volume(path: Path) -> tuple[Kept, float | None, str | None, float | None]:
-    """:func:`read_kept`'s three, and the output volume the file keeps (:func:`kept_volume`: its warning is the
-    third when the file is not damaged), from one reading."""
+def read_kept_file(path: Path) -> tuple[Kept, float | None, list[str], float | None, tuple[Bypassed, Pad | None]]:
+    """Everything the knob file at ``path`` keeps, from one reading: its knobs, ``kept_at``, the start warnings
+    (damaged, a volume or pad or bypass that is none), the output volume, and (bypassed slots, pad position)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}, None, None, None
+        return {}, None, [], None, ({}, None)
     except OSError as exc:
-        return {}, None, _set_aside(path, exc), None
+        return {}, None, [_set_aside(path, exc)], None, ({}, None)
     try:
         kept = parse_kept(data)
     except ValueError as exc:
-        return {}, None, _set_aside(path, exc), None
+        return {}, None, [_set_aside(path, exc)], None, ({}, None)
     volume, warning = kept_volume(data, path.name)
-    return kept, kept_at_of(data), warning, volume
+    bypassed, pad, said = kept_play(json.loads(data), path.name)
+    return kept, kept_at_of(data), [w for w in (warning, *said) if w], volume, (bypassed, pad)
 
 
 def _set_aside(path: Path, exc: Exception) -> str:
@@ -209,18 +219,20 @@ def knob_words(knob: SetKnob) -> str:
 
 
 def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None,
-                  volume_db: float | None = None) -> str | None:
+                  volume_db: float | None = None, also: list[str] | None = None) -> str | None:
     """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none; ``kept_at``: when
     the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05");
-    ``volume_db``: the output volume put back, named first ("output.volume -12 dB") unless it is 0 dB."""
+    ``volume_db``: the output volume put back, named first ("output.volume -12 dB") unless it is 0 dB; ``also``:
+    words after the knobs, all said (the slots bypassed again, the pad: device/kept_play.play_words)."""
     volume = [f"output.volume {round(volume_db, 1) + 0.0:g} dB"] if volume_db is not None and volume_db else []
     named = volume + [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
-    if not named:
+    if not named and not also:
         return None
     more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
     when = clock_words(kept_at) if kept_at is not None else ""
     how = "as they were left" if kept_at is None else f"as last kept at {when}" if when else "as last kept"
-    return f"knobs restored {how}: {', '.join(named[:SHOWN])}{more}"
+    knobs = [", ".join(named[:SHOWN]) + more] if named else []
+    return f"knobs restored {how}: {', '.join([*knobs, *(also or [])])}"
 
 
 def _take_mark(path: Path, kept_at: float | None) -> bool:
@@ -276,6 +288,8 @@ class KnobKeeper:
         self._looked = False                   # the store's knob file was read (at the start, or at a first load)
         self.volume_back: float | None = None  # the output volume :meth:`restore` put back (dB), said by :meth:`start`
         self._kept_volume: float | None = None  # the output volume the file keeps (dB), read with its knobs
+        self._kept_play: tuple[Bypassed, Pad | None] = ({}, None)   # the bypassed slots and pad the file keeps
+        self.play_back: list[str] = []         # what :meth:`restore` and :meth:`start` put back of them, said
         engine.knobs_changed = self._dirty.set
         engine.knobs_from = self._first_pack
 
@@ -292,8 +306,9 @@ class KnobKeeper:
         root = next(iter(found.values()))[0] if found else store
         if root is None:
             return []
-        kept, warning = self._read(Path(root))
+        kept, warnings = self._read(Path(root))
         self._restore_volume()
+        self._restore_pad()
         for slot, entry in kept.items():
             same = slot in found and found[slot][1] == entry["pack"]
             mine = bool(found) and slot in packs        # (no start-up pack from the store: all held, as before)
@@ -302,7 +317,35 @@ class KnobKeeper:
             if own:
                 self.engine.recall_knobs(slot, entry["name"], own)
                 self.recalled.add(slot)
-        return [warning] if warning else []
+        return warnings
+
+    def _restore_pad(self) -> None:
+        """Put back the pad position the file keeps, as the panel sends it: the synth about to load is handed it
+        (device/audio/held.Performance replays it), and the next write keeps it."""
+        pad = self._kept_play[1]
+        if pad is not None:
+            self.engine.handle({"op": "xy", "x": pad[0], "y": pad[1]})
+            self.play_back += play_words([], pad)
+
+    def _restore_bypass(self) -> None:
+        """The start-up packs are in: bypass again each slot the file keeps bypassed whose pack plays there now; a
+        bypass kept for another pack is not carried to this one (it plays, as a pack switched in does) and said."""
+        back, left = [], []
+        for slot, was in sorted(self._kept_play[0].items()):
+            now = pack_entry(self.engine.playing_info(slot))
+            if now is not None and now["pack"] == was["pack"]:
+                self.engine.handle({"op": "bypass", "slot": slot, "on": True})
+                back.append(slot)
+            else:
+                left.append(not_carried_words(slot, was, now))
+        self.play_back = [*play_words(back, None), *self.play_back, *left]
+
+    def _play_now(self) -> dict[str, Any]:
+        """The knob file's pad and bypass keys for what the engine plays now ({} for an engine that does not say)."""
+        bypass = getattr(self.engine, "kept_bypass", None)
+        slots = bypass() if callable(bypass) else {}
+        bypassed = {slot: entry for slot, entry in ((s, pack_entry(info)) for s, info in slots.items()) if entry}
+        return play_fields(bypassed, getattr(getattr(self.engine, "performance", None), "xy", None))
 
     def _restore_volume(self) -> None:
         """Put back the output volume the file keeps (:meth:`_read` read it): before the output fades in, as the
@@ -317,16 +360,16 @@ class KnobKeeper:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return float(value) if ok else None
 
-    def _read(self, root: Path) -> tuple[Kept, str | None]:
-        """Read the knob file of the store at ``root``, once (its knobs, a start warning or None)."""
+    def _read(self, root: Path) -> tuple[Kept, list[str]]:
+        """Read the knob file of the store at ``root``, once (its knobs, the start warnings)."""
         self.path, self._looked = root / KNOB_FILE, True
         _leftovers(root)
-        kept, kept_at, warning, self._kept_volume = read_kept_volume(self.path)     # read once at the start
+        kept, kept_at, warnings, self._kept_volume, self._kept_play = read_kept_file(self.path)  # once at the start
         marked = _take_mark(self.path, kept_at)
         self.had_file, self.kept_at = self.path.exists(), kept_at
         self.clean = marked or self.kept_at is None
         self.infos = {slot: _entry_info(root, entry) for slot, entry in kept.items()}
-        return kept, warning
+        return kept, warnings
 
     def _first_pack(self, path: str) -> None:
         """A pack (``path``) is about to be installed (the loader's thread, Engine.install): a box that started with
@@ -344,8 +387,9 @@ class KnobKeeper:
         (``{"knobs_restored": line}`` for the status, also logged; {} for nothing) and start saving."""
         for slot, knobs in self.held.items():            # (a slot empty now: the file's pack, for the next write)
             self.engine.hold_knobs(slot, knobs, self.infos.get(slot))
+        self._restore_bypass()
         carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
-        line = restored_line(carried, None if self.clean else self.kept_at, self.volume_back)
+        line = restored_line(carried, None if self.clean else self.kept_at, self.volume_back, self.play_back)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
         if line:
@@ -419,7 +463,7 @@ class KnobKeeper:
             return False
         now = time.time()
         try:
-            write_atomic(self.path, kept_bytes(kept, now, self._volume_now()))
+            write_atomic(self.path, kept_bytes(kept, now, self._volume_now(), self._play_now()))
         except OSError as exc:
             if self.problem is None:
                 log.warning("could not keep the knobs in %s (%s): they play as turned, and are tried again at the "

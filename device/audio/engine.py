@@ -159,6 +159,7 @@ class Engine:
         self.knobs_changed: Callable[[], None] = lambda: None   # called as it changes (device/knob_store.py keeps it)
         self.knobs_from: Callable[[str], None] = lambda path: None   # before a pack (path) installs (its store's knobs)
         self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
+        self._bypass_asked: dict[str, bool] = {}           # slot -> bypassed by the player (kept: device/kept_play.py)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
         self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
@@ -284,6 +285,7 @@ class Engine:
                 self.carried[slot] = kept
                 count = self._installs.get(slot, 0) + 1
                 self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
+                self._bypass_asked.pop(slot, None)          # a pack switched in plays (Slot.switch)
             if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
                 for message in self.performance.replay():
                     unit.handle(message)
@@ -485,7 +487,28 @@ class Engine:
                     for name, count in self._installs.items() if count != self._switched.get(name, 0)}
 
     def _on_bypass(self, msg: dict[str, Any]) -> None:
-        self.post(lambda: self.slots[msg["slot"]].set_bypass(bool(msg["on"])))
+        """Bypass (or turn back on) a slot at the next block; kept across a restart with the knobs (p55 QA_B)."""
+        slot, on = msg["slot"], bool(msg["on"])
+        with self._knob_lock:
+            self._bypass_asked[slot] = on
+        self.knobs_changed()
+        self.post(lambda: self.slots[slot].set_bypass(on))
+
+    def _on_xy(self, msg: dict[str, Any]) -> None:
+        """The pad's position, to the sources (:meth:`_to_sources`); kept across a restart with the knobs."""
+        self._to_sources(msg)
+        self.knobs_changed()
+
+    def kept_bypass(self) -> dict[str, dict[str, Any]]:
+        """``{slot: info of the pack installed there last}`` of the slots the player bypassed (control side: knobs.json
+        keeps them, device/kept_play.py; a pack switched in since plays: not listed)."""
+        with self._knob_lock:
+            return {slot: dict(self._incoming_info.get(slot) or {}) for slot, on in self._bypass_asked.items() if on}
+
+    def playing_info(self, slot: str) -> dict[str, Any]:
+        """Info of the unit installed last in ``slot`` ({}: none, or unloaded), control side."""
+        with self._knob_lock:
+            return dict(self._incoming_info.get(slot) or {})
 
     def _on_unload(self, msg: dict[str, Any]) -> None:
         """Empty the slot: its unit fades out from the next block, and from now on the status shows the slot
@@ -494,6 +517,7 @@ class Engine:
         with self._knob_lock:
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
+            self._bypass_asked.pop(slot, None)
         self.knobs_changed()
 
         def start() -> None:
