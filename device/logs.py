@@ -23,8 +23,11 @@ tracebacks in 90 s filled box.log and its four older files):
   says how many: "... (and 9,812 more like it in the last 60 s)".  Distinct lines, and the first of each, are
   written as ever.
 - Who changed what (:func:`is_change`: the API's "pack ... installed by 'studio'", "library ... uploaded by ...",
-  "DELETE ... by ...", "paired ..." lines) is never collapsed, and also goes to ``STORE/logs/changes.log``
-  (:data:`CHANGES_MAX_BYTES`, one older file), which box.log's rotation does not touch.
+  "DELETE ... by ...", "paired ..." lines, and any record logged with ``extra=AS_CHANGE``: a MIDI program's switch,
+  a pack made active on the box's panel) is never collapsed, and also goes to ``STORE/logs/changes.log``
+  (:data:`CHANGES_MAX_BYTES`, one older file), which box.log's rotation does not touch.  A change is written when it
+  happens, every time: two packs toggled from a foot controller say the same words every other switch, and a count
+  held back for a timer is lost to a power cut (p55 stage QA).
 """
 from __future__ import annotations
 
@@ -54,6 +57,8 @@ REPEAT_KEYS = 512                 # distinct lines remembered at once (the oldes
 CHANGES_FILE = "changes.log"      # who changed what, beside box.log and apart from its rotation
 CHANGES_MAX_BYTES = 256_000       # per file (bytes); one older file, changes.log.1
 CHANGES_BACKUPS = 1               # changes.log keeps this many older files (changes.log.1)
+CHANGE = "hatbox_change"          # a record's extra flag: it says a change of the box (:func:`is_change`)
+AS_CHANGE = {CHANGE: True}        # ``log.info(..., extra=AS_CHANGE)``: written every time, and in changes.log
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
 
 
@@ -110,7 +115,10 @@ def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
 
 # ------------------------------------------------------------------------------------- repeats, who changed what
 def is_change(record: logging.LogRecord) -> bool:
-    """Whether ``record`` says who changed what on the box (the API's info lines naming a paired device)."""
+    """Whether ``record`` says who changed what on the box: logged with ``extra=AS_CHANGE`` (the box's own front
+    ends: a MIDI program's switch, the panel's activation), or the API's info lines naming a paired device."""
+    if getattr(record, CHANGE, False):
+        return True
     return record.name == "hatbox.api" and record.levelno == logging.INFO and bool(_CHANGE.search(_text(record)))
 
 

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from device.logs import AS_CHANGE
 from hatbox.errors import HatboxError, first_line
 
 PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindings.json
@@ -475,7 +476,7 @@ class ProgramSwitcher:
         self.switches += 1
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
-        log.info("MIDI %s", said_by(words, job.source))
+        log.info("MIDI %s", said_by(words, job.source), extra=AS_CHANGE)      # every switch, in changes.log too
         return self._outcome(job, SWITCHED, words, pack, time.monotonic() - start)
 
     def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,

@@ -227,6 +227,21 @@ class MemoryData:
         return list(self.shelved)
 
 
+def pack_words(meta: dict[str, Any]) -> str:
+    """"effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)", as a MIDI program's switch says it."""
+    from device.midi_programs import pack_words as words
+    return words(meta)
+
+
+def said_change(words: str) -> None:
+    """Log a change made on the box's panel: "panel: ..." in box.log, written every time, and in changes.log (hatbox
+    box-logs --changes) beside the laptop's (device.logs.AS_CHANGE; p55 stage QA: a panel activation was in no log)."""
+    import logging
+
+    from device.logs import AS_CHANGE
+    logging.getLogger("hatbox.panel").info("panel: %s", words, extra=AS_CHANGE)
+
+
 class StoreData:
     """The box's pack store (device/store.py) and its tagged libraries (``<store>/libraries/*/tags.db``).
 
@@ -292,7 +307,9 @@ class StoreData:
 
     def activate(self, pack_id: str) -> PackEntry:
         self._check_signed(pack_id)
-        self.store.activate(pack_id)
+        prev, meta = self.store.activate(pack_id)
+        if prev != pack_id:
+            said_change(f"{pack_words(meta)} made active on the Models page" + (f" (was {prev})" if prev else ""))
         self._tagger_changed(pack_id)
         return self._entry(pack_id)
 
@@ -310,6 +327,8 @@ class StoreData:
         except HatboxError:
             self.store.restore_pointer(before)        # the pack active before stays, and plays on
             raise
+        said_change(f"{kind} rolled back to {self._said_pack(pid)} on the Models page"
+                    + (f" (was {before.slots.get(kind)})" if before.slots.get(kind) else ""))
         self._tagger_changed(pid)
         return self._entry(pid)
 
@@ -325,8 +344,23 @@ class StoreData:
         """The store's active pointer (slots and history), as the API keeps it around an activation."""
         return self.store.pointer()
 
+    def _said_pack(self, pid: str) -> str:
+        """Pack ``pid`` in a log line's words (its id alone when its record cannot be read)."""
+        try:
+            return pack_words(self.store.meta(pid))
+        except (OSError, ValueError, KeyError, HatboxError):
+            return pid
+
     def restore(self, snapshot: Any) -> None:
+        """Put back the pointer :meth:`snapshot` read (the engine did not load the pack made active since), said in
+        the log for each slot it changes back."""
+        now = self.store.pointer()
         self.store.restore_pointer(snapshot)
+        for kind, pid in snapshot.slots.items():
+            gone = now.slots.get(kind)
+            if gone != pid:
+                kept = self._said_pack(pid) if pid else f"no {kind} pack"
+                said_change(f"{kept} active again: the engine did not load {gone}")
 
     def _dbs(self) -> list[Path]:
         dbs = sorted((self.store.root / "libraries").glob("*/tags.db"))
