@@ -110,18 +110,12 @@ def fit_middle(fonts: Fonts, text: str, size: int, width: float, keep_end: int) 
     return fit(fonts, (text,), size, width)
 
 
-def fit_keeping_end(fonts: Fonts, head: str, tail: str, size: int, width: float) -> str:
-    """``head tail`` when it fits ``width`` px at ``size``, else ``head`` cut with "..." before the whole ``tail``
-    ("Vintage Tube Screa... 2.0.0-beta.3": a pack's version is what tells two of one name apart, so the name gives
-    way first); :func:`fit` of the whole when not even "... tail" fits."""
-    whole = f"{head} {tail}"
-    if fonts.size(whole, size)[0] <= width:
-        return whole
-    for n in range(len(head) - 1, 0, -1):
-        text = f"{head[:n].rstrip()}... {tail}"
-        if fonts.size(text, size)[0] <= width:
-            return text
-    return fit(fonts, (whole,), size, width)
+def fit_name_version(fonts: Fonts, name: str, version: str, size: int, width: float) -> str:
+    """``name version`` when it fits ``width`` px at ``size``, else ``name`` alone, else ``name`` cut with "..."
+    (:func:`fit`): the version goes first (p55 QA_B 6: a 480-px screen showed "hatbox-dri... 0.1.0", so
+    hatbox-drive and hatbox-drive-clean of a set list looked alike after a program change; the Models page lists
+    every version beside its name)."""
+    return fit(fonts, (f"{name} {version}", name), size, width)
 
 
 def wrap(fonts: Fonts, text: str, size: int, width: float, most: int) -> list[str]:

@@ -16,6 +16,7 @@ from device.ui.data import PanelData
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, touch_lines, warning_lines
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
+from device.ui.program_notice import ProgramNotices, program_lines
 from device.ui.reader import InlineReader, Reader
 from device.ui.stopped import STOPPED_S, StopScreen
 from hatbox.errors import HatboxError, first_line
@@ -93,6 +94,8 @@ class Panel:
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
         self._warning = ""                          # the message line of the last warning said
         self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
+        self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
+        self._program: tuple[tuple[str, ...], bool] | None = None    # its words, waiting for a red notice to end
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
         self._hardware: list[tuple[tuple[str, ...], bool]] = []
@@ -180,15 +183,22 @@ class Panel:
         and after a fault's notice has had its :data:`TOAST_S` when both come at once.  A slot's warning
         new to the panel (``status["active"][slot]["warnings"]``, e.g. a sample longer than the sampler
         plays) is said once per text, in the accent colour, after the notices before it have had
-        their :data:`TOAST_S` (one after another when several come at once)."""
+        their :data:`TOAST_S` (one after another when several come at once).  A MIDI program change new to the
+        panel (``status["midi_program"]``: device/ui/program_notice.py) is said once, "program 1: fuzzbox 0.2.0
+        active" (red where its pack was refused or is gone), after a red notice shown has had its time."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
         self._warnings += self.warnings.take(self.state.status)
+        if (program := self.programs.take(self.state.status)) is not None:
+            self._program = program_lines(program, self._pack_name)
         alarm = bool(self.state.toast) and self.state.toast_lines()[1]
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
                                        touch=not self.touchless, on_kit_page=title == "Kit"), alarm=True)
+        elif self._program is not None and not alarm:
+            (lines, red), self._program = self._program, None
+            self._notice(*lines, alarm=red)
         elif self._cut and not alarm:
             self._notice(*self._cut, alarm=True)
             self._cut = ()
@@ -196,6 +206,15 @@ class Panel:
             lines = warning_lines(self._warnings.pop(0))
             self._notice(*lines)
             self._warning = self.state.toast
+
+    def _pack_name(self, pack_id: str) -> str:
+        """The installed pack ``pack_id``'s "name version" ("" when the data does not list it, or cannot say)."""
+        try:
+            entry = next((p for p in self.ctx.data.packs() if p.id == pack_id), None)
+        except Exception as exc:  # noqa: BLE001 - the pack's id is said instead
+            log.info("panel: the packs could not be read (%s)", first_line(exc))
+            return ""
+        return "" if entry is None else f"{entry.manifest.name} {entry.manifest.version}"
 
     def _notice(self, *lines: str, alarm: bool = False) -> None:
         """Say a notice of the box's own (a fault, a cut, a warning, the hardware, an error): it stays over a page

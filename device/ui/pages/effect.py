@@ -65,9 +65,12 @@ LEARN_COLOURS = {"armed": D.ACCENT, "bound": D.GOOD, "idle": D.TEXT}
 
 
 def format_value(knob: Knob, value: float) -> str:
-    """"6.5 dB", "1.2 kHz", "100 %": three significant digits, never in exponent form (999.7 Hz is
-    "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"); "k" from 1000 (after rounding) only for units it
-    belongs to (Hz, samples, none) - never "kdB"."""
+    """"6.5 dB", "1.2 kHz", "100 %": three significant digits, no more decimals than the knob's resolution
+    (:func:`decimals`: "0 dB", not "0.0399 dB", on a 0..24 dB knob; "0.04" on a 0..1 one), never in exponent form
+    (999.7 Hz is "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"); "k" from 1000 (after rounding) only for
+    units it belongs to (Hz, samples, none) - never "kdB"."""
+    places = decimals(knob)
+    value = value if places is None else round(value, places) + 0.0     # (+ 0.0: no "-0")
     rounded = float(f"{value:.3g}")
     if abs(rounded) >= 1000 and knob.unit in KILO_UNITS:
         kilo = _digits(float(f"{value / 1000:.3g}"))
@@ -76,6 +79,17 @@ def format_value(knob: Knob, value: float) -> str:
     if knob.unit and knob.unit[0] in ":/x×":    # a ratio ("4:1"), a per-something ("3/s"), a multiple ("2x")
         return f"{text}{knob.unit}"
     return f"{text} {knob.unit}" if knob.unit else text
+
+
+def decimals(knob: Knob) -> int | None:
+    """The decimal places a linear knob's value is shown to: those of a hundredth of its range (a detent of the
+    encoder's sweep, :data:`STEPS_PER_SWEEP`): 0..24 dB -> 1 (0.24), 0..1 -> 2 (0.01), 0..48000 -> 0 (a range of
+    100 or more: none).  None for a log knob (its steps grow with its value: three significant digits say it) or an
+    empty range."""
+    step = (knob.max - knob.min) / STEPS_PER_SWEEP
+    if knob.scale == "log" or not math.isfinite(step) or step <= 0:
+        return None
+    return max(0, -math.floor(math.log10(step)))
 
 
 def _digits(x: float) -> str:
@@ -368,7 +382,7 @@ class EffectPage(Page):
         left = self.learn_btn if self.learn_btn is not None else self.bypass_btn
         room = left.x - 12 - (rect.x + 16)
         m = self.pack.manifest if self.pack is not None else None
-        shown = (D.fit_keeping_end(f, m.name, m.version, 32, room) if m is not None
+        shown = (D.fit_name_version(f, m.name, m.version, 32, room) if m is not None
                  else D.fit(f, (self.name,), 32, room))
         f.draw(surface, shown, (rect.x + 16, rect.y + 16), 32, D.TEXT)
         D.button(surface, f, self.bypass_btn, "BYPASS" if self.ctx.state.bypass else "bypass", self.ctx.state.bypass)

@@ -33,11 +33,8 @@ where a tap would ask for a second one), so a panel without touch sets pads too.
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections import Counter
-from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 import pygame
 
@@ -51,6 +48,7 @@ from device.ui.kit_desk import KitRefused, made_said
 from device.ui.focus import ButtonFocus, draw_focus, pressed, released, turned
 from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
+from device.ui.pages.kit_labels import pad_labels
 from hatbox.errors import first_line
 from hatbox.text import count_words
 
@@ -91,6 +89,15 @@ def latch_said(where: str, pad: Pad) -> tuple[str, ...]:
                 f"{where} no longer latched: plays while held", f"{where} no longer latched")
     return (f"{where}: a tap starts its loop, the next tap stops it (latched)",
             f"{where} latched: tap starts, tap stops", f"{where} latched")
+
+
+def empty_pad_said(where: str, picked: str) -> tuple[str, ...]:
+    """What a tap on an empty pad (on note ``where``, e.g. "F2") says: how to fill it, with the Library page's pick
+    (``picked``, a path; "" for none) named where there is one (p55 QA_B 5: it said to pick a sample with one picked);
+    then the narrow tab bar's words."""
+    if picked:
+        return f"{where} plays nothing: tap assign to put {Pad(0, picked).name} here", f"{where} plays nothing"
+    return f"{where} plays nothing: pick a sample on the Library page, then assign", f"{where} plays nothing"
 
 
 class KitPage(Page):
@@ -236,8 +243,9 @@ class KitPage(Page):
         lines = -(-len(names) // per_row)
         buttons_y = rect.bottom - lines * (BUTTON_H + 6)
         bw = (rect.width - 16 - 8 * (per_row - 1)) // per_row
-        self.buttons = {n: pygame.Rect(rect.x + 8 + (i % per_row) * (bw + 8), buttons_y + (i // per_row) * (BUTTON_H + 6),
-                                       bw, BUTTON_H) for i, n in enumerate(names)}
+        self.buttons = {n: pygame.Rect(rect.x + 8 + (i % per_row) * (bw + 8),
+                                       buttons_y + (i // per_row) * (BUTTON_H + 6), bw, BUTTON_H)
+                        for i, n in enumerate(names)}
         grid = pygame.Rect(rect.x + 8, top.bottom + 6, rect.width - 16, buttons_y - 30 - (top.bottom + 6))
         rows = max(1, min(MAX_ROWS, grid.height // MIN_PAD_H))
         if rows * COLS != self.size:
@@ -312,11 +320,11 @@ class KitPage(Page):
             if self.kit is None:
                 self.ctx.state.say(*NO_API)
             else:
-                self.ctx.state.say(f"{note_name(note)} plays nothing: pick a sample on the Library page, then assign",
-                                   f"{note_name(note)} plays nothing")
+                self.ctx.state.say(*empty_pad_said(note_name(note), self.ctx.state.picked))
             return []
         if pad.missing:
-            self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box", f"{note_name(note)}: sample gone")
+            self.ctx.state.say(f"{note_name(note)}: {pad.name} is no longer on the box",
+                               f"{note_name(note)}: sample gone")
             return []
         if self.silenced():                           # its note would sound nothing: say why instead
             self.ctx.state.say("a fault silenced the sampler: tap SAMPLER FAULT to turn it back on",
@@ -538,37 +546,6 @@ class KitPage(Page):
         if self.kit_loading is None:
             return ""
         return f"loading kit {self.kit_loading[0]} of {self.kit_loading[1]}..."
-
-
-def pad_labels(pads: Iterable[Pad]) -> dict[int, tuple[str, ...]]:
-    """Each pad's label options, longest first (for draw.fit): its tag ("kick"), or the file's name where there is no
-    tag; a tag two or more pads of ``pads`` (a bank) share gets the words of each file's name that the others' lack
-    ("Tom_Hi.wav", "Tom_Lo.wav": ("tom Hi", "Hi")), the file's whole stem where no word tells them apart."""
-    pads = list(pads)
-    shared = {tag for tag, n in Counter(p.tag for p in pads if p.tag).items() if n > 1}
-    labels: dict[int, tuple[str, ...]] = {}
-    for pad in pads:
-        if pad.tag not in shared:
-            labels[pad.note] = (pad.tag or pad.name,)
-            continue
-        others = [name_words(p.path) for p in pads if p.tag == pad.tag and p.note != pad.note]
-        short = own_words(name_words(pad.path), others) or PurePosixPath(pad.path).stem
-        labels[pad.note] = (f"{pad.tag} {short}", short)
-    return labels
-
-
-def name_words(path: str) -> list[str]:
-    """The words of a file's name without its extension, split at spaces, "_", "-", "." and a lower-to-upper case
-    step: "Kit 2/TomHi_hard.wav" -> ["Tom", "Hi", "hard"]."""
-    stem = PurePosixPath(path.replace("\\", "/")).stem
-    return [w for w in re.split(r"[\s_.\-]+|(?<=[a-z])(?=[A-Z])", stem) if w]
-
-
-def own_words(words: list[str], others: list[list[str]]) -> str:
-    """The words of ``words`` that not every one of ``others`` holds too (case aside), joined by spaces: what tells a
-    file from the others of its tag ("" when none does)."""
-    common = set.intersection(*({w.lower() for w in o} for o in others)) if others else set()
-    return " ".join(w for w in words if w.lower() not in common)
 
 
 def _loading(kit: Any) -> tuple[int, int] | None:
