@@ -16,6 +16,7 @@ from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_
 from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file, check_note,
                         move_kind)
 from device.kit_families import empty_drum_notes
+from device.logs import AS_CHANGE
 from device.notes import note_name
 from hatbox.errors import HatboxError
 
@@ -97,7 +98,7 @@ class BoxKit:
             info = self._library_to_make(picked)
             made = _made_or_refused(self.box, info["id"])
         said = made_words(str(info.get("name") or info["id"]), made)
-        log.info("panel: %s", said.replace("\n", "; "))
+        log.info("panel: %s", said.replace("\n", "; "), extra=AS_CHANGE)     # in changes.log too (p55 F3)
         return said
 
     def _library_to_make(self, picked: str) -> dict[str, Any]:
