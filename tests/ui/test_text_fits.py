@@ -73,7 +73,8 @@ def test_effect_name_and_knob_labels_stay_in_their_space(pg: Any, size: tuple[in
     btn = page.bypass_btn
     assert _blank(surface, btn.x - 6, btn.x - 1, btn.y, btn.bottom)            # the name ends before bypass
     assert find_text(surface, "bypass", 24, D.TEXT)
-    assert find_text(surface, "... 1.0.0", 32, D.TEXT)        # the name gives way, its version stays whole
+    assert find_text(surface, "EEEEEEEE", 32, D.TEXT)          # the name, cut to its room: its version went first
+    assert not find_text(surface, "1.0.0", 32, D.TEXT)        # (p55 QA_B 6, device/ui/draw.fit_name_version)
     (cx, cy), r, _ = page.dials[0]
     for k in range(1, 4):                                                      # labels stop at their column
         x = page.rect.x + k * page.column_w
