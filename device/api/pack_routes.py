@@ -112,6 +112,13 @@ def _active_pack_hint(pack_id: str, kind: str) -> str:
             f"hatbox box-pack {pack_id} --delete")
 
 
+def _held_pack(box: Box, sha: str) -> str | None:
+    """The id of the installed pack whose bytes have SHA-256 ``sha`` (hex), None for none: a push refused after its
+    install (the engine refused to play it, a full card on a pack installed before) is recorded with it."""
+    return next((pid for pid in box.store.ids() if str(box.store.meta(pid).get("sha256", "")).lower() == sha.lower()),
+                None)
+
+
 async def _checked(gate: StopGate, box: Box, token_id: str, install: Callable[..., Any], upload: Any, sha: str,
                    activate: bool) -> tuple[Any, dict[str, Any] | None]:
     """A push's checks, install and activation (``install``: device/api/app.py _install) of ``upload`` (its
@@ -144,7 +151,8 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
             _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
                                      lambda: stopped_error("received the pack", "pack", "push it again"))
             received, gate = time.perf_counter() - t, StopGate()
-            with box.pack_uploads.marking(sha) as installed:       # a laptop that lost this answer asks it
+            # a laptop that lost this answer asks the record (a refusal names the pack the box holds all the same)
+            with box.pack_uploads.marking(sha, lambda: _held_pack(box, sha)) as installed:
                 (meta, activated, checked, before, tagging), replaced = await _checked(
                     gate, box, token_id, install, upload, sha, activate)
                 installed(meta["id"])

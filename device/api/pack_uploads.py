@@ -4,8 +4,9 @@ A push whose connection was cut once its whole body was sent never gets the box'
 box whether the pack arrived (hatbox/upload_asked_pack.py).  GET /packs lists a pack only once it is installed, so
 a pack the box refused (422 "pack rejected", 507 while installing it) or is still checking looked the same there as
 one that never came.  This record tells them apart (``GET /packs/uploads/{sha256}``, device/api/pack_routes.py):
-"checking" from when the whole body is received until the push's answer, then "installed" (the pack's id) or
-"refused" (the answer's status and :class:`~device.api.models.ErrorBody` fields).  In memory only, the latest
+"checking" from when the whole body is received until the push's answer (while any push of the same bytes is in
+flight: p55 M1), then "installed" (the pack's id) or "refused" (the answer's status and
+:class:`~device.api.models.ErrorBody` fields, and the pack's id where the box holds it installed all the same).  In memory only, the latest
 :data:`KEEP` uploads (the oldest forgotten first); thread-safe (the routes run on several threads).
 """
 from __future__ import annotations
@@ -40,16 +41,29 @@ class UploadMark:
 
 
 class PackUploads:
-    """The latest :data:`KEEP` pack uploads' marks, by lower-case hex SHA-256 of the upload."""
+    """The latest :data:`KEEP` pack uploads' marks, by lower-case hex SHA-256 of the upload.  Two pushes of the same
+    bytes share a digest: while any of them is still being checked the record says :data:`CHECKING` (a laptop
+    asking after its own push is never told another push's refusal), then the latest one's final mark."""
 
     def __init__(self, keep: int = KEEP) -> None:
         self._lock, self._keep = threading.Lock(), keep
         self._marks: OrderedDict[str, UploadMark] = OrderedDict()
+        self._flying: dict[str, list[float]] = {}       # digest -> when each upload of it still checked began
 
     def get(self, sha256: str) -> UploadMark | None:
-        """The mark of the upload of digest ``sha256`` (any case); None for one not remembered."""
+        """The mark of the uploads of digest ``sha256`` (any case): :data:`CHECKING` since the latest still in
+        flight began, else the latest one's final mark; None for one not remembered."""
+        key = sha256.lower()
         with self._lock:
-            return self._marks.get(sha256.lower())
+            flying = self._flying.get(key)
+            if flying:
+                return UploadMark(CHECKING, at=max(flying))
+            return self._marks.get(key)
+
+    def in_flight(self, sha256: str) -> int:
+        """How many uploads of digest ``sha256`` are being checked now."""
+        with self._lock:
+            return len(self._flying.get(sha256.lower(), ()))
 
     def _set(self, sha256: str, mark: UploadMark) -> None:
         with self._lock:
@@ -58,34 +72,47 @@ class PackUploads:
             while len(self._marks) > self._keep:
                 self._marks.popitem(last=False)
 
-    def refused(self, sha256: str, exc: ApiError) -> None:
-        """The upload of ``sha256`` was answered with ``exc``."""
-        self._set(sha256, UploadMark(REFUSED, status=exc.status, refused=exc.body.model_dump()))
+    def refused(self, sha256: str, exc: ApiError, pack: str | None = None) -> None:
+        """The upload of ``sha256`` was answered with ``exc``; ``pack``: the pack of these bytes the box holds
+        installed all the same (its activation refused, or installed before), None when it holds none."""
+        self._set(sha256, UploadMark(REFUSED, pack=pack, status=exc.status, refused=exc.body.model_dump()))
 
     @contextmanager
-    def marking(self, sha256: str) -> Iterator[Callable[[str], None]]:
-        """The upload of ``sha256`` is checked inside: :data:`CHECKING` until the block calls the function it is
-        given with the installed pack's id, or raises: an :class:`ApiError` is recorded refused with its answer, any
-        other exception as the box's 500 answers it (device/api/errors.py ``unexpected_body``), a BaseException
-        (a cancellation) forgets it: never left "checking"."""
-        self._set(sha256, UploadMark(CHECKING))
+    def marking(self, sha256: str, kept: Callable[[], str | None] = lambda: None
+                ) -> Iterator[Callable[[str], None]]:
+        """One upload of ``sha256`` is checked inside: :data:`CHECKING` (while it or another of the digest is in
+        flight) until the block calls the function it is given with the installed pack's id, or raises: an
+        :class:`ApiError` is recorded refused with its answer, any other exception as the box's 500 answers it
+        (device/api/errors.py ``unexpected_body``), both with ``kept()``, the pack of these bytes the box holds
+        installed after all (None: none); a BaseException (a cancellation) leaves no mark of its own."""
+        key, began = sha256.lower(), time.monotonic()
+        with self._lock:
+            self._flying.setdefault(key, []).append(began)
         try:
             yield lambda pid: self._set(sha256, UploadMark(INSTALLED, pack=pid))
         except ApiError as exc:
-            self.refused(sha256, exc)
+            self.refused(sha256, exc, _kept(kept))
             raise
         except Exception as exc:
             body = unexpected_body("POST", "/packs", exc)
-            self._set(sha256, UploadMark(REFUSED, status=500, refused=body.model_dump()))
+            self._set(sha256, UploadMark(REFUSED, pack=_kept(kept), status=500, refused=body.model_dump()))
             raise
-        except BaseException:
-            self._forget_checking(sha256)
-            raise
-        self._forget_checking(sha256)           # ended without saying installed: no guess kept
+        finally:
+            self._landed(key, began)
 
-    def _forget_checking(self, sha256: str) -> None:
-        """Forget the mark of ``sha256`` while it still says :data:`CHECKING`."""
+    def _landed(self, key: str, began: float) -> None:
+        """The upload of digest ``key`` that began at ``began`` is no longer in flight."""
         with self._lock:
-            mark = self._marks.get(sha256.lower())
-            if mark is not None and mark.state == CHECKING:
-                del self._marks[sha256.lower()]
+            flying = self._flying.get(key, [])
+            if began in flying:
+                flying.remove(began)
+            if not flying:
+                self._flying.pop(key, None)
+
+
+def _kept(kept: Callable[[], str | None]) -> str | None:
+    """``kept()``, or None when it fails: the record of a refusal never hides the refusal itself."""
+    try:
+        return kept()
+    except Exception:  # noqa: BLE001 - the store unreadable: the refusal is recorded without a pack
+        return None
