@@ -28,6 +28,10 @@ tracebacks in 90 s filled box.log and its four older files):
   (:data:`CHANGES_MAX_BYTES`, one older file), which box.log's rotation does not touch.  A change is written when it
   happens, every time: two packs toggled from a foot controller say the same words every other switch, and a count
   held back for a timer is lost to a power cut (p55 stage QA).
+- A front end's change lines have a budget (:class:`LineBudget`: :data:`CHANGE_LINES` a minute; OSC's volume and
+  bypass lines, device/osc_changes.py; program switches from each source, device/switch_lines.py): past it they are
+  counted and the count said with the next line allowed, so OSC, open to the network with no sign-in, cannot roll
+  changes.log's pairings and installs away (p55 review: 20 switches a second did in under three minutes).
 """
 from __future__ import annotations
 
@@ -59,6 +63,8 @@ CHANGES_MAX_BYTES = 256_000       # per file (bytes); one older file, changes.lo
 CHANGES_BACKUPS = 1               # changes.log keeps this many older files (changes.log.1)
 CHANGE = "hatbox_change"          # a record's extra flag: it says a change of the box (:func:`is_change`)
 AS_CHANGE = {CHANGE: True}        # ``log.info(..., extra=AS_CHANGE)``: written every time, and in changes.log
+CHANGE_LINES = 6                  # a front end's change lines per CHANGE_WINDOW_S at most (LineBudget)
+CHANGE_WINDOW_S = 60.0
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
 
 
@@ -114,6 +120,26 @@ def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------- repeats, who changed what
+@dataclass
+class LineBudget:
+    """At most ``lines`` lines in a window of ``window_s`` seconds, the window beginning with the first line asked
+    for once the one before has ended (monotonic seconds): :meth:`room` says whether a line may be written now."""
+
+    lines: int = CHANGE_LINES
+    window_s: float = CHANGE_WINDOW_S
+    start: float = -float("inf")            # when the window began (monotonic s)
+    said: int = 0                           # lines written in it
+
+    def room(self, now: float) -> bool:
+        """Whether a line may be written at ``now``; counts it when so."""
+        if now - self.start >= self.window_s:
+            self.start, self.said = now, 0
+        if self.said >= self.lines:
+            return False
+        self.said += 1
+        return True
+
+
 def is_change(record: logging.LogRecord) -> bool:
     """Whether ``record`` says who changed what on the box: logged with ``extra=AS_CHANGE`` (the box's own front
     ends: a MIDI program's switch, the panel's activation), or the API's info lines naming a paired device."""

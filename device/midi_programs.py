@@ -16,6 +16,7 @@ once, one within :data:`SETTLE_S` of the one before waits until no program chang
 that come while a switch runs leave only the last to switch next.  It stops with the box (``ProgramSwitcher.stop``,
 from device/api/box.py ``Box.stop_programs``): a program change still waiting (for its turn, or for the box's
 install lock), or one that comes after, switches nothing and says so; a switch already running ends as it began.
+Each switch is logged as a change (box.log and changes.log), within a budget per source: device/switch_lines.py.
 
 The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
 null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a
@@ -31,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from device.logs import AS_CHANGE
+from device.switch_lines import SwitchLines
 from hatbox.errors import HatboxError, first_line
 
 PROGRAMS_FILE = "midi-programs.json"     # in the box's store, beside midi-bindings.json
@@ -281,6 +282,7 @@ class ProgramSwitcher:
         self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
         self.last = None                               # what the last program change did (the property)
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
+        self.lines = SwitchLines()                     # the switches' log lines, within a budget per source
         self.prewarm_mapped()
 
     def received(self, program: int, channel: int | None, source: str = MIDI_IN) -> Job:
@@ -329,7 +331,9 @@ class ProgramSwitcher:
             waiting, self._pending = self._pending, None
         if waiting is not None:
             self._finish(waiting, self._stopped(waiting))
-        return self.wait(wait_s)
+        done = self.wait(wait_s)
+        self.lines.flush()                              # the switches counted past their budget, not lost
+        return done
 
     @property
     def stopping(self) -> bool:
@@ -476,7 +480,7 @@ class ProgramSwitcher:
         self.switches += 1
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
-        log.info("MIDI %s", said_by(words, job.source), extra=AS_CHANGE)      # every switch, in changes.log too
+        self.lines.said(said_by(words, job.source), job.source)      # in changes.log too, within a budget
         return self._outcome(job, SWITCHED, words, pack, time.monotonic() - start)
 
     def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,

@@ -14,16 +14,16 @@ changes it holds.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from device.logs import CHANGE_LINES, LineBudget
+from device.logs import CHANGE_WINDOW_S as CHANGE_WINDOW_S      # the budget's window, as the tests read it here
+
 SETTLE_S = 1.0          # s without a message for it after which a change is said
 LONGEST_S = 10.0        # s a change that keeps moving goes unsaid at most
 KEPT_SENDERS = 4        # senders named in one line at most (the rest counted)
-CHANGE_LINES = 6        # change lines said per CHANGE_WINDOW_S at most (the rest held and said together later)
-CHANGE_WINDOW_S = 60.0
 
 log = logging.getLogger("hatbox.osc")
 
@@ -67,8 +67,7 @@ class OscChanges:
 
     clock: Callable[[], float] = time.monotonic
     _bursts: dict[str, _Burst] = field(default_factory=dict)
-    _window: float = -math.inf          # when the window of CHANGE_WINDOW_S the lines are counted in began
-    _lines: int = 0                     # lines said in it
+    _budget: LineBudget = field(default_factory=LineBudget)     # CHANGE_LINES lines a CHANGE_WINDOW_S at most
 
     def heard(self, control: dict[str, Any], sender: str) -> None:
         """``control`` was sent to the engine from ``sender`` (an IP address)."""
@@ -93,20 +92,11 @@ class OscChanges:
         now, said = self.clock(), 0
         for key, burst in list(self._bursts.items()):
             if now - burst.last >= SETTLE_S or now - burst.first >= LONGEST_S:
-                if not self._room(now):
+                if not self._budget.room(now):
                     burst.held = True
                     continue
                 said += self._say(key, burst, moving=now - burst.last < SETTLE_S)
         return said
-
-    def _room(self, now: float) -> bool:
-        """Whether a line may be said now (fewer than :data:`CHANGE_LINES` in this window); counts it if so."""
-        if now - self._window >= CHANGE_WINDOW_S:
-            self._window, self._lines = now, 0
-        if self._lines >= CHANGE_LINES:
-            return False
-        self._lines += 1
-        return True
 
     def flush(self) -> int:
         """Say every change not said yet (the server's stop); returns the lines said."""
