@@ -43,11 +43,13 @@ def box_logs(args: argparse.Namespace) -> int:
 @contextlib.contextmanager
 def _older_box(changes: bool) -> Iterator[None]:
     """Asking for the changes log: a box from before the forty-ninth stop refuses ``file`` as an unknown query
-    parameter (a 400: "unknown query parameter 'file' (accepted: lines)"), said as what it is."""
+    parameter (a 400: "unknown query parameter 'file' (accepted: lines)", hatbox.library_browse's
+    ``refused_parameter``: the box's words matched in one place), said as what it is."""
+    from hatbox import library_browse
     try:
         yield
     except BoxRefused as exc:
-        if not (changes and exc.status == 400 and "unknown query parameter 'file'" in str(exc)):
+        if not (changes and library_browse.refused_parameter(exc, "file")):
             raise
         raise HatboxError("the box cannot send its changes log: it runs a hatbox from before the forty-ninth stop, "
                           "which sends box.log only",

@@ -91,7 +91,7 @@ NO_NONES = (f"note: {OLDER_BOX} does not list the files you marked as none of th
 def refused_parameter(exc: BaseException, name: str) -> bool:
     """Whether ``exc`` is a box's refusal of the query parameter ``name`` as unknown: a box older than the parameter
     answers 400 "unknown query parameter 'offset' (accepted: limit)" (device/api/app.py strict_query, since
-    e2177bf6), as hatbox/cmd_logs.py recognises one for ``file``."""
+    e2177bf6); hatbox/cmd_logs.py asks it for ``file`` (one rule for the box's words)."""
     from hatbox.box_client import BoxRefused
     return isinstance(exc, BoxRefused) and exc.status == 400 and f"unknown query parameter '{name}'" in str(exc)
 

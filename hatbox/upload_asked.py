@@ -68,10 +68,11 @@ def cut_words(exc: BaseException) -> str:
     return text.split("; ", 1)[0]
 
 
-def read(client: Any, path: str) -> tuple[list[Any] | None, HatboxError | None]:
-    """The box's list at ``GET path`` (one read, :data:`READ_S` at most), or (None, why it gave none)."""
+def read(client: Any, path: str, expect: type = list) -> tuple[Any, HatboxError | None]:
+    """The box's answer at ``GET path``, an ``expect`` (its list; one read, :data:`READ_S` at most, as this module
+    says when asked), or (None, why it gave none)."""
     try:
-        return _call(client, "GET", path, expect=list, timeout=READ_S), None
+        return _call(client, "GET", path, expect=expect, timeout=READ_S), None
     except HatboxError as exc:
         return None, exc
 

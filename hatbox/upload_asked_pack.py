@@ -9,26 +9,35 @@ back.  A pack found installed but not made active with --activate is looked up t
 not making it active).  A pack found is handed back as the body of a push's answer (:func:`pack_asked`), for the
 push's own lines (its checks, its notes), exit as a push's: found installed but not made active with --activate
 is an error (exit 2), as the box's own answer would have been.
+
+p55 M1 (review R1): a record older than the push (another push of the same bytes; the box never got this one's
+body) is not taken for this push's; a refusal, and a last "still checking it", are said only once GET /packs, read
+again, does not list the pack (a refusal to make it active leaves it installed: "not made active", and the way to).
 """
 from __future__ import annotations
 
 import shlex
+import time
 from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import _call, safe_text
+from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
 from hatbox.push_checks import pack_of
 from hatbox import upload_asked as waits      # its PACK_WAIT_S and ACTIVE_WAIT_S, read when asked (tests set them)
-from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, READ_S, REFUSED, UNKNOWN, UNREACHED, Look, asking,
-                                 cut_words, failed_read, marked, not_asked_error, read, say_asking)
+from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, REFUSED, UNKNOWN, UNREACHED, Look, asking, cut_words,
+                                 failed_read, marked, not_asked_error, read, say_asking)
 
 
-def pack_look(client: Any, path: Path, activate: bool) -> Look:
+STALE_SLACK_S = 2.0     # a record of the upload older than this push by more than this is another push's (s)
+
+
+def pack_look(client: Any, path: Path, activate: bool, began: float | None = None) -> Look:
     """The look for the pack at ``path`` (GET /packs, by its SHA-256, hashed on the first look: inside the asking's
     Ctrl-C guard); found but not active with ``activate``: :data:`BUSY` (the box installs, then makes it active),
     or :data:`FAILED` when the box refused to (:func:`not_active`); not there: what the box's record of the upload
-    says (:func:`upload_state`)."""
+    says (:func:`upload_state`); ``began``: when the push began sending (time.monotonic(); None: not known), so an
+    older record is not taken for this push's."""
     digest: list[str] = []
 
     def look() -> tuple[str, dict[str, Any] | None]:
@@ -40,61 +49,105 @@ def pack_look(client: Any, path: Path, activate: bool) -> Look:
             return failed_read(lost)
         found = pack_of(packs, digest[0])
         if found is None:
-            return upload_state(client, digest[0])
-        return not_active(client, digest[0], found) if activate and not found.get("active") else (ARRIVED, found)
+            return upload_state(client, digest[0], activate, began)
+        return listed(client, digest[0], found, activate, began)
     return look
 
 
-def upload_record(client: Any, digest: str) -> dict[str, Any] | None:
+def listed(client: Any, digest: str, found: dict[str, Any], activate: bool, began: float | None,
+           record: dict[str, Any] | None = None) -> tuple[str, dict[str, Any] | None]:
+    """The look's answer for pack ``found`` (of ``digest``), listed in GET /packs: :data:`ARRIVED`, or with
+    ``activate`` and not active what :func:`not_active` says (``record``: the box's record of the upload, read
+    already)."""
+    if activate and not found.get("active"):
+        return not_active(client, digest, found, began, record)
+    return ARRIVED, found
+
+
+def upload_record(client: Any, digest: str, began: float | None = None) -> dict[str, Any] | None:
     """The box's record of its upload of the pack of SHA-256 ``digest`` (GET /packs/uploads/{digest}: ``state``
     checking, installed or refused, ``refused`` the box's answer); None when it gives none (an older box: 404, or
-    a failed read)."""
-    try:
-        record = _call(client, "GET", f"/packs/uploads/{digest}", expect=dict, timeout=READ_S)
-    except HatboxError:
-        return None
-    return record if isinstance(record, dict) else None
+    a failed read) or when it is older than this push, which began at ``began`` (:func:`stale`)."""
+    record, _ = read(client, f"/packs/uploads/{digest}", dict)
+    return record if record is not None and not stale(record, began) else None
 
 
-def upload_state(client: Any, digest: str) -> tuple[str, dict[str, Any] | None]:
+def stale(record: dict[str, Any], began: float | None) -> bool:
+    """Whether the box's ``record`` of an upload is older than the push that began at ``began`` (time.monotonic();
+    None: not known), by more than :data:`STALE_SLACK_S`: another push's (its ``ago_s`` and the time since
+    ``began`` are both durations: no clocks need to agree).  The box never got this push's body (a proxy took it
+    and failed to reach the box): its older answer is not this push's."""
+    ago = record.get("ago_s")
+    if began is None or not isinstance(ago, (int, float)):
+        return False
+    return ago > time.monotonic() - began + STALE_SLACK_S
+
+
+def upload_state(client: Any, digest: str, activate: bool = False, began: float | None = None
+                 ) -> tuple[str, dict[str, Any] | None]:
     """The look's answer for a pack of ``digest`` not listed: :data:`CHECKING` (the box still checks it: asked
-    again), :data:`FAILED` (it refused it: its record, ``refused`` the box's answer), else :data:`UNKNOWN` (no
-    record: an older box; or installed since GET /packs was read: found at the next look)."""
-    record = upload_record(client, digest)
+    again), :data:`FAILED` (it refused it: its record, ``refused`` the box's answer; :func:`refused_look`), else
+    :data:`UNKNOWN` (no record of this push: an older box, or one older than it; or installed since GET /packs was
+    read: found at the next look)."""
+    record = upload_record(client, digest, began)
     state = record.get("state") if record else None
     if state == "checking":
         return CHECKING, record
-    if state == "refused":
-        return FAILED, record
+    if state == "refused" and record is not None:
+        return refused_look(client, digest, record, activate, began)
     return UNKNOWN, None
 
 
-def not_active(client: Any, digest: str, found: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def refused_look(client: Any, digest: str, record: dict[str, Any], activate: bool, began: float | None
+                 ) -> tuple[str, dict[str, Any] | None]:
+    """The look's answer when the box's ``record`` of the upload of ``digest`` says refused and GET /packs, read
+    before it, did not list the pack: GET /packs read again (a refusal to make it active leaves the pack installed,
+    and its install may have landed between the two reads): listed, the pack's answer (:func:`listed`: not active
+    with ``activate``, the box's reason for not making it active); else :data:`FAILED`, the record."""
+    packs, _ = read(client, "/packs")
+    found = pack_of(packs, digest) if packs is not None else None
+    return (FAILED, record) if found is None else listed(client, digest, found, activate, began, record)
+
+
+def not_active(client: Any, digest: str, found: dict[str, Any], began: float | None = None,
+               record: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
     """The look's answer for pack ``found`` (of ``digest``) installed but not active, pushed with --activate:
-    :data:`FAILED` when the box's record of the upload says it refused (its activation failed: ``found`` with the
-    record as ``upload``), else :data:`BUSY` (it makes it active a moment later)."""
-    record = upload_record(client, digest)
+    :data:`FAILED` when the box's record of the upload (``record``, else read now) says it refused (its activation
+    failed: ``found`` with the record as ``upload``), else :data:`BUSY` (it makes it active a moment later)."""
+    record = record or upload_record(client, digest, began)
     if record is not None and record.get("state") == "refused":
         return FAILED, {**found, "upload": record}
     return BUSY, found
 
 
+def last_look(look: Look, state: str, pack: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
+    """The asking ended with the box still checking the pack (``state`` :data:`CHECKING`, ``pack`` its record):
+    one more look, as the record says checking until the push's own answer while GET /packs lists the pack from
+    its install; what it finds listed, installed or refused, else what was said."""
+    if state != CHECKING:
+        return state, pack
+    again = look()
+    return again if again[0] in (ARRIVED, BUSY, FAILED) else (state, pack)
+
+
 def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: str = "", back: str = "",
-               quiet: bool = False, limit_s: float | None = None) -> dict[str, Any]:
+               quiet: bool = False, limit_s: float | None = None, began: float | None = None) -> dict[str, Any]:
     """After `hatbox push`'s upload of the pack at ``path`` (of ``kind``; ``back``: the way back with ``activate``,
     --activate) failed with ``exc``, its answer lost: the box asked (:func:`pack_look`, for
     hatbox.upload_asked.PACK_WAIT_S), said first on stderr unless ``quiet``.  Arrived: the line that says so, and
     a push's answer made of its GET /packs entry (``pack``, ``activated``, ``asked``: True) for the push's own
     lines.  Otherwise a HatboxError, marked
     (hatbox.upload_asked.asked_state): the box refused it (its reason), installed but not made active (with
-    ``activate``; the box's reason when it gives one), still being checked, not on the box yet (an older box: it
-    may still be checking it), or the box could not be asked."""
+    ``activate``; the box's reason when it gives one), still being checked, not on the box yet (an older box, or
+    none of its records is this push's: it may still be checking it), or the box could not be asked.  ``began``:
+    when the push began sending (time.monotonic(); None: not known), so that an older record of the same bytes is
+    not taken for this push's (:func:`stale`)."""
     limit = waits.PACK_WAIT_S if limit_s is None else limit_s
     say_asking(exc, limit, quiet)
     may = (f"the box may still install it and make it the active {kind or 'pack of its kind'}"
            f"{' pack' if kind else ''}" if activate else "it may or may not have kept it")
-    look = pack_look(client, path, activate)
-    state, pack = asking(look, limit, exc, "hatbox box-pack", may, back if activate else "")
+    look = pack_look(client, path, activate, began)
+    state, pack = last_look(look, *asking(look, limit, exc, "hatbox box-pack", may, back if activate else ""))
     if state == BUSY:                   # installed, made active a moment later: looked at a little longer
         state, pack = asking(look, waits.ACTIVE_WAIT_S, exc, "hatbox box-pack", may, back)
     if state == ARRIVED and pack is not None:
