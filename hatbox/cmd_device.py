@@ -112,6 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     watch: Any = None
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None
+    hint: str | None = None
     interrupted: KeyboardInterrupt | None = None
     try:
         control = BoxControl(engine)
@@ -130,6 +131,7 @@ def _run(args: argparse.Namespace) -> int:
             died = engine_died(engine)           # asked before stop(): an engine that ended on its own
         except KeyboardInterrupt:
             died = died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
+        hint = died_hint(engine) if died else None    # before stop(): a stuck engine's kill is the box's own
     except KeyboardInterrupt as exc:              # while the box started: what started is stopped below
         interrupted = exc
     finally:
@@ -147,7 +149,7 @@ def _run(args: argparse.Namespace) -> int:
         from device.audio.server import EngineBugError
         raise EngineBugError(died)            # one line (it names the traceback's file), exit code 1
     if died:
-        raise HatboxError(died, hint=died_hint(engine))
+        raise HatboxError(died, hint=hint)
     engine.check_recording()                 # a take cut short (a full disk) is an error, not a status line
     return 0
 

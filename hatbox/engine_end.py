@@ -62,7 +62,9 @@ def died_hint(engine: Any) -> str:
     """The hint under :func:`engine_died`'s words on the terminal and in box.log: the engine's own
     (``engine.error_hint``) when it said one; for a process ended by a signal, which says nothing before it ends,
     where to look (SIGKILL: the kernel's out-of-memory killer, p55 stage QA: "the messages above say why" pointed
-    at no message), then what comes next (:func:`next_step`, and outside a service, that one starts it again)."""
+    at no message), then what comes next (:func:`next_step`, and outside a service, that one starts it again).
+    Ask it beside :func:`engine_died`, before the box stops the engine: a stuck one is then terminated or killed by
+    the box itself, and that signal is no outsider's (p55 review)."""
     if engine.error_hint:
         return str(engine.error_hint)
     code = engine.wait(0)
