@@ -58,6 +58,9 @@ from hatbox.errors import file_state
 _log = logging.getLogger(__name__)
 
 
+FILLED_KEYS = ("held_out", "words", "scored_words", "f1_per_word", "held_labels")   # a tagger's, p49 and p51
+
+
 class PackStore(Recovery):
     """Installed packs and the active pointer.  Thread-safe; one store per process."""
 
@@ -132,29 +135,32 @@ class PackStore(Recovery):
         stamp, kept = file_state(path), self._metas.get(pid)
         try:
             if stamp is None or kept is None or kept[0] != stamp:
-                kept = (stamp, self._filled(pid, json.loads(path.read_bytes())))   # no stamp: reading says why
-                self._metas[pid] = kept
+                filled, whole = self._filled(pid, json.loads(path.read_bytes()))   # no stamp: reading says why
+                kept = (stamp, filled)
+                if whole:           # else its manifest could not be read: read again next time
+                    self._metas[pid] = kept
             return dict(kept[1])
         except FileNotFoundError:
             self._metas.pop(pid, None)
             raise StoreError(f"no installed pack '{pid}'", hint=LIST_HINT) from None
 
-    def _filled(self, pid: str, meta: Any) -> Any:
-        """``meta``, pack ``pid``'s record as read, with what a tagger's record holds since the forty-ninth and
-        fifty-first stops (``held_out``, ``words``, ``scored_words``, ``f1_per_word``, ``held_labels``:
-        :func:`tagger_record`) taken from its installed pack's manifest where the record lacks them (one written by
-        an older box: p55 QA, "macro-F1 1 (held-out files not said)" and no words for a pack whose manifest holds
-        both); what the record says wins.  The file is left as it was written (no half-written record, an older
-        hatbox reads it as before); a manifest that cannot be read leaves the record as it is, logged."""
-        if not isinstance(meta, dict) or meta.get("kind") != "tagger" or "words" in meta:
-            return meta
+    def _filled(self, pid: str, meta: Any) -> tuple[Any, bool]:
+        """(``meta``, pack ``pid``'s record as read, with what a tagger's record holds since the forty-ninth and
+        fifty-first stops (:data:`FILLED_KEYS`: :func:`tagger_record`) taken from its installed pack's manifest
+        where the record lacks any of them (one written by an older box: p55 QA, "macro-F1 1 (held-out files not
+        said)"; one by a p49 or p50 box has ``words`` but not p51's keys: p55 M1); what the record says wins,
+        whether it may be kept): the file is left as it was written (no half-written record, an older hatbox reads
+        it as before); a manifest that cannot be read leaves the record as it is, logged, not to be kept (a passing
+        read error, or a pack repaired since, is read again next time)."""
+        if not isinstance(meta, dict) or meta.get("kind") != "tagger" or all(k in meta for k in FILLED_KEYS):
+            return meta, True
         from export.pack import _parse_manifest, manifest_bytes_of
         try:
             manifest = _parse_manifest(manifest_bytes_of(self.pack_path(pid)))
         except Exception as exc:  # noqa: BLE001 - a pack that cannot be read: its record as it is (recovery checks)
             _log.warning("pack store: could not read the manifest of %s to fill in its record: %s", pid, exc)
-            return meta
-        return {**tagger_record(manifest), **meta}
+            return meta, False
+        return {**tagger_record(manifest), **meta}, True
 
     def pack_path(self, pid: str) -> Path:
         return self._dir(pid) / PACK_FILE
