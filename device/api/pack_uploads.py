@@ -6,8 +6,9 @@ a pack the box refused (422 "pack rejected", 507 while installing it) or is stil
 one that never came.  This record tells them apart (``GET /packs/uploads/{sha256}``, device/api/pack_routes.py):
 "checking" from when the whole body is received until the push's answer (while any push of the same bytes is in
 flight: p55 M1), then "installed" (the pack's id) or "refused" (the answer's status and
-:class:`~device.api.models.ErrorBody` fields, and the pack's id where the box holds it installed all the same).  In memory only, the latest
-:data:`KEEP` uploads (the oldest forgotten first); thread-safe (the routes run on several threads).
+:class:`~device.api.models.ErrorBody` fields, and the pack's id where the box holds it installed all the same).
+In memory only, the latest :data:`KEEP` uploads (the oldest forgotten first); thread-safe (the routes run on several
+threads).
 """
 from __future__ import annotations
 
