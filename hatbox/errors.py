@@ -39,7 +39,12 @@ def first_line(exc: BaseException) -> str:
 
 
 class AudioFileError(HatboxError):
-    """An audio file is missing, unreadable, or not what was expected."""
+    """An audio file is missing, unreadable, or not what was expected; ``refused``: the system would not open it
+    (permission denied: its hint says what to do), not something wrong with what it holds."""
+
+    def __init__(self, message: str, *, hint: str | None = None, refused: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.refused = refused
 
 
 class PackError(HatboxError):

@@ -84,7 +84,7 @@ def decode_failure(path: Path, exc: Exception, verb: str) -> AudioFileError:
     :func:`reason`'s words, or a file the system would not open said as it said it, with what to do."""
     refused = open_refusal(exc, sound_name(path))
     if refused is not None:
-        return AudioFileError(cannot_read(path, refused), hint=access_hint(path))
+        return AudioFileError(cannot_read(path, refused), hint=access_hint(path), refused=True)
     return AudioFileError(f"{verb} {path}: {reason(exc, path)}")
 
 
@@ -95,7 +95,8 @@ def _check_file(path: Path) -> None:
         if path.is_file():
             return
     except OSError as exc:
-        raise AudioFileError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True)) from None
+        raise AudioFileError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True),
+                             refused=True) from None
     raise AudioFileError(not_a_file(path))
 
 

@@ -244,7 +244,7 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
         try:
             notes.append(load_note(f, name, rate, seconds, warn))
         except HatboxError as exc:
-            denied = exc.hint == access_hint(f)        # the system would not open it: chmod's hint
+            denied = getattr(exc, "refused", False)    # the system would not open it: its hint says what to do
             skipped.append((name, exc.args[0], exc.hint if denied else None, f if denied else None))
     lost = sorted({name for name, *_ in skipped} - {n.instrument for n in notes})
     if lost:
