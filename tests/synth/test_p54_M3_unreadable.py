@@ -104,12 +104,15 @@ def test_an_instrument_none_of_whose_notes_may_be_opened_is_refused_with_chmod(t
     with pytest.raises(DataError) as caught:
         load_folder(root, RATE, 0.5)
     assert "no note of instrument soft can be used" in caught.value.args[0], caught.value.args[0]
-    assert (caught.value.hint or "").startswith(f"let your user read it: chmod -R u+rX {root / 'soft'}"), caught.value.hint
+    hint = caught.value.hint or ""
+    assert hint.startswith(f"let your user read it: chmod -R u+rX {root / 'soft'}"), hint
 
 
-def test_an_instrument_of_one_note_that_may_not_be_opened_is_refused_with_its_chmod(tmp_path: Path, monkeypatch) -> None:
+def test_an_instrument_of_one_note_that_may_not_be_opened_is_refused_with_its_chmod(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
     root = _notes(tmp_path / "notes", pitches=(60,))
     refuse_file(monkeypatch, root / "soft" / "60.wav")
     with pytest.raises(DataError) as caught:
         load_folder(root, RATE, 0.5)
-    assert (caught.value.hint or "").startswith(f"let your user read it: chmod u+r {root / 'soft' / '60.wav'}")
+    hint = caught.value.hint or ""
+    assert hint.startswith(f"let your user read it: chmod u+r {root / 'soft' / '60.wav'}"), hint
