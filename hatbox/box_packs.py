@@ -233,8 +233,10 @@ def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callabl
     a Ctrl-C in it said as what the box may do (p50 QA: "the box may still keep it", when with --activate the box
     installs AND activates it): with --activate, the pack of its kind active before, for the way back.  An upload
     whose answer was lost asks the box (hatbox.upload_asked_pack.pack_asked): a pack found is the answer."""
+    import time
     kind = _pack_kind(path) if args.activate else ""        # manifest.json alone (p50 M3: not the whole pack again)
     setattr(args, SENDING, True)
+    began = time.monotonic()        # a record of the upload older than this is another push's (p55 M1)
     try:
         return send(client, "/packs", path, {"activate": str(bool(args.activate)).lower()}, args.quiet)
     except UploadInterrupted as exc:
@@ -246,7 +248,7 @@ def push_upload(client: Any, path: Path, args: argparse.Namespace, send: Callabl
             raise
         from hatbox.upload_asked_pack import pack_asked     # its entry as the answer: the push's own lines follow
         return pack_asked(client, exc, path, bool(args.activate), kind, _way_back(kind, packs),
-                          bool(getattr(args, "quiet", False)))
+                          bool(getattr(args, "quiet", False)), began=began)
 
 
 def mark_activating(args: argparse.Namespace, pack: dict[str, Any], packs: list[Any] | None) -> None:

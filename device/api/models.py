@@ -117,10 +117,13 @@ class DeletedPack(BaseModel):
 class PackUpload(BaseModel):
     """``GET /packs/uploads/{sha256}``: what became of a pack pushed lately (the latest 64 since the box started; p55
     F1), for a laptop whose push lost the box's answer: ``checking`` from when its whole body arrived until the
-    push's answer, then ``installed`` (``pack``: its id) or ``refused`` (``status`` and the answer, ``refused``)."""
+    push's answer (while any push of the same bytes is being checked: p55 M1), then ``installed`` (``pack``: its
+    id) or ``refused`` (``status`` and the answer, ``refused``; ``pack``: the pack of these bytes the box holds
+    installed all the same, e.g. the engine refused to play it, else None)."""
     sha256: str
     state: Literal["checking", "installed", "refused"]
-    pack: Optional[str] = Field(None, description="the pack's id, once installed")
+    pack: Optional[str] = Field(None, description="the pack's id, once installed (also with a refusal that left it "
+                                                  "installed)")
     status: Optional[int] = Field(None, description="the push's HTTP status, once refused")
     refused: Optional[ErrorBody] = Field(None, description="the push's answer, once refused")
     ago_s: float = Field(description="seconds since it last changed (a monotonic clock: right on an unset clock)")
