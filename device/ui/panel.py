@@ -27,6 +27,7 @@ TAB_H = 48
 TITLE_MIN = 18            # px: a tab title shrinks to this before its page's short title is shown instead
 REFRESH_S = 2.0           # the page on screen re-reads its lists this often (with the status)
 TOAST_S = 4.0             # a message stays this long in the tab bar
+NOTICE_MIN_S = 2.0        # a notice of the box's own in the accent colour is up at least this long before the next
 MESSAGE_SIZE = 20         # font size of the message line at the bottom of the tab bar
 MARK_R = 6                # radius of a page's mark beside its tab title (Page.mark: an effect a fault bypassed)
 PAGE_ENCODER = 0          # hold encoder 1's button and turn it: the next / previous page, without touch
@@ -92,10 +93,10 @@ class Panel:
         self._cut: tuple[str, ...] = ()             # a cut's words, waiting for a fault's notice to end
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
         self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
-        self._warning = ""                          # the message line of the last warning said
         self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
+        self._noticed_at = 0.0                      # ... and when it was said (self.clock)
         self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
-        self._program: tuple[tuple[str, ...], bool] | None = None    # its words, waiting for a red notice to end
+        self._program: tuple[tuple[str, ...], bool] | None = None    # its words, waiting for the notice shown
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
         self._hardware: list[tuple[tuple[str, ...], bool]] = []
@@ -179,48 +180,66 @@ class Panel:
     def _notice_faults(self) -> None:
         """A fault new to the panel that bypasses its slot is said in red in the tab bar, on whatever
         page is shown, once (device/ui/faults.py: which fault, and its words); so is a recording cut
-        short (``status["recording"]["problem"]``: the file and the seconds it keeps), once it is new,
-        and after a fault's notice has had its :data:`TOAST_S` when both come at once.  A slot's warning
-        new to the panel (``status["active"][slot]["warnings"]``, e.g. a sample longer than the sampler
-        plays) is said once per text, in the accent colour, after the notices before it have had
-        their :data:`TOAST_S` (one after another when several come at once).  A MIDI program change new to the
-        panel (``status["midi_program"]``: device/ui/program_notice.py) is said once, "program 1: fuzzbox 0.2.0
-        active" (red where its pack was refused or is gone), after a red notice shown has had its time."""
+        short (``status["recording"]["problem"]``: the file and the seconds it keeps), once it is new.  A slot's
+        warning new to the panel (``status["active"][slot]["warnings"]``, e.g. a sample longer than the sampler plays,
+        a knob a switched-in pack did not take) is said once per text, in the accent colour, one after another when
+        several come at once.  A MIDI program change new to the panel (``status["midi_program"]``:
+        device/ui/program_notice.py) is said once, "program 1: fuzzbox 0.2.0 active" (red where its pack was refused
+        or is gone).  The order: a red notice shown has its :data:`TOAST_S` first; then red before green
+        (:meth:`_next_waiting`)."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
         self._warnings += self.warnings.take(self.state.status)
-        if (program := self.programs.take(self.state.status)) is not None:
+        if (program := self.programs.take(self.state.status, self.clock())) is not None:
             self._program = program_lines(program, self._pack_name)
-        alarm = bool(self.state.toast) and self.state.toast_lines()[1]
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
                                        touch=not self.touchless, on_kit_page=title == "Kit"), alarm=True)
-        elif self._program is not None and not alarm:
-            (lines, red), self._program = self._program, None
-            self._notice(*lines, alarm=red)
-        elif self._cut and not alarm:
-            self._notice(*self._cut, alarm=True)
-            self._cut = ()
-        elif self._warnings and not alarm and not (self._warning and self.state.toast == self._warning):
-            lines = warning_lines(self._warnings.pop(0))
-            self._notice(*lines)
-            self._warning = self.state.toast
+        elif (waiting := self._next_waiting()) is not None:
+            self._notice(*waiting[0], alarm=waiting[1])
 
-    def _pack_name(self, pack_id: str) -> str:
-        """The installed pack ``pack_id``'s "name version" ("" when the data does not list it, or cannot say)."""
+    def _next_waiting(self) -> tuple[tuple[str, ...], bool] | None:
+        """The waiting notice to say now (taken off its queue), None while the line is not free for one: nothing
+        while a red notice is up; a red one (a refused program change, a recording cut) before the rest, at once
+        over anything green; a green one (a program change, a slot warning) only once the box's own notice shown
+        has been up :data:`NOTICE_MIN_S` (one does not wipe another within a status: p55 R3 review 1)."""
+        if self.state.toast and self.state.toast_lines()[1]:
+            return None
+        if self._program is not None and self._program[1]:
+            waiting, self._program = self._program, None
+            return waiting
+        if self._cut:
+            waiting, self._cut = (self._cut, True), ()
+            return waiting
+        if self._green_up():
+            return None
+        if self._program is not None:
+            waiting, self._program = self._program, None
+            return waiting
+        return (warning_lines(self._warnings.pop(0)), False) if self._warnings else None
+
+    def _green_up(self) -> bool:
+        """Whether a notice of the box's own (not a page's message) is on the line, up less than
+        :data:`NOTICE_MIN_S`."""
+        own = bool(self.state.toast) and self.state.toast_n == self._noticed
+        return own and self.clock() - self._noticed_at < NOTICE_MIN_S
+
+    def _pack_name(self, pack_id: str) -> tuple[str, str] | None:
+        """The installed pack ``pack_id``'s (name, version) (None when the data does not list it, or cannot say): only
+        for a switcher that does not say it (device/ui/program_notice.py ``pack_name``)."""
         try:
             entry = next((p for p in self.ctx.data.packs() if p.id == pack_id), None)
         except Exception as exc:  # noqa: BLE001 - the pack's id is said instead
             log.info("panel: the packs could not be read (%s)", first_line(exc))
-            return ""
-        return "" if entry is None else f"{entry.manifest.name} {entry.manifest.version}"
+            return None
+        return None if entry is None else (str(entry.manifest.name), str(entry.manifest.version))
 
     def _notice(self, *lines: str, alarm: bool = False) -> None:
         """Say a notice of the box's own (a fault, a cut, a warning, the hardware, an error): it stays over a page
         change, where a page's own message goes with its page (:meth:`show`)."""
         self.state.say(*lines, alarm=alarm)
-        self._noticed = self.state.toast_n
+        self._noticed, self._noticed_at = self.state.toast_n, self.clock()
 
     def hardware_problems(self, problems: list[str], alarm: bool = True) -> None:
         """Problems of the panel's own hardware (device/ui/inputs.py ``Inputs.take_problems``: no touch controller

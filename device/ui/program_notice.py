@@ -3,41 +3,101 @@ nothing on the screen, and one with nothing mapped was said only in box.log; wit
 place to see either).
 
 The box's program switcher (device/midi_programs.py ``ProgramSwitcher.add_status``) puts what the last program change
-did in the engine status as ``midi_program``: ``{program, channel, at, result, pack, slot, message, ago_s}``.
-:class:`ProgramNotices` takes each outcome once, new to the panel, and :func:`program_lines` words it for the tab
-bar's message line, longest first: "program 1: fuzzbox 0.2.0 active", "program 7: nothing mapped".
+did in the engine status as ``midi_program``: ``{program, channel, at, result, pack, slot, message, ago_s}``, and,
+from a switcher that says them, ``name`` and ``version`` (the pack's) and ``gone`` (true: its pack was deleted and
+none of its name is left).  :class:`ProgramNotices` takes each outcome once, new to the panel, and
+:func:`program_lines` words it for the tab bar's message line, longest first: "program 1: fuzzbox 0.2.0 active",
+"program 7: nothing mapped", then shorter ones for a 480- or 320-px screen (the name without its version, the program
+without "on channel N") that keep what happened.
 """
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPED
 
-FRESH_S = 4.0       # an outcome older than this when the panel first sees it is from before the panel: not news
 QUIET = (SUPERSEDED,)       # a burst's earlier program changes: the last one is said
+Heads = tuple[str, str, str]     # "program 12 on channel 10", "program 12", "p12": the program, shorter and shorter
+Named = Callable[[str], "tuple[str, str] | None"]      # a pack id -> its (name, version), None when unknown
 
 
-def program_lines(outcome: dict[str, Any], named: Callable[[str], str]) -> tuple[tuple[str, ...], bool]:
+def program_lines(outcome: dict[str, Any], named: Named) -> tuple[tuple[str, ...], bool]:
     """The wordings (longest first) of a program change's ``outcome`` and whether they alarm (red: the program's
-    pack was refused or is gone).  ``named(pack id)`` is the pack's "name version" ("" when unknown)."""
-    message = str(outcome.get("message") or "")
-    head = said(outcome)
+    pack was refused or is gone).  The pack's name and version are the outcome's own; ``named(pack id)`` (the
+    store's) is asked only when it has none."""
+    program = outcome.get("program", "?")
+    heads = said(outcome), f"program {program}", f"p{program}"
     result = outcome.get("result")
-    pid = outcome.get("pack")
-    pack = (named(str(pid)) or str(pid)) if pid else ""
-    if result == SWITCHED:
-        return (f"{head}: {pack} active",), False
-    if result == PLAYING:
-        return (f"{head}: {pack} is active already",), False
     if result == UNMAPPED:
-        return (f"{head}: nothing mapped, the box plays on as before", f"{head}: nothing mapped"), False
-    if result == REFUSED and pack:            # the switcher's words, then without the pack's id, then short ones
-        return (message, message.replace(f" ({pid})", ""), f"{head}: {pack} not switched in: the box plays on",
-                f"{head}: not switched in"), True
+        return (f"{heads[0]}: nothing mapped, the box plays on as before",
+                *_each(heads, lambda h: f"{h}: nothing mapped")), False
+    pid = outcome.get("pack")
+    if pid:
+        name, version = pack_name(outcome, named)
+        if result in (SWITCHED, PLAYING):
+            return _named(heads, name, version, "active" if result == SWITCHED else "is active already"), False
+        if result == REFUSED:
+            return refused_lines(outcome, heads, name, version), True
     if result == REFUSED:
-        return (message, f"{head}: its pack is gone: nothing switched", f"{head}: nothing switched"), True
-    return (message or f"{head}: not switched",), False
+        return unswitched_lines(outcome, heads), True
+    return (str(outcome.get("message") or f"{heads[0]}: not switched"), f"{heads[1]}: not switched"), False
+
+
+def pack_name(outcome: dict[str, Any], named: Named) -> tuple[str, str]:
+    """(name, version) of the outcome's pack: the switcher's words where it gives them (p55 R3 review 7), else
+    ``named``'s, else its id and no version."""
+    name, version = outcome.get("name"), outcome.get("version")
+    if isinstance(name, str) and name:
+        return name, str(version or "")
+    return named(str(outcome.get("pack"))) or (str(outcome.get("pack")), "")
+
+
+def _named(heads: Heads, name: str, version: str, what: str) -> tuple[str, ...]:
+    """"program 12 on channel 10: fuzzbox 0.2.0 active", then without the version, then "program 12: fuzzbox
+    active", then "p12: fuzzbox active": the news ("active") and the whole name are kept longest."""
+    full = f"{name} {version}" if version else name
+    return (f"{heads[0]}: {full} {what}", f"{heads[0]}: {name} {what}", f"{heads[1]}: {name} {what}",
+            f"{heads[2]}: {name} {what}")
+
+
+def refused_lines(outcome: dict[str, Any], heads: Heads, name: str, version: str) -> tuple[str, ...]:
+    """A refused switch of a pack still on the box: the switcher's words, then without the pack's id, then the
+    name and the reason ("program 1: fuzzbox not switched in (disk full)"), then without the reason."""
+    message, pid = str(outcome.get("message") or ""), str(outcome.get("pack"))
+    why = reason(message)
+    full = f"{name} {version}" if version else name
+    lines = [message, message.replace(f" ({pid})", "")] if message else []
+    if why:
+        lines += [f"{heads[0]}: {full} not switched in ({why})", f"{heads[0]}: {name} not switched in ({why})",
+                  f"{heads[1]}: {name} not switched in ({why})"]
+    return tuple(lines) + (f"{heads[0]}: {name} not switched in", f"{heads[1]}: {name} not switched in",
+                           f"{heads[2]}: {name} not switched in", f"{heads[1]}: not switched in")
+
+
+def unswitched_lines(outcome: dict[str, Any], heads: Heads) -> tuple[str, ...]:
+    """A refused switch with no pack: "its pack is gone" only where the switcher marks it so (``gone``: p55 R3
+    review 2, an unexpected error has no pack either), else "not switched"."""
+    message = str(outcome.get("message") or "")
+    if outcome.get("gone") is True:
+        short = (f"{heads[0]}: its pack is gone: nothing switched", f"{heads[1]}: its pack is gone: nothing switched",
+                 f"{heads[1]}: pack gone, nothing switched", f"{heads[1]}: nothing switched")
+    else:
+        short = _each(heads, lambda h: f"{h}: not switched")
+    return (message, *short) if message else short
+
+
+def reason(message: str) -> str:
+    """The switcher's reason in "... was not switched in (disk full): the box plays on as before" ("" when the
+    message has none)."""
+    found = re.search(r" was not switched in \((.+)\): the box plays on", message)
+    return found.group(1) if found else ""
+
+
+def _each(heads: Heads, words: Callable[[str], str]) -> tuple[str, ...]:
+    """``words`` of the long heads ("p12" is for a pack's name only), the same one once."""
+    return tuple(dict.fromkeys(words(h) for h in heads[:2]))
 
 
 def said(outcome: dict[str, Any]) -> str:
@@ -50,14 +110,17 @@ def said(outcome: dict[str, Any]) -> str:
 
 class ProgramNotices:
     """Which program change the panel has said: :meth:`take` answers a status's ``midi_program`` once, when it is new
-    to the panel; one the panel first sees older than :data:`FRESH_S` (the panel started after it) is not said."""
+    to the panel; one older than the panel (its age, ``ago_s``, more than the time since the panel's first
+    :meth:`take`: both durations of one machine) is not said, however late its status came (p55 R3 review 3)."""
 
     def __init__(self) -> None:
         self._seen: tuple[Any, ...] | None = None
+        self._started: float | None = None         # the panel clock at the first take (the panel's first frame)
 
-    def take(self, status: dict[str, Any]) -> dict[str, Any] | None:
+    def take(self, status: dict[str, Any], now: float) -> dict[str, Any] | None:
         """The status's program change outcome when it is news to the panel, else None (none, said already, a burst's
-        superseded one, or one from before the panel)."""
+        superseded one, or one from before the panel).  ``now``: the panel's clock (seconds)."""
+        self._started = now if self._started is None else self._started
         outcome = status.get("midi_program") if isinstance(status, dict) else None
         if not isinstance(outcome, dict):
             return None
@@ -65,12 +128,13 @@ class ProgramNotices:
         if key == self._seen:
             return None
         first, self._seen = self._seen is None, key
-        if outcome.get("result") in QUIET or (first and not fresh(outcome)):
-            return None
-        return outcome
+        age = age_s(outcome)
+        before = first if age is None else age > now - self._started
+        return None if outcome.get("result") in QUIET or before else outcome
 
 
-def fresh(outcome: dict[str, Any]) -> bool:
-    """Whether the outcome is at most :data:`FRESH_S` old by the box's own clock (``ago_s``)."""
+def age_s(outcome: dict[str, Any]) -> float | None:
+    """How long ago the outcome happened by the box's own clock (``ago_s``), None when it does not say."""
     ago = outcome.get("ago_s")
-    return isinstance(ago, (int, float)) and not isinstance(ago, bool) and math.isfinite(ago) and ago <= FRESH_S
+    ok = isinstance(ago, (int, float)) and not isinstance(ago, bool) and math.isfinite(ago)
+    return float(ago) if ok else None

@@ -9,7 +9,7 @@ from device.midi_programs import Entry, Hooks, ProgramMap, ProgramSwitcher
 from device.ui import draw as D
 from device.ui.data import MemoryData, PackEntry
 from device.ui.demo import demo_status, manifest
-from device.ui.panel import TOAST_S, Panel
+from device.ui.panel import NOTICE_MIN_S, TOAST_S, Panel
 from device.ui.shots import RecordingControl
 from tests.ui.conftest import PanelClock
 
@@ -71,6 +71,7 @@ def test_the_same_status_again_says_it_once_and_a_repeat_of_the_program_again(pg
     switcher.add_status(status)
     panel.set_status(status)                                         # a newer status, the same program change
     assert panel.state.toast_n == n
+    panel.clock.now += NOTICE_MIN_S                                  # (the notice shown has had its minimum)
     _send(panel, switcher, 7)                                        # the foot switch pressed again: said again
     assert panel.state.toast_n == n + 1
 
@@ -93,7 +94,10 @@ def test_a_program_whose_pack_is_gone_is_said_in_red(pg: Any) -> None:
     panel, switcher = _panel(), _switcher()
     _send(panel, switcher, 2)
     lines, alarm = panel.state.toast_lines()
-    assert alarm and lines[-1].startswith("program 2") and "nothing switched" in lines[-1]
+    assert alarm and lines[-1].startswith("program 2") and "switched" in lines[-1]
+    assert "no longer on the box" in lines[0]                        # the switcher's words, where they fit
+    marked = bool((switcher.last or {}).get("gone"))                 # "gone" only where the switcher says so
+    assert any("gone" in line for line in lines[1:]) == marked       # (R3 review 2: /tmp/p55/fix/M4-handover-1)
 
 
 def test_a_program_change_from_before_the_panel_started_is_not_news(pg: Any) -> None:
