@@ -94,9 +94,11 @@ def latch_said(where: str, pad: Pad) -> tuple[str, ...]:
 def empty_pad_said(where: str, picked: str) -> tuple[str, ...]:
     """What a tap on an empty pad (on note ``where``, e.g. "F2") says: how to fill it, with the Library page's pick
     (``picked``, a path; "" for none) named where there is one (p55 QA_B 5: it said to pick a sample with one picked);
-    then the narrow tab bar's words."""
+    then the narrow tab bar's words: the instruction without the pick's name (p55 R3 review 5: a long name left
+    "F#2 plays nothing" alone on a 480-px screen), then the bare fact."""
     if picked:
-        return f"{where} plays nothing: tap assign to put {Pad(0, picked).name} here", f"{where} plays nothing"
+        return (f"{where} plays nothing: tap assign to put {Pad(0, picked).name} here",
+                f"{where}: tap assign to put it here", f"{where} plays nothing")
     return f"{where} plays nothing: pick a sample on the Library page, then assign", f"{where} plays nothing"
 
 
