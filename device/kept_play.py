@@ -10,8 +10,13 @@ they change)::
 
 A slot's bypass is tied to the pack it was set on (its store id; ``""`` for the box's own sampler): a pack switched
 in plays, as while the box runs, so a bypass kept for a pack that no longer plays in its slot is not carried to the
-one there now, and the start line says so.  The pad's position goes on from synth to synth, as it does while the box
+one there now, and a start warning says so.  The pad's position goes on from synth to synth, as it does while the box
 runs (device/audio/held.Performance).  A file from before has neither key: the box starts as before.
+
+p55 review: a bypass sent over the network keeps who sent it (``"by": "osc"|"api"``, ``"source"``: the OSC sender's
+address or the paired device's name, ``"set_at"``: seconds since the epoch), as device/volume_source.py notes it while
+the box runs: the box started again says it (the start line, the engine status's ``bypass_set``).  The pad's position
+is written on its own cadence (device/knob_store.py ``PAD_REST_S``, ``PAD_EVERY_S``).
 """
 from __future__ import annotations
 
@@ -22,8 +27,12 @@ from typing import Any
 from device.control import XY_RANGE
 from device.store import installed_in
 
-Bypassed = dict[str, dict[str, str]]      # slot -> {"pack": store id ("" for a built-in unit), "name", "version"}
+Bypassed = dict[str, dict[str, Any]]      # slot -> {"pack": store id ("" for a built-in unit), "name", "version",
+                                          #          and who set it where known: "by", "source", "set_at"}
 Pad = tuple[float, float]                 # the pad's x, y, each in XY_RANGE
+Who = dict[str, Any]                      # who bypassed a slot: {"by", "source", "set_at"}, or {} (the panel, MIDI)
+WHO_LEN = 80                              # the most characters of a source kept
+BY_WORDS = {"osc": "OSC "}                # the start line's "by OSC 10.0.0.7"; another ``by`` names the source alone
 
 
 class NotKept(ValueError):
@@ -41,8 +50,10 @@ def pad_of(value: Any) -> Pad:
     return float(value[0]), float(value[1])
 
 
-def bypassed_of(value: Any) -> Bypassed:
-    """The bypassed slots a knob file's ``bypassed`` keeps; :class:`NotKept` when it is not one."""
+def bypassed_of(value: Any, said: list[str] | None = None, name: str = "") -> Bypassed:
+    """The bypassed slots a knob file's ``bypassed`` keeps, each with who set it where it says (:func:`who_of`);
+    :class:`NotKept` when it is not one.  A who that is none (edited by hand) is left out and said in ``said`` (the
+    bypass still comes back: quieter, never louder); ``name``: the file's, for that warning."""
     from device.audio.engine import EFFECT_SLOTS, SOURCE_SLOTS
     if not isinstance(value, dict):
         raise NotKept("not a bypass")
@@ -52,7 +63,38 @@ def bypassed_of(value: Any) -> Bypassed:
                 or not all(isinstance(entry.get(k, ""), str) for k in ("pack", "name", "version")):
             raise NotKept("not a bypass")
         out[slot] = {k: str(entry.get(k, "")) for k in ("pack", "name", "version")}
+        who = who_of(entry, 0.0)
+        if not who and any(k in entry for k in ("by", "source", "set_at")) and said is not None:
+            shown = json.dumps({k: entry[k] for k in ("by", "source", "set_at") if k in entry})[:60]
+            said.append(f"the kept bypass of the {slot} slot says who set it in a way that is none ({shown} in "
+                        f"{name}): it is put back, without who")
+        out[slot].update(who)
     return out
+
+
+def who_of(msg: dict[str, Any], now: float) -> Who:
+    """Who a bypass message (or a kept entry) says set it: ``{"by", "source", "set_at"}`` (``set_at``: its own, in
+    seconds since the epoch, else ``now``), or {} when it says nobody or that is none (the panel's, MIDI's)."""
+    by, source, at = msg.get("by"), msg.get("source"), msg.get("set_at", now)
+    timed = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
+    if not (isinstance(by, str) and by and isinstance(source, str) and timed):
+        return {}
+    return {"by": _plain(by), "source": _plain(source), "set_at": float(at)}
+
+
+def _plain(text: str) -> str:
+    """``text`` with only printable characters, at most :data:`WHO_LEN` (it goes in the box's log)."""
+    return "".join(c for c in text if c.isprintable())[:WHO_LEN]
+
+
+def bypass_set(kept: dict[str, tuple[dict[str, Any], Who]], bypassed: dict[str, bool], now: float) -> dict[str, Any]:
+    """The engine status's ``bypass_set``: ``{slot: {"by", "source", "at", "ago_s"}}`` of the slots bypassed now
+    whose bypass said who set it (``kept``: Engine.kept_bypass), as device/volume_source.VolumeSource publishes its
+    note (a box started again has no note: the engine's, kept across the restart, says it); {} for none."""
+    notes = {slot: {"by": who["by"], "source": who["source"], "at": who["set_at"],
+                    "ago_s": max(0.0, now - who["set_at"])}
+             for slot, (_info, who) in kept.items() if who and bypassed.get(slot) is True}
+    return {"bypass_set": notes} if notes else {}
 
 
 def kept_play(raw: Any, name: str) -> tuple[Bypassed, Pad | None, list[str]]:
@@ -63,7 +105,7 @@ def kept_play(raw: Any, name: str) -> tuple[Bypassed, Pad | None, list[str]]:
     bypassed, pad, said = {}, None, []
     if "bypassed" in raw:
         try:
-            bypassed = bypassed_of(raw["bypassed"])
+            bypassed = bypassed_of(raw["bypassed"], said, name)
         except NotKept:
             said.append(_not_one("bypass", raw["bypassed"], name, "every slot starts playing"))
     if "xy" in raw:
@@ -100,18 +142,43 @@ def pack_entry(info: dict[str, Any] | None) -> dict[str, str] | None:
     return {"pack": pack, "name": str(info.get("name", "")), "version": str(info.get("version", ""))}
 
 
-def play_words(back: list[str], pad: Pad | None) -> list[str]:
-    """The start line's words for the slots bypassed again (``back``) and the pad put back: "synth bypassed",
-    "xy 0.90, 0.90"."""
-    out = [f"{slot} bypassed" for slot in sorted(back)]
+def play_words(back: Bypassed, pad: Pad | None) -> list[str]:
+    """The start line's words for the slots bypassed again (``back``: their kept entries) and the pad put back:
+    "synth bypassed", "sampler bypassed (by OSC 10.0.0.7)", "xy 0.90, 0.90"."""
+    out = [f"{slot} bypassed" + (f" (by {_who_words(back[slot])})" if back[slot].get("by") else "")
+           for slot in sorted(back)]
     return out + ([f"xy {pad[0]:.2f}, {pad[1]:.2f}"] if pad is not None else [])
 
 
+def _who_words(who: dict[str, Any]) -> str:
+    """"OSC 10.0.0.7" (an OSC sender), "'studio-mac'" (a paired device)."""
+    by, source = str(who.get("by", "")), str(who.get("source", ""))
+    return f"{BY_WORDS[by]}{source}" if by in BY_WORDS else repr(source)
+
+
 def not_carried_words(slot: str, was: dict[str, str], now: dict[str, str] | None) -> str:
-    """Why the bypass kept for ``slot`` on pack ``was`` was not carried: ``now`` plays there (None: nothing does)."""
+    """The start warning for the bypass kept for ``slot`` on pack ``was``, not put back: ``now`` starts there (None:
+    nothing does, or a pack from outside the store)."""
+    head = f"the {slot} bypass was not put back: it was set on "
     if now is None:
-        return f"{slot} bypass dropped: {was['name']} no longer plays there"
+        return f"{head}{was['name']}, which no longer plays there (the slot starts empty)"
     old, new = was["name"], now["name"]
     if old == new:                       # another upload of the same pack
         old, new = f"{old} {was['version']}".strip(), f"{new} {now['version']}".strip()
-    return f"{slot} plays: the bypass was on {old}, not on {new}"
+    return (f"{head}{old}, and {new} plays in that slot now, not bypassed (hatbox box-knob {slot}.bypass 1 or the "
+            "panel's bypass button bypasses it)")
+
+
+def starting_entry(path: str) -> dict[str, str] | None:
+    """:func:`pack_entry` of the pack file at ``path`` about to start (its name and version from its manifest, the
+    store id where the manifest cannot be read)."""
+    from export.pack import manifest_bytes_of, manifest_json
+    try:
+        raw = manifest_json(manifest_bytes_of(path))
+    except Exception:  # noqa: BLE001 - a pack its load will refuse (said then): named by its store id here
+        raw = {}
+    raw = raw if isinstance(raw, dict) else {}
+    entry = pack_entry({"path": path, "name": raw.get("name", ""), "version": raw.get("version", "")})
+    if entry is not None and not entry["name"]:
+        entry["name"] = entry["pack"]
+    return entry

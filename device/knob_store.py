@@ -39,7 +39,10 @@ start warning (:func:`kept_volume`): the box starts at 0 dB.
 
 Fifty-fifth stop's QA: the XY pad's position and the slots the player bypassed are kept in the same file (``"xy"``,
 ``"bypassed"``: device/kept_play.py), written as the knobs are; the pad is put back with the volume, a bypass once its
-slot's start-up pack is in (not carried to another pack there now: said), both named in the start line.
+slot's start-up pack is in (not carried to another pack there now: a start warning), both named in the start line.
+Its review: the pad is a gesture, not a setting: its position alone is written once it has rested
+(:data:`PAD_REST_S`) or at most every :data:`PAD_EVERY_S` while it keeps moving (it was rewritten every second, about
+3,600 writes an hour of pad play on an SD card); a write for anything else takes it as it is then.
 """
 from __future__ import annotations
 
@@ -56,12 +59,15 @@ from typing import Any, Callable
 from device.audio.held import SetKnob
 from device.clock import clock_words
 from device.control import VOLUME_DB_RANGE
-from device.kept_play import Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words
+from device.kept_play import (Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words,
+                               starting_entry)
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
 
 SAVE_EVERY_S = 1.0        # at most one write a second while knobs turn
+PAD_REST_S = 2.0          # the pad's position is written once it has not moved for this long...
+PAD_EVERY_S = 10.0        # ...or this long after its first move not written yet, while it keeps moving
 VERSION = 1
 SHOWN = 4                 # knobs named on the "restored" line; more are counted
 RETRY_S = 5.0             # a write the disk refused is tried again this often, turned or not
@@ -290,8 +296,12 @@ class KnobKeeper:
         self._kept_volume: float | None = None  # the output volume the file keeps (dB), read with its knobs
         self._kept_play: tuple[Bypassed, Pad | None] = ({}, None)   # the bypassed slots and pad the file keeps
         self.play_back: list[str] = []         # what :meth:`restore` and :meth:`start` put back of them, said
-        engine.knobs_changed = self._dirty.set
+        self._due = False                      # a knob, the volume or a bypass changed: written at once (_dirty wakes)
+        self._pad_since: float | None = None   # the pad's first move not written yet (monotonic s), None: none
+        self._pad_at = 0.0                     # its last move (monotonic s)
+        engine.knobs_changed = self._changed
         engine.knobs_from = self._first_pack
+        engine.pad_moved = self._pad_moved
 
     def restore(self, packs: dict[str, str], store: str | Path | None = None) -> list[str]:
         """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots, and the
@@ -307,6 +317,7 @@ class KnobKeeper:
         if root is None:
             return []
         kept, warnings = self._read(Path(root))
+        warnings += self._plan_bypass(packs, found)
         self._restore_volume()
         self._restore_pad()
         for slot, entry in kept.items():
@@ -327,24 +338,48 @@ class KnobKeeper:
             self.engine.handle({"op": "xy", "x": pad[0], "y": pad[1]})
             self.play_back += play_words([], pad)
 
+    def _plan_bypass(self, packs: dict[str, str], found: dict[str, tuple[Path, str]]) -> list[str]:
+        """Keep of the file's bypasses those whose slot starts the pack they were set on (``packs``: the start-up
+        packs, ``found``: those from the store; a slot not among them plays what it plays now: the sampler); each
+        other is not carried (that pack plays, as one switched in does): a start warning, the one case where the box
+        comes back louder (p55 review: it was one item of the "restored" line)."""
+        plan, said = {}, []
+        for slot, was in sorted(self._kept_play[0].items()):
+            now = self._starting(slot, packs, found)
+            if now is not None and now["pack"] == was["pack"]:
+                plan[slot] = was
+            else:
+                said.append(not_carried_words(slot, was, now))
+        self._kept_play = (plan, self._kept_play[1])
+        return said
+
+    def _starting(self, slot: str, packs: dict[str, str], found: dict[str, tuple[Path, str]]) -> dict[str, str] | None:
+        """What the file would keep of the pack ``slot`` starts (kept_play.pack_entry): its start-up pack's (None for
+        one from outside the store: it keeps nothing), else what plays there now (the sampler; None: nothing)."""
+        if slot in packs:
+            return starting_entry(packs[slot]) if slot in found else None
+        return pack_entry(self.engine.playing_info(slot))
+
     def _restore_bypass(self) -> None:
-        """The start-up packs are in: bypass again each slot the file keeps bypassed whose pack plays there now; a
-        bypass kept for another pack is not carried to this one (it plays, as a pack switched in does) and said."""
-        back, left = [], []
+        """The start-up packs are in: bypass again each slot :meth:`_plan_bypass` kept whose pack plays there now,
+        with who set it; one whose start-up pack did not load (said by its refusal) is not, and logged."""
+        back = {}
         for slot, was in sorted(self._kept_play[0].items()):
             now = pack_entry(self.engine.playing_info(slot))
             if now is not None and now["pack"] == was["pack"]:
-                self.engine.handle({"op": "bypass", "slot": slot, "on": True})
-                back.append(slot)
+                who = {k: was[k] for k in ("by", "source", "set_at") if k in was}
+                self.engine.handle({"op": "bypass", "slot": slot, "on": True, **who})
+                back[slot] = was
             else:
-                left.append(not_carried_words(slot, was, now))
-        self.play_back = [*play_words(back, None), *self.play_back, *left]
+                log.warning("%s", not_carried_words(slot, was, now))
+        self.play_back = [*play_words(back, None), *self.play_back]
 
     def _play_now(self) -> dict[str, Any]:
         """The knob file's pad and bypass keys for what the engine plays now ({} for an engine that does not say)."""
         bypass = getattr(self.engine, "kept_bypass", None)
         slots = bypass() if callable(bypass) else {}
-        bypassed = {slot: entry for slot, entry in ((s, pack_entry(info)) for s, info in slots.items()) if entry}
+        bypassed = {slot: {**entry, **who} for slot, entry, who in ((s, pack_entry(info), w)
+                                                                     for s, (info, w) in slots.items()) if entry}
         return play_fields(bypassed, getattr(getattr(self.engine, "performance", None), "xy", None))
 
     def _restore_volume(self) -> None:
@@ -396,15 +431,49 @@ class KnobKeeper:
             log.info("%s (from %s)", line, self.path)
         return {"knobs_restored": line} if line else {}
 
+    def _changed(self) -> None:
+        """A knob, the volume or a bypass changed (the engine's ``knobs_changed``): written at once, then at most every
+        ``every_s`` while changes come."""
+        self._due = True
+        self._dirty.set()
+
+    def _pad_moved(self) -> None:
+        """The pad moved (the engine's ``pad_moved``): written once it rests or after :data:`PAD_EVERY_S`; its first
+        move not written yet wakes the thread to time that (:meth:`_wait_s`)."""
+        now = time.monotonic()
+        self._pad_at = now
+        if self._pad_since is None:
+            self._pad_since = now
+            self._dirty.set()
+
+    def _pad_wait(self) -> float | None:
+        """Seconds until the pad's position is due to be written (0.0: now); None: no move waits."""
+        since = self._pad_since
+        if since is None:
+            return None
+        return max(0.0, min(self._pad_at + PAD_REST_S, since + PAD_EVERY_S) - time.monotonic())
+
+    def _wait_s(self) -> float | None:
+        """How long the thread sleeps unless woken: 0 with a change due, else until the pad's position is or a refused
+        write is tried again (:data:`RETRY_S`, turned or not); None: until woken."""
+        if self._due:
+            return 0.0
+        waits = [w for w in (self._pad_wait(), RETRY_S if self.problem else None) if w is not None]
+        return min(waits) if waits else None
+
     def _run(self) -> None:
         if self.thread_init is not None:
             self.thread_init()
         while not self._stop.is_set():
-            self._dirty.wait(RETRY_S if self.problem else None)    # a refused write is tried again, turned or not
+            self._dirty.wait(self._wait_s())
             if self._stop.is_set():
                 return
+            if not (self._due or self._pad_wait() == 0.0 or self.problem):
+                self._dirty.clear()                # the pad's first move: the next wait times its write
+                continue
             self._saving = True
             self._dirty.clear()
+            self._due, self._pad_since = False, None   # (a change from now on is in this write or the next)
             try:
                 self.save()
             except Exception:  # noqa: BLE001 - a bug here must not end the keeping (said, tried at the next turn)
@@ -419,12 +488,13 @@ class KnobKeeper:
         """The box stops: the thread ends and what changed since its last write is written; with every knob
         written, the clean stop is marked (:func:`_set_mark`)."""
         self._stop.set()
-        dirty = self._dirty.is_set()
+        dirty = self._due or self._pad_since is not None
         self._dirty.set()                          # wakes the thread
         if self._thread is not None:
             self._thread.join(timeout)
         busy = self._thread is not None and self._thread.is_alive()      # still writing (a slow card): write after
         self._dirty.clear()
+        self._due, self._pad_since = False, None   # a change from now on wakes it again: no mark (below)
         kept = self.save() if dirty or busy or self.problem else self.problem is None
         if kept and not self._dirty.is_set() and self.path is not None and self.path.exists():
             _set_mark(self.path)                   # not when a knob turned after the last write (p45 review)
@@ -433,7 +503,7 @@ class KnobKeeper:
         """For the engine's status: ``knobs_keep`` (``kept_at``: the last write, seconds since the epoch;
         ``pending``: a write is due at once or under way, its outcome a moment away; ``problem``: why the last write
         failed) and, while writes fail, ``knobs_not_kept``: the warning (:func:`unkept_words`)."""
-        pending = self._saving or (self._dirty.is_set() and not self._resting and not self._stop.is_set())
+        pending = self._saving or (self._due and not self._resting and not self._stop.is_set())
         out: dict[str, Any] = {"knobs_keep": {"kept_at": self.kept_at, "pending": pending, "problem": self.problem}}
         if self.problem:
             out["knobs_not_kept"] = unkept_words(self.problem, self.kept_at, self.had_file)

@@ -41,6 +41,7 @@ from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, 
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import LIVE_FLOOR_DB, MAX_BLOCK, PANIC_FADE_S, LiveLevel, Slot, fade_curve  # noqa: F401
+from device.kept_play import bypass_set, who_of
 from hatbox.errors import KnobError, first_line
 
 log = logging.getLogger("hatbox.engine")
@@ -159,7 +160,8 @@ class Engine:
         self.knobs_changed: Callable[[], None] = lambda: None   # called as it changes (device/knob_store.py keeps it)
         self.knobs_from: Callable[[str], None] = lambda path: None   # before a pack (path) installs (its store's knobs)
         self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
-        self._bypass_asked: dict[str, bool] = {}           # slot -> bypassed by the player (kept: device/kept_play.py)
+        self._bypass_asked: dict[str, dict[str, Any]] = {}  # slot bypassed by the player -> who, {} unsaid (kept_play)
+        self.pad_moved: Callable[[], None] = lambda: None   # the pad moved (kept on a slower cadence: knob_store.py)
         self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
         self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
         self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
@@ -286,17 +288,20 @@ class Engine:
                 count = self._installs.get(slot, 0) + 1
                 self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
                 self._bypass_asked.pop(slot, None)          # a pack switched in plays (Slot.switch)
-            if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
-                for message in self.performance.replay():
-                    unit.handle(message)
+                if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
+                    for message in self.performance.replay():
+                        unit.handle(message)
+                self.post(self._switch_to(slot, unit, info, count))    # in the lock: in the order of a bypass's
         self.knobs_changed()
 
+    def _switch_to(self, slot: str, unit: Any, info: dict[str, Any] | None, count: int) -> Callable[[], None]:
+        """What the audio thread runs to switch ``slot`` to ``unit`` (None: empty), the slot's ``count``-th install."""
         def start() -> None:
             self.slots[slot].switch(unit, info)
             self._switched[slot] = count
-            if slot in EFFECT_SLOTS:
+            if unit is not None and slot in EFFECT_SLOTS:
                 self.swap_blocks.append(self.blocks)
-        self.post(start)
+        return start
 
     def _carry(self, slot: str, unit: Any, info: dict[str, Any] | None,
                plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
@@ -487,23 +492,29 @@ class Engine:
                     for name, count in self._installs.items() if count != self._switched.get(name, 0)}
 
     def _on_bypass(self, msg: dict[str, Any]) -> None:
-        """Bypass (or turn back on) a slot at the next block; kept across a restart with the knobs (p55 QA_B)."""
+        """Bypass (or turn back on) a slot at the next block; kept across a restart with the knobs (p55 QA_B), with who
+        sent it where the message says (``by``, ``source``: kept_play.who_of).  Posted in the knob lock, so the audio
+        thread takes it in the order of an install's (p55 review: the file disagreed with what played)."""
         slot, on = msg["slot"], bool(msg["on"])
         with self._knob_lock:
-            self._bypass_asked[slot] = on
+            if on:
+                self._bypass_asked[slot] = who_of(msg, time.time())
+            else:
+                self._bypass_asked.pop(slot, None)
+            self.post(lambda: self.slots[slot].set_bypass(on))
         self.knobs_changed()
-        self.post(lambda: self.slots[slot].set_bypass(on))
 
     def _on_xy(self, msg: dict[str, Any]) -> None:
-        """The pad's position, to the sources (:meth:`_to_sources`); kept across a restart with the knobs."""
+        """The pad's position, to the sources (:meth:`_to_sources`); kept across a restart, on its own cadence."""
         self._to_sources(msg)
-        self.knobs_changed()
+        self.pad_moved()
 
-    def kept_bypass(self) -> dict[str, dict[str, Any]]:
-        """``{slot: info of the pack installed there last}`` of the slots the player bypassed (control side: knobs.json
-        keeps them, device/kept_play.py; a pack switched in since plays: not listed)."""
+    def kept_bypass(self) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+        """``{slot: (info of the pack installed there last, who bypassed it)}`` of the slots the player bypassed
+        (control side: knobs.json keeps them, device/kept_play.py; a pack switched in since plays: not listed)."""
         with self._knob_lock:
-            return {slot: dict(self._incoming_info.get(slot) or {}) for slot, on in self._bypass_asked.items() if on}
+            return {slot: (dict(self._incoming_info.get(slot) or {}), dict(who))
+                    for slot, who in self._bypass_asked.items()}
 
     def playing_info(self, slot: str) -> dict[str, Any]:
         """Info of the unit installed last in ``slot`` ({}: none, or unloaded), control side."""
@@ -518,12 +529,8 @@ class Engine:
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
             self._bypass_asked.pop(slot, None)
+            self.post(self._switch_to(slot, None, None, count))
         self.knobs_changed()
-
-        def start() -> None:
-            self.slots[slot].switch(None, None)
-            self._switched[slot] = count
-        self.post(start)
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
         self.volume_db = float(msg["db"])       # what the status reports (the panel, OSC and MIDI set it)
@@ -550,6 +557,7 @@ class Engine:
         pending = self._pending()
         gone = {name for name, (unit, _info) in pending.items() if unit is None}     # unloaded, before the audio
         sides = self._sides(pending)                                                # thread's next block
+        bypassed = {n: s.target_bypassed and n not in gone for n, s in self.slots.items()}
         active = {name: active_info(*side) for name, side in sides.items()}
         knobs = slot_knobs({name: side[1] for name, side in sides.items()})
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
@@ -558,7 +566,7 @@ class Engine:
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
                 "fault_count": self.fault_count, "slot_knobs": knobs,
                 "knobs": dict(knobs.get("effect", {})),
-                "bypassed": {n: s.target_bypassed and n not in gone for n, s in self.slots.items()},
+                "bypassed": bypassed, **bypass_set(self.kept_bypass(), bypassed, time.time()),
                 "volume_db": self.volume_db, "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
 

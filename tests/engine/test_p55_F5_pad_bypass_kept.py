@@ -118,8 +118,10 @@ def test_a_bypass_kept_for_a_pack_no_longer_there_is_not_carried_and_said(box: B
     (store / KNOB_FILE).write_text(json.dumps(data))
     child = box.start({"effect": fxe})
     assert child.status()["bypassed"]["effect"] is False
-    assert child.status()["knobs_restored"] == ("knobs restored as they were left: xy 0.50, 0.50, effect plays: "
-                                                "the bypass was on fxD, not on fxE")
+    assert child.status()["knobs_restored"] == "knobs restored as they were left: xy 0.50, 0.50"
+    assert [w for w in child.status()["warnings"] if "bypass" in w] == [     # its own warning (p55 review R2 #4)
+        "the effect bypass was not put back: it was set on fxD, and fxE plays in that slot now, not bypassed "
+        "(hatbox box-knob effect.bypass 1 or the panel's bypass button bypasses it)"]
     box.stop(child)
     assert "bypassed" not in _kept(store)                             # said once: the next start says nothing of it
 
