@@ -94,7 +94,8 @@ class SetKnob:
     was set on (``on``; "" when not known); ``restored``: kept in the store when the box stopped, put back at its start
     (:meth:`KnobMemory.recall`); ``told``: a switch in the slot has already said the pack it brought did not take it
     (it is kept for a later pack that has it, said again only when it was carried and then dropped again: p52 QA2,
-    every push ended in a block of warnings about pedals no longer playing)."""
+    every push ended in a block of warnings about pedals no longer playing); ``dial``: the range and scale (min, max,
+    "linear"|"log") of the knob it was set on, for its value's words only (:func:`value_words`; None: not known)."""
 
     name: str
     value: float
@@ -103,6 +104,7 @@ class SetKnob:
     on: str = ""
     restored: bool = False
     told: bool = field(default=False, compare=False)     # what was said, not what the player set
+    dial: tuple[float, float, str] | None = field(default=None, compare=False)    # its words' rounding only
 
 
 def knob_spec(unit: Any, name: str) -> Any:
@@ -131,7 +133,8 @@ class KnobMemory:
         """Knob ``name`` of the pack in ``slot`` (engine ``unit``) was set to ``value``: it replaces what the memory
         held under that name (any case)."""
         spec, pack = knob_spec(unit, name), self.packs.get(slot, "")
-        known = SetKnob(str(spec.name), float(value), str(spec.unit), on=pack) if spec is not None else None
+        known = SetKnob(str(spec.name), float(value), str(spec.unit), on=pack, dial=dial_of(spec)) \
+            if spec is not None else None
         self.knobs.setdefault(slot, {})[name.lower()] = known or SetKnob(name, float(value), None, on=pack)
 
     def plan(self, slot: str, turned: dict[str, float]) -> list[SetKnob]:
@@ -198,7 +201,7 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
     if factor is None:
         return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
     value = float(f"{knob.value * factor:.12g}")          # no float dust: 4000 Hz is 4 kHz, not 4.000000000000001
-    return replace(knob, value=value, unit=str(spec.unit))
+    return replace(knob, value=value, unit=str(spec.unit), dial=None)
 
 
 def untold(knob: SetKnob, unit: Any) -> bool:
@@ -208,14 +211,30 @@ def untold(knob: SetKnob, unit: Any) -> bool:
     return knob.during_load or not knob.told or knob_spec(unit, knob.name) is not None
 
 
+def dial_of(spec: Any) -> tuple[float, float, str] | None:
+    """(min, max, scale) of a manifest knob ``spec`` (None where it does not say them)."""
+    try:
+        return float(spec.min), float(spec.max), str(getattr(spec, "scale", "linear"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def value_words(knob: SetKnob) -> str:
+    """``knob``'s value as the dial it was set on showed it (device/knob_words.py ``knob_number``, the panel's rule:
+    "3.6" on a 0..24 knob, p55 R3 review 4), three significant digits where that dial is not known."""
+    from device.knob_words import knob_number
+    return knob_number(knob.value, *(knob.dial or (None, None, "linear")))
+
+
 def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
     """The note in the new pack's ``warnings`` for a knob the player set that it does not take (set on the pack
-    ``knob.on`` names, else on ``old``, the pack it replaces).  Values as the knob shows them (three significant
-    digits, hatbox.text.number_words, as the panel's dial: p47 soak QA, "set to 3.56375 dB" stayed in `hatbox
-    status`); `hatbox status` adds when it happened (hatbox/status_report.py).  A knob the pack has no knob of that
-    name for: the reason names the pack's knobs, not again the knob and the pack (:func:`missing_words`: p53 QA)."""
-    from hatbox.text import number_words
-    old, value = knob.on or old, number_words(knob.value)
+    ``knob.on`` names, else on ``old``, the pack it replaces).  Values as the knob shows them, by the panel's dial's
+    own rule (:func:`value_words`: p47 soak QA, "set to 3.56375 dB" stayed in `hatbox status`; p55 R3 review 4, the
+    dial read "3.6 dB" where the note said "3.56 dB"), the default as the new pack's dial shows it; `hatbox status`
+    adds when it happened (hatbox/status_report.py).  A knob the pack has no knob of that name for: the reason names
+    the pack's knobs, not again the knob and the pack (:func:`missing_words`: p53 QA)."""
+    from device.knob_words import knob_number
+    old, value = knob.on or old, value_words(knob)
     spec = knob_spec(unit, knob.name)
     why = missing_words(unit, knob) if spec is None else why
     if knob.during_load:
@@ -226,7 +245,8 @@ def not_carried(knob: SetKnob, unit: Any, old: str, new: str, why: str) -> str:
         text = f"knob '{knob.name}' at {value}{units} on '{old}' when the box stopped was not restored: {why}"
     if spec is None:
         return f"{text}; {KEPT_FOR} it"
-    return f"{text}; it starts at its default {number_words(float(spec.default))}{' ' + spec.unit if spec.unit else ''}"
+    default = knob_number(float(spec.default), *(dial_of(spec) or (None, None, "linear")))
+    return f"{text}; it starts at its default {default}{' ' + spec.unit if spec.unit else ''}"
 
 
 KEPT_FOR = "kept for a pack that has"      # the end of a note on a knob the memory keeps (hatbox/status_report.py)
@@ -291,7 +311,7 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
         at = f" on '{k.on or old}'" + (" when the box stopped" if k.restored else "") if len(where) > 1 else ""
         also = f"; the {number_words(turned.value)} turned while it loaded was dropped" \
             if turned is not None and turned.value != k.value else ""
-        return f"{k.name} ({number_words(k.value)}{' ' + k.unit if k.unit else ''}{at}{also})"
+        return f"{k.name} ({value_words(k)}{' ' + k.unit if k.unit else ''}{at}{also})"
     items = [item(k, turned) for k, turned in kept]
     said = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
     if len(where) == 1:

@@ -63,7 +63,8 @@ def test_fit_name_version_rule(pg: Any) -> None:
 
 
 def test_a_value_is_shown_to_its_knob_s_resolution() -> None:
-    assert format_value(DRIVE, 0.0398611) == "0 dB"
+    assert format_value(DRIVE, 0.0398611) == "<0.1 dB"                          # not 0: R3 review 8
+    assert format_value(DRIVE, 0.0) == "0 dB" and format_value(DRIVE, 0.06) == "0.1 dB"
     assert format_value(DRIVE, 20.94) == "20.9 dB"
     assert format_value(DRIVE, 6.5) == "6.5 dB"
     assert format_value(Knob("mix", 0.0, 1.0, 0.5), 0.0398611) == "0.04"      # a small range keeps its digits
@@ -80,4 +81,4 @@ def test_the_effect_page_draws_the_demo_s_drive_to_a_tenth_of_a_db(pg: Any) -> N
     panel.draw(surface)
     (_, _), r, _ = panel.page.dials[0]
     size = max(18, int(r * 0.45))
-    assert find_text(surface, "0 dB", size, D.TEXT) and not find_text(surface, "0.0399 dB", size, D.TEXT)
+    assert find_text(surface, "<0.1 dB", size, D.TEXT) and not find_text(surface, "0.0399 dB", size, D.TEXT)

@@ -39,6 +39,7 @@ import math
 from typing import Any
 
 from device.control import msg
+from device.knob_words import STEPS_PER_SWEEP, knob_number
 from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
 from device.ui.data import PackEntry, active_pack
@@ -49,7 +50,6 @@ from device.ui.learn import MidiLearn
 from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 from export.manifest import Knob
 
-STEPS_PER_SWEEP = 100          # detents from min to max (before acceleration)
 DRAG_PX_PER_SWEEP = 300        # touch: vertical pixels from min to max
 BANK = 4                       # knobs per bank: one per encoder
 BYPASS_ENCODER = 0             # encoder 1's button is the BYPASS button
@@ -65,31 +65,19 @@ LEARN_COLOURS = {"armed": D.ACCENT, "bound": D.GOOD, "idle": D.TEXT}
 
 
 def format_value(knob: Knob, value: float) -> str:
-    """"6.5 dB", "1.2 kHz", "100 %": three significant digits, no more decimals than the knob's resolution
-    (:func:`decimals`: "0 dB", not "0.0399 dB", on a 0..24 dB knob; "0.04" on a 0..1 one), never in exponent form
-    (999.7 Hz is "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"); "k" from 1000 (after rounding) only for
-    units it belongs to (Hz, samples, none) - never "kdB"."""
-    places = decimals(knob)
-    value = value if places is None else round(value, places) + 0.0     # (+ 0.0: no "-0")
-    rounded = float(f"{value:.3g}")
-    if abs(rounded) >= 1000 and knob.unit in KILO_UNITS:
-        kilo = _digits(float(f"{value / 1000:.3g}"))
+    """"6.5 dB", "1.2 kHz", "100 %": the value as device/knob_words.py ``knob_number`` writes it (three significant
+    digits, no more decimals than a hundredth of a linear knob's range: "<0.1 dB" or "0.1 dB", not "0.0399 dB", on a
+    0..24 dB knob; "0.04" on a 0..1 one; never "0" for a value that is not; never in exponent form: 999.7 Hz is
+    "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"), the rule the engine's notes on a knob follow too; "k" from
+    1000 (after rounding) only for units it belongs to (Hz, samples, none) - never "kdB"."""
+    text = knob_number(value, knob.min, knob.max, knob.scale)
+    number = float(text) if text[:1] not in "<>" else 0.0
+    if abs(number) >= 1000 and knob.unit in KILO_UNITS:
+        kilo = _digits(float(f"{number / 1000:.3g}"))
         return f"{kilo} k{knob.unit}" if knob.unit else f"{kilo}k"
-    text = _digits(rounded) if abs(rounded) < 1000 else f"{value:.0f}"
     if knob.unit and knob.unit[0] in ":/x×":    # a ratio ("4:1"), a per-something ("3/s"), a multiple ("2x")
         return f"{text}{knob.unit}"
     return f"{text} {knob.unit}" if knob.unit else text
-
-
-def decimals(knob: Knob) -> int | None:
-    """The decimal places a linear knob's value is shown to: those of a hundredth of its range (a detent of the
-    encoder's sweep, :data:`STEPS_PER_SWEEP`): 0..24 dB -> 1 (0.24), 0..1 -> 2 (0.01), 0..48000 -> 0 (a range of
-    100 or more: none).  None for a log knob (its steps grow with its value: three significant digits say it) or an
-    empty range."""
-    step = (knob.max - knob.min) / STEPS_PER_SWEEP
-    if knob.scale == "log" or not math.isfinite(step) or step <= 0:
-        return None
-    return max(0, -math.floor(math.log10(step)))
 
 
 def _digits(x: float) -> str:

@@ -1,0 +1,36 @@
+"""A knob's value as the box writes it, one rule for the panel's dial (device/ui/pages/effect.py ``format_value``) and
+the engine's notes on a knob a switched-in pack did not take (device/audio/held.py ``not_carried``): p55 R3 review 4,
+the dial read "3.6 dB" where the note said "3.56 dB" of the same knob.  Pure: no pygame, no numpy."""
+from __future__ import annotations
+
+import math
+
+STEPS_PER_SWEEP = 100          # encoder detents from a knob's min to its max (before acceleration)
+
+
+def decimals(low: float, high: float, scale: str = "linear") -> int | None:
+    """The decimal places a linear knob of range ``low``..``high`` is shown to: those of a hundredth of its range (a
+    detent of the encoder's sweep, :data:`STEPS_PER_SWEEP`): 0..24 dB -> 1 (0.24), 0..1 -> 2 (0.01), 0..48000 -> 0 (a
+    range of 100 or more: none).  None for a log knob (its steps grow with its value: three significant digits say
+    it) or an empty or broken range."""
+    step = (high - low) / STEPS_PER_SWEEP
+    if scale == "log" or not math.isfinite(step) or step <= 0:
+        return None
+    return max(0, -math.floor(math.log10(step)))
+
+
+def knob_number(value: float, low: float | None = None, high: float | None = None, scale: str = "linear") -> str:
+    """``value`` (no unit) as the knob's dial shows it: three significant digits, no more decimals than the knob's
+    resolution (:func:`decimals`: "3.6" on a 0..24 knob, "0.04" on 0..1), never in exponent form; a value that is
+    not 0 never reads "0" (p55 R3 review 8: 1 ms on a 0..1 s knob read "0 s", which is off to a player): "<0.01"
+    (">-0.01" below 0), the smallest step shown.  Where the range is not known (None): three significant digits
+    (hatbox.text.number_words), the rule before."""
+    from hatbox.text import number_words
+    places = None if low is None or high is None else decimals(float(low), float(high), scale)
+    if places is None or not math.isfinite(value):
+        return number_words(value)
+    placed = round(value, places) + 0.0                 # (+ 0.0: no "-0")
+    if placed == 0 and value != 0:
+        step = number_words(10.0 ** -places)
+        return f"<{step}" if value > 0 else f">-{step}"
+    return number_words(placed)
