@@ -459,8 +459,8 @@ class ProgramSwitcher:
                                                      f"{program} PACK maps one)", result=UNMAPPED)
         said = program_words(program, entry.channel)       # the channel where the mapping is a channel's own
         pack, note = resolve(entry, self.hooks.packs())
-        if pack is None:
-            return self._quiet(job, entry.key, f"{said}: {note}", warn=True)
+        if pack is None:                    # its pack deleted and none of its name left: marked gone (the panel)
+            return {**self._quiet(job, entry.key, f"{said}: {note}", warn=True), "gone": True}
         pid, kind = str(pack["id"]), str(pack["kind"])
         if self.hooks.playing(kind, pid):
             return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already", pack)
@@ -495,11 +495,15 @@ class ProgramSwitcher:
     @staticmethod
     def _outcome(job: Job, result: str, words: str, pack: dict[str, Any] | None = None,
                  seconds: float | None = None) -> dict[str, Any]:
-        """``{program, channel (1..16 or None), at (time.time()), ok, result, source, pack, slot, message, waited_ms,
-        switch_ms}``: ``result`` one of switched, playing, unmapped, refused, superseded (``ok``: the first two)."""
+        """``{program, channel (1..16 or None), at (time.time()), ok, result, source, pack, name, version, slot,
+        message, waited_ms, switch_ms}`` (``name``, ``version``: the pack's, None with no pack; a refusal whose pack
+        is gone adds ``gone``: true): ``result`` one of switched, playing, unmapped, refused, superseded (``ok``: the
+        first two)."""
         waited = (time.monotonic() - job.came - (seconds or 0.0)) * 1000.0
         return {"program": job.program, "channel": None if job.channel is None else job.channel + 1,
                 "at": time.time(), "ok": result in (SWITCHED, PLAYING), "result": result, "source": job.source,
                 "pack": None if pack is None else pack.get("id"), "slot": None if pack is None else pack.get("kind"),
+                "name": None if pack is None else pack.get("name"),
+                "version": None if pack is None else pack.get("version"),
                 "message": words, "waited_ms": round(waited, 1),
                 "switch_ms": None if seconds is None else round(seconds * 1000.0, 1)}

@@ -551,6 +551,8 @@ class OscServer:
         if control["op"] == "program":
             from device.osc_programs import fire
             fire(self.midi, control, sender)
+        elif control["op"] == "bypass":       # who sent it: the engine keeps it with the bypass across a restart
+            self.send({**control, "by": OSC, "source": sender})
         else:
             self.send(control)
 

@@ -138,5 +138,7 @@ def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:
     source = getattr(control, ATTRIBUTE, None)
     if not isinstance(source, VolumeSource):
         return engine
-    said, bypass = source.published(engine.get("volume_db")), source.bypass_published(engine.get("bypassed"))
+    kept = engine.get("bypass_set") if isinstance(engine.get("bypass_set"), dict) else {}   # the engine's own, kept
+    said = source.published(engine.get("volume_db"))                                       # across a restart (p55)
+    bypass = {**kept, **source.bypass_published(engine.get("bypassed"))}
     return {**engine, **({"volume_set": said} if said else {}), **({"bypass_set": bypass} if bypass else {})}

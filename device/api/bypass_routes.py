@@ -54,7 +54,8 @@ def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
     """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network."""
     from device.ui.faults import faulted
     bypassed = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
-    notes = volume_source(box_of(request).control).bypass_published(bypassed)
+    kept = status.get("bypass_set") if isinstance(status.get("bypass_set"), dict) else {}   # the engine's: kept
+    notes = {**kept, **volume_source(box_of(request).control).bypass_published(bypassed)}  # across a restart
     out = []
     for slot in SLOTS:
         note, on = notes.get(slot, {}), bypassed.get(slot) is True
@@ -63,9 +64,10 @@ def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
     return out
 
 
-def _send(request: Request, slot: str, on: bool) -> None:
-    """Send the bypass message through the box's control (as the panel and OSC do)."""
-    send(request, {"op": "bypass", "slot": slot, "on": on},
+def _send(request: Request, slot: str, on: bool, who: str) -> None:
+    """Send the bypass message through the box's control (as the panel and OSC do), with ``who`` sent it (the paired
+    device's name: the engine keeps it with the bypass across a restart)."""
+    send(request, {"op": "bypass", "slot": slot, "on": on, "by": API, "source": who},
          Unsent(f"the {slot} slot's bypass was not changed", "it stays as it was",
                 "it may yet change once the engine answers", f"the engine did not change the {slot} slot's bypass"))
 
@@ -117,11 +119,12 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
     @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
              responses=_errors(401, 409, 422, 503))
     def put_bypass(request: Request, slot: BypassSlot, body: BypassTurn, token_id: str = auth) -> SlotBypass:
-        _send(request, slot, body.on)
+        box = box_of(request)
+        _send(request, slot, body.on, box.tokens.name(token_id))
         status = _read(request, slot, body.on)
         if _bypassed(status, slot) is not body.on and _plays_nothing(status, slot):
             raise no_pack(slot)                    # the engine keeps no bypass of an empty slot: it never shows one
-        box = box_of(request)                      # noted after the send (the control's send forgets the slot's note)
+        # noted after the send (the control's send forgets the slot's note)
         volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
         say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
         return _shown_after(request, slot, body.on, status)

@@ -45,6 +45,11 @@ def api(tmp_path: Path) -> Iterator[tuple[TestClient, BoxControl, dict[str, str]
         yield client, control, {"Authorization": f"Bearer {token}"}
 
 
+def _asked(message: dict[str, Any]) -> dict[str, Any]:
+    """A bypass message sent, but the paired device's name (its ``source``, which the engine keeps: p55)."""
+    return {k: v for k, v in message.items() if k != "source"}
+
+
 def _slot(client: TestClient, auth: dict[str, str], slot: str) -> dict[str, Any]:
     r = client.get("/bypass", headers=auth)
     assert r.status_code == 200, r.text
@@ -69,7 +74,8 @@ def test_the_laptop_turns_the_sampler_back_on_and_the_note_goes(
     r = client.put("/bypass/sampler", json={"on": False}, headers=auth)
     assert r.status_code == 200, r.text
     assert r.json() == {"slot": "sampler", "bypassed": False, "fault": False}
-    assert control.engine.sent[-1] == {"op": "bypass", "slot": "sampler", "on": False}
+    assert control.engine.sent[-1] == {"op": "bypass", "slot": "sampler", "on": False, "by": "api",
+                                       "source": "studio-mac"}        # who sent it, kept by the engine (p55)
     assert "bypass_set" not in client.get("/status", headers=auth).json()["engine"]
 
 
@@ -130,7 +136,7 @@ def test_laptop_status_box_kit_and_box_knob_see_and_undo_a_strangers_sampler_byp
     assert "sampler.bypass       1  (sampler bypassed" in capsys.readouterr().out
     assert main(["box-knob", "sampler.bypass", "0"]) == 0
     assert capsys.readouterr().out.startswith("sampler.bypass       0  (plays")
-    assert paired_server.control.sent[-1] == {"op": "bypass", "slot": "sampler", "on": False}
+    assert _asked(paired_server.control.sent[-1]) == {"op": "bypass", "slot": "sampler", "on": False, "by": "api"}
     assert main(["status"]) == 0
     assert "bypassed" not in capsys.readouterr().out
     assert main(["box-kit"]) == 0
@@ -141,7 +147,7 @@ def test_laptop_status_box_kit_and_box_knob_see_and_undo_a_strangers_sampler_byp
 def test_box_knob_bypasses_any_slot_in_any_case(paired_server: PairedServer, capsys: pytest.CaptureFixture[str],
                                                words: list[str], on: bool) -> None:
     assert main(["box-knob", "Synth.Bypass", *words]) == 0
-    assert paired_server.control.sent[-1] == {"op": "bypass", "slot": "synth", "on": on}
+    assert _asked(paired_server.control.sent[-1]) == {"op": "bypass", "slot": "synth", "on": on, "by": "api"}
 
 
 def test_box_knob_refuses_a_bypass_value_it_cannot_read(paired_server: PairedServer,

@@ -24,7 +24,7 @@ def test_the_note_rounds_the_value_as_the_knob_shows_it() -> None:
                     "kept for a pack that has it")     # p53 N: the reason no longer names the pack and knob again
     ranged = _Unit(Knob("drive", 0.0, 1.0, 0.123456, "dB"))
     note = not_carried(SetKnob("drive", 12.7675, "dB", on="a"), ranged, "", "b", "outside")
-    assert "set to 12.8 dB" in note and note.endswith("it starts at its default 0.123 dB")
+    assert "set to 12.8 dB" in note and note.endswith("it starts at its default 0.12 dB")   # as its 0..1 dial
     assert "turned to 0.667 while 'b' loaded" in not_carried(
         SetKnob("drive", 2 / 3, None, during_load=True), _Unit(), "a", "b", "no such knob")
     assert "set to 20 dB" in not_carried(SetKnob("drive", 20.0, "dB", on="a"), _Unit(), "", "b", WHY)

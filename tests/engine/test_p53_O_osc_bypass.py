@@ -75,5 +75,7 @@ def test_a_touchosc_toggle_bypasses_through_the_server_and_is_said(caplog: pytes
         server._on_message("/hatbox/bypass/effect", 0.0, sender=STRANGER)
     finally:
         server.stop()
-    assert sent == [{"op": "bypass", "slot": "effect", "on": True}, {"op": "bypass", "slot": "effect", "on": False}]
+    who = {"by": "osc", "source": STRANGER}          # sent with it: the engine keeps who bypassed a slot (p55)
+    assert sent == [{"op": "bypass", "slot": "effect", "on": True, **who},
+                    {"op": "bypass", "slot": "effect", "on": False, **who}]
     assert any(f"OSC from {STRANGER}: effect slot" in line for line in _lines(caplog)), _lines(caplog)
