@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 from device.control import XY_RANGE
@@ -63,7 +64,7 @@ def bypassed_of(value: Any, said: list[str] | None = None, name: str = "") -> By
                 or not all(isinstance(entry.get(k, ""), str) for k in ("pack", "name", "version")):
             raise NotKept("not a bypass")
         out[slot] = {k: str(entry.get(k, "")) for k in ("pack", "name", "version")}
-        who = who_of(entry, 0.0)
+        who = who_of(entry)                 # a kept entry has its own time, or no who (p55 FR2 #6: none, not 1970)
         if not who and any(k in entry for k in ("by", "source", "set_at")) and said is not None:
             shown = json.dumps({k: entry[k] for k in ("by", "source", "set_at") if k in entry})[:60]
             said.append(f"the kept bypass of the {slot} slot says who set it in a way that is none ({shown} in "
@@ -72,9 +73,10 @@ def bypassed_of(value: Any, said: list[str] | None = None, name: str = "") -> By
     return out
 
 
-def who_of(msg: dict[str, Any], now: float) -> Who:
+def who_of(msg: dict[str, Any], now: float | None = None) -> Who:
     """Who a bypass message (or a kept entry) says set it: ``{"by", "source", "set_at"}`` (``set_at``: its own, in
-    seconds since the epoch, else ``now``), or {} when it says nobody or that is none (the panel's, MIDI's)."""
+    seconds since the epoch, else ``now``: a message as it arrives), or {} when it says nobody or that is none (the
+    panel's, MIDI's; a kept entry, ``now`` None, with no ``set_at`` of its own: an edit by hand, not a 1970 bypass)."""
     by, source, at = msg.get("by"), msg.get("source"), msg.get("set_at", now)
     timed = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
     if not (isinstance(by, str) and by and isinstance(source, str) and timed):
@@ -156,22 +158,29 @@ def _who_words(who: dict[str, Any]) -> str:
     return f"{BY_WORDS[by]}{source}" if by in BY_WORDS else repr(source)
 
 
-def not_carried_words(slot: str, was: dict[str, str], now: dict[str, str] | None) -> str:
+def not_carried_words(slot: str, was: dict[str, str], now: dict[str, Any] | None) -> str:
     """The start warning for the bypass kept for ``slot`` on pack ``was``, not put back: ``now`` starts there (None:
-    nothing does, or a pack from outside the store)."""
+    nothing does; ``"pack"`` None: a pack from outside the store, :func:`starting_entry`)."""
     head = f"the {slot} bypass was not put back: it was set on "
     if now is None:
         return f"{head}{was['name']}, which no longer plays there (the slot starts empty)"
+    if now["pack"] is None:              # p55 FR2 #1: it was said "the slot starts empty" while that pack played
+        return (f"{head}{was['name']}, and {now['name']}, a pack from outside the store, plays in that slot now, not "
+                f"bypassed ({_bypass_it(slot)})")
     old, new = was["name"], now["name"]
     if old == new:                       # another upload of the same pack
         old, new = f"{old} {was['version']}".strip(), f"{new} {now['version']}".strip()
-    return (f"{head}{old}, and {new} plays in that slot now, not bypassed (hatbox box-knob {slot}.bypass 1 or the "
-            "panel's bypass button bypasses it)")
+    return f"{head}{old}, and {new} plays in that slot now, not bypassed ({_bypass_it(slot)})"
 
 
-def starting_entry(path: str) -> dict[str, str] | None:
+def _bypass_it(slot: str) -> str:
+    return f"hatbox box-knob {slot}.bypass 1 or the panel's bypass button bypasses it"
+
+
+def starting_entry(path: str) -> dict[str, Any]:
     """:func:`pack_entry` of the pack file at ``path`` about to start (its name and version from its manifest, the
-    store id where the manifest cannot be read)."""
+    store id where the manifest cannot be read); for a pack from outside the store (which the file keeps nothing
+    of) ``{"pack": None, "name"}``, its manifest's name else the file's, for :func:`not_carried_words`."""
     from export.pack import manifest_bytes_of, manifest_json
     try:
         raw = manifest_json(manifest_bytes_of(path))
@@ -179,6 +188,8 @@ def starting_entry(path: str) -> dict[str, str] | None:
         raw = {}
     raw = raw if isinstance(raw, dict) else {}
     entry = pack_entry({"path": path, "name": raw.get("name", ""), "version": raw.get("version", "")})
-    if entry is not None and not entry["name"]:
+    if entry is None:
+        return {"pack": None, "name": str(raw.get("name") or "") or Path(path).name, "version": ""}
+    if not entry["name"]:
         entry["name"] = entry["pack"]
     return entry

@@ -305,11 +305,13 @@ class KnobKeeper:
 
     def restore(self, packs: dict[str, str], store: str | Path | None = None) -> list[str]:
         """Put back the knobs kept in the store of the start-up ``packs`` ({slot: path}) for those slots, and the
-        output volume; returns the start warnings (a damaged file, a kept volume that is none).  A slot starting the
-        pack it played at the stop gets back the knobs set on it; those it keeps for other packs (set before it,
-        which it did not take) are held for them (:meth:`start`) and said nowhere: they were not carried to it then,
-        and are not now.  A slot that starts empty (emptied before the stop) holds all its knobs for the next pack
-        loaded there (p46: they were dropped).  ``store``: the box's store folder, whose file is read when no
+        output volume, the XY pad's position and the slots bypassed (device/kept_play.py: the pad at once, each
+        bypass by :meth:`start` once its pack is in); returns the start warnings (a damaged file; a kept volume, pad,
+        bypass or bypass's who that is none; each bypass not carried, its pack no longer playing there).  A slot
+        starting the pack it played at the stop gets back the knobs set on it; those it keeps for other packs (set
+        before it, which it did not take) are held for them (:meth:`start`) and said nowhere: they were not carried to
+        it then, and are not now.  A slot that starts empty (emptied before the stop) holds all its knobs for the next
+        pack loaded there (p46: they were dropped).  ``store``: the box's store folder, whose file is read when no
         start-up pack is from a store (the sampler alone; p48 review: it kept no volume); its knobs are then all
         held, as for a first pack loaded later (:meth:`_first_pack`)."""
         found = {slot: hit for slot, hit in ((s, installed_in(p)) for s, p in packs.items()) if hit is not None}
@@ -317,7 +319,7 @@ class KnobKeeper:
         if root is None:
             return []
         kept, warnings = self._read(Path(root))
-        warnings += self._plan_bypass(packs, found)
+        warnings += self._plan_bypass(packs)
         self._restore_volume()
         self._restore_pad()
         for slot, entry in kept.items():
@@ -338,14 +340,14 @@ class KnobKeeper:
             self.engine.handle({"op": "xy", "x": pad[0], "y": pad[1]})
             self.play_back += play_words([], pad)
 
-    def _plan_bypass(self, packs: dict[str, str], found: dict[str, tuple[Path, str]]) -> list[str]:
+    def _plan_bypass(self, packs: dict[str, str]) -> list[str]:
         """Keep of the file's bypasses those whose slot starts the pack they were set on (``packs``: the start-up
-        packs, ``found``: those from the store; a slot not among them plays what it plays now: the sampler); each
+        packs; a slot not among them plays what it plays now: the sampler); each
         other is not carried (that pack plays, as one switched in does): a start warning, the one case where the box
         comes back louder (p55 review: it was one item of the "restored" line)."""
         plan, said = {}, []
         for slot, was in sorted(self._kept_play[0].items()):
-            now = self._starting(slot, packs, found)
+            now = self._starting(slot, packs)
             if now is not None and now["pack"] == was["pack"]:
                 plan[slot] = was
             else:
@@ -353,11 +355,12 @@ class KnobKeeper:
         self._kept_play = (plan, self._kept_play[1])
         return said
 
-    def _starting(self, slot: str, packs: dict[str, str], found: dict[str, tuple[Path, str]]) -> dict[str, str] | None:
-        """What the file would keep of the pack ``slot`` starts (kept_play.pack_entry): its start-up pack's (None for
-        one from outside the store: it keeps nothing), else what plays there now (the sampler; None: nothing)."""
+    def _starting(self, slot: str, packs: dict[str, str]) -> dict[str, Any] | None:
+        """What the file would keep of the pack ``slot`` starts (kept_play.pack_entry): its start-up pack's (one from
+        outside the store: its name, ``"pack"`` None; p55 FR2 #1, it was said an empty slot), else what plays there
+        now (the sampler; None: nothing)."""
         if slot in packs:
-            return starting_entry(packs[slot]) if slot in found else None
+            return starting_entry(packs[slot])
         return pack_entry(self.engine.playing_info(slot))
 
     def _restore_bypass(self) -> None:

@@ -302,16 +302,17 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
     them", "'muff' has no drive or tone (its knobs: gain, level): ...": the one note for the knobs ``kept`` (each with
     the knob turned while pack ``new`` loaded that it dropped, or None) that ``new`` has no knob of that name for and
     the memory keeps for a pack switched in later (a roll back carries them again); set on ``old`` where a knob does
-    not say."""
-    from hatbox.text import number_words
+    not say.  The turn dropped reads on the kept knob's dial, said only where it reads otherwise (p55 FR2 #5:
+    "drive (20.6 dB; the 20.6 turned while it loaded was dropped)")."""
     knobs = [k for k, _ in kept]
     where = {(k.on or old, k.restored) for k in knobs}
 
     def item(k: SetKnob, turned: SetKnob | None) -> str:
         at = f" on '{k.on or old}'" + (" when the box stopped" if k.restored else "") if len(where) > 1 else ""
-        also = f"; the {number_words(turned.value)} turned while it loaded was dropped" \
-            if turned is not None and turned.value != k.value else ""
-        return f"{k.name} ({value_words(k)}{' ' + k.unit if k.unit else ''}{at}{also})"
+        shown = value_words(k)
+        dropped = value_words(replace(turned, dial=k.dial)) if turned is not None else shown
+        also = f"; the {dropped} turned while it loaded was dropped" if dropped != shown else ""
+        return f"{k.name} ({shown}{' ' + k.unit if k.unit else ''}{at}{also})"
     items = [item(k, turned) for k, turned in kept]
     said = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
     if len(where) == 1:

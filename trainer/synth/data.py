@@ -248,21 +248,26 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
             skipped.append((name, exc.args[0], exc.hint if denied else None, f if denied else None))
     lost = sorted({name for name, *_ in skipped} - {n.instrument for n in notes})
     if lost:
-        gone = [(why, path) for name, why, _hint, path in skipped if name in lost]
-        shown = "; ".join(why for why, _path in gone)
+        gone = [(why, hint, path) for name, why, hint, path in skipped if name in lost]
+        shown = "; ".join(why for why, _hint, _path in gone)
         raise DataError(f"no note of instrument{'' if len(lost) == 1 else 's'} {', '.join(lost)} can be used: {shown}",
-                        hint=_lost_hint([path for _why, path in gone]))
+                        hint=_lost_hint([(hint, path) for _why, hint, path in gone]))
     for _name, why, hint, _path in skipped:    # a file the system would not open: what to do, as `hatbox tag` says
         warn(f"{why}: skipped, training goes on with the other notes" + (f" ({hint})" if hint else ""))
     warn_low_rates(notes, rate, warn)
     return notes
 
 
-def _lost_hint(denied: list[Path | None]) -> str:
+def _lost_hint(denied: list[tuple[str | None, Path | None]]) -> str:
     """What to do when an instrument has no note left: let your user read the files where the system would not open
-    any of them (``denied``: each skipped file, None where it was skipped for another reason), else replace them."""
-    if denied and all(denied):
-        paths = [p for p in denied if p is not None]
+    any of them (``denied``: each skipped file's (hint, path), both None where it was skipped for another reason):
+    the hint their refusals gave where they give one (a folder's ``chmod -R u+rX`` when the folder refused: p55 FR2
+    #8, a single note was told to chmod the file), else the common folder's; else replace them."""
+    if denied and all(path is not None for _hint, path in denied):
+        hints = {hint for hint, _path in denied}
+        if len(hints) == 1 and None not in hints:
+            return str(hints.pop())
+        paths = [p for _hint, p in denied if p is not None]
         return access_hint(paths[0]) if len(paths) == 1 else access_hint(Path(os.path.commonpath(paths)), folder=True)
     return "replace the files (or remove the folder); the pitch goes in the name: C4.wav, 60.wav, name_060_100.wav"
 
