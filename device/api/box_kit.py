@@ -4,7 +4,6 @@ its "from library" makes the kit as ``POST /kit/from-library`` does (kit_routes.
 device/api/kit_routes.py at the fifty-second stop)."""
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
@@ -16,11 +15,9 @@ from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_
 from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file, check_note,
                         move_kind)
 from device.kit_families import empty_drum_notes
-from device.logs import AS_CHANGE
 from device.notes import note_name
+from device.panel_log import said_change
 from hatbox.errors import HatboxError
-
-log = logging.getLogger(__name__)
 
 AGAIN = "tap from library again to make it"     # the hint of the refusal when the kit kept changing meanwhile
 MEANWHILE = ("the kit changed while it was made: yours was not made, the kit is as that change left it - "
@@ -98,7 +95,7 @@ class BoxKit:
             info = self._library_to_make(picked)
             made = _made_or_refused(self.box, info["id"])
         said = made_words(str(info.get("name") or info["id"]), made)
-        log.info("panel: %s", said.replace("\n", "; "), extra=AS_CHANGE)     # in changes.log too (p55 F3)
+        said_change(said.replace("\n", "; "))          # in changes.log too (p55 F3), as the panel's other changes
         return said
 
     def _library_to_make(self, picked: str) -> dict[str, Any]:

@@ -9,13 +9,18 @@ the API in one process hands them over (hatbox/cmd_device.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
 
+from device.midi_programs import pack_words        # "effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)"
+from device.panel_log import said_change           # "panel: ..." in box.log and changes.log (p55 stage QA)
 from device.ui.kit_desk import KitDesk
 from export.manifest import Manifest
 from hatbox.errors import HatboxError
+
+if TYPE_CHECKING:
+    from device.store_layout import Pointer
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class PanelData(Protocol):
 
     def snapshot(self) -> Any: ...          # which packs are active (and their history), to restore
 
-    def restore(self, snapshot: Any) -> None: ...   # ... when the engine refused what was activated
+    def restore(self, snapshot: Any, kind: str) -> None: ...   # ... its ``kind`` slot, when the engine refused
 
     def tags(self) -> dict[str, int]: ...
 
@@ -179,8 +184,11 @@ class MemoryData:
     def snapshot(self) -> tuple[list[PackEntry], dict[str, list[str]]]:
         return list(self.pack_list), {k: list(v) for k, v in self.history.items()}
 
-    def restore(self, snapshot: tuple[list[PackEntry], dict[str, list[str]]]) -> None:
-        self.pack_list, self.history = list(snapshot[0]), {k: list(v) for k, v in snapshot[1].items()}
+    def restore(self, snapshot: tuple[list[PackEntry], dict[str, list[str]]], kind: str) -> None:
+        """Put back the ``kind`` slot's active pack and history as :meth:`snapshot` read them; the other slots stay."""
+        was = {p.id for p in snapshot[0] if p.active and p.manifest.kind == kind}
+        self.pack_list = [replace(p, active=p.id in was) if p.manifest.kind == kind else p for p in self.pack_list]
+        self.history[kind] = list(snapshot[1].get(kind, []))
 
     def tags(self) -> dict[str, int]:
         return {t: len(s) for t, s in sorted(self.library.items())}
@@ -227,19 +235,13 @@ class MemoryData:
         return list(self.shelved)
 
 
-def pack_words(meta: dict[str, Any]) -> str:
-    """"effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)", as a MIDI program's switch says it."""
-    from device.midi_programs import pack_words as words
-    return words(meta)
-
-
-def said_change(words: str) -> None:
-    """Log a change made on the box's panel: "panel: ..." in box.log, written every time, and in changes.log (hatbox
-    box-logs --changes) beside the laptop's (device.logs.AS_CHANGE; p55 stage QA: a panel activation was in no log)."""
-    import logging
-
-    from device.logs import AS_CHANGE
-    logging.getLogger("hatbox.panel").info("panel: %s", words, extra=AS_CHANGE)
+def with_slot(now: Pointer, before: Pointer, kind: str) -> Pointer:
+    """Pointer ``now`` with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active);
+    its other slots as they are."""
+    activated = {k: v for k, v in now.activated.items() if k != kind}
+    activated.update({kind: before.activated[kind]} if kind in before.activated else {})
+    return replace(now, slots={**now.slots, kind: before.slots.get(kind)}, activated=activated,
+                   history={**now.history, kind: list(before.history.get(kind, []))})
 
 
 class StoreData:
@@ -351,16 +353,17 @@ class StoreData:
         except (OSError, ValueError, KeyError, HatboxError):
             return pid
 
-    def restore(self, snapshot: Any) -> None:
-        """Put back the pointer :meth:`snapshot` read (the engine did not load the pack made active since), said in
-        the log for each slot it changes back."""
-        now = self.store.pointer()
-        self.store.restore_pointer(snapshot)
-        for kind, pid in snapshot.slots.items():
-            gone = now.slots.get(kind)
-            if gone != pid:
-                kept = self._said_pack(pid) if pid else f"no {kind} pack"
-                said_change(f"{kept} active again: the engine did not load {gone}")
+    def restore(self, snapshot: Any, kind: str) -> None:
+        """Put back the ``kind`` slot of the pointer :meth:`snapshot` read (the engine did not load the pack made
+        active there since), said in the log when it changes; a slot another front end changed meanwhile (a MIDI
+        program change, the API) stays as it is now (p55 FR3 review 7: the whole pointer was put back)."""
+        with self.store._locked():              # the store's own (reentrant) lock: no activation between the two
+            now = self.store.pointer()
+            gone, pid = now.slots.get(kind), snapshot.slots.get(kind)
+            self.store.restore_pointer(with_slot(now, snapshot, kind))
+        if gone != pid:
+            kept = self._said_pack(pid) if pid else f"no {kind} pack"
+            said_change(f"{kept} active again: the engine did not load {gone}")
 
     def _dbs(self) -> list[Path]:
         dbs = sorted((self.store.root / "libraries").glob("*/tags.db"))

@@ -191,7 +191,7 @@ class Panel:
         self._cut = self.recordings.take(self.state.status) or self._cut
         self._warnings += self.warnings.take(self.state.status)
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
-            self._program = program_lines(program, self._pack_name)
+            self._program = program_lines(program)
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
@@ -224,16 +224,6 @@ class Panel:
         :data:`NOTICE_MIN_S`."""
         own = bool(self.state.toast) and self.state.toast_n == self._noticed
         return own and self.clock() - self._noticed_at < NOTICE_MIN_S
-
-    def _pack_name(self, pack_id: str) -> tuple[str, str] | None:
-        """The installed pack ``pack_id``'s (name, version) (None when the data does not list it, or cannot say): only
-        for a switcher that does not say it (device/ui/program_notice.py ``pack_name``)."""
-        try:
-            entry = next((p for p in self.ctx.data.packs() if p.id == pack_id), None)
-        except Exception as exc:  # noqa: BLE001 - the pack's id is said instead
-            log.info("panel: the packs could not be read (%s)", first_line(exc))
-            return None
-        return None if entry is None else (str(entry.manifest.name), str(entry.manifest.version))
 
     def _notice(self, *lines: str, alarm: bool = False) -> None:
         """Say a notice of the box's own (a fault, a cut, a warning, the hardware, an error): it stays over a page

@@ -20,13 +20,11 @@ from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPE
 
 QUIET = (SUPERSEDED,)       # a burst's earlier program changes: the last one is said
 Heads = tuple[str, str, str]     # "program 12 on channel 10", "program 12", "p12": the program, shorter and shorter
-Named = Callable[[str], "tuple[str, str] | None"]      # a pack id -> its (name, version), None when unknown
 
 
-def program_lines(outcome: dict[str, Any], named: Named) -> tuple[tuple[str, ...], bool]:
+def program_lines(outcome: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
     """The wordings (longest first) of a program change's ``outcome`` and whether they alarm (red: the program's
-    pack was refused or is gone).  The pack's name and version are the outcome's own; ``named(pack id)`` (the
-    store's) is asked only when it has none."""
+    pack was refused or is gone).  The pack's name and version are the outcome's own (:func:`pack_name`)."""
     program = outcome.get("program", "?")
     heads = said(outcome), f"program {program}", f"p{program}"
     result = outcome.get("result")
@@ -35,7 +33,7 @@ def program_lines(outcome: dict[str, Any], named: Named) -> tuple[tuple[str, ...
                 *_each(heads, lambda h: f"{h}: nothing mapped")), False
     pid = outcome.get("pack")
     if pid:
-        name, version = pack_name(outcome, named)
+        name, version = pack_name(outcome)
         if result in (SWITCHED, PLAYING):
             return _named(heads, name, version, "active" if result == SWITCHED else "is active already"), False
         if result == REFUSED:
@@ -45,13 +43,13 @@ def program_lines(outcome: dict[str, Any], named: Named) -> tuple[tuple[str, ...
     return (str(outcome.get("message") or f"{heads[0]}: not switched"), f"{heads[1]}: not switched"), False
 
 
-def pack_name(outcome: dict[str, Any], named: Named) -> tuple[str, str]:
-    """(name, version) of the outcome's pack: the switcher's words where it gives them (p55 R3 review 7), else
-    ``named``'s, else its id and no version."""
+def pack_name(outcome: dict[str, Any]) -> tuple[str, str]:
+    """(name, version) of the outcome's pack, as the switcher gives them (p55 R3 review 7: it names every pack it
+    gives, so the store is never read for them, p55 FR3 review 6), else its id and no version."""
     name, version = outcome.get("name"), outcome.get("version")
     if isinstance(name, str) and name:
         return name, str(version or "")
-    return named(str(outcome.get("pack"))) or (str(outcome.get("pack")), "")
+    return str(outcome.get("pack")), ""
 
 
 def _named(heads: Heads, name: str, version: str, what: str) -> tuple[str, ...]:

@@ -56,7 +56,7 @@ def test_the_slot_put_back_when_the_engine_did_not_load_the_pack_is_logged(pg: A
         data = StoreData(root)
         before = data.snapshot()
         data.activate(new)
-        data.restore(before)                         # what the Models page does when the engine refuses the load
+        data.restore(before, "effect")               # what the Models page does when the engine refuses the load
         data.activate(old)                           # active already: no change, no line
         said = _panel_lines(changes_path(root).read_text())
     assert store.active()["effect"] == old

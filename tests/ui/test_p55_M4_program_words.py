@@ -97,7 +97,7 @@ def test_a_plain_error_from_the_switcher_is_said_not_switched(pg: Any) -> None:
         assert red and line == f"{HEAD}: not switched", line
 
 
-def test_the_pack_name_is_the_switchers_own_and_the_store_only_a_fallback(pg: Any) -> None:
+def test_the_pack_name_is_the_switchers_own_and_the_store_is_not_read(pg: Any) -> None:
     class Counting(MemoryData):
         reads = 0
 

@@ -64,7 +64,7 @@ def test_knob_values_are_never_written_with_an_exponent(pg: Any) -> None:
     assert format_value(hz, 999.7) == "1 kHz" and format_value(hz, 999.4) == "999 Hz"
     assert format_value(db, 999.7) == "1000 dB" and format_value(db, -999.8) == "-1000 dB"
     assert format_value(Knob("t", 0.0, 0.00002, 0.00001, "s"), 0.0000123) == "0.0000123 s"   # (a knob whose
-    # resolution has those digits: a 0..1 s knob shows it to 0.01 s since p55 QA_B 8, "0 s")
+    # resolution has those digits: a 0..1 s knob shows it to 0.01 s since p55 QA_B 8, "<0.01 s")
     assert format_value(Knob("n", 0.0, 1e7, 0.0), 999999.0) == "1000k"
     for v in np.linspace(990.0, 1010.0, 401):
         assert "e" not in format_value(hz, float(v)).replace(" kHz", "").replace(" Hz", "")

@@ -68,8 +68,9 @@ def format_value(knob: Knob, value: float) -> str:
     """"6.5 dB", "1.2 kHz", "100 %": the value as device/knob_words.py ``knob_number`` writes it (three significant
     digits, no more decimals than a hundredth of a linear knob's range: "<0.1 dB" or "0.1 dB", not "0.0399 dB", on a
     0..24 dB knob; "0.04" on a 0..1 one; never "0" for a value that is not; never in exponent form: 999.7 Hz is
-    "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s"), the rule the engine's notes on a knob follow too; "k" from
-    1000 (after rounding) only for units it belongs to (Hz, samples, none) - never "kdB"."""
+    "1 kHz", not "1e+03 Hz"; 0.00001 s is "0.00001 s" on a 0..0.001 s knob, "<0.01 s" on a 0..1 s one), the rule
+    the engine's notes on a knob follow too; "k" from 1000 (after rounding) only for units it belongs to (Hz,
+    samples, none) - never "kdB"."""
     text = knob_number(value, knob.min, knob.max, knob.scale)
     number = float(text) if text[:1] not in "<>" else 0.0
     if abs(number) >= 1000 and knob.unit in KILO_UNITS:

@@ -165,7 +165,7 @@ class ModelsPage(Page):
             return
         before, entry = self._undo
         self._undo = None
-        self.ctx.data.restore(before)
+        self.ctx.data.restore(before, entry.manifest.kind)     # its own slot: another changed meanwhile stays
         self.enter()
         kept = active_pack(self.ctx.data, entry.manifest.kind)
         still = f"{kept.manifest.name} {kept.manifest.version} stays active" if kept else "nothing active"
