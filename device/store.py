@@ -74,6 +74,7 @@ class PackStore(Recovery):
         self._lock_fd: int | None = None
         self.last_recovery: dict[str, Any] | None = None   # what :meth:`recover` did last (the API's status shows it)
         self._metas: dict[str, tuple[tuple[int, int, int] | None, dict[str, Any]]] = {}   # pid -> (file_state, meta)
+        self._unfilled: set[tuple[str, tuple[int, int, int] | None]] = set()   # (pid, pack file_state) warned of
         self.on_install: list[Callable[[dict[str, Any]], None]] = []   # each gets a new pack's record (:meth:`install`)
         for d in (self.root, self.packs, self.tmp, self.trash):
             d.mkdir(parents=True, exist_ok=True)
@@ -158,9 +159,17 @@ class PackStore(Recovery):
         try:
             manifest = _parse_manifest(manifest_bytes_of(self.pack_path(pid)))
         except Exception as exc:  # noqa: BLE001 - a pack that cannot be read: its record as it is (recovery checks)
-            _log.warning("pack store: could not read the manifest of %s to fill in its record: %s", pid, exc)
+            self._warn_unfilled(pid, exc)
             return meta, False
         return {**tagger_record(manifest), **meta}, True
+
+    def _warn_unfilled(self, pid: str, exc: Exception) -> None:
+        """Say in the log that pack ``pid``'s manifest could not be read (``exc``), once per pack file (its
+        file_state): every GET /packs reads the record again, and a laptop asking after a push polls it."""
+        seen = (pid, file_state(self.pack_path(pid)))
+        if seen not in self._unfilled:
+            self._unfilled.add(seen)
+            _log.warning("pack store: could not read the manifest of %s to fill in its record: %s", pid, exc)
 
     def pack_path(self, pid: str) -> Path:
         return self._dir(pid) / PACK_FILE

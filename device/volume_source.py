@@ -101,6 +101,13 @@ class VolumeSource:
         return {n.slot: {"by": n.by, "source": n.source, "at": n.at, "ago_s": max(0.0, now - n.at)}
                 for n in notes if n.on and isinstance(bypassed, dict) and bypassed.get(n.slot) is True}
 
+    def bypass_notes(self, engine: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Who bypassed each slot, as ``GET /status`` and ``GET /bypass`` say it: the engine status ``engine``'s
+        own ``bypass_set`` (kept across a restart, p55) with this run's notes laid over it
+        (:meth:`bypass_published` of its ``bypassed``); {} for none."""
+        kept = engine.get("bypass_set") if isinstance(engine.get("bypass_set"), dict) else {}
+        return {**kept, **self.bypass_published(engine.get("bypassed"))}
+
     def published(self, volume_db: Any) -> Optional[dict[str, Any]]:
         """The note as ``GET /status`` gives it (``{"db", "by", "source", "at", "ago_s"}``) when the engine's
         ``volume_db`` is still the volume noted; None when nothing was noted or the volume moved since."""
@@ -134,11 +141,9 @@ def volume_source(control: Any) -> VolumeSource:
 def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:
     """The engine status ``engine`` (as ``GET /status`` answers it) with ``volume_set``: who set the volume it
     reports, and when (:meth:`VolumeSource.published`), and ``bypass_set``: who bypassed the slots it reports
-    bypassed (:meth:`VolumeSource.bypass_published`); ``engine`` itself when neither is known."""
+    bypassed (:meth:`VolumeSource.bypass_notes`); ``engine`` itself when neither is known."""
     source = getattr(control, ATTRIBUTE, None)
     if not isinstance(source, VolumeSource):
         return engine
-    kept = engine.get("bypass_set") if isinstance(engine.get("bypass_set"), dict) else {}   # the engine's own, kept
-    said = source.published(engine.get("volume_db"))                                       # across a restart (p55)
-    bypass = {**kept, **source.bypass_published(engine.get("bypassed"))}
+    said, bypass = source.published(engine.get("volume_db")), source.bypass_notes(engine)
     return {**engine, **({"volume_set": said} if said else {}), **({"bypass_set": bypass} if bypass else {})}

@@ -82,7 +82,7 @@ def _listing(client: Any, lid: str, args: argparse.Namespace, want: int | None) 
     return "library", {"library": _call(client, "GET", base), "tags": dict(_call(client, "GET", f"{base}/tags"))}, 0
 
 
-OLDER_BOX = "this box (an older hatbox)"      # as hatbox/library_fixes.py names such a box in its notes
+OLDER_BOX = "this box (an older hatbox)"      # such a box in the notes, here and in hatbox/library_fixes.py
 NO_NONES = (f"note: {OLDER_BOX} does not list the files you marked as none of the words (it keeps no such "
             "correction): these are the files its tagger left untagged; install this hatbox version on the box to "
             "keep and list them")

@@ -233,6 +233,7 @@ def _sent_fixes(client: Any, route: str, fixes: list[dict[str, Any]], shown: str
     when they were all such."""
     from hatbox.box_client import BoxRefused
     from hatbox.fixes_given import say_nones_not_sent
+    from hatbox.library_browse import OLDER_BOX
     try:
         return _call(client, "POST", route, json={"fixes": fixes})
     except BoxRefused as exc:
@@ -240,7 +241,7 @@ def _sent_fixes(client: Any, route: str, fixes: list[dict[str, Any]], shown: str
         said = Exception.__str__(exc)             # "the box refused: '' (for kit/a.wav) cannot be a tag: ..."
         if exc.status != 422 or "'' (for " not in said or "cannot be a tag" not in said or len(tags) == len(fixes):
             raise
-    say_nones_not_sent(len(fixes) - len(tags), shown, box="this box (an older hatbox)")
+    say_nones_not_sent(len(fixes) - len(tags), shown, box=OLDER_BOX)
     return _call(client, "POST", route, json={"fixes": tags}) if tags else None
 
 

@@ -13,6 +13,13 @@ is an error (exit 2), as the box's own answer would have been.
 p55 M1 (review R1): a record older than the push (another push of the same bytes; the box never got this one's
 body) is not taken for this push's; a refusal, and a last "still checking it", are said only once GET /packs, read
 again, does not list the pack (a refusal to make it active leaves it installed: "not made active", and the way to).
+
+p55 MF1 (final read FR1): a box with the record that answers its own 404 (:data:`NO_RECORD`: no record of this
+digest) for :data:`GONE_AFTER_S` never got the whole body (it marks a push checking once its last byte is on its
+card): "it did not arrive: nothing changed on the box; run the same command again", as a library's :data:`GONE`
+says; an older box (no such route: the framework's 404) keeps the words above.  The last look runs inside the
+asking's Ctrl-C guard, and a refusal whose second GET /packs failed is asked again when the record names the pack
+the box holds (its activation was refused, not the pack).
 """
 from __future__ import annotations
 
@@ -21,15 +28,36 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hatbox.box_client import safe_text
+from hatbox.box_client import BoxRefused, safe_text
 from hatbox.errors import HatboxError
 from hatbox.push_checks import pack_of
 from hatbox import upload_asked as waits      # its PACK_WAIT_S and ACTIVE_WAIT_S, read when asked (tests set them)
-from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, REFUSED, UNKNOWN, UNREACHED, Look, asking, cut_words,
-                                 failed_read, marked, not_asked_error, read, say_asking)
+from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, GONE, REFUSED, UNKNOWN, UNREACHED, Look, asking,
+                                 cut_words, failed_read, marked, not_asked_error, read, say_asking)
 
 
 STALE_SLACK_S = 2.0     # a record of the upload older than this push by more than this is another push's (s)
+NO_RECORD = "has no record of a pack upload"    # the box's own 404 (device/api/pack_routes.py pack_upload)
+GONE_AFTER_S = 2.0      # the box without a record this long: its whole body never reached it (s; the box marks a
+                        # push once its last byte is written and fsync'ed: a moment on a slow card)
+
+
+class Unrecorded:
+    """Since when (time.monotonic()) the box has said it has no record of the upload (:data:`NO_RECORD`), on every
+    look since; None while it has one, or has not said so."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+
+    def gone(self, missing: bool) -> bool:
+        """Whether the box, saying ``missing`` now, has had no record for :data:`GONE_AFTER_S` s: it never got
+        the whole body."""
+        if not missing:
+            self.since = None
+            return False
+        now = time.monotonic()
+        self.since = now if self.since is None else self.since
+        return now - self.since >= GONE_AFTER_S
 
 
 def pack_look(client: Any, path: Path, activate: bool, began: float | None = None) -> Look:
@@ -39,6 +67,7 @@ def pack_look(client: Any, path: Path, activate: bool, began: float | None = Non
     says (:func:`upload_state`); ``began``: when the push began sending (time.monotonic(); None: not known), so an
     older record is not taken for this push's."""
     digest: list[str] = []
+    unrecorded = Unrecorded()
 
     def look() -> tuple[str, dict[str, Any] | None]:
         if not digest:
@@ -49,7 +78,7 @@ def pack_look(client: Any, path: Path, activate: bool, began: float | None = Non
             return failed_read(lost)
         found = pack_of(packs, digest[0])
         if found is None:
-            return upload_state(client, digest[0], activate, began)
+            return upload_state(client, digest[0], activate, began, unrecorded)
         return listed(client, digest[0], found, activate, began)
     return look
 
@@ -68,8 +97,19 @@ def upload_record(client: Any, digest: str, began: float | None = None) -> dict[
     """The box's record of its upload of the pack of SHA-256 ``digest`` (GET /packs/uploads/{digest}: ``state``
     checking, installed or refused, ``refused`` the box's answer); None when it gives none (an older box: 404, or
     a failed read) or when it is older than this push, which began at ``began`` (:func:`stale`)."""
-    record, _ = read(client, f"/packs/uploads/{digest}", dict)
-    return record if record is not None and not stale(record, began) else None
+    return record_read(client, digest, began)[0]
+
+
+def record_read(client: Any, digest: str, began: float | None = None) -> tuple[dict[str, Any] | None, bool]:
+    """(:func:`upload_record`, whether the box said it has no record of the upload: :func:`no_record`)."""
+    record, why = read(client, f"/packs/uploads/{digest}", dict)
+    return (record if record is not None and not stale(record, began) else None), no_record(why)
+
+
+def no_record(exc: HatboxError | None) -> bool:
+    """Whether ``exc`` is a box's own 404 for an upload it has no record of (:data:`NO_RECORD`), not an older box's
+    404 for a route it does not have (the framework's "Not Found", said "the box does not offer GET ...")."""
+    return isinstance(exc, BoxRefused) and exc.status == 404 and NO_RECORD in Exception.__str__(exc)
 
 
 def stale(record: dict[str, Any], began: float | None) -> bool:
@@ -83,14 +123,17 @@ def stale(record: dict[str, Any], began: float | None) -> bool:
     return ago > time.monotonic() - began + STALE_SLACK_S
 
 
-def upload_state(client: Any, digest: str, activate: bool = False, began: float | None = None
-                 ) -> tuple[str, dict[str, Any] | None]:
+def upload_state(client: Any, digest: str, activate: bool = False, began: float | None = None,
+                 unrecorded: Unrecorded | None = None) -> tuple[str, dict[str, Any] | None]:
     """The look's answer for a pack of ``digest`` not listed: :data:`CHECKING` (the box still checks it: asked
-    again), :data:`FAILED` (it refused it: its record, ``refused`` the box's answer; :func:`refused_look`), else
-    :data:`UNKNOWN` (no record of this push: an older box, or one older than it; or installed since GET /packs was
-    read: found at the next look)."""
-    record = upload_record(client, digest, began)
+    again), :data:`FAILED` (it refused it: its record, ``refused`` the box's answer; :func:`refused_look`),
+    :data:`GONE` (the box has had no record of it for :data:`GONE_AFTER_S` s, ``unrecorded``: it never got the whole
+    body), else :data:`UNKNOWN` (no record of this push: an older box, or one older than it, or none yet; or
+    installed since GET /packs was read: found at the next look)."""
+    record, missing = record_read(client, digest, began)
     state = record.get("state") if record else None
+    if (unrecorded or Unrecorded()).gone(missing):
+        return GONE, None
     if state == "checking":
         return CHECKING, record
     if state == "refused" and record is not None:
@@ -103,8 +146,11 @@ def refused_look(client: Any, digest: str, record: dict[str, Any], activate: boo
     """The look's answer when the box's ``record`` of the upload of ``digest`` says refused and GET /packs, read
     before it, did not list the pack: GET /packs read again (a refusal to make it active leaves the pack installed,
     and its install may have landed between the two reads): listed, the pack's answer (:func:`listed`: not active
-    with ``activate``, the box's reason for not making it active); else :data:`FAILED`, the record."""
-    packs, _ = read(client, "/packs")
+    with ``activate``, the box's reason for not making it active); else :data:`FAILED`, the record (a failed read
+    when the record names the pack the box holds: :data:`UNREACHED`, asked again)."""
+    packs, lost = read(client, "/packs")
+    if packs is None and record.get("pack"):        # it holds the pack (its activation was refused): asked again
+        return failed_read(lost)
     found = pack_of(packs, digest) if packs is not None else None
     return (FAILED, record) if found is None else listed(client, digest, found, activate, began, record)
 
@@ -120,13 +166,14 @@ def not_active(client: Any, digest: str, found: dict[str, Any], began: float | N
     return BUSY, found
 
 
-def last_look(look: Look, state: str, pack: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
+def last_look(look: Look, state: str, pack: dict[str, Any] | None, *guard: Any) -> tuple[str, dict[str, Any] | None]:
     """The asking ended with the box still checking the pack (``state`` :data:`CHECKING`, ``pack`` its record):
     one more look, as the record says checking until the push's own answer while GET /packs lists the pack from
-    its install; what it finds listed, installed or refused, else what was said."""
+    its install; what it finds listed, installed or refused, else what was said.  ``guard``: :func:`asking`'s
+    arguments after its limit (the look runs inside its Ctrl-C guard: a Ctrl-C says what is known)."""
     if state != CHECKING:
         return state, pack
-    again = look()
+    again = asking(look, 0, *guard)
     return again if again[0] in (ARRIVED, BUSY, FAILED) else (state, pack)
 
 
@@ -138,16 +185,17 @@ def pack_asked(client: Any, exc: HatboxError, path: Path, activate: bool, kind: 
     a push's answer made of its GET /packs entry (``pack``, ``activated``, ``asked``: True) for the push's own
     lines.  Otherwise a HatboxError, marked
     (hatbox.upload_asked.asked_state): the box refused it (its reason), installed but not made active (with
-    ``activate``; the box's reason when it gives one), still being checked, not on the box yet (an older box, or
-    none of its records is this push's: it may still be checking it), or the box could not be asked.  ``began``:
+    ``activate``; the box's reason when it gives one), still being checked, did not arrive (the box has no record
+    of it: :data:`GONE_AFTER_S`), not on the box yet (an older box, or none of its records is this push's: it may
+    still be checking it), or the box could not be asked.  ``began``:
     when the push began sending (time.monotonic(); None: not known), so that an older record of the same bytes is
     not taken for this push's (:func:`stale`)."""
     limit = waits.PACK_WAIT_S if limit_s is None else limit_s
     say_asking(exc, limit, quiet)
     may = (f"the box may still install it and make it the active {kind or 'pack of its kind'}"
            f"{' pack' if kind else ''}" if activate else "it may or may not have kept it")
-    look = pack_look(client, path, activate, began)
-    state, pack = last_look(look, *asking(look, limit, exc, "hatbox box-pack", may, back if activate else ""))
+    look, guard = pack_look(client, path, activate, began), (exc, "hatbox box-pack", may, back if activate else "")
+    state, pack = last_look(look, *asking(look, limit, *guard), *guard)
     if state == BUSY:                   # installed, made active a moment later: looked at a little longer
         state, pack = asking(look, waits.ACTIVE_WAIT_S, exc, "hatbox box-pack", may, back)
     if state == ARRIVED and pack is not None:
@@ -172,6 +220,9 @@ def pack_not_known(exc: HatboxError, state: str, pack: dict[str, Any] | None, ki
                            "(hatbox box-logs says why)", hint=f"make it active: hatbox box-pack {pid} --activate")
     if state in (UNREACHED, REFUSED):
         return not_asked_error(exc, state, pack, "hatbox box-pack (it lists the packs)")
+    if state == GONE:
+        return HatboxError(f"{cut}; asked the box: it did not arrive: nothing changed on the box; run the same command "
+                           "again", hint="it sends nothing the box holds already, so it is safe to repeat")
     slot = f"{kind} pack" if kind else "pack of its kind"
     if state == CHECKING:
         active = f" and make it the active {slot} ({back})" if kind is not None else ""

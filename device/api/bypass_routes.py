@@ -54,8 +54,7 @@ def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
     """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network."""
     from device.ui.faults import faulted
     bypassed = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
-    kept = status.get("bypass_set") if isinstance(status.get("bypass_set"), dict) else {}   # the engine's: kept
-    notes = {**kept, **volume_source(box_of(request).control).bypass_published(bypassed)}  # across a restart
+    notes = volume_source(box_of(request).control).bypass_notes(status)     # the engine's kept, this run's over
     out = []
     for slot in SLOTS:
         note, on = notes.get(slot, {}), bypassed.get(slot) is True

@@ -156,8 +156,6 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
                 (meta, activated, checked, before, tagging), replaced = await _checked(
                     gate, box, token_id, install, upload, sha, activate)
                 installed(meta["id"])
-        except AuthError as exc:
-            raise _unauthorized(exc, "nothing was installed") from None
         finally:
             upload.unlink(missing_ok=True)
         return M.UploadResult(pack=_pack_info(box, meta), activated=activated, installed_before=before,
@@ -176,7 +174,7 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
         """What became of the pack pushed lately whose bytes have SHA-256 ``sha256`` (hex): being checked, installed
         or refused (the box's answer); a laptop whose push lost its answer asks it (p55 F1)."""
         mark = box_of(request).pack_uploads.get(sha256)
-        if mark is None:
+        if mark is None:    # a laptop tells this 404 by its words (hatbox/upload_asked_pack.py NO_RECORD): keep them
             raise ApiError(404, "not found", f"the box has no record of a pack upload of SHA-256 '{sha256[:64]}' "
                            f"(it keeps the latest {KEEP} since it started)", hint=LIST_HINT)
         return M.PackUpload(sha256=sha256.lower(), state=mark.state, pack=mark.pack, status=mark.status,
