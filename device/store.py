@@ -340,6 +340,15 @@ class PackStore(Recovery):
         with self._locked():
             self._write_pointer(p)
 
+    def restore_slot(self, before: Pointer, kind: str) -> str | None:
+        """Put back the ``kind`` slot of a pointer read earlier (:meth:`Pointer.with_slot`; the engine refused what
+        was made active there), the other slots as they are now (a MIDI program change or the API may have changed
+        one meanwhile); read and written under the store's lock.  Returns the pack the slot held until now."""
+        with self._locked():
+            now = self.pointer()
+            self._write_pointer(now.with_slot(before, kind))
+        return now.slots.get(kind)
+
     def deactivate(self, kind: str) -> str | None:
         """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
         with self._locked():

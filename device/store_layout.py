@@ -13,7 +13,7 @@ import re
 import shutil
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -178,6 +178,14 @@ class Pointer:
         rec = self.activated.get(kind)
         pid = self.slots.get(kind)
         return dict(rec) if pid and isinstance(rec, dict) and rec.get("id") == pid else None
+
+    def with_slot(self, before: "Pointer", kind: str) -> "Pointer":
+        """This pointer with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active);
+        its other slots as they are."""
+        activated = {k: v for k, v in self.activated.items() if k != kind}
+        activated.update({kind: before.activated[kind]} if kind in before.activated else {})
+        return replace(self, slots={**self.slots, kind: before.slots.get(kind)}, activated=activated,
+                       history={**self.history, kind: list(before.history.get(kind, []))})
 
     @classmethod
     def from_json(cls, data: bytes) -> "Pointer":

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
 
 from device.midi_programs import pack_words        # "effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)"
 from device.panel_log import said_change           # "panel: ..." in box.log and changes.log (p55 stage QA)
 from device.ui.kit_desk import KitDesk
 from export.manifest import Manifest
 from hatbox.errors import HatboxError
-
-if TYPE_CHECKING:
-    from device.store_layout import Pointer
 
 
 @dataclass(frozen=True)
@@ -235,15 +232,6 @@ class MemoryData:
         return list(self.shelved)
 
 
-def with_slot(now: Pointer, before: Pointer, kind: str) -> Pointer:
-    """Pointer ``now`` with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active);
-    its other slots as they are."""
-    activated = {k: v for k, v in now.activated.items() if k != kind}
-    activated.update({kind: before.activated[kind]} if kind in before.activated else {})
-    return replace(now, slots={**now.slots, kind: before.slots.get(kind)}, activated=activated,
-                   history={**now.history, kind: list(before.history.get(kind, []))})
-
-
 class StoreData:
     """The box's pack store (device/store.py) and its tagged libraries (``<store>/libraries/*/tags.db``).
 
@@ -357,10 +345,7 @@ class StoreData:
         """Put back the ``kind`` slot of the pointer :meth:`snapshot` read (the engine did not load the pack made
         active there since), said in the log when it changes; a slot another front end changed meanwhile (a MIDI
         program change, the API) stays as it is now (p55 FR3 review 7: the whole pointer was put back)."""
-        with self.store._locked():              # the store's own (reentrant) lock: no activation between the two
-            now = self.store.pointer()
-            gone, pid = now.slots.get(kind), snapshot.slots.get(kind)
-            self.store.restore_pointer(with_slot(now, snapshot, kind))
+        gone, pid = self.store.restore_slot(snapshot, kind), snapshot.slots.get(kind)
         if gone != pid:
             kept = self._said_pack(pid) if pid else f"no {kind} pack"
             said_change(f"{kept} active again: the engine did not load {gone}")
