@@ -97,11 +97,6 @@ def forget_db(db: Path, made: list[Path]) -> bool:
     return True
 
 
-def retag_line(db: Path, pack: str) -> str:
-    """:func:`retag_said`'s line alone."""
-    return retag_said(db, pack)[0]
-
-
 def retag_said(db: Path, pack: str) -> tuple[str, str]:
     """(the line, the model id of the pack at ``pack`` as a library records it: passed on to
     hatbox.retag_words.start_line, so the pack is read and hashed once; "" where it was not read).  The line `hatbox

@@ -182,15 +182,23 @@ def matching(db_path: str | Path, typed: list[str]) -> tuple[list[Kept], dict[st
         rows = entries(con)
     finally:
         con.close()
-    return rows, {text: under(rows, form) if (form := read_as(root, rows, text)) else [] for text in typed}
+    return rows, {text: _first_hit(root, rows, text)[1] for text in typed}
 
 
 def read_as(root: Path, rows: list[Kept], typed: str) -> str | None:
     """The path in the library folder ``root`` that the path ``typed`` stands for among the kept files ``rows``:
     the first of its readings (:func:`_typed_forms`) that names one of them (``.``: the library folder itself, every
     one); None when none does, and for an empty path (it names nothing).  :func:`matching` picks by it."""
-    forms = _typed_forms(root, typed) if typed.strip() else []
-    return next((form for form in forms if under(rows, form)), None)
+    return _first_hit(root, rows, typed)[0]
+
+
+def _first_hit(root: Path, rows: list[Kept], typed: str) -> tuple[str | None, list[Kept]]:
+    """(:func:`read_as`'s reading of ``typed``, the kept files ``rows`` it names: :func:`under` once); (None, [])."""
+    for form in _typed_forms(root, typed) if typed.strip() else []:
+        hit = under(rows, form)
+        if hit:
+            return form, hit
+    return None, []
 
 
 def kept_left(db_path: str | Path) -> list[Kept]:
