@@ -475,8 +475,8 @@ class ProgramSwitcher:
             text = getattr(getattr(exc, "body", None), "message", None) or first_line(exc)
             if self._stopping:
                 return self._stopped(job, f": {pack_words(pack)} was not switched in ({text})")
-            return self._quiet(job, entry.key, f"{said}: {pack_words(pack)} was not switched in ({text}): the box "
-                                               "plays on as before", warn=True, pack=pack)
+            return {**self._quiet(job, entry.key, f"{said}: {pack_words(pack)} was not switched in ({text}): the "
+                                                "box plays on as before", warn=True, pack=pack), "why": text}
         self.switches += 1
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")

@@ -13,7 +13,6 @@ without "on channel N") that keep what happened.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, Callable
 
 from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPED
@@ -63,8 +62,7 @@ def _named(heads: Heads, name: str, version: str, what: str) -> tuple[str, ...]:
 def refused_lines(outcome: dict[str, Any], heads: Heads, name: str, version: str) -> tuple[str, ...]:
     """A refused switch of a pack still on the box: the switcher's words, then without the pack's id, then the
     name and the reason ("program 1: fuzzbox not switched in (disk full)"), then without the reason."""
-    message, pid = str(outcome.get("message") or ""), str(outcome.get("pack"))
-    why = reason(message)
+    message, pid, why = str(outcome.get("message") or ""), str(outcome.get("pack")), str(outcome.get("why") or "")
     full = f"{name} {version}" if version else name
     lines = [message, message.replace(f" ({pid})", "")] if message else []
     if why:
@@ -84,13 +82,6 @@ def unswitched_lines(outcome: dict[str, Any], heads: Heads) -> tuple[str, ...]:
     else:
         short = _each(heads, lambda h: f"{h}: not switched")
     return (message, *short) if message else short
-
-
-def reason(message: str) -> str:
-    """The switcher's reason in "... was not switched in (disk full): the box plays on as before" ("" when the
-    message has none)."""
-    found = re.search(r" was not switched in \((.+)\): the box plays on", message)
-    return found.group(1) if found else ""
 
 
 def _each(heads: Heads, words: Callable[[str], str]) -> tuple[str, ...]:

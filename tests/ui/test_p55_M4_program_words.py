@@ -25,7 +25,7 @@ PLAYING = {**SWITCHED, "result": "playing", "message": f"{HEAD}: effect pack hat
 UNMAPPED = {"program": 127, "channel": None, "result": "unmapped", "pack": None,
             "message": "program 127: nothing mapped (hatbox box-midi --program 127 PACK maps one)"}
 REFUSED = {"program": 1, "channel": None, "result": "refused", "pack": PID, "name": "hatbox-drive-clean",
-           "version": "0.1.0", "message":
+           "version": "0.1.0", "why": "disk full", "message":
            f"program 1: effect pack hatbox-drive-clean 0.1.0 ({PID}) was not switched in (disk full): the box plays "
            "on as before"}
 GONE_WORDS = (f"{HEAD}: effect pack gone 1.0.0 (effect-gone-1.0.0-000000000000) is no longer on the box (deleted) "
