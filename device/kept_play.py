@@ -25,7 +25,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from device.control import XY_RANGE
+from device.control import SLOTS, XY_RANGE
 from device.store import installed_in
 
 Bypassed = dict[str, dict[str, Any]]      # slot -> {"pack": store id ("" for a built-in unit), "name", "version",
@@ -55,12 +55,11 @@ def bypassed_of(value: Any, said: list[str] | None = None, name: str = "") -> By
     """The bypassed slots a knob file's ``bypassed`` keeps, each with who set it where it says (:func:`who_of`);
     :class:`NotKept` when it is not one.  A who that is none (edited by hand) is left out and said in ``said`` (the
     bypass still comes back: quieter, never louder); ``name``: the file's, for that warning."""
-    from device.audio.engine import EFFECT_SLOTS, SOURCE_SLOTS
     if not isinstance(value, dict):
         raise NotKept("not a bypass")
     out: Bypassed = {}
     for slot, entry in value.items():
-        if slot not in (*EFFECT_SLOTS, *SOURCE_SLOTS) or not isinstance(entry, dict) \
+        if slot not in SLOTS or not isinstance(entry, dict) \
                 or not all(isinstance(entry.get(k, ""), str) for k in ("pack", "name", "version")):
             raise NotKept("not a bypass")
         out[slot] = {k: str(entry.get(k, "")) for k in ("pack", "name", "version")}

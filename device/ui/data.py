@@ -315,7 +315,7 @@ class StoreData:
         try:
             self._check_signed(pid)
         except HatboxError:
-            self.store.restore_pointer(before)        # the pack active before stays, and plays on
+            self.store.restore_slot(before, kind)     # the pack active before stays, and plays on (its slot only)
             raise
         said_change(f"{kind} rolled back to {self._said_pack(pid)} on the Models page"
                     + (f" (was {before.slots.get(kind)})" if before.slots.get(kind) else ""))

@@ -49,6 +49,7 @@ from device.ui.focus import pressed as button_pressed
 from device.ui.learn import MidiLearn
 from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 from export.manifest import Knob
+from hatbox.text import number_words
 
 DRAG_PX_PER_SWEEP = 300        # touch: vertical pixels from min to max
 BANK = 4                       # knobs per bank: one per encoder
@@ -74,20 +75,11 @@ def format_value(knob: Knob, value: float) -> str:
     text = knob_number(value, knob.min, knob.max, knob.scale)
     number = float(text) if text[:1] not in "<>" else 0.0
     if abs(number) >= 1000 and knob.unit in KILO_UNITS:
-        kilo = _digits(float(f"{number / 1000:.3g}"))
+        kilo = number_words(float(f"{number / 1000:.3g}"))
         return f"{kilo} k{knob.unit}" if knob.unit else f"{kilo}k"
     if knob.unit and knob.unit[0] in ":/x×":    # a ratio ("4:1"), a per-something ("3/s"), a multiple ("2x")
         return f"{text}{knob.unit}"
     return f"{text} {knob.unit}" if knob.unit else text
-
-
-def _digits(x: float) -> str:
-    """``x`` (already rounded to three significant digits) written out without an exponent:
-    "12.5", "1000", "0.0000123"."""
-    text = f"{x:.3g}"
-    if "e" not in text:
-        return text
-    return f"{x:.0f}" if abs(x) >= 1 else (f"{x:.10f}".rstrip("0").rstrip(".") or "0")
 
 
 def clamp(knob: Knob, value: float) -> float:
