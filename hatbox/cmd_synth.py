@@ -143,8 +143,9 @@ def no_holdout_words(metrics: dict[str, Any]) -> str:
     why = metrics.get("no_holdout_why")
     if isinstance(why, str) and why:
         return why
-    return ("every C#, F and A is held out to score the synth, unless that would leave an instrument, or the "
-            "whole set, too few notes to train on")
+    from trainer.synth.heldout import held_pitch_words
+    return (f"every {held_pitch_words(last='and')} is held out to score the synth, unless that would leave an "
+            "instrument, or the whole set, too few notes to train on")
 
 
 def sine_verdict(dist: float, sine: object) -> str:

@@ -18,6 +18,7 @@ from hatbox.text import count_words, display_name
 from trainer.synth.data import REPORT_JSON
 from trainer.synth.envelope_fit import DEFAULT_ENVELOPE, box_levels, envelope_hold_words, envelope_words, note_shape
 from trainer.synth.features import cents_error, loudness_db
+from trainer.synth.heldout import held_pitch_words
 from trainer.synth.loss import multires_stft
 from trainer.synth.train import HELDOUT, NoteSet, TrainResult, render_notes
 
@@ -214,7 +215,8 @@ def _score_lines(metrics: dict, per: dict[str, dict]) -> list[str]:
              ""]
     for name, row in per.items():
         if not row["notes"]:
-            lines.append(f"- {name}: no {notes}: not scored (record more notes of it: C#, F and A are held out)")
+            held = held_pitch_words(last="and")
+            lines.append(f"- {name}: no {notes}: not scored (record more notes of it: {held} are held out)")
             continue
         level = (f"; level {row['level_from_s']:g} s to {row['level_to_s']:g} s: the recordings "
                  f"{row['level_change_recording_db']:+.1f} dB, as the box plays them "
