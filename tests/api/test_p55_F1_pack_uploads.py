@@ -11,7 +11,7 @@ import hashlib
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -23,9 +23,9 @@ from hatbox.box_client import _Upload, _upload_error
 from hatbox.cli import main
 from hatbox.errors import HatboxError, PackError
 from hatbox.upload_asked_pack import pack_asked
-from tests.api.conftest import make_box, start_remote_box
-from tests.api.cut_proxy import CutProxy, _hang_up
+from tests.api.conftest import make_box
 from tests.api.packs import gain_pack
+from tests.api.test_p54_F4_lost_answer import boxed  # noqa: F401  (the fixture: a box behind a CutProxy)
 
 REASON = "the pack's golden output does not match its model (off by 0.5)"
 BOX_HINT = "export the pack again: hatbox export"
@@ -144,25 +144,7 @@ def test_an_unexpected_failure_is_never_left_checking() -> None:
 
 
 # ----------------------------------------------------------------------------------- a real box, its answer cut
-Cut = Callable[..., CutProxy]
-
-
-@pytest.fixture
-def boxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, dict[str, str], list[str], Cut]]:
-    """(the running box, its auth header, the pairing codes it shows, ``cut``: a :class:`CutProxy` to the box)."""
-    running, codes, _, _ = start_remote_box(tmp_path, monkeypatch)
-    token = httpx.post(f"{running.url}/pair", json={"code": codes[-1], "name": "reader"}).json()["token"]
-    made: list[CutProxy] = []
-
-    def cut(cut_at: bytes, **kw: Any) -> CutProxy:
-        made.append(CutProxy(running.url, cut_at, **kw))
-        return made[-1]
-    yield running, {"Authorization": f"Bearer {token}"}, codes, cut
-    for proxy in made:
-        proxy.close()
-        for s in proxy.open:
-            _hang_up(s)
-    running.stop()
+# (the fixture `boxed` is test_p54_F4_lost_answer's, imported above: a box, its auth header, its codes, ``cut``)
 
 
 def _push_cut(boxed: Any, path: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, str, str]:
