@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import signal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,31 +14,7 @@ from hatbox import cmd_device
 from hatbox.cli import build_parser
 from hatbox import engine_end
 from hatbox.errors import HatboxError
-
-
-class _Ended:
-    """EngineProcess stand-in whose process has already ended with ``code``."""
-
-    def __init__(self, code: int | None, error: str | None = None, hint: str | None = None) -> None:
-        self.code, self.error, self.error_hint, self.bug = code, error, hint, None
-
-    def start(self) -> "_Ended":
-        return self
-
-    def status(self) -> dict[str, Any]:
-        return {"warnings": []}
-
-    def alive(self) -> bool:
-        return self.code is None
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        return self.code
-
-    def stop(self) -> int | None:
-        return self.code
-
-    def check_recording(self) -> None:
-        pass
+from tests.engine.test_device_run_p20 import _Ended   # an EngineProcess stand-in already ended with a code
 
 
 def _run_ended(monkeypatch: pytest.MonkeyPatch, engine: _Ended, store: Path) -> HatboxError:
