@@ -155,9 +155,9 @@ class PackStore(Recovery):
         read error, or a pack repaired since, is read again next time)."""
         if not isinstance(meta, dict) or meta.get("kind") != "tagger" or all(k in meta for k in FILLED_KEYS):
             return meta, True
-        from export.pack import _parse_manifest, manifest_bytes_of
+        from export.pack import read_manifest
         try:
-            manifest = _parse_manifest(manifest_bytes_of(self.pack_path(pid)))
+            manifest = read_manifest(self.pack_path(pid))
         except Exception as exc:  # noqa: BLE001 - a pack that cannot be read: its record as it is (recovery checks)
             self._warn_unfilled(pid, exc)
             return meta, False

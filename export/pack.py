@@ -245,6 +245,13 @@ def manifest_bytes_of(path: str | Path) -> bytes:
         return _read_member(zf, _manifest_info(Path(path), infos))
 
 
+def read_manifest(path: str | Path) -> Manifest:
+    """The Manifest of the pack at ``path``, its manifest.json alone read and parsed (no other member read, no
+    checksum verified: :func:`read_pack` does that); PackError as read_pack gives for an archive or a manifest it
+    would refuse.  For the box's panel, knob routes and pack store, which read a pack the store already checked."""
+    return _parse_manifest(manifest_bytes_of(path))
+
+
 def _manifest_info(path: Path, infos: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo:
     """manifest.json's entry, at most MAX_MANIFEST_BYTES; PackError (with a hint for a zip that is no pack)."""
     if MANIFEST not in infos:

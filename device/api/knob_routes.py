@@ -55,9 +55,9 @@ class KnobTurn(BaseModel):
 def _manifest(path: Any) -> Optional[Manifest]:
     """The manifest of the pack file at ``path`` (what the engine reports it plays), or None when it cannot be
     read (its file went: the knob's range is then not known here)."""
-    from export.pack import _parse_manifest, manifest_bytes_of
+    from export.pack import read_manifest
     try:
-        return _parse_manifest(manifest_bytes_of(str(path)))
+        return read_manifest(str(path))
     except (HatboxError, OSError, ValueError) as exc:
         log.warning("cannot read the knobs of %s: %s", path, first_line(exc))
         return None

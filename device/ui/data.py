@@ -270,8 +270,8 @@ class StoreData:
         was installed and re-checks it at each start, the engine as it loads it; reading and hashing every pack here
         made the panel's first listing of a year of packs take seconds."""
         if pid not in self._manifests:
-            from export.pack import _parse_manifest, manifest_bytes_of
-            self._manifests[pid] = _parse_manifest(manifest_bytes_of(self.store.pack_path(pid)))
+            from export.pack import read_manifest
+            self._manifests[pid] = read_manifest(self.store.pack_path(pid))
         return self._manifests[pid]
 
     def packs(self) -> list[PackEntry]:
