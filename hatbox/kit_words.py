@@ -169,18 +169,10 @@ def moved_lines(kit: dict[str, Any]) -> list[str]:
     note: 808 C4 -> D4" (the box keeps a word's note unless a drum word took it), the words new to the kit and their
     notes, those no longer on it; [] when every word kept its note, or from a box of an older version (p53 QA: after
     a re-tag every pad moved without a word)."""
-    from device.kit import move_kind          # the panel's split too (device/api/box_kit.moved_lines)
-    from device.notes import note_name
-    rows = [r for r in _list(kit, "words_moved") if isinstance(r.get("word"), str)]
-
-    def name(note: Any) -> str:
-        return note_name(note) if isinstance(note, int) else "?"
-
-    def of(kind: str) -> list[dict[str, Any]]:
-        return [r for r in rows if move_kind(r.get("was"), r.get("now")) == kind]
-    moved = [f"{safe_text(r['word'])} {name(r['was'])} -> {name(r['now'])}" for r in of("moved")]
-    added = [f"{safe_text(r['word'])} {name(r['now'])}" for r in of("new")]
-    gone = [f"{safe_text(r['word'])} (was {name(r['was'])})" for r in of("gone")]
+    from device.kit_moves import words_by_kind      # the panel's words too (device/api/box_kit.moved_lines)
+    said = words_by_kind((safe_text(r["word"]), r.get("was"), r.get("now")) for r in _list(kit, "words_moved")
+                         if isinstance(r.get("word"), str))
+    moved, added, gone = said["moved"], said["new"], said["gone"]
     return ([f"{count_words(len(moved), 'word')} of yours moved to another note: "
              f"{_shown_words(moved)}"] if moved else []) + \
         ([f"new {'word' if len(added) == 1 else 'words'} on the kit (free notes from middle C up): "

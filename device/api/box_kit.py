@@ -15,7 +15,7 @@ from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_
 from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file, check_note,
                         move_kind)
 from device.kit_families import empty_drum_notes
-from device.notes import note_name
+from device.kit_moves import words_by_kind
 from device.panel_log import said_change
 from hatbox.errors import HatboxError
 
@@ -173,20 +173,10 @@ def moved_counts(moved: list[tuple[str, int | None, int | None]]) -> str:
 def moved_lines(moved: list[tuple[str, int | None, int | None]]) -> list[str]:
     """device.kit.word_moves' ``moved`` in full, a line a kind, the words that lost their note first (a narrow panel
     cut the list before them: R3 review): "gone: punchy (was D4)", "moved: 808 C4 -> D4", "new: keep D4" (the words
-    `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, split by the same device.kit.move_kind, short
+    `hatbox box-kit --from` lists, hatbox.kit_words.moved_lines, in the words of the same device.kit_moves, short
     enough for the panel)."""
-    said: dict[str, list[str]] = {kind: [] for kind in LINE_KINDS}
-    for word, was, now in moved:
-        said[move_kind(was, now)].append(_moved_words(word, was, now))
+    said = words_by_kind(moved)
     return [f"{kind}: {', '.join(said[kind])}" for kind in LINE_KINDS if said[kind]]
-
-
-def _moved_words(word: str, was: int | None, now: int | None) -> str:
-    """One word of :func:`moved_lines`: "808 C4 -> D4" (moved), "keep D4" (new), "punchy (was D4)" (gone)."""
-    kind = move_kind(was, now)
-    if kind == "moved":
-        return f"{word} {note_name(was)} -> {note_name(now)}"
-    return f"{word} {note_name(now)}" if kind == "new" else f"{word} (was {note_name(was)})"
 
 
 def _tagged_files(box: Any, library: str) -> int:
