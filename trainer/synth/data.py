@@ -261,14 +261,14 @@ def load_notes(files: list[tuple[str, Path]], rate: int, seconds: float,
 def _lost_hint(denied: list[tuple[str | None, Path | None]]) -> str:
     """What to do when an instrument has no note left: let your user read the files where the system would not open
     any of them (``denied``: each skipped file's (hint, path), both None where it was skipped for another reason):
-    the hint their refusals gave where they give one (a folder's ``chmod -R u+rX`` when the folder refused: p55 FR2
-    #8, a single note was told to chmod the file), else the common folder's; else replace them."""
+    the hint their refusals gave when they give one (a folder's ``chmod -R u+rX`` when the folder refused: p55 FR2
+    #8, a single note was told to chmod the file; a refusal always gives one: device.audio.audiofile), else the
+    common folder's; else (a file among them skipped for another reason) replace them."""
     if denied and all(path is not None for _hint, path in denied):
         hints = {hint for hint, _path in denied}
         if len(hints) == 1 and None not in hints:
             return str(hints.pop())
-        paths = [p for _hint, p in denied if p is not None]
-        return access_hint(paths[0]) if len(paths) == 1 else access_hint(Path(os.path.commonpath(paths)), folder=True)
+        return access_hint(Path(os.path.commonpath([str(path) for _hint, path in denied])), folder=True)
     return "replace the files (or remove the folder); the pitch goes in the name: C4.wav, 60.wav, name_060_100.wav"
 
 
