@@ -23,19 +23,25 @@ tracebacks in 90 s filled box.log and its four older files):
   says how many: "... (and 9,812 more like it in the last 60 s)".  Distinct lines, and the first of each, are
   written as ever.
 - Who changed what (:func:`is_change`: the API's "pack ... installed by 'studio'", "library ... uploaded by ...",
-  "DELETE ... by ...", "paired ..." lines, and any record logged with ``extra=AS_CHANGE``: a MIDI program's switch,
-  a pack made active on the box's panel) is never collapsed, and also goes to ``STORE/logs/changes.log``
+  "DELETE ... by ...", "paired ..." lines, and any record logged with ``extra=AS_CHANGE``: a pack made active on the
+  box's panel, a kit note set there) is never collapsed, and also goes to ``STORE/logs/changes.log``
   (:data:`CHANGES_MAX_BYTES`, one older file), which box.log's rotation does not touch.  A change is written when it
   happens, every time: two packs toggled from a foot controller say the same words every other switch, and a count
   held back for a timer is lost to a power cut (p55 stage QA).
 - A front end's change lines have a budget (:class:`LineBudget`: :data:`CHANGE_LINES` a minute; OSC's volume and
   bypass lines, device/osc_changes.py; program switches from each source, device/switch_lines.py): past it they are
-  counted and the count said with the next line allowed, so OSC, open to the network with no sign-in, cannot roll
-  changes.log's pairings and installs away (p55 review: 20 switches a second did in under three minutes).
+  counted and the count said with the next line allowed (p55 review: 20 switches a second rolled changes.log's
+  pairings and installs away in under three minutes).
+- Program switches (logged with ``extra=AS_SWITCH``) are changes with a share of their own: box.log and
+  ``STORE/logs/switches.log`` (:data:`SWITCHES_MAX_BYTES`, one older file), never changes.log, so no number of
+  switches rolls a pairing or an install away (p56: a flood that never stopped still wrote 6 lines a minute, and
+  changes.log lost its pairing line after some 4 hours).  Read back, changes.log's tail has the switches' lines in
+  it, in time order (:func:`tail`), as ``hatbox box-logs --changes`` showed them before.
 """
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import logging.handlers
 import re
@@ -63,6 +69,11 @@ CHANGES_MAX_BYTES = 256_000       # per file (bytes); one older file, changes.lo
 CHANGES_BACKUPS = 1               # changes.log keeps this many older files (changes.log.1)
 CHANGE = "hatbox_change"          # a record's extra flag: it says a change of the box (:func:`is_change`)
 AS_CHANGE = {CHANGE: True}        # ``log.info(..., extra=AS_CHANGE)``: written every time, and in changes.log
+SWITCHES_FILE = "switches.log"    # program switches: changes with a share of their own, apart from changes.log
+SWITCHES_MAX_BYTES = 256_000      # per file (bytes); one older file, switches.log.1
+SWITCHES_BACKUPS = 1
+SWITCH = "hatbox_switch"          # a record's extra flag: a change in switches.log's share (:func:`is_switch`)
+AS_SWITCH = {CHANGE: True, SWITCH: True}    # ``log.info(..., extra=AS_SWITCH)``: a change, in switches.log
 CHANGE_LINES = 6                  # a front end's change lines per CHANGE_WINDOW_S at most (LineBudget)
 CHANGE_WINDOW_S = 60.0
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
@@ -79,7 +90,10 @@ def changes_path(store: str | Path) -> Path:
 
 
 # each log file of the store: how many older files it keeps
-KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS}
+KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS, SWITCHES_FILE: SWITCHES_BACKUPS}
+# a log read back with the lines of another file that takes a share of it (in time order): changes.log, switches.log
+READ_WITH = {CHANGES_FILE: (SWITCHES_FILE,)}
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")    # FILE_FORMAT's asctime, as each line starts
 
 
 def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
@@ -105,7 +119,27 @@ def _zeros_line(run: re.Match[str]) -> str:
 def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
     """The last ``lines`` lines of the box's log ``name`` (box.log, or changes.log; continued from the older file
     when it has fewer: it was just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are
-    replaced; a run of zero bytes (a write cut by a power loss) is one line saying so."""
+    replaced; a run of zero bytes (a write cut by a power loss) is one line saying so.  changes.log's come with
+    switches.log's (:data:`READ_WITH`), in the order of their times."""
+    tails = [file_tail(store, lines, name)] + [file_tail(store, lines, other) for other in READ_WITH.get(name, ())]
+    if len(tails) == 1:
+        return tails[0]
+    merged = heapq.merge(*(_timed(kept, n) for n, kept in enumerate(tails)))
+    return [line for *_key, line in merged][-lines:]
+
+
+def _timed(lines: list[str], file: int) -> list[tuple[str, int, int, str]]:
+    """``lines`` of one log file (in order) keyed to be merged with another's: (time, ``file``, index, line); a line
+    without a time (:data:`_STAMP`: a cut write's line) takes the time of the line before it."""
+    out, stamp = [], ""
+    for n, line in enumerate(lines):
+        stamp = line[:23] if _STAMP.match(line) else stamp
+        out.append((stamp, file, n, line))
+    return out
+
+
+def file_tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
+    """The last ``lines`` lines of the log file ``name`` alone (:func:`tail`: with the files read with it)."""
     kept: list[str] = []
     for path in log_files(store, name):
         try:
@@ -146,6 +180,16 @@ def is_change(record: logging.LogRecord) -> bool:
     if getattr(record, CHANGE, False):
         return True
     return record.name == "hatbox.api" and record.levelno == logging.INFO and bool(_CHANGE.search(_text(record)))
+
+
+def is_switch(record: logging.LogRecord) -> bool:
+    """Whether ``record`` is a change in switches.log's share (logged with ``extra=AS_SWITCH``: a program switch)."""
+    return bool(getattr(record, SWITCH, False))
+
+
+def in_changes_log(record: logging.LogRecord) -> bool:
+    """Whether ``record`` goes to changes.log: a change (:func:`is_change`) not in switches.log's share."""
+    return is_change(record) and not is_switch(record)
 
 
 def _text(record: logging.LogRecord) -> str:
@@ -366,14 +410,16 @@ class _BoxFile(_Collapsing, _TurnsOff):
 
 
 class _ChangesFile(_TurnsOff):
-    """changes.log: who changed what (:func:`is_change`), every line, apart from box.log's rotation; a write that
-    fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines)."""
+    """changes.log: who changed what (:func:`in_changes_log`), every line, apart from box.log's rotation; a write
+    that fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines).  With
+    ``switches``: switches.log, the program switches' own share (:func:`is_switch`), rotated on its own."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, maxBytes=CHANGES_MAX_BYTES, backupCount=CHANGES_BACKUPS, encoding="utf-8")
+    def __init__(self, path: Path, switches: bool = False) -> None:
+        most, older = (SWITCHES_MAX_BYTES, SWITCHES_BACKUPS) if switches else (CHANGES_MAX_BYTES, CHANGES_BACKUPS)
+        super().__init__(path, maxBytes=most, backupCount=older, encoding="utf-8")
         self.setFormatter(logging.Formatter(FILE_FORMAT))
         self.setLevel(logging.INFO)
-        self.addFilter(is_change)
+        self.addFilter(is_switch if switches else in_changes_log)
 
 
 class BoxLog:
@@ -393,8 +439,9 @@ class BoxLog:
             self.handlers.append(_BoxFile(self.path, self._failed))
         except OSError as exc:
             self._failed(exc, None)
-        with contextlib.suppress(OSError):          # box.log keeps the lines too; its own trouble is said
-            self.handlers.append(_ChangesFile(changes_path(store)))
+        for name in (CHANGES_FILE, SWITCHES_FILE):
+            with contextlib.suppress(OSError):      # box.log keeps the lines too; its own trouble is said
+                self.handlers.append(_ChangesFile(Path(store) / LOG_DIR / name, switches=name == SWITCHES_FILE))
         self.root.setLevel(logging.INFO)
         for handler in self.handlers:
             self.root.addHandler(handler)

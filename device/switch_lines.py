@@ -1,12 +1,14 @@
 """The log lines of the box's program switches (device/midi_programs.py ``ProgramSwitcher``): :class:`SwitchLines`.
 
-Each switch is a change (device.logs ``AS_CHANGE``: box.log and changes.log, written when it happens, never folded
-into a count that waits for a timer), within a budget per source (device.logs :class:`LineBudget`:
-:data:`CHANGE_LINES` a minute, the rule OSC's volume and bypass lines follow).  A set list's switches (a few a
+Each switch is a change (device.logs ``AS_SWITCH``: box.log and switches.log, the switches' own share beside
+changes.log, written when it happens, never folded into a count that waits for a timer), within a budget per
+source (device.logs :class:`LineBudget`: :data:`CHANGE_LINES` a minute, the rule OSC's volume and bypass lines
+follow).  A set list's switches (a few a
 minute) are all written at once.  Past the budget a switch is counted, not written, and the count goes out with the
 next line its source is allowed, so a power cut loses at most the count; the switcher's stop writes what is held.
 Before (p55 review), OSC, open to the network with no sign-in, wrote 20 switch lines a second and rolled the
-pairings and installs out of changes.log in under three minutes.
+pairings and installs out of changes.log in under three minutes; and (p56) a flood that never stopped, at 6 lines
+a minute, still rolled them out after some 4 hours: the switches' own file (switches.log) takes that now.
 
 The sources: MIDI (the box's ports), a paired device (the API's fire route, by its name), and OSC: every OSC sender
 shares one budget, as their addresses are not signed in and a flood can forge as many as it likes (the count names
@@ -20,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from device.logs import AS_CHANGE, CHANGE_LINES, LineBudget
+from device.logs import AS_SWITCH, CHANGE_LINES, LineBudget
 
 SENDERS_NAMED = 4           # senders named in a count at most (the rest counted)
 OTHERS_KEPT = 1000          # senders beyond those remembered to be counted at most (a forged flood has no end of them)
@@ -86,7 +88,7 @@ class SwitchLines:
                 held.hold(line, source, now)
                 return False
             before = f" (before it, {held.words(now)})" if held.count else ""
-            log.info("MIDI %s%s", line, before, extra=AS_CHANGE)
+            log.info("MIDI %s%s", line, before, extra=AS_SWITCH)
         return True
 
     def flush(self) -> int:
@@ -95,5 +97,5 @@ class SwitchLines:
             now, waiting = self.clock(), [held for held in self.held.values() if held.count]
             for held in waiting:
                 last = held.last
-                log.info("MIDI program switches: %s; the last: %s", held.words(now), last, extra=AS_CHANGE)
+                log.info("MIDI program switches: %s; the last: %s", held.words(now), last, extra=AS_SWITCH)
         return len(waiting)
