@@ -37,7 +37,8 @@ from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, GONE, REFUSED,
 
 
 STALE_SLACK_S = 2.0     # a record of the upload older than this push by more than this is another push's (s)
-NO_RECORD = "has no record of a pack upload"    # the box's own 404 (device/api/pack_routes.py pack_upload)
+NO_RECORD_ERROR = "no upload record"    # the box's own 404's error word (device/api/pack_uploads.py unrecorded)
+NO_RECORD = "has no record of a pack upload"    # ... and its words, all a box of the fifty-fifth stop gives to tell it
 GONE_AFTER_S = 2.0      # the box without a record this long: its whole body never reached it (s; the box marks a
                         # push once its last byte is written and fsync'ed: a moment on a slow card)
 
@@ -107,9 +108,12 @@ def record_read(client: Any, digest: str, began: float | None = None) -> tuple[d
 
 
 def no_record(exc: HatboxError | None) -> bool:
-    """Whether ``exc`` is a box's own 404 for an upload it has no record of (:data:`NO_RECORD`), not an older box's
-    404 for a route it does not have (the framework's "Not Found", said "the box does not offer GET ...")."""
-    return isinstance(exc, BoxRefused) and exc.status == 404 and NO_RECORD in Exception.__str__(exc)
+    """Whether ``exc`` is a box's own 404 for an upload it has no record of, not an older box's 404 for a route it
+    does not have (the framework's "Not Found", said "the box does not offer GET ..."): its error word
+    (:data:`NO_RECORD_ERROR`) first, else its words (:data:`NO_RECORD`: a box of the fifty-fifth stop has no word)."""
+    if not (isinstance(exc, BoxRefused) and exc.status == 404):
+        return False
+    return exc.error == NO_RECORD_ERROR or NO_RECORD in Exception.__str__(exc)
 
 
 def stale(record: dict[str, Any], began: float | None) -> bool:

@@ -23,6 +23,9 @@ from device.api.errors import ApiError, unexpected_body
 
 KEEP = 64                   # uploads remembered at most
 CHECKING, INSTALLED, REFUSED = "checking", "installed", "refused"
+# the ``error`` word of GET /packs/uploads/{sha256}'s own 404 (:func:`unrecorded`), which a laptop reads first
+# (hatbox/upload_asked_pack.py NO_RECORD_ERROR); "not found" before the fifty-sixth stop, told by its message then
+NO_RECORD_ERROR = "no upload record"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,14 @@ class PackUploads:
                 flying.remove(began)
             if not flying:
                 self._flying.pop(key, None)
+
+
+def unrecorded(sha256: str, hint: str | None = None) -> ApiError:
+    """GET /packs/uploads/{sha256}'s 404 for a digest the box keeps no record of: :data:`NO_RECORD_ERROR`, and the
+    message the fifty-fifth stop's laptops tell it by (hatbox/upload_asked_pack.py NO_RECORD): keep its words;
+    ``hint``: what to do (device.store.LIST_HINT)."""
+    return ApiError(404, NO_RECORD_ERROR, f"the box has no record of a pack upload of SHA-256 '{sha256[:64]}' "
+                    f"(it keeps the latest {KEEP} since it started)", hint=hint)
 
 
 def _kept(kept: Callable[[], str | None]) -> str | None:
