@@ -14,6 +14,7 @@ from typing import Any, Callable
 from device import midi_saved
 from device.midi import LEARNED, PAD, PAD_AXES, Binding, MidiMap, field_of
 from device.midi_channels import Channels, unheard_words
+from device.midi_ports import short_name
 
 log = logging.getLogger("hatbox.midi")
 
@@ -67,9 +68,11 @@ class MidiHub:
 
     def translate(self, msg: Any, source: str = "") -> list[dict[str, Any]]:
         """:meth:`MidiMap.translate` under the lock (``source``: the port it came in on); a MIDI learn it completes
-        is saved; a program change goes to :attr:`programs` (which returns at once)."""
+        is saved; a program change goes to :attr:`programs` (which returns at once) with its port's short name, so
+        its log line says which controller sent it (p56)."""
         if field_of(msg, "type") == "program_change" and self.programs is not None:
-            self.programs.received(int(field_of(msg, "program")), field_of(msg, "channel", None))
+            self.programs.received(int(field_of(msg, "program")), field_of(msg, "channel", None),
+                                   port=short_name(source) if source else "")
         with self.lock:
             armed = self.map.learning
             out = self.map.translate(msg, source)

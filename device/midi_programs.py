@@ -243,12 +243,13 @@ STOPPED = "stopped"         # the box is stopping (ProgramSwitcher.stop): nothin
 class Job:
     """One program change handed to the switcher (:meth:`ProgramSwitcher.received` returns it): ``program`` 0..127,
     ``channel`` 0..15 (None: none), when it ``came`` (monotonic s) and its ``source`` (:data:`MIDI_IN`, "OSC
-    192.0.2.7", "'studio-mac'" for the API's fire route).  :meth:`wait` answers its own outcome once known: switched,
+    192.0.2.7", "'studio-mac'" for the API's fire route); a MIDI one's ``port``: the controller's port it came in on
+    ("nanoKONTROL2 MIDI 1", "" where not known).  :meth:`wait` answers its own outcome once known: switched,
     played already, unmapped, refused (and why), superseded by a later program change before it ran (a burst
     switches its last only), or stopped (the box began to stop before it ran) - never another job's."""
 
-    def __init__(self, program: int, channel: int | None, came: float, source: str = MIDI_IN) -> None:
-        self.program, self.channel, self.came, self.source = program, channel, came, source
+    def __init__(self, program: int, channel: int | None, came: float, source: str = MIDI_IN, port: str = "") -> None:
+        self.program, self.channel, self.came, self.source, self.port = program, channel, came, source, port
         self.outcome: dict[str, Any] | None = None
         self._done = threading.Event()
 
@@ -261,9 +262,12 @@ class Job:
         return self.outcome if self._done.wait(timeout_s) else None
 
 
-def said_by(words: str, source: str) -> str:
-    """A switch's log words with who sent it: "...; sent by OSC 192.0.2.7" (a MIDI one's words as they are)."""
-    return words if source == MIDI_IN else f"{words}; sent by {source}"
+def said_by(words: str, source: str, port: str = "") -> str:
+    """A switch's log words with who sent it: "...; sent by OSC 192.0.2.7", a MIDI one's with its ``port`` (which
+    controller: "...; from MIDI port 'nanoKONTROL2 MIDI 1'", p56), as they are where the port is not known."""
+    if source != MIDI_IN:
+        return f"{words}; sent by {source}"
+    return f"{words}; from MIDI port '{port}'" if port else words
 
 
 class ProgramSwitcher:
@@ -285,9 +289,9 @@ class ProgramSwitcher:
         self.lines = SwitchLines()                     # the switches' log lines, within a budget per source
         self.prewarm_mapped()
 
-    def received(self, program: int, channel: int | None, source: str = MIDI_IN) -> Job:
-        """A program change came (MIDI thread; ``source``: who sent it, :class:`Job`); returns its job, whose
-        :meth:`Job.wait` answers what it did.  A lone one (no other in the ``settle_s`` before it, no switch
+    def received(self, program: int, channel: int | None, source: str = MIDI_IN, port: str = "") -> Job:
+        """A program change came (MIDI thread; ``source``: who sent it, ``port``: a MIDI one's port, :class:`Job`);
+        returns its job, whose :meth:`Job.wait` answers what it did.  A lone one (no other in the ``settle_s`` before it, no switch
         running) switches at once: a footswitch's press is not held back by the burst wait (a cached switch took
         82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last
         is part of a burst (a controller scrolled through programs): it switches once no other comes for
@@ -295,7 +299,7 @@ class ProgramSwitcher:
         waiting when a later one comes is resolved as superseded by it.  After :meth:`stop`, resolved at once as
         stopped: nothing switched."""
         now = time.monotonic()
-        job = Job(int(program), None if channel is None else int(channel), now, source)
+        job = Job(int(program), None if channel is None else int(channel), now, source, port)
         with self.lock:
             stopping = self._stopping
             before = None if stopping else self._queue(job, now)
@@ -480,7 +484,7 @@ class ProgramSwitcher:
         self.switches += 1
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
-        self.lines.said(said_by(words, job.source), job.source)      # in changes.log too, within a budget
+        self.lines.said(said_by(words, job.source, job.port), job.source)    # in switches.log too, within a budget
         return self._outcome(job, SWITCHED, words, pack, time.monotonic() - start)
 
     def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,
@@ -489,7 +493,7 @@ class ProgramSwitcher:
         unmapped program is no flood) until the map changes."""
         if (key, words) not in self._said:
             self._said.add((key, words))
-            (log.warning if warn else log.info)("MIDI %s", said_by(words, job.source))
+            (log.warning if warn else log.info)("MIDI %s", said_by(words, job.source, job.port))
         return self._outcome(job, result, words, pack)
 
     @staticmethod
