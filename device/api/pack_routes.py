@@ -14,7 +14,7 @@ from device.api.auth import AuthError
 from device.api.box import Box
 from device.api.cutoff import StopGate, receiving, stopped_error, until_cut
 from device.api.errors import ApiError, _errors, _from_hatbox, _pointer_failed, _unauthorized
-from device.api.pack_uploads import KEEP
+from device.api.pack_uploads import unrecorded
 from device.api.slot_routes import device_of, note_deleted_target
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload
@@ -174,9 +174,8 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
         """What became of the pack pushed lately whose bytes have SHA-256 ``sha256`` (hex): being checked, installed
         or refused (the box's answer); a laptop whose push lost its answer asks it (p55 F1)."""
         mark = box_of(request).pack_uploads.get(sha256)
-        if mark is None:    # a laptop tells this 404 by its words (hatbox/upload_asked_pack.py NO_RECORD): keep them
-            raise ApiError(404, "not found", f"the box has no record of a pack upload of SHA-256 '{sha256[:64]}' "
-                           f"(it keeps the latest {KEEP} since it started)", hint=LIST_HINT)
+        if mark is None:    # a laptop tells this 404 by its word, or by its words (pack_uploads.unrecorded)
+            raise unrecorded(sha256, hint=LIST_HINT)
         return M.PackUpload(sha256=sha256.lower(), state=mark.state, pack=mark.pack, status=mark.status,
                             refused=mark.refused, ago_s=mark.ago_s())
 

@@ -109,8 +109,10 @@ def test_the_route_says_refused_with_the_box_answer(tmp_path: Path, monkeypatch:
 def test_the_route_answers_404_for_a_digest_it_has_no_record_of_and_401_without_a_token(tmp_path: Path) -> None:
     box = make_box(tmp_path)
     got = _record(box, "ab" * 32)
-    assert got.status_code == 404 and got.json()["error"] == "not found", got.text
-    assert "ab" * 32 in got.json()["message"], got.text
+    assert got.status_code == 404 and got.json()["error"] == "no upload record", got.text      # p56 F1: its word
+    assert got.json()["message"] == f"the box has no record of a pack upload of SHA-256 '{'ab' * 32}' (it keeps " \
+        "the latest 64 since it started)", got.text                                            # ... its words kept
+    assert got.json()["hint"] == "hatbox box-pack lists the installed packs with their ids", got.text
     assert box.client.get(f"/packs/uploads/{'ab' * 32}").status_code == 401
     assert "/packs/uploads/{sha256}" in box.client.get("/openapi.json").json()["paths"]
 
