@@ -434,12 +434,14 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
 
 def failed_words(exc: Exception, path: Path) -> str:
     """Why ``path`` failed, listed beside its name: the error's first line without the path; a file the system would
-    not open as device.audio.audiofile says it (hatbox.file_access): "cannot read: permission denied (let your...)"."""
+    not open (an OSError, or device.audio.audiofile's AudioFileError ``refused``) as audiofile says it, with its
+    hint (hatbox.file_access): "cannot read: permission denied (let your...)"; a folder on its way that may not be
+    entered with that folder's "chmod -R u+rX" (dropped before p56: the hint was compared with the file's)."""
     if isinstance(exc, OSError):
-        exc = AudioFileError(cannot_read(path, exc), hint=access_hint(path))
+        exc = AudioFileError(cannot_read(path, exc), hint=access_hint(path), refused=True)
     said = without_path(first_line(exc), path)
     hint = getattr(exc, "hint", None)
-    return f"{said} ({hint})" if hint and hint == access_hint(path) else said
+    return f"{said} ({hint})" if hint and getattr(exc, "refused", False) else said
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,

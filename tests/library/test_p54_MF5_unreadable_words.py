@@ -63,10 +63,11 @@ def test_the_decoder_keeps_libsndfiles_other_words(tmp_path: Path) -> None:
                                  AudioFileError("cannot read {path}: permission denied", hint="{hint}")],
                          ids=["os", "audiofile"])
 def test_the_failed_list_says_it_in_the_same_words_either_way(tmp_path: Path, exc: Exception) -> None:
-    """tag.failed_words: what `hatbox tag` lists beside the file's name and the library keeps as its reason."""
+    """tag.failed_words: what `hatbox tag` lists beside the file's name and the library keeps as its reason.  The
+    audiofile case as device.audio.audiofile.decode_failure raises it: ``refused`` (p55 R2 review 7; p56 F1)."""
     path = tmp_path / "kit" / "hat.wav"
     if isinstance(exc, AudioFileError):
-        exc = AudioFileError(exc.message.format(path=path), hint=access_hint(path))
+        exc = AudioFileError(exc.message.format(path=path), hint=access_hint(path), refused=True)
     said = tag.failed_words(exc, path)
     assert said == f"cannot read: permission denied ({access_hint(path)})"
     assert str(path) not in said.split(" (")[0]
@@ -77,3 +78,25 @@ def test_other_failures_are_listed_as_before(tmp_path: Path) -> None:
     assert tag.failed_words(AudioFileError(f"cannot decode {path}: format not recognised"), path) == \
         "cannot decode: format not recognised"
     assert tag.failed_words(OSError(errno.EIO, "Input/output error"), path).startswith("cannot read: input/output")
+
+
+def test_a_folder_on_the_way_that_may_not_be_entered_is_listed_with_the_folder_s_chmod(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """p56 F1: audiofile's refusal for a folder on the file's way (its hint the folder's chmod -R) kept its hint in
+    the failed list; it was dropped when failed_words compared the hint with the file's."""
+    wav = _wav(tmp_path / "kit" / "hat.wav")
+
+    def is_file(self: Path) -> bool:          # as Path.is_file does where a folder on the way may not be entered
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(Path, "is_file", is_file)
+    with pytest.raises(AudioFileError) as caught:
+        audiofile.read(wav)
+    assert caught.value.refused and caught.value.hint == access_hint(wav.parent, folder=True)
+    assert tag.failed_words(caught.value, wav) == \
+        f"cannot read: permission denied ({access_hint(wav.parent, folder=True)})"
+
+
+def test_a_hint_that_reads_like_chmod_on_an_error_that_is_no_refusal_is_not_listed(tmp_path: Path) -> None:
+    path = tmp_path / "hat.wav"
+    exc = AudioFileError(f"cannot decode {path}: format not recognised", hint=access_hint(path))
+    assert tag.failed_words(exc, path) == "cannot decode: format not recognised"
