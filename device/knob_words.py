@@ -4,6 +4,7 @@ the dial read "3.6 dB" where the note said "3.56 dB" of the same knob.  Pure: no
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 STEPS_PER_SWEEP = 100          # encoder detents from a knob's min to its max (before acceleration)
 
@@ -23,14 +24,26 @@ def knob_number(value: float, low: float | None = None, high: float | None = Non
     """``value`` (no unit) as the knob's dial shows it: three significant digits, no more decimals than the knob's
     resolution (:func:`decimals`: "3.6" on a 0..24 knob, "0.04" on 0..1), never in exponent form; a value that is
     not 0 never reads "0" (p55 R3 review 8: 1 ms on a 0..1 s knob read "0 s", which is off to a player): "<0.01"
-    (">-0.01" below 0), the smallest step shown.  Where the range is not known (None): three significant digits
-    (hatbox.text.number_words), the rule before."""
+    (">-0.01" below 0), the smallest step shown.  Rounded by :func:`rounded` (half away from 0 on the value as
+    written: 0.05 and 0.15 on a 0..10 knob read "0.1" and "0.2", p56; both read "0.1" before).  Where the range is
+    not known (None): three significant digits (hatbox.text.number_words), the rule before."""
     from hatbox.text import number_words
     places = None if low is None or high is None else decimals(float(low), float(high), scale)
     if places is None or not math.isfinite(value):
         return number_words(value)
-    placed = round(value, places) + 0.0                 # (+ 0.0: no "-0")
+    placed = rounded(value, places) + 0.0               # (+ 0.0: no "-0")
     if placed == 0 and value != 0:
         step = number_words(10.0 ** -places)
         return f"<{step}" if value > 0 else f">-{step}"
     return number_words(placed)
+
+
+def rounded(value: float, places: int) -> float:
+    """``value`` to ``places`` decimals, a half away from 0, on the decimal the value is written as (its shortest
+    repr: 0.15 is "0.15", not the float just under it).  Python's ``round`` works on the float and rounds a half to
+    even, so 0.05 -> 0.1 and 0.15 -> 0.1 (0.1499...), 0.75 -> 0.8 and 0.85 -> 0.8 (0.8499...): two values a detent
+    apart read the same (p56).  Here values a detent or more apart never do."""
+    try:
+        return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    except InvalidOperation:            # more digits than Decimal's 28 (a value of 1e30 to 2 places): the float's
+        return round(value, places)
