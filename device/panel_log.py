@@ -1,12 +1,15 @@
 """The box's own panel's change lines ("panel: ..."): one logger, ``hatbox.panel``, for a pack made active or rolled
-back on the Models page (device/ui/data.py) and the kit "from library" made on the Kit page (device/api/box_kit.py),
-so box.log and changes.log (``hatbox box-logs --changes``) name every change made on the panel alike (p55 FR3
-review 2: the kit's line came from ``device.api.box_kit``)."""
+back on the Models page (device/ui/data.py), the kit "from library" made on the Kit page and a sample put on a pad
+or a pad cleared there (device/api/box_kit.py, :func:`kit_note_words`), so box.log and changes.log (``hatbox
+box-logs --changes``) name every change made on the panel alike (p55 FR3 review 2: the kit's line came from
+``device.api.box_kit``; p56: a pad set or cleared on the panel was not logged at all)."""
 from __future__ import annotations
 
 import logging
+from pathlib import PurePath
 
 from device.logs import AS_CHANGE
+from device.notes import note_name
 
 PANEL_LOG = "hatbox.panel"      # the logger's name, as box.log and changes.log write it
 
@@ -15,3 +18,17 @@ def said_change(words: str) -> None:
     """Log ``words``, a change made on the panel, as "panel: WORDS": written in box.log every time, and in changes.log
     beside the laptop's changes (device.logs.AS_CHANGE)."""
     logging.getLogger(PANEL_LOG).info("panel: %s", words, extra=AS_CHANGE)
+
+
+def kit_note_words(note: int, plays: str | None, was: str | None = None, loop: bool = False) -> str:
+    """A kit note set or cleared on the panel, in the API's words for a note (its number and name): "kit note 36 (C2)
+    plays boom.wav (was kick-old.wav)", ", looped" for a loop (", one-shot (no loop)" for the same sample's loop
+    turned off); ``plays`` None: "kit note 36 (C2) cleared (it played boom.wav)".  ``plays``, ``was``: the samples'
+    paths (their file names are said)."""
+    head = f"kit note {note} ({note_name(note)})"
+    if plays is None:
+        return f"{head} cleared" + (f" (it played {PurePath(was).name})" if was else "")
+    again = bool(was) and PurePath(str(was)) == PurePath(plays)     # the same sample: its loop toggled
+    how = ", looped" if loop else ", one-shot (no loop)" if again else ""
+    before = f" (was {PurePath(was).name})" if was and not again else ""
+    return f"{head} plays {PurePath(plays).name}{how}{before}"
