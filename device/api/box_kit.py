@@ -16,7 +16,7 @@ from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loop
                         move_kind)
 from device.kit_families import empty_drum_notes
 from device.kit_moves import words_by_kind
-from device.panel_log import said_change
+from device.panel_log import kit_note_words, said_change
 from hatbox.errors import HatboxError
 
 AGAIN = "tap from library again to make it"     # the hint of the refusal when the kit kept changing meanwhile
@@ -57,12 +57,20 @@ class BoxKit:
         library, rel = self._library_of(Path(path))
         entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
         with _said():
-            _old, entry = self.box.kit.set_keeping(self.box, entry)     # its latch (still looping), its choke group
+            old, entry = self.box.kit.set_keeping(self.box, entry)      # its latch (still looping), its choke group
+        said_change(kit_note_words(note, path, self._path_of(old), entry.loop))    # changes.log too (p56)
         return Pad(note, path, tag, entry.loop, latch=entry.latch and entry.loop)
 
     def clear(self, note: int) -> None:
+        was = self.box.kit.notes.get(note)
         with _said():
-            self.box.kit.drop(self.box, [note])
+            gone = self.box.kit.drop(self.box, [note])
+        if gone:                                         # a note that played nothing already: nothing changed
+            said_change(kit_note_words(note, None, self._path_of(was)))
+
+    def _path_of(self, entry: KitNote | None) -> str | None:
+        """Where the sample of kit note ``entry`` is (None: no entry)."""
+        return None if entry is None else str(self.box.libraries.files_path(entry.library) / entry.file)
 
     def latch(self, note: int, on: bool) -> Pad:
         """Note ``note``'s loop latched (``on``) or not, its file, tag and choke group as they are: the keeper's
