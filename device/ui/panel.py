@@ -201,9 +201,10 @@ class Panel:
 
     def _next_waiting(self) -> tuple[tuple[str, ...], bool] | None:
         """The waiting notice to say now (taken off its queue), None while the line is not free for one: nothing
-        while a red notice is up; a red one (a refused program change, a recording cut) before the rest, at once
-        over anything green; a green one (a program change, a slot warning) only once the box's own notice shown
-        has been up :data:`NOTICE_MIN_S` (one does not wipe another within a status: p55 R3 review 1)."""
+        while a red notice is up; a red one (a refused program change, a recording cut, a problem of the panel's
+        hardware) before the rest, at once over anything green; a green one (a program change, the hardware's good
+        news, a slot warning) only once the box's own notice shown has been up :data:`NOTICE_MIN_S` (one does not
+        wipe another within a status: p55 R3 review 1; "touch works again" wiped a program notice at once, p56)."""
         if self.state.toast and self.state.toast_lines()[1]:
             return None
         if self._program is not None and self._program[1]:
@@ -212,12 +213,22 @@ class Panel:
         if self._cut:
             waiting, self._cut = (self._cut, True), ()
             return waiting
+        if (red := self._take_hardware(alarm=True)) is not None:
+            return red
         if self._green_up():
             return None
         if self._program is not None:
             waiting, self._program = self._program, None
             return waiting
+        if (news := self._take_hardware(alarm=False)) is not None:
+            return news
         return (warning_lines(self._warnings.pop(0)), False) if self._warnings else None
+
+    def _take_hardware(self, alarm: bool) -> tuple[tuple[str, ...], bool] | None:
+        """The first waiting hardware notice that alarms (``alarm``: a problem) or not (good news), taken off its
+        queue; None when none waits."""
+        at = next((n for n, (_lines, red) in enumerate(self._hardware) if red == alarm), None)
+        return None if at is None else self._hardware.pop(at)
 
     def _green_up(self) -> bool:
         """Whether a notice of the box's own (not a page's message) is on the line, up less than
@@ -234,20 +245,22 @@ class Panel:
     def hardware_problems(self, problems: list[str], alarm: bool = True) -> None:
         """Problems of the panel's own hardware (device/ui/inputs.py ``Inputs.take_problems``: no touch controller
         answers, or it stopped answering): each is said once, in red in the tab bar (faults.touch_lines), from the
-        next frame on, after a red notice shown before it has had its :data:`TOAST_S`.  Nothing is blocked: the
-        pages and the encoders go on.  (Inputs has logged them already.)  ``alarm`` False: good news of that
-        hardware (device/ui/inputs.py ``TOUCH_BACK``), said in the tab bar's usual colour, after the problems
-        before it."""
+        next frame on, by the rule of the box's other notices (:meth:`_next_waiting`): after a red notice shown
+        before it has had its :data:`TOAST_S`.  Nothing is blocked: the pages and the encoders go on.  (Inputs has
+        logged them already.)  ``alarm`` False: good news of that hardware (device/ui/inputs.py ``TOUCH_BACK``),
+        said in the tab bar's usual colour, after the red ones waiting and once the green notice shown has been up
+        :data:`NOTICE_MIN_S`."""
         self.touchless = alarm          # said of touch alone: a problem (none answers) or the news it works again
         for lines in map(touch_lines, problems) if alarm else ((p,) for p in problems):
             if (lines, alarm) not in self._hardware:     # the same problem already waiting: said once
                 self._hardware.append((lines, alarm))
 
-    def _say_hardware(self) -> None:
-        """Say the next waiting hardware problem unless a red notice is on the tab bar now."""
-        if self._hardware and not (self.state.toast and self.state.toast_lines()[1]):
-            lines, alarm = self._hardware.pop(0)
-            self._notice(*lines, alarm=alarm)
+    def _say_waiting(self) -> None:
+        """Say the next waiting notice when the line is free for it (:meth:`_next_waiting`), each frame: the
+        hardware's come with no status (the engine may be silent), and a green one waiting for the one shown is
+        said once its :data:`NOTICE_MIN_S` are up, not at the next status."""
+        if (waiting := self._next_waiting()) is not None:
+            self._notice(*waiting[0], alarm=waiting[1])
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:
@@ -367,7 +380,7 @@ class Panel:
             self.stopped.draw(surface, self.ctx.fonts, self.clock())
             return
         self._guard(self.reader.deliver)
-        self._say_hardware()
+        self._say_waiting()
         surface.fill(D.BG)
         self.page.layout(self.content)
         try:
