@@ -238,7 +238,9 @@ def fire_program(request: Request, program: int, channel: Optional[int]) -> Prog
     name), once it is done, by its own outcome (never another program change's): 404 for a program with no mapping,
     409 for one that switched nothing (its pack is gone, the engine refused it, or a later program change came
     before it ran and won), 503 (the box's "the box is stopping" words) for one the box's stop came before: nothing
-    switched, 504 when the switch takes over :data:`FIRE_WAIT_S`."""
+    switched, 504 when the switch takes over :data:`FIRE_WAIT_S`.  A switch is logged once, by the switcher, in
+    switches.log within its source's budget; the API's change log (device/api/change_log.py) adds no line of its own
+    (it did before: changes.log, unbudgeted, and `box-logs --changes` showed each fire twice, p56 review R2)."""
     switcher = _switcher(request)
     job = switcher.received(program, channel, source=repr(device_of(request) or "?"))
     done = job.wait(FIRE_WAIT_S)
@@ -255,7 +257,7 @@ def fire_program(request: Request, program: int, channel: Optional[int]) -> Prog
                        "program map; hatbox box-midi --program N PACK maps one")
     if not done["ok"]:
         raise ApiError(409, "not switched", said, hint=LIST_HINT)
-    say_in_log(request, f"MIDI {said} (fired from the laptop)")
+    say_in_log(request, "")     # the switch's one line is the switcher's ("...; sent by 'studio-mac'", switches.log)
     return ProgramFired(program=program, channel=done["channel"], pack=done["pack"], slot=done["slot"],
                         switched=done["switch_ms"] is not None, switch_ms=done["switch_ms"], message=said)
 

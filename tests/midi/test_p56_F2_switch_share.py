@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 from device.logs import CHANGES_FILE, SWITCHES_FILE, box_logging, changes_path, log_files, tail
 from device.switch_lines import SwitchLines
+from tests.midi.p44_box import packs, program_box
 
 HOURS = 8                   # of fake time: the flood the report saw rolled the pairing out after ~4
 EVERY_S = 2.0               # a switch every 2 s: well past the budget (6 a minute), the flood's own pace no matter
@@ -57,3 +59,24 @@ def test_changes_tail_puts_the_switches_among_the_changes_by_time(tmp_path: Path
     assert shown == [PAIRED, "MIDI program 1: fuzz switched in", INSTALLED, "MIDI program 2: drive switched in"]
     assert "switched in" not in changes_path(store).read_text()          # the switches' share is their own file
     assert [line.split(": ", 1)[1] for line in tail(store, 2, CHANGES_FILE)] == shown[2:]
+
+
+def test_a_switch_fired_from_the_laptop_is_one_line_in_switches_log_alone(tmp_path: Path, monkeypatch: Any) -> None:
+    """p56 review R2 item 1: ``POST /midi/programs/{n}/fire`` also wrote its switch to changes.log (no budget), so
+    `box-logs --changes` showed each fire twice and a laptop script rolled the pairing out of changes.log."""
+    store = tmp_path / "box"
+    box = program_box(store, monkeypatch)
+    try:
+        with box_logging(store, terminal=False):
+            made = packs(tmp_path / "packs")
+            a, b = box.push(made["a"], activate=True), box.push(made["b"])
+            for program, pack in ((0, a), (1, b)):
+                assert box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth).is_success
+            for program in (1, 0, 1):
+                r = box.client.post(f"/midi/programs/{program}/fire", headers=box.auth)
+                assert r.is_success and r.json()["switched"], r.text
+    finally:
+        box.stop()
+    assert "switched in" not in changes_path(store).read_text()
+    switched = [line for line in tail(store, 50, CHANGES_FILE) if "switched in" in line]
+    assert len(switched) == 3 and all("; sent by 'test'" in line for line in switched), switched
