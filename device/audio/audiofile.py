@@ -17,6 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import soundfile as sf
 
+from device.audio.closed_folder import closed_folder
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
     STREAMING_SIZE, aiff_header_problem, bformat_header, header_problem, mp3_frames, mp3_length_header,
     w64_header_problem, wav_header_problem)
@@ -90,13 +91,14 @@ def decode_failure(path: Path, exc: Exception, verb: str) -> AudioFileError:
 
 def _check_file(path: Path) -> None:
     """AudioFileError unless ``path`` is a file: :func:`not_a_file`'s words, or the system's (a folder on its way
-    that may not be entered: "permission denied") with what to do."""
+    that may not be entered: "permission denied") with what to do: the "chmod -R u+rX" of the first folder on the
+    way of the file it names (device.audio.closed_folder; its own folder when none is found closed now)."""
     try:
         if path.is_file():
             return
     except OSError as exc:
-        raise AudioFileError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True),
-                             refused=True) from None
+        folder = closed_folder(path) or path.parent
+        raise AudioFileError(cannot_read(path, exc), hint=access_hint(folder, folder=True), refused=True) from None
     raise AudioFileError(not_a_file(path))
 
 
