@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -173,18 +174,75 @@ def input_likeness(x: np.ndarray, channels: np.ndarray, rate: int) -> np.ndarray
     return np.array(out)
 
 
-def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name: str) -> str | None:
-    """A warning when an output (file ``name`` of row ``where``) was mixed from ``channels`` [C, n] of which one is the
-    input ``x`` [N] itself (a DI recorded beside the gear) and another is not: the mix is half dry signal."""
+class DryChannel(NamedTuple):
+    """An output's channel that is the input itself (``di``, 0-based) beside one that is not (``wet``), with how much
+    each is the input (``di_like``, ``wet_like``: :func:`input_likeness`, -1..1)."""
+
+    di: int
+    wet: int
+    di_like: float
+    wet_like: float
+
+
+def dry_channel(x: np.ndarray, channels: np.ndarray, rate: int) -> DryChannel | None:
+    """The channel of an output's ``channels`` [C, n] that is the input ``x`` [N] itself (a DI recorded beside the
+    gear) while another is not, or None (none is, or every one is)."""
     like = input_likeness(x, channels, rate)
     di, wet = int(np.argmax(like)), int(np.argmin(like))
     if like[di] < DI_LIKE or like[wet] >= DI_OTHER:
         return None
-    stem = Path(name).stem
-    return (f"{where}: output {name}: its channel {di + 1} is nearly the input itself (correlation {like[di]:.3f}) "
-            f"while channel {wet + 1} is not ({like[wet]:.3f}), and the channels were mixed to mono, so the pack "
-            f"would learn a blend of dry and wet sound. If channel {di + 1} is the DI and channel {wet + 1} the gear, "
-            f"export the gear's channel alone (e.g. sox {name} {stem}-ch{wet + 1}.wav remix {wet + 1}) and train again")
+    return DryChannel(di, wet, float(like[di]), float(like[wet]))
+
+
+def dry_words(where: str, name: str, dry: DryChannel) -> str:
+    """What was found of output ``name`` (row ``where``): "its channel 2 is nearly the input itself ..."."""
+    return (f"{where}: output {name}: its channel {dry.di + 1} is nearly the input itself (correlation "
+            f"{dry.di_like:.3f}) while channel {dry.wet + 1} is not ({dry.wet_like:.3f}), and the channels were mixed "
+            "to mono")
+
+
+def export_line(path: str, dry: DryChannel) -> str:
+    """The sox line that exports the gear's channel of the output ``path`` alone: "sox rec.wav rec-ch2.wav remix 2"."""
+    import shlex
+    return f"sox {shlex.quote(path)} {shlex.quote(str(channel_file(path, dry)))} remix {dry.wet + 1}"
+
+
+def channel_file(path: str, dry: DryChannel) -> Path:
+    """The file :func:`export_line` writes the gear's channel of ``path`` to: "rec.wav" -> "rec-ch2.wav"."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-ch{dry.wet + 1}.wav")
+
+
+def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name: str) -> str | None:
+    """A warning when an output (file ``name`` of row ``where``) was mixed from ``channels`` [C, n] of which one is the
+    input ``x`` [N] itself (a DI recorded beside the gear) and another is not: the mix is half dry signal."""
+    dry = dry_channel(x, channels, rate)
+    return None if dry is None else di_warning(where, name, dry)
+
+
+def di_warning(where: str, name: str, dry: DryChannel) -> str:
+    """The warning for output ``name`` (row ``where``) whose channel ``dry.di`` is the input itself (:func:`di_channel`)."""
+    return (f"{dry_words(where, name, dry)}, so the pack would learn a blend of dry and wet sound. If channel "
+            f"{dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's channel alone (e.g. "
+            f"{export_line(name, dry)}) and train again")
+
+
+def dry_latency_error(where: str, path: str, dry: DryChannel, latency: int, others: list[int], src: str
+                      ) -> DataError:
+    """The refusal of row ``where`` whose output ``path`` carries the input on channel ``dry.di`` (:func:`dry_channel`),
+    which set its latency (``latency``, samples) apart from the ``others`` found for the other recordings of input
+    ``src`` (one rig): the DI channel is the cause, so the hint exports the gear's channel, never another rig's copy
+    of the input (p56 QA_B: that trained a blend of dry and wet sound)."""
+    low, high = min(others), max(others)
+    theirs = f"{low}" if low == high else f"{low} to {high}"
+    name = Path(path).name
+    fixed = channel_file(path, dry).name
+    return DataError(f"{dry_words(where, name, dry)}: that dry channel puts its latency at {latency} samples where the "
+                     f"other recordings of {src} show {theirs}, so it cannot be aligned with them, and the pack would "
+                     "learn a blend of dry and wet sound",
+                     hint=f"if channel {dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's "
+                          f"channel alone ({export_line(path, dry)}), list {fixed} in its place in pairs.csv and "
+                          "train again")
 
 
 def swap_hint(where: str, dst: Path, other: tuple[str, Path] | None) -> str | None:

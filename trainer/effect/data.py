@@ -70,6 +70,7 @@ class Pair:
     files: tuple[str, str] = ("", "")
     shifted: int = 0                   # latency actually removed (see common_latency)
     polarity: float = 1.0              # of the input->output impulse response (align.polarity; -1: inverted)
+    dry: checks.DryChannel | None = None    # a channel of the output that is the input itself (checks.dry_channel)
 
     @property
     def key(self) -> str:
@@ -260,7 +261,8 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
             raise
         raise DataError(exc.args[0] + (f"; {said}" if said else ""),
                         hint=lead or "swap the files back in pairs.csv") from None
-    di = None if got_y.head is None else checks.di_channel(x, got_y.head, rate, where, dst.name)
+    dry = None if got_y.head is None else checks.dry_channel(x, got_y.head, rate)
+    di = None if dry is None else checks.di_warning(where, dst.name, dry)
     said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
                                                                   f"{where} output {dst.name}", CLIP_LEVEL),
             checks.inverted_polarity(where + files, polarity), di, got_x.apart, None if di else got_y.apart,
@@ -271,7 +273,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     wrong = takes.another_take(xa, ya, rate, where, src, dst, other)
     if wrong is not None:
         raise wrong
-    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity), rate
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity, dry), rate
 
 
 MAX_SWAP_CANDIDATES = 16    # other rows' input files tried when an output matches none of its own row's
@@ -315,28 +317,45 @@ def check_latency_spread(group: list[Pair], rate: int) -> None:
                          "on its own")
 
 
-def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -> None:
-    """Re-align pairs that share an input file to the smallest latency found among them.
+def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -> list[DataError]:
+    """Re-align pairs that share an input file to the smallest latency found among them -> the problems found.
 
     One rig records every knob setting of the same input, so its latency is one number; a
     bright or dark setting only moves the correlation peak, and the minimum never asks the
     model to look ahead.  ``Pair.latency`` stays what was found; ``Pair.shifted`` is what was used.
-    Raises :class:`DataError` when the latencies of one input file differ by more than
-    :func:`latency_tolerance` (a different rig or take, not a knob setting).  ``cache``: the files
+    A group whose latencies differ by more than :func:`latency_tolerance` (a different rig or take, not a knob
+    setting) is left as it is and its refusal returned (:func:`latency_problems`).  ``cache``: the files
     load_pair decoded (else each re-aligned file is decoded again).
     """
     groups: dict[str, list[Pair]] = {}
     for p in pairs:
         groups.setdefault(p.files[0], []).append(p)
+    problems: list[DataError] = []
     for group in groups.values():
-        check_latency_spread(group, rate)
-    for group in groups.values():
+        found = latency_problems(group, rate)
+        problems += found
         low = min(p.shifted for p in group)
-        for p in group:
+        for p in group if not found else ():
             if p.shifted != low:
                 x, y = _load_raw(p, cache)
                 p.input, p.output = shift(x, y, low)
                 p.shifted = low
+    return problems
+
+
+def latency_problems(group: list[Pair], rate: int) -> list[DataError]:
+    """The refusals of a ``group`` of pairs sharing an input file (one rig) whose latencies differ: first each pair
+    whose output carries the input itself on a channel (``Pair.dry``) and whose latency that sets apart from the
+    others' (checks.dry_latency_error: the DI channel is the cause, p56 QA_B), then :func:`check_latency_spread` of
+    the rest."""
+    limit = latency_tolerance(rate)
+    wet = [p.latency for p in group if p.dry is None]
+    dry = [p for p in group if p.dry is not None and wet and
+           not min(wet) - limit <= p.latency <= max(wet) + limit]
+    said = [checks.dry_latency_error(p.name, p.files[1], p.dry, p.latency, wet, Path(p.files[0]).name)
+            for p in dry if p.dry is not None]
+    rest = checks.problem(check_latency_spread, [p for p in group if p not in dry], rate)
+    return said + ([rest] if rest else [])
 
 
 def _load_raw(p: Pair, cache: Decoded | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -495,7 +514,7 @@ def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list
                 pairs.append(pair)
         except DataError as exc:
             found[where] = exc
-    later = (checks.problem(common_latency, pairs, int(rate or 0), cache), checks.problem(check_replicates, pairs))
+    later = common_latency(pairs, int(rate or 0), cache) + [checks.problem(check_replicates, pairs)]
     return pairs, int(rate or 0), [found[w] for w in wheres if w in found] + [e for e in later if e]
 
 
