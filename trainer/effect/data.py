@@ -150,9 +150,16 @@ def esr(target: np.ndarray, estimate: np.ndarray) -> float:
     return float(np.sum((t - e) ** 2) / max(np.sum(t ** 2), 1e-20))
 
 
+SHOWN_REPLICATES = 8        # rows a replicate refusal names (then "and N more")
+KNOBS_FROM_COLUMNS = "knob settings come from pairs.csv's knob columns only, never from file names"
+
+
 def check_replicates(pairs: list[Pair]) -> None:
-    """Pairs with the same input file and knob setting must have matching outputs."""
+    """Pairs with the same input file and knob setting must have matching outputs: one DataError naming every row
+    whose output does not match the first of its replicates' (ESR over :data:`REPLICATE_ESR`), the first
+    :data:`SHOWN_REPLICATES` of them (p56 QA_B: naming only the first cost a run per row)."""
     seen: dict[tuple[str, str], Pair] = {}
+    odd: list[tuple[str, str, float]] = []            # (row, the replicate it does not match, ESR)
     for p in pairs:
         first = seen.setdefault((p.files[0], p.key), p)
         if first is p:
@@ -160,9 +167,22 @@ def check_replicates(pairs: list[Pair]) -> None:
         n = min(first.output.shape[0], p.output.shape[0])
         err = esr(first.output[:n], p.output[:n])
         if err > REPLICATE_ESR:
-            raise DataError(f"{p.name} does not match its replicate {first.name} (ESR {err:.3f} "
-                            f"between the two outputs, limit {REPLICATE_ESR})",
-                            hint="was a knob moved, or a different input used, for one of them?")
+            odd.append((p.name, first.name, err))
+    if odd:
+        raise DataError(_replicates_words(odd), hint="was a knob moved, or a different input used, for one of them? "
+                        f"{KNOBS_FROM_COLUMNS}: give a knob turned between takes its own column")
+
+
+def _replicates_words(odd: list[tuple[str, str, float]]) -> str:
+    """The refusal's words for the rows ``odd`` [(row, the replicate it does not match, ESR)]."""
+    if len(odd) == 1:
+        row, first, err = odd[0]
+        return (f"{row} does not match its replicate {first} (ESR {err:.3f} between the two outputs, limit "
+                f"{REPLICATE_ESR})")
+    listed = ", ".join(f"{row} against {first} (ESR {err:.3f})" for row, first, err in odd[:SHOWN_REPLICATES])
+    more = f" and {len(odd) - SHOWN_REPLICATES} more" if len(odd) > SHOWN_REPLICATES else ""
+    return (f"{len(odd)} rows do not match their replicates (an earlier row with the same input file and knob "
+            f"setting): {listed}{more}; the ESR is between the two outputs, limit {REPLICATE_ESR}")
 
 
 # --------------------------------------------------------------------------- loading
