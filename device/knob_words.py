@@ -7,6 +7,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 STEPS_PER_SWEEP = 100          # encoder detents from a knob's min to its max (before acceleration)
+SIGNIFICANT = 12               # digits of a value that are its own (a float's 16th and 17th are noise of its arithmetic)
 
 
 def decimals(low: float, high: float, scale: str = "linear") -> int | None:
@@ -39,11 +40,12 @@ def knob_number(value: float, low: float | None = None, high: float | None = Non
 
 
 def rounded(value: float, places: int) -> float:
-    """``value`` to ``places`` decimals, a half away from 0, on the decimal the value is written as (its shortest
-    repr: 0.15 is "0.15", not the float just under it).  Python's ``round`` works on the float and rounds a half to
-    even, so 0.05 -> 0.1 and 0.15 -> 0.1 (0.1499...), 0.75 -> 0.8 and 0.85 -> 0.8 (0.8499...): two values a detent
-    apart read the same (p56).  Here values a detent or more apart never do."""
+    """``value`` to ``places`` decimals, a half away from 0, on the decimal the value is written as to
+    :data:`SIGNIFICANT` digits (0.15 is "0.15", not the float just under it; the encoder's 0.8499999999999999, one
+    detent after 0.75 on a 0..10 knob, is "0.85": float noise is no value).  Python's ``round`` works on the float and
+    rounds a half to even, so 0.05 -> 0.1 and 0.15 -> 0.1 (0.1499...), 0.75 -> 0.8 and 0.85 -> 0.8 (0.8499...): two
+    values a detent apart read the same (p56).  Here values a detent or more apart never do."""
     try:
-        return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        return float(Decimal(f"{float(value):.{SIGNIFICANT}g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     except InvalidOperation:            # more digits than Decimal's 28 (a value of 1e30 to 2 places): the float's
         return round(value, places)
