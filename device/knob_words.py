@@ -7,7 +7,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 STEPS_PER_SWEEP = 100          # encoder detents from a knob's min to its max (before acceleration)
-SIGNIFICANT = 12               # digits of a value that are its own (a float's 16th and 17th are noise of its arithmetic)
+SIGNIFICANT = 12               # a value's own digits (a float's 16th and 17th are its arithmetic's noise)
 
 
 def decimals(low: float, high: float, scale: str = "linear") -> int | None:
@@ -46,6 +46,7 @@ def rounded(value: float, places: int) -> float:
     rounds a half to even, so 0.05 -> 0.1 and 0.15 -> 0.1 (0.1499...), 0.75 -> 0.8 and 0.85 -> 0.8 (0.8499...): two
     values a detent apart read the same (p56).  Here values a detent or more apart never do."""
     try:
-        return float(Decimal(f"{float(value):.{SIGNIFICANT}g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        written = Decimal(f"{float(value):.{SIGNIFICANT}g}")
+        return float(written.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     except InvalidOperation:            # more digits than Decimal's 28 (a value of 1e30 to 2 places): the float's
         return round(value, places)
