@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from device.audio.closed_folder import refusal_hint
 from device.library import db as libdb
 from device.library import kept as kept_tags
 from device.library import retag
@@ -40,7 +41,7 @@ from device.library.pack_fault import NAN_SCORES
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
 from export.pack import Pack
 from hatbox.errors import AudioFileError, HatboxError, first_line
-from hatbox.file_access import access_hint, cannot_read
+from hatbox.file_access import cannot_read
 
 Progress = Callable[[int, int], None]
 BATCH = 32
@@ -427,18 +428,18 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
             report.failed.append((rel, BROKEN_LINK))
         else:
             report.left_during.append(rel)
-    except OSError as exc:
-        report.failed.append((rel, f"cannot stat: {exc.strerror}"))
+    except OSError as exc:              # a link into a folder that may not be entered: refused as a read is
+        report.failed.append((rel, failed_words(exc, path)))
     return None
 
 
 def failed_words(exc: Exception, path: Path) -> str:
     """Why ``path`` failed, listed beside its name: the error's first line without the path; a file the system would
     not open (an OSError, or device.audio.audiofile's AudioFileError ``refused``) as audiofile says it, with its
-    hint (hatbox.file_access): "cannot read: permission denied (let your...)"; a folder on its way that may not be
-    entered with that folder's "chmod -R u+rX" (dropped before p56: the hint was compared with the file's)."""
+    hint: "cannot read: permission denied (let your...)", the chmod -R of a folder on its way that may not be
+    entered (device.audio.closed_folder), else the file's."""
     if isinstance(exc, OSError):
-        exc = AudioFileError(cannot_read(path, exc), hint=access_hint(path), refused=True)
+        exc = AudioFileError(cannot_read(path, exc), hint=refusal_hint(path), refused=True)
     said = without_path(first_line(exc), path)
     hint = getattr(exc, "hint", None)
     return f"{said} ({hint})" if hint and getattr(exc, "refused", False) else said
