@@ -435,11 +435,12 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
 
 def failed_words(exc: Exception, path: Path) -> str:
     """Why ``path`` failed, listed beside its name: the error's first line without the path; a file the system would
-    not open (an OSError, or device.audio.audiofile's AudioFileError ``refused``) as audiofile says it, with its
-    hint: "cannot read: permission denied (let your...)", the chmod -R of a folder on its way that may not be
-    entered (device.audio.closed_folder), else the file's."""
+    not open (a PermissionError, or device.audio.audiofile's AudioFileError ``refused``) as audiofile says it, with
+    its hint: "cannot read: permission denied (let your...)", the chmod -R of a folder on its way that may not be
+    entered (device.audio.closed_folder), else the file's; another OSError (EIO: a failing drive) without one."""
     if isinstance(exc, OSError):
-        exc = AudioFileError(cannot_read(path, exc), hint=refusal_hint(path), refused=True)
+        refused = isinstance(exc, PermissionError)
+        exc = AudioFileError(cannot_read(path, exc), hint=refusal_hint(path) if refused else None, refused=refused)
     said = without_path(first_line(exc), path)
     hint = getattr(exc, "hint", None)
     return f"{said} ({hint})" if hint and getattr(exc, "refused", False) else said
