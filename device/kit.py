@@ -403,9 +403,13 @@ def word_moves(old: dict[int, KitNote], new: dict[int, KitNote], library: str,
     return [(w, was.get(w), now.get(w)) for w in dict.fromkeys([*now, *was]) if was.get(w) != now.get(w)]
 
 
+MOVE_KINDS = ("moved", "new", "gone")   # every kind :func:`move_kind` gives, in the order they are counted
+
+
 def move_kind(was: int | None, now: int | None) -> str:
     """A word of :func:`word_moves` (its note ``was`` in the kit replaced, ``now`` in the new one; None: not on it):
-    "new" (no note before), "gone" (none now), else "moved"; the one split of the panel's and `box-kit`'s words."""
+    "new" (no note before), "gone" (none now), else "moved" (one of :data:`MOVE_KINDS`); the one split of the
+    panel's and `box-kit`'s words."""
     return "new" if was is None else "gone" if now is None else "moved"
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from device.kit import move_kind
+from device.kit import MOVE_KINDS, move_kind
 from device.notes import note_name
 
-KINDS = ("moved", "new", "gone")       # every kind move_kind gives
+KINDS = MOVE_KINDS       # every kind move_kind gives (written beside it, in device.kit)
 
 
 def move_words(word: str, was: Any, now: Any) -> str:

@@ -12,8 +12,8 @@ from typing import Any, Iterator
 
 from device.api.errors import ApiError
 from device.api.kit_routes import KitKeeper, MadeFromLibrary, _notes_info, make_kit_from_library
-from device.kit import (YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file, check_note,
-                        move_kind)
+from device.kit import (MOVE_KINDS, YOUR_WORDS, KitError, KitMade, KitNote, KitRefused, Loops, Pad, check_file,
+                        check_note, move_kind)
 from device.kit_families import empty_drum_notes
 from device.kit_moves import words_by_kind
 from device.panel_log import kit_note_words, said_change
@@ -23,8 +23,9 @@ AGAIN = "tap from library again to make it"     # the hint of the refusal when t
 MEANWHILE = ("the kit changed while it was made: yours was not made, the kit is as that change left it - "
              "tap from library again", "kit changed meanwhile: not made - tap from library again",
              "kit changed meanwhile: not made")     # ... as the panel says it, longest first (KitRefused)
-MOVE_KINDS = ("moved", "new", "gone")         # counted in this order: "2 moved, 1 new, 1 gone"
-LINE_KINDS = ("gone", "moved", "new")         # listed in this order: the words that lost their note first
+# device.kit's MOVE_KINDS are counted in their order ("2 moved, 1 new, 1 gone") and listed a line a kind in this one:
+# the words that lost their note first, then the others in that order (a kind move_kind gains is listed as well)
+LINE_KINDS = ("gone", *(kind for kind in MOVE_KINDS if kind != "gone"))
 
 
 class BoxKit:
