@@ -16,7 +16,8 @@ once, one within :data:`SETTLE_S` of the one before waits until no program chang
 that come while a switch runs leave only the last to switch next.  It stops with the box (``ProgramSwitcher.stop``,
 from device/api/box.py ``Box.stop_programs``): a program change still waiting (for its turn, or for the box's
 install lock), or one that comes after, switches nothing and says so; a switch already running ends as it began.
-Each switch is logged as a change (box.log and changes.log), within a budget per source: device/switch_lines.py.
+Each switch is logged as a change (box.log and switches.log, the switches' own share that `hatbox box-logs --changes`
+reads merged with changes.log), within a budget per source: device/switch_lines.py.
 
 The map is kept in the store as :data:`PROGRAMS_FILE` (``{"version": 1, "programs": [{"program": 3, "channel":
 null, "pack": ID, "kind", "name", "version", "follow"}]}``, channel 1..16 or null for any), written atomically; a

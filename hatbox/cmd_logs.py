@@ -1,7 +1,8 @@
 """Laptop side of the box's log: `hatbox box-logs [--lines N]` prints the last lines of the log the box keeps while
 `hatbox device run` runs (STORE/logs/box.log on the box: its warnings, errors, the engine's starts and ends), for a
 maintainer looking into a box nobody watches.  `hatbox box-logs --changes` prints the box's changes log instead
-(STORE/logs/changes.log: who changed what, every change a paired device made, kept apart from box.log's rotation).
+(STORE/logs/changes.log: who changed what, every change a paired device made, kept apart from box.log's rotation,
+with the program switches of STORE/logs/switches.log, their own share, merged in by time).
 
 Talks to the box's API (``GET /logs``, ``GET /logs?file=changes``; device/api/log_routes.py) with the paired box's URL
 and token, as the other laptop commands do (hatbox/box_client.py, hatbox/cmd_remote.py).
@@ -83,5 +84,6 @@ def register(cli: Any) -> None:
                    help=f"how many of the last lines (default {DEFAULT_LINES}, at most {MAX_LINES})")
     p.add_argument("--changes", action="store_true",
                    help="the box's changes log instead (who changed what: every change a paired device made, "
-                        "kept when box.log's older lines are dropped)")
+                        "kept when box.log's older lines are dropped; program switches, kept in switches.log, "
+                        "merged in by time)")
     _common(p)

@@ -5,8 +5,10 @@ token like every route but ``/health`` and ``/pair``.  A box that keeps no log f
 written, or the API runs without ``hatbox device run``) answers with no lines and a note saying why.
 
 ``GET /logs?file=changes`` answers the tail of STORE/logs/changes.log the same way: who changed what (every change
-a paired device made, never collapsed, apart from box.log's rotation; ``hatbox box-logs --changes``).  Before
-(forty-ninth stop) only box.log could be read from the laptop.  A box from before refuses ``file`` as an unknown
+a paired device made, never collapsed, apart from box.log's rotation; ``hatbox box-logs --changes``), with the
+program switches of STORE/logs/switches.log (their own share since the fifty-sixth stop) merged in by time
+(device.logs.tail); ``file`` still names changes.log.  Before (forty-ninth stop) only box.log could be read from
+the laptop.  A box from before refuses ``file`` as an unknown
 query parameter (400, device/api/app.py strict_query); hatbox/cmd_logs.py ``_older_box`` says so in one line.
 """
 from __future__ import annotations
@@ -35,14 +37,16 @@ FILES = {"box": (LOG_FILE, NO_LOG), "changes": (CHANGES_FILE, NO_CHANGES)}     #
 class LogTail(BaseModel):
     """The last lines of the box's log, oldest first."""
 
-    file: str = Field(description="the log file, relative to the box's store")
+    file: str = Field(description="the log file, relative to the box's store (logs/changes.log: with the program "
+                                  "switches of logs/switches.log merged in by time)")
     lines: list[str]
     more: bool = Field(description="the log holds older lines than these")
     note: Optional[str] = Field(default=None, description="why there are no lines, when there are none")
 
 
 def log_tail(store: Any, name: LogName, lines: int) -> LogTail:
-    """The last ``lines`` lines of the log ``name`` (box: box.log; changes: changes.log) in ``store``."""
+    """The last ``lines`` lines of the log ``name`` (box: box.log; changes: changes.log with switches.log, merged by
+    time) in ``store``."""
     file, missing = FILES[name]
     kept = tail(store, lines + 1, file)          # one more: says whether older lines are left out
     note = None if kept or log_files(store, file) else missing
@@ -54,6 +58,7 @@ def _add_log_routes(app: FastAPI, auth: Any) -> None:
     def logs(request: Request, lines: int = Query(DEFAULT_LINES, ge=1, le=MAX_LINES,
                                                   description="how many of the last lines"),
              file: LogName = Query("box", description="box: box.log, everything the box says; changes: changes.log, "
-                                                      "who changed what (the changes paired devices made)"),
+                                                      "who changed what (the changes paired devices made), with "
+                                                      "switches.log's program switches merged in by time"),
              ) -> LogTail:
         return log_tail(box_of(request).store.root, file, lines)
