@@ -292,10 +292,10 @@ class ProgramSwitcher:
 
     def received(self, program: int, channel: int | None, source: str = MIDI_IN, port: str = "") -> Job:
         """A program change came (MIDI thread; ``source``: who sent it, ``port``: a MIDI one's port, :class:`Job`);
-        returns its job, whose :meth:`Job.wait` answers what it did.  A lone one (no other in the ``settle_s`` before it, no switch
-        running) switches at once: a footswitch's press is not held back by the burst wait (a cached switch took
-        82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last
-        is part of a burst (a controller scrolled through programs): it switches once no other comes for
+        returns its job, whose :meth:`Job.wait` answers what it did.  A lone one (no other in the ``settle_s``
+        before it, no switch running) switches at once: a footswitch's press is not held back by the burst wait (a
+        cached switch took 82 ms, 60 of them that wait, p44).  One that comes within ``settle_s`` of the last is
+        part of a burst (a controller scrolled through programs): it switches once no other comes for
         ``settle_s``, the last one winning; the burst's first has switched already, a short crossfade.  A job still
         waiting when a later one comes is resolved as superseded by it.  After :meth:`stop`, resolved at once as
         stopped: nothing switched."""
