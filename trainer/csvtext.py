@@ -211,6 +211,9 @@ def _named_file(folder: Path, name: str, legacy: str = "") -> Path:
 
 WINDOWS_PATH_HINT = "a Windows path (C:\\...) names a file on that computer: give paths relative to the CSV"
 CASE_HINT = "file names are case-sensitive here: write each as the file is named"
+SLIP_HINT = "where a name is a slip of a file's (did you mean ...?), write it as the file is named (nothing is " \
+    "trained on a guess)"
+SLIP_MAX_FILES = 20000      # a folder holding more files than this is not searched for a slip (as tagger moved_files)
 SHOWN_MISSING = 3           # missing files a missing_error names
 
 
@@ -247,28 +250,58 @@ def case_twin(folder: Path, name: str) -> Path | None:
     return base if p.is_absolute() else Path(*real)
 
 
+def slip_twin(folder: Path, name: str, listings: dict[Path, list[str]] | None = None) -> Path | None:
+    """The file in the folder of CSV cell ``name`` (relative to ``folder``; Windows backslashes read as "/") whose name
+    the cell's is a slip of (hatbox.library_words.slip_of, the rule for a tag: the same but for case, spaces,
+    punctuation, a doubled letter or one edit, never a digit: take2.wav is another take, not a slip of take1.wav),
+    as the CSV should write it (relative to ``folder``, absolute for an absolute cell); None when there is none,
+    the folder does not exist, or for a Windows drive path.  ``listings``: each folder's file names, listed once."""
+    from hatbox.library_words import slip_of
+    if windows_path(name):
+        return None
+    p = Path(name.replace("\\", "/"))
+    where = p.parent if p.is_absolute() else folder / p.parent
+    listings = {} if listings is None else listings
+    if where not in listings:
+        listings[where] = _file_names(where)
+    near = slip_of(p.name, [n for n in listings[where] if n != p.name], {})
+    return p.parent / near if near else None
+
+
+def _file_names(folder: Path) -> list[str]:
+    """The names of the files in ``folder``, sorted ([] when it cannot be listed or holds over SLIP_MAX_FILES)."""
+    try:
+        names = [e.name for e in os.scandir(folder) if e.is_file()]
+    except OSError:
+        return []
+    return sorted(names) if len(names) <= SLIP_MAX_FILES else []
+
+
 def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) -> DataError:
     """The DataError for the cells of CSV ``csv`` (as the message names it) that name no file: ``missing`` is
     [(the cell, :func:`listed_file`'s path for it, where: "line 3", "line 3, input column")].  It says how many
     and shows the first SHOWN_MISSING: a Windows drive path as written (not glued to ``folder``), others with
     backslashes read as "/", each with its place, "a folder" when it is one and "there is recordings/di.wav"
-    when a file's name differs only in case.  The hint says where relative paths start (``folder``), and that
-    a Windows path or a name's case is wrong where one is."""
+    when a file's name differs only in case, else "did you mean recordings/amp.wav?" for a one-letter slip
+    (:func:`slip_twin`).  The hint says where relative paths start (``folder``), and that a Windows path, a name's
+    case or its spelling is wrong where one is."""
     n = len(missing)
     places: dict[tuple[str, Path], list[str]] = {}      # one entry per missing file, with every cell naming it
     for name, f, where in missing:
         places.setdefault((name, f), []).append(where)
-    shown, twins = [], False
+    shown, twins, slips, listings = [], False, False, {}
     for (name, f), wheres in list(places.items())[:SHOWN_MISSING]:
         twin = case_twin(folder, name)
-        twins = twins or twin is not None
+        slip = None if twin or f.is_dir() else slip_twin(folder, name, listings)
+        twins, slips = twins or twin is not None, slips or slip is not None
         said = ("; ".join(wheres) if len(wheres) <= 3 else f"{'; '.join(wheres[:2])} and {len(wheres) - 2} more places")
         said += (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
+        said += f"; did you mean {slip.as_posix()}?" if slip else ""
         shown.append(f"{_shown(folder, name, f)} ({said})")
     more = f"; and {len(places) - SHOWN_MISSING} more" if len(places) > SHOWN_MISSING else ""
     hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +
                      ([WINDOWS_PATH_HINT] if any(windows_path(name) for name, _, _ in missing) else []) +
-                     ([CASE_HINT] if twins else []))
+                     ([CASE_HINT] if twins else []) + ([SLIP_HINT] if slips else []))
     files = count_words(len(places), 'listed file does', 'listed files do')
     cells = f" ({n} cells)" if n != len(places) else ""
     return DataError(f"{csv}: {files} not exist{cells}, e.g. {'; '.join(shown)}{more}", hint=hint)
