@@ -284,7 +284,7 @@ class ProgramSwitcher:
         self._came_last = float("-inf")                # when the last program change came (monotonic)
         self._worker: threading.Thread | None = None
         self._stopping = False                         # :meth:`stop` was called: no program change switches now
-        self._said: set[tuple[Key, str]] = set()       # what was logged once (unmapped, gone) since the map changed
+        self._said: set[tuple[Key, str, str]] = set()  # (key, words, port) logged once since the map changed
         self.last = None                               # what the last program change did (the property)
         self.switches = 0                              # packs switched in by a program change (tests, the bench)
         self.lines = SwitchLines()                     # the switches' log lines, within a budget per source
@@ -490,10 +490,13 @@ class ProgramSwitcher:
 
     def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,
                result: str = REFUSED) -> dict[str, Any]:
-        """An outcome that switched nothing, logged once per program and words (a controller scrolling past an
-        unmapped program is no flood) until the map changes."""
-        if (key, words) not in self._said:
-            self._said.add((key, words))
+        """An outcome that switched nothing, logged once per program, words and MIDI port (a controller scrolling
+        past an unmapped program is no flood; a second controller's is said too, as its line names its port, p56
+        review R2; not per sender else: OSC's are not signed in, and a forged flood has no end of them) until the map
+        changes."""
+        said = (key, words, job.port)
+        if said not in self._said:
+            self._said.add(said)
             (log.warning if warn else log.info)("MIDI %s", said_by(words, job.source, job.port))
         return self._outcome(job, result, words, pack)
 
