@@ -221,7 +221,8 @@ def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name:
 
 
 def di_warning(where: str, name: str, dry: DryChannel) -> str:
-    """The warning for output ``name`` (row ``where``) whose channel ``dry.di`` is the input itself (:func:`di_channel`)."""
+    """The warning for output ``name`` (row ``where``) whose channel ``dry.di`` is the input itself
+    (:func:`di_channel`)."""
     return (f"{dry_words(where, name, dry)}, so the pack would learn a blend of dry and wet sound. If channel "
             f"{dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's channel alone (e.g. "
             f"{export_line(name, dry)}) and train again")
@@ -274,6 +275,18 @@ def trim_hint(dst: Path, seconds: float, slack: float) -> str:
     return (f"input and output must be the same recording (within {slack} s); if the output ran on after the input "
             f"ended, trim it to the input's length (sox {shlex.quote(str(dst))} {shlex.quote(str(out))} trim 0 "
             f"{round(seconds, 3):g}) and use {out.name} as the output")
+
+
+def cut_input_hint(src: Path, seconds: float, slack: float) -> str:
+    """The hint for an output shorter than its input ``src`` (the output ``seconds`` long; ``slack``: the difference
+    allowed, s): record it again, or give the row its own copy of the input cut to the output's length by a ready sox
+    line (the input itself is left as it is: other rows may share it)."""
+    import shlex
+    out = src.with_name(f"{src.stem}_{round(seconds, 3):g}s{src.suffix or '.wav'}")
+    return (f"input and output must be the same recording (within {slack} s); record the take again for the whole of "
+            f"{src.name}, or give this row its own copy of the input cut to the output's length (sox "
+            f"{shlex.quote(str(src))} {shlex.quote(str(out))} trim 0 {round(seconds, 3):g}) and list {out.name} as "
+            f"its input (the other rows keep {src.name})")
 
 
 def problem(check, *args) -> DataError | None:

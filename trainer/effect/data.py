@@ -109,14 +109,27 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files
     return rate_in
 
 
-def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None) -> None:
-    """DataError for lengths too far apart (an output ``dst`` longer: a sox line to trim it) or too short."""
+def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None, src: Path | None = None
+                  ) -> None:
+    """DataError for lengths (samples at ``rate`` Hz) too far apart, saying by how much (an output ``dst`` longer: a
+    sox line to trim it; shorter: a recording stopped early, a sox line cutting a copy of the input ``src``), or too
+    short."""
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
-        raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s",
-                        hint=checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S) if dst and n_out > n_in else
-                        f"input and output must be the same recording (within {LENGTH_SLACK_S} s)")
+        longer = n_out > n_in
+        off = f"{abs(n_in - n_out) / rate:.2f} s {'longer' if longer else 'shorter: a recording stopped early?'}"
+        raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is "
+                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src))
     if min(n_in, n_out) < MIN_SECONDS * rate:
         raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
+
+
+def _length_hint(n_in: int, n_out: int, rate: int, dst: Path | None, src: Path | None) -> str:
+    """What to do about an output ``dst`` of ``n_out`` samples beside an input ``src`` of ``n_in`` (at ``rate`` Hz)."""
+    if dst is not None and n_out > n_in:
+        return checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S)
+    if src is not None and n_out < n_in:
+        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S)
+    return f"input and output must be the same recording (within {LENGTH_SLACK_S} s)"
 
 
 def clipped_fraction(x: np.ndarray) -> float:
@@ -265,7 +278,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
-    check_lengths(x.shape[0], y.shape[0], rate, where, dst)
+    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
         if not allow_clipping:
