@@ -199,9 +199,22 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
         return knob
     factor = unit_factor(knob.unit, str(spec.unit))
     if factor is None:
-        return f"pack '{pack}' has '{spec.name}' in {unit_words(str(spec.unit))}, not {unit_words(knob.unit)}"
+        return units_apart(knob, str(spec.name), str(spec.unit), pack)
     value = float(f"{knob.value * factor:.12g}")          # no float dust: 4000 Hz is 4 kHz, not 4.000000000000001
     return replace(knob, value=value, unit=str(spec.unit), dial=None)
+
+
+def units_apart(knob: SetKnob, name: str, unit: str, pack: str) -> str:
+    """Why ``knob`` cannot go to pack ``pack``'s knob ``name`` in ``unit`` (units of another kind, or one of them has
+    none), in plain words: "pack 'b' has 'drive' in 'dB', not '%'", "... in 'dB', while 'DRIVE' on 'a' has no unit",
+    "... with no unit, not 'dB' (its unit on 'a')" (p56 QA_B: "in 'dB', not no unit")."""
+    if unit and knob.unit:
+        return f"pack '{pack}' has '{name}' in {unit_words(unit)}, not {unit_words(knob.unit)}"
+    if unit:
+        return f"pack '{pack}' has '{name}' in {unit_words(unit)}, while '{knob.name}' " + \
+            (f"on '{knob.on}' has no unit" if knob.on else "as set has no unit")
+    its = f"its unit on '{knob.on}'" if knob.on else "the unit it was set in"
+    return f"pack '{pack}' has '{name}' with no unit, not {unit_words(knob.unit)} ({its})"
 
 
 def untold(knob: SetKnob, unit: Any) -> bool:
