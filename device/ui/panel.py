@@ -92,13 +92,14 @@ class Panel:
         self.recordings = RecordingNotices()        # which recording cut (a full disk) it has announced
         self._cut: tuple[str, ...] = ()             # a cut's words, waiting for a fault's notice to end
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
-        self._warnings: list[str] = []              # new warnings waiting for the notice shown to end
+        # green notices waiting for the one shown, in the order they came: (kind: program, news or warning, words)
+        self._greens: list[tuple[str, tuple[str, ...]]] = []
         self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
         self._noticed_at = 0.0                      # ... and when it was said (self.clock)
         self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
-        self._program: tuple[tuple[str, ...], bool] | None = None    # its words, waiting for the notice shown
+        self._red_program: tuple[str, ...] | None = None    # a refused program change's words, waiting (red)
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
-        # the panel's own hardware problems (no touch; alarm True) and good news (touch again), waiting to be said
+        # the panel's own hardware problems (no touch), waiting to be said (its good news waits with the greens)
         self._hardware: list[tuple[tuple[str, ...], bool]] = []
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
@@ -185,13 +186,13 @@ class Panel:
         a knob a switched-in pack did not take) is said once per text, in the accent colour, one after another when
         several come at once.  A MIDI program change new to the panel (``status["midi_program"]``:
         device/ui/program_notice.py) is said once, "program 1: fuzzbox 0.2.0 active" (red where its pack was refused
-        or is gone).  The order: a red notice shown has its :data:`TOAST_S` first; then red before green
-        (:meth:`_next_waiting`)."""
+        or is gone).  The order: a red notice shown has its :data:`TOAST_S` first; then red before green, the greens
+        in the order they came (:meth:`_next_waiting`)."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
-        self._warnings += self.warnings.take(self.state.status)
+        self._greens += [("warning", warning_lines(text)) for text in self.warnings.take(self.state.status)]
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
-            self._program = program_lines(program)
+            self._program_came(*program_lines(program))
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
@@ -199,36 +200,36 @@ class Panel:
         elif (waiting := self._next_waiting()) is not None:
             self._notice(*waiting[0], alarm=waiting[1])
 
+    def _program_came(self, lines: tuple[str, ...], alarm: bool) -> None:
+        """A program change's notice waits: a green one after the greens that came before it, a red one (refused, its
+        pack gone) with the reds.  It says more than a program change's green notice still waiting, which goes; a red
+        one still waiting stays, to be said first (p56 review R2: a later green one overwrote it, never said)."""
+        self._greens = [(kind, words) for kind, words in self._greens if kind != "program"]
+        if alarm:
+            self._red_program = lines
+        else:
+            self._greens.append(("program", lines))
+
     def _next_waiting(self) -> tuple[tuple[str, ...], bool] | None:
         """The waiting notice to say now (taken off its queue), None while the line is not free for one: nothing
         while a red notice is up; a red one (a refused program change, a recording cut, a problem of the panel's
         hardware) before the rest, at once over anything green; a green one (a program change, the hardware's good
-        news, a slot warning) only once the box's own notice shown has been up :data:`NOTICE_MIN_S` (one does not
-        wipe another within a status: p55 R3 review 1; "touch works again" wiped a program notice at once, p56)."""
+        news, a slot warning), in the order they came (p56 review R2: they went by kind), only once the box's own
+        notice shown has been up :data:`NOTICE_MIN_S` (one does not wipe another within a status: p55 R3 review 1;
+        "touch works again" wiped a program notice at once, p56)."""
         if self.state.toast and self.state.toast_lines()[1]:
             return None
-        if self._program is not None and self._program[1]:
-            waiting, self._program = self._program, None
+        if self._red_program is not None:
+            waiting, self._red_program = (self._red_program, True), None
             return waiting
         if self._cut:
             waiting, self._cut = (self._cut, True), ()
             return waiting
-        if (red := self._take_hardware(alarm=True)) is not None:
-            return red
-        if self._green_up():
+        if self._hardware:
+            return self._hardware.pop(0)
+        if self._green_up() or not self._greens:
             return None
-        if self._program is not None:
-            waiting, self._program = self._program, None
-            return waiting
-        if (news := self._take_hardware(alarm=False)) is not None:
-            return news
-        return (warning_lines(self._warnings.pop(0)), False) if self._warnings else None
-
-    def _take_hardware(self, alarm: bool) -> tuple[tuple[str, ...], bool] | None:
-        """The first waiting hardware notice that alarms (``alarm``: a problem) or not (good news), taken off its
-        queue; None when none waits."""
-        at = next((n for n, (_lines, red) in enumerate(self._hardware) if red == alarm), None)
-        return None if at is None else self._hardware.pop(at)
+        return self._greens.pop(0)[1], False
 
     def _green_up(self) -> bool:
         """Whether a notice of the box's own (not a page's message) is on the line, up less than
@@ -252,8 +253,10 @@ class Panel:
         :data:`NOTICE_MIN_S`."""
         self.touchless = alarm          # said of touch alone: a problem (none answers) or the news it works again
         for lines in map(touch_lines, problems) if alarm else ((p,) for p in problems):
-            if (lines, alarm) not in self._hardware:     # the same problem already waiting: said once
+            if alarm and (lines, alarm) not in self._hardware:      # the same problem already waiting: said once
                 self._hardware.append((lines, alarm))
+            elif not alarm and ("news", lines) not in self._greens:
+                self._greens.append(("news", lines))
 
     def _say_waiting(self) -> None:
         """Say the next waiting notice when the line is free for it (:meth:`_next_waiting`), each frame: the
