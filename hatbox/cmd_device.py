@@ -124,7 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         for warning in _start_warnings(engine):
             _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
-        stoppers.append(watch := _watch_status(control))
+        stoppers.append(watch := _watch_status(control, dropouts=_dropouts(args)))
         restore = stop_on_sigterm()
         try:
             _wait(args, control, engine)
@@ -142,6 +142,7 @@ def _run(args: argparse.Namespace) -> int:
             _close_api_socket(args)
             if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
                 watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
+            _say_dropouts(args)
         restore()
     if interrupted is not None:                   # hatbox.cli: "hatbox: interrupted", exit 130 (Ctrl-C);
         raise interrupted                         # "interrupted (SIGTERM)", 143 (or SIGHUP, 129)
@@ -189,10 +190,31 @@ def _start_warnings(engine: Any) -> list[str]:
         return []
 
 
-def _watch_status(control: Any, every_s: float = STATUS_WATCH_S) -> Any:
-    """hatbox.status_watch.watch_status, saying its lines as the box's (:func:`_say`); returns what stops it."""
+def _watch_status(control: Any, every_s: float = STATUS_WATCH_S, dropouts: Any = None) -> Any:
+    """hatbox.status_watch.watch_status, saying its lines as the box's (:func:`_say`); returns what stops it.
+    ``dropouts``: the run's hatbox.dropout_log.DropoutLog (a line in box.log for each minute that had dropouts)."""
     from hatbox.status_watch import watch_status
-    return watch_status(control, _say, every_s)
+    return watch_status(control, _say, every_s, dropouts)
+
+
+def _dropouts(args: argparse.Namespace) -> Any:
+    """The run's dropout count (hatbox.dropout_log.DropoutLog), kept on ``args`` for :func:`_say_dropouts`."""
+    from hatbox.dropout_log import DropoutLog
+    args._dropouts = DropoutLog()
+    return args._dropouts
+
+
+def _say_dropouts(args: argparse.Namespace) -> None:
+    """At the stop: the dropouts of the minute it cut short (box.log) and the run's total (also on the terminal),
+    which a restart would otherwise lose (p56 QA_A: 196 in a night, none in box.log); nothing for a run without."""
+    dropouts = getattr(args, "_dropouts", None)
+    if dropouts is None:
+        return
+    cut, total = dropouts.final()
+    if cut:
+        log.warning("%s", cut)
+    if total:
+        _say(total)
 
 
 def _front_ends(args: argparse.Namespace, control: BoxControl) -> list[Any]:

@@ -13,7 +13,7 @@ from hatbox.errors import HatboxError
 log = logging.getLogger("hatbox.device")
 
 
-def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -> Any:
+def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0, dropouts: Any = None) -> Any:
     """Say what the engine status brings when it happens, not only at the end: a thread reads it every
     ``every_s`` seconds and has ``say(line, err=True)`` print, as warning lines on stderr, a recording cut short
     (a full disk: its ``recording`` problem, once; the file, the seconds it keeps; the box plays on) and each new
@@ -23,7 +23,10 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
 
     An error it did not expect (a status of another shape, a failing read) never ends the thread nor reaches the
     panel's or the API's status read it watches: it is logged (with its traceback, once per kind of error) and
-    the watch goes on; the engine's end (HatboxError from a read) ends it quietly."""
+    the watch goes on; the engine's end (HatboxError from a read) ends it quietly.
+
+    ``dropouts``: a hatbox.dropout_log.DropoutLog shown every status seen; the line it gives (a minute that had
+    dropouts) is logged as a warning, in box.log (p56 QA_A: no dropout was ever in the log)."""
     from device.control import slot_warnings
     from device.ui.faults import fault_id
     from hatbox.cmd_remote import safe_text
@@ -62,6 +65,9 @@ def watch_status(control: Any, say: Callable[..., None], every_s: float = 1.0) -
                         lines.append(f"warning: {safe_text(fault_line(fault, status))}")
             for line in lines:
                 say(line, err=True)            # as device run's other warning and note lines
+            dropped = dropouts.seen(status) if dropouts is not None else None
+            if dropped:
+                log.warning("%s", dropped)     # box.log (and a terminal's stderr), at most once a minute
         except Exception as exc:  # noqa: BLE001 - a watcher must not break the status read it watches
             failed("reading the engine status", exc)
 
