@@ -172,7 +172,13 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
     cfg.store = str(Path(args.store).absolute())         # its knob file keeps the volume with no pack (the sampler)
     for line in unsigned:
         _say(line, err=True)
-    return _pick_backend(cfg, args.sim, args.store)
+    where = _pick_backend(cfg, args.sim, args.store)
+    if args.sim and not args.output and getattr(cfg, "backend", "") == "file":    # the default take, in the store
+        from hatbox.sim_take import keep_last_take
+        kept = keep_last_take(Path(cfg.output_wav))       # not written over without a word (p56 QA_A 3)
+        if kept:
+            _say(kept, err=kept.startswith("warning:"))
+    return where
 
 
 def _start_warnings(engine: Any) -> list[str]:
