@@ -16,6 +16,7 @@ from device.kit import (MOVE_KINDS, YOUR_WORDS, KitError, KitMade, KitNote, KitR
                         check_note, move_kind)
 from device.kit_families import empty_drum_notes
 from device.kit_moves import words_by_kind
+from device.notes import note_name
 from device.panel_log import kit_note_words, said_change
 from hatbox.errors import HatboxError
 
@@ -55,17 +56,30 @@ class BoxKit:
         return self.box.kit.loading
 
     def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
+        """Note ``note`` plays the sample at ``path`` (``loop``: looped), its latch and choke group kept; a change
+        line (box.log, changes.log) only when it changed the note (p56 review R2: the pad's own sample picked again
+        was logged, as "one-shot (no loop)" for a pad that never looped)."""
         library, rel = self._library_of(Path(path))
         entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
         with _said():
             old, entry = self.box.kit.set_keeping(self.box, entry)      # its latch (still looping), its choke group
-        said_change(kit_note_words(note, path, self._path_of(old), entry.loop))    # changes.log too (p56)
+        if old != entry:
+            said_change(kit_note_words(note, path, self._was_path(old, entry), entry.loop))
         return Pad(note, path, tag, entry.loop, latch=entry.latch and entry.loop)
 
+    def _was_path(self, old: KitNote | None, entry: KitNote) -> str | None:
+        """What the note played before ``entry`` for its change line: None for the same sample that did not loop
+        (its line then says no "one-shot": only a loop turned off is one)."""
+        same = old is not None and (old.library, old.file) == (entry.library, entry.file)
+        return None if same and old is not None and not old.loop else self._path_of(old)
+
     def clear(self, note: int) -> None:
-        was = self.box.kit.notes.get(note)
-        with _said():
-            gone = self.box.kit.drop(self.box, [note])
+        """Note ``note`` plays nothing; its change line names what it played, read under the kit's lock with the
+        clear (p56 review R2: a PUT of the note in between made it name the wrong sample)."""
+        keeper: KitKeeper = self.box.kit
+        with _said(), keeper.lock:                      # an RLock: drop takes it again
+            was = keeper.notes.get(note)
+            gone = keeper.drop(self.box, [note])
         if gone:                                         # a note that played nothing already: nothing changed
             said_change(kit_note_words(note, None, self._path_of(was)))
 
@@ -76,12 +90,16 @@ class BoxKit:
     def latch(self, note: int, on: bool) -> Pad:
         """Note ``note``'s loop latched (``on``) or not, its file, tag and choke group as they are: the keeper's
         :meth:`~device.api.kit_keeper.KitKeeper.set_options`, as PATCH /kit/notes/NOTE (`hatbox box-kit --latch`)
-        sets it; HatboxError for a note that plays nothing (cleared meanwhile)."""
+        sets it; HatboxError for a note that plays nothing (cleared meanwhile).  A change line ("kit note 38 (D2)
+        latched"/"unlatched") when it changed the note, as PATCH's is (p56 review R2)."""
         keeper: KitKeeper = self.box.kit
         with _said(), keeper.lock:                      # what it plays now read under the same lock
-            if not keeper.set_options(self.box, note, on, None):
+            changed = keeper.options_changed(self.box, note, on, None)
+            if changed is None:
                 raise HatboxError(f"note {note} plays nothing in the kit: nothing was changed")
             entry = keeper.notes[note]
+        if changed:                                     # as PATCH /kit/notes/N is in changes.log (p56 review R2)
+            said_change(f"kit note {note} ({note_name(note)}) {'latched' if on else 'unlatched'}")
         path = self.box.libraries.files_path(entry.library) / entry.file
         return Pad(note, str(path), entry.tag, entry.loop, latch=entry.latch and entry.loop)
 
