@@ -79,6 +79,7 @@ SWITCHES_BACKUPS = 1
 SWITCH = "hatbox_switch"          # a record's extra flag: a change in switches.log's share (:func:`is_switch`)
 AS_SWITCH = {CHANGE: True, SWITCH: True}    # ``log.info(..., extra=AS_SWITCH)``: a change, in switches.log
 STAMP_STEP_MS = 1                 # a changes.log or switches.log line is stamped at least this after the last one
+STAMP_HOLD_MS = 2 * 3600 * 1000   # a clock set back further than this is followed (a wrong time corrected)
 CHANGE_LINES = 6                  # a front end's change lines per CHANGE_WINDOW_S at most (LineBudget)
 CHANGE_WINDOW_S = 60.0
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
@@ -421,7 +422,8 @@ class AheadStamps:
     before the last stamp either file wrote (``last_ms``: from the files, at start) plus :data:`STAMP_STEP_MS`.  A
     clock set back (the end of summer time; fake-hwclock's time saved up to an hour before a power cut) holds the
     stamps a millisecond apart until it catches up, so merged by time (:func:`tail`) the two files read in the order
-    they were written."""
+    they were written.  A clock set back by more than :data:`STAMP_HOLD_MS` is followed: a time that was wrong (a
+    clock once set years ahead, then put right) must not hold every later stamp at it."""
 
     def __init__(self, last_ms: int = 0) -> None:
         self.last_ms, self.lock = last_ms, threading.Lock()
@@ -429,7 +431,9 @@ class AheadStamps:
     def next(self, created: float) -> int:
         """The stamp (epoch ms) of a line said at ``created`` (epoch s)."""
         with self.lock:
-            self.last_ms = max(int(created * 1000), self.last_ms + STAMP_STEP_MS)
+            now = int(created * 1000)
+            held = self.last_ms + STAMP_STEP_MS
+            self.last_ms = now if now < held - STAMP_HOLD_MS else max(now, held)
             return self.last_ms
 
     @classmethod

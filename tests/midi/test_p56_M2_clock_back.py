@@ -69,3 +69,15 @@ def test_the_stamps_are_the_clocks_while_it_goes_forward(tmp_path: Path) -> None
     assert _stamps(store, CHANGES_FILE) == ["2026-03-10 00:30:00,250"]
     assert _stamps(store, SWITCHES_FILE) == ["2026-03-10 00:31:00,500"]
     assert [p.name for p in log_files(store, CHANGES_FILE)] == [CHANGES_FILE]
+
+
+def test_a_clock_that_was_years_ahead_and_put_right_is_followed(tmp_path: Path) -> None:
+    """A stamp written while the clock was wrong (a year ahead) does not hold every later stamp at it: a clock set
+    back further than logs.STAMP_HOLD_MS is followed (the lead's mend of p56 M2)."""
+    store = tmp_path / "box"
+    with box_logging(store, terminal=False):
+        _say("MIDI program 1: fuzz switched in", START + 365 * 86400, switch=True)
+    with box_logging(store, terminal=False):
+        _say(PAIRED, START)
+        _say(INSTALLED, START + 60)
+    assert _stamps(store, CHANGES_FILE) == ["2026-03-10 00:30:00,000", "2026-03-10 00:31:00,000"]
