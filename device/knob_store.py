@@ -43,6 +43,10 @@ slot's start-up pack is in (not carried to another pack there now: a start warni
 Its review: the pad is a gesture, not a setting: its position alone is written once it has rested
 (:data:`PAD_REST_S`) or at most every :data:`PAD_EVERY_S` while it keeps moving (it was rewritten every second, about
 3,600 writes an hour of pad play on an SD card); a write for anything else takes it as it is then.
+
+p56 QA_A: who set the volume over the network is kept beside it (``"volume_set": {"by", "source", "set_at"}``, the
+engine's ``volume_who``: device/volume_source.py) and put back with it, so `hatbox status` says "set by 'vm' at 14:11"
+after a restart as before it.
 """
 from __future__ import annotations
 
@@ -60,7 +64,7 @@ from device.audio.held import SetKnob
 from device.clock import clock_words
 from device.control import VOLUME_DB_RANGE
 from device.kept_play import (Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words,
-                               starting_entry)
+                               starting_entry, who_of)
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -176,26 +180,31 @@ def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
     warning or None) from one reading of ``path`` (p46: the start read knobs.json twice, three times after a clean
     stop).  A damaged file (a cut write, edited by hand) is set aside as ``knobs.json.damaged`` and said: every knob
     starts at its default."""
-    kept, kept_at, warnings, _volume, _play = read_kept_file(path)
+    kept, kept_at, warnings, _volume, _play, _who = read_kept_file(path)
     return kept, kept_at, (warnings or [None])[0]
 
 
-def read_kept_file(path: Path) -> tuple[Kept, float | None, list[str], float | None, tuple[Bypassed, Pad | None]]:
+def read_kept_file(path: Path) -> tuple[Kept, float | None, list[str], float | None, tuple[Bypassed, Pad | None],
+                                        dict[str, Any]]:
     """Everything the knob file at ``path`` keeps, from one reading: its knobs, ``kept_at``, the start warnings
-    (damaged, a volume or pad or bypass that is none), the output volume, and (bypassed slots, pad position)."""
+    (damaged, a volume or pad or bypass that is none), the output volume, (bypassed slots, pad position), and who
+    set the volume (``"volume_set"``: {"by", "source", "set_at"}, kept_play.who_of; {} for nobody, or one that is
+    none: the volume comes back without who; p56 QA_A)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}, None, [], None, ({}, None)
+        return {}, None, [], None, ({}, None), {}
     except OSError as exc:
-        return {}, None, [_set_aside(path, exc)], None, ({}, None)
+        return {}, None, [_set_aside(path, exc)], None, ({}, None), {}
     try:
         kept = parse_kept(data)
     except ValueError as exc:
-        return {}, None, [_set_aside(path, exc)], None, ({}, None)
+        return {}, None, [_set_aside(path, exc)], None, ({}, None), {}
     volume, warning = kept_volume(data, path.name)
-    bypassed, pad, said = kept_play(json.loads(data), path.name)
-    return kept, kept_at_of(data), [w for w in (warning, *said) if w], volume, (bypassed, pad)
+    raw = json.loads(data)
+    bypassed, pad, said = kept_play(raw, path.name)
+    who = who_of(raw["volume_set"]) if volume is not None and isinstance(raw.get("volume_set"), dict) else {}
+    return kept, kept_at_of(data), [w for w in (warning, *said) if w], volume, (bypassed, pad), who
 
 
 def _set_aside(path: Path, exc: Exception) -> str:
@@ -294,6 +303,7 @@ class KnobKeeper:
         self._looked = False                   # the store's knob file was read (at the start, or at a first load)
         self.volume_back: float | None = None  # the output volume :meth:`restore` put back (dB), said by :meth:`start`
         self._kept_volume: float | None = None  # the output volume the file keeps (dB), read with its knobs
+        self._kept_who: dict[str, Any] = {}     # who set it, as the file keeps it ({}: nobody said)
         self._kept_play: tuple[Bypassed, Pad | None] = ({}, None)   # the bypassed slots and pad the file keeps
         self.play_back: list[str] = []         # what :meth:`restore` and :meth:`start` put back of them, said
         self._due = False                      # a knob, the volume or a bypass changed: written at once (_dirty wakes)
@@ -388,8 +398,8 @@ class KnobKeeper:
     def _restore_volume(self) -> None:
         """Put back the output volume the file keeps (:meth:`_read` read it): before the output fades in, as the
         packs' knobs go back (a volume message, as the panel sends; the engine glides to it)."""
-        if self._kept_volume is not None:
-            self.engine.handle({"op": "volume", "db": self._kept_volume})
+        if self._kept_volume is not None:           # with who set it (p56 QA_A: forgotten at a restart)
+            self.engine.handle({"op": "volume", "db": self._kept_volume, **self._kept_who})
             self.volume_back = self._kept_volume
 
     def _volume_now(self) -> float | None:
@@ -398,11 +408,17 @@ class KnobKeeper:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return float(value) if ok else None
 
+    def _volume_who(self) -> dict[str, Any]:
+        """The knob file's ``"volume_set"``: who set the engine's volume ({"by", "source", "set_at"}), {} for nobody
+        (the panel, MIDI) or an engine that does not say."""
+        who = getattr(self.engine, "volume_who", None)
+        return {"volume_set": dict(who)} if isinstance(who, dict) and who else {}
+
     def _read(self, root: Path) -> tuple[Kept, list[str]]:
         """Read the knob file of the store at ``root``, once (its knobs, the start warnings)."""
         self.path, self._looked = root / KNOB_FILE, True
         _leftovers(root)
-        kept, kept_at, warnings, self._kept_volume, self._kept_play = read_kept_file(self.path)  # once at the start
+        kept, kept_at, warnings, self._kept_volume, self._kept_play, self._kept_who = read_kept_file(self.path)
         marked = _take_mark(self.path, kept_at)
         self.had_file, self.kept_at = self.path.exists(), kept_at
         self.clean = marked or self.kept_at is None
@@ -536,7 +552,8 @@ class KnobKeeper:
             return False
         now = time.time()
         try:
-            write_atomic(self.path, kept_bytes(kept, now, self._volume_now(), self._play_now()))
+            play = {**self._play_now(), **self._volume_who()}       # the pad, the bypasses, who set the volume
+            write_atomic(self.path, kept_bytes(kept, now, self._volume_now(), play))
         except OSError as exc:
             if self.problem is None:
                 log.warning("could not keep the knobs in %s (%s): they play as turned, and are tried again at the "

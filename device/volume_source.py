@@ -14,9 +14,21 @@ The same record keeps who bypassed a slot over the network (:meth:`VolumeSource.
 `hatbox status` said nothing of it (forty-eighth stop's QA).  ``GET /status`` publishes it as the engine's
 ``bypass_set`` ({slot: note}) while the engine still has that slot bypassed; a bypass message through the box's
 control forgets the slot's note (:meth:`VolumeSource.sent`), so a panel's bypass is never claimed as the stranger's.
+
+p56 QA_A: who set the volume is kept with it across a restart, as a bypass's who is (device/kept_play.py).  A note
+(:meth:`VolumeSource.note`) hands the engine a volume message of the same value that says who (``by``, ``source``,
+``set_at``: :func:`who_message`), straight to the engine of the control :func:`volume_source` wires it for
+(:attr:`VolumeSource.keep`: the BoxControl's engine; a control with none, the API's simulated one: nowhere); the
+engine keeps who set its volume (its status's ``volume_set``, :func:`engine_volume_set`) until a volume message that
+says nobody (the panel's, MIDI's), and device/knob_store.py writes it in knobs.json beside ``volume_db`` and puts it
+back at the start.  `hatbox device run` then recalls the engine's note into its VolumeSource
+(:meth:`VolumeSource.recall`), so ``GET /volume`` and `hatbox status` say "set by 'vm' at 14:11" again (before, the
+value came back and who set it did not).
 """
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +36,8 @@ from typing import Any, Callable, Optional
 
 OSC, API = "osc", "api"          # how a volume was set: ``by`` in the published note
 SAME_DB = 1e-6                   # dB: the engine's volume_db is the float that was sent; this only absorbs rounding
+WHO_KEYS = ("by", "source", "set_at")   # what a volume message (or knobs.json's "volume_set") says of who set it
+log = logging.getLogger("hatbox.device")
 
 
 @dataclass(frozen=True)
@@ -58,10 +72,38 @@ class VolumeSource:
         self._lock = threading.Lock()
         self._last: Optional[VolumeSet] = None
         self._bypass: dict[str, BypassSet] = {}
+        # sends the engine the volume message that says who set it (:func:`who_message`), so that it keeps that
+        # with the volume across a restart; None: nothing to tell (set by :func:`volume_source`)
+        self.keep: Optional[Callable[[dict[str, Any]], Any]] = None
 
     def note(self, db: float, by: str, source: str) -> VolumeSet:
-        """Note that ``source`` set the volume to ``db`` dB (by ``by``) now."""
+        """Note that ``source`` set the volume to ``db`` dB (by ``by``) now, and tell the engine who (:attr:`keep`)."""
         change = VolumeSet(float(db), by, source, self.clock())
+        with self._lock:
+            self._last = change
+        self._tell(change)
+        return change
+
+    def _tell(self, change: VolumeSet) -> None:
+        """Hand the engine who set its volume (:attr:`keep`); a failure only loses that (logged, never raised: the
+        volume was set, and the OSC or API caller has nothing to do about it)."""
+        if self.keep is None:
+            return
+        try:
+            self.keep(who_message(change))
+        except Exception as exc:  # noqa: BLE001 - the engine ended, or refused it: who is not kept, the volume is
+            log.info("who set the volume (%s) was not handed to the engine: %s", change.source, exc)
+
+    def recall(self, engine: dict[str, Any]) -> Optional[VolumeSet]:
+        """At the start: take the note the engine status ``engine`` keeps (``volume_set``, put back from knobs.json)
+        while its ``volume_db`` is the volume noted; None (nothing taken) otherwise."""
+        said, db = engine.get("volume_set"), engine.get("volume_db")
+        if not isinstance(said, dict) or not _number(db) or not _number(said.get("at")):
+            return None
+        by, source = said.get("by"), said.get("source")
+        if not (isinstance(by, str) and by and isinstance(source, str)):
+            return None
+        change = VolumeSet(float(db), by, source, float(said["at"]))
         with self._lock:
             self._last = change
         return change
@@ -80,7 +122,9 @@ class VolumeSource:
         """A control message the box's control sent to the engine: a volume message forgets the volume's note, a
         bypass message the note of its slot (OSC and the API note theirs after the send)."""
         if message.get("op") == "volume":
-            self.forget()
+            change = _change_of(message)
+            with self._lock:                 # the note's own message (:meth:`note`) keeps it; any other forgets it
+                self._last = change
         elif message.get("op") == "bypass":
             with self._lock:
                 self._bypass.pop(str(message.get("slot")), None)
@@ -119,7 +163,30 @@ class VolumeSource:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def who_message(change: VolumeSet) -> dict[str, Any]:
+    """The volume message that sets ``change``'s volume again and says who set it, and when."""
+    return {"op": "volume", "db": change.db, "by": change.by, "source": change.source, "set_at": change.at}
+
+
+def _change_of(message: dict[str, Any]) -> Optional[VolumeSet]:
+    """The note a volume message says (``by``, ``source``, ``set_at``: :func:`who_message`'s), None for one that
+    says nobody (the panel's, MIDI's, OSC's own before its note)."""
+    by, source, at = (message.get(k) for k in WHO_KEYS)
+    if not (isinstance(by, str) and by and isinstance(source, str) and _number(at) and _number(message.get("db"))):
+        return None
+    return VolumeSet(float(message["db"]), by, source, float(at))
+
+
+def engine_volume_set(volume_db: float, who: dict[str, Any], now: float) -> dict[str, Any]:
+    """The engine status's ``volume_set``: ``{"db", "by", "source", "at", "ago_s"}`` of the volume it plays when the
+    volume message that set it said who (``who``: device.kept_play.who_of of it; {} for nobody), else {}."""
+    if not who:
+        return {}
+    return {"volume_set": {"db": float(volume_db), "by": who["by"], "source": who["source"], "at": who["set_at"],
+                           "ago_s": max(0.0, now - who["set_at"])}}
 
 
 ATTRIBUTE = "volume_source"     # where a control holds its VolumeSource (hatbox.box_control.BoxControl: its own)
@@ -135,7 +202,10 @@ def volume_source(control: Any) -> VolumeSource:
         if not isinstance(source, VolumeSource):
             source = VolumeSource()
             setattr(control, ATTRIBUTE, source)
-        return source
+        engine = getattr(control, "engine", None)
+        if source.keep is None and callable(getattr(engine, "send", None)):
+            source.keep = engine.send        # who set it reaches the engine, which keeps it (knobs.json); not through
+        return source                        # the control's send, whose volume message forgets the note
 
 
 def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:

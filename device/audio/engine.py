@@ -42,6 +42,7 @@ from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_d
 from device.audio.smoothing import GainGlide
 from device.audio.slot import LIVE_FLOOR_DB, MAX_BLOCK, PANIC_FADE_S, LiveLevel, Slot, fade_curve  # noqa: F401
 from device.kept_play import bypass_set, who_of
+from device.volume_source import engine_volume_set
 from hatbox.errors import KnobError, first_line
 
 log = logging.getLogger("hatbox.engine")
@@ -135,6 +136,7 @@ class Engine:
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
         self.volume_db = float(self.cfg.volume_db)    # the output volume last asked for, dB
+        self.volume_who: dict[str, Any] = {}          # who set it, where its message said (device/volume_source.py)
 
     def _make_buffers(self) -> None:
         """The mix bus and scratch buffers (MAX_BLOCK float32 each: the audio thread never allocates)."""
@@ -534,6 +536,7 @@ class Engine:
 
     def _on_volume(self, msg: dict[str, Any]) -> None:
         self.volume_db = float(msg["db"])       # what the status reports (the panel, OSC and MIDI set it)
+        self.volume_who = who_of(msg, time.time())   # {} for the panel's, MIDI's: kept with it across a restart
         self.knobs_changed()                    # kept across a restart with the knobs (device/knob_store.py, p48)
         if not self._stopping:                  # the box is stopping: its output glides to silence
             self._volume.target = db_to_lin(self.volume_db)     # glides there over VOLUME_GLIDE_S
@@ -567,7 +570,8 @@ class Engine:
                 "fault_count": self.fault_count, "slot_knobs": knobs,
                 "knobs": dict(knobs.get("effect", {})),
                 "bypassed": bypassed, **bypass_set(self.kept_bypass(), bypassed, time.time()),
-                "volume_db": self.volume_db, "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
+                "volume_db": self.volume_db, **engine_volume_set(self.volume_db, self.volume_who, time.time()),
+                "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
 
     def _sides(self, pending: dict[str, tuple[Any, dict[str, Any] | None]]

@@ -1,0 +1,90 @@
+"""p56 QA_A finding 4: who set the volume ("set by 'vm' at 14:11") was forgotten at a restart: the volume came back
+(knobs.json's volume_db), who set it did not, so `hatbox status` and `hatbox box-knob` no longer said why the box was
+quieter.  Now a network note hands the engine who set it, the knob file keeps it beside the volume, the engine puts it
+back at the start and `hatbox device run` recalls it into the box's VolumeSource.  Driven through the engine
+process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from device.audio.server import _Child
+from device.clock import clock_words
+from device.store import KNOB_FILE
+from device.volume_source import API, OSC, volume_source, with_volume_source
+from hatbox.cmd_device import BoxControl, _recall_volume_source
+from hatbox.status_report import volume_words
+from tests.engine.test_p43_knobs_kept import Box, _kept, box, fxd, store  # noqa: F401  (fixtures)
+
+
+class _Engine:
+    """The engine process's child behind the box's control, as EngineProcess puts it (send, status)."""
+
+    def __init__(self, child: _Child) -> None:
+        self.child = child
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.child.request(message)
+
+    def status(self) -> dict[str, Any]:
+        return self.child.status()
+
+
+def _set_over_network(control: BoxControl, db: float, by: str, source: str) -> None:
+    """As OSC and PUT /volume do: the volume through the box's control, then the note of who set it."""
+    control.send({"op": "volume", "db": db})
+    volume_source(control).note(db, by, source)
+
+
+def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
+    first = box.start({"effect": fxd})
+    control = BoxControl(_Engine(first))
+    _set_over_network(control, -3.0, API, "vm")
+    at = volume_source(control).last().at
+    before = volume_words(with_volume_source(control, first.status()))
+    box.stop(first)
+    assert _kept(store)["volume_db"] == -3.0
+    assert _kept(store)["volume_set"] == {"by": "api", "source": "vm", "set_at": at}
+    second = box.start({"effect": fxd})
+    again = BoxControl(_Engine(second))
+    _recall_volume_source(again)                       # hatbox device run, once the engine has started
+    status = with_volume_source(again, second.status())
+    assert status["volume_set"]["by"] == "api" and status["volume_set"]["source"] == "vm"
+    assert status["volume_set"]["at"] == at
+    said = volume_words(status)
+    assert f"(set by 'vm' at {clock_words(at)}; hatbox box-knob output.volume 0 puts it back)" in said
+    assert said == before                              # what `hatbox status` said before the restart
+    published = volume_source(again).published(-3.0)   # GET /volume (hatbox box-knob) reads this
+    assert published is not None and (published["by"], published["source"], published["at"]) == ("api", "vm", at)
+
+
+def test_the_panels_turn_clears_who_for_good(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
+    first = box.start({"effect": fxd})
+    control = BoxControl(_Engine(first))
+    _set_over_network(control, -12.0, OSC, "192.0.2.7")
+    assert first.status()["volume_set"]["source"] == "192.0.2.7"
+    control.send({"op": "volume", "db": -12.0})        # the panel's turn (to the same value): nobody over the network
+    assert "volume_set" not in first.status() and volume_source(control).published(-12.0) is None
+    box.stop(first)
+    assert _kept(store)["volume_db"] == -12.0 and "volume_set" not in _kept(store)
+    second = box.start({"effect": fxd})
+    assert "volume_set" not in second.status()
+
+
+def test_a_volume_set_on_another_day_says_its_date(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
+    at = time.time() - 3 * 86400
+    (store / KNOB_FILE).write_text(json.dumps({"version": 1, "slots": {}, "kept_at": at, "volume_db": -6.0,
+                                               "volume_set": {"by": "osc", "source": "10.0.0.7", "set_at": at}}))
+    child = box.start({"effect": fxd})
+    said = volume_words(child.status())
+    day = time.strftime("%Y-%m-%d", time.localtime(at))
+    assert said.startswith(f"volume -6 dB (set over OSC from 10.0.0.7 at {day} ")
+
+
+def test_a_who_that_is_none_brings_the_volume_back_without_it(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
+    (store / KNOB_FILE).write_text(json.dumps({"version": 1, "slots": {}, "volume_db": -6.0,
+                                               "volume_set": {"by": "osc", "source": 7}}))    # edited by hand
+    child = box.start({"effect": fxd})
+    assert child.status()["volume_db"] == -6.0 and "volume_set" not in child.status()
