@@ -51,7 +51,6 @@ after a restart as before it.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import logging
 import math
@@ -61,10 +60,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from device.audio.held import SetKnob
-from device.clock import clock_words
 from device.control import VOLUME_DB_RANGE
 from device.kept_play import (Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words,
                                starting_entry, who_of)
+from device.knob_store_words import (FULL, SHOWN, knob_words, problem_words, restored_line,  # noqa: F401 (theirs)
+                                     unkept_words, with_dials)
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -73,10 +73,8 @@ SAVE_EVERY_S = 1.0        # at most one write a second while knobs turn
 PAD_REST_S = 2.0          # the pad's position is written once it has not moved for this long...
 PAD_EVERY_S = 10.0        # ...or this long after its first move not written yet, while it keeps moving
 VERSION = 1
-SHOWN = 4                 # knobs named on the "restored" line; more are counted
 RETRY_S = 5.0             # a write the disk refused is tried again this often, turned or not
 STOPPED = ".stopped"      # KNOB_FILE + this: the mark of a clean stop whose knobs were all written
-FULL = (errno.ENOSPC, errno.EDQUOT)
 log = logging.getLogger("hatbox.engine")
 
 Kept = dict[str, dict[str, Any]]     # slot -> {"pack", "name", "version", "knobs": [SetKnob]}
@@ -159,22 +157,6 @@ def kept_at_of(data: bytes) -> float | None:
     return float(value) if ok else None
 
 
-def problem_words(exc: OSError) -> str:
-    """Why the knob file could not be written, for the warning: "the box's disk is full" for a full disk (or quota)."""
-    if exc.errno in FULL:
-        return "the box's disk is full"
-    return f"the box could not write its knob file ({exc.strerror or exc})"
-
-
-def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float | None = None) -> str:
-    """The warning while the knobs cannot be kept: "the box's disk is full: knobs play as turned, but after a restart
-    they come back as of 14:05" (``kept_at``: the last write; none but a file: "as last kept"; no file: defaults)."""
-    when = clock_words(kept_at, now) if kept_at is not None else ""
-    last = "as last kept" if kept_at is not None or had_file else "at their packs' defaults"
-    back = f"as of {when}" if when else last
-    return f"{problem}: knobs play as turned, but after a restart they come back {back}"
-
-
 def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
     """(the knobs kept at ``path``, none when there is no file; the file's ``kept_at`` (:func:`kept_at_of`); a start
     warning or None) from one reading of ``path`` (p46: the start read knobs.json twice, three times after a clean
@@ -227,27 +209,6 @@ def _leftovers(root: Path) -> None:
             half.unlink()
         except OSError:
             pass
-
-
-def knob_words(knob: SetKnob) -> str:
-    return f"{knob.name} {knob.value:g}{' ' + knob.unit if knob.unit else ''}"
-
-
-def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None,
-                  volume_db: float | None = None, also: list[str] | None = None) -> str | None:
-    """One short line naming the knobs put back at start (``{slot: knobs}``), or None for none; ``kept_at``: when
-    the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05");
-    ``volume_db``: the output volume put back, named first ("output.volume -12 dB") unless it is 0 dB; ``also``:
-    words after the knobs, all said (the slots bypassed again, the pad: device/kept_play.play_words)."""
-    volume = [f"output.volume {round(volume_db, 1) + 0.0:g} dB"] if volume_db is not None and volume_db else []
-    named = volume + [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
-    if not named and not also:
-        return None
-    more = f" and {len(named) - SHOWN} more" if len(named) > SHOWN else ""
-    when = clock_words(kept_at) if kept_at is not None else ""
-    how = "as they were left" if kept_at is None else f"as last kept at {when}" if when else "as last kept"
-    knobs = [", ".join(named[:SHOWN]) + more] if named else []
-    return f"knobs restored {how}: {', '.join([*knobs, *(also or [])])}"
 
 
 def _take_mark(path: Path, kept_at: float | None) -> bool:
@@ -442,7 +403,8 @@ class KnobKeeper:
         for slot, knobs in self.held.items():            # (a slot empty now: the file's pack, for the next write)
             self.engine.hold_knobs(slot, knobs, self.infos.get(slot))
         self._restore_bypass()
-        carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}
+        carried = with_dials({s: k for s, k in self.engine.carried.items() if s in self.recalled},
+                             getattr(self.engine, "knob_memory", None))
         line = restored_line(carried, None if self.clean else self.kept_at, self.volume_back, self.play_back)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()
