@@ -250,12 +250,17 @@ def case_twin(folder: Path, name: str) -> Path | None:
     return base if p.is_absolute() else Path(*real)
 
 
-def slip_twin(folder: Path, name: str, listings: dict[Path, list[str]] | None = None) -> Path | None:
+def slip_twin(folder: Path, name: str, listings: dict[Path, list[str]] | None = None,
+              listed: set[Path] | frozenset[Path] = frozenset()) -> Path | None:
     """The file in the folder of CSV cell ``name`` (relative to ``folder``; Windows backslashes read as "/") whose name
-    the cell's is a slip of (hatbox.library_words.slip_of, the rule for a tag: the same but for case, spaces,
-    punctuation, a doubled letter or one edit, never a digit: take2.wav is another take, not a slip of take1.wav),
-    as the CSV should write it (relative to ``folder``, absolute for an absolute cell); None when there is none,
-    the folder does not exist, or for a Windows drive path.  ``listings``: each folder's file names, listed once."""
+    the cell's is a slip of, as the CSV should write it (relative to ``folder``, absolute for an absolute cell); None
+    when there is none, the folder does not exist, or for a Windows drive path.  Only the stems of files of the same
+    extension are compared (hatbox.library_words.slip_of, the rule for a tag: the same but for case, spaces,
+    punctuation, a doubled letter or one edit, its length limits on the stem: hit/hat are other words), and never
+    one that is another take (:func:`_another_take`: drive_100 for drive_10, out_R for out_L, take_2b for take_2a),
+    a macOS ``._`` sidecar, or a file of ``listed`` (resolved: the files the CSV's other cells name; p56 review R3:
+    out_drive55.wav offered for out_drive5.wav trained the drive-55 take as drive 5).  ``listings``: each folder's
+    file names, listed once."""
     from hatbox.library_words import slip_of
     if windows_path(name):
         return None
@@ -264,8 +269,30 @@ def slip_twin(folder: Path, name: str, listings: dict[Path, list[str]] | None = 
     listings = {} if listings is None else listings
     if where not in listings:
         listings[where] = _file_names(where)
-    near = slip_of(p.name, [n for n in listings[where] if n != p.name], {})
-    return p.parent / near if near else None
+    real = where.resolve() if listed else where
+    stems = {Path(n).stem: n for n in listings[where]
+             if _same_kind(p.name, n) and not _another_take(p.stem, Path(n).stem) and real / n not in listed}
+    near = slip_of(p.stem, list(stems), {})
+    return p.parent / stems[near] if near else None
+
+
+def _same_kind(name: str, other: str) -> bool:
+    """Whether file ``other`` may be the one CSV cell name ``name`` meant: another name of the same extension (case
+    aside), no macOS ``._`` sidecar."""
+    return other != name and not other.startswith("._") and \
+        Path(other).suffix.casefold() == Path(name).suffix.casefold()
+
+
+NUMBER = re.compile(r"(?:(?<![^\W_])[-+])?\d+(?:\.\d+)?")    # 5, 1.5, -6 (a sign only after no letter or digit)
+
+
+def _another_take(stem: str, other: str) -> bool:
+    """Whether file stems ``stem`` and ``other`` name different takes, however alike: their numbers differ (drive_10,
+    drive_100; gain_-6dB, gain_6dB; drive_1.5, drive_15), or their one-letter words do (out_L, out_R; take_2a,
+    take_2b: a letter alone is a label, not a word to misspell)."""
+    def letters(s: str) -> list[str]:
+        return sorted(t for t in re.findall(r"[^\W\d_]+|\d+", s.casefold()) if len(t) == 1 and not t.isdigit())
+    return NUMBER.findall(stem) != NUMBER.findall(other) or letters(stem) != letters(other)
 
 
 def _file_names(folder: Path) -> list[str]:
@@ -277,14 +304,16 @@ def _file_names(folder: Path) -> list[str]:
     return sorted(names) if len(names) <= SLIP_MAX_FILES else []
 
 
-def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) -> DataError:
+def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
+                  listed: set[Path] | frozenset[Path] = frozenset()) -> DataError:
     """The DataError for the cells of CSV ``csv`` (as the message names it) that name no file: ``missing`` is
     [(the cell, :func:`listed_file`'s path for it, where: "line 3", "line 3, input column")].  It says how many
     and shows the first SHOWN_MISSING: a Windows drive path as written (not glued to ``folder``), others with
     backslashes read as "/", each with its place, "a folder" when it is one and "there is recordings/di.wav"
     when a file's name differs only in case, else "did you mean recordings/amp.wav?" for a one-letter slip
-    (:func:`slip_twin`).  The hint says where relative paths start (``folder``), and that a Windows path, a name's
-    case or its spelling is wrong where one is."""
+    (:func:`slip_twin`; ``listed``: the files, resolved, that the CSV's other cells name, never offered).  The hint
+    says where relative paths start (``folder``), and that a Windows path, a name's case or its spelling is wrong
+    where one is."""
     n = len(missing)
     places: dict[tuple[str, Path], list[str]] = {}      # one entry per missing file, with every cell naming it
     for name, f, where in missing:
@@ -292,7 +321,7 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]]) 
     shown, twins, slips, listings = [], False, False, {}
     for (name, f), wheres in list(places.items())[:SHOWN_MISSING]:
         twin = case_twin(folder, name)
-        slip = None if twin or f.is_dir() else slip_twin(folder, name, listings)
+        slip = None if twin or f.is_dir() else slip_twin(folder, name, listings, listed)
         twins, slips = twins or twin is not None, slips or slip is not None
         said = ("; ".join(wheres) if len(wheres) <= 3 else f"{'; '.join(wheres[:2])} and {len(wheres) - 2} more places")
         said += (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")

@@ -457,7 +457,8 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         warnings += checks.collinear_knobs(moving, known)
         warnings += far_value_warnings([c for c in columns if c[1] in moving], known, [wheres[i] for i in ok])
     pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread)
-    problems = ([missing_error(csv_name, folder, missing)] if missing else []) + \
+    listed = {f.resolve() for f, there in found.items() if there is True} if missing else set()
+    problems = ([missing_error(csv_name, folder, missing, listed)] if missing else []) + \
         refused_files(csv_name, [line for line, _row in rows], files, found) + problems   # as the tagger says them
     if problems:
         raise checks.all_problems(problems, csv_name)
