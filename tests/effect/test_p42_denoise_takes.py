@@ -84,4 +84,4 @@ def test_an_output_leading_its_input_gets_a_sox_line_delaying_it(tmp_path: Path)
         load_single(tmp_path / "noisy.wav", tmp_path / "clean.wav")
     assert "the output leads the input by 1920 samples (40.0 ms)" in err.value.args[0]
     assert f"sox {tmp_path / 'clean.wav'} {tmp_path / 'clean_late.wav'} pad 0.040 trim 0 2," in err.value.hint
-    assert "use clean_late.wav as the output" in err.value.hint
+    assert f"use {tmp_path / 'clean_late.wav'} as the output" in err.value.hint      # --target takes a path

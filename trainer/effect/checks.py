@@ -228,16 +228,17 @@ def di_warning(where: str, name: str, dry: DryChannel) -> str:
             f"{export_line(name, dry)}) and train again")
 
 
-def dry_latency_error(where: str, path: str, dry: DryChannel, latency: int, others: list[int], src: str
-                      ) -> DataError:
+def dry_latency_error(where: str, path: str, dry: DryChannel, latency: int, others: list[int], src: str,
+                      cell: str | None = None) -> DataError:
     """The refusal of row ``where`` whose output ``path`` carries the input on channel ``dry.di`` (:func:`dry_channel`),
     which set its latency (``latency``, samples) apart from the ``others`` found for the other recordings of input
     ``src`` (one rig): the DI channel is the cause, so the hint exports the gear's channel, never another rig's copy
-    of the input (p56 QA_B: that trained a blend of dry and wet sound)."""
+    of the input (p56 QA_B: that trained a blend of dry and wet sound).  ``cell``: the row's output cell
+    (:func:`listed_as`)."""
     low, high = min(others), max(others)
     theirs = f"{low}" if low == high else f"{low} to {high}"
     name = Path(path).name
-    fixed = channel_file(path, dry).name
+    fixed = listed_as(channel_file(path, dry), cell)
     return DataError(f"{dry_words(where, name, dry)}: that dry channel puts its latency at {latency} samples where the "
                      f"other recordings of {src} show {theirs}, so it cannot be aligned with them, and the pack would "
                      "learn a blend of dry and wet sound",
@@ -267,26 +268,40 @@ def resample_line(path: Path, rate: int) -> str:
     return f"sox {shlex.quote(str(path))} -r {rate} {shlex.quote(str(out))}"
 
 
-def trim_hint(dst: Path, seconds: float, slack: float) -> str:
+def listed_as(path: Path, cell: str | None) -> str:
+    """A new file ``path`` beside the file of CSV cell ``cell`` as the CSV should write it: ``cell``'s folder kept
+    (takes/di.wav -> takes/di_1.5s.wav; p56 review R3: the bare name, followed, was "a listed file that does not
+    exist"), with its backslashes where it used only those; ``path`` itself where there is no cell (a pair given
+    by --input/--target)."""
+    if cell is None:
+        return str(path)
+    head = cell.replace("\\", "/").rpartition("/")[0]
+    said = f"{head}/{path.name}" if head else path.name
+    return said.replace("/", "\\") if "\\" in cell and "/" not in cell else said
+
+
+def trim_hint(dst: Path, seconds: float, slack: float, cell: str | None = None) -> str:
     """The hint for an output ``dst`` longer than its input (``seconds`` long; ``slack``: the difference allowed, s):
-    the same recording run on after the input ended, trimmed to the input's length by a ready sox line."""
+    the same recording run on after the input ended, trimmed to the input's length by a ready sox line.  ``cell``:
+    the row's output cell (:func:`listed_as`)."""
     import shlex
     out = dst.with_name(f"{dst.stem}_trimmed{dst.suffix or '.wav'}")
     return (f"input and output must be the same recording (within {slack} s); if the output ran on after the input "
             f"ended, trim it to the input's length (sox {shlex.quote(str(dst))} {shlex.quote(str(out))} trim 0 "
-            f"{round(seconds, 3):g}) and use {out.name} as the output")
+            f"{round(seconds, 3):g}) and use {listed_as(out, cell)} as the output")
 
 
-def cut_input_hint(src: Path, seconds: float, slack: float) -> str:
+def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = None) -> str:
     """The hint for an output shorter than its input ``src`` (the output ``seconds`` long; ``slack``: the difference
     allowed, s): record it again, or give the row its own copy of the input cut to the output's length by a ready sox
-    line (the input itself is left as it is: other rows may share it)."""
+    line (the input itself is left as it is: other rows may share it).  ``cell``: the row's input cell
+    (:func:`listed_as`)."""
     import shlex
     out = src.with_name(f"{src.stem}_{round(seconds, 3):g}s{src.suffix or '.wav'}")
     return (f"input and output must be the same recording (within {slack} s); record the take again for the whole of "
             f"{src.name}, or give this row its own copy of the input cut to the output's length (sox "
-            f"{shlex.quote(str(src))} {shlex.quote(str(out))} trim 0 {round(seconds, 3):g}) and list {out.name} as "
-            f"its input (the other rows keep {src.name})")
+            f"{shlex.quote(str(src))} {shlex.quote(str(out))} trim 0 {round(seconds, 3):g}) and list "
+            f"{listed_as(out, cell)} as its input (the other rows keep {listed_as(src, cell)})")
 
 
 def problem(check, *args) -> DataError | None:

@@ -71,6 +71,7 @@ class Pair:
     shifted: int = 0                   # latency actually removed (see common_latency)
     polarity: float = 1.0              # of the input->output impulse response (align.polarity; -1: inverted)
     dry: checks.DryChannel | None = None    # a channel of the output that is the input itself (checks.dry_channel)
+    cells: tuple[str, str] | None = None    # its pairs.csv cells (input, output); None: given by --input/--target
 
     @property
     def key(self) -> str:
@@ -109,26 +110,28 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files
     return rate_in
 
 
-def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None, src: Path | None = None
-                  ) -> None:
+def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None, src: Path | None = None,
+                  cells: tuple[str, str] | None = None) -> None:
     """DataError for lengths (samples at ``rate`` Hz) too far apart, saying by how much (an output ``dst`` longer: a
-    sox line to trim it; shorter: a recording stopped early, a sox line cutting a copy of the input ``src``), or too
-    short."""
+    sox line to trim it; shorter: a recording stopped early, a sox line cutting a copy of the input ``src``; the new
+    file as the row's ``cells`` (input, output) should name it), or too short."""
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
         longer = n_out > n_in
         off = f"{abs(n_in - n_out) / rate:.2f} s {'longer' if longer else 'shorter: a recording stopped early?'}"
         raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is "
-                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src))
+                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src, cells))
     if min(n_in, n_out) < MIN_SECONDS * rate:
         raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
 
 
-def _length_hint(n_in: int, n_out: int, rate: int, dst: Path | None, src: Path | None) -> str:
-    """What to do about an output ``dst`` of ``n_out`` samples beside an input ``src`` of ``n_in`` (at ``rate`` Hz)."""
+def _length_hint(n_in: int, n_out: int, rate: int, dst: Path | None, src: Path | None,
+                 cells: tuple[str, str] | None = None) -> str:
+    """What to do about an output ``dst`` of ``n_out`` samples beside an input ``src`` of ``n_in`` (at ``rate`` Hz;
+    ``cells``: the row's, None for a pair given by --input/--target)."""
     if dst is not None and n_out > n_in:
-        return checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S)
+        return checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S, cells[1] if cells else None)
     if src is not None and n_out < n_in:
-        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S)
+        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None)
     return f"input and output must be the same recording (within {LENGTH_SLACK_S} s)"
 
 
@@ -265,20 +268,22 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
 
 def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate: int | None,
               allow_clipping: bool = False, cache: Decoded | None = None, warnings: list[str] | None = None,
-              swapped: list[tuple[str, Path]] | None = None, notes: list[str] | None = None) -> tuple[Pair, int]:
+              swapped: list[tuple[str, Path]] | None = None, notes: list[str] | None = None,
+              cells: tuple[str, str] | None = None) -> tuple[Pair, int]:
     """Read, check and align one recording -> (pair, sample rate in Hz).
 
     ``cache`` keeps decoded files (an input shared by rows is decoded once); warnings (a clipped-then-normalised
     output, an inverted one, a DI on one channel of the output: trainer/effect/checks.py) go to ``warnings``, notes
     (a DC offset taken out, channels mixed to mono) to ``notes``.  ``swapped``: (row, input file) of the other
-    rows; when no delay is found, the DataError names the one whose input the output is a recording of.
+    rows; when no delay is found, the DataError names the one whose input the output is a recording of.  ``cells``:
+    the row's pairs.csv cells (input, output), which the hints follow (None: a pair given by --input/--target).
     """
     checks.check_not_identity(src, dst, where)
     got_x = _load_audio(src, where, cache, notes)
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
-    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src)
+    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src, cells)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
         if not allow_clipping:
@@ -289,7 +294,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         latency, polarity = find_delay(x, y, rate, where=where + files)
     except DataError as exc:
         said = checks.swap_hint(where, dst, other())
-        lead = takes.lead_hint(exc, x, y, rate, dst) if isinstance(exc, OutputLeads) and said is None else None
+        lead = takes.lead_hint(exc, x, y, rate, dst, cells) if isinstance(exc, OutputLeads) and said is None else None
         if said is None and lead is None:
             raise
         raise DataError(exc.args[0] + (f"; {said}" if said else ""),
@@ -306,7 +311,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     wrong = takes.another_take(xa, ya, rate, where, src, dst, other)
     if wrong is not None:
         raise wrong
-    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity, dry), rate
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity, dry, cells), rate
 
 
 MAX_SWAP_CANDIDATES = 16    # other rows' input files tried when an output matches none of its own row's
@@ -385,7 +390,8 @@ def latency_problems(group: list[Pair], rate: int) -> list[DataError]:
     wet = [p.latency for p in group if p.dry is None]
     dry = [p for p in group if p.dry is not None and wet and
            not min(wet) - limit <= p.latency <= max(wet) + limit]
-    said = [checks.dry_latency_error(p.name, p.files[1], p.dry, p.latency, wet, Path(p.files[0]).name)
+    said = [checks.dry_latency_error(p.name, p.files[1], p.dry, p.latency, wet, Path(p.files[0]).name,
+                                     p.cells[1] if p.cells else None)
             for p in dry if p.dry is not None]
     rest = checks.problem(check_latency_spread, [p for p in group if p not in dry], rate)
     return said + ([rest] if rest else [])
@@ -456,7 +462,8 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         warnings += checks.shared_outputs([(wheres[i], files[i][1], settings[i]) for i in ok])
         warnings += checks.collinear_knobs(moving, known)
         warnings += far_value_warnings([c for c in columns if c[1] in moving], known, [wheres[i] for i in ok])
-    pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread)
+    cells = [(row["input"].strip(), row["output"].strip()) for _line, row in rows]
+    pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread, cells)
     listed = {f.resolve() for f, there in found.items() if there is True} if missing else set()
     problems = ([missing_error(csv_name, folder, missing, listed)] if missing else []) + \
         refused_files(csv_name, [line for line, _row in rows], files, found) + problems   # as the tagger says them
@@ -527,11 +534,12 @@ def _row_settings(columns: list[tuple[str, str, str]], rows: list[dict[str, str]
 
 def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list[dict[str, float]],
                allow_clipping: bool, warnings: list[str], notes: list[str], bad: dict[str, DataError],
-               unread: set[str]) -> tuple[list[Pair], int, list[DataError]]:
+               unread: set[str], cells: list[tuple[str, str]] | None = None) -> tuple[list[Pair], int, list[DataError]]:
     """Every row loaded (:func:`load_pair`) and aligned together -> (pairs, rate in Hz, the problems of every row in
     row order: a knob cell that is no number (``bad``), one file as input and output, a file at another rate than
     most, else the row's first problem; then the latencies and replicates of the rows that loaded).  Rows of
-    ``bad`` and ``unread`` (a listed file missing: said by the caller) are not loaded."""
+    ``bad`` and ``unread`` (a listed file missing: said by the caller) are not loaded; ``cells``: each row's (input,
+    output) cells, for the hints."""
     same = ((w, checks.problem(checks.check_not_identity, src, dst, w)) for w, (src, dst) in zip(wheres, files)
             if w not in unread)
     found = {**{w: e for w, e in same if e}, **bad}
@@ -541,10 +549,11 @@ def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list
     pairs: list[Pair] = []
     cache: Decoded = {}
     inputs = [(w, src) for w, src, _dst in rows]        # the other rows' inputs an output may be a recording of
-    for where, (src, dst), setting in zip(wheres, files, settings):
+    for i, (where, (src, dst), setting) in enumerate(zip(wheres, files, settings)):
         try:
             if where not in found and where not in unread:
-                pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes)
+                pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes,
+                                       cells[i] if cells else None)
                 pairs.append(pair)
         except DataError as exc:
             found[where] = exc

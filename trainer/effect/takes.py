@@ -31,6 +31,7 @@ import numpy as np
 
 from hatbox.errors import DataError
 from trainer.effect.align import OutputLeads, find_delay, shift
+from trainer.effect.checks import listed_as
 
 TAKE_SHARE = 0.15       # under this share (with a bypass ESR above 1) the output is another take: refused
 SWAP_SHARE = 0.3        # another row's input must explain at least this share before a swap is claimed
@@ -115,10 +116,12 @@ def strong_match(x: np.ndarray, y: np.ndarray, rate: int) -> bool:
     return linear_share(xa, ya, rate) >= SWAP_SHARE
 
 
-def lead_hint(exc: OutputLeads, x: np.ndarray, y: np.ndarray, rate: int, dst: Path) -> str | None:
+def lead_hint(exc: OutputLeads, x: np.ndarray, y: np.ndarray, rate: int, dst: Path,
+              cells: tuple[str, str] | None = None) -> str | None:
     """For an output ``dst`` (``y`` [N]) leading its input ``x`` [N] by ``exc.lead`` samples and otherwise a clear
     recording of it (at least :data:`SWAP_SHARE` explained: a clean DI reference ahead of a slower noisy path, the
-    natural denoiser capture), the fix as a ready sox line delaying the output; None when it is no such copy."""
+    natural denoiser capture), the fix as a ready sox line delaying the output (the new file as the row's ``cells``
+    should name it); None when it is no such copy."""
     import shlex
     lead = exc.lead
     n = min(x.shape[0] - lead, y.shape[0])
@@ -126,7 +129,8 @@ def lead_hint(exc: OutputLeads, x: np.ndarray, y: np.ndarray, rate: int, dst: Pa
         return None
     pad = np.ceil(1000 * lead / rate) / 1000              # s, rounded up to the millisecond: never still leading
     out = dst.with_name(f"{dst.stem}_late{dst.suffix or '.wav'}")
+    cell = listed_as(out, cells[1] if cells else None)
     return (f"if the output's path is the faster one (a DI or reference recorded ahead of a slower path on the input), "
             f"delay it by {1000 * pad:g} ms and trim it to the input's length: sox {shlex.quote(str(dst))} "
-            f"{shlex.quote(str(out))} pad {pad:.3f} trim 0 {round(x.shape[0] / rate, 3):g}, then use {out.name} as "
-            "the output; if not, check that the input and output files are not swapped or trimmed")
+            f"{shlex.quote(str(out))} pad {pad:.3f} trim 0 {round(x.shape[0] / rate, 3):g}, then use {cell} as the "
+            "output; if not, check that the input and output files are not swapped or trimmed")
