@@ -42,13 +42,13 @@ from trainer.effect.align import OutputLeads, find_delay, shift
 from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
 from trainer.effect.pairs_csv import (DECIMAL_HINT, SEMICOLON_NOTE, _number, named_columns,  # noqa: F401 - re-exported
                                       parse_header, read_rows)
+from trainer.effect.replicates import REPLICATE_ESR, check_replicates, esr  # noqa: F401 - re-exported
 
 LENGTH_SLACK_S = 0.25      # input/output lengths may differ by this much (latency, tails)
 SILENCE_DBFS = -60.0       # RMS below this is "silent"
 CLIP_LEVEL = 0.999         # |x| at or above this, repeated, is a clipped plateau
 CLIP_RUN = 4               # that many equal samples in a row make a plateau
 CLIP_FRACTION = 1e-3       # more than this fraction of samples on plateaus -> error
-REPLICATE_ESR = 0.05       # replicates must agree better than this
 MIN_SECONDS = 0.25
 # Latencies found on one rig (pairs sharing an input file) may differ by at most the larger of these.
 # A dark or bright knob setting moves the correlation peak by a sample or two (DS-1 capture: 32-34
@@ -157,48 +157,6 @@ def check_silence(x: np.ndarray, where: str) -> None:
     if 20 * np.log10(max(rms, 1e-12)) < SILENCE_DBFS:
         raise DataError(f"{where} is silent (RMS {20 * np.log10(max(rms, 1e-12)):.0f} dBFS)",
                         hint="check the cable/interface routing of this recording")
-
-
-def esr(target: np.ndarray, estimate: np.ndarray) -> float:
-    """Error-to-signal ratio sum((t - e)^2) / sum(t^2) (0 = perfect)."""
-    t = np.asarray(target, np.float64)
-    e = np.asarray(estimate, np.float64)
-    return float(np.sum((t - e) ** 2) / max(np.sum(t ** 2), 1e-20))
-
-
-SHOWN_REPLICATES = 8        # rows a replicate refusal names (then "and N more")
-KNOBS_FROM_COLUMNS = "knob settings come from pairs.csv's knob columns only, never from file names"
-
-
-def check_replicates(pairs: list[Pair]) -> None:
-    """Pairs with the same input file and knob setting must have matching outputs: one DataError naming every row
-    whose output does not match the first of its replicates' (ESR over :data:`REPLICATE_ESR`), the first
-    :data:`SHOWN_REPLICATES` of them (p56 QA_B: naming only the first cost a run per row)."""
-    seen: dict[tuple[str, str], Pair] = {}
-    odd: list[tuple[str, str, float]] = []            # (row, the replicate it does not match, ESR)
-    for p in pairs:
-        first = seen.setdefault((p.files[0], p.key), p)
-        if first is p:
-            continue
-        n = min(first.output.shape[0], p.output.shape[0])
-        err = esr(first.output[:n], p.output[:n])
-        if err > REPLICATE_ESR:
-            odd.append((p.name, first.name, err))
-    if odd:
-        raise DataError(_replicates_words(odd), hint="was a knob moved, or a different input used, for one of them? "
-                        f"{KNOBS_FROM_COLUMNS}: give a knob turned between takes its own column")
-
-
-def _replicates_words(odd: list[tuple[str, str, float]]) -> str:
-    """The refusal's words for the rows ``odd`` [(row, the replicate it does not match, ESR)]."""
-    if len(odd) == 1:
-        row, first, err = odd[0]
-        return (f"{row} does not match its replicate {first} (ESR {err:.3f} between the two outputs, limit "
-                f"{REPLICATE_ESR})")
-    listed = ", ".join(f"{row} against {first} (ESR {err:.3f})" for row, first, err in odd[:SHOWN_REPLICATES])
-    more = f" and {len(odd) - SHOWN_REPLICATES} more" if len(odd) > SHOWN_REPLICATES else ""
-    return (f"{len(odd)} rows do not match their replicates (an earlier row with the same input file and knob "
-            f"setting): {listed}{more}; the ESR is between the two outputs, limit {REPLICATE_ESR}")
 
 
 # --------------------------------------------------------------------------- loading
