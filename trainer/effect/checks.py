@@ -238,13 +238,27 @@ def dry_latency_error(where: str, path: str, dry: DryChannel, latency: int, othe
     low, high = min(others), max(others)
     theirs = f"{low}" if low == high else f"{low} to {high}"
     name = Path(path).name
-    fixed = listed_as(channel_file(path, dry), cell)
     return DataError(f"{dry_words(where, name, dry)}: that dry channel puts its latency at {latency} samples where the "
                      f"other recordings of {src} show {theirs}, so it cannot be aligned with them, and the pack would "
-                     "learn a blend of dry and wet sound",
-                     hint=f"if channel {dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's "
-                          f"channel alone ({export_line(path, dry)}), list {fixed} in its place in pairs.csv and "
-                          "train again")
+                     "learn a blend of dry and wet sound", hint=export_hint(path, dry, cell))
+
+
+def dry_mix_error(where: str, path: str, dry: DryChannel, cell: str | None = None) -> DataError:
+    """The refusal of row ``where`` whose output ``path`` carries the input on channel ``dry.di`` while its gear channel
+    is later than the other takes of its input (another rig: said by the latency refusal beside this one, p56 review
+    R3 4): the channels mixed are half dry signal."""
+    return DataError(f"{dry_words(where, Path(path).name, dry)}, so the pack would learn a blend of dry and wet sound",
+                     hint=export_hint(path, dry, cell))
+
+
+def export_hint(path: str, dry: DryChannel, cell: str | None) -> str:
+    """What to do about output ``path`` whose channel ``dry.di`` is the input itself: export the gear's channel alone
+    (:func:`export_line`) and list the new file in the row's place (``cell``: :func:`listed_as`; None: give it as
+    --target)."""
+    fixed = listed_as(channel_file(path, dry), cell)
+    listed = f"list {fixed} in its place in pairs.csv" if cell is not None else f"give {fixed} as --target"
+    return (f"if channel {dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's channel alone "
+            f"({export_line(path, dry)}), {listed} and train again")
 
 
 def swap_hint(where: str, dst: Path, other: tuple[str, Path] | None) -> str | None:

@@ -340,18 +340,21 @@ def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -
 
 
 def latency_problems(group: list[Pair], rate: int) -> list[DataError]:
-    """The refusals of a ``group`` of pairs sharing an input file (one rig) whose latencies differ: first each pair
-    whose output carries the input itself on a channel (``Pair.dry``) and whose latency that sets apart from the
-    others' (checks.dry_latency_error: the DI channel is the cause, p56 QA_B), then :func:`check_latency_spread` of
-    the rest."""
+    """The refusals of a ``group`` of pairs sharing an input file (one rig) whose latencies differ.  A pair whose output
+    carries the input itself on a channel (``Pair.dry``) with a latency below the others' is refused for that DI
+    channel, which pulls it toward 0 (checks.dry_latency_error, p56 QA_B); one with a latency above them has a late
+    gear channel (another rig, which a DI cannot cause: p56 review R3 4), so its DI channel is refused
+    (checks.dry_mix_error) beside :func:`check_latency_spread` of the rest, it included."""
     limit = latency_tolerance(rate)
     wet = [p.latency for p in group if p.dry is None]
-    dry = [p for p in group if p.dry is not None and wet and
-           not min(wet) - limit <= p.latency <= max(wet) + limit]
+    dry = [p for p in group if p.dry is not None and wet]
+    early = [p for p in dry if p.latency < min(wet) - limit]
+    late = [p for p in dry if p.latency > max(wet) + limit]
     said = [checks.dry_latency_error(p.name, p.files[1], p.dry, p.latency, wet, Path(p.files[0]).name,
-                                     p.cells[1] if p.cells else None)
-            for p in dry if p.dry is not None]
-    rest = checks.problem(check_latency_spread, [p for p in group if p not in dry], rate)
+                                     p.cells[1] if p.cells else None) for p in early if p.dry is not None]
+    said += [checks.dry_mix_error(p.name, p.files[1], p.dry, p.cells[1] if p.cells else None)
+             for p in late if p.dry is not None]
+    rest = checks.problem(check_latency_spread, [p for p in group if p not in early], rate)
     return said + ([rest] if rest else [])
 
 
