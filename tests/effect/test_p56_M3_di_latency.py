@@ -51,3 +51,11 @@ def test_a_take_the_di_pulls_early_is_still_blamed_on_its_di(tmp_path: Path) -> 
         load_folder(_set(tmp_path, LATE, gear_level=0.25))
     said = caught.value.args[0]
     assert "that dry channel puts its latency at" in said and "different latencies" not in str(caught.value), said
+
+
+def test_the_di_warning_gives_a_line_that_runs_anywhere_and_the_cell_to_list(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    data = load_folder(_set(folder, LATE, di_level=0.05, cell_folder="takes"))      # the gear sets the latency
+    said = " ".join(w for w in data.warnings if "nearly the input itself" in w)
+    assert f"sox {folder / 'takes' / 'out_24.wav'} {folder / 'takes' / 'out_24-ch1.wav'} remix 1" in said, said
+    assert "list takes/out_24-ch1.wav in its place in pairs.csv" in said, said

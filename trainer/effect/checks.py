@@ -220,12 +220,12 @@ def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name:
     return None if dry is None else di_warning(where, name, dry)
 
 
-def di_warning(where: str, name: str, dry: DryChannel) -> str:
-    """The warning for output ``name`` (row ``where``) whose channel ``dry.di`` is the input itself
-    (:func:`di_channel`)."""
-    return (f"{dry_words(where, name, dry)}, so the pack would learn a blend of dry and wet sound. If channel "
-            f"{dry.di + 1} is the DI and channel {dry.wet + 1} the gear, export the gear's channel alone (e.g. "
-            f"{export_line(name, dry)}) and train again")
+def di_warning(where: str, path: str, dry: DryChannel, cell: str | None = None) -> str:
+    """The warning for output ``path`` (row ``where``; ``cell``: its pairs.csv cell, None for --target) whose channel
+    ``dry.di`` is the input itself (:func:`dry_channel`), with the refusals' hint (:func:`export_hint`: a sox line
+    of full paths, which runs wherever training was started, and the cell to list; p56 review R3 5)."""
+    return f"{dry_words(where, Path(path).name, dry)}, so the pack would learn a blend of dry and wet sound; " + \
+        export_hint(path, dry, cell)
 
 
 def dry_latency_error(where: str, path: str, dry: DryChannel, latency: int, others: list[int], src: str,

@@ -258,7 +258,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
         raise DataError(exc.args[0] + (f"; {said}" if said else ""),
                         hint=lead or "swap the files back in pairs.csv") from None
     dry = None if got_y.head is None else checks.dry_channel(x, got_y.head, rate)
-    di = None if dry is None else checks.di_warning(where, dst.name, dry)
+    di = None if dry is None else checks.di_warning(where, str(dst), dry, cells[1] if cells else None)
     said = [None if allow_clipping else checks.clipped_normalised(y + np.float32(got_y.dc),
                                                                   f"{where} output {dst.name}", CLIP_LEVEL),
             checks.inverted_polarity(where + files, polarity), di, got_x.apart, None if di else got_y.apart,
