@@ -213,7 +213,7 @@ WINDOWS_PATH_HINT = "a Windows path (C:\\...) names a file on that computer: giv
 CASE_HINT = "file names are case-sensitive here: write each as the file is named"
 SLIP_HINT = "where a name is a slip of a file's (did you mean ...?), write it as the file is named (nothing is " \
     "trained on a guess)"
-SLIP_MAX_FILES = 20000      # a folder holding more files than this is not searched for a slip (as tagger moved_files)
+SEARCH_MAX_FILES = 20000    # files searched for a name: a CSV cell's folder (a slip), the CSV's tree (moved_files)
 SHOWN_MISSING = 3           # missing files a missing_error names
 
 
@@ -296,12 +296,12 @@ def _another_take(stem: str, other: str) -> bool:
 
 
 def _file_names(folder: Path) -> list[str]:
-    """The names of the files in ``folder``, sorted ([] when it cannot be listed or holds over SLIP_MAX_FILES)."""
+    """The names of the files in ``folder``, sorted ([] when it cannot be listed or holds over SEARCH_MAX_FILES)."""
     try:
         names = [e.name for e in os.scandir(folder) if e.is_file()]
     except OSError:
         return []
-    return sorted(names) if len(names) <= SLIP_MAX_FILES else []
+    return sorted(names) if len(names) <= SEARCH_MAX_FILES else []
 
 
 def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],

@@ -4,7 +4,7 @@ be what was meant): each looks at what the loader already read (the CSV's cells,
 Refused (:class:`DataError`): a row whose input and output are one file (the model would learn to do nothing).
 Warned (a text for a ``warning:`` line): one output file listed with different knob settings, knobs that move
 together in every row, a recording clipped and then normalised, an output in reverse polarity, an output mixed
-from a DI on one channel and the gear on the other (:func:`di_channel`).  Noted: a DC offset taken out, channels
+from a DI on one channel and the gear on the other (:func:`dry_channel`, :func:`di_warning`).  Noted: a DC offset taken out, channels
 mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of another row's input is
 refused by the alignment (no clear delay); :func:`swap_hint` words that error so it names the other row.
 Rows with a file at another rate than most of the set's are named by :func:`rate_problems`, and every row's problems
@@ -211,13 +211,6 @@ def channel_file(path: str, dry: DryChannel) -> Path:
     """The file :func:`export_line` writes the gear's channel of ``path`` to: "rec.wav" -> "rec-ch2.wav"."""
     p = Path(path)
     return p.with_name(f"{p.stem}-ch{dry.wet + 1}.wav")
-
-
-def di_channel(x: np.ndarray, channels: np.ndarray, rate: int, where: str, name: str) -> str | None:
-    """A warning when an output (file ``name`` of row ``where``) was mixed from ``channels`` [C, n] of which one is the
-    input ``x`` [N] itself (a DI recorded beside the gear) and another is not: the mix is half dry signal."""
-    dry = dry_channel(x, channels, rate)
-    return None if dry is None else di_warning(where, name, dry)
 
 
 def di_warning(where: str, path: str, dry: DryChannel, cell: str | None = None) -> str:

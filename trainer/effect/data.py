@@ -194,7 +194,7 @@ Decoded = dict[Path, Loaded]     # file -> what it decoded to, each file decoded
 # plucks through an asymmetric drive average that much by themselves.
 DC_FLOOR = 0.005
 DC_NOTE = 0.01
-HEAD_SAMPLES = 1 << 18           # samples of each mixed channel kept for checks.di_channel (5.5 s at 48 kHz)
+HEAD_SAMPLES = 1 << 18           # samples of each mixed channel kept for checks.dry_channel (5.5 s at 48 kHz)
 
 
 def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: list[str] | None = None) -> Loaded:

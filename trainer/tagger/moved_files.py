@@ -9,9 +9,9 @@ import os
 from pathlib import Path, PurePosixPath
 
 from hatbox.errors import DataError
-from trainer.csvtext import windows_path
+from trainer.csvtext import SEARCH_MAX_FILES, windows_path
 
-MAX_FILES = 20000          # files looked at under the CSV's folder; past this no guess is made
+MAX_FILES = SEARCH_MAX_FILES    # files looked at under the CSV's folder; past this no guess is made
 SHOWN = 3                  # guesses said
 
 
