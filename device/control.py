@@ -32,6 +32,9 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
          # every reader sees them: the panel's 10 reads a second take nothing from `hatbox status`'s)
      "limiter_db": float,                      # most output-limiter gain reduction over the last second, >= 0
      "volume_db": float,                       # the output volume last set (panel, OSC, MIDI, API), dB
+     "volume_set": {"db", "by", "source", "at", "ago_s"},   # who set it over the network, while no volume message
+         # that says nobody (the panel's, MIDI's) came since; absent otherwise.  A volume message may say who
+         # ("by": "osc" | "api", "source", "set_at": seconds since the epoch); kept in knobs.json (p56 QA_A 4)
      "slot_knobs": {slot: {name: value}},      # knob values (the pack's units) per slot, of the unit
          # each slot plays or is fading to (the one "active" names); only slots whose unit has knobs
      "knobs": {name: value},                   # the effect slot's, = slot_knobs["effect"] (or {}): kept
