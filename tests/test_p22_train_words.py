@@ -51,7 +51,7 @@ def test_a_windows_drive_path_is_shown_as_written_with_the_same_hint_in_both_csv
     _recordings(fx)
     said = [_effect_error(fx, "C:\\Users\\me\\di.wav"), _tagger_error(tmp_path / "list.csv", "C:\\Users\\me\\di.wav")]
     for text in said:
-        assert "e.g. C:\\Users\\me\\di.wav (line " in text, text
+        assert ": C:\\Users\\me\\di.wav (line " in text, text
         assert "fx2/C:" not in text and f"{tmp_path}/C:" not in text
         assert "a Windows path (C:\\...) names a file on that computer: give paths relative to the CSV" in text
     assert said[0].startswith("pairs.csv: 1 listed file does not exist") and "(line 2, input column)" in said[0]
@@ -66,11 +66,11 @@ def test_a_name_that_differs_only_in_case_names_the_file_there_is(tmp_path: Path
         pytest.skip("this file system ignores case")
     effect = _effect_error(fx, cell)
     shown = str(fx / cell.replace("\\", "/"))
-    assert f"e.g. {shown} (line 2, input column; there is recordings/di.wav)" in effect, effect
+    assert f": {shown} (line 2, input column; there is recordings/di.wav)" in effect, effect
     assert "\\" not in effect.split("\n")[0]                          # backslashes read as folder separators
     assert "file names are case-sensitive here" in effect and "Windows path" not in effect
     tagger = _tagger_error(tmp_path / "list.csv", "fx2/" + cell)
-    assert f"e.g. {shown} (line 1; there is fx2/recordings/di.wav)" in tagger, tagger
+    assert f": {shown} (line 1; there is fx2/recordings/di.wav)" in tagger, tagger
     assert "file names are case-sensitive here" in tagger
 
 
@@ -78,7 +78,7 @@ def test_every_missing_file_of_a_pairs_csv_is_counted_before_any_audio_is_read(t
     _recordings(tmp_path)
     (tmp_path / "pairs.csv").write_text("input,output,drive\nrecordings/di.wav,gone1.wav,0\n"
                                         "recordings/di.wav,recordings/amp.wav,8\nnone.wav,gone2.wav,4\n")
-    with pytest.raises(DataError, match=r"pairs\.csv: 3 listed files do not exist, e\.g\. .*gone1\.wav "
+    with pytest.raises(DataError, match=r"pairs\.csv: 3 listed files do not exist: .*gone1\.wav "
                                         r"\(line 2, output column\); .*none\.wav \(line 4, input column\)") as err:
         load_folder(tmp_path)
     assert "there is" not in str(err.value) and "case-sensitive" not in str(err.value)

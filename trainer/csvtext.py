@@ -341,7 +341,8 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
                      ([CASE_HINT] if twins else []) + ([SLIP_HINT] if slips else []))
     files = count_words(len(places), 'listed file does', 'listed files do')
     cells = f" ({n} cells)" if n != len(places) else ""
-    return DataError(f"{csv}: {files} not exist{cells}, e.g. {'; '.join(shown)}{more}", hint=hint)
+    some = ", e.g. " if more else ": "          # "e.g." only where some are not shown (p56 review R3 9)
+    return DataError(f"{csv}: {files} not exist{cells}{some}{'; '.join(shown)}{more}", hint=hint)
 
 
 def _shown(folder: Path, name: str, f: Path) -> str:

@@ -207,12 +207,13 @@ def in_units(knob: SetKnob, unit: Any, pack: str) -> SetKnob | str:
 def units_apart(knob: SetKnob, name: str, unit: str, pack: str) -> str:
     """Why ``knob`` cannot go to pack ``pack``'s knob ``name`` in ``unit`` (units of another kind, or one of them has
     none), in plain words: "pack 'b' has 'drive' in 'dB', not '%'", "... in 'dB', while 'DRIVE' on 'a' has no unit",
-    "... with no unit, not 'dB' (its unit on 'a')" (p56 QA_B: "in 'dB', not no unit")."""
+    "... with no unit, not 'dB' (its unit on 'a')" (p56 QA_B: "in 'dB', not no unit"); "... while 'DRIVE' was
+    turned with no unit" for a knob turned while a pack loaded (no ``on``)."""
     if unit and knob.unit:
         return f"pack '{pack}' has '{name}' in {unit_words(unit)}, not {unit_words(knob.unit)}"
     if unit:
         return f"pack '{pack}' has '{name}' in {unit_words(unit)}, while '{knob.name}' " + \
-            (f"on '{knob.on}' has no unit" if knob.on else "as set has no unit")
+            (f"on '{knob.on}' has no unit" if knob.on else "was turned with no unit")
     its = f"its unit on '{knob.on}'" if knob.on else "the unit it was set in"
     return f"pack '{pack}' has '{name}' with no unit, not {unit_words(knob.unit)} ({its})"
 

@@ -74,7 +74,7 @@ def test_a_cp1252_csv_still_finds_a_name_that_is_its_text(tmp_path):
     listing.write_bytes(b"kick/caf\xe9.wav,kick\n")
     assert [it.path for it in load_items(listing)] == [tmp_path / "kick" / "caf\u00e9.wav"]
     listing.write_bytes(b"kick/caf\xe9.wav,kick\nkick/gone\xe9.wav,kick\n")
-    with pytest.raises(DataError, match="1 listed file does not exist, e.g. .*gone\u00e9.wav"):
+    with pytest.raises(DataError, match="1 listed file does not exist: .*gone\u00e9.wav"):
         load_items(listing)
 
 

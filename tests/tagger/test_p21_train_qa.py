@@ -109,7 +109,7 @@ def test_a_csv_header_of_other_names_is_read_as_the_header_with_a_note(tree, tmp
 def test_a_first_row_naming_a_missing_audio_file_is_no_header(tree, tmp_path):
     csv = tmp_path / "t.csv"
     csv.write_text("data/kick/gone.wav,kick\ndata/hat/0.wav,hat\n")
-    with pytest.raises(DataError, match=r"1 listed file does not exist, e\.g\. .*gone\.wav \(line 1\)"):
+    with pytest.raises(DataError, match=r"1 listed file does not exist: .*gone\.wav \(line 1\)"):
         load_items(csv)
 
 

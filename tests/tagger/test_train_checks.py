@@ -120,7 +120,7 @@ def test_a_binary_file_named_csv_is_a_clear_error(tmp_path):
 
 def test_one_missing_csv_file_is_one_file(tree, tmp_path):
     (tmp_path / "t.csv").write_text(f"{tree}/kick/0.wav,kick\nnope.wav,hat\n")
-    with pytest.raises(DataError, match="1 listed file does not exist, e.g. .*nope.wav"):
+    with pytest.raises(DataError, match="1 listed file does not exist: .*nope.wav"):
         load_items(tmp_path / "t.csv")
 
 

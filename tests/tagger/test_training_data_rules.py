@@ -161,7 +161,7 @@ def test_a_later_source_still_replaces_an_earlier_ones_tags(tree, tmp_path):
 
 def test_a_csv_naming_no_file_twice_is_still_an_error(tmp_path):
     (tmp_path / "t.csv").write_text("nope.wav,kick\nnope.wav,hat\n")
-    with pytest.raises(DataError, match=r"1 listed file does not exist \(2 cells\), e.g. .*nope.wav \(line 1; line 2\)"):
+    with pytest.raises(DataError, match=r"1 listed file does not exist \(2 cells\): .*nope.wav \(line 1; line 2\)"):
         load_items(tmp_path / "t.csv")                  # one file, named once with both its lines
 
 
