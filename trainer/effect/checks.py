@@ -4,8 +4,8 @@ be what was meant): each looks at what the loader already read (the CSV's cells,
 Refused (:class:`DataError`): a row whose input and output are one file (the model would learn to do nothing).
 Warned (a text for a ``warning:`` line): one output file listed with different knob settings, knobs that move
 together in every row, a recording clipped and then normalised, an output in reverse polarity, an output mixed
-from a DI on one channel and the gear on the other (:func:`dry_channel`, :func:`di_warning`).  Noted: a DC offset taken out, channels
-mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of another row's input is
+from a DI on one channel and the gear on the other (:func:`dry_channel`, :func:`di_warning`).  Noted: a DC offset
+taken out, channels mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of another row's input is
 refused by the alignment (no clear delay); :func:`swap_hint` words that error so it names the other row.
 Rows with a file at another rate than most of the set's are named by :func:`rate_problems`, and every row's problems
 are said in one error (:func:`all_problems`: five problems once took five runs, forty-second stop's QA).
@@ -298,17 +298,31 @@ def trim_hint(dst: Path, seconds: float, slack: float, cell: str | None = None) 
             f"{round(seconds, 3):g}) and use {listed_as(out, cell)} as the output")
 
 
-def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = None) -> str:
+def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = None, start: float | None = 0.0
+                   ) -> str:
     """The hint for an output shorter than its input ``src`` (the output ``seconds`` long; ``slack``: the difference
-    allowed, s): record it again, or give the row its own copy of the input cut to the output's length by a ready sox
-    line (the input itself is left as it is: other rows may share it).  ``cell``: the row's input cell
-    (:func:`listed_as`)."""
+    allowed, s): record it again, or give the row its own copy of the input by a ready sox line (the input itself is
+    left as it is: other rows may share it): cut to the output's length where it stopped early (``start`` 0), from
+    ``start`` s where it started late, both lines where that cannot be told (``start`` None; p56 review R3 6).
+    ``cell``: the row's input cell (:func:`listed_as`)."""
     import shlex
-    out = src.with_name(f"{src.stem}_{round(seconds, 3):g}s{src.suffix or '.wav'}")
-    return (f"input and output must be the same recording (within {slack} s); record the take again for the whole of "
-            f"{src.name}, or give this row its own copy of the input cut to the output's length (sox "
-            f"{shlex.quote(str(src))} {shlex.quote(str(out))} trim 0 {round(seconds, 3):g}) and list "
-            f"{listed_as(out, cell)} as its input (the other rows keep {listed_as(src, cell)})")
+    length = f"{round(seconds, 3):g}"
+
+    def copy(name: str, trim: str) -> tuple[str, str]:
+        out = src.with_name(f"{src.stem}_{name}{src.suffix or '.wav'}")
+        return f"sox {shlex.quote(str(src))} {shlex.quote(str(out))} trim {trim}", listed_as(out, cell)
+    early, late = copy(f"{length}s", f"0 {length}"), copy(f"last{length}s", f"-{length}")
+    if start:
+        late = copy(f"from{start:g}s", f"{start:g} {length}")
+    again = (f"input and output must be the same recording (within {slack} s); record the take again for the whole "
+             f"of {src.name}, or give this row its own copy of the input")
+    keep = f"(the other rows keep {listed_as(src, cell)})"
+    if start is None:
+        return (f"{again}: if it stopped early, cut to the output's length ({early[0]}, list {early[1]}); if it "
+                f"started late, the input's last {length} s ({late[0]}, list {late[1]}), as its input {keep}")
+    said = late if start else early
+    part = "from where the output starts" if start else "cut to the output's length"
+    return f"{again} {part} ({said[0]}) and list {said[1]} as its input {keep}"
 
 
 def problem(check, *args) -> DataError | None:

@@ -111,27 +111,47 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files
 
 
 def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None, src: Path | None = None,
-                  cells: tuple[str, str] | None = None) -> None:
+                  cells: tuple[str, str] | None = None, audio: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """DataError for lengths (samples at ``rate`` Hz) too far apart, saying by how much (an output ``dst`` longer: a
-    sox line to trim it; shorter: a recording stopped early, a sox line cutting a copy of the input ``src``; the new
-    file as the row's ``cells`` (input, output) should name it), or too short."""
+    sox line to trim it; shorter: a sox line cutting a copy of the input ``src``, where the take stopped early or,
+    when ``audio`` (input, output) shows it, started late: takes.output_start; the new file as the row's ``cells``
+    (input, output) should name it), or too short."""
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
         longer = n_out > n_in
-        off = f"{abs(n_in - n_out) / rate:.2f} s {'longer' if longer else 'shorter: a recording stopped early?'}"
+        start = -1 if longer or audio is None else takes.output_start(audio[0], audio[1], rate)
+        off = f"{abs(n_in - n_out) / rate:.2f} s {'longer' if longer else _short_words(start, rate)}"
         raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is "
-                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src, cells))
+                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src, cells, _start_s(start, rate)))
     if min(n_in, n_out) < MIN_SECONDS * rate:
         raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
 
 
+def _short_words(start: int | None, rate: int) -> str:
+    """What a short output is, its start found at sample ``start`` of its input (takes.output_start; None: not found,
+    -1: not looked for)."""
+    if start is None:
+        return "shorter: stopped early, or started late?"
+    if start < takes.EARLY_S * rate:
+        return "shorter: it stopped early" if start >= 0 else "shorter: a recording stopped early?"
+    return f"shorter: it started {start / rate:.2f} s late"
+
+
+def _start_s(start: int | None, rate: int) -> float | None:
+    """Where a short output starts in its input (s, rounded down to the millisecond: the copy never leads it): 0.0
+    where it stopped early (or was not looked at), None where it cannot be told (:func:`_short_words`)."""
+    if start is None:
+        return None
+    return math.floor(1000 * start / rate) / 1000 if start >= takes.EARLY_S * rate else 0.0
+
+
 def _length_hint(n_in: int, n_out: int, rate: int, dst: Path | None, src: Path | None,
-                 cells: tuple[str, str] | None = None) -> str:
+                 cells: tuple[str, str] | None = None, start: float | None = 0.0) -> str:
     """What to do about an output ``dst`` of ``n_out`` samples beside an input ``src`` of ``n_in`` (at ``rate`` Hz;
-    ``cells``: the row's, None for a pair given by --input/--target)."""
+    ``cells``: the row's, None for a pair given by --input/--target; ``start``: :func:`_start_s`)."""
     if dst is not None and n_out > n_in:
         return checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S, cells[1] if cells else None)
     if src is not None and n_out < n_in:
-        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None)
+        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None, start)
     return f"input and output must be the same recording (within {LENGTH_SLACK_S} s)"
 
 
@@ -241,7 +261,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
-    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src, cells)
+    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src, cells, (x, y))
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
         if not allow_clipping:
