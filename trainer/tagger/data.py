@@ -247,7 +247,7 @@ def _from_csv(path: Path, notes: list[str]) -> list[Item]:
     if missing:                 # "did you mean lib/instruments/vibes.wav?" for a file moved (a folder renamed)
         from trainer.tagger.moved_files import with_moved
         listed = {it.path.resolve() for it, _ in found}
-        raise with_moved(missing_error(str(path), path.parent, missing), path.parent, missing, listed)
+        raise with_moved(missing_error(str(path), path.parent, missing, listed), path.parent, missing, listed)
     return _merge_repeats(path, found, notes)
 
 
