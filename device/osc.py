@@ -537,6 +537,7 @@ class OscServer:
     def _on_message(self, address: str, *args: Any, sender: str = "?") -> None:
         self.received += 1
         for control in self.mapping.translate(address, args):
+            control = self._with_who(control, sender)
             try:
                 self._deliver(control, sender)
             except Exception as exc:  # noqa: BLE001 - e.g. a knob with no pack loaded; never the server's end
@@ -545,22 +546,31 @@ class OscServer:
                 continue
             self._heard(control, sender)
 
+    def _with_who(self, control: dict[str, Any], sender: str) -> dict[str, Any]:
+        """``control`` saying who sent it, for a bypass or a volume (the engine keeps it with them across a restart):
+        one message, never a second one that says who (p56 review R4: it undid a panel turn made in between)."""
+        if control["op"] == "bypass":
+            return {**control, "by": OSC, "source": sender}
+        if control["op"] == "volume":
+            volume = self.volume if self.volume is not None else VolumeSource()
+            return volume.stamp(control, OSC, sender)
+        return control
+
     def _deliver(self, control: dict[str, Any], sender: str) -> None:
         """``control`` to the engine, or a program change from ``sender`` to the box's MIDI map (never the
         engine's)."""
         if control["op"] == "program":
             from device.osc_programs import fire
             fire(self.midi, control, sender)
-        elif control["op"] == "bypass":       # who sent it: the engine keeps it with the bypass across a restart
-            self.send({**control, "by": OSC, "source": sender})
         else:
             self.send(control)
 
     def _heard(self, control: dict[str, Any], sender: str) -> None:
-        """A control the engine took from ``sender``: its log line once it settles, who set the volume."""
+        """A control the engine took from ``sender``: its log line once it settles, who set the volume (noted by the
+        box's control as it sent it; here only for one that does not, :meth:`VolumeSource.heard`)."""
         self.changes.heard(control, sender)
         if control["op"] == "volume" and self.volume is not None:
-            self.volume.note(control["db"], OSC, sender)
+            self.volume.heard(control)
         elif control["op"] == "bypass" and self.volume is not None:       # who bypassed it, for hatbox status (p48)
             self.volume.note_bypass(control["slot"], control["on"], OSC, sender)
 

@@ -2,10 +2,10 @@
 
 The engine reports the volume (its status's ``volume_db``) but not who set it: a stranger's ``/hatbox/volume -60``
 over OSC left a silent box and no reason (forty-eighth stop's QA).  OSC (device/osc.py) and the API's ``PUT /volume``
-(device/api/knob_routes.py) note each change here after sending it; ``GET /status`` publishes the note in the
-engine's status as ``volume_set`` while the engine's volume is still the one noted.  Every volume message through
-the box's control (hatbox.box_control.BoxControl: the panel's, OSC's, the API's) forgets the note once the engine
-took it, so a turn of the panel clears it for good (a detour back to the noted value is not claimed again).  One
+(device/api/knob_routes.py) send each change with who made it, which is noted here; ``GET /status`` publishes the
+note in the engine's status as ``volume_set`` while the engine's volume is still the one noted.  Every other volume
+message through the box's control (hatbox.box_control.BoxControl: the panel's, MIDI's) forgets the note once the
+engine took it, so a turn of the panel clears it for good (a detour back to the noted value is not claimed again).  One
 :class:`VolumeSource` per control (:func:`volume_source`: the BoxControl's own), so the OSC server and the API of
 one box share it.
 
@@ -15,19 +15,18 @@ The same record keeps who bypassed a slot over the network (:meth:`VolumeSource.
 ``bypass_set`` ({slot: note}) while the engine still has that slot bypassed; a bypass message through the box's
 control forgets the slot's note (:meth:`VolumeSource.sent`), so a panel's bypass is never claimed as the stranger's.
 
-p56 QA_A: who set the volume is kept with it across a restart, as a bypass's who is (device/kept_play.py).  A note
-(:meth:`VolumeSource.note`) hands the engine a volume message of the same value that says who (``by``, ``source``,
-``set_at``: :func:`who_message`), straight to the engine of the control :func:`volume_source` wires it for
-(:attr:`VolumeSource.keep`: the BoxControl's engine; a control with none, the API's simulated one: nowhere); the
-engine keeps who set its volume (its status's ``volume_set``, :func:`engine_volume_set`) until a volume message that
-says nobody (the panel's, MIDI's), and device/knob_store.py writes it in knobs.json beside ``volume_db`` and puts it
-back at the start.  `hatbox device run` then recalls the engine's note into its VolumeSource
-(:meth:`VolumeSource.recall`), so ``GET /volume`` and `hatbox status` say "set by 'vm' at 14:11" again (before, the
-value came back and who set it did not).
+p56 QA_A: who set the volume is kept with it across a restart, as a bypass's who is (device/kept_play.py).  OSC and
+PUT /volume send the volume in one message that says who (``by``, ``source``, ``set_at``: :meth:`VolumeSource.stamp`);
+the engine keeps who set its volume (its status's ``volume_set``, :func:`engine_volume_set`) until a volume message
+that says nobody (the panel's, MIDI's), and device/knob_store.py writes it in knobs.json beside ``volume_db`` and puts
+it back at the start.  `hatbox device run` then recalls the engine's note into its VolumeSource
+(:meth:`VolumeSource.recall`), so ``GET /volume`` and `hatbox status` say "set by 'vm' at 14:11" again.  The box's
+control notes who from that same message as it sends it (:meth:`VolumeSource.sent`); only a control that does not
+(the API's simulated one) has it noted after the send (:meth:`VolumeSource.heard`).  p56 review R4: a second message
+of the same value, sent after the first to say who, undid a panel turn that came in between.
 """
 from __future__ import annotations
 
-import logging
 import math
 import threading
 import time
@@ -37,7 +36,6 @@ from typing import Any, Callable, Optional
 OSC, API = "osc", "api"          # how a volume was set: ``by`` in the published note
 SAME_DB = 1e-6                   # dB: the engine's volume_db is the float that was sent; this only absorbs rounding
 WHO_KEYS = ("by", "source", "set_at")   # what a volume message (or knobs.json's "volume_set") says of who set it
-log = logging.getLogger("hatbox.device")
 
 
 @dataclass(frozen=True)
@@ -72,27 +70,26 @@ class VolumeSource:
         self._lock = threading.Lock()
         self._last: Optional[VolumeSet] = None
         self._bypass: dict[str, BypassSet] = {}
-        # sends the engine the volume message that says who set it (:func:`who_message`), so that it keeps that
-        # with the volume across a restart; None: nothing to tell (set by :func:`volume_source`)
-        self.keep: Optional[Callable[[dict[str, Any]], Any]] = None
+        self.fed = False           # the box's control hands this every message it sends (:meth:`sent`)
+
+    def stamp(self, message: dict[str, Any], by: str, source: str) -> dict[str, Any]:
+        """``message`` (a volume message) saying who sends it and when: ``by``, ``source``, ``set_at`` (now)."""
+        return {**message, "by": by, "source": source, "set_at": self.clock()}
 
     def note(self, db: float, by: str, source: str) -> VolumeSet:
-        """Note that ``source`` set the volume to ``db`` dB (by ``by``) now, and tell the engine who (:attr:`keep`)."""
+        """Note that ``source`` set the volume to ``db`` dB (by ``by``) now."""
         change = VolumeSet(float(db), by, source, self.clock())
         with self._lock:
             self._last = change
-        self._tell(change)
         return change
 
-    def _tell(self, change: VolumeSet) -> None:
-        """Hand the engine who set its volume (:attr:`keep`); a failure only loses that (logged, never raised: the
-        volume was set, and the OSC or API caller has nothing to do about it)."""
-        if self.keep is None:
-            return
-        try:
-            self.keep(who_message(change))
-        except Exception as exc:  # noqa: BLE001 - the engine ended, or refused it: who is not kept, the volume is
-            log.info("who set the volume (%s) was not handed to the engine: %s", change.source, exc)
+    def heard(self, message: dict[str, Any]) -> None:
+        """A volume message that says who (:meth:`stamp`) went to the engine: noted here unless the control that sent
+        it noted it as it sent it (:attr:`fed`: noted again now, it would undo a panel turn that came in between)."""
+        change = None if self.fed else _change_of(message)
+        if change is not None:
+            with self._lock:
+                self._last = change
 
     def recall(self, engine: dict[str, Any]) -> Optional[VolumeSet]:
         """At the start: take the note the engine status ``engine`` keeps (``volume_set``, put back from knobs.json)
@@ -120,10 +117,12 @@ class VolumeSource:
 
     def sent(self, message: dict[str, Any]) -> None:
         """A control message the box's control sent to the engine: a volume message forgets the volume's note, a
-        bypass message the note of its slot (OSC and the API note theirs after the send)."""
+        bypass message the note of its slot (OSC and the API note theirs after the send); a volume message that says
+        who (:meth:`stamp`) is that note."""
+        self.fed = True
         if message.get("op") == "volume":
             change = _change_of(message)
-            with self._lock:                 # the note's own message (:meth:`note`) keeps it; any other forgets it
+            with self._lock:                 # a message that says who (:meth:`stamp`) is the note; any other forgets it
                 self._last = change
         elif message.get("op") == "bypass":
             with self._lock:
@@ -166,14 +165,9 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def who_message(change: VolumeSet) -> dict[str, Any]:
-    """The volume message that sets ``change``'s volume again and says who set it, and when."""
-    return {"op": "volume", "db": change.db, "by": change.by, "source": change.source, "set_at": change.at}
-
-
 def _change_of(message: dict[str, Any]) -> Optional[VolumeSet]:
-    """The note a volume message says (``by``, ``source``, ``set_at``: :func:`who_message`'s), None for one that
-    says nobody (the panel's, MIDI's, OSC's own before its note)."""
+    """The note a volume message says (``by``, ``source``, ``set_at``: :meth:`VolumeSource.stamp`'s), None for one
+    that says nobody (the panel's, MIDI's)."""
     by, source, at = (message.get(k) for k in WHO_KEYS)
     if not (isinstance(by, str) and by and isinstance(source, str) and _number(at) and _number(message.get("db"))):
         return None
@@ -195,17 +189,14 @@ _LOCK = threading.Lock()
 
 def volume_source(control: Any) -> VolumeSource:
     """The :class:`VolumeSource` of ``control`` (the box's engine control, shared by OSC and the API): the
-    BoxControl's own (its send forgets the note at every volume message; OSC and the API note theirs after), or, for
-    another control (the API's simulated one), one set on it as its attribute ``volume_source`` on first use."""
+    BoxControl's own (its send notes who from each volume message, :meth:`VolumeSource.sent`), or, for another
+    control (the API's simulated one), one set on it as its attribute ``volume_source`` on first use."""
     with _LOCK:
         source = getattr(control, ATTRIBUTE, None)
         if not isinstance(source, VolumeSource):
             source = VolumeSource()
             setattr(control, ATTRIBUTE, source)
-        engine = getattr(control, "engine", None)
-        if source.keep is None and callable(getattr(engine, "send", None)):
-            source.keep = engine.send        # who set it reaches the engine, which keeps it (knobs.json); not through
-        return source                        # the control's send, whose volume message forgets the note
+        return source
 
 
 def with_volume_source(control: Any, engine: dict[str, Any]) -> dict[str, Any]:

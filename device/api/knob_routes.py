@@ -221,9 +221,14 @@ UNSET_VOLUME = Unsent("the volume was not set", "it stays where it was", "it may
                       "the engine did not set the volume")
 
 
-def _set_volume(request: Request, db: float) -> None:
-    """Send the volume message through the box's control (as the panel and OSC do)."""
-    send(request, {"op": "volume", "db": db}, UNSET_VOLUME)
+def _set_volume(request: Request, db: float, who: str) -> None:
+    """Send the volume message through the box's control (as the panel and OSC do), saying ``who`` set it (the
+    paired device's name) in that one message, which the engine keeps with the volume across a restart (a second
+    message that said who undid a panel turn made in between: p56 review R4)."""
+    source = volume_source(box_of(request).control)
+    message = source.stamp({"op": "volume", "db": db}, API, who)
+    send(request, message, UNSET_VOLUME)
+    source.heard(message)                 # noted by the box's control as it sent it; here only for one that does not
 
 
 def _was_words(volume: OutputVolume) -> str:
@@ -243,9 +248,7 @@ def _add_volume_routes(app: FastAPI, auth: Any) -> None:
     def put_volume(request: Request, body: VolumeTurn, token_id: str = auth) -> OutputVolume:
         before = _output_volume(request, _engine(request, UNREAD_VOLUME))
         db = _volume_in_range(body.db, before.db)
-        _set_volume(request, db)
-        box = box_of(request)                           # noted after the send (the control's send forgets the note)
-        volume_source(box.control).note(db, API, box.tokens.name(token_id))
+        _set_volume(request, db, box_of(request).tokens.name(token_id))
         say_in_log(request, f"output volume set to {db:g} dB ({_was_words(before)})")
         after = (f"the output volume was set to {db:g} dB; its new value could not be read",
                  "hatbox box-knob volume shows it once the engine answers")

@@ -2,7 +2,8 @@
 (knobs.json's volume_db), who set it did not, so `hatbox status` and `hatbox box-knob` no longer said why the box was
 quieter.  Now a network note hands the engine who set it, the knob file keeps it beside the volume, the engine puts it
 back at the start and `hatbox device run` recalls it into the box's VolumeSource.  Driven through the engine
-process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py)."""
+process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py), the volume set through the real
+front ends: PUT /volume and OSC's message handling (p56 review R4 7: the test copied what they do)."""
 from __future__ import annotations
 
 import json
@@ -10,12 +11,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from device.api.app import ApiConfig, create_app
 from device.audio.server import _Child
 from device.clock import clock_words
+from device.osc import OscMap, OscServer
 from device.store import KNOB_FILE
-from device.volume_source import API, OSC, volume_source, with_volume_source
+from device.volume_source import OSC, volume_source, with_volume_source
 from hatbox.cmd_device import BoxControl, _recall_volume_source
 from hatbox.status_report import volume_words
+from tests.api.conftest import FAST_ENGINE
 from tests.engine.test_p43_knobs_kept import Box, _kept, box, fxd, store  # noqa: F401  (fixtures)
 
 
@@ -32,16 +38,31 @@ class _Engine:
         return self.child.status()
 
 
-def _set_over_network(control: BoxControl, db: float, by: str, source: str) -> None:
-    """As OSC and PUT /volume do: the volume through the box's control, then the note of who set it."""
-    control.send({"op": "volume", "db": db})
-    volume_source(control).note(db, by, source)
+def _set_over_api(control: BoxControl, db: float, name: str, where: Path) -> None:
+    """PUT /volume from a laptop paired as ``name``, through the API over the box's control."""
+    codes: list[str] = []
+    app = create_app(where, control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    with TestClient(app) as client:
+        token = client.post("/pair", json={"code": codes[-1], "name": name}).json()["token"]
+        r = client.put("/volume", json={"db": db}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
 
 
-def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
+def _set_over_osc(control: BoxControl, db: float, sender: str) -> None:
+    """/hatbox/volume from ``sender``, handled by the OSC server as `hatbox device run` wires it."""
+    server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
+    server.volume = volume_source(control)
+    try:
+        server._on_message("/hatbox/volume", db, sender=sender)
+    finally:
+        server.stop()
+
+
+def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fxd: str,  # noqa: F811
+                                                         tmp_path: Path) -> None:
     first = box.start({"effect": fxd})
     control = BoxControl(_Engine(first))
-    _set_over_network(control, -3.0, API, "vm")
+    _set_over_api(control, -3.0, "vm", tmp_path / "api")
     at = volume_source(control).last().at
     before = volume_words(with_volume_source(control, first.status()))
     box.stop(first)
@@ -63,8 +84,8 @@ def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fx
 def test_the_panels_turn_clears_who_for_good(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
     first = box.start({"effect": fxd})
     control = BoxControl(_Engine(first))
-    _set_over_network(control, -12.0, OSC, "192.0.2.7")
-    assert first.status()["volume_set"]["source"] == "192.0.2.7"
+    _set_over_osc(control, -12.0, "192.0.2.7")
+    assert first.status()["volume_set"]["source"] == "192.0.2.7" and first.status()["volume_set"]["by"] == OSC
     control.send({"op": "volume", "db": -12.0})        # the panel's turn (to the same value): nobody over the network
     assert "volume_set" not in first.status() and volume_source(control).published(-12.0) is None
     box.stop(first)

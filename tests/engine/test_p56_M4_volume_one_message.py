@@ -1,0 +1,139 @@
+"""p56 review R4 findings 1 and 7: who set the volume travels in the volume message itself (one message, as a bypass's
+who does).  Before, OSC and PUT /volume sent the volume, then a second message of the same value that said who,
+straight to the engine: a panel turn that landed between the two was undone (the engine went back to the network's
+volume and credited the network).  Driven through the real front ends: OscServer's message handling and PUT /volume
+over a BoxControl, as `hatbox device run` wires them."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from device.api.app import ApiConfig, create_app
+from device.api.sim import RecordingControl
+from device.osc import OscMap, OscServer
+from device.volume_source import API, OSC, volume_source, with_volume_source
+from hatbox.box_control import BoxControl
+from tests.api.conftest import FAST_ENGINE
+
+STRANGER = "192.0.2.7"
+
+
+class WhoEngine(RecordingControl):
+    """The simulated engine, keeping who set its volume as the engine does (its status's ``volume_set``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.who: dict[str, Any] = {}
+
+    def send(self, message: dict[str, Any]) -> None:
+        super().send(message)
+        if message["op"] == "volume":
+            self.who = {k: message[k] for k in ("by", "source", "set_at") if k in message}
+
+    def status(self) -> dict[str, Any]:
+        st = super().status()
+        if self.who:
+            st["volume_set"] = {"db": st["volume_db"], "by": self.who["by"], "source": self.who["source"],
+                                "at": self.who["set_at"], "ago_s": 0.0}
+        return st
+
+    def volumes(self) -> list[dict[str, Any]]:
+        return [m for m in self.sent if m["op"] == "volume"]
+
+
+def _osc(control: BoxControl) -> OscServer:
+    """The OSC server as hatbox/cmd_device.py ``_start_osc`` makes it (not started: messages are handed to it)."""
+    server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
+    server.volume = volume_source(control)
+    return server
+
+
+def test_osc_sends_the_volume_once_with_who_set_it() -> None:
+    engine = WhoEngine()
+    control = BoxControl(engine)
+    server = _osc(control)
+    try:
+        server._on_message("/hatbox/volume", -3.0, sender=STRANGER)
+    finally:
+        server.stop()
+    [sent] = engine.volumes()
+    assert (sent["db"], sent["by"], sent["source"]) == (-3.0, OSC, STRANGER)
+    assert isinstance(sent["set_at"], float)
+    said = with_volume_source(control, engine.status())["volume_set"]
+    assert (said["by"], said["source"], said["at"]) == (OSC, STRANGER, sent["set_at"])   # one time, the engine's
+
+
+def test_a_panel_turn_while_osc_is_handled_is_not_undone() -> None:
+    engine = WhoEngine()
+    control = BoxControl(engine)
+    server = _osc(control)
+    heard = server.changes.heard
+
+    def panel_turns_in_between(message: dict[str, Any], sender: str) -> None:
+        control.send({"op": "volume", "db": -10.0})          # the panel's thread, before OSC's thread goes on
+        heard(message, sender)
+    server.changes.heard = panel_turns_in_between            # type: ignore[method-assign]
+    try:
+        server._on_message("/hatbox/volume", -3.0, sender=STRANGER)
+    finally:
+        server.stop()
+    assert [m["db"] for m in engine.volumes()] == [-3.0, -10.0]
+    assert engine.volume_db == -10.0 and engine.who == {}
+    assert "volume_set" not in with_volume_source(control, engine.status())
+    assert control.volume_source.last() is None
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[tuple[TestClient, BoxControl, WhoEngine, dict[str, str]]]:
+    """The API over a BoxControl, as `hatbox device run` serves it: client, control, engine, the paired header."""
+    codes: list[str] = []
+    engine = WhoEngine()
+    control = BoxControl(engine)
+    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    with TestClient(app) as client:
+        token = client.post("/pair", json={"code": codes[-1], "name": "studio-mac"}).json()["token"]
+        yield client, control, engine, {"Authorization": f"Bearer {token}"}
+
+
+def test_put_volume_sends_the_volume_once_with_who_set_it(
+        api: tuple[TestClient, BoxControl, WhoEngine, dict[str, str]]) -> None:
+    client, control, engine, auth = api
+    r = client.put("/volume", json={"db": -12}, headers=auth)
+    assert r.status_code == 200, r.text
+    assert (r.json()["set_by"], r.json()["set_from"]) == (API, "studio-mac")
+    [sent] = engine.volumes()
+    assert (sent["db"], sent["by"], sent["source"]) == (-12.0, API, "studio-mac")
+    assert engine.status()["volume_set"]["at"] == sent["set_at"] == control.volume_source.last().at
+
+
+def test_a_panel_turn_while_put_volume_is_handled_is_not_undone(
+        api: tuple[TestClient, BoxControl, WhoEngine, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, control, engine, auth = api
+    real = control.send
+
+    def panel_turns_after(message: dict[str, Any]) -> None:
+        real(message)
+        if message["op"] == "volume" and message.get("by") == API:
+            real({"op": "volume", "db": -20.0})              # the panel's turn, just after the API's
+    monkeypatch.setattr(control, "send", panel_turns_after)
+    r = client.put("/volume", json={"db": -12}, headers=auth)
+    assert r.status_code == 200, r.text
+    assert [m["db"] for m in engine.volumes()] == [-12.0, -20.0]
+    assert engine.volume_db == -20.0 and engine.who == {}
+    assert "set_by" not in client.get("/volume", headers=auth).json()
+
+
+def test_a_control_that_does_not_feed_its_volume_source_still_notes_who(tmp_path: Path) -> None:
+    """The API's simulated control (no BoxControl in front): the route notes who itself, from its one message."""
+    codes: list[str] = []
+    control = RecordingControl()
+    app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    with TestClient(app) as client:
+        token = client.post("/pair", json={"code": codes[-1], "name": "vm"}).json()["token"]
+        r = client.put("/volume", json={"db": -6}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.json()["set_from"] == "vm"
+    [sent] = [m for m in control.sent if m["op"] == "volume"]
+    assert sent["set_at"] == volume_source(control).last().at
