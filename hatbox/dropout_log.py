@@ -15,7 +15,8 @@ and :class:`DropoutLog` turns the count it brings into words:
   (the time as `hatbox status` counts it: blocks played x block / rate).
 
 Each line carries the count since the start, so no two are the same words (device/logs.py collapses a line said
-again within a minute).  Pure bookkeeping: the caller logs the lines; ``clock`` is injectable for tests.
+again within a minute).  The count only grows within a run (one engine process per run): a smaller one is a status
+another reader took earlier and handed over late, and is passed over (p56 review R4: it counted dropouts twice).  Pure bookkeeping: the caller logs the lines; ``clock`` is injectable for tests.
 """
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def _load(value: Any) -> float:
     """The status's ``load_max`` (compute time / block time) as a float; 0.0 when it is not a finite number."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and value < float("inf")
     return float(value) if ok else 0.0
+
+
+def _blocks(status: dict[str, Any]) -> int:
+    """The status's ``blocks`` (blocks played), -1 when it has none: which of two statuses is the later."""
+    blocks = status.get("blocks")
+    return blocks if isinstance(blocks, int) and not isinstance(blocks, bool) else -1
 
 
 def dropouts_words(n: int) -> str:
@@ -77,8 +84,11 @@ class DropoutLog:
         if xruns is None:
             return None
         with self._lock:
-            self.told = min(self.told, xruns)          # (a count that went back: counted from there)
-            self.total, self.last = xruns, status
+            if xruns < self.total:     # a late status (another reader's): the engine's count never goes back in a run
+                return None
+            self.total = xruns
+            if _blocks(status) >= _blocks(self.last):      # the time the stop line says only moves forward
+                self.last = status
             self.slowest = max(self.slowest, _load(status.get("load_max")))
             now = self.clock()
             return self._close(now) if now - self.since >= self.every_s else None
