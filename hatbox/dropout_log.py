@@ -16,7 +16,8 @@ and :class:`DropoutLog` turns the count it brings into words:
 
 Each line carries the count since the start, so no two are the same words (device/logs.py collapses a line said
 again within a minute).  The count only grows within a run (one engine process per run): a smaller one is a status
-another reader took earlier and handed over late, and is passed over (p56 review R4: it counted dropouts twice).  Pure bookkeeping: the caller logs the lines; ``clock`` is injectable for tests.
+another reader took earlier and handed over late, and is passed over (p56 review R4: it counted dropouts twice).
+Pure bookkeeping: the caller logs the lines; ``clock`` is injectable for tests.
 """
 from __future__ import annotations
 
