@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import soundfile as sf
 
-from device.audio.closed_folder import closed_folder
+from device.audio.closed_folder import folder_hint
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
     STREAMING_SIZE, aiff_header_problem, bformat_header, header_problem, mp3_frames, mp3_length_header,
     w64_header_problem, wav_header_problem)
@@ -84,21 +84,25 @@ def decode_failure(path: Path, exc: Exception, verb: str) -> AudioFileError:
     """The AudioFileError for libsndfile's failure ``exc`` to ``verb`` ("cannot decode", "cannot read") ``path``:
     :func:`reason`'s words, or a file the system would not open said as it said it, with what to do."""
     refused = open_refusal(exc, sound_name(path))
-    if refused is not None:
+    if isinstance(refused, PermissionError):
         return AudioFileError(cannot_read(path, refused), hint=access_hint(path), refused=True)
+    if refused is not None:             # the system's other failures (EIO of a failing drive, EMFILE): no chmod
+        return AudioFileError(cannot_read(path, refused))
     return AudioFileError(f"{verb} {path}: {reason(exc, path)}")
 
 
 def _check_file(path: Path) -> None:
     """AudioFileError unless ``path`` is a file: :func:`not_a_file`'s words, or the system's (a folder on its way
     that may not be entered: "permission denied") with what to do: the "chmod -R u+rX" of the first folder on the
-    way of the file it names (device.audio.closed_folder; its own folder when none is found closed now)."""
+    way of the file it names (device.audio.closed_folder; its own folder when none is found closed now); another
+    OSError (EIO, ENAMETOOLONG) in the system's words alone, not a refusal."""
     try:
         if path.is_file():
             return
-    except OSError as exc:
-        folder = closed_folder(path) or path.parent
-        raise AudioFileError(cannot_read(path, exc), hint=access_hint(folder, folder=True), refused=True) from None
+    except PermissionError as exc:
+        raise AudioFileError(cannot_read(path, exc), hint=folder_hint(path), refused=True) from None
+    except OSError as exc:              # an I/O error, a name too long: the system's words, no chmod (p56 FR3)
+        raise AudioFileError(cannot_read(path, exc)) from None
     raise AudioFileError(not_a_file(path))
 
 

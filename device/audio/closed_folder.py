@@ -31,3 +31,9 @@ def refusal_hint(path: str | Path) -> str:
     on its way may not be entered (:func:`closed_folder`), else the file's own "chmod u+r"."""
     folder = closed_folder(path)
     return access_hint(folder, folder=True) if folder is not None else access_hint(path)
+
+
+def folder_hint(path: str | Path) -> str:
+    """The "chmod -R u+rX" for a ``path`` whose way the system refused: of the first closed folder on it
+    (:func:`closed_folder`), else of the folder ``path`` is in (none found closed now: it may have been opened since)."""
+    return access_hint(closed_folder(path) or Path(path).parent, folder=True)

@@ -34,7 +34,8 @@ from device.audio import audiofile
 from device.library.decode import held_channels, held_mix
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
-from hatbox.file_access import access_hint, cannot_read
+from device.audio.closed_folder import folder_hint
+from hatbox.file_access import cannot_read
 from trainer.csvtext import listed_file, missing_error
 from trainer.effect import channel_checks, checks, file_checks
 from trainer.effect import takes
@@ -462,7 +463,7 @@ def check_data_path(data: str | Path) -> None:
     try:
         path.is_dir()
     except OSError as exc:
-        raise DataError(cannot_read(path, exc), hint=access_hint(path.parent, folder=True)) from None
+        raise DataError(cannot_read(path, exc), hint=folder_hint(path)) from None
 
 
 def _listed(folder: Path, name: str, cp1252: bool) -> Path:
@@ -495,7 +496,7 @@ def refused_files(csv_name: str, lines: list[int], files: list[tuple[Path, ...]]
     said = []
     for f, (why, at) in rows.items():
         where = f"line {at[0]}" if len(at) == 1 else f"lines {', '.join(map(str, at[:-1]))} and {at[-1]}"
-        said.append(DataError(f"{csv_name} {where}: {cannot_read(f, why)}", hint=access_hint(f.parent, folder=True)))
+        said.append(DataError(f"{csv_name} {where}: {cannot_read(f, why)}", hint=folder_hint(f)))
     return said
 
 
