@@ -1,5 +1,6 @@
 """p56 QA_A finding 3: `hatbox device run --sim` started again wrote over the last run's STORE/sim-out.wav (a night's
-30-minute take) without a word.  The last take is now kept as sim-out.1.wav (one kept), and the start says so."""
+30-minute take) without a word.  The last take is now kept under the time it was recorded (p56 review R4 3: every
+take, under a byte bound; tests/engine/test_p56_M4_sim_takes_kept.py), and the start says so."""
 from __future__ import annotations
 
 import os
@@ -11,7 +12,7 @@ import pytest
 
 from device.audio import audiofile
 from hatbox.cli import main
-from hatbox.sim_take import keep_last_take
+from hatbox.sim_take import keep_last_take, kept_takes
 
 RATE = 48000
 RUN = ["device", "run", "--sim", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0", "--seconds", "0.2"]
@@ -35,16 +36,16 @@ def test_a_second_start_keeps_the_last_take_and_says_so(tmp_path: Path, monkeypa
     store = tmp_path / "store"
     night = _take(store / "sim-out.wav", 0.25)          # the last run's take
     assert main([*RUN, "--store", str(store)]) == 0
-    kept, _ = audiofile.read(store / "sim-out.1.wav")
+    [kept_at] = kept_takes(store / "sim-out.wav")
+    kept, _ = audiofile.read(kept_at)
     assert np.array_equal(kept[0], night)               # the night's take, whole
     assert (store / "sim-out.wav").exists()             # this run's own
     out = capsys.readouterr().out
-    assert f"the last run's take is kept as {store.absolute() / 'sim-out.1.wav'}; this run records a new " \
-           "sim-out.wav" in out
-    assert main([*RUN, "--store", str(store)]) == 0     # again: the one kept is the run just before
-    kept, _ = audiofile.read(store / "sim-out.1.wav")
-    assert not np.array_equal(kept[0][:night.size], night)
-    assert "(the take kept there before is replaced)" in capsys.readouterr().out
+    assert f"the last run's take is kept as {kept_at}; this run records a new sim-out.wav" in out
+    assert main([*RUN, "--store", str(store)]) == 0     # again: the night's take stays, the run before is kept too
+    assert len(kept_takes(store / "sim-out.wav")) == 2
+    kept, _ = audiofile.read(kept_at)
+    assert np.array_equal(kept[0], night)
 
 
 def test_an_output_given_is_recorded_over_as_before_and_the_default_take_is_left(tmp_path: Path,
@@ -55,7 +56,7 @@ def test_an_output_given_is_recorded_over_as_before_and_the_default_take_is_left
     _take(store / "sim-out.wav", 0.25)
     _take(tmp_path / "mine.wav", 0.5)
     assert main([*RUN, "--store", str(store), "--output", str(tmp_path / "mine.wav")]) == 0
-    assert not (tmp_path / "mine.1.wav").exists() and not (store / "sim-out.1.wav").exists()
+    assert kept_takes(tmp_path / "mine.wav") == [] and kept_takes(store / "sim-out.wav") == []
     assert "kept as" not in capsys.readouterr().out
 
 
@@ -63,7 +64,7 @@ def test_nothing_to_keep_is_said_nowhere(tmp_path: Path) -> None:
     take = tmp_path / "sim-out.wav"
     assert keep_last_take(take) is None                 # no take yet
     take.write_bytes(b"RIFF" + bytes(54))               # a header only: no audio in it
-    assert keep_last_take(take) is None and take.exists() and not (tmp_path / "sim-out.1.wav").exists()
+    assert keep_last_take(take) is None and take.exists() and kept_takes(take) == []
     take.unlink()
     os.symlink(tmp_path / "elsewhere.wav", take)        # not a regular file: never touched
     assert keep_last_take(take) is None and take.is_symlink()
