@@ -9,8 +9,6 @@ from typing import Any, Iterable
 from device.kit import MOVE_KINDS, move_kind
 from device.notes import note_name
 
-KINDS = MOVE_KINDS       # every kind move_kind gives (written beside it, in device.kit)
-
 
 def move_words(word: str, was: Any, now: Any) -> str:
     """One word's move: "808 C4 -> D4" (moved), "keep D4" (new: no note before), "punchy (was D4)" (gone: none
@@ -24,7 +22,7 @@ def move_words(word: str, was: Any, now: Any) -> str:
 def words_by_kind(moves: Iterable[tuple[str, Any, Any]]) -> dict[str, list[str]]:
     """``moves`` ((word, was, now), in order) as :func:`move_words`, by kind: {"moved": [...], "new": [...],
     "gone": [...]}, each kind present, its words in the order given."""
-    said: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    said: dict[str, list[str]] = {kind: [] for kind in MOVE_KINDS}
     for word, was, now in moves:
         said[move_kind(was, now)].append(move_words(word, was, now))
     return said

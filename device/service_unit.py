@@ -138,7 +138,8 @@ def user_may(path: Path, uid: int, groups: Sequence[int], bits: int) -> bool:
 
 def closed_folder(path: Path, uid: int, groups: Sequence[int]) -> Path | None:
     """The first folder above ``path`` (outermost first; those that exist) that the user ``uid`` may not enter, None
-    when the user may enter them all."""
+    when the user may enter them all: read from the mode bits, for another user (the service's; links not followed).
+    device.audio.closed_folder asks the system the same for this process."""
     return next((p for p in reversed(path.absolute().parents) if p.is_dir() and not user_may(p, uid, groups, 0o1)),
                 None)
 

@@ -14,7 +14,7 @@ p55 M1 (review R1): a record older than the push (another push of the same bytes
 body) is not taken for this push's; a refusal, and a last "still checking it", are said only once GET /packs, read
 again, does not list the pack (a refusal to make it active leaves it installed: "not made active", and the way to).
 
-p55 MF1 (final read FR1): a box with the record that answers its own 404 (:data:`NO_RECORD`: no record of this
+p55 MF1 (final read FR1): a box with the record that answers its own 404 (:func:`no_record`: no record of this
 digest) for :data:`GONE_AFTER_S` never got the whole body (it marks a push checking once its last byte is on its
 card): "it did not arrive: nothing changed on the box; run the same command again", as a library's :data:`GONE`
 says; an older box (no such route: the framework's 404) keeps the words above.  The last look runs inside the
@@ -38,13 +38,13 @@ from hatbox.upload_asked import (ARRIVED, BUSY, CHECKING, FAILED, GONE, REFUSED,
 
 STALE_SLACK_S = 2.0     # a record of the upload older than this push by more than this is another push's (s)
 NO_RECORD_ERROR = "no upload record"    # the box's own 404's error word (device/api/pack_uploads.py unrecorded)
-NO_RECORD = "has no record of a pack upload"    # ... and its words, all a box of the fifty-fifth stop gives to tell it
+NO_RECORD = "has no record of a pack upload"    # ... and its words: a box of the fifty-fifth stop says 'not found'
 GONE_AFTER_S = 2.0      # the box without a record this long: its whole body never reached it (s; the box marks a
                         # push once its last byte is written and fsync'ed: a moment on a slow card)
 
 
 class Unrecorded:
-    """Since when (time.monotonic()) the box has said it has no record of the upload (:data:`NO_RECORD`), on every
+    """Since when (time.monotonic()) the box has said it has no record of the upload (:func:`no_record`), on every
     look since; None while it has one, or has not said so."""
 
     def __init__(self) -> None:
@@ -110,7 +110,8 @@ def record_read(client: Any, digest: str, began: float | None = None) -> tuple[d
 def no_record(exc: HatboxError | None) -> bool:
     """Whether ``exc`` is a box's own 404 for an upload it has no record of, not an older box's 404 for a route it
     does not have (the framework's "Not Found", said "the box does not offer GET ..."): its error word
-    (:data:`NO_RECORD_ERROR`) first, else its words (:data:`NO_RECORD`: a box of the fifty-fifth stop has no word)."""
+    (:data:`NO_RECORD_ERROR`) first, else its words (:data:`NO_RECORD`: a box of the fifty-fifth stop gives the
+    generic 'not found')."""
     if not (isinstance(exc, BoxRefused) and exc.status == 404):
         return False
     return exc.error == NO_RECORD_ERROR or NO_RECORD in Exception.__str__(exc)

@@ -428,7 +428,7 @@ def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
             report.failed.append((rel, BROKEN_LINK))
         else:
             report.left_during.append(rel)
-    except OSError as exc:              # a link into a folder that may not be entered: refused as a read is
+    except OSError as exc:      # said as failed_words says it (a link into a closed folder: its chmod -R)
         report.failed.append((rel, failed_words(exc, path)))
     return None
 
