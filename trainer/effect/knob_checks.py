@@ -12,6 +12,7 @@ guessed where it would only double another row of a sweep (:func:`grid_fill`).  
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -95,17 +96,18 @@ def grid_fill(meant: float, far: float, values: Sequence[float]) -> bool:
     return count[meant] + count[far] <= max(others, default=0)
 
 
-def rows_words(wheres: Sequence[str]) -> str:
-    """Rows as one phrase: "pairs.csv line 8", "pairs.csv lines 8, 9 and 12" (rows named "<csv> line N"), the first
-    :data:`ROWS_NAMED` and how many more."""
-    shown = list(wheres[:ROWS_NAMED])
-    more = f" and {len(wheres) - ROWS_NAMED} more" if len(wheres) > ROWS_NAMED else ""
-    head = shown[0].rsplit(" line ", 1)[0] if " line " in shown[0] else ""
-    if len(shown) == 1 or not head or not all(w.startswith(f"{head} line ") for w in shown):
-        return ", ".join(shown) + more
-    numbers = [w[len(head) + 6:] for w in shown]
-    listed = ", ".join(numbers) if more else ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
-    return f"{head} lines {listed}{more}"
+def rows_words(wheres: Sequence[str], shown: int = ROWS_NAMED) -> str:
+    """Rows as one phrase: "pairs.csv line 8", "pairs.csv lines 8, 9 and 12" (rows named "<csv> line N" of one CSV),
+    else the names joined ("pair a.wav -> b.wav and pair c.wav -> d.wav"); the first ``shown`` of them and how many
+    more ("pairs.csv lines 2, 3, 4, 5 and 7 more")."""
+    found = [re.fullmatch(r"(.*) line (\d+)", w) for w in wheres]
+    heads = {m.group(1) for m in found if m}
+    one_csv = len(wheres) > 1 and all(found) and len(heads) == 1
+    parts = [m.group(2) for m in found if m] if one_csv else list(wheres)
+    more = f" and {len(parts) - shown} more" if len(parts) > shown else ""
+    listed = parts[:shown]
+    joined = ", ".join(listed) if more or len(listed) == 1 else ", ".join(listed[:-1]) + f" and {listed[-1]}"
+    return f"{heads.pop()} lines {joined}{more}" if one_csv else f"{joined}{more}"
 
 
 def far_value_text(name: str, unit: str, far: FarValue, wheres: Sequence[str], values: Sequence[float] = ()) -> str:

@@ -4,13 +4,13 @@ whose output matches none of the others is the odd take, named as such, even whe
 comparing with the first row named the three good takes and not the bad one)."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hatbox.errors import DataError
 from trainer.effect.checks import SHOWN_PROBLEMS
+from trainer.effect.knob_checks import rows_words
 
 if TYPE_CHECKING:
     from trainer.effect.data import Pair
@@ -62,11 +62,11 @@ def group_words(group: list[Pair]) -> list[str]:
     if len(alone) == n:
         if n == 2:
             return [f"{names[1]} does not match its replicate {names[0]} (ESR {err[0, 1]:.3f})"]
-        return [f"{rows_words(names)} are replicates, but no two of their outputs match (ESR {_best(err):.3f} at "
-                "best)"]
+        return [f"{rows_words(names, SHOWN_PROBLEMS)} are replicates, but no two of their outputs match "
+                f"(ESR {_best(err):.3f} at best)"]
     rest = [i for i in range(n) if i not in alone]
     apart = [(i, j) for k, i in enumerate(rest) for j in rest[k + 1:] if not match[i, j]]
-    agree = "" if apart else f"; {rows_words([names[i] for i in rest])} match each other"
+    agree = "" if apart else f"; {rows_words([names[i] for i in rest], SHOWN_PROBLEMS)} match each other"
     said = [f"{names[i]} matches none of its {n - 1} replicates (ESR {np.delete(err[i], i).min():.3f} at best{agree})"
             for i in alone]
     return said + [f"{names[j]} does not match its replicate {names[i]} (ESR {err[i, j]:.3f})" for i, j in apart]
@@ -86,14 +86,3 @@ def _esr_table(group: list[Pair]) -> np.ndarray:
 def _best(err: np.ndarray) -> float:
     """The smallest ESR between two different rows of table ``err`` [n, n]."""
     return float(err[~np.eye(err.shape[0], dtype=bool)].min())
-
-
-def rows_words(names: list[str]) -> str:
-    """Rows named together: "pairs.csv lines 3, 4 and 5" when each is "<csv> line N" of one CSV, else the names
-    joined ("pair a.wav -> b.wav and ..."), the first :data:`~trainer.effect.checks.SHOWN_PROBLEMS` of them."""
-    found = [re.fullmatch(r"(.*) line (\d+)", n) for n in names]
-    same = all(found) and len({m.group(1) for m in found if m}) == 1
-    parts = [m.group(2) for m in found if m] if same else list(names)
-    shown = parts[:SHOWN_PROBLEMS] + ([f"{len(parts) - SHOWN_PROBLEMS} more"] if len(parts) > SHOWN_PROBLEMS else [])
-    joined = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
-    return f"{found[0].group(1)} lines {joined}" if same and found[0] else joined
