@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
             _close_api_socket(args)
             if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
                 watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
-            _say_dropouts(args)
+            _say_dropouts(args, engine)
         restore()
     if interrupted is not None:                   # hatbox.cli: "hatbox: interrupted", exit 130 (Ctrl-C);
         raise interrupted                         # "interrupted (SIGTERM)", 143 (or SIGHUP, 129)
@@ -225,12 +225,18 @@ def _dropouts(args: argparse.Namespace) -> Any:
     return args._dropouts
 
 
-def _say_dropouts(args: argparse.Namespace) -> None:
+def _say_dropouts(args: argparse.Namespace, engine: Any = None) -> None:
     """At the stop: the dropouts of the minute it cut short (box.log) and the run's total (also on the terminal),
-    which a restart would otherwise lose (p56 QA_A: 196 in a night, none in box.log); nothing for a run without."""
+    which a restart would otherwise lose (p56 QA_A: 196 in a night, none in box.log); nothing for a run without.
+    The engine's count as it finished (``engine.last_dropouts``, EngineProcess's) is counted first: the watch read
+    it up to a second before the stop, or not at all after an engine that ended by itself (p56 review R4)."""
     dropouts = getattr(args, "_dropouts", None)
     if dropouts is None:
         return
+    last = getattr(engine, "last_dropouts", None)
+    line = dropouts.seen(last) if isinstance(last, dict) else None
+    if line:
+        log.warning("%s", line)
     cut, total = dropouts.final()
     if cut:
         log.warning("%s", cut)

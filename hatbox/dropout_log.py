@@ -59,7 +59,10 @@ def slowest_words(load_max: float) -> str:
 
 
 def span_words(span_s: float) -> str:
-    """"in the last minute", or for a longer window "in the last 4 min" (hatbox.status_line.duration_words)."""
+    """"in the last minute", "in the last 25 s", "in the last second" (under one: never "0 s"), or for a longer
+    window "in the last 4 min" (hatbox.status_line.duration_words)."""
+    if span_s < 1.0:
+        return "in the last second"
     if span_s <= LONG_SPAN_S:
         return "in the last minute" if span_s >= MINUTE_S / 2 else f"in the last {int(span_s)} s"
     from hatbox.status_line import duration_words

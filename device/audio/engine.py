@@ -586,6 +586,12 @@ class Engine:
             out[name] = (info if unit is not None else None, unit)
         return out
 
+    def last_words(self) -> dict[str, Any]:
+        """What the engine process tells the parent as it finishes (device/audio/server.py ``_finish``): its faults,
+        and its dropouts with what times them, a status hatbox/dropout_log.py takes (the run's last second's)."""
+        return {"faults": [f.as_dict() for f in self.faults], "xruns": self.xruns, "blocks": self.blocks,
+                "block": self.cfg.block, "rate": self.cfg.rate, "load_max": self.meter.summary()["load_max"]}
+
     def load_summary(self) -> dict[str, float]:
         """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""
         return self.meter.summary()

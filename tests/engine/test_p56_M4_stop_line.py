@@ -1,0 +1,74 @@
+"""p56 review R4 finding 4: the stop line ("this run had N dropouts") and the window the stop cut short counted from
+the last status the watch read, up to a second before the stop: the dropouts of that last second (and of an engine
+that ended by itself, after the watch's last read) were in neither.  The engine's last words now carry its count
+(Engine.last_words, handed over as EngineProcess.last_dropouts, as last_faults is) and the stop feeds them to the
+run's DropoutLog before its final lines.  A window under a second read "in the last 0 s": now "in the last second"."""
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+import pytest
+
+from device.audio.engine import Engine, EngineConfig
+from hatbox.cmd_device import _say_dropouts
+from hatbox.dropout_log import DropoutLog, span_words
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _status(xruns: int, seconds: float) -> dict[str, Any]:
+    return {"xruns": xruns, "load_max": 0.5, "blocks": int(seconds * 375), "block": 128, "rate": 48000}
+
+
+def test_a_window_under_a_second_says_the_last_second() -> None:
+    assert span_words(0.5) == "in the last second" and span_words(0.0) == "in the last second"
+    assert span_words(12.4) == "in the last 12 s"
+
+
+class _Stopped:
+    """Stands in for EngineProcess after its stop: what the engine said as it finished."""
+
+    def __init__(self, last: dict[str, Any]) -> None:
+        self.last_dropouts = last
+
+
+def test_the_stop_counts_the_dropouts_of_the_engines_last_words(caplog: pytest.LogCaptureFixture,
+                                                                capsys: Any) -> None:
+    clock = Clock()
+    args = argparse.Namespace(_dropouts=DropoutLog(clock))
+    clock.now += 60.0
+    assert args._dropouts.seen(_status(6, 60.0))         # the watch's last read: a window closed on 6
+    clock.now += 0.6
+    caplog.set_level(logging.INFO, logger="hatbox.device")
+    _say_dropouts(args, _Stopped(_status(9, 60.6)))      # 3 more in the run's last 0.6 s
+    assert [r.getMessage() for r in caplog.records if "in the last" in r.getMessage()] == \
+        ["3 dropouts (xruns) in the last second, 9 since the box started (the slowest block took 50% of the time it "
+         "had)"]
+    assert "this run had 9 dropouts (xruns) in 1 min" in capsys.readouterr().out
+
+
+def test_an_engine_with_no_last_words_leaves_the_count_as_the_watch_saw_it(capsys: Any) -> None:
+    clock = Clock()
+    args = argparse.Namespace(_dropouts=DropoutLog(clock))
+    args._dropouts.seen(_status(2, 30.0))
+    _say_dropouts(args, object())                        # an engine that ended before it could say them
+    assert "this run had 2 dropouts (xruns) in 30 s" in capsys.readouterr().out
+
+
+def test_the_engines_last_words_carry_its_dropout_count_and_what_times_it() -> None:
+    engine = Engine(EngineConfig(rate=48000, block=128))
+    engine.note_xrun()
+    engine.note_xrun()
+    engine.blocks = 375
+    last = engine.last_words()
+    assert last["faults"] == [] and last["xruns"] == 2
+    assert (last["blocks"], last["block"], last["rate"]) == (375, 128, 48000) and last["load_max"] == 0.0
+    assert DropoutLog().seen(last) is None               # a status DropoutLog takes
