@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hatbox.errors import DataError
+from hatbox.text import count_words
 from trainer.effect.checks import SHOWN_PROBLEMS
 from trainer.effect.knob_checks import rows_words
 
@@ -33,20 +34,23 @@ def check_replicates(pairs: list[Pair]) -> None:
     groups: dict[tuple[str, str], list[Pair]] = {}
     for p in pairs:
         groups.setdefault((p.files[0], p.key), []).append(p)
-    said = [w for group in groups.values() if len(group) > 1 for w in group_words(group)]
+    said = [words for group in groups.values() if len(group) > 1 and (words := group_words(group))]
     if said:
         raise DataError(_refusal_words(said), hint="was a knob moved, or a different input used, for the odd take? "
                         f"{KNOBS_FROM_COLUMNS}: give a knob turned between takes its own column")
 
 
-def _refusal_words(said: list[str]) -> str:
-    """The refusal's words for the problems ``said`` (:func:`group_words`)."""
+def _refusal_words(said: list[list[str]]) -> str:
+    """The refusal's words for the problems ``said`` (:func:`group_words`, a list per group that does not match):
+    how many groups (p56 final read FR1 2: the count was of sentences, "2 replicates" for five rows named)."""
     limit = f"the ESR is between two outputs, limit {REPLICATE_ESR}"
-    if len(said) == 1:
-        return f"{said[0]}; {limit}"
-    more = f"; and {len(said) - SHOWN_PROBLEMS} more" if len(said) > SHOWN_PROBLEMS else ""
-    return (f"{len(said)} replicates (rows with the same input file and knob setting) do not match: "
-            f"{'; '.join(said[:SHOWN_PROBLEMS])}{more}; {limit}")
+    problems = [w for words in said for w in words]
+    if len(problems) == 1:
+        return f"{problems[0]}; {limit}"
+    more = f"; and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
+    groups = f"{count_words(len(said), 'group')} of replicates (rows with the same input file and knob setting)"
+    return (f"{groups} {'does' if len(said) == 1 else 'do'} not match: "
+            f"{'; '.join(problems[:SHOWN_PROBLEMS])}{more}; {limit}")
 
 
 def group_words(group: list[Pair]) -> list[str]:
