@@ -275,6 +275,13 @@ def resample_line(path: Path, rate: int) -> str:
     return f"sox {shlex.quote(str(path))} -r {rate} {shlex.quote(str(out))}"
 
 
+def sox_seconds(seconds: float) -> str:
+    """``seconds`` as a sox line writes a time: to the millisecond, trailing zeros dropped ("1234.567", "12.5", "0"),
+    never rounded to 6 significant digits or written with an exponent (p56 final read FR1 5: ``:g`` wrote a start
+    of 1234.567 s as 1234.57, a copy that led the output it was cut for)."""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
 def listed_as(path: Path, cell: str | None) -> str:
     """A new file ``path`` beside the file of CSV cell ``cell`` as the CSV should write it: ``cell``'s folder kept
     (takes/di.wav -> takes/di_1.5s.wav; p56 review R3: the bare name, followed, was "a listed file that does not
@@ -295,7 +302,7 @@ def trim_hint(dst: Path, seconds: float, slack: float, cell: str | None = None) 
     out = dst.with_name(f"{dst.stem}_trimmed{dst.suffix or '.wav'}")
     return (f"input and output must be the same recording (within {slack} s); if the output ran on after the input "
             f"ended, trim it to the input's length (sox {shlex.quote(str(dst))} {shlex.quote(str(out))} trim 0 "
-            f"{round(seconds, 3):g}) and use {listed_as(out, cell)} as the output")
+            f"{sox_seconds(seconds)}) and use {listed_as(out, cell)} as the output")
 
 
 def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = None, start: float | None = 0.0
@@ -306,14 +313,14 @@ def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = N
     ``start`` s where it started late, both lines where that cannot be told (``start`` None; p56 review R3 6).
     ``cell``: the row's input cell (:func:`listed_as`)."""
     import shlex
-    length = f"{round(seconds, 3):g}"
+    length = sox_seconds(seconds)
 
     def copy(name: str, trim: str) -> tuple[str, str]:
         out = src.with_name(f"{src.stem}_{name}{src.suffix or '.wav'}")
         return f"sox {shlex.quote(str(src))} {shlex.quote(str(out))} trim {trim}", listed_as(out, cell)
     early, late = copy(f"{length}s", f"0 {length}"), copy(f"last{length}s", f"-{length}")
     if start:
-        late = copy(f"from{start:g}s", f"{start:g} {length}")
+        late = copy(f"from{sox_seconds(start)}s", f"{sox_seconds(start)} {length}")
     again = (f"input and output must be the same recording (within {slack} s); record the take again for the whole "
              f"of {src.name}, or give this row its own copy of the input")
     keep = f"(the other rows keep {listed_as(src, cell)})"
