@@ -208,14 +208,21 @@ def units_apart(knob: SetKnob, name: str, unit: str, pack: str) -> str:
     """Why ``knob`` cannot go to pack ``pack``'s knob ``name`` in ``unit`` (units of another kind, or one of them has
     none), in plain words: "pack 'b' has 'drive' in 'dB', not '%'", "... in 'dB', while 'DRIVE' on 'a' has no unit",
     "... with no unit, not 'dB' (its unit on 'a')" (p56 QA_B: "in 'dB', not no unit"); "... while 'DRIVE' was
-    turned with no unit" for a knob turned while a pack loaded (no ``on``)."""
+    turned with no unit" for a knob turned while the pack loaded (``during_load``), "... while 'DRIVE' has no unit"
+    for another the memory has no pack name for (p56 final read FR1 6: a knobs.json entry without one is no turn)."""
     if unit and knob.unit:
         return f"pack '{pack}' has '{name}' in {unit_words(unit)}, not {unit_words(knob.unit)}"
     if unit:
-        return f"pack '{pack}' has '{name}' in {unit_words(unit)}, while '{knob.name}' " + \
-            (f"on '{knob.on}' has no unit" if knob.on else "was turned with no unit")
+        return f"pack '{pack}' has '{name}' in {unit_words(unit)}, while '{knob.name}' {_no_unit_words(knob)}"
     its = f"its unit on '{knob.on}'" if knob.on else "the unit it was set in"
     return f"pack '{pack}' has '{name}' with no unit, not {unit_words(knob.unit)} ({its})"
+
+
+def _no_unit_words(knob: SetKnob) -> str:
+    """How a note says ``knob`` has no unit: on the pack it was set on, turned while a pack loaded, or neither."""
+    if knob.on:
+        return f"on '{knob.on}' has no unit"
+    return "was turned with no unit" if knob.during_load else "has no unit"
 
 
 def untold(knob: SetKnob, unit: Any) -> bool:

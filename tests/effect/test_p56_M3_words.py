@@ -29,5 +29,5 @@ class _Unit:
 
 
 def test_a_knob_turned_with_no_unit_while_a_pack_loaded_is_said_so() -> None:
-    fit = in_units(SetKnob("DRIVE", 0.9, "", on=""), _Unit(), "hd")
+    fit = in_units(SetKnob("DRIVE", 0.9, "", during_load=True), _Unit(), "hd")     # no ``on``: see test_p56_MF1
     assert fit == "pack 'hd' has 'drive' in 'dB', while 'DRIVE' was turned with no unit", fit

@@ -21,7 +21,7 @@ def _why(set_in: str, pack_unit: str, on: str = "ds1") -> str:
 
 def test_a_knob_set_with_no_unit_is_said_plainly() -> None:
     assert _why("", "dB") == "pack 'hd' has 'drive' in 'dB', while 'DRIVE' on 'ds1' has no unit"
-    assert _why("", "dB", on="") == "pack 'hd' has 'drive' in 'dB', while 'DRIVE' was turned with no unit"
+    assert _why("", "dB", on="") == "pack 'hd' has 'drive' in 'dB', while 'DRIVE' has no unit"    # p56 FR1 6
 
 
 def test_a_pack_knob_with_no_unit_is_said_plainly() -> None:
