@@ -7,6 +7,7 @@ import errno
 from dataclasses import replace
 from typing import Any
 
+from device.audio import held
 from device.audio.held import SetKnob
 from device.clock import clock_words
 
@@ -31,12 +32,10 @@ def unkept_words(problem: str, kept_at: float | None, had_file: bool, now: float
 
 
 def knob_words(knob: SetKnob) -> str:
-    """"drive 14.3 dB": ``knob`` as the panel's dial shows it (device/knob_words.py ``knob_number``, on the range of
-    the knob it is set on, ``knob.dial``; three significant digits where that is not known).  p56 QA_A: the start line
-    said "effect.drive 0.359791 dB" (``:g``) where `hatbox status`'s knobs line said 14.3 dB."""
-    from device.knob_words import knob_number
-    return f"{knob.name} {knob_number(knob.value, *(knob.dial or (None, None, 'linear')))}" \
-           f"{' ' + knob.unit if knob.unit else ''}"
+    """"drive 14.3 dB": ``knob`` as the panel's dial shows it (device.audio.held.value_words: the one rule, on the
+    range of the knob it is set on, ``knob.dial``; three significant digits where that is not known).  p56 QA_A: the
+    start line said "effect.drive 0.359791 dB" (``:g``) where `hatbox status`'s knobs line said 14.3 dB."""
+    return f"{knob.name} {held.value_words(knob)}{' ' + knob.unit if knob.unit else ''}"
 
 
 def with_dials(carried: dict[str, list[SetKnob]], memory: Any) -> dict[str, list[SetKnob]]:
