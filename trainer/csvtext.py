@@ -217,6 +217,14 @@ SEARCH_MAX_FILES = 20000    # files searched for a name: a CSV cell's folder (a 
 SHOWN_MISSING = 3           # missing files a missing_error names
 
 
+def as_written(path: str, cell: str) -> str:
+    """``path`` (a path with "/", relative or absolute) as CSV cell ``cell`` writes its own: with backslashes where
+    ``cell`` used only those ("recs\\di.wav" -> "recs\\di_1.5s.wav"), else as it is.  The one rule for a path a
+    message offers in a cell's place: the effect hints (trainer.effect.checks.listed_as), the moved-file guess
+    (trainer.tagger.moved_files.as_cell), the slip (:func:`missing_error`; p56 final read FR1 3)."""
+    return path.replace("/", "\\") if "\\" in cell and "/" not in cell else path
+
+
 def windows_path(name: str) -> bool:
     """Whether CSV cell ``name`` is a Windows drive path (``C:\\Users\\me\\di.wav``, ``C:/...``) or network path
     (``\\\\server\\share\\...``): a file on the computer the CSV was made on, no path on this one."""
@@ -333,7 +341,7 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
         twins, slips = twins or twin is not None, slips or slip is not None
         said = ("; ".join(wheres) if len(wheres) <= 3 else f"{'; '.join(wheres[:2])} and {len(wheres) - 2} more places")
         said += (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
-        said += f"; did you mean {slip.as_posix()}?" if slip else ""
+        said += f"; did you mean {as_written(slip.as_posix(), name)}?" if slip else ""
         shown.append(f"{_shown(folder, name, f)} ({said})")
     more = f"; and {len(places) - SHOWN_MISSING} more" if len(places) > SHOWN_MISSING else ""
     hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from hatbox.errors import DataError
+from trainer.csvtext import as_written
 
 COLLINEAR_R = 0.98          # knobs whose values correlate beyond this (|r|) over the rows cannot be told apart
 FLAT_TOLERANCE = 1e-4       # samples within this of the recording's peak |x| sit "at the peak"
@@ -291,7 +292,7 @@ def listed_as(path: Path, cell: str | None) -> str:
         return str(path)
     head = cell.replace("\\", "/").rpartition("/")[0]
     said = f"{head}/{path.name}" if head else path.name
-    return said.replace("/", "\\") if "\\" in cell and "/" not in cell else said
+    return as_written(said, cell)
 
 
 def trim_hint(dst: Path, seconds: float, slack: float, cell: str | None = None) -> str:

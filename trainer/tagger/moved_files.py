@@ -9,7 +9,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from hatbox.errors import DataError
-from trainer.csvtext import SEARCH_MAX_FILES, windows_path
+from trainer.csvtext import SEARCH_MAX_FILES, as_written, windows_path
 
 MAX_FILES = SEARCH_MAX_FILES    # files looked at under the CSV's folder; past this no guess is made
 SHOWN = 3                  # guesses said
@@ -55,8 +55,7 @@ def as_cell(path: Path, folder: Path, cell: str) -> str:
     ``cell``'s backslashes where it used only those."""
     if PurePosixPath(cell.replace("\\", "/")).is_absolute():
         return str(path.absolute())
-    rel = path.relative_to(folder).as_posix()
-    return rel.replace("/", "\\") if "\\" in cell and "/" not in cell else rel
+    return as_written(path.relative_to(folder).as_posix(), cell)
 
 
 def _files_named(folder: Path, names: set[str], listed: set[Path]) -> dict[str, list[Path]]:
