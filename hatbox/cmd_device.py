@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     # TensorRT's engines (a board with it) are kept in the box's store, the engine process inheriting where
     os.environ.setdefault("HATBOX_TRT_CACHE", str(Path(args.store).absolute() / "tensorrt"))
     with _one_box(Path(args.store)), box_logging(args.store) as box_log:   # a refused second box writes no log
+        args._box_log = box_log              # its path: None while the box logs to stderr only (said at the stop)
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")
         try:
@@ -237,7 +238,8 @@ def _say_dropouts(args: argparse.Namespace, engine: Any = None) -> None:
     line = dropouts.seen(last) if isinstance(last, dict) else None
     if line:
         log.warning("%s", line)
-    cut, total = dropouts.final()
+    box_log = getattr(getattr(args, "_box_log", None), "path", None)     # None: box.log is not written
+    cut, total = dropouts.final(box_log=box_log is not None)
     if cut:
         log.warning("%s", cut)
     if total:

@@ -106,13 +106,14 @@ class DropoutLog:
         return (f"{dropouts_words(new)} {span_words(span)}, {self.total:,} since the box started "
                 f"({slowest_words(slowest)})")
 
-    def final(self) -> tuple[str | None, str | None]:
+    def final(self, box_log: bool = True) -> tuple[str | None, str | None]:
         """At the stop: (the line of the window it cut short, None without dropouts in it; the run's total, None
-        for a run without any)."""
+        for a run without any).  ``box_log``: whether box.log is written, so the total may send the user there
+        (the box logs to stderr only when it cannot be: `hatbox box-logs` has none of the lines then)."""
         with self._lock:
             cut = self._close(self.clock())
             if not self.total:
                 return cut, None
             from hatbox.status_line import since_words
-            return cut, (f"this run had {dropouts_words(self.total)}{since_words(self.last)}: box.log says when "
-                         "(hatbox box-logs)")
+            where = ": box.log says when (hatbox box-logs)" if box_log else ""
+            return cut, f"this run had {dropouts_words(self.total)}{since_words(self.last)}{where}"

@@ -99,6 +99,7 @@ def test_device_runs_status_watch_logs_the_dropouts_in_box_log_and_the_stop_says
         caplog: pytest.LogCaptureFixture, capsys: Any) -> None:
     args = argparse.Namespace()
     args._dropouts = DropoutLog(every_s=0.05)
+    args._box_log = argparse.Namespace(path="logs/box.log")     # box.log written (device/logs.py BoxLog.path)
     control = BoxControl(_XrunEngine())
     caplog.set_level(logging.INFO, logger="hatbox.device")
     halt = _watch_status(control, every_s=0.01, dropouts=args._dropouts)
