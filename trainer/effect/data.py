@@ -111,49 +111,41 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files
     return rate_in
 
 
-def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path | None = None, src: Path | None = None,
-                  cells: tuple[str, str] | None = None, audio: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path, src: Path,
+                  cells: tuple[str, str] | None, audio: tuple[np.ndarray, np.ndarray]) -> None:
     """DataError for lengths (samples at ``rate`` Hz) too far apart, saying by how much (an output ``dst`` longer: a
     sox line to trim it; shorter: a sox line cutting a copy of the input ``src``, where the take stopped early or,
-    when ``audio`` (input, output) shows it, started late: takes.output_start; the new file as the row's ``cells``
-    (input, output) should name it), or too short."""
+    as ``audio`` (input, output) shows, started late: takes.output_start; the new file as the row's ``cells``
+    (input, output; None for a pair given by --input/--target) should name it), or too short."""
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
-        longer = n_out > n_in
-        start = -1 if longer or audio is None else takes.output_start(audio[0], audio[1], rate)
-        off = f"{abs(n_in - n_out) / rate:.2f} s {'longer' if longer else _short_words(start, rate)}"
-        raise DataError(f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is "
-                        f"{off})", hint=_length_hint(n_in, n_out, rate, dst, src, cells, _start_s(start, rate)))
+        said = f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is " \
+               f"{abs(n_in - n_out) / rate:.2f} s"
+        if n_out > n_in:
+            raise DataError(f"{said} longer)", hint=checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S,
+                                                                     cells[1] if cells else None))
+        start = takes.output_start(audio[0], audio[1], rate)
+        raise DataError(f"{said} {_short_words(start, rate)})", hint=checks.cut_input_hint(
+            src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None, _start_s(start, rate)))
     if min(n_in, n_out) < MIN_SECONDS * rate:
         raise DataError(f"{where}: only {min(n_in, n_out) / rate:.2f} s of audio (need {MIN_SECONDS} s)")
 
 
 def _short_words(start: int | None, rate: int) -> str:
-    """What a short output is, its start found at sample ``start`` of its input (takes.output_start; None: not found,
-    -1: not looked for)."""
+    """What a short output is, its start found at sample ``start`` of its input (takes.output_start; None: not
+    found)."""
     if start is None:
         return "shorter: stopped early, or started late?"
     if start < takes.EARLY_S * rate:
-        return "shorter: it stopped early" if start >= 0 else "shorter: a recording stopped early?"
+        return "shorter: it stopped early"
     return f"shorter: it started {start / rate:.2f} s late"
 
 
 def _start_s(start: int | None, rate: int) -> float | None:
     """Where a short output starts in its input (s, rounded down to the millisecond: the copy never leads it): 0.0
-    where it stopped early (or was not looked at), None where it cannot be told (:func:`_short_words`)."""
+    where it stopped early, None where it cannot be told (:func:`_short_words`)."""
     if start is None:
         return None
     return math.floor(1000 * start / rate) / 1000 if start >= takes.EARLY_S * rate else 0.0
-
-
-def _length_hint(n_in: int, n_out: int, rate: int, dst: Path | None, src: Path | None,
-                 cells: tuple[str, str] | None = None, start: float | None = 0.0) -> str:
-    """What to do about an output ``dst`` of ``n_out`` samples beside an input ``src`` of ``n_in`` (at ``rate`` Hz;
-    ``cells``: the row's, None for a pair given by --input/--target; ``start``: :func:`_start_s`)."""
-    if dst is not None and n_out > n_in:
-        return checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S, cells[1] if cells else None)
-    if src is not None and n_out < n_in:
-        return checks.cut_input_hint(src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None, start)
-    return f"input and output must be the same recording (within {LENGTH_SLACK_S} s)"
 
 
 def clipped_fraction(x: np.ndarray) -> float:
