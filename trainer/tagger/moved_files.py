@@ -2,16 +2,17 @@
 stop's QA, T2: lib/gm_inst/ renamed lib/instruments/, the library's database followed, the CSV did not): the refusal
 (trainer.csvtext.missing_error) says "did you mean lib/instruments/vibes.wav?" for each missing file whose name is
 that of exactly one file under the CSV's folder not listed already.  Only said, never trained on: a guess is the
-producer's to confirm.  The search is one walk of that folder, given up past :data:`MAX_FILES` files."""
+producer's to confirm.  The search is one walk of that folder, given up past
+:data:`trainer.csvtext.SEARCH_MAX_FILES` files (the one limit of both searches, read as it walks)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
 
 from hatbox.errors import DataError
-from trainer.csvtext import SEARCH_MAX_FILES, as_written, windows_path
+from trainer import csvtext
+from trainer.csvtext import as_written, windows_path
 
-MAX_FILES = SEARCH_MAX_FILES    # files looked at under the CSV's folder; past this no guess is made
 SHOWN = 3                  # guesses said
 
 
@@ -33,8 +34,8 @@ def with_moved(err: DataError, folder: Path, missing: list[tuple[str, Path, str]
 def moved_guesses(folder: Path, missing: list[tuple[str, Path, str]], listed: set[Path]) -> list[tuple[str, str]]:
     """[(the one file under ``folder`` with a missing file's name as its cell would be written: :func:`as_cell`,
     where the CSV names it: "line 10")], in the order of ``missing``, for each missing file whose name exactly one
-    file under ``folder`` has (not among ``listed``); [] when ``folder`` holds more than :data:`MAX_FILES` files or
-    cannot be walked."""
+    file under ``folder`` has (not among ``listed``); [] when ``folder`` holds more than
+    :data:`trainer.csvtext.SEARCH_MAX_FILES` files or cannot be walked."""
     wanted: dict[str, list[tuple[str, str]]] = {}
     for name, _, where in missing:
         if not windows_path(name):
@@ -60,13 +61,13 @@ def as_cell(path: Path, folder: Path, cell: str) -> str:
 
 def _files_named(folder: Path, names: set[str], listed: set[Path]) -> dict[str, list[Path]]:
     """{name: the files under ``folder`` (hidden folders not entered, links to folders not followed) of that name,
-    not among ``listed``}; {} past :data:`MAX_FILES` files."""
+    not among ``listed``}; {} past :data:`trainer.csvtext.SEARCH_MAX_FILES` files."""
     out: dict[str, list[Path]] = {}
     seen = 0
     for top, subs, files in os.walk(folder):
         subs[:] = [d for d in subs if not d.startswith(".")]
         seen += len(files)
-        if seen > MAX_FILES:
+        if seen > csvtext.SEARCH_MAX_FILES:
             return {}
         for name in names.intersection(files):
             path = Path(top) / name
