@@ -37,10 +37,10 @@ tracebacks in 90 s filled box.log and its four older files):
   switches rolls a pairing or an install away (p56: a flood that never stopped still wrote 6 lines a minute, and
   changes.log lost its pairing line after some 4 hours).  Read back, changes.log's tail has the switches' lines in
   it, in time order (:func:`tail`), as ``hatbox box-logs --changes`` showed them before.  The two files' stamps
-  never go back (:class:`AheadStamps`: a clock set back, by the end of summer time or fake-hwclock's saved time
-  after a power cut, stamps a line a millisecond after the last either file wrote until it catches up), so the
-  merge by time is their order of writing: a pairing said after the clock went back is never put before older
-  switches and hidden (p56 review R2).
+  (device/log_stamps.py) are the local wall clock's and never go back (:class:`AheadStamps`: a clock set back, by
+  the end of summer time or fake-hwclock's saved time after a power cut, stamps a line a millisecond after the last
+  either file wrote until it catches up), so the merge by time is their order of writing: a pairing said after the
+  clock went back is never put before older switches and hidden (p56 review R2, final read FR2 1).
 """
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
+
+# STAMP_HOLD_MS, STAMP_STEP_MS: the stamps' rule (device/log_stamps.py), kept importable from here
+from device.log_stamps import STAMP, STAMP_HOLD_MS, STAMP_STEP_MS, AheadFormatter, AheadStamps  # noqa: F401
 
 LOG_DIR = "logs"                  # under the store; an engine bug's traceback file goes there too
 LOG_FILE = "box.log"
@@ -78,8 +81,6 @@ SWITCHES_MAX_BYTES = 256_000      # per file (bytes); one older file, switches.l
 SWITCHES_BACKUPS = 1
 SWITCH = "hatbox_switch"          # a record's extra flag: a change in switches.log's share (:func:`is_switch`)
 AS_SWITCH = {CHANGE: True, SWITCH: True}    # ``log.info(..., extra=AS_SWITCH)``: a change, in switches.log
-STAMP_STEP_MS = 1                 # a changes.log or switches.log line is stamped at least this after the last one
-STAMP_HOLD_MS = 2 * 3600 * 1000   # a clock set back further than this is followed (a wrong time corrected)
 CHANGE_LINES = 6                  # a front end's change lines per CHANGE_WINDOW_S at most (LineBudget)
 CHANGE_WINDOW_S = 60.0
 _CHANGE = re.compile(r"\bby (?:'|\")|^paired ")     # "... by 'studio-mac'", "paired 'studio-mac' (token ...)"
@@ -99,7 +100,6 @@ def changes_path(store: str | Path) -> Path:
 KEPT_OLDER = {LOG_FILE: BACKUPS, CHANGES_FILE: CHANGES_BACKUPS, SWITCHES_FILE: SWITCHES_BACKUPS}
 # a log read back with the lines of another file that takes a share of it (in time order): changes.log, switches.log
 READ_WITH = {CHANGES_FILE: (SWITCHES_FILE,)}
-_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")    # FILE_FORMAT's asctime, as each line starts
 
 
 def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
@@ -138,10 +138,10 @@ def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
 def _timed(lines: list[str], file: int) -> list[tuple[str, int, int, str]]:
     """``lines`` of one log file (in order) keyed to be merged with another's: (time, ``file``, index, line), the
     time the latest of the file's up to that line (a file written before its stamps were kept from going back keeps
-    its order, as the merge needs); a line without a time (:data:`_STAMP`: a cut write's line) takes the one before."""
+    its order, as the merge needs); a line without a time (:data:`STAMP`: a cut write's line) takes the one before."""
     out, stamp = [], ""
     for n, line in enumerate(lines):
-        stamp = max(stamp, line[:23]) if _STAMP.match(line) else stamp
+        stamp = max(stamp, line[:23]) if STAMP.match(line) else stamp
         out.append((stamp, file, n, line))
     return out
 
@@ -417,58 +417,6 @@ class _BoxFile(_Collapsing, _TurnsOff):
         self.on_failure = failed
 
 
-class AheadStamps:
-    """The times changes.log and switches.log stamp their lines with, in whole milliseconds: the clock's, but never
-    before the last stamp either file wrote (``last_ms``: from the files, at start) plus :data:`STAMP_STEP_MS`.  A
-    clock set back (the end of summer time; fake-hwclock's time saved up to an hour before a power cut) holds the
-    stamps a millisecond apart until it catches up, so merged by time (:func:`tail`) the two files read in the order
-    they were written.  A clock set back by more than :data:`STAMP_HOLD_MS` is followed: a time that was wrong (a
-    clock once set years ahead, then put right) must not hold every later stamp at it."""
-
-    def __init__(self, last_ms: int = 0) -> None:
-        self.last_ms, self.lock = last_ms, threading.Lock()
-
-    def next(self, created: float) -> int:
-        """The stamp (epoch ms) of a line said at ``created`` (epoch s)."""
-        with self.lock:
-            now = int(created * 1000)
-            held = self.last_ms + STAMP_STEP_MS
-            self.last_ms = now if now < held - STAMP_HOLD_MS else max(now, held)
-            return self.last_ms
-
-    @classmethod
-    def kept(cls, store: str | Path) -> "AheadStamps":
-        """Stamps that follow the newest either file of ``store`` holds (0: none can be read)."""
-        stamps = [_stamp_ms(line) for name in (CHANGES_FILE, SWITCHES_FILE) for line in file_tail(store, 20, name)]
-        return cls(max(stamps, default=0))
-
-
-def _stamp_ms(line: str) -> int:
-    """The epoch ms of ``line``'s stamp (:data:`FILE_FORMAT`'s asctime, local time); 0 for a line without one."""
-    if not _STAMP.match(line):
-        return 0
-    try:
-        return int(time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))) * 1000 + int(line[20:23])
-    except (ValueError, OverflowError):
-        return 0
-
-
-class _AheadFormatter(logging.Formatter):
-    """:data:`FILE_FORMAT`, its time from :class:`AheadStamps`: one stamp per record (a rotating file formats a
-    record twice: to see whether it rolls over, then to write it)."""
-
-    def __init__(self, stamps: AheadStamps) -> None:
-        super().__init__(FILE_FORMAT)
-        self.stamps = stamps
-        self.last: tuple[logging.LogRecord | None, str] = (None, "")     # the record stamped last, and its stamp
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        if self.last[0] is not record:
-            seconds, ms = divmod(self.stamps.next(record.created), 1000)
-            self.last = (record, f"{time.strftime('%Y-%m-%d %H:%M:%S', self.converter(seconds))},{ms:03d}")
-        return self.last[1]
-
-
 class _ChangesFile(_TurnsOff):
     """changes.log: who changed what (:func:`in_changes_log`), every line, apart from box.log's rotation; a write
     that fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines).  With
@@ -478,7 +426,7 @@ class _ChangesFile(_TurnsOff):
     def __init__(self, path: Path, stamps: AheadStamps, switches: bool = False) -> None:
         most, older = (SWITCHES_MAX_BYTES, SWITCHES_BACKUPS) if switches else (CHANGES_MAX_BYTES, CHANGES_BACKUPS)
         super().__init__(path, maxBytes=most, backupCount=older, encoding="utf-8")
-        self.setFormatter(_AheadFormatter(stamps))
+        self.setFormatter(AheadFormatter(FILE_FORMAT, stamps))
         self.setLevel(logging.INFO)
         self.addFilter(is_switch if switches else in_changes_log)
 
@@ -500,7 +448,7 @@ class BoxLog:
             self.handlers.append(_BoxFile(self.path, self._failed))
         except OSError as exc:
             self._failed(exc, None)
-        stamps = AheadStamps.kept(store)
+        stamps = AheadStamps.after([file_tail(store, 20, name) for name in (CHANGES_FILE, SWITCHES_FILE)])
         for name in (CHANGES_FILE, SWITCHES_FILE):
             with contextlib.suppress(OSError):      # box.log keeps the lines too; its own trouble is said
                 self.handlers.append(_ChangesFile(Path(store) / LOG_DIR / name, stamps, name == SWITCHES_FILE))
