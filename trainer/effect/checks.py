@@ -5,8 +5,9 @@ Refused (:class:`DataError`): a row whose input and output are one file (the mod
 Warned (a text for a ``warning:`` line): one output file listed with different knob settings, knobs that move
 together in every row, a recording clipped and then normalised, an output in reverse polarity, an output mixed
 from a DI on one channel and the gear on the other (:func:`dry_channel`, :func:`di_warning`).  Noted: a DC offset
-taken out, channels mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of another row's input is
-refused by the alignment (no clear delay); :func:`swap_hint` words that error so it names the other row.
+taken out, channels mixed to mono (:func:`dc_note`, :func:`mix_note`).  A row whose output is a recording of
+another row's input is refused by the alignment (no clear delay); :func:`swap_hint` words that error so it names
+the other row.
 Rows with a file at another rate than most of the set's are named by :func:`rate_problems`, and every row's problems
 are said in one error (:func:`all_problems`: five problems once took five runs, forty-second stop's QA).
 """
