@@ -21,7 +21,8 @@ def _said(folder: Path, cell: str) -> str:
     x = plucks(0.5)
     for name, y in (("di.wav", x), ("out_drive1.wav", drive(x, 1)), ("out_drive5.wav", drive(x, 5))):
         write(folder / "recs" / name, y)
-    (folder / "pairs.csv").write_text(f"input,output,drive\nrecs\\di.wav,recs\\out_drive1.wav,1\nrecs\\di.wav,{cell},5\n")
+    rows = ["input,output,drive", "recs\\di.wav,recs\\out_drive1.wav,1", f"recs\\di.wav,{cell},5"]
+    (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
     with pytest.raises(DataError) as caught:
         load_folder(folder)
     return str(caught.value)
