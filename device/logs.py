@@ -40,12 +40,12 @@ tracebacks in 90 s filled box.log and its four older files):
   (device/log_stamps.py) are the local wall clock's and never go back (:class:`AheadStamps`: a clock set back, by
   the end of summer time or fake-hwclock's saved time after a power cut, stamps a line a millisecond after the last
   either file wrote until it catches up), so the merge by time is their order of writing: a pairing said after the
-  clock went back is never put before older switches and hidden (p56 review R2, final read FR2 1).
+  clock went back is never put before older switches and hidden (p56 review R2, final read FR2 1).  A clock set
+  back by more than :data:`STAMP_HOLD_MS` (a wrong time put right) is followed, by the stamps and by the merge.
 """
 from __future__ import annotations
 
 import contextlib
-import heapq
 import logging
 import logging.handlers
 import re
@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 # STAMP_HOLD_MS, STAMP_STEP_MS: the stamps' rule (device/log_stamps.py), kept importable from here
-from device.log_stamps import STAMP, STAMP_HOLD_MS, STAMP_STEP_MS, AheadFormatter, AheadStamps  # noqa: F401
+from device.log_stamps import STAMP_HOLD_MS, STAMP_STEP_MS, AheadFormatter, AheadStamps, merged  # noqa: F401
 
 LOG_DIR = "logs"                  # under the store; an engine bug's traceback file goes there too
 LOG_FILE = "box.log"
@@ -126,24 +126,10 @@ def tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
     """The last ``lines`` lines of the box's log ``name`` (box.log, or changes.log; continued from the older file
     when it has fewer: it was just rotated), oldest first; [] when there is none.  Bytes that are not UTF-8 are
     replaced; a run of zero bytes (a write cut by a power loss) is one line saying so.  changes.log's come with
-    switches.log's (:data:`READ_WITH`), in the order of their times (which never go back: :class:`AheadStamps`),
-    each file's lines in its own order."""
+    switches.log's (:data:`READ_WITH`), in the order they were written as their stamps tell it
+    (device.log_stamps.merged), each file's lines in its own order."""
     tails = [file_tail(store, lines, name)] + [file_tail(store, lines, other) for other in READ_WITH.get(name, ())]
-    if len(tails) == 1:
-        return tails[0]
-    merged = heapq.merge(*(_timed(kept, n) for n, kept in enumerate(tails)))
-    return [line for *_key, line in merged][-lines:]
-
-
-def _timed(lines: list[str], file: int) -> list[tuple[str, int, int, str]]:
-    """``lines`` of one log file (in order) keyed to be merged with another's: (time, ``file``, index, line), the
-    time the latest of the file's up to that line (a file written before its stamps were kept from going back keeps
-    its order, as the merge needs); a line without a time (:data:`STAMP`: a cut write's line) takes the one before."""
-    out, stamp = [], ""
-    for n, line in enumerate(lines):
-        stamp = max(stamp, line[:23]) if STAMP.match(line) else stamp
-        out.append((stamp, file, n, line))
-    return out
+    return tails[0] if len(tails) == 1 else merged(tails, lines)
 
 
 def file_tail(store: str | Path, lines: int, name: str = LOG_FILE) -> list[str]:
