@@ -58,14 +58,16 @@ class BoxKit:
     def assign(self, note: int, path: str, loop: bool = False, tag: str | None = None) -> Pad:
         """Note ``note`` plays the sample at ``path`` (``loop``: looped), its latch and choke group kept; a change
         line (box.log, changes.log) only when it changed the note (p56 review R2: the pad's own sample picked again
-        was logged, as "one-shot (no loop)" for a pad that never looped)."""
+        was logged, as "one-shot (no loop)" for a pad that never looped).  The pad's own sample keeps the word it was
+        chosen for (FR2 3: a kit made "from library" lost it, and logged the pad as changed)."""
         library, rel = self._library_of(Path(path))
         entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
-        with _said():
-            old, entry = self.box.kit.set_keeping(self.box, entry)      # its latch (still looping), its choke group
+        keeper: KitKeeper = self.box.kit
+        with _said(), keeper.lock:                      # an RLock: set_keeping takes it again
+            old, entry = keeper.set_keeping(self.box, entry, carries=_own_word(keeper.notes.get(note), entry))
         if old != entry:
             said_change(kit_note_words(note, path, self._was_path(old, entry), entry.loop))
-        return Pad(note, path, tag, entry.loop, latch=entry.latch and entry.loop)
+        return Pad(note, path, entry.tag, entry.loop, latch=entry.latch and entry.loop)
 
     def _was_path(self, old: KitNote | None, entry: KitNote) -> str | None:
         """What the note played before ``entry`` for its change line: None for the same sample that did not loop
@@ -165,6 +167,14 @@ class BoxKit:
             except ValueError:
                 continue
         raise KitError(f"{path.name} is not in a library on this box")
+
+
+def _own_word(old: KitNote | None, entry: KitNote) -> list[str] | None:
+    """The word ``old`` (what the note plays) was chosen for, when ``entry`` is its own sample again (the same
+    library and file): set_keeping keeps it (kit_keeper.kept_tag); else None (a sample set by hand)."""
+    if old is None or not old.tag or (old.library, old.file) != (entry.library, entry.file):
+        return None
+    return [old.tag]
 
 
 def _made_or_refused(box: Any, library: str) -> MadeFromLibrary:
