@@ -103,8 +103,8 @@ READ_WITH = {CHANGES_FILE: (SWITCHES_FILE,)}
 
 
 def log_files(store: str | Path, name: str = LOG_FILE) -> list[Path]:
-    """The files of the box's log ``name`` (:data:`LOG_FILE` or :data:`CHANGES_FILE`) in ``store`` that exist, newest
-    first (box.log, box.log.1, ...)."""
+    """The files of the box's log ``name`` (:data:`LOG_FILE`, :data:`CHANGES_FILE` or :data:`SWITCHES_FILE`: a key
+    of :data:`KEPT_OLDER`) in ``store`` that exist, newest first (box.log, box.log.1, ...)."""
     path = Path(store) / LOG_DIR / name
     names = [path] + [path.with_name(f"{name}.{n}") for n in range(1, KEPT_OLDER[name] + 1)]
     return [p for p in names if p.is_file()]
@@ -169,8 +169,9 @@ class LineBudget:
 
 
 def is_change(record: logging.LogRecord) -> bool:
-    """Whether ``record`` says who changed what on the box: logged with ``extra=AS_CHANGE`` (the box's own front
-    ends: a MIDI program's switch, the panel's activation), or the API's info lines naming a paired device."""
+    """Whether ``record`` says who changed what on the box: logged with ``extra=AS_SWITCH`` (a program switch, from
+    MIDI, OSC or the laptop: switches.log) or ``extra=AS_CHANGE`` (the box's own front ends' other changes: the
+    panel's activation, a kit note set there: changes.log), or the API's info lines naming a paired device."""
     if getattr(record, CHANGE, False):
         return True
     return record.name == "hatbox.api" and record.levelno == logging.INFO and bool(_CHANGE.search(_text(record)))
