@@ -31,7 +31,7 @@ import numpy as np
 from device.audio.effect_render import SlotRun, box_gain_limits, fault_line, no_gear_gain_line, play_in_slot
 from device.audio.smoothing import DEFAULT_TIME_S, KnobSmoother
 from device.audio.stream import StreamingModel
-from device.knob_words import decimals
+from device.knob_words import decimals, rounded
 from export.manifest import Knob, Manifest
 from export.pack import Pack, read_pack
 from hatbox.errors import AudioFileError, HatboxError, KnobError, PackError
@@ -419,7 +419,8 @@ def percent_hint(knob: Knob, percent: float, say: Callable[[str], str]) -> str:
     if not 0 <= percent <= 100:
         return f"it goes from {range_words(knob)}: give a number in that range"
     places = decimals(knob.min, knob.max) or 0    # a hundredth of its range, the panel's dial's rule (p55 FR2 #4)
-    value = min(knob.max, max(knob.min, round(knob.denormalize(percent / 100), places)))   # rounded past an end:
+    value = min(knob.max, max(knob.min, rounded(knob.denormalize(percent / 100), places)))   # as the dial (p56 FR2
+    # 5: round() told 1.5 % of 0..10 "0.1", the dial reads 0.15 "0.2"); rounded past an end:
     # the end itself (24.37 at 100 % was told 24.4, which the knob refuses: p52 review R4 #2)
     travel = f"{_plain(percent)} % of its travel, {range_words(knob)}: {say(_plain(value))}"
     if knob.max - knob.min <= 1 and knob.min <= percent <= knob.max:   # "mix=0.5%" on a 0 .. 1 knob: the number
