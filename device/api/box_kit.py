@@ -66,14 +66,16 @@ class BoxKit:
         with _said(), keeper.lock:                      # an RLock: set_keeping takes it again
             old, entry = keeper.set_keeping(self.box, entry, carries=_own_word(keeper.notes.get(note), entry))
         if old != entry:
-            said_change(kit_note_words(note, path, self._was_path(old, entry), entry.loop))
+            was, same = self._was_path(old, entry)
+            said_change(kit_note_words(note, path, was, entry.loop, same))
         return Pad(note, path, entry.tag, entry.loop, latch=entry.latch and entry.loop)
 
-    def _was_path(self, old: KitNote | None, entry: KitNote) -> str | None:
-        """What the note played before ``entry`` for its change line: None for the same sample that did not loop
-        (its line then says no "one-shot": only a loop turned off is one)."""
+    def _was_path(self, old: KitNote | None, entry: KitNote) -> tuple[str | None, bool]:
+        """(what the note played before ``entry``, whether it is ``entry``'s own sample) for its change line: the
+        sample compared on (library, file), never on paths (the panel's is resolved: p56 FR2 6); its path None for
+        the same sample (the line names no "was")."""
         same = old is not None and (old.library, old.file) == (entry.library, entry.file)
-        return None if same and old is not None and not old.loop else self._path_of(old)
+        return (None if same else self._path_of(old)), same
 
     def clear(self, note: int) -> None:
         """Note ``note`` plays nothing; its change line names what it played, read under the kit's lock with the
