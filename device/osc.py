@@ -50,7 +50,7 @@ from typing import Any, Callable, ClassVar, Sequence
 from device.control import MIDI_RANGE, NOTE_SLOTS, SLOTS, VOLUME_DB_RANGE
 from device.midi import KNOB_SLOTS, KnobRanges
 from device.osc_changes import OscChanges
-from device.volume_source import OSC, VolumeSource
+from device.volume_source import OSC, VolumeSource, stamped
 from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 12000
@@ -552,8 +552,7 @@ class OscServer:
         if control["op"] == "bypass":
             return {**control, "by": OSC, "source": sender}
         if control["op"] == "volume":
-            volume = self.volume if self.volume is not None else VolumeSource()
-            return volume.stamp(control, OSC, sender)
+            return stamped(control, OSC, sender, self.volume.clock() if self.volume is not None else time.time())
         return control
 
     def _deliver(self, control: dict[str, Any], sender: str) -> None:

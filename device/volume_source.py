@@ -73,8 +73,8 @@ class VolumeSource:
         self.fed = False           # the box's control hands this every message it sends (:meth:`sent`)
 
     def stamp(self, message: dict[str, Any], by: str, source: str) -> dict[str, Any]:
-        """``message`` (a volume message) saying who sends it and when: ``by``, ``source``, ``set_at`` (now)."""
-        return {**message, "by": by, "source": source, "set_at": self.clock()}
+        """``message`` (a volume message) saying who sends it and when (now: :func:`stamped`)."""
+        return stamped(message, by, source, self.clock())
 
     def note(self, db: float, by: str, source: str) -> VolumeSet:
         """Note that ``source`` set the volume to ``db`` dB (by ``by``) now."""
@@ -163,6 +163,12 @@ class VolumeSource:
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def stamped(message: dict[str, Any], by: str, source: str, at: float) -> dict[str, Any]:
+    """``message`` (a volume message) saying who sent it and when: ``by``, ``source``, ``set_at`` (``at``, seconds
+    since the epoch), the keys the engine keeps with the volume (device.kept_play.who_of) and knobs.json too."""
+    return {**message, "by": by, "source": source, "set_at": at}
 
 
 def _change_of(message: dict[str, Any]) -> Optional[VolumeSet]:
