@@ -16,10 +16,11 @@ def test_a_pad_set_or_cleared_in_words() -> None:
     assert kit_note_words(36, f"{lib}/boom.wav") == "kit note 36 (C2) plays boom.wav"
     assert kit_note_words(36, f"{lib}/boom.wav", f"{lib}/old kick.wav") == (
         "kit note 36 (C2) plays boom.wav (was old kick.wav)")
-    assert kit_note_words(60, f"{lib}/loop.wav", f"{lib}/loop.wav", loop=True) == (
-        "kit note 60 (C4) plays loop.wav, looped")
+    assert kit_note_words(60, f"{lib}/loop.wav", loop=True, same=True) == "kit note 60 (C4) plays loop.wav, looped"
+    assert kit_note_words(60, f"{lib}/loop.wav", same=True) == "kit note 60 (C4) plays loop.wav, one-shot (no loop)"
+    # "same" is the caller's (p56 MF2: decided on library and file); two equal paths are no longer taken for it
     assert kit_note_words(60, f"{lib}/loop.wav", f"{lib}/loop.wav") == (
-        "kit note 60 (C4) plays loop.wav, one-shot (no loop)")
+        "kit note 60 (C4) plays loop.wav (was loop.wav)")
     assert kit_note_words(38, None, f"{lib}/crack.wav") == "kit note 38 (D2) cleared (it played crack.wav)"
 
 
