@@ -62,7 +62,7 @@ def test_a_volume_set_whose_new_value_cannot_be_read_is_said_set(box: BoxUnderTe
     assert message.startswith("the output volume was set to -6 dB; its new value could not be read: the audio engine")
     assert "nothing was changed" not in message and message.endswith("hatbox box-knob volume shows it once the "
                                                                       "engine answers")
-    assert [m for m in box.control.sent if m["op"] == "volume"] == [{"op": "volume", "db": -6.0}]
+    assert [(m["db"], m["by"], m["source"]) for m in box.control.sent if m["op"] == "volume"] == [(-6.0, "api", "test")]
 
 
 def test_a_knob_turned_whose_new_value_cannot_be_read_is_said_turned(playing: tuple[BoxUnderTest, str],

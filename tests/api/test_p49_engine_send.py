@@ -59,7 +59,8 @@ def test_a_message_the_stopped_engine_did_not_take_is_a_503_in_the_routes_words(
 REFUSED_WORDS = [
     (KNOB, {"op": "knob", "slot": "effect", "name": "gain", "value": 0.5},
      "the engine did not turn knob 'gain': no such knob now"),
-    (VOLUME, {"op": "volume", "db": -6.0}, "the engine did not set the volume: no such knob now"),
+    (VOLUME, {"op": "volume", "db": -6.0, "by": "api"},           # (who, and when: p56 review R4 1)
+     "the engine did not set the volume: no such knob now"),
     (BYPASS, {"op": "bypass", "slot": "sampler", "on": True, "by": "api"},     # (and the paired device's name: p55)
      "the engine did not change the sampler slot's bypass: no such knob now"),
 ]
@@ -75,7 +76,7 @@ def test_a_message_the_engine_refused_is_a_422_with_its_reason(
     assert r.status_code == 422, r.text
     assert r.json()["error"] == "rejected"
     assert r.json()["message"] == message
-    assert [{k: v for k, v in g.items() if k != "source"} for g in given] == [sent]
+    assert [{k: v for k, v in g.items() if k not in ("source", "set_at")} for g in given] == [sent]
 
 
 def test_nothing_is_logged_or_noted_for_a_message_the_engine_did_not_take(
