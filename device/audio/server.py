@@ -207,10 +207,14 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
         engine.process(silence, out)
 
 
+LAST_DROPOUT_KEYS = ("xruns", "load_max", "blocks", "block", "rate")    # of the engine's last words: its dropouts
+
+
 def _finish(child: EngineChild, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
     """Close the I/O and tell the parent on ``ready`` (the status channel ends with this process) the engine's faults
-    (``faults``: one in a run's last second was never said) and what a recording kept (FileIO.recording())."""
-    last: dict[str, Any] = {"faults": [f.as_dict() for f in child.engine.faults]}   # one the watch missed
+    (``faults``: one in a run's last second was never said), its dropout count (Engine.last_words: the stop line's,
+    p56 review R4) and what a recording kept (FileIO.recording())."""
+    last: dict[str, Any] = child.engine.last_words()          # the faults and dropouts the watch missed
     if io is not None:
         io.close()
         recording = io.recording() if isinstance(io, FileIO) else None
@@ -250,6 +254,7 @@ class EngineProcess:
         self._ids = itertools.count(1)
         self.recording: dict[str, Any] | None = None   # file backend: what the output kept (after stop)
         self.last_faults: list[dict[str, Any]] = []    # the engine's faults as it finished (after stop)
+        self.last_dropouts: dict[str, Any] = {}        # its xruns, load_max, blocks, block, rate then (after stop)
         self.error: str | None = None                  # why the engine stopped on its own (after wait/stop)
         self.error_hint: str | None = None             # that error's own hint, if it had one
         self.bug: str | None = None                    # that error was a bug: the file with its traceback
@@ -433,6 +438,8 @@ class EngineProcess:
                     self.recording = msg["recording"]
                 if isinstance(msg.get("faults"), list):
                     self.last_faults = [f for f in msg["faults"] if isinstance(f, dict)]
+                if "xruns" in msg:               # hatbox/dropout_log.py counts the run's last second from it
+                    self.last_dropouts = {k: msg[k] for k in LAST_DROPOUT_KEYS if k in msg}
                 if msg.get("error") and self.error is None:
                     lines = (msg.get("message") or msg["error"]).splitlines()
                     self.error, self.error_hint = (lines[0] if lines else msg["error"]), msg.get("hint")
