@@ -14,18 +14,7 @@ import pytest
 from device.audio.engine import Engine, EngineConfig
 from hatbox.cmd_device import _say_dropouts
 from hatbox.dropout_log import DropoutLog, span_words
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _status(xruns: int, seconds: float) -> dict[str, Any]:
-    return {"xruns": xruns, "load_max": 0.5, "blocks": int(seconds * 375), "block": 128, "rate": 48000}
+from tests.engine.test_p56_M4_dropout_count import Clock, _status
 
 
 def test_a_window_under_a_second_says_the_last_second() -> None:

@@ -6,29 +6,13 @@ line said last, not the highest stamp."""
 from __future__ import annotations
 
 import calendar
-import logging
 import time
 from pathlib import Path
 
-from device.logs import AS_SWITCH, CHANGES_FILE, STAMP_HOLD_MS, SWITCHES_FILE, box_logging, tail
+from device.logs import CHANGES_FILE, STAMP_HOLD_MS, SWITCHES_FILE, box_logging, tail
+from tests.midi.test_p56_M2_clock_back import _say, _stamps, _words
 
 PAIRED = "paired 'stranger-laptop' (token 9f01)"
-
-
-def _say(text: str, at: float, switch: bool = False) -> None:
-    """A line logged as if the clock read ``at`` (epoch s) when it was said."""
-    name = "hatbox.midi" if switch else "hatbox.api"
-    record = logging.makeLogRecord({"name": name, "levelno": logging.INFO, "levelname": "INFO", "msg": text,
-                                    "created": at, "msecs": (at % 1) * 1000, **(AS_SWITCH if switch else {})})
-    logging.getLogger(name).handle(record)
-
-
-def _words(lines: list[str]) -> list[str]:
-    return [line.split(": ", 1)[1] for line in lines]
-
-
-def _stamps(store: Path, name: str) -> list[str]:
-    return [line[:23] for line in (store / "logs" / name).read_text().splitlines()]
 
 
 START = calendar.timegm((2026, 3, 10, 0, 30, 0))

@@ -5,7 +5,6 @@ The stamps are now held on the local wall clock, so the hour's set-back is held 
 from __future__ import annotations
 
 import calendar
-import logging
 import os
 import time
 from pathlib import Path
@@ -13,7 +12,8 @@ from typing import Iterator
 
 import pytest
 
-from device.logs import AS_SWITCH, CHANGES_FILE, SWITCHES_FILE, box_logging, tail
+from device.logs import CHANGES_FILE, SWITCHES_FILE, box_logging, tail
+from tests.midi.test_p56_M2_clock_back import _say, _stamps, _words
 
 BERLIN = "CET-1CEST,M3.5.0,M10.5.0/3"                 # Europe/Berlin's rule: summer time ends at 03:00 -> 02:00
 SUMMER_0230 = calendar.timegm((2024, 10, 27, 0, 30, 0))  # 2024-10-27 02:30 CEST, the last summer-time hour
@@ -34,22 +34,6 @@ def berlin() -> Iterator[None]:
         else:
             os.environ["TZ"] = was
         time.tzset()
-
-
-def _say(text: str, at: float, switch: bool = False) -> None:
-    """A line logged as if the clock read ``at`` (epoch s) when it was said."""
-    name = "hatbox.midi" if switch else "hatbox.api"
-    record = logging.makeLogRecord({"name": name, "levelno": logging.INFO, "levelname": "INFO", "msg": text,
-                                    "created": at, "msecs": (at % 1) * 1000, **(AS_SWITCH if switch else {})})
-    logging.getLogger(name).handle(record)
-
-
-def _words(lines: list[str]) -> list[str]:
-    return [line.split(": ", 1)[1] for line in lines]
-
-
-def _stamps(store: Path, name: str) -> list[str]:
-    return [line[:23] for line in (store / "logs" / name).read_text().splitlines()]
 
 
 def test_the_hour_summer_time_gives_back_is_held(tmp_path: Path, berlin: None) -> None:
