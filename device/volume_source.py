@@ -19,8 +19,8 @@ p56 QA_A: who set the volume is kept with it across a restart, as a bypass's who
 PUT /volume send the volume in one message that says who (``by``, ``source``, ``set_at``: :meth:`VolumeSource.stamp`);
 the engine keeps who set its volume (its status's ``volume_set``, :func:`engine_volume_set`) until a volume message
 that says nobody (the panel's, MIDI's), and device/knob_store.py writes it in knobs.json beside ``volume_db`` and puts
-it back at the start.  `hatbox device run` then recalls the engine's note into its VolumeSource
-(:meth:`VolumeSource.recall`), so ``GET /volume`` and `hatbox status` say "set by 'vm' at 14:11" again.  The box's
+it back at the start, so ``GET /volume`` and `hatbox status` say "set by 'vm' at 14:11" again (they read the
+engine's ``volume_set`` when this run noted nothing, p56 MR2).  The box's
 control notes who from that same message as it sends it (:meth:`VolumeSource.sent`); only a control that does not
 (the API's simulated one) has it noted after the send (:meth:`VolumeSource.heard`).  p56 review R4: a second message
 of the same value, sent after the first to say who, undid a panel turn that came in between.
@@ -90,20 +90,6 @@ class VolumeSource:
         if change is not None:
             with self._lock:
                 self._last = change
-
-    def recall(self, engine: dict[str, Any]) -> Optional[VolumeSet]:
-        """At the start: take the note the engine status ``engine`` keeps (``volume_set``, put back from knobs.json)
-        while its ``volume_db`` is the volume noted; None (nothing taken) otherwise."""
-        said, db = engine.get("volume_set"), engine.get("volume_db")
-        if not isinstance(said, dict) or not _number(db) or not _number(said.get("at")):
-            return None
-        by, source = said.get("by"), said.get("source")
-        if not (isinstance(by, str) and by and isinstance(source, str)):
-            return None
-        change = VolumeSet(float(db), by, source, float(said["at"]))
-        with self._lock:
-            self._last = change
-        return change
 
     def forget(self) -> None:
         """Forget the note: the volume was set otherwise (the panel's turn through the box's control: a note kept

@@ -117,7 +117,6 @@ def _run(args: argparse.Namespace) -> int:
     interrupted: KeyboardInterrupt | None = None
     try:
         control = BoxControl(engine)
-        _recall_volume_source(control)
         for slot, path in cfg.packs.items():
             control._learn_ranges(slot, path)
         budget = cfg.audio.latency_budget()
@@ -181,20 +180,6 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
         if kept:
             _say(kept, err=kept.startswith("warning:"))
     return where
-
-
-def _recall_volume_source(control: BoxControl) -> None:
-    """Who set the volume, as the engine put it back from knobs.json (its status's ``volume_set``), into the box's
-    VolumeSource, which ``GET /volume`` and ``GET /status`` read (p56 QA_A: "set by 'vm' at 14:11" was forgotten at
-    a restart); nothing when the engine has already ended (said after) or keeps no one."""
-    from device.volume_source import volume_source
-    read = getattr(control.engine, "status", None)
-    try:
-        status = read() if callable(read) else None
-    except HatboxError:
-        return
-    if isinstance(status, dict):
-        volume_source(control).recall(status)
 
 
 def _start_warnings(engine: Any) -> list[str]:

@@ -198,9 +198,11 @@ def _volume_db(status: dict[str, Any]) -> float:
 
 
 def _output_volume(request: Request, status: dict[str, Any]) -> OutputVolume:
-    """The volume ``status`` reports, with who set it (device/volume_source.py) while that is still so."""
+    """The volume ``status`` reports, with who set it while that is still so: this run's note (device/volume_source.py)
+    or else the engine's own ``volume_set`` (kept across a restart), as ``GET /status`` says it."""
     db = _volume_db(status)
-    said = volume_source(box_of(request).control).published(db) or {}
+    kept = status.get("volume_set") if isinstance(status.get("volume_set"), dict) else {}
+    said = volume_source(box_of(request).control).published(db) or kept
     return OutputVolume(db=db, set_by=said.get("by"), set_from=said.get("source"), set_ago_s=said.get("ago_s"))
 
 

@@ -1,7 +1,7 @@
 """p56 QA_A finding 4: who set the volume ("set by 'vm' at 14:11") was forgotten at a restart: the volume came back
 (knobs.json's volume_db), who set it did not, so `hatbox status` and `hatbox box-knob` no longer said why the box was
 quieter.  Now a network note hands the engine who set it, the knob file keeps it beside the volume, the engine puts it
-back at the start and `hatbox device run` recalls it into the box's VolumeSource.  Driven through the engine
+back at the start, and GET /volume and GET /status read it from the engine's status (p56 MR2: no copy).  Driven through the engine
 process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py), the volume set through the real
 front ends: PUT /volume and OSC's message handling (p56 review R4 7: the test copied what they do)."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from device.clock import clock_words
 from device.osc import OscMap, OscServer
 from device.store import KNOB_FILE
 from device.volume_source import OSC, volume_source, with_volume_source
-from hatbox.cmd_device import BoxControl, _recall_volume_source
+from hatbox.cmd_device import BoxControl
 from hatbox.status_report import volume_words
 from tests.api.conftest import FAST_ENGINE
 from tests.engine.test_p43_knobs_kept import Box, _kept, box, fxd, store  # noqa: F401  (fixtures)
@@ -48,6 +48,17 @@ def _set_over_api(control: BoxControl, db: float, name: str, where: Path) -> Non
         assert r.status_code == 200, r.text
 
 
+def _volume_over_api(control: BoxControl, where: Path) -> dict[str, Any]:
+    """GET /volume (what `hatbox box-knob` reads) from a laptop paired with the box over the box's control."""
+    codes: list[str] = []
+    app = create_app(where, control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
+    with TestClient(app) as client:
+        token = client.post("/pair", json={"code": codes[-1], "name": "reader"}).json()["token"]
+        r = client.get("/volume", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
 def _set_over_osc(control: BoxControl, db: float, sender: str) -> None:
     """/hatbox/volume from ``sender``, handled by the OSC server as `hatbox device run` wires it."""
     server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
@@ -69,16 +80,15 @@ def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fx
     assert _kept(store)["volume_db"] == -3.0
     assert _kept(store)["volume_set"] == {"by": "api", "source": "vm", "set_at": at}
     second = box.start({"effect": fxd})
-    again = BoxControl(_Engine(second))
-    _recall_volume_source(again)                       # hatbox device run, once the engine has started
+    again = BoxControl(_Engine(second))               # hatbox device run, once the engine has started
     status = with_volume_source(again, second.status())
     assert status["volume_set"]["by"] == "api" and status["volume_set"]["source"] == "vm"
     assert status["volume_set"]["at"] == at
     said = volume_words(status)
     assert f"(set by 'vm' at {clock_words(at)}; hatbox box-knob output.volume 0 puts it back)" in said
     assert said == before                              # what `hatbox status` said before the restart
-    published = volume_source(again).published(-3.0)   # GET /volume (hatbox box-knob) reads this
-    assert published is not None and (published["by"], published["source"], published["at"]) == ("api", "vm", at)
+    read = _volume_over_api(again, tmp_path / "api2")   # GET /volume (hatbox box-knob) reads the engine's note
+    assert (read["db"], read["set_by"], read["set_from"]) == (-3.0, "api", "vm") and read["set_ago_s"] >= 0.0
 
 
 def test_the_panels_turn_clears_who_for_good(box: Box, store: Path, fxd: str) -> None:  # noqa: F811
