@@ -63,19 +63,14 @@ class BoxKit:
         library, rel = self._library_of(Path(path))
         entry = KitNote(note=check_note(note), library=library, file=check_file(rel), loop=loop, tag=tag)
         keeper: KitKeeper = self.box.kit
-        with _said(), keeper.lock:                      # an RLock: set_keeping takes it again
-            old, entry = keeper.set_keeping(self.box, entry, carries=_own_word(keeper.notes.get(note), entry))
-        if old != entry:
-            was, same = self._was_path(old, entry)
-            said_change(kit_note_words(note, path, was, entry.loop, same))
+        with _said(), keeper.lock:                      # an RLock: set_keeping takes it again, and reads this ``old``
+            old = keeper.notes.get(note)
+            # its own sample again: compared on (library, file), never on paths (the panel's is resolved: p56 FR2 6)
+            same = old is not None and (old.library, old.file) == (entry.library, entry.file)
+            _, entry = keeper.set_keeping(self.box, entry, carries=[old.tag] if same and old.tag else None)
+        if old != entry:                                # the same sample's line names no "was"
+            said_change(kit_note_words(note, path, None if same else self._path_of(old), entry.loop, same))
         return Pad(note, path, entry.tag, entry.loop, latch=entry.latch and entry.loop)
-
-    def _was_path(self, old: KitNote | None, entry: KitNote) -> tuple[str | None, bool]:
-        """(what the note played before ``entry``, whether it is ``entry``'s own sample) for its change line: the
-        sample compared on (library, file), never on paths (the panel's is resolved: p56 FR2 6); its path None for
-        the same sample (the line names no "was")."""
-        same = old is not None and (old.library, old.file) == (entry.library, entry.file)
-        return (None if same else self._path_of(old)), same
 
     def clear(self, note: int) -> None:
         """Note ``note`` plays nothing; its change line names what it played, read under the kit's lock with the
@@ -169,14 +164,6 @@ class BoxKit:
             except ValueError:
                 continue
         raise KitError(f"{path.name} is not in a library on this box")
-
-
-def _own_word(old: KitNote | None, entry: KitNote) -> list[str] | None:
-    """The word ``old`` (what the note plays) was chosen for, when ``entry`` is its own sample again (the same
-    library and file): set_keeping keeps it (kit_keeper.kept_tag); else None (a sample set by hand)."""
-    if old is None or not old.tag or (old.library, old.file) != (entry.library, entry.file):
-        return None
-    return [old.tag]
 
 
 def _made_or_refused(box: Any, library: str) -> MadeFromLibrary:
