@@ -31,7 +31,7 @@ import numpy as np
 
 from hatbox.errors import DataError
 from trainer.effect.align import OutputLeads, find_delay, shift
-from trainer.effect.checks import listed_as
+from trainer.effect.checks import listed_as, sox_seconds
 
 TAKE_SHARE = 0.15       # under this share (with a bypass ESR above 1) the output is another take: refused
 SWAP_SHARE = 0.3        # another row's input must explain at least this share before a swap is claimed
@@ -132,7 +132,7 @@ def lead_hint(exc: OutputLeads, x: np.ndarray, y: np.ndarray, rate: int, dst: Pa
     cell = listed_as(out, cells[1] if cells else None)
     return (f"if the output's path is the faster one (a DI or reference recorded ahead of a slower path on the input), "
             f"delay it by {1000 * pad:g} ms and trim it to the input's length: sox {shlex.quote(str(dst))} "
-            f"{shlex.quote(str(out))} pad {pad:.3f} trim 0 {round(x.shape[0] / rate, 3):g}, then use {cell} as the "
+            f"{shlex.quote(str(out))} pad {pad:.3f} trim 0 {sox_seconds(x.shape[0] / rate)}, then use {cell} as the "
             "output; if not, check that the input and output files are not swapped or trimmed")
 
 
