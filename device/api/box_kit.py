@@ -46,7 +46,7 @@ class BoxKit:
         entries = [entry for _note, entry in sorted(keeper.notes.items())]
         out = {}
         for entry, info in zip(entries, _notes_info(self.box, entries)):
-            path = self.box.libraries.files_path(entry.library) / entry.file
+            path = self._path_of(entry)
             out[entry.note] = Pad(entry.note, str(path), info.tag, entry.loop, info.missing, entry.note in waiting,
                                   entry.latch and entry.loop)
         return out
@@ -99,8 +99,7 @@ class BoxKit:
             entry = keeper.notes[note]
         if changed:                                     # as PATCH /kit/notes/N is in changes.log (p56 review R2)
             said_change(f"kit note {note} ({note_name(note)}) {'latched' if on else 'unlatched'}")
-        path = self.box.libraries.files_path(entry.library) / entry.file
-        return Pad(note, str(path), entry.tag, entry.loop, latch=entry.latch and entry.loop)
+        return Pad(note, str(self._path_of(entry)), entry.tag, entry.loop, latch=entry.latch and entry.loop)
 
     def holds(self, path: str) -> bool:
         """Whether ``path`` is a file of a library on the box (a deleted library's samples are not)."""
