@@ -32,6 +32,7 @@ import numpy as np
 from hatbox.errors import DataError
 from trainer.effect.align import OutputLeads, find_delay, shift
 from trainer.effect.checks import listed_as, sox_seconds
+from trainer.effect.replicates import esr
 
 TAKE_SHARE = 0.15       # under this share (with a bypass ESR above 1) the output is another take: refused
 SWAP_SHARE = 0.3        # another row's input must explain at least this share before a swap is claimed
@@ -56,7 +57,6 @@ def linear_share(x: np.ndarray, y: np.ndarray, rate: int) -> float:
 
 def bypass_esr(x: np.ndarray, y: np.ndarray) -> float:
     """The ESR of the aligned input ``x`` [N] taken as the output ``y`` [N]: above 1, further off than silence."""
-    from trainer.effect.data import esr         # the trainer's own ESR (trainer.effect.data imports this module)
     n = min(x.shape[0], y.shape[0])
     return esr(y[:n], x[:n])
 
