@@ -20,6 +20,12 @@ def said_change(words: str) -> None:
     logging.getLogger(PANEL_LOG).info("panel: %s", words, extra=AS_CHANGE)
 
 
+def kit_note_head(note: int) -> str:
+    """A kit note as every change line names it, by number and name: "kit note 36 (C2)" (the panel's set, clear and
+    latch lines, and PATCH /kit/notes/N's, device/api/kit_routes.py: one heading, so they cannot drift apart)."""
+    return f"kit note {note} ({note_name(note)})"
+
+
 def kit_note_words(note: int, plays: str | None, was: str | None = None, loop: bool = False,
                    same: bool = False) -> str:
     """A kit note set or cleared on the panel, in the API's words for a note (its number and name): "kit note 36 (C2)
@@ -27,7 +33,7 @@ def kit_note_words(note: int, plays: str | None, was: str | None = None, loop: b
     toggled; the caller decides it on library and file, never on paths: a link on a library's way made two paths of
     one sample, p56 FR2 6): ", looped" or ", one-shot (no loop)", no "was"; ``plays`` None: "kit note 36 (C2)
     cleared (it played boom.wav)".  ``plays``, ``was``: the samples' paths (their file names are said)."""
-    head = f"kit note {note} ({note_name(note)})"
+    head = kit_note_head(note)
     if plays is None:
         return f"{head} cleared" + (f" (it played {PurePath(was).name})" if was else "")
     how = ", looped" if loop else ", one-shot (no loop)" if same else ""

@@ -16,8 +16,7 @@ from device.kit import (MOVE_KINDS, YOUR_WORDS, KitError, KitMade, KitNote, KitR
                         check_note, move_kind)
 from device.kit_families import empty_drum_notes
 from device.kit_moves import words_by_kind
-from device.notes import note_name
-from device.panel_log import kit_note_words, said_change
+from device.panel_log import kit_note_head, kit_note_words, said_change
 from hatbox.errors import HatboxError
 
 AGAIN = "tap from library again to make it"     # the hint of the refusal when the kit kept changing meanwhile
@@ -98,7 +97,7 @@ class BoxKit:
                 raise HatboxError(f"note {note} plays nothing in the kit: nothing was changed")
             entry = keeper.notes[note]
         if changed:                                     # as PATCH /kit/notes/N is in changes.log (p56 review R2)
-            said_change(f"kit note {note} ({note_name(note)}) {'latched' if on else 'unlatched'}")
+            said_change(f"{kit_note_head(note)} {'latched' if on else 'unlatched'}")
         return Pad(note, str(self._path_of(entry)), entry.tag, entry.loop, latch=entry.latch and entry.loop)
 
     def holds(self, path: str) -> bool:

@@ -30,6 +30,7 @@ from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, check_file, c
     held_file, kept_words, kit_from_tags, word_moves
 from device.kit_history import Seen, deleted_words, deletion_of
 from device.notes import note_name, parse_note
+from device.panel_log import kit_note_head
 from hatbox.errors import HatboxError
 
 def file_tags(box: Any, kit: dict[int, KitNote], library: str) -> dict[int, list[str]]:
@@ -272,7 +273,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         number, changed = _changed_or_404(note, lambda n: box.kit.options_changed(box, n, body.latch, body.choke,
                                                                                  body.choke_default, body.loop))
         # one name of the note, whatever was typed (70 or A#4); nothing changed: "" (ChangeLog writes no line)
-        say_in_log(request, f"kit note {number} ({note_name(number)}) options set: {options_words(body)}"
+        say_in_log(request, f"{kit_note_head(number)} options set: {options_words(body)}"
                    if changed else "")
         return _kit(box, token_id=token_id)
 
