@@ -111,19 +111,20 @@ def check_rates(rate_in: int, rate_out: int, where: str, rate: int | None, files
     return rate_in
 
 
-def check_lengths(n_in: int, n_out: int, rate: int, where: str, dst: Path, src: Path,
-                  cells: tuple[str, str] | None, audio: tuple[np.ndarray, np.ndarray]) -> None:
-    """DataError for lengths (samples at ``rate`` Hz) too far apart, saying by how much (an output ``dst`` longer: a
-    sox line to trim it; shorter: a sox line cutting a copy of the input ``src``, where the take stopped early or,
-    as ``audio`` (input, output) shows, started late: takes.output_start; the new file as the row's ``cells``
-    (input, output; None for a pair given by --input/--target) should name it), or too short."""
+def check_lengths(x: np.ndarray, y: np.ndarray, rate: int, where: str, dst: Path, src: Path,
+                  cells: tuple[str, str] | None) -> None:
+    """DataError for an input ``x`` [N] and output ``y`` [M] (at ``rate`` Hz) too far apart in length, saying by how
+    much (an output ``dst`` longer: a sox line to trim it; shorter: a sox line cutting a copy of the input ``src``,
+    where the take stopped early or, as the audio shows, started late: takes.output_start; the new file as the
+    row's ``cells`` (input, output; None for a pair given by --input/--target) should name it), or too short."""
+    n_in, n_out = x.shape[0], y.shape[0]
     if abs(n_in - n_out) > LENGTH_SLACK_S * rate:
         said = f"{where}: input is {n_in / rate:.2f} s but output is {n_out / rate:.2f} s (the output is " \
                f"{abs(n_in - n_out) / rate:.2f} s"
         if n_out > n_in:
             raise DataError(f"{said} longer)", hint=checks.trim_hint(dst, n_in / rate, LENGTH_SLACK_S,
                                                                      cells[1] if cells else None))
-        start = takes.output_start(audio[0], audio[1], rate)
+        start = takes.output_start(x, y, rate)
         raise DataError(f"{said} {_short_words(start, rate)})", hint=checks.cut_input_hint(
             src, n_out / rate, LENGTH_SLACK_S, cells[0] if cells else None, _start_s(start, rate)))
     if min(n_in, n_out) < MIN_SECONDS * rate:
@@ -254,7 +255,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     got_y = _load_audio(dst, where, cache, notes)
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
-    check_lengths(x.shape[0], y.shape[0], rate, where, dst, src, cells, (x, y))
+    check_lengths(x, y, rate, where, dst, src, cells)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
         check_silence(got.mono, label)
         if not allow_clipping:
@@ -508,7 +509,7 @@ def _row_settings(columns: list[tuple[str, str, str]], rows: list[dict[str, str]
 
 def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list[dict[str, float]],
                allow_clipping: bool, warnings: list[str], notes: list[str], bad: dict[str, DataError],
-               unread: set[str], cells: list[tuple[str, str]] | None = None) -> tuple[list[Pair], int, list[DataError]]:
+               unread: set[str], cells: list[tuple[str, str]]) -> tuple[list[Pair], int, list[DataError]]:
     """Every row loaded (:func:`load_pair`) and aligned together -> (pairs, rate in Hz, the problems of every row in
     row order: a knob cell that is no number (``bad``), one file as input and output, a file at another rate than
     most, else the row's first problem; then the latencies and replicates of the rows that loaded).  Rows of
@@ -527,7 +528,7 @@ def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list
         try:
             if where not in found and where not in unread:
                 pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes,
-                                       cells[i] if cells else None)
+                                       cells[i])
                 pairs.append(pair)
         except DataError as exc:
             found[where] = exc
