@@ -344,8 +344,10 @@ def common_latency(pairs: list[Pair], rate: int, cache: Decoded | None = None) -
     for group in groups.values():
         found = latency_problems(group, rate)
         problems += found
+        if found:
+            continue                    # refused: left as it is
         low = min(p.shifted for p in group)
-        for p in group if not found else ():
+        for p in group:
             if p.shifted != low:
                 x, y = _load_raw(p, cache)
                 p.input, p.output = shift(x, y, low)
@@ -361,14 +363,15 @@ def latency_problems(group: list[Pair], rate: int) -> list[DataError]:
     (checks.dry_mix_error) beside :func:`check_latency_spread` of the rest, it included."""
     limit = latency_tolerance(rate)
     wet = [p.latency for p in group if p.dry is None]
-    dry = [p for p in group if p.dry is not None and wet]
-    early = [p for p in dry if p.latency < min(wet) - limit]
-    late = [p for p in dry if p.latency > max(wet) + limit]
-    said = [checks.dry_latency_error(p.name, p.files[1], p.dry, p.latency, wet, Path(p.files[0]).name,
-                                     p.cells[1] if p.cells else None) for p in early if p.dry is not None]
-    said += [checks.dry_mix_error(p.name, p.files[1], p.dry, p.cells[1] if p.cells else None)
-             for p in late if p.dry is not None]
-    rest = checks.problem(check_latency_spread, [p for p in group if p not in early], rate)
+    low, high = (min(wet) - limit, max(wet) + limit) if wet else (-math.inf, math.inf)   # no take without a DI: none
+    dry = [(p, p.dry) for p in group if p.dry is not None]
+    early = [(p, di) for p, di in dry if p.latency < low]
+    late = [(p, di) for p, di in dry if p.latency > high]
+    said = [checks.dry_latency_error(p.name, p.files[1], di, p.latency, wet, Path(p.files[0]).name,
+                                     p.cells[1] if p.cells else None) for p, di in early]
+    said += [checks.dry_mix_error(p.name, p.files[1], di, p.cells[1] if p.cells else None) for p, di in late]
+    refused = {id(p) for p, _di in early}       # by identity: Pair's == compares its arrays
+    rest = checks.problem(check_latency_spread, [p for p in group if id(p) not in refused], rate)
     return said + ([rest] if rest else [])
 
 
