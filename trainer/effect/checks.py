@@ -320,18 +320,17 @@ def cut_input_hint(src: Path, seconds: float, slack: float, cell: str | None = N
     def copy(name: str, trim: str) -> tuple[str, str]:
         out = src.with_name(f"{src.stem}_{name}{src.suffix or '.wav'}")
         return f"sox {shlex.quote(str(src))} {shlex.quote(str(out))} trim {trim}", listed_as(out, cell)
-    early, late = copy(f"{length}s", f"0 {length}"), copy(f"last{length}s", f"-{length}")
-    if start:
-        late = copy(f"from{sox_seconds(start)}s", f"{sox_seconds(start)} {length}")
     again = (f"input and output must be the same recording (within {slack} s); record the take again for the whole "
              f"of {src.name}, or give this row its own copy of the input")
     keep = f"(the other rows keep {listed_as(src, cell)})"
     if start is None:
+        early, late = copy(f"{length}s", f"0 {length}"), copy(f"last{length}s", f"-{length}")
         return (f"{again}: if it stopped early, cut to the output's length ({early[0]}, list {early[1]}); if it "
                 f"started late, the input's last {length} s ({late[0]}, list {late[1]}), as its input {keep}")
-    said = late if start else early
+    line, listed = (copy(f"from{sox_seconds(start)}s", f"{sox_seconds(start)} {length}") if start
+                    else copy(f"{length}s", f"0 {length}"))
     part = "from where the output starts" if start else "cut to the output's length"
-    return f"{again} {part} ({said[0]}) and list {said[1]} as its input {keep}"
+    return f"{again} {part} ({line}) and list {listed} as its input {keep}"
 
 
 def problem(check, *args) -> DataError | None:
