@@ -100,7 +100,7 @@ class Panel:
         self._red_program: tuple[str, ...] | None = None    # a refused program change's words, waiting (red)
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch), waiting to be said (its good news waits with the greens)
-        self._hardware: list[tuple[tuple[str, ...], bool]] = []
+        self._hardware: list[tuple[str, ...]] = []      # each problem's words (faults.touch_lines), said in red
         self.stopped: StopScreen | None = None      # the engine has stopped on an error: the whole screen says it
         self.tabs = [pygame.Rect(i * size[0] // len(self.pages), 0, size[0] // len(self.pages), TAB_H)
                      for i in range(len(self.pages))]
@@ -226,7 +226,7 @@ class Panel:
             waiting, self._cut = (self._cut, True), ()
             return waiting
         if self._hardware:
-            return self._hardware.pop(0)
+            return self._hardware.pop(0), True
         if self._green_up() or not self._greens:
             return None
         return self._greens.pop(0)[1], False
@@ -252,11 +252,14 @@ class Panel:
         said in the tab bar's usual colour, after the red ones waiting and once the green notice shown has been up
         :data:`NOTICE_MIN_S`."""
         self.touchless = alarm          # said of touch alone: a problem (none answers) or the news it works again
-        for lines in map(touch_lines, problems) if alarm else ((p,) for p in problems):
-            if alarm and (lines, alarm) not in self._hardware:      # the same problem already waiting: said once
-                self._hardware.append((lines, alarm))
-            elif not alarm and ("news", lines) not in self._greens:
-                self._greens.append(("news", lines))
+        if alarm:
+            for lines in map(touch_lines, problems):
+                if lines not in self._hardware:                 # the same problem already waiting: said once
+                    self._hardware.append(lines)
+        else:
+            for news in problems:
+                if ("news", (news,)) not in self._greens:
+                    self._greens.append(("news", (news,)))
 
     def _say_waiting(self) -> None:
         """Say the next waiting notice when the line is free for it (:meth:`_next_waiting`), each frame: the
