@@ -89,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     The clean-up at the end is not cut short by one more Ctrl-C or SIGTERM (a second one is, still with
     no traceback): the engine's output file is finished."""
     from device.audio.server import EngineProcess
+    from hatbox.dropout_log import DropoutLog
     if getattr(args, "board", None):                     # a board file's mistakes before anything starts
         from hardware.board import load_board
         args._board = load_board(args.board)
@@ -111,6 +112,7 @@ def _run(args: argparse.Namespace) -> int:
     args._started = True                         # box.log: "the box stopped", not "did not start"
     stoppers: list[Any] = []
     watch: Any = None
+    dropouts = DropoutLog()                      # the run's dropout count: the watch's, then the stop line's
     restore: Any = lambda: None  # noqa: E731 - until the SIGTERM handler is in place
     died: str | None = None
     hint: str | None = None
@@ -125,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         for warning in _start_warnings(engine):
             _say(f"warning: {warning}", err=True)
         stoppers = _front_ends(args, control)
-        stoppers.append(watch := _watch_status(control, dropouts=_dropouts(args)))
+        stoppers.append(watch := _watch_status(control, dropouts=dropouts))
         restore = stop_on_sigterm()
         try:
             _wait(args, control, engine)
@@ -141,9 +143,8 @@ def _run(args: argparse.Namespace) -> int:
                 stop()
             engine.stop()
             _close_api_socket(args)
-            if getattr(watch, "seen", None) and getattr(engine, "last_faults", None):
-                watch.seen({"faults": engine.last_faults})   # a fault of the run's last second (audio QA)
-            _say_dropouts(args, engine)
+            _hear_last_words(watch, engine)
+            _say_dropouts(args, dropouts)
         restore()
     if interrupted is not None:                   # hatbox.cli: "hatbox: interrupted", exit 130 (Ctrl-C);
         raise interrupted                         # "interrupted (SIGTERM)", 143 (or SIGHUP, 129)
@@ -204,25 +205,22 @@ def _watch_status(control: Any, every_s: float = STATUS_WATCH_S, dropouts: Any =
     return watch_status(control, _say, every_s, dropouts)
 
 
-def _dropouts(args: argparse.Namespace) -> Any:
-    """The run's dropout count (hatbox.dropout_log.DropoutLog), kept on ``args`` for :func:`_say_dropouts`."""
-    from hatbox.dropout_log import DropoutLog
-    args._dropouts = DropoutLog()
-    return args._dropouts
+def _hear_last_words(watch: Any, engine: Any) -> None:
+    """At the stop, once the engine ended: the watch (:func:`_watch_status`) sees the engine's last words, as one
+    status: its faults (one of the run's last second was never said, audio QA) and its dropout count
+    (``engine.last_dropouts``, EngineProcess's: the watch read it up to a second before the stop, or not at all after
+    an engine that ended by itself, p56 review R4), so the run's DropoutLog counts them; nothing without a watch."""
+    seen = getattr(watch, "seen", None)
+    faults, dropouts = getattr(engine, "last_faults", None), getattr(engine, "last_dropouts", None)
+    if seen is not None and (faults or dropouts):
+        seen({"faults": faults if isinstance(faults, list) else [],
+              **(dropouts if isinstance(dropouts, dict) else {})})
 
 
-def _say_dropouts(args: argparse.Namespace, engine: Any = None) -> None:
-    """At the stop: the dropouts of the minute it cut short (box.log) and the run's total (also on the terminal),
-    which a restart would otherwise lose (p56 QA_A: 196 in a night, none in box.log); nothing for a run without.
-    The engine's count as it finished (``engine.last_dropouts``, EngineProcess's) is counted first: the watch read
-    it up to a second before the stop, or not at all after an engine that ended by itself (p56 review R4)."""
-    dropouts = getattr(args, "_dropouts", None)
-    if dropouts is None:
-        return
-    last = getattr(engine, "last_dropouts", None)
-    line = dropouts.seen(last) if isinstance(last, dict) else None
-    if line:
-        log.warning("%s", line)
+def _say_dropouts(args: argparse.Namespace, dropouts: Any) -> None:
+    """At the stop, after :func:`_hear_last_words`: the dropouts of the minute it cut short (box.log) and the run's
+    total (also on the terminal) of ``dropouts`` (the run's hatbox.dropout_log.DropoutLog), which a restart would
+    otherwise lose (p56 QA_A: 196 in a night, none in box.log); nothing for a run without."""
     box_log = getattr(getattr(args, "_box_log", None), "path", None)     # None: box.log is not written
     cut, total = dropouts.final(box_log=box_log is not None)
     if cut:

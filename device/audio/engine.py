@@ -588,9 +588,10 @@ class Engine:
 
     def last_words(self) -> dict[str, Any]:
         """What the engine process tells the parent as it finishes (device/audio/server.py ``_finish``): its faults,
-        and its dropouts with what times them, a status hatbox/dropout_log.py takes (the run's last second's)."""
-        return {"faults": [f.as_dict() for f in self.faults], "xruns": self.xruns, "blocks": self.blocks,
-                "block": self.cfg.block, "rate": self.cfg.rate, "load_max": self.meter.summary()["load_max"]}
+        and (``dropouts``) its dropout count with what times it, a status hatbox/dropout_log.py takes."""
+        return {"faults": [f.as_dict() for f in self.faults], "dropouts": {
+            "xruns": self.xruns, "load_max": self.meter.summary()["load_max"], "blocks": self.blocks,
+            "block": self.cfg.block, "rate": self.cfg.rate}}
 
     def load_summary(self) -> dict[str, float]:
         """Mean / p99.9 / max of the per-block loads so far (fractions of the block duration)."""

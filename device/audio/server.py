@@ -207,9 +207,6 @@ def preroll(engine: Engine, block: int, blocks: int = 8) -> None:
         engine.process(silence, out)
 
 
-LAST_DROPOUT_KEYS = ("xruns", "load_max", "blocks", "block", "rate")    # of the engine's last words: its dropouts
-
-
 def _finish(child: EngineChild, io: Any, cfg: ServerConfig, ready: Any = None) -> None:
     """Close the I/O and tell the parent on ``ready`` (the status channel ends with this process) the engine's faults
     (``faults``: one in a run's last second was never said), its dropout count (Engine.last_words: the stop line's,
@@ -438,8 +435,8 @@ class EngineProcess:
                     self.recording = msg["recording"]
                 if isinstance(msg.get("faults"), list):
                     self.last_faults = [f for f in msg["faults"] if isinstance(f, dict)]
-                if "xruns" in msg:               # hatbox/dropout_log.py counts the run's last second from it
-                    self.last_dropouts = {k: msg[k] for k in LAST_DROPOUT_KEYS if k in msg}
+                if isinstance(msg.get("dropouts"), dict):    # hatbox/dropout_log.py counts the last second from it
+                    self.last_dropouts = msg["dropouts"]
                 if msg.get("error") and self.error is None:
                     lines = (msg.get("message") or msg["error"]).splitlines()
                     self.error, self.error_hint = (lines[0] if lines else msg["error"]), msg.get("hint")

@@ -114,7 +114,7 @@ def test_device_runs_status_watch_logs_the_dropouts_in_box_log_and_the_stop_says
     line = next(r for r in caplog.records if "dropouts (xruns) in the last" in r.getMessage())
     assert line.levelno == logging.WARNING and line.name == "hatbox.device"
     assert "since the box started (the slowest block took 1.5x the time it had)" in line.getMessage()
-    _say_dropouts(args)
+    _say_dropouts(args, args._dropouts)
     out = capsys.readouterr().out
     assert f"this run had {args._dropouts.total} dropouts (xruns) in 1 min: box.log says when" in out
     assert any(r.getMessage().startswith("this run had ") for r in caplog.records)     # kept in box.log too

@@ -1,9 +1,10 @@
 """p56 QA_A finding 4: who set the volume ("set by 'vm' at 14:11") was forgotten at a restart: the volume came back
 (knobs.json's volume_db), who set it did not, so `hatbox status` and `hatbox box-knob` no longer said why the box was
 quieter.  Now a network note hands the engine who set it, the knob file keeps it beside the volume, the engine puts it
-back at the start, and GET /volume and GET /status read it from the engine's status (p56 MR2: no copy).  Driven through the engine
-process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py), the volume set through the real
-front ends: PUT /volume and OSC's message handling (p56 review R4 7: the test copied what they do)."""
+back at the start, and GET /volume and GET /status read it from the engine's status (p56 MR2: no copy).  Driven
+through the engine process's own start and stop (the fixture of tests/engine/test_p43_knobs_kept.py), the volume
+set through the real front ends: PUT /volume and OSC's message handling (p56 review R4 7: the test copied what
+they do)."""
 from __future__ import annotations
 
 import json

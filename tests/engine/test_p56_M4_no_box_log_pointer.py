@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import hatbox.cmd_device
+import hatbox.dropout_log
 from hatbox.cli import main
 from hatbox.cmd_device import _say_dropouts
 from hatbox.dropout_log import DropoutLog
@@ -22,15 +22,19 @@ def _status(xruns: int) -> dict[str, Any]:
 
 
 def _args(box_log: Path | None) -> argparse.Namespace:
+    return argparse.Namespace(_box_log=argparse.Namespace(path=box_log))
+
+
+def _seen_4() -> DropoutLog:
     dropouts = DropoutLog()
     dropouts.seen(_status(4))
-    return argparse.Namespace(_dropouts=dropouts, _box_log=argparse.Namespace(path=box_log))
+    return dropouts
 
 
 def test_the_pointer_to_box_log_is_said_only_while_box_log_is_written(tmp_path: Path, capsys: Any) -> None:
-    _say_dropouts(_args(tmp_path / "logs" / "box.log"))
+    _say_dropouts(_args(tmp_path / "logs" / "box.log"), _seen_4())
     assert "this run had 4 dropouts (xruns) in 30 s: box.log says when (hatbox box-logs)" in capsys.readouterr().out
-    _say_dropouts(_args(None))                           # stderr only (or turned off by a failed write)
+    _say_dropouts(_args(None), _seen_4())                        # stderr only (or turned off by a failed write)
     out = capsys.readouterr().out
     assert "this run had 4 dropouts (xruns) in 30 s\n" in out and "box.log" not in out
 
@@ -43,11 +47,11 @@ def test_a_box_whose_log_cannot_be_written_says_no_pointer(tmp_path: Path, monke
     store.mkdir()
     (store / "logs").write_text("not a folder")          # box.log cannot be written: stderr only
 
-    def counted(args: argparse.Namespace) -> DropoutLog:
-        args._dropouts = DropoutLog()
-        args._dropouts.seen(_status(4))                  # as if the watch had seen 4
-        return args._dropouts
-    monkeypatch.setattr(hatbox.cmd_device, "_dropouts", counted)
+    class Counted(DropoutLog):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen(_status(4))                        # as if the watch had seen 4
+    monkeypatch.setattr(hatbox.dropout_log, "DropoutLog", Counted)
     assert main([*RUN, "--store", str(store)]) == 0
     out = capsys.readouterr().out
     assert "this run had 4 dropouts (xruns)" in out and "box.log says when" not in out
