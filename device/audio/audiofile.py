@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import soundfile as sf
 
-from device.audio.closed_folder import folder_hint
+from device.audio.closed_folder import way_hint
 from device.audio.file_headers import (  # noqa: F401  (re-exported: the header checks moved there)
     STREAMING_SIZE, aiff_header_problem, bformat_header, header_problem, mp3_frames, mp3_length_header,
     w64_header_problem, wav_header_problem)
@@ -99,10 +99,9 @@ def _check_file(path: Path) -> None:
     try:
         if path.is_file():
             return
-    except PermissionError as exc:
-        raise AudioFileError(cannot_read(path, exc), hint=folder_hint(path), refused=True) from None
     except OSError as exc:              # an I/O error, a name too long: the system's words, no chmod (p56 FR3)
-        raise AudioFileError(cannot_read(path, exc)) from None
+        raise AudioFileError(cannot_read(path, exc), hint=way_hint(path, exc),
+                             refused=isinstance(exc, PermissionError)) from None
     raise AudioFileError(not_a_file(path))
 
 

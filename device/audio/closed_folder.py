@@ -1,9 +1,9 @@
 """Which folder to name when the system refuses a file: the first folder on the file's way (links resolved) that this
 user may not enter (no x bit for them), whose "chmod -R u+rX" lets the file be reached; the file itself when every
 folder on its way may be entered (p56 R1 review: the hint named the file's own folder, or the folder of a link, and
-that chmod failed in its turn).  Torch-free and numpy-free: device.audio.audiofile and device.library.tag use it.
-(device.service_unit.closed_folder asks the same of another user, the service's, by the folders' mode bits: this one
-asks the system for this process, links followed.)"""
+that chmod failed in its turn).  Torch-free and numpy-free: device.audio.audiofile, device.library.tag and the
+trainers use it.  (device.service_unit.closed_folder asks the same of another user, the service's, by the folders'
+mode bits: this one asks the system for this process, links followed.)"""
 from __future__ import annotations
 
 import os
@@ -39,3 +39,10 @@ def folder_hint(path: str | Path) -> str:
     """The "chmod -R u+rX" for a ``path`` whose way the system refused: of the first closed folder on it
     (:func:`closed_folder`), else of the folder ``path`` is in (none found closed now: opened since, perhaps)."""
     return access_hint(closed_folder(path) or Path(path).parent, folder=True)
+
+
+def way_hint(path: str | Path, exc: OSError) -> str | None:
+    """What to do when looking at ``path`` (is_file, is_dir) failed with ``exc``: :func:`folder_hint` for a refusal
+    (PermissionError); None for another OSError (a failing drive's EIO, a name too long), whose own words say it and
+    which no chmod mends (p56 FR3; read RD3 6: the trainers said chmod -R for a failing drive)."""
+    return folder_hint(path) if isinstance(exc, PermissionError) else None

@@ -34,7 +34,7 @@ from device.audio import audiofile
 from device.library.decode import held_channels, held_mix
 from export.manifest import Knob
 from hatbox.errors import DataError, HatboxError
-from device.audio.closed_folder import folder_hint
+from device.audio.closed_folder import way_hint
 from hatbox.file_access import cannot_read
 from trainer.csvtext import listed_file, missing_error
 from trainer.effect import channel_checks, checks, file_checks
@@ -453,13 +453,14 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
 
 def check_data_path(data: str | Path) -> None:
     """DataError when the recordings folder (or its pairs.csv) given as ``data`` may not even be looked at: a folder
-    on its way that this user may not enter (p54 QA_A: an internal error, PermissionError); call it before anything
-    looks at ``data``.  What is or is not there is :func:`load_folder`'s to say."""
+    on its way that this user may not enter (p54 QA_A: an internal error, PermissionError; the chmod to mend it), or
+    a failing drive (EIO: the system's words alone); call it before anything looks at ``data``.  What is or is not
+    there is :func:`load_folder`'s to say."""
     path = Path(data)
     try:
         path.is_dir()
     except OSError as exc:
-        raise DataError(cannot_read(path, exc), hint=folder_hint(path)) from None
+        raise DataError(cannot_read(path, exc), hint=way_hint(path, exc)) from None
 
 
 def _listed(folder: Path, name: str, cp1252: bool) -> Path:
@@ -482,7 +483,8 @@ def _is_file(path: Path) -> bool | OSError:
 def refused_files(csv_name: str, lines: list[int], files: list[tuple[Path, ...]],
                   found: dict[Path, bool | OSError]) -> list[DataError]:
     """A DataError per listed file that may not be looked at (``found``: :func:`_is_file` of each of ``files``, the
-    rows' files, on CSV ``lines``): "pairs.csv lines 2 and 3: cannot read X: permission denied", with what to do."""
+    rows' files, on CSV ``lines``): "pairs.csv lines 2 and 3: cannot read X: permission denied", with the chmod that
+    mends a refusal (closed_folder.way_hint; an I/O error: the system's words alone)."""
     rows: dict[Path, tuple[OSError, list[int]]] = {}
     for line, pair in zip(lines, files):
         for f in pair:
@@ -492,7 +494,7 @@ def refused_files(csv_name: str, lines: list[int], files: list[tuple[Path, ...]]
     said = []
     for f, (why, at) in rows.items():
         where = f"line {at[0]}" if len(at) == 1 else f"lines {', '.join(map(str, at[:-1]))} and {at[-1]}"
-        said.append(DataError(f"{csv_name} {where}: {cannot_read(f, why)}", hint=folder_hint(f)))
+        said.append(DataError(f"{csv_name} {where}: {cannot_read(f, why)}", hint=way_hint(f, why)))
     return said
 
 

@@ -32,7 +32,7 @@ from device.audio import audiofile
 from device.library.decode import held_mix
 from device.notes import note_name
 from hatbox.errors import DataError, HatboxError
-from device.audio.closed_folder import folder_hint
+from device.audio.closed_folder import way_hint
 from hatbox.file_access import access_hint, cannot_read, os_words
 from hatbox.text import count_words, duration_words, them
 from trainer.synth.note_names import (  # noqa: F401  (re-exported: the note-name parsing and checks moved there)
@@ -313,9 +313,8 @@ def load_folder(root: str | Path, rate: int, seconds: float, check_names: bool =
     root = Path(root)
     try:
         there = root.is_dir()
-    except OSError as exc:      # a folder on its way that may not be entered
-        raise DataError(cannot_read(root, exc, "the note folder "),
-                        hint=folder_hint(root)) from None
+    except OSError as exc:      # a folder on its way that may not be entered (chmod), a failing drive (no chmod)
+        raise DataError(cannot_read(root, exc, "the note folder "), hint=way_hint(root, exc)) from None
     if not there:
         raise DataError(f"no note folder at {root}",
                         hint="give a folder holding a folder per instrument, each of notes named by their pitch: "
