@@ -57,8 +57,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-# STAMP_HOLD_MS, STAMP_STEP_MS: the stamps' rule (device/log_stamps.py), kept importable from here
-from device.log_stamps import STAMP_HOLD_MS, STAMP_STEP_MS, AheadFormatter, AheadStamps, merged  # noqa: F401
+# STAMP_HOLD_MS: the stamps' rule (device/log_stamps.py), kept importable from here (the tests read it)
+from device.log_stamps import STAMP_HOLD_MS, AheadFormatter, AheadStamps, merged  # noqa: F401
 
 LOG_DIR = "logs"                  # under the store; an engine bug's traceback file goes there too
 LOG_FILE = "box.log"
@@ -404,18 +404,24 @@ class _BoxFile(_Collapsing, _TurnsOff):
         self.on_failure = failed
 
 
-class _ChangesFile(_TurnsOff):
-    """changes.log: who changed what (:func:`in_changes_log`), every line, apart from box.log's rotation; a write
-    that fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still has the lines).  With
-    ``switches``: switches.log, the program switches' own share (:func:`is_switch`), rotated on its own.  Both
-    stamp their lines from ``stamps`` (:class:`AheadStamps`), one they share."""
+# each file of the changes: its bytes per file at most, and the records it takes (its older files: KEPT_OLDER)
+_CHANGES_FILES: dict[str, tuple[int, Callable[[logging.LogRecord], bool]]] = {
+    CHANGES_FILE: (CHANGES_MAX_BYTES, in_changes_log), SWITCHES_FILE: (SWITCHES_MAX_BYTES, is_switch)}
 
-    def __init__(self, path: Path, stamps: AheadStamps, switches: bool = False) -> None:
-        most, older = (SWITCHES_MAX_BYTES, SWITCHES_BACKUPS) if switches else (CHANGES_MAX_BYTES, CHANGES_BACKUPS)
-        super().__init__(path, maxBytes=most, backupCount=older, encoding="utf-8")
+
+class _ChangesFile(_TurnsOff):
+    """changes.log (``name`` :data:`CHANGES_FILE`): who changed what (:func:`in_changes_log`), every line, apart from
+    box.log's rotation; a write that fails turns it off quietly (:class:`_TurnsOff`; box.log, said otherwise, still
+    has the lines).  switches.log (:data:`SWITCHES_FILE`): the program switches' own share (:func:`is_switch`),
+    rotated on its own.  Both, in ``store``'s log folder, stamp their lines from ``stamps`` (:class:`AheadStamps`),
+    one they share."""
+
+    def __init__(self, store: str | Path, name: str, stamps: AheadStamps) -> None:
+        most, takes = _CHANGES_FILES[name]
+        super().__init__(Path(store) / LOG_DIR / name, maxBytes=most, backupCount=KEPT_OLDER[name], encoding="utf-8")
         self.setFormatter(AheadFormatter(FILE_FORMAT, stamps))
         self.setLevel(logging.INFO)
-        self.addFilter(is_switch if switches else in_changes_log)
+        self.addFilter(takes)
 
 
 class BoxLog:
@@ -438,7 +444,7 @@ class BoxLog:
         stamps = AheadStamps.after([file_tail(store, 20, name) for name in (CHANGES_FILE, SWITCHES_FILE)])
         for name in (CHANGES_FILE, SWITCHES_FILE):
             with contextlib.suppress(OSError):      # box.log keeps the lines too; its own trouble is said
-                self.handlers.append(_ChangesFile(Path(store) / LOG_DIR / name, stamps, name == SWITCHES_FILE))
+                self.handlers.append(_ChangesFile(store, name, stamps))
         self.root.setLevel(logging.INFO)
         for handler in self.handlers:
             self.root.addHandler(handler)
