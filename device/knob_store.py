@@ -64,7 +64,7 @@ from device.control import VOLUME_DB_RANGE
 from device.kept_play import (Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words,
                                starting_entry, who_of)
 from device.knob_store_words import (FULL, SHOWN, knob_words, problem_words, restored_line,  # noqa: F401 (theirs)
-                                     unkept_words, with_dials)
+                                     unkept_words)
 from device.store import KNOB_FILE, PACK_FILE, installed_in
 from device.store_layout import versioned
 from export.atomic import fsync_dir, write_atomic
@@ -403,8 +403,7 @@ class KnobKeeper:
         for slot, knobs in self.held.items():            # (a slot empty now: the file's pack, for the next write)
             self.engine.hold_knobs(slot, knobs, self.infos.get(slot))
         self._restore_bypass()
-        carried = with_dials({s: k for s, k in self.engine.carried.items() if s in self.recalled},
-                             getattr(self.engine, "knob_memory", None))
+        carried = {s: k for s, k in self.engine.carried.items() if s in self.recalled}    # on their packs' dials
         line = restored_line(carried, None if self.clean else self.kept_at, self.volume_back, self.play_back)
         self._thread = threading.Thread(target=self._run, daemon=True, name="hatbox-knobs")
         self._thread.start()

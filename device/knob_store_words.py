@@ -4,8 +4,6 @@ the restored line the one knob value rule of device/knob_words.py); device.knob_
 from __future__ import annotations
 
 import errno
-from dataclasses import replace
-from typing import Any
 
 from device.audio import held
 from device.audio.held import SetKnob
@@ -36,15 +34,6 @@ def knob_words(knob: SetKnob) -> str:
     range of the knob it is set on, ``knob.dial``; three significant digits where that is not known).  p56 QA_A: the
     start line said "effect.drive 0.359791 dB" (``:g``) where `hatbox status`'s knobs line said 14.3 dB."""
     return f"{knob.name} {held.value_words(knob)}{' ' + knob.unit if knob.unit else ''}"
-
-
-def with_dials(carried: dict[str, list[SetKnob]], memory: Any) -> dict[str, list[SetKnob]]:
-    """``carried`` ({slot: knobs put back}) each with the dial of the knob its pack has (the engine's knob memory,
-    device/audio/held.KnobMemory ``knobs``, which has it once the pack took it), for :func:`knob_words`."""
-    known = getattr(memory, "knobs", None) if memory is not None else None
-    known = known if isinstance(known, dict) else {}
-    return {slot: [replace(k, dial=getattr(known.get(slot, {}).get(k.name.lower()), "dial", None) or k.dial)
-                   for k in knobs] for slot, knobs in carried.items()}
 
 
 def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = None,

@@ -31,12 +31,12 @@ import math
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob, carry_notes, in_units, knob_spec, untold
+from device.audio.held import KnobMemory, Performance, SetKnob, carry_notes, dial_of, in_units, knob_spec, untold
 from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
@@ -309,7 +309,7 @@ class Engine:
                plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
         """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``, each in the unit's units (a
         knob set in Hz goes to one in kHz: held.in_units); returns the notes on those it does not take and the
-        ones it took (in its units): one note for all those a pack without knobs keeps (held.carry_notes)."""
+        ones it took (in its units, on its dials): one note for all those a pack without knobs keeps (carry_notes)."""
         dropped, kept = [], []
         old, new = self.knob_memory.packs.get(slot, ""), str((info or {}).get("name", "the new pack"))
         for knob in plan:
@@ -318,8 +318,8 @@ class Engine:
             if why is not None:
                 if untold(knob, unit):      # not again for a knob an earlier switch dropped (p52 QA2: held.untold)
                     dropped.append((knob, why))
-            elif isinstance(fit, SetKnob):
-                kept.append(fit)
+            elif isinstance(fit, SetKnob):          # on the new pack's dial: the start line's words (knob_store)
+                kept.append(replace(fit, dial=dial_of(knob_spec(unit, fit.name)) or fit.dial))
         return carry_notes(dropped, unit, old, new, self.knob_memory.knobs.get(slot)), kept
 
     @staticmethod
