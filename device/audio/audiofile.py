@@ -99,7 +99,7 @@ def _check_file(path: Path) -> None:
     try:
         if path.is_file():
             return
-    except OSError as exc:              # an I/O error, a name too long: the system's words, no chmod (p56 FR3)
+    except OSError as exc:      # a refusal: its chmod; an I/O error, a name too long: the system's words (p56 FR3)
         raise AudioFileError(cannot_read(path, exc), hint=way_hint(path, exc),
                              refused=isinstance(exc, PermissionError)) from None
     raise AudioFileError(not_a_file(path))
