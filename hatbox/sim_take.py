@@ -15,6 +15,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 NO_AUDIO_BYTES = 64        # a float WAV's header is 58 bytes: a file no larger holds no audio
 KEPT_BYTES = 1_000_000_000  # the takes kept, in all (bytes): the oldest go first beyond it (three 30-min takes fit)
@@ -32,20 +33,29 @@ def kept_name(path: Path, at: float) -> Path:
     return kept
 
 
-def kept_takes(path: Path) -> list[Path]:
+class KeptTake(NamedTuple):
+    """A kept take (:func:`kept_takes`): its ``path``, when it was recorded (``at``: its last write, seconds since
+    the epoch) and its ``size`` (bytes), from its one lstat."""
+
+    path: Path
+    at: float
+    size: int
+
+
+def kept_takes(path: Path) -> list[KeptTake]:
     """The takes of ``path`` kept so far (regular files named by :func:`kept_name`), oldest first (by when each
     was recorded, which its name says to the second)."""
-    found = [(p, _mtime(p)) for p in path.parent.glob(f"{path.stem}.????-??-??_??????*{path.suffix}")]
-    return [p for p, at in sorted((f for f in found if f[1] is not None), key=lambda f: (f[1], f[0].name))]
+    found = [_kept(p) for p in path.parent.glob(f"{path.stem}.????-??-??_??????*{path.suffix}")]
+    return sorted((f for f in found if f is not None), key=lambda f: (f.at, f.path.name))
 
 
-def _mtime(path: Path) -> float | None:
-    """When the regular file ``path`` was last written; None for anything else (a link, a folder, gone)."""
+def _kept(path: Path) -> KeptTake | None:
+    """The regular file ``path`` as a :class:`KeptTake`; None for anything else (a link, a folder, gone)."""
     try:
         info = os.lstat(path)
     except OSError:
         return None
-    return info.st_mtime if stat.S_ISREG(info.st_mode) else None
+    return KeptTake(path, info.st_mtime, info.st_size) if stat.S_ISREG(info.st_mode) else None
 
 
 def bytes_words(n: int) -> str:
@@ -58,14 +68,13 @@ def bytes_words(n: int) -> str:
 
 def _too_many(path: Path, newest: Path) -> list[Path]:
     """The oldest kept takes to remove so that those left stay under :data:`KEPT_BYTES` (``newest`` always stays)."""
-    takes = [p for p in kept_takes(path) if p != newest]
-    sizes = {p: p.stat().st_size for p in takes}
-    total, out = sum(sizes.values()) + newest.stat().st_size, []
-    for take in takes:
+    takes = kept_takes(path)
+    total, out = sum(t.size for t in takes), []
+    for take in (t for t in takes if t.path != newest):
         if total <= KEPT_BYTES:
             break
-        out.append(take)
-        total -= sizes[take]
+        out.append(take.path)
+        total -= take.size
     return out
 
 

@@ -36,7 +36,7 @@ def test_a_second_start_keeps_the_last_take_and_says_so(tmp_path: Path, monkeypa
     store = tmp_path / "store"
     night = _take(store / "sim-out.wav", 0.25)          # the last run's take
     assert main([*RUN, "--store", str(store)]) == 0
-    [kept_at] = kept_takes(store / "sim-out.wav")
+    [(kept_at, _, _)] = kept_takes(store / "sim-out.wav")
     kept, _ = audiofile.read(kept_at)
     assert np.array_equal(kept[0], night)               # the night's take, whole
     assert (store / "sim-out.wav").exists()             # this run's own

@@ -39,7 +39,7 @@ def test_a_nights_take_survives_quick_test_runs(tmp_path: Path) -> None:
         _take(take, 0.1, night_at + 3600 + i)
         keep_last_take(take)
     assert not take.exists()
-    assert [p.name for p in kept_takes(take)] == [_name(night_at)] + [_name(night_at + 3600 + i) for i in range(3)]
+    assert [t.path.name for t in kept_takes(take)] == [_name(night_at)] + [_name(night_at + 3600 + i) for i in range(3)]
     kept, _ = audiofile.read(tmp_path / _name(night_at))
     assert np.array_equal(kept[0], night)                # the night's take, whole
 
@@ -55,7 +55,7 @@ def test_the_kept_takes_stay_under_the_bound_the_oldest_going_first(tmp_path: Pa
     keep_last_take(take)
     _take(take, 1.0, at + 120)
     said = keep_last_take(take)
-    assert [p.name for p in kept_takes(take)] == [_name(at + 60), _name(at + 120)]
+    assert [t.path.name for t in kept_takes(take)] == [_name(at + 60), _name(at + 120)]
     assert said is not None and said.endswith(f" ({_name(at)}, the oldest take kept, is removed: the takes kept stay "
                                               f"under {hatbox.sim_take.bytes_words(2 * size)})")
 
@@ -66,7 +66,7 @@ def test_the_newest_take_is_kept_even_when_it_alone_is_over_the_bound(tmp_path: 
     monkeypatch.setattr(hatbox.sim_take, "KEPT_BYTES", 1000)
     _take(take, 1.0, at)
     keep_last_take(take)
-    assert [p.name for p in kept_takes(take)] == [_name(at)]
+    assert [t.path.name for t in kept_takes(take)] == [_name(at)]
 
 
 def test_two_takes_of_the_same_second_are_both_kept(tmp_path: Path) -> None:
