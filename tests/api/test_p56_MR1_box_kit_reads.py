@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from device.api import box_kit
 from device.api.box_kit import BoxKit
 from device.kit import KitNote
 from device.logs import box_logging, changes_path
@@ -21,7 +20,6 @@ def _panel_lines(path: Path) -> list[str]:
 
 
 def test_assign_decides_same_sample_once_and_says_the_same_words(tmp_path: Path) -> None:
-    assert not hasattr(box_kit, "_own_word") and not hasattr(BoxKit, "_was_path")
     box, lid = _tagged_library(tmp_path)
     state = box.app.state.box
     files = state.libraries.files_path(lid)

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from device import logs
 from device.log_stamps import AheadStamps
 from device.logs import (CHANGES_FILE, CHANGES_MAX_BYTES, LOG_DIR, SWITCHES_FILE, SWITCHES_MAX_BYTES, _ChangesFile,
                          in_changes_log, is_switch)
-
-
-def test_the_stamp_step_is_not_re_exported() -> None:
-    assert not hasattr(logs, "STAMP_STEP_MS") and hasattr(logs, "STAMP_HOLD_MS")
 
 
 @pytest.mark.parametrize("name, most, kept", [(CHANGES_FILE, CHANGES_MAX_BYTES, in_changes_log),
