@@ -12,11 +12,7 @@ from typing import Any
 from device.api.box_kit import BoxKit
 from device.logs import box_logging, changes_path
 from tests.api.test_kit import _tagged_library
-
-
-def _panel_lines(path: Path) -> list[str]:
-    return [ln.split(" hatbox.panel: panel: ", 1)[1] for ln in path.read_text().splitlines()
-            if " hatbox.panel: panel: kit note" in ln]
+from tests.api.test_p56_F2_kit_pad_log import _panel_lines
 
 
 def test_only_a_real_change_of_a_pad_is_logged_and_a_latch_is(tmp_path: Path) -> None:

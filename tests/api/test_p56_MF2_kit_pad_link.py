@@ -11,11 +11,7 @@ import pytest
 from device.api.box_kit import BoxKit
 from device.logs import box_logging, changes_path
 from tests.api.test_kit import _tagged_library
-
-
-def _panel_lines(path: Path) -> list[str]:
-    return [ln.split(" hatbox.panel: panel: ", 1)[1] for ln in path.read_text().splitlines()
-            if " hatbox.panel: panel: kit note" in ln]
+from tests.api.test_p56_F2_kit_pad_log import _panel_lines
 
 
 def test_a_loop_turned_off_in_a_library_reached_through_a_link(tmp_path: Path,

@@ -10,11 +10,7 @@ from device.api.box_kit import BoxKit
 from device.kit import KitNote
 from device.logs import box_logging, changes_path
 from tests.api.test_kit import _tagged_library
-
-
-def _panel_lines(path: Path) -> list[str]:
-    return [ln.split(" hatbox.panel: panel: ", 1)[1] for ln in path.read_text().splitlines()
-            if " hatbox.panel: panel: kit note" in ln]
+from tests.api.test_p56_F2_kit_pad_log import _panel_lines
 
 
 def test_a_tagged_pad_s_own_sample_picked_again_keeps_its_word_and_logs_nothing(tmp_path: Path) -> None:
