@@ -14,11 +14,14 @@ from trainer.effect.data import load_folder
 from trainer.tagger.data import load_items
 
 
-def _set(folder: Path, cell: str) -> str:
+def _set(folder: Path, cell: str, sep: str = "/") -> str:
+    """The refusal of a pairs.csv set whose third line's output is ``cell``; the other cells' folders written with
+    ``sep`` ("/", or a Windows user's backslash)."""
     x = plucks(0.5)
     for name, y in (("di.wav", x), ("out_drive1.wav", drive(x, 1)), ("out_drive5.wav", drive(x, 5))):
         write(folder / "recs" / name, y)
-    (folder / "pairs.csv").write_text(f"input,output,drive\nrecs/di.wav,recs/out_drive1.wav,1\nrecs/di.wav,{cell},5\n")
+    rows = ["input,output,drive", f"recs{sep}di.wav,recs{sep}out_drive1.wav,1", f"recs{sep}di.wav,{cell},5"]
+    (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
     with pytest.raises(DataError) as caught:
         load_folder(folder)
     return str(caught.value)

@@ -7,25 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from hatbox.errors import DataError
-from tests.effect.synth import drive, plucks, write
+from tests.effect.test_p56_F3_name_slip import _set
 from trainer import csvtext
 from trainer.effect.checks import listed_as
-from trainer.effect.data import load_folder
 from trainer.tagger.moved_files import as_cell
 
 
 def _said(folder: Path, cell: str) -> str:
-    x = plucks(0.5)
-    for name, y in (("di.wav", x), ("out_drive1.wav", drive(x, 1)), ("out_drive5.wav", drive(x, 5))):
-        write(folder / "recs" / name, y)
-    rows = ["input,output,drive", "recs\\di.wav,recs\\out_drive1.wav,1", f"recs\\di.wav,{cell},5"]
-    (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
-    with pytest.raises(DataError) as caught:
-        load_folder(folder)
-    return str(caught.value)
+    return _set(folder, cell, sep="\\")
 
 
 def test_a_slip_in_a_cell_with_backslashes_is_suggested_with_them(tmp_path: Path) -> None:
