@@ -73,3 +73,13 @@ def packs(where: Path) -> dict[str, Path]:
     return {"a": gain_pack(where / "a.hatpack", "alpha", "1.0.0", seed=1),
             "b": gain_pack(where / "b.hatpack", "beta", "1.0.0", seed=2),
             "a2": gain_pack(where / "a2.hatpack", "alpha", "1.1.0", seed=3)}
+
+
+def two_programs(box: ProgramBox, where: Path) -> tuple[str, str]:
+    """Packs a (made active) and b of :func:`packs` pushed to ``box`` and mapped to programs 0 and 1; their ids."""
+    made = packs(where)
+    a, b = box.push(made["a"], activate=True), box.push(made["b"])
+    for program, pack in ((0, a), (1, b)):
+        r = box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth)
+        assert r.status_code == 200, r.text
+    return a, b

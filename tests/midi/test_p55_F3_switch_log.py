@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from device.logs import CHANGES_FILE, box_logging, log_path, tail
-from tests.midi.p44_box import packs, program_box
+from tests.midi.p44_box import program_box, two_programs
 
 
 def _switched(text: str) -> list[str]:
@@ -24,11 +24,7 @@ def test_four_switches_between_two_packs_within_a_minute_are_four_lines_at_once(
     box = program_box(store, monkeypatch)
     try:
         with box_logging(store, terminal=False):
-            p = packs(tmp_path / "packs")
-            a, b = box.push(p["a"], activate=True), box.push(p["b"])
-            for program, pack in ((0, a), (1, b)):
-                r = box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth)
-                assert r.status_code == 200, r.text
+            a, b = two_programs(box, tmp_path / "packs")
             for program in (1, 0, 1, 0):
                 box.program(program)
                 assert box.switcher.wait(10)

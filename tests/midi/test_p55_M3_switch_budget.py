@@ -13,7 +13,7 @@ import pytest
 import device.logs
 from device.logs import CHANGE_LINES, CHANGE_WINDOW_S, CHANGES_FILE, box_logging, tail
 from device.switch_lines import SwitchLines
-from tests.midi.p44_box import packs, program_box
+from tests.midi.p44_box import program_box, two_programs
 
 FLOOD = 60                  # switches, as fast as the box takes them (the review's flood2.py ran 3,479 in 170 s)
 
@@ -31,10 +31,7 @@ def test_a_flood_of_program_switches_keeps_the_pairing_in_changes_log(
     with box_logging(store, terminal=False):
         box = program_box(store, monkeypatch)
         try:
-            p = packs(tmp_path / "packs")
-            a, b = box.push(p["a"], activate=True), box.push(p["b"])
-            for program, pack in ((0, a), (1, b)):
-                assert box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth).is_success
+            two_programs(box, tmp_path / "packs")
             for n in range(FLOOD):
                 box.program((n + 1) % 2)
                 assert box.switcher.wait(10)

@@ -10,7 +10,7 @@ import pytest
 
 from device.logs import CHANGES_FILE, box_logging, log_path, tail
 from device.midi_programs import MIDI_IN, said_by
-from tests.midi.p44_box import packs, program_box
+from tests.midi.p44_box import program_box, two_programs
 
 FOOT = "FS-1-WL:FS-1-WL MIDI 1 24:0"          # as the sequencer lists a controller's port (client:port numbers)
 
@@ -20,10 +20,7 @@ def test_a_switch_from_a_controller_names_its_port_in_the_log(tmp_path: Path, mo
     box = program_box(store, monkeypatch)
     try:
         with box_logging(store, terminal=False):
-            p = packs(tmp_path / "packs")
-            a, b = box.push(p["a"], activate=True), box.push(p["b"])
-            for program, pack in ((0, a), (1, b)):
-                assert box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth).is_success
+            a, b = two_programs(box, tmp_path / "packs")
             box.port.for_source(FOOT)(mido.Message("program_change", program=1, channel=0))
             assert box.switcher.wait(10)
             box.port.for_source(FOOT)(mido.Message("program_change", program=5, channel=0))     # nothing mapped

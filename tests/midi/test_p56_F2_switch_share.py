@@ -11,7 +11,7 @@ from typing import Any
 
 from device.logs import CHANGES_FILE, SWITCHES_FILE, box_logging, changes_path, log_files, tail
 from device.switch_lines import SwitchLines
-from tests.midi.p44_box import packs, program_box
+from tests.midi.p44_box import program_box, two_programs
 
 HOURS = 8                   # of fake time: the flood the report saw rolled the pairing out after ~4
 EVERY_S = 2.0               # a switch every 2 s: well past the budget (6 a minute), the flood's own pace no matter
@@ -68,10 +68,7 @@ def test_a_switch_fired_from_the_laptop_is_one_line_in_switches_log_alone(tmp_pa
     box = program_box(store, monkeypatch)
     try:
         with box_logging(store, terminal=False):
-            made = packs(tmp_path / "packs")
-            a, b = box.push(made["a"], activate=True), box.push(made["b"])
-            for program, pack in ((0, a), (1, b)):
-                assert box.client.put(f"/midi/programs/{program}", json={"pack": pack}, headers=box.auth).is_success
+            two_programs(box, tmp_path / "packs")
             for program in (1, 0, 1):
                 r = box.client.post(f"/midi/programs/{program}/fire", headers=box.auth)
                 assert r.is_success and r.json()["switched"], r.text
