@@ -29,11 +29,17 @@ def _panel_lines(text: str) -> list[str]:
     return [ln.split("hatbox.panel: ", 1)[1] for ln in text.splitlines() if " hatbox.panel: " in ln]
 
 
-def test_a_models_page_activation_and_roll_back_are_in_box_log_and_changes_log(pg: Any, tmp_path: Path) -> None:
-    root = tmp_path / "box"
+def _fuzz(root: Path) -> tuple[PackStore, str, str]:
+    """A store with effects Fuzz 1.0.0 (active) and 1.1.0: (store, old, new), their ids."""
     store = PackStore(root)
     old, new = _install(store, "Fuzz", "1.0.0"), _install(store, "Fuzz", "1.1.0")
     store.activate(old)
+    return store, old, new
+
+
+def test_a_models_page_activation_and_roll_back_are_in_box_log_and_changes_log(pg: Any, tmp_path: Path) -> None:
+    root = tmp_path / "box"
+    store, old, new = _fuzz(root)
     with box_logging(root, terminal=False):
         panel = Panel(RecordingControl(), StoreData(root), (800, 480))
         panel.show_title("Models")
@@ -49,9 +55,7 @@ def test_a_models_page_activation_and_roll_back_are_in_box_log_and_changes_log(p
 
 def test_the_slot_put_back_when_the_engine_did_not_load_the_pack_is_logged(pg: Any, tmp_path: Path) -> None:
     root = tmp_path / "box"
-    store = PackStore(root)
-    old, new = _install(store, "Fuzz", "1.0.0"), _install(store, "Fuzz", "1.1.0")
-    store.activate(old)
+    store, old, new = _fuzz(root)
     with box_logging(root, terminal=False):
         data = StoreData(root)
         before = data.snapshot()

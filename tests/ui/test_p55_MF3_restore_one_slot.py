@@ -27,13 +27,20 @@ def _panel_lines(path: Path) -> list[str]:
     return [ln.split(" hatbox.panel: ", 1)[1] for ln in path.read_text().splitlines() if " hatbox.panel: " in ln]
 
 
-def test_a_failed_load_puts_back_its_own_slot_only(tmp_path: Path) -> None:
-    root = tmp_path / "box"
+def _two_slots(root: Path) -> tuple[PackStore, str, str, str, str]:
+    """A store with effects Fuzz 1.0.0 (active) and 1.1.0 and synths Pad (active) and Organ: (store, old, new, pad,
+    organ), their ids."""
     store = PackStore(root)
     old, new = _install(store, "effect", "Fuzz", "1.0.0"), _install(store, "effect", "Fuzz", "1.1.0")
     pad, organ = _install(store, "synth", "Pad", "1.0.0"), _install(store, "synth", "Organ", "1.0.0")
     store.activate(old)
     store.activate(pad)
+    return store, old, new, pad, organ
+
+
+def test_a_failed_load_puts_back_its_own_slot_only(tmp_path: Path) -> None:
+    root = tmp_path / "box"
+    store, old, new, pad, organ = _two_slots(root)
     with box_logging(root, terminal=False):
         data = StoreData(root)
         before = data.snapshot()
@@ -49,11 +56,7 @@ def test_a_failed_load_puts_back_its_own_slot_only(tmp_path: Path) -> None:
 
 def test_the_models_page_puts_back_the_slot_of_the_load_that_failed(pg: Any, tmp_path: Path) -> None:
     root = tmp_path / "box"
-    store = PackStore(root)
-    old, new = _install(store, "effect", "Fuzz", "1.0.0"), _install(store, "effect", "Fuzz", "1.1.0")
-    pad, organ = _install(store, "synth", "Pad", "1.0.0"), _install(store, "synth", "Organ", "1.0.0")
-    store.activate(old)
-    store.activate(pad)
+    store, old, new, pad, organ = _two_slots(root)
     panel = Panel(RecordingControl(), StoreData(root), (800, 480))
     panel.show_title("Models")
     page = panel.page
