@@ -10,6 +10,7 @@ import numpy as np
 
 from hatbox.errors import DataError
 from hatbox.text import count_words
+from trainer.data import metrics
 from trainer.effect.checks import SHOWN_PROBLEMS
 from trainer.effect.knob_checks import rows_words
 
@@ -21,10 +22,9 @@ KNOBS_FROM_COLUMNS = "knob settings come from pairs.csv's knob columns only, nev
 
 
 def esr(target: np.ndarray, estimate: np.ndarray) -> float:
-    """Error-to-signal ratio sum((t - e)^2) / sum(t^2) (0 = perfect)."""
-    t = np.asarray(target, np.float64)
-    e = np.asarray(estimate, np.float64)
-    return float(np.sum((t - e) ** 2) / max(np.sum(t ** 2), 1e-20))
+    """Error-to-signal ratio sum((t - e)^2) / sum(t^2) (0 = perfect) of ``estimate`` against ``target`` (both [N]):
+    :func:`trainer.data.metrics.esr`, the one ESR, with the target first as the effect trainer calls it (p57 F2)."""
+    return metrics.esr(estimate, target)
 
 
 def check_replicates(pairs: list[Pair]) -> None:
