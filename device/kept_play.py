@@ -14,8 +14,9 @@ one there now, and a start warning says so.  The pad's position goes on from syn
 runs (device/audio/held.Performance).  A file from before has neither key: the box starts as before.
 
 p55 review: a bypass sent over the network keeps who sent it (``"by": "osc"|"api"``, ``"source"``: the OSC sender's
-address or the paired device's name, ``"set_at"``: seconds since the epoch), as device/volume_source.py notes it while
-the box runs: the box started again says it (the start line, the engine status's ``bypass_set``).  The pad's position
+address or the paired device's name, ``"set_at"``: seconds since the epoch), as the engine keeps it while the box
+runs: the box started again says it (the start line, the engine status's ``bypass_set``).  The engine keeps who set
+its volume the same way (:func:`who_of`, :func:`volume_set`; device/knob_store.py writes it).  The pad's position
 is written on its own cadence (device/knob_store.py ``PAD_REST_S``, ``PAD_EVERY_S``).
 """
 from __future__ import annotations
@@ -88,14 +89,26 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if c.isprintable())[:WHO_LEN]
 
 
+def published_note(who: Who, now: float) -> dict[str, Any]:
+    """How the engine's status says who set a thing (``who``: :func:`who_of`'s, not {}): ``{"by", "source", "at",
+    "ago_s"}``, ``at`` in seconds since the epoch, ``ago_s`` (s) since then at ``now`` (never below 0: a clock set
+    back).  The one shape of ``bypass_set``'s and ``volume_set``'s notes."""
+    return {"by": who["by"], "source": who["source"], "at": who["set_at"], "ago_s": max(0.0, now - who["set_at"])}
+
+
 def bypass_set(kept: dict[str, tuple[dict[str, Any], Who]], bypassed: dict[str, bool], now: float) -> dict[str, Any]:
-    """The engine status's ``bypass_set``: ``{slot: {"by", "source", "at", "ago_s"}}`` of the slots bypassed now
-    whose bypass said who set it (``kept``: Engine.kept_bypass), as device/volume_source.VolumeSource publishes its
-    note (a box started again has no note: the engine's, kept across the restart, says it); {} for none."""
-    notes = {slot: {"by": who["by"], "source": who["source"], "at": who["set_at"],
-                    "ago_s": max(0.0, now - who["set_at"])}
-             for slot, (_info, who) in kept.items() if who and bypassed.get(slot) is True}
+    """The engine status's ``bypass_set``: ``{slot: published_note}`` of the slots bypassed now whose bypass said
+    who set it (``kept``: Engine.kept_bypass; a box started again says it from knobs.json); {} for none."""
+    notes = {slot: published_note(who, now) for slot, (_info, who) in kept.items()
+             if who and bypassed.get(slot) is True}
     return {"bypass_set": notes} if notes else {}
+
+
+def volume_set(volume_db: float, who: Who, now: float) -> dict[str, Any]:
+    """The engine status's ``volume_set``: ``{"db", "by", "source", "at", "ago_s"}`` of the volume it plays
+    (``volume_db``, dB) when the volume message that set it said who (``who``: :func:`who_of` of it, kept across a
+    restart in knobs.json), else {} (the panel's, MIDI's: nobody)."""
+    return {"volume_set": {"db": float(volume_db), **published_note(who, now)}} if who else {}
 
 
 def kept_play(raw: Any, name: str) -> tuple[Bypassed, Pad | None, list[str]]:

@@ -34,7 +34,8 @@ notes and velocities outside 0..127 and malformed messages are dropped with one 
 warning line per reason (:class:`DropLog`: said once, then counted), saying what the address takes
 (:data:`TAKES`: never an internal error's words); bundle time tags are ignored (played on
 arrival).  A volume or bypass change is one info line once it settles, with the sender's address
-(device/osc_changes.py), and the volume's sender is noted for the box's status (device/volume_source.py);
+(device/osc_changes.py); each says its sender in its message, which the engine keeps for the box's status
+(device/volume_source.py);
 :func:`network_warning` is the start's warning when OSC listens beyond loopback (docs/osc-shared-network.md).
 """
 from __future__ import annotations
@@ -50,7 +51,7 @@ from typing import Any, Callable, ClassVar, Sequence
 from device.control import MIDI_RANGE, NOTE_SLOTS, SLOTS, VOLUME_DB_RANGE
 from device.midi import KNOB_SLOTS, KnobRanges
 from device.osc_changes import OscChanges
-from device.volume_source import OSC, VolumeSource, stamped
+from device.volume_source import OSC, VolumeSource
 from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 12000
@@ -511,7 +512,7 @@ class OscServer:
         self.mapping, self.send = mapping, send
         self.received = 0
         self.changes = OscChanges()           # the volume and bypass changes, said in the log once each settles
-        self.volume = volume                  # who set the volume, for the box's status (device/volume_source.py)
+        self.volume = volume                  # who bypassed a slot, for the box's status (device/volume_source.py)
         self.midi = midi                      # the box's MIDI map: /hatbox/program goes to it (device/osc_programs.py)
         dispatcher = Dispatcher(strict_timing=False)
         dispatcher.set_default_handler(self._on_packet, needs_reply_address=True)
@@ -547,13 +548,10 @@ class OscServer:
             self._heard(control, sender)
 
     def _with_who(self, control: dict[str, Any], sender: str) -> dict[str, Any]:
-        """``control`` saying who sent it, for a bypass or a volume (the engine keeps it with them across a restart):
-        one message, never a second one that says who (p56 review R4: it undid a panel turn made in between)."""
-        if control["op"] == "bypass":
-            return {**control, "by": OSC, "source": sender}
-        if control["op"] == "volume":
-            return stamped(control, OSC, sender, self.volume.clock() if self.volume is not None else time.time())
-        return control
+        """``control`` saying who sent it, for a bypass or a volume (the engine keeps it, stamped as it arrives, with
+        them across a restart): one message, never a second one that says who (p56 review R4: it undid a panel turn
+        made in between)."""
+        return {**control, "by": OSC, "source": sender} if control["op"] in ("bypass", "volume") else control
 
     def _deliver(self, control: dict[str, Any], sender: str) -> None:
         """``control`` to the engine, or a program change from ``sender`` to the box's MIDI map (never the
@@ -565,12 +563,10 @@ class OscServer:
             self.send(control)
 
     def _heard(self, control: dict[str, Any], sender: str) -> None:
-        """A control the engine took from ``sender``: its log line once it settles, who set the volume (noted by the
-        box's control as it sent it; here only for one that does not, :meth:`VolumeSource.heard`)."""
+        """A control the engine took from ``sender``: its log line once it settles, who bypassed a slot (who set the
+        volume: the engine keeps it from the message itself)."""
         self.changes.heard(control, sender)
-        if control["op"] == "volume" and self.volume is not None:
-            self.volume.heard(control)
-        elif control["op"] == "bypass" and self.volume is not None:       # who bypassed it, for hatbox status (p48)
+        if control["op"] == "bypass" and self.volume is not None:       # who bypassed it, for hatbox status (p48)
             self.volume.note_bypass(control["slot"], control["on"], OSC, sender)
 
     def _handle_error(self, _request: Any, client: Any) -> None:

@@ -20,7 +20,7 @@ from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
 from device.control import VOLUME_DB_RANGE, EngineStoppedError
 from device.midi import KNOB_SLOTS
-from device.volume_source import API, OSC, volume_source
+from device.volume_source import API, OSC
 from export.manifest import Knob, Manifest
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import number_outside
@@ -198,12 +198,11 @@ def _volume_db(status: dict[str, Any]) -> float:
 
 
 def _output_volume(request: Request, status: dict[str, Any]) -> OutputVolume:
-    """The volume ``status`` reports, with who set it while that is still so: this run's note (device/volume_source.py)
-    or else the engine's own ``volume_set`` (kept across a restart), as ``GET /status`` says it."""
-    db = _volume_db(status)
-    kept = status.get("volume_set") if isinstance(status.get("volume_set"), dict) else {}
-    said = volume_source(box_of(request).control).published(db) or kept
-    return OutputVolume(db=db, set_by=said.get("by"), set_from=said.get("source"), set_ago_s=said.get("ago_s"))
+    """The volume ``status`` reports, with who set it while that is still so: the engine's own ``volume_set``
+    (kept across a restart), as ``GET /status`` says it."""
+    said = status.get("volume_set") if isinstance(status.get("volume_set"), dict) else {}
+    return OutputVolume(db=_volume_db(status), set_by=said.get("by"), set_from=said.get("source"),
+                        set_ago_s=said.get("ago_s"))
 
 
 UNREAD_VOLUME = "the output volume could not be read"
@@ -225,12 +224,10 @@ UNSET_VOLUME = Unsent("the volume was not set", "it stays where it was", "it may
 
 def _set_volume(request: Request, db: float, who: str) -> None:
     """Send the volume message through the box's control (as the panel and OSC do), saying ``who`` set it (the
-    paired device's name) in that one message, which the engine keeps with the volume across a restart (a second
-    message that said who undid a panel turn made in between: p56 review R4)."""
-    source = volume_source(box_of(request).control)
-    message = source.stamp({"op": "volume", "db": db}, API, who)
-    send(request, message, UNSET_VOLUME)
-    source.heard(message)                 # noted by the box's control as it sent it; here only for one that does not
+    paired device's name) in that one message, as a bypass says it: the engine keeps who, stamped as it arrives,
+    with the volume across a restart (a second message that said who undid a panel turn made in between: p56
+    review R4)."""
+    send(request, {"op": "volume", "db": db, "by": API, "source": who}, UNSET_VOLUME)
 
 
 def _was_words(volume: OutputVolume) -> str:

@@ -5,19 +5,23 @@ read what a server subprocess sent) and reports a status shaped like the engine'
 (``Engine.status`` in device/audio/engine.py: the same keys, with nothing playing and nothing
 measured), plus ``"simulated": True``.  What the messages set shows in it as the engine would show
 it: the pack each slot plays (``active``, ``{"path"}`` only: the simulator reads no pack), the
-slots bypassed (``bypassed``; a pack loaded or unloaded starts unbypassed) and the knobs turned
+slots bypassed (``bypassed``; a pack loaded or unloaded starts unbypassed), the knobs turned
 since a slot's pack was loaded (``slot_knobs``, ``knobs`` = the effect slot's; knobs never turned
-are not listed, as the simulator does not know a pack's knobs).  No synth plays: ``synth`` is None
-and ``notes`` empty.
+are not listed, as the simulator does not know a pack's knobs), the volume and who set it
+(``volume_db``, and ``volume_set`` while the volume message that set it said who: device/kept_play.py
+``who_of``, ``volume_set``, as the engine keeps it).  No synth plays: ``synth`` is None and ``notes``
+empty.
 """
 from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from device.control import SLOTS, validate
+from device.kept_play import volume_set, who_of
 
 SILENT_DB = -120.0          # the engine's peak of silence (device/audio/protect.py lin_to_db floor)
 
@@ -40,6 +44,7 @@ class RecordingControl:
         self.rate, self.block = rate, block
         self.refuse = False
         self.volume_db = 0.0
+        self.volume_who: dict[str, Any] = {}        # who set it, where its message said (kept_play.who_of)
         self._lock = threading.Lock()
 
     def send(self, message: dict[str, Any]) -> None:
@@ -64,6 +69,7 @@ class RecordingControl:
             self.bypassed[slot] = bool(message["on"])
         elif op == "volume":
             self.volume_db = float(message["db"])
+            self.volume_who = who_of(message, time.time())    # {} for the panel's, MIDI's
         elif op == "knob" and self.active.get(slot) is not None and _number(message["value"]):
             self.slot_knobs.setdefault(slot, {})[str(message["name"])] = float(message["value"])
 
@@ -77,5 +83,5 @@ class RecordingControl:
                     "peak_db": SILENT_DB, "input_peak_db": SILENT_DB, "faults": [], "fault_count": 0,
                     "slot_knobs": slot_knobs, "knobs": dict(slot_knobs.get("effect", {})),
                     "bypassed": dict(self.bypassed), "limiter_db": 0.0, "volume_db": self.volume_db,
-                    "rate": self.rate,
-                    "block": self.block, "notes": [], "synth": None}
+                    **volume_set(self.volume_db, self.volume_who, time.time()),
+                    "rate": self.rate, "block": self.block, "notes": [], "synth": None}

@@ -36,7 +36,7 @@ def test_the_volume_is_read_and_set_over_the_api_and_the_status_says_by_whom(box
     assert r.status_code == 200, r.text
     assert r.json()["db"] == -6.5 and r.json()["set_by"] == "api" and r.json()["set_from"] == "test"
     [sent] = _volumes(box)                  # one message, saying who set it (p56 review R4 1)
-    assert (sent["db"], sent["by"], sent["source"]) == (-6.5, "api", "test") and isinstance(sent["set_at"], float)
+    assert sent == {"op": "volume", "db": -6.5, "by": "api", "source": "test"}     # when: the engine's (p57 F1)
     engine = box.client.get("/status", headers=box.auth).json()["engine"]
     assert engine["volume_db"] == -6.5
     assert engine["volume_set"]["by"] == "api" and engine["volume_set"]["source"] == "test"

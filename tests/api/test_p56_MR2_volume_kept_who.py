@@ -35,9 +35,10 @@ def test_get_volume_says_who_the_engine_kept(box: BoxUnderTest, monkeypatch: pyt
     assert (engine["volume_set"]["by"], engine["volume_set"]["source"]) == ("api", "vm")
 
 
-def test_this_runs_note_is_said_over_the_engines_kept_one(box: BoxUnderTest, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_this_runs_change_is_said_over_the_engines_kept_one(box: BoxUnderTest) -> None:
+    kept = {"op": "volume", "db": -3.0, "by": "api", "source": "vm", "set_at": time.time() - 3600}
+    box.control.send(kept)                                    # as the engine puts knobs.json's back at its start
     r = box.client.put("/volume", json={"db": -6.0}, headers=box.auth)
     assert r.status_code == 200, r.text
-    _kept_who(box, monkeypatch, -6.0, time.time() - 3600)     # an older note the engine kept
     said = box.client.get("/volume", headers=box.auth).json()
-    assert (said["set_by"], said["set_from"]) == ("api", "test") and said["set_ago_s"] < 60.0
+    assert (said["db"], said["set_by"], said["set_from"]) == (-6.0, "api", "test") and said["set_ago_s"] < 60.0

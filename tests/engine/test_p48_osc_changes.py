@@ -1,8 +1,8 @@
 """p48 QA: a stranger on the studio's Wi-Fi sent ``/hatbox/volume -60`` and bypassed the effect and the synth over
 OSC; box.log said nothing of it, nor from where, and the start line gave no warning that anyone on the network can
 drive OSC.  Now a volume or bypass change over OSC is one info line once it settles (a fader's burst: one line),
-with the sender's address; the volume's sender is noted for the box's status; the start warns when OSC listens
-on a non-loopback address."""
+with the sender's address; the volume's sender goes to the engine in its message, which the box's status says
+(p57 F1: the engine keeps it, no second note); the start warns when OSC listens on a non-loopback address."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import device.osc_changes
+from device.api.sim import RecordingControl
 from device.osc import OscMap, OscServer, network_warning, open_to_network
 from device.osc_changes import LONGEST_S, SETTLE_S, OscChanges
 from device.volume_source import OSC, VolumeSource, volume_source, with_volume_source
@@ -104,22 +105,24 @@ def test_the_server_says_the_stranger_and_notes_who_set_the_volume(caplog: pytes
     assert before_stop == ["OSC from 127.0.0.1: effect slot bypassed",
                            "OSC from 127.0.0.1: output volume set to -60 dB"]
     assert len(_lines(caplog)) == 2                     # the stop had nothing left to say
-    last = volume.last()
-    assert last is not None and (last.db, last.by, last.source) == (-60.0, OSC, "127.0.0.1")
+    [sent] = [m for m in got if m["op"] == "volume"]      # the engine keeps who from the message itself
+    assert (sent["db"], sent["by"], sent["source"]) == (-60.0, OSC, "127.0.0.1")
 
 
-def test_the_volume_noted_is_published_while_the_engine_still_plays_it() -> None:
-    now = [1000.0]
-    source = VolumeSource(clock=lambda: now[0])
-    assert source.published(-60.0) is None
-    source.note(-60.0, OSC, STRANGER)
-    now[0] = 1030.0
-    assert source.published(-60.0) == {"db": -60.0, "by": OSC, "source": STRANGER, "at": 1000.0, "ago_s": 30.0}
-    assert source.published(-3.0) is None               # turned on the panel since: not claimed
+def test_who_set_the_volume_is_published_while_the_engine_still_plays_it() -> None:
+    engine = RecordingControl()                         # keeps who as the engine does (p57 F1)
+    assert "volume_set" not in engine.status()
+    engine.send({"op": "volume", "db": -60.0, "by": OSC, "source": STRANGER, "set_at": 1000.0})
+    said = engine.status()["volume_set"]
+    assert {k: said[k] for k in ("db", "by", "source", "at")} == {"db": -60.0, "by": OSC, "source": STRANGER,
+                                                                  "at": 1000.0}
+    assert said["ago_s"] > 0.0
+    engine.send({"op": "volume", "db": -3.0})           # turned on the panel since: not claimed
+    assert "volume_set" not in engine.status()
     control = argparse.Namespace()                      # any object, even one that cannot be hashed
     assert with_volume_source(control, {"volume_db": -60.0}) == {"volume_db": -60.0}
-    volume_source(control).note(-60.0, OSC, STRANGER)
-    assert with_volume_source(control, {"volume_db": -60.0})["volume_set"]["source"] == STRANGER
+    kept = {"volume_db": -60.0, "volume_set": said}
+    assert with_volume_source(control, kept) == kept    # the engine's own, as it is
     assert volume_source(control) is volume_source(control)
 
 

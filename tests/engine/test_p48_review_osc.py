@@ -13,7 +13,7 @@ import pytest
 from device.api.sim import RecordingControl
 from device.osc import network_warning
 from device.osc_changes import CHANGE_LINES, CHANGE_WINDOW_S, SETTLE_S, OscChanges, change_words
-from device.volume_source import OSC, VolumeSource, volume_source, with_volume_source
+from device.volume_source import OSC, volume_source, with_volume_source
 from hatbox.box_control import BoxControl
 from hatbox.status_report import ago_clock, set_by_words, volume_words
 
@@ -83,32 +83,34 @@ def test_a_change_now_and_then_is_said_at_once(caplog: pytest.LogCaptureFixture)
     assert not any("held back" in line for line in _lines(caplog))
 
 
+STRANGERS_VOLUME = {"op": "volume", "db": -60.0, "by": OSC, "source": STRANGER}      # as OSC sends it
+
+
+def _who(control: BoxControl, engine: RecordingControl) -> str | None:
+    """Whom GET /status says set the volume (None: nobody)."""
+    return with_volume_source(control, engine.status()).get("volume_set", {}).get("source")
+
+
 def test_a_volume_message_through_the_box_control_forgets_who_set_it() -> None:
-    control = BoxControl(RecordingControl())
+    engine = RecordingControl()
+    control = BoxControl(engine)
     assert volume_source(control) is control.volume_source
-    control.volume_source.note(-60.0, OSC, STRANGER)
-    assert with_volume_source(control, {"volume_db": -60.0})["volume_set"]["source"] == STRANGER
+    control.send(STRANGERS_VOLUME)
+    assert _who(control, engine) == STRANGER
     control.send({"op": "volume", "db": -60.0})            # the panel, to the very same value
-    assert control.volume_source.last() is None
-    assert with_volume_source(control, {"volume_db": -60.0}) == {"volume_db": -60.0}
-    control.volume_source.note(-60.0, OSC, STRANGER)
+    assert _who(control, engine) is None
+    control.send(STRANGERS_VOLUME)
     control.send({"op": "knob", "slot": "effect", "name": "drive", "value": 1.0})     # not the volume: kept
-    assert control.volume_source.last() is not None
+    assert _who(control, engine) == STRANGER
 
 
 def test_a_volume_the_engine_refused_keeps_the_note() -> None:
-    control = BoxControl(RecordingControl())
-    control.volume_source.note(-60.0, OSC, STRANGER)
+    engine = RecordingControl()
+    control = BoxControl(engine)
+    control.send(STRANGERS_VOLUME)
     with pytest.raises(Exception):
         control.send({"op": "volume", "db": "loud"})        # refused: the volume did not move
-    assert control.volume_source.last() is not None
-
-
-def test_forget() -> None:
-    source = VolumeSource(clock=lambda: 10.0)
-    source.note(-6.0, OSC, STRANGER)
-    source.forget()
-    assert source.last() is None and source.published(-6.0) is None
+    assert _who(control, engine) == STRANGER
 
 
 def test_the_status_advice_names_the_output_volume() -> None:
