@@ -2,6 +2,7 @@
 
 Arrays are float32, shape [channels, frames], values nominally in [-1, 1].  Files are opened by any name
 the file system holds, one that is not valid UTF-8 too (:func:`sound_name`); errors name them as text.
+A take written as it goes (:class:`WavRecorder`) is device/audio/wav_recorder.py's, exported here too.
 """
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import errno
 import os
 import shlex
 import shutil
-import struct
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -25,6 +25,8 @@ from device.audio.float_peaks import (  # noqa: F401  (re-exported: the float pe
     FLOAT_PEAK_HINT, MAX_FLOAT_PEAK, OVER_FULL_SCALE, float_peak_problem, over_full_scale_words)
 from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
 from device.audio.unopened import open_refusal
+from device.audio.wav_recorder import (  # noqa: F401  (re-exported: the recorder of takes moved there)
+    FLOAT_WAV_HEADER, WAV_MAX_BYTES, WavRecorder, float_wav_header)
 from hatbox.errors import AudioFileError
 from hatbox.file_access import access_hint, cannot_read, os_words
 
@@ -389,200 +391,3 @@ def _encode(fh: _Caught, arr: np.ndarray, rate: int, fmt: str, subtype: str) -> 
         raise
     if fh.error is not None:
         raise fh.error
-
-
-FLOAT_WAV_HEADER = 58                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + data (8)
-WAV_MAX_BYTES = (1 << 32) - (1 << 20)        # audio in one WAV: its sizes are 32-bit; room left for the header
-
-
-def float_wav_header(rate: int, channels: int, frames: int) -> bytes:
-    """The :data:`FLOAT_WAV_HEADER` bytes of a 32-bit float WAV holding ``frames`` frames (IEEE float,
-    an 18-byte fmt chunk and the fact chunk non-PCM formats carry, then the data chunk's header)."""
-    data = 4 * channels * frames
-    return (b"RIFF" + struct.pack("<I", FLOAT_WAV_HEADER - 8 + data) + b"WAVE"
-            + b"fmt " + struct.pack("<IHHIIHHH", 18, 3, channels, rate, 4 * channels * rate, 4 * channels, 32, 0)
-            + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data))
-
-
-class WavRecorder:
-    """A 32-bit float WAV written as it goes that stays readable whatever happens to the writer.
-
-    :meth:`write` appends frames; every ``update_s`` seconds of audio (and at :meth:`close`) the
-    buffered audio goes to the OS and then the header's sizes are rewritten, so a recorder killed
-    (SIGKILL, a power cut once the OS has written it back) leaves a valid float WAV (format 3: read by
-    libsndfile/soundfile, sox, scipy; not by Python's ``wave``), holding the audio up to that update.
-    Before a file passes the format's 4 GiB limit (``max_bytes`` of audio: 6.2 h of mono at 48 kHz)
-    the recording goes on in a new file beside it, ``NAME-002.wav``, ``NAME-003.wav``...
-    (:attr:`paths`).  Disk errors (a full disk) are raised as AudioFileError; the files then hold
-    :attr:`kept` frames, readable up to there.
-
-    Nothing is lost to a recording that writes nothing valid.  A regular file already at a path (an
-    older take; numbered files too) is replaced only once the new file holds audio: until then the
-    new one is written beside it as ``.NAME.part`` (a hidden file; it replaces the old take at the first
-    write, or is removed at :meth:`close` if no audio got in, listed in :attr:`spared`).  A file this
-    recorder created that does not even hold a whole header when closed (a disk full from the start) is
-    removed (:attr:`removed`); one that was there and is not a regular file (``/dev/full``) is never
-    touched.  Either way it leaves :attr:`paths`."""
-
-    def __init__(self, path: str | Path, rate: int, channels: int = 1, *, update_s: float = 1.0,
-                 max_bytes: int = WAV_MAX_BYTES, role: str = "") -> None:
-        self.path, self.rate, self.channels = Path(path), int(rate), int(channels)
-        self.role = role                         # what errors call it: "the output" -> "cannot write the output X"
-        self.max_frames = max(1, min(max_bytes, WAV_MAX_BYTES) // (4 * self.channels))
-        self.update_frames = max(1, round(update_s * self.rate))
-        self.paths: list[Path] = []
-        self.removed: list[Path] = []            # files created here and removed at close: no whole header in them
-        self.spared: list[Path] = []             # older files left as they were: no audio got into their successor
-        self.frames = 0                          # frames in the current file
-        self.total = 0                           # frames written, all files together
-        self.kept = 0                            # frames the headers on disk count, all files together
-        self._before = 0                         # frames in the files before the current one
-        self._since = 0                          # frames since the header was last rewritten
-        self._fh = None
-        self._pending: tuple[Path, Path] | None = None   # (.NAME.part, the older file it replaces once it has audio)
-        self._created = False                    # the current file is new here (close may remove it)
-        self._open(self.path)
-
-    def part_path(self, k: int) -> Path:
-        """File ``k`` (1-based) of the recording: the path given, then ``NAME-002.wav``..."""
-        return self.path if k == 1 else self.path.with_name(f"{self.path.stem}-{k:03d}{self.path.suffix}")
-
-    def write(self, samples: np.ndarray) -> None:
-        """Append float audio [N] (mono) or [N, channels] frames."""
-        x = np.ascontiguousarray(samples, dtype="<f4").reshape(-1, self.channels)
-        while x.shape[0]:
-            if self.frames >= self.max_frames:
-                self._next()
-            take = min(x.shape[0], self.max_frames - self.frames)
-            self._io(lambda: self._fh.write(x[:take].tobytes()))
-            self.frames, self.total, self._since = self.frames + take, self.total + take, self._since + take
-            x = x[take:]
-            if self._since >= self.update_frames or self._pending is not None:
-                self.update()                    # (at once in a file that waits to replace an older one)
-
-    def update(self) -> None:
-        """Hand the audio written so far to the OS, then rewrite the header's sizes to match it (and
-        a ``.NAME.part`` holding audio now replaces the older file at its path)."""
-        if self._fh is not None:
-            self._io(self._fh.flush)
-            header = float_wav_header(self.rate, self.channels, self.frames)
-            self._io(lambda: os.pwrite(self._fh.fileno(), header, 0))
-            self._since = 0
-            if self._pending is not None and self.frames:
-                part, older = self._pending
-                self._io(lambda: os.replace(part, older))
-                self._pending = None
-            if self._pending is None:
-                self.kept = self._before + self.frames
-
-    def close(self) -> None:
-        """Finish the current file (its header gets the final sizes); safe to call twice.  A file with
-        nothing valid in it is removed (see the class docstring)."""
-        if self._fh is not None:
-            try:
-                self.update()
-            finally:
-                fh, self._fh = self._fh, None
-                try:
-                    fh.close()
-                except OSError:                  # the failed update above says what went wrong
-                    pass
-                self._settle()
-
-    def _settle(self) -> None:
-        """After the current file is closed: a ``.NAME.part`` that never got audio is removed (the older
-        file stays: :attr:`spared`); a file created here with less than a header in it is removed."""
-        path = self.paths[-1]
-        if self._pending is not None:
-            part, self._pending = self._pending[0], None
-            _remove(part)
-            self.paths.pop()
-            self.spared.append(path)
-        elif self._created and _size(path) < FLOAT_WAV_HEADER:
-            _remove(path)
-            self.paths.pop()
-            self.removed.append(path)
-
-    def _open(self, path: Path) -> None:
-        """Start file ``path``: created there, or written as ``.NAME.part`` beside an older regular file."""
-        older = Path(os.path.realpath(path)) if path.is_file() else None    # a link: the file it points to
-        target = older.with_name(f".{older.name}.part") if older is not None else path
-        created = older is not None or not os.path.lexists(path)
-
-        def start() -> None:
-            nonlocal target, older, created
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._fh = open(target, "wb")
-            except PermissionError:
-                if older is None:
-                    raise
-                target, older, created = path, None, False   # a folder we may not add to: overwrite in place
-                self._fh = open(target, "wb")
-            if older is not None:
-                _same_mode(older, target)
-            self._fh.write(float_wav_header(self.rate, self.channels, 0))
-        try:
-            self._io(start, path)
-        except AudioFileError:
-            fh, self._fh = self._fh, None
-            _close_quietly(fh)
-            if created:                          # opened, then the header failed: leave nothing behind
-                _remove(target)
-            raise
-        self._pending = (target, older) if older is not None else None
-        self._created = created
-        self.paths.append(path)
-        self.frames = self._since = 0
-        self._before = self.total
-
-    def _next(self) -> None:
-        self.close()
-        self._open(self.part_path(len(self.paths) + 1))
-
-    def _io(self, action: Callable[[], object], path: Path | None = None) -> None:
-        """Run one file operation; an OSError becomes an AudioFileError naming the file."""
-        try:
-            action()
-        except OSError as exc:
-            where = path or (self.paths[-1] if self.paths else self.path)
-            role = f"{self.role} " if self.role else ""
-            import errno
-            locked = exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
-            raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
-                                 hint="that folder cannot be written (read-only, or not yours): give a file in "
-                                      "another folder" if locked else "is the disk full?") from None
-
-
-def _same_mode(older: Path, part: Path) -> None:
-    """Give ``part`` (the new take, written beside ``older``) the older file's permission bits, so a take that
-    replaces it keeps who may read it (a shared or read-only take stays so); nothing if either cannot be read."""
-    try:
-        os.chmod(part, os.stat(older).st_mode & 0o7777)
-    except OSError:
-        pass
-
-
-def _size(path: Path) -> int:
-    """Bytes in ``path`` (0 if it is gone)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _remove(path: Path) -> None:
-    """Remove a file this module created; one already gone (or never made: its folder is a file) is fine."""
-    try:
-        path.unlink()
-    except OSError:     # gone, never made (its folder is a file), or a read-only disk that never took it
-        pass
-
-
-def _close_quietly(fh: Any) -> None:
-    """Close ``fh`` (None, or a file whose writes failed: its own error was raised already)."""
-    try:
-        if fh is not None:
-            fh.close()
-    except OSError:
-        pass

@@ -1,4 +1,4 @@
-"""A disk that fills up, for the recording tests: ``audiofile.open`` replaced by :func:`filling_open`
+"""A disk that fills up, for the recording tests: ``wav_recorder.open`` replaced by :func:`filling_open`
 (or :func:`filling_buffered_open`), in this process or in a `hatbox device run` (:func:`run_sim_on_a_filling_disk`)."""
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class FillingFile:
 
 
 def filling_open(room: int) -> Callable[..., Any]:
-    """An ``open`` for device/audio/audiofile.py whose files written each take ``room`` bytes (header
+    """An ``open`` for device/audio/wav_recorder.py whose files written each take ``room`` bytes (header
     included); files read open as usual."""
     def fake_open(path: str | Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         return FillingFile(path, room) if mode == "wb" else open(path, mode, *args, **kwargs)
@@ -83,12 +83,12 @@ def filling_buffered_open(room: int) -> Callable[..., Any]:
 
 
 RUN_ON_A_FILLING_DISK = '''
-"""`hatbox device run` with audiofile.open filling up: patched at import, so the spawned engine
+"""`hatbox device run` with wav_recorder.open filling up: patched at import, so the spawned engine
 process (which runs this file again as __mp_main__) gets it too."""
 import sys
-from device.audio import audiofile
+from device.audio import wav_recorder
 from tests.engine.full_disk import {opener}
-audiofile.open = {opener}({room})
+wav_recorder.open = {opener}({room})
 if __name__ == "__main__":
     from hatbox.cli import main
     sys.exit(main(sys.argv[1:]))
@@ -98,7 +98,7 @@ if __name__ == "__main__":
 def run_sim_on_a_filling_disk(tmp_path: Path, opener: Callable[[int], Callable[..., Any]], room: int,
                               seconds: int) -> subprocess.CompletedProcess[str]:
     """Run `hatbox device run --sim --seconds <seconds> --output take.wav` (no API, panel or MIDI; no ALSA
-    devices) in a fresh Python in ``tmp_path``, its ``audiofile.open`` being ``opener(room)``
+    devices) in a fresh Python in ``tmp_path``, its ``wav_recorder.open`` being ``opener(room)``
     (:func:`filling_open` or :func:`filling_buffered_open`, ``room`` in bytes).  Returns the finished run
     (text stdout and stderr); a run past 120 s raises subprocess.TimeoutExpired."""
     (tmp_path / "empty.conf").write_text("")

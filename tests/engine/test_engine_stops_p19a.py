@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.audio import audiofile
+from device.audio import audiofile, wav_recorder
 from device.audio.alsa_io import AlsaIO, AudioConfig, AudioDeviceError, FileIO
 from tests.engine.full_disk import RUN_ON_A_FILLING_DISK
 from tests.engine.helpers import RATE
@@ -153,7 +153,7 @@ def test_the_engine_status_says_the_cut_while_it_runs(tmp_path: Path, monkeypatc
     used to be there only once the process had finished)."""
     from device.audio.server import _Child, ServerConfig
     from tests.engine.full_disk import filling_open
-    monkeypatch.setattr(audiofile, "open", filling_open(audiofile.FLOAT_WAV_HEADER + 4 * int(1.2 * RATE)),
+    monkeypatch.setattr(wav_recorder, "open", filling_open(audiofile.FLOAT_WAV_HEADER + 4 * int(1.2 * RATE)),
                         raising=False)
     cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=128), backend="file", realtime=False,
                        output_wav=str(tmp_path / "take.wav"))

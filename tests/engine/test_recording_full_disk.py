@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.audio import audiofile
+from device.audio import audiofile, wav_recorder
 from device.audio.alsa_io import AudioConfig, FileIO
 from hatbox.errors import AudioFileError
 
@@ -28,7 +28,7 @@ def test_the_recorder_on_a_disk_that_fills_raises_and_keeps_a_readable_prefix(tm
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Room for 0.35 s with a header update every 0.1 s: the write past the room raises a clear error;
     ``kept`` is what the header counts (0.3 s), and soundfile reads exactly that."""
-    monkeypatch.setattr(audiofile, "open", filling_open(HEADER + 4 * int(0.35 * RATE)), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_open(HEADER + 4 * int(0.35 * RATE)), raising=False)
     path = tmp_path / "take.wav"
     rec = audiofile.WavRecorder(path, RATE, update_s=0.1)
     x = _ramp(1.0)
@@ -47,7 +47,7 @@ def test_the_file_backend_on_a_full_disk_plays_on_and_says_what_it_kept(tmp_path
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The audio thread's write never raises; after close the recording says 1.0 s of 3.0 s were kept
     (the last header update before the disk filled at 1.2 s), in one line naming the file."""
-    monkeypatch.setattr(audiofile, "open", filling_open(HEADER + 4 * int(1.2 * RATE)), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_open(HEADER + 4 * int(1.2 * RATE)), raising=False)
     path = tmp_path / "take.wav"
     io = FileIO(AudioConfig(rate=RATE, period=128, periods=3), None, path)
     x = _ramp(3.0)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from device.audio import audiofile
+from device.audio import audiofile, wav_recorder
 from device.audio.alsa_io import AudioConfig, FileIO
 from hatbox.errors import AudioFileError
 from tests.engine.full_disk import filling_buffered_open, run_sim_on_a_filling_disk
@@ -40,7 +40,7 @@ def _older_take(path: Path) -> bytes:
 def test_the_recorder_removes_the_file_it_created_when_nothing_valid_got_in(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The bug: a 0-byte take.wav (not a WAV) stayed behind."""
-    monkeypatch.setattr(audiofile, "open", filling_buffered_open(0), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_buffered_open(0), raising=False)
     path = tmp_path / "take.wav"
     rec = audiofile.WavRecorder(path, RATE)
     with pytest.raises(AudioFileError, match="No space left on device"):
@@ -52,7 +52,7 @@ def test_the_recorder_removes_the_file_it_created_when_nothing_valid_got_in(tmp_
 
 
 def test_the_file_backend_says_the_empty_take_was_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audiofile, "open", filling_buffered_open(0), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_buffered_open(0), raising=False)
     path = tmp_path / "take.wav"
     io = _record(path)
     rec = io.recording()
@@ -66,7 +66,7 @@ def test_an_older_take_is_left_as_it_was_when_nothing_could_replace_it(tmp_path:
     """The old recorder truncated the older take on opening: it was lost for a run that recorded nothing."""
     path = tmp_path / "take.wav"
     before = _older_take(path)
-    monkeypatch.setattr(audiofile, "open", filling_buffered_open(0), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_buffered_open(0), raising=False)
     io = _record(path)
     assert path.read_bytes() == before and list(tmp_path.iterdir()) == [path]       # no .take.wav.part either
     assert io.cut_short() == f"recording failed: {NO_ROOM.format(path)}; the older {path} was left as it was"
@@ -74,7 +74,7 @@ def test_an_older_take_is_left_as_it_was_when_nothing_could_replace_it(tmp_path:
 
 def test_a_few_kb_free_leave_a_valid_empty_wav(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Room for the header and a little audio, never made part of the file: an empty WAV, which stays."""
-    monkeypatch.setattr(audiofile, "open", filling_buffered_open(HEADER + 4000), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_buffered_open(HEADER + 4000), raising=False)
     path = tmp_path / "take.wav"
     io = _record(path)
     assert io.cut_short() == f"recording failed: {NO_ROOM.format(path)}"
@@ -118,7 +118,7 @@ def test_a_header_that_fails_at_once_leaves_nothing_either(tmp_path: Path, monke
     """An unbuffered file that cannot take the header: the error is raised at once (as before) and
     neither a piece of a header nor a .part is left; an older take stays."""
     from tests.engine.full_disk import filling_open
-    monkeypatch.setattr(audiofile, "open", filling_open(HEADER // 2), raising=False)
+    monkeypatch.setattr(wav_recorder, "open", filling_open(HEADER // 2), raising=False)
     older = tmp_path / "older.wav"
     before = _older_take(older)
     for path in (tmp_path / "take.wav", older):

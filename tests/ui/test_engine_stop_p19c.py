@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from device.audio import audiofile
+from device.audio import audiofile, wav_recorder
 from device.ui import draw as D
 from device.ui.app import EngineEnd, PanelApp, resolve_board
 from device.ui.demo import demo_data, demo_status
@@ -251,7 +251,7 @@ def _cut_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     from device.audio.alsa_io import AudioConfig, FileIO
     from device.audio.server import ServerConfig, _Child
     from tests.engine.full_disk import filling_open
-    monkeypatch.setattr(audiofile, "open", filling_open(audiofile.FLOAT_WAV_HEADER + 4 * int(1.2 * RATE)),
+    monkeypatch.setattr(wav_recorder, "open", filling_open(audiofile.FLOAT_WAV_HEADER + 4 * int(1.2 * RATE)),
                         raising=False)
     cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=128), backend="file", realtime=False,
                        output_wav=str(tmp_path / "take.wav"))
