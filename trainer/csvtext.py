@@ -324,12 +324,13 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
                   listed: set[Path] | frozenset[Path] = frozenset()) -> DataError:
     """The DataError for the cells of CSV ``csv`` (as the message names it) that name no file: ``missing`` is
     [(the cell, :func:`listed_file`'s path for it, where: "line 3", "line 3, input column")].  It says how many
-    and shows the first SHOWN_MISSING: a Windows drive path as written (not glued to ``folder``), others with
-    backslashes read as "/", each with its place, "a folder" when it is one and "there is recordings/di.wav"
+    and shows the first SHOWN_MISSING, each as its cell writes it (what a user searches the CSV for; p57 F2: the path
+    from the working folder was no text of the CSV, beside a "did you mean" relative to the CSV), with its place,
+    where else it was looked for (:func:`_looked_for`), "a folder" when it is one and "there is recordings/di.wav"
     when a file's name differs only in case, else "did you mean recordings/amp.wav?" for a one-letter slip
-    (:func:`slip_twin`; ``listed``: the files, resolved, that the CSV's other cells name, never offered).  The hint
-    says where relative paths start (``folder``), and that a Windows path, a name's case or its spelling is wrong
-    where one is."""
+    (:func:`slip_twin`; ``listed``: the files, resolved, that the CSV's other cells name, never offered), both as
+    the cell would write them (:func:`as_written`).  The hint says where relative paths start (``folder``), and
+    that a Windows path, a name's case or its spelling is wrong where one is."""
     n = len(missing)
     places: dict[tuple[str, Path], list[str]] = {}      # one entry per missing file, with every cell naming it
     for name, f, where in missing:
@@ -340,9 +341,10 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
         slip = None if twin or f.is_dir() else slip_twin(folder, name, listings, listed)
         twins, slips = twins or twin is not None, slips or slip is not None
         said = ("; ".join(wheres) if len(wheres) <= 3 else f"{'; '.join(wheres[:2])} and {len(wheres) - 2} more places")
-        said += (", a folder" if f.is_dir() else "") + (f"; there is {twin.as_posix()}" if twin else "")
+        said += (", a folder" if f.is_dir() else "") + _looked_for(name)
+        said += f"; there is {as_written(twin.as_posix(), name)}" if twin else ""
         said += f"; did you mean {as_written(slip.as_posix(), name)}?" if slip else ""
-        shown.append(f"{_shown(folder, name, f)} ({said})")
+        shown.append(f"{name.strip()} ({said})")
     more = f"; and {len(places) - SHOWN_MISSING} more" if len(places) > SHOWN_MISSING else ""
     hint = "; ".join([f"a relative path starts at the CSV's folder ({folder})"] +
                      ([WINDOWS_PATH_HINT] if any(windows_path(name) for name, _, _ in missing) else []) +
@@ -353,13 +355,10 @@ def missing_error(csv: str, folder: Path, missing: list[tuple[str, Path, str]],
     return DataError(f"{csv}: {files} not exist{cells}{some}{'; '.join(shown)}{more}", hint=hint)
 
 
-def _shown(folder: Path, name: str, f: Path) -> str:
-    """How an error shows the path CSV cell ``name`` names that is no file (``f``: :func:`listed_file`'s): a
-    Windows drive or network path as written, a name with backslashes that is no folder either with them read
-    as "/" (as :func:`listed_file` tried it), else ``f``."""
-    if windows_path(name):
-        return name.strip()
-    if "\\" in name and not f.exists():
-        posix = Path(name.replace("\\", "/"))
-        return str(posix if posix.is_absolute() else folder / posix)
-    return str(f)
+def _looked_for(name: str) -> str:
+    """Where else CSV cell ``name`` was looked for than as written (:func:`listed_file`), as a missing file's
+    refusal says it: "; also looked for as recs/di.wav" for a cell with Windows backslashes (read as "/"), relative
+    like the cell (the hint says from where); "" for any other cell, and for a Windows drive or network path."""
+    if "\\" not in name or windows_path(name):
+        return ""
+    return "; also looked for as " + name.strip().replace("\\", "/")
