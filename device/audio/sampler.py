@@ -517,6 +517,27 @@ class SamplerSource(SamplerControl):
         group = choke_group(msg.get("choke")) if mapped else None
         self.choke_group[note] = group if group is not None else default_group(note, CHOKE_GROUPS)
 
+    def sounding_loops(self) -> list[dict[str, Any]]:
+        """The kit notes whose loop sounds now and is not fading out (latched, held, or kept by the pedal), lowest
+        first: ``[{"note": int, "file": str, "latched": bool}]``, ``file`` as :func:`file_label` names the note's
+        mapping ("" for a note unmapped meanwhile).  Auditions are left out (the Library's play, one at a time).
+        For the engine's status (``active["sampler"]["loops"]``, p57 QA_B 1: a latched loop played with no sign on
+        the panel): built on the caller's thread, never the audio thread; a plain read of the voices the audio
+        thread writes, so a voice that starts or ends meanwhile shows at the next status."""
+        buf, notes, loop, fade, audition, latched = (self.buf, self.note, self.loop, self.fade, self.audition,
+                                                     self.latched)
+        found: dict[int, bool] = {}
+        for v in range(len(buf)):
+            note = int(notes[v])
+            if buf[v] is not None and note >= 0 and loop[v] and fade[v] < 0 and audition[v] is None:
+                found[note] = found.get(note, False) or bool(latched[v])
+        return [{"note": n, "file": self._mapped_label(n), "latched": found[n]} for n in sorted(found)]
+
+    def _mapped_label(self, note: int) -> str:
+        """How :func:`file_label` names the file ``note`` is mapped to ("" for none)."""
+        mapped = self.note_map.get(note)
+        return file_label(mapped[0]) if mapped else ""
+
     @property
     def active_voices(self) -> int:
         """Voices sounding, fading ones included."""
