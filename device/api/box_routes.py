@@ -107,7 +107,7 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
         now = time.time()
         late = box.clock.note(now)
         engine = with_session_owner(request, _engine_status(box), token_id)     # whose capture session (p45)
-        engine = with_volume_source(box.control, engine)    # who set the volume over the network (p48)
+        engine = with_volume_source(box.control, engine)    # who bypassed a slot over the network (p48)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
                         active=active, packs=packs, totals=M.Totals(**totals),
                         clock=M.Clock(now=now, set=not late, note=late),

@@ -4,8 +4,9 @@ panel, MIDI and OSC (the box's BoxControl: MIDI pick-up learns the value).  Befo
 panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop showed where they stood.
 
 ``GET /volume`` and ``PUT /volume`` ``{"db"}`` read and set the output volume (-60..+6 dB, as OSC and the panel set
-it), with who set it over the network (OSC's sender, or a paired device: device/volume_source.py).  Before
-(forty-eighth stop's QA) only the panel or OSC itself could bring back a volume a stranger's OSC had set to -60 dB."""
+it), with who set it over the network (OSC's sender, or a paired device: the engine status's ``volume_set``,
+device/volume_source.py).  Before (forty-eighth stop's QA) only the panel or OSC itself could bring back a volume a
+stranger's OSC had set to -60 dB."""
 from __future__ import annotations
 
 import logging
