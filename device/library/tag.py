@@ -10,6 +10,8 @@ device/library/runner.PackTagger.heard) gets no tags, only its reason, and is no
 it changes.  On the laptop (`hatbox tag`) a file is first given the box's upload check
 (device.library.member_checks.audio_problem): one the box would refuse (cut short, float samples at integer
 scale, not audio) fails with the box's words instead of being tagged from what little libsndfile makes of it.
+The words of a file or database that could not be tagged are device.library.tag_failures'; the batch decoded, tagged
+and committed is device.library.tag_batch's.
 """
 from __future__ import annotations
 
@@ -25,27 +27,26 @@ from typing import Callable
 
 import numpy as np
 
-from device.audio.closed_folder import refusal_hint
 from device.library import db as libdb
 from device.library import kept as kept_tags
 from device.library import retag
 from device.library.decode import decoder_notes_hidden
 from device.library.links import another_library, link_name, links_problem, links_to_nothing, runs_links, \
     write_links
-from device.library.long_files import long_take, mid_take, much_longer
-from device.library.member_checks import NO_AUDIO, audio_problem
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
 from device.library.moves import Moves, apply_moves, follow_moves, one_folder_of
-from device.library.pack_fault import NAN_SCORES
+from device.library.pack_fault import NAN_SCORES  # noqa: F401 - the words of a NaN file, read from here too
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
+from device.library.tag_batch import Into, Pending, flush, new_bytes
+from device.library.tag_batch import count_long as _count_long  # noqa: F401 - tests count from here
+from device.library.tag_failures import BROKEN_LINK, NOT_UTF8, failed_words, upload_refusal
+from device.library.tag_failures import stat_or_failed as _stat, write_error as _write_error
 from export.pack import Pack
-from hatbox.errors import AudioFileError, HatboxError, first_line
-from hatbox.file_access import cannot_read
+from hatbox.errors import AudioFileError, HatboxError
 
 Progress = Callable[[int, int], None]
 BATCH = 32
-NOT_UTF8 = "name is not valid UTF-8 (rename it)"
 
 
 @dataclass
@@ -121,33 +122,6 @@ class Decoding:
     quiet: bool = False
 
 
-@dataclass
-class _Pending:
-    """The files decoded since the last batch (``rel``, ``stat``, ``digest``: to tag), the rows written since then
-    (``written``: (path, content hash) of new bytes, given back kept tags at the batch's commit; ``new``: those of
-    ``rel`` that are new bytes, :func:`_new_bytes`) and the kept tags given back this run (``given``: hash -> tags,
-    for further copies: device.library.kept.give_back)."""
-
-    rel: list[str] = field(default_factory=list)
-    stat: list[tuple[int, int]] = field(default_factory=list)
-    digest: list[str] = field(default_factory=list)
-    length: list[tuple[int, int]] = field(default_factory=list)     # of ``rel``: (frames, rate Hz), for _count_long
-    written: list[tuple[str, str]] = field(default_factory=list)
-    new: set[str] = field(default_factory=set)
-    given: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass
-class _Into:
-    """Where a run writes the tagger's rows (files, tags): ``con``, the library's database, or a re-tag's stage
-    (device.library.retag), with the rows it held before the run (``known``: path -> (size, mtime ns, model,
-    status); a file whose row matches is not tagged again)."""
-
-    con: sqlite3.Connection
-    known: dict
-    staged: bool = False            # a re-tag's stage: kept tags given back wait there for the merge
-
-
 def tag_library(root: str | Path, pack: str | Path | Pack, db_path: str | Path, links_dir: str | Path | None = None,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
                 threads: int = 1, batch: int = BATCH, lock: bool = False,
@@ -216,25 +190,6 @@ def _stage(con, db_path: str | Path, tagger: PackTagger, staged: bool, pack: str
     return retag.open_stage(con, db_path, tagger.model_id, "" if isinstance(pack, Pack) else str(Path(pack).resolve()))
 
 
-def _write_error(db_path: str | Path, exc: sqlite3.OperationalError) -> HatboxError:
-    """The HatboxError for a database that stopped taking writes part-way (locked by another program, the
-    disk full, made read-only): what was committed before stays, and the same command goes on from there."""
-    trouble = libdb.write_trouble(exc, db_path)          # a full disk that SQLite calls read-only: "full"
-    kept = "stopped; the files tagged before are kept"
-    again = "then run the same command again: it goes on where this run stopped"
-    if trouble == "locked":
-        return HatboxError(f"{db_path} is locked by another program (another hatbox tag on the same database?): "
-                           f"{kept}", hint=f"wait for it to finish (or close it), {again}")
-    if trouble == "full":
-        return HatboxError(f"cannot write {db_path}: the disk is full: {kept}",
-                           hint=f"free some space (or give --out a database on another disk), {again}")
-    if trouble == "read-only":
-        return HatboxError(f"cannot write {db_path}: it was made read-only: {kept}",
-                           hint=f"make it and its folder writable again, {again}")
-    return HatboxError(f"cannot write {db_path}: {exc}: {kept}",
-                       hint=f"check that the database and its folder are writable, {again}")
-
-
 def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: Progress | None,
          cancel: threading.Event | None, batch: int, report: LibraryReport, decoding: Decoding,
          inside: bool = False, stage: sqlite3.Connection | None = None, db_path: str | Path = "") -> None:
@@ -269,7 +224,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
                    pack=f"{tagger.pack.manifest.name} {tagger.pack.manifest.version}", pack_model=tagger.model_id,
                    exclusive=int(tagger.exclusive), thresholds=",".join(f"{t:g}" for t in tagger.thresholds),
                    run="running", run_total=len(paths) + (len(kept) if stage else 0))   # until it ends: tagging_state
-    pending = _Pending()
+    pending = Pending()
     _move_rows(root, con, known, moves, report)
     _fill_hashes(root, con, paths)
     doubled = {src for src, _ in moves.doubled}
@@ -281,7 +236,7 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
     left = [rel for rel in gone if rel not in moved]
     libdb.remove(con, left)
     report.removed = len(left)
-    into = _Into(con, known) if stage is None else _staged_rows(stage, paths + kept, moves)
+    into = Into(con, known) if stage is None else _staged_rows(stage, paths + kept, moves)
     con.commit()
     _tag_changed(root, tagger, con, paths, known, report, progress, cancel, batch, decoding, pending, into)
     held = stage is not None and bool(kept)     # files not reached (a folder not opened): no merge until they are
@@ -294,13 +249,13 @@ def _run(root: Path, tagger: PackTagger, con, links_dir: Path | None, progress: 
         _update_links(con, root, links_dir, report, known, not paths and not kept)
 
 
-def _staged_rows(stage: sqlite3.Connection, paths: list[str], moves: Moves) -> _Into:
+def _staged_rows(stage: sqlite3.Connection, paths: list[str], moves: Moves) -> Into:
     """The re-tag ``stage``'s rows of the files in the library now (``paths``: found, or under a folder not opened),
     with this run's ``moves`` replayed on them, as this run starts."""
     retag.follow(stage, moves.rows)
     retag.prune(stage, paths)
     stage.commit()
-    return _Into(stage, libdb.known_files(stage), staged=True)
+    return Into(stage, libdb.known_files(stage), staged=True)
 
 
 def _update_links(con, root: Path, links_dir: Path, report: LibraryReport, known: dict, empty: bool) -> None:
@@ -334,18 +289,11 @@ def _move_rows(root: Path, con, known: dict, moves: Moves, report: LibraryReport
     """Write the ``moves`` found (device.library.moves.apply_moves), first keeping the producer's tags of the files
     that left and of the paths whose sound another replaced (device.library.kept: given back when those bytes come
     back).  A moved row's new path is given no kept tags: its bytes were in the library already (a copy the producer
-    left untagged, renamed: p47 review), only a file new to the library or with new bytes is (:func:`_new_bytes`)."""
+    left untagged, renamed: p47 review), only a file new to the library or with new bytes is
+    (device.library.tag_batch.new_bytes)."""
     report.tags_unkept = kept_tags.keep(con, moves.lost + moves.overwritten, time.time_ns())
     report.tags_forgotten = kept_tags.forget_oldest(con)
     apply_moves(root, con, known, moves)
-
-
-def _new_bytes(known: dict, rel: str, stat: tuple[int, int]) -> bool:
-    """Whether the file ``rel`` (size, mtime ``stat``) holds bytes new to the library: a path the library did not
-    hold (``known``, with the moved rows at their new paths), or one whose size or mtime changed.  Only these are
-    given kept tags back (device.library.kept): a file tagged again because the pack changed, or tried again after
-    failing, holds the bytes it held (p47 review: an untagged copy of a deleted file got its tags at a pack change)."""
-    return rel not in known or tuple(known[rel][:2]) != tuple(stat)
 
 
 def _fill_hashes(root: Path, con, paths: list[str]) -> None:
@@ -390,7 +338,7 @@ def _check_same_library(con, root: Path, paths: list[str], known: dict, inside: 
 
 def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: dict, report: LibraryReport,
                  progress: Progress | None, cancel: threading.Event | None, batch: int, decoding: Decoding,
-                 pending: _Pending, into: _Into) -> None:
+                 pending: Pending, into: Into) -> None:
     """Tag the new and changed files of ``paths`` (their rows to ``into``), ``batch`` at a time.  Whatever stops the
     run part-way (an error, Ctrl-C) first saves the files decoded since the last batch (best effort), then goes on
     up."""
@@ -402,52 +350,20 @@ def _tag_changed(root: Path, tagger: PackTagger, con, paths: list[str], known: d
                 break
             _one(root, rel, tagger, con, known, report, buf, pending, decoding, into)
             if len(pending.rel) == batch:
-                _flush(tagger, con, buf, pending, report, into)
+                flush(tagger, con, buf, pending, report, into)
             if progress is not None:
                 progress(done, len(paths))
     except sqlite3.OperationalError:       # the database takes no writes (locked, disk full): nothing to save
         raise
     except BaseException:
         with contextlib.suppress(Exception):
-            _flush(tagger, con, buf, pending, report, into)
+            flush(tagger, con, buf, pending, report, into)
         raise
-    _flush(tagger, con, buf, pending, report, into)
-
-
-BROKEN_LINK = "broken link (what it points at does not exist)"      # the box's words (device.library.folder_tar)
-
-
-def _stat(path: Path, rel: str, report: LibraryReport) -> os.stat_result | None:
-    """``path``'s os.stat (links followed), or None when there is none, said in ``report``: a file deleted since
-    the walk found it has left the library during the run (not failed); a link to nothing, or a file that cannot
-    be looked at, failed."""
-    try:
-        return path.stat()
-    except FileNotFoundError:
-        if os.path.lexists(path):
-            report.failed.append((rel, BROKEN_LINK))
-        else:
-            report.left_during.append(rel)
-    except OSError as exc:      # said as failed_words says it (a link into a closed folder: its chmod -R)
-        report.failed.append((rel, failed_words(exc, path)))
-    return None
-
-
-def failed_words(exc: Exception, path: Path) -> str:
-    """Why ``path`` failed, listed beside its name: the error's first line without the path; a file the system would
-    not open (a PermissionError, or device.audio.audiofile's AudioFileError ``refused``) as audiofile says it, with
-    its hint: "cannot read: permission denied (let your...)", the chmod -R of a folder on its way that may not be
-    entered (device.audio.closed_folder), else the file's; another OSError (EIO: a failing drive) without one."""
-    if isinstance(exc, OSError):
-        refused = isinstance(exc, PermissionError)
-        exc = AudioFileError(cannot_read(path, exc), hint=refusal_hint(path) if refused else None, refused=refused)
-    said = without_path(first_line(exc), path)
-    hint = getattr(exc, "hint", None)
-    return f"{said} ({hint})" if hint and getattr(exc, "refused", False) else said
+    flush(tagger, con, buf, pending, report, into)
 
 
 def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: LibraryReport,
-         buf: np.ndarray, pending: _Pending, decoding: Decoding, into: _Into) -> None:
+         buf: np.ndarray, pending: Pending, decoding: Decoding, into: Into) -> None:
     """Look at the library file ``rel``: unchanged (its row in ``into`` matches), failed or skipped (its row written
     to ``into`` now), or decoded into ``buf`` for the next batch (``pending``).  ``known``: the library's rows, which
     tell bytes new to it (given kept tags back)."""
@@ -478,7 +394,7 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
         report.failed.append((rel, reason))
         libdb.put_error(into.con, rel, stat, tagger.model_id, reason)
         return
-    fresh = _new_bytes(known, rel, stat)        # bytes new to the library: kept tags may come back to them
+    fresh = new_bytes(known, rel, stat)        # bytes new to the library: kept tags may come back to them
     try:
         audio, rate, why_not, frames = _heard(path, tagger, decoding)
         clip = None if why_not else tagger.fit(audio, rate)
@@ -509,35 +425,6 @@ def _one(root: Path, rel: str, tagger: PackTagger, con, known: dict, report: Lib
     pending.digest.append(digest)
 
 
-def _count_long(report: LibraryReport, frames: int, rate: int) -> None:
-    """Count a file of ``frames`` frames at ``rate`` Hz that was tagged in ``report``'s ``long_files`` when it is much
-    longer than the clip the tagger hears, and then, by its length, in ``long_takes`` (a minute or more) or
-    ``long_mid`` (30 s to a minute): only of the long files (p50 review: a minute's file counted apart from them
-    when the clip was 30 s or more).  Counted as its batch is committed with its tags (:func:`_flush`), never for a
-    file the pack gave no scores for (p51 QA: "1 of 0 files tagged are over 2 s")."""
-    if much_longer(frames, rate, report.clip_seconds):
-        report.long_files += 1
-        report.long_takes += long_take(frames, rate)
-        report.long_mid += mid_take(frames, rate)
-
-
-def without_path(reason: str, path: Path) -> str:
-    """``reason`` (one line) as it is listed beside the file's name, which it then need not repeat: "cannot read
-    /lib/kit/x.wav: ..." as "cannot read: ...", "/lib/kit/x.wav: its header says..." as "its header says..."."""
-    shown = str(path)
-    if reason.startswith(f"{shown}: "):
-        return reason[len(shown) + 2:]
-    return reason.replace(f" {shown}: ", ": ", 1)
-
-
-def upload_refusal(path: Path) -> str:
-    """Why the box's upload would refuse the audio file ``path`` ("" when it takes it): its one check,
-    :func:`device.library.member_checks.audio_problem`, in its words.  A header with no samples is left to the
-    tagger, which skips such a file as empty (one with bytes past its header's end fails there)."""
-    why = audio_problem(path)[0]
-    return "" if why == NO_AUDIO else why
-
-
 def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarray, int, str, int]:
     """(channels [C, n] float32, rate Hz, why it gets no tags or "", the file's length in frames, -1 not known) of
     what the tagger hears of ``path`` (runner.PackTagger.heard: its head, or from its first sound), decoded as
@@ -548,45 +435,3 @@ def _heard(path: Path, tagger: PackTagger, decoding: Decoding) -> tuple[np.ndarr
             raise AudioFileError(refused)
         heard = tagger.heard(path)
         return heard.channels, heard.rate, heard.why, heard.frames
-
-
-def _back_now(written: list[tuple[str, str]], into: _Into) -> list[tuple[str, str]]:
-    """Of ``written`` ((path, hash) of rows written with new bytes), those given kept tags back now: all, or, in a
-    re-tag's stage, none: the library holds no row of a new file, and one of a changed file's old bytes, until the
-    merge, which gives them back (device.library.retag.give_back_later; p54 review: given before, they stayed under
-    a name no row stood for, or were kept again by the old bytes' hash when the file left)."""
-    if not into.staged:
-        return written
-    retag.give_back_later(into.con, written)
-    return []
-
-
-def _flush(tagger: PackTagger, con, buf: np.ndarray, pending: _Pending, report: LibraryReport, into: _Into) -> None:
-    """Tag the batch decoded into ``buf`` (``pending``), write its rows to ``into`` and the kept tags given back to
-    ``con`` (the library's database), and commit both."""
-    n, saved = len(pending.rel), 0
-    counted: list[tuple[int, int]] = []     # (frames, rate) of the files tagged now: _count_long
-    if n:
-        probs, emb = tagger.run(buf[:n])
-        hits = tagger.hits(probs)
-        usable = np.isfinite(probs).all(axis=1) & np.isfinite(emb).all(axis=1)
-        for i in range(n):
-            if usable[i]:
-                libdb.put_result(into.con, pending.rel[i], pending.stat[i], pending.digest[i], tagger.model_id,
-                                 tagger.tags, probs[i], hits[i], emb[i])
-                if pending.rel[i] in pending.new:
-                    pending.written.append((pending.rel[i], pending.digest[i]))
-                counted.append(pending.length[i])
-            else:
-                reason = NAN_SCORES
-                report.failed.append((pending.rel[i], reason))
-                libdb.put_error(into.con, pending.rel[i], pending.stat[i], tagger.model_id, reason)
-        saved = int(usable.sum())
-    report.tags_back += kept_tags.give_back(con, _back_now(pending.written, into), pending.given)   # with the batch
-    pending.written.clear()
-    con.commit()                    # the kept tags first: given again (to a file with none) if the rows are not
-    into.con.commit()
-    report.tagged += saved          # counted once committed: a run stopped part-way reports what it kept
-    for frames, rate in counted:
-        _count_long(report, frames, rate)
-    pending.rel.clear(), pending.stat.clear(), pending.digest.clear(), pending.length.clear(), pending.new.clear()
