@@ -18,6 +18,7 @@ come, the corners until as many statuses newer than the last ``corners`` sent (t
 for before the engine took them still report the values before)."""
 from __future__ import annotations
 
+import colorsys
 import math
 from typing import Any
 
@@ -28,6 +29,7 @@ from device.ui.bypass import HOLD_STATUSES, SlotBypass
 from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import faulted
+from device.ui.loops import Loop, playing_words, sounding
 from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
@@ -40,6 +42,18 @@ SAME_XY = 1e-6                       # pad positions closer than this (each axis
 MIN_DIAL_R = 20                      # px: the smallest ring of the two rows of dials
 MIN_ROW_DIAL_R = 14                  # px: ... and of one row of four, where two rows do not fit (a short portrait)
 CURSOR_RING = 14                     # px: the radius of the pad cursor (its dark ring; the dot is 3 px smaller)
+# A timbre's colour, by its place in the pack's list (p57 QA_B 7: a corner's colour was its position's, so two corners
+# that both played trumpet were drawn red and green): the first four are the corners' colours of old, so a pack's
+# first four timbres, the corners it starts with, look as before; past the eighth, hues spaced by the golden ratio
+TIMBRE_COLOURS = (*D.CORNER_COLOURS, (170, 110, 230), (60, 200, 200), (240, 140, 60), (240, 120, 190))
+
+
+def timbre_colour(index: int) -> tuple[int, int, int]:
+    """The colour of a pack's timbre ``index`` (0-based, its place in the manifest's ``names``): one a timbre."""
+    if index < len(TIMBRE_COLOURS):
+        return TIMBRE_COLOURS[index]
+    r, g, b = colorsys.hsv_to_rgb((index * 0.618034) % 1.0, 0.6, 0.9)
+    return round(r * 255), round(g * 255), round(b * 255)
 
 
 def peak_frac(db: float, floor_db: float = -60.0) -> float:
@@ -283,10 +297,19 @@ class PlayPage(Page):
         return self._shade
 
     def _pad_image(self) -> Any:
+        """The pad's tint: each corner in its timbre's colour (:meth:`corner_colours`), made again only when the pad's
+        size or a corner's colour changes."""
         import pygame
-        if self._gradient is None or self._gradient.get_size() != self.pad.size:
-            self._gradient = pygame.surfarray.make_surface(D.corner_gradient(*self.pad.size))
-        return self._gradient
+        key = (tuple(self.pad.size), self.corner_colours())
+        if self._gradient is None or self._gradient[0] != key:
+            self._gradient = (key, pygame.surfarray.make_surface(D.corner_gradient(*self.pad.size, colours=key[1])))
+        return self._gradient[1]
+
+    def corner_colours(self) -> tuple[tuple[int, int, int], ...]:
+        """The four corners' colours (TL, TR, BL, BR): each its timbre's (:func:`timbre_colour`), so a timbre in two
+        corners is one colour in both; a corner with no timbre of the pack (no synth) keeps its position's."""
+        return tuple(timbre_colour(self.timbres.index(name)) if name in self.timbres else D.CORNER_COLOURS[i]
+                     for i, name in enumerate(self.corner_names()))
 
     def _draw_pad(self, surface: Any) -> None:
         import pygame
@@ -297,10 +320,13 @@ class PlayPage(Page):
         spots = [((p.x + 8, p.y + 8), "topleft"), ((p.right - 8, p.y + 8), "topright"),
                  ((p.x + 8, p.bottom - 8), "bottomleft"), ((p.right - 8, p.bottom - 8), "bottomright")]
         cursor, self.corner_tags = self._cursor_rect(), []
-        for name, (pos, anchor) in zip(names, spots):
+        for name, (pos, anchor), edge in zip(names, spots, self.corner_colours()):
             text = D.fit(self.ctx.fonts, (name,), 24, p.width / 2 - 24)
             half = pygame.Rect(p.x if "left" in anchor else p.centerx, p.y, p.width // 2, p.height)
-            self.corner_tags.append(self._label(surface, text, pos, anchor, 24, D.TEXT, clear_of=cursor, within=half))
+            tag = self._label(surface, text, pos, anchor, 24, D.TEXT, clear_of=cursor, within=half)
+            if self.timbres:                       # the tag edged in its timbre's colour, as its dial
+                pygame.draw.rect(surface, edge, tag, 2, border_radius=4)
+            self.corner_tags.append(tag)
         if not self.timbres:                   # the pad plays nothing: dimmed, and what to do said
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
@@ -352,13 +378,13 @@ class PlayPage(Page):
         return list(corners) if self.timbres and len(corners) == 4 else ["-"] * 4
 
     def _draw_dials(self, surface: Any) -> None:
-        names = self.corner_names()
+        names, colours = self.corner_names(), self.corner_colours()
         n = max(1, len(self.timbres))
         column = abs(self.dials[1][0][0] - self.dials[0][0][0]) - 8 if len(self.dials) > 1 else None   # either layout
         for i, (center, r) in enumerate(self.dials):
             name = names[i]
             frac = (self.timbres.index(name) / max(1, n - 1)) if name in self.timbres else 0.0
-            D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name, D.CORNER_COLOURS[i],
+            D.dial(surface, self.ctx.fonts, center, r, frac, CORNER_NAMES[i], name, colours[i],
                    label_w=column, pointer=name in self.timbres)
 
     def _draw_level(self, surface: Any) -> None:
@@ -379,8 +405,7 @@ class PlayPage(Page):
             D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
             text = "-inf" if peak <= -100 else "+inf" if math.isinf(peak) else f"{peak:.0f} dB"
             f.draw(surface, text, below, 18, D.DIM, "midtop")
-        notes = held_notes(st)
-        label = " ".join(note_name(n) for n in notes[:4]) if notes else "no notes"
+        label = D.fit(f, notes_line(held_notes(st), sounding(st)), 26, self.meter.left - 10 - self.notes_at[0])
         drawn = f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
         self._draw_synth_name(surface, drawn.right + 16)
 
@@ -401,6 +426,17 @@ def peak_db(status: dict[str, Any]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         return None
     return float(value)
+
+
+def notes_line(notes: list[int], loops: list[Loop]) -> tuple[str, ...]:
+    """The line under the dials, longest first: the synth's notes held (four at most), then the sampler's loops that
+    sound (:func:`device.ui.loops.playing_words`: "loop C#2 (VP Drum) playing"; p57 QA_B 1: a latched loop played
+    while the line said "no notes"), "no notes" when neither."""
+    chord = " ".join(note_name(n) for n in notes[:4])
+    said = playing_words(loops)
+    if chord and said:
+        return (*(f"{chord} + {words}" for words in said), chord)
+    return said or (chord or "no notes",)
 
 
 def held_notes(status: dict[str, Any]) -> list[int]:
