@@ -9,22 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_p57_F4_cmd_tag_has_room_to_change() -> None:
-    for name in ("cmd_tag.py", "tag_notes.py"):
-        lines = (ROOT / "hatbox" / name).read_text(encoding="utf-8").splitlines()
-        assert len(lines) <= 450, (name, len(lines))
-        assert [n for n, line in enumerate(lines, 1) if len(line) > 120] == [], name
-
-
-def test_p57_F4_names_read_from_cmd_tag_are_still_there() -> None:
-    from hatbox import cmd_tag, tag_notes
-    assert cmd_tag._say_twins is tag_notes.say_twins and cmd_tag._twin_tail is tag_notes.twin_tail
-    assert all(callable(getattr(cmd_tag, name)) for name in ("_print_failures", "_bar_to", "heading", "register"))
-    assert cmd_tag.HEARD == "a tagger hears each file's first second from its first sound"
-
 
 def test_p57_F4_the_notes_after_the_summary_say_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
