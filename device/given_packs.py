@@ -162,27 +162,44 @@ def install_given(store_dir: Any, packs: dict[str, str], rate: int, block: int, 
 
 def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[str, str], list[str]]:
     """({engine slot: pack path} of the store's active effect and synth packs: what the engine loads at start,
-    warning lines); with ``require_signature`` an active pack (the tagger's too) signed by no key trusted now is left
-    out and its slot emptied (kept in the slot's history), with a warning: it stays installed, but the panel, the
-    status and the API say nothing plays there (a box started so plays only signed packs)."""
+    lines for the terminal); with ``require_signature`` an active pack (the tagger's too) signed by no key trusted now
+    is left out and its slot emptied for this run, with a warning: it stays installed, the panel, the status and the
+    API say nothing plays there (a box started so plays only signed packs), and the store keeps it as held
+    (PackStore.hold), so the next start that may play it (without the flag, or once a key that signed it is trusted)
+    makes it active again, said in a line (p57 QA_B 2: one start with the flag forgot every active pack)."""
     from device.validate import unsigned_now
     store = open_store(store_dir)
     trusted = store.trusted() if require_signature else []
-    out, warnings = {}, []
+    out, lines = {}, _unheld(store, lambda pid: not (require_signature and unsigned_now(store, pid, trusted)))
     for slot, pid in store.active().items():
         # the tagger too: it has no engine slot, but an unsigned one went on tagging uploads (thirty-third stop's QA)
         if not (pid and slot in (*SLOT_KINDS, "tagger") and store.pack_path(pid).is_file()):
             continue
         if require_signature and unsigned_now(store, pid, trusted):
-            try:                                   # so the panel, the status and the API say nothing plays there
-                store.deactivate(slot)
-                undone = (f"its slot is empty now: push a signed pack, or start the box without --require-signature "
-                          f"and run hatbox box-pack --rollback {slot}")
-            except OSError:
-                undone = "the box still lists it as active"
-            warnings.append(f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "
-                            f"(--require-signature); {undone}")
+            lines.append(_held(store, slot, pid))
             continue
         if slot in SLOT_KINDS:
             out[slot] = str(store.pack_path(pid))
-    return out, warnings
+    return out, lines
+
+
+def _unheld(store: Any, may_play: Any) -> list[str]:
+    """Make active again the packs an earlier start with --require-signature held (PackStore.unhold); a line each."""
+    try:
+        back = store.unhold(may_play)
+    except OSError as exc:
+        return [f"warning: the packs a start with --require-signature did not play could not be made active again "
+                f"({exc.strerror or exc}): hatbox box-pack ID --activate makes one active"]
+    return [f"{slot}: {pid} active again (a start with --require-signature did not play it)" for slot, pid in back]
+
+
+def _held(store: Any, slot: str, pid: str) -> str:
+    """Empty ``slot`` for this run, pack ``pid`` kept as held (PackStore.hold); the warning line that says so."""
+    try:                                   # so the panel, the status and the API say nothing plays there
+        store.hold(slot)
+        undone = ("its slot plays nothing while the box runs so, and the pack is kept: the next start without "
+                  "--require-signature plays it again (or sign it: hatbox pack sign, and push it)")
+    except OSError:
+        undone = "the box still lists it as active"
+    return (f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "
+            f"(--require-signature); {undone}")

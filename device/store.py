@@ -330,6 +330,7 @@ class PackStore(Recovery):
         now.replaced = (p.activation(kind) or {"id": prev}) if prev else None
         p.slots[kind] = pid
         p.activated = {**p.activated, kind: {"id": pid, "by": now.by, "at": time.time()}}
+        p.held = {k: v for k, v in p.held.items() if k != kind}      # a pack chosen: the held one is not put back
 
     def activation(self, kind: str) -> dict[str, Any] | None:
         """Who made ``kind``'s active pack active and when: ``{"id", "by", "at"}`` (:meth:`Pointer.activation`)."""
@@ -358,8 +359,38 @@ class PackStore(Recovery):
                 p.history[kind] = [h for h in p.history[kind] if h != prev][-HISTORY_LEN + 1:] + [prev]
             p.slots[kind] = None
             p.activated = {k: v for k, v in p.activated.items() if k != kind}
+            p.held = {k: v for k, v in p.held.items() if k != kind}
             self._write_pointer(p)
             return prev
+
+    def hold(self, kind: str) -> str | None:
+        """Nothing plays in ``kind``'s slot for this run, its pack kept as held (:attr:`Pointer.held`, not put in
+        its history: a start with --require-signature, the pack unsigned): :meth:`unhold` at a later start makes it
+        active again.  Returns the pack held (None: the slot was empty)."""
+        with self._locked():
+            p = self.pointer()
+            pid = p.slots[_kind(kind)]
+            if pid:
+                p.held, p.slots[kind] = {**p.held, kind: pid}, None
+                p.activated = {k: v for k, v in p.activated.items() if k != kind}
+                self._write_pointer(p)
+            return pid
+
+    def unhold(self, may_play: Callable[[str], bool]) -> list[tuple[str, str]]:
+        """Make each held pack (:meth:`hold`) active again where its slot is still empty, it is still installed and
+        ``may_play(pid)`` (this start's signature rule); a held pack that is gone is forgotten.  Returns the (kind,
+        pid) made active again."""
+        with self._locked():
+            p, have = self.pointer(), set(self.ids())
+            back = [(k, pid) for k, pid in p.held.items() if p.slots.get(k) is None and pid in have and may_play(pid)]
+            stale = {k for k, pid in p.held.items() if pid not in have or p.slots.get(k) is not None}
+            if back or stale:
+                for kind, pid in back:
+                    self._activated(p, kind, pid)
+                    p.history[kind] = [h for h in p.history[kind] if h != pid]
+                p.held = {k: v for k, v in p.held.items() if k not in stale}
+                self._write_pointer(p)
+            return back
 
     def _earlier(self, p: Pointer, kind: str) -> list[str]:
         """The packs of ``kind`` ``p`` made active before, oldest first, those still installed."""

@@ -160,16 +160,21 @@ class Pointer:
     """The active pack of each slot and the slot's previously active packs (oldest first); ``activated``: who made
     each slot's pack active and when (p45 duo QA), ``{kind: {"id": pid, "by": paired device or "", "at": Unix
     time}}``, a record that counts only while its ``id`` is the slot's pack (:meth:`activation`).  A pointer from
-    before the forty-fifth stop has none; an older box reading a newer one ignores it."""
+    before the forty-fifth stop has none; an older box reading a newer one ignores it.  ``held``: ``{kind: pid}``,
+    the pack a start with --require-signature did not play, its slot emptied for that run (PackStore.hold): the next
+    start that may play it makes it active again (p57 QA_B 2: the flag's start forgot which pack was active)."""
 
     slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
     history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
     activated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         out: dict[str, Any] = {"slots": self.slots, "history": self.history}
         if self.activated:
             out["activated"] = self.activated
+        if self.held:
+            out["held"] = self.held
         return json.dumps(out, indent=1, sort_keys=True).encode()
 
     def activation(self, kind: str) -> dict[str, Any] | None:
@@ -205,6 +210,8 @@ class Pointer:
         done = raw.get("activated") if isinstance(raw, dict) else None      # optional: never makes it unreadable
         p.activated = {k: v for k, v in done.items() if k in KINDS and isinstance(v, dict)} \
             if isinstance(done, dict) else {}
+        held = raw.get("held") if isinstance(raw, dict) else None         # optional too (p57)
+        p.held = {k: v for k, v in held.items() if k in KINDS and isinstance(v, str)} if isinstance(held, dict) else {}
         return p
 
 

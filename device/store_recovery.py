@@ -159,6 +159,7 @@ class Recovery:
             out.slots[kind], out.history[kind] = current, history
         out.activated = {k: dict(rec) for k, rec in p.activated.items()
                          if out.slots.get(k) is not None and rec.get("id") == out.slots[k]}
+        out.held = {k: pid for k, pid in p.held.items() if pid in have}      # a held pack still installed
         return out
 
     def problems(self) -> list[str]:

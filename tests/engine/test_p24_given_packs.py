@@ -154,7 +154,8 @@ def test_a_box_that_takes_only_signed_packs_plays_no_unsigned_pack_already_on_it
     old, now = store.pointer().history["effect"][-1], store.active()["effect"]
     packs, warnings = engine_packs(tmp_path / "box", require_signature=True)
     assert packs == {} and len(warnings) == 1 and f"the active effect pack {now} is not signed" in warnings[0]
-    assert "its slot is empty now: push a signed pack, or start the box without --require-signature" in warnings[0]
+    assert "plays nothing while the box runs so, and the pack is kept: the next start without --require-signature " \
+           "plays it again" in warnings[0]                                      # p57 F6: the record is kept
     assert PackStore(tmp_path / "box").active()["effect"] is None             # status, panel and API agree
     box = make_box(tmp_path, require_signature=True)
     assert [m for m in box.control.sent if m["op"] == "load"] == []          # the API loads no unsigned pack either
