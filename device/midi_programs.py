@@ -13,9 +13,11 @@ The switch goes through the box's own activation (device/api/app.py ``Box.activa
 of the switcher's own, so the MIDI reader that received the program change returns at once.  A burst (a foot
 controller scrolled through five programs in 100 ms) ends on its last program: a lone program change switches at
 once, one within :data:`SETTLE_S` of the one before waits until no program change has come for that long, and those
-that come while a switch runs leave only the last to switch next.  It stops with the box (``ProgramSwitcher.stop``,
-from device/api/box.py ``Box.stop_programs``): a program change still waiting (for its turn, or for the box's
-install lock), or one that comes after, switches nothing and says so; a switch already running ends as it began.
+that come while a switch runs leave only the last to switch next; the burst's outcome says what changed from where
+it began (switched in, though its last found the pack playing: its first had switched it at once).  It stops with
+the box (``ProgramSwitcher.stop``, from device/api/box.py ``Box.stop_programs``): a program change still waiting (for
+its turn, or for the box's install lock), or one that comes after, switches nothing and says so; a switch already
+running ends as it began.
 Each switch is logged as a change (box.log and switches.log, the switches' own share that `hatbox box-logs --changes`
 reads merged with changes.log), within a budget per source: device/switch_lines.py.
 
@@ -282,6 +284,7 @@ class ProgramSwitcher:
         self._pending: Job | None = None               # the program change to switch next
         self._due = 0.0
         self._came_last = float("-inf")                # when the last program change came (monotonic)
+        self._began: dict[str, str | None] = {}        # kind -> the pack playing before this burst switched it
         self._worker: threading.Thread | None = None
         self._stopping = False                         # :meth:`stop` was called: no program change switches now
         self._said: set[tuple[Key, str, str]] = set()  # (key, words, port) logged once since the map changed
@@ -318,6 +321,8 @@ class ProgramSwitcher:
         the job it replaced (None: none waited)."""
         lone = self._worker is None and now - self._came_last >= self.settle_s
         self._came_last = now
+        if lone:                                       # a burst begins (no switch runs: the worker is gone)
+            self._began = {}
         before, self._pending, self._due = self._pending, job, (now if lone else now + self.settle_s)
         if self._worker is None:
             self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
@@ -468,7 +473,7 @@ class ProgramSwitcher:
             return {**self._quiet(job, entry.key, f"{said}: {note}", warn=True), "gone": True}
         pid, kind = str(pack["id"]), str(pack["kind"])
         if self.hooks.playing(kind, pid):
-            return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already", pack)
+            return self._burst_outcome(job, said, pack, self._began.get(kind, pid))
         if self._stopping:                  # stopped since the job was taken: nothing begun, nothing switched
             return self._stopped(job)
         start = time.monotonic()
@@ -486,7 +491,24 @@ class ProgramSwitcher:
         was = f" (was {before})" if before and before != pid else ""
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
         self.lines.said(said_by(words, job.source, job.port), job.source)    # in switches.log too, within a budget
-        return self._outcome(job, SWITCHED, words, pack, time.monotonic() - start)
+        seconds = time.monotonic() - start
+        if self._began.setdefault(kind, before) == pid:     # a burst back where it began: nothing changed over it
+            return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already: the burst of program "
+                                               "changes it ended is back where it began", pack, seconds)
+        return self._outcome(job, SWITCHED, words, pack, seconds)
+
+    def _burst_outcome(self, job: Job, said: str, pack: dict[str, Any], began: str | None) -> dict[str, Any]:
+        """The outcome of ``job``, whose ``pack`` plays already, said from where its burst began (p57 QA_B 4: a 1-0-1
+        burst switched hatbox-drive to fuzzbox at its first program and its last said only "plays already"): switched
+        when ``began``, the pack of its kind playing before the burst switched it, is another (``switch_ms`` None: this
+        program change loaded nothing; its words say both), else plays already.  A burst, by the box's rule
+        (:meth:`received`): program changes each within ``settle_s`` of the one before.  The change log is not
+        asked: each switch of the burst wrote its own line there (or was counted in its source's next one)."""
+        if began == str(pack["id"]):
+            return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already", pack)
+        was = f" (was {began})" if began else ""
+        return self._outcome(job, SWITCHED, f"{said}: {pack_words(pack)} plays already: switched in by the burst "
+                                            f"of program changes this one ended{was}", pack)
 
     def _quiet(self, job: Job, key: Key, words: str, warn: bool = False, pack: dict[str, Any] | None = None,
                result: str = REFUSED) -> dict[str, Any]:
