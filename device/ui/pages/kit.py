@@ -49,6 +49,9 @@ from device.ui.focus import ButtonFocus, draw_focus, pressed, released, turned
 from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, warned_sample, warning_lines
 from device.ui.pages.base import Message, Page, hit
 from device.ui.pages.kit_labels import pad_labels
+from device.ui.pages.kit_words import empty_pad_said, latch_said, loop_said
+from device.ui.pages.kit_loops import STOP_ENCODER, KitLoops, draw_stop, middle_rect, stop_rect, stop_said
+from device.ui.loops import stop_messages
 from hatbox.errors import first_line
 from hatbox.text import count_words
 
@@ -67,39 +70,6 @@ NO_API = ("the kit is kept by the box's API: start the box without --no-api", "t
 
 
 MODE_WORDS = ((18, 8, 8), (14, 4, 6))     # a pad's "loop"/"latch": (font px, gap after the name, right margin)
-
-
-def loop_said(where: str, pad: Pad) -> tuple[str, ...]:
-    """What the loop button says once it toggled ``pad`` (on note ``where``, e.g. "C3"): it loops while held now (how
-    to latch it is said, with the latch button beside it: the pad does not latch yet; p51 M3, "a tap to start, a tap
-    to stop" read as if it did; p52 R1, it named `hatbox box-kit --latch` from the laptop), or plays once (a latch it
-    had goes with its loop).  Longest first, then shorter wordings for a narrow tab bar (PanelState.say)."""
-    if pad.loop:
-        return (f"{where} plays once (no longer latched)", f"{where} plays once, not latched") if pad.latch else \
-            (f"{where} plays once",)
-    return f"{where} loops while held (tap latch to latch it)", f"{where} loops while held"
-
-
-def latch_said(where: str, pad: Pad) -> tuple[str, ...]:
-    """What the latch button says once it toggled ``pad``'s latch (a looping pad on note ``where``), in the words
-    `hatbox box-kit --latch` says it with; then shorter wordings that keep "latched" (a 320-px tab bar cut the long
-    one before it: p52 final read FR4 #2)."""
-    if pad.latch:
-        return (f"{where}: its loop plays while held (no longer latched)",
-                f"{where} no longer latched: plays while held", f"{where} no longer latched")
-    return (f"{where}: a tap starts its loop, the next tap stops it (latched)",
-            f"{where} latched: tap starts, tap stops", f"{where} latched")
-
-
-def empty_pad_said(where: str, picked: str) -> tuple[str, ...]:
-    """What a tap on an empty pad (on note ``where``, e.g. "F2") says: how to fill it, with the Library page's pick
-    (``picked``, a path; "" for none) named where there is one (p55 QA_B 5: it said to pick a sample with one picked);
-    then the narrow tab bar's words: the instruction without the pick's name (p55 R3 review 5: a long name left
-    "F#2 plays nothing" alone on a 480-px screen), then the bare fact."""
-    if picked:
-        return (f"{where} plays nothing: tap assign to put {Pad(0, picked).name} here",
-                f"{where}: tap assign to put it here", f"{where} plays nothing")
-    return f"{where} plays nothing: pick a sample on the Library page, then assign", f"{where} plays nothing"
 
 
 class KitPage(Page):
@@ -134,6 +104,8 @@ class KitPage(Page):
         self.sampler = SlotBypass("sampler")      # the sampler's bypass as the engine reports it (a fault silences it)
         self.fault_btn: Any = None                # "SAMPLER FAULT" over the pads while a fault silences the sampler
         self._bank_labels: tuple[Any, dict[int, tuple[str, ...]]] = (None, {})   # (pads read, bank) -> pad_labels
+        self.loops = KitLoops()                   # the loops the status says sound (device/ui/pages/kit_loops.py)
+        self.stop_btn: Any = None                 # "stop loops", in the top row while one sounds
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -240,6 +212,7 @@ class KitPage(Page):
         self.next_btn = pygame.Rect(top.right - 56, top.y, 56, top.height)
         self.fault_btn = pygame.Rect(self.prev_btn.right + 8, top.y, self.next_btn.x - self.prev_btn.right - 16,
                                      top.height)
+        self.stop_btn = stop_rect(self.prev_btn, self.next_btn)
         names = BUTTONS
         per_row = len(names) if rect.width >= TWO_ROWS_BELOW_W else 3      # two rows: 16 pads on a 320x480 screen
         lines = -(-len(names) // per_row)
@@ -291,6 +264,8 @@ class KitPage(Page):
             return self._turn_sampler_on()             # encoder 2's press: the sampler's button, as on Play
         elif isinstance(event, EncoderPress) and event.index == 1:
             return self._encoder_play(event.pressed)
+        elif isinstance(event, EncoderPress) and event.index == STOP_ENCODER and event.pressed:
+            return self._stop_loops()
         elif isinstance(event, Touch) and event.kind == "down":
             return self._tap(event)
         elif isinstance(event, Touch) and event.kind == "up" and event.id in self.fingers:
@@ -299,6 +274,8 @@ class KitPage(Page):
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
+        if self._looping() and hit(self.stop_btn, x, y):
+            return self._stop_loops()
         if self.silenced() and hit(self.fault_btn, x, y):
             return self._turn_sampler_on()
         for i, r in enumerate(self.pad_rects):
@@ -353,6 +330,16 @@ class KitPage(Page):
         """``note`` let go by one of what held it: its note_off once nothing holds it any more (two fingers on one
         looping pad: the loop plays on until the second lifts)."""
         return [] if note in self._held() else [self._off(note)]
+
+    def _looping(self) -> list[Any]:
+        """The loops the status says sound (device/ui/loops.py)."""
+        return self.loops.of(self.ctx.state.status)
+
+    def _stop_loops(self) -> list[Message]:
+        """"stop loops" (or encoder 3's press): every loop that sounds stops (a choke of each note), said."""
+        loops = self._looping()
+        self.ctx.state.say(*stop_said(loops))
+        return stop_messages(loops)
 
     def _encoder_play(self, pressed: bool) -> list[Message]:
         if pressed:
@@ -429,13 +416,18 @@ class KitPage(Page):
         f = self.ctx.fonts
         last = self.first + self.size - 1
         bank = f"{note_name(self.first)} - {note_name(last)}"
+        loops, status = self._looping(), self.ctx.state.status
+        middle = middle_rect(self.prev_btn, self.next_btn, self.stop_btn, bool(loops))
         if self.silenced():                   # the sampler's button, as on Play, where the bank's name was
-            D.button(surface, f, self.fault_btn, (f"SAMPLER FAULT ({bank}): tap to turn it on", "SAMPLER FAULT",
-                                                  "FAULT"), on=True, lit=D.BAD)
+            D.button(surface, f, middle, (f"SAMPLER FAULT ({bank}): tap to turn it on", "SAMPLER FAULT",
+                                          "FAULT"), on=True, lit=D.BAD)
         else:
-            f.draw(surface, bank, (self.rect.centerx, self.prev_btn.centery), 24, D.TEXT, "center")
-        D.button(surface, f, self.prev_btn, "<", enabled=self.first > 0)
-        D.button(surface, f, self.next_btn, ">", enabled=last < 127)
+            f.draw(surface, D.fit(f, (bank,), 24, middle.width), middle.center, 24, D.TEXT, "center")
+        if loops:
+            draw_stop(surface, f, self.stop_btn, loops)
+        below, above = self.loops.off_screen(status, self.first, self.size)    # a loop in a bank off screen
+        D.button(surface, f, self.prev_btn, "<", on=below, lit=D.GOOD, enabled=self.first > 0)
+        D.button(surface, f, self.next_btn, ">", on=above, lit=D.GOOD, enabled=last < 127)
         held = self._held()
         for i, r in enumerate(self.pad_rects):
             self._draw_pad(surface, self.first + i, r, held)
@@ -462,8 +454,9 @@ class KitPage(Page):
     def _draw_pad(self, surface: Any, note: int, r: Any, held: set[int]) -> None:
         f = self.ctx.fonts
         pad = self.pads.get(note)
-        lit = note in held and not self.silenced()     # a silenced sampler sounds nothing: no pad lights
-        pygame.draw.rect(surface, D.ACCENT if lit else D.PANEL, r, 0, border_radius=8)
+        looping = note in self.loops.notes(self.ctx.state.status) and note not in held
+        lit = (note in held or looping) and not self.silenced()   # a silenced sampler sounds nothing: no pad lights
+        pygame.draw.rect(surface, (D.GOOD if looping else D.ACCENT) if lit else D.PANEL, r, 0, border_radius=8)
         if note == self.note:
             pygame.draw.rect(surface, D.TEXT if lit else D.ACCENT, r, 3, border_radius=8)
         ink = D.BG if lit else D.DIM

@@ -1,0 +1,65 @@
+"""The Kit page's loops that sound (device/ui/pages/kit.py; p57 QA_B 1: a latched loop played while its pad looked
+idle, and nothing on the panel stopped it but that pad).  From the engine's status (device/ui/loops.py):
+
+- a pad whose loop sounds is lit green (a finger's pad is lit orange), whatever started it: a tap, MIDI, OSC;
+- the bank buttons "<" / ">" are lit while a loop sounds in a bank that way (a loop off screen shows too);
+- "stop loops" sits in the top row, right of the bank's name, while any loop sounds: a tap (or encoder 3's press,
+  for a panel without touch) stops every one of them (:func:`device.ui.loops.stop_messages`)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from device.ui import draw as D
+from device.ui.loops import Loop, sounding, stopped_words
+
+STOP_W = 200             # px: the "stop loops" button at most (half the top row's middle where that is less)
+STOP_ENCODER = 2         # encoder 3's press (0-based): stops every loop
+
+
+class KitLoops:
+    """The loops of the status on hand, read once per status (not per pad and frame)."""
+
+    def __init__(self) -> None:
+        self._read: tuple[Any, list[Loop]] = (None, [])
+
+    def of(self, status: Any) -> list[Loop]:
+        """The loops ``status`` says sound, lowest note first."""
+        if self._read[0] is not status:
+            self._read = (status, sounding(status))
+        return self._read[1]
+
+    def notes(self, status: Any) -> set[int]:
+        """The notes whose loops sound."""
+        return {loop.note for loop in self.of(status)}
+
+    def off_screen(self, status: Any, first: int, size: int) -> tuple[bool, bool]:
+        """Whether a loop sounds below the bank on screen (``first``, ``size`` notes), and above it."""
+        notes = self.notes(status)
+        return any(n < first for n in notes), any(n >= first + size for n in notes)
+
+
+def stop_rect(prev_btn: Any, next_btn: Any) -> Any:
+    """Where "stop loops" goes: the right of the top row's middle, beside ">"."""
+    middle = next_btn.x - 8 - (prev_btn.right + 8)
+    width = min(STOP_W, middle // 2)
+    return pygame.Rect(next_btn.x - 8 - width, next_btn.y, width, next_btn.height)
+
+
+def middle_rect(prev_btn: Any, next_btn: Any, stop_btn: Any, looping: bool) -> Any:
+    """The top row's middle (the bank's name, or "SAMPLER FAULT"): between "<" and ">", left of "stop loops" while
+    it shows."""
+    right = stop_btn.x - 8 if looping else next_btn.x - 8
+    return pygame.Rect(prev_btn.right + 8, prev_btn.y, right - (prev_btn.right + 8), prev_btn.height)
+
+
+def draw_stop(surface: Any, fonts: Any, rect: Any, loops: list[Loop]) -> None:
+    """The "stop loops" button, lit green as the pads whose loops it stops."""
+    count = f"stop {len(loops)} loops" if len(loops) > 1 else "stop loop"
+    D.button(surface, fonts, rect, (count, "stop loops", "stop"), on=True, lit=D.GOOD)
+
+
+def stop_said(loops: list[Loop]) -> tuple[str, ...]:
+    """What the tab bar says once ``loops`` were stopped (none: that nothing was playing)."""
+    return stopped_words(loops) if loops else ("no loop is playing",)
