@@ -144,6 +144,8 @@ class MemoryData:
     shelved: list[Shelved] = field(default_factory=list)     # what :meth:`shelf` says (the tagged one not listed)
     pairing: Optional[PairingButton] = None
     kit: Optional[KitDesk] = None
+    tagger: dict[str, list[tuple[str, Sample]]] = field(default_factory=dict)   # path -> what the tagger gave it,
+                                                                                # kept from its first correction
 
     def packs(self) -> list[PackEntry]:
         return list(self.pack_list)
@@ -210,13 +212,20 @@ class MemoryData:
         return [Sample(s.path, s.score, guess=t) for s, t in ranked]
 
     def set_tags(self, path: str, tags: list[str]) -> None:
-        """The file leaves every tag and joins ``tags`` (first in each, as a correction)."""
-        if not any(s.path == path for samples in self.library.values() for s in samples):
+        """The file leaves every tag and joins ``tags`` (first in each, as a correction); no tags: back to the
+        tagger's (as device.library.fixes.set_tags), where it was with its score (a file corrected before this
+        memory knew the tagger's tags stays where it is, no longer corrected)."""
+        held = [(t, s) for t, samples in self.library.items() for s in samples if s.path == path]
+        if not held:
             raise HatboxError(f"{Path(path).name} is not in the library")
+        self.tagger.setdefault(path, [(t, s) for t, s in held if not s.corrected] or
+                               [(t, replace(s, corrected=False)) for t, s in held])
         for tag in self.library:
             self.library[tag] = [s for s in self.library[tag] if s.path != path]
         for tag in tags:
             self.library[tag] = [Sample(path, 1.0, True), *self.library.get(tag, [])]
+        for tag, sample in [] if tags else self.tagger.pop(path):
+            self.library[tag] = sorted([*self.library.get(tag, []), sample], key=lambda s: (not s.corrected, -s.score))
 
     def file_tags(self, path: str) -> tuple[list[str], bool]:
         """(the file's tags, alphabetical; whether its library takes several per file)."""
@@ -469,7 +478,8 @@ class StoreData:
         raise HatboxError(f"{Path(path).name} is not in a library on this box")
 
     def set_tags(self, path: str, tags: list[str]) -> None:
-        """A correction, written into the database of the library that holds ``path``."""
+        """A correction, written into the database of the library that holds ``path`` (no tags: the correction goes,
+        the tagger's tags stand again)."""
         from device.library import query
         query.set_tags(self._library_of(path), path, tags)
 

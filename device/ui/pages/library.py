@@ -381,6 +381,19 @@ class LibraryPage(LibraryDrawing):
         else:
             self.pending ^= {tag}
 
+    def undoable(self) -> bool:
+        """Retag mode on a sample that carries a correction (yours, or a laptop's): "unsure first" reads "tagger's
+        tags" and gives it back to the tagger (p57 QA_B 6: a retag undone by hand stayed a correction, "yours",
+        that trains the next pack)."""
+        return self.retag is not None and self.retag.corrected
+
+    def _back_to_tagger(self) -> None:
+        """"tagger's tags": the waiting sample's correction goes (set_tags with no tags, as `hatbox library fix
+        --clear`), and it shows under the tagger's own tags again, with its score."""
+        moving, self.retag, self.pending = self.retag, None, None
+        if moving is not None:
+            self._save(moving, [])
+
     def _move_to(self, tag: str) -> None:
         """Give the waiting sample ``tag`` (replacing its tags), then show that tag with it first."""
         moving, self.retag = self.retag, None
@@ -388,9 +401,9 @@ class LibraryPage(LibraryDrawing):
             self._save(moving, [tag])
 
     def _save(self, moving: Sample, tags: list[str]) -> None:
-        """Write ``tags`` as the sample's own (a write: never dropped for a newer request), then show it
-        under the tag on screen if it kept that one, else under its first (the "unsure" list stays,
-        the next sample moving up)."""
+        """Write ``tags`` as the sample's own (a write: never dropped for a newer request; none: the tagger's
+        again), then show it under the tag on screen if it kept that one, else under its first (the "unsure" list
+        stays, the next sample moving up)."""
         data, wrote = self.ctx.data, []
 
         def write() -> None:
@@ -401,8 +414,11 @@ class LibraryPage(LibraryDrawing):
         def written(_: Any, error: BaseException | None) -> None:
             if error is not None:
                 self.ctx.fail(error)
-            else:
+            elif tags:
                 self.ctx.state.say(f"{moving.name} -> {', '.join(tags)}")
+            else:
+                self.ctx.state.say(f"{moving.name}: back to the tagger's tags (no longer yours)",
+                                   f"{moving.name}: the tagger's tags", "the tagger's tags")
 
         self.ctx.reader.submit(write, written, write=True)
         current = self.tags[self.tag] if self.tags else None
@@ -414,7 +430,8 @@ class LibraryPage(LibraryDrawing):
             counts = tag_counts(data)
             if reviewing:
                 return counts, None, data.unsure()
-            keep = current if current in tags else tags[0]
+            now = tags or data.file_tags(moving.path)[0]        # (given back: the tagger's)
+            keep = current if current in now else now[0] if now else None
             name = keep if keep in counts else next(iter(counts), None)
             return counts, name, self._read(data, name, PAGE) if name is not None else []
 

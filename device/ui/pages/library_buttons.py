@@ -3,7 +3,8 @@
 Encoder 4's turn puts the ring on "unsure first", play, "more like this" or retag (their order on screen), and its
 press does that button as a tap does; until it is turned, and each time the page is shown, the ring is on retag,
 which encoder 4's press did before.  So a panel without touch turns the "unsure first" list on and off too.
-Encoder 2's press (play) and 3's (more like this) stay as they were."""
+Encoder 2's press (play) and 3's (more like this) stay as they were.  In retag mode over a sample that carries a
+correction, "unsure first" is "tagger's tags": the correction goes (p57 QA_B 6)."""
 from __future__ import annotations
 
 from typing import Any
@@ -28,6 +29,8 @@ def press_button(page: Any, name: str) -> list[Message]:
         page._more_like_this()
     elif name == "retag":
         page._toggle_retag()
+    elif name == "unsure first" and page.undoable():     # in retag mode over a correction: "tagger's tags"
+        page._back_to_tagger()
     elif name == "unsure first":
         page._toggle_review()
     return []

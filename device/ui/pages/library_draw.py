@@ -35,6 +35,7 @@ class LibraryDrawing(Page):
     before: set[str]
     retag: Any
     owners: Any
+    undoable: Any
     _labels: tuple[tuple[str, ...], list[str]]
 
     def layout(self, rect: Any) -> None:
@@ -100,7 +101,10 @@ class LibraryDrawing(Page):
             f.draw(surface, name, (r.x + 10, r.centery), 26, D.GOOD if chosen else D.TEXT, "midleft")
         D.scroll_marker(surface, self.tag_rows, first, len(self.tags))
         self._draw_samples(surface)
-        D.button(surface, f, self.unsure_btn, ("unsure first", "unsure"), on=self.review_on())
+        if self.undoable():                         # retag mode over a correction: the way back to the tagger
+            D.button(surface, f, self.unsure_btn, ("tagger's tags", "tagger's"), on=True, lit=D.GOOD)
+        else:
+            D.button(surface, f, self.unsure_btn, ("unsure first", "unsure"), on=self.review_on())
         listed = bool(self.samples) and not self.loading()
         D.button(surface, f, self.play_btn, "play", enabled=listed)
         D.button(surface, f, self.more_btn, ("more like this", "like this"), enabled=listed)

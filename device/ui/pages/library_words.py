@@ -103,6 +103,11 @@ def status_words(page: Any) -> tuple[tuple[str, ...], Colour] | None:
         chosen = " + ".join(sorted(page.pending)) or "no tag"
         return (f"{page.label(page.retag)[:20]}: {chosen} (tap tags, then save)",
                 f"{chosen} (tap tags, then save)", chosen), D.ACCENT
+    if page.retag is not None and page.undoable():      # yours or a laptop's: the way back is said
+        name = page.label(page.retag)
+        return (f"retag {name[:28]}: tap its tag, or tagger's tags to undo the correction",
+                f"retag {name[:28]}: tap its tag, or tagger's tags", "tap its tag, or tagger's tags",
+                "tap its tag"), D.ACCENT
     if page.retag is not None:
         name = page.label(page.retag)
         return (f"retag {name[:28]}: tap its tag (drag the tags, or turn knob 1, for more)",
