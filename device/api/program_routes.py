@@ -14,9 +14,6 @@ program change did in the engine status (``midi_program``: ``GET /status``, hatb
 """
 from __future__ import annotations
 
-import json
-import logging
-import time
 from typing import Any, Optional
 
 from fastapi import FastAPI, Path, Query, Request
@@ -27,17 +24,13 @@ from device.api.errors import ApiError, _errors
 from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.api.box import stopping_error
-from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, STOPPED, SUPERSEDED, SWITCH_KINDS, UNMAPPED, Entry, Hooks,
-                                  ProgramMap, ProgramSwitcher, broken_by_delete, broken_words, check_program,
-                                  newest_named, pack_words, program_words, resolve)
-from device.store_layout import json_dict
-from export.atomic import write_atomic
+from device.api.program_mapping import (LIST_HINT, MAPPED_BY, _find, map_program, note_mapped,  # noqa: F401
+                                        who_mapped)
+from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, STOPPED, SUPERSEDED, UNMAPPED, Entry, Hooks, ProgramMap,
+                                  ProgramSwitcher, broken_by_delete, broken_words, check_program, program_words,
+                                  resolve)
 from hatbox.errors import HatboxError, first_line
 
-log = logging.getLogger("hatbox.api")
-
-LIST_HINT = "hatbox box-pack lists the box's packs with their names and ids"
-MAPPED_BY = "midi-programs-by.json"     # in the store: who mapped each program, and when (p45 duo QA)
 PROGRAM = Path(ge=0, le=127, description="the MIDI program, 0..127 as the message carries it")
 
 
@@ -178,53 +171,6 @@ def _check(program: int, channel: Optional[int]) -> Optional[int]:
     return zero
 
 
-def _find(packs: list[dict[str, Any]], given: str) -> tuple[dict[str, Any], bool]:
-    """(the installed pack ``given`` names, whether it was named by name); 404 for none, 409 for a name an effect
-    and a synth pack share, 422 for a tagger."""
-    pack = next((p for p in packs if p.get("id") == given), None)
-    if pack is not None and pack.get("kind") not in SWITCH_KINDS:
-        raise ApiError(422, "rejected", f"pack '{given}' is a {pack.get('kind')} pack: it makes no sound, and a "
-                       f"program change switches {' or '.join(SWITCH_KINDS)} packs", hint=LIST_HINT)
-    if pack is not None:
-        return pack, False
-    found = [p for p in (newest_named(packs, kind, given) for kind in SWITCH_KINDS) if p is not None]
-    if len(found) > 1:
-        raise ApiError(409, "conflict", f"'{given}' names an effect pack and a synth pack: nothing was mapped",
-                       hint=f"give the id of the one you mean ({', '.join(str(p['id']) for p in found)})")
-    if not found:
-        raise ApiError(404, "not found", f"no effect or synth pack on the box is '{given}': nothing was mapped",
-                       hint=LIST_HINT)
-    return found[0], True
-
-
-def _by_key(entry: Entry) -> str:
-    return f"{entry.program}/{'any' if entry.channel is None else entry.channel + 1}"
-
-
-def _mapped_by(box: Any) -> dict[str, Any]:
-    return json_dict(box.store.root / MAPPED_BY)
-
-
-def note_mapped(box: Any, entry: Entry, by: str) -> None:
-    """Keep who mapped ``entry`` (paired device ``by``) and when, beside the program map (best effort: the map is what
-    counts; a note that cannot be written is logged)."""
-    kept = {**_mapped_by(box), _by_key(entry): {"pack": entry.pack, "by": by, "at": time.time()}}
-    try:
-        write_atomic(box.store.root / MAPPED_BY, json.dumps(kept, indent=1).encode("utf-8"))
-    except OSError as exc:
-        log.warning("could not keep who mapped MIDI program %d: %s", entry.program, exc)
-
-
-def who_mapped(box: Any, entry: Entry) -> str:
-    """", mapped by laptopA 3 min ago" for ``entry`` where the box kept who mapped it (its pack the same); ""."""
-    from device.api.when_words import ago_words
-    note = _mapped_by(box).get(_by_key(entry))
-    if not isinstance(note, dict) or note.get("pack") != entry.pack or not isinstance(note.get("at"), (int, float)):
-        return ""
-    by = str(note.get("by") or "")
-    return f", mapped by {by or 'the box'} {ago_words(max(0.0, time.time() - float(note['at'])))}"
-
-
 def _channels_of(switcher: ProgramSwitcher, program: int) -> str:
     """" (it is mapped on channel 3, 10: give the channel)" for a program mapped on channels of their own only."""
     channels = [str(e.channel + 1) for e in switcher.programs.listed()
@@ -275,26 +221,12 @@ def _add_program_routes(app: FastAPI, auth: Any) -> None:
              responses=_errors(401, 404, 409, 422, 507))
     def program_set(request: Request, body: ProgramSet, program: int = PROGRAM) -> ProgramResult:
         channel = _check(program, body.channel)
-        switcher = _switcher(request)
-        packs = box_of(request).store.list()
-        pack, by_name = _find(packs, body.pack)
-        entry = Entry(program, channel, str(pack["id"]), str(pack["kind"]), str(pack["name"]),
-                      str(pack.get("version", "")), by_name if body.follow is None else bool(body.follow))
-        try:
-            before = switcher.programs.set(entry)
-        except OSError as exc:
-            raise ApiError(507, "not kept", f"the program map could not be written ({exc.strerror or exc}): "
-                           "nothing was mapped") from None
-        switcher.forget_said()
-        who = "" if before is None or before == entry else who_mapped(box_of(request), before)
-        note_mapped(box_of(request), entry, device_of(request))
-        follows = f", following the newest '{entry.name}'" if entry.follow else ""
-        words = f"{program_words(program, channel)} switches in {pack_words(pack)}{follows}"
-        say_in_log(request, f"MIDI {words}")
-        return ProgramResult(mapped=_row(entry, packs), replaced=None if before is None else _row(before, packs),
-                             message=words + ("" if before is None or before == entry else
-                                              f" (it switched {before.kind} pack {before.name} {before.version}"
-                                              f"{who})"))
+        done = map_program(box_of(request), _switcher(request), program, channel, body.pack, body.follow,
+                           device_of(request))
+        say_in_log(request, f"MIDI {done.words}")
+        return ProgramResult(mapped=_row(done.entry, done.packs),
+                             replaced=None if done.before is None else _row(done.before, done.packs),
+                             message=done.message)
 
     @app.delete("/midi/programs/{program}", response_model=ProgramResult, dependencies=[auth],
                 responses=_errors(401, 404, 422, 507))

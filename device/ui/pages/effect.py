@@ -47,7 +47,8 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import fault_words, faulted
 from device.ui.focus import pressed as button_pressed
 from device.ui.learn import MidiLearn
-from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
+from device.ui.pages.base import Message, Page, hit
+from device.ui.signed_only import no_pack_hints
 from export.manifest import Knob
 from hatbox.text import number_words
 
@@ -354,7 +355,7 @@ class EffectPage(Page):
         f, rect = self.ctx.fonts, self.rect
         if not self.name:
             f.draw(surface, "no effect pack active", (rect.centerx, rect.centery - 20), 30, D.DIM, "center")
-            hint = D.fit(f, NO_PACK_HINTS, 22, rect.width - 20)
+            hint = D.fit(f, no_pack_hints(self.ctx.data, "effect"), 22, rect.width - 20)   # signed only: says so
             f.draw(surface, hint, (rect.centerx, rect.centery + 20), 22, D.DIM, "center")
             return
         self._say(self.learn.poll())

@@ -2,7 +2,11 @@
 
 Encoders: 1 turns through the packs and its press activates the selected one; 4 is the button encoder
 (device/ui/focus.py): its turn puts the ring on "activate" or "roll back" and its press does that button, so a panel
-without touch rolls back too (before, roll back was a tap only)."""
+without touch rolls back too (before, roll back was a tap only).
+
+On a box started with --require-signature each pack it refuses is marked ("unsigned: refused") and its activate says
+what to do (device/ui/signed_only.py).  With the API beside the panel, a row above the buttons maps a MIDI program to
+the selected pack (device/ui/pages/models_programs.py; encoder 2 picks the program; p57 QA_B 2 and 3)."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,11 +14,15 @@ from typing import Any
 import pygame
 
 from device.control import SLOTS, msg
+from device.midi_programs import SWITCH_KINDS
 from device.ui import draw as D
 from device.ui.data import PackEntry, active_pack, panel_order
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
+from device.ui.pages.models_programs import PROGRAM_ENCODER, ProgramPicker
+from device.ui.program_desk import ProgramDesk, desk_of
+from device.ui.signed_only import REFUSED_MARK, marks_of, refusal_lines
 from hatbox.errors import HatboxError, first_line
 
 ROW = 46
@@ -22,6 +30,7 @@ ROW = 46
 
 BUTTON_W = 170          # px: "activate" and "roll back", narrower only where the screen is
 BUTTONS = ("activate", "roll back")
+MAP_ROW = 44            # px: the set-list row (its "map" button, 36 px high) above the buttons, with the API
 
 
 class ModelsPage(Page):
@@ -40,11 +49,29 @@ class ModelsPage(Page):
         self.drag = ListDrag()
         self.focus = ButtonFocus(BUTTONS, "activate")      # the button encoder 4's press does
         self.back: dict[str, PackEntry | None] = {}        # kind -> the pack roll back would make active
+        self.refused: set[str] = set()     # the packs a box started with --require-signature will not play
+        self.map_btn: Any = None           # the set-list row's "map" button (None: no API beside the panel)
+        self.picker = ProgramPicker()      # which program it maps
 
     def enter(self) -> None:
         self.packs, self.current = panel_order(self.ctx.data.packs())   # each name's current versions, then older
         self.selected = min(self.selected, max(0, len(self.packs) - 1))
         self.back = {kind: self._rollback_to(kind) for kind in {p.manifest.kind for p in self.packs}}
+        self.refused = marks_of(self.ctx.data).refused(self.ctx.data, [p.id for p in self.packs])
+
+    @property
+    def desk(self) -> ProgramDesk | None:
+        """The box's program map as the panel changes it; None without the API in this process."""
+        return desk_of(self.ctx.data)
+
+    def row_mark(self, pack: PackEntry) -> tuple[str, ...]:
+        """What a pack's row says at its right, longest first: that the box refuses it, that it is active, or ()."""
+        return REFUSED_MARK if pack.id in self.refused else ("ACTIVE",) if pack.active else ()
+
+    def program_words(self) -> tuple[str, ...]:
+        """What the set-list row says (() without the API)."""
+        desk = self.desk
+        return self.picker.words(desk, self.packs[self.selected] if self.packs else None) if desk else ()
 
     def _rollback_to(self, kind: str) -> PackEntry | None:
         """The pack roll back would make active in ``kind``'s slot (None: none, or a PanelData that cannot say)."""
@@ -76,21 +103,26 @@ class ModelsPage(Page):
 
     def layout(self, rect: Any) -> None:
         super().layout(rect)
-        body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76)
+        extra = MAP_ROW if self.desk is not None else 0
+        body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76 - extra)
         self.pack_rows = rows(body, len(self.packs), ROW)
         w = min(BUTTON_W, (rect.width - 8 - 16 - 8) // 2)      # two side by side on a 320-px screen too
-        self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + 12, w, 48)
-        self.rollback_btn = pygame.Rect(self.activate_btn.right + 16, body.bottom + 12, w, 48)
+        self.map_btn = pygame.Rect(rect.x + 8, body.bottom + 6, w, 36) if extra else None
+        self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + extra + 12, w, 48)
+        self.rollback_btn = pygame.Rect(self.activate_btn.right + 16, body.bottom + extra + 12, w, 48)
+        self.focus.names = BUTTONS + (("map",) if extra else ())
 
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:
             self.selected = (self.selected + event.delta) % len(self.packs)
+        elif isinstance(event, EncoderTurn) and event.index == PROGRAM_ENCODER and self.desk is not None:
+            self.picker.turn(self.desk, event.delta)
         elif turned(event):
             self.focus.turn(turned(event))
         elif pressed(event):
             return self._button(self.focus.at)
         elif isinstance(event, EncoderPress) and event.pressed and event.index == 0:
-            return self._act(lambda p: self.ctx.data.activate(p.id))
+            return self._activate()
         elif isinstance(event, Touch) and event.kind == "down":
             return self._tap(event)
         elif isinstance(event, Touch) and event.kind == "move":
@@ -104,6 +136,7 @@ class ModelsPage(Page):
     def leave(self) -> None:
         self.drag = ListDrag()
         self.focus.reset()
+        self.picker.reset()
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
@@ -119,13 +152,39 @@ class ModelsPage(Page):
 
     def button_rects(self) -> dict[str, Any]:
         """The buttons by name (as laid out now)."""
-        return {"activate": self.activate_btn, "roll back": self.rollback_btn}
+        out = {"activate": self.activate_btn, "roll back": self.rollback_btn}
+        return {**out, "map": self.map_btn} if self.map_btn is not None else out
 
     def _button(self, name: str) -> list[Message]:
         """Button ``name`` tapped, or pressed with encoder 4 while its ring is on it."""
         if name == "roll back":
             return self._roll_back()
+        if name == "map":
+            return self._map()
+        return self._activate()
+
+    def _activate(self) -> list[Message]:
+        """Activate the selected pack; one the box refuses (unsigned, --require-signature) is not tried: what to do
+        instead is said."""
+        pack = self.packs[self.selected] if self.packs else None
+        if pack is not None and pack.id in self.refused:
+            self.ctx.state.say(*refusal_lines(pack.manifest.name, pack.manifest.version), alarm=True)
+            return []
         return self._act(lambda p: self.ctx.data.activate(p.id))
+
+    def _map(self) -> list[Message]:
+        """Map the set-list row's program to the selected pack (device/ui/pages/models_programs.py), said."""
+        desk, pack = self.desk, self.packs[self.selected] if self.packs else None
+        if desk is None or pack is None:
+            return []
+        if pack.manifest.kind not in SWITCH_KINDS:
+            self.ctx.state.say(*self.program_words())
+            return []
+        try:
+            self.ctx.state.say(*self.picker.map(desk, pack))
+        except HatboxError as exc:
+            self.ctx.state.say(str(exc), alarm=True)
+        return []
 
     def _roll_back(self) -> list[Message]:
         """Roll the selected pack's slot back, saying from which pack to which ("rolled back: Orchestra pad 0.9.0
@@ -194,11 +253,14 @@ class ModelsPage(Page):
             pygame.draw.rect(surface, D.ACCENT if sel else D.PANEL, r.inflate(0, -6), 0 if sel else 1, border_radius=6)
             colour = D.BG if sel else D.TEXT if first + i < self.current else D.DIM      # an older version: dim
             f.draw(surface, p.manifest.kind, (r.x + 12, r.centery), 22, D.BG if sel else D.DIM, "midleft")
-            end = r.right - 12
-            if p.active:
-                end = f.draw(surface, "ACTIVE", (r.right - 12, r.centery), 22, D.BG if sel else D.GOOD, "midright").x
+            end, mark = r.right - 12, self.row_mark(p)
+            if mark:
+                tint = D.BG if sel else D.BAD if p.id in self.refused else D.GOOD
+                end = f.draw(surface, D.fit(f, mark, 22, (r.width - 100) / 2), (end, r.centery), 22, tint,
+                             "midright").x
             f.draw(surface, self.name_text(p, end - 12 - (r.x + 100)), (r.x + 100, r.centery), 28, colour, "midleft")
         D.scroll_marker(surface, self.pack_rows, first, len(self.packs))
+        self._draw_map_row(surface)
         D.button(surface, f, self.activate_btn, "activate")
         D.button(surface, f, self.rollback_btn, "roll back")
         room = self.rect.right - 8 - (self.rollback_btn.right + 16)
@@ -206,3 +268,14 @@ class ModelsPage(Page):
         if words:
             f.draw(surface, words, (self.rollback_btn.right + 16, self.rollback_btn.centery), 20, D.DIM, "midleft")
         draw_focus(surface, f, self.button_rects()[self.focus.at])
+
+    def _draw_map_row(self, surface: Any) -> None:
+        """The set-list row: the "map" button and what it would do (nothing without the API)."""
+        desk, f = self.desk, self.ctx.fonts
+        if desk is None or self.map_btn is None:
+            return
+        D.button(surface, f, self.map_btn, self.picker.labels(desk))
+        room = self.rect.right - 8 - (self.map_btn.right + 12)
+        words = D.fit(f, self.program_words(), 20, room) if room > 40 else ""
+        if words:
+            f.draw(surface, words, (self.map_btn.right + 12, self.map_btn.centery), 20, D.DIM, "midleft")
