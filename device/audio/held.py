@@ -14,6 +14,7 @@ stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -344,3 +345,51 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
     names = knob_names(unit)
     lacks = f"no {or_words([k.name for k in knobs])} (its knobs: {', '.join(names)})" if names else "no knobs"
     return f"'{new}' has {lacks}: {said} {verb}"
+
+
+_KEPT_NOTE = re.compile(r"^'(?P<new>[^']+)' has no (?:(?P<knobless>knobs)|[^:]*? \(its knobs: [^)]*\)): (?P<said>.+?)"
+                        r"(?:, (?:set on '[^']*'|as (?:it was|they were) on '[^']*' when the box stopped),)? "
+                        rf"(?:is|are) {KEPT_FOR} (?:it|them)$")
+_KEPT_KNOB = re.compile(r"^knob '(?P<name>[^']+)' (?:set to|at) (?P<value>.+?) on '[^']*'(?: when the box stopped)? "
+                        r"was not (?:carried to '(?P<new>[^']+)'|restored): it has no (?:(?P<knobless>knobs)|knob of "
+                        rf"that name[^;]*); {KEPT_FOR} it$")
+_ITEM = re.compile(r"(?:^|, | and )(?P<name>[^,()]+?) \((?P<value>[^()]*)\)")
+
+
+def kept_lines(text: str) -> tuple[str, ...] | None:
+    """Shorter wordings, longest first, of a note on knobs the memory keeps (:func:`kept_note`, or
+    :func:`not_carried`'s for one knob), for a line that cannot hold it all (the panel's tab bar: p57 QA_B 5, cut at
+    800 px before "kept for a pack that has them"): "'fuzzbox' has no drive or tone: drive 2.6 dB and tone 1500 Hz are
+    kept for a pack that has them", "fuzzbox has no drive or tone: kept for a pack with them" (a pack without knobs:
+    "... no knobs: drive and tone kept ..."), "fuzzbox: drive/tone kept for a pack with them", then the knobs
+    alone.  None for any other text (its own words are all it has)."""
+    found = _KEPT_NOTE.match(text)
+    if found is not None:
+        items = [(m["name"], m["value"]) for m in _ITEM.finditer(found["said"])]
+        return _short_kept(found["new"], items, bool(found["knobless"])) if items else None
+    found = _KEPT_KNOB.match(text)
+    if found is None:
+        return None
+    return _short_kept(found["new"], [(found["name"], found["value"])], bool(found["knobless"]))
+
+
+def _short_kept(new: str | None, items: list[tuple[str, str]], knobless: bool) -> tuple[str, ...]:
+    """The wordings of :func:`kept_lines` for pack ``new`` (None: not named, a knob not restored at the start) and
+    the knobs kept, each (name, value as the note says it: "2.6 dB; the 9 turned while it loaded was dropped")."""
+    names = [name for name, _ in items]
+    values = [f"{name} {value.split(';')[0].split(' on ')[0]}" for name, value in items]
+    verb, them = ("is", "it") if len(items) == 1 else ("are", "them")
+    lacks, bare = "knobs" if knobless else or_words(names), new or "the pack"
+    return (f"{quoted(new)} has no {lacks}: {and_words(values)} {verb} {KEPT_FOR} {them}",
+            f"{bare} has no {lacks}: {and_words(names) + ' ' if knobless else ''}kept for a pack with {them}",
+            f"{bare}: {'/'.join(names)} kept for a pack with {them}", f"{'/'.join(names)} kept for a pack with {them}")
+
+
+def quoted(new: str | None) -> str:
+    """"'fuzzbox'" (a pack's name as the notes quote it), "the pack" for none."""
+    return f"'{new}'" if new else "the pack"
+
+
+def and_words(names: list[str]) -> str:
+    """"drive", "drive and tone", "drive, tone and level"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

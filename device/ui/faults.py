@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from device.audio.held import kept_lines
 from device.control import file_label as sample_label  # noqa: F401  (how the sampler's warnings name a file)
 from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
 
@@ -235,6 +236,8 @@ def warning_lines(text: str) -> tuple[str, ...]:
     "sample cut to its first 60 s"; for a loop, "loop sine.wav clicks at its loop point"; for a silent file, the
     note by the name the panel gives it ("silence.wav is silent (all zeros): F2 plays nothing")."""
     first = (text.splitlines() or [""])[0]
+    if (kept := kept_lines(first)) is not None:         # knobs a pack switched in lacks, kept for a later one
+        return (first, *kept)
     if (seam := _SEAM.match(first)) is not None:
         name = seam["name"]
         return (first, f"loop {name} clicks at its loop point: trim it at a zero crossing, or crossfade its ends",
