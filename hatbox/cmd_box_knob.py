@@ -30,11 +30,14 @@ from hatbox.errors import HatboxError, KnobError
 
 def knob_line(knob: dict[str, Any]) -> str:
     """One knob as `hatbox box-knob` prints it: ``effect.drive  1 (0..1, default 0.5)`` with the unit after each
-    number."""
+    number; its value and default as the panel's dial and the box's notes write them (device/knob_words.py
+    ``knob_number``: "0.1 dB" on a 0..24 dB knob, where this printed "0.115407 dB", p57 QA_A 8)."""
+    from device.knob_words import knob_number
     unit = f" {safe_text(knob['unit'])}" if knob.get("unit") else ""
     where = f"{safe_text(knob['slot'])}.{safe_text(knob['name'])}"
-    return (f"{where:<20} {knob['value']:g}{unit}  ({knob['min']:g}..{knob['max']:g}{unit}, default "
-            f"{knob['default']:g}{unit})")
+    low, high, scale = knob["min"], knob["max"], str(knob.get("scale") or "linear")
+    return (f"{where:<20} {knob_number(knob['value'], low, high, scale)}{unit}  ({low:g}..{high:g}{unit}, default "
+            f"{knob_number(knob['default'], low, high, scale)}{unit})")
 
 
 def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from typing import Any, Iterator
 
@@ -20,6 +21,11 @@ from hatbox.errors import HatboxError
 
 DEFAULT_LINES = 200
 MAX_LINES = 5000             # the box's limit (device/api/log_routes.py MAX_LINES)
+# a line as the box writes it (device/logs.py FILE_FORMAT): "2026-12-07 16:39:01,846 MainProcess AnyIO worker thread
+# INFO hatbox.api: paired 'demo-laptop' (token 5292a751)"; a thread's name may hold spaces, a level's never does
+LINE = re.compile(r"(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (?P<process>\S+) (?P<thread>.+?) "
+                  r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) (?P<logger>[^\s:]+): (?P<message>.*)", re.DOTALL)
+FIELDS = ("time", "process", "thread", "level", "logger", "message")
 
 
 def box_logs(args: argparse.Namespace) -> int:
@@ -37,8 +43,29 @@ def box_logs(args: argparse.Namespace) -> int:
         print(f"note: the box sends at most {MAX_LINES} lines: these are its last {MAX_LINES} at most",
               file=sys.stderr)
     with _box_reply("GET /logs"):
-        _print(body, args.changes, asked_most=lines >= MAX_LINES)
+        if args.json:
+            _print_json(body)
+        else:
+            _print(body, args.changes, asked_most=lines >= MAX_LINES)
     return 0
+
+
+def line_fields(line: str) -> dict[str, str | None]:
+    """One log line as a script reads it: its ``time`` (the box's local time, "YYYY-MM-DD HH:MM:SS,mmm"),
+    ``process``, ``thread``, ``level``, ``logger`` and ``message``, and the ``line`` itself; a line not in the box's
+    form (a traceback's) has the fields None and its text as ``message``."""
+    got = LINE.fullmatch(line)
+    fields: dict[str, str | None] = {k: got.group(k) for k in FIELDS} if got else \
+        {**dict.fromkeys(FIELDS), "message": line}
+    return {**fields, "line": line}
+
+
+def _print_json(body: dict[str, Any]) -> None:
+    """``--json``: the box's answer (``GET /logs``: file, more, note) with each line an object (:func:`line_fields`),
+    oldest first."""
+    from hatbox.listing import print_json
+    print_json({"file": body.get("file"), "more": bool(body.get("more")), "note": body.get("note"),
+                "lines": [line_fields(str(line)) for line in body["lines"]]})
 
 
 @contextlib.contextmanager
@@ -86,4 +113,7 @@ def register(cli: Any) -> None:
                    help="the box's changes log instead (who changed what: every change a paired device made, "
                         "kept when box.log's older lines are dropped; program switches, kept in switches.log, "
                         "merged in by time)")
+    p.add_argument("--json", action="store_true",
+                   help="print the lines as JSON (for scripts): {file, more, note, lines: [{time, process, thread, "
+                        "level, logger, message, line}]}, oldest first")
     _common(p)

@@ -15,7 +15,7 @@ UPLOAD_RESERVE_BYTES = 16 << 20    # device/api/uploads.UPLOAD_RESERVE_BYTES: ro
 #                                    box's disk; /status does not report it (its disk.reserve_bytes is read if it does)
 
 
-def print_status(s: dict[str, Any], url: str = "", units: dict[str, str] | None = None) -> None:
+def print_status(s: dict[str, Any], url: str = "", units: dict[str, Any] | None = None) -> None:
     """What `hatbox status` prints of the box's ``GET /status`` (the box at ``url``, named on the first line: two
     boxes' statuses looked alike); a field a box of another hatbox version leaves out (or gives in another form)
     shows as '?', with a note naming them.  ``units``: :func:`knob_units`, for the knobs line."""
@@ -263,14 +263,26 @@ def library_limits_words(s: dict[str, Any]) -> str:
             f"{bytes_words(ours.max_file_bytes)} a file (push-library checks a folder against them before packing)")
 
 
-def knob_words(eng: dict[str, Any], units: dict[str, str] | None = None) -> str:
+def knob_words(eng: dict[str, Any], units: dict[str, Any] | None = None) -> str:
     """The knobs of what plays, from the engine status's ``slot_knobs``: "effect.drive 12 dB, effect.tone 3500 Hz"
-    (each with its unit from ``units``, "SLOT.KNOB" -> unit, as `hatbox box-knob` says them; "" for none, or a
-    status of another form)."""
+    (``units``: "SLOT.KNOB" -> the knob as ``GET /knobs`` lists it, :func:`knob_units`, or its unit alone; "" for
+    none, or a status of another form).  A knob whose range is known is written as the panel's dial and the
+    engine's notes write it (device/knob_words.py ``knob_number``: "0.1 dB" on a 0..24 dB knob, not "0.115407 dB",
+    p57 QA_A 8); one without, as it was (``:g``)."""
     slots = eng.get("slot_knobs") if isinstance(eng.get("slot_knobs"), dict) else {}
-    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {value:g}{_unit((units or {}).get(f'{slot}.{name}'))}"
+    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {_value((units or {}).get(f'{slot}.{name}'), value)}"
                      for slot, knobs in slots.items() if isinstance(knobs, dict)
                      for name, value in knobs.items() if isinstance(value, (int, float)))
+
+
+def _value(knob: Any, value: float) -> str:
+    """``value`` of ``knob`` (a ``GET /knobs`` entry, a unit alone, or None) with its unit: "0.1 dB"."""
+    from device.knob_words import knob_number
+    entry = knob if isinstance(knob, dict) else {"unit": knob}
+    low, high = entry.get("min"), entry.get("max")
+    ranged = isinstance(low, (int, float)) and isinstance(high, (int, float))
+    shown = knob_number(float(value), low, high, str(entry.get("scale") or "linear")) if ranged else f"{value:g}"
+    return f"{shown}{_unit(entry.get('unit'))}"
 
 
 def _unit(unit: Any) -> str:
@@ -278,12 +290,13 @@ def _unit(unit: Any) -> str:
     return f" {safe_text(unit)}" if isinstance(unit, str) and unit else ""
 
 
-def knob_units(client: Any) -> dict[str, str]:
-    """"SLOT.KNOB" -> unit of the knobs the box plays (its ``GET /knobs``, as `hatbox box-knob` lists them); {}
-    when the box cannot say (a box of another version: the status's knobs line then shows bare numbers)."""
+def knob_units(client: Any) -> dict[str, dict[str, Any]]:
+    """"SLOT.KNOB" -> the knob as the box lists it (its ``GET /knobs``: unit, min, max, scale, as `hatbox box-knob`
+    lists them); {} when the box cannot say (a box of another version: the status's knobs line then shows bare
+    numbers)."""
     from hatbox.box_client import asked
     knobs = asked(client, "/knobs", list) or []
-    return {f"{k.get('slot')}.{k.get('name')}": str(k.get("unit") or "") for k in knobs if isinstance(k, dict)}
+    return {f"{k.get('slot')}.{k.get('name')}": k for k in knobs if isinstance(k, dict)}
 
 
 def recovery_lines(rec: dict[str, Any]) -> list[str]:
