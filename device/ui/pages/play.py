@@ -30,7 +30,8 @@ from device.ui.data import PackEntry, active_pack
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import faulted
 from device.ui.loops import Loop, playing_words, sounding
-from device.ui.pages.base import NO_PACK_HINTS, Message, Page, hit
+from device.ui.pages.base import Message, Page, hit
+from device.ui.signed_only import no_pack_hints
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
 BYPASS_ENCODERS = {0: "synth", 1: "sampler"}     # encoder index -> the source whose bypass its press toggles
@@ -331,7 +332,7 @@ class PlayPage(Page):
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
-            hint = D.fit(self.ctx.fonts, NO_PACK_HINTS[1:], 20, p.width - 24)
+            hint = D.fit(self.ctx.fonts, no_pack_hints(self.ctx.data, "synth")[1:], 20, p.width - 24)   # p57 F6
             self._label(surface, hint, (p.centerx, p.centery + 84), "center", 20, D.DIM)
         r = CURSOR_RING
         pygame.draw.circle(surface, D.BG, cursor.center, r)
