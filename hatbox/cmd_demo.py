@@ -1,15 +1,18 @@
 """`hatbox demo`: the whole box on simulated hardware with the factory packs, scripted.
 
 What it does, all through the real parts:
-  1. starts the engine process (file backend paced by the clock: no sound card needed),
-     the device API on 127.0.0.1 and the panel headless (simulated pins and touch chip);
+  1. starts the engine process (file backend paced by the clock: no sound card needed; silence in while the box
+     is set up, however long that takes) and the device API on 127.0.0.1;
   2. pairs with the box and pushes the factory packs over HTTP (`hatbox pair` / `hatbox push`),
      which validates them, installs them atomically and hot-swaps them into the engine;
   3. uploads a drum kit from Debian's hydrogen-drumkits as a sample library, tagged on the box
-     by the factory tagger;
-  4. plays a scripted performance (chords on the neural synth while the pad glides across the four
-     timbres; a guitar-like input through the effect while its knob turns) and prints status;
-  5. writes the box's output to DIR/hatbox-demo/demo-out.wav and a summary to demo-summary.json there.
+     by the factory tagger, and makes the kit of it;
+  4. starts the engine again as `hatbox device run --store` starts a box (its packs, knobs and kit), now with the
+     guitar-like input, and the panel headless (simulated pins and touch chip): hatbox/demo_box.py;
+  5. plays a scripted performance (chords on the neural synth while the pad glides across the four
+     timbres; the guitar-like input through the effect while its knob turns) and prints status;
+  6. writes the box's output to DIR/hatbox-demo/demo-out.wav and a summary to demo-summary.json there; the box logs
+     as a real box does (DIR/hatbox-demo/store/logs: box.log, changes.log).
 
 Everything it makes lies in DIR/hatbox-demo/, a folder it marks as its own (file `.hatbox-demo`).  A later run
 removes only the things it made there; it refuses to use a hatbox-demo/ it did not make, and never touches
@@ -43,8 +46,9 @@ CHORDS = ((60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62))
 DRUM_STEP_S = 0.125
 DRUMS = {0: (36, 42), 2: (42,), 4: (38, 42), 6: (42,), 8: (36, 42), 10: (36, 42), 12: (38, 42), 14: (42,)}
 DEFAULT_KIT = "VariBreaks"
-# A demonstration, not a recording session: the plucked input (seconds + 10 s) is synthesised in memory before
-# the box starts, 192 kB and ~0.04 s of CPU per second, so ten minutes stays near 120 MB and ~25 s of set-up.
+# A demonstration, not a recording session: the plucked input (seconds + 10 s, demo_box.INPUT_MARGIN_S) is
+# synthesised in memory before the box starts, 192 kB and ~0.04 s of CPU per second, so ten minutes stays near
+# 120 MB and ~25 s of set-up.
 MAX_SECONDS = 600.0
 FOLDER = "hatbox-demo"                       # the demo's own folder inside --out
 MARKER = ".hatbox-demo"                      # written first into FOLDER: proof the demo made it
@@ -85,16 +89,16 @@ def _pluck(period: int, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _start_box(out: Path, store: Path, seconds: float) -> tuple[Any, Any, Any, list[str]]:
+    """The guitar input written (``demo-in.wav``: the phrase, for the performance engine), the set-up engine, the
+    control the front ends share and the API started (hatbox/demo_box.py); returns (engine, control, api, the
+    pairing codes shown)."""
     from device.api.server import start_api
     from device.audio import audiofile
-    from device.audio.engine import EngineConfig
-    from device.audio.server import EngineProcess, ServerConfig
     from hatbox.cmd_device import BoxControl
+    from hatbox.demo_box import INPUT_MARGIN_S, start_setup_engine
 
-    audiofile.write(out / "demo-in.wav", pluck_phrase(seconds + 10), RATE)
-    cfg = ServerConfig(engine=EngineConfig(rate=RATE, block=128), backend="file", pace=True,
-                       input_wav=str(out / "demo-in.wav"), output_wav=str(out / "demo-out.wav"))
-    engine = EngineProcess(cfg).start()
+    audiofile.write(out / "demo-in.wav", pluck_phrase(seconds + INPUT_MARGIN_S), RATE)
+    engine = start_setup_engine(store)
     control = BoxControl(engine)
     codes: list[str] = []
     api = start_api(store, control, host="127.0.0.1", port=0, on_code=codes.append, advertise=False)
@@ -219,10 +223,12 @@ def _perform(control: Any, seconds: float, drums: bool = False) -> list[dict[str
             for note in DRUMS.get(step % 16, ()):
                 control.send({"op": "note_on", "note": note, "velocity": 100, "slot": "sampler"})
         phase = t / seconds
-        control.send({"op": "xy", "x": 0.5 + 0.5 * np.cos(2 * np.pi * phase), "y": 0.5 + 0.5 * np.sin(2 * np.pi * phase)})
+        control.send({"op": "xy", "x": 0.5 + 0.5 * np.cos(2 * np.pi * phase),
+                      "y": 0.5 + 0.5 * np.sin(2 * np.pi * phase)})
         if effect:
             name, lo, hi = effect
-            control.send({"op": "knob", "slot": "effect", "name": name, "value": lo + (hi - lo) * abs(np.sin(np.pi * phase))})
+            control.send({"op": "knob", "slot": "effect", "name": name,
+                          "value": lo + (hi - lo) * abs(np.sin(np.pi * phase))})
         if int(t) // 2 != beat:
             beat = int(t) // 2
             _change_chord(control, beat)
@@ -253,7 +259,8 @@ def _change_chord(control: Any, beat: int) -> None:
 def _print_status(st: dict[str, Any], t: float) -> dict[str, Any]:
     from hatbox.status_line import status_words
     print(f"  t={t:5.1f}s  {status_words(st)}", flush=True)
-    return {k: st.get(k) for k in ("load_mean", "load_p999", "load_max", "xruns", "peak_db", "fault_count")}
+    return {k: st.get(k) for k in ("load_mean", "load_p999", "load_max", "xruns", "peak_db", "input_peak_db",
+                                   "fault_count")}
 
 
 def _print_faults(st: dict[str, Any]) -> list[dict[str, Any]]:
@@ -285,27 +292,81 @@ def _panel(control: Any, store: Path, seconds: float, kit: Any = None) -> thread
 
 
 def demo(args: argparse.Namespace) -> int:
+    """`hatbox demo`: the box set up and played (module docstring), logging as a real box does (STORE/logs)."""
+    from device.logs import box_logging
+    from hatbox import demo_box
     samples = _choose_kit(args.kit)
     out = _own_folder(args.out.resolve())
     store = out / "store"
     print(f"== starting the box (engine process, API, panel) in {out}")
     engine, control, api, codes = _start_box(out, store, args.seconds)
-    started = time.monotonic()
     try:
-        _wait_for(codes)
-        _push_everything(api.url, codes[-1], out, samples)
-        panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
-        setup_s = time.monotonic() - started          # recorded already, while the packs were being sent
-        print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
-              "the effect's knob turning" + (", a beat on the kit" if samples is not None else ""))
-        samples = _perform(control, args.seconds, drums=samples is not None)
-        if panel is not None:
-            panel.join(5)
-        final = control.status()
+        with box_logging(store) as box_log, demo_box.laptop_client_quiet():
+            return _run(args, out, store, (engine, control, api, codes), samples, box_log.path)
     finally:
         api.stop()
         engine.stop()
-    summary = {"output_wav": str(out / "demo-out.wav"), "final": _print_status(final, args.seconds),
+
+
+def _run(args: argparse.Namespace, out: Path, store: Path, box: tuple[Any, Any, Any, list[str]],
+         samples: Path | None, log_path: Path | None) -> int:
+    """The demo once its box runs: set up, performance engine started, performance, summary.  ``box``: (set-up
+    engine, control, API, pairing codes); ``log_path``: the box's log (None: stderr only)."""
+    from hatbox import demo_box
+    engine, control, api, codes = box
+    started = time.monotonic()
+    demo_box.log.info("hatbox demo: the demo's box runs (store %s, log %s)", store, log_path or "stderr only")
+    try:
+        try:
+            _wait_for(codes)
+            _push_everything(api.url, codes[-1], out, samples)
+        except HatboxError as exc:
+            raise demo_box.setup_stopped_words(exc, engine, log_path) from None
+        print(f"\n== the box is set up ({time.monotonic() - started:.0f} s): its engine starts again for the "
+              "performance with the packs, knobs and kit it now has, the guitar input from its first block", flush=True)
+        engine, playing_from = demo_box.to_performance(out, store, engine, control, api)
+        final, samples, t0 = _performance(args, engine, control, store, api, drums=samples is not None)
+    except _Stopped as stop:
+        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, time.monotonic() - playing_from,
+                                     demo_box.input_seconds(out / "demo-in.wav"), log_path) from None
+    finally:
+        engine.stop()
+    return _summarise(out, store, engine, final, samples, args.seconds, t0 - playing_from, log_path)
+
+
+class _Stopped(Exception):
+    """The demo's box stopped during the performance, ``into_s`` s into it."""
+
+    def __init__(self, into_s: float) -> None:
+        super().__init__(into_s)
+        self.into_s = into_s
+
+
+def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Path, api: Any,
+                 drums: bool) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+    """The panel and the scripted performance; returns (the last status, the status once a second, the
+    time.monotonic() it started at).  _Stopped when the box's engine ended meanwhile."""
+    panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
+    print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
+          "the effect's knob turning, the guitar input through the effect" + (", a beat on the kit" if drums else ""))
+    t0 = time.monotonic()
+    try:
+        samples = _perform(control, args.seconds, drums=drums)
+        if panel is not None:
+            panel.join(5)
+        return control.status(), samples, t0
+    except HatboxError:
+        alive = getattr(engine, "alive", None)
+        if callable(alive) and not alive():
+            raise _Stopped(time.monotonic() - t0) from None
+        raise
+
+
+def _summarise(out: Path, store: Path, engine: Any, final: dict[str, Any], samples: list[dict[str, Any]],
+               seconds: float, lead_s: float, log_path: Path | None) -> int:
+    """Write demo-summary.json and say where everything is; ``lead_s``: seconds of the take before the performance
+    (the kit handed to the performance engine)."""
+    summary = {"output_wav": str(out / "demo-out.wav"), "final": _print_status(final, seconds),
                "faults": _print_faults(final), "status_per_second": samples}
     problem = (engine.recording or {}).get("problem")
     if problem:
@@ -316,13 +377,15 @@ def demo(args: argparse.Namespace) -> int:
         engine.check_recording()
         raise HatboxError(f"cannot write {out / 'demo-summary.json'}: {exc.strerror or exc}") from None
     engine.check_recording()                 # the output cut short (a full disk): say so and fail
-    print(f"\n== done: the box's output is {out / 'demo-out.wav'} (its first {setup_s:.0f} s recorded while the packs "
-          f"were being sent; the performance follows); its guitar input, a plucked phrase through the effect, is "
+    print(f"\n== done: the box's output is {out / 'demo-out.wav'} (the performance from {max(lead_s, 0.0):.1f} s "
+          f"in, the kit handed to the engine before it); its guitar input, a plucked phrase through the effect, is "
           f"{out / 'demo-in.wav'}; figures per second in {out / 'demo-summary.json'}")
     print(f"   listen: play {shlex.quote(str(out / 'demo-out.wav'))}   (sox, installed by setup; or any audio player)")
     print(f"   the demo's box has stopped (the hatbox box-... lines above need it running): to start it again with "
           f"its packs and library, hatbox device run --sim --store {shlex.quote(str(store))}, then hatbox pair from "
           "another terminal")
+    print(f"   the box's log: {log_path} (its changes: {log_path.parent / 'changes.log'}; hatbox box-logs shows them "
+          "while it runs)" if log_path is not None else "   the box kept no log: the warning above says why")
     return 0
 
 
