@@ -6,7 +6,7 @@ API's ``PUT /volume`` (device/api/knob_routes.py) send the volume in one message
 :data:`OSC` or :data:`API`, ``source``: the sender's address or the paired device's name), as they send a bypass;
 the engine keeps who from it (device/kept_play.py ``who_of``, which stamps ``set_at`` as it arrives) until a volume
 message that says nobody (the panel's, MIDI's), reports it in its status as ``volume_set``
-(:func:`engine_volume_set`, device/kept_play.py ``volume_set``) and device/knob_store.py keeps it in knobs.json
+(device/kept_play.py ``volume_set``) and device/knob_store.py keeps it in knobs.json
 across a restart.  ``GET /status`` and ``GET /volume`` say that one record (p57 F1: the main process kept a second
 copy, with pieces only to keep the two in step; the API's simulated engine, device/api/sim.py, keeps it as the
 engine does).
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from device.kept_play import Who, published_note
-from device.kept_play import volume_set as engine_volume_set  # noqa: F401  (device/audio/engine.py takes it here)
 
 OSC, API = "osc", "api"          # how a volume or bypass was set: ``by`` in its message and the published note
 

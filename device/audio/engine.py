@@ -43,8 +43,7 @@ from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, 
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
 from device.audio.smoothing import GainGlide
 from device.audio.slot import LIVE_FLOOR_DB, MAX_BLOCK, PANIC_FADE_S, LiveLevel, Slot, fade_curve  # noqa: F401
-from device.kept_play import bypass_set, who_of
-from device.volume_source import engine_volume_set
+from device.kept_play import bypass_set, volume_set, who_of
 
 log = logging.getLogger("hatbox.engine")
 EFFECT_SLOTS = ("effect",)
@@ -387,7 +386,7 @@ class Engine(SlotInstalls):
                 "fault_count": self.fault_count, "slot_knobs": knobs,
                 "knobs": dict(knobs.get("effect", {})),
                 "bypassed": bypassed, **bypass_set(self.kept_bypass(), bypassed, time.time()),
-                "volume_db": self.volume_db, **engine_volume_set(self.volume_db, self.volume_who, time.time()),
+                "volume_db": self.volume_db, **volume_set(self.volume_db, self.volume_who, time.time()),
                 "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
 

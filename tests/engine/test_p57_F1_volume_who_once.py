@@ -48,7 +48,6 @@ def test_who_set_the_volume_over_osc_is_the_engines_alone() -> None:
 
 def test_one_published_note_for_a_volume_and_a_bypass() -> None:
     from device.kept_play import bypass_set, published_note, volume_set, who_of
-    from device.volume_source import engine_volume_set
     who = who_of({"by": "api", "source": "vm", "set_at": 100.0})
     assert published_note(who, 130.0) == {"by": "api", "source": "vm", "at": 100.0, "ago_s": 30.0}
     assert published_note(who, 90.0)["ago_s"] == 0.0                          # a clock set back: never negative
@@ -56,4 +55,3 @@ def test_one_published_note_for_a_volume_and_a_bypass() -> None:
     assert volume_set(-3.0, {}, 130.0) == {}
     assert bypass_set({"synth": ({}, who)}, {"synth": True}, 130.0) == {"bypass_set": {
         "synth": published_note(who, 130.0)}}
-    assert engine_volume_set is volume_set                                    # engine.py still imports it from here
