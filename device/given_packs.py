@@ -184,21 +184,31 @@ def engine_packs(store_dir: Any, require_signature: bool = False) -> tuple[dict[
 
 
 def _unheld(store: Any, may_play: Any) -> list[str]:
-    """Make active again the packs an earlier start with --require-signature held (PackStore.unhold); a line each."""
+    """Make active again the packs an earlier start with --require-signature held (PackStore.unhold); a line each,
+    and a warning each for a held pack gone from the box since (pruned, deleted, removed as damaged: R2 review 1)
+    and for one this start holds still (R2 review 5: a second start with the flag said nothing)."""
     try:
-        back = store.unhold(may_play)
+        found = store.unhold(may_play)
     except OSError as exc:
         return [f"warning: the packs a start with --require-signature did not play could not be made active again "
                 f"({exc.strerror or exc}): hatbox box-pack ID --activate makes one active"]
-    return [f"{slot}: {pid} active again (a start with --require-signature did not play it)" for slot, pid in back]
+    return [*(f"{slot}: {pid} active again (a start with --require-signature did not play it)"
+              for slot, pid in found.back),
+            *(f"warning: {slot}: {pid}, not played by a start with --require-signature, is no longer on the box: no "
+              f"{slot} is active (hatbox box-pack ID --activate makes one active)" for slot, pid in found.gone),
+            *(f"warning: the {slot} pack {pid} is still not played: it is not signed by a trusted key "
+              f"(--require-signature); {HELD_KEPT}" for slot, pid in found.still)]
+
+
+HELD_KEPT = ("its slot plays nothing while the box runs so, and the pack is kept: the next start without "
+             "--require-signature plays it again (or sign it: hatbox pack sign, and push it)")
 
 
 def _held(store: Any, slot: str, pid: str) -> str:
     """Empty ``slot`` for this run, pack ``pid`` kept as held (PackStore.hold); the warning line that says so."""
     try:                                   # so the panel, the status and the API say nothing plays there
         store.hold(slot)
-        undone = ("its slot plays nothing while the box runs so, and the pack is kept: the next start without "
-                  "--require-signature plays it again (or sign it: hatbox pack sign, and push it)")
+        undone = HELD_KEPT
     except OSError:
         undone = "the box still lists it as active"
     return (f"warning: the active {slot} pack {pid} is not signed by a trusted key: not played "

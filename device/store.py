@@ -40,7 +40,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from device.deletion_records import PACK_DELETION, well_shaped
 from device.store_layout import (DAMAGED_POINTER, DELETED_FILE, HISTORY_LEN, KEEP_DELETED, KNOB_FILE,  # noqa: F401
@@ -59,6 +59,25 @@ _log = logging.getLogger(__name__)
 
 
 FILLED_KEYS = ("held_out", "words", "scored_words", "f1_per_word", "held_labels")   # a tagger's, p49 and p51
+
+
+class Unheld(NamedTuple):
+    """What :meth:`PackStore.unhold` found of the held packs, each ``(kind, pid)``: made active ``back``, ``gone``
+    from the box (forgotten, its slot empty), held ``still`` (this start may not play it)."""
+
+    back: list[tuple[str, str]]
+    gone: list[tuple[str, str]]
+    still: list[tuple[str, str]]
+
+
+def _active_again(p: Pointer, kind: str, pid: str) -> None:
+    """Held pack ``pid`` plays in ``kind``'s slot of ``p`` again, out of its history; who made it active and when
+    stay as recorded (a record of another pack: the box, now)."""
+    p.slots[kind] = pid
+    p.history[kind] = [h for h in p.history[kind] if h != pid]
+    rec = p.activated.get(kind)
+    if not (isinstance(rec, dict) and rec.get("id") == pid):
+        p.activated = {**p.activated, kind: {"id": pid, "by": "", "at": time.time()}}
 
 
 class PackStore(Recovery):
@@ -364,33 +383,36 @@ class PackStore(Recovery):
             return prev
 
     def hold(self, kind: str) -> str | None:
-        """Nothing plays in ``kind``'s slot for this run, its pack kept as held (:attr:`Pointer.held`, not put in
-        its history: a start with --require-signature, the pack unsigned): :meth:`unhold` at a later start makes it
-        active again.  Returns the pack held (None: the slot was empty)."""
+        """Nothing plays in ``kind``'s slot for this run, its pack kept as held (:attr:`Pointer.held`; a start with
+        --require-signature, the pack unsigned): :meth:`unhold` at a later start makes it active again.  It goes in
+        the slot's history too, as :meth:`deactivate` puts a pack there, so prune keeps it and roll back reaches it
+        (R2 review 1), and who made it active stays recorded (:attr:`Pointer.activated`, counted again once it is
+        active again: R2 review 6).  Returns the pack held (None: the slot was empty)."""
         with self._locked():
             p = self.pointer()
             pid = p.slots[_kind(kind)]
             if pid:
+                p.history[kind] = [h for h in p.history[kind] if h != pid][-HISTORY_LEN + 1:] + [pid]
                 p.held, p.slots[kind] = {**p.held, kind: pid}, None
-                p.activated = {k: v for k, v in p.activated.items() if k != kind}
                 self._write_pointer(p)
             return pid
 
-    def unhold(self, may_play: Callable[[str], bool]) -> list[tuple[str, str]]:
+    def unhold(self, may_play: Callable[[str], bool]) -> Unheld:
         """Make each held pack (:meth:`hold`) active again where its slot is still empty, it is still installed and
-        ``may_play(pid)`` (this start's signature rule); a held pack that is gone is forgotten.  Returns the (kind,
-        pid) made active again."""
+        ``may_play(pid)`` (this start's signature rule), with its activation record as it was.  A held pack that is
+        gone is forgotten (and returned, to be said); one whose slot got another pack meanwhile is forgotten."""
         with self._locked():
             p, have = self.pointer(), set(self.ids())
-            back = [(k, pid) for k, pid in p.held.items() if p.slots.get(k) is None and pid in have and may_play(pid)]
-            stale = {k for k, pid in p.held.items() if pid not in have or p.slots.get(k) is not None}
-            if back or stale:
-                for kind, pid in back:
-                    self._activated(p, kind, pid)
-                    p.history[kind] = [h for h in p.history[kind] if h != pid]
-                p.held = {k: v for k, v in p.held.items() if k not in stale}
+            out = Unheld([], [], [])
+            for kind, pid in p.held.items():
+                if p.slots.get(kind) is None:
+                    (out.gone if pid not in have else out.back if may_play(pid) else out.still).append((kind, pid))
+            if p.held.keys() - {k for k, _ in out.still}:
+                for kind, pid in out.back:
+                    _active_again(p, kind, pid)
+                p.held = dict(out.still)
                 self._write_pointer(p)
-            return back
+            return out
 
     def _earlier(self, p: Pointer, kind: str) -> list[str]:
         """The packs of ``kind`` ``p`` made active before, oldest first, those still installed."""

@@ -162,7 +162,9 @@ class Pointer:
     time}}``, a record that counts only while its ``id`` is the slot's pack (:meth:`activation`).  A pointer from
     before the forty-fifth stop has none; an older box reading a newer one ignores it.  ``held``: ``{kind: pid}``,
     the pack a start with --require-signature did not play, its slot emptied for that run (PackStore.hold): the next
-    start that may play it makes it active again (p57 QA_B 2: the flag's start forgot which pack was active)."""
+    start that may play it makes it active again (p57 QA_B 2: the flag's start forgot which pack was active); it is
+    in the slot's history too (prune keeps it, roll back reaches it) and its ``activated`` record stays.  A box from
+    before p57 ignores ``held`` and starts that slot silent, as it did; its next pointer write drops it."""
 
     slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
     history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
@@ -185,11 +187,11 @@ class Pointer:
         return dict(rec) if pid and isinstance(rec, dict) and rec.get("id") == pid else None
 
     def with_slot(self, before: "Pointer", kind: str) -> "Pointer":
-        """This pointer with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active);
-        its other slots as they are."""
-        activated = {k: v for k, v in self.activated.items() if k != kind}
-        activated.update({kind: before.activated[kind]} if kind in before.activated else {})
-        return replace(self, slots={**self.slots, kind: before.slots.get(kind)}, activated=activated,
+        """This pointer with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active,
+        the pack a start with --require-signature held there: R2 review 2); its other slots as they are."""
+        return replace(self, slots={**self.slots, kind: before.slots.get(kind)},
+                       activated=_slot_of(self.activated, before.activated, kind),
+                       held=_slot_of(self.held, before.held, kind),
                        history={**self.history, kind: list(before.history.get(kind, []))})
 
     @classmethod
@@ -213,6 +215,11 @@ class Pointer:
         held = raw.get("held") if isinstance(raw, dict) else None         # optional too (p57)
         p.held = {k: v for k, v in held.items() if k in KINDS and isinstance(v, str)} if isinstance(held, dict) else {}
         return p
+
+
+def _slot_of(now: dict[str, Any], before: dict[str, Any], kind: str) -> dict[str, Any]:
+    """``now`` (a pointer's per-slot map) with ``kind``'s entry as in ``before`` (none where it had none)."""
+    return {**{k: v for k, v in now.items() if k != kind}, **({kind: before[kind]} if kind in before else {})}
 
 
 @dataclass
