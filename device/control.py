@@ -86,6 +86,9 @@ OPS = {
     "stop_audition": (),               # the sampler's auditions (a "sample" without a note: the Library page's,
                                        # POST /libraries/{id}/play) stop with a quick fade; kit notes and loops,
                                        # held or pedalled, play on (DELETE /audition sends it with slot "sampler")
+    "stop_loops": (),                  # the sampler's kit loops that sound when the audio thread takes it (latched,
+                                       # held or pedalled) stop with a quick fade; one-shots and auditions play on
+                                       # (the Kit page's "stop loops"; its slot, when given, is "sampler")
     "panic": (),                       # every source fades all its voices out within ~5 ms and forgets the
                                        # pedal (MIDI CC 120), and the audio thread clears the effect's state
                                        # (a tail stops) behind a 5 ms fade, unless the live input plays through
@@ -191,8 +194,9 @@ def validate(msg: Any) -> dict[str, Any]:
         raise ControlError(f"control message '{op}' lacks {', '.join(missing)}")
     if "slot" in OPS[op] and msg["slot"] not in SLOTS:
         raise ControlError(f"unknown slot {msg['slot']!r} (slots: {', '.join(SLOTS)})")
-    if op == "stop_audition" and msg.get("slot", "sampler") != "sampler":
-        raise ControlError(f"control message 'stop_audition': slot {msg['slot']!r} plays no auditions (give "
+    if op in ("stop_audition", "stop_loops") and msg.get("slot", "sampler") != "sampler":
+        played = "auditions" if op == "stop_audition" else "kit loops"
+        raise ControlError(f"control message '{op}': slot {msg['slot']!r} plays no {played} (give "
                            "sampler, or no slot)")
     if op in NOTE_OPS and "slot" in msg and msg["slot"] not in NOTE_SLOTS:
         raise ControlError(f"control message '{op}': slot {msg['slot']!r} plays no notes "

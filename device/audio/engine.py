@@ -375,9 +375,10 @@ class Engine(SlotInstalls):
         sides = self._sides(pending)                                                # thread's next block
         bypassed = {n: s.target_bypassed and n not in gone for n, s in self.slots.items()}
         active = {name: active_info(*side) for name, side in sides.items()}
-        loops = getattr(sides["sampler"][1], "sounding_loops", list)()     # its loops playing (p57 QA_B 1), said
-        if loops and active.get("sampler") is not None:                     # as its warnings: when there are any
-            active["sampler"]["loops"] = loops
+        sampler = sides["sampler"][1]             # its loops playing (p57 QA_B 1), said as its warnings: when there
+        loops = [] if sampler is self.slots["sampler"]._faulted else getattr(sampler, "sounding_loops", list)()
+        if loops and active.get("sampler") is not None:     # are any; none of a sampler a fault stopped running
+            active["sampler"]["loops"] = loops                # (frozen, dropped as it is turned back on: p57 R1 1)
         knobs = slot_knobs({name: side[1] for name, side in sides.items()})
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
                 "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,

@@ -29,6 +29,9 @@ Messages (``handle``; any thread):
   note of ``note``'s choke group instead (a pedal or closed hat, :data:`PEDAL_SPARED_NOTES`, struck less
   than :data:`PEDAL_SPARE_SECONDS` before is spared; an open hat never): the hi-hat pedal closing (MIDI CC 4 past
   its threshold, device/midi.py; ``note`` 44).
+  ``{"op": "stop_loops"}`` the kit loops sounding when the audio thread takes it (latched, held or pedalled; not
+  those already fading) stop with a quick fade; one-shots and auditions play on (the Kit page's "stop loops": what
+  sounds then, not the notes an older status named; a latched pad's next strike starts its loop again).
   ``{"op": "panic"}`` fades every voice out over :data:`QUICK_FADE_SECONDS` (never a step) and lifts
   the pedal.
 
@@ -237,6 +240,8 @@ class SamplerSource(SamplerControl):
                     self._cut(v)
         elif kind == "choke_group":
             self._choke_group(arg)
+        elif kind == "stop_loops":
+            self._stop_loops()
         elif kind == "panic":
             self.pedal = False
             self.key_down[:] = False
@@ -272,6 +277,14 @@ class SamplerSource(SamplerControl):
         for v in range(len(buf)):
             if buf[v] is not None and loop[v] and not key_down[v] and notes[v] >= 0 and fade[v] < 0:
                 fade[v], self.ramp_of[v], self.fade_from[v] = 0, _RELEASE, self._at
+
+    def _stop_loops(self) -> None:
+        """``stop_loops``: every kit loop that sounds and is not fading out stops (:meth:`_cut`); what
+        :meth:`sounding_loops` names, read on the audio thread (a plain loop over the slots: nothing allocated)."""
+        buf, notes, loop, fade, audition = self.buf, self.note, self.loop, self.fade, self.audition
+        for v in range(len(buf)):
+            if buf[v] is not None and notes[v] >= 0 and loop[v] and fade[v] < 0 and audition[v] is None:
+                self._cut(v)
 
     def _choke_group(self, note: int) -> None:
         """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those of
@@ -498,6 +511,10 @@ class SamplerSource(SamplerControl):
         one-shot, a held loop) lets the note's latched loops go to its next note-off (p51 M3: a note given a one-shot
         kept its latched loop, deaf to its note-offs; the kit chokes it too, device.kit.stops_latched)."""
         op = msg.get("op")
+        if op == "stop_loops":                    # queued as the other events: the audio thread acts on it
+            self._drop_retired()
+            self.events.append(("stop_loops", 0, self._when(msg)))
+            return
         note = int(msg.get("note", -1)) if op == "sample" else -1
         if 0 <= note < 128 and str(msg.get("path", "")) == "":
             self.events.append(("unlatch", note, self._when(msg)))     # (an unmapping: before the kit's choke)

@@ -3,8 +3,9 @@ device/audio/sampler.py ``SamplerSource.sounding_loops``): the Kit page lights t
 the Play page names them beside the synth's notes (p57 QA_B 1: a latched loop played with no sign on the panel, and
 the panel had no way to stop it but the right pad).
 
-Stopping sends one ``choke`` per looping note (device/control.py: the sampler alone, its voices of that note stop
-with a quick fade, the pedal or a latch not keeping them), the message the sampler already takes for a cymbal grabbed.
+Stopping sends one ``stop_loops`` (device/control.py): the sampler stops the loops that sound when its audio thread
+takes it, not the notes a status named a moment before (p57 R1 4: a loop started since played on, a one-shot struck
+since on such a note was cut).  A sampler a fault silenced runs no voice: the pages show none of its loops (R1 1).
 """
 from __future__ import annotations
 
@@ -46,26 +47,32 @@ def sounding(status: Any) -> list[Loop]:
     return sorted(loops, key=lambda loop: loop.note)
 
 
-def playing_words(loops: list[Loop]) -> tuple[str, ...]:
+def playing_words(loops: list[Loop], muted: bool = False) -> tuple[str, ...]:
     """What the Play page says of the loops sounding, longest first (none: ()): "loop C#2 (VP Drum) playing", "loop
-    C#2 playing", "loop C#2"; several: "loops C#2 D2 playing", "loops C#2 D2", "2 loops"."""
+    C#2 playing", "loop C#2"; several: "loops C#2 D2 playing", "loops C#2 D2", "2 loops".  ``muted``: the player
+    turned the sampler off, its loops run on unheard: "loop C#2 (sampler off)", "loops C#2 D2 (sampler off)"."""
     if not loops:
         return ()
+    state = "(sampler off)" if muted else "playing"
     if len(loops) == 1:
         where, name = note_name(loops[0].note), loops[0].name
-        return ((f"loop {where} ({name}) playing",) if name else ()) + (f"loop {where} playing", f"loop {where}")
+        named = (f"loop {where} ({name}) playing",) if name and not muted else ()
+        return named + (f"loop {where} {state}", f"loop {where}")
     notes = " ".join(note_name(loop.note) for loop in loops[:MOST_NAMED])
     more = f" +{len(loops) - MOST_NAMED}" if len(loops) > MOST_NAMED else ""
-    return f"loops {notes}{more} playing", f"loops {notes}{more}", f"{len(loops)} loops"
+    return f"loops {notes}{more} {state}", f"loops {notes}{more}", f"{len(loops)} loops"
 
 
-def stop_messages(loops: list[Loop]) -> list[dict[str, Any]]:
-    """The messages that stop ``loops``: a ``choke`` of each note (the sampler alone; a quick fade)."""
-    return [msg("choke", note=loop.note) for loop in loops]
+def stop_message() -> dict[str, Any]:
+    """The message that stops the loops sounding: one ``stop_loops`` to the sampler (a quick fade of each)."""
+    return msg("stop_loops", slot="sampler")
 
 
 def stopped_words(loops: list[Loop]) -> tuple[str, ...]:
-    """What the tab bar says once ``loops`` were stopped, longest first."""
+    """What the tab bar says once ``loops`` were stopped, longest first: "stopped the loop (C#2)", "stopped 2 loops
+    (C#2, C4)", and how they start again where every one latches (a held loop plays only while its pad is held)."""
     notes = ", ".join(note_name(loop.note) for loop in loops[:MOST_NAMED]) + (" ..." if len(loops) > MOST_NAMED else "")
-    count = "the loop" if len(loops) == 1 else f"{len(loops)} loops"
-    return f"stopped {count} ({notes}): a tap of its pad starts it again", f"stopped {count} ({notes})", "stopped"
+    said = f"stopped the loop ({notes})" if len(loops) == 1 else f"stopped {len(loops)} loops ({notes})"
+    again = "a tap of its pad starts it again" if len(loops) == 1 else "their pads start them again"
+    latched = bool(loops) and all(loop.latched for loop in loops)
+    return ((f"{said}: {again}",) if latched else ()) + (said, "stopped")

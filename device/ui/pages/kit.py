@@ -50,8 +50,8 @@ from device.ui.faults import fault_words, faulted, sample_label, slot_warnings, 
 from device.ui.pages.base import Message, Page, hit
 from device.ui.pages.kit_labels import pad_labels
 from device.ui.pages.kit_words import empty_pad_said, latch_said, loop_said
-from device.ui.pages.kit_loops import STOP_ENCODER, KitLoops, draw_stop, middle_rect, stop_rect, stop_said
-from device.ui.loops import stop_messages
+from device.ui.pages.kit_loops import STOP_ENCODER, KitLoops, draw_stop, middle_rect, off_screen, stop_rect, stop_said
+from device.ui.loops import Loop, stop_message
 from hatbox.errors import first_line
 from hatbox.text import count_words
 
@@ -265,7 +265,7 @@ class KitPage(Page):
         elif isinstance(event, EncoderPress) and event.index == 1:
             return self._encoder_play(event.pressed)
         elif isinstance(event, EncoderPress) and event.index == STOP_ENCODER and event.pressed:
-            return self._stop_loops()
+            return self._stop_loops(self._looping())
         elif isinstance(event, Touch) and event.kind == "down":
             return self._tap(event)
         elif isinstance(event, Touch) and event.kind == "up" and event.id in self.fingers:
@@ -274,8 +274,8 @@ class KitPage(Page):
 
     def _tap(self, touch: Touch) -> list[Message]:
         x, y = touch.x, touch.y
-        if self._looping() and hit(self.stop_btn, x, y):
-            return self._stop_loops()
+        if hit(self.loops.stop_drawn, x, y):         # where the last frame drew it, for the loops it showed
+            return self._stop_loops(self.loops.drawn)
         if self.silenced() and hit(self.fault_btn, x, y):
             return self._turn_sampler_on()
         for i, r in enumerate(self.pad_rects):
@@ -331,15 +331,15 @@ class KitPage(Page):
         looping pad: the loop plays on until the second lifts)."""
         return [] if note in self._held() else [self._off(note)]
 
-    def _looping(self) -> list[Any]:
-        """The loops the status says sound (device/ui/loops.py)."""
-        return self.loops.of(self.ctx.state.status)
+    def _looping(self) -> list[Loop]:
+        """The loops the status says sound (device/ui/loops.py); none while a fault silences the sampler (its voices
+        do not run, and turning it back on drops them)."""
+        return [] if self.silenced() else self.loops.of(self.ctx.state.status)
 
-    def _stop_loops(self) -> list[Message]:
-        """"stop loops" (or encoder 3's press): every loop that sounds stops (a choke of each note), said."""
-        loops = self._looping()
-        self.ctx.state.say(*stop_said(loops))
-        return stop_messages(loops)
+    def _stop_loops(self, loops: list[Loop]) -> list[Message]:
+        """"stop loops" (or encoder 3's press): every loop that sounds stops (one ``stop_loops``), ``loops`` said."""
+        self.ctx.state.say(*stop_said(loops, self.silenced()))
+        return [stop_message()] if loops else []
 
     def _encoder_play(self, pressed: bool) -> list[Message]:
         if pressed:
@@ -416,7 +416,7 @@ class KitPage(Page):
         f = self.ctx.fonts
         last = self.first + self.size - 1
         bank = f"{note_name(self.first)} - {note_name(last)}"
-        loops, status = self._looping(), self.ctx.state.status
+        loops = self._looping()
         middle = middle_rect(self.prev_btn, self.next_btn, self.stop_btn, bool(loops))
         if self.silenced():                   # the sampler's button, as on Play, where the bank's name was
             D.button(surface, f, middle, (f"SAMPLER FAULT ({bank}): tap to turn it on", "SAMPLER FAULT",
@@ -425,7 +425,8 @@ class KitPage(Page):
             f.draw(surface, D.fit(f, (bank,), 24, middle.width), middle.center, 24, D.TEXT, "center")
         if loops:
             draw_stop(surface, f, self.stop_btn, loops)
-        below, above = self.loops.off_screen(status, self.first, self.size)    # a loop in a bank off screen
+        self.loops.shown(self.stop_btn, loops)
+        below, above = off_screen(loops, self.first, self.size)                  # a loop in a bank off screen
         D.button(surface, f, self.prev_btn, "<", on=below, lit=D.GOOD, enabled=self.first > 0)
         D.button(surface, f, self.next_btn, ">", on=above, lit=D.GOOD, enabled=last < 127)
         held = self._held()

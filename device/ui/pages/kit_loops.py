@@ -4,7 +4,11 @@ idle, and nothing on the panel stopped it but that pad).  From the engine's stat
 - a pad whose loop sounds is lit green (a finger's pad is lit orange), whatever started it: a tap, MIDI, OSC;
 - the bank buttons "<" / ">" are lit while a loop sounds in a bank that way (a loop off screen shows too);
 - "stop loops" sits in the top row, right of the bank's name, while any loop sounds: a tap (or encoder 3's press,
-  for a panel without touch) stops every one of them (:func:`device.ui.loops.stop_messages`)."""
+  for a panel without touch) stops every one of them (:func:`device.ui.loops.stop_message`: one ``stop_loops``, the
+  loops sounding when the sampler takes it).  A tap counts only where the button was drawn last (p57 R1 4: a status
+  with loops that came between the frame and the tap made a tap on the bank's name stop loops never shown);
+- while a fault silences the sampler, none of this shows: its voices do not run, and turning it back on drops them
+  (p57 R1 1: a green "stop loop" beside "SAMPLER FAULT" said "stopped" and stopped nothing)."""
 from __future__ import annotations
 
 from typing import Any
@@ -23,6 +27,12 @@ class KitLoops:
 
     def __init__(self) -> None:
         self._read: tuple[Any, list[Loop]] = (None, [])
+        self.drawn: list[Loop] = []           # the loops the last frame showed ("stop loops" drawn where they are)
+        self.stop_drawn: Any = None           # the "stop loops" rect as the last frame drew it (None: not drawn)
+
+    def shown(self, rect: Any, loops: list[Loop]) -> None:
+        """The frame drew "stop loops" at ``rect`` for ``loops`` (none: it drew no button)."""
+        self.drawn, self.stop_drawn = list(loops), rect if loops else None
 
     def of(self, status: Any) -> list[Loop]:
         """The loops ``status`` says sound, lowest note first."""
@@ -34,10 +44,12 @@ class KitLoops:
         """The notes whose loops sound."""
         return {loop.note for loop in self.of(status)}
 
-    def off_screen(self, status: Any, first: int, size: int) -> tuple[bool, bool]:
-        """Whether a loop sounds below the bank on screen (``first``, ``size`` notes), and above it."""
-        notes = self.notes(status)
-        return any(n < first for n in notes), any(n >= first + size for n in notes)
+
+
+def off_screen(loops: list[Loop], first: int, size: int) -> tuple[bool, bool]:
+    """Whether one of ``loops`` sounds below the bank on screen (``first``, ``size`` notes), and above it."""
+    notes = {loop.note for loop in loops}
+    return any(n < first for n in notes), any(n >= first + size for n in notes)
 
 
 def stop_rect(prev_btn: Any, next_btn: Any) -> Any:
@@ -60,6 +72,11 @@ def draw_stop(surface: Any, fonts: Any, rect: Any, loops: list[Loop]) -> None:
     D.button(surface, fonts, rect, (count, "stop loops", "stop"), on=True, lit=D.GOOD)
 
 
-def stop_said(loops: list[Loop]) -> tuple[str, ...]:
-    """What the tab bar says once ``loops`` were stopped (none: that nothing was playing)."""
-    return stopped_words(loops) if loops else ("no loop is playing",)
+SILENCED = ("a fault silenced the sampler: no loop plays - tap SAMPLER FAULT to turn it back on",
+            "sampler silenced: no loop plays")
+
+
+def stop_said(loops: list[Loop], silenced: bool = False) -> tuple[str, ...]:
+    """What the tab bar says once ``loops`` were stopped (none: that nothing was playing; ``silenced``: that a fault
+    silenced the sampler, so no loop plays)."""
+    return SILENCED if silenced else stopped_words(loops) if loops else ("no loop is playing",)

@@ -406,7 +406,9 @@ class PlayPage(Page):
             D.meter(surface, self.meter, peak_frac(peak), D.BAD if peak > -1.0 else D.GOOD)
             text = "-inf" if peak <= -100 else "+inf" if math.isinf(peak) else f"{peak:.0f} dB"
             f.draw(surface, text, below, 18, D.DIM, "midtop")
-        label = D.fit(f, notes_line(held_notes(st), sounding(st)), 26, self.meter.left - 10 - self.notes_at[0])
+        sampler = self.bypass["sampler"]          # a fault's: its voices do not run (none said); the player's: unheard
+        loops = [] if sampler.fault is not None else sounding(st)
+        label = D.fit(f, notes_line(held_notes(st), loops, sampler.on), 26, self.meter.left - 10 - self.notes_at[0])
         drawn = f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
         self._draw_synth_name(surface, drawn.right + 16)
 
@@ -429,12 +431,13 @@ def peak_db(status: dict[str, Any]) -> float | None:
     return float(value)
 
 
-def notes_line(notes: list[int], loops: list[Loop]) -> tuple[str, ...]:
+def notes_line(notes: list[int], loops: list[Loop], muted: bool = False) -> tuple[str, ...]:
     """The line under the dials, longest first: the synth's notes held (four at most), then the sampler's loops that
     sound (:func:`device.ui.loops.playing_words`: "loop C#2 (VP Drum) playing"; p57 QA_B 1: a latched loop played
-    while the line said "no notes"), "no notes" when neither."""
+    while the line said "no notes"; ``muted``, the player turned the sampler off: "loop C#2 (sampler off)"), "no
+    notes" when neither."""
     chord = " ".join(note_name(n) for n in notes[:4])
-    said = playing_words(loops)
+    said = playing_words(loops, muted)
     if chord and said:
         return (*(f"{chord} + {words}" for words in said), chord)
     return said or (chord or "no notes",)
