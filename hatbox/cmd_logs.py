@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import re
 import sys
 from typing import Any, Iterator
@@ -21,10 +22,12 @@ from hatbox.errors import HatboxError
 
 DEFAULT_LINES = 200
 MAX_LINES = 5000             # the box's limit (device/api/log_routes.py MAX_LINES)
-# a line as the box writes it (device/logs.py FILE_FORMAT): "2026-12-07 16:39:01,846 MainProcess AnyIO worker thread
-# INFO hatbox.api: paired 'demo-laptop' (token 5292a751)"; a thread's name may hold spaces, a level's never does
-LINE = re.compile(r"(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (?P<process>\S+) (?P<thread>.+?) "
-                  r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL) (?P<logger>[^\s:]+): (?P<message>.*)", re.DOTALL)
+# a line as the box writes it (device/logs.py FILE_FORMAT, its stamp device/log_stamps.STAMP): "2026-12-07
+# 16:39:01,846 MainProcess AnyIO worker thread INFO hatbox.api: paired 'demo-laptop' (token 5292a751)"; each field's
+# pattern, by its name in the format (a thread's name may hold spaces, a level's never does); line_pattern builds it
+PARTS = {"asctime": ("time", None), "processName": ("process", r"\S+"), "threadName": ("thread", r".+?"),
+         "levelname": ("level", r"DEBUG|INFO|WARNING|ERROR|CRITICAL"), "name": ("logger", r"[^\s:]+"),
+         "message": ("message", r".*")}
 FIELDS = ("time", "process", "thread", "level", "logger", "message")
 
 
@@ -54,10 +57,30 @@ def line_fields(line: str) -> dict[str, str | None]:
     """One log line as a script reads it: its ``time`` (the box's local time, "YYYY-MM-DD HH:MM:SS,mmm"),
     ``process``, ``thread``, ``level``, ``logger`` and ``message``, and the ``line`` itself; a line not in the box's
     form (a traceback's) has the fields None and its text as ``message``."""
-    got = LINE.fullmatch(line)
+    got = line_pattern().fullmatch(line)
     fields: dict[str, str | None] = {k: got.group(k) for k in FIELDS} if got else \
         {**dict.fromkeys(FIELDS), "message": line}
     return {**fields, "line": line}
+
+
+def line_pattern() -> re.Pattern[str]:
+    """The box's log line as a pattern, built from the format the box writes (device/logs.FILE_FORMAT) and its
+    stamp (device/log_stamps.STAMP): a change to either is followed here.  A field of the format not in PARTS is a
+    bug (KeyError), not lines silently unread."""
+    from device.logs import FILE_FORMAT
+    return _pattern(FILE_FORMAT)
+
+
+@functools.lru_cache(maxsize=4)
+def _pattern(fmt: str) -> re.Pattern[str]:
+    from device.log_stamps import STAMP
+    out, at = [], 0
+    for field in re.finditer(r"%\((\w+)\)s", fmt):
+        out.append(re.escape(fmt[at:field.start()]))
+        name, pattern = PARTS[field.group(1)]
+        out.append(f"(?P<{name}>{STAMP.pattern.rstrip(' ') if pattern is None else pattern})")
+        at = field.end()
+    return re.compile("".join(out) + re.escape(fmt[at:]), re.DOTALL)
 
 
 def _print_json(body: dict[str, Any]) -> None:
