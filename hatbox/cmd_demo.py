@@ -1,18 +1,19 @@
 """`hatbox demo`: the whole box on simulated hardware with the factory packs, scripted.
 
 What it does, all through the real parts:
-  1. starts the engine process (file backend paced by the clock: no sound card needed; silence in while the box
-     is set up, however long that takes) and the device API on 127.0.0.1;
+  1. starts the engine process (file backend paced by the clock: no sound card needed; its guitar-like input
+     cued, silence in while the box is set up, however long that takes) and the device API on 127.0.0.1, its
+     store held and logged into as `hatbox device run` does (hatbox/demo_box.py);
   2. pairs with the box and pushes the factory packs over HTTP (`hatbox pair` / `hatbox push`),
      which validates them, installs them atomically and hot-swaps them into the engine;
   3. uploads a drum kit from Debian's hydrogen-drumkits as a sample library, tagged on the box
      by the factory tagger, and makes the kit of it;
-  4. starts the engine again as `hatbox device run --store` starts a box (its packs, knobs and kit), now with the
-     guitar-like input, and the panel headless (simulated pins and touch chip): hatbox/demo_box.py;
-  5. plays a scripted performance (chords on the neural synth while the pad glides across the four
-     timbres; the guitar-like input through the effect while its knob turns) and prints status;
-  6. writes the box's output to DIR/hatbox-demo/demo-out.wav and a summary to demo-summary.json there; the box logs
-     as a real box does (DIR/hatbox-demo/store/logs: box.log, changes.log).
+  4. starts the panel headless (simulated pins and touch chip) and the guitar-like input from its start, and plays
+     a scripted performance (chords on the neural synth while the pad glides across the four timbres; the input
+     through the effect while its knob turns) and prints status;
+  5. writes the box's output (the whole run: the set-up with its swaps, then the performance) to
+     DIR/hatbox-demo/demo-out.wav and a summary to demo-summary.json there; the box logs as a real box does
+     (DIR/hatbox-demo/store/logs: box.log, changes.log).
 
 Everything it makes lies in DIR/hatbox-demo/, a folder it marks as its own (file `.hatbox-demo`).  A later run
 removes only the things it made there; it refuses to use a hatbox-demo/ it did not make, and never touches
@@ -89,19 +90,23 @@ def _pluck(period: int, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _start_box(out: Path, store: Path, seconds: float) -> tuple[Any, Any, Any, list[str]]:
-    """The guitar input written (``demo-in.wav``: the phrase, for the performance engine), the set-up engine, the
-    control the front ends share and the API started (hatbox/demo_box.py); returns (engine, control, api, the
-    pairing codes shown)."""
+    """The guitar input written (``demo-in.wav``: the phrase, cued for the performance), the engine, the control the
+    front ends share and the API started (hatbox/demo_box.py); returns (engine, control, api, the pairing codes
+    shown)."""
     from device.api.server import start_api
     from device.audio import audiofile
-    from hatbox.cmd_device import BoxControl
-    from hatbox.demo_box import INPUT_MARGIN_S, start_setup_engine
+    from hatbox.box_control import BoxControl
+    from hatbox.demo_box import INPUT_MARGIN_S, start_engine
 
     audiofile.write(out / "demo-in.wav", pluck_phrase(seconds + INPUT_MARGIN_S), RATE)
-    engine = start_setup_engine(store)
-    control = BoxControl(engine)
-    codes: list[str] = []
-    api = start_api(store, control, host="127.0.0.1", port=0, on_code=codes.append, advertise=False)
+    engine = start_engine(out, store)
+    try:
+        control = BoxControl(engine)
+        codes: list[str] = []
+        api = start_api(store, control, host="127.0.0.1", port=0, on_code=codes.append, advertise=False)
+    except BaseException:
+        engine.stop()
+        raise
     return engine, control, api, codes
 
 
@@ -177,6 +182,7 @@ def _own_folder(out: Path) -> Path:
     if home.is_symlink() or (home.exists() and not home.is_dir()):
         raise HatboxError(f"{home} exists and is not a folder the demo made",
                           hint="move it away, or give --out another folder")
+    from hatbox.demo_box import free_store
     try:
         if home.is_dir():
             ours = marker.is_file() and not marker.is_symlink() and \
@@ -186,6 +192,7 @@ def _own_folder(out: Path) -> Path:
                                   hint="move it away, or give --out another folder")
         home.mkdir(parents=True, exist_ok=True)
         marker.write_text(MARKER_TEXT)
+        free_store(home / "store")                       # not another demo's store while it runs
         for name in MADE:
             path = home / name
             if path.is_dir() and not path.is_symlink():
@@ -292,46 +299,45 @@ def _panel(control: Any, store: Path, seconds: float, kit: Any = None) -> thread
 
 
 def demo(args: argparse.Namespace) -> int:
-    """`hatbox demo`: the box set up and played (module docstring), logging as a real box does (STORE/logs)."""
-    from device.logs import box_logging
+    """`hatbox demo`: the box set up and played (module docstring), its store held and logged into as `hatbox device
+    run` does (STORE/box.lock, STORE/logs) from before its engine starts."""
     from hatbox import demo_box
     samples = _choose_kit(args.kit)
     out = _own_folder(args.out.resolve())
     store = out / "store"
-    print(f"== starting the box (engine process, API, panel) in {out}")
-    engine, control, api, codes = _start_box(out, store, args.seconds)
-    try:
-        with box_logging(store) as box_log, demo_box.laptop_client_quiet():
-            return _run(args, out, store, (engine, control, api, codes), samples, box_log.path)
-    finally:
-        api.stop()
-        engine.stop()
+    print(f"== starting the box (engine process, API) in {out}")
+    with demo_box.held_store(store) as log_path:
+        demo_box.log.info("hatbox demo: the demo's box starts (store %s, log %s)", store, log_path or "stderr only")
+        engine, control, api, codes = _start_box(out, store, args.seconds)
+        try:
+            return _run(args, out, store, (engine, control, api, codes), samples, log_path)
+        finally:
+            api.stop()
+            engine.stop()
 
 
 def _run(args: argparse.Namespace, out: Path, store: Path, box: tuple[Any, Any, Any, list[str]],
          samples: Path | None, log_path: Path | None) -> int:
-    """The demo once its box runs: set up, performance engine started, performance, summary.  ``box``: (set-up
-    engine, control, API, pairing codes); ``log_path``: the box's log (None: stderr only)."""
+    """The demo once its box runs: set up, performance, summary.  ``box``: (engine, control, API, pairing codes);
+    ``log_path``: the box's log (None: stderr only)."""
     from hatbox import demo_box
     engine, control, api, codes = box
     started = time.monotonic()
-    demo_box.log.info("hatbox demo: the demo's box runs (store %s, log %s)", store, log_path or "stderr only")
     try:
-        try:
-            _wait_for(codes)
-            _push_everything(api.url, codes[-1], out, samples)
-        except HatboxError as exc:
-            raise demo_box.setup_stopped_words(exc, engine, log_path) from None
-        print(f"\n== the box is set up ({time.monotonic() - started:.0f} s): its engine starts again for the "
-              "performance with the packs, knobs and kit it now has, the guitar input from its first block", flush=True)
-        engine, playing_from = demo_box.to_performance(out, store, engine, control, api)
+        _wait_for(codes)
+        _push_everything(api.url, codes[-1], out, samples)
+    except HatboxError as exc:
+        raise demo_box.setup_stopped_words(exc, engine, log_path) from None
+    print(f"\n== the box is set up ({time.monotonic() - started:.0f} s, on silence): the guitar input starts into it "
+          "with the performance", flush=True)
+    try:
         final, samples, t0 = _performance(args, engine, control, store, api, drums=samples is not None)
     except _Stopped as stop:
-        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, time.monotonic() - playing_from,
+        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, stop.into_s,
                                      demo_box.input_seconds(out / "demo-in.wav"), log_path) from None
     finally:
         engine.stop()
-    return _summarise(out, store, engine, final, samples, args.seconds, t0 - playing_from, log_path)
+    return _summarise(out, store, engine, final, samples, args.seconds, log_path)
 
 
 class _Stopped(Exception):
@@ -344,13 +350,15 @@ class _Stopped(Exception):
 
 def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Path, api: Any,
                  drums: bool) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
-    """The panel and the scripted performance; returns (the last status, the status once a second, the
-    time.monotonic() it started at).  _Stopped when the box's engine ended meanwhile."""
+    """The panel, the guitar input started and the scripted performance; returns (the last status, the status once
+    a second, the time.monotonic() it started at).  _Stopped when the box's engine ended meanwhile."""
+    from hatbox import demo_box
     panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
     print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
           "the effect's knob turning, the guitar input through the effect" + (", a beat on the kit" if drums else ""))
     t0 = time.monotonic()
     try:
+        demo_box.start_phrase(engine)
         samples = _perform(control, args.seconds, drums=drums)
         if panel is not None:
             panel.join(5)
@@ -363,11 +371,13 @@ def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Pat
 
 
 def _summarise(out: Path, store: Path, engine: Any, final: dict[str, Any], samples: list[dict[str, Any]],
-               seconds: float, lead_s: float, log_path: Path | None) -> int:
-    """Write demo-summary.json and say where everything is; ``lead_s``: seconds of the take before the performance
-    (the kit handed to the performance engine)."""
+               seconds: float, log_path: Path | None) -> int:
+    """Write demo-summary.json (with where in the take the performance began and the set-up's swaps were) and say
+    where everything is."""
+    from hatbox.demo_box import take_figures
+    take = take_figures(final)
     summary = {"output_wav": str(out / "demo-out.wav"), "final": _print_status(final, seconds),
-               "faults": _print_faults(final), "status_per_second": samples}
+               "faults": _print_faults(final), "status_per_second": samples, **take}
     problem = (engine.recording or {}).get("problem")
     if problem:
         summary["recording_problem"] = problem
@@ -377,16 +387,27 @@ def _summarise(out: Path, store: Path, engine: Any, final: dict[str, Any], sampl
         engine.check_recording()
         raise HatboxError(f"cannot write {out / 'demo-summary.json'}: {exc.strerror or exc}") from None
     engine.check_recording()                 # the output cut short (a full disk): say so and fail
-    print(f"\n== done: the box's output is {out / 'demo-out.wav'} (the performance from {max(lead_s, 0.0):.1f} s "
-          f"in, the kit handed to the engine before it); its guitar input, a plucked phrase through the effect, is "
-          f"{out / 'demo-in.wav'}; figures per second in {out / 'demo-summary.json'}")
+    print(f"\n== done: the box's output is {out / 'demo-out.wav'} ({_take_words(take)}); its guitar input, a "
+          f"plucked phrase through the effect, is {out / 'demo-in.wav'}; figures per second in "
+          f"{out / 'demo-summary.json'}")
     print(f"   listen: play {shlex.quote(str(out / 'demo-out.wav'))}   (sox, installed by setup; or any audio player)")
     print(f"   the demo's box has stopped (the hatbox box-... lines above need it running): to start it again with "
           f"its packs and library, hatbox device run --sim --store {shlex.quote(str(store))}, then hatbox pair from "
           "another terminal")
     print(f"   the box's log: {log_path} (its changes: {log_path.parent / 'changes.log'}; hatbox box-logs shows them "
-          "while it runs)" if log_path is not None else "   the box kept no log: the warning above says why")
+          "once the box runs again, the line above)" if log_path is not None
+          else "   the box kept no log: the warning above says why")
     return 0
+
+
+def _take_words(take: dict[str, Any]) -> str:
+    """Where in the take the set-up and the performance are, in words (demo_box.take_figures)."""
+    start = take.get("performance_from_s")
+    if start is None:
+        return "the set-up, then the performance"
+    swaps = take.get("effect_swaps_s") or []
+    swapped = f", the effect hot-swapped in at {', '.join(f'{t:.1f}' for t in swaps)} s" if swaps else ""
+    return f"the set-up on silence for its first {start:.1f} s{swapped}, then the performance"
 
 
 def _wait_for(codes: list[str], timeout: float = 10.0) -> None:

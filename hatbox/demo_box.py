@@ -1,22 +1,22 @@
-"""The engine processes of `hatbox demo` (hatbox/cmd_demo.py), and what to say when one stops too early.
+"""The engine of `hatbox demo` (hatbox/cmd_demo.py), its store held and logged as a box's, and what to say when the
+demo's box stops too early.
 
-The demo runs its box in two engine processes, one after the other, both on the file backend paced by the clock:
+The demo runs its box on one engine process, the file backend paced by the clock, its guitar input cued
+(ServerConfig.input_cued, docs/engine.md): silence in while the box is set up (the packs pushed and hot-swapped in,
+the library uploaded and tagged, the kit made), however long that takes on a busy machine, and the plucked phrase
+(``demo-in.wav``) from its start once the performance begins (:func:`start_phrase`).  Its take, ``demo-out.wav``,
+holds the whole run: the set-up with its swaps, then the performance.  (QA of the fifty-seventh stop: at load 7-8 the
+set-up took 12-13 s, longer than the 10 s the phrase outlasted the performance by when it played from the engine's
+first block, and the box stopped at the end of its input before or during the performance.)
 
-* the set-up engine: no input file (the file backend's input is then endless silence) and no take; the packs are
-  pushed, the library uploaded and tagged and the kit made on it, however long that takes on a busy machine (QA of
-  the fifty-seventh stop: at load 7-8 the set-up took 12-13 s, longer than the 10 s the one engine's input outlasted
-  the performance by, and the box stopped at the end of its input before or during the performance);
-* the performance engine, started once the set-up is done, as ``hatbox device run --store STORE`` starts a box: the
-  store's active packs loaded at its start, the knobs the set-up engine left in the store, the kit handed to its
-  sampler again.  Its input is the plucked phrase (``demo-in.wav``) and its take ``demo-out.wav``: the phrase plays
-  through the effect from the performance engine's first block, so the whole performance hears it.
-
-Both log into the demo's store as a real box does (STORE/logs/box.log and changes.log: cmd_demo sets the logging up).
+The store is held as `hatbox device run` holds it (STORE/box.lock: one box per store) and the box logs into it as a
+real box does (STORE/logs/box.log and changes.log), both from before its engine starts (:func:`held_store`).
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,7 +26,7 @@ from hatbox.errors import HatboxError
 log = logging.getLogger("hatbox.demo")
 RATE = 48000
 BLOCK = 128
-INPUT_MARGIN_S = 10.0     # the phrase outlasts the performance by this: the kit handed over, the panel started
+INPUT_MARGIN_S = 10.0     # the phrase outlasts the performance by this: the panel's end, the last status
 
 
 @contextlib.contextmanager
@@ -45,56 +45,76 @@ def laptop_client_quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
-def engine_config(store: Path, input_wav: Path | None = None, output_wav: Path | None = None,
-                  packs: dict[str, str] | None = None) -> Any:
-    """The ServerConfig of one of the demo's engines: the file backend paced by the clock, knobs kept in ``store``;
-    no ``input_wav``: endless silence in (the set-up engine never stops by itself)."""
+def free_store(store: Path) -> None:
+    """Refuse, before a file of it is removed, a demo store that a box runs on now (another `hatbox demo` on the
+    same --out, or a `hatbox device run --store` on it): HatboxError.  A store not there is free."""
+    from hatbox.box_store_lock import one_box
+    if not store.is_dir():
+        return
+    try:
+        with one_box(store):
+            pass
+    except HatboxError as exc:
+        raise HatboxError(f"the demo's store {store} is in use: {exc.args[0]}; nothing was removed",
+                          hint="wait for that hatbox demo (or hatbox device run) to end, or give --out another "
+                               "folder") from None
+
+
+@contextlib.contextmanager
+def held_store(store: Path) -> Iterator[Path | None]:
+    """The demo's store made, held (STORE/box.lock, as `hatbox device run` holds it) and logged into (box.log,
+    changes.log; the laptop's HTTP lines kept out) for the block; yields box.log's path (None: stderr only)."""
+    from device.logs import box_logging
+    from hatbox.box_store_lock import one_box, store_usable
+    store_usable(store)                         # first: the knob keeper writes STORE/knobs.json from the start
+    with one_box(store), box_logging(store) as box_log, laptop_client_quiet():
+        yield box_log.path
+
+
+def engine_config(store: Path, input_wav: Path, output_wav: Path) -> Any:
+    """The ServerConfig of the demo's engine: the file backend paced by the clock, its input cued (silence until
+    :func:`start_phrase`), its take ``output_wav``, knobs kept in ``store``."""
     from device.audio.engine import EngineConfig
     from device.audio.server import ServerConfig
     return ServerConfig(engine=EngineConfig(rate=RATE, block=BLOCK), backend="file", pace=True,
-                        input_wav=None if input_wav is None else str(input_wav),
-                        output_wav=None if output_wav is None else str(output_wav),
-                        packs=dict(packs or {}), store=str(store))
+                        input_wav=str(input_wav), input_cued=True, output_wav=str(output_wav), store=str(store))
 
 
-def start_setup_engine(store: Path) -> Any:
-    """The set-up engine (see the module), started; HatboxError when it does not start."""
+def start_engine(out: Path, store: Path) -> Any:
+    """The demo's engine (the module), started, its start's warnings said; HatboxError when it does not start."""
     from device.audio.server import EngineProcess
-    engine = EngineProcess(engine_config(store)).start()
-    log.info("the demo's box: set-up engine started (no input: silence; no take)")
+    engine = EngineProcess(engine_config(store, out / "demo-in.wav", out / "demo-out.wav")).start()
+    log.info("the demo's box: engine started (its input silent until the performance; take %s)",
+             out / "demo-out.wav")
+    say_start_warnings(engine)
     return engine
 
 
-def to_performance(out: Path, store: Path, engine: Any, control: Any, api: Any) -> tuple[Any, float]:
-    """Stop the set-up ``engine`` and start the performance engine in its place (the module): ``control`` (the
-    BoxControl the API and the panel share) sends to the new one, whose sampler is given the kit again
-    (``api.kit``: the API's BoxKit).  Returns (the new engine, the time.monotonic() it started playing its input at).
-    A stand-in engine without a ``cfg`` (a test's) is returned as it is."""
-    if getattr(engine, "cfg", None) is None:
-        return engine, time.monotonic()
-    from device.audio.server import EngineProcess
-    from device.given_packs import engine_packs
-    engine.stop()                                   # its knobs are kept in the store for the next one
-    packs, lines = engine_packs(store)
-    for line in lines:
-        print(line, flush=True)
-    cfg = engine_config(store, out / "demo-in.wav", out / "demo-out.wav", packs)
-    fresh = EngineProcess(cfg).start()
-    playing_from = time.monotonic()
-    try:
-        control.engine = fresh
-        for slot, path in packs.items():
-            control._learn_ranges(slot, path)
-        log.info("the demo's box: performance engine started (input %s, take %s, packs %s)", cfg.input_wav,
-                 cfg.output_wav, ", ".join(f"{slot} {Path(p).name}" for slot, p in packs.items()) or "none")
-        box = getattr(getattr(api, "kit", None), "box", None)
-        if box is not None:
-            for problem in box.kit.apply(box):      # said in the log too
-                print(f"warning: {problem}", flush=True)
-    except BaseException:
-        fresh.stop()
-        raise
-    return fresh, playing_from
+def say_start_warnings(engine: Any) -> None:
+    """Print the engine's warnings at its start (EngineProcess.start_warnings: no real-time priority, a knob file
+    it could not read...) on stderr, as `hatbox device run` does, and keep them in the box's log."""
+    from device.logs import PRINTED
+    for warning in getattr(engine, "start_warnings", None) or []:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+        log.warning("warning: %s", warning, extra={PRINTED: True})
+
+
+def start_phrase(engine: Any) -> None:
+    """The guitar phrase starts into the box now, from its first sample (EngineProcess.start_input); a stand-in
+    engine without it (a test's) is left as it is."""
+    start = getattr(engine, "start_input", None)
+    if callable(start):
+        start()
+        log.info("the demo's box: the performance begins, the guitar phrase with it")
+
+
+def take_figures(status: dict[str, Any]) -> dict[str, Any]:
+    """Where in the take the performance began (``performance_from_s``: the phrase's cue, None if unknown) and
+    where the effect's packs were hot-swapped in during the set-up (``effect_swaps_s``), seconds into the take."""
+    started = ((status.get("device") or {}).get("input") or {}).get("started_s")
+    block_s = float(status.get("block") or BLOCK) / float(status.get("rate") or RATE)
+    return {"performance_from_s": started,
+            "effect_swaps_s": [round(b * block_s, 3) for b in status.get("swap_blocks") or []]}
 
 
 def input_seconds(path: Path) -> float | None:
@@ -106,34 +126,53 @@ def input_seconds(path: Path) -> float | None:
         return None
 
 
+def _where(log_path: Path | None) -> str:
+    return f"the box's log: {log_path}" if log_path is not None else "the box kept no log (see the warning above)"
+
+
+def _died(engine: Any) -> str | None:
+    """How the demo's engine ended (hatbox/engine_end.engine_died), without the real box's "the box has stopped"
+    (the demo's words say it), or None while it runs or after a clean end."""
+    from hatbox.engine_end import engine_died
+    died = engine_died(engine)
+    return died.removesuffix("; the box has stopped") if died else died
+
+
+def demo_hint(engine: Any, log_path: Path | None) -> str:
+    """What to do once the demo's box stopped: the engine's own hint when it said one, else (a SIGKILL: where to
+    look first) run the demo again; then where its log is.  Never the real box's steps (device run, box-logs,
+    the power switch): the demo's box is gone once the demo ends."""
+    from hatbox.engine_end import OOM_CHECK
+    if getattr(engine, "error_hint", None):
+        return f"{engine.error_hint}; {_where(log_path)}"
+    look = f"{OOM_CHECK}; " if engine.wait(0) == -9 and not engine.error else ""
+    return f"{look}run hatbox demo again; {_where(log_path)}"
+
+
 def stopped_words(engine: Any, into_s: float, seconds: float, playing_s: float, input_s: float | None,
                   log_path: Path | None) -> HatboxError:
     """Why the demo's box stopped ``into_s`` s into its ``seconds`` s performance, in words: the engine's own error
-    when it stopped on one (hatbox/engine_end.py), else its input ran out (the file backend stops the box at the end
-    of its input: ``playing_s`` s after the performance engine started, the input being ``input_s`` s long)."""
-    from hatbox.engine_end import died_hint, engine_died
-    died = engine_died(engine)
-    where = f"the box's log: {log_path}" if log_path is not None else "the box kept no log (see the warning above)"
+    when it stopped on one, else its input ran out (the file backend stops the box at the end of its input:
+    ``playing_s`` s after the phrase began, the input being ``input_s`` s long)."""
+    died = _died(engine)
     if died:
         return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {died}",
-                           hint=f"{died_hint(engine)}; {where}")
+                           hint=demo_hint(engine, log_path))
     ran = f"its {input_s:.1f} s guitar input" if input_s is not None else "its guitar input"
     return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {ran} ran out "
                        f"{playing_s:.1f} s after the box started playing it (the file backend stops the box at the "
-                       "end of its input); getting the box ready for the performance took longer than the "
-                       f"{INPUT_MARGIN_S:g} s the input is longer than the performance (a very busy machine)",
-                       hint=f"run hatbox demo again, when the machine is less busy; {where}")
+                       f"end of its input, {INPUT_MARGIN_S:g} s longer than the performance): the performance ran "
+                       "late (a very busy machine)",
+                       hint=f"run hatbox demo again, when the machine is less busy; {_where(log_path)}")
 
 
 def setup_stopped_words(exc: HatboxError, engine: Any, log_path: Path | None) -> HatboxError:
     """A set-up step failed with the demo's box stopped under it: why the engine stopped, in words, instead of the
     step's "the audio engine is not running" alone; ``exc`` itself when the engine still runs."""
-    from hatbox.engine_end import died_hint, engine_died
     alive = getattr(engine, "alive", None)
     if not callable(alive) or alive():
         return exc
     time.sleep(0.1)                                     # its last words on their way
-    died = engine_died(engine) or "the audio engine ended without saying why"
-    where = f"the box's log: {log_path}" if log_path is not None else "the box kept no log (see the warning above)"
+    died = _died(engine) or "the audio engine ended without saying why"
     return HatboxError(f"{exc.args[0] if exc.args else exc}; the demo's box had stopped: {died}",
-                       hint=f"{died_hint(engine)}; {where}")
+                       hint=demo_hint(engine, log_path))

@@ -266,6 +266,22 @@ class FileIO:
         self._removed: list[str] = []            # after close: files the recorder created and removed (nothing valid)
         self._spared: list[str] = []             # after close: older files left as they were (no audio to replace them)
         self._out = self._open_out() if self.out_path is not None else None
+        self.cue: Any = None                     # wait_for_cue's flag: the input waits for it (silence in meanwhile)
+
+    def wait_for_cue(self, cue: Any) -> None:
+        """Hold the input back until ``cue.value`` turns true (a flag in shared memory: EngineProcess.start_input;
+        read once a block, no lock): silence in meanwhile, however long, then the input from its start.
+        ``info["input"]["started_s"]`` says when it began: the seconds of output before it."""
+        self.cue = cue
+        self.info["input"] = {"cued": True, "started_s": None}
+
+    def _cued(self) -> bool:
+        """Whether the cue has come; the first time, the input starts now from its start."""
+        if not self.cue.value:
+            return False
+        self.cue, self.pos = None, 0
+        self.info["input"]["started_s"] = self.written / self.cfg.rate
+        return True
 
     def _open_out(self) -> Any:
         from device.audio.audiofile import WavRecorder
@@ -278,10 +294,13 @@ class FileIO:
 
     @property
     def exhausted(self) -> bool:
-        """The input signal has been read to its end (never without an input: silence is endless)."""
-        return self.audio is not None and self.pos >= self.audio.shape[0]
+        """The input signal has been read to its end (never without an input, nor while it waits for its cue)."""
+        return self.audio is not None and self.cue is None and self.pos >= self.audio.shape[0]
 
     def read(self, buf: np.ndarray) -> bool:
+        if self.cue is not None and not self._cued():
+            buf[:] = 0.0
+            return True
         seg = self.audio[self.pos:self.pos + buf.shape[0]] if self.audio is not None else buf[:0]
         buf[:seg.shape[0]] = seg
         buf[seg.shape[0]:] = 0.0

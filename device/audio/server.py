@@ -82,7 +82,8 @@ log = logging.getLogger("hatbox.engine")
 _Child = EngineChild     # its old name (tests and benches reach the child through device.audio.server)
 
 
-def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None) -> None:
+def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any = None, logs: Any = None,
+                cue: Any = None) -> None:
     """Entry point of the engine process (see module docstring); ends with SystemExit(:data:`ERROR_EXIT`) when the
     engine stopped on a HatboxError and SystemExit(:data:`BUG_EXIT`) when it stopped on any other exception (its
     traceback in a file, :func:`save_traceback`, not on the terminal), so the parent can tell both from a clean stop.
@@ -90,7 +91,8 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
     ``ctrl``, ``packs`` and ``stat`` are the child's ends of the control, pack (:data:`PACK_OPS`) and status pipes
     (no ``packs``: the control pipe carries every op).  Ctrl-C ends it quietly, exit 0 (see the module docstring).
     ``logs``: the queue that takes this process's log records to the parent (:class:`device.logs.EngineLogs`; None:
-    logging is left as it is)."""
+    logging is left as it is).  ``cue``: the shared flag the file backend's input waits for (``cfg.input_cued``:
+    :meth:`EngineProcess.start_input`; None: the input plays from the first block)."""
     ready = Said(ready)
     if logs is not None:                # first, at normal priority: the queue's feeder thread starts here
         engine_logging(logs)
@@ -99,7 +101,7 @@ def engine_main(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any 
     try:
         if cfg.sigint:                  # ignored until here (EngineProcess.start): from now Ctrl-C stops it
             _interrupt_with(signal.default_int_handler)
-        code = _engine_run(ctrl, stat, cfg, ready, packs)
+        code = _engine_run(ctrl, stat, cfg, ready, packs, cue)
     except KeyboardInterrupt:           # Ctrl-C while it started (loading its packs): nothing to finish yet
         _interrupt_with(signal.SIG_IGN)
         say(ready, {"error": INTERRUPTED, "message": INTERRUPTED, "hint": None})
@@ -120,7 +122,7 @@ def _interrupt_with(handler: Any) -> None:
 
 
 
-def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any) -> int:
+def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any, cue: Any = None) -> int:
     """The engine process's work (:func:`engine_main`); returns its exit code."""
     child = _start_child(cfg)
     extra = [(packs, "packs")] if packs is not None else []
@@ -128,6 +130,8 @@ def _engine_run(ctrl: Any, stat: Any, cfg: ServerConfig, ready: Any, packs: Any)
     io, started = None, False
     try:
         io = child.io = _open(cfg)
+        if cue is not None and isinstance(io, FileIO):
+            io.wait_for_cue(cue)
         _prepare(child, io, cfg)
         _say_ready(child, ready)
         started = True
@@ -243,9 +247,10 @@ class EngineProcess:
             self._conns[kind], ends[kind] = ctx.Pipe()
         self._ready, ready_child = ctx.Pipe(duplex=False)
         self.logs = EngineLogs(ctx)                    # the engine's log records, handed to this process's loggers
+        self._cue = ctx.RawValue("b", 0) if cfg.input_cued else None    # start_input sets it
         self.process = ctx.Process(target=engine_main,
                                    args=(ends["control"], ends["status"], cfg, ready_child, ends["packs"],
-                                         self.logs.queue),
+                                         self.logs.queue, self._cue),
                                    name="hatbox-engine", daemon=True)
         self._locks = {kind: threading.Lock() for kind in self._conns}
         self._ids = itertools.count(1)
@@ -383,6 +388,16 @@ class EngineProcess:
 
     def status(self) -> dict[str, Any]:
         return dict(self._call("status", {}, timeout=STATUS_TIMEOUT_S)["status"])
+
+    def start_input(self) -> None:
+        """Cue the file backend's input (``cfg.input_cued``: silence in until now): from the engine's next block it
+        plays from its start (the status's ``device.input.started_s`` says where in the take).  HatboxError when this
+        engine was not started with ``input_cued``, or has ended."""
+        if self._cue is None:
+            raise HatboxError("this engine's input was not started cued (ServerConfig.input_cued): nothing to start")
+        if not self.process.is_alive():
+            raise EngineStoppedError("the audio engine is not running")
+        self._cue.value = 1
 
     def hung(self) -> str | None:
         """Why the engine process, alive, counts as stuck: nothing it was asked got an answer for :data:`HUNG_S` s

@@ -18,6 +18,9 @@ class ServerConfig:
     alsa_conf: str | None = None          # extra ALSA config file (e.g. the file plugin's)
     seconds: float | None = None          # stop after this much audio (None: until shutdown)
     input_wav: str | None = None          # file backend: input signal (else silence)
+    input_cued: bool = False              # file backend: input_wav waits for its cue, silence in until
+                                          # EngineProcess.start_input(), then the file from its start (a run set up
+                                          # before its input plays: hatbox demo; docs/engine.md)
     output_wav: str | None = None         # file backend: where the output is written
     output_limit_s: float | None = None   # file backend: seconds of output written at most (None: all of it)
     packs: dict[str, str] = field(default_factory=dict)   # slot -> pack loaded at start

@@ -46,6 +46,6 @@ def test_a_set_up_longer_than_the_input_s_margin_still_plays_the_phrase(monkeypa
     assert np.abs(take[0, -int(SECONDS * rate):]).max() > 0.05             # the performance part sounds
     logs = home / "store" / "logs"
     assert "installed by 'demo-laptop'" in (logs / "changes.log").read_text()
-    assert "performance engine started" in (logs / "box.log").read_text()
+    assert "the performance begins" in (logs / "box.log").read_text()
     assert "HTTP Request" not in (logs / "box.log").read_text()             # the laptop's requests are not the box's
     assert f"the box's log: {logs / 'box.log'}" in out
