@@ -14,7 +14,8 @@ from collections import deque
 from dataclasses import replace
 from typing import Any, Callable
 
-from device.audio.held import KnobMemory, Performance, SetKnob, carry_notes, dial_of, in_units, knob_spec, untold
+from device.audio.held import (KnobMemory, Note, Performance, SetKnob, carried_notes, dial_of, in_units, knob_spec,
+                               untold)
 from device.audio.slot import Slot
 from hatbox.errors import KnobError, first_line
 
@@ -58,7 +59,7 @@ class SlotInstalls:
                 plan = self.knob_memory.plan(slot, self._loading.pop(slot, None) or {})
                 notes, kept = self._carry(slot, unit, info, plan)        # again: a knob turned meanwhile counts
                 if notes:
-                    info = {**(info or {}), "warnings": [*(info or {}).get("warnings", []), *notes]}
+                    info = with_notes(info, notes)
                 self.knob_memory.installed(slot, str((info or {}).get("name", "")), unit, kept)
                 self._knob_info[slot] = dict(info or {})
                 self.carried[slot] = kept
@@ -82,10 +83,10 @@ class SlotInstalls:
         return start
 
     def _carry(self, slot: str, unit: Any, info: dict[str, Any] | None,
-               plan: list[SetKnob]) -> tuple[list[str], list[SetKnob]]:
+               plan: list[SetKnob]) -> tuple[list[Note], list[SetKnob]]:
         """Set the knobs of ``plan`` (:meth:`KnobMemory.plan`) on a new ``unit``, each in the unit's units (a
         knob set in Hz goes to one in kHz: held.in_units); returns the notes on those it does not take and the
-        ones it took (in its units, on its dials): one note for all those a pack without knobs keeps (carry_notes)."""
+        ones it took (in its units, on its dials): one note for all those a pack without knobs keeps (carried_notes)."""
         dropped, kept = [], []
         old, new = self.knob_memory.packs.get(slot, ""), str((info or {}).get("name", "the new pack"))
         for knob in plan:
@@ -96,7 +97,7 @@ class SlotInstalls:
                     dropped.append((knob, why))
             elif isinstance(fit, SetKnob):          # on the new pack's dial: the start line's words (knob_store)
                 kept.append(replace(fit, dial=dial_of(knob_spec(unit, fit.name)) or fit.dial))
-        return carry_notes(dropped, unit, old, new, self.knob_memory.knobs.get(slot)), kept
+        return carried_notes(dropped, unit, old, new, self.knob_memory.knobs.get(slot)), kept
 
     @staticmethod
     def _settle(unit: Any, plan: list[SetKnob]) -> None:
@@ -229,3 +230,16 @@ class SlotInstalls:
             self._bypass_asked.pop(slot, None)
             self.post(self._switch_to(slot, None, None, count))
         self.knobs_changed()
+
+
+def with_notes(info: dict[str, Any] | None, notes: list[Note]) -> dict[str, Any]:
+    """``info`` of a pack switched in with ``notes`` added to its ``warnings`` (the full texts: the log, the API,
+    `hatbox status`) and their shorter wordings beside them, ``warning_lines`` ``{text: [shorter, ...]}`` (the
+    panel's tab bar, device/ui/faults.py ``slot_warning_shorts``: R2 review 3, made here from the knobs rather than
+    read back out of the text)."""
+    info = dict(info or {})
+    info["warnings"] = [*info.get("warnings", []), *(n.text for n in notes)]
+    shorter = {n.text: list(n.shorter) for n in notes if n.shorter}
+    if shorter:
+        info["warning_lines"] = {**info.get("warning_lines", {}), **shorter}
+    return info

@@ -14,10 +14,9 @@ stop): :meth:`KnobMemory.recall` puts it back before the start-up packs load.
 """
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Performance:
@@ -286,8 +285,23 @@ def missing_words(unit: Any, knob: SetKnob) -> str:
     return f"it has no knob of that name (its knobs: {', '.join(names)})" if names else "it has no knobs"
 
 
+class Note(NamedTuple):
+    """A note for a slot's ``warnings`` (``text``: the log, the API and `hatbox status` say it whole) and its
+    ``shorter`` wordings, longest first, for a line that cannot hold it (the panel's tab bar: p57 QA_B 5), made
+    from the knobs themselves (R2 review 3: read back out of the text, a unit "dB (FS)" gave a false line)."""
+
+    text: str
+    shorter: tuple[str, ...] = ()
+
+
 def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str,
                 remembered: dict[str, SetKnob] | None = None) -> list[str]:
+    """The texts of :func:`carried_notes` (the notes alone)."""
+    return [note.text for note in carried_notes(dropped, unit, old, new, remembered)]
+
+
+def carried_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str,
+                  remembered: dict[str, SetKnob] | None = None) -> list[Note]:
     """The notes in the new pack's ``warnings`` for the knobs ``dropped`` (each with why engine ``unit``, pack
     ``new``, did not take it; ``old``: the pack it replaces; ``remembered``: the memory's knobs by folded name, which
     a knob turned while the pack loaded overrode in the plan).  One note for all the knobs it has no knob of that name
@@ -295,9 +309,10 @@ def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: st
     a line each for drive and tone; p53 review, one with other knobs repeated its knob list a line each), also one
     turned while it loaded whose value set before the memory keeps ("drive (24 dB; the 30 turned while it loaded was
     dropped)": the one-line note had said only the 30 dropped); one a knob for the rest (:func:`not_carried`).  A
-    single knob kept, by a pack with other knobs, keeps its line of its own."""
+    single knob kept, by a pack with other knobs, keeps its line of its own.  The note on kept knobs comes with its
+    shorter wordings (:func:`kept_shorter`)."""
     kept: list[tuple[SetKnob, SetKnob | None]] = []
-    lines: list[str] = []
+    lines: list[Note] = []
     for knob, why in dropped:
         held = (remembered or {}).get(knob.name.lower()) if knob.during_load else None
         missing = knob_spec(unit, knob.name) is None
@@ -306,12 +321,13 @@ def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: st
         elif missing and held is not None and not held.during_load:
             kept.append((held, knob))
         else:
-            lines.append(not_carried(knob, unit, old, new, why))
+            lines.append(Note(not_carried(knob, unit, old, new, why)))
     if not kept:
         return lines
+    shorter = kept_shorter(new, [k for k, _ in kept], not knob_names(unit))
     if knob_names(unit) and len(kept) == 1 and kept[0][1] is None:
-        return [not_carried(kept[0][0], unit, old, new, ""), *lines]
-    return [kept_note(kept, unit, old, new), *lines]
+        return [Note(not_carried(kept[0][0], unit, old, new, ""), shorter), *lines]
+    return [Note(kept_note(kept, unit, old, new), shorter), *lines]
 
 
 def or_words(names: list[str]) -> str:
@@ -347,42 +363,20 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
     return f"'{new}' has {lacks}: {said} {verb}"
 
 
-_KEPT_NOTE = re.compile(r"^'(?P<new>[^']+)' has no (?:(?P<knobless>knobs)|[^:]*? \(its knobs: [^)]*\)): (?P<said>.+?)"
-                        r"(?:, (?:set on '[^']*'|as (?:it was|they were) on '[^']*' when the box stopped),)? "
-                        rf"(?:is|are) {KEPT_FOR} (?:it|them)$")
-_KEPT_KNOB = re.compile(r"^knob '(?P<name>[^']+)' (?:set to|at) (?P<value>.+?) on '[^']*'(?: when the box stopped)? "
-                        r"was not (?:carried to '(?P<new>[^']+)'|restored): it has no (?:(?P<knobless>knobs)|knob of "
-                        rf"that name[^;]*); {KEPT_FOR} it$")
-_ITEM = re.compile(r"(?:^|, | and )(?P<name>[^,()]+?) \((?P<value>[^()]*)\)")
-
-
-def kept_lines(text: str) -> tuple[str, ...] | None:
-    """Shorter wordings, longest first, of a note on knobs the memory keeps (:func:`kept_note`, or
-    :func:`not_carried`'s for one knob), for a line that cannot hold it all (the panel's tab bar: p57 QA_B 5, cut at
-    800 px before "kept for a pack that has them"): "'fuzzbox' has no drive or tone: drive 2.6 dB and tone 1500 Hz are
-    kept for a pack that has them", "fuzzbox has no drive or tone: kept for a pack with them" (a pack without knobs:
-    "... no knobs: drive and tone kept ..."), "fuzzbox: drive/tone kept for a pack with them", then the knobs
-    alone.  None for any other text (its own words are all it has)."""
-    found = _KEPT_NOTE.match(text)
-    if found is not None:
-        items = [(m["name"], m["value"]) for m in _ITEM.finditer(found["said"])]
-        return _short_kept(found["new"], items, bool(found["knobless"])) if items else None
-    found = _KEPT_KNOB.match(text)
-    if found is None:
-        return None
-    return _short_kept(found["new"], [(found["name"], found["value"])], bool(found["knobless"]))
-
-
-def _short_kept(new: str | None, items: list[tuple[str, str]], knobless: bool) -> tuple[str, ...]:
-    """The wordings of :func:`kept_lines` for pack ``new`` (None: not named, a knob not restored at the start) and
-    the knobs kept, each (name, value as the note says it: "2.6 dB; the 9 turned while it loaded was dropped")."""
-    names = [name for name, _ in items]
-    values = [f"{name} {value.split(';')[0].split(' on ')[0]}" for name, value in items]
-    verb, them = ("is", "it") if len(items) == 1 else ("are", "them")
-    lacks, bare = "knobs" if knobless else or_words(names), new or "the pack"
+def kept_shorter(new: str, knobs: list[SetKnob], knobless: bool) -> tuple[str, ...]:
+    """Shorter wordings, longest first, of the note on ``knobs`` that pack ``new`` (``knobless``: it has no knobs)
+    lacks and the memory keeps (:func:`kept_note`, or :func:`not_carried`'s for one knob), for a line that cannot
+    hold it all (the panel's tab bar: p57 QA_B 5, cut at 800 px before "kept for a pack that has them"): "'fuzzbox'
+    has no drive or tone: drive 2.6 dB and tone 1500 Hz are kept for a pack that has them", "fuzzbox has no drive or
+    tone: kept for a pack with them" (a pack without knobs: "... no knobs: drive and tone kept ..."), "fuzzbox:
+    drive/tone kept for a pack with them", then the knobs alone."""
+    names = [k.name for k in knobs]
+    values = [f"{k.name} {value_words(k)}{' ' + k.unit if k.unit else ''}" for k in knobs]
+    verb, them = ("is", "it") if len(knobs) == 1 else ("are", "them")
+    lacks = "knobs" if knobless else or_words(names)
     return (f"{quoted(new)} has no {lacks}: {and_words(values)} {verb} {KEPT_FOR} {them}",
-            f"{bare} has no {lacks}: {and_words(names) + ' ' if knobless else ''}kept for a pack with {them}",
-            f"{bare}: {'/'.join(names)} kept for a pack with {them}", f"{'/'.join(names)} kept for a pack with {them}")
+            f"{new} has no {lacks}: {and_words(names) + ' ' if knobless else ''}kept for a pack with {them}",
+            f"{new}: {'/'.join(names)} kept for a pack with {them}", f"{'/'.join(names)} kept for a pack with {them}")
 
 
 def quoted(new: str | None) -> str:

@@ -19,9 +19,8 @@ own hardware (no touch controller answers) is not the engine's, but the tab bar 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
-from device.audio.held import kept_lines
 from device.control import file_label as sample_label  # noqa: F401  (how the sampler's warnings name a file)
 from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
 
@@ -228,16 +227,17 @@ def warned_sample(text: str) -> str | None:
     return found["name"] if found else None
 
 
-def warning_lines(text: str) -> tuple[str, ...]:
+def warning_lines(text: str, shorter: Sequence[str] = ()) -> tuple[str, ...]:
     """What the tab bar (or the Library or Kit page) says of a slot's warning, longest first: its own words,
-    then for the sampler's warnings shorter ones that still say what is wrong (a tab bar's line is cut to whichever
+    then the ``shorter`` wordings its slot gave with it (:func:`slot_warning_shorts`: the knob-keeping note), else
+    for the sampler's warnings shorter ones that still say what is wrong (a tab bar's line is cut to whichever
     fits, never mid-sentence): for a cut file, e.g. "field/long20min.wav is 20:00 long: the sampler plays only its
     first 60 s", "field/long20min.wav (20:00): only its first 60 s plays", "field/long20min.wav: first 60 s only",
     "sample cut to its first 60 s"; for a loop, "loop sine.wav clicks at its loop point"; for a silent file, the
     note by the name the panel gives it ("silence.wav is silent (all zeros): F2 plays nothing")."""
     first = (text.splitlines() or [""])[0]
-    if (kept := kept_lines(first)) is not None:         # knobs a pack switched in lacks, kept for a later one
-        return (first, *kept)
+    if shorter:
+        return (first, *shorter)
     if (seam := _SEAM.match(first)) is not None:
         name = seam["name"]
         return (first, f"loop {name} clicks at its loop point: trim it at a zero crossing, or crossfade its ends",
@@ -253,6 +253,19 @@ def warning_lines(text: str) -> tuple[str, ...]:
     name, length, head = found["name"], found["length"], found["head"]
     return (first, f"{name} ({length}): only its first {head} s plays", f"{name}: first {head} s only",
             f"sample cut to its first {head} s")
+
+
+def slot_warning_shorts(status: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``{warning text: its shorter wordings}`` the slots in ``status["active"]`` give beside their warnings
+    (``warning_lines``: device/audio/engine_installs.py ``with_notes``, the knob-keeping note's); {} for none."""
+    out: dict[str, tuple[str, ...]] = {}
+    active = status.get("active")
+    for info in active.values() if isinstance(active, dict) else ():
+        given = info.get("warning_lines") if isinstance(info, dict) else None
+        for text, lines in given.items() if isinstance(given, dict) else ():
+            if isinstance(lines, list) and all(isinstance(x, str) for x in lines):
+                out.setdefault(str(text), tuple(lines))
+    return out
 
 
 def touch_lines(text: str) -> tuple[str, ...]:

@@ -14,7 +14,8 @@ from device.control import Control, capture_session_words
 from device.ui import draw as D
 from device.ui.data import PanelData
 from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
-from device.ui.faults import FaultNotices, RecordingNotices, WarningNotices, notice_lines, touch_lines, warning_lines
+from device.ui.faults import (FaultNotices, RecordingNotices, WarningNotices, notice_lines, slot_warning_shorts,
+                              touch_lines, warning_lines)
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
 from device.ui.program_notice import ProgramNotices, program_lines
 from device.ui.reader import InlineReader, Reader
@@ -190,7 +191,9 @@ class Panel:
         in the order they came (:meth:`_next_waiting`)."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
-        self._greens += [("warning", warning_lines(text)) for text in self.warnings.take(self.state.status)]
+        shorter = slot_warning_shorts(self.state.status)           # the knob-keeping note's, made by the engine
+        self._greens += [("warning", warning_lines(text, shorter.get(text, ())))
+                         for text in self.warnings.take(self.state.status)]
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
             self._program_came(*program_lines(program))
         if fault is not None:
