@@ -254,6 +254,7 @@ class Job:
     def __init__(self, program: int, channel: int | None, came: float, source: str = MIDI_IN, port: str = "") -> None:
         self.program, self.channel, self.came, self.source, self.port = program, channel, came, source, port
         self.outcome: dict[str, Any] | None = None
+        self.burst = 0                      # which burst of program changes it came in (ProgramSwitcher._queue)
         self._done = threading.Event()
 
     def resolve(self, outcome: dict[str, Any]) -> None:
@@ -284,7 +285,8 @@ class ProgramSwitcher:
         self._pending: Job | None = None               # the program change to switch next
         self._due = 0.0
         self._came_last = float("-inf")                # when the last program change came (monotonic)
-        self._began: dict[str, str | None] = {}        # kind -> the pack playing before this burst switched it
+        self._burst = 0                                # the burst of program changes now coming (:meth:`_queue`)
+        self._began: dict[tuple[int, str], str | None] = {}   # (burst, kind) -> the pack before the burst switched it
         self._worker: threading.Thread | None = None
         self._stopping = False                         # :meth:`stop` was called: no program change switches now
         self._said: set[tuple[Key, str, str]] = set()  # (key, words, port) logged once since the map changed
@@ -319,10 +321,13 @@ class ProgramSwitcher:
     def _queue(self, job: Job, now: float) -> Job | None:
         """Make ``job`` the one to switch next (under :attr:`lock`), starting the worker thread if none runs; returns
         the job it replaced (None: none waited)."""
-        lone = self._worker is None and now - self._came_last >= self.settle_s
+        fresh = now - self._came_last >= self.settle_s     # a burst begins: by time alone (R2 review 4: one that
+        lone = fresh and self._worker is None              # came while a slow switch ran joined it, however late)
         self._came_last = now
-        if lone:                                       # a burst begins (no switch runs: the worker is gone)
-            self._began = {}
+        if fresh:
+            self._burst += 1                               # the last bursts' memories stay: a job of theirs may run
+            self._began = {k: v for k, v in self._began.items() if k[0] > self._burst - 3}
+        job.burst = self._burst
         before, self._pending, self._due = self._pending, job, (now if lone else now + self.settle_s)
         if self._worker is None:
             self._worker = threading.Thread(target=self._run, name="hatbox-midi-program", daemon=True)
@@ -473,7 +478,7 @@ class ProgramSwitcher:
             return {**self._quiet(job, entry.key, f"{said}: {note}", warn=True), "gone": True}
         pid, kind = str(pack["id"]), str(pack["kind"])
         if self.hooks.playing(kind, pid):
-            return self._burst_outcome(job, said, pack, self._began.get(kind, pid))
+            return self._burst_outcome(job, said, pack, self._began.get((job.burst, kind), pid))
         if self._stopping:                  # stopped since the job was taken: nothing begun, nothing switched
             return self._stopped(job)
         start = time.monotonic()
@@ -492,7 +497,7 @@ class ProgramSwitcher:
         words = f"{said}: {pack_words(pack)} switched in{was}" + (f"; {note}" if note else "")
         self.lines.said(said_by(words, job.source, job.port), job.source)    # in switches.log too, within a budget
         seconds = time.monotonic() - start
-        if self._began.setdefault(kind, before) == pid:     # a burst back where it began: nothing changed over it
+        if self._began.setdefault((job.burst, kind), before) == pid:    # a burst back where it began: no change
             return self._outcome(job, PLAYING, f"{said}: {pack_words(pack)} plays already: the burst of program "
                                                "changes it ended is back where it began", pack, seconds)
         return self._outcome(job, SWITCHED, words, pack, seconds)

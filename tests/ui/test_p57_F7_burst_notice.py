@@ -20,7 +20,7 @@ FUZZ = PackEntry("effect-fuzzbox-0.2.0-0123456789ab", manifest("effect", "fuzzbo
                  "/box/packs/effect-fuzzbox-0.2.0-0123456789ab/pack.hatpack", False)
 DRIVE = PackEntry("effect-hatbox-drive-0.1.0-ba9876543210", manifest("effect", "hatbox-drive", "0.1.0"),
                   "/box/packs/effect-hatbox-drive-0.1.0-ba9876543210/pack.hatpack", True)
-SETTLE_S = 0.05
+SETTLE_S = 0.3                 # s: the rest of a burst comes within it of the one before, also on a loaded machine
 
 
 class Box:
