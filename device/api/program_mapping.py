@@ -61,6 +61,15 @@ def map_program(box: Any, switcher: ProgramSwitcher, program: int, channel: Opti
     return Mapped(entry, before, packs, words, words + replaced)
 
 
+def follows_newest(packs: list[dict[str, Any]], pid: str) -> bool:
+    """Whether a mapping to installed pack ``pid`` (of ``packs``, the store's list) picked from a list of the box's
+    packs follows its name: it is the newest of its kind and name, as a mapping by name (`hatbox box-midi --program 3
+    fuzzbox`) is to the newest fuzzbox; an older version is mapped as itself (R2 review 8: one rule, the panel's too)."""
+    pack = next((p for p in packs if p.get("id") == pid), None)
+    newest = newest_named(packs, str(pack.get("kind")), str(pack.get("name"))) if pack is not None else None
+    return newest is not None and newest.get("id") == pid
+
+
 def _find(packs: list[dict[str, Any]], given: str) -> tuple[dict[str, Any], bool]:
     """(the installed pack ``given`` names, whether it was named by name); 404 for none, 409 for a name an effect
     and a synth pack share, 422 for a tagger."""

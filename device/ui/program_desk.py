@@ -61,13 +61,15 @@ class ProgramDesk:
         return next((p for p in range(low, high + 1) if p not in taken), low)
 
     def map(self, program: int, pack_id: str) -> str:
-        """Map ``program`` (any channel) to pack ``pack_id``, as the laptop's `hatbox box-midi --program` does; the
-        words of what it did.  HatboxError in the route's words when it cannot (a tagger, a pack gone, a full disk):
-        nothing mapped."""
+        """Map ``program`` (any channel) to pack ``pack_id``, as the laptop's `hatbox box-midi --program` does: the
+        newest of its name follows that name (a version pushed later plays), an older one stays that version
+        (program_mapping.follows_newest); the words of what it did.  HatboxError in the route's words when it cannot
+        (a tagger, a pack gone, a full disk): nothing mapped."""
         from device.api.errors import ApiError
-        from device.api.program_mapping import map_program
+        from device.api.program_mapping import follows_newest, map_program
         try:
-            done = map_program(self.box, self.switcher, program, None, pack_id, False, PANEL)
+            follow = follows_newest(self.box.store.list(), pack_id)
+            done = map_program(self.box, self.switcher, program, None, pack_id, follow, PANEL)
         except ApiError as exc:
             raise HatboxError(first_line(exc.body.message)) from None
         said_change(f"MIDI {done.words}")

@@ -45,7 +45,7 @@ def test_the_last_unmapped_program_heard_is_mapped_to_the_selected_pack(pg: Any,
     with box_logging(tmp_path / "box", terminal=False):
         panel.handle(Touch("down", 0, *page.map_btn.center))
     entry = switcher.programs.lookup(3, None)
-    assert entry is not None and entry.pack == ids["fuzzbox"] and not entry.follow
+    assert entry is not None and entry.pack == ids["fuzzbox"] and entry.follow     # its newest: follows (R2 8)
     listed = box.client.get("/midi/programs", headers=box.auth).json()["programs"]     # the laptop sees it
     assert [(r["program"], r["pack"]) for r in listed] == [(3, ids["fuzzbox"])]
     assert "program 3 switches in effect pack fuzzbox 0.2.0" in panel.state.said[0][0]

@@ -97,6 +97,7 @@ def test_the_restored_one_knob_form_names_the_pack_started(pg: Any) -> None:
 
 
 def test_the_panel_takes_the_short_forms_it_is_given_not_the_texts_words(pg: Any) -> None:
-    text = "knob 'drive' at 2.6 dB on 'hatbox-drive' could not be restored: it has no knobs; kept for a pack that has it"
+    text = ("knob 'drive' at 2.6 dB on 'hatbox-drive' could not be restored: it has no knobs; kept for a pack that "
+            "has it")
     line = _panel_line({"warnings": [text], "warning_lines": {text: ["drive kept for a pack with it"]}}, 480)
     assert line == "drive kept for a pack with it"
