@@ -64,7 +64,8 @@ def map_program(box: Any, switcher: ProgramSwitcher, program: int, channel: Opti
 def follows_newest(packs: list[dict[str, Any]], pid: str) -> bool:
     """Whether a mapping to installed pack ``pid`` (of ``packs``, the store's list) picked from a list of the box's
     packs follows its name: it is the newest of its kind and name, as a mapping by name (`hatbox box-midi --program 3
-    fuzzbox`) is to the newest fuzzbox; an older version is mapped as itself (R2 review 8: one rule, the panel's too)."""
+    fuzzbox`) is to the newest fuzzbox; an older version is mapped as itself (R2 review 8: one rule, the panel's
+    too)."""
     pack = next((p for p in packs if p.get("id") == pid), None)
     newest = newest_named(packs, str(pack.get("kind")), str(pack.get("name"))) if pack is not None else None
     return newest is not None and newest.get("id") == pid
