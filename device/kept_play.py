@@ -18,6 +18,12 @@ address or the paired device's name, ``"set_at"``: seconds since the epoch), as 
 runs: the box started again says it (the start line, the engine status's ``bypass_set``).  The engine keeps who set
 its volume the same way (:func:`who_of`, :func:`volume_set`; device/knob_store.py writes it).  The pad's position
 is written on its own cadence (device/knob_store.py ``PAD_REST_S``, ``PAD_EVERY_S``).
+
+Who set a volume or a bypass is kept once, by the engine (device/audio/engine.py; the API's simulated engine,
+device/api/sim.py, keeps it by the same rules): OSC (device/osc.py) and the API (PUT /volume, PUT /bypass/{slot}) say
+it in the message itself (``by``: :data:`OSC` or :data:`API`, ``source``), and GET /status, GET /volume and GET
+/bypass read the engine's ``volume_set`` and ``bypass_set``.  The main process kept a second copy, written after the
+send, until p57 (F1 for the volume, M4 for a bypass): a panel toggle in between was credited to the network.
 """
 from __future__ import annotations
 
@@ -32,7 +38,9 @@ from device.store import installed_in
 Bypassed = dict[str, dict[str, Any]]      # slot -> {"pack": store id ("" for a built-in unit), "name", "version",
                                           #          and who set it where known: "by", "source", "set_at"}
 Pad = tuple[float, float]                 # the pad's x, y, each in XY_RANGE
-Who = dict[str, Any]                      # who bypassed a slot: {"by", "source", "set_at"}, or {} (the panel, MIDI)
+Who = dict[str, Any]                      # who bypassed a slot or set the volume: {"by", "source", "set_at"}, or {}
+                                          # (the panel, MIDI)
+OSC, API = "osc", "api"                   # how a volume or bypass was set over the network: a message's ``by``
 WHO_LEN = 80                              # the most characters of a source kept
 BY_WORDS = {"osc": "OSC "}                # the start line's "by OSC 10.0.0.7"; another ``by`` names the source alone
 
@@ -74,9 +82,10 @@ def bypassed_of(value: Any, said: list[str] | None = None, name: str = "") -> By
 
 
 def who_of(msg: dict[str, Any], now: float | None = None) -> Who:
-    """Who a bypass message (or a kept entry) says set it: ``{"by", "source", "set_at"}`` (``set_at``: its own, in
-    seconds since the epoch, else ``now``: a message as it arrives), or {} when it says nobody or that is none (the
-    panel's, MIDI's; a kept entry, ``now`` None, with no ``set_at`` of its own: an edit by hand, not a 1970 bypass)."""
+    """Who a bypass or volume message (or a kept entry) says set it: ``{"by", "source", "set_at"}`` (``set_at``: its
+    own, in seconds since the epoch, else ``now``: a message as it arrives), or {} when it says nobody or that is none
+    (the panel's, MIDI's; a kept entry, ``now`` None, with no ``set_at`` of its own: an edit by hand, not a 1970
+    bypass)."""
     by, source, at = msg.get("by"), msg.get("source"), msg.get("set_at", now)
     timed = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
     if not (isinstance(by, str) and by and isinstance(source, str) and timed):

@@ -45,7 +45,7 @@ Its review: the pad is a gesture, not a setting: its position alone is written o
 3,600 writes an hour of pad play on an SD card); a write for anything else takes it as it is then.
 
 p56 QA_A: who set the volume over the network is kept beside it (``"volume_set": {"by", "source", "set_at"}``, the
-engine's ``volume_who``: device/volume_source.py) and put back with it, so `hatbox status` says "set by 'vm' at 14:11"
+engine's ``volume_who``: device/kept_play.py ``who_of``) and put back with it, so `hatbox status` says "set by 'vm' at 14:11"
 after a restart as before it.
 """
 from __future__ import annotations

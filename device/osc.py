@@ -34,8 +34,8 @@ notes and velocities outside 0..127 and malformed messages are dropped with one 
 warning line per reason (:class:`DropLog`: said once, then counted), saying what the address takes
 (:data:`TAKES`: never an internal error's words); bundle time tags are ignored (played on
 arrival).  A volume or bypass change is one info line once it settles, with the sender's address
-(device/osc_changes.py); each says its sender in its message, which the engine keeps for the box's status
-(device/volume_source.py);
+(device/osc_changes.py); each says its sender in its message, which the engine keeps for the box's status, once
+(device/kept_play.py ``who_of``);
 :func:`network_warning` is the start's warning when OSC listens beyond loopback (docs/osc-shared-network.md).
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ from typing import Any, Callable, ClassVar, Sequence
 from device.control import MIDI_RANGE, NOTE_SLOTS, SLOTS, VOLUME_DB_RANGE
 from device.midi import KNOB_SLOTS, KnobRanges
 from device.osc_changes import OscChanges
-from device.volume_source import OSC, VolumeSource
+from device.kept_play import OSC
 from hatbox.errors import HatboxError, first_line
 
 DEFAULT_PORT = 12000
@@ -505,14 +505,12 @@ class OscServer:
     about :data:`POLL_S` plus the message being handled."""
 
     def __init__(self, mapping: OscMap, send: Callable[[dict[str, Any]], None],
-                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, volume: VolumeSource | None = None,
-                 midi: Any = None) -> None:
+                 host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, midi: Any = None) -> None:
         from pythonosc.dispatcher import Dispatcher
         from pythonosc.osc_server import BlockingOSCUDPServer
         self.mapping, self.send = mapping, send
         self.received = 0
         self.changes = OscChanges()           # the volume and bypass changes, said in the log once each settles
-        self.volume = volume                  # who bypassed a slot, for the box's status (device/volume_source.py)
         self.midi = midi                      # the box's MIDI map: /hatbox/program goes to it (device/osc_programs.py)
         dispatcher = Dispatcher(strict_timing=False)
         dispatcher.set_default_handler(self._on_packet, needs_reply_address=True)
@@ -563,11 +561,9 @@ class OscServer:
             self.send(control)
 
     def _heard(self, control: dict[str, Any], sender: str) -> None:
-        """A control the engine took from ``sender``: its log line once it settles, who bypassed a slot (who set the
-        volume: the engine keeps it from the message itself)."""
+        """A control the engine took from ``sender``: its log line once it settles (who bypassed a slot or set the
+        volume: the engine keeps it from the message itself, p57 F1 and M4)."""
         self.changes.heard(control, sender)
-        if control["op"] == "bypass" and self.volume is not None:       # who bypassed it, for hatbox status (p48)
-            self.volume.note_bypass(control["slot"], control["on"], OSC, sender)
 
     def _handle_error(self, _request: Any, client: Any) -> None:
         """What socketserver calls when handling a packet raised: one rate-limited line, no traceback."""

@@ -18,9 +18,7 @@ class BoxControl:
 
     def __init__(self, engine: Any) -> None:
         from device.midi import KnobRanges
-        from device.volume_source import VolumeSource
         self.engine = engine
-        self.volume_source = VolumeSource()  # who bypassed a slot over the network (OSC, the API): device/volume_source
         self.knobs = KnobRanges()
         self.midi: Any = None
         # called with every status read here (the panel's, the API's): the status watcher sees those instead
@@ -44,8 +42,6 @@ class BoxControl:
             self.knobs.set_value(str(message["slot"]), str(message["name"]), float(message["value"]))
         elif message.get("op") == "xy":      # the pad, where MIDI's pad.x / pad.y pick it up
             self.knobs.set_pad(float(message["x"]), float(message["y"]))
-        elif message.get("op") == "bypass":  # OSC and the API note theirs after: the panel's clears it
-            self.volume_source.sent(message)
 
     def send_many(self, messages: list[dict[str, Any]]) -> list[str | None]:
         """Several control messages (no load or unload) in one round trip where the engine takes them so

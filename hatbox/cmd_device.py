@@ -336,10 +336,8 @@ def _start_osc(args: argparse.Namespace, control: BoxControl) -> Any:
     if not args.osc_port:
         return None
     from device.osc import OscMap, OscServer, network_warning
-    from device.volume_source import volume_source
     server = OscServer(OscMap(knobs=control.knobs), control.send, host=args.osc_host, port=args.osc_port,
                        midi=getattr(control, "midi", None))     # /hatbox/program: the set list (device/osc_programs.py)
-    server.volume = volume_source(control)       # who bypassed a slot, for the API's GET /status (p48)
     server.start()
     _say(f"OSC: udp {args.osc_host} port {server.port} (/hatbox/..., Wekinator /wek/outputs)")
     warning = network_warning(args.osc_host, server.port)       # no authentication (p48 QA: a stranger's -60 dB)

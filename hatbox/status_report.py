@@ -132,7 +132,7 @@ PUT_BACK = "hatbox box-knob output.volume 0"     # works whatever knobs the pack
 def volume_words(eng: dict[str, Any], now: float | None = None) -> str:
     """The engine status's output volume when it is not 0 dB: "volume -60 dB: you will hardly hear the box (set over
     OSC from 192.0.2.7 at 14:05; hatbox box-knob output.volume 0 puts it back)"; "" at 0 dB (as the packs play) or
-    for a status without it.  Who set it: the box's ``volume_set`` (device/volume_source.py), while it is so.  The
+    for a status without it.  Who set it: the engine's ``volume_set`` (device/kept_play.py), while it is so.  The
     advice names output.volume: "volume" alone is refused as unclear while a pack plays a knob of that name."""
     db = eng.get("volume_db")
     if isinstance(db, bool) or not isinstance(db, (int, float)) or abs(db) < 0.05:
@@ -162,8 +162,8 @@ def bypass_line(slot: str, by: Any = None, source: Any = None, ago_s: Any = None
 
 def bypass_lines(eng: dict[str, Any], now: float | None = None) -> list[str]:
     """A line (:func:`bypass_line`) for each slot the engine status has bypassed by a player (the panel, MIDI,
-    OSC, the laptop), the sampler included, which has no line of its own; who bypassed it from the box's
-    ``bypass_set`` (device/volume_source.py).  A slot bypassed by a fault is said by its warning (box-pack
+    OSC, the laptop), the sampler included, which has no line of its own; who bypassed it from the engine's
+    ``bypass_set`` (device/kept_play.py).  A slot bypassed by a fault is said by its warning (box-pack
     --activate), and one that holds nothing is not said."""
     from device.ui.faults import faulted
     bypassed = eng.get("bypassed") if isinstance(eng.get("bypassed"), dict) else {}

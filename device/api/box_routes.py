@@ -21,7 +21,6 @@ from device.api.errors import ApiError, _errors
 from device.api.pack_routes import _pack_info
 from device.api.state import box_of, say_in_log
 from device.api.uploads import disk_space
-from device.volume_source import with_volume_source
 from hatbox import __version__
 
 log = logging.getLogger("hatbox.api")
@@ -107,7 +106,6 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
         now = time.time()
         late = box.clock.note(now)
         engine = with_session_owner(request, _engine_status(box), token_id)     # whose capture session (p45)
-        engine = with_volume_source(box.control, engine)    # who bypassed a slot over the network (p48)
         return M.Status(name=box.config.box_name, version=__version__, versions=_versions(),
                         active=active, packs=packs, totals=M.Totals(**totals),
                         clock=M.Clock(now=now, set=not late, note=late),

@@ -1,5 +1,6 @@
 """The bypass routes (device/api/app.py adds them): ``GET /bypass`` says which slots (effect, synth, sampler) are
-bypassed, with who bypassed them over the network and when (device/volume_source.py), and ``PUT /bypass/{slot}``
+bypassed, with who bypassed them over the network and when (the engine status's ``bypass_set``: device/kept_play.py),
+and ``PUT /bypass/{slot}``
 ``{"on": false}`` turns a slot back on (``true`` bypasses it), through the same control as the panel and OSC.
 
 Before (forty-eighth stop's QA) a stranger's ``/hatbox/bypass sampler 1`` over OSC silenced the drums, and nothing on
@@ -12,9 +13,14 @@ most :data:`~device.api.knob_routes.KEEP_WAIT_S`; an engine slower than that get
 half the turns of `box-knob sampler.bypass` printed the state from before the change.  A bypass of a slot that plays
 no pack, which the engine keeps no bypass for (device/audio/slot.py ``Slot._same``), is refused at once (409 "no
 pack"); before (p52 review R3) it waited the whole KEEP_WAIT_S and answered ``bypassed: true``, which GET never showed.
+
+Who bypassed a slot is the engine's record alone (p57 M4): the route sends it in the bypass message, and the engine
+keeps it until the slot's next bypass.  Before, the main process noted it a second time after the send and laid that
+note over the engine's: a panel toggle in between was given to the laptop, and an odd device name was said raw.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Literal, Optional
 
 from fastapi import FastAPI, Request
@@ -25,7 +31,7 @@ from device.api.errors import ApiError, _errors
 from device.api.knob_routes import KEEP_WAIT_S, _engine, status_until
 from device.api.state import box_of, say_in_log
 from device.control import SLOTS
-from device.volume_source import API, volume_source
+from device.kept_play import API, published_note, who_of
 
 BypassSlot = Literal["effect", "synth", "sampler"]       # device.control.SLOTS, as the path parameter's type
 
@@ -51,10 +57,11 @@ class BypassTurn(BaseModel):
 
 
 def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
-    """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network."""
+    """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network (its
+    ``bypass_set``)."""
     from device.ui.faults import faulted
     bypassed = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
-    notes = volume_source(box_of(request).control).bypass_notes(status)     # the engine's kept, this run's over
+    notes = status.get("bypass_set") if isinstance(status.get("bypass_set"), dict) else {}
     out = []
     for slot in SLOTS:
         note, on = notes.get(slot, {}), bypassed.get(slot) is True
@@ -96,17 +103,27 @@ def no_pack(slot: str) -> ApiError:
                     hint="a pack loaded into it later plays unbypassed (hatbox box-pack ID --activate loads one)")
 
 
-def _shown_after(request: Request, slot: str, on: bool, status: dict[str, Any]) -> SlotBypass:
+def _shown_after(request: Request, slot: str, on: bool, status: dict[str, Any], who: str) -> SlotBypass:
     """``slot``'s bypass once the engine's status (``status``: read right after the send) shows ``on`` (at most
     :data:`KEEP_WAIT_S`); past that, the state asked for, marked ``asked`` (never the state from before the change as
-    if it were the new one)."""
+    if it were the new one), bypassed by ``who`` (the paired device's name) as the engine will say it."""
     status = status_until(lambda: _read(request, slot, on), lambda s: _bypassed(s, slot) is on, status, every=0.005,
                           seconds=KEEP_WAIT_S)
     if _bypassed(status, slot) is on:
         return next(b for b in slot_bypasses(request, status) if b.slot == slot)
     said = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
-    asked = {**status, "bypassed": {**said, slot: on}}
+    asked = {**status, "bypassed": {**said, slot: on}, "bypass_set": _asked_by(status, slot, on, who)}
     return next(b for b in slot_bypasses(request, asked) if b.slot == slot).model_copy(update={"asked": True})
+
+
+def _asked_by(status: dict[str, Any], slot: str, on: bool, who: str) -> dict[str, Any]:
+    """The engine ``status``'s ``bypass_set`` as it will be once it takes ``slot``'s bypass (``on``) from ``who``
+    (the engine takes it on its next block, after the wait: device/kept_play.py ``who_of``, ``published_note``)."""
+    kept = status.get("bypass_set") if isinstance(status.get("bypass_set"), dict) else {}
+    others = {s: note for s, note in kept.items() if s != slot}
+    now = time.time()
+    asked = who_of({"by": API, "source": who}, now) if on else {}
+    return {**others, slot: published_note(asked, now)} if asked else others
 
 
 def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
@@ -118,12 +135,10 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
     @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
              responses=_errors(401, 409, 422, 503))
     def put_bypass(request: Request, slot: BypassSlot, body: BypassTurn, token_id: str = auth) -> SlotBypass:
-        box = box_of(request)
-        _send(request, slot, body.on, box.tokens.name(token_id))
+        who = box_of(request).tokens.name(token_id)
+        _send(request, slot, body.on, who)
         status = _read(request, slot, body.on)
         if _bypassed(status, slot) is not body.on and _plays_nothing(status, slot):
             raise no_pack(slot)                    # the engine keeps no bypass of an empty slot: it never shows one
-        # noted after the send (the control's send forgets the slot's note)
-        volume_source(box.control).note_bypass(slot, body.on, API, box.tokens.name(token_id))
         say_in_log(request, f"{slot} slot bypassed" if body.on else f"{slot} slot back in (bypass off)")
-        return _shown_after(request, slot, body.on, status)
+        return _shown_after(request, slot, body.on, status, who)

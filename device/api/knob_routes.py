@@ -5,7 +5,7 @@ panel, a MIDI CC and unauthenticated OSC turned knobs, and nothing on the laptop
 
 ``GET /volume`` and ``PUT /volume`` ``{"db"}`` read and set the output volume (-60..+6 dB, as OSC and the panel set
 it), with who set it over the network (OSC's sender, or a paired device: the engine status's ``volume_set``,
-device/volume_source.py).  Before (forty-eighth stop's QA) only the panel or OSC itself could bring back a volume a
+device/kept_play.py).  Before (forty-eighth stop's QA) only the panel or OSC itself could bring back a volume a
 stranger's OSC had set to -60 dB."""
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
 from device.control import VOLUME_DB_RANGE, EngineStoppedError
 from device.midi import KNOB_SLOTS
-from device.volume_source import API, OSC
+from device.kept_play import API, OSC
 from export.manifest import Knob, Manifest
 from hatbox.errors import HatboxError, first_line
 from hatbox.text import number_outside

@@ -136,8 +136,9 @@ class Engine(SlotInstalls):
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
         self._volume = GainGlide(self.cfg.rate, VOLUME_GLIDE_S, db_to_lin(self.cfg.volume_db), MAX_BLOCK)
-        self.volume_db = float(self.cfg.volume_db)    # the output volume last asked for, dB
-        self.volume_who: dict[str, Any] = {}          # who set it, where its message said (device/volume_source.py)
+        # the output volume last asked for (dB) and who set it where its message said (device/kept_play.py who_of):
+        # one value, set and read as one (p57 R4: a status read between two assignments mixed the panel's and OSC's)
+        self.volume_said: tuple[float, dict[str, Any]] = (float(self.cfg.volume_db), {})
 
     def _make_buffers(self) -> None:
         """The mix bus and scratch buffers (MAX_BLOCK float32 each: the audio thread never allocates)."""
@@ -347,12 +348,22 @@ class Engine(SlotInstalls):
             return {slot: (dict(self._incoming_info.get(slot) or {}), dict(who))
                     for slot, who in self._bypass_asked.items()}
 
+    @property
+    def volume_db(self) -> float:
+        """The output volume last asked for, dB (:attr:`volume_said`)."""
+        return self.volume_said[0]
+
+    @property
+    def volume_who(self) -> dict[str, Any]:
+        """Who set it, where its message said; {} for the panel's, MIDI's (:attr:`volume_said`)."""
+        return self.volume_said[1]
+
     def _on_volume(self, msg: dict[str, Any]) -> None:
-        self.volume_db = float(msg["db"])       # what the status reports (the panel, OSC and MIDI set it)
-        self.volume_who = who_of(msg, time.time())   # {} for the panel's, MIDI's: kept with it across a restart
+        db = float(msg["db"])                   # what the status reports (the panel, OSC and MIDI set it)
+        self.volume_said = (db, who_of(msg, time.time()))   # who: kept with it across a restart ({}: nobody)
         self.knobs_changed()                    # kept across a restart with the knobs (device/knob_store.py, p48)
         if not self._stopping:                  # the box is stopping: its output glides to silence
-            self._volume.target = db_to_lin(self.volume_db)     # glides there over VOLUME_GLIDE_S
+            self._volume.target = db_to_lin(db)     # glides there over VOLUME_GLIDE_S
 
     def _on_shutdown(self, msg: dict[str, Any]) -> None:
         """Handled by the server loop; the graph itself has nothing to do."""
@@ -380,6 +391,7 @@ class Engine(SlotInstalls):
         if loops and active.get("sampler") is not None:     # are any; none of a sampler a fault stopped running
             active["sampler"]["loops"] = loops                # (frozen, dropped as it is turned back on: p57 R1 1)
         knobs = slot_knobs({name: side[1] for name, side in sides.items()})
+        volume_db, volume_who = self.volume_said
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
                 "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
@@ -387,7 +399,7 @@ class Engine(SlotInstalls):
                 "fault_count": self.fault_count, "slot_knobs": knobs,
                 "knobs": dict(knobs.get("effect", {})),
                 "bypassed": bypassed, **bypass_set(self.kept_bypass(), bypassed, time.time()),
-                "volume_db": self.volume_db, **volume_set(self.volume_db, self.volume_who, time.time()),
+                "volume_db": volume_db, **volume_set(volume_db, volume_who, time.time()),
                 "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
 

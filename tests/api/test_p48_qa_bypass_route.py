@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from device.api.app import ApiConfig, create_app
 from device.api.sim import RecordingControl
 from device.osc import OscMap, OscServer
-from device.volume_source import volume_source
 from hatbox.box_control import BoxControl
 from hatbox.cli import main
 from hatbox.status_report import bypass_lines
@@ -27,7 +26,7 @@ STRANGER = "192.0.2.7"
 
 def _osc(control: Any, slot: str, on: float) -> None:
     """OSC from STRANGER bypasses ``slot`` through ``control``, as `hatbox device run` wires it."""
-    server = OscServer(OscMap(), control.send, host="127.0.0.1", port=0, volume=volume_source(control))
+    server = OscServer(OscMap(), control.send, host="127.0.0.1", port=0)
     try:
         server._on_message("/hatbox/bypass", slot, on, sender=STRANGER)
     finally:

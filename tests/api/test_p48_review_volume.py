@@ -15,7 +15,7 @@ from device.api.app import ApiConfig, create_app
 from device.api.sim import RecordingControl
 from device.control import EngineStoppedError
 from device.osc import OscMap, OscServer
-from device.volume_source import OSC, volume_source
+from device.kept_play import OSC
 from hatbox.box_control import BoxControl
 from hatbox.cli import main
 from tests.api.conftest import FAST_ENGINE, BoxUnderTest, PairedServer
@@ -88,7 +88,7 @@ def box_control_api(tmp_path: Path) -> Iterator[tuple[TestClient, BoxControl, di
 
 
 def _osc_sets(control: BoxControl, db: float) -> None:
-    server = OscServer(OscMap(), control.send, host="127.0.0.1", port=0, volume=volume_source(control))
+    server = OscServer(OscMap(), control.send, host="127.0.0.1", port=0)
     try:
         server._on_message("/hatbox/volume", db, sender=STRANGER)
     finally:

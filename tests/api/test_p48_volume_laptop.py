@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from device.osc import OscMap, OscServer
-from device.volume_source import volume_source
 from hatbox.cli import main
 from hatbox.cmd_box_knob import is_volume
 from hatbox.errors import KnobError
@@ -22,8 +21,7 @@ STRANGER = "192.0.2.7"
 
 
 def _stranger_sets(paired: PairedServer, db: float) -> None:
-    server = OscServer(OscMap(), paired.control.send, host="127.0.0.1", port=0,
-                       volume=volume_source(paired.control))
+    server = OscServer(OscMap(), paired.control.send, host="127.0.0.1", port=0)
     try:
         server._on_message("/hatbox/volume", db, sender=STRANGER)
     finally:

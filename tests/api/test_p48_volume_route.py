@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from device.osc import OscMap, OscServer
-from device.volume_source import volume_source
 from tests.api.conftest import BoxUnderTest
 
 STRANGER = "192.0.2.7"
@@ -21,7 +20,7 @@ def _volumes(box: BoxUnderTest) -> list[dict[str, Any]]:
 
 def _stranger_sets(box: BoxUnderTest, db: float) -> None:
     """OSC from STRANGER sets the volume through the box's control, as `hatbox device run` wires it."""
-    server = OscServer(OscMap(), box.control.send, host="127.0.0.1", port=0, volume=volume_source(box.control))
+    server = OscServer(OscMap(), box.control.send, host="127.0.0.1", port=0)
     try:
         server._on_message("/hatbox/volume", db, sender=STRANGER)
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,22 +17,18 @@ from tests.api.conftest import FAST_ENGINE
 from tests.api.test_p48_qa_bypass_route import STRANGER, _osc, _slot
 
 
-class Restarted(RecordingControl):
+def _restarted() -> RecordingControl:
     """The simulated engine, started again with the sampler bypassed by STRANGER (what the engine's knob keeper puts
-    back: its status's ``bypass_set``)."""
-
-    def status(self) -> dict[str, Any]:
-        status = super().status()
-        if status["bypassed"]["sampler"]:
-            status["bypass_set"] = {"sampler": {"by": "osc", "source": STRANGER, "at": 1.0e9, "ago_s": 60.0}}
-        return status
+    back: who, in its status's ``bypass_set``)."""
+    engine = RecordingControl()
+    engine.send({"op": "bypass", "slot": "sampler", "on": True, "by": "osc", "source": STRANGER, "set_at": 1.0e9})
+    return engine
 
 
 @pytest.fixture
 def restarted(tmp_path: Path) -> Iterator[tuple[TestClient, BoxControl, dict[str, str]]]:
     codes: list[str] = []
-    engine = Restarted()
-    engine.bypassed["sampler"] = True
+    engine = _restarted()
     control = BoxControl(engine)
     app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
     with TestClient(app) as client:
@@ -66,11 +61,11 @@ def test_after_a_restart_get_bypass_and_the_status_say_who_from_the_engine(
     assert "bypassed over OSC from 192.0.2.7" in bypass_lines(engine)[0]
 
 
-def test_a_note_of_this_run_and_the_engine_s_kept_one_are_both_said(
+def test_a_bypass_of_this_run_and_the_engine_s_kept_one_are_both_said(
         restarted: tuple[TestClient, BoxControl, dict[str, str]]) -> None:
     client, _control, auth = restarted
     assert client.put("/bypass/effect", json={"on": True}, headers=auth).status_code in (200, 409)
     engine = client.get("/status", headers=auth).json()["engine"]
     if engine["bypassed"]["effect"]:
         assert engine["bypass_set"]["effect"]["source"] == "studio-mac"
-    assert engine["bypass_set"]["sampler"]["source"] == STRANGER        # not lost to this run's note
+    assert engine["bypass_set"]["sampler"]["source"] == STRANGER        # not lost to this run's bypass

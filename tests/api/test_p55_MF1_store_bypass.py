@@ -3,8 +3,8 @@
 5. A tagger's record whose manifest cannot be read is read again on every meta() (never cached unfilled), and each
    read wrote a warning to box.log: every GET /packs, polled every 0.5 s by a laptop asking after a cut push.  Now
    it is said once per pack file (a file changed since is said again), and still read again each time.
-3. GET /bypass and GET /status lay this run's bypass notes over the engine's kept ones by one rule
-   (VolumeSource.bypass_notes)."""
+3. GET /bypass and GET /status say who bypassed a slot by one rule: since p57 M4, the engine's ``bypass_set`` alone
+   (this run's notes, kept a second time in the main process and laid over it, are gone)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from device.volume_source import API, OSC, VolumeSource, with_volume_source
+from device.kept_play import API, OSC
+from tests.api.conftest import BoxUnderTest
 from tests.api.test_p55_F2_old_tagger_record import NEWER_KEYS
 from tests.api.test_p55_M1_tagger_fill import _installed
 
@@ -44,13 +45,13 @@ def test_an_unreadable_manifest_is_warned_of_once_per_pack_file(tmp_path: Path,
     assert store.meta(pid).get("words") == fresh["words"]
 
 
-def test_the_kept_bypass_notes_and_this_run_s_are_laid_by_one_rule() -> None:
-    source = VolumeSource(clock=lambda: 100.0)
-    source.note_bypass("sampler", True, OSC, "10.0.0.9:9000")
-    kept = {"synth": {"by": API, "source": "laptopA", "at": 50.0, "ago_s": 50.0},
-            "sampler": {"by": API, "source": "laptopB", "at": 40.0, "ago_s": 60.0}}
-    engine = {"bypassed": {"synth": True, "sampler": True, "effect": False}, "bypass_set": kept}
-    notes = source.bypass_notes(engine)
-    assert notes["synth"] == kept["synth"] and notes["sampler"]["source"] == "10.0.0.9:9000", notes
-    assert with_volume_source(type("C", (), {"volume_source": source})(), engine)["bypass_set"] == notes
-    assert source.bypass_notes({"bypassed": "not a dict", "bypass_set": None}) == {}
+def test_get_bypass_and_get_status_say_the_engines_notes_alike(box: BoxUnderTest) -> None:
+    box.control.send({"op": "bypass", "slot": "synth", "on": True, "by": API, "source": "laptopA", "set_at": 50.0})
+    box.control.send({"op": "bypass", "slot": "sampler", "on": True, "by": API, "source": "laptopB", "set_at": 40.0})
+    box.control.send({"op": "bypass", "slot": "sampler", "on": True, "by": OSC, "source": "10.0.0.9"})   # the latest
+    slots = {b["slot"]: b for b in box.client.get("/bypass", headers=box.auth).json()}
+    notes = box.client.get("/status", headers=box.auth).json()["engine"]["bypass_set"]
+    assert set(notes) == {"synth", "sampler"} and notes["sampler"]["source"] == "10.0.0.9", notes
+    for slot, note in notes.items():
+        assert (slots[slot]["set_by"], slots[slot]["set_from"]) == (note["by"], note["source"])
+    assert "set_by" not in slots["effect"] and slots["effect"]["bypassed"] is False

@@ -5,7 +5,6 @@ with the sender's address; the volume's sender goes to the engine in its message
 (p57 F1: the engine keeps it, no second note); the start warns when OSC listens on a non-loopback address."""
 from __future__ import annotations
 
-import argparse
 import logging
 import socket
 import time
@@ -17,7 +16,7 @@ import device.osc_changes
 from device.api.sim import RecordingControl
 from device.osc import OscMap, OscServer, network_warning, open_to_network
 from device.osc_changes import LONGEST_S, SETTLE_S, OscChanges
-from device.volume_source import OSC, VolumeSource, volume_source, with_volume_source
+from device.kept_play import OSC
 
 STRANGER = "192.0.2.7"
 
@@ -86,8 +85,7 @@ def test_the_server_says_the_stranger_and_notes_who_set_the_volume(caplog: pytes
     monkeypatch.setattr(device.osc_changes, "SETTLE_S", 0.05)
     caplog.set_level(logging.INFO, logger="hatbox.osc")
     got: list[dict[str, Any]] = []
-    volume = VolumeSource()
-    server = OscServer(OscMap(), got.append, host="127.0.0.1", port=0, volume=volume).start()
+    server = OscServer(OscMap(), got.append, host="127.0.0.1", port=0).start()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         for address, args in (("/hatbox/volume", [-60.0]), ("/hatbox/bypass", ["effect", 1])):
@@ -119,11 +117,6 @@ def test_who_set_the_volume_is_published_while_the_engine_still_plays_it() -> No
     assert said["ago_s"] > 0.0
     engine.send({"op": "volume", "db": -3.0})           # turned on the panel since: not claimed
     assert "volume_set" not in engine.status()
-    control = argparse.Namespace()                      # any object, even one that cannot be hashed
-    assert with_volume_source(control, {"volume_db": -60.0}) == {"volume_db": -60.0}
-    kept = {"volume_db": -60.0, "volume_set": said}
-    assert with_volume_source(control, kept) == kept    # the engine's own, as it is
-    assert volume_source(control) is volume_source(control)
 
 
 @pytest.mark.parametrize("host, open_", [("0.0.0.0", True), ("::", True), ("192.168.1.20", True),
@@ -141,7 +134,7 @@ def test_the_start_warns_that_anyone_on_the_network_can_drive_osc(monkeypatch: p
 
     class _Server:
         def __init__(self, _m: Any, _s: Any, host: str, port: int, midi: Any = None) -> None:
-            self.port, self.volume = port, None
+            self.port = port
 
         def start(self) -> "_Server":
             return self

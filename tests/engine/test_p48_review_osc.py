@@ -2,7 +2,9 @@
 (--osc-host 192.168.7.1) to bind one address; the change lines wrote "-60.0 dB" and "+0.0 dB" where the rest of
 hatbox writes "-60 dB" and "0 dB"; a sender waiting just over SETTLE_S between messages got one line per message
 (no rate limit); a panel turn did not clear who set the volume; the status advised `hatbox box-knob volume 0`,
-refused as unclear while a pack plays a knob named volume."""
+refused as unclear while a pack plays a knob named volume.  p57 R4 5: who set the volume is the engine's alone, so
+the panel's turn is checked through the box's control on the engine process's child (the fixture of
+tests/engine/test_p43_knobs_kept.py), not the API's simulated engine."""
 from __future__ import annotations
 
 import logging
@@ -10,12 +12,13 @@ import time
 
 import pytest
 
-from device.api.sim import RecordingControl
+from device.kept_play import OSC
 from device.osc import network_warning
 from device.osc_changes import CHANGE_LINES, CHANGE_WINDOW_S, SETTLE_S, OscChanges, change_words
-from device.volume_source import OSC, volume_source, with_volume_source
 from hatbox.box_control import BoxControl
 from hatbox.status_report import ago_clock, set_by_words, volume_words
+from tests.engine.test_p43_knobs_kept import Box, box, fxd, store  # noqa: F401  (fixtures)
+from tests.engine.test_p56_F4_volume_who_kept import _Engine
 
 STRANGER = "192.0.2.7"
 
@@ -86,31 +89,24 @@ def test_a_change_now_and_then_is_said_at_once(caplog: pytest.LogCaptureFixture)
 STRANGERS_VOLUME = {"op": "volume", "db": -60.0, "by": OSC, "source": STRANGER}      # as OSC sends it
 
 
-def _who(control: BoxControl, engine: RecordingControl) -> str | None:
-    """Whom GET /status says set the volume (None: nobody)."""
-    return with_volume_source(control, engine.status()).get("volume_set", {}).get("source")
+def _who(control: BoxControl) -> str | None:
+    """Whom GET /status says set the volume (None: nobody): the engine's status, through the box's control."""
+    return control.status().get("volume_set", {}).get("source")
 
 
-def test_a_volume_message_through_the_box_control_forgets_who_set_it() -> None:
-    engine = RecordingControl()
-    control = BoxControl(engine)
-    assert volume_source(control) is control.volume_source
+def test_a_panel_volume_through_the_box_control_to_the_engine_forgets_who_set_it(box: Box, fxd: str  # noqa: F811
+                                                                                   ) -> None:
+    control = BoxControl(_Engine(box.start({"effect": fxd})))
     control.send(STRANGERS_VOLUME)
-    assert _who(control, engine) == STRANGER
+    assert _who(control) == STRANGER
     control.send({"op": "volume", "db": -60.0})            # the panel, to the very same value
-    assert _who(control, engine) is None
+    assert _who(control) is None
     control.send(STRANGERS_VOLUME)
     control.send({"op": "knob", "slot": "effect", "name": "drive", "value": 1.0})     # not the volume: kept
-    assert _who(control, engine) == STRANGER
-
-
-def test_a_volume_the_engine_refused_keeps_the_note() -> None:
-    engine = RecordingControl()
-    control = BoxControl(engine)
-    control.send(STRANGERS_VOLUME)
+    assert _who(control) == STRANGER
     with pytest.raises(Exception):
-        control.send({"op": "volume", "db": "loud"})        # refused: the volume did not move
-    assert _who(control, engine) == STRANGER
+        control.send({"op": "volume", "db": "loud"})        # refused by the engine: the volume did not move
+    assert _who(control) == STRANGER
 
 
 def test_the_status_advice_names_the_output_volume() -> None:

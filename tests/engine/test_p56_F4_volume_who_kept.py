@@ -19,7 +19,7 @@ from device.audio.server import _Child
 from device.clock import clock_words
 from device.osc import OscMap, OscServer
 from device.store import KNOB_FILE
-from device.volume_source import OSC, volume_source, with_volume_source
+from device.kept_play import OSC
 from hatbox.cmd_device import BoxControl
 from hatbox.status_report import volume_words
 from tests.api.conftest import FAST_ENGINE
@@ -63,7 +63,6 @@ def _volume_over_api(control: BoxControl, where: Path) -> dict[str, Any]:
 def _set_over_osc(control: BoxControl, db: float, sender: str) -> None:
     """/hatbox/volume from ``sender``, handled by the OSC server as `hatbox device run` wires it."""
     server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
-    server.volume = volume_source(control)
     try:
         server._on_message("/hatbox/volume", db, sender=sender)
     finally:
@@ -76,13 +75,13 @@ def test_who_set_the_volume_comes_back_after_a_restart(box: Box, store: Path, fx
     control = BoxControl(_Engine(first))
     _set_over_api(control, -3.0, "vm", tmp_path / "api")
     at = first.status()["volume_set"]["at"]           # stamped by the engine as the message came
-    before = volume_words(with_volume_source(control, first.status()))
+    before = volume_words(control.status())
     box.stop(first)
     assert _kept(store)["volume_db"] == -3.0
     assert _kept(store)["volume_set"] == {"by": "api", "source": "vm", "set_at": at}
     second = box.start({"effect": fxd})
     again = BoxControl(_Engine(second))               # hatbox device run, once the engine has started
-    status = with_volume_source(again, second.status())
+    status = again.status()
     assert status["volume_set"]["by"] == "api" and status["volume_set"]["source"] == "vm"
     assert status["volume_set"]["at"] == at
     said = volume_words(status)
@@ -99,7 +98,7 @@ def test_the_panels_turn_clears_who_for_good(box: Box, store: Path, fxd: str) ->
     assert first.status()["volume_set"]["source"] == "192.0.2.7" and first.status()["volume_set"]["by"] == OSC
     control.send({"op": "volume", "db": -12.0})        # the panel's turn (to the same value): nobody over the network
     assert "volume_set" not in first.status()
-    assert "volume_set" not in with_volume_source(control, first.status())
+    assert "volume_set" not in control.status()
     box.stop(first)
     assert _kept(store)["volume_db"] == -12.0 and "volume_set" not in _kept(store)
     second = box.start({"effect": fxd})

@@ -3,7 +3,8 @@ who does).  Before, OSC and PUT /volume sent the volume, then a second message o
 straight to the engine: a panel turn that landed between the two was undone (the engine went back to the network's
 volume and credited the network).  Driven through the real front ends: OscServer's message handling and PUT /volume
 over a BoxControl, as `hatbox device run` wires them.  p57 F1: the message says ``by`` and ``source``, as a bypass
-does; the engine (here the API's simulated one, which keeps who as the engine does) stamps when it came."""
+does; the engine stamps when it came.  p57 R4 5: driven on the engine process's child (the fixture of
+tests/engine/test_p43_knobs_kept.py), as who set the volume is the engine's alone."""
 from __future__ import annotations
 
 import time
@@ -15,30 +16,44 @@ from fastapi.testclient import TestClient
 
 from device.api.app import ApiConfig, create_app
 from device.api.sim import RecordingControl
+from device.audio.server import _Child
+from device.kept_play import API, OSC
 from device.osc import OscMap, OscServer
-from device.volume_source import API, OSC, volume_source, with_volume_source
 from hatbox.box_control import BoxControl
 from tests.api.conftest import FAST_ENGINE
+from tests.engine.test_p43_knobs_kept import Box, box, fxd, store  # noqa: F401  (fixtures)
+from tests.engine.test_p56_F4_volume_who_kept import _Engine
 
 STRANGER = "192.0.2.7"
 
 
-class WhoEngine(RecordingControl):
-    """The simulated engine, which keeps who set its volume as the engine does (its status's ``volume_set``)."""
+class WhoEngine(_Engine):
+    """The engine process's child behind the box's control, with the messages sent to it kept."""
+
+    def __init__(self, child: _Child) -> None:
+        super().__init__(child)
+        self.sent: list[dict[str, Any]] = []
+        self.volume_said = lambda: child.engine.volume_said      # (dB, who) as the engine holds it
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+        super().send(message)
 
     def volumes(self) -> list[dict[str, Any]]:
         return [m for m in self.sent if m["op"] == "volume"]
 
 
+@pytest.fixture
+def engine(box: Box, fxd: str) -> WhoEngine:  # noqa: F811
+    return WhoEngine(box.start({"effect": fxd}))
+
+
 def _osc(control: BoxControl) -> OscServer:
     """The OSC server as hatbox/cmd_device.py ``_start_osc`` makes it (not started: messages are handed to it)."""
-    server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
-    server.volume = volume_source(control)
-    return server
+    return OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
 
 
-def test_osc_sends_the_volume_once_with_who_set_it() -> None:
-    engine = WhoEngine()
+def test_osc_sends_the_volume_once_with_who_set_it(engine: WhoEngine) -> None:
     control = BoxControl(engine)
     server = _osc(control)
     before = time.time()
@@ -48,13 +63,12 @@ def test_osc_sends_the_volume_once_with_who_set_it() -> None:
         server.stop()
     [sent] = engine.volumes()
     assert sent == {"op": "volume", "db": -3.0, "by": OSC, "source": STRANGER}
-    said = with_volume_source(control, engine.status())["volume_set"]
+    said = control.status()["volume_set"]
     assert (said["by"], said["source"]) == (OSC, STRANGER)
     assert before <= said["at"] <= time.time()                  # one time, the engine's
 
 
-def test_a_panel_turn_while_osc_is_handled_is_not_undone() -> None:
-    engine = WhoEngine()
+def test_a_panel_turn_while_osc_is_handled_is_not_undone(engine: WhoEngine) -> None:
     control = BoxControl(engine)
     server = _osc(control)
     heard = server.changes.heard
@@ -68,15 +82,14 @@ def test_a_panel_turn_while_osc_is_handled_is_not_undone() -> None:
     finally:
         server.stop()
     assert [m["db"] for m in engine.volumes()] == [-3.0, -10.0]
-    assert engine.volume_db == -10.0 and engine.volume_who == {}
-    assert "volume_set" not in with_volume_source(control, engine.status())
+    assert engine.volume_said() == (-10.0, {})
+    assert "volume_set" not in control.status()
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[tuple[TestClient, BoxControl, WhoEngine, dict[str, str]]]:
+def api(tmp_path: Path, engine: WhoEngine) -> Iterator[tuple[TestClient, BoxControl, WhoEngine, dict[str, str]]]:
     """The API over a BoxControl, as `hatbox device run` serves it: client, control, engine, the paired header."""
     codes: list[str] = []
-    engine = WhoEngine()
     control = BoxControl(engine)
     app = create_app(tmp_path / "box", control, ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
     with TestClient(app) as client:
@@ -109,7 +122,7 @@ def test_a_panel_turn_while_put_volume_is_handled_is_not_undone(
     r = client.put("/volume", json={"db": -12}, headers=auth)
     assert r.status_code == 200, r.text
     assert [m["db"] for m in engine.volumes()] == [-12.0, -20.0]
-    assert engine.volume_db == -20.0 and engine.volume_who == {}
+    assert engine.volume_said() == (-20.0, {})
     assert "set_by" not in client.get("/volume", headers=auth).json()
 
 

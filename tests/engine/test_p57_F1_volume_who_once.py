@@ -8,7 +8,7 @@ from typing import Any
 
 from device.api.sim import RecordingControl
 from device.osc import OscMap, OscServer
-from device.volume_source import OSC, VolumeSource, volume_source, with_volume_source
+from device.kept_play import OSC
 from hatbox.box_control import BoxControl
 
 STRANGER = "192.0.2.7"
@@ -17,7 +17,7 @@ STRANGER = "192.0.2.7"
 def _osc_sends(address: str, *args: Any) -> list[dict[str, Any]]:
     """The control messages an OSC message from STRANGER hands the engine."""
     got: list[dict[str, Any]] = []
-    server = OscServer(OscMap(), got.append, host="127.0.0.1", port=0, volume=VolumeSource())
+    server = OscServer(OscMap(), got.append, host="127.0.0.1", port=0)
     try:
         server._on_message(address, *args, sender=STRANGER)
     finally:
@@ -34,16 +34,14 @@ def test_osc_stamps_the_volume_as_it_stamps_a_bypass() -> None:
 def test_who_set_the_volume_over_osc_is_the_engines_alone() -> None:
     engine = RecordingControl()
     control = BoxControl(engine)
-    server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0,
-                       volume=volume_source(control))
+    server = OscServer(OscMap(knobs=control.knobs), control.send, host="127.0.0.1", port=0)
     try:
         server._on_message("/hatbox/volume", -60.0, sender=STRANGER)
     finally:
         server.stop()
-    said = with_volume_source(control, engine.status())["volume_set"]
+    said = control.status()["volume_set"]                   # what GET /status says: the engine's, as it is
     assert (said["db"], said["by"], said["source"]) == (-60.0, OSC, STRANGER)
-    hidden = {k: v for k, v in engine.status().items() if k != "volume_set"}    # an engine that says nobody
-    assert "volume_set" not in with_volume_source(control, hidden)
+    assert not [k for k in vars(control) if "volume" in k or "source" in k]     # no note of its own
 
 
 def test_one_published_note_for_a_volume_and_a_bypass() -> None:
