@@ -355,7 +355,7 @@ class EffectPage(Page):
         f, rect = self.ctx.fonts, self.rect
         if not self.name:
             f.draw(surface, "no effect pack active", (rect.centerx, rect.centery - 20), 30, D.DIM, "center")
-            hint = D.fit(f, no_pack_hints(self.ctx.data, "effect"), 22, rect.width - 20)   # signed only: says so
+            hint = D.fit(f, no_pack_hints(self.ctx.data, "effect", self.ctx.reader), 22, rect.width - 20)
             f.draw(surface, hint, (rect.centerx, rect.centery + 20), 22, D.DIM, "center")
             return
         self._say(self.learn.poll())

@@ -57,7 +57,12 @@ class ModelsPage(Page):
         self.packs, self.current = panel_order(self.ctx.data.packs())   # each name's current versions, then older
         self.selected = min(self.selected, max(0, len(self.packs) - 1))
         self.back = {kind: self._rollback_to(kind) for kind in {p.manifest.kind for p in self.packs}}
-        self.refused = marks_of(self.ctx.data).refused(self.ctx.data, [p.id for p in self.packs])
+        self.refused = marks_of(self.ctx.data).refused(self.ctx.data, [p.id for p in self.packs], self.ctx.reader,
+                                                       self._marked)     # checked by the reader, off the frame
+
+    def _marked(self, refused: set[str]) -> None:
+        """The reader's answer of which packs the box refuses (device/ui/signed_only.py), on the panel's thread."""
+        self.refused = refused
 
     @property
     def desk(self) -> ProgramDesk | None:

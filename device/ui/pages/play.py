@@ -332,7 +332,7 @@ class PlayPage(Page):
             surface.blit(self._shade_image(), p)
             text = D.fit(self.ctx.fonts, ("no synth pack active",), 26, p.width - 24)
             self._label(surface, text, (p.centerx, p.centery + 48), "center", 26, D.DIM)
-            hint = D.fit(self.ctx.fonts, no_pack_hints(self.ctx.data, "synth")[1:], 20, p.width - 24)   # p57 F6
+            hint = D.fit(self.ctx.fonts, no_pack_hints(self.ctx.data, "synth", self.ctx.reader)[1:], 20, p.width - 24)
             self._label(surface, hint, (p.centerx, p.centery + 84), "center", 20, D.DIM)
         r = CURSOR_RING
         pygame.draw.circle(surface, D.BG, cursor.center, r)
