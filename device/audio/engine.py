@@ -37,7 +37,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from device.audio.held import KnobMemory, Performance, SetKnob
+from device.audio.held import Performance
 from device.audio.engine_installs import SlotInstalls
 from device.audio.engine_status import Fault, LoadMeter, PeakHold, active_info, slot_knobs, synth_status
 from device.audio.protect import OutputStage, ProtectConfig, db_to_lin, lin_to_db
@@ -156,18 +156,11 @@ class Engine(SlotInstalls):
         self._knob_lock = threading.Lock()
         self._route_lock = threading.Lock()    # notes routed to the sources vs a synth installed and replayed to
         self.performance = Performance()   # what is held on the synth: a synth switched in carries on from it
-        self._loading: dict[str, dict[str, float]] = {}    # slot -> knobs turned while its new pack is prepared
-        self._incoming: dict[str, Any] = {}                # slot -> the unit installed last (None: unloaded)
-        self._incoming_info: dict[str, Any] = {}           # slot -> its info
-        self.knob_memory = KnobMemory()                    # the knobs the player set: a pack switched in keeps them
-        self._knob_info: dict[str, dict[str, Any]] = {}    # slot -> info of the pack they were set on (kept emptied)
+        self._init_installs()              # what each slot has installed, the knobs carried (engine_installs.py)
         self.knobs_changed: Callable[[], None] = lambda: None   # called as it changes (device/knob_store.py keeps it)
         self.knobs_from: Callable[[str], None] = lambda path: None   # before a pack (path) installs (its store's knobs)
-        self.carried: dict[str, list[SetKnob]] = {}        # slot -> the knobs its last install carried (in its units)
         self._bypass_asked: dict[str, dict[str, Any]] = {}  # slot bypassed by the player -> who, {} unsaid (kept_play)
         self.pad_moved: Callable[[], None] = lambda: None   # the pad moved (kept on a slower cadence: knob_store.py)
-        self._installs: dict[str, int] = {}                # slot -> installs and unloads posted (control side)
-        self._switched: dict[str, int] = {}                # slot -> those switched to (audio thread)
         self.capture: Any = None           # capture mode's run (device/audio/capture.py), after the output stage
         self.input_mute: Any = None        # a capture session's mute of the live input (capture.InputMute)
         self.on_prewarm: Callable[[str, str], None] = lambda slot, path: None   # the loader's (device/audio/swap.py)
@@ -340,6 +333,11 @@ class Engine(SlotInstalls):
         """The pad's position, to the sources (:meth:`_to_sources`); kept across a restart, on its own cadence."""
         self._to_sources(msg)
         self.pad_moved()
+
+    def _forget_bypass(self, slot: str) -> None:
+        """``slot``'s bypass is over (called in the knob lock by an install or an unload: a pack switched in plays,
+        an empty slot keeps no bypass)."""
+        self._bypass_asked.pop(slot, None)
 
     def kept_bypass(self) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
         """``{slot: (info of the pack installed there last, who bypassed it)}`` of the slots the player bypassed

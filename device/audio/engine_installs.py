@@ -4,7 +4,10 @@ set carried from one pack to the next.
 :class:`SlotInstalls` is a part of :class:`device.audio.engine.Engine` (its base class), split out of it for size: its
 methods run on the control side (API, UI, MIDI, OSC, the Swapper's worker thread) under the engine's locks and post
 what the audio thread must do (:meth:`SlotInstalls._switch_to`) through :meth:`Engine.post`; none of them runs per
-block.  The state they use is the engine's, made in ``Engine.__init__`` (listed below).
+block.  Its own state (what each slot has installed and switched to, the knobs carried) it makes itself
+(:meth:`SlotInstalls._init_installs`, which ``Engine.__init__`` calls); what it takes from the engine is listed in the
+class.  A slot's bypass is the engine's: a pack switched in, or an unload, asks it to forget it
+(``Engine._forget_bypass``).
 """
 from __future__ import annotations
 
@@ -23,24 +26,34 @@ from hatbox.errors import KnobError, first_line
 class SlotInstalls:
     """Installs, unloads and knob turns of :class:`device.audio.engine.Engine` (see the module docstring)."""
 
+    # the engine's (device/audio/engine.py):
     slots: dict[str, Slot]
     blocks: int                                 # blocks the audio thread has run
     swap_blocks: deque[int]                     # block where each effect swap began
     timed_notes: bool
     performance: Performance                    # what is held on the synth
-    knob_memory: KnobMemory                     # the knobs the player set
-    carried: dict[str, list[SetKnob]]
     knobs_changed: Callable[[], None]
     knobs_from: Callable[[str], None]
+    post: Callable[[Callable[[], None]], None]  # work for the audio thread, run at its next block
+    _forget_bypass: Callable[[str], None]       # a slot's bypass is over: a pack switched in plays, or it is empty
     _knob_lock: threading.Lock
     _route_lock: threading.Lock
-    _loading: dict[str, dict[str, float]]
-    _incoming: dict[str, Any]
-    _incoming_info: dict[str, Any]
-    _knob_info: dict[str, dict[str, Any]]
-    _bypass_asked: dict[str, dict[str, Any]]
-    _installs: dict[str, int]
-    _switched: dict[str, int]
+    # its own (:meth:`_init_installs`):
+    knob_memory: KnobMemory                     # the knobs the player set: a pack switched in keeps them
+    carried: dict[str, list[SetKnob]]           # slot -> the knobs its last install carried (in its units)
+    _loading: dict[str, dict[str, float]]       # slot -> knobs turned while its new pack is prepared
+    _incoming: dict[str, Any]                   # slot -> the unit installed last (None: unloaded)
+    _incoming_info: dict[str, Any]              # slot -> its info
+    _knob_info: dict[str, dict[str, Any]]       # slot -> info of the pack the knobs were set on (kept emptied)
+    _installs: dict[str, int]                   # slot -> installs and unloads posted (control side)
+    _switched: dict[str, int]                   # slot -> those switched to (audio thread)
+
+    def _init_installs(self) -> None:
+        """Make this part's own state (listed in the class): nothing installed, no knob set."""
+        self.knob_memory = KnobMemory()
+        self.carried = {}
+        self._loading, self._incoming, self._incoming_info, self._knob_info = {}, {}, {}, {}
+        self._installs, self._switched = {}, {}
 
     def install(self, slot: str, unit: Any, info: dict[str, Any] | None) -> None:
         """Crossfade a prepared unit (already warmed) into ``slot`` at the next block.  The knobs the player set on
@@ -65,7 +78,7 @@ class SlotInstalls:
                 self.carried[slot] = kept
                 count = self._installs.get(slot, 0) + 1
                 self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, unit, info
-                self._bypass_asked.pop(slot, None)          # a pack switched in plays (Slot.switch)
+                self._forget_bypass(slot)                   # a pack switched in plays (Slot.switch)
                 if slot == "synth" and hasattr(unit, "handle"):  # the chord held, the pedal, the bend, the pad go on
                     for message in self.performance.replay():
                         unit.handle(message)
@@ -227,7 +240,7 @@ class SlotInstalls:
         with self._knob_lock:
             count = self._installs.get(slot, 0) + 1
             self._installs[slot], self._incoming[slot], self._incoming_info[slot] = count, None, None
-            self._bypass_asked.pop(slot, None)
+            self._forget_bypass(slot)
             self.post(self._switch_to(slot, None, None, count))
         self.knobs_changed()
 
