@@ -36,10 +36,13 @@ from device.library.links import another_library, link_name, links_problem, link
 from device.library.runner import LATE_WORDS, PackTagger
 from device.library.same_library import below_refusal, library_below, other_folder_hint, own_count
 from device.library.moves import Moves, apply_moves, follow_moves, one_folder_of
-from device.library.pack_fault import NAN_SCORES  # noqa: F401 - the words of a NaN file, read from here too
+# Names read from here too are aliases: a test patches them where they are used (p57 R4 4), NAN_SCORES and
+# count_long in device.library.tag_batch (flush), failed_words in device.library.tag_failures (stat_or_failed;
+# this module's own call below reads it here)
+from device.library.pack_fault import NAN_SCORES  # noqa: F401 - read from here: patch tag_batch.NAN_SCORES
 from device.library.scan import audio_files, content_hash, key_of, not_regular, readable_hash
 from device.library.tag_batch import Into, Pending, flush, new_bytes
-from device.library.tag_batch import count_long as _count_long  # noqa: F401 - tests count from here
+from device.library.tag_batch import count_long as _count_long  # noqa: F401 - read from here: patch tag_batch
 from device.library.tag_failures import BROKEN_LINK, NOT_UTF8, failed_words, upload_refusal
 from device.library.tag_failures import stat_or_failed as _stat, write_error as _write_error
 from export.pack import Pack
