@@ -331,13 +331,13 @@ def _run(args: argparse.Namespace, out: Path, store: Path, box: tuple[Any, Any, 
     print(f"\n== the box is set up ({time.monotonic() - started:.0f} s, on silence): the guitar input starts into it "
           "with the performance", flush=True)
     try:
-        final, samples, t0 = _performance(args, engine, control, store, api, drums=samples is not None)
+        final, per_second, _ = _performance(args, engine, control, store, api, drums=samples is not None)
     except _Stopped as stop:
         raise demo_box.stopped_words(engine, stop.into_s, args.seconds, stop.into_s,
                                      demo_box.input_seconds(out / "demo-in.wav"), log_path) from None
     finally:
         engine.stop()
-    return _summarise(out, store, engine, final, samples, args.seconds, log_path)
+    return _summarise(out, store, engine, final, per_second, args.seconds, log_path)
 
 
 class _Stopped(Exception):
