@@ -49,7 +49,7 @@ def box(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "unused-remote.json"))
 
     def start_box(home: Path, store: Path, seconds: float):
-        store.mkdir()
+        store.mkdir(exist_ok=True)          # made and held by the demo before its box starts (p57 M3)
         for name in ("demo-in.wav", "demo-out.wav"):
             (home / name).write_text("demo")
         return _Engine(), _Control(), _Api(), ["123456"]
