@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional, Protocol
 from device.midi_programs import pack_words        # "effect pack drive 1.0.0 (effect-drive-1.0.0-0123456789ab)"
 from device.panel_log import said_change           # "panel: ..." in box.log and changes.log (p55 stage QA)
 from device.ui.kit_desk import KitDesk
+from device.ui.library_shelf import Shelved, record_of, shelved, unread_in  # noqa: F401 - Shelved re-exported
 from export.manifest import Manifest
 from hatbox.errors import HatboxError
 
@@ -48,22 +49,6 @@ def panel_order(packs: list[PackEntry]) -> tuple[list[PackEntry], int]:
 
 
 NO_TAG = "(no tag)"     # the Library page's row of the files a tagger gave no tag (StoreData.tags)
-
-
-@dataclass(frozen=True)
-class Shelved:
-    """A library on the box as the Library page tells of it (``GET /libraries``' record, STORE/libraries/ID/
-    library.json, and its tags.db): a library waiting for a tagger or being tagged has no tags to list yet."""
-
-    name: str
-    state: str          # "waiting" (sent while no tagger was active), "tagging", "done", "cancelled" (stopped part
-                        # way), "failed", or "untagged" (for another reason: ``error`` says it)
-    files: int          # the files the box kept of those sent
-    done: int = 0       # of them, tagged so far
-    unread: int = 0     # files that could not be read: the box refused them when they were sent, or the tagger
-                        # could not decode them
-    error: str = ""     # why it failed or waits, in the box's words
-    skipped: int = 0    # files read fine that hold nothing to tag (silent, too short): not tagged, not unreadable (p46)
 
 
 @dataclass(frozen=True)
@@ -121,6 +106,8 @@ class PanelData(Protocol):
     def set_tags(self, path: str, tags: list[str]) -> None: ...
 
     def file_tags(self, path: str) -> tuple[list[str], bool]: ...
+
+    def tagger_tags(self, path: str) -> Optional[list[str]]: ...   # the tagger's own (None: not known)
 
     def settings(self) -> dict[str, str]: ...
 
@@ -213,19 +200,32 @@ class MemoryData:
 
     def set_tags(self, path: str, tags: list[str]) -> None:
         """The file leaves every tag and joins ``tags`` (first in each, as a correction); no tags: back to the
-        tagger's (as device.library.fixes.set_tags), where it was with its score (a file corrected before this
-        memory knew the tagger's tags stays where it is, no longer corrected)."""
-        held = [(t, s) for t, samples in self.library.items() for s in samples if s.path == path]
-        if not held:
-            raise HatboxError(f"{Path(path).name} is not in the library")
-        self.tagger.setdefault(path, [(t, s) for t, s in held if not s.corrected] or
-                               [(t, replace(s, corrected=False)) for t, s in held])
+        tagger's (as device.library.fixes.set_tags), where it was with its score; HatboxError, nothing changed, for a
+        file corrected before this memory knew the tagger's tags (:meth:`tagger_tags` None)."""
+        held = self._held(path)
+        if not any(s.corrected for _, s in held):
+            self.tagger[path] = held                  # the tagger's, as it gave them
+        if not tags and path not in self.tagger:      # (p57 R1 5: a made-up tag "100% sure" was given back)
+            raise HatboxError(f"the tagger's tags of {Path(path).name} are not known: its correction stays")
         for tag in self.library:
             self.library[tag] = [s for s in self.library[tag] if s.path != path]
         for tag in tags:
             self.library[tag] = [Sample(path, 1.0, True), *self.library.get(tag, [])]
         for tag, sample in [] if tags else self.tagger.pop(path):
             self.library[tag] = sorted([*self.library.get(tag, []), sample], key=lambda s: (not s.corrected, -s.score))
+
+    def _held(self, path: str) -> list[tuple[str, Sample]]:
+        """(tag, sample) of each tag ``path`` is listed under; HatboxError when none."""
+        held = [(t, s) for t, samples in self.library.items() for s in samples if s.path == path]
+        if not held:
+            raise HatboxError(f"{Path(path).name} is not in the library")
+        return held
+
+    def tagger_tags(self, path: str) -> Optional[list[str]]:
+        """The tags the tagger gave ``path``, alphabetical, where this memory knows them (listed as the tagger's, or
+        before its first correction here); None for a file it holds only as corrected."""
+        held = self.tagger.get(path) or [(t, s) for t, s in self._held(path) if not s.corrected] or None
+        return sorted(t for t, _ in held) if held else None
 
     def file_tags(self, path: str) -> tuple[list[str], bool]:
         """(the file's tags, alphabetical; whether its library takes several per file)."""
@@ -375,7 +375,7 @@ class StoreData:
     def _record(self, path: Path) -> dict[str, Any] | None:
         """A library's record (its library.json) without its file list, kept while the file stands still (one of
         4,000 files is 700 kB of json); None when it cannot be read or is not a record."""
-        return self.kept.get(("record", path), (path,), lambda: _record_of(path))
+        return self.kept.get(("record", path), (path,), lambda: record_of(path))
 
     def _library_names(self) -> dict[str, str]:
         """Library id -> the name a player reads: its own, with the end of its id where two libraries share it."""
@@ -490,6 +490,11 @@ class StoreData:
         db = self._library_of(path)
         return query.current_tags(db, path), not query.is_exclusive(db)
 
+    def tagger_tags(self, path: str) -> Optional[list[str]]:
+        """The tags the tagger gave ``path``, its correction aside ([]: none; device/ui/library_tagger.py)."""
+        from device.ui.library_tagger import tagger_tags
+        return tagger_tags(self._library_of(path), path)
+
     def similar(self, path: str, k: int | None = 8) -> list[Sample]:
         """The ``k`` files most like ``path`` over every library tagged by the same pack as its own (embeddings of
         two packs mean different things), best first (QA: only its own library was searched, while the page lists
@@ -518,52 +523,6 @@ class StoreData:
         if self.controllers is not None:
             out["midi"] = midi_words(self.controllers(), self.unopened() if self.unopened is not None else [])
         return out
-
-
-def shelved(info: dict[str, Any], db: Path, counts: Callable[[], tuple[int, int]] | None = None) -> Shelved:
-    """A library's record (library.json, or ``GET /libraries``' entry) as :class:`Shelved`; its tags.db ``db``, where
-    there is one, gives the files tagged so far, those the tagger could not decode and those it found silent or too
-    short (``counts()``: the last two, where the caller keeps them; an unreadable database: nothing)."""
-    from hatbox.text import NO_TAGGER
-    state, error = str(info.get("state") or "failed"), str(info.get("error") or "")
-    if state == "untagged" and error == NO_TAGGER:
-        state = "waiting"
-    progress = info.get("progress") if isinstance(info.get("progress"), dict) else {}
-    files, done = _whole(info.get("accepted")), _whole(progress.get("done"))
-    unread, skipped = _whole(info.get("rejected")), 0
-    if db.is_file():
-        from device.library import query
-        try:
-            failed, skipped = unread_in(db) if counts is None else counts()
-            unread += failed
-            if state == "tagging":
-                done = max(done, query.tagging_run(db)[1])
-        except Exception:  # noqa: BLE001 - a database being written or damaged: the record's figures stand
-            pass
-    return Shelved(str(info.get("name") or info.get("id") or "library"), state, files, min(done, files), unread, error,
-                   skipped)
-
-
-def unread_in(db: Path) -> tuple[int, int]:
-    """(files the tagger could not decode, files it found silent or too short) of library database ``db``."""
-    from device.library import query
-    return len(query.failures(db, "error")), len(query.failures(db, "skipped"))
-
-
-def _record_of(path: Path) -> dict[str, Any] | None:
-    """A library.json as the panel needs it: without its file list and last results (kept in memory); None when it
-    cannot be read or is not a record."""
-    import json
-    try:
-        info = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return {k: v for k, v in info.items() if k not in ("files", "results")} if isinstance(info, dict) else None
-
-
-def _whole(value: Any) -> int:
-    """``value`` as a count (0 for anything that is not a whole number: a record from an older box, damaged)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def midi_words(controllers: list[str], unopened: list[str] | tuple[str, ...] = ()) -> str:

@@ -36,7 +36,8 @@ from device.ui.pages.library_alike import alike_samples
 from device.ui.pages.library_buttons import BUTTONS, HOME, button_rects, press_button
 from device.ui.pages.library_draw import BUTTONS_W, COMPACT_BELOW, ROW, LibraryDrawing  # noqa: F401  (re-exported)
 from device.ui.pages.library_fixers import CorrectionOwners
-from device.ui.pages.library_words import tag_counts
+from device.ui.pages.library_words import back_words, tag_counts
+from device.ui.library_tagger import known_tagger_tags
 from hatbox.errors import first_line
 
 PAGE = 200                                   # samples read at a time; more when the selection reaches the end
@@ -65,6 +66,7 @@ class LibraryPage(LibraryDrawing):
         self.more_btn: Any = None
         self.retag_btn: Any = None
         self.retag: Sample | None = None     # the sample waiting for its new tag
+        self.tagger_had: list[str] | None = None   # ... the tags the tagger gave it (None: not known)
         self.drag = ListDrag()                # a finger dragging the tags or the samples along
         self._tapped_tag: str | None = None   # in retag mode, the tag a finger went down on (chosen on its up)
         self.pending: set[str] | None = None  # multi-label libraries: the tags being chosen for it
@@ -362,12 +364,12 @@ class LibraryPage(LibraryDrawing):
             return
         sample, data = self.samples[self.sample], self.ctx.data
 
-        def show(found: tuple[list[str], bool]) -> None:
-            tags, multi = found
+        def show(found: tuple[tuple[list[str], bool], list[str] | None]) -> None:
+            (tags, multi), self.tagger_had = found
             self.retag, self.before = sample, set(tags)
             self.pending = set(tags) if multi else None
 
-        self._ask(lambda: data.file_tags(sample.path), show, quiet=True)
+        self._ask(lambda: (data.file_tags(sample.path), known_tagger_tags(data, sample.path)), show, quiet=True)
 
     def _choose(self, tag: str) -> None:
         """A tag tapped in retag mode: the sample moves there (one tag per file), or the tag is added to
@@ -384,8 +386,9 @@ class LibraryPage(LibraryDrawing):
     def undoable(self) -> bool:
         """Retag mode on a sample that carries a correction (yours, or a laptop's): "unsure first" reads "tagger's
         tags" and gives it back to the tagger (p57 QA_B 6: a retag undone by hand stayed a correction, "yours",
-        that trains the next pack)."""
-        return self.retag is not None and self.retag.corrected
+        that trains the next pack); only where the tagger's own tags are known and not none (p57 R1 2: a file the
+        tagger gave none was left with no tag, on no list, out of the panel's reach)."""
+        return self.retag is not None and self.retag.corrected and bool(self.tagger_had)
 
     def _back_to_tagger(self) -> None:
         """"tagger's tags": the waiting sample's correction goes (set_tags with no tags, as `hatbox library fix
@@ -404,7 +407,7 @@ class LibraryPage(LibraryDrawing):
         """Write ``tags`` as the sample's own (a write: never dropped for a newer request; none: the tagger's
         again), then show it under the tag on screen if it kept that one, else under its first (the "unsure" list
         stays, the next sample moving up)."""
-        data, wrote = self.ctx.data, []
+        data, wrote, by = self.ctx.data, [], self.owners.by.get(moving.path, "")    # whose correction it was
 
         def write() -> None:
             data.set_tags(moving.path, tags)
@@ -417,8 +420,7 @@ class LibraryPage(LibraryDrawing):
             elif tags:
                 self.ctx.state.say(f"{moving.name} -> {', '.join(tags)}")
             else:
-                self.ctx.state.say(f"{moving.name}: back to the tagger's tags (no longer yours)",
-                                   f"{moving.name}: the tagger's tags", "the tagger's tags")
+                self.ctx.state.say(*back_words(moving.name, by))
 
         self.ctx.reader.submit(write, written, write=True)
         current = self.tags[self.tag] if self.tags else None

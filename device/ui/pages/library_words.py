@@ -230,3 +230,13 @@ def like_status(page: Any, like: str) -> tuple[str, ...]:
     else:
         scale = ("cosine: 1.000 = the same to the tagger's ear", "cosine: 1.000 = the same")
     return (*(f"like {like} ({words})" for words in scale), f"like {like}", f"like {like[:16]}")
+
+
+def back_words(name: str, by: str = "") -> tuple[str, ...]:
+    """What the tab bar says once ``name``'s correction went back to the tagger's tags, longest first: the player's
+    own ("no longer yours"), or the laptop ``by``'s, said as that one's (p57 R1 2: a laptop's deliberate correction
+    was removed in words meant for the player's own slip)."""
+    if by:
+        return (f"{name}: {by}'s correction removed, back to the tagger's tags", f"{name}: {by}'s correction removed",
+                "the tagger's tags")
+    return f"{name}: back to the tagger's tags (no longer yours)", f"{name}: the tagger's tags", "the tagger's tags"

@@ -18,7 +18,6 @@ come, the corners until as many statuses newer than the last ``corners`` sent (t
 for before the engine took them still report the values before)."""
 from __future__ import annotations
 
-import colorsys
 import math
 from typing import Any
 
@@ -32,6 +31,7 @@ from device.ui.faults import faulted
 from device.ui.loops import Loop, playing_words, sounding
 from device.ui.pages.base import Message, Page, hit
 from device.ui.signed_only import no_pack_hints
+from device.ui.timbre_colours import TIMBRE_COLOURS, timbre_colour  # noqa: F401 - TIMBRE_COLOURS re-exported
 
 CORNER_NAMES = ("top left", "top right", "bottom left", "bottom right")
 BYPASS_ENCODERS = {0: "synth", 1: "sampler"}     # encoder index -> the source whose bypass its press toggles
@@ -43,18 +43,6 @@ SAME_XY = 1e-6                       # pad positions closer than this (each axis
 MIN_DIAL_R = 20                      # px: the smallest ring of the two rows of dials
 MIN_ROW_DIAL_R = 14                  # px: ... and of one row of four, where two rows do not fit (a short portrait)
 CURSOR_RING = 14                     # px: the radius of the pad cursor (its dark ring; the dot is 3 px smaller)
-# A timbre's colour, by its place in the pack's list (p57 QA_B 7: a corner's colour was its position's, so two corners
-# that both played trumpet were drawn red and green): the first four are the corners' colours of old, so a pack's
-# first four timbres, the corners it starts with, look as before; past the eighth, hues spaced by the golden ratio
-TIMBRE_COLOURS = (*D.CORNER_COLOURS, (170, 110, 230), (60, 200, 200), (240, 140, 60), (240, 120, 190))
-
-
-def timbre_colour(index: int) -> tuple[int, int, int]:
-    """The colour of a pack's timbre ``index`` (0-based, its place in the manifest's ``names``): one a timbre."""
-    if index < len(TIMBRE_COLOURS):
-        return TIMBRE_COLOURS[index]
-    r, g, b = colorsys.hsv_to_rgb((index * 0.618034) % 1.0, 0.6, 0.9)
-    return round(r * 255), round(g * 255), round(b * 255)
 
 
 def peak_frac(db: float, floor_db: float = -60.0) -> float:
