@@ -39,14 +39,32 @@ def find_token(tokens: list[dict[str, Any]], given: str) -> dict[str, Any]:
                                  hint="hatbox box-devices lists them"))
 
 
+OWN_QUESTION = "revoke this computer's own pairing? it will need the code on the box to pair again"
+
+
+def _question(token: dict[str, Any], mine: str | None) -> str:
+    """What `box-devices --revoke` asks before revoking ``token`` (its GET /tokens entry): this computer's own
+    pairing (it then needs the code on the box), or another computer's, named, with when it paired (p57 QA_D 2: any
+    laptop of a workshop revoked another's without a word)."""
+    if token["id"] == mine:
+        return OWN_QUESTION
+    return (f"revoke the pairing of {safe_text(token['name'])} ({safe_text(token['id'])}, paired "
+            f"{when_words(token['created'])})? that computer can no longer reach the box until it pairs again "
+            "with the code on the box")
+
+
 def _sure_to_lock_out() -> bool:
-    """Ask before revoking this computer's own pairing (it then needs the code on the box to pair again): True on
-    y/yes; HatboxError when stdin has no answer, pointing at --yes."""
+    """:func:`_sure` of revoking this computer's own pairing."""
+    return _sure(OWN_QUESTION)
+
+
+def _sure(question: str) -> bool:
+    """Ask ``question`` (``[y/N]`` added): True on y/yes; HatboxError when stdin has no answer, pointing at --yes."""
     try:
-        answer = ask("revoke this computer's own pairing? it will need the code on the box to pair again [y/N] ")
+        answer = ask(f"{question} [y/N] ")
     except EOFError:
         end_line()
-        raise HatboxError("not revoked: no answer to 'revoke this computer's own pairing?' (stdin is closed)",
+        raise HatboxError(f"not revoked: no answer to '{question.split('?')[0]}?' (stdin is closed)",
                           hint="add --yes to revoke it without asking") from None
     return answer.strip().lower() in ("y", "yes")
 
@@ -70,8 +88,9 @@ def box_devices(args: argparse.Namespace) -> int:
             return 0
         with _box_reply("GET /tokens"):
             gone = find_token(tokens, args.revoke)
-        if gone["id"] == mine and not args.yes and not _sure_to_lock_out():
-            print("not revoked: this computer stays paired")
+        if not args.yes and not _sure(_question(gone, mine)):
+            print("not revoked: " + ("this computer" if gone["id"] == mine else safe_text(gone["name"]))
+                  + " stays paired")
             return 0
         _call(c, "DELETE", f"/tokens/{gone['id']}", expect=None)
     if gone["id"] == mine:
@@ -135,7 +154,7 @@ def register(cli: Any) -> None:
     p.add_argument("--revoke", metavar="ID|NAME", help="take back the pairing of the computer named (its id, or its "
                                                        "name when only one pairing has it): it can no longer reach "
                                                        "the box")
-    p.add_argument("--yes", action="store_true", help="with --revoke of this computer's own pairing: do not ask")
+    p.add_argument("--yes", action="store_true", help="with --revoke: do not ask")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): the pairings "
                                                        "(GET /tokens)")
     _common(p)

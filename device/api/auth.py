@@ -252,6 +252,8 @@ class TokenStore:
         self._revoking = threading.RLock()     # held by revoke() and by held(): a revoke waits out a commit
         self.lost = False                      # the pairings file was damaged at start: every computer pairs again
         self._tokens: dict[str, dict[str, Any]] = self._load()
+        from device.api.revoked_tokens import FILE_NAME, RevokedTokens
+        self.revoked = RevokedTokens(self.path.with_name(FILE_NAME))    # a revoked laptop is told by whom
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The pairings in the file; a file that is damaged (not JSON, not pairings) is kept as
@@ -303,6 +305,9 @@ class TokenStore:
             for tid, entry in self._tokens.items():
                 if hmac.compare_digest(entry["sha256"], digest):
                     return tid
+        revoked = self.revoked.words(digest)
+        if revoked is not None:
+            raise AuthError(revoked, hint="pair again, with the code the box shows: hatbox pair URL")
         raise AuthError("the box does not accept this token (wrong or revoked)" if not self.lost else
                         "the box does not accept this token: its pairings were damaged and it lost them at its last "
                         "start", hint="pair again: hatbox pair URL")
@@ -338,10 +343,14 @@ class TokenStore:
                                 hint="pair again: hatbox pair URL")
             yield
 
-    def revoke(self, tid: str) -> bool:
-        """Forget token ``tid`` (False: no such token); waits for a commit under :meth:`held` to end."""
+    def revoke(self, tid: str, by: str = "") -> bool:
+        """Forget token ``tid`` (False: no such token); waits for a commit under :meth:`held` to end.  ``by``: the
+        device name of the pairing that asked ("" not known), kept with the token's SHA-256 so that the revoked laptop
+        is told who revoked it (:class:`~device.api.revoked_tokens.RevokedTokens`)."""
         with self._revoking, self._lock:
-            if self._tokens.pop(tid, None) is None:
+            entry = self._tokens.pop(tid, None)
+            if entry is None:
                 return False
             self._save()
+            self.revoked.note(str(entry["sha256"]), str(entry.get("name", "?")), by)
             return True

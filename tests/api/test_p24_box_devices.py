@@ -32,7 +32,7 @@ def test_revoke_by_name_takes_that_computer_off(paired_server: PairedServer, cap
     token = next(t for t in paired_server.app.state.box.tokens.list() if t["id"] == other)
     assert token["name"] == "studio-mac"
     capsys.readouterr()
-    assert main(["box-devices", "--revoke", "Studio-Mac"]) == 0
+    assert main(["box-devices", "--revoke", "Studio-Mac", "--yes"]) == 0        # p57: another's pairing: asked
     assert capsys.readouterr().out == f"revoked studio-mac ({other}): it can no longer reach the box\n"
     assert [t["id"] for t in paired_server.app.state.box.tokens.list() if t["id"] == other] == []
     assert main(["box-devices", "--revoke", "nobody"]) == 2
