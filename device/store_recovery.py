@@ -147,8 +147,9 @@ class Recovery:
 
     def _repaired(self, p: Pointer) -> Pointer:
         """``p`` with every slot and history naming installed packs only; who made each slot's pack active
-        (:attr:`Pointer.activated`) is kept while it names the pack the slot still plays (a slot that fell back to
-        an earlier pack, or lost its pack, says no one)."""
+        (:attr:`Pointer.activated`) is kept while it names the pack the slot still plays or holds (a slot that fell
+        back to an earlier pack, or lost its pack, says no one).  The held packs (:attr:`Pointer.held`) are kept as
+        they are, one gone too: the start that would make it active again says it is gone (PackStore.unhold)."""
         have = set(self.ids())
         out = Pointer()
         for kind in KINDS:
@@ -157,9 +158,9 @@ class Recovery:
             if current is not None and current not in have:
                 current = history.pop() if history else None
             out.slots[kind], out.history[kind] = current, history
+        out.held = dict(p.held)         # a held pack gone too: the next start says so (given_packs, R2 review 1)
         out.activated = {k: dict(rec) for k, rec in p.activated.items()
-                         if out.slots.get(k) is not None and rec.get("id") == out.slots[k]}
-        out.held = {k: pid for k, pid in p.held.items() if pid in have}      # a held pack still installed
+                         if rec.get("id") in (out.slots.get(k), out.held.get(k)) and rec.get("id") is not None}
         return out
 
     def problems(self) -> list[str]:

@@ -170,10 +170,10 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
         _say(line)
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
-    cfg.packs, unsigned = engine_packs(store, signed)   # the store's active packs: the API skips them
+    cfg.packs, held = engine_packs(store, signed)       # the store's active packs: the API skips them
     cfg.store = str(Path(args.store).absolute())         # its knob file keeps the volume with no pack (the sampler)
-    for line in unsigned:
-        _say(line, err=True)
+    for line in held:                                    # a pack made active again, with the start's lines (R2 5)
+        _say(line, err=line.startswith("warning:"))
     where = _pick_backend(cfg, args.sim, args.store)
     if args.sim and not args.output and getattr(cfg, "backend", "") == "file":    # the default take, in the store
         from hatbox.sim_take import keep_last_take
