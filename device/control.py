@@ -21,7 +21,9 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
          # (the sampler keeps its last 8, each text once), e.g. the sampler's "long20min.wav is
          # 20:00 long: the sampler plays only its first 60 s" (a file longer than it decodes, cut);
          # the sampler's "loops": [{"note": int, "file": str, "latched": bool}] while any kit note's loop
-         # sounds (absent otherwise; SamplerSource.sounding_loops: the Kit page lights their pads)
+         # sounds (absent otherwise; SamplerSource.sounding_loops: the Kit page lights their pads);
+         # "warning_lines": {warning: [shorter wordings, longest first]} beside a warning that has them (the
+         # knob-keeping notes, device/audio/held.py carried_notes: the panel's tab bar picks the one that fits)
      "bypassed": {"effect": bool, "synth": bool, "sampler": bool},
          # the user's bypass or a fault's; a bypassed effect plays its input dry, a source is silent
      "faults": [{"slot": str, "reason": str, "time": float, "block": int, "name": str}],
