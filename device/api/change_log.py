@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from device.api.box import Box
-from device.api.state import LOG_WORDS
+from device.api.state import LOG_AFTER, LOG_WORDS
 
 log = logging.getLogger("hatbox.api")
 
@@ -19,11 +19,12 @@ _LOGGED_BY_ROUTE = {("POST", "/packs"), ("POST", "/libraries"), ("POST", "/pair"
 
 class ChangeLog:
     """ASGI middleware: every change a paired device made (a POST, PUT, PATCH or DELETE the box carried out, status
-    under 400) goes in the box's log at info level with the device's name: "DELETE /packs/effect-fuzz-1.0.0-ab12 by
-    'studio-mac' (204)" - a box nobody watches can then say what changed and who changed it.  Bodies are never
-    logged; the routes of :data:`_LOGGED_BY_ROUTE` say more themselves.  Pure ASGI (no BaseHTTPMiddleware), so an
-    upload's body streams to its route untouched.  (PATCH, the kit notes' latch and choke: p52 QA1, `box-kit
-    --latch`/`--choke` never reached `box-logs --changes`.)"""
+    under 400) goes in the box's log at info level with the device's name: the route's own words
+    (device.api.state.say_in_log: "pack fuzz 1.0.0 (ID, laptopA's) deleted by 'laptopB'"), else the generic "POST
+    /kit by 'studio-mac' (200)" for a route with no words yet - a box nobody watches can then say what changed and who
+    changed it.  Bodies are never logged; the routes of :data:`_LOGGED_BY_ROUTE` say more themselves.  Pure ASGI
+    (no BaseHTTPMiddleware), so an upload's body streams to its route untouched.  (PATCH, the kit notes' latch and
+    choke: p52 QA1, `box-kit --latch`/`--choke` never reached `box-logs --changes`.)"""
 
     def __init__(self, app: Any, box: Box) -> None:
         self.app, self.box = app, box
@@ -46,7 +47,7 @@ class ChangeLog:
         if 0 < status < 400 and key not in _LOGGED_BY_ROUTE:
             said = scope.get(LOG_WORDS)     # "": the route said it changed nothing (no line at all)
             if said:
-                log.info("%s by %r", said, device)
+                log.info("%s by %r%s", said, device, scope.get(LOG_AFTER) or "")
             elif said is None:
                 log.info("%s %s by %r (%d)", key[0], key[1], device, status)
 

@@ -11,13 +11,14 @@ start).  Deleting a library takes its notes out of the kit.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from fastapi import FastAPI, Request, Response
 
 from device.api import models as M
+from device.api.change_words import library_label
 from device.api.errors import ApiError, _errors
 from device.api.kit_answers import KitAnswer, gone_note, hot_notes, library_gone, library_names, seen_of, \
     silenced_notes
@@ -28,10 +29,11 @@ from device.api.state import box_of, say_in_log
 from device.audio.file_length import seconds_in
 from device.kit import LAYER_CANDIDATES, KitError, KitNote, Loops, check_file, check_note, fullest_first, \
     held_file, kept_words, kit_from_tags, word_moves
-from device.kit_history import Seen, deleted_words, deletion_of
+from device.kit_history import Seen, Silenced, deleted_words, deletion_of
 from device.notes import note_name, parse_note
-from device.panel_log import kit_note_head
+from device.panel_log import kit_note_head, kit_note_words
 from hatbox.errors import HatboxError
+from hatbox.text import count_words
 
 def file_tags(box: Any, kit: dict[int, KitNote], library: str) -> dict[int, list[str]]:
     """note -> its file's tags now, for the notes of ``kit`` of library ``library`` ({} for a database that cannot
@@ -70,11 +72,34 @@ def deleted_library(box: Any, library: str, name: str = "") -> ApiError:
     question); the plain "no library" 404 when the box never held it, or forgot."""
     from hatbox.text import when_words
     keeper: KitKeeper = box.kit
-    gone = deletion_of(keeper.deleted, library) or deletion_of(keeper.silenced, library)
+    gone = deletion_of(keeper.deleted, library) or deletion_of(keeper.silenced, library) or _deletion(box, library)
     if gone is None and not name:
         from device.api.library_routes import _lib
         _lib(box.libraries.get, library)            # raises its 404
-    return library_gone(name or library, deleted_words(gone, when_words(gone.when)) if gone else "")
+    label = gone_label(box, library, name or (gone.name if gone else ""))
+    return library_gone(label, deleted_words(replace(gone, name=label), when_words(gone.when)) if gone else "")
+
+
+def _deletion(box: Any, library: str) -> Silenced | None:
+    """Library ``library``'s deletion as the libraries keep it (who, when: Libraries.deleted), for one the kit has not
+    heard of yet: a deletion racing `box-kit --from` lands there first (p57 QA_D 9: "who" was lost); None for none,
+    or for the box's own deletion."""
+    record = box.libraries.deleted.get(library)
+    if record is None or not record.get("by"):      # the box's own (its panel): said as before, with no who
+        return None
+    return Silenced(library, str(record.get("name") or ""), (), float(record.get("at") or 0.0), str(record.get("by")
+                                                                                                  or ""))
+
+
+def gone_label(box: Any, library: str, name: str) -> str:
+    """How a deleted library is named: its name, with its id where another library on the box has that name too
+    (p57 QA_D 9: five laptops' libraries called "kit", "library kit was deleted" said not which); its id alone
+    without a name."""
+    from device.versions import folded
+    if not name:
+        return library
+    shared = any(folded(i.get("name")) == folded(name) for i in box.libraries.list() if i.get("id") != library)
+    return f"{name} ({library})" if shared else name
 
 
 def _still_there(box: Any, library: str) -> bool:
@@ -242,6 +267,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
         made = make_kit_from_library(box, body.library, loops, None if body.seen is None else seen_of(body.seen))
         kit = made.kit
         answer = _kit(box, [e for n, e in sorted(made.old.items()) if kit.get(n) != e], list(kit.values()), token_id)
+        say_in_log(request, f"kit made from {_library_label(box, body.library)}", f": {count_words(len(kit), 'note')}")
         moved = [MovedWord(word=w, was=a, now=b) for w, a, b in made.moved]
         return KitMade(**answer.model_dump(), long_files=long_files(kit, seconds), words_moved=moved)
 
@@ -261,6 +287,7 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
                            hint=f"hatbox box-library {body.library} --tag TAG lists its files as the kit names them")
         carries = library_tags(box, body.library, [entry]).get(entry.note)     # its word kept where the file has it
         old, entry = box.kit.set_keeping(box, entry, body.latch, body.choke, carries)    # latch, choke kept
+        say_in_log(request, _set_words(box, old, entry))
         return _kit(box, [old] if old is not None and old != entry else [], [entry], token_id)
 
     @app.patch("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404, 422, 503, 507))
@@ -280,14 +307,39 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
-        _changed_or_404(note, lambda number: box.kit.drop(box, [number]) or None)
+        was: dict[int, KitNote] = {}
+
+        def clear(number: int) -> list[int] | None:
+            was.update({number: box.kit.notes[number]} if number in box.kit.notes else {})
+            return box.kit.drop(box, [number]) or None
+        number, _ = _changed_or_404(note, clear)
+        say_in_log(request, kit_note_words(number, None, was[number].file if number in was else None))
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))
     def clear_kit(request: Request) -> Response:
         box = box_of(request)
-        box.kit.drop(box, list(box.kit.notes))
+        gone = box.kit.drop(box, list(box.kit.notes))
+        say_in_log(request, f"the kit cleared ({count_words(len(gone), 'note')} went silent)" if gone else "")
         return Response(status_code=204)
+
+
+def _library_label(box: Any, library: str) -> str:
+    """"library kit (ID, laptopA's)" for the change log (device.api.change_words.library_label; its id alone for a
+    library deleted since)."""
+    try:
+        return library_label(box.libraries.get(library), library)
+    except KeyError:
+        return library_label({}, library)
+
+
+def _set_words(box: Any, old: KitNote | None, entry: KitNote) -> str:
+    """PUT /kit/notes/N in the change log's words: "kit note 36 (C2) plays boom.wav of library kit (ID, laptopA's)
+    (was kick.wav)" (device.panel_log.kit_note_words, the panel's words for a note set)."""
+    same = old is not None and (old.library, old.file) == (entry.library, entry.file)
+    said = kit_note_words(entry.note, entry.file, None if old is None else old.file, entry.loop, same)
+    head = kit_note_words(entry.note, entry.file)
+    return f"{head} of {_library_label(box, entry.library)}{said[len(head):]}"
 
 
 MAKINGS = 3      # a kit made once, then again at most twice when the kit changed while it was made

@@ -23,6 +23,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
+from device.api.change_words import library_label
 from device.api.errors import ApiError, _from_hatbox, _storage_failed
 from device.api.kit_answers import GoneNote, LibraryDeleted, gone_note
 from device.api.kit_move import Move, apply_move, checked_target, plan_move
@@ -72,7 +73,7 @@ def delete_library(request: Request, library_id: str, token_id: str, moved_to: s
         raise
     name = str(info.get("name") or "")
     gone = box.kit.forget_library(box, library_id, name, box.tokens.name(token_id), token_id)
-    _said(request, library_id, gone, moved, move)
+    _said(request, library_label(info, library_id), gone, moved, move)
     if not representation:
         return Response(status_code=204)
     names = {library_id: name, **({moved_to: _name_of(box, moved_to)} if moved_to else {})}
@@ -129,14 +130,14 @@ def _moved(box: Any, move: Move | None) -> list[KitNote]:
         return []
 
 
-def _said(request: Request, library_id: str, gone: list[KitNote], moved: list[KitNote], move: Move | None) -> None:
-    """The deletion's line in the box's log: the notes moved (those with a word besides "the same files" counted),
-    the notes emptied."""
+def _said(request: Request, label: str, gone: list[KitNote], moved: list[KitNote], move: Move | None) -> None:
+    """The deletion's line in the box's log: "library kit (ID, laptopA's) deleted" (``label``: change_words.
+    library_label) by whom (p57 QA_D 6: a deletion that touched no kit note was "DELETE /libraries/ID by ..."), then
+    the notes moved (those with a word besides "the same files" counted), the notes emptied."""
     parts = [moved_words(len(moved), move)] if moved and move else []
     if gone:
         parts.append(gone_words((e.note, e.file) for e in gone))
-    if parts:
-        say_in_log(request, f"library {library_id} deleted; " + "; ".join(parts))
+    say_in_log(request, f"{label} deleted", "; " + "; ".join(parts) if parts else "")
 
 
 def moved_words(moved: int, move: Move) -> str:

@@ -24,6 +24,7 @@ from device.api.errors import ApiError, _errors
 from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.api.box import stopping_error
+from device.api.change_words import mapped_words, pack_label
 from device.api.program_mapping import (LIST_HINT, MAPPED_BY, _find, map_program, note_mapped,  # noqa: F401
                                         who_mapped)
 from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, STOPPED, SUPERSEDED, UNMAPPED, Entry, Hooks, ProgramMap,
@@ -109,11 +110,19 @@ def pack_deleted(request: Request, pack_id: str) -> Response:
     broken = [] if gone is None else broken_by_delete(switcher.programs.listed(), box.store.list() + [gone], pack_id)
     rows = [BrokenProgram(program=e.program, channel=e.to_json()["channel"], plays=None if after is None else
                           str(after["id"]), message=broken_words(e, after, done=True)) for e, after in broken]
-    if rows:
-        say_in_log(request, f"pack {pack_id} deleted: " + "; ".join(r.message for r in rows))
+    _say_deleted(request, pack_id, gone, [r.message + mapped_words(who_mapped(box, e)) for r, (e, _) in
+                                          zip(rows, broken)])
     if "return=representation" not in request.headers.get("prefer", ""):
         return Response(status_code=204)
     return JSONResponse(PackDeleted(id=pack_id, programs=rows).model_dump())
+
+
+def _say_deleted(request: Request, pack_id: str, gone: dict[str, Any] | None, programs: list[str]) -> None:
+    """The deletion's line in the box's log: "pack fuzz 1.0.0 (ID, laptopA's) deleted" by whom, then the set-list
+    programs it changed, each with who mapped it (p57 QA_D 6: "DELETE /packs/ID by ...", or the "by" after the set
+    list's clause and the mapping's author not named)."""
+    said = pack_label(gone) if gone is not None else f"pack {pack_id}"
+    say_in_log(request, f"{said} deleted", ": " + "; ".join(programs) if programs else "")
 
 
 def _switcher(request: Request) -> ProgramSwitcher:

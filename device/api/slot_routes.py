@@ -130,7 +130,7 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                     box.control.send({"op": "unload", "slot": ENGINE_SLOTS[slot]})
                 except Exception as exc:  # noqa: BLE001 - the pointer is what counts; report and go on
                     log.error("engine did not unload %s: %s", slot, exc)
-        say_in_log(request, f"the {slot} slot emptied" + (f" (was {prev})" if prev else ""))
+        say_in_log(request, f"the {slot} slot emptied (was {prev})" if prev else "")    # empty already: no line
         return M.SlotResult(slot=slot, active=None, previous=prev)
 
     @app.post("/slots/{slot}/rollback", response_model=RollbackResult, dependencies=[auth],

@@ -22,10 +22,14 @@ def box_of(request: Request) -> Box:
 
 
 LOG_WORDS = "hatbox.log_words"     # a route's own words for its change (:func:`say_in_log`), in the request's scope
+LOG_AFTER = "hatbox.log_after"     # what its line says after who did it (:func:`say_in_log`'s ``after``)
 
 
-def say_in_log(request: Request, words: str) -> None:
-    """What a route changed, in words, for the box's log line about it (device.api.app.ChangeLog adds who did it):
-    "the effect slot rolled back to X (was Y)" in place of "POST /slots/effect/rollback"."""
+def say_in_log(request: Request, words: str, after: str = "") -> None:
+    """What a route changed, in words, for the box's log line about it (device.api.change_log.ChangeLog adds who did
+    it): "the effect slot rolled back to X (was Y)" in place of "POST /slots/effect/rollback"; ``after``: what
+    follows who ("pack X deleted" by 'laptopB' ": program 4 (set list) ...": p57 QA_D 6, the "by" came last, read
+    as the set list's).  ``words`` "": the route changed nothing (no line at all)."""
     request.scope[LOG_WORDS] = words
+    request.scope[LOG_AFTER] = after
 
