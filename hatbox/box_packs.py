@@ -48,11 +48,12 @@ def box_pack(args: argparse.Namespace) -> int:
     if args.rollback:
         return _rollback(args)
     if args.deactivate:
+        from hatbox.slot_words import emptied_words
         with _client(*target(args)) as c:
+            playing = active_in(asked(c, "/packs", expect=list), args.deactivate)    # who made it active, when
             body = _call(c, "POST", f"/slots/{args.deactivate}/deactivate")
             with _box_reply("POST /slots/KIND/deactivate"):
-                was = f" (was {safe_text(body['previous'])}: it stays installed)" if body.get("previous") else ""
-                print(f"the box's {args.deactivate} slot is empty{was}")
+                print(f"the box's {args.deactivate} slot is empty{emptied_words(body, playing)}")
         return 0
     with _client(*target(args)) as c, _box_reply("GET /packs"):
         packs = _call(c, "GET", "/packs", expect=list)
@@ -212,13 +213,15 @@ def _delete_pack(client: Any, pack: dict[str, Any], yes: bool, packs: list[dict[
                                f"the box's Models page), or empty the slot (hatbox box-pack --deactivate {kind}), then "
                                "delete this one")
     from hatbox.midi_program_words import program_note, programs_changed
-    from hatbox.slot_words import rollback_note
-    notes = rollback_note(client, pack) + program_note(client, pack, packs)      # what it breaks (p43, p44 QA)
-    if not yes and not _confirm_delete(what, f"delete {what} from the box{notes}?"):
+    from hatbox.slot_words import owner_clause, played_note, rollback_note
+    notes = played_note(pack, packs) + rollback_note(client, pack) + program_note(client, pack, packs)   # p43, p44
+    owner = owner_clause(pack)                  # whose it is, as a library's question says it (p57 QA_D 3)
+    if not yes and not _confirm_delete(what, f"delete {what}{owner} from the box{notes}?"):
         return 0
     body = _call(client, "DELETE", f"/packs/{quote(pack['id'], safe='')}", expect=None,
                  headers={"Prefer": "return=representation"})
-    print(f"deleted {what}" + "".join(f"\n  {w}" for w in programs_changed(body)))
+    print(f"deleted {what}{owner.rstrip(',')}{played_note(pack, packs, done=True)}"
+          + "".join(f"\n  {w}" for w in programs_changed(body)))
     return 0
 
 

@@ -20,3 +20,41 @@ def rollback_note(client: Any, pack: dict[str, Any]) -> str:
         return ""
     return (f"; it is what --rollback {safe_text(kind)} goes back to (hatbox box-pack --rollback {safe_text(kind)}"
             " then goes further back, or has nothing to go back to)")
+
+
+def emptied_words(body: dict[str, Any], playing: dict[str, Any] | None) -> str:
+    """What `box-pack --deactivate KIND` says after "the box's KIND slot is empty", from the box's answer ``body``:
+    " (was ID, activated by laptop-s3 12 s ago: it stays installed)" (``playing``: the slot's pack as GET /packs
+    listed it just before, who made it active and when; p57 QA_D 3: a pack another laptop had made active seconds
+    before was emptied out without a word of whose it was); " (was ID: it stays installed)" where the box does not
+    say who; "" for a slot that was empty."""
+    from hatbox.pack_who import activated_words
+    prev = body.get("previous")
+    if not prev:
+        return ""
+    who = activated_words(playing, ", {}") if isinstance(playing, dict) and playing.get("id") == prev else ""
+    return f" (was {safe_text(prev)}{who}: it stays installed)"
+
+
+def owner_clause(pack: dict[str, Any]) -> str:
+    """", uploaded 2026-05-01 14:02 by laptop-s3," for the question and answer of deleting ``pack`` (its GET /packs
+    entry), by the rule the library's delete question names its owner with (hatbox.library_owners.owner_clause: one
+    rule for both, p57 QA_D 3); "" where the box does not know who pushed it (installed on the box itself, or before
+    it kept who)."""
+    from hatbox.library_owners import owner_clause as said
+    by = pack.get("installed_by")
+    if not isinstance(by, str) or not by:
+        return ""
+    return said({"uploaded": pack.get("installed"), "uploaded_by": by})
+
+
+def played_note(pack: dict[str, Any], packs: list[dict[str, Any]], done: bool = False) -> str:
+    """"; it is what the synth slot played last, before the slot was emptied (hatbox box-pack --deactivate)" (``done``:
+    "; it was what ...", said after the deletion) when ``pack`` (its GET /packs entry) was its slot's pack until the
+    slot was emptied (``used_last``, and no pack of its kind active in ``packs``): "deactivate, then delete" removed
+    a pack that was playing moments before, without a word (p57 QA_D 3); "" otherwise."""
+    kind = pack.get("kind")
+    if not pack.get("used_last") or any(isinstance(p, dict) and p.get("active") and p.get("kind") == kind
+                                        for p in packs):
+        return ""
+    return f"; it {'was' if done else 'is'} what the {safe_text(kind)} slot played last, before the slot was emptied"

@@ -20,7 +20,7 @@ def test_the_only_pack_of_a_kind_can_be_emptied_out_then_deleted(paired_server: 
     assert main(["box-pack", pid, "--delete", "--yes"]) == 2
     assert "or empty the slot (hatbox box-pack --deactivate effect)" in capsys.readouterr().err
     assert main(["box-pack", "--deactivate", "effect"]) == 0
-    assert f"the box's effect slot is empty (was {pid}: it stays installed)" in capsys.readouterr().out
+    assert f"the box's effect slot is empty (was {pid}, activated by laptop " in capsys.readouterr().out   # p57
     assert paired_server.control.sent[-1] == {"op": "unload", "slot": "effect"}
     assert paired_server.app.state.box.store.active()["effect"] is None
     assert main(["box-pack", pid, "--delete", "--yes"]) == 0
