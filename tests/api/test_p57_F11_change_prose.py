@@ -135,3 +135,23 @@ def test_a_deleted_library_of_a_shared_name_is_named_by_its_id(tmp_path: Path,
     r = box.client.post("/kit/from-library", json={"library": lid}, headers=box.auth)
     assert r.status_code == 404, r.text
     assert r.json()["message"].startswith(f"library library ({lid}) was deleted by 'laptop-s5' ("), r.json()
+
+
+def test_kit_notes_set_and_cleared_are_said_in_words(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from tests.api.test_kit import _tagged_library
+    box, lid = _tagged_library(tmp_path)
+    with caplog.at_level(logging.INFO, logger="hatbox.api"):
+        for file in ("kit/boom.wav", "kit/crack.wav"):
+            r = box.client.put("/kit/notes/C3", json={"library": lid, "file": file}, headers=box.auth)
+            assert r.status_code == 200, r.text
+        assert box.client.delete("/kit/notes/C3", headers=box.auth).status_code == 200
+        assert box.client.put("/kit/notes/C2", json={"library": lid, "file": "kit/boom.wav"},
+                              headers=box.auth).status_code == 200
+        for _ in range(2):
+            assert box.client.delete("/kit", headers=box.auth).status_code == 204
+    said = [s for s in _said(caplog) if "kit" in s]
+    assert said == [f"kit note 48 (C3) plays boom.wav of library library ({lid}, test's) by 'test'",
+                    f"kit note 48 (C3) plays crack.wav of library library ({lid}, test's) (was boom.wav) by 'test'",
+                    "kit note 48 (C3) cleared (it played crack.wav) by 'test'",
+                    f"kit note 36 (C2) plays boom.wav of library library ({lid}, test's) by 'test'",
+                    "the kit cleared (1 note went silent) by 'test'"], said      # the second clear: nothing
