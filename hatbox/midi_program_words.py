@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from hatbox.box_client import _call, asked, safe_text
-from hatbox.errors import HatboxError
+from hatbox.errors import HatboxError, NotOnBox
 
 NONE_WORDS = ("none", "off", "-")            # --program N none: clear program N
 
@@ -35,7 +35,11 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
         print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
         return 0
     again = f"hatbox box-midi --program {program} {{}}" + ("" if channel is None else f" --program-channel {channel}")
-    pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest", again)   # a set list: the newest
+    try:
+        pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest", again)   # a set list: newest
+    except NotOnBox as exc:             # deleted a moment ago, by another laptop? said first (p57 QA_D 8)
+        from hatbox.pack_who import deleted_error
+        raise deleted_error(client, name, exc) from None
     by_name = folded(pack.get("name", "")) == folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))

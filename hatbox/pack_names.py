@@ -60,10 +60,20 @@ def not_on_box(packs: list[dict[str, Any]], given: str) -> NotOnBox:
     names = [guess[0]] if guess else close_names(packs, given)
     said = ", ".join(f"'{safe_text(n)}'" for n in names) + (f" ({safe_text(guess[1])})" if guess else "")
     mean = f": did you mean {said}?" if names else ""
-    return NotOnBox(f"the box has no pack '{safe_text(given)}'{mean}",
-                    hint="hatbox box-pack lists the installed packs with their names and ids"
-                         + (f"; hatbox box-pack {shlex.quote(safe_text(names[0]))} shows that one" if len(names) == 1
-                            else ""))
+    return NoSuchPack(f"the box has no pack '{safe_text(given)}'", mean,
+                      hint="hatbox box-pack lists the installed packs with their names and ids"
+                           + (f"; hatbox box-pack {shlex.quote(safe_text(names[0]))} shows that one"
+                              if len(names) == 1 else ""))
+
+
+class NoSuchPack(NotOnBox):
+    """:func:`not_on_box`'s refusal: ``alone``, "the box has no pack 'X'", then its guesses (": did you mean ...?").
+    A deletion said with it (hatbox.pack_who.deleted_error) takes ``alone``: the guesses are other packs, and the
+    deletion followed them as if they were deleted (p57 QA_D 8)."""
+
+    def __init__(self, alone: str, guesses: str, hint: str) -> None:
+        super().__init__(alone + guesses, hint=hint)
+        self.alone = alone
 
 
 def from_file(packs: list[dict[str, Any]], given: str) -> tuple[str, str] | None:

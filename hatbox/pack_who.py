@@ -110,13 +110,16 @@ def deleted_error(client: Any, given: str, missing: HatboxError, listed: str = "
     """``missing`` ("the box has no pack 'ID'") with who deleted it and when, where the box deleted a pack (or, with
     ``listed`` "/libraries/deleted", a library) ``given`` names lately (its id, its name, the start of its hash);
     ``missing`` itself otherwise (a box before that list, or no such deletion).  ``how``: the deletion's kind when
-    the list does not say it (a library's is always "delete")."""
+    the list does not say it (a library's is always "delete").  The deletion comes right after "the box has no pack
+    'X'": ``missing``'s guesses of other names (its ``alone``, where it has one) are left out, as they read as the
+    ones deleted ("did you mean 'syn-s5', 'syn-s2'?: laptop-s5 deleted it", p57 QA_D 8)."""
     gone = asked(client, listed, expect=list)
     hits = [g for g in gone or [] if isinstance(g, dict) and names_deleted(g, given)]
     if not hits:
         return missing
     last = {**hits[-1], "how": how} if how else hits[-1]
-    return HatboxError(f"{Exception.__str__(missing)}: {gone_words(last)}", hint=hint)
+    alone = getattr(missing, "alone", None)       # without its guesses of other names (p57 QA_D 8)
+    return HatboxError(f"{alone or Exception.__str__(missing)}: {gone_words(last)}", hint=hint)
 
 
 def names_deleted(gone: dict[str, Any], given: str) -> bool:
