@@ -363,17 +363,15 @@ class KnobKeeper:
             self.engine.handle({"op": "volume", "db": self._kept_volume, **self._kept_who})
             self.volume_back = self._kept_volume
 
-    def _volume_now(self) -> float | None:
-        """The engine's output volume (dB) to keep; None for an engine that does not say (a test's)."""
-        value = getattr(self.engine, "volume_db", None)
+    def _volume_now(self) -> tuple[float | None, dict[str, Any]]:
+        """The engine's output volume (dB) to keep, None for an engine that does not say (a test's), and the knob
+        file's ``"volume_set"``: who set it ({"by", "source", "set_at"}), {} for nobody (the panel, MIDI).  Read as
+        one (the engine's ``volume_said``, p57 R4 7: two reads around a panel turn kept OSC's who with its -20 dB)."""
+        said = getattr(self.engine, "volume_said", None)
+        value, who = said if isinstance(said, tuple) and len(said) == 2 else (getattr(self.engine, "volume_db", None),
+                                                                             getattr(self.engine, "volume_who", None))
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        return float(value) if ok else None
-
-    def _volume_who(self) -> dict[str, Any]:
-        """The knob file's ``"volume_set"``: who set the engine's volume ({"by", "source", "set_at"}), {} for nobody
-        (the panel, MIDI) or an engine that does not say."""
-        who = getattr(self.engine, "volume_who", None)
-        return {"volume_set": dict(who)} if isinstance(who, dict) and who else {}
+        return (float(value) if ok else None), ({"volume_set": dict(who)} if isinstance(who, dict) and who else {})
 
     def _read(self, root: Path) -> tuple[Kept, list[str]]:
         """Read the knob file of the store at ``root``, once (its knobs, the start warnings)."""
@@ -513,8 +511,9 @@ class KnobKeeper:
             return False
         now = time.time()
         try:
-            play = {**self._play_now(), **self._volume_who()}       # the pad, the bypasses, who set the volume
-            write_atomic(self.path, kept_bytes(kept, now, self._volume_now(), play))
+            volume, who = self._volume_now()
+            play = {**self._play_now(), **who}       # the pad, the bypasses, who set the volume
+            write_atomic(self.path, kept_bytes(kept, now, volume, play))
         except OSError as exc:
             if self.problem is None:
                 log.warning("could not keep the knobs in %s (%s): they play as turned, and are tried again at the "
