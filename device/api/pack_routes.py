@@ -148,7 +148,7 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
         box, t = box_of(request), time.perf_counter()
         upload = _new_upload(box, ".hatpack", "pack")
         try:
-            _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack"),
+            _, sha = await receiving(receive_upload(request, upload, box.config.max_pack_bytes, "pack", "a pack"),
                                      lambda: stopped_error("received the pack", "pack", "push it again"))
             received, gate = time.perf_counter() - t, StopGate()
             # a laptop that lost this answer asks the record (a refusal names the pack the box holds all the same)

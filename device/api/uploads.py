@@ -23,6 +23,7 @@ log = logging.getLogger("hatbox.api")
 
 UPLOAD_RESERVE_BYTES = 16 << 20      # room an upload must leave free on the store's disk (meta, pointer, records)
 UPLOAD_IDLE_S = 60.0                 # an upload that sends nothing for this long is given up (its file removed)
+STALLED = "upload stalled"           # the error of an upload that stopped sending (:func:`_idle_bounded`)
 FORM_HINT = ("send the file itself as the request body: hatbox push / hatbox push-library, or curl --data-binary @FILE "
              "(not curl -F, not a browser form)")
 
@@ -64,11 +65,32 @@ def _check_room(declared: int, folder: Path, what: str) -> None:
                        "was received", hint=NO_ROOM_HINT)
 
 
-async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload") -> tuple[int, str]:
+def cut_off_line(called: str, received: int, total: int | None, by: str) -> str:
+    """The box's log line for an upload cut off while its bytes came (the laptop gone, stalled): "upload of 'kitF' cut
+    off after 112 of 224 MiB: nothing kept (from laptopB)" (``called``: "'kitF'", "a pack"; ``total``: the bytes
+    declared, None: "after 112 MiB"; ``by``: the paired device sending it, "": not said)."""
+    from hatbox.text import part_of
+    return (f"upload of {called} cut off after {part_of(received, total)}: nothing kept"
+            + (f" (from {by})" if by else ""))
+
+
+def _say_cut_off(request: Request, called: str, received: int) -> None:
+    """Log :func:`cut_off_line` of the upload ``request`` brought, ``received`` bytes of it taken (a pack's: p57
+    QA_D 4, a laptop killed midway through a push left no line, where a library's left one)."""
+    from device.api.state import box_of
+    declared = request.headers.get("content-length", "")
+    by = box_of(request).tokens.bearer_name(request.headers.get("authorization", ""))
+    log.warning("%s", cut_off_line(called, received, int(declared) if declared.isdigit() else None, by))
+
+
+async def receive_upload(request: Request, path: Path, limit: int, what: str = "upload",
+                         logged_as: str = "") -> tuple[int, str]:
     """Stream the body to ``path``; returns (bytes, sha256). 413 past ``limit`` (nothing more read); 507 before
     reading when the declared Content-Length is over the disk's free space (:func:`_check_room`), or when the
     disk (or quota) fills up while writing it; 500 "storage failed" for any other error writing it (``what``,
-    "pack" or "library", names it in the message; the caller removes ``path``)."""
+    "pack" or "library", names it in the message; the caller removes ``path``).  ``logged_as`` ("a pack"): an
+    upload cut off (the laptop gone, or stalled) is said in the box's log as that (:func:`cut_off_line`); a
+    library's upload is said by its tracker (device/api/library_uploads_live.py), which knows its name."""
     if request.headers.get("content-type", "").lower().startswith("multipart/"):
         raise ApiError(415, "not a file", f"the {what} came wrapped in a form (multipart/form-data), which the box "
                        "would take as part of the file; nothing was received", hint=FORM_HINT,
@@ -90,7 +112,13 @@ async def receive_upload(request: Request, path: Path, limit: int, what: str = "
             fh.flush()
             os.fsync(fh.fileno())
     except ClientDisconnect:
+        if logged_as:
+            _say_cut_off(request, logged_as, size)
         raise ApiError(400, "upload cut short", "the client went away before the upload finished") from None
+    except ApiError as exc:
+        if logged_as and exc.body.error == STALLED:
+            _say_cut_off(request, logged_as, size)
+        raise
     except OSError as exc:
         log.error("writing an upload of a %s failed: %s", what, exc)
         raise _disk_error(exc, what, f"receiving the {what}") from None
@@ -111,7 +139,7 @@ async def _idle_bounded(request: Request, what: str) -> Any:
             return
         except asyncio.TimeoutError:
             log.warning("an upload of a %s stalled (nothing for %g s): given up", what, UPLOAD_IDLE_S)
-            raise ApiError(408, "upload stalled", f"nothing of the {what} came for {UPLOAD_IDLE_S:g} s; what had "
+            raise ApiError(408, STALLED, f"nothing of the {what} came for {UPLOAD_IDLE_S:g} s; what had "
                            "come was dropped", hint="send it again (check the network)",
                            headers={"Connection": "close"}) from None
         yield chunk
