@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import struct
 import zipfile
@@ -53,6 +54,10 @@ UPLOAD_AGAIN = ("send it again; if it is refused again, check the file where it 
 DAMAGED_SENT = ("the file sent is damaged: check it where it came from (hatbox pack inspect FILE), copy or build it "
                 "again")
 PACK_HINT = "a .hatpack is written by hatbox train effect|synth|tagger ... --out PACK.hatpack"
+PIECES_FROM = 1 << 20                  # members larger than this are inflated piece by piece (_read_in_pieces)
+PIECE = 1 << 16                        # bytes inflated at a time there
+WHOLE_ENV = "HATBOX_BIG_WHOLE"         # "1": big members and models read and handed over whole, as before p57 F9
+                                       # (bench/engine_big_pack.py's peer; device/audio/runtime.py reads it too)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -406,7 +411,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = Fa
     shown, and no hint)."""
     try:
         with zf.open(info) as fh:
-            data = fh.read(info.file_size + 1)
+            data = _read_up_to(fh, info.file_size + 1)
     except _ZIP_ERRORS as exc:
         said, hint = member_damage(exc, info.compress_type)
         raise PackError(f"member {info.filename!r} {said}", check="archive",
@@ -416,6 +421,42 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = Fa
                         hint=DAMAGED_SENT if uploaded else DAMAGED_FILE)
     return data
 
+
+
+def _read_up_to(fh: Any, limit: int) -> bytes:
+    """Up to ``limit`` bytes of the open member ``fh``: at once for a small member, else :func:`_read_in_pieces`
+    (where the system has anonymous in-memory files: Linux)."""
+    if limit <= PIECES_FROM or not hasattr(os, "memfd_create") or os.environ.get(WHOLE_ENV) == "1":
+        return fh.read(limit)
+    try:
+        fd = os.memfd_create("hatbox-member", os.MFD_CLOEXEC)
+    except OSError:
+        return fh.read(limit)
+    try:
+        return _read_in_pieces(fh, limit, fd)
+    finally:
+        os.close(fd)
+
+
+def _read_in_pieces(fh: Any, limit: int, fd: int) -> bytes:
+    """Up to ``limit`` bytes of ``fh``, inflated :data:`PIECE` bytes at a time into the empty file ``fd`` and read back
+    with one ``os.pread``: the same bytes as ``fh.read(limit)``, but each step lets other threads run (zlib inflates
+    and crc32 checks, ``os.write`` and ``os.pread`` copy, all outside the GIL), where ``fh.read`` joined the member
+    in Python holding the GIL for the whole copy: 22-26 ms for a 35 MiB model, which stalled the engine's audio
+    thread while a big pack loaded (p57 F9, bench/engine_big_pack.py)."""
+    total = 0
+    while total < limit:
+        piece = fh.read(min(PIECE, limit - total))
+        if not piece:
+            break
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(fd, view):]
+        total += len(piece)
+    data = os.pread(fd, total, 0)
+    while len(data) < total:                   # a short read (not expected from an in-memory file)
+        data += os.pread(fd, total - len(data), len(data))
+    return data
 
 # A JSON string, escapes and all; one never closed runs to the end of the text (``\Z``).  Matched in one pass from
 # its opening quote, never backtracking: every opening quote matches, so no later quote is tried as a start.  The

@@ -6,9 +6,10 @@ provider options and is NOT verified on hardware yet (no GPU on the development 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -67,8 +68,7 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     sees it) when model bytes refer to external data (device.onnx_external.refuse_external_data).
     """
     if isinstance(model, bytes):        # a pack's model: refused before onnxruntime looks up any external-data path
-        from device.onnx_external import refuse_external_data
-        refuse_external_data(model)
+        refuse_external(model)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = max(1, threads)
     opts.inter_op_num_threads = 1
@@ -87,12 +87,84 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
         except OSError:                                  # no room to keep engines: built at every session, as before
             cache = None
     with_opts = [(p, _provider_options(p, cache)) for p in chosen]
-    src = model if isinstance(model, bytes) else str(model)
     try:
-        return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
+        with model_source(model, chosen) as src:
+            return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private types
         msg = first_line(exc)
         raise PackError(f"onnxruntime cannot load the model: {msg}", check="onnx") from None
+
+
+# Model bytes at least this big go to onnxruntime as an in-memory file (:func:`model_source`) and are searched for
+# external data a window at a time (:func:`refuse_external`).  Why (p57 F9, bench/engine_big_pack.py): onnxruntime
+# copies model bytes it is given while it holds the GIL (21 ms for a 35 MiB model), and ``b"location" in data``
+# held it 14 ms more: the engine's audio thread waited on both while a big pack loaded.  From a path, onnxruntime
+# reads and parses the model with the GIL released.
+FILE_FROM = 1 << 20
+WINDOW = 1 << 20                    # bytes searched (or written) per step: well under 1 ms holding the GIL
+EXTERNAL_KEY = b"location"          # the key every external-data entry has (device/onnx_external.py)
+
+
+def whole_wanted() -> bool:
+    """Whether big model bytes go to onnxruntime whole, as before p57 F9 (export.pack.WHOLE_ENV is "1": the
+    benchmark's peer, bench/engine_big_pack.py)."""
+    from export.pack import WHOLE_ENV
+    return os.environ.get(WHOLE_ENV) == "1"
+
+
+def mentions(data: bytes, key: bytes, window: int = WINDOW) -> bool:
+    """Whether ``key`` occurs in ``data``, searched ``window`` bytes at a time (windows overlap by len(key) - 1,
+    so a key across two windows is found): between windows other threads get the GIL."""
+    step = max(1, window)
+    return any(data.find(key, at, at + step + len(key) - 1) >= 0 for at in range(0, max(len(data), 1), step))
+
+
+def refuse_external(model: bytes) -> None:
+    """device.onnx_external.refuse_external_data of model bytes, which it parses only when they contain the key
+    "location"; for bytes of :data:`FILE_FROM` or more that search is made here, a window at a time, first."""
+    from device.onnx_external import refuse_external_data
+    if len(model) < FILE_FROM or whole_wanted() or mentions(model, EXTERNAL_KEY):
+        refuse_external_data(model)
+
+
+@contextlib.contextmanager
+def model_source(model: bytes | str | Path, providers: Sequence[str]) -> Iterator[bytes | str]:
+    """What to give onnxruntime for ``model``: a path as a string; bytes under :data:`FILE_FROM` as they are; bigger
+    bytes as the path of an anonymous in-memory file holding them (Linux; written a window at a time, the GIL released
+    for each write), open while the context lasts.  Bytes too when a provider other than the CPU's is chosen (such a
+    session may be made again from its source after a provider failure: onnxruntime's fallback) or the system has
+    no such files."""
+    if not isinstance(model, bytes):
+        yield str(model)
+        return
+    cpu_only = list(providers) == ["CPUExecutionProvider"]
+    fd = _memory_file(model) if len(model) >= FILE_FROM and cpu_only and not whole_wanted() else None
+    if fd is None:
+        yield model
+        return
+    try:
+        yield f"/proc/self/fd/{fd}"
+    finally:
+        os.close(fd)
+
+
+def _memory_file(data: bytes) -> int | None:
+    """An anonymous in-memory file holding ``data`` (its descriptor, reachable as /proc/self/fd/N), or None where
+    there is none (not Linux, no /proc)."""
+    if not hasattr(os, "memfd_create") or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        fd = os.memfd_create("hatbox-model", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view[:WINDOW]):]
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 def check_golden(session: ort.InferenceSession, inputs: dict[str, np.ndarray],
