@@ -29,6 +29,7 @@ from device.api.library_once import ONCE, LibraryUpload, library_name, upload_an
 from device.api.library_owners import deleted_list, fixer_fields, fixers, no_library_words, note_fixers, uploader, \
     with_owner
 from device.api.paging import OFFSET, page
+from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload, room_bytes
 from device.library.archive import LIBRARY_NAME_MAX_CHARS
@@ -177,7 +178,8 @@ def _add_library_routes(app: FastAPI, auth: Any) -> None:
             then = "; the box tags this library then" if waits else f", then: hatbox box-library {library_id} --retag"
             raise ApiError(409, "no tagger", f"no tagger pack is active, so library '{library_id}' cannot be tagged "
                            "again; nothing was changed", hint=first + then)
-        retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger)
+        retag = functools.partial(box.libraries.retag, tagger_pack=box.store.pack_path(tagger), tagger_id=tagger,
+                                  by=device_of(request))          # who, for a second re-tag's refusal (p57 QA_D 7)
         try:
             started = _library(_lib(retag, library_id))
             say_in_log(request, f"library {library_id}: tagging again with {tagger}")

@@ -317,10 +317,12 @@ class Tagging:
         if info is not None and info.get("state") != "tagging" and thread is not None and thread.is_alive():
             thread.join(timeout_s)
 
-    def retag(self, lid: str, tagger_pack: Path, tagger_id: str, resumes: int = 0) -> dict[str, Any]:
+    def retag(self, lid: str, tagger_pack: Path, tagger_id: str, resumes: int = 0, by: str = "") -> dict[str, Any]:
         """Tag library ``lid`` again, in the background, with ``tagger_pack`` (installed pack ``tagger_id``);
         returns its record, state ``tagging`` and progress 0 of its accepted files, as a fresh upload's.  ``resumes``:
-        the restarts in a row that cut it off (:meth:`resume`; a re-tag the producer starts counts afresh).
+        the restarts in a row that cut it off (:meth:`resume`; a re-tag the producer starts counts afresh).  ``by``:
+        the paired device that asked ("": the box itself), kept in the record with when (device/api/tagging_who.py:
+        a second re-tag's refusal says who started this one).
         A library with a ``tags.db`` is tagged into a copy that replaces it once whole (device.api.library_fixes):
         the old tags stay until then, and a re-tag stopped part way leaves them; the producer's own tags are kept.
         A library whose tagging is not done (failed: cut off by a restart, killed, a pack's fault; or cancelled) is
@@ -339,10 +341,11 @@ class Tagging:
                                          f"{DAMAGED.format(lid=lid)}")
                 thread = self._threads.get(lid)
                 if self._jobs[lid]["state"] == "tagging" or (thread is not None and thread.is_alive()):
-                    raise LibraryBusy(f"library '{lid}' is being tagged already; nothing was changed",
-                                      hint=f"wait for it to end (hatbox box-library shows its state), or stop it "
-                                           f"first: hatbox box-library {lid} --cancel")
+                    from device.api.tagging_who import busy_words      # who started it: p57 QA_D 7
+                    said, hint = busy_words(lid, self._jobs[lid])
+                    raise LibraryBusy(said, hint=hint)
                 info = {**self._jobs[lid], "state": "tagging", "cancel_asked": False, "tagger": tagger_id,
+                        "tagging_by": by, "tagging_at": time.time(),
                         "results": None, "error": None, "resumes": resumes,
                         "progress": {"done": 0, "total": int(self._jobs[lid]["accepted"])}}
                 moved = self._set_aside_if_damaged(lid)     # OSError: nothing changed
