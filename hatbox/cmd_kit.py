@@ -22,6 +22,7 @@ from typing import Any
 
 from device.notes import note_name, parse_note
 from hatbox.box_client import _box_reply, _call, _client, asked, safe_text
+from hatbox.kit_source import check_kit_source
 from hatbox.library_find import find_library
 from hatbox.cmd_remote import _common, confirm, target
 from hatbox.errors import HatboxError
@@ -295,7 +296,9 @@ def _from_library(c: Any, args: argparse.Namespace) -> tuple[dict[str, Any], str
     producer answered no to replacing a kit of other samples (nothing sent).  With --json that "the kit was not
     replaced" goes to stderr, as the question does: stdout holds JSON or nothing, and the command exits 1 (a script
     sees no kit was made)."""
-    lib = _find(c, args.source)
+    libraries = _call(c, "GET", "/libraries", expect=list)
+    check_kit_source(c, libraries, args.source)     # not another laptop's whole library by a name (p57 QA_D 10)
+    lib = _find(c, args.source, libraries)
     lid = str(lib["id"])
     request: dict[str, Any] = {"library": lib["id"]}
     request.update({k: tag_list(v) for k, v in (("loop", args.loop), ("no_loop", args.no_loop)) if tag_list(v)})

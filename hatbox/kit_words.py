@@ -294,10 +294,18 @@ def silenced_lines(kit: dict[str, Any]) -> list[str]:
         when, by = when_words(loss.get("when")), str(loss.get("by") or "")
         files = ", ".join(safe_text(str(n.get("file"))) for n in notes[:SHOWN]) + (", ..." if len(notes) > SHOWN
                                                                                    else "")
-        lines.append(f"note: library {safe_text(str(loss.get('library_name') or loss.get('library')))} was deleted"
+        lines.append(f"note: library {_gone_label(loss)} was deleted"
                      + (f" by {safe_text(repr(by))}" if by else "") + (f" ({when})" if when else "")
                      + f": {count_words(len(notes), 'kit note')} went silent ({files})")
     return lines
+
+
+def _gone_label(loss: dict[str, Any]) -> str:
+    """A deleted library as the laptop names it: "kit (lib-kit-fa3293)", its name and id (p57 QA_D 9: five laptops'
+    libraries called "kit", "library kit was deleted" said not which; the laptop cannot ask the box about one that is
+    gone), its id alone without a name."""
+    lid, name = safe_text(str(loss.get("library") or "")), safe_text(str(loss.get("library_name") or ""))
+    return f"{name} ({lid})" if name and lid and name != lid else name or lid
 
 
 def _list(kit: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -327,9 +335,9 @@ def deleted_error(refused: HatboxError, lib: dict[str, Any]) -> HatboxError:
     when its kit history knows who (device.kit_history), else "library kitB was deleted; the kit is as it was" (p43
     regression QA: the bare "the box says: no library 'lib-kitb-c83967'", hint: list the libraries)."""
     said = str(refused.args[0] if refused.args else "").removeprefix("the box says: ")
-    name = safe_text(str(lib.get("name") or lib.get("id")))
     if not (said.startswith("library ") and " was deleted" in said):
-        said = f"library {name} was deleted; the kit is as it was"
+        said = f"library {_gone_label({'library': lib.get('id'), 'library_name': lib.get('name')})} was deleted; " \
+               "the kit is as it was"
     return HatboxError(said, hint=GONE_HINT)
 
 
