@@ -76,8 +76,35 @@ def run(args: argparse.Namespace) -> int:
         except Exception:                     # a bug: the CLI says it in one line, its traceback is kept here
             log.exception("the box stopped on a bug in hatbox", extra={PRINTED: True})
             raise
-        _say("the box stopped" + (f" (exit code {code})" if code else ""))   # the terminal's last word too
+        _say(_stopped_line(args, code))     # the terminal's last word too
         return code
+
+
+def _stopped_line(args: argparse.Namespace, code: int) -> str:
+    """The run's last line: "the box stopped" (with a failure's exit code), and why where the box stopped by itself
+    at the end of its --input (``args._ran_out``: its length in seconds): p57 QA_D 5, a 10-minute --input ended with
+    the words a SIGTERM gets.  (Written here: the demo's "ran out" words are the demo's own, hatbox/demo_box.py.)"""
+    said = "the box stopped" + (f" (exit code {code})" if code else "")
+    ran = getattr(args, "_ran_out", None)
+    if ran is None:
+        return said
+    from hatbox.text import duration_words
+    return (f"{said}: its input {Path(args.input).name} ended ({duration_words(ran)} played; the file backend stops "
+            "the box at the end of its --input, and without --input it plays silence until stopped)")
+
+
+def _input_ran_out(args: argparse.Namespace, engine: Any) -> float | None:
+    """The length (s) of ``args.input`` when the engine, which has ended by itself without an error, stopped at its
+    end: none of --seconds came first; None otherwise (no --input, a run stopped, an input that cannot be read)."""
+    if not args.input or engine.alive() or engine.wait(0) != 0:
+        return None
+    from device.audio.audiofile import file_seconds
+    try:
+        length = file_seconds(args.input)
+    except HatboxError:
+        return None
+    seconds = getattr(args, "seconds", None)
+    return length if seconds is None or length < seconds else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -132,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             _wait(args, control, engine)
             died = engine_died(engine)           # asked before stop(): an engine that ended on its own
+            args._ran_out = None if died else _input_ran_out(args, engine)      # its --input ended
         except KeyboardInterrupt:
             died = died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
         hint = died_hint(engine) if died else None    # before stop(): a stuck engine's kill is the box's own
