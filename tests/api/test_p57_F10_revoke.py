@@ -83,3 +83,17 @@ def test_a_record_of_revocations_that_cannot_be_read_loses_only_the_words(tmp_pa
     (tmp_path / "tokens.revoked.json").write_text("{not json")
     with pytest.raises(AuthError, match=r"wrong or revoked"):
         TokenStore(tmp_path / "tokens.json").check(token)
+
+
+def test_hatbox_status_on_the_revoked_laptop_says_its_pairing_was_revoked(paired_server: PairedServer,
+                                                                          capsys) -> None:
+    import httpx
+    (mine,) = _ids(paired_server)
+    _, token = _pair_another(paired_server, "laptop-s2")
+    r = httpx.delete(f"{paired_server.running.url}/tokens/{mine}", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 204, r.text
+    capsys.readouterr()
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert "its pairing ('laptop') was revoked" in err and "wrong or revoked" not in err, err
+    assert "hatbox pair" in err
