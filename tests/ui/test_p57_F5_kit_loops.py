@@ -42,12 +42,13 @@ def test_stop_loops_shows_while_one_plays_and_stops_every_one(pg: Any) -> None:
     page.draw(pg.Surface((800, 480)))
     panel.handle(Touch("down", 1, *page.stop_btn.center))     # nothing playing: no button there, nothing sent
     panel.handle(Touch("up", 1, *page.stop_btn.center))
-    assert [m for m in panel.control.sent if m["op"] == "choke"] == []
+    assert [m for m in panel.control.sent if m["op"] == "stop_loops"] == []
     _looping(panel, 37, 60)
+    page.draw(pg.Surface((800, 480)))                          # (a tap counts where the button was drawn: p57 R1 4)
     panel.handle(Touch("down", 1, *page.stop_btn.center))
     panel.handle(Touch("up", 1, *page.stop_btn.center))
-    assert panel.control.sent[-2:] == [{"op": "choke", "note": 37}, {"op": "choke", "note": 60}]
-    assert panel.state.toast == "stopped 2 loops (C#2, C4): a tap of its pad starts it again"
+    assert panel.control.sent[-1:] == [{"op": "stop_loops", "slot": "sampler"}]
+    assert panel.state.toast == "stopped 2 loops (C#2, C4): their pads start them again"
 
 
 def test_encoder_3_stops_the_loops_without_touch(pg: Any) -> None:
@@ -56,4 +57,4 @@ def test_encoder_3_stops_the_loops_without_touch(pg: Any) -> None:
     assert panel.control.sent == [] and panel.state.toast == "no loop is playing"
     _looping(panel, 40)
     panel.handle(EncoderPress(2, True))
-    assert panel.control.sent == [{"op": "choke", "note": 40}]
+    assert panel.control.sent == [{"op": "stop_loops", "slot": "sampler"}]
