@@ -54,9 +54,10 @@ def test_an_engine_with_a_cued_input_outlasts_the_input_until_cued(tmp_path: Pat
     finally:
         engine.stop()
     take, _ = audiofile.read(tmp_path / "out.wav")
-    assert take.shape[1] >= int(0.85 * RATE)              # the wait recorded, then the input
     loud = np.flatnonzero(np.abs(take[0]) > 0.1)
-    assert loud.size and loud[0] >= int(0.5 * RATE)       # silence until the cue
+    assert loud.size and take.shape[1] >= loud[0] + RATE // 4 - BLOCK    # the whole input (0.25 s) after the cue
+    assert loud[0] >= 4 * BLOCK                           # silence recorded until the cue (how much: the machine's
+    #                                                       start-up under load, never the input's first sample)
 
 
 def test_start_input_of_an_engine_not_cued_says_so(tmp_path: Path) -> None:
