@@ -17,7 +17,7 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.faults import (FaultNotices, RecordingNotices, WarningNotices, notice_lines, slot_warning_shorts,
                               touch_lines, warning_lines)
 from device.ui.pages import PAGES, Context, Page, PanelState, PlayPage
-from device.ui.program_notice import ProgramNotices, program_lines
+from device.ui.program_notice import ProgramNotices, ShownProgram, program_lines, shown_program
 from device.ui.reader import InlineReader, Reader
 from device.ui.stopped import STOPPED_S, StopScreen
 from hatbox.errors import HatboxError, first_line
@@ -99,6 +99,8 @@ class Panel:
         self._noticed_at = 0.0                      # ... and when it was said (self.clock)
         self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
         self._red_program: tuple[str, ...] | None = None    # a refused program change's words, waiting (red)
+        self._program_on: ShownProgram | None = None       # the program notice said last (gives way: _program_came)
+        self._program_next: dict[str, Any] | None = None   # the outcome of the program notice waiting
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch), waiting to be said (its good news waits with the greens)
         self._hardware: list[tuple[str, ...]] = []      # each problem's words (faults.touch_lines), said in red
@@ -194,27 +196,48 @@ class Panel:
         shorter = slot_warning_shorts(self.state.status)           # the knob-keeping note's, made by the engine
         self._greens += [("warning", warning_lines(text, shorter.get(text, ())))
                          for text in self.warnings.take(self.state.status)]
+        self._program_gone()
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
-            self._program_came(*program_lines(program))
+            self._program_came(program, *program_lines(program))
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
                                        touch=not self.touchless, on_kit_page=title == "Kit"), alarm=True)
-        elif (waiting := self._next_waiting()) is not None:
-            self._notice(*waiting[0], alarm=waiting[1])
+        else:
+            self._say_waiting()
 
-    def _program_came(self, lines: tuple[str, ...], alarm: bool) -> None:
-        """A program change's notice waits: a green one after the greens that came before it, a red one (refused, its
-        pack gone) with the reds.  It says more than a program change's green notice still waiting, which goes; a red
-        one still waiting stays, to be said first (p56 review R2: a later green one overwrote it, never said)."""
+    def _program_came(self, outcome: dict[str, Any], lines: tuple[str, ...], alarm: bool) -> None:
+        """A program change's notice.  A program notice on the line gives way to it at once, red or green (p57 QA_C 1:
+        after two program changes 150 ms apart the first's "program 1: fuzzbox 0.2.0 active" stayed 2 s while
+        hatbox-drive played).  Else it waits: a green one after the greens that came before it, a red one (refused,
+        its pack gone) with the reds.  It says more than a program change's green notice still waiting, which goes; a
+        red one still waiting stays, to be said first (p56 review R2: a later green one overwrote it, never said)."""
         self._greens = [(kind, words) for kind, words in self._greens if kind != "program"]
-        if alarm:
+        if self._program_showing():
+            self._notice(*lines, alarm=alarm)
+            self._program_on = shown_program(outcome, self.state.toast_n, self.state.status)
+        elif alarm:
             self._red_program = lines
+            self._program_next = outcome
         else:
             self._greens.append(("program", lines))
+            self._program_next = outcome
 
-    def _next_waiting(self) -> tuple[tuple[str, ...], bool] | None:
-        """The waiting notice to say now (taken off its queue), None while the line is not free for one: nothing
+    def _program_showing(self) -> bool:
+        """Whether the line shows the program notice said last (not a page's message, nor another notice since)."""
+        on = self._program_on
+        return on is not None and bool(self.state.toast) and self.state.toast_n == on.toast_n
+
+    def _program_gone(self) -> None:
+        """The program notice on the line goes when the status says another pack is active in its slot than the one
+        it names (an activation on the Models page or from a laptop since: p57 QA_C 1); a status that has not caught
+        up with the switch yet (the pack active before it) does not take it down."""
+        if self._program_on is not None and self._program_showing() and self._program_on.gives_way(self.state.status):
+            self.state.toast, self._program_on = "", None
+
+    def _next_waiting(self) -> tuple[tuple[str, ...], bool, bool] | None:
+        """The waiting notice to say now (taken off its queue: its words, whether red, whether a program change's),
+        None while the line is not free for one: nothing
         while a red notice is up; a red one (a refused program change, a recording cut, a problem of the panel's
         hardware) before the rest, at once over anything green; a green one (a program change, the hardware's good
         news, a slot warning), in the order they came (p56 review R2: they went by kind), only once the box's own
@@ -223,16 +246,17 @@ class Panel:
         if self.state.toast and self.state.toast_lines()[1]:
             return None
         if self._red_program is not None:
-            waiting, self._red_program = (self._red_program, True), None
+            waiting, self._red_program = (self._red_program, True, True), None
             return waiting
         if self._cut:
-            waiting, self._cut = (self._cut, True), ()
+            waiting, self._cut = (self._cut, True, False), ()
             return waiting
         if self._hardware:
-            return self._hardware.pop(0), True
+            return self._hardware.pop(0), True, False
         if self._green_up() or not self._greens:
             return None
-        return self._greens.pop(0)[1], False
+        kind, words = self._greens.pop(0)
+        return words, False, kind == "program"
 
     def _green_up(self) -> bool:
         """Whether a notice of the box's own (not a page's message) is on the line, up less than
@@ -270,6 +294,8 @@ class Panel:
         said once its :data:`NOTICE_MIN_S` are up, not at the next status."""
         if (waiting := self._next_waiting()) is not None:
             self._notice(*waiting[0], alarm=waiting[1])
+            if waiting[2] and self._program_next is not None:
+                self._program_on = shown_program(self._program_next, self.state.toast_n, self.state.status)
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:

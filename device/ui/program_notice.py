@@ -13,6 +13,8 @@ without "on channel N") that keep what happened.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPED
@@ -130,3 +132,43 @@ def age_s(outcome: dict[str, Any]) -> float | None:
     ago = outcome.get("ago_s")
     ok = isinstance(ago, (int, float)) and not isinstance(ago, bool) and math.isfinite(ago)
     return float(ago) if ok else None
+
+
+@dataclass
+class ShownProgram:
+    """The program notice on the panel's line (device/ui/panel.py ``Panel._program_came``): its ``toast_n``, the
+    ``slot`` and ``pack`` (id) it says is active (None: it names none active: nothing mapped, refused), and the pack
+    the status showed active in that slot when it was said (``before``: a status not caught up with the switch yet;
+    None once the status has shown ``pack``)."""
+
+    toast_n: int
+    slot: str
+    pack: str | None
+    before: str | None
+
+    def gives_way(self, status: dict[str, Any]) -> bool:
+        """Whether ``status`` says another pack than the notice's is active in its slot (an activation since)."""
+        now = active_id(status, self.slot)
+        if self.pack is None or now is None:
+            return False
+        if now == self.pack:
+            self.before = None
+        return now not in (self.pack, self.before)
+
+
+def shown_program(outcome: dict[str, Any], toast_n: int, status: dict[str, Any]) -> ShownProgram:
+    """The :class:`ShownProgram` of ``outcome`` said as notice ``toast_n`` while ``status`` was the last status."""
+    slot = str(outcome.get("slot") or "")
+    active = outcome.get("result") in (SWITCHED, PLAYING) and isinstance(outcome.get("pack"), str)
+    return ShownProgram(toast_n, slot, str(outcome["pack"]) if active else None, active_id(status, slot))
+
+
+def active_id(status: Any, slot: str) -> str | None:
+    """The id of the pack ``status`` says is active in ``slot`` (its pack file's folder, device/store.py's layout
+    ``packs/<id>/pack.hatpack``), "" for an empty slot, None where the status does not say."""
+    active = status.get("active") if isinstance(status, dict) else None
+    if not isinstance(active, dict) or slot not in active:
+        return None
+    entry = active.get(slot)
+    path = entry.get("path") if isinstance(entry, dict) else None
+    return PurePosixPath(path).parent.name if isinstance(path, str) and path else "" if entry is None else None
