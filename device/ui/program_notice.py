@@ -31,8 +31,8 @@ def program_lines(outcome: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
     result = outcome.get("result")
     if result == UNMAPPED:
         return (f"{heads[0]}: nothing mapped, the box plays on as before (map it on the Models page)",
-                f"{heads[0]}: nothing mapped, the box plays on as before",
-                f"{heads[0]}: nothing mapped (Models maps it)",
+                f"{heads[0]}: nothing mapped, plays on as before (Models maps it)",
+                f"{heads[0]}: nothing mapped (Models maps it)",   # the pointer outlives "plays on" (p57 QA_C 8)
                 f"{heads[1]}: nothing mapped (Models maps it)",     # p57 F6: the panel maps it now (QA_B 3)
                 *_each(heads, lambda h: f"{h}: nothing mapped")), False
     pid = outcome.get("pack")
