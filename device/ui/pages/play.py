@@ -396,9 +396,13 @@ class PlayPage(Page):
             f.draw(surface, text, below, 18, D.DIM, "midtop")
         sampler = self.bypass["sampler"]          # a fault's: its voices do not run (none said); the player's: unheard
         loops = [] if sampler.fault is not None else sounding(st)
-        label = D.fit(f, notes_line(held_notes(st), loops, sampler.on), 26, self.meter.left - 10 - self.notes_at[0])
-        drawn = f.draw(surface, label, self.notes_at, 26, D.TEXT, "bottomleft")
+        label, size = notes_label(f, notes_line(held_notes(st), loops, sampler.on), self.notes_room())
+        drawn = f.draw(surface, label, self.notes_at, size, D.TEXT, "bottomleft")
         self._draw_synth_name(surface, drawn.right + 16)
+
+    def notes_room(self) -> int:
+        """px for the notes line: from its left to the meter (as laid out now)."""
+        return int(self.meter.left - 10 - self.notes_at[0])
 
     def _draw_synth_name(self, surface: Any, left: int) -> None:
         """The synth pack playing, dim, right of the notes (QA: nothing on the page named it, a pushed synth changed
@@ -417,6 +421,21 @@ def peak_db(status: dict[str, Any]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         return None
     return float(value)
+
+
+NOTES_SIZE, NOTES_MIN = 26, 20        # px: the notes line's font, and the smallest it shrinks to keep the loops named
+
+
+def notes_label(fonts: D.Fonts, options: tuple[str, ...], room: float) -> tuple[str, int]:
+    """The notes line to draw in ``room`` px and its font size: the first of ``options`` (:func:`notes_line`) that fits
+    at :data:`NOTES_SIZE`; where only the chord alone would (the last option, after forms with the loops), the
+    shortest form with the loops at a smaller size down to :data:`NOTES_MIN` (p57 QA_C 5: at 480x320 a held chord hid
+    the three loops sounding: "C3 E3 G3 + 3 loops" is 156 px at 26, the room 148), else the chord."""
+    text = D.fit(fonts, options, NOTES_SIZE, room)
+    if len(options) < 2 or text != options[-1] or not options[-2].startswith(f"{options[-1]} + "):
+        return text, NOTES_SIZE
+    both, size = D.shrink_to_fit(fonts, options[-2], NOTES_SIZE, room, NOTES_MIN)
+    return (both, size) if both == options[-2] else (text, NOTES_SIZE)
 
 
 def notes_line(notes: list[int], loops: list[Loop], muted: bool = False) -> tuple[str, ...]:
