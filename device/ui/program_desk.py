@@ -54,6 +54,12 @@ class ProgramDesk:
         """What ``program`` plays on any channel (the mapping the panel makes and replaces); None: nothing."""
         return self.switcher.programs.lookup(program, None)
 
+    def on_channels(self, program: int) -> list[Entry]:
+        """``program``'s mappings on one channel each (`hatbox box-midi --program 5 PACK --program-channel 2`), by
+        channel: they play there whatever the any-channel mapping (p57 QA_C 6: the row said "nothing mapped")."""
+        return sorted((e for e in self.switcher.programs.listed() if e.program == program and e.channel is not None),
+                      key=lambda e: e.channel)
+
     def first_free(self) -> int:
         """The lowest program with nothing mapped on any channel (the next of a set list built in order)."""
         taken = {e.program for e in self.switcher.programs.listed() if e.channel is None}

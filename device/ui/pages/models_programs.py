@@ -59,6 +59,8 @@ class ProgramPicker:
         heard = " (just heard)" if self.heard is not None and self.heard.program == n and not self.chosen else ""
         name, full = pack.manifest.name, f"{pack.manifest.name} {pack.manifest.version}"
         entry = desk.mapped(n)
+        if entry is None and (own := desk.on_channels(n)):
+            return channel_words(n, own, name, full)
         if entry is None:
             return (f"program {n}{heard}: nothing mapped; map plays {full} (encoder 2: another program)",
                     f"program {n}{heard}: nothing mapped; map plays {full}", f"p{n}: nothing mapped -> {name}",
@@ -77,3 +79,17 @@ class ProgramPicker:
         name = pack.manifest.name
         return (message, f"program {n} now plays {name} {pack.manifest.version}", f"program {n} plays {name}",
                 f"p{n}: {name}")
+
+
+def channel_words(n: int, own: list[Any], name: str, full: str) -> tuple[str, ...]:
+    """The row's words for program ``n`` mapped on channels of its own only (``own``: device.midi_programs.Entry, by
+    channel) and on no other: what each channel plays, and that "map" plays ``full`` on the other channels (p57 QA_C 6:
+    "program 5: nothing mapped" hid a laptop's mapping on channel 2), longest first."""
+    first = own[0]
+    chans = ", ".join(str(e.channel + 1) for e in own)
+    which = f"channel {chans}" if len(own) == 1 else f"channels {chans}"
+    plays = f"{first.name} {first.version}" if len(own) == 1 else "its own packs"
+    short = first.name if len(own) == 1 else "own"
+    return (f"program {n} plays {plays} on {which} only; map plays {full} on the other channels",
+            f"program {n}: {plays} on {which} only; map: {name} elsewhere",
+            f"p{n}: ch {chans} {short}; map: {name} elsewhere", f"p{n}: ch {chans} {short} -> {name}")
