@@ -70,11 +70,23 @@ def refused_lines(outcome: dict[str, Any], heads: Heads, name: str, version: str
     message, pid, why = str(outcome.get("message") or ""), str(outcome.get("pack")), str(outcome.get("why") or "")
     full = f"{name} {version}" if version else name
     lines = [message, message.replace(f" ({pid})", "")] if message else []
-    if why:
-        lines += [f"{heads[0]}: {full} not switched in ({why})", f"{heads[0]}: {name} not switched in ({why})",
-                  f"{heads[1]}: {name} not switched in ({why})"]
+    short = short_why(why, pid)
+    for reason in dict.fromkeys((why, short, short.split(" by ", 1)[0]) if why else ()):
+        lines += [f"{heads[0]}: {full} not switched in ({reason})", f"{heads[0]}: {name} not switched in ({reason})",
+                  f"{heads[1]}: {name} not switched in ({reason})", f"{heads[1]}: {name} not switched ({reason})"]
     return tuple(lines) + (f"{heads[0]}: {name} not switched in", f"{heads[1]}: {name} not switched in",
                            f"{heads[2]}: {name} not switched in", f"{heads[1]}: not switched in")
+
+
+def short_why(why: str, pid: str) -> str:
+    """The refusal's reason ``why`` cut to its first clause, without the pack's id (the notice names the pack): "pack
+    'effect-x-...' is not signed by a trusted key, and this box takes only signed packs (...)" -> "not signed by a
+    trusted key" (p57 QA_C 2: the reason did not fit, and the red notice said none); :func:`refused_lines` also
+    says it up to its first " by " ("not signed")."""
+    text = why.replace(f"pack '{pid}' ", "").replace(f" ({pid})", "").replace(f"'{pid}' ", "")
+    for cut in (", ", ": ", "; ", " ("):
+        text = text.split(cut, 1)[0]
+    return text.removeprefix("is ").strip() or why
 
 
 def unswitched_lines(outcome: dict[str, Any], heads: Heads) -> tuple[str, ...]:

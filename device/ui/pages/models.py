@@ -21,8 +21,9 @@ from device.ui.events import EncoderPress, EncoderTurn, Event, Touch
 from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
 from device.ui.pages.models_programs import PROGRAM_ENCODER, ProgramPicker
+from device.ui.pages.models_signed import activate_refused, map_mark, map_refused, rollback_mark, rollback_refused
 from device.ui.program_desk import ProgramDesk, desk_of
-from device.ui.signed_only import REFUSED_MARK, marks_of, refusal_lines
+from device.ui.signed_only import REFUSED_MARK, marks_of
 from hatbox.errors import HatboxError, first_line
 
 ROW = 46
@@ -75,8 +76,10 @@ class ModelsPage(Page):
 
     def program_words(self) -> tuple[str, ...]:
         """What the set-list row says (() without the API)."""
-        desk = self.desk
-        return self.picker.words(desk, self.packs[self.selected] if self.packs else None) if desk else ()
+        desk, pack = self.desk, self.packs[self.selected] if self.packs else None
+        if desk is not None and pack is not None and pack.id in self.refused:
+            return map_mark(self.picker.follow(desk), pack.manifest.name, pack.manifest.version)
+        return self.picker.words(desk, pack) if desk else ()
 
     def _rollback_to(self, kind: str) -> PackEntry | None:
         """The pack roll back would make active in ``kind``'s slot (None: none, or a PanelData that cannot say)."""
@@ -95,6 +98,8 @@ class ModelsPage(Page):
         to = self.back.get(kind)
         if to is None:
             return (f"no earlier {kind} pack to roll back to", f"no earlier {kind}", "")
+        if to.id in self.refused:
+            return rollback_mark(kind, to.manifest.name, to.manifest.version)
         name = f"{to.manifest.name} {to.manifest.version}"
         return (f"roll back: {kind} -> {name}", f"-> {name}", f"-> {to.manifest.name}", "")
 
@@ -173,7 +178,7 @@ class ModelsPage(Page):
         instead is said."""
         pack = self.packs[self.selected] if self.packs else None
         if pack is not None and pack.id in self.refused:
-            self.ctx.state.say(*refusal_lines(pack.manifest.name, pack.manifest.version), alarm=True)
+            self.ctx.state.say(*activate_refused(pack.manifest.name, pack.manifest.version), alarm=True)
             return []
         return self._act(lambda p: self.ctx.data.activate(p.id))
 
@@ -184,6 +189,10 @@ class ModelsPage(Page):
             return []
         if pack.manifest.kind not in SWITCH_KINDS:
             self.ctx.state.say(*self.program_words())
+            return []
+        if pack.id in self.refused:
+            self.ctx.state.say(*map_refused(self.picker.follow(desk), pack.manifest.name, pack.manifest.version),
+                               alarm=True)
             return []
         try:
             self.ctx.state.say(*self.picker.map(desk, pack))
@@ -196,6 +205,10 @@ class ModelsPage(Page):
         active, was 1.0.0"): a rolled-back slot looked like any other activation."""
         kind = self.packs[self.selected].manifest.kind if self.packs else ""
         was = active_pack(self.ctx.data, kind) if kind else None
+        to = self.back.get(kind)
+        if to is not None and to.id in self.refused:        # refused here: not tried (p57 QA_C 2)
+            self.ctx.state.say(*rollback_refused(to, was), alarm=True)
+            return []
         out = self._act(lambda p: self.ctx.data.rollback(p.manifest.kind))
         now = active_pack(self.ctx.data, kind) if kind else None
         if was is not None and now is not None and now.id != was.id:
