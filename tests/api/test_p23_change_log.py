@@ -39,7 +39,7 @@ def test_changes_are_logged_with_the_device_that_made_them(tmp_path: Path, caplo
     assert f"pack {one} made the active effect pack by 'test' (its push)" in said     # p53 Q1: a line of its own
     assert f"pack {two} made the active effect pack (was {one}) by 'test' (its push)" in said
     assert f"pack {one} made the active effect pack (was {two}) by 'test'" in said     # p25: in words
-    assert f"DELETE /packs/{two} by 'test' (204)" in said
+    assert f"pack fuzz 2.0.0 ({two}, test's) deleted by 'test'" in said      # p57 QA_D 6: in words
     assert f"library {lid} uploaded by 'test': 1 file accepted, 0 rejected" in said
     assert not any(line.startswith(("GET ", "POST /packs by", "POST /libraries by", "POST /pair")) for line in said)
-    assert sum(f"DELETE /packs/" in line for line in said) == 1
+    assert sum(" deleted by 'test'" in line for line in said) == 1

@@ -55,13 +55,14 @@ def test_from_says_the_library_was_deleted_while_its_question_was_open(
         assert main(["box-library", "kitB", "--delete", "--yes"]) == 0
         if box_forgot:                       # a box that kept no word of it (an older one, or too long ago)
             keeper.deleted, keeper.silenced = [], []
+            paired_server.app.state.box.libraries._deleted._records = {}       # the libraries' record too (p57)
     _answer_after(monkeypatch, other_laptop)
     rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
     assert "the kit holds 1 note set by hand" in err                       # the question, on stderr (p47)
     assert rc == 2 and "no library" not in err
     first = [line for line in err.splitlines() if line.startswith("hatbox: error:")][0]
     if box_forgot:
-        assert first.endswith("library kitB was deleted; the kit is as it was"), err
+        assert first.endswith(f"library kitB ({kit_b}) was deleted; the kit is as it was"), err   # p57 QA_D 9
     else:
         assert "library kitB was deleted by 'laptop' (" in first and first.endswith("); the kit is as it was"), err
     assert "hatbox box-library lists the libraries the box still holds" in err
