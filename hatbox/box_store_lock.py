@@ -30,15 +30,19 @@ def store_usable(store: Path) -> None:
               "that is not what you meant", file=sys.stderr, flush=True)
 
 
-def one_box(store: Path) -> ContextManager[None]:
-    """Hold STORE/box.lock for the run: a second `hatbox device run` on the same store is refused at once, before it
-    installs a pack or records anything (it would switch the first box's active packs under it)."""
+RUN_HINT = "stop that box first, or give this one another --store"     # `hatbox device run`'s way out
+
+
+def one_box(store: Path, hint: str = RUN_HINT) -> ContextManager[None]:
+    """Hold STORE/box.lock for the run: a second box on the same store (a `hatbox device run`, or `hatbox demo`'s
+    box: hatbox/demo_box.py) is refused at once, before it installs a pack or records anything (it would switch the
+    first box's active packs under it).  The lock keeps only its holder's pid, so the refusal names both kinds of
+    box; ``hint``: the asker's own way out (the demo has no --store)."""
     from export.atomic import held_exclusively
 
     def busy(pid: str) -> HatboxError:
-        return HatboxError(f"another hatbox device run{pid} is using the store folder {store.absolute()}: one box "
-                           "per store",
-                           hint="stop that box first, or give this one another --store")
+        return HatboxError(f"a hatbox device run or hatbox demo{pid} is already using the store folder "
+                           f"{store.absolute()}: one box per store", hint=hint)
     lock = store / BOX_LOCK
     if lock.is_dir() or (lock.exists() and not lock.is_file()):   # no lock could be held: two boxes could run
         raise HatboxError(f"{lock} is a folder (or not a file): the box keeps its lock file there, so that two boxes "

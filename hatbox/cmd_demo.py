@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hatbox.argtypes import number
+from hatbox.demo_box import RATE
 from hatbox.errors import HatboxError
 
 if TYPE_CHECKING:       # numpy is imported where it is used: `hatbox --help` does not load it
@@ -40,7 +41,6 @@ if TYPE_CHECKING:       # numpy is imported where it is used: `hatbox --help` do
 ROOT = Path(__file__).resolve().parent.parent
 FACTORY = ROOT / "factory"
 KITS = Path("/usr/share/hydrogen/data/drumkits")
-RATE = 48000
 CHORDS = ((60, 64, 67), (57, 60, 64), (53, 57, 60), (55, 59, 62))
 # a bar of sixteenths on the kit made from the uploaded library (General MIDI notes: kick 36, snare 38, hi-hat 42),
 # sent as MIDI channel 10 sends them: to the sampler alone
@@ -331,10 +331,11 @@ def _run(args: argparse.Namespace, out: Path, store: Path, box: tuple[Any, Any, 
     print(f"\n== the box is set up ({time.monotonic() - started:.0f} s, on silence): the guitar input starts into it "
           "with the performance", flush=True)
     try:
-        final, per_second, _ = _performance(args, engine, control, store, api, drums=samples is not None)
+        final, per_second = _performance(args, engine, control, store, api, drums=samples is not None)
     except _Stopped as stop:
-        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, stop.into_s,
-                                     demo_box.input_seconds(out / "demo-in.wav"), log_path) from None
+        from hatbox.cmd_device import input_seconds
+        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, input_seconds(out / "demo-in.wav"),
+                                     log_path) from None
     finally:
         engine.stop()
     return _summarise(out, store, engine, final, per_second, args.seconds, log_path)
@@ -349,9 +350,9 @@ class _Stopped(Exception):
 
 
 def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Path, api: Any,
-                 drums: bool) -> tuple[dict[str, Any], list[dict[str, Any]], float]:
+                 drums: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The panel, the guitar input started and the scripted performance; returns (the last status, the status once
-    a second, the time.monotonic() it started at).  _Stopped when the box's engine ended meanwhile."""
+    a second).  _Stopped when the box's engine ended meanwhile."""
     from hatbox import demo_box
     panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
     print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
@@ -362,7 +363,7 @@ def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Pat
         samples = _perform(control, args.seconds, drums=drums)
         if panel is not None:
             panel.join(5)
-        return control.status(), samples, t0
+        return control.status(), samples
     except HatboxError:
         alive = getattr(engine, "alive", None)
         if callable(alive) and not alive():

@@ -36,13 +36,14 @@ STATUS_WATCH_S = 1.0             # how often the engine status is read for a rec
                                  # and for new warnings of the slots (a sample the sampler cut)
 
 
-def _say(line: str, err: bool = False) -> None:
-    """Print ``line`` (on stderr when ``err``) and keep it in the box's log: a warning when it starts with
-    "warning:", else info (the terminal does not show it twice: device/logs.py PRINTED)."""
+def _say(line: str, err: bool = False, logger: logging.Logger = log) -> None:
+    """Print ``line`` (on stderr when ``err``) and keep it in the box's log through ``logger`` (the demo's box:
+    hatbox.demo): a warning when it starts with "warning:", else info (the terminal does not show it twice:
+    device/logs.py PRINTED)."""
     from device.logs import PRINTED
     print(line, file=sys.stderr if err else sys.stdout, flush=True)
-    log.log(logging.WARNING if line.startswith("warning:") else logging.INFO, "%s", line,
-            extra={PRINTED: True})
+    logger.log(logging.WARNING if line.startswith("warning:") else logging.INFO, "%s", line,
+               extra={PRINTED: True})
 
 
 def register(cli: Any) -> None:
@@ -93,18 +94,25 @@ def _stopped_line(args: argparse.Namespace, code: int) -> str:
             "the box at the end of its --input, and without --input it plays silence until stopped)")
 
 
-def _input_ran_out(args: argparse.Namespace, engine: Any) -> float | None:
+def _input_ran_out(args: argparse.Namespace, engine: Any, backend: str) -> float | None:
     """The length (s) of ``args.input`` when the engine, which has ended by itself without an error, stopped at its
-    end: none of --seconds came first; None otherwise (no --input, a run stopped, an input that cannot be read)."""
-    if not args.input or engine.alive() or engine.wait(0) != 0:
+    end: the file backend played it (``backend``: ServerConfig.backend; ALSA never plays --input, p57 FR1 1) and none
+    of --seconds came first; None otherwise (no --input, a run stopped, an input that cannot be read)."""
+    if backend != "file" or not args.input or engine.alive() or engine.wait(0) != 0:
         return None
+    length = input_seconds(Path(args.input))
+    seconds = getattr(args, "seconds", None)
+    return length if length is not None and (seconds is None or length < seconds) else None
+
+
+def input_seconds(path: Path) -> float | None:
+    """The length of the input file at ``path`` in seconds (None when it cannot be read): how long the file backend
+    plays it before it stops the box (`hatbox device run --input`, the demo's guitar phrase)."""
     from device.audio.audiofile import file_seconds
     try:
-        length = file_seconds(args.input)
+        return file_seconds(path)
     except HatboxError:
         return None
-    seconds = getattr(args, "seconds", None)
-    return length if seconds is None or length < seconds else None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -151,15 +159,14 @@ def _run(args: argparse.Namespace) -> int:
         budget = cfg.audio.latency_budget()
         _say(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
              f"periods, round trip {budget['round_trip_ms']:.2f} ms")
-        for warning in _start_warnings(engine):
-            _say(f"warning: {warning}", err=True)
+        say_start_warnings(engine)
         stoppers = _front_ends(args, control)
         stoppers.append(watch := _watch_status(control, dropouts=dropouts))
         restore = stop_on_sigterm()
         try:
             _wait(args, control, engine)
             died = engine_died(engine)           # asked before stop(): an engine that ended on its own
-            args._ran_out = None if died else _input_ran_out(args, engine)      # its --input ended
+            args._ran_out = None if died else _input_ran_out(args, engine, cfg.backend)    # its --input ended
         except KeyboardInterrupt:
             died = died_before_asked(engine)     # e.g. SIGTERM while the panel shows the engine's stop screen
         hint = died_hint(engine) if died else None    # before stop(): a stuck engine's kill is the box's own
@@ -224,6 +231,13 @@ def _start_warnings(engine: Any) -> list[str]:
         if engine.alive():
             raise
         return []
+
+
+def say_start_warnings(engine: Any, logger: logging.Logger = log) -> None:
+    """Say the engine's warnings at its start (:func:`_start_warnings`: no real-time priority, a knob file it could
+    not read...) on stderr, each kept in the box's log through ``logger`` (the demo's box says them so too)."""
+    for warning in _start_warnings(engine):
+        _say(f"warning: {warning}", err=True, logger=logger)
 
 
 def _watch_status(control: Any, every_s: float = STATUS_WATCH_S, dropouts: Any = None) -> Any:

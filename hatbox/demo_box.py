@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,9 +23,10 @@ from typing import Any, Iterator
 from hatbox.errors import HatboxError
 
 log = logging.getLogger("hatbox.demo")
-RATE = 48000
+RATE = 48000             # the engine's, and the guitar phrase's (hatbox/cmd_demo.py writes demo-in.wav at it)
 BLOCK = 128
 INPUT_MARGIN_S = 10.0     # the phrase outlasts the performance by this: the panel's end, the last status
+BUSY_HINT = "wait for that box to end, or give --out another folder"    # a store held: the demo's way out
 
 
 @contextlib.contextmanager
@@ -52,12 +52,11 @@ def free_store(store: Path) -> None:
     if not store.is_dir():
         return
     try:
-        with one_box(store):
+        with one_box(store, hint=BUSY_HINT):
             pass
     except HatboxError as exc:
-        raise HatboxError(f"the demo's store {store} is in use: {exc.args[0]}; nothing was removed",
-                          hint="wait for that hatbox demo (or hatbox device run) to end, or give --out another "
-                               "folder") from None
+        raise HatboxError(f"the demo's store is in use: {exc.args[0]}; nothing was removed",
+                          hint=exc.hint) from None
 
 
 @contextlib.contextmanager
@@ -67,7 +66,7 @@ def held_store(store: Path) -> Iterator[Path | None]:
     from device.logs import box_logging
     from hatbox.box_store_lock import one_box, store_usable
     store_usable(store)                         # first: the knob keeper writes STORE/knobs.json from the start
-    with one_box(store), box_logging(store) as box_log, laptop_client_quiet():
+    with one_box(store, hint=BUSY_HINT), box_logging(store) as box_log, laptop_client_quiet():
         yield box_log.path
 
 
@@ -86,17 +85,9 @@ def start_engine(out: Path, store: Path) -> Any:
     engine = EngineProcess(engine_config(store, out / "demo-in.wav", out / "demo-out.wav")).start()
     log.info("the demo's box: engine started (its input silent until the performance; take %s)",
              out / "demo-out.wav")
-    say_start_warnings(engine)
+    from hatbox.cmd_device import say_start_warnings
+    say_start_warnings(engine, log)                    # as `hatbox device run` says them
     return engine
-
-
-def say_start_warnings(engine: Any) -> None:
-    """Print the engine's warnings at its start (EngineProcess.start_warnings: no real-time priority, a knob file
-    it could not read...) on stderr, as `hatbox device run` does, and keep them in the box's log."""
-    from device.logs import PRINTED
-    for warning in getattr(engine, "start_warnings", None) or []:
-        print(f"warning: {warning}", file=sys.stderr, flush=True)
-        log.warning("warning: %s", warning, extra={PRINTED: True})
 
 
 def start_phrase(engine: Any) -> None:
@@ -115,15 +106,6 @@ def take_figures(status: dict[str, Any]) -> dict[str, Any]:
     block_s = float(status.get("block") or BLOCK) / float(status.get("rate") or RATE)
     return {"performance_from_s": started,
             "effect_swaps_s": [round(b * block_s, 3) for b in status.get("swap_blocks") or []]}
-
-
-def input_seconds(path: Path) -> float | None:
-    """The length of the input file at ``path`` in seconds (None when it cannot be read)."""
-    from device.audio import audiofile
-    try:
-        return audiofile.file_seconds(path)
-    except HatboxError:
-        return None
 
 
 def _where(log_path: Path | None) -> str:
@@ -149,20 +131,19 @@ def demo_hint(engine: Any, log_path: Path | None) -> str:
     return f"{look}run hatbox demo again; {_where(log_path)}"
 
 
-def stopped_words(engine: Any, into_s: float, seconds: float, playing_s: float, input_s: float | None,
+def stopped_words(engine: Any, into_s: float, seconds: float, input_s: float | None,
                   log_path: Path | None) -> HatboxError:
     """Why the demo's box stopped ``into_s`` s into its ``seconds`` s performance, in words: the engine's own error
-    when it stopped on one, else its input ran out (the file backend stops the box at the end of its input:
-    ``playing_s`` s after the phrase began, the input being ``input_s`` s long)."""
+    when it stopped on one, else its input ran out (the file backend stops the box at the end of its input, the
+    input being ``input_s`` s long: cued at the performance's start, it ran out ``into_s`` s after it began)."""
     died = _died(engine)
     if died:
         return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {died}",
                            hint=demo_hint(engine, log_path))
     ran = f"its {input_s:.1f} s guitar input" if input_s is not None else "its guitar input"
     return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {ran} ran out "
-                       f"{playing_s:.1f} s after the box started playing it (the file backend stops the box at the "
-                       f"end of its input, {INPUT_MARGIN_S:g} s longer than the performance): the performance ran "
-                       "late (a very busy machine)",
+                       f"(the file backend stops the box at the end of its input, {INPUT_MARGIN_S:g} s longer than "
+                       "the performance): the performance ran late (a very busy machine)",
                        hint=f"run hatbox demo again, when the machine is less busy; {_where(log_path)}")
 
 

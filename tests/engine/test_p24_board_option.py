@@ -43,7 +43,8 @@ def test_a_second_box_on_the_same_store_is_refused_before_it_changes_anything(tm
         assert main([*BOX, "--store", str(store), "--no-panel", "--effect",
                      str(ROOT / "factory" / "effect-drive.hatpack")]) == 2
     err = capsys.readouterr().err
-    assert f"another hatbox device run (pid {__import__('os').getpid()}) is using the store folder {store.absolute()}" in err
+    pid = __import__('os').getpid()
+    assert f"a hatbox device run or hatbox demo (pid {pid}) is already using the store folder {store.absolute()}" in err
     assert not (store / "packs").exists() and not (store / "sim-out.wav").exists()
 
 
