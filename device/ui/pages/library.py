@@ -36,7 +36,7 @@ from device.ui.pages.library_alike import alike_samples
 from device.ui.pages.library_buttons import BUTTONS, HOME, button_rects, press_button
 from device.ui.pages.library_draw import BUTTONS_W, COMPACT_BELOW, ROW, LibraryDrawing  # noqa: F401  (re-exported)
 from device.ui.pages.library_fixers import CorrectionOwners
-from device.ui.pages.library_words import back_words, tag_counts
+from device.ui.pages.library_words import back_words, log_retag, tag_counts
 from device.ui.library_tagger import known_tagger_tags
 from hatbox.errors import first_line
 
@@ -404,15 +404,15 @@ class LibraryPage(LibraryDrawing):
             self._save(moving, [tag])
 
     def _save(self, moving: Sample, tags: list[str]) -> None:
-        """Write ``tags`` as the sample's own (a write: never dropped for a newer request; none: the tagger's
-        again), then show it under the tag on screen if it kept that one, else under its first (the "unsure" list
-        stays, the next sample moving up)."""
+        """Write ``tags`` as the sample's own (a write, never dropped; none: the tagger's again), then show it under
+        the tag on screen if it kept that one, else its first (the "unsure" list stays, the next sample moving up)."""
         data, wrote, by = self.ctx.data, [], self.owners.by.get(moving.path, "")    # whose correction it was
 
         def write() -> None:
             data.set_tags(moving.path, tags)
             self.owners.forget(moving.path)         # made on the panel: no laptop's correction now
             wrote.append(True)
+            log_retag(moving.path, tags, by)        # in changes.log, as a laptop's fix is (p57 QA_C 7)
 
         def written(_: Any, error: BaseException | None) -> None:
             if error is not None:

@@ -4,12 +4,14 @@ shows the first that fits: portrait is narrow), with its colour where it has one
 they read what it shows now; they change nothing."""
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from device.library.closeness import alike_text
 from device.ui import draw as D
 from device.ui.data import Shelved
 from device.ui.pages.library_alike import near_of
+from device.ui.pages.library_fixers import held_as
 from hatbox.text import count_words
 
 Colour = tuple[int, int, int]
@@ -240,3 +242,31 @@ def back_words(name: str, by: str = "") -> tuple[str, ...]:
         return (f"{name}: {by}'s correction removed, back to the tagger's tags", f"{name}: {by}'s correction removed",
                 "the tagger's tags")
     return f"{name}: back to the tagger's tags (no longer yours)", f"{name}: the tagger's tags", "the tagger's tags"
+
+
+def log_retag(path: str, tags: list[str], by: str = "") -> None:
+    """Log a panel retag, or its correction given back, in box.log and changes.log (:func:`retag_change`)."""
+    from device.panel_log import said_change
+    said_change(retag_change(path, tags, by))
+
+
+def retag_change(path: str, tags: list[str], by: str = "") -> str:
+    """The change log's words (device/panel_log.py ``said_change``: "panel: ...") for a retag on the panel, as the
+    laptop's correction is logged (device/api/library_routes.py: "library ID: FILE tagged snare (a correction)"), and
+    for its correction given back to the tagger, saying whose it was (``by``: the laptop's name; "": the panel's own)
+    (p57 QA_C 7: neither left a line in changes.log).  ``path``: the sample's file under its library's ``files/``."""
+    held = held_as(path)
+    where = f"library {held[0].name}: {held[1]}" if held is not None else in_files(PurePosixPath(path))
+    if tags:
+        return f"{where} tagged {', '.join(tags)} (a correction)"
+    whose = f"{by}'s" if by else "the panel's"
+    return f"{where} back to the tagger's tags ({whose} correction removed)"
+
+
+def in_files(path: PurePosixPath) -> str:
+    """"library ID: kit/a.wav" of a file under a library's ``files/`` folder whose library.json is not there (yet), else
+    the file's name."""
+    for parent in path.parents:
+        if parent.name == "files" and parent.parent.name:
+            return f"library {parent.parent.name}: {path.relative_to(parent).as_posix()}"
+    return path.name
