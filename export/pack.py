@@ -56,8 +56,6 @@ DAMAGED_SENT = ("the file sent is damaged: check it where it came from (hatbox p
 PACK_HINT = "a .hatpack is written by hatbox train effect|synth|tagger ... --out PACK.hatpack"
 PIECES_FROM = 1 << 20                  # members larger than this are inflated piece by piece (_read_in_pieces)
 PIECE = 1 << 16                        # bytes inflated at a time there
-WHOLE_ENV = "HATBOX_BIG_WHOLE"         # "1": big members and models read and handed over whole, as before p57 F9
-                                       # (bench/engine_big_pack.py's peer; device/audio/runtime.py reads it too)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -410,8 +408,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = Fa
     they cannot be read as they are (p53 QA Q3: zipfile's own words and class were
     shown, and no hint)."""
     try:
-        with zf.open(info) as fh:
-            data = _read_up_to(fh, info.file_size + 1)
+        data = _inflated(zf, info, info.file_size + 1)
     except _ZIP_ERRORS as exc:
         said, hint = member_damage(exc, info.compress_type)
         raise PackError(f"member {info.filename!r} {said}", check="archive",
@@ -422,18 +419,36 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, uploaded: bool = Fa
     return data
 
 
-
-def _read_up_to(fh: Any, limit: int) -> bytes:
-    """Up to ``limit`` bytes of the open member ``fh``: at once for a small member, else :func:`_read_in_pieces`
-    (where the system has anonymous in-memory files: Linux)."""
-    if limit <= PIECES_FROM or not hasattr(os, "memfd_create") or os.environ.get(WHOLE_ENV) == "1":
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Up to ``limit`` bytes of member ``info``: piece by piece for a member over :data:`PIECES_FROM`
+    (:func:`_inflated_in_pieces`), else, or where that has no in-memory file to use, at once.  The zip's own errors
+    (a bad CRC, a cut, bad compressed bytes, the pack file's read) are raised."""
+    if limit > PIECES_FROM:
+        data = _inflated_in_pieces(zf, info, limit)
+        if data is not None:
+            return data
+    with zf.open(info) as fh:
         return fh.read(limit)
+
+
+class _MemoryFileFailed(Exception):
+    """A call on the in-memory file itself failed (os.write, os.pread: no room, a file size limit): not the pack."""
+
+
+def _inflated_in_pieces(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """:func:`_read_in_pieces` of member ``info`` through a new anonymous in-memory file (Linux), or None where there
+    is none or it fails (p57 R5: its [Errno 27] File too large read as the pack's damage): read whole then."""
+    if not hasattr(os, "memfd_create"):
+        return None
     try:
         fd = os.memfd_create("hatbox-member", os.MFD_CLOEXEC)
     except OSError:
-        return fh.read(limit)
+        return None
     try:
-        return _read_in_pieces(fh, limit, fd)
+        with zf.open(info) as fh:
+            return _read_in_pieces(fh, limit, fd)
+    except _MemoryFileFailed:
+        return None
     finally:
         os.close(fd)
 
@@ -443,20 +458,38 @@ def _read_in_pieces(fh: Any, limit: int, fd: int) -> bytes:
     with one ``os.pread``: the same bytes as ``fh.read(limit)``, but each step lets other threads run (zlib inflates
     and crc32 checks, ``os.write`` and ``os.pread`` copy, all outside the GIL), where ``fh.read`` joined the member
     in Python holding the GIL for the whole copy: 22-26 ms for a 35 MiB model, which stalled the engine's audio
-    thread while a big pack loaded (p57 F9, bench/engine_big_pack.py)."""
+    thread while a big pack loaded (p57 F9, bench/engine_big_pack.py).  :class:`_MemoryFileFailed` when ``fd``'s
+    own calls fail."""
     total = 0
     while total < limit:
         piece = fh.read(min(PIECE, limit - total))
         if not piece:
             break
-        view = memoryview(piece)
+        _write_all(fd, piece)
+        total += len(piece)
+    return _read_back(fd, total)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``data`` appended to the in-memory file ``fd``; :class:`_MemoryFileFailed` for its OSError."""
+    try:
+        view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
-        total += len(piece)
-    data = os.pread(fd, total, 0)
-    while len(data) < total:                   # a short read (not expected from an in-memory file)
-        data += os.pread(fd, total - len(data), len(data))
+    except OSError as exc:
+        raise _MemoryFileFailed(str(exc)) from exc
+
+
+def _read_back(fd: int, total: int) -> bytes:
+    """The first ``total`` bytes of the in-memory file ``fd``; :class:`_MemoryFileFailed` for its OSError."""
+    try:
+        data = os.pread(fd, total, 0)
+        while len(data) < total:                   # a short read (not expected from an in-memory file)
+            data += os.pread(fd, total - len(data), len(data))
+    except OSError as exc:
+        raise _MemoryFileFailed(str(exc)) from exc
     return data
+
 
 # A JSON string, escapes and all; one never closed runs to the end of the text (``\Z``).  Matched in one pass from
 # its opening quote, never backtracking: every opening quote matches, so no later quote is tried as a start.  The

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -89,27 +90,47 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     with_opts = [(p, _provider_options(p, cache)) for p in chosen]
     try:
         with model_source(model, chosen) as src:
-            return ort.InferenceSession(src, sess_options=opts, providers=with_opts)
+            return _session(src, opts, with_opts)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises several private types
-        msg = first_line(exc)
+        msg = refusal_words(first_line(exc))
         raise PackError(f"onnxruntime cannot load the model: {msg}", check="onnx") from None
+
+
+def _session(src: bytes | str, opts: ort.SessionOptions, providers: list) -> ort.InferenceSession:
+    """onnxruntime's session of ``src``; one made from an in-memory file (:func:`model_source`) is never made again
+    from it: onnxruntime keeps the path it was given and makes the session again from it after an execution
+    provider's failure in ``run`` (its fallback) or on ``set_providers``, but the file is closed once the session is
+    made and its number may then name another file (another model: p57 R5).  Such a session has its fallback off
+    and its ``set_providers`` refused (a CPU-only session has nothing to fall back to)."""
+    if not (isinstance(src, str) and src.startswith(MEMORY_PATH)):
+        return ort.InferenceSession(src, sess_options=opts, providers=providers)
+    session = ort.InferenceSession(src, sess_options=opts, providers=providers, enable_fallback=0)
+    session.set_providers = _not_again
+    return session
+
+
+def _not_again(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("this session was made from an in-memory copy of its model, closed since: make another one "
+                       "with device.audio.runtime.make_session")
+
+
+def refusal_words(msg: str) -> str:
+    """onnxruntime's refusal ``msg`` as it reads for model bytes, where the model went as an in-memory file
+    (:func:`model_source`): without "Load model from /proc/self/fd/N failed:", a path the user has never seen."""
+    said, found = re.subn(r"Load model from /proc/self/fd/\d+ failed: ?", "", msg)
+    if found:
+        said = said.replace("Protobuf parsing failed.", "Failed to load model because protobuf parsing failed.")
+    return re.sub(r"/proc/self/fd/\d+", "the model", said)
 
 
 # Model bytes at least this big go to onnxruntime as an in-memory file (:func:`model_source`) and are searched for
 # external data a window at a time (:func:`refuse_external`).  Why (p57 F9, bench/engine_big_pack.py): onnxruntime
-# copies model bytes it is given while it holds the GIL (21 ms for a 35 MiB model), and ``b"location" in data``
-# held it 14 ms more: the engine's audio thread waited on both while a big pack loaded.  From a path, onnxruntime
-# reads and parses the model with the GIL released.
+# copies model bytes it is given while it holds the GIL (21 ms for a 35 MiB model), and searching them whole
+# for external data held it 14 ms more: the engine's audio thread waited on both while a big pack loaded.  From a
+# path, onnxruntime reads and parses the model with the GIL released.
 FILE_FROM = 1 << 20
 WINDOW = 1 << 20                    # bytes searched (or written) per step: well under 1 ms holding the GIL
-EXTERNAL_KEY = b"location"          # the key every external-data entry has (device/onnx_external.py)
-
-
-def whole_wanted() -> bool:
-    """Whether big model bytes go to onnxruntime whole, as before p57 F9 (export.pack.WHOLE_ENV is "1": the
-    benchmark's peer, bench/engine_big_pack.py)."""
-    from export.pack import WHOLE_ENV
-    return os.environ.get(WHOLE_ENV) == "1"
+MEMORY_PATH = "/proc/self/fd/"      # where onnxruntime finds an in-memory file (:func:`model_source`)
 
 
 def mentions(data: bytes, key: bytes, window: int = WINDOW) -> bool:
@@ -120,11 +141,14 @@ def mentions(data: bytes, key: bytes, window: int = WINDOW) -> bool:
 
 
 def refuse_external(model: bytes) -> None:
-    """device.onnx_external.refuse_external_data of model bytes, which it parses only when they contain the key
-    "location"; for bytes of :data:`FILE_FROM` or more that search is made here, a window at a time, first."""
-    from device.onnx_external import refuse_external_data
-    if len(model) < FILE_FROM or whole_wanted() or mentions(model, EXTERNAL_KEY):
+    """device.onnx_external's refusal of model bytes with external data, which parses only bytes that may hold an
+    external-data entry (device.onnx_external.ENTRY_KEYS); for bytes of :data:`FILE_FROM` or more that search is
+    made here, a window at a time."""
+    from device.onnx_external import ENTRY_KEYS, refuse_external_data, refuse_parsed
+    if len(model) < FILE_FROM:
         refuse_external_data(model)
+    elif any(mentions(model, key) for key in ENTRY_KEYS):
+        refuse_parsed(model)
 
 
 @contextlib.contextmanager
@@ -138,20 +162,21 @@ def model_source(model: bytes | str | Path, providers: Sequence[str]) -> Iterato
         yield str(model)
         return
     cpu_only = list(providers) == ["CPUExecutionProvider"]
-    fd = _memory_file(model) if len(model) >= FILE_FROM and cpu_only and not whole_wanted() else None
+    fd = _memory_file(model) if len(model) >= FILE_FROM and cpu_only else None
     if fd is None:
         yield model
         return
     try:
-        yield f"/proc/self/fd/{fd}"
+        yield f"{MEMORY_PATH}{fd}"
     finally:
         os.close(fd)
 
 
 def _memory_file(data: bytes) -> int | None:
     """An anonymous in-memory file holding ``data`` (its descriptor, reachable as /proc/self/fd/N), or None where
-    there is none (not Linux, no /proc)."""
-    if not hasattr(os, "memfd_create") or not os.path.isdir("/proc/self/fd"):
+    there is none (not Linux, no /proc) or it cannot be written (no room).  Closed again on any exception (an
+    interrupt too), which is then raised."""
+    if not hasattr(os, "memfd_create") or not os.path.isdir(MEMORY_PATH):
         return None
     try:
         fd = os.memfd_create("hatbox-model", os.MFD_CLOEXEC)
@@ -164,6 +189,9 @@ def _memory_file(data: bytes) -> int | None:
     except OSError:
         os.close(fd)
         return None
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 

@@ -4,6 +4,7 @@ archive asks for the whole member at once, onnxruntime gets a path for a big mod
 and a bad big pack is refused as before."""
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,11 @@ from hatbox.errors import PackError
 from tests.api.packs import gain_model, gain_pack
 
 PAD = 3 << 20                 # a model of about 3 MiB: over the 1 MiB from which pieces are used
+linux = pytest.mark.skipif(not hasattr(os, "memfd_create") or not os.path.isdir("/proc/self/fd"),
+                           reason="big members and models go through anonymous in-memory files on Linux only")
 
 
+@linux
 def test_a_big_member_is_read_in_pieces_with_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
     path = gain_pack(tmp_path / "big.hatpack", pad_bytes=PAD)
     asked: list[int] = []
@@ -57,6 +61,7 @@ def test_a_big_member_altered_is_refused_by_the_loader(tmp_path: Path) -> None:
     assert err.value.check == "checksum"
 
 
+@linux
 def test_a_big_model_reaches_onnxruntime_as_a_file_with_the_same_results(monkeypatch) -> None:
     model = gain_model(pad_bytes=PAD)
     given: list[Any] = []
