@@ -6,24 +6,30 @@ zipfile joining the 35 MiB model in Python (22-26 ms), ``b"location" in model`` 
 model bytes it was given (21 ms).  Since p57 F9 big members are inflated piece by piece (export/pack.py) and a
 big model reaches onnxruntime as an in-memory file (device/audio/runtime.py), each step letting the audio thread in.
 
-Two parts, each run for both modes in turn, ``--rounds`` times: ``before`` (``HATBOX_BIG_WHOLE=1``: members and
-models handed over whole, the code before the fix) and ``fixed`` (as the box runs now):
+Two trees, each measured in turn ``--rounds`` times, each round in a process of its own that imports the tree's
+code (its engine process is spawned from it, so it runs that code too): ``before``, the commit ``--before``
+(default the one before p57 F9, 91b62ba8^), extracted with ``git archive`` into a temporary folder, and ``fixed``,
+this working tree.  Both load the same two packs, built once here.
 
-1. probe: in this process, a probe thread that wants to run every 1 ms (SCHED_FIFO 70 where this user may, as the
-   audio thread) beside the loader's steps on a 35 MiB pack (read_pack, build_unit, golden check): its lateness.
+1. probe: a probe thread that wants to run every 1 ms (SCHED_FIFO 70 where this user may, as the audio thread)
+   beside the loader's steps on a 35 MiB pack (read_pack, build_unit, golden check): its lateness, and the steps'
+   time (``load_seconds``).
 2. engine: the real engine process (device.audio.server.EngineProcess: file backend paced to the wall clock, 48 kHz,
-   128-sample blocks, memory locked and SCHED_FIFO where permitted), ``--swaps`` switches between two 35 MiB packs
+   128-sample blocks, memory locked and SCHED_FIFO where permitted), ``--swaps`` switches between the two packs
    sent as the box sends them; the engine's xruns in ``--idle`` s before them and during each switch.
 
-    .venv/bin/python bench/engine_big_pack.py [--rounds 3] [--swaps 4] [--mib 35]
-Prints medians per mode; writes bench/results/engine_big_pack.json.
+    .venv/bin/python bench/engine_big_pack.py [--before REV] [--rounds 3] [--swaps 4] [--mib 35]
+Prints medians per tree and the load average; writes bench/results/engine_big_pack.json.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,11 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_common import ROOT, WORK, write_result  # noqa: E402
 from run_name import run_suffix  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-from export.pack import WHOLE_ENV  # noqa: E402
-
 TICK_S = 0.001
 MODES = ("before", "fixed")
+BEFORE = "91b62ba8^"                 # the commit before p57 F9's fix
 
 
 def big_packs(mib: float) -> list[Path]:
@@ -51,10 +55,6 @@ def big_packs(mib: float) -> list[Path]:
             gain_pack(path, name="big", version=version, pad_bytes=int(mib * 1.1 * (1 << 20)), seed=i)
         out.append(path)
     return out
-
-
-def set_mode(mode: str) -> None:
-    os.environ[WHOLE_ENV] = "1" if mode == "before" else "0"
 
 
 def _probe(stop: threading.Event, lates: list[float], realtime: bool) -> None:
@@ -127,50 +127,102 @@ def engine_swaps(packs: list[Path], swaps: int, idle_s: float) -> dict[str, Any]
             "scheduler": status.get("scheduler"), "warnings": status.get("warnings", [])}
 
 
+def measure(tree: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One round in this process with ``tree``'s code (put first on sys.path before any of it is imported; the
+    engine process is spawned with this sys.path): the probe and the engine parts."""
+    sys.path.insert(0, tree)
+    sys.setswitchinterval(0.0002)                                # as the engine process
+    from device.audio import runtime
+    from device.audio.swap import warm_runtime
+    if not Path(runtime.__file__).resolve().is_relative_to(Path(tree).resolve()):
+        raise SystemExit(f"the code measured is not {tree}'s: {runtime.__file__}")
+    warm_runtime()
+    packs = [Path(p) for p in args.packs]
+    return {"probe": probe_load(packs[args.round % 2], not args.no_realtime),
+            "engine": engine_swaps(packs, args.swaps, args.idle)}
+
+
+def run_round(tree: Path, packs: list[Path], r: int, args: argparse.Namespace) -> dict[str, Any]:
+    """:func:`measure` of ``tree`` in a process of its own (the tree's code, not this one's)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", str(tree), "--round", str(r),
+           "--swaps", str(args.swaps), "--idle", str(args.idle), "--packs", *map(str, packs)]
+    cmd += ["--no-realtime"] if args.no_realtime else []
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"measuring {tree} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def extract(rev: str, into: Path) -> str:
+    """``rev``'s tree written into ``into`` (git archive); its full commit id."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", rev], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def median(rows: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in rows))
 
 
-def main() -> int:
+def summary(probe: list[dict[str, Any]], engine: list[dict[str, Any]]) -> dict[str, Any]:
+    """One tree's medians and totals over its rounds."""
+    swaps = [x for e in engine for x in e["xruns_per_swap"]]
+    return {"probe_late_max_ms_median": median(probe, "late_max_ms"),
+            "probe_ticks_over_2ms_median": median(probe, "late_over_2ms"),
+            "load_seconds_median": median(probe, "seconds"),
+            "xruns_per_swap_median": float(statistics.median(swaps)), "xruns_swaps_total": sum(swaps),
+            "swaps": len(swaps), "idle_xruns_total": sum(e["idle_xruns"] for e in engine),
+            "load_max_median": median(engine, "load_max")}
+
+
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rounds", type=int, default=3, help="rounds, each running both modes in turn")
+    ap.add_argument("--before", default=BEFORE, help="the commit measured as 'before' (git archive)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds, each measuring both trees in turn")
     ap.add_argument("--swaps", type=int, default=4, help="switches between the two big packs per engine")
     ap.add_argument("--idle", type=float, default=2.0, help="seconds of idle playing counted before the switches")
     ap.add_argument("--mib", type=float, default=35.0, help="size of each big pack (MiB)")
     ap.add_argument("--no-realtime", action="store_true", help="the probe thread at normal priority")
+    ap.add_argument("--measure", help=argparse.SUPPRESS)
+    ap.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--packs", nargs=2, help=argparse.SUPPRESS)
+    return ap
+
+
+def main() -> int:
+    ap = parser()
     args = ap.parse_args()
-    sys.setswitchinterval(0.0002)                                # as the engine process
+    if args.measure:
+        print(json.dumps(measure(args.measure, args)))
+        return 0
+    load_start = os.getloadavg()
     packs = big_packs(args.mib)
-    from device.audio.swap import warm_runtime
-    warm_runtime()
     rows: dict[str, dict[str, list[Any]]] = {m: {"probe": [], "engine": []} for m in MODES}
-    saved = os.environ.get(WHOLE_ENV)
-    try:
+    with tempfile.TemporaryDirectory() as tmp:
+        commit = extract(args.before, Path(tmp) / "before")
+        trees = {"before": Path(tmp) / "before", "fixed": ROOT}
         for r in range(args.rounds):
             for mode in MODES if r % 2 == 0 else MODES[::-1]:
-                set_mode(mode)
-                rows[mode]["probe"].append(probe_load(packs[r % 2], not args.no_realtime))
-                rows[mode]["engine"].append(engine_swaps(packs, args.swaps, args.idle))
-                print(f"round {r + 1} {mode:6s} probe {rows[mode]['probe'][-1]}  engine "
-                      f"{ {k: rows[mode]['engine'][-1][k] for k in ('idle_xruns', 'xruns_per_swap', 'load_max')} }",
-                      flush=True)
-    finally:
-        os.environ.pop(WHOLE_ENV) if saved is None else os.environ.__setitem__(WHOLE_ENV, saved)
-    summary = {}
-    for mode in MODES:
-        probe, engine = rows[mode]["probe"], rows[mode]["engine"]
-        swaps = [x for e in engine for x in e["xruns_per_swap"]]
-        summary[mode] = {"probe_late_max_ms_median": median(probe, "late_max_ms"),
-                         "probe_ticks_over_2ms_median": median(probe, "late_over_2ms"),
-                         "load_seconds_median": median(probe, "seconds"),
-                         "xruns_per_swap_median": float(statistics.median(swaps)), "xruns_swaps_total": sum(swaps),
-                         "swaps": len(swaps), "idle_xruns_total": sum(e["idle_xruns"] for e in engine),
-                         "load_max_median": median(engine, "load_max")}
-        print(f"{mode:6s} {summary[mode]}")
+                got = run_round(trees[mode], packs, r, args)
+                rows[mode]["probe"].append(got["probe"])
+                rows[mode]["engine"].append(got["engine"])
+                print(f"round {r + 1} {mode:6s} probe {got['probe']}  engine "
+                      f"{ {k: got['engine'][k] for k in ('idle_xruns', 'xruns_per_swap', 'load_max')} }", flush=True)
+    load_end = os.getloadavg()
     res = {"pack_mib": [round(p.stat().st_size / (1 << 20), 1) for p in packs], "rounds": args.rounds,
-           "summary": summary, "rows": rows, "note": f"2-core VM shared with other jobs (load "
-                                                     f"{os.getloadavg()[0]:.1f}), uid {os.getuid()}"}
-    suffix = run_suffix(ap, args, {"rounds": "rounds{}", "swaps": "swaps{}", "mib": "mib{:g}", "idle": "idle{:g}",
+           "before_commit": commit, "cpus": os.cpu_count(), "load_average_start": [round(x, 2) for x in load_start],
+           "load_average_end": [round(x, 2) for x in load_end],
+           "summary": {m: summary(rows[m]["probe"], rows[m]["engine"]) for m in MODES}, "rows": rows,
+           "note": f"{os.cpu_count()} CPUs seen by this process; 1-minute load average {load_start[0]:.1f} at the "
+                   f"start, {load_end[0]:.1f} at the end; uid {os.getuid()}"}
+    for mode in MODES:
+        print(f"{mode:6s} {res['summary'][mode]}")
+    print(res["note"])
+    suffix = run_suffix(ap, args, {"before": lambda v: "before-" + v.replace("^", "p").replace("~", "t"),
+                                   "rounds": "rounds{}", "swaps": "swaps{}", "mib": "mib{:g}", "idle": "idle{:g}",
                                    "no_realtime": "no-realtime"})
     print("wrote", write_result("engine_big_pack" + suffix, res))
     return 0
