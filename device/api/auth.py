@@ -307,7 +307,7 @@ class TokenStore:
                     return tid
         revoked = self.revoked.words(digest)
         if revoked is not None:
-            raise AuthError(revoked, hint="pair again, with the code the box shows: hatbox pair URL")
+            raise AuthError(revoked, hint="pair again: hatbox pair URL")
         raise AuthError("the box does not accept this token (wrong or revoked)" if not self.lost else
                         "the box does not accept this token: its pairings were damaged and it lost them at its last "
                         "start", hint="pair again: hatbox pair URL")

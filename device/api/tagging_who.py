@@ -43,5 +43,5 @@ def busy_words(lid: str, job: dict[str, Any]) -> tuple[str, str]:
     by, _, _ = started_by(job)
     whose = "the tagging that runs" if by is None else f"{by or 'the box'}'s tagging"
     return (f"library '{lid}' is being tagged already" + (f": {said}" if said else "") + "; nothing was changed",
-            f"wait for it to end (hatbox box-library shows its state); hatbox box-library {lid} --cancel would stop "
-            f"{whose}, then --retag starts yours")
+            f"wait for it to end (hatbox box-library shows its state), or stop it first: hatbox box-library {lid} "
+            f"--cancel (that stops {whose})")

@@ -34,7 +34,7 @@ def test_the_refusal_says_who_started_the_tagging_that_runs(tmp_path: Path) -> N
     assert busy.status_code == 409, busy.text
     assert busy.json()["message"] == (f"library '{lid}' is being tagged already: test's upload started its tagging "
                                       "0 s ago; nothing was changed")
-    assert f"hatbox box-library {lid} --cancel would stop test's tagging" in busy.json()["hint"]
+    assert f"or stop it first: hatbox box-library {lid} --cancel (that stops test's tagging)" in busy.json()["hint"]
     hold.set()
     assert _state(box, lid, "done")["state"] == "done"
     hold.clear()
@@ -42,7 +42,7 @@ def test_the_refusal_says_who_started_the_tagging_that_runs(tmp_path: Path) -> N
     busy = box.client.post(f"/libraries/{lid}/retag", headers=box.auth)
     assert busy.status_code == 409 and busy.json()["message"] == (
         f"library '{lid}' is being tagged already: laptop-s2 started tagging it again 0 s ago; nothing was changed")
-    assert "--cancel would stop laptop-s2's tagging" in busy.json()["hint"]
+    assert "--cancel (that stops laptop-s2's tagging)" in busy.json()["hint"]
     hold.set()
     assert _state(box, lid, "done")["state"] == "done"
 
@@ -51,7 +51,7 @@ def test_a_record_from_before_the_box_kept_who_is_refused_as_before() -> None:
     from device.api.tagging_who import busy_words
     said, hint = busy_words("lib-a-1", {"id": "lib-a-1", "state": "tagging"})
     assert said == "library 'lib-a-1' is being tagged already; nothing was changed"
-    assert "--cancel would stop the tagging that runs" in hint
+    assert "--cancel (that stops the tagging that runs)" in hint
     said, _ = busy_words("lib-a-1", {"tagging_by": "", "tagging_at": time.time() - 300})
     assert said == "library 'lib-a-1' is being tagged already: the box started its tagging 5 min ago; nothing was " \
                    "changed"

@@ -370,7 +370,7 @@ def test_a_revoked_token_names_the_pair_command_with_the_address(paired_server: 
     assert main(["status"]) == 2
     err = capsys.readouterr().err
     _one_error(err)
-    assert "wrong or revoked" in err and f"hint: pair again: hatbox pair {url}" in err
+    assert "was revoked" in err and f"hint: pair again: hatbox pair {url}" in err      # p57 F10: says revoked
 
 
 def test_status_of_a_box_of_another_version(raw, capsys) -> None:

@@ -77,7 +77,7 @@ def _revoking_body(box: Box, data: bytes, suffix: str) -> Iterator[bytes]:
 
 def _store_files(store_dir: Path) -> list[str]:
     return sorted(p.relative_to(store_dir).as_posix() for p in store_dir.rglob("*")
-                  if p.is_file() and p.name != "tokens.json")
+                  if p.is_file() and p.name not in ("tokens.json", "tokens.revoked.json"))     # pairings (p57 F10)
 
 
 def test_pack_upload_revoked_midway_installs_and_activates_nothing(served: Box, tmp_path: Path) -> None:
