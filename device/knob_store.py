@@ -44,9 +44,9 @@ Its review: the pad is a gesture, not a setting: its position alone is written o
 (:data:`PAD_REST_S`) or at most every :data:`PAD_EVERY_S` while it keeps moving (it was rewritten every second, about
 3,600 writes an hour of pad play on an SD card); a write for anything else takes it as it is then.
 
-p56 QA_A: who set the volume over the network is kept beside it (``"volume_set": {"by", "source", "set_at"}``, the
-engine's ``volume_who``: device/kept_play.py ``who_of``) and put back with it, so `hatbox status` says "set by 'vm' at 14:11"
-after a restart as before it.
+p56 QA_A: who set the volume over the network is kept beside it (``"volume_set": {"by", "source", "set_at"}``, who
+of the engine's ``volume_said``, read with the volume as one: device/kept_play.py ``who_of``) and put back with it,
+so `hatbox status` says "set by 'vm' at 14:11" after a restart as before it.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A knob's value as the box writes it, one rule for the panel's dial (device/ui/pages/effect.py ``format_value``) and
 the engine's notes on a knob a switched-in pack did not take (device/audio/held.py ``not_carried``): p55 R3 review 4,
-the dial read "3.6 dB" where the note said "3.56 dB" of the same knob.  Pure: no pygame, no numpy."""
+the dial read "3.6 dB" where the note said "3.56 dB" of the same knob.  The output volume has a rule of its own
+(:func:`volume_number`).  Pure: no pygame, no numpy."""
 from __future__ import annotations
 
 import math
@@ -37,6 +38,15 @@ def knob_number(value: float, low: float | None = None, high: float | None = Non
         step = number_words(10.0 ** -places)
         return f"<{step}" if value > 0 else f">-{step}"
     return number_words(placed)
+
+
+def volume_number(db: float, signed: bool = False) -> str:
+    """The output volume ``db`` (no unit) as the box writes it everywhere: to a tenth of a dB, Python's ``round`` (the
+    panel's Settings page, ``:+.1f``, rounds alike), "0" at what reads 0 (as the packs play: `hatbox status` then says
+    nothing of it); ``signed``: "+3" above 0.  -12.35 dB reads "-12.3" in `hatbox box-knob`, `hatbox status`, the
+    panel, the "knobs restored" line and the box's refusals (p57 FR3 2: box-knob said -12.4 through
+    :func:`knob_number`, whose "<0.1" would also say a volume status calls 0 dB)."""
+    return f"{round(float(db), 1) + 0.0:{'+' if signed else ''}g}"           # (+ 0.0: no "-0")
 
 
 def rounded(value: float, places: int) -> float:

@@ -30,14 +30,13 @@ from hatbox.errors import HatboxError, KnobError
 
 def knob_line(knob: dict[str, Any]) -> str:
     """One knob as `hatbox box-knob` prints it: ``effect.drive  1 (0..1, default 0.5)`` with the unit after each
-    number; its value and default as the panel's dial and the box's notes write them (device/knob_words.py
-    ``knob_number``: "0.1 dB" on a 0..24 dB knob, where this printed "0.115407 dB", p57 QA_A 8)."""
-    from device.knob_words import knob_number
-    unit = f" {safe_text(knob['unit'])}" if knob.get("unit") else ""
+    number; its value, range and default as `hatbox status` writes them (hatbox.status_report.knob_value: as the
+    panel's dial and the box's notes, "0.1 dB" on a 0..24 dB knob where this printed "0.115407 dB", p57 QA_A 8; the
+    output volume to a tenth of a dB, as everywhere; a range never "2e+06", p57 FR3 3)."""
+    from hatbox.status_report import knob_range, knob_value
     where = f"{safe_text(knob['slot'])}.{safe_text(knob['name'])}"
-    low, high, scale = knob["min"], knob["max"], str(knob.get("scale") or "linear")
-    return (f"{where:<20} {knob_number(knob['value'], low, high, scale)}{unit}  ({low:g}..{high:g}{unit}, default "
-            f"{knob_number(knob['default'], low, high, scale)}{unit})")
+    return (f"{where:<20} {knob_value(knob, knob['value'])}  ({knob_range(knob)}, default "
+            f"{knob_value(knob, knob['default'])})")
 
 
 def pick(knobs: list[dict[str, Any]], given: str) -> dict[str, Any]:

@@ -25,8 +25,8 @@ from hatbox.library_words import add_word_args, query_header, say_export_words, 
 from hatbox.tag_notes import refuse_links_left as _refuse_links_left, \
     refuse_links_unread as _refuse_links_unread, say_after_summary
 from hatbox.tag_notes import say_twins as _say_twins, twin_tail as _twin_tail  # noqa: F401 - read from here too
-from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_said, saved_words, summary, \
-    this_run
+from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_said, saved_words, shown as _shown, \
+    summary, this_run
 from hatbox.retag_words import end_lines, interrupted_line, start_line
 from hatbox.text import count_words, display_name, escape_unsafe
 
@@ -108,12 +108,6 @@ def register(cli) -> None:
     p.add_argument("--out", required=True, help="CSV to write (path,tag[,tag...]); a CSV hatbox did not write is "
                    "replaced only with --force")
     p.add_argument("--force", action="store_true", help="write over a CSV hatbox did not write")
-
-
-def _shown(text: str) -> str:
-    """A file name or reason as printed: a name's bytes that are not UTF-8 as ``\\xNN`` (Python holds them as
-    lone surrogates), then :func:`hatbox.text.escape_unsafe` (nothing can drive the terminal)."""
-    return escape_unsafe(display_name(text))
 
 
 def default_db(library: Path) -> Path:

@@ -52,8 +52,9 @@ def kept_takes(path: Path) -> list[KeptTake]:
 
 
 def old_kept_name(path: Path) -> Path:
-    """sim-out.wav -> sim-out.1.wav: where the fifty-fifth stop's code kept the one earlier take it kept; one left
-    there is a kept take like the others, counted under :data:`KEPT_BYTES` and removed in its turn (p57 F2)."""
+    """sim-out.wav -> sim-out.1.wav: where a fifty-sixth-stop build before its review (4314a792) kept the one earlier
+    take it kept; one left there is a kept take like the others, counted under :data:`KEPT_BYTES` and removed in its
+    turn (p57 F2)."""
     return path.with_name(f"{path.stem}.1{path.suffix}")
 
 

@@ -134,13 +134,14 @@ def volume_words(eng: dict[str, Any], now: float | None = None) -> str:
     OSC from 192.0.2.7 at 14:05; hatbox box-knob output.volume 0 puts it back)"; "" at 0 dB (as the packs play) or
     for a status without it.  Who set it: the engine's ``volume_set`` (device/kept_play.py), while it is so.  The
     advice names output.volume: "volume" alone is refused as unclear while a pack plays a knob of that name."""
+    from device.knob_words import volume_number
     db = eng.get("volume_db")
-    if isinstance(db, bool) or not isinstance(db, (int, float)) or abs(db) < 0.05:
+    if isinstance(db, bool) or not isinstance(db, (int, float)) or volume_number(db) == "0":
         return ""
     told = eng.get("volume_set") if isinstance(eng.get("volume_set"), dict) else {}
     said = set_by_words(told.get("by"), told.get("source"), told.get("ago_s"), now)
     quiet = ": you will hardly hear the box" if db <= QUIET_DB else ""
-    return f"volume {round(db, 1):+g} dB{quiet} ({said + '; ' if said else ''}{PUT_BACK} puts it back)"
+    return f"volume {volume_number(db, signed=True)} dB{quiet} ({said + '; ' if said else ''}{PUT_BACK} puts it back)"
 
 
 CUT_OUT = {"effect": "it plays its input dry", "synth": "it is silent", "sampler": "its notes play nothing"}
@@ -270,19 +271,35 @@ def knob_words(eng: dict[str, Any], units: dict[str, Any] | None = None) -> str:
     engine's notes write it (device/knob_words.py ``knob_number``: "0.1 dB" on a 0..24 dB knob, not "0.115407 dB",
     p57 QA_A 8); one without, as it was (``:g``)."""
     slots = eng.get("slot_knobs") if isinstance(eng.get("slot_knobs"), dict) else {}
-    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {_value((units or {}).get(f'{slot}.{name}'), value)}"
+    return ", ".join(f"{safe_text(slot)}.{safe_text(name)} {knob_value((units or {}).get(f'{slot}.{name}'), value)}"
                      for slot, knobs in slots.items() if isinstance(knobs, dict)
                      for name, value in knobs.items() if isinstance(value, (int, float)))
 
 
-def _value(knob: Any, value: float) -> str:
-    """``value`` of ``knob`` (a ``GET /knobs`` entry, a unit alone, or None) with its unit: "0.1 dB"."""
-    from device.knob_words import knob_number
+def knob_value(knob: Any, value: float) -> str:
+    """``value`` of ``knob`` (a ``GET /knobs`` entry, the output volume as `hatbox box-knob` lists it, a unit alone,
+    or None) with its unit, "0.1 dB": the one rule of `hatbox box-knob` and `hatbox status` (:func:`_number`)."""
     entry = knob if isinstance(knob, dict) else {"unit": knob}
-    low, high = entry.get("min"), entry.get("max")
-    ranged = isinstance(low, (int, float)) and isinstance(high, (int, float))
-    shown = knob_number(float(value), low, high, str(entry.get("scale") or "linear")) if ranged else f"{value:g}"
-    return f"{shown}{_unit(entry.get('unit'))}"
+    return f"{_number(entry, value)}{_unit(entry.get('unit'))}"
+
+
+def knob_range(knob: dict[str, Any]) -> str:
+    """"0..24 dB": ``knob``'s range (a ``GET /knobs`` entry), its ends written as its values are (:func:`_number`:
+    "20..2000000 Hz", never "2e+06")."""
+    return f"{_number(knob, knob['min'])}..{_number(knob, knob['max'])}{_unit(knob.get('unit'))}"
+
+
+def _number(knob: dict[str, Any], value: float) -> str:
+    """``value`` of ``knob`` without its unit: the output volume (``slot`` "output", hatbox.cmd_box_knob.volume_knob)
+    to a tenth of a dB (device/knob_words.py ``volume_number``, as the status's volume line and the panel write it); a
+    knob of known range as the panel's dial shows it (``knob_number``); one without, as it is (``:g``)."""
+    from device.knob_words import knob_number, volume_number
+    if knob.get("slot") == "output" and knob.get("name") == "volume":
+        return volume_number(value)
+    low, high = knob.get("min"), knob.get("max")
+    if not (isinstance(low, (int, float)) and isinstance(high, (int, float))):
+        return f"{value:g}"
+    return knob_number(float(value), low, high, str(knob.get("scale") or "linear"))
 
 
 def _unit(unit: Any) -> str:

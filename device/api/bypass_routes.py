@@ -15,8 +15,9 @@ no pack, which the engine keeps no bypass for (device/audio/slot.py ``Slot._same
 pack"); before (p52 review R3) it waited the whole KEEP_WAIT_S and answered ``bypassed: true``, which GET never showed.
 
 Who bypassed a slot is the engine's record alone (p57 M4): the route sends it in the bypass message, and the engine
-keeps it until the slot's next bypass.  Before, the main process noted it a second time after the send and laid that
-note over the engine's: a panel toggle in between was given to the laptop, and an odd device name was said raw.
+keeps it until the slot's next bypass, or the next pack loaded or unloaded there.  Before, the main process noted it a
+second time after the send and laid that note over the engine's: a panel toggle in between was given to the laptop,
+and an odd device name was said raw.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class BypassTurn(BaseModel):
     on: bool = Field(description="true bypasses the slot, false turns it back on")
 
 
-def slot_bypasses(request: Request, status: dict[str, Any]) -> list[SlotBypass]:
+def slot_bypasses(status: dict[str, Any]) -> list[SlotBypass]:
     """Every slot's bypass as the engine's ``status`` reports it, with who bypassed it over the network (its
     ``bypass_set``)."""
     from device.ui.faults import faulted
@@ -110,10 +111,10 @@ def _shown_after(request: Request, slot: str, on: bool, status: dict[str, Any], 
     status = status_until(lambda: _read(request, slot, on), lambda s: _bypassed(s, slot) is on, status, every=0.005,
                           seconds=KEEP_WAIT_S)
     if _bypassed(status, slot) is on:
-        return next(b for b in slot_bypasses(request, status) if b.slot == slot)
+        return next(b for b in slot_bypasses(status) if b.slot == slot)
     said = status.get("bypassed") if isinstance(status.get("bypassed"), dict) else {}
     asked = {**status, "bypassed": {**said, slot: on}, "bypass_set": _asked_by(status, slot, on, who)}
-    return next(b for b in slot_bypasses(request, asked) if b.slot == slot).model_copy(update={"asked": True})
+    return next(b for b in slot_bypasses(asked) if b.slot == slot).model_copy(update={"asked": True})
 
 
 def _asked_by(status: dict[str, Any], slot: str, on: bool, who: str) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def _add_bypass_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/bypass", response_model=list[SlotBypass], response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
     def get_bypass(request: Request) -> list[SlotBypass]:
-        return slot_bypasses(request, _engine(request, "the slots' bypass could not be read", "nothing was changed"))
+        return slot_bypasses(_engine(request, "the slots' bypass could not be read", "nothing was changed"))
 
     @app.put("/bypass/{slot}", response_model=SlotBypass, response_model_exclude_none=True,
              responses=_errors(401, 409, 422, 503))

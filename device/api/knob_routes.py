@@ -20,6 +20,7 @@ from device.api.engine_send import Unsent, send
 from device.api.errors import ApiError, _engine_stopped, _errors
 from device.api.state import box_of, say_in_log
 from device.control import VOLUME_DB_RANGE, EngineStoppedError
+from device.knob_words import knob_number, volume_number
 from device.midi import KNOB_SLOTS
 from device.kept_play import API, OSC
 from export.manifest import Knob, Manifest
@@ -154,7 +155,8 @@ def _warned(knob: BoxKnob, status: dict[str, Any]) -> BoxKnob:
 
 def _in_range(knob: BoxKnob, value: float) -> float:
     """``value`` checked against ``knob``'s range as the engine checks it (export.manifest.Knob.check); 422
-    naming the range otherwise."""
+    naming the range otherwise, and where the knob was left as `hatbox box-knob` shows it (``knob_number``: "0.1 dB",
+    p57 FR3 1: the refusal said "0.115407 dB" where box-knob had printed "0.1 dB")."""
     spec = Knob(knob.name, knob.min, knob.max, knob.default, knob.unit, knob.scale)
     try:
         return spec.check(value)
@@ -162,7 +164,7 @@ def _in_range(knob: BoxKnob, value: float) -> float:
         unit = f" {knob.unit}" if knob.unit else ""
         raise ApiError(422, "out of range", f"knob '{knob.name}' of the {knob.slot} pack '{knob.pack}' goes from "
                        f"{knob.min:g} to {knob.max:g}{unit}, not {value:g}{unit}; it was left at "
-                       f"{knob.value:g}{unit}") from None
+                       f"{knob_number(knob.value, knob.min, knob.max, knob.scale)}{unit}") from None
 
 
 def _turn(request: Request, knob: BoxKnob, value: float) -> None:
@@ -198,7 +200,7 @@ def _volume_db(status: dict[str, Any]) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
 
 
-def _output_volume(request: Request, status: dict[str, Any]) -> OutputVolume:
+def _output_volume(status: dict[str, Any]) -> OutputVolume:
     """The volume ``status`` reports, with who set it while that is still so: the engine's own ``volume_set``
     (kept across a restart), as ``GET /status`` says it."""
     said = status.get("volume_set") if isinstance(status.get("volume_set"), dict) else {}
@@ -211,11 +213,12 @@ UNREAD_VOLUME = "the output volume could not be read"
 
 def _volume_in_range(db: float, was: float) -> float:
     """``db`` checked against :data:`VOLUME_DB_RANGE`; 422 naming the range otherwise (OSC clamps: a fader's
-    overshoot; a number typed on the laptop out of range is a mistake to say)."""
+    overshoot; a number typed on the laptop out of range is a mistake to say); ``was``: the volume left, written as
+    everywhere (``volume_number``)."""
     lo, hi = VOLUME_DB_RANGE
     if not lo <= db <= hi:           # the number with the digits that show it outside: "not 6.0000001 dB", never "6"
         raise ApiError(422, "out of range", f"the output volume goes from {lo:g} to {hi:+g} dB, not "
-                       f"{number_outside(db, lo, hi)} dB; it was left at {was:g} dB")
+                       f"{number_outside(db, lo, hi)} dB; it was left at {volume_number(was)} dB")
     return db
 
 
@@ -241,18 +244,18 @@ def _add_volume_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/volume", response_model=OutputVolume, response_model_exclude_none=True, dependencies=[auth],
              responses=_errors(401, 503))
     def get_volume(request: Request) -> OutputVolume:
-        return _output_volume(request, _engine(request, UNREAD_VOLUME))
+        return _output_volume(_engine(request, UNREAD_VOLUME))
 
     @app.put("/volume", response_model=OutputVolume, response_model_exclude_none=True,
              responses=_errors(401, 422, 503))
     def put_volume(request: Request, body: VolumeTurn, token_id: str = auth) -> OutputVolume:
-        before = _output_volume(request, _engine(request, UNREAD_VOLUME))
+        before = _output_volume(_engine(request, UNREAD_VOLUME))
         db = _volume_in_range(body.db, before.db)
         _set_volume(request, db, box_of(request).tokens.name(token_id))
         say_in_log(request, f"output volume set to {db:g} dB ({_was_words(before)})")
         after = (f"the output volume was set to {db:g} dB; its new value could not be read",
                  "hatbox box-knob volume shows it once the engine answers")
-        return _output_volume(request, _engine(request, *after))
+        return _output_volume(_engine(request, *after))
 
 
 def _add_knob_routes(app: FastAPI, auth: Any) -> None:

@@ -296,7 +296,8 @@ class Note(NamedTuple):
 
 def carry_notes(dropped: list[tuple[SetKnob, str]], unit: Any, old: str, new: str,
                 remembered: dict[str, SetKnob] | None = None) -> list[str]:
-    """The texts of :func:`carried_notes` (the notes alone)."""
+    """The texts of :func:`carried_notes` (the notes alone).  Only the tests call it (they compare the texts); the
+    engine calls :func:`carried_notes`, whose notes keep their shorter wordings for the panel."""
     return [note.text for note in carried_notes(dropped, unit, old, new, remembered)]
 
 
@@ -352,7 +353,7 @@ def kept_note(kept: list[tuple[SetKnob, SetKnob | None]], unit: Any, old: str, n
         also = f"; the {dropped} turned while it loaded was dropped" if dropped != shown else ""
         return f"{k.name} ({shown}{' ' + k.unit if k.unit else ''}{at}{also})"
     items = [item(k, turned) for k, turned in kept]
-    said = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    said = and_words(items)
     if len(where) == 1:
         on, restored = next(iter(where))
         was = "it was" if len(knobs) == 1 else "they were"

@@ -280,11 +280,17 @@ class SamplerSource(SamplerControl):
 
     def _stop_loops(self) -> None:
         """``stop_loops``: every kit loop that sounds and is not fading out stops (:meth:`_cut`); what
-        :meth:`sounding_loops` names, read on the audio thread (a plain loop over the slots: nothing allocated)."""
-        buf, notes, loop, fade, audition = self.buf, self.note, self.loop, self.fade, self.audition
-        for v in range(len(buf)):
-            if buf[v] is not None and notes[v] >= 0 and loop[v] and fade[v] < 0 and audition[v] is None:
+        :meth:`sounding_loops` names (:meth:`_sounding_loop`), read on the audio thread (nothing allocated)."""
+        for v in range(len(self.buf)):
+            if self._sounding_loop(v):
                 self._cut(v)
+
+    def _sounding_loop(self, v: int) -> bool:
+        """Whether voice ``v`` plays a kit note's loop that is not fading out (latched, held, or kept by the pedal;
+        an audition is none): the one test of :meth:`_stop_loops` (the audio thread: it allocates nothing) and
+        :meth:`sounding_loops`."""
+        return (self.buf[v] is not None and self.note[v] >= 0 and bool(self.loop[v]) and self.fade[v] < 0
+                and self.audition[v] is None)
 
     def _choke_group(self, note: int) -> None:
         """The hi-hat pedal closed: the voices of every note of ``note``'s choke group stop (a quick fade), those of
@@ -541,13 +547,11 @@ class SamplerSource(SamplerControl):
         For the engine's status (``active["sampler"]["loops"]``, p57 QA_B 1: a latched loop played with no sign on
         the panel): built on the caller's thread, never the audio thread; a plain read of the voices the audio
         thread writes, so a voice that starts or ends meanwhile shows at the next status."""
-        buf, notes, loop, fade, audition, latched = (self.buf, self.note, self.loop, self.fade, self.audition,
-                                                     self.latched)
         found: dict[int, bool] = {}
-        for v in range(len(buf)):
-            note = int(notes[v])
-            if buf[v] is not None and note >= 0 and loop[v] and fade[v] < 0 and audition[v] is None:
-                found[note] = found.get(note, False) or bool(latched[v])
+        for v in range(len(self.buf)):
+            if self._sounding_loop(v):
+                note = int(self.note[v])
+                found[note] = found.get(note, False) or bool(self.latched[v])
         return [{"note": n, "file": self._mapped_label(n), "latched": found[n]} for n in sorted(found)]
 
     def _mapped_label(self, note: int) -> str:

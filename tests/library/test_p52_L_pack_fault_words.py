@@ -41,7 +41,8 @@ def test_the_pack_fault_words_are_spelt_in_one_module() -> None:
 def test_the_reason_a_nan_file_keeps_holds_what_the_box_counts() -> None:
     from device.api.library_tagging import PACK_FAULT, pack_fault
     from device.library import pack_fault as words, tag
-    assert tag.NAN_SCORES is words.NAN_SCORES and PACK_FAULT in tag.NAN_SCORES      # tag.py keeps the one definition
+    # pack_fault.py keeps the one definition: tag.py re-exports it, tag_batch.flush writes it in a failed file's reason
+    assert tag.NAN_SCORES is words.NAN_SCORES and PACK_FAULT in tag.NAN_SCORES
     nan = ["kit/a.wav", tag.NAN_SCORES]
     assert "gave no usable scores (NaN) for 2 of the 3 files" in pack_fault({"tagged": 1, "failed": [nan, nan]},
                                                                             "tagger-x", "lib-a", False)
