@@ -82,11 +82,13 @@ def _add_box_routes(app: FastAPI, auth: Any) -> None:
     def list_tokens(request: Request) -> list[M.TokenInfo]:
         return [M.TokenInfo(**t) for t in box_of(request).tokens.list()]
 
-    @app.delete("/tokens/{token_id}", status_code=204, dependencies=[auth], responses=_errors(401, 404))
-    def revoke_token(request: Request, token_id: str) -> Response:
+    @app.delete("/tokens/{token_id}", status_code=204, responses=_errors(401, 404))
+    def revoke_token(request: Request, token_id: str, asker: str = auth) -> Response:
+        """Revoke pairing ``token_id``; the box keeps who asked (``asker``'s device name), which its refusal of the
+        revoked token then says (device/api/revoked_tokens.py; p57 QA_D 2)."""
         tokens = box_of(request).tokens
         name = tokens.name(token_id)
-        if not tokens.revoke(token_id):
+        if not tokens.revoke(token_id, by=tokens.name(asker)):
             raise ApiError(404, "not found", f"no token '{token_id}'")
         say_in_log(request, f"the pairing of {name!r} (token {token_id}) revoked")
         return Response(status_code=204)

@@ -21,7 +21,6 @@ from typing import Iterator, Optional
 
 from pydantic import BaseModel, Field
 
-from hatbox.text import part_of
 
 log = logging.getLogger("hatbox.api")
 RECEIVING, UNPACKING = "receiving", "unpacking"
@@ -94,6 +93,7 @@ class LiveUploads:
 
 
 def cut_off_words(live: Live) -> str:
-    """"upload of 'kitF' cut off after 112 of 224 MiB: nothing kept" (of a total not declared: "after 112 MiB")."""
-    return (f"upload of '{live.name}' cut off after {part_of(live.received(), live.total)}: nothing kept"
-            + (f" (from {live.by})" if live.by else ""))
+    """"upload of 'kitF' cut off after 112 of 224 MiB: nothing kept" (of a total not declared: "after 112 MiB"), in
+    the words a pack's cut-off upload is logged with (device/api/uploads.py cut_off_line: one implementation)."""
+    from device.api.uploads import cut_off_line
+    return cut_off_line(f"'{live.name}'", live.received(), live.total, live.by)
