@@ -66,7 +66,7 @@ def test_revoking_this_computers_own_pairing_asks_first(paired_server: PairedSer
     assert "add --yes" in capsys.readouterr().err and len(box.tokens.list()) == 1
     assert main(["box-devices", "--revoke", "laptop", "--yes"]) == 0
     assert "this computer has to pair again" in capsys.readouterr().out and box.tokens.list() == []
-    assert main(["status"]) == 2                          # p25: the token left the settings too (was: "wrong or revoked")
+    assert main(["status"]) == 2                      # p25: the token left the settings (was: "wrong or revoked")
     err = capsys.readouterr().err
     assert "not paired with the box" in err and "pair first" in err and "revoked" not in err   # p33: said here
 
@@ -142,7 +142,8 @@ def test_unpair_with_settings_that_do_not_name_the_pairing_forgets_it_and_says_h
     config_path().write_text(json.dumps(cfg))
     assert main(["unpair"]) == 0
     out = capsys.readouterr().out
-    assert "None" not in out and "hatbox box-devices --revoke ID from a paired computer (hatbox box-devices lists" in out
+    assert "None" not in out
+    assert "hatbox box-devices --revoke ID from a paired computer (hatbox box-devices lists" in out
     assert len(paired_server.app.state.box.tokens.list()) == 1          # nothing revoked blindly
 
 

@@ -155,7 +155,7 @@ def _one_error(err: str) -> None:
 
 
 def _one_interruption(err: str) -> None:
-    """``err`` is a Ctrl-C as the CLI prints it (hatbox/cli.py): "hatbox: interrupted ...", no "error:", and its hint."""
+    """``err`` is a Ctrl-C as the CLI prints it (hatbox/cli.py): "hatbox: interrupted ...", no "error:", its hint."""
     assert err.startswith("hatbox: interrupted (Ctrl-C) ") and "error:" not in err and "Traceback" not in err, err
     assert len(err.strip().splitlines()) <= 2, err
 
