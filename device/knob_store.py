@@ -10,7 +10,8 @@ with a note in the slot's ``warnings`` (a pack replaced by a new upload with the
 The file, written whole or not at all (export.atomic.write_atomic)::
 
     {"version": 1, "slots": {"effect": {"pack": "<store id>", "name": "<pack name>", "version": "1.0.0",
-                 "knobs": [{"name": "drive", "value": 18.0, "unit": "dB", "on": "<pack name>"}]}}}
+                 "knobs": [{"name": "drive", "value": 18.0, "unit": "dB", "on": "<pack name>",
+                            "dial": [0.0, 24.0, "linear"]}]}}}
 
 Written by the keeper's own thread (never the audio thread, never a reader thread): at once after a change, then at
 most once every :data:`SAVE_EVERY_S` while knobs turn, and on a clean stop; so a power cut loses at most the last
@@ -89,7 +90,15 @@ def _knob(raw: Any) -> SetKnob:
         raise ValueError(f"knob '{raw['name']}' has no finite value")
     if unit is not None and not isinstance(unit, str):
         raise ValueError(f"knob '{raw['name']}' has a unit that is not text")
-    return SetKnob(raw["name"], float(value), unit, on=str(raw.get("on") or ""))
+    return SetKnob(raw["name"], float(value), unit, on=str(raw.get("on") or ""), dial=_dial(raw.get("dial")))
+
+
+def _dial(raw: Any) -> tuple[float, float, str] | None:
+    """A knob's dial as the file keeps it (``[min, max, scale]``, the range its value's words are rounded to:
+    device/knob_words.py), None where it keeps none (a file from before p57 M5) or not one: its words only."""
+    ok = isinstance(raw, list) and len(raw) == 3 and raw[2] in ("linear", "log")
+    numbers = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in raw[:2])
+    return (float(raw[0]), float(raw[1]), str(raw[2])) if numbers else None
 
 
 def parse_kept(data: bytes) -> Kept:
@@ -104,13 +113,21 @@ def parse_kept(data: bytes) -> Kept:
     return out
 
 
+def _knob_fields(k: SetKnob) -> dict[str, Any]:
+    """A knob as the file keeps it; its dial too where known, so a knob kept for a pack that does not play at the next
+    start (a signed-only start, an empty slot) is said by its dial's rounding there too (p57 QA_C 9: "<0.1 dB" in one
+    run, "0.0183 dB" in the next)."""
+    dial = {"dial": [k.dial[0], k.dial[1], k.dial[2]]} if k.dial is not None else {}
+    return {"name": k.name, "value": k.value, "unit": k.unit, "on": k.on, **dial}
+
+
 def kept_bytes(kept: Kept, kept_at: float | None = None, volume_db: float | None = None,
                play: dict[str, Any] | None = None) -> bytes:
     """What :func:`parse_kept` reads back as ``kept``; ``kept_at``: when it is written (seconds since the epoch);
     ``volume_db``: the output volume (dB, :func:`kept_volume` reads it back), left out when None; ``play``: the pad
     and bypass keys (device/kept_play.play_fields)."""
     slots = {slot: {**{k: v for k, v in entry.items() if k != "knobs"},
-                    "knobs": [{"name": k.name, "value": k.value, "unit": k.unit, "on": k.on} for k in entry["knobs"]]}
+                    "knobs": [_knob_fields(k) for k in entry["knobs"]]}
              for slot, entry in sorted(kept.items())}
     when = {} if kept_at is None else {"kept_at": round(kept_at, 3)}
     volume = {} if volume_db is None else {"volume_db": float(volume_db)}

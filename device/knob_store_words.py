@@ -8,6 +8,7 @@ import errno
 from device.audio import held
 from device.audio.held import SetKnob
 from device.clock import clock_words
+from device.knob_words import volume_number
 
 SHOWN = 4                 # knobs named on the "restored" line; more are counted
 FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -42,7 +43,8 @@ def restored_line(carried: dict[str, list[SetKnob]], kept_at: float | None = Non
     the file was written, given when the box cannot know they are as they were left ("as last kept at 14:05");
     ``volume_db``: the output volume put back, named first ("output.volume -12 dB") unless it is 0 dB; ``also``:
     words after the knobs, all said (the slots bypassed again, the pad: device/kept_play.play_words)."""
-    volume = [f"output.volume {round(volume_db, 1) + 0.0:g} dB"] if volume_db is not None and volume_db else []
+    shown = None if volume_db is None else volume_number(volume_db)     # one rule: box-knob, status, the panel
+    volume = [f"output.volume {shown} dB"] if shown not in (None, "0") else []
     named = volume + [f"{slot}.{knob_words(k)}" for slot, knobs in sorted(carried.items()) for k in knobs]
     if not named and not also:
         return None

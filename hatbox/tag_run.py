@@ -8,8 +8,8 @@ from hatbox.text import count_words, display_name, escape_unsafe
 
 
 def shown(text: str) -> str:
-    """A file name or reason as printed (hatbox.cmd_tag._shown): bytes that are not UTF-8 as ``\\xNN``, nothing that
-    can drive the terminal."""
+    """A file name or reason as printed (hatbox/cmd_tag.py imports it as ``_shown``): bytes that are not UTF-8 as
+    ``\\xNN``, nothing that can drive the terminal."""
     return escape_unsafe(display_name(text))
 
 
