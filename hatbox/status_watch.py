@@ -5,7 +5,6 @@ import logging
 import shlex
 import threading
 import time
-from pathlib import PurePath
 from typing import Any, Callable
 
 from hatbox.errors import HatboxError
@@ -121,10 +120,10 @@ def fault_pack_id(fault: dict[str, Any], status: dict[str, Any] | None) -> str:
     """The store id of the pack ``fault`` names, from the engine ``status``' active pack of its slot (its ``path``
     is STORE/packs/ID/pack.hatpack) when that pack has the fault's name; "" when the status cannot say (another
     pack fading in, a pack played from a file outside a store)."""
-    from device.store import PACK_FILE, _ID_RE
+    from device.store_layout import installed_in
     active = (status or {}).get("active") if isinstance(status, dict) else None
     info = active.get(str(fault.get("slot") or "effect")) if isinstance(active, dict) else None
     if not isinstance(info, dict) or not info.get("path") or info.get("name") != fault.get("name"):
         return ""
-    path = PurePath(str(info["path"]))
-    return path.parent.name if path.name == PACK_FILE and _ID_RE.fullmatch(path.parent.name) else ""
+    found = installed_in(str(info["path"]))       # the one reading of a store path's id (the panel's, too)
+    return found[1] if found is not None else ""

@@ -247,12 +247,16 @@ def _delete(con: sqlite3.Connection, word: str) -> None:
 
 def tagger_hits(db_path: str | Path, path: str | Path) -> list[tuple[str, float]]:
     """The tagger's tags of one library file (its hits: each over its threshold), surest first, with their scores
-    (0..1); [] when it gave none (or has not tagged the file)."""
+    (0..1), as the listings count them: given by the pack that tagged the library last (db.CURRENT); [] when it gave
+    none, or has not tagged the file (yet: a re-tag with a new pack stopped half way leaves the old pack's hits
+    unlisted).  The laptop's `fix` line, the box's answer to a correction and the panel's "tagger's tags" all read
+    it (p57 FR2 4: two copies of this query disagreed after such a re-tag)."""
     from device.library.open_db import _relative
     con, root = _open(db_path)
     try:
-        rows = con.execute(f"SELECT tag, score FROM tags WHERE path = {libdb.TEXT} AND hit = 1 "
-                           "ORDER BY score DESC, tag", (libdb.stored(_relative(root, Path(path))),)).fetchall()
+        rows = con.execute(f"SELECT t.tag, t.score FROM tags t JOIN files f ON f.path = t.path AND ({libdb.CURRENT}) "
+                           f"WHERE t.path = {libdb.TEXT} AND t.hit = 1 ORDER BY t.score DESC, t.tag",
+                           (libdb.stored(_relative(root, Path(path))),)).fetchall()
     finally:
         con.close()
     return [(str(t), float(s)) for t, s in rows]

@@ -6,25 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from device.library import db as libdb
-from device.library.open_db import _open, _relative
 from hatbox.errors import HatboxError
-
-# the tagger's part of the database's effective_tags view (device/library/db.py VIEW), for one file, correction or not
-_TAGGER_HITS = (f"SELECT DISTINCT t.tag FROM tags t JOIN files f ON f.path = t.path AND ({libdb.CURRENT}) "
-                f"WHERE t.path = {libdb.TEXT} AND t.hit = 1 ORDER BY t.tag")
 
 
 def tagger_tags(db_path: str | Path, path: str | Path) -> list[str]:
     """The tags the tagger gave ``path`` (a file of the library whose database is ``db_path``), alphabetical, as its
-    listings would show them without a correction: its hits, by the pack that tagged the library last; [] for a file
-    it gave none (skipped as silent or too short, not decoded, no tag over its threshold)."""
-    con, root = _open(db_path)
-    try:
-        rows = con.execute(_TAGGER_HITS, (libdb.stored(_relative(root, Path(path))),)).fetchall()
-    finally:
-        con.close()
-    return [str(t) for (t,) in rows]
+    listings would show them without a correction: its hits by the pack that tagged the library last, as the
+    laptop's `fix` line names them (device.library.words.tagger_hits); [] for a file it gave none (skipped as silent
+    or too short, not decoded, no tag over its threshold)."""
+    from device.library.words import tagger_hits
+    return sorted({tag for tag, _score in tagger_hits(db_path, path)})
 
 
 def known_tagger_tags(data: Any, path: str) -> list[str] | None:

@@ -5,6 +5,7 @@ Control's ``send`` as soon as an event produces them (never batched to the next 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import time
@@ -98,9 +99,10 @@ class Panel:
         self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
         self._noticed_at = 0.0                      # ... and when it was said (self.clock)
         self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
-        self._red_program: tuple[str, ...] | None = None    # a refused program change's words, waiting (red)
+        # a refused program change waiting (red): its words, and what it names (ShownProgram, its toast_n not yet)
+        self._red_program: tuple[tuple[str, ...], ShownProgram] | None = None
+        self._green_program: ShownProgram | None = None    # ... and of the green program notice in self._greens
         self._program_on: ShownProgram | None = None       # the program notice said last (gives way: _program_came)
-        self._program_next: dict[str, Any] | None = None   # the outcome of the program notice waiting
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch), waiting to be said (its good news waits with the greens)
         self._hardware: list[tuple[str, ...]] = []      # each problem's words (faults.touch_lines), said in red
@@ -198,7 +200,7 @@ class Panel:
                          for text in self.warnings.take(self.state.status)]
         self._program_gone()
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
-            self._program_came(program, *program_lines(program))
+            self._program_came(program, *program_lines(program), now=fault is None)
         if fault is not None:
             title = self.page.title
             self._notice(*notice_lines(fault, on_effect_page=title == "Effect", on_play_page=title == "Play",
@@ -206,22 +208,26 @@ class Panel:
         else:
             self._say_waiting()
 
-    def _program_came(self, outcome: dict[str, Any], lines: tuple[str, ...], alarm: bool) -> None:
+    def _program_came(self, outcome: dict[str, Any], lines: tuple[str, ...], alarm: bool, now: bool = True) -> None:
         """A program change's notice.  A program notice on the line gives way to it at once, red or green (p57 QA_C 1:
         after two program changes 150 ms apart the first's "program 1: fuzzbox 0.2.0 active" stayed 2 s while
-        hatbox-drive played).  Else it waits: a green one after the greens that came before it, a red one (refused,
-        its pack gone) with the reds.  It says more than a program change's green notice still waiting, which goes; a
-        red one still waiting stays, to be said first (p56 review R2: a later green one overwrote it, never said)."""
+        hatbox-drive played), unless a fault came in the same status (``now`` False: the fault's notice would overwrite
+        it at once, p57 FR2 3).  Else it waits: a green one after the greens that came before it, a red one (refused,
+        its pack gone) with the reds, each with its own outcome and the pack active in its slot as it came (p57 FR2 2:
+        one shared outcome made a red notice follow a green one's pack).  It says more than a program change's green
+        notice still waiting, which goes; a red one still waiting stays, to be said first (p56 review R2: a later green
+        one overwrote it, never said)."""
         self._greens = [(kind, words) for kind, words in self._greens if kind != "program"]
-        if self._program_showing():
+        self._green_program = None
+        came = shown_program(outcome, 0, self.state.status)
+        if now and self._program_showing():
             self._notice(*lines, alarm=alarm)
-            self._program_on = shown_program(outcome, self.state.toast_n, self.state.status)
+            self._program_on = dataclasses.replace(came, toast_n=self.state.toast_n)
         elif alarm:
-            self._red_program = lines
-            self._program_next = outcome
+            self._red_program = lines, came
         else:
             self._greens.append(("program", lines))
-            self._program_next = outcome
+            self._green_program = came
 
     def _program_showing(self) -> bool:
         """Whether the line shows the program notice said last (not a page's message, nor another notice since)."""
@@ -235,9 +241,9 @@ class Panel:
         if self._program_on is not None and self._program_showing() and self._program_on.gives_way(self.state.status):
             self.state.toast, self._program_on = "", None
 
-    def _next_waiting(self) -> tuple[tuple[str, ...], bool, bool] | None:
-        """The waiting notice to say now (taken off its queue: its words, whether red, whether a program change's),
-        None while the line is not free for one: nothing
+    def _next_waiting(self) -> tuple[tuple[str, ...], bool, ShownProgram | None] | None:
+        """The waiting notice to say now (taken off its queue: its words, whether red, and for a program change's what
+        it names), None while the line is not free for one: nothing
         while a red notice is up; a red one (a refused program change, a recording cut, a problem of the panel's
         hardware) before the rest, at once over anything green; a green one (a program change, the hardware's good
         news, a slot warning), in the order they came (p56 review R2: they went by kind), only once the box's own
@@ -246,17 +252,20 @@ class Panel:
         if self.state.toast and self.state.toast_lines()[1]:
             return None
         if self._red_program is not None:
-            waiting, self._red_program = (self._red_program, True, True), None
-            return waiting
+            (words, program), self._red_program = self._red_program, None
+            return words, True, program
         if self._cut:
-            waiting, self._cut = (self._cut, True, False), ()
+            waiting, self._cut = (self._cut, True, None), ()
             return waiting
         if self._hardware:
-            return self._hardware.pop(0), True, False
+            return self._hardware.pop(0), True, None
         if self._green_up() or not self._greens:
             return None
         kind, words = self._greens.pop(0)
-        return words, False, kind == "program"
+        if kind != "program":
+            return words, False, None
+        program, self._green_program = self._green_program, None
+        return words, False, program
 
     def _green_up(self) -> bool:
         """Whether a notice of the box's own (not a page's message) is on the line, up less than
@@ -294,8 +303,8 @@ class Panel:
         said once its :data:`NOTICE_MIN_S` are up, not at the next status."""
         if (waiting := self._next_waiting()) is not None:
             self._notice(*waiting[0], alarm=waiting[1])
-            if waiting[2] and self._program_next is not None:
-                self._program_on = shown_program(self._program_next, self.state.toast_n, self.state.status)
+            if waiting[2] is not None:
+                self._program_on = dataclasses.replace(waiting[2], toast_n=self.state.toast_n)
 
     def set_stopped(self, error: str, hint: str = "", seconds: float = STOPPED_S) -> None:
         """The engine has stopped on an error: from now on the whole screen says so (device/ui/stopped.py:

@@ -60,6 +60,11 @@ class ProgramDesk:
         return sorted((e for e in self.switcher.programs.listed() if e.program == program and e.channel is not None),
                       key=lambda e: e.channel)
 
+    def installed(self) -> list[dict[str, Any]]:
+        """The box's installed packs (the store's list, device/store.py): what a mapped program plays now is one of
+        them (device.midi_programs.resolve).  Read as the Models page is shown and refreshed, never per frame."""
+        return list(self.box.store.list())
+
     def first_free(self) -> int:
         """The lowest program with nothing mapped on any channel (the next of a set list built in order)."""
         taken = {e.program for e in self.switcher.programs.listed() if e.channel is None}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPED
@@ -176,11 +175,17 @@ def shown_program(outcome: dict[str, Any], toast_n: int, status: dict[str, Any])
 
 
 def active_id(status: Any, slot: str) -> str | None:
-    """The id of the pack ``status`` says is active in ``slot`` (its pack file's folder, device/store.py's layout
-    ``packs/<id>/pack.hatpack``), "" for an empty slot, None where the status does not say."""
+    """The id of the pack ``status`` says is active in ``slot`` (device.store_layout.installed_in: its pack file in a
+    store, ``packs/<id>/pack.hatpack``, the id hatbox/status_watch.py's fault line names too), the file's path for a
+    pack played from a file outside a store (never a store's id), "" for an empty slot, None where the status does not
+    say."""
+    from device.store_layout import installed_in
     active = status.get("active") if isinstance(status, dict) else None
     if not isinstance(active, dict) or slot not in active:
         return None
     entry = active.get(slot)
     path = entry.get("path") if isinstance(entry, dict) else None
-    return PurePosixPath(path).parent.name if isinstance(path, str) and path else "" if entry is None else None
+    if not isinstance(path, str) or not path:
+        return "" if entry is None else None
+    found = installed_in(path)
+    return found[1] if found is not None else path

@@ -51,8 +51,8 @@ def _grow(n: int) -> None:
 
 
 def timbre_colour(index: int) -> tuple[int, int, int]:
-    """The colour of a pack's timbre ``index`` (0-based, its place in the manifest's ``names``): one a timbre (past
-    the candidates, 280 or so, hues spaced by the golden ratio)."""
+    """The colour of a pack's timbre ``index`` (0-based, its place in the manifest's ``names``): one per timbre: the
+    fixed eight, then the spaced candidates (about 280); past those, golden-ratio hues."""
     if index < len(TIMBRE_COLOURS):
         return TIMBRE_COLOURS[index]
     _grow(index + 1)

@@ -26,7 +26,8 @@ never on a frame: mapping a sample decodes it.  Without the API in this process 
 kit is kept by the API.
 
 Encoders: 1 turns through the pads (across banks), 2 turns the bank, and 2's press plays the selected pad while it
-is held (or turns a sampler a fault silenced back on).  4 is the button encoder (device/ui/focus.py): its turn puts a
+is held (or turns a sampler a fault silenced back on); 3's press stops every loop that sounds (as "stop loops"
+does).  4 is the button encoder (device/ui/focus.py): its turn puts a
 ring on assign, loop, latch, clear or from library, and its press does that button, as a tap does ("press again"
 where a tap would ask for a second one), so a panel without touch sets pads too.
 """

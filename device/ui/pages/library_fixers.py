@@ -18,12 +18,14 @@ from device.api.library_owners import fixers, note_fixers
 YOURS = ("yours",)
 
 
-def held_as(path: str) -> tuple[Path, str] | None:
+def held_as(path: str, need_record: bool = True) -> tuple[Path, str] | None:
     """(the library folder, the path as its ``fixed_by.json`` keys it) of a sample at ``path`` (a file under a
-    library's ``files/``: ``.../libraries/<id>/files/kit/a.wav``); None for a file of no library."""
+    library's ``files/``: ``.../libraries/<id>/files/kit/a.wav``); None for a file of no library.  ``need_record``
+    False: of the nearest ``files/`` folder in a named folder, whether its ``library.json`` is there (yet) or not."""
     p = Path(path)
     for parent in p.parents:
-        if parent.name == "files" and (parent.parent / "library.json").is_file():
+        record = (parent.parent / "library.json").is_file() if need_record else bool(parent.parent.name)
+        if parent.name == "files" and record:
             return parent.parent, p.relative_to(parent).as_posix()
     return None
 

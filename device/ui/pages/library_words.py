@@ -255,18 +255,10 @@ def retag_change(path: str, tags: list[str], by: str = "") -> str:
     laptop's correction is logged (device/api/library_routes.py: "library ID: FILE tagged snare (a correction)"), and
     for its correction given back to the tagger, saying whose it was (``by``: the laptop's name; "": the panel's own)
     (p57 QA_C 7: neither left a line in changes.log).  ``path``: the sample's file under its library's ``files/``."""
-    held = held_as(path)
-    where = f"library {held[0].name}: {held[1]}" if held is not None else in_files(PurePosixPath(path))
+    held = held_as(path) or held_as(path, need_record=False)      # a library whose library.json is not there (yet)
+    where = f"library {held[0].name}: {held[1]}" if held is not None else PurePosixPath(path).name
     if tags:
         return f"{where} tagged {', '.join(tags)} (a correction)"
     whose = f"{by}'s" if by else "the panel's"
     return f"{where} back to the tagger's tags ({whose} correction removed)"
 
-
-def in_files(path: PurePosixPath) -> str:
-    """"library ID: kit/a.wav" of a file under a library's ``files/`` folder whose library.json is not there (yet), else
-    the file's name."""
-    for parent in path.parents:
-        if parent.name == "files" and parent.parent.name:
-            return f"library {parent.parent.name}: {path.relative_to(parent).as_posix()}"
-    return path.name

@@ -1,8 +1,9 @@
 """Models: the installed packs, activate one, roll a slot back to its previous pack.
 
-Encoders: 1 turns through the packs and its press activates the selected one; 4 is the button encoder
-(device/ui/focus.py): its turn puts the ring on "activate" or "roll back" and its press does that button, so a panel
-without touch rolls back too (before, roll back was a tap only).
+Encoders: 1 turns through the packs and its press activates the selected one; 2 turns the program the set-list
+row's "map" maps (with the API); 4 is the button encoder (device/ui/focus.py): its turn puts the ring on "map" (with
+the API), "activate" or "roll back", in their order on screen, and its press does that button, so a panel without
+touch rolls back and maps too (before, roll back was a tap only).
 
 On a box started with --require-signature each pack it refuses is marked ("unsigned: refused") and its activate says
 what to do (device/ui/signed_only.py).  With the API beside the panel, a row above the buttons maps a MIDI program to
@@ -53,6 +54,7 @@ class ModelsPage(Page):
         self.refused: set[str] = set()     # the packs a box started with --require-signature will not play
         self.map_btn: Any = None           # the set-list row's "map" button (None: no API beside the panel)
         self.picker = ProgramPicker()      # which program it maps
+        self.installed: list[dict[str, Any]] = []   # the store's list, what mapped programs play (read on enter)
 
     def enter(self) -> None:
         self.packs, self.current = panel_order(self.ctx.data.packs())   # each name's current versions, then older
@@ -60,6 +62,8 @@ class ModelsPage(Page):
         self.back = {kind: self._rollback_to(kind) for kind in {p.manifest.kind for p in self.packs}}
         self.refused = marks_of(self.ctx.data).refused(self.ctx.data, [p.id for p in self.packs], self.ctx.reader,
                                                        self._marked)     # checked by the reader, off the frame
+        desk = self.desk
+        self.installed = desk.installed() if desk is not None else []
 
     def _marked(self, refused: set[str]) -> None:
         """The reader's answer of which packs the box refuses (device/ui/signed_only.py), on the panel's thread."""
@@ -79,7 +83,7 @@ class ModelsPage(Page):
         desk, pack = self.desk, self.packs[self.selected] if self.packs else None
         if desk is not None and pack is not None and pack.id in self.refused:
             return map_mark(self.picker.follow(desk), pack.manifest.name, pack.manifest.version)
-        return self.picker.words(desk, pack) if desk else ()
+        return self.picker.words(desk, pack, self.installed) if desk else ()
 
     def _rollback_to(self, kind: str) -> PackEntry | None:
         """The pack roll back would make active in ``kind``'s slot (None: none, or a PanelData that cannot say)."""
@@ -120,7 +124,7 @@ class ModelsPage(Page):
         self.map_btn = pygame.Rect(rect.x + 8, body.bottom + 6, w, 36) if extra else None
         self.activate_btn = pygame.Rect(rect.x + 8, body.bottom + extra + 12, w, 48)
         self.rollback_btn = pygame.Rect(self.activate_btn.right + 16, body.bottom + extra + 12, w, 48)
-        self.focus.names = BUTTONS + (("map",) if extra else ())
+        self.focus.names = (("map",) if extra else ()) + BUTTONS      # in their order on screen: "map" is above
 
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from device.midi_programs import PROGRAM_RANGE, SWITCH_KINDS
+from device.midi_programs import PROGRAM_RANGE, SWITCH_KINDS, Entry, resolve
 from device.ui.program_desk import Heard, ProgramDesk
 
 PROGRAM_ENCODER = 1        # encoder 2 (0-based) picks the program the row maps
@@ -49,8 +49,10 @@ class ProgramPicker:
         n = self.follow(desk)
         return f"map to program {n}", f"map program {n}", f"map p{n}"
 
-    def words(self, desk: ProgramDesk, pack: Any) -> tuple[str, ...]:
-        """What the row says of the program and the selected ``pack`` (a device.ui.data.PackEntry), longest first."""
+    def words(self, desk: ProgramDesk, pack: Any, installed: list[dict[str, Any]]) -> tuple[str, ...]:
+        """What the row says of the program and the selected ``pack`` (a device.ui.data.PackEntry), longest first;
+        what a mapped program plays is the pack it plays now of ``installed`` (the store's list): a mapping that
+        follows its name plays a version pushed since, one whose pack is gone may play nothing (p57 FR2 1)."""
         n = self.follow(desk)
         if pack is None or pack.manifest.kind not in SWITCH_KINDS:
             kind = pack.manifest.kind if pack is not None else "pack"
@@ -60,16 +62,21 @@ class ProgramPicker:
         name, full = pack.manifest.name, f"{pack.manifest.name} {pack.manifest.version}"
         entry = desk.mapped(n)
         if entry is None and (own := desk.on_channels(n)):
-            return channel_words(n, own, name, full)
+            return channel_words(n, own, installed, name, full)
         if entry is None:
             return (f"program {n}{heard}: nothing mapped; map plays {full} (encoder 2: another program)",
                     f"program {n}{heard}: nothing mapped; map plays {full}", f"p{n}: nothing mapped -> {name}",
                     f"p{n} -> {name}")
-        if entry.pack == pack.id:
+        plays = resolve(entry, installed)[0]
+        if plays is None:
+            return (f"program {n}: {entry.name} {entry.version} is no longer on the box; map plays {full}",
+                    f"program {n}: {entry.name} gone; map: {name}", f"p{n}: {entry.name} gone -> {name}")
+        if plays.get("id") == pack.id:
             return (f"program {n} plays {full} already (encoder 2: another program)",
                     f"program {n} plays {full} already", f"p{n}: {name} already")
-        return (f"program {n} plays {entry.name} {entry.version} now; map plays {full} instead",
-                f"program {n}: {entry.name} now; map: {name}", f"p{n}: {entry.name} -> {name}")
+        now, short = named(plays)
+        return (f"program {n} plays {now} now; map plays {full} instead",
+                f"program {n}: {short} now; map: {name}", f"p{n}: {short} -> {name}")
 
     def map(self, desk: ProgramDesk, pack: Any) -> tuple[str, ...]:
         """Map the program to ``pack``; what to say, longest first.  HatboxError when it could not (nothing mapped)."""
@@ -81,15 +88,23 @@ class ProgramPicker:
                 f"p{n}: {name}")
 
 
-def channel_words(n: int, own: list[Any], name: str, full: str) -> tuple[str, ...]:
+def named(record: dict[str, Any]) -> tuple[str, str]:
+    """("name version", "name") of a pack of the store's list."""
+    name = str(record.get("name") or record.get("id"))
+    return f"{name} {record.get('version') or ''}".strip(), name
+
+
+def channel_words(n: int, own: list[Entry], installed: list[dict[str, Any]], name: str, full: str) -> tuple[str, ...]:
     """The row's words for program ``n`` mapped on channels of its own only (``own``: device.midi_programs.Entry, by
-    channel) and on no other: what each channel plays, and that "map" plays ``full`` on the other channels (p57 QA_C 6:
-    "program 5: nothing mapped" hid a laptop's mapping on channel 2), longest first."""
-    first = own[0]
+    channel) and on no other: what each channel plays now (of ``installed``, the store's list), and that "map" plays
+    ``full`` on the other channels (p57 QA_C 6: "program 5: nothing mapped" hid a laptop's mapping on channel 2),
+    longest first."""
     chans = ", ".join(str(e.channel + 1) for e in own)
     which = f"channel {chans}" if len(own) == 1 else f"channels {chans}"
-    plays = f"{first.name} {first.version}" if len(own) == 1 else "its own packs"
-    short = first.name if len(own) == 1 else "own"
+    plays, short = "its own packs", "own"
+    if len(own) == 1:
+        record = resolve(own[0], installed)[0]
+        plays, short = named(record) if record is not None else (f"nothing ({own[0].name} is gone)", "nothing")
     return (f"program {n} plays {plays} on {which} only; map plays {full} on the other channels",
             f"program {n}: {plays} on {which} only; map: {name} elsewhere",
             f"p{n}: ch {chans} {short}; map: {name} elsewhere", f"p{n}: ch {chans} {short} -> {name}")
