@@ -1,12 +1,17 @@
 """The store `hatbox device run` is given: made when missing, refused in one line when it cannot be, and held by one
-box at a time (STORE/box.lock).  Split from hatbox/cmd_device.py."""
+box at a time (STORE/box.lock); :func:`held_store` does all three and logs into it, for `hatbox device run` and for
+`hatbox demo`'s box alike.  Split from hatbox/cmd_device.py."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
-from typing import ContextManager
+from typing import TYPE_CHECKING, ContextManager, Iterator
 
 from hatbox.errors import HatboxError
+
+if TYPE_CHECKING:
+    from device.logs import BoxLog
 
 BOX_LOCK = "box.lock"            # under the store: held while a box runs on it (one box per store)
 
@@ -48,3 +53,15 @@ def one_box(store: Path, hint: str = RUN_HINT) -> ContextManager[None]:
         raise HatboxError(f"{lock} is a folder (or not a file): the box keeps its lock file there, so that two boxes "
                           "never share one store", hint=f"move it out of the store folder {store.absolute()}")
     return held_exclusively(lock, busy)
+
+
+@contextlib.contextmanager
+def held_store(store: Path, hint: str = RUN_HINT) -> Iterator[BoxLog]:
+    """The box's store for the block: made (:func:`store_usable`: first, so that the knob keeper can write
+    STORE/knobs.json from the start), held (:func:`one_box`, ``hint`` its refusal's way out: a refused second box
+    writes no log) and logged into (device/logs.box_logging: STORE/logs/box.log and changes.log); yields the log (its
+    ``path`` None while the box logs to stderr only)."""
+    from device.logs import box_logging
+    store_usable(store)
+    with one_box(store, hint=hint), box_logging(store) as box_log:
+        yield box_log

@@ -302,11 +302,13 @@ def demo(args: argparse.Namespace) -> int:
     """`hatbox demo`: the box set up and played (module docstring), its store held and logged into as `hatbox device
     run` does (STORE/box.lock, STORE/logs) from before its engine starts."""
     from hatbox import demo_box
+    from hatbox.box_store_lock import held_store
     samples = _choose_kit(args.kit)
     out = _own_folder(args.out.resolve())
     store = out / "store"
     print(f"== starting the box (engine process, API) in {out}")
-    with demo_box.held_store(store) as log_path:
+    with held_store(store, demo_box.BUSY_HINT) as box_log, demo_box.laptop_client_quiet():
+        log_path = box_log.path
         demo_box.log.info("hatbox demo: the demo's box starts (store %s, log %s)", store, log_path or "stderr only")
         engine, control, api, codes = _start_box(out, store, args.seconds)
         try:
@@ -331,28 +333,17 @@ def _run(args: argparse.Namespace, out: Path, store: Path, box: tuple[Any, Any, 
     print(f"\n== the box is set up ({time.monotonic() - started:.0f} s, on silence): the guitar input starts into it "
           "with the performance", flush=True)
     try:
-        final, per_second = _performance(args, engine, control, store, api, drums=samples is not None)
-    except _Stopped as stop:
-        from hatbox.cmd_device import input_seconds
-        raise demo_box.stopped_words(engine, stop.into_s, args.seconds, input_seconds(out / "demo-in.wav"),
-                                     log_path) from None
+        final, per_second = _performance(args, engine, control, store, api, samples is not None, log_path)
     finally:
         engine.stop()
     return _summarise(out, store, engine, final, per_second, args.seconds, log_path)
 
 
-class _Stopped(Exception):
-    """The demo's box stopped during the performance, ``into_s`` s into it."""
-
-    def __init__(self, into_s: float) -> None:
-        super().__init__(into_s)
-        self.into_s = into_s
-
-
 def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Path, api: Any,
-                 drums: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                 drums: bool, log_path: Path | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The panel, the guitar input started and the scripted performance; returns (the last status, the status once
-    a second).  _Stopped when the box's engine ended meanwhile."""
+    a second).  When the box's engine ended meanwhile, HatboxError saying why and how far into the performance
+    (demo_box.stopped_words; ``log_path``: the box's log, None: stderr only)."""
     from hatbox import demo_box
     panel = _panel(control, store, args.seconds, getattr(api, "kit", None))
     print(f"\n== playing for {args.seconds:.0f} s: chords on the synth, the pad circling the four timbres, "
@@ -365,9 +356,8 @@ def _performance(args: argparse.Namespace, engine: Any, control: Any, store: Pat
             panel.join(5)
         return control.status(), samples
     except HatboxError:
-        alive = getattr(engine, "alive", None)
-        if callable(alive) and not alive():
-            raise _Stopped(time.monotonic() - t0) from None
+        if demo_box.ended(engine):
+            raise demo_box.stopped_words(engine, time.monotonic() - t0, args.seconds, log_path) from None
         raise
 
 

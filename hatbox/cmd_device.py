@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ from hatbox.box_backend import engine_config as _config, pick_backend as _pick_b
 from hatbox.box_control import BoxControl
 from hatbox.box_midi_map import describe_midi as _describe_midi, midi_hub
 from hatbox.box_signals import shielded, stop_on_sigterm
-from hatbox.box_store_lock import one_box as _one_box, store_usable as _store_usable
+from hatbox.box_store_lock import held_store
 from hatbox.device_run_args import add_arguments
 from hatbox.engine_end import died_before_asked, died_hint, engine_died, engine_end
 from hatbox.errors import HatboxError, first_line
@@ -54,14 +55,13 @@ def register(cli: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """`hatbox device run`: :func:`_run` with the box's log set up for the run (device/logs.py: STORE/logs/box.log,
     or stderr only with one warning when it cannot be written); how the run ended is logged too."""
-    from device.logs import PRINTED, box_logging
+    from device.logs import PRINTED
     from hatbox import __version__
     if Path(args.store).exists() and not Path(args.store).is_dir():      # before its log is tried under it
         raise HatboxError(f"--store {args.store} is a file, not a folder", hint="give the box's data folder")
-    _store_usable(Path(args.store))
     # TensorRT's engines (a board with it) are kept in the box's store, the engine process inheriting where
     os.environ.setdefault("HATBOX_TRT_CACHE", str(Path(args.store).absolute() / "tensorrt"))
-    with _one_box(Path(args.store)), box_logging(args.store) as box_log:   # a refused second box writes no log
+    with held_store(Path(args.store)) as box_log:        # made, held (a refused second box writes no log), logged
         args._box_log = box_log              # its path: None while the box logs to stderr only (said at the stop)
         log.info("hatbox %s device run starting (pid %d, store %s, log %s)", __version__, os.getpid(),
                  Path(args.store).absolute(), box_log.path or "stderr only")
@@ -100,19 +100,10 @@ def _input_ran_out(args: argparse.Namespace, engine: Any, backend: str) -> float
     of --seconds came first; None otherwise (no --input, a run stopped, an input that cannot be read)."""
     if backend != "file" or not args.input or engine.alive() or engine.wait(0) != 0:
         return None
-    length = input_seconds(Path(args.input))
+    from device.audio.file_length import seconds_or_nan
+    length = seconds_or_nan(args.input)
     seconds = getattr(args, "seconds", None)
-    return length if length is not None and (seconds is None or length < seconds) else None
-
-
-def input_seconds(path: Path) -> float | None:
-    """The length of the input file at ``path`` in seconds (None when it cannot be read): how long the file backend
-    plays it before it stops the box (`hatbox device run --input`, the demo's guitar phrase)."""
-    from device.audio.audiofile import file_seconds
-    try:
-        return file_seconds(path)
-    except HatboxError:
-        return None
+    return length if not math.isnan(length) and (seconds is None or length < seconds) else None
 
 
 def _run(args: argparse.Namespace) -> int:

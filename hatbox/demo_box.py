@@ -10,7 +10,8 @@ set-up took 12-13 s, longer than the 10 s the phrase outlasted the performance b
 first block, and the box stopped at the end of its input before or during the performance.)
 
 The store is held as `hatbox device run` holds it (STORE/box.lock: one box per store) and the box logs into it as a
-real box does (STORE/logs/box.log and changes.log), both from before its engine starts (:func:`held_store`).
+real box does (STORE/logs/box.log and changes.log), both from before its engine starts (hatbox/cmd_demo.py, with
+hatbox/box_store_lock.held_store as `hatbox device run` has them, :data:`BUSY_HINT` its refusal's way out).
 """
 from __future__ import annotations
 
@@ -57,17 +58,6 @@ def free_store(store: Path) -> None:
     except HatboxError as exc:
         raise HatboxError(f"the demo's store is in use: {exc.args[0]}; nothing was removed",
                           hint=exc.hint) from None
-
-
-@contextlib.contextmanager
-def held_store(store: Path) -> Iterator[Path | None]:
-    """The demo's store made, held (STORE/box.lock, as `hatbox device run` holds it) and logged into (box.log,
-    changes.log; the laptop's HTTP lines kept out) for the block; yields box.log's path (None: stderr only)."""
-    from device.logs import box_logging
-    from hatbox.box_store_lock import one_box, store_usable
-    store_usable(store)                         # first: the knob keeper writes STORE/knobs.json from the start
-    with one_box(store, hint=BUSY_HINT), box_logging(store) as box_log, laptop_client_quiet():
-        yield box_log.path
 
 
 def engine_config(store: Path, input_wav: Path, output_wav: Path) -> Any:
@@ -131,16 +121,22 @@ def demo_hint(engine: Any, log_path: Path | None) -> str:
     return f"{look}run hatbox demo again; {_where(log_path)}"
 
 
-def stopped_words(engine: Any, into_s: float, seconds: float, input_s: float | None,
-                  log_path: Path | None) -> HatboxError:
+def ended(engine: Any) -> bool:
+    """Whether the demo's engine process has ended (a stand-in engine without ``alive``, a test's, never has)."""
+    alive = getattr(engine, "alive", None)
+    return callable(alive) and not alive()
+
+
+def stopped_words(engine: Any, into_s: float, seconds: float, log_path: Path | None) -> HatboxError:
     """Why the demo's box stopped ``into_s`` s into its ``seconds`` s performance, in words: the engine's own error
-    when it stopped on one, else its input ran out (the file backend stops the box at the end of its input, the
-    input being ``input_s`` s long: cued at the performance's start, it ran out ``into_s`` s after it began)."""
+    when it stopped on one, else its input ran out (the file backend stops the box at the end of its input: the
+    phrase the demo wrote, ``seconds`` + :data:`INPUT_MARGIN_S` s long, cued at the performance's start, ran out
+    ``into_s`` s after it began)."""
     died = _died(engine)
     if died:
         return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {died}",
                            hint=demo_hint(engine, log_path))
-    ran = f"its {input_s:.1f} s guitar input" if input_s is not None else "its guitar input"
+    ran = f"its {seconds + INPUT_MARGIN_S:.1f} s guitar input"
     return HatboxError(f"the demo's box stopped {into_s:.1f} s into its {seconds:g} s performance: {ran} ran out "
                        f"(the file backend stops the box at the end of its input, {INPUT_MARGIN_S:g} s longer than "
                        "the performance): the performance ran late (a very busy machine)",
@@ -150,8 +146,7 @@ def stopped_words(engine: Any, into_s: float, seconds: float, input_s: float | N
 def setup_stopped_words(exc: HatboxError, engine: Any, log_path: Path | None) -> HatboxError:
     """A set-up step failed with the demo's box stopped under it: why the engine stopped, in words, instead of the
     step's "the audio engine is not running" alone; ``exc`` itself when the engine still runs."""
-    alive = getattr(engine, "alive", None)
-    if not callable(alive) or alive():
+    if not ended(engine):
         return exc
     time.sleep(0.1)                                     # its last words on their way
     died = _died(engine) or "the audio engine ended without saying why"

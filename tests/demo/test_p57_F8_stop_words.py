@@ -23,7 +23,7 @@ class _Ended:
 
 
 def test_an_input_that_ran_out_is_said_with_the_seconds(tmp_path: Path) -> None:
-    err = demo_box.stopped_words(_Ended(0), 26.0, 16.0, 26.0, tmp_path / "logs" / "box.log")
+    err = demo_box.stopped_words(_Ended(0), 26.0, 16.0, tmp_path / "logs" / "box.log")
     said = err.args[0]
     assert "stopped 26.0 s into its 16 s performance: its 26.0 s guitar input ran out (the file backend" in said
     assert said.count("26.0") == 2                       # the moment once, the input's length once (p57 FR1 4)
@@ -32,7 +32,7 @@ def test_an_input_that_ran_out_is_said_with_the_seconds(tmp_path: Path) -> None:
 
 
 def test_an_engine_that_stopped_on_its_own_error_says_that_error(tmp_path: Path) -> None:
-    err = demo_box.stopped_words(_Ended(2, "the effect pack failed"), 1.0, 16.0, 26.0, None)
+    err = demo_box.stopped_words(_Ended(2, "the effect pack failed"), 1.0, 16.0, None)
     assert "the audio engine stopped: the effect pack failed" in err.args[0]
     assert "kept no log" in err.hint
 

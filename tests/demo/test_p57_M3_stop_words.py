@@ -31,7 +31,7 @@ def test_a_stopped_demo_box_hints_at_the_demo_not_the_real_box(code: int, tmp_pa
     log = tmp_path / "box.log"
     step = HatboxError("demo step failed: hatbox push x: the audio engine is not running")
     for err in (demo_box.setup_stopped_words(step, _Ended(code), log),
-                demo_box.stopped_words(_Ended(code), 1.0, 16.0, 26.0, log)):
+                demo_box.stopped_words(_Ended(code), 1.0, 16.0, log)):
         words = f"{err.args[0]} {err.hint}"
         assert not [w for w in REAL_BOX if w in words], words
         assert "the box has stopped" not in words
@@ -40,7 +40,6 @@ def test_a_stopped_demo_box_hints_at_the_demo_not_the_real_box(code: int, tmp_pa
 
 
 def test_the_engine_s_own_hint_is_kept() -> None:
-    err = demo_box.stopped_words(_Ended(2, "cannot write demo-out.wav", "free some disk space"), 1.0, 16.0,
-                                 26.0, None)
+    err = demo_box.stopped_words(_Ended(2, "cannot write demo-out.wav", "free some disk space"), 1.0, 16.0, None)
     assert "cannot write demo-out.wav" in err.args[0]
     assert err.hint == "free some disk space; the box kept no log (see the warning above)"

@@ -3,12 +3,13 @@ too since p57 M3), and the demo's own refusal could pass on the hint "give this 
 `hatbox demo` does not have.  The refusal names both kinds of box, and each asker gets its own way out."""
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 import pytest
 
-from hatbox import demo_box
+from hatbox import cmd_demo, demo_box
 from hatbox.box_store_lock import one_box
 from hatbox.errors import HatboxError
 
@@ -34,16 +35,17 @@ def test_a_device_run_is_told_a_box_holds_the_store_not_which_it_cannot_know(tmp
 
 
 @pytest.mark.parametrize("step", ["free_store", "held_store"])
-def test_a_demo_is_told_its_own_way_out(tmp_path: Path, step: str) -> None:
+def test_a_demo_is_told_its_own_way_out(tmp_path: Path, step: str, monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "hatbox-demo" / "store"
     store.mkdir(parents=True)
 
     def demo() -> None:
         if step == "free_store":
             demo_box.free_store(store)
-        else:
-            with demo_box.held_store(store):
-                pass
+        else:       # the demo holding its store (box_store_lock.held_store), its folder's own check passed
+            monkeypatch.setattr(cmd_demo, "_own_folder", lambda out: out / cmd_demo.FOLDER)
+            monkeypatch.setattr(cmd_demo, "KITS", tmp_path / "no-kits")
+            cmd_demo.demo(argparse.Namespace(out=tmp_path, seconds=1.0, kit=None))
     err = _refusal(store, demo)
     words = f"{err} {err.hint}"
     assert "another hatbox device run" not in words and "--store" not in words
