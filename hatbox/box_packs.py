@@ -47,13 +47,11 @@ def box_pack(args: argparse.Namespace) -> int:
             raise HatboxError(f"{flag} takes a kind, not a pack id", hint=f"hatbox box-pack {flag} {slot}")
     if args.rollback:
         return _rollback(args)
-    if args.deactivate:
-        from hatbox.slot_words import emptied_words
+    if args.deactivate:         # the box's answer says what it emptied out, who had made it active and when
         with _client(*target(args)) as c:
-            playing = active_in(asked(c, "/packs", expect=list), args.deactivate)    # who made it active, when
             body = _call(c, "POST", f"/slots/{args.deactivate}/deactivate")
             with _box_reply("POST /slots/KIND/deactivate"):
-                print(f"the box's {args.deactivate} slot is empty{emptied_words(body, playing)}")
+                print(f"the box's {args.deactivate} slot is empty{previous_words(body, ': it stays installed')}")
         return 0
     with _client(*target(args)) as c, _box_reply("GET /packs"):
         packs = _call(c, "GET", "/packs", expect=list)

@@ -54,15 +54,16 @@ def replaced_words(replaced: Any, pack: Any = None) -> str:
     return f" (was {what}" + (f", {who}" if who else "") + ")"
 
 
-def previous_words(body: dict[str, Any]) -> str:
-    """" (was ID, activated by laptopA 12 s ago)" from an activation's answer (``previous``, and ``replaced`` where
-    the box knows who), as a push says it; " (was ID)" alone from an older box, or where it does not know; "" for no
-    previous."""
+def previous_words(body: dict[str, Any], tail: str = "") -> str:
+    """" (was ID, activated by laptopA 12 s ago)" from an activation's or a deactivation's answer (``previous``, and
+    ``replaced`` where the box knows who), as a push says it; " (was ID)" alone from an older box, or where it does not
+    know; "" for no previous.  ``tail`` goes inside the closing parenthesis (`box-pack --deactivate`'s ": it stays
+    installed")."""
     if not body.get("previous"):
         return ""
     replaced = body.get("replaced") if isinstance(body.get("replaced"), dict) else {}
     who = _by_words(replaced.get("by"), replaced.get("ago_s"))
-    return f" (was {safe_text(body['previous'])}" + (f", {who}" if who else "") + ")"
+    return f" (was {safe_text(body['previous'])}" + (f", {who}" if who else "") + f"{tail})"
 
 
 def activated_words(pack: dict[str, Any], form: str = " ({})") -> str:

@@ -22,20 +22,6 @@ def rollback_note(client: Any, pack: dict[str, Any]) -> str:
             " then goes further back, or has nothing to go back to)")
 
 
-def emptied_words(body: dict[str, Any], playing: dict[str, Any] | None) -> str:
-    """What `box-pack --deactivate KIND` says after "the box's KIND slot is empty", from the box's answer ``body``:
-    " (was ID, activated by laptop-s3 12 s ago: it stays installed)" (``playing``: the slot's pack as GET /packs
-    listed it just before, who made it active and when; p57 QA_D 3: a pack another laptop had made active seconds
-    before was emptied out without a word of whose it was); " (was ID: it stays installed)" where the box does not
-    say who; "" for a slot that was empty."""
-    from hatbox.pack_who import activated_words
-    prev = body.get("previous")
-    if not prev:
-        return ""
-    who = activated_words(playing, ", {}") if isinstance(playing, dict) and playing.get("id") == prev else ""
-    return f" (was {safe_text(prev)}{who}: it stays installed)"
-
-
 def owner_clause(pack: dict[str, Any]) -> str:
     """", uploaded 2026-05-01 14:02 by laptop-s3," for the question and answer of deleting ``pack`` (its GET /packs
     entry), by the rule the library's delete question names its owner with (hatbox.library_owners.owner_clause: one

@@ -93,7 +93,8 @@ class PackInfo(BaseModel):
 
 
 class Replaced(BaseModel):
-    """The pack an activation took the place of, and who had made it active (when the box knows)."""
+    """The pack an activation took the place of (or a deactivation emptied out), and who had made it active (when the
+    box knows)."""
     id: str
     kind: Optional[str] = None
     name: Optional[str] = None
@@ -148,8 +149,9 @@ class SlotResult(BaseModel):
     previous: Optional[str]
     tagging: list[str] = Field(default_factory=list, description="libraries uploaded while no tagger was active, "
                                "which the box started tagging with the tagger pack made active")
-    replaced: Optional[Replaced] = Field(None, description="the pack it took the place of, with who had made it "
-                                         "active (null: none, or a change that made nothing active)")
+    replaced: Optional[Replaced] = Field(None, description="the pack it took the place of (an activation) or emptied "
+                                         "out (a deactivation), with who had made it active (null: the slot held "
+                                         "none; a roll back leaves it out)")
 
 
 class Disk(BaseModel):
