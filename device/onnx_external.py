@@ -69,11 +69,21 @@ def check_self_contained(model: Any) -> None:
 # ("location_gain": its length 13 before it) does not, so such a model is not parsed (p57 R5: a 35 MiB model's
 # parse, holding the GIL, kept a 1 ms probe thread waiting 41 ms).
 ENTRY_KEYS = (b"\x08location", b"\x00location")
+WINDOW = 1 << 20         # bytes searched per step (:func:`mentions`): well under 1 ms holding the GIL
+
+
+def mentions(data: bytes, key: bytes, window: int = WINDOW) -> bool:
+    """Whether ``key`` occurs in ``data``, searched ``window`` bytes at a time (windows overlap by len(key) - 1,
+    so a key across two windows is found): between windows other threads get the GIL (p57 F9: searching a 35 MiB
+    model whole held it 14 ms, and the engine's audio thread waited)."""
+    step = max(1, window)
+    return any(data.find(key, at, at + step + len(key) - 1) >= 0 for at in range(0, max(len(data), 1), step))
 
 
 def may_refer_outside(data: bytes) -> bool:
-    """Whether model bytes may hold an external-data entry (:data:`ENTRY_KEYS`); False: they hold none."""
-    return any(key in data for key in ENTRY_KEYS)
+    """Whether model bytes may hold an external-data entry (:data:`ENTRY_KEYS`, searched a window at a time:
+    :func:`mentions`); False: they hold none."""
+    return any(mentions(data, key) for key in ENTRY_KEYS)
 
 
 def refuse_external_data(data: bytes) -> None:
@@ -81,12 +91,12 @@ def refuse_external_data(data: bytes) -> None:
     and tag make theirs before the box's checks run); bytes that are not ONNX are left to onnxruntime.  Bytes that
     cannot hold an external-data entry (:func:`may_refer_outside`) are not parsed (nor is onnx imported: 1.4 s)."""
     if may_refer_outside(data):
-        refuse_parsed(data)
+        _refuse_parsed(data)
 
 
-def refuse_parsed(data: bytes) -> None:
+def _refuse_parsed(data: bytes) -> None:
     """:func:`check_self_contained` of model bytes, parsed whole (holding the GIL: a 35 MiB model's parse kept a 1 ms
-    probe thread waiting 41 ms), without :func:`refuse_external_data`'s search: for a caller who has searched."""
+    probe thread waiting 41 ms)."""
     import onnx
     try:
         model = onnx.load_model_from_string(data)

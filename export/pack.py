@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from device import memory_file
 from export.atomic import atomic_output
 from export.manifest import Manifest
 from export.zip_damage import archive_damage, member_damage
@@ -438,11 +439,8 @@ class _MemoryFileFailed(Exception):
 def _inflated_in_pieces(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:
     """:func:`_read_in_pieces` of member ``info`` through a new anonymous in-memory file (Linux), or None where there
     is none or it fails (p57 R5: its [Errno 27] File too large read as the pack's damage): read whole then."""
-    if not hasattr(os, "memfd_create"):
-        return None
-    try:
-        fd = os.memfd_create("hatbox-member", os.MFD_CLOEXEC)
-    except OSError:
+    fd = memory_file.new("hatbox-member")
+    if fd is None:
         return None
     try:
         with zf.open(info) as fh:
@@ -471,11 +469,10 @@ def _read_in_pieces(fh: Any, limit: int, fd: int) -> bytes:
 
 
 def _write_all(fd: int, data: bytes) -> None:
-    """``data`` appended to the in-memory file ``fd``; :class:`_MemoryFileFailed` for its OSError."""
+    """``data`` appended to the in-memory file ``fd`` (device/memory_file.py); :class:`_MemoryFileFailed` for its
+    OSError."""
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        memory_file.write_all(fd, data)
     except OSError as exc:
         raise _MemoryFileFailed(str(exc)) from exc
 

@@ -20,6 +20,8 @@ import numpy as np
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 import onnxruntime as ort  # noqa: E402
 
+from device import memory_file
+from device.onnx_external import refuse_external_data
 from hatbox.errors import PackError, first_line
 
 PREFERRED = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
@@ -69,7 +71,7 @@ def make_session(model: bytes | str | Path, *, threads: int = 1,
     sees it) when model bytes refer to external data (device.onnx_external.refuse_external_data).
     """
     if isinstance(model, bytes):        # a pack's model: refused before onnxruntime looks up any external-data path
-        refuse_external(model)
+        refuse_external_data(model)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = max(1, threads)
     opts.inter_op_num_threads = 1
@@ -123,41 +125,20 @@ def refusal_words(msg: str) -> str:
     return re.sub(r"/proc/self/fd/\d+", "the model", said)
 
 
-# Model bytes at least this big go to onnxruntime as an in-memory file (:func:`model_source`) and are searched for
-# external data a window at a time (:func:`refuse_external`).  Why (p57 F9, bench/engine_big_pack.py): onnxruntime
-# copies model bytes it is given while it holds the GIL (21 ms for a 35 MiB model), and searching them whole
-# for external data held it 14 ms more: the engine's audio thread waited on both while a big pack loaded.  From a
-# path, onnxruntime reads and parses the model with the GIL released.
+# Model bytes at least this big go to onnxruntime as an in-memory file (:func:`model_source`).  Why (p57 F9,
+# bench/engine_big_pack.py): onnxruntime copies model bytes it is given while it holds the GIL (21 ms for a 35 MiB
+# model): the engine's audio thread waited on it while a big pack loaded.  From a path, onnxruntime reads and parses
+# the model with the GIL released.  (The search for external data, device.onnx_external, goes a window at a time.)
 FILE_FROM = 1 << 20
-WINDOW = 1 << 20                    # bytes searched (or written) per step: well under 1 ms holding the GIL
 MEMORY_PATH = "/proc/self/fd/"      # where onnxruntime finds an in-memory file (:func:`model_source`)
-
-
-def mentions(data: bytes, key: bytes, window: int = WINDOW) -> bool:
-    """Whether ``key`` occurs in ``data``, searched ``window`` bytes at a time (windows overlap by len(key) - 1,
-    so a key across two windows is found): between windows other threads get the GIL."""
-    step = max(1, window)
-    return any(data.find(key, at, at + step + len(key) - 1) >= 0 for at in range(0, max(len(data), 1), step))
-
-
-def refuse_external(model: bytes) -> None:
-    """device.onnx_external's refusal of model bytes with external data, which parses only bytes that may hold an
-    external-data entry (device.onnx_external.ENTRY_KEYS); for bytes of :data:`FILE_FROM` or more that search is
-    made here, a window at a time."""
-    from device.onnx_external import ENTRY_KEYS, refuse_external_data, refuse_parsed
-    if len(model) < FILE_FROM:
-        refuse_external_data(model)
-    elif any(mentions(model, key) for key in ENTRY_KEYS):
-        refuse_parsed(model)
 
 
 @contextlib.contextmanager
 def model_source(model: bytes | str | Path, providers: Sequence[str]) -> Iterator[bytes | str]:
     """What to give onnxruntime for ``model``: a path as a string; bytes under :data:`FILE_FROM` as they are; bigger
-    bytes as the path of an anonymous in-memory file holding them (Linux; written a window at a time, the GIL released
-    for each write), open while the context lasts.  Bytes too when a provider other than the CPU's is chosen (such a
-    session may be made again from its source after a provider failure: onnxruntime's fallback) or the system has
-    no such files."""
+    bytes as the path of an anonymous in-memory file holding them (Linux; the GIL released while it is written), open
+    while the context lasts.  Bytes too when a provider other than the CPU's is chosen (such a session may be made
+    again from its source after a provider failure: onnxruntime's fallback) or the system has no such files."""
     if not isinstance(model, bytes):
         yield str(model)
         return
@@ -173,19 +154,14 @@ def model_source(model: bytes | str | Path, providers: Sequence[str]) -> Iterato
 
 
 def _memory_file(data: bytes) -> int | None:
-    """An anonymous in-memory file holding ``data`` (its descriptor, reachable as /proc/self/fd/N), or None where
-    there is none (not Linux, no /proc) or it cannot be written (no room).  Closed again on any exception (an
-    interrupt too), which is then raised."""
-    if not hasattr(os, "memfd_create") or not os.path.isdir(MEMORY_PATH):
+    """An anonymous in-memory file holding ``data`` (device/memory_file.py: its descriptor, reachable as
+    /proc/self/fd/N), or None where there is none (not Linux, no /proc) or it cannot be written (no room).  Closed
+    again on any exception (an interrupt too), which is then raised."""
+    fd = memory_file.new("hatbox-model") if os.path.isdir(MEMORY_PATH) else None
+    if fd is None:
         return None
     try:
-        fd = os.memfd_create("hatbox-model", os.MFD_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view[:WINDOW]):]
+        memory_file.write_all(fd, data)
     except OSError:
         os.close(fd)
         return None

@@ -9,7 +9,8 @@ mmap keeps its own copy of the descriptor until it is unmapped), and a library's
 engine out of them.  The engine process computes nothing on the file: its audio thread never waits on a decode.
 Nothing is named, so a process that dies leaves nothing behind.
 
-Where the OS has no ``memfd_create`` the arrays travel in the message itself (pickled: one copy in the engine).
+Where the OS has no ``memfd_create``, or no file can be made (device/memory_file.py), the arrays travel in the
+message itself (pickled: one copy in the engine).
 """
 from __future__ import annotations
 
@@ -19,37 +20,31 @@ from typing import Any
 
 import numpy as np
 
+from device import memory_file
 from device.audio.sample_decode import Decoded
 from hatbox.errors import HatboxError
 
 FLOAT_BYTES = 4
 
 
-def can_share() -> bool:
-    """Whether this OS hands audio over in an anonymous memory file (Linux 3.17 and later)."""
-    return hasattr(os, "memfd_create")
-
-
 def share(got: Decoded) -> tuple[int | None, dict[str, Any]]:
     """``got`` -> (a new descriptor of a memory file holding its data [then its cycle], float32; the caller closes it
-    once it is sent; None where :func:`can_share` is False, the arrays then in ``meta["inline"]``, meta): ``meta``
-    carries ``n``, ``fade``, ``rate`` and the arrays' lengths (``data``; ``cycle``, None when it has none)."""
+    once it is sent; None where the system has no such files or cannot make one now: the arrays are then in
+    ``meta["inline"]``, meta): ``meta`` carries ``n``, ``fade``, ``rate`` and the arrays' lengths (``data``;
+    ``cycle``, None when it has none)."""
     arrays = [np.ascontiguousarray(got.data, np.float32)]
     if got.cycle is not None:
         arrays.append(np.ascontiguousarray(got.cycle, np.float32))
     meta: dict[str, Any] = {"n": int(got.n), "fade": int(got.fade), "rate": int(got.rate),
                             "data": int(arrays[0].shape[0]),
                             "cycle": None if got.cycle is None else int(arrays[1].shape[0])}
-    if not can_share():
+    fd = memory_file.new("hatbox-sample")
+    if fd is None:
         meta["inline"] = arrays
         return None, meta
-    fd = os.memfd_create("hatbox-sample", os.MFD_CLOEXEC)
     try:
-        with open(fd, "wb", closefd=False, buffering=0) as f:
-            for a in arrays:
-                view = memoryview(a).cast("B")
-                while view:
-                    view = view[f.write(view):]
+        for a in arrays:
+            memory_file.write_all(fd, a)
     except BaseException:
         os.close(fd)
         raise

@@ -112,7 +112,7 @@ def test_a_big_model_with_external_data_is_still_refused() -> None:
 
 @pytest.mark.parametrize("at", [0, 5, 6, 7, 8, 13, 30])
 def test_mentions_finds_a_key_across_its_windows(at: int) -> None:
-    from device.audio.runtime import mentions
+    from device.onnx_external import mentions
     data = bytes(40)
     data = data[:at] + b"location" + data[at + 8:]
     assert mentions(data[:40], b"location", window=8)
