@@ -385,8 +385,7 @@ class KnobKeeper:
         file's ``"volume_set"``: who set it ({"by", "source", "set_at"}), {} for nobody (the panel, MIDI).  Read as
         one (the engine's ``volume_said``, p57 R4 7: two reads around a panel turn kept OSC's who with its -20 dB)."""
         said = getattr(self.engine, "volume_said", None)
-        value, who = said if isinstance(said, tuple) and len(said) == 2 else (getattr(self.engine, "volume_db", None),
-                                                                             getattr(self.engine, "volume_who", None))
+        value, who = said if isinstance(said, tuple) and len(said) == 2 else (None, {})
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         return (float(value) if ok else None), ({"volume_set": dict(who)} if isinstance(who, dict) and who else {})
 

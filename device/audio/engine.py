@@ -346,16 +346,6 @@ class Engine(SlotInstalls):
             return {slot: (dict(self._incoming_info.get(slot) or {}), dict(who))
                     for slot, who in self._bypass_asked.items()}
 
-    @property
-    def volume_db(self) -> float:
-        """The output volume last asked for, dB (:attr:`volume_said`)."""
-        return self.volume_said[0]
-
-    @property
-    def volume_who(self) -> dict[str, Any]:
-        """Who set it, where its message said; {} for the panel's, MIDI's (:attr:`volume_said`)."""
-        return self.volume_said[1]
-
     def _on_volume(self, msg: dict[str, Any]) -> None:
         db = float(msg["db"])                   # what the status reports (the panel, OSC and MIDI set it)
         self.volume_said = (db, who_of(msg, time.time()))   # who: kept with it across a restart ({}: nobody)
@@ -384,10 +374,7 @@ class Engine(SlotInstalls):
         sides = self._sides(pending)                                                # thread's next block
         bypassed = {n: s.target_bypassed and n not in gone for n, s in self.slots.items()}
         active = {name: active_info(*side) for name, side in sides.items()}
-        sampler = sides["sampler"][1]             # its loops playing (p57 QA_B 1), said as its warnings: when there
-        loops = [] if sampler is self.slots["sampler"]._faulted else getattr(sampler, "sounding_loops", list)()
-        if loops and active.get("sampler") is not None:     # are any; none of a sampler a fault stopped running
-            active["sampler"]["loops"] = loops                # (frozen, dropped as it is turned back on: p57 R1 1)
+        self._say_loops(active, sides["sampler"][1])
         knobs = slot_knobs({name: side[1] for name, side in sides.items()})
         volume_db, volume_who = self.volume_said
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
@@ -400,6 +387,15 @@ class Engine(SlotInstalls):
                 "volume_db": volume_db, **volume_set(volume_db, volume_who, time.time()),
                 "limiter_db": -lin_to_db(1.0 - self.limiting.held()),
                 "rate": self.cfg.rate, "block": self.cfg.block, **synth_status(sides["synth"][1])}
+
+    def _say_loops(self, active: dict[str, Any], sampler: Any) -> None:
+        """The sampler's loops playing, in ``active["sampler"]["loops"]`` (p57 QA_B 1) when there are any, as its
+        warnings are; none of a sampler a fault stopped running (frozen, dropped as it is turned back on: p57 R1 1)."""
+        if active.get("sampler") is None or sampler is self.slots["sampler"].faulted_unit:
+            return
+        loops = getattr(sampler, "sounding_loops", list)()
+        if loops:
+            active["sampler"]["loops"] = loops
 
     def _sides(self, pending: dict[str, tuple[Any, dict[str, Any] | None]]
                ) -> dict[str, tuple[dict[str, Any] | None, Any]]:

@@ -516,12 +516,7 @@ class SamplerSource(SamplerControl):
         mapping took (a file that does not decode changes nothing).  A mapping that does not latch (an unmapping, a
         one-shot, a held loop) lets the note's latched loops go to its next note-off (p51 M3: a note given a one-shot
         kept its latched loop, deaf to its note-offs; the kit chokes it too, device.kit.stops_latched)."""
-        op = msg.get("op")
-        if op == "stop_loops":                    # queued as the other events: the audio thread acts on it
-            self._drop_retired()
-            self.events.append(("stop_loops", 0, self._when(msg)))
-            return
-        note = int(msg.get("note", -1)) if op == "sample" else -1
+        note = int(msg.get("note", -1)) if msg.get("op") == "sample" else -1
         if 0 <= note < 128 and str(msg.get("path", "")) == "":
             self.events.append(("unlatch", note, self._when(msg)))     # (an unmapping: before the kit's choke)
         super().handle(msg)

@@ -226,6 +226,8 @@ class SamplerControl:
             self.events.append(("all_off", 0, at))
         elif op == "stop_audition":               # the auditions alone (DELETE /audition): kit notes play on
             self.events.append(("audition_off", 0, at))
+        elif op == "stop_loops":                  # the kit's loops alone: the audio thread acts on it
+            self.events.append(("stop_loops", 0, at))
         elif op == "panic":
             self.events.append(("panic", 0, at))
         elif op == "choke":                       # with "group": the note's choke group (the hi-hat pedal)

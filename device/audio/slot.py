@@ -98,6 +98,12 @@ class Slot:
     def active(self) -> bool:
         return self.unit is not None and not self.bypassed
 
+    @property
+    def faulted_unit(self) -> Any:
+        """The unit bypassed on this slot's last fault, until it is turned back on (None: none); a source that
+        faulted is not run while it is bypassed."""
+        return self._faulted
+
     def switch(self, unit: Any, info: dict[str, Any] | None, bypassed: bool = False) -> None:
         """Crossfade to ``unit`` (None: empty) from the next block, never with a step: during a crossfade, a
         change back to the side fading out turns the fade round where it is; any other change waits for the
