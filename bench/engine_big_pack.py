@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_common import ROOT, WORK, write_result  # noqa: E402
+from engine_common import ROOT, WORK, tick_probe, write_result  # noqa: E402
 from run_name import run_suffix  # noqa: E402
 
-TICK_S = 0.001
 MODES = ("before", "fixed")
 BEFORE = "91b62ba8^"                 # the commit before p57 F9's fix
 
@@ -57,26 +56,10 @@ def big_packs(mib: float) -> list[Path]:
     return out
 
 
-def _probe(stop: threading.Event, lates: list[float], realtime: bool) -> None:
-    if realtime:
-        from device.audio.realtime import set_realtime
-        set_realtime(70)
-    due = time.perf_counter()
-    while not stop.is_set():
-        due += TICK_S
-        wait = due - time.perf_counter()
-        if wait > 0:
-            time.sleep(wait)
-        late = time.perf_counter() - due
-        lates.append(late)
-        if late > 2 * TICK_S:          # re-anchor after a stall so one stall counts once
-            due = time.perf_counter()
-
-
 def probed(work: Callable[[], Any], realtime: bool) -> dict[str, float]:
     """Run ``work`` beside the probe thread: its worst lateness and ticks over 2 ms late (ms, count)."""
     stop, lates = threading.Event(), []
-    probe = threading.Thread(target=_probe, args=(stop, lates, realtime), daemon=True)
+    probe = threading.Thread(target=tick_probe, args=(stop, lates, realtime), daemon=True)
     probe.start()
     time.sleep(0.05)
     t0 = time.perf_counter()

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "runs" / "engine_bench"
 RATE = 48000
+TICK_S = 0.001                     # the probe thread's period (:func:`tick_probe`), s
 sys.path.insert(0, str(ROOT))
 
 
@@ -70,6 +72,26 @@ def guitarish(seconds: float, seed: int = 0, rate: int = RATE) -> np.ndarray:
         tone = sum(np.sin(2 * np.pi * f0 * h * t) / h ** 1.2 for h in range(1, 8))
         out[start:start + t.shape[0]] += 0.12 * env * tone
     return out.astype(np.float32)
+
+
+def tick_probe(stop: threading.Event, lates: list[float], realtime: bool) -> None:
+    """A thread that wants to run every :data:`TICK_S` until ``stop`` is set, as the engine's audio thread (at its
+    SCHED_FIFO priority 70 where ``realtime`` and this user may): how late it woke each time is appended to
+    ``lates`` (s).  device.audio.realtime is imported here, when it runs: bench/engine_big_pack.py imports this
+    module before it puts the tree it measures first on sys.path."""
+    if realtime:
+        from device.audio.realtime import set_realtime
+        set_realtime(70)
+    due = time.perf_counter()
+    while not stop.is_set():
+        due += TICK_S
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        late = time.perf_counter() - due
+        lates.append(late)
+        if late > 2 * TICK_S:          # re-anchor after a stall so one stall counts once
+            due = time.perf_counter()
 
 
 def wait_until(due: float) -> None:

@@ -22,32 +22,15 @@ from typing import Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_common import RATE, effect_pack, write_result  # noqa: E402
+from engine_common import RATE, TICK_S, effect_pack, tick_probe, write_result  # noqa: E402
 from run_name import run_suffix  # noqa: E402
 
-TICK_S = 0.001
-
-
-def _probe(stop: threading.Event, lates: list[float], realtime: bool) -> None:
-    if realtime:
-        from device.audio.server import set_realtime
-        set_realtime(70)                 # as the engine's audio thread
-    due = time.perf_counter()
-    while not stop.is_set():
-        due += TICK_S
-        wait = due - time.perf_counter()
-        if wait > 0:
-            time.sleep(wait)
-        late = time.perf_counter() - due
-        lates.append(late)
-        if late > 2 * TICK_S:          # re-anchor after a stall so one stall counts once
-            due = time.perf_counter()
 
 
 def phase(name: str, work: Callable[[], None], repeats: int, realtime: bool = True) -> dict[str, float]:
     """Run ``work`` ``repeats`` times beside the probe thread; lateness figures in ms."""
     stop, lates = threading.Event(), []
-    probe = threading.Thread(target=_probe, args=(stop, lates, realtime), daemon=True)
+    probe = threading.Thread(target=tick_probe, args=(stop, lates, realtime), daemon=True)
     probe.start()
     t0 = time.perf_counter()
     for _ in range(repeats):
@@ -59,8 +42,8 @@ def phase(name: str, work: Callable[[], None], repeats: int, realtime: bool = Tr
     row = {"phase": name, "repeats": repeats, "seconds": round(seconds, 3), "ticks": int(ms.size),
            "late_median_ms": float(np.median(ms)), "late_p999_ms": float(np.percentile(ms, 99.9)),
            "late_max_ms": float(ms.max())}
-    print(f"{name:<22} {repeats:3d} x  {seconds:6.2f} s  ticks {ms.size:6d}  late ms: median {row['late_median_ms']:.3f}"
-          f"  p99.9 {row['late_p999_ms']:.2f}  max {row['late_max_ms']:.2f}")
+    print(f"{name:<22} {repeats:3d} x  {seconds:6.2f} s  ticks {ms.size:6d}  late ms: "
+          f"median {row['late_median_ms']:.3f}  p99.9 {row['late_p999_ms']:.2f}  max {row['late_max_ms']:.2f}")
     return row
 
 
