@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 from hatbox.box_client import UploadInterrupted, _box_reply, _call, _client, asked, safe_text, upload
 from hatbox.box_config import target
-from hatbox.errors import HatboxError, Interrupted, NotOnBox, stopped_by
+from hatbox.errors import HatboxError, Interrupted, stopped_by
 from hatbox.pack_names import find_pack
 from hatbox.pack_names import pack_line as _pack_line
 from hatbox.pack_names import pack_words as _pack_words
-from hatbox.pack_who import deleted_error, previous_words
+from hatbox.pack_who import find_or_deleted, previous_words
 from hatbox.push_checks import say_slot_warnings
 
 
@@ -73,10 +73,7 @@ def box_pack(args: argparse.Namespace) -> int:
                     footer(note)
                 footer(totals_line(c, packs))               # on stderr when piped: scripts read the pack lines
             return 0
-        try:
-            pack = find_pack(packs, args.id, "active" if args.delete else "active-or-newest", _again(args))
-        except NotOnBox as exc:                 # deleted a moment ago, by another laptop's prune? say so
-            raise deleted_error(c, args.id, exc) from None
+        pack = find_or_deleted(c, packs, args.id, "active" if args.delete else "active-or-newest", _again(args))
         if args.delete:
             return _delete_pack(c, pack, args.yes, packs)
         if args.activate:

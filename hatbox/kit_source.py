@@ -14,9 +14,10 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from hatbox.box_client import asked, safe_text
+from hatbox.box_client import safe_text
 from hatbox.errors import HatboxError
 from hatbox.library_owners import named, whose
+from hatbox.pack_who import last_deleted
 
 
 def check_kit_source(client: Any, libraries: list[dict[str, Any]], given: str) -> None:
@@ -33,7 +34,7 @@ def check_kit_source(client: Any, libraries: list[dict[str, Any]], given: str) -
         raise HatboxError(f"none of the {len(same)} libraries called '{safe_text(given)}' is yours ("
                           + ", ".join(_described(lib) for lib in same) + "): the kit is as it was",
                           hint="give the id of the one you mean: hatbox box-kit --from ID")
-    gone = _deleted_named(client, given)
+    gone = last_deleted(client, "/libraries/deleted", given, match=_same_name)      # yours, maybe
     if gone is not None:
         raise _refused(same[0], gone, given)
 
@@ -43,13 +44,11 @@ def _described(lib: dict[str, Any]) -> str:
     return ", ".join(w for w in (safe_text(str(lib.get("id"))), whose(lib)) if w)
 
 
-def _deleted_named(client: Any, given: str) -> dict[str, Any] | None:
-    """The newest of the box's recent library deletions (GET /libraries/deleted) of a library called ``given``
-    (any case); None for none, or a box that does not say."""
+def _same_name(gone: dict[str, Any], given: str) -> bool:
+    """Whether deleted library ``gone`` (GET /libraries/deleted) is called ``given`` (any case): its name alone, not
+    its id or hash as pack_who.names_deleted takes them."""
     from device.versions import folded
-    gone = asked(client, "/libraries/deleted", expect=list) or []
-    hits = [g for g in gone if isinstance(g, dict) and folded(g.get("name")) == folded(given)]
-    return hits[-1] if hits else None
+    return folded(gone.get("name")) == folded(given)
 
 
 def _refused(lib: dict[str, Any], gone: dict[str, Any], given: str) -> HatboxError:

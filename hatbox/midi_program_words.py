@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from hatbox.box_client import _call, asked, safe_text
-from hatbox.errors import HatboxError, NotOnBox
+from hatbox.errors import HatboxError
 
 NONE_WORDS = ("none", "off", "-")            # --program N none: clear program N
 
@@ -28,18 +28,15 @@ def set_program(client: Any, given: list[str], channel: int | None) -> int:
     names on the box, or clear it (PACK ``none``); says what was done, and for a program set on any channel that a
     drum module's kit change switches it too (:func:`any_channel_note`)."""
     from device.versions import folded
-    from hatbox.pack_names import find_pack
+    from hatbox.pack_who import find_or_deleted
     program, name = _program(given[0]), given[1].strip()
     query = {} if channel is None else {"params": {"channel": channel}}
     if name.lower() in NONE_WORDS:
         print(safe_text(_call(client, "DELETE", f"/midi/programs/{program}", **query)["message"]))
         return 0
     again = f"hatbox box-midi --program {program} {{}}" + ("" if channel is None else f" --program-channel {channel}")
-    try:
-        pack = find_pack(_call(client, "GET", "/packs", expect=list), name, "newest", again)   # a set list: newest
-    except NotOnBox as exc:             # deleted a moment ago, by another laptop? said first (p57 QA_D 8)
-        from hatbox.pack_who import deleted_error
-        raise deleted_error(client, name, exc) from None
+    # a set list: the newest; a pack deleted a moment ago, by another laptop, said with who did (p57 QA_D 8)
+    pack = find_or_deleted(client, _call(client, "GET", "/packs", expect=list), name, "newest", again)
     by_name = folded(pack.get("name", "")) == folded(name) and pack.get("id") != name
     body = {"pack": str(pack["id"]), "follow": by_name, "channel": channel}
     print(safe_text(_call(client, "PUT", f"/midi/programs/{program}", json=body)["message"]))

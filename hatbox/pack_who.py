@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, Callable
 
 from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
@@ -114,13 +114,34 @@ def deleted_error(client: Any, given: str, missing: HatboxError, listed: str = "
     the list does not say it (a library's is always "delete").  The deletion comes right after "the box has no pack
     'X'": ``missing``'s guesses of other names (its ``alone``, where it has one) are left out, as they read as the
     ones deleted ("did you mean 'syn-s5', 'syn-s2'?: laptop-s5 deleted it", p57 QA_D 8)."""
-    gone = asked(client, listed, expect=list)
-    hits = [g for g in gone or [] if isinstance(g, dict) and names_deleted(g, given)]
-    if not hits:
+    last = last_deleted(client, listed, given)
+    if last is None:
         return missing
-    last = {**hits[-1], "how": how} if how else hits[-1]
+    last = {**last, "how": how} if how else last
     alone = getattr(missing, "alone", None)       # without its guesses of other names (p57 QA_D 8)
     return HatboxError(f"{alone or Exception.__str__(missing)}: {gone_words(last)}", hint=hint)
+
+
+def find_or_deleted(client: Any, packs: list[dict[str, Any]], given: str, pick: str, again: str) -> dict[str, Any]:
+    """hatbox.pack_names.find_pack of ``given`` in ``packs`` (GET /packs, ``pick`` and ``again`` as it takes them);
+    when the box has no such pack, its refusal with who deleted it lately and when (:func:`deleted_error`: deleted a
+    moment ago, by another laptop's prune?)."""
+    from hatbox.errors import NotOnBox
+    from hatbox.pack_names import find_pack
+    try:
+        return find_pack(packs, given, pick, again)
+    except NotOnBox as exc:
+        raise deleted_error(client, given, exc) from None
+
+
+def last_deleted(client: Any, listed: str, given: str,
+                 match: Callable[[dict[str, Any], str], bool] | None = None) -> dict[str, Any] | None:
+    """The newest of the box's recent deletions (GET ``listed``: "/packs/deleted" or "/libraries/deleted") that
+    ``match`` (default :func:`names_deleted`) says ``given`` names; None for none, or a box that does not say."""
+    match = names_deleted if match is None else match
+    gone = asked(client, listed, expect=list)
+    hits = [g for g in gone or [] if isinstance(g, dict) and match(g, given)]
+    return hits[-1] if hits else None
 
 
 def names_deleted(gone: dict[str, Any], given: str) -> bool:
