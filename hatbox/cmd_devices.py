@@ -53,11 +53,6 @@ def _question(token: dict[str, Any], mine: str | None) -> str:
             "with the code on the box")
 
 
-def _sure_to_lock_out() -> bool:
-    """:func:`_sure` of revoking this computer's own pairing."""
-    return _sure(OWN_QUESTION)
-
-
 def _sure(question: str) -> bool:
     """Ask ``question`` (``[y/N]`` added): True on y/yes; HatboxError when stdin has no answer, pointing at --yes."""
     try:

@@ -28,7 +28,7 @@ MAX_LINES = 5000             # the box's limit (device/api/log_routes.py MAX_LIN
 PARTS = {"asctime": ("time", None), "processName": ("process", r"\S+"), "threadName": ("thread", r".+?"),
          "levelname": ("level", r"DEBUG|INFO|WARNING|ERROR|CRITICAL"), "name": ("logger", r"[^\s:]+"),
          "message": ("message", r".*")}
-FIELDS = ("time", "process", "thread", "level", "logger", "message")
+FIELDS = tuple(name for name, _ in PARTS.values())     # a line's fields as --json gives them (PARTS' names)
 
 
 def box_logs(args: argparse.Namespace) -> int:
@@ -63,17 +63,13 @@ def line_fields(line: str) -> dict[str, str | None]:
     return {**fields, "line": line}
 
 
+@functools.cache
 def line_pattern() -> re.Pattern[str]:
-    """The box's log line as a pattern, built from the format the box writes (device/logs.FILE_FORMAT) and its
+    """The box's log line as a pattern, built (once) from the format the box writes (device/logs.FILE_FORMAT) and its
     stamp (device/log_stamps.STAMP): a change to either is followed here.  A field of the format not in PARTS is a
     bug (KeyError), not lines silently unread."""
-    from device.logs import FILE_FORMAT
-    return _pattern(FILE_FORMAT)
-
-
-@functools.lru_cache(maxsize=4)
-def _pattern(fmt: str) -> re.Pattern[str]:
     from device.log_stamps import STAMP
+    from device.logs import FILE_FORMAT as fmt
     out, at = [], 0
     for field in re.finditer(r"%\((\w+)\)s", fmt):
         out.append(re.escape(fmt[at:field.start()]))

@@ -24,7 +24,6 @@ from hatbox.listing_json import like_row, say_cut, tag_row, unsure_row
 from hatbox.library_words import add_word_args, query_header, say_export_words, say_foreign_words
 from hatbox.tag_notes import refuse_links_left as _refuse_links_left, \
     refuse_links_unread as _refuse_links_unread, say_after_summary
-from hatbox.tag_notes import say_twins as _say_twins, twin_tail as _twin_tail  # noqa: F401 - read from here too
 from hatbox.tag_run import bar_to as _bar_to, forget_db, note_other_formats, retag_said, saved_words, shown as _shown, \
     summary, this_run
 from hatbox.retag_words import end_lines, interrupted_line, start_line

@@ -14,7 +14,7 @@ from hatbox.errors import HatboxError
 def test_revoke_question_on_stderr_and_answer_read(monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
-    assert cmd_devices._sure_to_lock_out() is True
+    assert cmd_devices._sure(cmd_devices.OWN_QUESTION) is True
     seen = capsys.readouterr()
     assert seen.out == "" and "revoke this computer's own pairing?" in seen.err
 
@@ -23,7 +23,7 @@ def test_revoke_without_answer_says_so_on_stderr(monkeypatch: pytest.MonkeyPatch
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     with pytest.raises(HatboxError, match="not revoked"):
-        cmd_devices._sure_to_lock_out()
+        cmd_devices._sure(cmd_devices.OWN_QUESTION)
     assert capsys.readouterr().out == ""
 
 

@@ -11,7 +11,7 @@ import soundfile as sf
 
 from device.library.db import connect_readonly, known_files
 from hatbox.cli import main
-from hatbox.cmd_tag import _twin_tail
+from hatbox.tag_notes import twin_tail
 from hatbox.push_walk import TAG_TAIL
 from tests.api.packs import tagger_pack
 
@@ -53,6 +53,6 @@ def test_a_twins_note_says_each_files_status(tmp_path: Path, capsys) -> None:
 
 
 def test_two_tagged_files_keep_the_words_of_before() -> None:
-    assert _twin_tail("ok", "ok") == TAG_TAIL
-    assert _twin_tail("skipped", "skipped").startswith("here this one was skipped (nothing to tag")
-    assert "both" not in _twin_tail("error", "ok").partition(";")[0]
+    assert twin_tail("ok", "ok") == TAG_TAIL
+    assert twin_tail("skipped", "skipped").startswith("here this one was skipped (nothing to tag")
+    assert "both" not in twin_tail("error", "ok").partition(";")[0]

@@ -1,7 +1,7 @@
 """p51 final reading (MF3 7): `hatbox tag`'s notes on files named as another in the other Unicode form
-(cmd_tag._say_twins) come after the summary, and "no note is worth a failure here"; a sqlite3.Error while reading the
-rows (a database malformed or locked since the run) was not caught (only HatboxError was): a traceback after a run
-that went well."""
+(hatbox.tag_notes.say_twins) come after the summary, and "no note is worth a failure here"; a sqlite3.Error while
+reading the rows (a database malformed or locked since the run) was not caught (only HatboxError was): a traceback
+after a run that went well."""
 from __future__ import annotations
 
 import sqlite3
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from device.library import db as libdb
-from hatbox import cmd_tag
+from hatbox import tag_notes
 
 
 def test_a_database_error_loses_the_notes_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -23,11 +23,11 @@ def test_a_database_error_loses_the_notes_only(tmp_path: Path, monkeypatch: pyte
     libdb.put_skipped(con, "caf\u00e9.wav", (0, 1), "tagger", "silent (all zeros)")
     con.commit()
     con.close()
-    cmd_tag._say_twins(db)
+    tag_notes.say_twins(db)
     assert "note: " in capsys.readouterr().out            # the pair is noted where its rows read
 
     def malformed(con: Any) -> None:
         raise sqlite3.DatabaseError("database disk image is malformed")
     monkeypatch.setattr(libdb, "known_files", malformed)
-    cmd_tag._say_twins(db)                                 # was: sqlite3.DatabaseError out of hatbox tag
+    tag_notes.say_twins(db)                                 # was: sqlite3.DatabaseError out of hatbox tag
     assert capsys.readouterr().out == ""

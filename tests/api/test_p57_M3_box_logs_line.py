@@ -1,6 +1,6 @@
 """p57 M3 (review R3, 6): `hatbox box-logs --json` reads each line by the format the box writes (device/logs.py
 FILE_FORMAT, its stamp device/log_stamps.STAMP), not by a second spelling of it: a real record, formatted as box.log
-formats it, parses back, and a changed format is followed."""
+formats it, parses back, and a changed format is followed (once the pattern, built once per run, is built again)."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from device import logs
-from hatbox.cmd_logs import line_fields
+from hatbox.cmd_logs import line_fields, line_pattern
 
 
 def _formatted(fmt: str) -> tuple[str, logging.LogRecord]:
@@ -20,8 +20,10 @@ def _formatted(fmt: str) -> tuple[str, logging.LogRecord]:
 
 @pytest.mark.parametrize("fmt", [logs.FILE_FORMAT,
                                  "%(asctime)s [%(levelname)s] %(name)s %(processName)s/%(threadName)s: %(message)s"])
-def test_a_real_record_as_the_box_formats_it_parses_back(monkeypatch, fmt: str) -> None:
+def test_a_real_record_as_the_box_formats_it_parses_back(monkeypatch, request, fmt: str) -> None:
     monkeypatch.setattr(logs, "FILE_FORMAT", fmt)
+    line_pattern.cache_clear()                          # built once per run: the format never changes while it runs
+    request.addfinalizer(line_pattern.cache_clear)      # the next test's pattern of the box's own format
     line, record = _formatted(fmt)
     got = line_fields(line)
     assert got == {"time": line[:23], "process": "hatbox-engine", "thread": "AnyIO worker thread", "level": "WARNING",
