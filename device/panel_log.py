@@ -27,15 +27,16 @@ def kit_note_head(note: int) -> str:
 
 
 def kit_note_words(note: int, plays: str | None, was: str | None = None, loop: bool = False,
-                   same: bool = False) -> str:
+                   same: bool = False, of: str = "") -> str:
     """A kit note set or cleared on the panel, in the API's words for a note (its number and name): "kit note 36 (C2)
     plays boom.wav (was kick-old.wav)", ", looped" for a loop; ``same``: the note's own sample again (its loop
     toggled; the caller decides it on library and file, never on paths: a link on a library's way made two paths of
     one sample, p56 FR2 6): ", looped" or ", one-shot (no loop)", no "was"; ``plays`` None: "kit note 36 (C2)
-    cleared (it played boom.wav)".  ``plays``, ``was``: the samples' paths (their file names are said)."""
+    cleared (it played boom.wav)".  ``plays``, ``was``: the samples' paths (their file names are said); ``of``:
+    written straight after the file name (the change log's " of library kit (ID, laptopA's)"; the panel's: "")."""
     head = kit_note_head(note)
     if plays is None:
         return f"{head} cleared" + (f" (it played {PurePath(was).name})" if was else "")
     how = ", looped" if loop else ", one-shot (no loop)" if same else ""
     before = f" (was {PurePath(was).name})" if was and not same else ""
-    return f"{head} plays {PurePath(plays).name}{how}{before}"
+    return f"{head} plays {PurePath(plays).name}{of}{how}{before}"

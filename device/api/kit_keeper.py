@@ -200,14 +200,14 @@ class KitKeeper:
                 self.set(box, new)
             return new != entry
 
-    def drop(self, box: Any, notes: list[int]) -> list[int]:
-        """Clear ``notes`` (those in the kit; a loop sounding on one stopped: :meth:`_unmap`); returns the ones that
-        were there."""
+    def drop(self, box: Any, notes: list[int]) -> list[KitNote]:
+        """Clear ``notes`` (those in the kit; a loop sounding on one stopped: :meth:`_unmap`); returns the entries
+        taken out, as they were under the lock (what a change line names: a PUT just before is not misread)."""
         with self.lock:
-            gone = [n for n in notes if n in self.notes]
-            for note in gone:
-                self._unmap(box, self.notes[note])
-            self._keep({n: e for n, e in self.notes.items() if n not in gone})
+            gone = [self.notes[n] for n in notes if n in self.notes]
+            for entry in gone:
+                self._unmap(box, entry)
+            self._keep({n: e for n, e in self.notes.items() if n not in notes})
             return gone
 
     def forget_library(self, box: Any, library: str, name: str = "", by: str = "", token: str = "") -> list[KitNote]:

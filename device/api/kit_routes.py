@@ -307,13 +307,8 @@ def _add_kit_routes(app: FastAPI, auth: Any) -> None:
     @app.delete("/kit/notes/{note}", response_model=KitAnswer, responses=_errors(401, 404))
     def clear_kit_note(request: Request, note: str, token_id: str = auth) -> KitAnswer:
         box = box_of(request)
-        was: dict[int, KitNote] = {}
-
-        def clear(number: int) -> list[int] | None:
-            was.update({number: box.kit.notes[number]} if number in box.kit.notes else {})
-            return box.kit.drop(box, [number]) or None
-        number, _ = _changed_or_404(note, clear)
-        say_in_log(request, kit_note_words(number, None, was[number].file if number in was else None))
+        number, gone = _changed_or_404(note, lambda n: box.kit.drop(box, [n]) or None)
+        say_in_log(request, kit_note_words(number, None, gone[0].file))     # what drop took, read under its lock
         return _kit(box, token_id=token_id)
 
     @app.delete("/kit", status_code=204, dependencies=[auth], responses=_errors(401))
@@ -337,9 +332,8 @@ def _set_words(box: Any, old: KitNote | None, entry: KitNote) -> str:
     """PUT /kit/notes/N in the change log's words: "kit note 36 (C2) plays boom.wav of library kit (ID, laptopA's)
     (was kick.wav)" (device.panel_log.kit_note_words, the panel's words for a note set)."""
     same = old is not None and (old.library, old.file) == (entry.library, entry.file)
-    said = kit_note_words(entry.note, entry.file, None if old is None else old.file, entry.loop, same)
-    head = kit_note_words(entry.note, entry.file)
-    return f"{head} of {_library_label(box, entry.library)}{said[len(head):]}"
+    return kit_note_words(entry.note, entry.file, None if old is None else old.file, entry.loop, same,
+                          of=f" of {_library_label(box, entry.library)}")
 
 
 MAKINGS = 3      # a kit made once, then again at most twice when the kit changed while it was made

@@ -43,7 +43,7 @@ def test_a_pad_cleared_names_the_sample_it_took_away(tmp_path: Path) -> None:
     boom, crack = str(files / "kit" / "boom.wav"), str(files / "kit" / "crack.wav")
     puts: list[threading.Thread] = []
 
-    def drop_while_a_put_comes(*args: Any) -> list[int]:
+    def drop_while_a_put_comes(*args: Any) -> list[Any]:
         put = threading.Thread(target=desk.assign, args=(36, crack))
         puts.append(put)
         put.start()
