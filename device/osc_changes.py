@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from device.knob_words import volume_number
 from device.logs import CHANGE_LINES, LineBudget
 from device.logs import CHANGE_WINDOW_S as CHANGE_WINDOW_S      # the budget's window, as the tests read it here
 
@@ -55,7 +56,7 @@ def change_words(control: dict[str, Any]) -> str:
     """The change ``control`` makes, in words: "output volume set to -60 dB" (as `hatbox status` and the API's log
     line write it: "-12.3 dB", "0 dB"), "effect slot bypassed", "effect slot back in (bypass off)"."""
     if control.get("op") == "volume":
-        return f"output volume set to {round(float(control['db']), 1) + 0.0:g} dB"     # + 0.0: never "-0 dB"
+        return f"output volume set to {volume_number(control['db'])} dB"     # never "-0 dB"
     slot = control.get("slot")
     return f"{slot} slot bypassed" if control.get("on") else f"{slot} slot back in (bypass off)"
 

@@ -70,6 +70,27 @@ class Unheld(NamedTuple):
     still: list[tuple[str, str]]
 
 
+def _to_history(p: Pointer, kind: str, pid: str, also: str | None = None) -> None:
+    """Pack ``pid`` goes to the end of ``kind``'s history in ``p`` (out of where it was before, and ``also`` out of
+    it too: the pack made active instead), the history trimmed to :data:`HISTORY_LEN`."""
+    p.history[kind] = [h for h in p.history[kind] if h not in (pid, also)][-HISTORY_LEN + 1:] + [pid]
+
+
+def _emptied(p: Pointer, kind: str) -> str | None:
+    """``kind``'s slot in ``p`` emptied, its pack pushed to the slot's history (:func:`_to_history`); returns that
+    pack (None: the slot was empty).  :meth:`PackStore.deactivate` and :meth:`PackStore.hold` both start so."""
+    pid = p.slots[_kind(kind)]
+    if pid:
+        _to_history(p, kind, pid)
+    p.slots[kind] = None
+    return pid
+
+
+def _without(records: dict[str, Any], kind: str) -> dict[str, Any]:
+    """``records`` (:attr:`Pointer.activated` or :attr:`Pointer.held`) less ``kind``'s entry, a new dict."""
+    return {k: v for k, v in records.items() if k != kind}
+
+
 def _active_again(p: Pointer, kind: str, pid: str) -> None:
     """Held pack ``pid`` plays in ``kind``'s slot of ``p`` again, out of its history; who made it active and when
     stay as recorded (a record of another pack: the box, now)."""
@@ -336,7 +357,7 @@ class PackStore(Recovery):
             p = self.pointer()
             prev = p.slots[kind]
             if prev and prev != pid:
-                p.history[kind] = [h for h in p.history[kind] if h not in (prev, pid)][-HISTORY_LEN + 1:] + [prev]
+                _to_history(p, kind, prev, also=pid)
             self._activated(p, kind, pid)
             self._write_pointer(p)
             return prev, meta
@@ -349,7 +370,7 @@ class PackStore(Recovery):
         now.replaced = (p.activation(kind) or {"id": prev}) if prev else None
         p.slots[kind] = pid
         p.activated = {**p.activated, kind: {"id": pid, "by": now.by, "at": time.time()}}
-        p.held = {k: v for k, v in p.held.items() if k != kind}      # a pack chosen: the held one is not put back
+        p.held = _without(p.held, kind)      # a pack chosen: the held one is not put back
 
     def activation(self, kind: str) -> dict[str, Any] | None:
         """Who made ``kind``'s active pack active and when: ``{"id", "by", "at"}`` (:meth:`Pointer.activation`)."""
@@ -373,12 +394,8 @@ class PackStore(Recovery):
         """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
         with self._locked():
             p = self.pointer()
-            prev = p.slots[_kind(kind)]
-            if prev:
-                p.history[kind] = [h for h in p.history[kind] if h != prev][-HISTORY_LEN + 1:] + [prev]
-            p.slots[kind] = None
-            p.activated = {k: v for k, v in p.activated.items() if k != kind}
-            p.held = {k: v for k, v in p.held.items() if k != kind}
+            prev = _emptied(p, kind)
+            p.activated, p.held = _without(p.activated, kind), _without(p.held, kind)
             self._write_pointer(p)
             return prev
 
@@ -390,10 +407,9 @@ class PackStore(Recovery):
         active again: R2 review 6).  Returns the pack held (None: the slot was empty)."""
         with self._locked():
             p = self.pointer()
-            pid = p.slots[_kind(kind)]
+            pid = _emptied(p, kind)
             if pid:
-                p.history[kind] = [h for h in p.history[kind] if h != pid][-HISTORY_LEN + 1:] + [pid]
-                p.held, p.slots[kind] = {**p.held, kind: pid}, None
+                p.held = {**p.held, kind: pid}
                 self._write_pointer(p)
             return pid
 

@@ -25,8 +25,7 @@ from device.api.slot_routes import device_of
 from device.api.state import box_of, say_in_log
 from device.api.box import stopping_error
 from device.api.change_words import mapped_words, pack_label
-from device.api.program_mapping import (LIST_HINT, MAPPED_BY, _find, map_program, note_mapped,  # noqa: F401
-                                        who_mapped)
+from device.api.program_mapping import LIST_HINT, map_program, who_mapped
 from device.midi_programs import (PROGRAMS_FILE, SETTLE_S, STOPPED, SUPERSEDED, UNMAPPED, Entry, Hooks, ProgramMap,
                                   ProgramSwitcher, broken_by_delete, broken_words, check_program, program_words,
                                   resolve)
