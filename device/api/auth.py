@@ -346,11 +346,15 @@ class TokenStore:
     def revoke(self, tid: str, by: str = "") -> bool:
         """Forget token ``tid`` (False: no such token); waits for a commit under :meth:`held` to end.  ``by``: the
         device name of the pairing that asked ("" not known), kept with the token's SHA-256 so that the revoked laptop
-        is told who revoked it (:class:`~device.api.revoked_tokens.RevokedTokens`)."""
-        with self._revoking, self._lock:
-            entry = self._tokens.pop(tid, None)
-            if entry is None:
-                return False
-            self._save()
-            self.revoked.note(str(entry["sha256"]), str(entry.get("name", "?")), by)
+        is told who revoked it (:class:`~device.api.revoked_tokens.RevokedTokens`; its file written after the lock
+        every request takes is let go, still one revoke after the other: p57 RD2 5)."""
+        with self._revoking:
+            with self._lock:
+                entry = self._tokens.pop(tid, None)
+                if entry is None:
+                    return False
+                self._save()
+                name = str(entry.get("name", "?"))
+                self.revoked.note(str(entry["sha256"]), name, by)
+            self.revoked.save(name)
             return True

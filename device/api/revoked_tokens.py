@@ -29,17 +29,27 @@ class RevokedTokens:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._writing = threading.Lock()        # one write at a time, each of the records as they are then
         self._held: dict[str, dict[str, Any]] = _read(path)
 
     def note(self, digest: str, name: str, by: str) -> None:
-        """Keep that the token of SHA-256 ``digest`` (paired as ``name``) was revoked by ``by`` now."""
+        """Keep that the token of SHA-256 ``digest`` (paired as ``name``) was revoked by ``by`` now, in memory
+        (:meth:`words` says it from now on); :meth:`save` writes it to the file."""
         with self._lock:
             self._held.pop(digest, None)
             self._held[digest] = {"name": name, "by": by[:64], "at": time.time()}
             while len(self._held) > KEPT:
                 self._held.pop(next(iter(self._held)))
+
+    def save(self, name: str) -> None:
+        """Write the records to the file (atomically: a file sync and a directory sync), after :meth:`note` of the
+        pairing of ``name``; a file that cannot be written is said in the log (the token is refused all the same).
+        TokenStore.revoke calls it outside the lock its requests take."""
+        with self._writing:
+            with self._lock:
+                data = json.dumps(self._held, indent=1).encode()
             try:
-                write_atomic(self.path, json.dumps(self._held, indent=1).encode())
+                write_atomic(self.path, data)
             except OSError as exc:
                 _log.warning("cannot keep who revoked the pairing of %r (%s): it is refused all the same", name, exc)
 
