@@ -42,7 +42,9 @@ def test_a_time_budget_bar_is_full_only_with_its_last_check(tmp_path: Path, caps
     bars = _bars(capsys.readouterr().err)
     assert 1.8 <= trained < 1.8 + 1.5, trained                     # the budget's seconds and one step at most
     losses = [re.search(r"loss=([\d.]+)", b).group(1) for b in bars if "loss=" in b]
-    assert len(bars) >= 2 and len(set(losses)) == len(bars), bars   # no check for 100 s: the loss is shown anyway
+    # no check for 100 s: every line shows the loss anyway (the code before set it at checks only); whether it
+    # moved between two lines depends on a step finishing between them, which a loaded machine may not give
+    assert len(bars) >= 2 and len(losses) == len(bars), bars
     full = [b for b in bars if b.startswith("train gru: 100%")]
     assert len(full) == 1 and full[0] == bars[-1], bars
     assert f"val_esr={run.history[-1]['val_esr']:.4f} at step {run.steps}, loss=" in bars[-1], bars
