@@ -10,42 +10,14 @@ from typing import Any
 import numpy as np
 
 from device.audio.engine import Engine, EngineConfig
-from device.audio.held import knob_spec
 from device.ui import draw as D
 from device.ui.data import MemoryData
 from device.ui.demo import demo_status
 from device.ui.panel import MESSAGE_SIZE, Panel
 from device.ui.shots import RecordingControl
 from export.manifest import Knob
-from hatbox.errors import KnobError
+from tests.engine.test_p53_M1_kept_notes import _Fx
 from tests.ui.conftest import PanelClock
-
-
-class _Fx:
-    """An effect unit with ``knobs`` (passes its input through)."""
-
-    def __init__(self, *knobs: Knob) -> None:
-        self.knobs = list(knobs)
-        self.values = {k.name: k.default for k in knobs}
-
-    @property
-    def knob_names(self) -> list[str]:
-        return [k.name for k in self.knobs]
-
-    def set_knob(self, name: str, value: float) -> None:
-        spec = knob_spec(self, name)
-        if spec is None or not spec.min <= value <= spec.max:
-            raise KnobError(f"it has no knob '{name}'" if spec is None else "out of range")
-        self.values[spec.name] = value
-
-    def knob_values(self) -> dict[str, float]:
-        return dict(self.values)
-
-    def reset(self) -> None:
-        pass
-
-    def process(self, x: np.ndarray) -> np.ndarray:
-        return x.copy()
 
 
 def _switched(knobs: dict[str, float], first: _Fx, then: _Fx) -> dict[str, Any]:
