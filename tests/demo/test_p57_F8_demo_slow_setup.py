@@ -22,10 +22,7 @@ SHORTER_S = 7.0          # the input is this much shorter than the demo makes it
 
 
 def test_a_set_up_longer_than_the_input_s_margin_still_plays_the_phrase(monkeypatch, tmp_path: Path,
-                                                                       capsys) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "home" / "remote.json"))
-    monkeypatch.setattr(cmd_demo, "KITS", tmp_path / "no-kits")            # no library upload: quicker
+                                                                       capsys, quick_demo: Path) -> None:
     phrase = cmd_demo.pluck_phrase
     monkeypatch.setattr(cmd_demo, "pluck_phrase", lambda seconds, *a, **k: phrase(seconds - SHORTER_S, *a, **k))
     push = cmd_demo._push_everything

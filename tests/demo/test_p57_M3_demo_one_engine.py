@@ -22,10 +22,7 @@ SECONDS = 2.0
 
 
 def test_the_demo_sets_up_and_plays_on_one_engine_holding_and_logging_its_store(monkeypatch, tmp_path: Path,
-                                                                                capsys) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "home" / "remote.json"))
-    monkeypatch.setattr(cmd_demo, "KITS", tmp_path / "no-kits")            # no library upload: quicker
+                                                                                capsys, quick_demo: Path) -> None:
     start = EngineProcess.start
 
     def start_with_a_warning(self: EngineProcess, *args, **kwargs) -> EngineProcess:

@@ -3,18 +3,13 @@ since (hatbox/sim_take.py) are named by when they were recorded, and that old fi
 bound on the takes kept nor ever removed.  Now it is a kept take like the others, dated by its last write."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 import hatbox.sim_take
 from hatbox.sim_take import keep_last_take, kept_takes
-
-
-def _file(path: Path, size: int, at: float) -> None:
-    path.write_bytes(b"\1" * size)
-    os.utime(path, (at, at))
+from tests.engine.test_p56_MR2_kept_take_sizes import _file
 
 
 def test_the_old_kept_take_is_listed_by_when_it_was_recorded(tmp_path: Path) -> None:
