@@ -392,12 +392,19 @@ class PackStore(Recovery):
 
     def deactivate(self, kind: str) -> str | None:
         """Nothing active in ``kind``'s slot; returns what was active (kept in history)."""
+        return self.empty_slot(kind)[0]
+
+    def empty_slot(self, kind: str) -> tuple[str | None, dict[str, Any] | None]:
+        """:meth:`deactivate`, returning also the activation record of what was active (who made it active and when:
+        ``{"id": prev}`` where none was kept; None for a slot that was empty), read under the same lock, as
+        :meth:`activate` keeps what it replaced."""
         with self._locked():
             p = self.pointer()
+            rec = (p.activation(kind) or {"id": p.slots[kind]}) if p.slots.get(kind) else None
             prev = _emptied(p, kind)
             p.activated, p.held = _without(p.activated, kind), _without(p.held, kind)
             self._write_pointer(p)
-            return prev
+            return prev, rec
 
     def hold(self, kind: str) -> str | None:
         """Nothing plays in ``kind``'s slot for this run, its pack kept as held (:attr:`Pointer.held`; a start with

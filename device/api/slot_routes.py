@@ -109,16 +109,6 @@ def _no_earlier(box: Any, slot: str, exc: StoreError) -> ApiError:
                          f"box's packs; a deleted pack comes back with hatbox push PACK.hatpack)")
 
 
-def _emptied(box: Any, prev: str | None, rec: dict[str, Any] | None) -> M.Replaced | None:
-    """What a deactivation emptied out (``prev``), named as an activation names what it replaced, with who had made it
-    active and when from its slot's record ``rec`` read just before (only where it is of ``prev``: the panel may
-    switch the slot between the two, without the API's lock); None for a slot that was empty."""
-    from device.api.pack_routes import replaced_info
-    if not prev:
-        return None
-    return replaced_info(box, rec if isinstance(rec, dict) and rec.get("id") == prev else {"id": prev})
-
-
 def _add_slot_routes(app: FastAPI, auth: Any) -> None:
     @app.get("/slots", response_model=list[SlotInfo], dependencies=[auth], responses=_errors(401))
     def slots(request: Request) -> list[SlotInfo]:
@@ -131,9 +121,8 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
     def deactivate(request: Request, slot: M.Slot) -> M.SlotResult:
         box = box_of(request)
         with box.install_lock:
-            rec = box.store.activation(slot)        # who made it active: the store drops it as it empties the slot
             try:
-                prev = box.store.deactivate(slot)
+                prev, rec = box.store.empty_slot(slot)     # rec: who had made it active, read as it was emptied
             except OSError as exc:
                 raise _pointer_failed(exc, f"emptying the {slot} slot") from None
             if prev and slot in ENGINE_SLOTS:
@@ -142,7 +131,8 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
                 except Exception as exc:  # noqa: BLE001 - the pointer is what counts; report and go on
                     log.error("engine did not unload %s: %s", slot, exc)
         say_in_log(request, f"the {slot} slot emptied (was {prev})" if prev else "")    # empty already: no line
-        return M.SlotResult(slot=slot, active=None, previous=prev, replaced=_emptied(box, prev, rec))
+        from device.api.pack_routes import replaced_info
+        return M.SlotResult(slot=slot, active=None, previous=prev, replaced=replaced_info(box, rec) if rec else None)
 
     @app.post("/slots/{slot}/rollback", response_model=RollbackResult, dependencies=[auth],
               responses=_errors(401, 409, 500, 502, 507), response_model_exclude_unset=True)
