@@ -26,7 +26,6 @@ from engine_common import RATE, TICK_S, effect_pack, tick_probe, write_result  #
 from run_name import run_suffix  # noqa: E402
 
 
-
 def phase(name: str, work: Callable[[], None], repeats: int, realtime: bool = True) -> dict[str, float]:
     """Run ``work`` ``repeats`` times beside the probe thread; lateness figures in ms."""
     stop, lates = threading.Event(), []

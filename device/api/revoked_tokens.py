@@ -29,7 +29,6 @@ class RevokedTokens:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._writing = threading.Lock()        # one write at a time, each of the records as they are then
         self._held: dict[str, dict[str, Any]] = _read(path)
 
     def note(self, digest: str, name: str, by: str) -> None:
@@ -44,14 +43,14 @@ class RevokedTokens:
     def save(self, name: str) -> None:
         """Write the records to the file (atomically: a file sync and a directory sync), after :meth:`note` of the
         pairing of ``name``; a file that cannot be written is said in the log (the token is refused all the same).
-        TokenStore.revoke calls it outside the lock its requests take."""
-        with self._writing:
-            with self._lock:
-                data = json.dumps(self._held, indent=1).encode()
-            try:
-                write_atomic(self.path, data)
-            except OSError as exc:
-                _log.warning("cannot keep who revoked the pairing of %r (%s): it is refused all the same", name, exc)
+        TokenStore.revoke calls it outside the lock its requests take, inside its own revoke lock: one write at a
+        time, each of the records as they are then."""
+        with self._lock:
+            data = json.dumps(self._held, indent=1).encode()
+        try:
+            write_atomic(self.path, data)
+        except OSError as exc:
+            _log.warning("cannot keep who revoked the pairing of %r (%s): it is refused all the same", name, exc)
 
     def words(self, digest: str) -> str | None:
         """The refusal of a revoked token of SHA-256 ``digest``, or None for one the box did not revoke lately."""
