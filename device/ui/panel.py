@@ -195,9 +195,9 @@ class Panel:
         in the order they came (:meth:`_next_waiting`)."""
         fault = self.faults.take(self.state.status)
         self._cut = self.recordings.take(self.state.status) or self._cut
-        shorter = slot_warning_shorts(self.state.status)           # the knob-keeping note's, made by the engine
-        self._greens += [("warning", warning_lines(text, shorter.get(text, ())))
-                         for text in self.warnings.take(self.state.status)]
+        if texts := self.warnings.take(self.state.status):
+            shorter = slot_warning_shorts(self.state.status)       # the knob-keeping note's, made by the engine
+            self._greens += [("warning", warning_lines(text, shorter.get(text, ()))) for text in texts]
         self._program_gone()
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
             self._program_came(program, *program_lines(program), now=fault is None)

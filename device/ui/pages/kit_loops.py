@@ -26,7 +26,7 @@ class KitLoops:
     """The loops of the status on hand, read once per status (not per pad and frame)."""
 
     def __init__(self) -> None:
-        self._read: tuple[Any, list[Loop]] = (None, [])
+        self._read: tuple[Any, list[Loop], set[int]] = (None, [], set())   # the status read, its loops, their notes
         self.drawn: list[Loop] = []           # the loops the last frame showed ("stop loops" drawn where they are)
         self.stop_drawn: Any = None           # the "stop loops" rect as the last frame drew it (None: not drawn)
 
@@ -36,13 +36,18 @@ class KitLoops:
 
     def of(self, status: Any) -> list[Loop]:
         """The loops ``status`` says sound, lowest note first."""
-        if self._read[0] is not status:
-            self._read = (status, sounding(status))
-        return self._read[1]
+        return self._of(status)[1]
 
     def notes(self, status: Any) -> set[int]:
-        """The notes whose loops sound."""
-        return {loop.note for loop in self.of(status)}
+        """The notes whose loops sound (made once a status, not once a pad and frame)."""
+        return self._of(status)[2]
+
+    def _of(self, status: Any) -> tuple[Any, list[Loop], set[int]]:
+        """What ``status`` says of the loops, read once a status."""
+        if self._read[0] is not status:
+            loops = sounding(status)
+            self._read = (status, loops, {loop.note for loop in loops})
+        return self._read
 
 
 
