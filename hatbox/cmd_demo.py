@@ -307,7 +307,7 @@ def demo(args: argparse.Namespace) -> int:
     out = _own_folder(args.out.resolve())
     store = out / "store"
     print(f"== starting the box (engine process, API) in {out}")
-    with held_store(store, demo_box.BUSY_HINT) as box_log, demo_box.laptop_client_quiet():
+    with held_store(store, demo_box.BUSY_HINT, demo_box.COMMAND) as box_log, demo_box.laptop_client_quiet():
         log_path = box_log.path
         demo_box.log.info("hatbox demo: the demo's box starts (store %s, log %s)", store, log_path or "stderr only")
         engine, control, api, codes = _start_box(out, store, args.seconds)

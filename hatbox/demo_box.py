@@ -28,6 +28,7 @@ RATE = 48000             # the engine's, and the guitar phrase's (hatbox/cmd_dem
 BLOCK = 128
 INPUT_MARGIN_S = 10.0     # the phrase outlasts the performance by this: the panel's end, the last status
 BUSY_HINT = "wait for that box to end, or give --out another folder"    # a store held: the demo's way out
+COMMAND = "hatbox demo"   # what the demo's store lock names it (as typed: hatbox/box_store_lock.typed_command)
 
 
 @contextlib.contextmanager
@@ -53,11 +54,10 @@ def free_store(store: Path) -> None:
     if not store.is_dir():
         return
     try:
-        with one_box(store, hint=BUSY_HINT):
+        with one_box(store, hint=BUSY_HINT, command=COMMAND):
             pass
-    except HatboxError as exc:
-        raise HatboxError(f"the demo's store is in use: {exc.args[0]}; nothing was removed",
-                          hint=exc.hint) from None
+    except HatboxError as exc:                 # the refusal names the store and what holds it (box_store_lock)
+        raise HatboxError(f"{exc.args[0]}; nothing was removed", hint=exc.hint) from None
 
 
 def engine_config(store: Path, input_wav: Path, output_wav: Path) -> Any:

@@ -1,6 +1,7 @@
 """p57 FR1 2: the store lock's refusal named "another hatbox device run" whoever held the store (a demo holds it
 too since p57 M3), and the demo's own refusal could pass on the hint "give this one another --store", an option
-`hatbox demo` does not have.  The refusal names both kinds of box, and each asker gets its own way out."""
+`hatbox demo` does not have.  The refusal names the box that holds the store (p58 F3: as typed, with its start), and
+each asker gets its own way out."""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,7 @@ def _refusal(store: Path, asking) -> HatboxError:
     return refused.value
 
 
-def test_a_device_run_is_told_a_box_holds_the_store_not_which_it_cannot_know(tmp_path: Path) -> None:
+def test_a_device_run_is_told_which_box_holds_the_store(tmp_path: Path) -> None:
     store = tmp_path / "store"
     store.mkdir()
 
@@ -29,7 +30,7 @@ def test_a_device_run_is_told_a_box_holds_the_store_not_which_it_cannot_know(tmp
         with one_box(store):
             pass
     err = _refusal(store, device_run)
-    assert f"a hatbox device run or hatbox demo (pid {os.getpid()}) is already using the store folder" in str(err)
+    assert f"is in use by `hatbox device run` (pid {os.getpid()}, started " in str(err)     # named since p58 F3
     assert "another hatbox device run" not in str(err)
     assert "--store" in err.hint
 
@@ -49,4 +50,4 @@ def test_a_demo_is_told_its_own_way_out(tmp_path: Path, step: str, monkeypatch: 
     err = _refusal(store, demo)
     words = f"{err} {err.hint}"
     assert "another hatbox device run" not in words and "--store" not in words
-    assert "a hatbox device run or hatbox demo" in str(err) and "--out" in err.hint
+    assert "is in use by `hatbox device run` (pid" in str(err) and "--out" in err.hint
