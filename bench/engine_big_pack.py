@@ -14,11 +14,16 @@ this working tree.  Both load the same two packs, built once here.
 1. probe: a probe thread that wants to run every 1 ms (SCHED_FIFO 70 where this user may, as the audio thread)
    beside the loader's steps on a 35 MiB pack (read_pack, build_unit, golden check): its lateness, and the steps'
    time (``load_seconds``).
-2. engine: the real engine process (device.audio.server.EngineProcess: file backend paced to the wall clock, 48 kHz,
+2. release (p58 F1): the probe beside the loader letting go of a retired unit of a 35 MiB pack (``Swapper.collect``
+   with nothing kept), the work a switch away from a big pack leaves it.
+3. engine: the real engine process (device.audio.server.EngineProcess: file backend paced to the wall clock, 48 kHz,
    128-sample blocks, memory locked and SCHED_FIFO where permitted), ``--swaps`` switches between the two packs
    sent as the box sends them; the engine's xruns in ``--idle`` s before them and during each switch.
 
-    .venv/bin/python bench/engine_big_pack.py [--before REV] [--rounds 3] [--swaps 4] [--mib 35]
+    .venv/bin/python bench/engine_big_pack.py [--before REV] [--rounds 3] [--swaps 4] [--mib 35] [--patch FILE]
+``--patch FILE``: the ``fixed`` tree is a copy of this working tree (its tracked and untracked files) with FILE
+applied (``git apply``), for a handover patch not applied yet (p58 F1: device/audio/swap.py letting go of units
+through device/audio/unit_release.py).
 Prints medians per tree and the load average; writes bench/results/engine_big_pack.json.
 """
 from __future__ import annotations
@@ -84,8 +89,20 @@ def probe_load(pack_path: Path, realtime: bool) -> dict[str, float]:
     return probed(load, realtime)
 
 
+def probe_release(pack_path: Path, realtime: bool) -> dict[str, float]:
+    """Part 2 (p58 F1): the loader letting go of a retired unit of ``pack_path`` (``Swapper.collect``, nothing
+    kept: what a switch away from a big pack leaves it) beside the probe."""
+    from device.audio.engine import Engine, EngineConfig
+    from device.audio.swap import Swapper, build_unit
+    from export.pack import read_pack
+    engine = Engine(EngineConfig(rate=48000, block=128))
+    loader = Swapper(engine, cache_units=0)
+    engine.graveyard.append(build_unit(read_pack(pack_path), "effect", 48000, 1))
+    return probed(loader.collect, realtime)
+
+
 def engine_swaps(packs: list[Path], swaps: int, idle_s: float) -> dict[str, Any]:
-    """Part 2: the engine process's xruns while idle and for each switch between ``packs``."""
+    """Part 3: the engine process's xruns while idle and for each switch between ``packs``."""
     from device.audio.engine import EngineConfig
     from device.audio.server import EngineProcess, ServerConfig
     cfg = ServerConfig(engine=EngineConfig(rate=48000, block=128), backend="file", pace=True)
@@ -122,6 +139,7 @@ def measure(tree: str, args: argparse.Namespace) -> dict[str, Any]:
     warm_runtime()
     packs = [Path(p) for p in args.packs]
     return {"probe": probe_load(packs[args.round % 2], not args.no_realtime),
+            "release": probe_release(packs[args.round % 2], not args.no_realtime),
             "engine": engine_swaps(packs, args.swaps, args.idle)}
 
 
@@ -146,14 +164,28 @@ def extract(rev: str, into: Path) -> str:
                           check=True).stdout.strip()
 
 
+def copy_with_patch(patch: Path, into: Path) -> None:
+    """This working tree's files (tracked and untracked, not ignored) copied into ``into``, ``patch`` applied there."""
+    into.mkdir(parents=True)
+    names = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
+                           capture_output=True, check=True).stdout
+    tar = subprocess.run(["tar", "-c", "-C", str(ROOT), "--null", "-T", "-", "--ignore-failed-read"], input=names,
+                         capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=tar.stdout, check=True)
+    subprocess.run(["git", "apply", str(patch.resolve())], cwd=into, check=True)
+
+
 def median(rows: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(r[key] for r in rows))
 
 
-def summary(probe: list[dict[str, Any]], engine: list[dict[str, Any]]) -> dict[str, Any]:
+def summary(probe: list[dict[str, Any]], engine: list[dict[str, Any]],
+            release: list[dict[str, Any]]) -> dict[str, Any]:
     """One tree's medians and totals over its rounds."""
     swaps = [x for e in engine for x in e["xruns_per_swap"]]
-    return {"probe_late_max_ms_median": median(probe, "late_max_ms"),
+    return {"release_late_max_ms_median": median(release, "late_max_ms"),
+            "release_seconds_median": median(release, "seconds"),
+            "probe_late_max_ms_median": median(probe, "late_max_ms"),
             "probe_ticks_over_2ms_median": median(probe, "late_over_2ms"),
             "load_seconds_median": median(probe, "seconds"),
             "xruns_per_swap_median": float(statistics.median(swaps)), "xruns_swaps_total": sum(swaps),
@@ -169,6 +201,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--idle", type=float, default=2.0, help="seconds of idle playing counted before the switches")
     ap.add_argument("--mib", type=float, default=35.0, help="size of each big pack (MiB)")
     ap.add_argument("--no-realtime", action="store_true", help="the probe thread at normal priority")
+    ap.add_argument("--patch", help="measure as 'fixed' a copy of this tree with this patch applied (git apply)")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--packs", nargs=2, help=argparse.SUPPRESS)
@@ -183,22 +216,28 @@ def main() -> int:
         return 0
     load_start = os.getloadavg()
     packs = big_packs(args.mib)
-    rows: dict[str, dict[str, list[Any]]] = {m: {"probe": [], "engine": []} for m in MODES}
+    rows: dict[str, dict[str, list[Any]]] = {m: {"probe": [], "release": [], "engine": []} for m in MODES}
     with tempfile.TemporaryDirectory() as tmp:
         commit = extract(args.before, Path(tmp) / "before")
         trees = {"before": Path(tmp) / "before", "fixed": ROOT}
+        if args.patch:
+            copy_with_patch(Path(args.patch), Path(tmp) / "fixed")
+            trees["fixed"] = Path(tmp) / "fixed"
         for r in range(args.rounds):
             for mode in MODES if r % 2 == 0 else MODES[::-1]:
                 got = run_round(trees[mode], packs, r, args)
                 rows[mode]["probe"].append(got["probe"])
+                rows[mode]["release"].append(got["release"])
                 rows[mode]["engine"].append(got["engine"])
-                print(f"round {r + 1} {mode:6s} probe {got['probe']}  engine "
+                print(f"round {r + 1} {mode:6s} probe {got['probe']}  release {got['release']}  engine "
                       f"{ {k: got['engine'][k] for k in ('idle_xruns', 'xruns_per_swap', 'load_max')} }", flush=True)
     load_end = os.getloadavg()
     res = {"pack_mib": [round(p.stat().st_size / (1 << 20), 1) for p in packs], "rounds": args.rounds,
-           "before_commit": commit, "cpus": os.cpu_count(), "load_average_start": [round(x, 2) for x in load_start],
+           "before_commit": commit, "fixed_patch": args.patch, "cpus": os.cpu_count(),
+           "load_average_start": [round(x, 2) for x in load_start],
            "load_average_end": [round(x, 2) for x in load_end],
-           "summary": {m: summary(rows[m]["probe"], rows[m]["engine"]) for m in MODES}, "rows": rows,
+           "summary": {m: summary(rows[m]["probe"], rows[m]["engine"], rows[m]["release"]) for m in MODES},
+           "rows": rows,
            "note": f"{os.cpu_count()} CPUs seen by this process; 1-minute load average {load_start[0]:.1f} at the "
                    f"start, {load_end[0]:.1f} at the end; uid {os.getuid()}"}
     for mode in MODES:
@@ -206,7 +245,7 @@ def main() -> int:
     print(res["note"])
     suffix = run_suffix(ap, args, {"before": lambda v: "before-" + v.replace("^", "p").replace("~", "t"),
                                    "rounds": "rounds{}", "swaps": "swaps{}", "mib": "mib{:g}", "idle": "idle{:g}",
-                                   "no_realtime": "no-realtime"})
+                                   "no_realtime": "no-realtime", "patch": lambda v: "patched"})
     print("wrote", write_result("engine_big_pack" + suffix, res))
     return 0
 
