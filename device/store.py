@@ -94,7 +94,7 @@ def _without(records: dict[str, Any], kind: str) -> dict[str, Any]:
 def _active_again(p: Pointer, kind: str, pid: str) -> None:
     """Held pack ``pid`` plays in ``kind``'s slot of ``p`` again, out of its history; who made it active and when
     stay as recorded (a record of another pack: the box, now)."""
-    p.slots[kind] = pid
+    p.slots[kind], p.emptied = pid, _without(p.emptied, kind)
     p.history[kind] = [h for h in p.history[kind] if h != pid]
     rec = p.activated.get(kind)
     if not (isinstance(rec, dict) and rec.get("id") == pid):
@@ -368,13 +368,17 @@ class PackStore(Recovery):
         (:func:`acting`'s device), and what it replaced in the caller's :class:`Acting` (``replaced``)."""
         now, prev = acting(), p.slots[kind]
         now.replaced = (p.activation(kind) or {"id": prev}) if prev else None
-        p.slots[kind] = pid
+        p.slots[kind], p.emptied = pid, _without(p.emptied, kind)       # who emptied it: forgotten, it plays again
         p.activated = {**p.activated, kind: {"id": pid, "by": now.by, "at": time.time()}}
         p.held = _without(p.held, kind)      # a pack chosen: the held one is not put back
 
     def activation(self, kind: str) -> dict[str, Any] | None:
         """Who made ``kind``'s active pack active and when: ``{"id", "by", "at"}`` (:meth:`Pointer.activation`)."""
         return self.pointer().activation(_kind(kind))
+
+    def emptying(self, kind: str) -> dict[str, Any] | None:
+        """Who emptied ``kind``'s slot, of which pack and when: ``{"id", "by", "at"}`` (:meth:`Pointer.emptying`)."""
+        return self.pointer().emptying(_kind(kind))
 
     def restore_pointer(self, p: Pointer) -> None:
         """Put back a pointer read earlier (an engine refused what the store switched to)."""
@@ -397,12 +401,15 @@ class PackStore(Recovery):
     def empty_slot(self, kind: str) -> tuple[str | None, dict[str, Any] | None]:
         """:meth:`deactivate`, returning also the activation record of what was active (who made it active and when:
         ``{"id": prev}`` where none was kept; None for a slot that was empty), read under the same lock, as
-        :meth:`activate` keeps what it replaced."""
+        :meth:`activate` keeps what it replaced.  Who emptied it (:func:`acting`'s device) and when are kept
+        (:attr:`Pointer.emptied`) while it stays empty; an empty slot keeps the record it had."""
         with self._locked():
             p = self.pointer()
             rec = (p.activation(kind) or {"id": p.slots[kind]}) if p.slots.get(kind) else None
             prev = _emptied(p, kind)
             p.activated, p.held = _without(p.activated, kind), _without(p.held, kind)
+            if prev:
+                p.emptied = {**p.emptied, kind: {"id": prev, "by": acting().by, "at": time.time()}}
             self._write_pointer(p)
             return prev, rec
 
@@ -416,7 +423,7 @@ class PackStore(Recovery):
             p = self.pointer()
             pid = _emptied(p, kind)
             if pid:
-                p.held = {**p.held, kind: pid}
+                p.held, p.emptied = {**p.held, kind: pid}, _without(p.emptied, kind)     # held, not emptied
                 self._write_pointer(p)
             return pid
 

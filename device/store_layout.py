@@ -164,12 +164,17 @@ class Pointer:
     the pack a start with --require-signature did not play, its slot emptied for that run (PackStore.hold): the next
     start that may play it makes it active again (p57 QA_B 2: the flag's start forgot which pack was active); it is
     in the slot's history too (prune keeps it, roll back reaches it) and its ``activated`` record stays.  A box from
-    before p57 ignores ``held`` and starts that slot silent, as it did; its next pointer write drops it."""
+    before p57 ignores ``held`` and starts that slot silent, as it did; its next pointer write drops it.
+    ``emptied``: ``{kind: {"id": pid, "by": paired device or "", "at": Unix time}}``, who emptied the slot of pack
+    ``id`` (PackStore.empty_slot) and when, a record that counts only while the slot stays empty (:meth:`emptying`):
+    the delete question of the pack says it (p58: "emptied by laptopA 12 s ago").  A pointer from before p58 has
+    none; an older box ignores it and its next pointer write drops it."""
 
     slots: dict[str, str | None] = field(default_factory=lambda: {k: None for k in KINDS})
     history: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
     activated: dict[str, dict[str, Any]] = field(default_factory=dict)
     held: dict[str, str] = field(default_factory=dict)
+    emptied: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         out: dict[str, Any] = {"slots": self.slots, "history": self.history}
@@ -177,6 +182,8 @@ class Pointer:
             out["activated"] = self.activated
         if self.held:
             out["held"] = self.held
+        if self.emptied:
+            out["emptied"] = self.emptied
         return json.dumps(out, indent=1, sort_keys=True).encode()
 
     def activation(self, kind: str) -> dict[str, Any] | None:
@@ -186,12 +193,20 @@ class Pointer:
         pid = self.slots.get(kind)
         return dict(rec) if pid and isinstance(rec, dict) and rec.get("id") == pid else None
 
+    def emptying(self, kind: str) -> dict[str, Any] | None:
+        """Who emptied ``kind``'s slot and when, and of which pack (``{"id", "by", "at"}``), None when the slot is
+        not empty or the pointer does not know (a pointer from before p58, a slot emptied by a start's hold)."""
+        rec = self.emptied.get(kind)
+        return dict(rec) if self.slots.get(kind) is None and isinstance(rec, dict) and rec.get("id") else None
+
     def with_slot(self, before: "Pointer", kind: str) -> "Pointer":
         """This pointer with its ``kind`` slot as in ``before`` (the active pack, its history, who made it active,
-        the pack a start with --require-signature held there: R2 review 2); its other slots as they are."""
+        the pack a start with --require-signature held there: R2 review 2, who emptied it: p58); its other slots as
+        they are."""
         return replace(self, slots={**self.slots, kind: before.slots.get(kind)},
                        activated=_slot_of(self.activated, before.activated, kind),
                        held=_slot_of(self.held, before.held, kind),
+                       emptied=_slot_of(self.emptied, before.emptied, kind),
                        history={**self.history, kind: list(before.history.get(kind, []))})
 
     @classmethod
@@ -214,6 +229,9 @@ class Pointer:
             if isinstance(done, dict) else {}
         held = raw.get("held") if isinstance(raw, dict) else None         # optional too (p57)
         p.held = {k: v for k, v in held.items() if k in KINDS and isinstance(v, str)} if isinstance(held, dict) else {}
+        emptied = raw.get("emptied") if isinstance(raw, dict) else None   # optional too (p58)
+        p.emptied = {k: v for k, v in emptied.items() if k in KINDS and isinstance(v, dict)} \
+            if isinstance(emptied, dict) else {}
         return p
 
 

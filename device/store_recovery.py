@@ -149,7 +149,8 @@ class Recovery:
         """``p`` with every slot and history naming installed packs only; who made each slot's pack active
         (:attr:`Pointer.activated`) is kept while it names the pack the slot still plays or holds (a slot that fell
         back to an earlier pack, or lost its pack, says no one).  The held packs (:attr:`Pointer.held`) are kept as
-        they are, one gone too: the start that would make it active again says it is gone (PackStore.unhold)."""
+        they are, one gone too: the start that would make it active again says it is gone (PackStore.unhold).  Who
+        emptied a slot (:attr:`Pointer.emptied`) is kept while the slot is still empty."""
         have = set(self.ids())
         out = Pointer()
         for kind in KINDS:
@@ -161,6 +162,7 @@ class Recovery:
         out.held = dict(p.held)         # a held pack gone too: the next start says so (given_packs, R2 review 1)
         out.activated = {k: dict(rec) for k, rec in p.activated.items()
                          if rec.get("id") in (out.slots.get(k), out.held.get(k)) and rec.get("id") is not None}
+        out.emptied = {k: dict(rec) for k, rec in p.emptied.items() if out.slots.get(k) is None}
         return out
 
     def problems(self) -> list[str]:

@@ -35,12 +35,26 @@ def owner_clause(pack: dict[str, Any]) -> str:
 
 
 def played_note(pack: dict[str, Any], packs: list[dict[str, Any]], done: bool = False) -> str:
-    """"; it is what the synth slot played last, before the slot was emptied (hatbox box-pack --deactivate)" (``done``:
-    "; it was what ...", said after the deletion) when ``pack`` (its GET /packs entry) was its slot's pack until the
-    slot was emptied (``used_last``, and no pack of its kind active in ``packs``): "deactivate, then delete" removed
-    a pack that was playing moments before, without a word (p57 QA_D 3); "" otherwise."""
+    """"; it is what the synth slot played last, before the slot was emptied by laptopA 12 s ago" (``done``: "; it
+    was what ...", said after the deletion, with no count: the answer to the question may have come much later) when
+    ``pack`` (its GET /packs entry) was its slot's pack until the slot was emptied (``used_last``, and no pack of its
+    kind active in ``packs``): "deactivate, then delete" removed a pack that was playing moments before, without a
+    word (p57 QA_D 3), and could not say when (p58).  Who and when from the entry's ``emptied_by``/``emptied_ago_s``
+    ("on the box" for the box itself); a box that does not say them (older, or a slot emptied before p58) gets
+    "... before the slot was emptied"; "" when ``pack`` is not that pack."""
     kind = pack.get("kind")
     if not pack.get("used_last") or any(isinstance(p, dict) and p.get("active") and p.get("kind") == kind
                                         for p in packs):
         return ""
-    return f"; it {'was' if done else 'is'} what the {safe_text(kind)} slot played last, before the slot was emptied"
+    return (f"; it {'was' if done else 'is'} what the {safe_text(kind)} slot played last, before the slot was emptied"
+            + ("" if done else _emptied_words(pack)))
+
+
+def _emptied_words(pack: dict[str, Any]) -> str:
+    """" by laptopA 12 s ago" (" on the box 12 s ago" for the box itself) from a GET /packs entry's ``emptied_by`` and
+    ``emptied_ago_s``; "" when the box does not say them."""
+    from hatbox.pack_who import ago_words
+    by, ago = pack.get("emptied_by"), ago_words(pack.get("emptied_ago_s"))
+    if not isinstance(by, str) or not ago:
+        return ""
+    return f" {'by ' + safe_text(by) if by else 'on the box'} {ago}"

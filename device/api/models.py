@@ -90,6 +90,14 @@ class PackInfo(BaseModel):
                                           "the box's clock)")
     activated_ago_s: Optional[float] = Field(None, description="the active pack: seconds since it was made active "
                                              "(counted on the box: right whatever the laptop's clock reads)")
+    emptied_by: Optional[str] = Field(None, description="the pack its slot played last, the slot emptied since "
+                                      "(used_last, no pack of its kind active): the paired device that emptied the "
+                                      "slot ('' the box itself; null: the box does not know, emptied before the "
+                                      "fifty-eighth stop)")
+    emptied_at: Optional[float] = Field(None, description="as emptied_by: when the slot was emptied (Unix time, the "
+                                        "box's clock)")
+    emptied_ago_s: Optional[float] = Field(None, description="as emptied_by: seconds since the slot was emptied "
+                                           "(counted on the box)")
 
 
 class Replaced(BaseModel):

@@ -31,7 +31,7 @@ def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None)
         (box.store.active().get(meta["kind"]) == meta["id"], box.store.used_last(meta["kind"]) == meta["id"])
     signer = box.signer_now(meta, box.trusted() if trusted is None else trusted)
     return M.PackInfo(**{**meta, "active": active, "used_last": used_last, "signed_by": signer,
-                         **(_activated(box, meta) if active else {})})
+                         **(_activated(box, meta) if active else _emptied(box, meta) if used_last else {})})
 
 
 def _activated(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +41,16 @@ def _activated(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
         return {}
     at = rec.get("at")
     return {"activated_by": str(rec.get("by") or ""), "activated_at": at, "activated_ago_s": ago(at)}
+
+
+def _emptied(box: Box, meta: dict[str, Any]) -> dict[str, Any]:
+    """``emptied_by``/``_at``/``_ago_s`` of pack ``meta``, the last its slot played, as the record of who emptied
+    the slot has them ({}: the slot was not emptied of it, or the box does not know: emptied before p58)."""
+    rec = box.store.emptying(str(meta.get("kind")))
+    if rec is None or rec.get("id") != meta.get("id"):
+        return {}
+    at = rec.get("at")
+    return {"emptied_by": str(rec.get("by") or ""), "emptied_at": at, "emptied_ago_s": ago(at)}
 
 
 def replaced_info(box: Box, rec: dict[str, Any] | None) -> M.Replaced | None:

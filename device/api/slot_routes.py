@@ -122,7 +122,8 @@ def _add_slot_routes(app: FastAPI, auth: Any) -> None:
         box = box_of(request)
         with box.install_lock:
             try:
-                prev, rec = box.store.empty_slot(slot)     # rec: who had made it active, read as it was emptied
+                with acting_as(device_of(request)):       # the slot's record: who emptied it, and when
+                    prev, rec = box.store.empty_slot(slot)     # rec: who had made it active, read as it was emptied
             except OSError as exc:
                 raise _pointer_failed(exc, f"emptying the {slot} slot") from None
             if prev and slot in ENGINE_SLOTS:
