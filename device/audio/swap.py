@@ -19,7 +19,8 @@
    told to take over, at its first block, from the unit the slot plays then: :func:`follow_slot`).
 
 Retired units come back through ``engine.graveyard`` and are dropped here, so their
-onnxruntime sessions are freed on this thread, never on the audio thread; the last few of each slot are kept at
+onnxruntime sessions are freed on this thread, never on the audio thread (a big model's memory given back outside
+the GIL, a step at a time: device/audio/unit_release.py); the last few of each slot are kept at
 rest instead (device/audio/unit_cache.py: at most 4 and 64 MiB of them, estimated), so that a load of the very same
 pack file again skips steps 1-5 and installs at once (a set list's program changes: ``info["cached"]`` true).
 :meth:`Swapper.prewarm` prepares a pack into that cache without installing it, when the loader has nothing else to
@@ -48,6 +49,7 @@ from device.audio.engine import Engine
 from device.audio.protect import ProtectConfig, db_to_lin, gain_limit_db, max_block_gain_db, tail_limit_db
 from device.audio.synth import compile_kernels
 from device.audio.unit_cache import PER_SLOT, PER_SLOT_BYTES, UnitCache, content_key, unit_bytes
+from device.audio.unit_release import let_go
 from export.manifest import kind_phrase
 from export.pack import Pack, read_pack
 from hatbox.errors import HatboxError, PackError, first_line
@@ -401,7 +403,9 @@ class Swapper:
         """Drop retired units handed back by the audio thread; returns how many."""
         n = 0
         while self.engine.graveyard:
-            self.cache.retire(self.engine.graveyard.popleft())      # kept at rest, or dropped here
+            unit = [self.engine.graveyard.popleft()]
+            if not self.cache.retire(unit[0]):          # kept at rest, or let go of here: a big model's memory
+                let_go(unit)                            # given back outside the GIL (device/audio/unit_release.py)
             n += 1
         return n
 

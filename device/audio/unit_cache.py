@@ -38,6 +38,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from device.audio.unit_release import let_go
 from export.pack import MODEL
 
 PER_SLOT = 4                 # units kept per slot (a set list of 4-5 packs switches with no load at all)
@@ -241,8 +242,7 @@ class UnitCache:
         than :attr:`per_slot_bytes`."""
         ids = [uid for uid, kept in self._kept.items() if kept.key.slot == slot]
         while ids and (len(ids) > self.per_slot or self.bytes(slot) > self.per_slot_bytes):
-            del self._kept[ids.pop(0)]
-            self.dropped += 1
+            self._drop(ids.pop(0))
 
     def bytes(self, slot: str | None = None) -> int:
         """The estimated bytes of the units kept (of ``slot``)."""
@@ -252,9 +252,15 @@ class UnitCache:
         """Drop the units whose pack file is gone or changed since it was read (size, time, inode); how many."""
         gone = [uid for uid, kept in self._kept.items() if stamp_of(kept.path) != kept.stamp]
         for uid in gone:
-            del self._kept[uid]
-        self.dropped += len(gone)
+            self._drop(uid)
         return len(gone)
+
+    def _drop(self, uid: int) -> None:
+        """Let go of the unit kept as ``uid``: a big model's memory given back outside the GIL first
+        (device/audio/unit_release.py), as the loader lets go of a unit it does not keep."""
+        gone = [self._kept.pop(uid).unit]
+        self.dropped += 1
+        let_go(gone)
 
     def units(self, slot: str | None = None) -> list[Any]:
         """The units kept (of ``slot``), least recently used first."""
