@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -160,12 +161,43 @@ def _one_interruption(err: str) -> None:
     assert len(err.strip().splitlines()) <= 2, err
 
 
-def _big_pack(tmp_path: Path, mib: int) -> Path:
-    """A real pack of ``mib`` MiB (to 0.1 MiB): `hatbox push` reads a pack before sending it and sends none that
-    does not open.  Its padding is deflated a little, so it is sized again once that ratio is known."""
-    pad = mib << 20
-    path = gain_pack(tmp_path / "big.hatpack", pad_bytes=pad)
-    return gain_pack(path, pad_bytes=round(pad * (mib << 20) / path.stat().st_size))
+def _stored(compress_type: int, compresslevel: int | None = None) -> Any:
+    """zipfile's compressor, deflate at level 0 (stored blocks): a big pack's random padding deflates by 7 % at
+    level 6, at 10 MB/s; the pack is as real (read_pack opens it, push sends it), only its bytes are not squeezed."""
+    return _ZIP_COMPRESSOR(compress_type, 0 if compress_type == zipfile.ZIP_DEFLATED else compresslevel)
+
+
+_ZIP_COMPRESSOR = zipfile._get_compressor      # type: ignore[attr-defined]
+
+
+def _big_packs(folder: Path) -> Callable[[int], Path]:
+    """``big(mib)``: a real pack of ``mib`` MiB (to 0.1 MiB), ``folder``/big{mib}/big.hatpack, made once per size (the
+    tests only read it): `hatbox push` reads a pack before sending it and sends none that does not open.  The bytes
+    a pack holds besides its padding and the padding's ratio are read off a bare pack and one of 1 MiB of padding,
+    once; the members are stored (:func:`_stored`): deflating 16 MiB of padding twice took 4 s."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(zipfile, "_get_compressor", _stored)
+        bare = gain_pack(folder / "bare.hatpack").stat().st_size
+        per_byte = (gain_pack(folder / "probe.hatpack", pad_bytes=1 << 20).stat().st_size - bare) / (1 << 20)
+    made: dict[int, Path] = {}
+
+    def big(mib: int) -> Path:
+        if mib not in made:
+            (folder / f"big{mib}").mkdir()
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(zipfile, "_get_compressor", _stored)
+                path = gain_pack(folder / f"big{mib}" / "big.hatpack",
+                                 pad_bytes=round(((mib << 20) - bare) / per_byte))
+            assert abs(path.stat().st_size - (mib << 20)) < (1 << 20) // 20, path.stat().st_size  # "{mib}.0 MiB"
+            made[mib] = path
+        return made[mib]
+    return big
+
+
+@pytest.fixture(scope="module")
+def big_pack(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+    """:func:`_big_packs` for this module's tests: the two restart tests share their 8 MiB pack."""
+    return _big_packs(tmp_path_factory.mktemp("big_packs"))
 
 
 def _status_then(then: Reply) -> Reply:
@@ -244,9 +276,9 @@ def _hang_up_after(nbytes: int, reset: bool) -> Reply:
 
 
 @pytest.mark.parametrize("reset", [True, False], ids=["killed (reset)", "closed"])
-def test_box_restarting_mid_upload_says_how_far_it_got(raw, tmp_path: Path, capsys, reset: bool) -> None:
+def test_box_restarting_mid_upload_says_how_far_it_got(raw, big_pack, capsys, reset: bool) -> None:
     box = raw(_status_then(_hang_up_after(1 << 20, reset)))
-    assert main(["push", str(_big_pack(tmp_path, 8)), "--url", box.url, "--token", "t", "--quiet"]) == 2
+    assert main(["push", str(big_pack(8)), "--url", box.url, "--token", "t", "--quiet"]) == 2
     err = capsys.readouterr().err
     _one_error(err)
     assert "the connection to the box broke after" in err and "of 8.0 MiB of big.hatpack" in err
@@ -266,22 +298,22 @@ def test_connection_lost_after_the_whole_upload_asks_the_box(raw, tmp_path: Path
     assert "asked the box: it did not arrive: nothing changed on the box; run the same command again" in err, err
 
 
-def test_an_upload_the_box_stops_taking_stalls_out(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_an_upload_the_box_stops_taking_stalls_out(raw, big_pack, monkeypatch: pytest.MonkeyPatch,
                                                    capsys) -> None:
     monkeypatch.setattr(box_client, "UPLOAD_STALL_S", 0.5, raising=False)
     stuck = raw(_status_then(lambda conn, *_: (_hold(conn), False)[1]), rcvbuf=4096)
-    rc, took = _cli(["push", str(_big_pack(tmp_path, 16)), "--url", stuck.url, "--token", "t", "--quiet"])
+    rc, took = _cli(["push", str(big_pack(16)), "--url", stuck.url, "--token", "t", "--quiet"])
     assert rc == 2, f"still sending after {took:.1f} s"           # the old write timeout was 10 minutes
     err = capsys.readouterr().err
     _one_error(err)
     assert "the upload stalled: the box took nothing for 0.5 s after" in err and "nothing of it was kept" in err
 
 
-def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_a_slow_link_that_keeps_moving_is_not_cut_off(raw, big_pack, monkeypatch: pytest.MonkeyPatch,
                                                       capsys) -> None:
     """The stall timeout is per write: an upload that takes far longer than it in all still goes through."""
     monkeypatch.setattr(box_client, "UPLOAD_STALL_S", 1.0, raising=False)
-    pack = _big_pack(tmp_path, 6)
+    pack = big_pack(6)
 
     def slow(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
         got = len(rest)
@@ -335,10 +367,10 @@ def test_ctrl_c_during_an_upload_leaves_nothing_on_the_box(paired_server: Paired
     assert not any((box_dir / "libraries").glob("lib-*"))
 
 
-def test_ctrl_c_while_the_box_checks_the_upload_says_it_may_keep_it(raw, tmp_path: Path, capsys) -> None:
+def test_ctrl_c_while_the_box_checks_the_upload_says_it_may_keep_it(raw, big_pack, capsys) -> None:
     """Ctrl-C (a real SIGINT) after the last byte, while the box has not answered yet."""
     got_all = threading.Event()
-    pack = _big_pack(tmp_path, 1)
+    pack = big_pack(1)
 
     def read_all_then_wait(conn: socket.socket, method: str, path: str, rest: bytes) -> bool:
         got = len(rest)
