@@ -23,6 +23,7 @@ Latency budget (see docs/engine.md): one capture period (a block is whole before
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -34,6 +35,7 @@ import numpy as np
 
 from device.audio.alsa_log import alsa_errors_logged
 from device.audio.audiofile import WAV_MAX_BYTES
+from device.audio.pacer import Pacer, other_threads  # noqa: F401  (here since the start: bench/ imports them)
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
@@ -403,39 +405,6 @@ class FileIO:
             self._out = None
 
 
-class Pacer:
-    """Holds block ``k`` until its wall-clock due time; a block finished later than the
-    playback headroom allows counts as an xrun (what a card's underrun would be)."""
-
-    def __init__(self, rate: int, period: int, periods: int) -> None:
-        self.period_s = period / rate
-        self.slack_s = max(1, periods - 1) * self.period_s
-        self.start = time.perf_counter()
-        self.k = 0
-        self.misses = 0
-        self.missed: list[int] = []       # block indices of the first misses
-        self.worst_late_s = 0.0
-
-    def wait(self) -> None:
-        """Sleep until block ``k``'s input would be complete."""
-        due = self.start + (self.k + 1) * self.period_s
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-
-    def done(self) -> None:
-        """Block ``k`` has been written; check it met its deadline."""
-        due = self.start + (self.k + 1) * self.period_s
-        late = time.perf_counter() - due
-        self.worst_late_s = max(self.worst_late_s, late)
-        if late > self.slack_s:
-            self.misses += 1
-            if len(self.missed) < 32:
-                self.missed.append(self.k)
-            self.start += late          # a card would restart the stream after an xrun
-        self.k += 1
-
-
 def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool = False,
              stop: threading.Event | None = None,
              on_block: Callable[[int], None] | None = None) -> dict[str, Any]:
@@ -444,10 +413,11 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends; a FileIO
     without input feeds silence until ``stop`` is set).  Ctrl-C (KeyboardInterrupt) stops it as
     ``stop`` does, so the caller still closes the I/O (a file backend's WAV is finished).
-    The output rises from silence at the start and, once stopped (``stop`` or Ctrl-C, or the end of ``seconds`` on a
-    sound card; not the file backend's end of ``seconds`` or of its input, which keep their exact length), glides to
-    silence over a few more blocks (``fade_blocks``, counted in ``blocks``): the engine's ``fade_in`` /
-    ``fade_out``, so the speakers do not click.
+    The output rises from silence at the start and glides to silence at every end, the engine's ``fade_in`` /
+    ``fade_out``, so the speakers do not click and a take does not end on a full-level sample: once stopped (``stop``
+    or Ctrl-C, or the end of ``seconds`` on a sound card) over a few more blocks; at the end of the file backend's
+    take (its ``seconds``, or the end of its input), which keeps its exact length, over its own last blocks
+    (:func:`_take_end`).  ``fade_blocks``: the blocks of that glide (counted in ``blocks``).
     Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
     period = io.cfg.period
@@ -455,7 +425,8 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     pacer = Pacer(io.cfg.rate, period, io.cfg.periods) if pace else None
     total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
-    k = 0
+    k = ending = 0                    # ending: the blocks of the take's own end glide, once it has begun
+    glide = end_glide_blocks(io.cfg.rate, period) if isinstance(io, FileIO) else 0
     interrupted = False
     if hasattr(engine, "fade_in"):
         engine.fade_in()
@@ -463,6 +434,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
         while (total is None or k < total) and not (stop is not None and stop.is_set()):
             if total is None and isinstance(io, FileIO) and io.exhausted:
                 break
+            ending = ending or _take_end(engine, io, k, total, glide)
             _one_block(engine, io, inp, out, pacer, io_stats)
             k += 1
             if on_block is not None:
@@ -470,17 +442,47 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     except KeyboardInterrupt:         # Ctrl-C in a terminal reaches the engine process too
         interrupted = True
     fade = 0
-    # a sound card (not the file backend, whose take stays exactly ``seconds`` long) also glides to silence at the end
-    # of ``seconds``: it stopped on a full-level sample, a click on the speakers (twenty-seventh stop's QA)
+    # a sound card also glides to silence after the end of ``seconds``: it stopped on a full-level sample, a click on
+    # the speakers (twenty-seventh stop's QA); the file backend's take, exactly ``seconds`` long, glided in its own
+    # last blocks (_take_end)
     timed_out = total is not None and k >= total and not isinstance(io, FileIO)
     if (interrupted or timed_out or (stop is not None and stop.is_set())) and hasattr(engine, "fade_out"):
         fade = _fade_out(engine, io, inp, out, pacer, io_stats)
-    return {"blocks": k + fade, "fade_blocks": fade, "xruns": engine.xruns, **io_stats, "interrupted": interrupted,
+    return {"blocks": k + fade, "fade_blocks": fade + ending, "xruns": engine.xruns, **io_stats,
+            "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
 
 
 MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
+
+
+def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: int) -> int:
+    """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or
+    without ``total`` at the end of its input): when the blocks left, this one included, are no more than
+    ``glide``, the engine's glide to silence (:func:`end_glide_blocks`), start it (``fade_out``) and return them;
+    0 otherwise.  The take keeps its exact length; its last blocks glide to silence (p58 QA: a take ended by
+    ``--seconds`` or by its input stopped on a full-level sample, a click when played)."""
+    if not isinstance(io, FileIO) or not hasattr(engine, "fade_out"):
+        return 0
+    period = io.cfg.period
+    if total is not None:
+        left = total - k
+    elif io.audio is not None and io.cue is None:      # (an input waiting for its cue has not begun)
+        left = -(-(io.audio.shape[0] - io.pos) // period)
+    else:
+        return 0
+    if left > glide:
+        return 0
+    engine.fade_out(period)
+    return max(1, left)
+
+
+def end_glide_blocks(rate: int, period: int) -> int:
+    """Blocks of ``period`` samples at ``rate`` Hz that the engine's ``fade_out`` asks for: its volume glide
+    (device/audio/engine.py VOLUME_GLIDE_S), then one silent block."""
+    from device.audio.engine import VOLUME_GLIDE_S
+    return math.ceil(VOLUME_GLIDE_S * rate / period) + 1
 
 
 def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
@@ -495,23 +497,6 @@ def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pac
     except KeyboardInterrupt:
         pass
     return done
-
-
-def other_threads(depth: int = 3) -> dict[str, list[str]]:
-    """Where every other thread of this process is right now (innermost ``depth`` frames, as
-    'file:line function').  Taken when a block misses its deadline: a thread that held the
-    interpreter while the audio thread waited is usually still at the line that held it."""
-    import sys
-    import traceback
-    names = {t.ident: t.name for t in threading.enumerate()}
-    me = threading.get_ident()
-    out = {}
-    for ident, frame in sys._current_frames().items():
-        if ident == me:
-            continue
-        stack = traceback.extract_stack(frame)[-depth:]
-        out[names.get(ident, str(ident))] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
-    return out
 
 
 def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
