@@ -29,15 +29,32 @@ def _drums(tmp_path: Path, name: str = "drums") -> Path:
     return tmp_path / name
 
 
+@pytest.fixture(scope="module")
+def picky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The picky tagger pack (tests.tagger.test_p32_own_words: sure of none of its words), exported once for the two
+    tests that push it (an export took 1.5 s, the first one 4 s)."""
+    from tests.tagger.test_p32_own_words import _picky_pack
+    return _picky_pack(tmp_path_factory.mktemp("picky"))
+
+
 def _lid(paired_server: PairedServer, name: str) -> str:
     return next(lib["id"] for lib in paired_server.app.state.box.libraries.list() if lib["name"] == name)
 
 
-def test_deleting_a_library_says_the_kit_notes_that_go_silent(tmp_path, paired_server, capsys):
+def test_the_delete_question_names_the_notes_then_deleting_says_the_kit_notes_that_go_silent(tmp_path, paired_server,
+                                                                                          capsys, monkeypatch):
+    """On one library (pushed and tagged once for both checks): the question of a `--delete` answered no names the
+    one note mapped then; with a second note mapped, `--delete --yes` says the two notes left the kit, and they have."""
     assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
     assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
     lid = _lid(paired_server, "drums")
     assert main(["box-kit", "--map", "C1", "kit/boom.wav"]) == 0
+    asked: list[str] = []
+    with monkeypatch.context() as mp:
+        mp.setattr("builtins.input", lambda q: asked.append(q) or "n")
+        capsys.readouterr()
+        assert main(["box-library", "drums", "--delete"]) == 0
+    assert "its samples play 1 note of the box's kit (C1), which go silent" in asked[0]
     assert main(["box-kit", "--map", "D1", "kit/crack.wav"]) == 0
     capsys.readouterr()
     rc, out, err = _run(capsys, "box-library", lid, "--delete", "--yes")
@@ -45,17 +62,6 @@ def test_deleting_a_library_says_the_kit_notes_that_go_silent(tmp_path, paired_s
     assert "2 notes of the kit left it (hatbox box-kit shows what is left)" in out
     rc, out, _ = _run(capsys, "box-kit")
     assert "C1" not in out and "D1" not in out
-
-
-def test_the_delete_question_names_the_notes(tmp_path, paired_server, capsys, monkeypatch):
-    assert main(["push", str(tagger_pack(tmp_path / "t.hatpack")), "--activate", "--quiet"]) == 0
-    assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
-    assert main(["box-kit", "--map", "C1", "kit/boom.wav"]) == 0
-    asked: list[str] = []
-    monkeypatch.setattr("builtins.input", lambda q: asked.append(q) or "n")
-    capsys.readouterr()
-    assert main(["box-library", "drums", "--delete"]) == 0
-    assert "its samples play 1 note of the box's kit (C1), which go silent" in asked[0]
 
 
 def test_a_kit_is_not_made_of_a_library_being_tagged_or_stopped_part_way(tmp_path):
@@ -194,11 +200,10 @@ def test_a_kit_of_one_note_says_play_it(capsys):
 
 
 
-def test_the_box_lists_the_files_a_tagger_gave_no_tag(tmp_path, paired_server, capsys):
+def test_the_box_lists_the_files_a_tagger_gave_no_tag(tmp_path, paired_server, capsys, picky):
     """As `hatbox tag` now says them on the laptop: a tagger of several tags per file sure of none of its words left
     those files under no tag on the box too, and box-library ID said nothing of them."""
-    from tests.tagger.test_p32_own_words import _picky_pack
-    assert main(["push", str(_picky_pack(tmp_path)), "--activate", "--quiet"]) == 0
+    assert main(["push", str(picky), "--activate", "--quiet"]) == 0
     assert main(["push-library", str(_drums(tmp_path)), "--wait", "--quiet"]) == 0
     lid = _lid(paired_server, "drums")
     capsys.readouterr()
@@ -261,11 +266,10 @@ def test_an_activation_counts_the_libraries_the_listing_notes(monkeypatch, capsy
 
 
 def test_the_end_of_a_followed_tagging_and_the_laptops_counts_say_the_files_given_no_tag(tmp_path, paired_server,
-                                                                                        capsys):
+                                                                                        capsys, picky):
     """QA: `hatbox tag` and `box-library ID` said "N files got no tag", the summary after --wait and `library query
     DB` did not: a multi-label library looked fully tagged."""
-    from tests.tagger.test_p32_own_words import _picky_pack
-    assert main(["push", str(_picky_pack(tmp_path)), "--activate", "--quiet"]) == 0
+    assert main(["push", str(picky), "--activate", "--quiet"]) == 0
     rc, out, _ = _run(capsys, "push-library", str(_drums(tmp_path)), "--wait", "--quiet")
     lid = _lid(paired_server, "drums")
     assert rc == 0 and f"note: 2 files got no tag: the tagger was sure of none of its words (hatbox box-library " \
