@@ -147,9 +147,8 @@ def _run(args: argparse.Namespace) -> int:
         control = BoxControl(engine)
         for slot, path in cfg.packs.items():
             control._learn_ranges(slot, path)
-        budget = cfg.audio.latency_budget()
         _say(f"hatbox engine: {where}, {cfg.audio.rate} Hz, block {cfg.audio.period} x {cfg.audio.periods} "
-             f"periods, round trip {budget['round_trip_ms']:.2f} ms")
+             f"periods, {latency_words(cfg)}")
         say_start_warnings(engine)
         stoppers = _front_ends(args, control)
         stoppers.append(watch := _watch_status(control, dropouts=dropouts))
@@ -183,10 +182,24 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def latency_words(cfg: Any) -> str:
+    """The start line's latency: a sound card's round trip (period x periods: AudioConfig.latency_budget), or on the
+    file backend none, with the card's figure beside it, labelled (p58 QA Q1 4: "round trip 8.00 ms" was printed
+    where the take lined up with --input sample for sample)."""
+    trip = f"round trip {cfg.audio.latency_budget()['round_trip_ms']:.2f} ms"
+    if getattr(cfg, "backend", "") != "file":
+        return trip
+    return ("no delay on the file backend: the take lines up with its input sample for sample (a sound card at "
+            f"these settings: {trip})")
+
+
 def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
-    """Recover the store (said), install the packs given (``cfg.packs``), set ``cfg.packs`` to the store's active
-    ones for the engine; returns where the audio goes (hatbox.box_backend.pick_backend)."""
+    """Recover the store (said), pick where the audio goes (hatbox.box_backend.pick_backend: returned) and check
+    what else the start needs (hatbox.box_start_checks: --input, the take, the sound card), then install the packs
+    given (``cfg.packs``) and set ``cfg.packs`` to the store's active ones for the engine.  A start that fails on
+    its input or output installs nothing (p58 QA Q1 1: a typo in --input had made --effect the store's active pack)."""
     from device.given_packs import engine_packs, install_given, open_store
+    from hatbox.box_start_checks import check_start
     from hatbox.headless_status import cut_work, recovery_words
     signed = getattr(args, "require_signature", False)
     cut = cut_work(Path(args.store))            # what a stop left half done, before the recovery clears it
@@ -194,13 +207,14 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
     args._recovery = store.last_recovery
     for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
         _say(line)
+    where = _pick_backend(cfg, args.sim, args.store)
+    check_start(cfg)                             # what the engine would fail on, before the store changes
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
     cfg.packs, held = engine_packs(store, signed)       # the store's active packs: the API skips them
     cfg.store = str(Path(args.store).absolute())         # its knob file keeps the volume with no pack (the sampler)
     for line in held:                                    # a pack made active again, with the start's lines (R2 5)
         _say(line, err=line.startswith("warning:"))
-    where = _pick_backend(cfg, args.sim, args.store)
     if args.sim and not args.output and getattr(cfg, "backend", "") == "file":    # the default take, in the store
         from hatbox.sim_take import keep_last_take
         kept = keep_last_take(Path(cfg.output_wav))       # not written over without a word (p56 QA_A 3)

@@ -37,7 +37,7 @@ class EngineChild:
         self.heap_pinned = pin_mmap_threshold()    # before any pack loads: a unit let go of gives its memory back
         self.cfg = cfg
         self.engine = Engine(cfg.engine)
-        self.engine.latency_ms = cfg.audio.latency_budget()["round_trip_ms"]
+        self.model_latency = 0                # samples: the latency the last pack loaded declares (manifest)
         init = helper_priority if cfg.realtime else None
         self.swapper = Swapper(self.engine, thread_init=init).start()
         self.knobs = KnobKeeper(self.engine, thread_init=init)     # the knobs set, kept in the store (STORE/knobs.json)
@@ -46,6 +46,7 @@ class EngineChild:
         self.stop = threading.Event()
         self.extra: dict[str, Any] = {"warnings": [], "pid": os.getpid(), "backend": None}
         self.io: Any = None                   # the audio I/O once open (AlsaIO or FileIO)
+        self.engine.latency_ms = self.latency_ms()
         self.capture = CaptureDeck(self.engine, cfg.engine.rate, init)    # capture mode (device/audio/capture.py)
 
     def request(self, msg: dict[str, Any], handoff: tuple[dict[str, Any], int | None] | None = None) -> None:
@@ -65,7 +66,8 @@ class EngineChild:
                 info = self.swapper.load(msg["slot"], msg["path"])
             finally:
                 self.engine.end_load(msg["slot"])
-            self.engine.latency_ms = self.cfg.audio.latency_budget(int(info.get("latency_samples", 0)))["round_trip_ms"]
+            self.model_latency = int(info.get("latency_samples", 0))
+            self.engine.latency_ms = self.latency_ms()
         elif msg["op"] == "shutdown":
             self.stop.set()
         elif msg["op"] in CAPTURE_OPS:
@@ -88,11 +90,24 @@ class EngineChild:
             errors.append(error)
         return errors
 
+    def on_file(self) -> bool:
+        """Whether the engine plays on the file backend (FileIO, or GearLoopIO built on it): the I/O it opened, or,
+        before that, the backend it was started with."""
+        return isinstance(self.io, FileIO) if self.io is not None else self.cfg.backend == "file"
+
+    def latency_ms(self) -> float:
+        """What the box puts between its input and its output, in ms: on a sound card the round trip (period x
+        periods + the last loaded pack's declared latency: AudioConfig.latency_budget); on the file backend the
+        pack's latency only, as each block goes straight from --input to the take (p58 QA Q1 4: the status said
+        8.0 ms where the take lined up with the input sample for sample)."""
+        budget = self.cfg.audio.latency_budget(self.model_latency)
+        return budget["model_ms"] if self.on_file() else budget["round_trip_ms"]
+
     def status(self) -> dict[str, Any]:
         """The engine's status, plus (file backend with an output) ``recording``: what the output file
         keeps so far (:meth:`FileIO.recording`; its ``problem`` says a cut as soon as a write failed)."""
         status = {**self.engine.status(), **self.extra, **self.knobs.status(), "loads": self.swapper.history[-5:],
-                  "capture": self.capture.status()}
+                  "capture": self.capture.status(), "latency_ms": self.latency_ms()}   # of the I/O it opened
         recording = self.io.recording() if isinstance(self.io, FileIO) else None
         if recording is not None:
             status["recording"] = recording
