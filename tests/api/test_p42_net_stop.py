@@ -4,7 +4,9 @@ install and activate the pack (or rename the library into place).  Now a stop th
 commit keeps nothing and says so in the box's JSON error; one that comes during the commit waits for it."""
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import threading
 import time
 from pathlib import Path
@@ -23,10 +25,20 @@ from tests.api.conftest import FAST_ENGINE, zip_bytes, wav_bytes
 from tests.api.packs import gain_pack
 
 
-def _served(tmp_path: Path) -> tuple[Any, Any, dict[str, str]]:
+GRACE_S = 0.5       # uvicorn's graceful wait before it cuts requests off: the box's 2 s, shortened (what a cut-off
+#                     request answers does not depend on how long uvicorn waited first)
+CHECKS_STOP_S = 0.2  # the stopping box's wait for its running checks (device.api.box.VALIDATE_STOP_S, 2 s), where
+#                     the check held is released only once the stop has returned (it waited the whole time)
+
+
+def _served(tmp_path: Path, checks_stop_s: float | None = None) -> tuple[Any, Any, dict[str, str]]:
     codes: list[str] = []
     app = create_app(tmp_path / "box", RecordingControl(), ApiConfig(engine=FAST_ENGINE, on_code=codes.append))
     running = start_in_thread(app)
+    assert running.server.config.timeout_graceful_shutdown == 2          # the box's own, read when it stops
+    running.server.config.timeout_graceful_shutdown = GRACE_S
+    if checks_stop_s is not None:
+        app.state.box.stop = functools.partial(app.state.box.stop, wait_s=checks_stop_s)     # called by the lifespan
     token = httpx.post(f"{running.url}/pair", json={"code": codes[-1], "name": "t"}).json()["token"]
     return running, app, {"Authorization": f"Bearer {token}"}
 
@@ -56,15 +68,27 @@ def _blocked(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> tuple[t
 
 def _stop_during(running: Any, entered: threading.Event, release: threading.Event, app: Any) -> None:
     assert entered.wait(20)
-    running.stop()                          # uvicorn waits 2 s, then cancels the request
+    running.stop()                          # uvicorn waits GRACE_S, then cancels the request
     release.set()
     for worker in list(app.state.box._workers):     # whatever the worker was doing has ended (p46: no new
         worker.join(20)                             # pool after the stop, so its own thread is waited for)
 
 
+class _Said(logging.Handler):
+    """Sets ``event`` when a record of the box's log (hatbox.api) says ``words``."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words, self.event = words, threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.event.set()
+
+
 def test_a_stop_while_the_pack_is_checked_keeps_nothing_and_says_so(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    running, app, auth = _served(tmp_path)
+    running, app, auth = _served(tmp_path, CHECKS_STOP_S)
     entered, release = _blocked(monkeypatch, app_module, "validate_pack")
     out: dict[str, Any] = {}
     pack = gain_pack(tmp_path / "p.hatpack", "p", "1.0.0").read_bytes()
@@ -93,9 +117,14 @@ def test_a_stop_during_the_install_waits_for_it_and_answers_it(tmp_path: Path,
     pack = gain_pack(tmp_path / "p.hatpack", "p", "1.0.0").read_bytes()
     thread = _post_in_thread(f"{running.url}/packs?activate=true", pack, auth, out)
     assert entered.wait(20)
-    stopper = threading.Thread(target=running.stop, daemon=True)
-    stopper.start()
-    time.sleep(2.5)                         # past uvicorn's graceful 2 s: the request was cut off mid-commit
+    said = _Said("a request's work was committing, so the box finishes it and answers")
+    logging.getLogger("hatbox.api").addHandler(said)
+    try:
+        stopper = threading.Thread(target=running.stop, daemon=True)
+        stopper.start()
+        assert said.event.wait(20)          # past uvicorn's graceful wait: the request was cut off mid-commit
+    finally:
+        logging.getLogger("hatbox.api").removeHandler(said)
     release.set()
     stopper.join(20)
     thread.join(20)
@@ -106,7 +135,7 @@ def test_a_stop_during_the_install_waits_for_it_and_answers_it(tmp_path: Path,
 
 
 def test_a_stop_while_a_library_is_unpacked_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    running, app, auth = _served(tmp_path)
+    running, app, auth = _served(tmp_path, CHECKS_STOP_S)
     entered, release = _blocked(monkeypatch, libraries_module, "unpack_archive")
     out: dict[str, Any] = {}
     archive = zip_bytes({"kick.wav": wav_bytes(), "snare.wav": wav_bytes()})

@@ -12,7 +12,10 @@ import soundfile as sf
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
+from tests.api.quick_waits import quick  # noqa: F401  (the fixture)
 from tests.cli_run import run as _run
+
+pytestmark = pytest.mark.usefixtures("quick")    # a RecordingControl box: no sampler warnings to wait for
 
 
 def _libraries(tmp_path: Path, *names: str) -> None:
@@ -41,10 +44,39 @@ def _id(server: PairedServer, name: str) -> str:
     return next(i["id"] for i in server.app.state.box.libraries.list() if i["name"] == name)
 
 
-def test_a_delete_says_the_kit_notes_another_laptop_set_meanwhile(tmp_path: Path, paired_server: PairedServer,
-                                                                  capsys: pytest.CaptureFixture[str],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    _libraries(tmp_path, "kitB")
+def test_from_and_map_say_what_the_kit_held_and_what_changed_while_asked(tmp_path: Path,
+                                                                        paired_server: PairedServer,
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One box with libraries kitA and kitB (made once: they were made four times), in order: (1) `box-kit --from`
+    refuses when the kit changed while its question was open; (2) then, the kit holding the two notes set by hand,
+    `--from --yes` says what it replaced; (3) `--map` on a note set says what that note played; (4) the kit
+    emptied, a delete of kitB says the kit notes another laptop set from it while the delete's question was open."""
+    _libraries(tmp_path, "kitA", "kitB")
+    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
+    capsys.readouterr()
+    # (1) --from refuses when the kit changed while its question was open
+    with monkeypatch.context() as asked:
+        _answer_after(asked, lambda: main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]))
+        rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
+    assert "the kit holds 1 note set by hand (C3 kit/boom.wav (library kitA))" in err   # p47: the question on stderr
+    assert rc == 2 and "the kit changed since you were asked: D3 was set (kit/crack.wav, library kitA)" in err
+    assert "run it again" in err
+    notes = paired_server.app.state.box.kit.notes
+    assert sorted(notes) == [48, 50] and {e.library for e in notes.values()} == {_id(paired_server, "kitA")}
+    # (2) --from with --yes says what it replaced: C3 and D3 set by hand, as in (1)'s end
+    rc, out, err = _run(capsys, "box-kit", "--from", "kitB", "--yes")
+    assert rc == 0, err
+    assert ("replaced 2 notes set by hand: C3 kit/boom.wav (library kitA), D3 kit/crack.wav (library kitA)"
+            in out)                                    # (p49 M6: set by hand, whatever its library)
+    # (3) --map on a note set says what it played
+    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
+    capsys.readouterr()
+    rc, out, err = _run(capsys, "box-kit", "--map", "C3", "kit/crack.wav", "--library", "kitB")
+    assert rc == 0, err
+    assert "C3 plays kit/crack.wav now (was kit/boom.wav, library kitA)" in out
+    # (4) a delete says the kit notes another laptop set meanwhile
+    assert main(["box-kit", "--clear"]) == 0
     capsys.readouterr()
     _answer_after(monkeypatch, lambda: main(["box-kit", "--from", "kitB", "--yes"]))    # B, while A is asked
     rc, out, err = _run(capsys, "box-library", "kitB", "--delete")
@@ -55,43 +87,6 @@ def test_a_delete_says_the_kit_notes_another_laptop_set_meanwhile(tmp_path: Path
     assert rc == 0 and "the kit is empty" in out
     assert "was deleted by" not in out     # p46: the laptop that deleted it was told then (the other laptops are:
     #                                        tests/api/test_p46_kit_own_deletion.py); this test's two are one pairing
-
-
-def test_from_refuses_when_the_kit_changed_while_its_question_was_open(tmp_path: Path, paired_server: PairedServer,
-                                                                       capsys: pytest.CaptureFixture[str],
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    _libraries(tmp_path, "kitA", "kitB")
-    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
-    capsys.readouterr()
-    _answer_after(monkeypatch, lambda: main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]))
-    rc, out, err = _run(capsys, "box-kit", "--from", "kitB")
-    assert "the kit holds 1 note set by hand (C3 kit/boom.wav (library kitA))" in err   # p47: the question on stderr
-    assert rc == 2 and "the kit changed since you were asked: D3 was set (kit/crack.wav, library kitA)" in err
-    assert "run it again" in err
-    notes = paired_server.app.state.box.kit.notes
-    assert sorted(notes) == [48, 50] and {e.library for e in notes.values()} == {_id(paired_server, "kitA")}
-
-
-def test_from_with_yes_says_what_it_replaced(tmp_path: Path, paired_server: PairedServer,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    _libraries(tmp_path, "kitA", "kitB")
-    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
-    assert main(["box-kit", "--map", "D3", "kit/crack.wav", "--library", "kitA"]) == 0
-    capsys.readouterr()
-    rc, out, err = _run(capsys, "box-kit", "--from", "kitB", "--yes")
-    assert rc == 0, err
-    assert ("replaced 2 notes set by hand: C3 kit/boom.wav (library kitA), D3 kit/crack.wav (library kitA)"
-            in out)                                    # (p49 M6: set by hand, whatever its library)
-
-
-def test_map_on_a_note_set_says_what_it_played(tmp_path: Path, paired_server: PairedServer,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    _libraries(tmp_path, "kitA", "kitB")
-    assert main(["box-kit", "--map", "C3", "kit/boom.wav", "--library", "kitA"]) == 0
-    capsys.readouterr()
-    rc, out, err = _run(capsys, "box-kit", "--map", "C3", "kit/crack.wav", "--library", "kitB")
-    assert rc == 0, err
-    assert "C3 plays kit/crack.wav now (was kit/boom.wav, library kitA)" in out
 
 
 def test_a_library_deleted_while_followed_says_so(tmp_path: Path, paired_server: PairedServer,

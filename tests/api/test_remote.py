@@ -9,6 +9,7 @@ import json
 import socket
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,18 +33,42 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 BROWSE_S = 3.0                               # the CLI's own: 2 s left ~0.8 s of margin on a loaded CI worker
 
 
-def _quick_browse(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`hatbox pair` with no URL listens BROWSE_S seconds for boxes instead of its 3 s.  A box advertised a moment
-    before answers the browser's second query, about 1 s in (an answer is not sent again within 1 s of its
-    announcement), on 127.0.0.1 within 0.1 s of it (2 s would take a second off each look, at too thin a
-    margin under load)."""
+def _quick_browse(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """`hatbox pair` with no URL listens BROWSE_S seconds for boxes instead of its 3 s, and only its first look
+    really listens: each later `hatbox pair` of the test is given what that look found (the boxes advertised stay
+    the same for the whole test), so the CLI's choice among them is checked once a look, not the look itself.
+    A box advertised a moment before answers the browser's second query, about 1 s in (an answer is not sent again
+    within 1 s of its announcement), on 127.0.0.1 within 0.1 s of it (2 s would take a second off each look, at
+    too thin a margin under load).  Returns the count of looks asked for, one item a look."""
     from device.api import discovery
     real = discovery.browse_named
+    seen: list[list[tuple[str, str]]] = []
+    asked: list[int] = []
 
     def browse_named(seconds: float = 3.0, interface: str | None = None) -> list[tuple[str, str]]:
         assert seconds == 3.0                    # what the CLI asks for: shortened here only
-        return real(BROWSE_S, interface)
+        asked.append(1)
+        if not seen:
+            seen.append(real(BROWSE_S, interface))
+        return list(seen[0])
     monkeypatch.setattr(discovery, "browse_named", browse_named)
+    return asked
+
+
+def _advertise_all(names_ports: list[tuple[str, int]]) -> list[Any]:
+    """The advertisements of (name, port) on 127.0.0.1, made side by side (each probes the network ~2 s first);
+    all closed again if one fails."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from device.api.discovery import advertise
+    with ThreadPoolExecutor(len(names_ports)) as pool:
+        futures = [pool.submit(advertise, name, port, "127.0.0.1") for name, port in names_ports]
+    made = [f.result() for f in futures if f.exception() is None]
+    if len(made) < len(futures):
+        for ad in made:
+            ad.close()
+        next(f for f in futures if f.exception() is not None).result()
+    return made
 
 
 def _pair(url: str, codes: list[str], *extra: str) -> int:
@@ -151,32 +176,17 @@ def test_tls_with_user_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         running.stop()
 
 
-def test_pair_finds_the_box_by_mdns(server, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from device.api.discovery import advertise
-
+def test_pair_finds_the_box_by_mdns_and_picks_one_of_several_by_name(server, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys) -> None:
+    """Two boxes advertised on 127.0.0.1 (one look on the network, see _quick_browse), in order: `hatbox pair`
+    with no --box lists them both and refuses; --box with a name no box has says what answered; --box with the
+    name finds that box and pairs; --box with the name in capitals (case ignored) finds it as well."""
     running, codes, _ = server
     port = int(running.url.rsplit(":", 1)[1])
     monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
-    name = f"testbox-{port}"                  # --box: another box on this network (a developer's) is no matter
-    _quick_browse(monkeypatch)
-    ad = advertise(name, port, "127.0.0.1")
-    try:
-        assert main(["pair", "--code", codes[-1], "--box", name.upper()]) == 0
-    finally:
-        ad.close()
-    assert f"found a box at {running.url} ({name})" in capsys.readouterr().out
-
-
-def test_pair_with_several_boxes_lists_them_and_picks_one_by_name(server, monkeypatch: pytest.MonkeyPatch,
-                                                                   capsys) -> None:
-    from device.api.discovery import advertise
-
-    running, codes, _ = server
-    port = int(running.url.rsplit(":", 1)[1])
-    monkeypatch.setenv("HATBOX_MDNS_INTERFACE", "127.0.0.1")
-    mine, other = f"studio-a-{port}", f"studio-b-{port}"
-    _quick_browse(monkeypatch)
-    ads = [advertise(mine, port, "127.0.0.1"), advertise(other, port + 1, "127.0.0.1")]
+    mine, other = f"studio-a-{port}", f"studio-b-{port}"     # another box on this network (a developer's) is no matter
+    looks = _quick_browse(monkeypatch)
+    ads = _advertise_all([(mine, port), (other, port + 1)])
     try:
         assert main(["pair", "--code", codes[-1]]) == 2
         err = capsys.readouterr().err
@@ -185,10 +195,13 @@ def test_pair_with_several_boxes_lists_them_and_picks_one_by_name(server, monkey
         err = capsys.readouterr().err
         assert "no box named 'nobody' answered" in err and other in err
         assert main(["pair", "--code", codes[-1], "--box", mine]) == 0
+        assert f"found a box at {running.url} ({mine})" in capsys.readouterr().out
+        assert main(["pair", "--code", codes[-1], "--box", mine.upper()]) == 0
+        assert f"found a box at {running.url} ({mine})" in capsys.readouterr().out
     finally:
         for ad in ads:
             ad.close()
-    assert f"found a box at {running.url} ({mine})" in capsys.readouterr().out
+    assert len(looks) == 4                       # each `hatbox pair` looked for boxes
 
 
 def test_start_api_one_call(tmp_path: Path, capsys) -> None:
