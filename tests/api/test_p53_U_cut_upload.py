@@ -14,7 +14,9 @@ import pytest
 
 from tests.api.packs import gain_pack
 from tests.api.test_p42_net_stop import _served
-from tests.library.children import archive, in_a_child, slow_members, unpack_children  # noqa: F401 - a fixture
+from tests.library.children import archive, in_a_child, site, unpack_children  # noqa: F401 - a fixture
+
+UNPACKING_AFTER_HANG_UP_S = 1.0       # how long the unpacking goes on after the laptop hung up (it had 4 s or so)
 
 
 def _sent_then_cut(url: str, body: bytes, auth: dict[str, str]) -> socket.socket:
@@ -34,8 +36,19 @@ def _until(done, seconds: float = 20.0) -> None:
         time.sleep(0.05)
 
 
+def _gated_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The unpacking child's check of each member waits (30 s at most) for the file returned to exist: the unpacking
+    lasts as long as the test needs it to (0.3 s a member took 6 s, and was still a race with the push meanwhile)."""
+    gate = tmp_path / "gate"
+    site(tmp_path, "import os\nimport time\nimport device.library.archive as a\nreal = a.audio_problem\n\n\n"
+         f"def gated(p):\n    end = time.monotonic() + 30\n    while not os.path.exists({str(gate)!r}) and "
+         "time.monotonic() < end:\n        time.sleep(0.01)\n    return real(p)\n\n\na.audio_problem = gated\n",
+         monkeypatch)
+    return gate
+
+
 def test_a_push_meanwhile_and_a_hang_up_during_the_unpacking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    slow_members(tmp_path, monkeypatch)                 # 0.3 s a member in the child: 6 s for the archive
+    gate = _gated_members(tmp_path, monkeypatch)        # the unpacking waits until the gate is opened
     running, app, auth = _served(tmp_path)
     try:
         conn = _sent_then_cut(running.url, archive(tmp_path, 20).read_bytes(), auth)
@@ -46,6 +59,9 @@ def test_a_push_meanwhile_and_a_hang_up_during_the_unpacking(tmp_path: Path, mon
         assert unpack_children(), "the push waited for the library's unpacking"
         conn.shutdown(socket.SHUT_RDWR)                # the laptop's Ctrl-C: it hangs up
         conn.close()
+        time.sleep(UNPACKING_AFTER_HANG_UP_S)          # the box sees it hang up while it still unpacks
+        assert unpack_children(), "the unpacking ended before the gate was opened"
+        gate.touch()
         _until(lambda: not unpack_children() and not httpx.get(f"{running.url}/libraries/uploading",
                                                                  headers=auth).json())
         kept = httpx.get(f"{running.url}/libraries", headers=auth).json()
@@ -53,4 +69,5 @@ def test_a_push_meanwhile_and_a_hang_up_during_the_unpacking(tmp_path: Path, mon
         libraries = tmp_path / "box" / "libraries"
         assert sorted(p.name for p in libraries.iterdir() if not p.name.startswith(".")) == [kept[0]["id"]]
     finally:
+        gate.touch()                                   # a failed test leaves no child waiting on the gate
         running.stop()
