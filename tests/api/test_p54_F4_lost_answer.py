@@ -4,7 +4,7 @@ the upload's connection (tests/api/cut_proxy.py): after the body (the box keeps 
 nothing), or for good (the box cannot be asked)."""
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -18,6 +18,7 @@ from hatbox.cli import main
 from tests.api.conftest import start_remote_box
 from tests.api.cut_proxy import CutProxy, _hang_up
 from tests.api.packs import gain_pack
+from tests.api.quick_waits import quick_waits
 
 
 Cut = Callable[..., CutProxy]
@@ -28,6 +29,7 @@ def boxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any
     """(the running box, its auth header for the test's own reads, the pairing codes it shows, ``cut``): ``cut(cut_at,
     **kw)`` is a :class:`CutProxy` to the box, closed with its connections when the test ends."""
     running, codes, _, _ = start_remote_box(tmp_path, monkeypatch)
+    quick_waits(monkeypatch, no_engine_warnings=True)       # the box asked every 0.05 s, not 0.5 s, as long
     token = httpx.post(f"{running.url}/pair", json={"code": codes[-1], "name": "reader"}).json()["token"]
     made: list[CutProxy] = []
 
@@ -96,7 +98,7 @@ def test_a_box_that_cannot_be_asked_is_said_with_the_command_to_check(boxed: Any
                                                                       monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     running, auth, codes, cut = boxed
-    monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 1.0)       # asked again until then (MR2a: not given up at once)
+    monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 0.3)       # asked again until then (MR2a: not given up at once)
     proxy = cut(b"POST /libraries", mode="after", refuse_after=True)
     _through(codes, proxy)
     capsys.readouterr()
@@ -107,26 +109,49 @@ def test_a_box_that_cannot_be_asked_is_said_with_the_command_to_check(boxed: Any
     assert "hint: check once the box answers: hatbox box-library kit" in err, err
 
 
-def _slow_unpacking(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """The box's check of each member of an archive takes ``seconds`` longer (the box unpacks in this process)."""
+def _held_unpacking(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The box's check of each member of an archive waits (30 s at most) until the event returned is set (the box
+    unpacks in this process): it is still unpacking it meanwhile, however long the laptop takes."""
     import device.library.archive as archive
-    real = archive.audio_problem
+    real, release = archive.audio_problem, threading.Event()
 
-    def slow(path: Any) -> Any:
-        time.sleep(seconds)
+    def held(path: Any) -> Any:
+        release.wait(30)
         return real(path)
-    monkeypatch.setattr(archive, "audio_problem", slow)
+    monkeypatch.setattr(archive, "audio_problem", held)
+    return release
+
+
+def _released_after_first_look(monkeypatch: pytest.MonkeyPatch, release: threading.Event) -> list[Any]:
+    """``release`` set once the laptop's first look at the box (hatbox.upload_asked.library_look) has been made;
+    each look's answer, in order."""
+    real = upload_asked.library_look
+    said: list[Any] = []
+
+    def library_look(*args: Any, **kw: Any) -> Any:
+        look = real(*args, **kw)
+
+        def first_then_released() -> Any:
+            said.append(look())
+            release.set()
+            return said[-1]
+        return first_then_released
+    monkeypatch.setattr(upload_asked, "library_look", library_look)
+    return said
 
 
 def test_a_library_still_unpacked_says_how_to_follow_it(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     running, auth, codes, cut = boxed
-    _slow_unpacking(monkeypatch, 1.0)
+    release = _held_unpacking(monkeypatch)           # still unpacking until the push has ended
     monkeypatch.setattr(upload_asked, "LIBRARY_WAIT_S", 0.5)
     proxy = cut(b"POST /libraries", mode="after")
     _through(codes, proxy)
     capsys.readouterr()
-    rc = main(["push-library", str(_folder(tmp_path, 3)), "--quiet"])
+    try:
+        rc = main(["push-library", str(_folder(tmp_path, 3)), "--quiet"])
+    finally:
+        release.set()
     out, err = capsys.readouterr()
     assert proxy.cuts == 1 and rc == 2, out + err
     assert "asked the box: 'kit' is still being unpacked" in err, err
@@ -149,14 +174,14 @@ def test_a_pack_that_arrived_is_said(boxed: Any, tmp_path: Path, capsys: pytest.
 def test_a_pack_not_on_the_box_is_said_as_not_there_yet(boxed: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     running, auth, codes, cut = boxed
-    monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 1.0)
+    monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 0.3)
     proxy = cut(b"POST /packs", mode="short")
     _through(codes, proxy)
     capsys.readouterr()
     rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--quiet"])
     out, err = capsys.readouterr()
     assert proxy.cuts == 1 and rc == 2, out + err
-    assert "asked the box: it is not on the box yet (1 s later): it may still be checking it (the box lists no " \
+    assert "asked the box: it is not on the box yet (0.3 s later): it may still be checking it (the box lists no " \
            "pack under check)" in err and "did not arrive" not in err, err      # MR2a: the box may still be at it
     assert "hint: see in a while: hatbox box-pack; if it is not there, run the same command again" in err, err
     assert httpx.get(f"{running.url}/packs", headers=auth).json() == []
@@ -191,11 +216,16 @@ def test_a_second_copy_whose_answer_was_lost_is_the_new_one(boxed: Any, tmp_path
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     [old] = [lib["id"] for lib in _libraries(running, auth)]
-    _slow_unpacking(monkeypatch, 0.5)          # the first look finds the copy still unpacked, the old one there
+    release = _held_unpacking(monkeypatch)     # the first look finds the copy still unpacked, the old one there
+    looks = _released_after_first_look(monkeypatch, release)
     proxy.armed = True
     capsys.readouterr()
-    rc = main(["push-library", str(folder), "--again", "--quiet"])      # the same bytes: a second copy
+    try:
+        rc = main(["push-library", str(folder), "--again", "--quiet"])      # the same bytes: a second copy
+    finally:
+        release.set()
     out, err = capsys.readouterr()
+    assert looks[0][0] == upload_asked.BUSY, looks                   # the first look: still unpacked
     [new] = [lib["id"] for lib in _libraries(running, auth) if lib["id"] != old]
     assert proxy.cuts == 1 and rc == 0, out + err
     assert f"asked the box: it arrived: 'kit', 2 files, untagged (library {new})" in out, out
