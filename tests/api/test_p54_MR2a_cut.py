@@ -2,6 +2,7 @@
 (tests/api/cut_proxy.py); what the laptop says and how it exits after asking the box."""
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import soundfile as sf
 from hatbox import upload_asked
 from hatbox.cli import main
 from tests.api.packs import gain_pack
-from tests.api.test_p54_F4_lost_answer import _folder, _libraries, _slow_unpacking, _through, boxed  # noqa: F401
+from tests.api.test_p54_F4_lost_answer import _folder, _held_unpacking, _libraries, _through, boxed  # noqa: F401
 
 
 def _packs(running: Any, auth: dict[str, str]) -> list[tuple[str, bool]]:
@@ -25,27 +26,30 @@ def test_a_pack_still_checked_is_not_said_gone(boxed: Any, tmp_path: Path, monke
                                                capsys: pytest.CaptureFixture[str]) -> None:
     import device.api.app as app
     running, auth, codes, cut = boxed
-    real = app.validate_pack
+    real, release = app.validate_pack, threading.Event()
 
-    def slow(*a: Any, **k: Any) -> Any:
-        time.sleep(2.0)
+    def held(*a: Any, **k: Any) -> Any:       # the box still checks it until the push has ended (30 s at most)
+        release.wait(30)
         return real(*a, **k)
-    monkeypatch.setattr(app, "validate_pack", slow)
+    monkeypatch.setattr(app, "validate_pack", held)
     monkeypatch.setattr(upload_asked, "PACK_WAIT_S", 0.5)
     proxy = cut(b"POST /packs", mode="after")
     _through(codes, proxy)
     capsys.readouterr()
-    rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
+    try:
+        rc = main(["push", str(gain_pack(tmp_path / "fx.hatpack", "fx", "1.0.0")), "--activate", "--quiet"])
+    finally:
+        release.set()
     out, err = capsys.readouterr()
     assert proxy.cuts == 1 and rc == 2, out + err
     assert "did not arrive" not in err and "nothing was installed" not in err, err
     assert "asked the box: it is still checking it (0.5 s later): it may still install it" in err, err    # p55 F1
     assert "and make it the active effect pack (to empty the slot again: hatbox box-pack " \
            "--deactivate effect)" in err and "hint: see in a while: hatbox box-pack" in err, err
-    for _ in range(40):                                          # and so it does
+    for _ in range(500):                                         # and so it does
         if _packs(running, auth):
             break
-        time.sleep(0.25)
+        time.sleep(0.02)
     assert [active for _, active in _packs(running, auth)] == [True]
 
 
@@ -115,10 +119,13 @@ def test_again_whose_list_cannot_be_read_sends_nothing(boxed: Any, tmp_path: Pat
     folder = _folder(tmp_path)
     assert main(["push-library", str(folder), "--quiet"]) == 0
     [old] = [lib["id"] for lib in _libraries(running, auth)]
-    _slow_unpacking(monkeypatch, 0.5)          # a look after the cut would find the old copy, the new one unpacked
+    release = _held_unpacking(monkeypatch)     # a look after the cut would find the old copy, the new one unpacked
     proxy.armed = True
     capsys.readouterr()
-    rc = main(["push-library", str(folder), "--again", "--quiet"])
+    try:
+        rc = main(["push-library", str(folder), "--again", "--quiet"])
+    finally:
+        release.set()
     out, err = capsys.readouterr()
     assert rc == 2 and f"it arrived: 'kit', 2 files, untagged (library {old})" not in out, out + err
     assert proxy.cuts == 1 and [lib["id"] for lib in _libraries(running, auth)] == [old], out + err   # nothing sent

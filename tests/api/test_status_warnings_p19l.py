@@ -136,6 +136,8 @@ def test_device_run_prints_each_new_warning_once_as_it_appears(tmp_path: Path, m
     long = _long_file(tmp_path)
     monkeypatch.setattr(server, "EngineProcess", InProcessEngine)
     monkeypatch.setattr(cmd_device, "_front_ends", lambda args, control: [])
+    watch = cmd_device._watch_status          # the status read every 0.1 s, not every 1 s: the same reads, sooner
+    monkeypatch.setattr(cmd_device, "_watch_status", lambda control, **kw: watch(control, every_s=0.1, **kw))
 
     def wait(args: argparse.Namespace, control: Any, engine: InProcessEngine) -> None:
         _until(lambda: engine.watched >= 1)                  # the watcher has read a status: the cut said
