@@ -5,6 +5,8 @@ could not reach it."""
 from __future__ import annotations
 
 import argparse
+import time
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,16 @@ def test_a_box_name_is_plain_words() -> None:
             _box_name(bad)
 
 
+def _browsed_until_found(browse_named: Any, name: str, most_s: float = 10.0) -> list[tuple[str, str]]:
+    """What browses of a quarter second each found, once one found ``name`` (or ``most_s`` seconds passed): a browse
+    of 2 s answered in a tenth of one here."""
+    end = time.monotonic() + most_s
+    while True:
+        found = browse_named(0.25)
+        if name in (n for n, _ in found) or time.monotonic() > end:
+            return found
+
+
 def test_the_box_is_found_on_the_network_under_its_name() -> None:
     from device.api.discovery import advertise, browse_named
     from device.api.server import lan_address
@@ -27,7 +39,8 @@ def test_the_box_is_found_on_the_network_under_its_name() -> None:
         pytest.skip(f"no mDNS on this machine: {exc!r}")
     try:
         assert ad.name == "hatbox-p34-test"
-        assert ("hatbox-p34-test", f"http://{lan_address()}:18001") in browse_named(2.0)
+        found = _browsed_until_found(browse_named, "hatbox-p34-test")
+        assert ("hatbox-p34-test", f"http://{lan_address()}:18001") in found, found
     finally:
         ad.close()
 
