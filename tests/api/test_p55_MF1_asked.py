@@ -20,8 +20,16 @@ from hatbox.errors import HatboxError, Interrupted
 from hatbox.upload_asked_pack import pack_asked
 from tests.api.conftest import make_box
 from tests.api.packs import gain_pack
+from tests.api.quick_waits import quick_waits
 from tests.api.test_p55_F1_pack_uploads import TODAY, _asked, _box, _digest, _mark
 from tests.api.test_p55_M1_asked import PACK, _Client, _lost
+
+
+@pytest.fixture(autouse=True)
+def _asked_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The box asked every 0.05 s instead of 0.5 s, for as long (tests/api/quick_waits.py)."""
+    quick_waits(monkeypatch)
+
 
 NO_RECORD_404 = httpx.Response(404, json={
     "error": "not found", "hint": "hatbox box-pack lists the installed packs",
