@@ -8,11 +8,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from device.audio import audiofile
 
+from tests.engine.box_run import device_run  # noqa: F401 - fixture
 from tests.engine.helpers import RATE, tone
 from tests.engine.packs import effect_pack
 
@@ -27,24 +29,23 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, env=_env(cwd))
 
 
-def test_sim_falls_back_to_the_file_backend(tmp_path: Path) -> None:
-    (tmp_path / "empty.conf").write_text("")
+def test_sim_falls_back_to_the_file_backend(tmp_path: Path, device_run: Any) -> None:
+    """(In this process, tests/engine/box_run.py, and 0.6 s: a subprocess and 1 s until the p58 trim.)"""
     audiofile.write(tmp_path / "in.wav", tone(1.0, amp=0.5), RATE)
     pack = effect_pack(tmp_path / "g.hatpack", "gain", -6.0)
-    r = _run(["--sim", "--seconds", "1", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
-              "--effect", str(pack), "--input", "in.wav", "--output", "out.wav"], tmp_path)
+    r = device_run(["--sim", "--seconds", "0.6", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
+                    "--effect", str(pack), "--input", "in.wav", "--output", "out.wav"])
     assert r.returncode == 0, r.stderr
     assert "file backend" in r.stdout and "round trip 8.00 ms" in r.stdout
     y, rate = audiofile.read(tmp_path / "out.wav")
-    assert rate == RATE and y.shape[-1] >= RATE - 256
+    assert rate == RATE and y.shape[-1] >= 0.6 * RATE - 256
     mid = y.reshape(-1)[RATE // 4:RATE // 2]
     assert 0.2 < np.max(np.abs(mid)) < 0.3                     # -6 dB of 0.5
 
 
-def test_missing_device_is_named(tmp_path: Path) -> None:
-    (tmp_path / "empty.conf").write_text("")
-    r = _run(["--audio", "hatbox_missing", "--seconds", "1", "--no-api", "--no-panel", "--no-midi",
-              "--osc-port", "0"], tmp_path)
+def test_missing_device_is_named(device_run: Any) -> None:
+    r = device_run(["--audio", "hatbox_missing", "--seconds", "1", "--no-api", "--no-panel", "--no-midi",
+                    "--osc-port", "0"])
     assert r.returncode != 0 and "'hatbox_missing'" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -68,9 +69,10 @@ def test_sim_without_input_runs_until_stopped_and_records_in_the_store(tmp_path:
             except queue.Empty:
                 assert proc.poll() is None, f"the box stopped by itself: {proc.stderr.read()}"
         assert any("audio load" in line for line in seen), seen         # its first status, 2 s in
-        # still running 1 s past its first status (3 s until the fifty-second stop: it used to stop at once, and
-        # the recording's 2 s below hold already); a second line comes a minute later (STATUS_LOG_S): not waited for
-        time.sleep(1.0)
+        # still running 0.5 s past its first status (3 s until the fifty-second stop, 1 s until the fifty-eighth: it
+        # used to stop at once, and the recording's 2 s below hold already); a second line comes a minute later
+        # (STATUS_LOG_S): not waited for
+        time.sleep(0.5)
         assert proc.poll() is None, f"the box stopped by itself: {proc.stderr.read()}"
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0, proc.stderr.read()

@@ -17,6 +17,7 @@ from device.audio.server import ServerConfig, _Child
 from hatbox import cmd_device
 from hatbox.errors import KnobError
 from tests.engine.packs import effect_pack
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 
 DRIVE = str(Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack")   # drive 0..24, tone
 

@@ -3,9 +3,8 @@ so the panel, the API and the next start agree on what plays; the engine starts 
 with or without the API."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ from device.ui.data import StoreData, active_pack
 from hatbox.errors import HatboxError
 from tests.api.conftest import FAST_ENGINE
 from tests.api.packs import gain_pack
+from tests.engine.box_run import device_run  # noqa: F401 - fixture
 from tests.engine.helpers import RATE, tone
 from tests.engine.packs import effect_pack
 
@@ -84,14 +84,13 @@ def test_the_api_loads_the_active_packs_only_when_the_engine_did_not(tmp_path: P
     assert len(loads) == (1 if load_active else 0)
 
 
-def _box(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    (cwd / "empty.conf").write_text("")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "ALSA_CONFIG_PATH": str(cwd / "empty.conf"),
-           "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--seconds", "1", "--no-panel",
-                           "--no-midi", "--osc-port", "0", "--store", "store", "--input", "in.wav",
-                           "--output", "out.wav", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env=env)
+@pytest.fixture
+def box(device_run: Any) -> Any:
+    """`hatbox device run --sim --seconds 0.6 --input in.wav --output out.wav --store store` and ``args`` (later ones
+    win), in this process (tests/engine/box_run.py: a `python -m hatbox` per run until the p58 trim, whose start cost
+    1.5-3 s of each run and checked nothing here; --seconds 1 then, the checks read the first half second)."""
+    return lambda args: device_run(["--sim", "--seconds", "0.6", "--no-panel", "--no-midi", "--osc-port", "0",
+                                    "--store", "store", "--input", "in.wav", "--output", "out.wav", *args])
 
 
 def _peak(path: Path) -> float:
@@ -99,25 +98,25 @@ def _peak(path: Path) -> float:
     return float(np.max(np.abs(y.reshape(-1)[RATE // 4:RATE // 2])))
 
 
-def test_device_run_installs_effect_and_a_later_run_without_the_api_still_plays_it(tmp_path: Path) -> None:
+def test_device_run_installs_effect_and_a_later_run_without_the_api_still_plays_it(tmp_path: Path, box: Any) -> None:
     """Before: --effect went to the engine only (the panel said "no effect pack active"), and a box started
     --no-api never loaded the store's active packs (the panel listed one as active; the engine played none)."""
     audiofile.write(tmp_path / "in.wav", tone(1.0, amp=0.5), RATE)
     pack = effect_pack(tmp_path / "g.hatpack", "gain", -6.0)
-    r = _box(["--no-api", "--effect", str(pack)], tmp_path)
+    r = box(["--no-api", "--effect", str(pack)])
     assert r.returncode == 0, r.stderr
     assert "effect: test-gain 0.1.0 (effect-test-gain-0.1.0-" in r.stdout and "installed and active" in r.stdout
     assert 0.2 < _peak(tmp_path / "out.wav") < 0.3                                   # -6 dB of 0.5
     assert PackStore(tmp_path / "store").active()["effect"].startswith("effect-test-gain-0.1.0-")
-    r = _box(["--no-api"], tmp_path)                                                  # no --effect: the active one
+    r = box(["--no-api"])                                                             # no --effect: the active one
     assert r.returncode == 0, r.stderr
     assert 0.2 < _peak(tmp_path / "out.wav") < 0.3
 
 
-def test_device_run_refuses_a_bad_given_pack_before_it_starts(tmp_path: Path) -> None:
+def test_device_run_refuses_a_bad_given_pack_before_it_starts(tmp_path: Path, box: Any) -> None:
     audiofile.write(tmp_path / "in.wav", tone(0.2), RATE)
     (tmp_path / "junk.hatpack").write_text("not a pack")
-    r = _box(["--no-api", "--effect", "junk.hatpack"], tmp_path)
+    r = box(["--no-api", "--effect", "junk.hatpack"])
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "--effect junk.hatpack refused by the box's check 'archive'" in r.stderr
     assert "hatbox engine:" not in r.stdout and not (tmp_path / "out.wav").exists()
@@ -190,13 +189,10 @@ def test_an_effect_given_as_the_synth_is_called_an_effect_pack(tmp_path: Path) -
         install_given(tmp_path / "store", {"synth": str(gain_pack(tmp_path / "g.hatpack"))}, 48000, 128)
 
 
-def test_device_run_refuses_to_record_over_its_input(tmp_path: Path) -> None:
+def test_device_run_refuses_to_record_over_its_input(tmp_path: Path, box: Any) -> None:
     audiofile.write(tmp_path / "in.wav", tone(0.2), RATE)
     before = (tmp_path / "in.wav").read_bytes()
-    r = subprocess.run([sys.executable, "-m", "hatbox", "device", "run", "--sim", "--no-panel", "--no-midi", "--no-api",
-                        "--osc-port", "0", "--store", "store", "--input", "in.wav", "--output", "./in.wav"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                       env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
+    r = box(["--no-api", "--output", "./in.wav"])
     assert r.returncode == 2 and "--output ./in.wav is the --input file" in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "in.wav").read_bytes() == before
 
@@ -236,20 +232,21 @@ def test_a_store_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["libraries", "packs"])
-def test_a_file_where_the_store_keeps_a_folder_is_named_before_the_box_starts(tmp_path: Path, name: str) -> None:
+def test_a_file_where_the_store_keeps_a_folder_is_named_before_the_box_starts(tmp_path: Path, name: str,
+                                                                              box: Any) -> None:
     """Before: a file named libraries let the box play without its API ("[Errno 17] File exists", no hint); one
     named packs stopped it with "--store X cannot be used: File exists", naming neither."""
     store = tmp_path / "store"
     store.mkdir()
     (store / name).write_text("hello")
-    got = _box(["--store", str(store), "--seconds", "0.1"], tmp_path)
+    got = box(["--store", str(store), "--seconds", "0.1"])
     assert got.returncode == 2, got.stdout + got.stderr
     assert f"cannot be used: {store / name} is a file, where the box keeps its " in got.stderr
     assert "hint: move that file out of the way (the box makes the folder again)" in got.stderr
     assert (store / name).read_text() == "hello"
 
 
-def test_a_folder_of_samples_given_as_the_store_is_said_and_left_as_it_is(tmp_path: Path) -> None:
+def test_a_folder_of_samples_given_as_the_store_is_said_and_left_as_it_is(tmp_path: Path, box: Any) -> None:
     """QA p25: --store pointed at a folder of WAVs (or a copy of packs/) became a store without a word."""
     store = tmp_path / "store"
     store.mkdir()
@@ -257,8 +254,8 @@ def test_a_folder_of_samples_given_as_the_store_is_said_and_left_as_it_is(tmp_pa
         (store / name).write_bytes(b"RIFF")
     # --no-api: the warning is said before anything starts (hatbox/box_store_lock.store_usable) and box.lock makes
     # the folder a store with or without the API, whose start and stop took half of each run's 4-6 s
-    got = _box(["--store", str(store), "--seconds", "0.1", "--no-api"], tmp_path)
+    got = box(["--store", str(store), "--seconds", "0.1", "--no-api"])
     assert f"warning: --store {store} holds hat.wav, kick.wav, snare.wav and 1 more and no box store yet" in got.stderr
     assert (store / "kick.wav").read_bytes() == b"RIFF"
-    again = _box(["--store", str(store), "--seconds", "0.1", "--no-api"], tmp_path)    # a store now: nothing more
+    again = box(["--store", str(store), "--seconds", "0.1", "--no-api"])    # a store now: nothing more
     assert "no box store yet" not in again.stderr

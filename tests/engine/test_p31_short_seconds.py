@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hatbox.cmd_device import _start_warnings
 from hatbox.errors import HatboxError
-from tests.engine.test_cli import _run
+from tests.engine.box_run import device_run  # noqa: F401 - fixture (in this process since the p58 trim)
 
 
 class _Ended:
@@ -37,22 +38,22 @@ def test_start_warnings_of_an_engine_that_ended_by_itself_are_none():
         _start_warnings(_Ended(alive=True))
 
 
-def test_a_run_shorter_than_the_start_ends_plainly(tmp_path: Path):
-    r = _run(["--sim", "--seconds", "0.001", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
-              "--store", str(tmp_path / "store")], tmp_path)
+def test_a_run_shorter_than_the_start_ends_plainly(tmp_path: Path, device_run: Any):
+    r = device_run(["--sim", "--seconds", "0.001", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0",
+                    "--store", str(tmp_path / "store")])
     assert r.returncode == 0, r.stderr
     assert "not running" not in r.stderr + r.stdout
     assert r.stdout.strip().splitlines()[-1] == "the box stopped"
 
 
-def test_a_run_shorter_than_the_start_still_says_a_refused_start_up_pack(tmp_path: Path):
+def test_a_run_shorter_than_the_start_still_says_a_refused_start_up_pack(tmp_path: Path, device_run: Any):
     """The QA pass: with --seconds 0.001 the start's warnings were dropped with the status call, so a quick smoke
     run hid an active effect pack the engine refused (48 kHz pack, box at 44.1 kHz)."""
     effect = Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack"
     quiet = ["--sim", "--no-api", "--no-panel", "--no-midi", "--osc-port", "0", "--store", str(tmp_path / "store")]
-    first = _run([*quiet, "--seconds", "0.001", "--effect", str(effect)], tmp_path)      # installed and active
+    first = device_run([*quiet, "--seconds", "0.001", "--effect", str(effect)])      # installed and active
     assert first.returncode == 0, first.stderr
-    r = _run([*quiet, "--seconds", "0.001", "--rate", "44100"], tmp_path)
+    r = device_run([*quiet, "--seconds", "0.001", "--rate", "44100"])
     assert r.returncode == 0, r.stderr
     assert "start-up pack for effect refused" in r.stderr, r.stderr
     assert "runs at 48000 Hz but the engine runs at 44100 Hz" in r.stderr

@@ -18,6 +18,7 @@ from device.audio.server import ServerConfig, _Child
 from export.manifest import Knob
 from export.pack import MANIFEST, SIGNATURE, read_pack, write_pack
 from hatbox import cmd_device
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 
 DRIVE = Path(__file__).resolve().parents[2] / "factory" / "effect-drive.hatpack"   # drive 0..24 dB, tone Hz
 

@@ -14,6 +14,7 @@ from device.audio.held import KnobMemory, SetKnob, in_units
 from device.audio.server import ServerConfig, _Child
 from device.audio.alsa_io import AudioConfig
 from export.manifest import Knob
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
 
 

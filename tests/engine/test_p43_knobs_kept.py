@@ -21,6 +21,7 @@ from device.audio.server import EngineProcess, ServerConfig, _Child
 from device.store import KNOB_FILE
 from export.atomic import atomic_output
 from export.manifest import Knob
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
 
 FXD = "effect-fxd-1.0.0-0123456789ab"        # store ids (device.store.pack_id's form)

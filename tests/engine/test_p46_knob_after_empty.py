@@ -13,6 +13,7 @@ import pytest
 
 from device.audio.alsa_io import AudioConfig
 from device.audio.server import ServerConfig, _Child
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p42_knobs_carry import DRIVE, _blocks, _load, _turn, capture, drive, tone
 from tests.engine.test_p43_knobs_kept import FXD, Box, _install, _kept, _knobs
 

@@ -13,6 +13,7 @@ import pytest
 from device import knob_store
 from device.audio.server import _Child
 from device.store import KNOB_FILE
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p43_knobs_kept import Box, _blocks, _kept, _turn, box, fxd, store  # noqa: F401  (fixtures)
 
 

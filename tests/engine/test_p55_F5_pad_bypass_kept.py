@@ -17,6 +17,7 @@ import pytest
 from device import knob_store
 from device.audio.server import _Child
 from device.store import KNOB_FILE
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
 from tests.engine.test_p43_knobs_kept import (FXD, FXE, Box, _blocks, _install, _kept, _turn, box,  # noqa: F401
                                               fxd, store)

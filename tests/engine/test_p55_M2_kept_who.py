@@ -16,6 +16,7 @@ import pytest
 
 from device.store import KNOB_FILE
 from hatbox.status_report import bypass_lines
+from tests.engine.quick_loads import quick_loads  # noqa: F401 - autouse: loads without GIL pauses
 from tests.engine.test_p42_knobs_carry import capture, drive, tone
 from tests.engine.test_p43_knobs_kept import FXD, FXE, Box, _blocks, _install, _kept, box, fxd, store  # noqa: F401
 
