@@ -11,7 +11,10 @@ from device.notes import parse_note
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
+from tests.api.quick_waits import quick  # noqa: F401  (the fixture)
 from tests.cli_run import run as _run
+
+pytestmark = pytest.mark.usefixtures("quick")    # a RecordingControl box: no sampler warnings to wait for
 
 
 def test_box_kit_from_a_library_then_a_note_by_name_then_cleared(tmp_path: Path, paired_server: PairedServer,

@@ -15,6 +15,9 @@ from device.library.decode import peak_dbfs
 from hatbox.cli import main
 from tests.api.conftest import PairedServer
 from tests.api.packs import tagger_pack
+from tests.api.quick_waits import quick  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.usefixtures("quick")    # a RecordingControl box: no sampler warnings to wait for
 
 
 def _hit(path: Path, peak: float, subtype: str = "PCM_16") -> Path:
