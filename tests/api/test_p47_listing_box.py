@@ -43,7 +43,16 @@ def big_library(tmp_path: Path, paired_server: PairedServer, capsys: pytest.Capt
     return lid
 
 
-def test_json_without_k_lists_every_file_and_a_cut_is_said(big_library, capsys, monkeypatch) -> None:
+def test_listings_of_a_big_library(big_library, paired_server, capsys, monkeypatch) -> None:
+    """One library of :data:`FILES` on the box (made once: three tests made it each), then three checks in order,
+    each only reading it: the routes page with offset and say the total; the box's rows have the laptop's keys,
+    rounded; --json without -k lists every file and a cut is said (its pages shortened last)."""
+    _the_routes_page_with_offset_and_say_the_total(big_library, paired_server)
+    _box_rows_have_the_laptops_keys_rounded(big_library, capsys)
+    _json_without_k_lists_every_file_and_a_cut_is_said(big_library, capsys, monkeypatch)
+
+
+def _json_without_k_lists_every_file_and_a_cut_is_said(big_library, capsys, monkeypatch) -> None:
     lid = big_library
     rc, out, err = _run(capsys, "box-library", lid, "--unsure", "--json")     # before: 50 of the 52, stderr empty
     rows = json.loads(out)
@@ -65,7 +74,7 @@ def test_json_without_k_lists_every_file_and_a_cut_is_said(big_library, capsys, 
     assert rc == 0 and len(out.splitlines()) == 50
 
 
-def test_the_routes_page_with_offset_and_say_the_total(big_library, paired_server) -> None:
+def _the_routes_page_with_offset_and_say_the_total(big_library, paired_server) -> None:
     from hatbox.box_config import load_config
     url, token = paired_server.running.url, load_config()["token"]
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as c:
@@ -78,7 +87,7 @@ def test_the_routes_page_with_offset_and_say_the_total(big_library, paired_serve
             assert first.json() + second.json() == whole.json()[:4], path
 
 
-def test_box_rows_have_the_laptops_keys_rounded(big_library, capsys) -> None:
+def _box_rows_have_the_laptops_keys_rounded(big_library, capsys) -> None:
     lid = big_library
     rc, out, _ = _run(capsys, "box-library", lid, "--tag", "zap", "--json")
     row = json.loads(out)[0]
