@@ -122,7 +122,7 @@ def test_a_disk_that_fills_as_the_request_is_written_is_507_and_leaves_nothing(
     from fastapi.testclient import TestClient
 
     import export.atomic
-    box, codes = LoopBox(drive(), latency=240, speed=40.0), []
+    box, codes = LoopBox(drive(), latency=240, block=512, speed=40.0), []
     try:
         client = TestClient(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         token = client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]

@@ -163,9 +163,10 @@ def test_box_capture_ends_the_session_and_status_says_it_while_it_lasts(tmp_path
     from hatbox.cli import main
     from tests.api.conftest import FAST_ENGINE
     monkeypatch.setenv("HATBOX_CONFIG", str(tmp_path / "cfg" / "remote.json"))
+    monkeypatch.setattr(cmd_capture, "POLL_S", 0.02)                 # box-capture polls its take often
     for var in ("HATBOX_URL", "HATBOX_TOKEN", "CI"):
         monkeypatch.delenv(var, raising=False)
-    box, codes = LoopBox(DriveGear(RATE), latency=240, speed=40.0), []
+    box, codes = LoopBox(DriveGear(RATE), latency=240, block=512, speed=40.0), []
     running = start_in_thread(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
     said: list[str] = []
 
@@ -220,7 +221,7 @@ def test_a_capture_start_over_the_api_sweeps_a_cancelled_one(tmp_path: Path) -> 
 
     from device.api.app import ApiConfig, create_app
     from tests.api.conftest import FAST_ENGINE
-    box, codes = LoopBox(DriveGear(RATE), latency=240, speed=40.0), []
+    box, codes = LoopBox(DriveGear(RATE), latency=240, block=512, speed=40.0), []
     try:
         client = TestClient(create_app(tmp_path / "box", box, ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         token = client.post("/pair", json={"code": codes[-1], "name": "t"}).json()["token"]

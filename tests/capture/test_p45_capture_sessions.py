@@ -19,10 +19,11 @@ from tests.capture.helpers import LoopBox, drive
 
 
 class Duo:
-    """One box (a LoopBox with a drive in its loop) served to two paired laptops, A ("laptopA") and B ("laptopB")."""
+    """One box (a LoopBox with a drive in its loop, in blocks of 512: a quarter of the per-block work of 128, which
+    nothing here is about) served to two paired laptops, A ("laptopA") and B ("laptopB")."""
 
     def __init__(self, tmp_path: Path) -> None:
-        self.box, codes = LoopBox(drive(), latency=240, speed=40.0), []
+        self.box, codes = LoopBox(drive(), latency=240, block=512, speed=40.0), []
         self.client = TestClient(create_app(tmp_path / "box", self.box,
                                             ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         self.a = self._pair(codes, "laptopA")
@@ -116,15 +117,18 @@ def test_a_busy_box_names_whose_capture_runs_and_hints_a_hatbox_command(duo: Duo
 
 # ------------------------------------------------------------------------------------------------ the two laptops' CLI
 class Laptops:
-    """The served box and the two laptops' hatbox configs (HATBOX_CONFIG switches between them)."""
+    """The served box (blocks of 512, as :class:`Duo`'s) and the two laptops' hatbox configs (HATBOX_CONFIG switches
+    between them); box-capture polls its capture every 0.02 s instead of 0.25 s (the box answers a take sooner)."""
 
     def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         from device.api.server import start_in_thread
+        from hatbox import cmd_capture
         from hatbox.cli import main
         self.monkeypatch, self.tmp = monkeypatch, tmp_path
+        monkeypatch.setattr(cmd_capture, "POLL_S", 0.02)
         for var in ("HATBOX_URL", "HATBOX_TOKEN", "CI"):
             monkeypatch.delenv(var, raising=False)
-        self.box, codes = LoopBox(drive(), latency=240, speed=40.0), []
+        self.box, codes = LoopBox(drive(), latency=240, block=512, speed=40.0), []
         self.running = start_in_thread(create_app(tmp_path / "box", self.box,
                                                   ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         for who in ("A", "B"):

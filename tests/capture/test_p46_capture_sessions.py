@@ -137,19 +137,21 @@ class _Terminal(io.StringIO):
 
 
 class SlowLaptops(Laptops):
-    """The two laptops' box with its loop at most 4x faster than real time (its clock is what the session's timeout
-    counts: the musician's wait is measured on it)."""
+    """The two laptops' box with its loop at most 8x faster than real time (its clock is what the session's timeout
+    counts: the musician's wait is measured on it), in blocks of 512 (a loaded machine keeps up with 8x)."""
 
     def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         from device.api.app import ApiConfig, create_app
         from device.api.server import start_in_thread
+        from hatbox import cmd_capture
         from hatbox.cli import main
         from tests.api.conftest import FAST_ENGINE
         from tests.capture.helpers import LoopBox, drive
         self.monkeypatch, self.tmp = monkeypatch, tmp_path
+        monkeypatch.setattr(cmd_capture, "POLL_S", 0.02)
         for var in ("HATBOX_URL", "HATBOX_TOKEN", "CI"):
             monkeypatch.delenv(var, raising=False)
-        self.box, codes = LoopBox(drive(), latency=240, speed=4.0), []
+        self.box, codes = LoopBox(drive(), latency=240, block=512, speed=8.0), []
         self.running = start_in_thread(create_app(tmp_path / "box", self.box,
                                                   ApiConfig(engine=FAST_ENGINE, on_code=codes.append)))
         self.be("A")
@@ -188,15 +190,15 @@ def test_box_capture_keeps_its_session_while_the_musician_sets_the_gear(
     from device.audio import capture
     from hatbox import cmd_capture
     laptops = slow
-    # box seconds: at least 1.5 s real (the loop runs <= 4x), so a keep delayed by a loaded machine still lands in time
-    monkeypatch.setattr(capture, "SESSION_S", 6.0)
+    # box seconds: at least 1.5 s real (the loop runs <= 8x), so a keep delayed by a loaded machine still lands in time
+    monkeypatch.setattr(capture, "SESSION_S", 12.0)
     monkeypatch.setattr(cmd_capture, "KEEP_S", 0.05)
     monkeypatch.setattr(sys, "stdin", _Terminal())
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(builtins, "input", _slow_musician(laptops, 15.0, seen))   # 2.5x the session's length
+    monkeypatch.setattr(builtins, "input", _slow_musician(laptops, 24.0, seen))   # 2x the session's length
     assert laptops.run("A", "box-capture", str(laptops.tmp / "capA"), "--knob", "drive=0", "--knob", "drive=12",
                        "--seconds", "5") == 0
-    assert seen["waited_s"] >= 15.0
+    assert seen["waited_s"] >= 24.0
     assert seen["muted"] is True and seen["keepers"] == 1   # kept through the wait: the gear could not howl
     assert seen["ops"][0] == "capture" and seen["ops"][1:].count("capture_keep") >= 5
     assert _keepers() == []                                  # stopped as Enter came
