@@ -44,7 +44,7 @@ def _kinds(tmp_path: Path) -> dict[str, tuple[Callable[[], Any], str, list[str]]
                    ["effect", str(drive_folder(tmp_path / "data", seconds=1.2, settings=(0, 16))), "--max-steps", "3",
                     "--set", "batch=8", "--set", "eval_every_s=0", "--set", "model.hidden=8"]),
         "synth": (lambda: trainer.synth.pipeline, "write_report",
-                  ["synth", str(_notes(tmp_path / "notes")), "--minutes", "0.05", "--seconds", "0.5"]),
+                  ["synth", str(_notes(tmp_path / "notes")), "--minutes", "0.01", "--seconds", "0.5"]),
         "tagger": (lambda: trainer.tagger.pipeline, "_evaluate",
                    ["tagger", str(tag_tree(tmp_path / "tags", {"kick": thump, "hat": hiss}, 6)), "--steps", "3",
                     "--threads", "1"]),
