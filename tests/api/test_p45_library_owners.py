@@ -192,8 +192,22 @@ def laptops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Laptops
     d.running.stop()
 
 
-def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Laptops, capsys: Any,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_laptops_say_whose_libraries_and_corrections_and_one_answer_while_tagged(
+        laptops: Laptops, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one served box and its two laptops (set up once, where four tests set them up each), in order (each part its
+    own libraries; the first lists every library on the box, so it comes first; the last holds the tagger):
+    1. another laptop's library of the name is not an older copy (and the listings and the delete say whose);
+    2. this laptop's own copy of the same files is an older copy;
+    3. a correction by another laptop is listed as theirs;
+    4. a tag asked while the library is tagged has one answer."""
+    _another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops, capsys, monkeypatch)
+    _this_laptop_s_own_copy_of_the_same_files_is_an_older_copy(laptops, capsys)
+    _a_correction_by_another_laptop_is_listed_as_theirs(laptops, capsys)
+    _a_tag_asked_while_the_library_is_tagged_has_one_answer(laptops, capsys)
+
+
+def _another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Laptops, capsys: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     b_loops = laptops.folder("B", "loops", (4800, 9600))
     assert laptops.run(capsys, "B", "push-library", str(b_loops), "--wait", "--quiet")[0] == 0
     assert laptops.run(capsys, "B", "box-library", "loops", "--fix", "kit/s0.wav", "kick")[0] == 0
@@ -216,22 +230,23 @@ def test_another_laptop_s_library_of_the_name_is_not_an_older_copy(laptops: Lapt
     assert rc == 2 and "2 libraries on the box are called 'loops' (oldest first): " in err
     assert f"{theirs} (yours, uploaded " in err and f"{mine} (laptopA's, uploaded " in err
     assert err.index(theirs) < err.index(mine)
-    monkeypatch.setattr("builtins.input", lambda prompt="": print(prompt) or "n")
-    rc, out, err = laptops.run(capsys, "A", "box-library", theirs, "--delete")     # p47: the question on stderr
+    with monkeypatch.context() as mp:
+        mp.setattr("builtins.input", lambda prompt="": print(prompt) or "n")
+        rc, out, err = laptops.run(capsys, "A", "box-library", theirs, "--delete")     # p47: the question on stderr
     assert rc == 0 and "by laptopB, from the box, with its tags and laptopB's corrections of 1 file?" in err
     assert "your corrections" not in out + err and len(laptops.ids("loops")) == 2
 
 
-def test_this_laptop_s_own_copy_of_the_same_files_is_an_older_copy(laptops: Laptops, capsys: Any) -> None:
-    loops = laptops.folder("A", "loops", (4800, 9600))
-    assert laptops.run(capsys, "A", "push-library", str(loops), "--quiet")[0] == 0
-    rc, _, err = laptops.run(capsys, "A", "push-library", str(loops), "--again", "--quiet")
-    first, _ = laptops.ids("loops")
+def _this_laptop_s_own_copy_of_the_same_files_is_an_older_copy(laptops: Laptops, capsys: Any) -> None:
+    beats = laptops.folder("A", "beats", (4800, 9600))           # not "loops": part 1 left two of that name
+    assert laptops.run(capsys, "A", "push-library", str(beats), "--quiet")[0] == 0
+    rc, _, err = laptops.run(capsys, "A", "push-library", str(beats), "--again", "--quiet")
+    first, _ = laptops.ids("beats")
     assert rc == 0 and f"({first}): yours, uploaded " in err                            # p47: notes on stderr
     assert f"an older copy of these files: it goes with hatbox box-library {first} --delete" in err
 
 
-def test_a_correction_by_another_laptop_is_listed_as_theirs(laptops: Laptops, capsys: Any) -> None:
+def _a_correction_by_another_laptop_is_listed_as_theirs(laptops: Laptops, capsys: Any) -> None:
     assert laptops.run(capsys, "A", "push-library", str(laptops.folder("A", "kitA", (4800, 9600))), "--wait",
                        "--quiet")[0] == 0
     lid = laptops.ids("kitA")[0]
@@ -256,7 +271,7 @@ def _wait_for_every_file(libs: Any, lid: str, limit_s: float = 60.0) -> None:
     raise AssertionError(f"{lid} was not tagged to its last file in {limit_s} s")
 
 
-def test_a_tag_asked_while_the_library_is_tagged_has_one_answer(laptops: Laptops, capsys: Any) -> None:
+def _a_tag_asked_while_the_library_is_tagged_has_one_answer(laptops: Laptops, capsys: Any) -> None:
     libs = laptops.app.state.box.libraries
     for before in (True, False):
         held = libs.tagger = HeldTagger(before)
