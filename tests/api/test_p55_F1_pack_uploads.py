@@ -7,6 +7,7 @@ asks it (hatbox/upload_asked_pack.py).  A real box on a loopback port through te
 route through the API's test client, and the laptop's words against boxes of routes (an older box too)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -29,6 +30,13 @@ from tests.api.test_p54_F4_lost_answer import boxed  # noqa: F401  (the fixture:
 
 REASON = "the pack's golden output does not match its model (off by 0.5)"
 BOX_HINT = "export the pack again: hatbox export"
+
+
+@pytest.fixture(autouse=True)
+def _asked_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The laptop asks the box every 0.05 s, not every 0.5 s (ask_box's default, bound when it was defined): the
+    limits the tests set, and so what the laptop says, are as they were; the asking ends sooner."""
+    monkeypatch.setattr(upload_asked, "ask_box", functools.partial(upload_asked.ask_box, poll_s=0.05))
 
 
 def _sha(path: Path) -> str:
