@@ -32,10 +32,17 @@ Two parts, both per block on the mono float32 bus:
   The engine then bypasses the slot (see device/audio/engine.py) and reports the fault.
 
 - :class:`OutputStage` always runs last: NaN/inf -> 0, a DC blocker (the input minus its
-  one-pole low-pass at ``dc_cutoff_hz``, i.e. a first-order high-pass), a peak limiter with instant attack and exponential release whose
+  one-pole low-pass at ``dc_cutoff_hz``, i.e. a first-order high-pass), the limiter's DC taken off
+  (:class:`LimiterDcTrim`), a peak limiter with instant attack and exponential release whose
   gain keeps every sample at or under the fixed ``ceiling`` (linear, default -1 dBFS; the one
   limiter, device/audio/limiter.py, which the sampler's bus uses too), and a final clip to the
-  ceiling as the last line of defence.
+  ceiling as the last line of defence.  A limiter adds DC of its own to a DC-free wave whose
+  peaks are uneven (its gain dips more on the taller half-wave: p58 QA, -37 dBFS on a +6 dBFS
+  square through the drive); a high-pass after the limiter would overshoot the ceiling, so the
+  stage measures what the limiter and clip add (the block mean of their output less their input),
+  follows it over ``limiter_dc_s`` and subtracts it ahead of them.  Its output then has no DC
+  while the limiter works, and the limiter and clip still end the chain: the ceiling stays a hard
+  bound.  The correction is 0 whenever the limiter is idle (then fades out over ``limiter_dc_s``).
 
 Units: levels are linear full-scale amplitudes unless a name ends in ``_db``; times in seconds.
 """
@@ -82,6 +89,7 @@ class ProtectConfig:
     dc_max: float = 0.2
     dc_time_s: float = 0.05
     dc_cutoff_hz: float = 2.0
+    limiter_dc_s: float = 0.05       # the limiter's DC is followed by two one-poles of this time constant (0: off)
 
     @property
     def ceiling(self) -> float:
@@ -306,6 +314,53 @@ def _one_pole_lowpass(x: np.ndarray, start: float, r: float) -> np.ndarray:
     return out
 
 
+class LimiterDcTrim:
+    """The DC a limiter (and the clip after it) adds to a DC-free bus, taken off ahead of it (module docstring).
+
+    :meth:`follow` takes each block's mean of what they added (output less input, linear) and follows it through two
+    one-poles of ``time_s`` (smooth: the signal's own frequencies hardly reach it); :meth:`apply` subtracts the result
+    from the next block ahead of the limiter, in a straight line from the value of the block before (no step).  While
+    it is on, what the limiter adds settles where the output's mean is the mean of its input: zero after the DC
+    blocker.  0 (nothing done) while the limiter is idle and the correction has died away, and always with
+    ``time_s`` 0 (off: the stage as it was before p58).  Allocates nothing per block (blocks of up to
+    ``max_block`` samples)."""
+
+    SNAP = 1e-9              # a correction this small (linear) is no correction: the stage is idle again
+
+    def __init__(self, rate: int, time_s: float, max_block: int = MAX_BLOCK) -> None:
+        self.rate, self.time_s = int(rate), max(float(time_s), 0.0)
+        self._steps = np.arange(1, max(1, int(max_block)) + 1, dtype=np.float32)   # [1 .. max_block]
+        self._ramp = np.zeros(max(1, int(max_block)), np.float32)
+        self.reset()
+
+    def reset(self) -> None:
+        self.fast = self.slow = 0.0       # the two one-poles (linear)
+        self.applied = 0.0                # the correction at the end of the last block
+
+    def apply(self, x: np.ndarray) -> None:
+        """``x`` [n <= max_block] float32 less the correction, in place: from :attr:`applied` to :attr:`slow`."""
+        start, end = self.applied, self.slow
+        if start == 0.0 and end == 0.0:
+            return
+        n = x.shape[0]
+        ramp = self._ramp[:n]
+        np.multiply(self._steps[:n], np.float32((end - start) / n), out=ramp)
+        ramp += np.float32(start)
+        x -= ramp
+        self.applied = end
+
+    def follow(self, added: float, n: int) -> None:
+        """One block of ``n`` samples: the limiter and the clip added ``added`` (their output's mean less their
+        input's, linear; 0 when the limiter was idle)."""
+        if self.time_s == 0.0 or (added == 0.0 and self.fast == 0.0 and self.slow == 0.0):
+            return
+        a = math.exp(-n / (self.time_s * self.rate))
+        self.fast = a * self.fast + (1.0 - a) * added
+        self.slow = a * self.slow + (1.0 - a) * self.fast
+        if added == 0.0 and abs(self.fast) < self.SNAP and abs(self.slow) < self.SNAP:
+            self.fast = self.slow = 0.0
+
+
 def _float32_at_most(level: float) -> np.float32:
     """The largest float32 at or under ``level`` (a positive linear amplitude)."""
     f = np.float32(level)
@@ -313,10 +368,10 @@ def _float32_at_most(level: float) -> np.float32:
 
 
 class OutputStage:
-    """DC tracker + fixed-ceiling peak limiter (:class:`device.audio.limiter.PeakLimiter` at the
-    config's ``ceiling`` and ``release_s``); ``process`` works in place on the bus and allocates
-    nothing for blocks of up to ``max_block`` samples (its buffers' size; a longer block is taken
-    in pieces of that many)."""
+    """DC tracker + the limiter's DC taken off (:class:`LimiterDcTrim`) + fixed-ceiling peak limiter
+    (:class:`device.audio.limiter.PeakLimiter` at the config's ``ceiling`` and ``release_s``) + clip;
+    ``process`` works in place on the bus and allocates nothing for blocks of up to ``max_block``
+    samples (its buffers' size; a longer block is taken in pieces of that many)."""
 
     def __init__(self, rate: int, config: ProtectConfig = ProtectConfig(), max_block: int = MAX_BLOCK) -> None:
         self.rate, self.cfg = int(rate), config
@@ -330,10 +385,12 @@ class OutputStage:
         self._mean = np.zeros(self.max_block, np.float64)   # the DC tracker's mean, per sample
         self._work = np.zeros(self.max_block, np.float32)   # that mean as float32, then |x|
         self._bad = np.zeros(self.max_block, bool)          # the non-finite samples (a fault block)
+        self.trim = LimiterDcTrim(self.rate, config.limiter_dc_s, self.max_block)
         self.reset()
 
     def reset(self) -> None:
         self.limiter.reset()         # its gain_min: the lowest limiter gain since the last status read
+        self.trim.reset()
         self.dc = 0.0
         self.peak = 0.0
 
@@ -348,7 +405,8 @@ class OutputStage:
         return self.limiter.gain_min
 
     def process(self, x: np.ndarray) -> np.ndarray:
-        """Guard ``x`` [N] float32 in place and return it: finite, DC-free, |x| <= ceiling.
+        """Guard ``x`` [N] float32 in place and return it: finite, DC-free (the limiter's own DC too, followed
+        over ``limiter_dc_s``), |x| <= ceiling.
 
         ``self.peak`` holds the block's output peak afterwards (for metering).
 
@@ -383,11 +441,15 @@ class OutputStage:
         self.dc = last
         np.copyto(work, mean, casting="same_kind")
         x -= work
+        self.trim.apply(x)                         # ahead of the limiter: the clip stays last, the ceiling hard
         np.abs(x, out=work)
         peak = float(work.max())
+        before = float(x.sum())
         if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
+            self.trim.follow(0.0, n)
             return peak
         np.clip(x, -self._clip, self._clip, out=x)
+        self.trim.follow((float(x.sum()) - before) / n, n)
         return min(peak, self._clip)
 
     def take_gain_min(self) -> float:
