@@ -23,7 +23,6 @@ Latency budget (see docs/engine.md): one capture period (a block is whole before
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 import time
@@ -36,6 +35,7 @@ import numpy as np
 from device.audio.alsa_log import alsa_errors_logged
 from device.audio.audiofile import WAV_MAX_BYTES
 from device.audio.pacer import Pacer, other_threads  # noqa: F401  (here since the start: bench/ imports them)
+from device.audio.take_end import EndGlide
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
@@ -417,7 +417,8 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     ``fade_out``, so the speakers do not click and a take does not end on a full-level sample: once stopped (``stop``
     or Ctrl-C, or the end of ``seconds`` on a sound card) over a few more blocks; at the end of the file backend's
     take (its ``seconds``, or the end of its input), which keeps its exact length, over its own last blocks
-    (:func:`_take_end`).  ``fade_blocks``: the blocks of that glide (counted in ``blocks``).
+    (:func:`_take_end`).  ``fade_blocks``: the blocks of that glide (counted in ``blocks``).  What the output
+    stage holds after the engine's glide (an offset's tracked mean) glides to 0 with it (device/audio/take_end.py).
     Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
     period = io.cfg.period
@@ -426,7 +427,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = ending = 0                    # ending: the blocks of the take's own end glide, once it has begun
-    glide = end_glide_blocks(io.cfg.rate, period) if isinstance(io, FileIO) else 0
+    glide = EndGlide(io.cfg.rate, period)
     interrupted = False
     if hasattr(engine, "fade_in"):
         engine.fade_in()
@@ -435,7 +436,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
             if total is None and isinstance(io, FileIO) and io.exhausted:
                 break
             ending = ending or _take_end(engine, io, k, total, glide)
-            _one_block(engine, io, inp, out, pacer, io_stats)
+            _one_block(engine, io, inp, out, pacer, io_stats, glide)
             k += 1
             if on_block is not None:
                 on_block(k)
@@ -447,7 +448,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     # last blocks (_take_end)
     timed_out = total is not None and k >= total and not isinstance(io, FileIO)
     if (interrupted or timed_out or (stop is not None and stop.is_set())) and hasattr(engine, "fade_out"):
-        fade = _fade_out(engine, io, inp, out, pacer, io_stats)
+        fade = _fade_out(engine, io, inp, out, pacer, io_stats, glide)
     return {"blocks": k + fade, "fade_blocks": fade + ending, "xruns": engine.xruns, **io_stats,
             "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
@@ -457,12 +458,12 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
 MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
 
 
-def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: int) -> int:
+def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) -> int:
     """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or
-    without ``total`` at the end of its input): when the blocks left, this one included, are no more than
-    ``glide``, the engine's glide to silence (:func:`end_glide_blocks`), start it (``fade_out``) and return them;
-    0 otherwise.  The take keeps its exact length; its last blocks glide to silence (p58 QA: a take ended by
-    ``--seconds`` or by its input stopped on a full-level sample, a click when played)."""
+    without ``total`` at the end of its input): when the blocks left, this one included, are no more than the
+    engine's glide to silence takes (``glide.blocks``), start it (``fade_out``, and ``glide``, the output's own)
+    and return them; 0 otherwise.  The take keeps its exact length; its last blocks glide to silence (p58 QA: a
+    take ended by ``--seconds`` or by its input stopped on a full-level sample, a click when played)."""
     if not isinstance(io, FileIO) or not hasattr(engine, "fade_out"):
         return 0
     period = io.cfg.period
@@ -472,27 +473,23 @@ def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: int) -> in
         left = -(-(io.audio.shape[0] - io.pos) // period)
     else:
         return 0
-    if left > glide:
+    if left > glide.blocks:
         return 0
     engine.fade_out(period)
+    glide.start(left)
     return max(1, left)
 
 
-def end_glide_blocks(rate: int, period: int) -> int:
-    """Blocks of ``period`` samples at ``rate`` Hz that the engine's ``fade_out`` asks for: its volume glide
-    (device/audio/engine.py VOLUME_GLIDE_S), then one silent block."""
-    from device.audio.engine import VOLUME_GLIDE_S
-    return math.ceil(VOLUME_GLIDE_S * rate / period) + 1
-
-
 def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
-              io_stats: dict[str, Any]) -> int:
+              io_stats: dict[str, Any], glide: EndGlide) -> int:
     """Stopped: the last blocks glide the output to silence (the engine's ``fade_out``), so the speakers do not
     click when the device closes; returns the blocks run.  A second Ctrl-C cuts it short."""
     done = 0
     try:
-        for _ in range(engine.fade_out(out.shape[0])):
-            _one_block(engine, io, inp, out, pacer, io_stats)
+        blocks = engine.fade_out(out.shape[0])
+        glide.start(blocks)
+        for _ in range(blocks):
+            _one_block(engine, io, inp, out, pacer, io_stats, glide)
             done += 1
     except KeyboardInterrupt:
         pass
@@ -500,7 +497,7 @@ def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pac
 
 
 def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
-               io_stats: dict[str, Any]) -> None:
+               io_stats: dict[str, Any], glide: EndGlide | None = None) -> None:
     """read -> process -> write; times the device calls (a slow write is the device's, not ours).
 
     For a block that misses its deadline, ``io_stats["miss_detail"]`` gets where the time went (ms):
@@ -512,6 +509,8 @@ def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pa
     ok = io.read(inp)
     t1 = time.perf_counter()
     engine.process(inp, out)
+    if glide is not None:
+        glide.apply(out)
     t2 = time.perf_counter()
     ok = io.write(out) and ok
     t3 = time.perf_counter()

@@ -101,3 +101,30 @@ def test_a_take_shorter_than_the_glide_is_silent_at_its_end() -> None:
     run_loop(Engine(EngineConfig(rate=RATE, block=BLOCK)), io)
     y = io.take()
     assert y.shape[0] == 3 * BLOCK and np.max(np.abs(y[-32:])) < 1e-3
+
+
+def test_what_the_output_stage_holds_glides_away_too() -> None:
+    """The engine's glide is ahead of the output stage; what the stage adds on its own (the DC blocker's tracked
+    mean after an input with an offset, the correction of a limiter's DC after a loud uneven wave) would be left
+    standing at the end (-0.3 after a 0.3 offset, +0.03 after the drive's square): it glides to 0 with the rest."""
+    t = np.arange(int(0.5 * RATE)) / RATE
+    offset = (0.3 + 0.3 * np.sin(2 * np.pi * 220.0 * t)).astype(np.float32)
+    s = np.sin(2 * np.pi * 110.0 * t)
+    uneven = (2.0 * (s + 0.6 * s ** 2 * np.sign(s + 1.0) - 0.3)).astype(np.float32)
+    for x in (offset, uneven):
+        io = Taken(x)
+        run_loop(Engine(EngineConfig(rate=RATE, block=BLOCK)), io)
+        y = io.take()
+        assert y[-1] == 0.0 and np.max(np.abs(y[-MS:])) < 1e-3 and max_step(y[-20 * MS:]) < 0.2
+
+
+def test_a_stopped_take_ends_on_zero_after_an_offset() -> None:
+    """Stopped (Ctrl-C, SIGTERM, the API: ``stop``), the blocks run after it glide what the stage holds away too."""
+    import threading
+
+    t = np.arange(RATE) / RATE
+    io, stop = Taken((0.3 + 0.3 * np.sin(2 * np.pi * 220.0 * t)).astype(np.float32)), threading.Event()
+    res = run_loop(Engine(EngineConfig(rate=RATE, block=BLOCK)), io, stop=stop,
+                   on_block=lambda k: k >= 100 and stop.set())
+    y = io.take()
+    assert res["blocks"] == 100 + res["fade_blocks"] and y[-1] == 0.0 and max_step(y[-20 * MS:]) < 0.2
