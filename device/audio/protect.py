@@ -444,12 +444,13 @@ class OutputStage:
         self.trim.apply(x)                         # ahead of the limiter: the clip stays last, the ceiling hard
         np.abs(x, out=work)
         peak = float(work.max())
-        before = float(x.sum())
+        engaged = peak > self.ceiling or self.limiter.env > self.ceiling     # (PeakLimiter.process's own test)
+        before = float(x.sum()) if engaged else 0.0
         if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
             self.trim.follow(0.0, n)
             return peak
         np.clip(x, -self._clip, self._clip, out=x)
-        self.trim.follow((float(x.sum()) - before) / n, n)
+        self.trim.follow((float(x.sum()) - before) / n if engaged else 0.0, n)
         return min(peak, self._clip)
 
     def take_gain_min(self) -> float:
