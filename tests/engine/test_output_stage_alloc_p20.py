@@ -1,7 +1,9 @@
 """The output stage allocates nothing per block (p20): OutputStage.process (DC blocker, limiter, clip) runs on
 buffers it made at construction, and its output is bit for bit what the stage before p20 made (a verbatim copy
 below) on a DC step, a full-scale 20 Hz sine, silence, a loud burst and a block holding NaN/inf, in blocks of
-64, 128, 333 and 1024 samples; a block longer than its buffers is taken in pieces, with the same output."""
+64, 128, 333 and 1024 samples; a block longer than its buffers is taken in pieces, with the same output.  The
+comparisons run with the limiter's DC trim (p58) off, ``limiter_dc_s`` 0: it changes what a limited block makes
+(tests/engine/test_p58_F6_output_dc.py), not the DC blocker, the limiter or the clip compared here."""
 from __future__ import annotations
 
 import math
@@ -15,6 +17,7 @@ from tests.engine.helpers import peak_bytes
 
 RATE = 48000
 BLOCKS = [64, 128, 333, 1024]
+UNTRIMMED = ProtectConfig(limiter_dc_s=0.0)       # the stage with the limiter's DC trim off (p58)
 
 
 # ----------------------------------------------------------------------------- the stage before p20, verbatim
@@ -101,7 +104,7 @@ def _run(stage: object, x: np.ndarray, block: int) -> tuple[np.ndarray, list[flo
 @pytest.mark.parametrize("name", ["dc_step", "sine_20hz", "silence", "burst", "nonfinite"])
 def test_it_makes_what_the_old_stage_made_bit_for_bit(name: str, block: int) -> None:
     x = _signals()[name]
-    old, new = OldOutputStage(RATE), OutputStage(RATE)
+    old, new = OldOutputStage(RATE), OutputStage(RATE, UNTRIMMED)
     (want, want_peaks), (got, got_peaks) = _run(old, x, block), _run(new, x, block)
     np.testing.assert_array_equal(got, want)
     assert got_peaks == want_peaks and new.dc == old.dc
@@ -112,7 +115,7 @@ def test_it_makes_what_the_old_stage_made_bit_for_bit(name: str, block: int) -> 
 @pytest.mark.parametrize("name", ["dc_step", "burst", "nonfinite"])
 def test_a_block_longer_than_its_buffers_goes_in_pieces(name: str) -> None:
     x = _signals()[name]
-    old, new = OldOutputStage(RATE), OutputStage(RATE, max_block=512)
+    old, new = OldOutputStage(RATE), OutputStage(RATE, UNTRIMMED, max_block=512)
     (want, want_peaks), (got, got_peaks) = _run(old, x, 2000), _run(new, x, 2000)
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(got_peaks, want_peaks, rtol=1e-6, atol=1e-7)
