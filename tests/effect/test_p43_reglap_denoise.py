@@ -5,6 +5,8 @@ removed part not sound like the output (trainer/effect/denoise_figures.py ``spec
 the table in docs/effect.md ("Denoiser report") stays one; every pedal of it stays out."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pedalboard as pb
 import pytest
@@ -20,7 +22,14 @@ ONSETS = np.arange(0.0, SECONDS, 0.5)
 
 def _plucks(seed: int = 0) -> np.ndarray:
     """Plucked notes (random pitch 80-400 Hz, eight harmonics falling with order, 3/s decay) every 0.5 s, the
-    playing muted 1 s of every 3 s: float64 [N]."""
+    playing muted 1 s of every 3 s: float64 [N], read-only (made once per seed and shared by the tests: making it
+    was most of each test's time)."""
+    return _made_plucks(seed)
+
+
+@functools.lru_cache(maxsize=None)
+def _made_plucks(seed: int) -> np.ndarray:
+    """:func:`_plucks`, made: float64 [N], read-only."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(SECONDS * RATE)) / RATE
     out = np.zeros_like(t)
@@ -28,7 +37,9 @@ def _plucks(seed: int = 0) -> np.ndarray:
         f0, dt = rng.uniform(80, 400), t - on
         note = sum(np.sin(2 * np.pi * f0 * k * dt + rng.uniform(0, 6)) / k ** 1.5 for k in range(1, 9))
         out += np.where(dt >= 0, note * np.exp(-3.0 * np.maximum(dt, 0)) * rng.uniform(0.3, 1.0), 0.0)
-    return 0.2 * out * (np.mod(t, 3.0) < 2.0)
+    out = 0.2 * out * (np.mod(t, 3.0) < 2.0)
+    out.setflags(write=False)
+    return out
 
 
 def _pink(n: int, rng: np.random.Generator) -> np.ndarray:
