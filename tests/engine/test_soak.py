@@ -70,7 +70,8 @@ def test_soak_with_swaps(tmp_path: Path) -> None:
     rows = swap_steps(out, [b * 128 + lag for b in st["swap_blocks"][1:]], int(0.02 * RATE), 128, context=RATE // 2)
     assert len(rows) == k - 1 >= 3
     assert max(r["ratio"] for r in rows) <= 1.1, rows
-    n = min(out.shape[0] - lag, inp.shape[0])
+    # the take's own end glides to silence in its last blocks (p58 F6): not a dropout, so left out of the count
+    n = min(out.shape[0] - lag, inp.shape[0]) - int(0.03 * RATE)
     assert zero_runs(out[lag:lag + n], inp[:n]) == 0
     # Swaps must never cost a deadline: no late block in the 20 blocks after any swap.  How many
     # deadlines this shared 2-core VM misses elsewhere (about one every 10-15 s with no engine at
