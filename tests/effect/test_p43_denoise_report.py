@@ -18,7 +18,7 @@ RATE = 48_000
 TINY = ["--set", "model.hidden=8", "--set", "batch=8", "--set", "eval_every_s=0", "--max-steps", "2"]
 
 
-def _clean(seed: int, seconds: float = 6.0) -> np.ndarray:
+def _clean(seed: int, seconds: float = 3.0) -> np.ndarray:
     t = np.arange(int(seconds * RATE)) / RATE
     tone = sum(np.sin(2 * np.pi * (110 + 30 * seed) * k * t) / k for k in range(1, 4))
     return (0.2 * tone * (np.mod(t, 1.0) < 0.6)).astype(np.float32)
