@@ -119,7 +119,8 @@ def test_a_recording_cut_by_a_full_disk_is_said_while_the_box_runs(tmp_path: Pat
     proc = subprocess.Popen([sys.executable, str(script), *BOX], cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True)
+    reader.start()
     seen: list[str] = []
     try:
         deadline = time.monotonic() + 60
@@ -140,7 +141,7 @@ def test_a_recording_cut_by_a_full_disk_is_said_while_the_box_runs(tmp_path: Pat
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    time.sleep(0.2)                                   # the reader thread takes the last lines
+    reader.join(10)                                   # the reader thread takes the last lines (to the pipe's end)
     while not lines.empty():
         seen.append(lines.get())
     errors = [line for line in seen if line.startswith("hatbox: error:")]

@@ -11,6 +11,7 @@ import signal
 import time
 import weakref
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pytest
@@ -199,43 +200,44 @@ def test_the_engine_process_decodes_nothing_and_plays_what_the_sender_decoded(tm
     assert np.sqrt(np.mean(audio[-RATE // 4:] ** 2)) > 0.05      # the loop plays on to the end
 
 
-def test_a_bad_file_is_refused_in_the_sender_with_its_hint(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
+    """One paced engine process on the file backend for the two tests below (the bad file's refusal first, then the
+    stalled reply, which leaves it running): one start, not one each, since the p58 trim."""
+    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
+                       output_wav=str(tmp_path_factory.mktemp("p35") / "out.wav"))
+    started = EngineProcess(cfg).start()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+def test_a_bad_file_is_refused_in_the_sender_with_its_hint(tmp_path: Path, engine: EngineProcess) -> None:
     loud = tmp_path / "loud.wav"
     sf.write(loud, np.full(4800, 3000.0, np.float32), RATE, subtype="FLOAT")    # integer-scale floats
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
-                       output_wav=str(tmp_path / "out.wav"))
-    engine = EngineProcess(cfg).start()
-    try:
-        with pytest.raises(AudioFileError) as caught:
-            engine.send({"op": "sample", "path": str(loud), "velocity": 100})
-        assert caught.value.hint and "loud.wav" in caught.value.hint
-        assert engine.status()["active"]["sampler"] is not None    # the engine plays on
-    finally:
-        engine.stop()
+    with pytest.raises(AudioFileError) as caught:
+        engine.send({"op": "sample", "path": str(loud), "velocity": 100})
+    assert caught.value.hint and "loud.wav" in caught.value.hint
+    assert engine.status()["active"]["sampler"] is not None    # the engine plays on
 
 
 def test_a_reply_that_comes_after_its_sender_gave_up_is_not_taken_for_the_next_ones(tmp_path: Path,
-                                                                                  monkeypatch: pytest.MonkeyPatch
-                                                                                  ) -> None:
+                                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                                  engine: EngineProcess) -> None:
     """The engine stalled past the reply timeout during a map: its late reply ("not decoded") stayed in the pipe
     and every later request on the channel read the one before's (QA: each new file's map then failed, until the
     box restarted)."""
     files = [write_wav(tmp_path / f"s{i}.wav", sine(220.0 * (i + 1), 0.3)) for i in range(3)]
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=BLOCK), backend="file", pace=True, realtime=False,
-                       output_wav=str(tmp_path / "out.wav"))
-    engine = EngineProcess(cfg).start()
+    monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 0.5)
+    freeze(engine.process.pid)
     try:
-        monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 0.5)
-        freeze(engine.process.pid)
-        try:
-            with pytest.raises(HatboxError, match="did not answer"):
-                engine.send({"op": "sample", "path": str(files[0]), "velocity": 0, "note": 40})
-        finally:
-            os.kill(engine.process.pid, signal.SIGCONT)
-        time.sleep(0.3)                                            # its late reply arrives meanwhile
-        monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 30.0)
-        engine.send({"op": "sample", "path": str(files[1]), "velocity": 0, "note": 41})
-        engine.send({"op": "sample", "path": str(files[2]), "velocity": 0, "note": 42})
-        engine.send({"op": "sample", "path": "", "velocity": 0, "note": 41})
+        with pytest.raises(HatboxError, match="did not answer"):
+            engine.send({"op": "sample", "path": str(files[0]), "velocity": 0, "note": 40})
     finally:
-        engine.stop()
+        os.kill(engine.process.pid, signal.SIGCONT)
+    time.sleep(0.3)                                            # its late reply arrives meanwhile
+    monkeypatch.setattr(server, "REPLY_TIMEOUT_S", 30.0)
+    engine.send({"op": "sample", "path": str(files[1]), "velocity": 0, "note": 41})
+    engine.send({"op": "sample", "path": str(files[2]), "velocity": 0, "note": 42})
+    engine.send({"op": "sample", "path": "", "velocity": 0, "note": 41})

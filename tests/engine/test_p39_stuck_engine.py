@@ -9,7 +9,7 @@ import argparse
 import os
 import signal
 import time
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -21,23 +21,16 @@ from hatbox.errors import HatboxError
 from tests.engine.helpers import freeze
 
 
-def test_a_frozen_engine_counts_as_stuck_says_why_and_is_killed(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server, "STATUS_TIMEOUT_S", 0.3)
-    monkeypatch.setattr(server, "HUNG_S", 0.6)
-    engine = EngineProcess(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", pace=True,
-                                        realtime=False, output_wav=str(tmp_path / "out.wav"))).start()
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
+    """One paced engine process on the file backend for the two tests that freeze it (one start, not one each, since
+    the p58 trim): the message test first, which leaves it answering, then the stuck test, which has it killed."""
+    started = EngineProcess(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", pace=True,
+                                         realtime=False, output_wav=str(tmp_path_factory.mktemp("p39") / "out.wav")))
     try:
-        assert engine.status() and engine.hung() is None
-        freeze(engine.process.pid)
-        started = time.monotonic()
-        with pytest.raises(HatboxError, match="did not answer in 0.3 s"):
-            engine.status()
-        assert time.monotonic() - started < 2.0 and engine.hung() is None      # slow, not stuck yet
-        time.sleep(0.5)
-        assert engine.hung() and "stopped answering" in (engine_died(engine) or "")
+        yield started.start()
     finally:
-        engine.stop(timeout=1.0)
-    assert not engine.alive()
+        started.stop(timeout=2.0)
 
 
 class Stuck:
@@ -68,19 +61,32 @@ def test_the_box_s_status_loop_waits_out_a_slow_status_and_ends_on_a_stuck_engin
     assert "stopped answering" in engine_died(engine)
 
 
-def test_a_message_whose_sender_gave_up_is_not_carried_out_later(tmp_path) -> None:
+def test_a_message_whose_sender_gave_up_is_not_carried_out_later(engine: EngineProcess) -> None:
     """QA: `box-pack --activate` and `box-library --play`, told the engine gave no answer, were carried out once it
     answered again (a pack switched and a crash cymbal played, minutes later; the box listed the old pack active)."""
-    engine = EngineProcess(ServerConfig(audio=AudioConfig(rate=48000, period=128), backend="file", pace=True,
-                                        realtime=False, output_wav=str(tmp_path / "out.wav"))).start()
+    freeze(engine.process.pid)
+    with pytest.raises(HatboxError, match="did not answer in 0.3 s"):
+        engine._call("control", {"msg": {"op": "volume", "db": -20.0}}, timeout=0.3)
+    time.sleep(0.2)
+    os.kill(engine.process.pid, signal.SIGCONT)
+    assert engine.status()["volume_db"] == 0.0                 # not turned down after all
+    engine.send({"op": "volume", "db": -6.0})                  # one sent in time is
+    assert engine.status()["volume_db"] == -6.0
+
+
+def test_a_frozen_engine_counts_as_stuck_says_why_and_is_killed(engine: EngineProcess,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "STATUS_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(server, "HUNG_S", 0.6)
     try:
+        assert engine.status() and engine.hung() is None
         freeze(engine.process.pid)
+        started = time.monotonic()
         with pytest.raises(HatboxError, match="did not answer in 0.3 s"):
-            engine._call("control", {"msg": {"op": "volume", "db": -20.0}}, timeout=0.3)
-        time.sleep(0.2)
-        os.kill(engine.process.pid, signal.SIGCONT)
-        assert engine.status()["volume_db"] == 0.0                 # not turned down after all
-        engine.send({"op": "volume", "db": -6.0})                  # one sent in time is
-        assert engine.status()["volume_db"] == -6.0
+            engine.status()
+        assert time.monotonic() - started < 2.0 and engine.hung() is None      # slow, not stuck yet
+        time.sleep(0.5)
+        assert engine.hung() and "stopped answering" in (engine_died(engine) or "")
     finally:
-        engine.stop(timeout=2.0)
+        engine.stop(timeout=1.0)
+    assert not engine.alive()

@@ -176,11 +176,12 @@ def _box(tmp_path: Path) -> tuple[list[str], dict[str, str]]:
 
 
 def test_device_run_with_the_panel_ends_by_itself_with_the_engines_error(tmp_path: Path) -> None:
-    """No --seconds and nobody to close the panel: the audio device goes 0.5 s in, the panel shows it
-    for its stop screen's time (1 s here) and `device run` exits 2 with the one error line.  It used to
-    run on until someone closed the panel."""
+    """No --seconds and nobody to close the panel: the audio device goes 0.25 s in, the panel shows it
+    for its stop screen's time (0.3 s here) and `device run` exits 2 with the one error line.  It used to
+    run on until someone closed the panel.  (0.5 s and 1 s until the p58 trim: the stop screen's own test is
+    test_an_engine_that_stopped_on_an_error_is_shown_then_the_app_loop_ends.)"""
     script = tmp_path / "run_gone.py"
-    script.write_text(RUN_WITH_A_DEVICE_THAT_GOES.format(blocks=RATE // 2 // 128, stopped_s=1.0,
+    script.write_text(RUN_WITH_A_DEVICE_THAT_GOES.format(blocks=RATE // 4 // 128, stopped_s=0.3,
                                                          message=GONE, hint=HINT))
     args, env = _box(tmp_path)
     r = subprocess.run([sys.executable, str(script), *args], cwd=tmp_path, capture_output=True, text=True,
