@@ -39,6 +39,7 @@ from hatbox.query_lines import all_heard_line
 from hatbox.text import NO_TAGGER, count_words
 
 NOT_AUDIO_NAMED = 5        # files left out for not being audio that an upload's summary names, the rest counted
+FOLLOW_POLL_S = 0.5        # s between two reads of a library whose tagging is followed (--wait)
 
 
 def push_library(args: argparse.Namespace) -> int:
@@ -270,7 +271,7 @@ def _follow(client: Any, lid: str, quiet: bool) -> dict[str, Any]:
         with progress_bar(total=body["progress"]["total"], desc="tagging", unit="files", disable=quiet,
                           leave=False) as bar:
             while body["state"] == "tagging":
-                time.sleep(0.5)
+                time.sleep(FOLLOW_POLL_S)
                 try:
                     body = _call(client, "GET", f"/libraries/{lid}")
                 except BoxRefused:
