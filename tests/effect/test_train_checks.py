@@ -14,7 +14,8 @@ from tests.effect.synth import RATE, drive, drive_folder, plucks, write
 from trainer.effect.align import find_latency
 from trainer.effect.data import load_folder, parse_header
 
-TINY = ["--minutes", "0.5", "--max-steps", "8", "--set", "model.hidden=8", "--set", "batch=8",
+# two steps: these runs check what is checked, written and removed, not what a network learns
+TINY = ["--minutes", "0.5", "--max-steps", "2", "--set", "model.hidden=8", "--set", "batch=8",
         "--set", "eval_every_s=0"]
 
 

@@ -65,12 +65,12 @@ def test_train_synth_makes_a_playable_pack(tmp_path: Path, capsys, monkeypatch) 
     monkeypatch.setattr(cpuwatch.CpuWatch, "others_cores", lambda self: 0.9)     # a busy machine
     notes = write_notes(tmp_path / "notes")
     out = tmp_path / "mine.hatpack"
-    rc = main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.05", "--seconds", "0.5"])
+    rc = main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.02", "--seconds", "0.5"])
     assert rc == 0
     assert "warning: other programs used 0.9 of" in capsys.readouterr().err        # every warning on stderr (p44)
     pack = read_pack(out)
     assert pack.manifest.extras["names"] == ["bright", "soft"]
-    # seconds of training: the pitch comes from the oscillator, but noise may still mask weak harmonics
+    # 1.2 s of training: the pitch comes from the oscillator, but noise may still mask weak harmonics
     assert 0 <= pack.manifest.metrics["heldout_pitch_median_abs_cents"] < 50
     assert (tmp_path / "mine_report" / "heldout_spectrograms.png").stat().st_size > 1000
     # a report a musician reads (twenty-seventh stop's QA: no page, no curve, no scale): its page and its curve
@@ -98,5 +98,5 @@ def test_play_warns_of_notes_far_past_the_trained_range(tmp_path: Path, capsys) 
     assert range_warning({24}, ["flute"] * 4, None) is None                 # a pack from before: nothing known
     notes = write_notes(tmp_path / "notes")
     out = tmp_path / "s.hatpack"
-    assert main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.02", "--seconds", "0.5"]) == 0
+    assert main(["train", "synth", str(notes), "--out", str(out), "--minutes", "0.01", "--seconds", "0.5"]) == 0
     assert read_pack(out).manifest.extras["pitch_ranges"] == {"bright": [55, 67], "soft": [55, 67]}

@@ -109,7 +109,7 @@ def test_the_summary_counts_them_and_says_the_words_examples(tmp_path: Path, cap
     items, neg = _sounds(tmp_path / "s", n=5, none=5)
     csv = _csv(tmp_path / "s" / "t.csv", items + neg)
     out = tmp_path / "w.hatpack"
-    assert main(["train", "tagger", str(csv), "--out", str(out), "--steps", "3", "--minutes", "0.2",
+    assert main(["train", "tagger", str(csv), "--out", str(out), "--steps", "1", "--minutes", "0.2",
                  "--threads", "1"]) == 0
     text = capsys.readouterr().out
     assert "\nexamples per word: low " in text and "; 4 files with none of your words\n" in text   # 1 held out
