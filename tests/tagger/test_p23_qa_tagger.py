@@ -40,11 +40,11 @@ def test_training_says_so_before_and_after_and_names_the_kind(tmp_path: Path, ca
     first = sorted((tree / "kick").iterdir())[0]
     with fixes.open("w", newline="") as fh:
         csv.writer(fh).writerows([["path", "tags"], [str(first), "kick", "boom"]])
-    text = pipeline.train_and_export([tree, fixes], tmp_path / "t.hatpack", steps=3, holdout=0, threads=1)
+    text = pipeline.train_and_export([tree, fixes], tmp_path / "t.hatpack", steps=1, holdout=0, threads=1)
     err = capsys.readouterr().err
     assert "warning: 1 file carries several tags" in err and "warning: 1 file carries several tags" in text
     assert "(any number of tags per file: a yes or no per tag)" in text
-    one = pipeline.train_and_export(tree, tmp_path / "u.hatpack", steps=3, holdout=0, threads=1)
+    one = pipeline.train_and_export(tree, tmp_path / "u.hatpack", steps=1, holdout=0, threads=1)
     assert "(one tag per file)" in one and "several tags" not in capsys.readouterr().err
 
 

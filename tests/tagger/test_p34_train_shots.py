@@ -22,7 +22,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _train(tree: Path, out: Path, *args: str) -> int:
-    return main(["train", "tagger", str(tree), "--out", str(out), "--steps", "2", "--threads", "1", *args])
+    return main(["train", "tagger", str(tree), "--out", str(out), "--steps", "1", "--threads", "1", *args])
 
 
 def test_shots_above_what_tags_have_names_those_tags_in_one_line(tree, tmp_path, capsys):
