@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the factory synth: render the NSynth-like note set from FluidR3 GM with fluidsynth
 # (flute, trumpet, violin, clarinet; MIDI 55..84; velocities 70 and 110; 1.5 s notes) into
-# data/synth/fluid, then train a 4-instrument model and write factory/synth-gm4.hatpack.
+# data/synth/fluid, then train a 4-instrument model and write factory/synth-gm4.hatpack, levelled so a note at
+# velocity 100 peaks at -6 dBFS, among the kit's hits (trainer/synth/level.py, docs/synth.md "Playing level").
 #   scripts/factory_synth.sh [MINUTES]     (default 15; logs to runs/synth/factory.log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +14,4 @@ fi
 mkdir -p runs/synth factory
 .venv/bin/hatbox train synth data/synth/fluid --out factory/synth-gm4.hatpack --name synth-gm4 \
   --minutes "$MINUTES" --report runs/synth/factory_report
+$PY -m trainer.synth.level factory/synth-gm4.hatpack

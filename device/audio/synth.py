@@ -51,7 +51,9 @@ the unit it replaces at its first block, as they are: no new attack, a note deca
 Level: the voices' sum goes through the sources' bus limiter (device.audio.limiter.SourceLimiter, +6 dBFS, the
 sampler's too), so a full-velocity chord is levelled instead of tripping the engine's slot guard (+12 dBFS), which
 silenced the synth as a runaway model (thirty-third stop's QA: sixteen notes at velocity 127 on a synth trained
-from notes peaking at -6 dBFS).
+from notes peaking at -6 dBFS).  Before it, the sum is scaled by the pack's playing level (``extras.level_db``,
+optional, 0 dB when absent: :attr:`SynthSource.gain`), measured and written when the pack was levelled
+(trainer.synth.level: the factory synth plays a note at velocity 100 at -6 dBFS peak, among the kit's hits).
 """
 from __future__ import annotations
 
@@ -107,6 +109,7 @@ class SynthSource(SynthNotes):
         self.env_cfg = ex.envelope
         self.vel_map = ex.velocity_map
         self.bend_range = ex.bend_semitones
+        self.gain = np.float32(10.0 ** (ex.level_db / 20.0))   # the pack's playing level (extras.level_db), linear
         self.session = make_session(pack.model_bytes, threads=threads)
         self.phasors = dsp.random_phasors(np.random.default_rng(seed), (PHASOR_BANK, self.hop + 1))
         self._corners = [self.names[i % len(self.names)] for i in range(4)]
@@ -228,6 +231,8 @@ class SynthSource(SynthNotes):
             self._pos = (self._pos + m) % self.hop
             self._sample += m
             i += m
+        if self.gain != 1.0:
+            out *= self.gain
         self.limiter.level(out)
 
     def _place(self, n: int) -> None:

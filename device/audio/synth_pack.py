@@ -25,7 +25,9 @@ class SynthExtras:
     """A synth pack's ``extras``, checked: timbre names and their embeddings [len(names), D] float32,
     the network's frame (seconds), training rate (Hz), harmonic / noise band counts, harmonic cutoff (Hz),
     recurrent state width, ADSR envelope (seconds and level; an optional ``fall``, dB a second a held note's level
-    goes on falling from the sustain level, 0 when absent) and the velocity -> dB map."""
+    goes on falling from the sustain level, 0 when absent), the velocity -> dB map, the pitch bend's range
+    (semitones) and the pack's playing level ``level_db`` (optional ``extras.level_db``, dB the box's synth multiplies
+    its output by, measured when the pack was levelled: trainer.synth.level; 0 when absent, as every older pack)."""
 
     names: list[str]
     embeddings: np.ndarray
@@ -38,6 +40,10 @@ class SynthExtras:
     envelope: dict[str, float]
     velocity_map: dict[str, float]
     bend_semitones: float
+    level_db: float = 0.0
+
+
+LEVEL_RANGE_DB = (-60.0, 60.0)      # extras.level_db: what a levelling may add or take off (dB)
 
 
 def synth_extras(pack: Pack) -> SynthExtras:
@@ -94,4 +100,5 @@ def synth_extras(pack: Pack) -> SynthExtras:
         hidden=int(number("hidden", ex["hidden"], 1, 8192)),
         envelope=table("envelope", ENVELOPE_KEYS, 0, 60),
         velocity_map=table("velocity_map", VELOCITY_KEYS, -200, 200),
-        bend_semitones=number("bend_semitones", ex.get("bend_semitones", 2.0), 0, 48))
+        bend_semitones=number("bend_semitones", ex.get("bend_semitones", 2.0), 0, 48),
+        level_db=number("level_db", ex.get("level_db", 0.0), *LEVEL_RANGE_DB))

@@ -1,0 +1,151 @@
+"""A synth pack's playing level: measured as the box plays it and written in its manifest (``extras.level_db``).
+
+A synth plays at the level its training notes had: the factory synth's (FluidR3 through fluidsynth at gain 0.5) put a
+note at velocity 100 some 18 dB under a hit of the factory kit on the box's output (p58 QA), so a player going from
+pads to keys rode the volume.  :func:`level_pack` plays the pack through the box's own synth
+(device.audio.synth.SynthSource, 48 kHz, its ``level_db`` included), each of its timbres at a few notes of its trained
+range (:func:`reference_notes`) at velocity :data:`VELOCITY`, takes the median of the notes' peaks, and writes the pack
+again with ``extras.level_db`` moved by what brings that median to the target (:data:`TARGET_PEAK_DBFS`), and
+``extras.level_fit`` saying what was measured.  The target is the kit's: the sampler plays a sample at velocity 100
+at (100/127)^2 of its level, so a drum sample normalised to full scale, as drum kits ship them, peaks at -4.2 dBFS on
+the sampler's bus (the demo's VariBreaks kit: kick and snare -4.2, hats -6.8 and -7.7); a synth note at -6 dBFS sits
+among them.  The model, its golden snapshot and every other member are kept byte for byte: only the gain after the
+network changes, so the notes' timbre does not (raising the velocity map instead would feed the network loudness it
+never trained on).
+
+Levelling is a step of the factory build (scripts/factory_synth.sh); a pack a user trains keeps the level of the
+user's own notes unless its maker levels it too::
+
+    .venv/bin/python -m trainer.synth.level PACK [--peak -6] [--out OUT.hatpack] [--version 0.1.2]
+
+Torch-free (numpy, onnxruntime): it runs where the box's synth runs.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from device.audio.synth_pack import LEVEL_RANGE_DB, synth_extras
+from export.pack import MANIFEST, SIGNATURE, Pack, read_pack, write_pack
+from hatbox.errors import HatboxError
+
+VELOCITY = 100              # the velocity a level is measured at (a pad hit's and a key's usual strike)
+TARGET_PEAK_DBFS = -6.0     # a note's peak at VELOCITY: among a full-scale drum sample's at VELOCITY (-4.2 dBFS)
+RATE = 48_000               # the box's rate
+HOLD_S = 1.0                # a note held this long, then released
+TAIL_S = 0.5                # rendered after the note-off (the release)
+BLOCK = 256                 # samples a render
+FALLBACK_NOTES = (48, 60, 72)   # the notes measured on a pack that does not say its timbres' trained ranges
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What :func:`measure` heard: each (timbre, note)'s peak (dBFS) and their median."""
+
+    peaks: dict[str, dict[int, float]]
+    median_dbfs: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"median_peak_dbfs": round(self.median_dbfs, 2),
+                "peaks_dbfs": {t: {str(n): round(p, 2) for n, p in d.items()} for t, d in self.peaks.items()}}
+
+
+def reference_notes(pack: Pack, timbre: str) -> list[int]:
+    """The notes ``timbre`` is measured at: the quartiles of its trained range (``extras.pitch_ranges``, MIDI
+    [low, high]), else :data:`FALLBACK_NOTES`."""
+    ranges = pack.manifest.extras.get("pitch_ranges")
+    span = ranges.get(timbre) if isinstance(ranges, dict) else None
+    if not (isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)):
+        return list(FALLBACK_NOTES)
+    lo, hi = sorted(span)
+    return sorted({int(round(lo + (hi - lo) * q)) for q in (0.25, 0.5, 0.75)})
+
+
+def note_peak(pack: Pack, timbre: str, note: int, velocity: int = VELOCITY) -> float:
+    """Peak (dBFS; -inf for silence) of ``note`` at ``velocity`` on ``timbre`` (the pad's four corners), held
+    :data:`HOLD_S` and released, as the box's synth plays it (its pack's ``level_db`` included)."""
+    from device.audio.synth import SynthSource      # numba kernels compile on first use: not at import
+    src = SynthSource(pack, RATE)
+    src.handle({"op": "corners", "names": [timbre] * 4})
+    src.handle({"op": "note_on", "note": note, "velocity": velocity})
+    peak = _play(src, HOLD_S)
+    src.handle({"op": "note_off", "note": note})
+    peak = max(peak, _play(src, TAIL_S))
+    return 20.0 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def _play(src: object, seconds: float) -> float:
+    """Render ``seconds`` of ``src`` in :data:`BLOCK`-sample blocks; the largest |sample|."""
+    out, peak = np.zeros(BLOCK, np.float32), 0.0
+    for _ in range(int(math.ceil(seconds * RATE / BLOCK))):
+        src.render(out)                             # type: ignore[attr-defined]
+        peak = max(peak, float(np.abs(out).max()))
+    return peak
+
+
+def measure(pack: Pack, velocity: int = VELOCITY) -> Measured:
+    """Every timbre's :func:`reference_notes` played (:func:`note_peak`) and the median of their peaks."""
+    peaks = {t: {n: note_peak(pack, t, n, velocity) for n in reference_notes(pack, t)}
+             for t in synth_extras(pack).names}
+    heard = [p for d in peaks.values() for p in d.values() if math.isfinite(p)]
+    if not heard:
+        raise HatboxError(f"synth pack '{pack.manifest.name}' played no sound at velocity {velocity}: "
+                          "there is no level to measure", hint="check the pack with hatbox play first")
+    return Measured(peaks, float(np.median(heard)))
+
+
+def level_pack(src: str | Path, out: str | Path | None = None, *, peak_dbfs: float = TARGET_PEAK_DBFS,
+               version: str | None = None) -> dict[str, object]:
+    """Measure the synth pack at ``src`` and write it (to ``out``, else over ``src``) with ``extras.level_db`` set
+    so that its median note peak at :data:`VELOCITY` is ``peak_dbfs``; ``version`` (MAJOR.MINOR.PATCH) replaces
+    its version when given (a signature the pack had is left out: it covered the old manifest).  Returns
+    ``extras.level_fit`` (what was measured before, the level set, the target).  HatboxError when the level would
+    leave :data:`LEVEL_RANGE_DB`; nothing is written then."""
+    pack = read_pack(src)
+    before = measure(pack)
+    old = synth_extras(pack).level_db
+    level = round(old + peak_dbfs - before.median_dbfs, 1)
+    lo, hi = LEVEL_RANGE_DB
+    if not lo <= level <= hi:
+        raise HatboxError(f"synth pack '{pack.manifest.name}' would need a level of {level:+.1f} dB to peak at "
+                          f"{peak_dbfs:g} dBFS (a box plays {lo:g}..{hi:+g} dB); nothing written",
+                          hint="check the pack with hatbox play: its notes are far too quiet or too loud")
+    m = pack.manifest
+    fit = {"velocity": VELOCITY, "target_peak_dbfs": peak_dbfs, "level_db": level, "was_level_db": old,
+           "before": before.to_dict(), "rate": RATE, "hold_s": HOLD_S}
+    m.extras = {**m.extras, "level_db": level, "level_fit": fit}
+    if version is not None:
+        m.version = version
+    members = {k: v for k, v in pack.members.items() if k not in (MANIFEST, SIGNATURE)}   # a signature covered the
+    # manifest as it was: the levelled pack is unsigned until its maker signs it again
+    write_pack(Path(out) if out is not None else Path(src), m, members)
+    return fit
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m trainer.synth.level",
+                                 description="set a synth pack's playing level (extras.level_db) from its notes")
+    ap.add_argument("pack", help="the synth pack (.hatpack)")
+    ap.add_argument("--peak", type=float, default=TARGET_PEAK_DBFS,
+                    help=f"a note's median peak at velocity {VELOCITY}, dBFS (default {TARGET_PEAK_DBFS:g})")
+    ap.add_argument("--out", help="write the levelled pack here (default: over PACK)")
+    ap.add_argument("--version", help="give the levelled pack this version (MAJOR.MINOR.PATCH)")
+    args = ap.parse_args(argv)
+    try:
+        fit = level_pack(args.pack, args.out, peak_dbfs=args.peak, version=args.version)
+    except HatboxError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    before = fit["before"]["median_peak_dbfs"]        # type: ignore[index]
+    print(f"{args.out or args.pack}: a note at velocity {VELOCITY} peaked at {before:.1f} dBFS (median); "
+          f"level {fit['level_db']:+.1f} dB: now {args.peak:g} dBFS")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
