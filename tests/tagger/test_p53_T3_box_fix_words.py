@@ -10,6 +10,8 @@ from hatbox.cli import main
 from hatbox.library_fixes import stopped_retag_line
 from hatbox.library_packs import from_id, names_of, pack_said
 from hatbox.tagging_end_words import stop_words
+from tests.api.conftest import _tagging_followed_often  # noqa: F401 - the fixture: --wait reads the library
+# every 0.05 s while it is tagged, not every 0.5 s, as under tests/api
 from tests.tagger.conftest import box_with_kicks
 
 OLD, NEW = "tagger-mywords-0.1.1-6ada1388e7b0", "tagger-mywords-0.1.2-0123456789ab"
@@ -17,6 +19,8 @@ OLD, NEW = "tagger-mywords-0.1.1-6ada1388e7b0", "tagger-mywords-0.1.2-0123456789
 
 def test_the_box_fix_line_says_yours_and_what_the_tagger_says(library_dir, small_pack, tmp_path, monkeypatch,
                                                                capsys):
+    """The --fix lines (#2, #3), then on the same box (one box set up for both checks) the --retag line:
+    _the_retag_line_names_the_pack_by_name_and_version."""
     with box_with_kicks(library_dir, small_pack, tmp_path, monkeypatch):
         capsys.readouterr()
         assert main(["box-library"]) == 0
@@ -33,18 +37,17 @@ def test_the_box_fix_line_says_yours_and_what_the_tagger_says(library_dir, small
         assert said.err == "note: K2.FLAC matched k2.flac (the library's one file whose path ends so, in its " \
                            "letter case)\n", said.err
         assert said.out.startswith("k2.flac: kick (yours; the tagger says ")
+        _the_retag_line_names_the_pack_by_name_and_version(small_pack, lid, capsys)
 
 
-def test_the_retag_line_names_the_pack_by_name_and_version(library_dir, small_pack, tmp_path, monkeypatch, capsys):
+def _the_retag_line_names_the_pack_by_name_and_version(small_pack, lid: str, capsys) -> None:
+    """`box-library ID --retag` names the tagger pack by its name and version, as the laptop does, not by its id."""
     m = read_pack(small_pack).manifest
-    with box_with_kicks(library_dir, small_pack, tmp_path, monkeypatch):
-        capsys.readouterr()
-        assert main(["box-library"]) == 0
-        lid = capsys.readouterr().out.split()[0]
-        assert main(["box-library", lid, "--retag", "--wait", "--quiet"]) == 0
-        out = capsys.readouterr().out
-        assert f"tagging again with {m.name} {m.version}; your corrections stay" in out, out
-        assert "tagger-" not in out, out
+    capsys.readouterr()
+    assert main(["box-library", lid, "--retag", "--wait", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"tagging again with {m.name} {m.version}; your corrections stay" in out, out
+    assert "tagger-" not in out, out
 
 
 def test_an_older_boxs_answer_gives_the_line_it_gave():
