@@ -27,7 +27,7 @@ def test_the_levels_in_the_gaps_are_those_of_the_quietest_tenth() -> None:
 
 
 def test_the_report_says_the_noise_floor_in_the_gaps(tmp_path: Path) -> None:
-    data = drive_folder(tmp_path / "data", seconds=8.0, settings=(0,))        # 1.2 s held out: 24 frames
+    data = drive_folder(tmp_path / "data", seconds=4.0, settings=(0,))        # 0.6 s held out: 12 frames (10 needed)
     assert main(["train", "effect", str(data), "--out", str(tmp_path / "p.hatpack"), "--report",
                  str(tmp_path / "rep"), *TINY]) == 0
     said = (tmp_path / "rep" / "report.md").read_text()

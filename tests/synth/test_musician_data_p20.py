@@ -341,7 +341,7 @@ def test_a_synth_trained_on_every_note_says_its_figures_are_on_training_notes(tm
     result, tr, ho = train(notes, 0.01, hold_out=False)
     assert len(tr) == len(notes) and result.eval_set == "train_set" and result.no_holdout
     out = tmp_path / "s.hatpack"
-    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(out), "--minutes", "0.02", "--seconds",
+    assert main(["train", "synth", str(tmp_path / "notes"), "--out", str(out), "--minutes", "0.01", "--seconds",
                  "0.5", "--no-holdout"]) == 0
     text = capsys.readouterr().out
     assert "--no-holdout: every note was trained on" in text and "spectral distance to the training notes" in text

@@ -25,7 +25,7 @@ def tree(tmp_path):
 
 
 def _train(*args) -> int:
-    return main(["train", "tagger", *map(str, args), "--steps", "2", "--threads", "1"])
+    return main(["train", "tagger", *map(str, args), "--steps", "1", "--threads", "1"])
 
 
 # ------------------------------------------------------------------------------------------ Ctrl-C
@@ -80,7 +80,7 @@ def test_a_tilde_no_shell_expanded_is_the_home_folder(tree, tmp_path, monkeypatc
     tree.rename(home / "my-tags")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(cwd)
-    assert main(["train", "tagger", "~/my-tags", "--out=~/packs/t.hatpack", "--steps", "2", "--threads", "1"]) == 0
+    assert main(["train", "tagger", "~/my-tags", "--out=~/packs/t.hatpack", "--steps", "1", "--threads", "1"]) == 0
     assert (home / "packs" / "t.hatpack").is_file()
     assert list(cwd.iterdir()) == []                       # no folder named "~" where the command ran
 
