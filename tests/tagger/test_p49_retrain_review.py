@@ -41,7 +41,7 @@ def test_ctrl_c_after_the_tagger_pack_is_written_keeps_the_older_pack(small_pack
     def interrupted(*_a, **_k):
         raise KeyboardInterrupt
     monkeypatch.setattr(pipeline, "_write_report", interrupted)
-    rc = main(["train", "tagger", str(tree), "--out", str(out), "--steps", "2", "--minutes", "0.1", "--threads", "1"])
+    rc = main(["train", "tagger", str(tree), "--out", str(out), "--steps", "1", "--minutes", "0.1", "--threads", "1"])
     cap = capsys.readouterr()
     assert rc == 130 and out.read_bytes() != small_pack.read_bytes()
     assert kept_path(out).read_bytes() == small_pack.read_bytes()
