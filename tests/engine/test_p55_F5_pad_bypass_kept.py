@@ -63,7 +63,7 @@ def test_after_a_power_cut_the_muted_synth_and_the_pad_come_back(box: Box, store
     _blocks(first, 4)
     assert first.status()["bypassed"]["synth"] is True
     kept = _written(first, store, lambda k: "bypassed" in k and "xy" in k)
-    assert kept["bypassed"] == {"synth": {"pack": SYN, "name": "synth-gm4", "version": "0.1.1"}}
+    assert kept["bypassed"] == {"synth": {"pack": SYN, "name": "synth-gm4", "version": "0.1.2"}}
     assert kept["xy"] == [0.9, 0.898]
     _power_cut(first)
     second = box.start({"effect": fxd, "synth": syn})

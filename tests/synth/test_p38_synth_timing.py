@@ -278,8 +278,8 @@ def test_a_timed_release_meeting_another_message_in_its_frame_does_not_click(clo
     """QA of the exact note-offs: a voice holding its level for a release begun late in the frame, then panicked or
     stolen, was cut in as little as a sample (a click 35-65 dB over the floor); a release late in the attack, and a
     re-strike after a release in one frame, switched tables in one sample."""
-    from export.pack import read_pack
-    pack = read_pack(FACTORY)
+    from tests.synth.timing_pack import unlevelled
+    pack = unlevelled()                               # its floor (-90 dBFS) as measured before p58 levelled it
     real = SynthSource.__init__
     monkeypatch.setattr(SynthSource, "__init__", lambda self, p, rate, **k: real(self, p, rate, max_voices=voices))
     x, _ = perform(pack, clock, events, 110)
