@@ -6,6 +6,7 @@ size limit; a pack that does not open is not sent).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -71,6 +72,8 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
     if isinstance(verify, str):                 # a certificate file to trust (a self-signed box)
         import ssl
         verify = ssl.create_default_context(cafile=verify)
+    elif verify is True:                        # the CA store loaded once, not for each client
+        verify = _default_tls(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:                          # "http://[::1" and the like: _call says what is wrong with it
@@ -79,6 +82,15 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
     transport = httpx.HTTPTransport(verify=verify) if local_host(host) else None
     return httpx.Client(base_url=url, headers=headers, verify=verify, transport=transport,
                         timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+
+
+@functools.lru_cache(maxsize=4)
+def _default_tls(cafile: str | None, capath: str | None) -> Any:
+    """httpx's default TLS context (certifi's CAs, or ``cafile`` / ``capath``: SSL_CERT_FILE / SSL_CERT_DIR, which it
+    reads), made once per process and setting: loading the CA store took 20-170 ms for every client (each hatbox
+    command's call, each test's)."""
+    import httpx
+    return httpx.create_ssl_context(verify=True)
 
 
 @dataclass
