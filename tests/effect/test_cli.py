@@ -63,19 +63,18 @@ def test_a_busy_machine_is_reported_after_training(tmp_path: Path, capsys, monke
 def test_render_round_trip(trained: tuple[Path, Path], capsys) -> None:
     root, pack = trained
     src = root / "in.wav"
-    write(src, plucks(0.1, seed=5))     # 4800 samples: block 1 is one ONNX run a sample (8192 over several blocks:
-    #                                     tests/effect/test_processor.py)
+    write(src, plucks(0.2, seed=5))     # 9600 samples: one 8192 block and a part; block 1 is one ONNX run a sample
     outs = []
     for block in ("1", "65", "8192"):
         dst = root / f"out_{block}.wav"
         assert main(["render", str(pack), "--input", str(src), "--out", str(dst), "--knob", "drive=12",
                      "--block", block]) == 0
         y, rate = sf.read(str(dst), dtype="float32")
-        assert rate == 48000 and y.shape == (4800,) and np.all(np.isfinite(y))
+        assert rate == 48000 and y.shape == (9600,) and np.all(np.isfinite(y))
         outs.append(y)
     np.testing.assert_allclose(outs[1], outs[0], atol=2e-5)
     np.testing.assert_allclose(outs[2], outs[0], atol=2e-5)
-    assert "rendered 0.10 s" in capsys.readouterr().out
+    assert "rendered 0.20 s" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args, message", [
