@@ -39,3 +39,15 @@ def _home_in_tmp(tmp_path_factory: pytest.TempPathFactory):
     mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))          # the trainers' locks (export.atomic.training_lock)
     yield home
     mp.undo()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tagging_followed_often():
+    """`push-library --wait` and `box-library --wait` run in a test's process read the library every 0.05 s while it
+    is tagged, not every 0.5 s (hatbox.cmd_box_library.FOLLOW_POLL_S): a test's few files are tagged well within the
+    first 0.5 s, which each such command slept whole (about 14 s of trim TA1's files alone, p58)."""
+    from hatbox import cmd_box_library
+    mp = pytest.MonkeyPatch()
+    mp.setattr(cmd_box_library, "FOLLOW_POLL_S", 0.05)
+    yield
+    mp.undo()

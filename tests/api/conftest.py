@@ -60,15 +60,6 @@ class BoxUnderTest:
         return sorted(p.name for p in (self.store_dir / "libraries").iterdir())
 
 
-@pytest.fixture(autouse=True)
-def _tagging_followed_often(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`push-library --wait` and `box-library --wait` run in this process read the library every 0.05 s while it is
-    tagged, not every 0.5 s (hatbox.cmd_box_library.FOLLOW_POLL_S): the tagging of a test's few files ends well
-    within the first 0.5 s, which each such command slept whole (about 14 s of the trim TA1 files' 160 s)."""
-    from hatbox import cmd_box_library
-    monkeypatch.setattr(cmd_box_library, "FOLLOW_POLL_S", 0.05)
-
-
 def make_box(tmp_path: Path, **cfg: Any) -> BoxUnderTest:
     codes: list[str] = []
     control = RecordingControl()

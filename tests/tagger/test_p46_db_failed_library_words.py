@@ -14,8 +14,7 @@ import soundfile as sf
 
 from hatbox import cmd_box_library
 from hatbox.cli import main
-from tests.api.conftest import _tagging_followed_often, paired_server  # noqa: F401 - the fixtures (--wait
-# reads the library every 0.05 s, not every 0.5 s, as under tests/api)
+from tests.api.conftest import paired_server  # noqa: F401 - the fixture
 from tests.api.packs import tagger_pack
 
 

@@ -10,8 +10,6 @@ from hatbox.cli import main
 from hatbox.library_fixes import stopped_retag_line
 from hatbox.library_packs import from_id, names_of, pack_said
 from hatbox.tagging_end_words import stop_words
-from tests.api.conftest import _tagging_followed_often  # noqa: F401 - the fixture: --wait reads the library
-# every 0.05 s while it is tagged, not every 0.5 s, as under tests/api
 from tests.tagger.conftest import box_with_kicks
 
 OLD, NEW = "tagger-mywords-0.1.1-6ada1388e7b0", "tagger-mywords-0.1.2-0123456789ab"

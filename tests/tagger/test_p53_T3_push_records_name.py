@@ -12,8 +12,6 @@ from pathlib import Path
 
 from hatbox.cli import main
 from hatbox.library_memory import memory_path, remember
-from tests.api.conftest import _tagging_followed_often  # noqa: F401 - the fixture: --wait reads the library
-# every 0.05 s while it is tagged, not every 0.5 s, as under tests/api
 from tests.tagger.conftest import box_with_kicks
 
 
