@@ -5,7 +5,9 @@ box at a time (STORE/box.lock); :func:`held_store` does all three and logs into 
 The lock holds three lines: its holder's pid, the command as the user typed it ("hatbox demo", "hatbox device run
 --sim") and when it started (ISO 8601, with its UTC offset), so that a second box refused on the store names what
 holds it and since when (p58: the pid alone could not say whether a demo or a device run held it).  A lock with the
-pid only (an older hatbox's, or read in the moment before its holder wrote the rest) is said as before."""
+pid only (an older hatbox's, or read in the moment before its holder wrote the rest) is said as before.  The pid line
+is padded to :data:`PID_LINE` characters: an older hatbox (a box rolled back) reads a holder's pid from the lock's
+first 32 bytes, stripped, all digits (export.atomic.held_exclusively), and still finds it there (p58 R2 review 4)."""
 from __future__ import annotations
 
 import contextlib
@@ -43,6 +45,7 @@ def store_usable(store: Path) -> None:
 
 
 RUN_HINT = "stop that box first, or give this one another --store"     # `hatbox device run`'s way out
+PID_LINE = 31                    # the pid line's characters, padded: with its newline, the 32 bytes an older hatbox reads
 COMMAND_CHARS = 160              # a typed command longer than this is cut in the lock ("...")
 
 
@@ -69,9 +72,10 @@ def typed_command(command: str) -> str:
 
 
 def holder_record(command: str) -> bytes:
-    """The lock's text for this process holding the store for ``command`` (already :func:`typed_command`), now."""
+    """The lock's text for this process holding the store for ``command`` (already :func:`typed_command`), now: the
+    pid line padded with spaces to :data:`PID_LINE` characters, the command, the start."""
     since = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    return f"{os.getpid()}\n{command}\n{since}\n".encode("utf-8", "replace")
+    return f"{os.getpid():<{PID_LINE}}\n{command}\n{since}\n".encode("utf-8", "replace")
 
 
 def read_holder(lock: Path) -> Holder | None:
