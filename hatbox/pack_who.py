@@ -32,12 +32,15 @@ def ago_words(seconds: Any) -> str:
             else f"{n // 86400} days ago")
 
 
-def _by_words(by: Any, seconds: Any) -> str:
-    """"activated by laptopA 12 s ago" ("activated on the box" for '' ; "" when the box does not know)."""
+def by_words(by: Any, seconds: Any, verb: str = "activated") -> str:
+    """"activated by laptopA 12 s ago" ("activated on the box ..." for ``by`` ''; "" when the box does not say who or
+    when): who did ``verb`` and how long ago, from a box's ``*_by`` and ``*_ago_s`` fields.  ``verb`` "": "by laptopA
+    12 s ago" (hatbox.slot_words: who emptied a slot)."""
     ago = ago_words(seconds)
     if not isinstance(by, str) or not ago:
         return ""
-    return f"activated {'by ' + safe_text(by) if by else 'on the box'} {ago}"
+    words = f"{'by ' + safe_text(by) if by else 'on the box'} {ago}"
+    return f"{verb} {words}" if verb else words
 
 
 def replaced_words(replaced: Any, pack: Any = None) -> str:
@@ -50,7 +53,7 @@ def replaced_words(replaced: Any, pack: Any = None) -> str:
     what = f"{safe_text(name)} {safe_text(version)}" if name and version else safe_text(replaced["id"])
     if name and isinstance(pack, dict) and (pack.get("name"), pack.get("version")) == (name, version):
         what = f"the other {what}"
-    who = _by_words(replaced.get("by"), replaced.get("ago_s"))
+    who = by_words(replaced.get("by"), replaced.get("ago_s"))
     return f" (was {what}" + (f", {who}" if who else "") + ")"
 
 
@@ -62,7 +65,7 @@ def previous_words(body: dict[str, Any], tail: str = "") -> str:
     if not body.get("previous"):
         return ""
     replaced = body.get("replaced") if isinstance(body.get("replaced"), dict) else {}
-    who = _by_words(replaced.get("by"), replaced.get("ago_s"))
+    who = by_words(replaced.get("by"), replaced.get("ago_s"))
     return f" (was {safe_text(body['previous'])}" + (f", {who}" if who else "") + f"{tail})"
 
 
@@ -71,7 +74,7 @@ def activated_words(pack: dict[str, Any], form: str = " ({})") -> str:
     /status) says so; "" otherwise."""
     if not pack.get("active", True):
         return ""
-    who = _by_words(pack.get("activated_by"), pack.get("activated_ago_s"))
+    who = by_words(pack.get("activated_by"), pack.get("activated_ago_s"))
     return form.format(who) if who else ""
 
 
