@@ -45,7 +45,7 @@ def store_usable(store: Path) -> None:
 
 
 RUN_HINT = "stop that box first, or give this one another --store"     # `hatbox device run`'s way out
-PID_LINE = 31                    # the pid line's characters, padded: with its newline, the 32 bytes an older hatbox reads
+PID_LINE = 31                    # the pid line's characters, padded: with its newline, the 32 bytes an older box reads
 COMMAND_CHARS = 160              # a typed command longer than this is cut in the lock ("...")
 
 

@@ -52,7 +52,8 @@ def played_note(pack: dict[str, Any], packs: list[dict[str, Any]], done: bool = 
 
 def _emptied_words(pack: dict[str, Any]) -> str:
     """" by laptopA 12 s ago" (" on the box 12 s ago" for the box itself) from a GET /packs entry's ``emptied_by`` and
-    ``emptied_ago_s`` (hatbox.pack_who.by_words: the rule of who activated a pack); "" when the box does not say them."""
+    ``emptied_ago_s`` (hatbox.pack_who.by_words: the rule of who activated a pack); "" when the box does not say
+    them."""
     from hatbox.pack_who import by_words
     who = by_words(pack.get("emptied_by"), pack.get("emptied_ago_s"), verb="")
     return f" {who}" if who else ""
