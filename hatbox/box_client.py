@@ -6,7 +6,6 @@ size limit; a pack that does not open is not sent).
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shlex
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from hatbox.box_reach import default_tls, local_host
 from hatbox.errors import HatboxError, Interrupted, PackError, stopped_by
 from hatbox.text import escape_unsafe, size_words
 
@@ -45,23 +45,8 @@ def safe_text(text: Any, keep: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- client
-def local_host(host: str) -> bool:
-    """Whether ``host`` (a URL's host name or IP address, an IPv6 one without brackets) is this computer or on
-    its local network: a loopback, private or link-local IP address, ``localhost`` or a ``.local`` (mDNS) name."""
-    import ipaddress
-
-    name = host.lower().rstrip(".")
-    if name == "localhost" or name.endswith((".local", ".localhost")):
-        return True
-    try:
-        ip = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return ip.is_private or ip.is_loopback or ip.is_link_local
-
-
 def _client(url: str, token: str | None, verify: Any) -> Any:
-    """An httpx client for the box at ``url``.  A box on the local network (:func:`local_host`) is reached
+    """An httpx client for the box at ``url``.  A box on the local network (hatbox.box_reach.local_host) is reached
     directly, never through a proxy that HTTP_PROXY / HTTPS_PROXY / ALL_PROXY name: a proxy cannot reach it (the
     call would fail) or would see the token.  A box under another name (a tunnel, a VPN's DNS) goes as this
     computer's other traffic goes, through a proxy where one is set (NO_PROXY still applies)."""
@@ -73,7 +58,7 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
         import ssl
         verify = ssl.create_default_context(cafile=verify)
     elif verify is True:                        # the CA store loaded once, not for each client
-        verify = _default_tls(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        verify = default_tls()
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:                          # "http://[::1" and the like: _call says what is wrong with it
@@ -82,15 +67,6 @@ def _client(url: str, token: str | None, verify: Any) -> Any:
     transport = httpx.HTTPTransport(verify=verify) if local_host(host) else None
     return httpx.Client(base_url=url, headers=headers, verify=verify, transport=transport,
                         timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
-
-
-@functools.lru_cache(maxsize=4)
-def _default_tls(cafile: str | None, capath: str | None) -> Any:
-    """httpx's default TLS context (certifi's CAs, or ``cafile`` / ``capath``: SSL_CERT_FILE / SSL_CERT_DIR, which it
-    reads), made once per process and setting: loading the CA store took 20-170 ms for every client (each hatbox
-    command's call, each test's)."""
-    import httpx
-    return httpx.create_ssl_context(verify=True)
 
 
 @dataclass
