@@ -15,7 +15,9 @@ pages gone: a ``munmap`` of an empty range.  What the process had locked is lock
 a mapping of its own, that memory is locked again when it is next used).
 
 Only memory nothing else can read is given back: the unit, its pack, the pack's members and each member must be
-held by the caller's list alone (reference counts, no weak reference), else that unit is let go of as before.
+held by the caller's list alone (reference counts, no weak reference), else that unit is let go of as before.  The
+counts that mean "alone" are measured once on a throwaway chain (:func:`counts_work`), not assumed: they differ
+between Python versions, and where the probe does not come out as expected nothing is given back.
 A ``bytes`` object is never written to otherwise: its pages read as zeros once given back, so this is done only
 for one that is being freed.  Not Linux, or a C library without these calls: let go of as before.
 """
@@ -37,16 +39,24 @@ PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 def let_go(units: list[Any]) -> int:
     """Let go of every unit in ``units`` (the list is emptied; the caller keeps no other reference to them): the big
     members of a unit's pack have their memory given back outside the GIL first (module docstring).  Returns the
-    bytes given back that way (0: each unit freed as before)."""
+    bytes given back that way (0: each unit freed as before, as always where :func:`counts_work` says no)."""
+    if not counts_work():
+        units.clear()
+        return 0
+    return _let_go_all(units, None)
+
+
+def _let_go_all(units: list[Any], seen: dict[str, int] | None) -> int:
+    """:func:`let_go`'s loop; ``seen``: the probe's (:func:`_measure`), which records the counts and frees plainly."""
     given = 0
     while units:
-        given += _let_go_one(units.pop())
+        given += _let_go_one(units.pop(), seen)
     return given
 
 
-def _let_go_one(unit: Any) -> int:
+def _let_go_one(unit: Any, seen: dict[str, int] | None) -> int:
     """Free ``unit`` (this call's reference the last one) after giving back its pack's big members; bytes given."""
-    found = _big_members(unit)
+    found = _big_members(unit, seen)
     del unit                                       # the unit and its session go (cheap); the members stay in found
     given = 0
     while found:
@@ -64,24 +74,76 @@ def _free_given_back(found: list[bytes]) -> int:
     return given
 
 
-def _big_members(unit: Any) -> list[bytes]:
+def _big_members(unit: Any, seen: dict[str, int] | None) -> list[bytes]:
     """The pack members of ``unit`` at least :data:`BIG` bytes long, taken out of its pack, when nothing but ``unit``
-    (held by :func:`_let_go_one` alone) can reach them; [] otherwise.  The counts: :func:`_alone`'s own two (its
-    parameter, getrefcount's), then the unit's in _let_go_one and here, the pack's in the unit and here, the
-    members' in the pack and here, a member's in the members alone."""
+    (held by :func:`_let_go_one` alone) can reach them; [] otherwise.  Each of the unit, its pack, the members and a
+    member must show no more references than the same step showed on the probe chain nothing else held
+    (:func:`counts_work`); ``seen`` given: the probe itself, whose counts are recorded there (nothing taken)."""
     pack = getattr(unit, "pack", None)
     members = getattr(pack, "members", None)
-    if not isinstance(members, dict) or not _alone(unit, 2) or not _alone(pack, 2) or not _alone(members, 2):
+    if not isinstance(members, dict) or not _alone(unit, "unit", seen) or not _alone(pack, "pack", seen) \
+            or not _alone(members, "members", seen):
         return []
     big = [name for name, data in members.items() if type(data) is bytes and len(data) >= BIG]
-    if any(not _alone(members[name], 1) for name in big):
+    if any(not _alone(members[name], "member", seen) for name in big) or seen is not None:
         return []
     return [members.pop(name) for name in big]     # the unit is being freed: nothing reads its pack again
 
 
-def _alone(obj: Any, others: int) -> bool:
-    """Whether ``obj`` has at most ``others`` references besides this call's two and no weak reference."""
-    return sys.getrefcount(obj) <= others + 2 and (not _weakrefable(obj) or weakref.getweakrefcount(obj) == 0)
+def _alone(obj: Any, role: str, seen: dict[str, int] | None) -> bool:
+    """Whether ``obj`` (the ``role`` step of a chain) has no more references than the probe showed at that step
+    and no weak reference; ``seen`` given: record the count there instead (the probe)."""
+    count = sys.getrefcount(obj)
+    if seen is not None:
+        seen[role] = count
+        return True
+    return count <= _BASE[0].get(role, -1) and (not _weakrefable(obj) or weakref.getweakrefcount(obj) == 0)
+
+
+_ROLES = ("unit", "pack", "members", "member")
+_BASE: list[dict[str, int]] = []     # the probe's counts, measured on first use; {} where counts cannot be trusted
+
+
+def counts_work() -> bool:
+    """Whether reference counts here tell a chain nothing else holds from one held once more, measured once on a
+    throwaway unit -> pack -> members -> bytes chain run through :func:`_let_go_all` as a real unit is: alone, then
+    held once more at every step.  The counts differ between interpreters (3.10 keeps the caller's reference
+    during a call; 3.14 borrows some without counting them): the alone chain's become the baselines, and the
+    release is used only where the held chain's are each exactly one more (else every unit is freed as before)."""
+    if not _BASE:
+        _BASE.append(_baselines())
+    return bool(_BASE[0])
+
+
+def _baselines() -> dict[str, int]:
+    """The alone probe's counts by role when the held probe's are each one more; {} otherwise (module-level
+    ``_BASE`` is filled with this once)."""
+    alone: dict[str, int] = {}
+    _let_go_all([_probe_unit()], alone)
+    held: dict[str, int] = {}
+    unit = _probe_unit()
+    pack, members = unit.pack, unit.pack.members
+    member = members["model"]
+    _let_go_all([unit], held)
+    del unit, pack, members, member
+    if set(alone) != set(_ROLES) or any(held.get(role) != alone[role] + 1 for role in _ROLES):
+        return {}
+    return alone
+
+
+class _ProbePack:
+    def __init__(self) -> None:
+        self.members = {"model": bytes(BIG)}
+
+
+class _ProbeUnit:
+    def __init__(self) -> None:
+        self.pack = _ProbePack()
+
+
+def _probe_unit() -> _ProbeUnit:
+    """A throwaway unit whose pack holds one :data:`BIG` bytes member, nothing else holding any of them."""
+    return _ProbeUnit()
 
 
 def _weakrefable(obj: Any) -> bool:
@@ -99,8 +161,8 @@ def pages_of(data: bytes) -> tuple[int, int]:
 def give_back(data: bytes, step: int | None = None, between: Callable[[], None] | None = None) -> int:
     """Drop the whole pages of ``data``'s buffer, ``step`` bytes per C call (default :data:`STEP`; the GIL released
     in each); returns the bytes dropped (0: none, no such calls here, or the first refused).  ``data`` reads as
-    zeros there afterwards: only for a bytes object about to be freed that nothing else holds (:func:`let_go`).  ``between``: called after
-    each step (tests)."""
+    zeros there afterwards: only for a bytes object about to be freed that nothing else holds
+    (:func:`let_go`).  ``between``: called after each step (tests)."""
     libc = _libc()
     start, end = pages_of(data)
     if libc is None or end <= start:
