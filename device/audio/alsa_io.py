@@ -460,23 +460,25 @@ MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loo
 
 def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) -> int:
     """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or
-    without ``total`` at the end of its input): when the blocks left, this one included, are no more than the
-    engine's glide to silence takes (``glide.blocks``), start it (``fade_out``, and ``glide``, the output's own)
-    and return them; 0 otherwise.  The take keeps its exact length; its last blocks glide to silence (p58 QA: a
-    take ended by ``--seconds`` or by its input stopped on a full-level sample, a click when played)."""
-    if not isinstance(io, FileIO) or not hasattr(engine, "fade_out"):
+    without ``total`` at the end of its input): once the take's end is within the engine's glide time
+    (``glide.take_blocks`` blocks, this one included), start the output's glide to end on the take's last sample
+    (``glide.end_in``: the input's last sample when the take ends on a part block) and return the blocks left;
+    0 otherwise.  The take keeps its exact length and its content up to its last ~10 ms (p58 QA: a take ended by
+    ``--seconds`` or by its input stopped on a full-level sample; R1: the engine's ``fade_out`` here, which starts on
+    a block's first sample and adds a silent block, silenced up to 0.28 s of a take at block 8192)."""
+    if not isinstance(io, FileIO):
         return 0
     period = io.cfg.period
     if total is not None:
-        left = total - k
+        samples = (total - k) * period
     elif io.audio is not None and io.cue is None:      # (an input waiting for its cue has not begun)
-        left = -(-(io.audio.shape[0] - io.pos) // period)
+        samples = io.audio.shape[0] - io.pos
     else:
         return 0
-    if left > glide.blocks:
+    left = -(-samples // period)
+    if left > glide.take_blocks:
         return 0
-    engine.fade_out(period)
-    glide.start(left)
+    glide.end_in(samples)
     return max(1, left)
 
 

@@ -53,6 +53,13 @@ MAX_FAULTS = 32
 MAX_XRUN_BLOCKS = 32       # the status's xrun_blocks: the blocks of the last this many xruns, oldest first
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
+STOP_SILENT_BLOCKS = 1     # fade_out: after its glide, one silent block, so a sound card drains silence when it stops
+
+
+def glide_blocks(rate: int, block: int) -> int:
+    """Blocks of ``block`` samples at ``rate`` Hz that the VOLUME_GLIDE_S glide spans (the one rule for the end glide:
+    Engine.fade_out adds STOP_SILENT_BLOCKS to it; a file take's own end, device/audio/take_end.py, glides in it)."""
+    return math.ceil(VOLUME_GLIDE_S * rate / block)
 PANIC_AGAIN_S = 2.0        # a panic this soon after the one before clears the effect whatever the live input plays
 PANIC_BURST_S = 0.1        # a panic this soon after the one before is part of its burst (a DAW's panic button sends
                            # CC 120 on every channel)
@@ -236,7 +243,7 @@ class Engine(SlotInstalls):
         to run for it to get there and give one silent block (device/audio/alsa_io.run_loop runs them)."""
         self._stopping = True                  # a volume message meanwhile does not undo it
         self._volume.target = 0.0
-        return int(np.ceil(VOLUME_GLIDE_S * self.cfg.rate / block)) + 1
+        return glide_blocks(self.cfg.rate, block) + STOP_SILENT_BLOCKS
 
     def _check(self, slot: Slot, fault: str | None) -> None:
         if not fault:

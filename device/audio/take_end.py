@@ -10,31 +10,25 @@ Units: ``rate`` in Hz, ``period`` and glide lengths in samples unless a name end
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-
-
-def end_glide_blocks(rate: int, period: int) -> int:
-    """Blocks of ``period`` samples at ``rate`` Hz that the engine's ``fade_out`` asks for: its volume glide
-    (device/audio/engine.py VOLUME_GLIDE_S), then one silent block."""
-    from device.audio.engine import VOLUME_GLIDE_S
-    return math.ceil(VOLUME_GLIDE_S * rate / period) + 1
 
 
 class EndGlide:
     """The output's own glide to 0 at its end, block by block (no allocation once made).
 
-    :meth:`start` it when the engine's ``fade_out`` starts, with the blocks left; :meth:`apply` then multiplies each
-    output block by a gain falling in a straight line from 1 to 0 over the engine's glide (over the blocks left
-    when fewer), then 0.  Started twice (a stop during a take's own end), it goes on from where it is."""
+    Two ways to end: :meth:`start` when the engine's ``fade_out`` starts (a stop), with the blocks it runs; the gain
+    falls in a straight line from 1 to 0 over the engine's glide (over the blocks left when fewer), then 0.
+    :meth:`end_in` for a file take's own end (no ``fade_out``: its glide starts on a block's first sample, and at large
+    blocks would silence most of the take's last block): the gain stays 1, then falls to exactly 0 on the take's last
+    sample over the engine's glide time (over the whole rest of the take when shorter).  :meth:`apply` multiplies each
+    output block by it.  Started twice (a stop during a take's own end), it goes on from where it is."""
 
     def __init__(self, rate: int, period: int) -> None:
-        from device.audio.engine import VOLUME_GLIDE_S
+        from device.audio.engine import STOP_SILENT_BLOCKS, VOLUME_GLIDE_S, glide_blocks
         self.period = int(period)
         self.samples = max(1, int(round(VOLUME_GLIDE_S * rate)))        # the engine's volume glide
-        self.blocks = end_glide_blocks(rate, period)                       # what the engine's fade_out runs
-        size = self.blocks * self.period
+        self.take_blocks = glide_blocks(rate, period)                      # a take's own end glides in these
+        size = (self.take_blocks + STOP_SILENT_BLOCKS) * self.period      # what the engine's fade_out runs
         self._index = np.arange(1, size + 1, dtype=np.float32)            # [1 .. size]
         self._gain = np.zeros(size, np.float32)
         self.at: int | None = None                                          # samples into the glide (None: none)
@@ -49,8 +43,21 @@ class EndGlide:
         np.maximum(self._gain, np.float32(0.0), out=self._gain)
         self.at = 0
 
+    def end_in(self, samples: int) -> None:
+        """The take ends after ``samples`` more samples (from this block's first; at most ``take_blocks`` blocks):
+        the gain is 1, then falls to 0 on sample ``samples - 1``; 0 after it."""
+        if self.at is not None:
+            return
+        n = self._gain.shape[0]
+        last = min(max(int(samples), 1), n) - 1                            # index of the take's last sample
+        span = np.float32(max(1, min(self.samples, last)))
+        np.subtract(np.float32(last + 1), self._index, out=self._gain)    # samples from each to the last
+        np.divide(self._gain, span, out=self._gain)
+        np.clip(self._gain, np.float32(0.0), np.float32(1.0), out=self._gain)
+        self.at = 0
+
     def apply(self, out: np.ndarray) -> None:
-        """``out`` [period] float32 times the glide's gain, in place (nothing before :meth:`start`)."""
+        """``out`` [period] float32 times the glide's gain, in place (nothing before :meth:`start` / :meth:`end_in`)."""
         if self.at is None:
             return
         n = out.shape[0]

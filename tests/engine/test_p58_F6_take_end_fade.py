@@ -37,9 +37,10 @@ class Taken(FileIO):
 
 
 def _ends_in_silence(y: np.ndarray, own_step: float) -> None:
-    """The last millisecond is silent (-60 dBFS), the glide has no step larger than the signal's own, and the
-    level 30 ms before the end is still the signal's (the glide is in the last ~15 ms only)."""
-    assert np.max(np.abs(y[-MS:])) < 1e-3, y[-4:]
+    """The take ends on exactly 0, its last millisecond is the glide's last tenth (the glide falls over the last
+    10 ms, p58 R1), the glide has no step larger than the signal's own, and the level 30 ms before the end is still
+    the signal's (the glide is in the last ~10 ms only)."""
+    assert y[-1] == 0.0 and np.max(np.abs(y[-MS:])) < 0.1, y[-4:]
     assert max_step(y[-40 * MS:]) <= own_step * 1.05
     assert np.max(np.abs(y[-30 * MS:-20 * MS])) > 0.7
 
@@ -61,8 +62,8 @@ def test_an_input_of_part_blocks_ends_faded_at_its_last_whole_block() -> None:
     y = io.take()
     assert res["blocks"] == 38 and y.shape[0] == 38 * BLOCK
     assert np.max(np.abs(y[x.shape[0] - 40 * MS:x.shape[0] - 30 * MS])) > 0.7
-    assert np.max(np.abs(y[x.shape[0] - MS:x.shape[0]])) < 1e-3        # silent by the input's own end
-    assert np.max(np.abs(y[-MS:])) < 1e-3 and max_step(y) <= max_step(x) * 1.05
+    assert y[x.shape[0] - 1] == 0.0 and np.max(np.abs(y[x.shape[0] - MS:x.shape[0]])) < 0.1   # 0 at the input's end
+    assert np.all(y[x.shape[0]:] == 0.0) and max_step(y) <= max_step(x) * 1.05
 
 
 def test_the_end_of_seconds_glides_to_silence_and_the_take_is_exactly_that_long() -> None:
@@ -70,7 +71,8 @@ def test_the_end_of_seconds_glides_to_silence_and_the_take_is_exactly_that_long(
     res = run_loop(Engine(EngineConfig(rate=RATE, block=BLOCK)), io, seconds=0.25)
     y = io.take()
     assert res["blocks"] == round(0.25 * RATE / BLOCK) and y.shape[0] == res["blocks"] * BLOCK
-    assert np.max(np.abs(y[-MS:])) < 1e-3 and max_step(y[-40 * MS:]) <= max_step(_sine(0.1, 0.3, 220.0)) * 1.05
+    assert y[-1] == 0.0 and np.max(np.abs(y[-MS:])) < 0.1 * 0.3
+    assert max_step(y[-40 * MS:]) <= max_step(_sine(0.1, 0.3, 220.0)) * 1.05
     assert np.max(np.abs(y[-30 * MS:-20 * MS])) > 0.25
 
 
@@ -96,11 +98,12 @@ def test_a_cued_input_fades_at_its_own_end_not_while_it_waits() -> None:
     assert np.max(np.abs(y[-MS:])) < 1e-3 and max_step(y) <= max_step(x) * 1.05
 
 
-def test_a_take_shorter_than_the_glide_is_silent_at_its_end() -> None:
+def test_a_take_shorter_than_the_glide_ends_on_zero() -> None:
     io = Taken(_sine(0.008))                                      # 384 samples: three blocks, under the 10 ms glide
     run_loop(Engine(EngineConfig(rate=RATE, block=BLOCK)), io)
     y = io.take()
-    assert y.shape[0] == 3 * BLOCK and np.max(np.abs(y[-32:])) < 1e-3
+    assert y.shape[0] == 3 * BLOCK and y[-1] == 0.0 and np.max(np.abs(y[-32:])) < 0.1 * 0.8
+    assert np.max(np.abs(y)) > 0.1                                # not silent throughout (p58 R1; see test_p58_M2)
 
 
 def test_what_the_output_stage_holds_glides_away_too() -> None:
