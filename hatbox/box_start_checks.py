@@ -19,30 +19,31 @@ def check_start(cfg: Any) -> None:
     write (the file backend), a sound card that does not open (ALSA, only where packs were given: nothing else of
     the store would change before the engine says it)."""
     if cfg.input_wav:
-        check_input(cfg.input_wav, cfg.audio.rate)
+        check_input(cfg)
     if cfg.backend == "file" and cfg.output_wav:
         check_output(cfg.output_wav)
     elif cfg.backend == "alsa" and cfg.packs:
         check_card(cfg.audio)
 
 
-def check_input(path: str, rate: int) -> None:
-    """The engine's reading of --input (device/audio/io_open.open_engine_io), made here and let go: AudioFileError
-    for a file that is not there, does not decode, has another sample rate, or holds NaN, inf or samples far out of
-    range.  Decoded whole, as the engine does; the parent keeps nothing of it."""
-    from device.audio import audiofile
-    audiofile.read(path, expect_rate=rate, mono=True)
+def check_input(cfg: Any) -> None:
+    """The engine's reading of --input (device/audio/io_open.read_engine_input, the very function the engine opens
+    it with), made here and let go: AudioFileError for a file that is not there, does not decode, has another sample
+    rate, or holds NaN, inf or samples far out of range.  Decoded whole, as the engine does; the parent keeps
+    nothing of it."""
+    from device.audio import io_open
+    io_open.read_engine_input(cfg)
 
 
 def check_output(path: str) -> None:
-    """AudioFileError unless the file backend's take can be written at ``path``: not a folder, and a folder at or
-    above it where a file can be made (export.atomic.unwritable: a probe file made there and removed).  The words of
-    the engine's own refusal (device/audio/wav_recorder.WavRecorder, "cannot write the output ...")."""
-    from export.atomic import unwritable
-    target = Path(path)
-    why = "it is a folder" if target.is_dir() else unwritable(target)
+    """AudioFileError unless the file backend's take can be written at ``path``, by the rule of the engine's own
+    writer (device/audio/wav_recorder.cannot_record: a folder is refused; a file already there that may be written,
+    /dev/null included, passes; a new one needs a folder that takes it), in the words of its refusal ("cannot write
+    the output ...")."""
+    from device.audio.wav_recorder import cannot_record
+    why = cannot_record(path)
     if why:
-        raise AudioFileError(f"cannot write the output {target}: {why}", hint=OUTPUT_HINT)
+        raise AudioFileError(f"cannot write the output {Path(path)}: {why}", hint=OUTPUT_HINT)
 
 
 def check_card(audio: Any) -> None:

@@ -183,14 +183,34 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def latency_words(cfg: Any) -> str:
-    """The start line's latency: a sound card's round trip (period x periods: AudioConfig.latency_budget), or on the
-    file backend none, with the card's figure beside it, labelled (p58 QA Q1 4: "round trip 8.00 ms" was printed
-    where the take lined up with --input sample for sample)."""
-    trip = f"round trip {cfg.audio.latency_budget()['round_trip_ms']:.2f} ms"
+    """The start line's latency, as the engine's status gives it (device/audio/engine_child.latency_ms): a sound
+    card's round trip (period x periods + the declared latency of the pack it plays: AudioConfig.latency_budget), or
+    on the file backend the pack's declared latency alone, "no delay" where it is 0, with the card's figure beside it,
+    labelled (p58 QA Q1 4: "round trip 8.00 ms" was printed where the take lined up with --input sample for sample;
+    R2 review 7: "no delay" was printed for a pack that declares a latency)."""
+    model = pack_latency(getattr(cfg, "packs", None) or {})
+    budget = cfg.audio.latency_budget(model)
+    trip = f"round trip {budget['round_trip_ms']:.2f} ms"
     if getattr(cfg, "backend", "") != "file":
         return trip
-    return ("no delay on the file backend: the take lines up with its input sample for sample (a sound card at "
-            f"these settings: {trip})")
+    if model == 0:
+        return ("no delay on the file backend: the take lines up with its input sample for sample (a sound card at "
+                f"these settings: {trip})")
+    return (f"a delay of {budget['model_ms']:.2f} ms on the file backend: the take lags its input by the pack's "
+            f"declared latency, {model} samples (a sound card at these settings: {trip})")
+
+
+def pack_latency(packs: dict[str, str]) -> int:
+    """The latency (samples) the engine counts for ``packs`` (slot -> pack file, loaded in that order): the last
+    one's declared ``latency_samples``, as the engine child keeps the last loaded pack's (one whose manifest cannot
+    be read is passed over: the engine refuses it, with a warning of its own); 0 for none."""
+    from export.pack import read_manifest
+    for path in reversed(list(packs.values())):
+        try:
+            return int(read_manifest(path).latency_samples)
+        except (HatboxError, OSError):
+            continue
+    return 0
 
 
 def _ready_store(args: argparse.Namespace, cfg: Any) -> str:

@@ -29,6 +29,27 @@ def float_wav_header(rate: int, channels: int, frames: int) -> bytes:
             + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data))
 
 
+def cannot_record(path: str | Path) -> str | None:
+    """Why :class:`WavRecorder` could not start a take at ``path``, found without writing anything (its
+    ``_open``'s steps, for a check made before a box starts: hatbox/box_start_checks.py); None when it can.  A
+    folder cannot take it.  A file already there is written if this user may write it (a device such as
+    /dev/null, or a regular file written in place where its folder takes no new file), or, for a regular file,
+    if its folder takes the new take written beside it (it then replaces the older one).  A new file needs its
+    folder, or the nearest one that exists above it (the recorder makes the rest), to take a file
+    (export.atomic.unwritable)."""
+    from export.atomic import unwritable
+    path = Path(path)
+    if path.is_dir():
+        return "it is a folder"
+    if not path.exists():
+        return unwritable(path)
+    if os.access(path, os.W_OK):
+        return None
+    if path.is_file() and unwritable(Path(os.path.realpath(path))) is None:
+        return None
+    return os.strerror(errno.EACCES)
+
+
 class WavRecorder:
     """A 32-bit float WAV written as it goes that stays readable whatever happens to the writer.
 
