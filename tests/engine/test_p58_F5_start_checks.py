@@ -58,7 +58,8 @@ def test_a_sim_start_that_fails_installs_nothing(tmp_path: Path, box: Any, case:
     _nan_input(tmp_path / "nan.wav")
     audiofile.write(tmp_path / "r44.wav", tone(0.5, amp=0.3)[:22050], 44100)
     (tmp_path / "outdir").mkdir()
-    given = {"nan": ["--input", "nan.wav", "--output", "o.wav"], "missing": ["--input", "typo.wav", "--output", "o.wav"],
+    given = {"nan": ["--input", "nan.wav", "--output", "o.wav"],
+             "missing": ["--input", "typo.wav", "--output", "o.wav"],
              "rate": ["--input", "r44.wav", "--output", "o.wav"],
              "output folder": ["--input", "in.wav", "--output", "outdir"]}[case]
     r = box(["--sim", *given])
