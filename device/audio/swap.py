@@ -39,6 +39,7 @@ import queue
 from collections import deque
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -346,7 +347,18 @@ class Swapper:
         t0 = time.perf_counter()
         pack = read_pack(path)
         handshake(pack, slot, self.engine.cfg.rate)
-        unit = build_unit(pack, slot, self.engine.cfg.rate, self.threads)
+        built = [build_unit(pack, slot, self.engine.cfg.rate, self.threads), pack]
+        del pack
+        try:
+            return self._checked(built, slot, path, abort, t0)
+        except BaseException as exc:      # Preempted, refused, a bug: the unit is let go of as collect lets go
+            drop_built(built, exc)
+            raise
+
+    def _checked(self, built: list[Any], slot: str, path: str | Path, abort: Callable[[], bool],
+                 t0: float) -> tuple[Any, dict[str, Any]]:
+        """Steps 3-5 of :meth:`prepare_fresh` on ``built`` ([the unit, its pack])."""
+        unit, pack = built
         if abort():
             raise Preempted
         err = golden_check(unit, pack)
@@ -391,20 +403,31 @@ class Swapper:
         if found is None or self.cache.holds(found[0]):
             return False
         unit, info = self.prepare_fresh(slot, path, abort=lambda: not self.requests.empty())
+        units = [unit]
+        del unit
         if content_key(slot, path) != found:
+            let_go(units)
             return False
-        self.cache.issue(unit, found[0], path, found[1], info)
-        return self.cache.retire(unit)
+        self.cache.issue(units[0], found[0], path, found[1], info)
+        return self._keep_or_let_go(units)
 
     def collect(self) -> int:
         """Drop retired units handed back by the audio thread; returns how many."""
         n = 0
         while self.engine.graveyard:
-            unit = [self.engine.graveyard.popleft()]
-            if not self.cache.retire(unit[0]):          # kept at rest, or let go of here: a big model's memory
-                let_go(unit)                            # given back outside the GIL (device/audio/unit_release.py)
+            self._keep_or_let_go([self.engine.graveyard.popleft()])
             n += 1
         return n
+
+    def _keep_or_let_go(self, units: list[Any]) -> bool:
+        """Keep ``units``' one unit at rest in the cache, or let go of it here (the list is emptied; the caller holds
+        it nowhere else): a big model's memory given back outside the GIL (device/audio/unit_release.py).  Whether
+        it is kept."""
+        kept = self.cache.retire(units[0])
+        if kept:
+            units.clear()
+        let_go(units)
+        return kept
 
     def _loop(self) -> None:
         if self.thread_init is not None:
@@ -444,6 +467,15 @@ class Swapper:
                 req.callback(req)
             except Exception:  # noqa: BLE001 - the caller's bug: logged, the loader serves the next load
                 log.exception("the callback of the load of %s into the %s slot failed", req.path, req.slot)
+
+
+def drop_built(built: list[Any], exc: BaseException) -> None:
+    """Let go of a unit :meth:`Swapper.prepare_fresh` built but does not hand out (``built``: [the unit, its
+    pack], emptied): the frames ``exc`` went through are cleared first (they hold the unit: warm's, the checks'),
+    so a big model's memory goes back outside the GIL as :meth:`Swapper.collect` gives it back."""
+    traceback.clear_frames(exc.__traceback__)
+    del built[1:]                                  # the pack: the unit holds it
+    let_go(built)
 
 
 def fresh_dc_blocker(engine: Engine, slot_name: str, unit: Any) -> None:

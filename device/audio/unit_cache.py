@@ -194,19 +194,21 @@ class UnitCache:
     def take(self, key: PackKey, path: str | Path, block: int) -> tuple[Any, dict[str, Any]] | None:
         """A kept unit for ``key``, at rest and checked (:func:`quiet_check` on a ``block``), and a copy of its info
         (``path`` as asked, ``cached`` true); None: prepare the pack fresh."""
-        for uid, kept in reversed(self._kept.items()):
-            if kept.key == key:
-                del self._kept[uid]
-                if self.in_use(kept.unit) or not quiet_check(kept.unit, block):
-                    self.dropped += 1
-                    return None
-                self.hits += 1
-                stamp = stamp_of(path) or kept.stamp
-                info = {**kept.info, "path": str(path), "cached": True}
-                self._issued[kept.unit] = (key, str(path), stamp, dict(kept.info))
-                return kept.unit, info
-        self.misses += 1
-        return None
+        uid = next((uid for uid, kept in reversed(self._kept.items()) if kept.key == key), None)
+        if uid is None:
+            self.misses += 1
+            return None
+        kept = self._kept[uid]
+        if self.in_use(kept.unit) or not quiet_check(kept.unit, block):
+            del kept
+            self._drop(uid)                               # a big model's memory given back outside the GIL
+            return None
+        del self._kept[uid]
+        self.hits += 1
+        stamp = stamp_of(path) or kept.stamp
+        info = {**kept.info, "path": str(path), "cached": True}
+        self._issued[kept.unit] = (key, str(path), stamp, dict(kept.info))
+        return kept.unit, info
 
     def holds(self, key: PackKey) -> bool:
         """Whether a unit for ``key`` is kept, or one handed out plays (nothing to pre-warm then)."""
@@ -267,9 +269,11 @@ class UnitCache:
         return [k.unit for k in self._kept.values() if slot is None or k.key.slot == slot]
 
     def clear(self) -> None:
-        """Drop every unit kept and forget those handed out (the loader stops)."""
+        """Drop every unit kept (as :meth:`_drop` does) and forget those handed out (the loader stops)."""
+        gone = [kept.unit for kept in self._kept.values()]
         self._kept.clear()
         self._issued = weakref.WeakKeyDictionary()
+        let_go(gone)
 
     def stats(self) -> dict[str, int]:
         return {"units": len(self._kept), "bytes": self.bytes(), "hits": self.hits, "misses": self.misses,
