@@ -67,9 +67,9 @@ def _let_go_one(unit: Any, seen: dict[str, int] | None) -> int:
 def _free_given_back(found: list[bytes]) -> int:
     """Give back the pages of the last bytes object of ``found`` and free it (the list's reference its last)."""
     span = pages_of(found[-1])
-    given = give_back(found[-1])
+    given, unlocked = _give_back(found[-1], None, None)
     found.pop()                                    # freed here: its pages are gone, the munmap is quick
-    if given and memory_locked():
+    if unlocked and memory_locked():               # a step's munlock done, even where its madvise failed
         relock(span)
     return given
 
@@ -163,19 +163,28 @@ def give_back(data: bytes, step: int | None = None, between: Callable[[], None] 
     in each); returns the bytes dropped (0: none, no such calls here, or the first refused).  ``data`` reads as
     zeros there afterwards: only for a bytes object about to be freed that nothing else holds
     (:func:`let_go`).  ``between``: called after each step (tests)."""
+    return _give_back(data, step, between)[0]
+
+
+def _give_back(data: bytes, step: int | None, between: Callable[[], None] | None) -> tuple[int, bool]:
+    """:func:`give_back`, and whether any ``munlock`` was done (then the span is to be locked again, even where
+    the ``madvise`` after it failed and nothing was dropped)."""
     libc = _libc()
     start, end = pages_of(data)
     if libc is None or end <= start:
-        return 0
-    done, step = start, step or STEP
+        return 0, False
+    done, step, unlocked = start, step or STEP, False
     while done < end:
         size = min(step, end - done)
-        if libc.munlock(done, size) != 0 or libc.madvise(done, size, MADV_DONTNEED) != 0:
+        if libc.munlock(done, size) != 0:
+            break
+        unlocked = True
+        if libc.madvise(done, size, MADV_DONTNEED) != 0:
             break
         done += size
         if between is not None:
             between()
-    return done - start
+    return done - start, unlocked
 
 
 def memory_locked() -> bool:
