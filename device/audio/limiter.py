@@ -83,7 +83,7 @@ class PeakLimiter:
             return False
         if peak is None:
             peak = max(float(x.max()), -float(x.min()))
-        if self.env <= self.ceiling and peak <= self.ceiling:
+        if not self.will_limit(peak):
             self.env *= self.rel ** n               # (only a level above the ceiling ever matters)
             return False
         if n <= self.chunk:
@@ -92,6 +92,11 @@ class PeakLimiter:
             for s in range(0, n, self.chunk):
                 self._limit(x[s:s + self.chunk])
         return True
+
+    def will_limit(self, peak: float) -> bool:
+        """Whether :meth:`process` applies a gain to a block whose max |x| is ``peak`` (linear): the block or the
+        envelope it carries is above the ceiling (the one rule; device/audio/protect.py asks it before the block)."""
+        return peak > self.ceiling or self.env > self.ceiling
 
     def _limit(self, x: np.ndarray) -> None:
         """Limit ``x`` [n <= chunk] float32 in place (every buffer preallocated, no mixed-type ufunc)."""

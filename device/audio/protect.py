@@ -327,8 +327,9 @@ class LimiterDcTrim:
 
     SNAP = 1e-9              # a correction this small (linear) is no correction: the stage is idle again
 
-    def __init__(self, rate: int, time_s: float, max_block: int = MAX_BLOCK) -> None:
+    def __init__(self, rate: int, time_s: float, max_block: int = MAX_BLOCK, limit: float = 1.0) -> None:
         self.rate, self.time_s = int(rate), max(float(time_s), 0.0)
+        self.limit = float(limit)        # the most a limiter can add to a block's mean (its ceiling, linear)
         self._steps = np.arange(1, max(1, int(max_block)) + 1, dtype=np.float32)   # [1 .. max_block]
         self._ramp = np.zeros(max(1, int(max_block)), np.float32)
         self.reset()
@@ -352,13 +353,26 @@ class LimiterDcTrim:
     def follow(self, added: float, n: int) -> None:
         """One block of ``n`` samples: the limiter and the clip added ``added`` (their output's mean less their
         input's, linear; 0 when the limiter was idle)."""
+        if not math.isfinite(added):           # a block beyond float range: no measure
+            added = 0.0
         if self.time_s == 0.0 or (added == 0.0 and self.fast == 0.0 and self.slow == 0.0):
             return
         a = math.exp(-n / (self.time_s * self.rate))
-        self.fast = a * self.fast + (1.0 - a) * added
-        self.slow = a * self.slow + (1.0 - a) * self.fast
+        self.fast = _clamp(a * self.fast + (1.0 - a) * added, self.limit)
+        self.slow = _clamp(a * self.slow + (1.0 - a) * self.fast, self.limit)
         if added == 0.0 and abs(self.fast) < self.SNAP and abs(self.slow) < self.SNAP:
             self.fast = self.slow = 0.0
+
+
+def _sum64(x: np.ndarray, into: np.ndarray) -> float:
+    """The sum of ``x`` [n] float32 in float64, through ``into`` [n] float64 (preallocated: no allocation)."""
+    np.copyto(into, x)
+    return float(into.sum())
+
+
+def _clamp(value: float, limit: float) -> float:
+    """``value`` within [-limit, limit]."""
+    return min(max(value, -limit), limit)
 
 
 def _float32_at_most(level: float) -> np.float32:
@@ -385,7 +399,7 @@ class OutputStage:
         self._mean = np.zeros(self.max_block, np.float64)   # the DC tracker's mean, per sample
         self._work = np.zeros(self.max_block, np.float32)   # that mean as float32, then |x|
         self._bad = np.zeros(self.max_block, bool)          # the non-finite samples (a fault block)
-        self.trim = LimiterDcTrim(self.rate, config.limiter_dc_s, self.max_block)
+        self.trim = LimiterDcTrim(self.rate, config.limiter_dc_s, self.max_block, limit=self.ceiling)
         self.reset()
 
     def reset(self) -> None:
@@ -444,13 +458,13 @@ class OutputStage:
         self.trim.apply(x)                         # ahead of the limiter: the clip stays last, the ceiling hard
         np.abs(x, out=work)
         peak = float(work.max())
-        engaged = peak > self.ceiling or self.limiter.env > self.ceiling     # (PeakLimiter.process's own test)
-        before = float(x.sum()) if engaged else 0.0
+        engaged = self.limiter.will_limit(peak)
+        before = _sum64(x, mean) if engaged else 0.0       # float64: a float32 sum loses or overflows
         if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
             self.trim.follow(0.0, n)
             return peak
         np.clip(x, -self._clip, self._clip, out=x)
-        self.trim.follow((float(x.sum()) - before) / n if engaged else 0.0, n)
+        self.trim.follow((_sum64(x, mean) - before) / n if engaged else 0.0, n)
         return min(peak, self._clip)
 
     def take_gain_min(self) -> float:
