@@ -80,7 +80,12 @@ def synth_extras(pack: Pack) -> SynthExtras:
         raise bad(f"embeddings {emb.shape} do not match {len(names)} timbre names (or are not finite)")
 
     def number(key: str, value: Any, low: float, high: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
+        try:
+            ok = not isinstance(value, bool) and isinstance(value, (int, float)) and low <= float(value) <= high
+        except OverflowError:                  # a JSON integer too large for a float (10**400): out of range too
+            raise bad(f"extras.{key} = an integer of {int(value.bit_length() * 0.30103) + 1} digits is not a number "
+                      f"in {low:g}..{high:g}") from None
+        if not ok:
             raise bad(f"extras.{key} = {value!r} is not a number in {low:g}..{high:g}")
         return float(value)
 
