@@ -35,7 +35,7 @@ import numpy as np
 from device.audio.alsa_log import alsa_errors_logged
 from device.audio.audiofile import WAV_MAX_BYTES
 from device.audio.pacer import Pacer, other_threads  # noqa: F401  (here since the start: bench/ imports them)
-from device.audio.take_end import EndGlide
+from device.audio.take_end import EndGlide, cut_ramp
 from hatbox.errors import AudioFileError, HatboxError, first_line
 
 SYSTEM_CONF = "/usr/share/alsa/alsa.conf"
@@ -263,6 +263,7 @@ class FileIO:
         self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
         self.primed_samples = 0
         self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
+        self._cut = cut_ramp(cfg.rate) if self.out_limit is not None else None    # the limit's glide to 0
         self._fill = 0
         self._writable = True                    # False after a failed write: the rest is dropped
         self._removed: list[str] = []            # after close: files the recorder created and removed (nothing valid)
@@ -331,6 +332,7 @@ class FileIO:
                                                       f"{self.out_limit / self.cfg.rate / 60:g} min; the rest of the "
                                                       "run is not recorded (--output FILE records a whole run)")
         if keep:
+            self._glide_cut(keep)
             try:
                 self._out.write(self._buf[:keep])
             except Exception as exc:  # noqa: BLE001 - a full disk ends the recording, not the engine
@@ -343,6 +345,17 @@ class FileIO:
             self.info["playback"].setdefault("note", f"output past {self.kept / self.cfg.rate:.1f} s not written")
         self.dropped += self._fill - keep
         self._fill = 0
+
+    def _glide_cut(self, keep: int) -> None:
+        """The ``keep`` buffered samples about to be written: the part of them in the last ~10 ms before the length
+        limit (whichever buffers those fall in) glides to 0 on the limit's last sample, so a take cut there does not
+        end on a click (a take that ends by itself there already glided: it glides once more, still to 0)."""
+        if self._cut is None:
+            return
+        start = self.out_limit - self._cut.shape[0]              # the take's sample the glide starts on
+        lo, hi = max(self.kept, start), min(self.kept + keep, self.out_limit)
+        if lo < hi:
+            self._buf[lo - self.kept:hi - self.kept] *= self._cut[lo - start:hi - start]
 
     def _fail(self, exc: Exception) -> None:
         why = first_line(exc)

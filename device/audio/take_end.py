@@ -67,3 +67,11 @@ class EndGlide:
         else:
             out *= gain
         self.at += n
+
+
+def cut_ramp(rate: int) -> np.ndarray:
+    """[round(VOLUME_GLIDE_S * rate)] float32: a gain falling in a straight line to exactly 0 on its last sample (the
+    recording's length limit glides the kept part's last samples with it, device/audio/alsa_io.FileIO)."""
+    from device.audio.engine import VOLUME_GLIDE_S
+    n = max(1, int(round(VOLUME_GLIDE_S * rate)))
+    return (np.arange(n - 1, -1, -1, dtype=np.float64) / n).astype(np.float32)
