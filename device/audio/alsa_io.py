@@ -429,8 +429,8 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     The output rises from silence at the start and glides to silence at every end, the engine's ``fade_in`` /
     ``fade_out``, so the speakers do not click and a take does not end on a full-level sample: once stopped (``stop``
     or Ctrl-C, or the end of ``seconds`` on a sound card) over a few more blocks; at the end of the file backend's
-    take (its ``seconds``, or the end of its input), which keeps its exact length, over its own last blocks
-    (:func:`_take_end`).  ``fade_blocks``: the blocks of that glide (counted in ``blocks``).  What the output
+    take (its ``seconds``, or the end of its input), which keeps its exact length, over its own last 10 ms, after
+    the output stage and without ``fade_out`` (:func:`_take_end`).  ``fade_blocks``: the blocks of that glide (counted in ``blocks``).  What the output
     stage holds after the engine's glide (an offset's tracked mean) glides to 0 with it (device/audio/take_end.py).
     Returns counters (blocks, xruns, deadline misses, worst lateness in ms, ``interrupted``).
     """
