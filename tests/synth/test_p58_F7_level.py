@@ -117,7 +117,7 @@ def test_a_level_out_of_reach_writes_nothing(tmp_path: Path, synth_pack: Pack, m
     monkeypatch.setattr(level, "FALLBACK_NOTES", (60,))
     src = shutil.copy(synth_pack.path, tmp_path / "mine.hatpack")
     before = Path(src).read_bytes()
-    assert level.main([str(src), "--peak", "90"]) == 2
+    assert level.main([str(src), "--peak", "-100"]) == 2         # a target under what a level reaches
     err = capsys.readouterr().err
     assert err.startswith("error: synth pack 'small' would need a level of") and "nothing written" in err
     assert "Traceback" not in err and Path(src).read_bytes() == before
