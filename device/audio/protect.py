@@ -387,6 +387,11 @@ class OutputStage:
     ``process`` works in place on the bus and allocates nothing for blocks of up to ``max_block``
     samples (its buffers' size; a longer block is taken in pieces of that many)."""
 
+    # while the DC tracker's mean is over this many times the ceiling (for seconds after a huge block, e.g.), the
+    # block is DC the tracker has not taken off yet: the limiter taking it down is not DC it adds, and following it
+    # held the correction at the ceiling, played out as a thump when the limiter let go (p58 RD1)
+    TRIM_DC_REACH = 0.25
+
     def __init__(self, rate: int, config: ProtectConfig = ProtectConfig(), max_block: int = MAX_BLOCK) -> None:
         self.rate, self.cfg = int(rate), config
         self.max_block = max(1, int(max_block))
@@ -460,6 +465,7 @@ class OutputStage:
         peak = float(work.max())
         engaged = self.limiter.will_limit(peak)
         before = _sum64(x, mean) if engaged else 0.0       # float64: a float32 sum loses or overflows
+        engaged = engaged and abs(self.dc) <= self.TRIM_DC_REACH * self._clip     # not DC still being tracked
         if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
             self.trim.follow(0.0, n)
             return peak
