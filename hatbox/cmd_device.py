@@ -201,16 +201,17 @@ def latency_words(cfg: Any) -> str:
 
 
 def pack_latency(packs: dict[str, str]) -> int:
-    """The latency (samples) the engine counts for ``packs`` (slot -> pack file, loaded in that order): the last
-    one's declared ``latency_samples``, as the engine child keeps the last loaded pack's (one whose manifest cannot
-    be read is passed over: the engine refuses it, with a warning of its own); 0 for none."""
+    """The latency (samples) the engine counts for ``packs`` (slot -> pack file): the effect's declared
+    ``latency_samples``, the slot the input goes through, as the engine child counts it (p58 RD3: a synth loaded
+    after it had the words say "no delay"); 0 for no effect, or one whose manifest cannot be read (the engine
+    refuses it, with a warning of its own)."""
     from export.pack import read_manifest
-    for path in reversed(list(packs.values())):
-        try:
-            return int(read_manifest(path).latency_samples)
-        except (HatboxError, OSError):
-            continue
-    return 0
+    if not packs.get("effect"):
+        return 0
+    try:
+        return int(read_manifest(packs["effect"]).latency_samples)
+    except (HatboxError, OSError):
+        return 0
 
 
 def _ready_store(args: argparse.Namespace, cfg: Any) -> str:

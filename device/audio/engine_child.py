@@ -37,7 +37,7 @@ class EngineChild:
         self.heap_pinned = pin_mmap_threshold()    # before any pack loads: a unit let go of gives its memory back
         self.cfg = cfg
         self.engine = Engine(cfg.engine)
-        self.model_latency = 0                # samples: the latency the last pack loaded declares (manifest)
+        self.model_latency = 0                # samples: the latency the effect pack loaded declares (manifest)
         init = helper_priority if cfg.realtime else None
         self.swapper = Swapper(self.engine, thread_init=init).start()
         self.knobs = KnobKeeper(self.engine, thread_init=init)     # the knobs set, kept in the store (STORE/knobs.json)
@@ -66,7 +66,12 @@ class EngineChild:
                 info = self.swapper.load(msg["slot"], msg["path"])
             finally:
                 self.engine.end_load(msg["slot"])
-            self.model_latency = int(info.get("latency_samples", 0))
+            if msg["slot"] == "effect":               # the slot the input goes through (a synth's is not on it)
+                self.model_latency = int(info.get("latency_samples", 0))
+                self.engine.latency_ms = self.latency_ms()
+        elif msg["op"] == "unload" and msg["slot"] == "effect":
+            self.engine.handle(msg)
+            self.model_latency = 0                    # the input goes straight to the output again
             self.engine.latency_ms = self.latency_ms()
         elif msg["op"] == "shutdown":
             self.stop.set()
@@ -97,8 +102,8 @@ class EngineChild:
 
     def latency_ms(self) -> float:
         """What the box puts between its input and its output, in ms: on a sound card the round trip (period x
-        periods + the last loaded pack's declared latency: AudioConfig.latency_budget); on the file backend the
-        pack's latency only, as each block goes straight from --input to the take (p58 QA Q1 4: the status said
+        periods + the effect pack's declared latency: AudioConfig.latency_budget); on the file backend the
+        effect's latency only, as each block goes straight from --input to the take (p58 QA Q1 4: the status said
         8.0 ms where the take lined up with the input sample for sample)."""
         budget = self.cfg.audio.latency_budget(self.model_latency)
         return budget["model_ms"] if self.on_file() else budget["round_trip_ms"]

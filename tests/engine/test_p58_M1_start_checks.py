@@ -27,6 +27,7 @@ from hatbox.cmd_device import latency_words
 from tests.engine.helpers import RATE
 
 FACTORY_SYNTH = Path(__file__).resolve().parents[2] / "factory" / "synth-gm4.hatpack"
+FACTORY_EFFECT = FACTORY_SYNTH.parent / "effect-drive.hatpack"
 
 _PROBE = textwrap.dedent("""
     import json, sys
@@ -119,9 +120,9 @@ def test_the_start_check_reads_the_input_with_the_engines_own_reader(tmp_path: P
     assert np.array_equal(io.audio, np.full(RATE // 10, 0.25, np.float32))
 
 
-def _with_latency(dst: Path, samples: int) -> Path:
-    """The factory synth with ``latency_samples`` declared in its manifest (a synth pack may declare one)."""
-    with zipfile.ZipFile(FACTORY_SYNTH) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+def _with_latency(dst: Path, samples: int, source: Path = FACTORY_EFFECT) -> Path:
+    """The factory effect (or ``source``) with ``latency_samples`` declared in its manifest."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "manifest.json":
@@ -135,12 +136,13 @@ def _with_latency(dst: Path, samples: int) -> Path:
 def test_the_file_backend_start_line_says_a_packs_declared_latency(tmp_path: Path) -> None:
     pack = _with_latency(tmp_path / "late.hatpack", 240)
     audio = AudioConfig(rate=RATE, period=128, periods=3)
-    said = latency_words(SimpleNamespace(backend="file", audio=audio, packs={"synth": str(pack)}))
+    synth = _with_latency(tmp_path / "synth.hatpack", 0, FACTORY_SYNTH)      # loaded after the effect (p58 RD3)
+    said = latency_words(SimpleNamespace(backend="file", audio=audio, packs={"effect": str(pack), "synth": str(synth)}))
     assert "no delay" not in said and "sample for sample" not in said, said
     assert said == ("a delay of 5.00 ms on the file backend: the take lags its input by the pack's declared latency, "
                     "240 samples (a sound card at these settings: round trip 13.00 ms)"), said
-    card = latency_words(SimpleNamespace(backend="alsa", audio=audio, packs={"synth": str(pack)}))
+    card = latency_words(SimpleNamespace(backend="alsa", audio=audio, packs={"effect": str(pack)}))
     assert card == "round trip 13.00 ms", card                    # as the status says it: the pack's latency in it
     none = latency_words(SimpleNamespace(backend="file", audio=audio,
-                                         packs={"synth": str(_with_latency(tmp_path / "now.hatpack", 0))}))
+                                         packs={"effect": str(_with_latency(tmp_path / "now.hatpack", 0))}))
     assert none.startswith("no delay on the file backend"), none
