@@ -35,6 +35,7 @@ def _no_packing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_folder_over_20000_files_is_refused_before_packing_with_how_to_split(tmp_path, paired_server,
                                                                                monkeypatch, capsys) -> None:
     lib = tmp_path / "Samples"
+    assert Limits().max_files == 20_000        # the box's own limit, the QA's case (below at a tenth, p58 trim)
     # a box that says it takes 2,000 files (as it publishes its limits, p47): the QA's 20,000 at a tenth of the
     # files to make, the numbers still over a thousand (written with their commas)
     monkeypatch.setattr(paired_server.app.state.box.libraries, "limits", Limits(max_files=2_000))
