@@ -29,8 +29,9 @@ import numpy as np
 from device.audio.sampler import SamplerSource
 from device.audio.synth import SynthSource
 from export.pack import Pack, read_pack
+from trainer.synth.level import render_peak
 
-RATE, BLOCK, VELOCITY = 48_000, 256, 100
+RATE, VELOCITY = 48_000, 100
 KIT = Path("/usr/share/hydrogen/data/drumkits/VariBreaks")
 KIT_NOTES = {"kick 36": "VP Kick 2.flac", "snare 38": "VP Snare 1.flac", "closed hat 42": "VP Hat 2 Cl.flac",
              "open hat 46": "VP Hat 1 Op.flac"}
@@ -44,15 +45,6 @@ def db(x: float) -> float:
     return round(20.0 * math.log10(x), 2) if x > 0 else -math.inf
 
 
-def peak_of(src: object, seconds: float) -> float:
-    """Render ``seconds`` of ``src``; the largest |sample|."""
-    out, peak = np.zeros(BLOCK, np.float32), 0.0
-    for _ in range(int(seconds * RATE / BLOCK)):
-        src.render(out)                            # type: ignore[attr-defined]
-        peak = max(peak, float(np.abs(out).max()))
-    return peak
-
-
 def kit_peaks() -> dict[str, float]:
     """Each kit hit's peak (dBFS) at velocity 100 on the sampler's bus; {} when the kit is not installed."""
     peaks = {}
@@ -61,7 +53,7 @@ def kit_peaks() -> dict[str, float]:
             return {}
         src = SamplerSource(RATE)
         src.handle({"op": "sample", "path": str(KIT / file), "velocity": VELOCITY})
-        peaks[name] = db(peak_of(src, 1.0))
+        peaks[name] = db(render_peak(src, 1.0))
     return peaks
 
 
@@ -74,7 +66,7 @@ def synth_peak(pack: Pack, notes: int | tuple[int, ...], corners: list[str] | No
     src.handle({"op": "xy", "x": xy[0], "y": xy[1]})
     for note in (notes,) if isinstance(notes, int) else notes:
         src.handle({"op": "note_on", "note": note, "velocity": VELOCITY})
-    return db(peak_of(src, 1.0))
+    return db(render_peak(src, 1.0))
 
 
 def synth_peaks(pack: Pack) -> dict[str, object]:

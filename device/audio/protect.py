@@ -463,9 +463,8 @@ class OutputStage:
         self.trim.apply(x)                         # ahead of the limiter: the clip stays last, the ceiling hard
         np.abs(x, out=work)
         peak = float(work.max())
-        engaged = self.limiter.will_limit(peak)
-        before = _sum64(x, mean) if engaged else 0.0       # float64: a float32 sum loses or overflows
-        engaged = engaged and abs(self.dc) <= self.TRIM_DC_REACH * self._clip     # not DC still being tracked
+        engaged = self.limiter.will_limit(peak) and abs(self.dc) <= self.TRIM_DC_REACH * self._clip  # not DC being
+        before = _sum64(x, mean) if engaged else 0.0       # tracked; float64: a float32 sum loses or overflows
         if not self.limiter.process(x, peak):      # (a float32 peak at or under the ceiling: under _clip)
             self.trim.follow(0.0, n)
             return peak

@@ -81,13 +81,13 @@ def note_peak(pack: Pack, timbre: str, note: int, velocity: int = VELOCITY) -> f
     src = SynthSource(pack, RATE)
     src.handle({"op": "corners", "names": [timbre] * 4})
     src.handle({"op": "note_on", "note": note, "velocity": velocity})
-    peak = _play(src, HOLD_S)
+    peak = render_peak(src, HOLD_S)
     src.handle({"op": "note_off", "note": note})
-    peak = max(peak, _play(src, TAIL_S))
+    peak = max(peak, render_peak(src, TAIL_S))
     return 20.0 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def _play(src: object, seconds: float) -> float:
+def render_peak(src: object, seconds: float) -> float:
     """Render ``seconds`` of ``src`` in :data:`BLOCK`-sample blocks; the largest |sample|."""
     out, peak = np.zeros(BLOCK, np.float32), 0.0
     for _ in range(int(math.ceil(seconds * RATE / BLOCK))):
