@@ -78,7 +78,7 @@ def run(eng, blocks: int, chords: bool = False) -> np.ndarray:
     time, as on the box: a SCHED_FIFO thread spinning flat out would be throttled by the
     kernel's RT bandwidth limit, 50 ms per second); knobs (if any) move every 100 ms.
     ``chords``: also a new 4-note chord every 2 s (750 blocks) and the pad moving every 50 ms."""
-    from device.audio.alsa_io import Pacer
+    from device.audio.pacer import Pacer
     x = guitarish(20.0)
     out = np.zeros(BLOCK, np.float32)
     unit = eng.slots["effect"].unit

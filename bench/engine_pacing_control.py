@@ -39,7 +39,7 @@ def main() -> int:
         hog = mp.get_context("spawn").Process(target=busy, args=(stop,), daemon=True)
         hog.start()
         time.sleep(2.0)                           # let it import numpy and get going
-    from device.audio.alsa_io import Pacer
+    from device.audio.pacer import Pacer
     from device.audio.server import set_realtime
     warnings = set_realtime(70)
     pacer = Pacer(RATE, 128, 3)

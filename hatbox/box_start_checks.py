@@ -10,7 +10,7 @@ from typing import Any
 
 from hatbox.errors import AudioFileError
 
-OUTPUT_HINT = "pass a writable file with --output WAV"     # the file backend's own hint (device/audio/alsa_io.FileIO)
+OUTPUT_HINT = "pass a writable file with --output WAV"     # the file backend's own hint (device/audio/file_io.FileIO)
 
 
 def check_start(cfg: Any) -> None:

@@ -240,7 +240,7 @@ class Engine(SlotInstalls):
 
     def fade_out(self, block: int) -> int:
         """The box is stopping: the output glides to silence; returns how many more blocks of ``block`` samples
-        to run for it to get there and give one silent block (device/audio/alsa_io.run_loop runs them)."""
+        to run for it to get there and give one silent block (device/audio/block_loop.run_loop runs them)."""
         self._stopping = True                  # a volume message meanwhile does not undo it
         self._volume.target = 0.0
         return glide_blocks(self.cfg.rate, block) + STOP_SILENT_BLOCKS

@@ -10,10 +10,10 @@ import threading
 import time
 from typing import Any
 
-from device.audio.alsa_io import FileIO
 from device.audio.block_clock import batch_stamps
 from device.audio.capture import CAPTURE_OPS, CaptureDeck
 from device.audio.engine import Engine
+from device.audio.file_io import FileIO
 from device.audio.heap import pin_mmap_threshold
 from device.audio.realtime import helper_priority
 from device.audio.sample_handoff import take

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from device.audio.alsa_io import FileIO, open_io, use_file_pcm
+from device.audio.alsa_io import open_io, use_file_pcm
+from device.audio.file_io import FileIO
 from device.audio.server_config import ServerConfig
 
 

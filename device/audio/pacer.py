@@ -1,5 +1,5 @@
 """The file backend's wall clock (:class:`Pacer`) and where the other threads are when a block is late
-(:func:`other_threads`): what the block loop (device/audio/alsa_io.run_loop) times each block with.
+(:func:`other_threads`): what the block loop (device/audio/block_loop.run_loop) times each block with.
 
 Units: seconds unless a name ends in ``_ms``; ``rate`` in Hz, ``period`` in samples.
 """

@@ -56,12 +56,13 @@ from multiprocessing.reduction import send_handle
 from pathlib import Path
 from typing import Any
 
-from device.audio.alsa_io import FileIO, run_loop
+from device.audio.block_loop import run_loop
 from device.audio.crash_report import (BUG_EXIT, CRASH_PREFIX, EngineBugError, bug_message,  # noqa: F401 - re-exported
                                        save_traceback)
 from device.audio.engine import Engine
 from device.audio.engine_child import PACK_OPS, EngineChild, batch_error
 from device.audio.engine_pipes import Said, reply_to, report_bug, say, serve
+from device.audio.file_io import FileIO
 from device.audio.io_open import open_engine_io as _open
 from device.audio.realtime import helper_priority, quiet_gc, scheduler_name, set_realtime  # noqa: F401 - re-exported
 from device.audio.sample_decode import decode_file

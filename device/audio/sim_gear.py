@@ -9,7 +9,7 @@ so capture mode (device/audio/capture.py) can be tried and tested without hardwa
   musician recording the pedal by hand would get).
 - :class:`DelayGear` (``--sim-gear delay``: its first echo louder than the direct sound) and :class:`ReverbGear`
   (``--sim-gear reverb``): time-based gear, whose round trip the capture must take at the direct sound.
-- :class:`GearLoopIO`: the file backend (device/audio/alsa_io.FileIO) whose input is the gear's return of its own
+- :class:`GearLoopIO`: the file backend (device/audio/file_io.FileIO) whose input is the gear's return of its own
   output ``latency`` samples earlier (at least one block: a block's input is read before its output is written), added
   to the ``--input`` file's audio if one is given.  A capture's knob settings are set on the gear as it starts
   (:meth:`GearLoopIO.follow_knobs`): in the simulation they stand for the musician's hand on the gear's knobs.
@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from device.audio.alsa_io import AudioConfig, FileIO
+from device.audio.alsa_io import AudioConfig
+from device.audio.file_io import FileIO
 
 HISS_DBFS = -84.0                 # the simulated gear's own noise (RMS)
 DEFAULT_LATENCY_MS = 5.0          # the simulated round trip

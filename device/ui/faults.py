@@ -164,7 +164,7 @@ class FaultNotices:
 
 def recording_lines(recording: dict[str, Any]) -> tuple[str, ...]:
     """What the tab bar says of a recording cut short (the engine status's ``recording``, device/audio/
-    alsa_io.FileIO.recording: ``problem``, ``files``, ``kept_s``), longest first: the engine's own line,
+    file_io.FileIO.recording: ``problem``, ``files``, ``kept_s``), longest first: the engine's own line,
     then shorter ones that still name the seconds kept, e.g. "recording cut short: sim-out.wav keeps the
     first 12.0 s - the box plays on, not recording", "recording cut short: 12.0 s kept"."""
     problem = (str(recording.get("problem") or "").splitlines() or [""])[0]

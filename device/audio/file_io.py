@@ -1,0 +1,212 @@
+"""The file backend: the engine's audio I/O offline (no sound card), blocks from an input signal or silence, the
+output written to a float WAV as it goes.
+
+It has the ALSA card backend's three verbs (device/audio/alsa_io.py: ``read(buf) -> bool``, ``write(buf) -> bool``,
+``close()``), so the block loop (device/audio/block_loop.run_loop) and the graph are the same online and offline.
+Units: ``cfg.rate`` in Hz, positions and lengths in samples unless a name ends in ``_s``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from device.audio.audiofile import WAV_MAX_BYTES
+from device.audio.take_end import cut_ramp
+from hatbox.errors import AudioFileError, first_line
+
+if TYPE_CHECKING:
+    from device.audio.alsa_io import AudioConfig
+
+
+class FileIO:
+    """Offline backend: blocks from an input signal (the run ends with it) or, without one, endless
+    silence (the run ends when it is stopped).  With ``out_path`` the output is written to that float
+    WAV as it goes (device/audio/audiofile.WavRecorder; a quarter second is buffered, so memory stays
+    flat however long it runs): its header is brought up to date every second of audio, so a box
+    killed mid-run leaves a readable WAV, and the file is complete once :meth:`close` returns.  A WAV
+    holds at most 4 GiB: past ``MAX_OUT_BYTES`` of audio (the WAV writer's ``WAV_MAX_BYTES``; 6.2 h at
+    48 kHz) the recording goes on in ``NAME-002.wav``, ``NAME-003.wav``... (listed in
+    ``info['playback']['files']``).  Output that cannot be written (a full disk) is counted in
+    ``dropped`` and said in ``info``: the failed write never raises into the audio thread and nothing
+    more is tried (the rest is dropped), and the file stays a readable WAV up to its last header update.
+    :meth:`recording` says what was kept (safe to call from another thread while the audio runs: the
+    engine status carries it), and :meth:`cut_short` says so in one line.  A take that got no audio in
+    does not replace an older file at ``out_path``, and one with not even a WAV header in it (a disk
+    full from the start) is removed at :meth:`close`; :meth:`cut_short` says which."""
+
+    MAX_OUT_BYTES = WAV_MAX_BYTES                # audio per WAV file: the WAV writer's own limit (32-bit sizes)
+    BUFFER_S = 0.25                              # output collected before each write to the file
+
+    def __init__(self, cfg: AudioConfig, audio: np.ndarray | None = None,
+                 out_path: str | Path | None = None, out_limit_s: float | None = None) -> None:
+        """``out_limit_s``: write at most that many seconds of output, then stop recording (not an error: the
+        default take of ``hatbox device run --sim`` in the store is bounded so that a box left running does not
+        fill the disk; the rest of the run is not recorded, and :meth:`recording`'s ``note`` says so)."""
+        self.cfg = cfg
+        self.out_limit = None if out_limit_s is None else int(out_limit_s * cfg.rate)
+        self.audio = None if audio is None else np.asarray(audio, np.float32).reshape(-1)
+        self.out_path = Path(out_path) if out_path else None
+        self.pos = 0
+        self.xruns = 0
+        self.written = 0                         # samples taken by write(), kept or not
+        self.kept = 0                            # samples in the output file (after a failure: its header's count)
+        self.dropped = 0                         # samples not in it (a failed write)
+        self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
+        self.primed_samples = 0
+        self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
+        self._cut = cut_ramp(cfg.rate) if self.out_limit is not None else None    # the limit's glide to 0
+        self._fill = 0
+        self._writable = True                    # False after a failed write: the rest is dropped
+        self._removed: list[str] = []            # after close: files the recorder created and removed (nothing valid)
+        self._spared: list[str] = []             # after close: older files left as they were (no audio to replace them)
+        self._out = self._open_out() if self.out_path is not None else None
+        self.cue: Any = None                     # wait_for_cue's flag: the input waits for it (silence in meanwhile)
+
+    def wait_for_cue(self, cue: Any) -> None:
+        """Hold the input back until ``cue.value`` turns true (a flag in shared memory: EngineProcess.start_input;
+        read once a block, no lock): silence in meanwhile, however long, then the input from its start.
+        ``info["input"]["started_s"]`` says when it began: the seconds of output before it."""
+        self.cue = cue
+        self.info["input"] = {"cued": True, "started_s": None}
+
+    def _cued(self) -> bool:
+        """Whether the cue has come; the first time, the input starts now from its start."""
+        if not self.cue.value:
+            return False
+        self.cue, self.pos = None, 0
+        self.info["input"]["started_s"] = self.written / self.cfg.rate
+        return True
+
+    def _open_out(self) -> Any:
+        from device.audio.audiofile import WavRecorder
+        try:
+            out = WavRecorder(self.out_path, int(self.cfg.rate), max_bytes=self.MAX_OUT_BYTES, role="the output")
+        except AudioFileError as exc:
+            raise AudioFileError(exc.args[0], hint="pass a writable file with --output WAV") from None
+        self.info["playback"]["files"] = [str(p) for p in out.paths]
+        return out
+
+    @property
+    def exhausted(self) -> bool:
+        """The input signal has been read to its end (never without an input, nor while it waits for its cue)."""
+        return self.audio is not None and self.cue is None and self.pos >= self.audio.shape[0]
+
+    def read(self, buf: np.ndarray) -> bool:
+        if self.cue is not None and not self._cued():
+            buf[:] = 0.0
+            return True
+        seg = self.audio[self.pos:self.pos + buf.shape[0]] if self.audio is not None else buf[:0]
+        buf[:seg.shape[0]] = seg
+        buf[seg.shape[0]:] = 0.0
+        self.pos += buf.shape[0]
+        return True
+
+    def write(self, buf: np.ndarray) -> bool:
+        self.written += buf.shape[0]
+        if self._out is None:
+            return True
+        x = buf
+        while x.shape[0]:
+            take = min(x.shape[0], self._buf.shape[0] - self._fill)
+            self._buf[self._fill:self._fill + take] = x[:take]
+            self._fill += take
+            x = x[take:]
+            if self._fill == self._buf.shape[0]:
+                self._flush()
+        return True
+
+    def _flush(self) -> None:
+        keep = self._fill if self._writable else 0
+        if self.out_limit is not None and self.kept + keep > self.out_limit:
+            keep = max(0, self.out_limit - self.kept)
+            self.info["playback"].setdefault("limit", f"the take in {self.out_path} stopped at its limit, "
+                                                      f"{self.out_limit / self.cfg.rate / 60:g} min; the rest of the "
+                                                      "run is not recorded (--output FILE records a whole run)")
+        if keep:
+            self._glide_cut(keep)
+            try:
+                self._out.write(self._buf[:keep])
+            except Exception as exc:  # noqa: BLE001 - a full disk ends the recording, not the engine
+                self._fail(exc)
+                keep = 0
+            self.kept += keep
+            if len(self._out.paths) != len(self.info["playback"]["files"]):
+                self.info["playback"]["files"] = [str(p) for p in self._out.paths]
+        if self._fill > keep and not self.dropped and "limit" not in self.info["playback"]:
+            self.info["playback"].setdefault("note", f"output past {self.kept / self.cfg.rate:.1f} s not written")
+        self.dropped += self._fill - keep
+        self._fill = 0
+
+    def _glide_cut(self, keep: int) -> None:
+        """The ``keep`` buffered samples about to be written: the part of them in the last ~10 ms before the length
+        limit (whichever buffers those fall in) glides to 0 on the limit's last sample, so a take cut there does not
+        end on a click (a take that ends by itself there already glided: it glides once more, still to 0)."""
+        if self._cut is None:
+            return
+        start = self.out_limit - self._cut.shape[0]              # the take's sample the glide starts on
+        lo, hi = max(self.kept, start), min(self.kept + keep, self.out_limit)
+        if lo < hi:
+            self._buf[lo - self.kept:hi - self.kept] *= self._cut[lo - start:hi - start]
+
+    def _fail(self, exc: Exception) -> None:
+        why = first_line(exc)
+        said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
+        first = why if said else f"cannot write the output {self.out_path}: {why}"
+        self._writable = False
+        self.kept = self._out.kept if self._out is not None else self.kept   # what the file's header counts
+        # last: the engine status reads recording() on another thread, and the error is what makes it a cut
+        self.info["playback"].setdefault("error", first)           # the first failure is the cause
+
+    def recording(self) -> dict[str, Any] | None:
+        """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio
+        the files hold, readable), ``written_s`` (seconds the engine produced) and ``problem`` (the
+        one-line :meth:`cut_short` message, "" when nothing was lost) and ``note`` (the take stopped at its length
+        limit: not a loss, the box was told to keep that much; "" otherwise).  Final once :meth:`close` returned."""
+        if self.out_path is None:
+            return None
+        rate = float(self.cfg.rate)
+        return {"files": list(self.info["playback"].get("files", [])), "kept_s": self.kept / rate,
+                "written_s": self.written / rate, "problem": self.cut_short(),
+                "note": self.info["playback"].get("limit", "")}
+
+    def cut_short(self) -> str:
+        """"" when the output file holds everything written so far; otherwise one line: why writing
+        stopped, the file(s) and how many seconds they keep (readable up to there)."""
+        error = self.info["playback"].get("error")
+        if self.out_path is None or not error:
+            return ""
+        files = self.info["playback"].get("files") or [str(self.out_path)]
+        if self.kept == 0:
+            return f"recording failed: {error}; no audio was recorded{self._left_behind()}"
+        where = files[0] if len(files) == 1 else f"{files[0]} ... {files[-1]} ({len(files)} files)"
+        return (f"recording cut short: {error}; {where} keeps the first {self.kept / self.cfg.rate:.1f} s "
+                f"of {self.written / self.cfg.rate:.1f} s and is readable up to there")
+
+    def _left_behind(self) -> str:
+        """What became of the output file when no audio was recorded ("" when it is a valid empty WAV,
+        or not a file this run could remove)."""
+        first = str(self.out_path)
+        if first in self._removed:
+            return f"; {first}, which held no valid WAV, was removed"
+        if first in self._spared:
+            return f"; the older {first} was left as it was"
+        return ""
+
+    def close(self) -> None:
+        """Write what is buffered and finish the WAV (its header gets the final length).
+        A write that fails is reported in ``info['playback']['error']``, never raised."""
+        if self._out is not None:
+            try:
+                self._flush()
+                self._out.close()
+            except Exception as exc:  # noqa: BLE001
+                self._fail(exc)
+            if not self._writable:
+                self.kept = self._out.kept       # the closing header update may count a little more
+            self.info["playback"]["files"] = [str(p) for p in self._out.paths]      # less any removed at close
+            self._removed = [str(p) for p in self._out.removed]
+            self._spared = [str(p) for p in self._out.spared]
+            self._out = None
+
