@@ -9,7 +9,7 @@ import dataclasses
 import logging
 import sqlite3
 import time
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from device.control import Control, capture_session_words
 from device.ui import draw as D
@@ -34,6 +34,20 @@ MESSAGE_SIZE = 20         # font size of the message line at the bottom of the t
 MARK_R = 6                # radius of a page's mark beside its tab title (Page.mark: an effect a fault bypassed)
 PAGE_ENCODER = 0          # hold encoder 1's button and turn it: the next / previous page, without touch
 _UNSEEN = object()        # no synth pad read back yet
+
+
+class Green(NamedTuple):
+    """A green notice waiting for the one shown (:meth:`Panel._next_waiting`): what it is of, ``"news"`` (the panel's
+    hardware works again) or ``"warning"`` (a slot's), or for a MIDI program change the :class:`ShownProgram` it
+    names, kept with its words (one state: p59 F2, a copy of it beside the queue could drift); and its words."""
+
+    of: str | ShownProgram
+    words: tuple[str, ...]
+
+    @property
+    def program(self) -> ShownProgram | None:
+        """The program change it says (None: news or a warning)."""
+        return self.of if isinstance(self.of, ShownProgram) else None
 
 
 def error_text(exc: BaseException) -> str:
@@ -94,14 +108,13 @@ class Panel:
         self.recordings = RecordingNotices()        # which recording cut (a full disk) it has announced
         self._cut: tuple[str, ...] = ()             # a cut's words, waiting for a fault's notice to end
         self.warnings = WarningNotices()            # which slot warnings (a sample cut) it has announced
-        # green notices waiting for the one shown, in the order they came: (kind: program, news or warning, words)
-        self._greens: list[tuple[str, tuple[str, ...]]] = []
+        # green notices waiting for the one shown, in the order they came (a program change's with what it names)
+        self._greens: list[Green] = []
         self._noticed = 0                           # the toast_n of the panel's own last notice (not a page's)
         self._noticed_at = 0.0                      # ... and when it was said (self.clock)
         self.programs = ProgramNotices()            # which MIDI program change (status["midi_program"]) it has said
         # a refused program change waiting (red): its words, and what it names (ShownProgram, its toast_n not yet)
         self._red_program: tuple[tuple[str, ...], ShownProgram] | None = None
-        self._green_program: ShownProgram | None = None    # ... and of the green program notice in self._greens
         self._program_on: ShownProgram | None = None       # the program notice said last (gives way: _program_came)
         self.touchless = False     # no touch controller answers (hardware_problems): fault notices name encoders
         # the panel's own hardware problems (no touch), waiting to be said (its good news waits with the greens)
@@ -197,7 +210,7 @@ class Panel:
         self._cut = self.recordings.take(self.state.status) or self._cut
         if texts := self.warnings.take(self.state.status):
             shorter = slot_warning_shorts(self.state.status)       # the knob-keeping note's, made by the engine
-            self._greens += [("warning", warning_lines(text, shorter.get(text, ()))) for text in texts]
+            self._greens += [Green("warning", warning_lines(text, shorter.get(text, ()))) for text in texts]
         self._program_gone()
         if (program := self.programs.take(self.state.status, self.clock())) is not None:
             self._program_came(program, *program_lines(program), now=fault is None)
@@ -217,8 +230,7 @@ class Panel:
         one shared outcome made a red notice follow a green one's pack).  It says more than a program change's green
         notice still waiting, which goes; a red one still waiting stays, to be said first (p56 review R2: a later green
         one overwrote it, never said)."""
-        self._greens = [(kind, words) for kind, words in self._greens if kind != "program"]
-        self._green_program = None
+        self._greens = [green for green in self._greens if green.program is None]
         came = shown_program(outcome, 0, self.state.status)
         if now and self._program_showing():
             self._notice(*lines, alarm=alarm)
@@ -226,8 +238,7 @@ class Panel:
         elif alarm:
             self._red_program = lines, came
         else:
-            self._greens.append(("program", lines))
-            self._green_program = came
+            self._greens.append(Green(came, lines))
 
     def _program_showing(self) -> bool:
         """Whether the line shows the program notice said last (not a page's message, nor another notice since)."""
@@ -261,11 +272,8 @@ class Panel:
             return self._hardware.pop(0), True, None
         if self._green_up() or not self._greens:
             return None
-        kind, words = self._greens.pop(0)
-        if kind != "program":
-            return words, False, None
-        program, self._green_program = self._green_program, None
-        return words, False, program
+        green = self._greens.pop(0)
+        return green.words, False, green.program
 
     def _green_up(self) -> bool:
         """Whether a notice of the box's own (not a page's message) is on the line, up less than
@@ -294,8 +302,8 @@ class Panel:
                     self._hardware.append(lines)
         else:
             for news in problems:
-                if ("news", (news,)) not in self._greens:
-                    self._greens.append(("news", (news,)))
+                if Green("news", (news,)) not in self._greens:
+                    self._greens.append(Green("news", (news,)))
 
     def _say_waiting(self) -> None:
         """Say the next waiting notice when the line is free for it (:meth:`_next_waiting`), each frame: the

@@ -17,6 +17,7 @@ from device.midi_programs import PROGRAM_RANGE, UNMAPPED, Entry
 from device.panel_log import said_change
 from hatbox.errors import HatboxError, first_line
 
+_UNREAD = object()         # ProgramDesk: the switcher's last program change not read yet
 PANEL = "the panel"        # who mapped a program, in `hatbox box-midi`'s "mapped by ..." (device/api/program_mapping)
 
 
@@ -31,17 +32,25 @@ class Heard:
 
 class ProgramDesk:
     """The box's program map as the panel reads and changes it (``box``: device/api/box.py Box, its ``programs``
-    the app's switcher)."""
+    the app's switcher, read once here: ``switcher``, else given).  A desk is made for one frame (or one event) of
+    the Models page: it reads the last program change heard once (:meth:`heard_unmapped`), so the "map" button's
+    label and the row's words name the same program whatever a program change does meanwhile (p59 F2: the page read
+    it twice a frame, and its switcher some eight times)."""
 
-    def __init__(self, box: Any) -> None:
+    def __init__(self, box: Any, switcher: Any = None) -> None:
         self.box = box
-
-    @property
-    def switcher(self) -> Any:
-        return self.box.programs
+        self.switcher = box.programs if switcher is None else switcher
+        self._heard: Optional[Heard] | object = _UNREAD
 
     def heard_unmapped(self) -> Optional[Heard]:
-        """The last program change heard when it had nothing mapped, and has nothing mapped still; None otherwise."""
+        """The last program change heard when it had nothing mapped, and has nothing mapped still; None otherwise.
+        Read from the switcher at the first call, the same answer after it."""
+        if self._heard is _UNREAD:
+            self._heard = self._read_heard()
+        return self._heard                  # type: ignore[return-value] - read above
+
+    def _read_heard(self) -> Optional[Heard]:
+        """:meth:`heard_unmapped` as the switcher says it now (its ``last``: one read)."""
         last = self.switcher.last
         if not isinstance(last, dict) or last.get("result") != UNMAPPED or not isinstance(last.get("program"), int):
             return None
@@ -89,6 +98,12 @@ class ProgramDesk:
 
 def desk_of(data: Any) -> Optional[ProgramDesk]:
     """The :class:`ProgramDesk` of the panel's ``data`` where it was handed the API's kit (whose box has a program
-    switcher); None for a panel without the API (nothing to map into)."""
+    switcher); None for a panel without the API (nothing to map into).  A new one each call: one a frame."""
     box = getattr(getattr(data, "kit", None), "box", None)
-    return ProgramDesk(box) if getattr(box, "programs", None) is not None else None
+    switcher = getattr(box, "programs", None)
+    return ProgramDesk(box, switcher) if switcher is not None else None
+
+
+def has_desk(data: Any) -> bool:
+    """Whether :func:`desk_of` would give a desk (the Models page's map row is laid out), reading nothing of it."""
+    return getattr(getattr(getattr(data, "kit", None), "box", None), "programs", None) is not None

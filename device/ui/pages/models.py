@@ -23,7 +23,7 @@ from device.ui.focus import ButtonFocus, draw_focus, pressed, turned
 from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_window
 from device.ui.pages.models_programs import PROGRAM_ENCODER, ProgramPicker
 from device.ui.pages.models_signed import activate_refused, map_mark, map_refused, rollback_mark, rollback_refused
-from device.ui.program_desk import ProgramDesk, desk_of
+from device.ui.program_desk import ProgramDesk, desk_of, has_desk
 from device.ui.signed_only import REFUSED_MARK, marks_of
 from hatbox.errors import HatboxError, first_line
 
@@ -71,16 +71,17 @@ class ModelsPage(Page):
 
     @property
     def desk(self) -> ProgramDesk | None:
-        """The box's program map as the panel changes it; None without the API in this process."""
+        """The box's program map as the panel changes it, read now (one a frame: :func:`desk_of`); None without the
+        API in this process."""
         return desk_of(self.ctx.data)
 
     def row_mark(self, pack: PackEntry) -> tuple[str, ...]:
         """What a pack's row says at its right, longest first: that the box refuses it, that it is active, or ()."""
         return REFUSED_MARK if pack.id in self.refused else ("ACTIVE",) if pack.active else ()
 
-    def program_words(self) -> tuple[str, ...]:
-        """What the set-list row says (() without the API)."""
-        desk, pack = self.desk, self.packs[self.selected] if self.packs else None
+    def program_words(self, desk: ProgramDesk | None = None) -> tuple[str, ...]:
+        """What the set-list row says of ``desk`` (the frame's; None: the map read now), () without the API."""
+        desk, pack = desk if desk is not None else self.desk, self.packs[self.selected] if self.packs else None
         if desk is not None and pack is not None and pack.id in self.refused:
             return map_mark(self.picker.follow(desk), pack.manifest.name, pack.manifest.version)
         return self.picker.words(desk, pack, self.installed) if desk else ()
@@ -117,7 +118,7 @@ class ModelsPage(Page):
 
     def layout(self, rect: Any) -> None:
         super().layout(rect)
-        extra = MAP_ROW if self.desk is not None else 0
+        extra = MAP_ROW if has_desk(self.ctx.data) else 0
         body = pygame.Rect(rect.x + 8, rect.y + 8, rect.width - 16, rect.height - 76 - extra)
         self.pack_rows = rows(body, len(self.packs), ROW)
         w = min(BUTTON_W, (rect.width - 8 - 16 - 8) // 2)      # two side by side on a 320-px screen too
@@ -129,8 +130,8 @@ class ModelsPage(Page):
     def handle(self, event: Event) -> list[Message]:
         if isinstance(event, EncoderTurn) and event.index == 0 and self.packs:
             self.selected = (self.selected + event.delta) % len(self.packs)
-        elif isinstance(event, EncoderTurn) and event.index == PROGRAM_ENCODER and self.desk is not None:
-            self.picker.turn(self.desk, event.delta)
+        elif isinstance(event, EncoderTurn) and event.index == PROGRAM_ENCODER and (desk := self.desk) is not None:
+            self.picker.turn(desk, event.delta)
         elif turned(event):
             self.focus.turn(turned(event))
         elif pressed(event):
@@ -192,7 +193,7 @@ class ModelsPage(Page):
         if desk is None or pack is None:
             return []
         if pack.manifest.kind not in SWITCH_KINDS:
-            self.ctx.state.say(*self.program_words())
+            self.ctx.state.say(*self.program_words(desk))
             return []
         if pack.id in self.refused:
             self.ctx.state.say(*map_refused(self.picker.follow(desk), pack.manifest.name, pack.manifest.version),
@@ -292,12 +293,13 @@ class ModelsPage(Page):
         draw_focus(surface, f, self.button_rects()[self.focus.at])
 
     def _draw_map_row(self, surface: Any) -> None:
-        """The set-list row: the "map" button and what it would do (nothing without the API)."""
+        """The set-list row: the "map" button and what it would do (nothing without the API), of one read of the
+        box's program map (:attr:`desk`)."""
         desk, f = self.desk, self.ctx.fonts
         if desk is None or self.map_btn is None:
             return
         D.button(surface, f, self.map_btn, self.picker.labels(desk))
         room = self.rect.right - 8 - (self.map_btn.right + 12)
-        words = D.fit(f, self.program_words(), 20, room) if room > 40 else ""
+        words = D.fit(f, self.program_words(desk), 20, room) if room > 40 else ""
         if words:
             f.draw(surface, words, (self.map_btn.right + 12, self.map_btn.centery), 20, D.DIM, "midleft")
