@@ -79,12 +79,14 @@ MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loo
 
 def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) -> int:
     """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or
-    without ``total`` at the end of its input): once the take's end is within the engine's glide time
-    (``glide.take_blocks`` blocks, this one included), start the output's glide to end on the take's last sample
+    without ``total`` at the end of its input): once the glide must begin in this block (``glide.due``: the take's
+    end is within the engine's glide time and a block), start the output's glide to end on the take's last sample
     (``glide.end_in``: the input's last sample when the take ends on a part block) and return the blocks left;
-    0 otherwise.  The take keeps its exact length and its content up to its last ~10 ms (p58 QA: a take ended by
-    ``--seconds`` or by its input stopped on a full-level sample; R1: the engine's ``fade_out`` here, which starts on
-    a block's first sample and adds a silent block, silenced up to 0.28 s of a take at block 8192)."""
+    0 otherwise, and 0 when the recording's length limit comes first (:meth:`FileIO.run_ends_in`: the recording
+    glides to 0 there itself, and a second fall here would ramp its last samples twice).  The take keeps its exact
+    length and its content up to its last ~10 ms (p58 QA: a take ended by ``--seconds`` or by its input stopped on a
+    full-level sample; R1: the engine's ``fade_out`` here, which starts on a block's first sample and adds a silent
+    block, silenced up to 0.28 s of a take at block 8192)."""
     if not isinstance(io, FileIO):
         return 0
     period = io.cfg.period
@@ -94,21 +96,24 @@ def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) 
         samples = io.audio.shape[0] - io.pos
     else:
         return 0
-    left = -(-samples // period)
-    if left > glide.take_blocks:
+    if not glide.due(samples) or io.run_ends_in(samples):
         return 0
     glide.end_in(samples)
-    return max(1, left)
+    return max(1, -(-samples // period))
 
 
 def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
               io_stats: dict[str, Any], glide: EndGlide) -> int:
     """Stopped: the last blocks glide the output to silence (the engine's ``fade_out``), so the speakers do not
-    click when the device closes; returns the blocks run.  A second Ctrl-C cuts it short."""
+    click when the device closes; returns the blocks run.  A second Ctrl-C cuts it short.  A file backend's
+    recording whose length limit is not before the run's end leaves its limit unglided (:meth:`FileIO.run_ends_in`:
+    the stop's glide ends it on 0, and the limit's fall would ramp it a second time)."""
     done = 0
     try:
         blocks = engine.fade_out(out.shape[0])
         glide.start(blocks)
+        if isinstance(io, FileIO):
+            io.run_ends_in(blocks * out.shape[0])
         for _ in range(blocks):
             _one_block(engine, io, inp, out, pacer, io_stats, glide)
             done += 1

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from device.audio.audiofile import WAV_MAX_BYTES
-from device.audio.take_end import cut_ramp
+from device.audio.take_end import EndGlide
 from hatbox.errors import AudioFileError, first_line
 
 if TYPE_CHECKING:
@@ -56,7 +56,8 @@ class FileIO:
         self.info = {"playback": {"name": "file", "rate": cfg.rate, "period_size": cfg.period}}
         self.primed_samples = 0
         self._buf = np.zeros(max(cfg.period, int(cfg.rate * self.BUFFER_S)), np.float32)
-        self._cut = cut_ramp(cfg.rate) if self.out_limit is not None else None    # the limit's glide to 0
+        # the recording's fall to 0 on the limit's last sample (None: no limit, or the run ends first: run_ends_in)
+        self._limit_glide = EndGlide(cfg.rate, cfg.period) if self.out_limit is not None and out_path else None
         self._fill = 0
         self._writable = True                    # False after a failed write: the rest is dropped
         self._removed: list[str] = []            # after close: files the recorder created and removed (nothing valid)
@@ -104,14 +105,19 @@ class FileIO:
         return True
 
     def write(self, buf: np.ndarray) -> bool:
+        """Record ``buf`` [n] (n = ``cfg.period`` from the block loop; any n here), a quarter second at a time."""
+        at = self.written                        # the take's sample ``buf`` starts on
         self.written += buf.shape[0]
         if self._out is None:
             return True
         x = buf
         while x.shape[0]:
-            take = min(x.shape[0], self._buf.shape[0] - self._fill)
-            self._buf[self._fill:self._fill + take] = x[:take]
+            take = min(x.shape[0], self._buf.shape[0] - self._fill, self.cfg.period)
+            piece = self._buf[self._fill:self._fill + take]
+            piece[:] = x[:take]
+            self._glide_limit(at, piece)
             self._fill += take
+            at += take
             x = x[take:]
             if self._fill == self._buf.shape[0]:
                 self._flush()
@@ -125,7 +131,6 @@ class FileIO:
                                                       f"{self.out_limit / self.cfg.rate / 60:g} min; the rest of the "
                                                       "run is not recorded (--output FILE records a whole run)")
         if keep:
-            self._glide_cut(keep)
             try:
                 self._out.write(self._buf[:keep])
             except Exception as exc:  # noqa: BLE001 - a full disk ends the recording, not the engine
@@ -139,16 +144,31 @@ class FileIO:
         self.dropped += self._fill - keep
         self._fill = 0
 
-    def _glide_cut(self, keep: int) -> None:
-        """The ``keep`` buffered samples about to be written: the part of them in the last ~10 ms before the length
-        limit (whichever buffers those fall in) glides to 0 on the limit's last sample, so a take cut there does not
-        end on a click (a take that ends by itself there already glided: it glides once more, still to 0)."""
-        if self._cut is None:
+    def _glide_limit(self, at: int, piece: np.ndarray) -> None:
+        """``piece`` [n <= period], the output from the take's sample ``at`` on as buffered for the file, times the
+        recording's fall to exactly 0 on the length limit's last sample: the block loop's own :class:`EndGlide`,
+        begun in the piece its ``due`` says (the last ~10 ms before the limit), so a take cut there does not end on a
+        click.  Only the recording falls: the output goes on (a --sim box's gear loop plays on past its take)."""
+        glide = self._limit_glide
+        if glide is None:
             return
-        start = self.out_limit - self._cut.shape[0]              # the take's sample the glide starts on
-        lo, hi = max(self.kept, start), min(self.kept + keep, self.out_limit)
-        if lo < hi:
-            self._buf[lo - self.kept:hi - self.kept] *= self._cut[lo - start:hi - start]
+        if glide.at is None and glide.due(self.out_limit - at):
+            glide.end_in(self.out_limit - at)
+        glide.apply(piece)
+
+    def run_ends_in(self, samples: int) -> bool:
+        """The run ends by itself after ``samples`` more samples from the next :meth:`write`'s first (the block
+        loop's own end of the take, or a stop's last blocks): whether the recording's length limit comes first (or
+        its fall has begun), so that the recording falls to 0 there by itself and the output's own fall would ramp
+        its last samples a second time (p59 F1: a take ending within 10 ms of its limit was ramped twice).
+        Otherwise the limit's fall is called off: the run's own fall ends the recording on 0 before the limit."""
+        glide = self._limit_glide
+        if glide is None:
+            return False
+        if glide.at is not None or self.out_limit < self.written + samples:
+            return True
+        self._limit_glide = None
+        return False
 
     def _fail(self, exc: Exception) -> None:
         why = first_line(exc)
