@@ -6,6 +6,7 @@ counter-clockwise from 3 o'clock as in trigonometry.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Sequence
 
@@ -140,6 +141,9 @@ def wrap(fonts: Fonts, text: str, size: int, width: float, most: int) -> list[st
     return [fit(fonts, (line,), size, width) for line in lines]
 
 
+ARC_CACHE = 64             # ring segments kept (arc_points): a page's dials' tracks and arcs, a few pages' worth
+
+
 def dial_angle(frac: float) -> float:
     """Degrees (counter-clockwise from 3 o'clock) of a dial at ``frac`` in [0, 1]."""
     return DIAL_START - DIAL_SWEEP * min(1.0, max(0.0, frac))
@@ -156,11 +160,21 @@ def arc(surface: Any, center: tuple[float, float], radius: float, width: float, 
     import pygame
     if a0 - a1 < 0.5:
         return
+    key = (float(center[0]), float(center[1])), float(radius), float(width), float(a0), float(a1)
+    pygame.draw.polygon(surface, colour, arc_points(*key))
+
+
+@functools.lru_cache(maxsize=ARC_CACHE)
+def arc_points(center: tuple[float, float], radius: float, width: float, a0: float,
+               a1: float) -> tuple[tuple[float, float], ...]:
+    """The polygon of :func:`arc`'s ring segment (px): its outer edge from ``a0`` to ``a1``, then its inner edge
+    back, a point every 4 degrees or less.  Kept for the dials drawn again each frame with the same ring (a dial's
+    track, and its arc until the knob turns: some 140 points of trigonometry each, p59 F2)."""
     n = max(2, int((a0 - a1) / 4) + 2)
     angles = np.linspace(a0, a1, n)
     outer = [dial_point(center, radius, a) for a in angles]
     inner = [dial_point(center, radius - width, a) for a in angles[::-1]]
-    pygame.draw.polygon(surface, colour, outer + inner)
+    return tuple(outer + inner)
 
 
 def dial(surface: Any, fonts: Fonts, center: tuple[float, float], radius: float, frac: float, label: str,

@@ -182,13 +182,14 @@ class SettingsPage(Page):
         self.ctx.state.say(f"new pairing code: pair with it within {span}, even while pairing is paused",
                            f"new code: pair within {span}")
 
-    def pairing_state(self) -> tuple[tuple[str, ...], tuple[int, int, int]]:
+    def pairing_state(self, settings: dict[str, str] | None = None) -> tuple[tuple[str, ...], tuple[int, int, int]]:
         """What the line beside "pairing code" says (longest wording first) and its colour: the owner
         window's time left, else the pause's, else how long the code stays valid (where the pairing
-        tells, ``valid_for()``); nothing without an API here."""
+        tells, ``valid_for()``); nothing without an API here.  ``settings``: the frame's (None: read now)."""
         pairing = self.ctx.data.pairing
         if pairing is None:                   # no API in this process: nothing to pair with, said, unless a code
-            shown = self.ctx.data.settings().get("pairing_code")            # is shown all the same (a screenshot)
+            s = settings if settings is not None else self.ctx.data.settings()
+            shown = s.get("pairing_code")                                   # is shown all the same (a screenshot)
             if shown and shown.strip("-"):
                 return ("",), D.DIM
             return ("no pairing: the box's API is not running", "API not running"), D.DIM
@@ -204,9 +205,10 @@ class SettingsPage(Page):
             return (f"valid {clock_text(left)}",), D.DIM
         return ("",), D.DIM
 
-    def lines(self) -> list[tuple[str, str]]:
-        """(label, value) rows from the settings provider and the engine's status."""
-        s, st = self.ctx.data.settings(), self.ctx.state.status
+    def lines(self, settings: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        """(label, value) rows from the settings provider (``settings``: the frame's, None: read now) and the engine's
+        status."""
+        s, st = settings if settings is not None else self.ctx.data.settings(), self.ctx.state.status
         block = _whole(number(st, "block")) or s.get("block") or "?"
         rate = _whole(number(st, "rate")) or s.get("rate") or "?"
         live = not self.ctx.state.offline          # the engine's figures are stale while it does not answer
@@ -230,14 +232,15 @@ class SettingsPage(Page):
         wide enough (landscape), else under them (portrait). Long values are cut to their column."""
         f, r = self.ctx.fonts, self.rect
         beside = r.width >= LOAD_BESIDE_MIN_W
-        rows = self.lines()
+        settings = self.ctx.data.settings()     # once a frame: the box's reads the MIDI ports under their lock
+        rows = self.lines(settings)
         # a short screen (a 3.5-inch 480x320) takes every row, smaller, with the load as a row of its own: the meters
         # under the rows and the last rows were drawn off the screen (twenty-seventh stop's QA)
         short = self.short
-        code = self.ctx.data.settings().get("pairing_code", "------")
+        code = settings.get("pairing_code", "------")
         label = f.draw(surface, "pairing code", (r.x + 20, r.y + 14), 24, D.DIM)
         f.draw(surface, code, (r.x + 20, r.y + 40), 48 if short else 72, D.ACCENT)
-        lines, colour = self.pairing_state()
+        lines, colour = self.pairing_state(settings)
         if lines[0]:
             end = r.right - 16 if self.narrow else self.new_code_btn.right
             f.draw(surface, D.fit(f, lines, 24, end - label.right - 16), (label.right + 16, r.y + 14), 24, colour)
