@@ -49,3 +49,15 @@ def test_a_ring_drawn_again_is_the_same_whatever_its_centre_is_given_as(pg: Any)
     moved = pg.Surface((240, 240))
     D.arc(moved, (100, 120), 60, 13.2, D.DIAL_START, D.dial_angle(0.6), D.ACCENT)   # a knob turned: a longer arc
     assert pg.image.tobytes(moved, "RGB") != shots[0]
+
+
+def test_the_level_meter_fills_each_pixel_once_as_it_filled_the_track_then_the_bar(pg: Any) -> None:
+    rect = pg.Rect(20, 10, 26, 330)
+    for frac in (0.0, 0.001, 0.37, 0.999, 1.0, 1.7, -0.2):
+        drawn, expected = pg.Surface((80, 360)), pg.Surface((80, 360))
+        D.meter(drawn, rect, frac, D.BAD)
+        pg.draw.rect(expected, D.TRACK, rect)                       # the track, then the bar over it (before p59)
+        h = round(rect.height * min(1.0, max(0.0, frac)))
+        if h:
+            pg.draw.rect(expected, D.BAD, (rect.x, rect.bottom - h, rect.width, h))
+        assert pg.image.tobytes(drawn, "RGB") == pg.image.tobytes(expected, "RGB"), frac
