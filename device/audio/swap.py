@@ -190,7 +190,8 @@ def knob_corners(knobs: list[Any]) -> list[dict[str, float]]:
 # device/audio/effect.py), so the probe's output is the same at block 1 as in chunks of 256 (the factory drive: equal
 # to the bit over its whole probe at chunks 1, 128, 256 and 1000) and the guard's gain is still measured per
 # ``block``.  `hatbox render --block 1` ran the probe one sample a call: calibrate_gain on the factory drive took
-# 17.4 s at block 1, now 0.27 s, the same 38.59 dB (medians of 3, under load; 0.25 -> 0.28 s at block 128).
+# 10.4 s at block 1, now 0.27 s, the same 38.59 dB (old and new alternating in one process, medians of 3, under
+# load; block 128: 0.30 -> 0.24 s, 20.46 dB).
 PROBE_CHUNK = 256
 
 
