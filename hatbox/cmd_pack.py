@@ -47,6 +47,8 @@ def inspect(args: argparse.Namespace) -> int:
         print(json.dumps(m.to_dict(), indent=2, sort_keys=True))
         if args.key:                    # what --key checked, on stderr: stdout stays the manifest for scripts
             print(signature, file=sys.stderr)
+        if m.kind == "synth":           # its playing level in words, on stderr too (the manifest has the figures)
+            print(synth_level_words(m.extras), file=sys.stderr)
         return 0
     print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz{_channel_words(m)})")
     if m.description:
@@ -62,6 +64,8 @@ def inspect(args: argparse.Namespace) -> int:
     names = m.extras.get("names") if m.kind == "synth" else None
     if isinstance(names, list) and names:
         print(f"  {timbres_line(names, _t)}")
+    if m.kind == "synth":
+        print(f"  {synth_level_words(m.extras)}")
     if m.tags:
         print(f"  tags: {_t(', '.join(m.tags))}")
     if m.kind == "tagger":
@@ -110,6 +114,61 @@ def level_words(extras: dict) -> str:
         return "level: each sample heard at its own level (trained with --keep-level: loudness is part of its words)"
     return ("level: heard as it is (a pack trained before 2026-12-04: a very quiet sample may get other tags than "
             "the same sound loud; train it again to change that)")
+
+
+def synth_level_words(extras: dict) -> str:
+    """`pack inspect`'s line for a synth pack's playing level: ``extras.level_db`` (dB the box's synth multiplies its
+    notes by, device.audio.synth_pack) and how it was fitted where the pack says (``extras.level_fit``, as
+    trainer.synth.level writes it): "level: plays 15.9 dB louder than its training notes: levelled so that a note at
+    velocity 100 peaks at -6 dBFS ...".  Before (p59 Q1 8), the factory synth's +15.9 dB was shown nowhere."""
+    from device.audio.synth_pack import LEVEL_RANGE_DB
+    if "level_db" not in extras:
+        return ("level: plays at its training notes' level (no playing level set; "
+                "python -m trainer.synth.level PACK sets one)")
+    level, (lo, hi) = _finite(extras["level_db"]), LEVEL_RANGE_DB
+    if level is None or not lo <= level <= hi:
+        return (f"level: extras.level_db {_t(repr(extras['level_db']))[:40]} is not a playing level "
+                f"({lo:+g}..{hi:+g} dB): the box refuses the pack")
+    louder = "louder" if level > 0 else "quieter"
+    how = f"plays {abs(level):.1f} dB {louder} than its training notes" if round(level, 1) else \
+        "plays at its training notes' level"
+    fit = level_fit_words(extras.get("level_fit"), level)
+    return f"level: {how}: {fit}" if fit else f"level: {how} (extras.level_db; the pack does not say how it was set)"
+
+
+def level_fit_words(fit: Any, level: float) -> str:
+    """How ``extras.level_fit`` says level ``level`` (dB) was fitted: "levelled so that a note at velocity 100 peaks
+    at -6 dBFS (a drum kit's hits peak about -4 dBFS); its notes peaked at -21.9 dBFS before (median of 12)"; ""
+    for no fit, one that is not of ``level`` (the level changed since) or one without its velocity and target."""
+    if not isinstance(fit, dict) or _finite(fit.get("level_db")) != level:
+        return ""
+    velocity, target = _finite(fit.get("velocity")), _finite(fit.get("target_peak_dbfs"))
+    if velocity is None or target is None:
+        return ""
+    words = (f"levelled so that a note at velocity {velocity:g} peaks at {target:g} dBFS (a drum kit's hits peak "
+             "about -4 dBFS)")
+    before, after = _fit_median(fit.get("before")), _fit_median(fit.get("after"))
+    if before is not None:
+        words += f"; its notes peaked at {before[0]:.1f} dBFS before (median of {before[1]})"
+    if after is not None:
+        words += f", {after[0]:.1f} dBFS after" if before is not None else \
+            f"; its notes peak at {after[0]:.1f} dBFS at this level (median)"
+    return words
+
+
+def _fit_median(measured: Any) -> tuple[float, int] | None:
+    """(median peak dBFS, how many notes) of a level fit's ``before`` or ``after``; None where it does not say."""
+    if not isinstance(measured, dict) or (median := _finite(measured.get("median_peak_dbfs"))) is None:
+        return None
+    peaks = measured.get("peaks_dbfs") if isinstance(measured.get("peaks_dbfs"), dict) else {}
+    notes = [p for d in peaks.values() if isinstance(d, dict) for p in d.values() if _finite(p) is not None]
+    return median, len(notes)
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool), else None."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
 
 
 def band_words(extras: dict) -> str:
