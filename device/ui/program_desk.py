@@ -96,14 +96,19 @@ class ProgramDesk:
         return done.message
 
 
+def _box_and_switcher(data: Any) -> tuple[Any, Any]:
+    """The box of the panel's ``data``'s kit and its program switcher (None where there is none)."""
+    box = getattr(getattr(data, "kit", None), "box", None)
+    return box, getattr(box, "programs", None)
+
+
 def desk_of(data: Any) -> Optional[ProgramDesk]:
     """The :class:`ProgramDesk` of the panel's ``data`` where it was handed the API's kit (whose box has a program
     switcher); None for a panel without the API (nothing to map into).  A new one each call: one a frame."""
-    box = getattr(getattr(data, "kit", None), "box", None)
-    switcher = getattr(box, "programs", None)
+    box, switcher = _box_and_switcher(data)
     return ProgramDesk(box, switcher) if switcher is not None else None
 
 
 def has_desk(data: Any) -> bool:
-    """Whether :func:`desk_of` would give a desk (the Models page's map row is laid out), reading nothing of it."""
-    return getattr(getattr(getattr(data, "kit", None), "box", None), "programs", None) is not None
+    """Whether :func:`desk_of` would give a desk (the Models page's map row is laid out), without making one."""
+    return _box_and_switcher(data)[1] is not None

@@ -51,6 +51,18 @@ def test_a_ring_drawn_again_is_the_same_whatever_its_centre_is_given_as(pg: Any)
     assert pg.image.tobytes(moved, "RGB") != shots[0]
 
 
+def test_rings_alike_but_for_one_of_their_measures_are_each_their_own(pg: Any) -> None:
+    """The ring cache is keyed on every measure (R2: a key of centre and angles alone passed the test above)."""
+    rings = [((100, 120), 60, 13.2), ((100, 120), 40, 13.2), ((100, 120), 60, 8.0), ((101, 120), 60, 13.2)]
+    for center, radius, width in rings + rings[::-1]:                      # the cache warm with near neighbours
+        drawn, fresh = pg.Surface((240, 240)), pg.Surface((240, 240))
+        D.arc(drawn, center, radius, width, D.DIAL_START, D.dial_angle(0.4), D.ACCENT)
+        points = D.arc_points.__wrapped__((float(center[0]), float(center[1])), float(radius), float(width),
+                                          float(D.DIAL_START), float(D.dial_angle(0.4)))
+        pg.draw.polygon(fresh, D.ACCENT, points)
+        assert pg.image.tobytes(drawn, "RGB") == pg.image.tobytes(fresh, "RGB"), (center, radius, width)
+
+
 def test_the_level_meter_fills_each_pixel_once_as_it_filled_the_track_then_the_bar(pg: Any) -> None:
     rect = pg.Rect(20, 10, 26, 330)
     for frac in (0.0, 0.001, 0.37, 0.999, 1.0, 1.7, -0.2):
