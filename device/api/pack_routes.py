@@ -18,7 +18,7 @@ from device.api.pack_uploads import unrecorded
 from device.api.slot_routes import device_of, note_deleted_target
 from device.api.state import box_of, say_in_log
 from device.api.uploads import _BINARY, _new_upload, receive_upload
-from device.api.when_words import ago, deleted_at_words
+from device.api.when_words import ago, ago_words, deleted_at_words
 from device.store import LIST_HINT, StoreError, acting_as
 
 
@@ -122,6 +122,24 @@ def _active_pack_hint(pack_id: str, kind: str) -> str:
             f"hatbox box-pack {pack_id} --delete")
 
 
+def _made_active_words(box: Box, pack_id: str, kind: str) -> str:
+    """" (laptopB made it active at 14:02, 3 s ago)" for pack ``pack_id`` of ``kind``, active, as its slot's record
+    says (" (it was made active on the box at ...)": the box's panel, MIDI or start); "" when the box does not know.
+    The 409 for deleting it says it (p59 Q1 9: a laptop's delete question said "emptied by laptopB 1 s ago", laptopB
+    made the pack active again before the answer, and the refusal said only "is active")."""
+    rec = _activated(box, {"id": pack_id, "kind": kind})
+    since = rec.get("activated_ago_s")
+    if since is None:
+        return ""
+    try:
+        at = time.strftime("%H:%M", time.localtime(float(rec["activated_at"])))
+    except (OverflowError, OSError, ValueError):        # a time no clock reads (active.json edited by hand)
+        return ""
+    by = rec.get("activated_by")
+    who = f"{by} made it active" if by else "it was made active on the box"
+    return f" ({who} at {at}, {ago_words(since)})"
+
+
 def _held_pack(box: Box, sha: str) -> str | None:
     """The id of the installed pack whose bytes have SHA-256 ``sha`` (hex), None for none: a push refused after its
     install (the engine refused to play it, a full card on a pack installed before) is recorded with it."""
@@ -205,7 +223,7 @@ def _add_pack_routes(app: FastAPI, auth: Any, install: Callable[..., Any]) -> No
                 with acting_as(device_of(request)):
                     box.store.delete(pack_id)
             except StoreError as exc:       # the active pack of its kind: the box never deletes it
-                raise ApiError(409, "conflict", Exception.__str__(exc),
+                raise ApiError(409, "conflict", Exception.__str__(exc) + _made_active_words(box, pack_id, kind),
                                hint=exc.hint or _active_pack_hint(pack_id, kind)) from None
         return request.app.state.pack_deleted(request, pack_id)     # 204; the set list it changed (program_routes)
 
