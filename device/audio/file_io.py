@@ -165,7 +165,7 @@ class FileIO:
         glide = self._limit_glide
         if glide is None:
             return False
-        if glide.at is not None or self.out_limit < self.written + samples:
+        if self.out_limit < self.written + samples:     # by position: a fall begun in a split piece is not heard yet (R1)
             return True
         self._limit_glide = None
         return False
