@@ -108,11 +108,12 @@ def fault_line(fault: dict[str, Any], status: dict[str, Any] | None = None) -> s
     neither said a word of it.  ``status``: the engine status the fault came in, whose slot's active pack gives the
     id to name (:func:`fault_pack_id`; `box-pack NAME` refuses a name that several packs of one name and version
     share, p43 regression QA); the pack's name when the status does not say it."""
-    from device.ui.faults import fault_words
+    from device.ui.faults import fault_words, runaway_words
     slot, name = str(fault.get("slot") or "effect"), str(fault.get("name") or "")
     done, page = ("bypassed", "Effect") if slot == "effect" else ("silenced", "Play")
     shown = fault_pack_id(fault, status) or name or "ID"
-    return (f"{slot}{f' {name!r}' if name else ''} {done}: {fault_words(fault)[0]}; it stays {done} until it is "
+    why = fault_words(fault)[0] + runaway_words(fault)        # a runaway: which rule tripped (p59 Q1 6)
+    return (f"{slot}{f' {name!r}' if name else ''} {done}: {why}; it stays {done} until it is "
             f"turned back on (the panel's {page} page, or hatbox box-pack {shlex.quote(shown)} --activate)")
 
 

@@ -30,6 +30,7 @@ class SlotRun:
     limits: dict[str, Any]          # the guard's limits (device.audio.swap.effect_gain_limit's keys)
     fault: str | None = None        # the guard's reason (device.audio.protect: "runaway", "nonfinite", "dc")
     at: int | None = None           # the sample of the block the slot bypassed the effect in
+    why: Any = None                 # which guard rule a "runaway" came from (device.audio.protect.Tripped)
 
 
 def play_in_slot(proc: EffectProcessor, x: np.ndarray, block: int, limits: dict[str, Any],
@@ -48,7 +49,7 @@ def play_in_slot(proc: EffectProcessor, x: np.ndarray, block: int, limits: dict[
         stop = min(start + block, x.shape[0])
         fault = slot.run(x[start:stop], run.out[start:stop])
         if fault and run.fault is None:
-            run.fault, run.at = fault, start
+            run.fault, run.at, run.why = fault, start, slot.fault_why
         if progress is not None and k % every == every - 1:
             progress(stop, x.shape[0])
     return run
@@ -63,11 +64,12 @@ def box_gain_limits(proc: EffectProcessor, block: int) -> dict[str, Any]:
 
 
 def fault_line(name: str, run: SlotRun, rate: int) -> str:
-    """The warning for a render the box's slot guard bypassed (``run.fault``): when, why, what plays then."""
-    from device.ui.faults import FAULT_WORDS
+    """The warning for a render the box's slot guard bypassed (``run.fault``): when, why (for a runaway, the rule
+    that tripped: device.ui.faults.runaway_words), what plays then."""
+    from device.ui.faults import FAULT_WORDS, runaway_words
     why = FAULT_WORDS.get(str(run.fault), (str(run.fault), ""))[0]
-    if run.fault == "runaway" and run.limits.get("gain_max_db") is not None:
-        why += f": over {run.limits['gain_max_db']:g} dB above its input, the box's limit for this pack"
+    if run.why is not None:             # the rule that tripped: the peak limit, or the gain over the input (p59 Q1 6)
+        why += runaway_words({"reason": run.fault, **run.why.as_dict()})
     return (f"warning: the box would bypass effect '{name}' {(run.at or 0) / rate:.2f} s into this take: its output "
             f"{why}; from there this render plays the dry input, as the box does (it stays bypassed until "
             "turned back on: hatbox box-knob effect.bypass 0)")

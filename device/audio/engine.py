@@ -248,7 +248,7 @@ class Engine(SlotInstalls):
     def _check(self, slot: Slot, fault: str | None) -> None:
         if not fault:
             return
-        self.faults.append(Fault(slot.name, fault, time.time(), self.blocks, slot.fault_pack))
+        self.faults.append(Fault(slot.name, fault, time.time(), self.blocks, slot.fault_pack, slot.fault_why))
         self.fault_count += 1
 
     def note_xrun(self) -> None:

@@ -13,15 +13,19 @@ import numpy as np
 
 @dataclass
 class Fault:
+    """A slot the engine bypassed: ``why`` the guard's rule for a ``runaway`` (device.audio.protect.Tripped), whose
+    ``rule``, ``out_db``, ``in_db`` and ``limit_db`` the status's fault carries too (p59 Q1 6: the words name it)."""
+
     slot: str
     reason: str
     time: float
     block: int
     name: str = ""
+    why: Any = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"slot": self.slot, "reason": self.reason, "time": self.time, "block": self.block,
-                "name": self.name}
+        out = {"slot": self.slot, "reason": self.reason, "time": self.time, "block": self.block, "name": self.name}
+        return {**out, **self.why.as_dict()} if self.why is not None else out
 
 
 class LoadMeter:

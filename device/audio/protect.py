@@ -57,6 +57,7 @@ from device.audio.limiter import MAX_BLOCK, PeakLimiter
 from device.audio.limiter import envelope as _envelope   # noqa: F401  (the envelope's one implementation)
 
 NONFINITE, RUNAWAY, DC = "nonfinite", "runaway", "dc"
+PEAK, GAIN, TAIL, RISING = "peak", "gain", "tail", "rising"     # which rule a ``runaway`` came from (Tripped.rule)
 TAIL_WINDOW_S = 0.5          # s: a tail's level is its loudest block RMS per window this long (an echo's gaps)
 _EPS = 1e-12
 
@@ -96,6 +97,27 @@ class ProtectConfig:
         return db_to_lin(self.ceiling_db)
 
 
+@dataclass(frozen=True)
+class Tripped:
+    """Which rule made :meth:`SlotGuard.check` say ``runaway``, for the words (p59 Q1 6: a +60 dBFS input through a
+    drive was said to be "over 36.6 dB above its input"; the output was at the input's level and the peak rule had
+    tripped).  ``rule``: :data:`PEAK` (the output's peak ``out_db`` dBFS over ``limit_db``, the config's
+    ``peak_max_db``; ``in_db`` the input's peak, None for a source), :data:`GAIN` (the output's block RMS ``out_db``
+    dBFS more than ``limit_db`` over the input's ``in_db`` while it sounds, or over its recent level by more than a
+    tail may be), :data:`TAIL` (louder than its input allows for longer than a tail, ``tail_s``; ``in_db`` the input's
+    recent level) or :data:`RISING` (such a run rising: feedback).  Levels in dB (RMS or peak, as said)."""
+
+    rule: str
+    out_db: float
+    in_db: float | None
+    limit_db: float
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields, levels to 0.1 dB (a fault in the engine's status: device/audio/engine_status.py)."""
+        return {"rule": self.rule, "out_db": round(self.out_db, 1), "limit_db": round(self.limit_db, 1),
+                "in_db": None if self.in_db is None else round(self.in_db, 1)}
+
+
 def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.dot(x, x) / max(x.shape[0], 1)))
 
@@ -120,6 +142,7 @@ class SlotGuard:
 
     def reset(self) -> None:
         self.dc = 0.0
+        self.tripped: Tripped | None = None      # the rule of the last ``runaway`` (set only when one is said)
         self.recent_in = 0.0     # the input's recent level: block RMS, held and falling 60 dB per tail_rt60_s
         self._tail_end()
 
@@ -145,6 +168,8 @@ class SlotGuard:
         if not math.isfinite(peak):
             return NONFINITE
         if peak > self.peak_max:
+            in_peak = None if inp is None or inp.shape[0] == 0 else lin_to_db(max(float(inp.max()), -float(inp.min())))
+            self.tripped = Tripped(PEAK, lin_to_db(peak), in_peak, self.cfg.peak_max_db)
             return RUNAWAY
         if inp is not None:
             limit = self.gain_max if gain_max is None else gain_max
@@ -165,10 +190,17 @@ class SlotGuard:
             if self.tail_t:
                 self._tail_end()
             return False
-        if r_in > self.tail_quiet * self.recent_in or r_out > tail_max * max(self.recent_in, _EPS):
-            return True            # the input still sounds, or none loud enough lately to leave this tail
+        if r_in > self.tail_quiet * self.recent_in:            # the input still sounds
+            self.tripped = Tripped(GAIN, lin_to_db(r_out), lin_to_db(r_in), lin_to_db(gain_max))
+            return True
+        if r_out > tail_max * max(self.recent_in, _EPS):        # none loud enough lately to leave this tail
+            self.tripped = Tripped(GAIN, lin_to_db(r_out), lin_to_db(self.recent_in), lin_to_db(tail_max))
+            return True
         self.tail_t += n / self.rate
-        return self.tail_t > cfg.tail_s or self._rising(r_out, n / self.rate)
+        rule = TAIL if self.tail_t > cfg.tail_s else RISING if self._rising(r_out, n / self.rate) else ""
+        if rule:
+            self.tripped = Tripped(rule, lin_to_db(r_out), lin_to_db(self.recent_in), lin_to_db(tail_max))
+        return bool(rule)
 
     def _rising(self, r_out: float, block_s: float) -> bool:
         """Take one block's output RMS ``r_out`` (linear) of ``block_s`` seconds into the run's window; at a

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from device.audio.protect import NONFINITE, DcBlocker, ProtectConfig, SlotGuard
+from device.audio.protect import NONFINITE, RUNAWAY, DcBlocker, ProtectConfig, SlotGuard, Tripped
 
 MAX_BLOCK = 8192                # samples: the largest block the engine (and so a slot) runs
 PANIC_FADE_S = 0.005            # a panic fades an effect's output to its dry input over this, clears its state
@@ -78,6 +78,7 @@ class Slot:
         self._next: tuple[Any, dict[str, Any] | None, bool] | None = None
         self._queued: tuple[Any, dict[str, Any] | None, bool] | None = None   # a change waiting for the fade's end
         self.fault_pack = ""        # the pack whose fault run() returned last (the incoming one during a swap)
+        self.fault_why: Tripped | None = None   # which guard rule that fault's "runaway" came from (else None)
         self._pos = 0
         self._a = np.zeros(MAX_BLOCK, np.float32)
         self._b = np.zeros(MAX_BLOCK, np.float32)
@@ -268,6 +269,7 @@ class Slot:
         if fault:
             self.bypassed, self._faulted = True, self.unit
             self.fault_pack = self._pack_name(self.info)
+            self.fault_why = self._why(fault)
             self._fault_from, self._fault_left = self._held, self._fault_curve.shape[0]
         if self._fault_left:
             self._fault_fade(out)
@@ -297,8 +299,13 @@ class Slot:
             self._next, self._faulted = (unit, info, True), unit
             if not fault:
                 self.fault_pack = self._pack_name(info)
+                self.fault_why = self._why(fault_next)
         self._mix(out, nxt)
         return fault or fault_next
+
+    def _why(self, fault: str) -> Tripped | None:
+        """The guard's rule for ``fault`` just returned (its :class:`~device.audio.protect.Tripped`), for a runaway."""
+        return self.guard.tripped if fault == RUNAWAY else None
 
     @staticmethod
     def _pack_name(info: dict[str, Any] | None) -> str:

@@ -18,6 +18,7 @@ own hardware (no touch controller answers) is not the engine's, but the tab bar 
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Sequence
 
@@ -99,6 +100,40 @@ def fault_words(fault: dict[str, Any]) -> tuple[str, str]:
     long, short = FAULT_WORDS.get(reason, ("", reason))
     subject = "the sampler's output" if fault.get("slot") == "sampler" else "the model's output"
     return (f"{subject} {long}" if long else reason), short
+
+
+def runaway_words(fault: dict[str, Any]) -> str:
+    """Which rule of the slot guard made ``fault`` a runaway, with its figures (the fault's ``rule``, ``out_db``,
+    ``in_db``, ``limit_db``: device.audio.protect.Tripped), after :func:`fault_words`' "ran away (far too loud)":
+    ": it peaked at +60.0 dBFS, over +12 dBFS, the box's limit for any output; its input peaked at +60.0 dBFS, over
+    that limit itself: turn the input down", ": it was 42.0 dB louder than its input: over 36.6 dB above its input,
+    the box's limit for this pack"; "" for another fault, or one that does not say (an older engine).  The terminal's and the box
+    log's line (hatbox.status_watch.fault_line) and render's say it; before (p59 Q1 6) render said "over 36.6 dB above
+    its input" whichever rule tripped."""
+    rule = fault.get("rule")
+    out, inp, limit = (_db(fault.get(k)) for k in ("out_db", "in_db", "limit_db"))
+    if fault.get("reason") != "runaway" or out is None or limit is None:
+        return ""
+    if rule == "peak":
+        said = f": it peaked at {out:+.1f} dBFS, over {limit:+g} dBFS, the box's limit for any output"
+        if inp is None:
+            return said
+        return said + (f"; its input peaked at {inp:+.1f} dBFS, over that limit itself: turn the input down"
+                       if inp > limit else f" (its input peaked at {inp:+.1f} dBFS)")
+    if rule == "gain" and inp is not None:
+        if inp <= -119.0:               # protect.lin_to_db's floor: no input at all
+            return f": it sounded at {out:.1f} dBFS (RMS) on a silent input, over the box's limit for this pack"
+        return f": it was {out - inp:.1f} dB louder than its input: over {limit:g} dB above its input, the box's " \
+               "limit for this pack"
+    if rule in ("tail", "rising"):
+        how = "rising (feedback)" if rule == "rising" else "longer than a tail may"
+        return f": it sounded on after its input fell quiet, louder than its input allows, {how}"
+    return ""
+
+
+def _db(value: Any) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return float(value) if ok else None
 
 
 def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False,
