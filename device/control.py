@@ -29,7 +29,9 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "faults": [{"slot": str, "reason": str, "time": float, "block": int, "name": str}],
          # the last 32, oldest first: any slot; reason "nonfinite" | "runaway" | "dc"
          # (device/audio/protect.py); time: time.time() when caught; block: the engine's block
-         # count then; name: the pack's name in that slot ("" if none)
+         # count then; name: the pack's name in that slot ("" if none); a "runaway" may carry too the rule that
+         # tripped, "rule": "peak" | "gain" | "tail" | "rising" (device/audio/protect.py PEAK..RISING), with
+         # "out_db", "in_db" and "limit_db" (dBFS or dB as the rule reads them; device/ui/faults.runaway_words)
      "fault_count": int,                       # every fault since start (faults keeps the last 32)
      "swap_blocks": [int],                     # block where each effect swap began (last 1024)
      "peak_db": float, "input_peak_db": float, # output and capture peaks over the last second (engine.METER_HOLD_S;
