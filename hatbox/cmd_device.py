@@ -229,7 +229,8 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
     for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
         _say(line)
     where = _pick_backend(cfg, args.sim, args.store)
-    check_start(cfg)                             # what the engine would fail on, before the store changes
+    for line in check_start(cfg):                # what the engine would fail on, before the store changes
+        _say(line, err=True)                     # what the input's check found: mixed to mono, truncated
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
     cfg.packs, held = engine_packs(store, signed)       # the store's active packs: the API skips them

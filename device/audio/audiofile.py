@@ -12,7 +12,7 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import soundfile as sf
@@ -180,10 +180,7 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
         raise decode_failure(path, exc, "cannot decode") from None
     if data.shape[0] == 0:
         raise AudioFileError(f"{path} holds no audio (0 frames)")
-    if expect_rate is not None and rate != expect_rate:
-        raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
-                             hint=f"resample it, e.g. `sox {shlex.quote(str(path))} -r {expect_rate} "
-                                  f"{shlex.quote(str(path.with_name(path.stem + f'-{expect_rate // 1000}k.wav')))}`")
+    check_rate(path, rate, expect_rate)
     audio = np.ascontiguousarray(heard_channels(data.T, path))
     check_samples(audio, path)
     if mono and audio.shape[0] > 1:
@@ -208,15 +205,76 @@ def heard_channels(audio: np.ndarray, path: str | Path) -> np.ndarray:
     return audio[:1] if audio.shape[0] > 1 and ambisonic(path) else audio
 
 
+def check_rate(path: Path, rate: int, expect_rate: int | None) -> None:
+    """AudioFileError, with the sox line that resamples it, when ``path``'s ``rate`` (Hz) is not ``expect_rate``
+    (None: any rate)."""
+    if expect_rate is not None and rate != expect_rate:
+        raise AudioFileError(f"{path} is {rate} Hz but {expect_rate} Hz is needed",
+                             hint=f"resample it, e.g. `sox {shlex.quote(str(path))} -r {expect_rate} "
+                                  f"{shlex.quote(str(path.with_name(path.stem + f'-{expect_rate // 1000}k.wav')))}`")
+
+
 def check_samples(audio: np.ndarray, path: str | Path) -> None:
     """AudioFileError unless every sample is finite and within +-MAX_ABS_SAMPLE (a float file of garbage
     decodes without complaint; what it holds would come out of a network as NaN)."""
+    check_peak(finite_peak(audio, path), path)
+
+
+def finite_peak(audio: np.ndarray, path: str | Path) -> float:
+    """The largest |sample| of ``audio`` (any shape; 0.0 when empty); AudioFileError naming ``path`` when one is
+    NaN or infinite."""
     if not np.all(np.isfinite(audio)):
         raise AudioFileError(f"{path} contains NaN or infinite samples")
-    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    return float(np.max(np.abs(audio))) if audio.size else 0.0
+
+
+def check_peak(peak: float, path: str | Path) -> None:
+    """AudioFileError when ``peak`` (linear) is beyond +-MAX_ABS_SAMPLE: garbage, not audio."""
     if peak > MAX_ABS_SAMPLE:
         raise AudioFileError(f"{path} holds samples far out of range (peak {peak:.3g}; full scale is 1.0): "
                              "is it really audio?")
+
+
+CHUNK_FRAMES = 1 << 16      # frames :func:`read_chunks` decodes at a time: 1.4 s at 48 kHz (2 MiB of 8 channels)
+
+
+def read_chunks(path: str | Path, *, expect_rate: int | None = None,
+                chunk_frames: int = CHUNK_FRAMES) -> Iterator[np.ndarray]:
+    """Decode ``path`` a chunk at a time: [C, n] float32 chunks (n <= ``chunk_frames``) of the channels heard
+    (:func:`heard_channels`), so a long file costs one chunk's memory.  The checks of :func:`read` (the same
+    AudioFileError words): not a file, empty, does not decode, no frames, not ``expect_rate`` (before more than its
+    first chunk is decoded), NaN or infinite samples (at their chunk), samples far out of range (once the whole was
+    read: the consumer reads to the end to be told)."""
+    path = Path(path)
+    _check_file(path)
+    if empty_file_problem(path):
+        raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
+    try:
+        f = sf.SoundFile(sound_name(path))
+    except Exception as exc:  # noqa: BLE001
+        raise decode_failure(path, exc, "cannot decode") from None
+    with f:
+        chunk = _chunk(f, path, chunk_frames)
+        if chunk.shape[1] == 0:
+            raise AudioFileError(f"{path} holds no audio (0 frames)")
+        check_rate(path, int(f.samplerate), expect_rate)
+        first = chunk.shape[0] > 1 and ambisonic(path)       # a B-format file: its W channel alone
+        peak = 0.0
+        while chunk.shape[1]:
+            chunk = np.ascontiguousarray(chunk[:1]) if first else chunk
+            peak = max(peak, finite_peak(chunk, path))
+            yield chunk
+            chunk = _chunk(f, path, chunk_frames)
+    check_peak(peak, path)
+
+
+def _chunk(f: Any, path: Path, frames: int) -> np.ndarray:
+    """The next ``frames`` frames (or fewer, none at the end) of the open sf.SoundFile ``f`` as [C, n] float32."""
+    try:
+        data = f.read(frames, dtype="float32", always_2d=True)
+    except Exception as exc:  # noqa: BLE001
+        raise decode_failure(path, exc, "cannot decode") from None
+    return np.ascontiguousarray(data.T)
 
 
 # what write() can produce, by file name: the format, and the sample format when the caller gives none
@@ -233,6 +291,13 @@ def _audio_name(path: str | Path) -> Path:
     if path.is_dir():
         raise AudioFileError(f"{path} is a folder", hint="give the path of the audio file to write")
     return path
+
+
+def truncated_words(path: str | Path, problem: str, did: str) -> str:
+    """"X is shorter than its header says (PROBLEM): truncated? Rendered what it holds" for a file at ``path``
+    whose header promises more than it holds (``problem``: :func:`header_problem`'s), ``did`` saying what was
+    done with it ("rendered what it holds"; the box: "plays what it holds")."""
+    return f"{path} is shorter than its header says ({problem}): truncated? {did[:1].upper()}{did[1:]}"
 
 
 SOFTWARE = "hatbox"      # the software tag :func:`write` puts in every file (libsndfile adds its own name after it)

@@ -3,6 +3,8 @@ device/audio/server.py): ALSA, the file backend, or (``sim_gear``) the file back
 its output to its input (device/audio/sim_gear.py)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +12,7 @@ import numpy as np
 from device.audio.alsa_io import open_io, use_file_pcm
 from device.audio.file_io import FileIO
 from device.audio.server_config import ServerConfig
+from hatbox.errors import AudioFileError
 
 
 def open_engine_io(cfg: ServerConfig) -> Any:
@@ -30,10 +33,39 @@ def open_engine_io(cfg: ServerConfig) -> Any:
 
 
 def read_engine_input(cfg: ServerConfig) -> np.ndarray:
-    """``cfg.input_wav`` as the engine plays it: mono float32 [N] at ``cfg.audio.rate``; AudioFileError for a file
-    that is not there, does not decode, has another sample rate, or holds NaN, inf or samples far out of range.  The
-    engine's one reading of --input: `hatbox device run` checks it with this same function before it installs the
-    packs it was given (hatbox/box_start_checks.py)."""
+    """``cfg.input_wav`` as the engine plays it: mono float32 [N] at ``cfg.audio.rate`` (its channels' mean);
+    AudioFileError (:func:`scan_engine_input`'s) for what the engine does not play.  Decoded a chunk at a time (a
+    20-minute stereo input held the whole stereo audio and its mono mix at once)."""
+    return scan_engine_input(cfg, keep=True).audio
+
+
+@dataclass
+class InputScan:
+    """What :func:`scan_engine_input` found in an --input: ``frames`` decoded (mono), its ``channels`` (those heard),
+    its ``peak`` (largest |sample| of any channel, linear) and, when asked to keep it, the mono ``audio`` [frames]."""
+    frames: int = 0
+    channels: int = 1
+    peak: float = 0.0
+    audio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+
+def scan_engine_input(cfg: ServerConfig, keep: bool = False) -> InputScan:
+    """The engine's one reading of ``cfg.input_wav`` (audiofile.read_chunks, a chunk at a time), its mono mix kept
+    when ``keep`` (the engine) or let go (`hatbox device run`'s check before it installs the packs it was given,
+    hatbox/box_start_checks.py: one chunk's memory).  AudioFileError for a file that is not there, does not
+    decode, has another sample rate, or holds NaN, inf or samples far out of range, and for float samples over
+    +24 dBFS (audiofile.float_peak_problem: integer values written as floats, which the sampler refuses too)."""
     from device.audio import audiofile
-    data, _ = audiofile.read(str(cfg.input_wav), expect_rate=cfg.audio.rate, mono=True)
-    return data.reshape(-1)
+    scan, kept = InputScan(), []
+    for chunk in audiofile.read_chunks(str(cfg.input_wav), expect_rate=cfg.audio.rate):
+        scan.frames, scan.channels = scan.frames + chunk.shape[1], chunk.shape[0]
+        scan.peak = max(scan.peak, float(np.max(np.abs(chunk))))
+        if keep:
+            kept.append(chunk.mean(axis=0) if chunk.shape[0] > 1 else chunk[0])
+    problem = audiofile.float_peak_problem(scan.peak)
+    if problem:
+        raise AudioFileError(f"{cfg.input_wav}: {problem}",
+                             hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(str(cfg.input_wav)).name))
+    if keep:
+        scan.audio = kept[0] if len(kept) == 1 else np.concatenate(kept)
+    return scan

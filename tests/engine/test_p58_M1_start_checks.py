@@ -106,17 +106,17 @@ def test_the_start_check_reads_the_input_with_the_engines_own_reader(tmp_path: P
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from device.audio import io_open
     from hatbox.box_start_checks import check_start
-    asked: list[str | None] = []
+    asked: list[tuple[str | None, bool]] = []
 
-    def reader(cfg: ServerConfig) -> np.ndarray:
-        asked.append(cfg.input_wav)
-        return np.full(RATE // 10, 0.25, np.float32)
-    monkeypatch.setattr(io_open, "read_engine_input", reader)
+    def reader(cfg: ServerConfig, keep: bool = False) -> io_open.InputScan:      # p59 M1: one chunked scan for both
+        asked.append((cfg.input_wav, keep))
+        return io_open.InputScan(RATE // 10, 1, 0.25, np.full(RATE // 10, 0.25, np.float32))
+    monkeypatch.setattr(io_open, "scan_engine_input", reader)
     cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=128, periods=3), backend="file",
                        input_wav=str(tmp_path / "never-read.wav"))
     check_start(cfg)                                   # the stand-in says the file is fine: no error
     io = io_open.open_engine_io(cfg)
-    assert asked == [cfg.input_wav, cfg.input_wav]
+    assert asked == [(cfg.input_wav, False), (cfg.input_wav, True)]       # the check keeps nothing
     assert np.array_equal(io.audio, np.full(RATE // 10, 0.25, np.float32))
 
 
