@@ -13,15 +13,17 @@ from hatbox.errors import AudioFileError
 OUTPUT_HINT = "pass a writable file with --output WAV"     # the file backend's own hint (device/audio/file_io.FileIO)
 
 
-def check_start(cfg: Any) -> list[str]:
+def check_start(cfg: Any, force: bool = True) -> list[str]:
     """Raise the error the engine would start with for ``cfg`` (its ServerConfig, after
     hatbox.box_backend.pick_backend chose where the audio goes): an --input it cannot play, an output it cannot
-    write (the file backend), a sound card that does not open (ALSA, only where packs were given: nothing else of
-    the store would change before the engine says it).  Returns the notes to say of the input (:func:`input_notes`:
-    mixed to mono, truncated)."""
+    write (the file backend; with ``force`` False also one that is not a .wav or is a file hatbox did not write:
+    :func:`check_overwrite`), a sound card that does not open (ALSA, only where packs were given: nothing else of
+    the store would change before the engine says it).  Returns the notes to say of the input
+    (:func:`input_notes`: mixed to mono, truncated)."""
     scan = check_input(cfg) if cfg.input_wav else None
     if cfg.backend == "file" and cfg.output_wav:
         check_output(cfg.output_wav)
+        check_overwrite(cfg.output_wav, force)
     elif cfg.backend == "alsa" and cfg.packs:
         check_card(cfg.audio)
     return input_notes(cfg.input_wav, scan) if scan is not None and cfg.backend == "file" else []
@@ -66,6 +68,22 @@ def check_output(path: str) -> None:
     why = cannot_record(path)
     if why:
         raise AudioFileError(f"cannot write the output {Path(path)}: {why}", hint=OUTPUT_HINT)
+
+
+def check_overwrite(path: str, force: bool) -> None:
+    """Unless ``force`` (--force): AudioFileError for an --output the take would wreck, before anything is
+    installed (p59 Q1 1: a musician's WAV, a notes.txt and the --synth pack itself were written over, exit 0): a
+    name that is not a .wav (the take is a WAV whatever its name: audiofile.name_refusal, `hatbox render`'s words),
+    or a file there that hatbox did not write (audiofile.refuse_foreign, `hatbox render --out`'s rule).  A device
+    (/dev/null) passes."""
+    from device.audio import audiofile
+    out = Path(path)
+    if force or out.is_char_device():
+        return
+    if out.suffix.lower() != ".wav":
+        raise audiofile.name_refusal(out, (".wav",), "; nothing was started",
+                                     "or add --force to write the take's WAV there")
+    audiofile.refuse_foreign(out, force, "--output", "nothing was started")
 
 
 def check_card(audio: Any) -> None:

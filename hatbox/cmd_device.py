@@ -124,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         if same_path(args.input, args.output):           # the take would be written over the recording it plays
             raise HatboxError(f"--output {args.output} is the --input file: the box would record over the take it "
                               "plays; nothing was started", hint="give the output another name, e.g. --output out.wav")
+    _refuse_output_on_pack(args)
     if getattr(args, "sim_gear", None) and not args.sim:
         raise HatboxError("--sim-gear needs --sim: the simulated gear is part of the simulated box", hint="add --sim")
     cfg = _config(args)
@@ -182,6 +183,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_output_on_pack(args: argparse.Namespace) -> None:
+    """HatboxError when --output names the --effect or --synth pack given (p59 Q1 1: `--synth mine.hatpack --output
+    mine.hatpack` left a 1 s WAV of silence where the pack was), --force or not, as --output on --input is."""
+    from export.atomic import same_path
+    for slot in ("effect", "synth"):
+        pack = getattr(args, slot, None)
+        if args.output and pack and same_path(pack, args.output):
+            raise HatboxError(f"--output {args.output} is the --{slot} pack: the take would be written over it; "
+                              "nothing was started", hint="give the output a name of its own, e.g. --output out.wav")
+
+
 def latency_words(cfg: Any) -> str:
     """The start line's latency, as the engine's status gives it (device/audio/engine_child.latency_ms): a sound
     card's round trip (period x periods + the declared latency of the pack it plays: AudioConfig.latency_budget), or
@@ -229,7 +241,8 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
     for line in recovery_words(store.last_recovery, cut):     # on the terminal and in box.log (p45 crash QA)
         _say(line)
     where = _pick_backend(cfg, args.sim, args.store)
-    for line in check_start(cfg):                # what the engine would fail on, before the store changes
+    force = getattr(args, "force", False) or not getattr(args, "output", None)   # the store's take: sim_take keeps it
+    for line in check_start(cfg, force):         # what the engine would fail on, before the store changes
         _say(line, err=True)                     # what the input's check found: mixed to mono, truncated
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts

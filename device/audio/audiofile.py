@@ -286,11 +286,19 @@ WRITABLE = {".wav": ("WAV", "FLOAT"), ".aif": ("AIFF", "FLOAT"), ".aiff": ("AIFF
 def _audio_name(path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() not in WRITABLE:
-        raise AudioFileError(f"{path}: cannot write audio of that kind",
-                             hint=f"give a name ending in {', '.join(WRITABLE)} (e.g. {path.stem}.wav)")
+        raise name_refusal(path, tuple(WRITABLE))
     if path.is_dir():
         raise AudioFileError(f"{path} is a folder", hint="give the path of the audio file to write")
     return path
+
+
+def name_refusal(path: Path, endings: tuple[str, ...], nothing: str = "", also: str = "") -> AudioFileError:
+    """The refusal of ``path`` as the name of an audio file to write, whose name does not end in one of ``endings``
+    (e.g. a notes.txt or a .hatpack given where a WAV goes): ``nothing`` ends its sentence ("; nothing was
+    started"), ``also`` ends its hint (another way on)."""
+    return AudioFileError(f"{path}: cannot write audio of that kind{nothing}",
+                          hint=f"give a name ending in {', '.join(endings)} (e.g. {path.stem}.wav)"
+                               + (f", {also}" if also else ""))
 
 
 def truncated_words(path: str | Path, problem: str, did: str) -> str:
@@ -316,20 +324,51 @@ def check_output(path: str | Path, force: bool = False) -> Path:
     why = unwritable(path)
     if why:
         raise AudioFileError(f"cannot write {path}: {why}", hint="pick a file in a folder you can write to")
-    if not force and (path.exists() or path.is_symlink()) and not written_by_hatbox(path):
-        raise AudioFileError(f"{path} is there and hatbox did not write it (a recording of yours?): nothing was "
-                             "written", hint="give another --out, or add --force to write over it")
+    refuse_foreign(path, force)
     return path
 
 
+def refuse_foreign(path: Path, force: bool, flag: str = "--out", nothing: str = "nothing was written") -> None:
+    """Unless ``force``: AudioFileError when a file is at ``path`` that hatbox did not write
+    (:func:`written_by_hatbox`: a recording of the user's, most likely), in the words ``flag`` (the option that named
+    it) and ``nothing`` (what was not done) end; a device (/dev/null) holds nothing to lose.  The one rule of `hatbox
+    render --out`, `hatbox synth play --out` and `hatbox device run --output` (hatbox/box_start_checks.py)."""
+    if force or not (path.exists() or path.is_symlink()) or path.is_char_device() or written_by_hatbox(path):
+        return
+    raise AudioFileError(f"{path} is there and hatbox did not write it (a recording of yours?): {nothing}",
+                         hint=f"give another {flag}, or add --force to write over it")
+
+
 def written_by_hatbox(path: str | Path) -> bool:
-    """Whether the audio file at ``path`` was written by :func:`write` (its software tag): a render or a take hatbox
-    made, which a new one may replace without asking."""
+    """Whether the audio file at ``path`` was written by :func:`write` (its software tag) or is a take of the box's
+    recorder (:func:`recorder_take`): a render or a take hatbox made, which a new one may replace without asking."""
     try:
         with sf.SoundFile(str(path)) as f:
-            return str(f.software or "").startswith(SOFTWARE)
+            if str(f.software or "").startswith(SOFTWARE):
+                return True
     except Exception:  # noqa: BLE001 - unreadable, or no audio file at all: not hatbox's
         return False
+    return recorder_take(path)
+
+
+def recorder_take(path: str | Path) -> bool:
+    """Whether the file at ``path`` begins with the very header :class:`WavRecorder` writes (:func:`float_wav_header`
+    for the rate, channels and frames it gives) and holds at least the audio it counts: a take of the box (`device
+    run --output`, capture), which carries no software tag.  (sox writes a float WAV's header the same way: such a
+    file counts as hatbox's too.)"""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(FLOAT_WAV_HEADER)
+            size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        return False
+    if len(head) < FLOAT_WAV_HEADER or head[20:22] != b"\x03\x00":
+        return False
+    channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
+    frames = int.from_bytes(head[46:50], "little")
+    data = 4 * channels * frames
+    return (0 < channels and FLOAT_WAV_HEADER + data < 1 << 32 and size >= FLOAT_WAV_HEADER + data
+            and head == float_wav_header(rate, channels, frames))
 
 
 def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = None) -> Path:
