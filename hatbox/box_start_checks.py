@@ -13,17 +13,21 @@ from hatbox.errors import AudioFileError
 OUTPUT_HINT = "pass a writable file with --output WAV"     # the file backend's own hint (device/audio/file_io.FileIO)
 
 
+MIN_ROOM_S = 5.0       # seconds of the take the disk must have room for at the start (or the whole take, if shorter)
+
+
 def check_start(cfg: Any, force: bool = True) -> list[str]:
     """Raise the error the engine would start with for ``cfg`` (its ServerConfig, after
     hatbox.box_backend.pick_backend chose where the audio goes): an --input it cannot play, an output it cannot
     write (the file backend; with ``force`` False also one that is not a .wav or is a file hatbox did not write:
-    :func:`check_overwrite`), a sound card that does not open (ALSA, only where packs were given: nothing else of
-    the store would change before the engine says it).  Returns the notes to say of the input
-    (:func:`input_notes`: mixed to mono, truncated)."""
+    :func:`check_overwrite`; no room on its disk: :func:`check_room`), a sound card that does not open (ALSA, only
+    where packs were given: nothing else of the store would change before the engine says it).  Returns the notes
+    to say of the input (:func:`input_notes`: mixed to mono, truncated)."""
     scan = check_input(cfg) if cfg.input_wav else None
     if cfg.backend == "file" and cfg.output_wav:
         check_output(cfg.output_wav)
         check_overwrite(cfg.output_wav, force)
+        check_room(cfg.output_wav, take_seconds(cfg, scan), cfg.audio.rate)
     elif cfg.backend == "alsa" and cfg.packs:
         check_card(cfg.audio)
     return input_notes(cfg.input_wav, scan) if scan is not None and cfg.backend == "file" else []
@@ -84,6 +88,59 @@ def check_overwrite(path: str, force: bool) -> None:
         raise audiofile.name_refusal(out, (".wav",), "; nothing was started",
                                      "or add --force to write the take's WAV there")
     audiofile.refuse_foreign(out, force, "--output", "nothing was started")
+
+
+def take_seconds(cfg: Any, scan: Any) -> float:
+    """Seconds of the take the disk must have room for at the start: :data:`MIN_ROOM_S`, or less where the take is
+    shorter (--seconds, the --input's length, the take's limit)."""
+    ends = [MIN_ROOM_S, getattr(cfg, "seconds", None), getattr(cfg, "output_limit_s", None)]
+    if scan is not None:
+        ends.append(scan.frames / cfg.audio.rate)
+    return min(float(s) for s in ends if s is not None)
+
+
+def check_room(path: str, seconds: float, rate: int = 48000) -> None:
+    """AudioFileError when the take cannot even begin at ``path`` (p59 Q1 4: an --output on a full disk, or
+    /dev/full, passed the start check; --effect was installed and made active, then the run failed with nothing
+    recorded): a device that refuses a write (an empty one: /dev/full), or a disk without room for the take's first
+    ``seconds`` (mono 32-bit float at ``rate`` Hz: audiofile.full_disk_words)."""
+    from device.audio import audiofile
+    out = Path(path)
+    if out.is_char_device():
+        why = _device_refusal(out)
+        if why:
+            raise AudioFileError(f"cannot write the output {out}: {why}", hint=OUTPUT_HINT)
+        return
+    needed = audiofile.expected_bytes(int(round(seconds * rate)), 1, "FLOAT")
+    free = audiofile.free_bytes(_nearest_folder(out))
+    if needed is not None and free is not None and needed > free:
+        raise AudioFileError(f"cannot write the output {out}: "
+                             f"{audiofile.full_disk_words(needed, free)} (the take's first {seconds:g} s)",
+                             hint=audiofile.FULL_DISK_HINT)
+
+
+def _device_refusal(path: Path) -> str | None:
+    """Why the device at ``path`` refuses a write (its system words: /dev/full "No space left on device"), found
+    by an empty write, which /dev/null and the like take without a trace; None when it takes it."""
+    import os
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        try:
+            os.write(fd, b"")
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _nearest_folder(path: Path) -> Path:
+    """The folder the take at ``path`` goes in, or the nearest one above it that exists (the recorder makes the
+    rest)."""
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def check_card(audio: Any) -> None:
