@@ -186,9 +186,10 @@ def knob_corners(knobs: list[Any]) -> list[dict[str, float]]:
 
 
 # The probe runs the unit in chunks of at least this many samples (p59 F1): an effect's output does not depend on the
-# chunk it is processed in (its model's state is explicit and carried across calls, its knobs glide per sample:
-# device/audio/effect.py), so the probe's output is the same at block 1 as in chunks of 256 (the factory drive: equal
-# to the bit over its whole probe at chunks 1, 128, 256 and 1000) and the guard's gain is still measured per
+# chunk it is processed in beyond float rounding (its model's state is explicit and carried across calls, its knobs
+# glide per sample: device/audio/effect.py), so the probe's output is that of block 1 in chunks of 256 (the factory
+# drive, a GRU: equal to the bit at chunks 1, 128, 256 and 1000; the TCN architectures differ by up to 5.4e-7, the
+# guard's dB by under 5e-6: p59 R1) and the guard's gain is still measured per
 # ``block``.  `hatbox render --block 1` ran the probe one sample a call: calibrate_gain on the factory drive took
 # 10.4 s at block 1, now 0.27 s, the same 38.59 dB (old and new alternating in one process, medians of 3, under
 # load; block 128: 0.30 -> 0.24 s, 20.46 dB).

@@ -1,7 +1,8 @@
 """The load-time gain probe (device/audio/swap.calibrate_gain) runs the effect in chunks of at least 256 samples and
 still measures its gain per block of the engine's block: `hatbox render --block 1` ran it one sample a call (17 s of
-probe on the factory drive).  An effect's output does not depend on the chunk (explicit model state, knobs smoothed
-per sample), so the figure is the one block-by-block processing gives."""
+probe on the factory drive).  An effect's output does not depend on the chunk beyond float rounding (explicit model
+state, knobs smoothed per sample; the GRU factory drive's to the bit), so the figure is the one block-by-block
+processing gives."""
 from __future__ import annotations
 
 from pathlib import Path
