@@ -56,16 +56,40 @@ def scan_engine_input(cfg: ServerConfig, keep: bool = False) -> InputScan:
     decode, has another sample rate, or holds NaN, inf or samples far out of range, and for float samples over
     +24 dBFS (audiofile.float_peak_problem: integer values written as floats, which the sampler refuses too)."""
     from device.audio import audiofile
-    scan, kept = InputScan(), []
+    scan = InputScan()
+    kept = _Kept(audiofile.info(str(cfg.input_wav))[2] if keep else 0)
     for chunk in audiofile.read_chunks(str(cfg.input_wav), expect_rate=cfg.audio.rate):
         scan.frames, scan.channels = scan.frames + chunk.shape[1], chunk.shape[0]
         scan.peak = max(scan.peak, float(np.max(np.abs(chunk))))
         if keep:
-            kept.append(chunk.mean(axis=0) if chunk.shape[0] > 1 else chunk[0])
+            kept.add(chunk.mean(axis=0) if chunk.shape[0] > 1 else chunk[0])
     problem = audiofile.float_peak_problem(scan.peak)
     if problem:
         raise AudioFileError(f"{cfg.input_wav}: {problem}",
                              hint=audiofile.FLOAT_PEAK_HINT.format(name=Path(str(cfg.input_wav)).name))
     if keep:
-        scan.audio = kept[0] if len(kept) == 1 else np.concatenate(kept)
+        scan.audio = kept.audio()
     return scan
+
+
+class _Kept:
+    """Mono audio gathered a chunk at a time into one array of the length its header gives (``frames``: the audio
+    is held once, not once more to join the chunks); what the header did not count (an MP3's estimate) is joined on
+    at the end, what it counted and was not there (a truncated file) is left off."""
+
+    def __init__(self, frames: int) -> None:
+        self.out = np.empty(max(0, frames), np.float32)
+        self.n = 0
+        self.extra: list[np.ndarray] = []
+
+    def add(self, mono: np.ndarray) -> None:
+        fit = min(mono.shape[0], self.out.shape[0] - self.n)
+        self.out[self.n:self.n + fit] = mono[:fit]
+        self.n += fit
+        if fit < mono.shape[0]:
+            self.extra.append(mono[fit:])
+
+    def audio(self) -> np.ndarray:
+        """The audio gathered [N] float32."""
+        head = self.out[:self.n] if self.n < self.out.shape[0] else self.out
+        return np.concatenate([head, *self.extra]) if self.extra else head

@@ -107,3 +107,15 @@ def test_an_input_the_box_mixes_or_that_is_truncated_is_said_as_render_says_it(t
     assert r.returncode == 0, r.stderr
     assert "warning: cut.wav is shorter than its header says (" in r.stderr and \
         "truncated? Plays what it holds" in r.stderr, r.stderr
+
+
+def test_the_engine_holds_its_input_once_whatever_its_header_counted(tmp_path: Path) -> None:
+    from device.audio import io_open
+    x = np.arange(7, dtype=np.float32)
+    for frames in (0, 3, 7, 10):                         # an MP3's estimate short or long, a truncated WAV's
+        kept = io_open._Kept(frames)
+        kept.add(x[:3]), kept.add(x[3:])
+        assert np.array_equal(kept.audio(), x), frames
+    sf.write(str(tmp_path / "in.ogg"), tone(1.0), RATE, subtype="VORBIS")      # frames from its last page
+    played = io_open.read_engine_input(_cfg(tmp_path / "in.ogg"))
+    assert np.array_equal(played, audiofile.read(tmp_path / "in.ogg", mono=True)[0].reshape(-1))
