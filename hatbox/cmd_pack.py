@@ -49,6 +49,8 @@ def inspect(args: argparse.Namespace) -> int:
             print(signature, file=sys.stderr)
         if m.kind == "synth":           # its playing level in words, on stderr too (the manifest has the figures)
             print(synth_level_words(m.extras), file=sys.stderr)
+        if worse := worse_than_bypass_words(m.metrics):
+            print(f"warning: {worse}", file=sys.stderr)
         return 0
     print(f"{m.name} {m.version}  ({m.kind}, {m.sample_rate} Hz{_channel_words(m)})")
     if m.description:
@@ -74,6 +76,8 @@ def inspect(args: argparse.Namespace) -> int:
             print(f"  {band}")
     for line in score_lines(m.metrics):
         print(f"  {line}")
+    if worse := worse_than_bypass_words(m.metrics):       # said plainly, not left to comparing two lines (p59 Q2 5)
+        print(f"  warning: {worse}")
     for line in figure_lines(m.metrics):
         print(f"  {_t(line)}")
     for name, digest in sorted(m.files.items()):
@@ -358,6 +362,31 @@ def _shown_score(key: str, metrics: dict) -> str:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
     return SCORES[key].format(_value_words(key, float(value)))
+
+
+def worse_than_bypass(metrics: dict) -> tuple[float, float] | None:
+    """(the pack's held-out ESR, bypass's) from an effect pack's ``metrics`` (``val_esr``, ``val_bypass_esr``, as
+    `hatbox train effect` writes them) when the pack scored no better than no effect at all (its error at least
+    bypass's, and over 0); None otherwise, and for a pack without both figures (a synth, a tagger, an old pack)."""
+    model, bypass = _finite(metrics.get("val_esr")), _finite(metrics.get("val_bypass_esr"))
+    if model is None or bypass is None or model <= 0 or model < bypass:
+        return None
+    return model, bypass
+
+
+def worse_than_bypass_words(metrics: dict) -> str:
+    """"it scored worse than no effect at all: held-out error 1.28 against bypass's 0.743 (the dry input unchanged),
+    1.72x higher: ..." for a pack :func:`worse_than_bypass` names (what `pack inspect` and `hatbox push` say); ""
+    otherwise."""
+    scores = worse_than_bypass(metrics)
+    if scores is None:
+        return ""
+    model, bypass = scores
+    how = "the same" if model == bypass else f"{model / bypass:.3g}x higher" if bypass > 0 else "higher"
+    return (f"it scored {'worse than' if model > bypass else 'no better than'} no effect at all: held-out error "
+            f"{number_words(model)} against bypass's {number_words(bypass)} (the dry input unchanged), {how}: it "
+            "sounds less like the gear than your dry signal does; train it again (hatbox train effect said how when it "
+            "wrote it)")
 
 
 OLD_ZERO = ("a tagger trained before the fifty-first stop stored 0 also where none of its held-out files carried any "

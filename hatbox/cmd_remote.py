@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shlex
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -165,6 +166,9 @@ def push(args: argparse.Namespace) -> int:
                           hint=f"a sample library goes with: hatbox push-library {shlex.quote(str(path))}")
     manifest = check_pack_opens(path)
     check_box_takes(path)                       # NaN in its golden output...: the box's own checks, here
+    worse = _worse_than_bypass(manifest)
+    if worse and args.activate and not args.yes and not _activate_anyway(worse, path):
+        return 0                                # answered no: confirm() said "nothing was sent"
     where = target(args)
     with tempfile.TemporaryDirectory() as tmp, _client(*where) as c:
         if args.sign:
@@ -174,7 +178,9 @@ def push(args: argparse.Namespace) -> int:
         if packs is not None and (known := pack_on_box(c, path, packs)) is not None:   # sent before: not again
             if args.activate:
                 mark_activating(args, known, packs)     # a Ctrl-C now: the box may have made it active (p50 M3)
-            return on_box_already(c, known, args.activate, where[0])
+            done = on_box_already(c, known, args.activate, where[0])
+            _say_worse(worse)
+            return done
         body = push_upload(c, path, args, upload, packs)  # a Ctrl-C said as what the box may still do (p50 FE)
         since = replaced_since(c, body.get("pack")) if body.get("activated") else ""    # another laptop's, already
     with _box_reply("POST /packs", note="; the pack may be installed all the same: see hatbox box-pack"):
@@ -196,6 +202,7 @@ def push(args: argparse.Namespace) -> int:
             print(f"  make it active: hatbox box-pack {shlex.quote(safe_text(p['id']))} --activate")
     if p.get("kind") == "effect":
         _say_no_gear(manifest)                  # an old pack's wider limit: said where every user looks (p52 FR2 #4)
+    _say_worse(worse)
     with _client(*where) as c:
         twin_note(c, p, bool(body["activated"] or p.get("active")))    # another pack of this name and version
         if body["activated"]:
@@ -203,6 +210,37 @@ def push(args: argparse.Namespace) -> int:
             if p.get("kind") == "tagger":
                 _say_untagged(c, list(body.get("tagging") or []), str(p["id"]))
     return 0
+
+
+def _worse_than_bypass(manifest: Manifest) -> str:
+    """hatbox.cmd_pack.worse_than_bypass_words for an effect pack of ``manifest`` whose own training metrics say it
+    scored no better than no effect at all (p59 Q2 5: one at held-out error 1.28 against bypass's 0.743 was pushed
+    and made active with "passed every check ... now active"); "" for any other pack."""
+    from hatbox.cmd_pack import worse_than_bypass_words
+    return worse_than_bypass_words(manifest.metrics) if manifest.kind == "effect" else ""
+
+
+def _activate_anyway(worse: str, path: Path) -> bool:
+    """Ask before `push --activate` makes active a pack that scored worse than bypass (``worse``: its words): True on
+    y; False (nothing sent, said) on anything else; a HatboxError, nothing sent, with no one to ask (no terminal, or
+    CI set: pass --yes)."""
+    from hatbox.ask import can_ask
+    item = shlex.quote(safe_text(str(path)))
+    if not can_ask():
+        raise HatboxError(f"nothing was sent: {worse}; push --activate asks before making such a pack active, and "
+                          "there is no terminal to ask on (or CI is set)",
+                          hint=f"add --yes to make it active all the same, or install it without making it active: "
+                               f"hatbox push {item}")
+    print(f"warning: {worse}", file=sys.stderr, flush=True)
+    return confirm("send it and make it the box's active effect pack all the same?",
+                   f"nothing was sent (to install it without making it active: hatbox push {item})",
+                   f"add --yes to make it active all the same, or install it only: hatbox push {item}")
+
+
+def _say_worse(worse: str) -> None:
+    """The line, after push's own, for a pack that scored worse than bypass (``worse``: its words; "" says nothing)."""
+    if worse:
+        print(f"  warning: {worse}")
 
 
 def _say_no_gear(manifest: Manifest) -> None:
@@ -311,7 +349,10 @@ def register(cli: Any) -> None:
     p = cli.command("push", "send a .hatpack to the box (validated there before install)",
                     nothing_sent_if_stopped(push))
     p.add_argument("pack", help="the .hatpack to send (hatbox train ... --out wrote it)")
-    p.add_argument("--activate", action="store_true", help="make it the active pack of its kind")
+    p.add_argument("--activate", action="store_true", help="make it the active pack of its kind (an effect pack "
+                   "whose own scores are worse than no effect at all: asks first)")
+    p.add_argument("--yes", "--force", dest="yes", action="store_true",
+                   help="with --activate: do not ask, even for a pack that scored worse than no effect at all")
     p.add_argument("--sign", metavar="KEY.pem", help="sign the pack with this ed25519 key before sending")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(p)
