@@ -90,16 +90,25 @@ def _stopped_line(args: argparse.Namespace, code: int) -> str:
     if ran is None:
         return said
     from hatbox.text import duration_words
-    return (f"{said}: its input {Path(args.input).name} ended ({duration_words(ran)} played; the file backend stops "
-            "the box at the end of its --input, and without --input it plays silence until stopped)")
+    seconds = getattr(args, "seconds", None)
+    before = f", before --seconds {seconds:g}" if seconds is not None else ""
+    return (f"{said}: its input {Path(args.input).name} ended ({duration_words(ran)} played{before}; the file "
+            "backend stops the box at the end of its --input, and without --input it plays silence until stopped)")
 
 
 def _input_ran_out(args: argparse.Namespace, engine: Any, backend: str) -> float | None:
     """The length (s) of ``args.input`` when the engine, which has ended by itself without an error, stopped at its
-    end: the file backend played it (``backend``: ServerConfig.backend; ALSA never plays --input, p57 FR1 1) and none
-    of --seconds came first; None otherwise (no --input, a run stopped, an input that cannot be read)."""
+    end: the file backend played it (``backend``: ServerConfig.backend; ALSA never plays --input, p57 FR1 1) to its
+    end, the run's own result (the recording's ``input_ended_s``: the engine ends at the input's end or at --seconds,
+    whichever comes first; p59 M2: a --seconds past the input's end played on, and this said the input ended);
+    None otherwise (no --input, a run stopped, --seconds first).  An engine that does not say (a stand-in): the
+    input's length when --seconds is longer."""
     if backend != "file" or not args.input or engine.alive() or engine.wait(0) != 0:
         return None
+    recording = getattr(engine, "recording", None)
+    if isinstance(recording, dict) and "input_ended_s" in recording:
+        ended = recording["input_ended_s"]
+        return float(ended) if isinstance(ended, (int, float)) else None
     from device.audio.file_length import seconds_or_nan
     length = seconds_or_nan(args.input)
     seconds = getattr(args, "seconds", None)

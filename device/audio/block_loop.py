@@ -29,9 +29,12 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
              on_block: Callable[[int], None] | None = None) -> dict[str, Any]:
     """The audio thread: read -> engine.process -> write, block after block.
 
-    Runs for ``seconds`` of audio (None: until ``stop`` is set or a FileIO input ends; a FileIO
-    without input feeds silence until ``stop`` is set).  Ctrl-C (KeyboardInterrupt) stops it as
-    ``stop`` does, so the caller still closes the I/O (a file backend's WAV is finished).
+    Runs until ``stop`` is set, for at most ``seconds`` of audio (whole blocks, at least one: p59 M2, ``--seconds
+    0.001`` ran none and wrote an empty take), and on a FileIO with an input until that input ends, whichever comes
+    first (p59 M2: a ``seconds`` past the input's end played silence after it, ``--seconds 1e9`` never ended, and the
+    input's end was a hard cut inside the take); a FileIO without input feeds silence until ``stop`` or ``seconds``.
+    Ctrl-C (KeyboardInterrupt) stops it as ``stop`` does, so the caller still closes the I/O (a file backend's WAV is
+    finished).
     The output rises from silence at the start and glides to silence at every end, the engine's ``fade_in`` /
     ``fade_out``, so the speakers do not click and a take does not end on a full-level sample: once stopped (``stop``
     or Ctrl-C, or the end of ``seconds`` on a sound card) over a few more blocks; at the end of the file backend's
@@ -43,7 +46,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     period = io.cfg.period
     inp, out = np.zeros(period, np.float32), np.zeros(period, np.float32)
     pacer = Pacer(io.cfg.rate, period, io.cfg.periods) if pace else None
-    total = None if seconds is None else int(round(seconds * io.cfg.rate / period))
+    total = None if seconds is None else max(1, int(round(seconds * io.cfg.rate / period)))
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = ending = 0                    # ending: the blocks of the take's own end glide, once it has begun
     glide = EndGlide(io.cfg.rate, period)
@@ -52,7 +55,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
         engine.fade_in()
     try:
         while (total is None or k < total) and not (stop is not None and stop.is_set()):
-            if total is None and isinstance(io, FileIO) and io.exhausted:
+            if isinstance(io, FileIO) and io.exhausted:
                 break
             ending = ending or _take_end(engine, io, k, total, glide)
             _one_block(engine, io, inp, out, pacer, io_stats, glide)
@@ -78,8 +81,8 @@ MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loo
 
 
 def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) -> int:
-    """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or
-    without ``total`` at the end of its input): once the glide must begin in this block (``glide.due``: the take's
+    """Before block ``k`` (0-based) of a file backend's take that ends by itself (after ``total`` blocks, or at the
+    end of its input, whichever comes first): once the glide must begin in this block (``glide.due``: the take's
     end is within the engine's glide time and a block), start the output's glide to end on the take's last sample
     (``glide.end_in``: the input's last sample when the take ends on a part block) and return the blocks left;
     0 otherwise, and 0 when the recording's length limit comes first (:meth:`FileIO.run_ends_in`: the recording
@@ -89,17 +92,15 @@ def _take_end(engine: Any, io: Any, k: int, total: int | None, glide: EndGlide) 
     block, silenced up to 0.28 s of a take at block 8192)."""
     if not isinstance(io, FileIO):
         return 0
-    period = io.cfg.period
-    if total is not None:
-        samples = (total - k) * period
-    elif io.audio is not None and io.cue is None:      # (an input waiting for its cue has not begun)
-        samples = io.audio.shape[0] - io.pos
-    else:
+    left = io.input_left()
+    samples = left if total is None else (total - k) * io.cfg.period
+    if samples is None:
         return 0
+    samples = min(samples, left) if left is not None else samples
     if not glide.due(samples) or io.run_ends_in(samples):
         return 0
     glide.end_in(samples)
-    return max(1, -(-samples // period))
+    return max(1, -(-samples // io.cfg.period))
 
 
 def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,

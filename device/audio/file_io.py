@@ -94,6 +94,13 @@ class FileIO:
         """The input signal has been read to its end (never without an input, nor while it waits for its cue)."""
         return self.audio is not None and self.cue is None and self.pos >= self.audio.shape[0]
 
+    def input_left(self) -> int | None:
+        """Samples of the input not read yet (0 once it ended), or None: no input, or one waiting for its cue (it has
+        not begun)."""
+        if self.audio is None or self.cue is not None:
+            return None
+        return max(0, self.audio.shape[0] - self.pos)
+
     def read(self, buf: np.ndarray) -> bool:
         if self.cue is not None and not self._cued():
             buf[:] = 0.0
@@ -182,14 +189,17 @@ class FileIO:
     def recording(self) -> dict[str, Any] | None:
         """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio
         the files hold, readable), ``written_s`` (seconds the engine produced) and ``problem`` (the
-        one-line :meth:`cut_short` message, "" when nothing was lost) and ``note`` (the take stopped at its length
-        limit: not a loss, the box was told to keep that much; "" otherwise).  Final once :meth:`close` returned."""
+        one-line :meth:`cut_short` message, "" when nothing was lost), ``note`` (the take stopped at its length
+        limit: not a loss, the box was told to keep that much; "" otherwise) and ``input_ended_s`` (the input's length
+        in seconds once it was played to its end, which ends the run: block_loop.run_loop; None before, or without
+        one).  Final once :meth:`close` returned."""
         if self.out_path is None:
             return None
         rate = float(self.cfg.rate)
+        ended = self.audio.shape[0] / rate if self.exhausted else None
         return {"files": list(self.info["playback"].get("files", [])), "kept_s": self.kept / rate,
                 "written_s": self.written / rate, "problem": self.cut_short(),
-                "note": self.info["playback"].get("limit", "")}
+                "note": self.info["playback"].get("limit", ""), "input_ended_s": ended}
 
     def cut_short(self) -> str:
         """"" when the output file holds everything written so far; otherwise one line: why writing
