@@ -391,8 +391,54 @@ def box_capture(args: argparse.Namespace) -> int:
     return 0
 
 
+SIGNAL_FILES = {".wav": "32-bit float WAV", ".aif": "32-bit float AIFF", ".aiff": "32-bit float AIFF",
+                ".flac": "24-bit FLAC"}      # what capture-signal writes (audiofile.write's own formats; no lossy .ogg)
+REAMP_HINT = ("re-amp it: play it from your DAW at 48 kHz through the gear at each knob setting, record the gear's "
+              "return from the same start, and list each take in pairs.csv beside this file (input,output,<knobs>: "
+              "docs/effect.md); then hatbox train effect FOLDER")
+GUITAR_TOO = ("re-amp a take of your own guitar DI through the same settings too, and list both: in one test (one "
+              "pedal, one seed) a pack trained on the capture signal alone played guitar worse than one trained on "
+              "guitar DI (docs/capture.md)")
+
+
+def signal_file(args: argparse.Namespace) -> int:
+    """`hatbox capture-signal OUT.wav [--seconds N] [--force]`: write the capture signal box-capture plays
+    (device/audio/capture_signal.py, the same samples for the same ``--seconds``) as a file at 48 kHz, mono, to
+    re-amp in a DAW (p59 Q2 4: only box-capture played it).  A file hatbox did not write is kept unless --force."""
+    from device.audio import audiofile
+    from device.audio.capture_signal import PEAK_DBFS, RATE, capture_signal, signal_sha256
+    out = _signal_name(Path(args.out))
+    audiofile.check_output(out, force=True)                 # its name, its folder: checked before the work
+    audiofile.refuse_foreign(out, args.force, flag="file name")  # a recording of the musician's is kept
+    audio = capture_signal(args.seconds)
+    audiofile.write(out, audio, RATE)
+    print(f"wrote {out}: the capture signal, {args.seconds:g} s at {RATE // 1000} kHz, mono, "
+          f"{SIGNAL_FILES[out.suffix.lower()]}, peak {PEAK_DBFS:g} dBFS (the samples box-capture --seconds "
+          f"{args.seconds:g} plays; sha256 of the float samples {signal_sha256(audio)[:16]})")
+    print(REAMP_HINT)
+    print(f"note: {GUITAR_TOO}")
+    return 0
+
+
+def _signal_name(out: Path) -> Path:
+    """``out`` when capture-signal writes that kind of file (:data:`SIGNAL_FILES`); a HatboxError otherwise: a lossy
+    .ogg would change the signal, a name of another kind is no audio file."""
+    if out.suffix.lower() in SIGNAL_FILES:
+        return out
+    from device.audio.audiofile import name_refusal
+    lossy = ", not .ogg: a lossy file changes the signal" if out.suffix.lower() == ".ogg" else ""
+    raise name_refusal(out, tuple(SIGNAL_FILES), "; nothing was written", also=lossy.removeprefix(", "))
+
+
 def register(cli: Any) -> None:
     from hatbox.cmd_remote import _common
+    p = cli.command("capture-signal", "write the capture signal box-capture plays as a WAV file, to re-amp through "
+                                      "your gear from a DAW (then hatbox train effect)", signal_file)
+    p.add_argument("out", metavar="OUT.wav", help="the file to write (.wav or .aif(f): 32-bit float; .flac: 24-bit)")
+    p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=DEFAULT_SECONDS,
+                   help=f"its length, {SECONDS_RANGE[0]:g}..{SECONDS_RANGE[1]:g} s (default {DEFAULT_SECONDS:g}, as "
+                        "box-capture's)")
+    p.add_argument("--force", action="store_true", help="write over a file at OUT that hatbox did not write")
     p = cli.command("box-capture", "capture your gear through the box (re-amping): the box plays a test signal "
                                    "through it at each knob setting and records the return, ready for hatbox train "
                                    "effect", box_capture)
