@@ -182,9 +182,21 @@ class FileIO:
         said = isinstance(exc, AudioFileError)       # the recorder's own message names the file already
         first = why if said else f"cannot write the output {self.out_path}: {why}"
         self._writable = False
+        if self._out is not None:
+            self._out.seal(self._fall)           # the file ends on what the disk holds, falling to 0 (p59 M2)
         self.kept = self._out.kept if self._out is not None else self.kept   # what the file's header counts
         # last: the engine status reads recording() on another thread, and the error is what makes it a cut
         self.info["playback"].setdefault("error", first)           # the first failure is the cause
+
+    def _fall(self, frames: int) -> np.ndarray:
+        """The gains [min(frames, 10 ms)] of a take's fall to exactly 0 on its last sample, for a recording cut short
+        at ``frames`` (a full disk: WavRecorder.seal applies them to what the file holds): :class:`EndGlide`'s own
+        straight line, as at every other end of a take."""
+        glide = EndGlide(self.cfg.rate, self.cfg.period)
+        gains = np.ones(min(frames, glide.samples), np.float32)
+        glide.end_in(gains.shape[0])
+        glide.apply(gains)
+        return gains
 
     def recording(self) -> dict[str, Any] | None:
         """What the output holds (None without one): ``files`` (paths), ``kept_s`` (seconds of audio
@@ -230,6 +242,7 @@ class FileIO:
         if self._out is not None:
             try:
                 self._flush()
+                self._out.update()               # with the file still open: a disk full here is sealed (_fail)
                 self._out.close()
             except Exception as exc:  # noqa: BLE001
                 self._fail(exc)

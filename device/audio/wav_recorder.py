@@ -135,6 +135,49 @@ class WavRecorder:
                     pass
                 self._settle()
 
+    def seal(self, fall: Callable[[int], np.ndarray] | None = None) -> None:
+        """After a write that failed (a full disk): end the current file on the audio the disk holds of it, and close
+        it (nothing more is written; :meth:`close` then does nothing).  Its header is rewritten to count the frames
+        on disk (:attr:`kept`: final, the same figure before and after :meth:`close`; before p59 M2 it was the last
+        update's, up to a second less, and the file's closing update counted more), and ``fall(frames)``, gains
+        [m <= frames], multiply its last m frames in place, so a take cut short ends on 0 like any other end.
+        Nothing needs new space: both are written over bytes already on disk.  A file not yet holding audio (a
+        ``.NAME.part``) is left to :meth:`close`'s rules; a failure here leaves the last update's header."""
+        fh, self._fh = self._fh, None
+        if fh is None:
+            return
+        try:
+            if self._pending is None:
+                self._end_on_disk(fh, fall)
+        except OSError:
+            pass
+        finally:
+            _close_quietly(fh)
+            self._settle()
+
+    def _end_on_disk(self, fh: Any, fall: Callable[[int], np.ndarray] | None) -> None:
+        """:meth:`seal`'s work on the open file ``fh``: the frames on disk (of those written whole), the fall over
+        the last of them, then the header."""
+        try:
+            fh.flush()                           # what the buffer holds goes if it fits
+        except OSError:
+            pass
+        fd, width = fh.fileno(), 4 * self.channels
+        size = os.fstat(fd).st_size
+        if size < FLOAT_WAV_HEADER:              # not even its header: close removes it (a disk full from the start)
+            return
+        frames = min(self.frames, (size - FLOAT_WAV_HEADER) // width)
+        gains = np.asarray(fall(frames), np.float32).reshape(-1) if fall is not None and frames else None
+        if gains is not None and 0 < gains.shape[0] <= frames:
+            at = FLOAT_WAV_HEADER + width * (frames - gains.shape[0])
+            try:
+                tail = np.frombuffer(_read_at(fd, width * gains.shape[0], at), "<f4").reshape(-1, self.channels)
+                os.pwrite(fd, (tail * gains[:, None]).astype("<f4").tobytes(), at)
+            except OSError:                      # (no /proc): the take keeps its last samples as they were
+                pass
+        os.pwrite(fd, float_wav_header(self.rate, self.channels, frames), 0)
+        self.frames, self.kept = frames, self._before + frames
+
     def _settle(self) -> None:
         """After the current file is closed: a ``.NAME.part`` that never got audio is removed (the older
         file stays: :attr:`spared`); a file created here with less than a header in it is removed."""
@@ -197,6 +240,16 @@ class WavRecorder:
             raise AudioFileError(f"cannot write {role}{where}: {exc.strerror or exc}",
                                  hint="that folder cannot be written (read-only, or not yours): give a file in "
                                       "another folder" if locked else "is the disk full?") from None
+
+
+def _read_at(fd: int, size: int, at: int) -> bytes:
+    """``size`` bytes from byte ``at`` of the file open (for writing only) on ``fd``, read through a descriptor of
+    its own (/proc/self/fd: the same file even if it was renamed or replaced since)."""
+    rd = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
+    try:
+        return os.pread(rd, size, at)
+    finally:
+        os.close(rd)
 
 
 def _same_mode(older: Path, part: Path) -> None:
