@@ -77,6 +77,9 @@ def run(args: argparse.Namespace) -> int:
         except Exception:                     # a bug: the CLI says it in one line, its traceback is kept here
             log.exception("the box stopped on a bug in hatbox", extra={PRINTED: True})
             raise
+        short = _short_seconds_note(args)
+        if short:
+            _say(short, err=True)
         _say(_stopped_line(args, code))     # the terminal's last word too
         return code
 
@@ -94,6 +97,16 @@ def _stopped_line(args: argparse.Namespace, code: int) -> str:
     before = f", before --seconds {seconds:g}" if seconds is not None else ""
     return (f"{said}: its input {Path(args.input).name} ended ({duration_words(ran)} played{before}; the file "
             "backend stops the box at the end of its --input, and without --input it plays silence until stopped)")
+
+
+def _short_seconds_note(args: argparse.Namespace) -> str:
+    """A note when --seconds is under one block (the engine runs whole blocks, at least one: device/audio/block_loop.py
+    run_loop): `--seconds 0.001` ran none and wrote a 0-frame WAV without a word (p59 Q1 11); "" otherwise."""
+    seconds, rate, block = getattr(args, "seconds", None), getattr(args, "rate", None), getattr(args, "block", None)
+    if seconds is None or not rate or not block or round(seconds * rate / block) >= 1:
+        return ""
+    return (f"note: --seconds {seconds:g} is under one block of audio ({block} samples, {1000 * block / rate:.1f} ms "
+            f"at {rate} Hz): the box ran one block")
 
 
 def _input_ran_out(args: argparse.Namespace, engine: Any, backend: str) -> float | None:
@@ -303,9 +316,22 @@ def _hear_last_words(watch: Any, engine: Any) -> None:
     an engine that ended by itself, p56 review R4), so the run's DropoutLog counts them; nothing without a watch."""
     seen = getattr(watch, "seen", None)
     faults, dropouts = getattr(engine, "last_faults", None), getattr(engine, "last_dropouts", None)
-    if seen is not None and (faults or dropouts):
+    note = _limit_note(engine)
+    if seen is not None and (faults or dropouts or note):
         seen({"faults": faults if isinstance(faults, list) else [],
-              **(dropouts if isinstance(dropouts, dict) else {})})
+              **(dropouts if isinstance(dropouts, dict) else {}), **({"recording": {"note": note}} if note else {})})
+
+
+def _limit_note(engine: Any) -> str:
+    """The recording's length-limit note from the run's own result (``engine.recording``, its last words: the take
+    stopped at its limit), which the watch says once, for :func:`_hear_last_words`: read once a second, the watch
+    missed it in a run that ended within ~2 s of the limit (p59 Q1 11: 1 of 6 said it); "" without one, or when the
+    recording was cut short (its error says what it kept)."""
+    recording = getattr(engine, "recording", None)
+    if not isinstance(recording, dict) or recording.get("problem"):
+        return ""
+    note = recording.get("note")
+    return note if isinstance(note, str) else ""
 
 
 def _say_dropouts(args: argparse.Namespace, dropouts: Any) -> None:
