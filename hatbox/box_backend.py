@@ -47,8 +47,8 @@ def pick_backend(cfg: Any, sim: bool, store: Path) -> str:
             take = f" (its first {SIM_TAKE_MINUTES} min; --output FILE records a whole run)"
         cfg.output_wav = str(Path(cfg.output_wav or Path(store) / SIM_OUTPUT).absolute())
         until = "its end" if cfg.input_wav else "Ctrl-C or SIGTERM"
-        if cfg.seconds is not None:
-            until = f"{cfg.seconds:g} s"
+        if cfg.seconds is not None:                # an upper bound: the input's end stops the box first (p59 M2)
+            until = f"its end or {cfg.seconds:g} s" if cfg.input_wav else f"{cfg.seconds:g} s"
         feed = f"{cfg.input_wav} in" if cfg.input_wav else "silence in"
         return (f"file backend ({feed}, until {until}) -> {cfg.output_wav}{take} "
                 f"(ALSA '{cfg.audio.device}' unavailable: {first_line(exc)})")

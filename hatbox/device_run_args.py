@@ -81,7 +81,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"file backend: write the output here (default with --sim: STORE/{SIM_OUTPUT})")
     p.add_argument("--force", action="store_true",
                    help="write the take over an --output file hatbox did not write, or under a name that is no .wav")
-    p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds")
+    p.add_argument("--seconds", type=number(0.0, None, "seconds", open_low=True), help="stop after this many seconds at most (the end of --input stops the box first)")
     p.add_argument("--sim-gear", choices=("drive", "delay", "reverb"),
                    help="with --sim: simulated gear (a drive pedal, a delay, a reverb; device/audio/sim_gear.py) loops "
                         "the box's output back to its input 5 ms later, for capture mode (docs/capture.md)")

@@ -62,3 +62,21 @@ def test_the_limit_note_is_the_recording_s_own_and_not_said_over_a_cut() -> None
     assert _limit_note(_Engine({"note": "the take in x stopped at its limit", "problem": ""})).startswith("the take")
     assert _limit_note(_Engine({"note": "the take in x stopped", "problem": "recording cut short: ..."})) == ""
     assert _limit_note(_Engine(None)) == "" and _limit_note(object()) == ""
+
+
+def test_the_start_line_says_the_input_ends_the_box_before_its_seconds(tmp_path: Path) -> None:
+    """--seconds is an upper bound once --input is given (the input's end stops the box first): the file backend's
+    start line said "until 2 s" on a 1 s input (p59 M2's note)."""
+    import numpy as np
+
+    from device.audio import audiofile
+    from hatbox import cmd_device
+    from hatbox.cli import build_parser
+    src = tmp_path / "in.wav"
+    audiofile.write(src, np.zeros((1, 48000), np.float32), 48000)
+    for extra, until in ((["--input", str(src), "--seconds", "2"], "until its end or 2 s"),
+                         (["--seconds", "2"], "until 2 s"), (["--input", str(src)], "until its end")):
+        args = build_parser().parse_args(["device", "run", "--sim", "--store", str(tmp_path / "s"), "--audio",
+                                          "hatbox_no_such_device", *extra])
+        cfg = cmd_device._config(args)
+        assert f"in, {until}) -> " in cmd_device._pick_backend(cfg, True, args.store)
