@@ -1,6 +1,7 @@
 """A recorded take ends on one straight 10 ms fall to exactly 0 on its last sample, whichever end comes first: its own
 end (the end of ``--input``) or its length limit (``output_limit_s``, the store's bounded --sim take); a stop near the
-limit is not ramped by the limit too.  Before (p58 closing note), a take that ended by itself within 10 ms of its
+limit, ending the run on or before it, is not ramped by the limit too (a limit inside a stop's fall still multiplies
+it: it ends on 0; p59 R1).  Before (p58 closing note), a take that ended by itself within 10 ms of its
 limit was ramped twice: by the block loop's glide and by the file backend's own ramp (two formulas for one fall)."""
 from __future__ import annotations
 
