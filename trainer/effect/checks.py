@@ -141,7 +141,7 @@ def dc_note(label: str, offset: float, limit: float) -> str | None:
     of its channels') was taken out, when over ``limit``; None otherwise."""
     if not abs(offset) > limit:
         return None
-    return (f"{label}: a DC offset of {offset:+.3f} of full scale was taken out (an interface's offset, which "
+    return (f"{label}: a DC offset of {offset:+.3f} of full scale was taken out (the recording's offset, which "
             "speakers never pass: a pack trained on it would put out a steady level on silence)")
 
 

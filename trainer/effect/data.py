@@ -166,11 +166,14 @@ def check_clipping(x: np.ndarray, where: str) -> None:
                         hint="record again with less gain, or pass --allow-clipping if that is the sound")
 
 
-def check_silence(x: np.ndarray, where: str) -> None:
+def check_silence(x: np.ndarray, where: str, row: bool = False) -> None:
+    """DataError when ``x`` [N] (``where``: its row and file) is under SILENCE_DBFS RMS; ``row``: it is a pairs.csv
+    row's, which may also be dropped (the other rows train without it)."""
     rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
     if 20 * np.log10(max(rms, 1e-12)) < SILENCE_DBFS:
+        drop = "; or, to train without this take, delete its row from pairs.csv" if row else ""
         raise DataError(f"{where} is silent (RMS {20 * np.log10(max(rms, 1e-12)):.0f} dBFS)",
-                        hint="check the cable/interface routing of this recording")
+                        hint=f"check the cable/interface routing of this recording and record it again{drop}")
 
 
 # --------------------------------------------------------------------------- loading
@@ -223,7 +226,7 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
     label, peak = f"{where} {path.name}", float(np.max(np.abs(audio)))
     means = audio.mean(axis=1, dtype=np.float64)
     means[np.abs(means) <= DC_FLOOR] = 0.0
-    audio -= means[:, None].astype(np.float32)      # an interface's offset: speakers never pass it, the box drops it
+    audio -= means[:, None].astype(np.float32)      # the recording's offset: speakers never pass it, the box drops it
     held = held_channels(np.einsum("cn,cn->c", audio, audio, dtype=np.float64))
     two = np.count_nonzero(held) > 1
     got = Loaded(recording_mono(audio, label), rate, float(np.mean(means[held])),
@@ -257,7 +260,7 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
     check_lengths(x, y, rate, where, dst, src, cells)
     for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
-        check_silence(got.mono, label)
+        check_silence(got.mono, label, row=cells is not None)
         if not allow_clipping:
             check_clipping(got.mono + np.float32(got.dc), label)      # as recorded: the offset clipped with it
     files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""

@@ -130,8 +130,9 @@ def lead_hint(exc: OutputLeads, x: np.ndarray, y: np.ndarray, rate: int, dst: Pa
     pad = np.ceil(1000 * lead / rate) / 1000              # s, rounded up to the millisecond: never still leading
     out = dst.with_name(f"{dst.stem}_late{dst.suffix or '.wav'}")
     cell = listed_as(out, cells[1] if cells else None)
-    return (f"if the output's path is the faster one (a DI or reference recorded ahead of a slower path on the input), "
-            f"delay it by {1000 * pad:g} ms and trim it to the input's length: sox {shlex.quote(str(dst))} "
+    return (f"if the output was recorded ahead of its input (a DAW's latency compensation that overshot, or a take "
+            f"moved by hand; for a denoiser, a clean reference ahead of a slower noisy path), delay it by "
+            f"{1000 * pad:g} ms and trim it to the input's length: sox {shlex.quote(str(dst))} "
             f"{shlex.quote(str(out))} pad {pad:.3f} trim 0 {sox_seconds(x.shape[0] / rate)}, then use {cell} as the "
             "output; if not, check that the input and output files are not swapped or trimmed")
 
