@@ -40,7 +40,8 @@ from trainer.csvtext import listed_file, missing_error
 from trainer.effect import channel_checks, checks, file_checks
 from trainer.effect import takes
 from trainer.effect.align import OutputLeads, find_delay, shift
-from trainer.effect.knob_checks import check_knob_count, far_value_warnings, varying_columns  # noqa: F401 - re-exported
+from trainer.effect.knob_checks import (check_knob_count, far_value_warnings,  # noqa: F401 - re-exported
+                                        missing_settings, varying_columns)
 from trainer.effect.pairs_csv import (DECIMAL_HINT, SEMICOLON_NOTE, _number, named_columns,  # noqa: F401 - re-exported
                                       parse_header, read_rows)
 from trainer.effect.replicates import REPLICATE_ESR, check_replicates, esr  # noqa: F401 - re-exported
@@ -443,6 +444,7 @@ def load_folder(folder: str | Path, *, allow_clipping: bool = False,
         warnings += checks.shared_outputs([(wheres[i], files[i][1], settings[i]) for i in ok])
         warnings += checks.collinear_knobs(moving, known)
         warnings += far_value_warnings([c for c in columns if c[1] in moving], known, [wheres[i] for i in ok])
+        warnings += missing_settings([c for c in columns if c[1] in moving], known)
     cells = [(row["input"].strip(), row["output"].strip()) for _line, row in rows]
     pairs, rate, problems = _load_rows(wheres, files, settings, allow_clipping, warnings, notes, bad, unread, cells)
     listed = {f.resolve() for f, there in found.items() if there is True} if missing else set()
