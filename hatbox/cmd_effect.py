@@ -43,6 +43,12 @@ def register(cli) -> None:
     t.add_argument("--name", help=default_name_help("the data folder's name (with --input, the --out file's: "
                                                     "amp.hatpack -> amp)") + "; shown by the box and its panel")
     t.add_argument("--allow-clipping", action="store_true", help="accept recordings with flat-topped peaks")
+    t.add_argument("--takes-normalised", action="store_true",
+                   help="train takes whose peaks all sit at one normalising level (refused otherwise: normalising "
+                        "each take in the DAW throws the gear's levels away)")
+    t.add_argument("--keep-dry-channel", action="store_true",
+                   help="train an output whose other channel is the DI itself on the mix of both (refused "
+                        "otherwise: the pack would learn a blend of dry and wet sound)")
     t.add_argument("--threads", type=whole(1, 1024), default=None,
                    help="CPU threads for torch (default 1, as --set threads=N; on a shared CPU more threads thrash)")
     t.add_argument("--max-steps", "--steps", dest="max_steps", type=int,
@@ -151,7 +157,8 @@ def train(args: argparse.Namespace) -> int:
         result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                               report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                               arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
-                              **settings)
+                              takes_normalised=getattr(args, "takes_normalised", False),
+                              keep_dry_channel=getattr(args, "keep_dry_channel", False), **settings)
         if result.metrics:      # empty on a non-main torchrun process: rank 0 exports and reports
             keeper.keep()       # the older pack kept, the version carried, before a line of the summary is printed
             print_summary(result, getattr(args, "max_steps", None), getattr(args, "minutes", None))
@@ -185,6 +192,9 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     the --minutes budget, a Ctrl-C), --arch auto (after the default gru), another --seed, more or better
     recordings; and --report DIR when no report was written (``report`` None: it is written only when asked)."""
     esr = metrics.get("val_esr")
+    hummed = metrics.get("val_esr_hum")
+    if isinstance(esr, (int, float)) and isinstance(hummed, dict):       # the hum's part is not the pack's to mend
+        esr = hummed.get("without", esr)
     far = isinstance(esr, (int, float)) and esr > CLOSE_ESR
     items = []
     if far:
@@ -196,9 +206,21 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     if report is None:
         items.append("--report DIR writes a report of the training (loss curves, error per knob setting, "
                      "spectrograms)")
-    why = f"held-out error {number_words(esr)} is {times_words(esr, CLOSE_ESR)} the {CLOSE_ESR:g} that is close; " \
+    label = "held-out error without the hum" if isinstance(hummed, dict) else "held-out error"
+    why = f"{label} {number_words(esr)} is {times_words(esr, CLOSE_ESR)} the {CLOSE_ESR:g} that is close; " \
           "to get closer, try:" if far else ""
     return next_block(items, why)
+
+
+def hum_line(metrics: dict) -> str | None:
+    """The line under the held-out error for takes carrying mains hum their DI lacks (``metrics``' ``val_esr_hum``:
+    trainer.effect.take_checks.hum_error): how much of the error is the hum's, and what is left without it; None
+    where there is none."""
+    hummed = metrics.get("val_esr_hum")
+    if not isinstance(hummed, dict):
+        return None
+    return (f"  of it, about {number_words(hummed['share'])} is the mains hum on the takes (the DI has none, so the "
+            f"pack does not learn it): without the hum the error is about {number_words(hummed['without'])}")
 
 
 def print_summary(result, max_steps: int | None, minutes: float | None = None) -> None:
@@ -217,6 +239,8 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
         print("architecture chosen by trial: " + ", ".join(f"{a} {number_words(v)}" for a, v in m["arch_trials"].items())
               + " (held-out error after a fifth of the budget each)")
     print(held_out_line(m["val_esr"], len(m.get("val_esr_per_pair") or ())))
+    if hum_line(m):
+        print(hum_line(m))
     per_setting = list(m["val_esr_per_setting"].items())        # worst first
     if len(per_setting) == 1:       # one setting ("fixed": no knobs): its ESR is the mean above, said once
         per_setting = []

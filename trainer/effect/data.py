@@ -74,6 +74,8 @@ class Pair:
     polarity: float = 1.0              # of the input->output impulse response (align.polarity; -1: inverted)
     dry: checks.DryChannel | None = None    # a channel of the output that is the input itself (checks.dry_channel)
     cells: tuple[str, str] | None = None    # its pairs.csv cells (input, output); None: given by --input/--target
+    in_peak: float = 0.0               # the input's and the output's peak |x| as recorded (linear: take_checks)
+    out_peak: float = 0.0
 
     @property
     def key(self) -> str:
@@ -287,7 +289,8 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     wrong = takes.another_take(xa, ya, rate, where, src, dst, other)
     if wrong is not None:
         raise wrong
-    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity, dry, cells), rate
+    return Pair(where, xa, ya, setting, latency, (str(src), str(dst)), latency, polarity, dry, cells, got_x.peak,
+                got_y.peak), rate
 
 
 MAX_SWAP_CANDIDATES = 16    # other rows' input files tried when an output matches none of its own row's

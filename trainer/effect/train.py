@@ -39,6 +39,7 @@ from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.made import made_words
 from trainer.effect import data as datamod
+from trainer.effect import take_checks
 from trainer.effect.data import EffectData
 from trainer.effect.losses import effect_loss
 from trainer.effect.models import EffectModel, count_params
@@ -298,7 +299,8 @@ def _golden(data: EffectData, cfg: TrainConfig) -> tuple[np.ndarray, np.ndarray]
 def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpack", *,
                  input: str | Path | None = None, target: str | Path | None = None,
                  name: str | None = None, report: str | Path | None = None,
-                 allow_clipping: bool = False, progress: bool = True, **config: Any) -> TrainResult:
+                 allow_clipping: bool = False, progress: bool = True, takes_normalised: bool = False,
+                 keep_dry_channel: bool = False, **config: Any) -> TrainResult:
     """Train an effect from ``data`` (folder with pairs.csv) or ``input``/``target``; write ``out``.
 
     ``config`` sets :class:`TrainConfig` fields (minutes, arch, seed, device, batch, chunk,
@@ -308,7 +310,11 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     ``latency`` (samples found per pair), ``train_seconds`` (the training steps', as the budget counts them),
     ``load_check_seconds`` (the rest: loading, checking, scoring), ``steps`` (optimiser steps, trials included),
     ``params``, ``arch``,
-    ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown).
+    ``others_cores`` (CPU cores other programs took on average while it trained; None if unknown),
+    ``val_esr_hum`` (where the takes carry mains hum their DI lacks: {"share": the error the hum accounts for,
+    "without": the error left}, trainer.effect.take_checks.hum_error).
+    ``takes_normalised``, ``keep_dry_channel``: train takes that look normalised one by one, and outputs carrying the
+    DI on a channel, which are refused otherwise (trainer.effect.take_checks.before_training).
     """
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data, quality_warnings
@@ -324,6 +330,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     if report:
         check_report(report, out, data)
     eff = load_data(data, input, target, allow_clipping)
+    eff.warnings.extend(take_checks.before_training(eff, takes_normalised, keep_dry_channel))
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     eff.warnings.extend(short_recordings(eff, cfg.val_fraction))
     gear_db, pops = gear_gain(eff.pairs, eff.rate)          # a pop left out of the level guard is said now
@@ -368,6 +375,10 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
             metrics.update(val_esr=scores["esr"], val_esr_pooled=scores["esr_pooled"],
                            val_esr_per_setting=scores["per_setting"], val_esr_per_pair=scores["per_pair"],
                            val_bypass_esr=scores["bypass_esr"], val_bypass_esr_per_pair=scores["bypass_per_pair"])
+            hummed = take_checks.hum_error(eff.pairs, eff.rate, {p.name: held_out(p.output, cfg.val_fraction)
+                                                                 for p in eff.pairs}, scores["per_pair"])
+            if hummed is not None:
+                metrics["val_esr_hum"] = {k: round(v, 6) for k, v in hummed.items()}
             # the time around the training: loading, preparing, the last checks, scoring the pack (68 s were said
             # for a 60 s budget, the training's and this together: QA of the fifty-fourth stop)
             metrics["load_check_seconds"] = round(time.monotonic() - began - seconds, 1)

@@ -1,0 +1,279 @@
+"""What the takes themselves give away, checked after loading and before training (fifty-ninth stop, QA Q2).
+
+* Takes normalised one by one in the DAW (:func:`normalised_takes`): every output's peak at one level, to within
+  :data:`SAME_PEAK_DB`, at a round normalising target, over at least :data:`NORMALISED_MIN_TAKES` takes of different
+  knob settings.  The real levels are gone (the QA's set: every peak -0.10 dBFS while the takes' RMS spread 10.5 dB;
+  its pack played 7-15 dB louder than the pedal and lost the tone knob's level change), so training is refused
+  unless ``--takes-normalised`` says it was meant: a refusal before training costs a re-export, a warning costs the
+  minutes of training and a pack that is too loud on the box.
+* An output carrying the DI on one of its channels (checks.dry_channel) is refused for training, with the sox line
+  that exports the gear's channel (losing nothing), unless ``--keep-dry-channel``: the loader only warns of it
+  (trainer/effect/data.py), which trained a half-dry blend.
+* Mains hum (50 or 60 Hz and its harmonics, :func:`hum`) on the takes and not on the DI: said before training, and
+  its share of each take's held-out energy (:func:`hum_share`) is what the held-out error owes to it (a pack fed a
+  hum-free DI does not learn it: the QA's pack scored 0.357 on its humming takes, 0.078 against the hum-free pedal).
+* A DI far quieter than its takes and than a DI is recorded (:func:`quiet_di_warnings`): the pack learns the gain.
+Torch-free; numpy only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from hatbox.errors import DataError
+from trainer.effect import checks
+
+SAME_PEAK_DB = 0.05             # the takes' peaks lie within this (dB) of each other: one normalising target
+NORMALISED_MIN_TAKES = 3        # at least this many takes, of different knob settings
+# The targets a DAW's normalise offers or a user types (dBFS); a peak within TARGET_SLACK_DB of one is "at" it.  Not
+# -6 dBFS: a drive whose tanh rails sit there holds every take's peak at one level by itself (tests/effect/synth.py).
+ROUND_TARGETS_DB = (0.0, -0.1, -0.2, -0.3, -0.5, -1.0)
+TARGET_SLACK_DB = 0.01
+
+
+def db(value: float) -> float:
+    """``value`` (linear, > 0) in dB; -inf for 0."""
+    return 20.0 * float(np.log10(value)) if value > 0 else float("-inf")
+
+
+def rms_db(x: np.ndarray) -> float:
+    """The RMS of ``x`` [N] in dBFS."""
+    return 10.0 * float(np.log10(max(float(np.mean(np.square(x, dtype=np.float64))), 1e-24)))
+
+
+def normalised_takes(peaks: list[float], settings: list[str], rms: list[float]) -> str | None:
+    """What is wrong when the takes look normalised one by one: ``peaks`` (each output's peak |x|, linear),
+    ``settings`` (their knob settings' labels) and ``rms`` (their RMS, dBFS); None when they do not (fewer than
+    :data:`NORMALISED_MIN_TAKES` takes of different settings, peaks further apart than :data:`SAME_PEAK_DB`, or a
+    level that is no round normalising target)."""
+    if len(peaks) < NORMALISED_MIN_TAKES or len(set(settings)) < NORMALISED_MIN_TAKES or min(peaks) <= 0:
+        return None
+    levels = [db(p) for p in peaks]
+    if max(levels) - min(levels) > SAME_PEAK_DB:
+        return None
+    target = next((t for t in ROUND_TARGETS_DB if abs(float(np.median(levels)) - t) <= TARGET_SLACK_DB), None)
+    if target is None:
+        return None
+    spread, apart = max(rms) - min(rms), max(max(levels) - min(levels), 0.01)
+    return (f"all {len(peaks)} takes peak at exactly {target:.2f} dBFS (within {apart:.2f} dB of each other) while "
+            f"their loudness differs by {spread:.1f} dB: they look normalised one by one in the DAW, which throws the "
+            "gear's real levels away; the pack would learn those levels (louder than the gear, and a knob's change "
+            "of level lost)")
+
+
+NORMALISED_HINT = ("export the takes again without normalising (or with one gain for all of them) and train again; if "
+                   "the gear itself holds every take at that peak (a limiter), pass --takes-normalised")
+
+
+def check_normalised(pairs: list, allowed: bool) -> str | None:
+    """DataError (or, where ``allowed``: the warning) when the pairs' outputs look normalised one by one
+    (:func:`normalised_takes`); ``pairs``: trainer.effect.data.Pair with ``out_peak``."""
+    distinct = {}
+    for p in pairs:                     # one output file once (a file listed by two rows is another warning's)
+        distinct.setdefault(p.files[1], p)
+    takes = list(distinct.values())
+    said = normalised_takes([p.out_peak for p in takes], [p.key for p in takes], [rms_db(p.output) for p in takes])
+    if said is None:
+        return None
+    if not allowed:
+        raise DataError(said, hint=NORMALISED_HINT)
+    return said + " (--takes-normalised: trained as they are)"
+
+
+def dry_channel_problems(pairs: list) -> list[DataError]:
+    """The refusal of each pair whose output carries the input on a channel (``Pair.dry``: checks.dry_channel),
+    with the sox line that exports the gear's channel alone and the way to train on the blend after all."""
+    said = []
+    for p in pairs:
+        if p.dry is None:
+            continue
+        got = checks.dry_mix_error(p.name, p.files[1], p.dry, p.cells[1] if p.cells else None)
+        said.append(DataError(got.args[0], hint=f"{got.hint} (to train on the blend of both channels after all, "
+                                                "pass --keep-dry-channel)"))
+    return said
+
+
+def check_dry_channels(pairs: list, allowed: bool) -> None:
+    """Refuse the pairs whose output carries the DI on a channel (:func:`dry_channel_problems`), every one in one
+    error, unless ``allowed`` (``--keep-dry-channel``: the loader's warnings stay)."""
+    problems = dry_channel_problems(pairs)
+    if problems and not allowed:
+        raise checks.all_problems(problems, "pairs.csv" if pairs[0].cells else "the --target recording")
+
+
+def before_training(data, takes_normalised: bool = False, keep_dry_channel: bool = False) -> list[str]:
+    """The checks of this module on loaded ``data`` (trainer.effect.data.EffectData), before any training: raises
+    DataError for takes normalised one by one or an output carrying the DI (unless ``takes_normalised`` /
+    ``keep_dry_channel``), else -> the warnings (hum, a quiet DI, the normalised takes let through)."""
+    check_dry_channels(data.pairs, keep_dry_channel)
+    said = [check_normalised(data.pairs, takes_normalised)]
+    return [w for w in said if w] + hum_warnings(data.pairs, data.rate) + quiet_di_warnings(data.pairs)
+
+
+# --------------------------------------------------------------------------- mains hum
+MAINS_HZ = (50.0, 60.0)
+HUM_HARMONICS = 8               # harmonics of the mains looked at (50..400 Hz, 60..480 Hz)
+HUM_BAND_HZ = 0.5               # a mains line lies within this of k x 50 (60) Hz (the grid drifts under 0.1 Hz)
+HUM_NEAR_HZ = (2.0, 8.0)        # the neighbourhood a line's prominence is measured against
+HUM_PROMINENCE = 30.0           # a line whose density is this many times (15 dB) its neighbourhood's median
+HUM_LINES = 2                   # of the first three harmonics, at least this many lines: hum, not a held note
+HUM_MIN_SHARE = 1e-4            # hum under -40 dB of the take's energy is not said
+HUM_SECONDS = 60.0              # at most this much of a recording is measured
+
+
+class Hum(NamedTuple):
+    """Mains hum found in a recording: its ``mains`` (50 or 60 Hz), the ``lines`` (Hz) that stand out, its
+    ``share`` of the recording's energy (0..1) and its level (``dbfs``, RMS)."""
+
+    mains: float
+    lines: tuple[float, ...]
+    share: float
+    dbfs: float
+
+
+def _lines(power: np.ndarray, df: float, mains: float) -> tuple[list[float], float]:
+    """(the harmonics of ``mains`` Hz standing out of ``power`` [F] (a power spectrum, bins ``df`` Hz apart), their
+    energy over the neighbourhood's)."""
+    found, excess = [], 0.0
+    for k in range(1, HUM_HARMONICS + 1):
+        f = k * mains
+        i0, i1 = int(np.floor((f - HUM_BAND_HZ) / df)), int(np.ceil((f + HUM_BAND_HZ) / df)) + 1
+        lo, hi = int((f - HUM_NEAR_HZ[1]) / df), int((f + HUM_NEAR_HZ[1]) / df) + 1
+        gap = int(HUM_NEAR_HZ[0] / df)
+        if hi >= power.shape[0] or i1 - i0 < 1:
+            break
+        near = np.concatenate([power[lo:int(f / df) - gap], power[int(f / df) + gap + 1:hi]])
+        base = float(np.median(near)) if near.size else 0.0
+        band = power[i0:i1]
+        if band.max() > HUM_PROMINENCE * max(base, 1e-30):
+            found.append(f)
+            excess += max(0.0, float(band.sum()) - base * band.shape[0])
+    return found, excess
+
+
+def hum(x: np.ndarray, rate: int) -> Hum | None:
+    """The mains hum in recording ``x`` [N] at ``rate`` Hz (its first :data:`HUM_SECONDS`), or None: lines at 50
+    (or 60) Hz and harmonics standing :data:`HUM_PROMINENCE` over their neighbourhood, at least :data:`HUM_LINES`
+    of the first three, together over :data:`HUM_MIN_SHARE` of its energy."""
+    seg = x[:int(HUM_SECONDS * rate)].astype(np.float64)
+    if seg.shape[0] < rate:
+        return None
+    power = np.abs(np.fft.rfft(seg - seg.mean())) ** 2
+    total, df = float(power.sum()), rate / seg.shape[0]
+    best = None
+    for mains in MAINS_HZ:
+        lines, excess = _lines(power, df, mains)
+        if len([f for f in lines if f <= 3 * mains]) >= HUM_LINES and total > 0 and excess / total > HUM_MIN_SHARE:
+            if best is None or excess > best[2]:
+                best = (mains, tuple(lines), excess)
+    if best is None:
+        return None
+    share = best[2] / total
+    return Hum(best[0], best[1], share, rms_db(seg) + 10.0 * float(np.log10(share)))
+
+
+def hum_share(x: np.ndarray, rate: int, mains: float) -> float:
+    """The share (0..1) of ``x`` [N]'s energy in the lines of ``mains`` Hz that stand out (:func:`hum`'s measure,
+    for a stretch: the held-out one)."""
+    seg = x.astype(np.float64)
+    if seg.shape[0] < rate:
+        return 0.0
+    power = np.abs(np.fft.rfft(seg - seg.mean())) ** 2
+    total = float(power.sum())
+    return _lines(power, rate / seg.shape[0], mains)[1] / total if total > 0 else 0.0
+
+
+def hum_words(found: Hum) -> str:
+    """"50 Hz (lines at 50, 100, 150, 250 Hz) at -30 dBFS"."""
+    return (f"{found.mains:g} Hz (lines at {', '.join(f'{f:g}' for f in found.lines)} Hz) at {found.dbfs:.0f} dBFS")
+
+
+def hum_findings(pairs: list, rate: int) -> tuple[dict[str, Hum], dict[str, Hum]]:
+    """({output file: its hum}, {input file: its hum}) over ``pairs`` (each file measured once)."""
+    outs, ins = {}, {}
+    for p in pairs:
+        for files, got, audio in ((outs, p.files[1], p.output), (ins, p.files[0], p.input)):
+            if got not in files:
+                files[got] = hum(audio, rate)
+    return {k: v for k, v in outs.items() if v}, {k: v for k, v in ins.items() if v}
+
+
+def hum_warnings(pairs: list, rate: int) -> list[str]:
+    """The warning for takes that carry mains hum their DI does not (the pack, fed the DI, cannot learn it: it counts
+    in the held-out error, said after training), and the note-like warning for a DI that hums (the gear passes it and
+    the pack learns it as part of the sound: a box with a clean input would not hum)."""
+    outs, ins = hum_findings(pairs, rate)
+    said = []
+    wet = [p for p in pairs if p.files[1] in outs and p.files[0] not in ins]
+    if wet:
+        names = sorted({Path(p.files[1]).name for p in wet})
+        worst = max((outs[p.files[1]] for p in wet), key=lambda h: h.share)
+        every = "every take" if len(names) == len({p.files[1] for p in pairs}) else f"{len(names)} takes"
+        said.append(f"{every} ({_names(names)}) carries mains hum the DI does not: {hum_words(worst)}, up to "
+                    f"{100 * worst.share:.1f}% of a take's energy. The pack, fed the DI, does not learn it, so it "
+                    "counts in the held-out error (said after training); to score the gear alone, find the ground "
+                    "loop or the unshielded cable on the way from the gear to the interface and record again")
+    for f, h in ins.items():
+        said.append(f"the DI {Path(f).name} carries mains hum: {hum_words(h)}; the gear passed it on, so the pack "
+                    "learns what the gear did with it (a box played clean will not hum), but a DI recorded without "
+                    "it is better: find the ground loop on its way")
+    return said
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    """Up to ``shown`` file names, then "and N more"."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def hum_error(pairs: list, rate: int, spans: dict[str, tuple[int, int]], per_pair: dict[str, float]
+              ) -> dict[str, float] | None:
+    """How much of the held-out error the takes' hum accounts for, or None where no take carries hum its DI lacks:
+    {"share": the mean held-out error the hum's energy accounts for, "without": the mean error left without it}.
+    ``spans``: each pair's held-out stretch (samples), ``per_pair``: its held-out ESR.  A pack fed a hum-free DI puts
+    out no hum, so the hum's share h of the target's energy is error: ESR e = (rest + h) / 1, and without the hum
+    (e - h) / (1 - h)."""
+    outs, ins = hum_findings(pairs, rate)
+    shares, without = [], []
+    for p in pairs:
+        if p.name not in per_pair or p.name not in spans:
+            continue
+        e = float(per_pair[p.name])
+        h = 0.0
+        if p.files[1] in outs and p.files[0] not in ins:
+            a, b = spans[p.name]
+            h = min(hum_share(p.output[a:b], rate, outs[p.files[1]].mains), e)
+        shares.append(h)
+        without.append(max(0.0, (e - h) / (1.0 - h)) if h < 1.0 else 0.0)
+    if not shares or not any(shares):
+        return None
+    return {"share": float(np.mean(shares)), "without": float(np.mean(without))}
+
+
+# --------------------------------------------------------------------------- a quiet DI
+QUIET_DI_PEAK_DB = -24.0        # a DI peaking under this (dBFS) is quiet: a guitar DI peaks around -12..-6 dBFS
+QUIET_DI_GAIN_DB = 20.0         # ... and its takes this much louder (RMS): the pack would learn that gain
+
+
+def quiet_di_warnings(pairs: list) -> list[str]:
+    """A warning per input file (DI) that peaks under :data:`QUIET_DI_PEAK_DB` while its takes are, in the median,
+    :data:`QUIET_DI_GAIN_DB` or more louder (RMS): the pack learns that gain, and a guitar at a normal level through
+    it plays that much louder than the gear did.  ``pairs``: trainer.effect.data.Pair with ``in_peak``."""
+    groups: dict[str, list] = {}
+    for p in pairs:
+        groups.setdefault(p.files[0], []).append(p)
+    said = []
+    for src, group in groups.items():
+        peak = db(group[0].in_peak)
+        gain = float(np.median([rms_db(p.output) - rms_db(p.input) for p in group]))
+        if peak < QUIET_DI_PEAK_DB and gain >= QUIET_DI_GAIN_DB:
+            said.append(f"the DI {Path(src).name} peaks at {peak:.1f} dBFS, and its "
+                        f"take{'s are' if len(group) > 1 else ' is'} {gain:.0f} dB louder (RMS): recorded this "
+                        f"quietly, the pack learns {gain:.0f} dB of gain the gear may not have, and a guitar at a "
+                        f"normal level (peaks near -12 dBFS, {-12.0 - peak:.0f} dB over this DI) through it plays "
+                        "louder than the gear did (the pack never heard a DI that loud). Record the DI at the level "
+                        "the gear heard (peaks around -12 to -6 dBFS); if a re-amp box raised it on its way to the "
+                        "gear, raise the DI file by the same gain (sox -v GAIN)")
+    return said
