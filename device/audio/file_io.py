@@ -95,10 +95,12 @@ class FileIO:
         return self.audio is not None and self.cue is None and self.pos >= self.audio.shape[0]
 
     def input_left(self) -> int | None:
-        """Samples of the input not read yet (0 once it ended), or None: no input, or one waiting for its cue (it has
-        not begun)."""
-        if self.audio is None or self.cue is not None:
+        """Samples of the input not read yet (0 once it ended), or None: no input, or one waiting for a cue that has
+        not come (it has not begun); a cue that came and is not taken yet counts the whole input."""
+        if self.audio is None or (self.cue is not None and not self.cue.value):
             return None
+        if self.cue is not None:                 # the cue came: read() takes it at this block, from the start (R1 5)
+            return int(self.audio.shape[0])
         return max(0, self.audio.shape[0] - self.pos)
 
     def read(self, buf: np.ndarray) -> bool:
