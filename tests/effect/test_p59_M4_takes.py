@@ -92,6 +92,10 @@ def test_mains_hum_on_the_takes_and_not_the_di_is_said_with_its_share(tmp_path: 
     spans = {p.name: (0, p.output.size) for p in data.pairs}
     error = take_checks.hum_error(data.pairs, RATE, spans, {p.name: 0.5 for p in data.pairs})
     assert error is not None and 0.0 < error["without"] < 0.5 and error["share"] > 0.0
+    assert take_checks.hum_error(data.pairs, RATE, spans, {p.name: 1.3 for p in data.pairs}) is None   # its own
+    tail = {p.name: (p.output.size - RATE // 4, p.output.size) for p in data.pairs}     # 0.25 s: the take's power
+    short = take_checks.hum_error(data.pairs, RATE, tail, {p.name: 0.5 for p in data.pairs})
+    assert short is not None and 0.0 < short["share"] < 0.5, short
     assert take_checks.hum(X, RATE) is None and take_checks.hum(drive(X, 12), RATE) is None    # plucks: no hum
 
 
@@ -120,3 +124,10 @@ def test_a_di_far_quieter_than_its_takes_is_said_with_the_gain(tmp_path: Path) -
     assert len(said) == 1 and "-34.0 dBFS" in said[0] and "dB of gain" in said[0], said
     normal = load_folder(_set(tmp_path / "n", {str(d): 0.5 * drive(X, d) for d in (0, 12)}))
     assert not [w for w in take_checks.before_training(normal) if "the DI in.wav peaks" in w]
+
+
+def test_the_report_says_the_hum_s_part_too() -> None:
+    from trainer.effect.report import _hum_text
+    said = _hum_text({"share": 0.314, "without": 0.196})
+    assert len(said) == 1 and "**0.3140** is the mains hum" in said[0] and "**0.1960**" in said[0], said
+    assert _hum_text(None) == []

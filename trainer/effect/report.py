@@ -182,6 +182,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
                 "; stopped early: the pack holds what was trained by then" if metrics.get("stopped_early") else ""),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
              + _bypass_text(metrics),
+             *_hum_text(metrics.get("val_esr_hum")),
              "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
              "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
              f"{_close():g} is close to the gear, 1 is as far off as silence",
@@ -282,3 +283,12 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
     path = folder / "report.md"
     path.write_text(display_name(_markdown(metrics, data, config, made)))     # a file name that was not UTF-8: \xNN
     return path
+
+
+def _hum_text(hummed: object) -> list[str]:
+    """The report's line for takes carrying mains hum their DI lacks (metrics ``val_esr_hum``:
+    trainer.effect.take_checks.hum_error); [] where there is none."""
+    if not isinstance(hummed, dict):
+        return []
+    return [f"- of it, about **{hummed['share']:.4f}** is the mains hum on the takes (the DI has none, so the pack "
+            f"does not learn it): without the hum the held-out ESR is about **{hummed['without']:.4f}**"]

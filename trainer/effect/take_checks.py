@@ -10,7 +10,7 @@
   that exports the gear's channel (losing nothing), unless ``--keep-dry-channel``: the loader only warns of it
   (trainer/effect/data.py), which trained a half-dry blend.
 * Mains hum (50 or 60 Hz and its harmonics, :func:`hum`) on the takes and not on the DI: said before training, and
-  its share of each take's held-out energy (:func:`hum_share`) is what the held-out error owes to it (a pack fed a
+  its share of each take's held-out energy (:func:`hum_error`) is what the held-out error owes to it (a pack fed a
   hum-free DI does not learn it: the QA's pack scored 0.357 on its humming takes, 0.078 against the hum-free pedal).
 * A DI far quieter than its takes and than a DI is recorded (:func:`quiet_di_warnings`): the pack learns the gain.
 Torch-free; numpy only.
@@ -174,15 +174,27 @@ def hum(x: np.ndarray, rate: int) -> Hum | None:
     return Hum(best[0], best[1], share, rms_db(seg) + 10.0 * float(np.log10(share)))
 
 
-def hum_share(x: np.ndarray, rate: int, mains: float) -> float:
-    """The share (0..1) of ``x`` [N]'s energy in the lines of ``mains`` Hz that stand out (:func:`hum`'s measure,
-    for a stretch: the held-out one)."""
-    seg = x.astype(np.float64)
-    if seg.shape[0] < rate:
+def hum_power(found: Hum) -> float:
+    """The mean power (of full scale squared) of the hum ``found``: its share of the recording's energy at its level."""
+    return 10.0 ** (found.dbfs / 10.0)
+
+
+STRETCH_MEASURED_S = 2.0        # a held-out stretch this long has its hum measured in it (finer than the take's)
+
+
+def stretch_hum(y: np.ndarray, rate: int, found: Hum) -> float:
+    """The share (0..1) of stretch ``y`` [n]'s energy that is the take's hum ``found``: measured in the stretch where
+    it is :data:`STRETCH_MEASURED_S` or longer (the QA's 6 s stretches: 0.732 where the hum added was 0.733 of it),
+    else the hum's steady power over the whole take (:func:`hum_power`; 1.3 dB high where a drive's low notes sit
+    near the lines) over the stretch's."""
+    energy = float(np.mean(np.square(y, dtype=np.float64))) if y.size else 0.0
+    if energy <= 0:
         return 0.0
+    if y.shape[0] < STRETCH_MEASURED_S * rate:
+        return hum_power(found) / energy
+    seg = y.astype(np.float64)
     power = np.abs(np.fft.rfft(seg - seg.mean())) ** 2
-    total = float(power.sum())
-    return _lines(power, rate / seg.shape[0], mains)[1] / total if total > 0 else 0.0
+    return _lines(power, rate / seg.shape[0], found.mains)[1] / float(power.sum())
 
 
 def hum_words(found: Hum) -> str:
@@ -230,25 +242,27 @@ def _names(names: list[str], shown: int = 10) -> str:
 
 def hum_error(pairs: list, rate: int, spans: dict[str, tuple[int, int]], per_pair: dict[str, float]
               ) -> dict[str, float] | None:
-    """How much of the held-out error the takes' hum accounts for, or None where no take carries hum its DI lacks:
+    """How much of the held-out error the takes' hum accounts for, or None where no take carries hum its DI lacks (or
+    the error without it would be no lower: a pack worse than silence):
     {"share": the mean held-out error the hum's energy accounts for, "without": the mean error left without it}.
     ``spans``: each pair's held-out stretch (samples), ``per_pair``: its held-out ESR.  A pack fed a hum-free DI puts
-    out no hum, so the hum's share h of the target's energy is error: ESR e = (rest + h) / 1, and without the hum
-    (e - h) / (1 - h)."""
+    out no hum, so the hum's share h of the stretch's energy (:func:`stretch_hum`) is error: e = rest + h, and
+    without the hum (e - h) / (1 - h)."""
     outs, ins = hum_findings(pairs, rate)
-    shares, without = [], []
+    shares, without, names = [], [], []
     for p in pairs:
         if p.name not in per_pair or p.name not in spans:
             continue
+        names.append(p.name)
         e = float(per_pair[p.name])
         h = 0.0
         if p.files[1] in outs and p.files[0] not in ins:
             a, b = spans[p.name]
-            h = min(hum_share(p.output[a:b], rate, outs[p.files[1]].mains), e)
+            h = min(stretch_hum(p.output[a:b], rate, outs[p.files[1]]), e)
         shares.append(h)
         without.append(max(0.0, (e - h) / (1.0 - h)) if h < 1.0 else 0.0)
-    if not shares or not any(shares):
-        return None
+    if not shares or not any(shares) or np.mean(without) >= np.mean([per_pair[n] for n in names]):
+        return None             # a pack worse than silence (ESR over 1): its error is its own, not the hum's
     return {"share": float(np.mean(shares)), "without": float(np.mean(without))}
 
 
