@@ -214,7 +214,7 @@ CASE_HINT = "file names are case-sensitive here: write each as the file is named
 SLIP_HINT = "where a name is a slip of a file's (did you mean ...?), write it as the file is named (nothing is " \
     "trained on a guess)"
 SEARCH_MAX_FILES = 20000    # files searched for a name: a CSV cell's folder (a slip), the CSV's tree (moved_files)
-SHOWN_MISSING = 3           # missing files a missing_error names
+SHOWN_MISSING = 10          # missing files a missing_error names (3 until p59: four misnamed takes needed two runs)
 
 
 def as_written(path: str, cell: str) -> str:

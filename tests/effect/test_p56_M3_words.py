@@ -20,8 +20,11 @@ def test_one_missing_file_is_named_with_no_for_example(tmp_path: Path) -> None:
 
 
 def test_all_shown_need_no_for_example_and_more_than_shown_do(tmp_path: Path) -> None:
-    assert "e.g." not in _said(tmp_path, ["a.wav", "b.wav", "c.wav"])
-    assert "4 listed files do not exist, e.g. " in _said(tmp_path, ["a.wav", "b.wav", "c.wav", "d.wav"])
+    names = [f"{chr(97 + k)}.wav" for k in range(11)]
+    assert "e.g." not in _said(tmp_path, names[:4])                        # four named whole (p59 Q2 9: three were)
+    assert "e.g." not in _said(tmp_path, names[:10])
+    said = _said(tmp_path, names)
+    assert "11 listed files do not exist, e.g. " in said and "; and 1 more" in said and "j.wav" in said, said
 
 
 class _Unit:
