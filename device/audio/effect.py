@@ -492,7 +492,7 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
     lines = [f"warning: {off_box}"] if off_box else []
     problem = audiofile.header_problem(src)        # WAV, AIFF, W64: told by the file's bytes, not its name
     if problem:
-        lines.append(f"warning: {src} is shorter than its header says ({problem}): truncated? Rendered what it holds")
+        lines.append("warning: " + audiofile.truncated_words(src, problem, "rendered what it holds"))
     mono, channels = mono_mix(audio)
     if channels:
         lines.append(f"note: {src}: {channels}")
