@@ -6,12 +6,17 @@ import signal
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from device.audio.engine import Engine
 from hatbox.errors import KnobError
+
+if TYPE_CHECKING:
+    from types import SimpleNamespace
+
+    import pytest
 
 RATE = 48000
 
@@ -134,3 +139,26 @@ class KnobEffect:
 
     def knob_values(self) -> dict[str, float]:
         return {"gain": self.gain}
+
+
+def device_run_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+                          first: list[str]) -> Callable[[list[str]], SimpleNamespace]:
+    """A runner of `hatbox device run FIRST... --seconds 0.3 --no-panel --no-midi --no-api --osc-port 0 --store store
+    --effect g.hatpack ARGS` in this process, in ``tmp_path`` (its working folder) with no ALSA devices and a -6 dB
+    gain pack g.hatpack; each call returns its exit code and what it said (returncode, stdout, stderr)."""
+    from types import SimpleNamespace
+
+    from hatbox.cli import main
+    from tests.engine.packs import effect_pack
+    (tmp_path / "empty.conf").write_text("")
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(tmp_path / "empty.conf"))
+    monkeypatch.chdir(tmp_path)
+    effect_pack(tmp_path / "g.hatpack", "gain", -6.0)
+
+    def run(args: list[str]) -> SimpleNamespace:
+        capfd.readouterr()
+        code = main(["device", "run", *first, "--seconds", "0.3", "--no-panel", "--no-midi", "--no-api",
+                     "--osc-port", "0", "--store", "store", "--effect", "g.hatpack", *args])
+        said = capfd.readouterr()
+        return SimpleNamespace(returncode=code, stdout=said.out, stderr=said.err)
+    return run

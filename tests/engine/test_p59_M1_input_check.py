@@ -19,27 +19,14 @@ from device.audio import audiofile
 from device.audio.alsa_io import AudioConfig
 from device.audio.server_config import ServerConfig
 from device.store import PackStore
-from hatbox.cli import main
-from tests.engine.helpers import RATE, tone
-from tests.engine.packs import effect_pack
+from tests.engine.helpers import RATE, device_run_in_process, tone
 
 
 @pytest.fixture
 def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> Any:
     """`hatbox device run --sim --seconds 0.3 --store store --effect g.hatpack ARGS` in this process, in ``tmp_path``
     with no ALSA devices; returns its exit code and what it said."""
-    (tmp_path / "empty.conf").write_text("")
-    monkeypatch.setenv("ALSA_CONFIG_PATH", str(tmp_path / "empty.conf"))
-    monkeypatch.chdir(tmp_path)
-    effect_pack(tmp_path / "g.hatpack", "gain", -6.0)
-
-    def run(args: list[str]) -> SimpleNamespace:
-        capfd.readouterr()
-        code = main(["device", "run", "--sim", "--seconds", "0.3", "--no-panel", "--no-midi", "--no-api",
-                     "--osc-port", "0", "--store", "store", "--effect", "g.hatpack", *args])
-        said = capfd.readouterr()
-        return SimpleNamespace(returncode=code, stdout=said.out, stderr=said.err)
-    return run
+    return device_run_in_process(tmp_path, monkeypatch, capfd, ["--sim"])
 
 
 def _refused(r: SimpleNamespace, words: str, tmp_path: Path) -> None:

@@ -3,29 +3,19 @@ and how it was fitted, were shown nowhere a musician looks): text, and on stderr
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from hatbox.cli import main
+from tests.synth.test_p58_F7_level import _with_extras as with_extras
 
 FACTORY = Path(__file__).resolve().parents[2] / "factory" / "synth-gm4.hatpack"
 
 
 def _with_extras(dst: Path, **extras: object) -> Path:
     """The factory synth with ``extras`` set in its manifest (None: the key taken out)."""
-    with zipfile.ZipFile(FACTORY) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "manifest.json":
-                m = json.loads(data)
-                m["extras"].update(extras)
-                for key in [k for k, v in extras.items() if v is None]:
-                    del m["extras"][key]
-                data = json.dumps(m).encode()
-            zout.writestr(info.filename, data)
-    return dst
+    return with_extras(FACTORY, dst, **extras)
 
 
 def _level_line(capsys: pytest.CaptureFixture[str], pack: Path) -> str:
