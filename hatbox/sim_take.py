@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-NO_AUDIO_BYTES = 64        # a float WAV's header is 58 bytes: a file no larger holds no audio
+NO_AUDIO_BYTES = 96        # a take's header is 86 bytes (wav_recorder.FLOAT_WAV_HEADER): no larger, no audio
 KEPT_BYTES = 1_000_000_000  # the takes kept, in all (bytes): the oldest go first beyond it (three 30-min takes fit)
 STAMP = "%Y-%m-%d_%H%M%S"  # when a kept take was recorded, in its name
 

@@ -336,39 +336,31 @@ def refuse_foreign(path: Path, force: bool, flag: str = "--out", nothing: str = 
     if force or not (path.exists() or path.is_symlink()) or path.is_char_device() or written_by_hatbox(path):
         return
     raise AudioFileError(f"{path} is there and hatbox did not write it (a recording of yours?): {nothing}",
-                         hint=f"give another {flag}, or add --force to write over it")
+                         hint=f"give another {flag}, or add --force to write over it{_untagged_float_words(path)}")
 
 
 def written_by_hatbox(path: str | Path) -> bool:
-    """Whether the audio file at ``path`` was written by :func:`write` (its software tag) or is a take of the box's
-    recorder (:func:`recorder_take`): a render or a take hatbox made, which a new one may replace without asking."""
+    """Whether the audio file at ``path`` carries hatbox's software tag: written by :func:`write`, or a take of the
+    box's recorder (device/audio/wav_recorder.float_wav_header's LIST/INFO chunk): a render or a take hatbox made, which
+    a new one may replace without asking.  (Until p59 M6 a take was known by its bare float header, which sox and scipy
+    write too: a musician's sox recording was written over without a word.)"""
     try:
         with sf.SoundFile(str(path)) as f:
-            if str(f.software or "").startswith(SOFTWARE):
-                return True
+            return str(f.software or "").startswith(SOFTWARE)
     except Exception:  # noqa: BLE001 - unreadable, or no audio file at all: not hatbox's
         return False
-    return recorder_take(path)
 
 
-def recorder_take(path: str | Path) -> bool:
-    """Whether the file at ``path`` begins with the very header :class:`WavRecorder` writes (:func:`float_wav_header`
-    for the rate, channels and frames it gives) and holds at least the audio it counts: a take of the box (`device
-    run --output`, capture), which carries no software tag.  (sox writes a float WAV's header the same way: such a
-    file counts as hatbox's too.)"""
+def _untagged_float_words(path: Path) -> str:
+    """What a refusal adds for an untagged 32-bit float WAV at ``path``: it may be a take the box recorded before its
+    takes were tagged (p59 M6), which --force writes over once; "" for any other file."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(FLOAT_WAV_HEADER)
-            size = os.fstat(fh.fileno()).st_size
-    except OSError:
-        return False
-    if len(head) < FLOAT_WAV_HEADER or head[20:22] != b"\x03\x00":
-        return False
-    channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
-    frames = int.from_bytes(head[46:50], "little")
-    data = 4 * channels * frames
-    return (0 < channels and FLOAT_WAV_HEADER + data < 1 << 32 and size >= FLOAT_WAV_HEADER + data
-            and head == float_wav_header(rate, channels, frames))
+        with sf.SoundFile(str(path)) as f:
+            bare = f.format == "WAV" and f.subtype == "FLOAT"
+    except Exception:  # noqa: BLE001 - no audio file: nothing to add
+        return ""
+    return ("; if it is a take the box recorded before this version (those carry no hatbox tag), --force writes over "
+            "it this once: new takes carry the tag") if bare else ""
 
 
 def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = None) -> Path:

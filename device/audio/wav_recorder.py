@@ -16,17 +16,21 @@ import numpy as np
 
 from hatbox.errors import AudioFileError
 
-FLOAT_WAV_HEADER = 58                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + data (8)
+SOFTWARE_CHUNK = b"LIST" + struct.pack("<I", 20) + b"INFO" + b"ISFT" + struct.pack("<I", 8) + b"hatbox\0\0"
+# (the software tag audiofile.written_by_hatbox knows the box's takes by: libsndfile reads it as software 'hatbox')
+FLOAT_WAV_HEADER = 86                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + LIST (28) + data (8)
 WAV_MAX_BYTES = (1 << 32) - (1 << 20)        # audio in one WAV: its sizes are 32-bit; room left for the header
 
 
 def float_wav_header(rate: int, channels: int, frames: int) -> bytes:
     """The :data:`FLOAT_WAV_HEADER` bytes of a 32-bit float WAV holding ``frames`` frames (IEEE float,
-    an 18-byte fmt chunk and the fact chunk non-PCM formats carry, then the data chunk's header)."""
+    an 18-byte fmt chunk and the fact chunk non-PCM formats carry, a LIST/INFO chunk whose ISFT (software) is
+    'hatbox': :data:`SOFTWARE_CHUNK`, then the data chunk's header).  Before p59 M6 the takes had no LIST chunk (58
+    bytes): sox and scipy write that very header, so a take could not be told from a recording of the user's."""
     data = 4 * channels * frames
     return (b"RIFF" + struct.pack("<I", FLOAT_WAV_HEADER - 8 + data) + b"WAVE"
             + b"fmt " + struct.pack("<IHHIIHHH", 18, 3, channels, rate, 4 * channels * rate, 4 * channels, 32, 0)
-            + b"fact" + struct.pack("<II", 4, frames) + b"data" + struct.pack("<I", data))
+            + b"fact" + struct.pack("<II", 4, frames) + SOFTWARE_CHUNK + b"data" + struct.pack("<I", data))
 
 
 def cannot_record(path: str | Path) -> str | None:

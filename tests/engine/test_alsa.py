@@ -189,7 +189,8 @@ def test_a_recording_killed_mid_run_is_a_readable_wav(tmp_path: Path) -> None:
     shutil.copy(out, killed)                          # the file as the killed box left it
     io.close()
     riff, data, size = _wav_sizes(killed)
-    assert riff == data + 50 and 3 * RATE * 4 <= data <= size - 58, (riff, data, size)   # a 58-byte header
+    from device.audio.wav_recorder import FLOAT_WAV_HEADER as head   # 86 bytes (p59 M6: a LIST chunk; was 58)
+    assert riff == data + head - 8 and 3 * RATE * 4 <= data <= size - head, (riff, data, size)
     rate, y = wavfile.read(killed)
     assert rate == RATE and 3 * RATE <= y.size and np.array_equal(y, x[:y.size])
 

@@ -104,7 +104,8 @@ def test_a_box_killed_mid_run_leaves_a_readable_recording(tmp_path: Path) -> Non
     out = store / "sim-out.wav"
     try:
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > 58 + 3 * 4 * RATE):
+        full = audiofile.FLOAT_WAV_HEADER + 3 * 4 * RATE              # bytes: 3 s of the take
+        while time.monotonic() < deadline and not (out.exists() and out.stat().st_size > full):
             assert proc.poll() is None, "the box stopped by itself"
             time.sleep(0.2)
     finally:
