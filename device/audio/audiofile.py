@@ -26,7 +26,7 @@ from device.audio.float_peaks import (  # noqa: F401  (re-exported: the float pe
 from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
 from device.audio.unopened import open_refusal
 from device.audio.wav_recorder import (  # noqa: F401  (re-exported: the recorder of takes moved there)
-    FLOAT_WAV_HEADER, WAV_MAX_BYTES, WavRecorder, float_wav_header)
+    FLOAT_WAV_HEADER, WAV_MAX_BYTES, WavRecorder, float_wav_header, no_file_kind)
 from hatbox.errors import AudioFileError
 from hatbox.file_access import access_hint, cannot_read, os_words
 
@@ -321,6 +321,10 @@ def check_output(path: str | Path, force: bool = False) -> Path:
         raise AudioFileError(f"cannot write audio to {path}: it is a folder",
                              hint=f"give the path of the audio file to write (e.g. {Path(path) / 'out.wav'})")
     path = _audio_name(path)
+    kind = no_file_kind(path)                # before anything opens it: a pipe's open waits for a writer
+    if kind:
+        raise AudioFileError(f"cannot write audio to {path}: it is {kind}; nothing was written",
+                             hint="the audio is written to a file beside it, then renamed: give the path of a file")
     why = unwritable(path)
     if why:
         raise AudioFileError(f"cannot write {path}: {why}", hint="pick a file in a folder you can write to")
@@ -343,7 +347,10 @@ def written_by_hatbox(path: str | Path) -> bool:
     """Whether the audio file at ``path`` carries hatbox's software tag: written by :func:`write`, or a take of the
     box's recorder (device/audio/wav_recorder.float_wav_header's LIST/INFO chunk): a render or a take hatbox made, which
     a new one may replace without asking.  (Until p59 M6 a take was known by its bare float header, which sox and scipy
-    write too: a musician's sox recording was written over without a word.)"""
+    write too: a musician's sox recording was written over without a word.)  A pipe, socket or block device is
+    nobody's file and is never opened (:func:`no_file_kind`)."""
+    if no_file_kind(path):
+        return False
     try:
         with sf.SoundFile(str(path)) as f:
             return str(f.software or "").startswith(SOFTWARE)

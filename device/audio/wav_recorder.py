@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import struct
 from pathlib import Path
 from typing import Any, Callable
@@ -45,6 +46,9 @@ def cannot_record(path: str | Path) -> str | None:
     path = Path(path)
     if path.is_dir():
         return "it is a folder"
+    kind = no_file_kind(path)
+    if kind:
+        return f"it is {kind}: the take is a WAV whose header is rewritten as it goes; give a file"
     if not path.exists():
         return unwritable(path)
     if os.access(path, os.W_OK):
@@ -52,6 +56,18 @@ def cannot_record(path: str | Path) -> str | None:
     if path.is_file() and unwritable(Path(os.path.realpath(path))) is None:
         return None
     return os.strerror(errno.EACCES)
+
+
+def no_file_kind(path: str | Path) -> str | None:
+    """What the thing at ``path`` is ("a pipe", "a socket", "a block device") when it is none of a regular file, a
+    character device (/dev/null), a folder or nothing; found by stat alone, never opened (p59 RD1 2: opening a FIFO
+    for reading hung `device run --output` and `render --out` until something wrote to it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    kinds = ((stat.S_ISFIFO, "a pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"))
+    return next((word for test, word in kinds if test(mode)), None)
 
 
 class WavRecorder:
