@@ -16,18 +16,19 @@ OUTPUT_HINT = "pass a writable file with --output WAV"     # the file backend's 
 MIN_ROOM_S = 5.0       # seconds of the take the disk must have room for at the start (or the whole take, if shorter)
 
 
-def check_start(cfg: Any, force: bool = True) -> list[str]:
+def check_start(cfg: Any, force: bool = True, estimate: bool = True) -> list[str]:
     """Raise the error the engine would start with for ``cfg`` (its ServerConfig, after
     hatbox.box_backend.pick_backend chose where the audio goes): an --input it cannot play, an output it cannot
     write (the file backend; with ``force`` False also one that is not a .wav or is a file hatbox did not write:
-    :func:`check_overwrite`; no room on its disk: :func:`check_room`), a sound card that does not open (ALSA, only
-    where packs were given: nothing else of the store would change before the engine says it).  Returns the notes
-    to say of the input (:func:`input_notes`: mixed to mono, truncated)."""
+    :func:`check_overwrite`; no room on its disk: :func:`check_room`, by the disk's free space unless ``estimate``
+    is False: --force), a sound card that does not open (ALSA, only where packs were given: nothing else of the
+    store would change before the engine says it).  Returns the notes to say of the input (:func:`input_notes`:
+    mixed to mono, truncated)."""
     scan = check_input(cfg) if cfg.input_wav else None
     if cfg.backend == "file" and cfg.output_wav:
         check_output(cfg.output_wav)
         check_overwrite(cfg.output_wav, force)
-        check_room(cfg.output_wav, take_seconds(cfg, scan), cfg.audio.rate)
+        check_room(cfg.output_wav, take_seconds(cfg, scan), cfg.audio.rate, estimate)
     elif cfg.backend == "alsa" and cfg.packs:
         check_card(cfg.audio)
     return input_notes(cfg.input_wav, scan) if scan is not None and cfg.backend == "file" else []
@@ -99,11 +100,13 @@ def take_seconds(cfg: Any, scan: Any) -> float:
     return min(float(s) for s in ends if s is not None)
 
 
-def check_room(path: str, seconds: float, rate: int = 48000) -> None:
+def check_room(path: str, seconds: float, rate: int = 48000, estimate: bool = True) -> None:
     """AudioFileError when the take cannot even begin at ``path`` (p59 Q1 4: an --output on a full disk, or
     /dev/full, passed the start check; --effect was installed and made active, then the run failed with nothing
     recorded): a device that refuses a write (an empty one: /dev/full), or a disk without room for the take's first
-    ``seconds`` (mono 32-bit float at ``rate`` Hz: audiofile.full_disk_words)."""
+    ``seconds`` (mono 32-bit float at ``rate`` Hz: audiofile.full_disk_words).  With ``estimate`` False (--force:
+    a disk whose free space is said wrong, e.g. 0 on a network mount, or root's reserved blocks) the free space is
+    not asked: only a test write of :data:`PROBE_BYTES` beside the take must go through (p59 RD1 3)."""
     from device.audio import audiofile
     out = Path(path)
     if out.is_char_device():
@@ -111,12 +114,18 @@ def check_room(path: str, seconds: float, rate: int = 48000) -> None:
         if why:
             raise AudioFileError(f"cannot write the output {out}: {why}", hint=OUTPUT_HINT)
         return
+    if not estimate:
+        why = _probe_refusal(_nearest_folder(out))
+        if why:
+            raise AudioFileError(f"cannot write the output {out}: {why}", hint=audiofile.FULL_DISK_HINT)
+        return
     needed = audiofile.expected_bytes(int(round(seconds * rate)), 1, "FLOAT")
     free = audiofile.free_bytes(_nearest_folder(out))
     if needed is not None and free is not None and needed > free:
         raise AudioFileError(f"cannot write the output {out}: "
                              f"{audiofile.full_disk_words(needed, free)} (the take's first {seconds:g} s)",
-                             hint=audiofile.FULL_DISK_HINT)
+                             hint=f"{audiofile.FULL_DISK_HINT}; a disk that says so and has room all the same (a "
+                                  "network mount can say 0 free): --force records after a test write")
 
 
 def _device_refusal(path: Path) -> str | None:
@@ -132,6 +141,38 @@ def _device_refusal(path: Path) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
+
+
+PROBE_BYTES = 4096     # the test write beside the take with --force (one disk block: a header and a little audio)
+
+
+def _probe_refusal(folder: Path) -> str | None:
+    """Why a hidden file of :data:`PROBE_BYTES` cannot be written in ``folder`` (the system's words: "No space left on
+    device"), found by writing one and removing it; None when it takes it, or when the folder takes no new file at all
+    (the take is then written in place: :func:`check_output` judged that)."""
+    import os
+    import tempfile
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".hatbox-room-", dir=folder)
+    except OSError:
+        return None
+    try:
+        os.write(fd, bytes(PROBE_BYTES))
+    except OSError as exc:
+        return f"{exc.strerror or exc} (a test write of {PROBE_BYTES // 1024} KiB in {folder})"
+    finally:
+        os.close(fd)
+        _unlink_quietly(probe)
+    return None
+
+
+def _unlink_quietly(path: str) -> None:
+    """Remove the test write's file (one already gone is fine)."""
+    import os
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _nearest_folder(path: Path) -> Path:

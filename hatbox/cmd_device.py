@@ -264,7 +264,8 @@ def _ready_store(args: argparse.Namespace, cfg: Any) -> str:
         _say(line)
     where = _pick_backend(cfg, args.sim, args.store)
     force = getattr(args, "force", False) or not getattr(args, "output", None)   # the store's take: sim_take keeps it
-    for line in check_start(cfg, force):         # what the engine would fail on, before the store changes
+    estimate = not getattr(args, "force", False)          # --force: no free-space estimate, a test write (p59 RD1 3)
+    for line in check_start(cfg, force, estimate):         # what the engine would fail on, before the store changes
         _say(line, err=True)                     # what the input's check found: mixed to mono, truncated
     for line in install_given(store, cfg.packs, args.rate, args.block, require_signature=signed):
         _say(line)                               # checked before the box starts
