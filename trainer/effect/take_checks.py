@@ -2,7 +2,8 @@
 
 * Takes normalised one by one in the DAW (:func:`normalised_takes`): every output's peak at one level, to within
   :data:`SAME_PEAK_DB`, at a round normalising target, over at least :data:`NORMALISED_MIN_TAKES` takes of different
-  knob settings.  The real levels are gone (the QA's set: every peak -0.10 dBFS while the takes' RMS spread 10.5 dB;
+  knob settings, at least half of them reaching it on a handful of samples (under :data:`AT_PEAK_FEW`): a normalise
+  scales a take's one loudest sample to the target, where gear with a ceiling (a limiter, a hard clip) holds many.  The real levels are gone (the QA's set: every peak -0.10 dBFS while the takes' RMS spread 10.5 dB;
   its pack played 7-15 dB louder than the pedal and lost the tone knob's level change), so training is refused
   unless ``--takes-normalised`` says it was meant: a refusal before training costs a re-export, a warning costs the
   minutes of training and a pack that is too loud on the box.
@@ -28,9 +29,15 @@ from trainer.effect import checks
 SAME_PEAK_DB = 0.05             # the takes' peaks lie within this (dB) of each other: one normalising target
 NORMALISED_MIN_TAKES = 3        # at least this many takes, of different knob settings
 # The targets a DAW's normalise offers or a user types (dBFS); a peak within TARGET_SLACK_DB of one is "at" it.  Not
-# -6 dBFS: a drive whose tanh rails sit there holds every take's peak at one level by itself (tests/effect/synth.py).
+# -6 dBFS: a drive whose tanh rails sit there holds every take's peak at one level by itself, its soft settings on a
+# few samples (tests/effect/synth.py: 4 and 12 samples at 0 and 6 dB of drive).
 ROUND_TARGETS_DB = (0.0, -0.1, -0.2, -0.3, -0.5, -1.0)
 TARGET_SLACK_DB = 0.01
+# A take normalised in a DAW reaches its peak on a handful of samples (the QA's set: 1-8 within AT_PEAK_DB of it); a
+# limiter's or a clipper's ceiling holds many (a compressor into a -0.1 dBFS brickwall: 410-8518 in 12 s, a hard-clip
+# fuzz thousands).  The takes look normalised only where at least half of them reach their peak on under AT_PEAK_FEW.
+AT_PEAK_DB = 0.05
+AT_PEAK_FEW = 50
 
 
 def db(value: float) -> float:
@@ -43,12 +50,24 @@ def rms_db(x: np.ndarray) -> float:
     return 10.0 * float(np.log10(max(float(np.mean(np.square(x, dtype=np.float64))), 1e-24)))
 
 
-def normalised_takes(peaks: list[float], settings: list[str], rms: list[float]) -> str | None:
+def at_peak(y: np.ndarray) -> int:
+    """How many samples of ``y`` [N] lie within :data:`AT_PEAK_DB` of its peak |y|."""
+    a = np.abs(y)
+    top = float(a.max()) if a.size else 0.0
+    return int(np.count_nonzero(a >= top * 10.0 ** (-AT_PEAK_DB / 20.0))) if top > 0 else 0
+
+
+def normalised_takes(peaks: list[float], settings: list[str], rms: list[float],
+                     on_peak: list[int] | None = None) -> str | None:
     """What is wrong when the takes look normalised one by one: ``peaks`` (each output's peak |x|, linear),
-    ``settings`` (their knob settings' labels) and ``rms`` (their RMS, dBFS); None when they do not (fewer than
-    :data:`NORMALISED_MIN_TAKES` takes of different settings, peaks further apart than :data:`SAME_PEAK_DB`, or a
-    level that is no round normalising target)."""
+    ``settings`` (their knob settings' labels), ``rms`` (their RMS, dBFS) and ``on_peak`` (how many samples of each
+    reach its peak: :func:`at_peak`; None: not known); None when they do not (fewer than
+    :data:`NORMALISED_MIN_TAKES` takes of different settings, peaks further apart than :data:`SAME_PEAK_DB`, a
+    level that is no round normalising target, or under half of them on fewer than :data:`AT_PEAK_FEW` samples at
+    their peak: a ceiling of the gear's)."""
     if len(peaks) < NORMALISED_MIN_TAKES or len(set(settings)) < NORMALISED_MIN_TAKES or min(peaks) <= 0:
+        return None
+    if on_peak is not None and 2 * sum(n < AT_PEAK_FEW for n in on_peak) < len(on_peak):
         return None
     levels = [db(p) for p in peaks]
     if max(levels) - min(levels) > SAME_PEAK_DB:
@@ -74,7 +93,8 @@ def check_normalised(pairs: list, allowed: bool) -> str | None:
     for p in pairs:                     # one output file once (a file listed by two rows is another warning's)
         distinct.setdefault(p.files[1], p)
     takes = list(distinct.values())
-    said = normalised_takes([p.out_peak for p in takes], [p.key for p in takes], [rms_db(p.output) for p in takes])
+    said = normalised_takes([p.out_peak for p in takes], [p.key for p in takes], [rms_db(p.output) for p in takes],
+                            [at_peak(p.output) for p in takes])
     if said is None:
         return None
     if not allowed:

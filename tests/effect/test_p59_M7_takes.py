@@ -1,0 +1,44 @@
+"""p59 RD2's read of M4's take checks (trainer/effect/take_checks.py): gear with a ceiling is no normalised set,
+in-tune low notes are no mains hum, a denoiser's humming input is no ground loop, the words of a few warnings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hatbox.errors import DataError
+from tests.effect.synth import RATE, drive, plucks, write
+from trainer.effect import take_checks
+from trainer.effect.data import load_folder
+
+X = plucks(2.0)
+
+
+def _set(folder: Path, outputs: dict[str, np.ndarray], di: np.ndarray = X, knob: str = "drive[dB]") -> Path:
+    """in.wav (``di``) and one output per entry of ``outputs`` (knob setting -> audio), in pairs.csv."""
+    write(folder / "in.wav", di)
+    rows = [f"input,output,{knob}"] + [f"in.wav,{write(folder / f'out_{d}.wav', y)},{d}" for d, y in outputs.items()]
+    (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def _ceiling(x: np.ndarray, gain_db: float, ceiling_db: float = -0.1) -> np.ndarray:
+    """Gear with a digital ceiling: ``gain_db`` of gain into a hard clip at ``ceiling_db`` dBFS."""
+    c = 10 ** (ceiling_db / 20)
+    return np.clip(x * 10 ** (gain_db / 20), -c, c).astype(np.float32)
+
+
+def test_gear_holding_its_takes_at_a_ceiling_is_not_called_normalised(tmp_path: Path) -> None:
+    outs = {str(g): _ceiling(X, g) for g in (12, 18, 24)}
+    assert min(take_checks.at_peak(y) for y in outs.values()) >= take_checks.AT_PEAK_FEW
+    data = load_folder(_set(tmp_path / "c", outs, knob="gain[dB]"), allow_clipping=True)
+    assert not [w for w in take_checks.before_training(data) if "normalis" in w]
+
+
+def test_takes_normalised_one_by_one_are_still_refused_when_one_of_them_is_squashed(tmp_path: Path) -> None:
+    takes = {str(d): drive(X, d) for d in (0, 6, 24)}             # 24 dB of drive: thousands of samples at the rail
+    takes = {d: (y / np.max(np.abs(y)) * 10 ** (-0.1 / 20)).astype(np.float32) for d, y in takes.items()}
+    assert sorted(take_checks.at_peak(y) < take_checks.AT_PEAK_FEW for y in takes.values()) == [False, True, True]
+    with pytest.raises(DataError, match="normalised one by one"):
+        take_checks.before_training(load_folder(_set(tmp_path / "n", takes)))
