@@ -94,9 +94,22 @@ def _stopped_line(args: argparse.Namespace, code: int) -> str:
         return said
     from hatbox.text import duration_words
     seconds = getattr(args, "seconds", None)
-    before = f", before --seconds {seconds:g}" if seconds is not None else ""
+    longer = seconds is not None and seconds - ran >= (getattr(args, "block", None) or 128) / (
+        getattr(args, "rate", None) or 48000)      # (both ends in one block: it ended at --seconds as much)
+    before = f", before --seconds {seconds:g}" if longer else ""
     return (f"{said}: its input {Path(args.input).name} ended ({duration_words(ran)} played{before}; the file "
-            "backend stops the box at the end of its --input, and without --input it plays silence until stopped)")
+            "backend stops the box at the end of its --input, and without --input it plays silence until stopped)"
+            + (f"; {tail_words(args.input)}" if longer else ""))
+
+
+def tail_words(path: str) -> str:
+    """How to record what an effect makes after the input at ``path`` ends (a delay's or reverb's tail): pad it with
+    silence (sox), for a --seconds longer than the input (the box stops at the input's end since p59 M2)."""
+    import shlex
+    src = Path(path)
+    padded = src.with_name(f"{src.stem}-tail{src.suffix or '.wav'}")
+    return (f"to record a delay's or reverb's tail, pad the input: sox {shlex.quote(path)} {shlex.quote(str(padded))} "
+            "pad 0 3")
 
 
 def _short_seconds_note(args: argparse.Namespace) -> str:

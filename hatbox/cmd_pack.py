@@ -153,7 +153,8 @@ def level_fit_words(fit: Any, level: float) -> str:
              "about -4 dBFS)")
     before, after = _fit_median(fit.get("before")), _fit_median(fit.get("after"))
     if before is not None:
-        words += f"; its notes peaked at {before[0]:.1f} dBFS before (median of {before[1]})"
+        of = f" (median of {before[1]})" if before[1] else ""         # (no per-note peaks said: no count)
+        words += f"; its notes peaked at {before[0]:.1f} dBFS before{of}"
     if after is not None:
         words += f", {after[0]:.1f} dBFS after" if before is not None else \
             f"; its notes peak at {after[0]:.1f} dBFS at this level (median)"
