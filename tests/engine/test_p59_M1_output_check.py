@@ -36,7 +36,7 @@ def test_an_output_hatbox_did_not_write_is_refused_unless_forced(tmp_path: Path,
 
 def test_the_boxs_own_take_and_a_render_are_written_over_without_force(tmp_path: Path, box: Any) -> None:
     assert box(["--output", "take.wav"]).returncode == 0
-    assert audiofile.written_by_hatbox(tmp_path / "take.wav")                # the recorder's take: no software tag
+    assert audiofile.written_by_hatbox(tmp_path / "take.wav")                # the take carries the hatbox tag (p59 M6)
     r = box(["--output", "take.wav"])                                        # a second run over it
     assert r.returncode == 0, r.stderr
     audiofile.write(tmp_path / "render.wav", tone(0.2), RATE)                # `hatbox render --out`'s file
