@@ -46,7 +46,7 @@ from device.deletion_records import PACK_DELETION, well_shaped
 from device.store_layout import (DAMAGED_POINTER, DELETED_FILE, HISTORY_LEN, KEEP_DELETED, KNOB_FILE,  # noqa: F401
                                  LIST_HINT, LOCK_FILE, META_FILE, PACK_FILE, POINTER, POINTER_COPY, SCORE_KEYS,
                                  SCORE_WORDS, TRUSTED_KEYS, Acting, Pointer, StoreError, acting, acting_as,
-                                 file_sha256, headline_scores, installed_in, pack_id, remove_path)
+                                 effect_record, file_sha256, headline_scores, installed_in, pack_id, remove_path)
 from device.store_layout import ID_RE as _ID_RE
 from device.store_notes import KeptRecords
 from device.store_recovery import Recovery
@@ -59,6 +59,7 @@ _log = logging.getLogger(__name__)
 
 
 FILLED_KEYS = ("held_out", "words", "scored_words", "f1_per_word", "held_labels")   # a tagger's, p49 and p51
+EFFECT_FILLED_KEYS = ("bypass_esr",)        # an effect's, p59 M8 (device.store_layout.effect_record)
 
 
 class Unheld(NamedTuple):
@@ -189,11 +190,12 @@ class PackStore(Recovery):
         """(``meta``, pack ``pid``'s record as read, with what a tagger's record holds since the forty-ninth and
         fifty-first stops (:data:`FILLED_KEYS`: :func:`tagger_record`) taken from its installed pack's manifest
         where the record lacks any of them (one written by an older box: p55 QA, "macro-F1 1 (held-out files not
-        said)"; one by a p49 or p50 box has ``words`` but not p51's keys: p55 M1); what the record says wins,
+        said)"; one by a p49 or p50 box has ``words`` but not p51's keys: p55 M1), and an effect's
+        :data:`EFFECT_FILLED_KEYS` (:func:`effect_record`: p59 M8); what the record says wins,
         whether it may be kept): the file is left as it was written (no half-written record, an older hatbox reads
         it as before); a manifest that cannot be read leaves the record as it is, logged, not to be kept (a passing
         read error, or a pack repaired since, is read again next time)."""
-        if not isinstance(meta, dict) or meta.get("kind") != "tagger" or all(k in meta for k in FILLED_KEYS):
+        if not isinstance(meta, dict) or all(k in meta for k in _filled_keys(meta.get("kind"))):
             return meta, True
         from export.pack import read_manifest
         try:
@@ -201,7 +203,7 @@ class PackStore(Recovery):
         except Exception as exc:  # noqa: BLE001 - a pack that cannot be read: its record as it is (recovery checks)
             self._warn_unfilled(pid, exc)
             return meta, False
-        return {**tagger_record(manifest), **meta}, True
+        return {**tagger_record(manifest), **effect_record(manifest), **meta}, True
 
     def _warn_unfilled(self, pid: str, exc: Exception) -> None:
         """Say in the log that pack ``pid``'s manifest could not be read (``exc``), once per pack file (its
@@ -309,7 +311,7 @@ class PackStore(Recovery):
         return {"id": pid, "kind": manifest.kind, "name": manifest.name, "version": manifest.version,
                 "sha256": sha256, "size": path.stat().st_size, "sample_rate": manifest.sample_rate,
                 "knobs": [k.name for k in manifest.knobs], "installed": time.time(), "scores": scores,
-                **tagger_record(manifest),
+                **tagger_record(manifest), **effect_record(manifest),
                 **({"installed_by": acting().by} if acting().by else {}), **extra}
 
     # -- what crash recovery (device/store_recovery.py, mixed in) uses, by public names ----------------------------
@@ -557,6 +559,11 @@ def _kind(kind: str) -> str:
     if kind not in KINDS:
         raise StoreError(f"unknown slot '{kind}' (slots: {', '.join(KINDS)})")
     return kind
+
+
+def _filled_keys(kind: Any) -> tuple[str, ...]:
+    """The keys a record of pack kind ``kind`` is filled in with from its pack where it lacks any (:meth:`_filled`)."""
+    return FILLED_KEYS if kind == "tagger" else EFFECT_FILLED_KEYS if kind == "effect" else ()
 
 
 def _fsync_file(path: Path) -> None:

@@ -127,6 +127,19 @@ def scored_record(manifest: Manifest) -> dict[str, Any]:
             **({"held_labels": labels} if labels else {})}
 
 
+def effect_record(manifest: Manifest) -> dict[str, Any]:
+    """What an effect's record keeps besides its scores, for GET /packs (p59 M8: `hatbox box-pack ID --activate` of
+    a pack that scored worse than no effect at all said nothing, where `hatbox push --activate` asks):
+    ``bypass_esr``, its metrics' ``val_bypass_esr`` (the held-out error of the dry input unchanged, which its
+    ``val_esr`` is judged against), None where the pack does not say it (a finite number >= 0 only); {} for other
+    kinds."""
+    if manifest.kind != "effect":
+        return {}
+    value = manifest.metrics.get("val_bypass_esr") if isinstance(manifest.metrics, dict) else None
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    return {"bypass_esr": float(value) if ok else None}
+
+
 class StoreError(HatboxError):
     """A store operation the user asked for cannot be done (unknown id, active pack...)."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import functools
 import shlex
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,8 +25,9 @@ def box_pack(args: argparse.Namespace) -> int:
     the active one of its kind, or putting back a slot's previous pack (``--rollback KIND``)."""
     if (args.delete or args.activate) and not args.id:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
-    if args.yes and not (args.delete or args.prune):
-        raise HatboxError("--yes only goes with --delete or --prune", hint="hatbox box-pack ID --delete --yes")
+    if args.yes and not (args.delete or args.prune or args.activate):
+        raise HatboxError("--yes only goes with --delete, --prune or --activate",
+                          hint="hatbox box-pack ID --delete --yes")
     if args.keep is not None and (not args.prune or args.keep < 0):
         raise HatboxError("--keep N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --keep 2")
     if args.prune and (args.id or args.rollback or args.deactivate):
@@ -77,7 +79,7 @@ def box_pack(args: argparse.Namespace) -> int:
         if args.delete:
             return _delete_pack(c, pack, args.yes, packs)
         if args.activate:
-            return _activate_pack(c, pack)
+            return _activate_asked(c, pack, args.yes)
     with _box_reply("GET /packs"):
         print(_pack_line(pack) + (f", signed by {safe_text(pack['signed_by'])}" if pack.get("signed_by") else ""))
         from hatbox.pack_scores import words_line
@@ -94,6 +96,55 @@ def _again(args: argparse.Namespace) -> str:
     """The user's `hatbox box-pack NAME ...` with "{}" where the name was, for a refusal's hint (--yes left out: a
     copied hint asks before it deletes)."""
     return "hatbox box-pack {}" + (" --delete" if args.delete else " --activate" if args.activate else "")
+
+
+def _activate_asked(client: Any, pack: dict[str, Any], yes: bool) -> int:
+    """`hatbox box-pack ID --activate`: :func:`_activate_pack`, asked first (as `hatbox push --activate` asks:
+    :func:`activate_anyway`; not with ``yes``) where ``pack`` (its GET /packs entry), not active yet, is an effect pack
+    that scored worse than no effect at all (:func:`worse_in_entry`), and said after its lines (p59 M8: push's
+    hint installs such a pack without making it active, and box-pack then made it active with no word)."""
+    worse = worse_in_entry(pack)
+    what = _pack_words(pack)
+    if worse and not pack.get("active") and not yes and not activate_anyway(
+            worse, "box-pack --activate", f"{what} was not made active",
+            f"make {what} the box's active effect pack all the same?"):
+        return 0
+    done = _activate_pack(client, pack)
+    say_worse(worse)
+    return done
+
+
+def worse_in_entry(pack: dict[str, Any]) -> str:
+    """hatbox.cmd_pack.worse_than_bypass_words of installed effect pack ``pack`` (its GET /packs entry: its scores'
+    ``val_esr`` against its ``bypass_esr``, which a box of before the fifty-ninth stop does not give); "" for any
+    other pack, and one without both figures."""
+    if not isinstance(pack, dict) or pack.get("kind") != "effect":
+        return ""
+    from hatbox.cmd_pack import worse_than_bypass_words
+    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    return worse_than_bypass_words({"val_esr": scores.get("val_esr"), "val_bypass_esr": pack.get("bypass_esr")})
+
+
+def activate_anyway(worse: str, command: str, not_done: str, question: str, other: str = "") -> bool:
+    """Ask before ``command`` ("push --activate", "box-pack --activate") makes active a pack that scored worse than no
+    effect at all (``worse``: its words, hatbox.cmd_pack.worse_than_bypass_words, said first on stderr): True on y;
+    False on anything else, ``not_done`` said ("nothing was sent") with ``other``, the way round it ("install it
+    without making it active: hatbox push X"; "": none); a HatboxError, nothing done, with no one to ask (no
+    terminal, or CI set), pointing at --yes (p59 M5, M8)."""
+    from hatbox.ask import can_ask
+    hint = "add --yes to make it active all the same" + (f", or {other}" if other else "")
+    if not can_ask():
+        raise HatboxError(f"{not_done}: {worse}; {command} asks before making such a pack active, and there is no "
+                          "terminal to ask on (or CI is set)", hint=hint)
+    print(f"warning: {worse}", file=sys.stderr, flush=True)
+    return confirm(question, not_done + (f" (to {other})" if other else ""), hint)
+
+
+def say_worse(worse: str) -> None:
+    """The line after a push's or an activation's own, for a pack that scored worse than bypass (``worse``: its
+    words; "" says nothing)."""
+    if worse:
+        print(f"  warning: {worse}")
 
 
 def _activate_pack(client: Any, pack: dict[str, Any]) -> int:

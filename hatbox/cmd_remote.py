@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import shlex
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,8 @@ from hatbox.box_config import check_config_path, config_path, load_config, save_
 # confirm and _confirm_delete stay readable here for hatbox/cmd_kit.py and hatbox/library_delete.py (another helper's
 # files); everything else that moved out is imported from its own module
 from hatbox.box_packs import _checks_words, _confirm_delete, box_pack, confirm  # noqa: F401
-from hatbox.box_packs import mark_activating, nothing_sent_if_stopped, push_upload
+from hatbox.box_packs import activate_anyway, mark_activating, nothing_sent_if_stopped, push_upload
+from hatbox.box_packs import say_worse as _say_worse
 from hatbox.errors import HatboxError
 from hatbox.pack_names import twin_note
 from hatbox.pack_who import replaced_since, replaced_words
@@ -221,26 +221,13 @@ def _worse_than_bypass(manifest: Manifest) -> str:
 
 
 def _activate_anyway(worse: str, path: Path) -> bool:
-    """Ask before `push --activate` makes active a pack that scored worse than bypass (``worse``: its words): True on
-    y; False (nothing sent, said) on anything else; a HatboxError, nothing sent, with no one to ask (no terminal, or
-    CI set: pass --yes)."""
-    from hatbox.ask import can_ask
+    """Ask before `push --activate` makes active the pack at ``path``, which scored worse than bypass (``worse``: its
+    words): hatbox.box_packs.activate_anyway (box-pack --activate's question too): True on y; False (nothing sent,
+    said) on anything else; a HatboxError, nothing sent, with no one to ask (no terminal, or CI set: pass --yes)."""
     item = shlex.quote(safe_text(str(path)))
-    if not can_ask():
-        raise HatboxError(f"nothing was sent: {worse}; push --activate asks before making such a pack active, and "
-                          "there is no terminal to ask on (or CI is set)",
-                          hint=f"add --yes to make it active all the same, or install it without making it active: "
-                               f"hatbox push {item}")
-    print(f"warning: {worse}", file=sys.stderr, flush=True)
-    return confirm("send it and make it the box's active effect pack all the same?",
-                   f"nothing was sent (to install it without making it active: hatbox push {item})",
-                   f"add --yes to make it active all the same, or install it only: hatbox push {item}")
-
-
-def _say_worse(worse: str) -> None:
-    """The line, after push's own, for a pack that scored worse than bypass (``worse``: its words; "" says nothing)."""
-    if worse:
-        print(f"  warning: {worse}")
+    return activate_anyway(worse, "push --activate", "nothing was sent",
+                           "send it and make it the box's active effect pack all the same?",
+                           f"install it without making it active: hatbox push {item}")
 
 
 def _say_no_gear(manifest: Manifest) -> None:
@@ -361,7 +348,8 @@ def register(cli: Any) -> None:
     p.add_argument("id", nargs="?", help="a pack (its name or id, from the list); without it: list the packs")
     p.add_argument("--delete", action="store_true",
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
-    p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask")
+    p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask; with --activate: do not "
+                   "ask, even for an effect pack that scored worse than no effect at all")
     p.add_argument("--prune", action="store_true",
                    help="delete the versions nothing reaches: not active, not reachable by a roll back, not mapped "
                         "to a MIDI program (lists them and the space freed, then asks)")
@@ -370,7 +358,8 @@ def register(cli: Any) -> None:
     p.add_argument("--history", type=int, metavar="N", help="with --prune: keep only the N most recent roll-back "
                                                              "steps of each slot (default: all, up to 16)")
     p.add_argument("--activate", action="store_true", help="make this installed pack the active one of its kind (no "
-                   "need to send it again; a name several versions share: the active one, else the newest)")
+                   "need to send it again; a name several versions share: the active one, else the newest; an effect "
+                   "pack whose own scores are worse than no effect at all: asks first)")
     p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",
                    help="put back the pack that was active in this slot before (effect, synth or tagger)")
     p.add_argument("--deactivate", choices=("effect", "synth", "tagger"), metavar="KIND",

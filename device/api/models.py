@@ -76,6 +76,11 @@ class PackInfo(BaseModel):
                                                     "macro-F1 is the mean over (null: not said, as scored_words)")
     held_labels: Optional[int] = Field(None, description="a tagger: the held-out words its macro-F1 stands on, "
                                        "each word on each held-out file (null: not said, as scored_words)")
+    bypass_esr: Optional[float] = Field(None, description="an effect: its trainer's held-out error with no effect at "
+                                        "all, the dry input unchanged (its metrics' val_bypass_esr), which its "
+                                        "scores' val_esr is judged against: a pack at or over it sounds less like "
+                                        "the gear than the dry signal (null: not said: another kind, or a pack "
+                                        "trained without it)")
     checks: list[Check] = []
     signed_by: Optional[str] = None
     active: bool = False
