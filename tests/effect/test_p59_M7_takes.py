@@ -42,3 +42,26 @@ def test_takes_normalised_one_by_one_are_still_refused_when_one_of_them_is_squas
     assert sorted(take_checks.at_peak(y) < take_checks.AT_PEAK_FEW for y in takes.values()) == [False, True, True]
     with pytest.raises(DataError, match="normalised one by one"):
         take_checks.before_training(load_folder(_set(tmp_path / "n", takes)))
+
+
+def _riff(freq: float, seconds: float = 10.0, seed: int = 0) -> np.ndarray:
+    """A bass riff holding ``freq`` Hz: plucks of 6 harmonics, 0.7-1.6 s each at random phases, -10 dBFS peak."""
+    rng = np.random.default_rng(seed)
+    y, at = np.zeros(int(seconds * RATE)), 0
+    while at < y.shape[0]:
+        n = int(rng.uniform(0.7, 1.6) * RATE)
+        t = np.arange(n) / RATE
+        note = sum(np.sin(2 * np.pi * freq * k * t + rng.uniform(0, 6)) / k for k in range(1, 7)) * np.exp(-t / 1.5)
+        m = min(n, y.shape[0] - at)
+        y[at:at + m] = note[:m]
+        at += n
+    return (0.3 * y / np.max(np.abs(y)) + 1e-4 * rng.standard_normal(y.shape)).astype(np.float32)
+
+
+def test_an_in_tune_low_g_is_no_mains_hum_but_hum_under_a_low_a_is() -> None:
+    assert take_checks.hum(_riff(49.0), RATE) is None       # G1: its notes' skirts reach the 50 Hz band
+    bass = _riff(55.0)                                      # A1, and hum 25 dB under it
+    t = np.arange(bass.shape[0]) / RATE
+    mains = sum(np.sin(2 * np.pi * 50.02 * k * t + k) / k for k in (1, 2, 3)) * 10 ** (-35 / 20)
+    found = take_checks.hum((bass + mains).astype(np.float32), RATE)
+    assert found is not None and found.mains == 50.0 and {100.0, 150.0} <= set(found.lines)

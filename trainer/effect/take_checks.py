@@ -138,6 +138,12 @@ HUM_HARMONICS = 8               # harmonics of the mains looked at (50..400 Hz, 
 HUM_BAND_HZ = 0.5               # a mains line lies within this of k x 50 (60) Hz (the grid drifts under 0.1 Hz)
 HUM_NEAR_HZ = (2.0, 8.0)        # the neighbourhood a line's prominence is measured against
 HUM_PROMINENCE = 30.0           # a line whose density is this many times (15 dB) its neighbourhood's median
+# A mains line is narrow: its band's peak stands HUM_NARROW times (10 dB) over the largest bin HUM_SHOULDER_HZ from it,
+# where a held low note's skirt does not (RD2's r9: the QA's humming take 36354x; a GM bass riff in G, G1 = 49.0 Hz,
+# 0.1-0.7x; 10 s of a synthetic G1 riff 0.05-0.5x, of one at exactly 50.0 Hz 4-28x).  Not 30x: hum 25 dB under a 10 s
+# A1 riff (55 Hz) stands 7, 15 and 50x at 50, 100, 150 Hz, its notes' skirts in the shoulders.
+HUM_SHOULDER_HZ = (0.6, 1.5)
+HUM_NARROW = 10.0
 HUM_LINES = 2                   # of the first three harmonics, at least this many lines: hum, not a held note
 HUM_MIN_SHARE = 1e-4            # hum under -40 dB of the take's energy is not said
 HUM_SECONDS = 60.0              # at most this much of a recording is measured
@@ -153,9 +159,20 @@ class Hum(NamedTuple):
     dbfs: float
 
 
-def _lines(power: np.ndarray, df: float, mains: float) -> tuple[list[float], float]:
+def _shoulder(power: np.ndarray, df: float, f: float, band: tuple[int, int]) -> float:
+    """The largest bin of ``power`` [F] (bins ``df`` Hz apart) :data:`HUM_SHOULDER_HZ` from ``f`` Hz, outside the
+    ``band`` of bins [i0, i1) a line at ``f`` lies in; 0 where no bin is (a take too short to tell)."""
+    lo, hi = f - HUM_SHOULDER_HZ[1], f + HUM_SHOULDER_HZ[1]
+    k = np.arange(max(0, int(lo / df)), min(power.shape[0], int(hi / df) + 2))
+    away = np.abs(k * df - f)
+    k = k[(away >= HUM_SHOULDER_HZ[0]) & (away <= HUM_SHOULDER_HZ[1]) & ((k < band[0]) | (k >= band[1]))]
+    return float(power[k].max()) if k.size else 0.0
+
+
+def _lines(power: np.ndarray, df: float, mains: float, narrow: bool = False) -> tuple[list[float], float]:
     """(the harmonics of ``mains`` Hz standing out of ``power`` [F] (a power spectrum, bins ``df`` Hz apart), their
-    energy over the neighbourhood's)."""
+    energy over the neighbourhood's); ``narrow``: a line must also stand :data:`HUM_NARROW` over its shoulders
+    (:func:`_shoulder`), which a held note's skirt does not."""
     found, excess = [], 0.0
     for k in range(1, HUM_HARMONICS + 1):
         f = k * mains
@@ -167,7 +184,8 @@ def _lines(power: np.ndarray, df: float, mains: float) -> tuple[list[float], flo
         near = np.concatenate([power[lo:int(f / df) - gap], power[int(f / df) + gap + 1:hi]])
         base = float(np.median(near)) if near.size else 0.0
         band = power[i0:i1]
-        if band.max() > HUM_PROMINENCE * max(base, 1e-30):
+        wide = narrow and band.max() < HUM_NARROW * _shoulder(power, df, f, (i0, i1))
+        if band.max() > HUM_PROMINENCE * max(base, 1e-30) and not wide:
             found.append(f)
             excess += max(0.0, float(band.sum()) - base * band.shape[0])
     return found, excess
@@ -175,7 +193,8 @@ def _lines(power: np.ndarray, df: float, mains: float) -> tuple[list[float], flo
 
 def hum(x: np.ndarray, rate: int) -> Hum | None:
     """The mains hum in recording ``x`` [N] at ``rate`` Hz (its first :data:`HUM_SECONDS`), or None: lines at 50
-    (or 60) Hz and harmonics standing :data:`HUM_PROMINENCE` over their neighbourhood, at least :data:`HUM_LINES`
+    (or 60) Hz and harmonics standing :data:`HUM_PROMINENCE` over their neighbourhood and :data:`HUM_NARROW` over
+    their shoulders (a line, not a held note near it), at least :data:`HUM_LINES`
     of the first three, together over :data:`HUM_MIN_SHARE` of its energy."""
     seg = x[:int(HUM_SECONDS * rate)].astype(np.float64)
     if seg.shape[0] < rate:
@@ -184,7 +203,7 @@ def hum(x: np.ndarray, rate: int) -> Hum | None:
     total, df = float(power.sum()), rate / seg.shape[0]
     best = None
     for mains in MAINS_HZ:
-        lines, excess = _lines(power, df, mains)
+        lines, excess = _lines(power, df, mains, narrow=True)
         if len([f for f in lines if f <= 3 * mains]) >= HUM_LINES and total > 0 and excess / total > HUM_MIN_SHARE:
             if best is None or excess > best[2]:
                 best = (mains, tuple(lines), excess)
