@@ -65,3 +65,20 @@ def test_an_in_tune_low_g_is_no_mains_hum_but_hum_under_a_low_a_is() -> None:
     mains = sum(np.sin(2 * np.pi * 50.02 * k * t + k) / k for k in (1, 2, 3)) * 10 ** (-35 / 20)
     found = take_checks.hum((bass + mains).astype(np.float32), RATE)
     assert found is not None and found.mains == 50.0 and {100.0, 150.0} <= set(found.lines)
+
+
+def _mains(n: int, level_db: float = -30.0, mains: float = 50.0) -> np.ndarray:
+    t = np.arange(n) / RATE
+    h = sum(np.sin(2 * np.pi * mains * k * t + k) / k for k in (1, 2, 3, 5))
+    return (h / np.max(np.abs(h)) * 10 ** (level_db / 20)).astype(np.float32)
+
+
+def test_a_denoiser_s_humming_input_is_no_ground_loop_to_find(tmp_path: Path) -> None:
+    noisy = (0.5 * X + _mains(X.size)).astype(np.float32)
+    takes = {str(s): (0.5 * X + (1 - s) * _mains(X.size)).astype(np.float32) for s in (1.0, 0.999)}
+    data = load_folder(_set(tmp_path / "d", takes, di=noisy, knob="strength"))
+    assert take_checks.hum(data.pairs[0].input, RATE) is not None
+    assert not [w for w in take_checks.before_training(data) if "hum" in w]
+    passed = load_folder(_set(tmp_path / "p", {str(d): drive(noisy, d) for d in (0, 12)}, di=noisy))
+    said = [w for w in take_checks.before_training(passed) if "hum" in w]
+    assert len(said) == 1 and said[0].startswith("the DI in.wav carries mains hum: 50 Hz"), said

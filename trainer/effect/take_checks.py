@@ -253,8 +253,9 @@ def hum_findings(pairs: list, rate: int) -> tuple[dict[str, Hum], dict[str, Hum]
 
 def hum_warnings(pairs: list, rate: int) -> list[str]:
     """The warning for takes that carry mains hum their DI does not (the pack, fed the DI, cannot learn it: it counts
-    in the held-out error, said after training), and the note-like warning for a DI that hums (the gear passes it and
-    the pack learns it as part of the sound: a box with a clean input would not hum)."""
+    in the held-out error, said after training), and the note-like warning for a DI that hums where its takes do too
+    (:func:`passed_on`: the gear passes it and the pack learns it as part of the sound: a box with a clean input
+    would not hum)."""
     outs, ins = hum_findings(pairs, rate)
     said = []
     wet = [p for p in pairs if p.files[1] in outs and p.files[0] not in ins]
@@ -266,11 +267,23 @@ def hum_warnings(pairs: list, rate: int) -> list[str]:
                     f"{100 * worst.share:.1f}% of a take's energy. The pack, fed the DI, does not learn it, so it "
                     "counts in the held-out error (said after training); to score the gear alone, find the ground "
                     "loop or the unshielded cable on the way from the gear to the interface and record again")
-    for f, h in ins.items():
+    for f, h in passed_on(pairs, outs, ins).items():
         said.append(f"the DI {Path(f).name} carries mains hum: {hum_words(h)}; the gear passed it on, so the pack "
                     "learns what the gear did with it (a box played clean will not hum), but a DI recorded without "
                     "it is better: find the ground loop on its way")
     return said
+
+
+def passed_on(pairs: list, outs: dict[str, Hum], ins: dict[str, Hum]) -> dict[str, Hum]:
+    """The humming inputs (``ins``: input file -> its hum) whose every output carries hum of the same mains too
+    (``outs``): the gear passed it on.  A DI whose takes are clean of it is a denoiser's noisy input (the hum is
+    what it learns to take off), or gear that gates or filters it: no ground loop to speak of."""
+    same = {}
+    for f, h in ins.items():
+        got = [outs.get(p.files[1]) for p in pairs if p.files[0] == f]
+        if got and all(o is not None and o.mains == h.mains for o in got):
+            same[f] = h
+    return same
 
 
 def _names(names: list[str], shown: int = 10) -> str:
