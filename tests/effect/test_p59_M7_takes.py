@@ -82,3 +82,6 @@ def test_a_denoiser_s_humming_input_is_no_ground_loop_to_find(tmp_path: Path) ->
     passed = load_folder(_set(tmp_path / "p", {str(d): drive(noisy, d) for d in (0, 12)}, di=noisy))
     said = [w for w in take_checks.before_training(passed) if "hum" in w]
     assert len(said) == 1 and said[0].startswith("the DI in.wav carries mains hum: 50 Hz"), said
+    alone = load_folder(_set(tmp_path / "a", {str(d): drive(X, d) for d in (0, 12)}, di=noisy))  # the DI's own loop
+    said = [w for w in take_checks.before_training(alone) if "hum" in w]
+    assert len(said) == 1 and "carries mains hum its takes do not" in said[0] and "not through the gear" in said[0]

@@ -267,11 +267,27 @@ def hum_warnings(pairs: list, rate: int) -> list[str]:
                     f"{100 * worst.share:.1f}% of a take's energy. The pack, fed the DI, does not learn it, so it "
                     "counts in the held-out error (said after training); to score the gear alone, find the ground "
                     "loop or the unshielded cable on the way from the gear to the interface and record again")
-    for f, h in passed_on(pairs, outs, ins).items():
+    passed = passed_on(pairs, outs, ins)
+    for f, h in passed.items():
         said.append(f"the DI {Path(f).name} carries mains hum: {hum_words(h)}; the gear passed it on, so the pack "
                     "learns what the gear did with it (a box played clean will not hum), but a DI recorded without "
                     "it is better: find the ground loop on its way")
-    return said
+    kept = {f: h for f, h in ins.items() if f not in passed}
+    return said + ([] if not kept or denoising(pairs, rate) else [_di_only_words(f, h) for f, h in kept.items()])
+
+
+def denoising(pairs: list, rate: int) -> bool:
+    """Whether ``pairs`` are a denoiser's set (trainer.effect.denoise_figures.denoise_check's rule)."""
+    from trainer.effect.denoise_figures import denoise_check     # noqa: PLC0415 - only where a DI hums alone
+    from trainer.effect.data import EffectData                    # noqa: PLC0415
+    return bool(denoise_check(EffectData(rate, [], list(pairs)))["denoising"])
+
+
+def _di_only_words(f: str, h: Hum) -> str:
+    """The warning for a DI ``f`` humming (``h``) where its takes do not, in a set that is no denoiser's."""
+    return (f"the DI {Path(f).name} carries mains hum its takes do not: {hum_words(h)}; the hum came in on the DI's "
+            "way to the interface, not through the gear, so the pack learns to take it off as well as the gear's "
+            "sound; find the ground loop on the DI's way (if the gear removes hum, this is what it learns)")
 
 
 def passed_on(pairs: list, outs: dict[str, Hum], ins: dict[str, Hum]) -> dict[str, Hum]:
