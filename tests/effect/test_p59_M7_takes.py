@@ -10,7 +10,7 @@ import pytest
 from hatbox.errors import DataError
 from tests.effect.synth import RATE, drive, plucks, write
 from trainer.effect import take_checks
-from trainer.effect.data import load_folder
+from trainer.effect.data import load_folder, load_single
 
 X = plucks(2.0)
 
@@ -85,3 +85,14 @@ def test_a_denoiser_s_humming_input_is_no_ground_loop_to_find(tmp_path: Path) ->
     alone = load_folder(_set(tmp_path / "a", {str(d): drive(X, d) for d in (0, 12)}, di=noisy))  # the DI's own loop
     said = [w for w in take_checks.before_training(alone) if "hum" in w]
     assert len(said) == 1 and "carries mains hum its takes do not" in said[0] and "not through the gear" in said[0]
+
+
+def test_a_stereo_effect_s_dry_out_is_named_with_the_way_to_train_its_sum(tmp_path: Path) -> None:
+    write(tmp_path / "di.wav", X)
+    wet = np.roll(X, 240) * 0.8 + 0.2 * drive(X, 12)                # the effect's voice on B, the dry out on A
+    write(tmp_path / "chorus.wav", np.stack([X, wet.astype(np.float32)], 1))
+    data = load_single(tmp_path / "di.wav", tmp_path / "chorus.wav")
+    with pytest.raises(DataError) as caught:
+        take_checks.before_training(data)
+    hint = caught.value.hint or ""
+    assert "a stereo effect's dry out" in hint and "--keep-dry-channel trains the mono sum" in hint, hint

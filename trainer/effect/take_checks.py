@@ -102,6 +102,10 @@ def check_normalised(pairs: list, allowed: bool) -> str | None:
     return said + " (--takes-normalised: trained as they are)"
 
 
+KEEP_DRY_WORDS = ("if the gear itself puts its dry sound there (a stereo effect's dry out, a chorus's or a "
+                  "vibrato's), --keep-dry-channel trains the mono sum of both channels, the sound the box plays")
+
+
 def dry_channel_problems(pairs: list) -> list[DataError]:
     """The refusal of each pair whose output carries the input on a channel (``Pair.dry``: checks.dry_channel),
     with the sox line that exports the gear's channel alone and the way to train on the blend after all."""
@@ -110,8 +114,7 @@ def dry_channel_problems(pairs: list) -> list[DataError]:
         if p.dry is None:
             continue
         got = checks.dry_mix_error(p.name, p.files[1], p.dry, p.cells[1] if p.cells else None)
-        said.append(DataError(got.args[0], hint=f"{got.hint} (to train on the blend of both channels after all, "
-                                                "pass --keep-dry-channel)"))
+        said.append(DataError(got.args[0], hint=f"{got.hint}; {KEEP_DRY_WORDS}"))
     return said
 
 
