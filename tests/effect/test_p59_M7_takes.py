@@ -96,3 +96,16 @@ def test_a_stereo_effect_s_dry_out_is_named_with_the_way_to_train_its_sum(tmp_pa
         take_checks.before_training(data)
     hint = caught.value.hint or ""
     assert "a stereo effect's dry out" in hint and "--keep-dry-channel trains the mono sum" in hint, hint
+
+
+def test_a_silent_di_of_every_row_is_no_row_to_delete(tmp_path: Path) -> None:
+    folder = _set(tmp_path / "s", {str(d): drive(X, d) for d in (0, 12)}, di=np.zeros_like(X))
+    with pytest.raises(DataError) as caught:
+        load_folder(folder)
+    text = str(caught.value) + (caught.value.hint or "")
+    assert "in.wav is silent" in text and "delete its row" not in text, text
+    write(tmp_path / "s" / "in2.wav", X)                               # one row of its own: that row may go
+    (folder / "pairs.csv").write_text("input,output,drive[dB]\nin.wav,out_0.wav,0\nin2.wav,out_12.wav,12\n")
+    with pytest.raises(DataError) as one:
+        load_folder(folder)
+    assert "delete its row" in str(one.value) + (one.value.hint or "")

@@ -24,6 +24,7 @@ swapped between rows, knobs that move together, ...) are trainer/effect/checks.p
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -247,14 +248,15 @@ def _load_audio(path: Path, where: str, cache: Decoded | None = None, notes: lis
 def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate: int | None,
               allow_clipping: bool = False, cache: Decoded | None = None, warnings: list[str] | None = None,
               swapped: list[tuple[str, Path]] | None = None, notes: list[str] | None = None,
-              cells: tuple[str, str] | None = None) -> tuple[Pair, int]:
+              cells: tuple[str, str] | None = None, alone: tuple[bool, bool] = (True, True)) -> tuple[Pair, int]:
     """Read, check and align one recording -> (pair, sample rate in Hz).
 
     ``cache`` keeps decoded files (an input shared by rows is decoded once); warnings (a clipped-then-normalised
     output, an inverted one, a DI on one channel of the output: trainer/effect/checks.py) go to ``warnings``, notes
     (a DC offset taken out, channels mixed to mono) to ``notes``.  ``swapped``: (row, input file) of the other
     rows; when no delay is found, the DataError names the one whose input the output is a recording of.  ``cells``:
-    the row's pairs.csv cells (input, output), which the hints follow (None: a pair given by --input/--target).
+    the row's pairs.csv cells (input, output), which the hints follow (None: a pair given by --input/--target);
+    ``alone``: whether its (input, output) file is this row's alone (a silent one's row may then be dropped).
     """
     checks.check_not_identity(src, dst, where)
     got_x = _load_audio(src, where, cache, notes)
@@ -262,8 +264,9 @@ def load_pair(src: Path, dst: Path, where: str, setting: dict[str, float], rate:
     x, y = got_x.mono, got_y.mono
     rate = check_rates(got_x.rate, got_y.rate, where, rate, (src, dst))
     check_lengths(x, y, rate, where, dst, src, cells)
-    for got, label in ((got_x, f"{where}: its input {src.name}"), (got_y, f"{where}: its output {dst.name}")):
-        check_silence(got.mono, label, row=cells is not None)
+    for got, label, own in ((got_x, f"{where}: its input {src.name}", alone[0]),
+                            (got_y, f"{where}: its output {dst.name}", alone[1])):
+        check_silence(got.mono, label, row=cells is not None and own)
         if not allow_clipping:
             check_clipping(got.mono + np.float32(got.dc), label)      # as recorded: the offset clipped with it
     files = f" ({src.name} -> {dst.name})" if f"{src.name} -> {dst.name}" not in where else ""
@@ -537,11 +540,12 @@ def _load_rows(wheres: list[str], files: list[tuple[Path, Path]], settings: list
     pairs: list[Pair] = []
     cache: Decoded = {}
     inputs = [(w, src) for w, src, _dst in rows]        # the other rows' inputs an output may be a recording of
+    uses = Counter(f for pair_files in files for f in pair_files)      # a file of several rows: no row to drop
     for i, (where, (src, dst), setting) in enumerate(zip(wheres, files, settings)):
         try:
             if where not in found and where not in unread:
                 pair, rate = load_pair(src, dst, where, setting, rate, allow_clipping, cache, warnings, inputs, notes,
-                                       cells[i])
+                                       cells[i], (uses[src] == 1, uses[dst] == 1))
                 pairs.append(pair)
         except DataError as exc:
             found[where] = exc
