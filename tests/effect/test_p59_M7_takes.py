@@ -109,3 +109,12 @@ def test_a_silent_di_of_every_row_is_no_row_to_delete(tmp_path: Path) -> None:
     with pytest.raises(DataError) as one:
         load_folder(folder)
     assert "delete its row" in str(one.value) + (one.value.hint or "")
+
+
+def test_the_hum_warning_counts_its_takes_in_good_grammar(tmp_path: Path) -> None:
+    hummed = lambda d: (0.3 * drive(X, d) + _mains(X.size)).astype(np.float32)     # noqa: E731
+    one = load_folder(_set(tmp_path / "1", {"0": hummed(0), "6": 0.3 * drive(X, 6), "12": 0.3 * drive(X, 12)}))
+    two = load_folder(_set(tmp_path / "2", {"0": hummed(0), "6": hummed(6), "12": 0.3 * drive(X, 12)}))
+    said = {k: [w for w in take_checks.before_training(d) if "mains hum" in w] for k, d in (("1", one), ("2", two))}
+    assert said["1"][0].startswith("1 take (out_0.wav) carries mains hum"), said
+    assert said["2"][0].startswith("2 takes (out_0.wav, out_6.wav) carry mains hum"), said

@@ -265,8 +265,8 @@ def hum_warnings(pairs: list, rate: int) -> list[str]:
     if wet:
         names = sorted({Path(p.files[1]).name for p in wet})
         worst = max((outs[p.files[1]] for p in wet), key=lambda h: h.share)
-        every = "every take" if len(names) == len({p.files[1] for p in pairs}) else f"{len(names)} takes"
-        said.append(f"{every} ({_names(names)}) carries mains hum the DI does not: {hum_words(worst)}, up to "
+        who, verb = _takes_carry(len(names), len({p.files[1] for p in pairs}))
+        said.append(f"{who} ({_names(names)}) {verb} mains hum the DI does not: {hum_words(worst)}, up to "
                     f"{100 * worst.share:.1f}% of a take's energy. The pack, fed the DI, does not learn it, so it "
                     "counts in the held-out error (said after training); to score the gear alone, find the ground "
                     "loop or the unshielded cable on the way from the gear to the interface and record again")
@@ -303,6 +303,13 @@ def passed_on(pairs: list, outs: dict[str, Hum], ins: dict[str, Hum]) -> dict[st
         if got and all(o is not None and o.mains == h.mains for o in got):
             same[f] = h
     return same
+
+
+def _takes_carry(n: int, of: int) -> tuple[str, str]:
+    """("every take", "carries") (n == of), ("1 take", "carries"), ("3 takes", "carry") (of ``of`` takes)."""
+    if n == of:
+        return "every take", "carries"
+    return ("1 take", "carries") if n == 1 else (f"{n} takes", "carry")
 
 
 def _names(names: list[str], shown: int = 10) -> str:
