@@ -20,8 +20,8 @@ def test_a_missing_setting_of_the_knob_grid_is_named(tmp_path: Path) -> None:
     rows = ["input,output,drive[dB],tone[Hz]"] + [
         f"in.wav,{write(folder / f'out_{d}_{t}.wav', drive(X, d + t / 400))},{d},{t}" for d, t in settings]
     (folder / "pairs.csv").write_text("\n".join(rows) + "\n")
-    said = [w for w in load_folder(folder).warnings if "grid" in w]
-    assert len(said) == 1 and "5 of its 6 settings" in said[0] and "drive 12 dB, tone 200 Hz" in said[0], said
+    said = [w for w in load_folder(folder).warnings if "combination" in w]
+    assert len(said) == 1 and "5 of the 6 combinations" in said[0] and "drive 12 dB, tone 200 Hz" in said[0], said
 
 
 def test_scattered_settings_and_a_full_grid_say_nothing() -> None:

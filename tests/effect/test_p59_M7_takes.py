@@ -118,3 +118,12 @@ def test_the_hum_warning_counts_its_takes_in_good_grammar(tmp_path: Path) -> Non
     said = {k: [w for w in take_checks.before_training(d) if "mains hum" in w] for k, d in (("1", one), ("2", two))}
     assert said["1"][0].startswith("1 take (out_0.wav) carries mains hum"), said
     assert said["2"][0].startswith("2 takes (out_0.wav, out_6.wav) carry mains hum"), said
+
+
+def test_one_knob_at_a_time_is_said_as_combinations_without_a_recording_not_a_grid_s_gaps() -> None:
+    from trainer.effect.knob_checks import missing_settings
+    columns = [("drive", "drive", ""), ("tone[Hz]", "tone", "Hz")]
+    rows = [{"drive": d, "tone": 1000} for d in (0, 5, 10)] + [{"drive": 5, "tone": t} for t in (500, 2000)]
+    said = missing_settings(columns, rows)
+    assert len(said) == 1 and said[0].startswith("the pack has no recording of these combinations"), said
+    assert "drive 0, tone 500 Hz" in said[0] and "5 of the 9 combinations" in said[0] and "grid" not in said[0]

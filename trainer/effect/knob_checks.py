@@ -170,8 +170,10 @@ GRID_SHOWN = 10
 
 
 def missing_settings(columns: Sequence[tuple[str, str, str]], settings: Sequence[dict[str, float]]) -> list[str]:
-    """The warning (in a list) for a knob grid with settings missing: ``columns`` (column, name, unit) of the knobs
-    that change, ``settings`` the rows' knob values.  The QA's 3 x 2 drive/tone grid without drive 1 / tone 200 was
+    """The warning (in a list) for combinations of the knobs' recorded values that no row records, where the rows
+    fill at least :data:`GRID_FILLED` of them (a grid with gaps, or one knob moved at a time: named as combinations
+    the pack has no recording of, not as a grid's): ``columns`` (column, name, unit) of the knobs that change,
+    ``settings`` the rows' knob values.  The QA's 3 x 2 drive/tone grid without drive 1 / tone 200 was
     said nowhere, and the pack's error there was 2.3 times the recorded settings'."""
     if len(columns) < 2:
         return []
@@ -186,10 +188,11 @@ def missing_settings(columns: Sequence[tuple[str, str, str]], settings: Sequence
     said = [", ".join(f"{n} {v:g}{(' ' + units[n]) if units[n] else ''}" for n, v in zip(names, combo))
             for combo in lacking[:GRID_SHOWN]]
     more = f"; and {len(lacking) - GRID_SHOWN} more" if len(lacking) > GRID_SHOWN else ""
-    return [f"the knob grid ({' x '.join(f'{len(v)} {n}' for n, v in zip(names, values))} values) has "
-            f"{len(have)} of its {grid} settings; no row records {'; '.join(said)}{more}. The pack only guesses the "
-            f"sound there: record {'it' if len(lacking) == 1 else 'them'} too and add the row{_s(lacking)} to "
-            "pairs.csv"]
+    sizes = " x ".join(f"{len(v)} {n}" for n, v in zip(names, values))
+    return [f"the pack has no recording of {'this combination' if len(lacking) == 1 else 'these combinations'} of "
+            f"the knobs' values: {'; '.join(said)}{more} ({len(have)} of the {grid} combinations of {sizes} values "
+            "are recorded). The pack only guesses the sound there; to have it sound like the gear there too, "
+            f"record {'it' if len(lacking) == 1 else 'them'} and add the row{_s(lacking)} to pairs.csv"]
 
 
 def _s(items: Sequence[object]) -> str:
