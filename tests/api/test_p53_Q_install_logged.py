@@ -55,8 +55,9 @@ def test_a_push_without_activate_is_logged_once_and_not_as_active(tmp_path: Path
     api.addHandler(handler)                         # root's handlers, or to propagation, cannot hide a line (a CI
     try:                                            # run missed the second once, with caplog)
         with caplog.at_level(logging.INFO, logger="hatbox.api"):
-            pid = box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0"), activate=False).json()["pack"]["id"]
-            again = box.push(gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0"), activate=False)
+            pack = gain_pack(tmp_path / "a.hatpack", "fuzz", "1.0.0")    # once: the same bytes (a zip's member times
+            pid = box.push(pack, activate=False).json()["pack"]["id"]     # are of the second it was written: p59)
+            again = box.push(pack, activate=False)
     finally:
         api.removeHandler(handler)
     said = [r.getMessage() for r in records if pid in r.getMessage()]
