@@ -3,10 +3,13 @@
 * Takes normalised one by one in the DAW (:func:`normalised_takes`): every output's peak at one level, to within
   :data:`SAME_PEAK_DB`, at a round normalising target, over at least :data:`NORMALISED_MIN_TAKES` takes of different
   knob settings, at least half of them reaching it on a handful of samples (under :data:`AT_PEAK_FEW`): a normalise
-  scales a take's one loudest sample to the target, where gear with a ceiling (a limiter, a hard clip) holds many.  The real levels are gone (the QA's set: every peak -0.10 dBFS while the takes' RMS spread 10.5 dB;
-  its pack played 7-15 dB louder than the pedal and lost the tone knob's level change), so training is refused
-  unless ``--takes-normalised`` says it was meant: a refusal before training costs a re-export, a warning costs the
-  minutes of training and a pack that is too loud on the box.
+  scales a take's one loudest sample to the target, where gear with a ceiling (a limiter, a hard clip) holds many.
+  The real levels are gone (the QA's set: every peak -0.10 dBFS while the takes' RMS spread 10.5 dB; its pack played
+  7-15 dB louder than the pedal and lost the tone knob's level change), so training is refused unless
+  ``--takes-normalised`` says it was meant: a refusal before training costs a re-export, a warning costs the minutes
+  of training and a pack that is too loud on the box.
+* A DI's hum is said where its takes carry it too (the gear passed it on), or, in a set that is no denoiser's, where
+  they do not (it came in on the DI's way); a denoiser's humming input is what it learns to take off.
 * An output carrying the DI on one of its channels (checks.dry_channel) is refused for training, with the sox line
   that exports the gear's channel (losing nothing), unless ``--keep-dry-channel``: the loader only warns of it
   (trainer/effect/data.py), which trained a half-dry blend.
