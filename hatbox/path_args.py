@@ -33,6 +33,7 @@ LOCAL_PATHS: dict[str, tuple[str, ...]] = {
     "push-library": ("source", "fixes", "ca"),
     "box-library": ("export_fixes", "folder", "ca"),
     "box-capture": ("dir", "ca"),
+    "capture-signal": ("out",),
     "box-pack": ("ca",),
     "status": ("ca",),
     "box-devices": ("ca",),
