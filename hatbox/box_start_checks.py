@@ -5,6 +5,7 @@ active, and the next plain start played that pack).  The same checks the engine 
 (device/audio/io_open.py), made first here; device.audio is imported when a box starts, not by `hatbox --help`."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -114,13 +115,14 @@ def check_room(path: str, seconds: float, rate: int = 48000, estimate: bool = Tr
         if why:
             raise AudioFileError(f"cannot write the output {out}: {why}", hint=OUTPUT_HINT)
         return
+    folder = _nearest_folder(Path(os.path.realpath(out)) if out.is_file() else out)   # where the recorder writes (RD3)
     if not estimate:
-        why = _probe_refusal(_nearest_folder(out))
+        why = _probe_refusal(folder)
         if why:
             raise AudioFileError(f"cannot write the output {out}: {why}", hint=audiofile.FULL_DISK_HINT)
         return
     needed = audiofile.expected_bytes(int(round(seconds * rate)), 1, "FLOAT")
-    free = audiofile.free_bytes(_nearest_folder(out))
+    free = audiofile.free_bytes(folder)
     if needed is not None and free is not None and needed > free:
         raise AudioFileError(f"cannot write the output {out}: "
                              f"{audiofile.full_disk_words(needed, free)} (the take's first {seconds:g} s)",
@@ -131,7 +133,6 @@ def check_room(path: str, seconds: float, rate: int = 48000, estimate: bool = Tr
 def _device_refusal(path: Path) -> str | None:
     """Why the device at ``path`` refuses a write (its system words: /dev/full "No space left on device"), found
     by an empty write, which /dev/null and the like take without a trace; None when it takes it."""
-    import os
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         try:

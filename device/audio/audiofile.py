@@ -360,7 +360,10 @@ def written_by_hatbox(path: str | Path) -> bool:
 
 def _untagged_float_words(path: Path) -> str:
     """What a refusal adds for an untagged 32-bit float WAV at ``path``: it may be a take the box recorded before its
-    takes were tagged (p59 M6), which --force writes over once; "" for any other file."""
+    takes were tagged (p59 M6), which --force writes over once; "" for any other file, and for a pipe, socket or
+    block device, never opened (p59 RD3: opening a FIFO to read waits for a writer)."""
+    if no_file_kind(path):
+        return ""
     try:
         with sf.SoundFile(str(path)) as f:
             bare = f.format == "WAV" and f.subtype == "FLOAT"
