@@ -151,7 +151,6 @@ def _probe_refusal(folder: Path) -> str | None:
     """Why a hidden file of :data:`PROBE_BYTES` cannot be written in ``folder`` (the system's words: "No space left on
     device"), found by writing one and removing it; None when it takes it, or when the folder takes no new file at all
     (the take is then written in place: :func:`check_output` judged that)."""
-    import os
     import tempfile
     try:
         fd, probe = tempfile.mkstemp(prefix=".hatbox-room-", dir=folder)
@@ -169,7 +168,6 @@ def _probe_refusal(folder: Path) -> str | None:
 
 def _unlink_quietly(path: str) -> None:
     """Remove the test write's file (one already gone is fine)."""
-    import os
     try:
         os.unlink(path)
     except OSError:
