@@ -206,8 +206,8 @@ def hum(x: np.ndarray, rate: int) -> Hum | None:
     seg = x[:int(HUM_SECONDS * rate)].astype(np.float64)
     if seg.shape[0] < rate:
         return None
-    power = np.abs(np.fft.rfft(seg - seg.mean())) ** 2
-    total, df = float(power.sum()), rate / seg.shape[0]
+    power, df = _power(seg, rate)
+    total = float(power.sum())
     best = None
     for mains in MAINS_HZ:
         lines, excess = _lines(power, df, mains, narrow=True)
@@ -238,9 +238,13 @@ def stretch_hum(y: np.ndarray, rate: int, found: Hum) -> float:
         return 0.0
     if y.shape[0] < STRETCH_MEASURED_S * rate:
         return hum_power(found) / energy
-    seg = y.astype(np.float64)
-    power = np.abs(np.fft.rfft(seg - seg.mean())) ** 2
-    return _lines(power, rate / seg.shape[0], found.mains)[1] / float(power.sum())
+    power, df = _power(y.astype(np.float64), rate)
+    return _lines(power, df, found.mains)[1] / float(power.sum())
+
+
+def _power(seg: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """(the power spectrum [F] of ``seg`` [n] at ``rate`` Hz with its mean taken off, its bins' spacing in Hz)."""
+    return np.abs(np.fft.rfft(seg - seg.mean())) ** 2, rate / seg.shape[0]
 
 
 def hum_words(found: Hum) -> str:
