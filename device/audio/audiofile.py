@@ -160,6 +160,16 @@ def file_seconds(path: str | Path) -> float:
     return frames / rate
 
 
+def _decodable(path: str | Path) -> Path:
+    """``path`` as a Path once it is a file to decode: :func:`_check_file`'s refusals, and an empty file's
+    (the first checks of :func:`read` and :func:`read_chunks`)."""
+    path = Path(path)
+    _check_file(path)
+    if empty_file_problem(path):
+        raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
+    return path
+
+
 def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False,
          max_frames: int | None = None) -> tuple[np.ndarray, int]:
     """Decode ``path`` (any name the file system holds) -> (audio [C, N] float32, sample_rate Hz); of an ambisonic
@@ -169,10 +179,7 @@ def read(path: str | Path, *, expect_rate: int | None = None, mono: bool = False
     ``expect_rate`` turns a rate mismatch into a clear error; ``mono`` averages channels to [1, N];
     ``max_frames`` decodes only the first that many frames (the head of a long file: memory bounded).
     """
-    path = Path(path)
-    _check_file(path)
-    if empty_file_problem(path):
-        raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
+    path = _decodable(path)
     try:
         data, rate = sf.read(sound_name(path), frames=-1 if max_frames is None else max_frames,
                              dtype="float32", always_2d=True)
@@ -245,10 +252,7 @@ def read_chunks(path: str | Path, *, expect_rate: int | None = None,
     AudioFileError words): not a file, empty, does not decode, no frames, not ``expect_rate`` (before more than its
     first chunk is decoded), NaN or infinite samples (at their chunk), samples far out of range (once the whole was
     read: the consumer reads to the end to be told)."""
-    path = Path(path)
-    _check_file(path)
-    if empty_file_problem(path):
-        raise AudioFileError(f"cannot decode {path}: {EMPTY_FILE}")
+    path = _decodable(path)
     try:
         f = sf.SoundFile(sound_name(path))
     except Exception as exc:  # noqa: BLE001
