@@ -116,7 +116,10 @@ def _short_seconds_note(args: argparse.Namespace) -> str:
     """A note when --seconds is under one block (the engine runs whole blocks, at least one: device/audio/block_loop.py
     run_loop): `--seconds 0.001` ran none and wrote a 0-frame WAV without a word (p59 Q1 11); "" otherwise."""
     seconds, rate, block = getattr(args, "seconds", None), getattr(args, "rate", None), getattr(args, "block", None)
-    if seconds is None or not rate or not block or round(seconds * rate / block) >= 1:
+    if seconds is None or not rate or not block:
+        return ""
+    from device.audio.block_loop import whole_blocks
+    if whole_blocks(seconds, rate, block) >= 1:
         return ""
     return (f"note: --seconds {seconds:g} is under one block of audio ({block} samples, {1000 * block / rate:.1f} ms "
             f"at {rate} Hz): the box ran one block")

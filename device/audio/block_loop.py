@@ -46,7 +46,7 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
     period = io.cfg.period
     inp, out = np.zeros(period, np.float32), np.zeros(period, np.float32)
     pacer = Pacer(io.cfg.rate, period, io.cfg.periods) if pace else None
-    total = None if seconds is None else max(1, int(round(seconds * io.cfg.rate / period)))
+    total = None if seconds is None else max(1, whole_blocks(seconds, io.cfg.rate, period))
     io_stats = {"io_max_ms": 0.0, "io_slow_blocks": 0, "misses_with_slow_io": 0}
     k = ending = 0                    # ending: the blocks of the take's own end glide, once it has begun
     glide = EndGlide(io.cfg.rate, period)
@@ -75,6 +75,12 @@ def run_loop(engine: Any, io: Any, *, seconds: float | None = None, pace: bool =
             "interrupted": interrupted,
             "deadline_misses": pacer.misses if pacer else 0, "missed_blocks": pacer.missed if pacer else [],
             "worst_late_ms": 1000.0 * pacer.worst_late_s if pacer else 0.0}
+
+
+def whole_blocks(seconds: float, rate: int, block: int) -> int:
+    """The blocks of ``block`` samples nearest ``seconds`` at ``rate`` Hz (0 under half a block): what a run of
+    ``seconds`` plays, at least one (:func:`run_loop`; `hatbox device run` says so of a --seconds under one)."""
+    return int(round(seconds * rate / block))
 
 
 MISS_DETAILS = 32                 # missed blocks whose timing breakdown run_loop keeps
