@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from hatbox.errors import DataError
+from trainer.data.metrics import rms_db
 from trainer.effect import checks
 
 SAME_PEAK_DB = 0.05             # the takes' peaks lie within this (dB) of each other: one normalising target
@@ -46,11 +47,6 @@ AT_PEAK_FEW = 50
 def db(value: float) -> float:
     """``value`` (linear, > 0) in dB; -inf for 0."""
     return 20.0 * float(np.log10(value)) if value > 0 else float("-inf")
-
-
-def rms_db(x: np.ndarray) -> float:
-    """The RMS of ``x`` [N] in dBFS."""
-    return 10.0 * float(np.log10(max(float(np.mean(np.square(x, dtype=np.float64))), 1e-24)))
 
 
 def at_peak(y: np.ndarray) -> int:
