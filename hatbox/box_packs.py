@@ -25,8 +25,8 @@ def box_pack(args: argparse.Namespace) -> int:
     the active one of its kind, or putting back a slot's previous pack (``--rollback KIND``)."""
     if (args.delete or args.activate) and not args.id:
         raise HatboxError("which pack? give its id first", hint="hatbox box-pack lists them")
-    if args.yes and not (args.delete or args.prune or args.activate):
-        raise HatboxError("--yes only goes with --delete, --prune or --activate",
+    if args.yes and not (args.delete or args.prune or args.activate or args.rollback):
+        raise HatboxError("--yes only goes with --delete, --prune or --activate (and --rollback)",
                           hint="hatbox box-pack ID --delete --yes")
     if args.keep is not None and (not args.prune or args.keep < 0):
         raise HatboxError("--keep N goes with --prune, N 0 or more", hint="hatbox box-pack --prune --keep 2")
@@ -177,19 +177,52 @@ def _cut_out(client: Any, kind: str) -> str:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    """Put back the pack that was active in slot ``args.rollback`` before the current one."""
+    """Put back the pack that was active in slot ``args.rollback`` before the current one; asked first (as `hatbox
+    box-pack ID --activate` asks: :func:`activate_anyway`; not with ``args.yes``) where that is an effect pack that
+    scored worse than no effect at all (:func:`worse_in_entry`), and said after its lines (p60 F3: a roll back made
+    such a pack active with no word)."""
     with _client(*target(args)) as c:
+        packs = _effect_packs(c, args.rollback)
+        to = _by_id(packs, _rollback_target(c, args.rollback)) if packs else None
+        worse = worse_in_entry(to) if to is not None else ""
+        if worse and not args.yes and not activate_anyway(
+                worse, "box-pack --rollback", f"the box's {args.rollback} slot was not rolled back",
+                f"roll the {args.rollback} slot back to {_pack_words(to)} all the same?"):
+            return 0
         body = _call(c, "POST", f"/slots/{args.rollback}/rollback")
         with _box_reply("POST /slots/KIND/rollback"):
             print(f"the box's active {args.rollback} pack is {safe_text(body['active'] or 'none')} again"
                   + (f" (was {safe_text(body['previous'])})" if body.get("previous") else "")
                   + (f" ({safe_text(body['went_past'])})" if body.get("went_past") else ""))
+        if to is None or body.get("active") != to.get("id"):     # another than asked of (a change meanwhile)
+            to = _by_id(_effect_packs(c, args.rollback), body.get("active"))
+        say_worse(worse_in_entry(to) if to is not None else "")
         if body.get("active"):
             say_slot_warnings(c, args.rollback)              # a knob the player set that it did not take...
         if args.rollback == "tagger" and body.get("active"):
             from hatbox.cmd_remote import _say_untagged   # (push's too; it stays there)
             _say_untagged(c, list(body.get("tagging") or []), str(body["active"]))
     return 0
+
+
+def _effect_packs(client: Any, kind: str) -> list[dict[str, Any]]:
+    """The box's packs (GET /packs) for a roll back of slot ``kind`` to look in: only for the effect slot (the one
+    whose packs can score worse than no effect at all); [] for the others, or when the box does not answer (the roll
+    back goes on as before)."""
+    return (asked(client, "/packs", list) or []) if kind == "effect" else []
+
+
+def _rollback_target(client: Any, kind: str) -> str | None:
+    """The id of the pack a roll back of slot ``kind`` makes active, as GET /slots says (``rollback_to``); None
+    where it says none, or does not answer."""
+    slots = asked(client, "/slots", list)
+    found = [s for s in slots or [] if isinstance(s, dict) and s.get("slot") == kind]
+    return found[0].get("rollback_to") if found else None
+
+
+def _by_id(packs: list[dict[str, Any]], pid: Any) -> dict[str, Any] | None:
+    """The entry of ``packs`` (GET /packs) with id ``pid``, or None."""
+    return next((p for p in packs if isinstance(p, dict) and pid and p.get("id") == pid), None)
 
 
 def _skipped(check: dict[str, Any]) -> bool:

@@ -348,8 +348,8 @@ def register(cli: Any) -> None:
     p.add_argument("id", nargs="?", help="a pack (its name or id, from the list); without it: list the packs")
     p.add_argument("--delete", action="store_true",
                    help="delete the pack from the box (asks first; the active pack of a kind is refused)")
-    p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask; with --activate: do not "
-                   "ask, even for an effect pack that scored worse than no effect at all")
+    p.add_argument("--yes", action="store_true", help="with --delete or --prune: do not ask; with --activate or "
+                   "--rollback: do not ask, even for an effect pack that scored worse than no effect at all")
     p.add_argument("--prune", action="store_true",
                    help="delete the versions nothing reaches: not active, not reachable by a roll back, not mapped "
                         "to a MIDI program (lists them and the space freed, then asks)")
@@ -361,7 +361,8 @@ def register(cli: Any) -> None:
                    "need to send it again; a name several versions share: the active one, else the newest; an effect "
                    "pack whose own scores are worse than no effect at all: asks first)")
     p.add_argument("--rollback", choices=("effect", "synth", "tagger"), metavar="KIND",
-                   help="put back the pack that was active in this slot before (effect, synth or tagger)")
+                   help="put back the pack that was active in this slot before (effect, synth or tagger; an effect "
+                   "pack whose own scores are worse than no effect at all: asks first)")
     p.add_argument("--deactivate", choices=("effect", "synth", "tagger"), metavar="KIND",
                    help="empty this slot: nothing plays (or tags) there, and its pack can then be deleted")
     p.add_argument("--json", action="store_true", help="print the box's answer as JSON (for scripts): its packs "
