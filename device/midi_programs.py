@@ -531,14 +531,25 @@ class ProgramSwitcher:
     def _outcome(job: Job, result: str, words: str, pack: dict[str, Any] | None = None,
                  seconds: float | None = None) -> dict[str, Any]:
         """``{program, channel (1..16 or None), at (time.time()), ok, result, source, pack, name, version, slot,
-        message, waited_ms, switch_ms}`` (``name``, ``version``: the pack's, None with no pack; a refusal whose pack
-        is gone adds ``gone``: true): ``result`` one of switched, playing, unmapped, refused, superseded (``ok``: the
-        first two)."""
+        metrics, message, waited_ms, switch_ms}`` (``name``, ``version``: the pack's, None with no pack; ``metrics``:
+        an effect pack's held-out figures, :func:`held_out_figures`, which the panel's notice says when they are worse
+        than no effect at all; a refusal whose pack is gone adds ``gone``: true): ``result`` one of switched,
+        playing, unmapped, refused, superseded (``ok``: the first two)."""
         waited = (time.monotonic() - job.came - (seconds or 0.0)) * 1000.0
         return {"program": job.program, "channel": None if job.channel is None else job.channel + 1,
                 "at": time.time(), "ok": result in (SWITCHED, PLAYING), "result": result, "source": job.source,
                 "pack": None if pack is None else pack.get("id"), "slot": None if pack is None else pack.get("kind"),
                 "name": None if pack is None else pack.get("name"),
-                "version": None if pack is None else pack.get("version"),
+                "version": None if pack is None else pack.get("version"), "metrics": held_out_figures(pack),
                 "message": words, "waited_ms": round(waited, 1),
                 "switch_ms": None if seconds is None else round(seconds * 1000.0, 1)}
+
+
+def held_out_figures(pack: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``{"val_esr", "val_bypass_esr"}`` of an effect ``pack`` (its record in the store's list: ``scores.val_esr``
+    and ``bypass_esr``, as GET /packs gives them), named as its manifest's metrics name them
+    (hatbox.cmd_pack.worse_than_bypass reads them); None for no pack, or another kind."""
+    if not isinstance(pack, dict) or pack.get("kind") != "effect":
+        return None
+    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
+    return {"val_esr": scores.get("val_esr"), "val_bypass_esr": pack.get("bypass_esr")}

@@ -117,12 +117,12 @@ def _activate_asked(client: Any, pack: dict[str, Any], yes: bool) -> int:
 def worse_in_entry(pack: dict[str, Any]) -> str:
     """hatbox.cmd_pack.worse_than_bypass_words of installed effect pack ``pack`` (its GET /packs entry: its scores'
     ``val_esr`` against its ``bypass_esr``, which a box of before the fifty-ninth stop does not give); "" for any
-    other pack, and one without both figures."""
-    if not isinstance(pack, dict) or pack.get("kind") != "effect":
-        return ""
+    other pack, and one without both figures.  The entry read as a MIDI program change's outcome reads it
+    (device.midi_programs.held_out_figures)."""
+    from device.midi_programs import held_out_figures
     from hatbox.cmd_pack import worse_than_bypass_words
-    scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}
-    return worse_than_bypass_words({"val_esr": scores.get("val_esr"), "val_bypass_esr": pack.get("bypass_esr")})
+    figures = held_out_figures(pack)
+    return worse_than_bypass_words(figures) if figures is not None else ""
 
 
 def activate_anyway(worse: str, command: str, not_done: str, question: str, other: str = "") -> bool:

@@ -38,7 +38,8 @@ def program_lines(outcome: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
     if pid:
         name, version = pack_name(outcome)
         if result in (SWITCHED, PLAYING):
-            return _named(heads, name, version, "active" if result == SWITCHED else "is active already"), False
+            lines = _named(heads, name, version, "active" if result == SWITCHED else "is active already")
+            return with_worse(lines, worse_words(outcome.get("metrics")) if result == SWITCHED else ()), False
         if result == REFUSED:
             return refused_lines(outcome, heads, name, version), True
     if result == REFUSED:
@@ -61,6 +62,29 @@ def _named(heads: Heads, name: str, version: str, what: str) -> tuple[str, ...]:
     full = f"{name} {version}" if version else name
     return (f"{heads[0]}: {full} {what}", f"{heads[0]}: {name} {what}", f"{heads[1]}: {name} {what}",
             f"{heads[2]}: {name} {what}")
+
+
+def worse_words(metrics: Any) -> tuple[str, ...]:
+    """What `hatbox push` says of an effect pack whose ``metrics`` (``val_esr``, ``val_bypass_esr``: its manifest's,
+    or a program change outcome's) say it scored no better than no effect at all (its rule and words:
+    hatbox.cmd_pack.worse_than_bypass_words), cut for the panel's line, longest first: "it scored worse than no
+    effect at all: held-out error 1.28 against bypass's 0.743", "it scored worse than no effect at all", "worse than
+    no effect"; () for any other pack, and one without both figures (p60 F3: the panel and a MIDI program change
+    made such a pack active with no word, where push asks)."""
+    from hatbox.cmd_pack import worse_than_bypass_words
+    full = worse_than_bypass_words(metrics) if isinstance(metrics, dict) else ""
+    if not full:
+        return ()
+    scores = full.split(" (the dry input", 1)[0]
+    said = scores.split(": ", 1)[0]
+    return tuple(dict.fromkeys((scores, said, said.removeprefix("it scored ").removesuffix(" at all"))))
+
+
+def with_worse(lines: tuple[str, ...], worse: tuple[str, ...]) -> tuple[str, ...]:
+    """An activation's wordings ``lines`` (longest first), each followed by each of ``worse`` (:func:`worse_words`),
+    longest first, so that the warning stays however short the line has to be; ``lines`` as they are for ()."""
+    both = [f"{line}; {w}" for line in lines if line for w in worse]
+    return tuple(sorted(dict.fromkeys(both), key=len, reverse=True)) if worse else lines
 
 
 def refused_lines(outcome: dict[str, Any], heads: Heads, name: str, version: str) -> tuple[str, ...]:

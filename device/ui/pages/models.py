@@ -24,6 +24,7 @@ from device.ui.pages.base import ListDrag, Message, Page, hit, rows, scroll_wind
 from device.ui.pages.models_programs import PROGRAM_ENCODER, ProgramPicker
 from device.ui.pages.models_signed import activate_refused, map_mark, map_refused, rollback_mark, rollback_refused
 from device.ui.program_desk import ProgramDesk, desk_of, has_desk
+from device.ui.program_notice import with_worse, worse_words
 from device.ui.signed_only import REFUSED_MARK, marks_of
 from hatbox.errors import HatboxError, first_line
 
@@ -33,6 +34,13 @@ ROW = 46
 BUTTON_W = 170          # px: "activate" and "roll back", narrower only where the screen is
 BUTTONS = ("activate", "roll back")
 MAP_ROW = 44            # px: the set-list row (its "map" button, 36 px high) above the buttons, with the API
+
+
+def _worse(pack: PackEntry) -> tuple[str, ...]:
+    """device.ui.program_notice.worse_words of an effect ``pack`` whose own scores are worse than no effect at all
+    (said after "fuzzbox 0.2.0 active", as push says it: p60 F3; the panel made such a pack active with no word);
+    () for any other pack."""
+    return worse_words(pack.manifest.metrics) if pack.manifest.kind == "effect" else ()
 
 
 class ModelsPage(Page):
@@ -218,8 +226,8 @@ class ModelsPage(Page):
         now = active_pack(self.ctx.data, kind) if kind else None
         if was is not None and now is not None and now.id != was.id:
             name, before = f"{now.manifest.name} {now.manifest.version}", f"{was.manifest.name} {was.manifest.version}"
-            self.ctx.state.say(f"rolled back: {name} active, was {before}", f"rolled back to {name}",
-                               f"rolled back to {now.manifest.name}")
+            self.ctx.state.say(*with_worse((f"rolled back: {name} active, was {before}", f"rolled back to {name}",
+                                            f"rolled back to {now.manifest.name}"), _worse(now)))
         return out
 
     def _act(self, action: Any) -> list[Message]:
@@ -235,7 +243,8 @@ class ModelsPage(Page):
             return []
         self.enter()
         kind = entry.manifest.kind
-        self.ctx.state.say(f"{entry.manifest.name} {entry.manifest.version} active")
+        name = f"{entry.manifest.name} {entry.manifest.version}"
+        self.ctx.state.say(*with_worse((f"{name} active", f"{entry.manifest.name} active"), _worse(entry)))
         if kind not in SLOTS:
             return []
         self._undo = (before, entry)
