@@ -21,6 +21,9 @@ from device.api.uploads import _BINARY, _new_upload, receive_upload
 from device.api.when_words import ago, ago_words, deleted_at_words
 from device.store import LIST_HINT, StoreError, acting_as
 
+CLOCK_SLACK_S = 1.0     # s: a slot record stamped this far ahead of the box's clock was stamped before it was set back
+DAY_S = 86400.0         # s: such a stamp this far ahead is said with its date
+
 
 def _pack_info(box: Box, meta: dict[str, Any], trusted: list[Any] | None = None) -> M.PackInfo:
     """The API's view of installed pack ``meta``: ``signed_by`` is the trusted key that signs it now (not the
@@ -126,17 +129,23 @@ def _made_active_words(box: Box, pack_id: str, kind: str) -> str:
     """" (laptopB made it active at 14:02, 3 s ago)" for pack ``pack_id`` of ``kind``, active, as its slot's record
     says (" (it was made active on the box at ...)": the box's panel, MIDI or start); "" when the box does not know.
     The 409 for deleting it says it (p59 Q1 9: a laptop's delete question said "emptied by laptopB 1 s ago", laptopB
-    made the pack active again before the answer, and the refusal said only "is active")."""
+    made the pack active again before the answer, and the refusal said only "is active").  A record stamped ahead of
+    the box's clock (set back since: p60 F3, it said "0 s ago") says " (laptopB made it active at 14:02; the box's
+    clock was set back since)"."""
     rec = _activated(box, {"id": pack_id, "kind": kind})
     since = rec.get("activated_ago_s")
     if since is None:
         return ""
+    stamp = float(rec["activated_at"])
+    ahead = stamp - time.time()             # > 0: stamped later than the box's clock reads now
     try:
-        at = time.strftime("%H:%M", time.localtime(float(rec["activated_at"])))
+        at = time.strftime("%H:%M" if ahead < DAY_S else "%Y-%m-%d %H:%M", time.localtime(stamp))
     except (OverflowError, OSError, ValueError):        # a time no clock reads (active.json edited by hand)
         return ""
     by = rec.get("activated_by")
     who = f"{by} made it active" if by else "it was made active on the box"
+    if ahead > CLOCK_SLACK_S:               # p60 F3: it said "0 s ago" (ago() never goes below 0)
+        return f" ({who} at {at}; the box's clock was set back since)"
     return f" ({who} at {at}, {ago_words(since)})"
 
 
