@@ -28,11 +28,11 @@ send, until p57 (F1 for the volume, M4 for a bypass): a panel toggle in between 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from device.control import SLOTS, XY_RANGE
+from device.finite_numbers import finite_number
 from device.store import installed_in
 
 Bypassed = dict[str, dict[str, Any]]      # slot -> {"pack": store id ("" for a built-in unit), "name", "version",
@@ -55,7 +55,7 @@ def pad_of(value: Any) -> Pad:
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise NotKept("not two numbers")
     for c in value:
-        if isinstance(c, bool) or not isinstance(c, (int, float)) or not (math.isfinite(c) and lo <= c <= hi):
+        if not (finite_number(c) and lo <= c <= hi):
             raise NotKept("not two numbers")
     return float(value[0]), float(value[1])
 
@@ -87,7 +87,7 @@ def who_of(msg: dict[str, Any], now: float | None = None) -> Who:
     (the panel's, MIDI's; a kept entry, ``now`` None, with no ``set_at`` of its own: an edit by hand, not a 1970
     bypass)."""
     by, source, at = msg.get("by"), msg.get("source"), msg.get("set_at", now)
-    timed = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
+    timed = finite_number(at)
     if not (isinstance(by, str) and by and isinstance(source, str) and timed):
         return {}
     return {"by": _plain(by), "source": _plain(source), "set_at": float(at)}

@@ -54,7 +54,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import threading
 import time
 from pathlib import Path
@@ -62,6 +61,7 @@ from typing import Any, Callable
 
 from device.audio.held import SetKnob
 from device.control import VOLUME_DB_RANGE
+from device.finite_numbers import finite_number, finite_or_none
 from device.kept_play import (Bypassed, Pad, kept_play, not_carried_words, pack_entry, play_fields, play_words,
                                starting_entry, who_of)
 from device.knob_store_words import (FULL, SHOWN, knob_words, problem_words, restored_line,  # noqa: F401 (theirs)
@@ -86,7 +86,7 @@ def _knob(raw: Any) -> SetKnob:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
         raise ValueError(f"not a knob: {str(raw)[:60]}")
     value, unit = raw.get("value"), raw.get("unit")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not finite_number(value):
         raise ValueError(f"knob '{raw['name']}' has no finite value")
     if unit is not None and not isinstance(unit, str):
         raise ValueError(f"knob '{raw['name']}' has a unit that is not text")
@@ -97,7 +97,7 @@ def _dial(raw: Any) -> tuple[float, float, str] | None:
     """A knob's dial as the file keeps it (``[min, max, scale]``, the range its value's words are rounded to:
     device/knob_words.py), None where it keeps none (a file from before p57 M5) or not one: its words only."""
     ok = isinstance(raw, list) and len(raw) == 3 and raw[2] in ("linear", "log")
-    numbers = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in raw[:2])
+    numbers = ok and all(finite_number(v) for v in raw[:2])
     return (float(raw[0]), float(raw[1]), str(raw[2])) if numbers else None
 
 
@@ -170,8 +170,7 @@ def kept_at_of(data: bytes) -> float | None:
         value = json.loads(data).get("kept_at")
     except (ValueError, AttributeError, RecursionError):
         return None
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok else None
+    return finite_or_none(value)
 
 
 def read_kept(path: Path) -> tuple[Kept, float | None, str | None]:
@@ -386,8 +385,7 @@ class KnobKeeper:
         one (the engine's ``volume_said``, p57 R4 7: two reads around a panel turn kept OSC's who with its -20 dB)."""
         said = getattr(self.engine, "volume_said", None)
         value, who = said if isinstance(said, tuple) and len(said) == 2 else (None, {})
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        return (float(value) if ok else None), ({"volume_set": dict(who)} if isinstance(who, dict) and who else {})
+        return finite_or_none(value), ({"volume_set": dict(who)} if isinstance(who, dict) and who else {})
 
     def _read(self, root: Path) -> tuple[Kept, list[str]]:
         """Read the knob file of the store at ``root``, once (its knobs, the start warnings)."""

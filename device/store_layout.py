@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import shutil
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
+from device.finite_numbers import finite_number
 from export.manifest import KINDS, Manifest
 from hatbox.errors import HatboxError
 
@@ -95,14 +95,9 @@ def scored_f1(metrics: Any) -> dict[str, float] | None:
     fifty-first stop), None where the pack does not say (an older pack, another kind, a figure that is no finite
     number)."""
     got = metrics.get(F1_PER_WORD) if isinstance(metrics, dict) else None
-    if not isinstance(got, dict) or not all(_finite(v) for v in got.values()):
+    if not isinstance(got, dict) or not all(finite_number(v) for v in got.values()):
         return None
     return {str(k): float(v) for k, v in got.items()}
-
-
-def _finite(value: Any) -> bool:
-    """Whether ``value`` is a finite number (not a bool)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def held_labels(metrics: Any) -> int | None:
@@ -136,7 +131,7 @@ def effect_record(manifest: Manifest) -> dict[str, Any]:
     if manifest.kind != "effect":
         return {}
     value = manifest.metrics.get("val_bypass_esr") if isinstance(manifest.metrics, dict) else None
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    ok = finite_number(value) and value >= 0
     return {"bypass_esr": float(value) if ok else None}
 
 

@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from device.finite_numbers import finite_or_none
 from export.atomic import check_out
 from hatbox.errors import HatboxError, PackError
 from hatbox.cmd_effect import CLOSE_ESR, seconds_words
@@ -129,7 +130,7 @@ def synth_level_words(extras: dict) -> str:
     if "level_db" not in extras:
         return ("level: plays at its training notes' level (no playing level set; "
                 "python -m trainer.synth.level PACK sets one)")
-    level, (lo, hi) = _finite(extras["level_db"]), LEVEL_RANGE_DB
+    level, (lo, hi) = finite_or_none(extras["level_db"]), LEVEL_RANGE_DB
     if level is None or not lo <= level <= hi:
         return (f"level: extras.level_db {_t(repr(extras['level_db']))[:40]} is not a playing level "
                 f"({lo:+g}..{hi:+g} dB): the box refuses the pack")
@@ -144,9 +145,9 @@ def level_fit_words(fit: Any, level: float) -> str:
     """How ``extras.level_fit`` says level ``level`` (dB) was fitted: "levelled so that a note at velocity 100 peaks
     at -6 dBFS (a drum kit's hits peak about -4 dBFS); its notes peaked at -21.9 dBFS before (median of 12)"; ""
     for no fit, one that is not of ``level`` (the level changed since) or one without its velocity and target."""
-    if not isinstance(fit, dict) or _finite(fit.get("level_db")) != level:
+    if not isinstance(fit, dict) or finite_or_none(fit.get("level_db")) != level:
         return ""
-    velocity, target = _finite(fit.get("velocity")), _finite(fit.get("target_peak_dbfs"))
+    velocity, target = finite_or_none(fit.get("velocity")), finite_or_none(fit.get("target_peak_dbfs"))
     if velocity is None or target is None:
         return ""
     words = (f"levelled so that a note at velocity {velocity:g} peaks at {target:g} dBFS (a drum kit's hits peak "
@@ -163,17 +164,11 @@ def level_fit_words(fit: Any, level: float) -> str:
 
 def _fit_median(measured: Any) -> tuple[float, int] | None:
     """(median peak dBFS, how many notes) of a level fit's ``before`` or ``after``; None where it does not say."""
-    if not isinstance(measured, dict) or (median := _finite(measured.get("median_peak_dbfs"))) is None:
+    if not isinstance(measured, dict) or (median := finite_or_none(measured.get("median_peak_dbfs"))) is None:
         return None
     peaks = measured.get("peaks_dbfs") if isinstance(measured.get("peaks_dbfs"), dict) else {}
-    notes = [p for d in peaks.values() if isinstance(d, dict) for p in d.values() if _finite(p) is not None]
+    notes = [p for d in peaks.values() if isinstance(d, dict) for p in d.values() if finite_or_none(p) is not None]
     return median, len(notes)
-
-
-def _finite(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number (not a bool), else None."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok else None
 
 
 def band_words(extras: dict) -> str:
@@ -369,7 +364,7 @@ def worse_than_bypass(metrics: dict) -> tuple[float, float] | None:
     """(the pack's held-out ESR, bypass's) from an effect pack's ``metrics`` (``val_esr``, ``val_bypass_esr``, as
     `hatbox train effect` writes them) when the pack scored no better than no effect at all (its error at least
     bypass's, and over 0); None otherwise, and for a pack without both figures (a synth, a tagger, an old pack)."""
-    model, bypass = _finite(metrics.get("val_esr")), _finite(metrics.get("val_bypass_esr"))
+    model, bypass = finite_or_none(metrics.get("val_esr")), finite_or_none(metrics.get("val_bypass_esr"))
     if model is None or bypass is None or model <= 0 or model < bypass:
         return None
     return model, bypass

@@ -9,17 +9,17 @@ none of these fields: nothing is said then.
 """
 from __future__ import annotations
 
-import math
 import time
 from typing import Any, Callable
 
+from device.finite_numbers import finite_or_none
 from hatbox.box_client import asked, safe_text
 from hatbox.errors import HatboxError
 
 
 def _seconds(value: Any) -> float | None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    return max(0.0, float(value)) if ok else None
+    number = finite_or_none(value)
+    return None if number is None else max(0.0, number)
 
 
 def ago_words(seconds: Any) -> str:

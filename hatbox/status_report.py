@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from device.audio.held import KEPT_FOR
+from device.finite_numbers import finite_number
 from hatbox.box_client import safe_text
 from hatbox.status_line import bypass_words, load_words, since_words
 from hatbox.text import count_words
@@ -116,9 +117,8 @@ def ago_clock(ago_s: Any, now: float | None = None) -> str:
     """"14:05": the time ``ago_s`` seconds (as the box says it) before ``now`` (this computer's clock; default: now),
     as device.clock.clock_words writes it; "" when ``ago_s`` is no finite number, or the time reads as a clock not
     set (before device.clock.UNSET_BEFORE)."""
-    import math
     import time
-    if isinstance(ago_s, bool) or not isinstance(ago_s, (int, float)) or not math.isfinite(ago_s):
+    if not finite_number(ago_s):
         return ""
     from device.clock import UNSET_BEFORE, clock_words
     now = time.time() if now is None else now

@@ -15,9 +15,10 @@ when the batch reached the engine late.
 """
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
+
+from device.finite_numbers import finite_or_none
 
 STAMP_SLACK_S = 0.001  # a stamped note is due this long after its stamp: its way to the engine process (0.1-0.5 ms
                        # here, as a round trip; more when the interpreter is busy)
@@ -94,6 +95,4 @@ def batch_stamps(msgs: list[dict[str, Any]], taken: float) -> list[dict[str, Any
 
 def _stamp(msg: Any) -> float | None:
     """The ``at`` stamp of control message ``msg`` (s), or None: unstamped, or not a finite number."""
-    at = msg.get("at") if isinstance(msg, dict) else None
-    ok = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at)
-    return float(at) if ok else None
+    return finite_or_none(msg.get("at") if isinstance(msg, dict) else None)

@@ -18,12 +18,12 @@ own hardware (no touch controller answers) is not the engine's, but the tab bar 
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Sequence
 
 from device.control import file_label as sample_label  # noqa: F401  (how the sampler's warnings name a file)
 from device.control import slot_warnings  # noqa: F401  (the Library page and WarningNotices read it here)
+from device.finite_numbers import finite_or_none
 
 FAULT_WORDS = {        # the engine's fault reasons (device/audio/protect.py): (long, short)
     "nonfinite": ("was not a number (NaN/inf)", "NaN/inf output"),
@@ -111,7 +111,7 @@ def runaway_words(fault: dict[str, Any]) -> str:
     log's line (hatbox.status_watch.fault_line) and render's say it; before (p59 Q1 6) render said "over 36.6 dB above
     its input" whichever rule tripped."""
     rule = fault.get("rule")
-    out, inp, limit = (_db(fault.get(k)) for k in ("out_db", "in_db", "limit_db"))
+    out, inp, limit = (finite_or_none(fault.get(k)) for k in ("out_db", "in_db", "limit_db"))
     if fault.get("reason") != "runaway" or out is None or limit is None:
         return ""
     if rule == "peak":
@@ -129,11 +129,6 @@ def runaway_words(fault: dict[str, Any]) -> str:
         how = "rising (feedback)" if rule == "rising" else "longer than a tail may"
         return f": it sounded on after its input fell quiet, louder than its input allows, {how}"
     return ""
-
-
-def _db(value: Any) -> float | None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok else None
 
 
 def notice_lines(fault: dict[str, Any], on_effect_page: bool = False, on_play_page: bool = False,

@@ -12,10 +12,10 @@ without "on channel N") that keep what happened.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from device.finite_numbers import finite_or_none
 from device.midi_programs import PLAYING, REFUSED, SUPERSEDED, SWITCHED, UNMAPPED
 
 QUIET = (SUPERSEDED,)       # a burst's earlier program changes: the last one is said
@@ -164,9 +164,7 @@ class ProgramNotices:
 
 def age_s(outcome: dict[str, Any]) -> float | None:
     """How long ago the outcome happened by the box's own clock (``ago_s``), None when it does not say."""
-    ago = outcome.get("ago_s")
-    ok = isinstance(ago, (int, float)) and not isinstance(ago, bool) and math.isfinite(ago)
-    return float(ago) if ok else None
+    return finite_or_none(outcome.get("ago_s"))
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """What every page shares: the panel's state, the context (data, fonts), the page interface."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from device.finite_numbers import finite_or_none
 from device.ui.data import PanelData
 from device.ui.draw import Fonts
 from device.ui.events import Event, Touch
@@ -133,10 +133,7 @@ def number(status: dict[str, Any], key: str) -> float | None:
     """``status[key]`` as a float when it is a real, finite number; None when it is missing, None (an
     older engine, a figure the engine does not know), not a number, a bool, NaN or inf: the page then
     shows "-" rather than a made-up figure or a crash."""
-    value = status.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
+    return finite_or_none(status.get(key))
 
 
 def hit(rect: Any, x: float, y: float) -> bool:

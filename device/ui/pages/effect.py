@@ -39,6 +39,7 @@ import math
 from typing import Any
 
 from device.control import msg
+from device.finite_numbers import finite_number
 from device.knob_words import STEPS_PER_SWEEP, knob_number
 from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass, plays, slot_report
@@ -85,7 +86,7 @@ def format_value(knob: Knob, value: float) -> str:
 
 def clamp(knob: Knob, value: float) -> float:
     """``value`` inside the knob's range (its default when it is not a number)."""
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not (finite_number(value) or isinstance(value, bool)):     # a bool reads as 0 / 1, as it always did
         return knob.default
     return min(knob.max, max(knob.min, float(value)))
 
@@ -103,11 +104,6 @@ def engine_knobs(status: dict[str, Any], pack: PackEntry) -> dict[str, Any]:
         return dict(values) if isinstance(values, dict) else {}
     values = status.get("knobs")
     return dict(values) if isinstance(values, dict) else {}
-
-
-def _finite(value: Any) -> bool:
-    """A real number (not a bool, NaN or inf)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def engine_bypass(status: dict[str, Any], pack: PackEntry) -> bool:
@@ -206,7 +202,7 @@ class EffectPage(Page):
         engine = engine_knobs(st.status, self.pack)
         for i, knob in enumerate(self.knobs):
             report = engine.get(knob.name)
-            if not _finite(report) or self._turning(i):
+            if not finite_number(report) or self._turning(i):
                 continue
             value = clamp(knob, report)
             if abs(knob.normalize(value) - knob.normalize(self.value(knob))) > SAME:

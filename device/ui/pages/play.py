@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 from device.control import msg
+from device.finite_numbers import finite_number
 from device.notes import note_name
 from device.ui import draw as D
 from device.ui.bypass import HOLD_STATUSES, SlotBypass
@@ -50,11 +51,6 @@ def peak_frac(db: float, floor_db: float = -60.0) -> float:
     return min(1.0, max(0.0, (db - floor_db) / -floor_db))
 
 
-def _finite(value: Any) -> bool:
-    """A real number (not a bool, NaN or inf)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def engine_pad(status: dict[str, Any], pack: PackEntry) -> tuple[tuple[float, float] | None, list[str] | None]:
     """The pad as the engine's synth has it (``status["synth"]``): its position (x, y, each clamped
     to 0..1) and its four corner names, when the pack the engine plays in the synth slot is ``pack``
@@ -66,7 +62,7 @@ def engine_pad(status: dict[str, Any], pack: PackEntry) -> tuple[tuple[float, fl
         return None, None
     xy, corners = pad.get("xy"), pad.get("corners")
     pos = None
-    if isinstance(xy, (list, tuple)) and len(xy) == 2 and all(_finite(c) for c in xy):
+    if isinstance(xy, (list, tuple)) and len(xy) == 2 and all(finite_number(c) for c in xy):
         pos = (min(1.0, max(0.0, float(xy[0]))), min(1.0, max(0.0, float(xy[1]))))
     names = None
     if isinstance(corners, (list, tuple)) and len(corners) == 4 and all(isinstance(n, str) for n in corners):
@@ -456,4 +452,4 @@ def held_notes(status: dict[str, Any]) -> list[int]:
     notes = status.get("notes")
     if not isinstance(notes, (list, tuple)):
         return []
-    return [int(n) for n in notes if _finite(n) and 0 <= n <= 127]
+    return [int(n) for n in notes if finite_number(n) and 0 <= n <= 127]
