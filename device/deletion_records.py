@@ -14,9 +14,10 @@ rule, edited by hand or by a later version, is left out (its answers would fail)
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from device.finite_numbers import finite_number
 
 KEY, TEXT, TIME = "key", "text", "time"   # a non-empty text, any text, a time (Unix seconds)
 LATEST = 253402300799.0                   # 9999-12-31 23:59:59 UTC: the latest time a record may hold
@@ -39,8 +40,7 @@ LIBRARY_DELETION = Shape(required={"id": KEY, "name": TEXT, "by": TEXT, "at": TI
 def of_kind(value: Any, kind: str) -> bool:
     """Whether ``value`` is a ``kind`` (:data:`KEY`, :data:`TEXT`, :data:`TIME`)."""
     if kind == TIME:
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return number and math.isfinite(value) and 0 <= value <= LATEST
+        return finite_number(value) and 0 <= value <= LATEST
     return isinstance(value, str) and (kind == TEXT or bool(value))
 
 
