@@ -61,7 +61,7 @@ def test_no_terminal_refuses_unless_yes(paired_server, tmp_path: Path, monkeypat
 
 
 def test_rollback_to_a_good_pack_goes_as_before(paired_server, tmp_path: Path, monkeypatch, capsys) -> None:
-    """Back from the bad pack to a good one: nothing asked, nothing warned (the pack rolled back from is the bad one)."""
+    """Back from the bad pack to a good one: nothing asked, nothing warned (the bad one is what it rolls back from)."""
     monkeypatch.setattr("hatbox.ask.can_ask", lambda: False)
     monkeypatch.setattr("builtins.input", _never)
     good = _pack(tmp_path / "good.hatpack", {"val_esr": 0.0597, "val_bypass_esr": 0.664}, "fxgood")

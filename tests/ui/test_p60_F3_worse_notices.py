@@ -123,8 +123,8 @@ def test_a_program_change_to_it_says_it(pg: Any, tmp_path: Path) -> None:
     panel.set_status(demo_status())
     panel.show_title("Play")
     outcome = _program(panel, switcher, 1)
-    assert outcome["metrics"] == {"val_esr": 1.278, "val_bypass_esr": 0.7433} and store.active()["effect"] == bad
-    assert panel.message() == (f"program 1: fxbad 1.0.0 active; {WORSE}", D.ACCENT)
+    assert panel.message() == (f"program 1: fxbad 1.0.0 active; {WORSE}", D.ACCENT) and store.active()["effect"] == bad
+    assert outcome["metrics"] == {"val_esr": 1.278, "val_bypass_esr": 0.7433}
     panel.clock.now += 10.0
     panel.message()
     _program(panel, switcher, 2)
