@@ -209,7 +209,20 @@ def heard_channels(audio: np.ndarray, path: str | Path) -> np.ndarray:
     and Z (and higher orders) are the sound times the cosine of its direction, so any mean of them with W plays and
     tags a sound by where it was recorded from (p50 review: one hit played at -16.2 to -29.2 dB by its direction, W
     alone at -19.1 dB: tests/library/test_p50_m5_amb.py)."""
-    return audio[:1] if audio.shape[0] > 1 and ambisonic(path) else audio
+    return heard_of(audio, bformat_file(audio.shape[0], path))
+
+
+def bformat_file(channels: int, path: str | Path) -> bool:
+    """Whether a file at ``path`` of ``channels`` channels is heard by its W channel alone: more than one channel and
+    ambisonic (:func:`ambisonic`: asked only then, a header read).  The one rule of :func:`heard_channels` and
+    :func:`read_chunks`, which asks it once per file and hands the answer to :func:`heard_of` for each chunk."""
+    return channels > 1 and ambisonic(path)
+
+
+def heard_of(audio: np.ndarray, bformat: bool) -> np.ndarray:
+    """The channels of ``audio`` [C, N] heard, ``bformat`` being :func:`bformat_file`'s answer for its file: W alone
+    [1, N] of a B-format file, all of them otherwise (a view, nothing copied)."""
+    return audio[:1] if bformat else audio
 
 
 def check_rate(path: Path, rate: int, expect_rate: int | None) -> None:
@@ -262,10 +275,10 @@ def read_chunks(path: str | Path, *, expect_rate: int | None = None,
         if chunk.shape[1] == 0:
             raise AudioFileError(f"{path} holds no audio (0 frames)")
         check_rate(path, int(f.samplerate), expect_rate)
-        first = chunk.shape[0] > 1 and ambisonic(path)       # a B-format file: its W channel alone
+        bformat = bformat_file(chunk.shape[0], path)          # asked once per file: its W channel alone
         peak = 0.0
         while chunk.shape[1]:
-            chunk = np.ascontiguousarray(chunk[:1]) if first else chunk
+            chunk = np.ascontiguousarray(heard_of(chunk, bformat))
             peak = max(peak, finite_peak(chunk, path))
             yield chunk
             chunk = _chunk(f, path, chunk_frames)

@@ -19,6 +19,7 @@ from hatbox.errors import AudioFileError
 
 SOFTWARE_CHUNK = b"LIST" + struct.pack("<I", 20) + b"INFO" + b"ISFT" + struct.pack("<I", 8) + b"hatbox\0\0"
 # (the software tag audiofile.written_by_hatbox knows the box's takes by: libsndfile reads it as software 'hatbox')
+PREV_HELD_S = 1.0                            # a full file stays open until the next holds this much (seconds)
 FLOAT_WAV_HEADER = 86                        # bytes: RIFF (12) + fmt (8 + 18) + fact (8 + 4) + LIST (28) + data (8)
 WAV_MAX_BYTES = (1 << 32) - (1 << 20)        # audio in one WAV: its sizes are 32-bit; room left for the header
 
@@ -105,6 +106,11 @@ class WavRecorder:
         self._before = 0                         # frames in the files before the current one
         self._since = 0                          # frames since the header was last rewritten
         self._fh = None
+        self._where: Path = self.path            # where the current file is now (its .NAME.part until it replaces)
+        # the file before the current one, still open (handle, path, frames) until the current one holds
+        # PREV_HELD_S: a seal in the current file's first moments falls across both (p59 RD1 4)
+        self._prev: tuple[Any, Path, int] | None = None
+        self._hold = max(1, round(PREV_HELD_S * self.rate))
         self._pending: tuple[Path, Path] | None = None   # (.NAME.part, the older file it replaces once it has audio)
         self._created = False                    # the current file is new here (close may remove it)
         self._open(self.path)
@@ -137,9 +143,11 @@ class WavRecorder:
             if self._pending is not None and self.frames:
                 part, older = self._pending
                 self._io(lambda: os.replace(part, older))
-                self._pending = None
+                self._pending, self._where = None, older
             if self._pending is None:
                 self.kept = self._before + self.frames
+            if self.frames >= self._hold:
+                self._drop_prev()
 
     def close(self) -> None:
         """Finish the current file (its header gets the final sizes); safe to call twice.  A file with
@@ -154,6 +162,7 @@ class WavRecorder:
                 except OSError:                  # the failed update above says what went wrong
                     pass
                 self._settle()
+        self._drop_prev()
 
     def seal(self, fall: Callable[[int], np.ndarray] | None = None) -> None:
         """After a write that failed (a full disk): end the current file on the audio the disk holds of it, and close
@@ -162,41 +171,73 @@ class WavRecorder:
         update's, up to a second less, and the file's closing update counted more), and ``fall(frames)``, gains
         [m <= frames], multiply its last m frames in place, so a take cut short ends on 0 like any other end.
         Nothing needs new space: both are written over bytes already on disk.  A file not yet holding audio (a
-        ``.NAME.part``) is left to :meth:`close`'s rules; a failure here leaves the last update's header."""
+        ``.NAME.part``) is left to :meth:`close`'s rules; a failure here leaves the last update's header.  A take that
+        rolled to a next file less than :data:`PREV_HELD_S` ago (or could not start it) falls across both: the file
+        before, still open, takes the part of the fall the next one does not hold (p59 RD1 4: a disk full in the
+        first 0.25 s of a later file left the file before ending on a full-level sample, the next one holding a few
+        samples falling over them alone, or none)."""
         fh, self._fh = self._fh, None
-        if fh is None:
-            return
+        prev, self._prev = self._prev, None
         try:
-            if self._pending is None:
-                self._end_on_disk(fh, fall)
+            self._end_on_disk(fh, prev, fall)
         except OSError:
             pass
         finally:
-            _close_quietly(fh)
-            self._settle()
+            if prev is not None:
+                _close_quietly(prev[0])
+            if fh is not None:
+                _close_quietly(fh)
+                self._settle()
 
-    def _end_on_disk(self, fh: Any, fall: Callable[[int], np.ndarray] | None) -> None:
-        """:meth:`seal`'s work on the open file ``fh``: the frames on disk (of those written whole), the fall over
-        the last of them, then the header."""
+    def _end_on_disk(self, fh: Any, prev: tuple[Any, Path, int] | None,
+                     fall: Callable[[int], np.ndarray] | None) -> None:
+        """:meth:`seal`'s work on the open file ``fh`` (None: the next file could not start) and the one before it,
+        ``prev`` (handle, path, frames; None: none open): the frames on disk of ``fh`` (of those written whole; none
+        while it is a ``.NAME.part`` or holds less than its header), the fall over the last frames of the two, then
+        ``fh``'s header."""
+        frames = self._frames_on_disk(fh) if fh is not None and self._pending is None else None
+        held = (frames or 0) + (prev[2] if prev is not None else 0)
+        gains = np.asarray(fall(held), np.float32).reshape(-1) if fall is not None and held else None
+        if gains is not None and 0 < gains.shape[0] <= held:
+            here = min(gains.shape[0], frames or 0)
+            if here:
+                self._fade_tail(fh.fileno(), self._where, frames, gains[gains.shape[0] - here:])
+            if prev is not None and gains.shape[0] > here:
+                self._fade_tail(prev[0].fileno(), prev[1], prev[2], gains[:gains.shape[0] - here])
+        if frames is not None:
+            os.pwrite(fh.fileno(), float_wav_header(self.rate, self.channels, frames), 0)
+            self.frames, self.kept = frames, self._before + frames
+
+    def _frames_on_disk(self, fh: Any) -> int | None:
+        """The whole frames the open current file ``fh`` holds on disk once its buffer went out as far as it fits
+        (at most those written); None when it holds less than its header (close removes it: a disk full from the
+        start)."""
         try:
             fh.flush()                           # what the buffer holds goes if it fits
         except OSError:
             pass
-        fd, width = fh.fileno(), 4 * self.channels
-        size = os.fstat(fd).st_size
-        if size < FLOAT_WAV_HEADER:              # not even its header: close removes it (a disk full from the start)
-            return
-        frames = min(self.frames, (size - FLOAT_WAV_HEADER) // width)
-        gains = np.asarray(fall(frames), np.float32).reshape(-1) if fall is not None and frames else None
-        if gains is not None and 0 < gains.shape[0] <= frames:
-            at = FLOAT_WAV_HEADER + width * (frames - gains.shape[0])
-            try:
-                tail = np.frombuffer(_read_at(fd, width * gains.shape[0], at), "<f4").reshape(-1, self.channels)
-                os.pwrite(fd, (tail * gains[:, None]).astype("<f4").tobytes(), at)
-            except OSError:                      # (no /proc): the take keeps its last samples as they were
-                pass
-        os.pwrite(fd, float_wav_header(self.rate, self.channels, frames), 0)
-        self.frames, self.kept = frames, self._before + frames
+        size = os.fstat(fh.fileno()).st_size
+        if size < FLOAT_WAV_HEADER:
+            return None
+        return min(self.frames, (size - FLOAT_WAV_HEADER) // (4 * self.channels))
+
+    def _fade_tail(self, fd: int, path: Path, frames: int, gains: np.ndarray) -> None:
+        """Multiply the last m frames of the ``frames`` a take file holds (open on ``fd``, at ``path``) by ``gains``
+        [m] in place, read and written through ``fd`` (opened read-write: :func:`_read_write`); a tail that cannot be
+        read is kept as it was."""
+        width = 4 * self.channels
+        at = FLOAT_WAV_HEADER + width * (frames - gains.shape[0])
+        try:
+            tail = np.frombuffer(_read_at(fd, path, width * gains.shape[0], at), "<f4").reshape(-1, self.channels)
+            os.pwrite(fd, (tail * gains[:, None]).astype("<f4").tobytes(), at)
+        except OSError:
+            pass
+
+    def _drop_prev(self) -> None:
+        """Close the file before the current one, kept open since the roll (:meth:`seal` no longer needs it)."""
+        prev, self._prev = self._prev, None
+        if prev is not None:
+            _close_quietly(prev[0])
 
     def _settle(self) -> None:
         """After the current file is closed: a ``.NAME.part`` that never got audio is removed (the older
@@ -222,12 +263,12 @@ class WavRecorder:
             nonlocal target, older, created
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._fh = open(target, "wb")
+                self._fh = open(target, "wb", opener=_read_write)
             except PermissionError:
                 if older is None:
                     raise
                 target, older, created = path, None, False   # a folder we may not add to: overwrite in place
-                self._fh = open(target, "wb")
+                self._fh = open(target, "wb", opener=_read_write)
             if older is not None:
                 _same_mode(older, target)
             self._fh.write(float_wav_header(self.rate, self.channels, 0))
@@ -240,13 +281,20 @@ class WavRecorder:
                 _remove(target)
             raise
         self._pending = (target, older) if older is not None else None
-        self._created = created
+        self._created, self._where = created, target
         self.paths.append(path)
         self.frames = self._since = 0
         self._before = self.total
 
     def _next(self) -> None:
-        self.close()
+        """The current file is full: its header gets its final sizes (a failure raises with it still open, so
+        :meth:`seal` falls in it), and the next file starts; the full one is kept open (:attr:`_prev`) until the next
+        holds :data:`PREV_HELD_S` of audio."""
+        self._drop_prev()
+        self.update()
+        fh, frames, self._fh = self._fh, self.frames, None
+        self._settle()                           # (nothing to settle: its update replaced any older file)
+        self._prev = (fh, self._where, frames)
         self._open(self.part_path(len(self.paths) + 1))
 
     def _io(self, action: Callable[[], object], path: Path | None = None) -> None:
@@ -262,11 +310,31 @@ class WavRecorder:
                                       "another folder" if locked else "is the disk full?") from None
 
 
-def _read_at(fd: int, size: int, at: int) -> bytes:
-    """``size`` bytes from byte ``at`` of the file open (for writing only) on ``fd``, read through a descriptor of
-    its own (/proc/self/fd: the same file even if it was renamed or replaced since)."""
-    rd = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
+def _read_write(path: str, flags: int) -> int:
+    """``open``'s opener for a take file: ``flags`` (write-only, as mode "wb" asks) made read-write, so that
+    :meth:`WavRecorder.seal` reads a take's tail back through the descriptor it writes (before p60 it opened
+    /proc/self/fd/N to read); write-only where this user may write the file but not read it."""
     try:
+        return os.open(path, (flags & ~os.O_ACCMODE) | os.O_RDWR, 0o666)
+    except PermissionError:
+        return os.open(path, flags, 0o666)
+
+
+def _read_at(fd: int, path: Path, size: int, at: int) -> bytes:
+    """``size`` bytes from byte ``at`` of the take file open on ``fd``, read through ``fd`` itself.  A descriptor
+    opened write-only (a file this user may not read, or a handle made by a replaced ``open``: the recording tests'
+    simulated full disk, tests/engine/full_disk.py) is read through one opened on ``path``, only if that is the
+    same file (its device and inode); OSError otherwise."""
+    try:
+        return os.pread(fd, size, at)
+    except OSError as exc:
+        if exc.errno != errno.EBADF:
+            raise
+    rd = os.open(path, os.O_RDONLY)
+    try:
+        mine, theirs = os.fstat(fd), os.fstat(rd)
+        if (mine.st_dev, mine.st_ino) != (theirs.st_dev, theirs.st_ino):
+            raise OSError(errno.ESTALE, f"{path} is another file now")
         return os.pread(rd, size, at)
     finally:
         os.close(rd)
