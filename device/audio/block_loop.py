@@ -113,20 +113,34 @@ def _fade_out(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pac
               io_stats: dict[str, Any], glide: EndGlide) -> int:
     """Stopped: the last blocks glide the output to silence (the engine's ``fade_out``), so the speakers do not
     click when the device closes; returns the blocks run.  A second Ctrl-C cuts it short.  A file backend's
-    recording whose length limit is not before the run's end leaves its limit unglided (:meth:`FileIO.run_ends_in`:
-    the stop's glide ends it on 0, and the limit's fall would ramp it a second time)."""
+    recording falls once (:func:`_to_the_limit`): by the stop's fall, its length limit's called off, or, when the
+    limit comes within the stop's fall, by the limit's own, the stop's fall then beginning at the limit."""
     done = 0
     try:
+        for _ in range(_to_the_limit(io, glide, out.shape[0])):
+            _one_block(engine, io, inp, out, pacer, io_stats, glide)
+            done += 1
         blocks = engine.fade_out(out.shape[0])
         glide.start(blocks)
-        if isinstance(io, FileIO):
-            io.run_ends_in(blocks * out.shape[0])
         for _ in range(blocks):
             _one_block(engine, io, inp, out, pacer, io_stats, glide)
             done += 1
     except KeyboardInterrupt:
         pass
     return done
+
+
+def _to_the_limit(io: Any, glide: EndGlide, period: int) -> int:
+    """At a stop: the blocks of ``period`` samples to play on before the stop's fall, so that a file backend's
+    recording falls once.  Its length limit's fall is called off when the stop's fall (``glide.samples``, the engine's
+    10 ms) ends before the limit (:meth:`FileIO.run_ends_in`); a limit within it keeps its own fall, and the run plays
+    on to the limit (at most 10 ms more) before the stop's fall begins, past the recording's end (p60 F2: both fell
+    over the same samples, the recording multiplied by two falls, and, the engine's volume glide counted, three).
+    0 for a sound card, a run without a limit, and a take whose own end is falling already (its limit was called off
+    when that began)."""
+    if not isinstance(io, FileIO) or glide.at is not None or not io.run_ends_in(glide.samples):
+        return 0
+    return max(0, -(-(io.out_limit - io.written) // period))
 
 
 def _one_block(engine: Any, io: Any, inp: np.ndarray, out: np.ndarray, pacer: Pacer | None,
