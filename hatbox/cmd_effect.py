@@ -32,12 +32,16 @@ def register(cli) -> None:
     t.add_argument("--target", help="a single pair: the gear's output WAV")
     t.add_argument("--out", required=True, help="where to write the .hatpack")
     t.add_argument("--minutes", type=minutes(), default=5.0, help="training time budget (default 5)")
-    t.add_argument("--arch", default=ARCH_NAMES[0],
+    t.add_argument("--arch", default=None,
                    help=f"{ARCH_NAMES[0]} (default), {', '.join(ARCH_NAMES[1:])}, or auto: gru and tcn each train a "
                         "fifth of the budget, gru keeps the rest unless tcn is 5x better (as on drive pedals)")
-    t.add_argument("--seed", type=seed(), default=0,
+    t.add_argument("--seed", type=seed(), default=None,
                    help="random seed (default 0): another seed trains another network from the same recordings, "
                         "worth a try when one run sounds off")
+    t.add_argument("--resume", action="store_true",
+                   help="train on from where the training of --out stopped (its state is kept beside the pack, in "
+                        "PACK.hatpack.resume), for --minutes (or --max-steps) more; DATA may be left out (the same "
+                        "recordings, which must not have changed); --arch, --seed and model.* stay as they were")
     t.add_argument("--device", default=None, help=DEVICE_HELP)
     t.add_argument("--report", help="folder for the training report (markdown + plots)")
     t.add_argument("--name", help=default_name_help("the data folder's name (with --input, the --out file's: "
@@ -157,6 +161,7 @@ def train(args: argparse.Namespace) -> int:
         result = train_effect(args.data, args.out, input=args.input, target=args.target, name=args.name,
                               report=args.report, allow_clipping=args.allow_clipping, minutes=args.minutes,
                               arch=args.arch, seed=args.seed, device=args.device, max_steps=args.max_steps,
+                              resume=getattr(args, "resume", False),
                               takes_normalised=getattr(args, "takes_normalised", False),
                               keep_dry_channel=getattr(args, "keep_dry_channel", False), **settings)
         if result.metrics:      # empty on a non-main torchrun process: rank 0 exports and reports
@@ -199,6 +204,7 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     items = []
     if far:
         items.append(limit_words(limit))
+        items.append(RESUME_WORDS)
         if metrics.get("arch") == "gru" and not metrics.get("arch_trials"):
             items.append("--arch auto: it tries tcn beside gru and keeps it when 5x better (as on drive pedals)")
         items += [seed_words("recordings"), "more or better recordings: longer takes, more knob settings, each "
@@ -212,6 +218,10 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     return next_block(items, why)
 
 
+RESUME_WORDS = ("--resume: the same command with --resume (and --minutes M) trains on from where this run stopped, "
+                "keeping what it learned")
+
+
 def hum_line(metrics: dict) -> str | None:
     """The line under the held-out error for takes carrying mains hum their DI lacks (``metrics``' ``val_esr_hum``:
     trainer.effect.take_checks.hum_error): how much of the error is the hum's, and what is left without it; None
@@ -223,14 +233,24 @@ def hum_line(metrics: dict) -> str | None:
             f"pack does not learn it): without the hum the error is about {number_words(hummed['without'])}")
 
 
+def resumed_line(resumed: dict) -> str:
+    """The summary's line for a resumed training (metrics' ``resumed``: trainer.effect.train.resumed_figures):
+    "resumed at step 1200 (after 300.0 s of training): 600 more steps in 120.0 s"."""
+    return (f"resumed at step {resumed['from_step']} (after {resumed['from_seconds']} s of training): "
+            f"{count_words(resumed['steps'], 'more step')} in {resumed['seconds']} s")
+
+
 def print_summary(result, max_steps: int | None, minutes: float | None = None) -> None:
     """What the terminal shows after training: the pack, its held-out error (the SETTINGS_SHOWN worst settings),
     latencies, notes, warnings, the report's path, and what to try next (``result``: trainer.effect.train's result;
     ``max_steps``, ``minutes``: the run's --max-steps and --minutes)."""
     from trainer.cpuwatch import busy_warning
     m = result.metrics
-    limit = run_limit(m, max_steps, minutes)
+    resumed = m.get("resumed")
+    limit = run_limit({**m, "steps": resumed["steps"]} if resumed else m, max_steps, minutes)   # what ended this run
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {time_text(m)}")
+    if resumed:
+        print(resumed_line(resumed))
     if m.get("stopped_early"):
         print(f"stopped early ({m['stopped_early']}): the pack holds the best model trained by then")
     if m.get("arch_trial_skipped"):

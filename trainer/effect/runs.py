@@ -62,6 +62,8 @@ class Run:
     trial_skipped: str | None = None        # why --arch auto ran no trial (too few --max-steps), for the user
     stopped_early: bool = False             # a first Ctrl-C ended training before its budget (trainer.early_stop)
     opt: torch.optim.Optimizer | None = None                  # kept between phases (Adam's moments carry on)
+    last: dict[str, torch.Tensor] | None = None   # the weights after its last step (fit keeps them: --resume's start)
+    resumes: list[list[float]] = field(default_factory=list)  # [step, seconds] where each earlier --resume began
 
 
 def evaluate(run: Run, val: tuple, device: torch.device, t: float) -> float:

@@ -5,6 +5,12 @@ validation (which picks the best weights) comes every :func:`eval_every_steps` s
 count give the same pack (bit-exact on one machine at a fixed ``--threads``; p42 cloud QA: two runs differed, the
 rate and the validations following the wall clock).  A phase with only a time budget (``--minutes``) goes by the
 wall clock, as the README's and the benchmarks' figures were measured: how far it gets depends on the machine.
+
+A resumed training (``--resume``: trainer/effect/resume.py) has a phase of its own whose rate is
+:func:`restart_lr`: the first run's cosine has reached its floor (or stopped part way, at a Ctrl-C), so the added
+budget gets a short warm restart of its own: from the rate where the earlier run stopped, up over its first
+:data:`RESTART_WARM` to :data:`RESTART_PEAK` of ``lr`` (or no climb when it stopped above that), then a cosine down
+to the same floor as a first run's.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 
 from trainer.effect.config import TrainConfig
 
+FLOOR = 0.05            # the schedules' last rate, as a share of ``lr``
 EVALS_PER_PHASE = 20     # with a step budget: validations in a phase (every twentieth of its steps), and one at its end
 
 
@@ -29,17 +36,37 @@ class Phase:
     lr_span: float = 1.0
     t0: float = 0.0
     label: str = ""
+    restart: float | None = None      # a resumed phase: the rate where the earlier run stopped (restart_lr)
 
 
 def lr_at(cfg: TrainConfig, frac: float) -> float:
     """Cosine decay over the budget (``frac`` 0..1 of it) down to 5% of the initial rate."""
-    return cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+    return cfg.lr * (FLOOR + (1 - FLOOR) * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+
+
+RESTART_PEAK = 0.25     # a resumed phase's highest rate, as a share of ``lr`` (restart_lr)
+RESTART_WARM = 0.1      # the share of a resumed phase spent climbing from where the earlier run stopped to its peak
+
+
+def restart_lr(cfg: TrainConfig, start: float, frac: float) -> float:
+    """A resumed phase's rate ``frac`` (0..1) of the way through its added budget: from ``start`` (the rate the
+    earlier run stopped at) linearly up to the peak (the higher of ``start`` and ``RESTART_PEAK * lr``) over its first
+    :data:`RESTART_WARM`, then a cosine down to ``FLOOR * lr``.  A quarter of the first peak: the weights already sit
+    near a minimum, which a full restart would throw them out of (the resume's first losses would jump); the floor
+    alone would barely move them in the added minutes (docs/effect.md, "Train on from where it stopped")."""
+    peak, floor, frac = max(start, RESTART_PEAK * cfg.lr), FLOOR * cfg.lr, min(1.0, max(0.0, frac))
+    if frac < RESTART_WARM and peak > start:
+        return start + (peak - start) * frac / RESTART_WARM
+    along = (frac - RESTART_WARM) / (1.0 - RESTART_WARM) if peak > start else frac
+    return floor + (peak - floor) * 0.5 * (1 + math.cos(math.pi * max(0.0, along)))
 
 
 def phase_lr(cfg: TrainConfig, phase: Phase, steps: int, seconds: float) -> float:
     """The learning rate after ``steps`` optimiser steps and ``seconds`` of the phase: by the steps when the phase
-    has a step budget, else by the time."""
+    has a step budget, else by the time (a resumed phase: :func:`restart_lr`)."""
     along = steps / phase.max_steps if phase.max_steps else seconds / phase.seconds
+    if phase.restart is not None:
+        return restart_lr(cfg, phase.restart, along)
     return lr_at(cfg, phase.lr_from + phase.lr_span * along)
 
 

@@ -20,6 +20,7 @@ the choice of architecture trainer/effect/runs.py's, the words said around a tra
 """
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import tempfile
@@ -53,6 +54,8 @@ from trainer.effect.split import held_out, signal_start
 from trainer.effect.runs import (AUTO_SWITCH, AUTO_TRIAL, Run, asked_anywhere, choose_arch, evaluate,  # noqa: F401
                                  finished, knob_input, new_run, trial_skipped_reason, validate)
 from trainer.effect.segments import Segments
+from trainer.effect import resume as resume_mod
+from trainer.effect.resume import State
 from trainer.effect.train_words import (SHORT_HELD_OUT_S, gear_max_gain_db, held_out_notes, knob_warnings,  # noqa: F401
                                         plan_words, rate_warning, result_warnings, short_recordings)
 from trainer.effect.schedule import EvalClock, lr_at, phase_lr  # noqa: F401  (lr_at: read here before)
@@ -115,7 +118,7 @@ class Spent:
 
 
 def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopRequest | NoStop = NoStop(),
-        spent: Spent | None = None) -> Run:
+        spent: Spent | None = None, resume: State | None = None) -> Run:
     """Train a model on ``data`` for ``cfg.minutes``; returns the run with the best weights (``spent``, when given,
     gets the training steps' seconds: :class:`Spent`).
     ``stop.asked`` (a first Ctrl-C: trainer.early_stop) ends training after the current step, keeping the best
@@ -126,6 +129,8 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
     schedule continues where its trial left it); ``run.trials`` holds the trial scores.
     ``cfg.max_steps``: the most optimiser steps of the whole fit, trials included (exactly that
     many unless the time budget runs out first).
+    ``resume``: a saved training state (trainer/effect/resume.py) to go on from, for ``cfg.minutes`` and
+    ``cfg.max_steps`` more (its architecture only: the trials, under ``auto``, were its first run's).
     """
     if cfg.arch == AUTO_ARCH and cfg.model:
         raise datamod.DataError("model settings (" + ", ".join(f"model.{k}" for k in cfg.model)
@@ -135,12 +140,15 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
     accel.seed_everything(cfg.seed + dist.rank)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    segs = Segments(data, cfg, np.random.default_rng(cfg.seed + dist.rank))
+    segs = Segments(data, cfg, np.random.default_rng(resume_mod.segment_seed(cfg.seed, dist.rank, resume)))
     val, budget = segs.validation(cfg.val_seconds), cfg.minutes * 60.0
     watch = CpuWatch()
     spent = Spent() if spent is None else spent
     try:
-        if cfg.arch == AUTO_ARCH:
+        if resume is not None:
+            run = resume_mod.resumed_run(resume, data, cfg, segs, dist)
+            spent.seconds = _train(run, cfg, segs, val, dist, resume_mod.resumed_phase(resume, cfg), progress, stop)
+        elif cfg.arch == AUTO_ARCH:
             run, spent.seconds = _fit_auto(data, cfg, segs, val, dist, progress, stop)
         else:
             run = new_run(data, cfg, segs, dist, cfg.arch)
@@ -149,6 +157,7 @@ def fit(data: EffectData, cfg: TrainConfig, progress: bool = True, stop: StopReq
     finally:
         accel.teardown(dist)
     run.others_cores = watch.others_cores()
+    run.last = copy.deepcopy(run.model.state_dict())     # where a --resume goes on from (the pack takes the best)
     run.model.load_state_dict(run.best)
     return run
 
@@ -204,6 +213,7 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
     start = time.monotonic()
     clock = EvalClock(phase, cfg.eval_every_s)      # by steps under a step budget: reproducible (schedule.py)
     first_step = run.steps
+    resumed = first_step if phase.restart is not None else None      # a --resume: the bar counts on from there
     # a bar over the phase's seconds, no rate (tqdm's default would read "1.00s/s"); with a step limit too, over
     # the further along of the two (as `train tagger`'s), so that it ends full whichever ends the phase
     steps_too = phase.max_steps is not None
@@ -224,7 +234,7 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
         if dist.main and clock.due(run.steps - first_step):
             check = evaluate(run, val, dist.device, phase.t0 + t), run.steps
         done = run.steps - first_step
-        bar.set_postfix_str(bar_words(float(np.mean(recent)), check, done, phase.max_steps), refresh=False)
+        bar.set_postfix_str(bar_words(float(np.mean(recent)), check, done, phase.max_steps, resumed), refresh=False)
         # short of full until the last check is shown with it (a plain line is said as the bar fills)
         bar.update(bar_position(phase, done, time.monotonic() - start, full=False) - bar.n)
     trained = time.monotonic() - start
@@ -234,8 +244,8 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
         run.stopped_early = True
     if dist.main:       # the last check (what curves.png plots last; the best weights may be these)
         check = evaluate(run, val, dist.device, phase.t0 + trained), run.steps
-        bar.set_postfix_str(bar_words(float(np.mean(recent)) if recent else None, check, done, phase.max_steps),
-                            refresh=False)
+        bar.set_postfix_str(bar_words(float(np.mean(recent)) if recent else None, check, done, phase.max_steps,
+                                      resumed), refresh=False)
     bar.update(bar_position(phase, done, trained, full=ran_out) - bar.n)
     bar.close()
     return trained
@@ -244,12 +254,17 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
 LOSS_WINDOW = 10        # the bar's loss: the mean of the last this many segments' (one alone jumps about)
 
 
-def bar_words(loss: float | None, check: tuple[float, int] | None, done: int, max_steps: int | None) -> str:
+def bar_words(loss: float | None, check: tuple[float, int] | None, done: int, max_steps: int | None,
+              resumed: int | None = None) -> str:
     """The training bar's words after its budget: "24 of 60 steps" under a step budget, the latest check "val_esr=
     0.6853 at step 120" (the held-out error first: a narrow terminal drops fields from the end), then the running
     ``loss`` "loss=0.4631".  Before: "val_esr=..., loss=..." set at each check only, so both stood still between
-    checks, and the last check was never shown (QA of the fifty-fourth stop)."""
-    parts = [f"{done} of {max_steps} steps"] if max_steps is not None else []
+    checks, and the last check was never shown (QA of the fifty-fourth stop).  A resumed phase (``resumed``: the
+    steps taken before it) counts on: "step 1224, 24 of 60 more steps"; without a step budget "step 1224, 24 more"."""
+    more = " more" if resumed is not None else ""
+    parts = [f"{done} of {max_steps}{more} steps"] if max_steps is not None else []
+    if resumed is not None:
+        parts.insert(0, f"step {resumed + done}" + ("" if max_steps is not None else f", {done} more"))
     if check is not None:
         parts.append(f"val_esr={check[0]:.4f} at step {check[1]}")
     if loss is not None:
@@ -300,7 +315,7 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                  input: str | Path | None = None, target: str | Path | None = None,
                  name: str | None = None, report: str | Path | None = None,
                  allow_clipping: bool = False, progress: bool = True, takes_normalised: bool = False,
-                 keep_dry_channel: bool = False, **config: Any) -> TrainResult:
+                 keep_dry_channel: bool = False, resume: bool = False, **config: Any) -> TrainResult:
     """Train an effect from ``data`` (folder with pairs.csv) or ``input``/``target``; write ``out``.
 
     ``config`` sets :class:`TrainConfig` fields (minutes, arch, seed, device, batch, chunk,
@@ -315,10 +330,19 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     "without": the error left}, trainer.effect.take_checks.hum_error).
     ``takes_normalised``, ``keep_dry_channel``: train takes that look normalised one by one, and outputs carrying the
     DI on a channel, which are refused otherwise (trainer.effect.take_checks.before_training).
+    ``resume``: go on from the training state beside ``out`` (trainer/effect/resume.py) for ``minutes`` and
+    ``max_steps`` more; ``data`` (or ``input``/``target``) None: the recordings it was trained on.  Every training
+    leaves its state beside ``out`` (``out`` + ".resume"), written after the pack.
     """
     from export.onnx_effect import export_effect
     from trainer.effect.evaluate import evaluate_data, quality_warnings
     began = time.monotonic()        # loading and checking: all but the training steps (``load_check_seconds``)
+    state = None
+    if resume:
+        state, (data, input, target), config = _resume_setup(out, data, input, target, config)
+        name = name or state.meta["name"]
+    else:                        # arch and seed not given (None): their defaults
+        config = {k: v for k, v in config.items() if not (k in ("arch", "seed") and v is None)}
     cfg = make_config(**config)
     if data is not None:         # a folder on its way that may not be entered: said in words, not an internal error
         datamod.check_data_path(data)
@@ -329,7 +353,12 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                          (csv_file, "the set's pairs.csv")))
     if report:
         check_report(report, out, data)
+    if state is not None:        # pairs.csv and every recording as they were, before any audio is read
+        resume_mod.check_data(state, data, input, target)
     eff = load_data(data, input, target, allow_clipping)
+    data_fp = resume_mod.fingerprint(eff, data, input, target)       # for the state written beside the pack
+    if state is not None:
+        resume_mod.check_loaded(state, eff, cfg)
     eff.warnings.extend(take_checks.before_training(eff, takes_normalised, keep_dry_channel))
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     eff.warnings.extend(short_recordings(eff, cfg.val_fraction))
@@ -343,21 +372,26 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
         print(f"{plan_words(eff, cfg)}, on {accel.device_words(cfg.device)}", flush=True)
     spent = Spent()                 # the training steps' seconds, as the budget counts them
     with StopRequest(sigterm=True) as stop:       # a first Ctrl-C or SIGTERM: stop, keep the best weights so far
-        run = fit(eff, cfg, progress, stop, spent)
+        run = fit(eff, cfg, progress, stop, spent, state)
         stop.training_over()           # a first Ctrl-C from here on: the pack is still written
         seconds = spent.seconds
         if not run.main:
             return TrainResult(Path(out), {}, None, run.history)
+        earlier = 0.0 if state is None else state.seconds       # a resume's figures count on from its first run's
         metrics = {"arch": run.arch, "params": count_params(run.model), "steps": run.steps + run.other_steps,
-                   "train_seconds": round(seconds, 1), "val_esr_torch": run.best_esr,
+                   "train_seconds": round(earlier + seconds, 1), "val_esr_torch": run.best_esr,
                    "latency": eff.latencies, "sample_rate": eff.rate, "single_pair": data is None,
                    "others_cores": None if run.others_cores is None else round(run.others_cores, 2)}
         if run.trials:
             metrics["arch_trials"] = {a: round(v, 6) for a, v in run.trials.items()}
         if run.trial_skipped:
             metrics["arch_trial_skipped"] = run.trial_skipped
+        metrics["training_id"] = training_id = resume_mod.new_training_id()    # the state file beside it: the same
+        if state is not None:
+            metrics["resumed"] = resumed_figures(run, state, seconds)
+        now_steps = metrics["steps"] - (0 if state is None else metrics["resumed"]["from_step"])   # this run's
         if run.stopped_early:
-            metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, metrics["steps"], by=stop.by)
+            metrics["stopped_early"] = stopped_words(seconds, cfg.minutes * 60.0, now_steps, by=stop.by)
         metrics["gear_max_gain_db"] = gear_db
         metrics["device"] = accel.device_words(cfg.device)        # what it trained on (pack inspect: "trained on")
         gx, gk = _golden(eff, cfg)
@@ -384,7 +418,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
             metrics["load_check_seconds"] = round(time.monotonic() - began - seconds, 1)
             from hatbox.advice import run_limit      # what ended the run: the warning names it (p41)
             warnings = (list(eff.warnings) + result_warnings(metrics)
-                        + quality_warnings(metrics, eff, run_limit(metrics, cfg.max_steps, cfg.minutes),
+                        + quality_warnings(metrics, eff, run_limit({**metrics, "steps": now_steps}, cfg.max_steps,
+                                                                   cfg.minutes),
                                            report=bool(report))
                         + knob_warnings(trial))
             from trainer.effect.report_denoise import denoise_metrics, denoise_notes
@@ -393,10 +428,44 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                                  made_words(out, data if data is not None else target)) if stage else None)
             pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                                  golden_knobs=gk, metrics=metrics, description=description)
+            notes = list(eff.notes) + denoise_notes(denoise)
+            kind, line = _save_state(out, run, cfg, eff, data_fp, name, earlier + seconds, training_id)
+            (warnings if kind == "warning" else notes).append(line)
         if rep is not None:                          # where it lies now that the report has moved in
             rep = Path(report) / rep.name
-        return TrainResult(Path(pack), metrics, rep, run.history, list(eff.notes) + denoise_notes(denoise), warnings,
-                           said=said)
+        return TrainResult(Path(pack), metrics, rep, run.history, notes, warnings, said=said)
+
+
+def _resume_setup(out: str | Path, data: Any, input: Any, target: Any,
+                  config: dict[str, Any]) -> tuple[State, tuple[Any, Any, Any], dict[str, Any]]:
+    """A resume's saved state (refused in words: trainer/effect/resume.py), the recordings (those given, else the
+    ones it was trained on) and its settings (the saved ones, with those given that may change)."""
+    state = resume_mod.load(out)
+    resume_mod.check_pack(state, out)
+    config = resume_mod.merged_config(state, config)
+    given = data is not None or input is not None or target is not None
+    return state, ((data, input, target) if given else resume_mod.saved_data(state)), config
+
+
+def resumed_figures(run: Run, state: State, seconds: float) -> dict[str, Any]:
+    """metrics' ``resumed``: the step and training seconds it went on from, the steps and seconds it added, and
+    ``at``: [step, seconds] where each resume of this training began (the report's curves mark them)."""
+    before = state.steps + int(state.meta["other_steps"])
+    return {"from_step": before, "from_seconds": round(state.seconds, 1),
+            "steps": run.steps + run.other_steps - before, "seconds": round(seconds, 1), "at": run.resumes}
+
+
+def _save_state(out: str | Path, run: Run, cfg: TrainConfig, eff: EffectData, data_fp: dict[str, Any], name: str,
+                seconds: float, training_id: str) -> tuple[str, str]:
+    """Write the training state beside the pack just written -> ("note", where it is and how to go on), or
+    ("warning", why it could not be written: the pack is written all the same)."""
+    try:
+        path = resume_mod.save(out, run, cfg, eff, data_fp, name=name, seconds=seconds, training_id=training_id)
+    except OSError as exc:
+        return "warning", (f"the training state could not be written beside the pack ({exc}): --resume cannot go "
+                           "on from this training")
+    return "note", (f"to train on from here, run the same command with --resume (and --minutes M for M more "
+                    f"minutes): the training's state is kept beside the pack, in {path.name}")
 
 
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:

@@ -1,0 +1,215 @@
+"""`hatbox train effect DATA --out PACK --resume`: a training goes on from the state kept beside its pack (the
+weights, Adam's state, the step count, the schedule's place), counting on; and each way it refuses, in words,
+before any training (trainer/effect/resume.py)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from hatbox.cli import main
+from tests.effect.synth import drive, drive_folder, plucks, write
+
+FIRST = 40          # the first run's optimiser steps (10 segments of 4 chunks)
+MORE = 20           # the resume's
+
+
+def _losses(history: list[dict]) -> list[float]:
+    return [h["loss"] for h in history if "loss" in h]
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory):
+    """A first training of FIRST steps: (its folder, its data folder, its result)."""
+    from trainer.effect.train import train_effect
+    root = tmp_path_factory.mktemp("first")
+    data = drive_folder(root / "data", seconds=1.2, settings=(0, 16))
+    result = train_effect(data, root / "p.hatpack", progress=False, max_steps=FIRST, seed=3)
+    return root, data, result
+
+
+@pytest.fixture
+def copy(first, tmp_path: Path) -> tuple[Path, Path]:
+    """The first training's pack, state and data copied under tmp_path: (the pack, the data folder)."""
+    root, data, _ = first
+    for name in ("p.hatpack", "p.hatpack.resume"):
+        shutil.copy2(root / name, tmp_path / name)
+    shutil.copytree(data, tmp_path / "data")
+    return tmp_path / "p.hatpack", tmp_path / "data"
+
+
+@pytest.fixture
+def untrained(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training would be a failure of the refusal under test."""
+    def boom(*_a, **_k):
+        raise AssertionError("the refusal came after training started")
+    monkeypatch.setattr("trainer.effect.train.fit", boom)
+
+
+def _refused(argv: list[str], capsys, *words: str) -> str:
+    code = main(["train", "effect", *argv])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err and "internal error" not in err
+    for word in words:
+        assert word in err, (word, err)
+    return err
+
+
+# --------------------------------------------------------------------------- going on
+def test_a_resume_goes_on_from_the_trained_weights_and_counts_on(first, copy) -> None:
+    from export.pack import read_pack
+    from trainer.effect.train import train_effect
+    _, _, one = first
+    pack, data = copy
+    older = pack.read_bytes()
+    two = train_effect(data, pack, progress=False, max_steps=MORE, resume=True)
+    assert two.metrics["steps"] == FIRST + MORE
+    assert two.metrics["resumed"]["from_step"] == FIRST and two.metrics["resumed"]["steps"] == MORE
+    assert two.metrics["train_seconds"] > one.metrics["train_seconds"]
+    # the curves are joined: the first run's history, then the resume's, counting on in steps and time
+    before, after = one.history, two.history[len(one.history):]
+    assert two.history[:len(before)] == before
+    assert after[0]["step"] > before[-1]["step"] and after[0]["t"] >= before[-1]["t"]
+    assert max(h["step"] for h in after) == FIRST + MORE
+    # not fresh weights: its first loss sits by the first run's last ones, far under a fresh start's
+    fresh, last, resumed = _losses(before)[0], np.mean(_losses(before)[-3:]), _losses(after)[0]
+    assert resumed < 0.5 * fresh, (resumed, fresh)
+    assert resumed < 1.6 * last, (resumed, last)
+    # a valid pack, written over the older one (kept as .prev), naming the state it goes with
+    assert pack.read_bytes() != older
+    manifest = read_pack(pack).manifest
+    assert manifest.metrics["resumed"]["from_step"] == FIRST
+    state = torch.load(pack.with_name("p.hatpack.resume"), weights_only=True)
+    meta = json.loads(state["meta"])
+    assert meta["training_id"] == manifest.metrics["training_id"] and meta["steps"] == FIRST + MORE
+    assert meta["resumes"] == [[FIRST, pytest.approx(one.metrics["train_seconds"], abs=0.1)]]
+    # the state stays beside the pack: the pack holds what a fresh one holds, nothing of the training's state
+    assert sorted(read_pack(pack).members) == sorted(read_pack(first[0] / "p.hatpack").members)
+
+
+def test_the_cli_resumes_without_data_and_says_so(copy, capsys) -> None:
+    pack, _data = copy
+    code = main(["train", "effect", "--out", str(pack), "--resume", "--max-steps", "4"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"resumed at step {FIRST} (after" in out and "4 more steps" in out
+    assert f"{FIRST + 4} steps in" in out
+
+
+def test_the_restart_schedule_climbs_from_where_it_stopped_then_decays() -> None:
+    from trainer.effect.schedule import FLOOR, RESTART_PEAK, RESTART_WARM, restart_lr
+    from trainer.effect.train import make_config
+    cfg = make_config(lr=1.0)
+    ended = FLOOR * cfg.lr                                   # a first run that ran its whole budget
+    assert restart_lr(cfg, ended, 0.0) == pytest.approx(ended)
+    assert restart_lr(cfg, ended, RESTART_WARM) == pytest.approx(RESTART_PEAK)
+    assert restart_lr(cfg, ended, 1.0) == pytest.approx(ended)
+    assert restart_lr(cfg, ended, 0.5) < RESTART_PEAK
+    stopped = 0.8                                            # a Ctrl-C early in the first run: no climb, a decay
+    assert restart_lr(cfg, stopped, 0.0) == pytest.approx(stopped)
+    assert restart_lr(cfg, stopped, 0.05) < stopped
+    assert restart_lr(cfg, stopped, 1.0) == pytest.approx(FLOOR)
+
+
+def test_the_bar_counts_on_after_a_resume() -> None:
+    from trainer.effect.train import bar_words
+    assert bar_words(0.5, (0.25, 1224), 24, 60, resumed=1200) == \
+        "step 1224, 24 of 60 more steps, val_esr=0.2500 at step 1224, loss=0.5000"
+    assert bar_words(None, None, 24, None, resumed=1200) == "step 1224, 24 more"
+    assert bar_words(None, None, 24, 60) == "24 of 60 steps"
+
+
+def test_an_interrupted_resume_leaves_the_pack_and_its_state_as_they_were(copy, monkeypatch, capsys) -> None:
+    pack, data = copy
+    state = pack.with_name("p.hatpack.resume")
+    before = pack.read_bytes(), state.read_bytes()
+
+    def interrupted(*_a, **_k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("trainer.effect.train.fit", interrupted)
+    code = main(["train", "effect", str(data), "--out", str(pack), "--resume", "--max-steps", "4"])
+    assert code == 130, capsys.readouterr().err
+    assert (pack.read_bytes(), state.read_bytes()) == before
+    assert not pack.with_name("p.prev.hatpack").exists()
+
+
+# --------------------------------------------------------------------------- refusals, before any training
+def test_nothing_to_resume(tmp_path: Path, capsys, untrained) -> None:
+    data = drive_folder(tmp_path / "data", seconds=1.0, settings=(0, 8))
+    _refused([str(data), "--out", str(tmp_path / "new.hatpack"), "--resume"], capsys,
+             "nothing to resume", "new.hatpack.resume", "without --resume")
+
+
+def test_a_changed_recording_is_named(copy, capsys, untrained) -> None:
+    pack, data = copy
+    x = plucks(1.2)
+    write(data / "out_16.wav", drive(x, 6.0))           # re-recorded at another drive: same size, other content
+    err = _refused([str(data), "--out", str(pack), "--resume"], capsys, "changed since", "out_16.wav",
+                   "other content")
+    assert "out_0.wav" not in err and "in.wav" not in err
+
+
+def test_a_changed_pairs_csv_is_named(copy, capsys, untrained) -> None:
+    pack, data = copy
+    csv = data / "pairs.csv"
+    csv.write_text(csv.read_text().replace("in.wav,out_16.wav,16", "in.wav,out_16.wav,18"))
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "changed since", "pairs.csv")
+
+
+def test_a_gone_recording_is_named(copy, capsys, untrained) -> None:
+    pack, data = copy
+    (data / "out_0.wav").unlink()
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "out_0.wav is gone")
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--arch", "tcn"], ("--arch tcn", "is a gru")),
+    (["--set", "model.hidden=48"], ("model.hidden=48", "model.hidden=32")),
+    (["--set", "val_fraction=0.3"], ("val_fraction=0.3", "held-out split")),
+    (["--seed", "9"], ("--seed 9", "its own seed (3)")),
+])
+def test_a_change_of_model_or_split_is_refused(copy, capsys, untrained, extra: list[str], words) -> None:
+    pack, data = copy
+    _refused([str(data), "--out", str(pack), "--resume", *extra], capsys, *words)
+
+
+def test_a_state_of_another_format_is_refused(copy, capsys, untrained) -> None:
+    pack, data = copy
+    state = pack.with_name("p.hatpack.resume")
+    saved = torch.load(state, weights_only=True)
+    saved["meta"] = json.dumps({**json.loads(saved["meta"]), "format": 99, "hatbox": "9.0.0"})
+    torch.save(saved, state)
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "hatbox 9.0.0", "format 99", "format 1 only")
+
+
+def test_a_damaged_state_is_refused(copy, capsys, untrained) -> None:
+    pack, data = copy
+    state = pack.with_name("p.hatpack.resume")
+    state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "cannot be read", "damaged or cut short")
+
+
+def test_weights_that_do_not_fit_are_refused(copy, capsys) -> None:
+    pack, data = copy
+    state = pack.with_name("p.hatpack.resume")
+    saved = torch.load(state, weights_only=True)
+    key = next(k for k in saved["model"] if saved["model"][k].ndim == 2)
+    saved["model"][key] = torch.zeros(3, 3)
+    torch.save(saved, state)
+    _refused([str(data), "--out", str(pack), "--resume", "--max-steps", "4"], capsys, "does not fit", "damaged")
+
+
+def test_a_pack_another_training_wrote_is_refused(copy, first, capsys, untrained) -> None:
+    pack, data = copy
+    other = pack.with_name("other.hatpack")
+    shutil.copy2(first[0] / "p.hatpack", other)
+    shutil.copy2(pack.with_name("p.hatpack.resume"), pack.with_name("other.hatpack.resume"))
+    saved = torch.load(pack.with_name("other.hatpack.resume"), weights_only=True)
+    saved["meta"] = json.dumps({**json.loads(saved["meta"]), "training_id": "another"})
+    torch.save(saved, pack.with_name("other.hatpack.resume"))
+    _refused([str(data), "--out", str(other), "--resume"], capsys, "not the pack its training state")
