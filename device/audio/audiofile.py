@@ -26,7 +26,7 @@ from device.audio.float_peaks import (  # noqa: F401  (re-exported: the float pe
 from device.audio.junk_names import hidden_name  # noqa: F401  (re-exported: the one rule of names that are no samples)
 from device.audio.unopened import open_refusal
 from device.audio.wav_recorder import (  # noqa: F401  (re-exported: the recorder of takes moved there)
-    FLOAT_WAV_HEADER, WAV_MAX_BYTES, WavRecorder, float_wav_header, no_file_kind)
+    FLOAT_WAV_HEADER, WAV_MAX_BYTES, WavRecorder, float_wav_header, no_file_kind, stream_refusal)
 from hatbox.errors import AudioFileError
 from hatbox.file_access import access_hint, cannot_read, os_words
 
@@ -301,12 +301,25 @@ WRITABLE = {".wav": ("WAV", "FLOAT"), ".aif": ("AIFF", "FLOAT"), ".aiff": ("AIFF
 
 
 def _audio_name(path: str | Path) -> Path:
+    """``path`` as the name of an audio file to write: a name :data:`WRITABLE` knows, not a folder; any name of a
+    character device (/dev/null: :func:`_device`)."""
     path = Path(path)
+    if _device(path):
+        return path
     if path.suffix.lower() not in WRITABLE:
         raise name_refusal(path, tuple(WRITABLE))
     if path.is_dir():
         raise AudioFileError(f"{path} is a folder", hint="give the path of the audio file to write")
     return path
+
+
+def _device(path: Path) -> bool:
+    """Whether ``path`` is a character device (/dev/null, /dev/full): it takes the audio as written, a WAV whatever
+    its name, with no file beside it to write first and nothing of the user's to lose."""
+    try:
+        return path.is_char_device()
+    except OSError:
+        return False
 
 
 def name_refusal(path: Path, endings: tuple[str, ...], nothing: str = "", also: str = "") -> AudioFileError:
@@ -337,11 +350,14 @@ def check_output(path: str | Path, force: bool = False) -> Path:
     if Path(path).is_dir():                  # before the name's ending: a folder is no audio file at all
         raise AudioFileError(f"cannot write audio to {path}: it is a folder",
                              hint=f"give the path of the audio file to write (e.g. {Path(path) / 'out.wav'})")
+    refused = stream_refusal(path)           # before anything opens it: a pipe's open waits for a writer
+    if refused:
+        raise AudioFileError(f"cannot write {path}: {refused}")
     path = _audio_name(path)
-    kind = no_file_kind(path)                # before anything opens it: a pipe's open waits for a writer
-    if kind:
-        raise AudioFileError(f"cannot write audio to {path}: it is {kind}; nothing was written",
-                             hint="the audio is written to a file beside it, then renamed: give the path of a file")
+    if _device(path):                        # /dev/null: written as it is, if this user may (device run's rule)
+        if not os.access(path, os.W_OK):
+            raise AudioFileError(f"cannot write {path}: {os.strerror(errno.EACCES)}")
+        return path
     why = unwritable(path)
     if why:
         raise AudioFileError(f"cannot write {path}: {why}", hint="pick a file in a folder you can write to")
@@ -394,15 +410,20 @@ def write(path: str | Path, audio: np.ndarray, rate: int, subtype: str | None = 
     """Write [C, N] or [N] float audio in the format its name says (:data:`WRITABLE`; WAV and AIFF as
     32-bit float by default).  The file is replaced atomically: a failed write (a full disk) leaves the
     old file as it was and no half file.  A disk too full for it is said as that, with the bytes needed and
-    free (:func:`full_disk_words`), before anything is written where its size is known (uncompressed formats)."""
+    free (:func:`full_disk_words`), before anything is written where its size is known (uncompressed formats).
+    A character device (/dev/null) is written as it is, a WAV whatever its name."""
     from export.atomic import atomic_output
     path = _audio_name(path)
-    fmt, default_subtype = WRITABLE[path.suffix.lower()]
+    fmt, default_subtype = WRITABLE.get(path.suffix.lower(), WRITABLE[".wav"])
     arr = np.asarray(audio, dtype=np.float32)
     arr = arr[None, :] if arr.ndim == 1 else arr
     sub = subtype or default_subtype
     needed = expected_bytes(arr.shape[1], arr.shape[0], sub, fmt)
     try:
+        if _device(path):
+            with open(path, "wb") as fh:
+                _encode(_Caught(fh), arr, int(rate), fmt, sub)
+            return path
         path.parent.mkdir(parents=True, exist_ok=True)
         _refuse_no_room(path, needed)
         with atomic_output(path) as fh:

@@ -47,9 +47,9 @@ def cannot_record(path: str | Path) -> str | None:
     path = Path(path)
     if path.is_dir():
         return "it is a folder"
-    kind = no_file_kind(path)
-    if kind:
-        return f"it is {kind}: the take is a WAV whose header is rewritten as it goes; give a file"
+    refused = stream_refusal(path)
+    if refused:
+        return refused
     if not path.exists():
         return unwritable(path)
     if os.access(path, os.W_OK):
@@ -57,6 +57,18 @@ def cannot_record(path: str | Path) -> str | None:
     if path.is_file() and unwritable(Path(os.path.realpath(path))) is None:
         return None
     return os.strerror(errno.EACCES)
+
+
+def stream_refusal(path: str | Path) -> str | None:
+    """Why audio cannot be written at ``path``, a pipe, socket or block device (:func:`no_file_kind`, never opened);
+    None for anything else.  The one rule and wording of `hatbox device run --output` (:func:`cannot_record`) and
+    `hatbox render --out` / `synth play --out` (device.audio.audiofile.check_output); a character device (/dev/null)
+    takes the audio in both (before p60 the two said it in two wordings, and render refused /dev/null by its name)."""
+    kind = no_file_kind(path)
+    if kind is None:
+        return None
+    return (f"it is {kind}, not a file: audio is written as a WAV whose header is rewritten once its audio is in; "
+            "give the path of a file (or /dev/null to keep nothing)")
 
 
 def no_file_kind(path: str | Path) -> str | None:
