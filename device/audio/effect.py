@@ -220,22 +220,25 @@ def _mono(audio: np.ndarray) -> np.ndarray:
 
 def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
     """Audio [N] or [C, N] -> (mono [N] float32, what was done with its channels: "" for one channel).  The rule
-    training mixes a recording by (device.library.decode.held_mix): the mean of the channels that hold it (an
-    empty one would halve the level, so the drive, a pack hears); the louder one alone when they cancel in a mix
-    (a mean of x and -x is silence)."""
-    from device.library.decode import held_channels, held_mix
+    training mixes a recording by (device.library.decode.held_mix), which `hatbox device run --input` plays by too
+    (device.audio.channel_choice, p60): the mean of the channels that hold it (an empty one would halve the level, so
+    the drive, a pack hears); the louder one alone when they cancel in a mix (a mean of x and -x is silence)."""
+    from device.audio.channel_choice import heard, mono_of, sums_of
+    from device.library.decode import held_channels
     a = np.asarray(audio, dtype=np.float32)
     if a.ndim == 1:
         return a, ""
     if a.ndim != 2:
         raise AudioFileError(f"audio must be [N] or [C, N], got shape {list(np.shape(audio))}")
-    mono, loudest = held_mix(a)
-    if a.shape[0] == 1:
-        return mono, ""
+    if a.shape[0] == 1 or not a.shape[1]:
+        return a[0], ""
+    sums = sums_of(a)
+    chosen, loudest = heard(sums)
+    mono = mono_of(a, chosen)
     if loudest is not None:
         return mono, (f"its {a.shape[0]} channels cancel each other in a mono mix (one is the other upside down): "
                       f"rendered channel {loudest + 1} alone")
-    energy = np.einsum("cn,cn->c", a, a, dtype=np.float64)
+    energy = np.diag(sums)
     held = np.flatnonzero(held_channels(energy))
     if energy.max() > 0 and len(held) == 1:
         return mono, f"rendered channel {held[0] + 1} alone (the other{'s are' if a.shape[0] > 2 else ' is'} silent)"
