@@ -27,7 +27,8 @@ HEADER = audiofile.FLOAT_WAV_HEADER
 FALL = np.arange(479, -1, -1, dtype=np.float64) / 480          # the take end's 10 ms line, 479/480 .. exactly 0
 
 
-def test_the_recorder_reads_its_tail_through_its_own_descriptor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_recorder_reads_its_tail_through_its_own_descriptor(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """seal() fades the tail it reads back; nothing under /proc is opened, and the take is opened read-write."""
     opened: list[tuple[str, int]] = []
     real = os.open
