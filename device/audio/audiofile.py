@@ -483,7 +483,8 @@ def _write_error(path: Path, exc: Exception, needed: int | None) -> AudioFileErr
     """The one-line error for a write of ``path`` that failed with ``exc`` (its half file is gone already)."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         said = "the disk is full" if exc.errno == errno.ENOSPC else "the disk quota is used up"
-        words = full_disk_words(needed, free_bytes(path.parent), f"{said} ({exc.strerror or os.strerror(exc.errno)})")
+        free = None if _device(path) else free_bytes(path.parent)      # /dev/full: its folder's room is no answer
+        words = full_disk_words(needed, free, f"{said} ({exc.strerror or os.strerror(exc.errno)})")
         return AudioFileError(f"cannot write {path}: {words}; nothing was written", hint=FULL_DISK_HINT)
     why = exc.strerror if isinstance(exc, OSError) and exc.strerror else reason(exc)
     return AudioFileError(f"cannot write {path}: {why}", hint="is the disk full?")

@@ -65,3 +65,13 @@ def test_render_writes_to_dev_null(tmp_path: Path, capsys: pytest.CaptureFixture
     assert audiofile.check_output("/dev/null") == Path("/dev/null")
     assert audiofile.write("/dev/null", np.zeros(480, np.float32), 48000) == Path("/dev/null")
     assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="no /dev/full")
+def test_dev_full_is_said_as_a_full_device_without_its_folder_s_room() -> None:
+    """A character device that takes nothing (/dev/full) fails as a full disk, without the free room of /dev's own
+    file system (it said "about 22.8 KiB needed, 11.8 GiB free")."""
+    with pytest.raises(AudioFileError) as err:
+        audiofile.write("/dev/full", np.zeros(4800, np.float32), 48000)
+    assert err.value.args[0] == ("cannot write /dev/full: the disk is full (No space left on device): about 22.8 KiB "
+                                 "needed; nothing was written")
