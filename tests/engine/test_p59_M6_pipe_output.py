@@ -52,15 +52,15 @@ def test_the_box_refuses_a_pipe_as_its_take_forced_or_not(fifo: Path) -> None:
             box_start_checks.check_overwrite(str(fifo), force)
         exc = _within(fifo, start)
         assert isinstance(exc, AudioFileError), exc
-        assert f"cannot write the output {fifo}: it is a pipe: the take is a WAV whose header is rewritten as it " \
-               "goes; give a file" in str(exc)
+        assert f"cannot write the output {fifo}: it is a pipe, not a file: audio is written as a WAV whose header " \
+               "is rewritten once its audio is in; give the path of a file" in str(exc)       # one wording (p60 F2)
     assert _within(fifo, lambda: audiofile.written_by_hatbox(fifo)) is None and not audiofile.written_by_hatbox(fifo)
 
 
 def test_render_refuses_a_pipe_as_its_out(fifo: Path) -> None:
     for force in (False, True):
         exc = _within(fifo, lambda force=force: audiofile.check_output(fifo, force))
-        assert isinstance(exc, AudioFileError) and "it is a pipe; nothing was written" in str(exc), exc
+        assert isinstance(exc, AudioFileError) and f"cannot write {fifo}: it is a pipe, not a file:" in str(exc), exc
     assert fifo.is_fifo()
 
 
