@@ -47,11 +47,13 @@ def check_input(cfg: Any) -> Any:
 
 def input_notes(path: str, scan: Any) -> list[str]:
     """What `hatbox render` says of an input (device/audio/effect.render_file), said of the box's --input at
-    ``path`` (``scan``: what :func:`check_input` found): its channels mixed to mono (the engine plays their mean),
-    float samples over full scale (audiofile.over_full_scale_words, the trainers' words; over +24 dBFS it is
-    refused), a file shorter than its header says (audiofile.truncated_words)."""
+    ``path`` (``scan``: what :func:`check_input` found): what is done with its channels
+    (device.audio.channel_choice.words: the channels that hold the sound, as render), float samples over full scale
+    (audiofile.over_full_scale_words, the trainers' words; over +24 dBFS it is refused), a file shorter than its
+    header says (audiofile.truncated_words)."""
     from device.audio import audiofile
-    notes = [f"note: {path}: its {scan.channels} channels are mixed to mono (the box's input is mono)"
+    from device.audio.channel_choice import words
+    notes = [f"note: {path}: {words(scan.channels, scan.mixed, scan.loudest, 'plays', 'are mixed')}"
              ] if scan.channels > 1 else []
     hot = audiofile.over_full_scale_words(scan.peak, path)
     if hot:

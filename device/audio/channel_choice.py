@@ -56,3 +56,17 @@ def mono_of(audio: np.ndarray, chosen: np.ndarray) -> np.ndarray:
 def everything(chosen: np.ndarray, channels: int) -> bool:
     """Whether ``chosen`` (:func:`heard`) is every one of ``channels``: the plain mean of them all."""
     return chosen.shape[0] == channels
+
+
+def words(channels: int, chosen: np.ndarray, loudest: int | None, done: str, mixed: str) -> str:
+    """What was done with a recording's ``channels`` (more than one) that :func:`heard` chose ``chosen`` of
+    (``loudest``: the one taken alone where they cancel), for `hatbox render` and `hatbox device run --input`:
+    ``done`` names the deed ("rendered", "plays"), ``mixed`` the plain mean of all ("were mixed", "are mixed")."""
+    if loudest is not None:
+        return (f"its {channels} channels cancel each other in a mono mix (one is the other upside down): "
+                f"{done} channel {loudest + 1} alone")
+    if chosen.shape[0] == 1 and channels > 1:
+        return f"{done} channel {int(chosen[0]) + 1} alone (the other{'s are' if channels > 2 else ' is'} silent)"
+    if chosen.shape[0] < channels:
+        return f"{done} the {chosen.shape[0]} of its {channels} channels that hold sound, mixed to mono"
+    return f"its {channels} channels {mixed} to mono (the box's input is mono)"

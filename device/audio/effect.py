@@ -223,8 +223,7 @@ def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
     training mixes a recording by (device.library.decode.held_mix), which `hatbox device run --input` plays by too
     (device.audio.channel_choice, p60): the mean of the channels that hold it (an empty one would halve the level, so
     the drive, a pack hears); the louder one alone when they cancel in a mix (a mean of x and -x is silence)."""
-    from device.audio.channel_choice import heard, mono_of, sums_of
-    from device.library.decode import held_channels
+    from device.audio.channel_choice import heard, mono_of, sums_of, words
     a = np.asarray(audio, dtype=np.float32)
     if a.ndim == 1:
         return a, ""
@@ -232,19 +231,8 @@ def mono_mix(audio: np.ndarray) -> tuple[np.ndarray, str]:
         raise AudioFileError(f"audio must be [N] or [C, N], got shape {list(np.shape(audio))}")
     if a.shape[0] == 1 or not a.shape[1]:
         return a[0], ""
-    sums = sums_of(a)
-    chosen, loudest = heard(sums)
-    mono = mono_of(a, chosen)
-    if loudest is not None:
-        return mono, (f"its {a.shape[0]} channels cancel each other in a mono mix (one is the other upside down): "
-                      f"rendered channel {loudest + 1} alone")
-    energy = np.diag(sums)
-    held = np.flatnonzero(held_channels(energy))
-    if energy.max() > 0 and len(held) == 1:
-        return mono, f"rendered channel {held[0] + 1} alone (the other{'s are' if a.shape[0] > 2 else ' is'} silent)"
-    if energy.max() > 0 and len(held) < a.shape[0]:
-        return mono, f"rendered the {len(held)} of its {a.shape[0]} channels that hold sound, mixed to mono"
-    return mono, f"its {a.shape[0]} channels were mixed to mono (the box's input is mono)"
+    chosen, loudest = heard(sums_of(a))
+    return mono_of(a, chosen), words(a.shape[0], chosen, loudest, "rendered", "were mixed")
 
 
 def knob_tracks(proc: EffectProcessor, knobs: Mapping[str, KnobValue] | None,
