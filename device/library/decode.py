@@ -192,16 +192,14 @@ def held_mix(channels: np.ndarray) -> tuple[np.ndarray, int | None]:
     more than :data:`EMPTY_CHANNEL_DB` under the loudest (a source recorded on one input of a stereo interface:
     averaging in the empty one would halve its level); or (the loudest channel [N], its index) when the held
     channels cancel in their mean (:func:`cancels`: one in reverse polarity).  What training data (effect pairs,
-    synth notes) is mixed by; each trainer decides what a cancelling recording means."""
+    synth notes) is mixed by; each trainer decides what a cancelling recording means.  The choice is
+    device.audio.channel_choice's, the one `hatbox render` and `hatbox device run --input` hear by (imported here
+    when called: that module reads this one's :func:`held_channels` and :func:`cancels`)."""
+    from device.audio.channel_choice import heard, mono_of, sums_of
     if channels.shape[0] == 1 or not channels.shape[1]:
         return channels[0], None
-    energy = np.einsum("cn,cn->c", channels, channels, dtype=np.float64)
-    held = channels[held_channels(energy)]
-    total = held.sum(axis=0, dtype=np.float64)
-    if held.shape[0] > 1 and energy.max() > 0 and cancels(float(total @ total), float(energy.max())):
-        loudest = int(np.argmax(energy))
-        return channels[loudest], loudest
-    return held.mean(axis=0).astype(np.float32, copy=False), None
+    chosen, loudest = heard(sums_of(channels))
+    return mono_of(channels, chosen), loudest
 
 
 def cancels(sum_energy: float, loudest_energy: float) -> bool:
