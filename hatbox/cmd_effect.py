@@ -218,8 +218,9 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     return next_block(items, why)
 
 
-RESUME_WORDS = ("--resume: the same command with --resume (and --minutes M) trains on from where this run stopped, "
-                "keeping what it learned")
+# no option of the budget named: the item above names the one that ended the run (tests/test_p41_advice_next.py)
+RESUME_WORDS = "--resume: the same command again with --resume trains on from where this run stopped, keeping what " \
+               "it learned"
 
 
 def hum_line(metrics: dict) -> str | None:
@@ -247,7 +248,8 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
     from trainer.cpuwatch import busy_warning
     m = result.metrics
     resumed = m.get("resumed")
-    limit = run_limit({**m, "steps": resumed["steps"]} if resumed else m, max_steps, minutes)   # what ended this run
+    steps = resumed["steps"] if resumed else m["steps"]        # this run's (a --resume's added steps)
+    limit = run_limit({**m, "steps": steps}, max_steps, minutes)       # what ended this run
     print(f"wrote {result.pack}: {m['arch']} ({m['params']} parameters), {time_text(m)}")
     if resumed:
         print(resumed_line(resumed))
@@ -275,7 +277,7 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
     for note in result.notes:
         print(f"note: {note}")
     from hatbox.train_output import say_warnings
-    busy = busy_warning(m.get("others_cores"), m["steps"], max_steps)
+    busy = busy_warning(m.get("others_cores"), steps, max_steps)
     say_warnings(list(result.warnings) + ([busy] if busy else []), getattr(result, "said", ()))    # on stderr, once
     if result.report:
         print(f"report: {result.report}")

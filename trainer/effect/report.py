@@ -208,7 +208,8 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
         lines.append(f"| {p.name} | {p.key} | {p.latency} / {max(0, p.shifted - MARGIN)} | {r['esr']:.5f} | "
                      + ("-" if r["bypass_esr"] is None else f"{r['bypass_esr']:.5f}") + " | "
                      + ("-" if r["x_median"] is None else f"{r['x_median']:.2f}") + " |")
-    busy = busy_warning(metrics.get("others_cores"), metrics["steps"], config.get("max_steps"))
+    steps = (metrics.get("resumed") or {}).get("steps", metrics["steps"])        # this run's (a --resume's added)
+    busy = busy_warning(metrics.get("others_cores"), steps, config.get("max_steps"))
     lines += ["", *report_denoise.section(metrics), *(f"- note: {n}" for n in data.notes),
               *([f"- warning: {busy}"] if busy else []),
               *(f"- warning: {w}" for w in metrics.get("warnings", [])), "",
