@@ -81,7 +81,8 @@ def test_a_resume_goes_on_from_the_trained_weights_and_counts_on(first, copy, ca
     code = main(["train", "effect", str(data), "--out", str(pack), "--resume", "--max-steps", str(MORE)])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert f"resumed at step {FIRST} (after" in out and f"{MORE} more steps" in out and f"{FIRST + MORE} steps in" in out
+    assert f"resumed at step {FIRST} (after" in out and f"{MORE} more steps" in out
+    assert f"{FIRST + MORE} steps in" in out
     metrics = read_pack(pack).manifest.metrics
     assert metrics["steps"] == FIRST + MORE
     assert metrics["resumed"]["from_step"] == FIRST and metrics["resumed"]["steps"] == MORE
@@ -231,3 +232,31 @@ def test_a_pack_another_training_wrote_is_refused(copy, first, capsys, untrained
     saved["meta"] = json.dumps({**json.loads(saved["meta"]), "training_id": "another"})
     torch.save(saved, pack.with_name("other.hatpack.resume"))
     _refused([str(data), "--out", str(other), "--resume"], capsys, "not the pack its training state")
+
+
+def test_recordings_prepared_otherwise_are_refused(copy, capsys, monkeypatch) -> None:
+    """The same files, but this hatbox finds other latencies (its alignment changed): the weights would not fit."""
+    pack, data = copy
+    state = pack.with_name("p.hatpack.resume")
+    saved = torch.load(state, weights_only=True)
+    meta = json.loads(saved["meta"])
+    saved["meta"] = json.dumps({**meta, "latencies": {k: v + 5 for k, v in meta["latencies"].items()}})
+    torch.save(saved, state)
+    monkeypatch.setattr("trainer.effect.train.fit", lambda *_a, **_k: pytest.fail("trained"))
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "prepares them otherwise", "latencies")
+
+
+def test_a_single_pair_names_the_file_that_changed(tmp_path: Path) -> None:
+    from hatbox.errors import DataError
+    from trainer.effect.resume import State, check_data, fingerprint
+    x = plucks(0.5)
+    di, amp = tmp_path / "di.wav", tmp_path / "amp.wav"
+    write(di, x)
+    write(amp, drive(x, 6.0))
+    state = State(tmp_path / "s", {"data": fingerprint(None, None, di, amp)}, {})
+    check_data(state, None, di, amp)                          # as they were: goes on
+    write(amp, drive(x, 7.0))
+    with pytest.raises(DataError, match=r"--target \(.*amp\.wav\) has other content"):
+        check_data(state, None, di, amp)
+    with pytest.raises(DataError, match="trained on --input"):
+        check_data(state, tmp_path, None, None)

@@ -55,8 +55,8 @@ def plot_curves(history: list[dict[str, float]], path: Path, final: float | None
                     label=f"final: {final:.4f}, the whole held-out stretch through the pack (the report's figure)")
     for i, (step, t) in enumerate(resumed or ()):
         ax.axvline(t, color="gray", ls=":", lw=1, label="resumed (--resume)" if i == 0 else None)
-        ax.annotate(f"resumed at step {int(step)}", (t, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10),
-                    textcoords="offset points", fontsize=7, color="gray")
+        ax.annotate(f"resumed at step {int(step)}", (t, 0.0), xycoords=("data", "axes fraction"), xytext=(3, 4),
+                    textcoords="offset points", fontsize=7, color="gray")      # at the foot: the legend is at the top
     ax.set_xlabel("seconds of training")
     ax.set_ylabel("error-to-signal ratio (log; lower is better)")
     ax.set_title("how close the model came to the gear while it trained", fontsize=10)
@@ -186,7 +186,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              + (f"; stopped early ({metrics['stopped_early']}): the pack holds what was trained by then"
                 if isinstance(metrics.get("stopped_early"), str) else
                 "; stopped early: the pack holds what was trained by then" if metrics.get("stopped_early") else ""),
-             *_resumed_text(metrics.get("resumed")),
+             *_resumed_text(metrics.get("resumed"), len(metrics.get("resumes") or ())),
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
              + _bypass_text(metrics),
              *_hum_text(metrics.get("val_esr_hum")),
@@ -268,7 +268,7 @@ def write_report(folder: str | Path, *, history: list[dict[str, float]], data: E
                **bypass_per_pair_figures(metrics),
                "spectrogram_pair": f"{worst.name}{f' ({worst.key})' if data.knobs else ''}, held-out ESR "
                                    f"{metrics['val_esr_per_pair'].get(worst.name, float('nan')):.5f}"}
-    plot_curves(history, folder / "curves.png", model_esr, (metrics.get("resumed") or {}).get("at"))
+    plot_curves(history, folder / "curves.png", model_esr, metrics.get("resumes"))
     per_setting = metrics["val_esr_per_setting"]
     if data.knobs:              # one setting: a chart of one bar says nothing the ESR line does not
         plot_esr_bars({p.key: per_setting[p.key] for p in data.pairs if p.key in per_setting},   # the data's order
@@ -302,12 +302,11 @@ def _hum_text(hummed: object) -> list[str]:
             f"does not learn it): without the hum the held-out ESR is about **{hummed['without']:.4f}**"]
 
 
-def _resumed_text(resumed: object) -> list[str]:
-    """The report's line for a resumed training (metrics ``resumed``: trainer.effect.train.resumed_figures); [] for
-    a training from scratch."""
+def _resumed_text(resumed: object, times: int) -> list[str]:
+    """The report's line for a resumed training (metrics ``resumed``: trainer.effect.train.resumed_figures; ``times``:
+    how many times this training was resumed); [] for a training from scratch."""
     if not isinstance(resumed, dict):
         return []
-    times = len(resumed.get("at") or ())
     return [f"- resumed (`--resume`) at step {resumed['from_step']}, after {resumed['from_seconds']} s of training: "
             f"{resumed['steps']} more steps in {resumed['seconds']} s"
             + (f"; this training was resumed {times} times, each marked on the curves" if times > 1 else

@@ -205,7 +205,8 @@ def check_data(state: State, data: str | Path | None, input: str | Path | None, 
     fp = state.meta["data"]
     kind = "pair" if data is None else "folder"
     if kind != fp["kind"]:
-        was = f"the folder {fp['folder']}" if fp["kind"] == "folder" else f"--input {fp['input']} --target {fp['target']}"
+        was = (f"the folder {fp['folder']}" if fp["kind"] == "folder"
+               else f"--input {fp['input']} --target {fp['target']}")
         raise DataError(f"the training you are resuming was trained on {was}", hint="give it the same recordings")
     if data is None:
         changed = [_changed(Path(p), e) for p, e in zip((input, target), fp["files"])]

@@ -424,7 +424,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                         + knob_warnings(trial))
             from trainer.effect.report_denoise import denoise_metrics, denoise_notes
             denoise = denoise_metrics(metrics, eff, cfg.val_fraction)      # SNR beside noisereduce: a denoiser's set
-            rep = (_write_report(stage, run, eff, trial, {**metrics, **denoise, "warnings": warnings}, cfg,
+            told = {**metrics, **denoise, "warnings": warnings, "resumes": run.resumes}      # the report's figures
+            rep = (_write_report(stage, run, eff, trial, told, cfg,
                                  made_words(out, data if data is not None else target)) if stage else None)
             pack = export_effect(run.model, out, name=name, rate=eff.rate, knobs=eff.knobs, golden_audio=gx,
                                  golden_knobs=gk, metrics=metrics, description=description)
@@ -448,11 +449,11 @@ def _resume_setup(out: str | Path, data: Any, input: Any, target: Any,
 
 
 def resumed_figures(run: Run, state: State, seconds: float) -> dict[str, Any]:
-    """metrics' ``resumed``: the step and training seconds it went on from, the steps and seconds it added, and
-    ``at``: [step, seconds] where each resume of this training began (the report's curves mark them)."""
+    """metrics' ``resumed``: the step and training seconds it went on from, and the steps and seconds it added (the
+    report's metrics also have ``resumes``: [step, seconds] where each resume of this training began)."""
     before = state.steps + int(state.meta["other_steps"])
     return {"from_step": before, "from_seconds": round(state.seconds, 1),
-            "steps": run.steps + run.other_steps - before, "seconds": round(seconds, 1), "at": run.resumes}
+            "steps": run.steps + run.other_steps - before, "seconds": round(seconds, 1)}
 
 
 def _save_state(out: str | Path, run: Run, cfg: TrainConfig, eff: EffectData, data_fp: dict[str, Any], name: str,
@@ -464,8 +465,8 @@ def _save_state(out: str | Path, run: Run, cfg: TrainConfig, eff: EffectData, da
     except OSError as exc:
         return "warning", (f"the training state could not be written beside the pack ({exc}): --resume cannot go "
                            "on from this training")
-    return "note", (f"to train on from here, run the same command with --resume (and --minutes M for M more "
-                    f"minutes): the training's state is kept beside the pack, in {path.name}")
+    return "note", (f"to train on from here, run the same command with --resume (--minutes M or --max-steps N: that "
+                    f"much more): the training's state is kept beside the pack, in {path.name}")
 
 
 def _default_name(data: str | Path | None, input: str | Path | None, out: str | Path | None = None) -> str:
