@@ -3,10 +3,10 @@
 the words `hatbox status` says of the last program change."""
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
+from device.finite_numbers import finite_number
 from hatbox.box_client import _call, asked, safe_text
 from hatbox.errors import HatboxError
 
@@ -130,9 +130,9 @@ def last_words(last: dict[str, Any]) -> str:
     from before it gives only ``at``, its wall time, taken from this computer's (wrong when either clock is)."""
     ago_s, at = last.get("ago_s"), last.get("at")
     secs = None
-    if isinstance(ago_s, (int, float)) and not isinstance(ago_s, bool) and math.isfinite(ago_s):
+    if finite_number(ago_s):
         secs = max(0, int(ago_s))
-    elif isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at):
+    elif finite_number(at):
         secs = max(0, int(time.time() - float(at)))
     ago = "" if secs is None else f" ({secs} s ago)" if secs < 120 else f" ({secs // 60} min ago)" if secs < 7200 \
         else f" ({secs // 3600} h ago)"

@@ -18,6 +18,8 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 
+from device.finite_numbers import finite_number
+
 _BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
 # Characters that show nothing (no width, no glyph) where a name is listed, and that no script needs in a name: the
@@ -166,7 +168,7 @@ def when_words(seconds: object) -> str:
     """A time (seconds since the epoch, as the box's API gives it) as the laptop's local "YYYY-MM-DD HH:MM"; "" for
     anything that is not a number (a box of another version leaving it out)."""
     import time
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+    if not finite_number(seconds):
         return ""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(seconds)))
 
