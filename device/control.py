@@ -36,6 +36,8 @@ Status (engine -> others): :meth:`device.audio.engine.Engine.status` answers a d
      "swap_blocks": [int],                     # block where each effect swap began (last 1024)
      "peak_db": float, "input_peak_db": float, # output and capture peaks over the last second (engine.METER_HOLD_S;
          # every reader sees them: the panel's 10 reads a second take nothing from `hatbox status`'s)
+     "peak_minute_db": float,                  # the loudest output peak over the last minute (engine.PEAK_MINUTE_S
+         # whole seconds and the one under way): the headless box's status line, printed once a minute, says it
      "limiter_db": float,                      # most output-limiter gain reduction over the last second, >= 0
      "volume_db": float,                       # the output volume last set (panel, OSC, MIDI, API), dB
      "volume_set": {"db", "by", "source", "at", "ago_s"},   # who set it over the network, while no volume message

@@ -52,6 +52,8 @@ SAMPLER_OPS = ("sample", "choke")   # messages for the sampler alone
 MAX_FAULTS = 32
 MAX_XRUN_BLOCKS = 32       # the status's xrun_blocks: the blocks of the last this many xruns, oldest first
 METER_HOLD_S = 1.0         # the status's peaks and limiter figure: the most over the last this many seconds
+PEAK_MINUTE_S = 62         # the status's peak_minute_db: the loudest output peak over the last this many whole seconds
+                           # and the one under way (a headless box's minute line, read on a 2 s poll, misses none)
 VOLUME_GLIDE_S = 0.01      # a volume change glides over this whatever the block size (one block clicked at 1-16)
 STOP_SILENT_BLOCKS = 1     # fade_out: after its glide, one silent block, so a sound card drains silence when it stops
 
@@ -64,6 +66,35 @@ PANIC_AGAIN_S = 2.0        # a panic this soon after the one before clears the e
 PANIC_BURST_S = 0.1        # a panic this soon after the one before is part of its burst (a DAW's panic button sends
                            # CC 120 on every channel)
                                 # on the audio thread, then fades back in from the rest state
+
+
+class SecondsPeak:
+    """The largest per-block value over the last ``seconds`` whole seconds (of ``per_second`` blocks each) and the
+    second under way: a peak over a minute in ``seconds`` floats (a ring of each second's largest), whatever the
+    block size.  The audio thread adds one float a block and allocates nothing; any number of readers take
+    :meth:`held` without taking anything from each other (p60 QA_B: the box's minute line said -120 dBFS 43 s after
+    a -1 dBFS chord, as it read the 1 s meter)."""
+
+    def __init__(self, seconds: int, per_second: int) -> None:
+        self.ring = np.zeros(seconds, np.float64)     # each whole second's largest, the oldest overwritten
+        self.per_second = max(1, per_second)
+        self.now = 0.0                                 # the second under way's largest so far
+        self.count = 0                                 # blocks added
+
+    def add(self, value: float) -> None:
+        """One block's value (the audio thread): the second's ring slot is written before ``now`` restarts."""
+        if value > self.now:
+            self.now = value
+        self.count += 1
+        if self.count % self.per_second == 0:
+            self.ring[(self.count // self.per_second - 1) % self.ring.shape[0]] = self.now
+            self.now = 0.0
+
+    def held(self) -> float:
+        """The largest value over the window (0.0 before the first block): ``now`` read first, so a second that
+        ends meanwhile is in the ring by the time the ring is read."""
+        now = self.now
+        return max(now, float(self.ring.max()))
 
 
 class Unit(Protocol):
@@ -139,6 +170,7 @@ class Engine(SlotInstalls):
         """The meters (peak holds over METER_HOLD_S), input gain and the output volume's glide."""
         held = int(np.ceil(METER_HOLD_S * self.cfg.rate / max(1, self.cfg.block)))   # blocks in the meters' window
         self.peaks, self.input_peaks, self.limiting = PeakHold(held), PeakHold(held), PeakHold(held)
+        self.loudest = SecondsPeak(PEAK_MINUTE_S, int(np.ceil(self.cfg.rate / max(1, self.cfg.block))))
         self.live_level = LiveLevel(self.cfg.rate, self.cfg.block)     # what the effects get, for a panic
         self.live_input = self.cfg.live_input
         self._gain = db_to_lin(self.cfg.input_gain_db)
@@ -191,6 +223,7 @@ class Engine(SlotInstalls):
         if capture is not None:            # capture mode: the capture signal out, the input recorded
             capture.render(inp, out)
         self.peaks.add(self.output.peak)
+        self.loudest.add(self.output.peak)
         self.input_peaks.add(self.input_peak)
         self.input_peak = 0.0
         self.limiting.add(1.0 - self.output.take_gain_min())     # the limiter's deepest cut in this block
@@ -387,6 +420,7 @@ class Engine(SlotInstalls):
         return {**self.meter.summary(), "xruns": self.xruns, "xrun_blocks": list(self.xrun_blocks),
                 "swap_blocks": list(self.swap_blocks), "latency_ms": self.latency_ms,
                 "blocks": self.blocks, "active": active, "peak_db": lin_to_db(peak),
+                "peak_minute_db": lin_to_db(self.loudest.held()),
                 "input_peak_db": lin_to_db(in_peak), "faults": [f.as_dict() for f in self.faults],
                 "fault_count": self.fault_count, "slot_knobs": knobs,
                 "knobs": dict(knobs.get("effect", {})),
