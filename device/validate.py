@@ -263,14 +263,22 @@ def check_ops(report: Report) -> str:
 
 
 # ------------------------------------------------------------------------- handshake
+def rate_hint(pack_rate: int, engine_rate: int) -> str:
+    """What to do about an effect pack trained at ``pack_rate`` Hz that an engine at ``engine_rate`` Hz refuses:
+    the commands there are (no command changes a pack's rate: its recordings' rate decides it, p60 QA A: the box
+    said "re-export the pack", which nothing does).  The box's refusal (device/audio/swap.py) says it too."""
+    return (f"resample the recordings to {engine_rate} Hz (e.g. sox in.wav -r {engine_rate} out.wav, for each "
+            f"file) and train the pack again (hatbox train effect), or start the box at the pack's rate (hatbox "
+            f"device run --rate {pack_rate}); no command changes a trained pack's rate")
+
+
 def check_handshake(pack: Pack, engine: EngineSpec) -> str:
     m = pack.manifest
     if m.kind == "tagger":
         return f"tagger pack ({m.sample_rate} Hz): runs offline on library files, not in the engine"
     if m.sample_rate != engine.sample_rate and m.kind != "synth":
         raise PackError(f"pack runs at {m.sample_rate} Hz but the engine runs at {engine.sample_rate} Hz",
-                        check="handshake", hint=f"resample the recordings to {engine.sample_rate} Hz (e.g. sox "
-                                                f"in.wav -r {engine.sample_rate} out.wav) and train the pack again")
+                        check="handshake", hint=rate_hint(m.sample_rate, engine.sample_rate))
     if m.channels_in > engine.channels_in or m.channels_out > engine.channels_out:
         raise PackError(f"pack needs {m.channels_in} in / {m.channels_out} out channels; the engine has "
                         f"{engine.channels_in} / {engine.channels_out}", check="handshake")

@@ -84,9 +84,9 @@ def handshake(pack: Pack, slot: str, rate: int) -> None:
         raise PackError(f"pack '{m.name}' is {kind_phrase(m.kind)}; the {slot} slot needs {kind_phrase(want)}",
                         check="handshake")
     if m.kind == "effect" and m.sample_rate != rate:
+        from device.validate import rate_hint
         raise PackError(f"pack '{m.name}' runs at {m.sample_rate} Hz but the engine runs at {rate} Hz",
-                        check="handshake", hint=f"re-export the pack at {rate} Hz or start the engine at "
-                                                f"{m.sample_rate} Hz (--rate)")
+                        check="handshake", hint=rate_hint(m.sample_rate, rate))
 
 
 def build_unit(pack: Pack, slot: str, rate: int, threads: int = 1) -> Any:
