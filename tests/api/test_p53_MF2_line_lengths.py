@@ -24,5 +24,6 @@ def test_p53_MF2_the_wrapped_handshake_hint_says_the_same() -> None:
     pack = SimpleNamespace(manifest=SimpleNamespace(kind="effect", sample_rate=44_100))
     with pytest.raises(PackError) as err:
         check_handshake(pack, EngineSpec(sample_rate=48000))  # type: ignore[arg-type]
-    assert err.value.hint == ("resample the recordings to 48000 Hz (e.g. sox in.wav -r 48000 out.wav) and train the "
-                              "pack again")
+    assert err.value.hint == ("resample the recordings to 48000 Hz (e.g. sox in.wav -r 48000 out.wav, for each file) "
+                              "and train the pack again (hatbox train effect), or start the box at the pack's rate "
+                              "(hatbox device run --rate 44100); no command changes a trained pack's rate")   # p60 M4
