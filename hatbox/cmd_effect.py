@@ -64,7 +64,9 @@ def register(cli) -> None:
                    help="advanced: a training setting (batch, chunk, lr, stft_weight, ...) or model.KEY; the "
                         "sizes have ranges (docs/effect.md, Settings)")
 
-    r = cli.command("render", "run an audio file through an effect pack, offline, exactly as the box does", render)
+    r = cli.command("render", "run an audio file through an effect pack, offline, as a running box plays it "
+                              "(without the 10 ms fades of a box's start and stop)", render)
+    r.description = RENDER_WORDS
     r.add_argument("pack", help="the .hatpack")
     r.add_argument("--input", required=True, help="input audio file (at the pack's sample rate)")
     r.add_argument("--out", required=True, help="output WAV (32-bit float)")
@@ -72,6 +74,14 @@ def register(cli) -> None:
     r.add_argument("--knob", action="append", default=[], metavar="NAME=VALUE",
                    help="set a knob in the gear's units (repeatable)")
     r.add_argument("--block", type=int, default=128, help="block size in samples (default 128)")
+
+
+RENDER_WORDS = ("run an audio file through an effect pack, offline, as a running box plays it: its effect slot "
+                "(the guard, the bypass to the dry input on a fault, the DC blocker) and its output stage (the -1 "
+                "dBFS limiter).  `hatbox device run --input` starts the box with the file, so its take differs at "
+                "the ends: it fades in over its first 10 ms and glides to silence over its last 10 ms (a box's start "
+                "and stop ramps, no click on the speakers), and its output stage remembers that start for a moment "
+                "(docs/effect.md); a render keeps the take's first and last 10 ms as the pack gives them")
 
 
 def parse_knobs(items: list[str]) -> dict[str, str]:

@@ -452,7 +452,9 @@ def render_file(pack: Pack | str | Path, src: str | Path, dst: str | Path,
                 knobs: Mapping[str, float | str] | None = None, block: int = 128,
                 bar: Callable[[int, int], Any] | None = None, force: bool = False) -> Sequence[str]:
     """Render a file through a pack as the box plays it (the engine's output stage included: DC
-    removed, peaks limited at -1 dBFS); returns a few human-readable lines about what was done.
+    removed, peaks limited at -1 dBFS), as a running box plays it: not the 10 ms fade in of a box's start nor the
+    glide of a take's end (a render is the whole take: hatbox.cmd_effect.RENDER_WORDS); returns a few
+    human-readable lines about what was done.
     The output path is checked before any work, the ``knobs`` (numbers or text such as "7 dB":
     :func:`knob_settings`) before any decoding; the WAV is replaced atomically.  ``bar(samples, rate)``: a context
     manager giving a ``progress(done, total)`` callback, or None (hatbox.text.audio_bar); ``force``: write over a file
