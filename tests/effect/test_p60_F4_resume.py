@@ -129,10 +129,12 @@ def test_the_restart_schedule_climbs_from_where_it_stopped_then_decays() -> None
     assert restart_lr(cfg, ended, RESTART_WARM) == pytest.approx(RESTART_PEAK)
     assert restart_lr(cfg, ended, 1.0) == pytest.approx(ended)
     assert restart_lr(cfg, ended, 0.5) < RESTART_PEAK
-    stopped = 0.8                                            # a Ctrl-C early in the first run: no climb, a decay
+    stopped = 0.8 * RESTART_PEAK                             # a Ctrl-C part way through the first run
     assert restart_lr(cfg, stopped, 0.0) == pytest.approx(stopped)
-    assert restart_lr(cfg, stopped, 0.05) < stopped
+    assert stopped < restart_lr(cfg, stopped, RESTART_WARM / 2) < RESTART_PEAK
     assert restart_lr(cfg, stopped, 1.0) == pytest.approx(FLOOR)
+    assert restart_lr(cfg, RESTART_PEAK, 0.0) == pytest.approx(RESTART_PEAK)    # at the peak already: no climb
+    assert restart_lr(cfg, RESTART_PEAK, 0.05) < RESTART_PEAK
 
 
 def test_the_bar_counts_on_after_a_resume() -> None:

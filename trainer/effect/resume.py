@@ -196,7 +196,9 @@ def _relative(path: Path, folder: Path) -> str:
 def saved_data(state: State) -> tuple[str | None, str | None, str | None]:
     """(data, input, target) the state was trained on: a resume given no DATA goes on with them."""
     fp = state.meta["data"]
-    return (fp["folder"], None, None) if fp["kind"] == "folder" else (None, fp["input"], fp["target"])
+    if fp["kind"] == "folder":                   # its CSV itself: a set may name it otherwise than pairs.csv
+        return str(Path(fp["folder"]) / fp["csv"]["path"]), None, None
+    return None, fp["input"], fp["target"]
 
 
 def check_data(state: State, data: str | Path | None, input: str | Path | None, target: str | Path | None) -> None:

@@ -8,9 +8,8 @@ wall clock, as the README's and the benchmarks' figures were measured: how far i
 
 A resumed training (``--resume``: trainer/effect/resume.py) has a phase of its own whose rate is
 :func:`restart_lr`: the first run's cosine has reached its floor (or stopped part way, at a Ctrl-C), so the added
-budget gets a short warm restart of its own: from the rate where the earlier run stopped, up over its first
-:data:`RESTART_WARM` to :data:`RESTART_PEAK` of ``lr`` (or no climb when it stopped above that), then a cosine down
-to the same floor as a first run's.
+budget gets a warm restart of its own: from the rate where the earlier run stopped, up over its first
+:data:`RESTART_WARM` to :data:`RESTART_PEAK` of ``lr``, then a cosine down to the same floor as a first run's.
 """
 from __future__ import annotations
 
@@ -44,16 +43,18 @@ def lr_at(cfg: TrainConfig, frac: float) -> float:
     return cfg.lr * (FLOOR + (1 - FLOOR) * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
 
-RESTART_PEAK = 0.25     # a resumed phase's highest rate, as a share of ``lr`` (restart_lr)
+RESTART_PEAK = 1.0      # a resumed phase's highest rate, as a share of ``lr`` (restart_lr; measured in its docstring)
 RESTART_WARM = 0.1      # the share of a resumed phase spent climbing from where the earlier run stopped to its peak
 
 
 def restart_lr(cfg: TrainConfig, start: float, frac: float) -> float:
     """A resumed phase's rate ``frac`` (0..1) of the way through its added budget: from ``start`` (the rate the
     earlier run stopped at) linearly up to the peak (the higher of ``start`` and ``RESTART_PEAK * lr``) over its first
-    :data:`RESTART_WARM`, then a cosine down to ``FLOOR * lr``.  A quarter of the first peak: the weights already sit
-    near a minimum, which a full restart would throw them out of (the resume's first losses would jump); the floor
-    alone would barely move them in the added minutes (docs/effect.md, "Train on from where it stopped")."""
+    :data:`RESTART_WARM`, then a cosine down to ``FLOOR * lr``.  The full rate, not a lower peak: on the factory
+    recipe (9 settings x 10 s) a 300-step run resumed for 300 ended at held-out ESR 0.0096 with it, 0.0128 at half
+    and 0.0176 at a quarter (600 steps uninterrupted: 0.0076); 1200 resumed for 600, 0.00105 with it and 0.00160 at
+    a quarter.  The climb keeps the first losses by the earlier run's last (they rise a few times over it while the
+    rate climbs; the best weights so far are kept throughout): docs/effect.md, "Train on from where it stopped"."""
     peak, floor, frac = max(start, RESTART_PEAK * cfg.lr), FLOOR * cfg.lr, min(1.0, max(0.0, frac))
     if frac < RESTART_WARM and peak > start:
         return start + (peak - start) * frac / RESTART_WARM
