@@ -32,6 +32,15 @@ def register(cli) -> None:
     p.add_argument("pack", help="path to a .hatpack")
     p.add_argument("--key", metavar="KEY.pem", required=True, help="the private key (hatbox keygen KEY.pem)")
     p.add_argument("--out", metavar="OUT.hatpack", help="write the signed pack here (default: sign PACK in place)")
+    p = cli.subcommand("pack", "level", "set a synth pack's playing level: measured as the box plays it, so a note "
+                                        "at velocity 100 peaks at the factory synth's level", level)
+    p.add_argument("pack", help="path to a synth .hatpack (one `hatbox train synth` wrote before it levelled them)")
+    p.add_argument("--peak", type=float, default=-6.0, metavar="DBFS",
+                   help="a note's median peak at velocity 100, dBFS, at most 0 (default -6: the factory synth's, "
+                        "among a drum kit's hits)")
+    p.add_argument("--out", metavar="OUT.hatpack",
+                   help="write the levelled pack here (default: over PACK; a signed PACK needs --out, and the "
+                        "levelled pack is unsigned until you sign it again)")
 
 
 def _t(value: Any) -> str:
@@ -96,6 +105,20 @@ def inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def level(args: argparse.Namespace) -> int:
+    """`hatbox pack level PACK [--peak DBFS] [--out OUT]`: trainer.synth.level (torch-free) on a synth pack."""
+    from trainer.synth.level import is_signed, level_line, level_pack
+    from export.pack import read_manifest
+    kind = read_manifest(args.pack).kind
+    if kind != "synth":
+        raise HatboxError(f"{args.pack} is not a synth pack (its kind: {_t(kind)}): only a synth pack has a playing "
+                          "level to set; nothing written",
+                          hint="give a synth pack (hatbox pack inspect PACK says its kind)")
+    signed = is_signed(args.pack)
+    print(level_line(args.pack, args.out, level_pack(args.pack, args.out, peak_dbfs=args.peak), signed))
+    return 0
+
+
 def box_refusal(pack: str | Path) -> str:
     """Why the box would refuse the pack at ``pack`` (its upload checks, device.validate.validate_pack, but the
     real-time trial, which only the box's own speed answers), or "" when it would take it.  Before (QA), `pack
@@ -129,7 +152,7 @@ def synth_level_words(extras: dict) -> str:
     from device.audio.synth_pack import LEVEL_RANGE_DB
     if "level_db" not in extras:
         return ("level: plays at its training notes' level (no playing level set; "
-                "python -m trainer.synth.level PACK sets one)")
+                "hatbox pack level PACK sets one)")
     level, (lo, hi) = finite_or_none(extras["level_db"]), LEVEL_RANGE_DB
     if level is None or not lo <= level <= hi:
         return (f"level: extras.level_db {_t(repr(extras['level_db']))[:40]} is not a playing level "

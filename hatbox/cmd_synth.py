@@ -19,6 +19,7 @@ BLOCK_RANGE = (1, 65536)
 TAIL_MAX_S = 60.0
 SECONDS_RANGE = (0.25, 30.0)       # trainer.synth.pipeline.SECONDS_RANGE (not imported: it pulls in torch)
 PLAY_MAX_MINUTES = 30.0            # `play` refuses a longer render unless --max-minutes raises the limit
+TARGET_PEAK_DBFS = -6.0            # trainer.synth.level.TARGET_PEAK_DBFS (the factory synth's; not imported: numpy)
 NEAR_SINE = 0.4                    # a spectral distance at this share of a plain sine's or over is poor (QA's
                                    # 1-minute runs of 3 and 1 instruments: 0.19 and 0.23 of it)
 
@@ -29,7 +30,8 @@ def register(cli) -> None:
     p.add_argument("dir", help="note folder: DIR/<instrument>/<C4.wav | 60.wav | name_060_100.wav>")
     p.add_argument("--out", required=True, help="output .hatpack")
     p.add_argument("--minutes", type=minutes(), default=SYNTH_MINUTES,
-                   help=f"training wall-clock budget (default {SYNTH_MINUTES:g})")
+                   help=f"training wall-clock budget (default {SYNTH_MINUTES:g}; loading the notes, the report and "
+                        "setting the playing level come on top)")
     p.add_argument("--name", default=None, help=default_name_help("the output file's name (--out)"))
     p.add_argument("--seconds", type=number(*SECONDS_RANGE, "seconds"), default=1.5,
                    help="length each note is cropped/padded to (0.25..30, default 1.5)")
@@ -44,6 +46,10 @@ def register(cli) -> None:
                         "them is known): the figures are then on training notes")
     p.add_argument("--trust-names", action="store_true",
                    help="use the pitch in file names even where the audio measures another one")
+    p.add_argument("--keep-level", action="store_true",
+                   help="play at your recordings' own level; by default the pack is measured after training "
+                        f"(outside --minutes) and set to the factory synth's level: a note at velocity 100 peaks at "
+                        f"{TARGET_PEAK_DBFS:g} dBFS")
     q = cli.command("play", "render a MIDI file through a synth pack, offline, with the box's synth engine",
                     play)
     q.add_argument("pack", help="synth .hatpack")
@@ -80,7 +86,8 @@ def train_synth(args: argparse.Namespace) -> int:
     with kept_if_stopped(older, out) as keeper:    # stopped after the new pack was written: the older one kept first
         metrics = train_to_pack(args.dir, out, minutes=args.minutes, name=args.name,
                                 seconds=args.seconds, threads=args.threads, device=args.device, report=report,
-                                seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout)
+                                seed=args.seed, check_names=not args.trust_names, hold_out=not args.no_holdout,
+                                keep_level=args.keep_level)
         if not metrics:                  # a torchrun worker other than the first
             return 0
         keeper.keep()                    # the older pack kept, the version carried, before a line is printed
@@ -121,8 +128,14 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
         [f"  trained {count_words(int(metrics['train_steps']), 'step')} in {metrics['train_seconds']:g} s"]
     if isinstance(metrics.get("envelope"), str):         # the envelope the pack plays, fitted from the notes
         lines.append(f"  envelope {metrics['envelope']}")
+    level = level_summary(metrics.get("playing_level"))
+    if level:
+        lines.append(f"  {level}")
     if metrics.get("stopped_early"):
         lines.append(f"  stopped early ({metrics['stopped_early']}): the pack holds what was trained by then")
+    many = many_held_words(metrics.get("held_out_by_instrument"))
+    if many:
+        lines.append(f"  {many}")
     if isinstance(sine, (int, float)) and dist >= NEAR_SINE * sine:
         limit = Limit(steps=int(metrics["train_steps"]), minutes=minutes,
                       stopped_early=bool(metrics.get("stopped_early")), default_minutes=SYNTH_MINUTES,
@@ -131,6 +144,52 @@ def summary_lines(metrics: dict[str, float | str], minutes: float | None = None)
                              "play, at a few loudnesses", seed_words("notes")],
                             "the synth sounds little like your notes yet; to get closer, try:")
     return lines
+
+
+HELD_SHARE_SAID = 3 / 8     # a held-out share from this up is said: halfway from the quarter the pitch rule holds
+#                            out of notes spread over all twelve pitches to the half it holds out of notes every whole
+#                            tone on odd MIDI numbers (p60 QA: 37 of 82, rhodes trained on 9 of its 19)
+HELD_EXCESS_SAID = 4        # ... and only this many notes or more over a quarter: 3 of 8 is a small set's chance
+
+
+def many_held_words(counts: Any) -> str:
+    """Words for a split that held out far more than the rule means to (``counts``: instrument -> [held out, notes],
+    the metrics' ``held_out_by_instrument``): "37 of your 82 notes (45%) were held out to score the synth and not
+    trained (...; rhodes trained on 9 of its 19); for the pack you will play, train again with --no-holdout ..."; ""
+    for a share under :data:`HELD_SHARE_SAID` or within :data:`HELD_EXCESS_SAID` notes of a quarter."""
+    if not isinstance(counts, dict) or not counts:
+        return ""
+    rows = {k: v for k, v in counts.items() if isinstance(v, list) and len(v) == 2}
+    held, total = sum(v[0] for v in rows.values()), sum(v[1] for v in rows.values())
+    if not total or held < HELD_SHARE_SAID * total or held - total / 4 < HELD_EXCESS_SAID:
+        return ""
+    from trainer.synth.heldout import held_pitch_words
+    worst = sorted(((v[0] / v[1], k) for k, v in rows.items() if v[1] and v[0] >= HELD_SHARE_SAID * v[1]),
+                   reverse=True)[:3]
+    shown = "; ".join(f"{k} trained on {rows[k][1] - rows[k][0]} of its {rows[k][1]}" for _s, k in worst)
+    return (f"{held} of your {total} notes ({100 * held / total:.0f}%) were held out to score the synth and not "
+            f"trained: the rule holds out every {held_pitch_words(last='and')}, a quarter of notes spread over all "
+            f"twelve pitches, and your notes fall on them more often" + (f" ({shown})" if shown else "") +
+            "; for the pack you will play, train again with --no-holdout (every note trained; the scores are "
+            "then on training notes)")
+
+
+def level_summary(level: Any) -> str:
+    """The pack's playing level after training (trainer.synth.pipeline.playing_level's record) in words: "playing
+    level: +19.5 dB, notes at velocity 100 peak at -6.0 dBFS (median), as the factory synth's (your recordings:
+    -25.5 dBFS; set in 8.6 s after training, outside --minutes)"; with --keep-level the recordings' own level and how
+    to set it; "" where there is none (a failure was warned of)."""
+    if not isinstance(level, dict) or "peak_dbfs" not in level:
+        return ""
+    velocity, target = level.get("velocity", 100), level.get("target_peak_dbfs", TARGET_PEAK_DBFS)
+    took = f"{level['seconds']:g} s after training, outside --minutes" if "seconds" in level else "after training"
+    if level.get("kept"):
+        return (f"playing level: your recordings' own (--keep-level): notes at velocity {velocity} peak at "
+                f"{level['peak_dbfs']:.1f} dBFS (median; the factory synth's {target:g} dBFS; measured in {took}); "
+                f"hatbox pack level PACK sets the factory synth's")
+    return (f"playing level: {level['level_db']:+.1f} dB, notes at velocity {velocity} peak at "
+            f"{level['peak_dbfs']:.1f} dBFS (median), as the factory synth's (it played {level['was_peak_dbfs']:.1f} dBFS before; set in {took}"
+            "; --keep-level keeps your recordings' level)")
 
 
 def no_holdout_words(metrics: dict[str, Any]) -> str:

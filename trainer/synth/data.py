@@ -39,7 +39,7 @@ from trainer.synth.note_names import (  # noqa: F401  (re-exported: the note-nam
     ESTIMATOR_SLIPS, NAME_ONLY_SHARE, NAME_PITCHES, PITCH_TOLERANCE, check_name_pitches, octave_off_names,
     pitch_from_name, velocity_from_name)
 # split from here, re-exported: a note and the loader's words; the set's checks; the held-out split; the factory set
-from trainer.synth.note import Note, fit_length, print_note, print_warning  # noqa: F401
+from trainer.synth.note import Note, fit_length, print_note, print_warning, sounding_past  # noqa: F401
 from trainer.synth.note_checks import (MIN_NOTE_FRACTION, MIN_NOTE_SECONDS, SOUND_FLOOR_DB,  # noqa: F401
                                        check_instrument_names, check_note_lengths, check_sounding_lengths,
                                        duplicate_notes, min_note_seconds, sounding_seconds, warn_low_rates,
@@ -147,7 +147,9 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
     if said:
         warn(said)
     x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)   # a sustained note swings around its mean
-    x = fit_length(x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):], int(round(seconds * rate)))
+    x = x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):]
+    past = sounding_past(x, rate, int(round(seconds * rate)))
+    x = fit_length(x, int(round(seconds * rate)))
     if np.max(np.abs(x)) < 1e-4:
         where = f" in its first {seconds + HEAD_MARGIN_S:g} s (all that is read of a long file)" if cut else ""
         raise DataError(f"{path} is silent{where}", hint="remove it from the note folder")
@@ -159,13 +161,13 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
             noise = "" if clear else " (it sounds like noise)"
             raise DataError(f"{path} has no pitch that can be measured{noise} and its name gives none",
                             hint="name the file with its pitch (C4.wav, 60.wav, name_060_100.wav) or remove it")
-        return Note(instrument, measured, velocity_from_name(path.stem), x, str(path), measured, sr)
+        return Note(instrument, measured, velocity_from_name(path.stem), x, str(path), measured, sr, past)
     if not clear:
         warn(f"{path} has no clear pitch (it sounds like noise): it is trained as {note_name(named[0])} "
              f"(MIDI {named[0]:g}), as its name says")
     lo, hi = MEASURABLE_PITCHES
     measured = estimate_pitch(x, rate) if clear and lo <= named[0] <= hi else None
-    return Note(instrument, named[0], named[1], x, str(path), measured, sr)
+    return Note(instrument, named[0], named[1], x, str(path), measured, sr, past)
 
 
 def timbre_name(folder: str) -> str:

@@ -17,6 +17,8 @@ the median of the instruments' own fits, which are kept beside it.  Pure numpy (
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,12 +85,35 @@ class EnvelopeFit:
     #                                                         those fitted, when release_measured: a pack before p52)
     tails: dict[str, list[int]] = field(default_factory=dict)   # each instrument's [notes with a tail, notes that
     #                                                             count] (:func:`counted_tails`)
+    cut: dict[str, float] = field(default_factory=dict)     # instrument -> the --seconds its notes would need:
+    #                                                         most still sound where the crop cut them
+    #                                                         (:func:`cut_by_crop`)
+    crop_s: float = 0.0                                     # the notes' length, --seconds (0: not known)
 
     def to_dict(self) -> dict:
         """What the pack's extras keep beside the envelope (``envelope_fit``) and the checkpoint holds."""
         return {"from": "notes" if self.notes else "default", "notes": self.notes,
                 "release_from": release_source(self), "release_measured_in": self.measured_in,
-                "instruments": self.instruments, "release_tails": self.tails, "words": envelope_words(self)}
+                "instruments": self.instruments, "release_tails": self.tails, "words": envelope_words(self),
+                **({"cut_by_crop": self.cut, "crop_s": self.crop_s} if self.cut else {})}
+
+
+CUT_MARGIN_S = 0.25     # past a cut note's end (-40 dB), so a tail that falls on to -60 dB is fitted whole
+
+
+def cut_by_crop(past: dict[str, list[float]], crop_s: float, most: float = 30.0) -> dict[str, float]:
+    """{instrument: the --seconds that would hold its notes' ends} for each instrument of ``past`` (instrument ->
+    each note's seconds sounding past the crop, trainer.synth.note.sounding_past) whose notes mostly still sound
+    where the crop (``crop_s``) cut them: the median of their ends (at -40 dB) and :data:`CUT_MARGIN_S` for the fit
+    to see the tail fall, rounded up to half a second, at most ``most``
+    (a release tail can only be fitted inside the crop: p60 QA's keys went up at 1.6-2.0 s, --seconds 1.5 cut them,
+    and the words blamed the notes)."""
+    out: dict[str, float] = {}
+    for name, own in past.items():
+        cut = [p for p in own if p > 0]
+        if own and len(cut) * 2 >= len(own):
+            out[name] = min(most, math.ceil((crop_s + float(np.median(cut)) + CUT_MARGIN_S) * 2.0) / 2.0)
+    return out
 
 
 def _crossing(curve: np.ndarray, level: float, end: int) -> float:
@@ -311,16 +336,33 @@ def release_words(fit: EnvelopeFit) -> str:
     said = f"release {fit.envelope['release']:.2f} s"
     source = release_source(fit)
     if source == "default":
-        why = _no_tail_words(fit, list(fit.instruments)) or "the notes hold no release tail"
+        why = _no_tail_words(fit, list(fit.instruments)) or _cut_words(fit, list(fit.instruments), "the notes") or \
+            "the notes hold no release tail"
         return f"{said} (the default: {why})"
     if source == "notes":
         return f"{said} (from the notes' release tails)"
     ones = _and_words([f"{name}'s measured {fit.instruments[name]['release']:.2f} s" for name in fit.measured_in])
     unmeasured = [name for name in fit.instruments if name not in fit.measured_in]
     why = _no_tail_words(fit, unmeasured)
-    why = f": {why}" if why else ", whose notes hold no release tail"
+    if why:
+        return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
+               f"{_and_words(unmeasured)}: {why})"
+    cut = [name for name in unmeasured if name in fit.cut]
+    held = [name for name in unmeasured if name not in fit.cut]
+    whose = [f"{_and_words(held)}, whose notes hold no release tail"] if held else []
+    whose += [f"{_and_words(cut)}, {_cut_words(fit, cut, 'whose notes')}"] if cut else []
     return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
-           f"{_and_words(unmeasured)}{why})"
+           f"{' and for '.join(whose)})"
+
+
+def _cut_words(fit: EnvelopeFit, names: list[str], who: str) -> str:
+    """Where ``names``' notes were cut by the crop before their release (``fit.cut``: all of them): "the notes still
+    sound where --seconds 1.5 cut them, their tails after it: --seconds 3 would hear them"; "" otherwise."""
+    if not names or not all(name in fit.cut for name in names) or not fit.crop_s:
+        return ""
+    need = max(fit.cut[name] for name in names)
+    return f"{who} still sound where --seconds {fit.crop_s:g} cut them, their tails after it: " \
+           f"--seconds {need:g} would hear them"
 
 
 def _no_tail_words(fit: EnvelopeFit, names: list[str]) -> str:

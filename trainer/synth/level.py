@@ -14,12 +14,16 @@ ship them, peaks at -4.2 dBFS on the sampler's bus (the demo's VariBreaks kit: k
 for byte: only the gain after the network changes, so the notes' timbre does not (raising the velocity map instead
 would feed the network loudness it never trained on).
 
-Levelling is a step of the factory build (scripts/factory_synth.sh); a pack a user trains keeps the level of the
-user's own notes unless its maker levels it too.  A target above full scale is refused; a signed pack is levelled
-only into another file (--out: a signature covers the manifest the level is written in, so the levelled pack is
-unsigned until its maker signs it again, and the line says so); --out is checked before anything is measured::
+Since the sixtieth stop `hatbox train synth` levels the pack it writes (:func:`fit_pack`, in memory, before the
+pack is written; ``--keep-level`` keeps the recordings' own level): a QA keyboard player's trained synth played
+14-26 dB under the factory synth and nothing after training said so.  An older pack is levelled with `hatbox pack
+level PACK` (or this module's own command line, which the factory build runs to set a version too).  A target above
+full scale is refused; a signed pack is levelled only into another file (--out: a signature covers the manifest the
+level is written in, so the levelled pack is unsigned until its maker signs it again, and the line says so); --out
+is checked before anything is measured::
 
     .venv/bin/python -m trainer.synth.level PACK [--peak -6] [--out OUT.hatpack] [--version 0.1.2]
+    hatbox pack level PACK [--peak -6] [--out OUT.hatpack]
 
 Torch-free (numpy, onnxruntime): it runs where the box's synth runs.
 """
@@ -123,12 +127,8 @@ def level_pack(src: str | Path, out: str | Path | None = None, *, peak_dbfs: flo
     if version is not None:
         m.version = version
         m.validate()
-    before = measure(pack)
-    old = synth_extras(pack).level_db
-    level, after = fit_level(pack, peak_dbfs, before)
-    fit = {"velocity": VELOCITY, "target_peak_dbfs": peak_dbfs, "level_db": level, "was_level_db": old,
-           "before": before.to_dict(), "after": after.to_dict(), "rate": RATE, "hold_s": HOLD_S}
-    m.extras = {**m.extras, "level_db": level, "level_fit": fit}
+    fit = fit_pack(pack, peak_dbfs)
+    m.extras = levelled_extras(m.extras, fit)
     members = {k: v for k, v in pack.members.items() if k not in (MANIFEST, SIGNATURE)}   # a signature covered the
     # manifest as it was: the levelled pack is unsigned until its maker signs it again
     try:
@@ -138,6 +138,35 @@ def level_pack(src: str | Path, out: str | Path | None = None, *, peak_dbfs: flo
         raise HatboxError(f"could not write {target}: {exc.strerror or exc}; {kept}",
                           hint="free some space, or give another file with --out") from None
     return fit
+
+
+def fit_pack(pack: Pack, peak_dbfs: float = TARGET_PEAK_DBFS) -> dict[str, object]:
+    """What ``extras.level_fit`` says of ``pack`` (in memory; nothing written) levelled to ``peak_dbfs``: measured
+    at its own level (:func:`measure`), the level found (:func:`fit_level`) and what is measured at it, the target,
+    the velocity, the render's rate and hold.  HatboxError as :func:`fit_level` gives, or for a pack that plays no
+    sound."""
+    check_target(peak_dbfs)
+    before = measure(pack)
+    level, after = fit_level(pack, peak_dbfs, before)
+    return {"velocity": VELOCITY, "target_peak_dbfs": peak_dbfs, "level_db": level,
+            "was_level_db": synth_extras(pack).level_db, "before": before.to_dict(), "after": after.to_dict(),
+            "rate": RATE, "hold_s": HOLD_S}
+
+
+def levelled_extras(extras: dict, fit: dict[str, object]) -> dict:
+    """``extras`` with the level of ``fit`` (:func:`fit_pack`): ``level_db`` and ``level_fit``."""
+    return {**extras, "level_db": fit["level_db"], "level_fit": fit}
+
+
+def level_line(src: str, out: str | None, fit: dict[str, object], signed: bool) -> str:
+    """What levelling the pack at ``src`` into ``out`` (None: over ``src``) says: the median note peak before and
+    after, the level set, and for a ``signed`` source that the levelled pack is unsigned."""
+    dest = out or src
+    before, after = fit["before"]["median_peak_dbfs"], fit["after"]["median_peak_dbfs"]     # type: ignore[index]
+    unsigned = (f"; unsigned: {src}'s signature does not cover it, sign it with hatbox pack sign --key KEY "
+                f"{dest}" if signed else "")
+    return (f"{dest}: a note at velocity {VELOCITY} peaked at {before:.1f} dBFS (median); level "
+            f"{fit['level_db']:+.1f} dB: now {after:.1f} dBFS (measured){unsigned}")
 
 
 def check_target(peak_dbfs: float) -> None:
@@ -213,21 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--version", help="give the levelled pack this version (MAJOR.MINOR.PATCH)")
     args = ap.parse_args(argv)
     try:
-        signed = _signed(args.pack)
+        signed = is_signed(args.pack)
         fit = level_pack(args.pack, args.out, peak_dbfs=args.peak, version=args.version)
     except HatboxError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    out = args.out or args.pack
-    before, after = fit["before"]["median_peak_dbfs"], fit["after"]["median_peak_dbfs"]     # type: ignore[index]
-    unsigned = (f"; unsigned: {args.pack}'s signature does not cover it, sign it with hatbox pack sign --key KEY "
-                f"{out}" if signed else "")
-    print(f"{out}: a note at velocity {VELOCITY} peaked at {before:.1f} dBFS (median); level {fit['level_db']:+.1f} "
-          f"dB: now {after:.1f} dBFS (measured){unsigned}")
+    print(level_line(args.pack, args.out, fit, signed))
     return 0
 
 
-def _signed(path: str) -> bool:
+def is_signed(path: str) -> bool:
     """Whether the pack at ``path`` holds a signature (False where it cannot be read: level_pack says why)."""
     import zipfile
     try:

@@ -19,6 +19,29 @@ class Note:
     path: str = ""
     measured: float | None = None       # pitch measured from the audio (None: not measured)
     rate: int = 0                       # the file's own sample rate, Hz (0: not from a file)
+    past_s: float = 0.0                 # seconds the note sounds in its file past the crop (:func:`sounding_past`)
+
+
+PAST_DB = 40.0          # a note sounds while its 10 ms frames are within this of its loudest (over a noise floor)
+
+
+def sounding_past(x: np.ndarray, rate: int, n: int) -> float:
+    """Seconds ``x`` [M] (a note from its onset, at ``rate`` Hz) goes on sounding past its first ``n`` samples (the
+    crop to --seconds): 0.0 where it is no longer sounding at the crop's end (10 ms frames' RMS more than
+    :data:`PAST_DB` under the loudest) or the file ends there; else up to its first frame under that, or the file's
+    end.  A note still held at the crop had its release tail cut off (p60 QA: keys up at 1.6-2.0 s, --seconds 1.5)."""
+    frame = max(1, rate // 100)
+    m = len(x) // frame
+    at = n // frame
+    if at < 1 or at >= m:
+        return 0.0
+    rms = np.sqrt(np.mean(np.square(x[:m * frame].reshape(m, frame), dtype=np.float64), axis=1))
+    floor = float(rms.max()) * 10.0 ** (-PAST_DB / 20.0)
+    if rms[at - 1] < floor:
+        return 0.0
+    quiet = np.flatnonzero(rms[at:] < floor)
+    end = at + int(quiet[0]) if len(quiet) else m
+    return max(0.0, (end * frame - n) / rate)
 
 
 def fit_length(audio: np.ndarray, n: int) -> np.ndarray:

@@ -146,7 +146,7 @@ def octave_off_names(notes: list[Note], rate: int, tolerance: float = PITCH_TOLE
         return (f"all {len(off)} measured notes sound {_interval(slips.pop())} their names (do your file names "
                 f"count octaves differently, middle C as C3 or C5 instead of C4?): {said}")
     shown = "; ".join(f"{n.path}: name says {note_name(n.pitch)} (MIDI {n.pitch:g}), audio sounds "
-                      f"{_interval(s)} it ({note_name(n.measured)}, {n.measured:.1f})" for n, s in off[:5])
+                      f"{_interval(s)} it ({note_name(n.measured)}, MIDI {n.measured:.1f})" for n, s in off[:5])
     more = f"; and {len(off) - 5} more" if len(off) > 5 else ""
     away = count_words(len(off), "note file sounds an octave or more away from the pitch in its name",
                        "note files sound an octave or more away from the pitch in their name")

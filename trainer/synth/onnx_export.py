@@ -17,7 +17,7 @@ from torch import nn
 
 from export.manifest import Manifest, StateSpec, TensorSpec
 from export.onnx_quiet import quiet_onnx_export
-from export.pack import golden_bytes, npy_bytes, read_pack, write_pack
+from export.pack import Pack, golden_bytes, npy_bytes, read_pack, write_pack
 from trainer.synth.envelope_fit import DEFAULT_ENVELOPE  # noqa: F401 - a pack's envelope when none was fitted
 from trainer.synth.model import FrameNet
 
@@ -82,15 +82,31 @@ def synth_manifest(net: FrameNet, name: str, names: list[str], extras: dict, met
         description=f"neural harmonic-plus-noise synth of {', '.join(names)}")
 
 
-def export_synth(net: FrameNet, embeddings: np.ndarray, names: list[str], path: str | Path, *,
-                 name: str = "synth", extras: dict | None = None, metrics: dict | None = None) -> Path:
-    """Write the synth pack; returns its path (read back and checked)."""
+def synth_parts(net: FrameNet, embeddings: np.ndarray, names: list[str], *, name: str = "synth",
+                extras: dict | None = None, metrics: dict | None = None) -> tuple[Manifest, dict[str, bytes]]:
+    """The synth pack's manifest and members (model.onnx, golden.npz, embeddings.npy), not written."""
     if embeddings.shape != (len(names), net.cfg.embed_dim):
         raise ValueError(f"embeddings {embeddings.shape} do not match {len(names)} names x {net.cfg.embed_dim}")
     ins, outs = golden_io(net)
     members = {"model.onnx": onnx_bytes(net), "golden.npz": golden_bytes(ins, outs),
                "embeddings.npy": npy_bytes(embeddings.astype(np.float32))}
-    man = synth_manifest(net, name, names, extras or {}, metrics or {})
-    out = write_pack(path, man, members)
+    return synth_manifest(net, name, names, extras or {}, metrics or {}), members
+
+
+def in_memory(path: str | Path, manifest: Manifest, members: dict[str, bytes]) -> Pack:
+    """The pack of ``manifest`` and ``members`` as :func:`export.pack.read_pack` would give it, not written (the
+    synth plays it: trainer.synth.level measures a new pack before it is written)."""
+    return Pack(path=Path(path), manifest=manifest, members=dict(members))
+
+
+def write_synth(path: str | Path, manifest: Manifest, members: dict[str, bytes]) -> Path:
+    """Write the synth pack of :func:`synth_parts`; returns its path (read back and checked)."""
+    out = write_pack(path, manifest, members)
     read_pack(out)
     return out
+
+
+def export_synth(net: FrameNet, embeddings: np.ndarray, names: list[str], path: str | Path, *,
+                 name: str = "synth", extras: dict | None = None, metrics: dict | None = None) -> Path:
+    """Write the synth pack; returns its path (read back and checked)."""
+    return write_synth(path, *synth_parts(net, embeddings, names, name=name, extras=extras, metrics=metrics))

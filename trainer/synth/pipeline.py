@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
+from typing import Callable
 
 from export.atomic import locks_out, refuse_report_clashes, staged_report
 from hatbox.errors import HatboxError
@@ -12,7 +14,9 @@ from trainer.synth.data import REPORT_CHECKPOINT, REPORT_JSON, load_folder
 from trainer.early_stop import StopRequest
 from trainer.made import made_words
 from trainer.synth.model import SynthConfig
-from trainer.synth.onnx_export import export_synth
+from export.manifest import Manifest
+from trainer.synth.level import TARGET_PEAK_DBFS, VELOCITY, fit_pack, levelled_extras, measure
+from trainer.synth.onnx_export import in_memory, synth_parts, write_synth
 from trainer.synth.report import TrainingLog, write_report
 from trainer.synth.train import TrainResult, save_checkpoint, train
 from export.atomic import check_out, unwritable
@@ -21,12 +25,50 @@ SECONDS_RANGE = (0.25, 30.0)        # note length: the loss's 2048-point STFT an
 
 
 def pack_from_result(result: TrainResult, out: str | Path, name: str, metrics: dict) -> Path:
+    """Write the pack of ``result`` (its playing level, ``result.level_fit``, where it was set) with ``metrics``
+    (those :data:`REPORT_ONLY` left out)."""
+    return write_synth(out, *pack_parts(result, name, {k: v for k, v in metrics.items() if k not in REPORT_ONLY}))
+
+
+def pack_parts(result: TrainResult, name: str, metrics: dict | None = None) -> tuple[Manifest, dict[str, bytes]]:
+    """The manifest and members of ``result``'s pack (trainer.synth.onnx_export.synth_parts), not written."""
     emb = result.model.embed.weight.detach().cpu().numpy()
     fitted = {} if result.envelope is None else {"envelope": result.envelope.envelope,
                                                   "envelope_fit": result.envelope.to_dict()}
-    return export_synth(result.model.net.cpu().eval(), emb, result.names, out, name=name,
-                        extras={"velocity_map": result.velocity_map, "pitch_ranges": result.ranges, **fitted},
-                        metrics=metrics)
+    extras = {"velocity_map": result.velocity_map, "pitch_ranges": result.ranges, **fitted}
+    if result.level_fit is not None:
+        extras = levelled_extras(extras, result.level_fit)
+    return synth_parts(result.model.net.cpu().eval(), emb, result.names, name=name, extras=extras,
+                       metrics=metrics or {})
+
+
+# what the summary and the report's metrics.json say that the pack's manifest does not keep (`pack inspect` says a
+# pack's level from extras.level_fit, and would list these as bare "figure KEY" lines)
+REPORT_ONLY = ("playing_level", "held_out_by_instrument")
+
+
+def playing_level(result: TrainResult, name: str, keep: bool, warn: Callable[[str], None]) -> dict:
+    """Measure ``result``'s pack as the box plays it (trainer.synth.level) and, unless ``keep``, set its playing level
+    to the factory synth's (``result.level_fit``: a note at velocity 100 peaks at TARGET_PEAK_DBFS, median); the
+    metrics' ``playing_level``: the level set (dB), the median peak before and after (dBFS), the target, the
+    seconds it took (after training: not part of --minutes); ``kept`` with --keep-level; ``failed`` (and a ``warn``)
+    where it could not be set: the pack then plays at the notes' own level."""
+    t0 = time.monotonic()
+    pack = in_memory(name, *pack_parts(result, name))
+    try:
+        if keep:
+            said = {"kept": True, "peak_dbfs": round(measure(pack).median_dbfs, 1)}
+        else:
+            result.level_fit = fit_pack(pack, TARGET_PEAK_DBFS)
+            said = {"level_db": result.level_fit["level_db"],
+                    "peak_dbfs": result.level_fit["after"]["median_peak_dbfs"],      # type: ignore[index]
+                    "was_peak_dbfs": result.level_fit["before"]["median_peak_dbfs"]}     # type: ignore[index]
+    except HatboxError as err:
+        warn(f"the pack's playing level was not set ({err}): it plays at your recordings' level; "
+             f"hatbox pack level PACK tries again")
+        return {"failed": str(err)}
+    return {**said, "target_peak_dbfs": TARGET_PEAK_DBFS, "velocity": VELOCITY,
+            "seconds": round(time.monotonic() - t0, 1)}
 
 
 def check_options(*, minutes: float, seconds: float, threads: int) -> None:
@@ -103,14 +145,16 @@ def training_log(minutes: float) -> TrainingLog:
 def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: str | None = None,
                   seconds: float = 1.5, threads: int = 1, device: str | None = None,
                   report: str | Path | None = None, seed: int = 0, check_names: bool = True,
-                  hold_out: bool = True) -> dict:
+                  hold_out: bool = True, keep_level: bool = False) -> dict:
     """Train on ``folder`` for ``minutes``; write the pack, checkpoint and report. Returns the metrics.
 
     ``name`` None: the pack is named after ``out``'s stem, cleaned into a valid name the way
     every trainer cleans its default (hatbox.names.default_pack_name); a ``name`` given is used as it is, or
     refused when it breaks the manifest's rule.  The options, the output paths and the data are all
     checked before training starts (``out`` and ``report`` must lie outside ``folder``); a report folder
-    is only left behind together with the pack it describes, and an existing one is only overwritten then."""
+    is only left behind together with the pack it describes, and an existing one is only overwritten then.
+    After training (outside the ``minutes``) the pack is measured as the box plays it and given the factory
+    synth's playing level (:func:`playing_level`; ``keep_level``: measured and said, not set)."""
     out = Path(out)
     name = default_pack_name(out.stem, "synth") if name is None else name
     report = Path(report) if report else out.with_name(out.stem + "_report")
@@ -131,7 +175,8 @@ def train_to_pack(folder: str | Path, out: str | Path, *, minutes: float, name: 
             return {}
         # no report without a pack, and no report half-written
         with staged_report(report, stale=REPORT_SOUNDS) as stage:
-            metrics = write_report(result, ho, stage, made=made_words(out, folder), log=log)
+            metrics = write_report(result, ho, stage, made=made_words(out, folder), log=log,
+                                   more=lambda: {"playing_level": playing_level(result, name, keep_level, log.warn)})
             save_checkpoint(result, stage / REPORT_CHECKPOINT)
             pack_from_result(result, out, name, metrics)
         return metrics

@@ -107,6 +107,7 @@ def heldout_metrics(result: TrainResult, ho: NoteSet, scores: NoteScores | None 
             "others_cores": None if result.others_cores is None else round(result.others_cores, 2),
             "stopped_early": result.stopped_early, **({"no_holdout": True} if result.no_holdout else {}),
             **({"no_holdout_why": result.no_holdout_why} if result.no_holdout_why else {}),   # the summary says it
+            **({"held_out_by_instrument": result.held_share} if result.held_share else {}),   # and this, when many
             **({"envelope": envelope_words(result.envelope)} if result.envelope is not None else {})}
 
 
@@ -353,14 +354,18 @@ def spectrogram_png(pairs: list[tuple[str, np.ndarray]], rate: int, path: Path, 
 
 
 def write_report(result: TrainResult, ho: NoteSet, out_dir: str | Path, n_audio: int = 4,
-                 made: dict[str, str] | None = None, log: TrainingLog | None = None) -> dict:
+                 made: dict[str, str] | None = None, log: TrainingLog | None = None,
+                 more: Callable[[], dict] | None = None) -> dict:
     """Metrics JSON (with each instrument's scores, the envelope and ``log``'s record), report.md, a spectrogram
     PNG and real/model/resynth WAVs of ``n_audio`` evaluation notes per instrument (held-out notes; training notes,
-    in files named ``train_set_*``, when there were none).  Returns the metrics the pack keeps."""
+    in files named ``train_set_*``, when there were none).  Returns the metrics the pack keeps, with what ``more``
+    gives (figures found after training, first: the pack's playing level, trainer.synth.pipeline.playing_level; the
+    summary says them)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    found = more() if more is not None else {}
     sc = note_scores(result, ho)
-    metrics = heldout_metrics(result, ho, sc)
+    metrics = {**heldout_metrics(result, ho, sc), **found}
     per = instrument_scores(result, ho, sc)
     if log is not None and log.notes:
         log.instruments = instrument_counts(log.notes, set(ho.paths) if result.eval_set == HELDOUT else set())

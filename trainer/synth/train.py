@@ -21,7 +21,7 @@ from trainer.cpuwatch import CpuWatch
 from trainer.early_stop import NoStop, StopRequest, stopped_words
 from trainer.synth.data import Note, print_warning, split_heldout
 from trainer.synth.heldout import held_pitch, held_pitch_words
-from trainer.synth.envelope_fit import EnvelopeFit, envelope_words, fit_envelope
+from trainer.synth.envelope_fit import EnvelopeFit, cut_by_crop, envelope_words, fit_envelope
 from trainer.synth.features import loudness_db
 from trainer.synth.loss import multires_stft
 from trainer.synth.model import NeuralSynth, SynthConfig, phasors_torch
@@ -63,6 +63,8 @@ class TrainResult:
     envelope: EnvelopeFit | None = None     # the envelope fitted from the training notes (trainer.synth.envelope_fit)
     device: str | None = None              # where it trained, in words (trainer.accel.device_words); None: not known
     no_holdout_why: str | None = None       # why no note was held out (:func:`no_holdout_why`); None: some were
+    level_fit: dict | None = None           # the pack's playing level (trainer.synth.level.fit_pack); None: not set
+    held_share: dict[str, list[int]] = field(default_factory=dict)   # instrument -> [notes held out, its notes]
 
 
 def print_line(text: str) -> None:
@@ -88,18 +90,23 @@ MAX_DB_PER_VELOCITY = 0.6      # dB a velocity step may change a note's level: 7
 
 
 def fit_velocity_map(ds: NoteSet, warn: Callable[[str], None] = print_warning) -> dict[str, float]:
-    """Linear fit of a note's sustained level (90th-percentile frame loudness, dB) on velocity (1..127), through the
-    notes' mean level at their mean velocity.  A slope over :data:`MAX_DB_PER_VELOCITY` is no velocity a player
-    gives: the names' numbers are left out (the map of notes of one velocity) with a ``warn`` (the synth QA of the
-    fortieth stop: takes named ``60_1``, ``60_2``, read as velocities 1 and 2 15 dB apart, gave a level of +1882 dB at
-    velocity 127, a pack the box refuses)."""
-    level = torch.quantile(ds.loud, 0.9, dim=1).numpy()
-    v = ds.velocity.numpy()
+    """A note's sustained level (90th-percentile frame loudness, dB) as a line in velocity (1..127): the slope
+    fitted within each instrument (:func:`within_slope`: an instrument recorded at one velocity, or at its own
+    level, says nothing of how a note grows with velocity), through the notes' mean level at their mean velocity.
+    No instrument with two velocities: the default slope, said with a ``warn``.  A slope over
+    :data:`MAX_DB_PER_VELOCITY` is no velocity a player gives: the names' numbers are left out (the map of notes of
+    one velocity) with a ``warn`` (the synth QA of the fortieth stop: takes named ``60_1``, ``60_2``, read as
+    velocities 1 and 2 15 dB apart, gave a level of +1882 dB at velocity 127, a pack the box refuses).  Before the
+    sixtieth stop one line was fitted over every instrument's notes: strings at mp and f 9.4 dB apart (0.295 dB a
+    step) beside three instruments at velocity 100 at their own levels got 0.173 dB a step."""
+    level = torch.quantile(ds.loud, 0.9, dim=1).numpy().astype(np.float64)
+    v = ds.velocity.numpy().astype(np.float64)
     flat = {"db_at_127": float(np.mean(level)), "db_per_velocity": DEFAULT_DB_PER_VELOCITY}
-    if np.ptp(v) == 0:          # said (the synth QA of the forty-second stop: "C4 soft.wav", "C4 ff.wav" all read
-        warn(one_velocity_words(int(v[0])))         # as velocity 100, and the default map went by without a word)
+    slope = within_slope(v, level, ds.inst.numpy())
+    if slope is None:           # said (the synth QA of the forty-second stop: "C4 soft.wav", "C4 ff.wav" all read
+        warn(one_velocity_words(int(v[0])) if np.ptp(v) == 0 else     # as velocity 100, and the default map went
+             each_one_velocity_words())                                # by without a word)
         return flat
-    slope = float(np.polyfit(v, level, 1)[0])
     if slope > MAX_DB_PER_VELOCITY:
         warn(f"the notes' levels change by {slope:.1f} dB per velocity step (velocities {int(v.min())}-{int(v.max())}"
              f" from the file names), more than an instrument played harder does (at most {MAX_DB_PER_VELOCITY:g}): "
@@ -110,6 +117,19 @@ def fit_velocity_map(ds: NoteSet, warn: Callable[[str], None] = print_warning) -
     return {"db_at_127": float(np.mean(level) + slope * (127 - np.mean(v))), "db_per_velocity": slope}
 
 
+def within_slope(velocity: np.ndarray, level: np.ndarray, group: np.ndarray) -> float | None:
+    """The pooled within-group slope of ``level`` [N] (dB) on ``velocity`` [N]: each ``group`` [N]'s (instrument's)
+    notes taken about its own means, so an instrument's own level, or its one velocity, does not weigh in; None
+    when no group holds two velocities."""
+    dv, dl = velocity.copy(), level.copy()
+    for g in np.unique(group):
+        own = group == g
+        dv[own] -= velocity[own].mean()
+        dl[own] -= level[own].mean()
+    spread = float(np.sum(dv * dv))
+    return float(np.sum(dv * dl)) / spread if spread > 1e-9 else None
+
+
 def one_velocity_words(velocity: int) -> str:
     """The warning for notes that all have one velocity: the synth's velocity response is then a default."""
     assumed = " (what a file name with no velocity in it is read as)" if velocity == 100 else ""
@@ -117,6 +137,18 @@ def one_velocity_words(velocity: int) -> str:
             f"a default ({DEFAULT_DB_PER_VELOCITY:g} dB a velocity step), not your instrument's; to teach it yours, "
             "record notes at a few velocities and put each one's velocity in its file name: NAME_PITCH_VELOCITY.wav "
             "(e.g. piano_060_040.wav, piano_060_100.wav; 1-127) or a dynamic mark (C4 pp.wav, C4 mf.wav, C4 ff.wav)")
+
+
+def each_one_velocity_words() -> str:
+    """The warning for notes whose instruments each have one velocity (not all the same): how loud a note grows
+    with velocity is then a default, as for :func:`one_velocity_words` (two instruments at their own velocities
+    say nothing of it: their levels differ as instruments do)."""
+    return (f"each instrument's notes have one velocity (instruments differ, but an instrument at its own level says "
+            f"nothing of how a note grows with velocity): how loud the synth plays at each velocity is a default "
+            f"({DEFAULT_DB_PER_VELOCITY:g} dB a velocity step), not your instruments'; to teach it yours, record an "
+            "instrument's notes at a few velocities and put each one's velocity in its file name: "
+            "NAME_PITCH_VELOCITY.wav (e.g. piano_060_040.wav, piano_060_100.wav; 1-127) or a dynamic mark (C4 pp.wav, "
+            "C4 ff.wav)")
 
 
 def _window(ds: NoteSet, rng: np.random.Generator, hop: int, win: int) -> int:
@@ -195,10 +227,12 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     velocity_map = fit_velocity_map(tr, warn=warn if dist.main else lambda _said: None)
     envelope = fit_envelope(tr.loud.numpy(), tr.inst.numpy(), names, cfg.hop / cfg.rate)
+    crop_cuts(envelope, tr_notes, cfg.rate)
     result = TrainResult(model, names, velocity_map, eval_set=HELDOUT if ho_notes else TRAIN_SET,
                          no_holdout=not hold_out, ranges=pitch_ranges(tr_notes), envelope=envelope,
                          device=accel.device_words(dist),
-                         no_holdout_why=None if ho_notes else no_holdout_why(notes, hold_out, kept_back))
+                         no_holdout_why=None if ho_notes else no_holdout_why(notes, hold_out, kept_back),
+                         held_share=held_counts(notes, ho_notes))
     if dist.main:
         say(plan_words(tr_notes, ho_notes, minutes, device=result.device))
         idle = accel.idle_gpu_words(dist.device)
@@ -215,6 +249,31 @@ def train(notes: list[Note], minutes: float, cfg: SynthConfig | None = None, bat
           lr, np.random.default_rng(seed + dist.rank), dist, log_every_s, stop)
     accel.teardown(dist)
     return result, tr, ho
+
+
+def held_counts(notes: list[Note], held: list[Note]) -> dict[str, list[int]]:
+    """{instrument: [its notes among ``held``, its notes]} of ``notes``; {} when none is held out."""
+    if not held:
+        return {}
+    out: dict[str, list[int]] = {}
+    ids = {id(n) for n in held}
+    for n in notes:
+        row = out.setdefault(n.instrument, [0, 0])
+        row[0] += id(n) in ids
+        row[1] += 1
+    return dict(sorted(out.items()))
+
+
+def crop_cuts(envelope: EnvelopeFit, notes: list[Note], rate: int) -> None:
+    """Say in ``envelope`` which instruments' ``notes`` (at ``rate`` Hz, cropped to --seconds) mostly still sounded
+    where the crop cut them (trainer.synth.envelope_fit.cut_by_crop): their release words then blame the crop."""
+    if not notes:
+        return
+    envelope.crop_s = round(len(notes[0].audio) / rate, 3)
+    past: dict[str, list[float]] = {}
+    for n in notes:
+        past.setdefault(n.instrument, []).append(float(n.past_s))
+    envelope.cut = cut_by_crop(past, envelope.crop_s)
 
 
 def no_holdout_why(notes: list[Note], hold_out: bool, kept_back: bool) -> str:
@@ -333,7 +392,8 @@ def load_checkpoint(path: str | Path) -> TrainResult:
     fit = ck.get("envelope_fit") or {}
     envelope = EnvelopeFit(ck["envelope"], int(fit.get("notes", 0)), fit.get("release_from") in ("notes", "some"),
                            fit.get("instruments", {}), list(fit.get("release_measured_in", [])),
-                           {k: list(v) for k, v in (fit.get("release_tails") or {}).items()}) \
+                           {k: list(v) for k, v in (fit.get("release_tails") or {}).items()},
+                           dict(fit.get("cut_by_crop") or {}), float(fit.get("crop_s") or 0.0)) \
         if ck.get("envelope") else None                 # release_tails: "too few tails" said after a resume too
     return TrainResult(model.eval(), ck["names"], ck["velocity_map"], ck["history"], ck["seconds"], ck["steps"],
                        eval_set=ck.get("eval_set", HELDOUT), envelope=envelope)
