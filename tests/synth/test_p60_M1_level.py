@@ -74,6 +74,8 @@ def test_a_level_that_cannot_be_set_is_warned_and_the_pack_still_written(trained
     said: list[str] = []
     level = pipeline.playing_level(result, "s", False, said.append)
     assert "failed" in level and len(said) == 1 and "hatbox pack level" in said[0]
+    monkeypatch.setattr(pipeline, "fit_pack", lambda *_a, **_k: 1 / 0)        # any failure: the pack still written
+    assert "ZeroDivisionError" in pipeline.playing_level(result, "s", False, said.append)["failed"]
     pipeline.pack_from_result(result, tmp_path / "u.hatpack", "u", {"playing_level": level})
     assert "level_db" not in read_pack(tmp_path / "u.hatpack").manifest.extras
 

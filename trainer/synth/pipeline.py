@@ -52,7 +52,8 @@ def playing_level(result: TrainResult, name: str, keep: bool, warn: Callable[[st
     to the factory synth's (``result.level_fit``: a note at velocity 100 peaks at TARGET_PEAK_DBFS, median); the
     metrics' ``playing_level``: the level set (dB), the median peak before and after (dBFS), the target, the
     seconds it took (after training: not part of --minutes); ``kept`` with --keep-level; ``failed`` (and a ``warn``)
-    where it could not be set: the pack then plays at the notes' own level."""
+    where it could not be set, whatever the reason (a training is not lost to it): the pack then plays at the notes'
+    own level."""
     t0 = time.monotonic()
     pack = in_memory(name, *pack_parts(result, name))
     try:
@@ -63,10 +64,11 @@ def playing_level(result: TrainResult, name: str, keep: bool, warn: Callable[[st
             said = {"level_db": result.level_fit["level_db"],
                     "peak_dbfs": result.level_fit["after"]["median_peak_dbfs"],      # type: ignore[index]
                     "was_peak_dbfs": result.level_fit["before"]["median_peak_dbfs"]}     # type: ignore[index]
-    except HatboxError as err:
-        warn(f"the pack's playing level was not set ({err}): it plays at your recordings' level; "
+    except Exception as err:  # noqa: BLE001 - a level not set loses nothing: the trained pack is written as before
+        why = str(err) if isinstance(err, HatboxError) else f"{type(err).__name__}: {err}"
+        warn(f"the pack's playing level was not set ({why}): it plays at your recordings' level; "
              f"hatbox pack level PACK tries again")
-        return {"failed": str(err)}
+        return {"failed": why}
     return {**said, "target_peak_dbfs": TARGET_PEAK_DBFS, "velocity": VELOCITY,
             "seconds": round(time.monotonic() - t0, 1)}
 
