@@ -211,8 +211,16 @@ def test_a_state_of_another_format_is_refused(copy, capsys, untrained) -> None:
 def test_a_damaged_state_is_refused(copy, capsys, untrained) -> None:
     pack, data = copy
     state = pack.with_name("p.hatpack.resume")
-    state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    whole = state.read_bytes()
+    state.write_bytes(whole[: len(whole) // 2])
     _refused([str(data), "--out", str(pack), "--resume"], capsys, "cannot be read", "damaged or cut short")
+    state.write_bytes(whole)
+    saved = torch.load(state, weights_only=True)
+    meta = json.loads(saved["meta"])
+    del meta["config"]
+    saved["meta"] = json.dumps(meta)
+    torch.save(saved, state)
+    _refused([str(data), "--out", str(pack), "--resume"], capsys, "cannot be read", "damaged (no config)")
 
 
 def test_weights_that_do_not_fit_are_refused(copy, capsys) -> None:

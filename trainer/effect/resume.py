@@ -37,6 +37,8 @@ FIXED_SETTINGS = ("scale_data", "val_fraction")      # change the model's scalin
 HISTORY_TRAIN = ("t", "step", "loss", "train_esr")   # the two kinds of history rows (trainer/effect/train.py)
 HISTORY_VAL = ("t", "step", "val_esr")
 AGAIN = "train again without --resume (a new training writes a new state file)"
+META_KEYS = ("training_id", "arch", "model_config", "config", "name", "steps", "other_steps", "seconds", "best_esr",
+             "lr", "trials", "resumes", "data", "latencies", "rate", "knobs", "held_out")   # what save writes
 
 
 @dataclass
@@ -99,6 +101,10 @@ def _check_format(path: Path, meta: Any) -> None:
                           hint=f"resume with the hatbox that wrote it, or {AGAIN}")
     if meta.get("kind") != "effect":
         raise HatboxError(f"the training state {path} is of a {meta.get('kind')!r} training, not an effect's",
+                          hint=AGAIN)
+    missing = [k for k in META_KEYS if k not in meta]
+    if missing:
+        raise HatboxError(f"the training state {path} cannot be read: it is damaged (no {', '.join(missing)})",
                           hint=AGAIN)
 
 
