@@ -142,12 +142,14 @@ def seconds_words(metrics: dict, fmt: str = "") -> str:
     return f"{secs} s of training; {format(other, fmt)} s loading and checking"
 
 
-def held_out_line(esr: float, recordings: int = 1) -> str:
+def held_out_line(esr: float, recordings: int = 1, denoiser: bool = False) -> str:
     """The summary's line for the held-out error ``esr`` (ESR: the error's energy over the gear's output energy,
     measured through the pack; the mean over ``recordings`` pairs), in words a musician can read: "held-out error
-    0.0544 (ESR: 0 = identical to your gear, under 0.02 is close; mean over your 9 recordings)"."""
+    0.0544 (ESR: 0 = identical to your gear, under 0.02 is close; mean over your 9 recordings)"; a ``denoiser``'s
+    target is its clean takes, not gear."""
     mean = f"; mean over your {recordings} recordings" if recordings > 1 else ""
-    return f"held-out error {number_words(esr)} (ESR: 0 = identical to your gear, under {CLOSE_ESR:g} is close{mean})"
+    target = "your clean takes" if denoiser else "your gear"
+    return f"held-out error {number_words(esr)} (ESR: 0 = identical to {target}, under {CLOSE_ESR:g} is close{mean})"
 
 
 def train(args: argparse.Namespace) -> int:
@@ -215,10 +217,13 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     if far:
         items.append(limit_words(limit))
         items.append(RESUME_WORDS)
+        denoiser = bool(metrics.get("denoise_snr"))
         if metrics.get("arch") == "gru" and not metrics.get("arch_trials"):
-            items.append("--arch auto: it tries tcn beside gru and keeps it when 5x better (as on drive pedals)")
-        items += [seed_words("recordings"), "more or better recordings: longer takes, more knob settings, each "
-                                            "output a recording of its own input"]
+            items.append("--arch auto: it tries tcn beside gru and keeps it when 5x better"
+                         + ("" if denoiser else " (as on drive pedals)"))
+        items += [seed_words("recordings"), DENOISER_MORE if denoiser else
+                  "more or better recordings: longer takes, more knob settings, each output a recording of its own "
+                  "input"]
     if report is None:
         items.append("--report DIR writes a report of the training (loss curves, error per knob setting, "
                      "spectrograms)")
@@ -226,6 +231,11 @@ def next_lines(metrics: dict, limit: Limit, report: object = None) -> list[str]:
     why = f"{label} {number_words(esr)} is {times_words(esr, CLOSE_ESR)} the {CLOSE_ESR:g} that is close; " \
           "to get closer, try:" if far else ""
     return next_block(items, why)
+
+
+# a denoiser's set has no knob settings: more pairs of the noises it meets (docs/effect.md, "Denoiser pairs")
+DENOISER_MORE = ("more or better pairs: longer takes, the noises of the rooms you record in, each mixed into the "
+                 "clean take at several SNRs (a pack knows only the noises it heard)")
 
 
 # no option of the budget named: the item above names the one that ended the run (tests/test_p41_advice_next.py)
@@ -270,7 +280,7 @@ def print_summary(result, max_steps: int | None, minutes: float | None = None) -
     if m.get("arch_trials"):
         print("architecture chosen by trial: " + ", ".join(f"{a} {number_words(v)}" for a, v in m["arch_trials"].items())
               + " (held-out error after a fifth of the budget each)")
-    print(held_out_line(m["val_esr"], len(m.get("val_esr_per_pair") or ())))
+    print(held_out_line(m["val_esr"], len(m.get("val_esr_per_pair") or ()), bool(m.get("denoise_snr"))))
     if hum_line(m):
         print(hum_line(m))
     per_setting = list(m["val_esr_per_setting"].items())        # worst first

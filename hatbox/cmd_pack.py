@@ -59,6 +59,8 @@ def inspect(args: argparse.Namespace) -> int:
             print(signature, file=sys.stderr)
         if m.kind == "synth":           # its playing level in words, on stderr too (the manifest has the figures)
             print(synth_level_words(m.extras), file=sys.stderr)
+        if noise := denoise_line(m.metrics):        # metrics.denoise_snr in words, on stderr
+            print(noise, file=sys.stderr)
         if worse := worse_than_bypass_words(m.metrics):
             print(f"warning: {worse}", file=sys.stderr)
         return 0
@@ -86,6 +88,8 @@ def inspect(args: argparse.Namespace) -> int:
             print(f"  {band}")
     for line in score_lines(m.metrics):
         print(f"  {line}")
+    if noise := denoise_line(m.metrics):        # a denoiser's SNR, beside its ESR (p60 QA)
+        print(f"  {noise}")
     if worse := worse_than_bypass_words(m.metrics):       # said plainly, not left to comparing two lines (p59 Q2 5)
         print(f"  warning: {worse}")
     for line in figure_lines(m.metrics):
@@ -251,6 +255,7 @@ FIGURES = {
     "no_holdout": "",                                       # said by the training-note figures' own words
     "no_holdout_why": "no notes were held out: {}",          # trainer.synth.train.no_holdout_why
     "arch_trials": "models tried (held-out error): {}",
+    "denoise_snr": "",                                      # said by denoise_line, under the held-out error
     "arch_trial_skipped": "model trial skipped: {}",
     "heldout_notes": "held-out notes {}",
     "envelope": "envelope {}",                              # "from your notes (21): attack 22 ms, falls to ..."
@@ -270,6 +275,34 @@ FIGURES = {
     "silent_files": "silent files left out {}",
     "skipped_files": "unreadable files left out {}",
 }
+
+
+def _db(value: object) -> str | None:
+    """A dB figure of ``denoise_snr`` as the line says it ("15.1"), None where it is no finite number."""
+    v = finite_or_none(value)
+    return None if v is None else f"{v:.1f}"
+
+
+def denoise_line(metrics: dict) -> str | None:
+    """A denoiser pack's SNR figures (its metrics' ``denoise_snr``: trainer.effect.denoise_figures.pack_summary) in
+    words: "noise removed (median over the 8 held-out pairs; SNR against the clean take): input 6.6 dB, the pack
+    15.1 dB (median gain per pair +8.2 dB); spectral gating (noisereduce, offline) +6.0 dB; trained at levels -24
+    to +6 dB of its pairs"; None for a pack without them (gear, or a denoiser trained before the sixtieth stop)."""
+    fig = metrics.get("denoise_snr")
+    if not isinstance(fig, dict):
+        return None
+    inp, out, gain = _db(fig.get("input_snr_median")), _db(fig.get("pack_snr_median")), \
+        finite_or_none(fig.get("pack_gain_median"))
+    if inp is None or out is None or gain is None:
+        return None
+    n = fig.get("pairs")
+    over = f"median over the {n} held-out pairs" if isinstance(n, int) and n > 1 else "the held-out pair"
+    nr = finite_or_none(fig.get("noisereduce_gain_median"))
+    levels = fig.get("levels_db")
+    return (f"noise removed ({over}; SNR against the clean take): input {inp} dB, the pack {out} dB (median gain per "
+            f"pair {gain:+.1f} dB)" + ("" if nr is None else f"; spectral gating (noisereduce, offline) {nr:+.1f} dB")
+            + (f"; trained at levels {levels[0]:+.0f} to {levels[1]:+.0f} dB of its pairs"
+               if isinstance(levels, list) and len(levels) == 2 and None not in map(finite_or_none, levels) else ""))
 
 
 def _value_words(key: str, value: object) -> str:

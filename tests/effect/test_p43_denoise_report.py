@@ -70,7 +70,7 @@ def test_a_denoiser_is_told_how_much_noise_came_out(tmp_path: Path, capsys: pyte
         assert fig["pack_gain"][name] == pytest.approx(fig["pack_snr"][name] - fig["input_snr"][name], abs=0.02)
         assert fig["noisereduce_gain"][name] == pytest.approx(fig["noisereduce_snr"][name] - fig["input_snr"][name],
                                                               abs=0.02)
-    assert f"input {fig['input_snr_median']:.1f} dB" in line and f"({fig['noisereduce_gain_median']:+.1f} dB)" in line
+    assert f"input {fig['input_snr_median']:.1f} dB" in line and f"(median gain per pair {fig['noisereduce_gain_median']:+.1f} dB)" in line
     assert fig["noisereduce_mode"] in fig["noisereduce_modes"] and fig["noisereduce_mode"] in line
     assert "## Noise removed, per held-out pair" in said and "![SNR per pair](denoise_snr.png)" in said
     assert sum(r.startswith("| pairs.csv line") and r.count("|") == 7 for r in said.splitlines()) == 2 + 2

@@ -124,7 +124,7 @@ def test_the_better_noisereduce_mode_is_set_beside_the_pack(monkeypatch: pytest.
     assert fig["noisereduce_gain"]["p"] == pytest.approx(20.0, abs=0.05)       # the noise 20 dB down
     assert fig["noisereduce_modes"]["stationary"] == pytest.approx(0.0, abs=0.05)
     words = dn.denoise_words(fig)[0]
-    assert "input 5.0 dB, the pack 20.0 dB (+15.0 dB)" in words and "stationary, noise clip" in words
+    assert "input 5.0 dB, the pack 20.0 dB (gain +15.0 dB)" in words and "stationary, noise clip" in words
 
 
 def test_an_input_shorter_than_noisereduces_window_gives_no_figure_and_no_error(recwarn) -> None:

@@ -27,7 +27,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -94,10 +94,21 @@ class EffectData:
     pairs: list[Pair]
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (lowest, highest) gain in dB each training segment's input and output are scaled by together (a denoiser's
+    # set: trainer/effect/segments.py, level_gains); None: every segment at the level it was recorded (gear)
+    level_range_db: tuple[float, float] | None = None
+    # trainer.effect.denoise_figures.denoise_check's figures where they were made before training (report_denoise
+    # plan_levels); None: not looked at
+    denoise_check: dict[str, Any] | None = None
 
     def knob_vector(self, pair: Pair) -> np.ndarray:
         """The pair's knob setting normalised to [0, 1] -> [K] float32."""
         return np.array([k.normalize(pair.setting[k.name]) for k in self.knobs], np.float32)
+
+    @property
+    def denoiser(self) -> bool:
+        """Whether the set was found to be a denoiser's before training (:attr:`denoise_check`)."""
+        return bool(self.denoise_check and self.denoise_check.get("denoising"))
 
     @property
     def latencies(self) -> dict[str, int]:

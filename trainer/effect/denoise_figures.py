@@ -2,16 +2,18 @@
 input and of the pack's output against the clean take, the improvement in dB, and beside it what spectral gating
 (the ``noisereduce`` package) does to the same noisy input.
 
-When a set is a denoiser's (:func:`denoise_check`): the part the gear took away (input - output, aligned) has to be
-unrelated to what it let through, both in its sound (under :data:`REMOVED_SHARE` of its power explained by a linear
-filter of the output: trainer/effect/takes.py ``linear_share``) and in its level over time (the correlation of its
-50 ms frame levels with the output's under :data:`LEVEL_CORR`), it must not sound like the playing (the spread over
-third-octave bands of its long-term spectrum against the output's, :func:`spectral_distance`, at least
-:data:`SOUND_DB`), and the output has to be quieter than the input, on at least half of the pairs.  Noise is
+When a set is a denoiser's (:func:`denoise_check`): the part the gear took away (input - output, aligned, the output
+brought to the input's level where the playing is loudest, :func:`matched`: pairs normalised apart in a DAW are
+judged as recorded) has to be unrelated to what it let through, both in its sound (under :data:`REMOVED_SHARE` of
+its power explained by a linear filter of the output: trainer/effect/takes.py ``linear_share``) and in its level
+over time (the correlation of its 50 ms frame levels with the output's under :data:`LEVEL_CORR`), it must not sound
+like the playing (the spread over third-octave bands of its long-term spectrum against the output's,
+:func:`spectral_distance`, at least :data:`SOUND_DB`), and the output has to be the cleaner side (:func:`cleaner`:
+its pauses further under its playing than the input's, whatever the levels), on at least half of the pairs. Noise is
 unrelated to the playing and adds to it; what a drive, compressor, EQ or reverb takes away or adds follows the
 playing in sound, what a chorus or phaser does follows it in level, what a tremolo, a slicer or a slow gear takes
 away is the playing itself (a copy of it in the gaps and swells: the same spectrum), and a pedal that adds hiss
-makes its output louder.  Only then does
+fills its output's pauses. A set that passes with its columns exchanged is said to look swapped. Only then does
 "SNR" mean something: the report of a drive pedal says none (measured figures: docs/effect.md, "Denoiser report").
 
 The SNR of the input and of the pack are the held-out ESRs the trainer already measured (bypass's and the pack's:
@@ -34,6 +36,7 @@ from trainer.effect.takes import linear_share
 REMOVED_SHARE = 0.25    # the removed part is noise when under this share of its power follows the output
 LEVEL_CORR = 0.5        # ... and when its level over time correlates with the output's under this
 SOUND_DB = 6.0          # ... and when its spectrum differs from the output's by at least this spread (dB) over bands
+SPREAD_DB = 1.0         # the output is the cleaner side when its pauses lie this much further under its playing
 BAND_RANGE_DB = 60.0    # bands of the output further than this under its loudest band are not compared
 SPECTRUM_SEGMENT = 4096  # samples per Welch segment of the long-term spectra (11.7 Hz bins at 48 kHz)
 SNR_CEIL_DB = 120.0     # an output identical to the clean take (ESR 0) is said as this, not infinity
@@ -60,26 +63,67 @@ def snr_db(estimate: np.ndarray, clean: np.ndarray) -> float | None:
     return snr_from_esr(esr(clean[:n], estimate[:n]))
 
 
-def removed_share(pair: Pair, rate: int) -> float:
-    """The share (0..1) of what the gear took away (input - output [N], aligned) that a linear filter of the output
-    explains: about 0 for noise taken off a clean take, near 1 for an EQ, high for drive, compression and reverb; 1 when
-    nothing was taken away."""
+def loud_frames(y: np.ndarray, rate: int) -> np.ndarray:
+    """The samples of ``y`` [N] in its loudest tenth of 50 ms frames -> a bool mask [N] (every sample where ``y``
+    holds under ten frames): where the playing stands well over any noise."""
+    n = int(QUIET_FRAME_S * rate)
+    frames = y.shape[0] // n
+    if frames < 10:
+        return np.ones(y.shape[0], bool)
+    power = np.mean(np.square(y[:frames * n].reshape(frames, n), dtype=np.float64), axis=1)
+    mask = np.zeros(y.shape[0], bool)
+    mask[:frames * n] = np.repeat(power >= np.percentile(power, 90), n)
+    return mask
+
+
+def output_gain(pair: Pair, rate: int) -> float:
+    """The gain (no unit) that brings the output [N] to the input's [N] level where the playing is loudest (the
+    output's loudest tenth of frames, :func:`loud_frames`): the least-squares scale ``<x, y> / <y, y>`` of the
+    output onto the input there.  About 1 for a noisy take and its clean take as recorded (the noise is unrelated to
+    the playing), and for a tremolo or a slow gear (their loudest moments pass the playing as it is); 0.3 for a
+    noisy take and its clean take each normalised to -1 dBFS where the noise was 10 dB over the playing; 1 for a
+    silent output."""
     n = min(pair.input.shape[0], pair.output.shape[0])
-    removed = pair.input[:n].astype(np.float64) - pair.output[:n]
-    return linear_share(pair.output[:n], removed, rate) if np.any(removed) else 1.0     # nothing taken: no noise
+    y = pair.output[:n].astype(np.float64)
+    keep = loud_frames(y, rate)
+    power = float(np.dot(y[keep], y[keep]))
+    return float(np.dot(pair.input[:n][keep].astype(np.float64), y[keep])) / power if power > 0 else 1.0
+
+
+def gain_db(gain: float) -> float:
+    """A gain (no unit, either sign) in dB, rounded to 0.01; -200 for none."""
+    return round(float(20 * np.log10(max(abs(gain), 1e-10))), 2)
+
+
+def matched(pair: Pair, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the output at the input's level, what the gear took away) [N] float64 each: the output times
+    :func:`output_gain`, and the input minus that, so that pairs normalised apart (a DAW's -1 dBFS on each side)
+    are judged as recorded."""
+    n = min(pair.input.shape[0], pair.output.shape[0])
+    out = pair.output[:n].astype(np.float64) * output_gain(pair, rate)
+    return out, pair.input[:n].astype(np.float64) - out
+
+
+def removed_share(pair: Pair, rate: int) -> float:
+    """The share (0..1) of what the gear took away (input - output [N], aligned, the output at the input's level:
+    :func:`matched`) that a linear filter of the output explains: about 0 for noise taken off a clean take, near 1
+    for an EQ, high for drive, compression and reverb; 1 when nothing was taken away."""
+    out, removed = matched(pair, rate)
+    return linear_share(out, removed, rate) if np.any(np.abs(removed) > 1e-7 * np.max(np.abs(out), initial=0.0)) \
+        else 1.0     # nothing taken (a gain only leaves rounding): no noise
 
 
 def level_correlation(pair: Pair, rate: int) -> float:
-    """The correlation (-1..1) of the levels (dB, 50 ms frames) of what the gear took away (input - output [N]) with
+    """The correlation (-1..1) of the levels (dB, 50 ms frames) of what the gear took away (:func:`matched`) with
     the output's: about 0 for steady noise, near 1 for a chorus, phaser or drive (what they change follows the
     playing); 0 when either level is constant or the pair is under two frames."""
     n = int(QUIET_FRAME_S * rate)
-    frames = min(pair.input.shape[0], pair.output.shape[0]) // n
+    out, removed = matched(pair, rate)
+    frames = out.shape[0] // n
     if frames < 2:
         return 0.0
-    out = pair.output[:frames * n].astype(np.float64)
-    removed = pair.input[:frames * n].astype(np.float64) - out
-    levels = [10 * np.log10(np.mean(np.square(x.reshape(frames, n)), axis=1) + 1e-12) for x in (removed, out)]
+    levels = [10 * np.log10(np.mean(np.square(x[:frames * n].reshape(frames, n)), axis=1) + 1e-12)
+              for x in (removed, out)]
     if min(float(np.std(v)) for v in levels) == 0.0:
         return 0.0
     return float(np.corrcoef(levels[0], levels[1])[0, 1])
@@ -101,16 +145,15 @@ def band_levels(x: np.ndarray, rate: int) -> np.ndarray:
 
 
 def spectral_distance(pair: Pair, rate: int) -> float:
-    """How unlike the playing what the gear took away (input - output [N], aligned) sounds, in dB: the spread
+    """How unlike the playing what the gear took away (:func:`matched`) sounds, in dB: the spread
     (standard deviation over third-octave bands within :data:`BAND_RANGE_DB` of the output's loudest) of the level
     difference between the long-term spectra of the removed part and of the output.  About 0-5 dB for a tremolo,
     slicer or slow gear (what they take away is the playing, only quieter), 10 dB and more for hiss, hum or pink
     noise taken off guitar; 0 when nothing was taken away or the pair is too short for a spectrum."""
-    n = min(pair.input.shape[0], pair.output.shape[0])
-    removed = pair.input[:n].astype(np.float64) - pair.output[:n]
-    if n < 2 or not np.any(removed):
+    out, removed = matched(pair, rate)
+    if out.shape[0] < 2 or not np.any(removed):
         return 0.0
-    a, b = band_levels(removed, rate), band_levels(pair.output[:n], rate)
+    a, b = band_levels(removed, rate), band_levels(out, rate)
     keep = np.isfinite(a) & np.isfinite(b) & (b > np.nanmax(b, initial=0.0) * 10 ** (-BAND_RANGE_DB / 10))
     if keep.sum() < 2:
         return 0.0
@@ -118,28 +161,78 @@ def spectral_distance(pair: Pair, rate: int) -> float:
 
 
 def quieter(pair: Pair) -> bool:
-    """Whether the output [N] has less energy than the input [N] (noise taken off; added hiss makes it louder)."""
+    """Whether the output [N] has less energy than the input [N] (noise taken off; added hiss makes it louder), as
+    recorded: a pair normalised apart can say either."""
     n = min(pair.input.shape[0], pair.output.shape[0])
     return float(np.sum(np.square(pair.output[:n], dtype=np.float64))) < \
         float(np.sum(np.square(pair.input[:n], dtype=np.float64)))
 
 
-def denoise_check(data: EffectData) -> dict[str, Any]:
-    """metrics.json's ``denoise_check``: {"removed_share_per_pair": {pair: share}, "level_corr_per_pair": {pair:
-    correlation}, "spectral_distance_per_pair": {pair: dB}, "quieter_pairs": [n, of], "denoised_pairs": [n, of],
-    "denoising": bool}: a pair is denoised when its removed part is under :data:`REMOVED_SHARE` explained by its
-    output, its level correlates with the output's under :data:`LEVEL_CORR`, its spectrum is at least
-    :data:`SOUND_DB` from the output's, and its output is quieter; the set is a denoiser's when at least half its
-    pairs are."""
+def level_spread(x: np.ndarray, rate: int) -> float:
+    """How far ``x``'s [N] quiet moments lie under its loud ones, in dB: the 95th minus the 10th percentile of its
+    50 ms frame levels (a pause in digital silence is -200 dBFS).  Noise fills the pauses and narrows it; a level
+    change leaves it as it is.  0 for under two frames."""
+    n = int(QUIET_FRAME_S * rate)
+    frames = x.shape[0] // n
+    if frames < 2:
+        return 0.0
+    levels = 10 * np.log10(np.mean(np.square(x[:frames * n].reshape(frames, n), dtype=np.float64), axis=1) + 1e-20)
+    return float(np.percentile(levels, 95) - np.percentile(levels, 10))
+
+
+def spread_gain(pair: Pair, rate: int) -> float:
+    """:func:`level_spread` of the output minus the input's (dB): positive where the output's pauses are the quieter
+    (noise taken out), negative where the output is the noisier one; the same at any level of either side."""
+    n = min(pair.input.shape[0], pair.output.shape[0])
+    return level_spread(pair.output[:n], rate) - level_spread(pair.input[:n], rate)
+
+
+def cleaner(pair: Pair, rate: int) -> bool:
+    """Whether the output is the cleaner side: its quiet moments lie at least :data:`SPREAD_DB` further under its
+    loud ones than the input's (:func:`spread_gain`: a level difference between the sides, a DAW's normalising,
+    changes nothing); within that (playing without pauses), whether it is :func:`quieter`."""
+    gained = spread_gain(pair, rate)
+    return gained > 0 if abs(gained) >= SPREAD_DB else quieter(pair)
+
+
+def _rule(data: EffectData) -> dict[str, Any]:
+    """The rule's figures per pair and how many pairs pass: :func:`denoise_check` for ``data`` as given."""
     shares = {p.name: round(removed_share(p, data.rate), 4) for p in data.pairs}
     corr = {p.name: round(level_correlation(p, data.rate), 4) for p in data.pairs}
     sound = {p.name: round(spectral_distance(p, data.rate), 2) for p in data.pairs}
+    clean = {p.name: cleaner(p, data.rate) for p in data.pairs}
+    fits = {n: shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and sound[n] >= SOUND_DB and clean[n]
+            for n in shares}
     quiet = {p.name: quieter(p) for p in data.pairs}
-    clean = sum(shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and sound[n] >= SOUND_DB and quiet[n]
-                for n in shares)
+    passed = sum(fits[n] and (quiet[n] or all(fits.values())) for n in shares)
     return {"removed_share_per_pair": shares, "level_corr_per_pair": corr, "spectral_distance_per_pair": sound,
-            "quieter_pairs": [sum(quiet.values()), len(quiet)], "denoised_pairs": [clean, len(shares)],
-            "denoising": bool(shares) and 2 * clean >= len(shares)}
+            "cleaner_pairs": [sum(clean.values()), len(clean)], "quieter_pairs": [sum(quiet.values()), len(quiet)],
+            "denoised_pairs": [passed, len(shares)], "denoising": bool(shares) and 2 * passed >= len(shares)}
+
+
+def swapped(data: EffectData) -> EffectData:
+    """``data`` with each pair's input and output exchanged (the columns of pairs.csv the other way round)."""
+    pairs = [Pair(p.name, p.output, p.input, p.setting, p.latency, p.files[::-1]) for p in data.pairs]
+    return EffectData(data.rate, data.knobs, pairs)
+
+
+def denoise_check(data: EffectData) -> dict[str, Any]:
+    """metrics.json's ``denoise_check``: {"removed_share_per_pair": {pair: share}, "level_corr_per_pair": {pair:
+    correlation}, "spectral_distance_per_pair": {pair: dB}, "output_gain_db_per_pair": {pair: dB},
+    "quieter_pairs": [n, of], "cleaner_pairs": [n, of], "denoised_pairs": [n, of], "denoising": bool,
+    "swapped": bool}: a pair is denoised when what was taken away (the output at the input's level:
+    :func:`matched`) is under :data:`REMOVED_SHARE` explained by its output, its level correlates with the output's
+    under :data:`LEVEL_CORR`, its spectrum is at least :data:`SOUND_DB` from the output's, and its output is the
+    :func:`cleaner` side, and it is :func:`quieter` as recorded unless every pair of the set passes (a set normalised
+    in a DAW; where some pairs are gear, a louder output is the gear's gain: a clean boost of a humming DI beside a
+    drive is no denoiser); the set is a denoiser's when at least half its pairs are.  ``swapped``: no denoiser's as
+    given, but one with input and output exchanged (the noisy takes in the output column)."""
+    rule = _rule(data)
+    rule["output_gain_db_per_pair"] = {p.name: gain_db(output_gain(p, data.rate)) for p in data.pairs}
+    noisier = len(data.pairs) - rule["cleaner_pairs"][0]
+    rule["swapped"] = (not rule["denoising"] and 2 * noisier >= len(data.pairs) > 0
+                       and _rule(swapped(data))["denoising"])
+    return rule
 
 
 def quiet_clip(noisy: np.ndarray, rate: int) -> np.ndarray:
@@ -232,13 +325,30 @@ def _signed(db: float | None) -> str:
 
 def denoise_words(fig: dict[str, Any] | None) -> list[str]:
     """The headline (one line, also printed after training): the median SNR of the input, the pack and noisereduce
-    over the held-out pairs, with the improvements; [] without figures."""
+    over the held-out pairs, and the median of each pair's gain (said as such: it is not the difference of the two
+    medians, p60 QA); [] without figures.  ``fig``: :func:`denoise_figures` or the pack's :func:`pack_summary`."""
     if not fig:
         return []
-    n = len(fig["input_snr"])
+    n = fig.get("pairs", len(fig.get("input_snr") or {}))
     over = f"median over the {n} held-out pairs" if n > 1 else "the held-out pair"
+    gain = "median gain per pair" if n > 1 else "gain"
     nr_snr = fig["noisereduce_snr_median"]
     return [f"noise removed ({over}; SNR against the clean take): input {fig['input_snr_median']:.1f} dB, the pack "
-            f"{fig['pack_snr_median']:.1f} dB ({_signed(fig['pack_gain_median'])}); spectral gating "
+            f"{fig['pack_snr_median']:.1f} dB ({gain} {_signed(fig['pack_gain_median'])}); spectral gating "
             f"(noisereduce, {fig['noisereduce_mode']}, offline) "
-            + ("-" if nr_snr is None else f"{nr_snr:.1f} dB") + f" ({_signed(fig['noisereduce_gain_median'])})"]
+            + ("-" if nr_snr is None else f"{nr_snr:.1f} dB") + f" ({gain} {_signed(fig['noisereduce_gain_median'])})"]
+
+
+SUMMARY_KEYS = ("input_snr_median", "pack_snr_median", "pack_gain_median", "noisereduce_snr_median",
+                "noisereduce_gain_median", "noisereduce_mode")
+
+
+def pack_summary(fig: dict[str, Any] | None, levels_db: tuple[float, float] | None) -> dict[str, Any] | None:
+    """The pack's metrics' ``denoise_snr`` (what ``pack inspect`` and the training summary say of a denoiser):
+    :func:`denoise_figures`' medians (:data:`SUMMARY_KEYS`, dB), ``pairs`` (how many held-out pairs) and
+    ``levels_db`` (the training levels, trainer/effect/report_denoise.py DENOISER_LEVELS_DB; None: as recorded);
+    None for a set that is no denoiser's."""
+    if not fig:
+        return None
+    return {**{k: fig[k] for k in SUMMARY_KEYS}, "pairs": len(fig["input_snr"]),
+            "levels_db": None if levels_db is None else list(levels_db)}

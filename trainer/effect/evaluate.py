@@ -164,6 +164,35 @@ def outlier_warning(rows: list[dict[str, Any]], knobs: bool = True, report: bool
             f"{'that setting' if len(bad) == 1 else 'those settings'}, or train longer")
 
 
+OUTLIER_GAIN_DB = 6.0       # a denoiser's pair is far behind when it gained this much less SNR than the median pair
+
+
+def snr_gains(metrics: dict[str, Any]) -> dict[str, float]:
+    """{pair: the SNR the pack gained on it, dB} (a denoiser's: 10 log10 of bypass's held-out ESR over the pack's,
+    the same as its output SNR minus its input SNR), for the pairs both were measured on."""
+    return {n: 10.0 * math.log10(max(b, 1e-30) / max(m, 1e-30)) for n, (m, b) in pair_scores(metrics).items()}
+
+
+def gain_outlier_warning(metrics: dict[str, Any], report: bool = False) -> str | None:
+    """A denoiser's :func:`outlier_warning`: the pairs the pack took at least :data:`OUTLIER_GAIN_DB` less noise
+    off (SNR gained, :func:`snr_gains`) than off the median pair, least first; None when there are none or under
+    three pairs.  Judged by the SNR gained, not the ESR: the noisiest pair has the highest ESR left though the pack
+    gained most on it (QA, p60: 0 dB SNR in, +10.4 dB gained, was named 12.4x the median ESR)."""
+    gains = snr_gains(metrics)
+    if len(gains) < 3:
+        return None
+    median = float(np.median(list(gains.values())))
+    bad = sorted(((n, g) for n, g in gains.items() if g < median - OUTLIER_GAIN_DB), key=lambda t: t[1])
+    if not bad:
+        return None
+    named = "; ".join(f"{n}: {g:+.1f} dB" for n, g in bad[:WARN_ROWS]) + more_rows(len(bad) - WARN_ROWS, report)
+    one = len(bad) == 1
+    return (f"the pack takes much less noise off {'this recording' if one else 'these recordings'} than off the "
+            f"others (SNR gained, {OUTLIER_GAIN_DB:g} dB or more under the median pair's {median:+.1f} dB): {named}; "
+            f"check {'that recording' if one else 'those recordings'} (a noise the other pairs do not have? a pack "
+            "knows only the noises it heard), record more like it, or train longer")
+
+
 def pair_scores(metrics: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """{pair: (the pack's held-out ESR, bypass's)} for the pairs both were measured on, in the metrics' order."""
     bypass: dict[str, float] = metrics.get("val_bypass_esr_per_pair") or {}
@@ -229,8 +258,10 @@ def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | N
     what ended the run).  ``report``: a report is written (rows a warning leaves out are in its table); without
     one (the default) a warning that leaves rows out says --report DIR lists them."""
     knobs = bool(data.knobs)
+    outliers = (gain_outlier_warning(metrics, report) if getattr(data, "denoiser", False)
+                else outlier_warning(setting_rows(metrics, data), knobs, report))
     said = [bypass_warning(metrics, limit, knobs), worse_than_bypass_warning(metrics, report),
-            dominant_bypass_warning(metrics), outlier_warning(setting_rows(metrics, data), knobs, report)]
+            dominant_bypass_warning(metrics), outliers]
     return [w for w in said if w]
 
 

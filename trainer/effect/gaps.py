@@ -69,27 +69,38 @@ def median_levels(per_pair: dict[str, dict[str, float] | None]) -> dict[str, flo
     return {k: float(np.median([v[k] for v in held])) for k in LEVELS} if held else None
 
 
+SILENT_DBFS = -190.0        # a level this low is digital silence (quiet_levels' floor is -200 dBFS)
+
+
+def level_words(db: float, unit: str = "") -> str:
+    """A gap's level in words: "-62.3" (``unit`` after it, e.g. " dBFS"), or "digital silence" for a level under
+    :data:`SILENT_DBFS` (a clean take's pauses: -200.0 dBFS read as a figure, p60 QA)."""
+    return "digital silence" if db <= SILENT_DBFS else f"{db:.1f}{unit}"
+
+
 def _down(levels: dict[str, float]) -> str:
     down = levels["input_db"] - levels["pack_db"]
     return f"{abs(down):.1f} dB {'under' if down >= 0 else 'over'} the input"
 
 
-def quiet_text(levels: dict[str, float] | None, pair: str) -> list[str]:
-    """report.md's line for one pair's :func:`quiet_levels` ([] without them)."""
+def quiet_text(levels: dict[str, float] | None, pair: str, target: str = "the gear") -> list[str]:
+    """report.md's line for one pair's :func:`quiet_levels` ([] without them); ``target``: what the output column
+    holds in words ("the clean take" for a denoiser's set)."""
     if not levels:
         return []
     level = levels.get("gear_level_db")
     if level is not None and levels["gear_db"] > level - GAP_BELOW_DB:      # playing all through: no gaps
         return [f"- noise floor in the gaps: none to measure (the held-out stretch of {pair} is played all through: "
                 f"its quietest tenth is within {GAP_BELOW_DB:g} dB of its level, {level:.1f} dBFS)"]
-    return [f"- noise floor in the gaps (the quietest tenth of the held-out stretch of {pair}, where the gear is "
-            f"quietest): input {levels['input_db']:.1f} dBFS, the gear {levels['gear_db']:.1f}, the pack "
-            f"{levels['pack_db']:.1f} ({_down(levels)})"]
+    return [f"- noise floor in the gaps (the quietest tenth of the held-out stretch of {pair}, where {target} is "
+            f"quietest): input {level_words(levels['input_db'], ' dBFS')}, {target} {level_words(levels['gear_db'])}, "
+            f"the pack {level_words(levels['pack_db'])} ({_down(levels)})"]
 
 
-def gaps_text(per_pair: dict[str, dict[str, float] | None]) -> list[str]:
+def gaps_text(per_pair: dict[str, dict[str, float] | None], target: str = "the gear") -> list[str]:
     """report.md's line for :func:`gap_levels` of several pairs: the median over those with gaps, the pair the pack
-    took the least off, and how many had none; [] when none has gaps (the caller says so for the worst pair)."""
+    took the least off, and how many had none; [] when none has gaps (the caller says so for the worst pair).
+    ``target``: what the output column holds in words ("the clean take" for a denoiser's set)."""
     held = {n: v for n, v in per_pair.items() if v}
     if not held and len(per_pair) > 1:
         return [f"- noise floor in the gaps: none to measure (none of the {len(per_pair)} pairs' held-out stretches "
@@ -97,13 +108,15 @@ def gaps_text(per_pair: dict[str, dict[str, float] | None]) -> list[str]:
     if not held:
         return []
     if len(per_pair) == 1:
-        return quiet_text(*[(v, n) for n, v in held.items()][0])
+        return quiet_text(*[(v, n) for n, v in held.items()][0], target)
     mid = median_levels(held)
     assert mid is not None
     least, lv = min(held.items(), key=lambda kv: kv[1]["input_db"] - kv[1]["pack_db"])
     none = len(per_pair) - len(held)
-    return [f"- noise floor in the gaps (the quietest tenth of each held-out stretch, where the gear is quietest; "
-            f"median over the {len(held)} of {len(per_pair)} pairs with gaps): input {mid['input_db']:.1f} dBFS, the "
-            f"gear {mid['gear_db']:.1f}, the pack {mid['pack_db']:.1f} ({_down(mid)}); the least taken down: {least}: "
-            f"input {lv['input_db']:.1f}, the gear {lv['gear_db']:.1f}, the pack {lv['pack_db']:.1f} ({_down(lv)})"
+    return [f"- noise floor in the gaps (the quietest tenth of each held-out stretch, where {target} is quietest; "
+            f"median over the {len(held)} of {len(per_pair)} pairs with gaps): input "
+            f"{level_words(mid['input_db'], ' dBFS')}, {target} {level_words(mid['gear_db'])}, the pack "
+            f"{level_words(mid['pack_db'])} ({_down(mid)}); the least taken down: {least}: input "
+            f"{level_words(lv['input_db'])}, {target} {level_words(lv['gear_db'])}, the pack "
+            f"{level_words(lv['pack_db'])} ({_down(lv)})"
             + (f"; {none} pair{'s' if none > 1 else ''} played all through (no gaps)" if none else "")]

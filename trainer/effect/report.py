@@ -194,8 +194,9 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
              f"{_close():g} is close to the gear, 1 is as far off as silence",
              *report_denoise.headline(metrics),
-             *(gaps_text(metrics.get("quiet_levels_per_pair") or {})
-               or quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", "")))),
+             *(gaps_text(metrics.get("quiet_levels_per_pair") or {}, report_denoise.target_words(metrics))
+               or quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", "")),
+                             report_denoise.target_words(metrics))),
              f"- sample rate: {data.rate} Hz; knobs: "
              + (", ".join(f"{k.name} {k.min:g}..{k.max:g} {k.unit}".strip() for k in data.knobs) or "none"),
              "", "Per pair, worst first (bypass: the dry input as the output; x median: its ESR over the median "

@@ -14,17 +14,46 @@ import numpy as np
 
 from hatbox.text import display_name
 from trainer.effect.data import EffectData
-from trainer.effect.denoise_figures import denoise_check, denoise_figures, denoise_words
+from trainer.effect.denoise_figures import denoise_check, denoise_figures, denoise_words, pack_summary  # noqa: F401
 
 FIGURE = "denoise_snr.png"
+# The gains (dB, lowest and highest) a denoiser's training segments are played at, pair and clean take together
+# (trainer/effect/segments.py level_gains): a podcast voice recorded peaking at -6 dBFS is met from a quiet
+# USB mic's -30 dBFS up to a hot preamp's full scale (+6 dB, kept under 0 dBFS), so the pack works at any gain
+# the user sets instead of only at the one its pairs were recorded at (QA, p60: 13.0 dB out at the trained level,
+# 1.0 dB 14 dB under it).  Gear (a drive's sound depends on the level) trains at the recorded level only.
+DENOISER_LEVELS_DB = (-24.0, 6.0)
 
 
-def denoise_metrics(metrics: dict[str, Any], data: EffectData, val_fraction: float | None) -> dict[str, Any]:
+SWAPPED_WORDS = ("the columns look swapped: each output is the noisier side of its pair and each input the cleaner "
+                 "(a denoiser's pairs the other way round), so this trains a pack that adds the noise; put the noisy "
+                 "recordings in the input column and the clean ones in the output column (if your gear adds the "
+                 "noise on purpose, train on)")
+
+
+def plan_levels(data: EffectData) -> dict[str, Any]:
+    """The set's :func:`denoise_check`, kept in ``data.denoise_check``; for a denoiser's set also sets
+    ``data.level_range_db`` to :data:`DENOISER_LEVELS_DB` and says so in ``data.notes`` (gear: as recorded); for
+    a set that is one with its columns swapped, :data:`SWAPPED_WORDS` in ``data.warnings`` (said before training)."""
+    check = data.denoise_check = denoise_check(data)
+    if check["swapped"]:
+        data.warnings.append(SWAPPED_WORDS)
+    if check["denoising"]:
+        low, high = DENOISER_LEVELS_DB
+        data.level_range_db = DENOISER_LEVELS_DB
+        data.notes.append(f"a denoiser's set: it trains on each pair at levels from {low:+.0f} to {high:+.0f} dB of "
+                          "the recording (never over 0 dBFS), so the pack denoises at any mic gain, not only at "
+                          "the one the pairs were recorded at")
+    return check
+
+
+def denoise_metrics(metrics: dict[str, Any], data: EffectData, val_fraction: float | None,
+                    check: dict[str, Any] | None = None) -> dict[str, Any]:
     """{"denoise_check": ..., "denoise": figures or None} for ``metrics`` (with the held-out ESRs per pair, the
     pack's and bypass's) on ``data``'s stretches held out at ``val_fraction``; runs noisereduce only on a denoiser's
-    set."""
+    set.  ``check``: the set's :func:`denoise_check` where it was made before training (:func:`plan_levels`)."""
     from trainer.effect.evaluate import scored_span
-    check = denoise_check(data)
+    check = denoise_check(data) if check is None else check
     figures = (denoise_figures(metrics, data, lambda p: scored_span(p, val_fraction)) if check["denoising"]
                else None)
     return {"denoise_check": check, "denoise": figures}
@@ -89,6 +118,12 @@ def _gain_bars(ax: Any, fig: dict[str, Any], names: list[str], nr_mode: str) -> 
 
 def _cell(value: float | None, signed: bool = False) -> str:
     return "-" if value is None else (f"{value:+.1f}" if signed else f"{value:.1f}")
+
+
+def target_words(metrics: dict[str, Any]) -> str:
+    """What the output column holds, in the report's words: "the clean take" for a denoiser's set (``metrics`` with
+    its ``denoise`` figures), "the gear" otherwise."""
+    return "the clean take" if metrics.get("denoise") else "the gear"
 
 
 def headline(metrics: dict[str, Any]) -> list[str]:

@@ -59,7 +59,9 @@ class Segments:
         raise AssertionError("unreachable")
 
     def batch(self, size: int) -> tuple[torch.Tensor, ...]:
-        """x [B, S], y [B, S], k [B, S, K], recording power [B]; S = warmup + chunks * chunk."""
+        """x [B, S], y [B, S], k [B, S, K], recording power [B]; S = warmup + chunks * chunk.  With the data's
+        ``level_range_db`` (a denoiser's set) each segment's x and y are scaled together by a gain drawn from it
+        (:func:`level_gains`; its power by the gain squared, so the loss weighs it as it did)."""
         idx = self.rng.choice(len(self.pieces), size=size, p=self.weights)
         xs, ys, ks = [], [], []
         for i in idx:
@@ -68,8 +70,11 @@ class Segments:
             xs.append(p.input[a:a + self.length])
             ys.append(p.output[a:a + self.length])
             ks.append(np.broadcast_to(self.knobs[i], (self.length, len(self.knobs[i]))))
-        return (torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks)),
-                torch.from_numpy(self.power[idx]))
+        x, y, power = np.stack(xs), np.stack(ys), self.power[idx]
+        if self.data.level_range_db is not None:
+            gain = level_gains(self.rng, self.data.level_range_db, np.maximum(_peaks(x), _peaks(y)))
+            x, y, power = x * gain[:, None], y * gain[:, None], power * np.square(gain)
+        return (torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(np.stack(ks)), torch.from_numpy(power))
 
     def validation(self, seconds: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
         """Held-out windows of ``seconds`` (where the output has signal: split.signal_start), each after up to
@@ -83,3 +88,17 @@ class Segments:
             ys.append(p.output[s - ctx:s + n])
             ks.append(np.broadcast_to(k, (ctx + n, len(k))))
         return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)), torch.from_numpy(np.stack(ks)), ctx
+
+
+def _peaks(audio: np.ndarray) -> np.ndarray:
+    """The peak |sample| of each row of ``audio`` [B, S] -> [B]."""
+    return np.max(np.abs(audio), axis=1)
+
+
+def level_gains(rng: np.random.Generator, range_db: tuple[float, float], peaks: np.ndarray) -> np.ndarray:
+    """A gain per segment [B] float32, drawn uniformly in dB over ``range_db`` (lowest, highest) and lowered where it
+    would take the segment's peak (``peaks`` [B], the louder of its input and output, full scale 1.0) over 0 dBFS: a
+    denoiser hears the same voice at every mic level it meets, never a level the box could not take in."""
+    gain = 10.0 ** (rng.uniform(range_db[0], range_db[1], size=peaks.shape[0]) / 20.0)
+    headroom = 1.0 / np.maximum(peaks, 1e-12)          # never under 1: a take recorded over full scale stays so
+    return np.minimum(gain, np.maximum(headroom, 1.0)).astype(np.float32)

@@ -131,7 +131,8 @@ def before_training(data, takes_normalised: bool = False, keep_dry_channel: bool
     ``keep_dry_channel``), else -> the warnings (hum, a quiet DI, the normalised takes let through)."""
     check_dry_channels(data.pairs, keep_dry_channel)
     said = [check_normalised(data.pairs, takes_normalised)]
-    return [w for w in said if w] + hum_warnings(data.pairs, data.rate) + quiet_di_warnings(data.pairs)
+    return ([w for w in said if w] + hum_warnings(data.pairs, data.rate, getattr(data, "denoise_check", None))
+            + quiet_di_warnings(data.pairs))
 
 
 # --------------------------------------------------------------------------- mains hum
@@ -294,15 +295,16 @@ def hum_findings(pairs: list, rate: int) -> tuple[dict[str, Hum], dict[str, Hum]
     return {k: v for k, v in outs.items() if v}, {k: v for k, v in ins.items() if v}
 
 
-def hum_warnings(pairs: list, rate: int) -> list[str]:
+def hum_warnings(pairs: list, rate: int, check: dict | None = None) -> list[str]:
     """The warning for takes that carry mains hum their DI does not (the pack, fed the DI, cannot learn it: it counts
-    in the held-out error, said after training), and the note-like warning for a DI that hums where its takes do too
-    (:func:`passed_on`: the gear passes it and the pack learns it as part of the sound: a box with a clean input
-    would not hum)."""
+    in the held-out error, said after training; not where ``check``, the set's denoise_check figures made already
+    by trainer/effect/report_denoise.py plan_levels, finds a denoiser's set with its columns swapped: that warning
+    says it), and the note-like warning for a DI that hums where its takes do too (:func:`passed_on`: the gear
+    passes it and the pack learns it as part of the sound: a box with a clean input would not hum)."""
     outs, ins = hum_findings(pairs, rate)
     said = []
     wet = [p for p in pairs if p.files[1] in outs and p.files[0] not in ins]
-    if wet:
+    if wet and not (check or {}).get("swapped"):      # a swapped denoiser's set: its noisy takes hum (said so)
         names = sorted({Path(p.files[1]).name for p in wet})
         worst = max((outs[p.files[1]] for p in wet), key=lambda h: h.share)
         who, verb = _takes_carry(len(names), len({p.files[1] for p in pairs}))
@@ -316,11 +318,15 @@ def hum_warnings(pairs: list, rate: int) -> list[str]:
                     "learns what the gear did with it (a box played clean will not hum), but a DI recorded without "
                     "it is better: find the ground loop on its way")
     kept = {f: h for f, h in ins.items() if f not in passed}
-    return said + ([] if not kept or denoising(pairs, rate) else [_di_only_words(f, h) for f, h in kept.items()])
+    return said + ([] if not kept or denoising(pairs, rate, check) else
+                   [_di_only_words(f, h) for f, h in kept.items()])
 
 
-def denoising(pairs: list, rate: int) -> bool:
-    """Whether ``pairs`` are a denoiser's set (trainer.effect.denoise_figures.denoise_check's rule)."""
+def denoising(pairs: list, rate: int, check: dict | None = None) -> bool:
+    """Whether ``pairs`` are a denoiser's set (trainer.effect.denoise_figures.denoise_check's rule; ``check``: its
+    figures where they were made already)."""
+    if check is not None:
+        return bool(check["denoising"])
     from trainer.effect.denoise_figures import denoise_check     # noqa: PLC0415 - only where a DI hums alone
     from trainer.effect.data import EffectData                    # noqa: PLC0415
     return bool(denoise_check(EffectData(rate, [], list(pairs)))["denoising"])

@@ -359,6 +359,8 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
     data_fp = resume_mod.fingerprint(eff, data, input, target)       # for the state written beside the pack
     if state is not None:
         resume_mod.check_loaded(state, eff, cfg)
+    from trainer.effect.report_denoise import plan_levels
+    checked = plan_levels(eff)          # a denoiser's set trains at every mic level (segments.level_gains)
     eff.warnings.extend(take_checks.before_training(eff, takes_normalised, keep_dry_channel))
     eff.notes.extend(held_out_notes(eff, cfg.val_fraction))
     eff.warnings.extend(short_recordings(eff, cfg.val_fraction))
@@ -422,8 +424,10 @@ def train_effect(data: str | Path | None = None, out: str | Path = "effect.hatpa
                                                                    cfg.minutes),
                                            report=bool(report))
                         + knob_warnings(trial))
-            from trainer.effect.report_denoise import denoise_metrics, denoise_notes
-            denoise = denoise_metrics(metrics, eff, cfg.val_fraction)      # SNR beside noisereduce: a denoiser's set
+            from trainer.effect.report_denoise import denoise_metrics, denoise_notes, pack_summary
+            denoise = denoise_metrics(metrics, eff, cfg.val_fraction, checked)   # SNR beside noisereduce: a denoiser's
+            if denoise["denoise"]:          # the pack carries its medians: pack inspect, the summary's words
+                metrics["denoise_snr"] = pack_summary(denoise["denoise"], eff.level_range_db)
             told = {**metrics, **denoise, "warnings": warnings, "resumes": run.resumes}      # the report's figures
             rep = (_write_report(stage, run, eff, trial, told, cfg,
                                  made_words(out, data if data is not None else target)) if stage else None)
