@@ -406,14 +406,16 @@ def score_lines(metrics: dict) -> list[str]:
 
 def _shown_score(key: str, metrics: dict) -> str:
     """:data:`SCORES`' line of ``key`` in ``metrics``: its value in words; a tagger's macro-F1 that is no score
-    (device.store_layout.no_held_out_score) as :func:`no_score_line`; "" where the pack has no such figure."""
+    (device.store_layout.no_held_out_score) as :func:`no_score_line`; "" where the pack has no such figure.  A
+    denoiser's (its ``denoise_snr``) target is its clean takes, not gear."""
     from device.store_layout import MACRO_F1, no_held_out_score
     if key == MACRO_F1 and no_held_out_score(metrics):
         return no_score_line(metrics)
     value = metrics.get(key)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
-    return SCORES[key].format(_value_words(key, float(value)))
+    line = SCORES[key].format(_value_words(key, float(value)))
+    return line.replace("the gear", "the clean takes") if isinstance(metrics.get("denoise_snr"), dict) else line
 
 
 def worse_than_bypass(metrics: dict) -> tuple[float, float] | None:

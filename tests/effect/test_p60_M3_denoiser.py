@@ -207,7 +207,7 @@ def test_the_summary_speaks_of_clean_takes_and_pairs() -> None:
 
 
 def test_pack_inspect_says_a_denoisers_snr() -> None:
-    from hatbox.cmd_pack import denoise_line, figure_lines
+    from hatbox.cmd_pack import denoise_line, figure_lines, score_lines
     m = {"val_esr": 0.08, "denoise_snr": dn.pack_summary(FIG, (-24.0, 6.0))}
     line = denoise_line(m)
     assert line == ("noise removed (median over the 2 held-out pairs; SNR against the clean take): input 6.6 dB, the "
@@ -215,6 +215,8 @@ def test_pack_inspect_says_a_denoisers_snr() -> None:
                     "trained at levels -24 to +6 dB of its pairs")
     assert denoise_line({"val_esr": 0.08}) is None and denoise_line({"denoise_snr": {"input_snr_median": "x"}}) is None
     assert not [x for x in figure_lines(m) if "denoise_snr" in x]
+    assert "ESR: 0 = identical to the clean takes" in score_lines(m)[0]
+    assert "ESR: 0 = identical to the gear" in score_lines({"val_esr": 0.08})[0]
 
 
 def test_training_a_denoiser_puts_its_snr_in_the_pack(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
