@@ -195,12 +195,16 @@ def cleaner(pair: Pair, rate: int) -> bool:
     return gained > 0 if abs(gained) >= SPREAD_DB else quieter(pair)
 
 
-def _rule(data: EffectData) -> dict[str, Any]:
-    """The rule's figures per pair and how many pairs pass: :func:`denoise_check` for ``data`` as given."""
-    shares = {p.name: round(removed_share(p, data.rate), 4) for p in data.pairs}
+def _rule(data: EffectData, lazy: bool = False) -> dict[str, Any]:
+    """The rule's figures per pair and how many pairs pass: :func:`denoise_check` for ``data`` as given.  ``lazy``:
+    a pair that fails the cheaper tests gets no removed share (1.0: the coherence is the costly one; for the swapped
+    look, whose figures are not kept)."""
     corr = {p.name: round(level_correlation(p, data.rate), 4) for p in data.pairs}
     sound = {p.name: round(spectral_distance(p, data.rate), 2) for p in data.pairs}
     clean = {p.name: cleaner(p, data.rate) for p in data.pairs}
+    shares = {p.name: round(removed_share(p, data.rate), 4)
+              if not lazy or (corr[p.name] < LEVEL_CORR and sound[p.name] >= SOUND_DB and clean[p.name]) else 1.0
+              for p in data.pairs}
     fits = {n: shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and sound[n] >= SOUND_DB and clean[n]
             for n in shares}
     quiet = {p.name: quieter(p) for p in data.pairs}
@@ -231,7 +235,7 @@ def denoise_check(data: EffectData) -> dict[str, Any]:
     rule["output_gain_db_per_pair"] = {p.name: gain_db(output_gain(p, data.rate)) for p in data.pairs}
     noisier = len(data.pairs) - rule["cleaner_pairs"][0]
     rule["swapped"] = (not rule["denoising"] and 2 * noisier >= len(data.pairs) > 0
-                       and _rule(swapped(data))["denoising"])
+                       and _rule(swapped(data), lazy=True)["denoising"])
     return rule
 
 
