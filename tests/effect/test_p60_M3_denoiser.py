@@ -192,6 +192,8 @@ def test_the_clean_takes_silence_is_said_as_such() -> None:
     assert "the gear -62.0" in quiet_text({**levels, "gear_db": -62.0}, "p")[0]       # gear: as before
     assert report_denoise.target_words({"denoise": FIG}) == "the clean take"
     assert report_denoise.target_words({"denoise": None}) == "the gear"
+    assert "the clean take, over the energy of the clean take" in report_denoise.esr_words({"denoise": FIG}, 0.02)
+    assert "and the gear's, over the energy of the gear's" in report_denoise.esr_words({"denoise": None}, 0.02)
 
 
 def test_the_summary_speaks_of_clean_takes_and_pairs() -> None:

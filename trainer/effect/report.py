@@ -190,9 +190,7 @@ def _markdown(metrics: dict[str, Any], data: EffectData, config: dict[str, Any],
              f"- held-out ESR (through the pack, mean over pairs): **{metrics['val_esr']:.5f}**"
              + _bypass_text(metrics),
              *_hum_text(metrics.get("val_esr_hum")),
-             "- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
-             "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
-             f"{_close():g} is close to the gear, 1 is as far off as silence",
+             report_denoise.esr_words(metrics, _close()),
              *report_denoise.headline(metrics),
              *(gaps_text(metrics.get("quiet_levels_per_pair") or {}, report_denoise.target_words(metrics))
                or quiet_text(metrics.get("quiet_levels"), str(metrics.get("quiet_pair", "")),

@@ -126,6 +126,18 @@ def target_words(metrics: dict[str, Any]) -> str:
     return "the clean take" if metrics.get("denoise") else "the gear"
 
 
+def esr_words(metrics: dict[str, Any], close: float) -> str:
+    """report.md's bullet saying what the ESR is, of the gear's output or, for a denoiser's set, of the clean take
+    (``close``: the ESR under which a capture is close)."""
+    if not metrics.get("denoise"):
+        return ("- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
+                "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
+                f"{close:g} is close to the gear, 1 is as far off as silence")
+    return ("- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the clean "
+            "take, over the energy of the clean take, on recordings held out of training; 0 is identical, under "
+            f"{close:g} is close to the clean take, 1 is as far off as silence (SNR = -10 log10 ESR)")
+
+
 def headline(metrics: dict[str, Any]) -> list[str]:
     """report.md's bullet (the words the training summary prints); [] for a set that is no denoiser's."""
     return [f"- {line}" for line in denoise_words(metrics.get("denoise"))]
