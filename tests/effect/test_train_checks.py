@@ -199,7 +199,7 @@ def test_an_interrupted_rerun_leaves_the_last_report_whole(tmp_path: Path, capsy
     _interrupted_report(monkeypatch)
     assert main(["train", "effect", str(data), "--out", str(out), "--report", str(report), *TINY]) == 130
     assert {p.name: p.read_bytes() for p in report.iterdir()} == before and out.read_bytes() == pack
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "report", "x.hatpack"]      # nothing hidden left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "report", "x.hatpack", "x.hatpack.resume"]  # nothing hidden left (p60 F4: the state a --resume goes on from, beside the pack)
 
 
 # --------------------------------------------------------------------------- bugs 2 and 6: summary lines
