@@ -14,6 +14,7 @@ from hatbox.argtypes import local_path
 LOCAL_PATHS: dict[str, tuple[str, ...]] = {
     "pack inspect": ("pack", "key"),
     "pack sign": ("pack", "key", "out"),
+    "pack level": ("pack", "out"),
     "train effect": ("data", "input", "target", "out", "report"),
     "train synth": ("dir", "out", "report"),
     "train tagger": ("source", "out"),

@@ -71,7 +71,7 @@ def demo_status() -> dict[str, Any]:
             "active": {"effect": {"name": "Tube screamer", "version": "1.0.0", "path": "/box/packs/effect-2/pack.hatpack"},
                        "synth": {"name": "Orchestra pad", "version": "1.0.0", "path": "/box/packs/synth-0/pack.hatpack"},
                        "sampler": None},
-            "peak_db": -9.5, "input_peak_db": -120.0, "faults": [], "fault_count": 0,
+            "peak_db": -9.5, "peak_minute_db": -6.0, "input_peak_db": -120.0, "faults": [], "fault_count": 0,
             "slot_knobs": {"effect": dict(knobs)}, "knobs": dict(knobs),
             "bypassed": {"effect": False, "synth": False, "sampler": False}, "limiter_db": 0.0,
             "volume_db": 0.0, "rate": 48000, "block": 128, "notes": [60, 64, 67],
