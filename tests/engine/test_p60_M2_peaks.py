@@ -92,7 +92,9 @@ def test_the_minute_peak_keeps_62_floats_whatever_the_block_and_adds_allocate_no
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert grown < 256 and held.held() == max(values)          # 53 s of blocks: all in the minute
+    # anything kept per add would be >= 20,000 x 24 bytes; the few hundred bytes another thread of a pytest-xdist
+    # worker may allocate meanwhile are not the ring's (CI saw 578 bytes once)
+    assert grown < 16384 and held.held() == max(values)        # 53 s of blocks: all in the minute
 
 
 def test_the_line_words_its_span_and_an_older_box_keeps_its_meter() -> None:
