@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from device.audio.protect import block_rms
+
 
 @dataclass
 class Note:
@@ -35,7 +37,7 @@ def sounding_past(x: np.ndarray, rate: int, n: int) -> float:
     at = n // frame
     if at < 1 or at >= m:
         return 0.0
-    rms = np.sqrt(np.mean(np.square(x[:m * frame].reshape(m, frame), dtype=np.float64), axis=1))
+    rms = block_rms(x, frame)
     floor = float(rms.max()) * 10.0 ** (-PAST_DB / 20.0)
     if rms[at - 1] < floor:
         return 0.0
