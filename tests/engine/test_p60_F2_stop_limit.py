@@ -16,7 +16,7 @@ from device.audio.block_loop import run_loop
 from device.audio.engine import Engine, EngineConfig, VOLUME_GLIDE_S
 from device.audio.file_io import FileIO
 
-from tests.engine.helpers import RATE
+from tests.engine.helpers import RATE, tone
 
 BLOCK = 128
 GLIDE = int(round(VOLUME_GLIDE_S * RATE))               # 480 samples
@@ -24,16 +24,12 @@ STOP_AT = 100                                           # the stop comes after t
 S = STOP_AT * BLOCK                                     # the stop's first sample
 
 
-def _sine(seconds: float) -> np.ndarray:
-    return (0.8 * np.sin(2 * np.pi * 220.0 * np.arange(int(seconds * RATE)) / RATE)).astype(np.float32)
-
-
 def _recorded(tmp_path: Path, limit: int | None, stopped: bool) -> np.ndarray:
     """The WAV the file backend records of a 1 s sine at block 128 with a length limit of ``limit`` samples (None:
     none), stopped after block STOP_AT (``stopped``) or not (the run ends with its input)."""
     out = tmp_path / f"take-{limit}-{stopped}.wav"
     limit_s = None if limit is None else (limit + 0.5) / RATE      # int(limit_s * RATE) == limit
-    io = FileIO(AudioConfig(rate=RATE, period=BLOCK, periods=3), _sine(1.0), out, out_limit_s=limit_s)
+    io = FileIO(AudioConfig(rate=RATE, period=BLOCK, periods=3), tone(1.0, amp=0.8), out, out_limit_s=limit_s)
     stop = threading.Event()
 
     def on_block(k: int) -> None:
