@@ -16,7 +16,6 @@ pairs.csv that changed (named), another ``--arch``, ``--seed`` or a setting that
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 import torch
 
+from device.store_layout import file_sha256
 from hatbox import __version__
 from hatbox.errors import DataError, HatboxError
 from trainer.effect.config import TrainConfig
@@ -161,14 +161,6 @@ def _same_model(given: dict[str, Any], trained: dict[str, Any], arch: str) -> No
 
 
 # --------------------------------------------------------------------------- what it was trained on
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _base(data: str | Path) -> tuple[Path, str]:
     """(the data folder, its CSV's name) of a ``data`` argument (a folder or its pairs.csv)."""
     data = Path(data)
@@ -176,7 +168,7 @@ def _base(data: str | Path) -> tuple[Path, str]:
 
 
 def _entry(path: Path, shown: str) -> dict[str, Any]:
-    return {"path": shown, "size": path.stat().st_size, "sha256": _sha256(path)}
+    return {"path": shown, "size": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def fingerprint(eff: EffectData, data: str | Path | None, input: str | Path | None,
@@ -237,7 +229,7 @@ def _changed(path: Path, entry: dict[str, Any]) -> str | None:
     size = path.stat().st_size
     if size != entry["size"]:
         return f"{name} is {size} bytes, it was {entry['size']}"
-    if _sha256(path) != entry["sha256"]:
+    if file_sha256(path) != entry["sha256"]:
         return f"{name} has other content (same size)"
     return None
 
