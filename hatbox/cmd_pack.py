@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from device.finite_numbers import finite_or_none
 from export.atomic import check_out
+from hatbox.bypass_words import worse_than_bypass, worse_than_bypass_words  # noqa: F401 - box_packs, cmd_remote
 from hatbox.errors import HatboxError, PackError
 from hatbox.cmd_effect import CLOSE_ESR, seconds_words
 from hatbox.text import cents_words, count_words, escape_unsafe, number_words
@@ -416,31 +417,6 @@ def _shown_score(key: str, metrics: dict) -> str:
         return ""
     line = SCORES[key].format(_value_words(key, float(value)))
     return line.replace("the gear", "the clean takes") if isinstance(metrics.get("denoise_snr"), dict) else line
-
-
-def worse_than_bypass(metrics: dict) -> tuple[float, float] | None:
-    """(the pack's held-out ESR, bypass's) from an effect pack's ``metrics`` (``val_esr``, ``val_bypass_esr``, as
-    `hatbox train effect` writes them) when the pack scored no better than no effect at all (its error at least
-    bypass's, and over 0); None otherwise, and for a pack without both figures (a synth, a tagger, an old pack)."""
-    model, bypass = finite_or_none(metrics.get("val_esr")), finite_or_none(metrics.get("val_bypass_esr"))
-    if model is None or bypass is None or model <= 0 or model < bypass:
-        return None
-    return model, bypass
-
-
-def worse_than_bypass_words(metrics: dict) -> str:
-    """"it scored worse than no effect at all: held-out error 1.28 against bypass's 0.743 (the dry input unchanged),
-    1.72x higher: ..." for a pack :func:`worse_than_bypass` names (what `pack inspect` and `hatbox push` say); ""
-    otherwise."""
-    scores = worse_than_bypass(metrics)
-    if scores is None:
-        return ""
-    model, bypass = scores
-    how = "the same" if model == bypass else f"{model / bypass:.3g}x higher" if bypass > 0 else "higher"
-    return (f"it scored {'worse than' if model > bypass else 'no better than'} no effect at all: held-out error "
-            f"{number_words(model)} against bypass's {number_words(bypass)} (the dry input unchanged), {how}: it "
-            "sounds less like the gear than your dry signal does; train it again (hatbox train effect said how when it "
-            "wrote it)")
 
 
 OLD_ZERO = ("a tagger trained before the fifty-first stop stored 0 also where none of its held-out files carried any "

@@ -66,18 +66,13 @@ def _named(heads: Heads, name: str, version: str, what: str) -> tuple[str, ...]:
 
 def worse_words(metrics: Any) -> tuple[str, ...]:
     """What `hatbox push` says of an effect pack whose ``metrics`` (``val_esr``, ``val_bypass_esr``: its manifest's,
-    or a program change outcome's) say it scored no better than no effect at all (its rule and words:
-    hatbox.cmd_pack.worse_than_bypass_words), cut for the panel's line, longest first: "it scored worse than no
-    effect at all: held-out error 1.28 against bypass's 0.743", "it scored worse than no effect at all", "worse than
-    no effect"; () for any other pack, and one without both figures (p60 F3: the panel and a MIDI program change
-    made such a pack active with no word, where push asks)."""
-    from hatbox.cmd_pack import worse_than_bypass_words
-    full = worse_than_bypass_words(metrics) if isinstance(metrics, dict) else ""
-    if not full:
-        return ()
-    scores = full.split(" (the dry input", 1)[0]
-    said = scores.split(": ", 1)[0]
-    return tuple(dict.fromkeys((scores, said, said.removeprefix("it scored ").removesuffix(" at all"))))
+    or a program change outcome's) say it scored no better than no effect at all, cut for the panel's line, longest
+    first (its rule and words: hatbox.bypass_words.worse_than_bypass_forms): "it scored worse than no effect at
+    all: held-out error 1.28 against bypass's 0.743", "it scored worse than no effect at all", "worse than no
+    effect"; () for any other pack, and one without both figures (p60 F3: the panel and a MIDI program change made
+    such a pack active with no word, where push asks)."""
+    from hatbox.bypass_words import worse_than_bypass_forms
+    return worse_than_bypass_forms(metrics)
 
 
 def with_worse(lines: tuple[str, ...], worse: tuple[str, ...]) -> tuple[str, ...]:
