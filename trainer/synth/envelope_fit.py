@@ -343,16 +343,22 @@ def release_words(fit: EnvelopeFit) -> str:
         return f"{said} (from the notes' release tails)"
     ones = _and_words([f"{name}'s measured {fit.instruments[name]['release']:.2f} s" for name in fit.measured_in])
     unmeasured = [name for name in fit.instruments if name not in fit.measured_in]
-    why = _no_tail_words(fit, unmeasured)
+    return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
+           f"{_unmeasured_words(fit, unmeasured)})"
+
+
+def _unmeasured_words(fit: EnvelopeFit, names: list[str]) -> str:
+    """Why instruments ``names`` (some, not all) play the default release: "organ and piano: release tails on only
+    3 of 39 notes (...), too few" (:func:`_no_tail_words`); else "organ, whose notes hold no release tail and for
+    piano, whose notes still sound where --seconds 1.5 cut them, ..." (:func:`_cut_words`: those in ``fit.cut``)."""
+    why = _no_tail_words(fit, names)
     if why:
-        return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
-               f"{_and_words(unmeasured)}: {why})"
-    cut = [name for name in unmeasured if name in fit.cut]
-    held = [name for name in unmeasured if name not in fit.cut]
+        return f"{_and_words(names)}: {why}"
+    cut = [name for name in names if name in fit.cut]
+    held = [name for name in names if name not in fit.cut]
     whose = [f"{_and_words(held)}, whose notes hold no release tail"] if held else []
     whose += [f"{_and_words(cut)}, {_cut_words(fit, cut, 'whose notes')}"] if cut else []
-    return f"{said} (the median of {ones} and the default {DEFAULT_ENVELOPE['release']:.2f} s for " \
-           f"{' and for '.join(whose)})"
+    return " and for ".join(whose)
 
 
 def _cut_words(fit: EnvelopeFit, names: list[str], who: str) -> str:
