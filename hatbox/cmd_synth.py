@@ -188,8 +188,8 @@ def level_summary(level: Any) -> str:
                 f"{level['peak_dbfs']:.1f} dBFS (median; the factory synth's {target:g} dBFS; measured in {took}); "
                 f"hatbox pack level PACK sets the factory synth's")
     return (f"playing level: {level['level_db']:+.1f} dB, notes at velocity {velocity} peak at "
-            f"{level['peak_dbfs']:.1f} dBFS (median), as the factory synth's (it played {level['was_peak_dbfs']:.1f} dBFS before; set in {took}"
-            "; --keep-level keeps your recordings' level)")
+            f"{level['peak_dbfs']:.1f} dBFS (median), as the factory synth's (it played "
+            f"{level['was_peak_dbfs']:.1f} dBFS before; set in {took}; --keep-level keeps your recordings' level)")
 
 
 def no_holdout_words(metrics: dict[str, Any]) -> str:
