@@ -239,7 +239,7 @@ def check_loaded(state: State, eff: EffectData, cfg: TrainConfig) -> None:
     stretches): the recordings are the same (:func:`check_data`), so this hatbox prepares them otherwise."""
     now = _prepared(eff, cfg)
     then = {k: state.meta[k] for k in now}
-    differ = [k for k in now if json.loads(json.dumps(now[k])) != then[k]]
+    differ = [k for k in now if _plain(now[k]) != then[k]]     # as save wrote it (tuples as lists)
     if differ:
         raise HatboxError("the recordings are the same, but this hatbox prepares them otherwise than the one that "
                           f"trained them ({', '.join(differ)} differ): the weights would not fit",
