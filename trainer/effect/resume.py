@@ -307,13 +307,13 @@ def history_rows(state: State) -> list[dict[str, float]]:
 def resumed_run(state: State, data: EffectData, cfg: TrainConfig, segs: Any, dist: Any) -> Any:
     """The run ``state`` saved (trainer.effect.runs.Run): its last weights, Adam's state, best weights and score,
     steps, history and trials, on ``dist.device``; HatboxError when the weights do not fit the model it names."""
-    from trainer.effect.runs import new_run
+    from trainer.effect.runs import new_optimizer, new_run
     meta = state.meta
     run = new_run(data, cfg, segs, dist, meta["arch"])
     try:
         run.model.load_state_dict(state.tensors["model"])
         run.best = {k: v.to(dist.device) for k, v in state.tensors["best"].items()}
-        run.opt = torch.optim.Adam(run.model.parameters(), lr=cfg.lr)
+        run.opt = new_optimizer(run.model, cfg)
         run.opt.load_state_dict(state.tensors["opt"])
     except (RuntimeError, ValueError, KeyError, TypeError) as exc:
         raise HatboxError(f"the training state {state.path} does not fit the {meta['arch']} it names: it is damaged "

@@ -98,6 +98,12 @@ def new_run(data: EffectData, cfg: TrainConfig, segs: Segments, dist: accel.Dist
     return Run(model, copy.deepcopy(model.state_dict()), arch=arch, main=dist.main)
 
 
+def new_optimizer(model: EffectModel, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """A run's optimiser over ``model``'s weights: Adam at ``cfg.lr`` (a ``--resume`` loads its saved state into one:
+    trainer/effect/resume.py ``resumed_run``)."""
+    return torch.optim.Adam(model.parameters(), lr=cfg.lr)
+
+
 def choose_arch(trials: dict[str, float]) -> str:
     """The architecture to keep after the trials (arch -> validation ESR, in AUTO_CANDIDATES order):
     the first (default) one, unless the best challenger's ESR is AUTO_SWITCH times lower."""

@@ -52,7 +52,7 @@ from trainer.effect.gear_gain import gear_gain
 from trainer.effect.split import held_out, signal_start
 # a run, its scoring and the choice of architecture; the batches; the words said around a training (split from here)
 from trainer.effect.runs import (AUTO_SWITCH, AUTO_TRIAL, Run, asked_anywhere, choose_arch, evaluate,  # noqa: F401
-                                 finished, knob_input, new_run, trial_skipped_reason, validate)
+                                 finished, knob_input, new_optimizer, new_run, trial_skipped_reason, validate)
 from trainer.effect.segments import Segments
 from trainer.effect import resume as resume_mod
 from trainer.effect.resume import State
@@ -208,7 +208,7 @@ def _train(run: Run, cfg: TrainConfig, segs: Segments, val: tuple, dist: accel.D
 
     model = run.model
     if run.opt is None:
-        run.opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+        run.opt = new_optimizer(model, cfg)
     net, opt = accel.wrap(model, dist), run.opt
     start = time.monotonic()
     clock = EvalClock(phase, cfg.eval_every_s)      # by steps under a step budget: reproducible (schedule.py)
