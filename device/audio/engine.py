@@ -68,33 +68,33 @@ PANIC_BURST_S = 0.1        # a panic this soon after the one before is part of i
                                 # on the audio thread, then fades back in from the rest state
 
 
-class SecondsPeak:
+class SecondsPeak(PeakHold):
     """The largest per-block value over the last ``seconds`` whole seconds (of ``per_second`` blocks each) and the
-    second under way: a peak over a minute in ``seconds`` floats (a ring of each second's largest), whatever the
-    block size.  The audio thread adds one float a block and allocates nothing; any number of readers take
-    :meth:`held` without taking anything from each other (p60 QA_B: the box's minute line said -120 dBFS 43 s after
-    a -1 dBFS chord, as it read the 1 s meter)."""
+    second under way: a peak over a minute in ``seconds`` floats (a :class:`PeakHold` of each second's largest),
+    whatever the block size.  The audio thread adds one float a block and allocates nothing; any number of readers
+    take :meth:`held` without taking anything from each other (p60 QA_B: the box's minute line said -120 dBFS 43 s
+    after a -1 dBFS chord, as it read the 1 s meter)."""
 
     def __init__(self, seconds: int, per_second: int) -> None:
-        self.ring = np.zeros(seconds, np.float64)     # each whole second's largest, the oldest overwritten
+        super().__init__(seconds)                      # each whole second's largest, the oldest overwritten
         self.per_second = max(1, per_second)
         self.now = 0.0                                 # the second under way's largest so far
-        self.count = 0                                 # blocks added
+        self.blocks = 0                                # blocks added
 
     def add(self, value: float) -> None:
-        """One block's value (the audio thread): the second's ring slot is written before ``now`` restarts."""
+        """One block's value (the audio thread): the second's largest goes into the ring before ``now`` restarts."""
         if value > self.now:
             self.now = value
-        self.count += 1
-        if self.count % self.per_second == 0:
-            self.ring[(self.count // self.per_second - 1) % self.ring.shape[0]] = self.now
+        self.blocks += 1
+        if self.blocks % self.per_second == 0:
+            super().add(self.now)
             self.now = 0.0
 
     def held(self) -> float:
         """The largest value over the window (0.0 before the first block): ``now`` read first, so a second that
         ends meanwhile is in the ring by the time the ring is read."""
         now = self.now
-        return max(now, float(self.ring.max()))
+        return max(now, super().held())
 
 
 class Unit(Protocol):

@@ -81,7 +81,7 @@ def test_the_minute_peak_keeps_62_floats_whatever_the_block_and_adds_allocate_no
     """A 1 s meter's ring is 48,000 floats at a block of 1; a minute's that way would be 2.9 million, read on every
     status: the minute is kept as 62 per-second peaks, and the audio thread's add grows nothing."""
     small = Engine(EngineConfig(rate=RATE, block=1))
-    assert small.loudest.ring.shape == (PEAK_MINUTE_S,) and small.loudest.per_second == RATE
+    assert small.loudest.loads.shape == (PEAK_MINUTE_S,) and small.loudest.per_second == RATE
     held = SecondsPeak(PEAK_MINUTE_S, 375)
     values = [float(v) for v in np.random.default_rng(1).random(20000)]
     tracemalloc.start()
