@@ -148,8 +148,9 @@ def load_note(path: Path, instrument: str, rate: int, seconds: float,
         warn(said)
     x = _to_rate(mono - np.mean(mono, dtype=np.float64), sr, rate)   # a sustained note swings around its mean
     x = x[onset_index(x, -ONSET_DB, int(ONSET_PREROLL_S * rate)):]
-    past = sounding_past(x, rate, int(round(seconds * rate)))
-    x = fit_length(x, int(round(seconds * rate)))
+    crop = int(round(seconds * rate))               # samples
+    past = sounding_past(x, rate, crop)             # what the crop cuts off, measured before it does
+    x = fit_length(x, crop)
     if np.max(np.abs(x)) < 1e-4:
         where = f" in its first {seconds + HEAD_MARGIN_S:g} s (all that is read of a long file)" if cut else ""
         raise DataError(f"{path} is silent{where}", hint="remove it from the note folder")
