@@ -58,6 +58,12 @@ class State:
     def seconds(self) -> float:
         return float(self.meta["seconds"])
 
+    @property
+    def all_steps(self) -> int:
+        """The optimiser steps taken before this resume: :attr:`steps` and an ``--arch auto`` trial's of the other
+        architecture (``other_steps``), as metrics' ``steps`` counts them."""
+        return self.steps + int(self.meta["other_steps"])
+
 
 def state_path(out: str | Path) -> Path:
     """Where the pack ``out``'s training state lies: beside it, ``out`` + :data:`SUFFIX`."""
@@ -320,7 +326,7 @@ def resumed_run(state: State, data: EffectData, cfg: TrainConfig, segs: Any, dis
                           f"({str(exc).splitlines()[0][:120]})", hint=AGAIN) from None
     run.best_esr, run.steps, run.other_steps = float(meta["best_esr"]), int(meta["steps"]), int(meta["other_steps"])
     run.trials, run.history = dict(meta["trials"]), history_rows(state)
-    run.resumes = [*meta["resumes"], [run.steps + run.other_steps, state.seconds]]
+    run.resumes = [*meta["resumes"], [state.all_steps, state.seconds]]
     return run
 
 
@@ -328,9 +334,8 @@ def resumed_phase(state: State, cfg: TrainConfig) -> Any:
     """The added budget as a phase (trainer.effect.schedule.Phase): ``cfg.minutes`` and ``cfg.max_steps`` more, its
     history's times after the earlier seconds, its rate a warm restart from where the earlier run stopped."""
     from trainer.effect.schedule import Phase
-    total = state.steps + int(state.meta["other_steps"])
     return Phase(cfg.minutes * 60.0, cfg.max_steps, t0=state.seconds, restart=float(state.meta["lr"]),
-                 label=f"{state.meta['arch']}, on from step {total}")
+                 label=f"{state.meta['arch']}, on from step {state.all_steps}")
 
 
 def segment_seed(seed: int, rank: int, state: State | None) -> int | list[int]:

@@ -455,9 +455,8 @@ def _resume_setup(out: str | Path, data: Any, input: Any, target: Any,
 def resumed_figures(run: Run, state: State, seconds: float) -> dict[str, Any]:
     """metrics' ``resumed``: the step and training seconds it went on from, and the steps and seconds it added (the
     report's metrics also have ``resumes``: [step, seconds] where each resume of this training began)."""
-    before = state.steps + int(state.meta["other_steps"])
-    return {"from_step": before, "from_seconds": round(state.seconds, 1),
-            "steps": run.steps + run.other_steps - before, "seconds": round(seconds, 1)}
+    return {"from_step": state.all_steps, "from_seconds": round(state.seconds, 1),
+            "steps": run.steps + run.other_steps - state.all_steps, "seconds": round(seconds, 1)}
 
 
 def _save_state(out: str | Path, run: Run, cfg: TrainConfig, eff: EffectData, data_fp: dict[str, Any], name: str,
