@@ -36,12 +36,16 @@ def _inputs() -> dict[str, np.ndarray]:
             "cancelling": np.stack([x, -x]), "two of four": np.stack([x, quiet, y, np.zeros_like(x)])}
 
 
-def _box_hears(tmp_path: Path, audio: np.ndarray) -> np.ndarray:
-    """What `hatbox device run --input` plays of ``audio`` [C, N]: the engine's own reading (io_open)."""
+def _box_input(tmp_path: Path, audio: np.ndarray) -> ServerConfig:
+    """The file backend's config of a box whose --input is ``audio`` [C, N], written to a float WAV in ``tmp_path``."""
     path = tmp_path / "in.wav"
     sf.write(str(path), audio.T, RATE, subtype="FLOAT")
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=128, periods=3), backend="file", input_wav=str(path))
-    return io_open.read_engine_input(cfg)
+    return ServerConfig(audio=AudioConfig(rate=RATE, period=128, periods=3), backend="file", input_wav=str(path))
+
+
+def _box_hears(tmp_path: Path, audio: np.ndarray) -> np.ndarray:
+    """What `hatbox device run --input` plays of ``audio`` [C, N]: the engine's own reading (io_open)."""
+    return io_open.read_engine_input(_box_input(tmp_path, audio))
 
 
 def test_a_di_on_one_side_plays_at_its_own_level_on_the_box_as_in_render(tmp_path: Path) -> None:
@@ -64,8 +68,5 @@ def test_render_and_the_box_hear_every_input_alike(tmp_path: Path, name: str) ->
 
 def test_the_box_s_scan_says_which_channels_it_plays(tmp_path: Path) -> None:
     x = _di()
-    path = tmp_path / "in.wav"
-    sf.write(str(path), np.stack([x, np.zeros_like(x)]).T, RATE, subtype="FLOAT")
-    cfg = ServerConfig(audio=AudioConfig(rate=RATE, period=128, periods=3), backend="file", input_wav=str(path))
-    scan = io_open.scan_engine_input(cfg)
+    scan = io_open.scan_engine_input(_box_input(tmp_path, np.stack([x, np.zeros_like(x)])))
     assert scan.channels == 2 and scan.mixed.tolist() == [0] and scan.loudest is None and scan.audio.size == 0
