@@ -104,21 +104,20 @@ def matched(pair: Pair, rate: int) -> tuple[np.ndarray, np.ndarray]:
     return out, pair.input[:n].astype(np.float64) - out
 
 
-def removed_share(pair: Pair, rate: int) -> float:
-    """The share (0..1) of what the gear took away (input - output [N], aligned, the output at the input's level:
-    :func:`matched`) that a linear filter of the output explains: about 0 for noise taken off a clean take, near 1
-    for an EQ, high for drive, compression and reverb; 1 when nothing was taken away."""
-    out, removed = matched(pair, rate)
+def removed_share(out: np.ndarray, removed: np.ndarray, rate: int) -> float:
+    """The share (0..1) of what the gear took away (``removed`` [N]: input - output, aligned, the output at the
+    input's level, ``out`` [N]: a pair's :func:`matched` sides) that a linear filter of the output explains: about 0
+    for noise taken off a clean take, near 1 for an EQ, high for drive, compression and reverb; 1 when nothing was
+    taken away."""
     return linear_share(out, removed, rate) if np.any(np.abs(removed) > 1e-7 * np.max(np.abs(out), initial=0.0)) \
         else 1.0     # nothing taken (a gain only leaves rounding): no noise
 
 
-def level_correlation(pair: Pair, rate: int) -> float:
-    """The correlation (-1..1) of the levels (dB, 50 ms frames) of what the gear took away (:func:`matched`) with
-    the output's: about 0 for steady noise, near 1 for a chorus, phaser or drive (what they change follows the
-    playing); 0 when either level is constant or the pair is under two frames."""
+def level_correlation(out: np.ndarray, removed: np.ndarray, rate: int) -> float:
+    """The correlation (-1..1) of the levels (dB, 50 ms frames) of what the gear took away (``removed`` [N]) with the
+    output's (``out`` [N]; a pair's :func:`matched` sides): about 0 for steady noise, near 1 for a chorus, phaser or
+    drive (what they change follows the playing); 0 when either level is constant or the pair is under two frames."""
     n = int(QUIET_FRAME_S * rate)
-    out, removed = matched(pair, rate)
     frames = out.shape[0] // n
     if frames < 2:
         return 0.0
@@ -150,7 +149,11 @@ def spectral_distance(pair: Pair, rate: int) -> float:
     difference between the long-term spectra of the removed part and of the output.  About 0-5 dB for a tremolo,
     slicer or slow gear (what they take away is the playing, only quieter), 10 dB and more for hiss, hum or pink
     noise taken off guitar; 0 when nothing was taken away or the pair is too short for a spectrum."""
-    out, removed = matched(pair, rate)
+    return _distance(*matched(pair, rate), rate)
+
+
+def _distance(out: np.ndarray, removed: np.ndarray, rate: int) -> float:
+    """:func:`spectral_distance` of the :func:`matched` sides ``out`` and ``removed`` [N]."""
     if out.shape[0] < 2 or not np.any(removed):
         return 0.0
     a, b = band_levels(removed, rate), band_levels(out, rate)
@@ -195,16 +198,23 @@ def cleaner(pair: Pair, rate: int) -> bool:
     return gained > 0 if abs(gained) >= SPREAD_DB else quieter(pair)
 
 
+def _pair_rule(pair: Pair, rate: int, lazy: bool) -> tuple[float, float, float, bool]:
+    """(:func:`removed_share`, :func:`level_correlation`, :func:`spectral_distance`, :func:`cleaner`) of ``pair``,
+    rounded as :func:`denoise_check` keeps them, its sides matched once (:func:`matched`); ``lazy``: the removed
+    share (the costly one) is 1.0 where the pair fails the other tests."""
+    out, removed = matched(pair, rate)
+    corr, sound = round(level_correlation(out, removed, rate), 4), round(_distance(out, removed, rate), 2)
+    clean = cleaner(pair, rate)
+    costly = not lazy or (corr < LEVEL_CORR and sound >= SOUND_DB and clean)
+    return (round(removed_share(out, removed, rate), 4) if costly else 1.0), corr, sound, clean
+
+
 def _rule(data: EffectData, lazy: bool = False) -> dict[str, Any]:
     """The rule's figures per pair and how many pairs pass: :func:`denoise_check` for ``data`` as given.  ``lazy``:
     a pair that fails the cheaper tests gets no removed share (1.0: the coherence is the costly one; for the swapped
     look, whose figures are not kept)."""
-    corr = {p.name: round(level_correlation(p, data.rate), 4) for p in data.pairs}
-    sound = {p.name: round(spectral_distance(p, data.rate), 2) for p in data.pairs}
-    clean = {p.name: cleaner(p, data.rate) for p in data.pairs}
-    shares = {p.name: round(removed_share(p, data.rate), 4)
-              if not lazy or (corr[p.name] < LEVEL_CORR and sound[p.name] >= SOUND_DB and clean[p.name]) else 1.0
-              for p in data.pairs}
+    figures = {p.name: _pair_rule(p, data.rate, lazy) for p in data.pairs}
+    shares, corr, sound, clean = ({n: f[i] for n, f in figures.items()} for i in range(4))
     fits = {n: shares[n] < REMOVED_SHARE and corr[n] < LEVEL_CORR and sound[n] >= SOUND_DB and clean[n]
             for n in shares}
     quiet = {p.name: quieter(p) for p in data.pairs}
