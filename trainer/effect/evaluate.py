@@ -258,7 +258,7 @@ def quality_warnings(metrics: dict[str, Any], data: EffectData, limit: Limit | N
     what ended the run).  ``report``: a report is written (rows a warning leaves out are in its table); without
     one (the default) a warning that leaves rows out says --report DIR lists them."""
     knobs = bool(data.knobs)
-    outliers = (gain_outlier_warning(metrics, report) if getattr(data, "denoiser", False)
+    outliers = (gain_outlier_warning(metrics, report) if data.denoiser
                 else outlier_warning(setting_rows(metrics, data), knobs, report))
     said = [bypass_warning(metrics, limit, knobs), worse_than_bypass_warning(metrics, report),
             dominant_bypass_warning(metrics), outliers]

@@ -131,7 +131,7 @@ def before_training(data, takes_normalised: bool = False, keep_dry_channel: bool
     ``keep_dry_channel``), else -> the warnings (hum, a quiet DI, the normalised takes let through)."""
     check_dry_channels(data.pairs, keep_dry_channel)
     said = [check_normalised(data.pairs, takes_normalised)]
-    return ([w for w in said if w] + hum_warnings(data.pairs, data.rate, getattr(data, "denoise_check", None))
+    return ([w for w in said if w] + hum_warnings(data.pairs, data.rate, data.denoise_check)
             + quiet_di_warnings(data.pairs))
 
 
