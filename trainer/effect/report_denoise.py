@@ -129,13 +129,11 @@ def target_words(metrics: dict[str, Any]) -> str:
 def esr_words(metrics: dict[str, Any], close: float) -> str:
     """report.md's bullet saying what the ESR is, of the gear's output or, for a denoiser's set, of the clean take
     (``close``: the ESR under which a capture is close)."""
-    if not metrics.get("denoise"):
-        return ("- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the "
-                "gear's, over the energy of the gear's, on recordings held out of training; 0 is identical, under "
-                f"{close:g} is close to the gear, 1 is as far off as silence")
-    return ("- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and the clean "
-            "take, over the energy of the clean take, on recordings held out of training; 0 is identical, under "
-            f"{close:g} is close to the clean take, 1 is as far off as silence (SNR = -10 log10 ESR)")
+    target = target_words(metrics)
+    whose, snr = ("the clean take", " (SNR = -10 log10 ESR)") if metrics.get("denoise") else ("the gear's", "")
+    return (f"- ESR, the error-to-signal ratio: the energy of the difference between the pack's output and {whose}, "
+            f"over the energy of {whose}, on recordings held out of training; 0 is identical, under {close:g} is "
+            f"close to {target}, 1 is as far off as silence{snr}")
 
 
 def headline(metrics: dict[str, Any]) -> list[str]:
