@@ -222,8 +222,9 @@ def timbres_line(names: list[Any], show: Any = str) -> str:
     more = "" if len(names) >= 4 else ", a name may be given more than once"
     return f"timbres: {listed}  (hatbox play --corners takes four of these{more})"
 
-SCORES = {      # metric -> what it says, for the figures a musician reads first (the rest follows under "figure")
-    "val_esr": "held-out error {} (the mean over the pairs; ESR: 0 = identical to the gear, under %g is close)"
+SCORES = {      # metric -> what it says ({target}: what it is scored against), for the figures a musician reads first
+    # (the rest follows under "figure")
+    "val_esr": "held-out error {} (the mean over the pairs; ESR: 0 = identical to {target}, under %g is close)"
                % CLOSE_ESR,
     "val_bypass_esr": "with no effect at all (bypass) the error would be {}",
     "heldout_pitch_median_abs_cents": "pitch error on held-out notes {} cents (median)",
@@ -415,8 +416,8 @@ def _shown_score(key: str, metrics: dict) -> str:
     value = metrics.get(key)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return ""
-    line = SCORES[key].format(_value_words(key, float(value)))
-    return line.replace("the gear", "the clean takes") if isinstance(metrics.get("denoise_snr"), dict) else line
+    target = "the clean takes" if isinstance(metrics.get("denoise_snr"), dict) else "the gear"
+    return SCORES[key].format(_value_words(key, float(value)), target=target)
 
 
 OLD_ZERO = ("a tagger trained before the fifty-first stop stored 0 also where none of its held-out files carried any "
