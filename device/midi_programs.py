@@ -548,7 +548,7 @@ class ProgramSwitcher:
 def held_out_figures(pack: dict[str, Any] | None) -> dict[str, Any] | None:
     """``{"val_esr", "val_bypass_esr"}`` of an effect ``pack`` (its record in the store's list: ``scores.val_esr``
     and ``bypass_esr``, as GET /packs gives them), named as its manifest's metrics name them
-    (hatbox.cmd_pack.worse_than_bypass reads them); None for no pack, or another kind."""
+    (hatbox.bypass_words.worse_than_bypass reads them); None for no pack, or another kind."""
     if not isinstance(pack, dict) or pack.get("kind") != "effect":
         return None
     scores = pack.get("scores") if isinstance(pack.get("scores"), dict) else {}

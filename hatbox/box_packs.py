@@ -115,19 +115,19 @@ def _activate_asked(client: Any, pack: dict[str, Any], yes: bool) -> int:
 
 
 def worse_in_entry(pack: dict[str, Any]) -> str:
-    """hatbox.cmd_pack.worse_than_bypass_words of installed effect pack ``pack`` (its GET /packs entry: its scores'
+    """hatbox.bypass_words.worse_than_bypass_words of installed effect pack ``pack`` (its GET /packs entry: its scores'
     ``val_esr`` against its ``bypass_esr``, which a box of before the fifty-ninth stop does not give); "" for any
     other pack, and one without both figures.  The entry read as a MIDI program change's outcome reads it
     (device.midi_programs.held_out_figures)."""
     from device.midi_programs import held_out_figures
-    from hatbox.cmd_pack import worse_than_bypass_words
+    from hatbox.bypass_words import worse_than_bypass_words
     figures = held_out_figures(pack)
     return worse_than_bypass_words(figures) if figures is not None else ""
 
 
 def activate_anyway(worse: str, command: str, not_done: str, question: str, other: str = "") -> bool:
     """Ask before ``command`` ("push --activate", "box-pack --activate") makes active a pack that scored worse than no
-    effect at all (``worse``: its words, hatbox.cmd_pack.worse_than_bypass_words, said first on stderr): True on y;
+    effect at all (``worse``: its words, hatbox.bypass_words.worse_than_bypass_words, said first on stderr): True on y;
     False on anything else, ``not_done`` said ("nothing was sent") with ``other``, the way round it ("install it
     without making it active: hatbox push X"; "": none); a HatboxError, nothing done, with no one to ask (no
     terminal, or CI set), pointing at --yes (p59 M5, M8)."""

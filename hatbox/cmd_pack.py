@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from device.finite_numbers import finite_or_none
 from export.atomic import check_out
-from hatbox.bypass_words import worse_than_bypass, worse_than_bypass_words  # noqa: F401 - box_packs, cmd_remote
+from hatbox.bypass_words import worse_than_bypass_words
 from hatbox.errors import HatboxError, PackError
 from hatbox.cmd_effect import CLOSE_ESR, seconds_words
 from hatbox.text import cents_words, count_words, escape_unsafe, number_words

@@ -213,10 +213,10 @@ def push(args: argparse.Namespace) -> int:
 
 
 def _worse_than_bypass(manifest: Manifest) -> str:
-    """hatbox.cmd_pack.worse_than_bypass_words for an effect pack of ``manifest`` whose own training metrics say it
+    """hatbox.bypass_words.worse_than_bypass_words for an effect pack of ``manifest`` whose own training metrics say it
     scored no better than no effect at all (p59 Q2 5: one at held-out error 1.28 against bypass's 0.743 was pushed
     and made active with "passed every check ... now active"); "" for any other pack."""
-    from hatbox.cmd_pack import worse_than_bypass_words
+    from hatbox.bypass_words import worse_than_bypass_words
     return worse_than_bypass_words(manifest.metrics) if manifest.kind == "effect" else ""
 
 
